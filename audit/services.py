@@ -1,0 +1,50 @@
+"""Writing audit events. Call `record` from every view that shows or changes a person's
+record; `changes_since` tells a user whose save was refused what changed meanwhile."""
+
+import datetime
+import decimal
+
+from .models import AuditEvent
+
+
+def _plain(value):
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if hasattr(value, "pk"):
+        return value.pk
+    return value
+
+
+def record(user, action, obj=None, person=None, summary="", detail=None, reason=""):
+    signed_in = user is not None and getattr(user, "is_authenticated", False)
+    return AuditEvent.objects.create(
+        user=user if signed_in else None,
+        username=user.get_username() if signed_in else "",
+        role=getattr(user, "role", "") if signed_in else "",
+        agency=str(user.agency) if signed_in and getattr(user, "agency_id", None) else "",
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        person_id=getattr(person, "pk", person),
+        summary=summary[:300],
+        detail=detail or {},
+        reason=reason,
+    )
+
+
+def record_change(user, obj, changes, person=None, version=None, action=AuditEvent.Action.UPDATE, summary=""):
+    """Audit a change with its old and new values: {field: (old, new)}."""
+    detail = {"changes": {name: [_plain(old), _plain(new)] for name, (old, new) in changes.items()}}
+    if version is not None:
+        detail["version"] = version
+    return record(user, action, obj=obj, person=person, summary=summary, detail=detail)
+
+
+def changes_since(obj, version):
+    """Audited changes to `obj` that took it past `version`, oldest first."""
+    events = AuditEvent.objects.filter(
+        object_type=obj._meta.label_lower, object_id=str(obj.pk), action=AuditEvent.Action.UPDATE
+    ).order_by("at", "id")
+    return [event for event in events if event.detail.get("version", 0) > version]

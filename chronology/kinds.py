@@ -1,0 +1,48 @@
+"""The kinds of chronology entry, registered by the modules that record them.
+
+Each app registers its kinds in its AppConfig.ready():
+
+    from chronology.kinds import register
+    register("contact-received", "Contact received", category="Front door")
+
+The record page filters by these kinds without knowing which module made them.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kind:
+    slug: str
+    label: str
+    category: str
+    manual: bool = False  # may a user add an entry of this kind by hand?
+
+
+_KINDS: dict[str, Kind] = {}
+
+
+def register(slug, label, category, manual=False):
+    kind = Kind(slug, label, category, manual)
+    existing = _KINDS.get(slug)
+    if existing is not None and existing != kind:
+        raise ValueError(f"Chronology kind {slug!r} is already registered differently")
+    _KINDS[slug] = kind
+    return kind
+
+
+def get(slug):
+    return _KINDS[slug]
+
+
+def all_kinds():
+    return sorted(_KINDS.values(), key=lambda k: (k.category, k.label))
+
+
+def manual_kinds():
+    return [kind for kind in all_kinds() if kind.manual]
+
+
+def label(slug):
+    kind = _KINDS.get(slug)
+    return kind.label if kind else slug

@@ -1,0 +1,49 @@
+"""Recording and reading the chronology."""
+
+from django.contrib.contenttypes.models import ContentType
+
+from . import kinds
+from .models import ChronologyEntry
+
+
+def record_event(person, kind, occurred_at, title, detail="", agency=None, source=None, recorded_by=None, manual=False):
+    """Add an event to a person's chronology. `kind` must be registered in chronology.kinds."""
+    registered = kinds.get(kind)
+    return ChronologyEntry.objects.create(
+        person=person,
+        kind=registered.slug,
+        category=registered.category,
+        occurred_at=occurred_at,
+        title=title[:200],
+        detail=detail,
+        agency=agency,
+        source_type=ContentType.objects.get_for_model(source) if source is not None else None,
+        source_id=str(source.pk) if source is not None else "",
+        recorded_by=recorded_by,
+        manual=manual,
+    )
+
+
+def timeline(person, kinds_filter=None, agencies_filter=None):
+    """The person's chronology, newest first, optionally limited to some kinds and agencies.
+    Agency id 0 stands for entries with no agency recorded."""
+    entries = ChronologyEntry.objects.filter(person=person).select_related("agency", "recorded_by")
+    if kinds_filter:
+        entries = entries.filter(kind__in=kinds_filter)
+    if agencies_filter:
+        ids = [a for a in agencies_filter if a]
+        from django.db.models import Q
+
+        condition = Q(agency_id__in=ids)
+        if 0 in agencies_filter:
+            condition |= Q(agency__isnull=True)
+        entries = entries.filter(condition)
+    return entries.order_by("-occurred_at", "-id")
+
+
+def agencies_in(person):
+    """The agencies that appear in a person's chronology, for the filter."""
+    from partners.models import Agency
+
+    ids = ChronologyEntry.objects.filter(person=person, agency__isnull=False).values("agency_id").distinct()
+    return Agency.objects.filter(id__in=ids).order_by("name")

@@ -1,0 +1,52 @@
+"""Looking up code lists by name and date.
+
+Use `choices("ethnicity")` for a form's options and `label("ethnicity", "WBRI")` to show a code.
+Lists are cached per process for the day; `clear_cache()` after an administrator edits one.
+"""
+
+import datetime
+from functools import lru_cache
+
+from django.db.models import Q
+
+from .models import Code
+
+
+@lru_cache(maxsize=256)
+def _codes(slug, on):
+    query = Code.objects.filter(code_list__slug=slug)
+    if on is not None:
+        query = query.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+        )
+    return tuple(query.order_by("sort_order", "code").values_list("code", "label"))
+
+
+def codes(slug, on=None):
+    """The (code, label) pairs of a list valid on a date (today by default)."""
+    return _codes(slug, on or datetime.date.today())
+
+
+def choices(slug, on=None, blank=None):
+    options = [(code, f"{label}") for code, label in codes(slug, on)]
+    if blank is not None:
+        options.insert(0, ("", blank))
+    return options
+
+
+def is_valid(slug, code, on=None):
+    return any(c == code for c, _ in codes(slug, on))
+
+
+def label(slug, code):
+    """The label of a code whenever it was valid (for showing old records)."""
+    if not code:
+        return ""
+    for c, text in _codes(slug, None):
+        if c == code:
+            return text
+    return code
+
+
+def clear_cache():
+    _codes.cache_clear()

@@ -1,0 +1,23 @@
+"""Loads the code lists shipped in kernel/data/codelists.json (idempotent)."""
+
+import json
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data" / "codelists.json"
+
+
+def load_codelists(CodeList, Code):
+    for entry in json.loads(DATA.read_text(encoding="utf-8")):
+        code_list, _ = CodeList.objects.update_or_create(
+            slug=entry["slug"], defaults={"name": entry["name"], "source": entry["source"]}
+        )
+        for order, row in enumerate(entry["codes"]):
+            code, text = row[0], row[1]
+            valid_from = row[2] if len(row) > 2 else None
+            valid_to = row[3] if len(row) > 3 else None
+            Code.objects.update_or_create(
+                code_list=code_list,
+                code=code,
+                valid_from=valid_from,
+                defaults={"label": text, "valid_to": valid_to, "sort_order": order},
+            )
