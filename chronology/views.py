@@ -1,3 +1,25 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 
-# Create your views here.
+from audit import services as audit
+from people.access import person_for
+
+from .forms import ChronologyEntryForm
+from .services import record_event
+
+
+def add_entry(request, person_id):
+    """Add a significant event from outside the system to a person's chronology."""
+    person = person_for(request.user, person_id)
+    if request.method == "POST":
+        form = ChronologyEntryForm(request.POST, person=person)
+        if form.is_valid():
+            data = form.cleaned_data
+            entry = record_event(person, data["kind"], data["occurred_at"], data["title"], detail=data["detail"],
+                                 agency=data["agency"], recorded_by=request.user, manual=True)
+            audit.record(request.user, "create", obj=entry, person=person, summary="Added a chronology entry")
+            messages.success(request, "Added to the chronology")
+            return redirect("people:detail", person_id=person.pk)
+    else:
+        form = ChronologyEntryForm(person=person)
+    return render(request, "people/form_page.html", {"form": form, "person": person, "title": "Add a chronology entry"})

@@ -29,6 +29,7 @@ const copies = [
   ["govuk-frontend/dist/govuk/govuk-frontend.min.js", "js/govuk-frontend.min.js"],
   ["@ministryofjustice/frontend/moj/moj-frontend.min.js", "js/moj-frontend.min.js"],
   ["htmx.org/dist/htmx.min.js", "js/htmx.min.js"],
+  ["../frontend/init.mjs", "js/init.mjs"],
   ["govuk-frontend/dist/govuk/assets", "assets"],
   ["@ministryofjustice/frontend/moj/assets/images", "assets/images"],
 ];

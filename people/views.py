@@ -1,3 +1,267 @@
-from django.shortcuts import render
+"""Pages for finding and recording people, and the child's record. Views are thin: the rules
+live in people.services, people.search and people.duplicates."""
 
-# Create your views here.
+import datetime
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from audit import services as audit
+from chronology import kinds as chronology_kinds
+from chronology.services import agencies_in, timeline
+from kernel import codelists
+from kernel.concurrency import EditConflict
+
+from . import services
+from .access import can_view_person, person_for
+from .duplicates import likely_duplicates
+from .forms import AddressForm, EditPersonForm, IdentifierForm, NameForm, NewPersonForm, RelationshipForm
+from .identifiers import format_nhs_number
+from .models import Identifier, Person, PersonAddress
+from .search import search_people
+
+CHRONOLOGY_PAGE_SIZE = 50
+
+
+def home(request):
+    return render(request, "people/home.html", {})
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()
+    error = ""
+    hits = []
+    if "q" in request.GET and not query:
+        error = "Enter a name, date of birth, NHS number, UPN, consistent identifier or postcode"
+    elif len(query) > 200:
+        error = "Search terms must be 200 characters or fewer"
+    elif query:
+        hits = [hit for hit in search_people(query, user=request.user) if can_view_person(request.user, hit.person)]
+        audit.record(request.user, "search", summary="Searched for a person",
+                     detail={"terms": query, "results": [hit.person.pk for hit in hits]})
+    rows = [_search_row(hit) for hit in hits]
+    return render(request, "people/search.html", {"query": query, "rows": rows, "error": error})
+
+
+def _search_row(hit):
+    person = hit.person
+    home = next((link for link in person.addresses.all() if link.kind == PersonAddress.Kind.HOME and link.moved_out is None), None)
+    postcode = ""
+    if home is not None and not home.confidential:
+        postcode = home.address.postcode.split(" ")[0]  # the district only: enough to tell people apart
+    return {
+        "person": person,
+        "matched_on": hit.matched_on,
+        "postcode_district": postcode,
+        "consistent_identifier": services.consistent_identifier(person),
+    }
+
+
+def person_detail(request, person_id):
+    person = person_for(request.user, person_id)
+    person = (
+        Person.objects.filter(pk=person.pk)
+        .prefetch_related(
+            "identifiers", "names", "disabilities",
+            Prefetch("addresses", queryset=PersonAddress.objects.select_related("address").order_by("-moved_in")),
+            "alerts", "parental_responsibility__holder",
+        )
+        .get()
+    )
+    selected_kinds = [k for k in request.GET.getlist("kind") if k]
+    selected_agencies = []
+    for value in request.GET.getlist("agency"):
+        if value.isdigit():
+            selected_agencies.append(int(value))
+    entries = timeline(person, selected_kinds, selected_agencies)
+    page = Paginator(entries, CHRONOLOGY_PAGE_SIZE).get_page(request.GET.get("page"))
+    today = datetime.date.today()
+    involvements = person.involvements.select_related("agency", "team", "worker").filter(end_date__isnull=True)
+    home = services.current_address(person, today)
+    audit.record(request.user, "view", obj=person, person=person, summary="Viewed the record",
+                 detail={"page": page.number, "kinds": selected_kinds, "agencies": selected_agencies})
+    context = {
+        "person": person,
+        "identifiers": _identifier_rows(person),
+        "home": home,
+        "previous_addresses": [link for link in person.addresses.all() if link is not home],
+        "household": services.household(person, today),
+        "relationships": services.relationships(person),
+        "parental_responsibility": [pr for pr in person.parental_responsibility.all() if pr.is_current],
+        "involvements": involvements,
+        "alerts": [alert for alert in person.alerts.all() if alert.end_date is None or alert.end_date >= today],
+        "other_names": [name for name in person.names.all() if name.name_type != "current"],
+        "ethnicity": codelists.label("ethnicity", person.ethnicity),
+        "sex": codelists.label("sex", person.sex),
+        "language": codelists.label("language", person.first_language),
+        "religion": codelists.label("religion", person.religion),
+        "disabilities": [codelists.label("disability", d.code) for d in person.disabilities.all()],
+        "page": page,
+        "chronology_kinds": chronology_kinds.all_kinds(),
+        "chronology_agencies": agencies_in(person),
+        "selected_kinds": selected_kinds,
+        "selected_agencies": selected_agencies,
+        "filter_query": _filter_query(selected_kinds, selected_agencies),
+    }
+    return render(request, "people/person_detail.html", context)
+
+
+def _filter_query(kinds, agencies):
+    parts = [f"kind={k}" for k in kinds] + [f"agency={a}" for a in agencies]
+    return "&".join(parts)
+
+
+def _identifier_rows(person):
+    rows = []
+    for ident in sorted(person.identifiers.all(), key=lambda i: (i.id_type != "CI", i.id_type, i.valid_from or datetime.date.min)):
+        value = format_nhs_number(ident.value) if ident.id_type == Identifier.Type.NHS else ident.value
+        rows.append({"label": ident.get_id_type_display(), "value": value, "current": ident.is_current, "identifier": ident})
+    return rows
+
+
+def person_new(request):
+    duplicates = []
+    if request.method == "POST":
+        form = NewPersonForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            identifiers = [("NHS", data["nhs_number"])] if data["nhs_number"] else []
+            duplicates = [
+                candidate for candidate in likely_duplicates(
+                    given_names=data["given_names"], family_name=data["family_name"],
+                    date_of_birth=data["date_of_birth"], postcode=data["postcode"], identifiers=identifiers,
+                )
+                if can_view_person(request.user, candidate.person)
+            ]
+            if duplicates and not data["confirm_new"]:
+                form.ask_to_confirm()
+                audit.record(request.user, "search", summary="Checked for duplicates before recording a person",
+                             detail={"candidates": [c.person.pk for c in duplicates]})
+            else:
+                person = services.record_person(
+                    request.user, kind=data["kind"], given_names=data["given_names"], family_name=data["family_name"],
+                    date_of_birth=data["date_of_birth"], date_of_birth_estimated=data["date_of_birth_estimated"],
+                    expected_date_of_birth=data["expected_date_of_birth"], sex=data["sex"], gender=data["gender"],
+                    ethnicity=data["ethnicity"], first_language=data["first_language"], religion=data["religion"],
+                    agency=request.user.agency,
+                )
+                if data["nhs_number"]:
+                    services.add_identifier(request.user, person, id_type="NHS", value=data["nhs_number"])
+                messages.success(request, f"{person.full_name} has been recorded")
+                return redirect("people:detail", person_id=person.pk)
+    else:
+        form = NewPersonForm(initial={"kind": Person.Kind.CHILD})
+    return render(request, "people/person_new.html", {"form": form, "duplicates": duplicates})
+
+
+def person_edit(request, person_id):
+    person = person_for(request.user, person_id)
+    conflict = None
+    if request.method == "POST":
+        form = EditPersonForm(request.POST, person=person)
+        if form.is_valid():
+            try:
+                services.update_person_details(request.user, person, form.cleaned_data["version"], form.cleaned_data)
+            except EditConflict as error:
+                conflict = _conflict_context(person, form.cleaned_data["version"], error.current)
+                audit.record(request.user, "conflict", obj=person, person=person,
+                             summary="Save refused: the record was changed by someone else")
+                # Keep what the user typed, but let the next save go against the current version.
+                data = request.POST.copy()
+                data["version"] = str(error.current.version)
+                form = EditPersonForm(data, person=error.current)
+                form.is_valid()
+            else:
+                messages.success(request, "Personal details saved")
+                return redirect("people:detail", person_id=person.pk)
+    else:
+        initial = {name: getattr(person, name) for name in services.PERSON_DETAIL_FIELDS}
+        initial["version"] = person.version
+        form = EditPersonForm(initial=initial, person=person)
+    return render(request, "people/person_edit.html", {"form": form, "person": person, "conflict": conflict})
+
+
+def _conflict_context(person, version, current):
+    changes = []
+    for event in audit.changes_since(current, version):
+        for field, (old, new) in event.detail.get("changes", {}).items():
+            changes.append({
+                "field": Person._meta.get_field(field).verbose_name.capitalize() if field != "version" else field,
+                "old": old, "new": new, "by": event.username, "at": event.at,
+            })
+    return {"changes": changes}
+
+
+def _simple_form_view(request, person_id, form_class, template, title, save, success):
+    """A page with one form that adds something to a person's record."""
+    person = person_for(request.user, person_id)
+    if request.method == "POST":
+        form = form_class(request.POST, person=person)
+        if form.is_valid():
+            save(person, form.cleaned_data)
+            messages.success(request, success)
+            return redirect("people:detail", person_id=person.pk)
+    else:
+        form = form_class(person=person)
+    return render(request, template, {"form": form, "person": person, "title": title})
+
+
+def identifier_add(request, person_id):
+    def save(person, data):
+        services.add_identifier(request.user, person, id_type=data["id_type"], value=data["value"], valid_from=data["valid_from"])
+
+    return _simple_form_view(request, person_id, IdentifierForm, "people/form_page.html", "Add an identifier", save, "Identifier added")
+
+
+def name_add(request, person_id):
+    def save(person, data):
+        services.add_name(request.user, person, name_type=data["name_type"], given_names=data["given_names"],
+                          family_name=data["family_name"], valid_from=data["valid_from"], valid_to=data["valid_to"])
+
+    return _simple_form_view(request, person_id, NameForm, "people/form_page.html", "Add a name", save, "Name added")
+
+
+def address_add(request, person_id):
+    def save(person, data):
+        fields = {key: data[key] for key in ("line_1", "line_2", "town", "county", "postcode")}
+        services.record_address(request.user, person, address_fields=fields, kind=data["kind"],
+                                moved_in=data["moved_in"], confidential=data["confidential"])
+
+    return _simple_form_view(request, person_id, AddressForm, "people/form_page.html", "Record an address", save, "Address recorded")
+
+
+def relationship_find(request, person_id):
+    """First step of adding a relationship: find the other person."""
+    person = person_for(request.user, person_id)
+    query = request.GET.get("q", "").strip()
+    hits = []
+    if query:
+        hits = [hit for hit in search_people(query, user=request.user)
+                if hit.person.pk != person.pk and can_view_person(request.user, hit.person)]
+        audit.record(request.user, "search", summary="Searched for a person to relate",
+                     detail={"terms": query, "results": [hit.person.pk for hit in hits]})
+    return render(request, "people/relationship_find.html", {"person": person, "query": query, "hits": hits})
+
+
+def relationship_add(request, person_id, related_id):
+    person = person_for(request.user, person_id)
+    related = person_for(request.user, related_id)
+    if related.pk == person.pk:
+        return HttpResponseForbidden("A person cannot be related to themselves")
+    if request.method == "POST":
+        form = RelationshipForm(request.POST, person=person, related_person=related)
+        if form.is_valid():
+            services.record_relationship(request.user, person, related, relationship=form.cleaned_data["relationship"],
+                                         description=form.cleaned_data["description"], valid_from=form.cleaned_data["valid_from"])
+            messages.success(request, "Relationship recorded")
+            return redirect("people:detail", person_id=person.pk)
+    else:
+        form = RelationshipForm(person=person, related_person=related)
+    return render(request, "people/form_page.html", {
+        "form": form, "person": person, "title": f"How is {related.full_name} related to {person.full_name}?",
+        "back": reverse("people:relationship-find", args=[person.pk]),
+    })

@@ -1,22 +1,18 @@
-"""
-URL configuration for safeguarding project.
-
-The `urlpatterns` list routes URLs to views. For more information please see:
-    https://docs.djangoproject.com/en/5.2/topics/http/urls/
-Examples:
-Function views
-    1. Add an import:  from my_app import views
-    2. Add a URL to urlpatterns:  path('', views.home, name='home')
-Class-based views
-    1. Add an import:  from other_app.views import Home
-    2. Add a URL to urlpatterns:  path('', Home.as_view(), name='home')
-Including another URLconf
-    1. Import the include() function: from django.urls import include, path
-    2. Add a URL to urlpatterns:  path('blog/', include('blog.urls'))
-"""
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from partners.views import SignInView, SignOutView, health
+from people import views as people_views
 
 urlpatterns = [
-    path('admin/', admin.site.urls),
+    path("", people_views.home, name="home"),
+    path("search/", people_views.search, name="search"),
+    path("people/", include("people.urls")),
+    path("sign-in/", SignInView.as_view(), name="sign-in"),
+    path("sign-out/", SignOutView.as_view(), name="sign-out"),
+    path("health/", health, name="health"),
+    path("api/v1/", include("people.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("admin/", admin.site.urls),
 ]

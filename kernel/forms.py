@@ -1,0 +1,29 @@
+"""Form pieces shared by every module."""
+
+from datetime import date
+
+from crispy_forms_gds.fields import DateInputField
+from django.core.exceptions import ValidationError
+
+
+class DateField(DateInputField):
+    """The GOV.UK date input (day, month, year) with messages that name the date."""
+
+    def __init__(self, label, required=False, help_text="For example, 27 3 2015", **kwargs):
+        super().__init__(label=label, required=required, help_text=help_text, **kwargs)
+        self.require_all_fields = False
+        name = label.replace(" (optional)", "")
+        self.error_messages["required"] = f"Enter the {name[0].lower()}{name[1:]}"
+        self.error_messages["incomplete"] = f"{name} must include a day, month and year"
+        self.name_in_messages = name
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        if len(str(year)) != 4:
+            raise ValidationError(f"{self.name_in_messages} must include a 4-digit year, like 2015", code="year")
+        try:
+            return date(day=int(day), month=int(month), year=int(year))
+        except ValueError:
+            raise ValidationError(f"{self.name_in_messages} must be a real date", code="invalid_date") from None
