@@ -81,7 +81,7 @@ class PersonDetailsForm(forms.Form):
 class NewPersonForm(PersonDetailsForm):
     kind = forms.ChoiceField(label="Who are you recording?", choices=Person.Kind.choices, widget=forms.RadioSelect,
                              error_messages={"required": "Select whether you are recording a child, an adult or a professional"})
-    postcode = forms.CharField(label="Postcode (optional)", max_length=10, required=False,
+    postcode = forms.CharField(label="Postcode (optional)", max_length=20, required=False,
                                help_text="Helps to find people already recorded")
     nhs_number = forms.CharField(label="NHS number (optional)", max_length=14, required=False)
     confirm_new = forms.BooleanField(label="None of these is the person I am recording", required=False)
@@ -207,7 +207,7 @@ class AddressForm(forms.Form):
     line_2 = forms.CharField(label="Address line 2 (optional)", max_length=200, required=False)
     town = forms.CharField(label="Town or city", max_length=100, error_messages={"required": "Enter the town or city"})
     county = forms.CharField(label="County (optional)", max_length=100, required=False)
-    postcode = forms.CharField(label="Postcode", max_length=10, error_messages={"required": "Enter the postcode"})
+    postcode = forms.CharField(label="Postcode", max_length=20, error_messages={"required": "Enter the postcode"})
     kind = forms.ChoiceField(label="Type of address", choices=PersonAddress.Kind.choices, widget=forms.RadioSelect,
                              initial=PersonAddress.Kind.HOME, error_messages={"required": "Select the type of address"})
     moved_in = DateField("Date moved in", required=True)
