@@ -47,6 +47,8 @@ class PersonDetailsForm(forms.Form):
     ethnicity = forms.ChoiceField(label="Ethnicity", choices=(), required=False)
     first_language = forms.ChoiceField(label="First language", choices=(), required=False)
     religion = forms.ChoiceField(label="Religion", choices=(), required=False)
+    disabilities = forms.MultipleChoiceField(label="Disability", choices=(), required=False, widget=forms.CheckboxSelectMultiple,
+                                             help_text="Select all that apply")
 
     def __init__(self, *args, kind=Person.Kind.CHILD, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,6 +57,7 @@ class PersonDetailsForm(forms.Form):
         self.fields["ethnicity"].choices = codelists.choices("ethnicity", blank="Not recorded")
         self.fields["first_language"].choices = codelists.choices("language", blank="Not recorded")
         self.fields["religion"].choices = codelists.choices("religion", blank="Not recorded")
+        self.fields["disabilities"].choices = codelists.choices("disability")
 
     def clean_date_of_birth(self):
         return DateChecks.not_in_future(self.cleaned_data.get("date_of_birth"), "Date of birth must be today or in the past")
@@ -73,6 +76,8 @@ class PersonDetailsForm(forms.Form):
             self.add_error("expected_date_of_birth", "Only an unborn child has an expected date of birth")
         if edd and edd < datetime.date.today() - datetime.timedelta(days=30):
             self.add_error("expected_date_of_birth", "An expected date of birth more than a month ago cannot be right: record the date of birth instead")
+        if "NONE" in cleaned.get("disabilities", []) and len(cleaned["disabilities"]) > 1:
+            self.add_error("disabilities", "Select 'No disability' or the disabilities the person has, not both")
         if cleaned.get("date_of_birth_estimated") and not dob:
             self.add_error("date_of_birth", "Enter the estimated date of birth")
         return cleaned
@@ -101,6 +106,7 @@ class NewPersonForm(PersonDetailsForm):
             Field("expected_date_of_birth"),
             Field.radios("sex", legend_size=Size.SMALL, inline=True),
             Field.text("gender"), Field.select("ethnicity"), Field.select("first_language"), Field.select("religion"),
+            Field.checkboxes("disabilities", legend_size=Size.SMALL, small=True),
             Field.text("nhs_number", field_width=10), Field.text("postcode", field_width=10),
             button="Continue",
         )
@@ -132,7 +138,8 @@ class EditPersonForm(PersonDetailsForm):
             Field("expected_date_of_birth"), Field("date_of_death"),
             Field.radios("sex", legend_size=Size.SMALL, inline=True),
             Field.text("gender"), Field.select("ethnicity"), Field.select("first_language"),
-            Field.checkbox("interpreter_needed"), Field.select("religion"), Field("version"),
+            Field.checkbox("interpreter_needed"), Field.select("religion"),
+            Field.checkboxes("disabilities", legend_size=Size.SMALL, small=True), Field("version"),
             button="Save changes",
         )
 

@@ -89,11 +89,17 @@ def update_person_details(user, person, expected_version, cleaned):
     from kernel.concurrency import field_changes, save_with_version_check
 
     changes = field_changes(person, cleaned, PERSON_DETAIL_FIELDS)
-    if not changes:
+    old_disabilities = sorted(person.disabilities.values_list("code", flat=True))
+    new_disabilities = sorted(cleaned.get("disabilities", old_disabilities))
+    if not changes and old_disabilities == new_disabilities:
         return person, {}
     values = {name: new for name, (old, new) in changes.items()}
     values["updated_at"] = timezone.now()
     version = save_with_version_check(person, expected_version, values)
+    if old_disabilities != new_disabilities:
+        person.disabilities.all().delete()
+        PersonDisability.objects.bulk_create(PersonDisability(person=person, code=code) for code in new_disabilities)
+        changes["disabilities"] = (", ".join(old_disabilities), ", ".join(new_disabilities))
     if "given_names" in changes or "family_name" in changes:
         old_given, old_family = (changes.get("given_names", (person.given_names,))[0],
                                  changes.get("family_name", (person.family_name,))[0])

@@ -147,7 +147,7 @@ def person_new(request):
                     date_of_birth=data["date_of_birth"], date_of_birth_estimated=data["date_of_birth_estimated"],
                     expected_date_of_birth=data["expected_date_of_birth"], sex=data["sex"], gender=data["gender"],
                     ethnicity=data["ethnicity"], first_language=data["first_language"], religion=data["religion"],
-                    agency=request.user.agency,
+                    disabilities=data["disabilities"], agency=request.user.agency,
                 )
                 if data["nhs_number"]:
                     services.add_identifier(request.user, person, id_type="NHS", value=data["nhs_number"])
@@ -167,7 +167,7 @@ def person_edit(request, person_id):
             try:
                 services.update_person_details(request.user, person, form.cleaned_data["version"], form.cleaned_data)
             except EditConflict as error:
-                conflict = _conflict_context(person, form.cleaned_data["version"], error.current)
+                conflict = _conflict_context(form, form.cleaned_data["version"], error.current)
                 audit.record(request.user, "conflict", obj=person, person=person,
                              summary="Save refused: the record was changed by someone else")
                 # Keep what the user typed, but let the next save go against the current version.
@@ -181,18 +181,18 @@ def person_edit(request, person_id):
     else:
         initial = {name: getattr(person, name) for name in services.PERSON_DETAIL_FIELDS}
         initial["version"] = person.version
+        initial["disabilities"] = [d.code for d in person.disabilities.all()]
         form = EditPersonForm(initial=initial, person=person)
     return render(request, "people/person_edit.html", {"form": form, "person": person, "conflict": conflict})
 
 
-def _conflict_context(person, version, current):
+def _conflict_context(form, version, current):
+    """What changed since the version the user started from, in the words of the form's labels."""
     changes = []
     for event in audit.changes_since(current, version):
         for field, (old, new) in event.detail.get("changes", {}).items():
-            changes.append({
-                "field": Person._meta.get_field(field).verbose_name.capitalize() if field != "version" else field,
-                "old": old, "new": new, "by": event.username, "at": event.at,
-            })
+            label = form.fields[field].label if field in form.fields else field.replace("_", " ").capitalize()
+            changes.append({"field": label, "old": old, "new": new, "by": event.username, "at": event.at})
     return {"changes": changes}
 
 

@@ -198,3 +198,17 @@ def test_api_lookup_by_consistent_identifier_and_bad_input(family, user, client)
     assert unknown.status_code == 400
     schema = client.get("/api/schema/")
     assert schema.status_code == 200 and b"/api/v1/children/" in schema.content
+
+
+def test_disabilities_are_recorded_with_the_cin_codes(family, user, client):
+    child, *_ = family
+    client.force_login(user())
+    both = client.post(f"/people/{child.pk}/edit/", _edit_data(child, disabilities=["NONE", "AUT"]))
+    assert "Select &#x27;No disability&#x27; or the disabilities the person has, not both" in both.content.decode()
+    assert not child.disabilities.exists()
+    saved = client.post(f"/people/{child.pk}/edit/", _edit_data(child, disabilities=["AUT", "LD"]))
+    assert saved.status_code == 302
+    assert sorted(child.disabilities.values_list("code", flat=True)) == ["AUT", "LD"]
+    assert "Autism or Asperger syndrome, Learning" in client.get(f"/people/{child.pk}/").content.decode()
+    change = AuditEvent.objects.get(action="update", person_id=child.pk)
+    assert change.detail["changes"]["disabilities"] == ["", "AUT, LD"]
