@@ -12,7 +12,7 @@ from kernel import codelists
 from kernel.forms import DateField
 
 from .identifiers import validate_identifier
-from .models import Identifier, Person, PersonAddress, PersonName, Relationship
+from .models import Identifier, Person, PersonAddress, PersonAlert, PersonName, Relationship
 from .postcodes import validate_postcode
 
 
@@ -254,3 +254,24 @@ class RelationshipForm(forms.Form):
         self.fields["relationship"].label = f"{related_person.full_name} is {person.full_name}'s"
         self.helper = _helper(Field.radios("relationship", legend_size=Size.MEDIUM), Field.text("description"),
                               Field("valid_from"), button="Save relationship")
+
+
+class AlertForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind of alert", choices=PersonAlert.Kind.choices, widget=forms.RadioSelect,
+                             error_messages={"required": "Select the kind of alert"})
+    detail = forms.CharField(label="What people need to know", max_length=500,
+                             help_text="Shown at the top of the record to everyone who can see it",
+                             error_messages={"required": "Enter what people need to know"})
+    end_date = DateField("Remove the alert on (optional)")
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.helper = _helper(Field.radios("kind", legend_size=Size.MEDIUM), Field.text("detail"), Field("end_date"),
+                              button="Add alert")
+
+    def clean_end_date(self):
+        value = self.cleaned_data.get("end_date")
+        if value and value < datetime.date.today():
+            raise ValidationError("The date to remove the alert must be today or in the future")
+        return value

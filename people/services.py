@@ -18,6 +18,7 @@ from .models import (
     Person,
     PersonAddress,
     PersonDisability,
+    PersonAlert,
     PersonName,
     Relationship,
 )
@@ -170,6 +171,13 @@ def record_relationship(user, person, related_person, *, relationship, descripti
                  source=rel, recorded_by=user)
     audit.record(user, "create", obj=rel, person=person, summary="Recorded a relationship")
     return rel
+
+
+@transaction.atomic
+def add_alert(user, person, *, kind, detail, end_date=None):
+    alert = PersonAlert.objects.create(person=person, kind=kind, detail=detail, end_date=end_date, recorded_by=user)
+    audit.record(user, "create", obj=alert, person=person, summary="Added an alert")
+    return alert
 
 
 def current_address(person, on=None):

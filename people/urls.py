@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:person_id>/identifiers/add/", views.identifier_add, name="identifier-add"),
     path("<int:person_id>/names/add/", views.name_add, name="name-add"),
     path("<int:person_id>/addresses/add/", views.address_add, name="address-add"),
+    path("<int:person_id>/alerts/add/", views.alert_add, name="alert-add"),
     path("<int:person_id>/relationships/add/", views.relationship_find, name="relationship-find"),
     path("<int:person_id>/relationships/add/<int:related_id>/", views.relationship_add, name="relationship-add"),
     path("<int:person_id>/chronology/add/", add_entry, name="chronology-add"),

@@ -19,7 +19,7 @@ from kernel.concurrency import EditConflict
 from . import services
 from .access import can_view_person, person_for
 from .duplicates import likely_duplicates
-from .forms import AddressForm, EditPersonForm, IdentifierForm, NameForm, NewPersonForm, RelationshipForm
+from .forms import AddressForm, AlertForm, EditPersonForm, IdentifierForm, NameForm, NewPersonForm, RelationshipForm
 from .identifiers import format_nhs_number
 from .models import Identifier, Person, PersonAddress
 from .search import search_people
@@ -232,6 +232,13 @@ def address_add(request, person_id):
                                 moved_in=data["moved_in"], confidential=data["confidential"])
 
     return _simple_form_view(request, person_id, AddressForm, "people/form_page.html", "Record an address", save, "Address recorded")
+
+
+def alert_add(request, person_id):
+    def save(person, data):
+        services.add_alert(request.user, person, kind=data["kind"], detail=data["detail"], end_date=data["end_date"])
+
+    return _simple_form_view(request, person_id, AlertForm, "people/form_page.html", "Add an alert", save, "Alert added")
 
 
 def relationship_find(request, person_id):

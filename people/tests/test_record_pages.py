@@ -212,3 +212,14 @@ def test_disabilities_are_recorded_with_the_cin_codes(family, user, client):
     assert "Autism or Asperger syndrome, Learning" in client.get(f"/people/{child.pk}/").content.decode()
     change = AuditEvent.objects.get(action="update", person_id=child.pk)
     assert change.detail["changes"]["disabilities"] == ["", "AUT, LD"]
+
+
+def test_alert_is_shown_at_the_top_of_the_record(family, user, client):
+    child, *_ = family
+    client.force_login(user())
+    empty = client.post(f"/people/{child.pk}/alerts/add/", {"kind": "", "detail": ""})
+    assert "Select the kind of alert" in empty.content.decode() and not child.alerts.exists()
+    client.post(f"/people/{child.pk}/alerts/add/", {"kind": "do_not_disclose", "detail": "Family fled domestic abuse"})
+    page = client.get(f"/people/{child.pk}/").content.decode()
+    assert "Do not disclose address: Family fled domestic abuse" in page
+    assert page.index("Family fled domestic abuse") < page.index("Personal details")
