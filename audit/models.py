@@ -1,11 +1,16 @@
 """The audit trail: who saw or changed what, when, and why.
 
-Rows are only ever added (audit.services.record). The access issue makes the table
-append-only in the database and chains each row to the one before with a hash.
+Rows are only ever added (audit.services.record); triggers in the database refuse any
+UPDATE, DELETE or TRUNCATE of them (migration 0002). Each event carries a keyed hash of its
+content (`row_hash`), so a changed row no longer matches; the sealer (audit.integrity)
+then links events into a hash chain, one AuditSeal per event, so that a removed, replaced
+or reordered event breaks the chain. `python manage.py verify_audit` checks both and names
+the first broken entry.
 """
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AuditEvent(models.Model):
@@ -20,7 +25,7 @@ class AuditEvent(models.Model):
         SIGN_IN = "sign_in", "Signed in"
         SIGN_OUT = "sign_out", "Signed out"
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     username = models.CharField(max_length=150, blank=True)
     role = models.CharField(max_length=40, blank=True)
@@ -35,6 +40,8 @@ class AuditEvent(models.Model):
     # Search terms, changed fields (old and new values), export parameters...
     detail = models.JSONField(default=dict, blank=True)
     reason = models.TextField(blank=True)
+    # HMAC-SHA256 of the fields above, keyed by settings.AUDIT_HASH_KEY (see audit.integrity).
+    row_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -43,3 +50,24 @@ class AuditEvent(models.Model):
             models.Index(fields=["object_type", "object_id", "-at"]),
             models.Index(fields=["user", "-at"]),
         ]
+
+
+class AuditSeal(models.Model):
+    """One link of the hash chain: the event, its row hash as sealed, and the chain hash
+    sha256(previous chain hash | event id | row hash). Append-only, like the events."""
+
+    event = models.OneToOneField(AuditEvent, on_delete=models.PROTECT, related_name="seal")
+    row_hash = models.CharField(max_length=64)
+    chain_hash = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class AuditChainHead(models.Model):
+    """The end of the chain, one row, locked while sealing so that sealers take turns."""
+
+    last_seal = models.ForeignKey(AuditSeal, null=True, on_delete=models.PROTECT, related_name="+")
+    last_chain_hash = models.CharField(max_length=64, default="0" * 64)
+    last_event_at = models.DateTimeField(null=True)

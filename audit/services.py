@@ -4,6 +4,9 @@ record; `changes_since` tells a user whose save was refused what changed meanwhi
 import datetime
 import decimal
 
+from django.utils import timezone
+
+from .integrity import row_hash
 from .models import AuditEvent
 
 
@@ -19,7 +22,8 @@ def _plain(value):
 
 def record(user, action, obj=None, person=None, summary="", detail=None, reason=""):
     signed_in = user is not None and getattr(user, "is_authenticated", False)
-    return AuditEvent.objects.create(
+    event = AuditEvent(
+        at=timezone.now(),
         user=user if signed_in else None,
         username=user.get_username() if signed_in else "",
         role=getattr(user, "role", "") if signed_in else "",
@@ -32,6 +36,9 @@ def record(user, action, obj=None, person=None, summary="", detail=None, reason=
         detail=detail or {},
         reason=reason,
     )
+    event.row_hash = row_hash(event)
+    event.save(force_insert=True)
+    return event
 
 
 def record_change(user, obj, changes, person=None, version=None, action=AuditEvent.Action.UPDATE, summary=""):

@@ -42,6 +42,15 @@ else:
     ALLOWED_HOSTS = _env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
     DEBUG = os.environ.get("DJANGO_DEBUG", "0") == "1"
 
+# The key of the audit trail's row hashes (audit.integrity). Keep it out of the database and
+# never change it: entries hashed with an old key would fail verification.
+if PRODUCTION:
+    AUDIT_HASH_KEY = os.environ.get("AUDIT_HASH_KEY", "")
+    if len(AUDIT_HASH_KEY) < 32:
+        raise ImproperlyConfigured("AUDIT_HASH_KEY must be set to at least 32 random characters in production")
+else:
+    AUDIT_HASH_KEY = os.environ.get("AUDIT_HASH_KEY", "development-only-audit-key-0123456789abcdef")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
