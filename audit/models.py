@@ -24,6 +24,8 @@ class AuditEvent(models.Model):
         CONFLICT = "conflict", "Save refused: changed by someone else"
         SIGN_IN = "sign_in", "Signed in"
         SIGN_OUT = "sign_out", "Signed out"
+        BREAK_GLASS = "break_glass", "Broke the glass"
+        DENIED = "denied", "Refused access"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

@@ -2,12 +2,14 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from audit import services as audit
+from kernel.access import rule
 from people.access import person_for
 
 from .forms import ChronologyEntryForm
 from .services import record_event
 
 
+@rule("case_change")
 def add_entry(request, person_id):
     """Add a significant event from outside the system to a person's chronology."""
     person = person_for(request.user, person_id)

@@ -2,5 +2,11 @@ from django.apps import AppConfig
 
 
 class PartnersConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'partners'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "partners"
+    verbose_name = "Partners, teams and access"
+
+    def ready(self):
+        from .access import register
+
+        register()

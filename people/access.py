@@ -1,40 +1,125 @@
-"""Who may see a person's record. A first, simple rule; the access-control issue replaces it
-with need-to-know scopes, restricted records and break-glass.
+"""Need-to-know: which children's records a user may see, and how much of them.
 
-- Local-authority staff and superusers may see records that are not restricted.
-- Partner practitioners may see people their agency is involved with.
-- Restricted records: superusers only, for now.
+Three levels:
+
+- FULL: the whole record. Local-authority case staff whose team (or who themselves) are
+  involved with the child; heads of service for every child; Family Help lead practitioners
+  and partner practitioners for children their team, themselves or their agency are involved
+  with ("shared with their agency"); anyone with an open break-glass on the child.
+- INDEX: other children, for local-authority case staff only: name, date of birth, current
+  involvement and allocated worker, with the break-glass path to open the record.
+- NONE: the record does not exist for this user (404). Analysts (aggregates only) and system
+  administrators see no child; a restricted record exists only for its named users, even
+  in search.
 """
 
+import datetime
+from enum import IntEnum
+
+from django.conf import settings
+from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
-from partners.models import Agency
+from partners.access import CASE_ROLES, is_local_authority_staff
+from partners.models import User
 
-
-def can_view_person(user, person):
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    if person.restricted:
-        return False
-    agency = user.agency
-    if agency is None:
-        return False
-    if agency.kind == Agency.Kind.LOCAL_AUTHORITY:
-        return True
-    return person.involvements.filter(agency=agency).exists()
+from .models import BreakGlass, Involvement, Person, RestrictedAccess
 
 
-def can_search(user):
-    return user.is_authenticated and (user.is_superuser or getattr(user.agency, "kind", None) == Agency.Kind.LOCAL_AUTHORITY)
+class Level(IntEnum):
+    NONE = 0
+    INDEX = 1
+    FULL = 2
 
 
-def person_for(user, person_id):
-    """The person, if the user may see them; otherwise 404, which reveals nothing."""
-    from .models import Person
+def break_glass_minutes():
+    return getattr(settings, "BREAK_GLASS_MINUTES", 60)
 
+
+def levels(user, people):
+    """{person id: Level} for a list of people, in a fixed number of queries."""
+    people = list(people)
+    if not people:
+        return {}
+    if not user.is_authenticated or not user.is_active:
+        return {p.pk: Level.NONE for p in people}
+    role = getattr(user, "role", None)
+    la_case_staff = role in CASE_ROLES and is_local_authority_staff(user)
+    readers = la_case_staff or role in {User.Role.FAMILY_HELP_LEAD, User.Role.PARTNER_PRACTITIONER}
+    if not readers:
+        return {p.pk: Level.NONE for p in people}
+    ids = [p.pk for p in people]
+    today = datetime.date.today()
+
+    named = set(RestrictedAccess.objects.filter(user=user, person_id__in=ids).values_list("person_id", flat=True))
+    involved_condition = Q(worker=user)
+    if user.team_id:
+        involved_condition |= Q(team_id=user.team_id)
+    if role == User.Role.PARTNER_PRACTITIONER and user.agency_id:
+        involved_condition |= Q(agency_id=user.agency_id)
+    involved = set(
+        Involvement.objects.filter(involved_condition, person_id__in=ids)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .values_list("person_id", flat=True)
+    )
+    glass = set(
+        BreakGlass.objects.filter(user=user, person_id__in=ids, expires_at__gt=timezone.now())
+        .values_list("person_id", flat=True)
+    )
+    result = {}
+    for person in people:
+        if person.restricted:
+            result[person.pk] = Level.FULL if person.pk in named else Level.NONE
+        elif person.pk in involved or person.pk in glass:
+            result[person.pk] = Level.FULL
+        elif la_case_staff and role == User.Role.HEAD_OF_SERVICE:
+            result[person.pk] = Level.FULL
+        elif la_case_staff:
+            result[person.pk] = Level.INDEX
+        else:
+            result[person.pk] = Level.NONE
+    return result
+
+
+def level(user, person):
+    return levels(user, [person])[person.pk]
+
+
+def keep_visible(user, items, at_least=Level.INDEX, person=lambda item: item.person):
+    """The items (search hits, duplicate candidates...) whose person this user may see at
+    `at_least` (by default: exists for them at all), in the same order."""
+    found = levels(user, [person(item) for item in items])
+    return [item for item in items if found[person(item).pk] >= at_least]
+
+
+def person_for(user, person_id, at_least=Level.FULL):
+    """The person, if the user may see them at this level; otherwise 404, which reveals nothing
+    (not even whether the record exists)."""
     person = Person.objects.filter(pk=person_id).first()
-    if person is None or not can_view_person(user, person):
-        raise Http404("No such record")
+    if person is None or level(user, person) < at_least:
+        raise RecordNotVisible(person.pk if person else None, str(person_id)[:40], at_least)
     return person
+
+
+class RecordNotVisible(Http404):
+    """A 404 that reveals nothing to the user, and is audited (by audit.middleware, after the
+    request's transaction has been rolled back, so the audit entry is kept)."""
+
+    def __init__(self, person_id, asked_for, level_needed):
+        super().__init__("No such record")
+        self.audit_person_id = person_id
+        self.audit_detail = {"asked_for": asked_for, "level_needed": level_needed.name.lower()}
+
+
+def open_break_glass(user, person, reason):
+    """Open the full record of a child the user's team is not involved with, for a while."""
+    from audit import services as audit
+
+    if level(user, person) != Level.INDEX:
+        raise PermissionError("Break glass is only for local-authority case staff, on records they can see in the index")
+    glass = BreakGlass.objects.create(person=person, user=user, reason=reason,
+                                      expires_at=timezone.now() + datetime.timedelta(minutes=break_glass_minutes()))
+    audit.record(user, "break_glass", obj=glass, person=person, summary="Opened a record by breaking the glass",
+                 reason=reason)
+    return glass

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from audit import services as audit
 
-from .access import can_view_person, person_for
+from .access import Level, keep_visible, person_for
 from .identifiers import validate_consistent_identifier
 from .models import Identifier, Person
 from .search import search_people
@@ -44,18 +44,21 @@ class SearchQuery(serializers.Serializer):
 
 
 class PersonSearchView(APIView):
+    access_rule = "case_work"
+
     @extend_schema(parameters=[OpenApiParameter("q", str, required=True)], responses=PersonSerializer(many=True))
     def get(self, request):
         query = SearchQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        hits = [hit for hit in search_people(query.validated_data["q"], user=request.user)
-                if can_view_person(request.user, hit.person)]
+        hits = keep_visible(request.user, search_people(query.validated_data["q"], user=request.user), at_least=Level.FULL)
         audit.record(request.user, "search", summary="Searched for a person (API)",
                      detail={"terms": query.validated_data["q"], "results": [h.person.pk for h in hits]})
         return Response(PersonSerializer([h.person for h in hits], many=True).data)
 
 
 class PersonDetailView(APIView):
+    access_rule = "case_work"
+
     @extend_schema(responses=PersonSerializer)
     def get(self, request, person_id):
         person = person_for(request.user, person_id)
@@ -64,6 +67,8 @@ class PersonDetailView(APIView):
 
 
 class ChildByConsistentIdentifierView(APIView):
+    access_rule = "case_work"
+
     @extend_schema(responses=PersonSerializer)
     def get(self, request, identifier):
         try:

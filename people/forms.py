@@ -275,3 +275,21 @@ class AlertForm(forms.Form):
         if value and value < datetime.date.today():
             raise ValidationError("The date to remove the alert must be today or in the future")
         return value
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        label="Why do you need to see this record?", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
+        help_text="Your reason is recorded and shown to managers, with the time and your name",
+        error_messages={"required": "Enter why you need to see this record"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.textarea("reason"), button="Open the record")
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if len(reason) < 10:
+            raise ValidationError("Enter a reason of at least 10 characters, saying what you need the record for")
+        return reason

@@ -309,3 +309,32 @@ class Involvement(models.Model):
     @property
     def is_open(self):
         return self.end_date is None or self.end_date >= datetime.date.today()
+
+
+class RestrictedAccess(models.Model):
+    """A named user who may see a restricted record (a child related to staff, a high-profile
+    case, a sealed adoption record). To everyone else the record does not exist."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="restricted_access")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="restricted_access")
+    reason = models.CharField(max_length=300, blank=True)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "user"], name="restricted_access_once")]
+
+
+class BreakGlass(models.Model):
+    """A case worker opened the full record of a child their team is not involved with, giving
+    a reason. The access lasts BREAK_GLASS_MINUTES and is reported to managers."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="break_glass")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass")
+    reason = models.TextField()
+    opened_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-opened_at"]
+        indexes = [models.Index(fields=["user", "person", "expires_at"])]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.person_new, name="new"),
     path("<int:person_id>/", views.person_detail, name="detail"),
     path("<int:person_id>/edit/", views.person_edit, name="edit"),
+    path("<int:person_id>/break-glass/", views.break_glass, name="break-glass"),
     path("<int:person_id>/identifiers/add/", views.identifier_add, name="identifier-add"),
     path("<int:person_id>/names/add/", views.name_add, name="name-add"),
     path("<int:person_id>/addresses/add/", views.address_add, name="address-add"),

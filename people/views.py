@@ -16,10 +16,13 @@ from chronology.services import agencies_in, timeline
 from kernel import codelists
 from kernel.concurrency import EditConflict
 
+from kernel.access import rule
+from partners.access import MANAGERS
+
 from . import services
-from .access import can_view_person, person_for
+from .access import Level, keep_visible, levels, open_break_glass, person_for
 from .duplicates import likely_duplicates
-from .forms import AddressForm, AlertForm, EditPersonForm, IdentifierForm, NameForm, NewPersonForm, RelationshipForm
+from .forms import AddressForm, AlertForm, BreakGlassForm, EditPersonForm, IdentifierForm, NameForm, NewPersonForm, RelationshipForm
 from .identifiers import format_nhs_number
 from .models import Identifier, Person, PersonAddress
 from .search import search_people
@@ -27,10 +30,12 @@ from .search import search_people
 CHRONOLOGY_PAGE_SIZE = 50
 
 
+@rule("signed_in")
 def home(request):
     return render(request, "people/home.html", {})
 
 
+@rule("case_work")
 def search(request):
     query = request.GET.get("q", "").strip()
     error = ""
@@ -40,7 +45,7 @@ def search(request):
     elif len(query) > 200:
         error = "Search terms must be 200 characters or fewer"
     elif query:
-        hits = [hit for hit in search_people(query, user=request.user) if can_view_person(request.user, hit.person)]
+        hits = keep_visible(request.user, search_people(query, user=request.user))
         audit.record(request.user, "search", summary="Searched for a person",
                      detail={"terms": query, "results": [hit.person.pk for hit in hits]})
     rows = [_search_row(hit) for hit in hits]
@@ -61,8 +66,11 @@ def _search_row(hit):
     }
 
 
+@rule("case_work")
 def person_detail(request, person_id):
-    person = person_for(request.user, person_id)
+    person = person_for(request.user, person_id, at_least=Level.INDEX)
+    if levels(request.user, [person])[person.pk] == Level.INDEX:
+        return _index_view(request, person)
     person = (
         Person.objects.filter(pk=person.pk)
         .prefetch_related(
@@ -107,7 +115,39 @@ def person_detail(request, person_id):
         "selected_agencies": selected_agencies,
         "filter_query": _filter_query(selected_kinds, selected_agencies),
     }
+    if request.user.role in MANAGERS:
+        context["viewers"] = recent_viewers(person)
     return render(request, "people/person_detail.html", context)
+
+
+def recent_viewers(person, limit=20):
+    """Who has looked at the record, newest first, for managers."""
+    from audit.models import AuditEvent
+
+    return (AuditEvent.objects.filter(person_id=person.pk, action__in=["view", "break_glass"])
+            .order_by("-at")[:limit])
+
+
+def _index_view(request, person):
+    """What case staff see of a child their team is not involved with: enough to know who
+    is working with the child, and the break-glass path to open the record."""
+    involvements = person.involvements.select_related("agency", "team", "worker").filter(end_date__isnull=True)
+    audit.record(request.user, "view", obj=person, person=person, summary="Viewed the index entry")
+    return render(request, "people/person_index.html", {"person": person, "involvements": involvements})
+
+
+@rule("case_work")
+def break_glass(request, person_id):
+    """Open the full record of a child the user's team is not involved with, giving a reason."""
+    person = person_for(request.user, person_id, at_least=Level.INDEX)
+    if request.method == "POST":
+        form = BreakGlassForm(request.POST)
+        if form.is_valid():
+            open_break_glass(request.user, person, form.cleaned_data["reason"])
+            return redirect("people:detail", person_id=person.pk)
+    else:
+        form = BreakGlassForm()
+    return render(request, "people/break_glass.html", {"form": form, "person": person})
 
 
 def _filter_query(kinds, agencies):
@@ -123,6 +163,7 @@ def _identifier_rows(person):
     return rows
 
 
+@rule("case_change")
 def person_new(request):
     duplicates = []
     if request.method == "POST":
@@ -130,13 +171,10 @@ def person_new(request):
         if form.is_valid():
             data = form.cleaned_data
             identifiers = [("NHS", data["nhs_number"])] if data["nhs_number"] else []
-            duplicates = [
-                candidate for candidate in likely_duplicates(
-                    given_names=data["given_names"], family_name=data["family_name"],
-                    date_of_birth=data["date_of_birth"], postcode=data["postcode"], identifiers=identifiers,
-                )
-                if can_view_person(request.user, candidate.person)
-            ]
+            duplicates = keep_visible(request.user, likely_duplicates(
+                given_names=data["given_names"], family_name=data["family_name"],
+                date_of_birth=data["date_of_birth"], postcode=data["postcode"], identifiers=identifiers,
+            ))
             if duplicates and not data["confirm_new"]:
                 form.ask_to_confirm()
                 audit.record(request.user, "search", summary="Checked for duplicates before recording a person",
@@ -158,6 +196,7 @@ def person_new(request):
     return render(request, "people/person_new.html", {"form": form, "duplicates": duplicates})
 
 
+@rule("case_change")
 def person_edit(request, person_id):
     person = person_for(request.user, person_id)
     conflict = None
@@ -210,6 +249,7 @@ def _simple_form_view(request, person_id, form_class, template, title, save, suc
     return render(request, template, {"form": form, "person": person, "title": title})
 
 
+@rule("case_change")
 def identifier_add(request, person_id):
     def save(person, data):
         services.add_identifier(request.user, person, id_type=data["id_type"], value=data["value"], valid_from=data["valid_from"])
@@ -217,6 +257,7 @@ def identifier_add(request, person_id):
     return _simple_form_view(request, person_id, IdentifierForm, "people/form_page.html", "Add an identifier", save, "Identifier added")
 
 
+@rule("case_change")
 def name_add(request, person_id):
     def save(person, data):
         services.add_name(request.user, person, name_type=data["name_type"], given_names=data["given_names"],
@@ -225,6 +266,7 @@ def name_add(request, person_id):
     return _simple_form_view(request, person_id, NameForm, "people/form_page.html", "Add a name", save, "Name added")
 
 
+@rule("case_change")
 def address_add(request, person_id):
     def save(person, data):
         fields = {key: data[key] for key in ("line_1", "line_2", "town", "county", "postcode")}
@@ -234,6 +276,7 @@ def address_add(request, person_id):
     return _simple_form_view(request, person_id, AddressForm, "people/form_page.html", "Record an address", save, "Address recorded")
 
 
+@rule("case_change")
 def alert_add(request, person_id):
     def save(person, data):
         services.add_alert(request.user, person, kind=data["kind"], detail=data["detail"], end_date=data["end_date"])
@@ -241,19 +284,21 @@ def alert_add(request, person_id):
     return _simple_form_view(request, person_id, AlertForm, "people/form_page.html", "Add an alert", save, "Alert added")
 
 
+@rule("case_change")
 def relationship_find(request, person_id):
     """First step of adding a relationship: find the other person."""
     person = person_for(request.user, person_id)
     query = request.GET.get("q", "").strip()
     hits = []
     if query:
-        hits = [hit for hit in search_people(query, user=request.user)
-                if hit.person.pk != person.pk and can_view_person(request.user, hit.person)]
+        hits = [hit for hit in keep_visible(request.user, search_people(query, user=request.user))
+                if hit.person.pk != person.pk]
         audit.record(request.user, "search", summary="Searched for a person to relate",
                      detail={"terms": query, "results": [hit.person.pk for hit in hits]})
     return render(request, "people/relationship_find.html", {"person": person, "query": query, "hits": hits})
 
 
+@rule("case_change")
 def relationship_add(request, person_id, related_id):
     person = person_for(request.user, person_id)
     related = person_for(request.user, related_id)

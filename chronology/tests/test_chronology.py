@@ -12,8 +12,14 @@ from people.services import record_person
 
 
 @pytest.fixture
-def child(db):
-    return record_person(None, kind="child", given_names="Mina", family_name="Okafor", date_of_birth=datetime.date(2014, 6, 1))
+def child(db, user):
+    from people.models import Involvement
+
+    person = record_person(None, kind="child", given_names="Mina", family_name="Okafor", date_of_birth=datetime.date(2014, 6, 1))
+    team_member = user()  # every local-authority user the fixture makes shares this team
+    Involvement.objects.create(person=person, agency=team_member.agency, team=team_member.team, kind="Child in need",
+                               start_date=datetime.date(2024, 1, 1))
+    return person
 
 
 def at(*args):

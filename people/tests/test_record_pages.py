@@ -10,8 +10,16 @@ from people.models import Identifier, Person, PersonName
 from people.services import record_address, record_person, record_relationship
 
 
+def involve(person, worker, kind="Child in need"):
+    """Make the worker's team involved with the person, so that the team sees the full record."""
+    from people.models import Involvement
+
+    return Involvement.objects.create(person=person, agency=worker.agency, team=worker.team, kind=kind,
+                                      start_date=datetime.date(2024, 1, 1))
+
+
 @pytest.fixture
-def family(db):
+def family(db, user):
     child = record_person(None, kind="child", given_names="Ellis", family_name="Marsh", date_of_birth=datetime.date(2016, 2, 9),
                           sex="F", ethnicity="WBRI")
     mother = record_person(None, kind="adult", given_names="Dana", family_name="Marsh", date_of_birth=datetime.date(1988, 7, 1))
@@ -21,6 +29,10 @@ def family(db):
                        moved_in=datetime.date(2020, 1, 1))
     record_relationship(None, child, mother, relationship="parent", description="Birth mother")
     record_relationship(None, child, sibling, relationship="sibling")
+    # Every local-authority user the `user` fixture makes is in the same team: involve it.
+    team_member = user()
+    for person in (child, mother, sibling):
+        involve(person, team_member)
     return child, mother, sibling
 
 
@@ -46,9 +58,7 @@ def test_partner_sees_only_people_their_agency_is_involved_with(family, user, cl
     partner = user(User.Role.PARTNER_PRACTITIONER)
     client.force_login(partner)
     assert client.get(f"/people/{child.pk}/").status_code == 404
-    from people.models import Involvement
-
-    Involvement.objects.create(person=child, agency=partner.agency, kind="School nurse", start_date=datetime.date(2024, 1, 1))
+    involve(child, partner, kind="School nurse")
     assert client.get(f"/people/{child.pk}/").status_code == 200
 
 

@@ -1,0 +1,126 @@
+"""Deny by default: every page and API route names the access rule that opens it.
+
+A view is marked with `@rule("case_work")` (function views) or `access_rule = "case_work"`
+(class views). A route without a rule is closed to everybody, so a new page cannot leak
+by being forgotten. Rules are registered by name with `register_rule` (the partners app
+registers the role-based ones) and checked by AccessRuleMiddleware before the view runs.
+Object-level checks (may this user see this child?) are made by the views themselves,
+through people.access.
+
+API routes are checked again after DRF has authenticated the request (a partner system's
+token is only known then), by the `AccessRulePermission` permission class.
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+from django.shortcuts import render
+from rest_framework.permissions import BasePermission
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    description: str
+    allows: Callable  # allows(user) -> bool
+
+
+RULES: dict[str, Rule] = {}
+
+# Paths served by other machinery, with the rule that applies to them.
+PATH_RULES = [
+    ("/static/", "public"),
+    ("/admin/", "administration"),
+]
+
+
+def register_rule(name, description, allows):
+    RULES[name] = Rule(name, description, allows)
+    return RULES[name]
+
+
+register_rule("public", "Anyone, signed in or not", lambda user: True)
+register_rule("signed_in", "Anyone signed in", lambda user: user.is_authenticated)
+
+
+def rule(name):
+    """Open a view to the users the named rule allows."""
+
+    def mark(view):
+        view.access_rule = name
+        return view
+
+    return mark
+
+
+def public(view):
+    """Open a view to everyone, signed in or not (sign-in page, health check, public documents)."""
+    return rule("public")(view)
+
+
+def rule_of(view_func, path=""):
+    for prefix, name in PATH_RULES:
+        if path.startswith(prefix):
+            return name
+    for candidate in (view_func, getattr(view_func, "view_class", None), getattr(view_func, "cls", None)):
+        name = getattr(candidate, "access_rule", None)
+        if name:
+            return name
+        if getattr(candidate, "public", False) is True:
+            return "public"
+    return None
+
+
+def allowed(name, user):
+    return name in RULES and RULES[name].allows(user)
+
+
+def _is_api(request):
+    return request.path.startswith("/api/")
+
+
+def problem_response(status, title, detail):
+    return JsonResponse({"type": "about:blank", "title": title, "status": status, "detail": detail},
+                        status=status, content_type="application/problem+json")
+
+
+def forbidden(request):
+    if _is_api(request):
+        return problem_response(403, "Not allowed", "You do not have access to this.")
+    return render(request, "403.html", status=403)
+
+
+class AccessRuleMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        name = rule_of(view_func, request.path)
+        if name is None or name not in RULES:
+            # A route nobody has opened: closed, whoever asks.
+            return forbidden(request)
+        if name == "public":
+            return None
+        if _is_api(request):
+            return None  # checked by AccessRulePermission once DRF knows who is asking
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        if not allowed(name, request.user):
+            return forbidden(request)
+        return None
+
+
+class AccessRulePermission(BasePermission):
+    """DRF's side of the rule check, after token or session authentication."""
+
+    message = "You do not have access to this."
+
+    def has_permission(self, request, view):
+        name = getattr(view, "access_rule", None)
+        return bool(name) and allowed(name, request.user)

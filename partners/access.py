@@ -1,0 +1,48 @@
+"""Who may do what, by role: the rules that open pages and API routes (see kernel.access).
+
+Which children a user may see is decided per child in people.access; these rules decide
+which parts of the service a role may use at all.
+"""
+
+from kernel.access import register_rule
+
+from .models import Agency, User
+
+Role = User.Role
+
+# Local-authority staff who work on children's cases.
+CASE_ROLES = frozenset({
+    Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.MASH_PRACTITIONER, Role.MASH_MANAGER,
+    Role.IRO, Role.CONFERENCE_CHAIR,
+})
+# Everyone who may read children's records they have a reason to see.
+RECORD_READERS = CASE_ROLES | {Role.FAMILY_HELP_LEAD, Role.PARTNER_PRACTITIONER}
+# Those who may change records (partners add their own information through their own modules).
+RECORD_WRITERS = CASE_ROLES | {Role.FAMILY_HELP_LEAD}
+# Managers who oversee access: who looked at a record, break-glass reports.
+MANAGERS = frozenset({Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.MASH_MANAGER})
+
+
+def is_local_authority_staff(user):
+    return getattr(user.agency, "kind", None) == Agency.Kind.LOCAL_AUTHORITY
+
+
+def _role_in(roles, local_authority_only=False):
+    def allows(user):
+        if not user.is_authenticated or not user.is_active or getattr(user, "role", None) not in roles:
+            return False
+        return is_local_authority_staff(user) if local_authority_only else True
+
+    return allows
+
+
+def register():
+    register_rule("case_work", "Reading children's records: case staff, Family Help leads and partner practitioners",
+                  _role_in(RECORD_READERS))
+    register_rule("case_change", "Changing children's records: local-authority case staff and Family Help leads",
+                  _role_in(RECORD_WRITERS))
+    register_rule("access_oversight", "Managers: who has looked at records, break-glass reports",
+                  _role_in(MANAGERS, local_authority_only=True))
+    register_rule("administration", "System administrators (configuration; no case records)",
+                  lambda user: user.is_authenticated and user.is_active and user.is_staff
+                  and getattr(user, "role", None) == Role.ADMINISTRATOR)
