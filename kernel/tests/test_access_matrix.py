@@ -1,0 +1,121 @@
+"""Every URL and API route, for every role and for signed-out visitors.
+
+The expected rows below are written out by hand, not derived from the code: widening a
+rule, or adding a route with no rule, makes this test fail until someone decides (here)
+who should have it.
+"""
+
+import datetime
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from kernel.access import RULES, rule_of
+from partners.models import User
+from people.models import Involvement
+from people.services import record_person
+
+R = User.Role
+ANONYMOUS = "signed out"
+ROLES = [ANONYMOUS] + list(R)
+
+# Who each rule lets in. Signed-out visitors only ever get "public".
+EXPECTED = {
+    "public": set(ROLES),
+    "signed_in": set(R),
+    "case_work": {R.SOCIAL_WORKER, R.TEAM_MANAGER, R.HEAD_OF_SERVICE, R.MASH_PRACTITIONER, R.MASH_MANAGER, R.IRO,
+                  R.CONFERENCE_CHAIR, R.FAMILY_HELP_LEAD, R.PARTNER_PRACTITIONER},
+    "case_change": {R.SOCIAL_WORKER, R.TEAM_MANAGER, R.HEAD_OF_SERVICE, R.MASH_PRACTITIONER, R.MASH_MANAGER, R.IRO,
+                    R.CONFERENCE_CHAIR, R.FAMILY_HELP_LEAD},
+    "access_oversight": {R.TEAM_MANAGER, R.HEAD_OF_SERVICE, R.MASH_MANAGER},
+    "administration": {R.ADMINISTRATOR},
+}
+
+
+def routes():
+    """(route pattern, view, url name) for every route of the site, admin included."""
+
+    def walk(patterns, prefix=""):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern):
+                yield prefix + str(entry.pattern), entry.callback, entry.name
+
+    return list(walk(get_resolver().url_patterns))
+
+
+def site_routes():
+    """The routes outside the Django admin (the admin is checked as a whole: /admin/...)."""
+    return [(pattern, view, name) for pattern, view, name in routes() if not pattern.startswith("admin/")]
+
+
+def test_every_route_has_a_known_rule():
+    missing = [pattern for pattern, view, _ in routes() if rule_of(view, "/" + pattern) not in RULES]
+    assert not missing, f"routes with no access rule (closed to everyone until one is given): {missing}"
+    assert set(EXPECTED) >= set(RULES), f"rules with no expected row in this test: {set(RULES) - set(EXPECTED)}"
+
+
+def test_a_route_without_a_rule_is_closed_to_everyone(client, user, settings):
+    settings.ROOT_URLCONF = "kernel.tests.urls_without_rule"
+    client.force_login(user(R.HEAD_OF_SERVICE))
+    assert client.get("/no-rule/").status_code == 403
+    assert client.get("/api/no-rule/").status_code == 403
+
+
+@pytest.fixture
+def world(db, user):
+    """A user of every role, and a child and an adult that each user's team or agency is
+    involved with, so that only the route rules decide."""
+    child = record_person(None, kind="child", given_names="Matrix", family_name="Child", date_of_birth=datetime.date(2015, 5, 5))
+    adult = record_person(None, kind="adult", given_names="Matrix", family_name="Adult", date_of_birth=datetime.date(1985, 5, 5))
+    users = {}
+    for role in R:
+        someone = user(role, is_staff=(role == R.ADMINISTRATOR))
+        users[role] = someone
+        for person in (child, adult):
+            Involvement.objects.create(person=person, agency=someone.agency, team=someone.team, worker=someone,
+                                       kind="Matrix", start_date=datetime.date(2024, 1, 1))
+    return {"child": child, "adult": adult, "users": users}
+
+
+def concrete(pattern, world):
+    """A URL for a route pattern, with ids of the world's records."""
+    child, adult = world["child"], world["adult"]
+    values = {"person_id": child.pk, "related_id": adult.pk,
+              "identifier": child.identifiers.get(id_type="CI").value}
+    url = "/" + pattern
+    for name, value in values.items():
+        url = re.sub(rf"<(?:\w+:)?{name}>", str(value), url)
+    assert "<" not in url, f"the matrix test needs a value for a parameter of {pattern}"
+    return url
+
+
+def denied(response, role, is_api):
+    if role == ANONYMOUS:
+        if is_api:
+            return response.status_code in (401, 403)
+        return response.status_code == 302 and "/sign-in/" in response["Location"]
+    return response.status_code == 403
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda role: str(role))
+def test_access_matrix(client, world, role):
+    if role != ANONYMOUS:
+        client.force_login(world["users"][role])
+    wrong = []
+    checks = [(pattern, view) for pattern, view, _ in site_routes()] + [("admin/", None)]
+    for pattern, view in checks:
+        url = concrete(pattern, world)
+        name = rule_of(view, url) if view else "administration"
+        response = client.get(url)
+        is_api = url.startswith("/api/")
+        should_allow = role in EXPECTED[name]
+        if should_allow and denied(response, role, is_api):
+            wrong.append(f"{url} ({name}) refused {role}: {response.status_code}")
+        if not should_allow and not denied(response, role, is_api):
+            wrong.append(f"{url} ({name}) let {role} in: {response.status_code}")
+        if should_allow and response.status_code >= 500:
+            wrong.append(f"{url} failed for {role}: {response.status_code}")
+    assert not wrong, "\n".join(wrong)

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs the service with a synthetic demo authority on http://127.0.0.1:8000 (Ctrl+C stops it).
+# Safe to run again: installs nothing that is already installed, migrates only what is new,
+# and leaves an existing demo authority as it is (its sign-in accounts are printed again).
+#
+# Uses the embedded SQLite database (db.sqlite3) unless DATABASE_URL says otherwise.
+# ADDRESS changes where it listens (default 127.0.0.1:8000).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/bootstrap.sh
+
+python=.venv/bin/python
+"$python" manage.py migrate --noinput
+"$python" manage.py generate_authority --children 2000 --seed 1
+
+address=${ADDRESS:-127.0.0.1:8000}
+echo "serve-demo: serving on http://$address/ (Ctrl+C to stop)"
+exec "$python" manage.py runserver "$address" --noreload
