@@ -1,3 +1,65 @@
+"""The audit report for managers: access by user, by child, and break-glass events."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import render
 
-# Create your views here.
+from kernel.access import rule
+from people.identifiers import validate_consistent_identifier
+from people.models import Identifier
+
+from . import services
+from .models import AuditEvent
+
+PAGE_SIZE = 50
+
+
+def _parse_date(text):
+    try:
+        return datetime.date.fromisoformat(text) if text else None
+    except ValueError:
+        return "invalid"
+
+
+@rule("access_oversight")
+def report(request):
+    username = request.GET.get("user", "").strip()[:150]
+    child = request.GET.get("child", "").strip()[:20]
+    only_break_glass = request.GET.get("break_glass") == "1"
+    start, end = _parse_date(request.GET.get("from", "")), _parse_date(request.GET.get("to", ""))
+    errors = {}
+    events = AuditEvent.objects.exclude(action__in=["sign_in", "sign_out"])
+    if username:
+        events = events.filter(username=username)
+    if child:
+        try:
+            value = validate_consistent_identifier(child)
+        except ValidationError:
+            errors["child"] = "Enter the child's consistent identifier, like CI0000000018"
+        else:
+            person_id = Identifier.objects.filter(id_type="CI", value=value).values_list("person_id", flat=True).first()
+            events = events.filter(person_id=person_id) if person_id else events.none()
+    if start == "invalid":
+        errors["from"] = "Enter the start date as YYYY-MM-DD"
+    elif start:
+        events = events.filter(at__date__gte=start)
+    if end == "invalid":
+        errors["to"] = "Enter the end date as YYYY-MM-DD"
+    elif end:
+        events = events.filter(at__date__lte=end)
+    if only_break_glass:
+        events = events.filter(action="break_glass")
+    if errors:
+        events = events.none()
+    page = Paginator(events.order_by("-at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    services.record(request.user, "search", summary="Looked at the audit report",
+                    detail={"user": username, "child": child, "break_glass": only_break_glass,
+                            "from": request.GET.get("from", ""), "to": request.GET.get("to", "")})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "audit/report.html", {
+        "page": page, "errors": errors, "username": username, "child": child, "only_break_glass": only_break_glass,
+        "start": request.GET.get("from", ""), "end": request.GET.get("to", ""), "query": query.urlencode(),
+    })

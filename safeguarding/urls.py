@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from partners.views import SignInView, SignOutView, health
 from people import views as people_views
 
 
@@ -17,9 +16,9 @@ urlpatterns = [
     path("", people_views.home, name="home"),
     path("search/", people_views.search, name="search"),
     path("people/", include("people.urls")),
-    path("sign-in/", SignInView.as_view(), name="sign-in"),
-    path("sign-out/", SignOutView.as_view(), name="sign-out"),
-    path("health/", health, name="health"),
+    path("audit/", include("audit.urls")),
+    # Sign-in and two-factor pages, sign-out, the account page, the health check.
+    path("", include("partners.urls")),
     path("api/v1/", include("people.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
