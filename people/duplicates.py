@@ -7,10 +7,10 @@ Two ways in:
 - Otherwise the name must be similar *and* something else must agree: the date of birth
   (the same, or with day and month swapped: 03/04 for 04/03) or a postcode the person has
   lived at. "Similar name" uses the search keys (see people.search): some token of the given
-  names and some token of the family name must match one of the person's keys, and the whole
-  name must then be close (Jaro-Winkler, order-insensitive, at least NAME_THRESHOLD). So
-  another child with only the same surname, or the same date of birth and surname, is not
-  returned.
+  names and some token of the family name must each match one of the person's name tokens
+  (exactly, by sound, or as its start), and the whole name must then be close (Jaro-Winkler,
+  order-insensitive, at least NAME_THRESHOLD). So another child with only the same surname,
+  even with the same date of birth or at the same address, is not returned.
 
 When both dates of birth are known and disagree, a shared postcode is not enough: that is
 usually a brother, sister or parent with a similar name living at the same address.
@@ -26,19 +26,19 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 
 from .identifiers import validate_identifier
-from .models import Identifier, Person, PersonAddress
+from .models import Identifier, Person, PersonAddress, PersonName
 from .postcodes import looks_like_postcode, normalise_postcode
 from .search import (
     CANDIDATES,
     IDENTIFIER_LABELS,
     NAME_LABELS,
+    Match,
     best_name,
+    detail_lookups,
     has_identifier,
     has_lived_at,
-    has_name_key,
+    has_name_token,
     name_tokens,
-    token_keys,
-    with_details,
 )
 
 NAME_THRESHOLD = 0.8
@@ -60,6 +60,13 @@ class DuplicateCandidate:
     person: Person
     score: float
     reasons: list
+
+
+def _names(person):
+    """(name type, given names, family name) for each of the person's names (prefetched)."""
+    return [(PersonName.Type.CURRENT, person.given_names, person.family_name)] + [
+        (name.name_type, name.given_names, name.family_name) for name in person.names.all()
+    ]
 
 
 def _long_date(day):
@@ -91,7 +98,7 @@ def _similar_name_ids(given, family, date_of_birth, postcode):
     people = Person.objects.filter(restricted=False)
     for tokens in (given, family):
         if tokens:
-            people = people.filter(has_name_key(frozenset().union(*map(token_keys, tokens))))
+            people = people.filter(has_name_token(*tokens, match=Match.WIDE))
     found = set()
     if date_of_birth is not None:
         dates = [day for day in (date_of_birth, _swapped(date_of_birth)) if day]
@@ -104,6 +111,31 @@ def _similar_name_ids(given, family, date_of_birth, postcode):
     return found
 
 
+def _name_evidence(tokens, entered_name, person):
+    """(similarity, reason) for how close the entered name is to the person's closest name."""
+    if not tokens:
+        return 0.0, None
+    similarity, name_type, existing_name = best_name(tokens, _names(person))
+    label = NAME_LABELS[name_type]
+    if similarity >= 1.0:
+        return similarity, "Same name" if label == "name" else f"Same {label} ({existing_name})"
+    if similarity >= NAME_THRESHOLD:
+        return similarity, f"Similar {label} ({entered_name} / {existing_name})"
+    return similarity, f"Different name ({existing_name})"
+
+
+def _date_of_birth_evidence(date_of_birth, person):
+    """(0 to 1, reason) for how the dates of birth compare, when both are known."""
+    if date_of_birth is None or person.date_of_birth is None:
+        return 0.0, None
+    if person.date_of_birth == date_of_birth:
+        return 1.0, "Same date of birth"
+    if person.date_of_birth == _swapped(date_of_birth):
+        dates = f"{_long_date(date_of_birth)} / {_long_date(person.date_of_birth)}"
+        return SWAPPED_DATE_OF_BIRTH, f"Date of birth with day and month swapped ({dates})"
+    return 0.0, f"Different date of birth ({_long_date(person.date_of_birth)})"
+
+
 def likely_duplicates(*, given_names, family_name, date_of_birth=None, postcode="", identifiers=(), limit=10):
     """People already recorded who may be this person, most likely first (see module docstring).
 
@@ -114,61 +146,38 @@ def likely_duplicates(*, given_names, family_name, date_of_birth=None, postcode=
     postcode = normalise_postcode(postcode) if looks_like_postcode(postcode) else ""
     pairs = _identifier_pairs(identifiers)
 
-    by_identifier = set()
+    ids = set()
     if pairs:
-        by_identifier = set(
-            Person.objects.filter(has_identifier(pairs), restricted=False).values_list("pk", flat=True)[:CANDIDATES]
-        )
-    by_name = set()
+        same_identifier = Person.objects.filter(has_identifier(pairs), restricted=False)
+        ids |= set(same_identifier.values_list("pk", flat=True)[:CANDIDATES])
     if tokens and (date_of_birth is not None or postcode):
-        by_name = _similar_name_ids(given, family, date_of_birth, postcode)
-    ids = by_identifier | by_name
+        ids |= _similar_name_ids(given, family, date_of_birth, postcode)
     if not ids:
         return []
 
     lived_at = set()
     if postcode:
-        lived_at = set(PersonAddress.objects.filter(person_id__in=ids, address__postcode=postcode).values_list("person_id", flat=True))
+        links = PersonAddress.objects.filter(person_id__in=ids, address__postcode=postcode)
+        lived_at = set(links.values_list("person_id", flat=True))
     entered_name = " ".join(f"{given_names} {family_name}".split())
     found = []
-    for person in with_details(Person.objects.filter(pk__in=ids)):
-        reasons, evidence = [], 0.0
-        identifier = next(((i.id_type, i.value) for i in person.identifiers.all() if (i.id_type, i.value) in pairs), None)
-        if identifier:
-            reasons.append(f"Same {IDENTIFIER_LABELS[identifier[0]]}")
-
-        similarity, name_type, existing_name = best_name(tokens, person) if tokens else (0.0, None, "")
+    for person in Person.objects.filter(pk__in=ids).prefetch_related("names", *detail_lookups()):
+        identifier = next((i.id_type for i in person.identifiers.all() if (i.id_type, i.value) in pairs), None)
+        similarity, name_reason = _name_evidence(tokens, entered_name, person)
         if similarity < NAME_THRESHOLD and not identifier:
             continue
-        label = NAME_LABELS.get(name_type, "name")
-        if similarity >= 1.0:
-            reasons.append("Same name" if label == "name" else f"Same {label} ({existing_name})")
-        elif similarity >= NAME_THRESHOLD:
-            reasons.append(f"Similar {label} ({entered_name} / {existing_name})")
-        elif existing_name:
-            reasons.append(f"Different name ({existing_name})")
-        evidence += NAME_WEIGHT * similarity
-
-        if date_of_birth is not None and person.date_of_birth is not None:
-            if person.date_of_birth == date_of_birth:
-                reasons.append("Same date of birth")
-                evidence += DATE_OF_BIRTH_WEIGHT
-            elif person.date_of_birth == _swapped(date_of_birth):
-                reasons.append(
-                    "Date of birth with day and month swapped "
-                    f"({_long_date(date_of_birth)} / {_long_date(person.date_of_birth)})"
-                )
-                evidence += DATE_OF_BIRTH_WEIGHT * SWAPPED_DATE_OF_BIRTH
-            else:
-                reasons.append(f"Different date of birth ({_long_date(person.date_of_birth)})")
-
+        date_of_birth_match, date_of_birth_reason = _date_of_birth_evidence(date_of_birth, person)
+        postcode_reason = None
         if person.pk in lived_at:
             current = any(link.address.postcode == postcode for link in person.addresses.all())
-            reasons.append("Same postcode" if current else "Has lived at the same postcode")
-            evidence += POSTCODE_WEIGHT
+            postcode_reason = "Same postcode" if current else "Has lived at the same postcode"
 
+        evidence = (NAME_WEIGHT * similarity + DATE_OF_BIRTH_WEIGHT * date_of_birth_match
+                    + POSTCODE_WEIGHT * bool(postcode_reason))
         score = 0.9 + 0.1 * evidence if identifier else 0.9 * evidence
-        found.append(DuplicateCandidate(person=person, score=round(score, 4), reasons=reasons))
+        reasons = [f"Same {IDENTIFIER_LABELS[identifier]}" if identifier else None, name_reason,
+                   date_of_birth_reason, postcode_reason]
+        found.append(DuplicateCandidate(person=person, score=round(score, 4), reasons=[r for r in reasons if r]))
 
     found.sort(key=lambda c: (-c.score, c.person.family_name.lower(), c.person.given_names.lower(), c.person.pk))
     return found[:limit]

@@ -10,19 +10,34 @@ three search keys, stored as NameKey rows:
 - ``m:<metaphone>`` how it sounds, by Metaphone ("m:SM0"),
 - ``s:<soundex>``   how it sounds, by Soundex ("s:S530").
 
-A query token matches a person when any of its three keys is one of the person's keys, so
-"Jon", "Jhon" and "John" all find John (m:JN or s:J500), in any order. A person is a
-candidate when *every* name token of the query matches: one
-``id IN (SELECT person_id FROM namekey WHERE key IN (...))`` condition per token, ANDed,
-which the (key, person) index answers without reading the Person table. Dates of birth,
-identifiers and postcodes in the same query are further conditions on the same query.
+A person is a candidate when *every* name token of the query matches one of their name
+tokens, in any order and in any of their names. A query token matches, from strictest to
+widest (class Match):
 
-At most CANDIDATES people are fetched, those sharing the most keys with the query first
-(an exact token shares all three of its keys, a misspelling one or two), so exact matches
-are never crowded out by phonetic ones. Python then ranks them by how close the query is
-to each of their names: Jaro-Winkler similarity over the best order-insensitive pairing of
-query tokens with name tokens, so an exact name scores 1 and "Jon Smyth" against
-"John Smith" about 0.9.
+- exactly (``e:``),
+- by sound: a Metaphone or Soundex key in common, so "Jon", "Jhon" and "John" all find
+  John (m:JN or s:J500) and "Smyth" or "Smtih" find Smith (s:S530);
+- or as the start of a name token: "Jon" finds Jonathon, and an initial ("J Smith") finds
+  every name starting with it.
+
+Each token is one ``person_id IN (SELECT person_id FROM namekey WHERE key IN (...))``
+condition, ANDed, answered from the (key, person) index:
+
+- with a date of birth, identifier or postcode in the query, those pick out a few people
+  from Person, and each name token (matched widely) is one more condition on them;
+- with names alone, nothing is read from Person: the rows of the first token's keys, with
+  one IN condition per other token. Exact spellings are tried first; only if they do not
+  fill the page are the sound-alikes added, and only if there are still too few, the names
+  starting with what was typed.
+
+At most CANDIDATES people are fetched; restricted people are dropped then. Python ranks them
+by how close the query is to each of their names: Jaro-Winkler similarity over the best
+order-insensitive pairing of query tokens with name tokens, so an exact name scores 1,
+"Jon Smyth" against "John Smith" about 0.91 and against "Jonathon Smith" about 0.87.
+
+A known limit: when the sound-alikes of a misspelt common name run to thousands
+("Jhon Smtih"), the CANDIDATES ranked are an arbitrary subset of them and the closest
+spelling can be missed; a date of birth or postcode in the query narrows them down.
 
 How the query is read
 ---------------------
@@ -50,7 +65,7 @@ from dataclasses import dataclass, field
 
 import jellyfish
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 
 from .identifiers import guess_identifier
 from .models import Identifier, NameKey, Person, PersonAddress, PersonName
@@ -58,9 +73,16 @@ from .postcodes import looks_like_postcode, normalise_postcode
 
 # How many people are fetched from the database for ranking, whatever the limit.
 CANDIDATES = 200
+# A query token of two letters or more also finds up to this many other name tokens starting
+# with it ("Jon": Jonah, Jonathon...), when nothing closer fills the page.
+PREFIX_TOKENS = 30
 # Longer queries are cut short: nobody types 200 characters into a search box.
 MAX_QUERY_LENGTH = 200
 KEY_LENGTH = NameKey._meta.get_field("key").max_length
+# A match on a previous name or alias counts this much of the same match on the current name.
+NOT_CURRENT_NAME = 0.97
+# How much each part of a query counts towards a result's score.
+WEIGHTS = {"name": 1.0, "identifier": 2.0, "date of birth": 1.0, "postcode": 0.5}
 
 NAME_LABELS = {
     PersonName.Type.CURRENT: "name",
@@ -93,10 +115,15 @@ def name_tokens(text):
     return tuple(token for token in tokens if token)
 
 
+def exact_key(token):
+    """The exact key of a token, cut to fit the column."""
+    return f"e:{token}"[:KEY_LENGTH]
+
+
 @functools.lru_cache(maxsize=65536)
 def token_keys(token):
     """The exact, Metaphone and Soundex keys of one (already normalised) token."""
-    keys = {f"e:{token}"[:KEY_LENGTH], f"s:{jellyfish.soundex(token)}"}
+    keys = {exact_key(token), f"s:{jellyfish.soundex(token)}"}
     metaphone = jellyfish.metaphone(token)
     if metaphone:  # Metaphone drops some tokens entirely ("aaa"); an empty key would match them all.
         keys.add(f"m:{metaphone}"[:KEY_LENGTH])
@@ -122,13 +149,55 @@ def index_person(person):
         NameKey.objects.bulk_create(NameKey(person=person, key=key) for key in sorted(wanted - existing))
 
 
-def has_name_key(keys):
-    """A condition on Person: the person has at least one of these keys (uses the NameKey index)."""
-    return Q(pk__in=NameKey.objects.filter(key__in=sorted(keys)).values("person_id"))
+# --- Matching and comparing names ---------------------------------------------------------------
+
+class Match:
+    """How closely a query token must match a name token, from strictest to widest."""
+
+    EXACT = "exact"  # the same token
+    SOUND = "sound"  # sounds the same: a Metaphone or Soundex key in common
+    WIDE = "wide"    # sounds the same, or starts with the query token ("Jon" for "Jonathon")
 
 
+def _starts_with(token):
+    """A condition on NameKey: an exact key for a token starting with `token`, as a range of
+    the (key, person) index ("e:jon" up to "e:joo"). Tokens are only letters a to z."""
+    low = exact_key(token)
+    stem = low.rstrip("z")
+    return Q(key__gte=low, key__lt=stem[:-1] + chr(ord(stem[-1]) + 1))
+
+
+def _sound_keys(token):
+    """The keys a token is looked up by to find the tokens sounding like it. Whoever has the
+    exact token has its Metaphone and Soundex keys too, so the exact key is needed only when
+    Metaphone gives nothing ("aaa"): reading the same people twice would be waste."""
+    keys = token_keys(token)
+    sounds = [key for key in keys if not key.startswith("e:")]
+    return sorted(sounds if any(key.startswith("m:") for key in sounds) else keys)
+
+
+def token_match(token, match=Match.SOUND):
+    """A condition on NameKey: a key matching the query token. A single letter is an initial,
+    matched by the tokens it starts with."""
+    if match == Match.EXACT:
+        return Q(key=exact_key(token))
+    if len(token) == 1:
+        return _starts_with(token)
+    sounds = Q(key__in=_sound_keys(token))
+    return sounds | _starts_with(token) if match == Match.WIDE else sounds
+
+
+def has_name_token(*tokens, match=Match.SOUND):
+    """A condition on Person: one of the person's name tokens matches one of `tokens`."""
+    condition = Q()
+    for token in tokens:
+        condition |= token_match(token, match)
+    return Q(pk__in=NameKey.objects.filter(condition).values("person_id"))
+
+
+@functools.lru_cache(maxsize=65536)
 def name_similarity(tokens, other_tokens):
-    """How alike two names are, 0 to 1, whatever the order of their tokens.
+    """How alike two names (tuples of tokens) are, 0 to 1, whatever the order of their tokens.
 
     Each token of `tokens` is paired with a different token of `other_tokens` (or, when
     there are more of them, the closest one) and the Jaro-Winkler similarities averaged;
@@ -146,27 +215,21 @@ def name_similarity(tokens, other_tokens):
     return best / len(tokens) * (0.9 + 0.1 * coverage)
 
 
-def person_names(person):
-    """(name type, tokens, display name) for each of a person's names; names must be prefetched."""
-    names = [(PersonName.Type.CURRENT, name_tokens(person.full_name), person.full_name)]
-    for name in person.names.all():
-        full = f"{name.given_names} {name.family_name}".strip()
-        names.append((name.name_type, name_tokens(full), full))
-    return names
+def best_name(tokens, names):
+    """(similarity, name type, display name) of the name closest to `tokens` (a tuple), out of
+    (name type, given names, family name) triples. On a tie the current name wins."""
+    best = (-1.0, None, "")
+    for name_type, given_names, family_name in names:
+        full = f"{given_names} {family_name}".strip()
+        similarity = name_similarity(tokens, name_tokens(full))
+        if (similarity, name_type == PersonName.Type.CURRENT) > (best[0], best[1] == PersonName.Type.CURRENT):
+            best = (similarity, name_type, full)
+    return best
 
 
-def best_name(tokens, person):
-    """(similarity, name type, display name) of the person's name closest to `tokens`."""
-    return max(
-        ((name_similarity(tokens, name_toks), name_type, full) for name_type, name_toks, full in person_names(person)),
-        # On a tie the current name wins.
-        key=lambda item: (item[0], item[1] == PersonName.Type.CURRENT),
-    )
-
-
-def with_details(people):
-    """Prefetch what search results and duplicate checks show: names, identifiers and the
-    current addresses. On the returned people, `person.addresses.all()` holds the current
+def detail_lookups():
+    """What search results and duplicate checks show, to prefetch: identifiers and current
+    addresses. On people fetched with these, `person.addresses.all()` holds the current
     address links only (with their addresses), which is what services.current_address reads."""
     today = datetime.date.today()
     current = (
@@ -174,19 +237,16 @@ def with_details(people):
         .filter(Q(moved_out__isnull=True) | Q(moved_out__gte=today))
         .select_related("address")
     )
-    return people.prefetch_related("names", "identifiers", Prefetch("addresses", queryset=current))
+    return ["identifiers", Prefetch("addresses", queryset=current)]
 
 
 # --- Reading the query ------------------------------------------------------------------------
 
-MONTHS = {
-    name: number
-    for number in range(1, 13)
-    for name in {datetime.date(2000, number, 1).strftime("%B").lower(), datetime.date(2000, number, 1).strftime("%b").lower()}
-}
-MONTHS["sept"] = 9
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+                "october", "november", "december")
+MONTHS = {name: number for number, month in enumerate(_MONTH_NAMES, 1) for name in (month, month[:3])} | {"sept": 9}
 _NUMERIC_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_ISO_DATE = re.compile(r"(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})")
 _DAY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?")
 _YEAR = re.compile(r"\d{4}")
 _HAS_DIGIT = re.compile(r"\d")
@@ -222,9 +282,8 @@ def _read_date(tokens, i):
 def _read_postcode(tokens, i):
     """(postcode, tokens used) for a full postcode at tokens[i], one token or two, or (None, 0)."""
     for used in (1, 2):
-        text = "".join(tokens[i:i + used])
-        if i + used <= len(tokens) and looks_like_postcode(text):
-            return normalise_postcode(text), used
+        if i + used <= len(tokens) and looks_like_postcode("".join(tokens[i:i + used])):
+            return normalise_postcode("".join(tokens[i:i + used])), used
     return None, 0
 
 
@@ -257,7 +316,7 @@ class ParsedQuery:
 
 def parse_query(query):
     """Read a search query into its parts. Raises _Unmatchable if part of it can match nobody."""
-    tokens = [token.strip("\"'()[];:") for token in re.split(r"[\s,]+", str(query or "")[:MAX_QUERY_LENGTH])]
+    tokens = [token.strip("\"'()[];:.") for token in re.split(r"[\s,]+", str(query or "")[:MAX_QUERY_LENGTH])]
     tokens = [token for token in tokens if token]
     parsed = ParsedQuery()
     i = 0
@@ -288,18 +347,12 @@ def parse_query(query):
 
 @dataclass
 class SearchHit:
-    """One person found. `person` has names, identifiers and current addresses prefetched
-    (see with_details); `score` is 0 to 1; `matched_on` says in plain English what matched."""
+    """One person found. `person` has identifiers and current addresses prefetched
+    (see detail_lookups); `score` is 0 to 1; `matched_on` says in plain English what matched."""
 
     person: Person
     score: float
     matched_on: str
-
-
-def _date_of_birth_is(day):
-    # An unborn child is a child with no date of birth yet; the (kind, date_of_birth) index
-    # finds them, so this stays an index lookup rather than a scan of every person.
-    return Q(date_of_birth=day) | Q(kind=Person.Kind.CHILD, date_of_birth__isnull=True, expected_date_of_birth=day)
 
 
 def has_identifier(pairs):
@@ -315,70 +368,113 @@ def has_lived_at(postcode):
     return Q(pk__in=PersonAddress.objects.filter(address__postcode=postcode).values("person_id"))
 
 
-def _candidates(parsed):
-    """The ids of at most CANDIDATES people matching every part of the query."""
-    # Restricted records are left out of search altogether until the access rules decide who
-    # may see them (they will use the searching user).
-    people = Person.objects.filter(restricted=False)
-    for day in parsed.dates:
-        people = people.filter(_date_of_birth_is(day))
-    for pairs in parsed.identifiers:
-        people = people.filter(has_identifier(pairs))
-    for postcode in parsed.postcodes:
-        people = people.filter(has_lived_at(postcode))
-    if not parsed.names:
-        return list(people.order_by("family_name", "given_names", "pk").values_list("pk", flat=True)[:CANDIDATES])
-    all_keys = set()
-    for keys in {token_keys(token) for token in parsed.names}:
-        people = people.filter(has_name_key(keys))
-        all_keys |= keys
-    # Those sharing the most keys with the query first: exact spellings before sound-alikes.
-    closest = (
-        NameKey.objects.filter(key__in=sorted(all_keys), person__in=people)
-        .values("person_id")
-        .annotate(shared=Count("pk"))
-        .order_by("-shared", "person_id")
+def _date_of_birth_is(day):
+    # An unborn child is a child with no date of birth yet; the (kind, date_of_birth) index
+    # finds them, so this stays an index lookup rather than a scan of every person.
+    return Q(date_of_birth=day) | Q(kind=Person.Kind.CHILD, date_of_birth__isnull=True, expected_date_of_birth=day)
+
+
+def _longer_tokens(token):
+    """Exact keys of up to PREFIX_TOKENS other name tokens starting with `token`, from the
+    (key, person) index in alphabetical order: "jon" gives e:jonah, e:jonathon..."""
+    keys = NameKey.objects.filter(_starts_with(token)).exclude(key=exact_key(token))
+    return list(keys.order_by("key").values_list("key", flat=True).distinct()[:PREFIX_TOKENS])
+
+
+def _with_every_token(conditions):
+    """Ids of people with a name key meeting each condition (one per query token), read from
+    the NameKey index alone (no Person rows): the rows meeting the first condition, with one
+    `person_id IN (SELECT person_id FROM namekey WHERE ...)` per other condition. At most
+    CANDIDATES of them, in no particular order."""
+    first, *rest = conditions
+    rows = NameKey.objects.filter(first)
+    for condition in rest:
+        rows = rows.filter(person_id__in=NameKey.objects.filter(condition).values("person_id"))
+    # One person can meet the first condition by more than one key (up to three): fetch
+    # enough rows for CANDIDATES people.
+    ids = rows.values_list("person_id", flat=True)[: 3 * CANDIDATES]
+    return list(dict.fromkeys(ids))[:CANDIDATES]
+
+
+def _candidates(parsed, limit):
+    """Ids of at most CANDIDATES people matching every part of the query."""
+    # Shorter tokens tend to match more people (an initial most of all). Put first, they are
+    # read in index order until enough people are found, while the rarer ones are looked up.
+    tokens = sorted(dict.fromkeys(parsed.names), key=len)
+    filters = [_date_of_birth_is(day) for day in parsed.dates]
+    filters += [has_identifier(pairs) for pairs in parsed.identifiers]
+    filters += [has_lived_at(postcode) for postcode in parsed.postcodes]
+    if filters:
+        # A date of birth, identifier or postcode picks out few people, whose names are then
+        # checked through the NameKey index, one condition per token.
+        filters += [has_name_token(token, match=Match.WIDE) for token in tokens]
+        people = Person.objects.filter(*filters).order_by("family_name", "given_names", "pk")
+        return list(people.values_list("pk", flat=True)[:CANDIDATES])
+    # Names alone can match thousands of people. Exact spellings first; if they do not fill
+    # the page, the sound-alikes; and if there are still too few, the names starting with
+    # what was typed, when there are any.
+    ids = _with_every_token([token_match(token, Match.EXACT) for token in tokens])
+    if len(ids) < limit:
+        ids = list(dict.fromkeys(ids + _with_every_token([token_match(token, Match.SOUND) for token in tokens])))
+    if len(ids) < limit:
+        # As lists of keys: "these keys or that range" would have PostgreSQL read the NameKey
+        # table rather than just its index.
+        longer = {token: _longer_tokens(token) for token in tokens if len(token) > 1}
+        if any(longer.values()):
+            wider = [Q(key__in=sorted(_sound_keys(token) + longer[token])) if longer.get(token)
+                     else token_match(token, Match.SOUND) for token in tokens]
+            ids = list(dict.fromkeys(ids + _with_every_token(wider)))
+    return ids[:CANDIDATES]
+
+
+def _ranked(ids, parsed):
+    """[(score, name type matched, person id)] for the candidates, best first; restricted
+    people are dropped here. One query reads every candidate's names."""
+    names, order = {}, {}
+    rows = Person.objects.filter(pk__in=ids, restricted=False).values_list(
+        "pk", "family_name", "given_names", "names__name_type", "names__given_names", "names__family_name"
     )
-    return [row["person_id"] for row in closest[:CANDIDATES]]
+    for pk, family_name, given_names, *name in rows:
+        if pk not in names:
+            names[pk] = [(PersonName.Type.CURRENT, given_names, family_name)]
+            order[pk] = (family_name.lower(), given_names.lower(), pk)
+        if name[0] is not None:
+            names[pk].append(tuple(name))
+    tokens = tuple(parsed.names)
+    name_weight = WEIGHTS["name"] if tokens else 0.0
+    matched_weight = (WEIGHTS["identifier"] * len(parsed.identifiers) + WEIGHTS["date of birth"] * len(parsed.dates)
+                      + WEIGHTS["postcode"] * len(parsed.postcodes))
+    ranked = []
+    for pk, person_names in names.items():
+        similarity, name_type = 0.0, None
+        if tokens:
+            similarity, name_type, _ = best_name(tokens, person_names)
+            if name_type != PersonName.Type.CURRENT:
+                similarity *= NOT_CURRENT_NAME  # the same match on the current name ranks first
+        score = (similarity * name_weight + matched_weight) / (name_weight + matched_weight)
+        ranked.append((round(score, 4), name_type, pk))
+    ranked.sort(key=lambda item: (-item[0], order[item[2]]))
+    return ranked
 
 
 def _matched_identifier(person, parsed):
-    for pairs in parsed.identifiers:
-        for ident in person.identifiers.all():
-            if (ident.id_type, ident.value) in pairs:
-                return IDENTIFIER_LABELS[ident.id_type]
-    return None
+    """What the identifier typed turned out to be, for this person ("NHS number")."""
+    wanted = {pair for pairs in parsed.identifiers for pair in pairs}
+    return next(IDENTIFIER_LABELS[i.id_type] for i in person.identifiers.all() if (i.id_type, i.value) in wanted)
 
 
 def _plain_list(items):
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
-def _hit(person, parsed):
-    """Score a candidate: the name similarity, with each date of birth, identifier and postcode
-    in the query counting as a full match (weights below), averaged to 0..1."""
-    weighted, matched = [], []
-    if parsed.names:
-        similarity, name_type, _ = best_name(parsed.names, person)
-        weighted.append((similarity, 1.0))
-        matched.append(NAME_LABELS.get(name_type, "name"))
-    if parsed.identifiers:
-        weighted.append((1.0, 2.0))
-        matched.append(_matched_identifier(person, parsed))
-    if parsed.dates:
-        weighted.append((1.0, 1.0))
-        matched.append("date of birth" if person.date_of_birth in parsed.dates else "expected date of birth")
-    if parsed.postcodes:
-        weighted.append((1.0, 0.5))
-        matched.append("postcode")
-    score = sum(value * weight for value, weight in weighted) / sum(weight for _, weight in weighted)
-    return SearchHit(person=person, score=round(score, 4), matched_on=_plain_list(matched))
-
-
 def search_people(query, *, user=None, limit=20):
     """People matching the query, best first (see the module docstring).
 
-    `user` is the person searching; the access rules will use it to decide which restricted
+    The score is an average, weighted by WEIGHTS, of the name similarity and a full match for
+    each identifier, date of birth and postcode in the query (those always match, being
+    conditions), so it says how much of what was typed matched and how closely.
+
+    `user` is the person searching: the access rules will use it to decide which restricted
     records they may find. Until then restricted records are never returned."""
     try:
         parsed = parse_query(query)
@@ -386,10 +482,17 @@ def search_people(query, *, user=None, limit=20):
         return []
     if not parsed:
         return []
-    ids = _candidates(parsed)
-    if not ids:
-        return []
-    people = with_details(Person.objects.filter(pk__in=ids))
-    hits = [_hit(person, parsed) for person in people]
-    hits.sort(key=lambda hit: (-hit.score, hit.person.family_name.lower(), hit.person.given_names.lower(), hit.person.pk))
-    return hits[:limit]
+    ranked = _ranked(_candidates(parsed, limit), parsed)[:limit]
+    people = Person.objects.prefetch_related(*detail_lookups()).in_bulk([pk for _, _, pk in ranked])
+    hits = []
+    for score, name_type, pk in ranked:
+        person = people[pk]
+        matched = [NAME_LABELS[name_type]] if name_type else []
+        if parsed.identifiers:
+            matched.append(_matched_identifier(person, parsed))
+        if parsed.dates:
+            matched.append("date of birth" if person.date_of_birth in parsed.dates else "expected date of birth")
+        if parsed.postcodes:
+            matched.append("postcode")
+        hits.append(SearchHit(person=person, score=score, matched_on=_plain_list(matched)))
+    return hits

@@ -45,6 +45,13 @@ def test_similar_name_and_same_date_of_birth():
     assert 0.5 < candidate.score < 0.9
 
 
+def test_short_form_of_a_name():
+    jonathon = make_child("Jonathon", "Smith", DOB)
+    [candidate] = likely_duplicates(given_names="Jon", family_name="Smith", date_of_birth=DOB)
+    assert candidate.person == jonathon
+    assert candidate.reasons[0] == "Similar name (Jon Smith / Jonathon Smith)"
+
+
 def test_names_in_the_wrong_boxes():
     john = make_child("John", "Smith", DOB)
     [candidate] = likely_duplicates(given_names="Smith", family_name="John", date_of_birth=DOB)
@@ -67,10 +74,10 @@ def test_similar_name_and_same_postcode():
 
 
 def test_previous_name_counts():
-    child = make_child("Lily", "Evans", DOB)
-    services.add_name(None, child, name_type="previous", given_names="Lily", family_name="Potter")
-    [candidate] = likely_duplicates(given_names="Lily", family_name="Potter", date_of_birth=DOB)
-    assert candidate.reasons[0] == "Same previous name (Lily Potter)"
+    child = make_child("Lily", "Fenwick", DOB)
+    services.add_name(None, child, name_type="previous", given_names="Lily", family_name="Hartley")
+    [candidate] = likely_duplicates(given_names="Lily", family_name="Hartley", date_of_birth=DOB)
+    assert candidate.reasons[0] == "Same previous name (Lily Hartley)"
 
 
 def test_common_surname_only_is_not_a_duplicate():

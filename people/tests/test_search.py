@@ -4,6 +4,8 @@ identifiers and postcodes. All people here are synthetic."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from people import services
 from people.models import NameKey, PersonName
@@ -33,20 +35,20 @@ def test_keys_for_name_are_exact_metaphone_and_soundex_per_token():
 
 
 def test_keys_fit_the_column():
-    keys = keys_for_name("Wolfeschlegelsteinhausenbergerdorffvoralternwarengewissenhaft", "Aaa")
+    keys = keys_for_name("Abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz", "Aaa")
     assert keys and all(len(key) <= 40 for key in keys)
     assert "m:" not in keys  # Metaphone gives nothing for "aaa": no key that would match everyone
 
 
 def test_index_person_keeps_keys_in_step_with_names():
-    child = make_child("Ada", "Byron")
-    alias = services.add_name(None, child, name_type=PersonName.Type.ALIAS, given_names="Ada", family_name="King")
+    child = make_child("Ada", "Fenwick")
+    alias = services.add_name(None, child, name_type=PersonName.Type.ALIAS, given_names="Ada", family_name="Hartley")
     keys = set(NameKey.objects.filter(person=child).values_list("key", flat=True))
-    assert keys == keys_for_name("Ada", "Byron") | keys_for_name("Ada", "King")
+    assert keys == keys_for_name("Ada", "Fenwick") | keys_for_name("Ada", "Hartley")
 
     alias.delete()
     services.search.index_person(child)
-    assert set(NameKey.objects.filter(person=child).values_list("key", flat=True)) == keys_for_name("Ada", "Byron")
+    assert set(NameKey.objects.filter(person=child).values_list("key", flat=True)) == keys_for_name("Ada", "Fenwick")
 
 
 # --- Names ------------------------------------------------------------------------------------
@@ -63,6 +65,21 @@ def test_words_in_any_order_and_case():
     assert found("SMITH, John") == [john]
 
 
+def test_start_of_a_name_when_nothing_closer():
+    jonathon = make_child("Jonathon", "Smith", DOB)
+    assert found("Jon Smyth") == [jonathon]
+    assert found("Jon Smyth 3/3/2015") == [jonathon]
+    john = make_child("John", "Smith", DOB)
+    assert found("Jon Smith")[0] == john
+
+
+def test_initial():
+    john = make_child("John", "Smith", DOB)
+    make_child("Mary", "Smith", DOB)
+    assert found("J Smith") == [john]
+    assert found("smith j") == [john]
+
+
 def test_every_name_token_must_match():
     make_child("John", "Smith", DOB)
     assert found("Mary Smith") == []
@@ -70,15 +87,15 @@ def test_every_name_token_must_match():
 
 
 def test_previous_name_and_alias_are_found():
-    child = make_child("Lily", "Evans", DOB)
-    services.add_name(None, child, name_type=PersonName.Type.PREVIOUS, given_names="Lily", family_name="Potter")
-    services.add_name(None, child, name_type=PersonName.Type.ALIAS, given_names="Lil", family_name="Evans")
+    child = make_child("Lily", "Fenwick", DOB)
+    services.add_name(None, child, name_type=PersonName.Type.PREVIOUS, given_names="Lily", family_name="Hartley")
+    services.add_name(None, child, name_type=PersonName.Type.ALIAS, given_names="Lil", family_name="Fenwick")
 
-    [hit] = search_people("Lily Potter")
+    [hit] = search_people("Lily Hartley")
     assert hit.person == child and hit.matched_on == "previous name"
-    [hit] = search_people("Lil Evans")
+    [hit] = search_people("Lil Fenwick")
     assert hit.person == child and hit.matched_on == "alias"
-    [hit] = search_people("Lily Evans")
+    [hit] = search_people("Lily Fenwick")
     assert hit.matched_on == "name" and hit.score == 1.0
 
 
@@ -149,8 +166,9 @@ def test_impossible_date_finds_nobody():
 
 
 def test_month_name_alone_is_a_name():
-    april = make_child("April", "March", DOB)
-    assert found("April March") == [april]
+    april = make_child("April", "Moss", DOB)
+    assert found("April Moss") == [april]
+    assert found("3 moss april") == []  # "3" is a local authority child ID nobody has
 
 
 # --- Identifiers ------------------------------------------------------------------------------
@@ -235,14 +253,23 @@ def test_restricted_people_are_not_found():
     assert search_people(services.consistent_identifier(child)) == []
 
 
-def test_results_need_no_further_queries(django_assert_max_num_queries):
-    for day in range(1, 8):
+def test_results_need_no_further_queries(django_assert_num_queries):
+    def sam_taylor(day):
         child = make_child("Sam", "Taylor", datetime.date(2016, 1, day))
         live_at(child, "SW1A 1AA", line_1=f"{day} Test Street")
-    with django_assert_max_num_queries(6):
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as context:
+            search_people("Sam Taylor")
+        return len(context.captured_queries)
+
+    sam_taylor(1)
+    one_result = count_queries()
+    for day in range(2, 8):
+        sam_taylor(day)
+    with django_assert_num_queries(one_result):
         hits = search_people("Sam Taylor")
         assert len(hits) == 7
         for hit in hits:
             assert services.consistent_identifier(hit.person)
             assert services.current_address(hit.person).address.postcode == "SW1A 1AA"
-            assert [name.name_type for name in hit.person.names.all()] == ["current"]
