@@ -542,8 +542,16 @@ class Generator:
                         left -= self.family(batch, rng, left)
                 self.write(batch)
             self.log(f"Batch {number + 1} of {batches}: {made:,} children ({time.monotonic() - started:.1f} s)")
+        self.refresh_statistics()
         return Result(created=True, children=made, seconds=time.monotonic() - started, counts=dict(self.counts),
                       accounts=demo_accounts())
+
+    def refresh_statistics(self):
+        """A bulk load leaves the query planner's statistics empty; without them PostgreSQL
+        picks slow plans (seconds for an NHS number lookup). ANALYZE reads a sample."""
+        if connection.vendor in ("postgresql", "sqlite"):
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
 
     def count(self, name, number):
         self.counts[name] = self.counts.get(name, 0) + number

@@ -11,6 +11,7 @@ from chronology.services import record_event
 
 from . import search
 from .identifiers import consistent_identifier_from_serial, validate_identifier
+from .postcodes import validate_postcode
 from .models import (
     Address,
     ConsistentIdentifierSerial,
@@ -145,7 +146,7 @@ def add_identifier(user, person, *, id_type, value, valid_from=None, valid_to=No
 def record_address(user, person, *, address_fields, kind=PersonAddress.Kind.HOME, moved_in=None, confidential=False):
     """Record that a person lives at an address from a date; their previous home address ends the day before."""
     address, _ = Address.objects.get_or_create(
-        line_1=address_fields["line_1"].strip(), postcode=address_fields["postcode"],
+        line_1=address_fields["line_1"].strip(), postcode=validate_postcode(address_fields["postcode"]),
         defaults={k: (v or "").strip() for k, v in address_fields.items() if k not in {"line_1", "postcode"}},
     )
     moved_in = moved_in or datetime.date.today()

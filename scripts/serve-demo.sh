@@ -14,6 +14,11 @@ python=.venv/bin/python
 "$python" manage.py migrate --noinput
 "$python" manage.py generate_authority --children 2000 --seed 1
 
+# The audit sealer links new audit entries into the hash chain every 10 seconds.
+"$python" manage.py seal_audit --loop --every 10 > /dev/null &
+sealer=$!
+trap 'kill "$sealer" 2>/dev/null || true' EXIT INT TERM
+
 address=${ADDRESS:-127.0.0.1:8000}
 echo "serve-demo: serving on http://$address/ (Ctrl+C to stop)"
-exec "$python" manage.py runserver "$address" --noreload
+"$python" manage.py runserver "$address" --noreload
