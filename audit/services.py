@@ -41,6 +41,16 @@ def record(user, action, obj=None, person=None, summary="", detail=None, reason=
     return event
 
 
+def record_creation(user, obj, person=None, summary=""):
+    """Audit a new record with the values it was made with (its change history starts here)."""
+    values = {}
+    for field in obj._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        values[field.attname] = _plain(getattr(obj, field.attname))
+    return record(user, AuditEvent.Action.CREATE, obj=obj, person=person, summary=summary, detail={"values": values})
+
+
 def record_change(user, obj, changes, person=None, version=None, action=AuditEvent.Action.UPDATE, summary=""):
     """Audit a change with its old and new values: {field: (old, new)}."""
     detail = {"changes": {name: [_plain(old), _plain(new)] for name, (old, new) in changes.items()}}

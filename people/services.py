@@ -75,7 +75,7 @@ def record_person(user, *, kind, given_names, family_name, date_of_birth=None, d
         person, "person-recorded", timezone.now(), f"{person.get_kind_display()} recorded",
         agency=agency, source=person, recorded_by=user if getattr(user, "is_authenticated", False) else None,
     )
-    audit.record(user, "create", obj=person, person=person, summary="Recorded a person")
+    audit.record_creation(user, person, person=person, summary="Recorded a person")
     return person
 
 
@@ -124,7 +124,7 @@ def add_name(user, person, *, name_type, given_names, family_name, valid_from=No
     name = PersonName.objects.create(person=person, name_type=name_type, given_names=given_names.strip(),
                                      family_name=family_name.strip(), valid_from=valid_from, valid_to=valid_to)
     search.index_person(person)
-    audit.record(user, "create", obj=name, person=person, summary=f"Added a name ({name.get_name_type_display().lower()})")
+    audit.record_creation(user, name, person=person, summary=f"Added a name ({name.get_name_type_display().lower()})")
     return name
 
 
@@ -138,7 +138,7 @@ def add_identifier(user, person, *, id_type, value, valid_from=None, valid_to=No
                                       valid_to=valid_to, recorded_by=user)
     record_event(person, "identifier-added", timezone.now(), f"{ident.get_id_type_display()} added",
                  source=ident, recorded_by=user)
-    audit.record(user, "create", obj=ident, person=person, summary=f"Added {ident.get_id_type_display()}")
+    audit.record_creation(user, ident, person=person, summary=f"Added {ident.get_id_type_display()}")
     return ident
 
 
@@ -159,7 +159,7 @@ def record_address(user, person, *, address_fields, kind=PersonAddress.Kind.HOME
                  timezone.make_aware(datetime.datetime.combine(moved_in, datetime.time(9))),
                  "Moved address" if not confidential else "Moved address (address confidential)",
                  source=link, recorded_by=user)
-    audit.record(user, "create", obj=link, person=person, summary="Recorded an address")
+    audit.record_creation(user, link, person=person, summary="Recorded an address")
     return link
 
 
@@ -170,14 +170,14 @@ def record_relationship(user, person, related_person, *, relationship, descripti
     record_event(person, "relationship-recorded", timezone.now(),
                  f"{related_person.full_name} recorded as {rel.get_relationship_display().lower()}",
                  source=rel, recorded_by=user)
-    audit.record(user, "create", obj=rel, person=person, summary="Recorded a relationship")
+    audit.record_creation(user, rel, person=person, summary="Recorded a relationship")
     return rel
 
 
 @transaction.atomic
 def add_alert(user, person, *, kind, detail, end_date=None):
     alert = PersonAlert.objects.create(person=person, kind=kind, detail=detail, end_date=end_date, recorded_by=user)
-    audit.record(user, "create", obj=alert, person=person, summary="Added an alert")
+    audit.record_creation(user, alert, person=person, summary="Added an alert")
     return alert
 
 

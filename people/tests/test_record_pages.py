@@ -233,3 +233,23 @@ def test_alert_is_shown_at_the_top_of_the_record(family, user, client):
     page = client.get(f"/people/{child.pk}/").content.decode()
     assert "Do not disclose address: Family fled domestic abuse" in page
     assert page.index("Family fled domestic abuse") < page.index("Personal details")
+
+
+def test_every_change_to_a_record_is_audited_with_its_values(family, user):
+    from people import services
+
+    child, mother, _ = family
+    worker = user()
+    start = AuditEvent.objects.count()
+    services.add_name(worker, child, name_type="alias", given_names="Elly", family_name="Marsh")
+    services.add_identifier(worker, child, id_type="NHS", value="943 476 5919")
+    services.record_address(worker, child, address_fields={"line_1": "9 Mill Row", "town": "Testford", "postcode": "te1 9dr"})
+    services.record_relationship(worker, child, mother, relationship="pr_holder")
+    services.add_alert(worker, child, kind="medical", detail="Severe nut allergy")
+    events = list(AuditEvent.objects.order_by("id")[start:])
+    assert [e.object_type for e in events] == ["people.personname", "people.identifier", "people.personaddress",
+                                               "people.relationship", "people.personalert"]
+    assert all(e.action == "create" and e.person_id == child.pk and e.user == worker for e in events)
+    assert events[0].detail["values"]["given_names"] == "Elly"
+    assert events[1].detail["values"]["value"] == "9434765919"
+    assert events[4].detail["values"]["detail"] == "Severe nut allergy"
