@@ -95,10 +95,12 @@ def keep_visible(user, items, at_least=Level.INDEX, person=lambda item: item.per
 
 def person_for(user, person_id, at_least=Level.FULL):
     """The person, if the user may see them at this level; otherwise 404, which reveals nothing
-    (not even whether the record exists)."""
+    (not even whether the record exists). `person.access_level` says how much they may see."""
     person = Person.objects.filter(pk=person_id).first()
-    if person is None or level(user, person) < at_least:
+    found = level(user, person) if person is not None else Level.NONE
+    if found < at_least:
         raise RecordNotVisible(person.pk if person else None, str(person_id)[:40], at_least)
+    person.access_level = found
     return person
 
 
