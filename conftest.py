@@ -52,6 +52,16 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
             db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / f"test_{alias}.sqlite3")
 
 
+def pytest_configure(config):
+    """Two-factor codes are off for tests, so ``client.force_login(user)`` and the browser tests'
+    password sign-in reach pages. The tests of two-factor sign-in (partners/tests,
+    tests_browser/test_two_factor.py) turn it on with the ``settings`` fixture; partners.testing
+    has ``verified_login`` and ``totp_code_for`` for them."""
+    from django.conf import settings
+
+    settings.OTP_REQUIRED = False
+
+
 def pytest_collection_modifyitems(items):
     """Give every transactional test serialized rollback (see the module docstring).
 

@@ -1,7 +1,12 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
 
-from .models import Agency, Team, User
+from audit import services as audit
+
+from .models import ApiToken, Agency, Team, User
+from .tokens import revoke_token, validate_scopes
 
 
 @admin.register(Agency)
@@ -24,3 +29,58 @@ class ServiceUserAdmin(UserAdmin):
     list_filter = ["role", "agency", "is_active"]
     fieldsets = UserAdmin.fieldsets + (("Work", {"fields": ["agency", "team", "job_title", "role"]}),)
     add_fieldsets = UserAdmin.add_fieldsets + (("Work", {"fields": ["agency", "team", "job_title", "role"]}),)
+
+
+class ApiTokenForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ["name", "scopes", "expires_at"]
+
+    def clean_scopes(self):
+        scopes = self.cleaned_data["scopes"]
+        if not isinstance(scopes, list) or not all(isinstance(scope, str) for scope in scopes):
+            raise ValidationError('Enter the scopes as a list, like ["people:read"]')
+        try:
+            return validate_scopes(scopes)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued with `manage.py issue_api_token` (which shows the token once); here
+    they can be seen by their prefix and revoked. The digest cannot be changed."""
+
+    list_display = ["prefix", "name", "agency", "scope_list", "status", "created_at", "expires_at", "last_used_at"]
+    list_filter = ["agency"]
+    search_fields = ["prefix", "name", "agency__name"]
+    fields = ["name", "agency", "scopes", "prefix", "digest", "service_user", "created_by", "created_at",
+              "expires_at", "revoked_at", "last_used_at"]
+    readonly_fields = ["agency", "prefix", "digest", "service_user", "created_by", "created_at", "revoked_at",
+                       "last_used_at"]
+    actions = ["revoke"]
+    form = ApiTokenForm
+
+    @admin.display(description="Scopes")
+    def scope_list(self, api_token):
+        return ", ".join(api_token.scopes or [])
+
+    def has_add_permission(self, request):
+        return False  # issued with manage.py issue_api_token, so the token is shown only once
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: the audit trail refers to the token
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and form.changed_data:
+            audit.record(request.user, "update", obj=obj, summary=f"Changed API token {obj.prefix}",
+                         detail={name: str(form.cleaned_data[name]) for name in form.changed_data})
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset):
+        revoked = 0
+        for api_token in queryset.filter(revoked_at__isnull=True):
+            revoke_token(api_token, revoked_by=request.user)
+            revoked += 1
+        self.message_user(request, f"Revoked {revoked} API token{'s' if revoked != 1 else ''}", messages.SUCCESS)

@@ -1,8 +1,14 @@
 """Partner agencies, their teams and the people who use the service."""
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.signals import user_logged_in
 from django.core.validators import RegexValidator
 from django.db import models
+from django.dispatch import receiver
+from django.utils import timezone
+
+# The session key holding the user's session generation from sign-in (see User.session_generation).
+SESSION_GENERATION_KEY = "session_generation"
 
 la_code_validator = RegexValidator(r"^\d{3}$", "Enter the DfE local authority code as 3 digits, like 201")
 urn_validator = RegexValidator(r"^\d{6,7}$", "Enter the URN as 6 or 7 digits, like 100000")
@@ -70,9 +76,65 @@ class User(AbstractUser):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="members")
     job_title = models.CharField(max_length=150, blank=True)
     role = models.CharField(max_length=40, choices=Role.choices, default=Role.SOCIAL_WORKER)
+    # Copied into each session at sign-in; a session holding an older value is signed out
+    # (partners.auth.SessionGenerationMiddleware). "Sign out of all other sessions" adds one.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name"]
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+
+@receiver(user_logged_in, dispatch_uid="partners.remember_session_generation")
+def remember_session_generation(sender, request, user, **kwargs):
+    """Every sign-in (the sign-in page, the admin's, a test's force_login) notes the user's
+    session generation in the new session; partners.auth.SessionGenerationMiddleware checks it."""
+    session = getattr(request, "session", None)
+    if session is not None and hasattr(user, "session_generation"):
+        session[SESSION_GENERATION_KEY] = user.session_generation
+
+
+class ApiToken(models.Model):
+    """A partner system's key to the API. Only a digest of the token is kept: the token itself
+    is shown once, when issued (manage.py issue_api_token), and cannot be recovered.
+
+    Requests made with the token run as its service user, a partner practitioner in the token's
+    agency, so the ordinary access rules decide which children the partner system may see; the
+    scopes decide which operations it may call (partners.tokens.HasScope).
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(max_length=200, help_text="Which system uses it, for example: Testshire Police case system")
+    scopes = models.JSONField(default=list, help_text='Operations it may call, like ["people:read"]')
+    prefix = models.CharField(max_length=8, unique=True, editable=False,
+                              help_text="The first 8 characters of the token, to recognise it")
+    digest = models.CharField(max_length=64, unique=True, editable=False, help_text="SHA-256 of the whole token")
+    service_user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="api_token", editable=False)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "API token"
+        ordering = ["agency__name", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_usable(self):
+        now = timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+    @property
+    def status(self):
+        if self.revoked_at is not None:
+            return "Revoked"
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return "Expired"
+        return "Active"

@@ -10,10 +10,12 @@ environment variables (see the README, "Production configuration"):
 - DJANGO_DEBUG: "1" to turn on debug pages (development only; always off in production).
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -64,6 +66,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "crispy_forms",
     "crispy_forms_gds",
+    # Sign-in hardening (partners.auth): two-factor codes, lock-out, Content-Security-Policy.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
     # Shared kernel: code lists, concurrency, problem details.
     "kernel",
     # Partners, teams and users.
@@ -80,15 +87,24 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "partners.auth.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Writes the sign-in audit entries that must outlive a rolled-back request (refused API tokens).
+    "partners.auth.DeferredAuditMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "partners.auth.SessionGenerationMiddleware",
+    "partners.auth.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kernel.access.AccessRuleMiddleware",
     "audit.middleware.DeniedAccessAuditMiddleware",
+    # Turns a lock-out into the "account locked" page (partners.auth.locked_out). Keep last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "safeguarding.urls"
@@ -167,7 +183,10 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "partners.tokens.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["kernel.access.AccessRulePermission"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -197,6 +216,53 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 SERVICE_NAME = os.environ.get("SAFEGUARDING_SERVICE_NAME", "Safeguarding children")
+
+# --- Strong sign-in (partners.auth) -------------------------------------------------------
+# Two-factor codes (TOTP) for every user. Always on in production; a development machine may
+# set SAFEGUARDING_OTP_REQUIRED=0 (a local demo). Tests turn it off (root conftest.py) except
+# the tests that are about it.
+OTP_REQUIRED = PRODUCTION or os.environ.get("SAFEGUARDING_OTP_REQUIRED", "1") != "0"
+OTP_TOTP_ISSUER = SERVICE_NAME
+# No growing delay between code attempts: five wrong codes lock the account instead (axes).
+OTP_TOTP_THROTTLE_FACTOR = 0
+# Lock-out: five failed passwords or two-factor codes for a username, from any address, lock
+# the account for 30 minutes. Further attempts while locked do not extend the lock.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Axes warns that this lets an attacker rotate addresses; failures are summed per username
+# whatever the address, which is the point. Locking by address would lock out a whole office
+# behind one address.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "partners.auth.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "csrfmiddlewaretoken"]
+# Successful sign-ins are in the audit trail already.
+AXES_DISABLE_ACCESS_LOG = True
+# Idle sessions end after 30 minutes, and every session when the browser closes.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A strict Content-Security-Policy: the pages have no inline scripts or styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # Nothing personal goes to logs: request logging records method, path and status only,
 # and the paths of the child's record carry internal ids, never names.

@@ -1,0 +1,96 @@
+"""Sessions end after 30 idle minutes and when the browser closes; "Sign out of all other
+sessions" ends every other session of the user at once."""
+
+import datetime
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from partners.models import User
+from partners.testing import verified_login
+
+pytestmark = pytest.mark.usefixtures("otp_on")
+
+
+def test_idle_expiry_settings(settings):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+    assert settings.SESSION_COOKIE_HTTPONLY is True
+
+
+def test_each_request_pushes_the_expiry_30_minutes_on_and_an_idle_session_ends(client, user):
+    worker = user()
+    verified_login(client, worker)
+    response = client.get("/")
+    assert response.status_code == 200
+    cookie = response.cookies["sessionid"]
+    assert cookie["max-age"] == "" and cookie["expires"] == ""  # a browser-session cookie
+    session = Session.objects.get(session_key=client.session.session_key)
+    assert abs((session.expire_date - timezone.now()) - datetime.timedelta(minutes=30)) < datetime.timedelta(seconds=30)
+
+    # 31 minutes without a request.
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - datetime.timedelta(minutes=1))
+    response = client.get("/account/")
+    assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
+
+
+def test_the_account_page_shows_who_the_user_is(client, user):
+    worker = user(first_name="Priya", last_name="Shah", job_title="Senior social worker")
+    verified_login(client, worker)
+    html = client.get("/account/").content.decode()
+    assert '<h1 class="govuk-heading-l">Your account</h1>' in html
+    for text in ("Priya Shah", worker.username, "Social worker", "Senior social worker", str(worker.agency),
+                 str(worker.team), "Set up", "Sign out of all other sessions"):
+        assert text in html, text
+
+
+def test_sign_out_of_all_other_sessions_keeps_this_one(user):
+    worker = user()
+    here, elsewhere, third = Client(), Client(), Client()
+    for client in (here, elsewhere, third):
+        verified_login(client, worker)
+        assert client.get("/").status_code == 200
+
+    response = here.post("/account/")
+    assert response.status_code == 302 and response["Location"] == "/account/"
+    assert "You have signed out of all your other sessions" in here.get("/account/").content.decode()
+    assert here.get("/").status_code == 200
+
+    for client in (elsewhere, third):
+        response = client.get("/")
+        assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
+        assert client.get("/account/")["Location"].startswith("/sign-in/")  # the session is gone
+
+    worker.refresh_from_db()
+    assert worker.session_generation == 1
+    assert AuditEvent.objects.filter(user=worker, action="sign_out", summary="Signed out of all other sessions").exists()
+    assert AuditEvent.objects.filter(user=worker, action="sign_out",
+                                     summary="Session ended: signed out of all other sessions").count() == 2
+
+    # Signing in again afterwards works as usual.
+    verified_login(elsewhere, worker)
+    assert elsewhere.get("/").status_code == 200
+    assert here.get("/").status_code == 200
+
+
+def test_a_session_from_the_sign_in_page_remembers_the_generation(client, user, sign_in, settings):
+    settings.OTP_REQUIRED = False
+    worker = user()
+    User.objects.filter(pk=worker.pk).update(session_generation=7)
+    sign_in(client, worker)
+    assert client.session["session_generation"] == 7
+    assert client.get("/").status_code == 200
+
+
+def test_the_api_refuses_a_session_that_was_signed_out_elsewhere(user):
+    worker = user()
+    here, elsewhere = Client(), Client()
+    verified_login(here, worker)
+    verified_login(elsewhere, worker)
+    here.post("/account/")
+    response = elsewhere.get("/api/v1/people/?q=Smith")
+    assert response.status_code == 401 and response["Content-Type"] == "application/problem+json"
