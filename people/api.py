@@ -10,6 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit import services as audit
+from kernel.access import AccessRulePermission
+from partners.tokens import HasScope
 
 from .access import Level, keep_visible, person_for
 from .identifiers import validate_consistent_identifier
@@ -43,8 +45,14 @@ class SearchQuery(serializers.Serializer):
     q = serializers.CharField(max_length=200, help_text="Name, date of birth, identifier or postcode")
 
 
+# Partner systems read people with a token that has the "people:read" scope; the agency's
+# need-to-know applies to what they see, as for its practitioners.
+READ_PEOPLE = [AccessRulePermission, HasScope.for_operation("people:read")]
+
+
 class PersonSearchView(APIView):
     access_rule = "case_work"
+    permission_classes = READ_PEOPLE
 
     @extend_schema(parameters=[OpenApiParameter("q", str, required=True)], responses=PersonSerializer(many=True))
     def get(self, request):
@@ -58,6 +66,7 @@ class PersonSearchView(APIView):
 
 class PersonDetailView(APIView):
     access_rule = "case_work"
+    permission_classes = READ_PEOPLE
 
     @extend_schema(responses=PersonSerializer)
     def get(self, request, person_id):
@@ -68,6 +77,7 @@ class PersonDetailView(APIView):
 
 class ChildByConsistentIdentifierView(APIView):
     access_rule = "case_work"
+    permission_classes = READ_PEOPLE
 
     @extend_schema(responses=PersonSerializer)
     def get(self, request, identifier):

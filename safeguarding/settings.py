@@ -120,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kernel.context_processors.service",
+                "partners.auth.sign_in_state",
             ],
         },
     },
@@ -187,7 +188,8 @@ REST_FRAMEWORK = {
         "partners.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["kernel.access.AccessRulePermission"],
+    # Deny by default: the route's access rule, and tokens only where a view names its operation.
+    "DEFAULT_PERMISSION_CLASSES": ["kernel.access.AccessRulePermission", "partners.tokens.TokensNeedDeclaredScope"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "kernel.problems.problem_details_handler",
