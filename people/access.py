@@ -52,7 +52,10 @@ def levels(user, people):
     ids = [p.pk for p in people]
     today = datetime.date.today()
 
-    named = set(RestrictedAccess.objects.filter(user=user, person_id__in=ids).values_list("person_id", flat=True))
+    restricted = [p.pk for p in people if p.restricted]
+    named = set(
+        RestrictedAccess.objects.filter(user=user, person_id__in=restricted).values_list("person_id", flat=True)
+    ) if restricted else set()
     involved_condition = Q(worker=user)
     if user.team_id:
         involved_condition |= Q(team_id=user.team_id)
@@ -63,10 +66,13 @@ def levels(user, people):
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
         .values_list("person_id", flat=True)
     )
+    # Break glass matters only for children the user would otherwise see in the index.
+    index_only = [pk for pk in ids if pk not in involved and pk not in restricted] \
+        if la_case_staff and role != User.Role.HEAD_OF_SERVICE else []
     glass = set(
-        BreakGlass.objects.filter(user=user, person_id__in=ids, expires_at__gt=timezone.now())
+        BreakGlass.objects.filter(user=user, person_id__in=index_only, expires_at__gt=timezone.now())
         .values_list("person_id", flat=True)
-    )
+    ) if index_only else set()
     result = {}
     for person in people:
         if person.restricted:

@@ -5,7 +5,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -71,14 +71,10 @@ def person_detail(request, person_id):
     person = person_for(request.user, person_id, at_least=Level.INDEX)
     if person.access_level == Level.INDEX:
         return _index_view(request, person)
-    person = (
-        Person.objects.filter(pk=person.pk)
-        .prefetch_related(
-            "identifiers", "names", "disabilities",
-            Prefetch("addresses", queryset=PersonAddress.objects.select_related("address").order_by("-moved_in")),
-            "alerts", "parental_responsibility__holder",
-        )
-        .get()
+    prefetch_related_objects(
+        [person], "identifiers", "names", "disabilities",
+        Prefetch("addresses", queryset=PersonAddress.objects.select_related("address").order_by("-moved_in")),
+        "alerts", "parental_responsibility__holder",
     )
     selected_kinds = [k for k in request.GET.getlist("kind") if k]
     selected_agencies = []

@@ -231,7 +231,7 @@ OTP_TOTP_THROTTLE_FACTOR = 0
 # the account for 30 minutes. Further attempts while locked do not extend the lock.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "partners.backends.UserBackend",
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
