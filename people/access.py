@@ -17,7 +17,7 @@ import datetime
 from enum import IntEnum
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -37,8 +37,21 @@ def break_glass_minutes():
     return getattr(settings, "BREAK_GLASS_MINUTES", 60)
 
 
-def levels(user, people):
-    """{person id: Level} for a list of people, in a fixed number of queries."""
+def _involvements_of(user):
+    """The open involvements that give this user the full record: their own, their team's
+    and, for a partner practitioner, their agency's."""
+    condition = Q(worker=user)
+    if user.team_id:
+        condition |= Q(team_id=user.team_id)
+    if getattr(user, "role", None) == User.Role.PARTNER_PRACTITIONER and user.agency_id:
+        condition |= Q(agency_id=user.agency_id)
+    today = datetime.date.today()
+    return Involvement.objects.filter(condition).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+
+
+def levels(user, people, involved=None):
+    """{person id: Level} for a list of people, in a fixed number of queries. `involved`: the
+    ids among them the user is involved with, when the caller has already found out."""
     people = list(people)
     if not people:
         return {}
@@ -50,22 +63,13 @@ def levels(user, people):
     if not readers:
         return {p.pk: Level.NONE for p in people}
     ids = [p.pk for p in people]
-    today = datetime.date.today()
 
     restricted = [p.pk for p in people if p.restricted]
     named = set(
         RestrictedAccess.objects.filter(user=user, person_id__in=restricted).values_list("person_id", flat=True)
     ) if restricted else set()
-    involved_condition = Q(worker=user)
-    if user.team_id:
-        involved_condition |= Q(team_id=user.team_id)
-    if role == User.Role.PARTNER_PRACTITIONER and user.agency_id:
-        involved_condition |= Q(agency_id=user.agency_id)
-    involved = set(
-        Involvement.objects.filter(involved_condition, person_id__in=ids)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-        .values_list("person_id", flat=True)
-    )
+    if involved is None:
+        involved = set(_involvements_of(user).filter(person_id__in=ids).values_list("person_id", flat=True))
     # Break glass matters only for children the user would otherwise see in the index.
     index_only = [pk for pk in ids if pk not in involved and pk not in restricted] \
         if la_case_staff and role != User.Role.HEAD_OF_SERVICE else []
@@ -102,8 +106,16 @@ def keep_visible(user, items, at_least=Level.INDEX, person=lambda item: item.per
 def person_for(user, person_id, at_least=Level.FULL):
     """The person, if the user may see them at this level; otherwise 404, which reveals nothing
     (not even whether the record exists). `person.access_level` says how much they may see."""
-    person = Person.objects.filter(pk=person_id).first()
-    found = level(user, person) if person is not None else Level.NONE
+    people = Person.objects.filter(pk=person_id)
+    if user.is_authenticated:
+        # Whether the user is involved comes with the person, in the same query.
+        people = people.annotate(user_involved=Exists(_involvements_of(user).filter(person=OuterRef("pk"))))
+    person = people.first()
+    if person is None:
+        found = Level.NONE
+    else:
+        involved = {person.pk} if getattr(person, "user_involved", False) else set()
+        found = levels(user, [person], involved=involved)[person.pk]
     if found < at_least:
         raise RecordNotVisible(person.pk if person else None, str(person_id)[:40], at_least)
     person.access_level = found

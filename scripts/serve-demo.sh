@@ -20,5 +20,9 @@ sealer=$!
 trap 'kill "$sealer" 2>/dev/null || true' EXIT INT TERM
 
 address=${ADDRESS:-127.0.0.1:8000}
+if [ "${SAFEGUARDING_OTP_REQUIRED:-1}" != "0" ]; then
+    echo "serve-demo: two-factor codes are on: at first sign-in, add the key shown to an authenticator app."
+    echo "serve-demo: for a quick look without one: SAFEGUARDING_OTP_REQUIRED=0 bash scripts/serve-demo.sh"
+fi
 echo "serve-demo: serving on http://$address/ (Ctrl+C to stop)"
 "$python" manage.py runserver "$address" --noreload
