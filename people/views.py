@@ -231,7 +231,7 @@ def _conflict_context(form, version, current):
     return {"changes": changes}
 
 
-def _simple_form_view(request, person_id, form_class, template, title, save, success):
+def _simple_form_view(request, person_id, form_class, title, save, success):
     """A page with one form that adds something to a person's record."""
     person = person_for(request.user, person_id)
     if request.method == "POST":
@@ -242,7 +242,7 @@ def _simple_form_view(request, person_id, form_class, template, title, save, suc
             return redirect("people:detail", person_id=person.pk)
     else:
         form = form_class(person=person)
-    return render(request, template, {"form": form, "person": person, "title": title})
+    return render(request, "people/form_page.html", {"form": form, "person": person, "title": title})
 
 
 @rule("case_change")
@@ -250,7 +250,7 @@ def identifier_add(request, person_id):
     def save(person, data):
         services.add_identifier(request.user, person, id_type=data["id_type"], value=data["value"], valid_from=data["valid_from"])
 
-    return _simple_form_view(request, person_id, IdentifierForm, "people/form_page.html", "Add an identifier", save, "Identifier added")
+    return _simple_form_view(request, person_id, IdentifierForm, "Add an identifier", save, "Identifier added")
 
 
 @rule("case_change")
@@ -259,7 +259,7 @@ def name_add(request, person_id):
         services.add_name(request.user, person, name_type=data["name_type"], given_names=data["given_names"],
                           family_name=data["family_name"], valid_from=data["valid_from"], valid_to=data["valid_to"])
 
-    return _simple_form_view(request, person_id, NameForm, "people/form_page.html", "Add a name", save, "Name added")
+    return _simple_form_view(request, person_id, NameForm, "Add a name", save, "Name added")
 
 
 @rule("case_change")
@@ -269,7 +269,7 @@ def address_add(request, person_id):
         services.record_address(request.user, person, address_fields=fields, kind=data["kind"],
                                 moved_in=data["moved_in"], confidential=data["confidential"])
 
-    return _simple_form_view(request, person_id, AddressForm, "people/form_page.html", "Record an address", save, "Address recorded")
+    return _simple_form_view(request, person_id, AddressForm, "Record an address", save, "Address recorded")
 
 
 @rule("case_change")
@@ -277,7 +277,7 @@ def alert_add(request, person_id):
     def save(person, data):
         services.add_alert(request.user, person, kind=data["kind"], detail=data["detail"], end_date=data["end_date"])
 
-    return _simple_form_view(request, person_id, AlertForm, "people/form_page.html", "Add an alert", save, "Alert added")
+    return _simple_form_view(request, person_id, AlertForm, "Add an alert", save, "Alert added")
 
 
 @rule("case_change")
