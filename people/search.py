@@ -427,11 +427,20 @@ def _candidates(parsed, limit):
     return ids[:CANDIDATES]
 
 
-def _ranked(ids, parsed):
+def _findable_by(user):
+    """A restricted record can be found only by its named users (people.access decides the
+    rest); without a user, by nobody."""
+    if user is not None and user.is_authenticated:
+        return Q(restricted=False) | Q(restricted_access__user=user)
+    return Q(restricted=False)
+
+
+def _ranked(ids, parsed, user=None):
     """[(score, name type matched, person id)] for the candidates, best first; restricted
-    people are dropped here. One query reads every candidate's names."""
+    people are dropped here unless the user is named on them. One query reads every
+    candidate's names."""
     names, order = {}, {}
-    rows = Person.objects.filter(pk__in=ids, restricted=False).values_list(
+    rows = Person.objects.filter(_findable_by(user), pk__in=ids).values_list(
         "pk", "family_name", "given_names", "names__name_type", "names__given_names", "names__family_name"
     )
     for pk, family_name, given_names, *name in rows:
@@ -474,15 +483,15 @@ def search_people(query, *, user=None, limit=20):
     each identifier, date of birth and postcode in the query (those always match, being
     conditions), so it says how much of what was typed matched and how closely.
 
-    `user` is the person searching: the access rules will use it to decide which restricted
-    records they may find. Until then restricted records are never returned."""
+    `user` is the person searching: a restricted record is returned only to its named users.
+    Callers then keep what people.access lets the user see."""
     try:
         parsed = parse_query(query)
     except _Unmatchable:
         return []
     if not parsed:
         return []
-    ranked = _ranked(_candidates(parsed, limit), parsed)[:limit]
+    ranked = _ranked(_candidates(parsed, limit), parsed, user)[:limit]
     people = Person.objects.prefetch_related(*detail_lookups()).in_bulk([pk for _, _, pk in ranked])
     hits = []
     for score, name_type, pk in ranked:
