@@ -293,7 +293,7 @@ class Someone:
 
     __slots__ = ("pk", "kind", "given_names", "family_name", "date_of_birth", "date_of_birth_estimated",
                  "expected_date_of_birth", "sex", "ethnicity", "first_language", "religion", "interpreter_needed",
-                 "names_", "pool_", "home_", "disabled_", "lacid_")
+                 "names_", "pool_", "home_", "disabled_", "lacid_", "keys_")
 
     def __init__(self, kind, given_names, family_name, date_of_birth, sex, ethnicity, first_language, religion,
                  estimated, expected, interpreter):
@@ -1557,13 +1557,18 @@ class Generator:
                             ((a.line_1, a.line_2, a.town, "", a.postcode, "") for a in batch.addresses), ids=True)
         for address, new_id in zip(batch.addresses, ids):
             address.pk = new_id
+        for person in batch.persons:
+            person.keys_ = set()
+            for _, given, family, _, _ in person.names_:
+                person.keys_.update(self.name_keys(given, family))
         ids = writer.insert(
             Person,
             ("kind", "given_names", "family_name", "date_of_birth", "date_of_birth_estimated",
-             "expected_date_of_birth", "sex", "ethnicity", "first_language", "religion", "interpreter_needed"),
+             "expected_date_of_birth", "sex", "ethnicity", "first_language", "religion", "interpreter_needed",
+             "name_keys"),
             ((p.kind, p.given_names, p.family_name, p.date_of_birth, p.date_of_birth_estimated,
-              p.expected_date_of_birth, p.sex, p.ethnicity, p.first_language, p.religion, p.interpreter_needed)
-             for p in batch.persons), ids=True)
+              p.expected_date_of_birth, p.sex, p.ethnicity, p.first_language, p.religion, p.interpreter_needed,
+              " ".join(sorted(p.keys_))) for p in batch.persons), ids=True)
         for person, new_id in zip(batch.persons, ids):
             person.pk = new_id
         # One serial per consistent identifier: the serial table's sequence never hands a number back.
@@ -1575,11 +1580,9 @@ class Generator:
         names = []
         keys = []
         for person in batch.persons:
-            person_keys = set()
             for name_type, given, family, valid_from, valid_to in person.names_:
                 names.append((person.pk, name_type, given, family, valid_from, valid_to))
-                person_keys.update(self.name_keys(given, family))
-            keys.extend((person.pk, key) for key in sorted(person_keys))
+            keys.extend((person.pk, key) for key in sorted(person.keys_))
         writer.insert(PersonName, ("person_id", "name_type", "given_names", "family_name", "valid_from", "valid_to"),
                       names)
         writer.insert(NameKey, ("person_id", "key"), keys)

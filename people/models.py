@@ -35,6 +35,9 @@ class Person(VersionedModel):
     first_language = models.CharField(max_length=3, blank=True, help_text="Code list: language")
     religion = models.CharField(max_length=4, blank=True, help_text="Code list: religion")
     interpreter_needed = models.BooleanField(default=False)
+    # Every search key of every name the person has had (people.search), space-separated: on
+    # PostgreSQL a GIN index on its array form answers name searches (migration 0003).
+    name_keys = models.TextField(blank=True, default="", editable=False)
     # The restricted flag is set by the access rules (a child related to staff, a sealed adoption...).
     restricted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)

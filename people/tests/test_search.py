@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from people import services
-from people.models import NameKey, PersonName
+from people.models import NameKey, Person, PersonName
 from people.search import keys_for_name, name_tokens, parse_query, search_people
 
 from . import live_at, make_child, nhs_number, upn
@@ -273,3 +273,15 @@ def test_results_need_no_further_queries(django_assert_num_queries):
         for hit in hits:
             assert services.consistent_identifier(hit.person)
             assert services.current_address(hit.person).address.postcode == "SW1A 1AA"
+
+
+@pytest.mark.django_db
+def test_the_persons_own_copy_of_their_search_keys_follows_their_names():
+    """Person.name_keys (searched through a GIN index on PostgreSQL) holds the keys of every
+    name, like NameKey, and changes with them."""
+    person = services.record_person(None, kind="child", given_names="Ayla", family_name="Rowntree",
+                           date_of_birth=datetime.date(2016, 4, 4))
+    services.add_name(None, person, name_type="alias", given_names="Kit", family_name="Rowntree")
+    stored = Person.objects.get(pk=person.pk).name_keys.split()
+    assert stored == sorted(NameKey.objects.filter(person=person).values_list("key", flat=True))
+    assert {"e:ayla", "e:kit", "e:rowntree"} <= set(stored)
