@@ -94,3 +94,24 @@ def test_the_api_refuses_a_session_that_was_signed_out_elsewhere(user):
     here.post("/account/")
     response = elsewhere.get("/api/v1/people/?q=Smith")
     assert response.status_code == 401 and response["Content-Type"] == "application/problem+json"
+
+
+def test_a_session_replayed_after_signing_out_gets_nothing(user):
+    """Someone who copied a session cookie cannot use it once its owner has signed out."""
+    from django.conf import settings as django_settings
+    from django.test import Client
+
+    from partners.testing import verified_login
+
+    owner = Client()
+    verified_login(owner, user())
+    stolen = owner.cookies[django_settings.SESSION_COOKIE_NAME].value
+    assert owner.get("/").status_code == 200
+    owner.post("/sign-out/")
+
+    replay = Client()
+    replay.cookies[django_settings.SESSION_COOKIE_NAME] = stolen
+    page = replay.get("/")
+    assert page.status_code == 302 and page["Location"].startswith("/sign-in/")
+    api = replay.get("/api/v1/people/1/")
+    assert api.status_code == 401 and api["Content-Type"].startswith("application/problem+json")
