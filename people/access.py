@@ -17,7 +17,7 @@ import datetime
 from enum import IntEnum
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -49,6 +49,10 @@ def _involvements_of(user):
     return Involvement.objects.filter(condition).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
 
 
+def _open_break_glass(user, ids):
+    return BreakGlass.objects.filter(user=user, person_id__in=ids, expires_at__gt=timezone.now())
+
+
 def levels(user, people, involved=None):
     """{person id: Level} for a list of people, in a fixed number of queries. `involved`: the
     ids among them the user is involved with, when the caller has already found out."""
@@ -68,15 +72,24 @@ def levels(user, people, involved=None):
     named = set(
         RestrictedAccess.objects.filter(user=user, person_id__in=restricted).values_list("person_id", flat=True)
     ) if restricted else set()
+    # Break glass matters only for local-authority case staff, on children they would
+    # otherwise see in the index.
+    may_break_glass = la_case_staff and role != User.Role.HEAD_OF_SERVICE
+    glass = set()
     if involved is None:
-        involved = set(_involvements_of(user).filter(person_id__in=ids).values_list("person_id", flat=True))
-    # Break glass matters only for children the user would otherwise see in the index.
-    index_only = [pk for pk in ids if pk not in involved and pk not in restricted] \
-        if la_case_staff and role != User.Role.HEAD_OF_SERVICE else []
-    glass = set(
-        BreakGlass.objects.filter(user=user, person_id__in=index_only, expires_at__gt=timezone.now())
-        .values_list("person_id", flat=True)
-    ) if index_only else set()
+        # Involvements and open break-glasses in one query.
+        found = _involvements_of(user).filter(person_id__in=ids).annotate(via=Value("involved")) \
+            .values_list("person_id", "via").order_by()
+        if may_break_glass:
+            found = found.union(_open_break_glass(user, ids).annotate(via=Value("glass"))
+                                .values_list("person_id", "via").order_by(), all=True)
+        rows = list(found)
+        involved = {pk for pk, via in rows if via == "involved"}
+        glass = {pk for pk, via in rows if via == "glass"}
+    elif may_break_glass:
+        index_only = [pk for pk in ids if pk not in involved and pk not in restricted]
+        if index_only:
+            glass = set(_open_break_glass(user, index_only).values_list("person_id", flat=True))
     result = {}
     for person in people:
         if person.restricted:
