@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from . import codelists
-from .models import Code, CodeList
+from . import codelists, working_days
+from .models import BankHoliday, Code, CodeList
 
 
 class CodeInline(admin.TabularInline):
@@ -17,3 +17,22 @@ class CodeListAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         codelists.clear_cache()
+
+
+@admin.register(BankHoliday)
+class BankHolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name", "confirmed", "source"]
+    list_filter = ["confirmed"]
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        working_days.clear_cache()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        working_days.clear_cache()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        working_days.clear_cache()

@@ -1,9 +1,10 @@
-"""Loads the code lists shipped in kernel/data/codelists.json (idempotent)."""
+"""Loads the data shipped in kernel/data: code lists and bank holidays (idempotent)."""
 
 import json
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data" / "codelists.json"
+BANK_HOLIDAYS = Path(__file__).resolve().parent / "data" / "bank_holidays.json"
 
 
 def load_codelists(CodeList, Code):
@@ -21,3 +22,11 @@ def load_codelists(CodeList, Code):
                 valid_from=valid_from,
                 defaults={"label": text, "valid_to": valid_to, "sort_order": order},
             )
+
+
+def load_bank_holidays(BankHoliday):
+    data = json.loads(BANK_HOLIDAYS.read_text(encoding="utf-8"))
+    for confirmed, rows, source in ((True, data["confirmed"], data["source"]),
+                                    (False, data["unconfirmed"], data["unconfirmed_source"])):
+        for day, name in rows:
+            BankHoliday.objects.update_or_create(date=day, defaults={"name": name, "source": source, "confirmed": confirmed})

@@ -36,3 +36,20 @@ class Code(models.Model):
 
     def __str__(self):
         return f"{self.code}: {self.label}"
+
+
+class BankHoliday(models.Model):
+    """A bank holiday in England and Wales: data, not a rule, since one-off days happen (the
+    2022 State Funeral, the 2023 Coronation). Seeded 2022-2028 by a migration from the GOV.UK
+    feed as copied into the process specification; an administrator adds new years."""
+
+    date = models.DateField(unique=True)
+    name = models.CharField(max_length=100)
+    source = models.CharField(max_length=200, default="GOV.UK bank holidays feed, england-and-wales")
+    confirmed = models.BooleanField(default=True, help_text="False while the date is computed by the usual rules, not yet published")
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.name} ({self.date:%d %B %Y})"
