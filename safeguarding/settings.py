@@ -219,6 +219,10 @@ if PRODUCTION:
 
 SERVICE_NAME = os.environ.get("SAFEGUARDING_SERVICE_NAME", "Safeguarding children")
 
+# How "within N working days of X" is counted (kernel/working_days.py): "day_zero" (X is day 0)
+# or "inclusive" (X is day 1, as the DfE-aligned CIN validator counts).
+WORKING_DAY_CONVENTION = os.environ.get("SAFEGUARDING_WORKING_DAY_CONVENTION", "day_zero")
+
 # --- Strong sign-in (partners.auth) -------------------------------------------------------
 # Two-factor codes (TOTP) for every user. Always on in production; a development machine may
 # set SAFEGUARDING_OTP_REQUIRED=0 (a local demo). Tests turn it off (root conftest.py) except
