@@ -41,6 +41,22 @@ def record(user, action, obj=None, person=None, summary="", detail=None, reason=
     return event
 
 
+def defer(request, *args, **kwargs):
+    """Record an audit event (the arguments of `record`) once the response is made, outside
+    the request's transaction, so that it is kept even though the request is rolled back (a
+    refused request is). audit.middleware.DeferredAuditMiddleware writes them."""
+    request = getattr(request, "_request", request)  # a DRF Request wraps Django's
+    if not hasattr(request, "deferred_audit"):
+        request.deferred_audit = []
+    request.deferred_audit.append((args, kwargs))
+
+
+def record_deferred(request):
+    for args, kwargs in getattr(request, "deferred_audit", ()):
+        record(*args, **kwargs)
+    request.deferred_audit = []
+
+
 def record_creation(user, obj, person=None, summary=""):
     """Audit a new record with the values it was made with (its change history starts here)."""
     values = {}

@@ -78,7 +78,7 @@ def allowed(name, user):
     return name in RULES and RULES[name].allows(user)
 
 
-def _is_api(request):
+def is_api(request):
     return request.path.startswith("/api/")
 
 
@@ -88,7 +88,7 @@ def problem_response(status, title, detail):
 
 
 def forbidden(request):
-    if _is_api(request):
+    if is_api(request):
         return problem_response(403, "Not allowed", "You do not have access to this.")
     return render(request, "403.html", status=403)
 
@@ -107,7 +107,7 @@ class AccessRuleMiddleware:
             return forbidden(request)
         if name == "public":
             return None
-        if _is_api(request):
+        if is_api(request):
             return None  # checked by AccessRulePermission once DRF knows who is asking
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)

@@ -29,9 +29,9 @@ def problem_details_handler(exc, context):
     response = exception_handler(exc, context)
     if response is None:
         return None
-    if getattr(exc, "audit_detail", None) is not None and context.get("request") is not None:
-        # Audited by audit.middleware once the transaction has been rolled back.
-        context["request"]._request.denied_record = (exc.audit_person_id, exc.audit_detail)
+    defer_audit = getattr(exc, "defer_audit", None)
+    if defer_audit is not None and context.get("request") is not None:
+        defer_audit(context["request"])  # written by audit.middleware once the transaction has ended
     status = response.status_code
     if isinstance(exc, exceptions.ValidationError):
         errors = response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}

@@ -28,13 +28,13 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import F
-from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit import services as audit
+from kernel.access import is_api, problem_response
 
 from .models import SESSION_GENERATION_KEY, User
 
@@ -65,26 +65,8 @@ def two_factor_url(user):
     return reverse("two-factor") if confirmed_device(user) else reverse("two-factor-set-up")
 
 
-def _is_api(request):
-    return request.path.startswith("/api/")
-
-
 def _has_bearer_token(request):
     return request.META.get("HTTP_AUTHORIZATION", "").lower().startswith(BEARER)
-
-
-def _problem(status, title, detail):
-    return JsonResponse({"type": "about:blank", "title": title, "status": status, "detail": detail},
-                        status=status, content_type="application/problem+json")
-
-
-def defer_audit(request, *args, **kwargs):
-    """Record an audit event once the response is made, outside the request's transaction,
-    so that it is kept even when the request is rolled back (a refused API request is)."""
-    request = getattr(request, "_request", request)  # a DRF Request wraps Django's
-    if not hasattr(request, "deferred_audit"):
-        request.deferred_audit = []
-    request.deferred_audit.append((args, kwargs))
 
 
 # --- Finishing the sign-in ------------------------------------------------------------------
@@ -130,8 +112,8 @@ def locked_out(request, original_response=None, credentials=None):
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         logout(request)
     status = getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429)
-    if _is_api(request):
-        return _problem(status, "Account locked", f"Too many failed sign-in attempts. Try again in {lock_minutes(request)} minutes.")
+    if is_api(request):
+        return problem_response(status, "Account locked", f"Too many failed sign-in attempts. Try again in {lock_minutes(request)} minutes.")
     return render(request, "registration/locked_out.html", {"minutes": lock_minutes(request)}, status=status)
 
 
@@ -178,8 +160,8 @@ class TwoFactorRequiredMiddleware:
         if (user is not None and user.is_authenticated and not is_verified(user)
                 and not request.path.startswith(self.ALWAYS_OPEN) and request.path not in self.open_paths()
                 and not _has_bearer_token(request)):
-            if _is_api(request):
-                return _problem(401, "Not signed in", "Finish signing in with the code from your authenticator app, "
+            if is_api(request):
+                return problem_response(401, "Not signed in", "Finish signing in with the code from your authenticator app, "
                                                       "or send an API token.")
             return redirect(two_factor_url(user))
         return self.get_response(request)
@@ -198,23 +180,10 @@ class SessionGenerationMiddleware:
             signed_out = user._wrapped if hasattr(user, "_wrapped") else user
             logout(request)
             audit.record(signed_out, "sign_out", summary="Session ended: signed out of all other sessions")
-            if _is_api(request):
-                return _problem(401, "Not signed in", "You were signed out. Sign in again.")
+            if is_api(request):
+                return problem_response(401, "Not signed in", "You were signed out. Sign in again.")
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)
-
-
-class DeferredAuditMiddleware:
-    """Writes the audit events left by `defer_audit`, after the view's transaction has ended."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        for args, kwargs in getattr(request, "deferred_audit", ()):
-            audit.record(*args, **kwargs)
-        return response
 
 
 class PermissionsPolicyMiddleware:

@@ -25,7 +25,6 @@ from rest_framework.permissions import BasePermission
 
 from audit import services as audit
 
-from .auth import defer_audit
 from .models import ApiToken, User
 
 TOKEN_START = "sgk_"
@@ -122,7 +121,7 @@ class ApiTokenAuthentication(BaseAuthentication):
         detail = {"reason": reason, "path": request.path[:200]}
         if prefix:
             detail["prefix"] = prefix
-        defer_audit(request, None, "sign_in", obj=api_token, summary="Refused API token", detail=detail)
+        audit.defer(request, None, "sign_in", obj=api_token, summary="Refused API token", detail=detail)
         raise exceptions.AuthenticationFailed(message)
 
 

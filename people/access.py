@@ -141,8 +141,15 @@ class RecordNotVisible(Http404):
 
     def __init__(self, person_id, asked_for, level_needed):
         super().__init__("No such record")
-        self.audit_person_id = person_id
-        self.audit_detail = {"asked_for": asked_for, "level_needed": level_needed.name.lower()}
+        self.person_id = person_id
+        self.detail = {"asked_for": asked_for, "level_needed": level_needed.name.lower()}
+
+    def defer_audit(self, request):
+        from audit import services as audit
+
+        audit.defer(request, request.user, "denied", person=self.person_id,
+                    summary="Refused: a record that does not exist or is not theirs to see",
+                    detail={**self.detail, "path": request.path[:200]})
 
 
 def open_break_glass(user, person, reason):

@@ -95,14 +95,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Writes the sign-in audit entries that must outlive a rolled-back request (refused API tokens).
-    "partners.auth.DeferredAuditMiddleware",
+    "audit.middleware.DeferredAuditMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "partners.auth.SessionGenerationMiddleware",
     "partners.auth.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kernel.access.AccessRuleMiddleware",
-    "audit.middleware.DeniedAccessAuditMiddleware",
     # Turns a lock-out into the "account locked" page (partners.auth.locked_out). Keep last.
     "axes.middleware.AxesMiddleware",
 ]
