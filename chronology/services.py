@@ -1,6 +1,7 @@
 """Recording and reading the chronology."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 
 from . import kinds
 from .models import ChronologyEntry
@@ -32,8 +33,6 @@ def timeline(person, kinds_filter=None, agencies_filter=None):
         entries = entries.filter(kind__in=kinds_filter)
     if agencies_filter:
         ids = [a for a in agencies_filter if a]
-        from django.db.models import Q
-
         condition = Q(agency_id__in=ids)
         if 0 in agencies_filter:
             condition |= Q(agency__isnull=True)

@@ -25,7 +25,7 @@ from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit import services as audit
-from kernel.middleware import public
+from kernel.access import public
 
 from . import auth
 from .forms import SignInForm, TwoFactorCodeForm

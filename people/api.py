@@ -17,6 +17,7 @@ from .access import Level, keep_visible, person_for
 from .identifiers import validate_consistent_identifier
 from .models import Identifier, Person
 from .search import search_people
+from .services import consistent_identifier
 
 
 class IdentifierSerializer(serializers.ModelSerializer):
@@ -38,7 +39,7 @@ class PersonSerializer(serializers.ModelSerializer):
                   "identifiers", "version"]
 
     def get_consistent_identifier(self, person) -> str:
-        return next((i.value for i in person.identifiers.all() if i.id_type == Identifier.Type.CONSISTENT), "")
+        return consistent_identifier(person)
 
 
 class SearchQuery(serializers.Serializer):

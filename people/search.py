@@ -437,12 +437,14 @@ def _from_gin_index(keys, prefixes):
     """PostgreSQL: the keys pick out the people through the GIN index on Person.name_keys;
     initials are then checked on those rows (OFFSET 0 keeps that check after the index)."""
     overlaps = " AND ".join([_KEYS_OVERLAP] * len(keys))
-    sql = f"SELECT id FROM people_person WHERE {overlaps}"
     params = [list(spec) for spec in keys]
     if prefixes:
-        starts = " AND ".join([_KEY_STARTS.replace("people_person.", "matched.")] * len(prefixes))
-        sql = f"SELECT id FROM ({sql.replace('SELECT id', 'SELECT id, name_keys', 1)} OFFSET 0) AS matched WHERE {starts}"
+        starts = " AND ".join(["matched.name_keys ~ %s"] * len(prefixes))
+        sql = (f"SELECT id FROM (SELECT id, name_keys FROM people_person WHERE {overlaps} OFFSET 0) AS matched "
+               f"WHERE {starts}")
         params += [_starts_pattern(prefix) for prefix in prefixes]
+    else:
+        sql = f"SELECT id FROM people_person WHERE {overlaps}"
     # With a LIMIT, the planner prefers to scan the table until enough rows turn up, which
     # computes every row's array; the index is several times faster. Only for this query.
     with transaction.atomic(), connection.cursor() as cursor:

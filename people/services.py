@@ -40,8 +40,8 @@ def issue_consistent_identifier(person, on=None):
 
 
 def consistent_identifier(person):
-    ident = next((i for i in person.identifiers.all() if i.id_type == Identifier.Type.CONSISTENT), None)
-    return ident.value if ident else ""
+    """The child's consistent identifier, from their (prefetched) identifiers; "" for others."""
+    return next((i.value for i in person.identifiers.all() if i.id_type == Identifier.Type.CONSISTENT), "")
 
 
 @transaction.atomic

@@ -54,7 +54,7 @@ def search(request):
 
 def _search_row(hit):
     person = hit.person
-    home = next((link for link in person.addresses.all() if link.kind == PersonAddress.Kind.HOME and link.moved_out is None), None)
+    home = services.current_address(person)
     postcode = ""
     if home is not None and not home.confidential:
         postcode = home.address.postcode.split(" ")[0]  # the district only: enough to tell people apart
