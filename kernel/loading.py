@@ -30,3 +30,14 @@ def load_bank_holidays(BankHoliday):
                                     (False, data["unconfirmed"], data["unconfirmed_source"])):
         for day, name in rows:
             BankHoliday.objects.update_or_create(date=day, defaults={"name": name, "source": source, "confirmed": confirmed})
+
+
+TIMESCALES = Path(__file__).resolve().parent / "data" / "timescales.json"
+
+
+def load_timescales(TimescaleRule, valid_from="2022-01-01"):
+    for rule in json.loads(TIMESCALES.read_text(encoding="utf-8"))["rules"]:
+        TimescaleRule.objects.update_or_create(
+            slug=rule["slug"], valid_from=rule.get("valid_from", valid_from),
+            defaults={key: rule[key] for key in ("name", "trigger", "offset", "unit", "source", "local")},
+        )

@@ -53,3 +53,37 @@ class BankHoliday(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.date:%d %B %Y})"
+
+
+class TimescaleRule(models.Model):
+    """A statutory or local timescale as data: from a trigger event, an offset in a unit, on a
+    calendar. National figures are the defaults; a partnership may set tighter local ones by
+    adding a rule with the same slug from a later date (the newest rule in force applies).
+    A due date, once issued from a rule, is stored on the record it belongs to and never
+    silently recomputed (kernel.timescales)."""
+
+    class Unit(models.TextChoices):
+        WORKING_DAYS = "working_days", "Working days"
+        CALENDAR_DAYS = "calendar_days", "Calendar days"
+        WEEKS = "weeks", "Weeks"
+        MONTHS = "months", "Calendar months"
+        HOURS = "hours", "Clock hours"
+
+    slug = models.SlugField(max_length=60)
+    name = models.CharField(max_length=200, help_text="What must happen, for example: Decision on a contact")
+    trigger = models.CharField(max_length=200, help_text="The event the time runs from, for example: contact received")
+    offset = models.PositiveIntegerField()
+    unit = models.CharField(max_length=20, choices=Unit.choices)
+    counting = models.CharField(max_length=20, blank=True,
+                                help_text="For working days: day_zero or inclusive; blank uses the setting")
+    source = models.CharField(max_length=300, help_text="The guidance or local decision it comes from")
+    local = models.BooleanField(default=False, help_text="Set locally by the partnership rather than nationally")
+    valid_from = models.DateField(help_text="First day the rule applies to trigger events")
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["slug", "-valid_from"]
+        constraints = [models.UniqueConstraint(fields=["slug", "valid_from"], name="timescale_rule_once_per_start")]
+
+    def __str__(self):
+        return f"{self.name}: {self.offset} {self.get_unit_display().lower()} from {self.trigger}"

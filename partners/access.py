@@ -21,6 +21,11 @@ RECORD_READERS = CASE_ROLES | {Role.FAMILY_HELP_LEAD, Role.PARTNER_PRACTITIONER}
 RECORD_WRITERS = CASE_ROLES | {Role.FAMILY_HELP_LEAD}
 # Managers who oversee access: who looked at a record, break-glass reports.
 MANAGERS = frozenset({Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.MASH_MANAGER})
+# Local-authority staff who work the front door: the MASH queue, checks and threshold decisions.
+FRONT_DOOR_ROLES = frozenset({Role.MASH_PRACTITIONER, Role.MASH_MANAGER, Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE,
+                              Role.SOCIAL_WORKER})
+# Anyone who may tell the front door about a child: local-authority staff and every partner.
+CONTACT_MAKERS = RECORD_WRITERS | {Role.PARTNER_PRACTITIONER}
 
 
 def is_local_authority_staff(user):
@@ -41,6 +46,12 @@ def register():
                   _role_in(RECORD_READERS))
     register_rule("case_change", "Changing children's records: local-authority case staff and Family Help leads",
                   _role_in(RECORD_WRITERS))
+    register_rule("front_door", "The front door: the MASH queue, agency checks, threshold decisions (local authority)",
+                  _role_in(FRONT_DOOR_ROLES, local_authority_only=True))
+    register_rule("contact_submit", "Making a contact about a child, and seeing the contacts one has made",
+                  _role_in(CONTACT_MAKERS))
+    register_rule("agency_checks", "Answering the front door's checks addressed to one's agency (partner practitioners)",
+                  _role_in({Role.PARTNER_PRACTITIONER}))
     register_rule("access_oversight", "Managers: who has looked at records, break-glass reports",
                   _role_in(MANAGERS, local_authority_only=True))
     register_rule("administration", "System administrators (configuration; no case records)",

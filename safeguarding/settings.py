@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "chronology",
     # Audit trail of every view and change of a child's record.
     "audit",
+    # The front door: contacts, multi-agency checks, threshold decisions, referrals.
+    "frontdoor",
     # The synthetic demo authority.
     "demo",
 ]
@@ -221,6 +223,17 @@ SERVICE_NAME = os.environ.get("SAFEGUARDING_SERVICE_NAME", "Safeguarding childre
 # How "within N working days of X" is counted (kernel/working_days.py): "day_zero" (X is day 0)
 # or "inclusive" (X is day 1, as the DfE-aligned CIN validator counts).
 WORKING_DAY_CONVENTION = os.environ.get("SAFEGUARDING_WORKING_DAY_CONVENTION", "day_zero")
+
+# The front door (frontdoor/). Files sent with contacts are kept here, outside the web root,
+# by random names; they are never served inline or executed.
+ATTACHMENT_ROOT = Path(os.environ.get("SAFEGUARDING_ATTACHMENT_ROOT") or BASE_DIR / "var" / "attachments")
+ATTACHMENT_MAX_BYTES = int(os.environ.get("SAFEGUARDING_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# Pattern alerts: how far back to look for repeated contacts, several referrers and concerns
+# about siblings or the adults of a household, and how many contacts count as "repeated".
+FRONT_DOOR_PATTERN_WINDOW_DAYS = int(os.environ.get("SAFEGUARDING_FRONT_DOOR_PATTERN_WINDOW_DAYS", "180"))
+FRONT_DOOR_REPEATED_CONTACTS = int(os.environ.get("SAFEGUARDING_FRONT_DOOR_REPEATED_CONTACTS", "3"))
+# A contact turns amber on the MASH queue when its decision is due within this many hours.
+FRONT_DOOR_AMBER_HOURS = int(os.environ.get("SAFEGUARDING_FRONT_DOOR_AMBER_HOURS", "8"))
 
 # --- Strong sign-in (partners.auth) -------------------------------------------------------
 # Two-factor codes (TOTP) for every user. Always on in production; a development machine may

@@ -1,0 +1,710 @@
+"""Business rules of the front door, named as the field names them. Views and the API call
+these; they never write the models directly. Each function is one transaction, adds to the
+chronology of every child it touches and is audited.
+
+- receive_contact: a contact from anyone (phone, email, partner web form, partner system),
+  with its one-working-day decision deadline issued and stored.
+- bring_into_contact / household_not_in_contact: siblings and household members.
+- request_check / answer_check: multi-agency checks, within configurable times.
+- decide_contact: the threshold decision; a referral opens a child-in-need episode.
+- give_feedback: what the referrer was told.
+- refresh_pattern_alerts: re-referral, repeated contacts, several referrers, siblings, adults.
+- draft_threshold_document / publish_threshold_document: the local threshold document.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from audit import services as audit
+from chronology.services import record_event
+from kernel import codelists, timescales
+from partners.models import Agency, Team
+from people import services as people_services
+from people.identifiers import validate_identifier
+from people.models import Identifier, Involvement, Person, PersonAddress, Relationship
+
+from . import attachments
+from .models import (
+    AgencyCheck,
+    Contact,
+    ContactAttachment,
+    ContactDecision,
+    ContactPerson,
+    ContactSubmission,
+    PatternAlert,
+    Referral,
+    ReferrerFeedback,
+    ThresholdDocument,
+    ThresholdIndicator,
+    ThresholdLevel,
+)
+
+Outcome = ContactDecision.Outcome
+# Outcomes that need a primary need code: the child becomes a child in need (CIN census).
+REFERRAL_OUTCOMES = {Outcome.REFERRAL, Outcome.STRATEGY_DISCUSSION}
+FAMILY_MEMBER_SOURCES = {"1A"}
+INVOLVEMENT_KIND = "Front door contact"
+
+
+class FrontDoorError(ValueError):
+    """A rule of the front door was broken. `errors` maps fields to messages for forms and the API."""
+
+    def __init__(self, errors):
+        self.errors = errors if isinstance(errors, dict) else {"__all__": [errors]}
+        super().__init__("; ".join(m for messages in self.errors.values() for m in messages))
+
+
+# --- The people a contact is about -------------------------------------------------------
+
+@dataclass
+class PersonDetails:
+    """Someone named in a contact: an existing record (`person`), or details to match or record."""
+
+    role: str = ContactPerson.Role.SUBJECT
+    person: Person | None = None
+    given_names: str = ""
+    family_name: str = ""
+    date_of_birth: datetime.date | None = None
+    expected_date_of_birth: datetime.date | None = None
+    sex: str = "U"
+    kind: str = Person.Kind.CHILD
+    relationship: str = ""
+    identifiers: dict = field(default_factory=dict)  # {"CI"|"NHS"|"UPN": value}
+
+
+IDENTIFIER_MATCHES = [
+    (Identifier.Type.CONSISTENT, ContactPerson.Match.CONSISTENT_IDENTIFIER),
+    (Identifier.Type.NHS, ContactPerson.Match.NHS_NUMBER),
+    (Identifier.Type.UPN, ContactPerson.Match.UPN),
+]
+
+
+def match_or_record_person(user, details, agency=None):
+    """The person the details are about: found by consistent identifier, NHS number or UPN,
+    then by exactly one person with the same name and date of birth; otherwise recorded new.
+    Returns (person, how it was matched)."""
+    if details.person is not None:
+        return details.person, ContactPerson.Match.CHOSEN
+    for id_type, match in IDENTIFIER_MATCHES:
+        value = details.identifiers.get(id_type)
+        if value:
+            found = (Identifier.objects.filter(id_type=id_type, value=validate_identifier(id_type, value))
+                     .values_list("person_id", flat=True).distinct()[:2])
+            found = list(found)
+            if len(found) == 1:
+                return Person.objects.get(pk=found[0]), match
+    if details.date_of_birth:
+        same = list(Person.objects.filter(
+            kind=details.kind, given_names__iexact=details.given_names.strip(),
+            family_name__iexact=details.family_name.strip(), date_of_birth=details.date_of_birth,
+        )[:2])
+        if len(same) == 1:
+            return same[0], ContactPerson.Match.NAME_AND_DATE_OF_BIRTH
+    person = people_services.record_person(
+        user, kind=details.kind, given_names=details.given_names, family_name=details.family_name,
+        date_of_birth=details.date_of_birth, expected_date_of_birth=details.expected_date_of_birth,
+        sex=details.sex or "U", agency=agency,
+    )
+    for id_type in (Identifier.Type.NHS, Identifier.Type.UPN):
+        if details.identifiers.get(id_type):
+            people_services.add_identifier(user, person, id_type=id_type, value=details.identifiers[id_type])
+    return person, ContactPerson.Match.NEW
+
+
+def front_door_team():
+    """The local authority's front-door (MASH) team, which holds contacts while they await a decision."""
+    return (Team.objects.filter(agency__kind=Agency.Kind.LOCAL_AUTHORITY, function__iexact="MASH")
+            .select_related("agency").order_by("id").first())
+
+
+def _open_front_door_involvement(person, on):
+    team = front_door_team()
+    if team is None:
+        return
+    if not Involvement.objects.filter(person=person, team=team, kind=INVOLVEMENT_KIND, end_date__isnull=True).exists():
+        Involvement.objects.create(person=person, agency=team.agency, team=team, kind=INVOLVEMENT_KIND, start_date=on)
+
+
+def _add_person(user, contact, details, agency):
+    person, matched_by = match_or_record_person(user, details, agency=agency)
+    link, created = ContactPerson.objects.get_or_create(
+        contact=contact, person=person,
+        defaults={"role": details.role, "relationship": details.relationship[:200], "matched_by": matched_by,
+                  "added_by": user if getattr(user, "is_authenticated", False) else None},
+    )
+    if created and person.kind == Person.Kind.CHILD:
+        _open_front_door_involvement(person, timezone.localdate(contact.received_at))
+    return link, created
+
+
+# --- Receiving a contact -----------------------------------------------------------------
+
+def check_contact(*, received_at, source, concerns, consent, people, immediate_risk=False, immediate_risk_detail="",
+                  referrer_name="", channel=""):
+    """Field errors for a contact that cannot be accepted as it is, or {}."""
+    errors = {}
+    now = timezone.now()
+    if received_at is None:
+        errors["received_at"] = ["Enter when the contact was received"]
+    elif received_at > now + datetime.timedelta(minutes=5):
+        errors["received_at"] = ["The time the contact was received must be in the past"]
+    if not codelists.is_valid("referral-source", source, on=timezone.localdate(received_at) if received_at else None):
+        errors["source"] = [f"{source!r} is not a referral source code" if source else "Select who the contact is from"]
+    if not (concerns or "").strip():
+        errors["concerns"] = ["Describe the concerns about the child"]
+    if consent not in Contact.Consent.values:
+        errors["consent"] = ["Select whether the family agrees to early help"]
+    if immediate_risk and not (immediate_risk_detail or "").strip():
+        errors["immediate_risk_detail"] = ["Describe the immediate risk to the child"]
+    if not any(p.role == ContactPerson.Role.SUBJECT for p in people):
+        errors["people"] = ["Name at least one child the contact is about"]
+    for index, details in enumerate(people):
+        if details.person is None and not (details.given_names.strip() and details.family_name.strip()):
+            errors.setdefault("people", []).append(f"Person {index + 1}: enter their given names and family name")
+        if details.role == ContactPerson.Role.SUBJECT and details.person is None and details.kind != Person.Kind.CHILD:
+            errors.setdefault("people", []).append(f"Person {index + 1}: the contact must be about a child")
+        if details.date_of_birth and details.date_of_birth > timezone.localdate():
+            errors.setdefault("people", []).append(f"Person {index + 1}: the date of birth must be in the past")
+        for id_type, value in details.identifiers.items():
+            if value:
+                try:
+                    validate_identifier(id_type, value)
+                except Exception as error:  # ValidationError with the identifier's own message
+                    messages = getattr(error, "messages", [str(error)])
+                    errors.setdefault("people", []).append(f"Person {index + 1}: {' '.join(messages)}")
+    if source in FAMILY_MEMBER_SOURCES and not referrer_name.strip() and channel != Contact.Channel.API:
+        errors["referrer_name"] = ["Enter the name of the family member who made the contact"]
+    return errors
+
+
+@transaction.atomic
+def receive_contact(user, *, channel, source, concerns, consent, people, received_at=None, referrer_name="",
+                    referrer_role="", referrer_agency=None, referrer_relationship="", referrer_phone="",
+                    referrer_email="", immediate_risk=False, immediate_risk_detail="", consent_detail="",
+                    files=(), submission=None):
+    """Record a contact about one or more children, with its decision deadline (one working day,
+    kernel.timescales rule "contact-decision") issued now and stored. `files`: (name, bytes)
+    pairs. `submission`: (api_token, idempotency key, body digest) for the API. Raises
+    FrontDoorError with field errors, or attachments.AttachmentRefused; nothing is kept then."""
+    received_at = received_at or timezone.now()
+    errors = check_contact(received_at=received_at, source=source, concerns=concerns, consent=consent, people=people,
+                           immediate_risk=immediate_risk, immediate_risk_detail=immediate_risk_detail,
+                           referrer_name=referrer_name, channel=channel)
+    checked = []
+    for name, data in files:
+        try:
+            checked.append(attachments.check(name, data))
+        except attachments.AttachmentRefused as refused:
+            errors.setdefault("attachments", []).append(str(refused))
+    if errors:
+        raise FrontDoorError(errors)
+    deadline = timescales.due("contact-decision", timezone.localdate(received_at))
+    recorder = user if getattr(user, "is_authenticated", False) else None
+    contact = Contact.objects.create(
+        received_at=received_at, channel=channel, source=source, concerns=concerns.strip(), consent=consent,
+        consent_detail=consent_detail, referrer_name=referrer_name.strip(), referrer_role=referrer_role.strip(),
+        referrer_agency=referrer_agency, referrer_relationship=referrer_relationship.strip(),
+        referrer_phone=referrer_phone.strip(), referrer_email=referrer_email.strip(), immediate_risk=immediate_risk,
+        immediate_risk_detail=immediate_risk_detail.strip() if immediate_risk else "",
+        decision_due_date=deadline.due_date, decision_due_at=deadline.due_at,
+        decision_due_explanation=f"Decision due by the end of {deadline.due_date:%A %-d %B %Y}: {deadline.explanation}"[:500],
+        recorded_by=recorder,
+    )
+    if submission is not None:
+        api_token, key, digest = submission
+        ContactSubmission.objects.create(api_token=api_token, idempotency_key=key, body_digest=digest, contact=contact)
+    agency = referrer_agency
+    for details in people:
+        _add_person(user, contact, details, agency)
+    for checked_file in checked:
+        _attach(user, contact, checked_file)
+    subjects = contact_children(contact)
+    source_label = codelists.label("referral-source", source)
+    for link in contact.people.select_related("person"):
+        record_event(link.person, "contact-received", received_at,
+                     f"Contact received from {referrer_agency or source_label}" + (" (immediate risk)" if immediate_risk else ""),
+                     detail=f"{link.get_role_display()}. {len(subjects)} child(ren) in the contact.",
+                     agency=agency, source=contact, recorded_by=recorder)
+    refresh_pattern_alerts(contact)
+    audit.record_creation(user, contact, person=subjects[0].person if subjects else None,
+                          summary=f"Received contact {contact.reference}")
+    return contact
+
+
+def _attach(user, contact, checked_file):
+    attachment = ContactAttachment(contact=contact, original_name=checked_file.name, content_type=checked_file.content_type,
+                                   size=checked_file.size, sha256=checked_file.sha256,
+                                   uploaded_by=user if getattr(user, "is_authenticated", False) else None)
+    attachments.store(attachment.stored_name, checked_file.data)
+    attachment.save(force_insert=True)
+    audit.record_creation(user, attachment, summary=f"Attached a file to contact {contact.reference}")
+    return attachment
+
+
+@transaction.atomic
+def attach_file(user, contact, name, data):
+    checked_file = attachments.check(name, data)
+    return _attach(user, contact, checked_file)
+
+
+def contact_children(contact):
+    return [link for link in contact.people.select_related("person").order_by("id") if link.is_child]
+
+
+def subject_of(contact):
+    """The first child the contact is about (for the audit trail and the queue)."""
+    link = contact.people.filter(role=ContactPerson.Role.SUBJECT).select_related("person").order_by("id").first()
+    return link.person if link else None
+
+
+# --- Siblings and household ---------------------------------------------------------------
+
+def household_not_in_contact(contact):
+    """Siblings and the other members of each child's household, not yet in the contact:
+    [(person, how they are connected)]."""
+    in_contact = set(contact.people.values_list("person_id", flat=True))
+    found = {}
+    today = timezone.localdate()
+    for link in contact_children(contact):
+        child = link.person
+        for resident in people_services.household(child, today):
+            if resident.person_id not in in_contact:
+                found.setdefault(resident.person_id, (resident.person, f"Lives with {child.full_name}"))
+        for other, label, rel in people_services.relationships(child):
+            if other.pk in in_contact:
+                continue
+            if rel.relationship in {Relationship.Type.SIBLING, Relationship.Type.HALF_SIBLING}:
+                found.setdefault(other.pk, (other, f"{label} of {child.full_name}"))
+    return sorted(found.values(), key=lambda row: (row[0].kind != Person.Kind.CHILD, row[0].family_name, row[0].given_names))
+
+
+@transaction.atomic
+def bring_into_contact(user, contact, person, role, relationship=""):
+    """Bring a sibling or household member into the contact (a child becomes one of its children)."""
+    if contact.status == Contact.Status.DECIDED:
+        raise FrontDoorError("The contact has been decided: record a new contact for this person")
+    if role in {ContactPerson.Role.SUBJECT, ContactPerson.Role.CHILD_IN_HOUSEHOLD} and person.kind != Person.Kind.CHILD:
+        raise FrontDoorError({"role": ["Only a child can be a child in the contact"]})
+    link, created = _add_person(user, contact, PersonDetails(role=role, person=person, relationship=relationship), None)
+    if created:
+        record_event(person, "contact-received", contact.received_at, f"Brought into contact {contact.reference}",
+                     detail=link.get_role_display(), agency=contact.referrer_agency, source=contact, recorded_by=user)
+        audit.record_creation(user, link, person=person, summary=f"Brought into contact {contact.reference}")
+        refresh_pattern_alerts(contact)
+    return link
+
+
+# --- Multi-agency checks ------------------------------------------------------------------
+
+CHECK_AGENCY_KINDS = {
+    AgencyCheck.Kind.POLICE: {Agency.Kind.POLICE},
+    AgencyCheck.Kind.HEALTH: {Agency.Kind.ICB, Agency.Kind.HEALTH_PROVIDER},
+    AgencyCheck.Kind.EDUCATION: {Agency.Kind.SCHOOL, Agency.Kind.EARLY_YEARS},
+    AgencyCheck.Kind.OTHER: {Agency.Kind.VOLUNTARY, Agency.Kind.PROBATION, Agency.Kind.OTHER},
+}
+
+
+def check_kind_for(agency):
+    for kind, agency_kinds in CHECK_AGENCY_KINDS.items():
+        if agency.kind in agency_kinds:
+            return kind
+    return AgencyCheck.Kind.OTHER
+
+
+@transaction.atomic
+def request_check(user, contact, kind, agency=None, question="", requested_at=None):
+    """Ask an agency what it knows, due within the local time for that agency (rule
+    agency-check-<kind>)."""
+    if contact.status == Contact.Status.DECIDED:
+        raise FrontDoorError("The contact has been decided: checks can no longer be asked for")
+    if kind not in AgencyCheck.Kind.values:
+        raise FrontDoorError({"kind": ["Select which agency to ask"]})
+    if agency is not None and agency.kind not in CHECK_AGENCY_KINDS[kind]:
+        raise FrontDoorError({"agency": [f"{agency} is not a {AgencyCheck.Kind(kind).label.lower()} agency"]})
+    requested_at = requested_at or timezone.now()
+    if contact.checks.filter(kind=kind, agency=agency, status=AgencyCheck.Status.REQUESTED).exists():
+        raise FrontDoorError({"kind": ["That agency has already been asked and has not answered yet"]})
+    deadline = timescales.due(f"agency-check-{kind}", requested_at)
+    check = AgencyCheck.objects.create(
+        contact=contact, kind=kind, agency=agency, question=question.strip(), requested_at=requested_at,
+        requested_by=user, due_at=deadline.due_at, due_explanation=f"Due {timezone.localtime(deadline.due_at):%-d %B %Y at %H:%M}: {deadline.explanation}"[:500],
+    )
+    for link in contact_children(contact):
+        record_event(link.person, "agency-check", requested_at,
+                     f"{check.get_kind_display()} check requested" + (f" from {agency}" if agency else ""),
+                     source=check, recorded_by=user, agency=agency)
+    audit.record_creation(user, check, person=subject_of(contact), summary=f"Requested a {check.get_kind_display().lower()} check")
+    return check
+
+
+def check_may_be_answered_by(user, check):
+    """A check is answered by the agency asked (or, with no agency named, any agency of that
+    kind), or by front-door staff recording an answer given by phone."""
+    from partners.access import FRONT_DOOR_ROLES, is_local_authority_staff
+
+    if user.role in FRONT_DOOR_ROLES and is_local_authority_staff(user):
+        return True
+    if user.agency_id is None:
+        return False
+    if check.agency_id is not None:
+        return check.agency_id == user.agency_id
+    return user.agency.kind in CHECK_AGENCY_KINDS[check.kind]
+
+
+def checks_for_agency(user):
+    """The open checks addressed to the user's agency."""
+    if user.agency_id is None:
+        return AgencyCheck.objects.none()
+    kind = check_kind_for(user.agency)
+    return (AgencyCheck.objects.filter(Q(agency_id=user.agency_id) | Q(agency__isnull=True, kind=kind))
+            .filter(status=AgencyCheck.Status.REQUESTED).select_related("contact").order_by("due_at"))
+
+
+@transaction.atomic
+def answer_check(user, check, *, status, information="", answered_at=None):
+    if check.status != AgencyCheck.Status.REQUESTED:
+        raise FrontDoorError("This check has already been answered")
+    if not check_may_be_answered_by(user, check):
+        raise PermissionError("This check was not asked of your agency")
+    if status not in {AgencyCheck.Status.ANSWERED, AgencyCheck.Status.NOTHING_KNOWN, AgencyCheck.Status.WITHDRAWN}:
+        raise FrontDoorError({"status": ["Select what the agency knows"]})
+    if status == AgencyCheck.Status.ANSWERED and not information.strip():
+        raise FrontDoorError({"information": ["Enter the information the agency holds"]})
+    answered_at = answered_at or timezone.now()
+    if answered_at < check.requested_at:
+        raise FrontDoorError({"answered_at": ["The answer cannot be before the check was asked for"]})
+    old = check.status
+    check.status, check.information, check.answered_at, check.answered_by = status, information.strip(), answered_at, user
+    check.save(update_fields=["status", "information", "answered_at", "answered_by"])
+    label = {AgencyCheck.Status.ANSWERED: "answered", AgencyCheck.Status.NOTHING_KNOWN: "answered: nothing known",
+             AgencyCheck.Status.WITHDRAWN: "withdrawn"}[status]
+    for link in contact_children(check.contact):
+        record_event(link.person, "agency-check", answered_at, f"{check.get_kind_display()} check {label}",
+                     agency=user.agency if user.agency_id else None, source=check, recorded_by=user)
+    audit.record_change(user, check, {"status": (old, status), "information": ("", check.information)},
+                        person=subject_of(check.contact), summary=f"{check.get_kind_display()} check {label}")
+    return check
+
+
+# --- The decision -------------------------------------------------------------------------
+
+def published_threshold_document():
+    return ThresholdDocument.objects.filter(status=ThresholdDocument.Status.PUBLISHED).first()
+
+
+@transaction.atomic
+def decide_contact(user, contact, *, level, outcome, rationale, indicators=(), primary_need="", malicious=False,
+                   malicious_reason="", decided_at=None, late_reason=""):
+    """The decision on next steps, against the published threshold document. A referral or a
+    strategy discussion opens a child-in-need episode (Referral) for each child in the contact."""
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    errors = {}
+    if contact.status == Contact.Status.DECIDED:
+        raise FrontDoorError("This contact has already been decided")
+    document = published_threshold_document()
+    if document is None:
+        raise FrontDoorError("No threshold document has been published: a decision must be made against one")
+    decided_at = decided_at or timezone.now()
+    if level is None or level.document_id != document.pk:
+        errors["level"] = ["Select the level of need from the published threshold document"]
+    if outcome not in Outcome.values:
+        errors["outcome"] = ["Select the outcome of the decision"]
+    elif level is not None and level.document_id == document.pk and level.outcomes and outcome not in level.outcomes:
+        allowed = ", ".join(Outcome(o).label.lower() for o in level.outcomes)
+        errors["outcome"] = [f"At level {level.number} ({level.name}) the outcome must be one of: {allowed}"]
+    indicators = list(indicators)
+    if any(ind.domain.document_id != document.pk for ind in indicators):
+        errors["indicators"] = ["Select indicators from the published threshold document"]
+    if not (rationale or "").strip():
+        errors["rationale"] = ["Explain the reasons for the decision"]
+    if outcome in REFERRAL_OUTCOMES:
+        if not codelists.is_valid("primary-need", primary_need) or primary_need in {"N0", "N9"}:
+            errors["primary_need"] = ["Select the child's primary need (N1 to N8) for the referral"]
+    elif primary_need:
+        primary_need = ""
+    if malicious and not (malicious_reason or "").strip():
+        errors["malicious_reason"] = ["Give the reason for judging the contact malicious"]
+    if decided_at < contact.received_at:
+        errors["decided_at"] = ["The decision cannot be before the contact was received"]
+    if decided_at > timezone.now() + datetime.timedelta(minutes=5):
+        errors["decided_at"] = ["The decision time cannot be in the future"]
+    on_time = decided_at <= contact.decision_due_at
+    if not on_time and not (late_reason or "").strip():
+        errors["late_reason"] = ["The decision is past its deadline: give the reason it is late"]
+    if errors:
+        raise FrontDoorError(errors)
+    full_rationale = rationale.strip() + (f"\n\nReason for the late decision: {late_reason.strip()}" if not on_time else "")
+    decision = ContactDecision.objects.create(
+        contact=contact, threshold_document=document, level=level, outcome=outcome, rationale=full_rationale,
+        primary_need=primary_need, malicious=malicious, malicious_reason=malicious_reason.strip() if malicious else "",
+        decided_by=user, decided_at=decided_at, on_time=on_time,
+    )
+    decision.indicators.set(indicators)
+    Contact.objects.filter(pk=contact.pk).update(status=Contact.Status.DECIDED, version=contact.version + 1)
+    contact.status = Contact.Status.DECIDED
+    AgencyCheck.objects.filter(contact=contact, status=AgencyCheck.Status.REQUESTED).update(
+        status=AgencyCheck.Status.WITHDRAWN, answered_at=decided_at)
+    children = contact_children(contact)
+    decided_on = timezone.localdate(decided_at)
+    team = front_door_team()
+    for link in children:
+        record_event(link.person, "contact-decision", decided_at,
+                     f"Front-door decision: {decision.get_outcome_display()} (level {level.number}, {level.name})",
+                     detail=decision.rationale, source=decision, recorded_by=user)
+        if team is not None:
+            Involvement.objects.filter(person=link.person, team=team, kind=INVOLVEMENT_KIND, end_date__isnull=True) \
+                .exclude(person__contacts__contact__status=Contact.Status.OPEN).update(end_date=decided_on)
+        if outcome in REFERRAL_OUTCOMES:
+            referral = Referral.objects.create(person=link.person, contact=contact, referral_date=timezone.localdate(contact.received_at),
+                                               source=contact.source, primary_need=primary_need)
+            Involvement.objects.create(person=link.person, agency=user.agency, team=user.team, kind="Referral: child in need",
+                                       start_date=decided_on)
+            record_event(link.person, "referral", decided_at,
+                         f"Referred to children's social care ({codelists.label('primary-need', primary_need)})",
+                         source=referral, recorded_by=user)
+            audit.record_creation(user, referral, person=link.person, summary="Opened a child-in-need episode (referral)")
+    audit.record_creation(user, decision, person=children[0].person if children else None,
+                          summary=f"Decided contact {contact.reference}: {decision.get_outcome_display()}")
+    return decision
+
+
+# --- Feedback to the referrer -------------------------------------------------------------
+
+@transaction.atomic
+def give_feedback(user, contact, *, method, message, given_at=None):
+    if method not in ReferrerFeedback.Method.values:
+        raise FrontDoorError({"method": ["Select how the referrer was told"]})
+    if not (message or "").strip():
+        raise FrontDoorError({"message": ["Enter what the referrer was told"]})
+    given_at = given_at or timezone.now()
+    feedback = ReferrerFeedback.objects.create(contact=contact, method=method, message=message.strip(), given_at=given_at,
+                                               given_by=user)
+    for link in contact_children(contact):
+        record_event(link.person, "referrer-feedback", given_at, f"Referrer told the outcome ({feedback.get_method_display().lower()})",
+                     source=feedback, recorded_by=user)
+    audit.record_creation(user, feedback, person=subject_of(contact), summary=f"Gave feedback on contact {contact.reference}")
+    return feedback
+
+
+# --- The MASH queue -----------------------------------------------------------------------
+
+def rag(contact, now=None):
+    """Red (overdue), amber (due within FRONT_DOOR_AMBER_HOURS) or green, for an open contact."""
+    now = now or timezone.now()
+    if contact.status == Contact.Status.DECIDED:
+        return "decided"
+    if now > contact.decision_due_at:
+        return "red"
+    if contact.decision_due_at - now <= datetime.timedelta(hours=settings.FRONT_DOOR_AMBER_HOURS):
+        return "amber"
+    return "green"
+
+
+def queue(status=Contact.Status.OPEN):
+    """Contacts awaiting a decision, soonest deadline first, immediate risk at the top."""
+    return (Contact.objects.filter(status=status).select_related("referrer_agency", "allocated_to")
+            .annotate(open_checks=Count("checks", filter=Q(checks__status=AgencyCheck.Status.REQUESTED), distinct=True),
+                      alert_count=Count("alerts", distinct=True))
+            .order_by("-immediate_risk", "decision_due_at", "id"))
+
+
+# --- Pattern alerts -----------------------------------------------------------------------
+
+def _window():
+    return datetime.timedelta(days=settings.FRONT_DOOR_PATTERN_WINDOW_DAYS)
+
+
+def _referrer_key(contact):
+    if contact.referrer_agency_id:
+        return f"agency:{contact.referrer_agency_id}"
+    return f"{contact.source}:{contact.referrer_name.strip().lower()}"
+
+
+def _describe_referrer(contact):
+    if contact.referrer_agency_id:
+        return str(contact.referrer_agency)
+    label = codelists.label("referral-source", contact.source)
+    return f"{contact.referrer_name} ({label.lower()})" if contact.referrer_name else label
+
+
+def _days(delta):
+    return f"{delta.days} day{'s' if delta.days != 1 else ''}"
+
+
+def pattern_alerts_for(contact):
+    """The alerts this contact fires, as unsaved PatternAlert rows, each with why."""
+    alerts = []
+    received = contact.received_at
+    since = received - _window()
+    window = settings.FRONT_DOOR_PATTERN_WINDOW_DAYS
+    children = contact_children(contact)
+    child_ids = [link.person_id for link in children]
+    # Re-referral within 12 months (CIN census re-referral measure).
+    year_before = timezone.localdate(received) - datetime.timedelta(days=365)
+    for referral in (Referral.objects.filter(person_id__in=child_ids, referral_date__gte=year_before,
+                                             referral_date__lte=timezone.localdate(received))
+                     .exclude(contact=contact).select_related("person").order_by("person_id", "-referral_date")):
+        if any(a.kind == PatternAlert.Kind.RE_REFERRAL and a.person_id == referral.person_id for a in alerts):
+            continue
+        alerts.append(PatternAlert(
+            contact=contact, kind=PatternAlert.Kind.RE_REFERRAL, person=referral.person, related_contacts=[referral.contact_id],
+            explanation=(f"{referral.person.full_name} was referred to children's social care on {referral.referral_date:%-d %B %Y}, "
+                         f"{_days(timezone.localdate(received) - referral.referral_date)} before this contact: "
+                         "a referral now would be a re-referral within 12 months."),
+        ))
+    # Earlier contacts about each child within the window.
+    earlier = (ContactPerson.objects.filter(person_id__in=child_ids, contact__received_at__gte=since,
+                                            contact__received_at__lte=received)
+               .exclude(contact=contact).select_related("contact", "contact__referrer_agency", "person"))
+    by_child = {}
+    for link in earlier:
+        by_child.setdefault(link.person_id, []).append(link.contact)
+    for link in children:
+        others = by_child.get(link.person_id, [])
+        if len(others) + 1 >= settings.FRONT_DOOR_REPEATED_CONTACTS:
+            alerts.append(PatternAlert(
+                contact=contact, kind=PatternAlert.Kind.REPEATED_CONTACTS, person=link.person,
+                related_contacts=sorted(c.pk for c in others),
+                explanation=(f"{link.person.full_name} has been the subject of {len(others) + 1} contacts in the last {window} days, "
+                             f"this one included (the first on {min(c.received_at for c in others):%-d %B %Y})."),
+            ))
+        referrers = {_referrer_key(c): c for c in others + [contact]}
+        if len(referrers) >= 2:
+            family = [c for c in referrers.values() if c.source in FAMILY_MEMBER_SOURCES]
+            names = "; ".join(_describe_referrer(c) for c in referrers.values())
+            extra = (" A family member is among them: their concerns count like any other's, and a contact may be judged "
+                     "malicious only with a recorded reason.") if family else ""
+            alerts.append(PatternAlert(
+                contact=contact, kind=PatternAlert.Kind.SEVERAL_REFERRERS, person=link.person,
+                related_contacts=sorted(c.pk for c in others),
+                explanation=(f"{len(referrers)} different referrers have raised concerns about {link.person.full_name} "
+                             f"in the last {window} days: {names}.{extra}")[:600],
+            ))
+    # Concerns clustered on siblings and on the adults of the household.
+    today = timezone.localdate(received)
+    household_ids = {}
+    for link in children:
+        for resident in people_services.household(link.person, today):
+            household_ids.setdefault(resident.person_id, resident.person)
+        for other, label, rel in people_services.relationships(link.person):
+            if rel.relationship in {Relationship.Type.SIBLING, Relationship.Type.HALF_SIBLING}:
+                household_ids.setdefault(other.pk, other)
+    for pk in child_ids:
+        household_ids.pop(pk, None)
+    if household_ids:
+        clustered = (ContactPerson.objects.filter(person_id__in=list(household_ids), contact__received_at__gte=since,
+                                                  contact__received_at__lte=received)
+                     .exclude(contact=contact).values("person_id").annotate(count=Count("contact", distinct=True),
+                                                                            last=Max("contact__received_at")))
+        siblings = [(household_ids[row["person_id"]], row) for row in clustered
+                    if household_ids[row["person_id"]].kind == Person.Kind.CHILD]
+        adults = [(household_ids[row["person_id"]], row) for row in clustered
+                  if household_ids[row["person_id"]].kind != Person.Kind.CHILD]
+        if siblings:
+            names = ", ".join(f"{p.full_name} ({row['count']})" for p, row in siblings)
+            alerts.append(PatternAlert(
+                contact=contact, kind=PatternAlert.Kind.SIBLINGS,
+                explanation=(f"{len(siblings)} other child{'ren' if len(siblings) != 1 else ''} of the household or family "
+                             f"{'have' if len(siblings) != 1 else 'has'} been the subject of contacts in the last {window} days: "
+                             f"{names}. Consider bringing them into this contact.")[:600],
+            ))
+        for adult, row in adults:
+            alerts.append(PatternAlert(
+                contact=contact, kind=PatternAlert.Kind.HOUSEHOLD_ADULTS, person=adult,
+                explanation=(f"{adult.full_name}, an adult in the household, is named in {row['count']} other "
+                             f"contact{'s' if row['count'] != 1 else ''} in the last {window} days "
+                             f"(most recently {timezone.localtime(row['last']):%-d %B %Y}).")[:600],
+            ))
+    return alerts
+
+
+def refresh_pattern_alerts(contact):
+    contact.alerts.all().delete()
+    alerts = pattern_alerts_for(contact)
+    PatternAlert.objects.bulk_create(alerts)
+    return alerts
+
+
+# --- The threshold document ---------------------------------------------------------------
+
+@transaction.atomic
+def draft_threshold_document(user, copy_from=None, title=None):
+    """A new draft version, copied from a published one (levels, domains, indicators) or empty."""
+    number = (ThresholdDocument.objects.aggregate(n=Max("version"))["n"] or 0) + 1
+    source = copy_from
+    draft = ThresholdDocument.objects.create(title=title or (source.title if source else "Threshold document"),
+                                             version=number, summary=source.summary if source else "", created_by=user)
+    if source is not None:
+        levels = {}
+        for level in source.levels.all():
+            levels[level.pk] = ThresholdLevel.objects.create(document=draft, number=level.number, name=level.name,
+                                                             description=level.description, response=level.response,
+                                                             outcomes=level.outcomes)
+        for domain in source.domains.all():
+            new_domain = type(domain).objects.create(document=draft, name=domain.name, order=domain.order)
+            ThresholdIndicator.objects.bulk_create(
+                ThresholdIndicator(domain=new_domain, level=levels[ind.level_id], text=ind.text, examples=ind.examples,
+                                   order=ind.order) for ind in domain.indicators.all())
+    audit.record_creation(user, draft, summary=f"Drafted threshold document version {number}")
+    return draft
+
+
+@transaction.atomic
+def publish_threshold_document(user, document, effective_from=None):
+    """Publish a draft: it replaces the published version from `effective_from` (today by default)."""
+    if document.status != ThresholdDocument.Status.DRAFT:
+        raise FrontDoorError("Only a draft can be published")
+    levels = list(document.levels.all())
+    if len(levels) < 2:
+        raise FrontDoorError("A threshold document needs at least two levels of need")
+    if not document.domains.exists() or not ThresholdIndicator.objects.filter(domain__document=document).exists():
+        raise FrontDoorError("A threshold document needs domains with indicators")
+    bad = [level for level in levels if any(o not in Outcome.values for o in level.outcomes)]
+    if bad:
+        raise FrontDoorError(f"Level {bad[0].number} allows an outcome that does not exist")
+    effective_from = effective_from or timezone.localdate()
+    previous = ThresholdDocument.objects.select_for_update().filter(status=ThresholdDocument.Status.PUBLISHED).first()
+    if previous is not None:
+        previous.status = ThresholdDocument.Status.SUPERSEDED
+        previous.effective_to = effective_from - datetime.timedelta(days=1)
+        previous.save(update_fields=["status", "effective_to"])
+        audit.record_change(user, previous, {"status": ("published", "superseded")}, summary="Superseded threshold document")
+    document.status, document.effective_from = ThresholdDocument.Status.PUBLISHED, effective_from
+    document.published_by, document.published_at = user, timezone.now()
+    document.save(update_fields=["status", "effective_from", "published_by", "published_at"])
+    audit.record_change(user, document, {"status": ("draft", "published")}, summary=f"Published threshold document version {document.version}")
+    return document
+
+
+EXAMPLE_THRESHOLD_DOCUMENT = settings.BASE_DIR / "frontdoor" / "data" / "example_threshold_document.json"
+
+
+@transaction.atomic
+def load_threshold_document(user, path=EXAMPLE_THRESHOLD_DOCUMENT, publish=True, effective_from=None):
+    """Load a threshold document from a JSON file (levels, domains, indicators as
+    [level number, text, examples]) as a new draft, and publish it unless told not to."""
+    import json
+    from pathlib import Path
+
+    from .models import ThresholdDomain
+
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    draft = draft_threshold_document(user, title=data["title"])
+    draft.summary = data.get("summary", "")
+    draft.save(update_fields=["summary"])
+    levels = {row["number"]: ThresholdLevel.objects.create(
+        document=draft, number=row["number"], name=row["name"], description=row["description"],
+        response=row["response"], outcomes=row["outcomes"]) for row in data["levels"]}
+    for order, row in enumerate(data["domains"]):
+        domain = ThresholdDomain.objects.create(document=draft, name=row["name"], order=order)
+        ThresholdIndicator.objects.bulk_create(
+            ThresholdIndicator(domain=domain, level=levels[number], text=text, examples=examples, order=index)
+            for index, (number, text, examples) in enumerate(row["indicators"]))
+    if publish:
+        publish_threshold_document(user, draft, effective_from=effective_from)
+    return draft

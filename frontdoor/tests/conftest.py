@@ -1,0 +1,70 @@
+"""Fixtures for the front door's tests: a MASH team, the example threshold document published,
+and a helper to receive a contact about a child."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from frontdoor import services
+from frontdoor.models import Contact, ContactPerson
+from partners.models import Agency, Team, User
+from people.services import record_person
+
+
+@pytest.fixture
+def local_authority(db):
+    return Agency.objects.create(name="Testshire County Council", kind=Agency.Kind.LOCAL_AUTHORITY, la_code="999")
+
+
+@pytest.fixture
+def mash_team(local_authority):
+    return Team.objects.create(agency=local_authority, name="Testshire MASH", function="MASH")
+
+
+@pytest.fixture
+def mash_worker(user, mash_team):
+    return user(User.Role.MASH_PRACTITIONER, team=mash_team)
+
+
+@pytest.fixture
+def school(db):
+    return Agency.objects.create(name="Testshire Primary School", kind=Agency.Kind.SCHOOL, urn="100001")
+
+
+@pytest.fixture
+def school_user(user, school):
+    return user(User.Role.PARTNER_PRACTITIONER, agency=school, team=None, first_name="Dana", last_name="Lead")
+
+
+@pytest.fixture
+def threshold(mash_worker):
+    return services.load_threshold_document(mash_worker)
+
+
+@pytest.fixture
+def child(db):
+    return record_person(None, kind="child", given_names="Alex", family_name="Testchild",
+                         date_of_birth=datetime.date(2016, 4, 1), sex="M")
+
+
+@pytest.fixture
+def receive(mash_worker):
+    """receive(child, **fields): a contact about a child, from the police by phone by default."""
+
+    def make(*children, user=None, **fields):
+        fields.setdefault("channel", Contact.Channel.PHONE)
+        fields.setdefault("source", "6")
+        fields.setdefault("concerns", "Police attended a domestic incident; the child was present.")
+        fields.setdefault("consent", Contact.Consent.NOT_NEEDED)
+        fields.setdefault("referrer_name", "PC Test Officer")
+        people = fields.pop("people", None) or [
+            services.PersonDetails(role=ContactPerson.Role.SUBJECT if i == 0 else ContactPerson.Role.CHILD_IN_HOUSEHOLD,
+                                   person=c) for i, c in enumerate(children)]
+        return services.receive_contact(user or mash_worker, people=people, **fields)
+
+    return make
+
+
+def at(year, month, day, hour=10, minute=0):
+    return timezone.make_aware(datetime.datetime(year, month, day, hour, minute))
