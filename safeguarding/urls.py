@@ -5,7 +5,6 @@ from drf_spectacular.views import SpectacularAPIView
 from people import views as people_views
 
 
-
 class SchemaView(SpectacularAPIView):
     """The OpenAPI schema: describes the API, holds no data."""
 
@@ -17,9 +16,13 @@ urlpatterns = [
     path("search/", people_views.search, name="search"),
     path("people/", include("people.urls")),
     path("audit/", include("audit.urls")),
+    path("front-door/", include("frontdoor.urls")),
+    # Making contacts, one's own contacts, agency checks, the public threshold document.
+    path("", include("frontdoor.partner_urls")),
     # Sign-in and two-factor pages, sign-out, the account page, the health check.
     path("", include("partners.urls")),
     path("api/v1/", include("people.api_urls")),
+    path("api/v1/", include("frontdoor.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
 ]

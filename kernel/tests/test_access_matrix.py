@@ -28,6 +28,10 @@ EXPECTED = {
                   R.CONFERENCE_CHAIR, R.FAMILY_HELP_LEAD, R.PARTNER_PRACTITIONER},
     "case_change": {R.SOCIAL_WORKER, R.TEAM_MANAGER, R.HEAD_OF_SERVICE, R.MASH_PRACTITIONER, R.MASH_MANAGER, R.IRO,
                     R.CONFERENCE_CHAIR, R.FAMILY_HELP_LEAD},
+    "front_door": {R.MASH_PRACTITIONER, R.MASH_MANAGER, R.TEAM_MANAGER, R.HEAD_OF_SERVICE, R.SOCIAL_WORKER},
+    "contact_submit": {R.SOCIAL_WORKER, R.TEAM_MANAGER, R.HEAD_OF_SERVICE, R.MASH_PRACTITIONER, R.MASH_MANAGER, R.IRO,
+                       R.CONFERENCE_CHAIR, R.FAMILY_HELP_LEAD, R.PARTNER_PRACTITIONER},
+    "agency_checks": {R.PARTNER_PRACTITIONER},
     "access_oversight": {R.TEAM_MANAGER, R.HEAD_OF_SERVICE, R.MASH_MANAGER},
     "administration": {R.ADMINISTRATOR},
 }
@@ -77,14 +81,29 @@ def world(db, user):
         for person in (child, adult):
             Involvement.objects.create(person=person, agency=someone.agency, team=someone.team, worker=someone,
                                        kind="Matrix", start_date=datetime.date(2024, 1, 1))
-    return {"child": child, "adult": adult, "users": users}
+    # A contact about the child, with a check, an attachment and a decision against the
+    # published threshold document, so the front door's routes have records to show.
+    from frontdoor import services as front_door
+    from frontdoor.models import AgencyCheck, Contact
+
+    mash = users[R.MASH_PRACTITIONER]
+    document = front_door.load_threshold_document(mash)
+    contact = front_door.receive_contact(
+        mash, channel=Contact.Channel.PHONE, source="6", concerns="Matrix concerns", consent=Contact.Consent.NOT_NEEDED,
+        referrer_name="Matrix Officer", people=[front_door.PersonDetails(person=child)],
+        files=[("note.txt", b"A synthetic note for the matrix test.")])
+    check = front_door.request_check(mash, contact, AgencyCheck.Kind.POLICE)
+    return {"child": child, "adult": adult, "users": users, "contact": contact, "check": check,
+            "attachment": contact.attachments.get(), "document": document}
 
 
 def concrete(pattern, world):
     """A URL for a route pattern, with ids of the world's records."""
     child, adult = world["child"], world["adult"]
     values = {"person_id": child.pk, "related_id": adult.pk,
-              "identifier": child.identifiers.get(id_type="CI").value}
+              "identifier": child.identifiers.get(id_type="CI").value,
+              "contact_id": world["contact"].pk, "check_id": world["check"].pk,
+              "attachment_id": world["attachment"].pk, "document_id": world["document"].pk}
     url = "/" + pattern
     for name, value in values.items():
         url = re.sub(rf"<(?:\w+:)?{name}>", str(value), url)

@@ -1,0 +1,5 @@
+"""The partner API for contacts."""
+
+from django.urls import path
+
+urlpatterns = []
