@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from . import codelists, working_days
-from .models import BankHoliday, Code, CodeList
+from .models import BankHoliday, Code, CodeList, TimescaleRule
 
 
 class CodeInline(admin.TabularInline):
@@ -36,3 +36,13 @@ class BankHolidayAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         working_days.clear_cache()
+
+
+@admin.register(TimescaleRule)
+class TimescaleRuleAdmin(admin.ModelAdmin):
+    """Timescales are data: a partnership sets a local figure by adding a rule with the same
+    slug from a later date. Due dates already issued are stored and do not move."""
+
+    list_display = ["slug", "name", "offset", "unit", "trigger", "local", "valid_from", "valid_to"]
+    list_filter = ["unit", "local"]
+    search_fields = ["slug", "name"]

@@ -70,7 +70,8 @@ def due(slug, start):
     if unit == TimescaleRule.Unit.HOURS:
         if moment is None:
             moment = timezone.make_aware(datetime.datetime.combine(start, datetime.time(0)))
-        due_at = moment + datetime.timedelta(hours=rule.offset)
+        # Elapsed hours: counted in UTC, so a change of the clocks neither adds nor loses an hour.
+        due_at = timezone.localtime(moment.astimezone(datetime.timezone.utc) + datetime.timedelta(hours=rule.offset))
         explanation = f"{rule.offset} hour{'s' if rule.offset != 1 else ''} from {when}"
         return Due(slug, rule.name, start, timezone.localdate(due_at), due_at, explanation)
     if unit == TimescaleRule.Unit.WORKING_DAYS:
