@@ -4,6 +4,16 @@ threshold document (public)."""
 
 from django.urls import path
 
+from . import partner_views as views
+
 app_name = "contacts"
 
-urlpatterns = []
+urlpatterns = [
+    path("contacts/", views.contacts_mine, name="mine"),
+    path("contacts/new/", views.contact_new, name="new"),
+    path("contacts/<int:contact_id>/", views.contact_detail, name="detail"),
+    path("agency-checks/", views.checks, name="checks"),
+    path("agency-checks/<int:check_id>/", views.check_detail, name="check"),
+    path("threshold-document/", views.threshold, name="threshold"),
+    path("threshold-document/versions/<int:document_id>/", views.threshold_version, name="threshold-version"),
+]

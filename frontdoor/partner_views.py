@@ -1,0 +1,228 @@
+"""Pages for everyone who tells the front door about a child: making a contact, one's own
+contacts with the feedback given, the checks addressed to one's agency, and the published
+threshold document (public). Views are thin: the rules are in frontdoor.services.
+
+What a referrer sees of a contact is what they sent, its status, its deadline and the
+feedback they were given: never the decision's rationale, the checks or what other agencies
+said. A contact the user neither recorded nor made through their agency does not exist for
+them (the same 404 as a missing one), and the refusal is audited."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from audit import services as audit
+from kernel import codelists
+from kernel.access import public, rule
+from partners.access import FRONT_DOOR_ROLES, is_local_authority_staff
+from partners.models import User
+from people.access import Level, person_for
+from people.models import Person
+
+from . import services
+from .models import AgencyCheck, Contact, ContactPerson, ThresholdDocument
+from .partner_forms import CheckAnswerForm, ContactForm
+
+CONTACTS_PAGE_SIZE = 25
+JUST_MADE = "frontdoor_contacts_just_made"
+
+
+class NotFound(Http404):
+    """A 404 that reveals nothing (the record may not exist, or not be the user's), audited
+    after the request's transaction is rolled back (audit.middleware)."""
+
+    def __init__(self, kind, asked_for):
+        super().__init__("No such record")
+        self.kind = kind
+        self.asked_for = str(asked_for)[:40]
+
+    def defer_audit(self, request):
+        audit.defer(request, request.user, "denied",
+                    summary=f"Refused: a {self.kind} that does not exist or is not theirs to see",
+                    detail={"asked_for": self.asked_for, "path": request.path[:200]})
+
+
+# --- Making a contact ---------------------------------------------------------------------
+
+def _starting_child(request):
+    """The child chosen from their record (`?person=<id>`), if the user may see them."""
+    value = request.GET.get("person", "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise NotFound("person", value)
+    person = person_for(request.user, int(value), at_least=Level.INDEX)
+    if person.kind != Person.Kind.CHILD:
+        raise NotFound("person", value)
+    return person
+
+
+def _after_making(user, contact):
+    if user.role in FRONT_DOOR_ROLES and is_local_authority_staff(user):
+        try:
+            return reverse("frontdoor:contact", args=[contact.pk])
+        except NoReverseMatch:
+            pass
+    return reverse("contacts:detail", args=[contact.pk])
+
+
+@rule("contact_submit")
+def contact_new(request):
+    person = _starting_child(request)
+    if request.method == "POST":
+        form = ContactForm(request.POST, request.FILES, user=request.user, person=person)
+        if form.is_valid():
+            try:
+                contact = services.receive_contact(request.user, people=form.people(),
+                                                   files=form.cleaned_data["attachments"], **form.contact_fields())
+            except services.FrontDoorError as refused:
+                form.add_service_errors(refused.errors)
+            except services.attachments.AttachmentRefused as refused:
+                form.add_error("attachments", str(refused))
+            else:
+                request.session[JUST_MADE] = (request.session.get(JUST_MADE) or [])[-9:] + [contact.pk]
+                return redirect(_after_making(request.user, contact))
+    else:
+        form = ContactForm(user=request.user, person=person)
+    if person is not None:
+        audit.record(request.user, "view", obj=person, person=person, summary="Started a contact from the record")
+    return render(request, "frontdoor/contact_new.html", {"form": form, "person": person})
+
+
+# --- Your contacts ------------------------------------------------------------------------
+
+def _own_contacts(user):
+    """The contacts this user recorded and, for a partner practitioner, those their agency made."""
+    condition = Q(recorded_by=user)
+    if user.role == User.Role.PARTNER_PRACTITIONER and user.agency_id:
+        condition |= Q(referrer_agency_id=user.agency_id)
+    return Contact.objects.filter(condition)
+
+
+def _as_sent(contact):
+    """The people in the contact as the referrer sent it (not those the front door added since)."""
+    return [link for link in contact.people.all() if link.added_by_id == contact.recorded_by_id]
+
+
+@rule("contact_submit")
+def contacts_mine(request):
+    contacts = (_own_contacts(request.user).select_related("referrer_agency").order_by("-received_at", "-id")
+                .prefetch_related(Prefetch("people", queryset=ContactPerson.objects.filter(role=ContactPerson.Role.SUBJECT)
+                                           .select_related("person").order_by("id")), "feedback"))
+    page = Paginator(contacts, CONTACTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"contact": contact, "children": _as_sent(contact), "feedback_given": bool(contact.feedback.all())}
+            for contact in page]
+    audit.record(request.user, "view", summary="Viewed their own contacts",
+                 detail={"page": page.number, "contacts": [row["contact"].pk for row in rows]})
+    return render(request, "frontdoor/partner_contacts.html", {"page": page, "rows": rows})
+
+
+@rule("contact_submit")
+def contact_detail(request, contact_id):
+    contact = (_own_contacts(request.user).select_related("referrer_agency")
+               .prefetch_related(Prefetch("people", queryset=ContactPerson.objects.select_related("person").order_by("id")),
+                                 "attachments", "feedback")
+               .filter(pk=contact_id).first())
+    if contact is None:
+        raise NotFound("contact", contact_id)
+    people = _as_sent(contact)
+    subject = next((link.person for link in people if link.role == ContactPerson.Role.SUBJECT), None)
+    audit.record(request.user, "view", obj=contact, person=subject or services.subject_of(contact),
+                 summary=f"Viewed contact {contact.reference} as its referrer")
+    just_made = request.session.get(JUST_MADE) or []
+    confirmation = contact.pk in just_made
+    if confirmation:
+        request.session[JUST_MADE] = [pk for pk in just_made if pk != contact.pk]
+    return render(request, "frontdoor/partner_contact.html", {
+        "contact": contact, "confirmation": confirmation,
+        "children": [link for link in people if link.is_child],
+        "adults": [link for link in people if not link.is_child],
+        "source": codelists.label("referral-source", contact.source),
+        "feedback": list(contact.feedback.all()),
+        "attachments": list(contact.attachments.all()),
+    })
+
+
+# --- Checks for your agency ---------------------------------------------------------------
+
+def _children_prefetch():
+    children = ContactPerson.objects.filter(role__in=[ContactPerson.Role.SUBJECT, ContactPerson.Role.CHILD_IN_HOUSEHOLD]) \
+        .select_related("person").order_by("id")
+    return Prefetch("contact__people", queryset=children, to_attr="children")
+
+
+@rule("agency_checks")
+def checks(request):
+    found = list(services.checks_for_agency(request.user).prefetch_related(_children_prefetch()))
+    now = timezone.now()
+    rows = [{"check": check, "children": check.contact.children, "overdue": now > check.due_at} for check in found]
+    audit.record(request.user, "view", summary="Viewed the checks asked of their agency",
+                 detail={"checks": [check.pk for check in found]})
+    return render(request, "frontdoor/checks_list.html", {"rows": rows})
+
+
+@rule("agency_checks")
+def check_detail(request, check_id):
+    check = (AgencyCheck.objects.select_related("contact", "agency").prefetch_related(_children_prefetch())
+             .filter(pk=check_id).first())
+    if check is None or not services.check_may_be_answered_by(request.user, check):
+        raise NotFound("check", check_id)
+    open_check = check.status == AgencyCheck.Status.REQUESTED
+    form = None
+    if open_check:
+        if request.method == "POST":
+            form = CheckAnswerForm(request.POST)
+            if form.is_valid():
+                try:
+                    services.answer_check(request.user, check, status=form.cleaned_data["status"],
+                                          information=form.cleaned_data.get("information", ""))
+                except services.FrontDoorError as refused:
+                    form.add_service_errors(refused.errors)
+                except PermissionError:
+                    raise NotFound("check", check_id) from None
+                else:
+                    messages.success(request, f"Your answer to the check on contact {check.contact.reference} has been sent")
+                    return redirect("contacts:checks")
+        else:
+            form = CheckAnswerForm()
+    audit.record(request.user, "view", obj=check, person=services.subject_of(check.contact),
+                 summary=f"Viewed a {check.get_kind_display().lower()} check on contact {check.contact.reference}")
+    return render(request, "frontdoor/checks_answer.html", {
+        "check": check, "form": form, "children": check.contact.children,
+        "overdue": open_check and timezone.now() > check.due_at,
+    })
+
+
+# --- The threshold document (public) ----------------------------------------------------
+
+def _threshold_context(document):
+    if document is None:
+        return {"document": None}
+    levels = list(document.levels.all())
+    domains = []
+    for domain in document.domains.prefetch_related("indicators").all():
+        indicators = list(domain.indicators.all())
+        by_level = [(level, [ind for ind in indicators if ind.level_id == level.pk]) for level in levels]
+        domains.append({"domain": domain, "levels": [(level, found) for level, found in by_level if found]})
+    others = ThresholdDocument.objects.filter(
+        status__in=[ThresholdDocument.Status.PUBLISHED, ThresholdDocument.Status.SUPERSEDED]).exclude(pk=document.pk)
+    return {"document": document, "levels": levels, "domains": domains, "other_versions": list(others)}
+
+
+@public
+def threshold(request):
+    context = _threshold_context(services.published_threshold_document())
+    return render(request, "frontdoor/threshold_public.html", context)
+
+
+@public
+def threshold_version(request, document_id):
+    document = ThresholdDocument.objects.filter(
+        pk=document_id, status__in=[ThresholdDocument.Status.PUBLISHED, ThresholdDocument.Status.SUPERSEDED]).first()
+    if document is None:
+        raise Http404("No such version")
+    return render(request, "frontdoor/threshold_public.html", {**_threshold_context(document), "version_page": True})

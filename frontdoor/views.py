@@ -1,0 +1,339 @@
+"""The front-door (MASH) pages for local-authority staff: the queue, a contact's work page
+(alerts, household, checks, attachments, decision, feedback), the threshold decision, a check
+answered by phone and attachment downloads. Views are thin: the rules are in
+frontdoor.services. Every page about a contact is audited; a contact about a child the user
+may not see answers the same 404 as one that does not exist."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from audit import services as audit
+from audit.models import AuditEvent
+from kernel import codelists
+from kernel.access import rule
+from people.access import Level, RecordNotVisible, levels
+from people.models import RestrictedAccess
+
+from . import attachments, services
+from .forms import AnswerCheckForm, BringIntoContactForm, DecisionForm, FeedbackForm, RequestCheckForm, add_service_errors
+from .models import AgencyCheck, Contact, ContactAttachment, ContactDecision, ContactPerson
+
+QUEUE_PAGE_SIZE = 50
+DECIDED_DAYS = 7
+CHILD_ROLES = [ContactPerson.Role.SUBJECT, ContactPerson.Role.CHILD_IN_HOUSEHOLD]
+RAG_TAGS = {
+    "red": ("Overdue", "govuk-tag--red"),
+    "amber": ("Due soon", "govuk-tag--orange"),
+    "green": ("On track", "govuk-tag--green"),
+    "decided": ("Decided", "govuk-tag--grey"),
+}
+
+
+def rag_tag(contact, now=None):
+    text, colour = RAG_TAGS[services.rag(contact, now)]
+    return {"text": text, "class": colour}
+
+
+# --- Who may see which contact ------------------------------------------------------------
+
+def _hidden_children(user):
+    """A subquery: the children of a contact (OuterRef) whose records are restricted and not
+    opened to this user, so that the contact does not exist for them (people.access)."""
+    named = RestrictedAccess.objects.filter(person=OuterRef("person_id"), user=user)
+    return (ContactPerson.objects.filter(contact=OuterRef("pk"), role__in=CHILD_ROLES, person__restricted=True)
+            .exclude(Exists(named)))
+
+
+def _visible_contacts(user, contacts):
+    return contacts.exclude(Exists(_hidden_children(user)))
+
+
+def _people_prefetch():
+    return Prefetch("people", queryset=ContactPerson.objects.select_related("person").order_by("id"))
+
+
+def contact_for(user, contact_id):
+    """The contact, if every child in it is visible to the user at least in the index;
+    otherwise the 404 of a record that does not exist (and the refusal is audited).
+    `contact.visible_people`: its people the user may see, `contact.access`: {person id: Level}."""
+    contact = (Contact.objects.filter(pk=contact_id).select_related("referrer_agency", "recorded_by", "allocated_to")
+               .prefetch_related(_people_prefetch()).first())
+    if contact is None:
+        raise RecordNotVisible(None, str(contact_id)[:40], Level.INDEX)
+    links = list(contact.people.all())
+    found = levels(user, [link.person for link in links])
+    for link in links:
+        if link.is_child and found[link.person_id] < Level.INDEX:
+            raise RecordNotVisible(link.person_id, f"contact {contact.pk}", Level.INDEX)
+    contact.access = found
+    contact.visible_people = [link for link in links if found[link.person_id] >= Level.INDEX]
+    return contact
+
+
+def _subject(contact):
+    for link in contact.visible_people:
+        if link.role == ContactPerson.Role.SUBJECT:
+            return link.person
+    return None
+
+
+def _audit_view(request, contact, summary):
+    audit.record(request.user, AuditEvent.Action.VIEW, obj=contact, person=_subject(contact),
+                 summary=f"{summary} {contact.reference}")
+
+
+# --- The queue ----------------------------------------------------------------------------
+
+def _rag_counts(contacts, now):
+    amber_from = now + datetime.timedelta(hours=settings.FRONT_DOOR_AMBER_HOURS)
+    return contacts.order_by().aggregate(
+        overdue=Count("pk", filter=Q(decision_due_at__lt=now)),
+        due_soon=Count("pk", filter=Q(decision_due_at__gte=now, decision_due_at__lte=amber_from)),
+        on_track=Count("pk", filter=Q(decision_due_at__gt=amber_from)),
+    )
+
+
+@rule("front_door")
+def queue(request):
+    """Open contacts, immediate risk first then the soonest deadline; or those decided lately."""
+    user = request.user
+    now = timezone.now()
+    decided_view = request.GET.get("show") == "decided"
+    open_contacts = _visible_contacts(user, services.queue())
+    if decided_view:
+        since = now - datetime.timedelta(days=DECIDED_DAYS)
+        contacts = (_visible_contacts(user, services.queue(status=Contact.Status.DECIDED))
+                    .filter(decision__decided_at__gte=since).select_related("decision")
+                    .order_by("-decision__decided_at", "-id"))
+    else:
+        contacts = open_contacts
+    page = Paginator(contacts.prefetch_related(_people_prefetch()), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    items = list(page.object_list)
+    found = levels(user, [link.person for contact in items for link in contact.people.all()])
+    rows = []
+    for contact in items:
+        links = list(contact.people.all())
+        if any(link.is_child and found[link.person_id] < Level.INDEX for link in links):
+            continue  # belt and braces: _visible_contacts has already left these out
+        subject = next((link.person for link in links if link.role == ContactPerson.Role.SUBJECT), None)
+        children = sum(1 for link in links if link.is_child)
+        rows.append({
+            "contact": contact,
+            "subject": subject,
+            "other_children": max(children - 1, 0),
+            "source": codelists.label("referral-source", contact.source),
+            "rag": rag_tag(contact, now),
+        })
+    audit.record(user, AuditEvent.Action.VIEW, summary="Viewed the front-door queue",
+                 detail={"show": "decided" if decided_view else "open", "page": page.number,
+                         "contacts": [row["contact"].pk for row in rows]})
+    return render(request, "frontdoor/mash_queue.html", {
+        "page": page, "rows": rows, "decided_view": decided_view, "counts": _rag_counts(open_contacts, now),
+        "decided_days": DECIDED_DAYS,
+    })
+
+
+# --- The contact work page ----------------------------------------------------------------
+
+def _household(request, contact):
+    """Siblings and household members not in the contact, that the user may see."""
+    rows = services.household_not_in_contact(contact)
+    found = levels(request.user, [person for person, _ in rows])
+    return [(person, how) for person, how in rows if found[person.pk] >= Level.INDEX]
+
+
+def _contact_page(request, contact, status=200, failed=None, check_form=None, feedback_form=None, bring_forms=None):
+    now = timezone.now()
+    is_open = contact.status == Contact.Status.OPEN
+    alerts = [alert for alert in contact.alerts.all()
+              if alert.person_id is None or contact.access.get(alert.person_id, Level.FULL) >= Level.INDEX]
+    household = []
+    if is_open:
+        bring_forms = bring_forms or {}
+        for person, how in _household(request, contact):
+            form = bring_forms.get(person.pk) or BringIntoContactForm(person=person, relationship=how.split(" of ")[0]
+                                                                      if " of " in how else "",
+                                                                      prefix=f"bring-{person.pk}")
+            household.append({"person": person, "how": how, "form": form})
+    checks = list(contact.checks.select_related("agency", "requested_by", "answered_by"))
+    decision = None
+    if contact.status == Contact.Status.DECIDED:
+        decision = (ContactDecision.objects.filter(contact=contact)
+                    .select_related("level", "threshold_document", "decided_by")
+                    .prefetch_related("indicators__domain", "indicators__level").first())
+    _audit_view(request, contact, "Viewed contact")
+    context = {
+        "contact": contact,
+        "people": contact.visible_people,
+        "source": codelists.label("referral-source", contact.source),
+        "rag": rag_tag(contact, now),
+        "is_open": is_open,
+        "overdue": is_open and now > contact.decision_due_at,
+        "alerts": alerts,
+        "household": household,
+        "checks": checks,
+        "check_form": check_form or RequestCheckForm(),
+        "attachments": list(contact.attachments.order_by("uploaded_at", "id")),
+        "decision": decision,
+        "primary_need": codelists.label("primary-need", decision.primary_need) if decision else "",
+        "feedback": list(contact.feedback.select_related("given_by")),
+        "feedback_form": feedback_form or FeedbackForm(),
+        "failed": failed,
+        "form": failed,  # base.html: "Error: " in the title
+    }
+    return render(request, "frontdoor/mash_contact.html", context, status=status)
+
+
+@rule("front_door")
+def contact(request, contact_id):
+    return _contact_page(request, contact_for(request.user, contact_id))
+
+
+@rule("front_door")
+@require_POST
+def bring_in(request, contact_id):
+    contact = contact_for(request.user, contact_id)
+    candidates = {person.pk: person for person, _ in _household(request, contact)} \
+        if contact.status == Contact.Status.OPEN else {}
+    person_id = request.POST.get("person_id", "")
+    person = candidates.get(int(person_id)) if person_id.isdigit() else None
+    if person is None:
+        raise RecordNotVisible(None, str(person_id)[:40], Level.INDEX)
+    form = BringIntoContactForm(request.POST, person=person, prefix=f"bring-{person.pk}")
+    if form.is_valid():
+        try:
+            services.bring_into_contact(request.user, contact, person, form.cleaned_data["role"],
+                                        form.cleaned_data["relationship"])
+        except services.FrontDoorError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{person.full_name} has been brought into the contact")
+            return redirect("frontdoor:contact", contact_id=contact.pk)
+    return _contact_page(request, contact, status=400, failed=form, bring_forms={person.pk: form})
+
+
+@rule("front_door")
+@require_POST
+def request_check(request, contact_id):
+    contact = contact_for(request.user, contact_id)
+    form = RequestCheckForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            check = services.request_check(request.user, contact, data["kind"], agency=data["agency"],
+                                           question=data["question"])
+        except services.FrontDoorError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{check.get_kind_display()} check requested")
+            return redirect("frontdoor:contact", contact_id=contact.pk)
+    return _contact_page(request, contact, status=400, failed=form, check_form=form)
+
+
+@rule("front_door")
+@require_POST
+def feedback(request, contact_id):
+    contact = contact_for(request.user, contact_id)
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            services.give_feedback(request.user, contact, method=form.cleaned_data["method"],
+                                   message=form.cleaned_data["message"])
+        except services.FrontDoorError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Feedback to the referrer recorded")
+            return redirect("frontdoor:contact", contact_id=contact.pk)
+    return _contact_page(request, contact, status=400, failed=form, feedback_form=form)
+
+
+# --- A check answered by phone --------------------------------------------------------------
+
+@rule("front_door")
+def check_answer(request, check_id):
+    check = AgencyCheck.objects.select_related("agency").filter(pk=check_id).first()
+    if check is None:
+        raise RecordNotVisible(None, str(check_id)[:40], Level.INDEX)
+    contact = contact_for(request.user, check.contact_id)
+    if check.status != AgencyCheck.Status.REQUESTED:
+        messages.success(request, "This check has already been answered")
+        return redirect("frontdoor:contact", contact_id=contact.pk)
+    if request.method == "POST":
+        form = AnswerCheckForm(request.POST)
+        if form.is_valid():
+            try:
+                services.answer_check(request.user, check, status=form.cleaned_data["status"],
+                                      information=form.cleaned_data["information"])
+            except services.FrontDoorError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"{check.get_kind_display()} check answer recorded")
+                return redirect("frontdoor:contact", contact_id=contact.pk)
+    else:
+        form = AnswerCheckForm()
+    _audit_view(request, contact, "Viewed a check on contact")
+    return render(request, "frontdoor/mash_check_answer.html", {"form": form, "check": check, "contact": contact},
+                  status=400 if form.errors else 200)
+
+
+# --- The decision -------------------------------------------------------------------------
+
+@rule("front_door")
+def decide(request, contact_id):
+    contact = contact_for(request.user, contact_id)
+    if contact.status == Contact.Status.DECIDED:
+        messages.success(request, "This contact has already been decided")
+        return redirect("frontdoor:contact", contact_id=contact.pk)
+    document = services.published_threshold_document()
+    now = timezone.now()
+    late = now > contact.decision_due_at
+    form = None
+    if document is not None:
+        if request.method == "POST":
+            form = DecisionForm(request.POST, document=document, late=late)
+            if form.is_valid():
+                try:
+                    decision = services.decide_contact(request.user, contact, **form.decision_arguments())
+                except services.FrontDoorError as error:
+                    add_service_errors(form, error)
+                else:
+                    messages.success(request, f"Decision recorded: {decision.get_outcome_display()}")
+                    return redirect("frontdoor:contact", contact_id=contact.pk)
+        else:
+            form = DecisionForm(document=document, late=late)
+    _audit_view(request, contact, "Viewed the decision page of contact")
+    return render(request, "frontdoor/mash_decide.html", {
+        "contact": contact, "document": document, "form": form, "late": late, "rag": rag_tag(contact, now),
+        "people": contact.visible_people,
+    }, status=400 if form is not None and form.errors else 200)
+
+
+# --- Attachments --------------------------------------------------------------------------
+
+@rule("front_door")
+def attachment(request, attachment_id):
+    """The file, only ever as a download: never shown in the browser, whatever it holds."""
+    found = ContactAttachment.objects.filter(pk=attachment_id).first()
+    if found is None:
+        raise RecordNotVisible(None, str(attachment_id)[:40], Level.INDEX)
+    contact = contact_for(request.user, found.contact_id)
+    try:
+        handle = open(attachments.path_of(found.stored_name), "rb")
+    except (OSError, ValueError):
+        raise Http404("No such file") from None
+    audit.record(request.user, AuditEvent.Action.EXPORT, obj=found, person=_subject(contact),
+                 summary=f"Downloaded a file sent with contact {contact.reference}")
+    response = FileResponse(handle, as_attachment=True, filename=found.original_name,
+                            content_type="application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
