@@ -1,0 +1,159 @@
+"""The front door in a real browser: a school's designated safeguarding lead makes a contact;
+the MASH practitioner asks the police what they know; the police answer; the practitioner
+decides against the published threshold document and refers the child for assessment; the
+school sees the feedback."""
+
+import re
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from .checks import assert_basic_accessibility, assert_styles_loaded, screenshot
+from .test_find_child import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def front_door(user):
+    from frontdoor import services
+    from partners.models import Agency, Team, User
+    from people.services import record_person
+
+    council = Agency.objects.create(name="Testshire County Council", kind=Agency.Kind.LOCAL_AUTHORITY, la_code="999")
+    mash = Team.objects.create(agency=council, name="Testshire MASH", function="MASH")
+    school = Agency.objects.create(name="Oakfield Primary School", kind=Agency.Kind.SCHOOL, urn="100002")
+    police = Agency.objects.create(name="Testshire Police", kind=Agency.Kind.POLICE)
+    practitioner = user(User.Role.MASH_PRACTITIONER, team=mash, first_name="Morgan", last_name="Mash")
+    services.load_threshold_document(practitioner)
+    sibling = record_person(None, kind="child", given_names="Riley", family_name="Brookfield",
+                            date_of_birth=date(2013, 9, 9), sex="F")
+    return {
+        "practitioner": practitioner,
+        "teacher": user(User.Role.PARTNER_PRACTITIONER, agency=school, team=None, first_name="Dana", last_name="Lead",
+                        job_title="Designated safeguarding lead"),
+        "officer": user(User.Role.PARTNER_PRACTITIONER, agency=police, team=None, first_name="Pat", last_name="Constable"),
+        "sibling": sibling,
+    }
+
+
+def sign_out(page):
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/sign-in/"))
+
+
+def test_a_schools_contact_is_checked_decided_and_referred(page, front_door):
+    from frontdoor.models import Contact, Referral
+    from people.services import record_address
+
+    # 1. The school makes a contact through the web form.
+    sign_in(page, front_door["teacher"])
+    page.get_by_role("link", name="Make a contact").click()
+    expect(page.locator("h1")).to_have_text("Tell the front door about a child")
+    assert_basic_accessibility(page)
+    # Sent empty, the form says what is missing and keeps nothing.
+    page.get_by_role("button", name=re.compile("Send|Submit|Make")).click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("concerns")
+    assert Contact.objects.count() == 0
+    page.locator("#id_child_given_names").fill("Jamie")
+    page.locator("#id_child_family_name").fill("Brookfield")
+    page.locator("#id_child_date_of_birth_0").fill("4")
+    page.locator("#id_child_date_of_birth_1").fill("3")
+    page.locator("#id_child_date_of_birth_2").fill("2016")
+    page.get_by_label("What are your concerns about the child?").fill(
+        "Jamie came to school with bruising to both arms and said an adult at home grabbed them.")
+    page.locator("input[name=immediate_risk][value=no]").check()
+    page.get_by_label(re.compile("Not sought")).check()
+    page.get_by_role("button", name=re.compile("Send|Submit|Make")).click()
+    expect(page.locator(".govuk-panel")).to_be_visible()
+    contact = Contact.objects.get()
+    expect(page.locator(".govuk-panel")).to_contain_text(contact.reference)
+    assert contact.source == "2A" and contact.channel == Contact.Channel.WEB_FORM
+    screenshot(page, "front-door-contact-sent")
+    sign_out(page)
+
+    # The child's sister lives at the same address: the front door should see her.
+    jamie = contact.people.get().person
+    home = {"line_1": "4 Quarry Lane", "town": "Testtown", "postcode": "NM2 4QL"}
+    record_address(None, jamie, address_fields=home, moved_in=date(2023, 5, 1))
+    record_address(None, front_door["sibling"], address_fields=home, moved_in=date(2023, 5, 1))
+
+    # 2. The MASH practitioner finds it on the queue, brings the sister in and asks the police.
+    sign_in(page, front_door["practitioner"])
+    page.get_by_role("link", name="Front door").click()
+    expect(page.locator("h1")).to_be_visible()
+    assert_basic_accessibility(page)
+    queue_row = page.locator("tr", has_text=contact.reference)
+    expect(queue_row).to_contain_text("Jamie Brookfield")
+    expect(queue_row).to_contain_text(re.compile("On track|Due soon"))
+    queue_row.get_by_role("link", name=contact.reference).click()
+    expect(page.locator("h1")).to_contain_text(contact.reference)
+    expect(page.get_by_text(re.compile(r"Decision due by the end of"))).to_be_visible()
+    assert_basic_accessibility(page)
+    household = page.locator("form", has=page.locator(f"input[name=person_id][value='{front_door['sibling'].pk}']"))
+    household.get_by_role("button").click()
+    expect(page.locator("body")).to_contain_text("Riley Brookfield")
+    assert {link.person.given_names for link in Contact.objects.get().people.all()} == {"Jamie", "Riley"}
+
+    page.get_by_text("Request a check").click()
+    check_form = page.locator("form[action$='/checks/']").or_(page.locator("form", has=page.locator("input[name='check-kind']")))
+    check_form.get_by_label("Police", exact=True).check()
+    check_form.get_by_label(re.compile("What do you want to know")).fill("Any call-outs to the address?")
+    check_form.get_by_role("button").click()
+    expect(page.locator("#checks").locator("xpath=following::table[1]")).to_contain_text("Requested")
+    screenshot(page, "front-door-contact-work-page")
+    sign_out(page)
+
+    # 3. The police answer the check from their inbox.
+    sign_in(page, front_door["officer"])
+    page.get_by_role("link", name="Checks for your agency").click()
+    assert_basic_accessibility(page)
+    page.get_by_role("link", name=re.compile(contact.reference)).first.click()
+    page.get_by_label(re.compile("We hold information|holds information|We know", re.I)).first.check()
+    page.get_by_label("What information does your agency hold?").fill(
+        "Two domestic abuse call-outs to 4 Quarry Lane in the last three months.")
+    page.get_by_role("button", name=re.compile("Send|Submit|Answer")).click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("has been sent")
+    sign_out(page)
+
+    # 4. The practitioner decides: level 4, referral for assessment.
+    sign_in(page, front_door["practitioner"])
+    page.goto(f"/front-door/contacts/{contact.pk}/")
+    expect(page.locator("body")).to_contain_text("Two domestic abuse call-outs")
+    page.get_by_role("link", name="Make the decision").first.click()
+    assert_basic_accessibility(page)
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    page.get_by_label(re.compile(r"Level 4")).check()
+    page.get_by_label(re.compile("Disclosure of abuse")).check()
+    page.get_by_label("Referral to children's social care for assessment").check()
+    page.get_by_label("Primary need").select_option("N1")
+    page.get_by_label("Reasons for the decision").fill(
+        "Injuries with a disclosure, and police call-outs for domestic abuse: reasonable cause to assess.")
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.locator("h1")).to_contain_text(contact.reference)
+    expect(page.locator("body")).to_contain_text("Referral to children's social care for assessment")
+    referrals = Referral.objects.filter(contact=contact)
+    assert {r.person.given_names for r in referrals} == {"Jamie", "Riley"}
+    assert {r.primary_need for r in referrals} == {"N1"}
+
+    page.get_by_text("Record feedback to the referrer").click()
+    feedback = page.locator("form[action$='/feedback/']")
+    feedback.get_by_label("Phone").check()
+    feedback.get_by_label("What was the referrer told?").fill("We are starting a child and family assessment for Jamie and Riley.")
+    feedback.get_by_role("button", name="Record the feedback").click()
+    expect(page.locator(".moj-timeline")).to_contain_text("We are starting a child and family assessment")
+    assert_styles_loaded(page)
+    screenshot(page, "front-door-decided")
+    sign_out(page)
+
+    # 5. The school sees the feedback on its contact, not the internal rationale.
+    sign_in(page, front_door["teacher"])
+    page.get_by_role("link", name="Your contacts").click()
+    page.get_by_role("link", name=contact.reference).click()
+    expect(page.locator("body")).to_contain_text("We are starting a child and family assessment")
+    expect(page.locator("body")).not_to_contain_text("reasonable cause to assess")
+    assert_basic_accessibility(page)
