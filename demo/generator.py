@@ -6,6 +6,23 @@ sign-in accounts, and N children in households with parents, step-parents and gr
 names (previous names and aliases too), addresses over time, identifiers, relationships,
 parental responsibility, alerts, involvements and a chronology for each child.
 
+The front door (demo/frontdoor.py): the example threshold document published by the
+front-door manager at set-up, and a year of contacts up to today, at the national rate
+(519 referrals a year per 10,000 children, England 2024-25; contacts ASSUMED 3.5 times
+referrals), from the national mix of sources (police, schools, health, ...), each with its
+referrer, concerns from templates, the children (often brothers and sisters) and sometimes an
+adult of the household, its decision deadline from kernel.timescales stored as
+frontdoor.services.receive_contact stores it, agency checks with kernel due times (mostly
+answered in time), a decision against the threshold document (level allowing the outcome;
+about 87% within the deadline, late ones with a reason), referrals with primary needs for
+every child in a referred contact (about 21% re-referrals within 12 months), feedback to the
+referrer, front-door and referral involvements and chronology entries as the services write
+them. The last working day's contacts stay open in the MASH queue with a few overdue ones;
+their pattern alerts come from frontdoor.services.refresh_pattern_alerts. A family "with the
+front door now" has such a contact; a family with an assessment under way had a referral just
+before it. The contacts have a random stream of their own per block, so the people are the
+same with or without them. The assumptions and figures are in demo/frontdoor.py.
+
 Every person is made up. Names come from frequency lists in demo/data/names.json and are
 combined at random; addresses are on made-up streets in the made-up postcode area NM; NHS
 numbers are from the range 999 000 0000 to 999 999 9999 that the NHS keeps for test data
@@ -22,9 +39,10 @@ so identical only on a fresh database) are the exceptions.
 Fast: children are made in blocks of 1,000 (each from its own random stream, so the batch
 size does not change the data), written in batches (5,000 children by default), each batch
 one transaction, with COPY on PostgreSQL and executemany on SQLite and ids reserved up front,
-so there is no per-row query; passwords share one precomputed hash. Roughly: 2,000 children
-in 2 seconds on SQLite; 500,000 (about 20 million rows) in 13 minutes on PostgreSQL with
-2 cores. Batches commit one by one: a run stopped half-way leaves a partial authority, which
+so there is no per-row query; passwords share one precomputed hash. Roughly, with the front
+door: 2,000 children in 4 seconds on SQLite; 100,000 (about 4 million rows, 11,000 contacts)
+in under 4 minutes on PostgreSQL with 2 cores (500,000 took 13 minutes before the front door
+was added). Only the open contacts' pattern alerts go through the service, one by one. Batches commit one by one: a run stopped half-way leaves a partial authority, which
 later runs leave alone (start again from an empty database).
 
 Nothing runs when the database already holds a local authority or any person, so the demo
@@ -51,6 +69,7 @@ from django.utils import timezone
 
 from chronology import kinds as chronology_kinds
 from chronology.models import ChronologyEntry
+from demo.frontdoor import FrontDoorFlow
 from partners.models import Agency, Team, User
 from people import search
 from people.identifiers import UPN_LETTERS, consistent_identifier_from_serial, nhs_check_digit, upn_check_letter
@@ -293,7 +312,7 @@ class Someone:
 
     __slots__ = ("pk", "kind", "given_names", "family_name", "date_of_birth", "date_of_birth_estimated",
                  "expected_date_of_birth", "sex", "ethnicity", "first_language", "religion", "interpreter_needed",
-                 "names_", "pool_", "home_", "disabled_", "lacid_", "keys_")
+                 "names_", "pool_", "home_", "disabled_", "lacid_", "keys_", "school_")
 
     def __init__(self, kind, given_names, family_name, date_of_birth, sex, ethnicity, first_language, religion,
                  estimated, expected, interpreter):
@@ -314,6 +333,7 @@ class Someone:
         self.home_ = None
         self.disabled_ = False
         self.lacid_ = False
+        self.school_ = None
 
 
 class Place:
@@ -472,6 +492,7 @@ class Batch:
         self.alerts = []  # (person, kind, detail, start, end)
         self.involvements = []  # (person, agency, team, worker, kind, start, end)
         self.chronology = []  # (person, kind, when, title, detail, agency, home index or None)
+        self.contacts = []  # demo.frontdoor.Planned
 
 
 class Generator:
@@ -504,7 +525,7 @@ class Generator:
         self.child_counts = Weighted([1, 2, 3, 4], [38, 35, 18, 9])
         self.previous_moves = Weighted([0, 1, 2], [60, 28, 12])
         self.services = Weighted.from_dict({
-            "none": 500, "past": 200, "mash": 30, "assessment": 40, "family_help": 70, "cin": 70, "cp": 35,
+            "none": 500, "past": 200, "mash": 10, "assessment": 15, "family_help": 70, "cin": 70, "cp": 35,
             "lac": 30, "care_leaver": 5,
         })
         self.disability_codes = Weighted.from_dict({
@@ -524,6 +545,7 @@ class Generator:
             chronology_kinds.get(slug)  # fails early if a kind is not registered
         self.home_type = ContentType.objects.get_for_model(PersonAddress)
         self.writer = Writer()
+        self.front_door = FrontDoorFlow(self)
         with transaction.atomic():
             self.setup()
         self.log(f"Agencies, teams and {self.counts.get('users', 0):,} staff made ({time.monotonic() - started:.1f} s)")
@@ -536,13 +558,18 @@ class Generator:
                 batch = Batch()
                 for block in range(number * per_batch, min(blocks, (number + 1) * per_batch)):
                     rng = random.Random(f"{self.seed}:block:{block}")
+                    # The block's contacts have a stream of their own: the people do not depend on them.
+                    self.contact_rng = random.Random(f"{self.seed}:contacts:{block}")
+                    self.front_door.start_block(block)
                     left = min(BLOCK, self.children - block * BLOCK)
                     made += left
                     while left > 0:
                         left -= self.family(batch, rng, left)
                 self.write(batch)
             self.log(f"Batch {number + 1} of {batches}: {made:,} children ({time.monotonic() - started:.1f} s)")
-        self.refresh_statistics()
+        self.refresh_statistics()  # first: the pattern-alert queries need the planner's statistics
+        with transaction.atomic():
+            self.front_door.finish()
         return Result(created=True, children=made, seconds=time.monotonic() - started, counts=dict(self.counts),
                       accounts=demo_accounts())
 
@@ -637,6 +664,7 @@ class Generator:
         self.count("agencies", len(agencies))
 
         self.make_staff(rng)
+        self.front_door.setup(self.staff)
 
     def postcode(self, street, block):
         """The postcode of a block of addresses on a street (a pure function of the numbers)."""
@@ -824,6 +852,7 @@ class Generator:
             made.team_id = made.team.pk if made.team is not None else None
             made.agency_id = made.agency.pk
         User.objects.bulk_create(users, batch_size=500)
+        self.staff = users
         self.count("teams", len(teams))
         self.count("users", len(users))
 
@@ -1190,7 +1219,16 @@ class Generator:
 
         state = self.services.pick(rng)
         adults = [p for p in (mother, father, step, *grandparents) if p is not None]
-        self.services_for(batch, rng, state, kids, adults, structure, step or father)
+        anchor = self.services_for(batch, rng, state, kids, adults, structure, step or father)
+        if structure == "kinship":
+            home_adults = [(g, "Grandmother" if g.sex == "F" else "Grandfather") for g in grandparents]
+        else:
+            home_adults = [(p, label) for p, label in ((mother if mother_home else None, "Mother"),
+                                                       (father if father_home else None, "Father"),
+                                                       (step, "Mother's partner")) if p is not None]
+            home_adults += [(g, "Grandmother" if g.sex == "F" else "Grandfather") for g in grandparents]
+        man = next((p for p, label in home_adults if p is step or p is father), None)
+        self.front_door.family(batch, self.contact_rng, anchor["state"], kids, home_adults, man, anchor)
         return count
 
     def child(self, batch, rng, pool, ethnicity, dob, expected, surname_for, source, mother):
@@ -1350,14 +1388,15 @@ class Generator:
             state = "cp"  # a pre-birth child protection plan
         if state == "care_leaver" and not any(k.date_of_birth and age_on(k.date_of_birth, today) >= 16 for k in kids):
             state = "lac"
+        anchor = {"state": state}
         if state == "past":
             start = between(rng, max(oldest, today - 8 * 365 * DAY), today - 120 * DAY)
             involve_all("assessment", "assessment", start, start + dt.timedelta(days=rng.randint(20, 60)))
         elif state == "mash":
-            involve_all("MASH", "front door contact", today - dt.timedelta(days=rng.randint(0, 6)))
+            pass  # a contact now with the front door: demo.frontdoor makes it, and its involvement
         elif state == "assessment":
             start = today - dt.timedelta(days=rng.randint(1, 44))
-            involve_all("MASH", "front door contact", start - dt.timedelta(days=rng.randint(1, 5)), start - DAY)
+            anchor["assessment_start"] = start  # demo.frontdoor makes the referral before it
             involve_all("assessment", "assessment", start)
         elif state == "family_help":
             involve_all("family help", "family help", today - dt.timedelta(days=rng.randint(14, 400)))
@@ -1444,6 +1483,7 @@ class Generator:
         secondary = self.pick_school(rng, self.secondaries, self.all_secondaries)
         for kid in kids:
             self.child_events(batch, rng, kid, state, primary, secondary)
+        return anchor
 
     def pick_school(self, rng, by_locality, everywhere):
         locality = rng.randrange(len(self.localities))
@@ -1517,6 +1557,7 @@ class Generator:
             if age_sept >= 16 and school is None:
                 batch.chronology.append((kid, "education-event", at(rng, dt.date(self.academic_year, 9, 1), 8, 9),
                                          "Started at Northmoor College (post-16)", "", None, None))
+        kid.school_ = school
         if school is not None:
             started = reception if school is primary else dt.date(self.academic_year - (age_sept - 11), 9, 1)
             batch.involvements.append((kid, school, None, None, "pupil", started, None))
@@ -1611,6 +1652,7 @@ class Generator:
               home_type if home is not None else None, str(home_ids[home]) if home is not None else "",
               kind not in ("birth", "moved-address"))
              for person, kind, when, title, detail, agency, home in batch.chronology))
+        self.front_door.write(batch)
         for name, number in (("addresses", len(batch.addresses)), ("people", len(batch.persons)),
                              ("names", len(names)), ("name keys", len(keys)), ("identifiers", len(identifiers)),
                              ("addresses of people", len(batch.homes)), ("relationships", len(batch.relationships)),
