@@ -2,4 +2,9 @@
 
 from django.urls import path
 
-urlpatterns = []
+from . import api
+
+urlpatterns = [
+    path("contacts/", api.ContactListView.as_view(), name="api-contacts"),
+    path("contacts/<int:contact_id>/", api.ContactDetailView.as_view(), name="api-contact"),
+]

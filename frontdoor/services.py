@@ -93,11 +93,11 @@ def match_or_record_person(user, details, agency=None):
     for id_type, match in IDENTIFIER_MATCHES:
         value = details.identifiers.get(id_type)
         if value:
-            found = (Identifier.objects.filter(id_type=id_type, value=validate_identifier(id_type, value))
-                     .values_list("person_id", flat=True).distinct()[:2])
-            found = list(found)
+            # One query: the people holding the identifier (two are enough to know it is not one).
+            found = list(Person.objects.filter(identifiers__id_type=id_type,
+                                               identifiers__value=validate_identifier(id_type, value)).distinct()[:2])
             if len(found) == 1:
-                return Person.objects.get(pk=found[0]), match
+                return found[0], match
     if details.date_of_birth:
         same = list(Person.objects.filter(
             kind=details.kind, given_names__iexact=details.given_names.strip(),
@@ -128,6 +128,19 @@ def _open_front_door_involvement(person, on):
         return
     if not Involvement.objects.filter(person=person, team=team, kind=INVOLVEMENT_KIND, end_date__isnull=True).exists():
         Involvement.objects.create(person=person, agency=team.agency, team=team, kind=INVOLVEMENT_KIND, start_date=on)
+
+
+def _open_front_door_involvements(children, on, recorded_now=()):
+    """_open_front_door_involvement for several children at once: one query for those who may
+    have one open already (not those recorded just now), one INSERT for the rest."""
+    team = front_door_team() if children else None
+    if team is None:
+        return
+    known = [child.pk for child in children if child.pk not in recorded_now]
+    open_already = set(Involvement.objects.filter(person_id__in=known, team=team, kind=INVOLVEMENT_KIND, end_date__isnull=True)
+                       .values_list("person_id", flat=True)) if known else set()
+    Involvement.objects.bulk_create(Involvement(person=child, agency=team.agency, team=team, kind=INVOLVEMENT_KIND, start_date=on)
+                                    for child in children if child.pk not in open_already)
 
 
 def _add_person(user, contact, details, agency):
@@ -219,18 +232,33 @@ def receive_contact(user, *, channel, source, concerns, consent, people, receive
         api_token, key, digest = submission
         ContactSubmission.objects.create(api_token=api_token, idempotency_key=key, body_digest=digest, contact=contact)
     agency = referrer_agency
+    # The people, matched or recorded, linked in one INSERT (a new contact has no links yet, so
+    # a person named twice is kept once, in the first role given, without asking the database).
+    links, seen, recorded_now = [], set(), set()
     for details in people:
-        _add_person(user, contact, details, agency)
+        person, matched_by = match_or_record_person(user, details, agency=agency)
+        if person.pk in seen:
+            continue
+        seen.add(person.pk)
+        if matched_by == ContactPerson.Match.NEW:
+            recorded_now.add(person.pk)
+        links.append(ContactPerson(contact=contact, person=person, role=details.role, relationship=details.relationship[:200],
+                                   matched_by=matched_by, added_by=recorder))
+    ContactPerson.objects.bulk_create(links)
+    links.sort(key=lambda link: link.pk)
+    subjects = [link for link in links if link.is_child]
+    _open_front_door_involvements([link.person for link in links if link.person.kind == Person.Kind.CHILD],
+                                  timezone.localdate(received_at), recorded_now)
     for checked_file in checked:
         _attach(user, contact, checked_file)
-    subjects = contact_children(contact)
     source_label = codelists.label("referral-source", source)
-    for link in contact.people.select_related("person"):
+    for link in sorted(links, key=lambda link: (link.role, link.pk)):
         record_event(link.person, "contact-received", received_at,
                      f"Contact received from {referrer_agency or source_label}" + (" (immediate risk)" if immediate_risk else ""),
                      detail=f"{link.get_role_display()}. {len(subjects)} child(ren) in the contact.",
                      agency=agency, source=contact, recorded_by=recorder)
-    refresh_pattern_alerts(contact)
+    # A new contact has no alerts to replace; people recorded just now have no history to find.
+    PatternAlert.objects.bulk_create(pattern_alerts_for(contact, children=subjects, recorded_now=recorded_now))
     audit.record_creation(user, contact, person=subjects[0].person if subjects else None,
                           summary=f"Received contact {contact.reference}")
     return contact
@@ -536,19 +564,25 @@ def _days(delta):
     return f"{delta.days} day{'s' if delta.days != 1 else ''}"
 
 
-def pattern_alerts_for(contact):
-    """The alerts this contact fires, as unsaved PatternAlert rows, each with why."""
+def pattern_alerts_for(contact, children=None, recorded_now=()):
+    """The alerts this contact fires, as unsaved PatternAlert rows, each with why.
+
+    `children`: the contact's child links, when the caller has them; `recorded_now`: ids of
+    people recorded by this very contact, who have no referrals, contacts, household or
+    relationships yet, so nothing is looked up for them."""
     alerts = []
     received = contact.received_at
     since = received - _window()
     window = settings.FRONT_DOOR_PATTERN_WINDOW_DAYS
-    children = contact_children(contact)
+    children = contact_children(contact) if children is None else children
     child_ids = [link.person_id for link in children]
+    known_ids = [pk for pk in child_ids if pk not in recorded_now]
     # Re-referral within 12 months (CIN census re-referral measure).
     year_before = timezone.localdate(received) - datetime.timedelta(days=365)
-    for referral in (Referral.objects.filter(person_id__in=child_ids, referral_date__gte=year_before,
-                                             referral_date__lte=timezone.localdate(received))
-                     .exclude(contact=contact).select_related("person").order_by("person_id", "-referral_date")):
+    referrals = (Referral.objects.filter(person_id__in=known_ids, referral_date__gte=year_before,
+                                         referral_date__lte=timezone.localdate(received))
+                 .exclude(contact=contact).select_related("person").order_by("person_id", "-referral_date")) if known_ids else []
+    for referral in referrals:
         if any(a.kind == PatternAlert.Kind.RE_REFERRAL and a.person_id == referral.person_id for a in alerts):
             continue
         alerts.append(PatternAlert(
@@ -558,9 +592,9 @@ def pattern_alerts_for(contact):
                          "a referral now would be a re-referral within 12 months."),
         ))
     # Earlier contacts about each child within the window.
-    earlier = (ContactPerson.objects.filter(person_id__in=child_ids, contact__received_at__gte=since,
+    earlier = (ContactPerson.objects.filter(person_id__in=known_ids, contact__received_at__gte=since,
                                             contact__received_at__lte=received)
-               .exclude(contact=contact).select_related("contact", "contact__referrer_agency", "person"))
+               .exclude(contact=contact).select_related("contact", "contact__referrer_agency", "person")) if known_ids else []
     by_child = {}
     for link in earlier:
         by_child.setdefault(link.person_id, []).append(link.contact)
@@ -589,6 +623,8 @@ def pattern_alerts_for(contact):
     today = timezone.localdate(received)
     household_ids = {}
     for link in children:
+        if link.person_id in recorded_now:
+            continue
         for resident in people_services.household(link.person, today):
             household_ids.setdefault(resident.person_id, resident.person)
         for other, label, rel in people_services.relationships(link.person):

@@ -228,6 +228,9 @@ WORKING_DAY_CONVENTION = os.environ.get("SAFEGUARDING_WORKING_DAY_CONVENTION", "
 # by random names; they are never served inline or executed.
 ATTACHMENT_ROOT = Path(os.environ.get("SAFEGUARDING_ATTACHMENT_ROOT") or BASE_DIR / "var" / "attachments")
 ATTACHMENT_MAX_BYTES = int(os.environ.get("SAFEGUARDING_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# The largest request body read into memory (Django's limit; the contacts API answers 413 above it):
+# room for two attachments of the largest size in base64 (4/3 of their size), and the rest of a contact.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * (ATTACHMENT_MAX_BYTES * 4 // 3 + 4) + 1024 * 1024
 # Pattern alerts: how far back to look for repeated contacts, several referrers and concerns
 # about siblings or the adults of a household, and how many contacts count as "repeated".
 FRONT_DOOR_PATTERN_WINDOW_DAYS = int(os.environ.get("SAFEGUARDING_FRONT_DOOR_PATTERN_WINDOW_DAYS", "180"))

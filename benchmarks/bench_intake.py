@@ -1,0 +1,436 @@
+"""Load benchmark of contact intake through the partner API, on PostgreSQL.
+
+Sets up a benchmark database (created if missing, migrated, with a local authority's MASH team,
+the example threshold document published, and a school with an API token that may send
+contacts), starts the service under gunicorn on 127.0.0.1, and drives an open-loop load at a
+target rate: submissions are sent on a fixed schedule whatever the answers, from a few
+generator processes with keep-alive connections. A fraction of submissions are sent twice with
+the same Idempotency-Key, the second copy a few milliseconds after the first, so that many
+arrive while the first is still being stored. Then it reports the throughput achieved,
+latency percentiles (from the scheduled send time, so a slow server cannot hide its queue),
+errors, and the integrity check: the contacts stored for this run's keys must be exactly the
+distinct keys acknowledged with 201 (none lost, none duplicated), and both copies of a retried
+submission must have been answered with the same contact.
+
+    .venv/bin/python benchmarks/bench_intake.py                  # 200 contacts/s for 300 s
+    .venv/bin/python benchmarks/bench_intake.py --duration 30    # a shorter run
+    .venv/bin/python benchmarks/bench_intake.py --queries        # also count queries per contact
+
+Options: --rate, --duration, --retry-fraction, --workers and --threads (gunicorn), --generators
+and --connections (per generator), --database-url (default postgres://postgres@127.0.0.1:5432/
+sg_bench_intake), --port. Results are printed as a table and written to benchmarks/results/.
+Only loopback addresses are used. Every loop is bounded: the run stops by itself.
+"""
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/sg_bench_intake"
+
+GIVEN = ["Alex", "Sam", "Robin", "Jordan", "Casey", "Morgan", "Riley", "Jamie", "Taylor", "Charlie", "Quinn", "Rowan"]
+FAMILY = ["Benchwood", "Loadford", "Testington", "Sampleby", "Synthmoor", "Mockridge", "Fakeham", "Dummerton"]
+
+
+# --- Setting up ---------------------------------------------------------------------------
+
+def ensure_database(url):
+    import psycopg
+
+    name = url.rsplit("/", 1)[-1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+            print(f"created database {name}")
+
+
+def set_up(url):
+    """Migrate and make the agency, token and threshold document; returns the token."""
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguarding.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connections
+
+    from frontdoor import services
+    from frontdoor.models import ThresholdDocument
+    from partners.models import Agency, Team, User
+    from partners.tokens import issue_token
+
+    call_command("migrate", verbosity=0)
+    council, _ = Agency.objects.get_or_create(name="Benchshire County Council", kind=Agency.Kind.LOCAL_AUTHORITY,
+                                              defaults={"la_code": "998"})
+    mash, _ = Team.objects.get_or_create(agency=council, name="Benchshire MASH", defaults={"function": "MASH"})
+    manager = User.objects.filter(username="bench-mash-manager").first() or User.objects.create_user(
+        username="bench-mash-manager", password=None, role=User.Role.MASH_MANAGER, agency=council, team=mash,
+        first_name="Bench", last_name="Manager")
+    if not ThresholdDocument.objects.filter(status=ThresholdDocument.Status.PUBLISHED).exists():
+        services.load_threshold_document(manager)
+    school, _ = Agency.objects.get_or_create(name="Benchshire Primary School", kind=Agency.Kind.SCHOOL,
+                                             defaults={"urn": "199999"})
+    _, token = issue_token(school, f"Load benchmark {time.strftime('%Y-%m-%d %H:%M:%S')}", ["contacts:create"])
+    connections.close_all()
+    return token
+
+
+def count_queries(token, samples=50):
+    """Queries made by one contact submission, and its time, one at a time in this process
+    with Django's test client (no network, no concurrency)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    setup_test_environment()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = ["*"]
+    client = Client()
+    rng = random.Random(7)
+    counts, tables, timings = [], {}, []
+    earlier = []
+    for i in range(samples):
+        body = json.dumps(make_body(rng, i, earlier))
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post("/api/v1/contacts/", data=body, content_type="application/json",
+                                   HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_IDEMPOTENCY_KEY=f"queries-{uuid.uuid4()}")
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 201, response.content
+        counts.append(len(captured))
+        if i == samples - 1:
+            for query in captured.captured_queries:
+                sql = query["sql"]
+                verb = sql.split()[0].upper()
+                table = next((word.strip('"') for word in sql.replace("(", " ").split()
+                              if word.strip('"').startswith(("frontdoor_", "people_", "audit_", "chronology_",
+                                                              "partners_", "kernel_"))), "")
+                tables[f"{verb} {table}".strip()] = tables.get(f"{verb} {table}".strip(), 0) + 1
+    return counts, dict(sorted(tables.items(), key=lambda item: -item[1])), timings
+
+
+def start_server(url, port, workers, threads, attachment_root):
+    env = dict(os.environ, DATABASE_URL=url, DATABASE_CONN_MAX_AGE="600", SAFEGUARDING_ENV="development",
+               DJANGO_DEBUG="0", SAFEGUARDING_ATTACHMENT_ROOT=str(attachment_root), LOG_LEVEL="WARNING",
+               DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost")
+    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "safeguarding.wsgi:application", "--bind", f"127.0.0.1:{port}",
+               "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+               "--keep-alive", "30", "--backlog", "2048", "--timeout", "60", "--log-level", "warning"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    for _ in range(300):  # up to 30 s
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/health/")
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            pass
+        if server.poll() is not None:
+            raise SystemExit("gunicorn stopped while starting")
+        time.sleep(0.1)
+    stop_server(server)
+    raise SystemExit("gunicorn did not answer /health/ within 30 s")
+
+
+def stop_server(server):
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+# --- The load -----------------------------------------------------------------------------
+
+def nhs_number(rng):
+    """A valid NHS number from the 999 test range."""
+    while True:
+        digits = "999" + f"{rng.randrange(10**6):06d}"
+        total = sum(int(d) * w for d, w in zip(digits, range(10, 1, -1)))
+        check = 11 - total % 11
+        check = 0 if check == 11 else check
+        if check != 10:
+            return digits + str(check)
+
+
+def make_body(rng, index, earlier_numbers):
+    """A synthetic contact: one to three children, an adult, sometimes a child seen before
+    (by NHS number), so that matching has work to do."""
+    family = rng.choice(FAMILY) + f"-{rng.randrange(100000)}"
+    children = []
+    for position in range(rng.choice([1, 1, 2, 3])):
+        child = {"given_names": rng.choice(GIVEN), "family_name": family, "sex": rng.choice("MFU"),
+                 "date_of_birth": f"{rng.randint(2009, 2024)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"}
+        if position == 0 and earlier_numbers and rng.random() < 0.2:
+            child["nhs_number"] = rng.choice(earlier_numbers)
+        elif rng.random() < 0.7:
+            child["nhs_number"] = nhs_number(rng)
+            earlier_numbers.append(child["nhs_number"])
+            del earlier_numbers[:-500]
+        children.append(child)
+    return {
+        "source": "3A",
+        "referrer": {"name": "Bench Lead", "role": "Designated safeguarding lead", "email": "dsl@bench.example"},
+        "concerns": f"Synthetic concern number {index}: the child arrived hungry and unkempt this week.",
+        "immediate_risk": False,
+        "consent": rng.choice(["given", "not_asked", "refused"]),
+        "children": children,
+        "adults": [{"given_names": rng.choice(GIVEN), "family_name": family, "role": "adult_in_household",
+                    "relationship": "Parent"}],
+    }
+
+
+def generator(number, args, token, run_id, start_at, out_queue):
+    """One generator process: its share of the schedule, sent from `args.connections` threads,
+    each with its own keep-alive connection. Returns its records through out_queue."""
+    rng = random.Random(f"{run_id}-{number}")
+    rate = args.rate / args.generators
+    total = int(rate * args.duration)
+    offset = number / args.rate  # the generators' schedules interleave
+    schedule = []
+    earlier = []
+    for i in range(total):
+        at = start_at + offset + i / rate
+        key = f"{run_id}-{number}-{i}"
+        body = json.dumps(make_body(rng, i, earlier)).encode()
+        schedule.append((at, key, body, False))
+        if rng.random() < args.retry_fraction:
+            schedule.append((at + rng.uniform(0.0, 0.05), key, body, True))
+    schedule.sort(key=lambda row: row[0])
+    lock = threading.Lock()
+    position = [0]
+    records = []
+    deadline = start_at + args.duration + 60  # hard stop
+
+    def worker():
+        connection = None
+        while True:
+            with lock:
+                if position[0] >= len(schedule):
+                    return
+                at, key, body, retry = schedule[position[0]]
+                position[0] += 1
+            wait = at - time.time()
+            if wait > 0:
+                time.sleep(wait)
+            if time.time() > deadline:
+                records.append({"key": key, "retry": retry, "status": "late", "at": at})
+                continue
+            sent = time.time()
+            status, contact_id, error = None, None, ""
+            for attempt in range(2):  # once more on a connection the server had closed
+                try:
+                    if connection is None:
+                        connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=30)
+                    connection.request("POST", "/api/v1/contacts/", body=body, headers={
+                        "Content-Type": "application/json", "Authorization": f"Bearer {token}",
+                        "Idempotency-Key": key})
+                    response = connection.getresponse()
+                    payload = response.read()
+                    status = response.status
+                    if status == 201:
+                        contact_id = json.loads(payload)["id"]
+                    else:
+                        error = payload[:200].decode(errors="replace")
+                    if response.getheader("Connection", "").lower() == "close":
+                        connection.close()
+                        connection = None
+                    break
+                except (OSError, http.client.HTTPException) as failure:
+                    if connection is not None:
+                        connection.close()
+                    connection = None
+                    status, error = "connection", repr(failure)[:200]
+            done = time.time()
+            records.append({"key": key, "retry": retry, "status": status, "id": contact_id, "error": error,
+                            "at": at, "sent": sent, "done": done})
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(args.connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=max(1, deadline + 30 - time.time()))
+    out_queue.put(records)
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
+
+
+def integrity(url, run_id, records):
+    import psycopg
+
+    acknowledged = {}
+    mismatched = 0
+    for record in records:
+        if record["status"] == 201:
+            if record["key"] in acknowledged and acknowledged[record["key"]] != record["id"]:
+                mismatched += 1
+            acknowledged.setdefault(record["key"], record["id"])
+    with psycopg.connect(url) as connection:
+        rows = connection.execute(
+            "SELECT s.idempotency_key, c.id FROM frontdoor_contact c JOIN frontdoor_contactsubmission s ON s.contact_id = c.id "
+            "WHERE s.idempotency_key LIKE %s", [f"{run_id}-%"]).fetchall()
+    stored = {}
+    duplicated = 0
+    for key, contact_id in rows:
+        if key in stored:
+            duplicated += 1
+        stored[key] = contact_id
+    lost = [key for key in acknowledged if stored.get(key) != acknowledged[key]]
+    return {
+        "contact_rows_for_run": len(rows),
+        "distinct_acknowledged_keys": len(acknowledged),
+        "lost": len(lost),
+        "duplicated": duplicated,
+        "retries_answered_with_another_contact": mismatched,
+        "stored_but_not_acknowledged": len(set(stored) - set(acknowledged)),
+        "ok": len(rows) == len(acknowledged) and not lost and not duplicated and not mismatched,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rate", type=float, default=200.0, help="submissions per second (default 200)")
+    parser.add_argument("--duration", type=float, default=300.0, help="seconds of load (default 300)")
+    parser.add_argument("--retry-fraction", type=float, default=0.05)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--generators", type=int, default=2, help="load generator processes")
+    parser.add_argument("--connections", type=int, default=24, help="keep-alive connections per generator")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
+    parser.add_argument("--queries", action="store_true", help="count the queries of one submission first")
+    parser.add_argument("--json", help="write the results here (default benchmarks/results/intake-<time>.json)")
+    args = parser.parse_args()
+    if not args.database_url.startswith("postgres://postgres@127.0.0.1"):
+        sys.exit("The benchmark runs against a PostgreSQL database on 127.0.0.1 only")
+
+    ensure_database(args.database_url)
+    token = set_up(args.database_url)
+    query_counts = None
+    if args.queries:
+        with tempfile.TemporaryDirectory() as scratch:
+            from django.conf import settings
+
+            settings.ATTACHMENT_ROOT = Path(scratch)
+            query_counts = count_queries(token)
+        from django.db import connections
+
+        connections.close_all()
+        counts, kinds, timings = query_counts
+        print(f"one at a time, in process: {len(counts)} submissions, queries per submission median "
+              f"{statistics.median(counts):g} (min {min(counts)}, max {max(counts)}), server time median "
+              f"{statistics.median(timings):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms")
+        print("queries of the last one, by kind:")
+        for name, count in kinds.items():
+            print(f"  {count:3d}  {name}")
+
+    run_id = uuid.uuid4().hex[:12]
+    with tempfile.TemporaryDirectory(prefix="bench-attachments-") as attachment_root:
+        server = start_server(args.database_url, args.port, args.workers, args.threads, attachment_root)
+        try:
+            context = multiprocessing.get_context("fork")
+            out_queue = context.Queue()
+            start_at = time.time() + 2.0  # time for every generator to build its schedule
+            processes = [context.Process(target=generator, args=(n, args, token, run_id, start_at, out_queue))
+                         for n in range(args.generators)]
+            for process in processes:
+                process.start()
+            records = []
+            for _ in processes:
+                records.extend(out_queue.get(timeout=args.duration + 180))
+            for process in processes:
+                process.join(timeout=30)
+        finally:
+            stop_server(server)
+
+    finished = [r for r in records if "done" in r]
+    created = [r for r in finished if r["status"] == 201]
+    errors = {}
+    for record in records:
+        if record["status"] != 201:
+            label = str(record["status"])
+            errors[label] = errors.get(label, 0) + 1
+    first_at = min(r["at"] for r in records)
+    last_done = max((r["done"] for r in finished), default=first_at)
+    from_schedule = [(r["done"] - r["at"]) * 1000 for r in created]
+    service = [(r["done"] - r["sent"]) * 1000 for r in created]
+    integrity_check = integrity(args.database_url, run_id, records)
+    results = {
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "cpus": os.cpu_count(),
+        "command": " ".join(["benchmarks/bench_intake.py"] + sys.argv[1:]),
+        "settings": {k: v for k, v in vars(args).items() if k != "database_url"},
+        "submissions_sent": len(records),
+        "first_copies": sum(not r["retry"] for r in records),
+        "retried_copies": sum(r["retry"] for r in records),
+        "answered_201": len(created),
+        "errors": errors,
+        "elapsed_s": round(last_done - first_at, 1),
+        "throughput_per_s": round(len(created) / (last_done - first_at), 1) if last_done > first_at else 0,
+        "latency_ms_from_schedule": {p: round(percentile(from_schedule, f), 1) if from_schedule else None
+                                     for p, f in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99), ("max", 1.0))},
+        "latency_ms_service": {p: round(percentile(service, f), 1) if service else None
+                               for p, f in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99))},
+        "mean_ms_from_schedule": round(statistics.fmean(from_schedule), 1) if from_schedule else None,
+        "integrity": integrity_check,
+    }
+    if query_counts:
+        counts, kinds, timings = query_counts
+        results["in_process"] = {"submissions": len(counts), "queries_median": statistics.median(counts),
+                                 "queries_min": min(counts), "queries_max": max(counts),
+                                 "server_ms_p50": round(statistics.median(timings), 1),
+                                 "server_ms_p95": round(percentile(timings, 0.95), 1), "queries_of_last_by_kind": kinds}
+    latency = results["latency_ms_from_schedule"]
+    print(f"\nContact intake through the API: {args.rate:g}/s target for {args.duration:g} s, "
+          f"{args.workers} gunicorn workers x {args.threads} threads, {args.generators} generators x "
+          f"{args.connections} connections, {args.retry_fraction:.0%} retried\n")
+    print("| measure | value |\n| --- | ---: |")
+    print(f"| submissions sent (retried copies) | {results['submissions_sent']} ({results['retried_copies']}) |")
+    print(f"| answered 201 | {results['answered_201']} |")
+    print(f"| throughput achieved | {results['throughput_per_s']} /s |")
+    print(f"| latency p50 / p95 / p99 / max (ms, from schedule) | {latency['p50']} / {latency['p95']} / "
+          f"{latency['p99']} / {latency['max']} |")
+    service_latency = results["latency_ms_service"]
+    print(f"| latency p50 / p95 / p99 (ms, from send) | {service_latency['p50']} / {service_latency['p95']} / "
+          f"{service_latency['p99']} |")
+    print(f"| errors | {errors or 'none'} |")
+    print(f"| contact rows for the run / distinct acknowledged keys | {integrity_check['contact_rows_for_run']} / "
+          f"{integrity_check['distinct_acknowledged_keys']} |")
+    print(f"| lost / duplicated / retry answered with another contact | {integrity_check['lost']} / "
+          f"{integrity_check['duplicated']} / {integrity_check['retries_answered_with_another_contact']} |")
+    print(f"| integrity | {'ok' if integrity_check['ok'] else 'FAILED'} |")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    target = Path(args.json) if args.json else RESULTS / f"intake-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    target.write_text(json.dumps(results, indent=2))
+    print(f"\nwritten to {target}")
+    if not integrity_check["ok"]:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

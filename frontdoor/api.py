@@ -1,0 +1,421 @@
+"""The partner API for contacts: a partner system tells the front door about a child.
+
+- ``POST /api/v1/contacts/`` (scope ``contacts:create``): a contact, with an ``Idempotency-Key``
+  header. A retry with the same token, key and body answers the first contact's 201 again and
+  makes no second contact; the same key with another body is refused (422). The contact is
+  committed before the 201 answers (the request is one transaction; attachments are moved into
+  place when it commits).
+- ``GET /api/v1/contacts/<contact_id>/`` (scope ``contacts:read`` or ``contacts:create``): the
+  status of a contact the token's agency made, and the feedback given to the referrer.
+
+Errors are problem details (kernel.problems) with ``errors`` by field. The answer says about the
+people in the contact only how each was matched and, for a child, their consistent identifier:
+never anything else the service holds about them.
+"""
+
+import base64
+import binascii
+import hashlib
+import json
+
+from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as InvalidValue
+from django.db import IntegrityError, connections, transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from audit import services as audit
+from kernel import codelists
+from kernel.access import AccessRulePermission
+from kernel.problems import problem
+from partners.models import ApiToken
+from partners.tokens import HasScope
+from people.identifiers import validate_consistent_identifier, validate_nhs_number, validate_upn
+from people.models import Identifier, Person
+
+from . import attachments, services
+from .models import Contact, ContactPerson, ContactSubmission
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY_MAX = 200
+MAX_ATTACHMENTS = 5
+MAX_PEOPLE = 30
+Role = ContactPerson.Role
+
+
+class BodyTooLarge(ValidationError):
+    status_code = 413
+
+
+class NotJson(ValidationError):
+    status_code = 415
+
+
+# --- The request ------------------------------------------------------------------------
+
+class Text(serializers.CharField):
+    """A JSON string, nothing else: a number or a list where text belongs is refused."""
+
+    default_error_messages = {"invalid": "Must be text (a JSON string)."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBoolean(serializers.BooleanField):
+    default_error_messages = {"invalid": "Must be true or false."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+def _identifier_check(validator):
+    def check(value):
+        if not value:
+            return ""
+        try:
+            return validator(value)
+        except InvalidValue as error:
+            raise serializers.ValidationError(error.messages) from None
+
+    return check
+
+
+SEX_CODES = ["M", "F", "U"]
+
+
+class PersonIn(serializers.Serializer):
+    given_names = Text(max_length=200)
+    family_name = Text(max_length=200)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    sex = serializers.ChoiceField(choices=SEX_CODES, default="U", help_text="Code list: sex (M, F, U)")
+    nhs_number = Text(required=False, allow_blank=True, max_length=20, help_text="10 digits, spaces allowed")
+    relationship = Text(required=False, allow_blank=True, max_length=200, help_text="To the child the contact is about")
+
+    def validate_nhs_number(self, value):
+        return _identifier_check(validate_nhs_number)(value)
+
+
+class ChildIn(PersonIn):
+    expected_date_of_birth = serializers.DateField(required=False, allow_null=True, help_text="For an unborn child")
+    consistent_identifier = Text(required=False, allow_blank=True, max_length=20,
+                                 help_text="The child's consistent identifier in this service, if the partner knows it")
+    upn = Text(required=False, allow_blank=True, max_length=20, help_text="Unique pupil number")
+
+    def validate_consistent_identifier(self, value):
+        return _identifier_check(validate_consistent_identifier)(value)
+
+    def validate_upn(self, value):
+        return _identifier_check(validate_upn)(value)
+
+
+class AdultIn(PersonIn):
+    role = serializers.ChoiceField(choices=[(r.value, r.label) for r in (Role.ADULT_IN_HOUSEHOLD, Role.PERSON_OF_CONCERN,
+                                                                         Role.OTHER)])
+
+
+class ReferrerIn(serializers.Serializer):
+    name = Text(required=False, allow_blank=True, max_length=200)
+    role = Text(required=False, allow_blank=True, max_length=200, help_text="For example: designated safeguarding lead")
+    phone = Text(required=False, allow_blank=True, max_length=40)
+    email = serializers.EmailField(required=False, allow_blank=True)
+
+
+class AttachmentIn(serializers.Serializer):
+    filename = Text(max_length=200, help_text="Its extension must agree with its content")
+    content_base64 = Text(trim_whitespace=False, allow_blank=True, help_text="The file, base64-encoded (PDF, .docx, PNG, JPEG or .txt)")
+
+    def validate(self, data):
+        encoded = data["content_base64"]
+        limit = attachments.max_bytes()
+        too_big = f"The file must be smaller than {attachments._readable_size(limit)}"
+        if len(encoded) // 4 * 3 > limit + 3:  # refuse before decoding it
+            raise serializers.ValidationError({"content_base64": [too_big]})
+        try:
+            content = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            raise serializers.ValidationError({"content_base64": ["Must be the file's content in base64"]}) from None
+        if len(content) > limit:
+            raise serializers.ValidationError({"content_base64": [too_big]})
+        return {"filename": data["filename"], "content": content}
+
+
+class ContactIn(serializers.Serializer):
+    received_at = serializers.DateTimeField(required=False, allow_null=True,
+                                            help_text="When the partner was told; now if not given")
+    source = Text(max_length=3, help_text="Code list: referral-source (CIN census), for example 3A for a school")
+    referrer = ReferrerIn(required=False, help_text="The person at the partner who makes the contact")
+    concerns = Text(max_length=20000)
+    immediate_risk = StrictBoolean(default=False)
+    immediate_risk_detail = Text(required=False, allow_blank=True, max_length=5000)
+    consent = serializers.ChoiceField(choices=Contact.Consent.choices, help_text="Consent to early help")
+    consent_detail = Text(required=False, allow_blank=True, max_length=5000)
+    children = ChildIn(many=True, allow_empty=False, max_length=MAX_PEOPLE,
+                       help_text="The first is the child the contact is about; the others are children in the household")
+    adults = AdultIn(many=True, required=False, max_length=MAX_PEOPLE)
+    attachments = AttachmentIn(many=True, required=False, max_length=MAX_ATTACHMENTS)
+
+    def validate(self, data):
+        received_at = data.get("received_at") or timezone.now()
+        if not codelists.is_valid("referral-source", data["source"], on=timezone.localdate(received_at)):
+            raise serializers.ValidationError({"source": [f"{data['source']!r} is not a referral source code"]})
+        return data
+
+
+def service_arguments(data):
+    """The keyword arguments of services.receive_contact for a validated ContactIn."""
+    people = []
+    for index, child in enumerate(data["children"]):
+        identifiers = {Identifier.Type.CONSISTENT: child.get("consistent_identifier", ""),
+                       Identifier.Type.NHS: child.get("nhs_number", ""), Identifier.Type.UPN: child.get("upn", "")}
+        people.append(services.PersonDetails(
+            role=Role.SUBJECT if index == 0 else Role.CHILD_IN_HOUSEHOLD, kind=Person.Kind.CHILD,
+            given_names=child["given_names"], family_name=child["family_name"], date_of_birth=child.get("date_of_birth"),
+            expected_date_of_birth=child.get("expected_date_of_birth"), sex=child.get("sex", "U"),
+            relationship=child.get("relationship", ""), identifiers={k: v for k, v in identifiers.items() if v}))
+    for adult in data.get("adults", []):
+        people.append(services.PersonDetails(
+            role=adult["role"], kind=Person.Kind.ADULT, given_names=adult["given_names"], family_name=adult["family_name"],
+            date_of_birth=adult.get("date_of_birth"), sex=adult.get("sex", "U"), relationship=adult.get("relationship", ""),
+            identifiers={Identifier.Type.NHS: adult["nhs_number"]} if adult.get("nhs_number") else {}))
+    referrer = data.get("referrer", {})
+    return {
+        "received_at": data.get("received_at"), "source": data["source"], "concerns": data["concerns"],
+        "immediate_risk": data.get("immediate_risk", False), "immediate_risk_detail": data.get("immediate_risk_detail", ""),
+        "consent": data["consent"], "consent_detail": data.get("consent_detail", ""),
+        "referrer_name": referrer.get("name", ""), "referrer_role": referrer.get("role", ""),
+        "referrer_phone": referrer.get("phone", ""), "referrer_email": referrer.get("email", ""),
+        "people": people, "files": [(f["filename"], f["content"]) for f in data.get("attachments", [])],
+    }
+
+
+# --- The answers ------------------------------------------------------------------------
+
+class PersonOut(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+    matched_by = serializers.ChoiceField(choices=ContactPerson.Match.choices,
+                                         help_text="How the person was found in the service's records, or new")
+    consistent_identifier = serializers.CharField(help_text="For a child; empty for an adult")
+
+
+class ContactOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    decision_due_date = serializers.DateField()
+    decision_due_explanation = serializers.CharField()
+    status = serializers.ChoiceField(choices=Contact.Status.choices)
+    people = PersonOut(many=True)
+
+
+class FeedbackOut(serializers.Serializer):
+    method = serializers.CharField()
+    message = serializers.CharField()
+    given_at = serializers.DateTimeField()
+
+
+class ContactStatusOut(ContactOut):
+    feedback = FeedbackOut(many=True, help_text="What the referrer has been told, oldest first")
+
+
+def people_of(contact):
+    links = list(contact.people.order_by("id").values("person_id", "role", "matched_by"))
+    identifiers = dict(Identifier.objects.filter(person_id__in=[link["person_id"] for link in links],
+                                                 id_type=Identifier.Type.CONSISTENT).values_list("person_id", "value"))
+    return [{"role": link["role"], "matched_by": link["matched_by"],
+             "consistent_identifier": identifiers.get(link["person_id"], "")} for link in links]
+
+
+def contact_answer(contact):
+    return {"id": contact.pk, "reference": contact.reference, "received_at": contact.received_at,
+            "decision_due_date": contact.decision_due_date, "decision_due_explanation": contact.decision_due_explanation,
+            "status": contact.status, "people": people_of(contact)}
+
+
+def subject_id(contact):
+    return contact.people.filter(role=Role.SUBJECT).order_by("id").values_list("person_id", flat=True).first()
+
+
+PROBLEM = OpenApiResponse(description="Problem details (application/problem+json), with `errors` by field where the "
+                                      "request had errors")
+
+
+# --- Views --------------------------------------------------------------------------------
+
+class ReadOwnContacts(HasScope):
+    """A token with contacts:read, or with contacts:create (a system that sends contacts may
+    follow them up); a signed-in person passes."""
+
+    operation = "contacts:read"
+    message = "This API token does not allow contacts:read."
+
+    def has_permission(self, request, view):
+        if isinstance(request.auth, ApiToken) and request.user and request.user.is_authenticated:
+            return bool({"contacts:read", "contacts:create"} & set(request.auth.scopes or []))
+        return super().has_permission(request, view)
+
+
+def _read_body(request):
+    try:
+        return request.body
+    except RequestDataTooBig:
+        from django.conf import settings
+
+        raise BodyTooLarge({"body": [
+            f"The request is too large: at most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes. Send fewer or smaller files"]}) from None
+
+
+def _parse(request, body):
+    if not body:
+        raise ValidationError({"body": ["The body is empty: send the contact as a JSON object"]})
+    content_type = (request.content_type or "").split(";")[0].strip().lower()
+    if content_type != "application/json" and not content_type.endswith("+json"):
+        raise NotJson({"body": ["Send the contact as JSON, with Content-Type: application/json"]})
+    try:
+        data = json.loads(body or b"")
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ValidationError({"body": [f"The body is not valid JSON: {error}"[:300]]}) from None
+    if not isinstance(data, dict):
+        raise ValidationError({"body": ["The body must be a JSON object"]})
+    return data
+
+
+class ContactListView(APIView):
+    """Partner systems send contacts here.
+
+    The request is not one transaction (ATOMIC_REQUESTS is turned off for this view): the
+    contact is one transaction of its own, committed before the 201 is made. Held in a
+    request-long transaction, the token check's write of the token's last use would lock the
+    token's row until the contact was stored, so that a partner system's submissions would be
+    stored one at a time, whatever the number of servers. Nothing else is written before the
+    contact, and a refused submission writes nothing.
+    """
+
+    access_rule = "contact_submit"
+    permission_classes = [AccessRulePermission, HasScope.for_operation("contacts:create")]
+    parser_classes = [JSONParser]  # for the schema: the view reads the body itself, to know its size and digest
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return transaction.non_atomic_requests(super().as_view(**initkwargs))
+
+    def handle_exception(self, exc):
+        # DRF marks "the request's transaction" for rollback when it answers an error. This view
+        # has none (receive_contact's own has ended by now, rolled back if it failed), so the mark
+        # would fall on whatever transaction encloses the request, such as a test's: undo it.
+        marks = {connection.alias: connection.needs_rollback for connection in connections.all(initialized_only=True)}
+        try:
+            return super().handle_exception(exc)
+        finally:
+            for connection in connections.all(initialized_only=True):
+                if connection.alias in marks:
+                    connection.needs_rollback = marks[connection.alias]
+
+    @extend_schema(
+        operation_id="contacts_create",
+        summary="Send a contact about a child",
+        description=(
+            "Tell the front door about one or more children. Needs an API token with the `contacts:create` scope and an "
+            "`Idempotency-Key` header (up to 200 characters, unique per submission): a retry with the same key and the "
+            "same body answers the first contact again (201, with `Idempotent-Replayed: true`) and makes no second "
+            "contact; the same key with another body is refused with 422. The contact is stored before the 201 answers. "
+            "Its decision is due within one working day. Files: PDF, Word (.docx), PNG, JPEG or plain text, each under "
+            "the service's size limit, checked by their content."),
+        parameters=[OpenApiParameter(IDEMPOTENCY_HEADER, str, OpenApiParameter.HEADER, required=True,
+                                     description="A key unique to this submission, kept to recognise a retry")],
+        request=ContactIn,
+        responses={201: ContactOut, 400: PROBLEM, 401: PROBLEM, 403: PROBLEM, 413: PROBLEM, 415: PROBLEM, 422: PROBLEM},
+    )
+    def post(self, request):
+        api_token = request.auth
+        if not isinstance(api_token, ApiToken):
+            raise PermissionDenied("Contacts are sent here by partner systems with an API token; people use the web form.")
+        key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
+        if not key:
+            raise ValidationError({IDEMPOTENCY_HEADER: [
+                "Send an Idempotency-Key header: a key unique to this submission, so that a retry makes no second contact"]})
+        if len(key) > IDEMPOTENCY_KEY_MAX:
+            raise ValidationError({IDEMPOTENCY_HEADER: [f"The Idempotency-Key must be {IDEMPOTENCY_KEY_MAX} characters or fewer"]})
+        body = _read_body(request)
+        digest = hashlib.sha256(body).hexdigest()
+        earlier = self.submission(api_token, key)
+        if earlier is not None:
+            return self.replay(request, earlier, digest)
+        serializer = ContactIn(data=_parse(request, body))
+        serializer.is_valid(raise_exception=True)
+        arguments = service_arguments(serializer.validated_data)
+        if request.user.agency_id == api_token.agency_id:
+            request.user.agency = api_token.agency  # loaded with the token already
+        try:
+            # One transaction (receive_contact's own), committed when it returns: the contact is
+            # stored, and its files are in place, before the 201 is made.
+            contact = services.receive_contact(request.user, channel=Contact.Channel.API, referrer_agency=api_token.agency,
+                                               submission=(api_token, key, digest), **arguments)
+        except IntegrityError:
+            # The same key sent twice at once: the other request stored its contact first.
+            earlier = self.submission(api_token, key)
+            if earlier is None:
+                raise
+            return self.replay(request, earlier, digest)
+        except services.FrontDoorError as refused:
+            raise ValidationError(refused.errors) from None
+        except attachments.AttachmentRefused as refused:
+            raise ValidationError({"attachments": [str(refused)]}) from None
+        return Response(ContactOut(contact_answer(contact)).data, status=201,
+                        headers={"Location": reverse("api-contact", args=[contact.pk])})
+
+    @staticmethod
+    def submission(api_token, key):
+        return (ContactSubmission.objects.filter(api_token=api_token, idempotency_key=key)
+                .select_related("contact").first())
+
+    @staticmethod
+    def replay(request, earlier, digest):
+        if earlier.body_digest != digest:
+            return problem(422, "This Idempotency-Key was used for a different submission. Use a new key for a new contact.",
+                           errors={IDEMPOTENCY_HEADER: ["This key was used for a different submission"]},
+                           title="Idempotency-Key already used")
+        contact = earlier.contact
+        audit.record(request.user, "view", obj=contact, person=subject_id(contact),
+                     summary=f"Answered a retried submission of contact {contact.reference} (API)")
+        response = Response(ContactOut(contact_answer(contact)).data, status=201,
+                            headers={"Location": reverse("api-contact", args=[contact.pk])})
+        response["Idempotent-Replayed"] = "true"
+        return response
+
+
+class ContactDetailView(APIView):
+    """A contact the caller's agency made: its status and what the referrer was told."""
+
+    access_rule = "contact_submit"
+    permission_classes = [AccessRulePermission, ReadOwnContacts]
+
+    @extend_schema(
+        operation_id="contacts_retrieve",
+        summary="The status of a contact one's agency made, and the feedback given",
+        description="Needs an API token with the `contacts:read` or the `contacts:create` scope. Only contacts made by "
+                    "the token's agency are found; any other answers 404.",
+        responses={200: ContactStatusOut, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM},
+    )
+    def get(self, request, contact_id):
+        agency_id = getattr(request.user, "agency_id", None)
+        contact = Contact.objects.filter(pk=contact_id, referrer_agency_id=agency_id).first() if agency_id else None
+        if contact is None:
+            raise Http404
+        audit.record(request.user, "view", obj=contact, person=subject_id(contact),
+                     summary=f"Viewed the status of contact {contact.reference} (API)")
+        answer = contact_answer(contact)
+        answer["feedback"] = [{"method": f.method, "message": f.message, "given_at": f.given_at}
+                              for f in contact.feedback.order_by("given_at", "id")]
+        return Response(ContactStatusOut(answer).data)
