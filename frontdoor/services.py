@@ -641,13 +641,15 @@ def pattern_alerts_for(contact, children=None, recorded_now=()):
                     if household_ids[row["person_id"]].kind == Person.Kind.CHILD]
         adults = [(household_ids[row["person_id"]], row) for row in clustered
                   if household_ids[row["person_id"]].kind != Person.Kind.CHILD]
-        if siblings:
-            names = ", ".join(f"{p.full_name} ({row['count']})" for p, row in siblings)
+        # One alert per sibling, naming them, so that a sibling the reader may not see (a
+        # restricted record) is left out with their alert.
+        for sibling, row in siblings:
             alerts.append(PatternAlert(
-                contact=contact, kind=PatternAlert.Kind.SIBLINGS,
-                explanation=(f"{len(siblings)} other child{'ren' if len(siblings) != 1 else ''} of the household or family "
-                             f"{'have' if len(siblings) != 1 else 'has'} been the subject of contacts in the last {window} days: "
-                             f"{names}. Consider bringing them into this contact.")[:600],
+                contact=contact, kind=PatternAlert.Kind.SIBLINGS, person=sibling,
+                explanation=(f"{sibling.full_name}, a sibling or another child of the household, has been the subject of "
+                             f"{row['count']} contact{'s' if row['count'] != 1 else ''} in the last {window} days "
+                             f"(most recently {timezone.localtime(row['last']):%-d %B %Y}). "
+                             "Consider bringing them into this contact.")[:600],
             ))
         for adult, row in adults:
             alerts.append(PatternAlert(

@@ -153,8 +153,12 @@ def _household(request, contact):
 def _contact_page(request, contact, status=200, failed=None, check_form=None, feedback_form=None, bring_forms=None):
     now = timezone.now()
     is_open = contact.status == Contact.Status.OPEN
-    alerts = [alert for alert in contact.alerts.all()
-              if alert.person_id is None or contact.access.get(alert.person_id, Level.FULL) >= Level.INDEX]
+    alerts = list(contact.alerts.select_related("person"))
+    # An alert about someone the user may not see (a restricted sibling, say) is not shown.
+    alert_people = {alert.person_id: alert.person for alert in alerts if alert.person_id is not None}
+    unknown = [person for pk, person in alert_people.items() if pk not in contact.access]
+    seen = {**contact.access, **(levels(request.user, unknown) if unknown else {})}
+    alerts = [alert for alert in alerts if alert.person_id is None or seen.get(alert.person_id, Level.NONE) >= Level.INDEX]
     household = []
     if is_open:
         bring_forms = bring_forms or {}

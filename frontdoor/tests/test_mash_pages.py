@@ -404,3 +404,19 @@ def test_the_admin_publishes_drafts_and_keeps_published_versions_read_only(clien
     receive(child)
     listing = client.get("/admin/frontdoor/contact/")
     assert listing.status_code == 200 and "Alex" not in listing.content.decode()
+
+
+def test_an_alert_about_a_restricted_sibling_is_not_shown(mash_client, receive, child):
+    from frontdoor.models import PatternAlert
+
+    shown, hidden = sibling("Jo", datetime.date(2012, 6, 6)), sibling("Kit", datetime.date(2014, 2, 2))
+    hidden.restricted = True
+    hidden.save(update_fields=["restricted"])
+    for other in (shown, hidden):
+        record_relationship(None, child, other, relationship="sibling")
+        receive(other, received_at=timezone.now() - datetime.timedelta(days=5))
+    contact = receive(child)
+    assert {alert.person for alert in PatternAlert.objects.filter(contact=contact, kind="siblings")} == {shown, hidden}
+    page = text(mash_client.get(contact_url(contact)))
+    assert "Jo Testchild, a sibling or another child of the household" in page
+    assert "Kit Testchild" not in page
