@@ -233,3 +233,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         for connection in connections.all():
             guard.remove(connection)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rule_caches():
+    """Each test reads timescale rules and the front-door team afresh: what one test made is not cached for the next."""
+    from frontdoor import services as front_door
+    from kernel import timescales
+
+    timescales.clear_cache()
+    front_door.clear_cache()
+    yield
+    timescales.clear_cache()
+    front_door.clear_cache()

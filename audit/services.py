@@ -21,6 +21,18 @@ def _plain(value):
 
 
 def record(user, action, obj=None, person=None, summary="", detail=None, reason=""):
+    event = entry(user, action, obj=obj, person=person, summary=summary, detail=detail, reason=reason)
+    event.save(force_insert=True)
+    return event
+
+
+def record_many(events):
+    """Write audit entries made with `entry` (or `creation_entry`) in one INSERT."""
+    return AuditEvent.objects.bulk_create(events)
+
+
+def entry(user, action, obj=None, person=None, summary="", detail=None, reason=""):
+    """An audit entry, hashed and ready to write (record writes one; record_many several)."""
     signed_in = user is not None and getattr(user, "is_authenticated", False)
     event = AuditEvent(
         at=timezone.now(),
@@ -37,7 +49,6 @@ def record(user, action, obj=None, person=None, summary="", detail=None, reason=
         reason=reason,
     )
     event.row_hash = row_hash(event)
-    event.save(force_insert=True)
     return event
 
 
@@ -59,12 +70,18 @@ def record_deferred(request):
 
 def record_creation(user, obj, person=None, summary=""):
     """Audit a new record with the values it was made with (its change history starts here)."""
+    event = creation_entry(user, obj, person=person, summary=summary)
+    event.save(force_insert=True)
+    return event
+
+
+def creation_entry(user, obj, person=None, summary=""):
     values = {}
     for field in obj._meta.concrete_fields:
         if field.primary_key:
             continue
         values[field.attname] = _plain(getattr(obj, field.attname))
-    return record(user, AuditEvent.Action.CREATE, obj=obj, person=person, summary=summary, detail={"values": values})
+    return entry(user, AuditEvent.Action.CREATE, obj=obj, person=person, summary=summary, detail={"values": values})
 
 
 def record_change(user, obj, changes, person=None, version=None, action=AuditEvent.Action.UPDATE, summary=""):

@@ -9,8 +9,21 @@ from .models import ChronologyEntry
 
 def record_event(person, kind, occurred_at, title, detail="", agency=None, source=None, recorded_by=None, manual=False):
     """Add an event to a person's chronology. `kind` must be registered in chronology.kinds."""
+    event = entry(person, kind, occurred_at, title, detail=detail, agency=agency, source=source,
+                  recorded_by=recorded_by, manual=manual)
+    event.save(force_insert=True)
+    return event
+
+
+def record_events(events):
+    """Add several events made with `entry` in one INSERT."""
+    return ChronologyEntry.objects.bulk_create(events)
+
+
+def entry(person, kind, occurred_at, title, detail="", agency=None, source=None, recorded_by=None, manual=False):
+    """A chronology event, ready to write (record_event writes one; record_events several)."""
     registered = kinds.get(kind)
-    return ChronologyEntry.objects.create(
+    return ChronologyEntry(
         person=person,
         kind=registered.slug,
         category=registered.category,

@@ -13,7 +13,9 @@ chronology of every child it touches and is audited.
 """
 
 import datetime
+import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import transaction
@@ -21,7 +23,8 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from audit import services as audit
-from chronology.services import record_event
+from chronology.services import entry as chronology_entry
+from chronology.services import record_event, record_events
 from kernel import codelists, timescales
 from partners.models import Agency, Team
 from people import services as people_services
@@ -85,41 +88,100 @@ IDENTIFIER_MATCHES = [
 
 
 def match_or_record_person(user, details, agency=None):
-    """The person the details are about: found by consistent identifier, NHS number or UPN,
-    then by exactly one person with the same name and date of birth; otherwise recorded new.
-    Returns (person, how it was matched)."""
-    if details.person is not None:
-        return details.person, ContactPerson.Match.CHOSEN
-    for id_type, match in IDENTIFIER_MATCHES:
-        value = details.identifiers.get(id_type)
-        if value:
-            # One query: the people holding the identifier (two are enough to know it is not one).
-            found = list(Person.objects.filter(identifiers__id_type=id_type,
-                                               identifiers__value=validate_identifier(id_type, value)).distinct()[:2])
-            if len(found) == 1:
-                return found[0], match
-    if details.date_of_birth:
-        same = list(Person.objects.filter(
-            kind=details.kind, given_names__iexact=details.given_names.strip(),
-            family_name__iexact=details.family_name.strip(), date_of_birth=details.date_of_birth,
-        )[:2])
-        if len(same) == 1:
-            return same[0], ContactPerson.Match.NAME_AND_DATE_OF_BIRTH
-    person = people_services.record_person(
-        user, kind=details.kind, given_names=details.given_names, family_name=details.family_name,
-        date_of_birth=details.date_of_birth, expected_date_of_birth=details.expected_date_of_birth,
-        sex=details.sex or "U", agency=agency,
-    )
-    for id_type in (Identifier.Type.NHS, Identifier.Type.UPN):
-        if details.identifiers.get(id_type):
-            people_services.add_identifier(user, person, id_type=id_type, value=details.identifiers[id_type])
-    return person, ContactPerson.Match.NEW
+    """The person the details are about, and how they were found: see `match_or_record_people`."""
+    return match_or_record_people(user, [details], agency=agency)[0]
+
+
+def _name_key(kind, given_names, family_name, date_of_birth):
+    return (kind, given_names.strip().lower(), family_name.strip().lower(), date_of_birth)
+
+
+def match_or_record_people(user, people, agency=None):
+    """For each PersonDetails, the person it is about and how they were found: an existing
+    record chosen by the user; else the one person holding the consistent identifier, NHS
+    number or UPN given (in that order); else exactly one person of the same kind, name and date
+    of birth; otherwise a new record (people.services.record_people), made once even when the
+    same new person is named twice. A fixed number of queries, whatever the number of people."""
+    results = [None] * len(people)
+    wanted = {}
+    for index, details in enumerate(people):
+        if details.person is not None:
+            results[index] = (details.person, ContactPerson.Match.CHOSEN)
+            continue
+        for id_type, _ in IDENTIFIER_MATCHES:
+            if details.identifiers.get(id_type):
+                wanted[(id_type, validate_identifier(id_type, details.identifiers[id_type]))] = set()
+    if wanted:
+        condition = Q()
+        for id_type, value in wanted:
+            condition |= Q(id_type=id_type, value=value)
+        for id_type, value, person_id in Identifier.objects.filter(condition).values_list("id_type", "value", "person_id"):
+            wanted[(id_type, value)].add(person_id)
+    found_ids = {}
+    for index, details in enumerate(people):
+        if results[index] is not None:
+            continue
+        for id_type, match in IDENTIFIER_MATCHES:
+            value = details.identifiers.get(id_type)
+            holders = wanted.get((id_type, validate_identifier(id_type, value))) if value else None
+            if holders and len(holders) == 1:
+                found_ids[index] = (next(iter(holders)), match)
+                break
+    by_name = [index for index, details in enumerate(people)
+               if results[index] is None and index not in found_ids and details.date_of_birth]
+    if by_name:
+        condition = Q()
+        for index in by_name:
+            details = people[index]
+            condition |= Q(kind=details.kind, given_names__iexact=details.given_names.strip(),
+                           family_name__iexact=details.family_name.strip(), date_of_birth=details.date_of_birth)
+        same = {}
+        for pk, kind, given, family, born in Person.objects.filter(condition).values_list(
+                "pk", "kind", "given_names", "family_name", "date_of_birth"):
+            same.setdefault(_name_key(kind, given, family, born), set()).add(pk)
+        for index in by_name:
+            details = people[index]
+            candidates = same.get(_name_key(details.kind, details.given_names, details.family_name, details.date_of_birth), set())
+            if len(candidates) == 1:
+                found_ids[index] = (next(iter(candidates)), ContactPerson.Match.NAME_AND_DATE_OF_BIRTH)
+    if found_ids:
+        existing = Person.objects.in_bulk({pk for pk, _ in found_ids.values()})
+        for index, (pk, match) in found_ids.items():
+            results[index] = (existing[pk], match)
+    # The rest are new; the same new person named twice (same kind, name and date of birth) once.
+    new_rows, new_index = [], {}
+    for index, details in enumerate(people):
+        if results[index] is not None:
+            continue
+        key = _name_key(details.kind, details.given_names, details.family_name, details.date_of_birth) \
+            if details.date_of_birth else ("row", index)
+        if key not in new_index:
+            new_index[key] = len(new_rows)
+            new_rows.append(people_services.NewPerson(
+                kind=details.kind, given_names=details.given_names, family_name=details.family_name,
+                date_of_birth=details.date_of_birth, expected_date_of_birth=details.expected_date_of_birth,
+                sex=details.sex or "U",
+                identifiers={t: details.identifiers[t] for t in (Identifier.Type.NHS, Identifier.Type.UPN)
+                             if details.identifiers.get(t)}))
+        results[index] = new_index[key]
+    recorded = people_services.record_people(user, new_rows, agency=agency)
+    return [(recorded[result], ContactPerson.Match.NEW) if isinstance(result, int) else result for result in results]
 
 
 def front_door_team():
-    """The local authority's front-door (MASH) team, which holds contacts while they await a decision."""
+    """The local authority's front-door (MASH) team, which holds contacts while they await a
+    decision. Read at most once a minute per process (every contact needs it)."""
+    return _front_door_team(int(time.monotonic() // 60))
+
+
+@lru_cache(maxsize=1)
+def _front_door_team(minute):
     return (Team.objects.filter(agency__kind=Agency.Kind.LOCAL_AUTHORITY, function__iexact="MASH")
             .select_related("agency").order_by("id").first())
+
+
+def clear_cache():
+    _front_door_team.cache_clear()
 
 
 def _open_front_door_involvement(person, on):
@@ -235,8 +297,7 @@ def receive_contact(user, *, channel, source, concerns, consent, people, receive
     # The people, matched or recorded, linked in one INSERT (a new contact has no links yet, so
     # a person named twice is kept once, in the first role given, without asking the database).
     links, seen, recorded_now = [], set(), set()
-    for details in people:
-        person, matched_by = match_or_record_person(user, details, agency=agency)
+    for details, (person, matched_by) in zip(people, match_or_record_people(user, people, agency=agency)):
         if person.pk in seen:
             continue
         seen.add(person.pk)
@@ -252,11 +313,12 @@ def receive_contact(user, *, channel, source, concerns, consent, people, receive
     for checked_file in checked:
         _attach(user, contact, checked_file)
     source_label = codelists.label("referral-source", source)
-    for link in sorted(links, key=lambda link: (link.role, link.pk)):
-        record_event(link.person, "contact-received", received_at,
-                     f"Contact received from {referrer_agency or source_label}" + (" (immediate risk)" if immediate_risk else ""),
-                     detail=f"{link.get_role_display()}. {len(subjects)} child(ren) in the contact.",
-                     agency=agency, source=contact, recorded_by=recorder)
+    record_events([
+        chronology_entry(link.person, "contact-received", received_at,
+                         f"Contact received from {referrer_agency or source_label}" + (" (immediate risk)" if immediate_risk else ""),
+                         detail=f"{link.get_role_display()}. {len(subjects)} child(ren) in the contact.",
+                         agency=agency, source=contact, recorded_by=recorder)
+        for link in sorted(links, key=lambda link: (link.role, link.pk))])
     # A new contact has no alerts to replace; people recorded just now have no history to find.
     PatternAlert.objects.bulk_create(pattern_alerts_for(contact, children=subjects, recorded_now=recorded_now))
     audit.record_creation(user, contact, person=subjects[0].person if subjects else None,
@@ -621,15 +683,7 @@ def pattern_alerts_for(contact, children=None, recorded_now=()):
             ))
     # Concerns clustered on siblings and on the adults of the household.
     today = timezone.localdate(received)
-    household_ids = {}
-    for link in children:
-        if link.person_id in recorded_now:
-            continue
-        for resident in people_services.household(link.person, today):
-            household_ids.setdefault(resident.person_id, resident.person)
-        for other, label, rel in people_services.relationships(link.person):
-            if rel.relationship in {Relationship.Type.SIBLING, Relationship.Type.HALF_SIBLING}:
-                household_ids.setdefault(other.pk, other)
+    household_ids = people_services.households_and_siblings(known_ids, today)
     for pk in child_ids:
         household_ids.pop(pk, None)
     if household_ids:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from . import codelists, working_days
+from . import codelists, timescales, working_days
 from .models import BankHoliday, Code, CodeList, TimescaleRule
 
 
@@ -46,3 +46,15 @@ class TimescaleRuleAdmin(admin.ModelAdmin):
     list_display = ["slug", "name", "offset", "unit", "trigger", "local", "valid_from", "valid_to"]
     list_filter = ["unit", "local"]
     search_fields = ["slug", "name"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        timescales.clear_cache()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        timescales.clear_cache()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        timescales.clear_cache()

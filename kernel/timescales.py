@@ -16,7 +16,9 @@ Units (process specification, section 1.1):
 
 import calendar
 import datetime
+import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db.models import Q
 from django.utils import timezone
@@ -42,11 +44,26 @@ class Due:
 
 
 def rule_for(slug, on):
-    rule = (TimescaleRule.objects.filter(slug=slug, valid_from__lte=on)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on)).order_by("-valid_from").first())
+    """The rule in force on a date. Rules are read once per process and minute (`clear_cache`
+    after a change, as the admin does): a due date is issued on every contact received."""
+    key = int(time.monotonic() // RULES_CACHE_SECONDS)
+    rule = _rule_for(slug, on, key)
     if rule is None:
         raise NoRule(f"No timescale rule {slug!r} is in force on {on:%d %B %Y}")
     return rule
+
+
+RULES_CACHE_SECONDS = 60
+
+
+@lru_cache(maxsize=1024)
+def _rule_for(slug, on, minute):
+    return (TimescaleRule.objects.filter(slug=slug, valid_from__lte=on)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on)).order_by("-valid_from").first())
+
+
+def clear_cache():
+    _rule_for.cache_clear()
 
 
 def add_months(day, months):

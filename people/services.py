@@ -2,12 +2,15 @@
 relationships and households. Views call these; they never write the models directly."""
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from audit import services as audit
-from chronology.services import record_event
+from chronology.services import entry as chronology_entry
+from chronology.services import record_event, record_events
 
 from . import search
 from .identifiers import consistent_identifier_from_serial, validate_identifier
@@ -16,6 +19,7 @@ from .models import (
     Address,
     ConsistentIdentifierSerial,
     Identifier,
+    NameKey,
     Person,
     PersonAddress,
     PersonDisability,
@@ -77,6 +81,63 @@ def record_person(user, *, kind, given_names, family_name, date_of_birth=None, d
     )
     audit.record_creation(user, person, person=person, summary="Recorded a person")
     return person
+
+
+@dataclass
+class NewPerson:
+    """A person to record with `record_people`: the details a contact or a partner system gives."""
+
+    kind: str
+    given_names: str
+    family_name: str
+    date_of_birth: datetime.date | None = None
+    expected_date_of_birth: datetime.date | None = None
+    sex: str = "U"
+    identifiers: dict = field(default_factory=dict)  # {"NHS"|"UPN": value}, checked here
+
+
+@transaction.atomic(savepoint=False)
+def record_people(user, new_people, agency=None):
+    """Record several new people at once, as `record_person` and `add_identifier` would one by
+    one (names, search keys, consistent identifiers for children, other identifiers, chronology,
+    audit), in a fixed number of INSERTs whatever their number. Returns the people in order."""
+    new_people = list(new_people)
+    if not new_people:
+        return []
+    recorder = user if getattr(user, "is_authenticated", False) else None
+    checked = [[(id_type, validate_identifier(id_type, value)) for id_type, value in row.identifiers.items() if value]
+               for row in new_people]
+    if any(id_type == Identifier.Type.CONSISTENT for pairs in checked for id_type, _ in pairs):
+        raise ValueError("The consistent identifier is issued by the system")
+    keys = [search.keys_for_name(row.given_names.strip(), row.family_name.strip()) for row in new_people]
+    people = Person.objects.bulk_create([
+        Person(kind=row.kind, given_names=row.given_names.strip(), family_name=row.family_name.strip(),
+               date_of_birth=row.date_of_birth, expected_date_of_birth=row.expected_date_of_birth, sex=row.sex or "U",
+               name_keys=" ".join(sorted(person_keys)), created_by=recorder)
+        for row, person_keys in zip(new_people, keys)])
+    PersonName.objects.bulk_create(
+        PersonName(person=person, name_type=PersonName.Type.CURRENT, given_names=person.given_names,
+                   family_name=person.family_name, valid_from=person.date_of_birth) for person in people)
+    NameKey.objects.bulk_create(NameKey(person=person, key=key)
+                                for person, person_keys in zip(people, keys) for key in sorted(person_keys))
+    children = [person for person in people if person.kind == Person.Kind.CHILD]
+    serials = ConsistentIdentifierSerial.objects.bulk_create(ConsistentIdentifierSerial() for _ in children)
+    today = datetime.date.today()
+    identifiers = [Identifier(person=child, id_type=Identifier.Type.CONSISTENT, value=consistent_identifier_from_serial(serial.pk),
+                              valid_from=today) for child, serial in zip(children, serials)]
+    given = [Identifier(person=person, id_type=id_type, value=value, recorded_by=recorder)
+             for person, pairs in zip(people, checked) for id_type, value in pairs]
+    Identifier.objects.bulk_create(identifiers + given)
+    now = timezone.now()
+    events = [chronology_entry(person, "person-recorded", now, f"{person.get_kind_display()} recorded", agency=agency,
+                               source=person, recorded_by=recorder) for person in people]
+    events += [chronology_entry(ident.person, "identifier-added", now, f"{ident.get_id_type_display()} added",
+                                source=ident, recorded_by=recorder) for ident in given]
+    record_events(events)
+    audit.record_many([audit.creation_entry(user, person, person=person, summary="Recorded a person") for person in people]
+                      + [audit.creation_entry(user, ident, person=ident.person, summary=f"Added {ident.get_id_type_display()}")
+                         for ident in given])
+    return people
 
 
 PERSON_DETAIL_FIELDS = [
@@ -202,6 +263,27 @@ def household(person, on=None):
         .select_related("person")
     )
     return [link for link in links if link.current_on(on)]
+
+
+def households_and_siblings(person_ids, on=None):
+    """{id: person} of everyone living at the home of any of these people on a date, and their
+    recorded siblings and half-siblings, in three queries whatever their number (the
+    people themselves included when they live together)."""
+    on = on or datetime.date.today()
+    person_ids = list(person_ids)
+    if not person_ids:
+        return {}
+    current = (Q(moved_in__isnull=True) | Q(moved_in__lte=on)) & (Q(moved_out__isnull=True) | Q(moved_out__gte=on))
+    homes = PersonAddress.objects.filter(current, person_id__in=person_ids, kind=PersonAddress.Kind.HOME) \
+        .values_list("address_id", flat=True)
+    found = {link.person_id: link.person for link in PersonAddress.objects.filter(
+        current, address_id__in=list(homes), kind=PersonAddress.Kind.HOME).select_related("person")}
+    sibling_types = [Relationship.Type.SIBLING, Relationship.Type.HALF_SIBLING]
+    for rel in Relationship.objects.filter(Q(person_id__in=person_ids) | Q(related_person_id__in=person_ids),
+                                           relationship__in=sibling_types).select_related("person", "related_person"):
+        found.setdefault(rel.person_id, rel.person)
+        found.setdefault(rel.related_person_id, rel.related_person)
+    return found
 
 
 def relationships(person):

@@ -13,8 +13,10 @@ pytestmark = pytest.mark.django_db
 
 
 def rule(slug, offset, unit, valid_from=datetime.date(2022, 1, 1), **fields):
-    return TimescaleRule.objects.create(slug=slug, name=fields.pop("name", slug), trigger=fields.pop("trigger", "start"),
+    made = TimescaleRule.objects.create(slug=slug, name=fields.pop("name", slug), trigger=fields.pop("trigger", "start"),
                                         offset=offset, unit=unit, source="test", valid_from=valid_from, **fields)
+    timescales.clear_cache()  # as the admin does after a change
+    return made
 
 
 def test_the_national_defaults_are_seeded():
