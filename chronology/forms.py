@@ -3,11 +3,10 @@ import datetime
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from partners.models import Agency
-from kernel.forms import DateField
+from kernel.forms import DateField, clean_time
 
 from . import kinds
 
@@ -38,13 +37,7 @@ class ChronologyEntryForm(forms.Form):
         )
 
     def clean_occurred_time(self):
-        value = self.cleaned_data.get("occurred_time", "").strip()
-        if not value:
-            return None
-        try:
-            return datetime.datetime.strptime(value.replace(".", ":"), "%H:%M").time()
-        except ValueError:
-            raise ValidationError("Enter the time in the 24-hour clock, like 14:30") from None
+        return clean_time(self.cleaned_data.get("occurred_time"))
 
     def clean(self):
         cleaned = super().clean()

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from kernel import codelists
-from kernel.forms import DateField
+from kernel.forms import DateField, clean_time
 from partners.access import is_local_authority_staff
 from partners.models import Agency, User
 from people.identifiers import validate_identifier
@@ -273,13 +273,7 @@ class ContactForm(forms.Form):
         return validate_identifier("UPN", value) if value else ""
 
     def clean_received_time(self):
-        value = (self.cleaned_data.get("received_time") or "").strip()
-        if not value:
-            return None
-        try:
-            return datetime.datetime.strptime(value.replace(".", ":"), "%H:%M").time()
-        except ValueError:
-            raise ValidationError("Enter the time in the 24-hour clock, like 14:30") from None
+        return clean_time(self.cleaned_data.get("received_time"))
 
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []

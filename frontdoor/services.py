@@ -29,7 +29,7 @@ from kernel import codelists, timescales
 from partners.models import Agency, Team
 from people import services as people_services
 from people.identifiers import validate_identifier
-from people.models import Identifier, Involvement, Person, PersonAddress, Relationship
+from people.models import Identifier, Involvement, Person, Relationship
 
 from . import attachments
 from .models import (

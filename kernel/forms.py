@@ -1,5 +1,6 @@
 """Form pieces shared by every module."""
 
+import datetime
 from datetime import date
 
 from crispy_forms_gds.fields import DateInputField
@@ -27,3 +28,15 @@ class DateField(DateInputField):
             return date(day=int(day), month=int(month), year=int(year))
         except ValueError:
             raise ValidationError(f"{self.name_in_messages} must be a real date", code="invalid_date") from None
+
+
+def clean_time(value):
+    """A time of day typed in the 24-hour clock ("14:30" or "14.30"), None when blank, or a
+    ValidationError in the GOV.UK style."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.datetime.strptime(value.replace(".", ":"), "%H:%M").time()
+    except ValueError:
+        raise ValidationError("Enter the time in the 24-hour clock, like 14:30") from None

@@ -14,9 +14,9 @@ from audit.models import AuditEvent
 from frontdoor import services
 from frontdoor.api import ContactListView
 from frontdoor.models import Contact, ContactAttachment, ContactPerson, ContactSubmission, ReferrerFeedback
-from partners.models import Agency, User
+from partners.models import Agency
 from partners.tokens import issue_token
-from people.models import Identifier, Person
+from people.models import Person
 from people.services import add_identifier, consistent_identifier
 
 URL = "/api/v1/contacts/"
