@@ -199,8 +199,10 @@ def _open_front_door_involvements(children, on, recorded_now=()):
     if team is None:
         return
     known = [child.pk for child in children if child.pk not in recorded_now]
-    open_already = set(Involvement.objects.filter(person_id__in=known, team=team, kind=INVOLVEMENT_KIND, end_date__isnull=True)
-                       .values_list("person_id", flat=True)) if known else set()
+    # By person only (a child has few involvements; the team has thousands open), then in Python.
+    open_already = {person_id for person_id, team_id, kind in Involvement.objects.filter(
+        person_id__in=known, end_date__isnull=True).values_list("person_id", "team_id", "kind")
+        if team_id == team.pk and kind == INVOLVEMENT_KIND} if known else set()
     Involvement.objects.bulk_create(Involvement(person=child, agency=team.agency, team=team, kind=INVOLVEMENT_KIND, start_date=on)
                                     for child in children if child.pk not in open_already)
 
@@ -654,12 +656,10 @@ def pattern_alerts_for(contact, children=None, recorded_now=()):
                          "a referral now would be a re-referral within 12 months."),
         ))
     # Earlier contacts about each child within the window.
-    earlier = (ContactPerson.objects.filter(person_id__in=known_ids, contact__received_at__gte=since,
-                                            contact__received_at__lte=received)
-               .exclude(contact=contact).select_related("contact", "contact__referrer_agency", "person")) if known_ids else []
+    earlier = _contacts_about(known_ids, since, received, contact)
     by_child = {}
-    for link in earlier:
-        by_child.setdefault(link.person_id, []).append(link.contact)
+    for person_id, other in earlier:
+        by_child.setdefault(person_id, []).append(other)
     for link in children:
         others = by_child.get(link.person_id, [])
         if len(others) + 1 >= settings.FRONT_DOOR_REPEATED_CONTACTS:
@@ -687,10 +687,12 @@ def pattern_alerts_for(contact, children=None, recorded_now=()):
     for pk in child_ids:
         household_ids.pop(pk, None)
     if household_ids:
-        clustered = (ContactPerson.objects.filter(person_id__in=list(household_ids), contact__received_at__gte=since,
-                                                  contact__received_at__lte=received)
-                     .exclude(contact=contact).values("person_id").annotate(count=Count("contact", distinct=True),
-                                                                            last=Max("contact__received_at")))
+        clustered = {}
+        for person_id, other in _contacts_about(list(household_ids), since, received, contact):
+            row = clustered.setdefault(person_id, {"person_id": person_id, "count": 0, "last": other.received_at})
+            row["count"] += 1
+            row["last"] = max(row["last"], other.received_at)
+        clustered = list(clustered.values())
         siblings = [(household_ids[row["person_id"]], row) for row in clustered
                     if household_ids[row["person_id"]].kind == Person.Kind.CHILD]
         adults = [(household_ids[row["person_id"]], row) for row in clustered
@@ -713,6 +715,22 @@ def pattern_alerts_for(contact, children=None, recorded_now=()):
                              f"(most recently {timezone.localtime(row['last']):%-d %B %Y}).")[:600],
             ))
     return alerts
+
+
+def _contacts_about(person_ids, since, until, contact):
+    """[(person id, contact)] for the other contacts naming these people received in a period:
+    the people's links first, then their contacts by id, so that both queries follow an index
+    whatever the planner's statistics say about recent dates (new contacts are always newer than
+    the statistics, which would make a join on the date look cheap and scan every recent contact)."""
+    if not person_ids:
+        return []
+    links = list(ContactPerson.objects.filter(person_id__in=person_ids).exclude(contact_id=contact.pk)
+                 .values_list("person_id", "contact_id"))
+    if not links:
+        return []
+    contacts = Contact.objects.filter(pk__in={contact_id for _, contact_id in links}, received_at__gte=since,
+                                      received_at__lte=until).select_related("referrer_agency").in_bulk()
+    return [(person_id, contacts[contact_id]) for person_id, contact_id in links if contact_id in contacts]
 
 
 def refresh_pattern_alerts(contact):
