@@ -84,3 +84,30 @@ def test_inclusive_counting_per_rule():
     rule("inclusive-rule", 15, TimescaleRule.Unit.WORKING_DAYS, counting="inclusive")
     # Monday 2 March 2026 counted as day 1: 15 working days end on Friday 20 March.
     assert timescales.due("inclusive-rule", datetime.date(2026, 3, 2)).due_date == datetime.date(2026, 3, 20)
+
+
+# --- The child protection timescales, against hand-worked dates ------------------------------
+
+@pytest.mark.parametrize("slug, start, due", [
+    # Strategy discussion Monday 14 December 2026: 15 working days, skipping Christmas Day, the
+    # Boxing Day substitute (28th) and New Year's Day 2027, end on Thursday 7 January 2027.
+    ("initial-child-protection-conference", datetime.date(2026, 12, 14), datetime.date(2027, 1, 7)),
+    # Conference Thursday 26 March 2026: 10 working days over Good Friday and Easter Monday.
+    ("first-core-group", datetime.date(2026, 3, 26), datetime.date(2026, 4, 13)),
+    # Conference Friday 19 December 2025: 10 working days over Christmas 2025 and New Year.
+    ("first-core-group", datetime.date(2025, 12, 19), datetime.date(2026, 1, 7)),
+    # Three calendar months from 30 November 2026: clamped to the end of February 2027.
+    ("first-review-conference", datetime.date(2026, 11, 30), datetime.date(2027, 2, 28)),
+    ("review-conference", datetime.date(2026, 8, 31), datetime.date(2027, 2, 28)),
+    # 45 working days from Monday 2 March 2026, over Easter and the early May bank holiday.
+    ("assessment-completion", datetime.date(2026, 3, 2), datetime.date(2026, 5, 7)),
+])
+def test_child_protection_timescales(slug, start, due):
+    assert timescales.due(slug, start).due_date == due
+
+
+def test_every_seeded_rule_names_its_source():
+    rules = TimescaleRule.objects.all()
+    assert rules.count() >= 20
+    assert all(rule.source for rule in rules)
+    assert {rule.slug for rule in rules if rule.local} >= {"child-in-need-visit", "child-protection-visit", "core-group"}
