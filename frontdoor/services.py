@@ -184,17 +184,10 @@ def clear_cache():
     _front_door_team.cache_clear()
 
 
-def _open_front_door_involvement(person, on):
-    team = front_door_team()
-    if team is None:
-        return
-    if not Involvement.objects.filter(person=person, team=team, kind=INVOLVEMENT_KIND, end_date__isnull=True).exists():
-        Involvement.objects.create(person=person, agency=team.agency, team=team, kind=INVOLVEMENT_KIND, start_date=on)
-
-
 def _open_front_door_involvements(children, on, recorded_now=()):
-    """_open_front_door_involvement for several children at once: one query for those who may
-    have one open already (not those recorded just now), one INSERT for the rest."""
+    """The front-door team's involvement with each of these children while a contact awaits its
+    decision: one query for those who may have one open already (not those recorded just now),
+    one INSERT for the rest."""
     team = front_door_team() if children else None
     if team is None:
         return
@@ -215,7 +208,7 @@ def _add_person(user, contact, details, agency):
                   "added_by": user if getattr(user, "is_authenticated", False) else None},
     )
     if created and person.kind == Person.Kind.CHILD:
-        _open_front_door_involvement(person, timezone.localdate(contact.received_at))
+        _open_front_door_involvements([person], timezone.localdate(contact.received_at))
     return link, created
 
 

@@ -137,6 +137,7 @@ def queue(request):
                          "contacts": [row["contact"].pk for row in rows]})
     return render(request, "frontdoor/mash_queue.html", {
         "page": page, "rows": rows, "decided_view": decided_view, "counts": _rag_counts(open_contacts, now),
+        "page_query": "show=decided&" if decided_view else "",
         "decided_days": DECIDED_DAYS,
     })
 

@@ -420,3 +420,23 @@ def test_an_alert_about_a_restricted_sibling_is_not_shown(mash_client, receive, 
     page = text(mash_client.get(contact_url(contact)))
     assert "Jo Testchild, a sibling or another child of the household" in page
     assert "Kit Testchild" not in page
+
+
+def test_the_queue_is_paginated(mash_client, receive, child):
+    for _ in range(51):
+        receive(child)
+    first = text(mash_client.get(reverse("frontdoor:queue")))
+    assert 'aria-label="Pages of the queue"' in first and 'href="?page=2"' in first and "Page 1 of 2" in first
+    second = mash_client.get(reverse("frontdoor:queue") + "?page=2")
+    assert len(second.context["rows"]) == 1 and "Page 2 of 2" in text(second)
+    decided = text(mash_client.get(reverse("frontdoor:queue") + "?show=decided"))
+    assert 'aria-label="Pages of the queue"' not in decided  # nothing decided: one page, no links
+
+
+def test_pagination_keeps_the_other_query_parameters():
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+
+    page = Paginator(list(range(120)), 50).get_page(2)
+    html = render_to_string("frontdoor/_pagination.html", {"page": page, "label": "Pages", "query": "show=decided&"})
+    assert 'href="?show=decided&amp;page=1"' in html and 'href="?show=decided&amp;page=3"' in html
