@@ -103,14 +103,18 @@ def match_or_record_people(user, people, agency=None):
     of birth; otherwise a new record (people.services.record_people), made once even when the
     same new person is named twice. A fixed number of queries, whatever the number of people."""
     results = [None] * len(people)
+    # Each person's identifiers in their normal form, in the order they are tried.
+    given = [[] for _ in people]
     wanted = {}
     for index, details in enumerate(people):
         if details.person is not None:
             results[index] = (details.person, ContactPerson.Match.CHOSEN)
             continue
-        for id_type, _ in IDENTIFIER_MATCHES:
+        for id_type, match in IDENTIFIER_MATCHES:
             if details.identifiers.get(id_type):
-                wanted[(id_type, validate_identifier(id_type, details.identifiers[id_type]))] = set()
+                key = (id_type, validate_identifier(id_type, details.identifiers[id_type]))
+                given[index].append((key, match))
+                wanted[key] = set()
     if wanted:
         condition = Q()
         for id_type, value in wanted:
@@ -118,14 +122,10 @@ def match_or_record_people(user, people, agency=None):
         for id_type, value, person_id in Identifier.objects.filter(condition).values_list("id_type", "value", "person_id"):
             wanted[(id_type, value)].add(person_id)
     found_ids = {}
-    for index, details in enumerate(people):
-        if results[index] is not None:
-            continue
-        for id_type, match in IDENTIFIER_MATCHES:
-            value = details.identifiers.get(id_type)
-            holders = wanted.get((id_type, validate_identifier(id_type, value))) if value else None
-            if holders and len(holders) == 1:
-                found_ids[index] = (next(iter(holders)), match)
+    for index, pairs in enumerate(given):
+        for key, match in pairs:
+            if len(wanted[key]) == 1:
+                found_ids[index] = (next(iter(wanted[key])), match)
                 break
     by_name = [index for index, details in enumerate(people)
                if results[index] is None and index not in found_ids and details.date_of_birth]
