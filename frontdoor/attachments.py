@@ -19,17 +19,18 @@ import filetype
 from django.conf import settings
 from django.db import transaction
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # Content type -> the extensions a file of that type may have.
 ALLOWED = {
     "application/pdf": {".pdf"},
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {".docx"},
+    DOCX: {".docx"},
     "image/png": {".png"},
     "image/jpeg": {".jpg", ".jpeg"},
     "text/plain": {".txt"},
 }
 DESCRIBED = {
     "application/pdf": "a PDF", "image/png": "a PNG image", "image/jpeg": "a JPEG image",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "a Word document",
+    DOCX: "a Word document",
     "text/plain": "a text file", "application/x-msdownload": "a Windows program",
     "application/x-executable": "a program", "application/zip": "a zip archive",
 }
@@ -69,7 +70,7 @@ def sniff(data):
     if kind is not None:
         mime = kind.mime
         if mime == "application/zip" and _is_docx(data):
-            return ALLOWED_DOCX
+            return DOCX
         return mime
     if data[:2] == b"MZ":
         return "application/x-msdownload"
@@ -78,9 +79,6 @@ def sniff(data):
     if _is_plain_text(data):
         return "text/plain"
     return ""
-
-
-ALLOWED_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _is_docx(data):
