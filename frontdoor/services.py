@@ -25,6 +25,7 @@ from django.utils import timezone
 from audit import services as audit
 from chronology.services import entry as chronology_entry
 from chronology.services import record_event, record_events
+from familyhelp import services as family_help
 from kernel import codelists, timescales
 from partners.models import Agency, Team
 from people import services as people_services
@@ -549,6 +550,8 @@ def decide_contact(user, contact, *, level, outcome, rationale, indicators=(), p
                                                source=contact.source, primary_need=primary_need)
             Involvement.objects.create(person=link.person, agency=user.agency, team=user.team, kind="Referral: child in need",
                                        start_date=decided_on)
+            family_help.referral_opened(user, referral, decided_on=decided_on,
+                                        strategy_discussion_needed=outcome == Outcome.STRATEGY_DISCUSSION)
             record_event(link.person, "referral", decided_at,
                          f"Referred to children's social care ({codelists.label('primary-need', primary_need)})",
                          source=referral, recorded_by=user)

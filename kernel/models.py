@@ -87,3 +87,57 @@ class TimescaleRule(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.offset} {self.get_unit_display().lower()} from {self.trigger}"
+
+
+class Deadline(models.Model):
+    """A due date issued from a timescale rule for one child: stored when issued, with its
+    explanation, and never recomputed (kernel.deadlines). It is met when the thing happens
+    (late ones carry the reason), or withdrawn when it no longer needs to happen (a section 47
+    enquiry that ends without a conference). The team and worker are those responsible, kept
+    up to date when a case is allocated, so the dashboards read one table."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        MET = "met", "Done"
+        WITHDRAWN = "withdrawn", "No longer needed"
+
+    rule_slug = models.SlugField(max_length=60)
+    rule_name = models.CharField(max_length=200)
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="deadlines")
+    # The child-in-need episode it belongs to (frontdoor.Referral), when there is one.
+    episode = models.ForeignKey("frontdoor.Referral", null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="deadlines")
+    # What must happen by the date: the assessment, the enquiry, the plan...
+    subject_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    subject_id = models.PositiveBigIntegerField()
+    start_event = models.CharField(max_length=200, help_text="The trigger, as the rule names it")
+    start_date = models.DateField()
+    due_date = models.DateField()
+    due_at = models.DateTimeField()
+    explanation = models.CharField(max_length=600)
+    team = models.ForeignKey("partners.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="deadlines")
+    worker = models.ForeignKey("partners.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="deadlines")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    done_on = models.DateField(null=True, blank=True)
+    late = models.BooleanField(default=False)
+    late_reason = models.TextField(blank=True)
+    withdrawn_reason = models.CharField(max_length=300, blank=True)
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="deadline_open_due"),
+            models.Index(fields=["team", "status", "due_date"], name="deadline_team_due"),
+            models.Index(fields=["worker", "status", "due_date"], name="deadline_worker_due"),
+            models.Index(fields=["subject_type", "subject_id", "rule_slug"], name="deadline_subject"),
+            models.Index(fields=["person", "status"], name="deadline_person"),
+            models.Index(fields=["late", "done_on"], name="deadline_done_late"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["subject_type", "subject_id", "rule_slug"],
+                                    condition=models.Q(status="open"), name="one_open_deadline_per_rule_and_subject"),
+        ]
+
+    def __str__(self):
+        return f"{self.rule_name}: due {self.due_date:%d %B %Y}"

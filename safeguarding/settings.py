@@ -83,6 +83,10 @@ INSTALLED_APPS = [
     "audit",
     # The front door: contacts, multi-agency checks, threshold decisions, referrals.
     "frontdoor",
+    # Family Help under section 17: assessments, child in need plans, visits, closure.
+    "familyhelp",
+    # Child protection: strategy discussions, section 47, conferences, plans, core groups.
+    "childprotection",
     # The synthetic demo authority.
     "demo",
 ]

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class ChildProtectionConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "childprotection"
+    verbose_name = "Child protection: strategy discussions, section 47, conferences, plans"
+
+    def ready(self):
+        from chronology.kinds import register
+
+        register("strategy-discussion", "Strategy discussion", "Child protection")
+        register("section-47", "Section 47 enquiry", "Child protection")
+        register("conference", "Child protection conference", "Child protection")
+        register("cp-plan", "Child protection plan", "Child protection")
+        register("core-group", "Core group meeting", "Child protection")

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class FamilyHelpConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "familyhelp"
+    verbose_name = "Family Help: assessment, child in need plans, visits"
+
+    def ready(self):
+        from chronology.kinds import register
+
+        register("allocation", "Allocated to a team and social worker", "Family Help")
+        register("assessment", "Child and family assessment", "Family Help")
+        register("cin-plan", "Child in need plan", "Family Help")
+        register("cin-review", "Child in need review", "Family Help")
+        register("visit", "Visit to the child", "Family Help")
+        register("episode-closed", "Child in need episode closed", "Family Help")

@@ -1,0 +1,152 @@
+"""Family Help under section 17: the child and family assessment, child-in-need plans with
+their outcomes and reviews, visits, allocation of the episode, and its closure.
+
+The child-in-need episode itself is frontdoor.Referral (CIN census CINdetails): opened at the
+front door, allocated here, closed here with a CIN census reason for closure.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class Allocation(models.Model):
+    """Who holds a child-in-need episode: the team and the allocated social worker, from a
+    date. The latest is current; the record of earlier ones is kept."""
+
+    episode = models.ForeignKey("frontdoor.Referral", on_delete=models.CASCADE, related_name="allocations")
+    team = models.ForeignKey("partners.Team", on_delete=models.PROTECT, related_name="allocations")
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="allocations")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    allocated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The involvement that gives the team and worker the child's record (people.access).
+    involvement = models.ForeignKey("people.Involvement", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        indexes = [models.Index(fields=["episode", "end_date"])]
+
+
+class Assessment(models.Model):
+    """A child and family assessment (section 17, or under section 47): CIN census
+    Assessments (AssessmentActualStartDate, AssessmentInternalReviewDate,
+    AssessmentAuthorisationDate, AssessmentFactors)."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Waiting for a manager's authorisation"
+        AUTHORISED = "authorised", "Authorised"
+
+    class Outcome(models.TextChoices):
+        NO_FURTHER_ACTION = "nfa", "No further action"
+        FAMILY_HELP = "family_help", "Family Help or early help"
+        CHILD_IN_NEED_PLAN = "cin_plan", "Services under section 17 and a child in need plan"
+        STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion (possible section 47 enquiry)"
+        LOOKED_AFTER = "looked_after", "Accommodation or legal proceedings"
+        CONTINUE_PLAN = "continue", "Continue the current plan"
+
+    episode = models.ForeignKey("frontdoor.Referral", on_delete=models.PROTECT, related_name="assessments")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="assessments")
+    start_date = models.DateField()
+    internal_review_date = models.DateField(null=True, blank=True)
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="assessments")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    summary = models.TextField(blank=True, help_text="The analysis: needs, risks, strengths and the child's views")
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
+    next_steps = models.TextField(blank=True)
+    completed_date = models.DateField(null=True, blank=True, help_text="Submitted for authorisation")
+    authorised_date = models.DateField(null=True, blank=True)
+    authorised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+")
+    late_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        indexes = [models.Index(fields=["episode", "status"]), models.Index(fields=["authorised_date"])]
+
+    def __str__(self):
+        return f"Assessment started {self.start_date:%d %B %Y}"
+
+
+class AssessmentFactor(models.Model):
+    """A factor identified at the end of assessment (code list assessment-factor)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="factors")
+    code = models.CharField(max_length=3)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "code"], name="assessment_factor_once")]
+
+
+class ChildInNeedPlan(models.Model):
+    """A child in need plan (CIN census CINPlanDates): the services and the outcomes they are
+    to achieve, reviewed on the local schedule."""
+
+    episode = models.ForeignKey("frontdoor.Referral", on_delete=models.PROTECT, related_name="cin_plans")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cin_plans")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    end_reason = models.CharField(max_length=300, blank=True)
+    services = models.TextField(help_text="What will be provided, by whom")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        indexes = [models.Index(fields=["episode", "end_date"])]
+
+    def __str__(self):
+        return f"Child in need plan from {self.start_date:%d %B %Y}"
+
+
+class PlanOutcome(models.Model):
+    """A measurable outcome of a child in need plan."""
+
+    plan = models.ForeignKey(ChildInNeedPlan, on_delete=models.CASCADE, related_name="outcomes")
+    description = models.CharField(max_length=500)
+    measure = models.CharField(max_length=500, blank=True, help_text="How we will know it has been achieved")
+    achieved = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class ChildInNeedReview(models.Model):
+    plan = models.ForeignKey(ChildInNeedPlan, on_delete=models.CASCADE, related_name="reviews")
+    review_date = models.DateField()
+    progress = models.TextField()
+    decision = models.CharField(max_length=20, choices=[("continue", "Continue the plan"), ("end", "End the plan")])
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    late_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-review_date", "-id"]
+
+
+class Visit(models.Model):
+    """A statutory or planned visit to a child: under a child in need plan or a child protection
+    plan (frequencies are local timescale rules)."""
+
+    class Kind(models.TextChoices):
+        CHILD_IN_NEED = "child_in_need", "Child in need visit"
+        CHILD_PROTECTION = "child_protection", "Child protection visit"
+        ASSESSMENT = "assessment", "Assessment visit"
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="visits")
+    episode = models.ForeignKey("frontdoor.Referral", on_delete=models.PROTECT, related_name="visits")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    visit_date = models.DateField()
+    seen = models.BooleanField(help_text="Was the child seen")
+    seen_alone = models.BooleanField(default=False)
+    bedroom_seen = models.BooleanField(default=False)
+    notes = models.TextField(blank=True)
+    visited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    late_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-visit_date", "-id"]
+        indexes = [models.Index(fields=["person", "kind", "-visit_date"])]

@@ -1,0 +1,168 @@
+"""Due dates issued for a child's case, met or withdrawn, and the dashboards that read them.
+
+`issue(rule slug, start, person=..., subject=...)` counts the due date with the rule in force
+(kernel.timescales.due) and stores it with its explanation. `meet(subject, rule slug, on)`
+marks it done; done after its due date it needs the reason (a `LateWithoutReason` error says
+so). `withdraw` closes a due date that no longer applies. Nothing here recomputes a stored
+date: a change of rule applies to due dates issued after it.
+
+The dashboards (`summary`, `listing`) read this one table, filtered by worker, team or the
+whole service, so they stay fast however large the authority.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from . import timescales
+from .models import Deadline
+
+
+class LateWithoutReason(ValueError):
+    """Done after the due date, and no reason was given."""
+
+    def __init__(self, deadline):
+        self.deadline = deadline
+        super().__init__(f"{deadline.rule_name} was due by {deadline.due_date:%-d %B %Y}: give the reason it is late")
+
+
+def _type(model_or_obj):
+    return ContentType.objects.get_for_model(model_or_obj)
+
+
+def issue(slug, start, *, person, subject, episode=None, team=None, worker=None):
+    """Store the due date the rule `slug` gives for a trigger at `start` (a date, or an aware
+    datetime for rules in hours). One open due date per rule and subject: issuing again
+    returns the open one unchanged."""
+    subject_type = _type(subject)
+    existing = Deadline.objects.filter(subject_type=subject_type, subject_id=subject.pk, rule_slug=slug,
+                                       status=Deadline.Status.OPEN).first()
+    if existing is not None:
+        return existing
+    counted = timescales.due(slug, start)
+    start_date = timezone.localdate(start) if isinstance(start, datetime.datetime) else start
+    rule = timescales.rule_for(slug, start_date)
+    return Deadline.objects.create(
+        rule_slug=slug, rule_name=counted.rule_name, person=person, episode=episode,
+        subject_type=subject_type, subject_id=subject.pk, start_event=rule.trigger, start_date=start_date,
+        due_date=counted.due_date, due_at=counted.due_at, explanation=counted.explanation[:600],
+        team=team, worker=worker,
+    )
+
+
+def open_deadline(subject, slug):
+    return Deadline.objects.filter(subject_type=_type(subject), subject_id=subject.pk, rule_slug=slug,
+                                   status=Deadline.Status.OPEN).first()
+
+
+def is_late(deadline, on):
+    """Done on `on` (a date or datetime): late when after the due date (or moment, in hours)."""
+    if isinstance(on, datetime.datetime):
+        return on > deadline.due_at
+    return on > deadline.due_date
+
+
+def check_reason(deadline, on, late_reason):
+    """Raise LateWithoutReason if the thing is done late with no reason; call before saving."""
+    if deadline is not None and is_late(deadline, on) and not (late_reason or "").strip():
+        raise LateWithoutReason(deadline)
+
+
+def meet(subject, slug, on, late_reason=""):
+    """Mark the open due date done on `on`. Returns it (None if there was none)."""
+    deadline = open_deadline(subject, slug)
+    if deadline is None:
+        return None
+    check_reason(deadline, on, late_reason)
+    deadline.status = Deadline.Status.MET
+    deadline.done_on = timezone.localdate(on) if isinstance(on, datetime.datetime) else on
+    deadline.late = is_late(deadline, on)
+    deadline.late_reason = (late_reason or "").strip() if deadline.late else ""
+    deadline.save(update_fields=["status", "done_on", "late", "late_reason"])
+    return deadline
+
+
+def withdraw(subject, slug=None, reason=""):
+    """Close the open due dates of a subject (one rule, or all) that no longer apply."""
+    found = Deadline.objects.filter(subject_type=_type(subject), subject_id=subject.pk, status=Deadline.Status.OPEN)
+    if slug is not None:
+        found = found.filter(rule_slug=slug)
+    return found.update(status=Deadline.Status.WITHDRAWN, withdrawn_reason=reason[:300])
+
+
+def withdraw_for_episode(episode, reason):
+    return Deadline.objects.filter(episode=episode, status=Deadline.Status.OPEN).update(
+        status=Deadline.Status.WITHDRAWN, withdrawn_reason=reason[:300])
+
+
+def reassign(person, team, worker, episode=None):
+    """The case has a new team or worker: its open due dates follow it."""
+    found = Deadline.objects.filter(person=person, status=Deadline.Status.OPEN)
+    if episode is not None:
+        found = found.filter(episode=episode)
+    return found.update(team=team, worker=worker)
+
+
+def open_for(person):
+    return Deadline.objects.filter(person=person, status=Deadline.Status.OPEN).order_by("due_date", "id")
+
+
+# --- Dashboards ---------------------------------------------------------------------------
+
+def due_soon_days():
+    return getattr(settings, "DEADLINE_DUE_SOON_DAYS", 5)
+
+
+def done_late_days():
+    return getattr(settings, "DEADLINE_DONE_LATE_DAYS", 90)
+
+
+def scope(worker=None, team=None):
+    """Due dates for a worker, a team or (neither) the whole service."""
+    found = Deadline.objects.all()
+    if worker is not None:
+        found = found.filter(worker=worker)
+    if team is not None:
+        found = found.filter(team=team)
+    return found
+
+
+def windows(today=None):
+    today = today or timezone.localdate()
+    return today, today + datetime.timedelta(days=due_soon_days()), today - datetime.timedelta(days=done_late_days())
+
+
+def summary(found, today=None, by=None):
+    """Counts of overdue, due soon and done late, overall or grouped by a field ("rule_slug",
+    "team")."""
+    today, soon, since = windows(today)
+    open_ = Q(status=Deadline.Status.OPEN)
+    counts = dict(
+        overdue=Count("pk", filter=open_ & Q(due_date__lt=today)),
+        due_soon=Count("pk", filter=open_ & Q(due_date__gte=today, due_date__lte=soon)),
+        done_late=Count("pk", filter=Q(status=Deadline.Status.MET, late=True, done_on__gte=since)),
+    )
+    relevant = found.filter(
+        (open_ & Q(due_date__lte=soon)) | Q(status=Deadline.Status.MET, late=True, done_on__gte=since)
+    ).order_by()
+    if by is None:
+        return relevant.aggregate(**counts)
+    return list(relevant.values(by).annotate(**counts).order_by(by))
+
+
+def listing(found, which, today=None):
+    """The due dates in one column of the dashboard: overdue (oldest first), due_soon
+    (soonest first) or done_late (latest first)."""
+    today, soon, since = windows(today)
+    if which == "overdue":
+        found = found.filter(status=Deadline.Status.OPEN, due_date__lt=today).order_by("due_date", "id")
+    elif which == "due_soon":
+        found = found.filter(status=Deadline.Status.OPEN, due_date__gte=today, due_date__lte=soon).order_by("due_date", "id")
+    elif which == "done_late":
+        found = found.filter(status=Deadline.Status.MET, late=True, done_on__gte=since).order_by("-done_on", "-id")
+    else:
+        raise ValueError(which)
+    return found.select_related("person", "team", "worker")

@@ -1,0 +1,43 @@
+"""The error every case-work service raises when a rule is broken: out-of-order steps, dates
+before the referral or in the future, missing decisions. `errors` maps form fields to
+messages (`__all__` for the whole step), so a form shows them in the GOV.UK error summary and
+the API as problem details. The service raises before it writes, inside its transaction, so
+nothing is half-saved."""
+
+import datetime
+
+from django.utils import timezone
+
+
+class RuleBroken(ValueError):
+    def __init__(self, errors):
+        self.errors = errors if isinstance(errors, dict) else {"__all__": [errors]}
+        super().__init__("; ".join(m for messages in self.errors.values() for m in messages))
+
+
+class Errors(dict):
+    """Collects messages by field; `raise_if_any()` at the end of the checks."""
+
+    def add(self, field, message):
+        self.setdefault(field, []).append(message)
+
+    def raise_if_any(self):
+        if self:
+            raise RuleBroken(dict(self))
+
+
+def as_date(value):
+    return timezone.localdate(value) if isinstance(value, datetime.datetime) else value
+
+
+def check_date(errors, field, value, *, label, not_before=None, not_before_label="", required=True):
+    """A date that is given, not in the future and not before an earlier event."""
+    if value is None:
+        if required:
+            errors.add(field, f"Enter the {label}")
+        return
+    day = as_date(value)
+    if day > timezone.localdate():
+        errors.add(field, f"The {label} cannot be in the future")
+    elif not_before is not None and day < as_date(not_before):
+        errors.add(field, f"The {label} cannot be before {not_before_label} ({as_date(not_before):%-d %B %Y})")
