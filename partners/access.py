@@ -52,6 +52,10 @@ def register():
                   _role_in(CONTACT_MAKERS))
     register_rule("agency_checks", "Answering the front door's checks addressed to one's agency (partner practitioners)",
                   _role_in({Role.PARTNER_PRACTITIONER}))
+    register_rule("timescales", "Timescale dashboards for oneself and one's team (local-authority case staff)",
+                  _role_in(CASE_ROLES, local_authority_only=True))
+    register_rule("service_timescales", "The service's timescale dashboard, across teams (managers)",
+                  _role_in(MANAGERS, local_authority_only=True))
     register_rule("access_oversight", "Managers: who has looked at records, break-glass reports",
                   _role_in(MANAGERS, local_authority_only=True))
     register_rule("administration", "System administrators (configuration; no case records)",

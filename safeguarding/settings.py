@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "familyhelp",
     # Child protection: strategy discussions, section 47, conferences, plans, core groups.
     "childprotection",
+    # Timescale dashboards for the worker, the team and the service (kernel.deadlines).
+    "dashboards",
     # The synthetic demo authority.
     "demo",
 ]

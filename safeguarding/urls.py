@@ -17,6 +17,12 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("audit/", include("audit.urls")),
     path("front-door/", include("frontdoor.urls")),
+    # The child's case: allocation, assessment, child in need plans, visits, closure.
+    path("cases/", include("familyhelp.urls")),
+    # Strategy discussions, section 47 enquiries, conferences, plans and core groups.
+    path("child-protection/", include("childprotection.urls")),
+    # Timescale dashboards: one's own, the team's, the service's.
+    path("timescales/", include("dashboards.urls")),
     # Making contacts, one's own contacts, agency checks, the public threshold document.
     path("", include("frontdoor.partner_urls")),
     # Sign-in and two-factor pages, sign-out, the account page, the health check.

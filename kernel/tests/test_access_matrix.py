@@ -9,6 +9,7 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from kernel.access import RULES, rule_of
@@ -32,6 +33,9 @@ EXPECTED = {
     "contact_submit": {R.SOCIAL_WORKER, R.TEAM_MANAGER, R.HEAD_OF_SERVICE, R.MASH_PRACTITIONER, R.MASH_MANAGER, R.IRO,
                        R.CONFERENCE_CHAIR, R.FAMILY_HELP_LEAD, R.PARTNER_PRACTITIONER},
     "agency_checks": {R.PARTNER_PRACTITIONER},
+    "timescales": {R.SOCIAL_WORKER, R.TEAM_MANAGER, R.HEAD_OF_SERVICE, R.MASH_PRACTITIONER, R.MASH_MANAGER, R.IRO,
+                   R.CONFERENCE_CHAIR},
+    "service_timescales": {R.TEAM_MANAGER, R.HEAD_OF_SERVICE, R.MASH_MANAGER},
     "access_oversight": {R.TEAM_MANAGER, R.HEAD_OF_SERVICE, R.MASH_MANAGER},
     "administration": {R.ADMINISTRATOR},
 }
@@ -93,8 +97,48 @@ def world(db, user):
         referrer_name="Matrix Officer", people=[front_door.PersonDetails(person=child)],
         files=[("note.txt", b"A synthetic note for the matrix test.")])
     check = front_door.request_check(mash, contact, AgencyCheck.Kind.POLICE)
-    return {"child": child, "adult": adult, "users": users, "contact": contact, "check": check,
-            "attachment": contact.attachments.get(), "document": document}
+    world = {"child": child, "adult": adult, "users": users, "contact": contact, "check": check,
+             "attachment": contact.attachments.get(), "document": document}
+    world.update(_case_history(child, users))
+    return world
+
+
+def _case_history(child, users):
+    """The child's case through assessment, a child in need plan, a strategy discussion, a
+    section 47 enquiry and an initial conference to a child protection plan, for the
+    case-work routes."""
+    from childprotection import services as child_protection
+    from childprotection.models import ChildProtectionPlan, MultiAgencyChildProtectionTeam, Section47Enquiry
+    from familyhelp import services as family_help
+    from familyhelp.testing import open_episode
+
+    worker, manager, chair = users[R.SOCIAL_WORKER], users[R.TEAM_MANAGER], users[R.CONFERENCE_CHAIR]
+    today = datetime.date.today()
+    start = today - datetime.timedelta(days=40)
+    episode = open_episode(worker, child, start)
+    family_help.allocate(manager, episode, team=worker.team, worker=worker, on=start)
+    assessment = family_help.start_assessment(worker, episode, start_date=start)
+    family_help.complete_assessment(worker, assessment, factors=["16A"], outcome="cin_plan", summary="Matrix analysis",
+                                    completed_date=start + datetime.timedelta(days=5))
+    family_help.authorise_assessment(manager, assessment, authorised_date=start + datetime.timedelta(days=6))
+    cin_plan = family_help.start_cin_plan(worker, episode, start_date=start + datetime.timedelta(days=7),
+                                          services="Matrix services", outcomes=[("Matrix outcome", "")])
+    discussion = child_protection.hold_strategy_discussion(
+        worker, held_at=timezone.now() - datetime.timedelta(days=20), children=[(episode, "s47", "")],
+        attendees=[{"name": "Matrix SW", "agency_kind": "local_authority"}, {"name": "Matrix PC", "agency_kind": "police"},
+                   {"name": "Matrix HV", "agency_kind": "health"}],
+        information_shared="Matrix information", police_decision="none", chair=manager, late_reason="Matrix")
+    enquiry = Section47Enquiry.objects.get(episode=episode)
+    child_protection.record_enquiry_outcome(worker, enquiry, outcome="icpc", outcome_date=today - datetime.timedelta(days=15),
+                                            findings="Matrix findings")
+    conference = child_protection.hold_conference(worker, kind="initial", held_on=today - datetime.timedelta(days=10),
+                                                  chair=chair, children=[{"episode": episode, "decision": "plan",
+                                                                          "category": "NEG", "reasons": "Matrix",
+                                                                          "late_reason": "Matrix"}])
+    macpt = MultiAgencyChildProtectionTeam.objects.create(name="Matrix MACPT")
+    return {"episode": episode, "assessment": assessment, "cin_plan": cin_plan, "discussion": discussion,
+            "enquiry": enquiry, "conference": conference, "plan": ChildProtectionPlan.objects.get(episode=episode),
+            "team": worker.team, "macpt": macpt}
 
 
 def concrete(pattern, world):
@@ -103,7 +147,11 @@ def concrete(pattern, world):
     values = {"person_id": child.pk, "related_id": adult.pk,
               "identifier": child.identifiers.get(id_type="CI").value,
               "contact_id": world["contact"].pk, "check_id": world["check"].pk,
-              "attachment_id": world["attachment"].pk, "document_id": world["document"].pk}
+              "attachment_id": world["attachment"].pk, "document_id": world["document"].pk,
+              "episode_id": world["episode"].pk, "assessment_id": world["assessment"].pk,
+              "cin_plan_id": world["cin_plan"].pk, "discussion_id": world["discussion"].pk,
+              "enquiry_id": world["enquiry"].pk, "conference_id": world["conference"].pk,
+              "plan_id": world["plan"].pk, "team_id": world["team"].pk, "macpt_id": world["macpt"].pk}
     url = "/" + pattern
     for name, value in values.items():
         url = re.sub(rf"<(?:\w+:)?{name}>", str(value), url)
