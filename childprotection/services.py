@@ -367,8 +367,12 @@ def _conference_decision(user, conference, episode, child, enquiry, plan, lead_p
             _issue(rule, held_on, person=person, subject=plan, episode=episode)
         from familyhelp.models import ChildInNeedPlan
 
-        ChildInNeedPlan.objects.filter(episode=episode, end_date__isnull=True).update(
-            end_date=held_on, end_reason="A child protection plan replaced it")
+        for replaced in ChildInNeedPlan.objects.filter(episode=episode, end_date__isnull=True):
+            replaced.end_date, replaced.end_reason = held_on, "A child protection plan replaced it"
+            replaced.save(update_fields=["end_date", "end_reason"])
+            deadlines.withdraw(replaced, reason="A child protection plan replaced the child in need plan")
+            audit.record_change(user, replaced, {"end_date": (None, held_on)}, person=person,
+                                summary="Ended the child in need plan: a child protection plan replaced it")
         record_event(person, "cp-plan", timezone.now(),
                      f"Child protection plan started: {codelists.label('category-of-abuse', category)}",
                      source=plan, recorded_by=user)
