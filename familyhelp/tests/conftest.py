@@ -1,4 +1,4 @@
-"""Fixtures for the child-protection and Family Help service tests: a local authority with an
+"""Fixtures for the Family Help and child-protection tests: a local authority with an
 assessment team, its social worker and manager, a conference chair, and partner agencies."""
 
 import datetime
