@@ -1,0 +1,557 @@
+"""The Family Help pages: the child's social care case, allocation, the child and family
+assessment and its authorisation, child in need plans with their reviews, visits, and the
+closure of the episode.
+
+Views are thin: the rules are in familyhelp.services, whose RuleBroken messages go on the
+form's fields (answered with status 400). Every page about a child needs the child's full
+record (people.access.person_for): a record the user may not see answers the same audited
+404 as one that does not exist. A form page for a step that cannot be taken now says why,
+instead of showing the form; a POST always goes to the service, which has the last word."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from audit import services as audit
+from audit.models import AuditEvent
+from frontdoor.models import Referral
+from kernel import codelists, deadlines
+from kernel.access import RULES, forbidden, rule
+from kernel.models import Deadline
+from kernel.rules import RuleBroken
+from people.access import Level, RecordNotVisible, person_for
+
+from . import services
+from .forms import (
+    AllocateForm,
+    AuthoriseAssessmentForm,
+    CloseEpisodeForm,
+    CompleteAssessmentForm,
+    EndCinPlanForm,
+    ReviewCinPlanForm,
+    StartAssessmentForm,
+    StartCinPlanForm,
+    VisitForm,
+    add_rule_errors,
+)
+from .models import Assessment, AssessmentFactor, ChildInNeedPlan, PlanOutcome, Visit
+
+LATEST_VISITS = 10
+TAGS = {
+    "overdue": ("Overdue", "govuk-tag--red"),
+    "due_soon": ("Due soon", "govuk-tag--orange"),
+    "on_track": ("On track", "govuk-tag--green"),
+}
+
+
+# --- Looking records up -------------------------------------------------------------------
+
+def _missing(record_id):
+    return RecordNotVisible(None, str(record_id)[:40], Level.FULL)
+
+
+def _found(model, record_id, *related):
+    found = model.objects.filter(pk=record_id).select_related(*related).first()
+    if found is None:
+        raise _missing(record_id)
+    return found
+
+
+def _episode(request, episode_id):
+    episode = _found(Referral, episode_id)
+    episode.person = person_for(request.user, episode.person_id)
+    return episode
+
+
+def _assessment(request, assessment_id):
+    found = _found(Assessment, assessment_id, "episode", "worker", "authorised_by")
+    found.person = found.episode.person = person_for(request.user, found.person_id)
+    return found
+
+
+def _cin_plan(request, cin_plan_id):
+    found = _found(ChildInNeedPlan, cin_plan_id, "episode", "created_by")
+    found.person = found.episode.person = person_for(request.user, found.person_id)
+    return found
+
+
+def _url(name, *args, query=""):
+    """The URL of a page another module provides, or None while it does not exist yet."""
+    try:
+        return reverse(name, args=args) + query
+    except NoReverseMatch:
+        return None
+
+
+def _may_change(user):
+    return RULES["case_change"].allows(user)
+
+
+def _view(request, obj, person, summary):
+    audit.record(request.user, AuditEvent.Action.VIEW, obj=obj, person=person, summary=summary)
+
+
+def _tag(deadline, today):
+    if deadline.due_date < today:
+        key = "overdue"
+    elif deadline.due_date <= today + datetime.timedelta(days=deadlines.due_soon_days()):
+        key = "due_soon"
+    else:
+        key = "on_track"
+    text, css = TAGS[key]
+    return {"text": text, "class": css}
+
+
+def _due_rows(found, today):
+    return [{"deadline": deadline, "tag": _tag(deadline, today)} for deadline in found]
+
+
+def _done(request, person, message):
+    messages.success(request, message)
+    return redirect("familyhelp:case", person_id=person.pk)
+
+
+def _case_url(person):
+    return reverse("familyhelp:case", args=[person.pk])
+
+
+def _closed_message(episode):
+    return (f"This child in need episode was closed on {episode.closure_date:%-d %B %Y}: a new referral through "
+            "the front door opens a new one.")
+
+
+def _form_page(request, person, title, form, *, not_possible="", rows=(), intro="", warning="",
+               template="familyhelp/form_page.html", **extra):
+    """A form page; with `not_possible` (on a GET) it says why the step cannot be taken
+    instead of showing the form."""
+    show_form = form is not None and not (not_possible and request.method != "POST")
+    return render(request, template, {
+        "title": title, "person": person, "form": form if show_form else None, "not_possible": not_possible,
+        "rows": rows, "intro": intro, "warning": warning, "back": _case_url(person), **extra,
+    }, status=400 if show_form and form.errors else 200)
+
+
+# --- The case page ------------------------------------------------------------------------
+
+def _factor_labels(assessment):
+    return [codelists.label("assessment-factor", factor.code) for factor in assessment.factors.all()]
+
+
+def _episode_section(request, episode, may_change):
+    from childprotection.models import ChildProtectionPlan, ConferenceChild, Section47Enquiry, StrategyDiscussionChild
+
+    is_open = episode.closure_date is None
+    allocation = services.current_allocation(episode) if is_open else None
+    assessments = list(episode.assessments.select_related("worker", "authorised_by")
+                       .prefetch_related(Prefetch("factors", queryset=AssessmentFactor.objects.order_by("id"))))
+    for found in assessments:
+        found.factor_labels = _factor_labels(found)
+    cin_plans = list(episode.cin_plans.prefetch_related(Prefetch("outcomes", queryset=PlanOutcome.objects.order_by("id"))))
+    visits = list(episode.visits.select_related("visited_by")[:LATEST_VISITS])
+    discussions = [{"record": link.discussion, "decision": link.get_decision_display(),
+                    "url": _url("childprotection:strategy", link.discussion_id)}
+                   for link in StrategyDiscussionChild.objects.filter(episode=episode).select_related("discussion")
+                   .order_by("-discussion__held_at", "-id")]
+    enquiries = [{"record": enquiry, "url": _url("childprotection:enquiry", enquiry.pk)}
+                 for enquiry in Section47Enquiry.objects.filter(episode=episode).order_by("-start_date", "-id")]
+    conferences = [{"record": link.conference, "decision": link.get_decision_display(),
+                    "url": _url("childprotection:conference", link.conference_id)}
+                   for link in ConferenceChild.objects.filter(episode=episode).select_related("conference")
+                   .order_by("-conference__held_on", "-id")]
+    cp_plans = [{"record": plan, "category": codelists.label("category-of-abuse", plan.latest_category),
+                 "url": _url("childprotection:plan", plan.pk)}
+                for plan in ChildProtectionPlan.objects.filter(episode=episode).order_by("-start_date", "-id")]
+    actions = _actions(request, episode, assessments, cin_plans, cp_plans) if may_change and is_open else []
+    return {
+        "episode": episode,
+        "is_open": is_open,
+        "source": codelists.label("referral-source", episode.source),
+        "primary_need": codelists.label("primary-need", episode.primary_need),
+        "closure_reason": codelists.label("cin-closure-reason", episode.closure_reason),
+        "allocation": allocation,
+        "assessments": assessments,
+        "cin_plans": cin_plans,
+        "visits": visits,
+        "discussions": discussions,
+        "enquiries": enquiries,
+        "conferences": conferences,
+        "cp_plans": cp_plans,
+        "actions": actions,
+    }
+
+
+def _actions(request, episode, assessments, cin_plans, cp_plans):
+    """The next steps this user may take on an open episode, as links."""
+    actions = []
+
+    def add(text, url, primary=False):
+        if url:
+            actions.append({"text": text, "url": url, "primary": primary})
+
+    allocation = services.current_allocation(episode)
+    add("Change the allocation" if allocation else "Allocate", reverse("familyhelp:allocate", args=[episode.pk]),
+        primary=allocation is None)
+    unfinished = [a for a in assessments if a.status != Assessment.Status.AUTHORISED]
+    if not unfinished:
+        add("Start an assessment", reverse("familyhelp:assessment-start", args=[episode.pk]))
+    for found in unfinished:
+        if found.status == Assessment.Status.IN_PROGRESS:
+            add("Complete the assessment", reverse("familyhelp:assessment", args=[found.pk]), primary=True)
+        elif request.user.role in services.AUTHORISERS:
+            add("Authorise the assessment", reverse("familyhelp:assessment-authorise", args=[found.pk]), primary=True)
+    open_cin = next((plan for plan in cin_plans if plan.end_date is None), None)
+    open_cp = any(row["record"].end_date is None for row in cp_plans)
+    if open_cin is not None:
+        add("Review the child in need plan", reverse("familyhelp:cin-review", args=[open_cin.pk]))
+        add("End the child in need plan", reverse("familyhelp:cin-plan-end", args=[open_cin.pk]))
+    elif not open_cp and services.plan_basis(episode) is not None:
+        add("Start a child in need plan", reverse("familyhelp:cin-plan-start", args=[episode.pk]))
+    add("Record a visit", reverse("familyhelp:visit", args=[episode.pk]))
+    add("Start a strategy discussion", _url("childprotection:strategy-new", episode.pk))
+    add("Close the episode", reverse("familyhelp:close", args=[episode.pk]))
+    return sorted(actions, key=lambda action: not action["primary"])  # the main next step first
+
+
+@rule("case_work")
+def case(request, person_id):
+    person = person_for(request.user, person_id)
+    today = timezone.localdate()
+    may_change = _may_change(request.user)
+    episodes = list(Referral.objects.filter(person=person).order_by("-referral_date", "-id"))
+    for episode in episodes:
+        episode.person = person
+    sections = [_episode_section(request, episode, may_change) for episode in episodes]
+    due = _due_rows(deadlines.open_for(person).select_related("team", "worker"), today)
+    done_late = list(Deadline.objects.filter(person=person, status=Deadline.Status.MET, late=True)
+                     .order_by("-done_on", "-id"))
+    _view(request, person, person, "Viewed the social care case")
+    return render(request, "familyhelp/case.html", {
+        "person": person, "sections": sections, "due": due, "done_late": done_late, "may_change": may_change,
+        "today": today,
+    })
+
+
+# --- Allocation ---------------------------------------------------------------------------
+
+@rule("case_change")
+def allocate(request, episode_id):
+    episode = _episode(request, episode_id)
+    title = "Allocate the case"
+    not_possible = _closed_message(episode) if episode.closure_date else ""
+    current = services.current_allocation(episode)
+    if request.method == "POST":
+        form = AllocateForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                allocation = services.allocate(request.user, episode, team=data["team"], worker=data["worker"],
+                                               on=data["on"])
+            except RuleBroken as error:
+                add_rule_errors(form, error)
+            else:
+                who = f" ({allocation.worker})" if allocation.worker else ""
+                return _done(request, episode.person, f"Allocated to {allocation.team}{who}")
+    else:
+        form = AllocateForm(initial={"team": current.team_id, "worker": current.worker_id} if current else None)
+    rows = [("Referral date", f"{episode.referral_date:%-d %B %Y}")]
+    if current is not None:
+        rows.append(("Allocated now to", f"{current.team}" + (f" ({current.worker})" if current.worker else "")))
+    return _form_page(request, episode.person, title, form, not_possible=not_possible, rows=rows)
+
+
+# --- The child and family assessment ------------------------------------------------------
+
+@rule("case_change")
+def assessment_start(request, episode_id):
+    episode = _episode(request, episode_id)
+    title = "Start a child and family assessment"
+    not_possible = ""
+    if episode.closure_date:
+        not_possible = _closed_message(episode)
+    elif episode.assessments.exclude(status=Assessment.Status.AUTHORISED).exists():
+        not_possible = "An assessment is already in progress for this episode: complete and authorise it first."
+    if request.method == "POST":
+        form = StartAssessmentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.start_assessment(request.user, episode, start_date=form.cleaned_data["start_date"])
+            except RuleBroken as error:
+                add_rule_errors(form, error)
+            else:
+                return _done(request, episode.person, "Assessment started")
+    else:
+        form = StartAssessmentForm()
+    rows = [("Referral date", f"{episode.referral_date:%-d %B %Y}")]
+    return _form_page(request, episode.person, title, form, not_possible=not_possible, rows=rows,
+                      intro="The assessment is due 45 working days from the referral.")
+
+
+def _assessment_rows(found):
+    rows = [("Status", found.get_status_display()), ("Started", f"{found.start_date:%-d %B %Y}")]
+    if found.worker:
+        rows.append(("Social worker", str(found.worker)))
+    labels = _factor_labels(found)
+    if labels:
+        rows.append(("Factors identified", "\n".join(labels)))
+    if found.outcome:
+        rows.append(("Outcome", found.get_outcome_display()))
+    if found.summary:
+        rows.append(("Analysis", found.summary))
+    if found.next_steps:
+        rows.append(("Next steps", found.next_steps))
+    if found.completed_date:
+        rows.append(("Completed", f"{found.completed_date:%-d %B %Y}"))
+    if found.internal_review_date:
+        rows.append(("Internal review", f"{found.internal_review_date:%-d %B %Y}"))
+    if found.authorised_date:
+        rows.append(("Authorised", f"{found.authorised_date:%-d %B %Y}"
+                     + (f" by {found.authorised_by}" if found.authorised_by else "")))
+    if found.late_reason:
+        rows.append(("Why it was late", found.late_reason))
+    return rows
+
+
+@rule("case_work")
+def assessment(request, assessment_id):
+    """The assessment; while it is in progress, the worker's completion form (changing it
+    needs the case_change rule, reading it only case_work)."""
+    found = _assessment(request, assessment_id)
+    may_change = _may_change(request.user)
+    if request.method == "POST" and not may_change:
+        return forbidden(request)
+    form = None
+    if request.method == "POST":
+        form = CompleteAssessmentForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.complete_assessment(request.user, found, factors=data["factors"], outcome=data["outcome"],
+                                             summary=data["summary"], next_steps=data["next_steps"],
+                                             completed_date=data["completed_date"],
+                                             internal_review_date=data["internal_review_date"])
+            except RuleBroken as error:
+                add_rule_errors(form, error)
+            else:
+                return _done(request, found.person, "Assessment completed and sent for a manager's authorisation")
+    elif may_change and found.status == Assessment.Status.IN_PROGRESS:
+        form = CompleteAssessmentForm()
+    due = deadlines.open_deadline(found.episode, services.ASSESSMENT_RULE)
+    authorise_url = None
+    if (may_change and found.status == Assessment.Status.SUBMITTED
+            and request.user.role in services.AUTHORISERS):
+        authorise_url = reverse("familyhelp:assessment-authorise", args=[found.pk])
+    _view(request, found, found.person, "Viewed a child and family assessment")
+    return render(request, "familyhelp/assessment.html", {
+        "assessment": found, "person": found.person, "rows": _assessment_rows(found), "form": form,
+        "factors": form.factor_rows() if form is not None else None, "due": due,
+        "due_tag": _tag(due, timezone.localdate()) if due else None, "authorise_url": authorise_url,
+        "back": _case_url(found.person),
+    }, status=400 if form is not None and form.errors else 200)
+
+
+@rule("case_change")
+def assessment_authorise(request, assessment_id):
+    found = _assessment(request, assessment_id)
+    title = "Authorise the assessment"
+    not_possible = ""
+    if found.status == Assessment.Status.IN_PROGRESS:
+        not_possible = "This assessment is still in progress: the social worker completes it before it is authorised."
+    elif found.status == Assessment.Status.AUTHORISED:
+        not_possible = f"This assessment was authorised on {found.authorised_date:%-d %B %Y}."
+    elif request.user.role not in services.AUTHORISERS:
+        not_possible = "Only a team manager or head of service can authorise an assessment."
+    due = deadlines.open_deadline(found.episode, services.ASSESSMENT_RULE)
+    late = due is not None and due.due_date < timezone.localdate()
+    if request.method == "POST":
+        form = AuthoriseAssessmentForm(request.POST, late=late)
+        if form.is_valid():
+            try:
+                services.authorise_assessment(request.user, found, authorised_date=form.cleaned_data["authorised_date"],
+                                              late_reason=form.cleaned_data.get("late_reason", ""))
+            except RuleBroken as error:
+                add_rule_errors(form, error)
+            else:
+                return _done(request, found.person, "Assessment authorised")
+    else:
+        form = AuthoriseAssessmentForm(late=late)
+    rows = _assessment_rows(found)
+    if due is not None:
+        rows.append(("Due by", f"{due.due_date:%-d %B %Y}"))
+    _view(request, found, found.person, "Viewed an assessment to authorise")
+    return _form_page(request, found.person, title, form, not_possible=not_possible, rows=rows,
+                      warning=f"The assessment was due by {due.due_date:%-d %B %Y}: give the reason it is late."
+                      if late and not not_possible else "")
+
+
+# --- Child in need plans ------------------------------------------------------------------
+
+def _cin_plan_not_possible(episode):
+    from childprotection.models import ChildProtectionPlan
+
+    if episode.closure_date:
+        return _closed_message(episode)
+    if services.is_open_plan(ChildInNeedPlan, episode):
+        return "This child already has an open child in need plan."
+    if services.is_open_plan(ChildProtectionPlan, episode):
+        return "This child is on a child protection plan: a child in need plan follows its end."
+    if services.plan_basis(episode) is None:
+        return ("A child in need plan follows an authorised child and family assessment, or a child protection "
+                "conference: authorise the assessment first.")
+    return ""
+
+
+@rule("case_change")
+def cin_plan_start(request, episode_id):
+    episode = _episode(request, episode_id)
+    title = "Start a child in need plan"
+    if request.method == "POST":
+        form = StartCinPlanForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.start_cin_plan(request.user, episode, start_date=data["start_date"], services=data["services"],
+                                        outcomes=form.outcomes())
+            except RuleBroken as error:
+                add_rule_errors(form, error, {"outcomes": "outcome_1"})
+            else:
+                return _done(request, episode.person, "Child in need plan started")
+    else:
+        form = StartCinPlanForm()
+    return _form_page(request, episode.person, title, form, not_possible=_cin_plan_not_possible(episode))
+
+
+@rule("case_work")
+def cin_plan(request, cin_plan_id):
+    """The plan, its outcomes, reviews, visits and due dates; ended plans too."""
+    plan = _cin_plan(request, cin_plan_id)
+    today = timezone.localdate()
+    outcomes = list(plan.outcomes.order_by("id"))
+    reviews = list(plan.reviews.select_related("recorded_by"))
+    visits = plan.episode.visits.filter(kind=Visit.Kind.CHILD_IN_NEED, visit_date__gte=plan.start_date)
+    if plan.end_date:
+        visits = visits.filter(visit_date__lte=plan.end_date)
+    subject_type = ContentType.objects.get_for_model(ChildInNeedPlan)
+    plan_deadlines = list(Deadline.objects.filter(subject_type=subject_type, subject_id=plan.pk)
+                          .order_by("due_date", "id"))
+    is_open = plan.end_date is None and plan.episode.closure_date is None
+    may_change = _may_change(request.user) and is_open
+    _view(request, plan, plan.person, "Viewed a child in need plan")
+    return render(request, "familyhelp/cin_plan.html", {
+        "plan": plan, "person": plan.person, "outcomes": outcomes, "reviews": reviews,
+        "visits": list(visits.select_related("visited_by")[:LATEST_VISITS]),
+        "open_due": _due_rows([d for d in plan_deadlines if d.status == Deadline.Status.OPEN], today),
+        "other_due": [d for d in plan_deadlines if d.status != Deadline.Status.OPEN],
+        "may_change": may_change, "back": _case_url(plan.person),
+        "review_url": reverse("familyhelp:cin-review", args=[plan.pk]) if may_change else None,
+        "end_url": reverse("familyhelp:cin-plan-end", args=[plan.pk]) if may_change else None,
+        "visit_url": reverse("familyhelp:visit", args=[plan.episode_id]) + "?kind=child_in_need" if may_change else None,
+    })
+
+
+def _plan_ended_message(plan):
+    return (f"This child in need plan ended on {plan.end_date:%-d %B %Y}." if plan.end_date else "")
+
+
+@rule("case_change")
+def cin_review(request, cin_plan_id):
+    plan = _cin_plan(request, cin_plan_id)
+    title = "Review the child in need plan"
+    if request.method == "POST":
+        form = ReviewCinPlanForm(request.POST, plan=plan)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                review = services.review_cin_plan(request.user, plan, review_date=data["review_date"],
+                                                  progress=data["progress"], decision=data["decision"],
+                                                  achieved=[int(pk) for pk in data.get("achieved", [])],
+                                                  late_reason=data["late_reason"])
+            except RuleBroken as error:
+                add_rule_errors(form, error)
+            else:
+                ended = review.decision == "end"
+                return _done(request, plan.person, "Review recorded: the plan has ended" if ended else "Review recorded")
+    else:
+        form = ReviewCinPlanForm(plan=plan)
+    due = deadlines.open_deadline(plan, services.CIN_REVIEW_RULE)
+    rows = [("Plan started", f"{plan.start_date:%-d %B %Y}")]
+    if due is not None:
+        rows.append(("Review due by", f"{due.due_date:%-d %B %Y}"))
+    return _form_page(request, plan.person, title, form, not_possible=_plan_ended_message(plan), rows=rows)
+
+
+@rule("case_change")
+def cin_plan_end(request, cin_plan_id):
+    plan = _cin_plan(request, cin_plan_id)
+    title = "End the child in need plan"
+    if request.method == "POST":
+        form = EndCinPlanForm(request.POST)
+        if form.is_valid():
+            try:
+                services.end_cin_plan(request.user, plan, end_date=form.cleaned_data["end_date"],
+                                      reason=form.cleaned_data["reason"])
+            except RuleBroken as error:
+                add_rule_errors(form, error)
+            else:
+                return _done(request, plan.person, "Child in need plan ended")
+    else:
+        form = EndCinPlanForm()
+    rows = [("Plan started", f"{plan.start_date:%-d %B %Y}")]
+    return _form_page(request, plan.person, title, form, not_possible=_plan_ended_message(plan), rows=rows)
+
+
+# --- Visits -------------------------------------------------------------------------------
+
+@rule("case_change")
+def visit(request, episode_id):
+    episode = _episode(request, episode_id)
+    title = "Record a visit"
+    if request.method == "POST":
+        form = VisitForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                found = services.record_visit(request.user, episode, kind=data["kind"], visit_date=data["visit_date"],
+                                              seen=form.seen_value(), seen_alone=data["seen_alone"],
+                                              bedroom_seen=data["bedroom_seen"], notes=data["notes"],
+                                              late_reason=data["late_reason"])
+            except RuleBroken as error:
+                add_rule_errors(form, error)
+            else:
+                return _done(request, episode.person, f"{found.get_kind_display()} recorded")
+    else:
+        kind = request.GET.get("kind", "")
+        form = VisitForm(initial={"kind": kind} if kind in Visit.Kind.values else None)
+    due = [d for d in deadlines.open_for(episode.person).filter(episode=episode)
+           if d.rule_slug in {services.CIN_VISIT_RULE, services.CP_VISIT_RULE}]
+    rows = [(d.rule_name, f"Due by {d.due_date:%-d %B %Y}") for d in due]
+    return _form_page(request, episode.person, title, form,
+                      not_possible=_closed_message(episode) if episode.closure_date else "", rows=rows)
+
+
+# --- Closure ------------------------------------------------------------------------------
+
+@rule("case_change")
+def close(request, episode_id):
+    episode = _episode(request, episode_id)
+    title = "Close the child in need episode"
+    if request.method == "POST":
+        form = CloseEpisodeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.close_episode(request.user, episode, closure_date=form.cleaned_data["closure_date"],
+                                       reason=form.cleaned_data["reason"])
+            except RuleBroken as error:
+                add_rule_errors(form, error)
+            else:
+                return _done(request, episode.person, "Child in need episode closed")
+    else:
+        form = CloseEpisodeForm()
+    rows = [("Referral date", f"{episode.referral_date:%-d %B %Y}")]
+    return _form_page(request, episode.person, title, form,
+                      not_possible=_closed_message(episode) if episode.closure_date else "", rows=rows,
+                      intro="Plans end, and assessments and section 47 enquiries finish, before an episode closes.")
