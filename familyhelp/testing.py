@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from frontdoor import services as front_door
 from frontdoor.models import Contact, ContactPerson, Referral
+from people.models import Involvement
 
 from . import services
 
@@ -31,6 +32,10 @@ def open_episode(user, child, referral_date, *, source="6", primary_need="N1", s
     for person in [child, *household]:
         referral = Referral.objects.create(person=person, contact=contact, referral_date=referral_date, source=source,
                                            primary_need=primary_need)
+        # As the front door's decision does: the deciding user's team holds the referral.
+        if user.agency_id:
+            Involvement.objects.create(person=person, agency=user.agency, team=user.team, kind="Referral: child in need",
+                                       start_date=referral_date)
         services.referral_opened(user, referral, strategy_discussion_needed=strategy_discussion_needed,
                                  decided_on=referral_date)
         episodes.append(referral)
