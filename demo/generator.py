@@ -23,6 +23,12 @@ front door now" has such a contact; a family with an assessment under way had a 
 before it. The contacts have a random stream of their own per block, so the people are the
 same with or without them. The assumptions and figures are in demo/frontdoor.py.
 
+Case work (demo/casework.py), once every referral exists: allocation, child and family
+assessments with their factors, strategy discussions, section 47 enquiries, conferences, child
+protection plans with their core groups and visits, child in need plans with reviews and visits,
+closures with CIN census reasons, their due dates (kernel.Deadline) and chronology, at the
+national rates (CIN census 2025, England); its figures and assumptions are in that module.
+
 Every person is made up. Names come from frequency lists in demo/data/names.json and are
 combined at random; addresses are on made-up streets in the made-up postcode area NM; NHS
 numbers are from the range 999 000 0000 to 999 999 9999 that the NHS keeps for test data
@@ -569,9 +575,21 @@ class Generator:
             self.log(f"Batch {number + 1} of {batches}: {made:,} children ({time.monotonic() - started:.1f} s)")
         self.refresh_statistics()  # first: the pattern-alert queries need the planner's statistics
         with transaction.atomic():
+            self.casework()
+        with transaction.atomic():
             self.front_door.finish()
         return Result(created=True, children=made, seconds=time.monotonic() - started, counts=dict(self.counts),
                       accounts=demo_accounts())
+
+    def casework(self):
+        """The referrals' case histories (demo/casework.py), once every referral exists."""
+        from demo.casework import Casework  # noqa: PLC0415
+
+        started = time.monotonic()
+        for name, number in Casework(self).run().items():
+            self.count(name, number)
+        self.log(f"Case work for {self.counts.get('allocations', 0):,} allocations made "
+                 f"({time.monotonic() - started:.1f} s)")
 
     def refresh_statistics(self):
         """A bulk load leaves the query planner's statistics empty; without them PostgreSQL

@@ -71,6 +71,17 @@ def run(children=CHILDREN, seed=7, **options):
 
 def wipe():
     """Remove everything the generator made (consistent identifier serials stay: never reused)."""
+    from childprotection import models as cp
+    from familyhelp import models as fh
+    from kernel.models import Deadline
+
+    # The case work first (demo/casework.py): it protects the referrals and the staff.
+    for model in (Deadline, fh.Visit, fh.ChildInNeedReview, fh.PlanOutcome, fh.ChildInNeedPlan, cp.CoreGroupMeeting,
+                  cp.CoreGroupMember, cp.ConferenceChild, cp.ChildProtectionPlan, cp.ConferenceParticipant,
+                  cp.Conference, cp.Section47Enquiry, cp.StrategyAttendee, cp.StrategyDiscussionChild,
+                  cp.StrategyDiscussion, cp.MACPTMember, cp.MultiAgencyChildProtectionTeam, fh.AssessmentFactor,
+                  fh.Assessment, fh.Allocation):
+        model.objects.all().delete()
     for model in (PatternAlert, ReferrerFeedback, Referral, ContactDecision, AgencyCheck, ContactPerson, Contact,
                   ThresholdDocument, AuditEvent, ChronologyEntry, Involvement, PersonAlert, PersonDisability,
                   ParentalResponsibility, Relationship, PersonAddress, Identifier, NameKey, PersonName, Person, Address,
