@@ -254,6 +254,7 @@ class Casework:
         for user in g.staff:
             if user.role == User.Role.TEAM_MANAGER and user.team is not None:
                 self.managers[user.team.pk].append(user)
+        self.demo_worker = next((u for u in g.staff if u.username == "social.worker" and u.team is not None), None)
         self.chairs = g.members["conference chairs"][0][1] + g.members["IRO"][0][1][:1]
         self.police = g.members["police"][0][1]
         self.health_visitors = g.members["health visiting"][0][1]
@@ -384,9 +385,14 @@ class Casework:
                     self.deadline("strategy-discussion", D, ep, ("referral", ep["id"]))
             return
         first = None
+        # The demo's social.worker account holds the demonstration cases and a few others, so
+        # signing in as it shows a caseload with due dates.
+        demo = self.demo_worker if self.demo_worker is not None and (
+            group.scenario is not None or rng.random() < 0.04) else None
         for ep in eps:  # the family has one worker
             allocation = self.allocate(ep, alloc_on, "assessment",
-                                       holder=(first.team, first.worker) if first else None)
+                                       holder=(first.team, first.worker) if first else
+                                       (demo.team, demo) if demo else None)
             first = first or allocation
         worker = first.worker
         manager = first.allocated_by
