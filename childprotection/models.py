@@ -72,7 +72,7 @@ class StrategyDiscussion(models.Model):
         ordering = ["-held_at", "-id"]
 
     def __str__(self):
-        return f"Strategy discussion on {self.held_at:%d %B %Y}"
+        return f"Strategy discussion on {self.held_at:%-d %B %Y}"
 
 
 class StrategyDiscussionChild(models.Model):
@@ -141,7 +141,7 @@ class Section47Enquiry(models.Model):
         indexes = [models.Index(fields=["episode", "outcome"])]
 
     def __str__(self):
-        return f"Section 47 enquiry from {self.start_date:%d %B %Y}"
+        return f"Section 47 enquiry from {self.start_date:%-d %B %Y}"
 
 
 class Conference(models.Model):
@@ -168,7 +168,7 @@ class Conference(models.Model):
         ordering = ["-held_on", "-id"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} on {self.held_on:%d %B %Y}"
+        return f"{self.get_kind_display()} on {self.held_on:%-d %B %Y}"
 
     @property
     def is_initial(self):
@@ -252,7 +252,7 @@ class ChildProtectionPlan(models.Model):
         indexes = [models.Index(fields=["person", "end_date"]), models.Index(fields=["episode", "end_date"])]
 
     def __str__(self):
-        return f"Child protection plan from {self.start_date:%d %B %Y}"
+        return f"Child protection plan from {self.start_date:%-d %B %Y}"
 
     @property
     def is_open(self):

@@ -69,7 +69,7 @@ class Assessment(models.Model):
         indexes = [models.Index(fields=["episode", "status"]), models.Index(fields=["authorised_date"])]
 
     def __str__(self):
-        return f"Assessment started {self.start_date:%d %B %Y}"
+        return f"Assessment started {self.start_date:%-d %B %Y}"
 
 
 class AssessmentFactor(models.Model):
@@ -100,7 +100,7 @@ class ChildInNeedPlan(models.Model):
         indexes = [models.Index(fields=["episode", "end_date"])]
 
     def __str__(self):
-        return f"Child in need plan from {self.start_date:%d %B %Y}"
+        return f"Child in need plan from {self.start_date:%-d %B %Y}"
 
 
 class PlanOutcome(models.Model):

@@ -137,7 +137,8 @@ def windows(today=None):
 
 def summary(found, today=None, by=None):
     """Counts of overdue, due soon and done late, overall or grouped by a field ("rule_slug",
-    "team")."""
+    "team") or by several (a tuple: ("worker", "worker__first_name", "worker__last_name")),
+    so that names come in the same query."""
     today, soon, since = windows(today)
     open_ = Q(status=Deadline.Status.OPEN)
     counts = dict(
@@ -150,7 +151,8 @@ def summary(found, today=None, by=None):
     ).order_by()
     if by is None:
         return relevant.aggregate(**counts)
-    return list(relevant.values(by).annotate(**counts).order_by(by))
+    fields = (by,) if isinstance(by, str) else tuple(by)
+    return list(relevant.values(*fields).annotate(**counts).order_by(*fields))
 
 
 def listing(found, which, today=None):
@@ -166,3 +168,27 @@ def listing(found, which, today=None):
     else:
         raise ValueError(which)
     return found.select_related("person", "team", "worker")
+
+
+def summary_in_two(found, today=None, by=()):
+    """The same counts as summary(found, today, by) for a tuple `by`, in two queries, one for
+    the open due dates and one for those done late, summed here. Without the OR of summary,
+    each can be read from an index alone on PostgreSQL (the covering indexes deadline_open_cover
+    and deadline_late_cover, for the service-wide counts by team and rule)."""
+    today, soon, since = windows(today)
+    by = tuple(by)
+    open_ = (found.filter(status=Deadline.Status.OPEN, due_date__lte=soon).order_by().values(*by)
+             .annotate(overdue=Count("pk", filter=Q(due_date__lt=today)),
+                       due_soon=Count("pk", filter=Q(due_date__gte=today))))
+    late = (found.filter(status=Deadline.Status.MET, late=True, done_on__gte=since).order_by().values(*by)
+            .annotate(done_late=Count("pk")))
+    merged = {}
+    for entry in open_:
+        merged[tuple(entry[name] for name in by)] = {**entry, "done_late": 0}
+    for entry in late:
+        key = tuple(entry[name] for name in by)
+        if key in merged:
+            merged[key]["done_late"] = entry["done_late"]
+        else:
+            merged[key] = {**entry, "overdue": 0, "due_soon": 0}
+    return [merged[key] for key in sorted(merged, key=lambda key: tuple((value is None, value) for value in key))]

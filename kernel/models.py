@@ -133,6 +133,15 @@ class Deadline(models.Model):
             models.Index(fields=["subject_type", "subject_id", "rule_slug"], name="deadline_subject"),
             models.Index(fields=["person", "status"], name="deadline_person"),
             models.Index(fields=["late", "done_on"], name="deadline_done_late"),
+            # The team and worker dashboards' "done late" (kernel.deadlines.summary, listing).
+            models.Index(fields=["team", "done_on"], condition=models.Q(late=True), name="deadline_team_late"),
+            models.Index(fields=["worker", "done_on"], condition=models.Q(late=True), name="deadline_worker_late"),
+            # The service dashboard's counts by team and rule, read from the index alone
+            # (kernel.deadlines.summary_in_two; INCLUDE is ignored on SQLite).
+            models.Index(fields=["due_date"], include=["team", "rule_name"], condition=models.Q(status="open"),
+                         name="deadline_open_cover"),
+            models.Index(fields=["done_on"], include=["team", "rule_name"], condition=models.Q(status="met", late=True),
+                         name="deadline_late_cover"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["subject_type", "subject_id", "rule_slug"],
@@ -140,4 +149,4 @@ class Deadline(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.rule_name}: due {self.due_date:%d %B %Y}"
+        return f"{self.rule_name}: due {self.due_date:%-d %B %Y}"
