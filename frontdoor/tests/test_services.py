@@ -214,7 +214,9 @@ def test_re_referral_within_12_months(receive, child, mash_worker, threshold):
                             primary_need="N1", late_reason="test")
     second = receive(child)
     alert = PatternAlert.objects.get(contact=second, kind=PatternAlert.Kind.RE_REFERRAL)
-    assert "100 days before this contact" in alert.explanation and "within 12 months" in alert.explanation
+    # Counted in local dates: 100 days of elapsed time late in a winter evening began on a summer (BST) date 99 days back.
+    days = (timezone.localdate(second.received_at) - timezone.localdate(first.received_at)).days
+    assert f"{days} days before this contact" in alert.explanation and "within 12 months" in alert.explanation
 
 
 def test_repeated_contacts_and_several_referrers_including_a_family_member(receive, child, school):
