@@ -6,7 +6,6 @@ the form's fields (answered with status 400). Every page about a child needs the
 full record (people.access.person_for); a record about several children needs every one of
 them, otherwise it answers the same audited 404 as a record that does not exist."""
 
-import datetime
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
@@ -48,11 +47,6 @@ from .models import (
     StrategyDiscussion,
 )
 
-TAGS = {
-    "overdue": ("Overdue", "govuk-tag--red"),
-    "due_soon": ("Due soon", "govuk-tag--orange"),
-    "on_track": ("On track", "govuk-tag--green"),
-}
 
 
 # --- Looking records up -------------------------------------------------------------------
@@ -129,16 +123,6 @@ def _closed_page(request, episode, title):
                    "through the front door opens a new one.",
     })
 
-
-def _tag(deadline, today):
-    if deadline.due_date < today:
-        key = "overdue"
-    elif deadline.due_date <= today + datetime.timedelta(days=deadlines.due_soon_days()):
-        key = "due_soon"
-    else:
-        key = "on_track"
-    text, css = TAGS[key]
-    return {"text": text, "class": css}
 
 
 # --- Strategy discussions -----------------------------------------------------------------
@@ -308,7 +292,7 @@ def plan(request, plan_id):
     due = list(Deadline.objects.filter(subject_type=plan_type, subject_id=found.pk, status=Deadline.Status.OPEN)
                .order_by("due_date", "id"))
     for deadline in due:
-        deadline.tag = _tag(deadline, today)
+        deadline.tag = deadlines.tag(deadline, today)
     members = list(found.core_group.select_related("user", "agency"))
     meetings = list(found.core_group_meetings.prefetch_related("attended").select_related("recorded_by"))
     conferences = list(ConferenceChild.objects.filter(plan=found).select_related("conference")

@@ -314,7 +314,6 @@ class Casework:
     def run(self):
         self.setup()
         groups = self.groups()
-        rng = self.rng
         today = self.today
         self.allocations, self.holders = [], defaultdict(list)
         self.assessments, self.factors = [], []

@@ -8,7 +8,6 @@ record (people.access.person_for): a record the user may not see answers the sam
 404 as one that does not exist. A form page for a step that cannot be taken now says why,
 instead of showing the form; a POST always goes to the service, which has the last word."""
 
-import datetime
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
@@ -42,11 +41,6 @@ from .forms import (
 from .models import Assessment, AssessmentFactor, ChildInNeedPlan, PlanOutcome, Visit
 
 LATEST_VISITS = 10
-TAGS = {
-    "overdue": ("Overdue", "govuk-tag--red"),
-    "due_soon": ("Due soon", "govuk-tag--orange"),
-    "on_track": ("On track", "govuk-tag--green"),
-}
 
 
 # --- Looking records up -------------------------------------------------------------------
@@ -96,19 +90,9 @@ def _view(request, obj, person, summary):
     audit.record(request.user, AuditEvent.Action.VIEW, obj=obj, person=person, summary=summary)
 
 
-def _tag(deadline, today):
-    if deadline.due_date < today:
-        key = "overdue"
-    elif deadline.due_date <= today + datetime.timedelta(days=deadlines.due_soon_days()):
-        key = "due_soon"
-    else:
-        key = "on_track"
-    text, css = TAGS[key]
-    return {"text": text, "class": css}
-
 
 def _due_rows(found, today):
-    return [{"deadline": deadline, "tag": _tag(deadline, today)} for deadline in found]
+    return [{"deadline": deadline, "tag": deadlines.tag(deadline, today)} for deadline in found]
 
 
 def _done(request, person, message):
@@ -349,7 +333,7 @@ def assessment(request, assessment_id):
     return render(request, "familyhelp/assessment.html", {
         "assessment": found, "person": found.person, "rows": _assessment_rows(found), "form": form,
         "factors": form.factor_rows() if form is not None else None, "due": due,
-        "due_tag": _tag(due, timezone.localdate()) if due else None, "authorise_url": authorise_url,
+        "due_tag": deadlines.tag(due, timezone.localdate()) if due else None, "authorise_url": authorise_url,
         "back": _case_url(found.person),
     }, status=400 if form is not None and form.errors else 200)
 

@@ -192,3 +192,28 @@ def summary_in_two(found, today=None, by=()):
         else:
             merged[key] = {**entry, "overdue": 0, "due_soon": 0}
     return [merged[key] for key in sorted(merged, key=lambda key: tuple((value is None, value) for value in key))]
+
+
+# --- How a due date shows ----------------------------------------------------------------
+
+TAGS = {
+    "overdue": ("Overdue", "govuk-tag--red"),
+    "due_soon": ("Due soon", "govuk-tag--orange"),
+    "on_track": ("On track", "govuk-tag--green"),
+}
+
+
+def state(deadline, today=None):
+    """overdue, due_soon (within DEADLINE_DUE_SOON_DAYS) or on_track, for an open due date."""
+    today = today or timezone.localdate()
+    if deadline.due_date < today:
+        return "overdue"
+    if deadline.due_date <= today + datetime.timedelta(days=due_soon_days()):
+        return "due_soon"
+    return "on_track"
+
+
+def tag(deadline, today=None):
+    """The GOV.UK tag for an open due date: {"text", "class"}."""
+    text, css = TAGS[state(deadline, today)]
+    return {"text": text, "class": css}

@@ -43,7 +43,7 @@ def test_referral_to_plan_ended(worker, manager, chair, team, child):
     # 15 working days from Friday 12 December 2025, over Christmas and Boxing Day.
     assert enquiry.initial_conference_target == D(2026, 1, 7)
     services.record_enquiry_outcome(worker, enquiry, outcome="icpc", outcome_date=D(2025, 12, 19), findings="Found.")
-    conference = services.hold_conference(worker, kind="initial", held_on=D(2026, 1, 5), chair=chair, children=[
+    services.hold_conference(worker, kind="initial", held_on=D(2026, 1, 5), chair=chair, children=[
         {"episode": episode, "decision": "plan", "category": "NEG", "reasons": "Risk of significant harm."}])
     plan = ChildProtectionPlan.objects.get()
     assert plan.initial_category == "NEG" and plan.previous_plans == 0

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from audit.models import AuditEvent
 from chronology.models import ChronologyEntry
