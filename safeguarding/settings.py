@@ -265,6 +265,10 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # whatever the address, which is the point. Locking by address would lock out a whole office
 # behind one address.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The timescale dashboards' covering indexes (kernel 0008) carry INCLUDE columns on
+    # PostgreSQL; SQLite makes them plain indexes, which is all the embedded default needs.
+    SILENCED_SYSTEM_CHECKS.append("models.W040")
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "partners.auth.locked_out"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "csrfmiddlewaretoken"]
