@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from audit import services as audit
@@ -84,11 +84,7 @@ def _plan(request, plan_id):
 
 
 def _url(name, *args, query=""):
-    """The URL of a page another module provides, or None while it does not exist yet."""
-    try:
-        return reverse(name, args=args) + query
-    except NoReverseMatch:
-        return None
+    return reverse(name, args=args) + query
 
 
 def _may_change(user):
@@ -118,7 +114,7 @@ def _view(request, obj, person, summary):
 
 def _closed_page(request, episode, title):
     return render(request, "childprotection/not_possible.html", {
-        "title": title, "person": episode.person, "back": reverse("people:detail", args=[episode.person_id]),
+        "title": title, "person": episode.person, "back": reverse("familyhelp:case", args=[episode.person_id]),
         "message": f"This child in need episode was closed on {episode.closure_date:%-d %B %Y}: a new referral "
                    "through the front door opens a new one.",
     })
@@ -148,7 +144,7 @@ def strategy_new(request, episode_id):
     _view(request, episode, episode.person, "Viewed the strategy discussion form")
     return render(request, "childprotection/form_page.html", {
         "form": form, "person": episode.person, "title": "Record a strategy discussion",
-        "caption": episode.person.full_name, "back": reverse("people:detail", args=[episode.person_id]),
+        "caption": episode.person.full_name, "back": reverse("familyhelp:case", args=[episode.person_id]),
         "intro": "A strategy discussion is held whenever there is reasonable cause to suspect a child is suffering, "
                  "or likely to suffer, significant harm (Working Together 2023). It can be about several children "
                  "of a household.",
@@ -263,7 +259,7 @@ def conference_new(request, episode_id):
     _view(request, episode, episode.person, "Viewed the conference form")
     return render(request, "childprotection/form_page.html", {
         "form": form, "person": episode.person, "title": title, "caption": episode.person.full_name,
-        "back": reverse("people:detail", args=[episode.person_id]), "warning": warning,
+        "back": reverse("familyhelp:case", args=[episode.person_id]), "warning": warning,
         "kinds": [{"label": label, "url": f"{base}?kind={value}", "current": value == kind}
                   for value, label in Conference.Kind.choices],
     }, status=400 if form.errors else 200)

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from audit import services as audit
@@ -75,11 +75,7 @@ def _cin_plan(request, cin_plan_id):
 
 
 def _url(name, *args, query=""):
-    """The URL of a page another module provides, or None while it does not exist yet."""
-    try:
-        return reverse(name, args=args) + query
-    except NoReverseMatch:
-        return None
+    return reverse(name, args=args) + query
 
 
 def _may_change(user):
