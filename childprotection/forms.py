@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from kernel import codelists
-from kernel.forms import DateField, clean_time
+from kernel.forms import DateField, OpenChoiceField, clean_time
 from partners.access import RECORD_READERS
 from partners.models import Agency, User
 
@@ -46,17 +46,6 @@ DECISIONS_FOR_KIND = {
 }
 
 
-def add_rule_errors(form, error, fields=None):
-    """Put a kernel.rules.RuleBroken's messages on the form's fields. `fields` maps a service's
-    error key to the form field that shows it (a list's first row, say); keys the form has no
-    field for, and `__all__`, go to the top of the error summary."""
-    fields = fields or {}
-    for name, messages in error.errors.items():
-        name = fields.get(name, name)
-        field = name if name in form.fields else None
-        for message in messages:
-            form.add_error(field, message)
-
 
 def _helper(*fields, button="Save", form_tag=True, button_id="form-submit"):
     """A crispy layout; a form that shares its page writes its own <form> tag (form_tag=False)
@@ -68,16 +57,6 @@ def _helper(*fields, button="Save", form_tag=True, button_id="form-submit"):
     helper.layout = Layout(*fields, Submit("submit", button, css_id=button_id))
     return helper
 
-
-class OpenChoiceField(forms.ChoiceField):
-    """A choice the service checks: any value passes the form, so the service's message shows."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def valid_value(self, value):
-        return True
 
 
 class UserChoiceField(forms.ModelChoiceField):

@@ -20,9 +20,10 @@ from familyhelp.models import Visit
 from frontdoor.models import Referral
 from kernel import codelists, deadlines
 from kernel.access import RULES, forbidden, rule
+from kernel.forms import add_rule_errors
 from kernel.models import Deadline
 from kernel.rules import RuleBroken
-from people.access import Level, RecordNotVisible, levels, person_for
+from people.access import Level, RecordNotVisible, levels, person_for, record_or_not_visible
 from people.services import households_and_siblings
 
 from . import services
@@ -34,7 +35,6 @@ from .forms import (
     EndPlanForm,
     EnquiryOutcomeForm,
     StrategyDiscussionForm,
-    add_rule_errors,
 )
 from .models import (
     AgencyKind,
@@ -51,19 +51,8 @@ from .models import (
 
 # --- Looking records up -------------------------------------------------------------------
 
-def _missing(record_id):
-    return RecordNotVisible(None, str(record_id)[:40], Level.FULL)
-
-
-def _found(model, record_id, *related):
-    found = model.objects.filter(pk=record_id).select_related(*related).first()
-    if found is None:
-        raise _missing(record_id)
-    return found
-
-
 def _episode(request, episode_id):
-    episode = _found(Referral, episode_id, "person")
+    episode = record_or_not_visible(Referral, episode_id, "person")
     episode.person = person_for(request.user, episode.person_id)
     return episode
 
@@ -78,7 +67,7 @@ def _all_visible(request, people, about):
 
 
 def _plan(request, plan_id):
-    plan = _found(ChildProtectionPlan, plan_id, "person", "episode", "lead_practitioner")
+    plan = record_or_not_visible(ChildProtectionPlan, plan_id, "person", "episode", "lead_practitioner")
     plan.person = person_for(request.user, plan.person_id)
     return plan
 
@@ -153,7 +142,7 @@ def strategy_new(request, episode_id):
 
 @rule("case_work")
 def strategy(request, discussion_id):
-    discussion = _found(StrategyDiscussion, discussion_id, "chair", "recorded_by")
+    discussion = record_or_not_visible(StrategyDiscussion, discussion_id, "chair", "recorded_by")
     children = list(discussion.children.select_related("person", "episode"))
     _all_visible(request, [c.person for c in children], f"strategy discussion {discussion.pk}")
     attendees = list(discussion.attendees.select_related("agency"))
@@ -174,7 +163,7 @@ def strategy(request, discussion_id):
 
 @rule("case_work")
 def enquiry(request, enquiry_id):
-    found = _found(Section47Enquiry, enquiry_id, "person", "episode", "lead_practitioner", "macpt",
+    found = record_or_not_visible(Section47Enquiry, enquiry_id, "person", "episode", "lead_practitioner", "macpt",
                    "strategy_discussion")
     found.person = person_for(request.user, found.person_id)
     may_change = _may_change(request.user)
@@ -267,7 +256,7 @@ def conference_new(request, episode_id):
 
 @rule("case_work")
 def conference(request, conference_id):
-    found = _found(Conference, conference_id, "chair", "recorded_by")
+    found = record_or_not_visible(Conference, conference_id, "chair", "recorded_by")
     children = list(found.children.select_related("person", "plan", "enquiry"))
     _all_visible(request, [c.person for c in children], f"conference {found.pk}")
     for child in children:

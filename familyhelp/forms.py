@@ -13,7 +13,7 @@ from django import forms
 from django.utils.html import escape
 
 from kernel import codelists
-from kernel.forms import DateField
+from kernel.forms import DateField, OpenChoiceField, OpenMultipleChoiceField
 from partners.models import Agency, Team, User
 
 from . import services
@@ -32,28 +32,7 @@ FACTOR_GROUPS = [
 OTHER_FACTORS = "Other factors"
 
 
-def add_rule_errors(form, error, fields=None):
-    """Put a kernel.rules.RuleBroken's messages on the form's fields. `fields` maps a
-    service's error key to the form field that shows it; keys the form has no field for,
-    and `__all__`, go to the top of the error summary."""
-    fields = fields or {}
-    for name, messages in error.errors.items():
-        name = fields.get(name, name)
-        field = name if name in form.fields else None
-        for message in messages:
-            form.add_error(field, message)
 
-
-class OpenChoiceField(forms.ChoiceField):
-    """A choice field that takes any value: the service says what is wrong with it."""
-
-    def valid_value(self, value):
-        return True
-
-
-class OpenMultipleChoiceField(forms.MultipleChoiceField):
-    def valid_value(self, value):
-        return True
 
 
 def _helper(*fields, button="Save"):

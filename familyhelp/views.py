@@ -21,9 +21,10 @@ from audit.models import AuditEvent
 from frontdoor.models import Referral
 from kernel import codelists, deadlines
 from kernel.access import RULES, forbidden, rule
+from kernel.forms import add_rule_errors
 from kernel.models import Deadline
 from kernel.rules import RuleBroken
-from people.access import Level, RecordNotVisible, person_for
+from people.access import person_for, record_or_not_visible
 
 from . import services
 from .forms import (
@@ -36,7 +37,6 @@ from .forms import (
     StartAssessmentForm,
     StartCinPlanForm,
     VisitForm,
-    add_rule_errors,
 )
 from .models import Assessment, AssessmentFactor, ChildInNeedPlan, PlanOutcome, Visit
 
@@ -45,31 +45,20 @@ LATEST_VISITS = 10
 
 # --- Looking records up -------------------------------------------------------------------
 
-def _missing(record_id):
-    return RecordNotVisible(None, str(record_id)[:40], Level.FULL)
-
-
-def _found(model, record_id, *related):
-    found = model.objects.filter(pk=record_id).select_related(*related).first()
-    if found is None:
-        raise _missing(record_id)
-    return found
-
-
 def _episode(request, episode_id):
-    episode = _found(Referral, episode_id)
+    episode = record_or_not_visible(Referral, episode_id)
     episode.person = person_for(request.user, episode.person_id)
     return episode
 
 
 def _assessment(request, assessment_id):
-    found = _found(Assessment, assessment_id, "episode", "worker", "authorised_by")
+    found = record_or_not_visible(Assessment, assessment_id, "episode", "worker", "authorised_by")
     found.person = found.episode.person = person_for(request.user, found.person_id)
     return found
 
 
 def _cin_plan(request, cin_plan_id):
-    found = _found(ChildInNeedPlan, cin_plan_id, "episode", "created_by")
+    found = record_or_not_visible(ChildInNeedPlan, cin_plan_id, "episode", "created_by")
     found.person = found.episode.person = person_for(request.user, found.person_id)
     return found
 

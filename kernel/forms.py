@@ -4,6 +4,7 @@ import datetime
 from datetime import date
 
 from crispy_forms_gds.fields import DateInputField
+from django import forms
 from django.core.exceptions import ValidationError
 
 
@@ -40,3 +41,33 @@ def clean_time(value):
         return datetime.datetime.strptime(value.replace(".", ":"), "%H:%M").time()
     except ValueError:
         raise ValidationError("Enter the time in the 24-hour clock, like 14:30") from None
+
+
+def add_rule_errors(form, error, fields=None):
+    """Put a kernel.rules.RuleBroken's messages on the form's fields. `fields` maps a service's
+    error key to the form field that shows it (a list's first row, say); keys the form has no
+    field for, and `__all__`, go to the top of the error summary."""
+    fields = fields or {}
+    for name, messages in error.errors.items():
+        name = fields.get(name, name)
+        field = name if name in form.fields else None
+        for message in messages:
+            form.add_error(field, message)
+
+
+class OpenChoiceField(forms.ChoiceField):
+    """A choice the service checks: any value passes the form, so the service's message shows."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def valid_value(self, value):
+        return True
+
+
+class OpenMultipleChoiceField(forms.MultipleChoiceField):
+    """Several choices the service checks (see OpenChoiceField)."""
+
+    def valid_value(self, value):
+        return True
