@@ -243,6 +243,10 @@ FRONT_DOOR_PATTERN_WINDOW_DAYS = int(os.environ.get("SAFEGUARDING_FRONT_DOOR_PAT
 FRONT_DOOR_REPEATED_CONTACTS = int(os.environ.get("SAFEGUARDING_FRONT_DOOR_REPEATED_CONTACTS", "3"))
 # A contact turns amber on the MASH queue when its decision is due within this many hours.
 FRONT_DOOR_AMBER_HOURS = int(os.environ.get("SAFEGUARDING_FRONT_DOOR_AMBER_HOURS", "8"))
+# The timescale dashboards (kernel.deadlines): "due soon" within this many days, and "done
+# late" over this many days back.
+DEADLINE_DUE_SOON_DAYS = int(os.environ.get("SAFEGUARDING_DEADLINE_DUE_SOON_DAYS", "5"))
+DEADLINE_DONE_LATE_DAYS = int(os.environ.get("SAFEGUARDING_DEADLINE_DONE_LATE_DAYS", "90"))
 
 # --- Strong sign-in (partners.auth) -------------------------------------------------------
 # Two-factor codes (TOTP) for every user. Always on in production; a development machine may
