@@ -135,6 +135,26 @@ def allocate(user, episode, *, team, worker=None, on=None):
     return allocation
 
 
+def waiting_for_allocation(user):
+    """Open episodes with no current allocation that this user's team holds (the front door
+    that referred them, or a team given the referral), oldest referral first; every open one
+    for a head of service. Restricted children the user is not named on are left out."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from people.models import RestrictedAccess
+
+    allocated = Allocation.objects.filter(episode=OuterRef("pk"), end_date__isnull=True)
+    found = Referral.objects.filter(closure_date__isnull=True).exclude(Exists(allocated))
+    if getattr(user, "role", None) != User.Role.HEAD_OF_SERVICE:
+        today = timezone.localdate()
+        held = Involvement.objects.filter(person=OuterRef("person_id"), team_id=user.team_id) \
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        found = found.filter(Exists(held)) if user.team_id else found.none()
+    named = RestrictedAccess.objects.filter(person=OuterRef("person_id"), user=user)
+    found = found.exclude(Q(person__restricted=True) & ~Exists(named))
+    return found.select_related("person").order_by("referral_date", "id")
+
+
 def is_open_plan(model, episode):
     return model.objects.filter(episode=episode, end_date__isnull=True).exists()
 

@@ -5,6 +5,7 @@ from . import views
 app_name = "familyhelp"
 
 urlpatterns = [
+    path("waiting-for-allocation/", views.waiting_for_allocation, name="waiting"),
     path("<int:person_id>/", views.case, name="case"),
     path("episodes/<int:episode_id>/allocate/", views.allocate, name="allocate"),
     path("episodes/<int:episode_id>/assessment/", views.assessment_start, name="assessment-start"),

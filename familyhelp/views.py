@@ -11,6 +11,7 @@ instead of showing the form; a POST always goes to the service, which has the la
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,6 +42,7 @@ from .forms import (
 from .models import Assessment, AssessmentFactor, ChildInNeedPlan, PlanOutcome, Visit
 
 LATEST_VISITS = 10
+WAITING_PAGE_SIZE = 50
 
 
 # --- Looking records up -------------------------------------------------------------------
@@ -184,6 +186,23 @@ def _actions(request, episode, assessments, cin_plans, cp_plans):
     add("Start a strategy discussion", _url("childprotection:strategy-new", episode.pk))
     add("Close the episode", reverse("familyhelp:close", args=[episode.pk]))
     return sorted(actions, key=lambda action: not action["primary"])  # the main next step first
+
+
+@rule("case_change")
+def waiting_for_allocation(request):
+    """The referrals the user's team holds that no team or worker has been allocated yet,
+    oldest first, with each one's assessment due date, for the manager who allocates them."""
+    page = Paginator(services.waiting_for_allocation(request.user), WAITING_PAGE_SIZE).get_page(request.GET.get("page"))
+    episodes = list(page.object_list)
+    due = {d.episode_id: d for d in Deadline.objects.filter(episode__in=episodes, rule_slug=services.ASSESSMENT_RULE,
+                                                            status=Deadline.Status.OPEN)}
+    today = timezone.localdate()
+    rows = [{"episode": episode, "due": due.get(episode.pk),
+             "tag": deadlines.tag(due[episode.pk], today) if episode.pk in due else None,
+             "need": codelists.label("primary-need", episode.primary_need)} for episode in episodes]
+    audit.record(request.user, AuditEvent.Action.VIEW, summary="Viewed the referrals waiting for allocation",
+                 detail={"page": page.number, "people": [episode.person_id for episode in episodes]})
+    return render(request, "familyhelp/waiting.html", {"rows": rows, "page": page, "may_allocate": _may_change(request.user)})
 
 
 @rule("case_work")
