@@ -1,6 +1,6 @@
 """Forms for the front-door (MASH) pages. They only gather what was typed: the rules (what a
 decision needs, which agency may be asked, when a check can be answered) are in
-frontdoor.services, whose FrontDoorError messages `add_service_errors` puts on the fields."""
+frontdoor.services, whose FrontDoorError messages kernel.forms.add_rule_errors puts on the fields."""
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
@@ -11,14 +11,6 @@ from partners.models import Agency
 
 from . import services
 from .models import AgencyCheck, ContactDecision, ContactPerson, ReferrerFeedback
-
-
-def add_service_errors(form, error):
-    """Put a services.FrontDoorError's messages on the form's fields (others at the top)."""
-    for name, messages in error.errors.items():
-        field = name if name in form.fields else None
-        for message in messages:
-            form.add_error(field, message)
 
 
 def _helper(*fields, button="Save", form_tag=False, prefix=None):

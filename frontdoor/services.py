@@ -27,6 +27,7 @@ from chronology.services import entry as chronology_entry
 from chronology.services import record_event, record_events
 from familyhelp import services as family_help
 from kernel import codelists, timescales
+from kernel.rules import RuleBroken
 from partners.models import Agency, Team
 from people import services as people_services
 from people.identifiers import validate_identifier
@@ -55,12 +56,9 @@ FAMILY_MEMBER_SOURCES = {"1A"}
 INVOLVEMENT_KIND = "Front door contact"
 
 
-class FrontDoorError(ValueError):
-    """A rule of the front door was broken. `errors` maps fields to messages for forms and the API."""
-
-    def __init__(self, errors):
-        self.errors = errors if isinstance(errors, dict) else {"__all__": [errors]}
-        super().__init__("; ".join(m for messages in self.errors.values() for m in messages))
+class FrontDoorError(RuleBroken):
+    """A rule of the front door was broken. `errors` maps fields to messages for forms and the
+    API (kernel.rules.RuleBroken)."""
 
 
 # --- The people a contact is about -------------------------------------------------------

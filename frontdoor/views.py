@@ -19,11 +19,12 @@ from audit import services as audit
 from audit.models import AuditEvent
 from kernel import codelists
 from kernel.access import rule
+from kernel.forms import add_rule_errors
 from people.access import Level, RecordNotVisible, levels
 from people.models import RestrictedAccess
 
 from . import attachments, services
-from .forms import AnswerCheckForm, BringIntoContactForm, DecisionForm, FeedbackForm, RequestCheckForm, add_service_errors
+from .forms import AnswerCheckForm, BringIntoContactForm, DecisionForm, FeedbackForm, RequestCheckForm
 from .models import AgencyCheck, Contact, ContactAttachment, ContactDecision, ContactPerson
 
 QUEUE_PAGE_SIZE = 50
@@ -218,7 +219,7 @@ def bring_in(request, contact_id):
             services.bring_into_contact(request.user, contact, person, form.cleaned_data["role"],
                                         form.cleaned_data["relationship"])
         except services.FrontDoorError as error:
-            add_service_errors(form, error)
+            add_rule_errors(form, error)
         else:
             messages.success(request, f"{person.full_name} has been brought into the contact")
             return redirect("frontdoor:contact", contact_id=contact.pk)
@@ -236,7 +237,7 @@ def request_check(request, contact_id):
             check = services.request_check(request.user, contact, data["kind"], agency=data["agency"],
                                            question=data["question"])
         except services.FrontDoorError as error:
-            add_service_errors(form, error)
+            add_rule_errors(form, error)
         else:
             messages.success(request, f"{check.get_kind_display()} check requested")
             return redirect("frontdoor:contact", contact_id=contact.pk)
@@ -253,7 +254,7 @@ def feedback(request, contact_id):
             services.give_feedback(request.user, contact, method=form.cleaned_data["method"],
                                    message=form.cleaned_data["message"])
         except services.FrontDoorError as error:
-            add_service_errors(form, error)
+            add_rule_errors(form, error)
         else:
             messages.success(request, "Feedback to the referrer recorded")
             return redirect("frontdoor:contact", contact_id=contact.pk)
@@ -278,7 +279,7 @@ def check_answer(request, check_id):
                 services.answer_check(request.user, check, status=form.cleaned_data["status"],
                                       information=form.cleaned_data["information"])
             except services.FrontDoorError as error:
-                add_service_errors(form, error)
+                add_rule_errors(form, error)
             else:
                 messages.success(request, f"{check.get_kind_display()} check answer recorded")
                 return redirect("frontdoor:contact", contact_id=contact.pk)
@@ -308,7 +309,7 @@ def decide(request, contact_id):
                 try:
                     decision = services.decide_contact(request.user, contact, **form.decision_arguments())
                 except services.FrontDoorError as error:
-                    add_service_errors(form, error)
+                    add_rule_errors(form, error)
                 else:
                     messages.success(request, f"Decision recorded: {decision.get_outcome_display()}")
                     return redirect("frontdoor:contact", contact_id=contact.pk)
