@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from audit import services as audit
 from chronology.services import record_event
-from familyhelp.services import _issue, _meet, check_open, lock_episode
+from familyhelp.services import check_open, due_to_meet, issue_due, lock_episode
 from kernel import codelists, deadlines, timescales
 from kernel.rules import Errors, RuleBroken, as_date, check_date
 from partners.models import User
@@ -120,22 +120,23 @@ def hold_strategy_discussion(user, *, held_at, children, attendees, information_
         errors.add("chair", "Select who chaired the discussion")
     if next_meeting_date and held_on and next_meeting_date < held_on:
         errors.add("next_meeting_date", "The next discussion cannot be before this one")
-    dues = [_meet(errors, episode, STRATEGY_RULE, held_at, late_reason) for episode in episodes] if held_at else []
+    dues = [due_to_meet(errors, episode, STRATEGY_RULE, held_at, late_reason) if held_at else None
+            for episode in episodes]
     errors.raise_if_any()
-    late = any(due is not None and deadlines.is_late(due, held_at) for due in dues)
+    kept = [deadlines.reason_to_keep(due, held_at, late_reason) for due in dues]
     discussion = StrategyDiscussion.objects.create(
         held_at=held_at, information_shared=information_shared.strip(),
         immediate_safety_actions=(immediate_safety_actions or "").strip(), police_decision=police_decision,
-        next_meeting_date=next_meeting_date, chair=chair, recorded_by=user,
-        late_reason=(late_reason or "").strip() if late else "")
+        next_meeting_date=next_meeting_date, chair=chair, recorded_by=user, late_reason=next(filter(None, kept), ""))
     StrategyAttendee.objects.bulk_create(
         StrategyAttendee(discussion=discussion, name=a["name"].strip(), role=(a.get("role") or "").strip(),
                          agency_kind=a["agency_kind"], agency=a.get("agency"), user=a.get("user")) for a in attendees)
     enquiries = []
-    for episode, (_, decision, reason) in zip(episodes, children):
+    for episode, due, (_, decision, reason) in zip(episodes, dues, children):
         StrategyDiscussionChild.objects.create(discussion=discussion, person=episode.person, episode=episode,
                                                decision=decision, reason=(reason or "").strip())
-        deadlines.meet(episode, STRATEGY_RULE, held_at, late_reason)
+        if due is not None:
+            deadlines.complete(due, held_at, late_reason)
         title = f"Strategy discussion: {StrategyDiscussionChild.Decision(decision).label}"
         record_event(episode.person, "strategy-discussion", held_at, title, detail=discussion.immediate_safety_actions,
                      source=discussion, recorded_by=user)
@@ -154,7 +155,7 @@ def _start_enquiry(user, discussion, episode):
     target = timescales.due(ICPC_RULE, held_on)
     enquiry = Section47Enquiry.objects.create(person=episode.person, episode=episode, strategy_discussion=discussion,
                                               start_date=held_on, initial_conference_target=target.due_date)
-    _issue(ICPC_RULE, held_on, person=episode.person, subject=enquiry, episode=episode)
+    issue_due(ICPC_RULE, held_on, person=episode.person, subject=enquiry, episode=episode)
     record_event(episode.person, "section-47", discussion.held_at, "Section 47 enquiry started", source=enquiry,
                  recorded_by=user)
     audit.record_creation(user, enquiry, person=episode.person, summary="Started a section 47 enquiry")
@@ -302,21 +303,20 @@ def hold_conference(user, *, kind, held_on, chair, children, participants=(), pa
         if participant.get("attendance") not in ConferenceParticipant.Attendance.values:
             errors.add("participants", f"Say whether {participant['name']} attended")
             break
-    checked, dues = [], []
+    checked = []
     for episode, child in zip(episodes, children):
         enquiry, plan = _check_child(errors, kind, held_on, episode, child.get("decision"), child.get("category"),
                                      child.get("reasons"), transfer_notified_on)
-        checked.append((episode, child, enquiry, plan))
-        if enquiry is not None and held_on:
-            dues.append(_meet(errors, enquiry, ICPC_RULE, held_on, child.get("late_reason"), field="children"))
-        if plan is not None and held_on:
-            for rule in (FIRST_REVIEW_RULE, REVIEW_RULE):
-                dues.append(_meet(errors, plan, rule, held_on, child.get("late_reason"), field="children"))
+        # The due date the conference meets: the initial conference's, or the plan's review.
+        due = None
+        if held_on and (enquiry is not None or plan is not None):
+            rules = ICPC_RULE if enquiry is not None else (FIRST_REVIEW_RULE, REVIEW_RULE)
+            due = due_to_meet(errors, enquiry or plan, rules, held_on, child.get("late_reason"), field="children")
+        checked.append((episode, child, enquiry, plan, due))
     if kind == Conference.Kind.TRANSFER_IN and transfer_notified_on and held_on and not errors:
         due = timescales.due(TRANSFER_IN_RULE, transfer_notified_on)
         if held_on > due.due_date and any(not (c.get("late_reason") or "").strip() for c in children):
-            errors.add("children", f"The transfer-in conference was due by {due.due_date:%-d %B %Y}: give the reason "
-                                   "it is late")
+            errors.add("children", deadlines.late_message(due))
     errors.raise_if_any()
     conference = Conference.objects.create(
         kind=kind, held_on=held_on, chair=chair, parents_participation=(parents_participation or "").strip(),
@@ -327,33 +327,24 @@ def hold_conference(user, *, kind, held_on, chair, children, participants=(), pa
                               agency_kind=p.get("agency_kind") or AgencyKind.OTHER, agency=p.get("agency"),
                               invited_on=p.get("invited_on"), attendance=p["attendance"],
                               report_received=bool(p.get("report_received"))) for p in participants)
-    for episode, child, enquiry, plan in checked:
-        _conference_decision(user, conference, episode, child, enquiry, plan, lead_practitioner)
+    for episode, child, enquiry, plan, due in checked:
+        _conference_decision(user, conference, episode, child, enquiry, plan, due, lead_practitioner)
     audit.record_creation(user, conference, person=episodes[0].person, summary=f"Recorded a {conference.get_kind_display().lower()}")
     return conference
 
 
-def _conference_decision(user, conference, episode, child, enquiry, plan, lead_practitioner):
+def _conference_decision(user, conference, episode, child, enquiry, plan, due, lead_practitioner):
     decision, category = child["decision"], child.get("category") or ""
     late_reason = (child.get("late_reason") or "").strip()
     person, held_on = episode.person, conference.held_on
     if conference.kind == Conference.Kind.TRANSFER_IN:
-        due = _issue(TRANSFER_IN_RULE, conference.transfer_notified_on, person=person, subject=episode, episode=episode)
-        deadlines.meet(episode, TRANSFER_IN_RULE, held_on, late_reason)
-        late = deadlines.is_late(due, held_on)
-    elif enquiry is not None:
-        found = deadlines.meet(enquiry, ICPC_RULE, held_on, late_reason)
-        late = bool(found and found.late)
-    elif plan is not None:
-        late = False
-        for rule in (FIRST_REVIEW_RULE, REVIEW_RULE):
-            found = deadlines.meet(plan, rule, held_on, late_reason)
-            late = late or bool(found and found.late)
-    else:
-        late = False
+        due = issue_due(TRANSFER_IN_RULE, conference.transfer_notified_on, person=person, subject=episode,
+                        episode=episode)
+    if due is not None:
+        deadlines.complete(due, held_on, late_reason)
     link = ConferenceChild.objects.create(conference=conference, person=person, episode=episode, enquiry=enquiry,
                                           plan=plan, decision=decision, category=category, reasons=child["reasons"].strip(),
-                                          late_reason=late_reason if late else "")
+                                          late_reason=deadlines.reason_to_keep(due, held_on, late_reason))
     title = f"{conference.get_kind_display()}: {link.get_decision_display()}"
     record_event(person, "conference", _start_of(held_on), title, detail=link.reasons, source=conference, recorded_by=user)
     if decision == ConferenceChild.Decision.PLAN:
@@ -364,7 +355,7 @@ def _conference_decision(user, conference, episode, child, enquiry, plan, lead_p
         link.plan = plan
         link.save(update_fields=["plan"])
         for rule in (FIRST_CORE_GROUP_RULE, FIRST_REVIEW_RULE, CP_VISIT_RULE):
-            _issue(rule, held_on, person=person, subject=plan, episode=episode)
+            issue_due(rule, held_on, person=person, subject=plan, episode=episode)
         from familyhelp.models import ChildInNeedPlan
 
         for replaced in ChildInNeedPlan.objects.filter(episode=episode, end_date__isnull=True):
@@ -382,7 +373,7 @@ def _conference_decision(user, conference, episode, child, enquiry, plan, lead_p
             ChildProtectionPlan.objects.filter(pk=plan.pk).update(latest_category=category)
             audit.record_change(user, plan, {"latest_category": (plan.latest_category, category)}, person=person,
                                 summary="A review conference changed the category of the plan")
-        _issue(REVIEW_RULE, held_on, person=person, subject=plan, episode=episode)
+        issue_due(REVIEW_RULE, held_on, person=person, subject=plan, episode=episode)
     elif decision == ConferenceChild.Decision.END:
         _end(user, plan, held_on, ChildProtectionPlan.EndReason.NO_LONGER_AT_RISK, conference=conference)
 
@@ -482,19 +473,18 @@ def hold_core_group_meeting(user, plan, *, held_on, progress, attended=(), actio
                not_before_label="the conference that started the plan")
     if not (progress or "").strip():
         errors.add("progress", "Enter the progress against the plan")
-    rule = FIRST_CORE_GROUP_RULE if deadlines.open_deadline(plan, FIRST_CORE_GROUP_RULE) else CORE_GROUP_RULE
-    due = _meet(errors, plan, rule, held_on, late_reason) if held_on else None
+    due = due_to_meet(errors, plan, (FIRST_CORE_GROUP_RULE, CORE_GROUP_RULE), held_on, late_reason) if held_on else None
     attended = list(attended)
     if any(member.plan_id != plan.pk for member in attended):
         errors.add("attended", "Select attendees from this plan's core group")
     errors.raise_if_any()
-    late = bool(due and deadlines.is_late(due, held_on))
     meeting = CoreGroupMeeting.objects.create(plan=plan, held_on=held_on, progress=progress.strip(),
                                               actions=(actions or "").strip(), recorded_by=user,
-                                              late_reason=(late_reason or "").strip() if late else "")
+                                              late_reason=deadlines.reason_to_keep(due, held_on, late_reason))
     meeting.attended.set(attended)
-    deadlines.meet(plan, rule, held_on, late_reason)
-    _issue(CORE_GROUP_RULE, held_on, person=plan.person, subject=plan, episode=plan.episode)
+    if due is not None:
+        deadlines.complete(due, held_on, late_reason)
+    issue_due(CORE_GROUP_RULE, held_on, person=plan.person, subject=plan, episode=plan.episode)
     record_event(plan.person, "core-group", timezone.now(), "Core group meeting", detail=meeting.progress,
                  source=meeting, recorded_by=user)
     audit.record_creation(user, meeting, person=plan.person, summary="Recorded a core group meeting")

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from audit import services as audit
 from audit.models import AuditEvent
+from familyhelp import services as family_help
 from familyhelp.models import Visit
 from frontdoor.models import Referral
 from kernel import codelists, deadlines
@@ -104,8 +105,7 @@ def _view(request, obj, person, summary):
 def _closed_page(request, episode, title):
     return render(request, "childprotection/not_possible.html", {
         "title": title, "person": episode.person, "back": reverse("familyhelp:case", args=[episode.person_id]),
-        "message": f"This child in need episode was closed on {episode.closure_date:%-d %B %Y}: a new referral "
-                   "through the front door opens a new one.",
+        "message": family_help.closed_message(episode) + ".",
     })
 
 

@@ -52,10 +52,15 @@ def lock_episode(episode):
     return locked
 
 
+def closed_message(episode):
+    """What a step on a closed episode is told (the pages add a full stop)."""
+    return (f"This child in need episode was closed on {episode.closure_date:%-d %B %Y}: "
+            "a new referral through the front door opens a new one")
+
+
 def check_open(episode, errors=None):
     if episode.closure_date is not None:
-        message = (f"This child in need episode was closed on {episode.closure_date:%-d %B %Y}: "
-                   "a new referral through the front door opens a new one")
+        message = closed_message(episode)
         if errors is None:
             raise RuleBroken(message)
         errors.add("__all__", message)
@@ -72,18 +77,23 @@ def responsible(episode):
     return (allocation.team, allocation.worker) if allocation else (None, None)
 
 
-def _issue(slug, start, *, person, subject, episode):
+def issue_due(slug, start, *, person, subject, episode):
+    """Issue a due date for the episode's child, held by whoever holds the episode now."""
     team, worker = responsible(episode)
     return deadlines.issue(slug, start, person=person, subject=subject, episode=episode, team=team, worker=worker)
 
 
-def _meet(errors, subject, slug, on, late_reason, field="late_reason"):
-    """Check a due date can be met on `on` (a late one needs its reason); returns the open due
-    date so the caller meets it after the checks."""
-    found = deadlines.open_deadline(subject, slug)
-    if found is not None and on is not None and deadlines.is_late(found, on) and not (late_reason or "").strip():
-        errors.add(field, f"{found.rule_name} was due by {found.due_date:%-d %B %Y}: give the reason it is late")
-    return found
+def due_to_meet(errors, subject, slugs, on, late_reason, field="late_reason"):
+    """The open due date a step done on `on` meets (the first open one of `slugs`, a rule slug
+    or several), with an error when it is late and no reason is given. Call while checking;
+    complete it (kernel.deadlines.complete) once the checks pass."""
+    for slug in ([slugs] if isinstance(slugs, str) else slugs):
+        found = deadlines.open_deadline(subject, slug)
+        if found is not None:
+            if on is not None and deadlines.is_late(found, on) and not (late_reason or "").strip():
+                errors.add(field, deadlines.late_message(found))
+            return found
+    return None
 
 
 # --- The episode --------------------------------------------------------------------------
@@ -285,16 +295,16 @@ def authorise_assessment(user, assessment, *, authorised_date=None, late_reason=
                    Assessment.Status.IN_PROGRESS else "This assessment is already authorised")
     check_date(errors, "authorised_date", authorised_date, label="authorisation date",
                not_before=assessment.completed_date or assessment.start_date, not_before_label="its completion")
-    due = _meet(errors, assessment.episode, ASSESSMENT_RULE, authorised_date, late_reason)
+    due = due_to_meet(errors, assessment.episode, ASSESSMENT_RULE, authorised_date, late_reason)
     errors.raise_if_any()
     assessment.status = Assessment.Status.AUTHORISED
     assessment.authorised_date, assessment.authorised_by = authorised_date, user
-    assessment.late_reason = (late_reason or "").strip() if due and deadlines.is_late(due, authorised_date) else ""
+    assessment.late_reason = deadlines.reason_to_keep(due, authorised_date, late_reason)
     assessment.save()
     if due is not None:
-        deadlines.meet(assessment.episode, ASSESSMENT_RULE, authorised_date, late_reason)
+        deadlines.complete(due, authorised_date, late_reason)
     if assessment.outcome == Assessment.Outcome.STRATEGY_DISCUSSION:
-        _issue(STRATEGY_RULE, authorised_date, person=assessment.person, subject=assessment.episode,
+        issue_due(STRATEGY_RULE, authorised_date, person=assessment.person, subject=assessment.episode,
                episode=assessment.episode)
     record_event(assessment.person, "assessment", timezone.now(),
                  f"Assessment authorised by {user}: {assessment.get_outcome_display()}", source=assessment,
@@ -349,8 +359,8 @@ def start_cin_plan(user, episode, *, start_date, services, outcomes):
     plan = ChildInNeedPlan.objects.create(episode=episode, person=episode.person, start_date=start_date,
                                           services=services.strip(), created_by=user)
     PlanOutcome.objects.bulk_create(PlanOutcome(plan=plan, description=d, measure=m) for d, m in outcomes)
-    _issue(CIN_REVIEW_RULE, start_date, person=episode.person, subject=plan, episode=episode)
-    _issue(CIN_VISIT_RULE, start_date, person=episode.person, subject=plan, episode=episode)
+    issue_due(CIN_REVIEW_RULE, start_date, person=episode.person, subject=plan, episode=episode)
+    issue_due(CIN_VISIT_RULE, start_date, person=episode.person, subject=plan, episode=episode)
     record_event(episode.person, "cin-plan", timezone.now(), f"Child in need plan started on {start_date:%-d %B %Y}",
                  detail="\n".join(d for d, _ in outcomes), source=plan, recorded_by=user)
     audit.record_creation(user, plan, person=episode.person, summary="Started a child in need plan")
@@ -384,22 +394,22 @@ def review_cin_plan(user, plan, *, review_date, progress, decision, achieved=(),
         errors.add("progress", "Enter the progress made towards the plan's outcomes")
     if decision not in {"continue", "end"}:
         errors.add("decision", "Select whether the plan continues or ends")
-    due = _meet(errors, plan, CIN_REVIEW_RULE, review_date, late_reason)
+    due = due_to_meet(errors, plan, CIN_REVIEW_RULE, review_date, late_reason)
     errors.raise_if_any()
-    late = bool(due and deadlines.is_late(due, review_date))
     review = ChildInNeedReview.objects.create(plan=plan, review_date=review_date, progress=progress.strip(),
                                               decision=decision, recorded_by=user,
-                                              late_reason=(late_reason or "").strip() if late else "")
+                                              late_reason=deadlines.reason_to_keep(due, review_date, late_reason))
     if achieved:
         plan.outcomes.filter(pk__in=list(achieved)).update(achieved=True)
-    deadlines.meet(plan, CIN_REVIEW_RULE, review_date, late_reason)
+    if due is not None:
+        deadlines.complete(due, review_date, late_reason)
     record_event(plan.person, "cin-review", timezone.now(), f"Child in need review: {review.get_decision_display()}",
                  detail=review.progress, source=review, recorded_by=user)
     audit.record_creation(user, review, person=plan.person, summary="Reviewed the child in need plan")
     if decision == "end":
         _end_cin_plan(user, plan, review_date, "Ended at a review")
     else:
-        _issue(CIN_REVIEW_RULE, review_date, person=plan.person, subject=plan, episode=plan.episode)
+        issue_due(CIN_REVIEW_RULE, review_date, person=plan.person, subject=plan, episode=plan.episode)
     return review
 
 
@@ -447,16 +457,16 @@ def record_visit(user, episode, *, kind, visit_date, seen, seen_alone=False, bed
         errors.add("seen", "Say whether the child was seen")
     elif not seen and seen_alone:
         errors.add("seen_alone", "The child was not seen, so cannot have been seen alone")
-    due = _meet(errors, plan, rule, visit_date, late_reason) if plan is not None else None
+    due = due_to_meet(errors, plan, rule, visit_date, late_reason) if plan is not None else None
     errors.raise_if_any()
-    late = bool(due and deadlines.is_late(due, visit_date))
     visit = Visit.objects.create(person=episode.person, episode=episode, kind=kind, visit_date=visit_date, seen=seen,
                                  seen_alone=bool(seen and seen_alone), bedroom_seen=bool(bedroom_seen),
                                  notes=(notes or "").strip(), visited_by=user,
-                                 late_reason=(late_reason or "").strip() if late else "")
+                                 late_reason=deadlines.reason_to_keep(due, visit_date, late_reason))
     if plan is not None:
-        deadlines.meet(plan, rule, visit_date, late_reason)
-        _issue(rule, visit_date, person=episode.person, subject=plan, episode=episode)
+        if due is not None:
+            deadlines.complete(due, visit_date, late_reason)
+        issue_due(rule, visit_date, person=episode.person, subject=plan, episode=episode)
     seen_text = ("seen alone" if visit.seen_alone else "seen") if seen else "not seen"
     record_event(episode.person, "visit", timezone.now(), f"{visit.get_kind_display()}: child {seen_text}",
                  detail=visit.notes, source=visit, recorded_by=user)

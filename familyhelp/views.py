@@ -92,8 +92,7 @@ def _case_url(person):
 
 
 def _closed_message(episode):
-    return (f"This child in need episode was closed on {episode.closure_date:%-d %B %Y}: a new referral through "
-            "the front door opens a new one.")
+    return services.closed_message(episode) + "."
 
 
 def _form_page(request, person, title, form, *, not_possible="", rows=(), intro="", warning="",

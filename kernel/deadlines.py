@@ -21,12 +21,17 @@ from . import timescales
 from .models import Deadline
 
 
+def late_message(deadline):
+    """What a step done late without its reason is told."""
+    return f"{deadline.rule_name} was due by {deadline.due_date:%-d %B %Y}: give the reason it is late"
+
+
 class LateWithoutReason(ValueError):
     """Done after the due date, and no reason was given."""
 
     def __init__(self, deadline):
         self.deadline = deadline
-        super().__init__(f"{deadline.rule_name} was due by {deadline.due_date:%-d %B %Y}: give the reason it is late")
+        super().__init__(late_message(deadline))
 
 
 def _type(model_or_obj):
@@ -65,6 +70,11 @@ def is_late(deadline, on):
     return on > deadline.due_date
 
 
+def reason_to_keep(deadline, on, late_reason):
+    """The late reason a step's own record keeps: the reason given when done late, else ""."""
+    return (late_reason or "").strip() if deadline is not None and is_late(deadline, on) else ""
+
+
 def check_reason(deadline, on, late_reason):
     """Raise LateWithoutReason if the thing is done late with no reason; call before saving."""
     if deadline is not None and is_late(deadline, on) and not (late_reason or "").strip():
@@ -74,8 +84,11 @@ def check_reason(deadline, on, late_reason):
 def meet(subject, slug, on, late_reason=""):
     """Mark the open due date done on `on`. Returns it (None if there was none)."""
     deadline = open_deadline(subject, slug)
-    if deadline is None:
-        return None
+    return complete(deadline, on, late_reason) if deadline is not None else None
+
+
+def complete(deadline, on, late_reason=""):
+    """Mark this open due date (found already, say while checking a step) done on `on`."""
     check_reason(deadline, on, late_reason)
     deadline.status = Deadline.Status.MET
     deadline.done_on = timezone.localdate(on) if isinstance(on, datetime.datetime) else on
