@@ -76,11 +76,6 @@ def _counts(found, day, by, in_two=False):
     return entries, overall, by_rule
 
 
-def _case_url_maker():
-    """The child's social care case page."""
-    return lambda person_id: reverse("familyhelp:case", kwargs={"person_id": person_id})
-
-
 def _show(request):
     show = request.GET.get("show", "overdue")
     return show if show in SHOW else "overdue"
@@ -92,10 +87,9 @@ def _tabs(counts, show):
 
 
 def _rows(deadlines_, show, day):
-    case_url = _case_url_maker()
     rows = []
     for deadline in deadlines_:
-        row = {"deadline": deadline, "case_url": case_url(deadline.person_id)}
+        row = {"deadline": deadline, "case_url": reverse("familyhelp:case", args=[deadline.person_id])}
         if show == "overdue":
             row["days"] = (day - deadline.due_date).days
         elif show == "due_soon":

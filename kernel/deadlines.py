@@ -126,11 +126,11 @@ def open_for(person):
 # --- Dashboards ---------------------------------------------------------------------------
 
 def due_soon_days():
-    return getattr(settings, "DEADLINE_DUE_SOON_DAYS", 5)
+    return settings.DEADLINE_DUE_SOON_DAYS
 
 
 def done_late_days():
-    return getattr(settings, "DEADLINE_DONE_LATE_DAYS", 90)
+    return settings.DEADLINE_DONE_LATE_DAYS
 
 
 def scope(worker=None, team=None):
@@ -218,10 +218,10 @@ TAGS = {
 
 def state(deadline, today=None):
     """overdue, due_soon (within DEADLINE_DUE_SOON_DAYS) or on_track, for an open due date."""
-    today = today or timezone.localdate()
+    today, soon, _ = windows(today)
     if deadline.due_date < today:
         return "overdue"
-    if deadline.due_date <= today + datetime.timedelta(days=due_soon_days()):
+    if deadline.due_date <= soon:
         return "due_soon"
     return "on_track"
 
