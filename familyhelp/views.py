@@ -96,9 +96,10 @@ def _closed_message(episode):
 
 
 def _form_page(request, person, title, form, *, not_possible="", rows=(), intro="", warning="",
-               template="familyhelp/form_page.html", **extra):
-    """A form page; with `not_possible` (on a GET) it says why the step cannot be taken
-    instead of showing the form."""
+               template="familyhelp/form_page.html", about=None, **extra):
+    """A form page about the child (audited as a view of `about`, by default the child); with
+    `not_possible` (on a GET) it says why the step cannot be taken instead of showing the form."""
+    _view(request, about or person, person, f"Viewed the page: {title[0].lower()}{title[1:]}")
     show_form = form is not None and not (not_possible and request.method != "POST")
     return render(request, template, {
         "title": title, "person": person, "form": form if show_form else None, "not_possible": not_possible,
@@ -369,8 +370,7 @@ def assessment_authorise(request, assessment_id):
     rows = _assessment_rows(found)
     if due is not None:
         rows.append(("Due by", f"{due.due_date:%-d %B %Y}"))
-    _view(request, found, found.person, "Viewed an assessment to authorise")
-    return _form_page(request, found.person, title, form, not_possible=not_possible, rows=rows,
+    return _form_page(request, found.person, title, form, not_possible=not_possible, rows=rows, about=found,
                       warning=f"The assessment was due by {due.due_date:%-d %B %Y}: give the reason it is late."
                       if late and not not_possible else "")
 

@@ -456,3 +456,17 @@ def test_the_case_shows_child_protection_with_links(signed_in, worker, manager, 
     # On a child protection plan, a child in need plan cannot start.
     assert reverse("familyhelp:cin-plan-start", args=[episode.pk]) not in body
     assert signed_in.get(reverse("familyhelp:cin-plan-start", args=[episode.pk])).status_code == 200
+
+
+def test_every_form_page_audits_its_view_of_the_child(client, worker, manager, episode):
+    plan = with_plan(worker, manager, episode)
+    client.force_login(manager)
+    pages = [f"/cases/episodes/{episode.pk}/allocate/", f"/cases/episodes/{episode.pk}/assessment/",
+             f"/cases/episodes/{episode.pk}/cin-plan/", f"/cases/cin-plans/{plan.pk}/review/",
+             f"/cases/cin-plans/{plan.pk}/end/", f"/cases/episodes/{episode.pk}/visits/new/",
+             f"/cases/episodes/{episode.pk}/close/"]
+    for url in pages:
+        before = AuditEvent.objects.filter(action="view", user=manager, person_id=episode.person_id).count()
+        assert client.get(url).status_code == 200, url
+        after = AuditEvent.objects.filter(action="view", user=manager, person_id=episode.person_id).count()
+        assert after == before + 1, url
