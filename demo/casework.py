@@ -159,11 +159,8 @@ def next_wd(day):
 
 
 def add_wd(day, n):
-    while n > 0:
-        day += DAY
-        if working_days.is_working_day(day):
-            n -= 1
-    return day
+    """`n` working days after `day` (the start day not counted)."""
+    return working_days.add_working_days(day, n, counting="day_zero").due
 
 
 def prev_wd(day):
