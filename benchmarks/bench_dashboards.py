@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguarding.settings")
 
-from bench_pages import summarise  # noqa: E402  (the same percentiles as the page benchmark)
+from bench_pages import summarise, time_request as timed  # noqa: E402  (the same timing and percentiles as the page benchmark)
 
 # Which rules a team's due dates come from, by the team's function (demo.generator).
 RULES_BY_FUNCTION = {
@@ -228,14 +228,6 @@ def main():
             client.force_login(user)
             clients[user.pk] = client
     floor_client = clients[worker.pk]
-
-    def timed(client, url):
-        started = time.perf_counter()
-        response = client.get(url)
-        elapsed = time.perf_counter() - started
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}")
-        return elapsed
 
     def urls_of(url, tabbed):
         return [f"{url}?show={tab}" for tab in TABS] if tabbed else [url]
