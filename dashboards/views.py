@@ -160,11 +160,21 @@ def _worker_page(request, found, *, template_context, audit_summary, audit_detai
     })
 
 
+def _return_flags(team):
+    """How many concerns after a return home the team has not seen yet (a count: the names
+    are on the returns-home page, which checks each child)."""
+    from childrenincare.reunification import unseen_flags
+
+    return unseen_flags(team).count() if team is not None else 0
+
+
 @rule("timescales")
 def mine(request):
+    managing = request.user.role in (User.Role.TEAM_MANAGER, User.Role.HEAD_OF_SERVICE)
     return _worker_page(
         request, deadlines.scope(worker=request.user),
-        template_context={"title": "Your timescales", "caption": str(request.user), "is_mine": True},
+        template_context={"title": "Your timescales", "caption": str(request.user), "is_mine": True,
+                          "return_flags": _return_flags(request.user.team) if managing else 0},
         audit_summary="Viewed their own timescale dashboard", audit_detail={"dashboard": "worker"})
 
 
@@ -186,7 +196,7 @@ def team(request, team_id):
     return _worker_page(
         request, deadlines.scope(team=found_team),
         template_context={"title": f"Timescales: {found_team.name}", "caption": str(found_team.agency),
-                          "team": found_team, "is_team": True},
+                          "team": found_team, "is_team": True, "return_flags": _return_flags(found_team)},
         audit_summary=f"Viewed the team timescale dashboard of {found_team.name}"[:300],
         audit_detail={"dashboard": "team", "team": found_team.pk}, by_worker=True)
 

@@ -195,6 +195,8 @@ def close_episode(user, episode, *, closure_date, reason):
     open_s47 = episode.section47_enquiries.filter(outcome="").exists()
     if open_s47:
         errors.add("__all__", "A section 47 enquiry is still open: record its outcome first")
+    if episode.periods_of_care.filter(end_date__isnull=True).exists():
+        errors.add("__all__", "The child is looked after: record that care ended before closing the episode")
     errors.raise_if_any()
     Referral.objects.filter(pk=episode.pk).update(closure_date=closure_date, closure_reason=reason)
     episode.closure_date, episode.closure_reason = closure_date, reason
@@ -433,8 +435,10 @@ def end_cin_plan(user, plan, *, end_date, reason):
 @transaction.atomic
 def record_visit(user, episode, *, kind, visit_date, seen, seen_alone=False, bedroom_seen=False, notes="",
                  late_reason=""):
-    """A visit under the child's plan; the next visit falls due from it (local frequency)."""
+    """A visit under the child's plan; the next visit falls due from it (local frequency). In
+    the 12 months after a return home from care it also meets the return-home visit."""
     from childprotection.models import ChildProtectionPlan
+    from childrenincare import reunification as return_home
 
     episode = lock_episode(episode)
     errors = Errors()
@@ -458,6 +462,7 @@ def record_visit(user, episode, *, kind, visit_date, seen, seen_alone=False, bed
     elif not seen and seen_alone:
         errors.add("seen_alone", "The child was not seen, so cannot have been seen alone")
     due = due_to_meet(errors, plan, rule, visit_date, late_reason) if plan is not None else None
+    after_return = return_home.return_visit_due(errors, episode.person, visit_date, late_reason)
     errors.raise_if_any()
     visit = Visit.objects.create(person=episode.person, episode=episode, kind=kind, visit_date=visit_date, seen=seen,
                                  seen_alone=bool(seen and seen_alone), bedroom_seen=bool(bedroom_seen),
@@ -467,6 +472,7 @@ def record_visit(user, episode, *, kind, visit_date, seen, seen_alone=False, bed
         if due is not None:
             deadlines.complete(due, visit_date, late_reason)
         issue_due(rule, visit_date, person=episode.person, subject=plan, episode=episode)
+    return_home.return_visited(after_return, visit_date, late_reason)
     seen_text = ("seen alone" if visit.seen_alone else "seen") if seen else "not seen"
     record_event(episode.person, "visit", timezone.now(), f"{visit.get_kind_display()}: child {seen_text}",
                  detail=visit.notes, source=visit, recorded_by=user)

@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from audit import services as audit
 from audit.models import AuditEvent
+from childrenincare.models import PeriodOfCare
+from exploitation.views import case_summary as missing_summary
 from frontdoor.models import Referral
 from kernel import codelists, deadlines
 from kernel.access import RULES, forbidden, rule
@@ -184,6 +186,11 @@ def _actions(request, episode, assessments, cin_plans, cp_plans):
         add("Start a child in need plan", reverse("familyhelp:cin-plan-start", args=[episode.pk]))
     add("Record a visit", reverse("familyhelp:visit", args=[episode.pk]))
     add("Start a strategy discussion", _url("childprotection:strategy-new", episode.pk))
+    in_care = episode.periods_of_care.filter(end_date__isnull=True).first()
+    if in_care is not None:
+        add("Care record", reverse("childrenincare:period", args=[in_care.pk]), primary=True)
+    else:
+        add("Record that the child is looked after", reverse("childrenincare:start", args=[episode.pk]))
     add("Close the episode", reverse("familyhelp:close", args=[episode.pk]))
     return sorted(actions, key=lambda action: not action["primary"])  # the main next step first
 
@@ -220,7 +227,8 @@ def case(request, person_id):
     _view(request, person, person, "Viewed the social care case")
     return render(request, "familyhelp/case.html", {
         "person": person, "sections": sections, "due": due, "done_late": done_late, "may_change": may_change,
-        "today": today,
+        "today": today, "missing": missing_summary(person),
+        "periods_of_care": list(PeriodOfCare.objects.filter(person=person).order_by("-start_date")),
     })
 
 

@@ -87,6 +87,10 @@ INSTALLED_APPS = [
     "familyhelp",
     # Child protection: strategy discussions, section 47, conferences, plans, core groups.
     "childprotection",
+    # Children in care: periods, placements, 903 episodes, care planning, returns home, kinship.
+    "childrenincare",
+    # Exploitation and missing: missing episodes and return interviews.
+    "exploitation",
     # Timescale dashboards for the worker, the team and the service (kernel.deadlines).
     "dashboards",
     # The synthetic demo authority.

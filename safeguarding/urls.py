@@ -21,6 +21,10 @@ urlpatterns = [
     path("cases/", include("familyhelp.urls")),
     # Strategy discussions, section 47 enquiries, conferences, plans and core groups.
     path("child-protection/", include("childprotection.urls")),
+    # Children in care: periods, placements, care planning, returns home, kinship.
+    path("children-in-care/", include("childrenincare.urls")),
+    # Missing episodes and return interviews.
+    path("missing/", include("exploitation.urls")),
     # Timescale dashboards: one's own, the team's, the service's.
     path("timescales/", include("dashboards.urls")),
     # Making contacts, one's own contacts, agency checks, the public threshold document.

@@ -9,6 +9,7 @@ import datetime
 import re
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -100,6 +101,9 @@ def world(db, user):
     world = {"child": child, "adult": adult, "users": users, "contact": contact, "check": check,
              "attachment": contact.attachments.get(), "document": document}
     world.update(_case_history(child, users))
+    world.update(_missing_history(child, users))
+    world.update(_care_history(child, adult, world["episode"], users))
+    world.update(_kinship_history(child, users))
     return world
 
 
@@ -141,6 +145,56 @@ def _case_history(child, users):
             "team": worker.team, "macpt": macpt}
 
 
+def _missing_history(child, users):
+    """A missing episode the child came back from, with its return interview offered, for the
+    exploitation routes."""
+    from exploitation import services as missing
+
+    worker, now = users[R.SOCIAL_WORKER], timezone.now()
+    episode = missing.report_missing(worker, child, kind="M", missing_from="home",
+                                     started_at=now - datetime.timedelta(hours=30),
+                                     ended_at=now - datetime.timedelta(hours=6), where_found="Matrix park")
+    missing.offer_return_interview(worker, episode, offered_at=now - datetime.timedelta(hours=5))
+    return {"missing": episode}
+
+
+def _care_history(child, adult, episode, users):
+    """The child looked after, with a return-home decision, a household member, support, an
+    approval asked for and a monitored earlier return with a flag, for the children-in-care
+    routes."""
+    from childrenincare import reunification
+    from childrenincare import services as care
+    from childrenincare.models import Approval, MonitoringFlag, ReturnHomeMonitoring
+    from childrenincare.testing import foster_placement
+
+    worker, today = users[R.SOCIAL_WORKER], datetime.date.today()
+    period = care.become_looked_after(worker, episode, on=today - datetime.timedelta(days=30), legal_status="V2",
+                                      placement=foster_placement(), category_of_need="N1")
+    decision = reunification.start_decision(worker, period, route="A", proposed_date=today, proposed_home="Matrix home",
+                                            reasons="Matrix reasons", carers=[adult])
+    support = reunification.add_support(worker, decision, what="Matrix support", who="Matrix team",
+                                        until=today + datetime.timedelta(days=90))
+    approval = Approval.objects.create(period=period, kind=Approval.Kind.CEASE, requested_by=worker, requested_on=today)
+    monitoring = ReturnHomeMonitoring.objects.create(person=child, period=period, returned_on=today, until=today,
+                                                     team=worker.team)
+    flag = MonitoringFlag.objects.create(monitoring=monitoring, kind=MonitoringFlag.Kind.RE_REFERRAL, occurred_on=today,
+                                         subject_type=ContentType.objects.get_for_model(episode), subject_id=episode.pk)
+    return {"period": period, "decision": decision, "member": decision.household.get(), "support": support,
+            "approval": approval, "flag": flag}
+
+
+def _kinship_history(child, users):
+    """A connected-person carer and someone in the child's family network, for the kinship routes."""
+    from childrenincare import kinship
+
+    worker = users[R.SOCIAL_WORKER]
+    carer = kinship.add_carer(worker, kind="connected", name="Matrix Kin", provider="PR1",
+                              relationship_to_child="Matrix aunt")
+    member = kinship.add_family_network_member(worker, child, name="Matrix Uncle", relationship="Uncle",
+                                               role="possible_carer")
+    return {"carer": carer, "network_member": member}
+
+
 def concrete(pattern, world):
     """A URL for a route pattern, with ids of the world's records."""
     child, adult = world["child"], world["adult"]
@@ -152,6 +206,11 @@ def concrete(pattern, world):
               "cin_plan_id": world["cin_plan"].pk, "discussion_id": world["discussion"].pk,
               "enquiry_id": world["enquiry"].pk, "conference_id": world["conference"].pk,
               "plan_id": world["plan"].pk, "team_id": world["team"].pk, "macpt_id": world["macpt"].pk}
+    values["missing_id"] = world["missing"].pk
+    values.update({"carer_id": world["carer"].pk, "network_member_id": world["network_member"].pk})
+    values.update({"period_id": world["period"].pk, "decision_id": world["decision"].pk, "gate": "iro-consulted",
+                   "member_id": world["member"].pk, "item_id": world["support"].pk,
+                   "approval_id": world["approval"].pk, "flag_id": world["flag"].pk})
     url = "/" + pattern
     for name, value in values.items():
         url = re.sub(rf"<(?:\w+:)?{name}>", str(value), url)

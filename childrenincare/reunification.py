@@ -1,0 +1,695 @@
+"""The return home (reunification) as a decision with gates, kept apart for its three routes
+(process specification 2.16):
+
+- A: a child accommodated under section 20 goes home and ceases to be looked after (CPR10
+  reg 39); the period of care ends E4A.
+- B: a child on a care order is placed with parents and stays looked after (regs 15 to 20);
+  a placement P1 with the provider PR0.
+- C: the child leaves care through an order (a child arrangements order E41, special
+  guardianship E45 to E48, discharge of the care order with a return home E4A, adoption
+  E11/E12).
+
+The gates of each route are data (childrenincare/data/return_home_gates.json). A decision
+cannot be approved while a gate is open, and the page says which. The risk signals the
+system holds across agencies are shown at decision time and each must be weighed. After the
+return, 12 months of outcome monitoring flag a re-referral, a section 47 enquiry, a child
+protection plan or a return to care to the team manager at once (childrenincare.signals).
+"""
+
+import dataclasses
+import datetime
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+
+from audit import services as audit
+from audit.models import AuditEvent
+from chronology.services import record_event
+from familyhelp.services import current_allocation, due_to_meet, issue_due
+from kernel import codelists, deadlines, timescales
+from kernel.rules import Errors, as_date, check_date
+
+from . import services
+from .models import (
+    Approval,
+    Carer,
+    Designation,
+    FamilyGroupDecisionMaking,
+    GateRecord,
+    HouseholdMember,
+    MonitoringFlag,
+    PeriodOfCare,
+    ReturnHomeMonitoring,
+    ReunificationDecision,
+    RiskSignalWeighing,
+    SupportPlanItem,
+)
+
+GATES_FILE = Path(__file__).resolve().parent / "data" / "return_home_gates.json"
+ORDER_REASONS = {"E41", "E45", "E46", "E47", "E48", "E4A", "E11", "E12"}
+MONITORING_RULE = "return-home-monitoring"
+VISIT_RULE = "return-home-visit"
+ACTIVE = (ReunificationDecision.Status.DRAFT, ReunificationDecision.Status.APPROVED)
+Route = ReunificationDecision.Route
+
+
+@dataclasses.dataclass(frozen=True)
+class Gate:
+    key: str
+    kind: str
+    label: str
+    source: str
+    routes: tuple
+
+
+@dataclasses.dataclass
+class GateState:
+    gate: Gate
+    met: bool
+    detail: str = ""
+    record: GateRecord | None = None
+
+
+@dataclasses.dataclass
+class Signal:
+    key: str
+    kind: str
+    summary: str
+    occurred_on: datetime.date | None = None
+    weighing: RiskSignalWeighing | None = None
+
+
+@lru_cache(maxsize=1)
+def _versions():
+    data = json.loads(GATES_FILE.read_text(encoding="utf-8"))
+    return tuple((datetime.date.fromisoformat(v["valid_from"]),
+                  tuple(Gate(g["key"], g["kind"], g["label"], g["source"], tuple(g["routes"])) for g in v["gates"]))
+                 for v in data["versions"])
+
+
+def gates_for(route, on):
+    """The gates of a route for a decision started on `on` (the newest version in force)."""
+    in_force = [gates for valid_from, gates in _versions() if valid_from <= on]
+    gates = in_force[-1] if in_force else _versions()[0][1]
+    return [gate for gate in gates if route in gate.routes]
+
+
+def _started(decision):
+    return timezone.localdate(decision.created_at) if decision.created_at else timezone.localdate()
+
+
+# --- Deriving the gates -------------------------------------------------------------------
+
+def _household(decision, signals):
+    members = list(decision.household.select_related("person"))
+    if not members:
+        return False, "Add the adults who live in the home"
+    waiting = [m.person.full_name for m in members if not m.assessed_on or not m.outcome]
+    if waiting:
+        return False, "Not yet assessed: " + ", ".join(waiting)
+    prevents = [m.person.full_name for m in members if m.outcome == HouseholdMember.Outcome.PREVENTS]
+    if prevents:
+        return False, "The assessment found concerns that prevent a return: " + ", ".join(prevents)
+    return True, f"{len(members)} adult{'s' if len(members) != 1 else ''} assessed"
+
+
+def _fgdm(decision, signals):
+    record = FamilyGroupDecisionMaking.objects.filter(decision=decision).first()
+    if record is None:
+        return False, "Not yet offered"
+    Response = FamilyGroupDecisionMaking.Response
+    if record.response == Response.NOT_OFFERED:
+        return True, "Not offered: " + record.reasons_not_offered[:120]
+    if record.response in (Response.DECLINED, Response.NO_RESPONSE):
+        return True, f"Offered on {record.offered_on:%-d %B %Y}: {record.get_response_display().lower()}"
+    if not record.meeting_on or not record.la_response:
+        return False, "Accepted: record the meeting, the family plan and the local authority's response"
+    return True, f"Meeting on {record.meeting_on:%-d %B %Y}: {record.get_la_response_display().lower()}"
+
+
+def _support(decision, signals):
+    count = decision.support.count()
+    if not count:
+        return False, "Add what support the child and family will have, who provides it and until when"
+    return True, f"{count} service{'s' if count != 1 else ''} planned"
+
+
+def _review(decision, signals):
+    # A review that considered the return within 3 months before the decision or the return.
+    since = min(_started(decision), decision.proposed_date) - datetime.timedelta(days=92)
+    review = (decision.period.reviews.filter(considered_return_home=True, held_on__gte=since)
+              .order_by("-held_on").first())
+    if review is None:
+        return False, "No looked-after review has considered the return yet"
+    return True, f"Review on {review.held_on:%-d %B %Y}"
+
+
+def _weighed(decision, signals):
+    waiting = [s for s in signals if s.weighing is None]
+    if waiting:
+        return False, f"{len(waiting)} of {len(signals)} not yet weighed"
+    return True, f"{len(signals)} weighed" if signals else "No risk signals found"
+
+
+DERIVED = {
+    "household-assessed": _household,
+    "family-group-decision-making": _fgdm,
+    "support-plan": _support,
+    "review-held": _review,
+    "risk-signals-weighed": _weighed,
+}
+
+
+def gate_states(decision, signals=None):
+    """Each gate of the decision's route: met or open, with what shows it (`signals`: the
+    decision's risk signals, when the caller has them already)."""
+    records = {r.gate: r for r in decision.gate_records.select_related("recorded_by")}
+    signals = risk_signals(decision) if signals is None else signals
+    states = []
+    for gate in gates_for(decision.route, _started(decision)):
+        if gate.kind == "derived":
+            met, detail = DERIVED[gate.key](decision, signals)
+            states.append(GateState(gate, met, detail))
+        else:
+            record = records.get(gate.key)
+            if record is None:
+                states.append(GateState(gate, False, "Not done"))
+            else:
+                states.append(GateState(gate, True, record.get_state_display() + f" on {record.done_on:%-d %B %Y}", record))
+    return states
+
+
+def open_gates(decision):
+    return [state for state in gate_states(decision) if not state.met]
+
+
+# --- Risk signals -------------------------------------------------------------------------
+
+def _adults(decision):
+    ids = set(decision.carers.values_list("pk", flat=True))
+    ids |= set(decision.household.values_list("person_id", flat=True))
+    return ids
+
+
+def risk_signals(decision):
+    """What the system knows across agencies that bears on the return: earlier returns home
+    that broke down, re-entries to care, child protection history of the child and siblings,
+    police and domestic-abuse information on the adults, missing episodes and open concerns."""
+    from childprotection.models import ChildProtectionPlan, Section47Enquiry
+    from exploitation.models import MissingEpisode
+    from familyhelp.models import AssessmentFactor
+    from frontdoor.models import AgencyCheck, Contact
+    from people.services import households_and_siblings
+
+    child = decision.person
+    found = []
+    periods = list(PeriodOfCare.objects.filter(person=child).order_by("start_date"))
+    for earlier, later in zip(periods, periods[1:]):
+        if earlier.end_reason in services.RETURNED_HOME or earlier.end_reason in ORDER_REASONS:
+            gap = (later.start_date - earlier.end_date).days
+            found.append(Signal(f"return:{earlier.pk}", "Earlier return home broke down",
+                                f"Returned home on {earlier.end_date:%-d %B %Y} "
+                                f"({codelists.label('episode-end-reason', earlier.end_reason)}) and came back into care "
+                                f"on {later.start_date:%-d %B %Y}, {gap} days later", later.start_date))
+    if len(periods) > 1:
+        found.append(Signal(f"periods:{len(periods)}", "Re-entry to care",
+                            f"This is period of care number {len(periods)} for this child", periods[-1].start_date))
+    for flag in MonitoringFlag.objects.filter(monitoring__person=child).select_related("monitoring"):
+        found.append(Signal(f"flag:{flag.pk}", "Concern after an earlier return home",
+                            f"{flag.get_kind_display()} on {flag.occurred_on:%-d %B %Y}, after the return home on "
+                            f"{flag.monitoring.returned_on:%-d %B %Y}", flag.occurred_on))
+    family = households_and_siblings([child.pk])
+    family_ids = set(family) | {child.pk}
+    for plan in ChildProtectionPlan.objects.filter(person_id__in=family_ids).select_related("person"):
+        who = "This child" if plan.person_id == child.pk else plan.person.full_name + " (sibling or household child)"
+        ended = f" to {plan.end_date:%-d %B %Y}" if getattr(plan, "end_date", None) else ", still open"
+        found.append(Signal(f"cp-plan:{plan.pk}", "Child protection history",
+                            f"{who}: child protection plan from {plan.start_date:%-d %B %Y}{ended} "
+                            f"({codelists.label('category-of-abuse', plan.latest_category)})", plan.start_date))
+    adults = _adults(decision)
+    abuse = AssessmentFactor.objects.filter(assessment__person_id__in=family_ids, code__in=("3A", "3B", "3C")) \
+        .select_related("assessment")
+    for factor in abuse:
+        found.append(Signal(f"factor:{factor.pk}", "Domestic abuse",
+                            f"{codelists.label('assessment-factor', factor.code)}: assessment of "
+                            f"{factor.assessment.start_date:%-d %B %Y}", factor.assessment.start_date))
+    if adults:
+        checks = (AgencyCheck.objects.filter(kind=AgencyCheck.Kind.POLICE, status=AgencyCheck.Status.ANSWERED,
+                                             contact__people__person_id__in=adults)
+                  .select_related("contact").distinct())
+        for check in checks:
+            found.append(Signal(f"police:{check.pk}", "Police information on an adult in the household",
+                                f"Police check answered {check.answered_at:%-d %B %Y}: {check.information[:200]}",
+                                timezone.localdate(check.answered_at) if check.answered_at else None))
+        concern = Contact.objects.filter(people__person_id__in=adults, people__role="person_of_concern").distinct()
+        for contact in concern:
+            found.append(Signal(f"concern-adult:{contact.pk}", "An adult named as posing a risk",
+                                f"Named as a person said to pose a risk in a contact on {contact.received_at:%-d %B %Y}",
+                                timezone.localdate(contact.received_at)))
+    year_ago = timezone.now() - datetime.timedelta(days=365)
+    missing = list(MissingEpisode.objects.filter(person=child, started_at__gte=year_ago).order_by("-started_at"))
+    if missing:
+        found.append(Signal(f"missing:{missing[0].pk}", "Missing episodes",
+                            f"{len(missing)} missing or away episode{'s' if len(missing) != 1 else ''} in the last 12 "
+                            f"months, the latest on {missing[0].started_at:%-d %B %Y}", timezone.localdate(missing[0].started_at)))
+    for enquiry in Section47Enquiry.objects.filter(person_id__in=family_ids, outcome="").select_related("person"):
+        found.append(Signal(f"s47:{enquiry.pk}", "Open concern",
+                            f"Open section 47 enquiry about {enquiry.person.full_name} from {enquiry.start_date:%-d %B %Y}",
+                            enquiry.start_date))
+    open_contacts = Contact.objects.filter(people__person_id__in=family_ids).exclude(status=Contact.Status.DECIDED) \
+        .distinct()
+    for contact in open_contacts:
+        found.append(Signal(f"contact:{contact.pk}", "Open concern",
+                            f"A contact received on {contact.received_at:%-d %B %Y} is waiting for a decision",
+                            timezone.localdate(contact.received_at)))
+    weighed = {w.signal: w for w in decision.weighings.select_related("recorded_by")} if decision.pk else {}
+    for signal in found:
+        signal.weighing = weighed.get(signal.key)
+    return found
+
+
+# --- The decision -------------------------------------------------------------------------
+
+def lock(decision):
+    return ReunificationDecision.objects.select_for_update().select_related("period__person", "person").get(pk=decision.pk)
+
+
+def _check_draft(errors, decision):
+    if decision.status != ReunificationDecision.Status.DRAFT:
+        errors.add("__all__", f"This decision is {decision.get_status_display().lower()}: it can no longer change")
+
+
+@transaction.atomic
+def start_decision(user, period, *, route, proposed_date, proposed_home, reasons, carers=(), order_end_reason=""):
+    period = services.lock_period(period)
+    errors = Errors()
+    if period.end_date is not None:
+        errors.add("__all__", "The child is no longer looked after")
+    if ReunificationDecision.objects.filter(period=period, status__in=ACTIVE).exists():
+        errors.add("__all__", "A return-home decision is already open for this period of care")
+    status = services.current_legal_status(period)
+    code = status.code if status else ""
+    if route not in Route.values:
+        errors.add("route", "Select how the child would return home")
+    elif route == Route.SECTION_20 and code not in services.SECTION_20:
+        errors.add("route", f"Route A is for a child accommodated under section 20; this child's legal status is "
+                            f"{codelists.label('legal-status', code)}")
+    elif route == Route.PLACED_WITH_PARENTS and code not in services.CARE_ORDERS:
+        errors.add("route", "Route B is for a child on an interim or full care order")
+    if route == Route.ORDER and order_end_reason not in ORDER_REASONS:
+        errors.add("order_end_reason", "Select the order the child would leave care through")
+    elif route != Route.ORDER and order_end_reason:
+        errors.add("order_end_reason", "Only route C (leaving care through an order) names an order")
+    if not proposed_date:
+        errors.add("proposed_date", "Enter the proposed date of the return")
+    elif as_date(proposed_date) < period.start_date:
+        errors.add("proposed_date", "The proposed date cannot be before the child became looked after")
+    if not (proposed_home or "").strip():
+        errors.add("proposed_home", "Say where the child would live, and with whom")
+    if not (reasons or "").strip():
+        errors.add("reasons", "Say why a return home is proposed now")
+    if route in (Route.SECTION_20, Route.PLACED_WITH_PARENTS) and not carers:
+        errors.add("carers", "Choose the parents or others the child would return to")
+    errors.raise_if_any()
+    decision = ReunificationDecision.objects.create(
+        period=period, person=period.person, route=route, order_end_reason=order_end_reason,
+        proposed_date=as_date(proposed_date), proposed_home=proposed_home.strip(), reasons=reasons.strip(),
+        created_by=user)
+    decision.carers.set(carers)
+    for carer in carers:
+        HouseholdMember.objects.get_or_create(decision=decision, person=carer,
+                                              defaults={"relationship": "Parent or carer the child would live with"})
+    record_event(period.person, "return-home", timezone.now(), f"Return home proposed ({decision.get_route_display()})",
+                 source=decision, recorded_by=user)
+    audit.record_creation(user, decision, person=period.person, summary="Started a return-home decision")
+    return decision
+
+
+@transaction.atomic
+def record_gate(user, decision, *, gate, state, done_on, evidence):
+    decision = lock(decision)
+    errors = Errors()
+    _check_draft(errors, decision)
+    gates = {g.key: g for g in gates_for(decision.route, _started(decision))}
+    found = gates.get(gate)
+    if found is None:
+        errors.add("gate", "That is not a gate of this route")
+    elif found.kind == "derived":
+        errors.add("gate", "This gate follows from the records it names: add those instead")
+    if state not in GateRecord.State.values:
+        errors.add("state", "Select whether it is done or does not apply")
+    check_date(errors, "done_on", done_on, label="date it was done")
+    if not (evidence or "").strip():
+        errors.add("evidence", "Say what was done and what it found" if state == GateRecord.State.MET
+                   else "Say why it does not apply")
+    errors.raise_if_any()
+    record, created = GateRecord.objects.update_or_create(
+        decision=decision, gate=gate,
+        defaults={"state": state, "done_on": as_date(done_on), "evidence": evidence.strip(), "recorded_by": user})
+    audit.record(user, AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE, record,
+                 person=decision.person, summary=f"Recorded the gate '{found.label}'")
+    return record
+
+
+@transaction.atomic
+def add_household_member(user, decision, *, person, relationship):
+    decision = lock(decision)
+    errors = Errors()
+    _check_draft(errors, decision)
+    if person is None:
+        errors.add("person", "Choose the person")
+    elif person.pk == decision.person_id:
+        errors.add("person", "Add the adults the child would live with, not the child")
+    elif decision.household.filter(person=person).exists():
+        errors.add("person", f"{person.full_name} is already listed")
+    elif person.date_of_birth and services.age_on(person, decision.proposed_date) is not None \
+            and services.age_on(person, decision.proposed_date) < 18:
+        errors.add("person", "Regulation 17 asks for the assessment of household members aged 18 or over")
+    if not (relationship or "").strip():
+        errors.add("relationship", "Say how they are related to the child")
+    errors.raise_if_any()
+    member = HouseholdMember.objects.create(decision=decision, person=person, relationship=relationship.strip())
+    audit.record_creation(user, member, person=decision.person, summary="Added an adult of the household")
+    return member
+
+
+@transaction.atomic
+def record_household_assessment(user, member, *, assessed_on, outcome, summary):
+    member = HouseholdMember.objects.select_for_update().select_related("decision", "person").get(pk=member.pk)
+    decision = lock(member.decision)
+    errors = Errors()
+    _check_draft(errors, decision)
+    check_date(errors, "assessed_on", assessed_on, label="date of the assessment")
+    if outcome not in HouseholdMember.Outcome.values:
+        errors.add("outcome", "Select what the assessment found")
+    if not (summary or "").strip():
+        errors.add("summary", "Summarise what the assessment found, including agency checks")
+    errors.raise_if_any()
+    member.assessed_on, member.outcome, member.summary = as_date(assessed_on), outcome, summary.strip()
+    member.save()
+    audit.record_change(user, member, {"outcome": ("", outcome)}, person=decision.person,
+                        summary="Recorded the assessment of an adult of the household")
+    return member
+
+
+@transaction.atomic
+def add_support(user, decision, *, what, who, until):
+    decision = lock(decision)
+    errors = Errors()
+    if decision.status not in (*ACTIVE, ReunificationDecision.Status.TOOK_EFFECT):
+        errors.add("__all__", f"This decision is {decision.get_status_display().lower()}")
+    if not (what or "").strip():
+        errors.add("what", "Say what the support is")
+    if not (who or "").strip():
+        errors.add("who", "Say who provides it")
+    if not until:
+        errors.add("until", "Enter until when it is provided")
+    elif as_date(until) < decision.proposed_date:
+        errors.add("until", "The support must last beyond the proposed date of the return")
+    errors.raise_if_any()
+    item = SupportPlanItem.objects.create(decision=decision, what=what.strip(), who=who.strip(), until=as_date(until))
+    audit.record_creation(user, item, person=decision.person, summary="Added support after the return home")
+    return item
+
+
+@transaction.atomic
+def update_support(user, item, *, status, note=""):
+    item = SupportPlanItem.objects.select_for_update().select_related("decision__person").get(pk=item.pk)
+    errors = Errors()
+    if status not in SupportPlanItem.Status.values:
+        errors.add("status", "Select how the support stands")
+    if status == SupportPlanItem.Status.NOT_PROVIDED and not (note or "").strip():
+        errors.add("status_note", "Say why it is not provided and what is done instead")
+    errors.raise_if_any()
+    before = item.status
+    item.status, item.status_note = status, (note or "").strip()
+    item.save()
+    audit.record_change(user, item, {"status": (before, status)}, person=item.decision.person,
+                        summary="Updated support after the return home")
+    return item
+
+
+@transaction.atomic
+def record_family_group_decision_making(user, decision, *, response, offered_on=None, offered_to="",
+                                        reasons_not_offered="", coordinator="", meeting_on=None, family_plan="",
+                                        la_response="", la_response_reasons=""):
+    decision = lock(decision)
+    errors = Errors()
+    _check_draft(errors, decision)
+    Response = FamilyGroupDecisionMaking.Response
+    if response not in Response.values:
+        errors.add("response", "Select whether it was offered and how the family responded")
+    elif response == Response.NOT_OFFERED:
+        if not (reasons_not_offered or "").strip():
+            errors.add("reasons_not_offered", "Give the reasons it is not in the child's best interests to offer it")
+    else:
+        check_date(errors, "offered_on", offered_on, label="date it was offered")
+        if not (offered_to or "").strip():
+            errors.add("offered_to", "Say to whom it was offered")
+        if meeting_on:
+            check_date(errors, "meeting_on", meeting_on, label="meeting date", not_before=offered_on,
+                       not_before_label="the offer")
+        if la_response and la_response not in FamilyGroupDecisionMaking.LaResponse.values:
+            errors.add("la_response", "Select the local authority's response to the family plan")
+        if la_response == FamilyGroupDecisionMaking.LaResponse.NOT_AGREED and not (la_response_reasons or "").strip():
+            errors.add("la_response_reasons", "Give the reasons the family plan is not agreed")
+        if la_response and not meeting_on:
+            errors.add("meeting_on", "Enter the date of the meeting the family plan came from")
+    errors.raise_if_any()
+    record, _ = FamilyGroupDecisionMaking.objects.update_or_create(decision=decision, defaults={
+        "response": response, "offered_on": as_date(offered_on) if offered_on else None, "offered_to": offered_to.strip(),
+        "reasons_not_offered": reasons_not_offered.strip(), "coordinator": coordinator.strip(),
+        "meeting_on": as_date(meeting_on) if meeting_on else None, "family_plan": family_plan.strip(),
+        "la_response": la_response, "la_response_reasons": la_response_reasons.strip(), "recorded_by": user})
+    audit.record(user, AuditEvent.Action.UPDATE, record, person=decision.person,
+                 summary="Recorded family group decision-making")
+    return record
+
+
+@transaction.atomic
+def weigh_signal(user, decision, *, signal, how_weighed):
+    decision = lock(decision)
+    errors = Errors()
+    _check_draft(errors, decision)
+    found = {s.key: s for s in risk_signals(decision)}.get(signal)
+    if found is None:
+        errors.add("signal", "That risk signal is no longer shown: reload the page")
+    if not (how_weighed or "").strip():
+        errors.add("how_weighed", "Say how this was weighed in the decision")
+    errors.raise_if_any()
+    weighing, _ = RiskSignalWeighing.objects.update_or_create(
+        decision=decision, signal=signal,
+        defaults={"kind": found.kind, "summary": found.summary[:400], "how_weighed": how_weighed.strip(),
+                  "recorded_by": user})
+    audit.record(user, AuditEvent.Action.UPDATE, weighing, person=decision.person,
+                 summary="Recorded how a risk signal was weighed")
+    return weighing
+
+
+def approval_kind(decision, on):
+    if decision.route == Route.PLACED_WITH_PARENTS:
+        return Approval.Kind.PLACEMENT_WITH_PARENT
+    age = services.age_on(decision.person, on)
+    status = services.current_legal_status(decision.period)
+    if decision.route == Route.SECTION_20 and age is not None and age >= 16 and status and status.code in services.SECTION_20:
+        return Approval.Kind.CEASE_16_17
+    return Approval.Kind.CEASE
+
+
+@transaction.atomic
+def decide(user, decision, *, approve, reasons):
+    """The nominated officer (the director for a 16 or 17 year old under section 20) approves
+    the return home, or not. Approval needs every gate met; the message lists those open."""
+    decision = lock(decision)
+    today = timezone.localdate()
+    errors = Errors()
+    _check_draft(errors, decision)
+    kind = approval_kind(decision, today)
+    needed = services.approver_kind(kind)
+    if not services.is_designated(user, needed, today):
+        errors.add("__all__", f"Only {Designation.Kind(needed).label.lower()} may decide this return home "
+                              "(Care Planning Regulations 2010 reg 18 and 39)")
+    if user.pk == decision.created_by_id:
+        errors.add("__all__", "The person who proposed the return home cannot also approve it")
+    if not (reasons or "").strip():
+        errors.add("reasons", "Give the reasons for the decision")
+    if approve and decision.status == ReunificationDecision.Status.DRAFT:
+        waiting = open_gates(decision)
+        if waiting:
+            errors.add("__all__", "This return home cannot be approved while these are open: "
+                       + "; ".join(state.gate.label.lower() for state in waiting))
+    errors.raise_if_any()
+    decision.status = ReunificationDecision.Status.APPROVED if approve else ReunificationDecision.Status.REFUSED
+    decision.decided_by, decision.decided_on, decision.decision_reasons = user, today, reasons.strip()
+    decision.save()
+    Approval.objects.create(period=decision.period, kind=kind, decision=decision, requested_by=decision.created_by,
+                            requested_on=_started(decision), decided_by=user, decided_on=today,
+                            status=Approval.Status.APPROVED if approve else Approval.Status.REFUSED,
+                            reasons=reasons.strip())
+    record_event(decision.person, "return-home", timezone.now(),
+                 f"Return home {'approved' if approve else 'not approved'} by {user.get_full_name() or user.username}",
+                 source=decision, recorded_by=user)
+    audit.record_change(user, decision, {"status": (ReunificationDecision.Status.DRAFT, decision.status)},
+                        person=decision.person, summary="Decided a return home")
+    return decision
+
+
+@transaction.atomic
+def withdraw_decision(user, decision, *, reasons):
+    decision = lock(decision)
+    errors = Errors()
+    if decision.status not in ACTIVE:
+        errors.add("__all__", f"This decision is {decision.get_status_display().lower()}")
+    if not (reasons or "").strip():
+        errors.add("reasons", "Say why the return home is no longer planned")
+    errors.raise_if_any()
+    before = decision.status
+    decision.status, decision.decision_reasons = ReunificationDecision.Status.WITHDRAWN, reasons.strip()
+    decision.save()
+    audit.record_change(user, decision, {"status": (before, decision.status)}, person=decision.person,
+                        summary="Withdrew a return-home decision")
+    return decision
+
+
+@transaction.atomic
+def return_home(user, decision, *, on, postcode=""):
+    """The approved return takes effect on `on`: route A and C end the period of care (E4A or
+    the order's reason), route B places the child with the parents (P1, PR0). Monitoring for
+    12 months starts."""
+    decision = lock(decision)
+    errors = Errors()
+    if decision.status != ReunificationDecision.Status.APPROVED:
+        errors.add("__all__", "Only an approved return home can take effect"
+                   + ("" if decision.status != ReunificationDecision.Status.DRAFT else ": it is waiting for approval"))
+    if decision.route == Route.PLACED_WITH_PARENTS and not (postcode or "").strip():
+        errors.add("postcode", "Enter the postcode of the parents' home")
+    errors.raise_if_any()
+    period = decision.period
+    if decision.route == Route.PLACED_WITH_PARENTS:
+        parent = decision.carers.first()
+        carer = Carer.objects.create(kind=Carer.Kind.PARENT, name=parent.full_name, person=parent, provider="PR0",
+                                     postcode=postcode.strip().upper(), created_by=user)
+        services.change_placement(user, period, services.PlacementDetails(place="P1", provider="PR0", carer=carer,
+                                                                          postcode=postcode),
+                                  on=on, change_reason="CARPL", return_decision=decision)
+    else:
+        reason = "E4A" if decision.route == Route.SECTION_20 else decision.order_end_reason
+        services.cease_care(user, period, on=on, reason=reason, return_decision=decision)
+    day = as_date(on)
+    decision.status, decision.took_effect_on = ReunificationDecision.Status.TOOK_EFFECT, day
+    decision.save(update_fields=["status", "took_effect_on"])
+    monitoring = start_monitoring(period, returned_on=day, decision=decision)
+    record_event(decision.person, "return-home", timezone.now(), "Returned home", source=decision, recorded_by=user)
+    audit.record_change(user, decision, {"status": (ReunificationDecision.Status.APPROVED, decision.status)},
+                        person=decision.person, summary="Recorded the return home")
+    return monitoring
+
+
+# --- After the return ---------------------------------------------------------------------
+
+def start_monitoring(period, *, returned_on, decision):
+    """12 months of outcome monitoring (the rule return-home-monitoring) for the team that
+    holds the child's case."""
+    allocation = current_allocation(period.episode)
+    until = timescales.due(MONITORING_RULE, returned_on).due_date
+    monitoring = ReturnHomeMonitoring.objects.create(person=period.person, period=period, decision=decision,
+                                                     team=allocation.team if allocation else None,
+                                                     returned_on=returned_on, until=until, planned=decision is not None)
+    # A child still looked after (route B) is visited under reg 28; the others by the local rule.
+    if decision is None or decision.route != Route.PLACED_WITH_PARENTS:
+        issue_due(VISIT_RULE, returned_on, person=period.person, subject=monitoring, episode=period.episode)
+    return monitoring
+
+
+def return_visit_due(errors, person, visit_date, late_reason):
+    """The open visit due date after a return home that a visit on `visit_date` meets (a late
+    one without its reason is an error). For familyhelp.services.record_visit."""
+    if visit_date is None:
+        return None
+    for monitoring in active_monitoring(person, visit_date):
+        found = due_to_meet(errors, monitoring, VISIT_RULE, visit_date, late_reason)
+        if found is not None:
+            return monitoring, found
+    return None
+
+
+def return_visited(due, visit_date, late_reason):
+    """Meet the visit due date after a return home, and issue the next while monitoring lasts."""
+    if due is None:
+        return
+    monitoring, found = due
+    deadlines.complete(found, visit_date, late_reason)
+    if visit_date < monitoring.until:
+        issue_due(VISIT_RULE, visit_date, person=monitoring.person, subject=monitoring, episode=monitoring.period.episode)
+
+
+def active_monitoring(person, on):
+    return ReturnHomeMonitoring.objects.filter(person=person, returned_on__lte=on, until__gte=on)
+
+
+def flag(person, kind, occurred_on, subject):
+    """Something that happened to a child within 12 months of a return home: flagged to the
+    team manager at once (the team's dashboard and the returns-home report), and on the
+    child's chronology. Called from childrenincare.signals when the record is created."""
+    flags = []
+    subject_type = ContentType.objects.get_for_model(subject)
+    for monitoring in active_monitoring(person, occurred_on):
+        if kind == MonitoringFlag.Kind.RE_ENTRY and isinstance(subject, PeriodOfCare) and subject.pk == monitoring.period_id:
+            continue
+        found, created = MonitoringFlag.objects.get_or_create(
+            monitoring=monitoring, subject_type=subject_type, subject_id=subject.pk,
+            defaults={"kind": kind, "occurred_on": occurred_on})
+        if created:
+            record_event(person, "return-home-flag", timezone.now(),
+                         f"{found.get_kind_display()} within 12 months of returning home", source=found)
+            flags.append(found)
+    return flags
+
+
+@transaction.atomic
+def acknowledge_flag(user, flag_, *, action):
+    flag_ = MonitoringFlag.objects.select_for_update().select_related("monitoring__person").get(pk=flag_.pk)
+    errors = Errors()
+    if flag_.seen_at is not None:
+        errors.add("__all__", "This was already seen")
+    if not (action or "").strip():
+        errors.add("action", "Say what you have decided to do")
+    errors.raise_if_any()
+    flag_.seen_by, flag_.seen_at, flag_.action = user, timezone.now(), action.strip()
+    flag_.save()
+    audit.record_change(user, flag_, {"seen_at": (None, flag_.seen_at)}, person=flag_.monitoring.person,
+                        summary="Saw a concern after a return home")
+    return flag_
+
+
+def monitoring_for(team=None, on=None):
+    """Monitored returns home (all, or a team's), newest first, with their flags."""
+    on = on or timezone.localdate()
+    found = ReturnHomeMonitoring.objects.select_related("person", "decision", "team").prefetch_related("flags")
+    if team is not None:
+        found = found.filter(team=team)
+    return found.filter(until__gte=on - datetime.timedelta(days=365 * 5))
+
+
+def unseen_flags(team=None):
+    found = MonitoringFlag.objects.filter(seen_at__isnull=True).select_related("monitoring__person")
+    if team is not None:
+        found = found.filter(monitoring__team=team)
+    return found
+
+
+def outcome_report(monitored):
+    """Counts for the returns-home report: returns, those flagged, by what, and the share."""
+    monitored = list(monitored)
+    flagged = [m for m in monitored if m.flags.all()]
+    by_kind = {kind.label: 0 for kind in MonitoringFlag.Kind}
+    for m in flagged:
+        for kind in {f.get_kind_display() for f in m.flags.all()}:
+            by_kind[kind] += 1
+    share = round(100 * len(flagged) / len(monitored)) if monitored else None
+    return {"returns": len(monitored), "flagged": len(flagged), "share": share, "by_kind": by_kind,
+            "planned": sum(1 for m in monitored if m.planned), "unplanned": sum(1 for m in monitored if not m.planned)}

@@ -1,0 +1,502 @@
+"""Business rules of periods of care, legal statuses and placements, named as the field
+names them. Each is one transaction that locks the period (or the child-in-need episode),
+checks every rule before it writes (kernel.rules.RuleBroken), rebuilds the SSDA903 episodes,
+adds to the chronology, is audited and issues the due dates the timescale rules give.
+
+- become_looked_after: a period of care starts, with its legal status and first placement;
+  the care plan, IRO, health assessment, personal education plan, first review and first
+  visit clocks start.
+- change_legal_status / change_placement: a new legal status or placement from a date; the
+  SSDA903 episode it starts, and its reason (RNE), follow (derive_episodes).
+- cease_care: the period ends with its reason (REC): a missing child's care ends E8 (903
+  rule 580), a planned return home (E4A) needs an approved return-home decision, and a
+  section 20 child looked after for 20 working days or more needs an approval (reg 39).
+- request_approval / decide_approval: approvals reserved to a nominated officer or the
+  director (regs 11, 18, 19, 39).
+
+RNE, derived (903 rules 143, 434 to 436): S the first episode; L legal status only; P
+placement and carers; T placement, same carers; B legal status and placement and carers; U
+legal status and placement, same carers.
+"""
+
+import dataclasses
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit import services as audit
+from chronology.services import record_event
+from familyhelp.services import check_open, issue_due, lock_episode
+from kernel import codelists, deadlines, working_days
+from kernel.rules import Errors, as_date, check_date
+from people.models import Involvement
+
+from .models import Approval, CareEpisode, Carer, Designation, LegalStatus, PeriodOfCare, Placement
+
+# 903 rules 178, 213, 218, 222: no provider for these; no URN for these.
+TEMPORARY = {"T0", "T1", "T2", "T3", "T4"}
+NO_PROVIDER = {"T0", "T1", "T2", "T3", "Z11", "Z12", "Z13", "Z14"}
+NO_URN = {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"}
+WITH_PARENT = "P1"
+CARE_ORDERS = {"C1", "C2"}
+SECTION_20 = {"V2", "V3", "V4"}
+RETURNED_HOME = {"E4A", "E4B"}
+# Reasons that are not a decision of the authority to cease looking after (no reg 39 approval).
+NOT_A_DECISION = {"E2", "E3", "E4B", "E9", "E11", "E12", "E14", "E15", "E16", "E41", "E45", "E46", "E47", "E48"}
+MISSING_END_REASON = "E8"
+START_RULES = ("care-plan", "iro-appointment", "initial-health-assessment", "first-looked-after-review")
+PEP_RULE = "personal-education-plan"
+PEP_FROM_AGE = 3  # [U] statutory PEPs are for school age; many authorities start them in early years
+
+
+@dataclasses.dataclass
+class PlacementDetails:
+    place: str
+    provider: str = ""
+    carer: Carer | None = None
+    postcode: str = ""
+    urn: str = ""
+    area: str = Placement.Area.INSIDE
+    intended_until_18: bool = False
+    immediate_with_parent: bool = False
+
+
+# --- Looking things up --------------------------------------------------------------------
+
+def lock_period(period):
+    return PeriodOfCare.objects.select_for_update().select_related("person", "episode").get(pk=period.pk)
+
+
+def open_period(person):
+    """The child's open period of care, or None."""
+    return PeriodOfCare.objects.filter(person=person, end_date__isnull=True).first()
+
+
+def current_legal_status(period):
+    return period.legal_statuses.order_by("-start_date", "-id").first()
+
+
+def current_placement(period):
+    return period.placements.order_by("-start_date", "-id").first()
+
+
+def latest_change(period):
+    """The last day the legal status or placement changed: nothing may be recorded before it."""
+    dates = [d for d in (getattr(current_legal_status(period), "start_date", None),
+                         getattr(current_placement(period), "start_date", None)) if d]
+    return max(dates) if dates else period.start_date
+
+
+def age_on(person, day):
+    born = person.date_of_birth
+    if born is None:
+        return None
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def looked_after_working_days(period, on):
+    return working_days.working_days_between(period.start_date, as_date(on))
+
+
+def is_designated(user, kind, on):
+    found = Designation.objects.filter(user=user, kind=kind, valid_from__lte=on)
+    return found.filter(valid_to__isnull=True).exists() or found.filter(valid_to__gte=on).exists()
+
+
+def _fmt(day):
+    return f"{as_date(day):%-d %B %Y}"
+
+
+# --- Checks shared by the services --------------------------------------------------------
+
+def check_placement(errors, details, on, *, legal_status, prefix=""):
+    """A placement the SSDA903 can hold: a code valid on the day, a provider where one is
+    needed and none where it must be blank, an Ofsted URN where one is needed."""
+    place = details.place
+    if not codelists.is_valid("placement-type", place, on=on):
+        errors.add(prefix + "place", "Select a placement type that is in use on the placement date")
+        return
+    if place in NO_PROVIDER:
+        if details.provider:
+            errors.add(prefix + "provider", "Leave the provider blank for a temporary or other placement (SSDA903 rule 178)")
+    elif not codelists.is_valid("placement-provider", details.provider, on=on):
+        errors.add(prefix + "provider", "Select the placement provider")
+    elif place == WITH_PARENT and details.provider != "PR0":
+        errors.add(prefix + "provider", "A placement with parents has the provider 'parents or other people with parental responsibility'")
+    needs_urn = place not in NO_URN and details.area != Placement.Area.OUTSIDE_ENGLAND
+    urn = (details.urn or "").strip().upper()
+    if needs_urn and not urn:
+        errors.add(prefix + "urn", "Enter the provider's Ofsted unique reference number (SSDA903 rule 218)")
+    elif not needs_urn and urn:
+        errors.add(prefix + "urn", "Leave the Ofsted reference blank for this placement type or a placement outside England")
+    elif urn and not (6 <= len(urn) <= 8 and urn.isalnum()):
+        errors.add(prefix + "urn", "An Ofsted unique reference number is 6 to 8 letters and numbers, like SC123456")
+    if place not in TEMPORARY and not (details.postcode or "").strip():
+        errors.add(prefix + "postcode", "Enter the placement's postcode")
+    if details.immediate_with_parent and place != WITH_PARENT:
+        errors.add(prefix + "immediate_with_parent", "Only a placement with parents can be an immediate placement under regulation 19")
+    if place == WITH_PARENT and legal_status in SECTION_20:
+        errors.add(prefix + "place", "A child accommodated under section 20 who goes home ceases to be looked after: "
+                                     "record a return home instead of a placement with parents")
+
+
+def _placement(period, details, on, user):
+    return Placement.objects.create(
+        period=period, place=details.place, provider=details.provider, carer=details.carer,
+        postcode=(details.postcode or "").strip().upper(), urn=(details.urn or "").strip().upper(), area=details.area,
+        intended_until_18=details.intended_until_18, immediate_with_parent=details.immediate_with_parent,
+        start_date=on, recorded_by=user)
+
+
+def approvals_for_placement(period, placement, legal_status, user, return_decision=None):
+    """The approvals a placement needs (CPR10 reg 11, 18, 19): outside the area by a nominated
+    officer, at a distance by the director, with a parent by a nominated officer (through an
+    approved return-home decision, or as an immediate placement)."""
+    kinds = []
+    if placement.area in (Placement.Area.ADJOINING, Placement.Area.OUTSIDE_ENGLAND):
+        kinds.append(Approval.Kind.OUT_OF_AREA)
+    elif placement.area == Placement.Area.DISTANT:
+        kinds.append(Approval.Kind.DISTANT)
+    if placement.place == WITH_PARENT and placement.immediate_with_parent:
+        kinds.append(Approval.Kind.IMMEDIATE_WITH_PARENT)
+    for kind in kinds:
+        Approval.objects.create(period=period, kind=kind, placement=placement, requested_by=user,
+                                requested_on=placement.start_date)
+    return kinds
+
+
+def check_with_parent(errors, period, details, legal_status, return_decision):
+    """A child on a care order is placed with parents only after an approved return-home
+    decision (route B, reg 18), or immediately under reg 19 with a nominated officer's approval."""
+    if details.place != WITH_PARENT or legal_status not in CARE_ORDERS:
+        return
+    if return_decision is None and not details.immediate_with_parent:
+        errors.add("place", "A child on a care order is placed with parents only after a return-home decision "
+                            "approved by a nominated officer (Care Planning Regulations 2010 reg 18), or as an "
+                            "immediate placement under regulation 19")
+
+
+# --- The SSDA903 episodes -----------------------------------------------------------------
+
+def new_episode_reason(previous, current):
+    """RNE from what changed between two consecutive (legal status, placement) states."""
+    if previous is None:
+        return "S"
+    (ls_before, pl_before), (ls_now, pl_now) = previous, current
+    legal = ls_before is not ls_now
+    moved = pl_before is not pl_now
+    same_carers = moved and pl_now.carer_id is not None and pl_now.carer_id == pl_before.carer_id
+    if legal and moved:
+        return "U" if same_carers else "B"
+    if moved:
+        return "T" if same_carers else "P"
+    return "L"
+
+
+def derive_episodes(period, legal_statuses=None, placements=None):
+    """Rebuild the period's SSDA903 episodes from its legal statuses and placements: a new
+    episode on each day either changes, ended X1 when care continues and with the period's
+    reason when it ends. Returns the unsaved episodes when given the rows (the demo uses
+    that); otherwise replaces the stored ones."""
+    store = legal_statuses is None
+    statuses = list(legal_statuses if legal_statuses is not None else period.legal_statuses.order_by("start_date", "id"))
+    places = list(placements if placements is not None else period.placements.order_by("start_date", "id"))
+    days = sorted({s.start_date for s in statuses} | {p.start_date for p in places})
+    episodes, previous = [], None
+    for index, day in enumerate(days):
+        status = [s for s in statuses if s.start_date <= day][-1]
+        placement = [p for p in places if p.start_date <= day][-1]
+        last = index == len(days) - 1
+        end_date = period.end_date if last else days[index + 1]
+        episodes.append(CareEpisode(
+            period=period, person_id=period.person_id, start_date=day,
+            new_episode_reason=new_episode_reason(previous, (status, placement)),
+            legal_status=status.code, category_of_need=period.category_of_need, place=placement.place,
+            provider=placement.provider, urn=placement.urn, home_postcode=period.home_postcode,
+            placement_postcode=placement.postcode, end_date=end_date,
+            end_reason=(period.end_reason if last else "X1") if end_date else "",
+            placement=placement, legal_status_record=status,
+        ))
+        previous = (status, placement)
+    for current, following in zip(episodes, episodes[1:]):
+        if following.placement is not current.placement and current.place not in TEMPORARY:
+            current.placement_change_reason = current.placement.change_reason
+    if store:
+        CareEpisode.objects.filter(period=period).delete()
+        CareEpisode.objects.bulk_create(episodes)
+    return episodes
+
+
+# --- The period of care -------------------------------------------------------------------
+
+def _issue(slug, start, period):
+    return issue_due(slug, start, person=period.person, subject=period, episode=period.episode)
+
+
+@transaction.atomic
+def become_looked_after(user, episode, *, on, legal_status, placement, category_of_need, home_postcode="",
+                        unaccompanied_asylum_seeker=False, return_decision=None):
+    """The child becomes looked after on `on`, with a legal status and a first placement."""
+    from . import visits
+
+    episode = lock_episode(episode)
+    person = episode.person
+    errors = Errors()
+    check_open(episode, errors)
+    check_date(errors, "on", on, label="date the child became looked after", not_before=episode.referral_date,
+               not_before_label="the referral")
+    day = as_date(on) if on else None
+    if open_period(person) is not None:
+        errors.add("__all__", "This child is already looked after: change the legal status or placement instead")
+    earlier = PeriodOfCare.objects.filter(person=person, end_date__isnull=False).order_by("-end_date").first()
+    if day and earlier and day <= earlier.end_date:
+        errors.add("on", f"This overlaps the period of care that ended on {_fmt(earlier.end_date)}: "
+                         "a new period starts after the last one ended")
+    if day and not codelists.is_valid("legal-status", legal_status, on=day):
+        errors.add("legal_status", "Select the legal status")
+    if not codelists.is_valid("primary-need", category_of_need, on=day) or category_of_need in ("N0", "N9"):
+        errors.add("category_of_need", "Select the category of need (N1 to N8)")
+    if day:
+        check_placement(errors, placement, day, legal_status=legal_status)
+        check_with_parent(errors, None, placement, legal_status, return_decision)
+    errors.raise_if_any()
+
+    period = PeriodOfCare.objects.create(
+        person=person, episode=episode, start_date=day, category_of_need=category_of_need,
+        home_postcode=(home_postcode or "").strip().upper(), unaccompanied_asylum_seeker=unaccompanied_asylum_seeker,
+        created_by=user)
+    status = LegalStatus.objects.create(period=period, code=legal_status, start_date=day, recorded_by=user)
+    first = _placement(period, placement, day, user)
+    derive_episodes(period)
+    for slug in START_RULES:
+        _issue(slug, day, period)
+    age = age_on(person, day)
+    if age is None or age >= PEP_FROM_AGE:
+        _issue(PEP_RULE, day, period)
+    visits.schedule_after_placement(period, first, status)
+    approvals_for_placement(period, first, status.code, user, return_decision)
+    record_event(person, "looked-after", timezone.now(),
+                 f"Became looked after: {codelists.label('legal-status', legal_status)}",
+                 detail=f"Placement: {codelists.label('placement-type', placement.place)}", source=period,
+                 recorded_by=user)
+    audit.record_creation(user, period, person=person, summary="Recorded that the child became looked after")
+    return period
+
+
+@transaction.atomic
+def change_legal_status(user, period, *, code, on):
+    from . import visits
+
+    period = lock_period(period)
+    errors = Errors()
+    current = current_legal_status(period)
+    _check_change(errors, period, on, field="on")
+    day = as_date(on) if on else None
+    if day and not codelists.is_valid("legal-status", code, on=day):
+        errors.add("code", "Select the new legal status")
+    elif current and code == current.code:
+        errors.add("code", f"The legal status is already {codelists.label('legal-status', code)}")
+    placement = current_placement(period)
+    if code in SECTION_20 and placement and placement.place == WITH_PARENT:
+        errors.add("code", "A child placed with parents cannot be accommodated under section 20: end the placement first")
+    errors.raise_if_any()
+    LegalStatus.objects.filter(pk=current.pk).update(end_date=day)
+    status = LegalStatus.objects.create(period=period, code=code, start_date=day, recorded_by=user)
+    derive_episodes(period)
+    visits.schedule_after_legal_status(period, placement, status)
+    record_event(period.person, "legal-status", timezone.now(),
+                 f"Legal status: {codelists.label('legal-status', code)}", source=status, recorded_by=user)
+    audit.record_change(user, period, {"legal_status": (current.code, code)}, person=period.person,
+                        summary="Changed the legal status")
+    return status
+
+
+def _check_change(errors, period, on, *, field):
+    if period.end_date is not None:
+        errors.add("__all__", f"This period of care ended on {_fmt(period.end_date)}")
+        return
+    last = latest_change(period)
+    check_date(errors, field, on, label="date of the change", not_before=period.start_date,
+               not_before_label="the start of the period of care")
+    if on and field not in errors and as_date(on) <= last:
+        errors.add(field, f"The last change was on {_fmt(last)}: a change must come after it, because "
+                          "episodes cannot overlap (SSDA903)")
+
+
+@transaction.atomic
+def change_placement(user, period, details, *, on, change_reason="", return_decision=None):
+    """The child moves to a new placement (or the same carers' placement changes type) on `on`.
+    The reason the last placement ended is required unless it was temporary (903 rule 225)."""
+    from . import visits
+
+    period = lock_period(period)
+    errors = Errors()
+    _check_change(errors, period, on, field="on")
+    day = as_date(on) if on else None
+    ending = current_placement(period)
+    status = current_legal_status(period)
+    if ending and ending.place not in TEMPORARY:
+        if not codelists.is_valid("placement-change-reason", change_reason, on=day):
+            errors.add("change_reason", "Select the reason the last placement ended")
+    elif change_reason:
+        errors.add("change_reason", "Leave the reason blank when the last placement was temporary (SSDA903 rule 226)")
+    if day:
+        check_placement(errors, details, day, legal_status=status.code)
+        check_with_parent(errors, period, details, status.code, return_decision)
+    errors.raise_if_any()
+    Placement.objects.filter(pk=ending.pk).update(end_date=day, change_reason=change_reason)
+    placement = _placement(period, details, day, user)
+    derive_episodes(period)
+    visits.schedule_after_placement(period, placement, status)
+    approvals_for_placement(period, placement, status.code, user, return_decision)
+    record_event(period.person, "placement", timezone.now(),
+                 f"New placement: {codelists.label('placement-type', details.place)}",
+                 detail=(f"Last placement ended: {codelists.label('placement-change-reason', change_reason)}"
+                         if change_reason else ""), source=placement, recorded_by=user)
+    audit.record_creation(user, placement, person=period.person, summary="Recorded a new placement")
+    return placement
+
+
+def ceasing_approval_needed(period, on, reason):
+    """The approval reg 39 needs before the authority decides to stop looking after a child
+    accommodated under section 20 for 20 working days or more: the director for a 16 or 17
+    year old, a nominated officer otherwise. None when it is not the authority's decision."""
+    status = current_legal_status(period)
+    if reason in NOT_A_DECISION or status is None or status.code not in SECTION_20:
+        return None
+    if looked_after_working_days(period, on) < 20:
+        return None
+    age = age_on(period.person, as_date(on))
+    return Approval.Kind.CEASE_16_17 if age is not None and age >= 16 else Approval.Kind.CEASE
+
+
+@transaction.atomic
+def cease_care(user, period, *, on, reason, return_decision=None):
+    """The period of care ends on `on` with the 903 reason (REC)."""
+    from exploitation.services import open_missing_episode
+
+    from . import care_planning, reunification
+
+    period = lock_period(period)
+    errors = Errors()
+    if period.end_date is not None:
+        errors.add("__all__", f"This period of care ended on {_fmt(period.end_date)}")
+    else:
+        last = latest_change(period)
+        check_date(errors, "on", on, label="date care ended", not_before=last, not_before_label="the last change")
+    day = as_date(on) if on else None
+    if not codelists.is_valid("episode-end-reason", reason, on=day) or reason == "X1":
+        errors.add("reason", "Select the reason the child stopped being looked after")
+    missing = open_missing_episode(period.person)
+    if missing is not None and reason != MISSING_END_REASON:
+        errors.add("reason", "The child is still recorded as missing: care that ends while a child is missing ends with "
+                             "E8, 'ceased for any other reason' (SSDA903 rule 580)")
+    if reason == "E4A" and (return_decision is None or return_decision.status != return_decision.Status.APPROVED):
+        errors.add("reason", "A return home as part of the care plan (E4A) needs a return-home decision approved by a "
+                             "nominated officer: start one from the child's care page")
+    # Care that ends while the child is missing is not a decision to stop looking after them.
+    kind = ceasing_approval_needed(period, day, reason) if day and period.end_date is None and missing is None else None
+    if kind and return_decision is None and not period.approvals.filter(kind=kind, status=Approval.Status.APPROVED).exists():
+        who = "the director of children's services" if kind == Approval.Kind.CEASE_16_17 else "a nominated officer"
+        errors.add("__all__", f"The child has been accommodated under section 20 for 20 working days or more: ceasing "
+                              f"to look after them needs approval by {who} first (Care Planning Regulations 2010 reg 39)")
+    errors.raise_if_any()
+    period.end_date, period.end_reason = day, reason
+    PeriodOfCare.objects.filter(pk=period.pk).update(end_date=day, end_reason=reason)
+    period.legal_statuses.filter(end_date__isnull=True).update(end_date=day)
+    period.placements.filter(end_date__isnull=True).update(end_date=day)
+    derive_episodes(period)
+    deadlines.withdraw(period, reason="The child stopped being looked after")
+    # The IRO's access to the record ends with the care they review (care_planning.appoint_iro).
+    Involvement.objects.filter(person=period.person, kind=care_planning.IRO_INVOLVEMENT,
+                               end_date__isnull=True).update(end_date=day)
+    if reason == "E4B":
+        reunification.start_monitoring(period, returned_on=day, decision=None)
+    record_event(period.person, "care-ceased", timezone.now(),
+                 f"Stopped being looked after: {codelists.label('episode-end-reason', reason)}", source=period,
+                 recorded_by=user)
+    audit.record_change(user, period, {"end_date": (None, day), "end_reason": ("", reason)}, person=period.person,
+                        summary="Recorded that the child stopped being looked after")
+    return period
+
+
+# --- Approvals ----------------------------------------------------------------------------
+
+APPROVER = {
+    Approval.Kind.DISTANT: Designation.Kind.DIRECTOR,
+    Approval.Kind.CEASE_16_17: Designation.Kind.DIRECTOR,
+}
+
+
+def approver_kind(kind):
+    return APPROVER.get(kind, Designation.Kind.NOMINATED_OFFICER)
+
+
+@transaction.atomic
+def request_approval(user, period, *, kind, reasons):
+    period = lock_period(period)
+    errors = Errors()
+    if period.end_date is not None:
+        errors.add("__all__", f"This period of care ended on {_fmt(period.end_date)}")
+    if kind not in (Approval.Kind.CEASE, Approval.Kind.CEASE_16_17):
+        errors.add("kind", "Placement approvals are requested when the placement is recorded")
+    if not (reasons or "").strip():
+        errors.add("reasons", "Say why care should end, and the support the child will have")
+    if period.approvals.filter(kind=kind, status=Approval.Status.PENDING).exists():
+        errors.add("__all__", "An approval of this kind is already waiting")
+    errors.raise_if_any()
+    approval = Approval.objects.create(period=period, kind=kind, requested_by=user, requested_on=timezone.localdate(),
+                                       reasons=reasons.strip())
+    audit.record_creation(user, approval, person=period.person, summary="Asked for an approval")
+    return approval
+
+
+@transaction.atomic
+def decide_approval(user, approval, *, approve, reasons=""):
+    """A nominated officer (or the director, where the regulations say) approves or not."""
+    approval = Approval.objects.select_for_update().select_related("period__person").get(pk=approval.pk)
+    today = timezone.localdate()
+    errors = Errors()
+    if approval.status != Approval.Status.PENDING:
+        errors.add("__all__", f"This was already decided: {approval.get_status_display().lower()}")
+    needed = approver_kind(approval.kind)
+    if not is_designated(user, needed, today):
+        errors.add("__all__", f"Only {Designation.Kind(needed).label.lower()} may decide this "
+                              "(Care Planning Regulations 2010)")
+    if not approve and not (reasons or "").strip():
+        errors.add("reasons", "Give the reasons it is not approved")
+    errors.raise_if_any()
+    approval.status = Approval.Status.APPROVED if approve else Approval.Status.REFUSED
+    approval.decided_by, approval.decided_on = user, today
+    if reasons:
+        approval.reasons = (approval.reasons + "\n\n" if approval.reasons else "") + reasons.strip()
+    approval.save()
+    record_event(approval.period.person, "approval", timezone.now(),
+                 f"{approval.get_kind_display()}: {approval.get_status_display().lower()}", source=approval,
+                 recorded_by=user)
+    audit.record_change(user, approval, {"status": (Approval.Status.PENDING, approval.status)},
+                        person=approval.period.person, summary="Decided an approval")
+    return approval
+
+
+def pending_approvals(user, on=None):
+    """The approvals waiting for this user's designation."""
+    on = on or timezone.localdate()
+    kinds = []
+    for designation, approval_kinds in ((Designation.Kind.NOMINATED_OFFICER,
+                                         [k for k in Approval.Kind if approver_kind(k) == Designation.Kind.NOMINATED_OFFICER]),
+                                        (Designation.Kind.DIRECTOR,
+                                         [k for k in Approval.Kind if approver_kind(k) == Designation.Kind.DIRECTOR])):
+        if is_designated(user, designation, on):
+            kinds += approval_kinds
+    return (Approval.objects.filter(status=Approval.Status.PENDING, kind__in=kinds)
+            .select_related("period__person", "placement", "requested_by").order_by("requested_on", "id"))
+
+
+def one_year_after(day):
+    day = as_date(day)
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day + datetime.timedelta(days=365)

@@ -1,0 +1,15 @@
+"""Care planning pages (childrenincare.views_planning), in the childrenincare namespace."""
+
+from django.urls import path
+
+from . import views_planning as views
+
+urlpatterns = [
+    path("periods/<int:period_id>/care-plan/", views.care_plan, name="care-plan"),
+    path("periods/<int:period_id>/iro/", views.iro, name="iro"),
+    path("periods/<int:period_id>/health-assessment/", views.health_assessment, name="health-assessment"),
+    path("periods/<int:period_id>/education-plan/", views.education_plan, name="education-plan"),
+    path("periods/<int:period_id>/reviews/new/", views.review, name="review"),
+    path("periods/<int:period_id>/visits/new/", views.visit, name="visit"),
+    path("periods/<int:period_id>/planning/", views.planning, name="planning"),
+]

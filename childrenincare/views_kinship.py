@@ -1,0 +1,454 @@
+"""Kinship care pages: carers and providers with their approvals (temporary approval of a
+connected person, its extension, full approval, the end of an approval) and the child's
+family network.
+
+Views are thin: the rules are in childrenincare.kinship, whose RuleBroken messages go on the
+form's fields (status 400, nothing saved). A carer is not a child, but a carer's page shows
+the children placed there: only those whose full record the user may see (a placement
+gives away where a child lives), each audited. A page about a child needs the child's full
+record (people.access.person_for): otherwise the same audited 404 as a record that does not
+exist."""
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from audit import services as audit
+from audit.models import AuditEvent
+from kernel import codelists, deadlines
+from kernel.access import forbidden, rule
+from kernel.forms import add_rule_errors
+from kernel.models import Deadline
+from kernel.rules import RuleBroken
+from people.access import Level, RecordNotVisible, levels, person_for, record_or_not_visible
+
+from . import kinship
+from .forms_kinship import (
+    ApprovalForm,
+    CarerForm,
+    EndApprovalForm,
+    ExtensionForm,
+    NetworkMemberForm,
+    NetworkRoleForm,
+    TemporaryApprovalForm,
+)
+from .models import Carer, FamilyNetworkMember, PeriodOfCare
+from .pages import may_change, viewed
+
+CARERS_PAGE_SIZE = 50
+FORM_PAGE = "childrenincare/kinship/form_page.html"
+
+
+# --- Looking records up -------------------------------------------------------------------
+
+def _carer(carer_id):
+    return record_or_not_visible(Carer, carer_id, "person")
+
+
+def _child(request, child_id):
+    """A child chosen by id (a query parameter or a form's choice): their full record, or the
+    audited 404; None when no id was given."""
+    child_id = (child_id or "").strip()
+    if not child_id:
+        return None
+    if not child_id.isdigit():
+        raise RecordNotVisible(None, child_id[:40], Level.FULL)
+    return person_for(request.user, int(child_id))
+
+
+def _chosen(form, field, people):
+    """The record chosen from a list of people, None for "no record"; a forged choice is an error."""
+    value = (form.cleaned_data.get(field) or "").strip()
+    if not value:
+        return None
+    found = {str(p.pk): p for p in people}.get(value)
+    if found is None:
+        form.add_error(field, "Select their record from the list")
+    return found
+
+
+def _care_url(person):
+    period = PeriodOfCare.objects.filter(person=person, end_date__isnull=True).only("pk").first()
+    if period is not None:
+        return reverse("childrenincare:period", args=[period.pk])
+    return reverse("people:detail", args=[person.pk])
+
+
+def _carer_url(carer):
+    return reverse("childrenincare:carer", args=[carer.pk])
+
+
+def _fmt(day):
+    return f"{day:%-d %B %Y}" if day else ""
+
+
+def _view_carer(request, carer, summary, children=()):
+    """Audit a page about a carer: the carer (their own record, if linked) and each child it names."""
+    entries = [audit.entry(request.user, AuditEvent.Action.VIEW, obj=carer, person=carer.person_id, summary=summary)]
+    entries += [audit.entry(request.user, AuditEvent.Action.VIEW, obj=carer, person=child,
+                            summary=f"{summary}, which names the child") for child in children]
+    audit.record_many(entries)
+
+
+def _page(request, title, form, *, caption, back, back_text, not_possible="", rows=(), intro="", warning=""):
+    show_form = form is not None and not (not_possible and request.method != "POST")
+    return render(request, FORM_PAGE, {
+        "title": title, "caption": caption, "form": form if show_form else None, "not_possible": not_possible,
+        "rows": rows, "intro": intro, "warning": warning, "back": back, "back_text": back_text,
+    }, status=400 if show_form and form.errors else 200)
+
+
+def _carer_page(request, carer, title, form, *, children=(), **extra):
+    _view_carer(request, carer, f"Viewed the page: {title[0].lower()}{title[1:]}", children)
+    return _page(request, title, form, caption=carer.name, back=_carer_url(carer), back_text="Back to the carer",
+                 **extra)
+
+
+def _safe_next(request, url):
+    url = (url or "").strip()
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+        return url
+    return ""
+
+
+def _with_carer(url, carer):
+    return f"{url}{'&' if '?' in url else '?'}carer={carer.pk}"
+
+
+def _related(child, adults_only=False):
+    from people.models import Person
+    from people.services import relationships
+
+    found, seen = [], {child.pk}
+    for other, _label, _rel in relationships(child):
+        if other.pk in seen or other.kind == Person.Kind.PROFESSIONAL:
+            continue
+        if adults_only and other.kind == Person.Kind.CHILD:
+            continue
+        seen.add(other.pk)
+        found.append(other)
+    return sorted(found, key=lambda p: (p.family_name, p.given_names, p.pk))
+
+
+# --- Carers -------------------------------------------------------------------------------
+
+@rule("case_work")
+def carers(request):
+    """Every carer and provider, by name, with the kind, approval and placements; filtered by
+    kind. A count leaves out restricted children the user is not named on."""
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in Carer.Kind.values else ""
+    found = Carer.objects.all()
+    if kind:
+        found = found.filter(kind=kind)
+    visible = (Q(placements__period__person__restricted=False)
+               | Q(placements__period__person__restricted_access__user=request.user))
+    found = found.annotate(
+        placements_count=Count("placements", filter=visible, distinct=True),
+        placed_now=Count("placements", filter=visible & Q(placements__end_date__isnull=True,
+                                                          placements__period__end_date__isnull=True), distinct=True),
+    ).order_by("name", "id")
+    page = Paginator(found, CARERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"carer": carer, "approval": kinship.approval_label(carer)} for carer in page.object_list]
+    audit.record(request.user, AuditEvent.Action.VIEW, summary="Viewed the list of carers",
+                 detail={"page": page.number, "kind": kind, "carers": [row["carer"].pk for row in rows]})
+    return render(request, "childrenincare/kinship/carers.html", {
+        "rows": rows, "page": page, "kind": kind, "kinds": Carer.Kind.choices, "may_change": may_change(request.user),
+        "query": f"kind={kind}&" if kind else "",
+    })
+
+
+@rule("case_change")
+def carer_new(request):
+    """Add a carer or provider. From a child's pages (`?child=`) the child's relatives are
+    offered as records to link; `?next=` (a page of this service) is where to go after."""
+    child = _child(request, request.GET.get("child"))
+    people = _related(child, adults_only=True) if child is not None else []
+    next_url = _safe_next(request, request.GET.get("next"))
+    if request.method == "POST":
+        form = CarerForm(request.POST, people=people)
+        if form.is_valid():
+            data = form.cleaned_data
+            person = _chosen(form, "person", people) if people else None
+            if not form.errors:
+                try:
+                    carer = kinship.add_carer(request.user, kind=data["kind"], name=data["name"],
+                                              provider=data["provider"], urn=data["urn"], postcode=data["postcode"],
+                                              person=person, relationship_to_child=data["relationship_to_child"],
+                                              child=child)
+                except RuleBroken as error:
+                    add_rule_errors(form, error)
+                else:
+                    messages.success(request, f"{carer.name} added")
+                    return redirect(_with_carer(next_url, carer) if next_url else _carer_url(carer))
+    else:
+        kind = request.GET.get("kind", "")
+        form = CarerForm(people=people, initial={"kind": kind} if kind in Carer.Kind.values else None)
+    title = "Add a carer or provider"
+    if child is not None:
+        viewed(request, child, child, f"Viewed the page: {title[0].lower()}{title[1:]}")
+        back, back_text, caption = next_url or _care_url(child), "Back", child.full_name
+    else:
+        audit.record(request.user, AuditEvent.Action.VIEW, summary="Viewed the page: add a carer or provider")
+        back, back_text, caption = next_url or reverse("childrenincare:carers"), "Back", "Carers"
+    return _page(request, title, form, caption=caption, back=back, back_text=back_text,
+                 intro="A connected person is a relative, friend or other person connected with the child who is "
+                       "assessed to foster them. Record foster carers, homes and other providers here too.")
+
+
+def _approval_rows(carer):
+    rows = [("Kind", carer.get_kind_display())]
+    if carer.relationship_to_child:
+        rows.append(("Relationship to the child", carer.relationship_to_child))
+    rows.append(("Approval", kinship.approval_label(carer)))
+    for label, day in (("Temporarily approved", carer.temporarily_approved_on),
+                       ("Temporary approval extended", carer.temporary_approval_extended_on),
+                       ("Approved as a foster carer", carer.approved_on), ("Approval ended", carer.approval_ended_on)):
+        if day:
+            rows.append((label, _fmt(day)))
+    reason = kinship.end_reason(carer)
+    if reason:
+        rows.append(("Why the approval ended", reason))
+    return rows
+
+
+def _actions(carer):
+    url = lambda name: reverse(name, args=[carer.pk])  # noqa: E731
+    actions = []
+    if carer.kind == Carer.Kind.CONNECTED_PERSON and carer.approval == Carer.Approval.NOT_NEEDED:
+        actions.append(("Record a temporary approval", url("childrenincare:carer-temporary-approval")))
+    if carer.approval == Carer.Approval.TEMPORARY and carer.temporary_approval_extended_on is None:
+        actions.append(("Extend the temporary approval", url("childrenincare:carer-extension")))
+    if carer.kind in kinship.FOSTER_KINDS and carer.approval in (Carer.Approval.NOT_NEEDED, Carer.Approval.TEMPORARY):
+        actions.append(("Record approval as a foster carer", url("childrenincare:carer-approval")))
+    if carer.approval in (Carer.Approval.TEMPORARY, Carer.Approval.APPROVED):
+        actions.append(("End the approval", url("childrenincare:carer-end-approval")))
+    return actions
+
+
+@rule("case_work")
+def carer(request, carer_id):
+    found = _carer(carer_id)
+    placements = kinship.children_placed(found)
+    seen = levels(request.user, [p.period.person for p in placements])
+    shown = [p for p in placements if seen[p.period.person_id] >= Level.FULL]
+    children = {p.period.person_id: p.period.person for p in shown}
+    today = timezone.localdate()
+    carer_type = ContentType.objects.get_for_model(Carer)
+    due = list(Deadline.objects.filter(subject_type=carer_type, subject_id=found.pk).select_related("person")
+               .order_by("start_date", "id"))
+    others = {d.person_id: d.person for d in due if d.person_id is not None and d.person_id not in children}
+    for pk, level in levels(request.user, list(others.values())).items():
+        if level >= Level.FULL:
+            children[pk] = others[pk]
+    for deadline in due:
+        # A due date about a child this user may not see shows its dates only.
+        deadline.child = children.get(deadline.person_id)
+        deadline.tag = deadlines.tag(deadline, today) if deadline.status == Deadline.Status.OPEN else None
+    placed_now = [p for p in shown if p.end_date is None and p.period.end_date is None]
+    for placement in shown:
+        placement.place_label = codelists.label("placement-type", placement.place)
+    ended_with_children = found.approval == Carer.Approval.ENDED and bool(placed_now)
+    _view_carer(request, found, "Viewed a carer", list(children.values()))
+    return render(request, "childrenincare/kinship/carer.html", {
+        "carer": found, "rows": _approval_rows(found), "provider": codelists.label("placement-provider", found.provider),
+        "placements": shown, "placed_now": placed_now, "due": due, "ended_with_children": ended_with_children,
+        "actions": _actions(found) if may_change(request.user) else [],
+    })
+
+
+@rule("case_change")
+def carer_temporary_approval(request, carer_id):
+    found = _carer(carer_id)
+    title = "Record a temporary approval"
+    given = _child(request, request.GET.get("child"))
+    placed = [p.period.person for p in kinship.current_placements(found)]
+    seen = levels(request.user, placed)
+    candidates = ([given] if given is not None else []) + [
+        c for c in placed if seen[c.pk] >= Level.FULL and (given is None or c.pk != given.pk)]
+    not_possible = ""
+    if found.kind != Carer.Kind.CONNECTED_PERSON:
+        not_possible = ("Only a connected person (a relative, friend or other person connected with the child) can be "
+                        "temporarily approved (Care Planning Regulations 2010 reg 24).")
+    elif found.approval != Carer.Approval.NOT_NEEDED:
+        not_possible = f"{found.name} is {kinship.approval_label(found).lower()}: temporary approval comes first, once."
+    elif not candidates:
+        not_possible = ("No child you can see is placed with this carer. Record the placement first, or open this "
+                        "page from the child's care record.")
+    form = TemporaryApprovalForm(request.POST if request.method == "POST" else None, children=candidates,
+                                 initial={"child": str(candidates[0].pk)} if len(candidates) == 1 else None)
+    if request.method == "POST" and form.is_valid():
+        child = _child(request, form.cleaned_data["child"])
+        try:
+            kinship.approve_temporarily(request.user, found, on=form.cleaned_data["on"], child=child)
+        except RuleBroken as error:
+            add_rule_errors(form, error)
+        else:
+            messages.success(request, f"{found.name} temporarily approved")
+            return redirect(_carer_url(found))
+    return _carer_page(request, found, title, form, children=candidates, not_possible=not_possible,
+                       rows=_approval_rows(found),
+                       intro="A connected person may be approved temporarily as the child's foster carer while "
+                             "their full assessment is done. The temporary approval lasts 16 weeks.")
+
+
+@rule("case_change")
+def carer_extension(request, carer_id):
+    found = _carer(carer_id)
+    title = "Extend the temporary approval"
+    first = deadlines.open_deadline(found, kinship.FIRST_RULE)
+    child = person_for(request.user, first.person_id) if first is not None else None
+    not_possible = ""
+    if found.approval != Carer.Approval.TEMPORARY:
+        not_possible = f"{found.name} is not temporarily approved: only a temporary approval can be extended."
+    elif found.temporary_approval_extended_on is not None:
+        not_possible = (f"The temporary approval was already extended on {_fmt(found.temporary_approval_extended_on)}: "
+                        "it can be extended only once (Care Planning Regulations 2010 reg 25).")
+    elif first is None:
+        not_possible = "There is no open temporary approval to extend."
+    form = ExtensionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            kinship.extend_temporary_approval(request.user, found, on=form.cleaned_data["on"], child=child)
+        except RuleBroken as error:
+            add_rule_errors(form, error)
+        else:
+            messages.success(request, "Temporary approval extended")
+            return redirect(_carer_url(found))
+    rows = _approval_rows(found)
+    if first is not None:
+        rows += [("Child", child.full_name), ("Temporary approval ends", _fmt(first.due_date))]
+    return _carer_page(request, found, title, form, children=[child] if child else [], not_possible=not_possible,
+                       rows=rows, intro="A temporary approval can be extended once, for up to 8 weeks from the end of "
+                                        "the first approval, while the full assessment is finished.")
+
+
+@rule("case_change")
+def carer_approval(request, carer_id):
+    found = _carer(carer_id)
+    title = "Record approval as a foster carer"
+    open_due = kinship.open_temporary_deadline(found)
+    child = None
+    if open_due is not None and levels(request.user, [open_due.person])[open_due.person_id] >= Level.FULL:
+        child = open_due.person
+    not_possible = ""
+    if found.kind not in kinship.FOSTER_KINDS:
+        not_possible = f"{found.name} is recorded as {found.get_kind_display().lower()}: only foster carers are approved here."
+    elif found.approval in (Carer.Approval.APPROVED, Carer.Approval.ENDED):
+        not_possible = f"{found.name} is {kinship.approval_label(found).lower()}."
+    late = open_due is not None and open_due.due_date < timezone.localdate()
+    form = ApprovalForm(request.POST if request.method == "POST" else None, late=late)
+    if request.method == "POST" and form.is_valid():
+        try:
+            kinship.approve_carer(request.user, found, on=form.cleaned_data["on"],
+                                  late_reason=form.cleaned_data.get("late_reason", ""))
+        except RuleBroken as error:
+            add_rule_errors(form, error)
+        else:
+            messages.success(request, f"{found.name} approved as a foster carer")
+            return redirect(_carer_url(found))
+    rows = _approval_rows(found)
+    if open_due is not None:
+        rows.append(("Temporary approval ends", _fmt(open_due.due_date)))
+    return _carer_page(request, found, title, form, children=[child] if child else [], not_possible=not_possible,
+                       rows=rows)
+
+
+@rule("case_change")
+def carer_end_approval(request, carer_id):
+    found = _carer(carer_id)
+    title = "End the approval"
+    not_possible = ""
+    if found.approval == Carer.Approval.ENDED:
+        not_possible = f"{found.name}'s approval already ended on {_fmt(found.approval_ended_on)}."
+    elif found.approval not in (Carer.Approval.TEMPORARY, Carer.Approval.APPROVED):
+        not_possible = f"{found.name} has not been approved: there is no approval to end."
+    form = EndApprovalForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            kinship.end_approval(request.user, found, on=form.cleaned_data["on"], reason=form.cleaned_data["reason"])
+        except RuleBroken as error:
+            add_rule_errors(form, error)
+        else:
+            messages.success(request, "Approval ended")
+            return redirect(_carer_url(found))
+    return _carer_page(request, found, title, form, not_possible=not_possible, rows=_approval_rows(found),
+                       warning="A child still placed with this carer needs a new placement: record it on the "
+                               "child's care record, with the reason 'approval of the carers removed'.")
+
+
+# --- The family network -------------------------------------------------------------------
+
+def _network_rows(child):
+    members = list(FamilyNetworkMember.objects.filter(child=child).select_related("person").order_by("role", "id"))
+    groups = []
+    for value, label in FamilyNetworkMember.Role.choices:
+        found = [m for m in members if m.role == value]
+        for member in found:
+            member.display_name = kinship.member_name(member)
+        if found:
+            groups.append({"label": label, "members": found})
+    return groups
+
+
+@rule("case_work")
+def family_network(request, person_id):
+    """The child's family network, and (for those who may change records) a form to add someone."""
+    child = person_for(request.user, person_id)
+    changing = may_change(request.user)
+    if request.method == "POST" and not changing:
+        return forbidden(request)
+    people = _related(child) if changing else []
+    form = None
+    if changing:
+        form = NetworkMemberForm(request.POST if request.method == "POST" else None, people=people)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            person = _chosen(form, "person", people) if people else None
+            if not form.errors:
+                try:
+                    member = kinship.add_family_network_member(request.user, child, person=person, name=data["name"],
+                                                               relationship=data["relationship"], role=data["role"],
+                                                               notes=data["notes"])
+                except RuleBroken as error:
+                    add_rule_errors(form, error)
+                else:
+                    messages.success(request, f"{kinship.member_name(member)} added to the family network")
+                    return redirect("childrenincare:family-network", person_id=child.pk)
+    viewed(request, child, child, "Viewed the child's family network")
+    return render(request, "childrenincare/kinship/family_network.html", {
+        "person": child, "groups": _network_rows(child), "form": form, "back": _care_url(child),
+        "may_change": changing,
+    }, status=400 if form is not None and form.errors else 200)
+
+
+@rule("case_change")
+def family_network_member(request, network_member_id):
+    member = record_or_not_visible(FamilyNetworkMember, network_member_id, "person")
+    child = member.child = person_for(request.user, member.child_id)
+    title = f"Change {kinship.member_name(member)}'s role"
+    if request.method == "POST":
+        form = NetworkRoleForm(request.POST)
+        if form.is_valid():
+            try:
+                kinship.change_network_role(request.user, member, role=form.cleaned_data["role"],
+                                            notes=form.cleaned_data["notes"])
+            except RuleBroken as error:
+                add_rule_errors(form, error)
+            else:
+                messages.success(request, "Role changed")
+                return redirect("childrenincare:family-network", person_id=child.pk)
+    else:
+        form = NetworkRoleForm(initial={"role": member.role, "notes": member.notes})
+    viewed(request, member, child, "Viewed the page: change a family network member's role")
+    rows = [("Relationship to the child", member.relationship), ("Role now", member.get_role_display()),
+            ("Added", _fmt(member.added_on))]
+    return _page(request, title, form, caption=child.full_name,
+                 back=reverse("childrenincare:family-network", args=[child.pk]),
+                 back_text="Back to the family network", rows=rows)

@@ -1,0 +1,260 @@
+"""Care planning pages for a looked-after child: the care plan, the IRO, health assessments,
+personal education plans, looked-after reviews, statutory visits, and the history of them all.
+
+Views are thin: the rules are in childrenincare.care_planning and childrenincare.visits, whose
+RuleBroken messages go on the form's fields (answered with status 400 and the GOV.UK error
+summary, by pages.form_page). A period of care of a child the user may not see answers the
+same audited 404 as one that does not exist (pages.period_for); every page is audited as a
+view of the child's record. Changing needs the case_change rule, reading case_work."""
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from kernel import codelists
+from kernel.access import rule
+from kernel.forms import add_rule_errors
+from kernel.rules import RuleBroken
+
+from . import care_planning, visits
+from .forms_planning import (
+    CarePlanForm,
+    EducationPlanForm,
+    HealthAssessmentForm,
+    IroForm,
+    ReviewForm,
+    VisitForm,
+    chosen_user,
+)
+from .models import HealthAssessment
+from .pages import done, form_page, may_change, period_for, period_url, viewed
+
+
+def _ended(period):
+    return care_planning.ended_message(period) + "." if period.end_date else ""
+
+
+def _fmt(day):
+    return f"{day:%-d %B %Y}"
+
+
+def _due_rows(due, label="Due by"):
+    """Summary-list rows for an open due date ({"deadline", "tag"} from care_planning.summary)."""
+    if not due:
+        return []
+    deadline = due["deadline"]
+    return [(deadline.rule_name, f"{label} {_fmt(deadline.due_date)} ({due['tag']['text'].lower()})"),
+            ("Why this date", deadline.explanation)]
+
+
+def _late_warning(due):
+    if due and due["deadline"].due_date < timezone.localdate():
+        return f"{due['deadline'].rule_name} was due by {_fmt(due['deadline'].due_date)}: give the reason it is late."
+    return ""
+
+
+# --- The care plan ------------------------------------------------------------------------
+
+CARE_PLAN_TEXT = ("permanence_plan", "permanence_detail", "health", "education", "family_and_contact",
+                  "wishes_and_feelings", "support_after_care")
+
+
+@rule("case_change")
+def care_plan(request, period_id):
+    period = period_for(request, period_id)
+    planning = care_planning.summary(period)
+    current = planning["care_plan"]
+    title = "Agree a new version of the care plan" if current else "Agree the care plan"
+    if request.method == "POST":
+        form = CarePlanForm(request.POST)
+        if form.is_valid():
+            try:
+                care_planning.record_care_plan(request.user, period, **form.cleaned_data)
+            except RuleBroken as error:
+                add_rule_errors(form, error)
+            else:
+                return done(request, period, "Care plan saved")
+    else:
+        # A new version starts from the current one, so nothing agreed before is retyped.
+        form = CarePlanForm(initial={name: getattr(current, name) for name in CARE_PLAN_TEXT} if current else None)
+    rows = [("Looked after since", _fmt(period.start_date))]
+    if current:
+        rows.append(("Current version", f"Agreed on {_fmt(current.agreed_on)} "
+                                        f"(version {planning['care_plan_versions']})"))
+        rows.append(("Plan for permanence", current.get_permanence_plan_display()))
+    rows += _due_rows(planning["care_plan_due"]) + _due_rows(planning["permanence_due"])
+    return form_page(request, period, title, form, not_possible=_ended(period), rows=rows,
+                     warning=_late_warning(planning["care_plan_due"]),
+                     intro="The care plan includes the plan for permanence and the name of the independent "
+                           "reviewing officer (Care Planning Regulations 2010 reg 5).")
+
+
+# --- The IRO ------------------------------------------------------------------------------
+
+@rule("case_change")
+def iro(request, period_id):
+    period = period_for(request, period_id)
+    planning = care_planning.summary(period)
+    title = "Change the independent reviewing officer" if period.iro else "Appoint the independent reviewing officer"
+    if request.method == "POST":
+        form = IroForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                found = care_planning.appoint_iro(request.user, period, iro=chosen_user(data["iro"]), on=data["on"],
+                                                  late_reason=data["late_reason"])
+            except RuleBroken as error:
+                add_rule_errors(form, error)
+            else:
+                return done(request, period, f"{found.iro} is the child's independent reviewing officer")
+    else:
+        form = IroForm()
+    rows = [("Looked after since", _fmt(period.start_date))]
+    if period.iro:
+        rows.append(("Independent reviewing officer now", f"{period.iro}, since {_fmt(period.iro_appointed_on)}"))
+    rows += _due_rows(planning["iro_due"])
+    return form_page(request, period, title, form, not_possible=_ended(period), rows=rows,
+                     warning=_late_warning(planning["iro_due"]))
+
+
+# --- Health and education -----------------------------------------------------------------
+
+@rule("case_change")
+def health_assessment(request, period_id):
+    period = period_for(request, period_id)
+    planning = care_planning.summary(period)
+    title = "Record a health assessment"
+    if request.method == "POST":
+        form = HealthAssessmentForm(request.POST)
+        if form.is_valid():
+            try:
+                found = care_planning.record_health_assessment(request.user, period, **form.cleaned_data)
+            except RuleBroken as error:
+                add_rule_errors(form, error)
+            else:
+                return done(request, period, f"{found.get_kind_display()} recorded")
+    else:
+        last = planning["last_health_assessment"]
+        form = HealthAssessmentForm(initial={"kind": HealthAssessment.Kind.REVIEW if last else
+                                             HealthAssessment.Kind.INITIAL})
+    rows = [("Looked after since", _fmt(period.start_date))]
+    if planning["last_health_assessment"]:
+        last = planning["last_health_assessment"]
+        rows.append(("Last health assessment", f"{last.get_kind_display()}, {_fmt(last.held_on)}"))
+    rows += _due_rows(planning["health_due"])
+    return form_page(request, period, title, form, not_possible=_ended(period), rows=rows,
+                     warning=_late_warning(planning["health_due"]))
+
+
+@rule("case_change")
+def education_plan(request, period_id):
+    period = period_for(request, period_id)
+    planning = care_planning.summary(period)
+    title = "Record a personal education plan"
+    if request.method == "POST":
+        form = EducationPlanForm(request.POST)
+        if form.is_valid():
+            try:
+                care_planning.record_personal_education_plan(request.user, period, **form.cleaned_data)
+            except RuleBroken as error:
+                add_rule_errors(form, error)
+            else:
+                return done(request, period, "Personal education plan recorded")
+    else:
+        last = planning["last_education_plan"]
+        form = EducationPlanForm(initial={"school": last.school, "designated_teacher": last.designated_teacher}
+                                 if last else None)
+    rows = [("Looked after since", _fmt(period.start_date))]
+    if planning["last_education_plan"]:
+        rows.append(("Last personal education plan", _fmt(planning["last_education_plan"].held_on)))
+    rows += _due_rows(planning["education_due"])
+    return form_page(request, period, title, form, not_possible=_ended(period), rows=rows,
+                     warning=_late_warning(planning["education_due"]))
+
+
+# --- Reviews and visits -------------------------------------------------------------------
+
+@rule("case_change")
+def review(request, period_id):
+    """A looked-after review. Unlike the other steps it may be recorded after the period ended,
+    when it was held while the child was looked after."""
+    period = period_for(request, period_id)
+    planning = care_planning.summary(period)
+    number = (planning["last_review"].number if planning["last_review"] else 0) + 1
+    title = f"Record looked-after review {number}"
+    if request.method == "POST":
+        form = ReviewForm(request.POST, period=period)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                found = care_planning.record_review(
+                    request.user, period, held_on=data["held_on"], participation=data["participation"],
+                    chair=chosen_user(data["chair"]), considered_return_home=data["considered_return_home"],
+                    decisions=data["decisions"], late_reason=data["late_reason"])
+            except RuleBroken as error:
+                add_rule_errors(form, error)
+            else:
+                return done(request, period, f"Looked-after review {found.number} recorded")
+    else:
+        form = ReviewForm(period=period, initial={"chair": str(period.iro_id)} if period.iro_id else None)
+    rows = [("Looked after since", _fmt(period.start_date))]
+    if period.end_date:
+        rows.append(("Stopped being looked after", _fmt(period.end_date)))
+    rows.append(("Independent reviewing officer", str(period.iro) if period.iro else "Not appointed yet"))
+    if planning["last_review"]:
+        last = planning["last_review"]
+        rows.append(("Last review", f"Review {last.number}, {_fmt(last.held_on)}"))
+    rows += _due_rows(planning["next_review"])
+    return form_page(request, period, title, form, rows=rows, warning=_late_warning(planning["next_review"]))
+
+
+@rule("case_change")
+def visit(request, period_id):
+    period = period_for(request, period_id)
+    planning = care_planning.summary(period)
+    title = "Record a statutory visit"
+    if request.method == "POST":
+        form = VisitForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                visits.record_visit(request.user, period, visited_on=data["visited_on"], seen=data["seen"],
+                                    seen_alone=data["seen_alone"], bedroom_seen=data["bedroom_seen"],
+                                    notes=data["notes"], late_reason=data["late_reason"])
+            except RuleBroken as error:
+                add_rule_errors(form, error)
+            else:
+                return done(request, period, "Statutory visit recorded")
+    else:
+        form = VisitForm()
+    rows = [("Looked after since", _fmt(period.start_date))]
+    if planning["last_visit"]:
+        rows.append(("Last visit", _fmt(planning["last_visit"].visited_on)))
+    rows += _due_rows(planning["next_visit"])
+    return form_page(request, period, title, form, not_possible=_ended(period), rows=rows,
+                     warning=_late_warning(planning["next_visit"]),
+                     intro="See the child alone unless they refuse or it is not appropriate "
+                           "(Care Planning Regulations 2010 reg 29).")
+
+
+# --- The history --------------------------------------------------------------------------
+
+@rule("case_work")
+def planning(request, period_id):
+    """Everything recorded about care planning in the period, newest first, with late reasons."""
+    period = period_for(request, period_id)
+    plans = list(period.care_plans.select_related("recorded_by").order_by("-agreed_on", "-id"))
+    for version, plan in zip(range(len(plans), 0, -1), plans):
+        plan.version = version
+    reviews = list(period.reviews.select_related("chair", "recorded_by").order_by("-number"))
+    for found in reviews:
+        found.participation_label = codelists.label("review-participation", found.participation)
+    viewed(request, period, period.person, "Viewed the care planning history")
+    changeable = may_change(request.user)
+    return render(request, "childrenincare/planning/history.html", {
+        "person": period.person, "period": period, "planning": care_planning.summary(period),
+        "may_change": changeable, "care_plans": plans, "reviews": reviews,
+        "visits": list(period.visits.select_related("visited_by").order_by("-visited_on", "-id")),
+        "health_assessments": list(period.health_assessments.select_related("recorded_by")),
+        "education_plans": list(period.education_plans.select_related("recorded_by")),
+        "back": period_url(period),
+    })

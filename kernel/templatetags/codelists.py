@@ -1,0 +1,12 @@
+"""`{{ code|code_label:"placement-type" }}`: a code's label in its list, whenever it was valid."""
+
+from django import template
+
+from kernel import codelists
+
+register = template.Library()
+
+
+@register.filter
+def code_label(code, slug):
+    return codelists.label(slug, code)
