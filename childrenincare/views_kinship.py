@@ -41,7 +41,7 @@ from .models import Carer, FamilyNetworkMember, PeriodOfCare
 from .pages import may_change, viewed
 
 CARERS_PAGE_SIZE = 50
-FORM_PAGE = "childrenincare/kinship/form_page.html"
+FORM_PAGE = "childrenincare/form_page.html"
 
 
 # --- Looking records up -------------------------------------------------------------------
