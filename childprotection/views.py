@@ -274,10 +274,9 @@ def plan(request, plan_id):
     found = _plan(request, plan_id)
     today = timezone.localdate()
     plan_type = ContentType.objects.get_for_model(ChildProtectionPlan)
-    due = list(Deadline.objects.filter(subject_type=plan_type, subject_id=found.pk, status=Deadline.Status.OPEN)
-               .order_by("due_date", "id"))
-    for deadline in due:
-        deadline.tag = deadlines.tag(deadline, today)
+    due = [{"deadline": deadline, "tag": deadlines.tag(deadline, today)} for deadline in
+           Deadline.objects.filter(subject_type=plan_type, subject_id=found.pk, status=Deadline.Status.OPEN)
+           .order_by("due_date", "id")]
     members = list(found.core_group.select_related("user", "agency"))
     meetings = list(found.core_group_meetings.prefetch_related("attended").select_related("recorded_by"))
     conferences = list(ConferenceChild.objects.filter(plan=found).select_related("conference")

@@ -338,7 +338,7 @@ class TestPlan:
         page = text(response)
         assert "Neglect" in page
         assert "First core group" in page or "core group" in page.lower()
-        assert any(d.rule_slug == "first-core-group" for d in response.context["due"])
+        assert any(row["deadline"].rule_slug == "first-core-group" for row in response.context["due"])
         assert response.context["visits"] and "Add a core group member" in page and "End the plan" in page
         for deadline in response.context["due"]:
             assert deadline.tag["text"] in {"Overdue", "Due soon", "On track"}
