@@ -467,7 +467,7 @@ class RiskSignalWeighing(models.Model):
 
     decision = models.ForeignKey(ReunificationDecision, on_delete=models.CASCADE, related_name="weighings")
     signal = models.CharField(max_length=80, help_text="The signal's key, for example cp-plan:12")
-    kind = models.CharField(max_length=40)
+    kind = models.CharField(max_length=80)
     summary = models.CharField(max_length=400, help_text="The signal as shown")
     how_weighed = models.TextField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -29,6 +29,10 @@ protection plans with their core groups and visits, child in need plans with rev
 closures with CIN census reasons, their due dates (kernel.Deadline) and chronology, at the
 national rates (CIN census 2025, England); its figures and assumptions are in that module.
 
+Care histories (demo/care.py), after the case work: referred children who become looked after
+at the published rate, with legal statuses, placements, carers, SSDA903 episodes, care
+planning, returns home (some breaking down), missing episodes and return interviews.
+
 Every person is made up. Names come from frequency lists in demo/data/names.json and are
 combined at random; addresses are on made-up streets in the made-up postcode area NM; NHS
 numbers are from the range 999 000 0000 to 999 999 9999 that the NHS keeps for test data
@@ -577,6 +581,8 @@ class Generator:
         with transaction.atomic():
             self.casework()
         with transaction.atomic():
+            self.care()
+        with transaction.atomic():
             self.front_door.finish()
         return Result(created=True, children=made, seconds=time.monotonic() - started, counts=dict(self.counts),
                       accounts=demo_accounts())
@@ -589,6 +595,16 @@ class Generator:
         for name, number in Casework(self).run().items():
             self.count(name, number)
         self.log(f"Case work for {self.counts.get('allocations', 0):,} allocations made "
+                 f"({time.monotonic() - started:.1f} s)")
+
+    def care(self):
+        """Children in care, returns home and missing episodes (demo/care.py), after the case work."""
+        from demo.care import Care  # noqa: PLC0415
+
+        started = time.monotonic()
+        for name, number in Care(self).run().items():
+            self.count(name, number)
+        self.log(f"Care histories for {self.counts.get('periods of care', 0):,} periods of care made "
                  f"({time.monotonic() - started:.1f} s)")
 
     def refresh_statistics(self):

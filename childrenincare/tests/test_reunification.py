@@ -253,3 +253,26 @@ def test_visits_after_a_return_home_fall_due_every_four_weeks(worker, child, mot
     due.refresh_from_db()
     assert due.status == "met" and due.late
     assert Deadline.objects.get(rule_slug="return-home-visit", status="open").due_date == D(2026, 7, 29)
+
+
+def test_police_information_on_an_adult_is_a_signal_and_can_be_weighed(worker, police_officer, child, mother):
+    from frontdoor import services as front_door
+    from frontdoor.models import AgencyCheck, Contact, ContactPerson
+
+    contact = front_door.receive_contact(
+        worker, channel=Contact.Channel.PHONE, source="5A", concerns="Synthetic concern about the household.",
+        consent=Contact.Consent.NOT_NEEDED, referrer_name="A test referrer",
+        people=[front_door.PersonDetails(role=ContactPerson.Role.SUBJECT, person=child),
+                front_door.PersonDetails(role=ContactPerson.Role.ADULT_IN_HOUSEHOLD, person=mother)])
+    check = front_door.request_check(worker, contact, AgencyCheck.Kind.POLICE, agency=police_officer.agency)
+    front_door.answer_check(police_officer, check, status=AgencyCheck.Status.ANSWERED,
+                            information="Synthetic: a domestic incident was attended last year.")
+    period = looked_after(worker, child, D(2026, 1, 5))
+    decision = propose(worker, period, mother)
+    police = [s for s in reunification.risk_signals(decision) if s.key == f"police:{check.pk}"]
+    assert police and police[0].kind == "Police information on an adult in the household"
+    assert "domestic incident" in police[0].summary
+    weighing = reunification.weigh_signal(worker, decision, signal=police[0].key,
+                                          how_weighed="The incident was before the programme; no repeat since.")
+    weighing.refresh_from_db()
+    assert weighing.kind == "Police information on an adult in the household"

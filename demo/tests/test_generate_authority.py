@@ -72,9 +72,19 @@ def run(children=CHILDREN, seed=7, **options):
 def wipe():
     """Remove everything the generator made (consistent identifier serials stay: never reused)."""
     from childprotection import models as cp
+    from childrenincare import models as cic
+    from exploitation import models as ex
     from familyhelp import models as fh
     from kernel.models import Deadline
 
+    # Children in care and missing episodes (demo/care.py): they protect the referrals and people.
+    for model in (ex.ReturnInterviewIndicator, ex.ReturnInterview, ex.MissingEpisode, cic.MonitoringFlag,
+                  cic.ReturnHomeMonitoring, cic.Approval, cic.RiskSignalWeighing, cic.FamilyGroupDecisionMaking,
+                  cic.SupportPlanItem, cic.HouseholdMember, cic.GateRecord, cic.ReunificationDecision,
+                  cic.CareEpisode, cic.CareVisit, cic.LookedAfterReview, cic.HealthAssessment,
+                  cic.PersonalEducationPlan, cic.CarePlan, cic.Placement, cic.LegalStatus, cic.PeriodOfCare, cic.Carer,
+                  cic.FamilyNetworkMember, cic.Designation):
+        model.objects.all().delete()
     # The case work first (demo/casework.py): it protects the referrals and the staff.
     for model in (Deadline, fh.Visit, fh.ChildInNeedReview, fh.PlanOutcome, fh.ChildInNeedPlan, cp.CoreGroupMeeting,
                   cp.CoreGroupMember, cp.ConferenceChild, cp.ChildProtectionPlan, cp.ConferenceParticipant,
