@@ -472,8 +472,9 @@ def decide(request, decision_id):
             ("Where and with whom", found.proposed_home)]
     warning = ""
     if states:
-        warning = (f"{len(states)} of the gates {'is' if len(states) == 1 else 'are'} still open: the return home "
-                   "cannot be approved until they are done. You can still decide not to approve it.")
+        warning = ("1 gate is still open: the return home cannot be approved until it is done." if len(states) == 1
+                   else f"{len(states)} gates are still open: the return home cannot be approved until they are done.")
+        warning += " You can still decide not to approve it."
     kind = reunification.approval_kind(found, timezone.localdate())
     not_possible = ""
     if not services.is_designated(request.user, services.approver_kind(kind), timezone.localdate()):
