@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "childrenincare",
     # Exploitation and missing: missing episodes and return interviews.
     "exploitation",
+    # Statutory returns and insight: SSDA903 (the CIN census and Annex A to follow).
+    "returns",
     # Timescale dashboards for the worker, the team and the service (kernel.deadlines).
     "dashboards",
     # The synthetic demo authority.

@@ -1,0 +1,140 @@
+"""The SSDA903 children looked after return for a collection year (1 April to 31 March),
+built from the case records, never re-typed: one table per CSV the DfE portal and the
+Data to Insight validator read, with their exact headers (shared/domain/returns.md
+section 5) and dates as dd/mm/yyyy.
+
+`build(year)` returns {table name: list of rows (dicts keyed by header)} for the year ending
+31 March `year` (2026 for 2025/26). Built here from the records: Header, Episodes (the
+derived childrenincare.CareEpisode rows), Reviews, UASC and Missing. OC2, OC3, AD1,
+PlacedAdoption, PrevPerm and SWEpisodes are written with their headers and no rows until
+the records they need are kept (issue 7).
+"""
+
+import csv
+import datetime
+from pathlib import Path
+
+from django.db.models import Q
+
+from childrenincare.models import CareEpisode, LookedAfterReview, PeriodOfCare
+from exploitation.models import MissingEpisode
+from people.models import Identifier
+
+HEADERS = {
+    "Header": ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"],
+    "Episodes": ["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC", "REASON_PLACE_CHANGE",
+                 "HOME_POST", "PL_POST", "URN"],
+    "Reviews": ["CHILD", "DOB", "REVIEW", "REVIEW_CODE"],
+    "UASC": ["CHILD", "SEX", "DOB", "DUC"],
+    "OC2": ["CHILD", "DOB", "SDQ_SCORE", "SDQ_REASON", "CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK",
+            "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED"],
+    "OC3": ["CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"],
+    "AD1": ["CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"],
+    "PlacedAdoption": ["CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"],
+    "PrevPerm": ["CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"],
+    "Missing": ["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"],
+    "SWEpisodes": ["CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"],
+}
+UPN_NOT_KNOWN_NEW = "UN4"  # newly looked after, UPN not yet known (903 UPN codes)
+
+
+def collection_period(year):
+    """The collection year ending 31 March `year`: (1 April year-1, 31 March year)."""
+    return datetime.date(year - 1, 4, 1), datetime.date(year, 3, 31)
+
+
+def dmy(day):
+    return f"{day:%d/%m/%Y}" if day else ""
+
+
+def _in_year(day, start, end):
+    return day is not None and start <= day <= end
+
+
+def build(year):
+    """The return's tables for the collection year ending 31 March `year`."""
+    start, end = collection_period(year)
+    episodes = list(CareEpisode.objects.filter(start_date__lte=end).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+                    .select_related("person").order_by("person_id", "start_date", "id"))
+    people = {e.person_id: e.person for e in episodes}
+    ids = _child_ids(people)
+    upns = _current(people, Identifier.Type.UPN)
+    tables = {name: [] for name in HEADERS}
+    for person in people.values():
+        tables["Header"].append({
+            "CHILD": ids[person.pk], "SEX": person.sex or "U", "DOB": dmy(person.date_of_birth),
+            "ETHNIC": person.ethnicity, "UPN": upns.get(person.pk) or UPN_NOT_KNOWN_NEW,
+            "MOTHER": "0" if person.sex == "F" else "", "MC_DOB": "",
+        })
+    for e in episodes:
+        ended = _in_year(e.end_date, start, end)
+        tables["Episodes"].append({
+            "CHILD": ids[e.person_id], "DECOM": dmy(e.start_date), "RNE": e.new_episode_reason, "LS": e.legal_status,
+            "CIN": e.category_of_need, "PLACE": e.place, "PLACE_PROVIDER": e.provider,
+            "DEC": dmy(e.end_date) if ended else "", "REC": e.end_reason if ended else "",
+            "REASON_PLACE_CHANGE": e.placement_change_reason if ended else "",
+            "HOME_POST": e.home_postcode, "PL_POST": e.placement_postcode, "URN": e.urn,
+        })
+    reviews = (LookedAfterReview.objects.filter(held_on__range=(start, end), period__person_id__in=list(people))
+               .select_related("period").order_by("period__person_id", "held_on"))
+    for review in reviews:
+        person = people[review.period.person_id]
+        tables["Reviews"].append({"CHILD": ids[person.pk], "DOB": dmy(person.date_of_birth), "REVIEW": dmy(review.held_on),
+                                  "REVIEW_CODE": review.participation})
+    uasc = (PeriodOfCare.objects.filter(person_id__in=list(people), unaccompanied_asylum_seeker=True)
+            .order_by("person_id", "-start_date"))
+    seen = set()
+    for period in uasc:
+        if period.person_id in seen:
+            continue
+        seen.add(period.person_id)
+        person = people[period.person_id]
+        tables["UASC"].append({"CHILD": ids[person.pk], "SEX": person.sex or "U", "DOB": dmy(person.date_of_birth),
+                               "DUC": dmy(period.uasc_ceased_on)})
+    tables["Missing"] = _missing(people, ids, episodes, start, end)
+    return tables
+
+
+def _missing(people, ids, episodes, start, end):
+    """Missing or away episodes that began while the child was looked after and overlap the year."""
+    care = {}
+    for e in episodes:
+        care.setdefault(e.person_id, []).append((e.start_date, e.end_date))
+    rows = []
+    found = (MissingEpisode.objects.filter(person_id__in=list(people), started_at__date__lte=end)
+             .filter(Q(ended_at__isnull=True) | Q(ended_at__date__gte=start)).order_by("person_id", "started_at"))
+    for episode in found:
+        began = episode.started_at.date()
+        if not any(s <= began and (e is None or began <= e) for s, e in care.get(episode.person_id, ())):
+            continue
+        person = people[episode.person_id]
+        rows.append({"CHILD": ids[person.pk], "DOB": dmy(person.date_of_birth), "MISSING": episode.kind,
+                     "MIS_START": dmy(began), "MIS_END": dmy(episode.ended_at.date()) if episode.ended_at else ""})
+    return rows
+
+
+def _current(people, id_type):
+    """{person id: value} of each person's current identifier of a type, in one query."""
+    return dict(Identifier.objects.filter(person_id__in=list(people), id_type=id_type, valid_to__isnull=True)
+                .values_list("person_id", "value"))
+
+
+def _child_ids(people):
+    """CHILD: the local authority child ID where one is recorded, otherwise the record id."""
+    found = _current(people, Identifier.Type.LA_CHILD_ID)
+    return {pk: found.get(pk) or str(pk) for pk in people}
+
+
+def write(tables, directory):
+    """One CSV per table, exact headers, UTF-8. Returns the paths written."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, header in HEADERS.items():
+        path = directory / f"{name}.csv"
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=header)
+            writer.writeheader()
+            writer.writerows(tables.get(name, []))
+        paths.append(path)
+    return paths

@@ -1,0 +1,68 @@
+"""The SSDA903 tables built from the case records: the exact headers, dd/mm/yyyy dates, the
+derived episodes of the children looked after during the year (an episode that ends after
+31 March has no DEC or REC yet), reviews and missing episodes in the year, and the command."""
+
+import csv
+import datetime
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from childrenincare import services
+from childrenincare.models import LookedAfterReview
+from childrenincare.testing import foster_carer, foster_placement, looked_after
+from exploitation.models import MissingEpisode
+from people.models import Identifier
+from returns import ssda903
+
+D = datetime.date
+
+
+def test_collection_year():
+    assert ssda903.collection_period(2026) == (D(2025, 4, 1), D(2026, 3, 31))
+
+
+def test_the_tables_come_from_the_records(worker, child, sibling):
+    Identifier.objects.create(person=child, id_type=Identifier.Type.LA_CHILD_ID, value="LA123")
+    period = looked_after(worker, child, D(2025, 6, 2))
+    services.change_legal_status(worker, period, code="C1", on=D(2025, 7, 1))
+    second = foster_carer(name="Second carers", urn="SC900002")
+    services.change_placement(worker, period, foster_placement(second), on=D(2026, 3, 2), change_reason="CREQB")
+    services.change_placement(worker, period, foster_placement(foster_carer(name="Third", urn="SC900003")),
+                              on=D(2026, 5, 1), change_reason="CHILD")
+    LookedAfterReview.objects.create(period=period, number=1, held_on=D(2025, 6, 27), participation="PN1",
+                                     recorded_by=worker)
+    LookedAfterReview.objects.create(period=period, number=2, held_on=D(2026, 4, 20), participation="PN1",
+                                     recorded_by=worker)
+    MissingEpisode.objects.create(person=child, kind="M", recorded_by=worker,
+                                  started_at=timezone.make_aware(datetime.datetime(2025, 8, 1, 21)),
+                                  ended_at=timezone.make_aware(datetime.datetime(2025, 8, 2, 9)))
+    looked_after(worker, sibling, D(2024, 5, 1))  # looked after from before the year, still
+    tables = ssda903.build(2026)
+    header = {row["CHILD"]: row for row in tables["Header"]}
+    assert header["LA123"] == {"CHILD": "LA123", "SEX": "M", "DOB": "01/04/2016", "ETHNIC": "", "UPN": "UN4",
+                               "MOTHER": "", "MC_DOB": ""}
+    assert header[str(sibling.pk)]["MOTHER"] == "0"
+    episodes = [row for row in tables["Episodes"] if row["CHILD"] == "LA123"]
+    assert [(e["DECOM"], e["RNE"], e["LS"], e["DEC"], e["REC"], e["REASON_PLACE_CHANGE"]) for e in episodes] == [
+        ("02/06/2025", "S", "V2", "01/07/2025", "X1", ""),
+        ("01/07/2025", "L", "C1", "02/03/2026", "X1", "CREQB"),
+        # Ends 1 May 2026, after the year: no DEC, REC or reason in this return.
+        ("02/03/2026", "P", "C1", "", "", ""),
+    ]
+    assert [r["REVIEW"] for r in tables["Reviews"]] == ["27/06/2025"]
+    assert tables["Missing"] == [{"CHILD": "LA123", "DOB": "01/04/2016", "MISSING": "M", "MIS_START": "01/08/2025",
+                                  "MIS_END": "02/08/2025"}]
+
+
+def test_the_command_writes_every_table_with_its_exact_header(tmp_path, worker, child):
+    looked_after(worker, child, D(2025, 6, 2))
+    call_command("export_ssda903", "--year", "2026", "--out", str(tmp_path))
+    for name, header in ssda903.HEADERS.items():
+        with (tmp_path / f"{name}.csv").open(encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+        assert rows[0] == header, name
+    with (tmp_path / "Episodes.csv").open(encoding="utf-8") as handle:
+        assert len(list(csv.DictReader(handle))) == 1
+    assert AuditEvent.objects.filter(action="export", summary="SSDA903 return 2025/26 exported").exists()
