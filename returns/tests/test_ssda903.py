@@ -66,3 +66,22 @@ def test_the_command_writes_every_table_with_its_exact_header(tmp_path, worker, 
     with (tmp_path / "Episodes.csv").open(encoding="utf-8") as handle:
         assert len(list(csv.DictReader(handle))) == 1
     assert AuditEvent.objects.filter(action="export", summary="SSDA903 return 2025/26 exported").exists()
+
+
+def test_validation_names_the_child_the_field_the_rule_and_the_fix(worker, child):
+    from returns import validation
+
+    looked_after(worker, child, D(2025, 6, 2))
+    tables = ssda903.build(2026)
+    # The test child has no ethnicity recorded: DfE rule 103.
+    failures = validation.check(tables, 2026)
+    assert [(f.table, f.field, f.rule) for f in failures] == [("Header", "ETHNIC", "103")]
+    assert failures[0].child == str(child.pk) and "NOBT" in failures[0].fix
+    child.ethnicity = "WBRI"
+    child.save()
+    assert validation.check(ssda903.build(2026), 2026) == []
+    broken = ssda903.build(2026)
+    broken["Episodes"][0].update({"PLACE": "H5", "URN": "", "PL_POST": "NOT A POSTCODE"})
+    broken["Reviews"].append({"CHILD": "x", "DOB": "", "REVIEW": "01/07/2025", "REVIEW_CODE": "PN9"})
+    rules = sorted(f.rule for f in validation.check(broken, 2026))
+    assert rules == ["146", "167", "218", "392c"]

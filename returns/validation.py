@@ -1,0 +1,91 @@
+"""Checks of the SSDA903 tables before submission, in the product, each failure naming the
+child, the table and field, the DfE rule and how to fix it (a link to the record to fix
+follows with the analysts' page). A first set of the DfE 2025/26 rules, as the
+Data to Insight validator reads them (shared/domain/returns.md section 6); the rest follow
+with issue 7.
+
+`check(tables, year)` returns a list of Failure; none means these rules pass. Only rules whose
+DfE numbers are confirmed in the specification are here; the builder itself keeps dates in
+the year and the models keep missing episodes in order.
+"""
+
+import dataclasses
+import re
+
+from kernel import codelists
+
+from .ssda903 import collection_period
+
+POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
+NO_PROVIDER = {"T0", "T1", "T2", "T3", "Z11", "Z12", "Z13", "Z14"}
+NO_URN = {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"}
+TEMPORARY = {"T0", "T1", "T2", "T3", "T4"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Failure:
+    child: str
+    table: str
+    field: str
+    rule: str
+    message: str
+    fix: str
+
+
+def _date(text):
+    import datetime
+
+    return datetime.datetime.strptime(text, "%d/%m/%Y").date() if text else None
+
+
+def check(tables, year):
+    """The failures of the tables for the collection year ending 31 March `year`."""
+    _, end = collection_period(year)
+    failures = []
+
+    def fail(row, table, field, rule, message, fix):
+        failures.append(Failure(row.get("CHILD", ""), table, field, rule, message, fix))
+
+    for row in tables.get("Header", []):
+        if row["SEX"] not in {"M", "F", "U"}:
+            fail(row, "Header", "SEX", "101", "Sex is not a valid code", "Record the child's sex on their record")
+        if not codelists.is_valid("ethnicity", row["ETHNIC"], on=end):
+            fail(row, "Header", "ETHNIC", "103", "Ethnicity is missing or not a valid code",
+                 "Record the child's ethnicity on their record (NOBT if not obtained, REFU if refused)")
+        if row["SEX"] == "F" and row["MOTHER"] not in {"0", "1"}:
+            fail(row, "Header", "MOTHER", "393", "Whether a looked-after girl is a mother is missing",
+                 "Record whether she is a mother")
+    for row in tables.get("Episodes", []):
+        day = _date(row["DECOM"])
+        if row["RNE"] not in {c for c, _ in codelists.codes("new-episode-reason", on=day)}:
+            fail(row, "Episodes", "RNE", "143", "Reason for new episode is not a valid code",
+                 "The reason is worked out from the changes: check the legal status and placement history")
+        if not codelists.is_valid("legal-status", row["LS"], on=day):
+            fail(row, "Episodes", "LS", "144", "Legal status is not a valid code", "Correct the legal status")
+        if not codelists.is_valid("placement-type", row["PLACE"], on=end):
+            fail(row, "Episodes", "PLACE", "146", f"Placement type {row['PLACE']} is not used in {year - 1} to {year}",
+                 "Record the placement again with a type in use this year")
+        place = row["PLACE"]
+        if place in NO_PROVIDER and row["PLACE_PROVIDER"]:
+            fail(row, "Episodes", "PLACE_PROVIDER", "178", "Placement provider must be blank for this placement type",
+                 "Remove the provider from the placement")
+        if place not in NO_PROVIDER and place not in TEMPORARY and not row["PLACE_PROVIDER"]:
+            fail(row, "Episodes", "PLACE_PROVIDER", "178", "Placement provider is missing", "Record the provider")
+        if place not in NO_URN and not row["URN"]:
+            fail(row, "Episodes", "URN", "218", "Ofsted URN is missing for this placement type",
+                 "Record the provider's Ofsted unique reference number on the placement")
+        if place in NO_URN and row["URN"]:
+            fail(row, "Episodes", "URN", "222", "Ofsted URN must not be given for this placement type",
+                 "Remove the URN from the placement")
+        for field in ("HOME_POST", "PL_POST"):
+            if row[field] and not POSTCODE.match(row[field]):
+                fail(row, "Episodes", field, "392c", "Postcode is not a valid postcode", "Correct the postcode")
+        if row["DEC"] and not row["REC"]:
+            fail(row, "Episodes", "REC", "149", "Reason episode ceased is missing", "Record why care ended")
+        if row["REC"] and row["REC"] != "X1" and not codelists.is_valid("episode-end-reason", row["REC"], on=end):
+            fail(row, "Episodes", "REC", "149", "Reason episode ceased is not a valid code", "Correct the reason")
+    for row in tables.get("Reviews", []):
+        if not codelists.is_valid("review-participation", row["REVIEW_CODE"], on=end):
+            fail(row, "Reviews", "REVIEW_CODE", "167", "Review participation is not a valid code",
+                 "Record the child's participation on the review")
+    return failures
