@@ -24,6 +24,11 @@ MANAGERS = frozenset({Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.MASH_MANAGER
 # Local-authority staff who work the front door: the MASH queue, checks and threshold decisions.
 FRONT_DOOR_ROLES = frozenset({Role.MASH_PRACTITIONER, Role.MASH_MANAGER, Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE,
                               Role.SOCIAL_WORKER})
+# Who prepares and submits the statutory returns (SSDA903, CIN census, Annex A): child-level exports.
+RETURNS_ROLES = frozenset({Role.ANALYST, Role.HEAD_OF_SERVICE})
+# Who may read the authority's statistics beside England, the region and statistical neighbours
+# (aggregate figures only, no child).
+STATISTICS_ROLES = RETURNS_ROLES | MANAGERS
 # Anyone who may tell the front door about a child: local-authority staff and every partner.
 CONTACT_MAKERS = RECORD_WRITERS | {Role.PARTNER_PRACTITIONER}
 
@@ -58,6 +63,11 @@ def register():
                   _role_in(MANAGERS, local_authority_only=True))
     register_rule("access_oversight", "Managers: who has looked at records, break-glass reports",
                   _role_in(MANAGERS, local_authority_only=True))
+    register_rule("statutory_returns", "Statutory returns: building, checking and downloading SSDA903, CIN census "
+                  "and Annex A (analysts and the head of service, local authority)",
+                  _role_in(RETURNS_ROLES, local_authority_only=True))
+    register_rule("statistics", "The authority's statistics beside England, the region and statistical neighbours "
+                  "(analysts and managers, local authority)", _role_in(STATISTICS_ROLES, local_authority_only=True))
     register_rule("administration", "System administrators (configuration; no case records)",
                   lambda user: user.is_authenticated and user.is_active and user.is_staff
                   and getattr(user, "role", None) == Role.ADMINISTRATOR)

@@ -38,6 +38,8 @@ EXPECTED = {
                    R.CONFERENCE_CHAIR},
     "service_timescales": {R.TEAM_MANAGER, R.HEAD_OF_SERVICE, R.MASH_MANAGER},
     "access_oversight": {R.TEAM_MANAGER, R.HEAD_OF_SERVICE, R.MASH_MANAGER},
+    "statutory_returns": {R.ANALYST, R.HEAD_OF_SERVICE},
+    "statistics": {R.ANALYST, R.HEAD_OF_SERVICE, R.TEAM_MANAGER, R.MASH_MANAGER},
     "administration": {R.ADMINISTRATOR},
 }
 

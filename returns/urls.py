@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from . import views
+
+app_name = "returns"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("ssda903/", views.ssda903_check, name="ssda903"),
+    path("ssda903/download/", views.ssda903_download, name="ssda903_download"),
+    path("cin-census/", include("returns.urls_cin")),
+    path("annex-a/", include("returns.urls_annex_a")),
+    path("statistics/", include("returns.urls_statistics")),
+]
