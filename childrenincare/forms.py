@@ -83,14 +83,23 @@ class StartForm(PlacementFields):
     category_of_need = OpenChoiceField(label="Category of need", choices=(), widget=forms.RadioSelect)
     home_postcode = _line("The child's home postcode", max_length=8)
     unaccompanied_asylum_seeker = forms.BooleanField(label="Unaccompanied asylum-seeking child", required=False)
+    previous_permanence = OpenChoiceField(label="Was the child adopted, or under a special guardianship or child "
+                                                "arrangements order, before?", choices=(), widget=forms.RadioSelect)
+    previous_permanence_la = _line("DfE code of the local authority that arranged it, if you know",
+                                   max_length=3)
+    previous_permanence_date = DateField("Date of that order, if you know", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["previous_permanence"].choices = codelists.choices("previous-permanence")
         self.fields["legal_status"].choices = codelists.choices("legal-status", blank="Select the legal status")
         self.fields["category_of_need"].choices = [c for c in codelists.choices("primary-need") if c[0] not in ("N0", "N9")]
         self.helper = _helper(
             Field("on"), Field("legal_status"), Field.radios("category_of_need", legend_size=Size.SMALL),
             Field("home_postcode", css_class="govuk-input--width-10"), Field.checkbox("unaccompanied_asylum_seeker"),
+            Fieldset(Field.radios("previous_permanence", legend_size=Size.SMALL),
+                     Field("previous_permanence_la", css_class="govuk-input--width-4"), Field("previous_permanence_date"),
+                     legend="Previous permanence", legend_size=Size.MEDIUM),
             Fieldset(*self.placement_layout(), legend="The first placement", legend_size=Size.MEDIUM),
             button="Record that the child is looked after")
 

@@ -28,6 +28,13 @@ class PeriodOfCare(models.Model):
     home_postcode = models.CharField(max_length=8, blank=True, help_text="The child's home postcode when care began (903 HOME_POST)")
     unaccompanied_asylum_seeker = models.BooleanField(default=False)
     uasc_ceased_on = models.DateField(null=True, blank=True, help_text="Date UASC status ceased (903 DUC)")
+    # Was the child permanent before (adopted, a special guardianship or child arrangements
+    # order)? Asked when a child starts to be looked after (903 PrevPerm, rules 630-636).
+    previous_permanence = models.CharField(max_length=2, blank=True,
+                                           help_text="Code list: previous-permanence (903 PREV_PERM)")
+    previous_permanence_la = models.CharField(max_length=3, blank=True,
+                                              help_text="DfE code of the LA that arranged it (903 LA_PERM)")
+    previous_permanence_date = models.DateField(null=True, blank=True, help_text="Date of the order (903 DATE_PERM)")
     end_date = models.DateField(null=True, blank=True)
     end_reason = models.CharField(max_length=3, blank=True, help_text="Code list episode-end-reason (903 REC)")
     iro = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

@@ -235,9 +235,25 @@ def _issue(slug, start, period):
 
 
 @transaction.atomic
+def check_previous_permanence(errors, day, code, la, on):
+    """903 PrevPerm (rules 631-636): a valid code; an LA and date only for an earlier order
+    (not Z1); the LA a 3-digit DfE code; the order before care began. Blank is allowed here,
+    and the return's checks list it (rule 630) until it is recorded."""
+    if code and not codelists.is_valid("previous-permanence", code):
+        errors.add("previous_permanence", "Select whether the child was adopted or under an order before")
+    if code == "Z1" and (la or on):
+        errors.add("previous_permanence", "Leave the local authority and date blank when the child was not permanent before")
+    if la and not (la.strip().isdigit() and len(la.strip()) == 3):
+        errors.add("previous_permanence_la", "Enter the DfE local authority code as 3 digits, like 201")
+    if on and day and on >= day:
+        errors.add("previous_permanence_date", "The earlier order must be before the child became looked after")
+
+
 def become_looked_after(user, episode, *, on, legal_status, placement, category_of_need, home_postcode="",
-                        unaccompanied_asylum_seeker=False, return_decision=None):
-    """The child becomes looked after on `on`, with a legal status and a first placement."""
+                        unaccompanied_asylum_seeker=False, return_decision=None, previous_permanence="",
+                        previous_permanence_la="", previous_permanence_date=None):
+    """The child becomes looked after on `on`, with a legal status and a first placement, and
+    whether they were permanent before (adopted, SGO, CAO: 903 PrevPerm, asked at the start)."""
     from . import visits
 
     episode = lock_episode(episode)
@@ -260,12 +276,14 @@ def become_looked_after(user, episode, *, on, legal_status, placement, category_
     if day:
         check_placement(errors, placement, day, legal_status=legal_status)
         check_with_parent(errors, None, placement, legal_status, return_decision)
+    check_previous_permanence(errors, day, previous_permanence, previous_permanence_la, previous_permanence_date)
     errors.raise_if_any()
 
     period = PeriodOfCare.objects.create(
         person=person, episode=episode, start_date=day, category_of_need=category_of_need,
         home_postcode=(home_postcode or "").strip().upper(), unaccompanied_asylum_seeker=unaccompanied_asylum_seeker,
-        created_by=user)
+        previous_permanence=previous_permanence or "", previous_permanence_la=(previous_permanence_la or "").strip(),
+        previous_permanence_date=previous_permanence_date, created_by=user)
     status = LegalStatus.objects.create(period=period, code=legal_status, start_date=day, recorded_by=user)
     first = _placement(period, placement, day, user)
     derive_episodes(period)

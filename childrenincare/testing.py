@@ -30,7 +30,7 @@ def looked_after(user, child, start_date, *, legal_status="V2", placement=None, 
         episode = open_episode(user, child, referral_date or start_date)
     return services.become_looked_after(user, episode, on=start_date, legal_status=legal_status,
                                         placement=placement or foster_placement(), category_of_need=category_of_need,
-                                        home_postcode="TE2 2BB")
+                                        home_postcode="TE2 2BB", previous_permanence="Z1")
 
 
 def designate(user, kind=Designation.Kind.NOMINATED_OFFICER, valid_from="2020-01-01"):

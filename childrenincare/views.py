@@ -119,7 +119,9 @@ def start(request, episode_id):
         period = _saved(form, lambda d: services.become_looked_after(
             request.user, episode, on=d["on"], legal_status=d["legal_status"] or "", placement=form.details(),
             category_of_need=d["category_of_need"] or "", home_postcode=d["home_postcode"],
-            unaccompanied_asylum_seeker=d["unaccompanied_asylum_seeker"]))
+            unaccompanied_asylum_seeker=d["unaccompanied_asylum_seeker"],
+            previous_permanence=d["previous_permanence"] or "", previous_permanence_la=d["previous_permanence_la"],
+            previous_permanence_date=d["previous_permanence_date"]))
         if period is not None:
             return done(request, period, "Recorded that the child is looked after")
     pseudo = PeriodOfCare(person=episode.person, pk=existing.pk if existing else None)

@@ -485,7 +485,8 @@ class Care:
         involvement = Involvement(person_id=child.person, agency=self.la, team=team, worker=worker,
                                   kind="Child in need episode (allocated)", start_date=start, end_date=end)
         allocation = Allocation(episode_id=child.referral, team=team, worker=worker, start_date=start, end_date=end,
-                                allocated_by=self.nominated, involvement=involvement)
+                                allocated_by=self.nominated, involvement=involvement,
+                                change_reason="TSPROC" if role is not None else "")
         self.involvements.append(involvement)
         self.allocations.append(allocation)
         child.team, child.worker = team.pk, worker.pk
@@ -503,7 +504,7 @@ class Care:
         if reason in ("E15",):
             category = "N8"
         period = PeriodOfCare(person_id=child.person, episode_id=child.referral, start_date=start, category_of_need=category,
-                              home_postcode=child.postcode, end_date=end, end_reason=reason if end else "",
+                              home_postcode=child.postcode, end_date=end, end_reason=reason if end else "", previous_permanence="Z1",
                               iro=self.iro, iro_appointed_on=min(limit, working_days.add_working_days(
                                   start, rng.randint(1, 5), counting="day_zero").due), created_by=worker)
         period.child_ = child
@@ -951,7 +952,8 @@ class Care:
                                   kind="Child in need episode (allocated)", start_date=start)
         self.involvements.append(involvement)
         self.allocations.append(Allocation(episode_id=child.referral, team=team, worker=worker, start_date=start,
-                                           allocated_by=self.nominated, involvement=involvement))
+                                           allocated_by=self.nominated, involvement=involvement,
+                                           change_reason="TSPROC" if child.role else ""))
         child.team, child.worker = team.pk, worker.pk
         self.chron(child, "allocation", start, f"Allocated to {team} ({worker})", self.allocations[-1], self.nominated)
 

@@ -146,6 +146,9 @@ PLAN_OUTCOMES = [
     ("The child's health needs are met", "Health appointments kept; immunisations up to date"),
 ]
 
+# Why a social worker changed within a team, in turn (903 SW_REASON; a move between teams is TSPROC).
+WORKER_CHANGE_REASONS = ["LEFTRL", "MANAGE", "LEFTRL", "ABSENC", "ORGRST", "CHCHAN", "OTHERS"]
+
 
 def weighted(rng, mapping):
     keys = list(mapping)
@@ -230,14 +233,18 @@ class Casework:
         managers = self.managers.get(team.pk) or [worker]
         allocated_by = by or rng.choice(managers)
         history = self.holders[ep["id"]]
+        change_reason = ""
         if history:
             previous = history[-1]
             previous.end_date = on
             previous.involvement.end_date = on
+            if previous.worker_id != worker.pk:  # why the social worker changed (903 SW_REASON)
+                change_reason = "TSPROC" if previous.team_id != team.pk else \
+                    WORKER_CHANGE_REASONS[len(self.allocations) % len(WORKER_CHANGE_REASONS)]
         involvement = Involvement(person_id=ep["person"], agency=self.g.la, team=team, worker=worker,
                                   kind=fh_services.ALLOCATION_KIND, start_date=on)
         allocation = Allocation(episode_id=ep["id"], team=team, worker=worker, start_date=on,
-                                allocated_by=allocated_by, involvement=involvement)
+                                allocated_by=allocated_by, involvement=involvement, change_reason=change_reason)
         history.append(allocation)
         self.allocations.append(allocation)
         self.chron(ep, "allocation", at(rng, on), f"Allocated to {team}" + f" ({worker})", allocation, allocated_by)
@@ -512,7 +519,7 @@ class Casework:
                 if authorised > today:
                     return
                 return self.after_assessment(group, AFTER_S47[s47_outcome], max(authorised, outcome_day), worker,
-                                             manager)
+                                             manager, after_s47=True)
             if icpc > today:
                 for ep in eps:
                     self.deadline(cp_services.ICPC_RULE, sd_day, ep, enquiries[ep["id"]])
@@ -811,12 +818,14 @@ class Casework:
         self.chron(ep, "visit", day, f"{label}: child {('seen alone' if visit.seen_alone else 'seen') if seen else 'not seen'}",
                    visit, worker)
 
-    def after_assessment(self, group, outcome, authorised, worker, manager):
+    def after_assessment(self, group, outcome, authorised, worker, manager, after_s47=False):
+        # RC8 and RC9 are closures straight after the assessment: an episode with a section 47
+        # enquiry closes RC7 (CIN census rule 2990).
         rng = self.rng
         if outcome == "nfa":
-            return self.close(group, authorised + dt.timedelta(days=rng.randint(0, 3)), "RC8")
+            return self.close(group, authorised + dt.timedelta(days=rng.randint(0, 3)), "RC7" if after_s47 else "RC8")
         if outcome == "family_help":
-            return self.close(group, authorised + dt.timedelta(days=rng.randint(0, 5)), "RC9")
+            return self.close(group, authorised + dt.timedelta(days=rng.randint(0, 5)), "RC7" if after_s47 else "RC9")
         return self.cin_plan(group, authorised + dt.timedelta(days=rng.randint(0, 7)), worker, manager)
 
     def cin_plan(self, group, start, worker, manager):

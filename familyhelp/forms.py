@@ -56,9 +56,13 @@ class AllocateForm(forms.Form):
                                     empty_label="Not allocated to a worker yet",
                                     help_text="Someone in the team you select")
     on = DateField("Date of allocation (optional)", help_text="Leave blank for today. For example, 27 3 2026")
+    change_reason = OpenChoiceField(label="Why is the social worker changing? (if they are)", required=False,
+                                    help_text="Needed when the child already has a social worker (SSDA903)")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["change_reason"].choices = [("", "Select the reason")] + [
+            (code, label) for code, label in codelists.codes("social-worker-change-reason") if code != "FCONTA"]
         teams = Team.objects.filter(agency__kind=Agency.Kind.LOCAL_AUTHORITY).select_related("agency") \
             .order_by("agency__name", "name")
         self.fields["team"].queryset = teams
@@ -67,7 +71,8 @@ class AllocateForm(forms.Form):
                    .order_by("team__name", "last_name", "first_name", "username"))
         self.fields["worker"].queryset = workers
         self.fields["worker"].label_from_instance = lambda user: f"{user} ({user.team})"
-        self.helper = _helper(Field.select("team"), Field.select("worker"), Field("on"), button="Allocate")
+        self.helper = _helper(Field.select("team"), Field.select("worker"), Field("on"),
+                              Field.select("change_reason"), button="Allocate")
 
 
 class StartAssessmentForm(forms.Form):

@@ -20,6 +20,8 @@ class Allocation(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     allocated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Why the social worker changed (903 SWEpisodes SW_REASON); blank for the child's first.
+    change_reason = models.CharField(max_length=6, blank=True, help_text="Code list: social-worker-change-reason")
     # The involvement that gives the team and worker the child's record (people.access).
     involvement = models.ForeignKey("people.Involvement", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")

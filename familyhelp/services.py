@@ -111,8 +111,10 @@ def referral_opened(user, referral, strategy_discussion_needed=False, decided_on
 
 
 @transaction.atomic
-def allocate(user, episode, *, team, worker=None, on=None):
-    """Allocate the episode to a team and (usually) a social worker, from a date."""
+def allocate(user, episode, *, team, worker=None, on=None, change_reason=""):
+    """Allocate the episode to a team and (usually) a social worker, from a date. When the
+    child already had a social worker and it changes, the reason (SSDA903 SW_REASON) is asked
+    for; the child's first social worker is a first contact (FCONTA)."""
     episode = lock_episode(episode)
     on = on or timezone.localdate()
     errors = Errors()
@@ -125,8 +127,13 @@ def allocate(user, episode, *, team, worker=None, on=None):
         errors.add("worker", f"{worker} is not in {team}: select someone in the team")
     check_date(errors, "on", on, label="allocation date", not_before=episode.referral_date,
                not_before_label="the referral")
-    errors.raise_if_any()
     previous = current_allocation(episode)
+    changing = worker is not None and previous is not None and previous.worker_id not in (None, worker.pk)
+    if change_reason and not codelists.is_valid("social-worker-change-reason", change_reason):
+        errors.add("change_reason", "Select why the social worker is changing")
+    elif changing and not change_reason:
+        errors.add("change_reason", f"Select why the social worker is changing from {previous.worker}")
+    errors.raise_if_any()
     if previous is not None:
         if previous.team_id == team.pk and previous.worker_id == getattr(worker, "pk", None):
             return previous
@@ -137,7 +144,7 @@ def allocate(user, episode, *, team, worker=None, on=None):
     involvement = Involvement.objects.create(person=episode.person, agency=team.agency, team=team, worker=worker,
                                              kind=ALLOCATION_KIND, start_date=on)
     allocation = Allocation.objects.create(episode=episode, team=team, worker=worker, start_date=on, allocated_by=user,
-                                           involvement=involvement)
+                                           involvement=involvement, change_reason=change_reason if changing else "")
     deadlines.reassign(episode.person, team, worker, episode=episode)
     record_event(episode.person, "allocation", timezone.now(),
                  f"Allocated to {team}" + (f" ({worker})" if worker else ""), source=allocation, recorded_by=user)

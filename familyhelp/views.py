@@ -246,7 +246,7 @@ def allocate(request, episode_id):
             data = form.cleaned_data
             try:
                 allocation = services.allocate(request.user, episode, team=data["team"], worker=data["worker"],
-                                               on=data["on"])
+                                               on=data["on"], change_reason=data["change_reason"])
             except RuleBroken as error:
                 add_rule_errors(form, error)
             else:

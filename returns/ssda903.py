@@ -5,9 +5,11 @@ section 5) and dates as dd/mm/yyyy.
 
 `build(year)` returns {table name: list of rows (dicts keyed by header)} for the year ending
 31 March `year` (2026 for 2025/26). Built here from the records: Header, Episodes (the
-derived childrenincare.CareEpisode rows), Reviews, UASC and Missing. OC2, OC3, AD1,
-PlacedAdoption, PrevPerm and SWEpisodes are written with their headers and no rows until
-the records they need are kept (issue 7).
+derived childrenincare.CareEpisode rows), Reviews, UASC, Missing, PrevPerm (asked when a
+child starts to be looked after) and SWEpisodes (the social workers allocated to the child's
+episodes, familyhelp.Allocation, with the reason each changed). OC2, OC3, AD1 and
+PlacedAdoption are written with their headers and no rows: the outcomes of children looked
+after for a year, care leavers and adoption are not kept in this service yet.
 """
 
 import csv
@@ -18,6 +20,7 @@ from django.db.models import Q
 
 from childrenincare.models import CareEpisode, LookedAfterReview, PeriodOfCare
 from exploitation.models import MissingEpisode
+from familyhelp.models import Allocation
 from people.models import Identifier
 
 HEADERS = {
@@ -38,6 +41,11 @@ HEADERS = {
 UPN_NOT_KNOWN_NEW = "UN4"  # newly looked after, UPN not yet known (903 UPN codes)
 
 
+def year_in_progress(today):
+    """The collection year (the year it ends) that `today` falls in: 2027 on 2 December 2026."""
+    return today.year + 1 if today >= datetime.date(today.year, 4, 1) else today.year
+
+
 def collection_period(year):
     """The collection year ending 31 March `year`: (1 April year-1, 31 March year)."""
     return datetime.date(year - 1, 4, 1), datetime.date(year, 3, 31)
@@ -51,13 +59,16 @@ def _in_year(day, start, end):
     return day is not None and start <= day <= end
 
 
-def build(year):
-    """The return's tables for the collection year ending 31 March `year`."""
+def build(year, children=None):
+    """The return's tables for the collection year ending 31 March `year`. Pass a dict as
+    `children` to have it filled with {CHILD as in the return: person id}, for links to records."""
     start, end = collection_period(year)
     episodes = list(CareEpisode.objects.filter(start_date__lte=end).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
                     .select_related("person").order_by("person_id", "start_date", "id"))
     people = {e.person_id: e.person for e in episodes}
     ids = _child_ids(people)
+    if children is not None:
+        children.update({child: pk for pk, child in ids.items()})
     upns = _current(people, Identifier.Type.UPN)
     tables = {name: [] for name in HEADERS}
     for person in people.values():
@@ -92,7 +103,68 @@ def build(year):
         tables["UASC"].append({"CHILD": ids[person.pk], "SEX": person.sex or "U", "DOB": dmy(person.date_of_birth),
                                "DUC": dmy(period.uasc_ceased_on)})
     tables["Missing"] = _missing(people, ids, episodes, start, end)
+    tables["PrevPerm"] = _previous_permanence(people, ids, start, end)
+    tables["SWEpisodes"] = _social_worker_episodes(people, ids, start, end)
     return tables
+
+
+def _previous_permanence(people, ids, start, end):
+    """A row for each child who started to be looked after in the year (rule 630), from the
+    latest such period of care."""
+    rows = {}
+    for period in (PeriodOfCare.objects.filter(person_id__in=list(people), start_date__range=(start, end))
+                   .order_by("person_id", "start_date")):
+        person = people[period.person_id]
+        rows[period.person_id] = {
+            "CHILD": ids[person.pk], "DOB": dmy(person.date_of_birth), "PREV_PERM": period.previous_permanence,
+            "LA_PERM": period.previous_permanence_la, "DATE_PERM": dmy(period.previous_permanence_date)}
+    return list(rows.values())
+
+
+def social_worker_id(worker_id):
+    """SW_ID: 'SW' and the worker's number in this service (rule SW02STG1: starts SW, 4 or more
+    characters). [U] The DfE guide suggests the Social Work England number where known."""
+    return f"SW{worker_id:06d}"
+
+
+FIRST_CONTACT = "FCONTA"
+
+
+def _social_worker_episodes(people, ids, start, end):
+    """The social workers of each child over the year, looked after or not (rule SW12STG2):
+    one episode per worker in a row (a move of team with the same worker is not a new episode),
+    the reason on each new one as recorded at allocation (a first allocation, or one after a
+    gap of more than 7 days, is a first contact, FCONTA; rule SW10aSTG2)."""
+    rows = []
+    allocations = (Allocation.objects.filter(episode__person_id__in=list(people), worker__isnull=False,
+                                             start_date__lte=end)
+                   .values("episode__person_id", "worker_id", "start_date", "end_date", "change_reason")
+                   .order_by("episode__person_id", "start_date", "id"))
+    by_child = {}
+    for a in allocations:
+        by_child.setdefault(a["episode__person_id"], []).append(a)
+    for pk, history in by_child.items():
+        merged = []
+        for a in history:
+            if a["end_date"] is not None and a["end_date"] <= a["start_date"]:
+                continue  # [U] under a day: not a social worker episode (rule SW09STG2)
+            last = merged[-1] if merged else None
+            if last is not None and last["worker_id"] == a["worker_id"] and last["end_date"] is not None \
+                    and a["start_date"] <= last["end_date"]:
+                last["end_date"] = a["end_date"]
+                continue
+            # A new involvement (the first, or after a gap of more than a week) is a first contact.
+            fresh = last is None or (last["end_date"] is not None and (a["start_date"] - last["end_date"]).days > 7)
+            merged.append(dict(a, reason=a["change_reason"] or (FIRST_CONTACT if fresh else "")))
+        person = people[pk]
+        for a in merged:
+            if a["end_date"] is not None and a["end_date"] < start:
+                continue
+            ended = _in_year(a["end_date"], start, end)
+            rows.append({"CHILD": ids[pk], "DOB": dmy(person.date_of_birth), "SW_ID": social_worker_id(a["worker_id"]),
+                         "SW_DECOM": dmy(a["start_date"]), "SW_DEC": dmy(a["end_date"]) if ended else "",
+                         "SW_REASON": a["reason"]})
+    return rows
 
 
 def _missing(people, ids, episodes, start, end):

@@ -84,6 +84,21 @@ def check(tables, year):
             fail(row, "Episodes", "REC", "149", "Reason episode ceased is missing", "Record why care ended")
         if row["REC"] and row["REC"] != "X1" and not codelists.is_valid("episode-end-reason", row["REC"], on=end):
             fail(row, "Episodes", "REC", "149", "Reason episode ceased is not a valid code", "Correct the reason")
+    for row in tables.get("PrevPerm", []):
+        if not codelists.is_valid("previous-permanence", row["PREV_PERM"], on=end):
+            fail(row, "PrevPerm", "PREV_PERM", "630", "Whether the child was permanent before is not recorded",
+                 "Record on the period of care whether the child was adopted, or under a special guardianship or "
+                 "child arrangements order, before (Z1 if not, or not known)")
+        elif row["PREV_PERM"] != "Z1" and not (row["LA_PERM"] and row["DATE_PERM"]):
+            fail(row, "PrevPerm", "LA_PERM", "630", "The local authority and date of the earlier order are missing",
+                 "Record them on the period of care")
+    for row in tables.get("SWEpisodes", []):
+        if not row["SW_REASON"]:
+            fail(row, "SWEpisodes", "SW_REASON", "SW15STG2", "Reason for the change of social worker is missing",
+                 "Record why the social worker changed when allocating the case")
+        elif not codelists.is_valid("social-worker-change-reason", row["SW_REASON"], on=end):
+            fail(row, "SWEpisodes", "SW_REASON", "SW13STG1", "Reason for the change of social worker is not valid",
+                 "Record the reason again")
     for row in tables.get("Reviews", []):
         if not codelists.is_valid("review-participation", row["REVIEW_CODE"], on=end):
             fail(row, "Reviews", "REVIEW_CODE", "167", "Review participation is not a valid code",

@@ -25,6 +25,8 @@ urlpatterns = [
     path("children-in-care/", include("childrenincare.urls")),
     # Missing episodes and return interviews.
     path("missing/", include("exploitation.urls")),
+    # Statutory returns (SSDA903, CIN census, Annex A) and statistics.
+    path("returns/", include("returns.urls")),
     # Timescale dashboards: one's own, the team's, the service's.
     path("timescales/", include("dashboards.urls")),
     # Making contacts, one's own contacts, agency checks, the public threshold document.

@@ -48,7 +48,7 @@ class TestAllocation:
     def test_a_new_allocation_ends_the_last(self, manager, worker, team, user, episode):
         other = user(User.Role.SOCIAL_WORKER, team=team)
         first = services.allocate(manager, episode, team=team, worker=worker, on=episode.referral_date)
-        services.allocate(manager, episode, team=team, worker=other, on=TODAY())
+        services.allocate(manager, episode, team=team, worker=other, on=TODAY(), change_reason="MANAGE")
         first.refresh_from_db()
         assert first.end_date == TODAY()
         assert Deadline.objects.get(episode=episode, rule_slug="assessment-completion").worker == other

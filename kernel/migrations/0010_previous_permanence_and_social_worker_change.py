@@ -1,0 +1,21 @@
+"""Loads the SSDA903 code lists for previous permanence (PrevPerm) and the reason for a change
+of social worker (SWEpisodes) (idempotent)."""
+
+from django.db import migrations
+
+
+def load(apps, schema_editor):
+    from kernel.loading import load_codelists
+
+    load_codelists(apps.get_model("kernel", "CodeList"), apps.get_model("kernel", "Code"))
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("kernel", "0009_care_codelists_and_timescales"),
+    ]
+
+    operations = [
+        migrations.RunPython(load, migrations.RunPython.noop),
+    ]

@@ -1,0 +1,83 @@
+"""The statutory returns pages for analysts and the head of service: the list of returns,
+and for SSDA903 the checks before submission (each failure with the child, field, rule, how to
+fix it and a link to the record) and the download of the CSV files. Every page is audited;
+the rules are in returns.ssda903 and returns.validation, not here."""
+
+import io
+import tempfile
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from audit import services as audit
+from audit.models import AuditEvent
+from kernel.access import rule
+
+from . import ssda903, validation
+
+YEARS_SHOWN = 3
+
+
+def chosen_year(request):
+    """The collection year asked for (?year=2027), one of the years offered; else the year in progress."""
+    years = offered_years()
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = years[0]
+    return (year if year in years else years[0]), years
+
+
+def offered_years():
+    """The year in progress and the two before it, newest first."""
+    current = ssda903.year_in_progress(timezone.localdate())
+    return [current - back for back in range(YEARS_SHOWN)]
+
+
+def year_label(year):
+    return f"{year - 1} to {year}"
+
+
+@rule("statutory_returns")
+def index(request):
+    audit.record(request.user, AuditEvent.Action.VIEW, summary="Statutory returns")
+    year = offered_years()[0]
+    return render(request, "returns/index.html", {"year": year, "year_label": year_label(year)})
+
+
+@rule("statutory_returns")
+def ssda903_check(request):
+    year, years = chosen_year(request)
+    children = {}
+    tables = ssda903.build(year, children=children)
+    failures = validation.check(tables, year)
+    counts = {name: len(rows) for name, rows in tables.items()}
+    by_rule = Counter(f.rule for f in failures)
+    audit.record(request.user, AuditEvent.Action.VIEW, summary=f"SSDA903 checks {year_label(year)}",
+                 detail={"year": year, "rows": counts, "failures": len(failures)})
+    rows = [{"failure": f, "person_id": children.get(f.child)} for f in failures]
+    return render(request, "returns/ssda903.html", {
+        "year": year, "year_label": year_label(year), "years": [(y, year_label(y)) for y in years],
+        "counts": counts, "failures": rows, "by_rule": sorted(by_rule.items()),
+        "children": counts["Header"],
+    })
+
+
+@rule("statutory_returns")
+def ssda903_download(request):
+    year, _ = chosen_year(request)
+    tables = ssda903.build(year)
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory() as directory, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in ssda903.write(tables, directory):
+            archive.write(path, Path(path).name)
+    counts = {name: len(rows) for name, rows in tables.items()}
+    audit.record(request.user, AuditEvent.Action.EXPORT, summary=f"SSDA903 return {year_label(year)} downloaded",
+                 detail={"year": year, "rows": counts})
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="ssda903-{year - 1}-{str(year)[2:]}.zip"'
+    return response
