@@ -39,6 +39,18 @@ HEADERS = {
     "SWEpisodes": ["CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"],
 }
 UPN_NOT_KNOWN_NEW = "UN4"  # newly looked after, UPN not yet known (903 UPN codes)
+UPN_NOT_AT_SCHOOL = "UN1"  # under school age, not yet at school (rule 209: never for school age)
+
+
+def upn_for(person, recorded, end):
+    """The UPN, or the code for why there is none: UN1 for a child under 5 at 31 March, else UN4
+    (which the checks list as rule 210 for a child looked after for more than a week)."""
+    if recorded:
+        return recorded
+    dob = person.date_of_birth
+    if dob and (end.year - dob.year - ((end.month, end.day) < (dob.month, dob.day))) < 5:
+        return UPN_NOT_AT_SCHOOL
+    return UPN_NOT_KNOWN_NEW
 
 
 def year_in_progress(today):
@@ -74,7 +86,7 @@ def build(year, children=None):
     for person in people.values():
         tables["Header"].append({
             "CHILD": ids[person.pk], "SEX": person.sex or "U", "DOB": dmy(person.date_of_birth),
-            "ETHNIC": person.ethnicity, "UPN": upns.get(person.pk) or UPN_NOT_KNOWN_NEW,
+            "ETHNIC": person.ethnicity, "UPN": upn_for(person, upns.get(person.pk), end),
             "MOTHER": "0" if person.sex == "F" else "", "MC_DOB": "",
         })
     for e in episodes:
@@ -133,12 +145,12 @@ FIRST_CONTACT = "FCONTA"
 def _social_worker_episodes(people, ids, start, end):
     """The social workers of each child over the year, looked after or not (rule SW12STG2):
     one episode per worker in a row (a move of team with the same worker is not a new episode),
-    the reason on each new one as recorded at allocation (a first allocation, or one after a
-    gap of more than 7 days, is a first contact, FCONTA; rule SW10aSTG2)."""
+    the reason on each new one as recorded at allocation, except that the first allocation, or
+    one after a gap of more than 7 days, is a first contact, FCONTA (rule SW10aSTG2)."""
     rows = []
     allocations = (Allocation.objects.filter(episode__person_id__in=list(people), worker__isnull=False,
                                              start_date__lte=end)
-                   .values("episode__person_id", "worker_id", "start_date", "end_date", "change_reason")
+                   .values("episode__person_id", "episode_id", "worker_id", "start_date", "end_date", "change_reason")
                    .order_by("episode__person_id", "start_date", "id"))
     by_child = {}
     for a in allocations:
@@ -150,17 +162,22 @@ def _social_worker_episodes(people, ids, start, end):
                 continue  # [U] under a day: not a social worker episode (rule SW09STG2)
             last = merged[-1] if merged else None
             if last is not None and last["worker_id"] == a["worker_id"] and last["end_date"] is not None \
-                    and a["start_date"] <= last["end_date"]:
+                    and a["start_date"] <= last["end_date"] and last["episode_id"] == a["episode_id"]:
                 last["end_date"] = a["end_date"]
                 continue
-            # A new involvement (the first, or after a gap of more than a week) is a first contact.
-            fresh = last is None or (last["end_date"] is not None and (a["start_date"] - last["end_date"]).days > 7)
-            merged.append(dict(a, reason=a["change_reason"] or (FIRST_CONTACT if fresh else "")))
+            # A new involvement (the first, a new referral, or after a gap of more than a week) is a
+            # first contact.
+            fresh = last is None or last["episode_id"] != a["episode_id"] or (
+                last["end_date"] is not None and (a["start_date"] - last["end_date"]).days > 7)
+            merged.append(dict(a, reason=FIRST_CONTACT if fresh else a["change_reason"]))
         person = people[pk]
-        for a in merged:
+        for index, a in enumerate(merged):
             if a["end_date"] is not None and a["end_date"] < start:
                 continue
-            ended = _in_year(a["end_date"], start, end)
+            # [U] The child's last social worker episode is reported open, with no SW_DEC, even
+            # when the case has closed since (the validator's SW17STG2); confirm with the DfE guide.
+            last = index == len(merged) - 1
+            ended = _in_year(a["end_date"], start, end) and not last
             rows.append({"CHILD": ids[pk], "DOB": dmy(person.date_of_birth), "SW_ID": social_worker_id(a["worker_id"]),
                          "SW_DECOM": dmy(a["start_date"]), "SW_DEC": dmy(a["end_date"]) if ended else "",
                          "SW_REASON": a["reason"]})

@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""Ofsted Annex A, under /returns/annex-a/ in the "returns" namespace."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views_annex_a
+
+urlpatterns = [
+    path("", views_annex_a.annex_a_page, name="annex_a"),
+    path("download/", views_annex_a.annex_a_download, name="annex_a_download"),
+]

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import views_cin
+
+urlpatterns = [
+    path("", views_cin.cin_census_check, name="cin_census"),
+    path("download/", views_cin.cin_census_download, name="cin_census_download"),
+]

@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+"""/returns/statistics/: the authority's statistics beside England, the region and statistical
+neighbours (reverse("returns:statistics")), and their CSV download as they would be published."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views_statistics
+
+urlpatterns = [
+    path("", views_statistics.statistics_page, name="statistics"),
+    path("download/", views_statistics.statistics_download, name="statistics_download"),
+]

@@ -10,6 +10,7 @@ the year and the models keep missing episodes in order.
 """
 
 import dataclasses
+import datetime
 import re
 
 from kernel import codelists
@@ -20,6 +21,7 @@ POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 NO_PROVIDER = {"T0", "T1", "T2", "T3", "Z11", "Z12", "Z13", "Z14"}
 NO_URN = {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"}
 TEMPORARY = {"T0", "T1", "T2", "T3", "T4"}
+FOSTER = {"U1", "U2", "U3", "U4", "U5", "U6"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,8 +35,6 @@ class Failure:
 
 
 def _date(text):
-    import datetime
-
     return datetime.datetime.strptime(text, "%d/%m/%Y").date() if text else None
 
 
@@ -46,12 +46,17 @@ def check(tables, year):
     def fail(row, table, field, rule, message, fix):
         failures.append(Failure(row.get("CHILD", ""), table, field, rule, message, fix))
 
+    long_looked_after = {row["CHILD"] for row in tables.get("Episodes", [])
+                         if not row["DEC"] and _date(row["DECOM"]) <= end - datetime.timedelta(days=7)}
     for row in tables.get("Header", []):
         if row["SEX"] not in {"M", "F", "U"}:
             fail(row, "Header", "SEX", "101", "Sex is not a valid code", "Record the child's sex on their record")
         if not codelists.is_valid("ethnicity", row["ETHNIC"], on=end):
             fail(row, "Header", "ETHNIC", "103", "Ethnicity is missing or not a valid code",
                  "Record the child's ethnicity on their record (NOBT if not obtained, REFU if refused)")
+        if row["UPN"] == "UN4" and row["CHILD"] in long_looked_after:
+            fail(row, "Header", "UPN", "210", "The UPN is not recorded for a child looked after for more than a week "
+                 "at 31 March", "Ask the child's school or the virtual school for the UPN and add it to the record")
         if row["SEX"] == "F" and row["MOTHER"] not in {"0", "1"}:
             fail(row, "Header", "MOTHER", "393", "Whether a looked-after girl is a mother is missing",
                  "Record whether she is a mother")
@@ -82,6 +87,9 @@ def check(tables, year):
                 fail(row, "Episodes", field, "392c", "Postcode is not a valid postcode", "Correct the postcode")
         if row["DEC"] and not row["REC"]:
             fail(row, "Episodes", "REC", "149", "Reason episode ceased is missing", "Record why care ended")
+        if row["REC"] in ("E45", "E46") and row["PLACE"] not in FOSTER:
+            fail(row, "Episodes", "REC", "516", "A special guardianship order to former foster carers needs a foster "
+                 "placement", "Check the last placement, or record the order as to other carers (E47 or E48)")
         if row["REC"] and row["REC"] != "X1" and not codelists.is_valid("episode-end-reason", row["REC"], on=end):
             fail(row, "Episodes", "REC", "149", "Reason episode ceased is not a valid code", "Correct the reason")
     for row in tables.get("PrevPerm", []):

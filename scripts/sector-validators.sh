@@ -22,4 +22,4 @@ make_venv() {
 }
 
 make_venv .venv-903 "csc-validator-be-903==0.1.17"
-make_venv .venv-cin "csc-validator-be-cin==0.1.13"
+make_venv .venv-cin "csc-validator-be-cin==0.1.13 numpy<2"  # the package leaves numpy unpinned; pandas 1.5 needs numpy 1

@@ -73,12 +73,14 @@ def test_validation_names_the_child_the_field_the_rule_and_the_fix(worker, child
 
     looked_after(worker, child, D(2025, 6, 2))
     tables = ssda903.build(2026)
-    # The test child has no ethnicity recorded: DfE rule 103.
+    # The test child has no ethnicity recorded (DfE rule 103), and no UPN though looked after
+    # for more than a week at 31 March (rule 210: UN4 is only for the newly looked after).
     failures = validation.check(tables, 2026)
-    assert [(f.table, f.field, f.rule) for f in failures] == [("Header", "ETHNIC", "103")]
+    assert [(f.table, f.field, f.rule) for f in failures] == [("Header", "ETHNIC", "103"), ("Header", "UPN", "210")]
     assert failures[0].child == str(child.pk) and "NOBT" in failures[0].fix
     child.ethnicity = "WBRI"
     child.save()
+    Identifier.objects.create(person=child, id_type=Identifier.Type.UPN, value="A123456789012")
     assert validation.check(ssda903.build(2026), 2026) == []
     broken = ssda903.build(2026)
     broken["Episodes"][0].update({"PLACE": "H5", "URN": "", "PL_POST": "NOT A POSTCODE"})

@@ -46,8 +46,11 @@ def test_the_checks_link_each_failure_to_the_record(client, analyst, child, peri
 
 
 def test_no_failures_says_so(client, analyst, child, period):
+    from people.models import Identifier
+
     child.ethnicity = "WBRI"
     child.save()
+    Identifier.objects.create(person=child, id_type=Identifier.Type.UPN, value="A123456789012")
     client.force_login(analyst)
     body = client.get(reverse("returns:ssda903"), {"year": YEAR}).content.decode()
     assert "No problems found" in body

@@ -1,0 +1,233 @@
+"""Checks of the children in need census before submission, in the product, each failure
+naming the child (LAchildID), the module and field, the DfE rule and how to fix it on the
+record. The rules are those shared/domain/returns.md section 7 confirms, read as the Data to
+Insight validator (csc-validator-be-cin 0.1.13) reads them:
+
+- code lists: 4180 sex, 4220 ethnicity, 8540 disability, 8794 a disability twice,
+  8866 referral source, 8650 primary need, 8640 reason for closure, 8905 and 8910 initial
+  and latest category of abuse, 8869 "21" (no factors) on its own;
+- 2884 an initial conference recorded on both the episode and the enquiry; 8805 and 8810 a
+  closure date and a reason only together; 8825Q RC8 or RC9 with no assessment; 8873Q a lone
+  "21" that did not close RC8 or RC9; 2990 RC8 or RC9 with a section 47 enquiry, child
+  protection plan, initial conference or child in need plan; 8736 an assessment not
+  authorised that started before the year; 8740 a section 47 enquiry from before the year
+  with no conference and no outcome;
+- 8820 episodes of a child that overlap (one closing on or after the next referral);
+- UPN: 1510 the check letter (people.identifiers.upn_check_letter, the DfE algorithm),
+  1530 characters 2 to 4 a recognised LA code, 1540 characters 5 to 12 numeric, 1550
+  character 13 a digit or an allowed letter, 1560Q the former UPN's format, 8770Q a
+  school-age child with no UPN and no reason;
+- "schema": what the CIN schema itself requires (the header's LEA, a date of birth or
+  expected date of birth, assessment factor codes of the schema's list).
+
+Use:
+
+    children = {}
+    data = cin_census.build(year, children=children)   # children: {LAchildID: person pk}
+    failures = cin_validation.check(data, year)
+    for f in failures:
+        person_pk = children.get(f.child)   # None for a failure of the header
+
+`check(data, year)` returns a list of returns.validation.Failure; none means these rules pass.
+`person_ids(data)` gives the same {LAchildID: person pk} map from the built data.
+"""
+
+import datetime
+
+from people.identifiers import UPN_LETTERS, upn_check_letter
+
+from .cin_census import collection_period
+from .validation import Failure
+
+SEX = {"M", "F", "U"}
+ETHNICITY = {"WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN", "ABAN", "AOTH",
+             "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT"}
+DISABILITY = {"NONE", "MOB", "HAND", "PC", "INC", "COMM", "LD", "HEAR", "VIS", "BEH", "CON", "AUT", "DDA"}
+REFERRAL_SOURCE = {"1A", "1B", "1C", "1D", "2A", "2B", "3A", "3B", "3C", "3D", "3E", "3F", "4", "5A", "5B", "5C", "5D",
+                   "6", "7", "8", "9", "10"}
+PRIMARY_NEED = {f"N{n}" for n in range(10)}
+CLOSURE_REASON = {f"RC{n}" for n in range(1, 10)}
+CATEGORY_OF_ABUSE = {"NEG", "PHY", "SAB", "EMO", "MUL"}
+ASSESSMENT_FACTORS = (
+    {f"{n}{x}" for n in range(1, 7) for x in "ABC"}
+    | {"7A", "8B", "8C", "8D", "8E", "8F", "9A", "10A", "11A", "12A", "13A", "14A", "15A", "16A", "17A",
+       "18A", "18B", "18C", "19A", "19B", "19C", "20", "21", "22A", "23A", "24A"}
+)
+NO_FACTORS = "21"
+AFTER_ASSESSMENT = {"RC8", "RC9"}
+
+
+def _la_codes():
+    """The LA codes rule 1530 accepts: post-April 1998 LA codes and recognised pseudo-LA codes."""
+    ranges = [(1, 5), (201, 213), (301, 320), (330, 336), (340, 344), (350, 359), (370, 373), (380, 384), (390, 394),
+              (420, 420), (660, 681), (701, 708), (800, 803), (805, 808), (810, 813), (815, 816), (820, 823),
+              (825, 826), (830, 831), (835, 841), (845, 846), (850, 852), (855, 857), (860, 861), (865, 896),
+              (908, 909), (916, 916), (919, 919), (921, 921), (925, 926), (928, 929), (931, 931), (933, 933),
+              (935, 938), (940, 941)]
+    return {f"{code:03d}" for low, high in ranges for code in range(low, high + 1)}
+
+
+LA_CODES = _la_codes()
+
+
+def person_ids(data):
+    """{LAchildID: person pk} of the children in the built census, for links to their records."""
+    return {child["ChildIdentifiers"]["LAchildID"]: child["person_id"] for child in data["children"]}
+
+
+def _date(text):
+    return datetime.date.fromisoformat(text) if text else None
+
+
+def _school_age(birth, reference):
+    """Of school age by the validator's reckoning (rule 8770Q): born on or before 31 August six
+    years before the 31 August after the reference date."""
+    return birth is not None and birth <= datetime.date(reference.year - 6, 8, 31)
+
+
+def upn_problems(upn):
+    """The UPN rules a UPN breaks: [(rule, message)]."""
+    problems = []
+    if len(upn) != 13:
+        return [("1510", f"The UPN has {len(upn)} characters, not 13")]
+    if not upn[4:12].isdigit():
+        problems.append(("1540", "Characters 5 to 12 of the UPN are not all numbers"))
+    if not (upn[12].isdigit() or upn[12] in UPN_LETTERS):
+        problems.append(("1550", "Character 13 of the UPN is not a number or an allowed letter"))
+    if upn[1:4] not in LA_CODES:
+        problems.append(("1530", f"Characters 2 to 4 of the UPN ({upn[1:4]}) are not a recognised LA code"))
+    body_ok = upn[1:12].isdigit() and (upn[12].isdigit() or upn[12] in UPN_LETTERS)
+    if body_ok and upn_check_letter(upn[1:]) != upn[0]:
+        problems.append(("1510", "The UPN's check letter (character 1) does not match the rest"))
+    return problems
+
+
+def check(data, year):
+    """The failures of the built census for the collection year ending 31 March `year`."""
+    _, end = collection_period(year)
+    failures = []
+
+    def fail(child, table, field, rule, message, fix):
+        failures.append(Failure(child, table, field, rule, message, fix))
+
+    if not data["header"].get("LEA"):
+        fail("", "Header", "LEA", "schema", "The local authority's DfE code is not recorded",
+             "An administrator records the 3-digit DfE code on the local authority in the admin (Agencies)")
+
+    for child in data["children"]:
+        ids = child["ChildIdentifiers"]
+        cid = ids["LAchildID"]
+        if ids["Sex"] not in SEX:
+            fail(cid, "ChildIdentifiers", "Sex", "4180", "Sex is missing or not M, F or U",
+                 "Record the child's sex on their record (U if not known)")
+        if not ids["PersonBirthDate"] and not ids["ExpectedPersonBirthDate"]:
+            fail(cid, "ChildIdentifiers", "PersonBirthDate", "schema",
+                 "Neither a date of birth nor an expected date of birth is recorded",
+                 "Record the child's date of birth, or the expected date for an unborn child")
+        upn = ids.get("UPN")
+        if upn:
+            for rule, message in upn_problems(upn):
+                fail(cid, "ChildIdentifiers", "UPN", rule, message,
+                     "Check the UPN with the child's school and correct it on the child's record")
+        former = ids.get("FormerUPN")
+        if former and not (len(former) == 13 and former[0].isalpha() and former[1:12].isdigit()):
+            fail(cid, "ChildIdentifiers", "FormerUPN", "1560Q", "The former UPN is not in the UPN format",
+                 "Check the former UPN and correct it on the child's record")
+        further_action = any(d["ReferralNFA"] == "0" for d in child["CINdetails"])
+        if (not upn and ids.get("UPNunknown") in (None, "UN1") and further_action
+                and _school_age(_date(ids["PersonBirthDate"]), end)):
+            fail(cid, "ChildIdentifiers", "UPN", "8770Q", "A child of school age has no UPN",
+                 "Ask the child's school or the admissions team for the UPN and add it to the child's identifiers")
+
+        traits = child["ChildCharacteristics"]
+        if traits["Ethnicity"] not in ETHNICITY:
+            fail(cid, "ChildCharacteristics", "Ethnicity", "4220", "Ethnicity is missing or not a valid code",
+                 "Record the child's ethnicity on their record (NOBT if not obtained, REFU if refused)")
+        seen = set()
+        for code in traits["Disabilities"]:
+            if code not in DISABILITY:
+                fail(cid, "ChildCharacteristics", "Disability", "8540", f"Disability code {code!r} is not valid",
+                     "Correct the disability on the child's record")
+            if code in seen:
+                fail(cid, "ChildCharacteristics", "Disability", "8794", f"Disability {code} is recorded twice",
+                     "Remove the duplicate disability from the child's record")
+            seen.add(code)
+
+        episodes = sorted(child["CINdetails"], key=lambda d: d["CINreferralDate"])
+        for earlier, later in zip(episodes, episodes[1:]):
+            if earlier["CINclosureDate"] is None or earlier["CINclosureDate"] >= later["CINreferralDate"]:
+                fail(cid, "CINdetails", "CINreferralDate", "8820",
+                     f"The episode referred {later['CINreferralDate']} overlaps the one referred "
+                     f"{earlier['CINreferralDate']}",
+                     "Close the earlier episode before the new referral, or record the contact on the open episode")
+        for details in child["CINdetails"]:
+            _check_details(cid, details, fail, end)
+    return failures
+
+
+def _check_details(cid, details, fail, end):
+    referral = details["CINreferralDate"]
+    where = f" (referral of {referral})"
+    if details["ReferralSource"] not in REFERRAL_SOURCE:
+        fail(cid, "CINdetails", "ReferralSource", "8866", "Referral source is missing or not a valid code" + where,
+             "Correct the referral's source on the front-door referral")
+    if details["PrimaryNeedCode"] not in PRIMARY_NEED:
+        fail(cid, "CINdetails", "PrimaryNeedCode", "8650", "Primary need is missing or not a valid code" + where,
+             "Record the primary need (N0 to N9) on the referral")
+    reason, closed = details["ReasonForClosure"], details["CINclosureDate"]
+    if closed and not reason:
+        fail(cid, "CINdetails", "ReasonForClosure", "8805", "The episode has a closure date but no reason" + where,
+             "Record the CIN census reason the episode closed")
+    if reason and not closed:
+        fail(cid, "CINdetails", "CINclosureDate", "8810", "The episode has a reason for closure but no date" + where,
+             "Record the date the episode closed")
+    if reason and reason not in CLOSURE_REASON:
+        fail(cid, "CINdetails", "ReasonForClosure", "8640", f"Reason for closure {reason!r} is not valid" + where,
+             "Record a reason for closure RC1 to RC9")
+    assessments = details["Assessments"]
+    if reason in AFTER_ASSESSMENT and not assessments:
+        fail(cid, "CINdetails", "ReasonForClosure", "8825Q", f"Closed {reason} but no assessment is recorded" + where,
+             "Record the assessment, or close the episode with another reason (RC7); if the assessment was "
+             "authorised before 1 April it is in last year's census: explain this to the DfE")
+    if reason in AFTER_ASSESSMENT and (details["Section47"] or details["ChildProtectionPlans"]
+                                       or details["DateOfInitialCPC"] or details["CINPlanDates"]):
+        fail(cid, "CINdetails", "ReasonForClosure", "2990",
+             f"Closed {reason} (after assessment) but the episode has a section 47 enquiry, conference or plan" + where,
+             "Close the episode with the reason that fits what happened (RC7 after a plan or an enquiry)")
+    for assessment in assessments:
+        factors = assessment["FactorsIdentifiedAtAssessment"]
+        for code in factors:
+            if code not in ASSESSMENT_FACTORS:
+                fail(cid, "Assessments", "AssessmentFactors", "schema", f"Assessment factor {code!r} is not in the list"
+                     + where, "Correct the factors on the assessment")
+        if NO_FACTORS in factors and len(factors) > 1:
+            fail(cid, "Assessments", "AssessmentFactors", "8869", "Factor 21 (no factors) is recorded with others" + where,
+                 "Remove 21 from the assessment's factors, or the other factors")
+    if len(assessments) == 1 and assessments[0]["FactorsIdentifiedAtAssessment"] == [NO_FACTORS] \
+            and reason not in AFTER_ASSESSMENT:
+        fail(cid, "CINdetails", "ReasonForClosure", "8873Q",
+             "The only assessment found no factors (21) but the episode did not close RC8 or RC9" + where,
+             "Close the episode RC8 or RC9 if nothing further is needed, or record the factors the plan addresses")
+    start = datetime.date(end.year - 1, 4, 1).isoformat()
+    for assessment in assessments:
+        if not assessment["AssessmentAuthorisationDate"] and assessment["AssessmentActualStartDate"] < start:
+            fail(cid, "Assessments", "AssessmentActualStartDate", "8736",
+                 f"The assessment started {assessment['AssessmentActualStartDate']}, before the year, and is not "
+                 "authorised yet" + where, "Complete and authorise the assessment, or correct its start date")
+    for enquiry in details["Section47"]:
+        if (not enquiry["DateOfInitialCPC"] and enquiry["ICPCnotRequired"] == "0"
+                and enquiry["S47ActualStartDate"] < start):
+            fail(cid, "Section47", "S47ActualStartDate", "8740",
+                 f"The section 47 enquiry from {enquiry['S47ActualStartDate']}, before the year, has no initial "
+                 "conference and no outcome" + where,
+                 "Record the enquiry's outcome, or the initial conference that followed it")
+    icpc = details["DateOfInitialCPC"]
+    if icpc and any(s["DateOfInitialCPC"] == icpc for s in details["Section47"]):
+        fail(cid, "CINdetails", "DateOfInitialCPC", "2884", "The initial conference is on the episode and the enquiry"
+             + where, "This is made by the export: report it to the service's support")
+    for plan in details["ChildProtectionPlans"]:
+        for field, rule in (("InitialCategoryOfAbuse", "8905"), ("LatestCategoryOfAbuse", "8910")):
+            if plan[field] not in CATEGORY_OF_ABUSE:
+                fail(cid, "ChildProtectionPlans", field, rule,
+                     f"Category of abuse {plan[field]!r} of the plan from {plan['CPPstartDate']} is not valid",
+                     "Record the category (NEG, PHY, SAB, EMO or MUL) on the child protection plan")

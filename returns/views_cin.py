@@ -1,0 +1,71 @@
+"""The children in need census pages for analysts and the head of service: the checks before
+submission for a collection year (counts, failures by rule, each with the child, field, rule,
+how to fix it and a link to the record) and the download of the XML. Every page is audited,
+with the year and the counts, never a child's name; the rules are in returns.cin_census and
+returns.cin_validation, not here."""
+
+import io
+from collections import Counter
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from audit import services as audit
+from audit.models import AuditEvent
+from kernel.access import rule
+
+from . import cin_census, cin_validation
+
+YEARS_SHOWN = 3
+
+
+def offered_years():
+    """The year in progress and the two before it, newest first."""
+    current = cin_census.year_in_progress(timezone.localdate())
+    return [current - back for back in range(YEARS_SHOWN)]
+
+
+def chosen_year(request):
+    """The collection year asked for (?year=2026), one of the years offered; else the year in progress."""
+    years = offered_years()
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = years[0]
+    return (year if year in years else years[0]), years
+
+
+def year_label(year):
+    return f"{year - 1} to {year}"
+
+
+@rule("statutory_returns")
+def cin_census_check(request):
+    year, years = chosen_year(request)
+    children = {}
+    data = cin_census.build(year, children=children)
+    failures = cin_validation.check(data, year)
+    counts = cin_census.counts(data)
+    by_rule = Counter(f.rule for f in failures)
+    audit.record(request.user, AuditEvent.Action.VIEW, summary=f"CIN census checks {year_label(year)}",
+                 detail={"year": year, "counts": counts, "failures": len(failures), "by_rule": dict(by_rule)})
+    rows = [{"failure": f, "person_id": children.get(f.child)} for f in failures]
+    return render(request, "returns/cin_census.html", {
+        "year": year, "year_label": year_label(year), "years": [(y, year_label(y)) for y in years],
+        "counts": counts, "failures": rows, "by_rule": sorted(by_rule.items()), "header": data["header"],
+    })
+
+
+@rule("statutory_returns")
+def cin_census_download(request):
+    year, _ = chosen_year(request)
+    data = cin_census.build(year, serial=cin_census.next_serial(year))
+    buffer = io.BytesIO()
+    cin_census.write(data, buffer)
+    counts = cin_census.counts(data)
+    audit.record(request.user, AuditEvent.Action.EXPORT, summary=f"CIN census {year_label(year)} downloaded",
+                 detail={"year": year, "counts": counts, "serial": data["header"]["SerialNo"]})
+    response = HttpResponse(buffer.getvalue(), content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="cin-census-{year - 1}-{str(year)[2:]}.xml"'
+    return response

@@ -1,0 +1,493 @@
+"""The authority's statistics beside its statistical neighbours, its region and England
+(/returns/statistics/), and their download as CSV.
+
+Open to the `statistics` rule (analysts, heads of service and managers of the local authority):
+aggregate figures only, never a child. The page shows the exact internal figures; "as it would
+be published" (?view=published) applies DfE's suppression rules (returns.suppression), and the
+CSV download always does. Each view and each download is audited (who, when, what).
+
+The comparator: the authority's la_code decides its region and statistical neighbours, unless
+STATISTICS_COMPARATOR_LA names another LA (the demo's code 999 is fictional); the page says
+which. Charts are inline SVG drawn on the server, each with a title and a description, and with
+the table below it as its text alternative: no JavaScript, nothing to load.
+"""
+
+import csv
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from audit import services as audit
+from audit.models import AuditEvent
+from kernel.access import rule
+from partners.models import Agency
+
+from . import published, statistics, suppression
+
+EXACT, PUBLISHED = "exact", "published"
+SYMBOL_TEXTS = ("c", "k", "u", "x", "z", "low")
+
+
+def today():
+    """The day the statistics count to (a function, so tests can fix it)."""
+    return timezone.localdate()
+
+
+# --- Which authority, compared with whom ----------------------------------------------------------
+
+@dataclass
+class Comparison:
+    authority: object  # partners.Agency or None
+    own_code: str
+    comparator: object  # published.Area or None
+    region: object
+    neighbours: published.Neighbours
+    england: published.Area
+    substituted: bool  # compared as if it were another LA
+
+
+def authority_of(user):
+    agency = getattr(user, "agency", None)
+    if agency is not None and agency.kind == Agency.Kind.LOCAL_AUTHORITY:
+        return agency
+    return Agency.objects.filter(kind=Agency.Kind.LOCAL_AUTHORITY).order_by("pk").first()
+
+
+def comparison_for(user):
+    authority = authority_of(user)
+    own = (getattr(authority, "la_code", "") or "").strip()
+    configured = (getattr(settings, "STATISTICS_COMPARATOR_LA", "") or "").strip()
+    comparator = published.la(configured or own)
+    return Comparison(
+        authority=authority, own_code=own, comparator=comparator, region=published.region_of(comparator),
+        neighbours=published.neighbours(comparator.code) if comparator else published.Neighbours("", (), ()),
+        england=published.england(),
+        substituted=bool(comparator) and comparator.code != own,
+    )
+
+
+# --- Tables ------------------------------------------------------------------------------------------
+
+@dataclass
+class Cell:
+    text: str
+    value: float | None = None  # for the chart; None is a gap
+    hint: str = ""  # what a symbol means
+
+
+@dataclass
+class Row:
+    label: str
+    cells: list
+    short: str = ""  # for a chart's axis
+
+
+@dataclass
+class Table:
+    id: str
+    title: str
+    description: str
+    unit: str  # count, rate or percent
+    headers: list
+    rows: list
+    notes: list = field(default_factory=list)
+    chart: dict | None = None
+
+
+def year_label(year, so_far=False, stock=False):
+    if stock:
+        return "So far this year (today)" if so_far else f"31 March {year}"
+    label = f"April {year - 1} to March {year}"
+    return f"{label} (so far)" if so_far else label
+
+
+def short_year_label(year, so_far=False, stock=False):
+    if stock:
+        return "Today" if so_far else f"Mar {year}"
+    return f"{year - 1}-{year % 100:02d}" + (" so far" if so_far else "")
+
+
+def _number_text(value, unit):
+    if value is None:
+        return "–"
+    if unit == "percent":
+        return f"{value:.1f}%" if not float(value).is_integer() else f"{value:.0f}%"
+    if unit == "rate":
+        return f"{value:,.1f}" if not float(value).is_integer() else f"{value:,.0f}"
+    return f"{value:,.0f}"
+
+
+def _published_cell(found, unit):
+    if isinstance(found, published.NeighbourSummary):
+        if found.value is None:
+            return Cell("–", None, "no neighbour's figure is published")
+        hint = f"{found.how} of the {found.published} of {found.of} neighbours with a published figure"
+        return Cell(_number_text(found.value, unit), found.value, hint)
+    if found.value is None:
+        if not found.symbol:
+            return Cell("–", None, "not published for this year")
+        return Cell(found.symbol, None, found.meaning)
+    return Cell(_number_text(found.value, unit), found.value)
+
+
+def _own_cell(exact, as_published, unit, view, before_records=False):
+    """The authority's figure: exact (internal), or as it would be published."""
+    if before_records:
+        return Cell("–", None, "before the records begin")
+    if view == PUBLISHED:
+        if isinstance(as_published, str):
+            meaning = {"c": "suppressed: a small number", "z": "not applicable", "k": "rounds to 0 but is not 0"}
+            return Cell(as_published, None, meaning.get(as_published, ""))
+        return Cell(_number_text(as_published, unit), as_published)
+    return Cell(_number_text(exact, unit), exact)
+
+
+def comparison_table(id, title, description, unit, figures, own, view, comparison, key=None, combined=None,
+                     stock=False, notes=()):
+    """One table: a row per year; this authority, then the neighbours, the region and England.
+
+    own(year_figures) -> (exact value, value as published); key names the published measure
+    (or combined = (numerator keys, denominator key) for a percentage made from counts)."""
+    headers = ["This authority", f"Statistical neighbours ({'mean' if unit == 'count' else 'median'})",
+               comparison.region.name if comparison.region else "Region", "England"]
+    rows = []
+    for f in figures:
+        exact, as_published = own(f)
+        cells = [_own_cell(exact, as_published, unit, view, f.before_records)]
+        for area in ("neighbours", "region", "england"):
+            if key is None and combined is None:
+                cells.append(Cell("–", None, "not published by DfE"))
+                continue
+            if area == "neighbours":
+                if not comparison.neighbours.areas:
+                    cells.append(Cell("–", None, "no statistical neighbours"))
+                    continue
+                found = (published.neighbour_combined_percent(*combined, comparison.neighbours, f.year) if combined
+                         else published.neighbour_summary(key, comparison.neighbours, f.year))
+            else:
+                place = comparison.region if area == "region" else comparison.england
+                if place is None:
+                    cells.append(Cell("–", None, "no region"))
+                    continue
+                found = (published.combined_percent(*combined, place, f.year) if combined
+                         else published.figure(key, place, f.year))
+            cells.append(_published_cell(found, unit))
+        rows.append(Row(year_label(f.year, f.so_far, stock), cells, short_year_label(f.year, f.so_far, stock)))
+    table = Table(id, title, description, unit, headers, rows, list(notes))
+    # Counts are not drawn against England's: the scales differ by thousands; the rates are.
+    table.chart = line_chart(table) if unit != "count" else None
+    return table
+
+
+def _pct(n, d):
+    return round(n / d * 100, 1) if d else None
+
+
+def build_tables(figures, comparison, view):
+    S = suppression
+    tables = [
+        comparison_table(
+            "looked-after", "Children looked after on 31 March",
+            "Children looked after on 31 March each year, excluding those looked after only under a series of "
+            "short breaks.", "count", figures, lambda f: (f.looked_after, S.count(f.looked_after)), view, comparison,
+            key="cla_31_march", stock=True,
+            notes=["England and regional figures are rounded to the nearest 10 by DfE."]),
+        comparison_table(
+            "looked-after-rate", "Children looked after on 31 March, per 10,000 children",
+            "Children looked after on 31 March for every 10,000 children aged 0 to 17.", "rate", figures,
+            lambda f: (f.looked_after_rate, S.rate(f.looked_after, f.population.value)), view, comparison,
+            key="cla_31_march_rate", stock=True,
+            notes=[f"This authority's rate is per {figures[-1].population.value:,} children: "
+                   f"{figures[-1].population.source}." if figures and figures[-1].population.value else
+                   "This authority's child population is not known."]),
+        comparison_table(
+            "started", "Children who started to be looked after",
+            "Children who started to be looked after during the year, each child counted once.", "count", figures,
+            lambda f: (f.started, S.count(f.started)), view, comparison, key="started"),
+        comparison_table(
+            "started-rate", "Children who started to be looked after, per 10,000 children",
+            "Children who started to be looked after during the year for every 10,000 children.", "rate", figures,
+            lambda f: (f.started_rate, S.rate(f.started, f.population.value)), view, comparison, key="started_rate"),
+        comparison_table(
+            "ceased", "Children who ceased to be looked after",
+            "Children who ceased to be looked after during the year, each child counted once.", "count", figures,
+            lambda f: (f.ceased, S.count(f.ceased)), view, comparison, key="ceased"),
+        comparison_table(
+            "ceased-rate", "Children who ceased to be looked after, per 10,000 children",
+            "Children who ceased to be looked after during the year for every 10,000 children.", "rate", figures,
+            lambda f: (f.ceased_rate, S.rate(f.ceased, f.population.value)), view, comparison, key="ceased_rate"),
+    ]
+    published_reasons = {f.year: published_breakdown(f.ceased_by_reason) for f in figures}
+    for code, key, title in (("E4A", "e4a", "as part of the care plan"), ("E4B", "e4b", "not as part of the care plan")):
+        tables.append(comparison_table(
+            f"returned-home-{key}", f"Returned home {title} ({code}), % of those who ceased",
+            f"Children whose care ended because they returned home to their parents or others with parental "
+            f"responsibility {title} (reason {code}), as a percentage of the children who ceased to be looked after.",
+            "percent", figures,
+            lambda f, key=key: (f.ceased_by_reason.percent(key),
+                                S.percentage(published_reasons[f.year][key], f.ceased_by_reason.total)),
+            view, comparison, key=f"ceased_{key}_percent",
+            notes=["DfE's reasons for ceasing are published to March 2024 in the files held."]))
+    tables.append(comparison_table(
+        "returned-home", "Returned home (E4A and E4B together), % of those who ceased",
+        "Children who returned home, as part of the care plan or not, as a percentage of the children who ceased "
+        "to be looked after.", "percent", figures,
+        lambda f: (f.ceased_by_reason.percent("returned_home"),
+                   S.percentage(published_reasons[f.year]["returned_home"], f.ceased_by_reason.total)),
+        view, comparison, combined=(("ceased_e4a", "ceased_e4b"), "ceased_by_reason_total"),
+        notes=["For England, the region and the neighbours this is worked out from DfE's published counts."]))
+    tables.append(comparison_table(
+        "re-entries", "Came back into care within 12 months of returning home, %",
+        "Of the children who returned home (E4A or E4B) during the year, the percentage who started to be looked "
+        "after again within 12 months of the return.", "percent", figures,
+        lambda f: (f.re_entries.percent, S.percentage(f.re_entries.re_entered, f.re_entries.returned_home)),
+        view, comparison,
+        notes=["DfE does not publish this measure, so there is nothing to compare it with.",
+               "For the latest years, not all of the 12 months after each return have passed yet."]))
+    for id, title, description, attr, key, note in TIMELINESS:
+        tables.append(comparison_table(
+            id, title, description, "percent", figures,
+            lambda f, attr=attr: (getattr(f, attr).percent,
+                                  S.percentage(getattr(f, attr).on_time, getattr(f, attr).total, decimals=1)),
+            view, comparison, key=key, notes=[note] if note else []))
+    return tables
+
+
+TIMELINESS = [
+    ("referral-decisions", "Contacts decided within 1 working day, %",
+     "Decisions on contacts made during the year, and the percentage made by their deadline of one working day.",
+     "referral_decisions", None, "DfE does not publish this measure."),
+    ("assessments", "Assessments authorised within 45 working days, %",
+     "Child and family assessments authorised during the year, and the percentage authorised within 45 working "
+     "days of starting.", "assessments", None,
+     "DfE publishes this (children in need, table C2), but the file is not among those held, so there is nothing to "
+     "compare it with yet."),
+    ("conferences", "Initial child protection conferences within 15 working days, %",
+     "Initial child protection conferences held during the year after a section 47 enquiry, and the percentage "
+     "held within 15 working days of the strategy discussion that started the enquiry.", "conferences",
+     "icpc_within_15_days_percent", None),
+    ("return-interviews", "Return interviews within 72 hours, %",
+     "Children's returns from being missing during the year, and the percentage whose return interview was held "
+     "within 72 hours of the return.", "return_interviews", None, "DfE does not publish this measure."),
+]
+
+
+def published_breakdown(ceased):
+    """The reasons for ceasing as they would be published: primary and secondary suppression
+    over the reasons and their total, and over E4A and E4B with returned home together."""
+    shown = suppression.breakdown(ceased.counts, total=ceased.total)
+    together = ceased.returned_home
+    shown["returned_home"] = suppression.C if suppression.is_small(together) else together
+    pair = [shown["e4a"], shown["e4b"]]
+    if pair.count(suppression.C) == 1 and shown["returned_home"] != suppression.C:
+        for key in ("e4a", "e4b"):
+            if ceased.counts[key]:
+                shown[key] = suppression.C
+    return shown
+
+
+def reasons_table(figures, view):
+    """The authority's children who ceased, by reason, a column per year (no DfE comparison here:
+    the percentages for England and the others are in the returned-home tables)."""
+    rows = []
+    published_by_year = {f.year: published_breakdown(f.ceased_by_reason) for f in figures}
+    for key, label, codes in published.CEASED_REASONS:
+        cells = []
+        for f in figures:
+            exact = f.ceased_by_reason.counts.get(key, 0)
+            if view == PUBLISHED:
+                shown = published_by_year[f.year][key]
+                pct = suppression.percentage(shown, f.ceased_by_reason.total)
+                text = f"{shown} ({pct}%)" if not isinstance(pct, str) else f"{shown} ({pct})"
+            else:
+                pct = f.ceased_by_reason.percent(key)
+                text = f"{exact} ({pct:.1f}%)" if pct is not None else f"{exact}"
+            cells.append(Cell("–") if f.before_records else Cell(text, exact))
+        rows.append(Row(f"{label} ({', '.join(codes)})", cells))
+    total_cells = [Cell("–") if f.before_records else
+                   Cell(str(suppression.count(f.ceased_by_reason.total)) if view == PUBLISHED
+                        else str(f.ceased_by_reason.total), f.ceased_by_reason.total) for f in figures]
+    rows.append(Row("All children who ceased", total_cells))
+    headers = [year_label(f.year, f.so_far) for f in figures]
+    return Table("reasons", "Why children stopped being looked after",
+                 "Children who ceased to be looked after, by the reason their care ended (each child's last period of "
+                 "care in the year), with the percentage of all who ceased.", "count", headers, rows)
+
+
+def detail_tables(figures, view):
+    """The counts behind the percentages: returned home and re-entries, and each timescale."""
+    S = suppression
+
+    def show(f, n):
+        if f.before_records:
+            return Cell("–")
+        return Cell(str(S.count(n)) if view == PUBLISHED else f"{n:,}")
+
+    headers = [year_label(f.year, f.so_far) for f in figures]
+    rows = [
+        Row("Returned home (E4A or E4B)", [show(f, f.re_entries.returned_home) for f in figures]),
+        Row("Of whom came back into care within 12 months", [show(f, f.re_entries.re_entered) for f in figures]),
+        Row("All 12 months have passed", [Cell("Yes" if f.re_entries.complete else "Not yet") for f in figures]),
+    ]
+    for _id, title, _d, attr, _key, _note in TIMELINESS:
+        name = title.replace(", %", "")
+        rows.append(Row(f"{name}: all", [show(f, getattr(f, attr).total) for f in figures]))
+        rows.append(Row(f"{name}: on time", [show(f, getattr(f, attr).on_time) for f in figures]))
+    return Table("counts", "The counts behind the percentages", "", "count", headers, rows)
+
+
+# --- Charts: inline SVG ---------------------------------------------------------------------------
+
+SERIES_STYLE = [  # colour, dash pattern, marker: never colour alone
+    ("#1d70b8", "", "circle"),
+    ("#f47738", "6 3", "square"),
+    ("#00703c", "2 3", "triangle"),
+    ("#505a5f", "10 4", "diamond"),
+]
+WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 280, 56, 16, 16, 48
+
+
+def _nice_max(value):
+    if value <= 0:
+        return 1
+    magnitude = 10 ** (len(str(int(value))) - 1)
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * magnitude:
+            return step * magnitude
+    return 10 * magnitude
+
+
+def line_chart(table):
+    values = [cell.value for row in table.rows for cell in row.cells if cell.value is not None]
+    if not values:
+        return None
+    top = 100 if table.unit == "percent" and max(values) > 50 else _nice_max(max(values))
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    n = len(table.rows)
+
+    def x(i):
+        return LEFT + (plot_w * (i + 0.5) / n)
+
+    def y(v):
+        return TOP + plot_h - (v / top * plot_h)
+
+    ticks = [{"y": round(y(top * i / 4), 1), "label": _number_text(top * i / 4, table.unit)} for i in range(5)]
+    years = [{"x": round(x(i), 1), "label": row.short or row.label}
+             for i, row in enumerate(table.rows)]
+    series = []
+    for s, header in enumerate(table.headers):
+        colour, dash, marker = SERIES_STYLE[s % len(SERIES_STYLE)]
+        points = [(round(x(i), 1), round(y(row.cells[s].value), 1)) for i, row in enumerate(table.rows)
+                  if row.cells[s].value is not None]
+        # A line through consecutive years only: a gap where a figure is not published.
+        segments, current = [], []
+        for i, row in enumerate(table.rows):
+            if row.cells[s].value is None:
+                if len(current) > 1:
+                    segments.append(current)
+                current = []
+            else:
+                current.append((round(x(i), 1), round(y(row.cells[s].value), 1)))
+        if len(current) > 1:
+            segments.append(current)
+        series.append({
+            "name": header, "colour": colour, "dash": dash, "marker": marker,
+            "paths": [" ".join(f"{px},{py}" for px, py in seg) for seg in segments],
+            "points": [{"x": px, "y": py, "d": _marker(marker, px, py)} for px, py in points],
+            "legend_x": LEFT + s * 150, "legend_d": _marker(marker, LEFT + s * 150 + 10, HEIGHT - 12),
+        })
+    return {"width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT, "top": TOP,
+            "bottom": TOP + plot_h, "ticks": ticks, "years": years, "series": series,
+            "year_label_y": TOP + plot_h + 18, "legend_y": HEIGHT - 12}
+
+
+def _marker(kind, x, y, r=4):
+    if kind == "square":
+        return f"M{x - r},{y - r}h{2 * r}v{2 * r}h{-2 * r}z"
+    if kind == "triangle":
+        return f"M{x},{y - r - 1}L{x + r + 1},{y + r}L{x - r - 1},{y + r}z"
+    if kind == "diamond":
+        return f"M{x},{y - r - 1}L{x + r + 1},{y}L{x},{y + r + 1}L{x - r - 1},{y}z"
+    return f"M{x - r},{y}a{r},{r} 0 1,0 {2 * r},0a{r},{r} 0 1,0 {-2 * r},0"
+
+
+# --- Views -----------------------------------------------------------------------------------------
+
+def _figures(comparison, on):
+    begin = statistics.records_begin()
+    years = statistics.years(on)
+    populations = statistics.child_populations(years, comparison.own_code)
+    return [statistics.for_year(year, la_code=comparison.own_code, today=on, begin=begin, population=populations[year])
+            for year in years]
+
+
+@rule("statistics")
+def statistics_page(request):
+    view = PUBLISHED if request.GET.get("view") == PUBLISHED else EXACT
+    on = today()
+    comparison = comparison_for(request.user)
+    figures = _figures(comparison, on)
+    tables = build_tables(figures, comparison, view)
+    begin = statistics.records_begin()
+    audit.record(request.user, AuditEvent.Action.VIEW, summary="Viewed the authority's statistics beside England, "
+                 "the region and statistical neighbours",
+                 detail={"page": "statistics", "view": view, "years": [f.year for f in figures],
+                         "comparator_la": comparison.comparator.code if comparison.comparator else "",
+                         "tables": [t.id for t in tables]})
+    return render(request, "returns/statistics.html", {
+        "view": view, "today": on, "comparison": comparison, "records_begin": begin, "figures": figures, "tables": tables,
+        "reasons": reasons_table(figures, view), "counts": detail_tables(figures, view),
+        "attribution": published.ATTRIBUTION, "licence_url": published.LICENCE_URL, "symbols": SYMBOL_TEXTS,
+        "suppress_up_to": suppression.threshold(),
+    })
+
+
+@rule("statistics")
+def statistics_download(request):
+    """Every table as it would be published (DfE's suppression applied), as CSV."""
+    on = today()
+    comparison = comparison_for(request.user)
+    figures = _figures(comparison, on)
+    tables = build_tables(figures, comparison, PUBLISHED)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"statistics-{on:%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    writer.writerow(["measure", "year", *tables[0].headers])
+    count = 0
+    for table in tables:
+        for row in table.rows:
+            writer.writerow([table.title, row.label, *[cell.text for cell in row.cells]])
+            count += 1
+    for table in (reasons_table(figures, PUBLISHED), detail_tables(figures, PUBLISHED)):
+        writer.writerow([])
+        writer.writerow([table.title, *table.headers])
+        for row in table.rows:
+            writer.writerow([row.label, *[cell.text for cell in row.cells]])
+            count += 1
+    writer.writerow([])
+    writer.writerow([f"This authority's figures follow DfE's suppression rules: counts of 1 to "
+                     f"{suppression.threshold()} and percentages made from them are shown as c."])
+    if comparison.comparator:
+        writer.writerow([comparison_sentence(comparison)])
+    writer.writerow([published.ATTRIBUTION])
+    audit.record(request.user, AuditEvent.Action.EXPORT, summary="Downloaded the authority's statistics (CSV, as "
+                 "they would be published)",
+                 detail={"page": "statistics", "format": "csv", "suppressed": True, "file": name,
+                         "years": [f.year for f in figures], "rows": count,
+                         "comparator_la": comparison.comparator.code if comparison.comparator else ""})
+    return response
+
+
+def comparison_sentence(comparison):
+    c = comparison
+    if c.comparator is None:
+        return "This authority's code is not in DfE's files, so only England is shown."
+    model = f" ({c.neighbours.model})" if c.neighbours.model else ""
+    if c.substituted:
+        return (f"Compared as if it were in {c.region.name if c.region else 'no region'}, with {c.comparator.name}'s "
+                f"statistical neighbours{model}.")
+    return f"Compared with {c.region.name if c.region else 'no region'} and its statistical neighbours{model}."
