@@ -113,6 +113,7 @@ LONDON = ZoneInfo("Europe/London")
 DAY = dt.timedelta(days=1)
 HOUR = dt.timedelta(hours=1)
 BATCH = 2000
+FOSTER = {"U1", "U2", "U3", "U4", "U5", "U6"}
 NEW_CODES_FROM = dt.date(2025, 4, 1)  # Z11-Z14 from, H5, P2 and Z1 to the day before (903 2025-26)
 
 # --- Published figures (see the module docstring) -------------------------------------------
@@ -457,7 +458,9 @@ class Care:
                 continue
             if reason in ("E11", "E12") and (age >= 8 or (end - start).days < 200):
                 continue
-            if reason in ("E7", "E9", "E14") and age < 12:
+            if reason == "E7" and age < 16:  # adult social care (903 rule 389)
+                continue
+            if reason in ("E9", "E14") and age < 12:
                 continue
             possible[reason] = weight
         return weighted(self.rng, possible or {"E8": 1})
@@ -475,11 +478,14 @@ class Care:
         else:
             team, worker = rng.choice(self.cic)
             worker = rng.choice(worker)
-        start = max(child.referral_date, role["start_date"] if role else child.referral_date)
-        if role is not None and role["worker_id"] == worker.pk:
-            child.team, child.worker = role["team_id"], worker.pk
+        # The children-in-care worker takes over a week after the last allocation began (never the
+        # same day: two social workers from one day is not a handover, 903 rules SW10 and SW19).
+        start = max(child.referral_date, role["start_date"] + 7 * DAY if role else child.referral_date)
+        if role is not None and (role["worker_id"] == worker.pk or start > self.today
+                                 or (role["end_date"] is not None and role["end_date"] <= start + DAY)):
+            child.team, child.worker = role["team_id"], role["worker_id"]
             return
-        if role is not None and role["end_date"] is None:
+        if role is not None:
             self.ended_allocations.append((role, start))
         end = role["end_date"] if role else child.closure
         involvement = Involvement(person_id=child.person, agency=self.la, team=team, worker=worker,
@@ -523,7 +529,7 @@ class Care:
         statuses = [(first, start)]
         day = start
         if first in ("L1", "L2"):
-            day = start + dt.timedelta(days=rng.randint(1, 8) if first == "L1" else rng.randint(3, 8))
+            day = start + dt.timedelta(days=rng.randint(1, 3) if first == "L1" else rng.randint(3, 8))
             nxt = "C1" if rng.random() < 0.7 or reason in ("E11", "E12", "E45", "E46", "E47", "E48", "E41") else "V2"
             if day < limit:
                 statuses.append((nxt, day))
@@ -570,6 +576,9 @@ class Care:
             placed.append(placement)
         if end:
             placed[-1].end_date = end
+        if reason in ("E45", "E46") and placed[-1].place not in FOSTER:
+            # An SGO to former foster carers needs a foster placement (903 rule 516); to other carers.
+            reason = period.end_reason = {"E45": "E47", "E46": "E48"}[reason]
         placed[0].immediate_with_parent = placed[0].place == "P1"
         self.placements.extend(placed)
         for placement in placed:
@@ -671,6 +680,13 @@ class Care:
                 plan = [p for p in plan if p[0] < adopt_on] + [(adopt_on, "adoption")]
         return plan
 
+    def away_postcode(self, area):
+        """Where a placement with no carer of ours is: in the area, or in a neighbouring authority."""
+        rng = self.rng
+        if area == Placement.Area.INSIDE:
+            return self.g.postcode(rng.randrange(20000, 40000), rng.randrange(5))
+        return self.g.neighbour_postcode(rng)
+
     def placement(self, child, kind, day, legal_code, worker):
         """A Placement of a kind on a day, with a valid code, provider, URN, carer and postcode."""
         rng = self.rng
@@ -739,7 +755,7 @@ class Care:
             else:
                 place, provider, urn = "R2", "PR3", ""
             made = Placement(place=place, provider=provider, urn=urn, area=area, start_date=day, recorded_by=worker,
-                             postcode=self.g.postcode(rng.randrange(20000, 40000), rng.randrange(5)))
+                             postcode=self.away_postcode(area))
             self._in_progress[child.person].append(made)
             return made
         else:  # other
@@ -748,7 +764,7 @@ class Care:
             else:
                 place, provider, urn = "Z1", "PR4", "SC997101"
             made = Placement(place=place, provider=provider, urn=urn, area=area, start_date=day, recorded_by=worker,
-                             postcode=self.g.postcode(rng.randrange(20000, 40000), rng.randrange(5)))
+                             postcode=self.away_postcode(area))
             self._in_progress[child.person].append(made)
             return made
         if place in ("H5",) and new_codes:

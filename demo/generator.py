@@ -34,10 +34,11 @@ at the published rate, with legal statuses, placements, carers, SSDA903 episodes
 planning, returns home (some breaking down), missing episodes and return interviews.
 
 Every person is made up. Names come from frequency lists in demo/data/names.json and are
-combined at random; addresses are on made-up streets in the made-up postcode area NM; NHS
+combined at random; addresses are on made-up streets, with real postcodes of Leeds (the council
+is fictional but borrows Leeds's geography and DfE code, 383, for the validators); NHS
 numbers are from the range 999 000 0000 to 999 999 9999 that the NHS keeps for test data
 (continuing into 998, 997... only beyond about 900,000 people, ranges no NHS number is issued
-from); UPNs carry the fictional local authority code 999.
+from); UPNs carry the code 999, which no authority has, so none is a real pupil's.
 
 Reproducible: the same seed, number of children and `today` give the same people, names,
 dates, addresses and identifiers in the same order. All dates are offsets from `today`
@@ -102,10 +103,16 @@ from people.models import (
 DEMO_PASSWORD = "demo-password-for-synthetic-data"
 
 LA_NAME = "Northmoor Borough Council"
-# Fictional: real DfE local authority codes run from 201 to 941.
-LA_CODE = "999"
-# Not a real UK postcode area (real ones near it: N, NE, NG, NN, NP, NR, NW).
-POSTCODE_AREA = "NM"
+# The council and its people are fictional, but it sits in a real geography: the DfE code, the
+# ONS code and the postcodes (data/postcodes.json, ONS NSPD under the Open Government Licence)
+# of Leeds, so that the sector's validators, which look up postcodes and LA codes, and the DfE
+# comparisons (region, statistical neighbours) work on the demo. Postcodes are places, not
+# people: no generated person is, or is linked to, anyone real.
+LA_CODE = "383"
+LA_ONS_CODE = "E08000035"
+# UPNs are identifiers of real pupils, so synthetic ones keep a code no authority has (like the
+# NHS test range): none can be a real child's. The CIN census check 1530 rejects them by design.
+UPN_LA_CODE = "999"
 # Reserved .example domains: no generated address can reach anyone.
 EMAIL_DOMAIN = "northmoor.example"
 EMAIL_DOMAINS = {
@@ -125,8 +132,6 @@ LONDON = ZoneInfo("Europe/London")
 DAY = dt.timedelta(days=1)
 INSERT_BATCH = 2000
 
-# Postcode unit letters (the inward code's last two characters never use C, I, K, M, O or V).
-UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 ADDRESSES_PER_STREET = 80
 ADDRESSES_PER_POSTCODE = 16
 
@@ -237,6 +242,13 @@ class Pool:
 _DATA_CACHE = {}
 
 
+def load_postcodes():
+    """{ONS LA code: [postcode]}: the sample of real postcodes the demo's addresses use."""
+    if "postcodes" not in _DATA_CACHE:
+        _DATA_CACHE["postcodes"] = json.loads((DATA / "postcodes.json").read_text(encoding="utf-8"))["postcodes"]
+    return _DATA_CACHE["postcodes"]
+
+
 def load_data():
     if not _DATA_CACHE:
         names = json.loads((DATA / "names.json").read_text(encoding="utf-8"))
@@ -271,14 +283,14 @@ def nhs_number(index):
 def upn(index, year):
     """The index-th synthetic UPN (LA code 999), distinct for distinct indexes below 10 million."""
     serial = (index * 6_180_341 + 4321) % 10**7
-    body = f"{LA_CODE}{year % 100:02d}{serial:07d}"
+    body = f"{UPN_LA_CODE}{year % 100:02d}{serial:07d}"
     return upn_check_letter(body) + body
 
 
 def temporary_upn(index, year):
     """A synthetic temporary UPN (last character a letter), used as a former UPN."""
     serial = (index * 618_031 + 77) % 10**6
-    body = f"{LA_CODE}{year % 100:02d}{serial:06d}{UPN_LETTERS[index % len(UPN_LETTERS)]}"
+    body = f"{UPN_LA_CODE}{year % 100:02d}{serial:06d}{UPN_LETTERS[index % len(UPN_LETTERS)]}"
     return upn_check_letter(body) + body
 
 
@@ -701,14 +713,19 @@ class Generator:
         self.front_door.setup(self.staff)
 
     def postcode(self, street, block):
-        """The postcode of a block of addresses on a street (a pure function of the numbers)."""
+        """The postcode of a block of addresses on a street (a pure function of the numbers): a
+        real postcode of the authority's area, the same block always the same one, different
+        blocks different ones until the sample's 12,000 are used up."""
         localities = len(self.places["localities"])
         locality = street % localities
         unit = (street // localities) * (ADDRESSES_PER_STREET // ADDRESSES_PER_POSTCODE) + block
-        district = locality + 1 + localities * (unit // 4000)
-        sector = unit % 10
-        letters = (unit % 4000) // 10
-        return f"{POSTCODE_AREA}{district} {sector}{UNIT_LETTERS[letters // 20]}{UNIT_LETTERS[letters % 20]}"
+        home = load_postcodes()[LA_ONS_CODE]
+        return home[((unit * localities + locality) * 7919) % len(home)]
+
+    def neighbour_postcode(self, rng):
+        """A real postcode in a neighbouring authority (placements outside the area)."""
+        postcodes = load_postcodes()
+        return rng.choice(postcodes[rng.choice([code for code in postcodes if code != LA_ONS_CODE])])
 
     def street(self, index):
         combos = self.street_combos

@@ -236,6 +236,11 @@ SERVICE_NAME = os.environ.get("SAFEGUARDING_SERVICE_NAME", "Safeguarding childre
 # or "inclusive" (X is day 1, as the DfE-aligned CIN validator counts).
 WORKING_DAY_CONVENTION = os.environ.get("SAFEGUARDING_WORKING_DAY_CONVENTION", "day_zero")
 
+# The statistics page (returns/views_statistics.py) compares the authority with the region and
+# statistical neighbours of this LA (a DfE 3-digit code, like 330, or an ONS code). Empty: the
+# authority's own la_code. The demo's code 999 is fictional, so a demo names a real LA here.
+STATISTICS_COMPARATOR_LA = os.environ.get("SAFEGUARDING_STATISTICS_COMPARATOR_LA", "")
+
 # The front door (frontdoor/). Files sent with contacts are kept here, outside the web root,
 # by random names; they are never served inline or executed.
 ATTACHMENT_ROOT = Path(os.environ.get("SAFEGUARDING_ATTACHMENT_ROOT") or BASE_DIR / "var" / "attachments")
