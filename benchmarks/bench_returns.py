@@ -33,7 +33,7 @@ def main():
     from django.db import connection
 
     from people.models import Person
-    from returns import cin_census, ssda903
+    from returns import cin_census, collection, ssda903
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--year", type=int, default=None, help="the year the collection ends (default: in progress)")
@@ -43,7 +43,7 @@ def main():
     if args.year is None:
         import datetime
 
-        args.year = ssda903.year_in_progress(datetime.date.today())
+        args.year = collection.year_in_progress(datetime.date.today())
 
     def build_903(directory):
         tables = ssda903.build(args.year)

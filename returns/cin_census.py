@@ -62,6 +62,8 @@ from frontdoor.models import Referral
 from partners.models import Agency
 from people.models import Identifier, Person, PersonDisability
 
+from .collection import collection_period
+
 SOFTWARE_CODE = "Safeguarding children (open source)"
 RELEASE = "1"
 CHUNK = 2000
@@ -81,16 +83,6 @@ CP_PLAN = ["CPPstartDate", "CPPendDate", "InitialCategoryOfAbuse", "LatestCatego
 ORDER = {"Assessments": ASSESSMENT, "CINPlanDates": CIN_PLAN, "Section47": SECTION_47, "ChildProtectionPlans": CP_PLAN}
 WRAPPED = {"Disabilities": "Disability", "FactorsIdentifiedAtAssessment": "AssessmentFactors", "Reviews": "CPPreviewDate"}
 INITIAL = {Conference.Kind.INITIAL, Conference.Kind.PRE_BIRTH}
-
-
-def collection_period(year):
-    """The collection year ending 31 March `year`: (1 April year-1, 31 March year)."""
-    return datetime.date(year - 1, 4, 1), datetime.date(year, 3, 31)
-
-
-def year_in_progress(today):
-    """The collection year (the year it ends) that `today` falls in: 2027 on 2 December 2026."""
-    return today.year + 1 if today >= datetime.date(today.year, 4, 1) else today.year
 
 
 def iso(day):

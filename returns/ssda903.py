@@ -13,7 +13,6 @@ after for a year, care leavers and adoption are not kept in this service yet.
 """
 
 import csv
-import datetime
 from pathlib import Path
 
 from django.db.models import Q
@@ -22,6 +21,8 @@ from childrenincare.models import CareEpisode, LookedAfterReview, PeriodOfCare
 from exploitation.models import MissingEpisode
 from familyhelp.models import Allocation
 from people.models import Identifier
+
+from .collection import collection_period
 
 HEADERS = {
     "Header": ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"],
@@ -51,16 +52,6 @@ def upn_for(person, recorded, end):
     if dob and (end.year - dob.year - ((end.month, end.day) < (dob.month, dob.day))) < 5:
         return UPN_NOT_AT_SCHOOL
     return UPN_NOT_KNOWN_NEW
-
-
-def year_in_progress(today):
-    """The collection year (the year it ends) that `today` falls in: 2027 on 2 December 2026."""
-    return today.year + 1 if today >= datetime.date(today.year, 4, 1) else today.year
-
-
-def collection_period(year):
-    """The collection year ending 31 March `year`: (1 April year-1, 31 March year)."""
-    return datetime.date(year - 1, 4, 1), datetime.date(year, 3, 31)
 
 
 def dmy(day):

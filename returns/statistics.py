@@ -56,7 +56,7 @@ from django.utils import timezone
 from kernel import working_days
 
 from . import published
-from .ssda903 import collection_period, year_in_progress
+from .collection import collection_period, year_in_progress
 
 SHORT_BREAKS = ("V3", "V4")
 RETURNED_HOME = ("E4A", "E4B")

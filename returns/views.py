@@ -11,36 +11,13 @@ from pathlib import Path
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from audit import services as audit
 from audit.models import AuditEvent
 from kernel.access import rule
 
 from . import ssda903, validation
-
-YEARS_SHOWN = 3
-
-
-def chosen_year(request):
-    """The collection year asked for (?year=2027), one of the years offered; else the year in progress."""
-    years = offered_years()
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = years[0]
-    return (year if year in years else years[0]), years
-
-
-def offered_years():
-    """The year in progress and the two before it, newest first."""
-    current = ssda903.year_in_progress(timezone.localdate())
-    return [current - back for back in range(YEARS_SHOWN)]
-
-
-def year_label(year):
-    return f"{year - 1} to {year}"
-
+from .collection import chosen_year, offered_years, year_label
 
 @rule("statutory_returns")
 def index(request):

@@ -14,13 +14,15 @@ from childrenincare.models import LookedAfterReview
 from childrenincare.testing import foster_carer, foster_placement, looked_after
 from exploitation.models import MissingEpisode
 from people.models import Identifier
-from returns import ssda903
+from returns import collection, ssda903
 
 D = datetime.date
 
 
 def test_collection_year():
-    assert ssda903.collection_period(2026) == (D(2025, 4, 1), D(2026, 3, 31))
+    assert collection.collection_period(2026) == (D(2025, 4, 1), D(2026, 3, 31))
+    assert collection.year_in_progress(D(2026, 12, 2)) == 2027
+    assert collection.year_in_progress(D(2026, 3, 31)) == 2026
 
 
 def test_the_tables_come_from_the_records(worker, child, sibling):
