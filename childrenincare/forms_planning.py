@@ -166,3 +166,46 @@ class VisitForm(forms.Form):
         if value not in {"yes", "no"}:
             raise forms.ValidationError("Say whether the child was seen")
         return value == "yes"
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def _yes_no(label, **kwargs):
+    return OpenChoiceField(label=label, choices=YES_NO, widget=forms.RadioSelect, **kwargs)
+
+
+class YearOutcomesForm(forms.Form):
+    """The year's outcomes (SSDA903 OC2) that only the worker knows; see childrenincare.outcomes."""
+
+    sdq_score = forms.IntegerField(label="Strengths and Difficulties Questionnaire (SDQ) total score (optional)",
+                                   required=False, help_text="From 0 to 40, from the latest questionnaire in the year",
+                                   error_messages={"invalid": "Enter the SDQ score as a whole number from 0 to 40"})
+    sdq_reason = OpenChoiceField(label="If there is no score, why?", choices=())
+    convicted = _yes_no("Was the child convicted, or given a final warning or reprimand, during the year?",
+                        help_text="Asked for children aged 10 or over at 31 March")
+    health_check = _yes_no("Are the child's development checks up to date?",
+                           help_text="Asked only for children under 5 at 31 March")
+    substance_misuse = _yes_no("Was the child identified as having a substance misuse problem during the year?")
+    intervention_offered = _yes_no("If so, was an intervention offered?")
+    intervention_received = _yes_no("If so, did the child receive an intervention?")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sdq_reason"].choices = codelists.choices("sdq-reason", blank="Select a reason")
+        self.helper = _helper(Field.text("sdq_score", field_width=4), Field.select("sdq_reason"),
+                              Field.radios("convicted", legend_size=Size.SMALL, inline=True),
+                              Field.radios("health_check", legend_size=Size.SMALL, inline=True),
+                              Field.radios("substance_misuse", legend_size=Size.SMALL, inline=True),
+                              Field.radios("intervention_offered", legend_size=Size.SMALL, inline=True),
+                              Field.radios("intervention_received", legend_size=Size.SMALL, inline=True),
+                              button="Record the outcomes")
+
+    def outcomes(self):
+        """The answers as the service takes them: yes and no as True and False, unanswered as None."""
+        data = self.cleaned_data
+        answer = {"yes": True, "no": False}
+        return {"sdq_score": data.get("sdq_score"), "sdq_reason": data.get("sdq_reason") or "",
+                **{name: answer.get(data.get(name) or "") for name in (
+                    "convicted", "health_check", "substance_misuse", "intervention_offered", "intervention_received")}}
+

@@ -553,3 +553,26 @@ class FamilyNetworkMember(models.Model):
 
     class Meta:
         ordering = ["role", "id"]
+
+
+class YearOutcomes(models.Model):
+    """What the SSDA903 OC2 asks about a child looked after for 12 months at 31 March, for that
+    collection year, beyond what the health assessments already hold (immunisations, teeth and
+    the health assessment itself): the Strengths and Difficulties Questionnaire, offending,
+    substance misuse and the help offered for it, and for a child under 5 the development checks."""
+
+    period = models.ForeignKey(PeriodOfCare, on_delete=models.CASCADE, related_name="year_outcomes")
+    year = models.PositiveSmallIntegerField(help_text="The collection year, as the year it ends (2026 for 2025/26)")
+    sdq_score = models.PositiveSmallIntegerField(null=True, blank=True, help_text="0 to 40 (903 SDQ_SCORE)")
+    sdq_reason = models.CharField(max_length=4, blank=True, help_text="Code list: sdq-reason (903 SDQ_REASON)")
+    convicted = models.BooleanField(null=True, help_text="Convicted, or given a final warning or reprimand, in the year")
+    health_check = models.BooleanField(null=True, help_text="Under 5: development checks up to date (903 HEALTH_CHECK)")
+    substance_misuse = models.BooleanField(null=True, help_text="Identified as having a substance misuse problem")
+    intervention_received = models.BooleanField(null=True)
+    intervention_offered = models.BooleanField(null=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["period", "year"], name="one_outcomes_record_per_period_year")]
+

@@ -28,7 +28,7 @@ from people.access import Level, levels, person_for, record_or_not_visible
 from people.models import Person, Relationship
 from people.services import households_and_siblings
 
-from . import care_planning, kinship, reunification, services
+from . import care_planning, kinship, outcomes, reunification, services
 from .forms import (
     ApprovalDecisionForm,
     ApprovalRequestForm,
@@ -168,7 +168,14 @@ def period(request, period_id):
         "others": others, "monitoring": monitoring, "may_change": change, "may_read_changes": may_change(request.user),
         "active_decision": next((d for d in decisions if d.status in reunification.ACTIVE), None),
         "planning": care_planning.summary(period), "kinship": kinship.summary(period.person), "today": today,
+        "outcome_years": _outcome_years(period),
     })
+
+
+def _outcome_years(period):
+    """(year, label, recorded) for each collection year the period needs its OC2 outcomes."""
+    recorded = set(period.year_outcomes.values_list("year", flat=True))
+    return [(year, f"{year - 1} to {year}", year in recorded) for year in outcomes.years_due(period)]
 
 
 @rule("case_change")

@@ -15,7 +15,7 @@ from kernel.access import rule
 from kernel.forms import add_rule_errors
 from kernel.rules import RuleBroken
 
-from . import care_planning, visits
+from . import care_planning, outcomes, visits
 from .forms_planning import (
     CarePlanForm,
     EducationPlanForm,
@@ -23,6 +23,7 @@ from .forms_planning import (
     IroForm,
     ReviewForm,
     VisitForm,
+    YearOutcomesForm,
     chosen_user,
 )
 from .models import HealthAssessment
@@ -258,3 +259,37 @@ def planning(request, period_id):
         "education_plans": list(period.education_plans.select_related("recorded_by")),
         "back": period_url(period),
     })
+
+
+@rule("case_change")
+def year_outcomes(request, period_id, year):
+    """The year's outcomes for the SSDA903 OC2, for a child looked after for 12 months at 31 March."""
+    period = period_for(request, period_id)
+    label = f"{year - 1} to {year}"
+    title = f"Outcomes for {label}"
+    existing = period.year_outcomes.filter(year=year).first()
+    if request.method == "POST":
+        form = YearOutcomesForm(request.POST)
+        if form.is_valid():
+            try:
+                outcomes.record_year_outcomes(request.user, period, year, **form.outcomes())
+            except RuleBroken as error:
+                add_rule_errors(form, error)
+            else:
+                return done(request, period, f"Outcomes for {label} recorded")
+    else:
+        yes_no = {True: "yes", False: "no", None: ""}
+        form = YearOutcomesForm(initial={
+            "sdq_score": existing.sdq_score, "sdq_reason": existing.sdq_reason,
+            **{name: yes_no[getattr(existing, name)] for name in (
+                "convicted", "health_check", "substance_misuse", "intervention_offered", "intervention_received")},
+        } if existing else None)
+    not_possible = "" if outcomes.in_care_for_a_year(period, year) else (
+        f"The child was not looked after for 12 months at 31 March {year}, so the return does not ask for these.")
+    health = outcomes.health_figures(period, year)
+    rows = [("Looked after since", _fmt(period.start_date)),
+            ("From the health assessments", f"health assessment up to date: {'yes' if health['HEALTH_ASSESSMENT'] else 'no'}; "
+                                            f"immunisations: {'yes' if health['IMMUNISATIONS'] else 'no'}; "
+                                            f"teeth checked: {'yes' if health['TEETH_CHECK'] else 'no'}")]
+    return form_page(request, period, title, form, not_possible=not_possible, rows=rows)
+

@@ -7,9 +7,9 @@ section 5) and dates as dd/mm/yyyy.
 31 March `year` (2026 for 2025/26). Built here from the records: Header, Episodes (the
 derived childrenincare.CareEpisode rows), Reviews, UASC, Missing, PrevPerm (asked when a
 child starts to be looked after) and SWEpisodes (the social workers allocated to the child's
-episodes, familyhelp.Allocation, with the reason each changed). OC2, OC3, AD1 and
-PlacedAdoption are written with their headers and no rows: the outcomes of children looked
-after for a year, care leavers and adoption are not kept in this service yet.
+episodes, familyhelp.Allocation, with the reason each changed) and OC2 (children looked after
+for 12 months at 31 March: childrenincare.outcomes). OC3, AD1 and PlacedAdoption are written
+with their headers and no rows: care leavers and adoption are not kept in this service yet.
 """
 
 import csv
@@ -17,7 +17,8 @@ from pathlib import Path
 
 from django.db.models import Q
 
-from childrenincare.models import CareEpisode, LookedAfterReview, PeriodOfCare
+from childrenincare import outcomes
+from childrenincare.models import CareEpisode, LookedAfterReview, PeriodOfCare, YearOutcomes
 from exploitation.models import MissingEpisode
 from familyhelp.models import Allocation
 from people.models import Identifier
@@ -38,7 +39,16 @@ HEADERS = {
     "PrevPerm": ["CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"],
     "Missing": ["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"],
     "SWEpisodes": ["CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"],
+    "DoLo": ["CHILD", "DOB", "DOLO_START", "DOLO_END"],
 }
+# Tables that begin in a later collection year (the year it ends): deprivation of liberty
+# orders from 2026/27 (returns.md section 5), written with headers only until they are kept.
+FIRST_YEAR = {"DoLo": 2027}
+
+
+def tables_for(year):
+    """The table names of the return for the collection year ending 31 March `year`."""
+    return [name for name in HEADERS if FIRST_YEAR.get(name, 0) <= year]
 UPN_NOT_KNOWN_NEW = "UN4"  # newly looked after, UPN not yet known (903 UPN codes)
 UPN_NOT_AT_SCHOOL = "UN1"  # under school age, not yet at school (rule 209: never for school age)
 
@@ -73,7 +83,7 @@ def build(year, children=None):
     if children is not None:
         children.update({child: pk for pk, child in ids.items()})
     upns = _current(people, Identifier.Type.UPN)
-    tables = {name: [] for name in HEADERS}
+    tables = {name: [] for name in tables_for(year)}
     for person in people.values():
         tables["Header"].append({
             "CHILD": ids[person.pk], "SEX": person.sex or "U", "DOB": dmy(person.date_of_birth),
@@ -107,8 +117,40 @@ def build(year, children=None):
                                "DUC": dmy(period.uasc_ceased_on)})
     tables["Missing"] = _missing(people, ids, episodes, start, end)
     tables["PrevPerm"] = _previous_permanence(people, ids, start, end)
+    tables["OC2"] = _outcomes(year, people, ids)
     tables["SWEpisodes"] = _social_worker_episodes(people, ids, start, end)
     return tables
+
+
+def _yes_no(value):
+    return "" if value is None else str(int(value))
+
+
+def _outcomes(year, people, ids):
+    """OC2: each child looked after for 12 months at 31 March, the health figures from the health
+    assessments and the rest from the year's outcomes the worker recorded (blank until they do,
+    which the checks list)."""
+    periods = [p for p in outcomes.in_scope(year) if p.person_id in people]
+    recorded = {o.period_id: o for o in YearOutcomes.objects.filter(period__in=periods, year=year)}
+    assessments = outcomes.assessments_by_period(periods, year)
+    rows = []
+    for period in periods:
+        person, found = people[period.person_id], recorded.get(period.pk)
+        health = outcomes.health_figures(period, year, assessments.get(period.pk, []))
+        age = outcomes.age_on(person, outcomes.year_end(year))
+        rows.append({
+            "CHILD": ids[person.pk], "DOB": dmy(person.date_of_birth),
+            "SDQ_SCORE": "" if found is None or found.sdq_score is None else str(found.sdq_score),
+            "SDQ_REASON": found.sdq_reason if found else "",
+            "CONVICTED": _yes_no(found.convicted) if found else "",
+            "HEALTH_CHECK": _yes_no(found.health_check) if found and age is not None and age < 5 else "",
+            "IMMUNISATIONS": str(health["IMMUNISATIONS"]), "TEETH_CHECK": str(health["TEETH_CHECK"]),
+            "HEALTH_ASSESSMENT": str(health["HEALTH_ASSESSMENT"]),
+            "SUBSTANCE_MISUSE": _yes_no(found.substance_misuse) if found else "",
+            "INTERVENTION_RECEIVED": _yes_no(found.intervention_received) if found else "",
+            "INTERVENTION_OFFERED": _yes_no(found.intervention_offered) if found else "",
+        })
+    return rows
 
 
 def _previous_permanence(people, ids, start, end):
@@ -206,11 +248,13 @@ def _child_ids(people):
 
 
 def write(tables, directory):
-    """One CSV per table, exact headers, UTF-8. Returns the paths written."""
+    """One CSV per table of the return (those in `tables`), exact headers, UTF-8. Returns the paths written."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, header in HEADERS.items():
+        if name not in tables:
+            continue
         path = directory / f"{name}.csv"
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=header)

@@ -92,6 +92,13 @@ def check(tables, year):
                  "placement", "Check the last placement, or record the order as to other carers (E47 or E48)")
         if row["REC"] and row["REC"] != "X1" and not codelists.is_valid("episode-end-reason", row["REC"], on=end):
             fail(row, "Episodes", "REC", "149", "Reason episode ceased is not a valid code", "Correct the reason")
+    for row in tables.get("OC2", []):
+        if row["SUBSTANCE_MISUSE"] == "":
+            fail(row, "OC2", "SUBSTANCE_MISUSE", "OC2", "The outcomes for the year are not recorded for a child looked "
+                 "after for 12 months at 31 March", "Record the year's outcomes on the care record (SDQ, offending, "
+                 "substance misuse)")
+        elif row["SDQ_REASON"] and not codelists.is_valid("sdq-reason", row["SDQ_REASON"], on=end):
+            fail(row, "OC2", "SDQ_REASON", "196", "The reason there is no SDQ score is not valid", "Record it again")
     for row in tables.get("PrevPerm", []):
         if not codelists.is_valid("previous-permanence", row["PREV_PERM"], on=end):
             fail(row, "PrevPerm", "PREV_PERM", "630", "Whether the child was permanent before is not recorded",

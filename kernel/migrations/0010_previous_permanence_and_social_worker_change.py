@@ -1,5 +1,5 @@
-"""Loads the SSDA903 code lists for previous permanence (PrevPerm) and the reason for a change
-of social worker (SWEpisodes) (idempotent)."""
+"""Loads the SSDA903 code lists for previous permanence (PrevPerm), the reason for a change of
+social worker (SWEpisodes) and the reason there is no SDQ score (OC2) (idempotent)."""
 
 from django.db import migrations
 

@@ -212,7 +212,7 @@ def concrete(pattern, world):
     values.update({"carer_id": world["carer"].pk, "network_member_id": world["network_member"].pk})
     values.update({"period_id": world["period"].pk, "decision_id": world["decision"].pk, "gate": "iro-consulted",
                    "member_id": world["member"].pk, "item_id": world["support"].pk,
-                   "approval_id": world["approval"].pk, "flag_id": world["flag"].pk})
+                   "approval_id": world["approval"].pk, "flag_id": world["flag"].pk, "year": 2026})
     url = "/" + pattern
     for name, value in values.items():
         url = re.sub(rf"<(?:\w+:)?{name}>", str(value), url)

@@ -61,10 +61,15 @@ def test_the_tables_come_from_the_records(worker, child, sibling):
 def test_the_command_writes_every_table_with_its_exact_header(tmp_path, worker, child):
     looked_after(worker, child, D(2025, 6, 2))
     call_command("export_ssda903", "--year", "2026", "--out", str(tmp_path))
-    for name, header in ssda903.HEADERS.items():
+    for name in ssda903.tables_for(2026):
         with (tmp_path / f"{name}.csv").open(encoding="utf-8") as handle:
             rows = list(csv.reader(handle))
-        assert rows[0] == header, name
+        assert rows[0] == ssda903.HEADERS[name], name
+    assert len(ssda903.tables_for(2026)) == 11 and not (tmp_path / "DoLo.csv").exists()
+    # From 2026/27 the return has a twelfth table, deprivation of liberty orders.
+    call_command("export_ssda903", "--year", "2027", "--out", str(tmp_path / "2027"))
+    with (tmp_path / "2027" / "DoLo.csv").open(encoding="utf-8") as handle:
+        assert list(csv.reader(handle)) == [["CHILD", "DOB", "DOLO_START", "DOLO_END"]]
     with (tmp_path / "Episodes.csv").open(encoding="utf-8") as handle:
         assert len(list(csv.DictReader(handle))) == 1
     assert AuditEvent.objects.filter(action="export", summary="SSDA903 return 2025/26 exported").exists()
