@@ -199,6 +199,11 @@ def close_episode(user, episode, *, closure_date, reason):
     if reason in AFTER_ASSESSMENT and not episode.assessments.filter(status=Assessment.Status.AUTHORISED).exists():
         errors.add("reason", "Closed after assessment needs an authorised assessment on this episode "
                              "(CIN census rule 8825Q): choose another reason, or complete the assessment first")
+    if reason in AFTER_ASSESSMENT and (episode.section47_enquiries.exists() or episode.cin_plans.exists()
+                                       or ChildProtectionPlan.objects.filter(episode=episode).exists()):
+        errors.add("reason", "Closed after assessment is only for an episode that went no further: this one had a "
+                             "section 47 enquiry or a plan (CIN census rule 2990). Choose another reason, such as "
+                             "no longer in need (RC7)")
     open_s47 = episode.section47_enquiries.filter(outcome="").exists()
     if open_s47:
         errors.add("__all__", "A section 47 enquiry is still open: record its outcome first")

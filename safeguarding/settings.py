@@ -238,8 +238,13 @@ WORKING_DAY_CONVENTION = os.environ.get("SAFEGUARDING_WORKING_DAY_CONVENTION", "
 
 # The statistics page (returns/views_statistics.py) compares the authority with the region and
 # statistical neighbours of this LA (a DfE 3-digit code, like 330, or an ONS code). Empty: the
-# authority's own la_code. The demo's code 999 is fictional, so a demo names a real LA here.
+# authority's own la_code (the demo borrows Leeds's, 383, so it needs nothing here).
 STATISTICS_COMPARATOR_LA = os.environ.get("SAFEGUARDING_STATISTICS_COMPARATOR_LA", "")
+# The children aged 0 to 17 the rates per 10,000 are of; empty: the ONS estimate for the
+# authority's DfE code (returns.statistics.child_population).
+STATISTICS_CHILD_POPULATION = os.environ.get("SAFEGUARDING_STATISTICS_CHILD_POPULATION") or None
+# Counts from 1 to this are shown as "c" when a figure leaves the service (returns.suppression) [U].
+STATISTICS_SUPPRESS_UP_TO = int(os.environ.get("SAFEGUARDING_STATISTICS_SUPPRESS_UP_TO", "5"))
 
 # The front door (frontdoor/). Files sent with contacts are kept here, outside the web root,
 # by random names; they are never served inline or executed.

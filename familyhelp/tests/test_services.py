@@ -159,6 +159,14 @@ class TestClosure:
     def test_closed_after_assessment_needs_an_assessment(self, worker, episode):
         assert "8825Q" in errors_of(lambda: services.close_episode(worker, episode, closure_date=TODAY(), reason="RC8"))["reason"][0]
 
+    def test_closed_after_assessment_is_not_for_an_episode_that_had_a_plan(self, worker, manager, episode):
+        authorised(worker, manager, episode)
+        plan = services.start_cin_plan(worker, episode, start_date=TODAY(), services="s", outcomes=[("o", "")])
+        ChildInNeedPlan.objects.filter(pk=plan.pk).update(end_date=TODAY())
+        assert "2990" in errors_of(lambda: services.close_episode(worker, episode, closure_date=TODAY(),
+                                                                  reason="RC9"))["reason"][0]
+        services.close_episode(worker, episode, closure_date=TODAY(), reason="RC7")
+
     def test_closing_ends_the_involvement_and_withdraws_the_due_dates(self, worker, manager, team, episode):
         services.allocate(manager, episode, team=team, worker=worker, on=episode.referral_date)
         authorised(worker, manager, episode, outcome="nfa", factors=["21"])
