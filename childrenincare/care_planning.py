@@ -34,7 +34,7 @@ from chronology.services import record_event
 from familyhelp.services import due_to_meet, issue_due
 from kernel import codelists, deadlines
 from kernel.models import Deadline
-from kernel.rules import Errors, as_date, check_date
+from kernel.rules import Errors, as_date, check_date, long_date
 from partners.models import User
 from people.models import Involvement
 
@@ -63,16 +63,12 @@ IRO_INVOLVEMENT = "Independent reviewing officer (looked after)"
 PERIOD_START = "the start of the period of care"
 
 
-def _fmt(day):
-    return f"{as_date(day):%-d %B %Y}"
-
-
 def _issue(slug, start, period):
     return issue_due(slug, start, person=period.person, subject=period, episode=period.episode)
 
 
 def ended_message(period):
-    return f"This period of care ended on {_fmt(period.end_date)}: nothing more can be recorded on it"
+    return f"This period of care ended on {long_date(period.end_date)}: nothing more can be recorded on it"
 
 
 def check_open(errors, period):
@@ -111,7 +107,7 @@ def record_care_plan(user, period, *, agreed_on, permanence_plan, permanence_det
     day = as_date(agreed_on) if agreed_on else None
     current = current_care_plan(period)
     if day and "agreed_on" not in errors and current is not None and day < current.agreed_on:
-        errors.add("agreed_on", f"The current care plan was agreed on {_fmt(current.agreed_on)}: a new version "
+        errors.add("agreed_on", f"The current care plan was agreed on {long_date(current.agreed_on)}: a new version "
                                 "cannot be agreed before it")
     if permanence_plan not in CarePlan.Permanence.values:
         errors.add("permanence_plan", "Select the plan for permanence, or 'not yet decided'")
@@ -224,7 +220,7 @@ def record_health_assessment(user, period, *, kind, held_on, carried_out_by="", 
     if kind == HealthAssessment.Kind.INITIAL:
         slugs = (INITIAL_HEALTH_RULE,)
         if initial is not None:
-            errors.add("kind", f"The initial health assessment was on {_fmt(initial.held_on)}: "
+            errors.add("kind", f"The initial health assessment was on {long_date(initial.held_on)}: "
                                "record a review health assessment")
     elif kind == HealthAssessment.Kind.REVIEW:
         slugs = HEALTH_REVIEW_RULES
@@ -233,7 +229,7 @@ def record_health_assessment(user, period, *, kind, held_on, carried_out_by="", 
     else:
         errors.add("kind", "Select whether this is the initial health assessment or a review")
     if day and "held_on" not in errors and last is not None and day < last.held_on:
-        errors.add("held_on", f"The last health assessment was on {_fmt(last.held_on)}: a later one cannot be "
+        errors.add("held_on", f"The last health assessment was on {long_date(last.held_on)}: a later one cannot be "
                               "before it")
     due = due_to_meet(errors, period, slugs, day, late_reason) if day and slugs else None
     errors.raise_if_any()
@@ -270,7 +266,7 @@ def record_personal_education_plan(user, period, *, held_on, school="", designat
     day = as_date(held_on) if held_on else None
     last = period.education_plans.order_by("-held_on", "-id").first()
     if day and "held_on" not in errors and last is not None and day < last.held_on:
-        errors.add("held_on", f"The last personal education plan was on {_fmt(last.held_on)}: a later one cannot be "
+        errors.add("held_on", f"The last personal education plan was on {long_date(last.held_on)}: a later one cannot be "
                               "before it")
     due = due_to_meet(errors, period, PEP_RULES, day, late_reason) if day else None
     errors.raise_if_any()
@@ -333,10 +329,10 @@ def record_review(user, period, *, held_on, participation, chair, considered_ret
                not_before_label=PERIOD_START)
     day = as_date(held_on) if held_on else None
     if day and "held_on" not in errors and period.end_date is not None and day > period.end_date:
-        errors.add("held_on", f"The review date cannot be after the period of care ended ({_fmt(period.end_date)})")
+        errors.add("held_on", f"The review date cannot be after the period of care ended ({long_date(period.end_date)})")
     last = period.reviews.order_by("-number").first()
     if day and "held_on" not in errors and last is not None and day <= last.held_on:
-        errors.add("held_on", f"Review {last.number} was held on {_fmt(last.held_on)}: the next review comes after it")
+        errors.add("held_on", f"Review {last.number} was held on {long_date(last.held_on)}: the next review comes after it")
     check_participation(errors, period.person, participation, day)
     if chair is None:
         errors.add("chair", "Select who chaired the review")

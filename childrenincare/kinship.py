@@ -30,7 +30,7 @@ from chronology.services import record_event
 from familyhelp.services import due_to_meet, issue_due
 from kernel import codelists, deadlines
 from kernel.models import Deadline
-from kernel.rules import Errors, as_date, check_date
+from kernel.rules import Errors, as_date, check_date, long_date
 from people.models import Person
 from people.postcodes import looks_like_postcode, normalise_postcode
 
@@ -48,10 +48,6 @@ FOSTER_KINDS = (Carer.Kind.LA_FOSTER_CARER, Carer.Kind.AGENCY_FOSTER_CARER, Care
 PERSONAL_KINDS = (Carer.Kind.CONNECTED_PERSON, Carer.Kind.PARENT, Carer.Kind.ADOPTER)
 NAME_MAX, RELATIONSHIP_MAX = 200, 100
 ADULT_AGE = 18
-
-
-def _fmt(day):
-    return f"{as_date(day):%-d %B %Y}"
 
 
 def _clean(value):
@@ -206,12 +202,12 @@ def approve_temporarily(user, carer, *, on, child):
                               f"{carer.get_kind_display()[0].lower()}{carer.get_kind_display()[1:]} "
                               "(Care Planning Regulations 2010 reg 24)")
     elif carer.approval == Carer.Approval.TEMPORARY:
-        errors.add("__all__", f"{carer.name} was already temporarily approved on {_fmt(carer.temporarily_approved_on)}")
+        errors.add("__all__", f"{carer.name} was already temporarily approved on {long_date(carer.temporarily_approved_on)}")
     elif carer.approval == Carer.Approval.APPROVED:
-        errors.add("__all__", f"{carer.name} was approved as a foster carer on {_fmt(carer.approved_on)}: "
+        errors.add("__all__", f"{carer.name} was approved as a foster carer on {long_date(carer.approved_on)}: "
                               "temporary approval is for before full approval")
     elif carer.approval == Carer.Approval.ENDED:
-        errors.add("__all__", f"{carer.name}'s approval ended on {_fmt(carer.approval_ended_on)}: "
+        errors.add("__all__", f"{carer.name}'s approval ended on {long_date(carer.approval_ended_on)}: "
                               "temporary approval is given once, before full approval")
     _check_child(errors, child)
     check_date(errors, "on", on, label="date of the temporary approval")
@@ -225,7 +221,7 @@ def approve_temporarily(user, carer, *, on, child):
     Carer.objects.filter(pk=carer.pk).update(approval=Carer.Approval.TEMPORARY, temporarily_approved_on=day)
     _record(user, carer, _children_concerned(carer, also=child),
             f"{carer.name} temporarily approved as a connected person (regulation 24)",
-            detail=f"Temporary approval ends on {_fmt(due.due_date)}",
+            detail=f"Temporary approval ends on {long_date(due.due_date)}",
             changes={"approval": (carer.approval, Carer.Approval.TEMPORARY), "temporarily_approved_on": (None, day)},
             summary="Temporarily approved a connected person")
     carer.approval, carer.temporarily_approved_on = Carer.Approval.TEMPORARY, day
@@ -241,7 +237,7 @@ def extend_temporary_approval(user, carer, *, on, child):
     if carer.approval != Carer.Approval.TEMPORARY:
         errors.add("__all__", f"{carer.name} is not temporarily approved: only a temporary approval can be extended")
     elif carer.temporary_approval_extended_on is not None:
-        errors.add("__all__", f"The temporary approval was already extended on {_fmt(carer.temporary_approval_extended_on)}: "
+        errors.add("__all__", f"The temporary approval was already extended on {long_date(carer.temporary_approval_extended_on)}: "
                               "it can be extended only once (Care Planning Regulations 2010 reg 25)")
     elif first is None:
         errors.add("__all__", "There is no open temporary approval due date to extend")
@@ -251,7 +247,7 @@ def extend_temporary_approval(user, carer, *, on, child):
     check_date(errors, "on", on, label="date of the extension", not_before=carer.temporarily_approved_on,
                not_before_label="the temporary approval")
     if on and "on" not in errors and first is not None and as_date(on) > first.due_date:
-        errors.add("on", f"The temporary approval ended on {_fmt(first.due_date)}: it can be extended only "
+        errors.add("on", f"The temporary approval ended on {long_date(first.due_date)}: it can be extended only "
                          "before it ends (reg 25)")
     errors.raise_if_any()
     day = as_date(on)
@@ -264,7 +260,7 @@ def extend_temporary_approval(user, carer, *, on, child):
     Carer.objects.filter(pk=carer.pk).update(temporary_approval_extended_on=day)
     _record(user, carer, _children_concerned(carer, also=child),
             f"Temporary approval of {carer.name} extended (regulation 25)",
-            detail=f"Temporary approval now ends on {_fmt(due.due_date)}",
+            detail=f"Temporary approval now ends on {long_date(due.due_date)}",
             changes={"temporary_approval_extended_on": (None, day)}, summary="Extended a temporary approval")
     carer.temporary_approval_extended_on = day
     return carer
@@ -280,9 +276,9 @@ def approve_carer(user, carer, *, on, late_reason=""):
         errors.add("__all__", f"Only a foster carer or connected person is approved as a foster carer: {carer.name} is "
                               f"recorded as {carer.get_kind_display()[0].lower()}{carer.get_kind_display()[1:]}")
     elif carer.approval == Carer.Approval.APPROVED:
-        errors.add("__all__", f"{carer.name} was already approved on {_fmt(carer.approved_on)}")
+        errors.add("__all__", f"{carer.name} was already approved on {long_date(carer.approved_on)}")
     elif carer.approval == Carer.Approval.ENDED:
-        errors.add("__all__", f"{carer.name}'s approval ended on {_fmt(carer.approval_ended_on)}: a new approval is "
+        errors.add("__all__", f"{carer.name}'s approval ended on {long_date(carer.approval_ended_on)}: a new approval is "
                               "a new assessment, recorded as a new carer")
     check_date(errors, "on", on, label="date of approval", not_before=carer.temporarily_approved_on,
                not_before_label="the temporary approval")
@@ -313,7 +309,7 @@ def end_approval(user, carer, *, on, reason):
     reason = _clean(reason)
     approved_from = carer.approved_on or carer.temporarily_approved_on
     if carer.approval == Carer.Approval.ENDED:
-        errors.add("__all__", f"{carer.name}'s approval already ended on {_fmt(carer.approval_ended_on)}")
+        errors.add("__all__", f"{carer.name}'s approval already ended on {long_date(carer.approval_ended_on)}")
     elif carer.approval not in (Carer.Approval.TEMPORARY, Carer.Approval.APPROVED):
         errors.add("__all__", f"{carer.name} has not been approved: there is no approval to end")
     else:

@@ -29,7 +29,7 @@ from audit import services as audit
 from chronology.services import record_event
 from familyhelp.services import check_open, issue_due, lock_episode
 from kernel import codelists, deadlines, working_days
-from kernel.rules import Errors, as_date, check_date
+from kernel.rules import Errors, as_date, check_date, long_date
 from people.models import Involvement
 
 from .models import Approval, CareEpisode, Carer, Designation, LegalStatus, PeriodOfCare, Placement
@@ -102,10 +102,6 @@ def looked_after_working_days(period, on):
 def is_designated(user, kind, on):
     found = Designation.objects.filter(user=user, kind=kind, valid_from__lte=on)
     return found.filter(valid_to__isnull=True).exists() or found.filter(valid_to__gte=on).exists()
-
-
-def _fmt(day):
-    return f"{as_date(day):%-d %B %Y}"
 
 
 # --- Checks shared by the services --------------------------------------------------------
@@ -267,7 +263,7 @@ def become_looked_after(user, episode, *, on, legal_status, placement, category_
         errors.add("__all__", "This child is already looked after: change the legal status or placement instead")
     earlier = PeriodOfCare.objects.filter(person=person, end_date__isnull=False).order_by("-end_date").first()
     if day and earlier and day <= earlier.end_date:
-        errors.add("on", f"This overlaps the period of care that ended on {_fmt(earlier.end_date)}: "
+        errors.add("on", f"This overlaps the period of care that ended on {long_date(earlier.end_date)}: "
                          "a new period starts after the last one ended")
     if day and not codelists.is_valid("legal-status", legal_status, on=day):
         errors.add("legal_status", "Select the legal status")
@@ -332,13 +328,13 @@ def change_legal_status(user, period, *, code, on):
 
 def _check_change(errors, period, on, *, field):
     if period.end_date is not None:
-        errors.add("__all__", f"This period of care ended on {_fmt(period.end_date)}")
+        errors.add("__all__", f"This period of care ended on {long_date(period.end_date)}")
         return
     last = latest_change(period)
     check_date(errors, field, on, label="date of the change", not_before=period.start_date,
                not_before_label="the start of the period of care")
     if on and field not in errors and as_date(on) <= last:
-        errors.add(field, f"The last change was on {_fmt(last)}: a change must come after it, because "
+        errors.add(field, f"The last change was on {long_date(last)}: a change must come after it, because "
                           "episodes cannot overlap (SSDA903)")
 
 
@@ -399,7 +395,7 @@ def cease_care(user, period, *, on, reason, return_decision=None):
     period = lock_period(period)
     errors = Errors()
     if period.end_date is not None:
-        errors.add("__all__", f"This period of care ended on {_fmt(period.end_date)}")
+        errors.add("__all__", f"This period of care ended on {long_date(period.end_date)}")
     else:
         last = latest_change(period)
         check_date(errors, "on", on, label="date care ended", not_before=last, not_before_label="the last change")
@@ -456,7 +452,7 @@ def request_approval(user, period, *, kind, reasons):
     period = lock_period(period)
     errors = Errors()
     if period.end_date is not None:
-        errors.add("__all__", f"This period of care ended on {_fmt(period.end_date)}")
+        errors.add("__all__", f"This period of care ended on {long_date(period.end_date)}")
     if kind not in (Approval.Kind.CEASE, Approval.Kind.CEASE_16_17):
         errors.add("kind", "Placement approvals are requested when the placement is recorded")
     if not (reasons or "").strip():

@@ -24,7 +24,7 @@ from kernel import codelists, deadlines
 from kernel.access import forbidden, rule
 from kernel.forms import add_rule_errors
 from kernel.models import Deadline
-from kernel.rules import RuleBroken
+from kernel.rules import RuleBroken, long_date
 from people.access import Level, RecordNotVisible, levels, person_for, record_or_not_visible
 
 from . import kinship
@@ -81,10 +81,6 @@ def _care_url(person):
 
 def _carer_url(carer):
     return reverse("childrenincare:carer", args=[carer.pk])
-
-
-def _fmt(day):
-    return f"{day:%-d %B %Y}" if day else ""
 
 
 def _view_carer(request, carer, summary, children=()):
@@ -211,7 +207,7 @@ def _approval_rows(carer):
                        ("Temporary approval extended", carer.temporary_approval_extended_on),
                        ("Approved as a foster carer", carer.approved_on), ("Approval ended", carer.approval_ended_on)):
         if day:
-            rows.append((label, _fmt(day)))
+            rows.append((label, long_date(day)))
     reason = kinship.end_reason(carer)
     if reason:
         rows.append(("Why the approval ended", reason))
@@ -308,7 +304,7 @@ def carer_extension(request, carer_id):
     if found.approval != Carer.Approval.TEMPORARY:
         not_possible = f"{found.name} is not temporarily approved: only a temporary approval can be extended."
     elif found.temporary_approval_extended_on is not None:
-        not_possible = (f"The temporary approval was already extended on {_fmt(found.temporary_approval_extended_on)}: "
+        not_possible = (f"The temporary approval was already extended on {long_date(found.temporary_approval_extended_on)}: "
                         "it can be extended only once (Care Planning Regulations 2010 reg 25).")
     elif first is None:
         not_possible = "There is no open temporary approval to extend."
@@ -323,7 +319,7 @@ def carer_extension(request, carer_id):
             return redirect(_carer_url(found))
     rows = _approval_rows(found)
     if first is not None:
-        rows += [("Child", child.full_name), ("Temporary approval ends", _fmt(first.due_date))]
+        rows += [("Child", child.full_name), ("Temporary approval ends", long_date(first.due_date))]
     return _carer_page(request, found, title, form, children=[child] if child else [], not_possible=not_possible,
                        rows=rows, intro="A temporary approval can be extended once, for up to 8 weeks from the end of "
                                         "the first approval, while the full assessment is finished.")
@@ -355,7 +351,7 @@ def carer_approval(request, carer_id):
             return redirect(_carer_url(found))
     rows = _approval_rows(found)
     if open_due is not None:
-        rows.append(("Temporary approval ends", _fmt(open_due.due_date)))
+        rows.append(("Temporary approval ends", long_date(open_due.due_date)))
     return _carer_page(request, found, title, form, children=[child] if child else [], not_possible=not_possible,
                        rows=rows)
 
@@ -366,7 +362,7 @@ def carer_end_approval(request, carer_id):
     title = "End the approval"
     not_possible = ""
     if found.approval == Carer.Approval.ENDED:
-        not_possible = f"{found.name}'s approval already ended on {_fmt(found.approval_ended_on)}."
+        not_possible = f"{found.name}'s approval already ended on {long_date(found.approval_ended_on)}."
     elif found.approval not in (Carer.Approval.TEMPORARY, Carer.Approval.APPROVED):
         not_possible = f"{found.name} has not been approved: there is no approval to end."
     form = EndApprovalForm(request.POST if request.method == "POST" else None)
@@ -448,7 +444,7 @@ def family_network_member(request, network_member_id):
         form = NetworkRoleForm(initial={"role": member.role, "notes": member.notes})
     viewed(request, member, child, "Viewed the page: change a family network member's role")
     rows = [("Relationship to the child", member.relationship), ("Role now", member.get_role_display()),
-            ("Added", _fmt(member.added_on))]
+            ("Added", long_date(member.added_on))]
     return _page(request, title, form, caption=child.full_name,
                  back=reverse("childrenincare:family-network", args=[child.pk]),
                  back_text="Back to the family network", rows=rows)

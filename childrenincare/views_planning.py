@@ -13,7 +13,7 @@ from django.utils import timezone
 from kernel import codelists
 from kernel.access import rule
 from kernel.forms import add_rule_errors
-from kernel.rules import RuleBroken
+from kernel.rules import RuleBroken, long_date
 
 from . import care_planning, outcomes, visits
 from .forms_planning import (
@@ -34,22 +34,18 @@ def _ended(period):
     return care_planning.ended_message(period) + "." if period.end_date else ""
 
 
-def _fmt(day):
-    return f"{day:%-d %B %Y}"
-
-
 def _due_rows(due, label="Due by"):
     """Summary-list rows for an open due date ({"deadline", "tag"} from care_planning.summary)."""
     if not due:
         return []
     deadline = due["deadline"]
-    return [(deadline.rule_name, f"{label} {_fmt(deadline.due_date)} ({due['tag']['text'].lower()})"),
+    return [(deadline.rule_name, f"{label} {long_date(deadline.due_date)} ({due['tag']['text'].lower()})"),
             ("Why this date", deadline.explanation)]
 
 
 def _late_warning(due):
     if due and due["deadline"].due_date < timezone.localdate():
-        return f"{due['deadline'].rule_name} was due by {_fmt(due['deadline'].due_date)}: give the reason it is late."
+        return f"{due['deadline'].rule_name} was due by {long_date(due['deadline'].due_date)}: give the reason it is late."
     return ""
 
 
@@ -77,9 +73,9 @@ def care_plan(request, period_id):
     else:
         # A new version starts from the current one, so nothing agreed before is retyped.
         form = CarePlanForm(initial={name: getattr(current, name) for name in CARE_PLAN_TEXT} if current else None)
-    rows = [("Looked after since", _fmt(period.start_date))]
+    rows = [("Looked after since", long_date(period.start_date))]
     if current:
-        rows.append(("Current version", f"Agreed on {_fmt(current.agreed_on)} "
+        rows.append(("Current version", f"Agreed on {long_date(current.agreed_on)} "
                                         f"(version {planning['care_plan_versions']})"))
         rows.append(("Plan for permanence", current.get_permanence_plan_display()))
     rows += _due_rows(planning["care_plan_due"]) + _due_rows(planning["permanence_due"])
@@ -109,9 +105,9 @@ def iro(request, period_id):
                 return done(request, period, f"{found.iro} is the child's independent reviewing officer")
     else:
         form = IroForm()
-    rows = [("Looked after since", _fmt(period.start_date))]
+    rows = [("Looked after since", long_date(period.start_date))]
     if period.iro:
-        rows.append(("Independent reviewing officer now", f"{period.iro}, since {_fmt(period.iro_appointed_on)}"))
+        rows.append(("Independent reviewing officer now", f"{period.iro}, since {long_date(period.iro_appointed_on)}"))
     rows += _due_rows(planning["iro_due"])
     return form_page(request, period, title, form, not_possible=_ended(period), rows=rows,
                      warning=_late_warning(planning["iro_due"]))
@@ -137,10 +133,10 @@ def health_assessment(request, period_id):
         last = planning["last_health_assessment"]
         form = HealthAssessmentForm(initial={"kind": HealthAssessment.Kind.REVIEW if last else
                                              HealthAssessment.Kind.INITIAL})
-    rows = [("Looked after since", _fmt(period.start_date))]
+    rows = [("Looked after since", long_date(period.start_date))]
     if planning["last_health_assessment"]:
         last = planning["last_health_assessment"]
-        rows.append(("Last health assessment", f"{last.get_kind_display()}, {_fmt(last.held_on)}"))
+        rows.append(("Last health assessment", f"{last.get_kind_display()}, {long_date(last.held_on)}"))
     rows += _due_rows(planning["health_due"])
     return form_page(request, period, title, form, not_possible=_ended(period), rows=rows,
                      warning=_late_warning(planning["health_due"]))
@@ -164,9 +160,9 @@ def education_plan(request, period_id):
         last = planning["last_education_plan"]
         form = EducationPlanForm(initial={"school": last.school, "designated_teacher": last.designated_teacher}
                                  if last else None)
-    rows = [("Looked after since", _fmt(period.start_date))]
+    rows = [("Looked after since", long_date(period.start_date))]
     if planning["last_education_plan"]:
-        rows.append(("Last personal education plan", _fmt(planning["last_education_plan"].held_on)))
+        rows.append(("Last personal education plan", long_date(planning["last_education_plan"].held_on)))
     rows += _due_rows(planning["education_due"])
     return form_page(request, period, title, form, not_possible=_ended(period), rows=rows,
                      warning=_late_warning(planning["education_due"]))
@@ -197,13 +193,13 @@ def review(request, period_id):
                 return done(request, period, f"Looked-after review {found.number} recorded")
     else:
         form = ReviewForm(period=period, initial={"chair": str(period.iro_id)} if period.iro_id else None)
-    rows = [("Looked after since", _fmt(period.start_date))]
+    rows = [("Looked after since", long_date(period.start_date))]
     if period.end_date:
-        rows.append(("Stopped being looked after", _fmt(period.end_date)))
+        rows.append(("Stopped being looked after", long_date(period.end_date)))
     rows.append(("Independent reviewing officer", str(period.iro) if period.iro else "Not appointed yet"))
     if planning["last_review"]:
         last = planning["last_review"]
-        rows.append(("Last review", f"Review {last.number}, {_fmt(last.held_on)}"))
+        rows.append(("Last review", f"Review {last.number}, {long_date(last.held_on)}"))
     rows += _due_rows(planning["next_review"])
     return form_page(request, period, title, form, rows=rows, warning=_late_warning(planning["next_review"]))
 
@@ -227,9 +223,9 @@ def visit(request, period_id):
                 return done(request, period, "Statutory visit recorded")
     else:
         form = VisitForm()
-    rows = [("Looked after since", _fmt(period.start_date))]
+    rows = [("Looked after since", long_date(period.start_date))]
     if planning["last_visit"]:
-        rows.append(("Last visit", _fmt(planning["last_visit"].visited_on)))
+        rows.append(("Last visit", long_date(planning["last_visit"].visited_on)))
     rows += _due_rows(planning["next_visit"])
     return form_page(request, period, title, form, not_possible=_ended(period), rows=rows,
                      warning=_late_warning(planning["next_visit"]),
@@ -287,7 +283,7 @@ def year_outcomes(request, period_id, year):
     not_possible = "" if outcomes.in_care_for_a_year(period, year) else (
         f"The child was not looked after for 12 months at 31 March {year}, so the return does not ask for these.")
     health = outcomes.health_figures(period, year)
-    rows = [("Looked after since", _fmt(period.start_date)),
+    rows = [("Looked after since", long_date(period.start_date)),
             ("From the health assessments", f"health assessment up to date: {'yes' if health['HEALTH_ASSESSMENT'] else 'no'}; "
                                             f"immunisations: {'yes' if health['IMMUNISATIONS'] else 'no'}; "
                                             f"teeth checked: {'yes' if health['TEETH_CHECK'] else 'no'}")]

@@ -30,6 +30,11 @@ def as_date(value):
     return timezone.localdate(value) if isinstance(value, datetime.datetime) else value
 
 
+def long_date(day):
+    """A date as GOV.UK writes it: 2 December 2026 (blank for none)."""
+    return f"{as_date(day):%-d %B %Y}" if day else ""
+
+
 def check_date(errors, field, value, *, label, not_before=None, not_before_label="", required=True):
     """A date that is given, not in the future and not before an earlier event."""
     if value is None:
