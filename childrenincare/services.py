@@ -230,7 +230,6 @@ def _issue(slug, start, period):
     return issue_due(slug, start, person=period.person, subject=period, episode=period.episode)
 
 
-@transaction.atomic
 def check_previous_permanence(errors, day, code, la, on):
     """903 PrevPerm (rules 631-636): a valid code; an LA and date only for an earlier order
     (not Z1); the LA a 3-digit DfE code; the order before care began. Blank is allowed here,
@@ -245,6 +244,7 @@ def check_previous_permanence(errors, day, code, la, on):
         errors.add("previous_permanence_date", "The earlier order must be before the child became looked after")
 
 
+@transaction.atomic
 def become_looked_after(user, episode, *, on, legal_status, placement, category_of_need, home_postcode="",
                         unaccompanied_asylum_seeker=False, return_decision=None, previous_permanence="",
                         previous_permanence_la="", previous_permanence_date=None):
