@@ -4,6 +4,7 @@ fix it and a link to the record) and the download of the CSV files. Every page i
 the rules are in returns.ssda903 and returns.validation, not here."""
 
 import io
+import subprocess
 import tempfile
 import zipfile
 from collections import Counter
@@ -16,7 +17,7 @@ from audit import services as audit
 from audit.models import AuditEvent
 from kernel.access import rule
 
-from . import ssda903, validation
+from . import cin_census, sector, ssda903, validation
 from .collection import chosen_year, offered_years, year_label
 
 @rule("statutory_returns")
@@ -37,11 +38,31 @@ def ssda903_check(request):
     audit.record(request.user, AuditEvent.Action.VIEW, summary=f"SSDA903 checks {year_label(year)}",
                  detail={"year": year, "rows": counts, "failures": len(failures)})
     rows = [{"failure": f, "person_id": children.get(f.child)} for f in failures]
+    validator = sector_result(request, "903", lambda: sector.check_903(tables, year, cin_census.la_code()), children)
     return render(request, "returns/ssda903.html", {
         "year": year, "year_label": year_label(year), "years": [(y, year_label(y)) for y in years],
         "counts": counts, "failures": rows, "by_rule": sorted(by_rule.items()),
-        "children": counts["Header"],
+        "children": counts["Header"], "sector": validator,
     })
+
+
+def sector_result(request, kind, run, children):
+    """The sector validator's part of a checks page: whether it is installed, and, when asked for
+    (?sector=1), its issues as rows like the service's own (with the link to the record), audited."""
+    found = {"available": sector.available(kind), "asked": request.GET.get("sector") == "1",
+             "version": sector.VERSIONS[kind]}
+    if found["available"] and found["asked"]:
+        try:
+            result = run()
+        except (RuntimeError, OSError, subprocess.TimeoutExpired) as error:
+            found["error"] = str(error)
+        else:
+            found.update(rows=[{"failure": f, "person_id": children.get(f.child)} for f in result.failures],
+                         crashed=result.crashed, leaked=result.leaked,
+                         by_rule=sorted(Counter(f.rule for f in result.failures).items()))
+        audit.record(request.user, AuditEvent.Action.VIEW, summary=f"Ran the sector's validator ({found['version']})",
+                     detail={"kind": kind, "issues": len(found.get("rows", [])), "error": found.get("error", "")})
+    return found
 
 
 @rule("statutory_returns")

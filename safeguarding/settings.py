@@ -240,6 +240,9 @@ WORKING_DAY_CONVENTION = os.environ.get("SAFEGUARDING_WORKING_DAY_CONVENTION", "
 # statistical neighbours of this LA (a DfE 3-digit code, like 330, or an ONS code). Empty: the
 # authority's own la_code (the demo borrows Leeds's, 383, so it needs nothing here).
 STATISTICS_COMPARATOR_LA = os.environ.get("SAFEGUARDING_STATISTICS_COMPARATOR_LA", "")
+# Where the sector's validators are installed (.venv-903 and .venv-cin, by
+# scripts/sector-validators.sh); the returns pages offer to run them when they are there.
+SECTOR_VALIDATORS_DIR = os.environ.get("SAFEGUARDING_SECTOR_VALIDATORS_DIR", str(BASE_DIR))
 # The children aged 0 to 17 the rates per 10,000 are of; empty: the ONS estimate for the
 # authority's DfE code (returns.statistics.child_population).
 STATISTICS_CHILD_POPULATION = os.environ.get("SAFEGUARDING_STATISTICS_CHILD_POPULATION") or None
