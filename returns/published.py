@@ -1,6 +1,7 @@
 """The Department for Education's published children's social care statistics, for England,
 the regions and every local authority, read from the unchanged copies of the Explore Education
-Statistics (EES) files in ../shared/data/dfe-published/ (see the README there).
+Statistics (EES) files in returns/data/dfe-published/ (unchanged copies of the files the README
+there names; DFE_PUBLISHED_DIR points elsewhere, for newer releases).
 
 Data-driven: MEASURES names each figure once, with the file it comes from, the rows it takes
 (a filter on the file's columns) and the column (or the columns summed) that hold it. Nothing is
@@ -57,7 +58,7 @@ def data_dir():
     configured = getattr(settings, "DFE_PUBLISHED_DIR", None)
     if configured:
         return Path(configured)
-    return Path(settings.BASE_DIR).parent / "shared" / "data" / "dfe-published"
+    return Path(__file__).resolve().parent / "data" / "dfe-published"
 
 
 # --- What is published, where ------------------------------------------------------------------

@@ -14,7 +14,7 @@ follows the DfE policy statement on confidentiality):
 - "c" protects confidentiality, and "secondary suppression may be required"; "z" is not
   applicable; "k" a value that would round to zero but is not zero (a percentage under 0.5%).
 - Percentages: "to protect confidentiality some numbers are replaced by c"; CLA percentages are
-  whole numbers (CIN percentages one decimal place: ../shared/data/dfe-published/README.md).
+  whole numbers (CIN percentages one decimal place: returns/data/dfe-published/README.md).
 
 The threshold for "c" is not stated there. [U] It is taken as counts of 1 to 5, which is what the
 files show: in the CLA ceased and number-and-rate files no unsuppressed LA count is below 6 and
