@@ -73,9 +73,9 @@ from exploitation.models import MissingEpisode, ReturnInterview
 from familyhelp.models import Allocation, Assessment, ChildInNeedPlan, Visit
 from frontdoor.models import ContactPerson, Referral
 from kernel.timescales import add_months
-from partners.models import Agency
 from people.models import PersonDisability
 
+from .collection import authority
 from .ssda903 import _child_ids
 
 CHUNK = 5000
@@ -635,7 +635,7 @@ def _children_in_care(window):
         last_episode[person_id] = episode_id
     interviews = {i.episode_id: i for i in _in(ReturnInterview.objects.all(), "episode_id", last_episode.values())}
     allocations = _allocations({p.episode_id for p in found}, day)
-    own_la = Agency.objects.filter(kind=Agency.Kind.LOCAL_AUTHORITY).exclude(la_code="").order_by("id").first()
+    own_la = authority()
     rows = []
     for period in found:
         person_id = period.person_id

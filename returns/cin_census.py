@@ -59,10 +59,9 @@ from lxml import etree
 from childprotection.models import ChildProtectionPlan, Conference, ConferenceChild, Section47Enquiry
 from familyhelp.models import Assessment, AssessmentFactor, ChildInNeedPlan
 from frontdoor.models import Referral
-from partners.models import Agency
 from people.models import Identifier, Person, PersonDisability
 
-from .collection import collection_period
+from .collection import authority, child_id, collection_period
 
 SOFTWARE_CODE = "Safeguarding children (open source)"
 RELEASE = "1"
@@ -95,8 +94,8 @@ def flag(value):
 
 def la_code():
     """The local authority's 3-digit DfE code: the first local authority agency that has one."""
-    return (Agency.objects.filter(kind=Agency.Kind.LOCAL_AUTHORITY).exclude(la_code="").order_by("id")
-            .values_list("la_code", flat=True).first()) or ""
+    found = authority()
+    return found.la_code if found else ""
 
 
 def episodes_in_year(year):
@@ -105,12 +104,11 @@ def episodes_in_year(year):
     return Referral.objects.filter(referral_date__lte=end).filter(Q(closure_date__isnull=True) | Q(closure_date__gte=start))
 
 
-def _under_school_age(birth, reference):
-    """Not yet of school age on the reference date, as the validator's rule 8770Q reckons it: born
-    after 31 August six years before the 31 August that follows the reference date (after
+def school_age(birth, reference):
+    """Of school age on the reference date, as the validator's rule 8770Q reckons it: born on or
+    before 31 August six years before the 31 August that follows the reference date (on or before
     31 August 2020 for 2025/26)."""
-    school_start = datetime.date(reference.year, 8, 31)
-    return birth > school_start.replace(year=school_start.year - 6)
+    return birth is not None and birth <= datetime.date(reference.year - 6, 8, 31)
 
 
 def build(year, children=None, *, serial=1, now=None):
@@ -150,23 +148,23 @@ def build(year, children=None, *, serial=1, now=None):
     for person_id, person_episodes in episodes.items():
         person = people[person_id]
         ids = identifiers.get(person_id, {})
-        child_id = ids.get(Identifier.Type.LA_CHILD_ID) or str(person_id)
+        la_child_id = child_id(ids.get(Identifier.Type.LA_CHILD_ID), person_id)
         if children is not None:
-            children[child_id] = person_id
+            children[la_child_id] = person_id
         details = [_cin_details(e, modules, end) for e in person_episodes]
         upn = ids.get(Identifier.Type.UPN)
         unknown = None
         if not upn:
             if all(d["ReferralNFA"] == "1" for d in details):
                 unknown = "UN7"
-            elif person["date_of_birth"] is None or _under_school_age(person["date_of_birth"], end):
+            elif not school_age(person["date_of_birth"], end):
                 unknown = "UN1"
         born = person["date_of_birth"]
         died = person["date_of_death"] if person["date_of_death"] and person["date_of_death"] <= end else None
         out.append({
             "person_id": person_id,
             "ChildIdentifiers": {
-                "LAchildID": child_id, "UPN": upn, "FormerUPN": ids.get(Identifier.Type.FORMER_UPN),
+                "LAchildID": la_child_id, "UPN": upn, "FormerUPN": ids.get(Identifier.Type.FORMER_UPN),
                 "UPNunknown": unknown, "PersonBirthDate": iso(born),
                 "ExpectedPersonBirthDate": iso(person["expected_date_of_birth"]) if born is None else None,
                 "Sex": person["sex"] or "", "PersonDeathDate": iso(died),

@@ -36,7 +36,7 @@ import datetime
 
 from people.identifiers import UPN_LETTERS, upn_check_letter
 
-from .cin_census import collection_period
+from .cin_census import collection_period, school_age
 from .validation import Failure
 
 SEX = {"M", "F", "U"}
@@ -77,12 +77,6 @@ def person_ids(data):
 
 def _date(text):
     return datetime.date.fromisoformat(text) if text else None
-
-
-def _school_age(birth, reference):
-    """Of school age by the validator's reckoning (rule 8770Q): born on or before 31 August six
-    years before the 31 August after the reference date."""
-    return birth is not None and birth <= datetime.date(reference.year - 6, 8, 31)
 
 
 def upn_problems(upn):
@@ -135,7 +129,7 @@ def check(data, year):
                  "Check the former UPN and correct it on the child's record")
         further_action = any(d["ReferralNFA"] == "0" for d in child["CINdetails"])
         if (not upn and ids.get("UPNunknown") in (None, "UN1") and further_action
-                and _school_age(_date(ids["PersonBirthDate"]), end)):
+                and school_age(_date(ids["PersonBirthDate"]), end)):
             fail(cid, "ChildIdentifiers", "UPN", "8770Q", "A child of school age has no UPN",
                  "Ask the child's school or the admissions team for the UPN and add it to the child's identifiers")
 

@@ -5,6 +5,8 @@ import datetime
 
 from django.utils import timezone
 
+from partners.models import Agency
+
 YEARS_OFFERED = 3
 
 
@@ -36,3 +38,14 @@ def chosen_year(request):
     except ValueError:
         year = years[0]
     return (year if year in years else years[0]), years
+
+
+def authority():
+    """The local authority whose returns these are: the first local-authority agency with a DfE code."""
+    return Agency.objects.filter(kind=Agency.Kind.LOCAL_AUTHORITY).exclude(la_code="").order_by("id").first()
+
+
+def child_id(la_child_id, person_id):
+    """CHILD (SSDA903) and LAchildID (CIN census), the same in every return so they match: the
+    local authority child ID where one is recorded, otherwise the record id."""
+    return la_child_id or str(person_id)

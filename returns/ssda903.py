@@ -19,11 +19,12 @@ from django.db.models import Q
 
 from childrenincare import outcomes
 from childrenincare.models import CareEpisode, LookedAfterReview, PeriodOfCare, YearOutcomes
+from childrenincare.services import age_on
 from exploitation.models import MissingEpisode
 from familyhelp.models import Allocation
 from people.models import Identifier
 
-from .collection import collection_period
+from .collection import child_id, collection_period
 
 HEADERS = {
     "Header": ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"],
@@ -58,8 +59,8 @@ def upn_for(person, recorded, end):
     (which the checks list as rule 210 for a child looked after for more than a week)."""
     if recorded:
         return recorded
-    dob = person.date_of_birth
-    if dob and (end.year - dob.year - ((end.month, end.day) < (dob.month, dob.day))) < 5:
+    age = age_on(person, end)
+    if age is not None and age < 5:
         return UPN_NOT_AT_SCHOOL
     return UPN_NOT_KNOWN_NEW
 
@@ -137,7 +138,7 @@ def _outcomes(year, people, ids):
     for period in periods:
         person, found = people[period.person_id], recorded.get(period.pk)
         health = outcomes.health_figures(period, year, assessments.get(period.pk, []))
-        age = outcomes.age_on(person, outcomes.year_end(year))
+        age = age_on(person, outcomes.year_end(year))
         rows.append({
             "CHILD": ids[person.pk], "DOB": dmy(person.date_of_birth),
             "SDQ_SCORE": "" if found is None or found.sdq_score is None else str(found.sdq_score),
@@ -244,7 +245,7 @@ def _current(people, id_type):
 def _child_ids(people):
     """CHILD: the local authority child ID where one is recorded, otherwise the record id."""
     found = _current(people, Identifier.Type.LA_CHILD_ID)
-    return {pk: found.get(pk) or str(pk) for pk in people}
+    return {pk: child_id(found.get(pk), pk) for pk in people}
 
 
 def write(tables, directory):
