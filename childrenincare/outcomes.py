@@ -29,6 +29,7 @@ from .services import age_on, lock_period
 SHORT_BREAKS = {"V3", "V4"}
 SDQ_AGES = (4, 16)  # [U] the SDQ is asked of children aged 4 to 16 at 31 March
 CONVICTION_AGE = 10  # [U] the age of criminal responsibility
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the collection years the pages take
 
 
 def year_end(year):

@@ -7,6 +7,7 @@ summary, by pages.form_page). A period of care of a child the user may not see a
 same audited 404 as one that does not exist (pages.period_for); every page is audited as a
 view of the child's record. Changing needs the case_change rule, reading case_work."""
 
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -261,6 +262,8 @@ def planning(request, period_id):
 def year_outcomes(request, period_id, year):
     """The year's outcomes for the SSDA903 OC2, for a child looked after for 12 months at 31 March."""
     period = period_for(request, period_id)
+    if not outcomes.FIRST_YEAR <= year <= outcomes.LAST_YEAR:
+        raise Http404("No such collection year")
     label = f"{year - 1} to {year}"
     title = f"Outcomes for {label}"
     existing = period.year_outcomes.filter(year=year).first()

@@ -87,3 +87,22 @@ def test_the_page(client, worker, period):
     assert good.status_code == 302 and YearOutcomes.objects.get().sdq_score == 12
     record = client.get(reverse("childrenincare:period", args=[period.pk])).content.decode()
     assert "Outcomes for the year (SSDA903)" in record and "2025 to 2026: recorded" in record
+
+
+def test_the_page_is_need_to_know_and_takes_only_real_years(client, la, user, worker, police_officer, period):
+    from partners.models import Team, User
+    from people.models import Involvement
+
+    url = reverse("childrenincare:year-outcomes", args=[period.pk, YEAR])
+    other = user(User.Role.SOCIAL_WORKER, team=Team.objects.create(agency=la, name="Other team"))
+    client.force_login(other)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"sdq_score": "12", "substance_misuse": "no"}).status_code == 404
+    assert AuditEvent.objects.filter(action="denied", user=other).exists()
+    Involvement.objects.create(person=period.person, agency=police_officer.agency, kind="Police",
+                               start_date=period.start_date)
+    client.force_login(police_officer)
+    assert client.post(url, {"sdq_score": "12", "substance_misuse": "no"}).status_code == 403
+    client.force_login(worker)
+    assert client.get(reverse("childrenincare:year-outcomes", args=[period.pk, 99999])).status_code == 404
+    assert not YearOutcomes.objects.exists()
