@@ -89,6 +89,10 @@ INSTALLED_APPS = [
     "childprotection",
     # Children in care: periods, placements, 903 episodes, care planning, returns home, kinship.
     "childrenincare",
+    # Care leavers: eligibility, personal advisers, pathway plans, keeping in touch (SSDA903 OC3).
+    "leavingcare",
+    # Adoption: decisions, placement orders, matching, placement, orders, and adopters (AD1, PlacedAdoption).
+    "adoption",
     # Exploitation and missing: missing episodes and return interviews.
     "exploitation",
     # Statutory returns and insight: SSDA903 (the CIN census and Annex A to follow).

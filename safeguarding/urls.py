@@ -23,6 +23,10 @@ urlpatterns = [
     path("child-protection/", include("childprotection.urls")),
     # Children in care: periods, placements, care planning, returns home, kinship.
     path("children-in-care/", include("childrenincare.urls")),
+    # Care leavers: eligibility, personal advisers, pathway plans, keeping in touch.
+    path("care-leavers/", include("leavingcare.urls")),
+    # Adoption: the child's adoption plan, and adopters.
+    path("adoption/", include("adoption.urls")),
     # Missing episodes and return interviews.
     path("missing/", include("exploitation.urls")),
     # Statutory returns (SSDA903, CIN census, Annex A) and statistics.
