@@ -595,6 +595,12 @@ class Generator:
         with transaction.atomic():
             self.care()
         with transaction.atomic():
+            self.module("demo.early_help", "EarlyHelp", "Early help")
+        with transaction.atomic():
+            self.module("demo.leaving_care", "LeavingCare", "Care leavers")
+        with transaction.atomic():
+            self.module("demo.adoption", "Adoption", "Adoption")
+        with transaction.atomic():
             self.front_door.finish()
         return Result(created=True, children=made, seconds=time.monotonic() - started, counts=dict(self.counts),
                       accounts=demo_accounts())
@@ -618,6 +624,18 @@ class Generator:
             self.count(name, number)
         self.log(f"Care histories for {self.counts.get('periods of care', 0):,} periods of care made "
                  f"({time.monotonic() - started:.1f} s)")
+
+    def module(self, path, name, title):
+        """A module of the demo that reads back what the front door, case work and care made
+        (`name(generator).run()` in demo/<module>.py returns {what: how many})."""
+        import importlib  # noqa: PLC0415
+
+        started = time.monotonic()
+        made = getattr(importlib.import_module(path), name)(self).run()
+        for what, number in made.items():
+            self.count(what, number)
+        self.log(f"{title}: " + (", ".join(f"{number:,} {what}" for what, number in made.items()) or "nothing made")
+                 + f" ({time.monotonic() - started:.1f} s)")
 
     def refresh_statistics(self):
         """A bulk load leaves the query planner's statistics empty; without them PostgreSQL

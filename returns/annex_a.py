@@ -297,6 +297,12 @@ def build(inspection_date=None):
     tables["List 6"] = _children_in_need(window)
     tables["List 7"] = _child_protection(window)
     tables["List 8"] = _children_in_care(window)
+    from . import annex_a_adoption, annex_a_care_leavers, annex_a_early_help  # noqa: PLC0415  (they use this module)
+
+    tables["List 2"] = annex_a_early_help.list_2(window)
+    tables["List 9"] = annex_a_care_leavers.list_9(window)
+    tables["List 10"] = annex_a_adoption.list_10(window)
+    tables["List 11"] = annex_a_adoption.list_11(window)
     return tables
 
 

@@ -10,6 +10,11 @@ from partners.models import Agency
 YEARS_OFFERED = 3
 
 
+def dmy(day):
+    """A date as the SSDA903 writes it (dd/mm/yyyy), or "" for none."""
+    return f"{day:%d/%m/%Y}" if day else ""
+
+
 def collection_period(year):
     """The collection year ending 31 March `year`: (1 April year-1, 31 March year)."""
     return datetime.date(year - 1, 4, 1), datetime.date(year, 3, 31)

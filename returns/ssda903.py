@@ -24,7 +24,8 @@ from exploitation.models import MissingEpisode
 from familyhelp.models import Allocation
 from people.models import Identifier
 
-from .collection import child_id, collection_period
+from . import ssda903_adoption, ssda903_leaving_care
+from .collection import child_id, collection_period, dmy
 
 HEADERS = {
     "Header": ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"],
@@ -65,10 +66,6 @@ def upn_for(person, recorded, end):
     return UPN_NOT_KNOWN_NEW
 
 
-def dmy(day):
-    return f"{day:%d/%m/%Y}" if day else ""
-
-
 def _in_year(day, start, end):
     return day is not None and start <= day <= end
 
@@ -80,6 +77,10 @@ def build(year, children=None):
     episodes = list(CareEpisode.objects.filter(start_date__lte=end).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
                     .select_related("person").order_by("person_id", "start_date", "id"))
     people = {e.person_id: e.person for e in episodes}
+    # Care leavers in the OC3 cohort are in the return (Header, OC3) without an episode this year.
+    leavers = ssda903_leaving_care.oc3(year)
+    for person, _ in leavers:
+        people.setdefault(person.pk, person)
     ids = _child_ids(people)
     if children is not None:
         children.update({child: pk for pk, child in ids.items()})
@@ -120,6 +121,8 @@ def build(year, children=None):
     tables["PrevPerm"] = _previous_permanence(people, ids, start, end)
     tables["OC2"] = _outcomes(year, people, ids)
     tables["SWEpisodes"] = _social_worker_episodes(people, ids, start, end)
+    tables["OC3"] = [{"CHILD": ids[person.pk], "DOB": dmy(person.date_of_birth), **row} for person, row in leavers]
+    tables["AD1"], tables["PlacedAdoption"] = ssda903_adoption.tables(year, people, ids)
     return tables
 
 

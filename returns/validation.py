@@ -118,4 +118,8 @@ def check(tables, year):
         if not codelists.is_valid("review-participation", row["REVIEW_CODE"], on=end):
             fail(row, "Reviews", "REVIEW_CODE", "167", "Review participation is not a valid code",
                  "Record the child's participation on the review")
+    from . import validation_adoption, validation_leaving_care  # noqa: PLC0415  (they import Failure from here)
+
+    failures += validation_leaving_care.check(tables, year)
+    failures += validation_adoption.check(tables, year)
     return failures
