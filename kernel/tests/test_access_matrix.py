@@ -6,6 +6,7 @@ who should have it.
 """
 
 import datetime
+import importlib
 import re
 
 import pytest
@@ -42,6 +43,12 @@ EXPECTED = {
     "statistics": {R.ANALYST, R.HEAD_OF_SERVICE, R.TEAM_MANAGER, R.MASH_MANAGER},
     "administration": {R.ADMINISTRATOR},
 }
+
+# Each module's part of the world (a file beside this one): `history(world)` makes its records
+# and returns {URL parameter name: value}; `EXPECTED` holds the rows of any rules it adds.
+MODULES = ["matrix_early_help", "matrix_leaving_care", "matrix_adoption", "matrix_pre_proceedings"]
+for _module in MODULES:
+    EXPECTED.update(getattr(importlib.import_module(f"kernel.tests.{_module}"), "EXPECTED", {}))
 
 
 def routes():
@@ -106,6 +113,9 @@ def world(db, user):
     world.update(_missing_history(child, users))
     world.update(_care_history(child, adult, world["episode"], users))
     world.update(_kinship_history(child, users))
+    world["values"] = {}
+    for module in MODULES:
+        world["values"].update(importlib.import_module(f"kernel.tests.{module}").history(world))
     return world
 
 
@@ -213,6 +223,7 @@ def concrete(pattern, world):
     values.update({"period_id": world["period"].pk, "decision_id": world["decision"].pk, "gate": "iro-consulted",
                    "member_id": world["member"].pk, "item_id": world["support"].pk,
                    "approval_id": world["approval"].pk, "flag_id": world["flag"].pk, "year": 2026})
+    values.update(world["values"])
     url = "/" + pattern
     for name, value in values.items():
         url = re.sub(rf"<(?:\w+:)?{name}>", str(value), url)
