@@ -601,6 +601,8 @@ class Generator:
         with transaction.atomic():
             self.module("demo.adoption", "Adoption", "Adoption")
         with transaction.atomic():
+            self.module("demo.pre_proceedings", "PreProceedings", "Pre-proceedings")
+        with transaction.atomic():
             self.front_door.finish()
         return Result(created=True, children=made, seconds=time.monotonic() - started, counts=dict(self.counts),
                       accounts=demo_accounts())

@@ -35,8 +35,10 @@ def load_bank_holidays(BankHoliday):
 TIMESCALES = Path(__file__).resolve().parent / "data" / "timescales.json"
 
 
-def load_timescales(TimescaleRule, valid_from="2022-01-01"):
-    for rule in json.loads(TIMESCALES.read_text(encoding="utf-8"))["rules"]:
+def load_timescales(TimescaleRule, valid_from="2022-01-01", path=TIMESCALES):
+    """The timescale rules of kernel/data/timescales.json, or of a module's own file (`path`,
+    the same shape), loaded by that module's migration."""
+    for rule in json.loads(Path(path).read_text(encoding="utf-8"))["rules"]:
         TimescaleRule.objects.update_or_create(
             slug=rule["slug"], valid_from=rule.get("valid_from", valid_from),
             defaults={key: rule[key] for key in ("name", "trigger", "offset", "unit", "source", "local")},
