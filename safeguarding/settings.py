@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    # Background work on a queue in the database (django-tasks, DEP 0014, and its database backend).
+    "django_tasks",
+    "django_tasks_db",
     # Shared kernel: code lists, concurrency, problem details.
     "kernel",
     # Partners, teams and users.
@@ -247,6 +250,13 @@ STATISTICS_COMPARATOR_LA = os.environ.get("SAFEGUARDING_STATISTICS_COMPARATOR_LA
 # Where the sector's validators are installed (.venv-903 and .venv-cin, by
 # scripts/sector-validators.sh); the returns pages offer to run them when they are there.
 SECTOR_VALIDATORS_DIR = os.environ.get("SAFEGUARDING_SECTOR_VALIDATORS_DIR", str(BASE_DIR))
+# Background work (returns.tasks: the sector's validators) goes on a queue in the database, on
+# PostgreSQL and SQLite alike; `manage.py db_worker` runs it (scripts/serve-demo.sh starts one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Runs of the sector's validators (returns.models.SectorValidatorRun) are kept this many days [U];
+# one queued or running for longer than SECTOR_RUN_GIVE_UP_MINUTES is taken as lost (its worker stopped).
+SECTOR_RUNS_KEEP_DAYS = int(os.environ.get("SAFEGUARDING_SECTOR_RUNS_KEEP_DAYS", "30"))
+SECTOR_RUN_GIVE_UP_MINUTES = int(os.environ.get("SAFEGUARDING_SECTOR_RUN_GIVE_UP_MINUTES", "30"))
 # The children aged 0 to 17 the rates per 10,000 are of; empty: the ONS estimate for the
 # authority's DfE code (returns.statistics.child_population).
 STATISTICS_CHILD_POPULATION = os.environ.get("SAFEGUARDING_STATISTICS_CHILD_POPULATION") or None

@@ -279,3 +279,27 @@ def test_summary_in_two_counts_as_summary_does(world):
     found = deadlines.scope()
     by = ("rule_name", "team", "team__name")
     assert deadlines.summary_in_two(found, today=TODAY, by=by) == deadlines.summary(found, today=TODAY, by=by)
+
+
+def test_service_page_queries_do_not_grow_with_teams_or_deadlines(client, user):
+    head = user(R.HEAD_OF_SERVICE, team=None)
+    agency = head.agency
+
+    def add(teams, per_team):
+        for t in range(teams):
+            team = Team.objects.create(agency=agency, name=f"Query team {Team.objects.count()}", function="Assessment")
+            for n in range(per_team):
+                deadline(child("Query", f"Child{t}{n}"), due=TODAY - datetime.timedelta(days=1 + n), team=team,
+                         rule_slug=f"rule-{n % 3}", rule_name=f"Rule {n % 3}")
+
+    def queries():
+        client.force_login(head)
+        client.get("/timescales/service/")  # warm up
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/timescales/service/").status_code == 200
+        return len(captured)
+
+    add(2, 2)
+    few = queries()
+    add(20, 6)
+    assert queries() == few
