@@ -21,6 +21,7 @@ import datetime
 import json
 import os
 import random
+import resource
 import sys
 import time
 from pathlib import Path
@@ -277,7 +278,8 @@ def main():
                 else next(iter(queries.values()))
 
     results = {"database": connection.vendor, "children": children, "date": time.strftime("%Y-%m-%d"),
-               "cpus": os.cpu_count(), "rows": counts, "queries": query_counts, "pages": results_pages}
+               "cpus": os.cpu_count(), "rows": counts, "queries": query_counts, "pages": results_pages,
+               "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
     print(f"\n{results['database']}, {children:,} children, {results['date']}\n")
     print("| page | requests | queries | p50 ms | p95 ms | p99 ms | × floor (p50) |")
     print("|---|---:|---:|---:|---:|---:|---:|")

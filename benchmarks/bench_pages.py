@@ -23,6 +23,7 @@ import datetime
 import json
 import os
 import random
+import resource
 import statistics
 import sys
 import time
@@ -104,6 +105,37 @@ def access_and_audit_switched_off():
             patch.stop()
 
 
+BENCHMARK_TITLE = "Benchmark event"
+
+
+def add_long_chronologies(person_ids, events, rng):
+    """Give each person `events` chronology entries in all (benchmark entries on top of their
+    own), spread over five years and the authority's agencies; returns the ids."""
+    from django.utils import timezone
+
+    from chronology.models import ChronologyEntry
+    from partners.models import Agency
+
+    agencies = list(Agency.objects.order_by("pk").values_list("pk", flat=True)[:20]) or [None]
+    now = timezone.now()
+    rows = []
+    for pk in person_ids:
+        have = ChronologyEntry.objects.filter(person_id=pk).count()
+        for n in range(max(0, events - have)):
+            rows.append(ChronologyEntry(person_id=pk, kind="health-event", category="Health",
+                                        occurred_at=now - datetime.timedelta(minutes=rng.randrange(5 * 365 * 24 * 60)),
+                                        title=BENCHMARK_TITLE, detail=f"Synthetic benchmark entry {n}",
+                                        agency_id=rng.choice(agencies), manual=True))
+    ChronologyEntry.objects.bulk_create(rows, batch_size=5000)
+    return list(person_ids)
+
+
+def remove_long_chronologies():
+    from chronology.models import ChronologyEntry
+
+    ChronologyEntry.objects.filter(title=BENCHMARK_TITLE, detail__startswith="Synthetic benchmark entry").delete()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--children", type=int, default=0, help="size to generate with --generate")
@@ -112,6 +144,8 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", help="write the results here as JSON")
     parser.add_argument("--overhead", action="store_true", help="also measure without access checks and audit")
+    parser.add_argument("--chronology", type=int, default=500,
+                        help="events in the long chronologies of the 'child record, long chronology' sample (default 500)")
     args = parser.parse_args()
 
     import django
@@ -186,6 +220,18 @@ def main():
         Involvement(person_id=pk, agency_id=user.agency_id, team_id=user.team_id, worker=user, kind="benchmark",
                     start_date=datetime.date(2024, 1, 1)) for pk in set(sample_ids))
 
+    # Thirty of the sampled children get a long chronology (benchmark events, removed at the end).
+    long_ids = add_long_chronologies(sample_ids[:30], args.chronology, rng)
+    # The front-door queue, as a MASH practitioner of the authority sees it, page by page.
+    mash_user = User.objects.filter(agency__kind=Agency.Kind.LOCAL_AUTHORITY, role=User.Role.MASH_PRACTITIONER,
+                                    is_active=True).order_by("pk").first()
+    mash_client = Client()
+    if mash_user:
+        verified_login(mash_client, mash_user)
+
+    def timed_queue(url):
+        return time_request(mash_client, url)
+
     def measure():
         # Warm up connections, caches and templates.
         for pk in sample_ids[:20]:
@@ -193,6 +239,12 @@ def main():
             timed(f"/people/{pk}/")
         floor = [timed("/health/") for _ in range(args.iterations)]
         record = [timed(f"/people/{pk}/") for pk in sample_ids]
+        long_record = [timed(f"/people/{long_ids[i % len(long_ids)]}/") for i in range(args.iterations)] if long_ids else []
+        queue = []
+        if mash_user:
+            timed_queue("/front-door/")
+            queue = [timed_queue("/front-door/" if i % 3 else "/front-door/?show=decided") for i in range(args.iterations)]
+        measure.extra = {"long": long_record, "queue": queue}
         search_times, by_kind = [], {}
         for label, query in queries:
             elapsed = timed(f"/search/?q={query.replace(' ', '+')}")
@@ -208,9 +260,12 @@ def main():
         "people": Person.objects.count(),
         "date": time.strftime("%Y-%m-%d"),
         "cpus": os.cpu_count(),
-        "pages": [summarise("trivial view (floor)", floor), summarise("child record", record),
-                  summarise("search (all kinds)", search_times)]
-        + [summarise(f"search: {label}", values) for label, values in sorted(by_kind.items())],
+        "pages": [summarise("trivial view (floor)", floor), summarise("child record", record)]
+        + ([summarise(f"child record, {args.chronology}-event chronology", measure.extra["long"])]
+           if measure.extra["long"] else [])
+        + [summarise("search (all kinds)", search_times)]
+        + [summarise(f"search: {label}", values) for label, values in sorted(by_kind.items())]
+        + ([summarise("front-door queue", measure.extra["queue"])] if measure.extra["queue"] else []),
     }
     floor_p50 = results["pages"][0]["p50_ms"]
     for page in results["pages"]:
@@ -244,6 +299,8 @@ def main():
             results["overhead"].append({"page": name, "with": on, "without": off, "overhead_percent_p50": overhead})
             print(f"| {name} | {on['p50_ms']} | {off['p50_ms']} | {overhead} % | {on['p95_ms']} | {off['p95_ms']} |")
     Involvement.objects.filter(kind="benchmark").delete()
+    remove_long_chronologies()
+    results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
 
