@@ -40,7 +40,7 @@ from people.models import Involvement
 
 from . import visits
 from .models import CarePlan, HealthAssessment, LookedAfterReview, PeriodOfCare, PersonalEducationPlan
-from .services import age_on, lock_period
+from .services import age_on, lock_period, period_ended
 
 CARE_PLAN_RULE = "care-plan"
 PERMANENCE_RULE = "permanence-plan"
@@ -68,7 +68,7 @@ def _issue(slug, start, period):
 
 
 def ended_message(period):
-    return f"This period of care ended on {long_date(period.end_date)}: nothing more can be recorded on it"
+    return f"{period_ended(period)}: nothing more can be recorded on it"
 
 
 def check_open(errors, period):

@@ -326,9 +326,14 @@ def change_legal_status(user, period, *, code, on):
     return status
 
 
+def period_ended(period):
+    """The one wording of every refusal to change a period of care that has ended."""
+    return f"This period of care ended on {long_date(period.end_date)}"
+
+
 def _check_change(errors, period, on, *, field):
     if period.end_date is not None:
-        errors.add("__all__", f"This period of care ended on {long_date(period.end_date)}")
+        errors.add("__all__", period_ended(period))
         return
     last = latest_change(period)
     check_date(errors, field, on, label="date of the change", not_before=period.start_date,
@@ -395,7 +400,7 @@ def cease_care(user, period, *, on, reason, return_decision=None):
     period = lock_period(period)
     errors = Errors()
     if period.end_date is not None:
-        errors.add("__all__", f"This period of care ended on {long_date(period.end_date)}")
+        errors.add("__all__", period_ended(period))
     else:
         last = latest_change(period)
         check_date(errors, "on", on, label="date care ended", not_before=last, not_before_label="the last change")
@@ -452,7 +457,7 @@ def request_approval(user, period, *, kind, reasons):
     period = lock_period(period)
     errors = Errors()
     if period.end_date is not None:
-        errors.add("__all__", f"This period of care ended on {long_date(period.end_date)}")
+        errors.add("__all__", period_ended(period))
     if kind not in (Approval.Kind.CEASE, Approval.Kind.CEASE_16_17):
         errors.add("kind", "Placement approvals are requested when the placement is recorded")
     if not (reasons or "").strip():

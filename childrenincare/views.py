@@ -191,7 +191,7 @@ def legal_status(request, period_id):
 
 
 def _ended(period):
-    return f"This period of care ended on {period.end_date:%-d %B %Y}." if period.end_date else ""
+    return f"{services.period_ended(period)}." if period.end_date else ""
 
 
 @rule("case_change")
