@@ -1,12 +1,18 @@
 """Signing in with a username and password, and loading the signed-in user on each request
-together with their agency and team, which the access checks and the header need anyway."""
+together with their agency and team, which the access checks and the header need anyway, and
+whether they hold a designation (the navigation's "Approvals" link), in the same query."""
 
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Exists, OuterRef
 
 from .models import User
 
 
 class UserBackend(ModelBackend):
     def get_user(self, user_id):
-        user = User._default_manager.select_related("agency", "team").filter(pk=user_id).first()
+        from childrenincare.models import Designation  # noqa: PLC0415  (apps load after this module)
+
+        user = (User._default_manager.select_related("agency", "team")
+                .annotate(designation_held=Exists(Designation.objects.filter(user=OuterRef("pk"))))
+                .filter(pk=user_id).first())
         return user if user is not None and self.user_can_authenticate(user) else None

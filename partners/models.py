@@ -83,6 +83,13 @@ class User(AbstractUser):
     class Meta:
         ordering = ["last_name", "first_name"]
 
+    @property
+    def holds_designation(self):
+        """Whether the user holds any designation (nominated officer, director…), read with the
+        user on each request by partners.backends (the navigation's "Approvals" link)."""
+        known = getattr(self, "designation_held", None)
+        return self.designations.exists() if known is None else known
+
     def __str__(self):
         return self.get_full_name() or self.username
 

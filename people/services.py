@@ -288,9 +288,12 @@ def households_and_siblings(person_ids, on=None):
 
 def relationships(person):
     """Both directions of every relationship, as (other person, label, relationship) rows."""
-    rows = []
-    for rel in person.relationships.select_related("related_person").all():
-        rows.append((rel.related_person, rel.get_relationship_display(), rel))
-    for rel in person.relationships_to.select_related("person").all():
-        rows.append((rel.person, Relationship.INVERSE.get(rel.relationship, rel.relationship), rel))
-    return rows
+    outward, inward = [], []
+    found = (Relationship.objects.filter(Q(person=person) | Q(related_person=person))
+             .select_related("person", "related_person").order_by("pk"))
+    for rel in found:  # one query for both directions
+        if rel.person_id == person.pk:
+            outward.append((rel.related_person, rel.get_relationship_display(), rel))
+        else:
+            inward.append((rel.person, Relationship.INVERSE.get(rel.relationship, rel.relationship), rel))
+    return outward + inward

@@ -115,3 +115,17 @@ def test_a_session_replayed_after_signing_out_gets_nothing(user):
     assert page.status_code == 302 and page["Location"].startswith("/sign-in/")
     api = replay.get("/api/v1/people/1/")
     assert api.status_code == 401 and api["Content-Type"].startswith("application/problem+json")
+
+
+def test_the_approvals_link_shows_for_a_designated_officer_only(client, user):
+    """Whether the user holds a designation is read with the user (partners.backends), not by a
+    query of the page's own."""
+    from childrenincare.testing import designate
+
+    officer, worker = user(User.Role.HEAD_OF_SERVICE, team=None), user(User.Role.SOCIAL_WORKER)
+    designate(officer)
+    verified_login(client, officer)
+    assert ">Approvals</a>" in client.get("/").content.decode()
+    client = Client()
+    verified_login(client, worker)
+    assert ">Approvals</a>" not in client.get("/").content.decode()
