@@ -4,20 +4,21 @@ fix it and a link to the record) and the download of the CSV files. Every page i
 the rules are in returns.ssda903 and returns.validation, not here."""
 
 import io
-import subprocess
 import tempfile
 import zipfile
 from collections import Counter
 from pathlib import Path
 
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from audit import services as audit
 from audit.models import AuditEvent
 from kernel.access import rule
 
-from . import cin_census, sector, ssda903, validation
+from . import sector, ssda903, validation
 from .collection import chosen_year, offered_years, year_label
 
 @rule("statutory_returns")
@@ -38,7 +39,7 @@ def ssda903_check(request):
     audit.record(request.user, AuditEvent.Action.VIEW, summary=f"SSDA903 checks {year_label(year)}",
                  detail={"year": year, "rows": counts, "failures": len(failures)})
     rows = [{"failure": f, "person_id": children.get(f.child)} for f in failures]
-    validator = sector_result(request, "903", lambda: sector.check_903(tables, year, cin_census.la_code()), children)
+    validator = sector_panel(request, "903", year)
     return render(request, "returns/ssda903.html", {
         "year": year, "year_label": year_label(year), "years": [(y, year_label(y)) for y in years],
         "counts": counts, "failures": rows, "by_rule": sorted(by_rule.items()),
@@ -46,23 +47,52 @@ def ssda903_check(request):
     })
 
 
-def sector_result(request, kind, run, children):
-    """The sector validator's part of a checks page: whether it is installed, and, when asked for
-    (?sector=1), its issues as rows like the service's own (with the link to the record), audited."""
-    found = {"available": sector.available(kind), "asked": request.GET.get("sector") == "1",
-             "version": sector.VERSIONS[kind]}
-    if found["available"] and found["asked"]:
+# The sector's validators run on the task queue (returns.tasks): the page asks (POST), then shows
+# the latest run for the year, and htmx asks for its state every few seconds while it is queued
+# or running (returns/_sector_status.html). Without JavaScript, the page refreshes itself.
+SECTOR_PAGES = {"903": "returns:ssda903", "cin": "returns:cin_census"}
+SECTOR_URLS = {"903": "returns:ssda903_sector", "cin": "returns:cin_census_sector"}
+SECTOR_POLL_SECONDS = 3
+
+
+def sector_panel(request, kind, year):
+    """The sector validator's part of a checks page: whether it is installed, the latest run for
+    the year (queued, running, failed with what to do, or done with its issues as rows like the
+    service's own, with the link to the record) and the form to ask for a run. Findings shown
+    are audited (the run's id and the count, never a child)."""
+    run = sector.latest_run(kind, year) if sector.available(kind) else None
+    panel = {"available": sector.available(kind), "version": sector.VERSIONS[kind], "run": run, "year": year,
+             "url": reverse(SECTOR_URLS[kind]), "page": f"{reverse(SECTOR_PAGES[kind])}?year={year}",
+             "poll_seconds": SECTOR_POLL_SECONDS}
+    if run is not None and run.status == run.Status.DONE:
+        panel.update(rows=sector.rows(run), by_rule=sorted(Counter(i["rule"] for i in run.issues).items()))
+        audit.record(request.user, AuditEvent.Action.VIEW, obj=run,
+                     summary=f"Viewed the sector's validator's findings ({run.version})",
+                     detail={"kind": kind, "year": year, "run": run.pk, "issues": len(run.issues)})
+    return panel
+
+
+@rule("statutory_returns")
+@require_http_methods(["GET", "POST"])
+def sector_run(request, kind):
+    """POST: ask for a run of the sector's validator on the return for the year (queued, or the
+    one already queued or running), then back to the checks page. GET (htmx): the run's state."""
+    if request.method == "POST":
         try:
-            result = run()
-        except (RuntimeError, OSError, subprocess.TimeoutExpired) as error:
-            found["error"] = str(error)
-        else:
-            found.update(rows=[{"failure": f, "person_id": children.get(f.child)} for f in result.failures],
-                         crashed=result.crashed, leaked=result.leaked,
-                         by_rule=sorted(Counter(f.rule for f in result.failures).items()))
-        audit.record(request.user, AuditEvent.Action.VIEW, summary=f"Ran the sector's validator ({found['version']})",
-                     detail={"kind": kind, "issues": len(found.get("rows", [])), "error": found.get("error", "")})
-    return found
+            year = int(request.POST.get("year", ""))
+        except ValueError:
+            year = None
+        if year not in offered_years():
+            return render(request, "returns/sector_bad_year.html", {"page": reverse(SECTOR_PAGES[kind])}, status=400)
+        if sector.available(kind):
+            sector.ask_for_run(request.user, kind, year)
+        response = redirect(f"{reverse(SECTOR_PAGES[kind])}?year={year}#sector-validator")
+        response.status_code = 303
+        return response
+    year, _ = chosen_year(request)
+    if request.headers.get("HX-Request") != "true":
+        return redirect(f"{reverse(SECTOR_PAGES[kind])}?year={year}#sector-validator")
+    return render(request, "returns/_sector_status.html", {"sector": sector_panel(request, kind, year), "year": year})
 
 
 @rule("statutory_returns")

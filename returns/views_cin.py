@@ -14,9 +14,9 @@ from audit import services as audit
 from audit.models import AuditEvent
 from kernel.access import rule
 
-from . import cin_census, cin_validation, sector
+from . import cin_census, cin_validation
 from .collection import chosen_year, year_label
-from .views import sector_result
+from .views import sector_panel
 
 
 @rule("statutory_returns")
@@ -30,7 +30,7 @@ def cin_census_check(request):
     audit.record(request.user, AuditEvent.Action.VIEW, summary=f"CIN census checks {year_label(year)}",
                  detail={"year": year, "counts": counts, "failures": len(failures), "by_rule": dict(by_rule)})
     rows = [{"failure": f, "person_id": children.get(f.child)} for f in failures]
-    validator = sector_result(request, "cin", lambda: sector.check_cin(data, year, data["header"]["LEA"]), children)
+    validator = sector_panel(request, "cin", year)
     return render(request, "returns/cin_census.html", {
         "year": year, "year_label": year_label(year), "years": [(y, year_label(y)) for y in years],
         "counts": counts, "failures": rows, "by_rule": sorted(by_rule.items()), "header": data["header"],

@@ -17,7 +17,11 @@ python=.venv/bin/python
 # The audit sealer links new audit entries into the hash chain every 10 seconds.
 "$python" manage.py seal_audit --loop --every 10 > /dev/null &
 sealer=$!
-trap 'kill "$sealer" 2>/dev/null || true' EXIT INT TERM
+# The background worker runs the jobs on the task queue in the database (django-tasks), such as
+# the sector's validators asked for on the returns pages.
+"$python" manage.py db_worker --no-reload --interval 1 --verbosity 0 > /dev/null &
+worker=$!
+trap 'kill "$sealer" "$worker" 2>/dev/null || true' EXIT INT TERM
 
 address=${ADDRESS:-127.0.0.1:8000}
 if [ "${SAFEGUARDING_OTP_REQUIRED:-1}" != "0" ]; then

@@ -1,11 +1,16 @@
 """The analyst's statutory returns in a real browser: from the navigation to the SSDA903
 checks, where a child with no ethnicity recorded is listed with the rule and a link to the
 record; the CIN census and its download; Annex A refusing an impossible inspection date with
-the GOV.UK error summary and keeping what was typed; and the statistics page with its charts."""
+the GOV.UK error summary and keeping what was typed; and the statistics page with its charts.
+Then the sector's validator asked for from the SSDA903 page: queued, run by the database
+worker, and the page (htmx) updating itself to show what it found, with the link to the record."""
 
 import datetime
+import json
+import signal
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect
 
 from .checks import assert_basic_accessibility, screenshot
@@ -70,3 +75,37 @@ def test_an_analyst_checks_and_downloads_the_returns(page, returns_world):
     expect(page.locator("svg").first).to_be_visible()
     assert_basic_accessibility(page)
     screenshot(page, "returns-statistics")
+
+
+def test_the_sector_validator_runs_in_the_background(page, returns_world, settings, tmp_path):
+    child = returns_world["child"]
+    # A stand-in for the sector's validator (its JSON lines, as scripts/validate_903.py prints them).
+    python = tmp_path / ".venv-903" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    issue = {"rule_code": "103", "child_id": str(child.pk), "tables_affected": "Header", "columns_affected": "ETHNIC",
+             "rule_description": "The ethnicity code is either not valid or has not been entered"}
+    python.write_text(f"#!/bin/sh\necho '{json.dumps(issue)}'\nexit 1\n")
+    python.chmod(0o755)
+    settings.SECTOR_VALIDATORS_DIR = str(tmp_path)
+
+    sign_in(page, returns_world["analyst"])
+    page.goto("/returns/ssda903/")
+    page.get_by_role("button", name="Run the sector's validator").click()
+    panel = page.locator("#sector-validator")
+    expect(panel).to_contain_text("Queued")
+    assert_basic_accessibility(page)
+    screenshot(page, "returns-sector-validator-queued")
+
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0", verbosity=0)
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)
+
+    # No reload: htmx asks again every few seconds and swaps in the findings.
+    expect(panel).to_contain_text("found 1 issue: 103 (1)", timeout=10_000)
+    link = panel.get_by_role("row").filter(has_text="ETHNIC").get_by_role("link")
+    assert link.get_attribute("href") == f"/people/{child.pk}/"
+    expect(page.get_by_role("button", name="Run the sector's validator again")).to_be_visible()
+    screenshot(page, "returns-sector-validator")
