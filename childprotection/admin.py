@@ -12,6 +12,7 @@ from .models import (
     Conference,
     MACPTMember,
     MultiAgencyChildProtectionTeam,
+    PreProceedings,
     Section47Enquiry,
     StrategyDiscussion,
 )
@@ -80,4 +81,16 @@ class ChildProtectionPlanAdmin(ReadOnlyAdmin):
     list_filter = ["end_reason", "initial_category"]
     fields = ["start_date", "initial_category", "latest_category", "previous_plans", "lead_practitioner", "end_date",
               "end_reason"]
+    readonly_fields = fields
+
+
+@admin.register(PreProceedings)
+class PreProceedingsAdmin(ReadOnlyAdmin):
+    """Dates and codes only (the CIN census items), no child's details."""
+
+    list_display = ["id", "start_date", "letter_sent_on", "fgdm_offered", "decision", "decision_date",
+                    "court_application_date", "concluded_on"]
+    list_filter = ["decision", "fgdm_offered"]
+    fields = ["start_date", "forum", "letter_sent_on", "fgdm_offered", "fgdm_response", "fgdm_meeting_on", "decision",
+              "decision_date", "order_sought", "court_application_date", "letter_of_issue_sent_on", "concluded_on"]
     readonly_fields = fields

@@ -14,3 +14,4 @@ class ChildProtectionConfig(AppConfig):
         register("conference", "Child protection conference", "Child protection")
         register("cp-plan", "Child protection plan", "Child protection")
         register("core-group", "Core group meeting", "Child protection")
+        register("pre-proceedings", "Pre-proceedings (Public Law Outline)", "Child protection")

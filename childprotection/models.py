@@ -287,3 +287,131 @@ class CoreGroupMeeting(models.Model):
 
     class Meta:
         ordering = ["-held_on", "-id"]
+
+
+# --- Pre-proceedings under the Public Law Outline -----------------------------------------
+# (childprotection/pre_proceedings.py holds the rules; the CIN census 2026/27 module
+# PreProceedingsandFGDM reads these records.)
+
+
+class PreProceedings(models.Model):
+    """A period of pre-proceedings under the Public Law Outline (Practice Direction 12A) for one
+    child's episode: the decision of a legal planning meeting (or other decision-making forum)
+    to start it (CIN census PPStartDate), the letter before proceedings (LBPSentDate) with the
+    offer of family group decision-making it must carry (Children's Wellbeing and Schools Act
+    2026 s1, new s31ZA Children Act 1989: FGDMMeetingOffer), the family meeting
+    (FGDMMeetingFac), the initial and review pre-proceedings meetings, the decision to step
+    down, continue or issue care proceedings (StepDecisionDate, PPOutcome), the court
+    application (CourtAppDate) and the letter to the parents that care proceedings are being
+    issued (LetterInitCPDate)."""
+
+    class Decision(models.TextChoices):
+        # The census code each decision is returned as is data: childprotection/data/pre_proceedings.json [U].
+        ISSUE = "issue", "Issue care proceedings"
+        STEP_DOWN = "step_down", "Step down from pre-proceedings"
+        EXTEND = "extend", "Continue in pre-proceedings for longer"
+
+    class FamilyResponse(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        NO_RESPONSE = "no_response", "No response"
+
+    class FamilyPlanResponse(models.TextChoices):
+        AGREED = "agreed", "Family plan agreed"
+        NOT_AGREED = "not_agreed", "Family plan not agreed"
+
+    class Order(models.TextChoices):
+        CARE = "care", "Care order"
+        SUPERVISION = "supervision", "Supervision order"
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="pre_proceedings")
+    episode = models.ForeignKey("frontdoor.Referral", on_delete=models.PROTECT, related_name="pre_proceedings")
+    # The decision to start.
+    start_date = models.DateField(help_text="CIN census PPStartDate: the legal planning meeting's decision")
+    forum = models.CharField(max_length=200, default="Legal planning meeting",
+                             help_text="The legal planning meeting or other decision-making forum")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   help_text="Who chaired the meeting that decided")
+    reasons = models.TextField()
+    # The letter before proceedings and the offer of family group decision-making in it.
+    letter_sent_on = models.DateField(null=True, blank=True, help_text="CIN census LBPSentDate")
+    fgdm_offered = models.BooleanField(null=True, blank=True, help_text="CIN census FGDMMeetingOffer")
+    fgdm_offered_to = models.CharField(max_length=300, blank=True,
+                                       help_text="Each parent or person with parental responsibility")
+    fgdm_reasons_not_offered = models.TextField(blank=True, help_text="Why offering it is not in the child's best interests")
+    # The family's answer and the meeting.
+    fgdm_response = models.CharField(max_length=20, choices=FamilyResponse.choices, blank=True)
+    fgdm_meeting_on = models.DateField(null=True, blank=True, help_text="CIN census FGDMMeetingFac")
+    fgdm_coordinator = models.CharField(max_length=200, blank=True, help_text="The independent coordinator")
+    fgdm_family_plan = models.TextField(blank=True)
+    fgdm_plan_response = models.CharField(max_length=20, choices=FamilyPlanResponse.choices, blank=True)
+    fgdm_plan_response_reasons = models.TextField(blank=True)
+    # The same family meeting, when it was recorded already for a return home (childrenincare):
+    # one record of a family meeting, linked rather than typed twice.
+    fgdm_same_meeting_as = models.ForeignKey("childrenincare.FamilyGroupDecisionMaking", null=True, blank=True,
+                                             on_delete=models.SET_NULL, related_name="pre_proceedings")
+    # The decision that ends (or extends) pre-proceedings: the latest one.
+    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True, help_text="CIN census PPOutcome")
+    decision_date = models.DateField(null=True, blank=True, help_text="CIN census StepDecisionDate")
+    # Care proceedings.
+    order_sought = models.CharField(max_length=20, choices=Order.choices, blank=True)
+    court_application_date = models.DateField(null=True, blank=True, help_text="CIN census CourtAppDate")
+    letter_of_issue_sent_on = models.DateField(null=True, blank=True, help_text="CIN census LetterInitCPDate")
+    # Ended: stepped down, or decided to issue. Open while empty (one open per episode).
+    concluded_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "pre-proceedings"
+        verbose_name_plural = "pre-proceedings"
+        ordering = ["-start_date", "-id"]
+        constraints = [models.UniqueConstraint(fields=["episode"], condition=models.Q(concluded_on__isnull=True),
+                                               name="one_open_pre_proceedings_per_episode")]
+        indexes = [models.Index(fields=["episode", "start_date"])]
+
+    def __str__(self):
+        return f"Pre-proceedings from {self.start_date:%-d %B %Y}"
+
+    @property
+    def is_open(self):
+        return self.concluded_on is None
+
+
+class PreProceedingsMeeting(models.Model):
+    """The initial pre-proceedings meeting with the parents (and their lawyers), after the
+    letter before proceedings, and the review meetings after it (ReviewMeetingsCount)."""
+
+    class Kind(models.TextChoices):
+        INITIAL = "initial", "Initial pre-proceedings meeting"
+        REVIEW = "review", "Pre-proceedings review meeting"
+
+    pre_proceedings = models.ForeignKey(PreProceedings, on_delete=models.CASCADE, related_name="meetings")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    held_on = models.DateField()
+    parents_attended = models.BooleanField(default=True)
+    parents_legally_represented = models.BooleanField(default=True)
+    notes = models.TextField()
+    late_reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["held_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["pre_proceedings"], condition=models.Q(kind="initial"),
+                                               name="one_initial_pre_proceedings_meeting")]
+
+
+class PreProceedingsDecision(models.Model):
+    """Each decision to step down, continue or issue care proceedings (the latest is on the
+    pre-proceedings record), with who made it and why."""
+
+    pre_proceedings = models.ForeignKey(PreProceedings, on_delete=models.CASCADE, related_name="decisions")
+    decision = models.CharField(max_length=20, choices=PreProceedings.Decision.choices)
+    decided_on = models.DateField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reasons = models.TextField()
+    late_reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["decided_on", "id"]

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -16,3 +16,4 @@ urlpatterns = [
     path("plans/<int:plan_id>/end/", views.plan_end, name="plan-end"),
     path("teams/", views.macpts, name="macpts"),
 ]
+urlpatterns.append(path("", include("childprotection.urls_pre_proceedings")))  # pre-proceedings (Public Law Outline)

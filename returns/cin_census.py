@@ -23,6 +23,18 @@ modules are filtered to the year as the DfE guide asks:
   review conferences (Conference kind review, ConferenceChild.plan) held in the year.
 - A closure (CINclosureDate, ReasonForClosure), a plan's end or a death after 31 March is not
   part of this year's return and is left out, as in the SSDA903.
+- PreProceedingsandFGDM (from 2026/27, collection year 2027; childprotection.PreProceedings
+  and its meetings): every pre-proceedings of the episode open at any point in the year, each
+  date written only when it falls in the year, as the year's rules ask of every date they
+  check (9005, 9006, 9008, 9009, 9012, 9013: "must fall within the reporting year") [U: the
+  DfE guide was not found; the rules are Data to Insight's, branch pre-proceedings-rules].
+  FGDMMeetingOffer goes with the letter before proceedings that carries the offer (rule
+  9007), FGDMMeetingFac with the offer (1 when the family meeting was held by 31 March,
+  rule 9010Q), ReviewMeetingsCount with the initial meeting (the reviews held by 31 March,
+  rule 9015Q [U]), PPOutcome with the step decision (its A/B/C code from
+  childprotection/data/pre_proceedings.json [U]). The module is written last in CINdetails,
+  after ChildProtectionPlans: no 2026/27 schema was found to confirm the position [U]. For
+  2025/26 and before nothing of it is read or written: those files are unchanged.
 
 The child: people.Person (sex, date of birth or expected date of birth, ethnicity, date of
 death), people.PersonDisability (codes), and people.Identifier current (valid_to empty): the
@@ -56,7 +68,14 @@ from django.db.models import Q
 from django.utils import timezone
 from lxml import etree
 
-from childprotection.models import ChildProtectionPlan, Conference, ConferenceChild, Section47Enquiry
+from childprotection.models import (
+    ChildProtectionPlan,
+    Conference,
+    ConferenceChild,
+    PreProceedings,
+    PreProceedingsMeeting,
+    Section47Enquiry,
+)
 from familyhelp.models import Assessment, AssessmentFactor, ChildInNeedPlan
 from frontdoor.models import Referral
 from people.models import Identifier, Person, PersonDisability
@@ -79,9 +98,20 @@ CIN_PLAN = ["CINPlanStartDate", "CINPlanEndDate"]
 SECTION_47 = ["S47ActualStartDate", "InitialCPCtarget", "DateOfInitialCPC", "ICPCnotRequired"]
 CP_PLAN = ["CPPstartDate", "CPPendDate", "InitialCategoryOfAbuse", "LatestCategoryOfAbuse", "NumberOfPreviousCPP",
            "Reviews"]
-ORDER = {"Assessments": ASSESSMENT, "CINPlanDates": CIN_PLAN, "Section47": SECTION_47, "ChildProtectionPlans": CP_PLAN}
+# 2026/27 (collection year 2027) adds module 5, pre-proceedings and family group decision-making.
+PRE_PROCEEDINGS_FROM = 2027
+PRE_PROCEEDINGS = ["PPStartDate", "LBPSentDate", "FGDMMeetingOffer", "FGDMMeetingFac", "InitialPPMeetingDate",
+                   "ReviewMeetingsCount", "StepDecisionDate", "PPOutcome", "CourtAppDate", "LetterInitCPDate"]
+CIN_DETAILS_FROM_2027 = CIN_DETAILS + ["PreProceedingsandFGDM"]  # position [U]: no 2026/27 XSD found
+ORDER = {"Assessments": ASSESSMENT, "CINPlanDates": CIN_PLAN, "Section47": SECTION_47, "ChildProtectionPlans": CP_PLAN,
+         "PreProceedingsandFGDM": PRE_PROCEEDINGS}
 WRAPPED = {"Disabilities": "Disability", "FactorsIdentifiedAtAssessment": "AssessmentFactors", "Reviews": "CPPreviewDate"}
 INITIAL = {Conference.Kind.INITIAL, Conference.Kind.PRE_BIRTH}
+
+
+def cin_details_fields(year):
+    """The elements of CINdetails, in the schema's order, for the collection year."""
+    return CIN_DETAILS_FROM_2027 if int(year) >= PRE_PROCEEDINGS_FROM else CIN_DETAILS
 
 
 def iso(day):
@@ -143,6 +173,8 @@ def build(year, children=None, *, serial=1, now=None):
         identifiers[person_id][id_type] = value  # the latest current one of each type
 
     modules = _modules(episode_ids, start, end)
+    if year >= PRE_PROCEEDINGS_FROM:
+        modules["pre_proceedings"] = _pre_proceedings(episode_ids, start, end)
 
     out = []
     for person_id, person_episodes in episodes.items():
@@ -266,10 +298,53 @@ def _modules(episode_ids, start, end):
             "cp_plans": cp_plans}
 
 
+def _pre_proceedings(episode_ids, start, end):
+    """The PreProceedingsandFGDM entries of the episodes, by episode: two queries."""
+    from childprotection.pre_proceedings import outcome_code
+
+    def in_year(day):
+        return iso(day) if day and start <= day <= end else None
+
+    in_scope = (PreProceedings.objects.filter(episode_id__in=episode_ids, start_date__lte=end)
+                .filter(Q(concluded_on__isnull=True) | Q(concluded_on__gte=start) | Q(court_application_date__gte=start)
+                        | Q(letter_of_issue_sent_on__gte=start)))
+    rows = list(in_scope.order_by("start_date", "id")
+                .values("id", "episode_id", "start_date", "letter_sent_on", "fgdm_offered", "fgdm_meeting_on",
+                        "fgdm_same_meeting_as__meeting_on", "decision", "decision_date", "court_application_date",
+                        "letter_of_issue_sent_on").iterator(chunk_size=CHUNK))
+    meetings = defaultdict(list)
+    for row in (PreProceedingsMeeting.objects.filter(pre_proceedings_id__in=in_scope.values("id"), held_on__lte=end)
+                .order_by("held_on", "id").values_list("pre_proceedings_id", "kind", "held_on")
+                .iterator(chunk_size=CHUNK)):
+        meetings[row[0]].append(row[1:])
+    found = defaultdict(list)
+    for row in rows:
+        held = meetings.get(row["id"], [])
+        initial = next((day for kind, day in held if kind == PreProceedingsMeeting.Kind.INITIAL), None)
+        letter = in_year(row["letter_sent_on"])
+        family_meeting = row["fgdm_meeting_on"] or row["fgdm_same_meeting_as__meeting_on"]
+        decided = in_year(row["decision_date"])
+        found[row["episode_id"]].append({
+            "PPStartDate": in_year(row["start_date"]),
+            "LBPSentDate": letter,
+            "FGDMMeetingOffer": flag(row["fgdm_offered"]) if letter and row["fgdm_offered"] is not None else None,
+            "FGDMMeetingFac": flag(family_meeting is not None and family_meeting <= end)
+            if letter and row["fgdm_offered"] is not None else None,
+            "InitialPPMeetingDate": in_year(initial),
+            "ReviewMeetingsCount": str(sum(1 for kind, _ in held if kind == PreProceedingsMeeting.Kind.REVIEW))
+            if initial is not None else None,
+            "StepDecisionDate": decided,
+            "PPOutcome": outcome_code(row["decision"]) if decided else None,
+            "CourtAppDate": in_year(row["court_application_date"]),
+            "LetterInitCPDate": in_year(row["letter_of_issue_sent_on"]),
+        })
+    return found
+
+
 def _cin_details(episode, modules, end):
     closed = episode["closure_date"] if episode["closure_date"] and episode["closure_date"] <= end else None
     pk = episode["id"]
-    return {
+    details = {
         "episode_id": pk,
         "CINreferralDate": iso(episode["referral_date"]), "ReferralSource": episode["source"],
         "PrimaryNeedCode": episode["primary_need"] or None,
@@ -279,6 +354,9 @@ def _cin_details(episode, modules, end):
         "Section47": modules["enquiries"].get(pk, []), "ReferralNFA": flag(episode["referral_nfa"]),
         "ChildProtectionPlans": modules["cp_plans"].get(pk, []),
     }
+    if "pre_proceedings" in modules:  # 2026/27 on
+        details["PreProceedingsandFGDM"] = modules["pre_proceedings"].get(pk, [])
+    return details
 
 
 def _add(parent, name, value, order=None):
@@ -300,7 +378,7 @@ def _add(parent, name, value, order=None):
     etree.SubElement(parent, name).text = value
 
 
-def child_element(child):
+def child_element(child, cin_details=CIN_DETAILS):
     element = etree.Element("Child")
     identifiers = etree.SubElement(element, "ChildIdentifiers")
     for field in CHILD_IDENTIFIERS:
@@ -310,13 +388,14 @@ def child_element(child):
     _add(characteristics, "Disabilities", child["ChildCharacteristics"]["Disabilities"])
     for details in child["CINdetails"]:
         cin = etree.SubElement(element, "CINdetails")
-        for field in CIN_DETAILS:
+        for field in cin_details:
             _add(cin, field, details.get(field))
     return element
 
 
 def write(data, path):
     """Write the census XML to `path` (a file name or a binary file), one Child at a time."""
+    cin_details = cin_details_fields(data["header"]["Year"])
     with etree.xmlfile(path, encoding="utf-8") as xf:
         xf.write_declaration()
         with xf.element("Message"):
@@ -330,18 +409,22 @@ def write(data, path):
             xf.write(header, pretty_print=True)
             with xf.element("Children"):
                 for child in data["children"]:
-                    xf.write(child_element(child), pretty_print=True)
+                    xf.write(child_element(child, cin_details), pretty_print=True)
 
 
 def counts(data):
     """How many children, episodes and module entries the census holds (for the audit and the page)."""
     result = {"children": len(data["children"]), "CINdetails": 0, "Assessments": 0, "CINPlanDates": 0,
               "Section47": 0, "ChildProtectionPlans": 0}
+    if int(data["header"]["Year"]) >= PRE_PROCEEDINGS_FROM:
+        result["PreProceedingsandFGDM"] = 0
     for child in data["children"]:
         for details in child["CINdetails"]:
             result["CINdetails"] += 1
             for module in ("Assessments", "CINPlanDates", "Section47", "ChildProtectionPlans"):
                 result[module] += len(details[module])
+            if "PreProceedingsandFGDM" in details:  # 2026/27 on
+                result["PreProceedingsandFGDM"] += len(details["PreProceedingsandFGDM"])
     return result
 
 

@@ -19,6 +19,18 @@ Insight validator (csc-validator-be-cin 0.1.13) reads them:
   school-age child with no UPN and no reason;
 - "schema": what the CIN schema itself requires (the header's LEA, a date of birth or
   expected date of birth, assessment factor codes of the schema's list).
+- from 2026/27 (collection year 2027), module 5 PreProceedingsandFGDM, as Data to Insight's
+  validator reads the DfE's rules (branch pre-proceedings-rules; the installed 0.1.13 has none
+  of them, and the DfE's guide was not found [U]): 9005 PPStartDate, 9008
+  InitialPPMeetingDate in the year; 9006 LBPSentDate in the year and on or after PPStartDate;
+  9009 StepDecisionDate in the year and on or after PPStartDate; 9012 CourtAppDate in the
+  year and on or after StepDecisionDate; 9013 LetterInitCPDate in the year and on or after
+  CourtAppDate; 9007 a letter with no answer on the offer of family group decision-making
+  (as the DfE's text says it; the validator's code tests the reverse); 9010Q an offer with
+  no answer on whether the meeting was facilitated; 9011 PPOutcome not A, B or C; 9015Q an
+  initial meeting with no count of reviews; 8995Q (return level) no module 5 for any child;
+  9000Q (return level) no PPStartDate anywhere; "schema" flags that are not 0 or 1 and a
+  count that is not a whole number.
 
 Use:
 
@@ -36,7 +48,7 @@ import datetime
 
 from people.identifiers import UPN_LETTERS, upn_check_letter
 
-from .cin_census import collection_period, school_age
+from .cin_census import PRE_PROCEEDINGS_FROM, collection_period, school_age
 from .validation import Failure
 
 SEX = {"M", "F", "U"}
@@ -98,7 +110,7 @@ def upn_problems(upn):
 
 def check(data, year):
     """The failures of the built census for the collection year ending 31 March `year`."""
-    _, end = collection_period(year)
+    start, end = collection_period(year)
     failures = []
 
     def fail(child, table, field, rule, message, fix):
@@ -156,7 +168,85 @@ def check(data, year):
                      "Close the earlier episode before the new referral, or record the contact on the open episode")
         for details in child["CINdetails"]:
             _check_details(cid, details, fail, end)
+            if year >= PRE_PROCEEDINGS_FROM:
+                for entry in details.get("PreProceedingsandFGDM", []):
+                    _check_pre_proceedings(cid, details, entry, fail, start, end)
+    if year >= PRE_PROCEEDINGS_FROM:
+        entries = [e for c in data["children"] for d in c["CINdetails"] for e in d.get("PreProceedingsandFGDM", [])]
+        if not entries:
+            fail("", "PreProceedingsandFGDM", "", "8995Q",
+                 "No pre-proceedings and family group decision-making (module 5) is reported for any child",
+                 "Record each child's pre-proceedings on their child protection record; if the authority had none in "
+                 "the year, give the DfE the reason when it asks")
+        elif not any(e.get("PPStartDate") for e in entries):
+            fail("", "PreProceedingsandFGDM", "PPStartDate", "9000Q",
+                 "No pre-proceedings started in the year (no PPStartDate for any child)",
+                 "Check that pre-proceedings started this year are recorded; if none started, give the DfE the reason")
     return failures
+
+
+OUTCOME_CODES = {"A", "B", "C"}  # CS131 (rule 9011); the meaning of each is data in childprotection [U]
+
+
+def _check_pre_proceedings(cid, details, entry, fail, start, end):
+    """Module 5 of one episode (a PreProceedingsandFGDM entry), the year's rules."""
+    where = f" (pre-proceedings of the referral of {details['CINreferralDate']})"
+    first, last = start.isoformat(), end.isoformat()
+    table = "PreProceedingsandFGDM"
+    fix_dates = "Correct the date on the child's pre-proceedings record"
+
+    def outside(day):
+        return day is not None and not first <= day <= last
+
+    started, letter = entry.get("PPStartDate"), entry.get("LBPSentDate")
+    decided, applied, issued = entry.get("StepDecisionDate"), entry.get("CourtAppDate"), entry.get("LetterInitCPDate")
+    if outside(started):
+        fail(cid, table, "PPStartDate", "9005",
+             f"The decision to start pre-proceedings ({started}) is outside the year" + where, fix_dates)
+    if letter and (outside(letter) or (started and letter < started)):
+        fail(cid, table, "LBPSentDate", "9006",
+             f"The letter before proceedings ({letter}) is outside the year or before pre-proceedings began" + where,
+             fix_dates)
+    if letter and entry.get("FGDMMeetingOffer") is None:
+        fail(cid, table, "FGDMMeetingOffer", "9007",
+             "A letter before proceedings was sent but whether it offered family group decision-making is not said"
+             + where, "Record on the letter whether it offered family group decision-making (and if not, why)")
+    if entry.get("FGDMMeetingOffer") == "1" and entry.get("FGDMMeetingFac") is None:
+        fail(cid, table, "FGDMMeetingFac", "9010Q",
+             "Family group decision-making was offered but whether a meeting was facilitated is not said" + where,
+             "Record the family's answer and the meeting on the pre-proceedings record")
+    for field in ("FGDMMeetingOffer", "FGDMMeetingFac"):
+        if entry.get(field) not in (None, "0", "1"):
+            fail(cid, table, field, "schema", f"{field} is {entry.get(field)!r}, not 0 or 1" + where,
+                 "This is made by the export: report it to the service's support")
+    if outside(entry.get("InitialPPMeetingDate")):
+        fail(cid, table, "InitialPPMeetingDate", "9008",
+             f"The initial pre-proceedings meeting ({entry['InitialPPMeetingDate']}) is outside the year" + where,
+             fix_dates)
+    count = entry.get("ReviewMeetingsCount")
+    if entry.get("InitialPPMeetingDate") and count is None:
+        fail(cid, table, "ReviewMeetingsCount", "9015Q",
+             "An initial pre-proceedings meeting is reported without the number of review meetings" + where,
+             "Record the review meetings held after the initial meeting (none is a count of 0)")
+    if count is not None and not str(count).isdigit():
+        fail(cid, table, "ReviewMeetingsCount", "schema", f"The number of review meetings ({count!r}) is not a whole "
+             "number" + where, "This is made by the export: report it to the service's support")
+    if decided and (outside(decided) or (started and decided < started)):
+        fail(cid, table, "StepDecisionDate", "9009",
+             f"The decision to step up or down ({decided}) is outside the year or before pre-proceedings began" + where,
+             fix_dates)
+    outcome = entry.get("PPOutcome")
+    if outcome is not None and outcome not in OUTCOME_CODES or decided and outcome is None:
+        fail(cid, table, "PPOutcome", "9011", f"The outcome of pre-proceedings ({outcome!r}) is not A, B or C" + where,
+             "Record the decision (step down, continue or issue care proceedings) on the pre-proceedings record")
+    if applied and (outside(applied) or (decided and applied < decided)):
+        fail(cid, table, "CourtAppDate", "9012",
+             f"The court application ({applied}) is outside the year or before the decision to issue" + where,
+             fix_dates)
+    if issued and (outside(issued) or (applied and issued < applied)):
+        fail(cid, table, "LetterInitCPDate", "9013",
+             f"The letter that care proceedings are issued ({issued}) is outside the year or before the court "
+             "application" + where, fix_dates)
 
 
 def _check_details(cid, details, fail, end):
