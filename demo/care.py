@@ -534,7 +534,10 @@ class Care:
             if day < limit:
                 statuses.append((nxt, day))
         current = statuses[-1][0]
-        adoption = reason in ("E11", "E12") or (current == "C1" and age < 4 and rng.random() < 0.35)
+        # A placement order (E1) only for a child adopted, or still looked after with adoption
+        # the plan: a child whose care ends another way has no order to revoke (903 rules 553, 557;
+        # demo.adoption gives the others with a decision reversed a care order instead).
+        adoption = reason in ("E11", "E12") or (current == "C1" and age < 4 and rng.random() < 0.35 and not reason)
         if current == "V2" and reason not in ("E4A", "E4B", "E17", "E5", "E6", "E13") and rng.random() < 0.1:
             day = day + dt.timedelta(days=rng.randint(20, 90))
             if day < limit:
