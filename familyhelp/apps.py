@@ -15,3 +15,7 @@ class FamilyHelpConfig(AppConfig):
         register("cin-review", "Child in need review", "Family Help")
         register("visit", "Visit to the child", "Family Help")
         register("episode-closed", "Child in need episode closed", "Family Help")
+        register("early-help", "Early help", "Early help")
+        register("early-help-assessment", "Early help assessment", "Early help")
+        register("family-plan", "Family plan", "Early help")
+        register("family-plan-review", "Family plan review", "Early help")

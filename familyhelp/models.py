@@ -152,3 +152,160 @@ class Visit(models.Model):
     class Meta:
         ordering = ["-visit_date", "-id"]
         indexes = [models.Index(fields=["person", "kind", "-visit_date"])]
+
+
+# --- Early help -----------------------------------------------------------------------------
+# Voluntary, consent-based help for a family below the threshold for children's social care,
+# coordinated by a lead practitioner (who may work for a school, health or a voluntary
+# organisation) with an early help assessment and a family plan (Working Together 2023;
+# process specification 2.3). The services are in familyhelp/early_help.py.
+
+
+class EarlyHelpEpisode(models.Model):
+    """An episode of early help for a family: one or more children (EarlyHelpChild), one lead
+    practitioner at a time (LeadPractitioner), an early help assessment and one family plan for
+    them all. Started from a front-door contact decided "early help", stepped down from a Family
+    Help episode closed RC9 ("referred to early help"), or directly, always with the family's
+    consent; it ends when the needs are met, when it is stepped up to children's social care (a
+    contact to the front door, kept here), when consent is withdrawn or when the family moves."""
+
+    class Route(models.TextChoices):
+        CONTACT = "contact", "A front-door contact decided early help"
+        STEP_DOWN = "step_down", "Stepped down from Family Help (closed: referred to early help)"
+        DIRECT = "direct", "Started directly with the family"
+
+    class Closure(models.TextChoices):
+        NEEDS_MET = "needs_met", "The family's needs have been met"
+        STEP_UP = "step_up", "Stepped up to children's social care"
+        CONSENT_WITHDRAWN = "consent_withdrawn", "The family withdrew consent"
+        DECLINED = "declined", "The family declined early help"
+        MOVED_AWAY = "moved_away", "The family moved away"
+
+    # The child the early help was started for (EarlyHelpChild lists them all, this one too).
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="early_help_episodes")
+    route = models.CharField(max_length=20, choices=Route.choices)
+    contact = models.ForeignKey("frontdoor.Contact", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="early_help_episodes")
+    stepped_down_from = models.ForeignKey("frontdoor.Referral", null=True, blank=True, on_delete=models.SET_NULL,
+                                          related_name="early_help_episodes")
+    start_date = models.DateField()
+    consent_given_on = models.DateField(help_text="Early help is voluntary: the family's consent, when they gave it")
+    consent_given_by = models.CharField(max_length=200, help_text="Who in the family gave consent")
+    consent_withdrawn_on = models.DateField(null=True, blank=True)
+    closure_date = models.DateField(null=True, blank=True)
+    closure_reason = models.CharField(max_length=20, choices=Closure.choices, blank=True)
+    closure_notes = models.TextField(blank=True)
+    # Stepped up: the contact made to the front door (its decision may open a referral).
+    step_up_contact = models.ForeignKey("frontdoor.Contact", null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="stepped_up_from")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        indexes = [models.Index(fields=["closure_date"]), models.Index(fields=["start_date"])]
+
+    def __str__(self):
+        return f"Early help from {self.start_date:%-d %B %Y}"
+
+    @property
+    def is_open(self):
+        return self.closure_date is None
+
+
+class EarlyHelpChild(models.Model):
+    """A child of an early help episode (brothers and sisters share the family's episode). Its
+    due dates (assessment, plan reviews) are the child's, with this row as their subject."""
+
+    episode = models.ForeignKey(EarlyHelpEpisode, on_delete=models.CASCADE, related_name="children")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="early_help")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["episode", "person"], name="early_help_child_once")]
+
+
+class LeadPractitioner(models.Model):
+    """Who coordinates the early help, from a date: a local-authority Family Help practitioner
+    or a partner's (a school's designated safeguarding lead, a health visitor...). The latest is
+    current. The involvements it opens give the lead (and their agency) the children's records."""
+
+    episode = models.ForeignKey(EarlyHelpEpisode, on_delete=models.CASCADE, related_name="leads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="early_help_leads")
+    agency = models.ForeignKey("partners.Agency", on_delete=models.PROTECT, related_name="+")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    appointed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        indexes = [models.Index(fields=["user", "end_date"]), models.Index(fields=["episode", "end_date"])]
+
+
+class EarlyHelpAssessment(models.Model):
+    """The early help assessment of the family (Ofsted Annex A List 2: start date, completion
+    date, organisation completing the assessment): the needs found, the family's and the
+    children's views, and their consent to it and to sharing it with the agencies named."""
+
+    episode = models.ForeignKey(EarlyHelpEpisode, on_delete=models.CASCADE, related_name="assessments")
+    start_date = models.DateField()
+    organisation = models.ForeignKey("partners.Agency", on_delete=models.PROTECT, related_name="early_help_assessments")
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    completed_date = models.DateField(null=True, blank=True)
+    needs = models.TextField(blank=True, help_text="The needs found, and the family's strengths")
+    family_views = models.TextField(blank=True)
+    child_views = models.TextField(blank=True)
+    consent_to_share = models.BooleanField(null=True, help_text="The family agreed to the assessment being shared")
+    late_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        indexes = [models.Index(fields=["completed_date"]), models.Index(fields=["start_date"])]
+
+    def __str__(self):
+        return f"Early help assessment started {self.start_date:%-d %B %Y}"
+
+
+class FamilyPlan(models.Model):
+    """The family plan: what the family and the practitioners will do, reviewed on the local
+    schedule (familyhelp/data/timescales.json, family-plan-review [U])."""
+
+    episode = models.ForeignKey(EarlyHelpEpisode, on_delete=models.CASCADE, related_name="plans")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+
+    def __str__(self):
+        return f"Family plan from {self.start_date:%-d %B %Y}"
+
+
+class FamilyPlanOutcome(models.Model):
+    plan = models.ForeignKey(FamilyPlan, on_delete=models.CASCADE, related_name="outcomes")
+    description = models.CharField(max_length=500)
+    who = models.CharField(max_length=300, blank=True, help_text="Who will do what")
+    achieved = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class FamilyPlanReview(models.Model):
+    class Decision(models.TextChoices):
+        CONTINUE = "continue", "Continue the plan"
+        END = "end", "End the plan"
+
+    plan = models.ForeignKey(FamilyPlan, on_delete=models.CASCADE, related_name="reviews")
+    review_date = models.DateField()
+    progress = models.TextField()
+    family_views = models.TextField(blank=True)
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    late_reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-review_date", "-id"]

@@ -68,6 +68,13 @@ def register():
                   _role_in(RETURNS_ROLES, local_authority_only=True))
     register_rule("statistics", "The authority's statistics beside England, the region and statistical neighbours "
                   "(analysts and managers, local authority)", _role_in(STATISTICS_ROLES, local_authority_only=True))
+    local_case_staff, lead_practitioners = (_role_in(CASE_ROLES, local_authority_only=True),
+                                            _role_in({Role.FAMILY_HELP_LEAD, Role.PARTNER_PRACTITIONER}))
+    register_rule("early_help", "Early help: local-authority case staff, Family Help leads and partner practitioners "
+                  "(partners only the early help they lead or their agency is part of: familyhelp.early_help.may_see)",
+                  lambda user: local_case_staff(user) or lead_practitioners(user))
+    register_rule("adopters", "Prospective adopters' records and matching (local-authority social workers and managers)",
+                  _role_in({Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE}, local_authority_only=True))
     register_rule("administration", "System administrators (configuration; no case records)",
                   lambda user: user.is_authenticated and user.is_active and user.is_staff
                   and getattr(user, "role", None) == Role.ADMINISTRATOR)
