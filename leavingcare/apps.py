@@ -5,3 +5,12 @@ class LeavingCareConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "leavingcare"
     verbose_name = "Care leavers: eligibility, personal advisers, pathway plans, keeping in touch"
+
+    def ready(self):
+        from chronology.kinds import register
+
+        register("care-leaver", "Care leaver record", "Care leavers")
+        register("personal-adviser", "Personal adviser", "Care leavers")
+        register("pathway-plan", "Pathway plan", "Care leavers")
+        register("keeping-in-touch", "Keeping in touch", "Care leavers")
+        register("birthday-contact", "Birthday contact (SSDA903 OC3)", "Care leavers")

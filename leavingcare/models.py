@@ -16,7 +16,8 @@ class CareLeaver(models.Model):
     """The young person's care leaver record: opened once, when they become entitled to
     leaving care support (or before, to prepare the pathway plan at 16)."""
 
-    person = models.OneToOneField("people.Person", on_delete=models.PROTECT, related_name="care_leaver")
+    # CASCADE so that removing a person (the demo's wipe, in the order it knows) takes the record with them.
+    person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="care_leaver")
     opened_on = models.DateField()
     home_with_parent_since = models.DateField(
         null=True, blank=True,

@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+"""The care leaver pages (leavingcare.views), mounted at /care-leavers/."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "leavingcare"
 
-urlpatterns = []
+urlpatterns = [
+    path("people/<int:person_id>/", views.for_person, name="for-person"),
+    path("people/<int:person_id>/open/", views.open_record, name="open"),
+    path("<int:care_leaver_id>/", views.record, name="record"),
+    path("<int:care_leaver_id>/personal-adviser/", views.personal_adviser, name="personal-adviser"),
+    path("<int:care_leaver_id>/pathway-plan/", views.pathway_plan, name="pathway-plan"),
+    path("<int:care_leaver_id>/contacts/new/", views.contact, name="contact"),
+    path("<int:care_leaver_id>/birthday-contact/", views.birthday_contact, name="birthday-contact"),
+]

@@ -8,8 +8,9 @@ section 5) and dates as dd/mm/yyyy.
 derived childrenincare.CareEpisode rows), Reviews, UASC, Missing, PrevPerm (asked when a
 child starts to be looked after) and SWEpisodes (the social workers allocated to the child's
 episodes, familyhelp.Allocation, with the reason each changed) and OC2 (children looked after
-for 12 months at 31 March: childrenincare.outcomes). OC3, AD1 and PlacedAdoption are written
-with their headers and no rows: care leavers and adoption are not kept in this service yet.
+for 12 months at 31 March: childrenincare.outcomes), OC3 (care leavers in touch around their
+17th to 21st birthdays: returns.ssda903_leaving_care, from leavingcare; they are in the Header
+without an episode) and AD1 and PlacedAdoption (returns.ssda903_adoption, from adoption).
 """
 
 import csv
@@ -77,6 +78,7 @@ def build(year, children=None):
     episodes = list(CareEpisode.objects.filter(start_date__lte=end).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
                     .select_related("person").order_by("person_id", "start_date", "id"))
     people = {e.person_id: e.person for e in episodes}
+    looked_after = set(people)
     # Care leavers in the OC3 cohort are in the return (Header, OC3) without an episode this year.
     leavers = ssda903_leaving_care.oc3(year)
     for person, _ in leavers:
@@ -90,7 +92,8 @@ def build(year, children=None):
         tables["Header"].append({
             "CHILD": ids[person.pk], "SEX": person.sex or "U", "DOB": dmy(person.date_of_birth),
             "ETHNIC": person.ethnicity, "UPN": upn_for(person, upns.get(person.pk), end),
-            "MOTHER": "0" if person.sex == "F" else "", "MC_DOB": "",
+            # Motherhood is asked only of those looked after in the year, not of care leavers (rule 628).
+            "MOTHER": "0" if person.sex == "F" and person.pk in looked_after else "", "MC_DOB": "",
         })
     for e in episodes:
         ended = _in_year(e.end_date, start, end)

@@ -48,6 +48,7 @@ def check(tables, year):
 
     long_looked_after = {row["CHILD"] for row in tables.get("Episodes", [])
                          if not row["DEC"] and _date(row["DECOM"]) <= end - datetime.timedelta(days=7)}
+    with_episodes = {row["CHILD"] for row in tables.get("Episodes", [])}
     for row in tables.get("Header", []):
         if row["SEX"] not in {"M", "F", "U"}:
             fail(row, "Header", "SEX", "101", "Sex is not a valid code", "Record the child's sex on their record")
@@ -57,7 +58,7 @@ def check(tables, year):
         if row["UPN"] == "UN4" and row["CHILD"] in long_looked_after:
             fail(row, "Header", "UPN", "210", "The UPN is not recorded for a child looked after for more than a week "
                  "at 31 March", "Ask the child's school or the virtual school for the UPN and add it to the record")
-        if row["SEX"] == "F" and row["MOTHER"] not in {"0", "1"}:
+        if row["SEX"] == "F" and row["CHILD"] in with_episodes and row["MOTHER"] not in {"0", "1"}:
             fail(row, "Header", "MOTHER", "393", "Whether a looked-after girl is a mother is missing",
                  "Record whether she is a mother")
     for row in tables.get("Episodes", []):
