@@ -597,8 +597,6 @@ class Generator:
         with transaction.atomic():
             self.module("demo.early_help", "EarlyHelp", "Early help")
         with transaction.atomic():
-            self.module("demo.leaving_care", "LeavingCare", "Care leavers")
-        with transaction.atomic():
             self.module("demo.adoption", "Adoption", "Adoption")
         with transaction.atomic():
             self.module("demo.pre_proceedings", "PreProceedings", "Pre-proceedings")

@@ -15,9 +15,8 @@ both included; lists 10 and 11 look back 12 months.
 
 - List 1 Contacts: every child (the child the contact is about and other children of the
   household) of every contact received in the last 6 months: one row per child per contact.
-- List 2 Early help: written with its headers only. Early help assessments are not recorded
-  in this service (a contact decided "early help or Family Help" is a decision, not an
-  assessment, and the organisation that did the assessment is not known).
+- List 2 Early help: early help assessments started in the last 6 months, and those of early
+  help open on D (returns/annex_a_early_help.py, from familyhelp.early_help).
 - List 3 Referrals: referrals (child-in-need episodes, frontdoor.Referral) with a referral
   date in the last 6 months, one row per referral; the count of the child's referrals in
   the 12 months to D; the team and worker allocated on D (familyhelp.Allocation).
@@ -46,10 +45,12 @@ both included; lists 10 and 11 look back 12 months.
   area of an outside placement is not recorded). Placement counts leave out temporary
   placements (T0 to T4). Placement types the template has no letter for (K3, Z11 to Z14,
   introduced after it) are written as the bare 903 code.
-- List 9 Care leavers, List 10 Adoption, List 11 Adopters: written with their headers only.
-  Care leavers' eligibility, personal advisers, pathway plans and accommodation, adoption
-  decisions, matching and orders, and adopters' enquiries and approval are not recorded in
-  this service yet.
+- List 9 Care leavers: young people entitled to care leaver support on D (eligible, relevant,
+  former relevant, qualifying), from leavingcare (returns/annex_a_care_leavers.py).
+- List 10 Adoption and List 11 Adopters: children with a decision that they should be placed
+  for adoption, adopted or whose decision was reversed in the last 12 months, and adopter
+  households in contact with the agency in the last 12 months, from the adoption app
+  (returns/annex_a_adoption.py).
 
 The Child Unique ID is the child's local authority child ID where one is recorded, otherwise
 the record id (as the SSDA903 return). Ages are in whole years on D. Sex U or not recorded is
@@ -150,12 +151,7 @@ TITLES = {
 }
 
 # Lists whose records this service does not keep yet: the sheet has its headers and no rows.
-HEADERS_ONLY = {
-    "List 2": "Early help assessments are not recorded in this service.",
-    "List 9": "Care leavers' eligibility, personal advisers and pathway plans are not recorded in this service yet.",
-    "List 10": "Adoption decisions, matching and orders are not recorded in this service yet.",
-    "List 11": "Adopters are not recorded in this service yet.",
-}
+HEADERS_ONLY = {}
 
 YES, NO, UNKNOWN = "a) Yes", "b) No", "c) Unknown"
 

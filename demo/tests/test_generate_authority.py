@@ -69,6 +69,11 @@ def run(children=CHILDREN, seed=7, **options):
     return out.getvalue()
 
 
+def _none_first(row):
+    """A sort key for rows where a column may be None beside values (a worker or agency not named)."""
+    return tuple((value is not None, value if value is not None else 0) for value in row)
+
+
 def wipe():
     """Remove everything the generator made (consistent identifier serials stay: never reused)."""
     from childprotection import models as cp
@@ -77,6 +82,15 @@ def wipe():
     from familyhelp import models as fh
     from kernel.models import Deadline
 
+    # Adoption, care leavers and early help (demo/adoption.py, leaving_care.py, early_help.py) first:
+    # they protect the periods of care, contacts, people and staff.
+    from adoption import models as ad
+    from leavingcare import models as lc
+
+    for model in (ad.AdoptionDecision, ad.Adopter, ad.AdopterHousehold, lc.BirthdayContact, lc.KeepingInTouchContact,
+                  lc.PathwayPlanReview, lc.PersonalAdviser, lc.CareLeaver, fh.FamilyPlanReview, fh.FamilyPlanOutcome,
+                  fh.FamilyPlan, fh.EarlyHelpAssessment, fh.LeadPractitioner, fh.EarlyHelpChild, fh.EarlyHelpEpisode):
+        model.objects.all().delete()
     # Children in care and missing episodes (demo/care.py): they protect the referrals and people.
     for model in (ex.ReturnInterviewIndicator, ex.ReturnInterview, ex.MissingEpisode, cic.MonitoringFlag,
                   cic.ReturnHomeMonitoring, cic.Approval, cic.RiskSignalWeighing, cic.FamilyGroupDecisionMaking,
@@ -85,6 +99,7 @@ def wipe():
                   cic.PersonalEducationPlan, cic.CarePlan, cic.Placement, cic.LegalStatus, cic.PeriodOfCare, cic.Carer,
                   cic.FamilyNetworkMember, cic.Designation):
         model.objects.all().delete()
+    cp.PreProceedings.objects.all().delete()  # demo/pre_proceedings.py (its meetings and decisions go with it)
     # The case work first (demo/casework.py): it protects the referrals and the staff.
     for model in (Deadline, fh.Visit, fh.ChildInNeedReview, fh.PlanOutcome, fh.ChildInNeedPlan, cp.CoreGroupMeeting,
                   cp.CoreGroupMember, cp.ConferenceChild, cp.ChildProtectionPlan, cp.ConferenceParticipant,
@@ -153,10 +168,11 @@ def snapshot():
         "alerts": sorted((at[p], *rest) for p, *rest in PersonAlert.objects.values_list(
             "person_id", "kind", "detail", "start_date")),
         "disabilities": sorted((at[p], code) for p, code in PersonDisability.objects.values_list("person_id", "code")),
-        "involvements": sorted((at[p], *rest) for p, *rest in Involvement.objects.values_list(
+        "involvements": sorted(((at[p], *rest) for p, *rest in Involvement.objects.values_list(
             "person_id", "agency__name", "team__name", "worker__username", "kind", "start_date", "end_date")),
-        "chronology": sorted((at[p], *rest) for p, *rest in ChronologyEntry.objects.values_list(
-            "person_id", "kind", "occurred_at", "title", "detail", "agency__name", "manual")),
+            key=_none_first),
+        "chronology": sorted(((at[p], *rest) for p, *rest in ChronologyEntry.objects.values_list(
+            "person_id", "kind", "occurred_at", "title", "detail", "agency__name", "manual")), key=_none_first),
         "agencies": list(Agency.objects.order_by("name").values_list("name", "kind", "la_code", "urn", "postcode")),
         "teams": list(Team.objects.order_by("agency__name", "name").values_list("agency__name", "name", "function")),
         "users": list(User.objects.order_by("username").values_list(
