@@ -244,15 +244,14 @@ def main():
         if mash_user:
             timed_queue("/front-door/")
             queue = [timed_queue("/front-door/" if i % 3 else "/front-door/?show=decided") for i in range(args.iterations)]
-        measure.extra = {"long": long_record, "queue": queue}
         search_times, by_kind = [], {}
         for label, query in queries:
             elapsed = timed(f"/search/?q={query.replace(' ', '+')}")
             search_times.append(elapsed)
             by_kind.setdefault(label, []).append(elapsed)
-        return floor, record, search_times, by_kind
+        return floor, record, search_times, by_kind, {"long": long_record, "queue": queue}
 
-    floor, record, search_times, by_kind = measure()
+    floor, record, search_times, by_kind, extra = measure()
 
     results = {
         "database": connection.vendor,
@@ -261,11 +260,11 @@ def main():
         "date": time.strftime("%Y-%m-%d"),
         "cpus": os.cpu_count(),
         "pages": [summarise("trivial view (floor)", floor), summarise("child record", record)]
-        + ([summarise(f"child record, {args.chronology}-event chronology", measure.extra["long"])]
-           if measure.extra["long"] else [])
+        + ([summarise(f"child record, {args.chronology}-event chronology", extra["long"])]
+           if extra["long"] else [])
         + [summarise("search (all kinds)", search_times)]
         + [summarise(f"search: {label}", values) for label, values in sorted(by_kind.items())]
-        + ([summarise("front-door queue", measure.extra["queue"])] if measure.extra["queue"] else []),
+        + ([summarise("front-door queue", extra["queue"])] if extra["queue"] else []),
     }
     floor_p50 = results["pages"][0]["p50_ms"]
     for page in results["pages"]:
