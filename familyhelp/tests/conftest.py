@@ -52,6 +52,24 @@ def sibling(db):
                          date_of_birth=datetime.date(2019, 9, 1), sex="F")
 
 
+# Early help: a Family Help lead practitioner, a school and its designated safeguarding lead.
+
+@pytest.fixture
+def fh_lead(user, la):
+    team = Team.objects.create(agency=la, name="Family Help Team North", function="family help")
+    return user(User.Role.FAMILY_HELP_LEAD, team=team)
+
+
+@pytest.fixture
+def school(db):
+    return Agency.objects.create(name="Testbrook Primary School", kind=Agency.Kind.SCHOOL, urn="999001")
+
+
+@pytest.fixture
+def dsl(user, school):
+    return user(User.Role.PARTNER_PRACTITIONER, agency=school, team=None, job_title="Designated safeguarding lead")
+
+
 MINIMUM_ATTENDEES = [
     {"name": "A Social Worker", "role": "Social worker", "agency_kind": "local_authority"},
     {"name": "DC Test", "role": "Detective constable", "agency_kind": "police"},

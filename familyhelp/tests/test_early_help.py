@@ -15,28 +15,12 @@ from frontdoor import services as front_door
 from frontdoor.models import Contact, ContactDecision, ContactPerson, Referral
 from kernel.models import Deadline
 from kernel.rules import RuleBroken
-from partners.models import Agency, Team, User
+from partners.models import Agency, User
 from people.access import Level, level
 from people.models import Involvement
 
 TODAY = datetime.date.today
 DAY = datetime.timedelta(days=1)
-
-
-@pytest.fixture
-def fh_lead(user, la):
-    team = Team.objects.create(agency=la, name="Family Help Team North", function="family help")
-    return user(User.Role.FAMILY_HELP_LEAD, team=team)
-
-
-@pytest.fixture
-def school(db):
-    return Agency.objects.create(name="Testbrook Primary School", kind=Agency.Kind.SCHOOL, urn="999001")
-
-
-@pytest.fixture
-def dsl(user, school):
-    return user(User.Role.PARTNER_PRACTITIONER, agency=school, team=None, job_title="Designated safeguarding lead")
 
 
 def start(user, children, lead, on=None, **extra):

@@ -8,7 +8,7 @@ from familyhelp import early_help
 from partners.models import Agency
 from returns import annex_a
 
-from .test_early_help import dsl, fh_lead, school, start  # noqa: F401
+from .test_early_help import start
 
 D = datetime.date
 INSPECTION = D(2026, 6, 30)  # the last 6 months: 30 December 2025 to 30 June 2026
@@ -29,7 +29,7 @@ def completed(user, episode, started, done, organisation=None):
                                           consent_to_share=True, late_reason="Late in the test")
 
 
-def test_list_2_has_the_assessments_of_the_last_6_months_and_current_early_help(worker, fh_lead, dsl, school,  # noqa: F811
+def test_list_2_has_the_assessments_of_the_last_6_months_and_current_early_help(worker, fh_lead, dsl, school,
                                                                                 child, sibling, user):
     from people.services import record_person
 
@@ -83,7 +83,7 @@ def test_list_2_has_the_assessments_of_the_last_6_months_and_current_early_help(
     assert not of(later, child) and not of(later, sibling)
     assert Agency.objects.filter(name=school.name).exists()
 
-def test_an_in_progress_assessment_of_closed_early_help_is_not_current(worker, fh_lead, child):  # noqa: F811
+def test_an_in_progress_assessment_of_closed_early_help_is_not_current(worker, fh_lead, child):
     episode = start(worker, [child], fh_lead, on=D(2026, 1, 10))
     early_help.start_assessment(fh_lead, episode, start_date=D(2026, 1, 12))
     early_help.close_early_help(worker, episode, closure_date=D(2026, 2, 1), reason="moved_away")

@@ -16,7 +16,7 @@ from frontdoor.models import Contact
 from partners.models import Agency, User
 from people.models import Involvement
 
-from .test_early_help import decided_contact, dsl, fh_lead, school, start  # noqa: F401
+from .test_early_help import decided_contact, start
 
 TODAY = datetime.date.today
 DAY = datetime.timedelta(days=1)
@@ -43,11 +43,11 @@ def involved(worker, child, sibling):
 
 
 @pytest.fixture
-def episode(involved, fh_lead, child):  # noqa: F811
+def episode(involved, fh_lead, child):
     return start(involved, [child], fh_lead, on=TODAY() - 20 * DAY)
 
 
-def test_the_childs_early_help_and_starting_it_directly(client, involved, fh_lead, child):  # noqa: F811
+def test_the_childs_early_help_and_starting_it_directly(client, involved, fh_lead, child):
     client.force_login(involved)
     page = client.get(reverse("earlyhelp:child", args=[child.pk]))
     assert page.status_code == 200 and "has no early help" in page.content.decode()
@@ -71,7 +71,7 @@ def test_the_childs_early_help_and_starting_it_directly(client, involved, fh_lea
     assert "Start an early help assessment" in text
 
 
-def test_starting_from_a_decided_contact(client, involved, fh_lead, dsl, child, sibling):  # noqa: F811
+def test_starting_from_a_decided_contact(client, involved, fh_lead, dsl, child, sibling):
     contact = decided_contact(involved, [child, sibling])
     client.force_login(involved)
     page = client.get(reverse("frontdoor:contact", args=[contact.pk]))
@@ -103,7 +103,7 @@ def test_a_contact_not_decided_early_help_says_so(client, involved, child):
     assert "<form" not in page.content.decode().split("govuk-main-wrapper")[-1]
 
 
-def test_the_assessment_plan_review_and_step_up_pages(client, involved, fh_lead, episode, child):  # noqa: F811
+def test_the_assessment_plan_review_and_step_up_pages(client, involved, fh_lead, episode, child):
     client.force_login(fh_lead)
     url = reverse("earlyhelp:assessment-start", args=[episode.pk])
     assert client.get(url).status_code == 200
@@ -149,7 +149,7 @@ def test_the_assessment_plan_review_and_step_up_pages(client, involved, fh_lead,
     assert episode.step_up_contact.reference in page and "Start an early help assessment" not in page
 
 
-def test_a_partner_lead_sees_only_their_own(client, involved, dsl, school, child, sibling, user):  # noqa: F811
+def test_a_partner_lead_sees_only_their_own(client, involved, dsl, school, child, sibling, user):
     theirs = start(involved, [child], dsl)
     others = start(involved, [sibling], involved)
     client.force_login(dsl)
