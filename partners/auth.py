@@ -21,6 +21,7 @@ still holding an older one.
 """
 
 import datetime
+import time
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
@@ -184,6 +185,31 @@ class SessionGenerationMiddleware:
                 return problem_response(401, "Not signed in", "You were signed out. Sign in again.")
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)
+
+
+class SlidingSessionMiddleware:
+    """Keep a signed-in session alive while it is used, writing it at most once a minute.
+
+    Sessions end after SESSION_COOKIE_AGE idle seconds (30 minutes). Saving the session on
+    every request would push its expiry on each time, but costs every page an UPDATE and a
+    second commit. Instead the session is saved when it was last refreshed at least
+    SESSION_REFRESH_SECONDS ago (or when something else changed it), so an idle session ends
+    between SESSION_COOKIE_AGE - SESSION_REFRESH_SECONDS and SESSION_COOKIE_AGE after the last
+    request. Listed after SessionMiddleware, so this runs before it saves."""
+
+    KEY = "_refreshed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty():
+            now = int(time.time())
+            if session.modified or now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[self.KEY] = now
+        return response
 
 
 class PermissionsPolicyMiddleware:

@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "partners.auth.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Saves the session at most once a minute (SESSION_REFRESH_SECONDS) to keep it alive.
+    "partners.auth.SlidingSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -311,9 +313,13 @@ AXES_LOCKOUT_CALLABLE = "partners.auth.locked_out"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "csrfmiddlewaretoken"]
 # Successful sign-ins are in the audit trail already.
 AXES_DISABLE_ACCESS_LOG = True
-# Idle sessions end after 30 minutes, and every session when the browser closes.
+# Idle sessions end after 30 minutes, and every session when the browser closes. A session in
+# use is saved (its expiry pushed on) at most every SESSION_REFRESH_SECONDS, not on every
+# request (partners.auth.SlidingSessionMiddleware), so an idle session ends 29 to 30 minutes
+# after its last request.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = int(os.environ.get("SAFEGUARDING_SESSION_REFRESH_SECONDS", "60"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # A strict Content-Security-Policy: the pages have no inline scripts or styles.
 CONTENT_SECURITY_POLICY = {

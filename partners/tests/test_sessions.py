@@ -17,7 +17,8 @@ pytestmark = pytest.mark.usefixtures("otp_on")
 
 def test_idle_expiry_settings(settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False  # partners.auth.SlidingSessionMiddleware saves it
+    assert settings.SESSION_REFRESH_SECONDS == 60
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
     assert settings.SESSION_COOKIE_HTTPONLY is True
 
@@ -36,6 +37,29 @@ def test_each_request_pushes_the_expiry_30_minutes_on_and_an_idle_session_ends(c
     Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - datetime.timedelta(minutes=1))
     response = client.get("/account/")
     assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
+
+
+def test_a_session_in_use_is_saved_at_most_once_a_minute(client, user):
+    from partners.auth import SlidingSessionMiddleware
+
+    worker = user()
+    verified_login(client, worker)
+    client.get("/")
+    key = client.session.session_key
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() + datetime.timedelta(minutes=20))
+    # Within the minute: the session is not written again, so its expiry stays where it was.
+    assert client.get("/account/").status_code == 200
+    expiry = Session.objects.get(pk=key).expire_date
+    assert expiry - timezone.now() < datetime.timedelta(minutes=21)
+
+    # Refreshed more than a minute ago: this request pushes the expiry 30 minutes on.
+    session = client.session
+    session[SlidingSessionMiddleware.KEY] -= 61
+    session.save()
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() + datetime.timedelta(minutes=20))
+    assert client.get("/account/").status_code == 200
+    expiry = Session.objects.get(pk=key).expire_date
+    assert abs((expiry - timezone.now()) - datetime.timedelta(minutes=30)) < datetime.timedelta(seconds=30)
 
 
 def test_the_account_page_shows_who_the_user_is(client, user):
