@@ -19,7 +19,8 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from audit import services as audit
@@ -593,10 +594,18 @@ def rag(contact, now=None):
 
 def queue(status=Contact.Status.OPEN):
     """Contacts awaiting a decision, soonest deadline first, immediate risk at the top."""
+    # The counts are subqueries, not joins with GROUP BY: PostgreSQL then works them out only
+    # for the page shown, and the queue's totals (Paginator, the RAG counts) leave them out.
     return (Contact.objects.filter(status=status).select_related("referrer_agency", "allocated_to")
-            .annotate(open_checks=Count("checks", filter=Q(checks__status=AgencyCheck.Status.REQUESTED), distinct=True),
-                      alert_count=Count("alerts", distinct=True))
+            .annotate(open_checks=_count_of(AgencyCheck.objects.filter(status=AgencyCheck.Status.REQUESTED)),
+                      alert_count=_count_of(PatternAlert.objects.all()))
             .order_by("-immediate_risk", "decision_due_at", "id"))
+
+
+def _count_of(rows):
+    """How many of `rows` (a queryset with a `contact` foreign key) belong to the outer contact."""
+    counted = rows.filter(contact=OuterRef("pk")).order_by().values("contact").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
 
 
 # --- Pattern alerts -----------------------------------------------------------------------

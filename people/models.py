@@ -49,6 +49,8 @@ class Person(VersionedModel):
             models.Index(fields=["date_of_birth"]),
             models.Index(fields=["family_name", "given_names"]),
             models.Index(fields=["kind", "date_of_birth"]),
+            # Restricted records are few: the access checks that leave them out start here.
+            models.Index(fields=["id"], condition=models.Q(restricted=True), name="people_person_restricted"),
         ]
 
     def __str__(self):
