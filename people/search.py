@@ -161,12 +161,19 @@ class Match:
     WIDE = "wide"    # sounds the same, or starts with the query token ("Jon" for "Jonathon")
 
 
-def _starts_with(token):
-    """A condition on NameKey: an exact key for a token starting with `token`, as a range of
-    the (key, person) index ("e:jon" up to "e:joo"). Tokens are only letters a to z."""
+def _key_range(token):
+    """(low, high): the exact keys of tokens starting with `token` are those from low up to,
+    not including, high ("e:jon" up to "e:joo"). Tokens are only letters a to z."""
     low = exact_key(token)
     stem = low.rstrip("z")
-    return Q(key__gte=low, key__lt=stem[:-1] + chr(ord(stem[-1]) + 1))
+    return low, stem[:-1] + chr(ord(stem[-1]) + 1)
+
+
+def _starts_with(token):
+    """A condition on NameKey: an exact key for a token starting with `token`, as a range of
+    the (key, person) index."""
+    low, high = _key_range(token)
+    return Q(key__gte=low, key__lt=high)
 
 
 def _sound_keys(token):
@@ -415,9 +422,22 @@ def _date_of_birth_is(day):
 
 def _longer_tokens(token):
     """Exact keys of up to PREFIX_TOKENS other name tokens starting with `token`, from the
-    (key, person) index in alphabetical order: "jon" gives e:jonah, e:jonathon..."""
-    keys = NameKey.objects.filter(_starts_with(token)).exclude(key=exact_key(token))
-    return list(keys.order_by("key").values_list("key", flat=True).distinct()[:PREFIX_TOKENS])
+    (key, person) index in alphabetical order: "jon" gives e:jonah, e:jonathon...
+
+    A skip scan: each step asks the index for the first key after the last one found, so the
+    cost is one index probe per distinct key, however many people share each name. (SELECT
+    DISTINCT read every row in the range: 60 to 90 ms for "johnson" at 500,000 children.)"""
+    low, high = _key_range(token)
+    table = connection.ops.quote_name(NameKey._meta.db_table)
+    sql = (f"WITH RECURSIVE found(key, n) AS ("
+           f" SELECT (SELECT key FROM {table} WHERE key > %s AND key < %s ORDER BY key LIMIT 1), 1"
+           f" UNION ALL"
+           f" SELECT (SELECT key FROM {table} WHERE key > found.key AND key < %s ORDER BY key LIMIT 1), n + 1"
+           f" FROM found WHERE found.key IS NOT NULL AND n < %s"
+           f") SELECT key FROM found WHERE key IS NOT NULL ORDER BY key")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [low, high, high, PREFIX_TOKENS])
+        return [row[0] for row in cursor.fetchall()]
 
 
 class Prefix(str):
