@@ -15,6 +15,16 @@ submission must have been answered with the same contact.
     .venv/bin/python benchmarks/bench_intake.py                  # 200 contacts/s for 300 s
     .venv/bin/python benchmarks/bench_intake.py --duration 30    # a shorter run
     .venv/bin/python benchmarks/bench_intake.py --queries        # also count queries per contact
+    .venv/bin/python benchmarks/bench_intake.py --async --db-workers 2   # Prefer: respond-async
+    .venv/bin/python benchmarks/bench_intake.py --async --db-worker-nice 19  # workers yield to acknowledging
+
+With --async the submissions are sent with `Prefer: respond-async` and acknowledged with 202;
+`manage.py db_worker` processes (--db-workers) make the contacts during the run, against the
+same database. It reports the acknowledgement throughput and latency, the processing
+throughput (contacts made per second by the workers), how long the backlog took to drain
+after the load stopped, and the integrity check: every acknowledged key is exactly one
+submission, both copies of a retried one were answered with the same submission, and after
+draining each is exactly one contact (and the run made no other contacts).
 
 Options: --rate, --duration, --retry-fraction, --workers and --threads (gunicorn), --generators
 and --connections (per generator), --database-url (default postgres://postgres@127.0.0.1:5432/
@@ -125,6 +135,55 @@ def count_queries(token, samples=50):
                                                               "partners_", "kernel_"))), "")
                 tables[f"{verb} {table}".strip()] = tables.get(f"{verb} {table}".strip(), 0) + 1
     return counts, dict(sorted(tables.items(), key=lambda item: -item[1])), timings
+
+
+def start_db_workers(url, count, attachment_root, niceness=0):
+    """`manage.py db_worker` processes against the benchmark database, each in its own session,
+    at the given niceness (so that, on a small machine, acknowledging comes first)."""
+    env = dict(os.environ, DATABASE_URL=url, SAFEGUARDING_ENV="development", DJANGO_DEBUG="0",
+               SAFEGUARDING_ATTACHMENT_ROOT=str(attachment_root), LOG_LEVEL="WARNING")
+    return [subprocess.Popen(["nice", "-n", str(niceness), str(ROOT / ".venv" / "bin" / "python"), "manage.py", "db_worker", "--no-reload",
+                              "--no-startup-delay", "--interval", "0.05", "--worker-id", f"bench-{n}", "-v", "0"],
+                             cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL)
+            for n in range(count)]
+
+
+def backlog(url, run_id):
+    """(waiting, processed, failed) submissions of the run."""
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        rows = dict(connection.execute("SELECT status, count(*) FROM frontdoor_contactsubmission "
+                                       "WHERE idempotency_key LIKE %s GROUP BY status", [f"{run_id}-%"]).fetchall())
+    return rows.get("received", 0), rows.get("processed", 0), rows.get("failed", 0)
+
+
+def drain(url, run_id, timeout):
+    """Wait (bounded) for the run's submissions to be processed; returns (seconds, timed out)."""
+    started = time.time()
+    while time.time() - started < timeout:
+        if backlog(url, run_id)[0] == 0:
+            return time.time() - started, False
+        time.sleep(0.25)
+    return time.time() - started, True
+
+
+def processing(url, run_id):
+    """The workers' throughput from the database: contacts made per second, from the first
+    submission received to the last one processed."""
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        first, last, made = connection.execute(
+            "SELECT min(received_at), max(processed_at), count(contact_id) FROM frontdoor_contactsubmission "
+            "WHERE idempotency_key LIKE %s", [f"{run_id}-%"]).fetchone()
+        lag = connection.execute(
+            "SELECT percentile_cont(ARRAY[0.5, 0.95, 1.0]) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - received_at)) "
+            "FROM frontdoor_contactsubmission WHERE idempotency_key LIKE %s AND contact_id IS NOT NULL",
+            [f"{run_id}-%"]).fetchone()[0]
+    span = (last - first).total_seconds() if first and last else 0
+    return {"contacts_made": made, "span_s": round(span, 1), "per_s": round(made / span, 1) if span else 0,
+            "received_to_made_s": {p: round(v, 1) for p, v in zip(("p50", "p95", "max"), lag or [])} if lag else {}}
 
 
 def start_server(url, port, workers, threads, attachment_root):
@@ -242,14 +301,16 @@ def generator(number, args, token, run_id, start_at, out_queue):
                 try:
                     if connection is None:
                         connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=30)
-                    connection.request("POST", "/api/v1/contacts/", body=body, headers={
-                        "Content-Type": "application/json", "Authorization": f"Bearer {token}",
-                        "Idempotency-Key": key})
+                    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}",
+                               "Idempotency-Key": key}
+                    if args.async_:
+                        headers["Prefer"] = "respond-async"
+                    connection.request("POST", "/api/v1/contacts/", body=body, headers=headers)
                     response = connection.getresponse()
                     payload = response.read()
                     status = response.status
-                    if status == 201:
-                        contact_id = json.loads(payload)["id"]
+                    if status == (202 if args.async_ else 201):
+                        contact_id = json.loads(payload)["id"]  # the submission's, with --async
                     else:
                         error = payload[:200].decode(errors="replace")
                     if response.getheader("Connection", "").lower() == "close":
@@ -278,6 +339,48 @@ def percentile(values, fraction):
     if not ordered:
         return None
     return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
+
+
+def integrity_async(url, run_id, records, first_at):
+    """Every key acknowledged with 202 is exactly one submission (both copies of a retry answered
+    with the same one) and, after draining, exactly one contact; the run made no other contact."""
+    import psycopg
+
+    acknowledged, mismatched = {}, 0
+    for record in records:
+        if record["status"] == 202:
+            if record["key"] in acknowledged and acknowledged[record["key"]] != record["id"]:
+                mismatched += 1
+            acknowledged.setdefault(record["key"], record["id"])
+    with psycopg.connect(url) as connection:
+        rows = connection.execute("SELECT idempotency_key, public_id::text, status, contact_id FROM frontdoor_contactsubmission "
+                                  "WHERE idempotency_key LIKE %s", [f"{run_id}-%"]).fetchall()
+        school = connection.execute("SELECT referrer_agency_id FROM frontdoor_contact c JOIN frontdoor_contactsubmission s "
+                                    "ON s.contact_id = c.id WHERE s.idempotency_key LIKE %s LIMIT 1",
+                                    [f"{run_id}-%"]).fetchone()
+        contacts = connection.execute(
+            "SELECT count(*) FROM frontdoor_contact WHERE channel = 'api' AND referrer_agency_id = %s AND received_at >= "
+            "to_timestamp(%s)", [school[0] if school else None, first_at - 1]).fetchone()[0]
+    stored = {}
+    duplicated = 0
+    for key, public_id, status, contact_id in rows:
+        duplicated += key in stored
+        stored[key] = (public_id, status, contact_id)
+    lost = [key for key in acknowledged if key not in stored or stored[key][0] != acknowledged[key]]
+    made = [key for key in acknowledged if key in stored and stored[key][2] is not None]
+    return {
+        "submission_rows_for_run": len(rows),
+        "distinct_acknowledged_keys": len(acknowledged),
+        "lost": len(lost),
+        "duplicated": duplicated,
+        "retries_answered_with_another_submission": mismatched,
+        "stored_but_not_acknowledged": len(set(stored) - set(acknowledged)),
+        "processed_with_a_contact": len(made),
+        "failed": sum(status == "failed" for _, status, _ in stored.values()),
+        "contacts_made_by_the_run": contacts,
+        "ok": (len(rows) == len(acknowledged) and not lost and not duplicated and not mismatched
+               and len(made) == len(acknowledged) and contacts == len(acknowledged)),
+    }
 
 
 def integrity(url, run_id, records):
@@ -324,6 +427,11 @@ def main():
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
     parser.add_argument("--queries", action="store_true", help="count the queries of one submission first")
+    parser.add_argument("--async", dest="async_", action="store_true",
+                        help="send Prefer: respond-async (202), with db_worker processes making the contacts")
+    parser.add_argument("--db-workers", type=int, default=2, help="db_worker processes with --async (default 2)")
+    parser.add_argument("--db-worker-nice", type=int, default=0, help="run the db_worker processes at this niceness")
+    parser.add_argument("--drain-timeout", type=float, default=600, help="seconds to wait for the backlog (default 600)")
     parser.add_argument("--json", help="write the results here (default benchmarks/results/intake-<time>.json)")
     args = parser.parse_args()
     if not args.database_url.startswith("postgres://postgres@127.0.0.1"):
@@ -352,6 +460,8 @@ def main():
     run_id = uuid.uuid4().hex[:12]
     with tempfile.TemporaryDirectory(prefix="bench-attachments-") as attachment_root:
         server = start_server(args.database_url, args.port, args.workers, args.threads, attachment_root)
+        db_workers = start_db_workers(args.database_url, args.db_workers, attachment_root, args.db_worker_nice) if args.async_ else []
+        drained = None
         try:
             context = multiprocessing.get_context("fork")
             out_queue = context.Queue()
@@ -365,21 +475,38 @@ def main():
                 records.extend(out_queue.get(timeout=args.duration + 180))
             for process in processes:
                 process.join(timeout=30)
+            load_stopped = time.time()
+            stop_server(server)
+            if args.async_:
+                waiting_at_stop = backlog(args.database_url, run_id)[0]
+                drain_s, timed_out = drain(args.database_url, run_id, args.drain_timeout)
+                drained = {"waiting_when_load_stopped": waiting_at_stop, "drain_s_after_load": round(drain_s, 1),
+                           "drain_s_after_last_ack": None, "timed_out": timed_out, "drained_at": time.time(),
+                           "load_stopped_at": load_stopped}
         finally:
             stop_server(server)
+            for process in db_workers:
+                stop_server(process)
 
     finished = [r for r in records if "done" in r]
-    created = [r for r in finished if r["status"] == 201]
+    created = [r for r in finished if r["status"] == (202 if args.async_ else 201)]
     errors = {}
     for record in records:
-        if record["status"] != 201:
+        if record["status"] != (202 if args.async_ else 201):
             label = str(record["status"])
             errors[label] = errors.get(label, 0) + 1
     first_at = min(r["at"] for r in records)
     last_done = max((r["done"] for r in finished), default=first_at)
     from_schedule = [(r["done"] - r["at"]) * 1000 for r in created]
     service = [(r["done"] - r["sent"]) * 1000 for r in created]
-    integrity_check = integrity(args.database_url, run_id, records)
+    if args.async_:
+        integrity_check = integrity_async(args.database_url, run_id, records, first_at)
+        drained["drain_s_after_last_ack"] = round(drained.pop("drained_at") - last_done, 1)
+        drained.pop("load_stopped_at")
+        integrity_check["contact_rows_for_run"] = integrity_check["processed_with_a_contact"]
+        integrity_check["retries_answered_with_another_contact"] = integrity_check["retries_answered_with_another_submission"]
+    else:
+        integrity_check = integrity(args.database_url, run_id, records)
     results = {
         "date": time.strftime("%Y-%m-%d %H:%M"),
         "cpus": os.cpu_count(),
@@ -388,7 +515,8 @@ def main():
         "submissions_sent": len(records),
         "first_copies": sum(not r["retry"] for r in records),
         "retried_copies": sum(r["retry"] for r in records),
-        "answered_201": len(created),
+        "answered_201": len(created),  # 202 with --async
+        "mode": "async (Prefer: respond-async)" if args.async_ else "sync",
         "errors": errors,
         "elapsed_s": round(last_done - first_at, 1),
         "throughput_per_s": round(len(created) / (last_done - first_at), 1) if last_done > first_at else 0,
@@ -399,6 +527,8 @@ def main():
         "mean_ms_from_schedule": round(statistics.fmean(from_schedule), 1) if from_schedule else None,
         "integrity": integrity_check,
     }
+    if args.async_:
+        results["processing"] = dict(processing(args.database_url, run_id), **drained)
     if query_counts:
         counts, kinds, timings = query_counts
         results["in_process"] = {"submissions": len(counts), "queries_median": statistics.median(counts),
@@ -406,12 +536,12 @@ def main():
                                  "server_ms_p50": round(statistics.median(timings), 1),
                                  "server_ms_p95": round(percentile(timings, 0.95), 1), "queries_of_last_by_kind": kinds}
     latency = results["latency_ms_from_schedule"]
-    print(f"\nContact intake through the API: {args.rate:g}/s target for {args.duration:g} s, "
+    print(f"\nContact intake through the API ({results['mode']}): {args.rate:g}/s target for {args.duration:g} s, "
           f"{args.workers} gunicorn workers x {args.threads} threads, {args.generators} generators x "
           f"{args.connections} connections, {args.retry_fraction:.0%} retried\n")
     print("| measure | value |\n| --- | ---: |")
     print(f"| submissions sent (retried copies) | {results['submissions_sent']} ({results['retried_copies']}) |")
-    print(f"| answered 201 | {results['answered_201']} |")
+    print(f"| answered {202 if args.async_ else 201} | {results['answered_201']} |")
     print(f"| throughput achieved | {results['throughput_per_s']} /s |")
     print(f"| latency p50 / p95 / p99 / max (ms, from schedule) | {latency['p50']} / {latency['p95']} / "
           f"{latency['p99']} / {latency['max']} |")
@@ -423,6 +553,17 @@ def main():
           f"{integrity_check['distinct_acknowledged_keys']} |")
     print(f"| lost / duplicated / retry answered with another contact | {integrity_check['lost']} / "
           f"{integrity_check['duplicated']} / {integrity_check['retries_answered_with_another_contact']} |")
+    if args.async_:
+        made = results["processing"]
+        print(f"| db_worker processes | {args.db_workers} |")
+        print(f"| contacts made by the workers | {made['contacts_made']} in {made['span_s']} s: {made['per_s']} /s |")
+        print(f"| received to contact made p50 / p95 / max (s) | {made['received_to_made_s'].get('p50')} / "
+              f"{made['received_to_made_s'].get('p95')} / {made['received_to_made_s'].get('max')} |")
+        print(f"| waiting when the load stopped / drained after (s) | {made['waiting_when_load_stopped']} / "
+              f"{made['drain_s_after_load']}{' (TIMED OUT)' if made['timed_out'] else ''} |")
+        print(f"| submissions / processed with one contact / failed / contacts made by the run | "
+              f"{integrity_check['submission_rows_for_run']} / {integrity_check['processed_with_a_contact']} / "
+              f"{integrity_check['failed']} / {integrity_check['contacts_made_by_the_run']} |")
     print(f"| integrity | {'ok' if integrity_check['ok'] else 'FAILED'} |")
     RESULTS.mkdir(parents=True, exist_ok=True)
     target = Path(args.json) if args.json else RESULTS / f"intake-{time.strftime('%Y%m%d-%H%M%S')}.json"

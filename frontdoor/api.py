@@ -5,6 +5,12 @@
   makes no second contact; the same key with another body is refused (422). The contact is
   committed before the 201 answers (the request is one transaction; attachments are moved into
   place when it commits).
+  With ``Prefer: respond-async`` (RFC 7240) the body is checked as above (a bad one is still a
+  400, and nothing is kept), then kept as a submission and queued: the answer is 202 Accepted,
+  ``Preference-Applied: respond-async``, and the Location of the submission's status. A
+  background worker makes the contact seconds later, received when the partner sent it.
+- ``GET /api/v1/contact-submissions/<uuid>/`` (the same scopes as a contact's status): whether
+  a submission the token's agency sent is waiting, processed (with its contact) or failed.
 - ``GET /api/v1/contacts/<contact_id>/`` (scope ``contacts:read`` or ``contacts:create``): the
   status of a contact the token's agency made, and the feedback given to the referrer.
 
@@ -24,7 +30,7 @@ from django.db import IntegrityError, connections, transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import JSONParser
@@ -44,6 +50,8 @@ from . import attachments, services
 from .models import Contact, ContactPerson, ContactSubmission
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+PREFER_HEADER = "Prefer"
+RESPOND_ASYNC = "respond-async"
 IDEMPOTENCY_KEY_MAX = 200
 MAX_ATTACHMENTS = 5
 MAX_PEOPLE = 30
@@ -229,6 +237,45 @@ class ContactStatusOut(ContactOut):
     feedback = FeedbackOut(many=True, help_text="What the referrer has been told, oldest first")
 
 
+class ContactLinkOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    url = serializers.CharField(help_text="The contact's status in this API")
+
+
+@extend_schema_field({"type": "string", "enum": ContactSubmission.Status.values})
+class SubmissionStatusField(serializers.CharField):
+    """A submission's status (its own enum in the schema, apart from a contact's)."""
+
+
+class SubmissionOut(serializers.Serializer):
+    id = serializers.UUIDField(help_text="The submission's identifier, in its status URL")
+    reference = serializers.CharField()
+    status = SubmissionStatusField(help_text="received: waiting to be made into a contact; processed: the contact is "
+                                               "made (see contact); failed: not made, see error (the front door's "
+                                               "managers see it and can queue it again)")
+    received_at = serializers.DateTimeField(help_text="When the service received it: the contact's received time")
+    processed_at = serializers.DateTimeField(allow_null=True)
+    contact = ContactLinkOut(allow_null=True, help_text="Once processed")
+    error = serializers.CharField(help_text="Why it failed; empty otherwise")
+    url = serializers.CharField(help_text="This status")
+
+
+def submission_answer(submission):
+    contact = submission.contact
+    return {"id": submission.public_id, "reference": submission.reference, "status": submission.status,
+            "received_at": submission.received_at, "processed_at": submission.processed_at,
+            "contact": {"id": contact.pk, "reference": contact.reference, "url": reverse("api-contact", args=[contact.pk])}
+            if contact else None,
+            "error": submission.error, "url": reverse("api-contact-submission", args=[submission.public_id])}
+
+
+def prefers_async(request):
+    """Whether the Prefer header (RFC 7240) asks for respond-async."""
+    preferences = request.headers.get(PREFER_HEADER, "")
+    return any(part.split(";")[0].split("=")[0].strip().lower() == RESPOND_ASYNC for part in preferences.split(","))
+
+
 def people_of(contact):
     links = list(contact.people.order_by("id").values("person_id", "role", "matched_by"))
     identifiers = dict(Identifier.objects.filter(person_id__in=[link["person_id"] for link in links],
@@ -331,11 +378,23 @@ class ContactListView(APIView):
             "same body answers the first contact again (201, with `Idempotent-Replayed: true`) and makes no second "
             "contact; the same key with another body is refused with 422. The contact is stored before the 201 answers. "
             "Its decision is due within one working day. Files: PDF, Word (.docx), PNG, JPEG or plain text, each under "
-            "the service's size limit, checked by their content."),
+            "the service's size limit, checked by their content.\n\n"
+            "With `Prefer: respond-async` the body is checked in the same way (a bad one is a 400 and nothing is kept), "
+            "then kept and queued: the answer is 202 Accepted with `Preference-Applied: respond-async`, and its "
+            "`Location` is the submission's status (`GET /api/v1/contact-submissions/{id}/`), which links to the contact "
+            "once a background worker has made it, usually within seconds. The contact's received time, and so its "
+            "deadline, is when the submission was received. A retry with the same key answers the same submission "
+            "(202, or 201 with the contact if it was sent without the header and made then)."),
         parameters=[OpenApiParameter(IDEMPOTENCY_HEADER, str, OpenApiParameter.HEADER, required=True,
-                                     description="A key unique to this submission, kept to recognise a retry")],
+                                     description="A key unique to this submission, kept to recognise a retry"),
+                    OpenApiParameter(PREFER_HEADER, str, OpenApiParameter.HEADER, required=False, enum=[RESPOND_ASYNC],
+                                     description="`respond-async` (RFC 7240): acknowledge with 202 and make the contact "
+                                                 "in the background")],
         request=ContactIn,
-        responses={201: ContactOut, 400: PROBLEM, 401: PROBLEM, 403: PROBLEM, 413: PROBLEM, 415: PROBLEM, 422: PROBLEM},
+        responses={201: ContactOut,
+                   202: OpenApiResponse(SubmissionOut, description="Accepted (with `Prefer: respond-async`): kept and "
+                                        "queued. Headers: `Preference-Applied: respond-async`, `Location` of the status"),
+                   400: PROBLEM, 401: PROBLEM, 403: PROBLEM, 413: PROBLEM, 415: PROBLEM, 422: PROBLEM},
     )
     def post(self, request):
         api_token = request.auth
@@ -352,9 +411,12 @@ class ContactListView(APIView):
         earlier = self.submission(api_token, key)
         if earlier is not None:
             return self.replay(request, earlier, digest)
-        serializer = ContactIn(data=_parse(request, body))
+        data = _parse(request, body)
+        serializer = ContactIn(data=data)
         serializer.is_valid(raise_exception=True)
         arguments = service_arguments(serializer.validated_data)
+        if prefers_async(request):
+            return self.accept(request, api_token, key, digest, data, arguments)
         if request.user.agency_id == api_token.agency_id:
             request.user.agency = api_token.agency  # loaded with the token already
         try:
@@ -375,6 +437,51 @@ class ContactListView(APIView):
         return Response(ContactOut(contact_answer(contact)).data, status=201,
                         headers={"Location": reverse("api-contact", args=[contact.pk])})
 
+    def accept(self, request, api_token, key, digest, data, arguments):
+        """Prefer: respond-async. The front door's own checks first (cheap, no records read), so
+        that a bad contact is a 400 now rather than a failure later; then the body and the job,
+        in one short transaction, so that neither is kept without the other."""
+        from .tasks import process_contact_submission
+
+        received_at = timezone.now()
+        errors = services.check_contact(
+            received_at=arguments["received_at"] or received_at, source=arguments["source"],
+            concerns=arguments["concerns"], consent=arguments["consent"], people=arguments["people"],
+            immediate_risk=arguments["immediate_risk"], immediate_risk_detail=arguments["immediate_risk_detail"],
+            referrer_name=arguments["referrer_name"], channel=Contact.Channel.API)
+        for name, content in arguments["files"]:
+            try:
+                attachments.check(name, content)
+            except attachments.AttachmentRefused as refused:
+                errors.setdefault("attachments", []).append(str(refused))
+        if errors:
+            raise ValidationError(errors)
+        try:
+            with transaction.atomic():
+                submission = ContactSubmission.objects.create(
+                    api_token=api_token, idempotency_key=key, body_digest=digest, received_at=received_at,
+                    status=ContactSubmission.Status.RECEIVED, payload=data)
+                process_contact_submission.enqueue(submission.pk)
+                # Not record_creation: the body (files included) is kept once, here, not copied into the audit.
+                audit.record(request.user, "create", obj=submission, detail={"status": submission.status},
+                             summary=f"Received contact submission {submission.reference} (API, to be processed)")
+        except IntegrityError:
+            # The same key sent twice at once: the other request kept its submission first.
+            earlier = self.submission(api_token, key)
+            if earlier is None:
+                raise
+            return self.replay(request, earlier, digest)
+        return self.accepted(submission)
+
+    @staticmethod
+    def accepted(submission, replayed=False):
+        response = Response(SubmissionOut(submission_answer(submission)).data, status=202,
+                            headers={"Location": reverse("api-contact-submission", args=[submission.public_id]),
+                                     "Preference-Applied": RESPOND_ASYNC})
+        if replayed:
+            response["Idempotent-Replayed"] = "true"
+        return response
+
     @staticmethod
     def submission(api_token, key):
         return (ContactSubmission.objects.filter(api_token=api_token, idempotency_key=key)
@@ -387,6 +494,11 @@ class ContactListView(APIView):
                            errors={IDEMPOTENCY_HEADER: ["This key was used for a different submission"]},
                            title="Idempotency-Key already used")
         contact = earlier.contact
+        if contact is None or prefers_async(request):
+            # Not made yet, or a retry of a 202: answer the submission again, as the first time.
+            audit.record(request.user, "view", obj=earlier,
+                         summary=f"Answered a retried submission {earlier.reference} (API)")
+            return ContactListView.accepted(earlier, replayed=True)
         audit.record(request.user, "view", obj=contact, person=subject_id(contact),
                      summary=f"Answered a retried submission of contact {contact.reference} (API)")
         response = Response(ContactOut(contact_answer(contact)).data, status=201,
@@ -419,3 +531,30 @@ class ContactDetailView(APIView):
         answer["feedback"] = [{"method": f.method, "message": f.message, "given_at": f.given_at}
                               for f in contact.feedback.order_by("given_at", "id")]
         return Response(ContactStatusOut(answer).data)
+
+
+class ContactSubmissionView(APIView):
+    """A submission the caller's agency sent with `Prefer: respond-async`: waiting, processed or failed."""
+
+    access_rule = "contact_submit"
+    permission_classes = [AccessRulePermission, ReadOwnContacts]
+
+    @extend_schema(
+        operation_id="contact_submissions_retrieve",
+        summary="The status of a contact submission acknowledged with 202",
+        description="Needs an API token with the `contacts:read` or the `contacts:create` scope. Only submissions sent "
+                    "by the token's agency are found; any other answers 404. Once `processed`, `contact` links to the "
+                    "contact's own status; `failed` says why in `error` (the front door's managers see failed "
+                    "submissions and can queue them again).",
+        responses={200: SubmissionOut, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM},
+    )
+    def get(self, request, submission_id):
+        agency_id = getattr(request.user, "agency_id", None)
+        submission = (ContactSubmission.objects.filter(public_id=submission_id, api_token__agency_id=agency_id)
+                      .select_related("contact").first() if agency_id else None)
+        if submission is None:
+            raise Http404
+        contact = submission.contact
+        audit.record(request.user, "view", obj=contact or submission, person=subject_id(contact) if contact else None,
+                     summary=f"Viewed the status of contact submission {submission.reference} (API)")
+        return Response(SubmissionOut(submission_answer(submission)).data)

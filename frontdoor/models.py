@@ -19,6 +19,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.db.models import Q
 
 from kernel.concurrency import VersionedModel
@@ -153,16 +154,37 @@ class Contact(VersionedModel):
 
 class ContactSubmission(models.Model):
     """A partner system's submission through the API, by its idempotency key: a retry with the
-    same key returns the contact first made, and never makes a second one."""
+    same key returns the contact first made, and never makes a second one.
 
+    Sent with `Prefer: respond-async`, the submission is kept here first (the validated request
+    body in `payload`, status "received") and a background job makes its contact; the payload
+    is the child's record until then, so reading it is audited as a contact is. `error` says why
+    a submission failed, never anything about the people in it."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Waiting"
+        PROCESSED = "processed", "Processed"
+        FAILED = "failed", "Failed"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     api_token = models.ForeignKey("partners.ApiToken", on_delete=models.PROTECT, related_name="+")
     idempotency_key = models.CharField(max_length=200)
     body_digest = models.CharField(max_length=64, help_text="SHA-256 of the request body, to refuse a reused key with another body")
-    contact = models.OneToOneField(Contact, on_delete=models.PROTECT, related_name="submission")
-    received_at = models.DateTimeField(auto_now_add=True)
+    contact = models.OneToOneField(Contact, on_delete=models.PROTECT, related_name="submission", null=True, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.PROCESSED)
+    payload = models.JSONField(null=True, blank=True, help_text="The request body, validated; emptied once processed")
+    processed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True, help_text="Why it failed, in plain words, without personal data")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["api_token", "idempotency_key"], name="idempotency_key_once_per_token")]
+        indexes = [models.Index(fields=["status", "received_at"], name="frontdoor_submission_status")]
+
+    @property
+    def reference(self):
+        return f"S{self.pk:07d}" if self.pk else ""
 
 
 class ContactPerson(models.Model):

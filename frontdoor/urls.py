@@ -16,4 +16,5 @@ urlpatterns = [
     path("contacts/<int:contact_id>/decision/", views.decide, name="decide"),
     path("checks/<int:check_id>/answer/", views.check_answer, name="check-answer"),
     path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("partner-submissions/", views.submissions, name="submissions"),
 ]

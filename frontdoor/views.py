@@ -345,3 +345,30 @@ def attachment(request, attachment_id):
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+# --- Partner submissions waiting or failed (front-door managers) --------------------------
+
+SUBMISSIONS_SHOWN = 200
+
+
+@rule("front_door_oversight")
+def submissions(request):
+    """Contacts partner systems sent with `Prefer: respond-async` that are not contacts yet:
+    failed (with why) or waiting, oldest first. Nothing about the people in them is shown, but
+    the submissions are children's records, so the view is audited as the queue is."""
+    from .models import ContactSubmission
+
+    Status = ContactSubmission.Status
+    waiting = (ContactSubmission.objects.filter(status__in=[Status.FAILED, Status.RECEIVED])
+               .select_related("api_token__agency").order_by("status", "received_at", "id"))
+    counts = dict(waiting.order_by().values_list("status").annotate(n=Count("id")))
+    rows = list(waiting[:SUBMISSIONS_SHOWN])
+    now = timezone.now()
+    for submission in rows:
+        submission.waiting_minutes = int((now - submission.received_at).total_seconds() // 60)
+    audit.record(request.user, AuditEvent.Action.VIEW, summary="Viewed the partner submissions waiting or failed",
+                 detail={"submissions": [submission.pk for submission in rows]})
+    return render(request, "frontdoor/mash_submissions.html", {
+        "rows": rows, "failed": counts.get(Status.FAILED, 0), "waiting": counts.get(Status.RECEIVED, 0),
+        "shown": SUBMISSIONS_SHOWN})

@@ -75,6 +75,9 @@ def register():
                   lambda user: local_case_staff(user) or lead_practitioners(user))
     register_rule("adopters", "Prospective adopters' records and matching (local-authority social workers and managers)",
                   _role_in({Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE}, local_authority_only=True))
+    register_rule("front_door_oversight", "The front door's partner submissions that are not contacts yet "
+                  "(front-door managers and the head of service, local authority)",
+                  _role_in({Role.MASH_MANAGER, Role.HEAD_OF_SERVICE}, local_authority_only=True))
     register_rule("administration", "System administrators (configuration; no case records)",
                   lambda user: user.is_authenticated and user.is_active and user.is_staff
                   and getattr(user, "role", None) == Role.ADMINISTRATOR)
