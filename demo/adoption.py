@@ -36,6 +36,22 @@ approved and waiting a quarter of the matched, in stage 1 or 2 as many, and a te
 process (withdrew, on hold, refused). Stages take 6 to 10 weeks (stage 1) and 3 to 5 months
 (stage 2), a few late with the reason.
 
+Adoptions in the year. demo.care's periods of care all start in the demo's one year, so few
+of its children reach an adoption order; most adopted children came into care one to three
+years before. So this module first makes ADOPTED_PER_10K historic journeys (at least
+MIN_HISTORIC): a child of the generator's own, aged 2 to 7 now, with no referral or care of
+their own, looked after 1 to 3 years before the demo's year on section 20 (V2) in foster care
+(U4), an interim care order (C1) 10 to 40 days later, the placement order (E1) 110 to 190 days
+after that, placed for adoption (A6) and adopted (E11 or E12, as demo.care's shares) 100 to
+300 days after the placement, inside the collection year the demo's year begins in (so never
+looked after on its 31 March). The rest of the journey (decision, match, adopters, due dates)
+is what this module gives every child with E1. The child's historic referral hangs on a
+contact marked demo.leaving_care.MIGRATED (records from before this system's), closed on the
+day of the adoption order (RC1, adopted). Published figure: 2,980 children adopted in 2024 (cla2024,
+above) of 12,183,016 children aged 0 to 17 in England in mid-2024
+(cin2025__ons_mid-year_population_estimates_2012_to_2024.csv): 2.4 per 10,000 children a year.
+At least MIN_HISTORIC so that a small demo shows the SSDA903 AD1 and PlacedAdoption [U].
+
 Adopters are synthetic, named from the generator's name pools (staff_name).
 """
 
@@ -68,6 +84,9 @@ RELATIONSHIP_MIX = {"married": 70, "unmarried": 20, "civil_partners": 10}  # ASS
 ETHNICITY_MIX = {"WBRI": 80, "WIRI": 2, "WOTH": 4, "MWBC": 3, "AIND": 3, "APKN": 3, "BCRB": 2, "BAFR": 2, "OOTH": 1}
 AGENCY_URN = "SC999201"  # the authority's adoption agency (demo.care's adopters' carers carry it)
 LEFT_REASONS = {"withdrew": 60, "on_hold": 25, "refused": 15}  # ASSUMED
+ADOPTED_PER_10K = 2980 / 12183016 * 10000  # cla2024 adopted / ONS mid-2024 children: 2.4
+MIN_HISTORIC = 5  # ASSUMED: enough for the demo to show AD1 and PlacedAdoption
+ADOPTED_REASON = {"E11": 1790, "E12": 1190}  # demo.care's split (cla2024 adopted, ASSUMED split)
 STAGE_LATE = ["Waiting for the adopters' medical reports", "The references took longer than expected",
               "The adopters asked to pause for a family bereavement"]
 
@@ -180,6 +199,7 @@ class Adoption:
 
     def run(self):
         rng, today = self.rng, self.today
+        historic = self.historic()
         periods, statuses, placements = self.read()
         # Family identifiers continue after any already issued (they are never reused).
         self.number = int(adoption_services.next_reference()[2:]) - 1
@@ -198,10 +218,106 @@ class Adoption:
         self.write()
         for period_id in sorted(self.changed_periods):
             care.derive_episodes(periods[period_id])
+        counts["children adopted after care that began before the demo's year"] = historic
         counts["adopter households"] = len(self.households)
         counts["prospective adopters"] = len(self.adopters)
         counts["adoption due dates"] = len(self.deadlines)
         return dict(counts)
+
+    def historic(self):
+        """Adoption journeys that began 1 to 3 years before the demo's year and end with an
+        adoption order in its collection year (see the docstring). Returns how many."""
+        from demo.leaving_care import MIGRATED  # noqa: PLC0415
+        from frontdoor.models import Contact, ContactPerson, Referral  # noqa: PLC0415
+        from kernel.models import TimescaleRule  # noqa: PLC0415
+        from people.models import Person, PersonAddress  # noqa: PLC0415
+        from returns.collection import collection_period, year_in_progress  # noqa: PLC0415
+
+        g, rng, today = self.g, random.Random(f"{self.g.seed}:adoption:historic"), self.today
+        if not getattr(g, "children", 0):
+            return 0  # no generated children to draw from (adoption/tests/test_demo.py's own records)
+        first_day = today - dt.timedelta(days=366)
+        year_start, year_end = collection_period(year_in_progress(first_day))
+        last_order = min(today - 10 * DAY, year_end)
+        first_order = max(first_day, year_start) + 10 * DAY
+        rules_from = max((TimescaleRule.objects.filter(slug=slug).order_by("valid_from")
+                          .values_list("valid_from", flat=True).first() or today)
+                         for slug in (adoption_services.ENTRY_TO_PLACEMENT, adoption_services.ORDER_TO_MATCH,
+                                      "adopter-stage-1", "adopter-stage-2"))
+        if last_order <= first_order:
+            return 0
+        wanted = max(MIN_HISTORIC, round(g.children * ADOPTED_PER_10K / 10000))
+        candidates = list(Person.objects.filter(kind=Person.Kind.CHILD, referrals__isnull=True,
+                                                periods_of_care__isnull=True,
+                                                date_of_birth__range=(today - dt.timedelta(days=7 * 365),
+                                                                      today - dt.timedelta(days=2 * 365)))
+                          .order_by("id").values_list("pk", "date_of_birth"))
+        rng.shuffle(candidates)
+        homes = {}
+        for row in PersonAddress.objects.filter(person_id__in=[pk for pk, _ in candidates[:wanted * 20]],
+                                                kind=PersonAddress.Kind.HOME).order_by("moved_in", "id").values(
+                "person_id", "address__postcode"):
+            homes[row["person_id"]] = row["address__postcode"]
+        staff = {u.username: u for u in g.staff}
+        worker = staff.get("social.worker") or g.members["children in care"][0][1][0]
+        iro = staff.get("iro") or g.members["IRO"][0][1][0]
+        made = 0
+        for person_id, dob in candidates[:wanted * 20]:
+            if made >= wanted:
+                break
+            if not homes.get(person_id):
+                continue  # the 903 wants the home postcode (rules 392a, 392b)
+            # The adopters' assessment begins up to about 535 days before care does (household(),
+            # from a fostering for adoption placement at the start of care), and on or after the
+            # first day of the adopters' timescale rules.
+            earliest = max(dob + 60 * DAY, first_day - dt.timedelta(days=3 * 365), rules_from + 560 * DAY)
+            latest = first_day - dt.timedelta(days=365)
+            if earliest > latest:
+                continue
+            start = earliest + dt.timedelta(days=rng.randint(0, (latest - earliest).days))
+            c1 = start + dt.timedelta(days=rng.randint(10, 40))
+            e1 = c1 + dt.timedelta(days=rng.randint(110, 190))
+            order_on = first_order + dt.timedelta(days=rng.randint(0, (last_order - first_order).days))
+            placed = max(e1 + dt.timedelta(days=rng.randint(20, 60)), order_on - dt.timedelta(days=rng.randint(100, 300)))
+            if (order_on - placed).days < 70:
+                continue
+            received = at(rng, start - dt.timedelta(days=rng.randint(5, 30)))
+            contact = Contact.objects.create(
+                received_at=received, channel=Contact.Channel.PHONE, source=rng.choice(["6", "3F", "2A"]),
+                concerns="Historic referral, migrated from the previous system.", consent=Contact.Consent.NOT_NEEDED,
+                status=Contact.Status.DECIDED, decision_due_date=received.date() + DAY,
+                decision_due_at=received + DAY, decision_due_explanation=MIGRATED, recorded_by=worker)
+            ContactPerson.objects.create(contact=contact, person_id=person_id, role="subject",
+                                         matched_by=ContactPerson.Match.CHOSEN)
+            referral = Referral.objects.create(person_id=person_id, contact=contact, referral_date=received.date(),
+                                               source=contact.source, primary_need="N1",
+                                               closure_date=order_on, closure_reason="RC1")
+            reason = weighted(rng, ADOPTED_REASON)
+            period = PeriodOfCare.objects.create(
+                person_id=person_id, episode=referral, start_date=start, category_of_need="N1",
+                home_postcode=homes[person_id], previous_permanence="Z1",
+                end_date=order_on, end_reason=reason, created_by=worker, iro=iro, iro_appointed_on=start + 5 * DAY)
+            for code, begin, end in (("V2", start, c1), ("C1", c1, e1), ("E1", e1, order_on)):
+                LegalStatus.objects.create(period=period, code=code, start_date=begin, end_date=end, recorded_by=worker)
+            Placement.objects.create(period=period, place="U4", provider="PR1", urn="SC999001", start_date=start,
+                                     end_date=placed, change_reason="CARPL", recorded_by=worker,
+                                     postcode=g.postcode(rng.randrange(20000, 40000), rng.randrange(5)))
+            adopters = Carer.objects.create(kind=Carer.Kind.ADOPTER, name=f"{g.staff_name(rng)[1]} family "
+                                            "(prospective adopters)", provider="PR1", urn=AGENCY_URN,
+                                            postcode=g.postcode(rng.randrange(20000, 40000), rng.randrange(5)),
+                                            approval=Carer.Approval.APPROVED)
+            Placement.objects.create(period=period, place="A6", provider="PR1", urn=AGENCY_URN, carer=adopters,
+                                     postcode=adopters.postcode, start_date=placed, end_date=order_on,
+                                     recorded_by=worker)
+            care.derive_episodes(period)
+            for kind, day, title in (("looked-after", start, "Became looked after"),
+                                     ("care-ceased", order_on, f"Ceased to be looked after ({reason})")):
+                ChronologyEntry.objects.create(person_id=person_id, kind=kind,
+                                               category=chronology_kinds.get(kind).category, occurred_at=at(rng, day),
+                                               title=title, source_type=ContentType.objects.get_for_model(period),
+                                               source_id=str(period.pk), recorded_by=worker, manual=False)
+            made += 1
+        return made
 
     def decision(self, period, decided_on, **fields):
         rng = self.rng

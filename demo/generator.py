@@ -139,6 +139,7 @@ ADDRESSES_PER_POSTCODE = 16
 DEMO_USERNAMES = [
     "social.worker", "team.manager", "head.of.service", "mash.practitioner", "mash.manager", "iro",
     "conference.chair", "family.help", "analyst", "admin", "police.officer", "health.visitor", "school.dsl",
+    "personal.adviser",
 ]
 
 CHRONOLOGY_KINDS = [
@@ -595,6 +596,8 @@ class Generator:
         with transaction.atomic():
             self.care()
         with transaction.atomic():
+            self.module("demo.leaving_care", "LeavingCare", "Leaving care")
+        with transaction.atomic():
             self.module("demo.early_help", "EarlyHelp", "Early help")
         with transaction.atomic():
             self.module("demo.adoption", "Adoption", "Adoption")
@@ -852,7 +855,8 @@ class Generator:
         caseload_teams("children in care", "Children in Care Team", n * 0.035, 15, R.SOCIAL_WORKER, sw_titles,
                        "Team manager")
         caseload_teams("care leavers", "Care Leavers Service", n * 0.01, 20, R.SOCIAL_WORKER,
-                       ["Personal adviser", "Social worker"], "Care leavers service manager")
+                       ["Personal adviser", "Social worker"], "Care leavers service manager",
+                       first_username="personal.adviser")
         caseload_teams("family help", "Family Help Team", n * 0.07, 15, R.FAMILY_HELP_LEAD,
                        ["Family Help lead practitioner", "Family support practitioner"], "Family Help team manager",
                        first_username="family.help", names=[f"Family Help Team {town}" for town in self.localities])

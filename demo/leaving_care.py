@@ -1,15 +1,10 @@
-"""NOT YET CALLED by demo.generator: the care leavers it makes need care histories years before the
-demo's one-year history, and the contacts and referrals it writes for them (received years ago,
-without decisions) break the generator's own checks (demo/tests). Until that is reconciled the
-demo authority has no care leavers; leavingcare is tested on records made by its tests.
-
-The demo authority's care leavers. Called by demo.generator after demo.care:
+"""The demo authority's care leavers. Called by demo.generator after demo.care:
 `LeavingCare(generator).run()` returns {what: how many}. Its random stream is its own
 ("<seed>:leaving-care"), so the same seed, size and `today` give the same care leavers.
 
 The demo's case history spans one year, and every period of care demo.care makes starts in
 it, so care leavers need care histories that ended before it. This module makes young people
-aged about 17 to 21 (people of the generator's own name pools, with its identifiers), each
+aged 18 to 21 (people of the generator's own name pools), each
 with a historic referral, a period of care after their 14th birthday (legal status,
 placements and the SSDA903 episodes childrenincare.services.derive_episodes works out) that
 ended at 16, 17 or 18, before the first 1 April on or before the start of the demo's year (so
@@ -19,7 +14,18 @@ changed once), a pathway plan reviewed about every 6 months (the due dates as
 kernel.Deadline rows, some late with the reason, the next one open), keeping-in-touch
 contacts over the last year and a birthday contact for each 17th to 21st birthday since care
 ended (the SSDA903 OC3). Eligible children still looked after (16 or 17, 13 weeks since 14,
-from demo.care) get a record, a personal adviser and a pathway plan too.
+from demo.care) get a record, a personal adviser and a pathway plan too: they are the demo's
+younger (eligible and relevant) care leavers.
+
+Migrated history. A real authority moving to this system brings its care leavers' periods of
+care, which began years before its front-door records; here each such period hangs on a
+referral whose contact is marked MIGRATED (in its decision-due explanation): no decision, no
+checks, no timescale rule (the rules in force begin with the demo's year). demo/tests leave
+out exactly the contacts so marked, and nothing else. The young people are all 18 or over
+today, so they are recorded as adults (Person.Kind.ADULT) without a consistent identifier,
+which the model gives children only; the generator's "exactly N children aged 0 to 17" holds.
+Their periods start on section 20 (V2), some followed by a full care order (C2) 5 to 7 months
+on, so that no historic interim care order (C1) is taken for a demo pre-proceedings case.
 
 Published figures (England, /work/shared/data/dfe-published):
 
@@ -95,7 +101,7 @@ LATER_PLACE = ("H5", "PR4", "SC999301")  # semi-independent accommodation before
 END_REASON = {16: {"E5": 55, "E13": 25, "E8": 20}, 17: {"E5": 55, "E6": 10, "E13": 20, "E8": 15},
               18: {"E17": 25, "E5": 40, "E6": 20, "E8": 15}}
 HOME = {"E13"}
-INTERIM_ORDERS_FROM = dt.date(2023, 1, 1)
+MIGRATED = "Migrated record: received before this system's records began (no decision or timescale recorded)"
 
 
 def weighted(rng, mapping):
@@ -122,6 +128,8 @@ class LeavingCare:
     # --- who ---------------------------------------------------------------------------------
 
     def wanted(self):
+        if not self.g.children:
+            return 0  # an authority with no children has no care leavers
         return max(3, round(self.g.children * CEASED_PER_10K / 10000 * CEASED_AT_16_OR_OVER * COHORTS))
 
     def ended_by(self):
@@ -131,6 +139,8 @@ class LeavingCare:
 
     def run(self):
         g = self.g
+        if not g.children:
+            return {}
         staff = {u.username: u for u in g.staff}
         self.advisers = [w for _, workers in g.members.get("care leavers", []) for w in workers] or \
             [w for _, workers in g.members["children in care"] for w in workers]
@@ -156,6 +166,7 @@ class LeavingCare:
             # Old enough for care to have ended at that age before `ended_by`, young enough to have
             # a 17th to 21st birthday since.
             latest_dob = birthday(ended_by, -ceased_at) - dt.timedelta(days=rng.randint(1, 20))
+            latest_dob = min(latest_dob, birthday(today, -18) - dt.timedelta(days=rng.randint(1, 20)))  # adults now
             earliest_dob = max(birthday(today, -22) + 30 * DAY, birthday(latest_dob, -3))
             if earliest_dob >= latest_dob:
                 earliest_dob = latest_dob - 30 * DAY
@@ -165,11 +176,10 @@ class LeavingCare:
             sex = "F" if rng.random() < 0.44 else "M"  # [U] more boys than girls leave care at 16 and over
             given = pool.child[sex].pick(rng)
             family = pool.surnames.pick(rng)
-            person = g.person(batch, Person.Kind.CHILD, given, family, dob, sex, heritage["ethnicity"],
+            person = g.person(batch, Person.Kind.ADULT, given, family, dob, sex, heritage["ethnicity"],
                               "eng" if rng.random() < pool.child_english else pool.languages.pick(rng),
                               pool.religions.pick(rng) if rng.random() < 0.5 else "")
             person.pool_ = pool
-            g.child_identifiers(batch, rng, person)
             leavers.append((person, ceased_at))
         g.write(batch)
         return leavers
@@ -198,10 +208,10 @@ class LeavingCare:
             end_reason = weighted(rng, END_REASON[ceased_at])
             received = at(rng, start - dt.timedelta(days=rng.randint(10, 40)), 9, 16)
             contact = Contact(received_at=received, channel=Contact.Channel.PHONE, source=rng.choice(["2A", "6", "3F"]),
-                              concerns="Historic referral (before the demo's year of records).",
+                              concerns="Historic referral, migrated from the previous system.",
                               consent=Contact.Consent.NOT_NEEDED, status=Contact.Status.DECIDED,
                               decision_due_date=received.date() + DAY, decision_due_at=received + dt.timedelta(days=1),
-                              decision_due_explanation="Historic contact", recorded_by=self.recorder)
+                              decision_due_explanation=MIGRATED, recorded_by=self.recorder)
             referral = Referral(person_id=person.pk, contact=contact, referral_date=received.date(),
                                 source=contact.source, primary_need=rng.choice(["N1", "N1", "N4", "N5", "N8"]),
                                 closure_date=end, closure_reason="RC7")
@@ -209,12 +219,11 @@ class LeavingCare:
                                   category_of_need=referral.primary_need, home_postcode="", end_date=end,
                                   end_reason=end_reason, created_by=self.recorder, iro=self.iro,
                                   iro_appointed_on=start + 5 * DAY)
-            # An interim care order, then the full care order 5 to 7 months later; or section 20, for
-            # some followed by a care order. Interim care orders only from 2023: other demo modules
-            # (pre-proceedings) time their steps from an interim order by rules in force from 2022.
+            # Section 20, for some (all those in care since childhood) followed by a full care order
+            # 5 to 7 months later; no historic interim orders (see the docstring).
             long_term = start < birthday(dob, 14)
             ordered = long_term or rng.random() < 0.4
-            first = "C1" if ordered and start >= INTERIM_ORDERS_FROM else "V2"
+            first = "V2"
             period.legal_ = [LegalStatus(period=period, code=first, start_date=start, recorded_by=self.recorder)]
             final = start + dt.timedelta(days=rng.randint(150, 210))
             if ordered and final < end - 30 * DAY:

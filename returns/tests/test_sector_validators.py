@@ -59,6 +59,9 @@ def test_the_sector_validator_finds_no_issues_but_its_own_bugs(sector_validators
     validator = sector_validators["903"]
     tables = ssda903.build(YEAR)
     assert tables["Header"] and tables["Episodes"] and tables["SWEpisodes"] and tables["PrevPerm"]
+    assert tables["OC3"], "the demo's care leavers (demo.leaving_care) are in the return"
+    assert tables["AD1"] and tables["PlacedAdoption"], "the demo's adoptions (demo.adoption) are in the return"
+    print(json.dumps({name: len(tables[name]) for name in ("OC3", "AD1", "PlacedAdoption")}), file=sys.stderr)
     ssda903.write(tables, tmp_path)
     run = subprocess.run([str(validator), str(ROOT / "scripts" / "validate_903.py"), str(tmp_path), "--year", str(YEAR),
                           "--la", LA_ONS_CODE], capture_output=True, text=True, timeout=600)
