@@ -66,5 +66,22 @@ def receive(mash_worker):
     return make
 
 
+# The partner API: files sent with contacts go to a temporary folder, and the school's case
+# system has a token allowed to send contacts.
+
+@pytest.fixture
+def api_attachment_root(settings, tmp_path):
+    settings.ATTACHMENT_ROOT = tmp_path / "attachments"
+    return settings.ATTACHMENT_ROOT
+
+
+@pytest.fixture
+def token(school, threshold, mash_team):
+    """A token of the school's case system, allowed to send contacts."""
+    from partners.tokens import issue_token
+
+    return issue_token(school, "School information system", ["contacts:create"])[1]
+
+
 def at(year, month, day, hour=10, minute=0):
     return timezone.make_aware(datetime.datetime(year, month, day, hour, minute))

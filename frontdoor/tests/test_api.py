@@ -27,15 +27,8 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 
 
 
 @pytest.fixture(autouse=True)
-def attachment_root(settings, tmp_path):
-    settings.ATTACHMENT_ROOT = tmp_path / "attachments"
-    return settings.ATTACHMENT_ROOT
-
-
-@pytest.fixture
-def token(school, threshold, mash_team):
-    """A token of the school's case system, allowed to send contacts."""
-    return issue_token(school, "School information system", ["contacts:create"])[1]
+def attachment_root(api_attachment_root):
+    return api_attachment_root
 
 
 def body(**changes):

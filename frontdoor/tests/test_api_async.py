@@ -25,14 +25,8 @@ THURSDAY = datetime.datetime(2026, 11, 26, 9, 30, tzinfo=datetime.timezone.utc)
 
 
 @pytest.fixture(autouse=True)
-def attachment_root(settings, tmp_path):
-    settings.ATTACHMENT_ROOT = tmp_path / "attachments"
-    return settings.ATTACHMENT_ROOT
-
-
-@pytest.fixture
-def token(school, threshold, mash_team):
-    return issue_token(school, "School information system", ["contacts:create"])[1]
+def attachment_root(api_attachment_root):
+    return api_attachment_root
 
 
 def accept(client, token, data=None, key="key-1", **headers):
