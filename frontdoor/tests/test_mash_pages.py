@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from frontdoor import services
-from frontdoor.models import AgencyCheck, Contact, ContactDecision, ContactPerson, Referral, ReferrerFeedback
+from frontdoor.models import (AgencyCheck, Contact, ContactDecision, ContactPerson, PatternAlert, Referral,
+                              ReferrerFeedback)
 from partners.models import Agency
 from people.models import RestrictedAccess
 from people.services import record_address, record_person, record_relationship
@@ -111,6 +112,22 @@ def test_a_partner_practitioner_may_not_use_the_front_door_pages(client, school_
     assert client.get(reverse("frontdoor:queue")).status_code == 403
     assert client.get(contact_url(contact)).status_code == 403
     assert client.get(contact_url(contact, "frontdoor:decide")).status_code == 403
+
+
+def test_the_queue_counts_each_contacts_open_checks_and_alerts(mash_client, receive, child, mash_worker):
+    counted = receive(child)
+    other = receive(sibling())
+    for kind in (AgencyCheck.Kind.POLICE, AgencyCheck.Kind.HEALTH, AgencyCheck.Kind.EDUCATION):
+        services.request_check(mash_worker, counted, kind)
+    answered = counted.checks.order_by("pk").first()
+    AgencyCheck.objects.filter(pk=answered.pk).update(status=AgencyCheck.Status.ANSWERED)
+    for n in range(2):
+        PatternAlert.objects.create(contact=counted, kind=PatternAlert.Kind.REPEATED_CONTACTS,
+                                    explanation=f"Synthetic alert {n}")
+    rows = {row["contact"].pk: row["contact"] for row in mash_client.get(reverse("frontdoor:queue")).context["rows"]}
+    assert counted.alerts.count() >= 2  # the two above, and any the contact fired itself
+    assert (rows[counted.pk].open_checks, rows[counted.pk].alert_count) == (2, counted.alerts.count())
+    assert (rows[other.pk].open_checks, rows[other.pk].alert_count) == (0, other.alerts.count())
 
 
 def test_the_queue_does_not_make_more_queries_for_more_contacts(mash_client, receive):
