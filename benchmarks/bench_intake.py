@@ -341,17 +341,24 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
 
 
+def acknowledged_keys(records, status):
+    """({key: the id first answered}, how many retried copies were answered with another id),
+    over the submissions answered with `status` (201 made, 202 accepted)."""
+    acknowledged, mismatched = {}, 0
+    for record in records:
+        if record["status"] == status:
+            if record["key"] in acknowledged and acknowledged[record["key"]] != record["id"]:
+                mismatched += 1
+            acknowledged.setdefault(record["key"], record["id"])
+    return acknowledged, mismatched
+
+
 def integrity_async(url, run_id, records, first_at):
     """Every key acknowledged with 202 is exactly one submission (both copies of a retry answered
     with the same one) and, after draining, exactly one contact; the run made no other contact."""
     import psycopg
 
-    acknowledged, mismatched = {}, 0
-    for record in records:
-        if record["status"] == 202:
-            if record["key"] in acknowledged and acknowledged[record["key"]] != record["id"]:
-                mismatched += 1
-            acknowledged.setdefault(record["key"], record["id"])
+    acknowledged, mismatched = acknowledged_keys(records, 202)
     with psycopg.connect(url) as connection:
         rows = connection.execute("SELECT idempotency_key, public_id::text, status, contact_id FROM frontdoor_contactsubmission "
                                   "WHERE idempotency_key LIKE %s", [f"{run_id}-%"]).fetchall()
@@ -386,13 +393,7 @@ def integrity_async(url, run_id, records, first_at):
 def integrity(url, run_id, records):
     import psycopg
 
-    acknowledged = {}
-    mismatched = 0
-    for record in records:
-        if record["status"] == 201:
-            if record["key"] in acknowledged and acknowledged[record["key"]] != record["id"]:
-                mismatched += 1
-            acknowledged.setdefault(record["key"], record["id"])
+    acknowledged, mismatched = acknowledged_keys(records, 201)
     with psycopg.connect(url) as connection:
         rows = connection.execute(
             "SELECT s.idempotency_key, c.id FROM frontdoor_contact c JOIN frontdoor_contactsubmission s ON s.contact_id = c.id "
