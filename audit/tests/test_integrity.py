@@ -90,3 +90,52 @@ def test_a_replaced_entry_with_a_recomputed_row_hash_is_still_caught_by_the_key(
     AuditEvent.objects.filter(pk=event.pk).update(summary="Forged", row_hash=hashlib.sha256(b"Forged").hexdigest())
     _, _, problem = verify()
     assert problem.event_id == event.pk
+
+
+# --- An attacker with write access to the database (issue 17, findings 4 and 7) -------------
+# The test database runs without the append-only triggers (see the root conftest.py), which is
+# where such an attacker stands after dropping them; they work in raw SQL, as one would.
+
+
+def _rebuild_chain_with_plain_sha256(cursor):
+    """What the attacker can compute without the audit key: the old, unkeyed chain rule."""
+    import hashlib
+
+    previous = "0" * 64
+    cursor.execute("SELECT id, event_id, row_hash FROM audit_auditseal ORDER BY id")
+    for seal_id, event_id, row in cursor.fetchall():
+        previous = hashlib.sha256(f"{previous}|{event_id}|{row}".encode()).hexdigest()
+        cursor.execute("UPDATE audit_auditseal SET chain_hash = %s WHERE id = %s", [previous, seal_id])
+    cursor.execute("UPDATE audit_auditchainhead SET last_chain_hash = %s", [previous])
+
+
+def test_removing_sealed_entries_and_rebuilding_the_chain_without_the_key_is_detected(db):
+    events = [record(None, "view", person=n, summary=f"Viewed {n}") for n in range(4)]
+    seal_pending(now=later())
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditseal WHERE event_id = %s", [events[1].pk])
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [events[1].pk])
+        _rebuild_chain_with_plain_sha256(cursor)
+    _, _, problem = verify()
+    assert problem is not None and problem.event_id == events[2].pk
+    assert f"chain is broken at entry {events[2].pk}" in problem.message
+    with pytest.raises(CommandError, match=f"entry {events[2].pk}"):
+        call_command("verify_audit", "--no-seal")
+
+
+def test_a_removed_entry_whose_seal_was_kept_is_named(db):
+    events = [record(None, "view", person=n, summary=f"Viewed {n}") for n in range(4)]
+    seal_pending(now=later())
+    with connection.cursor() as cursor:
+        # The seal's foreign key is checked at commit, which this test never reaches.
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [events[1].pk])
+    try:
+        _, _, problem = verify()
+        assert problem is not None and problem.event_id == events[1].pk
+        assert f"entry {events[1].pk} " in problem.message and "removed" in problem.message
+        with pytest.raises(CommandError, match=f"entry {events[1].pk} "):
+            call_command("verify_audit", "--no-seal")
+    finally:
+        with connection.cursor() as cursor:
+            # Leave no seal without its entry for the test database's constraint check at the end.
+            cursor.execute("DELETE FROM audit_auditseal WHERE event_id = %s", [events[1].pk])
