@@ -19,10 +19,9 @@ from partners.tokens import issue_token
 from people.models import Person
 from people.services import add_identifier, consistent_identifier
 
+from .synthetic_files import HTML_PDF, PDF, PNG
+
 URL = "/api/v1/contacts/"
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63f8"
-                    "ffff3f0005fe02fea7d6a4a40000000049454e44ae426082")
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"This program cannot be run in DOS mode"
 
 
@@ -284,6 +283,8 @@ def attachment(name, content):
     ("photo.pdf", PNG, "a PNG image but its name ends .pdf"),
     ("script.sh", b"#!/bin/sh\necho hello\n", "a text file but its name ends .sh"),
     ("empty.txt", b"", "empty"),
+    ("letter.pdf", HTML_PDF, "letter.pdf must be a PDF, Word (.docx), PNG, JPEG or plain text (.txt): its content starts "
+                             "like a PDF but does not open as one"),
 ])
 def test_disguised_or_empty_files_are_refused_and_nothing_is_kept(client, token, attachment_root, name, content, says):
     data = body(attachments=[attachment("note.txt", b"A synthetic note."), attachment(name, content)])

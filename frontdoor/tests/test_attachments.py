@@ -14,10 +14,7 @@ from django.db import transaction
 from frontdoor import attachments
 from frontdoor.attachments import AttachmentRefused, check
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63f8"
-                    "ffff3f0005fe02fea7d6a4a40000000049454e44ae426082")
-JPEG = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffdb004300") + b"\x08" * 64 + bytes.fromhex("ffd9")
+from .synthetic_files import HTML_PDF, JPEG, PDF, PNG, TRUNCATED_JPEG, TRUNCATED_PNG, pdf
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"This program cannot be run in DOS mode"
 ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 56
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -93,6 +90,48 @@ def test_disguised_and_unknown_files_are_refused(name, content, says):
     with pytest.raises(AttachmentRefused) as refused:
         check(name, content)
     assert says in str(refused.value)
+
+
+# Parsed, not sniffed: the first bytes of an allowed type are not enough.
+
+@pytest.mark.parametrize("name, content, says", [
+    ("letter.pdf", HTML_PDF, "its content starts like a PDF but does not open as one"),
+    ("letter.pdf", b"%PDF-1.4\n" + b"A synthetic note, not a PDF.\n" * 20, "starts like a PDF but does not open as one"),
+    ("letter.pdf", pdf()[:200], "starts like a PDF but does not open as one"),
+    ("photo.png", TRUNCATED_PNG, "its content starts like a PNG image but does not decode as one"),
+    ("photo.png", PNG[:8] + b"<html><body>not an image</body></html>", "starts like a PNG image but does not decode"),
+    ("photo.jpg", TRUNCATED_JPEG, "its content starts like a JPEG image but does not decode as one"),
+    ("referral.docx", None, "starts like a Word document but does not open as one"),
+    ("note.txt", "A synthetic note. ".encode() * 300 + b"\x1b[31m an escape sequence", "is not UTF-8 text throughout"),
+])
+def test_a_file_that_only_starts_like_an_allowed_type_is_refused(name, content, says):
+    if content is None:  # a Word document whose main part is not XML
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("[Content_Types].xml", "<Types/>")
+            archive.writestr("word/document.xml", "<html><body>not a Word document</body>")
+        content = buffer.getvalue()
+    with pytest.raises(AttachmentRefused) as refused:
+        check(name, content)
+    message = str(refused.value)
+    assert message.startswith(f"The file {name} must be a PDF, Word (.docx), PNG, JPEG or plain text (.txt): ")
+    assert says in message
+
+
+def test_a_pdf_of_several_pages_and_a_larger_image_are_accepted():
+    from .synthetic_files import image
+
+    assert check("letter.pdf", pdf(pages=3)).content_type == "application/pdf"
+    assert check("photo.jpg", image("JPEG", size=(640, 480))).content_type == "image/jpeg"
+    assert check("note.txt", "\ufeffA synthetic note with a byte order mark.".encode()).content_type == "text/plain"
+
+
+def test_an_image_too_large_to_decode_safely_is_refused(monkeypatch):
+    from .synthetic_files import image
+
+    monkeypatch.setattr(attachments, "MAX_IMAGE_PIXELS", 100)
+    with pytest.raises(AttachmentRefused, match="starts like a PNG image but does not decode as one"):
+        check("photo.png", image("PNG", size=(20, 20)))
 
 
 def test_an_empty_file_is_refused():

@@ -124,6 +124,19 @@ def test_a_program_disguised_as_a_pdf_is_refused_and_nothing_is_saved(client, sc
     assert not Contact.objects.exists() and not Person.objects.exists() and not ContactAttachment.objects.exists()
 
 
+def test_a_web_page_that_starts_like_a_pdf_is_refused_and_nothing_is_saved(client, school_user):
+    from .synthetic_files import HTML_PDF
+
+    client.force_login(school_user)
+    page = SimpleUploadedFile("letter.pdf", HTML_PDF, content_type="application/pdf")
+    response = client.post(NEW, partner_form(attachments=[page]))
+    assert response.status_code == 200
+    [message] = errors_of(response)
+    assert message == ("The file letter.pdf must be a PDF, Word (.docx), PNG, JPEG or plain text (.txt): its content "
+                       "starts like a PDF but does not open as one")
+    assert not Contact.objects.exists() and not Person.objects.exists() and not ContactAttachment.objects.exists()
+
+
 def test_blank_household_rows_are_ignored_and_given_ones_recorded(client, school_user):
     client.force_login(school_user)
     response = client.post(NEW, partner_form(
