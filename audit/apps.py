@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AuditConfig(AppConfig):
     default_auto_field = 'django.db.models.BigAutoField'
     name = 'audit'
+
+    def ready(self):
+        from . import receivers  # noqa: F401 (connects the signal receivers)

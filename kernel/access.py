@@ -16,6 +16,7 @@ from typing import Callable
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.dispatch import Signal
 from django.http import JsonResponse
 from django.shortcuts import render
 from rest_framework.permissions import BasePermission
@@ -29,6 +30,11 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {}
+
+# Sent when a signed-in user is refused by a route's rule (403), with `request` and `rule`
+# (the rule's name). The audit app listens, so that refusals are in the audit trail without
+# the kernel knowing about it.
+route_refused = Signal()
 
 # Paths served by other machinery, with the rule that applies to them.
 PATH_RULES = [
@@ -87,7 +93,10 @@ def problem_response(status, title, detail):
                         status=status, content_type="application/problem+json")
 
 
-def forbidden(request):
+def forbidden(request, rule_name=None):
+    """The 403 for a route the user's rule does not open (or a route with no rule)."""
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        route_refused.send(sender=AccessRuleMiddleware, request=request, rule=rule_name)
     if is_api(request):
         return problem_response(403, "Not allowed", "You do not have access to this.")
     return render(request, "403.html", status=403)
@@ -112,7 +121,7 @@ class AccessRuleMiddleware:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         if not allowed(name, request.user):
-            return forbidden(request)
+            return forbidden(request, name)
         return None
 
 
@@ -123,4 +132,7 @@ class AccessRulePermission(BasePermission):
 
     def has_permission(self, request, view):
         name = getattr(view, "access_rule", None)
-        return bool(name) and allowed(name, request.user)
+        permitted = bool(name) and allowed(name, request.user)
+        if not permitted and request.user is not None and request.user.is_authenticated:
+            route_refused.send(sender=AccessRulePermission, request=request, rule=name)
+        return permitted

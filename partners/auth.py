@@ -33,16 +33,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.exceptions import AuthenticationFailed
 
 from audit import services as audit
 from kernel.access import is_api, problem_response
 
 from .models import SESSION_GENERATION_KEY, User
+from .tokens import verified_api_token
 
 # Where to go once the two-factor code is accepted (set at the password step).
 NEXT_KEY = "sign_in_next"
-# The API is reached with a token in this header; the token, not the session, decides there.
-BEARER = "bearer "
 
 
 def otp_required():
@@ -66,8 +66,16 @@ def two_factor_url(user):
     return reverse("two-factor") if confirmed_device(user) else reverse("two-factor-set-up")
 
 
-def _has_bearer_token(request):
-    return request.META.get("HTTP_AUTHORIZATION", "").lower().startswith(BEARER)
+def api_token_decides(request):
+    """True only for an API request that carries a valid API token (checked here, not taken
+    on trust): the token's service user, not the session, is who is asking. A bearer header
+    on a page, or one whose token is not valid, never stands in for the second factor."""
+    if not is_api(request):
+        return False
+    try:
+        return verified_api_token(request) is not None
+    except AuthenticationFailed:
+        return False
 
 
 # --- Finishing the sign-in ------------------------------------------------------------------
@@ -142,8 +150,9 @@ def sign_out_other_sessions(request):
 
 class TwoFactorRequiredMiddleware:
     """A signed-in user who has not given their two-factor code reaches only the two-factor
-    pages, sign-out, static files and the health check. Requests that carry an API token are
-    left to the token authentication (they have no session user)."""
+    pages, sign-out, static files and the health check. The one exception is an API request
+    carrying a valid API token (api_token_decides): the token, not the half-signed-in
+    session, is who asks there. No other header, cookie or parameter is an exemption."""
 
     ALWAYS_OPEN = ("/static/", "/health/")
 
@@ -160,7 +169,7 @@ class TwoFactorRequiredMiddleware:
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated and not is_verified(user)
                 and not request.path.startswith(self.ALWAYS_OPEN) and request.path not in self.open_paths()
-                and not _has_bearer_token(request)):
+                and not api_token_decides(request)):
             if is_api(request):
                 return problem_response(401, "Not signed in", "Finish signing in with the code from your authenticator app, "
                                                       "or send an API token.")
@@ -169,18 +178,22 @@ class TwoFactorRequiredMiddleware:
 
 
 class SessionGenerationMiddleware:
-    """Sign out a session started before the user chose "Sign out of all other sessions"."""
+    """Sign out a session started before the user chose "Sign out of all other sessions",
+    whatever else the request carries. An API request with a valid API token then goes on as
+    the token's service user (the token, not the ended session, is who asks)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated and not _has_bearer_token(request)
+        if (user is not None and user.is_authenticated
                 and request.session.get(SESSION_GENERATION_KEY, 0) != user.session_generation):
             signed_out = user._wrapped if hasattr(user, "_wrapped") else user
             logout(request)
             audit.record(signed_out, "sign_out", summary="Session ended: signed out of all other sessions")
+            if api_token_decides(request):
+                return self.get_response(request)
             if is_api(request):
                 return problem_response(401, "Not signed in", "You were signed out. Sign in again.")
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)

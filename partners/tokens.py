@@ -85,15 +85,44 @@ def revoke_token(api_token, revoked_by=None):
     return api_token
 
 
+# Where a request's token check is kept, so that it is made (and a refusal audited) once per
+# request, whether the sign-in middleware or DRF asks first.
+_CHECKED = "_api_token_checked"
+
+
+def verified_api_token(request):
+    """The (service user, ApiToken) of a valid API token sent with this request, or None when
+    the request sends no ``Authorization: Bearer`` header. Raises AuthenticationFailed (and
+    audits the refusal) for a header whose token is not valid. Checked once per request.
+
+    Only this function may let a request stand in for a signed-in, verified session: a header
+    is never trusted for being present, only for holding a token that this checks."""
+    request = getattr(request, "_request", request)  # a DRF Request wraps Django's
+    checked = getattr(request, _CHECKED, None)
+    if checked is None:
+        try:
+            checked = ApiTokenAuthentication()._check(request)
+        except exceptions.AuthenticationFailed as refused:
+            checked = refused
+        setattr(request, _CHECKED, checked)
+    if isinstance(checked, exceptions.AuthenticationFailed):
+        raise checked
+    return checked or None
+
+
 class ApiTokenAuthentication(BaseAuthentication):
     """``Authorization: Bearer <token>``. Without that header the next authentication class
     (the session) decides; with it, a token that is unknown, altered, revoked or expired is
     refused with 401 and the refusal is audited (by its prefix only, never the token)."""
 
     def authenticate(self, request):
+        return verified_api_token(request)
+
+    def _check(self, request):
+        """The check itself; returns False (not None, so it is remembered) without a header."""
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() != b"bearer":
-            return None
+            return False
         if len(parts) != 2:
             self.refuse(request, "", "malformed Authorization header")
         try:

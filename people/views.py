@@ -136,6 +136,10 @@ def _index_view(request, person):
 def break_glass(request, person_id):
     """Open the full record of a child the user's team is not involved with, giving a reason."""
     person = person_for(request.user, person_id, at_least=Level.INDEX)
+    if person.access_level == Level.FULL:
+        # Nothing to break: they already see the whole record (their team is involved, or
+        # they broke the glass a moment ago in another tab).
+        return redirect("people:detail", person_id=person.pk)
     if request.method == "POST":
         form = BreakGlassForm(request.POST)
         if form.is_valid():
