@@ -85,7 +85,7 @@ def _candidates(request, episode):
     """The episode's child first, then the other children of the household (and recorded
     siblings) with an open episode whose records the user may see in full."""
     today = timezone.localdate()
-    others = [p for pk, p in households_and_siblings([episode.person_id], today).items()
+    others = [p for pk, p in households_and_siblings([episode.person_id], today, user=request.user).items()
               if pk != episode.person_id and p.kind == "child"]
     if not others:
         return [episode]

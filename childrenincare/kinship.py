@@ -100,10 +100,10 @@ def _record(user, carer, children, title, *, changes, summary, detail=""):
     audit.record_change(user, carer, changes, person=children[0] if children else carer.person_id, summary=summary)
 
 
-def _related_adults(child):
+def _related_adults(user, child):
     from people.services import relationships
 
-    return [other for other, _label, _rel in relationships(child) if other.kind != Person.Kind.CHILD]
+    return [other for other, _label, _rel in relationships(child, user=user) if other.kind != Person.Kind.CHILD]
 
 
 # --- Carers -------------------------------------------------------------------------------
@@ -148,7 +148,7 @@ def add_carer(user, *, kind, name, provider="", urn="", postcode="", person=None
         errors.add("relationship_to_child", f"The relationship must be {RELATIONSHIP_MAX} characters or fewer")
     _check_person(errors, person, kind, child)
     if person is None and child is not None and kind in PERSONAL_KINDS and name:
-        known = [p for p in _related_adults(child) if p.full_name.casefold() == name.casefold()]
+        known = [p for p in _related_adults(user, child) if p.full_name.casefold() == name.casefold()]
         if known:
             errors.add("person", f"{known[0].full_name} has a record linked to the child's: select it, so the "
                                  "carer is linked to their record")

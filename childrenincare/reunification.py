@@ -195,10 +195,17 @@ def _adults(decision):
     return ids
 
 
-def risk_signals(decision):
+WITHHELD_SIBLING = "A sibling or household child whose record is restricted (name withheld)"
+
+
+def risk_signals(decision, user=None):
     """What the system knows across agencies that bears on the return: earlier returns home
     that broke down, re-entries to care, child protection history of the child and siblings,
-    police and domestic-abuse information on the adults, missing episodes and open concerns."""
+    police and domestic-abuse information on the adults, missing episodes and open concerns.
+    `user`: who reads them. A sibling's signal still counts (the gates weigh every one), but a
+    sibling the reader may not be shown (a restricted record: people.access.shown) is not
+    named; None for the rules, which show no one."""
+    from people.access import shown
     from childprotection.models import ChildProtectionPlan, Section47Enquiry
     from exploitation.models import MissingEpisode
     from familyhelp.models import AssessmentFactor
@@ -222,10 +229,16 @@ def risk_signals(decision):
         found.append(Signal(f"flag:{flag.pk}", "Concern after an earlier return home",
                             f"{flag.get_kind_display()} on {flag.occurred_on:%-d %B %Y}, after the return home on "
                             f"{flag.monitoring.returned_on:%-d %B %Y}", flag.occurred_on))
-    family = households_and_siblings([child.pk])
+    family = households_and_siblings([child.pk], user=None)
     family_ids = set(family) | {child.pk}
+    named = shown(user, family.values()) if user is not None else {pk: True for pk in family}
+
+    def name_of(person):
+        return person.full_name if named.get(person.pk, True) else WITHHELD_SIBLING
+
     for plan in ChildProtectionPlan.objects.filter(person_id__in=family_ids).select_related("person"):
-        who = "This child" if plan.person_id == child.pk else plan.person.full_name + " (sibling or household child)"
+        who = ("This child" if plan.person_id == child.pk
+               else name_of(plan.person) + ("" if not named.get(plan.person_id, True) else " (sibling or household child)"))
         ended = f" to {plan.end_date:%-d %B %Y}" if getattr(plan, "end_date", None) else ", still open"
         found.append(Signal(f"cp-plan:{plan.pk}", "Child protection history",
                             f"{who}: child protection plan from {plan.start_date:%-d %B %Y}{ended} "
@@ -258,7 +271,7 @@ def risk_signals(decision):
                             f"months, the latest on {missing[0].started_at:%-d %B %Y}", timezone.localdate(missing[0].started_at)))
     for enquiry in Section47Enquiry.objects.filter(person_id__in=family_ids, outcome="").select_related("person"):
         found.append(Signal(f"s47:{enquiry.pk}", "Open concern",
-                            f"Open section 47 enquiry about {enquiry.person.full_name} from {enquiry.start_date:%-d %B %Y}",
+                            f"Open section 47 enquiry about {name_of(enquiry.person)} from {enquiry.start_date:%-d %B %Y}",
                             enquiry.start_date))
     open_contacts = Contact.objects.filter(people__person_id__in=family_ids).exclude(status=Contact.Status.DECIDED) \
         .distinct()
@@ -495,7 +508,7 @@ def approval_kind(decision, on):
         return Approval.Kind.PLACEMENT_WITH_PARENT
     age = services.age_on(decision.person, on)
     status = services.current_legal_status(decision.period)
-    if decision.route == Route.SECTION_20 and age is not None and age >= 16 and status and status.code in services.SECTION_20:
+    if decision.route == Route.SECTION_20 and services.is_16_or_17(age) and status and status.code in services.SECTION_20:
         return Approval.Kind.CEASE_16_17
     return Approval.Kind.CEASE
 

@@ -289,16 +289,16 @@ def approval(request, approval_id):
 
 # --- The return home ----------------------------------------------------------------------
 
-def _possible_carers(person):
+def _possible_carers(user, person):
     """Parents, people with parental responsibility, relatives and adults of the household."""
     from people.services import relationships
 
     kinds = {Relationship.Type.PARENT, Relationship.Type.PR_HOLDER, Relationship.Type.STEP_PARENT,
              Relationship.Type.GRANDPARENT, Relationship.Type.OTHER_RELATIVE, Relationship.Type.CARER,
              Relationship.Type.HOUSEHOLD_MEMBER}
-    found = {other.pk: other for other, _, rel in relationships(person)
+    found = {other.pk: other for other, _, rel in relationships(person, user=user)
              if rel.relationship in kinds and other.kind != Person.Kind.CHILD}
-    for pk, other in households_and_siblings([person.pk]).items():
+    for pk, other in households_and_siblings([person.pk], user=user).items():
         if pk != person.pk and other.kind != Person.Kind.CHILD:
             found.setdefault(pk, other)
     return sorted(found.values(), key=lambda p: (p.family_name, p.given_names))
@@ -307,7 +307,7 @@ def _possible_carers(person):
 @rule("case_change")
 def decision_new(request, period_id):
     period = period_for(request, period_id)
-    people = _possible_carers(period.person)
+    people = _possible_carers(request.user, period.person)
     form = DecisionForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
         found = _saved(form, lambda d: reunification.start_decision(
@@ -328,7 +328,7 @@ def decision_new(request, period_id):
 
 
 def _decision_context(request, decision):
-    signals = reunification.risk_signals(decision)
+    signals = reunification.risk_signals(decision, request.user)
     states = reunification.gate_states(decision, signals)
     kind = reunification.approval_kind(decision, timezone.localdate())
     designated = services.is_designated(request.user, services.approver_kind(kind), timezone.localdate())
@@ -384,7 +384,7 @@ def gate(request, decision_id, gate):
 def household_add(request, decision_id):
     found = _decision(request, decision_id)
     listed = set(found.household.values_list("person_id", flat=True))
-    people = [p for p in _possible_carers(found.person) if p.pk not in listed]
+    people = [p for p in _possible_carers(request.user, found.person) if p.pk not in listed]
     form = HouseholdAddForm(request.POST or None, people=people)
     not_possible = "" if people else ("Everyone recorded as related to or living with the child is listed. Add a new "
                                       "person to the child's record first (their relationship to the child).")
@@ -461,7 +461,7 @@ def fgdm(request, decision_id):
 def weigh(request, decision_id):
     found = _decision(request, decision_id)
     key = request.POST.get("signal") or request.GET.get("signal") or ""
-    signal = {s.key: s for s in reunification.risk_signals(found)}.get(key)
+    signal = {s.key: s for s in reunification.risk_signals(found, request.user)}.get(key)
     initial = {"signal": key, "how_weighed": signal.weighing.how_weighed if signal and signal.weighing else ""}
     form = WeighForm(request.POST or None, initial=initial)
     rows = [(signal.kind, signal.summary)] if signal else []

@@ -117,12 +117,12 @@ def _with_carer(url, carer):
     return f"{url}{'&' if '?' in url else '?'}carer={carer.pk}"
 
 
-def _related(child, adults_only=False):
+def _related(user, child, adults_only=False):
     from people.models import Person
     from people.services import relationships
 
     found, seen = [], {child.pk}
-    for other, _label, _rel in relationships(child):
+    for other, _label, _rel in relationships(child, user=user):
         if other.pk in seen or other.kind == Person.Kind.PROFESSIONAL:
             continue
         if adults_only and other.kind == Person.Kind.CHILD:
@@ -165,7 +165,7 @@ def carer_new(request):
     """Add a carer or provider. From a child's pages (`?child=`) the child's relatives are
     offered as records to link; `?next=` (a page of this service) is where to go after."""
     child = _child(request, request.GET.get("child"))
-    people = _related(child, adults_only=True) if child is not None else []
+    people = _related(request.user, child, adults_only=True) if child is not None else []
     next_url = _safe_next(request, request.GET.get("next"))
     if request.method == "POST":
         form = CarerForm(request.POST, people=people)
@@ -400,7 +400,7 @@ def family_network(request, person_id):
     changing = may_change(request.user)
     if request.method == "POST" and not changing:
         return forbidden(request)
-    people = _related(child) if changing else []
+    people = _related(request.user, child) if changing else []
     form = None
     if changing:
         form = NetworkMemberForm(request.POST if request.method == "POST" else None, people=people)

@@ -357,10 +357,11 @@ def household_not_in_contact(contact):
     today = timezone.localdate()
     for link in contact_children(contact):
         child = link.person
-        for resident in people_services.household(child, today):
+        # Everyone: the contact page keeps only those the user may see (frontdoor.views._household).
+        for resident in people_services.household(child, today, user=None):
             if resident.person_id not in in_contact:
                 found.setdefault(resident.person_id, (resident.person, f"Lives with {child.full_name}"))
-        for other, label, rel in people_services.relationships(child):
+        for other, label, rel in people_services.relationships(child, user=None):
             if other.pk in in_contact:
                 continue
             if rel.relationship in {Relationship.Type.SIBLING, Relationship.Type.HALF_SIBLING}:
@@ -686,7 +687,7 @@ def pattern_alerts_for(contact, children=None, recorded_now=()):
             ))
     # Concerns clustered on siblings and on the adults of the household.
     today = timezone.localdate(received)
-    household_ids = people_services.households_and_siblings(known_ids, today)
+    household_ids = people_services.households_and_siblings(known_ids, today, user=None)  # each alert names one person
     for pk in child_ids:
         household_ids.pop(pk, None)
     if household_ids:

@@ -11,6 +11,11 @@ Three levels:
 - NONE: the record does not exist for this user (404). Analysts (aggregates only) and system
   administrators see no child; a restricted record exists only for its named users, even
   in search.
+
+Whether a person may be *named* to a user at all (in a list, a count, a household, an audit
+entry, a return's checks...) is decided by `shown` (and, inside a query, `shown_filter`), which
+hold the restriction rule once: a restricted person is named only to the users named on the
+restriction. `levels` builds on it, so there is no second copy of the rule.
 """
 
 import datetime
@@ -53,6 +58,44 @@ def _open_break_glass(user, ids):
     return BreakGlass.objects.filter(user=user, person_id__in=ids, expires_at__gt=timezone.now())
 
 
+def shown_filter(user, to_person=""):
+    """The restriction rule as a query condition: the rows whose person may be named to this
+    user, for lists and counts made in the database. `to_person` is the path from the rows to
+    the person ("person", "period__person"...), or "" for a query of people. A restricted
+    person is kept only for the users named on the restriction (`RestrictedAccess`)."""
+    prefix = f"{to_person}__" if to_person else ""
+    condition = Q(**{f"{prefix}restricted": False})
+    if getattr(user, "is_authenticated", False) and user.is_active:
+        condition |= Exists(RestrictedAccess.objects.filter(person_id=OuterRef(f"{prefix}id"), user_id=user.pk))
+    return condition
+
+
+def shown(user, people):
+    """{person id: bool}: whether each person may be named to this user at all (their name,
+    date of birth, a link to their record, or a count that gives them away). Takes people, or
+    their ids. Only restriction hides a person here: how much of a record a user may open is
+    `levels`. One query at most, and none when no one given is restricted."""
+    people = list(people)
+    if not people:
+        return {}
+    ids = [getattr(p, "pk", p) for p in people]
+    if all(isinstance(p, Person) for p in people):
+        suspects = [p.pk for p in people if p.restricted]
+    else:
+        suspects = ids
+    hidden = set(Person.objects.filter(pk__in=suspects).exclude(shown_filter(user))
+                 .values_list("pk", flat=True)) if suspects else set()
+    return {pk: pk not in hidden for pk in ids}
+
+
+def only_shown(user, items, person=lambda item: item.person):
+    """The items (household links, relatives, rows of a list...) whose person may be named to
+    this user, in the same order. `person` gives an item's person (or person id)."""
+    items = list(items)
+    found = shown(user, [person(item) for item in items])
+    return [item for item in items if found[getattr(person(item), "pk", person(item))]]
+
+
 def levels(user, people, involved=None):
     """{person id: Level} for a list of people, in a fixed number of queries. `involved`: the
     ids among them the user is involved with, when the caller has already found out."""
@@ -69,9 +112,7 @@ def levels(user, people, involved=None):
     ids = [p.pk for p in people]
 
     restricted = [p.pk for p in people if p.restricted]
-    named = set(
-        RestrictedAccess.objects.filter(user=user, person_id__in=restricted).values_list("person_id", flat=True)
-    ) if restricted else set()
+    visible = shown(user, [p for p in people if p.restricted])
     # Break glass matters only for local-authority case staff, on children they would
     # otherwise see in the index.
     may_break_glass = la_case_staff and role != User.Role.HEAD_OF_SERVICE
@@ -93,7 +134,7 @@ def levels(user, people, involved=None):
     result = {}
     for person in people:
         if person.restricted:
-            result[person.pk] = Level.FULL if person.pk in named else Level.NONE
+            result[person.pk] = Level.FULL if visible[person.pk] else Level.NONE
         elif person.pk in involved or person.pk in glass:
             result[person.pk] = Level.FULL
         elif la_case_staff and role == User.Role.HEAD_OF_SERVICE:

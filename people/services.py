@@ -13,6 +13,7 @@ from chronology.services import entry as chronology_entry
 from chronology.services import record_event, record_events
 
 from . import search
+from .access import only_shown, shown
 from .identifiers import consistent_identifier_from_serial, validate_identifier
 from .postcodes import validate_postcode
 from .models import (
@@ -250,9 +251,11 @@ def current_address(person, on=None):
     return None
 
 
-def household(person, on=None):
+def household(person, on=None, *, user):
     """The other people living at the person's home address on a date (a household is people
-    at an address over time)."""
+    at an address over time), as PersonAddress links. `user`: who they are shown to, so that
+    people the user may not be shown (people.access.shown: a restricted record they are not
+    named on) are left out; None for everyone, for rules that never show them."""
     on = on or datetime.date.today()
     home = current_address(person, on)
     if home is None:
@@ -262,13 +265,16 @@ def household(person, on=None):
         .exclude(person=person)
         .select_related("person")
     )
-    return [link for link in links if link.current_on(on)]
+    links = [link for link in links if link.current_on(on)]
+    return links if user is None else only_shown(user, links)
 
 
-def households_and_siblings(person_ids, on=None):
+def households_and_siblings(person_ids, on=None, *, user):
     """{id: person} of everyone living at the home of any of these people on a date, and their
     recorded siblings and half-siblings, in three queries whatever their number (the
-    people themselves included when they live together)."""
+    people themselves included when they live together). `user`: who they are shown to, so
+    that people the user may not be shown are left out (people.access.shown); None for
+    everyone, for rules that never show them."""
     on = on or datetime.date.today()
     person_ids = list(person_ids)
     if not person_ids:
@@ -283,11 +289,16 @@ def households_and_siblings(person_ids, on=None):
                                            relationship__in=sibling_types).select_related("person", "related_person"):
         found.setdefault(rel.person_id, rel.person)
         found.setdefault(rel.related_person_id, rel.related_person)
+    if user is not None:
+        visible = shown(user, found.values())
+        found = {pk: person for pk, person in found.items() if visible[pk]}
     return found
 
 
-def relationships(person):
-    """Both directions of every relationship, as (other person, label, relationship) rows."""
+def relationships(person, *, user):
+    """Both directions of every relationship, as (other person, label, relationship) rows.
+    `user`: who they are shown to, so that people the user may not be shown are left out
+    (people.access.shown); None for everyone, for rules that never show them."""
     outward, inward = [], []
     found = (Relationship.objects.filter(Q(person=person) | Q(related_person=person))
              .select_related("person", "related_person").order_by("pk"))
@@ -296,4 +307,5 @@ def relationships(person):
             outward.append((rel.related_person, rel.get_relationship_display(), rel))
         else:
             inward.append((rel.person, Relationship.INVERSE.get(rel.relationship, rel.relationship), rel))
-    return outward + inward
+    rows = outward + inward
+    return rows if user is None else only_shown(user, rows, person=lambda row: row[0])

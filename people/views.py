@@ -4,6 +4,7 @@ live in people.services, people.search and people.duplicates."""
 import datetime
 
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponseForbidden
@@ -20,11 +21,11 @@ from kernel.access import rule
 from partners.access import MANAGERS
 
 from . import services
-from .access import Level, keep_visible, open_break_glass, person_for
+from .access import Level, keep_visible, only_shown, open_break_glass, person_for, shown_filter
 from .duplicates import likely_duplicates
 from .forms import AddressForm, AlertForm, BreakGlassForm, EditPersonForm, IdentifierForm, NameForm, NewPersonForm, RelationshipForm
 from .identifiers import format_nhs_number
-from .models import Identifier, Person, PersonAddress
+from .models import Identifier, Person, PersonAddress, Relationship
 from .search import search_people
 
 CHRONOLOGY_PAGE_SIZE = 50
@@ -81,7 +82,7 @@ def person_detail(request, person_id):
     for value in request.GET.getlist("agency"):
         if value.isdigit():
             selected_agencies.append(int(value))
-    entries = timeline(person, selected_kinds, selected_agencies)
+    entries = _without_hidden_relatives(request.user, person, timeline(person, selected_kinds, selected_agencies))
     page = Paginator(entries, CHRONOLOGY_PAGE_SIZE).get_page(request.GET.get("page"))
     today = datetime.date.today()
     involvements = person.involvements.select_related("agency", "team", "worker").filter(end_date__isnull=True)
@@ -93,9 +94,10 @@ def person_detail(request, person_id):
         "identifiers": _identifier_rows(person),
         "home": home,
         "previous_addresses": [link for link in person.addresses.all() if link is not home],
-        "household": services.household(person, today),
-        "relationships": services.relationships(person),
-        "parental_responsibility": [pr for pr in person.parental_responsibility.all() if pr.is_current],
+        "household": services.household(person, today, user=request.user),
+        "relationships": services.relationships(person, user=request.user),
+        "parental_responsibility": only_shown(request.user, [pr for pr in person.parental_responsibility.all()
+                                                              if pr.is_current], person=lambda pr: pr.holder),
         "involvements": involvements,
         "alerts": [alert for alert in person.alerts.all() if alert.end_date is None or alert.end_date >= today],
         "other_names": [name for name in person.names.all() if name.name_type != "current"],
@@ -114,6 +116,17 @@ def person_detail(request, person_id):
     if request.user.role in MANAGERS:
         context["viewers"] = recent_viewers(person)
     return render(request, "people/person_detail.html", context)
+
+
+def _without_hidden_relatives(user, person, entries):
+    """The chronology without the entries that name a relative the user may not be shown
+    ("... recorded as sibling" about a restricted record they are not named on)."""
+    hidden = list(Relationship.objects.filter(person=person).exclude(shown_filter(user, "related_person"))
+                  .values_list("pk", flat=True))
+    if not hidden:
+        return entries
+    return entries.exclude(source_type=ContentType.objects.get_for_model(Relationship),
+                           source_id__in=[str(pk) for pk in hidden])
 
 
 def recent_viewers(person, limit=20):
