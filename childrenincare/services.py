@@ -95,6 +95,15 @@ def age_on(person, day):
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+ADULT_AGE = 18
+
+
+def is_16_or_17(age):
+    """A child of 16 or 17: the ages for which the director approves the end of care (reg 39)
+    and a return home under section 20 (approval_kind). An 18-year-old is not a child."""
+    return age is not None and 16 <= age < ADULT_AGE
+
+
 def looked_after_working_days(period, on):
     return working_days.working_days_between(period.start_date, as_date(on))
 
@@ -387,7 +396,9 @@ def ceasing_approval_needed(period, on, reason):
     if looked_after_working_days(period, on) < 20:
         return None
     age = age_on(period.person, as_date(on))
-    return Approval.Kind.CEASE_16_17 if age is not None and age >= 16 else Approval.Kind.CEASE
+    if age is not None and age >= ADULT_AGE:
+        return None  # reg 39 is about a child: at 18 care ends by law, not by the authority's decision
+    return Approval.Kind.CEASE_16_17 if is_16_or_17(age) else Approval.Kind.CEASE
 
 
 @transaction.atomic

@@ -231,3 +231,19 @@ def test_a_visit_says_whether_the_child_was_seen(worker, child):
     period = looked_after(worker, child, D(2026, 1, 5))
     errors = errors_of(lambda: visits.record_visit(worker, period, visited_on=D(2026, 1, 9), seen=None))
     assert errors["seen"] == ["Say whether the child was seen"]
+
+
+def test_care_ending_at_18_needs_no_reg_39_approval_and_a_17_year_old_needs_the_director(worker, nominated_officer):
+    """Reg 39 (Care Planning, Placement and Case Review (England) Regulations 2010) concerns a
+    child accommodated under section 20: the director approves for a child of 16 or 17; at 18
+    the young person is no longer a child and care ends without the authority's decision."""
+    from people.services import record_person
+
+    young = record_person(None, kind="child", given_names="Sam", family_name="Testchild", date_of_birth=D(2008, 3, 2))
+    period = looked_after(worker, young, D(2026, 1, 5))
+    # 17 on the day before the 18th birthday: still the director.
+    assert services.ceasing_approval_needed(period, D(2026, 3, 1), "E13") == Approval.Kind.CEASE_16_17
+    # 18 on the birthday: no approval, and care can end.
+    assert services.ceasing_approval_needed(period, D(2026, 3, 2), "E13") is None
+    services.cease_care(worker, period, on=D(2026, 3, 2), reason="E13")
+    assert not Approval.objects.filter(period=period).exists()
