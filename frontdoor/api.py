@@ -1,8 +1,9 @@
 """The partner API for contacts: a partner system tells the front door about a child.
 
 - ``POST /api/v1/contacts/`` (scope ``contacts:create``): a contact, with an ``Idempotency-Key``
-  header. A retry with the same token, key and body answers the first contact's 201 again and
-  makes no second contact; the same key with another body is refused (422). The contact is
+  header. The key is the agency's: a retry with the same key and body, from any token of the
+  same agency, answers the first contact's 201 again and makes no second contact; the same key
+  with another body is refused (422). Another agency's keys are its own. The contact is
   committed before the 201 answers (the request is one transaction; attachments are moved into
   place when it commits).
   With ``Prefer: respond-async`` (RFC 7240) the body is checked as above (a bad one is still a
@@ -374,8 +375,8 @@ class ContactListView(APIView):
         summary="Send a contact about a child",
         description=(
             "Tell the front door about one or more children. Needs an API token with the `contacts:create` scope and an "
-            "`Idempotency-Key` header (up to 200 characters, unique per submission): a retry with the same key and the "
-            "same body answers the first contact again (201, with `Idempotent-Replayed: true`) and makes no second "
+            "`Idempotency-Key` header (1 to 200 characters, unique per submission among all the agency's tokens): a "
+            "retry with the same key and the same body, from any token of the agency, answers the first contact again (201, with `Idempotent-Replayed: true`) and makes no second "
             "contact; the same key with another body is refused with 422. The contact is stored before the 201 answers. "
             "Its decision is due within one working day. Files: PDF, Word (.docx), PNG, JPEG or plain text, each under "
             "the service's size limit, checked by their content.\n\n"
@@ -408,7 +409,7 @@ class ContactListView(APIView):
             raise ValidationError({IDEMPOTENCY_HEADER: [f"The Idempotency-Key must be {IDEMPOTENCY_KEY_MAX} characters or fewer"]})
         body = _read_body(request)
         digest = hashlib.sha256(body).hexdigest()
-        earlier = self.submission(api_token, key)
+        earlier = self.submission(api_token.agency_id, key)
         if earlier is not None:
             return self.replay(request, earlier, digest)
         data = _parse(request, body)
@@ -426,7 +427,7 @@ class ContactListView(APIView):
                                                submission=(api_token, key, digest), **arguments)
         except IntegrityError:
             # The same key sent twice at once: the other request stored its contact first.
-            earlier = self.submission(api_token, key)
+            earlier = self.submission(api_token.agency_id, key)
             if earlier is None:
                 raise
             return self.replay(request, earlier, digest)
@@ -459,7 +460,7 @@ class ContactListView(APIView):
         try:
             with transaction.atomic():
                 submission = ContactSubmission.objects.create(
-                    api_token=api_token, idempotency_key=key, body_digest=digest, received_at=received_at,
+                    api_token=api_token, agency_id=api_token.agency_id, idempotency_key=key, body_digest=digest, received_at=received_at,
                     status=ContactSubmission.Status.RECEIVED, payload=data)
                 process_contact_submission.enqueue(submission.pk)
                 # Not record_creation: the body (files included) is kept once, here, not copied into the audit.
@@ -467,7 +468,7 @@ class ContactListView(APIView):
                              summary=f"Received contact submission {submission.reference} (API, to be processed)")
         except IntegrityError:
             # The same key sent twice at once: the other request kept its submission first.
-            earlier = self.submission(api_token, key)
+            earlier = self.submission(api_token.agency_id, key)
             if earlier is None:
                 raise
             return self.replay(request, earlier, digest)
@@ -483,8 +484,9 @@ class ContactListView(APIView):
         return response
 
     @staticmethod
-    def submission(api_token, key):
-        return (ContactSubmission.objects.filter(api_token=api_token, idempotency_key=key)
+    def submission(agency_id, key):
+        """The agency's submission with this key, from whichever of its tokens sent it."""
+        return (ContactSubmission.objects.filter(agency_id=agency_id, idempotency_key=key)
                 .select_related("contact").first())
 
     @staticmethod
@@ -550,7 +552,7 @@ class ContactSubmissionView(APIView):
     )
     def get(self, request, submission_id):
         agency_id = getattr(request.user, "agency_id", None)
-        submission = (ContactSubmission.objects.filter(public_id=submission_id, api_token__agency_id=agency_id)
+        submission = (ContactSubmission.objects.filter(public_id=submission_id, agency_id=agency_id)
                       .select_related("contact").first() if agency_id else None)
         if submission is None:
             raise Http404

@@ -168,6 +168,10 @@ class ContactSubmission(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     api_token = models.ForeignKey("partners.ApiToken", on_delete=models.PROTECT, related_name="+")
+    # The token's agency, kept on the submission: an idempotency key is the agency's, not one
+    # token's, so that a second token (or a new one after a rotation) of the same partner system
+    # retrying a submission gets the first contact back instead of making a second.
+    agency = models.ForeignKey("partners.Agency", on_delete=models.PROTECT, related_name="+")
     idempotency_key = models.CharField(max_length=200)
     body_digest = models.CharField(max_length=64, help_text="SHA-256 of the request body, to refuse a reused key with another body")
     contact = models.OneToOneField(Contact, on_delete=models.PROTECT, related_name="submission", null=True, blank=True)
@@ -179,8 +183,13 @@ class ContactSubmission(models.Model):
     error = models.TextField(blank=True, help_text="Why it failed, in plain words, without personal data")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["api_token", "idempotency_key"], name="idempotency_key_once_per_token")]
+        constraints = [models.UniqueConstraint(fields=["agency", "idempotency_key"], name="idempotency_key_once_per_agency")]
         indexes = [models.Index(fields=["status", "received_at"], name="frontdoor_submission_status")]
+
+    def save(self, *args, **kwargs):
+        if self.agency_id is None and self.api_token_id is not None:
+            self.agency_id = self.api_token.agency_id
+        super().save(*args, **kwargs)
 
     @property
     def reference(self):

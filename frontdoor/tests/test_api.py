@@ -188,6 +188,32 @@ def test_a_duplicate_arriving_while_the_first_is_being_stored_gives_the_first_co
     assert Contact.objects.count() == 1 and Person.objects.count() == people
 
 
+def test_a_key_is_the_agencys_so_a_second_token_of_the_agency_gets_the_first_contact(client, token, school):
+    """Keys were once unique per token: a partner system with two tokens (two servers, or a token
+    rotated between a submission and its retry) made a second contact with the same key."""
+    first = post(client, token, body())
+    people = Person.objects.count()
+    second_token = issue_token(school, "School information system (second server)", ["contacts:create"])[1]
+    again = post(client, second_token, body())
+    assert again.status_code == 201, again.content
+    assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+    assert Contact.objects.count() == 1 and ContactSubmission.objects.count() == 1 and Person.objects.count() == people
+    # The same key with another body, from the second token: refused as from the first.
+    problem = assert_problem(post(client, second_token, body(concerns="Something else entirely.")), 422)
+    assert problem["errors"] == {"Idempotency-Key": ["This key was used for a different submission"]}
+    assert Contact.objects.count() == 1
+
+
+def test_another_agencys_same_key_is_its_own(client, token, school):
+    post(client, token, body())
+    police = Agency.objects.create(name="Testshire Police", kind=Agency.Kind.POLICE)
+    police_token = issue_token(police, "Police case system", ["contacts:create"])[1]
+    theirs = post(client, police_token, body(source="6"))
+    assert theirs.status_code == 201 and "Idempotent-Replayed" not in theirs
+    assert Contact.objects.count() == 2
+    assert {s.agency for s in ContactSubmission.objects.all()} == {school, police}
+
+
 @pytest.mark.parametrize("key, message", [(None, "Send an Idempotency-Key header"), ("", "Send an Idempotency-Key header"),
                                           ("k" * 201, "200 characters or fewer")])
 def test_the_idempotency_key_is_required(client, token, attachment_root, key, message):

@@ -100,6 +100,16 @@ def test_the_same_key_answers_the_same_submission(client, token):
     assert Contact.objects.count() == 1
 
 
+def test_a_second_token_of_the_agency_gets_the_same_submission(client, token, school):
+    first = accept(client, token)
+    second_token = issue_token(school, "School information system (second server)", ["contacts:create"])[1]
+    again = accept(client, second_token)
+    assert again.status_code == 202 and again["Idempotent-Replayed"] == "true"
+    assert again.json()["id"] == first.json()["id"]
+    assert ContactSubmission.objects.count() == 1 and DBTaskResult.objects.count() == 1
+    assert ContactSubmission.objects.get().agency == school
+
+
 def test_a_key_used_synchronously_is_replayed_as_before(client, token, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         made = post(client, token, body())
