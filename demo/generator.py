@@ -139,7 +139,7 @@ ADDRESSES_PER_POSTCODE = 16
 DEMO_USERNAMES = [
     "social.worker", "team.manager", "head.of.service", "mash.practitioner", "mash.manager", "iro",
     "conference.chair", "family.help", "analyst", "admin", "police.officer", "health.visitor", "school.dsl",
-    "personal.adviser",
+    "personal.adviser", "user.admin",
 ]
 
 CHRONOLOGY_KINDS = [
@@ -918,6 +918,12 @@ class Generator:
                  username="school.dsl" if school is first_school else None, female_share=0.7)
         self.voluntary_workers = [user(P, org, None, title) for org, title in
                                   zip(self.voluntary, ["Family support worker", "Young carers worker"])]
+        # A user administrator (makes accounts, resets passwords and authenticator apps), named from
+        # its own random stream so that no other name in the demo changed when it was added.
+        first, last = self.staff_name(random.Random(f"{self.seed}:user-admin"))
+        users.append(User(username="user.admin", first_name=first, last_name=last, email=f"user.admin@{EMAIL_DOMAIN}",
+                          password=password, role=R.USER_ADMINISTRATOR, agency=la, team=performance,
+                          job_title="User administrator"))
 
         Team.objects.bulk_create(teams)
         # Teams now have ids; users point at them.

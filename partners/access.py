@@ -78,6 +78,9 @@ def register():
     register_rule("front_door_oversight", "The front door's partner submissions that are not contacts yet "
                   "(front-door managers and the head of service, local authority)",
                   _role_in({Role.MASH_MANAGER, Role.HEAD_OF_SERVICE}, local_authority_only=True))
-    register_rule("administration", "System administrators (configuration; no case records)",
-                  lambda user: user.is_authenticated and user.is_active and user.is_staff
-                  and getattr(user, "role", None) == Role.ADMINISTRATOR)
+    is_administrator = (lambda user: user.is_authenticated and user.is_active and user.is_staff
+                        and getattr(user, "role", None) == Role.ADMINISTRATOR)
+    register_rule("administration", "System administrators (configuration; no case records)", is_administrator)
+    register_rule("user_administration", "Accounts: making them, resetting passwords and authenticator apps "
+                  "(system administrators and user administrators; partners.accounts.why_not_manage limits whose)",
+                  lambda user: is_administrator(user) or _role_in({Role.USER_ADMINISTRATOR})(user))

@@ -2,10 +2,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 
 from audit import services as audit
 
-from .models import ApiToken, Agency, Team, User
+from .accounts import issue_set_up_link, link_hours, set_up_path
+from .models import ApiToken, Agency, SetUpLink, Team, User
 from .tokens import revoke_token, validate_scopes
 
 
@@ -27,8 +29,23 @@ class TeamAdmin(admin.ModelAdmin):
 class ServiceUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "agency", "team", "is_active"]
     list_filter = ["role", "agency", "is_active"]
-    fieldsets = UserAdmin.fieldsets + (("Work", {"fields": ["agency", "team", "job_title", "role"]}),)
+    fieldsets = UserAdmin.fieldsets + (("Work", {"fields": ["agency", "team", "job_title", "role"]}),
+                                       ("Sign-in", {"fields": ["must_change_password"]}))
     add_fieldsets = UserAdmin.add_fieldsets + (("Work", {"fields": ["agency", "team", "job_title", "role"]}),)
+
+    def save_model(self, request, obj, form, change):
+        """A new account must change the password it was given, and sets up its authenticator
+        app through a set-up link (shown once here), never at a first password sign-in."""
+        if not change:
+            obj.must_change_password = True
+        super().save_model(request, obj, form, change)
+        if not change:
+            audit.record(request.user, "create", obj=obj, summary=f"Created the account {obj.get_username()}")
+            link, token = issue_set_up_link(obj, SetUpLink.Reason.NEW_ACCOUNT, issued_by=request.user)
+            self.message_user(request, format_html(
+                "Set-up link for {}, shown once: {} (expires in {} hours, works once). Give it to them with "
+                "their password, separately.", obj.get_username(),
+                request.build_absolute_uri(set_up_path(token)), link_hours()), messages.WARNING)
 
 
 class ApiTokenForm(forms.ModelForm):

@@ -71,6 +71,7 @@ class User(AbstractUser):
         PARTNER_PRACTITIONER = "partner_practitioner", "Partner practitioner"
         ANALYST = "analyst", "Performance analyst"
         ADMINISTRATOR = "administrator", "System administrator"
+        USER_ADMINISTRATOR = "user_administrator", "User administrator"
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="members")
@@ -79,6 +80,10 @@ class User(AbstractUser):
     # Copied into each session at sign-in; a session holding an older value is signed out
     # (partners.auth.SessionGenerationMiddleware). "Sign out of all other sessions" adds one.
     session_generation = models.PositiveIntegerField(default=0, editable=False)
+    # Set when an administrator resets the password (or makes the account): after signing in,
+    # the user reaches only "Change your password" until they have (partners.accounts).
+    must_change_password = models.BooleanField(
+        default=False, help_text="The user must choose a new password the next time they sign in")
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -145,3 +150,45 @@ class ApiToken(models.Model):
         if self.expires_at is not None and self.expires_at <= timezone.now():
             return "Expired"
         return "Active"
+
+
+class SetUpLink(models.Model):
+    """A one-time link to set up an authenticator app: for a new account, or after an
+    administrator reset the account's authenticator app (partners.accounts). Only a digest of
+    the link's token is kept; the link is shown once, to whoever issued it. It works until it
+    expires (settings.SET_UP_LINK_HOURS), is used to set up an app, or a newer link replaces it."""
+
+    class Reason(models.TextChoices):
+        NEW_ACCOUNT = "new_account", "New account"
+        AUTHENTICATOR_RESET = "authenticator_reset", "Authenticator app reset"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="set_up_links")
+    digest = models.CharField(max_length=64, unique=True, editable=False, help_text="SHA-256 of the link's token")
+    reason = models.CharField(max_length=30, choices=Reason.choices)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Set-up link for {self.user.username} ({self.status.lower()})"
+
+    @property
+    def is_usable(self):
+        return (self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+                and self.user.is_active)
+
+    @property
+    def status(self):
+        if self.used_at is not None:
+            return "Used"
+        if self.revoked_at is not None:
+            return "Replaced"
+        if self.expires_at <= timezone.now():
+            return "Expired"
+        return "Waiting"

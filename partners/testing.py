@@ -9,6 +9,8 @@
 
     page.get_by_label("Code from your authenticator app").fill(totp_code_for(account))
 
+    follow_set_up_link(client, user())      # then sign in with the password to set up an app
+
 No fixtures: import and call them from any test.
 """
 
@@ -58,3 +60,22 @@ def totp_code_for(user, at=None):
     if ahead > 0:
         totp.drift += ahead
     return f"{totp.token():0{device.digits}d}"
+
+
+def set_up_link_for(user):
+    """A usable set-up link's path for the user (partners.accounts), as an administrator would
+    give them: ``/set-up/<token>/``."""
+    from partners.accounts import issue_set_up_link, set_up_path  # noqa: PLC0415
+    from partners.models import SetUpLink  # noqa: PLC0415
+
+    _, token = issue_set_up_link(user, SetUpLink.Reason.NEW_ACCOUNT)
+    return set_up_path(token)
+
+
+def follow_set_up_link(client, user):
+    """Issue a set-up link for the user and follow it in this client, so that signing in with
+    the password leads to the authenticator set-up page. Returns the link's path."""
+    path = set_up_link_for(user)
+    response = client.get(path)
+    assert response.status_code == 200, response.status_code
+    return path

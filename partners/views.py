@@ -7,7 +7,8 @@ Who may use these views (for the access rules, kernel.access):
   two-factor code: the two-factor pages (TwoFactorView, TwoFactorSetUpView).
 - Any signed-in user who has given their two-factor code: the account page (AccountView;
   partners.auth.TwoFactorRequiredMiddleware keeps the others out).
-- Administrators: none here (API tokens are managed in the admin and by management commands).
+- Administrators: none here (API tokens are managed in the admin and by management commands;
+  accounts in partners.views_accounts).
 """
 
 import base64
@@ -16,6 +17,7 @@ from base64 import b32encode
 
 import segno
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.http import JsonResponse
@@ -27,7 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from audit import services as audit
 from kernel.access import public
 
-from . import auth
+from . import accounts, auth
 from .forms import SignInForm, TwoFactorCodeForm
 from .models import User
 
@@ -45,6 +47,14 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form):
+        user = form.get_user()
+        if (auth.otp_required() and auth.confirmed_device(user) is None
+                and not accounts.may_set_up(self.request, user)):
+            # The password alone never leads to setting up an authenticator app: that needs a
+            # set-up link (partners.accounts). The account is not signed in.
+            audit.record(None, "sign_in", obj=user,
+                         summary="Sign-in refused: no authenticator app set up and no set-up link")
+            return redirect("not-set-up")
         response = super().form_valid(form)  # signs in with the password; not yet verified
         user = self.request.user
         if not auth.otp_required():
@@ -123,26 +133,43 @@ class TwoFactorView(_TwoFactorStep):
         verified = verify_token(user, device.persistent_id, form.cleaned_data["code"])
         if verified is not None:
             return auth.finish_sign_in(request, user, verified, summary="Signed in with a two-factor code")
-        locked = auth.record_code_failure(request, user, "Failed sign-in: wrong two-factor code")
+        device.refresh_from_db()
+        used = accounts.code_was_used(device, form.cleaned_data["code"])
+        locked = auth.record_code_failure(request, user, "Failed sign-in: two-factor code already used" if used
+                                          else "Failed sign-in: wrong two-factor code")
         if locked is not None:
             return locked
-        form.wrong_code()
+        if used:
+            form.add_error("code", "That code has been used. Wait for a new code")
+        else:
+            form.wrong_code()
         return self.form_invalid(form)
 
 
 class TwoFactorSetUpView(_TwoFactorStep):
     """Set up two-factor authentication: scan the QR code (or type the key), enter a code.
 
-    Only for a user who has no authenticator app set up yet. A wrong code here is not
-    counted towards the lock-out: the key was only just shown to this session, so there is
-    nothing to guess."""
+    Only for a user who has no authenticator app set up yet and who followed a set-up link
+    in this browser before signing in (partners.accounts). Without one the user is signed out
+    and told to ask for a link. A wrong code here is not counted towards the lock-out: the key
+    was only just shown to this session, so there is nothing to guess."""
 
     template_name = "registration/two_factor_set_up.html"
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and auth.confirmed_device(request.user) is not None:
             return redirect("two-factor")
+        if request.user.is_authenticated and not accounts.may_set_up(request, request.user):
+            return self.refuse(request)
         return super().dispatch(request, *args, **kwargs)
+
+    @staticmethod
+    def refuse(request):
+        user = request.user
+        audit.record(user, "sign_in", summary="Two-factor set-up refused: no set-up link")
+        if auth.otp_required():
+            logout(request)
+        return redirect("not-set-up")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "button": "Continue"}
@@ -174,6 +201,8 @@ class TwoFactorSetUpView(_TwoFactorStep):
             if device is None:
                 return redirect("two-factor-set-up")
             if device.verify_token(form.cleaned_data["code"]):
+                if not accounts.spend_link(request, user):
+                    return self.refuse(request)  # the link was used or replaced meanwhile
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
                 TOTPDevice.objects.filter(user=user, confirmed=False).delete()

@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "partners.auth.SessionGenerationMiddleware",
     "partners.auth.TwoFactorRequiredMiddleware",
+    "partners.accounts.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kernel.access.AccessRuleMiddleware",
@@ -289,6 +290,12 @@ DEADLINE_DONE_LATE_DAYS = int(os.environ.get("SAFEGUARDING_DEADLINE_DONE_LATE_DA
 # the tests that are about it.
 OTP_REQUIRED = PRODUCTION or os.environ.get("SAFEGUARDING_OTP_REQUIRED", "1") != "0"
 OTP_TOTP_ISSUER = SERVICE_NAME
+# An authenticator app is set up only through a one-time set-up link, issued for a new account
+# or when an administrator resets the app (partners.accounts); links expire after this many hours.
+SET_UP_LINK_HOURS = int(os.environ.get("SAFEGUARDING_SET_UP_LINK_HOURS", "72"))
+# Development only (the demo): SAFEGUARDING_SET_UP_AT_FIRST_SIGN_IN=1 lets an account with no
+# authenticator app set one up at its first password sign-in, without a link. Ignored in production.
+SET_UP_AT_FIRST_SIGN_IN = not PRODUCTION and os.environ.get("SAFEGUARDING_SET_UP_AT_FIRST_SIGN_IN", "0") == "1"
 # No growing delay between code attempts: five wrong codes lock the account instead (axes).
 OTP_TOTP_THROTTLE_FACTOR = 0
 # Lock-out: five failed passwords or two-factor codes for a username, from any address, lock

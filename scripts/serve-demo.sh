@@ -24,8 +24,16 @@ worker=$!
 trap 'kill "$sealer" "$worker" 2>/dev/null || true' EXIT INT TERM
 
 address=${ADDRESS:-127.0.0.1:8000}
+# The demo's accounts set up their authenticator app at their first sign-in, without a set-up
+# link (development only: ignored in production). SAFEGUARDING_SET_UP_AT_FIRST_SIGN_IN=0 tries
+# the links instead: manage.py issue_set_up_link USERNAME, or the accounts page as user.admin.
+export SAFEGUARDING_SET_UP_AT_FIRST_SIGN_IN=${SAFEGUARDING_SET_UP_AT_FIRST_SIGN_IN:-1}
 if [ "${SAFEGUARDING_OTP_REQUIRED:-1}" != "0" ]; then
-    echo "serve-demo: two-factor codes are on: at first sign-in, add the key shown to an authenticator app."
+    if [ "$SAFEGUARDING_SET_UP_AT_FIRST_SIGN_IN" = "1" ]; then
+        echo "serve-demo: two-factor codes are on: at first sign-in, add the key shown to an authenticator app."
+    else
+        echo "serve-demo: two-factor codes are on: set up with a link from: $python manage.py issue_set_up_link USERNAME"
+    fi
     echo "serve-demo: for a quick look without one: SAFEGUARDING_OTP_REQUIRED=0 bash scripts/serve-demo.sh"
 fi
 echo "serve-demo: serving on http://$address/ (Ctrl+C to stop)"

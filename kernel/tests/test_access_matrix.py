@@ -46,7 +46,8 @@ EXPECTED = {
 
 # Each module's part of the world (a file beside this one): `history(world)` makes its records
 # and returns {URL parameter name: value}; `EXPECTED` holds the rows of any rules it adds.
-MODULES = ["matrix_early_help", "matrix_leaving_care", "matrix_adoption", "matrix_pre_proceedings", "matrix_frontdoor"]
+MODULES = ["matrix_early_help", "matrix_leaving_care", "matrix_adoption", "matrix_pre_proceedings", "matrix_frontdoor",
+           "matrix_accounts"]
 for _module in MODULES:
     EXPECTED.update(getattr(importlib.import_module(f"kernel.tests.{_module}"), "EXPECTED", {}))
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from partners.testing import verified_login
+from partners.testing import follow_set_up_link, verified_login
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,6 +47,7 @@ def test_signed_out_pages_have_the_strict_policy_and_protective_headers(db, clie
 def test_signed_in_pages_and_the_two_factor_set_up_have_no_inline_script_or_style(client, user, settings):
     settings.OTP_REQUIRED = True
     worker = user()
+    follow_set_up_link(client, worker)
     client.force_login(worker)
     set_up = client.get("/sign-in/two-factor/set-up/")
     verified_login(client, worker)

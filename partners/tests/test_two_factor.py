@@ -1,5 +1,6 @@
-"""Two-factor sign-in for every user: set up an authenticator app at the first sign-in, give a
-code at every sign-in, and reach nothing else before that."""
+"""Two-factor sign-in for every user: set up an authenticator app through a set-up link (the
+password alone never leads there: test_account_admin.py), give a code at every sign-in, and
+reach nothing else before that."""
 
 import base64
 import re
@@ -9,7 +10,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEvent
-from partners.testing import totp_code_for, verified_login
+from partners.testing import follow_set_up_link, totp_code_for, verified_login
 
 pytestmark = pytest.mark.usefixtures("otp_on")
 
@@ -28,6 +29,7 @@ def wrong_code(right):
 
 def test_first_sign_in_asks_to_set_up_an_authenticator_app_and_shows_qr_code_and_key(client, user, sign_in):
     worker = user()
+    follow_set_up_link(client, worker)
     response = sign_in(client, worker)
     assert response.status_code == 302 and response["Location"] == SET_UP
     assert "Password accepted; asked for the two-factor code" in summaries()
@@ -54,6 +56,7 @@ def test_first_sign_in_asks_to_set_up_an_authenticator_app_and_shows_qr_code_and
 
 def test_setting_up_with_the_right_code_signs_in_and_confirms_the_device(client, user, sign_in):
     worker = user()
+    follow_set_up_link(client, worker)
     sign_in(client, worker, next="/account/")
     client.get(SET_UP)
 
@@ -150,7 +153,15 @@ def test_a_code_is_accepted_only_once(client, user, sign_in):
     other = client.__class__()
     sign_in(other, worker)
     response = other.post(CODE, {"code": code})
-    assert response.status_code == 200 and "The code is not correct" in response.content.decode()
+    html = response.content.decode()
+    # Said as it is, not "not correct": the code was right, but it has been used.
+    assert response.status_code == 200 and "That code has been used. Wait for a new code" in html
+    assert "The code is not correct" not in html
+    assert "govuk-error-summary" in html and "<title>Error: " in html
+    assert summaries()[-1] == "Failed sign-in: two-factor code already used"
+    # It counts towards the lock-out like a wrong code; the next code signs in.
+    assert client.get("/").status_code == 200
+    assert other.post(CODE, {"code": totp_code_for(worker)})["Location"] == "/"
 
 
 def test_verified_login_helper_passes_the_two_factor_step(client, user):
