@@ -1,11 +1,13 @@
 """The audit trail: who saw or changed what, when, and why.
 
 Rows are only ever added (audit.services.record); triggers in the database refuse any
-UPDATE, DELETE or TRUNCATE of them (migration 0002). Each event carries a keyed hash of its
+UPDATE, DELETE or TRUNCATE of them (migration 0004). Each event carries a keyed hash of its
 content (`row_hash`), so a changed row no longer matches; the sealer (audit.integrity)
-then links events into a hash chain, one AuditSeal per event, so that a removed, replaced
-or reordered event breaks the chain. `python manage.py verify_audit` checks both and names
-the first broken entry.
+then links events into a keyed hash chain, one AuditSeal per event, so that a removed,
+replaced or reordered event breaks the chain, and writes each new end of the chain to an
+anchor outside the database (audit.anchor), so that removing the last events is caught too.
+`python manage.py verify_audit` checks all three and names the first broken entry.
+See docs/audit-integrity.md.
 """
 
 from django.conf import settings
@@ -55,21 +57,39 @@ class AuditEvent(models.Model):
 
 
 class AuditSeal(models.Model):
-    """One link of the hash chain: the event, its row hash as sealed, and the chain hash
-    sha256(previous chain hash | event id | row hash). Append-only, like the events."""
+    """One link of the hash chain: the event, its row hash as sealed, and the chain hash of
+    (previous chain hash | event id | row hash), by the rule named in `scheme`. Append-only,
+    like the events."""
+
+    class Scheme(models.IntegerChoices):
+        # Links made before the chain was keyed (migration 0006): plain SHA-256. Accepted only
+        # up to the end recorded, under the audit key, on AuditChainHead by that migration.
+        SHA256 = 1, "SHA-256 (unkeyed, before the upgrade)"
+        # Every link since: HMAC-SHA256 under a key derived from settings.AUDIT_HASH_KEY.
+        HMAC = 2, "HMAC-SHA256 keyed by the audit key"
 
     event = models.OneToOneField(AuditEvent, on_delete=models.PROTECT, related_name="seal")
     row_hash = models.CharField(max_length=64)
     chain_hash = models.CharField(max_length=64)
     sealed_at = models.DateTimeField(default=timezone.now)
+    scheme = models.PositiveSmallIntegerField(choices=Scheme.choices, default=Scheme.HMAC)
 
     class Meta:
         ordering = ["id"]
 
 
 class AuditChainHead(models.Model):
-    """The end of the chain, one row, locked while sealing so that sealers take turns."""
+    """The end of the chain, one row, locked while sealing so that sealers take turns.
+
+    The `legacy_*` fields record where the old unkeyed chain ended when the chain was keyed
+    (migration 0006): that seal, its event and chain hash, and an HMAC of the three under
+    the audit key. Unkeyed links are accepted up to that seal and nowhere else. Empty when
+    the chain began keyed."""
 
     last_seal = models.ForeignKey(AuditSeal, null=True, on_delete=models.PROTECT, related_name="+")
     last_chain_hash = models.CharField(max_length=64, default="0" * 64)
     last_event_at = models.DateTimeField(null=True)
+    legacy_seal_id = models.BigIntegerField(null=True, blank=True)
+    legacy_event_id = models.BigIntegerField(null=True, blank=True)
+    legacy_chain_hash = models.CharField(max_length=64, blank=True)
+    legacy_mac = models.CharField(max_length=64, blank=True)

@@ -53,6 +53,14 @@ if PRODUCTION:
 else:
     AUDIT_HASH_KEY = os.environ.get("AUDIT_HASH_KEY", "development-only-audit-key-0123456789abcdef")
 
+# --- The audit chain's anchor (audit.anchor, docs/audit-integrity.md) ----------------------
+# Each new end of the audit chain is appended, signed, here, outside the database, so that
+# verify_audit notices entries removed from the end. In production point it at storage the
+# service can append to but not change or delete (a write-once bucket, through a store class).
+# Empty turns anchoring off.
+AUDIT_ANCHOR = os.environ.get("SAFEGUARDING_AUDIT_ANCHOR", str(BASE_DIR / "var" / "audit-anchor.jsonl"))
+AUDIT_ANCHOR_STORE = os.environ.get("SAFEGUARDING_AUDIT_ANCHOR_STORE", "audit.anchor.FileAnchorStore")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

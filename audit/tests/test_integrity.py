@@ -97,12 +97,14 @@ def test_a_replaced_entry_with_a_recomputed_row_hash_is_still_caught_by_the_key(
 # where such an attacker stands after dropping them; they work in raw SQL, as one would.
 
 
-def _rebuild_chain_with_plain_sha256(cursor):
-    """What the attacker can compute without the audit key: the old, unkeyed chain rule."""
+def _rebuild_chain_with_plain_sha256(cursor, after_event_id):
+    """What the attacker can compute without the audit key: the old, unkeyed chain rule, from
+    the link before the gap they made onwards (the links before it are left as they were)."""
     import hashlib
 
-    previous = "0" * 64
-    cursor.execute("SELECT id, event_id, row_hash FROM audit_auditseal ORDER BY id")
+    cursor.execute("SELECT id, chain_hash FROM audit_auditseal WHERE event_id = %s", [after_event_id])
+    start, previous = cursor.fetchone()
+    cursor.execute("SELECT id, event_id, row_hash FROM audit_auditseal WHERE id > %s ORDER BY id", [start])
     for seal_id, event_id, row in cursor.fetchall():
         previous = hashlib.sha256(f"{previous}|{event_id}|{row}".encode()).hexdigest()
         cursor.execute("UPDATE audit_auditseal SET chain_hash = %s WHERE id = %s", [previous, seal_id])
@@ -115,7 +117,7 @@ def test_removing_sealed_entries_and_rebuilding_the_chain_without_the_key_is_det
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditseal WHERE event_id = %s", [events[1].pk])
         cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [events[1].pk])
-        _rebuild_chain_with_plain_sha256(cursor)
+        _rebuild_chain_with_plain_sha256(cursor, after_event_id=events[0].pk)
     _, _, problem = verify()
     assert problem is not None and problem.event_id == events[2].pk
     assert f"chain is broken at entry {events[2].pk}" in problem.message
