@@ -20,6 +20,7 @@ from .models import (
     Address,
     ConsistentIdentifierSerial,
     Identifier,
+    Involvement,
     NameKey,
     Person,
     PersonAddress,
@@ -28,6 +29,10 @@ from .models import (
     PersonName,
     Relationship,
 )
+
+
+# The involvement of a practitioner (and their team) who recorded a person by hand.
+RECORDED_INVOLVEMENT = "Recorded the person"
 
 
 def issue_consistent_identifier(person, on=None):
@@ -52,8 +57,14 @@ def consistent_identifier(person):
 @transaction.atomic
 def record_person(user, *, kind, given_names, family_name, date_of_birth=None, date_of_birth_estimated=False,
                   expected_date_of_birth=None, sex="", gender="", ethnicity="", first_language="", religion="",
-                  disabilities=(), agency=None):
-    """Record a new person. A child is issued their consistent identifier at once."""
+                  disabilities=(), agency=None, involve_recorder=False):
+    """Record a new person. A child is issued their consistent identifier at once.
+
+    `involve_recorder`: a practitioner recording someone by hand (the "record a person" page)
+    is working with them, so the recorder and their team get an involvement with the person
+    (RECORDED_INVOLVEMENT) and see, and can edit, the record they made; without it they would
+    see only its index entry (people.access). Contacts and partner systems record people
+    through the front door, whose own involvements decide who sees them."""
     person = Person.objects.create(
         kind=kind,
         given_names=given_names.strip(),
@@ -81,6 +92,10 @@ def record_person(user, *, kind, given_names, family_name, date_of_birth=None, d
         agency=agency, source=person, recorded_by=user if getattr(user, "is_authenticated", False) else None,
     )
     audit.record_creation(user, person, person=person, summary="Recorded a person")
+    if involve_recorder and getattr(user, "is_authenticated", False) and user.agency_id:
+        involvement = Involvement.objects.create(person=person, agency_id=user.agency_id, team_id=user.team_id,
+                                                 worker=user, kind=RECORDED_INVOLVEMENT, start_date=timezone.localdate())
+        audit.record_creation(user, involvement, person=person, summary="Involved as the person's recorder")
     return person
 
 

@@ -198,7 +198,7 @@ def person_new(request):
                     date_of_birth=data["date_of_birth"], date_of_birth_estimated=data["date_of_birth_estimated"],
                     expected_date_of_birth=data["expected_date_of_birth"], sex=data["sex"], gender=data["gender"],
                     ethnicity=data["ethnicity"], first_language=data["first_language"], religion=data["religion"],
-                    disabilities=data["disabilities"], agency=request.user.agency,
+                    disabilities=data["disabilities"], agency=request.user.agency, involve_recorder=True,
                 )
                 if data["nhs_number"]:
                     services.add_identifier(request.user, person, id_type="NHS", value=data["nhs_number"])
