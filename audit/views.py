@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from kernel.access import rule
+from people.access import shown
 from people.identifiers import validate_consistent_identifier
 from people.models import Identifier
 
@@ -21,6 +22,23 @@ def _parse_date(text):
         return datetime.date.fromisoformat(text) if text else None
     except ValueError:
         return "invalid"
+
+
+def withhold_restricted(user, events):
+    """Mark the entries that would name a person the user may not be shown (a restricted
+    record they are not named on: people.access.shown): `event.withheld` for an entry about
+    them (shown as "a restricted record", with no link) and `event.terms_withheld` for a
+    search whose results included them (the terms typed may be their name). The entries stay:
+    managers still see that the record was looked at, and by whom."""
+    events = list(events)
+    results = {event.pk: [pk for pk in (event.detail or {}).get("results", []) if isinstance(pk, int)]
+               if isinstance(event.detail, dict) else [] for event in events}
+    people = {event.person_id for event in events if event.person_id} | {pk for ids in results.values() for pk in ids}
+    visible = shown(user, people)
+    for event in events:
+        event.withheld = bool(event.person_id) and not visible[event.person_id]
+        event.terms_withheld = any(not visible[pk] for pk in results[event.pk])
+    return events
 
 
 @rule("access_oversight")
@@ -54,6 +72,7 @@ def report(request):
     if errors:
         events = events.none()
     page = Paginator(events.order_by("-at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    withhold_restricted(request.user, page.object_list)
     services.record(request.user, "search", summary="Looked at the audit report",
                     detail={"user": username, "child": child, "break_glass": only_break_glass,
                             "from": request.GET.get("from", ""), "to": request.GET.get("to", "")})

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from audit import services as audit
 from audit.models import AuditEvent
 from kernel.access import rule
+from people.access import shown
 
 from . import sector, ssda903, validation
 from .collection import chosen_year, offered_years, year_label
@@ -38,13 +39,27 @@ def ssda903_check(request):
     by_rule = Counter(f.rule for f in failures)
     audit.record(request.user, AuditEvent.Action.VIEW, summary=f"SSDA903 checks {year_label(year)}",
                  detail={"year": year, "rows": counts, "failures": len(failures)})
-    rows = [{"failure": f, "person_id": children.get(f.child)} for f in failures]
+    rows = withhold_restricted(request.user, [{"failure": f, "person_id": children.get(f.child)} for f in failures])
     validator = sector_panel(request, "903", year)
     return render(request, "returns/ssda903.html", {
         "year": year, "year_label": year_label(year), "years": [(y, year_label(y)) for y in years],
         "counts": counts, "failures": rows, "by_rule": sorted(by_rule.items()),
         "children": counts["Header"], "sector": validator,
     })
+
+
+def withhold_restricted(user, rows):
+    """The rows of a checks page ({failure, person_id}) with a restricted child the user is not
+    named on withheld (people.access.shown): the row stays, so every failure is counted and
+    can be fixed by someone named on the restriction, but it shows neither the child's ID nor a
+    link to their record (`withheld`). The exported files are not changed: they carry every
+    child."""
+    visible = shown(user, {row["person_id"] for row in rows if row["person_id"]})
+    for row in rows:
+        row["withheld"] = bool(row["person_id"]) and not visible[row["person_id"]]
+        if row["withheld"]:
+            row["person_id"] = None
+    return rows
 
 
 # The sector's validators run on the task queue (returns.tasks): the page asks (POST), then shows
@@ -65,7 +80,7 @@ def sector_panel(request, kind, year):
              "url": reverse(SECTOR_URLS[kind]), "page": f"{reverse(SECTOR_PAGES[kind])}?year={year}",
              "poll_seconds": SECTOR_POLL_SECONDS}
     if run is not None and run.status == run.Status.DONE:
-        panel.update(rows=sector.rows(run), by_rule=sorted(Counter(i["rule"] for i in run.issues).items()))
+        panel.update(rows=withhold_restricted(request.user, sector.rows(run)), by_rule=sorted(Counter(i["rule"] for i in run.issues).items()))
         audit.record(request.user, AuditEvent.Action.VIEW, obj=run,
                      summary=f"Viewed the sector's validator's findings ({run.version})",
                      detail={"kind": kind, "year": year, "run": run.pk, "issues": len(run.issues)})

@@ -16,7 +16,7 @@ from kernel.access import rule
 
 from . import cin_census, cin_validation
 from .collection import chosen_year, year_label
-from .views import sector_panel
+from .views import sector_panel, withhold_restricted
 
 
 @rule("statutory_returns")
@@ -29,7 +29,7 @@ def cin_census_check(request):
     by_rule = Counter(f.rule for f in failures)
     audit.record(request.user, AuditEvent.Action.VIEW, summary=f"CIN census checks {year_label(year)}",
                  detail={"year": year, "counts": counts, "failures": len(failures), "by_rule": dict(by_rule)})
-    rows = [{"failure": f, "person_id": children.get(f.child)} for f in failures]
+    rows = withhold_restricted(request.user, [{"failure": f, "person_id": children.get(f.child)} for f in failures])
     validator = sector_panel(request, "cin", year)
     return render(request, "returns/cin_census.html", {
         "year": year, "year_label": year_label(year), "years": [(y, year_label(y)) for y in years],
