@@ -9,7 +9,8 @@ is audited and issues or meets the due dates the timescale rules give (kernel.de
   assessment, its factors (CIN census codes), outcome and a manager's authorisation.
 - start_cin_plan / review_cin_plan / end_cin_plan: the child in need plan with its outcomes.
 - record_visit: a child in need or child protection visit (seen, seen alone, bedroom seen).
-- close_episode: the episode ends with a CIN census reason for closure.
+- close_episode: the episode ends with a CIN census reason for closure, and is marked a
+  referral with no further action (CIN census ReferralNFA) when nothing followed the referral.
 """
 
 from django.db import transaction
@@ -43,6 +44,10 @@ AUTHORISERS = {User.Role.TEAM_MANAGER, User.Role.HEAD_OF_SERVICE}
 ALLOCATION_KIND = "Child in need episode (allocated)"
 # Closure reasons that say the case closed after assessment (CIN validator 8825Q).
 AFTER_ASSESSMENT = {"RC8", "RC9"}
+# The closure of a referral that led to no further action: "RC7 services ceased for any other
+# reason, including the child no longer being in need". Not RC8 or RC9, which say an assessment
+# was done (8825Q), while a referral with no further action has none (8831).
+NO_FURTHER_ACTION_REASON = "RC7"
 
 
 def lock_episode(episode):
@@ -176,6 +181,29 @@ def is_open_plan(model, episode):
     return model.objects.filter(episode=episode, end_date__isnull=True).exists()
 
 
+def further_action(episode):
+    """What followed the referral, by name ("" when nothing did). The DfE's CIN census rules say
+    what a referral with no further action (ReferralNFA 1) cannot have: an assessment, a section 47
+    enquiry or an initial conference (8831), a child in need plan (4000), a child protection plan
+    (8832). A strategy discussion, a period of care and pre-proceedings are further action too."""
+    from childprotection.models import ChildProtectionPlan
+
+    for name, found in (("an assessment", episode.assessments), ("a strategy discussion", episode.strategy_discussions),
+                        ("a section 47 enquiry", episode.section47_enquiries), ("a conference", episode.conferences),
+                        ("a child in need plan", episode.cin_plans),
+                        ("a child protection plan", ChildProtectionPlan.objects.filter(episode=episode)),
+                        ("a period of care", episode.periods_of_care), ("pre-proceedings", episode.pre_proceedings)):
+        if found.exists():
+            return name
+    return ""
+
+
+def led_to_no_further_action(episode, reason):
+    """A referral with no further action (CIN census ReferralNFA): closed RC7 with nothing after
+    the referral (further_action)."""
+    return reason == NO_FURTHER_ACTION_REASON and not further_action(episode)
+
+
 @transaction.atomic
 def close_episode(user, episode, *, closure_date, reason):
     """Close the child in need episode with a CIN census reason for closure. Plans end first;
@@ -210,8 +238,9 @@ def close_episode(user, episode, *, closure_date, reason):
     if episode.periods_of_care.filter(end_date__isnull=True).exists():
         errors.add("__all__", "The child is looked after: record that care ended before closing the episode")
     errors.raise_if_any()
-    Referral.objects.filter(pk=episode.pk).update(closure_date=closure_date, closure_reason=reason)
-    episode.closure_date, episode.closure_reason = closure_date, reason
+    nfa = led_to_no_further_action(episode, reason)
+    Referral.objects.filter(pk=episode.pk).update(closure_date=closure_date, closure_reason=reason, referral_nfa=nfa)
+    episode.closure_date, episode.closure_reason, episode.referral_nfa = closure_date, reason, nfa
     Allocation.objects.filter(episode=episode, end_date__isnull=True).update(end_date=closure_date)
     ids = list(Allocation.objects.filter(episode=episode, involvement__isnull=False).values_list("involvement_id", flat=True))
     Involvement.objects.filter(pk__in=ids, end_date__isnull=True).update(end_date=closure_date)
@@ -221,8 +250,12 @@ def close_episode(user, episode, *, closure_date, reason):
     record_event(episode.person, "episode-closed", timezone.now(),
                  f"Child in need episode closed: {codelists.label('cin-closure-reason', reason)}",
                  source=episode, recorded_by=user)
-    audit.record_change(user, episode, {"closure_date": (None, closure_date), "closure_reason": ("", reason)},
-                        person=episode.person, summary="Closed the child in need episode")
+    changes = {"closure_date": (None, closure_date), "closure_reason": ("", reason)}
+    if nfa:
+        changes["referral_nfa"] = (False, True)
+    audit.record_change(user, episode, changes, person=episode.person,
+                        summary="Closed the child in need episode" + (": no further action after the referral" if nfa
+                                                                     else ""))
     return episode
 
 

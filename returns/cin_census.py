@@ -23,6 +23,15 @@ modules are filtered to the year as the DfE guide asks:
   review conferences (Conference kind review, ConferenceChild.plan) held in the year.
 - A closure (CINclosureDate, ReasonForClosure), a plan's end or a death after 31 March is not
   part of this year's return and is left out, as in the SSDA903.
+- ReferralNFA is 1 for a referral that led to no further action: the episode closed RC7 with
+  nothing after the referral (familyhelp.services.close_episode records it on the referral,
+  frontdoor.Referral.referral_nfa; the DfE's rules 8831, 4000 and 8832 say such a referral has
+  no assessment, section 47 enquiry, initial conference or plan, and 8825Q that RC8 and RC9
+  need an assessment, so neither can close one). It is written 1 only when the closure is in
+  this return (by 31 March: before then the referral is still open and the outcome unknown)
+  and the referral was made on or after the working day before 1 April (rule 8569Q: "a case
+  with referral date before one working day prior to the collection start date must not be
+  flagged as a no further action case"); 0 otherwise.
 - PreProceedingsandFGDM (from 2026/27, collection year 2027; childprotection.PreProceedings
   and its meetings): every pre-proceedings of the episode open at any point in the year, each
   date written only when it falls in the year, as the year's rules ask of every date they
@@ -78,6 +87,7 @@ from childprotection.models import (
 )
 from familyhelp.models import Assessment, AssessmentFactor, ChildInNeedPlan
 from frontdoor.models import Referral
+from kernel.working_days import is_working_day
 from people.models import Identifier, Person, PersonDisability
 
 from .collection import authority, child_id, collection_period
@@ -134,6 +144,15 @@ def episodes_in_year(year):
     return Referral.objects.filter(referral_date__lte=end).filter(Q(closure_date__isnull=True) | Q(closure_date__gte=start))
 
 
+def no_further_action_from(start):
+    """The earliest referral date a referral with no further action may have in the return for
+    the year starting `start` (1 April): the working day before it (DfE rule 8569Q)."""
+    day = start - datetime.timedelta(days=1)
+    while not is_working_day(day):
+        day -= datetime.timedelta(days=1)
+    return day
+
+
 def school_age(birth, reference):
     """Of school age on the reference date, as the validator's rule 8770Q reckons it: born on or
     before 31 August six years before the 31 August that follows the reference date (on or before
@@ -173,6 +192,7 @@ def build(year, children=None, *, serial=1, now=None):
         identifiers[person_id][id_type] = value  # the latest current one of each type
 
     modules = _modules(episode_ids, start, end)
+    nfa_from = no_further_action_from(start)
     if year >= PRE_PROCEEDINGS_FROM:
         modules["pre_proceedings"] = _pre_proceedings(episode_ids, start, end)
 
@@ -183,7 +203,7 @@ def build(year, children=None, *, serial=1, now=None):
         la_child_id = child_id(ids.get(Identifier.Type.LA_CHILD_ID), person_id)
         if children is not None:
             children[la_child_id] = person_id
-        details = [_cin_details(e, modules, end) for e in person_episodes]
+        details = [_cin_details(e, modules, end, nfa_from) for e in person_episodes]
         upn = ids.get(Identifier.Type.UPN)
         unknown = None
         if not upn:
@@ -341,9 +361,10 @@ def _pre_proceedings(episode_ids, start, end):
     return found
 
 
-def _cin_details(episode, modules, end):
+def _cin_details(episode, modules, end, nfa_from):
     closed = episode["closure_date"] if episode["closure_date"] and episode["closure_date"] <= end else None
     pk = episode["id"]
+    nfa = episode["referral_nfa"] and closed is not None and episode["referral_date"] >= nfa_from
     details = {
         "episode_id": pk,
         "CINreferralDate": iso(episode["referral_date"]), "ReferralSource": episode["source"],
@@ -351,7 +372,7 @@ def _cin_details(episode, modules, end):
         "CINclosureDate": iso(closed), "ReasonForClosure": (episode["closure_reason"] or None) if closed else None,
         "DateOfInitialCPC": iso(modules["icpc"].get(pk)),
         "Assessments": modules["assessments"].get(pk, []), "CINPlanDates": modules["plans"].get(pk, []),
-        "Section47": modules["enquiries"].get(pk, []), "ReferralNFA": flag(episode["referral_nfa"]),
+        "Section47": modules["enquiries"].get(pk, []), "ReferralNFA": flag(nfa),
         "ChildProtectionPlans": modules["cp_plans"].get(pk, []),
     }
     if "pre_proceedings" in modules:  # 2026/27 on

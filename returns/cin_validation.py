@@ -7,7 +7,9 @@ Insight validator (csc-validator-be-cin 0.1.13) reads them:
   8866 referral source, 8650 primary need, 8640 reason for closure, 8905 and 8910 initial
   and latest category of abuse, 8869 "21" (no factors) on its own;
 - 2884 an initial conference recorded on both the episode and the enquiry; 8805 and 8810 a
-  closure date and a reason only together; 8825Q RC8 or RC9 with no assessment; 8873Q a lone
+  closure date and a reason only together; 8831, 4000 and 8832 a referral with no further
+  action (ReferralNFA 1) that has an assessment, section 47 enquiry or initial conference, a
+  child in need plan or a child protection plan; 8825Q RC8 or RC9 with no assessment; 8873Q a lone
   "21" that did not close RC8 or RC9; 2990 RC8 or RC9 with a section 47 enquiry, child
   protection plan, initial conference or child in need plan; 8736 an assessment not
   authorised that started before the year; 8740 a section 47 enquiry from before the year
@@ -269,6 +271,15 @@ def _check_details(cid, details, fail, end):
         fail(cid, "CINdetails", "ReasonForClosure", "8640", f"Reason for closure {reason!r} is not valid" + where,
              "Record a reason for closure RC1 to RC9")
     assessments = details["Assessments"]
+    if details["ReferralNFA"] == "1":
+        for rule, found, what in (("8831", assessments or details["Section47"] or details["DateOfInitialCPC"],
+                                   "an assessment, section 47 enquiry or initial conference"),
+                                  ("4000", details["CINPlanDates"], "a child in need plan"),
+                                  ("8832", details["ChildProtectionPlans"], "a child protection plan")):
+            if found:
+                fail(cid, "CINdetails", "ReferralNFA", rule,
+                     f"The referral is marked no further action but has {what}" + where,
+                     "This is made by the export from the records: report it to the service's support")
     if reason in AFTER_ASSESSMENT and not assessments:
         fail(cid, "CINdetails", "ReasonForClosure", "8825Q", f"Closed {reason} but no assessment is recorded" + where,
              "Record the assessment, or close the episode with another reason (RC7); if the assessment was "
