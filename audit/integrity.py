@@ -22,6 +22,7 @@ Three layers, all checked by `python manage.py verify_audit` (docs/audit-integri
 """
 
 import datetime
+import functools
 import hashlib
 import hmac
 import json
@@ -56,7 +57,12 @@ def _derived_key(purpose):
     """A key for one purpose, derived from the audit key. Row hashes are HMACs of JSON objects
     (they start with "{"), so no row hash, which anyone reading the database sees, can equal
     a derived key."""
-    return hmac.new(_key(), b"safeguarding audit key for " + purpose, hashlib.sha256).digest()
+    return _derive(_key(), purpose)
+
+
+@functools.lru_cache(maxsize=16)
+def _derive(key, purpose):
+    return hmac.new(key, b"safeguarding audit key for " + purpose, hashlib.sha256).digest()
 
 
 def canonical(event):
@@ -152,7 +158,10 @@ def anchor_head(store=CONFIGURED):
         head = AuditChainHead.objects.filter(pk=1).select_related("last_seal").first()
         if head is None or head.last_seal is None:
             return
-        last = store.last()
+        try:
+            last = store.last()
+        except Exception as error:
+            raise anchors.AnchorWriteError(f"could not read the anchor {store}: {error}") from error
         if last and last.get("seal") == head.last_seal_id and last.get("head") == head.last_seal.chain_hash:
             return
         _append(store, head.last_seal)

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
-from audit.anchor import FileAnchorStore
+from audit.anchor import AnchorWriteError, FileAnchorStore
 from audit.integrity import (GENESIS, anchor_signature, chain_hash, check_anchor, record_legacy_end, seal_pending,
                              verify)
 from audit.models import AuditChainHead, AuditEvent, AuditSeal
@@ -257,3 +257,22 @@ def test_keyed_links_turned_into_unkeyed_ones_are_caught(db):
     assert problem.event_id == events[2].pk
     assert "old unkeyed rule, which this trail never used" in problem.message
     assert AuditEvent.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_anchor_write_is_reported_and_caught_up_on_the_next_run(settings, tmp_path):
+    entries(2)
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    settings.AUDIT_ANCHOR = str(blocked / "audit-anchor.jsonl")
+    with pytest.raises(AnchorWriteError, match="could not write the end of the audit chain"):
+        seal_pending(now=later())
+    assert AuditSeal.objects.count() == 2  # the seals are committed all the same
+    with pytest.raises(CommandError, match="could not write the end of the audit chain"):
+        call_command("seal_audit")
+
+    settings.AUDIT_ANCHOR = str(tmp_path / "audit-anchor.jsonl")
+    call_command("seal_audit")
+    [line] = anchored(tmp_path / "audit-anchor.jsonl")
+    assert line["head"] == AuditChainHead.objects.get(pk=1).last_chain_hash
+    call_command("verify_audit")
