@@ -45,7 +45,7 @@ class PlacementFields(forms.Form):
                                    empty_label="Select the carer or provider",
                                    help_text="Not listed? Add the carer first, then come back")
     provider = OpenChoiceField(label="Placement provider", choices=(),
-                               help_text="Leave blank for a temporary placement (T0 to T3)")
+                               help_text="Leave blank for a temporary placement (T0 to T3). Optional for T4")
     postcode = _line("Postcode of the placement", max_length=8)
     urn = _line("Ofsted unique reference number", max_length=8,
                 help_text="Not needed for placements with parents, in hospital, temporary or outside England")
@@ -117,7 +117,7 @@ class LegalStatusForm(forms.Form):
 class PlacementForm(PlacementFields):
     on = DateField("Date the child moved")
     change_reason = OpenChoiceField(label="Why did the last placement end?", choices=(), widget=forms.RadioSelect,
-                                    help_text="Not needed when the last placement was temporary")
+                                    help_text="Leave blank when the child moves into or out of a temporary placement (T0 to T4)")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -37,6 +37,8 @@ from .models import Approval, CareEpisode, Carer, Designation, LegalStatus, Peri
 # 903 rules 178, 213, 218, 222: no provider for these; no URN for these.
 TEMPORARY = {"T0", "T1", "T2", "T3", "T4"}
 NO_PROVIDER = {"T0", "T1", "T2", "T3", "Z11", "Z12", "Z13", "Z14"}
+# Not required, but may be given (903 rule 213: the provider is not required for T0 to T4).
+PROVIDER_OPTIONAL = {"T4"}
 NO_URN = {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"}
 WITH_PARENT = "P1"
 CARE_ORDERS = {"C1", "C2"}
@@ -125,6 +127,8 @@ def check_placement(errors, details, on, *, legal_status, prefix=""):
     if place in NO_PROVIDER:
         if details.provider:
             errors.add(prefix + "provider", "Leave the provider blank for a temporary or other placement (SSDA903 rule 178)")
+    elif place in PROVIDER_OPTIONAL and not details.provider:
+        pass
     elif not codelists.is_valid("placement-provider", details.provider, on=on):
         errors.add(prefix + "provider", "Select the placement provider")
     elif place == WITH_PARENT and details.provider != "PR0":
@@ -225,7 +229,7 @@ def derive_episodes(period, legal_statuses=None, placements=None):
         ))
         previous = (status, placement)
     for current, following in zip(episodes, episodes[1:]):
-        if following.placement is not current.placement and current.place not in TEMPORARY:
+        if following.placement is not current.placement and needs_change_reason(current.placement, following.place):
             current.placement_change_reason = current.placement.change_reason
     if store:
         CareEpisode.objects.filter(period=period).delete()
@@ -314,7 +318,7 @@ def change_legal_status(user, period, *, code, on):
     period = lock_period(period)
     errors = Errors()
     current = current_legal_status(period)
-    _check_change(errors, period, on, field="on")
+    _check_change(errors, period, on, field="on", current=current)
     day = as_date(on) if on else None
     if day and not codelists.is_valid("legal-status", code, on=day):
         errors.add("code", "Select the new legal status")
@@ -340,16 +344,37 @@ def period_ended(period):
     return f"This period of care ended on {long_date(period.end_date)}"
 
 
-def _check_change(errors, period, on, *, field):
+def needs_change_reason(ending, new_place):
+    """Whether the reason the last placement ended is asked for: it is (903 rule 225), except
+    where the move is into or out of a temporary placement T0 to T4, where the reason is null
+    on the temporary episode and on the episode before it (903 rule 226)."""
+    return ending is not None and ending.place not in TEMPORARY and new_place not in TEMPORARY
+
+
+def _check_change(errors, period, on, *, field, current):
+    """A change of legal status or placement (`current`: the one being replaced) comes after
+    the last change. It may fall on the same day as the last change of the *other* kind, so
+    that a legal status and a placement changing together make one episode, reason B or U
+    (SSDA903 RNE); never on the day care began, nor twice in one day for the same kind."""
     if period.end_date is not None:
         errors.add("__all__", period_ended(period))
         return
     last = latest_change(period)
     check_date(errors, field, on, label="date of the change", not_before=period.start_date,
                not_before_label="the start of the period of care")
-    if on and field not in errors and as_date(on) <= last:
+    if not on or field in errors:
+        return
+    day = as_date(on)
+    what = "legal status" if isinstance(current, LegalStatus) else "placement"
+    if day < last:
         errors.add(field, f"The last change was on {long_date(last)}: a change must come after it, because "
                           "episodes cannot overlap (SSDA903)")
+    elif day == period.start_date:
+        errors.add(field, f"The child became looked after on {long_date(day)}: record the {what} they started "
+                          "with on the care record, or a change after that day")
+    elif current is not None and current.start_date == day:
+        errors.add(field, f"The {what} already changed on {long_date(day)}: a second change that day would leave "
+                          "an episode that lasts no time (SSDA903)")
 
 
 @transaction.atomic
@@ -360,15 +385,16 @@ def change_placement(user, period, details, *, on, change_reason="", return_deci
 
     period = lock_period(period)
     errors = Errors()
-    _check_change(errors, period, on, field="on")
-    day = as_date(on) if on else None
     ending = current_placement(period)
+    _check_change(errors, period, on, field="on", current=ending)
+    day = as_date(on) if on else None
     status = current_legal_status(period)
-    if ending and ending.place not in TEMPORARY:
-        if not codelists.is_valid("placement-change-reason", change_reason, on=day):
-            errors.add("change_reason", "Select the reason the last placement ended")
-    elif change_reason:
-        errors.add("change_reason", "Leave the reason blank when the last placement was temporary (SSDA903 rule 226)")
+    if not needs_change_reason(ending, details.place):
+        if change_reason:
+            errors.add("change_reason", "Leave the reason blank when the child moves into or out of a temporary "
+                                        "placement (SSDA903 rule 226)")
+    elif not codelists.is_valid("placement-change-reason", change_reason, on=day):
+        errors.add("change_reason", "Select the reason the last placement ended")
     if day:
         check_placement(errors, details, day, legal_status=status.code)
         check_with_parent(errors, period, details, status.code, return_decision)

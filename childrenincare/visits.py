@@ -53,9 +53,29 @@ def next_visit_rule(period, placement, legal_status, after):
         return WEEKLY if not _first_review_held(period, after) else USUAL
     if placement.place == WITH_PARENT and code == "C2":
         return USUAL
-    if after >= one_year_after(placement.start_date) and placement.intended_until_18:
+    if after >= one_year_after(stay_began(period, placement)) and placement.intended_until_18:
         return LONG_TERM
     return USUAL
+
+
+def stay_began(period, placement):
+    """When the child's stay with this placement's carers began, for the first year of reg
+    28(2)(b): a temporary placement (T0 to T4) between two spells with the same carers (a
+    holiday, a hospital stay) does not start the year again, nor does re-coding the placement
+    with the same carers (U6 to U4, say). Without a recorded carer each placement stands alone."""
+    from .services import TEMPORARY
+
+    if placement.carer_id is None or placement.place in TEMPORARY:
+        return placement.start_date
+    earlier = [p for p in period.placements.order_by("-start_date", "-id") if p.start_date < placement.start_date]
+    began = placement.start_date
+    for previous in earlier:
+        if previous.place in TEMPORARY:
+            continue
+        if previous.carer_id != placement.carer_id:
+            break
+        began = previous.start_date
+    return began
 
 
 def _replace(period, slug, start):

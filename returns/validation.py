@@ -38,6 +38,20 @@ def _date(text):
     return datetime.datetime.strptime(text, "%d/%m/%Y").date() if text else None
 
 
+def _temporary_with_a_reason(episodes):
+    """Rule 226: where PLACE is T0 to T4, REASON_PLACE_CHANGE is null on that episode and on the
+    child's episode before it (by start date). Yields the temporary episodes that break it."""
+    by_child = {}
+    for row in episodes:
+        by_child.setdefault(row["CHILD"], []).append(row)
+    for rows in by_child.values():
+        rows.sort(key=lambda row: _date(row["DECOM"]) or datetime.date.min)
+        for before, row in zip([None] + rows, rows):
+            if row["PLACE"] in TEMPORARY and (row["REASON_PLACE_CHANGE"]
+                                              or (before is not None and before["REASON_PLACE_CHANGE"])):
+                yield row
+
+
 def check(tables, year):
     """The failures of the tables for the collection year ending 31 March `year`."""
     _, end = collection_period(year)
@@ -93,6 +107,10 @@ def check(tables, year):
                  "placement", "Check the last placement, or record the order as to other carers (E47 or E48)")
         if row["REC"] and row["REC"] != "X1" and not codelists.is_valid("episode-end-reason", row["REC"], on=end):
             fail(row, "Episodes", "REC", "149", "Reason episode ceased is not a valid code", "Correct the reason")
+    for row in _temporary_with_a_reason(tables.get("Episodes", [])):
+        fail(row, "Episodes", "REASON_PLACE_CHANGE", "226", "Reason for placement change is not required on a "
+             "temporary placement or on the episode before it", "Record the move into the temporary placement again "
+             "without a reason (the reason is given when the child moves on to a placement that is not temporary)")
     for row in tables.get("OC2", []):
         if row["SUBSTANCE_MISUSE"] == "":
             fail(row, "OC2", "SUBSTANCE_MISUSE", "OC2", "The outcomes for the year are not recorded for a child looked "

@@ -490,3 +490,28 @@ class TestSummary:
         assert found["last_visit"].visited_on == D(2026, 3, 6)
         assert found["next_visit"]["deadline"].rule_slug == visits.USUAL
         assert found["care_plan_due"] is None and found["permanence_due"] is None
+
+
+def test_a_temporary_placement_or_re_coding_does_not_start_the_first_year_again(worker, child):
+    """Reg 28(2)(b): visits at most 6 weeks apart in the placement's first year, then 3 months
+    when it is intended to last until 18. A week in a temporary placement (T0 to T4) between
+    two spells with the same carers, and re-coding the same carers' placement, are not a new
+    placement's first year."""
+    carer = foster_carer()
+    period = looked_after(worker, child, D(2025, 3, 3), placement=foster_placement(carer, intended_until_18=True))
+    services.change_placement(worker, period, services.PlacementDetails(place="T1"), on=D(2025, 8, 4))
+    services.change_placement(worker, period, foster_placement(carer, intended_until_18=True), on=D(2025, 8, 11))
+    services.change_placement(worker, period, foster_placement(carer, place="U4", intended_until_18=True),
+                              on=D(2025, 9, 1), change_reason="PLACE")
+    placement = period.placements.order_by("start_date").last()
+    assert visits.stay_began(period, placement) == D(2025, 3, 3)
+    assert visits.next_visit_rule(period, placement, services.current_legal_status(period), D(2026, 3, 5)) \
+        == visits.LONG_TERM
+    # Another carer's placement starts its own first year.
+    other = foster_carer(name="Other carers", urn="SC900007")
+    services.change_placement(worker, period, foster_placement(other, intended_until_18=True), on=D(2026, 3, 9),
+                              change_reason="CARPL")
+    placement = period.placements.order_by("start_date").last()
+    assert visits.stay_began(period, placement) == D(2026, 3, 9)
+    assert visits.next_visit_rule(period, placement, services.current_legal_status(period), D(2026, 3, 12)) \
+        == visits.USUAL

@@ -68,15 +68,68 @@ def test_episodes_follow_each_change_with_its_reason(worker, child):
 
 
 def test_legal_status_and_placement_the_same_day_is_one_episode_b_or_u(worker, child, nominated_officer):
+    """SSDA903 RNE: B is a change of legal status and of placement and carers at the same time,
+    U of legal status and placement with the same carers. The issue's case: V2 with carer A
+    from 2 February 2026; on 10 March an interim care order (C1) and a move to carer B make one
+    B episode from 10 March, not L then P."""
+    carer_a = foster_carer(name="Carer A")
+    period = looked_after(worker, child, D(2026, 2, 2), placement=foster_placement(carer_a))
+    carer_b = foster_carer(name="Carer B", urn="SC900002")
+    services.change_legal_status(worker, period, code="C1", on=D(2026, 3, 10))
+    services.change_placement(worker, period, foster_placement(carer_b), on=D(2026, 3, 10), change_reason="CREQB")
+    rows = episodes(period)
+    assert [(row[0], row[1], row[2]) for row in rows] == [(D(2026, 2, 2), "S", "V2"), (D(2026, 3, 10), "B", "C1")]
+    assert rows[0][6] == "CREQB" and rows[0][4] == D(2026, 3, 10)
+    # The placement date is the real one, and so is its visit within a week (reg 28(2)(a)).
+    assert period.placements.order_by("start_date").last().start_date == D(2026, 3, 10)
+    assert Deadline.objects.get(person=child, rule_slug="looked-after-visit-new-placement",
+                                status="open").due_date == D(2026, 3, 17)
+    # In the other order too, and with the same carers it is U.
+    services.change_placement(worker, period, foster_placement(carer_b, place="U4"), on=D(2026, 4, 6),
+                              change_reason="PLACE")
+    services.change_legal_status(worker, period, code="C2", on=D(2026, 4, 6))
+    assert [row[1] for row in episodes(period)] == ["S", "B", "U"]
+
+
+def test_a_second_change_of_the_same_kind_the_same_day_or_on_the_first_day_is_refused(worker, child):
+    carer = foster_carer()
+    period = looked_after(worker, child, D(2026, 2, 2), placement=foster_placement(carer))
+    errors = errors_of(lambda: services.change_legal_status(worker, period, code="C1", on=D(2026, 2, 2)))
+    assert "became looked after on 2 February 2026" in errors["on"][0]
+    services.change_legal_status(worker, period, code="C1", on=D(2026, 3, 10))
+    errors = errors_of(lambda: services.change_legal_status(worker, period, code="C2", on=D(2026, 3, 10)))
+    assert errors["on"] == ["The legal status already changed on 10 March 2026: a second change that day would leave "
+                            "an episode that lasts no time (SSDA903)"]
+    errors = errors_of(lambda: services.change_placement(worker, period, foster_placement(carer, place="U4"),
+                                                         on=D(2026, 3, 9), change_reason="PLACE"))
+    assert "episodes cannot overlap" in errors["on"][0]
+    assert [row[1] for row in episodes(period)] == ["S", "L"]
+
+
+def test_moving_into_and_out_of_a_temporary_placement_gives_no_reason_rule_226(worker, child):
+    """SSDA903 rule 226: REASON_PLACE_CHANGE is null on a temporary placement (T0 to T4) and on
+    the episode before it. The issue's case: U6, then T2, then back to U6."""
     carer = foster_carer()
     period = looked_after(worker, child, D(2026, 1, 5), placement=foster_placement(carer))
-    # Both change on 2 February: recorded one after the other, one episode.
-    services.change_placement(worker, period, foster_placement(carer, place="U4"), on=D(2026, 2, 2),
-                              change_reason="PLACE")
-    # The legal status cannot come after the placement on the same day: the change must be later.
-    errors = errors_of(lambda: services.change_legal_status(worker, period, code="C1", on=D(2026, 2, 2)))
-    assert "episodes cannot overlap" in errors["on"][0]
-    assert [e[1] for e in episodes(period)] == ["S", "T"]
+    temporary = services.PlacementDetails(place="T2")
+    errors = errors_of(lambda: services.change_placement(worker, period, temporary, on=D(2026, 2, 2),
+                                                         change_reason="OTHER"))
+    assert "rule 226" in errors["change_reason"][0]
+    services.change_placement(worker, period, temporary, on=D(2026, 2, 2))
+    services.change_placement(worker, period, foster_placement(carer), on=D(2026, 2, 9))
+    other = foster_carer(name="Other carers", urn="SC900009")
+    errors = errors_of(lambda: services.change_placement(worker, period, foster_placement(other), on=D(2026, 3, 2)))
+    assert errors["change_reason"] == ["Select the reason the last placement ended"]
+    services.change_placement(worker, period, foster_placement(other), on=D(2026, 3, 2), change_reason="CARPL")
+    assert [(row[3], row[6]) for row in episodes(period)] == [("U6", ""), ("T2", ""), ("U6", "CARPL"), ("U6", "")]
+
+
+def test_a_t4_placement_may_have_a_provider_or_none_rule_213(worker, child):
+    period = looked_after(worker, child, D(2026, 1, 5))
+    services.change_placement(worker, period, services.PlacementDetails(place="T4"), on=D(2026, 2, 2))
+    services.change_placement(worker, period, foster_placement(), on=D(2026, 2, 9))
+    services.change_placement(worker, period, services.PlacementDetails(place="T4", provider="PR1"), on=D(2026, 2, 16))
+    assert [row[3] for row in episodes(period)] == ["U6", "T4", "U6", "T4"]
 
 
 def test_derived_rne_for_simultaneous_changes(worker, child):
@@ -142,7 +195,10 @@ def test_placement_before_the_period_or_before_the_last_change_is_refused(worker
     errors = errors_of(lambda: services.change_placement(worker, period, other, on=D(2026, 2, 27), change_reason="CARPL"))
     assert "cannot be before the start of the period of care" in errors["on"][0]
     errors = errors_of(lambda: services.change_placement(worker, period, other, on=D(2026, 3, 2), change_reason="CARPL"))
-    assert "The last change was on 2 March 2026" in errors["on"][0]
+    assert "The child became looked after on 2 March 2026" in errors["on"][0]
+    services.change_legal_status(worker, period, code="C1", on=D(2026, 3, 6))
+    errors = errors_of(lambda: services.change_placement(worker, period, other, on=D(2026, 3, 5), change_reason="CARPL"))
+    assert "The last change was on 6 March 2026" in errors["on"][0]
     errors = errors_of(lambda: services.change_placement(worker, period, other, on=D(2026, 3, 9)))
     assert "Select the reason the last placement ended" in errors["change_reason"][0]
     assert period.placements.count() == 1

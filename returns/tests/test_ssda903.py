@@ -94,3 +94,24 @@ def test_validation_names_the_child_the_field_the_rule_and_the_fix(worker, child
     broken["Reviews"].append({"CHILD": "x", "DOB": "", "REVIEW": "01/07/2025", "REVIEW_CODE": "PN9"})
     rules = sorted(f.rule for f in validation.check(broken, 2026))
     assert rules == ["146", "167", "218", "392c"]
+
+
+def test_rule_226_no_reason_on_a_temporary_placement_or_the_episode_before_it(db):
+    """DfE rule 226: if PLACE is T0 to T4, REASON_PLACE_CHANGE is null on that episode and on
+    the episode before it. The issue's case: U6 with OTHER, then T2, then U6."""
+    from returns import validation
+
+    def episode(child, start, place, reason):
+        return {"CHILD": child, "DECOM": start, "RNE": "P", "LS": "V2", "CIN": "N1", "PLACE": place,
+                "PLACE_PROVIDER": "" if place.startswith("T") else "PR1", "DEC": "", "REC": "", "REASON_PLACE_CHANGE": reason,
+                "HOME_POST": "", "PL_POST": "", "URN": "" if place.startswith("T") else "SC900001"}
+
+    tables = {"Episodes": [
+        episode("1", "01/06/2025", "U6", "OTHER"), episode("1", "02/07/2025", "T2", ""),
+        episode("1", "09/07/2025", "U6", ""),
+        # A reason on the temporary episode itself breaks it too; one on a later episode does not.
+        episode("2", "01/06/2025", "U6", ""), episode("2", "02/07/2025", "T0", "CARPL"),
+        episode("2", "09/07/2025", "U6", "ALLEG"), episode("2", "01/09/2025", "U4", ""),
+    ]}
+    failing = [(f.child, f.rule) for f in validation.check(tables, 2026) if f.rule == "226"]
+    assert failing == [("1", "226"), ("2", "226")]
