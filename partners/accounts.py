@@ -184,9 +184,9 @@ def _end_sessions(account):
 def reset_password(actor, account, reason=""):
     """Give `account` a temporary password to change at the next sign-in. Returns the password
     (show it once). Ends the account's sessions and clears a lock-out."""
-    reason = why_not_manage(actor, account)
-    if reason:
-        raise PermissionError(reason)
+    why_not = why_not_manage(actor, account)
+    if why_not:
+        raise PermissionError(why_not)
     password = temporary_password()
     account.set_password(password)
     account.must_change_password = True
@@ -202,9 +202,9 @@ def reset_password(actor, account, reason=""):
 def reset_authenticator(actor, account, reason=""):
     """Remove `account`'s authenticator apps, end its sessions and issue a set-up link.
     Returns (SetUpLink, token)."""
-    reason = why_not_manage(actor, account)
-    if reason:
-        raise PermissionError(reason)
+    why_not = why_not_manage(actor, account)
+    if why_not:
+        raise PermissionError(why_not)
     removed, _ = TOTPDevice.objects.filter(user=account).delete()
     _end_sessions(account)
     audit.record(actor, "update", obj=account, summary=f"Reset the authenticator app of {account.get_username()}",

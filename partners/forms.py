@@ -75,7 +75,8 @@ class ChangePasswordForm(PasswordChangeForm):
             "At least 12 characters. Not a common password, not only numbers, and not like your name or username")
         self.fields["new_password2"].help_text = ""
         self.helper = FormHelper()
-        self.helper.layout = Layout(Field.text("old_password", field_width=20), Field.text("new_password1", field_width=20),
+        self.helper.layout = Layout(Field.text("old_password", field_width=20),
+                                    Field.text("new_password1", field_width=20),
                                     Field.text("new_password2", field_width=20), Submit("submit", "Change password"))
 
 

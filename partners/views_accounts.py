@@ -93,7 +93,8 @@ class ChangePasswordView(FormView):
             user.must_change_password = False
             user.save(update_fields=["must_change_password"])
         update_session_auth_hash(self.request, user)  # this session carries on; others end
-        audit.record(user, "update", obj=user, summary="Changed their password" + (" after a reset" if was_reset else ""))
+        audit.record(user, "update", obj=user,
+                     summary="Changed their password" + (" after a reset" if was_reset else ""))
         messages.success(self.request, "Your password has been changed")
         return redirect("home" if was_reset else "account")
 
@@ -129,7 +130,8 @@ class AccountCreateView(_AccountAdministration):
     template_name = "accounts/create.html"
 
     def form(self):
-        return CreateAccountForm(self.request.POST or None, roles=accounts.roles_for(self.request.user))
+        data = self.request.POST if self.request.method == "POST" else None
+        return CreateAccountForm(data, roles=accounts.roles_for(self.request.user))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(form=kwargs.pop("form", None) or self.form(), **kwargs)
@@ -154,7 +156,8 @@ class AccountDetailView(_AccountAdministration):
     def get_context_data(self, **kwargs):
         account = get_object_or_404(User.objects.select_related("agency", "team"), pk=self.kwargs["account_id"])
         return super().get_context_data(
-            account=account, device=auth.confirmed_device(account), why_not=accounts.why_not_manage(self.request.user, account),
+            account=account, device=auth.confirmed_device(account),
+            why_not=accounts.why_not_manage(self.request.user, account),
             link=SetUpLink.objects.filter(user=account).first(), **kwargs)
 
 
@@ -175,7 +178,8 @@ class _ResetView(_AccountAdministration):
         return super().dispatch(request, *args, **kwargs)
 
     def form(self):
-        return ResetForm(self.request.POST or None, kind=self.kind, button=self.button)
+        data = self.request.POST if self.request.method == "POST" else None
+        return ResetForm(data, kind=self.kind, button=self.button)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(account=self.account(), form=kwargs.pop("form", None) or self.form(),

@@ -1,5 +1,5 @@
-"""A practitioner signs in for the first time: sets up an authenticator app from the key on
-the page, then signs in again with a code. The strict Content-Security-Policy lets the page
+"""A practitioner signs in for the first time through the set-up link from their administrator:
+sets up an authenticator app from the key on the page, then signs in again with a code. The strict Content-Security-Policy lets the page
 show its QR code and blocks nothing the pages need."""
 
 import re
@@ -10,7 +10,7 @@ import pytest
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
-from partners.testing import totp_code_for
+from partners.testing import set_up_link_for, totp_code_for
 
 from .checks import assert_basic_accessibility, assert_styles_loaded, screenshot
 
@@ -24,8 +24,8 @@ def code_from_key(key):
     return f"{totp.token():06d}"
 
 
-def sign_in_with_password(page, account):
-    page.goto("/sign-in/")
+def sign_in_with_password(page, account, start="/sign-in/"):
+    page.goto(start)
     page.get_by_label("Username").fill(account.username)
     page.get_by_label("Password").fill(account.password_for_tests)
     page.get_by_role("button", name="Sign in").click()
@@ -38,7 +38,7 @@ def test_set_up_two_factor_then_sign_in_with_a_code(page, user, settings):
     page.on("console", lambda message: blocked.append(message.text)
             if "Content Security Policy" in message.text else None)
 
-    sign_in_with_password(page, account)
+    sign_in_with_password(page, account, start=set_up_link_for(account))
     expect(page).to_have_url(re.compile(r"/sign-in/two-factor/set-up/$"))
     expect(page.locator("h1")).to_have_text("Set up two-factor authentication")
     qr = page.get_by_alt_text("QR code to scan with your authenticator app")

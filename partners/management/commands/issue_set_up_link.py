@@ -59,5 +59,6 @@ class Command(BaseCommand):
             link, token = issue_set_up_link(account, reason)
         base = (base_url or default_base_url()).rstrip("/")
         self.stderr.write(f"Set-up link for {username}: expires in {link_hours()} hours "
-                          f"({link.expires_at:%Y-%m-%d %H:%M} UTC) and works once. It is not stored and cannot be shown again.")
+                          f"({link.expires_at:%Y-%m-%d %H:%M} UTC) and works once. "
+                          "It is not stored and cannot be shown again.")
         self.stdout.write(base + set_up_path(token))
