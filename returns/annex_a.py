@@ -41,10 +41,15 @@ both included; lists 10 and 11 look back 12 months.
   row per child (their latest period). "Date of Last IRO Visit / Contact to the Child" is left
   blank: an IRO's contact with the child is not recorded apart from the reviews. "Date of Last
   Dental Check" is the latest health assessment that included one. "LA of Placement" is the
-  local authority's own name for a placement inside its area, blank otherwise (the placing
-  area of an outside placement is not recorded). Placement counts leave out temporary
-  placements (T0 to T4). Placement types the template has no letter for (K3, Z11 to Z14,
-  introduced after it) are written as the bare 903 code.
+  local authority the placement is in, by the DfE's name for it (as the template's drop-down
+  and the sector's pipeline name authorities): the authority's own for a placement inside its
+  area; for one outside, the authority of the placement's postcode (returns.placement_areas,
+  from the ONS postcode directory), blank when the postcode is not one the service knows.
+  Placement counts leave out temporary placements (T0 to T4). Placement types are the
+  template's strings, kept as data by the template's year (returns/data/
+  annex_a_placement_types.json); the codes introduced after the template have no letter of
+  their own and are written as the entry they replaced: K3 as H5 (903 rule 503D), Z11 to Z14
+  as Z1 (903 rule 146).
 - List 9 Care leavers: young people entitled to care leaver support on D (eligible, relevant,
   former relevant, qualifying), from leavingcare (returns/annex_a_care_leavers.py).
 - List 10 Adoption and List 11 Adopters: children with a decision that they should be placed
@@ -76,6 +81,7 @@ from frontdoor.models import ContactPerson, Referral
 from kernel.timescales import add_months
 from people.models import PersonDisability
 
+from . import placement_areas
 from .collection import authority
 from .ssda903 import _child_ids
 
@@ -234,20 +240,9 @@ REASON_CEASED = {
     "E17": "v) E17: Aged 18+ and remained with current carers",
 }
 
-PLACEMENT_TYPE = {
-    "U1": "a) U1: Foster placement - relatives - long term", "U2": "b) U2: Foster placement - relative - FFA",
-    "U3": "c) U3: Foster placement - relative - not FFA", "U4": "d) U4: Foster placement - long term",
-    "U5": "e) U5: Foster placement - FFA", "U6": "f) U6: Foster placement - not FFA",
-    "A3": "g) A3: Placed for adoption - consent - current foster", "A4": "h) A4: Placed for adoption - consent - not foster",
-    "A5": "i) A5: Placed for adoption - order - foster", "A6": "j) A6: Placed for adoption - order - not foster",
-    "P1": "k) P1: Placed with parents", "P2": "l) P2: Independent living", "P3": "m) P3: Residential employment",
-    "H5": "n) H5: Residential accommodation", "K1": "o) K1: Secure Children\u2019s Homes",
-    "K2": "p) K2: Children\u2019s Homes", "R1": "q) R1: Residential Care Home", "R2": "r) R2: NHS/Health Trust",
-    "R3": "s) R3: Family Centre or Mother and Baby Unit", "R5": "t) R5: Young Offender Institution",
-    "S1": "u) S1: Residential school", "Z1": "v) Z1: Other placements", "T0": "w) T0: Temporary placement",
-    "T1": "x) T1: Temporary placement - hospital", "T2": "y) T2: Temporary placement - holiday",
-    "T3": "z) T3: Temporary placement - carer holiday", "T4": "zz) T4: Temporary placement - seven days or less",
-}
+# The template's placement type strings, by the template's year: returns.placement_areas
+# .placement_types(day) for an inspection date; this is the latest template's.
+PLACEMENT_TYPE = placement_areas.placement_types(datetime.date.max)
 TEMPORARY_PLACEMENTS = ("T0", "T1", "T2", "T3", "T4")
 
 PROVIDER = {
@@ -638,6 +633,8 @@ def _children_in_care(window):
     interviews = {i.episode_id: i for i in _in(ReturnInterview.objects.all(), "episode_id", last_episode.values())}
     allocations = _allocations({p.episode_id for p in found}, day)
     own_la = authority()
+    own_name = (placement_areas.name_of(own_la.la_code) or own_la.name) if own_la else ""
+    placement_type = placement_areas.placement_types(day)
     rows = []
     for period in found:
         person_id = period.person_id
@@ -651,6 +648,12 @@ def _children_in_care(window):
             if was_offered:
                 accepted = _yes_no(interview.held_at is not None or interview.response == ReturnInterview.Response.ACCEPTED)
         inside = placement is not None and placement.area == Placement.Area.INSIDE
+        if placement is None:
+            placed_in = ""
+        elif inside:
+            placed_in = own_name
+        else:
+            placed_in = placement_areas.name_of(placement_areas.authority_of(placement.postcode)) or ""
         row = children.common(person_id)
         row.update({
             "Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months (Y/N)": _yes_no(person_id in uasc),
@@ -670,12 +673,12 @@ def _children_in_care(window):
             "Date Ceased to be Looked After": ceased,
             "Reason Ceased to be Looked After": REASON_CEASED.get(period.end_reason, period.end_reason) if ceased else "",
             "Start Date of Most Recent Placement": placement.start_date if placement else None,
-            "Placement Type": PLACEMENT_TYPE.get(placement.place, placement.place) if placement else "",
+            "Placement Type": placement_type.get(placement.place, placement.place) if placement else "",
             "Placement Provider": PROVIDER.get(placement.provider, placement.provider) if placement else "",
             "Placement postcode": placement.postcode if placement else "",
             "URN of Placement": placement.urn if placement else "",
             "Placement Location": (LOCATION_IN if inside else LOCATION_OUT) if placement else "",
-            "LA of Placement": own_la.name if inside and own_la else "",
+            "LA of Placement": placed_in,
             "Number of Episodes the Child has been 'Missing' from their Placement in the last 12 months": missing[person_id],
             "Number of Episodes the Child has been 'Absent' from their Placement in the last 12 months": absent[person_id],
             "Was the child offered a Return Interview after their last missing episode (Y/N)?": offered,

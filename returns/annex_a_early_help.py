@@ -7,10 +7,19 @@ share the family's episode and its assessment, so each has a row):
 - for each early help assessment started by D and either completed in the last 6 months
   (D less 6 calendar months to D, both included) or not completed by D while its episode was
   open on D (in progress: the completion date is blank);
-- and, for a child whose early help was open on D with no such assessment (not yet started,
-  or completed more than 6 months before D), one row for the current early help: the latest
-  assessment completed by D, if there is one, or blank dates and the lead practitioner's
-  organisation on D (who will complete it).
+- and, for a child whose early help was open on D with no such assessment (completed more
+  than 6 months before D), one row for the current early help: its latest assessment
+  completed by D.
+
+Every row is an assessment. The template's list is "early help assessments" (its columns are
+the assessment's start and completion dates and the organisation completing it), and the
+sector's pipeline that reads it requires the start date and the organisation
+(liia-tools-pipeline Annex_A_schema.yml, list_2: "Assessment start date" and "Organisation
+completing assessment" canbeblank false). So early help open on D whose assessment has not
+started by D is not listed: there is no assessment to list yet. (The Standard Safeguarding
+Dataset's Annex A script lists early help episodes instead, by their start and end dates, and
+says so: "Annex A refers to Early Help Assessments whereas SSDS interpreted as Early Help
+Episodes". An episode's start is not the assessment's, so it is not used here.)
 
 "Organisation completing assessment" is the agency recorded on the assessment (by default the
 lead practitioner's). Early help is not in the CIN census, and nothing here changes the other
@@ -21,7 +30,7 @@ from collections import defaultdict
 
 from django.db.models import Q
 
-from familyhelp.models import EarlyHelpAssessment, EarlyHelpChild, EarlyHelpEpisode, LeadPractitioner
+from familyhelp.models import EarlyHelpAssessment, EarlyHelpChild, EarlyHelpEpisode
 
 from .annex_a import HEADERS, Children, _in
 
@@ -69,18 +78,11 @@ def list_2(window):
         for found in _in(EarlyHelpAssessment.objects.filter(completed_date__lte=day).select_related("organisation")
                          .order_by("completed_date", "id"), "episode_id", rest):
             latest[found.episode_id] = found
-        leads = {}
-        for found in _in(LeadPractitioner.objects.filter(start_date__lte=day).filter(
-                Q(end_date__isnull=True) | Q(end_date__gt=day)).select_related("agency").order_by("start_date", "id"),
-                "episode_id", rest):
-            leads[found.episode_id] = found
         for episode_id in rest:
             done = latest.get(episode_id)
-            lead = leads.get(episode_id)
+            if done is None:
+                continue  # no assessment started by D: nothing for this list (the docstring)
             for person_id in children[episode_id]:
-                if done is not None:
-                    add(person_id, done.start_date, done.completed_date, done.organisation.name)
-                else:
-                    add(person_id, None, None, lead.agency.name if lead else "")
-    rows.sort(key=lambda r: (r[START] is None, r[START] or day, r["Child Unique ID"]))
+                add(person_id, done.start_date, done.completed_date, done.organisation.name)
+    rows.sort(key=lambda r: (r[START], r["Child Unique ID"]))
     return rows
