@@ -163,7 +163,7 @@ def waiting_for_allocation(user):
     for a head of service. Restricted children the user is not named on are left out."""
     from django.db.models import Exists, OuterRef, Q
 
-    from people.models import RestrictedAccess
+    from people.access import shown_filter
 
     allocated = Allocation.objects.filter(episode=OuterRef("pk"), end_date__isnull=True)
     found = Referral.objects.filter(closure_date__isnull=True).exclude(Exists(allocated))
@@ -172,8 +172,7 @@ def waiting_for_allocation(user):
         held = Involvement.objects.filter(person=OuterRef("person_id"), team_id=user.team_id) \
             .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
         found = found.filter(Exists(held)) if user.team_id else found.none()
-    named = RestrictedAccess.objects.filter(person=OuterRef("person_id"), user=user)
-    found = found.exclude(Q(person__restricted=True) & ~Exists(named))
+    found = found.filter(shown_filter(user, "person"))  # a restricted child only for its named users
     return found.select_related("person").order_by("referral_date", "id")
 
 

@@ -20,7 +20,7 @@ from kernel import codelists
 from kernel.access import public, rule
 from partners.access import FRONT_DOOR_ROLES, is_local_authority_staff
 from partners.models import User
-from people.access import Level, person_for
+from people.access import Level, person_for, shown
 from people.models import Person
 
 from . import services
@@ -108,6 +108,17 @@ def _as_sent(contact):
     return [link for link in contact.people.all() if link.added_by_id == contact.recorded_by_id]
 
 
+def _withhold_restricted(user, links):
+    """Mark the people the user may not be shown (a restricted record they are not named on:
+    people.access.shown) `withheld`, so that the page says "Name withheld" instead of their
+    name and date of birth. The contact or check itself stays listed: it is the user's own, or
+    their agency's to answer."""
+    visible = shown(user, [link.person for link in links])
+    for link in links:
+        link.withheld = not visible[link.person_id]
+    return links
+
+
 @rule("contact_submit")
 def contacts_mine(request):
     contacts = (_own_contacts(request.user).select_related("referrer_agency").order_by("-received_at", "-id")
@@ -116,6 +127,7 @@ def contacts_mine(request):
     page = Paginator(contacts, CONTACTS_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"contact": contact, "children": _as_sent(contact), "feedback_given": bool(contact.feedback.all())}
             for contact in page]
+    _withhold_restricted(request.user, [link for row in rows for link in row["children"]])
     audit.record(request.user, "view", summary="Viewed their own contacts",
                  detail={"page": page.number, "contacts": [row["contact"].pk for row in rows]})
     return render(request, "frontdoor/partner_contacts.html", {"page": page, "rows": rows})
@@ -129,7 +141,7 @@ def contact_detail(request, contact_id):
                .filter(pk=contact_id).first())
     if contact is None:
         raise NotFound("contact", contact_id)
-    people = _as_sent(contact)
+    people = _withhold_restricted(request.user, _as_sent(contact))
     subject = next((link.person for link in people if link.role == ContactPerson.Role.SUBJECT), None)
     audit.record(request.user, "view", obj=contact, person=subject or services.subject_of(contact),
                  summary=f"Viewed contact {contact.reference} as its referrer")
@@ -160,6 +172,7 @@ def checks(request):
     found = list(services.checks_for_agency(request.user).prefetch_related(_children_prefetch()))
     now = timezone.now()
     rows = [{"check": check, "children": check.contact.children, "overdue": now > check.due_at} for check in found]
+    _withhold_restricted(request.user, [link for row in rows for link in row["children"]])
     audit.record(request.user, "view", summary="Viewed the checks asked of their agency",
                  detail={"checks": [check.pk for check in found]})
     return render(request, "frontdoor/checks_list.html", {"rows": rows})
@@ -192,7 +205,7 @@ def check_detail(request, check_id):
     audit.record(request.user, "view", obj=check, person=services.subject_of(check.contact),
                  summary=f"Viewed a {check.get_kind_display().lower()} check on contact {check.contact.reference}")
     return render(request, "frontdoor/checks_answer.html", {
-        "check": check, "form": form, "children": check.contact.children,
+        "check": check, "form": form, "children": _withhold_restricted(request.user, check.contact.children),
         "overdue": open_check and timezone.now() > check.due_at,
     })
 

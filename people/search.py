@@ -529,11 +529,11 @@ def _candidates(parsed, limit):
 
 
 def _findable_by(user):
-    """A restricted record can be found only by its named users (people.access decides the
-    rest); without a user, by nobody."""
-    if user is not None and user.is_authenticated:
-        return Q(restricted=False) | Q(restricted_access__user=user)
-    return Q(restricted=False)
+    """A restricted record can be found only by its named users (people.access.shown_filter,
+    the one restriction rule; people.access decides the rest); without a user, by nobody."""
+    from .access import shown_filter
+
+    return shown_filter(user)
 
 
 def _ranked(ids, parsed, user=None):
