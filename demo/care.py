@@ -569,10 +569,10 @@ class Care:
             if number:
                 previous = placed[-1]
                 previous.end_date = day
-                if previous.place not in services.TEMPORARY:
+                if services.needs_change_reason(previous, placement.place):
                     previous.change_reason = "CARPL" if kind in ("adoption", "parents") else weighted(rng, CHANGE_REASON)
-                if placement.place == "P1" and previous.place == "P1":
-                    previous.change_reason = "PLACE"
+                    if placement.place == "P1" and previous.place == "P1":
+                        previous.change_reason = "PLACE"
                 self.chron(child, "placement", day, f"New placement: {self.label('placement-type', placement.place)}",
                            placement, worker, f"Last placement ended: {self.label('placement-change-reason', previous.change_reason)}"
                            if previous.change_reason else "")
@@ -1132,7 +1132,7 @@ class Care:
     def episode(self, child, period, started, ended, overdue=False):
         rng, today = self.rng, self.today
         worker = self.worker_of(child)
-        kind = "A" if rng.random() < AWAY_SHARE else "M"
+        kind = "A" if rng.random() < AWAY_SHARE and not overdue else "M"
         police = kind == "M" and rng.random() < 0.9
         found = rng.choice(WHERE_FOUND)
         episode = MissingEpisode(
@@ -1153,6 +1153,8 @@ class Care:
             return
         self.entries.append((child.person, missing_kind(), ended, "Came back after being missing",
                              found + ". Returned to: The placement", episode, worker))
+        if not interview_due_after(kind):
+            return  # the local protocol offers no return interview after an away episode
         rule = return_interview_rule()
         now = dt.datetime.combine(today, dt.time(0), tzinfo=LONDON)
         due = self.due(rule, ended)[0]
@@ -1363,3 +1365,9 @@ def return_interview_rule():
     from exploitation.services import RETURN_INTERVIEW_RULE
 
     return RETURN_INTERVIEW_RULE
+
+
+def interview_due_after(kind):
+    from exploitation.services import interview_due_after as rule
+
+    return rule(kind)

@@ -285,6 +285,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * (ATTACHMENT_MAX_BYTES * 4 // 3 + 4) + 1024 * 1
 # about siblings or the adults of a household, and how many contacts count as "repeated".
 FRONT_DOOR_PATTERN_WINDOW_DAYS = int(os.environ.get("SAFEGUARDING_FRONT_DOOR_PATTERN_WINDOW_DAYS", "180"))
 FRONT_DOOR_REPEATED_CONTACTS = int(os.environ.get("SAFEGUARDING_FRONT_DOOR_REPEATED_CONTACTS", "3"))
+# [U] Which missing episodes are followed by a return interview due in 72 hours: M (missing),
+# as the statutory guidance on children who run away or go missing (DfE 2014) ties it; add A
+# (away from placement without authorisation) where the local protocol offers one then too.
+RETURN_INTERVIEW_KINDS = tuple(_env_list("SAFEGUARDING_RETURN_INTERVIEW_KINDS", "M"))
 # A contact turns amber on the MASH queue when its decision is due within this many hours.
 FRONT_DOOR_AMBER_HOURS = int(os.environ.get("SAFEGUARDING_FRONT_DOOR_AMBER_HOURS", "8"))
 # The timescale dashboards (kernel.deadlines): "due soon" within this many days, and "done

@@ -137,8 +137,10 @@ def test_missing_at_the_published_rates():
 
 def test_return_interviews_mostly_held_within_72_hours():
     cutoff = dt.datetime.combine(TODAY, dt.time(0), tzinfo=care.LONDON) - dt.timedelta(days=5)
-    ended = list(MissingEpisode.objects.filter(ended_at__lt=cutoff).select_related("return_interview"))
+    ended = list(MissingEpisode.objects.filter(ended_at__lt=cutoff, kind="M").select_related("return_interview"))
     assert ended
+    # After an away episode there is no interview unless the local protocol offers one.
+    assert not MissingEpisode.objects.filter(kind="A", return_interview__isnull=False).exists()
     within = 0
     for episode in ended:
         interview = getattr(episode, "return_interview", None)
@@ -274,7 +276,8 @@ def test_placement_change_reasons_where_required_and_not_for_temporary_ones():
     for placements in by_period.values():
         for current, following in zip(placements, placements[1:]):
             assert current.end_date == following.start_date
-            if current.place in services.TEMPORARY:
+            # SSDA903 rule 226: no reason on a temporary placement, nor on the one before it.
+            if current.place in services.TEMPORARY or following.place in services.TEMPORARY:
                 assert current.change_reason == ""
             else:
                 assert current.change_reason, current.place
@@ -283,6 +286,9 @@ def test_placement_change_reasons_where_required_and_not_for_temporary_ones():
     assert moves
     for episode in CareEpisode.objects.filter(place__in=services.TEMPORARY):
         assert episode.placement_change_reason == ""
+        before = CareEpisode.objects.filter(period=episode.period, start_date__lt=episode.start_date) \
+            .order_by("-start_date").first()
+        assert before is None or before.placement_change_reason == "", "rule 226: a reason on the episode before"
 
 
 def test_legal_statuses_follow_each_other():
@@ -392,6 +398,9 @@ def test_recent_returns_without_an_interview_have_an_open_due_date():
         done = interview is not None and (interview.held_at or interview.responded_at)
         due = Deadline.objects.filter(subject_type__model="missingepisode", subject_id=episode.pk,
                                       rule_slug="return-interview")
+        if episode.kind == "A":
+            assert not due.exists()
+            continue
         assert due.count() == 1
         assert due.get().status == (Deadline.Status.MET if done else Deadline.Status.OPEN)
 
