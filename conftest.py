@@ -56,10 +56,14 @@ def pytest_configure(config):
     """Two-factor codes are off for tests, so ``client.force_login(user)`` and the browser tests'
     password sign-in reach pages. The tests of two-factor sign-in (partners/tests,
     tests_browser/test_two_factor.py) turn it on with the ``settings`` fixture; partners.testing
-    has ``verified_login`` and ``totp_code_for`` for them."""
+    has ``verified_login`` and ``totp_code_for`` for them.
+
+    The audit chain's anchor is off: a test database's chain must never be anchored in the
+    checkout's var/ (the audit tests give each test a file of its own)."""
     from django.conf import settings
 
     settings.OTP_REQUIRED = False
+    settings.AUDIT_ANCHOR = ""
 
 
 def pytest_collection_modifyitems(items):

@@ -11,6 +11,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/bootstrap.sh
 
 python=.venv/bin/python
+# The audit chain's anchor belongs to one database: a new demo database starts a new anchor, and
+# the old one is kept beside it (verify_audit would report the old heads as removed entries).
+if [ -z "${DATABASE_URL:-}" ] && [ ! -e db.sqlite3 ] && [ -s var/audit-anchor.jsonl ]; then
+    mv var/audit-anchor.jsonl "var/audit-anchor.$(date +%Y%m%d%H%M%S).jsonl"
+fi
 "$python" manage.py migrate --noinput
 "$python" manage.py generate_authority --children 2000 --seed 1
 
