@@ -190,8 +190,12 @@ class GateForm(forms.Form):
     done_on = DateField("Date")
     evidence = _text("What was done and what it found", help_text="Or why it does not apply")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, not_applicable_only=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not_applicable_only:
+            self.fields["state"].choices = [(GateRecord.State.NOT_APPLICABLE, GateRecord.State.NOT_APPLICABLE.label)]
+            self.fields["evidence"].label = "Why it does not apply"
+            self.fields["evidence"].help_text = ""
         self.helper = _helper(Field.radios("state", legend_size=Size.SMALL), Field("done_on"),
                               Field.textarea("evidence", rows=6), button="Save")
 

@@ -64,6 +64,15 @@ class Gate:
     label: str
     source: str
     routes: tuple
+    short_stay: bool = True  # applies when a child goes home after a short stay under section 20
+    may_not_apply: str = ""  # a derived gate the law lets be marked as not applying, and when
+
+
+@dataclasses.dataclass(frozen=True)
+class GateSet:
+    gates: tuple
+    short_stay_working_days: int = 20
+    short_stay_source: str = ""
 
 
 @dataclasses.dataclass
@@ -87,15 +96,34 @@ class Signal:
 def _versions():
     data = json.loads(GATES_FILE.read_text(encoding="utf-8"))
     return tuple((datetime.date.fromisoformat(v["valid_from"]),
-                  tuple(Gate(g["key"], g["kind"], g["label"], g["source"], tuple(g["routes"])) for g in v["gates"]))
+                  GateSet(tuple(Gate(g["key"], g["kind"], g["label"], g["source"], tuple(g["routes"]),
+                                     g.get("short_stay", True), g.get("may_not_apply", "")) for g in v["gates"]),
+                          v.get("short_stay_working_days", 20), v.get("short_stay_source", "")))
                  for v in data["versions"])
+
+
+def gate_set(on):
+    """The gates in force for a decision started on `on` (the newest version)."""
+    in_force = [found for valid_from, found in _versions() if valid_from <= on]
+    return in_force[-1] if in_force else _versions()[0][1]
 
 
 def gates_for(route, on):
     """The gates of a route for a decision started on `on` (the newest version in force)."""
-    in_force = [gates for valid_from, gates in _versions() if valid_from <= on]
-    gates = in_force[-1] if in_force else _versions()[0][1]
-    return [gate for gate in gates if route in gate.routes]
+    return [gate for gate in gate_set(on).gates if route in gate.routes]
+
+
+def short_stay(decision):
+    """A return home under section 20 (route A) after fewer working days looked after than reg 39
+    needs (20): only the gates marked for a short stay apply. Returns the reason, or ""."""
+    found = gate_set(_started(decision))
+    if decision.route != Route.SECTION_20:
+        return ""
+    days = services.looked_after_working_days(decision.period, decision.proposed_date)
+    if days >= found.short_stay_working_days:
+        return ""
+    return (f"Not needed for a short stay: the child will have been accommodated under section 20 for {days} working "
+            f"day{'s' if days != 1 else ''} ({found.short_stay_source})")
 
 
 def _started(decision):
@@ -168,10 +196,17 @@ def gate_states(decision, signals=None):
     """Each gate of the decision's route: met or open, with what shows it (`signals`: the
     decision's risk signals, when the caller has them already)."""
     records = {r.gate: r for r in decision.gate_records.select_related("recorded_by")}
+    short = short_stay(decision)
     signals = risk_signals(decision) if signals is None else signals
     states = []
     for gate in gates_for(decision.route, _started(decision)):
-        if gate.kind == "derived":
+        record = records.get(gate.key)
+        if short and not gate.short_stay:
+            states.append(GateState(gate, True, short))
+        elif gate.kind == "derived" and gate.may_not_apply and record is not None \
+                and record.state == GateRecord.State.NOT_APPLICABLE:
+            states.append(GateState(gate, True, f"Does not apply (recorded on {record.done_on:%-d %B %Y})", record))
+        elif gate.kind == "derived":
             met, detail = DERIVED[gate.key](decision, signals)
             states.append(GateState(gate, met, detail))
         else:
@@ -351,8 +386,10 @@ def record_gate(user, decision, *, gate, state, done_on, evidence):
     found = gates.get(gate)
     if found is None:
         errors.add("gate", "That is not a gate of this route")
-    elif found.kind == "derived":
+    elif found.kind == "derived" and not found.may_not_apply:
         errors.add("gate", "This gate follows from the records it names: add those instead")
+    elif found.kind == "derived" and state == GateRecord.State.MET:
+        errors.add("state", "This gate is done by the records it names: add those, or say why it does not apply")
     if state not in GateRecord.State.values:
         errors.add("state", "Select whether it is done or does not apply")
     check_date(errors, "done_on", done_on, label="date it was done")

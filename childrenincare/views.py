@@ -368,16 +368,20 @@ def gate(request, decision_id, gate):
     found = _decision(request, decision_id)
     gates = {g.key: g for g in reunification.gates_for(found.route, reunification._started(found))}
     chosen = gates.get(gate)
-    if chosen is None or chosen.kind != "recorded":
+    if chosen is None or (chosen.kind != "recorded" and not chosen.may_not_apply):
         return redirect(_decision_url(found, "#gates"))
     record = found.gate_records.filter(gate=gate).first()
     initial = {"state": record.state, "done_on": record.done_on, "evidence": record.evidence} if record else None
-    form = GateForm(request.POST or None, initial=initial)
+    # A derived gate is done by its records; the form only says why it does not apply.
+    form = GateForm(request.POST or None, initial=initial, not_applicable_only=chosen.kind == "derived")
+    rows = [("What the law asks", chosen.source)]
+    if chosen.may_not_apply:
+        rows.append(("When it does not apply", chosen.may_not_apply))
     return _decision_form(
         request, found, chosen.label, form,
         lambda d: reunification.record_gate(request.user, found, gate=gate, state=d["state"] or "", done_on=d["done_on"],
                                             evidence=d["evidence"]),
-        f"Saved: {chosen.label.lower()}", rows=[("What the law asks", chosen.source)], anchor="#gates")
+        f"Saved: {chosen.label.lower()}", rows=rows, anchor="#gates")
 
 
 @rule("case_change")

@@ -152,6 +152,16 @@ def test_the_return_home_decision_pages(client, signed_in, worker, nominated_off
     assert signed_in.post(gate_url, {"state": "met", **date_data("done_on", TODAY()),
                                      "evidence": "The IRO agrees"}).status_code == 302
     assert GateRecord.objects.filter(decision=decision, gate="iro-consulted").exists()
+    # The review gate is done by a review, or marked as not applying with the reason.
+    review_url = reverse("childrenincare:gate", args=[decision.pk, "review-held"])
+    assert review_url in signed_in.get(reverse("childrenincare:decision", args=[decision.pk])).content.decode()
+    form = signed_in.get(review_url).content.decode()
+    assert "Why it does not apply" in form and "When it does not apply" in form and 'value="met"' not in form
+    refused(signed_in.post(review_url, {"state": "met", **date_data("done_on", TODAY()), "evidence": "Held"}),
+            "This gate is done by the records it names")
+    assert signed_in.post(review_url, {"state": "not_applicable", **date_data("done_on", TODAY()),
+                                       "evidence": "Not reasonably practicable: the court brought the date forward"}
+                          ).status_code == 302
     member = decision.household.get()
     refused(signed_in.post(reverse("childrenincare:household-assess", args=[member.pk]), {"outcome": "no_concerns"}),
             "Enter the date of the assessment")

@@ -276,3 +276,52 @@ def test_police_information_on_an_adult_is_a_signal_and_can_be_weighed(worker, p
                                           how_weighed="The incident was before the programme; no repeat since.")
     weighing.refresh_from_db()
     assert weighing.kind == "Police information on an adult in the household"
+
+
+def test_a_planned_return_after_a_short_stay_under_section_20_can_be_e4a(worker, child, mother, nominated_officer):
+    """Issue 25, finding 7. Reg 39 of the Care Planning Regulations 2010 (the assessments and the
+    approval before ceasing to accommodate under section 20) applies from 20 working days: a
+    child home after 4 working days needs only the gates kept for a short stay, and the
+    return is recorded as planned (E4A) rather than E4B or E8."""
+    period = looked_after(worker, child, D(2026, 5, 26))  # Tuesday after the spring bank holiday
+    decision = propose(worker, period, mother)  # home on Monday 1 June 2026
+    states = {state.gate.key: state for state in reunification.gate_states(decision)}
+    assert {key for key, state in states.items() if not state.met} == {
+        "wishes-and-feelings", "welfare-considered", "support-plan"}
+    assert states["risk-signals-weighed"].detail == "No risk signals found"  # applies, and none were found
+    assert states["review-held"].detail.startswith("Not needed for a short stay: the child will have been accommodated "
+                                                   "under section 20 for 4 working days")
+    for gate in ("wishes-and-feelings", "welfare-considered"):
+        reunification.record_gate(worker, decision, gate=gate, state="met", done_on=D(2026, 5, 29),
+                                  evidence="Talked with the child and their mother")
+    reunification.add_support(worker, decision, what="Family support worker", who="Early help team",
+                              until=D(2026, 9, 1))
+    for signal in reunification.risk_signals(decision):
+        reunification.weigh_signal(worker, decision, signal=signal.key, how_weighed="Considered")
+    reunification.decide(nominated_officer, decision, approve=True, reasons="A planned short stay while mother was in hospital")
+    reunification.return_home(worker, decision, on=D(2026, 6, 1))
+    period.refresh_from_db()
+    assert period.end_reason == "E4A"
+
+
+def test_the_review_gate_may_be_marked_as_not_applying_with_the_reason(worker, child, mother, nominated_officer):
+    period = looked_after(worker, child, D(2026, 1, 5))
+    decision = propose(worker, period, mother)
+    errors = errors_of(lambda: reunification.record_gate(worker, decision, gate="review-held", state="met",
+                                                         done_on=D(2026, 5, 1), evidence="It was"))
+    assert "say why it does not apply" in errors["state"][0]
+    errors = errors_of(lambda: reunification.record_gate(worker, decision, gate="household-assessed",
+                                                         state="not_applicable", done_on=D(2026, 5, 1), evidence="No"))
+    assert "follows from the records" in errors["gate"][0]
+    errors = errors_of(lambda: reunification.record_gate(worker, decision, gate="review-held", state="not_applicable",
+                                                         done_on=D(2026, 5, 1), evidence=""))
+    assert errors["evidence"] == ["Say why it does not apply"]
+    reunification.record_gate(worker, decision, gate="review-held", state="not_applicable", done_on=D(2026, 5, 1),
+                              evidence="The return was brought forward by the court; no review could be held in time")
+    review = {s.gate.key: s for s in reunification.gate_states(decision)}["review-held"]
+    assert review.met and review.detail == "Does not apply (recorded on 1 May 2026)"
+
+
+def test_the_family_group_decision_making_gate_cites_working_together_not_s31za():
+    gate = {g.key: g for g in reunification.gates_for(Route.SECTION_20, D(2026, 12, 1))}["family-group-decision-making"]
+    assert gate.source.startswith("Working Together to Safeguard Children 2023")
