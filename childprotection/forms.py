@@ -384,11 +384,19 @@ class EndPlanForm(forms.Form):
     reason = OpenChoiceField(label="Why did the plan end?", widget=forms.RadioSelect, choices=[
         (reason.value, reason.label) for reason in ChildProtectionPlan.EndReason
         if reason in services.LISTED_END_REASONS])
+    transferred_to = forms.CharField(label="Local authority the child moved to", max_length=200, required=False)
+    receiving_conference_on = DateField("Date of that authority's child protection conference", required=False,
+                                        help_text="The plan stays in place until then. For example, 27 3 2026")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field("end_date"), Field.radios("reason", legend_size=Size.MEDIUM),
-                              button="End the plan")
+        self.helper = _helper(
+            Field("end_date"), Field.radios("reason", legend_size=Size.MEDIUM),
+            Fieldset(Field.text("transferred_to"), Field("receiving_conference_on"),
+                     legend="If the child moved permanently to another local authority", legend_size=Size.SMALL),
+            button="End the plan")
 
     def service_arguments(self):
-        return {"end_date": self.cleaned_data.get("end_date"), "reason": self.cleaned_data.get("reason", "")}
+        return {"end_date": self.cleaned_data.get("end_date"), "reason": self.cleaned_data.get("reason", ""),
+                "transferred_to": self.cleaned_data.get("transferred_to", ""),
+                "receiving_conference_on": self.cleaned_data.get("receiving_conference_on")}

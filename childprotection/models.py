@@ -246,6 +246,10 @@ class ChildProtectionPlan(models.Model):
     end_date = models.DateField(null=True, blank=True)
     end_reason = models.CharField(max_length=30, choices=EndReason.choices, blank=True)
     ended_by = models.ForeignKey(Conference, null=True, blank=True, on_delete=models.PROTECT, related_name="ended_plans")
+    # A child who moved permanently: the plan ends only once the receiving authority has held
+    # its transfer-in conference (Working Together 2023).
+    transferred_to = models.CharField(max_length=200, blank=True)
+    receiving_conference_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-start_date", "-id"]

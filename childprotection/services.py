@@ -404,9 +404,15 @@ def _end(user, plan, end_date, reason, conference=None):
 
 
 @transaction.atomic
-def end_plan(user, plan, *, end_date, reason):
+def end_plan(user, plan, *, end_date, reason, transferred_to="", receiving_conference_on=None):
     """End a plan outside a conference, for a listed reason only (Working Together 2023): the
-    child moved permanently to another authority, reached 18, died or left the UK."""
+    child moved permanently to another authority, reached 18, died or left the UK.
+
+    A child who moved permanently keeps this authority's plan until the receiving authority
+    has held its child protection conference (within 15 working days of being told of the
+    move): "only after this event may the original local authority discontinue its child
+    protection plan". So the plan ends on or after that conference, whose date and authority
+    are recorded with it."""
     plan = _lock_plan(plan)
     errors = Errors()
     if plan.end_date is not None:
@@ -417,6 +423,18 @@ def end_plan(user, plan, *, end_date, reason):
                              "reaches 18, dies or leaves the UK")
     check_date(errors, "end_date", end_date, label="end date", not_before=plan.start_date,
                not_before_label="the start of the plan")
+    transferred = reason == ChildProtectionPlan.EndReason.TRANSFERRED
+    if transferred:
+        if not (transferred_to or "").strip():
+            errors.add("transferred_to", "Enter the local authority the child moved to")
+        check_date(errors, "receiving_conference_on", receiving_conference_on,
+                   label="date of the receiving authority's conference", not_before=plan.start_date,
+                   not_before_label="the start of the plan")
+        if receiving_conference_on and end_date and "receiving_conference_on" not in errors \
+                and "end_date" not in errors and as_date(end_date) < as_date(receiving_conference_on):
+            errors.add("end_date", "The plan stays in place until the receiving authority has held its conference "
+                                   f"({receiving_conference_on:%-d %B %Y}): it can end on that day or after "
+                                   "(Working Together 2023)")
     if reason == ChildProtectionPlan.EndReason.AGE_18 and end_date and plan.person.date_of_birth:
         eighteenth = plan.person.date_of_birth.replace(year=plan.person.date_of_birth.year + 18) \
             if not (plan.person.date_of_birth.month == 2 and plan.person.date_of_birth.day == 29) \
@@ -424,6 +442,9 @@ def end_plan(user, plan, *, end_date, reason):
         if end_date < eighteenth:
             errors.add("reason", f"{plan.person.full_name} turns 18 on {eighteenth:%-d %B %Y}")
     errors.raise_if_any()
+    if transferred:
+        plan.transferred_to, plan.receiving_conference_on = transferred_to.strip(), receiving_conference_on
+        plan.save(update_fields=["transferred_to", "receiving_conference_on"])
     _end(user, plan, end_date, reason)
     return plan
 

@@ -394,6 +394,10 @@ class TestPlan:
         plan.refresh_from_db()
         assert plan.is_open
         response = signed_in.post(url, {**date_fields("end_date", TODAY()), "reason": "transferred"})
+        assert "Enter the local authority the child moved to" in problem(response)
+        response = signed_in.post(url, {**date_fields("end_date", TODAY()), "reason": "transferred",
+                                        "transferred_to": "Otherborough Council",
+                                        **date_fields("receiving_conference_on", TODAY())})
         assert response.status_code == 302
         plan.refresh_from_db()
         assert plan.end_date == TODAY() and plan.end_reason == "transferred"

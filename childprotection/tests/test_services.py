@@ -219,10 +219,35 @@ class TestPlans:
         plan = to_plan(worker, chair, episode, TODAY() - datetime.timedelta(days=10))
         assert "turns 18 on 1 April 2034" in errors_of(lambda: services.end_plan(worker, plan, end_date=TODAY(),
                                                                                    reason="age_18"))["reason"][0]
-        services.end_plan(worker, plan, end_date=TODAY(), reason="transferred")
+        services.end_plan(worker, plan, end_date=TODAY(), reason="transferred", transferred_to="Otherborough Council",
+                          receiving_conference_on=TODAY())
         plan.refresh_from_db()
         assert plan.end_reason == "transferred" and plan.ended_by is None
+        assert (plan.transferred_to, plan.receiving_conference_on) == ("Otherborough Council", TODAY())
         assert not Deadline.objects.filter(**of(plan), status="open").exists()
+
+    def test_a_plan_for_a_child_who_moved_ends_only_after_the_receiving_authority_s_conference(self, worker, chair, child):
+        """Working Together 2023: the receiving authority holds a conference within 15 working days
+        of being told of the move; "only after this event may the original local authority
+        discontinue its child protection plan"."""
+        episode = open_episode(worker, child, TODAY() - datetime.timedelta(days=40))
+        discuss(worker, [episode], TODAY() - datetime.timedelta(days=39))
+        plan = to_plan(worker, chair, episode, TODAY() - datetime.timedelta(days=30))
+        moved = TODAY() - datetime.timedelta(days=10)
+        errors = errors_of(lambda: services.end_plan(worker, plan, end_date=moved, reason="transferred"))
+        assert errors["transferred_to"] == ["Enter the local authority the child moved to"]
+        assert errors["receiving_conference_on"] == ["Enter the date of the receiving authority's conference"]
+        conference = TODAY() - datetime.timedelta(days=2)
+        errors = errors_of(lambda: services.end_plan(worker, plan, end_date=moved, reason="transferred",
+                                                     transferred_to="Otherborough Council",
+                                                     receiving_conference_on=conference))
+        assert "The plan stays in place until the receiving authority has held its conference" in errors["end_date"][0]
+        plan.refresh_from_db()
+        assert plan.is_open and plan.transferred_to == ""
+        services.end_plan(worker, plan, end_date=conference, reason="transferred", transferred_to="Otherborough Council",
+                          receiving_conference_on=conference)
+        plan.refresh_from_db()
+        assert (plan.end_date, plan.receiving_conference_on) == (conference, conference)
 
     def test_a_later_plan_counts_the_earlier_ones(self, worker, chair, child):
         episode = open_episode(worker, child, TODAY() - datetime.timedelta(days=40))
@@ -245,7 +270,8 @@ class TestPlans:
         meeting = services.hold_core_group_meeting(worker, plan, held_on=TODAY(), progress="Better attendance",
                                                    attended=[member])
         assert list(meeting.attended.all()) == [member]
-        services.end_plan(worker, plan, end_date=TODAY(), reason="transferred")
+        services.end_plan(worker, plan, end_date=TODAY(), reason="transferred", transferred_to="Otherborough Council",
+                          receiving_conference_on=TODAY() - datetime.timedelta(days=1))
         # The membership, and with it the record, ends with the plan (at the end of that day).
         member.refresh_from_db()
         assert member.end_date == TODAY() and member.involvement.end_date == TODAY()
