@@ -24,13 +24,15 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as InvalidValue
-from django.db import IntegrityError, connections, transaction
+from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -41,7 +43,7 @@ from rest_framework.views import APIView
 from audit import services as audit
 from kernel import codelists
 from kernel.access import AccessRulePermission
-from kernel.problems import problem
+from kernel.problems import problem, problem_responses
 from partners.models import ApiToken
 from partners.tokens import HasScope
 from people.identifiers import validate_consistent_identifier, validate_nhs_number, validate_upn
@@ -54,6 +56,10 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 PREFER_HEADER = "Prefer"
 RESPOND_ASYNC = "respond-async"
 IDEMPOTENCY_KEY_MAX = 200
+# A key is 1 to 200 visible ASCII characters (spaces allowed between them), as the schema says.
+IDEMPOTENCY_KEY_PATTERN = r"^ *[!-~][ -~]*$"
+# Record ids are 64-bit (BigAutoField): a larger number in the path names no record.
+MAX_ID = 2**63 - 1
 MAX_ATTACHMENTS = 5
 MAX_PEOPLE = 30
 Role = ContactPerson.Role
@@ -89,6 +95,72 @@ class StrictBoolean(serializers.BooleanField):
         return data
 
 
+# Python's str.strip() whitespace, spelled out so that a JSON Schema pattern means the same in
+# every regular-expression engine: a required text field must hold something else.
+STRIPPED = "\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+NO_NUL = "^[^\\x00]+$"  # DRF refuses NUL in any text (and empty text is the other branch of a blank-allowed field)
+NOT_BLANK = f"^[^\\x00]*[^\\x00{STRIPPED}][^\\x00]*$"
+NHS_NUMBER_PATTERN = "^[0-9]{3} ?[0-9]{3} ?[0-9]{4}$"
+UPN_PATTERN = "^[A-HJ-NP-RT-Z][0-9]{11}[0-9A-HJ-NP-RT-Z]$"
+CONSISTENT_IDENTIFIER_PATTERN = "^CI[0-9]{10}$"
+BASE64_PATTERN = "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+
+
+class Pattern(Text):
+    """Text the schema describes with a pattern and a format (an identifier with a check digit)."""
+
+    def __init__(self, *args, pattern, format_, **kwargs):
+        self.schema_pattern, self.schema_format = pattern, format_
+        super().__init__(*args, **kwargs)
+
+
+class BoundedList(serializers.ListSerializer):
+    """A list of objects (many=True) whose bounds are in the schema: minItems, maxItems."""
+
+
+class BoundedListScheme(OpenApiSerializerFieldExtension):
+    target_class = BoundedList
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        schema = auto_schema._map_serializer_field(field, direction, bypass_extensions=True)
+        least = field.min_length if field.min_length is not None else (0 if field.allow_empty else 1)
+        if least:
+            schema["minItems"] = least
+        if field.max_length is not None:
+            schema["maxItems"] = field.max_length
+        return schema
+
+
+class ReferralSource(Text):
+    """A code of the referral-source list (CIN census) valid when the contact was received."""
+
+
+class TextScheme(OpenApiSerializerFieldExtension):
+    """How text is described in the schema: required text must hold more than spaces, and no text
+    may hold NUL; identifiers have their pattern and format; the referral source lists the codes
+    valid today, read from the code list when the schema is made (the list is data, and changes
+    with the collection year)."""
+
+    target_class = Text
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        schema = auto_schema._map_serializer_field(field, direction, bypass_extensions=True)
+        if isinstance(field, ReferralSource):
+            try:
+                schema["enum"] = [code for code, _ in codelists.codes("referral-source")]
+            except DatabaseError:  # the schema made offline, before the database is set up
+                pass
+        elif isinstance(field, Pattern):
+            schema.update(pattern=field.schema_pattern, format=field.schema_format)
+        else:
+            schema["pattern"] = NO_NUL if field.allow_blank else NOT_BLANK
+        return schema
+
+
 def _identifier_check(validator):
     def check(value):
         if not value:
@@ -105,11 +177,15 @@ SEX_CODES = ["M", "F", "U"]
 
 
 class PersonIn(serializers.Serializer):
+    class Meta:
+        list_serializer_class = BoundedList
+
     given_names = Text(max_length=200)
     family_name = Text(max_length=200)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     sex = serializers.ChoiceField(choices=SEX_CODES, default="U", help_text="Code list: sex (M, F, U)")
-    nhs_number = Text(required=False, allow_blank=True, max_length=20, help_text="10 digits, spaces allowed")
+    nhs_number = Pattern(required=False, allow_blank=True, max_length=20, pattern=NHS_NUMBER_PATTERN, format_="nhs-number",
+                         help_text="10 digits, the last a check digit; written 943 476 5919 or 9434765919")
     relationship = Text(required=False, allow_blank=True, max_length=200, help_text="To the child the contact is about")
 
     def validate_nhs_number(self, value):
@@ -118,9 +194,12 @@ class PersonIn(serializers.Serializer):
 
 class ChildIn(PersonIn):
     expected_date_of_birth = serializers.DateField(required=False, allow_null=True, help_text="For an unborn child")
-    consistent_identifier = Text(required=False, allow_blank=True, max_length=20,
-                                 help_text="The child's consistent identifier in this service, if the partner knows it")
-    upn = Text(required=False, allow_blank=True, max_length=20, help_text="Unique pupil number")
+    consistent_identifier = Pattern(required=False, allow_blank=True, max_length=20,
+                                    pattern=CONSISTENT_IDENTIFIER_PATTERN, format_="consistent-identifier",
+                                    help_text="The child's consistent identifier in this service, if the partner knows "
+                                              "it: CI and 10 digits, the last a check digit")
+    upn = Pattern(required=False, allow_blank=True, max_length=20, pattern=UPN_PATTERN, format_="upn",
+                  help_text="Unique pupil number: a check letter, 11 digits, and a digit or letter (not I, O or S)")
 
     def validate_consistent_identifier(self, value):
         return _identifier_check(validate_consistent_identifier)(value)
@@ -142,8 +221,12 @@ class ReferrerIn(serializers.Serializer):
 
 
 class AttachmentIn(serializers.Serializer):
+    class Meta:
+        list_serializer_class = BoundedList
+
     filename = Text(max_length=200, help_text="Its extension must agree with its content")
-    content_base64 = Text(trim_whitespace=False, allow_blank=True, help_text="The file, base64-encoded (PDF, .docx, PNG, JPEG or .txt)")
+    content_base64 = Pattern(trim_whitespace=False, allow_blank=True, pattern=BASE64_PATTERN, format_="byte",
+                             help_text="The file, base64-encoded (PDF, .docx, PNG, JPEG or .txt)")
 
     def validate(self, data):
         encoded = data["content_base64"]
@@ -163,14 +246,16 @@ class AttachmentIn(serializers.Serializer):
 class ContactIn(serializers.Serializer):
     received_at = serializers.DateTimeField(required=False, allow_null=True,
                                             help_text="When the partner was told; now if not given")
-    source = Text(max_length=3, help_text="Code list: referral-source (CIN census), for example 3A for a school")
+    source = ReferralSource(max_length=3, help_text="Code list: referral-source (CIN census), for example 3A for a school; "
+                                                    "the codes listed are today's, and a code must be valid on the "
+                                                    "day the contact was received")
     referrer = ReferrerIn(required=False, help_text="The person at the partner who makes the contact")
     concerns = Text(max_length=20000)
     immediate_risk = StrictBoolean(default=False)
     immediate_risk_detail = Text(required=False, allow_blank=True, max_length=5000)
     consent = serializers.ChoiceField(choices=Contact.Consent.choices, help_text="Consent to early help")
     consent_detail = Text(required=False, allow_blank=True, max_length=5000)
-    children = ChildIn(many=True, allow_empty=False, max_length=MAX_PEOPLE,
+    children = ChildIn(many=True, allow_empty=False, min_length=1, max_length=MAX_PEOPLE,
                        help_text="The first is the child the contact is about; the others are children in the household")
     adults = AdultIn(many=True, required=False, max_length=MAX_PEOPLE)
     attachments = AttachmentIn(many=True, required=False, max_length=MAX_ATTACHMENTS)
@@ -295,10 +380,6 @@ def subject_id(contact):
     return contact.people.filter(role=Role.SUBJECT).order_by("id").values_list("person_id", flat=True).first()
 
 
-PROBLEM = OpenApiResponse(description="Problem details (application/problem+json), with `errors` by field where the "
-                                      "request had errors")
-
-
 # --- Views --------------------------------------------------------------------------------
 
 class ReadOwnContacts(HasScope):
@@ -386,27 +467,42 @@ class ContactListView(APIView):
             "once a background worker has made it, usually within seconds. The contact's received time, and so its "
             "deadline, is when the submission was received. A retry with the same key answers the same submission "
             "(202, or 201 with the contact if it was sent without the header and made then)."),
-        parameters=[OpenApiParameter(IDEMPOTENCY_HEADER, str, OpenApiParameter.HEADER, required=True,
-                                     description="A key unique to this submission, kept to recognise a retry"),
-                    OpenApiParameter(PREFER_HEADER, str, OpenApiParameter.HEADER, required=False, enum=[RESPOND_ASYNC],
-                                     description="`respond-async` (RFC 7240): acknowledge with 202 and make the contact "
-                                                 "in the background")],
+        parameters=[OpenApiParameter(IDEMPOTENCY_HEADER, {"type": "string", "minLength": 1,
+                                                          "maxLength": IDEMPOTENCY_KEY_MAX,
+                                                          "pattern": IDEMPOTENCY_KEY_PATTERN},
+                                     OpenApiParameter.HEADER, required=True,
+                                     description="A key unique to this submission among the agency's, kept to recognise "
+                                                 "a retry: 1 to 200 visible ASCII characters, such as a UUID"),
+                    OpenApiParameter(PREFER_HEADER, str, OpenApiParameter.HEADER, required=False,
+                                     description="Preferences (RFC 7240): `respond-async` acknowledges with 202 and makes "
+                                                 "the contact in the background; other preferences are ignored")],
         request=ContactIn,
         responses={201: ContactOut,
                    202: OpenApiResponse(SubmissionOut, description="Accepted (with `Prefer: respond-async`): kept and "
                                         "queued. Headers: `Preference-Applied: respond-async`, `Location` of the status"),
-                   400: PROBLEM, 401: PROBLEM, 403: PROBLEM, 413: PROBLEM, 415: PROBLEM, 422: PROBLEM},
+                   **problem_responses(
+                       400, 401, 403, 413, 415, 422,
+                       d400="The request has errors, listed by field in `errors`: the Idempotency-Key header, the body's "
+                            "fields (including rules the schema cannot express: check digits of identifiers, a time "
+                            "received in the future, a code not in the code list on that date, a file whose content is "
+                            "not what its name says), or a body that is not a JSON object",
+                       d422="This Idempotency-Key was used by the agency for a different body: use a new key for a new "
+                            "contact")},
     )
     def post(self, request):
         api_token = request.auth
         if not isinstance(api_token, ApiToken):
             raise PermissionDenied("Contacts are sent here by partner systems with an API token; people use the web form.")
-        key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
+        sent = request.headers.get(IDEMPOTENCY_HEADER, "")
+        key = sent.strip()
         if not key:
             raise ValidationError({IDEMPOTENCY_HEADER: [
                 "Send an Idempotency-Key header: a key unique to this submission, so that a retry makes no second contact"]})
-        if len(key) > IDEMPOTENCY_KEY_MAX:
+        if len(sent) > IDEMPOTENCY_KEY_MAX:
             raise ValidationError({IDEMPOTENCY_HEADER: [f"The Idempotency-Key must be {IDEMPOTENCY_KEY_MAX} characters or fewer"]})
+        if not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, sent):
+            raise ValidationError({IDEMPOTENCY_HEADER: [
+                "The Idempotency-Key must be visible ASCII characters (letters, digits, punctuation), such as a UUID"]})
         body = _read_body(request)
         digest = hashlib.sha256(body).hexdigest()
         earlier = self.submission(api_token.agency_id, key)
@@ -520,11 +616,14 @@ class ContactDetailView(APIView):
         summary="The status of a contact one's agency made, and the feedback given",
         description="Needs an API token with the `contacts:read` or the `contacts:create` scope. Only contacts made by "
                     "the token's agency are found; any other answers 404.",
-        responses={200: ContactStatusOut, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM},
+        parameters=[OpenApiParameter("contact_id", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                                     OpenApiParameter.PATH, description="The contact's id, as the 201 answered it")],
+        responses={200: ContactStatusOut, **problem_responses(401, 403, 404, d404="No such contact made by the token's agency")},
     )
     def get(self, request, contact_id):
         agency_id = getattr(request.user, "agency_id", None)
-        contact = Contact.objects.filter(pk=contact_id, referrer_agency_id=agency_id).first() if agency_id else None
+        contact = (Contact.objects.filter(pk=contact_id, referrer_agency_id=agency_id).first()
+                   if agency_id and contact_id <= MAX_ID else None)
         if contact is None:
             raise Http404
         audit.record(request.user, "view", obj=contact, person=subject_id(contact),
@@ -548,7 +647,8 @@ class ContactSubmissionView(APIView):
                     "by the token's agency are found; any other answers 404. Once `processed`, `contact` links to the "
                     "contact's own status; `failed` says why in `error` (the front door's managers see failed "
                     "submissions and can queue them again).",
-        responses={200: SubmissionOut, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM},
+        responses={200: SubmissionOut,
+                   **problem_responses(401, 403, 404, d404="No such submission sent by the token's agency")},
     )
     def get(self, request, submission_id):
         agency_id = getattr(request.user, "agency_id", None)

@@ -44,3 +44,8 @@ urlpatterns = [
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/, a path no route matches (or a failure outside DRF) is answered with problem
+# details, not the HTML pages the rest of the service shows.
+handler404 = "kernel.problems.not_found"
+handler500 = "kernel.problems.server_error"

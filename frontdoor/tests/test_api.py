@@ -215,7 +215,8 @@ def test_another_agencys_same_key_is_its_own(client, token, school):
 
 
 @pytest.mark.parametrize("key, message", [(None, "Send an Idempotency-Key header"), ("", "Send an Idempotency-Key header"),
-                                          ("k" * 201, "200 characters or fewer")])
+                                          ("k" * 201, "200 characters or fewer"),
+                                          ("clé-1", "visible ASCII characters"), ("key\x01", "visible ASCII characters")])
 def test_the_idempotency_key_is_required(client, token, attachment_root, key, message):
     problem = assert_problem(post(client, token, body(), key=key), 400)
     assert message in problem["errors"]["Idempotency-Key"][0]
