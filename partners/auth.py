@@ -7,8 +7,9 @@ The sign-in journey (partners.views):
    in a row for a username locks that account for 30 minutes (settings.AXES_*).
 2. With the password accepted the user is signed in but not yet *verified*:
    TwoFactorRequiredMiddleware lets them reach only the two-factor pages and sign-out.
-   A user without an authenticator app set up goes to /sign-in/two-factor/set-up/, the
-   others to /sign-in/two-factor/. A wrong code counts as a failed sign-in; the fifth signs
+   A user without an authenticator app goes to the set-up page only after following a
+   one-time set-up link in this browser (partners.accounts); otherwise the password sign-in
+   is refused with "Your account is not set up yet". The others go to /sign-in/two-factor/. A wrong code counts as a failed sign-in; the fifth signs
    the user out and locks the account, the same way as wrong passwords.
 3. The right code marks the session verified (django_otp.login) and clears the failures.
 
