@@ -1,22 +1,39 @@
 """Who is a care leaver, by statute, worked out from the care history (never typed).
 
-`eligibility_category(person, on)` names the young person's category on a day, with why:
+`eligibility_category(person, on)` names the young person's category on a day, with why (and
+`basis`, the provision that gives it):
 
 - eligible (Children Act 1989 Sch 2 para 19B; CPR10 reg 40): aged 16 or 17, looked after, and
   looked after for 13 weeks in total (periods added up) since the 14th birthday, some of it
   after the 16th birthday. A child looked after only in pre-planned short breaks (SSDA903
   legal statuses V3 and V4, CPR10 reg 48) is not: those days are not counted.
-- relevant (s23A; Care Leavers (England) Regulations 2010 reg 3): aged 16 or 17, no longer
-  looked after, and eligible when they last ceased to be; except a young person who has lived
-  with a parent (or person with parental responsibility) for 6 months or more in a row.
+- relevant (s23A(2); Care Leavers (England) Regulations 2010 reg 3): aged 16 or 17, no longer
+  looked after, and eligible when they last ceased to be; or (reg 3(2)) detained or in hospital
+  on the 16th birthday, having been looked after for those 13 weeks immediately before. Except
+  (reg 3, the 6 months rule) a young person who has lived with a parent or a person with
+  parental responsibility (a special guardian, the person a child arrangements order names) for
+  6 months or more in a row, and is still there: a child who leaves care at 16 or 17 through a
+  special guardianship or child arrangements order, or home, stays relevant until then, and is
+  relevant again if the arrangement breaks down.
 - former relevant (s23C; s23CZB): 18 or over, and eligible or relevant the day before the 18th
   birthday; the duties run to 21 (longer in education or training) and a personal adviser is
   offered to 25.
-- qualifying (s24): 16 to 20, looked after at some time after the 16th birthday (or under a
-  special guardianship order after care) but none of the above.
+- qualifying (s24), 16 to 20 and none of the above: (1A) looked after immediately before a
+  special guardianship order (REC E43 to E48) that is in force (or was at 18); (1B) looked after
+  at some time after the 16th birthday, while a child, and no longer. A child arrangements
+  order (E41) is not (1A): it makes a qualifying care leaver only through (1B).
 
-The thresholds (13 weeks, 14, 16, 18, 21, 25, 6 months) are data: leavingcare/data/eligibility.json,
-each with its source. The care history comes in bulk (`histories`) so that the returns can
+No one is looked after from the 18th birthday: a period recorded past it is read as ending on it.
+
+What the care history cannot tell comes from the care leaver record (`Circumstances`): since
+when the young person lives with a parent or person with parental responsibility (for the end
+reasons that say so, from the day care ended unless recorded otherwise) and when that broke
+down, when the special guardianship order stopped being in force, and since when they were
+detained or in hospital on their 16th birthday.
+
+The thresholds (13 weeks, 14, 16, 18, 21, 25, 6 months) and the lists of end reasons are data:
+leavingcare/data/eligibility.json, each with its source ([U] uncertain, [LOCAL] a reading an
+authority may change). The care history comes in bulk (`histories`) so that the returns can
 categorise a whole authority in a few queries; `categorise` is the rule itself, on plain values.
 """
 
@@ -54,6 +71,10 @@ def listed(name):
     return set(rules()[name]["value"])
 
 
+def rule_value(name):
+    return rules()[name]["value"]
+
+
 def birthday(dob, years):
     """The `years`th birthday (29 February counts as 28 February in other years)."""
     try:
@@ -63,7 +84,10 @@ def birthday(dob, years):
 
 
 def age_on(dob, day):
-    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+    """Whole years on `day`, counted with `birthday` (so someone born on 29 February is a year
+    older on 28 February in other years, and never a day younger than their birthday says)."""
+    years = day.year - dob.year
+    return years if birthday(dob, years) <= day else years - 1
 
 
 def add_months(day, months):
@@ -99,6 +123,7 @@ class Eligibility:
     looked_after: bool = False
     last_ceased: datetime.date | None = None
     last_end_reason: str = ""
+    basis: str = ""  # the provision that gives the category: "para 19B", "s23A(2)", "reg 3(2)", "s24(1A)"...
 
     @property
     def label(self):
@@ -166,97 +191,247 @@ def _weeks(days):
     return text + (f" and {rest} day{'s' if rest != 1 else ''}" if rest else "")
 
 
-def categorise(dob, periods, on, *, home_with_parent_since=None, date_of_death=None):
-    """The young person's category on `on` from their care history (plain values: see Period)."""
+def _day(day):
+    return f"{day:%-d %B %Y}"
+
+
+def _until_18(period, eighteen):
+    """The period as the law reads it: no one is looked after (a child) from the 18th birthday,
+    so a period still open then, or recorded past it, ends on it (with no end reason: the one
+    recorded is for a later day)."""
+    if period.end is not None and period.end <= eighteen:
+        return period
+    segments = [(s, e if e is not None and e <= eighteen else eighteen, c) for s, e, c in period.segments
+                if s < eighteen]
+    return Period(period.start, eighteen, "", segments, pk=period.pk)  # ceased by age, whatever was recorded later
+
+
+def looked_after_on(periods, day):
+    return any(p.start <= day and (p.end is None or p.end > day) for p in periods)
+
+
+def looked_after_between(periods, first, before):
+    """Looked after on at least one day from `first` to the day before `before`."""
+    return any(p.start < before and (p.end is None or p.end > first) for p in periods)
+
+
+@dataclass(frozen=True)
+class Circumstances:
+    """What the care history cannot tell, from the care leaver record (leavingcare.models.CareLeaver):
+    whom the young person lives with, whether the special guardianship order is still in force,
+    and whether they were detained or in hospital on their 16th birthday."""
+
+    home_with_parent_since: datetime.date | None = None
+    home_with_parent_until: datetime.date | None = None
+    special_guardianship_ended_on: datetime.date | None = None
+    detained_at_16_since: datetime.date | None = None
+
+    @classmethod
+    def of(cls, care_leaver):
+        if care_leaver is None:
+            return cls()
+        detained = getattr(care_leaver, "detained_at_16_since", None) if getattr(care_leaver, "at_sixteen", "") else None
+        return cls(care_leaver.home_with_parent_since, getattr(care_leaver, "home_with_parent_until", None),
+                   getattr(care_leaver, "special_guardianship_ended_on", None), detained)
+
+
+def record_facts(care_leaver):
+    """categorise's keyword arguments from a care leaver record (or None)."""
+    found = Circumstances.of(care_leaver)
+    return {"home_with_parent_since": found.home_with_parent_since,
+            "home_with_parent_until": found.home_with_parent_until,
+            "special_guardianship_ended_on": found.special_guardianship_ended_on,
+            "detained_at_16_since": found.detained_at_16_since}
+
+
+def categorise(dob, periods, on, *, home_with_parent_since=None, home_with_parent_until=None,
+               special_guardianship_ended_on=None, detained_at_16_since=None, date_of_death=None):
+    """The young person's category on `on` from their care history (plain values: see Period) and
+    what the care leaver record adds (see Circumstances)."""
     if dob is None:
         return Eligibility(None, ["The date of birth is not recorded, so eligibility cannot be worked out."])
     if date_of_death is not None and date_of_death <= on:
         return Eligibility(None, ["The young person has died."])
-    age = age_on(dob, on)
-    periods = sorted((p for p in periods if p.start <= on), key=lambda p: p.start)
-    if not periods:
-        return Eligibility(None, ["Not looked after at any time."])
-    current = next((p for p in periods if p.end is None or p.end > on), None)
-    eligible_from, adult = threshold("eligible_from_age"), threshold("adult_age")
-    weeks_needed, from_age, after_age = threshold("looked_after_weeks"), threshold("from_age"), threshold("some_after_age")
-    needed = (f"looked after for {weeks_needed} weeks in total since the {from_age}th birthday, some of it after the "
-              f"{after_age}th")
-    if current is not None:
-        since_14, since_16 = care_days(periods, dob, on + datetime.timedelta(days=1))
-        facts = dict(days_since_14=since_14, days_since_16=since_16, looked_after=True)
-        if eligible_from <= age < adult and meets_care_threshold(since_14, since_16):
-            return Eligibility(ELIGIBLE, [
-                f"Aged {age} and looked after.",
-                f"Looked after for {_weeks(since_14)} since the {from_age}th birthday (at least {weeks_needed} weeks "
-                f"are needed), some of it after the {after_age}th: an eligible child (Children Act 1989 Sch 2 "
-                "para 19B; Care Planning Regulations 2010 reg 40)."], **facts)
-        if age < eligible_from:
-            why = f"Aged {age} and looked after: a child becomes eligible for leaving care support at {eligible_from}."
-        else:
-            why = (f"Looked after, but for {_weeks(since_14)} since the {from_age}th birthday (short breaks not "
-                   f"counted): an eligible child must have been {needed}.")
-        return Eligibility(None, [why], **facts)
+    facts = Circumstances(home_with_parent_since, home_with_parent_until, special_guardianship_ended_on,
+                          detained_at_16_since)
+    return _Rules(dob, periods, facts).on(on)
 
-    last = periods[-1]
-    since_14, since_16 = care_days(periods, dob, last.end)
-    facts = dict(days_since_14=since_14, days_since_16=since_16, last_ceased=last.end, last_end_reason=last.end_reason)
-    ceased = f"Ceased to be looked after on {last.end:%-d %B %Y} (reason {last.end_reason or 'not recorded'})."
-    if last.end_reason in listed("not_a_care_leaver_end_reasons"):
-        why = {"E11": "adopted", "E12": "adopted", "E2": "died while looked after",
-               "E3": "care was taken over by another local authority, which is responsible now"}[last.end_reason]
-        return Eligibility(None, [ceased, f"Not a care leaver of this authority: {why}."], **facts)
-    after_16 = last.end > birthday(dob, after_age)
-    if age >= threshold("personal_adviser_until"):
-        return Eligibility(None, [ceased, f"Aged {age}: leaving care support ends at "
-                                          f"{threshold('personal_adviser_until')}."], **facts)
-    if age >= adult:
-        day_before = birthday(dob, adult) - datetime.timedelta(days=1)
-        at_18 = categorise(dob, periods, day_before, home_with_parent_since=home_with_parent_since)
+
+class _Rules:
+    """The statute, read for one young person's history (see the module's docstring)."""
+
+    def __init__(self, dob, periods, facts):
+        self.dob, self.facts = dob, facts
+        self.eligible_from, self.adult = threshold("eligible_from_age"), threshold("adult_age")
+        self.weeks, self.from_age, self.after_age = (threshold("looked_after_weeks"), threshold("from_age"),
+                                                     threshold("some_after_age"))
+        self.sixteen, self.eighteen = birthday(dob, self.after_age), birthday(dob, self.adult)
+        self.all_periods = sorted((_until_18(p, self.eighteen) for p in periods if p.start < self.eighteen),
+                                  key=lambda p: p.start)
+        self.needed = (f"looked after for {self.weeks} weeks in total since the {self.from_age}th birthday, some of "
+                       f"it after the {self.after_age}th")
+
+    def on(self, on):
+        age = age_on(self.dob, on)
+        periods = [p for p in self.all_periods if p.start <= on]
+        if not periods:
+            return Eligibility(None, ["Not looked after at any time."])
+        if looked_after_on(periods, on):
+            return self.looked_after(periods, on, age)
+        last = periods[-1]
+        since_14, since_16 = care_days(periods, self.dob, last.end)
+        facts = dict(days_since_14=since_14, days_since_16=since_16, last_ceased=last.end,
+                     last_end_reason=last.end_reason)
+        if last.end == self.eighteen and not last.end_reason:
+            ceased = f"Ceased to be looked after on {_day(last.end)}, the {self.adult}th birthday."
+        else:
+            ceased = f"Ceased to be looked after on {_day(last.end)} (reason {last.end_reason or 'not recorded'})."
+        if last.end_reason in listed("not_a_care_leaver_end_reasons"):
+            why = {"E11": "adopted", "E12": "adopted", "E2": "died while looked after",
+                   "E3": "care was taken over by another local authority, which is responsible now"}[last.end_reason]
+            return Eligibility(None, [ceased, f"Not a care leaver of this authority: {why}."], **facts)
+        if age >= threshold("personal_adviser_until"):
+            return Eligibility(None, [ceased, f"Aged {age}: leaving care support ends at "
+                                              f"{threshold('personal_adviser_until')}."], **facts)
+        if age < self.eligible_from:
+            return Eligibility(None, [ceased, f"Aged {age}: leaving care support starts at {self.eligible_from}."],
+                               **facts)
+        if age < self.adult:
+            relevant, reasons, basis = self.relevant(periods, last, on)
+            if relevant:
+                return Eligibility(RELEVANT, [ceased, *reasons], basis=basis, **facts)
+            return self.qualifying(periods, last, on, age, [ceased, *reasons], facts, was_relevant=basis != "")
+        day_before = self.eighteen - datetime.timedelta(days=1)
+        at_18 = self.on(day_before)
         if at_18.category in (ELIGIBLE, RELEVANT):
             until = threshold("former_relevant_until")
             note = (f"The duties continue to {until} (longer in education or training), and a personal adviser is "
                     f"offered until {threshold('personal_adviser_until')} (Children Act 1989 s23C, s23CZB).")
+            article = "an" if at_18.category == ELIGIBLE else "a"
             return Eligibility(FORMER_RELEVANT, [
-                ceased, f"Was {'an' if at_18.category == ELIGIBLE else 'a'} {LABELS[at_18.category].lower()} the day before the {adult}th birthday: a former "
-                        f"relevant young person.", note], **facts)
-        if after_16 and age < threshold("qualifying_until"):
-            return Eligibility(QUALIFYING, [ceased, "Looked after at some time after the "
-                                            f"{after_age}th birthday: a qualifying care leaver (Children Act 1989 s24)."],
-                               **facts)
-        if last.end_reason in listed("qualifying_end_reasons") and age < threshold("qualifying_until"):
-            return Eligibility(QUALIFYING, [ceased, "Looked after immediately before a special guardianship or child "
-                                                    "arrangements order: a qualifying care leaver (s24(1A))."], **facts)
-        return Eligibility(None, [ceased, f"Not looked after after the {after_age}th birthday: not a care leaver."],
+                ceased, f"Was {article} {LABELS[at_18.category].lower()} the day before the {self.adult}th birthday: a "
+                        "former relevant young person.", note],
+                basis="s23C(1)(b)" if at_18.category == ELIGIBLE else "s23C(1)(a)", **facts)
+        if age >= threshold("qualifying_until"):
+            return Eligibility(None, [ceased, f"Aged {age}: not a former relevant young person, and a qualifying care "
+                                              f"leaver is under {threshold('qualifying_until')}."], **facts)
+        was_relevant = self.relevant(periods, last, day_before)[2] != ""
+        return self.qualifying(periods, last, on, age, [ceased], facts, was_relevant=was_relevant)
+
+    def looked_after(self, periods, on, age):
+        since_14, since_16 = care_days(periods, self.dob, on + datetime.timedelta(days=1))
+        facts = dict(days_since_14=since_14, days_since_16=since_16, looked_after=True)
+        if age < self.eligible_from:
+            return Eligibility(None, [f"Aged {age} and looked after: a child becomes eligible for leaving care "
+                                      f"support at {self.eligible_from}."], **facts)
+        if meets_care_threshold(since_14, since_16):
+            return Eligibility(ELIGIBLE, [
+                f"Aged {age} and looked after.",
+                f"Looked after for {_weeks(since_14)} since the {self.from_age}th birthday (at least {self.weeks} weeks "
+                f"are needed, short breaks not counted), some of it after the {self.after_age}th: an eligible child "
+                "(Children Act 1989 Sch 2 para 19B; Care Planning Regulations 2010 reg 40)."], basis="para 19B",
+                **facts)
+        return Eligibility(None, [f"Looked after, but for {_weeks(since_14)} since the {self.from_age}th birthday "
+                                  f"(short breaks not counted): an eligible child must have been {self.needed}."],
                            **facts)
-    if age < eligible_from:
-        return Eligibility(None, [ceased, f"Aged {age}: leaving care support starts at {eligible_from}."], **facts)
-    # Aged 16 or 17 and no longer looked after.
-    if last.end_reason in listed("qualifying_end_reasons"):
-        return Eligibility(QUALIFYING, [ceased, "Left care through a special guardianship or child arrangements "
-                                                "order: a qualifying care leaver (Children Act 1989 s24(1A))."], **facts)
-    if meets_care_threshold(since_14, since_16):
+
+    def relevant(self, periods, last, on):
+        """(relevant on `on`, reasons, basis): basis names the route that made the young person a
+        relevant child before the 6 months rule ("" when neither)."""
+        since_14, since_16 = care_days(periods, self.dob, last.end)
+        if meets_care_threshold(since_14, since_16):
+            basis, law = "s23A(2)", "Children Act 1989 s23A"
+            reasons = [f"Looked after for {_weeks(since_14)} since the {self.from_age}th birthday, some of it after the "
+                       f"{self.after_age}th: an eligible child when care ended."]
+        else:
+            detained = self.detained_at_16(periods)
+            if detained is None:
+                return False, [], ""
+            basis, law, reasons = "reg 3(2)", "Care Leavers (England) Regulations 2010 reg 3(2)", [detained]
+        home = self.home_six_months(last, on)
+        if home is not None:
+            return False, [*reasons, home], basis
+        return True, [*reasons, f"No longer looked after and aged 16 or 17: a relevant child ({law})."], basis
+
+    def detained_at_16(self, periods):
+        """Care Leavers (England) Regulations 2010 reg 3(2): detained or in hospital on the 16th
+        birthday, and looked after for the 13 weeks since 14 immediately before."""
+        since = self.facts.detained_at_16_since
+        if since is None or since > self.sixteen:
+            return None
+        gap = datetime.timedelta(days=threshold("detained_looked_after_gap_days"))
+        before = [p for p in periods if p.start < since]
+        if not before or (before[-1].end is not None and before[-1].end < since - gap):
+            return None
+        since_14, _ = care_days(before, self.dob, since)
+        if since_14 < self.weeks * 7:
+            return None
+        return (f"Detained or in hospital since {_day(since)}, so on the {self.after_age}th birthday, and looked after "
+                f"for {_weeks(since_14)} since the {self.from_age}th birthday immediately before (short breaks not "
+                "counted).")
+
+    def home_since(self, last):
+        if self.facts.home_with_parent_since is not None:
+            return self.facts.home_with_parent_since, "recorded"
+        if last.end_reason in listed("lives_with_person_with_parental_responsibility_end_reasons"):
+            return last.end, last.end_reason
+        return None, ""
+
+    def home_six_months(self, last, on):
+        """Why the 6 months rule (Care Leavers (England) Regulations 2010 reg 3) takes relevant
+        child status away on `on`, or None."""
+        since, how = self.home_since(last)
+        until = self.facts.home_with_parent_until
         months = threshold("home_with_parent_months")
-        if home_with_parent_since is not None and add_months(home_with_parent_since, months) <= on:
-            return Eligibility(QUALIFYING, [
-                ceased, f"Has lived with a parent since {home_with_parent_since:%-d %B %Y}, {months} months or more: "
-                        "not a relevant child (Care Leavers (England) Regulations 2010 reg 3), but a qualifying care "
-                        "leaver (s24). Relevant again if that arrangement breaks down."], **facts)
-        return Eligibility(RELEVANT, [
-            ceased, f"Looked after for {_weeks(since_14)} since the {from_age}th birthday, some of it after the "
-                    f"{after_age}th: eligible when care ended, so a relevant child (Children Act 1989 s23A)."], **facts)
-    if after_16:
-        return Eligibility(QUALIFYING, [
-            ceased, f"Looked after for {_weeks(since_14)} since the {from_age}th birthday: not {needed}, so not a "
-                    "relevant child, but a qualifying care leaver (Children Act 1989 s24)."], **facts)
-    return Eligibility(None, [ceased, f"Care ended before the {after_age}th birthday: not a care leaver."], **facts)
+        if since is None or since > on or add_months(since, months) > on:
+            return None
+        if until is not None and since <= until <= on:
+            return None  # the arrangement broke down: relevant again
+        with_whom = {"E41": "the person named in the child arrangements order",
+                     "E4A": "a parent or person with parental responsibility",
+                     "E4B": "a parent or person with parental responsibility"}.get(
+            how, "the special guardian" if how in listed("special_guardianship_end_reasons")
+            else "a parent or person with parental responsibility")
+        return (f"Has lived with {with_whom} since {_day(since)}, {months} months or more in a row: not a relevant "
+                "child (Care Leavers (England) Regulations 2010 reg 3); relevant again if that arrangement breaks down.")
+
+    def qualifying(self, periods, last, on, age, reasons, facts, *, was_relevant):
+        if age >= threshold("qualifying_until"):
+            return Eligibility(None, reasons, **facts)
+        order = next((p for p in reversed(periods) if p.end_reason in listed("special_guardianship_end_reasons")), None)
+        if order is not None:
+            ended = self.facts.special_guardianship_ended_on
+            in_force = ended is None or (ended >= self.eighteen if age >= self.adult else ended > on)
+            if in_force:
+                when = "when they reached 18" if age >= self.adult else "now"
+                return Eligibility(QUALIFYING, [*reasons, (
+                    f"Looked after immediately before a special guardianship order made on {_day(order.end)}, in force "
+                    f"{when}: a qualifying care leaver (Children Act 1989 s24(1A)).")], basis="s24(1A)", **facts)
+            reasons = [*reasons, f"The special guardianship order made on {_day(order.end)} stopped being in force on "
+                                 f"{_day(ended)}: not a qualifying care leaver through it (s24(1A))."]
+        after_16 = looked_after_between(periods, self.sixteen, self.eighteen)
+        if after_16 and not (was_relevant and rule_value("s24_1b_excludes_former_relevant_children")):
+            return Eligibility(QUALIFYING, [*reasons, (
+                f"Looked after at some time after the {self.after_age}th birthday, and no longer: a qualifying care "
+                "leaver (Children Act 1989 s24(1B)).")], basis="s24(1B)", **facts)
+        if after_16:
+            return Eligibility(None, [*reasons, "Was a relevant child since looked after: not a qualifying care leaver "
+                                                "(Children Act 1989 s24(2)(a))."], **facts)
+        why = f"Not looked after at any time after the {self.after_age}th birthday"
+        if last.end_reason == "E41":
+            why += (" (a child arrangements order, unlike a special guardianship order, does not make a qualifying "
+                    "care leaver by itself)")
+        return Eligibility(None, [*reasons, why + ": not a care leaver."], **facts)
 
 
-def eligibility_category(person, on, care_leaver=None):
-    """The statutory category of the young person on `on`, with the reasons (an Eligibility)."""
-    if care_leaver is None:
-        care_leaver = getattr(person, "care_leaver", None) if _has_record(person) else None
-    return categorise(person.date_of_birth, histories([person.pk])[person.pk], on,
-                      home_with_parent_since=getattr(care_leaver, "home_with_parent_since", None),
+def eligibility_category(person, on, care_leaver=None, circumstances=None):
+    """The statutory category of the young person on `on`, with the reasons (an Eligibility).
+    `circumstances`: record_facts-style keyword arguments to use instead of the record's."""
+    if circumstances is None:
+        if care_leaver is None:
+            care_leaver = getattr(person, "care_leaver", None) if _has_record(person) else None
+        circumstances = record_facts(care_leaver)
+    return categorise(person.date_of_birth, histories([person.pk])[person.pk], on, **circumstances,
                       date_of_death=person.date_of_death)
 
 

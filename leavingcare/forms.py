@@ -14,7 +14,7 @@ from partners.models import User
 
 from . import services
 from .eligibility import oc3_rule
-from .models import KeepingInTouchContact, PathwayPlanReview
+from .models import CareLeaver, KeepingInTouchContact, PathwayPlanReview
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -39,12 +39,47 @@ def chosen_user(value):
     return User.objects.filter(pk=int(value)).first() if value.isdigit() else None
 
 
+AT_SIXTEEN = [("", "Neither")] + list(CareLeaver.AtSixteen.choices)
+AT_SIXTEEN_HELP = ("Care Leavers (England) Regulations 2010 reg 3(2): a young person detained or in hospital on their "
+                   "16th birthday, who was looked after for 13 weeks since their 14th birthday immediately before, is "
+                   "a relevant child")
+
+
 class OpenRecordForm(forms.Form):
     on = DateField("Date the record is opened (optional)", help_text="Leave blank for today. For example, 27 3 2025")
+    at_sixteen = OpenChoiceField(label="On their 16th birthday, was the young person detained or in hospital?",
+                                 choices=AT_SIXTEEN, widget=forms.RadioSelect, required=False, help_text=AT_SIXTEEN_HELP)
+    detained_at_16_since = DateField("Date they were detained or admitted to hospital (if so)")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field("on"), button="Open the care leaver record")
+        self.helper = _helper(Field("on"), Field.radios("at_sixteen", legend_size=Size.SMALL),
+                              Field("detained_at_16_since"), button="Open the care leaver record")
+
+
+class CircumstancesForm(forms.Form):
+    """What the care history cannot tell and the young person's category needs."""
+
+    home_with_parent_since = DateField(
+        "Living with a parent or person with parental responsibility since (optional)",
+        help_text="A parent, a special guardian, or the person a child arrangements order says they live with. After "
+                  "an order or a return home, the day care ended is used when this is blank. 6 months or more in a "
+                  "row: not a relevant child (Care Leavers (England) Regulations 2010 reg 3)")
+    home_with_parent_until = DateField(
+        "That arrangement broke down on (optional)",
+        help_text="The day they stopped living there: a relevant child again")
+    special_guardianship_ended_on = DateField(
+        "The special guardianship order stopped being in force on (optional)",
+        help_text="Revoked or discharged before the 18th birthday (Children Act 1989 s24(1A))")
+    at_sixteen = OpenChoiceField(label="On their 16th birthday, was the young person detained or in hospital?",
+                                 choices=AT_SIXTEEN, widget=forms.RadioSelect, required=False, help_text=AT_SIXTEEN_HELP)
+    detained_at_16_since = DateField("Date they were detained or admitted to hospital (if so)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field("home_with_parent_since"), Field("home_with_parent_until"),
+                              Field("special_guardianship_ended_on"), Field.radios("at_sixteen", legend_size=Size.SMALL),
+                              Field("detained_at_16_since"), button="Save")
 
 
 class AdviserForm(forms.Form):

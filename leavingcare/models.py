@@ -19,14 +19,43 @@ class CareLeaver(models.Model):
     # CASCADE so that removing a person (the demo's wipe, in the order it knows) takes the record with them.
     person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="care_leaver")
     opened_on = models.DateField()
+    class AtSixteen(models.TextChoices):
+        DETAINED = "detained", "Detained (in youth detention accommodation or another institution by order of a court)"
+        HOSPITAL = "hospital", "In hospital"
+
+    # What the care history cannot tell (leavingcare.eligibility.Circumstances). Care Leavers
+    # (England) Regulations 2010 reg 3: the 6 months rule, and a child detained or in hospital at 16.
     home_with_parent_since = models.DateField(
         null=True, blank=True,
-        help_text="Living with a parent or person with parental responsibility since (6 months or more: not a relevant child)")
+        help_text="Living with a parent or a person with parental responsibility (a special guardian, the person named "
+                  "in a child arrangements order) since (6 months or more: not a relevant child). Left blank after an "
+                  "order or a return home, the day care ended is used")
+    home_with_parent_until = models.DateField(
+        null=True, blank=True,
+        help_text="That arrangement broke down on (the young person stopped living with them: relevant again)")
+    special_guardianship_ended_on = models.DateField(
+        null=True, blank=True,
+        help_text="The special guardianship order made when care ended stopped being in force on (revoked or "
+                  "discharged; blank while in force, or if it ran to the 18th birthday)")
+    at_sixteen = models.CharField(max_length=10, blank=True, choices=AtSixteen.choices,
+                                  help_text="Detained or in hospital on the 16th birthday")
+    detained_at_16_since = models.DateField(
+        null=True, blank=True, help_text="Detained, or admitted to hospital, on (still there on the 16th birthday)")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-opened_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(at_sixteen="", detained_at_16_since__isnull=True)
+                           | (~models.Q(at_sixteen="") & models.Q(detained_at_16_since__isnull=False))),
+                name="care_leaver_detained_at_16_with_its_date"),
+            models.CheckConstraint(
+                condition=(models.Q(home_with_parent_until__isnull=True) | models.Q(home_with_parent_since__isnull=True)
+                           | models.Q(home_with_parent_until__gte=models.F("home_with_parent_since"))),
+                name="care_leaver_home_with_parent_ends_after_start"),
+        ]
 
     def __str__(self):
         return "Care leaver record"

@@ -15,6 +15,10 @@ field), adds to the chronology and is audited.
 - record_birthday_contact: what the SSDA903 OC3 asks about the 17th to 21st birthday, with the
   ACCOM code derived from the type and suitability (`accommodation_code`) and the window
   around the birthday (`birthday_window`).
+- record_circumstances: what the care history cannot tell and the statutory category needs
+  (leavingcare.eligibility.Circumstances): living with a parent or person with parental
+  responsibility (since, broke down on), the special guardianship order no longer in force,
+  and detained or in hospital on the 16th birthday.
 """
 
 import datetime
@@ -99,19 +103,27 @@ def _holder(care_leaver):
 # --- The record ---------------------------------------------------------------------------
 
 @transaction.atomic
-def open_record(user, person, *, on=None):
+def open_record(user, person, *, on=None, at_sixteen="", detained_at_16_since=None):
     """Open the care leaver record of a young person entitled to leaving care support on `on`
-    (today by default)."""
+    (today by default). `at_sixteen` and `detained_at_16_since`: a young person detained or in
+    hospital on their 16th birthday (Care Leavers (England) Regulations 2010 reg 3(2)), which
+    the care history cannot tell and which may be what makes them entitled."""
     on = as_date(on) if on else timezone.localdate()
     errors = Errors()
     check_date(errors, "on", on, label="date the record is opened")
     if CareLeaver.objects.filter(person=person).exists():
         errors.add("__all__", "This young person already has a care leaver record")
-    found = eligibility.eligibility_category(person, on)
+    values = {name: None for name in CIRCUMSTANCES}
+    values.update(at_sixteen=at_sixteen or "", detained_at_16_since=detained_at_16_since)
+    check_circumstances(errors, person, values)
+    errors.raise_if_any()
+    circumstances = eligibility.record_facts(CareLeaver(**values))
+    found = eligibility.eligibility_category(person, on, circumstances=circumstances)
     if found.category is None and "on" not in errors:
         errors.add("__all__", "Not entitled to leaving care support: " + " ".join(found.reasons))
     errors.raise_if_any()
-    record = CareLeaver.objects.create(person=person, opened_on=on, created_by=user)
+    record = CareLeaver.objects.create(person=person, opened_on=on, created_by=user, at_sixteen=values["at_sixteen"],
+                                       detained_at_16_since=values["detained_at_16_since"])
     record_event(person, "care-leaver", timezone.now(), f"Care leaver record opened: {found.label.lower()}",
                  detail=" ".join(found.reasons), source=record, recorded_by=user)
     audit.record_creation(user, record, person=person, summary="Opened the care leaver record")
@@ -325,21 +337,90 @@ def record_birthday_contact(user, care_leaver, *, birthday_age, contact_on=None,
     return found
 
 
+CIRCUMSTANCES = ("home_with_parent_since", "home_with_parent_until", "special_guardianship_ended_on", "at_sixteen",
+                 "detained_at_16_since")
+CIRCUMSTANCE_LABELS = {
+    "home_with_parent_since": "date they began to live with a parent or person with parental responsibility",
+    "home_with_parent_until": "date that arrangement broke down",
+    "special_guardianship_ended_on": "date the special guardianship order stopped being in force",
+    "detained_at_16_since": "date they were detained or admitted to hospital",
+}
+
+
+def check_circumstances(errors, person, values, periods=None):
+    """The rules for what the care leaver record adds to the care history (values: a dict with
+    every name in CIRCUMSTANCES)."""
+    dob = person.date_of_birth
+    for name, label in CIRCUMSTANCE_LABELS.items():
+        if values[name] is not None:
+            values[name] = as_date(values[name])
+            check_date(errors, name, values[name], label=label, required=False, not_before=dob,
+                       not_before_label="their date of birth")
+    since, until = values["home_with_parent_since"], values["home_with_parent_until"]
+    if since is not None and until is not None and until < since and "home_with_parent_until" not in errors:
+        errors.add("home_with_parent_until", f"The {CIRCUMSTANCE_LABELS['home_with_parent_until']} cannot be before "
+                                             f"they began to live there ({long_date(since)})")
+    periods = eligibility.histories([person.pk])[person.pk] if periods is None else periods
+    ended = values["special_guardianship_ended_on"]
+    if ended is not None and "special_guardianship_ended_on" not in errors:
+        orders = [p.end for p in periods if p.end_reason in eligibility.listed("special_guardianship_end_reasons")]
+        if not orders:
+            errors.add("special_guardianship_ended_on", "The care history has no period of care that ended with a "
+                                                        "special guardianship order (reasons E45 to E48)")
+        elif ended < max(orders):
+            errors.add("special_guardianship_ended_on", "The order cannot stop being in force before it was made "
+                                                        f"({long_date(max(orders))})")
+    kind, detained = values["at_sixteen"] or "", values["detained_at_16_since"]
+    values["at_sixteen"] = kind
+    if kind and kind not in CareLeaver.AtSixteen.values:
+        errors.add("at_sixteen", "Choose detained or in hospital")
+    elif kind and detained is None:
+        errors.add("detained_at_16_since", f"Enter the {CIRCUMSTANCE_LABELS['detained_at_16_since']}")
+    elif detained is not None and not kind:
+        errors.add("at_sixteen", "Say whether they were detained or in hospital on their 16th birthday")
+    elif detained is not None and dob is not None and detained > birthday(dob, eligibility.threshold("some_after_age")) \
+            and "detained_at_16_since" not in errors:
+        errors.add("detained_at_16_since", "This is for a young person already detained or in hospital on their 16th "
+                                           f"birthday ({long_date(birthday(dob, 16))}): the date cannot be after it")
+
+
 @transaction.atomic
-def record_home_with_parent(user, care_leaver, *, since):
-    """Record that the young person lives with a parent since `since` (None: no longer)."""
+def record_circumstances(user, care_leaver, **values):
+    """Record what the care history cannot tell (leavingcare.eligibility.Circumstances): since
+    when the young person lives with a parent or person with parental responsibility and when
+    that broke down, when the special guardianship order stopped being in force, and whether
+    they were detained or in hospital on their 16th birthday. Only the names given change;
+    None clears a date."""
+    unknown = set(values) - set(CIRCUMSTANCES)
+    if unknown:
+        raise TypeError(f"Not a circumstance: {', '.join(sorted(unknown))}")
     care_leaver = lock(care_leaver)
+    merged = {name: values.get(name, getattr(care_leaver, name)) for name in CIRCUMSTANCES}
+    if not merged["at_sixteen"] and "detained_at_16_since" not in values:
+        merged["detained_at_16_since"] = None  # clearing the kind clears its date
     errors = Errors()
-    if since is not None:
-        check_date(errors, "since", since, label="date they began to live with a parent",
-                   not_before=care_leaver.person.date_of_birth, not_before_label="their date of birth")
+    check_circumstances(errors, care_leaver.person, merged)
     errors.raise_if_any()
-    old = care_leaver.home_with_parent_since
-    CareLeaver.objects.filter(pk=care_leaver.pk).update(home_with_parent_since=since)
-    care_leaver.home_with_parent_since = since
-    audit.record_change(user, care_leaver, {"home_with_parent_since": (old, since)}, person=care_leaver.person,
-                        summary="Changed where the young person lives")
+    changes = {name: (getattr(care_leaver, name), merged[name]) for name in CIRCUMSTANCES
+               if getattr(care_leaver, name) != merged[name]}
+    if not changes:
+        return care_leaver
+    CareLeaver.objects.filter(pk=care_leaver.pk).update(**{name: new for name, (_, new) in changes.items()})
+    for name, (_, new) in changes.items():
+        setattr(care_leaver, name, new)
+    audit.record_change(user, care_leaver, changes, person=care_leaver.person,
+                        summary="Changed the young person's circumstances on the care leaver record")
+    found = eligibility.eligibility_category(care_leaver.person, timezone.localdate(), care_leaver=care_leaver)
+    record_event(care_leaver.person, "care-leaver", timezone.now(),
+                 f"Care leaver circumstances changed: {found.label.lower()}", detail=" ".join(found.reasons),
+                 source=care_leaver, recorded_by=user)
     return care_leaver
+
+
+def record_home_with_parent(user, care_leaver, *, since, until=None):
+    """Record that the young person lives with a parent since `since` (None: no longer), and
+    when that broke down (`until`)."""
+    return record_circumstances(user, care_leaver, home_with_parent_since=since, home_with_parent_until=until)
 
 
 # --- What the record page shows -----------------------------------------------------------

@@ -1,7 +1,9 @@
 """The care leaver pages: the young person's record (eligibility with why, personal adviser,
 pathway plan and the next review due, contacts, birthday contacts by year) and the forms to
 open the record, appoint a personal adviser, record a pathway plan or its review, a
-keeping-in-touch contact and the birthday contact the SSDA903 OC3 asks for.
+keeping-in-touch contact, the birthday contact the SSDA903 OC3 asks for, and the circumstances
+the care history cannot tell (where the young person lives, the special guardianship order,
+detained or in hospital at 16).
 
 Views are thin: the rules are in leavingcare.services, whose RuleBroken messages go on the
 form's fields (status 400 with the GOV.UK error summary; nothing is saved). A record of a
@@ -23,7 +25,16 @@ from kernel.rules import RuleBroken
 from people.access import person_for, record_or_not_visible
 
 from . import eligibility, services
-from .forms import AdviserForm, BirthdayContactForm, ContactForm, OpenRecordForm, PathwayPlanForm, chosen_user, yes_no
+from .forms import (
+    AdviserForm,
+    BirthdayContactForm,
+    CircumstancesForm,
+    ContactForm,
+    OpenRecordForm,
+    PathwayPlanForm,
+    chosen_user,
+    yes_no,
+)
 from .models import CareLeaver
 
 
@@ -88,7 +99,9 @@ def open_record(request, person_id):
     form = OpenRecordForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            made = services.open_record(request.user, person, on=form.cleaned_data["on"])
+            made = services.open_record(request.user, person, on=form.cleaned_data["on"],
+                                        at_sixteen=form.cleaned_data["at_sixteen"] or "",
+                                        detained_at_16_since=form.cleaned_data["detained_at_16_since"])
         except RuleBroken as error:
             add_rule_errors(form, error)
         else:
@@ -153,6 +166,26 @@ def pathway_plan(request, care_leaver_id):
     return _form_page(request, care_leaver, "Record a pathway plan review" if latest else "Record the pathway plan",
                       form, rows=rows, warning=(deadlines.late_message(due) + "." if due and due.due_date <
                                                 timezone.localdate() else ""))
+
+
+@rule("case_change")
+def circumstances(request, care_leaver_id):
+    care_leaver = _record(request, care_leaver_id)
+    initial = {name: getattr(care_leaver, name) for name in services.CIRCUMSTANCES}
+    form = CircumstancesForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_circumstances(request.user, care_leaver, **{
+                name: (data[name] or "") if name == "at_sixteen" else data[name] for name in services.CIRCUMSTANCES})
+        except RuleBroken as error:
+            add_rule_errors(form, error)
+        else:
+            return _done(request, care_leaver, "Circumstances saved")
+    status = eligibility.eligibility_category(care_leaver.person, timezone.localdate(), care_leaver=care_leaver)
+    rows = [("Eligibility now", status.label), ("Why", " ".join(status.reasons))]
+    return _form_page(request, care_leaver, "Where the young person lives, orders and the 16th birthday", form,
+                      rows=rows, intro="What the care history cannot tell, and the young person's category depends on.")
 
 
 @rule("case_change")

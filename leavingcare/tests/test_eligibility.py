@@ -109,8 +109,10 @@ def test_qualifying_after_18_for_short_care_after_16_until_21():
 
 
 def test_special_guardianship_after_care_makes_a_qualifying_care_leaver():
-    history = [period(birthday(DOB, 12), birthday(DOB, 16) + D(200), "E45")]
-    assert categorise(DOB, history, birthday(DOB, 17)).category == QUALIFYING
+    # Left care before 16 through a special guardianship order still in force: s24(1A) from 16.
+    history = [period(birthday(DOB, 12), birthday(DOB, 15), "E45")]
+    found = categorise(DOB, history, birthday(DOB, 17))
+    assert found.category == QUALIFYING and found.basis == "s24(1A)"
 
 
 @pytest.mark.parametrize("reason", ["E11", "E12", "E2", "E3"])
