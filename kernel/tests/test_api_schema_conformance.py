@@ -102,6 +102,13 @@ def wsgi_app(db):
         signals.request_finished.connect(close_old_connections)
 
 
+@pytest.fixture(autouse=True)
+def attachment_root(settings, tmp_path):
+    """Files sent with contacts go to a temporary folder."""
+    settings.ATTACHMENT_ROOT = tmp_path / "attachments"
+    return settings.ATTACHMENT_ROOT
+
+
 @pytest.fixture
 def tokens(db):
     agency = Agency.objects.create(name="Testshire Police", kind=Agency.Kind.POLICE)
@@ -109,7 +116,20 @@ def tokens(db):
     return {"valid": valid, "none": None, "unknown": UNKNOWN_TOKEN}
 
 
-def test_the_api_does_what_its_schema_says(wsgi_app, tokens, subtests):
+@pytest.fixture
+def no_local_constants(monkeypatch):
+    """Hypothesis sometimes draws strings and numbers found in the project's own modules (those
+    imported so far); which modules those are depends on what else the test run imported, so
+    the cases would differ between running this file alone and the whole suite. Without them
+    the cases depend only on the schema and the seed. (A private function of the pinned
+    Hypothesis; if a later one drops it, nothing is patched.)"""
+    from hypothesis.internal.conjecture import providers
+
+    if hasattr(providers, "_get_local_constants") and hasattr(providers, "Constants"):
+        monkeypatch.setattr(providers, "_get_local_constants", providers.Constants)
+
+
+def test_the_api_does_what_its_schema_says(wsgi_app, tokens, subtests, no_local_constants):
     schema = schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app, config=schemathesis.Config.from_dict(CONFIG))
     operations = [result.ok() for result in schema.get_all_operations()]
     assert {operation.label for operation in operations} >= {
@@ -140,6 +160,38 @@ def test_the_api_does_what_its_schema_says(wsgi_app, tokens, subtests):
           + "; ".join(f"{label}: {count}" for label, count in sorted(by_operation.items()))
           + "\nanswers: " + "; ".join(f"{label} {status}: {count}" for (label, status), count in sorted(statuses.items())))
     assert all(by_operation[f"{operation.label} ({mode.value})"] for operation in operations for mode in EXAMPLES)
+
+
+def test_the_answers_about_a_contact_made_match_the_schema(wsgi_app, tokens):
+    """The answers fuzzing rarely reaches, each checked against the schema with the default
+    checks: a contact made (201), its retry (201), the same key with another body (422), a contact
+    acknowledged (202), and the status of each (200)."""
+    import base64
+    import json
+
+    from frontdoor.tests.synthetic_files import PDF
+    from frontdoor.tests.test_api import body
+
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app)
+    auth = {"Authorization": f"Bearer {tokens['valid']}"}
+    create = schema["/api/v1/contacts/"]["POST"]
+    contact = body(received_at=None, attachments=[{"filename": "letter.pdf",
+                                                   "content_base64": base64.b64encode(PDF).decode()}])
+
+    def send(operation, status, **parts):
+        response = operation.Case(**parts).call_and_validate(headers=auth)
+        assert response.status_code == status, response.text
+        return json.loads(response.text)
+
+    made = send(create, 201, headers={"Idempotency-Key": "schema-1"}, body=contact)
+    assert send(create, 201, headers={"Idempotency-Key": "schema-1"}, body=contact) == made
+    send(create, 422, headers={"Idempotency-Key": "schema-1"}, body={**contact, "concerns": "Something else."})
+    accepted = send(create, 202, headers={"Idempotency-Key": "schema-2", "Prefer": "respond-async"}, body=contact)
+    status = send(schema["/api/v1/contacts/{contact_id}/"]["GET"], 200, path_parameters={"contact_id": made["id"]})
+    assert status["id"] == made["id"] and status["feedback"] == []
+    waiting = send(schema["/api/v1/contact-submissions/{submission_id}/"]["GET"], 200,
+                   path_parameters={"submission_id": accepted["id"]})
+    assert waiting["status"] == "received" and waiting["contact"] is None
 
 
 # --- What the schema says, case by case --------------------------------------------------
