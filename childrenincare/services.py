@@ -141,7 +141,9 @@ def check_placement(errors, details, on, *, legal_status, prefix=""):
         errors.add(prefix + "urn", "Leave the Ofsted reference blank for this placement type or a placement outside England")
     elif urn and not (6 <= len(urn) <= 8 and urn.isalnum()):
         errors.add(prefix + "urn", "An Ofsted unique reference number is 6 to 8 letters and numbers, like SC123456")
-    if place not in TEMPORARY and not (details.postcode or "").strip():
+    if not (details.postcode or "").strip():
+        # Every placement, a temporary one too (where the child is staying), has a postcode:
+        # SSDA903 rules 392b and 169 ask for it on every episode but short breaks (V3, V4).
         errors.add(prefix + "postcode", "Enter the placement's postcode")
     if details.immediate_with_parent and place != WITH_PARENT:
         errors.add(prefix + "immediate_with_parent", "Only a placement with parents can be an immediate placement under regulation 19")

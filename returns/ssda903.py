@@ -23,7 +23,7 @@ from childrenincare.models import CareEpisode, LookedAfterReview, PeriodOfCare, 
 from childrenincare.services import age_on
 from exploitation.models import MissingEpisode
 from familyhelp.models import Allocation
-from people.models import Identifier
+from people.models import Identifier, Relationship
 
 from . import ssda903_adoption, ssda903_leaving_care
 from .collection import child_id, collection_period, dmy
@@ -67,6 +67,34 @@ def upn_for(person, recorded, end):
     return UPN_NOT_KNOWN_NEW
 
 
+SHORT_BREAKS = {"V3", "V4"}
+
+
+def motherhood(episodes, people, end):
+    """{person id: (MOTHER, MC_DOB as a date or None)} for the Header, from the person index: a
+    looked-after girl or young woman is a mother when the index records her as the parent of a
+    child born by the end of the year, or by the day she stopped being looked after if that
+    came first (rule 625); MC_DOB is her first child's date of birth. A baby not yet in the
+    index is recorded there (a person, with the relationship "parent"), never typed into the
+    return. Asked only of those looked after in the year, and not of a child looked after only
+    under short breaks, V3 or V4 (rules 393, 399, 628)."""
+    last_day, asked = {}, set()
+    for e in episodes:
+        left = e.end_date if e.end_date is not None and e.end_date <= end else end
+        last_day[e.person_id] = max(last_day.get(e.person_id, left), left)
+        if e.legal_status not in SHORT_BREAKS:
+            asked.add(e.person_id)
+    females = [pk for pk in asked if people[pk].sex == "F"]
+    first_child = {}
+    for mother_id, born in (Relationship.objects.filter(related_person_id__in=females,
+                                                         relationship=Relationship.Type.PARENT,
+                                                         person__date_of_birth__isnull=False)
+                            .values_list("related_person_id", "person__date_of_birth")):
+        if born <= last_day[mother_id] and (mother_id not in first_child or born < first_child[mother_id]):
+            first_child[mother_id] = born
+    return {pk: ("1", first_child[pk]) if pk in first_child else ("0", None) for pk in females}
+
+
 def _in_year(day, start, end):
     return day is not None and start <= day <= end
 
@@ -78,7 +106,6 @@ def build(year, children=None):
     episodes = list(CareEpisode.objects.filter(start_date__lte=end).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
                     .select_related("person").order_by("person_id", "start_date", "id"))
     people = {e.person_id: e.person for e in episodes}
-    looked_after = set(people)
     # Care leavers in the OC3 cohort are in the return (Header, OC3) without an episode this year.
     leavers = ssda903_leaving_care.oc3(year)
     for person, _ in leavers:
@@ -88,12 +115,13 @@ def build(year, children=None):
         children.update({child: pk for pk, child in ids.items()})
     upns = _current(people, Identifier.Type.UPN)
     tables = {name: [] for name in tables_for(year)}
+    mothers = motherhood(episodes, people, end)
     for person in people.values():
+        mother, first_born = mothers.get(person.pk, ("", None))
         tables["Header"].append({
             "CHILD": ids[person.pk], "SEX": person.sex or "U", "DOB": dmy(person.date_of_birth),
             "ETHNIC": person.ethnicity, "UPN": upn_for(person, upns.get(person.pk), end),
-            # Motherhood is asked only of those looked after in the year, not of care leavers (rule 628).
-            "MOTHER": "0" if person.sex == "F" and person.pk in looked_after else "", "MC_DOB": "",
+            "MOTHER": mother, "MC_DOB": dmy(first_born) if first_born else "",
         })
     for e in episodes:
         ended = _in_year(e.end_date, start, end)

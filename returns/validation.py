@@ -62,7 +62,8 @@ def check(tables, year):
 
     long_looked_after = {row["CHILD"] for row in tables.get("Episodes", [])
                          if not row["DEC"] and _date(row["DECOM"]) <= end - datetime.timedelta(days=7)}
-    with_episodes = {row["CHILD"] for row in tables.get("Episodes", [])}
+    # Motherhood is asked of a girl looked after in the year other than only on short breaks (393, 399).
+    with_episodes = {row["CHILD"] for row in tables.get("Episodes", []) if row["LS"] not in {"V3", "V4"}}
     for row in tables.get("Header", []):
         if row["SEX"] not in {"M", "F", "U"}:
             fail(row, "Header", "SEX", "101", "Sex is not a valid code", "Record the child's sex on their record")

@@ -499,7 +499,8 @@ def test_a_temporary_placement_or_re_coding_does_not_start_the_first_year_again(
     placement's first year."""
     carer = foster_carer()
     period = looked_after(worker, child, D(2025, 3, 3), placement=foster_placement(carer, intended_until_18=True))
-    services.change_placement(worker, period, services.PlacementDetails(place="T1"), on=D(2025, 8, 4))
+    services.change_placement(worker, period, services.PlacementDetails(place="T1", postcode="TE3 3CC"),
+                              on=D(2025, 8, 4))
     services.change_placement(worker, period, foster_placement(carer, intended_until_18=True), on=D(2025, 8, 11))
     services.change_placement(worker, period, foster_placement(carer, place="U4", intended_until_18=True),
                               on=D(2025, 9, 1), change_reason="PLACE")

@@ -111,7 +111,7 @@ def test_moving_into_and_out_of_a_temporary_placement_gives_no_reason_rule_226(w
     the episode before it. The issue's case: U6, then T2, then back to U6."""
     carer = foster_carer()
     period = looked_after(worker, child, D(2026, 1, 5), placement=foster_placement(carer))
-    temporary = services.PlacementDetails(place="T2")
+    temporary = services.PlacementDetails(place="T2", postcode="TE3 3CC")
     errors = errors_of(lambda: services.change_placement(worker, period, temporary, on=D(2026, 2, 2),
                                                          change_reason="OTHER"))
     assert "rule 226" in errors["change_reason"][0]
@@ -126,9 +126,11 @@ def test_moving_into_and_out_of_a_temporary_placement_gives_no_reason_rule_226(w
 
 def test_a_t4_placement_may_have_a_provider_or_none_rule_213(worker, child):
     period = looked_after(worker, child, D(2026, 1, 5))
-    services.change_placement(worker, period, services.PlacementDetails(place="T4"), on=D(2026, 2, 2))
+    services.change_placement(worker, period, services.PlacementDetails(place="T4", postcode="TE3 3CC"),
+                              on=D(2026, 2, 2))
     services.change_placement(worker, period, foster_placement(), on=D(2026, 2, 9))
-    services.change_placement(worker, period, services.PlacementDetails(place="T4", provider="PR1"), on=D(2026, 2, 16))
+    services.change_placement(worker, period, services.PlacementDetails(place="T4", provider="PR1", postcode="TE3 3CC"),
+                              on=D(2026, 2, 16))
     assert [row[3] for row in episodes(period)] == ["U6", "T4", "U6", "T4"]
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from childrenincare import services
-from childrenincare.models import LookedAfterReview
+from childrenincare.models import LookedAfterReview, PeriodOfCare
 from childrenincare.testing import foster_carer, foster_placement, looked_after
 from exploitation.models import MissingEpisode
 from people.models import Identifier
@@ -115,3 +115,36 @@ def test_rule_226_no_reason_on_a_temporary_placement_or_the_episode_before_it(db
     ]}
     failing = [(f.child, f.rule) for f in validation.check(tables, 2026) if f.rule == "226"]
     assert failing == [("1", "226"), ("2", "226")]
+
+
+def test_motherhood_comes_from_the_person_index(worker):
+    """Header MOTHER and MC_DOB (rules 393, 399, 611, 612, 625): a looked-after young woman is a
+    mother when the index records her as the parent of a child born by the end of the year or
+    the day she left care; MC_DOB is her first child's date of birth; not asked of a girl
+    looked after only on short breaks (V3, V4)."""
+    from people.models import Relationship
+    from people.services import record_person
+
+    def girl(name, born=D(2009, 5, 5)):
+        return record_person(None, kind="child", given_names=name, family_name="Testchild", date_of_birth=born, sex="F")
+
+    def baby_of(mother, born):
+        baby = record_person(None, kind="child", given_names="Baby", family_name="Testchild", date_of_birth=born)
+        Relationship.objects.create(person=baby, related_person=mother, relationship=Relationship.Type.PARENT)
+        return baby
+
+    mother, no_child, short_breaks, later = girl("Mia"), girl("Nia"), girl("Oona"), girl("Pia")
+    for person in (mother, no_child):
+        looked_after(worker, person, D(2025, 6, 2))
+    looked_after(worker, later, D(2025, 6, 2), legal_status="C1")
+    baby_of(mother, D(2025, 11, 20))
+    baby_of(mother, D(2026, 2, 1))  # a second child: MC_DOB is the first
+    looked_after(worker, short_breaks, D(2025, 6, 2), legal_status="V3")
+    period = PeriodOfCare.objects.get(person=later)
+    services.cease_care(worker, period, on=D(2025, 9, 1), reason="E13")
+    baby_of(later, D(2025, 12, 1))  # born after she left care: not in this year's return
+    header = {row["CHILD"]: row for row in ssda903.build(2026)["Header"]}
+    assert (header[str(mother.pk)]["MOTHER"], header[str(mother.pk)]["MC_DOB"]) == ("1", "20/11/2025")
+    assert (header[str(no_child.pk)]["MOTHER"], header[str(no_child.pk)]["MC_DOB"]) == ("0", "")
+    assert (header[str(later.pk)]["MOTHER"], header[str(later.pk)]["MC_DOB"]) == ("0", "")
+    assert (header[str(short_breaks.pk)]["MOTHER"], header[str(short_breaks.pk)]["MC_DOB"]) == ("", "")
