@@ -153,3 +153,21 @@ def test_the_record_cannot_hold_a_date_of_detention_without_saying_which():
     user = User.objects.create_user(username="constraint-check", password="x")
     with pytest.raises(IntegrityError), transaction.atomic():
         CareLeaver.objects.create(person=person, opened_on=TODAY, created_by=user, detained_at_16_since=TODAY)
+
+
+def test_the_open_page_takes_detention_at_16(client, worker, seventeen):
+    dob = seventeen.date_of_birth
+    detained = add_months(birthday(dob, 15), 6)
+    care_period(worker, seventeen, birthday(dob, 15), detained, end_reason="E9", legal_status="V2")
+    Involvement.objects.create(person=seventeen, agency=worker.agency, team=worker.team, kind="Care leavers",
+                               start_date=TODAY - D(400))
+    client.force_login(worker)
+    body = client.get(reverse("leavingcare:for-person", args=[seventeen.pk])).content.decode()
+    assert "Not a care leaver" in body and "Open a care leaver record and say so" in body
+    page = reverse("leavingcare:open", args=[seventeen.pk])
+    assert client.post(page, {}).status_code == 400
+    response = client.post(page, {"at_sixteen": "detained", **date_data("detained_at_16_since", detained)})
+    record = CareLeaver.objects.get(person=seventeen)
+    assert response.status_code == 302 and response["Location"] == reverse("leavingcare:record", args=[record.pk])
+    assert (record.at_sixteen, record.detained_at_16_since) == ("detained", detained)
+    assert "Relevant child" in client.get(response["Location"]).content.decode()
