@@ -21,6 +21,7 @@ from leavingcare.eligibility import (
     age_on,
     categorise,
     histories,
+    record_facts,
     threshold,
 )
 from leavingcare.models import BirthdayContact, CareLeaver, KeepingInTouchContact, PathwayPlanReview, PersonalAdviser
@@ -76,8 +77,7 @@ def entitled(day):
     chosen = []
     for person in people:
         record = records.get(person.pk)
-        status = categorise(person.date_of_birth, found[person.pk], day,
-                            home_with_parent_since=getattr(record, "home_with_parent_since", None),
+        status = categorise(person.date_of_birth, found[person.pk], day, **record_facts(record),
                             date_of_death=person.date_of_death)
         if status.category is None:
             continue
