@@ -15,7 +15,9 @@ the timescale rules (kernel/data/timescales.json), adds to the chronology and is
 - record_personal_education_plan: the PEP, then a review each term.
 - record_review: the looked-after reviews (CPR10 reg 33), numbered 1, 2, 3..., the first
   within 20 working days, the second within 3 months of it, then at most 6 months apart,
-  chaired by the IRO, with the child's participation (SSDA903 REVIEW_CODE).
+  chaired by the IRO, with the child's participation (SSDA903 REVIEW_CODE). On short breaks
+  (V3, V4) the series' reviews instead: within 3 months of the first break, then at most 6
+  months apart (reg 48(3), childrenincare.short_breaks).
 - summary: what the period's care page shows about all of this.
 
 Every service refuses changes to a period of care that has ended, except record_review: a
@@ -38,7 +40,7 @@ from kernel.rules import Errors, as_date, check_date, long_date
 from partners.models import User
 from people.models import Involvement
 
-from . import visits
+from . import short_breaks, visits
 from .models import CarePlan, HealthAssessment, LookedAfterReview, PeriodOfCare, PersonalEducationPlan
 from .services import age_on, lock_period, period_ended
 
@@ -341,7 +343,11 @@ def record_review(user, period, *, held_on, participation, chair, considered_ret
                             "(Children Act 1989 s25B): select them, or appoint a new IRO first")
     number = (last.number if last else 0) + 1
     slug = review_rule(number)
-    due = due_to_meet(errors, period, slug, day, late_reason) if day else None
+    on_short_breaks = day is not None and short_breaks.on_short_breaks(period, day)
+    if on_short_breaks:  # reg 48(3): the series' review clock, not reg 33's
+        due = short_breaks.review_due(errors, period, day, late_reason)
+    else:
+        due = due_to_meet(errors, period, slug, day, late_reason) if day else None
     errors.raise_if_any()
 
     review = LookedAfterReview.objects.create(
@@ -350,7 +356,9 @@ def record_review(user, period, *, held_on, participation, chair, considered_ret
         late_reason=deadlines.reason_to_keep(due, day, late_reason))
     if due is not None:
         deadlines.complete(due, day, late_reason)
-    if period.end_date is None:
+    if on_short_breaks:
+        short_breaks.after_review(period, day)
+    elif period.end_date is None:
         _issue(SECOND_REVIEW_RULE if number == 1 else LATER_REVIEW_RULE, day, period)
         if number == 1 and not permanence_agreed(period):
             _issue(PERMANENCE_RULE, day, period)
@@ -370,6 +378,10 @@ def _due(found, slugs, today):
     return None
 
 
+def _tagged(deadline, today):
+    return {"deadline": deadline, "tag": deadlines.tag(deadline, today)} if deadline is not None else None
+
+
 def summary(period):
     """What the period's care page shows about care planning (template
     childrenincare/planning/_summary.html): the current care plan and plan for permanence, the
@@ -384,6 +396,7 @@ def summary(period):
     last_review = period.reviews.select_related("chair").order_by("-number").first()
     last_health = period.health_assessments.order_by("-held_on", "-id").first()
     last_pep = period.education_plans.order_by("-held_on", "-id").first()
+    series = short_breaks.open_due(period.person) if period.end_date is None else {"review": None, "visit": None}
     return {
         "is_open": period.end_date is None,
         "care_plan": care_plan,
@@ -398,9 +411,9 @@ def summary(period):
         "last_review": last_review,
         "last_review_participation": (codelists.label("review-participation", last_review.participation)
                                       if last_review else ""),
-        "next_review": _due(found, REVIEW_RULES, today),
+        "next_review": _due(found, REVIEW_RULES, today) or _tagged(series["review"], today),
         "last_visit": period.visits.order_by("-visited_on", "-id").first(),
-        "next_visit": _due(found, visits.VISIT_RULES, today),
+        "next_visit": _due(found, visits.VISIT_RULES, today) or _tagged(series["visit"], today),
         "last_health_assessment": last_health,
         "health_due": _due(found, (INITIAL_HEALTH_RULE, *HEALTH_REVIEW_RULES), today),
         "last_education_plan": last_pep,

@@ -37,6 +37,12 @@ def _line(label, max_length=200, **kwargs):
     return forms.CharField(label=label, required=False, max_length=max_length, **kwargs)
 
 
+FGDM_REASONS_LABEL = ("Interim or full care order with no offer of family group decision-making on the record: why "
+                      "was offering it not in the child's best interests? (optional)")
+FGDM_REASONS_HINT = ("Section 31ZA of the Children Act 1989: the family is offered a family group decision-making "
+                     "meeting before the application, unless that is not in the child's best interests")
+
+
 class PlacementFields(forms.Form):
     """The placement, as SSDA903 records it."""
 
@@ -88,6 +94,7 @@ class StartForm(PlacementFields):
     previous_permanence_la = _line("DfE code of the local authority that arranged it, if you know",
                                    max_length=3)
     previous_permanence_date = DateField("Date of that order, if you know", required=False)
+    fgdm_reasons_not_offered = _text(FGDM_REASONS_LABEL, help_text=FGDM_REASONS_HINT)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,6 +104,7 @@ class StartForm(PlacementFields):
         self.helper = _helper(
             Field("on"), Field("legal_status"), Field.radios("category_of_need", legend_size=Size.SMALL),
             Field("home_postcode", css_class="govuk-input--width-10"), Field.checkbox("unaccompanied_asylum_seeker"),
+            Field.textarea("fgdm_reasons_not_offered", rows=3),
             Fieldset(Field.radios("previous_permanence", legend_size=Size.SMALL),
                      Field("previous_permanence_la", css_class="govuk-input--width-4"), Field("previous_permanence_date"),
                      legend="Previous permanence", legend_size=Size.MEDIUM),
@@ -107,11 +115,13 @@ class StartForm(PlacementFields):
 class LegalStatusForm(forms.Form):
     on = DateField("Date of the change")
     code = OpenChoiceField(label="New legal status", choices=())
+    fgdm_reasons_not_offered = _text(FGDM_REASONS_LABEL, help_text=FGDM_REASONS_HINT)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].choices = codelists.choices("legal-status", blank="Select the legal status")
-        self.helper = _helper(Field("on"), Field("code"), button="Change the legal status")
+        self.helper = _helper(Field("on"), Field("code"), Field.textarea("fgdm_reasons_not_offered", rows=3),
+                              button="Change the legal status")
 
 
 class PlacementForm(PlacementFields):
@@ -138,11 +148,44 @@ class CeaseForm(forms.Form):
                               button="Record that care ended")
 
 
-class ApprovalRequestForm(forms.Form):
-    reasons = _text("Why should care end, and what support will the child have?")
+class ParentAssessmentForm(forms.Form):
+    """Regulation 19(b): the assessment of the parent and the review of the child's case."""
+
+    completed_on = DateField("Date the assessment and review were completed")
+    findings = _text("What did the assessment of the parent and the household, and the review, find?")
+    late_reason = _text("If this is after the due date, why? (optional)")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.helper = _helper(Field("completed_on"), Field.textarea("findings", rows=5),
+                              Field.textarea("late_reason", rows=2), button="Record the assessment")
+
+
+class WithParentDecisionForm(forms.Form):
+    """Regulation 19(c): the decision, made and approved by a nominated officer."""
+
+    decided_on = DateField("Date of the decision")
+    confirm = OpenChoiceField(label="Is the placement with the parent confirmed?", widget=forms.RadioSelect,
+                              choices=[("yes", "Yes, confirm the placement (the placement plan is reviewed)"),
+                                       ("no", "No, the placement ends")])
+    reasons = _text("Reasons")
+    late_reason = _text("If this is after the due date, why? (optional)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field("decided_on"), Field.radios("confirm", legend_size=Size.SMALL),
+                              Field.textarea("reasons", rows=4), Field.textarea("late_reason", rows=2),
+                              button="Record the decision")
+
+
+class ApprovalRequestForm(forms.Form):
+    reasons = _text("Why should care end, and what support will the child have?")
+
+    def __init__(self, *args, immediate=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if immediate:
+            self.fields["reasons"].label = ("Why is placing the child with the parent now necessary and consistent with "
+                                            "their welfare, and what did the interview with the parent find?")
         self.helper = _helper(Field.textarea("reasons", rows=6), button="Ask for approval")
 
 

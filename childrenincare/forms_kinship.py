@@ -77,11 +77,19 @@ class TemporaryApprovalForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    on = DateField("Date of the decision to extend")
+    """Regulation 25(4) and (5): what comes before a nominated officer approves the extension."""
+
+    reasons = _text("Why is the placement with the connected person still the most appropriate placement available?")
+    panel_consulted_on = DateField("Date the fostering panel's views were sought")
+    panel_views = _text("The fostering panel's views")
+    iro_informed_on = DateField("Date the independent reviewing officer was informed")
+    on = DateField("Date of the decision to extend", help_text="You approve it as the nominated officer")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field("on"), button="Extend the temporary approval")
+        self.helper = _helper(Field.textarea("reasons", rows=4), Field("panel_consulted_on"),
+                              Field.textarea("panel_views", rows=4), Field("iro_informed_on"), Field("on"),
+                              button="Extend the temporary approval")
 
 
 class ApprovalForm(forms.Form):

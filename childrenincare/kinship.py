@@ -10,8 +10,9 @@ children concerned (kind "kinship") and is audited.
   provider is PR0; an Ofsted URN is 6 to 8 letters and numbers.
 - approve_temporarily / extend_temporary_approval: a connected person only; 16 weeks
   (timescale rule temporary-approval-ends), then once only 8 more weeks from the end of the
-  first approval (temporary-approval-extension-ends). The due date is the child's, about the
-  carer.
+  first approval (temporary-approval-extension-ends), approved by a nominated officer after
+  the fostering panel's views were sought and the IRO informed (reg 25(4), (5)). The due date
+  is the child's, about the carer.
 - approve_carer: full approval as a foster carer; it meets the open temporary-approval due
   date. end_approval: the approval ends, with the reason.
 - add_family_network_member / change_network_role: the child's family network.
@@ -34,7 +35,7 @@ from kernel.rules import Errors, as_date, check_date, long_date
 from people.models import Person
 from people.postcodes import looks_like_postcode, normalise_postcode
 
-from .models import Carer, FamilyNetworkMember, PeriodOfCare, Placement
+from .models import Carer, Designation, FamilyNetworkMember, PeriodOfCare, Placement
 
 FIRST_RULE = "temporary-approval-ends"
 EXTENSION_RULE = "temporary-approval-extension-ends"
@@ -48,6 +49,7 @@ FOSTER_KINDS = (Carer.Kind.LA_FOSTER_CARER, Carer.Kind.AGENCY_FOSTER_CARER, Care
 PERSONAL_KINDS = (Carer.Kind.CONNECTED_PERSON, Carer.Kind.PARENT, Carer.Kind.ADOPTER)
 NAME_MAX, RELATIONSHIP_MAX = 200, 100
 ADULT_AGE = 18
+NOMINATED_OFFICER = Designation.Kind.NOMINATED_OFFICER
 
 
 def _clean(value):
@@ -229,8 +231,17 @@ def approve_temporarily(user, carer, *, on, child):
 
 
 @transaction.atomic
-def extend_temporary_approval(user, carer, *, on, child):
-    """Extend a temporary approval once, for 8 weeks from the end of the first (reg 25)."""
+def extend_temporary_approval(user, carer, *, on, child, panel_consulted_on=None, panel_views="", reasons="",
+                              iro_informed_on=None):
+    """Extend a temporary approval once, for 8 weeks from the end of the first (CPR10 reg 25):
+    the temporary approval is likely to end before the full assessment is complete (25(1)(a),
+    (2)); before deciding, the authority considers whether the placement is still the most
+    appropriate available (`reasons`, 25(4)(a)), seeks the views of the fostering panel
+    (`panel_consulted_on`, `panel_views`, 25(4)(b)) and informs the IRO (`iro_informed_on`,
+    25(4)(c)); the decision is approved by a nominated officer (25(5)): `user`, designated on
+    the day of the extension."""
+    from .services import is_designated
+
     carer = lock_carer(carer)
     errors = Errors()
     first = deadlines.open_deadline(carer, FIRST_RULE)
@@ -249,20 +260,43 @@ def extend_temporary_approval(user, carer, *, on, child):
     if on and "on" not in errors and first is not None and as_date(on) > first.due_date:
         errors.add("on", f"The temporary approval ended on {long_date(first.due_date)}: it can be extended only "
                          "before it ends (reg 25)")
+    day = as_date(on) if on and "on" not in errors else None
+    if day and not is_designated(user, NOMINATED_OFFICER, day):
+        errors.add("__all__", "Only a nominated officer may approve the extension of a temporary approval "
+                              "(Care Planning Regulations 2010 reg 25(5))")
+    if not _clean(reasons):
+        errors.add("reasons", "Say why the placement with the connected person is still the most appropriate "
+                              "placement available (reg 25(4)(a))")
+    check_date(errors, "panel_consulted_on", panel_consulted_on, label="date the fostering panel's views were sought",
+               not_before=carer.temporarily_approved_on, not_before_label="the temporary approval")
+    if day and panel_consulted_on and "panel_consulted_on" not in errors and as_date(panel_consulted_on) > day:
+        errors.add("panel_consulted_on", "The fostering panel's views are sought before the extension is decided "
+                                         "(reg 25(4)(b))")
+    if not _clean(panel_views):
+        errors.add("panel_views", "Record the fostering panel's views: they are sought before deciding to extend "
+                                  "(reg 25(4)(b))")
+    check_date(errors, "iro_informed_on", iro_informed_on, label="date the IRO was informed",
+               not_before=carer.temporarily_approved_on, not_before_label="the temporary approval")
+    if day and iro_informed_on and "iro_informed_on" not in errors and as_date(iro_informed_on) > day:
+        errors.add("iro_informed_on", "The IRO is informed before the extension is decided (reg 25(4)(c))")
     errors.raise_if_any()
-    day = as_date(on)
     deadlines.withdraw(carer, FIRST_RULE, reason="The temporary approval was extended (regulation 25)")
     period = _open_period(child)
     if period is not None:
         due = issue_due(EXTENSION_RULE, first.due_date, person=child, subject=carer, episode=period.episode)
     else:
         due = deadlines.issue(EXTENSION_RULE, first.due_date, person=child, subject=carer)
-    Carer.objects.filter(pk=carer.pk).update(temporary_approval_extended_on=day)
+    fields = {"temporary_approval_extended_on": day, "temporary_approval_extended_by": user,
+              "extension_panel_consulted_on": as_date(panel_consulted_on), "extension_panel_views": _clean(panel_views),
+              "extension_reasons": _clean(reasons), "extension_iro_informed_on": as_date(iro_informed_on)}
+    Carer.objects.filter(pk=carer.pk).update(**fields)
     _record(user, carer, _children_concerned(carer, also=child),
-            f"Temporary approval of {carer.name} extended (regulation 25)",
-            detail=f"Temporary approval now ends on {long_date(due.due_date)}",
+            f"Temporary approval of {carer.name} extended by a nominated officer (regulation 25)",
+            detail=(f"Temporary approval now ends on {long_date(due.due_date)}. The fostering panel's views, sought on "
+                    f"{long_date(as_date(panel_consulted_on))}: {_clean(panel_views)}"),
             changes={"temporary_approval_extended_on": (None, day)}, summary="Extended a temporary approval")
-    carer.temporary_approval_extended_on = day
+    for name, value in fields.items():
+        setattr(carer, name, value)
     return carer
 
 

@@ -67,6 +67,15 @@ class LegalStatus(models.Model):
     code = models.CharField(max_length=2, help_text="Code list legal-status")
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
+    # Children Act 1989 s31ZA (CWSA 2026 s1), for an interim or full care order: the family
+    # group decision-making offered before the application, as found on the record, or the
+    # reasons the authority considered offering (or holding) the meeting not in the child's
+    # best interests (s31ZA(3)), recorded with the change.
+    fgdm_offer = models.CharField(max_length=300, blank=True,
+                                  help_text="The offer of family group decision-making found on the record (s31ZA)")
+    fgdm_reasons_not_offered = models.TextField(blank=True,
+                                                help_text="Why a family group decision-making meeting was not in the "
+                                                          "child's best interests (s31ZA(3))")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -107,6 +116,17 @@ class Carer(models.Model):
     approval = models.CharField(max_length=20, choices=Approval.choices, default=Approval.NOT_NEEDED)
     temporarily_approved_on = models.DateField(null=True, blank=True)
     temporary_approval_extended_on = models.DateField(null=True, blank=True)
+    # The extension (CPR10 reg 25): approved by a nominated officer (25(5)) after the authority
+    # considered whether the placement is still the most appropriate, sought the fostering
+    # panel's views and informed the IRO (25(4)).
+    temporary_approval_extended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                                       on_delete=models.PROTECT, related_name="+")
+    extension_panel_consulted_on = models.DateField(null=True, blank=True,
+                                                    help_text="When the fostering panel's views were sought (reg 25(4)(b))")
+    extension_panel_views = models.TextField(blank=True, help_text="The fostering panel's views (reg 25(4)(b))")
+    extension_reasons = models.TextField(blank=True, help_text="Why the placement is still the most appropriate "
+                                                               "placement available (reg 25(4)(a))")
+    extension_iro_informed_on = models.DateField(null=True, blank=True, help_text="When the IRO was informed (reg 25(4)(c))")
     approved_on = models.DateField(null=True, blank=True)
     approval_ended_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -138,6 +158,20 @@ class Placement(models.Model):
     area = models.CharField(max_length=20, choices=Area.choices, default=Area.INSIDE)
     intended_until_18 = models.BooleanField(default=False, help_text="The placement is intended to last until the child is 18 (reg 28)")
     immediate_with_parent = models.BooleanField(default=False, help_text="Placed with a parent before the assessment was complete (reg 19)")
+    # Regulation 19(b) and (c): the assessment and review under reg 17 completed within 10
+    # working days of the placement, then the decision to confirm the placement or not made
+    # and approved by a nominated officer within 10 working days after the assessment.
+    parent_assessed_on = models.DateField(null=True, blank=True,
+                                          help_text="Reg 19(b): the reg 17 assessment and review completed")
+    parent_assessment = models.TextField(blank=True, help_text="What the assessment and review found")
+    parent_assessment_late_reason = models.TextField(blank=True)
+    with_parent_confirmed = models.BooleanField(null=True, blank=True,
+                                                help_text="Reg 19(c): the decision, confirm the placement or not")
+    with_parent_decided_on = models.DateField(null=True, blank=True)
+    with_parent_decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                               on_delete=models.PROTECT, related_name="+")
+    with_parent_decision_reasons = models.TextField(blank=True)
+    with_parent_decision_late_reason = models.TextField(blank=True)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     change_reason = models.CharField(max_length=6, blank=True, help_text="Code list placement-change-reason")

@@ -32,6 +32,7 @@ from kernel import codelists, deadlines, working_days
 from kernel.rules import Errors, as_date, check_date, long_date
 from people.models import Involvement
 
+from . import s31za, short_breaks, with_parent
 from .models import Approval, CareEpisode, Carer, Designation, LegalStatus, PeriodOfCare, Placement
 
 # 903 rules 178, 213, 218, 222: no provider for these; no URN for these.
@@ -48,6 +49,7 @@ RETURNED_HOME = {"E4A", "E4B"}
 NOT_A_DECISION = {"E2", "E3", "E4B", "E9", "E11", "E12", "E14", "E15", "E16", "E41", "E45", "E46", "E47", "E48"}
 MISSING_END_REASON = "E8"
 START_RULES = ("care-plan", "iro-appointment", "initial-health-assessment", "first-looked-after-review")
+SHORT_BREAK_START_RULES = ("care-plan", "iro-appointment")  # reg 48(3): see childrenincare.short_breaks
 PEP_RULE = "personal-education-plan"
 PEP_FROM_AGE = 3  # [U] statutory PEPs are for school age; many authorities start them in early years
 
@@ -150,6 +152,7 @@ def check_placement(errors, details, on, *, legal_status, prefix=""):
     if place == WITH_PARENT and legal_status in SECTION_20:
         errors.add(prefix + "place", "A child accommodated under section 20 who goes home ceases to be looked after: "
                                      "record a return home instead of a placement with parents")
+    short_breaks.check_place(errors, legal_status, place, prefix + "place")
 
 
 def _placement(period, details, on, user):
@@ -160,17 +163,23 @@ def _placement(period, details, on, user):
         start_date=on, recorded_by=user)
 
 
-def approvals_for_placement(period, placement, legal_status, user, return_decision=None):
+def approvals_for_placement(period, placement, legal_status, user, return_decision=None, approved_before=None):
     """The approvals a placement needs (CPR10 reg 11, 18, 19): outside the area by a nominated
     officer, at a distance by the director, with a parent by a nominated officer (through an
-    approved return-home decision, or as an immediate placement)."""
+    approved return-home decision, or as an immediate placement). An immediate placement with
+    a parent approved before it was made (`approved_before`, reg 19) is linked to that
+    approval; one that began with the period (the child living with the parent already, reg
+    15(2)) asks for it the same day."""
     kinds = []
     if placement.area in (Placement.Area.ADJOINING, Placement.Area.OUTSIDE_ENGLAND):
         kinds.append(Approval.Kind.OUT_OF_AREA)
     elif placement.area == Placement.Area.DISTANT:
         kinds.append(Approval.Kind.DISTANT)
     if placement.place == WITH_PARENT and placement.immediate_with_parent:
-        kinds.append(Approval.Kind.IMMEDIATE_WITH_PARENT)
+        if approved_before is not None:
+            Approval.objects.filter(pk=approved_before.pk).update(placement=placement)
+        else:
+            kinds.append(Approval.Kind.IMMEDIATE_WITH_PARENT)
     for kind in kinds:
         Approval.objects.create(period=period, kind=kind, placement=placement, requested_by=user,
                                 requested_on=placement.start_date)
@@ -262,9 +271,11 @@ def check_previous_permanence(errors, day, code, la, on):
 @transaction.atomic
 def become_looked_after(user, episode, *, on, legal_status, placement, category_of_need, home_postcode="",
                         unaccompanied_asylum_seeker=False, return_decision=None, previous_permanence="",
-                        previous_permanence_la="", previous_permanence_date=None):
+                        previous_permanence_la="", previous_permanence_date=None, fgdm_reasons_not_offered=""):
     """The child becomes looked after on `on`, with a legal status and a first placement, and
-    whether they were permanent before (adopted, SGO, CAO: 903 PrevPerm, asked at the start)."""
+    whether they were permanent before (adopted, SGO, CAO: 903 PrevPerm, asked at the start).
+    On an interim or full care order once s31ZA is in force: family group decision-making
+    offered first, or the reasons it was not in the child's best interests (childrenincare.s31za)."""
     from . import visits
 
     episode = lock_episode(episode)
@@ -288,6 +299,9 @@ def become_looked_after(user, episode, *, on, legal_status, placement, category_
         check_placement(errors, placement, day, legal_status=legal_status)
         check_with_parent(errors, None, placement, legal_status, return_decision)
     check_previous_permanence(errors, day, previous_permanence, previous_permanence_la, previous_permanence_date)
+    fgdm_offer = s31za.check(errors, person, legal_status, None, day, fgdm_reasons_not_offered) if day else ""
+    if "legal_status" not in errors:
+        short_breaks.check_start(errors, person, legal_status, day)
     errors.raise_if_any()
 
     period = PeriodOfCare.objects.create(
@@ -295,16 +309,29 @@ def become_looked_after(user, episode, *, on, legal_status, placement, category_
         home_postcode=(home_postcode or "").strip().upper(), unaccompanied_asylum_seeker=unaccompanied_asylum_seeker,
         previous_permanence=previous_permanence or "", previous_permanence_la=(previous_permanence_la or "").strip(),
         previous_permanence_date=previous_permanence_date, created_by=user)
-    status = LegalStatus.objects.create(period=period, code=legal_status, start_date=day, recorded_by=user)
+    status = LegalStatus.objects.create(period=period, code=legal_status, start_date=day, recorded_by=user,
+                                        fgdm_offer=fgdm_offer[:300],
+                                        fgdm_reasons_not_offered=s31za.reasons_kept(legal_status, None, day,
+                                                                                    fgdm_reasons_not_offered))
     first = _placement(period, placement, day, user)
     derive_episodes(period)
-    for slug in START_RULES:
-        _issue(slug, day, period)
-    age = age_on(person, day)
-    if age is None or age >= PEP_FROM_AGE:
-        _issue(PEP_RULE, day, period)
+    if short_breaks.is_short_break(legal_status):
+        # Reg 48(3): the short break care plan and the IRO, but no health assessment (reg 7)
+        # or education plan (reg 5), and the series' own review and visit clocks.
+        for slug in SHORT_BREAK_START_RULES:
+            _issue(slug, day, period)
+        short_breaks.start(period, day)
+    else:
+        short_breaks.stop(person, "The child is looked after other than on short breaks")
+        for slug in START_RULES:
+            _issue(slug, day, period)
+        age = age_on(person, day)
+        if age is None or age >= PEP_FROM_AGE:
+            _issue(PEP_RULE, day, period)
     visits.schedule_after_placement(period, first, status)
     approvals_for_placement(period, first, status.code, user, return_decision)
+    if first.immediate_with_parent:
+        with_parent.issue_assessment_due(period, first)
     record_event(person, "looked-after", timezone.now(),
                  f"Became looked after: {codelists.label('legal-status', legal_status)}",
                  detail=f"Placement: {codelists.label('placement-type', placement.place)}", source=period,
@@ -314,7 +341,10 @@ def become_looked_after(user, episode, *, on, legal_status, placement, category_
 
 
 @transaction.atomic
-def change_legal_status(user, period, *, code, on):
+def change_legal_status(user, period, *, code, on, fgdm_reasons_not_offered=""):
+    """A new legal status from `on`. Into an interim or full care order from another status,
+    once s31ZA is in force: family group decision-making offered first, or the reasons it was
+    not in the child's best interests (childrenincare.s31za)."""
     from . import visits
 
     period = lock_period(period)
@@ -329,10 +359,21 @@ def change_legal_status(user, period, *, code, on):
     placement = current_placement(period)
     if code in SECTION_20 and placement and placement.place == WITH_PARENT:
         errors.add("code", "A child placed with parents cannot be accommodated under section 20: end the placement first")
+    fgdm_offer = ""
+    if day and "code" not in errors and current is not None:
+        fgdm_offer = s31za.check(errors, period.person, code, current.code, day, fgdm_reasons_not_offered)
+        short_breaks.check_legal_status_change(errors, current.code, code, placement.place if placement else "")
     errors.raise_if_any()
     LegalStatus.objects.filter(pk=current.pk).update(end_date=day)
-    status = LegalStatus.objects.create(period=period, code=code, start_date=day, recorded_by=user)
+    status = LegalStatus.objects.create(period=period, code=code, start_date=day, recorded_by=user,
+                                        fgdm_offer=fgdm_offer[:300],
+                                        fgdm_reasons_not_offered=s31za.reasons_kept(code, current.code, day,
+                                                                                    fgdm_reasons_not_offered))
     derive_episodes(period)
+    if short_breaks.is_short_break(current.code) and not short_breaks.is_short_break(code):
+        short_breaks.stop(period.person, "The short breaks ended: the child is looked after under another status")
+    elif short_breaks.is_short_break(code) and not short_breaks.is_short_break(current.code):
+        short_breaks.start(period, day)
     visits.schedule_after_legal_status(period, placement, status)
     record_event(period.person, "legal-status", timezone.now(),
                  f"Legal status: {codelists.label('legal-status', code)}", source=status, recorded_by=user)
@@ -397,15 +438,23 @@ def change_placement(user, period, details, *, on, change_reason="", return_deci
                                         "placement (SSDA903 rule 226)")
     elif not codelists.is_valid("placement-change-reason", change_reason, on=day):
         errors.add("change_reason", "Select the reason the last placement ended")
+    approved_before = None
+    short_breaks.check_placement_change(errors, status.code)
     if day:
         check_placement(errors, details, day, legal_status=status.code)
         check_with_parent(errors, period, details, status.code, return_decision)
+        if "place" not in errors and "immediate_with_parent" not in errors:
+            approved_before = with_parent.check_approved_in_advance(errors, period, details, day)
     errors.raise_if_any()
     Placement.objects.filter(pk=ending.pk).update(end_date=day, change_reason=change_reason)
     placement = _placement(period, details, day, user)
     derive_episodes(period)
     visits.schedule_after_placement(period, placement, status)
-    approvals_for_placement(period, placement, status.code, user, return_decision)
+    approvals_for_placement(period, placement, status.code, user, return_decision, approved_before)
+    if ending.immediate_with_parent:
+        with_parent.withdraw(period, reason="The immediate placement with a parent ended")
+    if placement.immediate_with_parent:
+        with_parent.issue_assessment_due(period, placement)
     record_event(period.person, "placement", timezone.now(),
                  f"New placement: {codelists.label('placement-type', details.place)}",
                  detail=(f"Last placement ended: {codelists.label('placement-change-reason', change_reason)}"
@@ -466,6 +515,8 @@ def cease_care(user, period, *, on, reason, return_decision=None):
     period.placements.filter(end_date__isnull=True).update(end_date=day)
     derive_episodes(period)
     deadlines.withdraw(period, reason="The child stopped being looked after")
+    if current_legal_status(period).code == "V4":
+        short_breaks.stop(period.person, "The short-break agreement ended")
     # The IRO's access to the record ends with the care they review (care_planning.appoint_iro).
     Involvement.objects.filter(person=period.person, kind=care_planning.IRO_INVOLVEMENT,
                                end_date__isnull=True).update(end_date=day)
@@ -497,9 +548,19 @@ def request_approval(user, period, *, kind, reasons):
     errors = Errors()
     if period.end_date is not None:
         errors.add("__all__", period_ended(period))
-    if kind not in (Approval.Kind.CEASE, Approval.Kind.CEASE_16_17):
+    immediate = kind == Approval.Kind.IMMEDIATE_WITH_PARENT
+    if immediate:
+        # Reg 19: asked for before the child is placed with the parent.
+        status = current_legal_status(period)
+        if status is None or status.code not in CARE_ORDERS:
+            errors.add("kind", "An immediate placement with a parent is for a child in care, on an interim or full "
+                               "care order (Care Planning Regulations 2010 reg 15 and 19)")
+        if not (reasons or "").strip():
+            errors.add("reasons", "Say why placing the child with the parent now is necessary and consistent with "
+                                  "their welfare, and what the interview with the parent found (reg 19(a))")
+    elif kind not in (Approval.Kind.CEASE, Approval.Kind.CEASE_16_17):
         errors.add("kind", "Placement approvals are requested when the placement is recorded")
-    if not (reasons or "").strip():
+    elif not (reasons or "").strip():
         errors.add("reasons", "Say why care should end, and the support the child will have")
     if period.approvals.filter(kind=kind, status=Approval.Status.PENDING).exists():
         errors.add("__all__", "An approval of this kind is already waiting")

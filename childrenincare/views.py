@@ -28,7 +28,7 @@ from people.access import Level, levels, person_for, record_or_not_visible
 from people.models import Person, Relationship
 from people.services import households_and_siblings
 
-from . import care_planning, kinship, outcomes, reunification, services
+from . import care_planning, kinship, outcomes, reunification, services, with_parent
 from .forms import (
     ApprovalDecisionForm,
     ApprovalRequestForm,
@@ -41,6 +41,7 @@ from .forms import (
     HouseholdAddForm,
     HouseholdAssessForm,
     LegalStatusForm,
+    ParentAssessmentForm,
     PlacementForm,
     ReturnedForm,
     StartForm,
@@ -48,6 +49,7 @@ from .forms import (
     SupportUpdateForm,
     WeighForm,
     WithdrawForm,
+    WithParentDecisionForm,
 )
 from .models import (
     Approval,
@@ -121,7 +123,8 @@ def start(request, episode_id):
             category_of_need=d["category_of_need"] or "", home_postcode=d["home_postcode"],
             unaccompanied_asylum_seeker=d["unaccompanied_asylum_seeker"],
             previous_permanence=d["previous_permanence"] or "", previous_permanence_la=d["previous_permanence_la"],
-            previous_permanence_date=d["previous_permanence_date"]))
+            previous_permanence_date=d["previous_permanence_date"],
+            fgdm_reasons_not_offered=d["fgdm_reasons_not_offered"]))
         if period is not None:
             return done(request, period, "Recorded that the child is looked after")
     pseudo = PeriodOfCare(person=episode.person, pk=existing.pk if existing else None)
@@ -183,7 +186,8 @@ def legal_status(request, period_id):
     period = period_for(request, period_id)
     form = LegalStatusForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        status = _saved(form, lambda d: services.change_legal_status(request.user, period, code=d["code"] or "", on=d["on"]))
+        status = _saved(form, lambda d: services.change_legal_status(
+            request.user, period, code=d["code"] or "", on=d["on"], fgdm_reasons_not_offered=d["fgdm_reasons_not_offered"]))
         if status is not None:
             return done(request, period, "Changed the legal status")
     return form_page(request, period, "Change the legal status", form, rows=_period_rows(period),
@@ -223,18 +227,73 @@ def cease(request, period_id):
                            "the care plan (E4B).")
 
 
+# --- An immediate placement with a parent (regulation 19) ---------------------------------
+
+def _immediate_not_possible(period):
+    placement = services.current_placement(period)
+    if period.end_date:
+        return _ended(period)
+    if placement is None or not placement.immediate_with_parent:
+        return "The child is not in an immediate placement with a parent (regulation 19)."
+    return ""
+
+
+@rule("case_change")
+def with_parent_assessment(request, period_id):
+    period = period_for(request, period_id)
+    form = ParentAssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        found = _saved(form, lambda d: with_parent.record_parent_assessment(
+            request.user, period, completed_on=d["completed_on"], findings=d["findings"],
+            late_reason=d["late_reason"]))
+        if found is not None:
+            return done(request, period, "Recorded the assessment")
+    return form_page(request, period, "Record the assessment of the placement with a parent", form,
+                     rows=_period_rows(period), not_possible=_immediate_not_possible(period),
+                     intro="Regulation 19: the assessment of the parent and the household, and the review of the "
+                           "child's case, are completed within 10 working days of the placement.")
+
+
+@rule("case_change")
+def with_parent_decision(request, period_id):
+    period = period_for(request, period_id)
+    form = WithParentDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        found = _saved(form, lambda d: with_parent.decide_placement_with_parent(
+            request.user, period, decided_on=d["decided_on"],
+            confirm={"yes": True, "no": False}.get(d["confirm"]), reasons=d["reasons"], late_reason=d["late_reason"]))
+        if found is not None:
+            return done(request, period, "Recorded the decision")
+    return form_page(request, period, "Decide the placement with a parent", form,
+                     rows=_period_rows(period), not_possible=_immediate_not_possible(period),
+                     intro="Regulation 19: a nominated officer makes and approves the decision within 10 working "
+                           "days after the assessment. If it is not confirmed, the placement ends: record the child's "
+                           "next placement.")
+
+
 # --- Approvals ----------------------------------------------------------------------------
 
 @rule("case_change")
 def approval_request(request, period_id):
     period = period_for(request, period_id)
-    kind = services.ceasing_approval_needed(period, timezone.localdate(), "E8") if period.end_date is None else None
-    form = ApprovalRequestForm(request.POST or None)
+    immediate = request.GET.get("kind") == Approval.Kind.IMMEDIATE_WITH_PARENT
+    if immediate:
+        # Regulation 19: the nominated officer approves an immediate placement with a parent before it is made.
+        kind = Approval.Kind.IMMEDIATE_WITH_PARENT
+    else:
+        kind = services.ceasing_approval_needed(period, timezone.localdate(), "E8") if period.end_date is None else None
+    form = ApprovalRequestForm(request.POST or None, immediate=immediate)
     if request.method == "POST" and form.is_valid():
         found = _saved(form, lambda d: services.request_approval(request.user, period, kind=kind or "",
                                                                   reasons=d["reasons"]))
         if found is not None:
             return done(request, period, "Asked for approval")
+    if immediate:
+        return form_page(request, period, "Ask for approval to place the child with a parent now (regulation 19)", form,
+                         rows=_period_rows(period), not_possible=_ended(period),
+                         intro="A child in care may be placed with a parent before the assessment is complete only "
+                               "where a nominated officer considers it necessary and consistent with the child's "
+                               "welfare, after the parent is interviewed. Record the placement once it is approved.")
     not_possible = _ended(period) or ("" if kind else "Ceasing to look after this child does not need an approval.")
     return form_page(request, period, "Ask for approval to stop looking after the child", form,
                      rows=_period_rows(period), not_possible=not_possible)

@@ -311,7 +311,11 @@ def carer_extension(request, carer_id):
     form = ExtensionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            kinship.extend_temporary_approval(request.user, found, on=form.cleaned_data["on"], child=child)
+            data = form.cleaned_data
+            kinship.extend_temporary_approval(request.user, found, on=data["on"], child=child,
+                                              panel_consulted_on=data["panel_consulted_on"],
+                                              panel_views=data["panel_views"], reasons=data["reasons"],
+                                              iro_informed_on=data["iro_informed_on"])
         except RuleBroken as error:
             add_rule_errors(form, error)
         else:
@@ -322,7 +326,10 @@ def carer_extension(request, carer_id):
         rows += [("Child", child.full_name), ("Temporary approval ends", long_date(first.due_date))]
     return _carer_page(request, found, title, form, children=[child] if child else [], not_possible=not_possible,
                        rows=rows, intro="A temporary approval can be extended once, for up to 8 weeks from the end of "
-                                        "the first approval, while the full assessment is finished.")
+                                        "the first approval, while the full assessment is finished. A nominated "
+                                        "officer approves the extension, after the fostering panel's views are "
+                                        "sought and the independent reviewing officer is informed (Care Planning "
+                                        "Regulations 2010 reg 25).")
 
 
 @rule("case_change")

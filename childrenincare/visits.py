@@ -14,7 +14,9 @@
 - on a full care order and living with a parent: within 1 week of the care order, then 6
   weeks.
 
-One visit due date is open at a time; a new placement or legal status replaces it.
+One visit due date is open at a time; a new placement or legal status replaces it. A child on
+short breaks (V3, V4) is visited on the short-break schedule instead (reg 48(3)(c),
+childrenincare.short_breaks).
 """
 
 from django.db import transaction
@@ -86,7 +88,15 @@ def _replace(period, slug, start):
 
 
 def schedule_after_placement(period, placement, legal_status):
-    """A new placement: visit within a week of its start (reg 28(2)(a))."""
+    """A new placement: visit within a week of its start (reg 28(2)(a)). Not on short breaks,
+    where reg 28(2) does not apply (reg 48(3)(c)): the series has its own visit due date
+    (childrenincare.short_breaks)."""
+    from . import short_breaks
+
+    if short_breaks.is_short_break(legal_status.code):
+        for slug in VISIT_RULES:
+            deadlines.withdraw(period, slug, reason="Short breaks: visited on the short-break schedule (regulation 48)")
+        return None
     return _replace(period, NEW_PLACEMENT, placement.start_date)
 
 
@@ -114,7 +124,13 @@ def record_visit(user, period, *, visited_on, seen, seen_alone=False, bedroom_se
         errors.add("seen", "Say whether the child was seen")
     elif seen_alone and not seen:
         errors.add("seen_alone", "A child seen alone was seen: tick 'the child was seen' too")
-    found = due_to_meet(errors, period, VISIT_RULES, day, late_reason) if day else None
+    from . import short_breaks
+
+    on_short_breaks = day is not None and short_breaks.on_short_breaks(period, day)
+    if on_short_breaks:
+        found = short_breaks.visit_due(errors, period, day, late_reason)
+    else:
+        found = due_to_meet(errors, period, VISIT_RULES, day, late_reason) if day else None
     errors.raise_if_any()
     visit = CareVisit.objects.create(period=period, visited_on=day, seen=seen, seen_alone=seen_alone,
                                      bedroom_seen=bedroom_seen, notes=notes, visited_by=user,
@@ -122,8 +138,11 @@ def record_visit(user, period, *, visited_on, seen, seen_alone=False, bedroom_se
     if found is not None:
         deadlines.complete(found, day, late_reason)
     placement, status = current_placement(period), current_legal_status(period)
-    slug = next_visit_rule(period, placement, status, day)
-    issue_due(slug, day, person=period.person, subject=period, episode=period.episode)
+    if on_short_breaks:
+        short_breaks.after_visit(period, day)
+    else:
+        slug = next_visit_rule(period, placement, status, day)
+        issue_due(slug, day, person=period.person, subject=period, episode=period.episode)
     record_event(period.person, "looked-after-visit", timezone.now(), "Statutory visit"
                  + ("" if seen else " (child not seen)"), source=visit, recorded_by=user)
     audit.record_creation(user, visit, person=period.person, summary="Recorded a statutory visit")

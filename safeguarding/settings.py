@@ -289,6 +289,11 @@ FRONT_DOOR_REPEATED_CONTACTS = int(os.environ.get("SAFEGUARDING_FRONT_DOOR_REPEA
 # as the statutory guidance on children who run away or go missing (DfE 2014) ties it; add A
 # (away from placement without authorisation) where the local protocol offers one then too.
 RETURN_INTERVIEW_KINDS = tuple(_env_list("SAFEGUARDING_RETURN_INTERVIEW_KINDS", "M"))
+# Children's Wellbeing and Schools Act 2026 duties switch on from their commencement date and
+# are off until then. s1 (new s31ZA Children Act 1989): family group decision-making offered
+# before an application for a care or supervision order (childrenincare.s31za). An ISO date,
+# like 2026-06-01 [U: confirm the commencement regulations]; empty: not in force.
+S31ZA_COMMENCEMENT = os.environ.get("SAFEGUARDING_S31ZA_COMMENCEMENT", "") or None
 # A contact turns amber on the MASH queue when its decision is due within this many hours.
 FRONT_DOOR_AMBER_HOURS = int(os.environ.get("SAFEGUARDING_FRONT_DOOR_AMBER_HOURS", "8"))
 # The timescale dashboards (kernel.deadlines): "due soon" within this many days, and "done

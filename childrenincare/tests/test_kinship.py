@@ -28,6 +28,14 @@ def broken(call, field, words):
     return caught.value.errors
 
 
+def consulted(on):
+    """What reg 25(4) asks before an extension: the panel's views sought and the IRO informed
+    on or before `on`, and why the placement is still the most appropriate."""
+    return {"panel_consulted_on": on, "panel_views": "The panel supports an extension while the assessment ends.",
+            "reasons": "The child is settled with their aunt; no other placement would be better.",
+            "iro_informed_on": on}
+
+
 def connected(name="Jo Testaunt", **fields):
     return foster_carer(name=name, kind=Carer.Kind.CONNECTED_PERSON, relationship_to_child="Maternal aunt", **fields)
 
@@ -115,7 +123,7 @@ class TestAddCarer:
 # --- Temporary approval (reg 24) and its extension (reg 25) -------------------------------
 
 class TestTemporaryApproval:
-    def test_sixteen_weeks_then_eight_more_from_the_end_of_the_first(self, worker, child, kin):
+    def test_sixteen_weeks_then_eight_more_from_the_end_of_the_first(self, worker, child, kin, nominated_officer):
         period = looked_after(worker, child, datetime.date(2026, 3, 2), placement=foster_placement(kin, place="U3"))
         kinship.approve_temporarily(worker, kin, on=datetime.date(2026, 3, 2), child=child)
         kin.refresh_from_db()
@@ -127,7 +135,8 @@ class TestTemporaryApproval:
         assert first.person == child and first.subject_id == kin.pk and first.episode == period.episode
         assert first.status == Deadline.Status.OPEN
 
-        kinship.extend_temporary_approval(worker, kin, on=datetime.date(2026, 6, 15), child=child)
+        kinship.extend_temporary_approval(nominated_officer, kin, on=datetime.date(2026, 6, 15), child=child,
+                                          **consulted(datetime.date(2026, 6, 15)))
         first.refresh_from_db()
         assert first.status == Deadline.Status.WITHDRAWN
         extension = Deadline.objects.get(rule_slug=kinship.EXTENSION_RULE)
@@ -166,28 +175,95 @@ class TestTemporaryApproval:
         broken(lambda: kinship.approve_temporarily(worker, kin, on=TODAY(), child=child), "__all__",
                "already temporarily approved")
 
-    def test_extend_only_a_temporary_approval(self, worker, child, kin):
-        broken(lambda: kinship.extend_temporary_approval(worker, kin, on=TODAY(), child=child), "__all__",
+    def test_extend_only_a_temporary_approval(self, worker, child, kin, nominated_officer):
+        broken(lambda: kinship.extend_temporary_approval(nominated_officer, kin, on=TODAY(), child=child,
+                                                         **consulted(TODAY())), "__all__",
                "is not temporarily approved")
 
-    def test_extend_only_once(self, worker, child, kin):
+    def test_extend_only_once(self, worker, child, kin, nominated_officer):
         kinship.approve_temporarily(worker, kin, on=TODAY() - 10 * DAY, child=child)
-        kinship.extend_temporary_approval(worker, kin, on=TODAY(), child=child)
-        broken(lambda: kinship.extend_temporary_approval(worker, kin, on=TODAY(), child=child), "__all__",
+        kinship.extend_temporary_approval(nominated_officer, kin, on=TODAY(), child=child, **consulted(TODAY()))
+        broken(lambda: kinship.extend_temporary_approval(nominated_officer, kin, on=TODAY(), child=child,
+                                                         **consulted(TODAY())), "__all__",
                "extended only once")
         assert Deadline.objects.filter(rule_slug=kinship.EXTENSION_RULE).count() == 1
 
-    def test_extend_before_it_ends_and_not_before_it_began(self, worker, child, kin):
+    def test_extend_before_it_ends_and_not_before_it_began(self, worker, child, kin, nominated_officer):
         kinship.approve_temporarily(worker, kin, on=datetime.date(2026, 3, 2), child=child)
-        broken(lambda: kinship.extend_temporary_approval(worker, kin, on=datetime.date(2026, 6, 23), child=child), "on",
+        broken(lambda: kinship.extend_temporary_approval(nominated_officer, kin, on=datetime.date(2026, 6, 23), child=child,
+                                                         **consulted(datetime.date(2026, 6, 23))), "on",
                "ended on 22 June 2026")
-        broken(lambda: kinship.extend_temporary_approval(worker, kin, on=datetime.date(2026, 3, 1), child=child), "on",
+        broken(lambda: kinship.extend_temporary_approval(nominated_officer, kin, on=datetime.date(2026, 3, 1), child=child,
+                                                         **consulted(datetime.date(2026, 3, 1))), "on",
                "cannot be before the temporary approval")
         assert Deadline.objects.get(rule_slug=kinship.FIRST_RULE).status == Deadline.Status.OPEN
 
-    def test_extend_for_the_same_child(self, worker, child, sibling, kin):
+    # Regulation 25(4) and (5): "Before deciding whether to extend the temporary approval ... the
+    # responsible authority must first (a) consider whether placement with the connected person is
+    # still the most appropriate placement available, (b) seek the views of the fostering panel
+    # ..., and (c) inform the IRO"; "A decision to extend temporary approval must be approved by a
+    # nominated officer."
+
+    def test_an_extension_is_approved_by_a_nominated_officer(self, worker, child, kin, nominated_officer):
+        kinship.approve_temporarily(worker, kin, on=datetime.date(2026, 9, 7), child=child)
+        # A social worker, or anyone else, may not: refused, and nothing changes.
+        broken(lambda: kinship.extend_temporary_approval(worker, kin, on=datetime.date(2026, 12, 1), child=child,
+                                                         **consulted(datetime.date(2026, 11, 30))), "__all__",
+               "Only a nominated officer may approve the extension of a temporary approval (Care Planning "
+               "Regulations 2010 reg 25(5))")
+        kin.refresh_from_db()
+        assert kin.temporary_approval_extended_on is None
+        assert Deadline.objects.get(rule_slug=kinship.FIRST_RULE).status == Deadline.Status.OPEN
+        assert not Deadline.objects.filter(rule_slug=kinship.EXTENSION_RULE).exists()
+        # The nominated officer extends it: 7 September 2026 + 16 weeks = 28 December 2026; then
+        # 8 weeks from that day (not from the decision) = 22 February 2027.
+        kinship.extend_temporary_approval(nominated_officer, kin, on=datetime.date(2026, 12, 1), child=child,
+                                          **consulted(datetime.date(2026, 11, 30)))
+        kin.refresh_from_db()
+        assert kin.temporary_approval_extended_by == nominated_officer
+        assert kin.extension_panel_consulted_on == datetime.date(2026, 11, 30)
+        assert kin.extension_iro_informed_on == datetime.date(2026, 11, 30)
+        assert "panel supports" in kin.extension_panel_views and "settled" in kin.extension_reasons
+        extension = Deadline.objects.get(rule_slug=kinship.EXTENSION_RULE)
+        assert extension.start_date == datetime.date(2026, 12, 28)
+        assert extension.due_date == datetime.date(2027, 2, 22)
+
+    def test_a_designation_that_ended_does_not_count(self, worker, child, kin, user):
+        from childrenincare.testing import designate
+        from partners.models import User
+
+        former = user(User.Role.HEAD_OF_SERVICE, agency=worker.agency, team=None)
+        found = designate(former)
+        found.valid_to = datetime.date(2026, 11, 1)
+        found.save()
+        kinship.approve_temporarily(worker, kin, on=datetime.date(2026, 9, 7), child=child)
+        broken(lambda: kinship.extend_temporary_approval(former, kin, on=datetime.date(2026, 12, 1), child=child,
+                                                         **consulted(datetime.date(2026, 11, 30))), "__all__",
+               "Only a nominated officer")
+
+    def test_the_panel_is_consulted_and_the_iro_informed_first(self, worker, child, kin, nominated_officer):
+        kinship.approve_temporarily(worker, kin, on=datetime.date(2026, 9, 7), child=child)
+        on = datetime.date(2026, 12, 1)
+        cases = [
+            ({"panel_consulted_on": None}, "panel_consulted_on", "Enter the date the fostering panel's views were sought"),
+            ({"panel_consulted_on": datetime.date(2026, 12, 2)}, "panel_consulted_on", "before the extension is decided"),
+            ({"panel_views": "  "}, "panel_views", "Record the fostering panel's views"),
+            ({"reasons": ""}, "reasons", "still the most appropriate placement available (reg 25(4)(a))"),
+            ({"iro_informed_on": None}, "iro_informed_on", "Enter the date the IRO was informed"),
+            ({"iro_informed_on": datetime.date(2026, 12, 2)}, "iro_informed_on", "The IRO is informed before"),
+        ]
+        for change, field, words in cases:
+            arguments = {**consulted(datetime.date(2026, 11, 30)), **change}
+            broken(lambda: kinship.extend_temporary_approval(nominated_officer, kin, on=on, child=child, **arguments),
+                   field, words)
+        kin.refresh_from_db()
+        assert kin.temporary_approval_extended_on is None and kin.extension_panel_views == ""
+        assert Deadline.objects.get(rule_slug=kinship.FIRST_RULE).status == Deadline.Status.OPEN
+
+    def test_extend_for_the_same_child(self, worker, child, sibling, kin, nominated_officer):
         kinship.approve_temporarily(worker, kin, on=TODAY(), child=child)
-        broken(lambda: kinship.extend_temporary_approval(worker, kin, on=TODAY(), child=sibling), "child",
+        broken(lambda: kinship.extend_temporary_approval(nominated_officer, kin, on=TODAY(), child=sibling,
+                                                         **consulted(TODAY())), "child",
                "another child")
 
     def test_a_temporarily_approved_carer_is_visited_weekly(self, worker, child, kin, placed):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from childrenincare import kinship
 from childrenincare.models import Carer, FamilyNetworkMember
-from childrenincare.testing import foster_carer, foster_placement, looked_after
+from childrenincare.testing import designate, foster_carer, foster_placement, looked_after
 from kernel.models import Deadline
 from partners.models import Team, User
 from people.models import Involvement, RestrictedAccess
@@ -190,7 +190,7 @@ class TestCarerPage:
         url = reverse("childrenincare:carer-temporary-approval", args=[kin.pk])
         assert client.post(url, date_data("on", TODAY())).status_code == 403
 
-    def test_temporary_approval_then_extension_then_approval(self, signed_in, child, kin, placed):
+    def test_temporary_approval_then_extension_then_approval(self, signed_in, worker, child, kin, placed):
         url = reverse("childrenincare:carer-temporary-approval", args=[kin.pk])
         body = signed_in.get(url).content.decode()
         assert child.full_name in body and "16 weeks" in body
@@ -201,8 +201,13 @@ class TestCarerPage:
         assert "temporary approval comes first" in signed_in.get(url).content.decode()
 
         url = reverse("childrenincare:carer-extension", args=[kin.pk])
-        refused(signed_in.post(url, date_data("on", TODAY() + DAY)), "cannot be in the future")
-        assert signed_in.post(url, date_data("on", TODAY())).status_code == 302
+        consulted = {"reasons": "Still the best placement", "panel_views": "The panel agrees",
+                     **date_data("panel_consulted_on", TODAY()), **date_data("iro_informed_on", TODAY())}
+        refused(signed_in.post(url, {**consulted, **date_data("on", TODAY() + DAY)}), "cannot be in the future")
+        # Regulation 25(5): a nominated officer approves the extension.
+        refused(signed_in.post(url, {**consulted, **date_data("on", TODAY())}), "Only a nominated officer")
+        designate(worker)
+        assert signed_in.post(url, {**consulted, **date_data("on", TODAY())}).status_code == 302
         assert Deadline.objects.get(rule_slug=kinship.EXTENSION_RULE, status="open").person == child
         assert "extended only once" in signed_in.get(url).content.decode()
 

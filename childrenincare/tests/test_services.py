@@ -170,16 +170,22 @@ def test_bad_input_is_refused_and_nothing_is_written(worker, child):
     assert not PeriodOfCare.objects.exists() and not Placement.objects.exists()
 
 
-def test_a_child_on_a_care_order_goes_to_parents_only_through_an_approved_decision(worker, child):
+def test_a_child_on_a_care_order_goes_to_parents_only_through_an_approved_decision(worker, child, nominated_officer):
     period = looked_after(worker, child, D(2026, 1, 5), legal_status="C1")
     home = services.PlacementDetails(place="P1", provider="PR0", postcode="TE3 3CC")
     errors = errors_of(lambda: services.change_placement(worker, period, home, on=D(2026, 2, 2), change_reason="CARPL"))
     assert "reg 18" in errors["place"][0]
-    # An immediate placement under regulation 19 is possible, and waits for a nominated officer.
+    # An immediate placement under regulation 19 is possible once a nominated officer approved it
+    # (childrenincare/tests/test_statutory_rules.py has the rule in full).
     home.immediate_with_parent = True
+    errors = errors_of(lambda: services.change_placement(worker, period, home, on=D(2026, 2, 2), change_reason="CARPL"))
+    assert "nominated officer's approval before" in errors["immediate_with_parent"][0]
+    approval = services.request_approval(worker, period, kind=Approval.Kind.IMMEDIATE_WITH_PARENT, reasons="Interviewed")
+    services.decide_approval(nominated_officer, approval, approve=True)
+    Approval.objects.filter(pk=approval.pk).update(decided_on=D(2026, 1, 30))
     placement = services.change_placement(worker, period, home, on=D(2026, 2, 2), change_reason="CARPL")
     approval = Approval.objects.get(placement=placement)
-    assert approval.kind == Approval.Kind.IMMEDIATE_WITH_PARENT and approval.status == Approval.Status.PENDING
+    assert approval.kind == Approval.Kind.IMMEDIATE_WITH_PARENT and approval.status == Approval.Status.APPROVED
 
 
 def test_overlapping_periods_are_refused(worker, child):
