@@ -142,4 +142,50 @@ def check(tables, year):
 
     failures += validation_leaving_care.check(tables, year)
     failures += validation_adoption.check(tables, year)
+    failures += short_breaks(tables, year)
+    return failures
+
+
+# --- Short breaks (V3, V4): DfE rules 366, 367 and 384 (issue 25, finding 10) ---------------
+
+SHORT_BREAKS = {"V3", "V4"}
+SHORT_BREAK_DAYS_A_YEAR = 75  # 903 rule 367; Care Planning Regulations 2010 reg 48(2)(c)
+LONG_TERM_FOSTERING = {"U1", "U4"}
+
+
+def short_breaks(tables, year):
+    """The DfE rules on short breaks, as the Data to Insight validator reads them:
+    366, an episode of V3 (short breaks recorded break by break) starts a period of care (RNE
+    S): a child cannot change placement or legal status during a break; 367, the V3 episodes
+    of a child last at most 75 days in the collection year (each counted from DECOM to DEC,
+    or to 31 March when open, from 1 April when it began before); 384, a child on short breaks
+    (V3 or V4) is not in a long-term foster placement (U1, U4)."""
+    start, end = collection_period(year)
+    failures = []
+    used = {}
+    for row in tables.get("Episodes", []):
+        if row["LS"] == "V3" and row["RNE"] != "S":
+            failures.append(Failure(row["CHILD"], "Episodes", "RNE", "366", "A child cannot change placement or legal "
+                                    "status during a short break recorded break by break (V3)",
+                                    "Record each short break as its own period of care: end the break, then "
+                                    "record the next one"))
+        if row["LS"] in SHORT_BREAKS and row["PLACE"] in LONG_TERM_FOSTERING:
+            failures.append(Failure(row["CHILD"], "Episodes", "PLACE", "384", "A child on short breaks cannot be in a "
+                                    "long-term foster placement (U1 or U4)",
+                                    "Record the short-break placement with its type (U3 or U6 for foster carers)"))
+        began = _date(row["DECOM"])
+        if row["LS"] == "V3" and began is not None:
+            ended = _date(row["DEC"])
+            ended = end if ended is None or ended > end else ended
+            days = (ended - max(began, start)).days
+            if days > 0:
+                used.setdefault(row["CHILD"], []).append((row, days))
+    for rows in used.values():
+        total = sum(days for _, days in rows)
+        if total > SHORT_BREAK_DAYS_A_YEAR:
+            for row, _ in rows:
+                failures.append(Failure(row["CHILD"], "Episodes", "DEC", "367", f"Short breaks recorded break by break "
+                                        f"(V3) last {total} days in the year: at most {SHORT_BREAK_DAYS_A_YEAR} are "
+                                        "allowed in 12 months", "Check the breaks' dates; a child away from home for "
+                                        "longer is looked after under a single period of accommodation (V2)"))
     return failures
