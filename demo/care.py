@@ -146,6 +146,11 @@ BREAKDOWN = 1 / 3  # [U] returns home breaking down within 12 months
 ON_TIME = 0.90  # ASSUMED
 PARTICIPATION = {"PN1": 45, "PN2": 8, "PN3": 4, "PN4": 8, "PN5": 10, "PN6": 12, "PN7": 13}  # ASSUMED
 SHORT_BREAK_IN_HOSPITAL = 0.04  # ASSUMED: a temporary placement (T1 to T4) during the period
+TEMPORARY_THEN_MOVE = 0.3  # ASSUMED: of those, the child moves on to new carers rather than back
+# ASSUMED: a child who moves on the day a care order (or an order after police protection) is
+# made: one SSDA903 episode B (or U with the same carers), not L then P.
+MOVE_WITH_ORDER = 0.25
+EXTRA_MOVE, INSTEAD_OF_SAME = "foster:extra", "foster:instead-of-same"
 
 LATE = {
     "review": ["The IRO was not available on the due date", "Moved so that the parents could attend",
@@ -564,13 +569,27 @@ class Care:
         placed = []
         for number, (day, kind) in enumerate(kinds):
             code_now = [s for s in legal if s.start_date <= day][-1].code
-            placement = self.placement(child, kind, day, code_now, worker)
+            draw = rng
+            if kind in (EXTRA_MOVE, INSTEAD_OF_SAME):
+                # The moves of same_day_and_temporary_moves draw from their own stream; the
+                # main stream makes the draw it would have made for the carers' own placement.
+                if kind == INSTEAD_OF_SAME:
+                    weighted(rng, AREA)
+                draw = self.moves_rng(child)
+                self.rng = draw
+                try:
+                    placement = self.placement(child, "foster", day, code_now, worker)
+                finally:
+                    self.rng = rng
+                kind = "foster"
+            else:
+                placement = self.placement(child, kind, day, code_now, worker)
             placement.period = period
             if number:
                 previous = placed[-1]
                 previous.end_date = day
                 if services.needs_change_reason(previous, placement.place):
-                    previous.change_reason = "CARPL" if kind in ("adoption", "parents") else weighted(rng, CHANGE_REASON)
+                    previous.change_reason = "CARPL" if kind in ("adoption", "parents") else weighted(draw, CHANGE_REASON)
                     if placement.place == "P1" and previous.place == "P1":
                         previous.change_reason = "PLACE"
                 self.chron(child, "placement", day, f"New placement: {self.label('placement-type', placement.place)}",
@@ -668,6 +687,7 @@ class Care:
                 back = plan[-1][1]
                 plan.append((day, "temporary"))
                 plan.append((day + dt.timedelta(days=rng.randint(2, 7)), back + ":same"))
+        plan = self.same_day_and_temporary_moves(child, plan, legal)
         c2 = next((s.start_date for s in legal if s.code == "C2"), None)
         if c2 is not None and reason == "" and child.parents and rng.random() < 0.25:
             home = c2 + dt.timedelta(days=rng.randint(20, 90))
@@ -682,6 +702,31 @@ class Care:
             if adopt_on < limit:
                 plan = [p for p in plan if p[0] < adopt_on] + [(adopt_on, "adoption")]
         return plan
+
+    def same_day_and_temporary_moves(self, child, plan, legal):
+        """Moves the SSDA903 reasons B, U and rule 226 are about, drawn from a stream of their own
+        (so the rest of the demo is as it was): a move on the day a later legal status begins,
+        and a temporary placement followed by new carers instead of the same ones."""
+        rng = self.moves_rng(child)
+        days = {day for day, _ in plan}
+        for status in legal[1:]:
+            if status.code in ("C1", "C2", "E1") and status.start_date not in days and rng.random() < MOVE_WITH_ORDER:
+                before = [kind for day, kind in plan if day < status.start_date]
+                if before and (before[-1] in ("foster", "home", "supported") or before[-1].endswith(":same")):
+                    plan = sorted(plan + [(status.start_date, EXTRA_MOVE)], key=lambda p: p[0])
+                    days.add(status.start_date)
+        for number, (day, kind) in enumerate(plan):
+            if kind.endswith(":same") and number and plan[number - 1][1] == "temporary" \
+                    and rng.random() < TEMPORARY_THEN_MOVE:
+                plan[number] = (day, INSTEAD_OF_SAME)
+        return plan
+
+    def moves_rng(self, child):
+        if not hasattr(self, "_moves_rng"):
+            self._moves_rng = {}
+        if child.person not in self._moves_rng:
+            self._moves_rng[child.person] = random.Random(f"{self.g.seed}:care:moves:{child.person}")
+        return self._moves_rng[child.person]
 
     def away_postcode(self, area):
         """Where a placement with no carer of ours is: in the area, or in a neighbouring authority."""
