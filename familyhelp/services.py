@@ -164,13 +164,16 @@ def waiting_for_allocation(user):
     from django.db.models import Exists, OuterRef, Q
 
     from people.access import shown_filter
+    from people.services import RECORDED_INVOLVEMENT
 
     allocated = Allocation.objects.filter(episode=OuterRef("pk"), end_date__isnull=True)
     found = Referral.objects.filter(closure_date__isnull=True).exclude(Exists(allocated))
     if getattr(user, "role", None) != User.Role.HEAD_OF_SERVICE:
         today = timezone.localdate()
+        # Having recorded the child by hand (people.services.RECORDED_INVOLVEMENT) is not holding
+        # their referral.
         held = Involvement.objects.filter(person=OuterRef("person_id"), team_id=user.team_id) \
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).exclude(kind=RECORDED_INVOLVEMENT)
         found = found.filter(Exists(held)) if user.team_id else found.none()
     found = found.filter(shown_filter(user, "person"))  # a restricted child only for its named users
     return found.select_related("person").order_by("referral_date", "id")

@@ -48,3 +48,19 @@ def test_recording_does_not_open_the_record_to_other_teams(client, user, db):
     assert level(colleague, person) == Level.FULL
     assert level(elsewhere, person) == Level.INDEX
     assert level(user(User.Role.PARTNER_PRACTITIONER), person) == Level.NONE
+
+
+def test_having_recorded_a_child_is_not_holding_their_referral(client, user, db):
+    """The recorder's involvement opens the record to them; it does not put the child's
+    referral on their team's waiting-for-allocation list (the front door's team holds it)."""
+    from familyhelp import services as family_help
+    from familyhelp.testing import open_episode
+    from partners.models import Team
+
+    worker = user(User.Role.SOCIAL_WORKER)
+    client.force_login(worker)
+    person = _record(client)
+    mash = user(User.Role.MASH_MANAGER, team=Team.objects.create(agency=worker.agency, name="Front door"))
+    episode = open_episode(mash, person, datetime.date.today() - datetime.timedelta(days=2))
+    assert list(family_help.waiting_for_allocation(mash)) == [episode]
+    assert list(family_help.waiting_for_allocation(user(User.Role.TEAM_MANAGER))) == []  # the recorder's team
