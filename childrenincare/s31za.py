@@ -19,7 +19,8 @@ care order: a C1 becoming C2 is the same application) needs one of:
 - an offer on the child's record on or before the day: the letter before proceedings that
   offered it (childprotection pre-proceedings), or a family group decision-making record
   (childrenincare, with a return-home decision); where the family accepted, the meeting held
-  by the day (s31ZA(2)), and where it was not offered, its best-interests reasons (s31ZA(3));
+  by the day (s31ZA(2)); or the letter before proceedings recording that it was not offered,
+  with its best-interests reasons (s31ZA(3));
 - or the best-interests reasons recorded with the change.
 
 The day the order is recorded stands for the day of the application, which is not recorded
@@ -92,12 +93,9 @@ def _return_home_offer(person, day):
     from .models import FamilyGroupDecisionMaking
 
     Response = FamilyGroupDecisionMaking.Response
+    # A meeting not offered for a return home says nothing about care proceedings: only an offer counts.
     for record in (FamilyGroupDecisionMaking.objects.filter(decision__person=person)
-                   .order_by("-offered_on", "-id")):
-        if record.response == Response.NOT_OFFERED:
-            if (record.reasons_not_offered or "").strip():
-                return "Not offered, as not in the child's best interests: recorded with a return-home decision", ""
-            continue
+                   .exclude(response=Response.NOT_OFFERED).order_by("-offered_on", "-id")):
         if record.offered_on is None or record.offered_on > day:
             continue
         if record.response == Response.ACCEPTED and (record.meeting_on is None or record.meeting_on > day):

@@ -43,6 +43,8 @@ def test_the_legal_status_page_asks_for_the_s31za_reasons(signed_in, worker, chi
                                         "fgdm_reasons_not_offered": "A meeting would put the mother at risk."})
         assert response.status_code == 302
     assert LegalStatus.objects.get(period=period, code="C1").fgdm_reasons_not_offered.startswith("A meeting")
+    body = signed_in.get(reverse("childrenincare:period", args=[period.pk])).content.decode()
+    assert "best interests (s31ZA(3)): A meeting would put the mother at risk." in body
 
 
 def test_an_immediate_placement_with_a_parent_step_by_step(signed_in, client, worker, child, nominated_officer):

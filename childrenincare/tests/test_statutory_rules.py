@@ -122,6 +122,27 @@ class TestFamilyGroupDecisionMakingBeforeACareOrder:
         status = services.change_legal_status(worker, period, code="C1", on=D(2026, 8, 3))
         assert status.fgdm_offer == "Offered in the letter before proceedings sent on 10 July 2026"
 
+    @IN_FORCE
+    def test_an_offer_recorded_for_a_return_home(self, worker, child):
+        from childrenincare import reunification
+        from people.models import Relationship
+        from people.services import record_person
+
+        mother = record_person(None, kind="adult", given_names="Morgan", family_name="Testparent",
+                               date_of_birth=D(1990, 2, 2), sex="F")
+        Relationship.objects.create(person=child, related_person=mother, relationship=Relationship.Type.PARENT)
+        period = looked_after(worker, child, D(2026, 7, 1))
+        decision = reunification.start_decision(worker, period, route="A", proposed_date=D(2026, 9, 1),
+                                                proposed_home="With mother", reasons="Mother asks", carers=[mother])
+        # Not offered for the return home: that says nothing about proceedings.
+        reunification.record_family_group_decision_making(worker, decision, response="not_offered",
+                                                          reasons_not_offered="The mother refused to take part.")
+        errors_of(lambda: services.change_legal_status(worker, period, code="C1", on=D(2026, 8, 3)))
+        reunification.record_family_group_decision_making(worker, decision, response="declined",
+                                                          offered_on=D(2026, 7, 20), offered_to="The mother")
+        status = services.change_legal_status(worker, period, code="C1", on=D(2026, 8, 3))
+        assert status.fgdm_offer == "Offered on 20 July 2026 (family group decision-making record)"
+
     def test_reasons_are_kept_only_where_the_duty_applies(self, worker, child):
         period = looked_after(worker, child, D(2026, 7, 1))
         status = services.change_legal_status(worker, period, code="C1", on=D(2026, 8, 3),
