@@ -9,7 +9,7 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,8 +20,7 @@ from audit.models import AuditEvent
 from kernel import codelists
 from kernel.access import rule
 from kernel.forms import add_rule_errors
-from people.access import Level, RecordNotVisible, levels
-from people.models import RestrictedAccess
+from people.access import Level, RecordNotVisible, levels, shown_filter
 
 from . import attachments, services
 from .forms import AnswerCheckForm, BringIntoContactForm, DecisionForm, FeedbackForm, RequestCheckForm
@@ -47,12 +46,11 @@ def rag_tag(contact, now=None):
 
 def _hidden_contacts(user):
     """A subquery: the contacts with a child whose record is restricted and not opened to this
-    user, so that the contact does not exist for them (people.access). Not correlated with the
+    user, so that the contact does not exist for them (people.access.shown_filter). Not correlated with the
     contacts it filters: restricted records are few (an index holds just them), so PostgreSQL
     reads these once and checks each contact against them, however long the queue."""
-    named = RestrictedAccess.objects.filter(person=OuterRef("person_id"), user=user)
     return (ContactPerson.objects.filter(role__in=CHILD_ROLES, person__restricted=True)
-            .exclude(Exists(named)).values("contact_id"))
+            .exclude(shown_filter(user, "person")).values("contact_id"))
 
 
 def _visible_contacts(user, contacts):
