@@ -51,7 +51,7 @@ class PlacementFields(forms.Form):
                                    empty_label="Select the carer or provider",
                                    help_text="Not listed? Add the carer first, then come back")
     provider = OpenChoiceField(label="Placement provider", choices=(),
-                               help_text="Leave blank for a temporary placement (T0 to T3). Optional for T4")
+                               help_text="Leave blank for a temporary placement (T0 to T4)")
     postcode = _line("Postcode of the placement", max_length=8)
     urn = _line("Ofsted unique reference number", max_length=8,
                 help_text="Not needed for placements with parents, in hospital, temporary or outside England")

@@ -37,9 +37,9 @@ from .models import Approval, CareEpisode, Carer, Designation, LegalStatus, Peri
 
 # 903 rules 178, 213, 218, 222: no provider for these; no URN for these.
 TEMPORARY = {"T0", "T1", "T2", "T3", "T4"}
-NO_PROVIDER = {"T0", "T1", "T2", "T3", "Z11", "Z12", "Z13", "Z14"}
-# Not required, but may be given (903 rule 213: the provider is not required for T0 to T4).
-PROVIDER_OPTIONAL = {"T4"}
+# No provider for a temporary placement or Z11 to Z14 (903 rules 178 and 213: T0 to T4 too, in
+# the DfE's rules as the sector's validator reads them for 2022/23 to 2025/26).
+NO_PROVIDER = {"T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"}
 NO_URN = {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"}
 WITH_PARENT = "P1"
 CARE_ORDERS = {"C1", "C2"}
@@ -129,8 +129,6 @@ def check_placement(errors, details, on, *, legal_status, prefix=""):
     if place in NO_PROVIDER:
         if details.provider:
             errors.add(prefix + "provider", "Leave the provider blank for a temporary or other placement (SSDA903 rule 178)")
-    elif place in PROVIDER_OPTIONAL and not details.provider:
-        pass
     elif not codelists.is_valid("placement-provider", details.provider, on=on):
         errors.add(prefix + "provider", "Select the placement provider")
     elif place == WITH_PARENT and details.provider != "PR0":

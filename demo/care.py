@@ -754,9 +754,9 @@ class Care:
                 self._in_progress[child.person].append(made)
                 return made
             kind = "foster"
-        if kind == "temporary":  # T0 to T3 have no provider (903 rule 178); T4 has one
+        if kind == "temporary":  # T0 to T4 have no provider (903 rules 178 and 213)
             place = rng.choice(["T1", "T2", "T3", "T4"])
-            made = Placement(place=place, provider="PR1" if place == "T4" else "", urn="",
+            made = Placement(place=place, provider="", urn="",
                              # where the child stays (903 rules 392b, 169), without a draw from the
                              # generator's random stream, so the rest of the demo is unchanged
                              postcode=self.g.postcode(20000 + child.person % 20000, child.person % 5),

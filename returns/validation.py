@@ -18,7 +18,7 @@ from kernel import codelists
 from .ssda903 import collection_period
 
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
-NO_PROVIDER = {"T0", "T1", "T2", "T3", "Z11", "Z12", "Z13", "Z14"}
+NO_PROVIDER = {"T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"}  # rules 178 and 213
 NO_URN = {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"}
 TEMPORARY = {"T0", "T1", "T2", "T3", "T4"}
 FOSTER = {"U1", "U2", "U3", "U4", "U5", "U6"}
@@ -67,6 +67,9 @@ def check(tables, year):
     for row in tables.get("Header", []):
         if row["SEX"] not in {"M", "F", "U"}:
             fail(row, "Header", "SEX", "101", "Sex is not a valid code", "Record the child's sex on their record")
+        elif row["SEX"] == "U":
+            fail(row, "Header", "SEX", "232", "Sex is recorded as unknown (a query the DfE asks about)",
+                 "Record the child's sex on their record if it is known; otherwise be ready to explain why not")
         if not codelists.is_valid("ethnicity", row["ETHNIC"], on=end):
             fail(row, "Header", "ETHNIC", "103", "Ethnicity is missing or not a valid code",
                  "Record the child's ethnicity on their record (NOBT if not obtained, REFU if refused)")

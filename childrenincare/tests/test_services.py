@@ -124,14 +124,14 @@ def test_moving_into_and_out_of_a_temporary_placement_gives_no_reason_rule_226(w
     assert [(row[3], row[6]) for row in episodes(period)] == [("U6", ""), ("T2", ""), ("U6", "CARPL"), ("U6", "")]
 
 
-def test_a_t4_placement_may_have_a_provider_or_none_rule_213(worker, child):
+def test_a_temporary_placement_t0_to_t4_has_no_provider_rules_178_and_213(worker, child):
     period = looked_after(worker, child, D(2026, 1, 5))
+    errors = errors_of(lambda: services.change_placement(
+        worker, period, services.PlacementDetails(place="T4", provider="PR1", postcode="TE3 3CC"), on=D(2026, 2, 2)))
+    assert "Leave the provider blank" in errors["provider"][0]
     services.change_placement(worker, period, services.PlacementDetails(place="T4", postcode="TE3 3CC"),
                               on=D(2026, 2, 2))
-    services.change_placement(worker, period, foster_placement(), on=D(2026, 2, 9))
-    services.change_placement(worker, period, services.PlacementDetails(place="T4", provider="PR1", postcode="TE3 3CC"),
-                              on=D(2026, 2, 16))
-    assert [row[3] for row in episodes(period)] == ["U6", "T4", "U6", "T4"]
+    assert [row[3] for row in episodes(period)] == ["U6", "T4"]
 
 
 def test_derived_rne_for_simultaneous_changes(worker, child):

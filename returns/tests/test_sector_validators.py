@@ -44,12 +44,24 @@ VALIDATOR_BUGS = {
 # alone); scripts/validate_903.py runs each rule that fires again alone and marks those "leaked".
 
 
-@pytest.fixture(scope="module")
-def authority(django_db_setup, django_db_blocker):
+# Queries the DfE's rules raise on data a real authority has too; each is listed by the
+# service's own checks as well.
+QUERIES_903 = {
+    "232": "a query: a child whose sex is recorded as unknown (the demo records it for 0.5% of children, as "
+           "happens); the service's checks list it (rule 232)",
+}
+# The authorities the validators read: the main one, and others of other sizes and seeds, so
+# that what passes is not one sample's luck.
+AUTHORITIES = [(3000, 1), (1500, 2), (1200, 3)]
+
+
+@pytest.fixture(scope="module", params=AUTHORITIES, ids=lambda p: f"{p[0]}-children-seed-{p[1]}")
+def authority(request, django_db_setup, django_db_blocker):
+    children, seed = request.param
     with django_db_blocker.unblock():
         reset_ids()
-        call_command("generate_authority", children=3000, seed=1, today=TODAY, stdout=StringIO())
-        yield
+        call_command("generate_authority", children=children, seed=seed, today=TODAY, stdout=StringIO())
+        yield request.param
         wipe()
         ConsistentIdentifierSerial.objects.all().delete()
 
@@ -59,8 +71,9 @@ def test_the_sector_validator_finds_no_issues_but_its_own_bugs(sector_validators
     validator = sector_validators["903"]
     tables = ssda903.build(YEAR)
     assert tables["Header"] and tables["Episodes"] and tables["SWEpisodes"] and tables["PrevPerm"]
-    assert tables["OC3"], "the demo's care leavers (demo.leaving_care) are in the return"
-    assert tables["AD1"] and tables["PlacedAdoption"], "the demo's adoptions (demo.adoption) are in the return"
+    if authority == AUTHORITIES[0]:
+        assert tables["OC3"], "the demo's care leavers (demo.leaving_care) are in the return"
+        assert tables["AD1"] and tables["PlacedAdoption"], "the demo's adoptions (demo.adoption) are in the return"
     print(json.dumps({name: len(tables[name]) for name in ("OC3", "AD1", "PlacedAdoption")}), file=sys.stderr)
     ssda903.write(tables, tmp_path)
     run = subprocess.run([str(validator), str(ROOT / "scripts" / "validate_903.py"), str(tmp_path), "--year", str(YEAR),
@@ -73,8 +86,12 @@ def test_the_sector_validator_finds_no_issues_but_its_own_bugs(sector_validators
         if not f.get("crashed") and not f.get("leaked"):
             issues.setdefault(f["rule_code"], []).append(f)
     assert crashed <= set(VALIDATOR_BUGS), f"rules that crashed: {crashed - set(VALIDATOR_BUGS)}"
-    unnamed = {code: rows[:3] for code, rows in issues.items() if code not in VALIDATOR_BUGS}
+    unnamed = {code: rows[:3] for code, rows in issues.items() if code not in VALIDATOR_BUGS and code not in QUERIES_903}
     assert not unnamed, f"the validator found issues not named in this test: {unnamed}"
+    from returns import validation
+
+    ours = {f.rule for f in validation.check(tables, YEAR)}
+    assert set(issues) & set(QUERIES_903) <= ours, "the service's own checks list the queries the validator raises"
     print(json.dumps({code: len(rows) for code, rows in sorted(issues.items())}), file=sys.stderr)
 
 
