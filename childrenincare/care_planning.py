@@ -412,6 +412,10 @@ def summary(period):
         "last_review_participation": (codelists.label("review-participation", last_review.participation)
                                       if last_review else ""),
         "next_review": _due(found, REVIEW_RULES, today) or _tagged(series["review"], today),
+        # The last break ended and the series' due dates run on: it may be recorded as ended.
+        "short_breaks_open": (period.end_date is not None and short_breaks.on_short_breaks(period)
+                              and short_breaks.series_open(period.person)
+                              and not PeriodOfCare.objects.filter(person_id=period.person_id, end_date__isnull=True).exists()),
         "last_visit": period.visits.order_by("-visited_on", "-id").first(),
         "next_visit": _due(found, visits.VISIT_RULES, today) or _tagged(series["visit"], today),
         "last_health_assessment": last_health,

@@ -209,3 +209,11 @@ class YearOutcomesForm(forms.Form):
                 **{name: answer.get(data.get(name) or "") for name in (
                     "convicted", "health_check", "substance_misuse", "intervention_offered", "intervention_received")}}
 
+
+class ShortBreaksEndedForm(forms.Form):
+    on = DateField("Date the short breaks ended")
+    reason = _text("Why did they end?")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field("on"), Field.textarea("reason", rows=3), button="Record that the short breaks ended")

@@ -22,7 +22,8 @@ months (48(2)). Then (48(3)):
 The due dates of a series belong to the child (the deadline's subject is the person), not to
 one period: a V3 series is many short periods, and its review clock runs across them. They
 are met by the review or visit recorded on a break, and withdrawn when the child starts to
-be looked after other than on short breaks, or when a V4 agreement ends.
+be looked after other than on short breaks, when a V4 agreement ends, or when the short
+breaks are recorded as ended (`end_series`).
 
 The SSDA903 rules are kept as the records are made (each a rule error that changes nothing):
 366, a V3 break is one episode (RNE S): no change of legal status or placement during it, and
@@ -31,8 +32,14 @@ breaks have been used in the 12 months before it; 384, no short breaks in a long
 placement (U1, U4). returns.validation.short_breaks checks the return the same way.
 """
 
+from django.db import transaction
+from django.utils import timezone
+
+from audit import services as audit
+from chronology.services import record_event
 from familyhelp.services import due_to_meet
 from kernel import deadlines, timescales
+from kernel.rules import Errors, as_date, check_date
 
 SHORT_BREAKS = ("V3", "V4")
 BREAK_BY_BREAK = "V3"
@@ -141,6 +148,35 @@ def stop(person, reason):
     """The series ended, or the child is looked after other than on short breaks."""
     for slug in RULES:
         deadlines.withdraw(person, slug, reason=reason)
+
+
+def series_open(person):
+    return _open(person, RULES)
+
+
+@transaction.atomic
+def end_series(user, person, *, on, reason):
+    """The short breaks stopped (the family no longer needs them, or the child is now looked
+    after some other way): the series' review and visit due dates are withdrawn, with the
+    reason. Not while a break or a V4 agreement is open: end that first."""
+    from .models import PeriodOfCare
+
+    errors = Errors()
+    open_period = PeriodOfCare.objects.filter(person=person, end_date__isnull=True).first()
+    if open_period is not None and on_short_breaks(open_period):
+        errors.add("__all__", "The child is on a short break (or a short-break agreement) now: record that it ended "
+                              "first")
+    elif not series_open(person):
+        errors.add("__all__", "No short-break review or visit is due for this child")
+    check_date(errors, "on", on, label="date the short breaks ended")
+    if not (reason or "").strip():
+        errors.add("reason", "Say why the short breaks ended")
+    errors.raise_if_any()
+    stop(person, f"The short breaks ended on {as_date(on):%-d %B %Y}: {reason.strip()}")
+    record_event(person, "care-plan", timezone.now(), "Short breaks ended", detail=reason.strip(),
+                 recorded_by=user)
+    audit.record_change(user, person, {"short_breaks": ("continuing", f"ended {as_date(on):%-d %B %Y}")},
+                        person=person, summary="Recorded that the short breaks ended")
 
 
 def review_due(errors, period, day, late_reason):

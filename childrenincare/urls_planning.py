@@ -13,4 +13,5 @@ urlpatterns = [
     path("periods/<int:period_id>/reviews/new/", views.review, name="review"),
     path("periods/<int:period_id>/visits/new/", views.visit, name="visit"),
     path("periods/<int:period_id>/planning/", views.planning, name="planning"),
+    path("periods/<int:period_id>/short-breaks-ended/", views.short_breaks_ended, name="short-breaks-ended"),
 ]

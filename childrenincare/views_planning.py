@@ -16,13 +16,14 @@ from kernel.access import rule
 from kernel.forms import add_rule_errors
 from kernel.rules import RuleBroken, long_date
 
-from . import care_planning, outcomes, visits
+from . import care_planning, outcomes, short_breaks, visits
 from .forms_planning import (
     CarePlanForm,
     EducationPlanForm,
     HealthAssessmentForm,
     IroForm,
     ReviewForm,
+    ShortBreaksEndedForm,
     VisitForm,
     YearOutcomesForm,
     chosen_user,
@@ -292,3 +293,21 @@ def year_outcomes(request, period_id, year):
                                             f"teeth checked: {'yes' if health['TEETH_CHECK'] else 'no'}")]
     return form_page(request, period, title, form, not_possible=not_possible, rows=rows)
 
+
+@rule("case_change")
+def short_breaks_ended(request, period_id):
+    """The short breaks stopped: the series' review and visit due dates end (reg 48)."""
+    period = period_for(request, period_id)
+    form = ShortBreaksEndedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            short_breaks.end_series(request.user, period.person, on=form.cleaned_data["on"],
+                                    reason=form.cleaned_data["reason"])
+        except RuleBroken as error:
+            add_rule_errors(form, error)
+        else:
+            return done(request, period, "Recorded that the short breaks ended")
+    not_possible = "" if short_breaks.series_open(period.person) else "No short-break review or visit is due."
+    return form_page(request, period, "Record that the short breaks ended", form, not_possible=not_possible,
+                     intro="The reviews and visits of the short breaks (Care Planning Regulations 2010 reg 48) stop "
+                           "being due.")

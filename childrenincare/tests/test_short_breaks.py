@@ -97,6 +97,26 @@ class TestTheSchedule:
         assert period.legal_statuses.get().code == "V2"
 
 
+    def test_the_series_ends_when_the_breaks_stop(self, client, worker, child, carer):
+        from django.urls import reverse
+
+        period = short_break(worker, child, D(2026, 6, 5), None, carer)
+        client.force_login(worker)
+        url = reverse("childrenincare:short-breaks-ended", args=[period.pk])
+        data = {"on_0": "30", "on_1": "10", "on_2": "2026", "reason": "The family moved away."}
+        # Not while a break is open: refused, nothing withdrawn.
+        assert client.post(url, data).status_code == 400
+        assert open_due(child)[short_breaks.FIRST_REVIEW_RULE] == D(2026, 9, 5)
+        services.cease_care(worker, period, on=D(2026, 6, 7), reason="E8")
+        body = client.get(reverse("childrenincare:period", args=[period.pk])).content.decode()
+        assert "Record that the short breaks ended" in body
+        errors = errors_of(lambda: short_breaks.end_series(worker, child, on=D(2026, 10, 30), reason=" "))
+        assert "Say why" in errors["reason"][0]
+        assert client.post(url, data).status_code == 302
+        assert not any(slug in open_due(child) for slug in short_breaks.RULES)
+        assert client.get(url).status_code == 200  # says there is nothing due
+
+
 class TestTheRules:
     def test_366_no_change_during_a_break(self, worker, child, carer):
         period = short_break(worker, child, D(2026, 9, 4), None, carer)
