@@ -147,24 +147,37 @@ def _leaks(client, urls, child, answered=None):
     return found
 
 
-@pytest.mark.parametrize("role", list(R), ids=lambda role: str(role))
-def test_no_page_names_a_restricted_child_to_a_user_not_named(client, restricted, role):
+def test_no_page_names_a_restricted_child_to_a_user_not_named(client, restricted):
     """Every page, as a user of every role who is not named on the restriction (involved with
-    the child, the sibling and the parent, so only the restriction decides)."""
-    client.force_login(restricted["users"][role])
-    answered = set()
-    leaks = _leaks(client, _pages(restricted), restricted["child"], answered)
-    assert not leaks, "\n".join(leaks)
-    # The walk saw the pages that list the child's relatives and the child (not only refusals).
+    the child, the sibling and the parent, so only the restriction decides). One world for all
+    the roles: building it is most of the cost."""
+    pages = _pages(restricted)
+    # The audit pages first, for every role, before the walk's own searches are in the trail:
+    # the terms another user typed are theirs, not the record's.
+    audit_pages = [url for url in pages if url.startswith("/audit/")]
+    others = [url for url in pages if url not in audit_pages]
     sibling, adult = restricted["sibling"], restricted["adult"]
-    if role in EXPECTED["case_work"]:
-        assert {f"/people/{sibling.pk}/", f"/people/{adult.pk}/", "/search/?q=Thistlewaite"} <= answered
-    if role in (R.ANALYST, R.HEAD_OF_SERVICE):
-        assert {"/returns/ssda903/", "/returns/cin-census/"} <= answered
-    if role in (R.TEAM_MANAGER, R.HEAD_OF_SERVICE, R.MASH_MANAGER):
-        assert "/audit/?user=&break_glass=" in answered
-    if role in (R.MASH_PRACTITIONER, R.MASH_MANAGER):
-        assert {"/front-door/", f"/front-door/contacts/{restricted['sibling_contact'].pk}/"} <= answered
+    wrong, answered_by = [], {}
+    for role in R:
+        client.force_login(restricted["users"][role])
+        answered_by[role] = set()
+        wrong += [f"{role}: {leak}" for leak in _leaks(client, audit_pages, restricted["child"], answered_by[role])]
+    for role in R:
+        client.force_login(restricted["users"][role])
+        answered = answered_by[role]
+        wrong += [f"{role}: {leak}" for leak in _leaks(client, others, restricted["child"], answered)]
+        # The walk saw the pages that list the child's relatives and the child (not only refusals).
+        expected = set()
+        if role in EXPECTED["case_work"]:
+            expected |= {f"/people/{sibling.pk}/", f"/people/{adult.pk}/", "/search/?q=Thistlewaite"}
+        if role in (R.ANALYST, R.HEAD_OF_SERVICE):
+            expected |= {"/returns/ssda903/", "/returns/cin-census/"}
+        if role in (R.TEAM_MANAGER, R.HEAD_OF_SERVICE, R.MASH_MANAGER):
+            expected.add("/audit/?user=&break_glass=")
+        if role in (R.MASH_PRACTITIONER, R.MASH_MANAGER):
+            expected |= {"/front-door/", f"/front-door/contacts/{restricted['sibling_contact'].pk}/"}
+        wrong += [f"{role}: {url} did not answer 200" for url in sorted(expected - answered)]
+    assert not wrong, "\n".join(wrong)
 
 
 def test_the_relatives_records_leave_the_child_out(client, restricted):
