@@ -1,35 +1,12 @@
 """The pages of the statutory rules of issue 25, findings 8 and 9: the s31ZA reasons on the
 legal status page, and the steps of an immediate placement with a parent (regulation 19)."""
 
-import datetime
-
-import pytest
 from django.test import override_settings
 from django.urls import reverse
 
 from childrenincare.models import Approval, LegalStatus, Placement
 from childrenincare.testing import designate, looked_after
-
-TODAY = datetime.date.today
-DAY = datetime.timedelta(days=1)
-PROBLEM = "There is a problem"
-
-
-def date_data(name, day):
-    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
-
-
-def refused(response, message):
-    body = response.content.decode()
-    assert response.status_code == 400, body[:2000]
-    assert PROBLEM in body
-    assert message in body, body[:6000]
-
-
-@pytest.fixture
-def signed_in(client, worker):
-    client.force_login(worker)
-    return client
+from childrenincare.tests.test_pages import DAY, TODAY, date_data, refused, signed_in  # noqa: F401 (a fixture)
 
 
 def test_the_legal_status_page_asks_for_the_s31za_reasons(signed_in, worker, child):
