@@ -84,13 +84,22 @@ def pytest_collection_modifyitems(items):
         fixtures = getattr(item, "fixturenames", ())
         marker = item.get_closest_marker("django_db")
         transaction, reset_sequences, databases, serialized, available_apps = (
-            validate_django_db(marker) if marker else (False, False, None, False, None))
-        if serialized or not (transaction or reset_sequences or "transactional_db" in fixtures
-                              or "live_server" in fixtures):
+            validate_django_db(marker) if marker else (False, False, None, False, None)
+        )
+        if serialized or not (
+            transaction or reset_sequences or "transactional_db" in fixtures or "live_server" in fixtures
+        ):
             continue
-        item.add_marker(pytest.mark.django_db(transaction=True, reset_sequences=reset_sequences,
-                                              databases=databases, serialized_rollback=True,
-                                              available_apps=available_apps), append=False)
+        item.add_marker(
+            pytest.mark.django_db(
+                transaction=True,
+                reset_sequences=reset_sequences,
+                databases=databases,
+                serialized_rollback=True,
+                available_apps=available_apps,
+            ),
+            append=False,
+        )
 
 
 # --- Users ------------------------------------------------------------------------------
@@ -123,11 +132,14 @@ def user(db):
 
     def default_team(agency):
         if agency.pk not in teams:
-            teams[agency.pk] = Team.objects.create(agency=agency, name=f"{agency.name} test team", function="Assessment")
+            teams[agency.pk] = Team.objects.create(
+                agency=agency, name=f"{agency.name} test team", function="Assessment"
+            )
         return teams[agency.pk]
 
-    def make(role=User.Role.SOCIAL_WORKER, *, agency=None, team=_DEFAULT, username=None,
-             password=DEFAULT_PASSWORD, **fields):
+    def make(
+        role=User.Role.SOCIAL_WORKER, *, agency=None, team=_DEFAULT, username=None, password=DEFAULT_PASSWORD, **fields
+    ):
         role = User.Role(role)
         if agency is None:
             if team not in (_DEFAULT, None):
@@ -141,8 +153,9 @@ def user(db):
         username = username or f"{role.value}-{n}"
         fields.setdefault("first_name", "Test")
         fields.setdefault("last_name", f"User {n}")
-        made = User.objects.create_user(username=username, password=password, role=role, agency=agency,
-                                        team=team, **fields)
+        made = User.objects.create_user(
+            username=username, password=password, role=role, agency=agency, team=team, **fields
+        )
         made.password_for_tests = password
         return made
 
@@ -206,8 +219,9 @@ def page(request, browser, live_server):
 
     On failure a screenshot of the page is saved in test-artifacts/.
     """
-    context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/London",
-                                  viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", timezone_id="Europe/London", viewport={"width": 1280, "height": 900}
+    )
     context.set_default_timeout(15_000)
     tab = context.new_page()
     yield tab

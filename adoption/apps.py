@@ -14,5 +14,6 @@ class AdoptionConfig(AppConfig):
         register("adoption-match", "Matched with prospective adopters", "Adoption")
         register("adoption-placement", "Fostering for adoption or placement for adoption", "Adoption")
         register("adoption-order", "Adoption order", "Adoption")
-        register("adoption-decision-reversed", "Decision that the child should no longer be placed for adoption",
-                 "Adoption")
+        register(
+            "adoption-decision-reversed", "Decision that the child should no longer be placed for adoption", "Adoption"
+        )

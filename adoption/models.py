@@ -41,35 +41,48 @@ class AdopterHousehold(models.Model):
     name = models.CharField(max_length=200, help_text="How the household is known, for example: the Smith household")
     relationship = models.CharField(max_length=20, choices=Relationship.choices)
     postcode = models.CharField(max_length=8, blank=True)
-    provider = models.CharField(max_length=3, default="PR1",
-                                help_text="Code list placement-provider: the adoption agency that approved them")
+    provider = models.CharField(
+        max_length=3, default="PR1", help_text="Code list placement-provider: the adoption agency that approved them"
+    )
     agency_urn = models.CharField("Adoption agency's Ofsted URN", max_length=8, blank=True)
     enquiry_on = models.DateField("Date enquiry received")
     stage_1_started_on = models.DateField(null=True, blank=True)
     stage_1_ended_on = models.DateField(null=True, blank=True)
-    stage_1_due_on = models.DateField(null=True, blank=True, help_text="Issued from the rule adopter-stage-1 when stage 1 starts")
+    stage_1_due_on = models.DateField(
+        null=True, blank=True, help_text="Issued from the rule adopter-stage-1 when stage 1 starts"
+    )
     stage_2_started_on = models.DateField(null=True, blank=True)
-    stage_2_due_on = models.DateField(null=True, blank=True, help_text="Issued from the rule adopter-stage-2 when stage 2 starts")
+    stage_2_due_on = models.DateField(
+        null=True, blank=True, help_text="Issued from the rule adopter-stage-2 when stage 2 starts"
+    )
     stage_2_ended_on = models.DateField(null=True, blank=True)
     application_on = models.DateField("Date application submitted", null=True, blank=True)
     approved_on = models.DateField("Date approved", null=True, blank=True)
-    ffa_approved_on = models.DateField("Date approved as foster carers for fostering for adoption", null=True,
-                                       blank=True)
+    ffa_approved_on = models.DateField(
+        "Date approved as foster carers for fostering for adoption", null=True, blank=True
+    )
     left_on = models.DateField("Date left the process", null=True, blank=True)
     left_reason = models.CharField(max_length=20, choices=LeftReason.choices, blank=True)
     late_reasons = models.TextField(blank=True, help_text="Why a stage took longer than its timescale")
-    carer = models.OneToOneField("childrenincare.Carer", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="adopter_household",
-                                 help_text="The carer the care record's placements name, made at approval")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    carer = models.OneToOneField(
+        "childrenincare.Carer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="adopter_household",
+        help_text="The carer the care record's placements name, made at approval",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["reference"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(left_on__isnull=True) | ~models.Q(left_reason=""),
-                                   name="adopters_left_with_reason"),
+            models.CheckConstraint(
+                condition=models.Q(left_on__isnull=True) | ~models.Q(left_reason=""), name="adopters_left_with_reason"
+            ),
         ]
 
     def __str__(self):
@@ -120,7 +133,9 @@ class AdoptionDecision(models.Model):
     # CASCADE so that removing a synthetic authority (the demo's wipe) takes the decisions with
     # it; the service never deletes a child's record or period of care.
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="adoption_decisions")
-    period = models.ForeignKey("childrenincare.PeriodOfCare", on_delete=models.CASCADE, related_name="adoption_decisions")
+    period = models.ForeignKey(
+        "childrenincare.PeriodOfCare", on_delete=models.CASCADE, related_name="adoption_decisions"
+    )
     decided_on = models.DateField(help_text="SSDA903 DATE_INT and DATE_PLACED")
     panel_recommended_on = models.DateField(null=True, blank=True)
     decision_maker = models.CharField(max_length=200, help_text="The agency decision maker")
@@ -129,19 +144,28 @@ class AdoptionDecision(models.Model):
     consent_on = models.DateField(null=True, blank=True)
     early_placement = models.CharField(max_length=20, choices=EarlyPlacement.choices, blank=True)
     early_placement_on = models.DateField(null=True, blank=True, help_text="The U2 or U5 placement's start")
-    early_placement_record = models.ForeignKey("childrenincare.Placement", null=True, blank=True,
-                                               on_delete=models.SET_NULL, related_name="+")
-    household = models.ForeignKey(AdopterHousehold, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="decisions")
+    early_placement_record = models.ForeignKey(
+        "childrenincare.Placement", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    household = models.ForeignKey(
+        AdopterHousehold, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
+    )
     match_recommended_on = models.DateField(null=True, blank=True, help_text="The adoption panel's recommendation")
     matched_on = models.DateField(null=True, blank=True, help_text="The ADM's match decision (SSDA903 DATE_MATCH)")
     placed_on = models.DateField(null=True, blank=True)
-    placement = models.ForeignKey("childrenincare.Placement", null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+", help_text="The A3 to A6 placement")
+    placement = models.ForeignKey(
+        "childrenincare.Placement",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The A3 to A6 placement",
+    )
     adoption_order_on = models.DateField(null=True, blank=True)
     adoption_order_reason = models.CharField(max_length=3, blank=True, help_text="E11 or E12")
-    ceased_on = models.DateField(null=True, blank=True,
-                                 help_text="Decision that the child should no longer be placed (DATE_PLACED_CEASED)")
+    ceased_on = models.DateField(
+        null=True, blank=True, help_text="Decision that the child should no longer be placed (DATE_PLACED_CEASED)"
+    )
     ceased_reason = models.CharField(max_length=3, blank=True, help_text="Code list adoption-placed-ceased-reason")
     ceased_detail = models.TextField(blank=True)
     late_reasons = models.TextField(blank=True, help_text="Why a step was after its timescale")
@@ -152,10 +176,14 @@ class AdoptionDecision(models.Model):
         ordering = ["-decided_on", "-id"]
         indexes = [models.Index(fields=["person", "decided_on"]), models.Index(fields=["household"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ceased_on__isnull=True) | models.Q(adoption_order_on__isnull=True),
-                                   name="adoption_decision_ends_one_way"),
-            models.CheckConstraint(condition=models.Q(ceased_on__isnull=True) | ~models.Q(ceased_reason=""),
-                                   name="adoption_decision_ceased_with_reason"),
+            models.CheckConstraint(
+                condition=models.Q(ceased_on__isnull=True) | models.Q(adoption_order_on__isnull=True),
+                name="adoption_decision_ends_one_way",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ceased_on__isnull=True) | ~models.Q(ceased_reason=""),
+                name="adoption_decision_ceased_with_reason",
+            ),
         ]
 
     def __str__(self):

@@ -55,13 +55,18 @@ FOSTER = {"U1", "U2", "U3", "U4", "U5", "U6"}
 PLACED_FOR_ADOPTION = {"A3", "A4", "A5", "A6"}
 WITH_FOSTER_CARERS = {"A3", "A5"}
 # (authority, with the child's current foster carers) -> the SSDA903 placement type.
-A_CODE = {("consent", True): "A3", ("consent", False): "A4",
-          ("placement_order", True): "A5", ("placement_order", False): "A6"}
+A_CODE = {
+    ("consent", True): "A3",
+    ("consent", False): "A4",
+    ("placement_order", True): "A5",
+    ("placement_order", False): "A6",
+}
 CHANGE_REASON = "CARPL"  # a change to, or implementation of, the care plan (placement-change-reason)
 NO_PLACEMENT_ORDER = "RD2"
 
 
 # --- Derived ------------------------------------------------------------------------------
+
 
 def placement_code(authority, with_current_foster_carers):
     return A_CODE[(authority, bool(with_current_foster_carers))]
@@ -107,8 +112,11 @@ def adopter_legal_status(household):
 
 
 def open_decision(person):
-    return AdoptionDecision.objects.filter(person=person, ceased_on__isnull=True,
-                                           adoption_order_on__isnull=True).order_by("-decided_on", "-id").first()
+    return (
+        AdoptionDecision.objects.filter(person=person, ceased_on__isnull=True, adoption_order_on__isnull=True)
+        .order_by("-decided_on", "-id")
+        .first()
+    )
 
 
 def next_step(decision):
@@ -126,25 +134,34 @@ def next_step(decision):
 
 def next_reference():
     """The next family identifier: AF0001, AF0002..."""
-    numbers = [int(r[2:]) for r in AdopterHousehold.objects.values_list("reference", flat=True)
-               if r.startswith("AF") and r[2:].isdigit()]
+    numbers = [
+        int(r[2:])
+        for r in AdopterHousehold.objects.values_list("reference", flat=True)
+        if r.startswith("AF") and r[2:].isdigit()
+    ]
     return f"AF{max(numbers, default=0) + 1:04d}"
 
 
 # --- Checks shared by the steps -----------------------------------------------------------
 
+
 def _lock(decision):
-    return (AdoptionDecision.objects.select_for_update(of=("self",))
-            .select_related("period", "person", "household", "placement")
-            .get(pk=decision.pk))
+    return (
+        AdoptionDecision.objects.select_for_update(of=("self",))
+        .select_related("period", "person", "household", "placement")
+        .get(pk=decision.pk)
+    )
 
 
 def _check_open(errors, decision):
     if decision.adoption_order_on:
         errors.add("__all__", f"The child was adopted on {long_date(decision.adoption_order_on)}")
     elif decision.ceased_on:
-        errors.add("__all__", f"It was decided on {long_date(decision.ceased_on)} that the child should no longer be "
-                              "placed for adoption: a new decision starts again")
+        errors.add(
+            "__all__",
+            f"It was decided on {long_date(decision.ceased_on)} that the child should no longer be "
+            "placed for adoption: a new decision starts again",
+        )
 
 
 def _day(errors, field, value, label, not_before=None, not_before_label=""):
@@ -172,6 +189,7 @@ def _keep_late(decision, deadline, on, late_reason, what):
 
 # --- The child's journey ------------------------------------------------------------------
 
+
 @transaction.atomic
 def record_decision(user, period, *, decided_on, decision_maker, panel_recommended_on=None):
     """The agency decision maker's decision that the child should be placed for adoption."""
@@ -179,29 +197,49 @@ def record_decision(user, period, *, decided_on, decision_maker, panel_recommend
     person = period.person
     errors = Errors()
     if period.end_date is not None:
-        errors.add("__all__", f"This period of care ended on {long_date(period.end_date)}: the decision is made "
-                              "while the child is looked after")
-    day = _day(errors, "decided_on", decided_on, "date of the decision", period.start_date,
-               "the child became looked after")
+        errors.add(
+            "__all__",
+            f"This period of care ended on {long_date(period.end_date)}: the decision is made "
+            "while the child is looked after",
+        )
+    day = _day(
+        errors, "decided_on", decided_on, "date of the decision", period.start_date, "the child became looked after"
+    )
     if not (decision_maker or "").strip():
         errors.add("decision_maker", "Enter the name of the agency decision maker")
     if panel_recommended_on and day and as_date(panel_recommended_on) > day:
         errors.add("panel_recommended_on", "The panel's recommendation comes before the decision")
     if open_decision(person) is not None:
-        errors.add("__all__", "The child already has a decision that they should be placed for adoption: record that "
-                              "they should no longer be placed before a new decision (SSDA903 rules 579 and 583)")
-    last = AdoptionDecision.objects.filter(person=person, ceased_on__isnull=False).aggregate(last=Max("ceased_on"))["last"]
+        errors.add(
+            "__all__",
+            "The child already has a decision that they should be placed for adoption: record that "
+            "they should no longer be placed before a new decision (SSDA903 rules 579 and 583)",
+        )
+    last = AdoptionDecision.objects.filter(person=person, ceased_on__isnull=False).aggregate(last=Max("ceased_on"))[
+        "last"
+    ]
     if day and last and day < last:
         errors.add("decided_on", f"The last decision was reversed on {long_date(last)}: a new decision comes after it")
     errors.raise_if_any()
-    decision = AdoptionDecision.objects.create(person=person, period=period, decided_on=day,
-                                               panel_recommended_on=panel_recommended_on,
-                                               decision_maker=decision_maker.strip(), created_by=user)
+    decision = AdoptionDecision.objects.create(
+        person=person,
+        period=period,
+        decided_on=day,
+        panel_recommended_on=panel_recommended_on,
+        decision_maker=decision_maker.strip(),
+        created_by=user,
+    )
     issue_due(ENTRY_TO_PLACEMENT, period.start_date, person=person, subject=decision, episode=period.episode)
-    _event(decision, "adoption-decision", "Decision that the child should be placed for adoption", user,
-           detail=f"Agency decision maker: {decision.decision_maker}")
-    audit.record_creation(user, decision, person=person, summary="Recorded the decision that the child should be "
-                                                                 "placed for adoption")
+    _event(
+        decision,
+        "adoption-decision",
+        "Decision that the child should be placed for adoption",
+        user,
+        detail=f"Agency decision maker: {decision.decision_maker}",
+    )
+    audit.record_creation(
+        user, decision, person=person, summary="Recorded the decision that the child should be placed for adoption"
+    )
     return decision
 
 
@@ -219,11 +257,21 @@ def record_placement_order(user, decision, *, on):
     decision.authority, decision.placement_order_on = AdoptionDecision.Authority.PLACEMENT_ORDER, as_date(on)
     decision.save(update_fields=["authority", "placement_order_on"])
     if not decision.matched_on:
-        issue_due(ORDER_TO_MATCH, decision.placement_order_on, person=decision.person, subject=decision,
-                  episode=decision.period.episode)
+        issue_due(
+            ORDER_TO_MATCH,
+            decision.placement_order_on,
+            person=decision.person,
+            subject=decision,
+            episode=decision.period.episode,
+        )
     _event(decision, "adoption-authority", "Placement order made", user)
-    audit.record_change(user, decision, {"placement_order_on": (None, decision.placement_order_on)},
-                        person=decision.person, summary="Recorded the placement order")
+    audit.record_change(
+        user,
+        decision,
+        {"placement_order_on": (None, decision.placement_order_on)},
+        person=decision.person,
+        summary="Recorded the placement order",
+    )
     return decision
 
 
@@ -240,15 +288,24 @@ def record_consent(user, decision, *, on):
     decision.authority, decision.consent_on = AdoptionDecision.Authority.CONSENT, as_date(on)
     decision.save(update_fields=["authority", "consent_on"])
     _event(decision, "adoption-authority", "Consent to placement for adoption given", user)
-    audit.record_change(user, decision, {"consent_on": (None, decision.consent_on)}, person=decision.person,
-                        summary="Recorded consent to placement for adoption")
+    audit.record_change(
+        user,
+        decision,
+        {"consent_on": (None, decision.consent_on)},
+        person=decision.person,
+        summary="Recorded consent to placement for adoption",
+    )
     return decision
 
 
 def household_details(household, place, provider=None):
-    return care.PlacementDetails(place=place, provider=provider or household.provider, carer=household.carer,
-                                 postcode=household.postcode or (household.carer.postcode if household.carer_id else ""),
-                                 urn=household.agency_urn or (household.carer.urn if household.carer_id else ""))
+    return care.PlacementDetails(
+        place=place,
+        provider=provider or household.provider,
+        carer=household.carer,
+        postcode=household.postcode or (household.carer.postcode if household.carer_id else ""),
+        urn=household.agency_urn or (household.carer.urn if household.carer_id else ""),
+    )
 
 
 def _check_household(errors, household, on, field="household", *, fostering=False):
@@ -282,16 +339,32 @@ def record_early_placement(user, decision, *, household, on, kind=AdoptionDecisi
     if decision.household_id and household is not None and decision.household_id != household.pk:
         errors.add("household", "The child is matched with other adopters")
     errors.raise_if_any()
-    placement = _care_rules(lambda: care.change_placement(
-        user, decision.period, household_details(household, "U2" if relative else "U5"), on=day,
-        change_reason=_change_reason(decision.period)))
+    placement = _care_rules(
+        lambda: care.change_placement(
+            user,
+            decision.period,
+            household_details(household, "U2" if relative else "U5"),
+            on=day,
+            change_reason=_change_reason(decision.period),
+        )
+    )
     decision.early_placement, decision.early_placement_on, decision.early_placement_record = kind, day, placement
     decision.household = household
     decision.save(update_fields=["early_placement", "early_placement_on", "early_placement_record", "household"])
-    _event(decision, "adoption-placement", f"{decision.get_early_placement_display()} placement", user,
-           detail=f"With {household.reference}")
-    audit.record_change(user, decision, {"early_placement_on": (None, day)}, person=decision.person,
-                        summary="Recorded a fostering for adoption or concurrent planning placement")
+    _event(
+        decision,
+        "adoption-placement",
+        f"{decision.get_early_placement_display()} placement",
+        user,
+        detail=f"With {household.reference}",
+    )
+    audit.record_change(
+        user,
+        decision,
+        {"early_placement_on": (None, day)},
+        person=decision.person,
+        summary="Recorded a fostering for adoption or concurrent planning placement",
+    )
     return decision
 
 
@@ -309,8 +382,14 @@ def record_match(user, decision, *, household, matched_on, recommended_on=None, 
     _check_open(errors, decision)
     if decision.matched_on:
         errors.add("__all__", f"The child was matched on {long_date(decision.matched_on)}")
-    day = _day(errors, "matched_on", matched_on, "date of the match decision", decision.decided_on,
-               "the decision to place for adoption (SSDA903 rule 333)")
+    day = _day(
+        errors,
+        "matched_on",
+        matched_on,
+        "date of the match decision",
+        decision.decided_on,
+        "the decision to place for adoption (SSDA903 rule 333)",
+    )
     if recommended_on and day and as_date(recommended_on) > day:
         errors.add("recommended_on", "The panel's recommendation comes before the match decision")
     _check_household(errors, household, day)
@@ -325,8 +404,13 @@ def record_match(user, decision, *, household, matched_on, recommended_on=None, 
     decision.match_recommended_on = recommended_on
     decision.save(update_fields=["household", "matched_on", "match_recommended_on", "late_reasons"])
     _event(decision, "adoption-match", "Matched with prospective adopters", user, detail=f"With {household.reference}")
-    audit.record_change(user, decision, {"matched_on": (None, day), "household": (None, household.reference)},
-                        person=decision.person, summary="Recorded the match with prospective adopters")
+    audit.record_change(
+        user,
+        decision,
+        {"matched_on": (None, day), "household": (None, household.reference)},
+        person=decision.person,
+        summary="Recorded the match with prospective adopters",
+    )
     return decision
 
 
@@ -334,8 +418,13 @@ def with_current_foster_carers(decision):
     """The adopters are the child's current foster carers (the placement now is a foster
     placement with their carer record)."""
     current = care.current_placement(decision.period)
-    return bool(current and decision.household_id and decision.household.carer_id
-                and current.carer_id == decision.household.carer_id and current.place in FOSTER)
+    return bool(
+        current
+        and decision.household_id
+        and decision.household.carer_id
+        and current.carer_id == decision.household.carer_id
+        and current.place in FOSTER
+    )
 
 
 @transaction.atomic
@@ -351,8 +440,9 @@ def record_placement(user, decision, *, on, late_reason=""):
         errors.add("__all__", "There is no authority to place yet: record the placement order or the parents' consent")
     if not decision.matched_on:
         errors.add("__all__", "Match the child with adopters first (SSDA903 rule 331)")
-    day = _day(errors, "on", on, "date of the placement", decision.matched_on or decision.decided_on,
-               "the match decision")
+    day = _day(
+        errors, "on", on, "date of the placement", decision.matched_on or decision.decided_on, "the match decision"
+    )
     status = care.current_legal_status(decision.period)
     if decision.authority == AdoptionDecision.Authority.PLACEMENT_ORDER and status and status.code != PLACEMENT_ORDER:
         errors.add("__all__", "The legal status is no longer a placement order (SSDA903 rule 408)")
@@ -361,18 +451,34 @@ def record_placement(user, decision, *, on, late_reason=""):
     deadline = due_to_meet(errors, decision, ENTRY_TO_PLACEMENT, day, late_reason)
     errors.raise_if_any()
     place = placement_code(decision.authority, with_current_foster_carers(decision))
-    placement = _care_rules(lambda: care.change_placement(
-        user, decision.period, household_details(decision.household, place), on=day,
-        change_reason=_change_reason(decision.period)))
+    placement = _care_rules(
+        lambda: care.change_placement(
+            user,
+            decision.period,
+            household_details(decision.household, place),
+            on=day,
+            change_reason=_change_reason(decision.period),
+        )
+    )
     if deadline is not None:
         deadlines.complete(deadline, day, late_reason)
         _keep_late(decision, deadline, day, late_reason, "Placement")
     decision.placed_on, decision.placement = day, placement
     decision.save(update_fields=["placed_on", "placement", "late_reasons"])
-    _event(decision, "adoption-placement", f"Placed for adoption ({place})", user,
-           detail=f"With {decision.household.reference}")
-    audit.record_change(user, decision, {"placed_on": (None, day)}, person=decision.person,
-                        summary="Recorded the placement for adoption")
+    _event(
+        decision,
+        "adoption-placement",
+        f"Placed for adoption ({place})",
+        user,
+        detail=f"With {decision.household.reference}",
+    )
+    audit.record_change(
+        user,
+        decision,
+        {"placed_on": (None, day)},
+        person=decision.person,
+        summary="Recorded the placement for adoption",
+    )
     return decision
 
 
@@ -399,8 +505,13 @@ def record_adoption_order(user, decision, *, on, reason):
     decision.save(update_fields=["adoption_order_on", "adoption_order_reason"])
     deadlines.withdraw(decision, reason="The child was adopted")
     _event(decision, "adoption-order", f"Adoption order: {codelists.label('episode-end-reason', reason)}", user)
-    audit.record_change(user, decision, {"adoption_order_on": (None, day)}, person=decision.person,
-                        summary="Recorded the adoption order")
+    audit.record_change(
+        user,
+        decision,
+        {"adoption_order_on": (None, day)},
+        person=decision.person,
+        summary="Recorded the adoption order",
+    )
     return decision
 
 
@@ -410,26 +521,45 @@ def record_no_longer_placed(user, decision, *, on, reason, detail=""):
     decision = _lock(decision)
     errors = Errors()
     _check_open(errors, decision)
-    day = _day(errors, "on", on, "date of the decision", decision.decided_on,
-               "the decision to place for adoption (SSDA903 rule 522)")
+    day = _day(
+        errors,
+        "on",
+        on,
+        "date of the decision",
+        decision.decided_on,
+        "the decision to place for adoption (SSDA903 rule 522)",
+    )
     if not codelists.is_valid("adoption-placed-ceased-reason", reason, on=day):
         errors.add("reason", "Select why the child should no longer be placed for adoption")
     elif reason == NO_PLACEMENT_ORDER and decision.placement_order_on:
         errors.add("reason", "A placement order was made: choose another reason")
     status = care.current_legal_status(decision.period) if decision.period.end_date is None else None
     if status is not None and status.code == PLACEMENT_ORDER:
-        errors.add("__all__", "The placement order is still in force: record the legal status that follows its "
-                              "revocation on the care record first (SSDA903 rule 553)")
+        errors.add(
+            "__all__",
+            "The placement order is still in force: record the legal status that follows its "
+            "revocation on the care record first (SSDA903 rule 553)",
+        )
     if day and decision.period.end_date and day > decision.period.end_date:
         errors.add("on", "The decision is made while the child is looked after (SSDA903 rule 117)")
     errors.raise_if_any()
     decision.ceased_on, decision.ceased_reason, decision.ceased_detail = day, reason, (detail or "").strip()
     decision.save(update_fields=["ceased_on", "ceased_reason", "ceased_detail"])
     deadlines.withdraw(decision, reason="The child should no longer be placed for adoption")
-    _event(decision, "adoption-decision-reversed", "Decision that the child should no longer be placed for adoption",
-           user, detail=codelists.label("adoption-placed-ceased-reason", reason))
-    audit.record_change(user, decision, {"ceased_on": (None, day), "ceased_reason": ("", reason)},
-                        person=decision.person, summary="Recorded that the child should no longer be placed for adoption")
+    _event(
+        decision,
+        "adoption-decision-reversed",
+        "Decision that the child should no longer be placed for adoption",
+        user,
+        detail=codelists.label("adoption-placed-ceased-reason", reason),
+    )
+    audit.record_change(
+        user,
+        decision,
+        {"ceased_on": (None, day), "ceased_reason": ("", reason)},
+        person=decision.person,
+        summary="Recorded that the child should no longer be placed for adoption",
+    )
     return decision
 
 
@@ -464,17 +594,28 @@ def add_household(user, *, name, relationship, enquiry_on, adopters, postcode=""
         errors.add("relationship", "A single adopter is one person: leave the second adopter blank")
     elif relationship and not single and len(adopters) != 2:
         errors.add("second_given_names", "Enter both adopters of a couple")
-    for prefix, adopter in zip(("first_", "second_"), adopters):
+    for prefix, adopter in zip(("first_", "second_"), adopters, strict=False):
         _check_adopter(errors, prefix, adopter)
     errors.raise_if_any()
-    household = AdopterHousehold.objects.create(reference=next_reference(), name=name.strip(), relationship=relationship,
-                                                enquiry_on=as_date(enquiry_on), postcode=(postcode or "").strip().upper(),
-                                                created_by=user)
+    household = AdopterHousehold.objects.create(
+        reference=next_reference(),
+        name=name.strip(),
+        relationship=relationship,
+        enquiry_on=as_date(enquiry_on),
+        postcode=(postcode or "").strip().upper(),
+        created_by=user,
+    )
     for number, adopter in enumerate(adopters, 1):
-        Adopter.objects.create(household=household, number=number, given_names=adopter["given_names"].strip(),
-                               family_name=adopter["family_name"].strip(), sex=adopter["sex"],
-                               ethnicity=adopter.get("ethnicity") or "", date_of_birth=adopter.get("date_of_birth"),
-                               disability=adopter.get("disability") or Adopter.Disability.UNKNOWN)
+        Adopter.objects.create(
+            household=household,
+            number=number,
+            given_names=adopter["given_names"].strip(),
+            family_name=adopter["family_name"].strip(),
+            sex=adopter["sex"],
+            ethnicity=adopter.get("ethnicity") or "",
+            date_of_birth=adopter.get("date_of_birth"),
+            disability=adopter.get("disability") or Adopter.Disability.UNKNOWN,
+        )
     audit.record_creation(user, household, summary=f"Recorded an adoption enquiry ({household.reference})")
     return household
 
@@ -483,8 +624,20 @@ def _lock_household(household):
     return AdopterHousehold.objects.select_for_update().get(pk=household.pk)
 
 
-def _stage(user, household, field, on, *, after, after_label, label, requires=None, requires_message="", late=None,
-           late_reason=""):
+def _stage(
+    user,
+    household,
+    field,
+    on,
+    *,
+    after,
+    after_label,
+    label,
+    requires=None,
+    requires_message="",
+    late=None,
+    late_reason="",
+):
     """Record one dated step of the household's journey, in order."""
     household = _lock_household(household)
     errors = Errors()
@@ -501,68 +654,120 @@ def _stage(user, household, field, on, *, after, after_label, label, requires=No
     old = getattr(household, field)
     setattr(household, field, day)
     if late and getattr(household, late) and day > getattr(household, late):
-        household.late_reasons = (household.late_reasons + "\n" if household.late_reasons else "") + \
-            f"{label[0].upper()}{label[1:]}: {late_reason.strip()}"
+        household.late_reasons = (
+            household.late_reasons + "\n" if household.late_reasons else ""
+        ) + f"{label[0].upper()}{label[1:]}: {late_reason.strip()}"
     return household, day, old
 
 
 def _save_stage(user, household, fields, summary):
     household.save(update_fields=fields)
-    audit.record_change(user, household, {f: (None, getattr(household, f)) for f in fields if f != "late_reasons"},
-                        summary=f"{summary} ({household.reference})")
+    audit.record_change(
+        user,
+        household,
+        {f: (None, getattr(household, f)) for f in fields if f != "late_reasons"},
+        summary=f"{summary} ({household.reference})",
+    )
     return household
 
 
 @transaction.atomic
 def start_stage_1(user, household, *, on):
-    household, day, _ = _stage(user, household, "stage_1_started_on", on, after="enquiry_on", after_label="the enquiry",
-                               label="date stage 1 started")
+    household, day, _ = _stage(
+        user,
+        household,
+        "stage_1_started_on",
+        on,
+        after="enquiry_on",
+        after_label="the enquiry",
+        label="date stage 1 started",
+    )
     household.stage_1_due_on = timescales.due(STAGE_1, day).due_date
     return _save_stage(user, household, ["stage_1_started_on", "stage_1_due_on"], "Started stage 1")
 
 
 @transaction.atomic
 def end_stage_1(user, household, *, on, late_reason=""):
-    household, day, _ = _stage(user, household, "stage_1_ended_on", on, after="stage_1_started_on",
-                               after_label="the start of stage 1", label="date stage 1 ended",
-                               requires="stage_1_started_on", requires_message="Stage 1 has not started",
-                               late="stage_1_due_on", late_reason=late_reason)
+    household, day, _ = _stage(
+        user,
+        household,
+        "stage_1_ended_on",
+        on,
+        after="stage_1_started_on",
+        after_label="the start of stage 1",
+        label="date stage 1 ended",
+        requires="stage_1_started_on",
+        requires_message="Stage 1 has not started",
+        late="stage_1_due_on",
+        late_reason=late_reason,
+    )
     return _save_stage(user, household, ["stage_1_ended_on", "late_reasons"], "Ended stage 1")
 
 
 @transaction.atomic
 def record_application(user, household, *, on):
-    household, day, _ = _stage(user, household, "application_on", on, after="stage_1_ended_on",
-                               after_label="the end of stage 1", label="date the application was submitted",
-                               requires="stage_1_ended_on", requires_message="Stage 1 has not ended")
+    household, day, _ = _stage(
+        user,
+        household,
+        "application_on",
+        on,
+        after="stage_1_ended_on",
+        after_label="the end of stage 1",
+        label="date the application was submitted",
+        requires="stage_1_ended_on",
+        requires_message="Stage 1 has not ended",
+    )
     return _save_stage(user, household, ["application_on"], "Recorded the application")
 
 
 @transaction.atomic
 def start_stage_2(user, household, *, on):
-    household, day, _ = _stage(user, household, "stage_2_started_on", on, after="application_on",
-                               after_label="the application", label="date stage 2 started",
-                               requires="application_on", requires_message="The application has not been submitted")
+    household, day, _ = _stage(
+        user,
+        household,
+        "stage_2_started_on",
+        on,
+        after="application_on",
+        after_label="the application",
+        label="date stage 2 started",
+        requires="application_on",
+        requires_message="The application has not been submitted",
+    )
     household.stage_2_due_on = timescales.due(STAGE_2, day).due_date
     return _save_stage(user, household, ["stage_2_started_on", "stage_2_due_on"], "Started stage 2")
 
 
 @transaction.atomic
 def end_stage_2(user, household, *, on, late_reason=""):
-    household, day, _ = _stage(user, household, "stage_2_ended_on", on, after="stage_2_started_on",
-                               after_label="the start of stage 2", label="date stage 2 ended",
-                               requires="stage_2_started_on", requires_message="Stage 2 has not started",
-                               late="stage_2_due_on", late_reason=late_reason)
+    household, day, _ = _stage(
+        user,
+        household,
+        "stage_2_ended_on",
+        on,
+        after="stage_2_started_on",
+        after_label="the start of stage 2",
+        label="date stage 2 ended",
+        requires="stage_2_started_on",
+        requires_message="Stage 2 has not started",
+        late="stage_2_due_on",
+        late_reason=late_reason,
+    )
     return _save_stage(user, household, ["stage_2_ended_on", "late_reasons"], "Ended stage 2")
 
 
 def _carer_for(household, user):
     if household.carer_id:
         return household.carer
-    carer = Carer.objects.create(kind=Carer.Kind.ADOPTER, name=f"{household.reference} (prospective adopters)",
-                                 provider=household.provider, urn=household.agency_urn, postcode=household.postcode,
-                                 approval=Carer.Approval.APPROVED, approved_on=household.approved_on
-                                 or household.ffa_approved_on, created_by=user)
+    carer = Carer.objects.create(
+        kind=Carer.Kind.ADOPTER,
+        name=f"{household.reference} (prospective adopters)",
+        provider=household.provider,
+        urn=household.agency_urn,
+        postcode=household.postcode,
+        approval=Carer.Approval.APPROVED,
+        approved_on=household.approved_on or household.ffa_approved_on,
+        created_by=user,
+    )
     household.carer = carer
     return carer
 
@@ -570,9 +775,17 @@ def _carer_for(household, user):
 @transaction.atomic
 def approve_household(user, household, *, on):
     """The agency decision maker approves them as suitable to adopt (AAR 2005 reg 30B)."""
-    household, day, _ = _stage(user, household, "approved_on", on, after="stage_2_ended_on",
-                               after_label="the end of stage 2", label="date of approval",
-                               requires="stage_2_ended_on", requires_message="Stage 2 has not ended")
+    household, day, _ = _stage(
+        user,
+        household,
+        "approved_on",
+        on,
+        after="stage_2_ended_on",
+        after_label="the end of stage 2",
+        label="date of approval",
+        requires="stage_2_ended_on",
+        requires_message="Stage 2 has not ended",
+    )
     _carer_for(household, user)
     return _save_stage(user, household, ["approved_on", "carer"], "Approved as prospective adopters")
 
@@ -581,9 +794,17 @@ def approve_household(user, household, *, on):
 def approve_for_fostering_for_adoption(user, household, *, on):
     """Approval as foster carers for a fostering for adoption placement (Care Planning
     Regulations 2010 reg 25A: temporary approval of approved prospective adopters)."""
-    household, day, _ = _stage(user, household, "ffa_approved_on", on, after="approved_on",
-                               after_label="approval as adopters", label="date of approval for fostering for adoption",
-                               requires="approved_on", requires_message="They must be approved as adopters first")
+    household, day, _ = _stage(
+        user,
+        household,
+        "ffa_approved_on",
+        on,
+        after="approved_on",
+        after_label="approval as adopters",
+        label="date of approval for fostering for adoption",
+        requires="approved_on",
+        requires_message="They must be approved as adopters first",
+    )
     _carer_for(household, user)
     return _save_stage(user, household, ["ffa_approved_on", "carer"], "Approved for fostering for adoption")
 
@@ -600,16 +821,23 @@ def record_left(user, household, *, on, reason):
         errors.add("reason", "Select why they left the process")
     if reason == AdopterHousehold.LeftReason.REFUSED and household.approved_on:
         errors.add("reason", "They were approved: an approval is ended by withdrawal or putting the process on hold")
-    if household.decisions.filter(placed_on__isnull=False, adoption_order_on__isnull=True, ceased_on__isnull=True).exists():
+    if household.decisions.filter(
+        placed_on__isnull=False, adoption_order_on__isnull=True, ceased_on__isnull=True
+    ).exists():
         errors.add("__all__", "A child is placed with them for adoption")
     errors.raise_if_any()
     household.left_on, household.left_reason = as_date(on), reason
     household.save(update_fields=["left_on", "left_reason"])
     if household.carer_id:
-        Carer.objects.filter(pk=household.carer_id).update(approval=Carer.Approval.ENDED,
-                                                           approval_ended_on=household.left_on)
-    audit.record_change(user, household, {"left_on": (None, household.left_on), "left_reason": ("", reason)},
-                        summary=f"Recorded that they left the adoption process ({household.reference})")
+        Carer.objects.filter(pk=household.carer_id).update(
+            approval=Carer.Approval.ENDED, approval_ended_on=household.left_on
+        )
+    audit.record_change(
+        user,
+        household,
+        {"left_on": (None, household.left_on), "left_reason": ("", reason)},
+        summary=f"Recorded that they left the adoption process ({household.reference})",
+    )
     return household
 
 

@@ -14,14 +14,17 @@ DAY = datetime.timedelta(days=1)
 
 def adopters(*sexes, family_name="Testadopter"):
     names = {"F": "Jo", "M": "Sam"}
-    return [{"given_names": names[sex], "family_name": family_name, "sex": sex, "ethnicity": "WBRI",
-             "disability": "no"} for sex in sexes]
+    return [
+        {"given_names": names[sex], "family_name": family_name, "sex": sex, "ethnicity": "WBRI", "disability": "no"}
+        for sex in sexes
+    ]
 
 
 def household(user, *, sexes=("F", "M"), relationship="married", enquiry_on=None, name="The Testadopter household"):
     enquiry_on = enquiry_on or datetime.date.today() - 400 * DAY
-    found = services.add_household(user, name=name, relationship=relationship, enquiry_on=enquiry_on,
-                                   adopters=adopters(*sexes), postcode="TE3 3CC")
+    found = services.add_household(
+        user, name=name, relationship=relationship, enquiry_on=enquiry_on, adopters=adopters(*sexes), postcode="TE3 3CC"
+    )
     found.agency_urn = "SC900201"
     found.save(update_fields=["agency_urn"])
     return found

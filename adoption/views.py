@@ -26,8 +26,16 @@ from kernel.rules import RuleBroken, long_date
 from people.access import Level, levels, person_for, record_or_not_visible
 
 from . import services
-from .forms import (DateStepForm, DecisionForm, EarlyPlacementForm, HouseholdForm, LeftForm, MatchForm, NoLongerForm,
-                    OrderForm)
+from .forms import (
+    DateStepForm,
+    DecisionForm,
+    EarlyPlacementForm,
+    HouseholdForm,
+    LeftForm,
+    MatchForm,
+    NoLongerForm,
+    OrderForm,
+)
 from .models import AdopterHousehold, AdoptionDecision
 
 
@@ -49,10 +57,21 @@ def _saved(form, call):
 
 def _form_page(request, title, form, *, person=None, rows=(), back, not_possible="", caption="", intro=""):
     show = form is not None and not (not_possible and request.method != "POST")
-    return render(request, "case_form_page.html", {
-        "title": title, "person": person, "form": form if show else None, "rows": rows, "back": back,
-        "not_possible": not_possible, "caption": caption, "intro": intro,
-    }, status=400 if show and form.errors else 200)
+    return render(
+        request,
+        "case_form_page.html",
+        {
+            "title": title,
+            "person": person,
+            "form": form if show else None,
+            "rows": rows,
+            "back": back,
+            "not_possible": not_possible,
+            "caption": caption,
+            "intro": intro,
+        },
+        status=400 if show and form.errors else 200,
+    )
 
 
 def _date(day):
@@ -60,6 +79,7 @@ def _date(day):
 
 
 # --- The child's plan ---------------------------------------------------------------------
+
 
 def household_label(household, user):
     if household is None:
@@ -70,33 +90,66 @@ def household_label(household, user):
 def steps(decision, user):
     """The task list: (name, date or status, detail, step slug to record it or None)."""
     d = decision
-    authority = ("Placement order", d.placement_order_on) if d.authority == d.Authority.PLACEMENT_ORDER else \
-        ("Consent to placement", d.consent_on) if d.authority == d.Authority.CONSENT else ("Authority to place", None)
+    authority = (
+        ("Placement order", d.placement_order_on)
+        if d.authority == d.Authority.PLACEMENT_ORDER
+        else ("Consent to placement", d.consent_on)
+        if d.authority == d.Authority.CONSENT
+        else ("Authority to place", None)
+    )
     rows = [
-        ("Decision that the child should be placed for adoption", d.decided_on,
-         f"Agency decision maker: {d.decision_maker}", None),
-        (authority[0], authority[1], "" if d.authority else "A placement order (s21) or the parents' consent (s19)",
-         None if d.authority else "placement-order"),
-        ("Fostering for adoption or concurrent planning placement", d.early_placement_on,
-         d.get_early_placement_display() if d.early_placement else "Optional", None if d.early_placement_on or d.placed_on
-         else "early-placement"),
-        ("Matched with prospective adopters", d.matched_on, household_label(d.household, user) if d.matched_on else "",
-         None if d.matched_on else "match"),
-        ("Placed for adoption", d.placed_on, d.placement.place if d.placement_id else "", None if d.placed_on else
-         "placement"),
-        ("Adoption order", d.adoption_order_on, codelists.label("episode-end-reason", d.adoption_order_reason)
-         if d.adoption_order_reason else "", None if d.adoption_order_on else "order"),
+        (
+            "Decision that the child should be placed for adoption",
+            d.decided_on,
+            f"Agency decision maker: {d.decision_maker}",
+            None,
+        ),
+        (
+            authority[0],
+            authority[1],
+            "" if d.authority else "A placement order (s21) or the parents' consent (s19)",
+            None if d.authority else "placement-order",
+        ),
+        (
+            "Fostering for adoption or concurrent planning placement",
+            d.early_placement_on,
+            d.get_early_placement_display() if d.early_placement else "Optional",
+            None if d.early_placement_on or d.placed_on else "early-placement",
+        ),
+        (
+            "Matched with prospective adopters",
+            d.matched_on,
+            household_label(d.household, user) if d.matched_on else "",
+            None if d.matched_on else "match",
+        ),
+        (
+            "Placed for adoption",
+            d.placed_on,
+            d.placement.place if d.placement_id else "",
+            None if d.placed_on else "placement",
+        ),
+        (
+            "Adoption order",
+            d.adoption_order_on,
+            codelists.label("episode-end-reason", d.adoption_order_reason) if d.adoption_order_reason else "",
+            None if d.adoption_order_on else "order",
+        ),
     ]
-    return [{"name": name, "date": day, "detail": detail, "step": step if d.is_open else None}
-            for name, day, detail, step in rows]
+    return [
+        {"name": name, "date": day, "detail": detail, "step": step if d.is_open else None}
+        for name, day, detail, step in rows
+    ]
 
 
 @rule("case_work")
 def plan(request, person_id):
     person = person_for(request.user, person_id)
     today = timezone.localdate()
-    decisions = list(AdoptionDecision.objects.filter(person=person).select_related("household", "placement", "period")
-                     .order_by("-decided_on", "-id"))
+    decisions = list(
+        AdoptionDecision.objects.filter(person=person)
+        .select_related("household", "placement", "period")
+        .order_by("-decided_on", "-id")
+    )
     period = care.open_period(person)
     current = decisions[0] if decisions else None
     due = []
@@ -105,13 +158,28 @@ def plan(request, person_id):
             due.append({"deadline": deadline, "tag": deadlines.tag(deadline, today)})
     may_change = _may(request.user, "case_change")
     _viewed(request, current, person, "Viewed the adoption plan")
-    return render(request, "adoption/plan.html", {
-        "person": person, "decisions": [{"decision": d, "steps": steps(d, request.user), "next": services.next_step(d),
-                                         "reason": codelists.label("adoption-placed-ceased-reason", d.ceased_reason)
-                                         if d.ceased_reason else ""} for d in decisions],
-        "due": due, "period": period, "may_change": may_change,
-        "may_decide": may_change and period is not None and services.open_decision(person) is None,
-    })
+    return render(
+        request,
+        "adoption/plan.html",
+        {
+            "person": person,
+            "decisions": [
+                {
+                    "decision": d,
+                    "steps": steps(d, request.user),
+                    "next": services.next_step(d),
+                    "reason": codelists.label("adoption-placed-ceased-reason", d.ceased_reason)
+                    if d.ceased_reason
+                    else "",
+                }
+                for d in decisions
+            ],
+            "due": due,
+            "period": period,
+            "may_change": may_change,
+            "may_decide": may_change and period is not None and services.open_decision(person) is None,
+        },
+    )
 
 
 @rule("case_change")
@@ -121,9 +189,16 @@ def decide(request, person_id):
     form = DecisionForm(request.POST or None)
     not_possible = "" if period else "The child is not looked after: the decision is made while they are."
     if request.method == "POST" and form.is_valid() and period is not None:
-        found = _saved(form, lambda d: services.record_decision(
-            request.user, period, decided_on=d["decided_on"], decision_maker=d["decision_maker"],
-            panel_recommended_on=d["panel_recommended_on"]))
+        found = _saved(
+            form,
+            lambda d: services.record_decision(
+                request.user,
+                period,
+                decided_on=d["decided_on"],
+                decision_maker=d["decision_maker"],
+                panel_recommended_on=d["panel_recommended_on"],
+            ),
+        )
         if found is not None:
             messages.success(request, "Recorded the decision that the child should be placed for adoption")
             return redirect("adoption:plan", person_id=person.pk)
@@ -131,8 +206,14 @@ def decide(request, person_id):
         form.is_valid()
         form.add_error(None, not_possible)
     _viewed(request, period, person, "Viewed the page: record the decision to place for adoption")
-    return _form_page(request, "Record the decision that the child should be placed for adoption", form, person=person,
-                      back=reverse("adoption:plan", args=[person.pk]), not_possible=not_possible)
+    return _form_page(
+        request,
+        "Record the decision that the child should be placed for adoption",
+        form,
+        person=person,
+        back=reverse("adoption:plan", args=[person.pk]),
+        not_possible=not_possible,
+    )
 
 
 STEPS = {
@@ -179,28 +260,45 @@ def step(request, adoption_decision_id, adoption_step):
     elif adoption_step == "early-placement":
         form = EarlyPlacementForm(data, households=_households(fostering=True), show_names=True)
         call = lambda d: services.record_early_placement(  # noqa: E731
-            user, decision, household=_household(d["household"]), on=d["on"], kind=d["kind"] or "",
-            relative=d["relative"])
+            user,
+            decision,
+            household=_household(d["household"]),
+            on=d["on"],
+            kind=d["kind"] or "",
+            relative=d["relative"],
+        )
         intro = "The child is placed as a foster child (U5, or U2 with relatives or friends) with approved adopters."
     elif adoption_step == "match":
         form = MatchForm(data, households=_households(), show_names=True)
         call = lambda d: services.record_match(  # noqa: E731
-            user, decision, household=_household(d["household"]), matched_on=d["matched_on"],
-            recommended_on=d["recommended_on"], late_reason=d["late_reason"])
+            user,
+            decision,
+            household=_household(d["household"]),
+            matched_on=d["matched_on"],
+            recommended_on=d["recommended_on"],
+            late_reason=d["late_reason"],
+        )
         intro = ""
     elif adoption_step == "placement":
         form = DateStepForm(data, label="Date the child moved in with the adopters", late=True)
         call = lambda d: services.record_placement(user, decision, on=d["on"], late_reason=d["late_reason"])  # noqa: E731
-        intro = ("The placement type follows from the records: A5 or A6 under a placement order, A3 or A4 with consent; "
-                 "A3 or A5 when the adopters are the child's foster carers now.")
+        intro = (
+            "The placement type follows from the records: A5 or A6 under a placement order, A3 or A4 with consent; "
+            "A3 or A5 when the adopters are the child's foster carers now."
+        )
     elif adoption_step == "order":
         form = OrderForm(data)
         call = lambda d: services.record_adoption_order(user, decision, on=d["on"], reason=d["reason"] or "")  # noqa: E731
         intro = "The child stops being looked after on the date of the order."
     else:
         form = NoLongerForm(data)
-        call = lambda d: services.record_no_longer_placed(user, decision, on=d["on"], reason=d["reason"] or "",  # noqa: E731
-                                                          detail=d["detail"])
+        call = lambda d: services.record_no_longer_placed(  # noqa: E731
+            user,
+            decision,
+            on=d["on"],
+            reason=d["reason"] or "",  # noqa: E731
+            detail=d["detail"],
+        )
         intro = ""
     if request.method == "POST" and form.is_valid():
         if _saved(form, call) is not None:
@@ -211,17 +309,30 @@ def step(request, adoption_decision_id, adoption_step):
     if decision.household_id:
         rows.append(("Adopters", household_label(decision.household, user)))
     _viewed(request, decision, decision.person, f"Viewed the page: {title[0].lower()}{title[1:]}")
-    return _form_page(request, title, form, person=decision.person, rows=rows, not_possible=not_possible, intro=intro,
-                      back=reverse("adoption:plan", args=[decision.person_id]))
+    return _form_page(
+        request,
+        title,
+        form,
+        person=decision.person,
+        rows=rows,
+        not_possible=not_possible,
+        intro=intro,
+        back=reverse("adoption:plan", args=[decision.person_id]),
+    )
 
 
 # --- Adopters -----------------------------------------------------------------------------
 
+
 def status_of(household):
     if household.left_on:
         return f"Left the process: {household.get_left_reason_display().lower()}"
-    for label, field in (("Approved", "approved_on"), ("Stage 2", "stage_2_started_on"),
-                         ("Application submitted", "application_on"), ("Stage 1", "stage_1_started_on")):
+    for label, field in (
+        ("Approved", "approved_on"),
+        ("Stage 2", "stage_2_started_on"),
+        ("Application submitted", "application_on"),
+        ("Stage 1", "stage_1_started_on"),
+    ):
         if getattr(household, field):
             return label
     return "Enquiry"
@@ -231,23 +342,35 @@ def status_of(household):
 def adopters(request):
     households = list(AdopterHousehold.objects.prefetch_related("adopters").order_by("reference"))
     _viewed(request, None, None, f"Viewed the prospective adopters ({len(households)})")
-    return render(request, "adoption/adopters.html", {
-        "households": [{"household": h, "status": status_of(h)} for h in households]})
+    return render(
+        request,
+        "adoption/adopters.html",
+        {"households": [{"household": h, "status": status_of(h)} for h in households]},
+    )
 
 
 @rule("adopters")
 def household_new(request):
     form = HouseholdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        found = _saved(form, lambda d: services.add_household(
-            request.user, name=d["name"], relationship=d["relationship"] or "", enquiry_on=d["enquiry_on"],
-            adopters=form.adopters(), postcode=d["postcode"]))
+        found = _saved(
+            form,
+            lambda d: services.add_household(
+                request.user,
+                name=d["name"],
+                relationship=d["relationship"] or "",
+                enquiry_on=d["enquiry_on"],
+                adopters=form.adopters(),
+                postcode=d["postcode"],
+            ),
+        )
         if found is not None:
             messages.success(request, f"Recorded the enquiry: family identifier {found.reference}")
             return redirect("adoption:household", adopter_household_id=found.pk)
     _viewed(request, None, None, "Viewed the page: record an adoption enquiry")
-    return _form_page(request, "Record an adoption enquiry", form, back=reverse("adoption:adopters"),
-                      caption="Prospective adopters")
+    return _form_page(
+        request, "Record an adoption enquiry", form, back=reverse("adoption:adopters"), caption="Prospective adopters"
+    )
 
 
 def _household_or_404(adopter_household_id):
@@ -264,14 +387,30 @@ def household(request, adopter_household_id):
     decisions = list(found.decisions.select_related("person").order_by("-matched_on", "-id"))
     seen = levels(request.user, [d.person for d in decisions])
     children = [{"decision": d, "visible": seen.get(d.person_id) == Level.FULL} for d in decisions]
-    journey = [{"label": label, "date": day, "due": due, "late": bool(due and ((day and day > due) or
-                                                                              (not day and today > due)))}
-               for label, day, due in services.household_rows(found)]
+    journey = [
+        {
+            "label": label,
+            "date": day,
+            "due": due,
+            "late": bool(due and ((day and day > due) or (not day and today > due))),
+        }
+        for label, day, due in services.household_rows(found)
+    ]
     _viewed(request, found, None, f"Viewed the prospective adopters {found.reference}")
-    return render(request, "adoption/household.html", {
-        "household": found, "journey": journey, "children": children, "status": status_of(found),
-        "sex": services.adopter_sex(found), "legal_status": services.adopter_legal_status(found),
-        "stages": STAGES, "next": _next_stage(found)})
+    return render(
+        request,
+        "adoption/household.html",
+        {
+            "household": found,
+            "journey": journey,
+            "children": children,
+            "status": status_of(found),
+            "sex": services.adopter_sex(found),
+            "legal_status": services.adopter_legal_status(found),
+            "stages": STAGES,
+            "next": _next_stage(found),
+        },
+    )
 
 
 STAGES = {
@@ -280,9 +419,18 @@ STAGES = {
     "application": ("Record the application", services.record_application, "Date the application was submitted", False),
     "stage-2-start": ("Start stage 2", services.start_stage_2, "Date stage 2 started", False),
     "stage-2-end": ("End stage 2", services.end_stage_2, "Date stage 2 ended", True),
-    "approval": ("Record the approval", services.approve_household, "Date of the agency decision maker's approval", False),
-    "ffa-approval": ("Record approval for fostering for adoption", services.approve_for_fostering_for_adoption,
-                     "Date of approval as foster carers", False),
+    "approval": (
+        "Record the approval",
+        services.approve_household,
+        "Date of the agency decision maker's approval",
+        False,
+    ),
+    "ffa-approval": (
+        "Record approval for fostering for adoption",
+        services.approve_for_fostering_for_adoption,
+        "Date of approval as foster carers",
+        False,
+    ),
     "left": ("Record that they left the process", services.record_left, "", False),
 }
 
@@ -290,10 +438,15 @@ STAGES = {
 def _next_stage(household):
     if household.left_on:
         return None
-    for slug, field in (("stage-1-start", "stage_1_started_on"), ("stage-1-end", "stage_1_ended_on"),
-                        ("application", "application_on"), ("stage-2-start", "stage_2_started_on"),
-                        ("stage-2-end", "stage_2_ended_on"), ("approval", "approved_on"),
-                        ("ffa-approval", "ffa_approved_on")):
+    for slug, field in (
+        ("stage-1-start", "stage_1_started_on"),
+        ("stage-1-end", "stage_1_ended_on"),
+        ("application", "application_on"),
+        ("stage-2-start", "stage_2_started_on"),
+        ("stage-2-end", "stage_2_ended_on"),
+        ("approval", "approved_on"),
+        ("ffa-approval", "ffa_approved_on"),
+    ):
         if not getattr(household, field):
             return slug
     return None
@@ -321,6 +474,12 @@ def household_stage(request, adopter_household_id, adopter_stage):
             return redirect("adoption:household", adopter_household_id=found.pk)
     not_possible = f"They left the process on {long_date(found.left_on)}." if found.left_on else ""
     _viewed(request, found, None, f"Viewed the page: {title[0].lower()}{title[1:]} ({found.reference})")
-    return _form_page(request, title, form, back=reverse("adoption:household", args=[found.pk]),
-                      caption=f"{found.reference}: {found.name}", not_possible=not_possible,
-                      rows=[("Status", status_of(found))])
+    return _form_page(
+        request,
+        title,
+        form,
+        back=reverse("adoption:household", args=[found.pk]),
+        caption=f"{found.reference}: {found.name}",
+        not_possible=not_possible,
+        rows=[("Status", status_of(found))],
+    )

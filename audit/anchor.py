@@ -93,7 +93,7 @@ class FileAnchorStore(AnchorStore):
                 line = b"\n" + line
             view = memoryview(line)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
             os.fsync(fd)
         finally:
             os.close(fd)

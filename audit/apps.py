@@ -2,8 +2,8 @@ from django.apps import AppConfig
 
 
 class AuditConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'audit'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "audit"
 
     def ready(self):
         from . import receivers  # noqa: F401 (connects the signal receivers)

@@ -23,18 +23,24 @@ def install(connection):
             cursor.execute(POSTGRES_FUNCTION)
             for table in TABLES:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
-                cursor.execute(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                               f"FOR EACH ROW EXECUTE FUNCTION audit_append_only()")
+                cursor.execute(
+                    f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                    f"FOR EACH ROW EXECUTE FUNCTION audit_append_only()"
+                )
                 cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
-                cursor.execute(f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                               f"FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()")
+                cursor.execute(
+                    f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                    f"FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()"
+                )
         elif connection.vendor == "sqlite":
             for table in TABLES:
                 for operation in ("UPDATE", "DELETE"):
                     name = f"{table}_no_{operation.lower()}"
                     cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-                    cursor.execute(f"CREATE TRIGGER {name} BEFORE {operation} ON {table} "
-                                   f"BEGIN SELECT RAISE(ABORT, 'The audit trail is append-only'); END")
+                    cursor.execute(
+                        f"CREATE TRIGGER {name} BEFORE {operation} ON {table} "
+                        f"BEGIN SELECT RAISE(ABORT, 'The audit trail is append-only'); END"
+                    )
         else:
             raise NotImplementedError(f"No append-only guard for {connection.vendor}")
 

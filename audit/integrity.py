@@ -45,8 +45,20 @@ UNKEYED = AuditSeal.Scheme.SHA256
 ANCHOR_VERSION = 1
 # The configured anchor store (seal_pending and anchor_head take a store, or None for none).
 CONFIGURED = object()
-HASHED_FIELDS = ["at", "user_id", "username", "role", "agency", "action", "object_type", "object_id",
-                 "person_id", "summary", "detail", "reason"]
+HASHED_FIELDS = [
+    "at",
+    "user_id",
+    "username",
+    "role",
+    "agency",
+    "action",
+    "object_type",
+    "object_id",
+    "person_id",
+    "summary",
+    "detail",
+    "reason",
+]
 
 
 def _key():
@@ -71,7 +83,7 @@ def canonical(event):
     for name in HASHED_FIELDS:
         value = getattr(event, name)
         if name == "at":
-            value = value.astimezone(datetime.timezone.utc).isoformat(timespec="microseconds")
+            value = value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
         values[name] = value
     return json.dumps(values, sort_keys=True, separators=(",", ":"), default=str).encode()
 
@@ -131,7 +143,7 @@ def anchor_record(seal):
 
 
 def _iso(moment):
-    return moment.astimezone(datetime.timezone.utc).isoformat(timespec="microseconds")
+    return moment.astimezone(datetime.UTC).isoformat(timespec="microseconds")
 
 
 def _store(store):
@@ -142,8 +154,9 @@ def _append(store, seal):
     try:
         store.append(anchor_record(seal))
     except Exception as error:  # the seals are committed; the next run anchors a later head
-        raise anchors.AnchorWriteError(f"could not write the end of the audit chain (entry {seal.event_id}) "
-                                       f"to the anchor {store}: {error}") from error
+        raise anchors.AnchorWriteError(
+            f"could not write the end of the audit chain (entry {seal.event_id}) to the anchor {store}: {error}"
+        ) from error
 
 
 def anchor_head(store=CONFIGURED):
@@ -191,8 +204,11 @@ def seal_pending(now=None, grace=GRACE, batch=10_000, store=CONFIGURED):
             seals = []
             for event in events:
                 previous = chain_hash(previous, event.pk, event.row_hash)
-                seals.append(AuditSeal(event_id=event.pk, row_hash=event.row_hash, chain_hash=previous,
-                                       sealed_at=now, scheme=KEYED))
+                seals.append(
+                    AuditSeal(
+                        event_id=event.pk, row_hash=event.row_hash, chain_hash=previous, sealed_at=now, scheme=KEYED
+                    )
+                )
             AuditSeal.objects.bulk_create(seals)
             head.last_seal = AuditSeal.objects.get(event_id=events[-1].pk)
             head.last_chain_hash = previous
@@ -209,7 +225,7 @@ class Problem:
     message: str
 
 
-def verify(batch=5000):
+def verify(batch=5000):  # noqa: C901
     """Check every event's row hash and the whole chain. Returns (events checked, seals checked,
     the first Problem or None). Problems are in the order an investigator needs them: the
     first entry whose content was changed, else the first broken link of the chain.
@@ -223,8 +239,15 @@ def verify(batch=5000):
         for event in events:
             checked += 1
             if not hmac.compare_digest(event.row_hash, row_hash(event)):
-                return checked, 0, Problem(event.pk, f"entry {event.pk} ({_describe(event)}) has been changed: "
-                                                     "its content no longer matches its hash")
+                return (
+                    checked,
+                    0,
+                    Problem(
+                        event.pk,
+                        f"entry {event.pk} ({_describe(event)}) has been changed: "
+                        "its content no longer matches its hash",
+                    ),
+                )
         last_id = events[-1].pk
 
     head = AuditChainHead.objects.filter(pk=1).first()
@@ -246,17 +269,35 @@ def verify(batch=5000):
             if not legacy_reached and seal.pk > legacy.seal_id:
                 return checked, links, _legacy_removed(legacy)
             if seal.scheme == UNKEYED and (legacy is None or seal.pk > legacy.seal_id):
-                return checked, links, Problem(
-                    seal.event_id, f"the chain is broken at entry {seal.event_id}: its link claims the old unkeyed "
-                                   "rule, which " + ("this trail never used" if legacy is None else
-                                                     f"ended at entry {legacy.event_id}"))
+                return (
+                    checked,
+                    links,
+                    Problem(
+                        seal.event_id,
+                        f"the chain is broken at entry {seal.event_id}: its link claims the old unkeyed "
+                        "rule, which "
+                        + ("this trail never used" if legacy is None else f"ended at entry {legacy.event_id}"),
+                    ),
+                )
             if seal.scheme not in (UNKEYED, KEYED) or (seal.scheme == KEYED and not legacy_reached):
-                return checked, links, Problem(seal.event_id, f"the chain is broken at entry {seal.event_id}: "
-                                                              "its link was made by the wrong rule")
+                return (
+                    checked,
+                    links,
+                    Problem(
+                        seal.event_id,
+                        f"the chain is broken at entry {seal.event_id}: its link was made by the wrong rule",
+                    ),
+                )
             expected = chain_hash(previous, seal.event_id, seal.row_hash, seal.scheme)
             if not hmac.compare_digest(seal.chain_hash, expected):
-                return checked, links, Problem(seal.event_id, f"the chain is broken at entry {seal.event_id}: "
-                                                              "a link was changed, removed or inserted")
+                return (
+                    checked,
+                    links,
+                    Problem(
+                        seal.event_id,
+                        f"the chain is broken at entry {seal.event_id}: a link was changed, removed or inserted",
+                    ),
+                )
             if not legacy_reached and seal.pk == legacy.seal_id:
                 if seal.event_id != legacy.event_id or seal.chain_hash != legacy.chain_hash:
                     return checked, links, _legacy_removed(legacy)
@@ -264,18 +305,36 @@ def verify(batch=5000):
             event = sealed.get(seal.event_id)
             if event is None:
                 when = timezone.localtime(seal.sealed_at).strftime("%d %b %Y %H:%M:%S")
-                return checked, links, Problem(seal.event_id, f"entry {seal.event_id} (sealed at {when}) has been "
-                                                              "removed: its link in the chain is still there")
+                return (
+                    checked,
+                    links,
+                    Problem(
+                        seal.event_id,
+                        f"entry {seal.event_id} (sealed at {when}) has been "
+                        "removed: its link in the chain is still there",
+                    ),
+                )
             if event.row_hash != seal.row_hash:
-                return checked, links, Problem(seal.event_id, f"entry {seal.event_id} ({_describe(event)}) was "
-                                                              "replaced after it was sealed")
+                return (
+                    checked,
+                    links,
+                    Problem(
+                        seal.event_id, f"entry {seal.event_id} ({_describe(event)}) was replaced after it was sealed"
+                    ),
+                )
             previous = seal.chain_hash
         last_seq = seals[-1].pk
     if not legacy_reached:
         return checked, links, _legacy_removed(legacy)
     if head is not None and head.last_chain_hash != previous:
-        return checked, links, Problem(head.last_seal_id and head.last_seal.event_id or 0,
-                                       "the end of the chain does not match the last seal: seals were removed")
+        return (
+            checked,
+            links,
+            Problem(
+                head.last_seal_id and head.last_seal.event_id or 0,
+                "the end of the chain does not match the last seal: seals were removed",
+            ),
+        )
     return checked, links, None
 
 
@@ -290,17 +349,26 @@ def _legacy_end(head):
     """Where the unkeyed chain ended, if it did, as recorded under the key by migration 0006."""
     if head is None or not (head.legacy_seal_id or head.legacy_event_id or head.legacy_chain_hash or head.legacy_mac):
         return None, None
-    if head.legacy_seal_id is None or head.legacy_event_id is None or not hmac.compare_digest(
-            head.legacy_mac, legacy_mac(head.legacy_seal_id, head.legacy_event_id, head.legacy_chain_hash)):
-        return None, Problem(head.legacy_event_id or 0,
-                             "the record of where the old unkeyed chain ends has been changed: "
-                             "it is not signed with the audit key")
+    if (
+        head.legacy_seal_id is None
+        or head.legacy_event_id is None
+        or not hmac.compare_digest(
+            head.legacy_mac, legacy_mac(head.legacy_seal_id, head.legacy_event_id, head.legacy_chain_hash)
+        )
+    ):
+        return None, Problem(
+            head.legacy_event_id or 0,
+            "the record of where the old unkeyed chain ends has been changed: it is not signed with the audit key",
+        )
     return LegacyEnd(head.legacy_seal_id, head.legacy_event_id, head.legacy_chain_hash), None
 
 
 def _legacy_removed(legacy):
-    return Problem(legacy.event_id, f"the chain sealed before the upgrade has been changed: it should end at entry "
-                                    f"{legacy.event_id}, and entries up to there were removed or replaced")
+    return Problem(
+        legacy.event_id,
+        f"the chain sealed before the upgrade has been changed: it should end at entry "
+        f"{legacy.event_id}, and entries up to there were removed or replaced",
+    )
 
 
 def check_anchor(store, batch=5000):
@@ -315,8 +383,9 @@ def check_anchor(store, batch=5000):
     for position, record in store.records():
         if not _signed(record):
             event = record.get("event") if isinstance(record, dict) and isinstance(record.get("event"), int) else 0
-            return checked, Problem(event, f"{position} of the anchor {store} is not signed with the audit key: "
-                                           "it was forged or changed")
+            return checked, Problem(
+                event, f"{position} of the anchor {store} is not signed with the audit key: it was forged or changed"
+            )
         waiting.append((position, record))
         if len(waiting) >= batch:
             checked += len(waiting)
@@ -333,8 +402,12 @@ def _signed(record):
         return False
     if not hmac.compare_digest(record["sig"], anchor_signature(record)):
         return False
-    return (record.get("v") == ANCHOR_VERSION and isinstance(record.get("seal"), int)
-            and isinstance(record.get("event"), int) and isinstance(record.get("head"), str))
+    return (
+        record.get("v") == ANCHOR_VERSION
+        and isinstance(record.get("seal"), int)
+        and isinstance(record.get("event"), int)
+        and isinstance(record.get("head"), str)
+    )
 
 
 def _reached(records, last, store):
@@ -345,12 +418,18 @@ def _reached(records, last, store):
         when = _when(record.get("sealed_at"))
         if seal is None and (last is None or record["seal"] > last.pk):
             end = f"ends at entry {last.event_id}" if last is not None else "is empty"
-            return Problem(entry, f"entries were removed from the end of the trail: the chain in the database {end}, "
-                                  f"but it reached entry {entry} when sealed at {when} ({position} of the anchor {store})")
+            return Problem(
+                entry,
+                f"entries were removed from the end of the trail: the chain in the database {end}, "
+                f"but it reached entry {entry} when sealed at {when} ({position} of the anchor {store})",
+            )
         if seal is None or seal.event_id != entry or not hmac.compare_digest(seal.chain_hash, record["head"]):
-            return Problem(entry, f"the chain was rebuilt: it no longer passes through entry {entry} as it did when "
-                                  f"sealed at {when} ({position} of the anchor {store}); entries up to there were "
-                                  "removed or replaced")
+            return Problem(
+                entry,
+                f"the chain was rebuilt: it no longer passes through entry {entry} as it did when "
+                f"sealed at {when} ({position} of the anchor {store}); entries up to there were "
+                "removed or replaced",
+            )
     return None
 
 

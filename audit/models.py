@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 
-class AuditEvent(models.Model):
+class AuditEvent(models.Model):  # noqa: DJ008
     class Action(models.TextChoices):
         VIEW = "view", "Viewed"
         SEARCH = "search", "Searched"
@@ -30,7 +30,9 @@ class AuditEvent(models.Model):
         DENIED = "denied", "Refused access"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     username = models.CharField(max_length=150, blank=True)
     role = models.CharField(max_length=40, blank=True)
     agency = models.CharField(max_length=200, blank=True)
@@ -56,7 +58,7 @@ class AuditEvent(models.Model):
         ]
 
 
-class AuditSeal(models.Model):
+class AuditSeal(models.Model):  # noqa: DJ008
     """One link of the hash chain: the event, its row hash as sealed, and the chain hash of
     (previous chain hash | event id | row hash), by the rule named in `scheme`. Append-only,
     like the events."""
@@ -78,7 +80,7 @@ class AuditSeal(models.Model):
         ordering = ["id"]
 
 
-class AuditChainHead(models.Model):
+class AuditChainHead(models.Model):  # noqa: DJ008
     """The end of the chain, one row, locked while sealing so that sealers take turns.
 
     The `legacy_*` fields record where the old unkeyed chain ended when the chain was keyed

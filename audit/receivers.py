@@ -12,5 +12,10 @@ def record_route_refusal(sender, request, rule, **kwargs):
     """A signed-in user refused by a route's access rule (403). Deferred, so the entry is kept
     although the refused request's transaction is rolled back. The path is kept, not the query
     string (search terms there may name a person)."""
-    services.defer(request, request.user, "denied", summary="Refused: the page is not open to their role",
-                   detail={"path": request.path[:200], "method": request.method, "rule": rule or "none"})
+    services.defer(
+        request,
+        request.user,
+        "denied",
+        summary="Refused: the page is not open to their role",
+        detail={"path": request.path[:200], "method": request.method, "rule": rule or "none"},
+    )

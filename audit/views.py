@@ -31,8 +31,12 @@ def withhold_restricted(user, events):
     search whose results included them (the terms typed may be their name). The entries stay:
     managers still see that the record was looked at, and by whom."""
     events = list(events)
-    results = {event.pk: [pk for pk in (event.detail or {}).get("results", []) if isinstance(pk, int)]
-               if isinstance(event.detail, dict) else [] for event in events}
+    results = {
+        event.pk: [pk for pk in (event.detail or {}).get("results", []) if isinstance(pk, int)]
+        if isinstance(event.detail, dict)
+        else []
+        for event in events
+    }
     people = {event.person_id for event in events if event.person_id} | {pk for ids in results.values() for pk in ids}
     visible = shown(user, people)
     for event in events:
@@ -73,12 +77,31 @@ def report(request):
         events = events.none()
     page = Paginator(events.order_by("-at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     withhold_restricted(request.user, page.object_list)
-    services.record(request.user, "search", summary="Looked at the audit report",
-                    detail={"user": username, "child": child, "break_glass": only_break_glass,
-                            "from": request.GET.get("from", ""), "to": request.GET.get("to", "")})
+    services.record(
+        request.user,
+        "search",
+        summary="Looked at the audit report",
+        detail={
+            "user": username,
+            "child": child,
+            "break_glass": only_break_glass,
+            "from": request.GET.get("from", ""),
+            "to": request.GET.get("to", ""),
+        },
+    )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/report.html", {
-        "page": page, "errors": errors, "username": username, "child": child, "only_break_glass": only_break_glass,
-        "start": request.GET.get("from", ""), "end": request.GET.get("to", ""), "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "audit/report.html",
+        {
+            "page": page,
+            "errors": errors,
+            "username": username,
+            "child": child,
+            "only_break_glass": only_break_glass,
+            "start": request.GET.get("from", ""),
+            "end": request.GET.get("to", ""),
+            "query": query.urlencode(),
+        },
+    )

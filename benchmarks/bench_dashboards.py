@@ -31,19 +31,40 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguarding.settings")
 
-from bench_pages import summarise, time_request as timed  # noqa: E402  (the same timing and percentiles as the page benchmark)
+from bench_pages import summarise  # noqa: E402  (the same timing and percentiles as the page benchmark)
+from bench_pages import time_request as timed  # noqa: E402
 
 # Which rules a team's due dates come from, by the team's function (demo.generator).
 RULES_BY_FUNCTION = {
-    "MASH": ["contact-decision", "agency-check-police", "agency-check-health", "agency-check-education",
-             "agency-check-other", "strategy-discussion"],
-    "assessment": ["assessment-completion", "strategy-discussion", "initial-child-protection-conference",
-                   "child-in-need-visit"],
+    "MASH": [
+        "contact-decision",
+        "agency-check-police",
+        "agency-check-health",
+        "agency-check-education",
+        "agency-check-other",
+        "strategy-discussion",
+    ],
+    "assessment": [
+        "assessment-completion",
+        "strategy-discussion",
+        "initial-child-protection-conference",
+        "child-in-need-visit",
+    ],
     "child in need": ["child-in-need-review", "child-in-need-visit", "assessment-completion"],
-    "child protection": ["first-core-group", "first-review-conference", "review-conference", "core-group",
-                         "child-protection-visit", "transfer-in-conference"],
-    "children in care": ["first-looked-after-review", "second-looked-after-review", "looked-after-review",
-                         "return-interview"],
+    "child protection": [
+        "first-core-group",
+        "first-review-conference",
+        "review-conference",
+        "core-group",
+        "child-protection-visit",
+        "transfer-in-conference",
+    ],
+    "children in care": [
+        "first-looked-after-review",
+        "second-looked-after-review",
+        "looked-after-review",
+        "return-interview",
+    ],
     "care leavers": ["looked-after-review", "return-interview"],
     "family help": ["child-in-need-visit", "child-in-need-review"],
 }
@@ -66,8 +87,12 @@ def rules():
 
 def approx_days(rule):
     offset, unit = rule["offset"], rule["unit"]
-    return {"working_days": offset * 7 // 5, "hours": max(1, offset // 24), "weeks": offset * 7,
-            "months": offset * 30}.get(unit, offset)
+    return {
+        "working_days": offset * 7 // 5,
+        "hours": max(1, offset // 24),
+        "weeks": offset * 7,
+        "months": offset * 30,
+    }.get(unit, offset)
 
 
 def add_deadlines(open_count, met_count, seed, log=print):
@@ -83,8 +108,8 @@ def add_deadlines(open_count, met_count, seed, log=print):
     today = datetime.date.today()
     members = {}
     for worker_id, team_id in User.objects.filter(
-            agency__kind=Agency.Kind.LOCAL_AUTHORITY, role__in=CASE_WORKER_ROLES, team__isnull=False,
-            is_active=True).values_list("id", "team_id"):
+        agency__kind=Agency.Kind.LOCAL_AUTHORITY, role__in=CASE_WORKER_ROLES, team__isnull=False, is_active=True
+    ).values_list("id", "team_id"):
         members.setdefault(team_id, []).append(worker_id)
     teams = {team.pk: team for team in Team.objects.filter(pk__in=members)}
     team_ids = sorted(members)
@@ -94,10 +119,28 @@ def add_deadlines(open_count, met_count, seed, log=print):
     subject_type = ContentType.objects.get_for_model(Person).pk
     log(f"{len(team_ids)} teams, {sum(len(m) for m in members.values())} workers, {len(child_ids):,} children")
 
-    columns = ["rule_slug", "rule_name", "person_id", "episode_id", "subject_type_id", "subject_id", "start_event",
-               "start_date", "due_date", "due_at", "explanation", "team_id", "worker_id", "status", "done_on",
-               "late", "late_reason", "withdrawn_reason", "issued_at"]
-    subject_ids = iter(range(1, 10 ** 9))
+    columns = [
+        "rule_slug",
+        "rule_name",
+        "person_id",
+        "episode_id",
+        "subject_type_id",
+        "subject_id",
+        "start_event",
+        "start_date",
+        "due_date",
+        "due_at",
+        "explanation",
+        "team_id",
+        "worker_id",
+        "status",
+        "done_on",
+        "late",
+        "late_reason",
+        "withdrawn_reason",
+        "issued_at",
+    ]
+    subject_ids = iter(range(1, 10**9))
     five_years = 5 * 365
 
     def row(status):
@@ -115,17 +158,40 @@ def add_deadlines(open_count, met_count, seed, log=print):
         else:
             done_on = today - datetime.timedelta(days=rng.randint(0, five_years))
             late = rng.random() < 0.15
-            due = done_on - datetime.timedelta(days=rng.randint(1, 30)) if late else \
-                done_on + datetime.timedelta(days=rng.randint(0, 10))
+            due = (
+                done_on - datetime.timedelta(days=rng.randint(1, 30))
+                if late
+                else done_on + datetime.timedelta(days=rng.randint(0, 10))
+            )
             reason = rng.choice(LATE_REASONS) if late else ""
         start = due - datetime.timedelta(days=approx_days(rule))
-        due_at = datetime.datetime.combine(due, datetime.time(23, 59, 59), tzinfo=datetime.timezone.utc)
-        explanation = (f"{rule['offset']} {rule['unit'].replace('_', ' ')} from the {rule['trigger']} on "
-                       f"{start:%-d %B %Y}. {rule['source']}")[:600]
-        issued = datetime.datetime.combine(start, datetime.time(9), tzinfo=datetime.timezone.utc)
-        return (rule["slug"], rule["name"], rng.choice(child_ids), None, subject_type, next(subject_ids),
-                rule["trigger"], start, due, due_at, explanation, team_id, worker_id, status, done_on, late, reason,
-                "", issued)
+        due_at = datetime.datetime.combine(due, datetime.time(23, 59, 59), tzinfo=datetime.UTC)
+        explanation = (
+            f"{rule['offset']} {rule['unit'].replace('_', ' ')} from the {rule['trigger']} on "
+            f"{start:%-d %B %Y}. {rule['source']}"
+        )[:600]
+        issued = datetime.datetime.combine(start, datetime.time(9), tzinfo=datetime.UTC)
+        return (
+            rule["slug"],
+            rule["name"],
+            rng.choice(child_ids),
+            None,
+            subject_type,
+            next(subject_ids),
+            rule["trigger"],
+            start,
+            due,
+            due_at,
+            explanation,
+            team_id,
+            worker_id,
+            status,
+            done_on,
+            late,
+            reason,
+            "",
+            issued,
+        )
 
     started = time.perf_counter()
     with connection.cursor() as cursor:
@@ -149,12 +215,16 @@ def explain(sql_and_params):
             print("\n".join(line for (line,) in cursor.fetchall()))
 
 
-def main():
+def main():  # noqa: C901
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--iterations", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--open", type=int, default=None, help="open due dates to add (default 60,000 per 500,000 children)")
-    parser.add_argument("--met", type=int, default=None, help="met due dates to add (default 600,000 per 500,000 children)")
+    parser.add_argument(
+        "--open", type=int, default=None, help="open due dates to add (default 60,000 per 500,000 children)"
+    )
+    parser.add_argument(
+        "--met", type=int, default=None, help="met due dates to add (default 600,000 per 500,000 children)"
+    )
     parser.add_argument("--json", help="write the results here as JSON")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the busiest team page's queries")
     args = parser.parse_args()
@@ -181,25 +251,46 @@ def main():
         sys.exit("No children in this database: generate an authority first (see docs/benchmarks.md)")
     if not Deadline.objects.exists():
         scale = children / 500_000
-        add_deadlines(args.open if args.open is not None else round(60_000 * scale),
-                      args.met if args.met is not None else round(600_000 * scale), args.seed)
+        add_deadlines(
+            args.open if args.open is not None else round(60_000 * scale),
+            args.met if args.met is not None else round(600_000 * scale),
+            args.seed,
+        )
 
     today = datetime.date.today()
     soon = today + datetime.timedelta(days=5)
     open_ = Q(deadlines__status="open")
-    per_team = list(Team.objects.annotate(
-        relevant=Count("deadlines", filter=open_ & Q(deadlines__due_date__lte=soon)),
-        all_rows=Count("deadlines")).filter(all_rows__gt=0).order_by("-relevant", "pk").values("pk", "name", "relevant", "all_rows"))
+    per_team = list(
+        Team.objects.annotate(
+            relevant=Count("deadlines", filter=open_ & Q(deadlines__due_date__lte=soon)), all_rows=Count("deadlines")
+        )
+        .filter(all_rows__gt=0)
+        .order_by("-relevant", "pk")
+        .values("pk", "name", "relevant", "all_rows")
+    )
     busiest, typical = per_team[0], per_team[len(per_team) // 2]
-    worker_row = (Deadline.objects.filter(status="open", due_date__lte=soon, worker__role=User.Role.SOCIAL_WORKER)
-                  .values("worker").annotate(n=Count("pk")).order_by("-n", "worker")[:1][0])
+    worker_row = (
+        Deadline.objects.filter(status="open", due_date__lte=soon, worker__role=User.Role.SOCIAL_WORKER)
+        .values("worker")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "worker")[:1][0]
+    )
     worker = User.objects.get(pk=worker_row["worker"])
 
     def manager_of(team_id):
-        return User.objects.filter(team_id=team_id, role__in=[User.Role.TEAM_MANAGER, User.Role.MASH_MANAGER], is_active=True).order_by("pk").first()
+        return (
+            User.objects.filter(
+                team_id=team_id, role__in=[User.Role.TEAM_MANAGER, User.Role.MASH_MANAGER], is_active=True
+            )
+            .order_by("pk")
+            .first()
+        )
 
-    head = User.objects.filter(role=User.Role.HEAD_OF_SERVICE, agency__kind=Agency.Kind.LOCAL_AUTHORITY,
-                               is_active=True).order_by("pk").first()
+    head = (
+        User.objects.filter(role=User.Role.HEAD_OF_SERVICE, agency__kind=Agency.Kind.LOCAL_AUTHORITY, is_active=True)
+        .order_by("pk")
+        .first()
+    )
     pages = [
         ("team page, busiest team", manager_of(busiest["pk"]), f"/timescales/teams/{busiest['pk']}/", True),
         ("team page, typical team", manager_of(typical["pk"]), f"/timescales/teams/{typical['pk']}/", True),
@@ -212,15 +303,20 @@ def main():
         "met": Deadline.objects.filter(status="met").count(),
         "met_late": Deadline.objects.filter(status="met", late=True).count(),
         "teams_with_deadlines": len(per_team),
-        "busiest_team": busiest, "typical_team": typical,
+        "busiest_team": busiest,
+        "typical_team": typical,
         "busiest_worker_open_due_by_soon": worker_row["n"],
     }
-    print(f"{connection.vendor}, {children:,} children; {counts['deadlines']:,} due dates "
-          f"({counts['open']:,} open, {counts['met']:,} met of which {counts['met_late']:,} late) over "
-          f"{len(per_team)} teams")
-    print(f"busiest team {busiest['name']} ({busiest['all_rows']:,} due dates, {busiest['relevant']:,} open due by "
-          f"{soon}); typical {typical['name']} ({typical['all_rows']:,}, {typical['relevant']:,}); busiest worker "
-          f"{worker_row['n']} open due by {soon}")
+    print(
+        f"{connection.vendor}, {children:,} children; {counts['deadlines']:,} due dates "
+        f"({counts['open']:,} open, {counts['met']:,} met of which {counts['met_late']:,} late) over "
+        f"{len(per_team)} teams"
+    )
+    print(
+        f"busiest team {busiest['name']} ({busiest['all_rows']:,} due dates, {busiest['relevant']:,} open due by "
+        f"{soon}); typical {typical['name']} ({typical['all_rows']:,}, {typical['relevant']:,}); busiest worker "
+        f"{worker_row['n']} open due by {soon}"
+    )
 
     clients = {}
     for _, user, _, _ in pages:
@@ -273,19 +369,32 @@ def main():
         base = page["page"].split(": ")
         queries = query_counts.get(base[0])
         if queries:
-            page["queries"] = queries.get(base[1].replace(" ", "_"), max(queries.values())) if len(base) > 1 \
-                else f"{min(queries.values())}–{max(queries.values())}" if len(set(queries.values())) > 1 \
+            page["queries"] = (
+                queries.get(base[1].replace(" ", "_"), max(queries.values()))
+                if len(base) > 1
+                else f"{min(queries.values())}–{max(queries.values())}"
+                if len(set(queries.values())) > 1
                 else next(iter(queries.values()))
+            )
 
-    results = {"database": connection.vendor, "children": children, "date": time.strftime("%Y-%m-%d"),
-               "cpus": os.cpu_count(), "rows": counts, "queries": query_counts, "pages": results_pages,
-               "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+    results = {
+        "database": connection.vendor,
+        "children": children,
+        "date": time.strftime("%Y-%m-%d"),
+        "cpus": os.cpu_count(),
+        "rows": counts,
+        "queries": query_counts,
+        "pages": results_pages,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
     print(f"\n{results['database']}, {children:,} children, {results['date']}\n")
     print("| page | requests | queries | p50 ms | p95 ms | p99 ms | × floor (p50) |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for page in results_pages:
-        print(f"| {page['page']} | {page['requests']} | {page.get('queries', '')} | {page['p50_ms']} | "
-              f"{page['p95_ms']} | {page['p99_ms']} | {page['ratio_to_floor_p50']} |")
+        print(
+            f"| {page['page']} | {page['requests']} | {page.get('queries', '')} | {page['p50_ms']} | "
+            f"{page['p95_ms']} | {page['p99_ms']} | {page['ratio_to_floor_p50']} |"
+        )
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, default=str))
 

@@ -58,6 +58,7 @@ FAMILY = ["Benchwood", "Loadford", "Testington", "Sampleby", "Synthmoor", "Mockr
 
 # --- Setting up ---------------------------------------------------------------------------
 
+
 def ensure_database(url):
     import psycopg
 
@@ -87,16 +88,24 @@ def set_up(url):
     from partners.tokens import issue_token
 
     call_command("migrate", verbosity=0)
-    council, _ = Agency.objects.get_or_create(name="Benchshire County Council", kind=Agency.Kind.LOCAL_AUTHORITY,
-                                              defaults={"la_code": "998"})
+    council, _ = Agency.objects.get_or_create(
+        name="Benchshire County Council", kind=Agency.Kind.LOCAL_AUTHORITY, defaults={"la_code": "998"}
+    )
     mash, _ = Team.objects.get_or_create(agency=council, name="Benchshire MASH", defaults={"function": "MASH"})
     manager = User.objects.filter(username="bench-mash-manager").first() or User.objects.create_user(
-        username="bench-mash-manager", password=None, role=User.Role.MASH_MANAGER, agency=council, team=mash,
-        first_name="Bench", last_name="Manager")
+        username="bench-mash-manager",
+        password=None,
+        role=User.Role.MASH_MANAGER,
+        agency=council,
+        team=mash,
+        first_name="Bench",
+        last_name="Manager",
+    )
     if not ThresholdDocument.objects.filter(status=ThresholdDocument.Status.PUBLISHED).exists():
         services.load_threshold_document(manager)
-    school, _ = Agency.objects.get_or_create(name="Benchshire Primary School", kind=Agency.Kind.SCHOOL,
-                                             defaults={"urn": "199999"})
+    school, _ = Agency.objects.get_or_create(
+        name="Benchshire Primary School", kind=Agency.Kind.SCHOOL, defaults={"urn": "199999"}
+    )
     _, token = issue_token(school, f"Load benchmark {time.strftime('%Y-%m-%d %H:%M:%S')}", ["contacts:create"])
     connections.close_all()
     return token
@@ -121,8 +130,13 @@ def count_queries(token, samples=50):
         body = json.dumps(make_body(rng, i, earlier))
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as captured:
-            response = client.post("/api/v1/contacts/", data=body, content_type="application/json",
-                                   HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_IDEMPOTENCY_KEY=f"queries-{uuid.uuid4()}")
+            response = client.post(
+                "/api/v1/contacts/",
+                data=body,
+                content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {token}",
+                HTTP_IDEMPOTENCY_KEY=f"queries-{uuid.uuid4()}",
+            )
         timings.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 201, response.content
         counts.append(len(captured))
@@ -130,9 +144,16 @@ def count_queries(token, samples=50):
             for query in captured.captured_queries:
                 sql = query["sql"]
                 verb = sql.split()[0].upper()
-                table = next((word.strip('"') for word in sql.replace("(", " ").split()
-                              if word.strip('"').startswith(("frontdoor_", "people_", "audit_", "chronology_",
-                                                              "partners_", "kernel_"))), "")
+                table = next(
+                    (
+                        word.strip('"')
+                        for word in sql.replace("(", " ").split()
+                        if word.strip('"').startswith(
+                            ("frontdoor_", "people_", "audit_", "chronology_", "partners_", "kernel_")
+                        )
+                    ),
+                    "",
+                )
                 tables[f"{verb} {table}".strip()] = tables.get(f"{verb} {table}".strip(), 0) + 1
     return counts, dict(sorted(tables.items(), key=lambda item: -item[1])), timings
 
@@ -140,12 +161,39 @@ def count_queries(token, samples=50):
 def start_db_workers(url, count, attachment_root, niceness=0):
     """`manage.py db_worker` processes against the benchmark database, each in its own session,
     at the given niceness (so that, on a small machine, acknowledging comes first)."""
-    env = dict(os.environ, DATABASE_URL=url, SAFEGUARDING_ENV="development", DJANGO_DEBUG="0",
-               SAFEGUARDING_ATTACHMENT_ROOT=str(attachment_root), LOG_LEVEL="WARNING")
-    return [subprocess.Popen(["nice", "-n", str(niceness), str(ROOT / ".venv" / "bin" / "python"), "manage.py", "db_worker", "--no-reload",
-                              "--no-startup-delay", "--interval", "0.05", "--worker-id", f"bench-{n}", "-v", "0"],
-                             cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL)
-            for n in range(count)]
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        SAFEGUARDING_ENV="development",
+        DJANGO_DEBUG="0",
+        SAFEGUARDING_ATTACHMENT_ROOT=str(attachment_root),
+        LOG_LEVEL="WARNING",
+    )
+    return [
+        subprocess.Popen(
+            [
+                "nice",
+                "-n",
+                str(niceness),
+                str(ROOT / ".venv" / "bin" / "python"),
+                "manage.py",
+                "db_worker",
+                "--no-reload",
+                "--no-startup-delay",
+                "--interval",
+                "0.05",
+                "--worker-id",
+                f"bench-{n}",
+                "-v",
+                "0",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+        )
+        for n in range(count)
+    ]
 
 
 def backlog(url, run_id):
@@ -153,8 +201,13 @@ def backlog(url, run_id):
     import psycopg
 
     with psycopg.connect(url) as connection:
-        rows = dict(connection.execute("SELECT status, count(*) FROM frontdoor_contactsubmission "
-                                       "WHERE idempotency_key LIKE %s GROUP BY status", [f"{run_id}-%"]).fetchall())
+        rows = dict(
+            connection.execute(
+                "SELECT status, count(*) FROM frontdoor_contactsubmission "
+                "WHERE idempotency_key LIKE %s GROUP BY status",
+                [f"{run_id}-%"],
+            ).fetchall()
+        )
     return rows.get("received", 0), rows.get("processed", 0), rows.get("failed", 0)
 
 
@@ -176,23 +229,56 @@ def processing(url, run_id):
     with psycopg.connect(url) as connection:
         first, last, made = connection.execute(
             "SELECT min(received_at), max(processed_at), count(contact_id) FROM frontdoor_contactsubmission "
-            "WHERE idempotency_key LIKE %s", [f"{run_id}-%"]).fetchone()
+            "WHERE idempotency_key LIKE %s",
+            [f"{run_id}-%"],
+        ).fetchone()
         lag = connection.execute(
-            "SELECT percentile_cont(ARRAY[0.5, 0.95, 1.0]) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - received_at)) "
+            "SELECT percentile_cont(ARRAY[0.5, 0.95, 1.0]) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - received_at)) "  # noqa: E501
             "FROM frontdoor_contactsubmission WHERE idempotency_key LIKE %s AND contact_id IS NOT NULL",
-            [f"{run_id}-%"]).fetchone()[0]
+            [f"{run_id}-%"],
+        ).fetchone()[0]
     span = (last - first).total_seconds() if first and last else 0
-    return {"contacts_made": made, "span_s": round(span, 1), "per_s": round(made / span, 1) if span else 0,
-            "received_to_made_s": {p: round(v, 1) for p, v in zip(("p50", "p95", "max"), lag or [])} if lag else {}}
+    return {
+        "contacts_made": made,
+        "span_s": round(span, 1),
+        "per_s": round(made / span, 1) if span else 0,
+        "received_to_made_s": {p: round(v, 1) for p, v in zip(("p50", "p95", "max"), lag or [], strict=False)}
+        if lag
+        else {},  # noqa: E501
+    }
 
 
 def start_server(url, port, workers, threads, attachment_root):
-    env = dict(os.environ, DATABASE_URL=url, DATABASE_CONN_MAX_AGE="600", SAFEGUARDING_ENV="development",
-               DJANGO_DEBUG="0", SAFEGUARDING_ATTACHMENT_ROOT=str(attachment_root), LOG_LEVEL="WARNING",
-               DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost")
-    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "safeguarding.wsgi:application", "--bind", f"127.0.0.1:{port}",
-               "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
-               "--keep-alive", "30", "--backlog", "2048", "--timeout", "60", "--log-level", "warning"]
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        DATABASE_CONN_MAX_AGE="600",
+        SAFEGUARDING_ENV="development",
+        DJANGO_DEBUG="0",
+        SAFEGUARDING_ATTACHMENT_ROOT=str(attachment_root),
+        LOG_LEVEL="WARNING",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+    )
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "safeguarding.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--keep-alive",
+        "30",
+        "--backlog",
+        "2048",
+        "--timeout",
+        "60",
+        "--log-level",
+        "warning",
+    ]
     server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     for _ in range(300):  # up to 30 s
         try:
@@ -221,11 +307,12 @@ def stop_server(server):
 
 # --- The load -----------------------------------------------------------------------------
 
+
 def nhs_number(rng):
     """A valid NHS number from the 999 test range."""
     while True:
         digits = "999" + f"{rng.randrange(10**6):06d}"
-        total = sum(int(d) * w for d, w in zip(digits, range(10, 1, -1)))
+        total = sum(int(d) * w for d, w in zip(digits, range(10, 1, -1), strict=False))
         check = 11 - total % 11
         check = 0 if check == 11 else check
         if check != 10:
@@ -238,8 +325,12 @@ def make_body(rng, index, earlier_numbers):
     family = rng.choice(FAMILY) + f"-{rng.randrange(100000)}"
     children = []
     for position in range(rng.choice([1, 1, 2, 3])):
-        child = {"given_names": rng.choice(GIVEN), "family_name": family, "sex": rng.choice("MFU"),
-                 "date_of_birth": f"{rng.randint(2009, 2024)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"}
+        child = {
+            "given_names": rng.choice(GIVEN),
+            "family_name": family,
+            "sex": rng.choice("MFU"),
+            "date_of_birth": f"{rng.randint(2009, 2024)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+        }
         if position == 0 and earlier_numbers and rng.random() < 0.2:
             child["nhs_number"] = rng.choice(earlier_numbers)
         elif rng.random() < 0.7:
@@ -254,12 +345,18 @@ def make_body(rng, index, earlier_numbers):
         "immediate_risk": False,
         "consent": rng.choice(["given", "not_asked", "refused"]),
         "children": children,
-        "adults": [{"given_names": rng.choice(GIVEN), "family_name": family, "role": "adult_in_household",
-                    "relationship": "Parent"}],
+        "adults": [
+            {
+                "given_names": rng.choice(GIVEN),
+                "family_name": family,
+                "role": "adult_in_household",
+                "relationship": "Parent",
+            }
+        ],
     }
 
 
-def generator(number, args, token, run_id, start_at, out_queue):
+def generator(number, args, token, run_id, start_at, out_queue):  # noqa: C901
     """One generator process: its share of the schedule, sent from `args.connections` threads,
     each with its own keep-alive connection. Returns its records through out_queue."""
     rng = random.Random(f"{run_id}-{number}")
@@ -297,12 +394,15 @@ def generator(number, args, token, run_id, start_at, out_queue):
                 continue
             sent = time.time()
             status, contact_id, error = None, None, ""
-            for attempt in range(2):  # once more on a connection the server had closed
+            for attempt in range(2):  # once more on a connection the server had closed  # noqa: B007
                 try:
                     if connection is None:
                         connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=30)
-                    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}",
-                               "Idempotency-Key": key}
+                    headers = {
+                        "Content-Type": "application/json",
+                        "Authorization": f"Bearer {token}",
+                        "Idempotency-Key": key,
+                    }
                     if args.async_:
                         headers["Prefer"] = "respond-async"
                     connection.request("POST", "/api/v1/contacts/", body=body, headers=headers)
@@ -323,8 +423,18 @@ def generator(number, args, token, run_id, start_at, out_queue):
                     connection = None
                     status, error = "connection", repr(failure)[:200]
             done = time.time()
-            records.append({"key": key, "retry": retry, "status": status, "id": contact_id, "error": error,
-                            "at": at, "sent": sent, "done": done})
+            records.append(
+                {
+                    "key": key,
+                    "retry": retry,
+                    "status": status,
+                    "id": contact_id,
+                    "error": error,
+                    "at": at,
+                    "sent": sent,
+                    "done": done,
+                }
+            )
 
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(args.connections)]
     for thread in threads:
@@ -360,14 +470,21 @@ def integrity_async(url, run_id, records, first_at):
 
     acknowledged, mismatched = acknowledged_keys(records, 202)
     with psycopg.connect(url) as connection:
-        rows = connection.execute("SELECT idempotency_key, public_id::text, status, contact_id FROM frontdoor_contactsubmission "
-                                  "WHERE idempotency_key LIKE %s", [f"{run_id}-%"]).fetchall()
-        school = connection.execute("SELECT referrer_agency_id FROM frontdoor_contact c JOIN frontdoor_contactsubmission s "
-                                    "ON s.contact_id = c.id WHERE s.idempotency_key LIKE %s LIMIT 1",
-                                    [f"{run_id}-%"]).fetchone()
+        rows = connection.execute(
+            "SELECT idempotency_key, public_id::text, status, contact_id FROM frontdoor_contactsubmission "
+            "WHERE idempotency_key LIKE %s",
+            [f"{run_id}-%"],
+        ).fetchall()
+        school = connection.execute(
+            "SELECT referrer_agency_id FROM frontdoor_contact c JOIN frontdoor_contactsubmission s "
+            "ON s.contact_id = c.id WHERE s.idempotency_key LIKE %s LIMIT 1",
+            [f"{run_id}-%"],
+        ).fetchone()
         contacts = connection.execute(
-            "SELECT count(*) FROM frontdoor_contact WHERE channel = 'api' AND referrer_agency_id = %s AND received_at >= "
-            "to_timestamp(%s)", [school[0] if school else None, first_at - 1]).fetchone()[0]
+            "SELECT count(*) FROM frontdoor_contact WHERE channel = 'api' AND referrer_agency_id = %s AND received_at >= "  # noqa: E501
+            "to_timestamp(%s)",
+            [school[0] if school else None, first_at - 1],
+        ).fetchone()[0]
     stored = {}
     duplicated = 0
     for key, public_id, status, contact_id in rows:
@@ -385,8 +502,14 @@ def integrity_async(url, run_id, records, first_at):
         "processed_with_a_contact": len(made),
         "failed": sum(status == "failed" for _, status, _ in stored.values()),
         "contacts_made_by_the_run": contacts,
-        "ok": (len(rows) == len(acknowledged) and not lost and not duplicated and not mismatched
-               and len(made) == len(acknowledged) and contacts == len(acknowledged)),
+        "ok": (
+            len(rows) == len(acknowledged)
+            and not lost
+            and not duplicated
+            and not mismatched
+            and len(made) == len(acknowledged)
+            and contacts == len(acknowledged)
+        ),
     }
 
 
@@ -396,8 +519,10 @@ def integrity(url, run_id, records):
     acknowledged, mismatched = acknowledged_keys(records, 201)
     with psycopg.connect(url) as connection:
         rows = connection.execute(
-            "SELECT s.idempotency_key, c.id FROM frontdoor_contact c JOIN frontdoor_contactsubmission s ON s.contact_id = c.id "
-            "WHERE s.idempotency_key LIKE %s", [f"{run_id}-%"]).fetchall()
+            "SELECT s.idempotency_key, c.id FROM frontdoor_contact c JOIN frontdoor_contactsubmission s ON s.contact_id = c.id "  # noqa: E501
+            "WHERE s.idempotency_key LIKE %s",
+            [f"{run_id}-%"],
+        ).fetchall()
     stored = {}
     duplicated = 0
     for key, contact_id in rows:
@@ -416,7 +541,7 @@ def integrity(url, run_id, records):
     }
 
 
-def main():
+def main():  # noqa: C901
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rate", type=float, default=200.0, help="submissions per second (default 200)")
     parser.add_argument("--duration", type=float, default=300.0, help="seconds of load (default 300)")
@@ -428,11 +553,17 @@ def main():
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
     parser.add_argument("--queries", action="store_true", help="count the queries of one submission first")
-    parser.add_argument("--async", dest="async_", action="store_true",
-                        help="send Prefer: respond-async (202), with db_worker processes making the contacts")
+    parser.add_argument(
+        "--async",
+        dest="async_",
+        action="store_true",
+        help="send Prefer: respond-async (202), with db_worker processes making the contacts",
+    )
     parser.add_argument("--db-workers", type=int, default=2, help="db_worker processes with --async (default 2)")
     parser.add_argument("--db-worker-nice", type=int, default=0, help="run the db_worker processes at this niceness")
-    parser.add_argument("--drain-timeout", type=float, default=600, help="seconds to wait for the backlog (default 600)")
+    parser.add_argument(
+        "--drain-timeout", type=float, default=600, help="seconds to wait for the backlog (default 600)"
+    )
     parser.add_argument("--json", help="write the results here (default benchmarks/results/intake-<time>.json)")
     args = parser.parse_args()
     if not args.database_url.startswith("postgres://postgres@127.0.0.1"):
@@ -451,9 +582,11 @@ def main():
 
         connections.close_all()
         counts, kinds, timings = query_counts
-        print(f"one at a time, in process: {len(counts)} submissions, queries per submission median "
-              f"{statistics.median(counts):g} (min {min(counts)}, max {max(counts)}), server time median "
-              f"{statistics.median(timings):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms")
+        print(
+            f"one at a time, in process: {len(counts)} submissions, queries per submission median "
+            f"{statistics.median(counts):g} (min {min(counts)}, max {max(counts)}), server time median "
+            f"{statistics.median(timings):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms"
+        )
         print("queries of the last one, by kind:")
         for name, count in kinds.items():
             print(f"  {count:3d}  {name}")
@@ -461,14 +594,20 @@ def main():
     run_id = uuid.uuid4().hex[:12]
     with tempfile.TemporaryDirectory(prefix="bench-attachments-") as attachment_root:
         server = start_server(args.database_url, args.port, args.workers, args.threads, attachment_root)
-        db_workers = start_db_workers(args.database_url, args.db_workers, attachment_root, args.db_worker_nice) if args.async_ else []
+        db_workers = (
+            start_db_workers(args.database_url, args.db_workers, attachment_root, args.db_worker_nice)
+            if args.async_
+            else []
+        )
         drained = None
         try:
             context = multiprocessing.get_context("fork")
             out_queue = context.Queue()
             start_at = time.time() + 2.0  # time for every generator to build its schedule
-            processes = [context.Process(target=generator, args=(n, args, token, run_id, start_at, out_queue))
-                         for n in range(args.generators)]
+            processes = [
+                context.Process(target=generator, args=(n, args, token, run_id, start_at, out_queue))
+                for n in range(args.generators)
+            ]
             for process in processes:
                 process.start()
             records = []
@@ -481,9 +620,14 @@ def main():
             if args.async_:
                 waiting_at_stop = backlog(args.database_url, run_id)[0]
                 drain_s, timed_out = drain(args.database_url, run_id, args.drain_timeout)
-                drained = {"waiting_when_load_stopped": waiting_at_stop, "drain_s_after_load": round(drain_s, 1),
-                           "drain_s_after_last_ack": None, "timed_out": timed_out, "drained_at": time.time(),
-                           "load_stopped_at": load_stopped}
+                drained = {
+                    "waiting_when_load_stopped": waiting_at_stop,
+                    "drain_s_after_load": round(drain_s, 1),
+                    "drain_s_after_last_ack": None,
+                    "timed_out": timed_out,
+                    "drained_at": time.time(),
+                    "load_stopped_at": load_stopped,
+                }
         finally:
             stop_server(server)
             for process in db_workers:
@@ -505,7 +649,9 @@ def main():
         drained["drain_s_after_last_ack"] = round(drained.pop("drained_at") - last_done, 1)
         drained.pop("load_stopped_at")
         integrity_check["contact_rows_for_run"] = integrity_check["processed_with_a_contact"]
-        integrity_check["retries_answered_with_another_contact"] = integrity_check["retries_answered_with_another_submission"]
+        integrity_check["retries_answered_with_another_contact"] = integrity_check[
+            "retries_answered_with_another_submission"
+        ]
     else:
         integrity_check = integrity(args.database_url, run_id, records)
     results = {
@@ -521,10 +667,14 @@ def main():
         "errors": errors,
         "elapsed_s": round(last_done - first_at, 1),
         "throughput_per_s": round(len(created) / (last_done - first_at), 1) if last_done > first_at else 0,
-        "latency_ms_from_schedule": {p: round(percentile(from_schedule, f), 1) if from_schedule else None
-                                     for p, f in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99), ("max", 1.0))},
-        "latency_ms_service": {p: round(percentile(service, f), 1) if service else None
-                               for p, f in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99))},
+        "latency_ms_from_schedule": {
+            p: round(percentile(from_schedule, f), 1) if from_schedule else None
+            for p, f in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99), ("max", 1.0))
+        },
+        "latency_ms_service": {
+            p: round(percentile(service, f), 1) if service else None
+            for p, f in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99))
+        },
         "mean_ms_from_schedule": round(statistics.fmean(from_schedule), 1) if from_schedule else None,
         "integrity": integrity_check,
     }
@@ -532,39 +682,60 @@ def main():
         results["processing"] = dict(processing(args.database_url, run_id), **drained)
     if query_counts:
         counts, kinds, timings = query_counts
-        results["in_process"] = {"submissions": len(counts), "queries_median": statistics.median(counts),
-                                 "queries_min": min(counts), "queries_max": max(counts),
-                                 "server_ms_p50": round(statistics.median(timings), 1),
-                                 "server_ms_p95": round(percentile(timings, 0.95), 1), "queries_of_last_by_kind": kinds}
+        results["in_process"] = {
+            "submissions": len(counts),
+            "queries_median": statistics.median(counts),
+            "queries_min": min(counts),
+            "queries_max": max(counts),
+            "server_ms_p50": round(statistics.median(timings), 1),
+            "server_ms_p95": round(percentile(timings, 0.95), 1),
+            "queries_of_last_by_kind": kinds,
+        }
     latency = results["latency_ms_from_schedule"]
-    print(f"\nContact intake through the API ({results['mode']}): {args.rate:g}/s target for {args.duration:g} s, "
-          f"{args.workers} gunicorn workers x {args.threads} threads, {args.generators} generators x "
-          f"{args.connections} connections, {args.retry_fraction:.0%} retried\n")
+    print(
+        f"\nContact intake through the API ({results['mode']}): {args.rate:g}/s target for {args.duration:g} s, "
+        f"{args.workers} gunicorn workers x {args.threads} threads, {args.generators} generators x "
+        f"{args.connections} connections, {args.retry_fraction:.0%} retried\n"
+    )
     print("| measure | value |\n| --- | ---: |")
     print(f"| submissions sent (retried copies) | {results['submissions_sent']} ({results['retried_copies']}) |")
     print(f"| answered {202 if args.async_ else 201} | {results['answered_201']} |")
     print(f"| throughput achieved | {results['throughput_per_s']} /s |")
-    print(f"| latency p50 / p95 / p99 / max (ms, from schedule) | {latency['p50']} / {latency['p95']} / "
-          f"{latency['p99']} / {latency['max']} |")
+    print(
+        f"| latency p50 / p95 / p99 / max (ms, from schedule) | {latency['p50']} / {latency['p95']} / "
+        f"{latency['p99']} / {latency['max']} |"
+    )
     service_latency = results["latency_ms_service"]
-    print(f"| latency p50 / p95 / p99 (ms, from send) | {service_latency['p50']} / {service_latency['p95']} / "
-          f"{service_latency['p99']} |")
+    print(
+        f"| latency p50 / p95 / p99 (ms, from send) | {service_latency['p50']} / {service_latency['p95']} / "
+        f"{service_latency['p99']} |"
+    )
     print(f"| errors | {errors or 'none'} |")
-    print(f"| contact rows for the run / distinct acknowledged keys | {integrity_check['contact_rows_for_run']} / "
-          f"{integrity_check['distinct_acknowledged_keys']} |")
-    print(f"| lost / duplicated / retry answered with another contact | {integrity_check['lost']} / "
-          f"{integrity_check['duplicated']} / {integrity_check['retries_answered_with_another_contact']} |")
+    print(
+        f"| contact rows for the run / distinct acknowledged keys | {integrity_check['contact_rows_for_run']} / "
+        f"{integrity_check['distinct_acknowledged_keys']} |"
+    )
+    print(
+        f"| lost / duplicated / retry answered with another contact | {integrity_check['lost']} / "
+        f"{integrity_check['duplicated']} / {integrity_check['retries_answered_with_another_contact']} |"
+    )
     if args.async_:
         made = results["processing"]
         print(f"| db_worker processes | {args.db_workers} |")
         print(f"| contacts made by the workers | {made['contacts_made']} in {made['span_s']} s: {made['per_s']} /s |")
-        print(f"| received to contact made p50 / p95 / max (s) | {made['received_to_made_s'].get('p50')} / "
-              f"{made['received_to_made_s'].get('p95')} / {made['received_to_made_s'].get('max')} |")
-        print(f"| waiting when the load stopped / drained after (s) | {made['waiting_when_load_stopped']} / "
-              f"{made['drain_s_after_load']}{' (TIMED OUT)' if made['timed_out'] else ''} |")
-        print(f"| submissions / processed with one contact / failed / contacts made by the run | "
-              f"{integrity_check['submission_rows_for_run']} / {integrity_check['processed_with_a_contact']} / "
-              f"{integrity_check['failed']} / {integrity_check['contacts_made_by_the_run']} |")
+        print(
+            f"| received to contact made p50 / p95 / max (s) | {made['received_to_made_s'].get('p50')} / "
+            f"{made['received_to_made_s'].get('p95')} / {made['received_to_made_s'].get('max')} |"
+        )
+        print(
+            f"| waiting when the load stopped / drained after (s) | {made['waiting_when_load_stopped']} / "
+            f"{made['drain_s_after_load']}{' (TIMED OUT)' if made['timed_out'] else ''} |"
+        )
+        print(
+            f"| submissions / processed with one contact / failed / contacts made by the run | "
+            f"{integrity_check['submission_rows_for_run']} / {integrity_check['processed_with_a_contact']} / "
+            f"{integrity_check['failed']} / {integrity_check['contacts_made_by_the_run']} |"
+        )
     print(f"| integrity | {'ok' if integrity_check['ok'] else 'FAILED'} |")
     RESULTS.mkdir(parents=True, exist_ok=True)
     target = Path(args.json) if args.json else RESULTS / f"intake-{time.strftime('%Y%m%d-%H%M%S')}.json"

@@ -68,10 +68,10 @@ def misspell(word, rng):
     i = rng.randrange(1, len(word) - 2)
     choice = rng.randrange(3)
     if choice == 0:
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
     if choice == 1:
         return word[:i] + word[i] + word[i:]
-    return word[:i] + word[i + 1:]
+    return word[:i] + word[i + 1 :]
 
 
 @contextlib.contextmanager
@@ -91,10 +91,10 @@ def access_and_audit_switched_off():
         return person
 
     patches = [
-        mock.patch.object(kernel.access.AccessRuleMiddleware, "process_view", lambda *args: None),
+        mock.patch.object(kernel.access.AccessRuleMiddleware, "process_view", lambda *args: None),  # noqa: PT008
         mock.patch.object(people.views, "person_for", full_access),
         mock.patch.object(people.views, "keep_visible", lambda user, items, **kwargs: items),
-        mock.patch("audit.services.record", lambda *args, **kwargs: None),
+        mock.patch("audit.services.record", lambda *args, **kwargs: None),  # noqa: PT008
     ]
     for patch in patches:
         patch.start()
@@ -122,10 +122,18 @@ def add_long_chronologies(person_ids, events, rng):
     for pk in person_ids:
         have = ChronologyEntry.objects.filter(person_id=pk).count()
         for n in range(max(0, events - have)):
-            rows.append(ChronologyEntry(person_id=pk, kind="health-event", category="Health",
-                                        occurred_at=now - datetime.timedelta(minutes=rng.randrange(5 * 365 * 24 * 60)),
-                                        title=BENCHMARK_TITLE, detail=f"Synthetic benchmark entry {n}",
-                                        agency_id=rng.choice(agencies), manual=True))
+            rows.append(
+                ChronologyEntry(
+                    person_id=pk,
+                    kind="health-event",
+                    category="Health",
+                    occurred_at=now - datetime.timedelta(minutes=rng.randrange(5 * 365 * 24 * 60)),
+                    title=BENCHMARK_TITLE,
+                    detail=f"Synthetic benchmark entry {n}",
+                    agency_id=rng.choice(agencies),
+                    manual=True,
+                )
+            )
     ChronologyEntry.objects.bulk_create(rows, batch_size=5000)
     return list(person_ids)
 
@@ -136,7 +144,7 @@ def remove_long_chronologies():
     ChronologyEntry.objects.filter(title=BENCHMARK_TITLE, detail__startswith="Synthetic benchmark entry").delete()
 
 
-def main():
+def main():  # noqa: C901
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--children", type=int, default=0, help="size to generate with --generate")
     parser.add_argument("--generate", action="store_true", help="migrate and generate the authority if empty")
@@ -144,8 +152,12 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", help="write the results here as JSON")
     parser.add_argument("--overhead", action="store_true", help="also measure without access checks and audit")
-    parser.add_argument("--chronology", type=int, default=500,
-                        help="events in the long chronologies of the 'child record, long chronology' sample (default 500)")
+    parser.add_argument(
+        "--chronology",
+        type=int,
+        default=500,
+        help="events in the long chronologies of the 'child record, long chronology' sample (default 500)",
+    )
     args = parser.parse_args()
 
     import django
@@ -180,16 +192,25 @@ def main():
     verified_login(client, user)  # signed in and past the two-factor step
 
     rng = random.Random(args.seed)
-    low, high = Person.objects.filter(kind="child").order_by("pk").values_list("pk", flat=True)[:1][0], \
-        Person.objects.filter(kind="child").order_by("-pk").values_list("pk", flat=True)[:1][0]
+    low, high = (
+        Person.objects.filter(kind="child").order_by("pk").values_list("pk", flat=True)[:1][0],
+        Person.objects.filter(kind="child").order_by("-pk").values_list("pk", flat=True)[:1][0],
+    )
     sample_ids = []
     while len(sample_ids) < args.iterations:
-        candidate = Person.objects.filter(kind="child", pk__gte=rng.randint(low, high)).order_by("pk").values_list("pk", flat=True)[:1]
+        candidate = (
+            Person.objects.filter(kind="child", pk__gte=rng.randint(low, high))
+            .order_by("pk")
+            .values_list("pk", flat=True)[:1]
+        )
         sample_ids.extend(candidate)
     sample = {p.pk: p for p in Person.objects.filter(pk__in=sample_ids)}
     nhs = dict(Identifier.objects.filter(person_id__in=sample_ids, id_type="NHS").values_list("person_id", "value"))
-    postcodes = dict(PersonAddress.objects.filter(person_id__in=sample_ids, moved_out__isnull=True)
-                     .values_list("person_id", "address__postcode"))
+    postcodes = dict(
+        PersonAddress.objects.filter(person_id__in=sample_ids, moved_out__isnull=True).values_list(
+            "person_id", "address__postcode"
+        )
+    )
 
     queries = []
     for i, pk in enumerate(sample_ids):
@@ -217,14 +238,25 @@ def main():
 
     Involvement.objects.filter(kind="benchmark").delete()
     Involvement.objects.bulk_create(
-        Involvement(person_id=pk, agency_id=user.agency_id, team_id=user.team_id, worker=user, kind="benchmark",
-                    start_date=datetime.date(2024, 1, 1)) for pk in set(sample_ids))
+        Involvement(
+            person_id=pk,
+            agency_id=user.agency_id,
+            team_id=user.team_id,
+            worker=user,
+            kind="benchmark",
+            start_date=datetime.date(2024, 1, 1),
+        )
+        for pk in set(sample_ids)
+    )
 
     # Thirty of the sampled children get a long chronology (benchmark events, removed at the end).
     long_ids = add_long_chronologies(sample_ids[:30], args.chronology, rng)
     # The front-door queue, as a MASH practitioner of the authority sees it, page by page.
-    mash_user = User.objects.filter(agency__kind=Agency.Kind.LOCAL_AUTHORITY, role=User.Role.MASH_PRACTITIONER,
-                                    is_active=True).order_by("pk").first()
+    mash_user = (
+        User.objects.filter(agency__kind=Agency.Kind.LOCAL_AUTHORITY, role=User.Role.MASH_PRACTITIONER, is_active=True)
+        .order_by("pk")
+        .first()
+    )
     mash_client = Client()
     if mash_user:
         verified_login(mash_client, mash_user)
@@ -239,11 +271,15 @@ def main():
             timed(f"/people/{pk}/")
         floor = [timed("/health/") for _ in range(args.iterations)]
         record = [timed(f"/people/{pk}/") for pk in sample_ids]
-        long_record = [timed(f"/people/{long_ids[i % len(long_ids)]}/") for i in range(args.iterations)] if long_ids else []
+        long_record = (
+            [timed(f"/people/{long_ids[i % len(long_ids)]}/") for i in range(args.iterations)] if long_ids else []
+        )
         queue = []
         if mash_user:
             timed_queue("/front-door/")
-            queue = [timed_queue("/front-door/" if i % 3 else "/front-door/?show=decided") for i in range(args.iterations)]
+            queue = [
+                timed_queue("/front-door/" if i % 3 else "/front-door/?show=decided") for i in range(args.iterations)
+            ]
         search_times, by_kind = [], {}
         for label, query in queries:
             elapsed = timed(f"/search/?q={query.replace(' ', '+')}")
@@ -260,8 +296,7 @@ def main():
         "date": time.strftime("%Y-%m-%d"),
         "cpus": os.cpu_count(),
         "pages": [summarise("trivial view (floor)", floor), summarise("child record", record)]
-        + ([summarise(f"child record, {args.chronology}-event chronology", extra["long"])]
-           if extra["long"] else [])
+        + ([summarise(f"child record, {args.chronology}-event chronology", extra["long"])] if extra["long"] else [])
         + [summarise("search (all kinds)", search_times)]
         + [summarise(f"search: {label}", values) for label, values in sorted(by_kind.items())]
         + ([summarise("front-door queue", extra["queue"])] if extra["queue"] else []),
@@ -274,7 +309,9 @@ def main():
     print("| page | requests | p50 ms | p95 ms | p99 ms | × floor (p50) |")
     print("|---|---:|---:|---:|---:|---:|")
     for page in results["pages"]:
-        print(f"| {page['page']} | {page['requests']} | {page['p50_ms']} | {page['p95_ms']} | {page['p99_ms']} | {page['ratio_to_floor_p50']} |")
+        print(
+            f"| {page['page']} | {page['requests']} | {page['p50_ms']} | {page['p95_ms']} | {page['p99_ms']} | {page['ratio_to_floor_p50']} |"  # noqa: E501
+        )
     if args.overhead:
         # Each request twice more, once with access checks and audit and once without, in
         # alternating order, so that neither gains from a cache the other warmed.
@@ -282,7 +319,7 @@ def main():
         urls = [(f"/people/{pk}/", record, record_off) for pk in sample_ids]
         urls += [(f"/search/?q={query.replace(' ', '+')}", search_times, search_off) for _, query in queries]
         for number, (url, on, off) in enumerate(urls):
-            for switched_off in ((False, True) if number % 2 else (True, False)):
+            for switched_off in (False, True) if number % 2 else (True, False):
                 if switched_off:
                     with access_and_audit_switched_off():
                         off.append(timed(url))

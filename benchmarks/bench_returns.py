@@ -55,8 +55,12 @@ def main():
         cin_census.write(data, str(Path(directory) / "cin.xml"))
         return cin_census.counts(data)
 
-    figures = {"year": args.year, "database": connection.vendor,
-               "children_on_record": Person.objects.filter(kind=Person.Kind.CHILD).count(), "returns": {}}
+    figures = {
+        "year": args.year,
+        "database": connection.vendor,
+        "children_on_record": Person.objects.filter(kind=Person.Kind.CHILD).count(),
+        "returns": {},
+    }
     for name, step in (("SSDA903", build_903), ("CIN census", build_cin)):
         times = []
         for _ in range(args.runs):
@@ -69,15 +73,24 @@ def main():
             step(directory)
             _, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
-        figures["returns"][name] = {"median_s": round(statistics.median(times), 2), "runs": [round(t, 2) for t in times],
-                                    "peak_python_mb": round(peak / 2**20, 1), "rows": rows}
-        print(f"{name}: median {statistics.median(times):.2f} s over {args.runs} runs, "
-              f"peak Python memory {peak / 2**20:.1f} MB, {rows}", flush=True)
+        figures["returns"][name] = {
+            "median_s": round(statistics.median(times), 2),
+            "runs": [round(t, 2) for t in times],
+            "peak_python_mb": round(peak / 2**20, 1),
+            "rows": rows,
+        }
+        print(
+            f"{name}: median {statistics.median(times):.2f} s over {args.runs} runs, "
+            f"peak Python memory {peak / 2**20:.1f} MB, {rows}",
+            flush=True,
+        )
     both = sum(r["median_s"] for r in figures["returns"].values())
     figures["both_median_s"] = round(both, 2)
     figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-    print(f"Both: {both:.2f} s; process peak RSS {figures['peak_rss_mb']} MB; "
-          f"{figures['children_on_record']:,} children on record ({connection.vendor})")
+    print(
+        f"Both: {both:.2f} s; process peak RSS {figures['peak_rss_mb']} MB; "
+        f"{figures['children_on_record']:,} children on record ({connection.vendor})"
+    )
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2))
 

@@ -69,24 +69,26 @@ def run(name, command, env, log):
 
 def prepare(args, env, log):
     """Migrate, and generate the authority if the database is empty: (children, figures)."""
-    code = ("import django, json, time; django.setup()\n"
-            "from django.core.management import call_command\n"
-            "from django.db import connection\n"
-            "from people.models import Person\n"
-            "call_command('migrate', verbosity=0)\n"
-            "made = None\n"
-            f"if {args.generate!r} and not Person.objects.exists():\n"
-            "    started = time.perf_counter()\n"
-            f"    call_command('generate_authority', children={args.children}, seed={args.seed})\n"
-            "    made = round(time.perf_counter() - started, 1)\n"
-            "size = None\n"
-            "if connection.vendor == 'postgresql':\n"
-            "    with connection.cursor() as c:\n"
-            "        c.execute('SELECT pg_database_size(current_database())'); size = c.fetchone()[0]\n"
-            "import resource\n"
-            "print(json.dumps({'children': Person.objects.filter(kind='child').count(), 'people': Person.objects.count(),"
-            " 'generated_s': made, 'database_bytes': size, 'vendor': connection.vendor,"
-            " 'peak_rss_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))\n")
+    code = (
+        "import django, json, time; django.setup()\n"
+        "from django.core.management import call_command\n"
+        "from django.db import connection\n"
+        "from people.models import Person\n"
+        "call_command('migrate', verbosity=0)\n"
+        "made = None\n"
+        f"if {args.generate!r} and not Person.objects.exists():\n"
+        "    started = time.perf_counter()\n"
+        f"    call_command('generate_authority', children={args.children}, seed={args.seed})\n"
+        "    made = round(time.perf_counter() - started, 1)\n"
+        "size = None\n"
+        "if connection.vendor == 'postgresql':\n"
+        "    with connection.cursor() as c:\n"
+        "        c.execute('SELECT pg_database_size(current_database())'); size = c.fetchone()[0]\n"
+        "import resource\n"
+        "print(json.dumps({'children': Person.objects.filter(kind='child').count(), 'people': Person.objects.count(),"
+        " 'generated_s': made, 'database_bytes': size, 'vendor': connection.vendor,"
+        " 'peak_rss_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))\n"
+    )
     log("--> migrating" + (" and generating the authority if the database is empty" if args.generate else ""))
     done = subprocess.run([PYTHON, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True)
     if done.returncode != 0:
@@ -114,21 +116,56 @@ def rows(results):
                 if page["page"] in FLOOR_RATIO_GOAL and floor:
                     met = met and page["p95_ms"] <= FLOOR_RATIO_GOAL[page["page"]] * floor["p95_ms"]
             throughput = round(1000 / page["p50_ms"], 1) if page.get("p50_ms") else None
-            table.append((section, page["page"], page["p50_ms"], page["p95_ms"], page["p99_ms"], ratio, throughput,
-                          figures.get("peak_rss_mb"), goal[2] if goal else "", met))
+            table.append(
+                (
+                    section,
+                    page["page"],
+                    page["p50_ms"],
+                    page["p95_ms"],
+                    page["p99_ms"],
+                    ratio,
+                    throughput,
+                    figures.get("peak_rss_mb"),
+                    goal[2] if goal else "",
+                    met,
+                )
+            )
     returns = results.get("returns")
     if returns:
         both = returns["both_median_s"]
-        table.append(("returns", "SSDA903 + CIN census, built and written", round(both * 1000), None, None, None, None,
-                      returns.get("peak_rss_mb"), "under 10 s", both < 10))
+        table.append(
+            (
+                "returns",
+                "SSDA903 + CIN census, built and written",
+                round(both * 1000),
+                None,
+                None,
+                None,
+                None,
+                returns.get("peak_rss_mb"),
+                "under 10 s",
+                both < 10,
+            )
+        )
     intake = results.get("intake")
     if intake:
         achieved = intake.get("throughput_per_s")
         latency = intake.get("latency_ms_service", {})
         rate = intake.get("settings", {}).get("rate")
-        table.append(("intake", f"contacts through the API, {rate}/s offered", latency.get("p50"),
-                      latency.get("p95"), latency.get("p99"), None, achieved, None,
-                      "at least 200 contacts/s", bool(achieved and achieved >= 200)))
+        table.append(
+            (
+                "intake",
+                f"contacts through the API, {rate}/s offered",
+                latency.get("p50"),
+                latency.get("p95"),
+                latency.get("p99"),
+                None,
+                achieved,
+                None,
+                "at least 200 contacts/s",
+                bool(achieved and achieved >= 200),
+            )
+        )
     return table
 
 
@@ -136,9 +173,15 @@ def print_table(table, log):
     log("| Section | Path | p50 ms | p95 ms | p99 ms | × floor (p50) | per second | peak MB | Goal | Met |")
     log("|---|---|---:|---:|---:|---:|---:|---:|---|---|")
     for section, page, p50, p95, p99, ratio, throughput, peak, goal, met in table:
-        shown = ["" if value is None else f"{value:,}" if isinstance(value, (int, float)) else str(value)
-                 for value in (p50, p95, p99, ratio, throughput, peak)]
-        log(f"| {section} | {page} | " + " | ".join(shown) + f" | {goal} | {'' if met is None else 'yes' if met else 'no'} |")
+        shown = [
+            "" if value is None else f"{value:,}" if isinstance(value, (int, float)) else str(value)
+            for value in (p50, p95, p99, ratio, throughput, peak)
+        ]
+        log(
+            f"| {section} | {page} | "
+            + " | ".join(shown)
+            + f" | {goal} | {'' if met is None else 'yes' if met else 'no'} |"
+        )
 
 
 def main():
@@ -170,23 +213,44 @@ def main():
         sys.exit("No children in this database: run with --generate --children N")
     common = ["--iterations", str(args.iterations)]
     if "pages" not in skip:
-        results["pages"] = run("pages", [PYTHON, "benchmarks/bench_pages.py", "--seed", str(args.seed)] + common, env, log)
+        results["pages"] = run(
+            "pages", [PYTHON, "benchmarks/bench_pages.py", "--seed", str(args.seed)] + common, env, log
+        )
     if "dashboards" not in skip:
-        results["dashboards"] = run("dashboards", [PYTHON, "benchmarks/bench_dashboards.py", "--seed", str(args.seed)]
-                                    + common, env, log)
+        results["dashboards"] = run(
+            "dashboards", [PYTHON, "benchmarks/bench_dashboards.py", "--seed", str(args.seed)] + common, env, log
+        )
     if "returns" not in skip:
         year = ["--year", str(args.year)] if args.year else []
         results["returns"] = run("returns", [PYTHON, "benchmarks/bench_returns.py", "--runs", "3"] + year, env, log)
     if "intake" not in skip:
-        results["intake"] = run("intake", [PYTHON, "benchmarks/bench_intake.py", "--database-url", url,
-                                           "--rate", str(args.intake_rate), "--duration", str(args.intake_duration),
-                                           "--workers", "3", "--threads", "2"], env, log)
+        results["intake"] = run(
+            "intake",
+            [
+                PYTHON,
+                "benchmarks/bench_intake.py",
+                "--database-url",
+                url,
+                "--rate",
+                str(args.intake_rate),
+                "--duration",
+                str(args.intake_duration),
+                "--workers",
+                "3",
+                "--threads",
+                "2",
+            ],
+            env,
+            log,
+        )
     results["wall_s"] = round(time.perf_counter() - started, 1)
     authority = results["authority"]
     size = f", database {authority['database_bytes'] / 2**30:.1f} GB" if authority.get("database_bytes") else ""
     made = f", generated in {authority['generated_s']:,} s" if authority.get("generated_s") else ""
-    log(f"\n{authority['children']:,} children ({authority['people']:,} people){made}{size}; "
-        f"{results['cpus']} CPUs; {results['date']}\n")
+    log(
+        f"\n{authority['children']:,} children ({authority['people']:,} people){made}{size}; "
+        f"{results['cpus']} CPUs; {results['date']}\n"
+    )
     print_table(rows(results), log)
     out = RESULTS / f"suite-{authority['children']}-{results['date']}.json"
     out.write_text(json.dumps(results, indent=2))

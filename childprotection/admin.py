@@ -62,8 +62,15 @@ class StrategyDiscussionAdmin(ReadOnlyAdmin):
 class Section47EnquiryAdmin(ReadOnlyAdmin):
     list_display = ["id", "start_date", "initial_conference_target", "outcome", "outcome_date", "macpt"]
     list_filter = ["outcome", "macpt"]
-    fields = ["start_date", "initial_conference_target", "lead_practitioner", "macpt", "outcome", "outcome_date",
-              "initial_conference_not_required"]
+    fields = [
+        "start_date",
+        "initial_conference_target",
+        "lead_practitioner",
+        "macpt",
+        "outcome",
+        "outcome_date",
+        "initial_conference_not_required",
+    ]
     readonly_fields = fields
 
 
@@ -79,8 +86,15 @@ class ConferenceAdmin(ReadOnlyAdmin):
 class ChildProtectionPlanAdmin(ReadOnlyAdmin):
     list_display = ["id", "start_date", "initial_category", "latest_category", "end_date", "end_reason"]
     list_filter = ["end_reason", "initial_category"]
-    fields = ["start_date", "initial_category", "latest_category", "previous_plans", "lead_practitioner", "end_date",
-              "end_reason"]
+    fields = [
+        "start_date",
+        "initial_category",
+        "latest_category",
+        "previous_plans",
+        "lead_practitioner",
+        "end_date",
+        "end_reason",
+    ]
     readonly_fields = fields
 
 
@@ -88,9 +102,29 @@ class ChildProtectionPlanAdmin(ReadOnlyAdmin):
 class PreProceedingsAdmin(ReadOnlyAdmin):
     """Dates and codes only (the CIN census items), no child's details."""
 
-    list_display = ["id", "start_date", "letter_sent_on", "fgdm_offered", "decision", "decision_date",
-                    "court_application_date", "concluded_on"]
+    list_display = [
+        "id",
+        "start_date",
+        "letter_sent_on",
+        "fgdm_offered",
+        "decision",
+        "decision_date",
+        "court_application_date",
+        "concluded_on",
+    ]
     list_filter = ["decision", "fgdm_offered"]
-    fields = ["start_date", "forum", "letter_sent_on", "fgdm_offered", "fgdm_response", "fgdm_meeting_on", "decision",
-              "decision_date", "order_sought", "court_application_date", "letter_of_issue_sent_on", "concluded_on"]
+    fields = [
+        "start_date",
+        "forum",
+        "letter_sent_on",
+        "fgdm_offered",
+        "fgdm_response",
+        "fgdm_meeting_on",
+        "decision",
+        "decision_date",
+        "order_sought",
+        "court_application_date",
+        "letter_of_issue_sent_on",
+        "concluded_on",
+    ]
     readonly_fields = fields

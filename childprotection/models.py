@@ -37,7 +37,7 @@ class MultiAgencyChildProtectionTeam(models.Model):
         return self.name
 
 
-class MACPTMember(models.Model):
+class MACPTMember(models.Model):  # noqa: DJ008
     team = models.ForeignKey(MultiAgencyChildProtectionTeam, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="macpt_memberships")
     agency_kind = models.CharField(max_length=20, choices=AgencyKind.choices)
@@ -75,7 +75,7 @@ class StrategyDiscussion(models.Model):
         return f"Strategy discussion on {self.held_at:%-d %B %Y}"
 
 
-class StrategyDiscussionChild(models.Model):
+class StrategyDiscussionChild(models.Model):  # noqa: DJ008
     """A child the discussion was about, and what it decided for them."""
 
     class Decision(models.TextChoices):
@@ -94,13 +94,15 @@ class StrategyDiscussionChild(models.Model):
         constraints = [models.UniqueConstraint(fields=["discussion", "person"], name="strategy_child_once")]
 
 
-class StrategyAttendee(models.Model):
+class StrategyAttendee(models.Model):  # noqa: DJ008
     discussion = models.ForeignKey(StrategyDiscussion, on_delete=models.CASCADE, related_name="attendees")
     name = models.CharField(max_length=200)
     role = models.CharField(max_length=200, blank=True)
     agency_kind = models.CharField(max_length=20, choices=AgencyKind.choices)
     agency = models.ForeignKey("partners.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["agency_kind", "id"]
@@ -125,10 +127,22 @@ class Section47Enquiry(models.Model):
     strategy_discussion = models.ForeignKey(StrategyDiscussion, on_delete=models.PROTECT, related_name="enquiries")
     start_date = models.DateField(help_text="The date of the strategy discussion that started it")
     initial_conference_target = models.DateField(help_text="15 working days from the strategy discussion")
-    lead_practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                          related_name="led_enquiries", help_text="The lead child protection practitioner")
-    macpt = models.ForeignKey(MultiAgencyChildProtectionTeam, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="enquiries", verbose_name="multi-agency child protection team")
+    lead_practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_enquiries",
+        help_text="The lead child protection practitioner",
+    )
+    macpt = models.ForeignKey(
+        MultiAgencyChildProtectionTeam,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enquiries",
+        verbose_name="multi-agency child protection team",
+    )
     outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
     outcome_date = models.DateField(null=True, blank=True)
     findings = models.TextField(blank=True)
@@ -158,8 +172,9 @@ class Conference(models.Model):
     chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chaired_conferences")
     parents_participation = models.TextField(blank=True, help_text="Who attended for the family, exclusions, dissent")
     notes = models.TextField(blank=True)
-    transfer_notified_on = models.DateField(null=True, blank=True,
-                                            help_text="Transfer-in: when this authority was told of the move")
+    transfer_notified_on = models.DateField(
+        null=True, blank=True, help_text="Transfer-in: when this authority was told of the move"
+    )
     transferring_authority = models.CharField(max_length=200, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -175,7 +190,7 @@ class Conference(models.Model):
         return self.kind in {self.Kind.INITIAL, self.Kind.PRE_BIRTH, self.Kind.TRANSFER_IN}
 
 
-class ConferenceChild(models.Model):
+class ConferenceChild(models.Model):  # noqa: DJ008
     """The conference's decision for one child."""
 
     class Decision(models.TextChoices):
@@ -187,9 +202,17 @@ class ConferenceChild(models.Model):
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="children")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="conferences")
     episode = models.ForeignKey("frontdoor.Referral", on_delete=models.PROTECT, related_name="conferences")
-    enquiry = models.ForeignKey(Section47Enquiry, null=True, blank=True, on_delete=models.PROTECT, related_name="conferences")
-    plan = models.ForeignKey("ChildProtectionPlan", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="conferences", help_text="The plan reviewed, or the plan it started")
+    enquiry = models.ForeignKey(
+        Section47Enquiry, null=True, blank=True, on_delete=models.PROTECT, related_name="conferences"
+    )
+    plan = models.ForeignKey(
+        "ChildProtectionPlan",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="conferences",
+        help_text="The plan reviewed, or the plan it started",
+    )
     decision = models.CharField(max_length=20, choices=Decision.choices)
     category = models.CharField(max_length=3, blank=True, help_text="Code list: category-of-abuse")
     reasons = models.TextField()
@@ -200,7 +223,7 @@ class ConferenceChild(models.Model):
         constraints = [models.UniqueConstraint(fields=["conference", "person"], name="conference_child_once")]
 
 
-class ConferenceParticipant(models.Model):
+class ConferenceParticipant(models.Model):  # noqa: DJ008
     """Invited to a conference: did they come, did they send a report."""
 
     class Attendance(models.TextChoices):
@@ -240,12 +263,15 @@ class ChildProtectionPlan(models.Model):
     initial_category = models.CharField(max_length=3)
     latest_category = models.CharField(max_length=3)
     previous_plans = models.PositiveIntegerField(default=0, help_text="CIN census NumberOfPreviousCPP")
-    lead_practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                          related_name="+")
+    lead_practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     outline = models.TextField(blank=True)
     end_date = models.DateField(null=True, blank=True)
     end_reason = models.CharField(max_length=30, choices=EndReason.choices, blank=True)
-    ended_by = models.ForeignKey(Conference, null=True, blank=True, on_delete=models.PROTECT, related_name="ended_plans")
+    ended_by = models.ForeignKey(
+        Conference, null=True, blank=True, on_delete=models.PROTECT, related_name="ended_plans"
+    )
     # A child who moved permanently: the plan ends only once the receiving authority has held
     # its transfer-in conference (Working Together 2023).
     transferred_to = models.CharField(max_length=200, blank=True)
@@ -263,10 +289,16 @@ class ChildProtectionPlan(models.Model):
         return self.end_date is None
 
 
-class CoreGroupMember(models.Model):
+class CoreGroupMember(models.Model):  # noqa: DJ008
     plan = models.ForeignKey(ChildProtectionPlan, on_delete=models.CASCADE, related_name="core_group")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="core_groups", help_text="A practitioner who uses the service")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="core_groups",
+        help_text="A practitioner who uses the service",
+    )
     name = models.CharField(max_length=200)
     role = models.CharField(max_length=200, blank=True)
     agency_kind = models.CharField(max_length=20, choices=AgencyKind.choices + [("family", "Family or supporter")])
@@ -274,13 +306,15 @@ class CoreGroupMember(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     # The involvement that lets a practitioner member see the child's record (people.access).
-    involvement = models.ForeignKey("people.Involvement", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    involvement = models.ForeignKey(
+        "people.Involvement", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["id"]
 
 
-class CoreGroupMeeting(models.Model):
+class CoreGroupMeeting(models.Model):  # noqa: DJ008
     plan = models.ForeignKey(ChildProtectionPlan, on_delete=models.CASCADE, related_name="core_group_meetings")
     held_on = models.DateField()
     attended = models.ManyToManyField(CoreGroupMember, blank=True, related_name="meetings")
@@ -332,17 +366,27 @@ class PreProceedings(models.Model):
     episode = models.ForeignKey("frontdoor.Referral", on_delete=models.PROTECT, related_name="pre_proceedings")
     # The decision to start.
     start_date = models.DateField(help_text="CIN census PPStartDate: the legal planning meeting's decision")
-    forum = models.CharField(max_length=200, default="Legal planning meeting",
-                             help_text="The legal planning meeting or other decision-making forum")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   help_text="Who chaired the meeting that decided")
+    forum = models.CharField(
+        max_length=200,
+        default="Legal planning meeting",
+        help_text="The legal planning meeting or other decision-making forum",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who chaired the meeting that decided",
+    )
     reasons = models.TextField()
     # The letter before proceedings and the offer of family group decision-making in it.
     letter_sent_on = models.DateField(null=True, blank=True, help_text="CIN census LBPSentDate")
     fgdm_offered = models.BooleanField(null=True, blank=True, help_text="CIN census FGDMMeetingOffer")
-    fgdm_offered_to = models.CharField(max_length=300, blank=True,
-                                       help_text="Each parent or person with parental responsibility")
-    fgdm_reasons_not_offered = models.TextField(blank=True, help_text="Why offering it is not in the child's best interests")
+    fgdm_offered_to = models.CharField(
+        max_length=300, blank=True, help_text="Each parent or person with parental responsibility"
+    )
+    fgdm_reasons_not_offered = models.TextField(
+        blank=True, help_text="Why offering it is not in the child's best interests"
+    )
     # The family's answer and the meeting.
     fgdm_response = models.CharField(max_length=20, choices=FamilyResponse.choices, blank=True)
     fgdm_meeting_on = models.DateField(null=True, blank=True, help_text="CIN census FGDMMeetingFac")
@@ -352,8 +396,13 @@ class PreProceedings(models.Model):
     fgdm_plan_response_reasons = models.TextField(blank=True)
     # The same family meeting, when it was recorded already for a return home (childrenincare):
     # one record of a family meeting, linked rather than typed twice.
-    fgdm_same_meeting_as = models.ForeignKey("childrenincare.FamilyGroupDecisionMaking", null=True, blank=True,
-                                             on_delete=models.SET_NULL, related_name="pre_proceedings")
+    fgdm_same_meeting_as = models.ForeignKey(
+        "childrenincare.FamilyGroupDecisionMaking",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pre_proceedings",
+    )
     # The decision that ends (or extends) pre-proceedings: the latest one.
     decision = models.CharField(max_length=20, choices=Decision.choices, blank=True, help_text="CIN census PPOutcome")
     decision_date = models.DateField(null=True, blank=True, help_text="CIN census StepDecisionDate")
@@ -370,8 +419,13 @@ class PreProceedings(models.Model):
         verbose_name = "pre-proceedings"
         verbose_name_plural = "pre-proceedings"
         ordering = ["-start_date", "-id"]
-        constraints = [models.UniqueConstraint(fields=["episode"], condition=models.Q(concluded_on__isnull=True),
-                                               name="one_open_pre_proceedings_per_episode")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode"],
+                condition=models.Q(concluded_on__isnull=True),
+                name="one_open_pre_proceedings_per_episode",
+            )
+        ]
         indexes = [models.Index(fields=["episode", "start_date"])]
 
     def __str__(self):
@@ -382,7 +436,7 @@ class PreProceedings(models.Model):
         return self.concluded_on is None
 
 
-class PreProceedingsMeeting(models.Model):
+class PreProceedingsMeeting(models.Model):  # noqa: DJ008
     """The initial pre-proceedings meeting with the parents (and their lawyers), after the
     letter before proceedings, and the review meetings after it (ReviewMeetingsCount)."""
 
@@ -401,11 +455,16 @@ class PreProceedingsMeeting(models.Model):
 
     class Meta:
         ordering = ["held_on", "id"]
-        constraints = [models.UniqueConstraint(fields=["pre_proceedings"], condition=models.Q(kind="initial"),
-                                               name="one_initial_pre_proceedings_meeting")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pre_proceedings"],
+                condition=models.Q(kind="initial"),
+                name="one_initial_pre_proceedings_meeting",
+            )
+        ]
 
 
-class PreProceedingsDecision(models.Model):
+class PreProceedingsDecision(models.Model):  # noqa: DJ008
     """Each decision to step down, continue or issue care proceedings (the latest is on the
     pre-proceedings record), with who made it and why."""
 

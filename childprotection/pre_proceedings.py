@@ -114,17 +114,24 @@ def fgdm_gap(found, on=None):
     group decision-making offered to the parents (and, if anyone accepted, the meeting held, on
     or before `on`), or the reasons offering it is not in the child's best interests."""
     if found.fgdm_offered is None:
-        return (f"Family group decision-making must be offered to the parents before applying for a care or "
-                f"supervision order ({S31ZA}): record the letter before proceedings with the offer, or the reasons "
-                "offering it is not in the child's best interests")
+        return (
+            f"Family group decision-making must be offered to the parents before applying for a care or "
+            f"supervision order ({S31ZA}): record the letter before proceedings with the offer, or the reasons "
+            "offering it is not in the child's best interests"
+        )
     if found.fgdm_offered is False:
-        return "" if _text(found.fgdm_reasons_not_offered) else (
-            "Give the reasons offering family group decision-making is not in the child's best interests")
+        return (
+            ""
+            if _text(found.fgdm_reasons_not_offered)
+            else ("Give the reasons offering family group decision-making is not in the child's best interests")
+        )
     if found.fgdm_response == Response.ACCEPTED:
         held = fgdm_meeting_date(found)
         if held is None or (on is not None and held > on):
-            return (f"The family accepted family group decision-making: the meeting must be held before applying "
-                    f"to court ({S31ZA}). Record the meeting first")
+            return (
+                f"The family accepted family group decision-making: the meeting must be held before applying "
+                f"to court ({S31ZA}). Record the meeting first"
+            )
     elif not found.fgdm_response:
         return "Record the family's answer to the offer of family group decision-making"
     return ""
@@ -132,14 +139,21 @@ def fgdm_gap(found, on=None):
 
 # --- Starting -----------------------------------------------------------------------------
 
+
 @transaction.atomic
 def start_pre_proceedings(user, episode, *, start_date, decided_by, reasons, forum="Legal planning meeting"):
     """The decision to start pre-proceedings (CIN census PPStartDate): one open per episode."""
     episode = lock_episode(episode)
     errors = Errors()
     check_open(episode, errors)
-    check_date(errors, "start_date", start_date, label="date of the decision to start pre-proceedings",
-               not_before=episode.referral_date, not_before_label="the referral")
+    check_date(
+        errors,
+        "start_date",
+        start_date,
+        label="date of the decision to start pre-proceedings",
+        not_before=episode.referral_date,
+        not_before_label="the referral",
+    )
     if decided_by is None:
         errors.add("decided_by", "Select who chaired the meeting that decided")
     if not _text(reasons):
@@ -148,12 +162,21 @@ def start_pre_proceedings(user, episode, *, start_date, decided_by, reasons, for
         errors.add("forum", "Enter the meeting or forum that decided")
     current = open_pre_proceedings(episode)
     if current is not None:
-        errors.add("__all__", f"{episode.person.full_name} is already in pre-proceedings (from "
-                              f"{current.start_date:%-d %B %Y}): record its decision before starting again")
+        errors.add(
+            "__all__",
+            f"{episode.person.full_name} is already in pre-proceedings (from "
+            f"{current.start_date:%-d %B %Y}): record its decision before starting again",
+        )
     errors.raise_if_any()
-    found = PreProceedings.objects.create(person=episode.person, episode=episode, start_date=start_date,
-                                          forum=_text(forum)[:200], decided_by=decided_by, reasons=_text(reasons),
-                                          recorded_by=user)
+    found = PreProceedings.objects.create(
+        person=episode.person,
+        episode=episode,
+        start_date=start_date,
+        forum=_text(forum)[:200],
+        decided_by=decided_by,
+        reasons=_text(reasons),
+        recorded_by=user,
+    )
     for rule in (LETTER_RULE, DECISION_RULE):
         issue_due(rule, start_date, person=episode.person, subject=found, episode=episode)
     _event(user, found, "Pre-proceedings started (Public Law Outline)", start_date, found.reasons)
@@ -163,9 +186,11 @@ def start_pre_proceedings(user, episode, *, start_date, decided_by, reasons, for
 
 # --- The letter before proceedings, with the offer of family group decision-making ----------
 
+
 @transaction.atomic
-def send_letter_before_proceedings(user, pre_proceedings, *, sent_on, fgdm_offered, fgdm_offered_to="",
-                                   fgdm_reasons_not_offered="", late_reason=""):
+def send_letter_before_proceedings(
+    user, pre_proceedings, *, sent_on, fgdm_offered, fgdm_offered_to="", fgdm_reasons_not_offered="", late_reason=""
+):
     """The letter before proceedings (LBPSentDate) and, in it, the offer of family group
     decision-making (FGDMMeetingOffer), which must be made unless it is not in the child's
     best interests, with the reasons (CWSA 2026 s1)."""
@@ -174,15 +199,24 @@ def send_letter_before_proceedings(user, pre_proceedings, *, sent_on, fgdm_offer
     _check_open(errors, found)
     if found.letter_sent_on is not None:
         errors.add("__all__", f"The letter before proceedings was recorded as sent on {found.letter_sent_on:%-d %B %Y}")
-    check_date(errors, "sent_on", sent_on, label="date the letter was sent", not_before=found.start_date,
-               not_before_label="the decision to start pre-proceedings")
+    check_date(
+        errors,
+        "sent_on",
+        sent_on,
+        label="date the letter was sent",
+        not_before=found.start_date,
+        not_before_label="the decision to start pre-proceedings",
+    )
     if fgdm_offered not in (True, False):
         errors.add("fgdm_offered", "Say whether the letter offers family group decision-making")
     elif fgdm_offered and not _text(fgdm_offered_to):
         errors.add("fgdm_offered_to", "Say to whom it was offered: each parent or person with parental responsibility")
     elif fgdm_offered is False and not _text(fgdm_reasons_not_offered):
-        errors.add("fgdm_reasons_not_offered", f"Family group decision-making must be offered ({S31ZA}) unless it is "
-                                               "not in the child's best interests: give the reasons")
+        errors.add(
+            "fgdm_reasons_not_offered",
+            f"Family group decision-making must be offered ({S31ZA}) unless it is "
+            "not in the child's best interests: give the reasons",
+        )
     due = due_to_meet(errors, found, LETTER_RULE, sent_on, late_reason) if sent_on else None
     errors.raise_if_any()
     if due is not None:
@@ -193,19 +227,40 @@ def send_letter_before_proceedings(user, pre_proceedings, *, sent_on, fgdm_offer
     found.fgdm_reasons_not_offered = "" if fgdm_offered else _text(fgdm_reasons_not_offered)
     found.save(update_fields=["letter_sent_on", "fgdm_offered", "fgdm_offered_to", "fgdm_reasons_not_offered"])
     issue_due(INITIAL_MEETING_RULE, sent_on, person=found.person, subject=found, episode=found.episode)
-    _event(user, found, "Letter before proceedings sent" + (
-        ": family group decision-making offered" if fgdm_offered else ": family group decision-making not offered"),
-        sent_on, found.fgdm_reasons_not_offered)
-    audit.record_change(user, found, {"letter_sent_on": (None, sent_on), "fgdm_offered": (None, fgdm_offered)},
-                        person=found.person, summary="Recorded the letter before proceedings")
+    _event(
+        user,
+        found,
+        "Letter before proceedings sent"
+        + (": family group decision-making offered" if fgdm_offered else ": family group decision-making not offered"),
+        sent_on,
+        found.fgdm_reasons_not_offered,
+    )
+    audit.record_change(
+        user,
+        found,
+        {"letter_sent_on": (None, sent_on), "fgdm_offered": (None, fgdm_offered)},
+        person=found.person,
+        summary="Recorded the letter before proceedings",
+    )
     return found
 
 
 # --- Family group decision-making -------------------------------------------------------------
 
+
 @transaction.atomic
-def record_family_meeting(user, pre_proceedings, *, response, meeting_on=None, coordinator="", family_plan="",
-                          plan_response="", plan_response_reasons="", same_meeting_as=None):
+def record_family_meeting(
+    user,
+    pre_proceedings,
+    *,
+    response,
+    meeting_on=None,
+    coordinator="",
+    family_plan="",
+    plan_response="",
+    plan_response_reasons="",
+    same_meeting_as=None,
+):
     """The family's answer to the offer and, if they accepted, the meeting (FGDMMeetingFac), its
     family plan and the local authority's response. `same_meeting_as`: the meeting already
     recorded for a return home (childrenincare.FamilyGroupDecisionMaking) when it is the same
@@ -226,8 +281,14 @@ def record_family_meeting(user, pre_proceedings, *, response, meeting_on=None, c
     if meeting_on is not None:
         if response != Response.ACCEPTED:
             errors.add("meeting_on", "A meeting is held when the family accepted the offer")
-        check_date(errors, "meeting_on", meeting_on, label="date of the family meeting", not_before=found.letter_sent_on,
-                   not_before_label="the letter before proceedings")
+        check_date(
+            errors,
+            "meeting_on",
+            meeting_on,
+            label="date of the family meeting",
+            not_before=found.letter_sent_on,
+            not_before_label="the letter before proceedings",
+        )
     if plan_response and plan_response not in PreProceedings.FamilyPlanResponse.values:
         errors.add("plan_response", "Select the local authority's response to the family plan")
     if plan_response and meeting_on is None and same_meeting_as is None:
@@ -243,22 +304,49 @@ def record_family_meeting(user, pre_proceedings, *, response, meeting_on=None, c
     found.fgdm_plan_response = plan_response or ""
     found.fgdm_plan_response_reasons = _text(plan_response_reasons)
     found.fgdm_same_meeting_as = same_meeting_as
-    found.save(update_fields=["fgdm_response", "fgdm_meeting_on", "fgdm_coordinator", "fgdm_family_plan",
-                              "fgdm_plan_response", "fgdm_plan_response_reasons", "fgdm_same_meeting_as"])
+    found.save(
+        update_fields=[
+            "fgdm_response",
+            "fgdm_meeting_on",
+            "fgdm_coordinator",
+            "fgdm_family_plan",
+            "fgdm_plan_response",
+            "fgdm_plan_response_reasons",
+            "fgdm_same_meeting_as",
+        ]
+    )
     held = fgdm_meeting_date(found)
-    title = ("Family group decision-making meeting held" if held else
-             f"Family group decision-making: {found.get_fgdm_response_display().lower()}")
+    title = (
+        "Family group decision-making meeting held"
+        if held
+        else f"Family group decision-making: {found.get_fgdm_response_display().lower()}"
+    )
     _event(user, found, title, held or timezone.localdate(), found.fgdm_family_plan)
-    audit.record_change(user, found, {"fgdm_response": (before[0], response), "fgdm_meeting_on": (before[1], meeting_on)},
-                        person=found.person, summary="Recorded family group decision-making in pre-proceedings")
+    audit.record_change(
+        user,
+        found,
+        {"fgdm_response": (before[0], response), "fgdm_meeting_on": (before[1], meeting_on)},
+        person=found.person,
+        summary="Recorded family group decision-making in pre-proceedings",
+    )
     return found
 
 
 # --- Meetings -------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def hold_pre_proceedings_meeting(user, pre_proceedings, *, kind, held_on, notes, parents_attended=True,
-                                 parents_legally_represented=True, late_reason=""):
+def hold_pre_proceedings_meeting(
+    user,
+    pre_proceedings,
+    *,
+    kind,
+    held_on,
+    notes,
+    parents_attended=True,
+    parents_legally_represented=True,
+    late_reason="",
+):
     """The initial meeting (InitialPPMeetingDate), once, after the letter before proceedings;
     then review meetings (ReviewMeetingsCount), each after the last."""
     found = _lock(pre_proceedings)
@@ -270,19 +358,32 @@ def hold_pre_proceedings_meeting(user, pre_proceedings, *, kind, held_on, notes,
     previous = last_meeting(found)
     if kind == Kind.INITIAL:
         if found.letter_sent_on is None:
-            errors.add("__all__", "The initial pre-proceedings meeting follows the letter before proceedings: "
-                                  "record the letter first")
+            errors.add(
+                "__all__",
+                "The initial pre-proceedings meeting follows the letter before proceedings: record the letter first",
+            )
         if found.meetings.filter(kind=Kind.INITIAL).exists():
             errors.add("__all__", "The initial meeting has been recorded: record a review meeting")
-        check_date(errors, "held_on", held_on, label="date of the meeting", not_before=found.letter_sent_on,
-                   not_before_label="the letter before proceedings")
+        check_date(
+            errors,
+            "held_on",
+            held_on,
+            label="date of the meeting",
+            not_before=found.letter_sent_on,
+            not_before_label="the letter before proceedings",
+        )
         rules = INITIAL_MEETING_RULE
     else:
         if previous is None:
             errors.add("__all__", "Record the initial pre-proceedings meeting before a review")
-        check_date(errors, "held_on", held_on, label="date of the meeting",
-                   not_before=previous.held_on if previous else found.start_date,
-                   not_before_label="the last meeting" if previous else "the decision to start pre-proceedings")
+        check_date(
+            errors,
+            "held_on",
+            held_on,
+            label="date of the meeting",
+            not_before=previous.held_on if previous else found.start_date,
+            not_before_label="the last meeting" if previous else "the decision to start pre-proceedings",
+        )
         rules = REVIEW_RULE
     if not _text(notes):
         errors.add("notes", "Enter what the meeting agreed")
@@ -291,16 +392,25 @@ def hold_pre_proceedings_meeting(user, pre_proceedings, *, kind, held_on, notes,
     if due is not None:
         deadlines.complete(due, held_on, late_reason)
     meeting = PreProceedingsMeeting.objects.create(
-        pre_proceedings=found, kind=kind, held_on=held_on, notes=_text(notes), parents_attended=bool(parents_attended),
+        pre_proceedings=found,
+        kind=kind,
+        held_on=held_on,
+        notes=_text(notes),
+        parents_attended=bool(parents_attended),
         parents_legally_represented=bool(parents_legally_represented),
-        late_reason=deadlines.reason_to_keep(due, held_on, late_reason), recorded_by=user)
+        late_reason=deadlines.reason_to_keep(due, held_on, late_reason),
+        recorded_by=user,
+    )
     issue_due(REVIEW_RULE, held_on, person=found.person, subject=found, episode=found.episode)
     _event(user, found, meeting.get_kind_display(), held_on, meeting.notes)
-    audit.record_creation(user, meeting, person=found.person, summary=f"Recorded a {meeting.get_kind_display().lower()}")
+    audit.record_creation(
+        user, meeting, person=found.person, summary=f"Recorded a {meeting.get_kind_display().lower()}"
+    )
     return meeting
 
 
 # --- The decision -------------------------------------------------------------------------
+
 
 @transaction.atomic
 def decide_pre_proceedings(user, pre_proceedings, *, decision, decided_on, decided_by, reasons, late_reason=""):
@@ -314,10 +424,16 @@ def decide_pre_proceedings(user, pre_proceedings, *, decision, decided_on, decid
         errors.add("decision", "Select the decision")
     previous = last_meeting(found)
     latest = max(filter(None, [found.start_date, found.decision_date, previous.held_on if previous else None]))
-    label = ("the last pre-proceedings meeting" if previous and latest == previous.held_on else
-             "the last decision" if found.decision_date and latest == found.decision_date else
-             "the decision to start pre-proceedings")
-    check_date(errors, "decided_on", decided_on, label="date of the decision", not_before=latest, not_before_label=label)
+    label = (
+        "the last pre-proceedings meeting"
+        if previous and latest == previous.held_on
+        else "the last decision"
+        if found.decision_date and latest == found.decision_date
+        else "the decision to start pre-proceedings"
+    )
+    check_date(
+        errors, "decided_on", decided_on, label="date of the decision", not_before=latest, not_before_label=label
+    )
     if decided_by is None:
         errors.add("decided_by", "Select who made the decision")
     if not _text(reasons):
@@ -326,10 +442,15 @@ def decide_pre_proceedings(user, pre_proceedings, *, decision, decided_on, decid
     errors.raise_if_any()
     if due is not None:
         deadlines.complete(due, decided_on, late_reason)
-    PreProceedingsDecision.objects.create(pre_proceedings=found, decision=decision, decided_on=decided_on,
-                                          decided_by=decided_by, reasons=_text(reasons),
-                                          late_reason=deadlines.reason_to_keep(due, decided_on, late_reason),
-                                          recorded_by=user)
+    PreProceedingsDecision.objects.create(
+        pre_proceedings=found,
+        decision=decision,
+        decided_on=decided_on,
+        decided_by=decided_by,
+        reasons=_text(reasons),
+        late_reason=deadlines.reason_to_keep(due, decided_on, late_reason),
+        recorded_by=user,
+    )
     before = (found.decision, found.decision_date)
     found.decision, found.decision_date = decision, decided_on
     fields = ["decision", "decision_date"]
@@ -343,13 +464,18 @@ def decide_pre_proceedings(user, pre_proceedings, *, decision, decided_on, decid
             issue_due(APPLICATION_RULE, decided_on, person=found.person, subject=found, episode=found.episode)
     found.save(update_fields=fields)
     _event(user, found, f"Pre-proceedings decision: {Decision(decision).label.lower()}", decided_on, _text(reasons))
-    audit.record_change(user, found, {"decision": (before[0], decision),
-                                      "decision_date": (before[1], decided_on)},
-                        person=found.person, summary="Recorded a pre-proceedings decision")
+    audit.record_change(
+        user,
+        found,
+        {"decision": (before[0], decision), "decision_date": (before[1], decided_on)},
+        person=found.person,
+        summary="Recorded a pre-proceedings decision",
+    )
     return found
 
 
 # --- Care proceedings -----------------------------------------------------------------------
+
 
 @transaction.atomic
 def record_court_application(user, pre_proceedings, *, applied_on, order_sought, late_reason=""):
@@ -362,8 +488,14 @@ def record_court_application(user, pre_proceedings, *, applied_on, order_sought,
         errors.add("__all__", "Record the decision to issue care proceedings first")
     if found.court_application_date is not None:
         errors.add("__all__", f"The application was recorded as made on {found.court_application_date:%-d %B %Y}")
-    check_date(errors, "applied_on", applied_on, label="date of the application", not_before=found.decision_date,
-               not_before_label="the decision to issue care proceedings")
+    check_date(
+        errors,
+        "applied_on",
+        applied_on,
+        label="date of the application",
+        not_before=found.decision_date,
+        not_before_label="the decision to issue care proceedings",
+    )
     if order_sought not in PreProceedings.Order.values:
         errors.add("order_sought", "Select the order applied for")
     gap = fgdm_gap(found, applied_on)
@@ -376,8 +508,13 @@ def record_court_application(user, pre_proceedings, *, applied_on, order_sought,
     found.court_application_date, found.order_sought = applied_on, order_sought
     found.save(update_fields=["court_application_date", "order_sought"])
     _event(user, found, f"Application to court for a {found.get_order_sought_display().lower()}", applied_on)
-    audit.record_change(user, found, {"court_application_date": (None, applied_on)}, person=found.person,
-                        summary="Recorded the application for care proceedings")
+    audit.record_change(
+        user,
+        found,
+        {"court_application_date": (None, applied_on)},
+        person=found.person,
+        summary="Recorded the application for care proceedings",
+    )
     return found
 
 
@@ -391,18 +528,30 @@ def send_letter_of_issue(user, pre_proceedings, *, sent_on):
         errors.add("__all__", "Record the application to court first")
     if found.letter_of_issue_sent_on is not None:
         errors.add("__all__", f"The letter was recorded as sent on {found.letter_of_issue_sent_on:%-d %B %Y}")
-    check_date(errors, "sent_on", sent_on, label="date the letter was sent", not_before=found.court_application_date,
-               not_before_label="the application to court")
+    check_date(
+        errors,
+        "sent_on",
+        sent_on,
+        label="date the letter was sent",
+        not_before=found.court_application_date,
+        not_before_label="the application to court",
+    )
     errors.raise_if_any()
     found.letter_of_issue_sent_on = sent_on
     found.save(update_fields=["letter_of_issue_sent_on"])
     _event(user, found, "Letter to the parents: care proceedings issued", sent_on)
-    audit.record_change(user, found, {"letter_of_issue_sent_on": (None, sent_on)}, person=found.person,
-                        summary="Recorded the letter that care proceedings are issued")
+    audit.record_change(
+        user,
+        found,
+        {"letter_of_issue_sent_on": (None, sent_on)},
+        person=found.person,
+        summary="Recorded the letter that care proceedings are issued",
+    )
     return found
 
 
 # --- What is next ---------------------------------------------------------------------------
+
 
 def next_steps(found):
     """The steps that may be recorded now, as (slug, label), in the order they happen."""

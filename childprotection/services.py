@@ -59,8 +59,12 @@ STRATEGY_MINIMUM = [AgencyKind.LOCAL_AUTHORITY, AgencyKind.POLICE, AgencyKind.HE
 # CWSA 2026 s3: the core membership of a multi-agency child protection team.
 MACPT_CORE = [AgencyKind.EDUCATION, AgencyKind.LOCAL_AUTHORITY, AgencyKind.HEALTH, AgencyKind.POLICE]
 CHAIRS = {User.Role.CONFERENCE_CHAIR, User.Role.IRO, User.Role.HEAD_OF_SERVICE}
-LISTED_END_REASONS = {ChildProtectionPlan.EndReason.TRANSFERRED, ChildProtectionPlan.EndReason.AGE_18,
-                      ChildProtectionPlan.EndReason.DIED, ChildProtectionPlan.EndReason.LEFT_UK}
+LISTED_END_REASONS = {
+    ChildProtectionPlan.EndReason.TRANSFERRED,
+    ChildProtectionPlan.EndReason.AGE_18,
+    ChildProtectionPlan.EndReason.DIED,
+    ChildProtectionPlan.EndReason.LEFT_UK,
+}
 CORE_GROUP_KIND = "Core group member (child protection plan)"
 
 
@@ -74,6 +78,7 @@ def _label(kind):
 
 # --- Multi-agency child protection teams -------------------------------------------------
 
+
 def macpt_gaps(team, on=None):
     """The core members a MACPT lacks on a date (CWSA 2026 s3): [] when complete."""
     on = on or timezone.localdate()
@@ -84,9 +89,21 @@ def macpt_gaps(team, on=None):
 
 # --- Strategy discussions -----------------------------------------------------------------
 
+
 @transaction.atomic
-def hold_strategy_discussion(user, *, held_at, children, attendees, information_shared, police_decision, chair,
-                             immediate_safety_actions="", next_meeting_date=None, late_reason=""):
+def hold_strategy_discussion(  # noqa: C901
+    user,
+    *,
+    held_at,
+    children,
+    attendees,
+    information_shared,
+    police_decision,
+    chair,
+    immediate_safety_actions="",
+    next_meeting_date=None,
+    late_reason="",
+):
     """`children`: [(episode, decision, reason)]; `attendees`: [{name, role, agency_kind,
     agency, user}]. A section 47 enquiry opens for each child the discussion decides one for
     (unless one is open already: the first discussion's date keeps the conference clock)."""
@@ -96,18 +113,23 @@ def hold_strategy_discussion(user, *, held_at, children, attendees, information_
         errors.add("children", "Select the children the strategy discussion was about")
     check_date(errors, "held_at", held_at, label="date of the strategy discussion")
     held_on = as_date(held_at) if held_at else None
-    for episode, (_, decision, _) in zip(episodes, children):
+    for episode, (_, decision, _) in zip(episodes, children, strict=False):
         name = episode.person.full_name
         check_open(episode, errors)
         if held_on and held_on < episode.referral_date:
-            errors.add("held_at", f"The strategy discussion cannot be before {name}'s referral "
-                                  f"({episode.referral_date:%-d %B %Y})")
+            errors.add(
+                "held_at",
+                f"The strategy discussion cannot be before {name}'s referral ({episode.referral_date:%-d %B %Y})",
+            )
         if decision not in StrategyDiscussionChild.Decision.values:
             errors.add("children", f"Select the decision for {name}")
     missing = [kind for kind in STRATEGY_MINIMUM if kind not in _kinds(attendees)]
     if missing:
-        errors.add("attendees", "A strategy discussion needs at least the local authority, police and health "
-                                f"(Working Together 2023): add someone from {', '.join(_label(k) for k in missing)}")
+        errors.add(
+            "attendees",
+            "A strategy discussion needs at least the local authority, police and health "
+            f"(Working Together 2023): add someone from {', '.join(_label(k) for k in missing)}",
+        )
     for attendee in attendees:
         if not (attendee.get("name") or "").strip():
             errors.add("attendees", "Enter the name of each attendee")
@@ -120,49 +142,86 @@ def hold_strategy_discussion(user, *, held_at, children, attendees, information_
         errors.add("chair", "Select who chaired the discussion")
     if next_meeting_date and held_on and next_meeting_date < held_on:
         errors.add("next_meeting_date", "The next discussion cannot be before this one")
-    dues = [due_to_meet(errors, episode, STRATEGY_RULE, held_at, late_reason) if held_at else None
-            for episode in episodes]
+    dues = [
+        due_to_meet(errors, episode, STRATEGY_RULE, held_at, late_reason) if held_at else None for episode in episodes
+    ]
     errors.raise_if_any()
     kept = [deadlines.reason_to_keep(due, held_at, late_reason) for due in dues]
     discussion = StrategyDiscussion.objects.create(
-        held_at=held_at, information_shared=information_shared.strip(),
-        immediate_safety_actions=(immediate_safety_actions or "").strip(), police_decision=police_decision,
-        next_meeting_date=next_meeting_date, chair=chair, recorded_by=user, late_reason=next(filter(None, kept), ""))
+        held_at=held_at,
+        information_shared=information_shared.strip(),
+        immediate_safety_actions=(immediate_safety_actions or "").strip(),
+        police_decision=police_decision,
+        next_meeting_date=next_meeting_date,
+        chair=chair,
+        recorded_by=user,
+        late_reason=next(filter(None, kept), ""),
+    )
     StrategyAttendee.objects.bulk_create(
-        StrategyAttendee(discussion=discussion, name=a["name"].strip(), role=(a.get("role") or "").strip(),
-                         agency_kind=a["agency_kind"], agency=a.get("agency"), user=a.get("user")) for a in attendees)
+        StrategyAttendee(
+            discussion=discussion,
+            name=a["name"].strip(),
+            role=(a.get("role") or "").strip(),
+            agency_kind=a["agency_kind"],
+            agency=a.get("agency"),
+            user=a.get("user"),
+        )
+        for a in attendees
+    )
     enquiries = []
-    for episode, due, (_, decision, reason) in zip(episodes, dues, children):
-        StrategyDiscussionChild.objects.create(discussion=discussion, person=episode.person, episode=episode,
-                                               decision=decision, reason=(reason or "").strip())
+    for episode, due, (_, decision, reason) in zip(episodes, dues, children, strict=False):
+        StrategyDiscussionChild.objects.create(
+            discussion=discussion,
+            person=episode.person,
+            episode=episode,
+            decision=decision,
+            reason=(reason or "").strip(),
+        )
         if due is not None:
             deadlines.complete(due, held_at, late_reason)
         title = f"Strategy discussion: {StrategyDiscussionChild.Decision(decision).label}"
-        record_event(episode.person, "strategy-discussion", held_at, title, detail=discussion.immediate_safety_actions,
-                     source=discussion, recorded_by=user)
+        record_event(
+            episode.person,
+            "strategy-discussion",
+            held_at,
+            title,
+            detail=discussion.immediate_safety_actions,
+            source=discussion,
+            recorded_by=user,
+        )
         if decision == StrategyDiscussionChild.Decision.SECTION_47:
             open_enquiry = episode.section47_enquiries.filter(outcome="").first()
             if open_enquiry is None:
                 enquiries.append(_start_enquiry(user, discussion, episode))
-    audit.record_creation(user, discussion, person=episodes[0].person,
-                          summary=f"Recorded a strategy discussion about {len(episodes)} "
-                                  f"child{'ren' if len(episodes) != 1 else ''}")
+    audit.record_creation(
+        user,
+        discussion,
+        person=episodes[0].person,
+        summary=f"Recorded a strategy discussion about {len(episodes)} child{'ren' if len(episodes) != 1 else ''}",
+    )
     return discussion
 
 
 def _start_enquiry(user, discussion, episode):
     held_on = as_date(discussion.held_at)
     target = timescales.due(ICPC_RULE, held_on)
-    enquiry = Section47Enquiry.objects.create(person=episode.person, episode=episode, strategy_discussion=discussion,
-                                              start_date=held_on, initial_conference_target=target.due_date)
+    enquiry = Section47Enquiry.objects.create(
+        person=episode.person,
+        episode=episode,
+        strategy_discussion=discussion,
+        start_date=held_on,
+        initial_conference_target=target.due_date,
+    )
     issue_due(ICPC_RULE, held_on, person=episode.person, subject=enquiry, episode=episode)
-    record_event(episode.person, "section-47", discussion.held_at, "Section 47 enquiry started", source=enquiry,
-                 recorded_by=user)
+    record_event(
+        episode.person, "section-47", discussion.held_at, "Section 47 enquiry started", source=enquiry, recorded_by=user
+    )
     audit.record_creation(user, enquiry, person=episode.person, summary="Started a section 47 enquiry")
     return enquiry
 
 
 # --- Section 47 enquiries -----------------------------------------------------------------
+
 
 def _lock_enquiry(enquiry):
     lock_episode(enquiry.episode)
@@ -177,23 +236,32 @@ def assign_enquiry(user, enquiry, *, lead_practitioner, macpt=None):
     errors = Errors()
     if lead_practitioner is None:
         errors.add("lead_practitioner", "Select the lead child protection practitioner")
-    elif lead_practitioner.role not in {User.Role.SOCIAL_WORKER, User.Role.TEAM_MANAGER} or \
-            getattr(lead_practitioner.agency, "kind", None) != "local_authority":
+    elif (
+        lead_practitioner.role not in {User.Role.SOCIAL_WORKER, User.Role.TEAM_MANAGER}
+        or getattr(lead_practitioner.agency, "kind", None) != "local_authority"
+    ):
         errors.add("lead_practitioner", "The lead child protection practitioner is a local-authority social worker")
     if macpt is not None:
         if not macpt.active:
             errors.add("macpt", f"{macpt} is no longer active")
         gaps = macpt_gaps(macpt)
         if gaps:
-            errors.add("macpt", f"{macpt} lacks core members the Children's Wellbeing and Schools Act 2026 requires: "
-                                f"{', '.join(_label(k) for k in gaps)}")
+            errors.add(
+                "macpt",
+                f"{macpt} lacks core members the Children's Wellbeing and Schools Act 2026 requires: "
+                f"{', '.join(_label(k) for k in gaps)}",
+            )
     errors.raise_if_any()
     old = (enquiry.lead_practitioner_id, enquiry.macpt_id)
     enquiry.lead_practitioner, enquiry.macpt = lead_practitioner, macpt
     enquiry.save(update_fields=["lead_practitioner", "macpt"])
-    audit.record_change(user, enquiry, {"lead_practitioner": (old[0], lead_practitioner.pk),
-                                        "macpt": (old[1], getattr(macpt, "pk", None))},
-                        person=enquiry.person, summary="Set the lead practitioner and team of a section 47 enquiry")
+    audit.record_change(
+        user,
+        enquiry,
+        {"lead_practitioner": (old[0], lead_practitioner.pk), "macpt": (old[1], getattr(macpt, "pk", None))},
+        person=enquiry.person,
+        summary="Set the lead practitioner and team of a section 47 enquiry",
+    )
     return enquiry
 
 
@@ -207,8 +275,14 @@ def record_enquiry_outcome(user, enquiry, *, outcome, outcome_date, findings):
         errors.add("__all__", "This enquiry's outcome has already been recorded")
     if outcome not in Section47Enquiry.Outcome.values:
         errors.add("outcome", "Select the outcome of the enquiry")
-    check_date(errors, "outcome_date", outcome_date, label="date of the outcome", not_before=enquiry.start_date,
-               not_before_label="the strategy discussion that started the enquiry")
+    check_date(
+        errors,
+        "outcome_date",
+        outcome_date,
+        label="date of the outcome",
+        not_before=enquiry.start_date,
+        not_before_label="the strategy discussion that started the enquiry",
+    )
     if not (findings or "").strip():
         errors.add("findings", "Enter what the enquiry found")
     errors.raise_if_any()
@@ -217,15 +291,27 @@ def record_enquiry_outcome(user, enquiry, *, outcome, outcome_date, findings):
     enquiry.save()
     if enquiry.initial_conference_not_required:
         deadlines.withdraw(enquiry, ICPC_RULE, reason="The section 47 enquiry did not call for a conference")
-    record_event(enquiry.person, "section-47", timezone.now(),
-                 f"Section 47 enquiry outcome: {enquiry.get_outcome_display()}", detail=enquiry.findings,
-                 source=enquiry, recorded_by=user)
-    audit.record_change(user, enquiry, {"outcome": ("", outcome), "outcome_date": (None, outcome_date)},
-                        person=enquiry.person, summary="Recorded the outcome of a section 47 enquiry")
+    record_event(
+        enquiry.person,
+        "section-47",
+        timezone.now(),
+        f"Section 47 enquiry outcome: {enquiry.get_outcome_display()}",
+        detail=enquiry.findings,
+        source=enquiry,
+        recorded_by=user,
+    )
+    audit.record_change(
+        user,
+        enquiry,
+        {"outcome": ("", outcome), "outcome_date": (None, outcome_date)},
+        person=enquiry.person,
+        summary="Recorded the outcome of a section 47 enquiry",
+    )
     return enquiry
 
 
 # --- Conferences --------------------------------------------------------------------------
+
 
 def open_plan(episode):
     return ChildProtectionPlan.objects.filter(episode=episode, end_date__isnull=True).first()
@@ -233,8 +319,12 @@ def open_plan(episode):
 
 def enquiry_awaiting_conference(episode):
     """The section 47 enquiry whose outcome called for an initial conference not yet held."""
-    return (Section47Enquiry.objects.filter(episode=episode, outcome=Section47Enquiry.Outcome.INITIAL_CONFERENCE)
-            .exclude(conferences__isnull=False).order_by("-start_date").first())
+    return (
+        Section47Enquiry.objects.filter(episode=episode, outcome=Section47Enquiry.Outcome.INITIAL_CONFERENCE)
+        .exclude(conferences__isnull=False)
+        .order_by("-start_date")
+        .first()
+    )
 
 
 def _check_child(errors, kind, held_on, episode, decision, category, reasons, transfer_notified_on):
@@ -247,11 +337,17 @@ def _check_child(errors, kind, held_on, episode, decision, category, reasons, tr
     if kind in {Conference.Kind.INITIAL, Conference.Kind.PRE_BIRTH}:
         enquiry = enquiry_awaiting_conference(episode)
         if enquiry is None:
-            errors.add("children", f"No initial child protection conference without a section 47 enquiry "
-                                   f"(Working Together 2023): {name} has no enquiry whose outcome is a conference")
+            errors.add(
+                "children",
+                f"No initial child protection conference without a section 47 enquiry "
+                f"(Working Together 2023): {name} has no enquiry whose outcome is a conference",
+            )
         elif held_on and held_on < enquiry.start_date:
-            errors.add("held_on", f"The conference cannot be before the strategy discussion that started {name}'s "
-                                  f"enquiry ({enquiry.start_date:%-d %B %Y})")
+            errors.add(
+                "held_on",
+                f"The conference cannot be before the strategy discussion that started {name}'s "
+                f"enquiry ({enquiry.start_date:%-d %B %Y})",
+            )
         if kind == Conference.Kind.PRE_BIRTH and not episode.person.is_unborn:
             errors.add("kind", f"A pre-birth conference is for an unborn child: {name} has been born")
     if kind == Conference.Kind.TRANSFER_IN and transfer_notified_on and transfer_notified_on < episode.referral_date:
@@ -269,15 +365,28 @@ def _check_child(errors, kind, held_on, episode, decision, category, reasons, tr
             errors.add("held_on", f"The review cannot be before {name}'s plan started ({plan.start_date:%-d %B %Y})")
         if decision not in {ConferenceChild.Decision.CONTINUE, ConferenceChild.Decision.END}:
             errors.add("children", f"Select whether {name}'s plan continues or ends")
-    if decision in {ConferenceChild.Decision.PLAN, ConferenceChild.Decision.CONTINUE} and \
-            not codelists.is_valid("category-of-abuse", category):
+    if decision in {ConferenceChild.Decision.PLAN, ConferenceChild.Decision.CONTINUE} and not codelists.is_valid(
+        "category-of-abuse", category
+    ):
         errors.add("children", f"Select the category of abuse or neglect for {name}")
     return enquiry, plan
 
 
 @transaction.atomic
-def hold_conference(user, *, kind, held_on, chair, children, participants=(), parents_participation="", notes="",
-                    transfer_notified_on=None, transferring_authority="", lead_practitioner=None):
+def hold_conference(
+    user,
+    *,
+    kind,
+    held_on,
+    chair,
+    children,
+    participants=(),
+    parents_participation="",
+    notes="",
+    transfer_notified_on=None,
+    transferring_authority="",
+    lead_practitioner=None,
+):
     """`children`: [{episode, decision, category, reasons, late_reason}]; `participants`:
     [{name, role, agency_kind, agency, invited_on, attendance, report_received}]."""
     errors = Errors()
@@ -288,10 +397,14 @@ def hold_conference(user, *, kind, held_on, chair, children, participants=(), pa
         errors.add("children", "Select the children the conference was about")
     check_date(errors, "held_on", held_on, label="date of the conference")
     if chair is None or chair.role not in CHAIRS:
-        errors.add("chair", "The conference is chaired by a conference chair or independent reviewing officer, "
-                            "independent of the case")
+        errors.add(
+            "chair",
+            "The conference is chaired by a conference chair or independent reviewing officer, independent of the case",
+        )
     if kind == Conference.Kind.TRANSFER_IN:
-        check_date(errors, "transfer_notified_on", transfer_notified_on, label="date this authority was told of the move")
+        check_date(
+            errors, "transfer_notified_on", transfer_notified_on, label="date this authority was told of the move"
+        )
         if transfer_notified_on and held_on and held_on < transfer_notified_on:
             errors.add("held_on", "The transfer-in conference cannot be before this authority was told of the move")
         if not (transferring_authority or "").strip():
@@ -304,9 +417,17 @@ def hold_conference(user, *, kind, held_on, chair, children, participants=(), pa
             errors.add("participants", f"Say whether {participant['name']} attended")
             break
     checked = []
-    for episode, child in zip(episodes, children):
-        enquiry, plan = _check_child(errors, kind, held_on, episode, child.get("decision"), child.get("category"),
-                                     child.get("reasons"), transfer_notified_on)
+    for episode, child in zip(episodes, children, strict=False):
+        enquiry, plan = _check_child(
+            errors,
+            kind,
+            held_on,
+            episode,
+            child.get("decision"),
+            child.get("category"),
+            child.get("reasons"),
+            transfer_notified_on,
+        )
         # The due date the conference meets: the initial conference's, or the plan's review.
         due = None
         if held_on and (enquiry is not None or plan is not None):
@@ -319,17 +440,33 @@ def hold_conference(user, *, kind, held_on, chair, children, participants=(), pa
             errors.add("children", deadlines.late_message(due))
     errors.raise_if_any()
     conference = Conference.objects.create(
-        kind=kind, held_on=held_on, chair=chair, parents_participation=(parents_participation or "").strip(),
-        notes=(notes or "").strip(), transfer_notified_on=transfer_notified_on if kind == Conference.Kind.TRANSFER_IN
-        else None, transferring_authority=(transferring_authority or "").strip(), recorded_by=user)
+        kind=kind,
+        held_on=held_on,
+        chair=chair,
+        parents_participation=(parents_participation or "").strip(),
+        notes=(notes or "").strip(),
+        transfer_notified_on=transfer_notified_on if kind == Conference.Kind.TRANSFER_IN else None,
+        transferring_authority=(transferring_authority or "").strip(),
+        recorded_by=user,
+    )
     ConferenceParticipant.objects.bulk_create(
-        ConferenceParticipant(conference=conference, name=p["name"].strip(), role=(p.get("role") or "").strip(),
-                              agency_kind=p.get("agency_kind") or AgencyKind.OTHER, agency=p.get("agency"),
-                              invited_on=p.get("invited_on"), attendance=p["attendance"],
-                              report_received=bool(p.get("report_received"))) for p in participants)
+        ConferenceParticipant(
+            conference=conference,
+            name=p["name"].strip(),
+            role=(p.get("role") or "").strip(),
+            agency_kind=p.get("agency_kind") or AgencyKind.OTHER,
+            agency=p.get("agency"),
+            invited_on=p.get("invited_on"),
+            attendance=p["attendance"],
+            report_received=bool(p.get("report_received")),
+        )
+        for p in participants
+    )
     for episode, child, enquiry, plan, due in checked:
         _conference_decision(user, conference, episode, child, enquiry, plan, due, lead_practitioner)
-    audit.record_creation(user, conference, person=episodes[0].person, summary=f"Recorded a {conference.get_kind_display().lower()}")
+    audit.record_creation(
+        user, conference, person=episodes[0].person, summary=f"Recorded a {conference.get_kind_display().lower()}"
+    )
     return conference
 
 
@@ -338,20 +475,36 @@ def _conference_decision(user, conference, episode, child, enquiry, plan, due, l
     late_reason = (child.get("late_reason") or "").strip()
     person, held_on = episode.person, conference.held_on
     if conference.kind == Conference.Kind.TRANSFER_IN:
-        due = issue_due(TRANSFER_IN_RULE, conference.transfer_notified_on, person=person, subject=episode,
-                        episode=episode)
+        due = issue_due(
+            TRANSFER_IN_RULE, conference.transfer_notified_on, person=person, subject=episode, episode=episode
+        )
     if due is not None:
         deadlines.complete(due, held_on, late_reason)
-    link = ConferenceChild.objects.create(conference=conference, person=person, episode=episode, enquiry=enquiry,
-                                          plan=plan, decision=decision, category=category, reasons=child["reasons"].strip(),
-                                          late_reason=deadlines.reason_to_keep(due, held_on, late_reason))
+    link = ConferenceChild.objects.create(
+        conference=conference,
+        person=person,
+        episode=episode,
+        enquiry=enquiry,
+        plan=plan,
+        decision=decision,
+        category=category,
+        reasons=child["reasons"].strip(),
+        late_reason=deadlines.reason_to_keep(due, held_on, late_reason),
+    )
     title = f"{conference.get_kind_display()}: {link.get_decision_display()}"
-    record_event(person, "conference", _start_of(held_on), title, detail=link.reasons, source=conference, recorded_by=user)
+    record_event(
+        person, "conference", _start_of(held_on), title, detail=link.reasons, source=conference, recorded_by=user
+    )
     if decision == ConferenceChild.Decision.PLAN:
         plan = ChildProtectionPlan.objects.create(
-            person=person, episode=episode, start_date=held_on, initial_category=category, latest_category=category,
+            person=person,
+            episode=episode,
+            start_date=held_on,
+            initial_category=category,
+            latest_category=category,
             previous_plans=ChildProtectionPlan.objects.filter(person=person).count(),
-            lead_practitioner=lead_practitioner or (enquiry.lead_practitioner if enquiry else None))
+            lead_practitioner=lead_practitioner or (enquiry.lead_practitioner if enquiry else None),
+        )
         link.plan = plan
         link.save(update_fields=["plan"])
         for rule in (FIRST_CORE_GROUP_RULE, FIRST_REVIEW_RULE, CP_VISIT_RULE):
@@ -362,17 +515,32 @@ def _conference_decision(user, conference, episode, child, enquiry, plan, due, l
             replaced.end_date, replaced.end_reason = held_on, "A child protection plan replaced it"
             replaced.save(update_fields=["end_date", "end_reason"])
             deadlines.withdraw(replaced, reason="A child protection plan replaced the child in need plan")
-            audit.record_change(user, replaced, {"end_date": (None, held_on)}, person=person,
-                                summary="Ended the child in need plan: a child protection plan replaced it")
-        record_event(person, "cp-plan", timezone.now(),
-                     f"Child protection plan started: {codelists.label('category-of-abuse', category)}",
-                     source=plan, recorded_by=user)
+            audit.record_change(
+                user,
+                replaced,
+                {"end_date": (None, held_on)},
+                person=person,
+                summary="Ended the child in need plan: a child protection plan replaced it",
+            )
+        record_event(
+            person,
+            "cp-plan",
+            timezone.now(),
+            f"Child protection plan started: {codelists.label('category-of-abuse', category)}",
+            source=plan,
+            recorded_by=user,
+        )
         audit.record_creation(user, plan, person=person, summary="Started a child protection plan")
     elif decision == ConferenceChild.Decision.CONTINUE:
         if category and category != plan.latest_category:
             ChildProtectionPlan.objects.filter(pk=plan.pk).update(latest_category=category)
-            audit.record_change(user, plan, {"latest_category": (plan.latest_category, category)}, person=person,
-                                summary="A review conference changed the category of the plan")
+            audit.record_change(
+                user,
+                plan,
+                {"latest_category": (plan.latest_category, category)},
+                person=person,
+                summary="A review conference changed the category of the plan",
+            )
         issue_due(REVIEW_RULE, held_on, person=person, subject=plan, episode=episode)
     elif decision == ConferenceChild.Decision.END:
         _end(user, plan, held_on, ChildProtectionPlan.EndReason.NO_LONGER_AT_RISK, conference=conference)
@@ -383,6 +551,7 @@ def _start_of(day):
 
 
 # --- Plans and the core group -------------------------------------------------------------
+
 
 def _lock_plan(plan):
     lock_episode(plan.episode)
@@ -395,12 +564,24 @@ def _end(user, plan, end_date, reason, conference=None):
     deadlines.withdraw(plan, reason="The child protection plan ended")
     members = list(plan.core_group.filter(end_date__isnull=True))
     CoreGroupMember.objects.filter(pk__in=[m.pk for m in members]).update(end_date=end_date)
-    Involvement.objects.filter(pk__in=[m.involvement_id for m in members if m.involvement_id], end_date__isnull=True) \
-        .update(end_date=end_date)
-    record_event(plan.person, "cp-plan", timezone.now(), f"Child protection plan ended: {plan.get_end_reason_display()}",
-                 source=plan, recorded_by=user)
-    audit.record_change(user, plan, {"end_date": (None, end_date), "end_reason": ("", reason)}, person=plan.person,
-                        summary="Ended the child protection plan")
+    Involvement.objects.filter(
+        pk__in=[m.involvement_id for m in members if m.involvement_id], end_date__isnull=True
+    ).update(end_date=end_date)
+    record_event(
+        plan.person,
+        "cp-plan",
+        timezone.now(),
+        f"Child protection plan ended: {plan.get_end_reason_display()}",
+        source=plan,
+        recorded_by=user,
+    )
+    audit.record_change(
+        user,
+        plan,
+        {"end_date": (None, end_date), "end_reason": ("", reason)},
+        person=plan.person,
+        summary="Ended the child protection plan",
+    )
 
 
 @transaction.atomic
@@ -418,27 +599,51 @@ def end_plan(user, plan, *, end_date, reason, transferred_to="", receiving_confe
     if plan.end_date is not None:
         errors.add("__all__", "This plan has already ended")
     if reason not in LISTED_END_REASONS:
-        errors.add("reason", "A child protection plan ends when a review conference decides it is no longer needed; "
-                             "outside a conference only when the child moves permanently to another authority, "
-                             "reaches 18, dies or leaves the UK")
-    check_date(errors, "end_date", end_date, label="end date", not_before=plan.start_date,
-               not_before_label="the start of the plan")
+        errors.add(
+            "reason",
+            "A child protection plan ends when a review conference decides it is no longer needed; "
+            "outside a conference only when the child moves permanently to another authority, "
+            "reaches 18, dies or leaves the UK",
+        )
+    check_date(
+        errors,
+        "end_date",
+        end_date,
+        label="end date",
+        not_before=plan.start_date,
+        not_before_label="the start of the plan",
+    )
     transferred = reason == ChildProtectionPlan.EndReason.TRANSFERRED
     if transferred:
         if not (transferred_to or "").strip():
             errors.add("transferred_to", "Enter the local authority the child moved to")
-        check_date(errors, "receiving_conference_on", receiving_conference_on,
-                   label="date of the receiving authority's conference", not_before=plan.start_date,
-                   not_before_label="the start of the plan")
-        if receiving_conference_on and end_date and "receiving_conference_on" not in errors \
-                and "end_date" not in errors and as_date(end_date) < as_date(receiving_conference_on):
-            errors.add("end_date", "The plan stays in place until the receiving authority has held its conference "
-                                   f"({receiving_conference_on:%-d %B %Y}): it can end on that day or after "
-                                   "(Working Together 2023)")
+        check_date(
+            errors,
+            "receiving_conference_on",
+            receiving_conference_on,
+            label="date of the receiving authority's conference",
+            not_before=plan.start_date,
+            not_before_label="the start of the plan",
+        )
+        if (
+            receiving_conference_on
+            and end_date
+            and "receiving_conference_on" not in errors
+            and "end_date" not in errors
+            and as_date(end_date) < as_date(receiving_conference_on)
+        ):
+            errors.add(
+                "end_date",
+                "The plan stays in place until the receiving authority has held its conference "
+                f"({receiving_conference_on:%-d %B %Y}): it can end on that day or after "
+                "(Working Together 2023)",
+            )
     if reason == ChildProtectionPlan.EndReason.AGE_18 and end_date and plan.person.date_of_birth:
-        eighteenth = plan.person.date_of_birth.replace(year=plan.person.date_of_birth.year + 18) \
-            if not (plan.person.date_of_birth.month == 2 and plan.person.date_of_birth.day == 29) \
+        eighteenth = (
+            plan.person.date_of_birth.replace(year=plan.person.date_of_birth.year + 18)
+            if not (plan.person.date_of_birth.month == 2 and plan.person.date_of_birth.day == 29)
             else plan.person.date_of_birth.replace(year=plan.person.date_of_birth.year + 18, day=28)
+        )
         if end_date < eighteenth:
             errors.add("reason", f"{plan.person.full_name} turns 18 on {eighteenth:%-d %B %Y}")
     errors.raise_if_any()
@@ -450,8 +655,7 @@ def end_plan(user, plan, *, end_date, reason, transferred_to="", receiving_confe
 
 
 @transaction.atomic
-def add_core_group_member(user, plan, *, name="", role="", agency_kind=None, agency=None, member=None,
-                          start_date=None):
+def add_core_group_member(user, plan, *, name="", role="", agency_kind=None, agency=None, member=None, start_date=None):
     """A member of the core group. A practitioner who uses the service (`member`) sees the
     child's record while a member, through an involvement."""
     plan = _lock_plan(plan)
@@ -468,16 +672,35 @@ def add_core_group_member(user, plan, *, name="", role="", agency_kind=None, age
         errors.add("name", "Enter the member's name")
     if agency_kind not in AgencyKind.values + ["family"]:
         errors.add("agency_kind", "Select the member's agency")
-    check_date(errors, "start_date", start_date, label="date they joined", not_before=plan.start_date,
-               not_before_label="the start of the plan")
+    check_date(
+        errors,
+        "start_date",
+        start_date,
+        label="date they joined",
+        not_before=plan.start_date,
+        not_before_label="the start of the plan",
+    )
     errors.raise_if_any()
     involvement = None
     if member is not None and member.agency_id:
-        involvement = Involvement.objects.create(person=plan.person, agency=member.agency, team=member.team,
-                                                 worker=member, kind=CORE_GROUP_KIND, start_date=start_date)
-    core = CoreGroupMember.objects.create(plan=plan, user=member, name=name.strip(), role=(role or "").strip(),
-                                          agency_kind=agency_kind, agency=agency, start_date=start_date,
-                                          involvement=involvement)
+        involvement = Involvement.objects.create(
+            person=plan.person,
+            agency=member.agency,
+            team=member.team,
+            worker=member,
+            kind=CORE_GROUP_KIND,
+            start_date=start_date,
+        )
+    core = CoreGroupMember.objects.create(
+        plan=plan,
+        user=member,
+        name=name.strip(),
+        role=(role or "").strip(),
+        agency_kind=agency_kind,
+        agency=agency,
+        start_date=start_date,
+        involvement=involvement,
+    )
     audit.record_creation(user, core, person=plan.person, summary="Added a member to the core group")
     return core
 
@@ -490,8 +713,14 @@ def hold_core_group_meeting(user, plan, *, held_on, progress, attended=(), actio
     errors = Errors()
     if plan.end_date is not None:
         errors.add("__all__", "This plan has ended")
-    check_date(errors, "held_on", held_on, label="date of the meeting", not_before=plan.start_date,
-               not_before_label="the conference that started the plan")
+    check_date(
+        errors,
+        "held_on",
+        held_on,
+        label="date of the meeting",
+        not_before=plan.start_date,
+        not_before_label="the conference that started the plan",
+    )
     if not (progress or "").strip():
         errors.add("progress", "Enter the progress against the plan")
     due = due_to_meet(errors, plan, (FIRST_CORE_GROUP_RULE, CORE_GROUP_RULE), held_on, late_reason) if held_on else None
@@ -499,14 +728,26 @@ def hold_core_group_meeting(user, plan, *, held_on, progress, attended=(), actio
     if any(member.plan_id != plan.pk for member in attended):
         errors.add("attended", "Select attendees from this plan's core group")
     errors.raise_if_any()
-    meeting = CoreGroupMeeting.objects.create(plan=plan, held_on=held_on, progress=progress.strip(),
-                                              actions=(actions or "").strip(), recorded_by=user,
-                                              late_reason=deadlines.reason_to_keep(due, held_on, late_reason))
+    meeting = CoreGroupMeeting.objects.create(
+        plan=plan,
+        held_on=held_on,
+        progress=progress.strip(),
+        actions=(actions or "").strip(),
+        recorded_by=user,
+        late_reason=deadlines.reason_to_keep(due, held_on, late_reason),
+    )
     meeting.attended.set(attended)
     if due is not None:
         deadlines.complete(due, held_on, late_reason)
     issue_due(CORE_GROUP_RULE, held_on, person=plan.person, subject=plan, episode=plan.episode)
-    record_event(plan.person, "core-group", timezone.now(), "Core group meeting", detail=meeting.progress,
-                 source=meeting, recorded_by=user)
+    record_event(
+        plan.person,
+        "core-group",
+        timezone.now(),
+        "Core group meeting",
+        detail=meeting.progress,
+        source=meeting,
+        recorded_by=user,
+    )
     audit.record_creation(user, meeting, person=plan.person, summary="Recorded a core group meeting")
     return meeting

@@ -37,50 +37,79 @@ def _line(label, max_length=200, **kwargs):
     return forms.CharField(label=label, required=False, max_length=max_length, **kwargs)
 
 
-FGDM_REASONS_LABEL = ("Interim or full care order with no offer of family group decision-making on the record: why "
-                      "was offering it not in the child's best interests? (optional)")
-FGDM_REASONS_HINT = ("Section 31ZA of the Children Act 1989: the family is offered a family group decision-making "
-                     "meeting before the application, unless that is not in the child's best interests")
+FGDM_REASONS_LABEL = (
+    "Interim or full care order with no offer of family group decision-making on the record: why "
+    "was offering it not in the child's best interests? (optional)"
+)
+FGDM_REASONS_HINT = (
+    "Section 31ZA of the Children Act 1989: the family is offered a family group decision-making "
+    "meeting before the application, unless that is not in the child's best interests"
+)
 
 
 class PlacementFields(forms.Form):
     """The placement, as SSDA903 records it."""
 
     place = OpenChoiceField(label="Placement type", choices=())
-    carer = forms.ModelChoiceField(label="Carer or provider", queryset=Carer.objects.none(), required=False,
-                                   empty_label="Select the carer or provider",
-                                   help_text="Not listed? Add the carer first, then come back")
-    provider = OpenChoiceField(label="Placement provider", choices=(),
-                               help_text="Leave blank for a temporary placement (T0 to T4)")
+    carer = forms.ModelChoiceField(
+        label="Carer or provider",
+        queryset=Carer.objects.none(),
+        required=False,
+        empty_label="Select the carer or provider",
+        help_text="Not listed? Add the carer first, then come back",
+    )
+    provider = OpenChoiceField(
+        label="Placement provider", choices=(), help_text="Leave blank for a temporary placement (T0 to T4)"
+    )
     postcode = _line("Postcode of the placement", max_length=8)
-    urn = _line("Ofsted unique reference number", max_length=8,
-                help_text="Not needed for placements with parents, in hospital, temporary or outside England")
+    urn = _line(
+        "Ofsted unique reference number",
+        max_length=8,
+        help_text="Not needed for placements with parents, in hospital, temporary or outside England",
+    )
     area = OpenChoiceField(label="Where is the placement?", choices=Placement.Area.choices, widget=forms.RadioSelect)
-    intended_until_18 = forms.BooleanField(label="The placement is intended to last until the child is 18", required=False)
+    intended_until_18 = forms.BooleanField(
+        label="The placement is intended to last until the child is 18", required=False
+    )
     immediate_with_parent = forms.BooleanField(
-        label="Placed with a parent before the assessment is complete (regulation 19)", required=False)
+        label="Placed with a parent before the assessment is complete (regulation 19)", required=False
+    )
 
     def __init__(self, *args, on=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["place"].choices = codelists.choices("placement-type", on=on, blank="Select the placement type")
-        self.fields["provider"].choices = codelists.choices("placement-provider", blank="No provider (temporary placement)")
+        self.fields["provider"].choices = codelists.choices(
+            "placement-provider", blank="No provider (temporary placement)"
+        )
         self.fields["carer"].queryset = Carer.objects.exclude(approval=Carer.Approval.ENDED).order_by("name")
         self.fields["area"].initial = Placement.Area.INSIDE
 
     def placement_layout(self):
-        return (Field("place"), Field("carer"), Field("provider"), Field("postcode", css_class="govuk-input--width-10"),
-                Field("urn", css_class="govuk-input--width-10"), Field.radios("area", legend_size=Size.SMALL),
-                Field.checkbox("intended_until_18"), Field.checkbox("immediate_with_parent"))
+        return (
+            Field("place"),
+            Field("carer"),
+            Field("provider"),
+            Field("postcode", css_class="govuk-input--width-10"),
+            Field("urn", css_class="govuk-input--width-10"),
+            Field.radios("area", legend_size=Size.SMALL),
+            Field.checkbox("intended_until_18"),
+            Field.checkbox("immediate_with_parent"),
+        )
 
     def details(self):
         from .services import PlacementDetails
 
         data = self.cleaned_data
-        return PlacementDetails(place=data.get("place") or "", provider=data.get("provider") or "",
-                                carer=data.get("carer"), postcode=data.get("postcode") or "", urn=data.get("urn") or "",
-                                area=data.get("area") or Placement.Area.INSIDE,
-                                intended_until_18=bool(data.get("intended_until_18")),
-                                immediate_with_parent=bool(data.get("immediate_with_parent")))
+        return PlacementDetails(
+            place=data.get("place") or "",
+            provider=data.get("provider") or "",
+            carer=data.get("carer"),
+            postcode=data.get("postcode") or "",
+            urn=data.get("urn") or "",
+            area=data.get("area") or Placement.Area.INSIDE,
+            intended_until_18=bool(data.get("intended_until_18")),
+            immediate_with_parent=bool(data.get("immediate_with_parent")),
+        )
 
 
 class StartForm(PlacementFields):
@@ -89,10 +118,12 @@ class StartForm(PlacementFields):
     category_of_need = OpenChoiceField(label="Category of need", choices=(), widget=forms.RadioSelect)
     home_postcode = _line("The child's home postcode", max_length=8)
     unaccompanied_asylum_seeker = forms.BooleanField(label="Unaccompanied asylum-seeking child", required=False)
-    previous_permanence = OpenChoiceField(label="Was the child adopted, or under a special guardianship or child "
-                                                "arrangements order, before?", choices=(), widget=forms.RadioSelect)
-    previous_permanence_la = _line("DfE code of the local authority that arranged it, if you know",
-                                   max_length=3)
+    previous_permanence = OpenChoiceField(
+        label="Was the child adopted, or under a special guardianship or child arrangements order, before?",
+        choices=(),
+        widget=forms.RadioSelect,
+    )
+    previous_permanence_la = _line("DfE code of the local authority that arranged it, if you know", max_length=3)
     previous_permanence_date = DateField("Date of that order, if you know", required=False)
     fgdm_reasons_not_offered = _text(FGDM_REASONS_LABEL, help_text=FGDM_REASONS_HINT)
 
@@ -100,16 +131,26 @@ class StartForm(PlacementFields):
         super().__init__(*args, **kwargs)
         self.fields["previous_permanence"].choices = codelists.choices("previous-permanence")
         self.fields["legal_status"].choices = codelists.choices("legal-status", blank="Select the legal status")
-        self.fields["category_of_need"].choices = [c for c in codelists.choices("primary-need") if c[0] not in ("N0", "N9")]
+        self.fields["category_of_need"].choices = [
+            c for c in codelists.choices("primary-need") if c[0] not in ("N0", "N9")
+        ]
         self.helper = _helper(
-            Field("on"), Field("legal_status"), Field.radios("category_of_need", legend_size=Size.SMALL),
-            Field("home_postcode", css_class="govuk-input--width-10"), Field.checkbox("unaccompanied_asylum_seeker"),
+            Field("on"),
+            Field("legal_status"),
+            Field.radios("category_of_need", legend_size=Size.SMALL),
+            Field("home_postcode", css_class="govuk-input--width-10"),
+            Field.checkbox("unaccompanied_asylum_seeker"),
             Field.textarea("fgdm_reasons_not_offered", rows=3),
-            Fieldset(Field.radios("previous_permanence", legend_size=Size.SMALL),
-                     Field("previous_permanence_la", css_class="govuk-input--width-4"), Field("previous_permanence_date"),
-                     legend="Previous permanence", legend_size=Size.MEDIUM),
+            Fieldset(
+                Field.radios("previous_permanence", legend_size=Size.SMALL),
+                Field("previous_permanence_la", css_class="govuk-input--width-4"),
+                Field("previous_permanence_date"),
+                legend="Previous permanence",
+                legend_size=Size.MEDIUM,
+            ),
             Fieldset(*self.placement_layout(), legend="The first placement", legend_size=Size.MEDIUM),
-            button="Record that the child is looked after")
+            button="Record that the child is looked after",
+        )
 
 
 class LegalStatusForm(forms.Form):
@@ -120,21 +161,32 @@ class LegalStatusForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].choices = codelists.choices("legal-status", blank="Select the legal status")
-        self.helper = _helper(Field("on"), Field("code"), Field.textarea("fgdm_reasons_not_offered", rows=3),
-                              button="Change the legal status")
+        self.helper = _helper(
+            Field("on"),
+            Field("code"),
+            Field.textarea("fgdm_reasons_not_offered", rows=3),
+            button="Change the legal status",
+        )
 
 
 class PlacementForm(PlacementFields):
     on = DateField("Date the child moved")
-    change_reason = OpenChoiceField(label="Why did the last placement end?", choices=(), widget=forms.RadioSelect,
-                                    help_text="Leave blank when the child moves into or out of a temporary placement (T0 to T4)")
+    change_reason = OpenChoiceField(
+        label="Why did the last placement end?",
+        choices=(),
+        widget=forms.RadioSelect,
+        help_text="Leave blank when the child moves into or out of a temporary placement (T0 to T4)",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["change_reason"].choices = codelists.choices("placement-change-reason")
-        self.helper = _helper(Field("on"), Field.radios("change_reason", legend_size=Size.SMALL),
-                              Fieldset(*self.placement_layout(), legend="The new placement", legend_size=Size.MEDIUM),
-                              button="Record the new placement")
+        self.helper = _helper(
+            Field("on"),
+            Field.radios("change_reason", legend_size=Size.SMALL),
+            Fieldset(*self.placement_layout(), legend="The new placement", legend_size=Size.MEDIUM),
+            button="Record the new placement",
+        )
 
 
 class CeaseForm(forms.Form):
@@ -144,8 +196,9 @@ class CeaseForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].choices = [c for c in codelists.choices("episode-end-reason") if c[0] != "X1"]
-        self.helper = _helper(Field("on"), Field.radios("reason", legend_size=Size.SMALL),
-                              button="Record that care ended")
+        self.helper = _helper(
+            Field("on"), Field.radios("reason", legend_size=Size.SMALL), button="Record that care ended"
+        )
 
 
 class ParentAssessmentForm(forms.Form):
@@ -157,25 +210,38 @@ class ParentAssessmentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field("completed_on"), Field.textarea("findings", rows=5),
-                              Field.textarea("late_reason", rows=2), button="Record the assessment")
+        self.helper = _helper(
+            Field("completed_on"),
+            Field.textarea("findings", rows=5),
+            Field.textarea("late_reason", rows=2),
+            button="Record the assessment",
+        )
 
 
 class WithParentDecisionForm(forms.Form):
     """Regulation 19(c): the decision, made and approved by a nominated officer."""
 
     decided_on = DateField("Date of the decision")
-    confirm = OpenChoiceField(label="Is the placement with the parent confirmed?", widget=forms.RadioSelect,
-                              choices=[("yes", "Yes, confirm the placement (the placement plan is reviewed)"),
-                                       ("no", "No, the placement ends")])
+    confirm = OpenChoiceField(
+        label="Is the placement with the parent confirmed?",
+        widget=forms.RadioSelect,
+        choices=[
+            ("yes", "Yes, confirm the placement (the placement plan is reviewed)"),
+            ("no", "No, the placement ends"),
+        ],
+    )
     reasons = _text("Reasons")
     late_reason = _text("If this is after the due date, why? (optional)")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field("decided_on"), Field.radios("confirm", legend_size=Size.SMALL),
-                              Field.textarea("reasons", rows=4), Field.textarea("late_reason", rows=2),
-                              button="Record the decision")
+        self.helper = _helper(
+            Field("decided_on"),
+            Field.radios("confirm", legend_size=Size.SMALL),
+            Field.textarea("reasons", rows=4),
+            Field.textarea("late_reason", rows=2),
+            button="Record the decision",
+        )
 
 
 class ApprovalRequestForm(forms.Form):
@@ -184,34 +250,48 @@ class ApprovalRequestForm(forms.Form):
     def __init__(self, *args, immediate=False, **kwargs):
         super().__init__(*args, **kwargs)
         if immediate:
-            self.fields["reasons"].label = ("Why is placing the child with the parent now necessary and consistent with "
-                                            "their welfare, and what did the interview with the parent find?")
+            self.fields["reasons"].label = (
+                "Why is placing the child with the parent now necessary and consistent with "
+                "their welfare, and what did the interview with the parent find?"
+            )
         self.helper = _helper(Field.textarea("reasons", rows=6), button="Ask for approval")
 
 
 class ApprovalDecisionForm(forms.Form):
-    approve = OpenChoiceField(label="Do you approve?", choices=[("yes", "Yes, approve"), ("no", "No, do not approve")],
-                              widget=forms.RadioSelect)
+    approve = OpenChoiceField(
+        label="Do you approve?",
+        choices=[("yes", "Yes, approve"), ("no", "No, do not approve")],
+        widget=forms.RadioSelect,
+    )
     reasons = _text("Reasons", help_text="Needed if you do not approve")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.radios("approve", legend_size=Size.SMALL), Field.textarea("reasons", rows=5),
-                              button="Save the decision")
+        self.helper = _helper(
+            Field.radios("approve", legend_size=Size.SMALL),
+            Field.textarea("reasons", rows=5),
+            button="Save the decision",
+        )
 
     def approved(self):
         return {"yes": True, "no": False}.get(self.cleaned_data.get("approve") or "")
 
 
 class DecisionForm(forms.Form):
-    route = OpenChoiceField(label="How would the child return home?", choices=ReunificationDecision.Route.choices,
-                            widget=forms.RadioSelect)
-    order_end_reason = OpenChoiceField(label="For route C: the order", choices=(),
-                                       help_text="Leave blank for routes A and B")
+    route = OpenChoiceField(
+        label="How would the child return home?", choices=ReunificationDecision.Route.choices, widget=forms.RadioSelect
+    )
+    order_end_reason = OpenChoiceField(
+        label="For route C: the order", choices=(), help_text="Leave blank for routes A and B"
+    )
     proposed_date = DateField("Proposed date of the return")
     proposed_home = _line("Where would the child live, and with whom?", max_length=300)
-    carers = forms.ModelMultipleChoiceField(label="The parents or others the child would return to",
-                                            queryset=None, required=False, widget=forms.CheckboxSelectMultiple)
+    carers = forms.ModelMultipleChoiceField(
+        label="The parents or others the child would return to",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     reasons = _text("Why is a return home proposed now?")
 
     def __init__(self, *args, people=(), **kwargs):
@@ -219,13 +299,19 @@ class DecisionForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["order_end_reason"].choices = [("", "Not route C")] + [
-            c for c in codelists.choices("episode-end-reason") if c[0] in ORDER_REASONS]
+            c for c in codelists.choices("episode-end-reason") if c[0] in ORDER_REASONS
+        ]
         self.fields["carers"].queryset = Person.objects.filter(pk__in=[p.pk for p in people])
         self.fields["carers"].label_from_instance = lambda p: p.full_name
-        self.helper = _helper(Field.radios("route", legend_size=Size.SMALL), Field("order_end_reason"),
-                              Field("proposed_date"), Field("proposed_home"),
-                              Field.checkboxes("carers", legend_size=Size.SMALL), Field.textarea("reasons", rows=5),
-                              button="Start the decision")
+        self.helper = _helper(
+            Field.radios("route", legend_size=Size.SMALL),
+            Field("order_end_reason"),
+            Field("proposed_date"),
+            Field("proposed_home"),
+            Field.checkboxes("carers", legend_size=Size.SMALL),
+            Field.textarea("reasons", rows=5),
+            button="Start the decision",
+        )
 
 
 class GateForm(forms.Form):
@@ -239,13 +325,18 @@ class GateForm(forms.Form):
             self.fields["state"].choices = [(GateRecord.State.NOT_APPLICABLE, GateRecord.State.NOT_APPLICABLE.label)]
             self.fields["evidence"].label = "Why it does not apply"
             self.fields["evidence"].help_text = ""
-        self.helper = _helper(Field.radios("state", legend_size=Size.SMALL), Field("done_on"),
-                              Field.textarea("evidence", rows=6), button="Save")
+        self.helper = _helper(
+            Field.radios("state", legend_size=Size.SMALL),
+            Field("done_on"),
+            Field.textarea("evidence", rows=6),
+            button="Save",
+        )
 
 
 class HouseholdAddForm(forms.Form):
-    person = forms.ModelChoiceField(label="Adult in the household", queryset=None, required=False,
-                                    empty_label="Select the person")
+    person = forms.ModelChoiceField(
+        label="Adult in the household", queryset=None, required=False, empty_label="Select the person"
+    )
     relationship = _line("Relationship to the child", max_length=100)
 
     def __init__(self, *args, people=(), **kwargs):
@@ -259,14 +350,19 @@ class HouseholdAddForm(forms.Form):
 
 class HouseholdAssessForm(forms.Form):
     assessed_on = DateField("Date of the assessment")
-    outcome = OpenChoiceField(label="What did the assessment find?", choices=HouseholdMember.Outcome.choices,
-                              widget=forms.RadioSelect)
+    outcome = OpenChoiceField(
+        label="What did the assessment find?", choices=HouseholdMember.Outcome.choices, widget=forms.RadioSelect
+    )
     summary = _text("Summary, including police and other agency checks")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field("assessed_on"), Field.radios("outcome", legend_size=Size.SMALL),
-                              Field.textarea("summary", rows=6), button="Save the assessment")
+        self.helper = _helper(
+            Field("assessed_on"),
+            Field.radios("outcome", legend_size=Size.SMALL),
+            Field.textarea("summary", rows=6),
+            button="Save the assessment",
+        )
 
 
 class SupportAddForm(forms.Form):
@@ -280,8 +376,9 @@ class SupportAddForm(forms.Form):
 
 
 class SupportUpdateForm(forms.Form):
-    status = OpenChoiceField(label="How does the support stand?", choices=SupportPlanItem.Status.choices,
-                             widget=forms.RadioSelect)
+    status = OpenChoiceField(
+        label="How does the support stand?", choices=SupportPlanItem.Status.choices, widget=forms.RadioSelect
+    )
     status_note = _line("Note", max_length=300, help_text="Needed if it is not provided")
 
     def __init__(self, *args, **kwargs):
@@ -290,25 +387,38 @@ class SupportUpdateForm(forms.Form):
 
 
 class FamilyGroupForm(forms.Form):
-    response = OpenChoiceField(label="Was family group decision-making offered?",
-                               choices=FamilyGroupDecisionMaking.Response.choices, widget=forms.RadioSelect)
+    response = OpenChoiceField(
+        label="Was family group decision-making offered?",
+        choices=FamilyGroupDecisionMaking.Response.choices,
+        widget=forms.RadioSelect,
+    )
     offered_on = DateField("Date offered (optional)")
     offered_to = _line("Offered to", max_length=300, help_text="Each parent or person with parental responsibility")
     reasons_not_offered = _text("If not offered: why is it not in the child's best interests?")
     coordinator = _line("Independent coordinator (optional)")
     meeting_on = DateField("Date of the meeting (optional)")
     family_plan = _text("The family plan (optional)")
-    la_response = OpenChoiceField(label="The local authority's response to the family plan",
-                                  choices=[("", "Not yet")] + list(FamilyGroupDecisionMaking.LaResponse.choices),
-                                  widget=forms.RadioSelect)
+    la_response = OpenChoiceField(
+        label="The local authority's response to the family plan",
+        choices=[("", "Not yet")] + list(FamilyGroupDecisionMaking.LaResponse.choices),
+        widget=forms.RadioSelect,
+    )
     la_response_reasons = _text("If not agreed: why?")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.radios("response", legend_size=Size.SMALL), Field("offered_on"), Field("offered_to"),
-                              Field.textarea("reasons_not_offered", rows=3), Field("coordinator"), Field("meeting_on"),
-                              Field.textarea("family_plan", rows=4), Field.radios("la_response", legend_size=Size.SMALL),
-                              Field.textarea("la_response_reasons", rows=3), button="Save")
+        self.helper = _helper(
+            Field.radios("response", legend_size=Size.SMALL),
+            Field("offered_on"),
+            Field("offered_to"),
+            Field.textarea("reasons_not_offered", rows=3),
+            Field("coordinator"),
+            Field("meeting_on"),
+            Field.textarea("family_plan", rows=4),
+            Field.radios("la_response", legend_size=Size.SMALL),
+            Field.textarea("la_response_reasons", rows=3),
+            button="Save",
+        )
 
 
 class WeighForm(forms.Form):

@@ -34,19 +34,27 @@ def _line(label, **kwargs):
 
 def person_choices(people, none_label):
     """Radio choices of people's records (escaped names), and "no record"."""
-    choices = [(str(p.pk), escape(p.full_name) + (f" (born {p.date_of_birth:%-d %B %Y})" if p.date_of_birth else ""))
-               for p in people]
+    choices = [
+        (str(p.pk), escape(p.full_name) + (f" (born {p.date_of_birth:%-d %B %Y})" if p.date_of_birth else ""))
+        for p in people
+    ]
     return choices + [(NO_RECORD, none_label)]
 
 
 class CarerForm(forms.Form):
     kind = OpenChoiceField(label="Kind of carer or provider", choices=Carer.Kind.choices, widget=forms.RadioSelect)
-    person = OpenChoiceField(label="Their record", choices=(), widget=forms.RadioSelect,
-                             help_text="People linked to the child's record")
-    name = _line("Name", help_text="The carer's name, or the name of the home or provider. Leave blank to use the "
-                                   "name on the record you selected")
-    relationship_to_child = _line("Relationship to the child (for a connected person)",
-                                  help_text="For example: maternal aunt, grandfather, family friend")
+    person = OpenChoiceField(
+        label="Their record", choices=(), widget=forms.RadioSelect, help_text="People linked to the child's record"
+    )
+    name = _line(
+        "Name",
+        help_text="The carer's name, or the name of the home or provider. Leave blank to use the "
+        "name on the record you selected",
+    )
+    relationship_to_child = _line(
+        "Relationship to the child (for a connected person)",
+        help_text="For example: maternal aunt, grandfather, family friend",
+    )
     provider = OpenChoiceField(label="Provider", choices=())
     urn = _line("Ofsted unique reference number (optional)", help_text="6 to 8 letters and numbers, like SC123456")
     postcode = _line("Postcode (optional)", help_text="Where the child would live")
@@ -60,8 +68,13 @@ class CarerForm(forms.Form):
             fields.append(Field.radios("person", legend_size=Size.SMALL))
         else:
             del self.fields["person"]
-        fields += [Field.text("name"), Field.text("relationship_to_child"), Field.select("provider"),
-                   Field.text("urn", field_width=10), Field.text("postcode", field_width=10)]
+        fields += [
+            Field.text("name"),
+            Field.text("relationship_to_child"),
+            Field.select("provider"),
+            Field.text("urn", field_width=10),
+            Field.text("postcode", field_width=10),
+        ]
         self.helper = _helper(*fields, button="Add the carer")
 
 
@@ -72,8 +85,7 @@ class TemporaryApprovalForm(forms.Form):
     def __init__(self, *args, children=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["child"].choices = [(str(c.pk), escape(c.full_name)) for c in children]
-        self.helper = _helper(Field.radios("child", legend_size=Size.SMALL), Field("on"),
-                              button="Approve temporarily")
+        self.helper = _helper(Field.radios("child", legend_size=Size.SMALL), Field("on"), button="Approve temporarily")
 
 
 class ExtensionForm(forms.Form):
@@ -87,16 +99,24 @@ class ExtensionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("reasons", rows=4), Field("panel_consulted_on"),
-                              Field.textarea("panel_views", rows=4), Field("iro_informed_on"), Field("on"),
-                              button="Extend the temporary approval")
+        self.helper = _helper(
+            Field.textarea("reasons", rows=4),
+            Field("panel_consulted_on"),
+            Field.textarea("panel_views", rows=4),
+            Field("iro_informed_on"),
+            Field("on"),
+            button="Extend the temporary approval",
+        )
 
 
 class ApprovalForm(forms.Form):
-    on = DateField("Date of approval", help_text="The date the agency decision maker approved the carer. "
-                                                 "For example, 27 3 2026")
-    late_reason = _text("If the temporary approval had already ended, why? (optional)",
-                        help_text="Needed only when approval came after the temporary approval ended")
+    on = DateField(
+        "Date of approval", help_text="The date the agency decision maker approved the carer. For example, 27 3 2026"
+    )
+    late_reason = _text(
+        "If the temporary approval had already ended, why? (optional)",
+        help_text="Needed only when approval came after the temporary approval ended",
+    )
 
     def __init__(self, *args, late=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,8 +130,10 @@ class ApprovalForm(forms.Form):
 
 class EndApprovalForm(forms.Form):
     on = DateField("Date the approval ended")
-    reason = _text("Why did the approval end?", help_text="For example: the carer resigned, the assessment did not "
-                                                          "recommend approval, the child moved on")
+    reason = _text(
+        "Why did the approval end?",
+        help_text="For example: the carer resigned, the assessment did not recommend approval, the child moved on",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,11 +141,13 @@ class EndApprovalForm(forms.Form):
 
 
 class NetworkMemberForm(forms.Form):
-    person = OpenChoiceField(label="Their record", choices=(), widget=forms.RadioSelect,
-                             help_text="People linked to the child's record")
+    person = OpenChoiceField(
+        label="Their record", choices=(), widget=forms.RadioSelect, help_text="People linked to the child's record"
+    )
     name = _line("Name", help_text="For someone with no record linked to the child's")
-    relationship = _line("Relationship to the child", help_text="For example: maternal grandmother, godparent, "
-                                                                "neighbour")
+    relationship = _line(
+        "Relationship to the child", help_text="For example: maternal grandmother, godparent, neighbour"
+    )
     role = OpenChoiceField(label="Their role", choices=FamilyNetworkMember.Role.choices, widget=forms.RadioSelect)
     notes = _text("Notes (optional)", help_text="What they could offer; for someone ruled out, why and who decided")
 
@@ -135,8 +159,12 @@ class NetworkMemberForm(forms.Form):
             fields.append(Field.radios("person", legend_size=Size.SMALL))
         else:
             del self.fields["person"]
-        fields += [Field.text("name"), Field.text("relationship"), Field.radios("role", legend_size=Size.SMALL),
-                   Field.textarea("notes", rows=4)]
+        fields += [
+            Field.text("name"),
+            Field.text("relationship"),
+            Field.radios("role", legend_size=Size.SMALL),
+            Field.textarea("notes", rows=4),
+        ]
         self.helper = _helper(*fields, button="Add to the family network")
 
 
@@ -146,5 +174,6 @@ class NetworkRoleForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.radios("role", legend_size=Size.SMALL), Field.textarea("notes", rows=4),
-                              button="Save the change")
+        self.helper = _helper(
+            Field.radios("role", legend_size=Size.SMALL), Field.textarea("notes", rows=4), button="Save the change"
+        )

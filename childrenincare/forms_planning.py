@@ -52,15 +52,19 @@ def chosen_user(value):
 
 class CarePlanForm(forms.Form):
     agreed_on = DateField("Date the care plan was agreed")
-    permanence_plan = OpenChoiceField(label="Plan for permanence", choices=CarePlan.Permanence.choices,
-                                      widget=forms.RadioSelect)
-    permanence_detail = _text("How and when will permanence be achieved?",
-                              help_text="Needed unless the plan for permanence is not yet decided")
+    permanence_plan = OpenChoiceField(
+        label="Plan for permanence", choices=CarePlan.Permanence.choices, widget=forms.RadioSelect
+    )
+    permanence_detail = _text(
+        "How and when will permanence be achieved?",
+        help_text="Needed unless the plan for permanence is not yet decided",
+    )
     placement_plan_agreed_on = DateField("Date the placement plan was agreed (optional)")
     health = _text("Health plan (optional)")
     education = _text("Education and training (optional)", help_text="Including the personal education plan")
-    family_and_contact = _text("Family and social relationships (optional)",
-                               help_text="Including family time (contact)")
+    family_and_contact = _text(
+        "Family and social relationships (optional)", help_text="Including family time (contact)"
+    )
     wishes_and_feelings = _text("Wishes and feelings (optional)", help_text="Of the child, their parents and others")
     support_after_care = _text("Support when care ends (optional)")
     late_reason = _late_reason("If the care plan is late, why? (optional)")
@@ -68,12 +72,18 @@ class CarePlanForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
-            Field("agreed_on"), Field.radios("permanence_plan", legend_size=Size.MEDIUM, legend_tag="h2"),
-            Field.textarea("permanence_detail", rows=4), Field("placement_plan_agreed_on"),
-            Field.textarea("health", rows=4), Field.textarea("education", rows=4),
-            Field.textarea("family_and_contact", rows=4), Field.textarea("wishes_and_feelings", rows=4),
-            Field.textarea("support_after_care", rows=3), Field.textarea("late_reason", rows=3),
-            button="Save the care plan")
+            Field("agreed_on"),
+            Field.radios("permanence_plan", legend_size=Size.MEDIUM, legend_tag="h2"),
+            Field.textarea("permanence_detail", rows=4),
+            Field("placement_plan_agreed_on"),
+            Field.textarea("health", rows=4),
+            Field.textarea("education", rows=4),
+            Field.textarea("family_and_contact", rows=4),
+            Field.textarea("wishes_and_feelings", rows=4),
+            Field.textarea("support_after_care", rows=3),
+            Field.textarea("late_reason", rows=3),
+            button="Save the care plan",
+        )
 
 
 class IroForm(forms.Form):
@@ -84,26 +94,40 @@ class IroForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["iro"].choices = user_choices(iros())
-        self.helper = _helper(Field.radios("iro", legend_size=Size.SMALL), Field("on"),
-                              Field.textarea("late_reason", rows=3), button="Appoint the IRO")
+        self.helper = _helper(
+            Field.radios("iro", legend_size=Size.SMALL),
+            Field("on"),
+            Field.textarea("late_reason", rows=3),
+            button="Appoint the IRO",
+        )
 
 
 class HealthAssessmentForm(forms.Form):
-    kind = OpenChoiceField(label="Which health assessment?", choices=HealthAssessment.Kind.choices,
-                           widget=forms.RadioSelect)
+    kind = OpenChoiceField(
+        label="Which health assessment?", choices=HealthAssessment.Kind.choices, widget=forms.RadioSelect
+    )
     held_on = DateField("Date of the health assessment")
-    carried_out_by = forms.CharField(label="Carried out by (optional)", max_length=200, required=False,
-                                     help_text="For example: a community paediatrician")
+    carried_out_by = forms.CharField(
+        label="Carried out by (optional)",
+        max_length=200,
+        required=False,
+        help_text="For example: a community paediatrician",
+    )
     dental_check = forms.BooleanField(label="The child's teeth have been checked by a dentist", required=False)
     immunisations_up_to_date = forms.BooleanField(label="The child's immunisations are up to date", required=False)
     late_reason = _late_reason("If the health assessment is late, why? (optional)")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.radios("kind", legend_size=Size.SMALL), Field("held_on"),
-                              Field.text("carried_out_by"), Field.checkbox("dental_check"),
-                              Field.checkbox("immunisations_up_to_date"), Field.textarea("late_reason", rows=3),
-                              button="Record the health assessment")
+        self.helper = _helper(
+            Field.radios("kind", legend_size=Size.SMALL),
+            Field("held_on"),
+            Field.text("carried_out_by"),
+            Field.checkbox("dental_check"),
+            Field.checkbox("immunisations_up_to_date"),
+            Field.textarea("late_reason", rows=3),
+            button="Record the health assessment",
+        )
 
 
 class EducationPlanForm(forms.Form):
@@ -115,19 +139,33 @@ class EducationPlanForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field("held_on"), Field.text("school"), Field.text("designated_teacher"),
-                              Field.textarea("targets", rows=4), Field.textarea("late_reason", rows=3),
-                              button="Record the personal education plan")
+        self.helper = _helper(
+            Field("held_on"),
+            Field.text("school"),
+            Field.text("designated_teacher"),
+            Field.textarea("targets", rows=4),
+            Field.textarea("late_reason", rows=3),
+            button="Record the personal education plan",
+        )
 
 
 class ReviewForm(forms.Form):
     held_on = DateField("Date of the review")
-    chair = OpenChoiceField(label="Who chaired the review?", choices=(), widget=forms.RadioSelect,
-                            help_text="The child's independent reviewing officer")
-    participation = OpenChoiceField(label="How did the child take part?", choices=(), widget=forms.RadioSelect,
-                                    help_text="PN0 is for a child under 4 on the day of the review, and only for one")
-    considered_return_home = forms.BooleanField(label="The review considered a plan for the child to return home",
-                                                required=False)
+    chair = OpenChoiceField(
+        label="Who chaired the review?",
+        choices=(),
+        widget=forms.RadioSelect,
+        help_text="The child's independent reviewing officer",
+    )
+    participation = OpenChoiceField(
+        label="How did the child take part?",
+        choices=(),
+        widget=forms.RadioSelect,
+        help_text="PN0 is for a child under 4 on the day of the review, and only for one",
+    )
+    considered_return_home = forms.BooleanField(
+        label="The review considered a plan for the child to return home", required=False
+    )
     decisions = _text("Decisions (optional)", help_text="What the review decided, and who will do what by when")
     late_reason = _late_reason("If the review is late, why? (optional)")
 
@@ -137,12 +175,18 @@ class ReviewForm(forms.Form):
         if period.iro is not None and period.iro not in chairs:
             chairs.insert(0, period.iro)
         self.fields["chair"].choices = user_choices(chairs)
-        self.fields["participation"].choices = [(code, f"{label} ({code})")
-                                                for code, label in codelists.choices("review-participation")]
-        self.helper = _helper(Field("held_on"), Field.radios("chair", legend_size=Size.SMALL),
-                              Field.radios("participation", legend_size=Size.SMALL),
-                              Field.checkbox("considered_return_home"), Field.textarea("decisions", rows=6),
-                              Field.textarea("late_reason", rows=3), button="Record the review")
+        self.fields["participation"].choices = [
+            (code, f"{label} ({code})") for code, label in codelists.choices("review-participation")
+        ]
+        self.helper = _helper(
+            Field("held_on"),
+            Field.radios("chair", legend_size=Size.SMALL),
+            Field.radios("participation", legend_size=Size.SMALL),
+            Field.checkbox("considered_return_home"),
+            Field.textarea("decisions", rows=6),
+            Field.textarea("late_reason", rows=3),
+            button="Record the review",
+        )
 
 
 class VisitForm(forms.Form):
@@ -155,10 +199,15 @@ class VisitForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field("visited_on"), Field.radios("seen", legend_size=Size.SMALL, inline=True),
-                              Field.checkbox("seen_alone"), Field.checkbox("bedroom_seen"),
-                              Field.textarea("notes", rows=6), Field.textarea("late_reason", rows=3),
-                              button="Record the visit")
+        self.helper = _helper(
+            Field("visited_on"),
+            Field.radios("seen", legend_size=Size.SMALL, inline=True),
+            Field.checkbox("seen_alone"),
+            Field.checkbox("bedroom_seen"),
+            Field.textarea("notes", rows=6),
+            Field.textarea("late_reason", rows=3),
+            button="Record the visit",
+        )
 
     def clean_seen(self):
         # childrenincare.visits.record_visit takes a yes or no, so the answer is asked for here.
@@ -178,14 +227,20 @@ def _yes_no(label, **kwargs):
 class YearOutcomesForm(forms.Form):
     """The year's outcomes (SSDA903 OC2) that only the worker knows; see childrenincare.outcomes."""
 
-    sdq_score = forms.IntegerField(label="Strengths and Difficulties Questionnaire (SDQ) total score (optional)",
-                                   required=False, help_text="From 0 to 40, from the latest questionnaire in the year",
-                                   error_messages={"invalid": "Enter the SDQ score as a whole number from 0 to 40"})
+    sdq_score = forms.IntegerField(
+        label="Strengths and Difficulties Questionnaire (SDQ) total score (optional)",
+        required=False,
+        help_text="From 0 to 40, from the latest questionnaire in the year",
+        error_messages={"invalid": "Enter the SDQ score as a whole number from 0 to 40"},
+    )
     sdq_reason = OpenChoiceField(label="If there is no score, why?", choices=())
-    convicted = _yes_no("Was the child convicted, or given a final warning or reprimand, during the year?",
-                        help_text="Asked for children aged 10 or over at 31 March")
-    health_check = _yes_no("Are the child's development checks up to date?",
-                           help_text="Asked only for children under 5 at 31 March")
+    convicted = _yes_no(
+        "Was the child convicted, or given a final warning or reprimand, during the year?",
+        help_text="Asked for children aged 10 or over at 31 March",
+    )
+    health_check = _yes_no(
+        "Are the child's development checks up to date?", help_text="Asked only for children under 5 at 31 March"
+    )
     substance_misuse = _yes_no("Was the child identified as having a substance misuse problem during the year?")
     intervention_offered = _yes_no("If so, was an intervention offered?")
     intervention_received = _yes_no("If so, did the child receive an intervention?")
@@ -193,21 +248,35 @@ class YearOutcomesForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sdq_reason"].choices = codelists.choices("sdq-reason", blank="Select a reason")
-        self.helper = _helper(Field.text("sdq_score", field_width=4), Field.select("sdq_reason"),
-                              Field.radios("convicted", legend_size=Size.SMALL, inline=True),
-                              Field.radios("health_check", legend_size=Size.SMALL, inline=True),
-                              Field.radios("substance_misuse", legend_size=Size.SMALL, inline=True),
-                              Field.radios("intervention_offered", legend_size=Size.SMALL, inline=True),
-                              Field.radios("intervention_received", legend_size=Size.SMALL, inline=True),
-                              button="Record the outcomes")
+        self.helper = _helper(
+            Field.text("sdq_score", field_width=4),
+            Field.select("sdq_reason"),
+            Field.radios("convicted", legend_size=Size.SMALL, inline=True),
+            Field.radios("health_check", legend_size=Size.SMALL, inline=True),
+            Field.radios("substance_misuse", legend_size=Size.SMALL, inline=True),
+            Field.radios("intervention_offered", legend_size=Size.SMALL, inline=True),
+            Field.radios("intervention_received", legend_size=Size.SMALL, inline=True),
+            button="Record the outcomes",
+        )
 
     def outcomes(self):
         """The answers as the service takes them: yes and no as True and False, unanswered as None."""
         data = self.cleaned_data
         answer = {"yes": True, "no": False}
-        return {"sdq_score": data.get("sdq_score"), "sdq_reason": data.get("sdq_reason") or "",
-                **{name: answer.get(data.get(name) or "") for name in (
-                    "convicted", "health_check", "substance_misuse", "intervention_offered", "intervention_received")}}
+        return {
+            "sdq_score": data.get("sdq_score"),
+            "sdq_reason": data.get("sdq_reason") or "",
+            **{
+                name: answer.get(data.get(name) or "")
+                for name in (
+                    "convicted",
+                    "health_check",
+                    "substance_misuse",
+                    "intervention_offered",
+                    "intervention_received",
+                )
+            },
+        }
 
 
 class ShortBreaksEndedForm(forms.Form):
@@ -216,4 +285,6 @@ class ShortBreaksEndedForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field("on"), Field.textarea("reason", rows=3), button="Record that the short breaks ended")
+        self.helper = _helper(
+            Field("on"), Field.textarea("reason", rows=3), button="Record that the short breaks ended"
+        )

@@ -79,8 +79,11 @@ def open_temporary_deadline(carer):
 
 def current_placements(carer):
     """The open placements with this carer, in open periods of care."""
-    return (Placement.objects.filter(carer=carer, end_date__isnull=True, period__end_date__isnull=True)
-            .select_related("period__person").order_by("start_date", "id"))
+    return (
+        Placement.objects.filter(carer=carer, end_date__isnull=True, period__end_date__isnull=True)
+        .select_related("period__person")
+        .order_by("start_date", "id")
+    )
 
 
 def _children_concerned(carer, also=None):
@@ -110,6 +113,7 @@ def _related_adults(user, child):
 
 # --- Carers -------------------------------------------------------------------------------
 
+
 def _check_person(errors, person, kind, child):
     if person is None:
         return
@@ -128,7 +132,7 @@ def _check_person(errors, person, kind, child):
 
 
 @transaction.atomic
-def add_carer(user, *, kind, name, provider="", urn="", postcode="", person=None, relationship_to_child="", child=None):
+def add_carer(user, *, kind, name, provider="", urn="", postcode="", person=None, relationship_to_child="", child=None):  # noqa: C901
     """A carer or provider. `child`: the child the carer is being added for (when known), so
     that a connected person whose record the child's record holds is linked to it."""
     errors = Errors()
@@ -144,40 +148,66 @@ def add_carer(user, *, kind, name, provider="", urn="", postcode="", person=None
     elif len(name) > NAME_MAX:
         errors.add("name", f"The name must be {NAME_MAX} characters or fewer")
     if kind == Carer.Kind.CONNECTED_PERSON and not relationship:
-        errors.add("relationship_to_child", "Enter how the connected person is related to or knows the child, "
-                                            "for example: maternal aunt, family friend")
+        errors.add(
+            "relationship_to_child",
+            "Enter how the connected person is related to or knows the child, "
+            "for example: maternal aunt, family friend",
+        )
     elif len(relationship) > RELATIONSHIP_MAX:
         errors.add("relationship_to_child", f"The relationship must be {RELATIONSHIP_MAX} characters or fewer")
     _check_person(errors, person, kind, child)
     if person is None and child is not None and kind in PERSONAL_KINDS and name:
         known = [p for p in _related_adults(user, child) if p.full_name.casefold() == name.casefold()]
         if known:
-            errors.add("person", f"{known[0].full_name} has a record linked to the child's: select it, so the "
-                                 "carer is linked to their record")
+            errors.add(
+                "person",
+                f"{known[0].full_name} has a record linked to the child's: select it, so the "
+                "carer is linked to their record",
+            )
     if kind == Carer.Kind.PARENT:
         provider = provider or PARENT_PROVIDER
         if provider != PARENT_PROVIDER:
-            errors.add("provider", "A parent's provider is 'parents or other people with parental responsibility' (PR0)")
+            errors.add(
+                "provider", "A parent's provider is 'parents or other people with parental responsibility' (PR0)"
+            )
         if urn:
             errors.add("urn", "Leave the Ofsted reference blank for a parent")
     elif not codelists.is_valid("placement-provider", provider):
         errors.add("provider", "Select the provider")
     elif provider == PARENT_PROVIDER:
-        errors.add("provider", "Parents or other people with parental responsibility (PR0) is the provider only for "
-                               "a parent: choose the kind 'parent' or another provider")
+        errors.add(
+            "provider",
+            "Parents or other people with parental responsibility (PR0) is the provider only for "
+            "a parent: choose the kind 'parent' or another provider",
+        )
     if urn and not (6 <= len(urn) <= 8 and urn.isalnum()):
         errors.add("urn", "An Ofsted unique reference number is 6 to 8 letters and numbers, like SC123456")
     if postcode and not looks_like_postcode(postcode):
         errors.add("postcode", "Enter a full UK postcode, like SW1A 1AA")
     errors.raise_if_any()
-    carer = Carer.objects.create(kind=kind, name=name, person=person,
-                                 relationship_to_child=relationship, provider=provider, urn=urn,
-                                 postcode=normalise_postcode(postcode) if postcode else "", created_by=user)
-    audit.record_creation(user, carer, person=child or person, summary=f"Added a carer: {carer.get_kind_display().lower()}")
+    carer = Carer.objects.create(
+        kind=kind,
+        name=name,
+        person=person,
+        relationship_to_child=relationship,
+        provider=provider,
+        urn=urn,
+        postcode=normalise_postcode(postcode) if postcode else "",
+        created_by=user,
+    )
+    audit.record_creation(
+        user, carer, person=child or person, summary=f"Added a carer: {carer.get_kind_display().lower()}"
+    )
     if child is not None:
-        record_event(child, "kinship", timezone.now(), f"Carer added: {carer.name}",
-                     detail=carer.get_kind_display() + (f" ({relationship})" if relationship else ""),
-                     source=carer, recorded_by=user)
+        record_event(
+            child,
+            "kinship",
+            timezone.now(),
+            f"Carer added: {carer.name}",
+            detail=carer.get_kind_display() + (f" ({relationship})" if relationship else ""),
+            source=carer,
+            recorded_by=user,
+        )
     return carer
 
 
@@ -199,18 +229,29 @@ def approve_temporarily(user, carer, *, on, child):
     carer = lock_carer(carer)
     errors = Errors()
     if carer.kind != Carer.Kind.CONNECTED_PERSON:
-        errors.add("__all__", f"Only a connected person (a relative, friend or other person connected with the child) "
-                              f"can be temporarily approved: {carer.name} is recorded as "
-                              f"{carer.get_kind_display()[0].lower()}{carer.get_kind_display()[1:]} "
-                              "(Care Planning Regulations 2010 reg 24)")
+        errors.add(
+            "__all__",
+            f"Only a connected person (a relative, friend or other person connected with the child) "
+            f"can be temporarily approved: {carer.name} is recorded as "
+            f"{carer.get_kind_display()[0].lower()}{carer.get_kind_display()[1:]} "
+            "(Care Planning Regulations 2010 reg 24)",
+        )
     elif carer.approval == Carer.Approval.TEMPORARY:
-        errors.add("__all__", f"{carer.name} was already temporarily approved on {long_date(carer.temporarily_approved_on)}")
+        errors.add(
+            "__all__", f"{carer.name} was already temporarily approved on {long_date(carer.temporarily_approved_on)}"
+        )
     elif carer.approval == Carer.Approval.APPROVED:
-        errors.add("__all__", f"{carer.name} was approved as a foster carer on {long_date(carer.approved_on)}: "
-                              "temporary approval is for before full approval")
+        errors.add(
+            "__all__",
+            f"{carer.name} was approved as a foster carer on {long_date(carer.approved_on)}: "
+            "temporary approval is for before full approval",
+        )
     elif carer.approval == Carer.Approval.ENDED:
-        errors.add("__all__", f"{carer.name}'s approval ended on {long_date(carer.approval_ended_on)}: "
-                              "temporary approval is given once, before full approval")
+        errors.add(
+            "__all__",
+            f"{carer.name}'s approval ended on {long_date(carer.approval_ended_on)}: "
+            "temporary approval is given once, before full approval",
+        )
     _check_child(errors, child)
     check_date(errors, "on", on, label="date of the temporary approval")
     errors.raise_if_any()
@@ -221,18 +262,23 @@ def approve_temporarily(user, carer, *, on, child):
     else:
         due = deadlines.issue(FIRST_RULE, day, person=child, subject=carer)
     Carer.objects.filter(pk=carer.pk).update(approval=Carer.Approval.TEMPORARY, temporarily_approved_on=day)
-    _record(user, carer, _children_concerned(carer, also=child),
-            f"{carer.name} temporarily approved as a connected person (regulation 24)",
-            detail=f"Temporary approval ends on {long_date(due.due_date)}",
-            changes={"approval": (carer.approval, Carer.Approval.TEMPORARY), "temporarily_approved_on": (None, day)},
-            summary="Temporarily approved a connected person")
+    _record(
+        user,
+        carer,
+        _children_concerned(carer, also=child),
+        f"{carer.name} temporarily approved as a connected person (regulation 24)",
+        detail=f"Temporary approval ends on {long_date(due.due_date)}",
+        changes={"approval": (carer.approval, Carer.Approval.TEMPORARY), "temporarily_approved_on": (None, day)},
+        summary="Temporarily approved a connected person",
+    )
     carer.approval, carer.temporarily_approved_on = Carer.Approval.TEMPORARY, day
     return carer
 
 
 @transaction.atomic
-def extend_temporary_approval(user, carer, *, on, child, panel_consulted_on=None, panel_views="", reasons="",
-                              iro_informed_on=None):
+def extend_temporary_approval(
+    user, carer, *, on, child, panel_consulted_on=None, panel_views="", reasons="", iro_informed_on=None
+):
     """Extend a temporary approval once, for 8 weeks from the end of the first (CPR10 reg 25):
     the temporary approval is likely to end before the full assessment is complete (25(1)(a),
     (2)); before deciding, the authority considers whether the placement is still the most
@@ -248,35 +294,69 @@ def extend_temporary_approval(user, carer, *, on, child, panel_consulted_on=None
     if carer.approval != Carer.Approval.TEMPORARY:
         errors.add("__all__", f"{carer.name} is not temporarily approved: only a temporary approval can be extended")
     elif carer.temporary_approval_extended_on is not None:
-        errors.add("__all__", f"The temporary approval was already extended on {long_date(carer.temporary_approval_extended_on)}: "
-                              "it can be extended only once (Care Planning Regulations 2010 reg 25)")
+        errors.add(
+            "__all__",
+            f"The temporary approval was already extended on {long_date(carer.temporary_approval_extended_on)}: "
+            "it can be extended only once (Care Planning Regulations 2010 reg 25)",
+        )
     elif first is None:
         errors.add("__all__", "There is no open temporary approval due date to extend")
     _check_child(errors, child)
     if child is not None and first is not None and first.person_id != child.pk:
         errors.add("child", "The temporary approval was given for another child: extend it from that child's record")
-    check_date(errors, "on", on, label="date of the extension", not_before=carer.temporarily_approved_on,
-               not_before_label="the temporary approval")
+    check_date(
+        errors,
+        "on",
+        on,
+        label="date of the extension",
+        not_before=carer.temporarily_approved_on,
+        not_before_label="the temporary approval",
+    )
     if on and "on" not in errors and first is not None and as_date(on) > first.due_date:
-        errors.add("on", f"The temporary approval ended on {long_date(first.due_date)}: it can be extended only "
-                         "before it ends (reg 25)")
+        errors.add(
+            "on",
+            f"The temporary approval ended on {long_date(first.due_date)}: it can be extended only "
+            "before it ends (reg 25)",
+        )
     day = as_date(on) if on and "on" not in errors else None
     if day and not is_designated(user, NOMINATED_OFFICER, day):
-        errors.add("__all__", "Only a nominated officer may approve the extension of a temporary approval "
-                              "(Care Planning Regulations 2010 reg 25(5))")
+        errors.add(
+            "__all__",
+            "Only a nominated officer may approve the extension of a temporary approval "
+            "(Care Planning Regulations 2010 reg 25(5))",
+        )
     if not _clean(reasons):
-        errors.add("reasons", "Say why the placement with the connected person is still the most appropriate "
-                              "placement available (reg 25(4)(a))")
-    check_date(errors, "panel_consulted_on", panel_consulted_on, label="date the fostering panel's views were sought",
-               not_before=carer.temporarily_approved_on, not_before_label="the temporary approval")
+        errors.add(
+            "reasons",
+            "Say why the placement with the connected person is still the most appropriate "
+            "placement available (reg 25(4)(a))",
+        )
+    check_date(
+        errors,
+        "panel_consulted_on",
+        panel_consulted_on,
+        label="date the fostering panel's views were sought",
+        not_before=carer.temporarily_approved_on,
+        not_before_label="the temporary approval",
+    )
     if day and panel_consulted_on and "panel_consulted_on" not in errors and as_date(panel_consulted_on) > day:
-        errors.add("panel_consulted_on", "The fostering panel's views are sought before the extension is decided "
-                                         "(reg 25(4)(b))")
+        errors.add(
+            "panel_consulted_on",
+            "The fostering panel's views are sought before the extension is decided (reg 25(4)(b))",
+        )
     if not _clean(panel_views):
-        errors.add("panel_views", "Record the fostering panel's views: they are sought before deciding to extend "
-                                  "(reg 25(4)(b))")
-    check_date(errors, "iro_informed_on", iro_informed_on, label="date the IRO was informed",
-               not_before=carer.temporarily_approved_on, not_before_label="the temporary approval")
+        errors.add(
+            "panel_views",
+            "Record the fostering panel's views: they are sought before deciding to extend (reg 25(4)(b))",
+        )
+    check_date(
+        errors,
+        "iro_informed_on",
+        iro_informed_on,
+        label="date the IRO was informed",
+        not_before=carer.temporarily_approved_on,
+        not_before_label="the temporary approval",
+    )
     if day and iro_informed_on and "iro_informed_on" not in errors and as_date(iro_informed_on) > day:
         errors.add("iro_informed_on", "The IRO is informed before the extension is decided (reg 25(4)(c))")
     errors.raise_if_any()
@@ -286,15 +366,27 @@ def extend_temporary_approval(user, carer, *, on, child, panel_consulted_on=None
         due = issue_due(EXTENSION_RULE, first.due_date, person=child, subject=carer, episode=period.episode)
     else:
         due = deadlines.issue(EXTENSION_RULE, first.due_date, person=child, subject=carer)
-    fields = {"temporary_approval_extended_on": day, "temporary_approval_extended_by": user,
-              "extension_panel_consulted_on": as_date(panel_consulted_on), "extension_panel_views": _clean(panel_views),
-              "extension_reasons": _clean(reasons), "extension_iro_informed_on": as_date(iro_informed_on)}
+    fields = {
+        "temporary_approval_extended_on": day,
+        "temporary_approval_extended_by": user,
+        "extension_panel_consulted_on": as_date(panel_consulted_on),
+        "extension_panel_views": _clean(panel_views),
+        "extension_reasons": _clean(reasons),
+        "extension_iro_informed_on": as_date(iro_informed_on),
+    }
     Carer.objects.filter(pk=carer.pk).update(**fields)
-    _record(user, carer, _children_concerned(carer, also=child),
-            f"Temporary approval of {carer.name} extended by a nominated officer (regulation 25)",
-            detail=(f"Temporary approval now ends on {long_date(due.due_date)}. The fostering panel's views, sought on "
-                    f"{long_date(as_date(panel_consulted_on))}: {_clean(panel_views)}"),
-            changes={"temporary_approval_extended_on": (None, day)}, summary="Extended a temporary approval")
+    _record(
+        user,
+        carer,
+        _children_concerned(carer, also=child),
+        f"Temporary approval of {carer.name} extended by a nominated officer (regulation 25)",
+        detail=(
+            f"Temporary approval now ends on {long_date(due.due_date)}. The fostering panel's views, sought on "
+            f"{long_date(as_date(panel_consulted_on))}: {_clean(panel_views)}"
+        ),
+        changes={"temporary_approval_extended_on": (None, day)},
+        summary="Extended a temporary approval",
+    )
     for name, value in fields.items():
         setattr(carer, name, value)
     return carer
@@ -307,15 +399,27 @@ def approve_carer(user, carer, *, on, late_reason=""):
     carer = lock_carer(carer)
     errors = Errors()
     if carer.kind not in FOSTER_KINDS:
-        errors.add("__all__", f"Only a foster carer or connected person is approved as a foster carer: {carer.name} is "
-                              f"recorded as {carer.get_kind_display()[0].lower()}{carer.get_kind_display()[1:]}")
+        errors.add(
+            "__all__",
+            f"Only a foster carer or connected person is approved as a foster carer: {carer.name} is "
+            f"recorded as {carer.get_kind_display()[0].lower()}{carer.get_kind_display()[1:]}",
+        )
     elif carer.approval == Carer.Approval.APPROVED:
         errors.add("__all__", f"{carer.name} was already approved on {long_date(carer.approved_on)}")
     elif carer.approval == Carer.Approval.ENDED:
-        errors.add("__all__", f"{carer.name}'s approval ended on {long_date(carer.approval_ended_on)}: a new approval is "
-                              "a new assessment, recorded as a new carer")
-    check_date(errors, "on", on, label="date of approval", not_before=carer.temporarily_approved_on,
-               not_before_label="the temporary approval")
+        errors.add(
+            "__all__",
+            f"{carer.name}'s approval ended on {long_date(carer.approval_ended_on)}: a new approval is "
+            "a new assessment, recorded as a new carer",
+        )
+    check_date(
+        errors,
+        "on",
+        on,
+        label="date of approval",
+        not_before=carer.temporarily_approved_on,
+        not_before_label="the temporary approval",
+    )
     day = as_date(on) if on else None
     found = None
     if day and "on" not in errors:
@@ -325,11 +429,19 @@ def approve_carer(user, carer, *, on, late_reason=""):
     if found is not None:
         deadlines.complete(found, day, late_reason)
     Carer.objects.filter(pk=carer.pk).update(approval=Carer.Approval.APPROVED, approved_on=day)
-    _record(user, carer, _children_concerned(carer, also=child), f"{carer.name} approved as a foster carer",
-            detail=(f"Approved after the temporary approval ended: {late_reason.strip()}"
-                    if found is not None and deadlines.is_late(found, day) else ""),
-            changes={"approval": (carer.approval, Carer.Approval.APPROVED), "approved_on": (None, day)},
-            summary="Approved a foster carer")
+    _record(
+        user,
+        carer,
+        _children_concerned(carer, also=child),
+        f"{carer.name} approved as a foster carer",
+        detail=(
+            f"Approved after the temporary approval ended: {late_reason.strip()}"
+            if found is not None and deadlines.is_late(found, day)
+            else ""
+        ),
+        changes={"approval": (carer.approval, Carer.Approval.APPROVED), "approved_on": (None, day)},
+        summary="Approved a foster carer",
+    )
     carer.approval, carer.approved_on = Carer.Approval.APPROVED, day
     return carer
 
@@ -347,21 +459,34 @@ def end_approval(user, carer, *, on, reason):
     elif carer.approval not in (Carer.Approval.TEMPORARY, Carer.Approval.APPROVED):
         errors.add("__all__", f"{carer.name} has not been approved: there is no approval to end")
     else:
-        check_date(errors, "on", on, label="date the approval ended", not_before=approved_from,
-                   not_before_label="the approval")
+        check_date(
+            errors, "on", on, label="date the approval ended", not_before=approved_from, not_before_label="the approval"
+        )
     if not reason:
-        errors.add("reason", "Give the reason the approval ended, for example: the carer resigned, or was not "
-                             "approved after the assessment")
+        errors.add(
+            "reason",
+            "Give the reason the approval ended, for example: the carer resigned, or was not "
+            "approved after the assessment",
+        )
     errors.raise_if_any()
     day = as_date(on)
     found = open_temporary_deadline(carer)
     child = found.person if found is not None else None
     deadlines.withdraw(carer, reason="The carer's approval ended")
     Carer.objects.filter(pk=carer.pk).update(approval=Carer.Approval.ENDED, approval_ended_on=day)
-    _record(user, carer, _children_concerned(carer, also=child), f"Approval of {carer.name} ended",
-            detail=reason, changes={"approval": (carer.approval, Carer.Approval.ENDED), "approval_ended_on": (None, day),
-                                    "reason": ("", reason)},
-            summary="Ended a carer's approval")
+    _record(
+        user,
+        carer,
+        _children_concerned(carer, also=child),
+        f"Approval of {carer.name} ended",
+        detail=reason,
+        changes={
+            "approval": (carer.approval, Carer.Approval.ENDED),
+            "approval_ended_on": (None, day),
+            "reason": ("", reason),
+        },
+        summary="Ended a carer's approval",
+    )
     carer.approval, carer.approval_ended_on = Carer.Approval.ENDED, day
     return carer
 
@@ -373,8 +498,9 @@ def end_reason(carer):
 
     if carer.approval != Carer.Approval.ENDED:
         return ""
-    events = AuditEvent.objects.filter(object_type=carer._meta.label_lower, object_id=str(carer.pk),
-                                       action=AuditEvent.Action.UPDATE).order_by("-at", "-id")
+    events = AuditEvent.objects.filter(
+        object_type=carer._meta.label_lower, object_id=str(carer.pk), action=AuditEvent.Action.UPDATE
+    ).order_by("-at", "-id")
     for event in events:
         change = (event.detail or {}).get("changes", {}).get("reason")
         if change:
@@ -383,6 +509,7 @@ def end_reason(carer):
 
 
 # --- The family network -------------------------------------------------------------------
+
 
 def member_name(member):
     return member.person.full_name if member.person_id else member.name
@@ -419,15 +546,31 @@ def add_family_network_member(user, child, *, person=None, name="", relationship
     existing = FamilyNetworkMember.objects.filter(child=child)
     if person is not None and existing.filter(person=person).exists():
         errors.add("person", f"{person.full_name} is already in the child's family network: change their role instead")
-    if name and any(_clean(other).casefold() == name.casefold()
-                    for other in existing.filter(person__isnull=True).values_list("name", flat=True)):
+    if name and any(
+        _clean(other).casefold() == name.casefold()
+        for other in existing.filter(person__isnull=True).values_list("name", flat=True)
+    ):
         errors.add("name", f"{name} is already in the child's family network: change their role instead")
     errors.raise_if_any()
-    member = FamilyNetworkMember.objects.create(child=child, person=person, name=name, relationship=relationship,
-                                                role=role, notes=_clean(notes), added_on=timezone.localdate(),
-                                                added_by=user)
-    record_event(child, "kinship", timezone.now(), f"Family network: {member_name(member)} ({relationship})",
-                 detail=member.get_role_display(), source=member, recorded_by=user)
+    member = FamilyNetworkMember.objects.create(
+        child=child,
+        person=person,
+        name=name,
+        relationship=relationship,
+        role=role,
+        notes=_clean(notes),
+        added_on=timezone.localdate(),
+        added_by=user,
+    )
+    record_event(
+        child,
+        "kinship",
+        timezone.now(),
+        f"Family network: {member_name(member)} ({relationship})",
+        detail=member.get_role_display(),
+        source=member,
+        recorded_by=user,
+    )
     audit.record_creation(user, member, person=child, summary="Added someone to the child's family network")
     return member
 
@@ -439,15 +582,25 @@ def change_network_role(user, member, *, role, notes):
     notes = _clean(notes)
     _check_role(errors, role, notes)
     if role == member.role and notes == member.notes:
-        errors.add("role", f"Nothing has changed: {member_name(member)}'s role is already "
-                           f"{member.get_role_display()[0].lower()}{member.get_role_display()[1:]}")
+        errors.add(
+            "role",
+            f"Nothing has changed: {member_name(member)}'s role is already "
+            f"{member.get_role_display()[0].lower()}{member.get_role_display()[1:]}",
+        )
     errors.raise_if_any()
     before = (member.role, member.notes)
     FamilyNetworkMember.objects.filter(pk=member.pk).update(role=role, notes=notes)
     member.role, member.notes = role, notes
-    record_event(member.child, "kinship", timezone.now(),
-                 f"Family network: {member_name(member)} now {member.get_role_display()[0].lower()}"
-                 f"{member.get_role_display()[1:]}", detail=notes, source=member, recorded_by=user)
+    record_event(
+        member.child,
+        "kinship",
+        timezone.now(),
+        f"Family network: {member_name(member)} now {member.get_role_display()[0].lower()}"
+        f"{member.get_role_display()[1:]}",
+        detail=notes,
+        source=member,
+        recorded_by=user,
+    )
     changes = {"role": (before[0], role)}
     if before[1] != notes:
         changes["notes"] = (before[1], notes)
@@ -456,6 +609,7 @@ def change_network_role(user, member, *, role, notes):
 
 
 # --- The child's care page ----------------------------------------------------------------
+
 
 def summary(child, today=None):
     """What the child's care page shows about kinship care (template
@@ -469,40 +623,74 @@ def summary(child, today=None):
     for value, label in FamilyNetworkMember.Role.choices:
         found = [m for m in members if m.role == value]
         if found:
-            network.append({"role": value, "label": label,
-                            "members": [{"member": m, "name": member_name(m)} for m in found]})
-    placements = list(Placement.objects.filter(period__person=child, period__end_date__isnull=True,
-                                               end_date__isnull=True, carer__isnull=False)
-                      .filter(Q(carer__kind=Carer.Kind.CONNECTED_PERSON) | Q(place__in=KINSHIP_PLACEMENTS))
-                      .select_related("carer").order_by("start_date", "id"))
+            network.append(
+                {"role": value, "label": label, "members": [{"member": m, "name": member_name(m)} for m in found]}
+            )
+    placements = list(
+        Placement.objects.filter(
+            period__person=child, period__end_date__isnull=True, end_date__isnull=True, carer__isnull=False
+        )
+        .filter(Q(carer__kind=Carer.Kind.CONNECTED_PERSON) | Q(place__in=KINSHIP_PLACEMENTS))
+        .select_related("carer")
+        .order_by("start_date", "id")
+    )
     carer_ids = [p.carer_id for p in placements]
-    due = {d.subject_id: d for d in Deadline.objects.filter(
-        subject_type__app_label="childrenincare", subject_type__model="carer", subject_id__in=carer_ids,
-        rule_slug__in=TEMPORARY_RULES, status=Deadline.Status.OPEN)}
+    due = {
+        d.subject_id: d
+        for d in Deadline.objects.filter(
+            subject_type__app_label="childrenincare",
+            subject_type__model="carer",
+            subject_id__in=carer_ids,
+            rule_slug__in=TEMPORARY_RULES,
+            status=Deadline.Status.OPEN,
+        )
+    }
     carers = []
     for placement in placements:
         carer = placement.carer
         ends = due.get(carer.pk)
-        carers.append({
-            "carer": carer, "placement": placement, "approval": approval_label(carer),
-            "ends": ends, "tag": deadlines.tag(ends, today) if ends else None,
-            "for_this_child": ends is not None and ends.person_id == child.pk,
-            "may_approve_temporarily": (carer.kind == Carer.Kind.CONNECTED_PERSON
-                                        and carer.approval == Carer.Approval.NOT_NEEDED),
-            "may_extend": (carer.approval == Carer.Approval.TEMPORARY and carer.temporary_approval_extended_on is None
-                           and ends is not None and ends.rule_slug == FIRST_RULE and ends.person_id == child.pk),
-            "may_approve": (carer.kind in FOSTER_KINDS
-                            and carer.approval in (Carer.Approval.NOT_NEEDED, Carer.Approval.TEMPORARY)),
-        })
-    outcomes = [{"period": p, "code": p.end_reason, "reason": codelists.label("episode-end-reason", p.end_reason),
-                 "order": "Child arrangements order" if p.end_reason == "E41" else "Special guardianship order"}
-                for p in PeriodOfCare.objects.filter(person=child, end_reason__in=KINSHIP_ORDERS)
-                .exclude(end_date__isnull=True).order_by("-end_date", "-id")]
-    return {"network": network, "network_count": len(members), "carers": carers, "outcomes": outcomes,
-            "child": child}
+        carers.append(
+            {
+                "carer": carer,
+                "placement": placement,
+                "approval": approval_label(carer),
+                "ends": ends,
+                "tag": deadlines.tag(ends, today) if ends else None,
+                "for_this_child": ends is not None and ends.person_id == child.pk,
+                "may_approve_temporarily": (
+                    carer.kind == Carer.Kind.CONNECTED_PERSON and carer.approval == Carer.Approval.NOT_NEEDED
+                ),
+                "may_extend": (
+                    carer.approval == Carer.Approval.TEMPORARY
+                    and carer.temporary_approval_extended_on is None
+                    and ends is not None
+                    and ends.rule_slug == FIRST_RULE
+                    and ends.person_id == child.pk
+                ),
+                "may_approve": (
+                    carer.kind in FOSTER_KINDS
+                    and carer.approval in (Carer.Approval.NOT_NEEDED, Carer.Approval.TEMPORARY)
+                ),
+            }
+        )
+    outcomes = [
+        {
+            "period": p,
+            "code": p.end_reason,
+            "reason": codelists.label("episode-end-reason", p.end_reason),
+            "order": "Child arrangements order" if p.end_reason == "E41" else "Special guardianship order",
+        }
+        for p in PeriodOfCare.objects.filter(person=child, end_reason__in=KINSHIP_ORDERS)
+        .exclude(end_date__isnull=True)
+        .order_by("-end_date", "-id")
+    ]
+    return {"network": network, "network_count": len(members), "carers": carers, "outcomes": outcomes, "child": child}
 
 
 def children_placed(carer):
     """Every placement with the carer, the current ones first, with the child."""
-    return list(Placement.objects.filter(carer=carer).select_related("period__person")
-                .order_by(F("end_date").desc(nulls_first=True), "-start_date", "-id"))
+    return list(
+        Placement.objects.filter(carer=carer)
+        .select_related("period__person")
+        .order_by(F("end_date").desc(nulls_first=True), "-start_date", "-id")
+    )

@@ -25,20 +25,30 @@ class PeriodOfCare(models.Model):
     episode = models.ForeignKey("frontdoor.Referral", on_delete=models.PROTECT, related_name="periods_of_care")
     start_date = models.DateField()
     category_of_need = models.CharField(max_length=2, help_text="Code list primary-need (903 CIN)")
-    home_postcode = models.CharField(max_length=8, blank=True, help_text="The child's home postcode when care began (903 HOME_POST)")
+    home_postcode = models.CharField(
+        max_length=8, blank=True, help_text="The child's home postcode when care began (903 HOME_POST)"
+    )
     unaccompanied_asylum_seeker = models.BooleanField(default=False)
     uasc_ceased_on = models.DateField(null=True, blank=True, help_text="Date UASC status ceased (903 DUC)")
     # Was the child permanent before (adopted, a special guardianship or child arrangements
     # order)? Asked when a child starts to be looked after (903 PrevPerm, rules 630-636).
-    previous_permanence = models.CharField(max_length=2, blank=True,
-                                           help_text="Code list: previous-permanence (903 PREV_PERM)")
-    previous_permanence_la = models.CharField(max_length=3, blank=True,
-                                              help_text="DfE code of the LA that arranged it (903 LA_PERM)")
+    previous_permanence = models.CharField(
+        max_length=2, blank=True, help_text="Code list: previous-permanence (903 PREV_PERM)"
+    )
+    previous_permanence_la = models.CharField(
+        max_length=3, blank=True, help_text="DfE code of the LA that arranged it (903 LA_PERM)"
+    )
     previous_permanence_date = models.DateField(null=True, blank=True, help_text="Date of the order (903 DATE_PERM)")
     end_date = models.DateField(null=True, blank=True)
     end_reason = models.CharField(max_length=3, blank=True, help_text="Code list episode-end-reason (903 REC)")
-    iro = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                            related_name="iro_for", verbose_name="independent reviewing officer")
+    iro = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="iro_for",
+        verbose_name="independent reviewing officer",
+    )
     iro_appointed_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -47,8 +57,10 @@ class PeriodOfCare(models.Model):
         ordering = ["-start_date", "-id"]
         indexes = [models.Index(fields=["person", "start_date"]), models.Index(fields=["end_date", "start_date"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
-                                   name="period_of_care_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="period_of_care_ends_after_start",
+            ),
         ]
 
     def __str__(self):
@@ -59,7 +71,7 @@ class PeriodOfCare(models.Model):
         return self.end_date is None
 
 
-class LegalStatus(models.Model):
+class LegalStatus(models.Model):  # noqa: DJ008
     """The child's legal status from a date (903 LS). Each runs until the next starts or the
     period ends."""
 
@@ -71,11 +83,13 @@ class LegalStatus(models.Model):
     # group decision-making offered before the application, as found on the record, or the
     # reasons the authority considered offering (or holding) the meeting not in the child's
     # best interests (s31ZA(3)), recorded with the change.
-    fgdm_offer = models.CharField(max_length=300, blank=True,
-                                  help_text="The offer of family group decision-making found on the record (s31ZA)")
-    fgdm_reasons_not_offered = models.TextField(blank=True,
-                                                help_text="Why a family group decision-making meeting was not in the "
-                                                          "child's best interests (s31ZA(3))")
+    fgdm_offer = models.CharField(
+        max_length=300, blank=True, help_text="The offer of family group decision-making found on the record (s31ZA)"
+    )
+    fgdm_reasons_not_offered = models.TextField(
+        blank=True,
+        help_text="Why a family group decision-making meeting was not in the child's best interests (s31ZA(3))",
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -107,9 +121,17 @@ class Carer(models.Model):
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     name = models.CharField(max_length=200, help_text="The carer's or provider's name")
-    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="as_carer",
-                               help_text="For a connected person or parent: their record")
-    relationship_to_child = models.CharField(max_length=100, blank=True, help_text="For a connected person, for example: maternal aunt")
+    person = models.ForeignKey(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="as_carer",
+        help_text="For a connected person or parent: their record",
+    )
+    relationship_to_child = models.CharField(
+        max_length=100, blank=True, help_text="For a connected person, for example: maternal aunt"
+    )
     provider = models.CharField(max_length=3, blank=True, help_text="Code list placement-provider")
     urn = models.CharField("Ofsted unique reference number", max_length=8, blank=True)
     postcode = models.CharField(max_length=8, blank=True)
@@ -119,17 +141,24 @@ class Carer(models.Model):
     # The extension (CPR10 reg 25): approved by a nominated officer (25(5)) after the authority
     # considered whether the placement is still the most appropriate, sought the fostering
     # panel's views and informed the IRO (25(4)).
-    temporary_approval_extended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                                       on_delete=models.PROTECT, related_name="+")
-    extension_panel_consulted_on = models.DateField(null=True, blank=True,
-                                                    help_text="When the fostering panel's views were sought (reg 25(4)(b))")
+    temporary_approval_extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    extension_panel_consulted_on = models.DateField(
+        null=True, blank=True, help_text="When the fostering panel's views were sought (reg 25(4)(b))"
+    )
     extension_panel_views = models.TextField(blank=True, help_text="The fostering panel's views (reg 25(4)(b))")
-    extension_reasons = models.TextField(blank=True, help_text="Why the placement is still the most appropriate "
-                                                               "placement available (reg 25(4)(a))")
-    extension_iro_informed_on = models.DateField(null=True, blank=True, help_text="When the IRO was informed (reg 25(4)(c))")
+    extension_reasons = models.TextField(
+        blank=True, help_text="Why the placement is still the most appropriate placement available (reg 25(4)(a))"
+    )
+    extension_iro_informed_on = models.DateField(
+        null=True, blank=True, help_text="When the IRO was informed (reg 25(4)(c))"
+    )
     approved_on = models.DateField(null=True, blank=True)
     approval_ended_on = models.DateField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -139,7 +168,7 @@ class Carer(models.Model):
         return self.name
 
 
-class Placement(models.Model):
+class Placement(models.Model):  # noqa: DJ008
     """Where the child lives while looked after, from a date (903 PLACE, PLACE_PROVIDER,
     PL_POST, URN). The reason it changed (903 REASON_PLACE_CHANGE) is recorded when it ends."""
 
@@ -156,20 +185,27 @@ class Placement(models.Model):
     postcode = models.CharField(max_length=8, blank=True)
     urn = models.CharField("Ofsted unique reference number", max_length=8, blank=True)
     area = models.CharField(max_length=20, choices=Area.choices, default=Area.INSIDE)
-    intended_until_18 = models.BooleanField(default=False, help_text="The placement is intended to last until the child is 18 (reg 28)")
-    immediate_with_parent = models.BooleanField(default=False, help_text="Placed with a parent before the assessment was complete (reg 19)")
+    intended_until_18 = models.BooleanField(
+        default=False, help_text="The placement is intended to last until the child is 18 (reg 28)"
+    )
+    immediate_with_parent = models.BooleanField(
+        default=False, help_text="Placed with a parent before the assessment was complete (reg 19)"
+    )
     # Regulation 19(b) and (c): the assessment and review under reg 17 completed within 10
     # working days of the placement, then the decision to confirm the placement or not made
     # and approved by a nominated officer within 10 working days after the assessment.
-    parent_assessed_on = models.DateField(null=True, blank=True,
-                                          help_text="Reg 19(b): the reg 17 assessment and review completed")
+    parent_assessed_on = models.DateField(
+        null=True, blank=True, help_text="Reg 19(b): the reg 17 assessment and review completed"
+    )
     parent_assessment = models.TextField(blank=True, help_text="What the assessment and review found")
     parent_assessment_late_reason = models.TextField(blank=True)
-    with_parent_confirmed = models.BooleanField(null=True, blank=True,
-                                                help_text="Reg 19(c): the decision, confirm the placement or not")
+    with_parent_confirmed = models.BooleanField(
+        null=True, blank=True, help_text="Reg 19(c): the decision, confirm the placement or not"
+    )
     with_parent_decided_on = models.DateField(null=True, blank=True)
-    with_parent_decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                               on_delete=models.PROTECT, related_name="+")
+    with_parent_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     with_parent_decision_reasons = models.TextField(blank=True)
     with_parent_decision_late_reason = models.TextField(blank=True)
     start_date = models.DateField()
@@ -181,12 +217,14 @@ class Placement(models.Model):
         ordering = ["start_date", "id"]
         constraints = [
             models.UniqueConstraint(fields=["period", "start_date"], name="one_placement_start_a_day"),
-            models.CheckConstraint(condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
-                                   name="placement_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="placement_ends_after_start",
+            ),
         ]
 
 
-class CareEpisode(models.Model):
+class CareEpisode(models.Model):  # noqa: DJ008
     """An SSDA903 episode, derived: a new one starts whenever the legal status or the
     placement changes, with its reason (RNE) computed from what changed, never typed. Rebuilt
     by childrenincare.services.derive_episodes whenever the period changes."""
@@ -213,7 +251,7 @@ class CareEpisode(models.Model):
         indexes = [models.Index(fields=["person", "start_date"]), models.Index(fields=["start_date", "end_date"])]
 
 
-class CarePlan(models.Model):
+class CarePlan(models.Model):  # noqa: DJ008
     """The care plan (CPR10 reg 4 and 5), with the plan for permanence. Each agreed version is
     kept; the latest is current."""
 
@@ -235,7 +273,9 @@ class CarePlan(models.Model):
     education = models.TextField(blank=True, help_text="Education and training: the personal education plan")
     family_and_contact = models.TextField(blank=True, help_text="Family and social relationships, contact arrangements")
     wishes_and_feelings = models.TextField(blank=True, help_text="Of the child, the parents and others")
-    support_after_care = models.TextField(blank=True, help_text="Advice, assistance and support after care ends (reg 39)")
+    support_after_care = models.TextField(
+        blank=True, help_text="Advice, assistance and support after care ends (reg 39)"
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     late_reason = models.TextField(blank=True)
 
@@ -243,7 +283,7 @@ class CarePlan(models.Model):
         ordering = ["-agreed_on", "-id"]
 
 
-class HealthAssessment(models.Model):
+class HealthAssessment(models.Model):  # noqa: DJ008
     class Kind(models.TextChoices):
         INITIAL = "initial", "Initial health assessment"
         REVIEW = "review", "Review health assessment"
@@ -261,7 +301,7 @@ class HealthAssessment(models.Model):
         ordering = ["-held_on", "-id"]
 
 
-class PersonalEducationPlan(models.Model):
+class PersonalEducationPlan(models.Model):  # noqa: DJ008
     period = models.ForeignKey(PeriodOfCare, on_delete=models.CASCADE, related_name="education_plans")
     held_on = models.DateField()
     school = models.CharField(max_length=200, blank=True)
@@ -274,7 +314,7 @@ class PersonalEducationPlan(models.Model):
         ordering = ["-held_on", "-id"]
 
 
-class LookedAfterReview(models.Model):
+class LookedAfterReview(models.Model):  # noqa: DJ008
     """A looked-after child review chaired by the IRO (CPR10 reg 33): the first within 20
     working days, the second within 3 months of it, then at most 6 months apart (903 Reviews,
     with the child's participation code)."""
@@ -283,7 +323,9 @@ class LookedAfterReview(models.Model):
     number = models.PositiveIntegerField(help_text="1 for the first review of the period")
     held_on = models.DateField()
     participation = models.CharField(max_length=3, help_text="Code list review-participation")
-    chair = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     considered_return_home = models.BooleanField(default=False, help_text="The review considered a plan to return home")
     decisions = models.TextField(blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -294,7 +336,7 @@ class LookedAfterReview(models.Model):
         constraints = [models.UniqueConstraint(fields=["period", "number"], name="review_numbered_once")]
 
 
-class CareVisit(models.Model):
+class CareVisit(models.Model):  # noqa: DJ008
     """A statutory visit to a looked-after child (CPR10 reg 28 and 29)."""
 
     period = models.ForeignKey(PeriodOfCare, on_delete=models.CASCADE, related_name="visits")
@@ -310,7 +352,7 @@ class CareVisit(models.Model):
         ordering = ["-visited_on", "-id"]
 
 
-class Designation(models.Model):
+class Designation(models.Model):  # noqa: DJ008
     """A user designated as a nominated officer or as the director of children's services,
     for the approvals the regulations reserve to them."""
 
@@ -327,7 +369,7 @@ class Designation(models.Model):
         ordering = ["kind", "valid_from"]
 
 
-class Approval(models.Model):
+class Approval(models.Model):  # noqa: DJ008
     """An approval the regulations reserve to a nominated officer or the director: of a
     placement with a parent (reg 18, 19), outside the area (reg 11) or at a distance (the
     director), or of ceasing to look after a child (reg 39)."""
@@ -338,7 +380,10 @@ class Approval(models.Model):
         OUT_OF_AREA = "out_of_area", "Placement outside the area (regulation 11)"
         DISTANT = "distant", "Placement at a distance (regulation 11, the director)"
         CEASE = "cease", "Ceasing to look after the child (regulation 39)"
-        CEASE_16_17 = "cease_16_17", "Ceasing to look after a 16 or 17 year old accommodated under section 20 (the director)"
+        CEASE_16_17 = (
+            "cease_16_17",
+            "Ceasing to look after a 16 or 17 year old accommodated under section 20 (the director)",
+        )
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for approval"
@@ -348,12 +393,15 @@ class Approval(models.Model):
     period = models.ForeignKey(PeriodOfCare, on_delete=models.CASCADE, related_name="approvals")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     placement = models.ForeignKey(Placement, null=True, blank=True, on_delete=models.CASCADE, related_name="approvals")
-    decision = models.ForeignKey("ReunificationDecision", null=True, blank=True, on_delete=models.CASCADE,
-                                 related_name="approvals")
+    decision = models.ForeignKey(
+        "ReunificationDecision", null=True, blank=True, on_delete=models.CASCADE, related_name="approvals"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_on = models.DateField()
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_on = models.DateField(null=True, blank=True)
     reasons = models.TextField(blank=True)
 
@@ -363,6 +411,7 @@ class Approval(models.Model):
 
 
 # --- The return home ----------------------------------------------------------------------
+
 
 class ReunificationDecision(models.Model):
     """A decision that a looked-after child returns home, by one of three routes kept apart
@@ -386,15 +435,19 @@ class ReunificationDecision(models.Model):
     period = models.ForeignKey(PeriodOfCare, on_delete=models.PROTECT, related_name="return_decisions")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="return_decisions")
     route = models.CharField(max_length=1, choices=Route.choices)
-    order_end_reason = models.CharField(max_length=3, blank=True,
-                                        help_text="Route C: the 903 REC of the order (E41, E45 to E48, E4A, E11, E12)")
+    order_end_reason = models.CharField(
+        max_length=3, blank=True, help_text="Route C: the 903 REC of the order (E41, E45 to E48, E4A, E11, E12)"
+    )
     proposed_date = models.DateField()
     proposed_home = models.CharField(max_length=300, help_text="Where the child would live, and with whom")
-    carers = models.ManyToManyField("people.Person", related_name="+", blank=True,
-                                    help_text="The parents or others the child returns to")
+    carers = models.ManyToManyField(
+        "people.Person", related_name="+", blank=True, help_text="The parents or others the child returns to"
+    )
     reasons = models.TextField(help_text="Why a return home is proposed now")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_on = models.DateField(null=True, blank=True)
     decision_reasons = models.TextField(blank=True)
     took_effect_on = models.DateField(null=True, blank=True)
@@ -409,7 +462,7 @@ class ReunificationDecision(models.Model):
         return f"Return home ({self.get_route_display()})"
 
 
-class GateRecord(models.Model):
+class GateRecord(models.Model):  # noqa: DJ008
     """What was done to meet one gate of a return-home decision, with its evidence. A gate
     with no record (or a record 'open') is open."""
 
@@ -430,7 +483,7 @@ class GateRecord(models.Model):
         constraints = [models.UniqueConstraint(fields=["decision", "gate"], name="one_record_per_gate")]
 
 
-class HouseholdMember(models.Model):
+class HouseholdMember(models.Model):  # noqa: DJ008
     """An adult in the home the child would return to, and their assessment (reg 17: every
     member of the household aged 18 or over)."""
 
@@ -444,14 +497,16 @@ class HouseholdMember(models.Model):
     relationship = models.CharField(max_length=100, help_text="To the child, for example: mother, mother's partner")
     assessed_on = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
-    summary = models.TextField(blank=True, help_text="What the assessment found, including police and other agency checks")
+    summary = models.TextField(
+        blank=True, help_text="What the assessment found, including police and other agency checks"
+    )
 
     class Meta:
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["decision", "person"], name="household_member_once")]
 
 
-class SupportPlanItem(models.Model):
+class SupportPlanItem(models.Model):  # noqa: DJ008
     """One service or support in the plan after return: what, who provides it, until when."""
 
     class Status(models.TextChoices):
@@ -472,7 +527,7 @@ class SupportPlanItem(models.Model):
         ordering = ["until", "id"]
 
 
-class FamilyGroupDecisionMaking(models.Model):
+class FamilyGroupDecisionMaking(models.Model):  # noqa: DJ008
     """Family group decision-making offered for the child (CWSA 2026 s1, new s31ZA; process
     specification section 7): the offer, the family's response, the meeting and the family
     plan, and the local authority's response. Or the decision not to offer it, with reasons."""
@@ -489,7 +544,9 @@ class FamilyGroupDecisionMaking(models.Model):
 
     decision = models.OneToOneField(ReunificationDecision, on_delete=models.CASCADE, related_name="fgdm")
     offered_on = models.DateField(null=True, blank=True)
-    offered_to = models.CharField(max_length=300, blank=True, help_text="Each parent or person with parental responsibility")
+    offered_to = models.CharField(
+        max_length=300, blank=True, help_text="Each parent or person with parental responsibility"
+    )
     response = models.CharField(max_length=20, choices=Response.choices)
     reasons_not_offered = models.TextField(blank=True)
     coordinator = models.CharField(max_length=200, blank=True, help_text="The independent coordinator")
@@ -501,7 +558,7 @@ class FamilyGroupDecisionMaking(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
 
-class RiskSignalWeighing(models.Model):
+class RiskSignalWeighing(models.Model):  # noqa: DJ008
     """How the decision-maker weighed one risk signal the system found across agencies (an
     earlier return that broke down, a child protection plan of a sibling, police information
     on an adult of the household). The signal is kept as it was shown."""
@@ -519,15 +576,21 @@ class RiskSignalWeighing(models.Model):
         constraints = [models.UniqueConstraint(fields=["decision", "signal"], name="signal_weighed_once")]
 
 
-class ReturnHomeMonitoring(models.Model):
+class ReturnHomeMonitoring(models.Model):  # noqa: DJ008
     """The 12 months after a child returns home (any route, planned or not), when a
     re-referral, a new section 47 enquiry, a child protection plan or a return to care is
     flagged to the team manager at once."""
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="return_monitoring")
     period = models.ForeignKey(PeriodOfCare, on_delete=models.PROTECT, related_name="+")
-    decision = models.OneToOneField(ReunificationDecision, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="monitoring", help_text="None for a return not part of the care plan (E4B)")
+    decision = models.OneToOneField(
+        ReunificationDecision,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="monitoring",
+        help_text="None for a return not part of the care plan (E4B)",
+    )
     team = models.ForeignKey("partners.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     returned_on = models.DateField()
     until = models.DateField()
@@ -538,7 +601,7 @@ class ReturnHomeMonitoring(models.Model):
         indexes = [models.Index(fields=["person", "until"]), models.Index(fields=["team", "until"])]
 
 
-class MonitoringFlag(models.Model):
+class MonitoringFlag(models.Model):  # noqa: DJ008
     """Something that happened within 12 months of a return home, for the team manager."""
 
     class Kind(models.TextChoices):
@@ -553,19 +616,24 @@ class MonitoringFlag(models.Model):
     subject_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
     subject_id = models.PositiveBigIntegerField()
     raised_at = models.DateTimeField(auto_now_add=True)
-    seen_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     seen_at = models.DateTimeField(null=True, blank=True)
     action = models.TextField(blank=True, help_text="What the team manager decided")
 
     class Meta:
         ordering = ["-raised_at", "-id"]
         indexes = [models.Index(fields=["seen_at", "raised_at"])]
-        constraints = [models.UniqueConstraint(fields=["monitoring", "subject_type", "subject_id"], name="flag_once_per_event")]
+        constraints = [
+            models.UniqueConstraint(fields=["monitoring", "subject_type", "subject_id"], name="flag_once_per_event")
+        ]
 
 
 # --- Kinship ------------------------------------------------------------------------------
 
-class FamilyNetworkMember(models.Model):
+
+class FamilyNetworkMember(models.Model):  # noqa: DJ008
     """Someone in the child's family network: a possible carer, a source of support or
     contact (kinship care, process specification 2.19; family group decision-making)."""
 
@@ -589,7 +657,7 @@ class FamilyNetworkMember(models.Model):
         ordering = ["role", "id"]
 
 
-class YearOutcomes(models.Model):
+class YearOutcomes(models.Model):  # noqa: DJ008
     """What the SSDA903 OC2 asks about a child looked after for 12 months at 31 March, for that
     collection year, beyond what the health assessments already hold (immunisations, teeth and
     the health assessment itself): the Strengths and Difficulties Questionnaire, offending,
@@ -599,7 +667,9 @@ class YearOutcomes(models.Model):
     year = models.PositiveSmallIntegerField(help_text="The collection year, as the year it ends (2026 for 2025/26)")
     sdq_score = models.PositiveSmallIntegerField(null=True, blank=True, help_text="0 to 40 (903 SDQ_SCORE)")
     sdq_reason = models.CharField(max_length=4, blank=True, help_text="Code list: sdq-reason (903 SDQ_REASON)")
-    convicted = models.BooleanField(null=True, help_text="Convicted, or given a final warning or reprimand, in the year")
+    convicted = models.BooleanField(
+        null=True, help_text="Convicted, or given a final warning or reprimand, in the year"
+    )
     health_check = models.BooleanField(null=True, help_text="Under 5: development checks up to date (903 HEALTH_CHECK)")
     substance_misuse = models.BooleanField(null=True, help_text="Identified as having a substance misuse problem")
     intervention_received = models.BooleanField(null=True)
@@ -609,4 +679,3 @@ class YearOutcomes(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["period", "year"], name="one_outcomes_record_per_period_year")]
-

@@ -70,14 +70,28 @@ def health_figures(period, year, assessments=None):
 
 
 @transaction.atomic
-def record_year_outcomes(user, period, year, *, sdq_score=None, sdq_reason="", convicted=None, health_check=None,
-                         substance_misuse=None, intervention_received=None, intervention_offered=None):
+def record_year_outcomes(
+    user,
+    period,
+    year,
+    *,
+    sdq_score=None,
+    sdq_reason="",
+    convicted=None,
+    health_check=None,
+    substance_misuse=None,
+    intervention_received=None,
+    intervention_offered=None,
+):
     """Record (or correct) the year's outcomes for OC2; refused with a message for each answer missing or wrong."""
     period = lock_period(period)
     errors = Errors()
     if not in_care_for_a_year(period, year):
-        errors.add("__all__", f"The child was not looked after for 12 months at 31 March {year}: "
-                              "the outcomes are asked only for those who were")
+        errors.add(
+            "__all__",
+            f"The child was not looked after for 12 months at 31 March {year}: "
+            "the outcomes are asked only for those who were",
+        )
     age = age_on(period.person, year_end(year))
     if sdq_score is not None and not 0 <= sdq_score <= 40:
         errors.add("sdq_score", "Enter an SDQ score from 0 to 40")
@@ -100,33 +114,54 @@ def record_year_outcomes(user, period, year, *, sdq_score=None, sdq_reason="", c
     errors.raise_if_any()
 
     too_young = age is not None and age < CONVICTION_AGE  # not asked: kept blank
-    values = {"sdq_score": sdq_score, "sdq_reason": sdq_reason or "", "convicted": None if too_young else convicted,
-              "health_check": health_check, "substance_misuse": substance_misuse,
-              "intervention_received": intervention_received if substance_misuse else None,
-              "intervention_offered": intervention_offered if substance_misuse else None, "recorded_by": user}
+    values = {
+        "sdq_score": sdq_score,
+        "sdq_reason": sdq_reason or "",
+        "convicted": None if too_young else convicted,
+        "health_check": health_check,
+        "substance_misuse": substance_misuse,
+        "intervention_received": intervention_received if substance_misuse else None,
+        "intervention_offered": intervention_offered if substance_misuse else None,
+        "recorded_by": user,
+    }
     outcomes, made = YearOutcomes.objects.update_or_create(period=period, year=year, defaults=values)
     label = f"{year - 1} to {year}"
-    record_event(period.person, "health-education", timezone.now(), f"Outcomes for {label} recorded (SSDA903 OC2)",
-                 source=outcomes, recorded_by=user)
+    record_event(
+        period.person,
+        "health-education",
+        timezone.now(),
+        f"Outcomes for {label} recorded (SSDA903 OC2)",
+        source=outcomes,
+        recorded_by=user,
+    )
     if made:
         audit.record_creation(user, outcomes, person=period.person, summary=f"Recorded the outcomes for {label}")
     else:
-        audit.record(user, AuditEvent.Action.UPDATE, outcomes, person=period.person,
-                     summary=f"Corrected the outcomes for {label}",
-                     detail={"values": {k: v for k, v in values.items() if k != "recorded_by"}})
+        audit.record(
+            user,
+            AuditEvent.Action.UPDATE,
+            outcomes,
+            person=period.person,
+            summary=f"Corrected the outcomes for {label}",
+            detail={"values": {k: v for k, v in values.items() if k != "recorded_by"}},
+        )
     return outcomes
 
 
 def in_scope(year):
     """The periods of care whose children are in OC2 for the year, with their legal statuses."""
     end = year_end(year)
-    periods = (PeriodOfCare.objects.filter(start_date__lte=datetime.date(year - 1, 4, 1))
-               .exclude(end_date__lte=end).select_related("person").prefetch_related("legal_statuses"))
+    periods = (
+        PeriodOfCare.objects.filter(start_date__lte=datetime.date(year - 1, 4, 1))
+        .exclude(end_date__lte=end)
+        .select_related("person")
+        .prefetch_related("legal_statuses")
+    )
     return [p for p in periods if in_care_for_a_year(p, year)]
 
 
 def assessments_by_period(periods, year):
     found = {}
-    for a in (HealthAssessment.objects.filter(period__in=periods, held_on__lte=year_end(year)).order_by("held_on")):
+    for a in HealthAssessment.objects.filter(period__in=periods, held_on__lte=year_end(year)).order_by("held_on"):
         found.setdefault(a.period_id, []).append(a)
     return found

@@ -38,15 +38,40 @@ def done(request, period, message):
     return redirect("childrenincare:period", period_id=period.pk)
 
 
-def form_page(request, period, title, form, *, not_possible="", rows=(), intro="", warning="",
-              template="childrenincare/form_page.html", about=None, back=None, **extra):
+def form_page(
+    request,
+    period,
+    title,
+    form,
+    *,
+    not_possible="",
+    rows=(),
+    intro="",
+    warning="",
+    template="childrenincare/form_page.html",
+    about=None,
+    back=None,
+    **extra,
+):
     """A form page about the child's period of care (audited as a view of `about`, by
     default the period); with `not_possible` (on a GET) it says why the step cannot be taken."""
     person = period.person
     viewed(request, about or period, person, f"Viewed the page: {title[0].lower()}{title[1:]}")
     show_form = form is not None and not (not_possible and request.method != "POST")
-    return render(request, template, {
-        "title": title, "person": person, "period": period, "form": form if show_form else None,
-        "not_possible": not_possible, "rows": rows, "intro": intro, "warning": warning,
-        "back": back or period_url(period), **extra,
-    }, status=400 if show_form and form.errors else 200)
+    return render(
+        request,
+        template,
+        {
+            "title": title,
+            "person": person,
+            "period": period,
+            "form": form if show_form else None,
+            "not_possible": not_possible,
+            "rows": rows,
+            "intro": intro,
+            "warning": warning,
+            "back": back or period_url(period),
+            **extra,
+        },
+        status=400 if show_form and form.errors else 200,
+    )

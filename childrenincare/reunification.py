@@ -95,11 +95,28 @@ class Signal:
 @lru_cache(maxsize=1)
 def _versions():
     data = json.loads(GATES_FILE.read_text(encoding="utf-8"))
-    return tuple((datetime.date.fromisoformat(v["valid_from"]),
-                  GateSet(tuple(Gate(g["key"], g["kind"], g["label"], g["source"], tuple(g["routes"]),
-                                     g.get("short_stay", True), g.get("may_not_apply", "")) for g in v["gates"]),
-                          v.get("short_stay_working_days", 20), v.get("short_stay_source", "")))
-                 for v in data["versions"])
+    return tuple(
+        (
+            datetime.date.fromisoformat(v["valid_from"]),
+            GateSet(
+                tuple(
+                    Gate(
+                        g["key"],
+                        g["kind"],
+                        g["label"],
+                        g["source"],
+                        tuple(g["routes"]),
+                        g.get("short_stay", True),
+                        g.get("may_not_apply", ""),
+                    )
+                    for g in v["gates"]
+                ),
+                v.get("short_stay_working_days", 20),
+                v.get("short_stay_source", ""),
+            ),
+        )
+        for v in data["versions"]
+    )
 
 
 def gate_set(on):
@@ -122,8 +139,10 @@ def short_stay(decision):
     days = services.looked_after_working_days(decision.period, decision.proposed_date)
     if days >= found.short_stay_working_days:
         return ""
-    return (f"Not needed for a short stay: the child will have been accommodated under section 20 for {days} working "
-            f"day{'s' if days != 1 else ''} ({found.short_stay_source})")
+    return (
+        f"Not needed for a short stay: the child will have been accommodated under section 20 for {days} working "
+        f"day{'s' if days != 1 else ''} ({found.short_stay_source})"
+    )
 
 
 def _started(decision):
@@ -131,6 +150,7 @@ def _started(decision):
 
 
 # --- Deriving the gates -------------------------------------------------------------------
+
 
 def _household(decision, signals):
     members = list(decision.household.select_related("person"))
@@ -169,8 +189,9 @@ def _support(decision, signals):
 def _review(decision, signals):
     # A review that considered the return within 3 months before the decision or the return.
     since = min(_started(decision), decision.proposed_date) - datetime.timedelta(days=92)
-    review = (decision.period.reviews.filter(considered_return_home=True, held_on__gte=since)
-              .order_by("-held_on").first())
+    review = (
+        decision.period.reviews.filter(considered_return_home=True, held_on__gte=since).order_by("-held_on").first()
+    )
     if review is None:
         return False, "No looked-after review has considered the return yet"
     return True, f"Review on {review.held_on:%-d %B %Y}"
@@ -203,8 +224,12 @@ def gate_states(decision, signals=None):
         record = records.get(gate.key)
         if short and not gate.short_stay:
             states.append(GateState(gate, True, short))
-        elif gate.kind == "derived" and gate.may_not_apply and record is not None \
-                and record.state == GateRecord.State.NOT_APPLICABLE:
+        elif (
+            gate.kind == "derived"
+            and gate.may_not_apply
+            and record is not None
+            and record.state == GateRecord.State.NOT_APPLICABLE
+        ):
             states.append(GateState(gate, True, f"Does not apply (recorded on {record.done_on:%-d %B %Y})", record))
         elif gate.kind == "derived":
             met, detail = DERIVED[gate.key](decision, signals)
@@ -214,7 +239,9 @@ def gate_states(decision, signals=None):
             if record is None:
                 states.append(GateState(gate, False, "Not done"))
             else:
-                states.append(GateState(gate, True, record.get_state_display() + f" on {record.done_on:%-d %B %Y}", record))
+                states.append(
+                    GateState(gate, True, record.get_state_display() + f" on {record.done_on:%-d %B %Y}", record)
+                )
     return states
 
 
@@ -223,6 +250,7 @@ def open_gates(decision):
 
 
 # --- Risk signals -------------------------------------------------------------------------
+
 
 def _adults(decision):
     ids = set(decision.carers.values_list("pk", flat=True))
@@ -240,30 +268,48 @@ def risk_signals(decision, user=None):
     `user`: who reads them. A sibling's signal still counts (the gates weigh every one), but a
     sibling the reader may not be shown (a restricted record: people.access.shown) is not
     named; None for the rules, which show no one."""
-    from people.access import shown
     from childprotection.models import ChildProtectionPlan, Section47Enquiry
     from exploitation.models import MissingEpisode
     from familyhelp.models import AssessmentFactor
     from frontdoor.models import AgencyCheck, Contact
+    from people.access import shown
     from people.services import households_and_siblings
 
     child = decision.person
     found = []
     periods = list(PeriodOfCare.objects.filter(person=child).order_by("start_date"))
-    for earlier, later in zip(periods, periods[1:]):
+    for earlier, later in zip(periods, periods[1:], strict=False):
         if earlier.end_reason in services.RETURNED_HOME or earlier.end_reason in ORDER_REASONS:
             gap = (later.start_date - earlier.end_date).days
-            found.append(Signal(f"return:{earlier.pk}", "Earlier return home broke down",
-                                f"Returned home on {earlier.end_date:%-d %B %Y} "
-                                f"({codelists.label('episode-end-reason', earlier.end_reason)}) and came back into care "
-                                f"on {later.start_date:%-d %B %Y}, {gap} days later", later.start_date))
+            found.append(
+                Signal(
+                    f"return:{earlier.pk}",
+                    "Earlier return home broke down",
+                    f"Returned home on {earlier.end_date:%-d %B %Y} "
+                    f"({codelists.label('episode-end-reason', earlier.end_reason)}) and came back into care "
+                    f"on {later.start_date:%-d %B %Y}, {gap} days later",
+                    later.start_date,
+                )
+            )
     if len(periods) > 1:
-        found.append(Signal(f"periods:{len(periods)}", "Re-entry to care",
-                            f"This is period of care number {len(periods)} for this child", periods[-1].start_date))
+        found.append(
+            Signal(
+                f"periods:{len(periods)}",
+                "Re-entry to care",
+                f"This is period of care number {len(periods)} for this child",
+                periods[-1].start_date,
+            )
+        )
     for flag in MonitoringFlag.objects.filter(monitoring__person=child).select_related("monitoring"):
-        found.append(Signal(f"flag:{flag.pk}", "Concern after an earlier return home",
-                            f"{flag.get_kind_display()} on {flag.occurred_on:%-d %B %Y}, after the return home on "
-                            f"{flag.monitoring.returned_on:%-d %B %Y}", flag.occurred_on))
+        found.append(
+            Signal(
+                f"flag:{flag.pk}",
+                "Concern after an earlier return home",
+                f"{flag.get_kind_display()} on {flag.occurred_on:%-d %B %Y}, after the return home on "
+                f"{flag.monitoring.returned_on:%-d %B %Y}",
+                flag.occurred_on,
+            )
+        )
     family = households_and_siblings([child.pk], user=None)
     family_ids = set(family) | {child.pk}
     named = shown(user, family.values()) if user is not None else {pk: True for pk in family}
@@ -272,48 +318,95 @@ def risk_signals(decision, user=None):
         return person.full_name if named.get(person.pk, True) else WITHHELD_SIBLING
 
     for plan in ChildProtectionPlan.objects.filter(person_id__in=family_ids).select_related("person"):
-        who = ("This child" if plan.person_id == child.pk
-               else name_of(plan.person) + ("" if not named.get(plan.person_id, True) else " (sibling or household child)"))
+        who = (
+            "This child"
+            if plan.person_id == child.pk
+            else name_of(plan.person) + ("" if not named.get(plan.person_id, True) else " (sibling or household child)")
+        )
         ended = f" to {plan.end_date:%-d %B %Y}" if getattr(plan, "end_date", None) else ", still open"
-        found.append(Signal(f"cp-plan:{plan.pk}", "Child protection history",
-                            f"{who}: child protection plan from {plan.start_date:%-d %B %Y}{ended} "
-                            f"({codelists.label('category-of-abuse', plan.latest_category)})", plan.start_date))
+        found.append(
+            Signal(
+                f"cp-plan:{plan.pk}",
+                "Child protection history",
+                f"{who}: child protection plan from {plan.start_date:%-d %B %Y}{ended} "
+                f"({codelists.label('category-of-abuse', plan.latest_category)})",
+                plan.start_date,
+            )
+        )
     adults = _adults(decision)
-    abuse = AssessmentFactor.objects.filter(assessment__person_id__in=family_ids, code__in=("3A", "3B", "3C")) \
-        .select_related("assessment")
+    abuse = AssessmentFactor.objects.filter(
+        assessment__person_id__in=family_ids, code__in=("3A", "3B", "3C")
+    ).select_related("assessment")
     for factor in abuse:
-        found.append(Signal(f"factor:{factor.pk}", "Domestic abuse",
-                            f"{codelists.label('assessment-factor', factor.code)}: assessment of "
-                            f"{factor.assessment.start_date:%-d %B %Y}", factor.assessment.start_date))
+        found.append(
+            Signal(
+                f"factor:{factor.pk}",
+                "Domestic abuse",
+                f"{codelists.label('assessment-factor', factor.code)}: assessment of "
+                f"{factor.assessment.start_date:%-d %B %Y}",
+                factor.assessment.start_date,
+            )
+        )
     if adults:
-        checks = (AgencyCheck.objects.filter(kind=AgencyCheck.Kind.POLICE, status=AgencyCheck.Status.ANSWERED,
-                                             contact__people__person_id__in=adults)
-                  .select_related("contact").distinct())
+        checks = (
+            AgencyCheck.objects.filter(
+                kind=AgencyCheck.Kind.POLICE, status=AgencyCheck.Status.ANSWERED, contact__people__person_id__in=adults
+            )
+            .select_related("contact")
+            .distinct()
+        )
         for check in checks:
-            found.append(Signal(f"police:{check.pk}", "Police information on an adult in the household",
-                                f"Police check answered {check.answered_at:%-d %B %Y}: {check.information[:200]}",
-                                timezone.localdate(check.answered_at) if check.answered_at else None))
+            found.append(
+                Signal(
+                    f"police:{check.pk}",
+                    "Police information on an adult in the household",
+                    f"Police check answered {check.answered_at:%-d %B %Y}: {check.information[:200]}",
+                    timezone.localdate(check.answered_at) if check.answered_at else None,
+                )
+            )
         concern = Contact.objects.filter(people__person_id__in=adults, people__role="person_of_concern").distinct()
         for contact in concern:
-            found.append(Signal(f"concern-adult:{contact.pk}", "An adult named as posing a risk",
-                                f"Named as a person said to pose a risk in a contact on {contact.received_at:%-d %B %Y}",
-                                timezone.localdate(contact.received_at)))
+            found.append(
+                Signal(
+                    f"concern-adult:{contact.pk}",
+                    "An adult named as posing a risk",
+                    f"Named as a person said to pose a risk in a contact on {contact.received_at:%-d %B %Y}",
+                    timezone.localdate(contact.received_at),
+                )
+            )
     year_ago = timezone.now() - datetime.timedelta(days=365)
     missing = list(MissingEpisode.objects.filter(person=child, started_at__gte=year_ago).order_by("-started_at"))
     if missing:
-        found.append(Signal(f"missing:{missing[0].pk}", "Missing episodes",
-                            f"{len(missing)} missing or away episode{'s' if len(missing) != 1 else ''} in the last 12 "
-                            f"months, the latest on {missing[0].started_at:%-d %B %Y}", timezone.localdate(missing[0].started_at)))
+        found.append(
+            Signal(
+                f"missing:{missing[0].pk}",
+                "Missing episodes",
+                f"{len(missing)} missing or away episode{'s' if len(missing) != 1 else ''} in the last 12 "
+                f"months, the latest on {missing[0].started_at:%-d %B %Y}",
+                timezone.localdate(missing[0].started_at),
+            )
+        )
     for enquiry in Section47Enquiry.objects.filter(person_id__in=family_ids, outcome="").select_related("person"):
-        found.append(Signal(f"s47:{enquiry.pk}", "Open concern",
-                            f"Open section 47 enquiry about {name_of(enquiry.person)} from {enquiry.start_date:%-d %B %Y}",
-                            enquiry.start_date))
-    open_contacts = Contact.objects.filter(people__person_id__in=family_ids).exclude(status=Contact.Status.DECIDED) \
-        .distinct()
+        found.append(
+            Signal(
+                f"s47:{enquiry.pk}",
+                "Open concern",
+                f"Open section 47 enquiry about {name_of(enquiry.person)} from {enquiry.start_date:%-d %B %Y}",
+                enquiry.start_date,
+            )
+        )
+    open_contacts = (
+        Contact.objects.filter(people__person_id__in=family_ids).exclude(status=Contact.Status.DECIDED).distinct()
+    )
     for contact in open_contacts:
-        found.append(Signal(f"contact:{contact.pk}", "Open concern",
-                            f"A contact received on {contact.received_at:%-d %B %Y} is waiting for a decision",
-                            timezone.localdate(contact.received_at)))
+        found.append(
+            Signal(
+                f"contact:{contact.pk}",
+                "Open concern",
+                f"A contact received on {contact.received_at:%-d %B %Y} is waiting for a decision",
+                timezone.localdate(contact.received_at),
+            )
+        )
     weighed = {w.signal: w for w in decision.weighings.select_related("recorded_by")} if decision.pk else {}
     for signal in found:
         signal.weighing = weighed.get(signal.key)
@@ -322,8 +415,11 @@ def risk_signals(decision, user=None):
 
 # --- The decision -------------------------------------------------------------------------
 
+
 def lock(decision):
-    return ReunificationDecision.objects.select_for_update().select_related("period__person", "person").get(pk=decision.pk)
+    return (
+        ReunificationDecision.objects.select_for_update().select_related("period__person", "person").get(pk=decision.pk)
+    )
 
 
 def _check_draft(errors, decision):
@@ -344,8 +440,11 @@ def start_decision(user, period, *, route, proposed_date, proposed_home, reasons
     if route not in Route.values:
         errors.add("route", "Select how the child would return home")
     elif route == Route.SECTION_20 and code not in services.SECTION_20:
-        errors.add("route", f"Route A is for a child accommodated under section 20; this child's legal status is "
-                            f"{codelists.label('legal-status', code)}")
+        errors.add(
+            "route",
+            f"Route A is for a child accommodated under section 20; this child's legal status is "
+            f"{codelists.label('legal-status', code)}",
+        )
     elif route == Route.PLACED_WITH_PARENTS and code not in services.CARE_ORDERS:
         errors.add("route", "Route B is for a child on an interim or full care order")
     if route == Route.ORDER and order_end_reason not in ORDER_REASONS:
@@ -364,15 +463,28 @@ def start_decision(user, period, *, route, proposed_date, proposed_home, reasons
         errors.add("carers", "Choose the parents or others the child would return to")
     errors.raise_if_any()
     decision = ReunificationDecision.objects.create(
-        period=period, person=period.person, route=route, order_end_reason=order_end_reason,
-        proposed_date=as_date(proposed_date), proposed_home=proposed_home.strip(), reasons=reasons.strip(),
-        created_by=user)
+        period=period,
+        person=period.person,
+        route=route,
+        order_end_reason=order_end_reason,
+        proposed_date=as_date(proposed_date),
+        proposed_home=proposed_home.strip(),
+        reasons=reasons.strip(),
+        created_by=user,
+    )
     decision.carers.set(carers)
     for carer in carers:
-        HouseholdMember.objects.get_or_create(decision=decision, person=carer,
-                                              defaults={"relationship": "Parent or carer the child would live with"})
-    record_event(period.person, "return-home", timezone.now(), f"Return home proposed ({decision.get_route_display()})",
-                 source=decision, recorded_by=user)
+        HouseholdMember.objects.get_or_create(
+            decision=decision, person=carer, defaults={"relationship": "Parent or carer the child would live with"}
+        )
+    record_event(
+        period.person,
+        "return-home",
+        timezone.now(),
+        f"Return home proposed ({decision.get_route_display()})",
+        source=decision,
+        recorded_by=user,
+    )
     audit.record_creation(user, decision, person=period.person, summary="Started a return-home decision")
     return decision
 
@@ -394,14 +506,23 @@ def record_gate(user, decision, *, gate, state, done_on, evidence):
         errors.add("state", "Select whether it is done or does not apply")
     check_date(errors, "done_on", done_on, label="date it was done")
     if not (evidence or "").strip():
-        errors.add("evidence", "Say what was done and what it found" if state == GateRecord.State.MET
-                   else "Say why it does not apply")
+        errors.add(
+            "evidence",
+            "Say what was done and what it found" if state == GateRecord.State.MET else "Say why it does not apply",
+        )
     errors.raise_if_any()
     record, created = GateRecord.objects.update_or_create(
-        decision=decision, gate=gate,
-        defaults={"state": state, "done_on": as_date(done_on), "evidence": evidence.strip(), "recorded_by": user})
-    audit.record(user, AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE, record,
-                 person=decision.person, summary=f"Recorded the gate '{found.label}'")
+        decision=decision,
+        gate=gate,
+        defaults={"state": state, "done_on": as_date(done_on), "evidence": evidence.strip(), "recorded_by": user},
+    )
+    audit.record(
+        user,
+        AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+        record,
+        person=decision.person,
+        summary=f"Recorded the gate '{found.label}'",
+    )
     return record
 
 
@@ -416,8 +537,11 @@ def add_household_member(user, decision, *, person, relationship):
         errors.add("person", "Add the adults the child would live with, not the child")
     elif decision.household.filter(person=person).exists():
         errors.add("person", f"{person.full_name} is already listed")
-    elif person.date_of_birth and services.age_on(person, decision.proposed_date) is not None \
-            and services.age_on(person, decision.proposed_date) < 18:
+    elif (
+        person.date_of_birth
+        and services.age_on(person, decision.proposed_date) is not None
+        and services.age_on(person, decision.proposed_date) < 18
+    ):
         errors.add("person", "Regulation 17 asks for the assessment of household members aged 18 or over")
     if not (relationship or "").strip():
         errors.add("relationship", "Say how they are related to the child")
@@ -441,8 +565,13 @@ def record_household_assessment(user, member, *, assessed_on, outcome, summary):
     errors.raise_if_any()
     member.assessed_on, member.outcome, member.summary = as_date(assessed_on), outcome, summary.strip()
     member.save()
-    audit.record_change(user, member, {"outcome": ("", outcome)}, person=decision.person,
-                        summary="Recorded the assessment of an adult of the household")
+    audit.record_change(
+        user,
+        member,
+        {"outcome": ("", outcome)},
+        person=decision.person,
+        summary="Recorded the assessment of an adult of the household",
+    )
     return member
 
 
@@ -478,15 +607,31 @@ def update_support(user, item, *, status, note=""):
     before = item.status
     item.status, item.status_note = status, (note or "").strip()
     item.save()
-    audit.record_change(user, item, {"status": (before, status)}, person=item.decision.person,
-                        summary="Updated support after the return home")
+    audit.record_change(
+        user,
+        item,
+        {"status": (before, status)},
+        person=item.decision.person,
+        summary="Updated support after the return home",
+    )
     return item
 
 
 @transaction.atomic
-def record_family_group_decision_making(user, decision, *, response, offered_on=None, offered_to="",
-                                        reasons_not_offered="", coordinator="", meeting_on=None, family_plan="",
-                                        la_response="", la_response_reasons=""):
+def record_family_group_decision_making(
+    user,
+    decision,
+    *,
+    response,
+    offered_on=None,
+    offered_to="",
+    reasons_not_offered="",
+    coordinator="",
+    meeting_on=None,
+    family_plan="",
+    la_response="",
+    la_response_reasons="",
+):
     decision = lock(decision)
     errors = Errors()
     _check_draft(errors, decision)
@@ -501,8 +646,14 @@ def record_family_group_decision_making(user, decision, *, response, offered_on=
         if not (offered_to or "").strip():
             errors.add("offered_to", "Say to whom it was offered")
         if meeting_on:
-            check_date(errors, "meeting_on", meeting_on, label="meeting date", not_before=offered_on,
-                       not_before_label="the offer")
+            check_date(
+                errors,
+                "meeting_on",
+                meeting_on,
+                label="meeting date",
+                not_before=offered_on,
+                not_before_label="the offer",
+            )
         if la_response and la_response not in FamilyGroupDecisionMaking.LaResponse.values:
             errors.add("la_response", "Select the local authority's response to the family plan")
         if la_response == FamilyGroupDecisionMaking.LaResponse.NOT_AGREED and not (la_response_reasons or "").strip():
@@ -510,13 +661,24 @@ def record_family_group_decision_making(user, decision, *, response, offered_on=
         if la_response and not meeting_on:
             errors.add("meeting_on", "Enter the date of the meeting the family plan came from")
     errors.raise_if_any()
-    record, _ = FamilyGroupDecisionMaking.objects.update_or_create(decision=decision, defaults={
-        "response": response, "offered_on": as_date(offered_on) if offered_on else None, "offered_to": offered_to.strip(),
-        "reasons_not_offered": reasons_not_offered.strip(), "coordinator": coordinator.strip(),
-        "meeting_on": as_date(meeting_on) if meeting_on else None, "family_plan": family_plan.strip(),
-        "la_response": la_response, "la_response_reasons": la_response_reasons.strip(), "recorded_by": user})
-    audit.record(user, AuditEvent.Action.UPDATE, record, person=decision.person,
-                 summary="Recorded family group decision-making")
+    record, _ = FamilyGroupDecisionMaking.objects.update_or_create(
+        decision=decision,
+        defaults={
+            "response": response,
+            "offered_on": as_date(offered_on) if offered_on else None,
+            "offered_to": offered_to.strip(),
+            "reasons_not_offered": reasons_not_offered.strip(),
+            "coordinator": coordinator.strip(),
+            "meeting_on": as_date(meeting_on) if meeting_on else None,
+            "family_plan": family_plan.strip(),
+            "la_response": la_response,
+            "la_response_reasons": la_response_reasons.strip(),
+            "recorded_by": user,
+        },
+    )
+    audit.record(
+        user, AuditEvent.Action.UPDATE, record, person=decision.person, summary="Recorded family group decision-making"
+    )
     return record
 
 
@@ -532,11 +694,22 @@ def weigh_signal(user, decision, *, signal, how_weighed):
         errors.add("how_weighed", "Say how this was weighed in the decision")
     errors.raise_if_any()
     weighing, _ = RiskSignalWeighing.objects.update_or_create(
-        decision=decision, signal=signal,
-        defaults={"kind": found.kind, "summary": found.summary[:400], "how_weighed": how_weighed.strip(),
-                  "recorded_by": user})
-    audit.record(user, AuditEvent.Action.UPDATE, weighing, person=decision.person,
-                 summary="Recorded how a risk signal was weighed")
+        decision=decision,
+        signal=signal,
+        defaults={
+            "kind": found.kind,
+            "summary": found.summary[:400],
+            "how_weighed": how_weighed.strip(),
+            "recorded_by": user,
+        },
+    )
+    audit.record(
+        user,
+        AuditEvent.Action.UPDATE,
+        weighing,
+        person=decision.person,
+        summary="Recorded how a risk signal was weighed",
+    )
     return weighing
 
 
@@ -545,7 +718,12 @@ def approval_kind(decision, on):
         return Approval.Kind.PLACEMENT_WITH_PARENT
     age = services.age_on(decision.person, on)
     status = services.current_legal_status(decision.period)
-    if decision.route == Route.SECTION_20 and services.is_16_or_17(age) and status and status.code in services.SECTION_20:
+    if (
+        decision.route == Route.SECTION_20
+        and services.is_16_or_17(age)
+        and status
+        and status.code in services.SECTION_20
+    ):
         return Approval.Kind.CEASE_16_17
     return Approval.Kind.CEASE
 
@@ -561,8 +739,11 @@ def decide(user, decision, *, approve, reasons):
     kind = approval_kind(decision, today)
     needed = services.approver_kind(kind)
     if not services.is_designated(user, needed, today):
-        errors.add("__all__", f"Only {Designation.Kind(needed).label.lower()} may decide this return home "
-                              "(Care Planning Regulations 2010 reg 18 and 39)")
+        errors.add(
+            "__all__",
+            f"Only {Designation.Kind(needed).label.lower()} may decide this return home "
+            "(Care Planning Regulations 2010 reg 18 and 39)",
+        )
     if user.pk == decision.created_by_id:
         errors.add("__all__", "The person who proposed the return home cannot also approve it")
     if not (reasons or "").strip():
@@ -570,21 +751,41 @@ def decide(user, decision, *, approve, reasons):
     if approve and decision.status == ReunificationDecision.Status.DRAFT:
         waiting = open_gates(decision)
         if waiting:
-            errors.add("__all__", "This return home cannot be approved while these are open: "
-                       + "; ".join(state.gate.label.lower() for state in waiting))
+            errors.add(
+                "__all__",
+                "This return home cannot be approved while these are open: "
+                + "; ".join(state.gate.label.lower() for state in waiting),
+            )
     errors.raise_if_any()
     decision.status = ReunificationDecision.Status.APPROVED if approve else ReunificationDecision.Status.REFUSED
     decision.decided_by, decision.decided_on, decision.decision_reasons = user, today, reasons.strip()
     decision.save()
-    Approval.objects.create(period=decision.period, kind=kind, decision=decision, requested_by=decision.created_by,
-                            requested_on=_started(decision), decided_by=user, decided_on=today,
-                            status=Approval.Status.APPROVED if approve else Approval.Status.REFUSED,
-                            reasons=reasons.strip())
-    record_event(decision.person, "return-home", timezone.now(),
-                 f"Return home {'approved' if approve else 'not approved'} by {user.get_full_name() or user.username}",
-                 source=decision, recorded_by=user)
-    audit.record_change(user, decision, {"status": (ReunificationDecision.Status.DRAFT, decision.status)},
-                        person=decision.person, summary="Decided a return home")
+    Approval.objects.create(
+        period=decision.period,
+        kind=kind,
+        decision=decision,
+        requested_by=decision.created_by,
+        requested_on=_started(decision),
+        decided_by=user,
+        decided_on=today,
+        status=Approval.Status.APPROVED if approve else Approval.Status.REFUSED,
+        reasons=reasons.strip(),
+    )
+    record_event(
+        decision.person,
+        "return-home",
+        timezone.now(),
+        f"Return home {'approved' if approve else 'not approved'} by {user.get_full_name() or user.username}",
+        source=decision,
+        recorded_by=user,
+    )
+    audit.record_change(
+        user,
+        decision,
+        {"status": (ReunificationDecision.Status.DRAFT, decision.status)},
+        person=decision.person,
+        summary="Decided a return home",
+    )
     return decision
 
 
@@ -600,8 +801,13 @@ def withdraw_decision(user, decision, *, reasons):
     before = decision.status
     decision.status, decision.decision_reasons = ReunificationDecision.Status.WITHDRAWN, reasons.strip()
     decision.save()
-    audit.record_change(user, decision, {"status": (before, decision.status)}, person=decision.person,
-                        summary="Withdrew a return-home decision")
+    audit.record_change(
+        user,
+        decision,
+        {"status": (before, decision.status)},
+        person=decision.person,
+        summary="Withdrew a return-home decision",
+    )
     return decision
 
 
@@ -613,19 +819,33 @@ def return_home(user, decision, *, on, postcode=""):
     decision = lock(decision)
     errors = Errors()
     if decision.status != ReunificationDecision.Status.APPROVED:
-        errors.add("__all__", "Only an approved return home can take effect"
-                   + ("" if decision.status != ReunificationDecision.Status.DRAFT else ": it is waiting for approval"))
+        errors.add(
+            "__all__",
+            "Only an approved return home can take effect"
+            + ("" if decision.status != ReunificationDecision.Status.DRAFT else ": it is waiting for approval"),
+        )
     if decision.route == Route.PLACED_WITH_PARENTS and not (postcode or "").strip():
         errors.add("postcode", "Enter the postcode of the parents' home")
     errors.raise_if_any()
     period = decision.period
     if decision.route == Route.PLACED_WITH_PARENTS:
         parent = decision.carers.first()
-        carer = Carer.objects.create(kind=Carer.Kind.PARENT, name=parent.full_name, person=parent, provider="PR0",
-                                     postcode=postcode.strip().upper(), created_by=user)
-        services.change_placement(user, period, services.PlacementDetails(place="P1", provider="PR0", carer=carer,
-                                                                          postcode=postcode),
-                                  on=on, change_reason="CARPL", return_decision=decision)
+        carer = Carer.objects.create(
+            kind=Carer.Kind.PARENT,
+            name=parent.full_name,
+            person=parent,
+            provider="PR0",
+            postcode=postcode.strip().upper(),
+            created_by=user,
+        )
+        services.change_placement(
+            user,
+            period,
+            services.PlacementDetails(place="P1", provider="PR0", carer=carer, postcode=postcode),
+            on=on,
+            change_reason="CARPL",
+            return_decision=decision,
+        )
     else:
         reason = "E4A" if decision.route == Route.SECTION_20 else decision.order_end_reason
         services.cease_care(user, period, on=on, reason=reason, return_decision=decision)
@@ -634,21 +854,33 @@ def return_home(user, decision, *, on, postcode=""):
     decision.save(update_fields=["status", "took_effect_on"])
     monitoring = start_monitoring(period, returned_on=day, decision=decision)
     record_event(decision.person, "return-home", timezone.now(), "Returned home", source=decision, recorded_by=user)
-    audit.record_change(user, decision, {"status": (ReunificationDecision.Status.APPROVED, decision.status)},
-                        person=decision.person, summary="Recorded the return home")
+    audit.record_change(
+        user,
+        decision,
+        {"status": (ReunificationDecision.Status.APPROVED, decision.status)},
+        person=decision.person,
+        summary="Recorded the return home",
+    )
     return monitoring
 
 
 # --- After the return ---------------------------------------------------------------------
+
 
 def start_monitoring(period, *, returned_on, decision):
     """12 months of outcome monitoring (the rule return-home-monitoring) for the team that
     holds the child's case."""
     allocation = current_allocation(period.episode)
     until = timescales.due(MONITORING_RULE, returned_on).due_date
-    monitoring = ReturnHomeMonitoring.objects.create(person=period.person, period=period, decision=decision,
-                                                     team=allocation.team if allocation else None,
-                                                     returned_on=returned_on, until=until, planned=decision is not None)
+    monitoring = ReturnHomeMonitoring.objects.create(
+        person=period.person,
+        period=period,
+        decision=decision,
+        team=allocation.team if allocation else None,
+        returned_on=returned_on,
+        until=until,
+        planned=decision is not None,
+    )
     # A child still looked after (route B) is visited under reg 28; the others by the local rule.
     if decision is None or decision.route != Route.PLACED_WITH_PARENTS:
         issue_due(VISIT_RULE, returned_on, person=period.person, subject=monitoring, episode=period.episode)
@@ -674,7 +906,9 @@ def return_visited(due, visit_date, late_reason):
     monitoring, found = due
     deadlines.complete(found, visit_date, late_reason)
     if visit_date < monitoring.until:
-        issue_due(VISIT_RULE, visit_date, person=monitoring.person, subject=monitoring, episode=monitoring.period.episode)
+        issue_due(
+            VISIT_RULE, visit_date, person=monitoring.person, subject=monitoring, episode=monitoring.period.episode
+        )
 
 
 def active_monitoring(person, on):
@@ -688,14 +922,26 @@ def flag(person, kind, occurred_on, subject):
     flags = []
     subject_type = ContentType.objects.get_for_model(subject)
     for monitoring in active_monitoring(person, occurred_on):
-        if kind == MonitoringFlag.Kind.RE_ENTRY and isinstance(subject, PeriodOfCare) and subject.pk == monitoring.period_id:
+        if (
+            kind == MonitoringFlag.Kind.RE_ENTRY
+            and isinstance(subject, PeriodOfCare)
+            and subject.pk == monitoring.period_id
+        ):
             continue
         found, created = MonitoringFlag.objects.get_or_create(
-            monitoring=monitoring, subject_type=subject_type, subject_id=subject.pk,
-            defaults={"kind": kind, "occurred_on": occurred_on})
+            monitoring=monitoring,
+            subject_type=subject_type,
+            subject_id=subject.pk,
+            defaults={"kind": kind, "occurred_on": occurred_on},
+        )
         if created:
-            record_event(person, "return-home-flag", timezone.now(),
-                         f"{found.get_kind_display()} within 12 months of returning home", source=found)
+            record_event(
+                person,
+                "return-home-flag",
+                timezone.now(),
+                f"{found.get_kind_display()} within 12 months of returning home",
+                source=found,
+            )
             flags.append(found)
     return flags
 
@@ -711,8 +957,13 @@ def acknowledge_flag(user, flag_, *, action):
     errors.raise_if_any()
     flag_.seen_by, flag_.seen_at, flag_.action = user, timezone.now(), action.strip()
     flag_.save()
-    audit.record_change(user, flag_, {"seen_at": (None, flag_.seen_at)}, person=flag_.monitoring.person,
-                        summary="Saw a concern after a return home")
+    audit.record_change(
+        user,
+        flag_,
+        {"seen_at": (None, flag_.seen_at)},
+        person=flag_.monitoring.person,
+        summary="Saw a concern after a return home",
+    )
     return flag_
 
 
@@ -741,5 +992,11 @@ def outcome_report(monitored):
         for kind in {f.get_kind_display() for f in m.flags.all()}:
             by_kind[kind] += 1
     share = round(100 * len(flagged) / len(monitored)) if monitored else None
-    return {"returns": len(monitored), "flagged": len(flagged), "share": share, "by_kind": by_kind,
-            "planned": sum(1 for m in monitored if m.planned), "unplanned": sum(1 for m in monitored if not m.planned)}
+    return {
+        "returns": len(monitored),
+        "flagged": len(flagged),
+        "share": share,
+        "by_kind": by_kind,
+        "planned": sum(1 for m in monitored if m.planned),
+        "unplanned": sum(1 for m in monitored if not m.planned),
+    }

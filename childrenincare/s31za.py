@@ -68,23 +68,34 @@ def _pre_proceedings_offer(person, day):
     from childprotection.pre_proceedings import fgdm_meeting_date
 
     Response = PreProceedings.FamilyResponse
-    found = (PreProceedings.objects.filter(person=person, letter_sent_on__isnull=False, letter_sent_on__lte=day,
-                                           fgdm_offered__isnull=False)
-             .select_related("fgdm_same_meeting_as").order_by("-letter_sent_on", "-id"))
+    found = (
+        PreProceedings.objects.filter(
+            person=person, letter_sent_on__isnull=False, letter_sent_on__lte=day, fgdm_offered__isnull=False
+        )
+        .select_related("fgdm_same_meeting_as")
+        .order_by("-letter_sent_on", "-id")
+    )
     for record in found:
         if record.fgdm_offered is False:
             if (record.fgdm_reasons_not_offered or "").strip():
-                return (f"Not offered, as not in the child's best interests: recorded with the letter before "
-                        f"proceedings sent on {long_date(record.letter_sent_on)}"), ""
+                return (
+                    f"Not offered, as not in the child's best interests: recorded with the letter before "
+                    f"proceedings sent on {long_date(record.letter_sent_on)}"
+                ), ""
             continue
         if record.fgdm_response == Response.ACCEPTED:
             held = fgdm_meeting_date(record)
             if held is None or held > day:
-                return "", (f"The family accepted family group decision-making offered in the letter before proceedings "
-                            f"sent on {long_date(record.letter_sent_on)}: the meeting must be held before the "
-                            f"application ({S31ZA}, subsection (2)). Record the meeting first")
-            return f"Offered in the letter before proceedings sent on {long_date(record.letter_sent_on)}; held on " \
-                   f"{long_date(held)}", ""
+                return "", (
+                    f"The family accepted family group decision-making offered in the letter before proceedings "
+                    f"sent on {long_date(record.letter_sent_on)}: the meeting must be held before the "
+                    f"application ({S31ZA}, subsection (2)). Record the meeting first"
+                )
+            return (
+                f"Offered in the letter before proceedings sent on {long_date(record.letter_sent_on)}; held on "
+                f"{long_date(held)}",
+                "",
+            )
         return f"Offered in the letter before proceedings sent on {long_date(record.letter_sent_on)}", ""
     return "", ""
 
@@ -94,14 +105,19 @@ def _return_home_offer(person, day):
 
     Response = FamilyGroupDecisionMaking.Response
     # A meeting not offered for a return home says nothing about care proceedings: only an offer counts.
-    for record in (FamilyGroupDecisionMaking.objects.filter(decision__person=person)
-                   .exclude(response=Response.NOT_OFFERED).order_by("-offered_on", "-id")):
+    for record in (
+        FamilyGroupDecisionMaking.objects.filter(decision__person=person)
+        .exclude(response=Response.NOT_OFFERED)
+        .order_by("-offered_on", "-id")
+    ):
         if record.offered_on is None or record.offered_on > day:
             continue
         if record.response == Response.ACCEPTED and (record.meeting_on is None or record.meeting_on > day):
-            return "", (f"The family accepted family group decision-making offered on {long_date(record.offered_on)}: "
-                        f"the meeting must be held before the application ({S31ZA}, subsection (2)). "
-                        "Record the meeting first")
+            return "", (
+                f"The family accepted family group decision-making offered on {long_date(record.offered_on)}: "
+                f"the meeting must be held before the application ({S31ZA}, subsection (2)). "
+                "Record the meeting first"
+            )
         return f"Offered on {long_date(record.offered_on)} (family group decision-making record)", ""
     return "", ""
 
@@ -124,10 +140,15 @@ def check(errors, person, code, previous_code, day, reasons):
     found, gap = offer_on_record(person, day)
     if found or (reasons or "").strip():
         return found
-    errors.add(FIELD, gap or (
-        f"Before applying for a care or supervision order the local authority must offer the parents a family group "
-        f"decision-making meeting ({S31ZA}), emergency routes included, and none is recorded for this child by "
-        f"{long_date(as_date(day))}: record the letter before proceedings with the offer (or a family group "
-        "decision-making record) first, or give the reasons offering it was not in the child's best interests "
-        "(s31ZA(3))"))
+    errors.add(
+        FIELD,
+        gap
+        or (
+            f"Before applying for a care or supervision order the local authority must offer the parents a family group "  # noqa: E501
+            f"decision-making meeting ({S31ZA}), emergency routes included, and none is recorded for this child by "
+            f"{long_date(as_date(day))}: record the letter before proceedings with the offer (or a family group "
+            "decision-making record) first, or give the reasons offering it was not in the child's best interests "
+            "(s31ZA(3))"
+        ),
+    )
     return ""

@@ -68,6 +68,7 @@ class PlacementDetails:
 
 # --- Looking things up --------------------------------------------------------------------
 
+
 def lock_period(period):
     return PeriodOfCare.objects.select_for_update().select_related("person", "episode").get(pk=period.pk)
 
@@ -87,8 +88,14 @@ def current_placement(period):
 
 def latest_change(period):
     """The last day the legal status or placement changed: nothing may be recorded before it."""
-    dates = [d for d in (getattr(current_legal_status(period), "start_date", None),
-                         getattr(current_placement(period), "start_date", None)) if d]
+    dates = [
+        d
+        for d in (
+            getattr(current_legal_status(period), "start_date", None),
+            getattr(current_placement(period), "start_date", None),
+        )
+        if d
+    ]
     return max(dates) if dates else period.start_date
 
 
@@ -119,6 +126,7 @@ def is_designated(user, kind, on):
 
 # --- Checks shared by the services --------------------------------------------------------
 
+
 def check_placement(errors, details, on, *, legal_status, prefix=""):
     """A placement the SSDA903 can hold: a code valid on the day, a provider where one is
     needed and none where it must be blank, an Ofsted URN where one is needed."""
@@ -128,17 +136,24 @@ def check_placement(errors, details, on, *, legal_status, prefix=""):
         return
     if place in NO_PROVIDER:
         if details.provider:
-            errors.add(prefix + "provider", "Leave the provider blank for a temporary or other placement (SSDA903 rule 178)")
+            errors.add(
+                prefix + "provider", "Leave the provider blank for a temporary or other placement (SSDA903 rule 178)"
+            )
     elif not codelists.is_valid("placement-provider", details.provider, on=on):
         errors.add(prefix + "provider", "Select the placement provider")
     elif place == WITH_PARENT and details.provider != "PR0":
-        errors.add(prefix + "provider", "A placement with parents has the provider 'parents or other people with parental responsibility'")
+        errors.add(
+            prefix + "provider",
+            "A placement with parents has the provider 'parents or other people with parental responsibility'",
+        )
     needs_urn = place not in NO_URN and details.area != Placement.Area.OUTSIDE_ENGLAND
     urn = (details.urn or "").strip().upper()
     if needs_urn and not urn:
         errors.add(prefix + "urn", "Enter the provider's Ofsted unique reference number (SSDA903 rule 218)")
     elif not needs_urn and urn:
-        errors.add(prefix + "urn", "Leave the Ofsted reference blank for this placement type or a placement outside England")
+        errors.add(
+            prefix + "urn", "Leave the Ofsted reference blank for this placement type or a placement outside England"
+        )
     elif urn and not (6 <= len(urn) <= 8 and urn.isalnum()):
         errors.add(prefix + "urn", "An Ofsted unique reference number is 6 to 8 letters and numbers, like SC123456")
     if not (details.postcode or "").strip():
@@ -146,19 +161,33 @@ def check_placement(errors, details, on, *, legal_status, prefix=""):
         # SSDA903 rules 392b and 169 ask for it on every episode but short breaks (V3, V4).
         errors.add(prefix + "postcode", "Enter the placement's postcode")
     if details.immediate_with_parent and place != WITH_PARENT:
-        errors.add(prefix + "immediate_with_parent", "Only a placement with parents can be an immediate placement under regulation 19")
+        errors.add(
+            prefix + "immediate_with_parent",
+            "Only a placement with parents can be an immediate placement under regulation 19",
+        )
     if place == WITH_PARENT and legal_status in SECTION_20:
-        errors.add(prefix + "place", "A child accommodated under section 20 who goes home ceases to be looked after: "
-                                     "record a return home instead of a placement with parents")
+        errors.add(
+            prefix + "place",
+            "A child accommodated under section 20 who goes home ceases to be looked after: "
+            "record a return home instead of a placement with parents",
+        )
     short_breaks.check_place(errors, legal_status, place, prefix + "place")
 
 
 def _placement(period, details, on, user):
     return Placement.objects.create(
-        period=period, place=details.place, provider=details.provider, carer=details.carer,
-        postcode=(details.postcode or "").strip().upper(), urn=(details.urn or "").strip().upper(), area=details.area,
-        intended_until_18=details.intended_until_18, immediate_with_parent=details.immediate_with_parent,
-        start_date=on, recorded_by=user)
+        period=period,
+        place=details.place,
+        provider=details.provider,
+        carer=details.carer,
+        postcode=(details.postcode or "").strip().upper(),
+        urn=(details.urn or "").strip().upper(),
+        area=details.area,
+        intended_until_18=details.intended_until_18,
+        immediate_with_parent=details.immediate_with_parent,
+        start_date=on,
+        recorded_by=user,
+    )
 
 
 def approvals_for_placement(period, placement, legal_status, user, return_decision=None, approved_before=None):
@@ -179,8 +208,9 @@ def approvals_for_placement(period, placement, legal_status, user, return_decisi
         else:
             kinds.append(Approval.Kind.IMMEDIATE_WITH_PARENT)
     for kind in kinds:
-        Approval.objects.create(period=period, kind=kind, placement=placement, requested_by=user,
-                                requested_on=placement.start_date)
+        Approval.objects.create(
+            period=period, kind=kind, placement=placement, requested_by=user, requested_on=placement.start_date
+        )
     return kinds
 
 
@@ -190,12 +220,16 @@ def check_with_parent(errors, period, details, legal_status, return_decision):
     if details.place != WITH_PARENT or legal_status not in CARE_ORDERS:
         return
     if return_decision is None and not details.immediate_with_parent:
-        errors.add("place", "A child on a care order is placed with parents only after a return-home decision "
-                            "approved by a nominated officer (Care Planning Regulations 2010 reg 18), or as an "
-                            "immediate placement under regulation 19")
+        errors.add(
+            "place",
+            "A child on a care order is placed with parents only after a return-home decision "
+            "approved by a nominated officer (Care Planning Regulations 2010 reg 18), or as an "
+            "immediate placement under regulation 19",
+        )
 
 
 # --- The SSDA903 episodes -----------------------------------------------------------------
+
 
 def new_episode_reason(previous, current):
     """RNE from what changed between two consecutive (legal status, placement) states."""
@@ -218,7 +252,9 @@ def derive_episodes(period, legal_statuses=None, placements=None):
     reason when it ends. Returns the unsaved episodes when given the rows (the demo uses
     that); otherwise replaces the stored ones."""
     store = legal_statuses is None
-    statuses = list(legal_statuses if legal_statuses is not None else period.legal_statuses.order_by("start_date", "id"))
+    statuses = list(
+        legal_statuses if legal_statuses is not None else period.legal_statuses.order_by("start_date", "id")
+    )
     places = list(placements if placements is not None else period.placements.order_by("start_date", "id"))
     days = sorted({s.start_date for s in statuses} | {p.start_date for p in places})
     episodes, previous = [], None
@@ -227,17 +263,27 @@ def derive_episodes(period, legal_statuses=None, placements=None):
         placement = [p for p in places if p.start_date <= day][-1]
         last = index == len(days) - 1
         end_date = period.end_date if last else days[index + 1]
-        episodes.append(CareEpisode(
-            period=period, person_id=period.person_id, start_date=day,
-            new_episode_reason=new_episode_reason(previous, (status, placement)),
-            legal_status=status.code, category_of_need=period.category_of_need, place=placement.place,
-            provider=placement.provider, urn=placement.urn, home_postcode=period.home_postcode,
-            placement_postcode=placement.postcode, end_date=end_date,
-            end_reason=(period.end_reason if last else "X1") if end_date else "",
-            placement=placement, legal_status_record=status,
-        ))
+        episodes.append(
+            CareEpisode(
+                period=period,
+                person_id=period.person_id,
+                start_date=day,
+                new_episode_reason=new_episode_reason(previous, (status, placement)),
+                legal_status=status.code,
+                category_of_need=period.category_of_need,
+                place=placement.place,
+                provider=placement.provider,
+                urn=placement.urn,
+                home_postcode=period.home_postcode,
+                placement_postcode=placement.postcode,
+                end_date=end_date,
+                end_reason=(period.end_reason if last else "X1") if end_date else "",
+                placement=placement,
+                legal_status_record=status,
+            )
+        )
         previous = (status, placement)
-    for current, following in zip(episodes, episodes[1:]):
+    for current, following in zip(episodes, episodes[1:], strict=False):
         if following.placement is not current.placement and needs_change_reason(current.placement, following.place):
             current.placement_change_reason = current.placement.change_reason
     if store:
@@ -247,6 +293,7 @@ def derive_episodes(period, legal_statuses=None, placements=None):
 
 
 # --- The period of care -------------------------------------------------------------------
+
 
 def _issue(slug, start, period):
     return issue_due(slug, start, person=period.person, subject=period, episode=period.episode)
@@ -259,7 +306,9 @@ def check_previous_permanence(errors, day, code, la, on):
     if code and not codelists.is_valid("previous-permanence", code):
         errors.add("previous_permanence", "Select whether the child was adopted or under an order before")
     if code == "Z1" and (la or on):
-        errors.add("previous_permanence", "Leave the local authority and date blank when the child was not permanent before")
+        errors.add(
+            "previous_permanence", "Leave the local authority and date blank when the child was not permanent before"
+        )
     if la and not (la.strip().isdigit() and len(la.strip()) == 3):
         errors.add("previous_permanence_la", "Enter the DfE local authority code as 3 digits, like 201")
     if on and day and on >= day:
@@ -267,9 +316,22 @@ def check_previous_permanence(errors, day, code, la, on):
 
 
 @transaction.atomic
-def become_looked_after(user, episode, *, on, legal_status, placement, category_of_need, home_postcode="",
-                        unaccompanied_asylum_seeker=False, return_decision=None, previous_permanence="",
-                        previous_permanence_la="", previous_permanence_date=None, fgdm_reasons_not_offered=""):
+def become_looked_after(
+    user,
+    episode,
+    *,
+    on,
+    legal_status,
+    placement,
+    category_of_need,
+    home_postcode="",
+    unaccompanied_asylum_seeker=False,
+    return_decision=None,
+    previous_permanence="",
+    previous_permanence_la="",
+    previous_permanence_date=None,
+    fgdm_reasons_not_offered="",
+):
     """The child becomes looked after on `on`, with a legal status and a first placement, and
     whether they were permanent before (adopted, SGO, CAO: 903 PrevPerm, asked at the start).
     On an interim or full care order once s31ZA is in force: family group decision-making
@@ -280,15 +342,24 @@ def become_looked_after(user, episode, *, on, legal_status, placement, category_
     person = episode.person
     errors = Errors()
     check_open(episode, errors)
-    check_date(errors, "on", on, label="date the child became looked after", not_before=episode.referral_date,
-               not_before_label="the referral")
+    check_date(
+        errors,
+        "on",
+        on,
+        label="date the child became looked after",
+        not_before=episode.referral_date,
+        not_before_label="the referral",
+    )
     day = as_date(on) if on else None
     if open_period(person) is not None:
         errors.add("__all__", "This child is already looked after: change the legal status or placement instead")
     earlier = PeriodOfCare.objects.filter(person=person, end_date__isnull=False).order_by("-end_date").first()
     if day and earlier and day <= earlier.end_date:
-        errors.add("on", f"This overlaps the period of care that ended on {long_date(earlier.end_date)}: "
-                         "a new period starts after the last one ended")
+        errors.add(
+            "on",
+            f"This overlaps the period of care that ended on {long_date(earlier.end_date)}: "
+            "a new period starts after the last one ended",
+        )
     if day and not codelists.is_valid("legal-status", legal_status, on=day):
         errors.add("legal_status", "Select the legal status")
     if not codelists.is_valid("primary-need", category_of_need, on=day) or category_of_need in ("N0", "N9"):
@@ -303,14 +374,25 @@ def become_looked_after(user, episode, *, on, legal_status, placement, category_
     errors.raise_if_any()
 
     period = PeriodOfCare.objects.create(
-        person=person, episode=episode, start_date=day, category_of_need=category_of_need,
-        home_postcode=(home_postcode or "").strip().upper(), unaccompanied_asylum_seeker=unaccompanied_asylum_seeker,
-        previous_permanence=previous_permanence or "", previous_permanence_la=(previous_permanence_la or "").strip(),
-        previous_permanence_date=previous_permanence_date, created_by=user)
-    status = LegalStatus.objects.create(period=period, code=legal_status, start_date=day, recorded_by=user,
-                                        fgdm_offer=fgdm_offer[:300],
-                                        fgdm_reasons_not_offered=s31za.reasons_kept(legal_status, None, day,
-                                                                                    fgdm_reasons_not_offered))
+        person=person,
+        episode=episode,
+        start_date=day,
+        category_of_need=category_of_need,
+        home_postcode=(home_postcode or "").strip().upper(),
+        unaccompanied_asylum_seeker=unaccompanied_asylum_seeker,
+        previous_permanence=previous_permanence or "",
+        previous_permanence_la=(previous_permanence_la or "").strip(),
+        previous_permanence_date=previous_permanence_date,
+        created_by=user,
+    )
+    status = LegalStatus.objects.create(
+        period=period,
+        code=legal_status,
+        start_date=day,
+        recorded_by=user,
+        fgdm_offer=fgdm_offer[:300],
+        fgdm_reasons_not_offered=s31za.reasons_kept(legal_status, None, day, fgdm_reasons_not_offered),
+    )
     first = _placement(period, placement, day, user)
     derive_episodes(period)
     if short_breaks.is_short_break(legal_status):
@@ -330,10 +412,15 @@ def become_looked_after(user, episode, *, on, legal_status, placement, category_
     approvals_for_placement(period, first, status.code, user, return_decision)
     if first.immediate_with_parent:
         with_parent.issue_assessment_due(period, first)
-    record_event(person, "looked-after", timezone.now(),
-                 f"Became looked after: {codelists.label('legal-status', legal_status)}",
-                 detail=f"Placement: {codelists.label('placement-type', placement.place)}", source=period,
-                 recorded_by=user)
+    record_event(
+        person,
+        "looked-after",
+        timezone.now(),
+        f"Became looked after: {codelists.label('legal-status', legal_status)}",
+        detail=f"Placement: {codelists.label('placement-type', placement.place)}",
+        source=period,
+        recorded_by=user,
+    )
     audit.record_creation(user, period, person=person, summary="Recorded that the child became looked after")
     return period
 
@@ -356,27 +443,40 @@ def change_legal_status(user, period, *, code, on, fgdm_reasons_not_offered=""):
         errors.add("code", f"The legal status is already {codelists.label('legal-status', code)}")
     placement = current_placement(period)
     if code in SECTION_20 and placement and placement.place == WITH_PARENT:
-        errors.add("code", "A child placed with parents cannot be accommodated under section 20: end the placement first")
+        errors.add(
+            "code", "A child placed with parents cannot be accommodated under section 20: end the placement first"
+        )
     fgdm_offer = ""
     if day and "code" not in errors and current is not None:
         fgdm_offer = s31za.check(errors, period.person, code, current.code, day, fgdm_reasons_not_offered)
         short_breaks.check_legal_status_change(errors, current.code, code, placement.place if placement else "")
     errors.raise_if_any()
     LegalStatus.objects.filter(pk=current.pk).update(end_date=day)
-    status = LegalStatus.objects.create(period=period, code=code, start_date=day, recorded_by=user,
-                                        fgdm_offer=fgdm_offer[:300],
-                                        fgdm_reasons_not_offered=s31za.reasons_kept(code, current.code, day,
-                                                                                    fgdm_reasons_not_offered))
+    status = LegalStatus.objects.create(
+        period=period,
+        code=code,
+        start_date=day,
+        recorded_by=user,
+        fgdm_offer=fgdm_offer[:300],
+        fgdm_reasons_not_offered=s31za.reasons_kept(code, current.code, day, fgdm_reasons_not_offered),
+    )
     derive_episodes(period)
     if short_breaks.is_short_break(current.code) and not short_breaks.is_short_break(code):
         short_breaks.stop(period.person, "The short breaks ended: the child is looked after under another status")
     elif short_breaks.is_short_break(code) and not short_breaks.is_short_break(current.code):
         short_breaks.start(period, day)
     visits.schedule_after_legal_status(period, placement, status)
-    record_event(period.person, "legal-status", timezone.now(),
-                 f"Legal status: {codelists.label('legal-status', code)}", source=status, recorded_by=user)
-    audit.record_change(user, period, {"legal_status": (current.code, code)}, person=period.person,
-                        summary="Changed the legal status")
+    record_event(
+        period.person,
+        "legal-status",
+        timezone.now(),
+        f"Legal status: {codelists.label('legal-status', code)}",
+        source=status,
+        recorded_by=user,
+    )
+    audit.record_change(
+        user, period, {"legal_status": (current.code, code)}, person=period.person, summary="Changed the legal status"
+    )
     return status
 
 
@@ -401,21 +501,36 @@ def _check_change(errors, period, on, *, field, current):
         errors.add("__all__", period_ended(period))
         return
     last = latest_change(period)
-    check_date(errors, field, on, label="date of the change", not_before=period.start_date,
-               not_before_label="the start of the period of care")
+    check_date(
+        errors,
+        field,
+        on,
+        label="date of the change",
+        not_before=period.start_date,
+        not_before_label="the start of the period of care",
+    )
     if not on or field in errors:
         return
     day = as_date(on)
     what = "legal status" if isinstance(current, LegalStatus) else "placement"
     if day < last:
-        errors.add(field, f"The last change was on {long_date(last)}: a change must come after it, because "
-                          "episodes cannot overlap (SSDA903)")
+        errors.add(
+            field,
+            f"The last change was on {long_date(last)}: a change must come after it, because "
+            "episodes cannot overlap (SSDA903)",
+        )
     elif day == period.start_date:
-        errors.add(field, f"The child became looked after on {long_date(day)}: record the {what} they started "
-                          "with on the care record, or a change after that day")
+        errors.add(
+            field,
+            f"The child became looked after on {long_date(day)}: record the {what} they started "
+            "with on the care record, or a change after that day",
+        )
     elif current is not None and current.start_date == day:
-        errors.add(field, f"The {what} already changed on {long_date(day)}: a second change that day would leave "
-                          "an episode that lasts no time (SSDA903)")
+        errors.add(
+            field,
+            f"The {what} already changed on {long_date(day)}: a second change that day would leave "
+            "an episode that lasts no time (SSDA903)",
+        )
 
 
 @transaction.atomic
@@ -432,8 +547,10 @@ def change_placement(user, period, details, *, on, change_reason="", return_deci
     status = current_legal_status(period)
     if not needs_change_reason(ending, details.place):
         if change_reason:
-            errors.add("change_reason", "Leave the reason blank when the child moves into or out of a temporary "
-                                        "placement (SSDA903 rule 226)")
+            errors.add(
+                "change_reason",
+                "Leave the reason blank when the child moves into or out of a temporary placement (SSDA903 rule 226)",
+            )
     elif not codelists.is_valid("placement-change-reason", change_reason, on=day):
         errors.add("change_reason", "Select the reason the last placement ended")
     approved_before = None
@@ -453,10 +570,19 @@ def change_placement(user, period, details, *, on, change_reason="", return_deci
         with_parent.withdraw(period, reason="The immediate placement with a parent ended")
     if placement.immediate_with_parent:
         with_parent.issue_assessment_due(period, placement)
-    record_event(period.person, "placement", timezone.now(),
-                 f"New placement: {codelists.label('placement-type', details.place)}",
-                 detail=(f"Last placement ended: {codelists.label('placement-change-reason', change_reason)}"
-                         if change_reason else ""), source=placement, recorded_by=user)
+    record_event(
+        period.person,
+        "placement",
+        timezone.now(),
+        f"New placement: {codelists.label('placement-type', details.place)}",
+        detail=(
+            f"Last placement ended: {codelists.label('placement-change-reason', change_reason)}"
+            if change_reason
+            else ""
+        ),
+        source=placement,
+        recorded_by=user,
+    )
     audit.record_creation(user, placement, person=period.person, summary="Recorded a new placement")
     return placement
 
@@ -495,17 +621,30 @@ def cease_care(user, period, *, on, reason, return_decision=None):
         errors.add("reason", "Select the reason the child stopped being looked after")
     missing = open_missing_episode(period.person)
     if missing is not None and reason != MISSING_END_REASON:
-        errors.add("reason", "The child is still recorded as missing: care that ends while a child is missing ends with "
-                             "E8, 'ceased for any other reason' (SSDA903 rule 580)")
+        errors.add(
+            "reason",
+            "The child is still recorded as missing: care that ends while a child is missing ends with "
+            "E8, 'ceased for any other reason' (SSDA903 rule 580)",
+        )
     if reason == "E4A" and (return_decision is None or return_decision.status != return_decision.Status.APPROVED):
-        errors.add("reason", "A return home as part of the care plan (E4A) needs a return-home decision approved by a "
-                             "nominated officer: start one from the child's care page")
+        errors.add(
+            "reason",
+            "A return home as part of the care plan (E4A) needs a return-home decision approved by a "
+            "nominated officer: start one from the child's care page",
+        )
     # Care that ends while the child is missing is not a decision to stop looking after them.
     kind = ceasing_approval_needed(period, day, reason) if day and period.end_date is None and missing is None else None
-    if kind and return_decision is None and not period.approvals.filter(kind=kind, status=Approval.Status.APPROVED).exists():
+    if (
+        kind
+        and return_decision is None
+        and not period.approvals.filter(kind=kind, status=Approval.Status.APPROVED).exists()
+    ):
         who = "the director of children's services" if kind == Approval.Kind.CEASE_16_17 else "a nominated officer"
-        errors.add("__all__", f"The child has been accommodated under section 20 for 20 working days or more: ceasing "
-                              f"to look after them needs approval by {who} first (Care Planning Regulations 2010 reg 39)")
+        errors.add(
+            "__all__",
+            f"The child has been accommodated under section 20 for 20 working days or more: ceasing "
+            f"to look after them needs approval by {who} first (Care Planning Regulations 2010 reg 39)",
+        )
     errors.raise_if_any()
     period.end_date, period.end_reason = day, reason
     PeriodOfCare.objects.filter(pk=period.pk).update(end_date=day, end_reason=reason)
@@ -516,15 +655,26 @@ def cease_care(user, period, *, on, reason, return_decision=None):
     if current_legal_status(period).code == "V4":
         short_breaks.stop(period.person, "The short-break agreement ended")
     # The IRO's access to the record ends with the care they review (care_planning.appoint_iro).
-    Involvement.objects.filter(person=period.person, kind=care_planning.IRO_INVOLVEMENT,
-                               end_date__isnull=True).update(end_date=day)
+    Involvement.objects.filter(person=period.person, kind=care_planning.IRO_INVOLVEMENT, end_date__isnull=True).update(
+        end_date=day
+    )
     if reason == "E4B":
         reunification.start_monitoring(period, returned_on=day, decision=None)
-    record_event(period.person, "care-ceased", timezone.now(),
-                 f"Stopped being looked after: {codelists.label('episode-end-reason', reason)}", source=period,
-                 recorded_by=user)
-    audit.record_change(user, period, {"end_date": (None, day), "end_reason": ("", reason)}, person=period.person,
-                        summary="Recorded that the child stopped being looked after")
+    record_event(
+        period.person,
+        "care-ceased",
+        timezone.now(),
+        f"Stopped being looked after: {codelists.label('episode-end-reason', reason)}",
+        source=period,
+        recorded_by=user,
+    )
+    audit.record_change(
+        user,
+        period,
+        {"end_date": (None, day), "end_reason": ("", reason)},
+        person=period.person,
+        summary="Recorded that the child stopped being looked after",
+    )
     return period
 
 
@@ -551,11 +701,17 @@ def request_approval(user, period, *, kind, reasons):
         # Reg 19: asked for before the child is placed with the parent.
         status = current_legal_status(period)
         if status is None or status.code not in CARE_ORDERS:
-            errors.add("kind", "An immediate placement with a parent is for a child in care, on an interim or full "
-                               "care order (Care Planning Regulations 2010 reg 15 and 19)")
+            errors.add(
+                "kind",
+                "An immediate placement with a parent is for a child in care, on an interim or full "
+                "care order (Care Planning Regulations 2010 reg 15 and 19)",
+            )
         if not (reasons or "").strip():
-            errors.add("reasons", "Say why placing the child with the parent now is necessary and consistent with "
-                                  "their welfare, and what the interview with the parent found (reg 19(a))")
+            errors.add(
+                "reasons",
+                "Say why placing the child with the parent now is necessary and consistent with "
+                "their welfare, and what the interview with the parent found (reg 19(a))",
+            )
     elif kind not in (Approval.Kind.CEASE, Approval.Kind.CEASE_16_17):
         errors.add("kind", "Placement approvals are requested when the placement is recorded")
     elif not (reasons or "").strip():
@@ -563,8 +719,9 @@ def request_approval(user, period, *, kind, reasons):
     if period.approvals.filter(kind=kind, status=Approval.Status.PENDING).exists():
         errors.add("__all__", "An approval of this kind is already waiting")
     errors.raise_if_any()
-    approval = Approval.objects.create(period=period, kind=kind, requested_by=user, requested_on=timezone.localdate(),
-                                       reasons=reasons.strip())
+    approval = Approval.objects.create(
+        period=period, kind=kind, requested_by=user, requested_on=timezone.localdate(), reasons=reasons.strip()
+    )
     audit.record_creation(user, approval, person=period.person, summary="Asked for an approval")
     return approval
 
@@ -579,8 +736,9 @@ def decide_approval(user, approval, *, approve, reasons=""):
         errors.add("__all__", f"This was already decided: {approval.get_status_display().lower()}")
     needed = approver_kind(approval.kind)
     if not is_designated(user, needed, today):
-        errors.add("__all__", f"Only {Designation.Kind(needed).label.lower()} may decide this "
-                              "(Care Planning Regulations 2010)")
+        errors.add(
+            "__all__", f"Only {Designation.Kind(needed).label.lower()} may decide this (Care Planning Regulations 2010)"
+        )
     if not approve and not (reasons or "").strip():
         errors.add("reasons", "Give the reasons it is not approved")
     errors.raise_if_any()
@@ -589,11 +747,21 @@ def decide_approval(user, approval, *, approve, reasons=""):
     if reasons:
         approval.reasons = (approval.reasons + "\n\n" if approval.reasons else "") + reasons.strip()
     approval.save()
-    record_event(approval.period.person, "approval", timezone.now(),
-                 f"{approval.get_kind_display()}: {approval.get_status_display().lower()}", source=approval,
-                 recorded_by=user)
-    audit.record_change(user, approval, {"status": (Approval.Status.PENDING, approval.status)},
-                        person=approval.period.person, summary="Decided an approval")
+    record_event(
+        approval.period.person,
+        "approval",
+        timezone.now(),
+        f"{approval.get_kind_display()}: {approval.get_status_display().lower()}",
+        source=approval,
+        recorded_by=user,
+    )
+    audit.record_change(
+        user,
+        approval,
+        {"status": (Approval.Status.PENDING, approval.status)},
+        person=approval.period.person,
+        summary="Decided an approval",
+    )
     return approval
 
 
@@ -601,14 +769,20 @@ def pending_approvals(user, on=None):
     """The approvals waiting for this user's designation."""
     on = on or timezone.localdate()
     kinds = []
-    for designation, approval_kinds in ((Designation.Kind.NOMINATED_OFFICER,
-                                         [k for k in Approval.Kind if approver_kind(k) == Designation.Kind.NOMINATED_OFFICER]),
-                                        (Designation.Kind.DIRECTOR,
-                                         [k for k in Approval.Kind if approver_kind(k) == Designation.Kind.DIRECTOR])):
+    for designation, approval_kinds in (
+        (
+            Designation.Kind.NOMINATED_OFFICER,
+            [k for k in Approval.Kind if approver_kind(k) == Designation.Kind.NOMINATED_OFFICER],
+        ),
+        (Designation.Kind.DIRECTOR, [k for k in Approval.Kind if approver_kind(k) == Designation.Kind.DIRECTOR]),
+    ):
         if is_designated(user, designation, on):
             kinds += approval_kinds
-    return (Approval.objects.filter(status=Approval.Status.PENDING, kind__in=kinds)
-            .select_related("period__person", "placement", "requested_by").order_by("requested_on", "id"))
+    return (
+        Approval.objects.filter(status=Approval.Status.PENDING, kind__in=kinds)
+        .select_related("period__person", "placement", "requested_by")
+        .order_by("requested_on", "id")
+    )
 
 
 def one_year_after(day):

@@ -75,8 +75,9 @@ def days_used(person, day):
 
     since = timescales.add_months(day, -12)
     used = 0
-    for period in PeriodOfCare.objects.filter(person=person, start_date__lt=day, legal_statuses__code=BREAK_BY_BREAK
-                                              ).distinct():
+    for period in PeriodOfCare.objects.filter(
+        person=person, start_date__lt=day, legal_statuses__code=BREAK_BY_BREAK
+    ).distinct():
         ended = min(period.end_date or day, day)
         used += max(0, (ended - max(period.start_date, since)).days)
     return used
@@ -84,11 +85,15 @@ def days_used(person, day):
 
 # --- Checks ---------------------------------------------------------------------------------
 
+
 def check_place(errors, legal_status, place, field):
     """SSDA903 rule 384: a child on short breaks is not in a long-term foster placement."""
     if legal_status in SHORT_BREAKS and place in LONG_TERM_FOSTERING:
-        errors.add(field, "A child on short breaks (V3 or V4) cannot be in a long-term foster placement (U1 or U4, "
-                          "SSDA903 rule 384): record the short-break placement as U3 or U6")
+        errors.add(
+            field,
+            "A child on short breaks (V3 or V4) cannot be in a long-term foster placement (U1 or U4, "
+            "SSDA903 rule 384): record the short-break placement as U3 or U6",
+        )
 
 
 def check_start(errors, person, legal_status, day):
@@ -98,31 +103,44 @@ def check_start(errors, person, legal_status, day):
         return
     used = days_used(person, day)
     if used >= DAYS_A_YEAR:
-        errors.add("legal_status", f"The child has had {used} days of short breaks in the 12 months before "
-                                   f"{day:%-d %B %Y}: short breaks are at most {DAYS_A_YEAR} days in 12 months "
-                                   f"({REG_48}(2)(c); SSDA903 rule 367). A stay beyond that is a single period of "
-                                   "accommodation (V2)")
+        errors.add(
+            "legal_status",
+            f"The child has had {used} days of short breaks in the 12 months before "
+            f"{day:%-d %B %Y}: short breaks are at most {DAYS_A_YEAR} days in 12 months "
+            f"({REG_48}(2)(c); SSDA903 rule 367). A stay beyond that is a single period of "
+            "accommodation (V2)",
+        )
 
 
 def check_legal_status_change(errors, current_code, code, place):
     """SSDA903 rule 366: a V3 break is one episode, starting the period (RNE S)."""
     if current_code == BREAK_BY_BREAK:
-        errors.add("code", "A short break recorded break by break (V3) is one episode: the legal status cannot change "
-                           "during it (SSDA903 rule 366). End the break, then record the child's next period of care")
+        errors.add(
+            "code",
+            "A short break recorded break by break (V3) is one episode: the legal status cannot change "
+            "during it (SSDA903 rule 366). End the break, then record the child's next period of care",
+        )
     elif code == BREAK_BY_BREAK:
-        errors.add("code", "Each short break recorded break by break (V3) is its own period of care, starting with "
-                           "it (SSDA903 rule 366): end this period, then record the break as a new one")
+        errors.add(
+            "code",
+            "Each short break recorded break by break (V3) is its own period of care, starting with "
+            "it (SSDA903 rule 366): end this period, then record the break as a new one",
+        )
     else:
         check_place(errors, code, place, "code")
 
 
 def check_placement_change(errors, current_code):
     if current_code == BREAK_BY_BREAK:
-        errors.add("__all__", "A child cannot change placement during a short break recorded break by break (V3, "
-                              "SSDA903 rule 366): end the break, then record the next one with its placement")
+        errors.add(
+            "__all__",
+            "A child cannot change placement during a short break recorded break by break (V3, "
+            "SSDA903 rule 366): end the break, then record the next one with its placement",
+        )
 
 
 # --- The schedule ----------------------------------------------------------------------------
+
 
 def _open(person, slugs):
     return any(deadlines.open_deadline(person, slug) is not None for slug in slugs)
@@ -164,8 +182,9 @@ def end_series(user, person, *, on, reason):
     errors = Errors()
     open_period = PeriodOfCare.objects.filter(person=person, end_date__isnull=True).first()
     if open_period is not None and on_short_breaks(open_period):
-        errors.add("__all__", "The child is on a short break (or a short-break agreement) now: record that it ended "
-                              "first")
+        errors.add(
+            "__all__", "The child is on a short break (or a short-break agreement) now: record that it ended first"
+        )
     elif not series_open(person):
         errors.add("__all__", "No short-break review or visit is due for this child")
     check_date(errors, "on", on, label="date the short breaks ended")
@@ -173,10 +192,14 @@ def end_series(user, person, *, on, reason):
         errors.add("reason", "Say why the short breaks ended")
     errors.raise_if_any()
     stop(person, f"The short breaks ended on {as_date(on):%-d %B %Y}: {reason.strip()}")
-    record_event(person, "care-plan", timezone.now(), "Short breaks ended", detail=reason.strip(),
-                 recorded_by=user)
-    audit.record_change(user, person, {"short_breaks": ("continuing", f"ended {as_date(on):%-d %B %Y}")},
-                        person=person, summary="Recorded that the short breaks ended")
+    record_event(person, "care-plan", timezone.now(), "Short breaks ended", detail=reason.strip(), recorded_by=user)
+    audit.record_change(
+        user,
+        person,
+        {"short_breaks": ("continuing", f"ended {as_date(on):%-d %B %Y}")},
+        person=person,
+        summary="Recorded that the short breaks ended",
+    )
 
 
 def review_due(errors, period, day, late_reason):
@@ -206,4 +229,3 @@ def open_due(person):
     for key, slugs in (("review", REVIEW_RULES), ("visit", VISIT_RULES)):
         found[key] = next((d for d in (deadlines.open_deadline(person, s) for s in slugs) if d is not None), None)
     return found
-

@@ -47,7 +47,10 @@ def placement_started(sender, instance, created, raw=False, **kwargs):
     """Route B: the child left the placement with parents for another placement."""
     if not created or raw or instance.place == "P1":
         return
-    before = (Placement.objects.filter(period_id=instance.period_id, start_date__lt=instance.start_date)
-              .order_by("-start_date").first())
+    before = (
+        Placement.objects.filter(period_id=instance.period_id, start_date__lt=instance.start_date)
+        .order_by("-start_date")
+        .first()
+    )
     if before is not None and before.place == "P1":
         _flag(instance.period.person, MonitoringFlag.Kind.RE_ENTRY, instance.start_date, instance)

@@ -46,6 +46,7 @@ FORM_PAGE = "childrenincare/form_page.html"
 
 # --- Looking records up -------------------------------------------------------------------
 
+
 def _carer(carer_id):
     return record_or_not_visible(Carer, carer_id, "person")
 
@@ -86,29 +87,47 @@ def _carer_url(carer):
 def _view_carer(request, carer, summary, children=()):
     """Audit a page about a carer: the carer (their own record, if linked) and each child it names."""
     entries = [audit.entry(request.user, AuditEvent.Action.VIEW, obj=carer, person=carer.person_id, summary=summary)]
-    entries += [audit.entry(request.user, AuditEvent.Action.VIEW, obj=carer, person=child,
-                            summary=f"{summary}, which names the child") for child in children]
+    entries += [
+        audit.entry(
+            request.user, AuditEvent.Action.VIEW, obj=carer, person=child, summary=f"{summary}, which names the child"
+        )
+        for child in children
+    ]
     audit.record_many(entries)
 
 
 def _page(request, title, form, *, caption, back, back_text, not_possible="", rows=(), intro="", warning=""):
     show_form = form is not None and not (not_possible and request.method != "POST")
-    return render(request, FORM_PAGE, {
-        "title": title, "caption": caption, "form": form if show_form else None, "not_possible": not_possible,
-        "rows": rows, "intro": intro, "warning": warning, "back": back, "back_text": back_text,
-    }, status=400 if show_form and form.errors else 200)
+    return render(
+        request,
+        FORM_PAGE,
+        {
+            "title": title,
+            "caption": caption,
+            "form": form if show_form else None,
+            "not_possible": not_possible,
+            "rows": rows,
+            "intro": intro,
+            "warning": warning,
+            "back": back,
+            "back_text": back_text,
+        },
+        status=400 if show_form and form.errors else 200,
+    )
 
 
 def _carer_page(request, carer, title, form, *, children=(), **extra):
     _view_carer(request, carer, f"Viewed the page: {title[0].lower()}{title[1:]}", children)
-    return _page(request, title, form, caption=carer.name, back=_carer_url(carer), back_text="Back to the carer",
-                 **extra)
+    return _page(
+        request, title, form, caption=carer.name, back=_carer_url(carer), back_text="Back to the carer", **extra
+    )
 
 
 def _safe_next(request, url):
     url = (url or "").strip()
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
-                                               require_https=request.is_secure()):
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return url
     return ""
 
@@ -134,6 +153,7 @@ def _related(user, child, adults_only=False):
 
 # --- Carers -------------------------------------------------------------------------------
 
+
 @rule("case_work")
 def carers(request):
     """Every carer and provider, by name, with the kind, approval and placements; filtered by
@@ -143,21 +163,37 @@ def carers(request):
     found = Carer.objects.all()
     if kind:
         found = found.filter(kind=kind)
-    visible = (Q(placements__period__person__restricted=False)
-               | Q(placements__period__person__restricted_access__user=request.user))
+    visible = Q(placements__period__person__restricted=False) | Q(
+        placements__period__person__restricted_access__user=request.user
+    )
     found = found.annotate(
         placements_count=Count("placements", filter=visible, distinct=True),
-        placed_now=Count("placements", filter=visible & Q(placements__end_date__isnull=True,
-                                                          placements__period__end_date__isnull=True), distinct=True),
+        placed_now=Count(
+            "placements",
+            filter=visible & Q(placements__end_date__isnull=True, placements__period__end_date__isnull=True),
+            distinct=True,
+        ),
     ).order_by("name", "id")
     page = Paginator(found, CARERS_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"carer": carer, "approval": kinship.approval_label(carer)} for carer in page.object_list]
-    audit.record(request.user, AuditEvent.Action.VIEW, summary="Viewed the list of carers",
-                 detail={"page": page.number, "kind": kind, "carers": [row["carer"].pk for row in rows]})
-    return render(request, "childrenincare/kinship/carers.html", {
-        "rows": rows, "page": page, "kind": kind, "kinds": Carer.Kind.choices, "may_change": may_change(request.user),
-        "query": f"kind={kind}&" if kind else "",
-    })
+    audit.record(
+        request.user,
+        AuditEvent.Action.VIEW,
+        summary="Viewed the list of carers",
+        detail={"page": page.number, "kind": kind, "carers": [row["carer"].pk for row in rows]},
+    )
+    return render(
+        request,
+        "childrenincare/kinship/carers.html",
+        {
+            "rows": rows,
+            "page": page,
+            "kind": kind,
+            "kinds": Carer.Kind.choices,
+            "may_change": may_change(request.user),
+            "query": f"kind={kind}&" if kind else "",
+        },
+    )
 
 
 @rule("case_change")
@@ -174,10 +210,17 @@ def carer_new(request):
             person = _chosen(form, "person", people) if people else None
             if not form.errors:
                 try:
-                    carer = kinship.add_carer(request.user, kind=data["kind"], name=data["name"],
-                                              provider=data["provider"], urn=data["urn"], postcode=data["postcode"],
-                                              person=person, relationship_to_child=data["relationship_to_child"],
-                                              child=child)
+                    carer = kinship.add_carer(
+                        request.user,
+                        kind=data["kind"],
+                        name=data["name"],
+                        provider=data["provider"],
+                        urn=data["urn"],
+                        postcode=data["postcode"],
+                        person=person,
+                        relationship_to_child=data["relationship_to_child"],
+                        child=child,
+                    )
                 except RuleBroken as error:
                     add_rule_errors(form, error)
                 else:
@@ -193,9 +236,16 @@ def carer_new(request):
     else:
         audit.record(request.user, AuditEvent.Action.VIEW, summary="Viewed the page: add a carer or provider")
         back, back_text, caption = next_url or reverse("childrenincare:carers"), "Back", "Carers"
-    return _page(request, title, form, caption=caption, back=back, back_text=back_text,
-                 intro="A connected person is a relative, friend or other person connected with the child who is "
-                       "assessed to foster them. Record foster carers, homes and other providers here too.")
+    return _page(
+        request,
+        title,
+        form,
+        caption=caption,
+        back=back,
+        back_text=back_text,
+        intro="A connected person is a relative, friend or other person connected with the child who is "
+        "assessed to foster them. Record foster carers, homes and other providers here too.",
+    )
 
 
 def _approval_rows(carer):
@@ -203,9 +253,12 @@ def _approval_rows(carer):
     if carer.relationship_to_child:
         rows.append(("Relationship to the child", carer.relationship_to_child))
     rows.append(("Approval", kinship.approval_label(carer)))
-    for label, day in (("Temporarily approved", carer.temporarily_approved_on),
-                       ("Temporary approval extended", carer.temporary_approval_extended_on),
-                       ("Approved as a foster carer", carer.approved_on), ("Approval ended", carer.approval_ended_on)):
+    for label, day in (
+        ("Temporarily approved", carer.temporarily_approved_on),
+        ("Temporary approval extended", carer.temporary_approval_extended_on),
+        ("Approved as a foster carer", carer.approved_on),
+        ("Approval ended", carer.approval_ended_on),
+    ):
         if day:
             rows.append((label, long_date(day)))
     reason = kinship.end_reason(carer)
@@ -237,8 +290,11 @@ def carer(request, carer_id):
     children = {p.period.person_id: p.period.person for p in shown}
     today = timezone.localdate()
     carer_type = ContentType.objects.get_for_model(Carer)
-    due = list(Deadline.objects.filter(subject_type=carer_type, subject_id=found.pk).select_related("person")
-               .order_by("start_date", "id"))
+    due = list(
+        Deadline.objects.filter(subject_type=carer_type, subject_id=found.pk)
+        .select_related("person")
+        .order_by("start_date", "id")
+    )
     others = {d.person_id: d.person for d in due if d.person_id is not None and d.person_id not in children}
     for pk, level in levels(request.user, list(others.values())).items():
         if level >= Level.FULL:
@@ -252,11 +308,20 @@ def carer(request, carer_id):
         placement.place_label = codelists.label("placement-type", placement.place)
     ended_with_children = found.approval == Carer.Approval.ENDED and bool(placed_now)
     _view_carer(request, found, "Viewed a carer", list(children.values()))
-    return render(request, "childrenincare/kinship/carer.html", {
-        "carer": found, "rows": _approval_rows(found), "provider": codelists.label("placement-provider", found.provider),
-        "placements": shown, "placed_now": placed_now, "due": due, "ended_with_children": ended_with_children,
-        "actions": _actions(found) if may_change(request.user) else [],
-    })
+    return render(
+        request,
+        "childrenincare/kinship/carer.html",
+        {
+            "carer": found,
+            "rows": _approval_rows(found),
+            "provider": codelists.label("placement-provider", found.provider),
+            "placements": shown,
+            "placed_now": placed_now,
+            "due": due,
+            "ended_with_children": ended_with_children,
+            "actions": _actions(found) if may_change(request.user) else [],
+        },
+    )
 
 
 @rule("case_change")
@@ -267,18 +332,26 @@ def carer_temporary_approval(request, carer_id):
     placed = [p.period.person for p in kinship.current_placements(found)]
     seen = levels(request.user, placed)
     candidates = ([given] if given is not None else []) + [
-        c for c in placed if seen[c.pk] >= Level.FULL and (given is None or c.pk != given.pk)]
+        c for c in placed if seen[c.pk] >= Level.FULL and (given is None or c.pk != given.pk)
+    ]
     not_possible = ""
     if found.kind != Carer.Kind.CONNECTED_PERSON:
-        not_possible = ("Only a connected person (a relative, friend or other person connected with the child) can be "
-                        "temporarily approved (Care Planning Regulations 2010 reg 24).")
+        not_possible = (
+            "Only a connected person (a relative, friend or other person connected with the child) can be "
+            "temporarily approved (Care Planning Regulations 2010 reg 24)."
+        )
     elif found.approval != Carer.Approval.NOT_NEEDED:
         not_possible = f"{found.name} is {kinship.approval_label(found).lower()}: temporary approval comes first, once."
     elif not candidates:
-        not_possible = ("No child you can see is placed with this carer. Record the placement first, or open this "
-                        "page from the child's care record.")
-    form = TemporaryApprovalForm(request.POST if request.method == "POST" else None, children=candidates,
-                                 initial={"child": str(candidates[0].pk)} if len(candidates) == 1 else None)
+        not_possible = (
+            "No child you can see is placed with this carer. Record the placement first, or open this "
+            "page from the child's care record."
+        )
+    form = TemporaryApprovalForm(
+        request.POST if request.method == "POST" else None,
+        children=candidates,
+        initial={"child": str(candidates[0].pk)} if len(candidates) == 1 else None,
+    )
     if request.method == "POST" and form.is_valid():
         child = _child(request, form.cleaned_data["child"])
         try:
@@ -288,10 +361,17 @@ def carer_temporary_approval(request, carer_id):
         else:
             messages.success(request, f"{found.name} temporarily approved")
             return redirect(_carer_url(found))
-    return _carer_page(request, found, title, form, children=candidates, not_possible=not_possible,
-                       rows=_approval_rows(found),
-                       intro="A connected person may be approved temporarily as the child's foster carer while "
-                             "their full assessment is done. The temporary approval lasts 16 weeks.")
+    return _carer_page(
+        request,
+        found,
+        title,
+        form,
+        children=candidates,
+        not_possible=not_possible,
+        rows=_approval_rows(found),
+        intro="A connected person may be approved temporarily as the child's foster carer while "
+        "their full assessment is done. The temporary approval lasts 16 weeks.",
+    )
 
 
 @rule("case_change")
@@ -304,18 +384,26 @@ def carer_extension(request, carer_id):
     if found.approval != Carer.Approval.TEMPORARY:
         not_possible = f"{found.name} is not temporarily approved: only a temporary approval can be extended."
     elif found.temporary_approval_extended_on is not None:
-        not_possible = (f"The temporary approval was already extended on {long_date(found.temporary_approval_extended_on)}: "
-                        "it can be extended only once (Care Planning Regulations 2010 reg 25).")
+        not_possible = (
+            f"The temporary approval was already extended on {long_date(found.temporary_approval_extended_on)}: "
+            "it can be extended only once (Care Planning Regulations 2010 reg 25)."
+        )
     elif first is None:
         not_possible = "There is no open temporary approval to extend."
     form = ExtensionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             data = form.cleaned_data
-            kinship.extend_temporary_approval(request.user, found, on=data["on"], child=child,
-                                              panel_consulted_on=data["panel_consulted_on"],
-                                              panel_views=data["panel_views"], reasons=data["reasons"],
-                                              iro_informed_on=data["iro_informed_on"])
+            kinship.extend_temporary_approval(
+                request.user,
+                found,
+                on=data["on"],
+                child=child,
+                panel_consulted_on=data["panel_consulted_on"],
+                panel_views=data["panel_views"],
+                reasons=data["reasons"],
+                iro_informed_on=data["iro_informed_on"],
+            )
         except RuleBroken as error:
             add_rule_errors(form, error)
         else:
@@ -324,12 +412,20 @@ def carer_extension(request, carer_id):
     rows = _approval_rows(found)
     if first is not None:
         rows += [("Child", child.full_name), ("Temporary approval ends", long_date(first.due_date))]
-    return _carer_page(request, found, title, form, children=[child] if child else [], not_possible=not_possible,
-                       rows=rows, intro="A temporary approval can be extended once, for up to 8 weeks from the end of "
-                                        "the first approval, while the full assessment is finished. A nominated "
-                                        "officer approves the extension, after the fostering panel's views are "
-                                        "sought and the independent reviewing officer is informed (Care Planning "
-                                        "Regulations 2010 reg 25).")
+    return _carer_page(
+        request,
+        found,
+        title,
+        form,
+        children=[child] if child else [],
+        not_possible=not_possible,
+        rows=rows,
+        intro="A temporary approval can be extended once, for up to 8 weeks from the end of "
+        "the first approval, while the full assessment is finished. A nominated "
+        "officer approves the extension, after the fostering panel's views are "
+        "sought and the independent reviewing officer is informed (Care Planning "
+        "Regulations 2010 reg 25).",
+    )
 
 
 @rule("case_change")
@@ -342,15 +438,18 @@ def carer_approval(request, carer_id):
         child = open_due.person
     not_possible = ""
     if found.kind not in kinship.FOSTER_KINDS:
-        not_possible = f"{found.name} is recorded as {found.get_kind_display().lower()}: only foster carers are approved here."
+        not_possible = (
+            f"{found.name} is recorded as {found.get_kind_display().lower()}: only foster carers are approved here."
+        )
     elif found.approval in (Carer.Approval.APPROVED, Carer.Approval.ENDED):
         not_possible = f"{found.name} is {kinship.approval_label(found).lower()}."
     late = open_due is not None and open_due.due_date < timezone.localdate()
     form = ApprovalForm(request.POST if request.method == "POST" else None, late=late)
     if request.method == "POST" and form.is_valid():
         try:
-            kinship.approve_carer(request.user, found, on=form.cleaned_data["on"],
-                                  late_reason=form.cleaned_data.get("late_reason", ""))
+            kinship.approve_carer(
+                request.user, found, on=form.cleaned_data["on"], late_reason=form.cleaned_data.get("late_reason", "")
+            )
         except RuleBroken as error:
             add_rule_errors(form, error)
         else:
@@ -359,8 +458,9 @@ def carer_approval(request, carer_id):
     rows = _approval_rows(found)
     if open_due is not None:
         rows.append(("Temporary approval ends", long_date(open_due.due_date)))
-    return _carer_page(request, found, title, form, children=[child] if child else [], not_possible=not_possible,
-                       rows=rows)
+    return _carer_page(
+        request, found, title, form, children=[child] if child else [], not_possible=not_possible, rows=rows
+    )
 
 
 @rule("case_change")
@@ -381,12 +481,20 @@ def carer_end_approval(request, carer_id):
         else:
             messages.success(request, "Approval ended")
             return redirect(_carer_url(found))
-    return _carer_page(request, found, title, form, not_possible=not_possible, rows=_approval_rows(found),
-                       warning="A child still placed with this carer needs a new placement: record it on the "
-                               "child's care record, with the reason 'approval of the carers removed'.")
+    return _carer_page(
+        request,
+        found,
+        title,
+        form,
+        not_possible=not_possible,
+        rows=_approval_rows(found),
+        warning="A child still placed with this carer needs a new placement: record it on the "
+        "child's care record, with the reason 'approval of the carers removed'.",
+    )
 
 
 # --- The family network -------------------------------------------------------------------
+
 
 def _network_rows(child):
     members = list(FamilyNetworkMember.objects.filter(child=child).select_related("person").order_by("role", "id"))
@@ -416,19 +524,33 @@ def family_network(request, person_id):
             person = _chosen(form, "person", people) if people else None
             if not form.errors:
                 try:
-                    member = kinship.add_family_network_member(request.user, child, person=person, name=data["name"],
-                                                               relationship=data["relationship"], role=data["role"],
-                                                               notes=data["notes"])
+                    member = kinship.add_family_network_member(
+                        request.user,
+                        child,
+                        person=person,
+                        name=data["name"],
+                        relationship=data["relationship"],
+                        role=data["role"],
+                        notes=data["notes"],
+                    )
                 except RuleBroken as error:
                     add_rule_errors(form, error)
                 else:
                     messages.success(request, f"{kinship.member_name(member)} added to the family network")
                     return redirect("childrenincare:family-network", person_id=child.pk)
     viewed(request, child, child, "Viewed the child's family network")
-    return render(request, "childrenincare/kinship/family_network.html", {
-        "person": child, "groups": _network_rows(child), "form": form, "back": _care_url(child),
-        "may_change": changing,
-    }, status=400 if form is not None and form.errors else 200)
+    return render(
+        request,
+        "childrenincare/kinship/family_network.html",
+        {
+            "person": child,
+            "groups": _network_rows(child),
+            "form": form,
+            "back": _care_url(child),
+            "may_change": changing,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
 
 
 @rule("case_change")
@@ -440,8 +562,9 @@ def family_network_member(request, network_member_id):
         form = NetworkRoleForm(request.POST)
         if form.is_valid():
             try:
-                kinship.change_network_role(request.user, member, role=form.cleaned_data["role"],
-                                            notes=form.cleaned_data["notes"])
+                kinship.change_network_role(
+                    request.user, member, role=form.cleaned_data["role"], notes=form.cleaned_data["notes"]
+                )
             except RuleBroken as error:
                 add_rule_errors(form, error)
             else:
@@ -450,8 +573,17 @@ def family_network_member(request, network_member_id):
     else:
         form = NetworkRoleForm(initial={"role": member.role, "notes": member.notes})
     viewed(request, member, child, "Viewed the page: change a family network member's role")
-    rows = [("Relationship to the child", member.relationship), ("Role now", member.get_role_display()),
-            ("Added", long_date(member.added_on))]
-    return _page(request, title, form, caption=child.full_name,
-                 back=reverse("childrenincare:family-network", args=[child.pk]),
-                 back_text="Back to the family network", rows=rows)
+    rows = [
+        ("Relationship to the child", member.relationship),
+        ("Role now", member.get_role_display()),
+        ("Added", long_date(member.added_on)),
+    ]
+    return _page(
+        request,
+        title,
+        form,
+        caption=child.full_name,
+        back=reverse("childrenincare:family-network", args=[child.pk]),
+        back_text="Back to the family network",
+        rows=rows,
+    )

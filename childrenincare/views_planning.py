@@ -41,20 +41,31 @@ def _due_rows(due, label="Due by"):
     if not due:
         return []
     deadline = due["deadline"]
-    return [(deadline.rule_name, f"{label} {long_date(deadline.due_date)} ({due['tag']['text'].lower()})"),
-            ("Why this date", deadline.explanation)]
+    return [
+        (deadline.rule_name, f"{label} {long_date(deadline.due_date)} ({due['tag']['text'].lower()})"),
+        ("Why this date", deadline.explanation),
+    ]
 
 
 def _late_warning(due):
     if due and due["deadline"].due_date < timezone.localdate():
-        return f"{due['deadline'].rule_name} was due by {long_date(due['deadline'].due_date)}: give the reason it is late."
+        return (
+            f"{due['deadline'].rule_name} was due by {long_date(due['deadline'].due_date)}: give the reason it is late."
+        )
     return ""
 
 
 # --- The care plan ------------------------------------------------------------------------
 
-CARE_PLAN_TEXT = ("permanence_plan", "permanence_detail", "health", "education", "family_and_contact",
-                  "wishes_and_feelings", "support_after_care")
+CARE_PLAN_TEXT = (
+    "permanence_plan",
+    "permanence_detail",
+    "health",
+    "education",
+    "family_and_contact",
+    "wishes_and_feelings",
+    "support_after_care",
+)
 
 
 @rule("case_change")
@@ -77,17 +88,26 @@ def care_plan(request, period_id):
         form = CarePlanForm(initial={name: getattr(current, name) for name in CARE_PLAN_TEXT} if current else None)
     rows = [("Looked after since", long_date(period.start_date))]
     if current:
-        rows.append(("Current version", f"Agreed on {long_date(current.agreed_on)} "
-                                        f"(version {planning['care_plan_versions']})"))
+        rows.append(
+            ("Current version", f"Agreed on {long_date(current.agreed_on)} (version {planning['care_plan_versions']})")
+        )
         rows.append(("Plan for permanence", current.get_permanence_plan_display()))
     rows += _due_rows(planning["care_plan_due"]) + _due_rows(planning["permanence_due"])
-    return form_page(request, period, title, form, not_possible=_ended(period), rows=rows,
-                     warning=_late_warning(planning["care_plan_due"]),
-                     intro="The care plan includes the plan for permanence and the name of the independent "
-                           "reviewing officer (Care Planning Regulations 2010 reg 5).")
+    return form_page(
+        request,
+        period,
+        title,
+        form,
+        not_possible=_ended(period),
+        rows=rows,
+        warning=_late_warning(planning["care_plan_due"]),
+        intro="The care plan includes the plan for permanence and the name of the independent "
+        "reviewing officer (Care Planning Regulations 2010 reg 5).",
+    )
 
 
 # --- The IRO ------------------------------------------------------------------------------
+
 
 @rule("case_change")
 def iro(request, period_id):
@@ -99,8 +119,9 @@ def iro(request, period_id):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                found = care_planning.appoint_iro(request.user, period, iro=chosen_user(data["iro"]), on=data["on"],
-                                                  late_reason=data["late_reason"])
+                found = care_planning.appoint_iro(
+                    request.user, period, iro=chosen_user(data["iro"]), on=data["on"], late_reason=data["late_reason"]
+                )
             except RuleBroken as error:
                 add_rule_errors(form, error)
             else:
@@ -111,11 +132,13 @@ def iro(request, period_id):
     if period.iro:
         rows.append(("Independent reviewing officer now", f"{period.iro}, since {long_date(period.iro_appointed_on)}"))
     rows += _due_rows(planning["iro_due"])
-    return form_page(request, period, title, form, not_possible=_ended(period), rows=rows,
-                     warning=_late_warning(planning["iro_due"]))
+    return form_page(
+        request, period, title, form, not_possible=_ended(period), rows=rows, warning=_late_warning(planning["iro_due"])
+    )
 
 
 # --- Health and education -----------------------------------------------------------------
+
 
 @rule("case_change")
 def health_assessment(request, period_id):
@@ -133,15 +156,23 @@ def health_assessment(request, period_id):
                 return done(request, period, f"{found.get_kind_display()} recorded")
     else:
         last = planning["last_health_assessment"]
-        form = HealthAssessmentForm(initial={"kind": HealthAssessment.Kind.REVIEW if last else
-                                             HealthAssessment.Kind.INITIAL})
+        form = HealthAssessmentForm(
+            initial={"kind": HealthAssessment.Kind.REVIEW if last else HealthAssessment.Kind.INITIAL}
+        )
     rows = [("Looked after since", long_date(period.start_date))]
     if planning["last_health_assessment"]:
         last = planning["last_health_assessment"]
         rows.append(("Last health assessment", f"{last.get_kind_display()}, {long_date(last.held_on)}"))
     rows += _due_rows(planning["health_due"])
-    return form_page(request, period, title, form, not_possible=_ended(period), rows=rows,
-                     warning=_late_warning(planning["health_due"]))
+    return form_page(
+        request,
+        period,
+        title,
+        form,
+        not_possible=_ended(period),
+        rows=rows,
+        warning=_late_warning(planning["health_due"]),
+    )
 
 
 @rule("case_change")
@@ -160,17 +191,26 @@ def education_plan(request, period_id):
                 return done(request, period, "Personal education plan recorded")
     else:
         last = planning["last_education_plan"]
-        form = EducationPlanForm(initial={"school": last.school, "designated_teacher": last.designated_teacher}
-                                 if last else None)
+        form = EducationPlanForm(
+            initial={"school": last.school, "designated_teacher": last.designated_teacher} if last else None
+        )
     rows = [("Looked after since", long_date(period.start_date))]
     if planning["last_education_plan"]:
         rows.append(("Last personal education plan", long_date(planning["last_education_plan"].held_on)))
     rows += _due_rows(planning["education_due"])
-    return form_page(request, period, title, form, not_possible=_ended(period), rows=rows,
-                     warning=_late_warning(planning["education_due"]))
+    return form_page(
+        request,
+        period,
+        title,
+        form,
+        not_possible=_ended(period),
+        rows=rows,
+        warning=_late_warning(planning["education_due"]),
+    )
 
 
 # --- Reviews and visits -------------------------------------------------------------------
+
 
 @rule("case_change")
 def review(request, period_id):
@@ -186,9 +226,15 @@ def review(request, period_id):
             data = form.cleaned_data
             try:
                 found = care_planning.record_review(
-                    request.user, period, held_on=data["held_on"], participation=data["participation"],
-                    chair=chosen_user(data["chair"]), considered_return_home=data["considered_return_home"],
-                    decisions=data["decisions"], late_reason=data["late_reason"])
+                    request.user,
+                    period,
+                    held_on=data["held_on"],
+                    participation=data["participation"],
+                    chair=chosen_user(data["chair"]),
+                    considered_return_home=data["considered_return_home"],
+                    decisions=data["decisions"],
+                    late_reason=data["late_reason"],
+                )
             except RuleBroken as error:
                 add_rule_errors(form, error)
             else:
@@ -216,9 +262,16 @@ def visit(request, period_id):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                visits.record_visit(request.user, period, visited_on=data["visited_on"], seen=data["seen"],
-                                    seen_alone=data["seen_alone"], bedroom_seen=data["bedroom_seen"],
-                                    notes=data["notes"], late_reason=data["late_reason"])
+                visits.record_visit(
+                    request.user,
+                    period,
+                    visited_on=data["visited_on"],
+                    seen=data["seen"],
+                    seen_alone=data["seen_alone"],
+                    bedroom_seen=data["bedroom_seen"],
+                    notes=data["notes"],
+                    late_reason=data["late_reason"],
+                )
             except RuleBroken as error:
                 add_rule_errors(form, error)
             else:
@@ -229,34 +282,50 @@ def visit(request, period_id):
     if planning["last_visit"]:
         rows.append(("Last visit", long_date(planning["last_visit"].visited_on)))
     rows += _due_rows(planning["next_visit"])
-    return form_page(request, period, title, form, not_possible=_ended(period), rows=rows,
-                     warning=_late_warning(planning["next_visit"]),
-                     intro="See the child alone unless they refuse or it is not appropriate "
-                           "(Care Planning Regulations 2010 reg 29).")
+    return form_page(
+        request,
+        period,
+        title,
+        form,
+        not_possible=_ended(period),
+        rows=rows,
+        warning=_late_warning(planning["next_visit"]),
+        intro="See the child alone unless they refuse or it is not appropriate "
+        "(Care Planning Regulations 2010 reg 29).",
+    )
 
 
 # --- The history --------------------------------------------------------------------------
+
 
 @rule("case_work")
 def planning(request, period_id):
     """Everything recorded about care planning in the period, newest first, with late reasons."""
     period = period_for(request, period_id)
     plans = list(period.care_plans.select_related("recorded_by").order_by("-agreed_on", "-id"))
-    for version, plan in zip(range(len(plans), 0, -1), plans):
+    for version, plan in zip(range(len(plans), 0, -1), plans, strict=False):
         plan.version = version
     reviews = list(period.reviews.select_related("chair", "recorded_by").order_by("-number"))
     for found in reviews:
         found.participation_label = codelists.label("review-participation", found.participation)
     viewed(request, period, period.person, "Viewed the care planning history")
     changeable = may_change(request.user)
-    return render(request, "childrenincare/planning/history.html", {
-        "person": period.person, "period": period, "planning": care_planning.summary(period),
-        "may_change": changeable, "care_plans": plans, "reviews": reviews,
-        "visits": list(period.visits.select_related("visited_by").order_by("-visited_on", "-id")),
-        "health_assessments": list(period.health_assessments.select_related("recorded_by")),
-        "education_plans": list(period.education_plans.select_related("recorded_by")),
-        "back": period_url(period),
-    })
+    return render(
+        request,
+        "childrenincare/planning/history.html",
+        {
+            "person": period.person,
+            "period": period,
+            "planning": care_planning.summary(period),
+            "may_change": changeable,
+            "care_plans": plans,
+            "reviews": reviews,
+            "visits": list(period.visits.select_related("visited_by").order_by("-visited_on", "-id")),
+            "health_assessments": list(period.health_assessments.select_related("recorded_by")),
+            "education_plans": list(period.education_plans.select_related("recorded_by")),
+            "back": period_url(period),
+        },
+    )
 
 
 @rule("case_change")
@@ -279,18 +348,39 @@ def year_outcomes(request, period_id, year):
                 return done(request, period, f"Outcomes for {label} recorded")
     else:
         yes_no = {True: "yes", False: "no", None: ""}
-        form = YearOutcomesForm(initial={
-            "sdq_score": existing.sdq_score, "sdq_reason": existing.sdq_reason,
-            **{name: yes_no[getattr(existing, name)] for name in (
-                "convicted", "health_check", "substance_misuse", "intervention_offered", "intervention_received")},
-        } if existing else None)
-    not_possible = "" if outcomes.in_care_for_a_year(period, year) else (
-        f"The child was not looked after for 12 months at 31 March {year}, so the return does not ask for these.")
+        form = YearOutcomesForm(
+            initial={
+                "sdq_score": existing.sdq_score,
+                "sdq_reason": existing.sdq_reason,
+                **{
+                    name: yes_no[getattr(existing, name)]
+                    for name in (
+                        "convicted",
+                        "health_check",
+                        "substance_misuse",
+                        "intervention_offered",
+                        "intervention_received",
+                    )
+                },
+            }
+            if existing
+            else None
+        )
+    not_possible = (
+        ""
+        if outcomes.in_care_for_a_year(period, year)
+        else (f"The child was not looked after for 12 months at 31 March {year}, so the return does not ask for these.")
+    )
     health = outcomes.health_figures(period, year)
-    rows = [("Looked after since", long_date(period.start_date)),
-            ("From the health assessments", f"health assessment up to date: {'yes' if health['HEALTH_ASSESSMENT'] else 'no'}; "
-                                            f"immunisations: {'yes' if health['IMMUNISATIONS'] else 'no'}; "
-                                            f"teeth checked: {'yes' if health['TEETH_CHECK'] else 'no'}")]
+    rows = [
+        ("Looked after since", long_date(period.start_date)),
+        (
+            "From the health assessments",
+            f"health assessment up to date: {'yes' if health['HEALTH_ASSESSMENT'] else 'no'}; "
+            f"immunisations: {'yes' if health['IMMUNISATIONS'] else 'no'}; "
+            f"teeth checked: {'yes' if health['TEETH_CHECK'] else 'no'}",
+        ),
+    ]
     return form_page(request, period, title, form, not_possible=not_possible, rows=rows)
 
 
@@ -301,13 +391,19 @@ def short_breaks_ended(request, period_id):
     form = ShortBreaksEndedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            short_breaks.end_series(request.user, period.person, on=form.cleaned_data["on"],
-                                    reason=form.cleaned_data["reason"])
+            short_breaks.end_series(
+                request.user, period.person, on=form.cleaned_data["on"], reason=form.cleaned_data["reason"]
+            )
         except RuleBroken as error:
             add_rule_errors(form, error)
         else:
             return done(request, period, "Recorded that the short breaks ended")
     not_possible = "" if short_breaks.series_open(period.person) else "No short-break review or visit is due."
-    return form_page(request, period, "Record that the short breaks ended", form, not_possible=not_possible,
-                     intro="The reviews and visits of the short breaks (Care Planning Regulations 2010 reg 48) stop "
-                           "being due.")
+    return form_page(
+        request,
+        period,
+        "Record that the short breaks ended",
+        form,
+        not_possible=not_possible,
+        intro="The reviews and visits of the short breaks (Care Planning Regulations 2010 reg 48) stop being due.",
+    )

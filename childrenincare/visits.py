@@ -28,7 +28,7 @@ from familyhelp.services import due_to_meet, issue_due
 from kernel import deadlines
 from kernel.rules import Errors, as_date, check_date
 
-from .models import CareVisit, Carer
+from .models import Carer, CareVisit
 
 NEW_PLACEMENT = "looked-after-visit-new-placement"
 USUAL = "looked-after-visit"
@@ -116,9 +116,17 @@ def record_visit(user, period, *, visited_on, seen, seen_alone=False, bedroom_se
     period = lock_period(period)
     errors = Errors()
     if period.end_date is not None:
-        errors.add("__all__", "This period of care has ended: visits after a return home are recorded on the return-home page")
-    check_date(errors, "visited_on", visited_on, label="visit date", not_before=period.start_date,
-               not_before_label="the start of the period of care")
+        errors.add(
+            "__all__", "This period of care has ended: visits after a return home are recorded on the return-home page"
+        )
+    check_date(
+        errors,
+        "visited_on",
+        visited_on,
+        label="visit date",
+        not_before=period.start_date,
+        not_before_label="the start of the period of care",
+    )
     day = as_date(visited_on) if visited_on else None
     if seen is None:
         errors.add("seen", "Say whether the child was seen")
@@ -132,9 +140,16 @@ def record_visit(user, period, *, visited_on, seen, seen_alone=False, bedroom_se
     else:
         found = due_to_meet(errors, period, VISIT_RULES, day, late_reason) if day else None
     errors.raise_if_any()
-    visit = CareVisit.objects.create(period=period, visited_on=day, seen=seen, seen_alone=seen_alone,
-                                     bedroom_seen=bedroom_seen, notes=notes, visited_by=user,
-                                     late_reason=deadlines.reason_to_keep(found, day, late_reason) if found else "")
+    visit = CareVisit.objects.create(
+        period=period,
+        visited_on=day,
+        seen=seen,
+        seen_alone=seen_alone,
+        bedroom_seen=bedroom_seen,
+        notes=notes,
+        visited_by=user,
+        late_reason=deadlines.reason_to_keep(found, day, late_reason) if found else "",
+    )
     if found is not None:
         deadlines.complete(found, day, late_reason)
     placement, status = current_placement(period), current_legal_status(period)
@@ -143,7 +158,13 @@ def record_visit(user, period, *, visited_on, seen, seen_alone=False, bedroom_se
     else:
         slug = next_visit_rule(period, placement, status, day)
         issue_due(slug, day, person=period.person, subject=period, episode=period.episode)
-    record_event(period.person, "looked-after-visit", timezone.now(), "Statutory visit"
-                 + ("" if seen else " (child not seen)"), source=visit, recorded_by=user)
+    record_event(
+        period.person,
+        "looked-after-visit",
+        timezone.now(),
+        "Statutory visit" + ("" if seen else " (child not seen)"),
+        source=visit,
+        recorded_by=user,
+    )
     audit.record_creation(user, visit, person=period.person, summary="Recorded a statutory visit")
     return visit

@@ -50,9 +50,16 @@ REG_19 = "Care Planning Regulations 2010 reg 19"
 def approved_in_advance(period, day):
     """The nominated officer's approval of an immediate placement with a parent, decided on
     or before `day` and not yet used for a placement, or None."""
-    return (period.approvals.filter(kind=Approval.Kind.IMMEDIATE_WITH_PARENT, status=Approval.Status.APPROVED,
-                                    placement__isnull=True, decided_on__lte=day)
-            .order_by("-decided_on", "-id").first())
+    return (
+        period.approvals.filter(
+            kind=Approval.Kind.IMMEDIATE_WITH_PARENT,
+            status=Approval.Status.APPROVED,
+            placement__isnull=True,
+            decided_on__lte=day,
+        )
+        .order_by("-decided_on", "-id")
+        .first()
+    )
 
 
 def check_approved_in_advance(errors, period, details, day):
@@ -62,15 +69,20 @@ def check_approved_in_advance(errors, period, details, day):
         return None
     found = approved_in_advance(period, day)
     if found is None:
-        errors.add("immediate_with_parent", "An immediate placement with a parent needs a nominated officer's approval "
-                                            f"before the child is placed ({REG_19}): ask for it from the care record "
-                                            "first")
+        errors.add(
+            "immediate_with_parent",
+            "An immediate placement with a parent needs a nominated officer's approval "
+            f"before the child is placed ({REG_19}): ask for it from the care record "
+            "first",
+        )
     return found
 
 
 def issue_assessment_due(period, placement):
     """Reg 19(b): the assessment and review within 10 working days of the placement."""
-    return issue_due(ASSESSMENT_RULE, placement.start_date, person=period.person, subject=period, episode=period.episode)
+    return issue_due(
+        ASSESSMENT_RULE, placement.start_date, person=period.person, subject=period, episode=period.episode
+    )
 
 
 def withdraw(period, reason):
@@ -109,9 +121,17 @@ def record_parent_assessment(user, period, *, completed_on, findings, late_reaso
     placement = _current_immediate(errors, period)
     if placement is not None:
         if placement.parent_assessed_on is not None:
-            errors.add("__all__", f"The assessment was recorded as completed on {long_date(placement.parent_assessed_on)}")
-        check_date(errors, "completed_on", completed_on, label="date the assessment was completed",
-                   not_before=placement.start_date, not_before_label="the placement")
+            errors.add(
+                "__all__", f"The assessment was recorded as completed on {long_date(placement.parent_assessed_on)}"
+            )
+        check_date(
+            errors,
+            "completed_on",
+            completed_on,
+            label="date the assessment was completed",
+            not_before=placement.start_date,
+            not_before_label="the placement",
+        )
     if not (findings or "").strip():
         errors.add("findings", "Say what the assessment of the parent and the household, and the review, found")
     day = as_date(completed_on) if completed_on and "completed_on" not in errors else None
@@ -120,14 +140,26 @@ def record_parent_assessment(user, period, *, completed_on, findings, late_reaso
     if due is not None:
         deadlines.complete(due, day, late_reason)
     kept = deadlines.reason_to_keep(due, day, late_reason)
-    Placement.objects.filter(pk=placement.pk).update(parent_assessed_on=day, parent_assessment=findings.strip(),
-                                                     parent_assessment_late_reason=kept)
+    Placement.objects.filter(pk=placement.pk).update(
+        parent_assessed_on=day, parent_assessment=findings.strip(), parent_assessment_late_reason=kept
+    )
     decision_due = issue_due(DECISION_RULE, day, person=period.person, subject=period, episode=period.episode)
-    record_event(period.person, "placement", timezone.now(), "Assessment of the placement with a parent completed "
-                 "(regulation 19)", detail=f"The decision is due by {long_date(decision_due.due_date)}",
-                 source=placement, recorded_by=user)
-    audit.record_change(user, placement, {"parent_assessed_on": (None, day)}, person=period.person,
-                        summary="Recorded the assessment of an immediate placement with a parent")
+    record_event(
+        period.person,
+        "placement",
+        timezone.now(),
+        "Assessment of the placement with a parent completed (regulation 19)",
+        detail=f"The decision is due by {long_date(decision_due.due_date)}",
+        source=placement,
+        recorded_by=user,
+    )
+    audit.record_change(
+        user,
+        placement,
+        {"parent_assessed_on": (None, day)},
+        person=period.person,
+        summary="Recorded the assessment of an immediate placement with a parent",
+    )
     placement.refresh_from_db()
     return placement
 
@@ -148,8 +180,14 @@ def decide_placement_with_parent(user, period, *, decided_on, confirm, reasons, 
         elif placement.with_parent_decided_on is not None:
             errors.add("__all__", f"The placement was decided on {long_date(placement.with_parent_decided_on)}")
         else:
-            check_date(errors, "decided_on", decided_on, label="date of the decision",
-                       not_before=placement.parent_assessed_on, not_before_label="the assessment")
+            check_date(
+                errors,
+                "decided_on",
+                decided_on,
+                label="date of the decision",
+                not_before=placement.parent_assessed_on,
+                not_before_label="the assessment",
+            )
     if confirm not in (True, False):
         errors.add("confirm", "Say whether the placement is confirmed")
     if not (reasons or "").strip():
@@ -163,13 +201,26 @@ def decide_placement_with_parent(user, period, *, decided_on, confirm, reasons, 
         deadlines.complete(due, day, late_reason)
     kept = deadlines.reason_to_keep(due, day, late_reason)
     Placement.objects.filter(pk=placement.pk).update(
-        with_parent_confirmed=confirm, with_parent_decided_on=day, with_parent_decided_by=user,
-        with_parent_decision_reasons=reasons.strip(), with_parent_decision_late_reason=kept)
-    title = ("Placement with a parent confirmed: review the placement plan (regulation 19(c)(i))" if confirm else
-             "Placement with a parent not confirmed: the placement must end (regulation 19(c)(ii))")
-    record_event(period.person, "placement", timezone.now(), title, detail=reasons.strip(), source=placement,
-                 recorded_by=user)
-    audit.record_change(user, placement, {"with_parent_confirmed": (None, confirm)}, person=period.person,
-                        summary="Decided an immediate placement with a parent")
+        with_parent_confirmed=confirm,
+        with_parent_decided_on=day,
+        with_parent_decided_by=user,
+        with_parent_decision_reasons=reasons.strip(),
+        with_parent_decision_late_reason=kept,
+    )
+    title = (
+        "Placement with a parent confirmed: review the placement plan (regulation 19(c)(i))"
+        if confirm
+        else "Placement with a parent not confirmed: the placement must end (regulation 19(c)(ii))"
+    )
+    record_event(
+        period.person, "placement", timezone.now(), title, detail=reasons.strip(), source=placement, recorded_by=user
+    )
+    audit.record_change(
+        user,
+        placement,
+        {"with_parent_confirmed": (None, confirm)},
+        person=period.person,
+        summary="Decided an immediate placement with a parent",
+    )
     placement.refresh_from_db()
     return placement

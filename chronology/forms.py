@@ -5,24 +5,37 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
 
-from partners.models import Agency
 from kernel.forms import DateField, clean_time
+from partners.models import Agency
 
 from . import kinds
 
 
 class ChronologyEntryForm(forms.Form):
-    kind = forms.ChoiceField(label="What kind of event was it?", widget=forms.RadioSelect,
-                             error_messages={"required": "Select the kind of event"})
+    kind = forms.ChoiceField(
+        label="What kind of event was it?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the kind of event"},
+    )
     occurred_on = DateField("Date of the event", required=True)
-    occurred_time = forms.CharField(label="Time (optional)", required=False, max_length=5,
-                                    help_text="Use the 24-hour clock, for example 14:30")
-    agency = forms.ModelChoiceField(label="Agency involved (optional)", queryset=Agency.objects.none(), required=False,
-                                    empty_label="None or not known")
-    title = forms.CharField(label="Summary", max_length=200, help_text="One line, for example: Admitted to hospital with a head injury",
-                            error_messages={"required": "Enter a one-line summary of the event"})
-    detail = forms.CharField(label="Details (optional)", required=False, widget=forms.Textarea(attrs={"rows": 5}),
-                             max_length=5000)
+    occurred_time = forms.CharField(
+        label="Time (optional)", required=False, max_length=5, help_text="Use the 24-hour clock, for example 14:30"
+    )
+    agency = forms.ModelChoiceField(
+        label="Agency involved (optional)",
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label="None or not known",
+    )
+    title = forms.CharField(
+        label="Summary",
+        max_length=200,
+        help_text="One line, for example: Admitted to hospital with a head injury",
+        error_messages={"required": "Enter a one-line summary of the event"},
+    )
+    detail = forms.CharField(
+        label="Details (optional)", required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    )
 
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,8 +45,13 @@ class ChronologyEntryForm(forms.Form):
         self.fields["occurred_on"].error_messages["required"] = "Enter the date of the event"
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Field.radios("kind", legend_size=Size.MEDIUM), Field("occurred_on"), Field.text("occurred_time", field_width=5),
-            Field.select("agency"), Field.text("title"), Field.textarea("detail"), Submit("submit", "Add to chronology"),
+            Field.radios("kind", legend_size=Size.MEDIUM),
+            Field("occurred_on"),
+            Field.text("occurred_time", field_width=5),
+            Field.select("agency"),
+            Field.text("title"),
+            Field.textarea("detail"),
+            Submit("submit", "Add to chronology"),
         )
 
     def clean_occurred_time(self):
@@ -43,7 +61,9 @@ class ChronologyEntryForm(forms.Form):
         cleaned = super().clean()
         day = cleaned.get("occurred_on")
         if day:
-            moment = timezone.make_aware(datetime.datetime.combine(day, cleaned.get("occurred_time") or datetime.time(12)))
+            moment = timezone.make_aware(
+                datetime.datetime.combine(day, cleaned.get("occurred_time") or datetime.time(12))
+            )
             if moment > timezone.now():
                 self.add_error("occurred_on", "The date of the event must be today or in the past")
             birth = self.person.date_of_birth

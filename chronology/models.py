@@ -25,7 +25,9 @@ class ChronologyEntry(models.Model):
     source_id = models.CharField(max_length=40, blank=True)
     source = GenericForeignKey("source_type", "source_id")
     recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     manual = models.BooleanField(default=False, help_text="Added by hand for an event outside the system")
 
     class Meta:

@@ -9,8 +9,17 @@ from .models import ChronologyEntry
 
 def record_event(person, kind, occurred_at, title, detail="", agency=None, source=None, recorded_by=None, manual=False):
     """Add an event to a person's chronology. `kind` must be registered in chronology.kinds."""
-    event = entry(person, kind, occurred_at, title, detail=detail, agency=agency, source=source,
-                  recorded_by=recorded_by, manual=manual)
+    event = entry(
+        person,
+        kind,
+        occurred_at,
+        title,
+        detail=detail,
+        agency=agency,
+        source=source,
+        recorded_by=recorded_by,
+        manual=manual,
+    )
     event.save(force_insert=True)
     return event
 

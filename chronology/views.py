@@ -17,8 +17,16 @@ def add_entry(request, person_id):
         form = ChronologyEntryForm(request.POST, person=person)
         if form.is_valid():
             data = form.cleaned_data
-            entry = record_event(person, data["kind"], data["occurred_at"], data["title"], detail=data["detail"],
-                                 agency=data["agency"], recorded_by=request.user, manual=True)
+            entry = record_event(
+                person,
+                data["kind"],
+                data["occurred_at"],
+                data["title"],
+                detail=data["detail"],
+                agency=data["agency"],
+                recorded_by=request.user,
+                manual=True,
+            )
             audit.record_creation(request.user, entry, person=person, summary="Added a chronology entry")
             messages.success(request, "Added to the chronology")
             return redirect("people:detail", person_id=person.pk)

@@ -71,8 +71,10 @@ def _counts(found, day, by, in_two=False):
     for entry in entries:
         for name in COUNTS:
             overall[name] += entry[name]
-    by_rule = [{"name": name, "rule_name": name, **values}
-               for name, values in sorted(_rollup(entries, lambda entry: entry["rule_name"]).items())]
+    by_rule = [
+        {"name": name, "rule_name": name, **values}
+        for name, values in sorted(_rollup(entries, lambda entry: entry["rule_name"]).items())
+    ]
     return entries, overall, by_rule
 
 
@@ -82,8 +84,10 @@ def _show(request):
 
 
 def _tabs(counts, show):
-    return [{"key": key, "label": label, "count": counts[key], "current": key == show, "tag": TAGS[key]}
-            for key, label in SHOW.items()]
+    return [
+        {"key": key, "label": label, "count": counts[key], "current": key == show, "tag": TAGS[key]}
+        for key, label in SHOW.items()
+    ]
 
 
 def _rows(deadlines_, show, day):
@@ -100,22 +104,26 @@ def _rows(deadlines_, show, day):
     return rows
 
 
-_ROW = ('<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{}</th>'
-        '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
-        '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
-        '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td></tr>')
+_ROW = (
+    '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{}</th>'
+    '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
+    '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
+    '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td></tr>'
+)
 
 
 def count_rows(entries, link=None):
     """The rows of a counts table, escaped, made here rather than in a template loop: a
     service of a thousand teams (or a team of a thousand workers) renders in a millisecond or
     two instead of tens. `link(entry)` gives a row's link, or None."""
+
     def name(entry):
         href = link(entry) if link else None
         return format_html('<a class="govuk-link" href="{}">{}</a>', href, entry["name"]) if href else entry["name"]
 
-    return format_html_join("\n", _ROW, ((name(entry), entry["overdue"], entry["due_soon"], entry["done_late"])
-                                         for entry in entries))
+    return format_html_join(
+        "\n", _ROW, ((name(entry), entry["overdue"], entry["due_soon"], entry["done_late"]) for entry in entries)
+    )
 
 
 def _worker_page(request, found, *, template_context, audit_summary, audit_detail, by_worker=False):
@@ -124,40 +132,84 @@ def _worker_page(request, found, *, template_context, audit_summary, audit_detai
     day = today()
     show = _show(request)
     found = _visible(user, found)
-    entries, counts, by_rule = _counts(found, day, ("worker", "worker__first_name", "worker__last_name")
-                                       if by_worker else ())
+    entries, counts, by_rule = _counts(
+        found, day, ("worker", "worker__first_name", "worker__last_name") if by_worker else ()
+    )
     workers = []
     if by_worker:
-        for (worker, first, last), values in _rollup(entries, lambda entry: (
-                entry["worker"], entry["worker__first_name"], entry["worker__last_name"])).items():
+        for (worker, first, last), values in _rollup(
+            entries, lambda entry: (entry["worker"], entry["worker__first_name"], entry["worker__last_name"])
+        ).items():
             name = f"{first or ''} {last or ''}".strip() if worker else "Not allocated"
             workers.append({"worker": worker, "name": name, **values})
         # The most overdue first; a very large team shows its first WORKERS_SHOWN unless asked.
-        workers.sort(key=lambda entry: (-entry["overdue"], -entry["due_soon"], -entry["done_late"],
-                                        entry["worker"] is None, entry["name"].lower()))
+        workers.sort(
+            key=lambda entry: (
+                -entry["overdue"],
+                -entry["due_soon"],
+                -entry["done_late"],
+                entry["worker"] is None,
+                entry["name"].lower(),
+            )
+        )
     all_workers = request.GET.get("workers") == "all"
     shown_workers = workers if all_workers else workers[:WORKERS_SHOWN]
-    listed = deadlines.listing(found, show, today=day).only(
-        "rule_name", "due_date", "done_on", "late_reason", "explanation", "start_event", "start_date",
-        "person__id", "person__given_names", "person__family_name", "person__restricted",
-        "worker__id", "worker__first_name", "worker__last_name", "worker__username").select_related(None).select_related("person", "worker")
+    listed = (
+        deadlines.listing(found, show, today=day)
+        .only(
+            "rule_name",
+            "due_date",
+            "done_on",
+            "late_reason",
+            "explanation",
+            "start_event",
+            "start_date",
+            "person__id",
+            "person__given_names",
+            "person__family_name",
+            "person__restricted",
+            "worker__id",
+            "worker__first_name",
+            "worker__last_name",
+            "worker__username",
+        )
+        .select_related(None)
+        .select_related("person", "worker")
+    )
     paginator = Paginator(listed, PAGE_SIZE)
     paginator.count = counts[show]  # the same filter as the list: saves a COUNT query
     page = paginator.get_page(request.GET.get("page"))
     rows = _rows(page.object_list, show, day)
-    audit.record(user, AuditEvent.Action.VIEW, summary=audit_summary,
-                 detail={**audit_detail, "show": show, "page": page.number,
-                         "deadlines": [row["deadline"].pk for row in rows]})
-    return render(request, "dashboards/worker_team.html", {
-        **template_context,
-        "show": show, "show_label": SHOW[show], "tabs": _tabs(counts, show), "counts": counts,
-        "by_rule": by_rule, "by_rule_rows": count_rows(by_rule), "workers": workers,
-        "worker_rows": count_rows(shown_workers), "by_worker": by_worker,
-        "more_workers": len(workers) - len(shown_workers), "all_workers_query": f"show={show}&workers=all",
-        "page": page, "rows": rows, "page_query": f"show={show}&",
-        "due_soon_days": deadlines.due_soon_days(), "done_late_days": deadlines.done_late_days(),
-        "today": day,
-    })
+    audit.record(
+        user,
+        AuditEvent.Action.VIEW,
+        summary=audit_summary,
+        detail={**audit_detail, "show": show, "page": page.number, "deadlines": [row["deadline"].pk for row in rows]},
+    )
+    return render(
+        request,
+        "dashboards/worker_team.html",
+        {
+            **template_context,
+            "show": show,
+            "show_label": SHOW[show],
+            "tabs": _tabs(counts, show),
+            "counts": counts,
+            "by_rule": by_rule,
+            "by_rule_rows": count_rows(by_rule),
+            "workers": workers,
+            "worker_rows": count_rows(shown_workers),
+            "by_worker": by_worker,
+            "more_workers": len(workers) - len(shown_workers),
+            "all_workers_query": f"show={show}&workers=all",
+            "page": page,
+            "rows": rows,
+            "page_query": f"show={show}&",
+            "due_soon_days": deadlines.due_soon_days(),
+            "done_late_days": deadlines.done_late_days(),
+            "today": day,
+        },
+    )
 
 
 def _return_flags(team):
@@ -172,10 +224,17 @@ def _return_flags(team):
 def mine(request):
     managing = request.user.role in (User.Role.TEAM_MANAGER, User.Role.HEAD_OF_SERVICE)
     return _worker_page(
-        request, deadlines.scope(worker=request.user),
-        template_context={"title": "Your timescales", "caption": str(request.user), "is_mine": True,
-                          "return_flags": _return_flags(request.user.team) if managing else 0},
-        audit_summary="Viewed their own timescale dashboard", audit_detail={"dashboard": "worker"})
+        request,
+        deadlines.scope(worker=request.user),
+        template_context={
+            "title": "Your timescales",
+            "caption": str(request.user),
+            "is_mine": True,
+            "return_flags": _return_flags(request.user.team) if managing else 0,
+        },
+        audit_summary="Viewed their own timescale dashboard",
+        audit_detail={"dashboard": "worker"},
+    )
 
 
 def _team_for(user, team_id):
@@ -183,8 +242,8 @@ def _team_for(user, team_id):
     else the 404 of a team that does not exist."""
     team = Team.objects.filter(pk=team_id).select_related("agency").first()
     allowed = team is not None and (
-        team.pk == user.team_id
-        or (user.role == User.Role.HEAD_OF_SERVICE and team.agency_id == user.agency_id))
+        team.pk == user.team_id or (user.role == User.Role.HEAD_OF_SERVICE and team.agency_id == user.agency_id)
+    )
     if not allowed:
         raise RecordNotVisible(None, f"team {str(team_id)[:30]}", Level.INDEX)
     return team
@@ -194,11 +253,19 @@ def _team_for(user, team_id):
 def team(request, team_id):
     found_team = _team_for(request.user, team_id)
     return _worker_page(
-        request, deadlines.scope(team=found_team),
-        template_context={"title": f"Timescales: {found_team.name}", "caption": str(found_team.agency),
-                          "team": found_team, "is_team": True, "return_flags": _return_flags(found_team)},
+        request,
+        deadlines.scope(team=found_team),
+        template_context={
+            "title": f"Timescales: {found_team.name}",
+            "caption": str(found_team.agency),
+            "team": found_team,
+            "is_team": True,
+            "return_flags": _return_flags(found_team),
+        },
         audit_summary=f"Viewed the team timescale dashboard of {found_team.name}"[:300],
-        audit_detail={"dashboard": "team", "team": found_team.pk}, by_worker=True)
+        audit_detail={"dashboard": "team", "team": found_team.pk},
+        by_worker=True,
+    )
 
 
 @rule("service_timescales")
@@ -208,8 +275,10 @@ def service(request):
     day = today()
     found = deadlines.scope()
     entries, counts, by_rule = _counts(found, day, ("team", "team__name"), in_two=True)
-    teams = [{"team": team_id, "team__name": name, "name": name or "No team allocated", **values}
-             for (team_id, name), values in _rollup(entries, lambda entry: (entry["team"], entry["team__name"])).items()]
+    teams = [
+        {"team": team_id, "team__name": name, "name": name or "No team allocated", **values}
+        for (team_id, name), values in _rollup(entries, lambda entry: (entry["team"], entry["team__name"])).items()
+    ]
     teams.sort(key=lambda entry: (entry["team"] is None, (entry["team__name"] or "").lower()))
     # A head of service may open every team's page, anyone else only their own team's.
     teams_url = reverse("dashboards:team", kwargs={"team_id": 0}).removesuffix("0/")
@@ -219,11 +288,21 @@ def service(request):
         if entry["team"] is not None and (may_open_all or entry["team"] == user.team_id):
             return f"{teams_url}{entry['team']}/"
         return None
-    audit.record(user, AuditEvent.Action.VIEW, summary="Viewed the service timescale dashboard",
-                 detail={"dashboard": "service"})
-    return render(request, "dashboards/service.html", {
-        "counts": counts, "teams": teams, "team_rows": count_rows(teams, link), "by_rule": by_rule,
-        "by_rule_rows": count_rows(by_rule),
-        "due_soon_days": deadlines.due_soon_days(), "done_late_days": deadlines.done_late_days(),
-        "today": day,
-    })
+
+    audit.record(
+        user, AuditEvent.Action.VIEW, summary="Viewed the service timescale dashboard", detail={"dashboard": "service"}
+    )
+    return render(
+        request,
+        "dashboards/service.html",
+        {
+            "counts": counts,
+            "teams": teams,
+            "team_rows": count_rows(teams, link),
+            "by_rule": by_rule,
+            "by_rule_rows": count_rows(by_rule),
+            "due_soon_days": deadlines.due_soon_days(),
+            "done_late_days": deadlines.done_late_days(),
+            "today": day,
+        },
+    )

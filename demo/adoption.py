@@ -87,8 +87,11 @@ LEFT_REASONS = {"withdrew": 60, "on_hold": 25, "refused": 15}  # ASSUMED
 ADOPTED_PER_10K = 2980 / 12183016 * 10000  # cla2024 adopted / ONS mid-2024 children: 2.4
 MIN_HISTORIC = 5  # ASSUMED: enough for the demo to show AD1 and PlacedAdoption
 ADOPTED_REASON = {"E11": 1790, "E12": 1190}  # demo.care's split (cla2024 adopted, ASSUMED split)
-STAGE_LATE = ["Waiting for the adopters' medical reports", "The references took longer than expected",
-              "The adopters asked to pause for a family bereavement"]
+STAGE_LATE = [
+    "Waiting for the adopters' medical reports",
+    "The references took longer than expected",
+    "The adopters asked to pause for a family bereavement",
+]
 
 
 def weighted(rng, mapping):
@@ -156,11 +159,23 @@ class Adoption:
         stage_1_start = stage_1_end - dt.timedelta(days=rng.randint(42, 70))
         enquiry = stage_1_start - dt.timedelta(days=rng.randint(7, 40))
         made = AdopterHousehold(
-            reference=f"AF{self.number:04d}", name=f"The {family} household", relationship=relationship,
+            reference=f"AF{self.number:04d}",
+            name=f"The {family} household",
+            relationship=relationship,
             postcode=carer.postcode if carer else g.postcode(rng.randrange(20000, 40000), rng.randrange(5)),
-            provider="PR1", agency_urn=AGENCY_URN, enquiry_on=enquiry, carer=carer)
-        steps = [("stage_1_started_on", stage_1_start), ("stage_1_ended_on", stage_1_end), ("application_on", application),
-                 ("stage_2_started_on", stage_2_start), ("stage_2_ended_on", stage_2_end), ("approved_on", approved_on)]
+            provider="PR1",
+            agency_urn=AGENCY_URN,
+            enquiry_on=enquiry,
+            carer=carer,
+        )
+        steps = [
+            ("stage_1_started_on", stage_1_start),
+            ("stage_1_ended_on", stage_1_end),
+            ("application_on", application),
+            ("stage_2_started_on", stage_2_start),
+            ("stage_2_ended_on", stage_2_end),
+            ("approved_on", approved_on),
+        ]
         if stage is not None:
             steps = steps[:stage]
         for field, day in steps:
@@ -181,16 +196,30 @@ class Adoption:
             made.left_on, made.left_reason = left
         self.households.append(made)
         for number, (sex, first, last) in enumerate(people, 1):
-            self.adopters.append(Adopter(household=made, number=number, given_names=first, family_name=last, sex=sex,
-                                         ethnicity=weighted(rng, ETHNICITY_MIX), disability="no" if rng.random() < 0.9
-                                         else rng.choice(["yes", "unknown"]),
-                                         date_of_birth=enquiry - dt.timedelta(days=rng.randint(27 * 365, 50 * 365))))
+            self.adopters.append(
+                Adopter(
+                    household=made,
+                    number=number,
+                    given_names=first,
+                    family_name=last,
+                    sex=sex,
+                    ethnicity=weighted(rng, ETHNICITY_MIX),
+                    disability="no" if rng.random() < 0.9 else rng.choice(["yes", "unknown"]),
+                    date_of_birth=enquiry - dt.timedelta(days=rng.randint(27 * 365, 50 * 365)),
+                )
+            )
         return made
 
     def carer_for(self, household, postcode=None):
-        carer = Carer(kind=Carer.Kind.ADOPTER, name=f"{household.reference} (prospective adopters)", provider="PR1",
-                      urn=AGENCY_URN, postcode=postcode or household.postcode, approval=Carer.Approval.APPROVED,
-                      approved_on=household.approved_on)
+        carer = Carer(
+            kind=Carer.Kind.ADOPTER,
+            name=f"{household.reference} (prospective adopters)",
+            provider="PR1",
+            urn=AGENCY_URN,
+            postcode=postcode or household.postcode,
+            approval=Carer.Approval.APPROVED,
+            approved_on=household.approved_on,
+        )
         carer.save()
         household.carer = carer
         return carer
@@ -210,9 +239,13 @@ class Adoption:
             placed = placements.get(period_id, [])
             if e1 is not None:
                 self.with_placement_order(period, legal, placed, e1, counts)
-            elif period.end_date is None and period.person.date_of_birth and \
-                    age_on(period.person.date_of_birth, today) < 6 and any(s.code == "C2" for s in legal) and \
-                    rng.random() < REVERSED_SHARE:
+            elif (
+                period.end_date is None
+                and period.person.date_of_birth
+                and age_on(period.person.date_of_birth, today) < 6
+                and any(s.code == "C2" for s in legal)
+                and rng.random() < REVERSED_SHARE
+            ):
                 self.reversed(period, legal, counts)
         self.spare_households(counts)
         self.write()
@@ -240,29 +273,49 @@ class Adoption:
         year_start, year_end = collection_period(year_in_progress(first_day))
         last_order = min(today - 10 * DAY, year_end)
         first_order = max(first_day, year_start) + 10 * DAY
-        rules_from = max((TimescaleRule.objects.filter(slug=slug).order_by("valid_from")
-                          .values_list("valid_from", flat=True).first() or today)
-                         for slug in (adoption_services.ENTRY_TO_PLACEMENT, adoption_services.ORDER_TO_MATCH,
-                                      "adopter-stage-1", "adopter-stage-2"))
+        rules_from = max(
+            (
+                TimescaleRule.objects.filter(slug=slug)
+                .order_by("valid_from")
+                .values_list("valid_from", flat=True)
+                .first()
+                or today
+            )
+            for slug in (
+                adoption_services.ENTRY_TO_PLACEMENT,
+                adoption_services.ORDER_TO_MATCH,
+                "adopter-stage-1",
+                "adopter-stage-2",
+            )
+        )
         if last_order <= first_order:
             return 0
         wanted = max(MIN_HISTORIC, round(g.children * ADOPTED_PER_10K / 10000))
-        candidates = list(Person.objects.filter(kind=Person.Kind.CHILD, referrals__isnull=True,
-                                                periods_of_care__isnull=True,
-                                                date_of_birth__range=(today - dt.timedelta(days=7 * 365),
-                                                                      today - dt.timedelta(days=2 * 365)))
-                          .order_by("id").values_list("pk", "date_of_birth"))
+        candidates = list(
+            Person.objects.filter(
+                kind=Person.Kind.CHILD,
+                referrals__isnull=True,
+                periods_of_care__isnull=True,
+                date_of_birth__range=(today - dt.timedelta(days=7 * 365), today - dt.timedelta(days=2 * 365)),
+            )
+            .order_by("id")
+            .values_list("pk", "date_of_birth")
+        )
         rng.shuffle(candidates)
         homes = {}
-        for row in PersonAddress.objects.filter(person_id__in=[pk for pk, _ in candidates[:wanted * 20]],
-                                                kind=PersonAddress.Kind.HOME).order_by("moved_in", "id").values(
-                "person_id", "address__postcode"):
+        for row in (
+            PersonAddress.objects.filter(
+                person_id__in=[pk for pk, _ in candidates[: wanted * 20]], kind=PersonAddress.Kind.HOME
+            )
+            .order_by("moved_in", "id")
+            .values("person_id", "address__postcode")
+        ):
             homes[row["person_id"]] = row["address__postcode"]
         staff = {u.username: u for u in g.staff}
         worker = staff.get("social.worker") or g.members["children in care"][0][1][0]
         iro = staff.get("iro") or g.members["IRO"][0][1][0]
         made = 0
-        for person_id, dob in candidates[:wanted * 20]:
+        for person_id, dob in candidates[: wanted * 20]:
             if made >= wanted:
                 break
             if not homes.get(person_id):
@@ -278,56 +331,117 @@ class Adoption:
             c1 = start + dt.timedelta(days=rng.randint(10, 40))
             e1 = c1 + dt.timedelta(days=rng.randint(110, 190))
             order_on = first_order + dt.timedelta(days=rng.randint(0, (last_order - first_order).days))
-            placed = max(e1 + dt.timedelta(days=rng.randint(20, 60)), order_on - dt.timedelta(days=rng.randint(100, 300)))
+            placed = max(
+                e1 + dt.timedelta(days=rng.randint(20, 60)), order_on - dt.timedelta(days=rng.randint(100, 300))
+            )
             if (order_on - placed).days < 70:
                 continue
             received = at(rng, start - dt.timedelta(days=rng.randint(5, 30)))
             contact = Contact.objects.create(
-                received_at=received, channel=Contact.Channel.PHONE, source=rng.choice(["6", "3F", "2A"]),
-                concerns="Historic referral, migrated from the previous system.", consent=Contact.Consent.NOT_NEEDED,
-                status=Contact.Status.DECIDED, decision_due_date=received.date() + DAY,
-                decision_due_at=received + DAY, decision_due_explanation=MIGRATED, recorded_by=worker)
-            ContactPerson.objects.create(contact=contact, person_id=person_id, role="subject",
-                                         matched_by=ContactPerson.Match.CHOSEN)
-            referral = Referral.objects.create(person_id=person_id, contact=contact, referral_date=received.date(),
-                                               source=contact.source, primary_need="N1",
-                                               closure_date=order_on, closure_reason="RC1")
+                received_at=received,
+                channel=Contact.Channel.PHONE,
+                source=rng.choice(["6", "3F", "2A"]),
+                concerns="Historic referral, migrated from the previous system.",
+                consent=Contact.Consent.NOT_NEEDED,
+                status=Contact.Status.DECIDED,
+                decision_due_date=received.date() + DAY,
+                decision_due_at=received + DAY,
+                decision_due_explanation=MIGRATED,
+                recorded_by=worker,
+            )
+            ContactPerson.objects.create(
+                contact=contact, person_id=person_id, role="subject", matched_by=ContactPerson.Match.CHOSEN
+            )
+            referral = Referral.objects.create(
+                person_id=person_id,
+                contact=contact,
+                referral_date=received.date(),
+                source=contact.source,
+                primary_need="N1",
+                closure_date=order_on,
+                closure_reason="RC1",
+            )
             reason = weighted(rng, ADOPTED_REASON)
             period = PeriodOfCare.objects.create(
-                person_id=person_id, episode=referral, start_date=start, category_of_need="N1",
-                home_postcode=homes[person_id], previous_permanence="Z1",
-                end_date=order_on, end_reason=reason, created_by=worker, iro=iro, iro_appointed_on=start + 5 * DAY)
+                person_id=person_id,
+                episode=referral,
+                start_date=start,
+                category_of_need="N1",
+                home_postcode=homes[person_id],
+                previous_permanence="Z1",
+                end_date=order_on,
+                end_reason=reason,
+                created_by=worker,
+                iro=iro,
+                iro_appointed_on=start + 5 * DAY,
+            )
             for code, begin, end in (("V2", start, c1), ("C1", c1, e1), ("E1", e1, order_on)):
                 LegalStatus.objects.create(period=period, code=code, start_date=begin, end_date=end, recorded_by=worker)
-            Placement.objects.create(period=period, place="U4", provider="PR1", urn="SC999001", start_date=start,
-                                     end_date=placed, change_reason="CARPL", recorded_by=worker,
-                                     postcode=g.postcode(rng.randrange(20000, 40000), rng.randrange(5)))
-            adopters = Carer.objects.create(kind=Carer.Kind.ADOPTER, name=f"{g.staff_name(rng)[1]} family "
-                                            "(prospective adopters)", provider="PR1", urn=AGENCY_URN,
-                                            postcode=g.postcode(rng.randrange(20000, 40000), rng.randrange(5)),
-                                            approval=Carer.Approval.APPROVED)
-            Placement.objects.create(period=period, place="A6", provider="PR1", urn=AGENCY_URN, carer=adopters,
-                                     postcode=adopters.postcode, start_date=placed, end_date=order_on,
-                                     recorded_by=worker)
+            Placement.objects.create(
+                period=period,
+                place="U4",
+                provider="PR1",
+                urn="SC999001",
+                start_date=start,
+                end_date=placed,
+                change_reason="CARPL",
+                recorded_by=worker,
+                postcode=g.postcode(rng.randrange(20000, 40000), rng.randrange(5)),
+            )
+            adopters = Carer.objects.create(
+                kind=Carer.Kind.ADOPTER,
+                name=f"{g.staff_name(rng)[1]} family (prospective adopters)",
+                provider="PR1",
+                urn=AGENCY_URN,
+                postcode=g.postcode(rng.randrange(20000, 40000), rng.randrange(5)),
+                approval=Carer.Approval.APPROVED,
+            )
+            Placement.objects.create(
+                period=period,
+                place="A6",
+                provider="PR1",
+                urn=AGENCY_URN,
+                carer=adopters,
+                postcode=adopters.postcode,
+                start_date=placed,
+                end_date=order_on,
+                recorded_by=worker,
+            )
             care.derive_episodes(period)
-            for kind, day, title in (("looked-after", start, "Became looked after"),
-                                     ("care-ceased", order_on, f"Ceased to be looked after ({reason})")):
-                ChronologyEntry.objects.create(person_id=person_id, kind=kind,
-                                               category=chronology_kinds.get(kind).category, occurred_at=at(rng, day),
-                                               title=title, source_type=ContentType.objects.get_for_model(period),
-                                               source_id=str(period.pk), recorded_by=worker, manual=False)
+            for kind, day, title in (
+                ("looked-after", start, "Became looked after"),
+                ("care-ceased", order_on, f"Ceased to be looked after ({reason})"),
+            ):
+                ChronologyEntry.objects.create(
+                    person_id=person_id,
+                    kind=kind,
+                    category=chronology_kinds.get(kind).category,
+                    occurred_at=at(rng, day),
+                    title=title,
+                    source_type=ContentType.objects.get_for_model(period),
+                    source_id=str(period.pk),
+                    recorded_by=worker,
+                    manual=False,
+                )
             made += 1
         return made
 
     def decision(self, period, decided_on, **fields):
         rng = self.rng
-        made = AdoptionDecision(person_id=period.person_id, period=period, decided_on=decided_on,
-                                panel_recommended_on=decided_on - dt.timedelta(days=rng.randint(3, 14)),
-                                decision_maker="Agency decision maker, Northmoor adoption service",
-                                created_by=self.g.staff[0], **fields)
+        made = AdoptionDecision(
+            person_id=period.person_id,
+            period=period,
+            decided_on=decided_on,
+            panel_recommended_on=decided_on - dt.timedelta(days=rng.randint(3, 14)),
+            decision_maker="Agency decision maker, Northmoor adoption service",
+            created_by=self.g.staff[0],
+            **fields,
+        )
         made.period_ = period
         self.decisions.append(made)
-        self.chron(period, "adoption-decision", decided_on, "Decision that the child should be placed for adoption", made)
+        self.chron(
+            period, "adoption-decision", decided_on, "Decision that the child should be placed for adoption", made
+        )
         return made
 
     def with_placement_order(self, period, legal, placed, e1, counts):
@@ -335,26 +449,37 @@ class Adoption:
         earliest = period.start_date + DAY
         decided = max(earliest, e1.start_date - dt.timedelta(days=rng.randint(10, 50)))
         adoption = next((p for p in placed if p.place in PLACED_FOR_ADOPTION), None)
-        decision = self.decision(period, decided, authority=AdoptionDecision.Authority.PLACEMENT_ORDER,
-                                 placement_order_on=e1.start_date)
+        decision = self.decision(
+            period, decided, authority=AdoptionDecision.Authority.PLACEMENT_ORDER, placement_order_on=e1.start_date
+        )
         self.chron(period, "adoption-authority", e1.start_date, "Placement order made", decision)
         if adoption is not None:
             gap = (adoption.start_date - e1.start_date).days
             matched = adoption.start_date - dt.timedelta(days=rng.randint(5, max(5, min(19, gap - 1))))
             matched = max(matched, e1.start_date + DAY)
             before = [p for p in placed if p.start_date < adoption.start_date]
-            ffa = (before and before[-1].place in ("U4", "U6") and rng.random() < FFA_SHARE / 0.5
-                   and before[-1].start_date > period.start_date - DAY)
+            ffa = (
+                before
+                and before[-1].place in ("U4", "U6")
+                and rng.random() < FFA_SHARE / 0.5
+                and before[-1].start_date > period.start_date - DAY
+            )
             carer = adoption.carer
             approved = min(matched, before[-1].start_date if ffa else matched) - dt.timedelta(days=rng.randint(30, 240))
             surname = carer.name.split(" family")[0] if carer and " family" in carer.name else None
-            household = self.household(approved_on=approved, carer=carer, ffa_on=approved if ffa else None,
-                                       family=surname)
+            household = self.household(
+                approved_on=approved, carer=carer, ffa_on=approved if ffa else None, family=surname
+            )
             if ffa:
                 foster = before[-1]
-                Placement.objects.filter(pk=foster.pk).update(place="U5", carer=carer, provider=carer.provider,
-                                                              urn=carer.urn, postcode=carer.postcode,
-                                                              intended_until_18=False)
+                Placement.objects.filter(pk=foster.pk).update(
+                    place="U5",
+                    carer=carer,
+                    provider=carer.provider,
+                    urn=carer.urn,
+                    postcode=carer.postcode,
+                    intended_until_18=False,
+                )
                 Placement.objects.filter(pk=adoption.pk).update(place="A5")
                 self.changed_periods.add(period.pk)
                 decision.early_placement = AdoptionDecision.EarlyPlacement.FFA
@@ -365,8 +490,13 @@ class Adoption:
             decision.match_recommended_on = matched - dt.timedelta(days=rng.randint(1, 4))
             decision.placed_on, decision.placement = adoption.start_date, adoption
             self.chron(period, "adoption-match", matched, "Matched with prospective adopters", decision)
-            self.chron(period, "adoption-placement", adoption.start_date,
-                       f"Placed for adoption ({'A5' if ffa else adoption.place})", decision)
+            self.chron(
+                period,
+                "adoption-placement",
+                adoption.start_date,
+                f"Placed for adoption ({'A5' if ffa else adoption.place})",
+                decision,
+            )
             if period.end_reason in ("E11", "E12"):
                 decision.adoption_order_on, decision.adoption_order_reason = period.end_date, period.end_reason
                 self.chron(period, "adoption-order", period.end_date, "Adoption order", decision)
@@ -398,10 +528,20 @@ class Adoption:
         ceased = min(ceased, today - DAY)
         if ceased < decided:
             return
-        decision = self.decision(period, decided, ceased_on=ceased, ceased_reason=reason,
-                                 ceased_detail="Recorded at the looked-after review.")
-        self.chron(period, "adoption-decision-reversed", ceased,
-                   "Decision that the child should no longer be placed for adoption", decision)
+        decision = self.decision(
+            period,
+            decided,
+            ceased_on=ceased,
+            ceased_reason=reason,
+            ceased_detail="Recorded at the looked-after review.",
+        )
+        self.chron(
+            period,
+            "adoption-decision-reversed",
+            ceased,
+            "Decision that the child should no longer be placed for adoption",
+            decision,
+        )
         self.due(period, decision)
         counts["adoption decisions reversed"] += 1
 
@@ -418,8 +558,16 @@ class Adoption:
         for _ in range(max(1, matched // 10)):
             reason = weighted(rng, LEFT_REASONS)
             household = self.household(stage=2 if reason == "refused" else rng.choice([1, 2, 4]))
-            last = max(d for d in (household.stage_1_started_on, household.stage_1_ended_on, household.stage_2_started_on,
-                                   household.enquiry_on) if d)
+            last = max(
+                d
+                for d in (
+                    household.stage_1_started_on,
+                    household.stage_1_ended_on,
+                    household.stage_2_started_on,
+                    household.enquiry_on,
+                )
+                if d
+            )
             household.left_on = min(today - DAY, last + dt.timedelta(days=rng.randint(5, 60)))
             household.left_reason = reason
         counts["adopter households left the process"] = sum(1 for h in self.households if h.left_on)
@@ -429,20 +577,39 @@ class Adoption:
     def due(self, period, decision):
         team, worker = self.holder(period)
         ended = decision.adoption_order_on or decision.ceased_on
-        for slug, start, done in (("adoption-entry-to-placement", period.start_date, decision.placed_on),
-                                  ("adoption-order-to-match", decision.placement_order_on, decision.matched_on)):
+        for slug, start, done in (
+            ("adoption-entry-to-placement", period.start_date, decision.placed_on),
+            ("adoption-order-to-match", decision.placement_order_on, decision.matched_on),
+        ):
             if start is None:
                 continue
             counted = timescales.due(slug, start)
             rule = timescales.rule_for(slug, start)
             late = bool(done and done > counted.due_date)
             status = Deadline.Status.MET if done else (Deadline.Status.WITHDRAWN if ended else Deadline.Status.OPEN)
-            self.deadlines.append((decision, Deadline(
-                rule_slug=slug, rule_name=counted.rule_name, person_id=period.person_id, episode_id=period.episode_id,
-                start_event=rule.trigger, start_date=start, due_date=counted.due_date, due_at=counted.due_at,
-                explanation=counted.explanation[:600], team_id=team, worker_id=worker, status=status, done_on=done,
-                late=late, late_reason="The child's needs called for a careful search for adopters" if late else "",
-                withdrawn_reason="The decision ended" if status == Deadline.Status.WITHDRAWN else "")))
+            self.deadlines.append(
+                (
+                    decision,
+                    Deadline(
+                        rule_slug=slug,
+                        rule_name=counted.rule_name,
+                        person_id=period.person_id,
+                        episode_id=period.episode_id,
+                        start_event=rule.trigger,
+                        start_date=start,
+                        due_date=counted.due_date,
+                        due_at=counted.due_at,
+                        explanation=counted.explanation[:600],
+                        team_id=team,
+                        worker_id=worker,
+                        status=status,
+                        done_on=done,
+                        late=late,
+                        late_reason="The child's needs called for a careful search for adopters" if late else "",
+                        withdrawn_reason="The decision ended" if status == Deadline.Status.WITHDRAWN else "",
+                    ),
+                )
+            )
 
     def chron(self, period, kind, day, title, decision):
         self.entries.append((period.person_id, kind, at(self.rng, day), title, decision))
@@ -460,8 +627,21 @@ class Adoption:
             rows.append(row)
         Deadline.objects.bulk_create(rows, batch_size=BATCH)
         user = self.g.staff[0]
-        ChronologyEntry.objects.bulk_create([
-            ChronologyEntry(person_id=person, kind=kind, category=chronology_kinds.get(kind).category, occurred_at=when,
-                            title=title[:200], detail="", source_type=decision_type, source_id=str(decision.pk),
-                            recorded_by=user, manual=False)
-            for person, kind, when, title, decision in self.entries], batch_size=BATCH)
+        ChronologyEntry.objects.bulk_create(
+            [
+                ChronologyEntry(
+                    person_id=person,
+                    kind=kind,
+                    category=chronology_kinds.get(kind).category,
+                    occurred_at=when,
+                    title=title[:200],
+                    detail="",
+                    source_type=decision_type,
+                    source_id=str(decision.pk),
+                    recorded_by=user,
+                    manual=False,
+                )
+                for person, kind, when, title, decision in self.entries
+            ],
+            batch_size=BATCH,
+        )

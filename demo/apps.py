@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class DemoConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'demo'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "demo"

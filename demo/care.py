@@ -120,27 +120,89 @@ NEW_CODES_FROM = dt.date(2025, 4, 1)  # Z11-Z14 from, H5, P2 and Z1 to the day b
 
 LOOKED_AFTER_PER_10K = 67  # cla2025 number and rate, 31 March 2025
 CEASED_PER_10K = 28  # cla2025 number and rate, ceased in 2024-25
-START_LEGAL_STATUS = {"V2": 18980, "C1": 10210, "L1": 2010, "L2": 1340, "J1": 510}  # cla2024 starts (detained 3,350 split ASSUMED 60:40)
-CATEGORY_OF_NEED = {"N1": 18510, "N2": 590, "N3": 720, "N4": 2420, "N5": 3150, "N6": 550, "N7": 30, "N8": 7090}  # cla2024 starts
-FIRST_PLACEMENT = {"foster": 12570, "connected": 5720, "parents": 2190, "home": 1160, "supported": 6670,
-                   "residential": 2130, "other": 2580}  # cla2024 starts, placement group
+START_LEGAL_STATUS = {
+    "V2": 18980,
+    "C1": 10210,
+    "L1": 2010,
+    "L2": 1340,
+    "J1": 510,
+}  # cla2024 starts (detained 3,350 split ASSUMED 60:40)
+CATEGORY_OF_NEED = {
+    "N1": 18510,
+    "N2": 590,
+    "N3": 720,
+    "N4": 2420,
+    "N5": 3150,
+    "N6": 550,
+    "N7": 30,
+    "N8": 7090,
+}  # cla2024 starts
+FIRST_PLACEMENT = {
+    "foster": 12570,
+    "connected": 5720,
+    "parents": 2190,
+    "home": 1160,
+    "supported": 6670,
+    "residential": 2130,
+    "other": 2580,
+}  # cla2024 starts, placement group
 FOSTER_PROVIDER = {"PR1": 24380 + 9200, "PR4": 5510 + 12390, "PR5": 2550 + 2080}  # cla2024 31 March
 HOME_PROVIDER = {"PR1": 990, "PR4": 1600 + 5440, "PR5": 190 + 300}
 SUPPORTED_PROVIDER = {"PR1": 250, "PR4": 2780 + 2650, "PR5": 500 + 80}
-CHANGE_REASON = {"CARPL": 20170, "OTHER": 14570, "PLACE": 10500, "CREQB": 5010, "CREQO": 4230, "CHILD": 1870,
-                 "LAREQ": 1000, "STAND": 600, "CLOSE": 400, "ALLEG": 390, "APPRR": 250, "CUSTOD": 150}  # cla2025
+CHANGE_REASON = {
+    "CARPL": 20170,
+    "OTHER": 14570,
+    "PLACE": 10500,
+    "CREQB": 5010,
+    "CREQO": 4230,
+    "CHILD": 1870,
+    "LAREQ": 1000,
+    "STAND": 600,
+    "CLOSE": 400,
+    "ALLEG": 390,
+    "APPRR": 250,
+    "CUSTOD": 150,
+}  # cla2025
 AREA = {"inside": 41990 + 4310 + 11840, "adjoining": 18220, "distant": 14560}  # cla2025 new placements
 # cla2024 ceased: SGO split across E45-E48 and adoption across E11/E12 ASSUMED.
-CEASED = {"E4A": 5740, "E4B": 1100, "E17": 5380, "E5": 4230, "E45": 1700, "E46": 700, "E47": 1160, "E48": 300,
-          "E11": 1790, "E12": 1190, "E8": 2660, "E3": 2140, "E13": 1970, "E6": 1100, "E41": 1150, "E15": 380,
-          "E9": 220, "E7": 460, "E14": 150, "E16": 70, "E2": 60}
+CEASED = {
+    "E4A": 5740,
+    "E4B": 1100,
+    "E17": 5380,
+    "E5": 4230,
+    "E45": 1700,
+    "E46": 700,
+    "E47": 1160,
+    "E48": 300,
+    "E11": 1790,
+    "E12": 1190,
+    "E8": 2660,
+    "E3": 2140,
+    "E13": 1970,
+    "E6": 1100,
+    "E41": 1150,
+    "E15": 380,
+    "E9": 220,
+    "E7": 460,
+    "E14": 150,
+    "E16": 70,
+    "E2": 60,
+}
 THREE_OR_MORE_PLACEMENTS = 0.10  # cla2025 placement stability
 MISSING_SHARE = 13010 / 116420  # cla2024 missing: children who went missing in the year
 MISSING_MORE_THAN_ONCE = 8210 / 13010
 MISSING_INCIDENTS_PER_CHILD = 83920 / 13010
 AWAY_SHARE = 10780 / (83920 + 10780)  # incidents "away from placement without authorisation"
-MISSING_HOURS = [((2, 23), 28000), ((24, 71), 47460), ((72, 191), 6630), ((192, 263), 650), ((264, 383), 420),
-                 ((384, 503), 180), ((504, 743), 190), ((744, 900), 400)]  # cla2024 durations
+MISSING_HOURS = [
+    ((2, 23), 28000),
+    ((24, 71), 47460),
+    ((72, 191), 6630),
+    ((192, 263), 650),
+    ((264, 383), 420),
+    ((384, 503), 180),
+    ((504, 743), 190),
+    ((744, 900), 400),
+]  # cla2024 durations
 RETURN_INTERVIEW = {"held_in_72h": 63, "held_late": 17, "declined": 14, "no_response": 6}  # 63% [U]; rest ASSUMED
 BREAKDOWN = 1 / 3  # [U] returns home breaking down within 12 months
 ON_TIME = 0.90  # ASSUMED
@@ -153,16 +215,31 @@ MOVE_WITH_ORDER = 0.25
 EXTRA_MOVE, INSTEAD_OF_SAME = "foster:extra", "foster:instead-of-same"
 
 LATE = {
-    "review": ["The IRO was not available on the due date", "Moved so that the parents could attend",
-               "Rearranged: the child was in hospital"],
+    "review": [
+        "The IRO was not available on the due date",
+        "Moved so that the parents could attend",
+        "Rearranged: the child was in hospital",
+    ],
     "visit": ["The child was away with the carers; visited on their return", "The worker was off sick; reallocated"],
-    "health": ["Waiting for an appointment with the looked-after children's nurse", "The child did not attend the first appointment"],
+    "health": [
+        "Waiting for an appointment with the looked-after children's nurse",
+        "The child did not attend the first appointment",
+    ],
     "pep": ["The school could not meet until the new term", "Waiting for the designated teacher"],
-    "interview": ["The child was not available until the weekend", "The child asked to wait until after school",
-                  "The return interview service had no worker free within 72 hours"],
+    "interview": [
+        "The child was not available until the weekend",
+        "The child asked to wait until after school",
+        "The return interview service had no worker free within 72 hours",
+    ],
 }
-WHERE_FOUND = ["At a friend's house", "In the town centre, found by the police", "At a relative's home",
-               "Came back to the placement on their own", "At the bus station", "At a known address in another town"]
+WHERE_FOUND = [
+    "At a friend's house",
+    "In the town centre, found by the police",
+    "At a relative's home",
+    "Came back to the placement on their own",
+    "At the bus station",
+    "At a known address in another town",
+]
 INDICATORS = {"CCE": 30, "CSE": 25, "CL": 15, "SUB": 20, "GANG": 8, "ONL": 10, "OTH": 5}  # ASSUMED
 
 
@@ -172,8 +249,9 @@ def weighted(rng, mapping):
 
 
 def at(rng, day, first=9, last=16):
-    return dt.datetime(day.year, day.month, day.day, rng.randint(first, last), rng.choice((0, 15, 30, 45)),
-                       tzinfo=LONDON)
+    return dt.datetime(
+        day.year, day.month, day.day, rng.randint(first, last), rng.choice((0, 15, 30, 45)), tzinfo=LONDON
+    )
 
 
 def age_on(dob, day):
@@ -190,8 +268,22 @@ def birthday(dob, years):
 class Child:
     """A child who becomes looked after, with what the generator knows of them."""
 
-    __slots__ = ("person", "dob", "referral", "referral_date", "closure", "team", "worker", "demo", "parents",
-                 "grandparents", "postcode", "later", "periods", "role")
+    __slots__ = (
+        "person",
+        "dob",
+        "referral",
+        "referral_date",
+        "closure",
+        "team",
+        "worker",
+        "demo",
+        "parents",
+        "grandparents",
+        "postcode",
+        "later",
+        "periods",
+        "role",
+    )
 
     def __init__(self, row):
         self.person = row["person_id"]
@@ -226,8 +318,12 @@ class Care:
         key = (slug, start)
         found = self.due_cache.get(key)
         if found is None:
-            found = self.due_cache[key] = (timescales.due(slug, start), timescales.rule_for(
-                slug, start.astimezone(LONDON).date() if isinstance(start, dt.datetime) else start).trigger)
+            found = self.due_cache[key] = (
+                timescales.due(slug, start),
+                timescales.rule_for(
+                    slug, start.astimezone(LONDON).date() if isinstance(start, dt.datetime) else start
+                ).trigger,
+            )
         return found
 
     def due_date(self, slug, start):
@@ -237,8 +333,9 @@ class Care:
         counted, trigger = self.due(slug, start)
         if late is None:
             late = done is not None and done > counted.due_date
-        self.deadlines.append((slug, counted, trigger, start, child, subject, done, late,
-                               late_reason if late else "", withdrawn))
+        self.deadlines.append(
+            (slug, counted, trigger, start, child, subject, done, late, late_reason if late else "", withdrawn)
+        )
         return counted.due_date, late
 
     def chron(self, child, kind, when, title, source, by, detail=""):
@@ -269,7 +366,9 @@ class Care:
         self.la = g.la
         self.return_service = g.voluntary[0].name + " (return interview service)"
         since = self.today - dt.timedelta(days=3 * 365)
-        self.designations = [Designation(user=self.nominated, kind=Designation.Kind.NOMINATED_OFFICER, valid_from=since)]
+        self.designations = [
+            Designation(user=self.nominated, kind=Designation.Kind.NOMINATED_OFFICER, valid_from=since)
+        ]
         if self.director is not self.nominated:
             self.designations.append(Designation(user=self.director, kind=Designation.Kind.DIRECTOR, valid_from=since))
         # Carers: a pool of foster carers shared by several children, fostering agencies, homes.
@@ -284,28 +383,70 @@ class Care:
             first, last = g.staff_name(rng, 0.7)
             kind = Carer.Kind.LA_FOSTER_CARER if provider == "PR1" else Carer.Kind.AGENCY_FOSTER_CARER
             urn = self.fostering_urn if provider == "PR1" else self.ifa_urns[number % len(self.ifa_urns)]
-            self.pools[provider].append(self.carer(kind, f"{first} and {g.staff_name(rng, 0.3)[0]} {last}", provider,
-                                                   urn, approval=Carer.Approval.APPROVED))
+            self.pools[provider].append(
+                self.carer(
+                    kind,
+                    f"{first} and {g.staff_name(rng, 0.3)[0]} {last}",
+                    provider,
+                    urn,
+                    approval=Carer.Approval.APPROVED,
+                )
+            )
         homes = max(3, round(size / 6))
         for number in range(homes):
             provider = weighted(rng, HOME_PROVIDER)
-            name = ["Moorview House", "Beckside Lodge", "The Willows", "Larch Court", "Heather Lodge", "Fellside",
-                    "Brookfield House", "Oakleigh"][number % 8] + (f" {number // 8 + 1}" if number >= 8 else "")
-            self.pools["home" + provider].append(self.carer(Carer.Kind.CHILDRENS_HOME, name + " children's home",
-                                                            provider, f"SC{998000 + number}"))
+            name = [
+                "Moorview House",
+                "Beckside Lodge",
+                "The Willows",
+                "Larch Court",
+                "Heather Lodge",
+                "Fellside",
+                "Brookfield House",
+                "Oakleigh",
+            ][number % 8] + (f" {number // 8 + 1}" if number >= 8 else "")
+            self.pools["home" + provider].append(
+                self.carer(Carer.Kind.CHILDRENS_HOME, name + " children's home", provider, f"SC{998000 + number}")
+            )
         for number in range(max(2, homes // 2)):
             provider = weighted(rng, SUPPORTED_PROVIDER)
-            self.pools["supported" + provider].append(self.carer(
-                Carer.Kind.SUPPORTED_ACCOMMODATION, f"Northmoor Supported Living {number + 1}", provider,
-                f"2{number + 100000:06d}"[:7]))
+            self.pools["supported" + provider].append(
+                self.carer(
+                    Carer.Kind.SUPPORTED_ACCOMMODATION,
+                    f"Northmoor Supported Living {number + 1}",
+                    provider,
+                    f"2{number + 100000:06d}"[:7],
+                )
+            )
 
-    def carer(self, kind, name, provider, urn, approval=Carer.Approval.NOT_NEEDED, person=None, relationship="",
-              postcode=None, approved_on=None):
-        made = Carer(kind=kind, name=name[:200], provider=provider, urn=urn, person_id=person,
-                     relationship_to_child=relationship,
-                     postcode=postcode or self.g.postcode(self.rng.randrange(20000, 40000), self.rng.randrange(5)),
-                     approval=approval, approved_on=approved_on or (self.today - dt.timedelta(days=self.rng.randint(400, 3000))
-                                                                    if approval == Carer.Approval.APPROVED else None))
+    def carer(
+        self,
+        kind,
+        name,
+        provider,
+        urn,
+        approval=Carer.Approval.NOT_NEEDED,
+        person=None,
+        relationship="",
+        postcode=None,
+        approved_on=None,
+    ):
+        made = Carer(
+            kind=kind,
+            name=name[:200],
+            provider=provider,
+            urn=urn,
+            person_id=person,
+            relationship_to_child=relationship,
+            postcode=postcode or self.g.postcode(self.rng.randrange(20000, 40000), self.rng.randrange(5)),
+            approval=approval,
+            approved_on=approved_on
+            or (
+                self.today - dt.timedelta(days=self.rng.randint(400, 3000))
+                if approval == Carer.Approval.APPROVED
+                else None
+            ),
+        )
         self.carers.append(made)
         return made
 
@@ -313,24 +454,28 @@ class Care:
 
     def read(self):
         today = self.today
-        rows = list(Referral.objects.order_by("id").values("id", "person_id", "referral_date", "closure_date",
-                                                             "person__date_of_birth"))
+        rows = list(
+            Referral.objects.order_by("id").values(
+                "id", "person_id", "referral_date", "closure_date", "person__date_of_birth"
+            )
+        )
         by_person = defaultdict(list)
         for row in rows:
             if row["person__date_of_birth"] is not None:
                 by_person[row["person_id"]].append(row)
         allocations = {}  # the latest allocation of each episode (open, or the last before closure)
-        for row in Allocation.objects.order_by("start_date", "id").values("id", "episode_id", "team_id", "worker_id",
-                                                                          "start_date", "end_date", "involvement_id"):
+        for row in Allocation.objects.order_by("start_date", "id").values(
+            "id", "episode_id", "team_id", "worker_id", "start_date", "end_date", "involvement_id"
+        ):
             allocations[row["episode_id"]] = row
         children = []
-        for person, items in by_person.items():
+        for person, items in by_person.items():  # noqa: B007
             items.sort(key=lambda r: (r["referral_date"], r["id"]))
             for index, row in enumerate(items):
                 child = Child(row)
                 if age_on(child.dob, row["referral_date"]) >= 18 or age_on(child.dob, today) >= 18:
                     continue
-                child.later = [(r["referral_date"], r["id"]) for r in items[index + 1:]]
+                child.later = [(r["referral_date"], r["id"]) for r in items[index + 1 :]]
                 child.role = allocations.get(row["id"])
                 children.append(child)
         return children
@@ -340,17 +485,30 @@ class Care:
         ids = sorted({c.person for c in chosen})
         parents, grandparents, postcodes, names = defaultdict(list), defaultdict(list), {}, {}
         for start in range(0, len(ids), 900):
-            chunk = ids[start:start + 900]
-            for row in Relationship.objects.filter(person_id__in=chunk, relationship__in=(
-                    Relationship.Type.PARENT, Relationship.Type.GRANDPARENT)).order_by("id").values(
-                    "person_id", "related_person_id", "relationship", "related_person__given_names",
-                    "related_person__family_name", "related_person__sex"):
+            chunk = ids[start : start + 900]
+            for row in (
+                Relationship.objects.filter(
+                    person_id__in=chunk, relationship__in=(Relationship.Type.PARENT, Relationship.Type.GRANDPARENT)
+                )
+                .order_by("id")
+                .values(
+                    "person_id",
+                    "related_person_id",
+                    "relationship",
+                    "related_person__given_names",
+                    "related_person__family_name",
+                    "related_person__sex",
+                )
+            ):
                 name = f"{row['related_person__given_names'].split()[0]} {row['related_person__family_name']}"
                 names[row["related_person_id"]] = name
                 target = parents if row["relationship"] == Relationship.Type.PARENT else grandparents
                 target[row["person_id"]].append((row["related_person_id"], name, row["related_person__sex"]))
-            for row in PersonAddress.objects.filter(person_id__in=chunk, kind=PersonAddress.Kind.HOME).order_by(
-                    "moved_in", "id").values("person_id", "address__postcode"):
+            for row in (
+                PersonAddress.objects.filter(person_id__in=chunk, kind=PersonAddress.Kind.HOME)
+                .order_by("moved_in", "id")
+                .values("person_id", "address__postcode")
+            ):
                 postcodes[row["person_id"]] = row["address__postcode"]
         for child in chosen:
             child.parents = parents.get(child.person, [])
@@ -389,24 +547,50 @@ class Care:
         settled = today - dt.timedelta(days=60)
         demo = {}
         if self.demo_worker is not None:
-            demo["decision"] = take(lambda c: c.closure is None and not c.later and c.referral_date <= settled
-                                    and age_on(c.dob, today) < 16, 1)
-            demo["flag"] = take(lambda c: c.later and c.later[0][0] - c.referral_date >= dt.timedelta(days=45)
-                                and c.later[0][0] <= today - 2 * DAY, 1)
-            demo["missing"] = take(lambda c: c.closure is None and not c.later and c.referral_date <= settled
-                                   and 12 <= age_on(c.dob, today) < 17, 1)
-            demo["interview"] = take(lambda c: c.closure is None and not c.later and c.referral_date <= settled
-                                     and 12 <= age_on(c.dob, today) < 17, 1)
-        now = take(lambda c: c.closure is None and not c.later and c.referral_date <= today - 3 * DAY,
-                   max(0, wanted_now - sum(len(v) for k, v in demo.items() if k != "flag")))
+            demo["decision"] = take(
+                lambda c: (
+                    c.closure is None and not c.later and c.referral_date <= settled and age_on(c.dob, today) < 16
+                ),
+                1,
+            )
+            demo["flag"] = take(
+                lambda c: (
+                    c.later
+                    and c.later[0][0] - c.referral_date >= dt.timedelta(days=45)
+                    and c.later[0][0] <= today - 2 * DAY
+                ),
+                1,
+            )
+            demo["missing"] = take(
+                lambda c: (
+                    c.closure is None and not c.later and c.referral_date <= settled and 12 <= age_on(c.dob, today) < 17
+                ),
+                1,
+            )
+            demo["interview"] = take(
+                lambda c: (
+                    c.closure is None and not c.later and c.referral_date <= settled and 12 <= age_on(c.dob, today) < 17
+                ),
+                1,
+            )
+        now = take(
+            lambda c: c.closure is None and not c.later and c.referral_date <= today - 3 * DAY,
+            max(0, wanted_now - sum(len(v) for k, v in demo.items() if k != "flag")),
+        )
         wanted = max(0, wanted_ceased - len(demo.get("flag", [])))
         # Episodes that closed first (their periods end before the closure, so they spread over the
         # year and a return home has time to break down: a re-referral, or care again, which opens
         # the episode again), then open ones.
-        ceased = take(lambda c: (c.closure is not None or c.later) and (
-            (c.later[0][0] if c.later else c.closure) - c.referral_date).days >= 21, wanted)
-        ceased += take(lambda c: c.closure is None and not c.later and (today - c.referral_date).days >= 21,
-                       wanted - len(ceased))
+        ceased = take(
+            lambda c: (
+                (c.closure is not None or c.later)
+                and ((c.later[0][0] if c.later else c.closure) - c.referral_date).days >= 21
+            ),
+            wanted,
+        )
+        ceased += take(
+            lambda c: c.closure is None and not c.later and (today - c.referral_date).days >= 21, wanted - len(ceased)
+        )
         chosen = now + ceased + [c for v in demo.values() for c in v]
         self.context(chosen)
         for role, found in demo.items():
@@ -486,18 +670,35 @@ class Care:
         # The children-in-care worker takes over a week after the last allocation began (never the
         # same day: two social workers from one day is not a handover, 903 rules SW10 and SW19).
         start = max(child.referral_date, role["start_date"] + 7 * DAY if role else child.referral_date)
-        if role is not None and (role["worker_id"] == worker.pk or start > self.today
-                                 or (role["end_date"] is not None and role["end_date"] <= start + DAY)):
+        if role is not None and (
+            role["worker_id"] == worker.pk
+            or start > self.today
+            or (role["end_date"] is not None and role["end_date"] <= start + DAY)
+        ):
             child.team, child.worker = role["team_id"], role["worker_id"]
             return
         if role is not None:
             self.ended_allocations.append((role, start))
         end = role["end_date"] if role else child.closure
-        involvement = Involvement(person_id=child.person, agency=self.la, team=team, worker=worker,
-                                  kind="Child in need episode (allocated)", start_date=start, end_date=end)
-        allocation = Allocation(episode_id=child.referral, team=team, worker=worker, start_date=start, end_date=end,
-                                allocated_by=self.nominated, involvement=involvement,
-                                change_reason="TSPROC" if role is not None else "")
+        involvement = Involvement(
+            person_id=child.person,
+            agency=self.la,
+            team=team,
+            worker=worker,
+            kind="Child in need episode (allocated)",
+            start_date=start,
+            end_date=end,
+        )
+        allocation = Allocation(
+            episode_id=child.referral,
+            team=team,
+            worker=worker,
+            start_date=start,
+            end_date=end,
+            allocated_by=self.nominated,
+            involvement=involvement,
+            change_reason="TSPROC" if role is not None else "",
+        )
         self.involvements.append(involvement)
         self.allocations.append(allocation)
         child.team, child.worker = team.pk, worker.pk
@@ -505,7 +706,7 @@ class Care:
 
     # --- one period of care ------------------------------------------------------------------
 
-    def period(self, child, start, end, reason, *, re_entry=False):
+    def period(self, child, start, end, reason, *, re_entry=False):  # noqa: C901
         """A period of care from `start` to `end` (None: still looked after) with its reason."""
         rng, today = self.rng, self.today
         limit = end or today
@@ -514,10 +715,21 @@ class Care:
         category = weighted(rng, CATEGORY_OF_NEED) if age >= 1 else "N1"
         if reason in ("E15",):
             category = "N8"
-        period = PeriodOfCare(person_id=child.person, episode_id=child.referral, start_date=start, category_of_need=category,
-                              home_postcode=child.postcode, end_date=end, end_reason=reason if end else "", previous_permanence="Z1",
-                              iro=self.iro, iro_appointed_on=min(limit, working_days.add_working_days(
-                                  start, rng.randint(1, 5), counting="day_zero").due), created_by=worker)
+        period = PeriodOfCare(
+            person_id=child.person,
+            episode_id=child.referral,
+            start_date=start,
+            category_of_need=category,
+            home_postcode=child.postcode,
+            end_date=end,
+            end_reason=reason if end else "",
+            previous_permanence="Z1",
+            iro=self.iro,
+            iro_appointed_on=min(
+                limit, working_days.add_working_days(start, rng.randint(1, 5), counting="day_zero").due
+            ),
+            created_by=worker,
+        )
         period.child_ = child
         self.periods.append(period)
         child.periods.append(period)
@@ -558,11 +770,18 @@ class Care:
         statuses = [(code, d) for n, (code, d) in enumerate(statuses) if n == 0 or d > statuses[n - 1][1]]
         legal = []
         for number, (code, day) in enumerate(statuses):
-            status = LegalStatus(period=period, code=code, start_date=day, recorded_by=worker,
-                                 end_date=statuses[number + 1][1] if number + 1 < len(statuses) else end)
+            status = LegalStatus(
+                period=period,
+                code=code,
+                start_date=day,
+                recorded_by=worker,
+                end_date=statuses[number + 1][1] if number + 1 < len(statuses) else end,
+            )
             legal.append(status)
             if number:
-                self.chron(child, "legal-status", day, f"Legal status: {self.label('legal-status', code)}", status, worker)
+                self.chron(
+                    child, "legal-status", day, f"Legal status: {self.label('legal-status', code)}", status, worker
+                )
         self.statuses.extend(legal)
         # Placements.
         kinds = self.placement_plan(child, start, limit, legal, reason, adoption)
@@ -589,12 +808,22 @@ class Care:
                 previous = placed[-1]
                 previous.end_date = day
                 if services.needs_change_reason(previous, placement.place):
-                    previous.change_reason = "CARPL" if kind in ("adoption", "parents") else weighted(draw, CHANGE_REASON)
+                    previous.change_reason = (
+                        "CARPL" if kind in ("adoption", "parents") else weighted(draw, CHANGE_REASON)
+                    )
                     if placement.place == "P1" and previous.place == "P1":
                         previous.change_reason = "PLACE"
-                self.chron(child, "placement", day, f"New placement: {self.label('placement-type', placement.place)}",
-                           placement, worker, f"Last placement ended: {self.label('placement-change-reason', previous.change_reason)}"
-                           if previous.change_reason else "")
+                self.chron(
+                    child,
+                    "placement",
+                    day,
+                    f"New placement: {self.label('placement-type', placement.place)}",
+                    placement,
+                    worker,
+                    f"Last placement ended: {self.label('placement-change-reason', previous.change_reason)}"
+                    if previous.change_reason
+                    else "",
+                )
             placed.append(placement)
         if end:
             placed[-1].end_date = end
@@ -604,31 +833,70 @@ class Care:
         placed[0].immediate_with_parent = placed[0].place == "P1"
         self.placements.extend(placed)
         for placement in placed:
-            if placement.area in (Placement.Area.ADJOINING, Placement.Area.DISTANT) and placement.place not in services.TEMPORARY:
+            if (
+                placement.area in (Placement.Area.ADJOINING, Placement.Area.DISTANT)
+                and placement.place not in services.TEMPORARY
+            ):
                 distant = placement.area == Placement.Area.DISTANT
-                self.approvals.append(Approval(
-                    period=period, placement=placement, kind=Approval.Kind.DISTANT if distant else Approval.Kind.OUT_OF_AREA,
-                    status=Approval.Status.APPROVED, requested_by=worker, requested_on=placement.start_date,
-                    decided_by=self.director if distant else self.nominated, decided_on=placement.start_date,
-                    reasons="No suitable placement inside the area: the child's needs are met here."))
+                self.approvals.append(
+                    Approval(
+                        period=period,
+                        placement=placement,
+                        kind=Approval.Kind.DISTANT if distant else Approval.Kind.OUT_OF_AREA,
+                        status=Approval.Status.APPROVED,
+                        requested_by=worker,
+                        requested_on=placement.start_date,
+                        decided_by=self.director if distant else self.nominated,
+                        decided_on=placement.start_date,
+                        reasons="No suitable placement inside the area: the child's needs are met here.",
+                    )
+                )
         period.legal_ = legal
         period.placed_ = placed
         if placed[0].place == "P1":  # an immediate placement with a parent (reg 19)
-            self.approvals.append(Approval(period=period, placement=placed[0], kind=Approval.Kind.IMMEDIATE_WITH_PARENT,
-                                           status=Approval.Status.APPROVED, requested_by=worker, requested_on=start,
-                                           decided_by=self.nominated, decided_on=start,
-                                           reasons="The parent can meet the child's needs while the assessment is completed."))
+            self.approvals.append(
+                Approval(
+                    period=period,
+                    placement=placed[0],
+                    kind=Approval.Kind.IMMEDIATE_WITH_PARENT,
+                    status=Approval.Status.APPROVED,
+                    requested_by=worker,
+                    requested_on=start,
+                    decided_by=self.nominated,
+                    decided_on=start,
+                    reasons="The parent can meet the child's needs while the assessment is completed.",
+                )
+            )
         for number, placement in enumerate(placed[1:], 1):  # route B: placed with parents, still looked after
             if placement.place == "P1" and placed[number - 1].place != "P1":
-                decision = self.decision(child, period, ReunificationDecision.Route.PLACED_WITH_PARENTS,
-                                         placement.start_date, worker, ReunificationDecision.Status.TOOK_EFFECT)
+                decision = self.decision(
+                    child,
+                    period,
+                    ReunificationDecision.Route.PLACED_WITH_PARENTS,
+                    placement.start_date,
+                    worker,
+                    ReunificationDecision.Status.TOOK_EFFECT,
+                )
                 monitoring = self.monitor(child, period, placement.start_date, decision)
                 if number + 1 < len(placed):
                     after = placed[number + 1]
-                    self.flag(child, monitoring, MonitoringFlag.Kind.RE_ENTRY, after.start_date, after,
-                              seen=after.start_date < today - 14 * DAY)
-        self.chron(child, "looked-after", start, f"Became looked after: {self.label('legal-status', legal[0].code)}",
-                   period, worker, f"Placement: {self.label('placement-type', placed[0].place)}")
+                    self.flag(
+                        child,
+                        monitoring,
+                        MonitoringFlag.Kind.RE_ENTRY,
+                        after.start_date,
+                        after,
+                        seen=after.start_date < today - 14 * DAY,
+                    )
+        self.chron(
+            child,
+            "looked-after",
+            start,
+            f"Became looked after: {self.label('legal-status', legal[0].code)}",
+            period,
+            worker,
+            f"Placement: {self.label('placement-type', placed[0].place)}",
+        )
         self.planning(child, period, limit, reason, adoption, worker)
         if end:
             self.cease(child, period, worker, re_entry)
@@ -647,7 +915,7 @@ class Care:
     def label(self, slug, code):
         return codelists.label(slug, code)
 
-    def placement_plan(self, child, start, limit, legal, reason, adoption):
+    def placement_plan(self, child, start, limit, legal, reason, adoption):  # noqa: C901
         """(day, kind) of each placement of the period."""
         rng = self.rng
         age = age_on(child.dob, start)
@@ -716,8 +984,12 @@ class Care:
                     plan = sorted(plan + [(status.start_date, EXTRA_MOVE)], key=lambda p: p[0])
                     days.add(status.start_date)
         for number, (day, kind) in enumerate(plan):
-            if kind.endswith(":same") and number and plan[number - 1][1] == "temporary" \
-                    and rng.random() < TEMPORARY_THEN_MOVE:
+            if (
+                kind.endswith(":same")
+                and number
+                and plan[number - 1][1] == "temporary"
+                and rng.random() < TEMPORARY_THEN_MOVE
+            ):
                 plan[number] = (day, INSTEAD_OF_SAME)
         return plan
 
@@ -735,13 +1007,16 @@ class Care:
             return self.g.postcode(rng.randrange(20000, 40000), rng.randrange(5))
         return self.g.neighbour_postcode(rng)
 
-    def placement(self, child, kind, day, legal_code, worker):
+    def placement(self, child, kind, day, legal_code, worker):  # noqa: C901
         """A Placement of a kind on a day, with a valid code, provider, URN, carer and postcode."""
         rng = self.rng
         age = age_on(child.dob, day)
         new_codes = day >= NEW_CODES_FROM
-        area = {"inside": Placement.Area.INSIDE, "adjoining": Placement.Area.ADJOINING,
-                "distant": Placement.Area.DISTANT}[weighted(rng, AREA)]
+        area = {
+            "inside": Placement.Area.INSIDE,
+            "adjoining": Placement.Area.ADJOINING,
+            "distant": Placement.Area.DISTANT,
+        }[weighted(rng, AREA)]
         same = kind.endswith(":same")
         kind = kind.split(":")[0]
         carer = None
@@ -749,18 +1024,32 @@ class Care:
             previous = [p for p in self.placements_in_progress(child) if p.place not in services.TEMPORARY]
             if previous:
                 base = previous[-1]
-                made = Placement(place=base.place, provider=base.provider, carer=base.carer, postcode=base.postcode,
-                                 urn=base.urn, area=base.area, start_date=day, recorded_by=worker)
+                made = Placement(
+                    place=base.place,
+                    provider=base.provider,
+                    carer=base.carer,
+                    postcode=base.postcode,
+                    urn=base.urn,
+                    area=base.area,
+                    start_date=day,
+                    recorded_by=worker,
+                )
                 self._in_progress[child.person].append(made)
                 return made
             kind = "foster"
         if kind == "temporary":  # T0 to T4 have no provider (903 rules 178 and 213)
             place = rng.choice(["T1", "T2", "T3", "T4"])
-            made = Placement(place=place, provider="", urn="",
-                             # where the child stays (903 rules 392b, 169), without a draw from the
-                             # generator's random stream, so the rest of the demo is unchanged
-                             postcode=self.g.postcode(20000 + child.person % 20000, child.person % 5),
-                             area=Placement.Area.INSIDE, start_date=day, recorded_by=worker)
+            made = Placement(
+                place=place,
+                provider="",
+                urn="",
+                # where the child stays (903 rules 392b, 169), without a draw from the
+                # generator's random stream, so the rest of the demo is unchanged
+                postcode=self.g.postcode(20000 + child.person % 20000, child.person % 5),
+                area=Placement.Area.INSIDE,
+                start_date=day,
+                recorded_by=worker,
+            )
             self._in_progress[child.person].append(made)
             return made
         if kind == "connected" and not child.grandparents:
@@ -772,10 +1061,16 @@ class Care:
             place = "U4" if rng.random() < 0.25 and age >= 5 else ("U5" if age < 2 and rng.random() < 0.1 else "U6")
         elif kind == "connected":
             person, name, sex = child.grandparents[0]
-            carer = self.carer(Carer.Kind.CONNECTED_PERSON, name, "PR1", self.fostering_urn,
-                               approval=Carer.Approval.TEMPORARY if rng.random() < 0.4 else Carer.Approval.APPROVED,
-                               person=person, relationship="Maternal grandmother" if sex == "F" else "Grandfather",
-                               approved_on=day + dt.timedelta(days=rng.randint(60, 110)))
+            carer = self.carer(
+                Carer.Kind.CONNECTED_PERSON,
+                name,
+                "PR1",
+                self.fostering_urn,
+                approval=Carer.Approval.TEMPORARY if rng.random() < 0.4 else Carer.Approval.APPROVED,
+                person=person,
+                relationship="Maternal grandmother" if sex == "F" else "Grandfather",
+                approved_on=day + dt.timedelta(days=rng.randint(60, 110)),
+            )
             if carer.approval == Carer.Approval.TEMPORARY:
                 carer.temporarily_approved_on, carer.approved_on = day, None
             place = rng.choice(["U3", "U3", "U1"])
@@ -783,9 +1078,17 @@ class Care:
         elif kind == "parents":
             person, name, _ = child.parents[0]
             carer = self.carer(Carer.Kind.PARENT, name, "PR0", "", person=person, postcode=child.postcode or None)
-            made = Placement(place="P1", provider="PR0", carer=carer, postcode=carer.postcode, urn="",
-                             area=Placement.Area.INSIDE, start_date=day, recorded_by=worker,
-                             immediate_with_parent=False)
+            made = Placement(
+                place="P1",
+                provider="PR0",
+                carer=carer,
+                postcode=carer.postcode,
+                urn="",
+                area=Placement.Area.INSIDE,
+                start_date=day,
+                recorded_by=worker,
+                immediate_with_parent=False,
+            )
             self._in_progress[child.person].append(made)
             return made
         elif kind == "home":
@@ -797,16 +1100,28 @@ class Care:
             if not new_codes and rng.random() < 0.4:
                 place = "H5"
         elif kind == "adoption":
-            carer = self.carer(Carer.Kind.ADOPTER, f"{self.g.staff_name(rng)[1]} family (prospective adopters)", "PR1",
-                               "SC999201", approval=Carer.Approval.APPROVED)
+            carer = self.carer(
+                Carer.Kind.ADOPTER,
+                f"{self.g.staff_name(rng)[1]} family (prospective adopters)",
+                "PR1",
+                "SC999201",
+                approval=Carer.Approval.APPROVED,
+            )
             place, provider = "A6", "PR1"
         elif kind == "residential":
             if age < 1:
                 place, provider, urn = "R3", "PR4", "SC997001"
             else:
                 place, provider, urn = "R2", "PR3", ""
-            made = Placement(place=place, provider=provider, urn=urn, area=area, start_date=day, recorded_by=worker,
-                             postcode=self.away_postcode(area))
+            made = Placement(
+                place=place,
+                provider=provider,
+                urn=urn,
+                area=area,
+                start_date=day,
+                recorded_by=worker,
+                postcode=self.away_postcode(area),
+            )
             self._in_progress[child.person].append(made)
             return made
         else:  # other
@@ -814,17 +1129,32 @@ class Care:
                 place, provider, urn = rng.choice(["Z11", "Z12", "Z13", "Z14"]), "", ""
             else:
                 place, provider, urn = "Z1", "PR4", "SC997101"
-            made = Placement(place=place, provider=provider, urn=urn, area=area, start_date=day, recorded_by=worker,
-                             postcode=self.away_postcode(area))
+            made = Placement(
+                place=place,
+                provider=provider,
+                urn=urn,
+                area=area,
+                start_date=day,
+                recorded_by=worker,
+                postcode=self.away_postcode(area),
+            )
             self._in_progress[child.person].append(made)
             return made
         if place in ("H5",) and new_codes:
             place = "K3"
         if place == "K3" and day < dt.date(2024, 4, 1):
             place = "H5"
-        made = Placement(place=place, provider=provider, carer=carer, postcode=carer.postcode,
-                         urn="" if place in services.NO_URN else carer.urn, area=area, start_date=day,
-                         recorded_by=worker, intended_until_18=place in ("U1", "U4"))
+        made = Placement(
+            place=place,
+            provider=provider,
+            carer=carer,
+            postcode=carer.postcode,
+            urn="" if place in services.NO_URN else carer.urn,
+            area=area,
+            start_date=day,
+            recorded_by=worker,
+            intended_until_18=place in ("U1", "U4"),
+        )
         self._in_progress[child.person].append(made)
         return made
 
@@ -834,7 +1164,9 @@ class Care:
         mix = {p: w for p, w in providers.items() if self.pools[prefix + p]}
         provider = weighted(rng, mix)
         pool = self.pools[prefix + provider]
-        now = self._in_progress[child.person][-1].carer if child is not None and self._in_progress[child.person] else None
+        now = (
+            self._in_progress[child.person][-1].carer if child is not None and self._in_progress[child.person] else None
+        )
         others = [c for c in pool if c is not now] or pool
         return provider, rng.choice(others)
 
@@ -852,21 +1184,40 @@ class Care:
         agreed, late_reason = self.on_time(self.due_date("care-plan", start), start, 6, LATE["review"], 0.08)
         if agreed <= limit:
             age = age_on(child.dob, start)
-            permanence = (CarePlan.Permanence.ADOPTION if adoption else
-                          CarePlan.Permanence.RETURN_HOME if reason in ("E4A", "E4B") or child.demo == "decision" else
-                          CarePlan.Permanence.KINSHIP if reason in ("E45", "E46", "E47", "E48", "E41") else
-                          CarePlan.Permanence.INDEPENDENT_LIVING if age >= 16 else
-                          rng.choice([CarePlan.Permanence.LONG_TERM_FOSTERING, CarePlan.Permanence.NOT_YET,
-                                      CarePlan.Permanence.RETURN_HOME]))
-            plan = CarePlan(period=period, agreed_on=agreed, permanence_plan=permanence,
-                            permanence_detail=CarePlan.Permanence(permanence).label + ", reviewed at each looked-after review.",
-                            placement_plan_agreed_on=placements[0].start_date, recorded_by=worker, late_reason=late_reason,
-                            health="Initial health assessment; dentist and optician registered.",
-                            family_and_contact="Family time with the parents, supervised, twice a week.",
-                            wishes_and_feelings="The child's views were sought by the social worker and the IRO.")
+            permanence = (
+                CarePlan.Permanence.ADOPTION
+                if adoption
+                else CarePlan.Permanence.RETURN_HOME
+                if reason in ("E4A", "E4B") or child.demo == "decision"
+                else CarePlan.Permanence.KINSHIP
+                if reason in ("E45", "E46", "E47", "E48", "E41")
+                else CarePlan.Permanence.INDEPENDENT_LIVING
+                if age >= 16
+                else rng.choice(
+                    [
+                        CarePlan.Permanence.LONG_TERM_FOSTERING,
+                        CarePlan.Permanence.NOT_YET,
+                        CarePlan.Permanence.RETURN_HOME,
+                    ]
+                )
+            )
+            plan = CarePlan(
+                period=period,
+                agreed_on=agreed,
+                permanence_plan=permanence,
+                permanence_detail=CarePlan.Permanence(permanence).label + ", reviewed at each looked-after review.",
+                placement_plan_agreed_on=placements[0].start_date,
+                recorded_by=worker,
+                late_reason=late_reason,
+                health="Initial health assessment; dentist and optician registered.",
+                family_and_contact="Family time with the parents, supervised, twice a week.",
+                wishes_and_feelings="The child's views were sought by the social worker and the IRO.",
+            )
             self.plans.append(plan)
             self.deadline("care-plan", start, child, period, done=agreed, late_reason=late_reason)
-            self.chron(child, "care-plan", agreed, f"Care plan agreed: {plan.get_permanence_plan_display()}", plan, worker)
+            self.chron(
+                child, "care-plan", agreed, f"Care plan agreed: {plan.get_permanence_plan_display()}", plan, worker
+            )
         # Reviews: 20 working days, then 3 months, then 6 months (CPR10 reg 33).
         rule, rule_start, number = "first-looked-after-review", start, 0
         period.last_review_ = None
@@ -878,16 +1229,22 @@ class Care:
             number += 1
             age = age_on(child.dob, held)
             review = LookedAfterReview(
-                period=period, number=number, held_on=held,
-                participation="PN0" if age < 4 else weighted(rng, PARTICIPATION), chair=self.iro,
+                period=period,
+                number=number,
+                held_on=held,
+                participation="PN0" if age < 4 else weighted(rng, PARTICIPATION),
+                chair=self.iro,
                 considered_return_home=reason in ("E4A",) or child.demo == "decision",
-                decisions="The care plan continues; the placement meets the child's needs.", recorded_by=self.iro,
-                late_reason=late_reason)
+                decisions="The care plan continues; the placement meets the child's needs.",
+                recorded_by=self.iro,
+                late_reason=late_reason,
+            )
             self.reviews.append(review)
             period.last_review_ = review
             self.deadline(rule, rule_start, child, period, done=held, late_reason=late_reason)
-            self.chron(child, "looked-after-review", held, f"Looked-after review {number}", review, self.iro,
-                       review.decisions)
+            self.chron(
+                child, "looked-after-review", held, f"Looked-after review {number}", review, self.iro, review.decisions
+            )
             rule = "second-looked-after-review" if number == 1 else "looked-after-review"
             rule_start = held
         period.next_review_ = (rule, rule_start)
@@ -906,22 +1263,44 @@ class Care:
             if day > limit or (period.end_date and day >= period.end_date):
                 break
             seen = rng.random() < 0.95
-            visit = CareVisit(period=period, visited_on=day, seen=seen, seen_alone=seen and rng.random() < 0.7,
-                              bedroom_seen=rng.random() < 0.6, visited_by=worker, late_reason=late_reason)
+            visit = CareVisit(
+                period=period,
+                visited_on=day,
+                seen=seen,
+                seen_alone=seen and rng.random() < 0.7,
+                bedroom_seen=rng.random() < 0.6,
+                visited_by=worker,
+                late_reason=late_reason,
+            )
             self.visits.append(visit)
             self.deadline(rule, rule_start, child, period, done=day, late_reason=late_reason)
-            self.chron(child, "looked-after-visit", day, "Statutory visit" + ("" if seen else " (child not seen)"),
-                       visit, worker)
+            self.chron(
+                child,
+                "looked-after-visit",
+                day,
+                "Statutory visit" + ("" if seen else " (child not seen)"),
+                visit,
+                worker,
+            )
             rule, rule_start = USUAL, day
         period.next_visit_ = (rule, rule_start)
         # Health assessments and personal education plans.
-        held, late_reason = self.on_time(self.due_date("initial-health-assessment", start), start + DAY, 8,
-                                         LATE["health"], 0.25)
+        held, late_reason = self.on_time(
+            self.due_date("initial-health-assessment", start), start + DAY, 8, LATE["health"], 0.25
+        )
         if held <= limit and not (period.end_date and held >= period.end_date):
-            self.health.append(HealthAssessment(period=period, kind=HealthAssessment.Kind.INITIAL, held_on=held,
-                                                carried_out_by="Looked-after children's doctor", recorded_by=worker,
-                                                dental_check=rng.random() < 0.8,
-                                                immunisations_up_to_date=rng.random() < 0.85, late_reason=late_reason))
+            self.health.append(
+                HealthAssessment(
+                    period=period,
+                    kind=HealthAssessment.Kind.INITIAL,
+                    held_on=held,
+                    carried_out_by="Looked-after children's doctor",
+                    recorded_by=worker,
+                    dental_check=rng.random() < 0.8,
+                    immunisations_up_to_date=rng.random() < 0.85,
+                    late_reason=late_reason,
+                )
+            )
             self.deadline("initial-health-assessment", start, child, period, done=held, late_reason=late_reason)
             self.chron(child, "health-education", held, "Initial health assessment", self.health[-1], worker)
             slug = "health-assessment-review-under-5" if age_on(child.dob, held) < 5 else "health-assessment-review"
@@ -932,13 +1311,20 @@ class Care:
         if 3 <= age_on(child.dob, start) < 18:
             rule, rule_start = "personal-education-plan", start
             while True:
-                held, late_reason = self.on_time(self.due_date(rule, rule_start), rule_start + DAY, 6, LATE["pep"], 0.15)
+                held, late_reason = self.on_time(
+                    self.due_date(rule, rule_start), rule_start + DAY, 6, LATE["pep"], 0.15
+                )
                 if held > limit or (period.end_date and held >= period.end_date):
                     break
-                pep = PersonalEducationPlan(period=period, held_on=held, school="The child's school",
-                                            designated_teacher="Designated teacher for looked-after children",
-                                            targets="Attendance above 95%; reading support twice a week.",
-                                            recorded_by=worker, late_reason=late_reason)
+                pep = PersonalEducationPlan(
+                    period=period,
+                    held_on=held,
+                    school="The child's school",
+                    designated_teacher="Designated teacher for looked-after children",
+                    targets="Attendance above 95%; reading support twice a week.",
+                    recorded_by=worker,
+                    late_reason=late_reason,
+                )
                 self.peps.append(pep)
                 self.deadline(rule, rule_start, child, period, done=held, late_reason=late_reason)
                 self.chron(child, "health-education", held, "Personal education plan", pep, worker)
@@ -970,40 +1356,81 @@ class Care:
         status = period.legal_[-1].code
         decision = None
         if reason == "E4A" or (reason in ("E41", "E45", "E46", "E47", "E48") and rng.random() < 0.9):
-            route = ReunificationDecision.Route.SECTION_20 if status in services.SECTION_20 and reason == "E4A" \
+            route = (
+                ReunificationDecision.Route.SECTION_20
+                if status in services.SECTION_20 and reason == "E4A"
                 else ReunificationDecision.Route.ORDER
-            decision = self.decision(child, period, route, end, worker, ReunificationDecision.Status.TOOK_EFFECT,
-                                     order_end_reason=reason if route == ReunificationDecision.Route.ORDER else "")
-        elif status in services.SECTION_20 and reason not in services.NOT_A_DECISION and \
-                working_days.working_days_between(period.start_date, end) >= 20:
+            )
+            decision = self.decision(
+                child,
+                period,
+                route,
+                end,
+                worker,
+                ReunificationDecision.Status.TOOK_EFFECT,
+                order_end_reason=reason if route == ReunificationDecision.Route.ORDER else "",
+            )
+        elif (
+            status in services.SECTION_20
+            and reason not in services.NOT_A_DECISION
+            and working_days.working_days_between(period.start_date, end) >= 20
+        ):
             kind = Approval.Kind.CEASE_16_17 if age_on(child.dob, end) >= 16 else Approval.Kind.CEASE
-            self.approvals.append(Approval(period=period, kind=kind, status=Approval.Status.APPROVED, requested_by=worker,
-                                           requested_on=end - dt.timedelta(days=rng.randint(3, 10)),
-                                           decided_by=self.director if kind == Approval.Kind.CEASE_16_17 else self.nominated,
-                                           decided_on=end - dt.timedelta(days=rng.randint(0, 2)),
-                                           reasons="Care can end safely: the support after care is in place."))
-        self.chron(child, "care-ceased", end, f"Stopped being looked after: {self.label('episode-end-reason', reason)}",
-                   period, worker)
+            self.approvals.append(
+                Approval(
+                    period=period,
+                    kind=kind,
+                    status=Approval.Status.APPROVED,
+                    requested_by=worker,
+                    requested_on=end - dt.timedelta(days=rng.randint(3, 10)),
+                    decided_by=self.director if kind == Approval.Kind.CEASE_16_17 else self.nominated,
+                    decided_on=end - dt.timedelta(days=rng.randint(0, 2)),
+                    reasons="Care can end safely: the support after care is in place.",
+                )
+            )
+        self.chron(
+            child,
+            "care-ceased",
+            end,
+            f"Stopped being looked after: {self.label('episode-end-reason', reason)}",
+            period,
+            worker,
+        )
         if reason in services.RETURNED_HOME or decision is not None:  # any route, as return_home monitors
             monitoring = self.monitor(child, period, end, decision)
             if child.demo == "flag":
                 later_date, later_id = child.later[0]
                 self.flag(child, monitoring, MonitoringFlag.Kind.RE_REFERRAL, later_date, ("referral", later_id))
                 # social.worker keeps the family through the monitoring, so the record opens for them.
-                self.involvements.append(Involvement(person_id=child.person, agency=self.la, team=self.demo_worker.team,
-                                                     worker=self.demo_worker, kind="Return home monitoring",
-                                                     start_date=end))
+                self.involvements.append(
+                    Involvement(
+                        person_id=child.person,
+                        agency=self.la,
+                        team=self.demo_worker.team,
+                        worker=self.demo_worker,
+                        kind="Return home monitoring",
+                        start_date=end,
+                    )
+                )
             elif not re_entry and rng.random() < BREAKDOWN:
                 back = end + dt.timedelta(days=rng.randint(14, max(14, min(330, (today - end).days - 4))))
                 if child.later and child.later[0][0] <= min(today, end + dt.timedelta(days=364)):
                     later_date, later_id = child.later[0]
-                    self.flag(child, monitoring, MonitoringFlag.Kind.RE_REFERRAL, later_date, ("referral", later_id),
-                              seen=later_date < today - 14 * DAY)
+                    self.flag(
+                        child,
+                        monitoring,
+                        MonitoringFlag.Kind.RE_REFERRAL,
+                        later_date,
+                        ("referral", later_id),
+                        seen=later_date < today - 14 * DAY,
+                    )
                 elif back < today - 3 * DAY and not child.later:
                     if child.closure is not None:
                         self.reopen(child, back)
                     again = self.period(child, back, None, "", re_entry=True)
-                    self.flag(child, monitoring, MonitoringFlag.Kind.RE_ENTRY, back, again, seen=back < today - 14 * DAY)
+                    self.flag(
+                        child, monitoring, MonitoringFlag.Kind.RE_ENTRY, back, again, seen=back < today - 14 * DAY
+                    )
         if child.closure is not None and child.closure <= end:
             self.closures.append((child, end + DAY))
 
@@ -1015,12 +1442,26 @@ class Care:
         team, workers = self.staff_rng.choice(self.cic)
         worker = self.staff_rng.choice(workers)
         start = max(day, (child.role or {}).get("end_date") or day)
-        involvement = Involvement(person_id=child.person, agency=self.la, team=team, worker=worker,
-                                  kind="Child in need episode (allocated)", start_date=start)
+        involvement = Involvement(
+            person_id=child.person,
+            agency=self.la,
+            team=team,
+            worker=worker,
+            kind="Child in need episode (allocated)",
+            start_date=start,
+        )
         self.involvements.append(involvement)
-        self.allocations.append(Allocation(episode_id=child.referral, team=team, worker=worker, start_date=start,
-                                           allocated_by=self.nominated, involvement=involvement,
-                                           change_reason="TSPROC" if child.role else ""))
+        self.allocations.append(
+            Allocation(
+                episode_id=child.referral,
+                team=team,
+                worker=worker,
+                start_date=start,
+                allocated_by=self.nominated,
+                involvement=involvement,
+                change_reason="TSPROC" if child.role else "",
+            )
+        )
         child.team, child.worker = team.pk, worker.pk
         self.chron(child, "allocation", start, f"Allocated to {team} ({worker})", self.allocations[-1], self.nominated)
 
@@ -1034,10 +1475,17 @@ class Care:
         started = day - dt.timedelta(days=rng.randint(28, 70))
         started = max(started, period.start_date)
         decision = ReunificationDecision(
-            period=period, person_id=child.person, route=route, order_end_reason=order_end_reason, proposed_date=proposed,
-            proposed_home=f"At the family home with {names}", reasons="The parents have made the changes the care plan "
-            "asked for; the child wants to go home and the review agreed a plan to return.", status=status,
-            created_by=worker)
+            period=period,
+            person_id=child.person,
+            route=route,
+            order_end_reason=order_end_reason,
+            proposed_date=proposed,
+            proposed_home=f"At the family home with {names}",
+            reasons="The parents have made the changes the care plan "
+            "asked for; the child wants to go home and the review agreed a plan to return.",
+            status=status,
+            created_by=worker,
+        )
         decision.started_ = started
         decision.child_ = child
         decision.carers_ = [pk for pk, _, _ in parents]
@@ -1046,29 +1494,54 @@ class Care:
         if status == ReunificationDecision.Status.DRAFT:
             gates = gates[: max(1, len(gates) // 2)]
         for gate in gates:
-            self.gates.append(GateRecord(decision=decision, gate=gate.key, state=GateRecord.State.MET,
-                                         done_on=min(self.today, started + dt.timedelta(days=rng.randint(1, 20))),
-                                         evidence=f"{gate.label}: recorded on the child's file.", recorded_by=worker))
-        for number, (pk, name, sex) in enumerate(parents):
+            self.gates.append(
+                GateRecord(
+                    decision=decision,
+                    gate=gate.key,
+                    state=GateRecord.State.MET,
+                    done_on=min(self.today, started + dt.timedelta(days=rng.randint(1, 20))),
+                    evidence=f"{gate.label}: recorded on the child's file.",
+                    recorded_by=worker,
+                )
+            )
+        for number, (pk, name, sex) in enumerate(parents):  # noqa: B007
             assessed = status != ReunificationDecision.Status.DRAFT or number == 0
-            self.household.append(HouseholdMember(
-                decision=decision, person_id=pk, relationship="Mother" if sex == "F" else "Father",
-                assessed_on=min(self.today, started + dt.timedelta(days=rng.randint(5, 20))) if assessed else None,
-                outcome=HouseholdMember.Outcome.NO_CONCERNS if assessed else "",
-                summary="Police and health checks returned nothing of concern." if assessed else ""))
+            self.household.append(
+                HouseholdMember(
+                    decision=decision,
+                    person_id=pk,
+                    relationship="Mother" if sex == "F" else "Father",
+                    assessed_on=min(self.today, started + dt.timedelta(days=rng.randint(5, 20))) if assessed else None,
+                    outcome=HouseholdMember.Outcome.NO_CONCERNS if assessed else "",
+                    summary="Police and health checks returned nothing of concern." if assessed else "",
+                )
+            )
         if status != ReunificationDecision.Status.DRAFT:
             until = services.one_year_after(proposed)
-            for what, who in (("Family support worker weekly", "Family Help Team"),
-                              ("Parenting programme", self.g.voluntary[0].name),
-                              ("School support and attendance checks", "The child's school")):
-                self.support.append(SupportPlanItem(decision=decision, what=what, who=who, until=until,
-                                                    status=SupportPlanItem.Status.IN_PLACE))
-            self.fgdm.append(FamilyGroupDecisionMaking(
-                decision=decision, offered_on=started + DAY, offered_to=names, response=FamilyGroupDecisionMaking.Response.ACCEPTED,
-                coordinator="Independent family group conference coordinator",
-                meeting_on=started + dt.timedelta(days=14), family_plan="The grandparents help with school runs; "
-                "the family meet monthly to check how things are going.",
-                la_response=FamilyGroupDecisionMaking.LaResponse.AGREED, recorded_by=worker))
+            for what, who in (
+                ("Family support worker weekly", "Family Help Team"),
+                ("Parenting programme", self.g.voluntary[0].name),
+                ("School support and attendance checks", "The child's school"),
+            ):
+                self.support.append(
+                    SupportPlanItem(
+                        decision=decision, what=what, who=who, until=until, status=SupportPlanItem.Status.IN_PLACE
+                    )
+                )
+            self.fgdm.append(
+                FamilyGroupDecisionMaking(
+                    decision=decision,
+                    offered_on=started + DAY,
+                    offered_to=names,
+                    response=FamilyGroupDecisionMaking.Response.ACCEPTED,
+                    coordinator="Independent family group conference coordinator",
+                    meeting_on=started + dt.timedelta(days=14),
+                    family_plan="The grandparents help with school runs; "
+                    "the family meet monthly to check how things are going.",
+                    la_response=FamilyGroupDecisionMaking.LaResponse.AGREED,
+                    recorded_by=worker,
+                )
+            )
             decided = max(started + dt.timedelta(days=21), proposed - dt.timedelta(days=rng.randint(3, 10)))
             decided = min(decided, proposed)
             decision.decided_by, decision.decided_on = self.nominated, decided
@@ -1082,13 +1555,35 @@ class Care:
                 kind = Approval.Kind.CEASE
             if kind == Approval.Kind.CEASE_16_17:
                 decision.decided_by = self.director
-            self.approvals.append(Approval(period=period, kind=kind, decision=decision, requested_by=worker,
-                                           requested_on=started, decided_by=decision.decided_by, decided_on=decided,
-                                           status=Approval.Status.APPROVED, reasons=decision.decision_reasons))
-            self.chron(child, "approval", decided, f"{Approval.Kind(kind).label}: approved", self.approvals[-1],
-                       decision.decided_by)
-            self.chron(child, "return-home", decided, f"Return home approved by {decision.decided_by.get_full_name()}",
-                       decision, decision.decided_by)
+            self.approvals.append(
+                Approval(
+                    period=period,
+                    kind=kind,
+                    decision=decision,
+                    requested_by=worker,
+                    requested_on=started,
+                    decided_by=decision.decided_by,
+                    decided_on=decided,
+                    status=Approval.Status.APPROVED,
+                    reasons=decision.decision_reasons,
+                )
+            )
+            self.chron(
+                child,
+                "approval",
+                decided,
+                f"{Approval.Kind(kind).label}: approved",
+                self.approvals[-1],
+                decision.decided_by,
+            )
+            self.chron(
+                child,
+                "return-home",
+                decided,
+                f"Return home approved by {decision.decided_by.get_full_name()}",
+                decision,
+                decision.decided_by,
+            )
             if status == ReunificationDecision.Status.TOOK_EFFECT:
                 decision.took_effect_on = proposed
                 self.chron(child, "return-home", proposed, "Returned home", decision, worker)
@@ -1096,8 +1591,14 @@ class Care:
 
     def monitor(self, child, period, returned_on, decision):
         monitoring = ReturnHomeMonitoring(
-            person_id=child.person, period=period, decision=decision, team_id=child.team, returned_on=returned_on,
-            until=self.due_date(reunification.MONITORING_RULE, returned_on), planned=decision is not None)
+            person_id=child.person,
+            period=period,
+            decision=decision,
+            team_id=child.team,
+            returned_on=returned_on,
+            until=self.due_date(reunification.MONITORING_RULE, returned_on),
+            planned=decision is not None,
+        )
         self.monitoring.append(monitoring)
         return monitoring
 
@@ -1109,15 +1610,25 @@ class Care:
             flag.seen_at = at(self.rng, min(self.today, day + dt.timedelta(days=self.rng.randint(1, 5))))
             flag.action = "Discussed with the team manager: a child and family assessment is under way."
         self.flags.append(flag)
-        self.chron(child, "return-home-flag", day, f"{MonitoringFlag.Kind(kind).label} within 12 months of returning home",
-                   flag, None)
+        self.chron(
+            child,
+            "return-home-flag",
+            day,
+            f"{MonitoringFlag.Kind(kind).label} within 12 months of returning home",
+            flag,
+            None,
+        )
 
     # --- missing episodes ----------------------------------------------------------------------
 
     def missing_episodes(self, periods):
         rng, today = self.rng, self.today
-        older = [p for p in periods if age_on(p.child_.dob, today) >= 10 and p.child_.demo not in ("missing", "interview")]
-        share = min(0.6, MISSING_SHARE * len({p.child_.person for p in periods}) / max(1, len({p.child_.person for p in older})))
+        older = [
+            p for p in periods if age_on(p.child_.dob, today) >= 10 and p.child_.demo not in ("missing", "interview")
+        ]
+        share = min(
+            0.6, MISSING_SHARE * len({p.child_.person for p in periods}) / max(1, len({p.child_.person for p in older}))
+        )
         seen_children = set()
         for period in older:
             child = period.child_
@@ -1184,23 +1695,48 @@ class Care:
         police = kind == "M" and rng.random() < 0.9
         found = rng.choice(WHERE_FOUND)
         episode = MissingEpisode(
-            person_id=child.person, kind=kind, missing_from=MissingEpisode.MissingFrom.PLACEMENT, started_at=started,
-            ended_at=ended, reported_to_police=police,
+            person_id=child.person,
+            kind=kind,
+            missing_from=MissingEpisode.MissingFrom.PLACEMENT,
+            started_at=started,
+            ended_at=ended,
+            reported_to_police=police,
             police_reference=f"NM-{started:%y%m%d}-{rng.randint(1000, 9999)}" if police else "",
             police_risk=weighted(rng, {"medium": 60, "low": 25, "high": 10, "no_apparent_risk": 5}) if police else "",
-            where_found=found if ended else "", returned_to="The placement" if ended else "",
+            where_found=found if ended else "",
+            returned_to="The placement" if ended else "",
             safe_and_well_at=ended + dt.timedelta(hours=rng.randint(1, 6)) if ended and police else None,
             safe_and_well_by_name="Northmoor Police" if ended and police else "",
-            notes="Carers reported the child had not come home at the agreed time.", recorded_by=worker,
-            return_recorded_by=worker if ended else None)
+            notes="Carers reported the child had not come home at the agreed time.",
+            recorded_by=worker,
+            return_recorded_by=worker if ended else None,
+        )
         self.missing.append(episode)
         title = {"M": "Reported missing", "A": "Away from placement without authorisation"}[kind]
-        self.entries.append((child.person, missing_kind(), started, f"{title} from a looked-after placement", episode.notes,
-                             episode, worker))
+        self.entries.append(
+            (
+                child.person,
+                missing_kind(),
+                started,
+                f"{title} from a looked-after placement",
+                episode.notes,
+                episode,
+                worker,
+            )
+        )
         if ended is None:
             return
-        self.entries.append((child.person, missing_kind(), ended, "Came back after being missing",
-                             found + ". Returned to: The placement", episode, worker))
+        self.entries.append(
+            (
+                child.person,
+                missing_kind(),
+                ended,
+                "Came back after being missing",
+                found + ". Returned to: The placement",
+                episode,
+                worker,
+            )
+        )
         if not interview_due_after(kind):
             return  # the local protocol offers no return interview after an away episode
         rule = return_interview_rule()
@@ -1210,8 +1746,11 @@ class Care:
         outcome = weighted(rng, RETURN_INTERVIEW)
         if outcome.startswith("held"):
             done = offered + dt.timedelta(hours=rng.randint(1, 36))
-            done = min(done, due.due_at - HOUR) if outcome == "held_in_72h" else due.due_at + dt.timedelta(
-                hours=rng.randint(2, 120))
+            done = (
+                min(done, due.due_at - HOUR)
+                if outcome == "held_in_72h"
+                else due.due_at + dt.timedelta(hours=rng.randint(2, 120))
+            )
             done = max(done, offered)
         else:
             done = offered + dt.timedelta(hours=rng.randint(4, 60))
@@ -1221,22 +1760,25 @@ class Care:
             if offered < now:
                 interview = ReturnInterview(episode=episode, offered_at=offered, offered_by=worker, recorded_by=worker)
                 self.interviews.append(interview)
-                self.entries.append((child.person, "return-interview", offered, "Return interview offered", "",
-                                     interview, worker))
+                self.entries.append(
+                    (child.person, "return-interview", offered, "Return interview offered", "", interview, worker)
+                )
             self.deadline(rule, ended, child, episode)
             return
         late = done > due.due_at
         late_reason = rng.choice(LATE["interview"]) if late else ""
-        interview = ReturnInterview(episode=episode, offered_at=offered, offered_by=worker, recorded_by=worker,
-                                    late_reason=late_reason)
+        interview = ReturnInterview(
+            episode=episode, offered_at=offered, offered_by=worker, recorded_by=worker, late_reason=late_reason
+        )
         if outcome.startswith("held"):
             independent = rng.random() < 0.9
             interview.held_at, interview.response = done, ReturnInterview.Response.ACCEPTED
             interview.held_by_name = self.return_service if independent else worker.get_full_name()
             interview.held_by = None if independent else worker
             interview.independent = independent
-            interview.not_independent_reason = "" if independent else \
-                "The child asked to talk to their social worker, whom they trust"
+            interview.not_independent_reason = (
+                "" if independent else "The child asked to talk to their social worker, whom they trust"
+            )
             interview.what_child_said = "Went to see friends in town; did not want to say who they were with."
             interview.outcome = "Safety plan updated with the carers."
             interview.information_shared_with = "Police missing person coordinator; the IRO"
@@ -1247,12 +1789,16 @@ class Care:
         else:
             interview.response, interview.responded_at = outcome, done
             interview.follow_up_actions = "The social worker will talk with the child at the next visit."
-            title = "Return interview declined" if outcome == "declined" else \
-                "No response to the offer of a return interview"
+            title = (
+                "Return interview declined"
+                if outcome == "declined"
+                else "No response to the offer of a return interview"
+            )
         self.interviews.append(interview)
         self.entries.append((child.person, "return-interview", done, title, interview.outcome, interview, worker))
-        self.deadline(rule, ended, child, episode, done=done.astimezone(LONDON).date(), late_reason=late_reason,
-                      late=late)
+        self.deadline(
+            rule, ended, child, episode, done=done.astimezone(LONDON).date(), late_reason=late_reason, late=late
+        )
 
     # --- demonstration points -----------------------------------------------------------------
 
@@ -1260,12 +1806,22 @@ class Care:
         rng = self.rng
         for child in demo.get("decision", []):
             period = child.periods[-1]
-            route = ReunificationDecision.Route.SECTION_20 if period.legal_[-1].code in services.SECTION_20 else \
-                ReunificationDecision.Route.PLACED_WITH_PARENTS if period.legal_[-1].code in services.CARE_ORDERS \
+            route = (
+                ReunificationDecision.Route.SECTION_20
+                if period.legal_[-1].code in services.SECTION_20
+                else ReunificationDecision.Route.PLACED_WITH_PARENTS
+                if period.legal_[-1].code in services.CARE_ORDERS
                 else ReunificationDecision.Route.ORDER
-            self.decision(child, period, route, self.today + dt.timedelta(days=rng.randint(14, 35)),
-                          self.worker_of(child), ReunificationDecision.Status.DRAFT,
-                          order_end_reason="E41" if route == ReunificationDecision.Route.ORDER else "")
+            )
+            self.decision(
+                child,
+                period,
+                route,
+                self.today + dt.timedelta(days=rng.randint(14, 35)),
+                self.worker_of(child),
+                ReunificationDecision.Status.DRAFT,
+                order_end_reason="E41" if route == ReunificationDecision.Route.ORDER else "",
+            )
             self.decisions[-1].started_ = self.today
         for child in demo.get("missing", []):
             self.missing_for(child, child.periods, count=1, special="open")
@@ -1274,7 +1830,7 @@ class Care:
 
     # --- writing ---------------------------------------------------------------------------
 
-    def write(self):
+    def write(self):  # noqa: C901
         b = BATCH
         today = self.today
         Designation.objects.bulk_create(self.designations)
@@ -1284,8 +1840,9 @@ class Care:
             if placement.carer is not None:
                 placement.carer_id = placement.carer.pk
         for period in self.periods:
-            self.episodes.extend(services.derive_episodes(period, legal_statuses=period.legal_,
-                                                          placements=period.placed_))
+            self.episodes.extend(
+                services.derive_episodes(period, legal_statuses=period.legal_, placements=period.placed_)
+            )
         for role, start in self.ended_allocations:
             Allocation.objects.filter(pk=role["id"]).update(end_date=start)
             if role["involvement_id"]:
@@ -1295,14 +1852,23 @@ class Care:
         for allocation in self.allocations:  # the episode's open due dates follow it (kernel.deadlines.reassign)
             if allocation.end_date is None:
                 Deadline.objects.filter(episode_id=allocation.episode_id, status=Deadline.Status.OPEN).update(
-                    team=allocation.team, worker=allocation.worker)
+                    team=allocation.team, worker=allocation.worker
+                )
         # The IRO's involvement, so they see the records of the children they review.
         extra = []
         for period in self.periods:
             child = period.child_
-            extra.append(Involvement(person_id=child.person, agency=self.la, team_id=self.iro.team_id, worker=self.iro,
-                                     kind="independent reviewing officer", start_date=period.iro_appointed_on,
-                                     end_date=period.end_date))
+            extra.append(
+                Involvement(
+                    person_id=child.person,
+                    agency=self.la,
+                    team_id=self.iro.team_id,
+                    worker=self.iro,
+                    kind="independent reviewing officer",
+                    start_date=period.iro_appointed_on,
+                    end_date=period.end_date,
+                )
+            )
         Involvement.objects.bulk_create(extra, batch_size=b)
         PeriodOfCare.objects.bulk_create(self.periods, batch_size=b)
         LegalStatus.objects.bulk_create(self.statuses, batch_size=b)
@@ -1317,16 +1883,20 @@ class Care:
         for decision in self.decisions:  # the day it was started (created_at is set on insert)
             ReunificationDecision.objects.filter(pk=decision.pk).update(created_at=at(self.rng, decision.started_))
         through = ReunificationDecision.carers.through
-        through.objects.bulk_create([through(reunificationdecision_id=d.pk, person_id=p) for d in self.decisions
-                                     for p in d.carers_], batch_size=b)
+        through.objects.bulk_create(
+            [through(reunificationdecision_id=d.pk, person_id=p) for d in self.decisions for p in d.carers_],
+            batch_size=b,
+        )
         GateRecord.objects.bulk_create(self.gates, batch_size=b)
         HouseholdMember.objects.bulk_create(self.household, batch_size=b)
         SupportPlanItem.objects.bulk_create(self.support, batch_size=b)
         FamilyGroupDecisionMaking.objects.bulk_create(self.fgdm, batch_size=b)
         Approval.objects.bulk_create(self.approvals, batch_size=b)
         ReturnHomeMonitoring.objects.bulk_create(self.monitoring, batch_size=b)
-        types = {model: ContentType.objects.get_for_model(model) for model in
-                 (Referral, PeriodOfCare, MissingEpisode, MonitoringFlag)}
+        types = {
+            model: ContentType.objects.get_for_model(model)
+            for model in (Referral, PeriodOfCare, MissingEpisode, MonitoringFlag)
+        }
         for flag in self.flags:
             subject = flag.subject_
             if isinstance(subject, tuple):
@@ -1338,12 +1908,14 @@ class Care:
         ReturnInterview.objects.bulk_create(self.interviews, batch_size=b)
         ReturnInterviewIndicator.objects.bulk_create(self.indicators, batch_size=b)
         for start in range(0, len(self.reopened), 900):  # looked after again: the episode is open again
-            Referral.objects.filter(pk__in=self.reopened[start:start + 900]).update(
-                closure_date=None, closure_reason="", referral_nfa=False)
+            Referral.objects.filter(pk__in=self.reopened[start : start + 900]).update(
+                closure_date=None, closure_reason="", referral_nfa=False
+            )
         for child, day in self.closures:  # a child-in-need episode stays open while the child is looked after
             if day <= today:
-                Referral.objects.filter(pk=child.referral, closure_date__lt=day).update(closure_date=day,
-                                                                                      closure_reason="RC7")
+                Referral.objects.filter(pk=child.referral, closure_date__lt=day).update(
+                    closure_date=day, closure_reason="RC7"
+                )
         # How the nominated officer weighed the risk signals of each decision that took effect
         # (the gate "risk signals weighed"); the demonstration draft leaves them to weigh.
         weighings = []
@@ -1351,23 +1923,44 @@ class Care:
             if decision.status == ReunificationDecision.Status.DRAFT:
                 continue
             for signal in reunification.risk_signals(decision):
-                weighings.append(RiskSignalWeighing(
-                    decision=decision, signal=signal.key[:80], kind=signal.kind[:80], summary=signal.summary[:400],
-                    how_weighed="Considered with the family and the support plan: the risk is managed.",
-                    recorded_by=decision.decided_by))
+                weighings.append(
+                    RiskSignalWeighing(
+                        decision=decision,
+                        signal=signal.key[:80],
+                        kind=signal.kind[:80],
+                        summary=signal.summary[:400],
+                        how_weighed="Considered with the family and the support plan: the risk is managed.",
+                        recorded_by=decision.decided_by,
+                    )
+                )
         RiskSignalWeighing.objects.bulk_create(weighings, batch_size=b)
         # Due dates.
         rows = []
         for slug, counted, trigger, start, child, subject, done, late, late_reason, withdrawn in self.deadlines:
             status = Deadline.Status.MET if done else (Deadline.Status.WITHDRAWN if withdrawn else Deadline.Status.OPEN)
             start_date = start.astimezone(LONDON).date() if isinstance(start, dt.datetime) else start
-            rows.append(Deadline(rule_slug=slug, rule_name=counted.rule_name, person_id=child.person,
-                                 episode_id=child.referral, subject_type=types.get(type(subject)) or
-                                 ContentType.objects.get_for_model(subject), subject_id=subject.pk,
-                                 start_event=trigger, start_date=start_date, due_date=counted.due_date,
-                                 due_at=counted.due_at, explanation=counted.explanation[:600], team_id=child.team,
-                                 worker_id=child.worker, status=status, done_on=done, late=late,
-                                 late_reason=late_reason if late else "", withdrawn_reason=withdrawn[:300]))
+            rows.append(
+                Deadline(
+                    rule_slug=slug,
+                    rule_name=counted.rule_name,
+                    person_id=child.person,
+                    episode_id=child.referral,
+                    subject_type=types.get(type(subject)) or ContentType.objects.get_for_model(subject),
+                    subject_id=subject.pk,
+                    start_event=trigger,
+                    start_date=start_date,
+                    due_date=counted.due_date,
+                    due_at=counted.due_at,
+                    explanation=counted.explanation[:600],
+                    team_id=child.team,
+                    worker_id=child.worker,
+                    status=status,
+                    done_on=done,
+                    late=late,
+                    late_reason=late_reason if late else "",
+                    withdrawn_reason=withdrawn[:300],
+                )
+            )
         Deadline.objects.bulk_create(rows, batch_size=b)
         # The chronology.
         categories = {}
@@ -1381,19 +1974,41 @@ class Care:
             else:
                 source_type = types.get(type(source)) or ContentType.objects.get_for_model(source)
                 source_id = source.pk
-            entries.append(ChronologyEntry(person_id=person, kind=kind, category=category, occurred_at=when,
-                                           title=title[:200], detail=detail or "", source_type=source_type,
-                                           source_id=str(source_id), recorded_by=by, manual=False))
+            entries.append(
+                ChronologyEntry(
+                    person_id=person,
+                    kind=kind,
+                    category=category,
+                    occurred_at=when,
+                    title=title[:200],
+                    detail=detail or "",
+                    source_type=source_type,
+                    source_id=str(source_id),
+                    recorded_by=by,
+                    manual=False,
+                )
+            )
         ChronologyEntry.objects.bulk_create(entries, batch_size=b)
-        for name, items in (("periods of care", self.periods), ("legal statuses", self.statuses),
-                            ("placements", self.placements), ("carers", self.carers), ("care episodes", self.episodes),
-                            ("care plans", self.plans), ("looked-after reviews", self.reviews),
-                            ("looked-after visits", self.visits), ("health assessments", self.health),
-                            ("personal education plans", self.peps), ("return-home decisions", self.decisions),
-                            ("return-home monitoring", self.monitoring), ("return-home flags", self.flags),
-                            ("approvals", self.approvals), ("missing episodes", self.missing),
-                            ("return interviews", self.interviews), ("care due dates", rows),
-                            ("care chronology", entries)):
+        for name, items in (
+            ("periods of care", self.periods),
+            ("legal statuses", self.statuses),
+            ("placements", self.placements),
+            ("carers", self.carers),
+            ("care episodes", self.episodes),
+            ("care plans", self.plans),
+            ("looked-after reviews", self.reviews),
+            ("looked-after visits", self.visits),
+            ("health assessments", self.health),
+            ("personal education plans", self.peps),
+            ("return-home decisions", self.decisions),
+            ("return-home monitoring", self.monitoring),
+            ("return-home flags", self.flags),
+            ("approvals", self.approvals),
+            ("missing episodes", self.missing),
+            ("return interviews", self.interviews),
+            ("care due dates", rows),
+            ("care chronology", entries),
+        ):
             self.counts[name] += len(items)
 
 

@@ -101,11 +101,43 @@ PLAN_LENGTH = [((30, 91), 31.5), ((92, 182), 25.5), ((183, 364), 26.3), ((365, 7
 CATEGORIES = {"NEG": 50, "EMO": 35, "PHY": 7, "SAB": 4, "MUL": 4}  # assumption: no file gives them
 # c3, England 2025: episodes with each factor.
 FACTORS = {
-    "1A": 10620, "1B": 73250, "1C": 11600, "2A": 24550, "2B": 72620, "2C": 15930, "3A": 57930, "3B": 162890,
-    "3C": 25560, "4A": 90400, "4B": 171780, "4C": 23600, "5A": 63240, "5B": 15170, "5C": 7510, "6A": 24220,
-    "6B": 27600, "6C": 5310, "7A": 18960, "8F": 1950, "9A": 6340, "10A": 16940, "11A": 12400, "12A": 2250,
-    "13A": 8860, "14A": 35980, "15A": 25470, "16A": 90370, "17A": 97700, "18B": 15270, "18C": 61410,
-    "19B": 12590, "19C": 18900, "22A": 780, "23A": 2240, "24A": 16250, "20": 83770,
+    "1A": 10620,
+    "1B": 73250,
+    "1C": 11600,
+    "2A": 24550,
+    "2B": 72620,
+    "2C": 15930,
+    "3A": 57930,
+    "3B": 162890,
+    "3C": 25560,
+    "4A": 90400,
+    "4B": 171780,
+    "4C": 23600,
+    "5A": 63240,
+    "5B": 15170,
+    "5C": 7510,
+    "6A": 24220,
+    "6B": 27600,
+    "6C": 5310,
+    "7A": 18960,
+    "8F": 1950,
+    "9A": 6340,
+    "10A": 16940,
+    "11A": 12400,
+    "12A": 2250,
+    "13A": 8860,
+    "14A": 35980,
+    "15A": 25470,
+    "16A": 90370,
+    "17A": 97700,
+    "18B": 15270,
+    "18C": 61410,
+    "19B": 12590,
+    "19C": 18900,
+    "22A": 780,
+    "23A": 2240,
+    "24A": 16250,
+    "20": 83770,
 }
 FACTOR_MEAN = sum(FACTORS.values()) / 513_250
 # Outcomes of assessments that lead to no section 47 (shares of those; assumption fitted to
@@ -114,19 +146,32 @@ ASSESSMENT_OUTCOMES = {"nfa": 55, "family_help": 25, "cin_plan": 20}
 # Section 47 outcomes other than a conference (assumption).
 S47_OTHER = {"s17": 40, "continue_assessment": 25, "nfa": 20, "monitor": 10, "other": 5}
 # What follows a section 47 that calls for no conference.
-AFTER_S47 = {"icpc": "continue", "s17": "cin_plan", "continue_assessment": "cin_plan", "nfa": "nfa",
-             "monitor": "family_help", "other": "nfa"}
+AFTER_S47 = {
+    "icpc": "continue",
+    "s17": "cin_plan",
+    "continue_assessment": "cin_plan",
+    "nfa": "nfa",
+    "monitor": "family_help",
+    "other": "nfa",
+}
 # Assessments with no factors identified ("21"): 13.2% of all (derived, see above), put on the
 # assessments that end in no further action or early help (about 45% of them).
 NO_FACTORS_SHARE = 0.29
 ODD_CLOSURES = {"RC5": 3, "RC6": 1, "RC3": 1, "RC4": 1, "RC2": 0.2}
 
 LATE = {
-    "assessment": ["Waiting for information from the GP and the school", "The family cancelled two visits",
-                   "The worker was off sick and the case was reallocated", "Waiting for the manager's sign-off"],
+    "assessment": [
+        "Waiting for information from the GP and the school",
+        "The family cancelled two visits",
+        "The worker was off sick and the case was reallocated",
+        "Waiting for the manager's sign-off",
+    ],
     "strategy": ["Police could not attend until the next day", "Health could not be reached the same day"],
-    "icpc": ["The chair and the police were not available within 15 working days",
-             "Rearranged so that the parents could attend with an advocate", "Waiting for the medical report"],
+    "icpc": [
+        "The chair and the police were not available within 15 working days",
+        "Rearranged so that the parents could attend with an advocate",
+        "Waiting for the medical report",
+    ],
     "core": ["Rearranged because the school was closed", "Members were not available; moved by a week"],
     "review": ["No chair available on the due date", "Moved so that the family's solicitor could attend"],
     "visit": ["The family were away; visited on their return", "No answer at the door at the planned visit"],
@@ -173,8 +218,9 @@ def prev_wd(day):
 
 
 def at(rng, day, first=9, last=16):
-    return dt.datetime(day.year, day.month, day.day, rng.randint(first, last), rng.choice((0, 15, 30, 45)),
-                       tzinfo=LONDON)
+    return dt.datetime(
+        day.year, day.month, day.day, rng.randint(first, last), rng.choice((0, 15, 30, 45)), tzinfo=LONDON
+    )
 
 
 class Group:
@@ -211,8 +257,20 @@ class Casework:
         withdrawn, or open. Returns (due date, whether late)."""
         counted, trigger = self.due(slug, start)
         late = done is not None and done > counted.due_date
-        self.deadlines.append([slug, counted, trigger, start, ep, subject, done, late,
-                               (late_reason or self.rng.choice(LATE["assessment"])) if late else "", withdrawn])
+        self.deadlines.append(
+            [
+                slug,
+                counted,
+                trigger,
+                start,
+                ep,
+                subject,
+                done,
+                late,
+                (late_reason or self.rng.choice(LATE["assessment"])) if late else "",
+                withdrawn,
+            ]
+        )
         return counted.due_date, late
 
     def due_date(self, slug, start):
@@ -239,12 +297,28 @@ class Casework:
             previous.end_date = on
             previous.involvement.end_date = on
             if previous.worker_id != worker.pk:  # why the social worker changed (903 SW_REASON)
-                change_reason = "TSPROC" if previous.team_id != team.pk else \
-                    WORKER_CHANGE_REASONS[len(self.allocations) % len(WORKER_CHANGE_REASONS)]
-        involvement = Involvement(person_id=ep["person"], agency=self.g.la, team=team, worker=worker,
-                                  kind=fh_services.ALLOCATION_KIND, start_date=on)
-        allocation = Allocation(episode_id=ep["id"], team=team, worker=worker, start_date=on,
-                                allocated_by=allocated_by, involvement=involvement, change_reason=change_reason)
+                change_reason = (
+                    "TSPROC"
+                    if previous.team_id != team.pk
+                    else WORKER_CHANGE_REASONS[len(self.allocations) % len(WORKER_CHANGE_REASONS)]
+                )
+        involvement = Involvement(
+            person_id=ep["person"],
+            agency=self.g.la,
+            team=team,
+            worker=worker,
+            kind=fh_services.ALLOCATION_KIND,
+            start_date=on,
+        )
+        allocation = Allocation(
+            episode_id=ep["id"],
+            team=team,
+            worker=worker,
+            start_date=on,
+            allocated_by=allocated_by,
+            involvement=involvement,
+            change_reason=change_reason,
+        )
         history.append(allocation)
         self.allocations.append(allocation)
         self.chron(ep, "allocation", at(rng, on), f"Allocated to {team}" + f" ({worker})", allocation, allocated_by)
@@ -274,33 +348,38 @@ class Casework:
             team = MultiAgencyChildProtectionTeam(name=name, area="Northmoor" if not number else "Northmoor east")
             self.macpts.append(team)
             cp_workers = g.members["child protection"][number % len(g.members["child protection"])][1]
-            core = [(schools[number % len(schools)] if schools else cp_workers[0], AgencyKind.EDUCATION),
-                    (cp_workers[0], AgencyKind.LOCAL_AUTHORITY),
-                    (self.health_visitors[number % len(self.health_visitors)], AgencyKind.HEALTH),
-                    (self.police[number % len(self.police)], AgencyKind.POLICE)]
+            core = [
+                (schools[number % len(schools)] if schools else cp_workers[0], AgencyKind.EDUCATION),
+                (cp_workers[0], AgencyKind.LOCAL_AUTHORITY),
+                (self.health_visitors[number % len(self.health_visitors)], AgencyKind.HEALTH),
+                (self.police[number % len(self.police)], AgencyKind.POLICE),
+            ]
             members += [(team, user, kind) for user, kind in core]
         MultiAgencyChildProtectionTeam.objects.bulk_create(self.macpts)
-        MACPTMember.objects.bulk_create(MACPTMember(team=t, user=u, agency_kind=k, start_date=started)
-                                        for t, u, k in members)
+        MACPTMember.objects.bulk_create(
+            MACPTMember(team=t, user=u, agency_kind=k, start_date=started) for t, u, k in members
+        )
         self.counts["multi-agency child protection teams"] += len(self.macpts)
 
     # --- reading the referrals -------------------------------------------------------------
 
     def groups(self):
-        decisions = {row["contact_id"]: row for row in ContactDecision.objects.values(
-            "contact_id", "outcome", "decided_at", "decided_by_id")}
+        decisions = {
+            row["contact_id"]: row
+            for row in ContactDecision.objects.values("contact_id", "outcome", "decided_at", "decided_by_id")
+        }
         groups = {}
         by_person = defaultdict(list)
-        rows = Referral.objects.order_by("id").values("id", "person_id", "contact_id", "referral_date",
-                                                        "person__date_of_birth")
+        rows = Referral.objects.order_by("id").values(
+            "id", "person_id", "contact_id", "referral_date", "person__date_of_birth"
+        )
         for row in rows:
             group = groups.get(row["contact_id"])
             if group is None:
                 group = groups[row["contact_id"]] = Group(row["contact_id"])
                 decision = decisions[row["contact_id"]]
                 group.referral_date = row["referral_date"]
-                group.decided = max(row["referral_date"],
-                                    decision["decided_at"].astimezone(LONDON).date())
+                group.decided = max(row["referral_date"], decision["decided_at"].astimezone(LONDON).date())
                 group.fd_strategy = decision["outcome"] == "strategy_discussion"
                 group.decider = decision["decided_by_id"]
             ep = {"id": row["id"], "person": row["person_id"], "dob": row["person__date_of_birth"], "group": group}
@@ -308,7 +387,7 @@ class Casework:
             by_person[row["person_id"]].append((row["referral_date"], row["id"], group))
         for items in by_person.values():
             items.sort(key=lambda item: (item[0], item[1]))
-            for (_, _, group), (later, _, _) in zip(items, items[1:]):
+            for (_, _, group), (later, _, _) in zip(items, items[1:], strict=False):
                 if group.cap is None or later < group.cap:
                     group.cap = later
         return list(groups.values())
@@ -318,7 +397,7 @@ class Casework:
     def run(self):
         self.setup()
         groups = self.groups()
-        today = self.today
+        today = self.today  # noqa: F841
         self.allocations, self.holders = [], defaultdict(list)
         self.assessments, self.factors = [], []
         self.discussions, self.sd_children, self.attendees, self.enquiries = [], [], [], []
@@ -334,8 +413,9 @@ class Casework:
         direct = sum(len(g.episodes) for g in groups if g.fd_strategy and g.cap is None)
         # Only episodes referred long enough ago have an authorised assessment to start from.
         settled = self.today - dt.timedelta(days=70)
-        rest = sum(len(g.episodes) for g in groups if not g.fd_strategy and g.cap is None
-                   and g.referral_date <= settled) * (1 - NFA_REFERRAL)
+        rest = sum(
+            len(g.episodes) for g in groups if not g.fd_strategy and g.cap is None and g.referral_date <= settled
+        ) * (1 - NFA_REFERRAL)
         wanted = S47_PER_REFERRAL * referrals - direct * SD_TO_S47
         self.p_sd = min(0.9, max(0.0, wanted / (rest * SD_TO_S47))) if rest else 0.0
         self.choose_scenarios(groups)
@@ -350,8 +430,9 @@ class Casework:
 
         def pick(low, high, name):
             for group in free:
-                if group.scenario is None and today - dt.timedelta(days=high) <= group.referral_date <= \
-                        today - dt.timedelta(days=low):
+                if group.scenario is None and today - dt.timedelta(
+                    days=high
+                ) <= group.referral_date <= today - dt.timedelta(days=low):
                     group.scenario = name
                     return
 
@@ -363,18 +444,22 @@ class Casework:
 
     # --- one family's case -----------------------------------------------------------------
 
-    def case(self, group):
+    def case(self, group):  # noqa: C901
         rng, today = self.rng, self.today
         R, D = group.referral_date, group.decided
         eps = group.episodes
         for ep in eps:
             ep["assess_due"] = self.due_date("assessment-completion", R)
         # No further action at referral.
-        if not group.fd_strategy and group.scenario is None and (rng.random() < NFA_REFERRAL or (
-                group.cap is not None and (group.cap - D).days < 6)):
+        if (
+            not group.fd_strategy
+            and group.scenario is None
+            and (rng.random() < NFA_REFERRAL or (group.cap is not None and (group.cap - D).days < 6))
+        ):
             for ep in eps:
-                self.deadline("assessment-completion", R, ep, ("referral", ep["id"]),
-                              withdrawn="The child in need episode closed")
+                self.deadline(
+                    "assessment-completion", R, ep, ("referral", ep["id"]), withdrawn="The child in need episode closed"
+                )
             self.close(group, D, "RC7", nfa=True)
             return
         # Allocation to an assessment team's social worker.
@@ -390,12 +475,18 @@ class Casework:
         first = None
         # The demo's social.worker account holds the demonstration cases and a few others, so
         # signing in as it shows a caseload with due dates.
-        demo = self.demo_worker if self.demo_worker is not None and (
-            group.scenario is not None or eps[0]["id"] % 25 == 0) else None
+        demo = (
+            self.demo_worker
+            if self.demo_worker is not None and (group.scenario is not None or eps[0]["id"] % 25 == 0)
+            else None
+        )
         for ep in eps:  # the family has one worker
-            allocation = self.allocate(ep, alloc_on, "assessment",
-                                       holder=(first.team, first.worker) if first else
-                                       (demo.team, demo) if demo else None)
+            allocation = self.allocate(
+                ep,
+                alloc_on,
+                "assessment",
+                holder=(first.team, first.worker) if first else (demo.team, demo) if demo else None,
+            )
             first = first or allocation
         worker = first.worker
         manager = first.allocated_by
@@ -469,23 +560,36 @@ class Casework:
         # Write the assessment for each child.
         assessments = {}
         for ep in eps:
-            assessments[ep["id"]] = self.assessment(ep, start, completed, authorised, outcome, worker, manager, R,
-                                                    route)
+            assessments[ep["id"]] = self.assessment(
+                ep, start, completed, authorised, outcome, worker, manager, R, route
+            )
         if route == "sd_pending":
             for ep in eps:
                 self.deadline("strategy-discussion", authorised, ep, ("referral", ep["id"]))
             return
         if route == "fd_strategy":
             for ep in eps:
-                self.deadline("strategy-discussion", D, ep, ("referral", ep["id"]),
-                              done=sd_day if sd_day <= today else None, late_reason=rng.choice(LATE["strategy"]))
+                self.deadline(
+                    "strategy-discussion",
+                    D,
+                    ep,
+                    ("referral", ep["id"]),
+                    done=sd_day if sd_day <= today else None,
+                    late_reason=rng.choice(LATE["strategy"]),
+                )
         elif route == "s47" and authorised <= today:
             for ep in eps:
-                self.deadline("strategy-discussion", authorised, ep, ("referral", ep["id"]),
-                              done=sd_day if sd_day <= today else None, late_reason=rng.choice(LATE["strategy"]))
+                self.deadline(
+                    "strategy-discussion",
+                    authorised,
+                    ep,
+                    ("referral", ep["id"]),
+                    done=sd_day if sd_day <= today else None,
+                    late_reason=rng.choice(LATE["strategy"]),
+                )
         if authorised > today and not (sd_day and sd_day <= today):
             return  # assessment still under way
-        after = authorised  # the day from which the rest can follow
+        after = authorised  # the day from which the rest can follow  # noqa: F841
         if sd_day is not None:
             if sd_day > today:
                 return
@@ -505,21 +609,35 @@ class Casework:
             for ep in eps:
                 enquiry = enquiries[ep["id"]]
                 enquiry.outcome, enquiry.outcome_date = s47_outcome, outcome_day
-                enquiry.findings = ("Significant harm is likely: an initial conference is needed."
-                                    if s47_outcome == "icpc" else "The concerns were not substantiated at the "
-                                                                  "level of significant harm.")
+                enquiry.findings = (
+                    "Significant harm is likely: an initial conference is needed."
+                    if s47_outcome == "icpc"
+                    else "The concerns were not substantiated at the level of significant harm."
+                )
                 enquiry.initial_conference_not_required = s47_outcome != "icpc"
-                self.chron(ep, "section-47", outcome_day,
-                           f"Section 47 enquiry outcome: {Section47Enquiry.Outcome(s47_outcome).label}", enquiry,
-                           worker, enquiry.findings)
+                self.chron(
+                    ep,
+                    "section-47",
+                    outcome_day,
+                    f"Section 47 enquiry outcome: {Section47Enquiry.Outcome(s47_outcome).label}",
+                    enquiry,
+                    worker,
+                    enquiry.findings,
+                )
             if s47_outcome != "icpc":
                 for ep in eps:
-                    self.deadline(cp_services.ICPC_RULE, sd_day, ep, enquiries[ep["id"]],
-                                  withdrawn="The section 47 enquiry did not call for a conference")
+                    self.deadline(
+                        cp_services.ICPC_RULE,
+                        sd_day,
+                        ep,
+                        enquiries[ep["id"]],
+                        withdrawn="The section 47 enquiry did not call for a conference",
+                    )
                 if authorised > today:
                     return
-                return self.after_assessment(group, AFTER_S47[s47_outcome], max(authorised, outcome_day), worker,
-                                             manager, after_s47=True)
+                return self.after_assessment(
+                    group, AFTER_S47[s47_outcome], max(authorised, outcome_day), worker, manager, after_s47=True
+                )
             if icpc > today:
                 for ep in eps:
                     self.deadline(cp_services.ICPC_RULE, sd_day, ep, enquiries[ep["id"]])
@@ -531,8 +649,11 @@ class Casework:
     def assessment(self, ep, start, completed, authorised, outcome, worker, manager, R, route):
         rng, today = self.rng, self.today
         done = authorised <= today
-        status = Assessment.Status.AUTHORISED if done else (
-            Assessment.Status.SUBMITTED if completed <= today else Assessment.Status.IN_PROGRESS)
+        status = (
+            Assessment.Status.AUTHORISED
+            if done
+            else (Assessment.Status.SUBMITTED if completed <= today else Assessment.Status.IN_PROGRESS)
+        )
         late = done and authorised > ep["assess_due"]
         reason = rng.choice(LATE["assessment"]) if late else ""
         a = Assessment(episode_id=ep["id"], person_id=ep["person"], start_date=start, worker=worker, status=status)
@@ -554,13 +675,26 @@ class Casework:
         ep["assessment"] = a
         self.chron(ep, "assessment", start, f"Child and family assessment started on {start:%-d %B %Y}", a, worker)
         if status != Assessment.Status.IN_PROGRESS:
-            self.chron(ep, "assessment", completed, f"Assessment completed: {a.get_outcome_display()}", a, worker,
-                       a.next_steps)
+            self.chron(
+                ep, "assessment", completed, f"Assessment completed: {a.get_outcome_display()}", a, worker, a.next_steps
+            )
         if done:
-            self.chron(ep, "assessment", authorised, f"Assessment authorised by {manager}: {a.get_outcome_display()}",
-                       a, manager)
-        self.deadline("assessment-completion", R, ep, ("referral", ep["id"]), done=authorised if done else None,
-                      late_reason=reason)
+            self.chron(
+                ep,
+                "assessment",
+                authorised,
+                f"Assessment authorised by {manager}: {a.get_outcome_display()}",
+                a,
+                manager,
+            )
+        self.deadline(
+            "assessment-completion",
+            R,
+            ep,
+            ("referral", ep["id"]),
+            done=authorised if done else None,
+            late_reason=reason,
+        )
         return a
 
     def poisson(self, mean):
@@ -576,36 +710,61 @@ class Casework:
         police = rng.choice(self.police)
         decision = "s47" if s47 else rng.choice(["assessment", "assessment", "nfa"])
         discussion = StrategyDiscussion(
-            held_at=held_at, information_shared="Police, health and children's social care shared what they know "
-                                                "of the household.",
+            held_at=held_at,
+            information_shared="Police, health and children's social care shared what they know of the household.",
             immediate_safety_actions="The child is staying with a relative tonight." if rng.random() < 0.3 else "",
             police_decision=rng.choice(["investigation", "single_agency"]) if s47 else "none",
-            chair=manager, recorded_by=worker)
+            chair=manager,
+            recorded_by=worker,
+        )
         late = any(d[0] == "strategy-discussion" and d[4]["group"] is group and d[7] for d in self.deadlines[-8:])
         if late:
             discussion.late_reason = rng.choice(LATE["strategy"])
         self.discussions.append(discussion)
         for name, role, kind, agency, user in (
-                (f"{worker.first_name} {worker.last_name}", "Social worker", AgencyKind.LOCAL_AUTHORITY, self.g.la,
-                 worker),
-                (f"{police.first_name} {police.last_name}", police.job_title, AgencyKind.POLICE, self.g.police, police),
-                (f"{self.named_nurse.first_name} {self.named_nurse.last_name}", self.named_nurse.job_title,
-                 AgencyKind.HEALTH, self.named_nurse.agency, self.named_nurse)):
-            self.attendees.append(StrategyAttendee(discussion=discussion, name=name, role=role, agency_kind=kind,
-                                                   agency=agency, user=user))
+            (f"{worker.first_name} {worker.last_name}", "Social worker", AgencyKind.LOCAL_AUTHORITY, self.g.la, worker),
+            (f"{police.first_name} {police.last_name}", police.job_title, AgencyKind.POLICE, self.g.police, police),
+            (
+                f"{self.named_nurse.first_name} {self.named_nurse.last_name}",
+                self.named_nurse.job_title,
+                AgencyKind.HEALTH,
+                self.named_nurse.agency,
+                self.named_nurse,
+            ),
+        ):
+            self.attendees.append(
+                StrategyAttendee(
+                    discussion=discussion, name=name, role=role, agency_kind=kind, agency=agency, user=user
+                )
+            )
         enquiries = {}
         target = self.due_date(cp_services.ICPC_RULE, day)
         macpt = rng.choice(self.macpts)
         for ep in group.episodes:
-            self.sd_children.append(StrategyDiscussionChild(discussion=discussion, person_id=ep["person"],
-                                                            episode_id=ep["id"], decision=decision))
-            self.chron(ep, "strategy-discussion", held_at,
-                       f"Strategy discussion: {StrategyDiscussionChild.Decision(decision).label}", discussion, worker,
-                       discussion.immediate_safety_actions)
+            self.sd_children.append(
+                StrategyDiscussionChild(
+                    discussion=discussion, person_id=ep["person"], episode_id=ep["id"], decision=decision
+                )
+            )
+            self.chron(
+                ep,
+                "strategy-discussion",
+                held_at,
+                f"Strategy discussion: {StrategyDiscussionChild.Decision(decision).label}",
+                discussion,
+                worker,
+                discussion.immediate_safety_actions,
+            )
             if s47:
-                enquiry = Section47Enquiry(person_id=ep["person"], episode_id=ep["id"], strategy_discussion=discussion,
-                                           start_date=day, initial_conference_target=target,
-                                           lead_practitioner=worker, macpt=macpt)
+                enquiry = Section47Enquiry(
+                    person_id=ep["person"],
+                    episode_id=ep["id"],
+                    strategy_discussion=discussion,
+                    start_date=day,
+                    initial_conference_target=target,
+                    lead_practitioner=worker,
+                    macpt=macpt,
+                )
                 self.enquiries.append(enquiry)
                 enquiries[ep["id"]] = enquiry
                 self.chron(ep, "section-47", held_at, "Section 47 enquiry started", enquiry, worker)
@@ -615,12 +774,15 @@ class Casework:
         rng = self.rng
         parent = self.parents.get(ep["person"])
         police = rng.choice(self.police)
-        people = [(f"{worker.first_name} {worker.last_name}", "Social worker", AgencyKind.LOCAL_AUTHORITY, self.g.la),
-                  (f"{police.first_name} {police.last_name}", police.job_title, AgencyKind.POLICE, self.g.police)]
+        people = [
+            (f"{worker.first_name} {worker.last_name}", "Social worker", AgencyKind.LOCAL_AUTHORITY, self.g.la),
+            (f"{police.first_name} {police.last_name}", police.job_title, AgencyKind.POLICE, self.g.police),
+        ]
         school = self.schools.get(ep["person"])
         if school is not None:
-            people.append((f"{school.first_name} {school.last_name}", school.job_title, AgencyKind.EDUCATION,
-                           school.agency))
+            people.append(
+                (f"{school.first_name} {school.last_name}", school.job_title, AgencyKind.EDUCATION, school.agency)
+            )
         else:
             hv = rng.choice(self.health_visitors)
             people.append((f"{hv.first_name} {hv.last_name}", hv.job_title, AgencyKind.HEALTH, hv.agency))
@@ -628,16 +790,29 @@ class Casework:
             people.append((parent, "Parent", "family", None))
         for name, role, kind, agency in people:
             attendance = "attended" if rng.random() < 0.85 else rng.choice(["apologies", "dna"])
-            self.participants.append(ConferenceParticipant(
-                conference=conference, name=name, role=role, agency_kind=kind, agency=agency,
-                invited_on=day - dt.timedelta(days=rng.randint(5, 10)), attendance=attendance,
-                report_received=kind != "family" and rng.random() < 0.8))
+            self.participants.append(
+                ConferenceParticipant(
+                    conference=conference,
+                    name=name,
+                    role=role,
+                    agency_kind=kind,
+                    agency=agency,
+                    invited_on=day - dt.timedelta(days=rng.randint(5, 10)),
+                    attendance=attendance,
+                    report_received=kind != "family" and rng.random() < 0.8,
+                )
+            )
 
     def icpc(self, group, day, sd_day, enquiries, authorised, worker, manager):
         rng, today = self.rng, self.today
         chair = rng.choice(self.chairs)
-        conference = Conference(kind="initial", held_on=day, chair=chair, recorded_by=worker,
-                                parents_participation="Both parents were invited; the mother attended.")
+        conference = Conference(
+            kind="initial",
+            held_on=day,
+            chair=chair,
+            recorded_by=worker,
+            parents_participation="Both parents were invited; the mother attended.",
+        )
         self.conferences.append(conference)
         plan_made = group.scenario == "core_group_overdue" or rng.random() < PLAN_PER_ICPC
         category = weighted(rng, CATEGORIES)
@@ -646,31 +821,57 @@ class Casework:
         plans = {}
         new_worker = None
         for ep in group.episodes:
-            _, late = self.deadline(cp_services.ICPC_RULE, sd_day, ep, enquiries[ep["id"]], done=day,
-                                    late_reason=late_reason)
-            link = ConferenceChild(conference=conference, person_id=ep["person"], episode_id=ep["id"],
-                                   enquiry=enquiries[ep["id"]], decision="plan" if plan_made else "no_plan",
-                                   category=category if plan_made else "",
-                                   reasons="Risk of significant harm: a plan is needed." if plan_made else
-                                   "Not at risk of significant harm; needs support as a child in need.",
-                                   late_reason=late_reason if late else "")
+            _, late = self.deadline(
+                cp_services.ICPC_RULE, sd_day, ep, enquiries[ep["id"]], done=day, late_reason=late_reason
+            )
+            link = ConferenceChild(
+                conference=conference,
+                person_id=ep["person"],
+                episode_id=ep["id"],
+                enquiry=enquiries[ep["id"]],
+                decision="plan" if plan_made else "no_plan",
+                category=category if plan_made else "",
+                reasons="Risk of significant harm: a plan is needed."
+                if plan_made
+                else "Not at risk of significant harm; needs support as a child in need.",
+                late_reason=late_reason if late else "",
+            )
             self.conf_children.append(link)
-            self.chron(ep, "conference", dt.datetime.combine(day, dt.time(9), tzinfo=LONDON),
-                       f"Initial child protection conference: {link.get_decision_display()}", conference, worker,
-                       link.reasons)
+            self.chron(
+                ep,
+                "conference",
+                dt.datetime.combine(day, dt.time(9), tzinfo=LONDON),
+                f"Initial child protection conference: {link.get_decision_display()}",
+                conference,
+                worker,
+                link.reasons,
+            )
             if plan_made:
-                allocation = self.allocate(ep, day, "child protection",
-                                           holder=(new_worker.team, new_worker.worker) if new_worker else None)
+                allocation = self.allocate(
+                    ep, day, "child protection", holder=(new_worker.team, new_worker.worker) if new_worker else None
+                )
                 new_worker = new_worker or allocation
                 previous = self.plan_count[ep["person"]]
                 if rng.random() < SUBSEQUENT_PLAN:
                     previous += 1 + (rng.random() < 0.25)
-                plan = ChildProtectionPlan(person_id=ep["person"], episode_id=ep["id"], start_date=day,
-                                           initial_category=category, latest_category=category,
-                                           previous_plans=previous, lead_practitioner=new_worker.worker,
-                                           outline="Keep the child safe from " +
-                                                   {"NEG": "neglect", "EMO": "emotional harm", "PHY": "physical harm",
-                                                    "SAB": "sexual abuse", "MUL": "harm"}[category] + ".")
+                plan = ChildProtectionPlan(
+                    person_id=ep["person"],
+                    episode_id=ep["id"],
+                    start_date=day,
+                    initial_category=category,
+                    latest_category=category,
+                    previous_plans=previous,
+                    lead_practitioner=new_worker.worker,
+                    outline="Keep the child safe from "
+                    + {
+                        "NEG": "neglect",
+                        "EMO": "emotional harm",
+                        "PHY": "physical harm",
+                        "SAB": "sexual abuse",
+                        "MUL": "harm",
+                    }[category]
+                    + ".",
+                )
                 self.plan_count[ep["person"]] += 1
                 link.plan = plan
                 plans[ep["id"]] = plan
@@ -685,7 +886,7 @@ class Casework:
             return self.close(group, basis + dt.timedelta(days=rng.randint(0, 10)), "RC7")
         self.cp_plan(group, day, plans, new_worker.worker, new_worker.allocated_by, authorised)
 
-    def cp_plan(self, group, start, plans, worker, manager, authorised):
+    def cp_plan(self, group, start, plans, worker, manager, authorised):  # noqa: C901
         rng, today = self.rng, self.today
         eps = group.episodes
         low, high = PLAN_LENGTH[rng.choices(range(5), [w for _, w in PLAN_LENGTH])[0]][0]
@@ -706,15 +907,31 @@ class Casework:
             for user, role, kind in members:
                 involvement = None
                 if user.agency_id != self.g.la.pk:
-                    involvement = Involvement(person_id=ep["person"], agency_id=user.agency_id, team_id=user.team_id,
-                                              worker=user, kind=cp_services.CORE_GROUP_KIND, start_date=start)
-                rows.append(CoreGroupMember(plan=plan, user=user, name=f"{user.first_name} {user.last_name}",
-                                            role=role, agency_kind=kind, agency_id=user.agency_id, start_date=start,
-                                            involvement=involvement))
+                    involvement = Involvement(
+                        person_id=ep["person"],
+                        agency_id=user.agency_id,
+                        team_id=user.team_id,
+                        worker=user,
+                        kind=cp_services.CORE_GROUP_KIND,
+                        start_date=start,
+                    )
+                rows.append(
+                    CoreGroupMember(
+                        plan=plan,
+                        user=user,
+                        name=f"{user.first_name} {user.last_name}",
+                        role=role,
+                        agency_kind=kind,
+                        agency_id=user.agency_id,
+                        start_date=start,
+                        involvement=involvement,
+                    )
+                )
             parent = self.parents.get(ep["person"])
             if parent:
-                rows.append(CoreGroupMember(plan=plan, name=parent, role="Parent", agency_kind="family",
-                                            start_date=start))
+                rows.append(
+                    CoreGroupMember(plan=plan, name=parent, role="Parent", agency_kind="family", start_date=start)
+                )
             self.core_members.extend(rows)
             core[ep["id"]] = rows
         # Events in time order: core groups, visits, reviews.
@@ -724,8 +941,11 @@ class Casework:
         visit_day = add_wd(start, rng.randint(2, 10) if rng.random() < 0.9 else rng.randint(11, 13))
         review_rule, review_start = cp_services.FIRST_REVIEW_RULE, start
         review_due = self.due_date(review_rule, start)
-        review_day = review_due - dt.timedelta(days=rng.randint(0, 14)) if rng.random() < 0.9 else \
-            review_due + dt.timedelta(days=rng.randint(1, 14))
+        review_day = (
+            review_due - dt.timedelta(days=rng.randint(0, 14))
+            if rng.random() < 0.9
+            else review_due + dt.timedelta(days=rng.randint(1, 14))
+        )
         meetings_held = 0
         while True:
             nxt = min(cg_day, visit_day, review_day)
@@ -738,12 +958,17 @@ class Casework:
                 late_reason = rng.choice(LATE["core"])
                 lates = []
                 for ep in eps:
-                    _, late = self.deadline(cg_rule, cg_start, ep, plans[ep["id"]], done=cg_day,
-                                            late_reason=late_reason)
+                    _, late = self.deadline(
+                        cg_rule, cg_start, ep, plans[ep["id"]], done=cg_day, late_reason=late_reason
+                    )
                     lates.append(late)
-                    meeting = CoreGroupMeeting(plan=plans[ep["id"]], held_on=cg_day,
-                                               progress="Progress against the plan reviewed; actions agreed.",
-                                               recorded_by=worker, late_reason=late_reason if late else "")
+                    meeting = CoreGroupMeeting(
+                        plan=plans[ep["id"]],
+                        held_on=cg_day,
+                        progress="Progress against the plan reviewed; actions agreed.",
+                        recorded_by=worker,
+                        late_reason=late_reason if late else "",
+                    )
                     self.meetings.append((meeting, [m for m in core[ep["id"]] if rng.random() < 0.85]))
                     self.chron(ep, "core-group", cg_day, "Core group meeting", meeting, worker, meeting.progress)
                 meetings_held += 1
@@ -752,8 +977,14 @@ class Casework:
             elif visit_day == nxt:
                 late_reason = rng.choice(LATE["visit"])
                 for ep in eps:
-                    _, late = self.deadline(cp_services.CP_VISIT_RULE, visit_start, ep, plans[ep["id"]],
-                                            done=visit_day, late_reason=late_reason)
+                    _, late = self.deadline(
+                        cp_services.CP_VISIT_RULE,
+                        visit_start,
+                        ep,
+                        plans[ep["id"]],
+                        done=visit_day,
+                        late_reason=late_reason,
+                    )
                     self.visit(ep, "child_protection", visit_day, worker, late_reason if late else "")
                 visit_start = visit_day
                 visit_day = add_wd(visit_day, rng.randint(5, 10) if rng.random() < 0.9 else rng.randint(11, 13))
@@ -766,26 +997,45 @@ class Casework:
                 late_reason = rng.choice(LATE["review"])
                 for ep in eps:
                     plan = plans[ep["id"]]
-                    _, late = self.deadline(review_rule, review_start, ep, plan, done=review_day,
-                                            late_reason=late_reason)
+                    _, late = self.deadline(
+                        review_rule, review_start, ep, plan, done=review_day, late_reason=late_reason
+                    )
                     category = plan.latest_category
                     if not end and rng.random() < 0.05:
                         category = weighted(rng, CATEGORIES)
                         plan.latest_category = category
-                    link = ConferenceChild(conference=conference, person_id=ep["person"], episode_id=ep["id"],
-                                           plan=plan, decision="end" if end else "continue",
-                                           category="" if end else category,
-                                           reasons="The child is no longer at risk of significant harm." if end
-                                           else "The risks remain: the plan continues.",
-                                           late_reason=late_reason if late else "")
+                    link = ConferenceChild(
+                        conference=conference,
+                        person_id=ep["person"],
+                        episode_id=ep["id"],
+                        plan=plan,
+                        decision="end" if end else "continue",
+                        category="" if end else category,
+                        reasons="The child is no longer at risk of significant harm."
+                        if end
+                        else "The risks remain: the plan continues.",
+                        late_reason=late_reason if late else "",
+                    )
                     self.conf_children.append(link)
-                    self.chron(ep, "conference", dt.datetime.combine(review_day, dt.time(9), tzinfo=LONDON),
-                               f"Review child protection conference: {link.get_decision_display()}", conference,
-                               worker, link.reasons)
+                    self.chron(
+                        ep,
+                        "conference",
+                        dt.datetime.combine(review_day, dt.time(9), tzinfo=LONDON),
+                        f"Review child protection conference: {link.get_decision_display()}",
+                        conference,
+                        worker,
+                        link.reasons,
+                    )
                     if end:
                         plan.end_date, plan.end_reason, plan.ended_by = review_day, "no_longer_needed", conference
-                        self.chron(ep, "cp-plan", review_day, "Child protection plan ended: a review conference "
-                                                              "judged a plan no longer needed", plan, worker)
+                        self.chron(
+                            ep,
+                            "cp-plan",
+                            review_day,
+                            "Child protection plan ended: a review conference judged a plan no longer needed",
+                            plan,
+                            worker,
+                        )
                 if end:
                     for ep in eps:
                         for member in core[ep["id"]]:
@@ -799,8 +1049,11 @@ class Casework:
                     return self.close(group, review_day + dt.timedelta(days=rng.randint(0, 14)), "RC7")
                 review_rule, review_start = cp_services.REVIEW_RULE, review_day
                 review_due = self.due_date(review_rule, review_day)
-                review_day = review_due - dt.timedelta(days=rng.randint(0, 14)) if rng.random() < 0.9 else \
-                    review_due + dt.timedelta(days=rng.randint(1, 14))
+                review_day = (
+                    review_due - dt.timedelta(days=rng.randint(0, 14))
+                    if rng.random() < 0.9
+                    else review_due + dt.timedelta(days=rng.randint(1, 14))
+                )
         for ep in eps:  # the plan is open: its next due dates
             plan = plans[ep["id"]]
             self.deadline(cg_rule, cg_start, ep, plan)
@@ -810,13 +1063,28 @@ class Casework:
     def visit(self, ep, kind, day, worker, late_reason):
         rng = self.rng
         seen = rng.random() < 0.93
-        visit = Visit(person_id=ep["person"], episode_id=ep["id"], kind=kind, visit_date=day, seen=seen,
-                      seen_alone=seen and rng.random() < 0.6, bedroom_seen=rng.random() < 0.5,
-                      notes="", visited_by=worker, late_reason=late_reason)
+        visit = Visit(
+            person_id=ep["person"],
+            episode_id=ep["id"],
+            kind=kind,
+            visit_date=day,
+            seen=seen,
+            seen_alone=seen and rng.random() < 0.6,
+            bedroom_seen=rng.random() < 0.5,
+            notes="",
+            visited_by=worker,
+            late_reason=late_reason,
+        )
         self.visits.append(visit)
         label = Visit.Kind(kind).label
-        self.chron(ep, "visit", day, f"{label}: child {('seen alone' if visit.seen_alone else 'seen') if seen else 'not seen'}",
-                   visit, worker)
+        self.chron(
+            ep,
+            "visit",
+            day,
+            f"{label}: child {('seen alone' if visit.seen_alone else 'seen') if seen else 'not seen'}",
+            visit,
+            worker,
+        )
 
     def after_assessment(self, group, outcome, authorised, worker, manager, after_s47=False):
         # RC8 and RC9 are closures straight after the assessment: an episode with a section 47
@@ -837,28 +1105,45 @@ class Casework:
             return self.close(group, min(start, group.cap - DAY), "RC7")
         allocation = None
         for ep in eps:
-            made = self.allocate(ep, start, "child in need",
-                                 holder=(allocation.team, allocation.worker) if allocation else None)
+            made = self.allocate(
+                ep, start, "child in need", holder=(allocation.team, allocation.worker) if allocation else None
+            )
             allocation = allocation or made
         worker = allocation.worker
         target_end = start + dt.timedelta(days=rng.randint(120, 420))
         plans = {}
         for ep in eps:
-            plan = ChildInNeedPlan(episode_id=ep["id"], person_id=ep["person"], start_date=start,
-                                   services="Family support worker weekly; parenting programme; school support.",
-                                   created_by=worker)
+            plan = ChildInNeedPlan(
+                episode_id=ep["id"],
+                person_id=ep["person"],
+                start_date=start,
+                services="Family support worker weekly; parenting programme; school support.",
+                created_by=worker,
+            )
             plans[ep["id"]] = plan
             self.cin_plans.append(plan)
             chosen = rng.sample(PLAN_OUTCOMES, rng.randint(2, 3))
             self.outcomes.extend(PlanOutcome(plan=plan, description=d, measure=m) for d, m in chosen)
-            self.chron(ep, "cin-plan", start, f"Child in need plan started on {start:%-d %B %Y}", plan, worker,
-                       "\n".join(d for d, _ in chosen))
-        visit_start, visit_day = start, start + dt.timedelta(days=rng.randint(10, 42) if rng.random() < 0.9
-                                                             else rng.randint(43, 50))
+            self.chron(
+                ep,
+                "cin-plan",
+                start,
+                f"Child in need plan started on {start:%-d %B %Y}",
+                plan,
+                worker,
+                "\n".join(d for d, _ in chosen),
+            )
+        visit_start, visit_day = (
+            start,
+            start + dt.timedelta(days=rng.randint(10, 42) if rng.random() < 0.9 else rng.randint(43, 50)),
+        )
         review_start = start
         review_due = self.due_date(fh_services.CIN_REVIEW_RULE, start)
-        review_day = review_due - dt.timedelta(days=rng.randint(0, 10)) if rng.random() < 0.88 else \
-            review_due + dt.timedelta(days=rng.randint(1, 14))
+        review_day = (
+            review_due - dt.timedelta(days=rng.randint(0, 10))
+            if rng.random() < 0.88
+            else review_due + dt.timedelta(days=rng.randint(1, 14))
+        )
         while True:
             nxt = min(visit_day, review_day)
             if nxt > today:
@@ -866,44 +1151,68 @@ class Casework:
             if visit_day == nxt:
                 late_reason = rng.choice(LATE["visit"])
                 for ep in eps:
-                    _, late = self.deadline(fh_services.CIN_VISIT_RULE, visit_start, ep, plans[ep["id"]],
-                                            done=visit_day, late_reason=late_reason)
+                    _, late = self.deadline(
+                        fh_services.CIN_VISIT_RULE,
+                        visit_start,
+                        ep,
+                        plans[ep["id"]],
+                        done=visit_day,
+                        late_reason=late_reason,
+                    )
                     self.visit(ep, "child_in_need", visit_day, worker, late_reason if late else "")
                 visit_start = visit_day
-                visit_day = visit_day + dt.timedelta(days=rng.randint(21, 42) if rng.random() < 0.9
-                                                     else rng.randint(43, 50))
+                visit_day = visit_day + dt.timedelta(
+                    days=rng.randint(21, 42) if rng.random() < 0.9 else rng.randint(43, 50)
+                )
                 continue
             end = review_day >= target_end
             late_reason = rng.choice(LATE["cin_review"])
             for ep in eps:
                 plan = plans[ep["id"]]
-                _, late = self.deadline(fh_services.CIN_REVIEW_RULE, review_start, ep, plan, done=review_day,
-                                        late_reason=late_reason)
-                review = ChildInNeedReview(plan=plan, review_date=review_day, decision="end" if end else "continue",
-                                           progress="Good progress against the outcomes." if end else
-                                           "Some progress; the plan continues.", recorded_by=worker,
-                                           late_reason=late_reason if late else "")
+                _, late = self.deadline(
+                    fh_services.CIN_REVIEW_RULE, review_start, ep, plan, done=review_day, late_reason=late_reason
+                )
+                review = ChildInNeedReview(
+                    plan=plan,
+                    review_date=review_day,
+                    decision="end" if end else "continue",
+                    progress="Good progress against the outcomes." if end else "Some progress; the plan continues.",
+                    recorded_by=worker,
+                    late_reason=late_reason if late else "",
+                )
                 self.reviews.append(review)
-                self.chron(ep, "cin-review", review_day, f"Child in need review: {review.get_decision_display()}",
-                           review, worker, review.progress)
+                self.chron(
+                    ep,
+                    "cin-review",
+                    review_day,
+                    f"Child in need review: {review.get_decision_display()}",
+                    review,
+                    worker,
+                    review.progress,
+                )
             if end:
                 for ep in eps:
                     plan = plans[ep["id"]]
                     plan.end_date, plan.end_reason = review_day, "Ended at a review"
-                    self.deadline(fh_services.CIN_VISIT_RULE, visit_start, ep, plan,
-                                  withdrawn="The child in need plan ended")
+                    self.deadline(
+                        fh_services.CIN_VISIT_RULE, visit_start, ep, plan, withdrawn="The child in need plan ended"
+                    )
                     self.chron(ep, "cin-plan", review_day, "Child in need plan ended: Ended at a review", plan, worker)
                 reason = "RC7"
                 if rng.random() < 0.08:
                     reason = weighted(rng, ODD_CLOSURES)
-                    if reason == "RC6" and not all(ep["dob"] and (review_day - ep["dob"]).days > 17 * 365
-                                                   for ep in eps):
+                    if reason == "RC6" and not all(
+                        ep["dob"] and (review_day - ep["dob"]).days > 17 * 365 for ep in eps
+                    ):
                         reason = "RC7"
                 return self.close(group, review_day + dt.timedelta(days=rng.randint(0, 7)), reason)
             review_start = review_day
             review_due = self.due_date(fh_services.CIN_REVIEW_RULE, review_day)
-            review_day = review_due - dt.timedelta(days=rng.randint(0, 10)) if rng.random() < 0.88 else \
-                review_due + dt.timedelta(days=rng.randint(1, 14))
+            review_day = (
+                review_due - dt.timedelta(days=rng.randint(0, 10))
+                if rng.random() < 0.88
+                else review_due + dt.timedelta(days=rng.randint(1, 14))
+            )
         for ep in eps:
             self.deadline(fh_services.CIN_REVIEW_RULE, review_start, ep, plans[ep["id"]])
             self.deadline(fh_services.CIN_VISIT_RULE, visit_start, ep, plans[ep["id"]])
@@ -926,11 +1235,19 @@ class Casework:
                 if allocation.end_date is None:
                     allocation.end_date = day_ep
                     allocation.involvement.end_date = day_ep
-            self.chron(ep, "episode-closed", day_ep, "Child in need episode closed: " + {
-                "RC7": "Services ceased for any other reason, including the child no longer being in need",
-                "RC8": "Case closed after assessment, no further action",
-                "RC9": "Case closed after assessment, referred to early help"}.get(reason, reason), ("referral", ep["id"]),
-                self.holders[ep["id"]][-1].worker if self.holders[ep["id"]] else None)
+            self.chron(
+                ep,
+                "episode-closed",
+                day_ep,
+                "Child in need episode closed: "
+                + {
+                    "RC7": "Services ceased for any other reason, including the child no longer being in need",
+                    "RC8": "Case closed after assessment, no further action",
+                    "RC9": "Case closed after assessment, referred to early help",
+                }.get(reason, reason),
+                ("referral", ep["id"]),
+                self.holders[ep["id"]][-1].worker if self.holders[ep["id"]] else None,
+            )
 
     # --- context read once -----------------------------------------------------------------
 
@@ -938,20 +1255,23 @@ class Casework:
         people = [ep["person"] for g in groups for ep in g.episodes]
         names = {}
         for start in range(0, len(people), 5000):
-            chunk = people[start:start + 5000]
-            for row in Relationship.objects.filter(person_id__in=chunk, relationship=Relationship.Type.PARENT,
-                                                   related_person__sex="F").values(
-                    "person_id", "related_person__given_names", "related_person__family_name"):
-                names.setdefault(row["person_id"],
-                                 f"{row['related_person__given_names'].split()[0]} {row['related_person__family_name']}")
+            chunk = people[start : start + 5000]
+            for row in Relationship.objects.filter(
+                person_id__in=chunk, relationship=Relationship.Type.PARENT, related_person__sex="F"
+            ).values("person_id", "related_person__given_names", "related_person__family_name"):
+                names.setdefault(
+                    row["person_id"],
+                    f"{row['related_person__given_names'].split()[0]} {row['related_person__family_name']}",
+                )
         return names
 
     def schools_of(self, groups):
         people = [ep["person"] for g in groups for ep in g.episodes]
         found = {}
         for start in range(0, len(people), 5000):
-            for row in Involvement.objects.filter(person_id__in=people[start:start + 5000], kind="pupil",
-                                                  end_date__isnull=True).values("person_id", "agency_id"):
+            for row in Involvement.objects.filter(
+                person_id__in=people[start : start + 5000], kind="pupil", end_date__isnull=True
+            ).values("person_id", "agency_id"):
                 user = self.dsl.get(row["agency_id"])
                 if user is not None:
                     found[row["person_id"]] = user
@@ -959,7 +1279,7 @@ class Casework:
 
     # --- writing ---------------------------------------------------------------------------
 
-    def write(self):
+    def write(self):  # noqa: C901
         b = BATCH
         today = self.today
         Involvement.objects.bulk_create([a.involvement for a in self.allocations], batch_size=b)
@@ -974,13 +1294,20 @@ class Casework:
         ConferenceParticipant.objects.bulk_create(self.participants, batch_size=b)
         ChildProtectionPlan.objects.bulk_create(self.plans, batch_size=b)
         ConferenceChild.objects.bulk_create(self.conf_children, batch_size=b)
-        Involvement.objects.bulk_create([m.involvement for m in self.core_members if m.involvement is not None],
-                                        batch_size=b)
+        Involvement.objects.bulk_create(
+            [m.involvement for m in self.core_members if m.involvement is not None], batch_size=b
+        )
         CoreGroupMember.objects.bulk_create(self.core_members, batch_size=b)
         CoreGroupMeeting.objects.bulk_create([m for m, _ in self.meetings], batch_size=b)
         through = CoreGroupMeeting.attended.through
-        through.objects.bulk_create([through(coregroupmeeting_id=m.pk, coregroupmember_id=a.pk)
-                                     for m, attended in self.meetings for a in attended], batch_size=b)
+        through.objects.bulk_create(
+            [
+                through(coregroupmeeting_id=m.pk, coregroupmember_id=a.pk)
+                for m, attended in self.meetings
+                for a in attended
+            ],
+            batch_size=b,
+        )
         ChildInNeedPlan.objects.bulk_create(self.cin_plans, batch_size=b)
         PlanOutcome.objects.bulk_create(self.outcomes, batch_size=b)
         ChildInNeedReview.objects.bulk_create(self.reviews, batch_size=b)
@@ -991,19 +1318,37 @@ class Casework:
             by_day[(day, reason, nfa)].append(ep["id"])
         for (day, reason, nfa), ids in sorted(by_day.items()):
             for start in range(0, len(ids), 900):
-                Referral.objects.filter(pk__in=ids[start:start + 900]).update(closure_date=day, closure_reason=reason,
-                                                                             referral_nfa=nfa)
+                Referral.objects.filter(pk__in=ids[start : start + 900]).update(
+                    closure_date=day, closure_reason=reason, referral_nfa=nfa
+                )
         people_by_day = defaultdict(list)
         for ep, day, _, _ in self.closures:
             people_by_day[day].append(ep["person"])
         for day, people in sorted(people_by_day.items()):
             for start in range(0, len(people), 900):
-                Involvement.objects.filter(person_id__in=people[start:start + 900], kind="Referral: child in need",
-                                           end_date__isnull=True, start_date__lte=day).update(end_date=day)
+                Involvement.objects.filter(
+                    person_id__in=people[start : start + 900],
+                    kind="Referral: child in need",
+                    end_date__isnull=True,
+                    start_date__lte=day,
+                ).update(end_date=day)
         # Due dates: the team and worker are the allocation's when it was done (or now, if open).
-        types = {model: ContentType.objects.get_for_model(model) for model in
-                 (Referral, Section47Enquiry, ChildProtectionPlan, ChildInNeedPlan, Assessment, StrategyDiscussion,
-                  Conference, CoreGroupMeeting, Visit, Allocation, ChildInNeedReview)}
+        types = {
+            model: ContentType.objects.get_for_model(model)
+            for model in (
+                Referral,
+                Section47Enquiry,
+                ChildProtectionPlan,
+                ChildInNeedPlan,
+                Assessment,
+                StrategyDiscussion,
+                Conference,
+                CoreGroupMeeting,
+                Visit,
+                Allocation,
+                ChildInNeedReview,
+            )
+        }
         mash = self.g.members["MASH"][0][0]
         rows = []
         for slug, counted, trigger, start, ep, subject, done, late, late_reason, withdrawn in self.deadlines:
@@ -1020,12 +1365,28 @@ class Casework:
             if not done and history:
                 team, worker = history[-1].team, history[-1].worker
             status = Deadline.Status.MET if done else (Deadline.Status.WITHDRAWN if withdrawn else Deadline.Status.OPEN)
-            rows.append(Deadline(rule_slug=slug, rule_name=counted.rule_name, person_id=ep["person"],
-                                 episode_id=ep["id"], subject_type=subject_type, subject_id=subject_id,
-                                 start_event=trigger, start_date=start, due_date=counted.due_date,
-                                 due_at=counted.due_at, explanation=counted.explanation[:600], team=team,
-                                 worker=worker, status=status, done_on=done, late=late,
-                                 late_reason=late_reason if late else "", withdrawn_reason=withdrawn[:300]))
+            rows.append(
+                Deadline(
+                    rule_slug=slug,
+                    rule_name=counted.rule_name,
+                    person_id=ep["person"],
+                    episode_id=ep["id"],
+                    subject_type=subject_type,
+                    subject_id=subject_id,
+                    start_event=trigger,
+                    start_date=start,
+                    due_date=counted.due_date,
+                    due_at=counted.due_at,
+                    explanation=counted.explanation[:600],
+                    team=team,
+                    worker=worker,
+                    status=status,
+                    done_on=done,
+                    late=late,
+                    late_reason=late_reason if late else "",
+                    withdrawn_reason=withdrawn[:300],
+                )
+            )
         # Closed episodes: their open due dates are withdrawn (familyhelp.services.close_episode).
         closed = {ep["id"] for ep, _, _, _ in self.closures}
         for row in rows:
@@ -1043,15 +1404,35 @@ class Casework:
                 source_type, source_id = types[Referral], source[1]
             else:
                 source_type, source_id = types.get(type(source)) or ContentType.objects.get_for_model(source), source.pk
-            entries.append(ChronologyEntry(person_id=person, kind=kind, category=category, occurred_at=when,
-                                           title=title[:200], detail=detail, source_type=source_type,
-                                           source_id=str(source_id), recorded_by=by, manual=False))
+            entries.append(
+                ChronologyEntry(
+                    person_id=person,
+                    kind=kind,
+                    category=category,
+                    occurred_at=when,
+                    title=title[:200],
+                    detail=detail,
+                    source_type=source_type,
+                    source_id=str(source_id),
+                    recorded_by=by,
+                    manual=False,
+                )
+            )
         ChronologyEntry.objects.bulk_create(entries, batch_size=b)
-        for name, items in (("allocations", self.allocations), ("assessments", self.assessments),
-                            ("assessment factors", self.factors), ("strategy discussions", self.discussions),
-                            ("section 47 enquiries", self.enquiries), ("conferences", self.conferences),
-                            ("child protection plans", self.plans), ("core group meetings", self.meetings),
-                            ("child in need plans", self.cin_plans), ("child in need reviews", self.reviews),
-                            ("visits", self.visits), ("episodes closed", self.closures), ("case due dates", rows),
-                            ("case chronology", entries)):
+        for name, items in (
+            ("allocations", self.allocations),
+            ("assessments", self.assessments),
+            ("assessment factors", self.factors),
+            ("strategy discussions", self.discussions),
+            ("section 47 enquiries", self.enquiries),
+            ("conferences", self.conferences),
+            ("child protection plans", self.plans),
+            ("core group meetings", self.meetings),
+            ("child in need plans", self.cin_plans),
+            ("child in need reviews", self.reviews),
+            ("visits", self.visits),
+            ("episodes closed", self.closures),
+            ("case due dates", rows),
+            ("case chronology", entries),
+        ):
             self.counts[name] += len(items)

@@ -69,8 +69,13 @@ ASSESSMENT_ON_TIME = 0.82  # ASSUMED [U]
 REVIEW_ON_TIME = 0.88  # ASSUMED [U]
 CLOSURES = {"needs_met": 72, "consent_withdrawn": 12, "moved_away": 8, "declined": 8}  # ASSUMED [U]
 LENGTH_DAYS = (90, 300)  # ASSUMED [U]: from the start to the end of early help
-CONSENT_FROM = ["Their mother", "Both parents", "Their father", "Their mother and stepfather",
-                "Their grandmother (kinship carer)"]
+CONSENT_FROM = [
+    "Their mother",
+    "Both parents",
+    "Their father",
+    "Their mother and stepfather",
+    "Their grandmother (kinship carer)",
+]
 NEEDS = [
     "School attendance has fallen to under 85%; mornings at home are chaotic. Strengths: a loving home, the "
     "children want to go to school.",
@@ -80,19 +85,28 @@ NEEDS = [
     "grandparents nearby who help.",
     "Arguments at home, no violence reported; the eldest is staying out late. Strengths: the family asked for help.",
 ]
-FAMILY_VIEWS = ["We want help getting the mornings sorted and the children to school.",
-                "We need someone to help us with the school and the housing office.",
-                "We want the arguing to stop and to know where to go for help.",
-                "Help with money and with the children's sleep would make the biggest difference."]
-OUTCOMES = [("Every child at school every day (attendance over 95%)", "Parents; the school's attendance officer"),
-            ("A bedtime and morning routine the family keeps to", "Parents, with the family support worker"),
-            ("Rent arrears on a repayment plan", "Parent, with the housing officer"),
-            ("The parent sees the GP about their mood", "Parent; the health visitor to follow up"),
-            ("Calmer evenings: fewer arguments, a plan for when things get heated", "Parents; lead practitioner"),
-            ("The eldest joins a youth club twice a week", "Young person; the youth service")]
-LATE = {"assessment": ["The family cancelled two visits", "The lead practitioner was off sick",
-                       "Waiting for the school's information"],
-        "review": ["Moved so that both parents could attend", "The family was away"]}
+FAMILY_VIEWS = [
+    "We want help getting the mornings sorted and the children to school.",
+    "We need someone to help us with the school and the housing office.",
+    "We want the arguing to stop and to know where to go for help.",
+    "Help with money and with the children's sleep would make the biggest difference.",
+]
+OUTCOMES = [
+    ("Every child at school every day (attendance over 95%)", "Parents; the school's attendance officer"),
+    ("A bedtime and morning routine the family keeps to", "Parents, with the family support worker"),
+    ("Rent arrears on a repayment plan", "Parent, with the housing officer"),
+    ("The parent sees the GP about their mood", "Parent; the health visitor to follow up"),
+    ("Calmer evenings: fewer arguments, a plan for when things get heated", "Parents; lead practitioner"),
+    ("The eldest joins a youth club twice a week", "Young person; the youth service"),
+]
+LATE = {
+    "assessment": [
+        "The family cancelled two visits",
+        "The lead practitioner was off sick",
+        "Waiting for the school's information",
+    ],
+    "review": ["Moved so that both parents could attend", "The family was away"],
+}
 
 
 def weighted(rng, mapping):
@@ -101,8 +115,9 @@ def weighted(rng, mapping):
 
 
 def at(rng, day, first=9, last=17):
-    return dt.datetime(day.year, day.month, day.day, rng.randint(first, last), rng.choice((0, 15, 30, 45)),
-                       tzinfo=LONDON)
+    return dt.datetime(
+        day.year, day.month, day.day, rng.randint(first, last), rng.choice((0, 15, 30, 45)), tzinfo=LONDON
+    )
 
 
 def age_on(dob, day):
@@ -143,34 +158,52 @@ class EarlyHelp:
         self.family_help = [w for _, workers in g.members.get("family help", []) for w in workers]
         self.health_visitors = [w for _, workers in g.members.get("health visiting", []) for w in workers]
         self.voluntary = [u for u in getattr(g, "voluntary_workers", [])[:1]]
-        self.dsl_of = {u.agency.pk: u for u in g.staff if u.agency.kind == Agency.Kind.SCHOOL
-                       and u.role == User.Role.PARTNER_PRACTITIONER}
+        self.dsl_of = {
+            u.agency.pk: u
+            for u in g.staff
+            if u.agency.kind == Agency.Kind.SCHOOL and u.role == User.Role.PARTNER_PRACTITIONER
+        }
         self.demo_leads = [u for u in (by_name.get("family.help"), by_name.get("school.dsl")) if u is not None]
         self.appointer = by_name.get("mash.manager") or next(u for u in g.staff if u.role == User.Role.MASH_MANAGER)
 
     # --- reading ---------------------------------------------------------------------------
 
     def read(self):
-        decisions = list(ContactDecision.objects.filter(outcome=ContactDecision.Outcome.EARLY_HELP,
-                                                        contact__consent=Contact.Consent.GIVEN)
-                         .order_by("decided_at", "contact_id").values_list("contact_id", "decided_at"))
+        decisions = list(
+            ContactDecision.objects.filter(
+                outcome=ContactDecision.Outcome.EARLY_HELP, contact__consent=Contact.Consent.GIVEN
+            )
+            .order_by("decided_at", "contact_id")
+            .values_list("contact_id", "decided_at")
+        )
         children = defaultdict(list)
         ids = [c for c, _ in decisions]
         for start in range(0, len(ids), 900):
-            for contact_id, person_id, dob in (ContactPerson.objects.filter(
-                    contact_id__in=ids[start:start + 900], role__in=CHILD_ROLES, person__kind="child")
-                    .order_by("id").values_list("contact_id", "person_id", "person__date_of_birth")):
+            for contact_id, person_id, dob in (
+                ContactPerson.objects.filter(
+                    contact_id__in=ids[start : start + 900], role__in=CHILD_ROLES, person__kind="child"
+                )
+                .order_by("id")
+                .values_list("contact_id", "person_id", "person__date_of_birth")
+            ):
                 children[contact_id].append((person_id, dob))
         referrals = defaultdict(list)  # person -> [(referral date, closure date, contact id)]
         step_downs = []
         for row in Referral.objects.order_by("referral_date", "id").values(
-                "id", "person_id", "referral_date", "closure_date", "closure_reason", "contact_id",
-                "person__date_of_birth"):
+            "id", "person_id", "referral_date", "closure_date", "closure_reason", "contact_id", "person__date_of_birth"
+        ):
             referrals[row["person_id"]].append((row["referral_date"], row["closure_date"], row["contact_id"]))
-            if row["closure_reason"] == services.STEP_DOWN_REASON and row["closure_date"] and row["person__date_of_birth"]:
+            if (
+                row["closure_reason"] == services.STEP_DOWN_REASON
+                and row["closure_date"]
+                and row["person__date_of_birth"]
+            ):
                 step_downs.append(row)
-        schools = dict(Involvement.objects.filter(kind="pupil", end_date__isnull=True, agency__kind=Agency.Kind.SCHOOL)
-                       .values_list("person_id", "agency_id"))
+        schools = dict(
+            Involvement.objects.filter(
+                kind="pupil", end_date__isnull=True, agency__kind=Agency.Kind.SCHOOL
+            ).values_list("person_id", "agency_id")
+        )
         return decisions, children, referrals, step_downs, schools
 
     # --- planning --------------------------------------------------------------------------
@@ -186,21 +219,33 @@ class EarlyHelp:
         for contact_id, decided_at in decisions:
             candidates.append((decided_at.astimezone(LONDON).date(), "contact", contact_id, children[contact_id]))
         for row in step_downs:
-            candidates.append((row["closure_date"], "step_down", row["id"], [(row["person_id"],
-                                                                            row["person__date_of_birth"])]))
+            candidates.append(
+                (row["closure_date"], "step_down", row["id"], [(row["person_id"], row["person__date_of_birth"])])
+            )
         candidates.sort(key=lambda c: (c[0], c[1], c[2]))
         planned = []
         for day, route, key, kids in candidates:
             start = day + rng.randint(1, 10) * DAY
             if start > today:
                 continue
-            chosen = [(p, dob) for p, dob in kids if dob is not None and dob <= start and age_on(dob, start) < 18
-                      and not any(s <= start and (e is None or e >= start) for s, e in busy[p])
-                      and not self.in_children_social_care(p, start)]
+            chosen = [
+                (p, dob)
+                for p, dob in kids
+                if dob is not None
+                and dob <= start
+                and age_on(dob, start) < 18
+                and not any(s <= start and (e is None or e >= start) for s, e in busy[p])
+                and not self.in_children_social_care(p, start)
+            ]
             if not chosen:
                 continue
-            episode = Planned(chosen, start, route, contact_id=key if route == "contact" else None,
-                              referral_id=key if route == "step_down" else None)
+            episode = Planned(
+                chosen,
+                start,
+                route,
+                contact_id=key if route == "contact" else None,
+                referral_id=key if route == "step_down" else None,
+            )
             self.history(episode)
             end = episode.closure[0] if episode.closure else None
             for p, _ in chosen:
@@ -208,7 +253,7 @@ class EarlyHelp:
             planned.append(episode)
         # The demo accounts lead a few open ones (the most recent).
         open_ones = [e for e in planned if e.closure is None]
-        for index, episode in enumerate(reversed(open_ones[-2 * len(self.demo_leads):])):
+        for index, episode in enumerate(reversed(open_ones[-2 * len(self.demo_leads) :])):
             episode.lead = self.demo_leads[index % len(self.demo_leads)] if self.demo_leads else episode.lead
         return planned
 
@@ -217,8 +262,7 @@ class EarlyHelp:
         kind = weighted(rng, LEADS)
         ages = [age_on(dob, episode.start) for _, dob in episode.children]
         if kind == "school":
-            dsls = [self.dsl_of[self.schools[p]] for p, _ in episode.children
-                    if self.schools.get(p) in self.dsl_of]
+            dsls = [self.dsl_of[self.schools[p]] for p, _ in episode.children if self.schools.get(p) in self.dsl_of]
             if dsls:
                 return dsls[0]
         if kind == "health" and min(ages) < 5 and self.health_visitors:
@@ -227,7 +271,7 @@ class EarlyHelp:
             return self.voluntary[0]
         return rng.choice(self.family_help)
 
-    def history(self, episode):
+    def history(self, episode):  # noqa: C901
         rng, today = self.rng, self.today
         episode.lead = self.choose_lead(episode)
         start = episode.start
@@ -302,25 +346,51 @@ class EarlyHelp:
         episodes = []
         for e in planned:
             closure = e.closure
-            episodes.append(EarlyHelpEpisode(
-                person_id=e.children[0][0], route=e.route, contact_id=e.contact_id, stepped_down_from_id=e.referral_id,
-                start_date=e.start, consent_given_on=e.start, consent_given_by=rng.choice(CONSENT_FROM),
-                consent_withdrawn_on=closure[0] if closure and closure[1] == "consent_withdrawn" else None,
-                closure_date=closure[0] if closure else None, closure_reason=closure[1] if closure else "",
-                step_up_contact_id=closure[2] if closure else None, created_by=self.appointer))
+            episodes.append(
+                EarlyHelpEpisode(
+                    person_id=e.children[0][0],
+                    route=e.route,
+                    contact_id=e.contact_id,
+                    stepped_down_from_id=e.referral_id,
+                    start_date=e.start,
+                    consent_given_on=e.start,
+                    consent_given_by=rng.choice(CONSENT_FROM),
+                    consent_withdrawn_on=closure[0] if closure and closure[1] == "consent_withdrawn" else None,
+                    closure_date=closure[0] if closure else None,
+                    closure_reason=closure[1] if closure else "",
+                    step_up_contact_id=closure[2] if closure else None,
+                    created_by=self.appointer,
+                )
+            )
         EarlyHelpEpisode.objects.bulk_create(episodes, batch_size=b)
         rows, leads, involvements = [], [], []
-        for e, made in zip(planned, episodes):
+        for e, made in zip(planned, episodes, strict=False):
             e.made = made
             e.rows = [EarlyHelpChild(episode=made, person_id=p) for p, _ in e.children]
             rows.extend(e.rows)
             end = e.closure[0] if e.closure else None
-            leads.append(LeadPractitioner(episode=made, user=e.lead, agency_id=e.lead.agency_id, start_date=e.start,
-                                          end_date=end, appointed_by=self.appointer))
+            leads.append(
+                LeadPractitioner(
+                    episode=made,
+                    user=e.lead,
+                    agency_id=e.lead.agency_id,
+                    start_date=e.start,
+                    end_date=end,
+                    appointed_by=self.appointer,
+                )
+            )
             for p, _ in e.children:
-                involvements.append(Involvement(person_id=p, agency_id=e.lead.agency_id, team_id=e.lead.team_id,
-                                                worker=e.lead, kind=services.INVOLVEMENT_KIND, start_date=e.start,
-                                                end_date=end))
+                involvements.append(
+                    Involvement(
+                        person_id=p,
+                        agency_id=e.lead.agency_id,
+                        team_id=e.lead.team_id,
+                        worker=e.lead,
+                        kind=services.INVOLVEMENT_KIND,
+                        start_date=e.start,
+                        end_date=end,
+                    )
+                )
         EarlyHelpChild.objects.bulk_create(rows, batch_size=b)
         LeadPractitioner.objects.bulk_create(leads, batch_size=b)
         Involvement.objects.bulk_create(involvements, batch_size=b)
@@ -329,10 +399,17 @@ class EarlyHelp:
             if e.assessment:
                 a_start, completed, late = e.assessment
                 e.assessment_row = EarlyHelpAssessment(
-                    episode=e.made, start_date=a_start, organisation_id=e.lead.agency_id, assessor=e.lead,
-                    completed_date=completed, needs=rng.choice(NEEDS) if completed else "",
-                    family_views=rng.choice(FAMILY_VIEWS) if completed else "", consent_to_share=True if completed
-                    else None, late_reason=late, created_by=e.lead)
+                    episode=e.made,
+                    start_date=a_start,
+                    organisation_id=e.lead.agency_id,
+                    assessor=e.lead,
+                    completed_date=completed,
+                    needs=rng.choice(NEEDS) if completed else "",
+                    family_views=rng.choice(FAMILY_VIEWS) if completed else "",
+                    consent_to_share=True if completed else None,
+                    late_reason=late,
+                    created_by=e.lead,
+                )
                 assessments.append(e.assessment_row)
             if e.plan:
                 e.plan_row = FamilyPlan(episode=e.made, start_date=e.plan[0], end_date=e.plan[2], created_by=e.lead)
@@ -344,27 +421,42 @@ class EarlyHelp:
             if e.plan:
                 ended_well = e.closure is not None and e.closure[1] == "needs_met"
                 for description, who in e.plan[1]:
-                    outcomes.append(FamilyPlanOutcome(plan=e.plan_row, description=description, who=who,
-                                                      achieved=ended_well))
+                    outcomes.append(
+                        FamilyPlanOutcome(plan=e.plan_row, description=description, who=who, achieved=ended_well)
+                    )
                 for day, decision, late, _ in e.reviews:
-                    reviews.append(FamilyPlanReview(plan=e.plan_row, review_date=day, decision=decision,
-                                                    progress="Progress discussed with the family against each "
-                                                             "outcome.", family_views="Things are getting better.",
-                                                    late_reason=late, recorded_by=e.lead))
+                    reviews.append(
+                        FamilyPlanReview(
+                            plan=e.plan_row,
+                            review_date=day,
+                            decision=decision,
+                            progress="Progress discussed with the family against each outcome.",
+                            family_views="Things are getting better.",
+                            late_reason=late,
+                            recorded_by=e.lead,
+                        )
+                    )
         FamilyPlanOutcome.objects.bulk_create(outcomes, batch_size=b)
         FamilyPlanReview.objects.bulk_create(reviews, batch_size=b)
         due_rows, entries = self.deadlines_and_chronology(planned)
         Deadline.objects.bulk_create(due_rows, batch_size=b)
         ChronologyEntry.objects.bulk_create(entries, batch_size=b)
-        return {"early help episodes": len(episodes), "early help assessments": len(assessments),
-                "family plans": len(plans), "family plan reviews": len(reviews), "early help due dates": len(due_rows),
-                "early help chronology": len(entries)}
+        return {
+            "early help episodes": len(episodes),
+            "early help assessments": len(assessments),
+            "family plans": len(plans),
+            "family plan reviews": len(reviews),
+            "early help due dates": len(due_rows),
+            "early help chronology": len(entries),
+        }
 
     def deadlines_and_chronology(self, planned):
         rng = self.rng
         child_type = ContentType.objects.get_for_model(EarlyHelpChild)
-        types = {model: ContentType.objects.get_for_model(model) for model in
-                 (EarlyHelpEpisode, EarlyHelpAssessment, FamilyPlan, FamilyPlanReview)}
+        types = {
+            model: ContentType.objects.get_for_model(model)
+            for model in (EarlyHelpEpisode, EarlyHelpAssessment, FamilyPlan, FamilyPlanReview)
+        }
         categories = {}
         due_rows, entries = [], []
 
@@ -372,45 +464,105 @@ class EarlyHelp:
             counted, trigger = self.due(slug, start)
             late = done is not None and done > counted.due_date
             status = Deadline.Status.MET if done else (Deadline.Status.WITHDRAWN if withdrawn else Deadline.Status.OPEN)
-            due_rows.append(Deadline(rule_slug=slug, rule_name=counted.rule_name, person_id=row.person_id,
-                                     subject_type=child_type, subject_id=row.pk, start_event=trigger, start_date=start,
-                                     due_date=counted.due_date, due_at=counted.due_at,
-                                     explanation=counted.explanation[:600], team_id=lead.team_id, worker_id=lead.pk,
-                                     status=status, done_on=done, late=late, late_reason=late_reason if late else "",
-                                     withdrawn_reason="Early help ended" if withdrawn else ""))
+            due_rows.append(
+                Deadline(
+                    rule_slug=slug,
+                    rule_name=counted.rule_name,
+                    person_id=row.person_id,
+                    subject_type=child_type,
+                    subject_id=row.pk,
+                    start_event=trigger,
+                    start_date=start,
+                    due_date=counted.due_date,
+                    due_at=counted.due_at,
+                    explanation=counted.explanation[:600],
+                    team_id=lead.team_id,
+                    worker_id=lead.pk,
+                    status=status,
+                    done_on=done,
+                    late=late,
+                    late_reason=late_reason if late else "",
+                    withdrawn_reason="Early help ended" if withdrawn else "",
+                )
+            )
 
         def chron(e, kind, day, title, source, detail=""):
             category = categories.get(kind)
             if category is None:
                 category = categories[kind] = chronology_kinds.get(kind).category
             for row in e.rows:
-                entries.append(ChronologyEntry(person_id=row.person_id, kind=kind, category=category,
-                                               occurred_at=at(rng, day), title=title[:200], detail=detail,
-                                               source_type=types[type(source)], source_id=str(source.pk),
-                                               recorded_by=e.lead, manual=False))
+                entries.append(
+                    ChronologyEntry(
+                        person_id=row.person_id,
+                        kind=kind,
+                        category=category,
+                        occurred_at=at(rng, day),
+                        title=title[:200],
+                        detail=detail,
+                        source_type=types[type(source)],
+                        source_id=str(source.pk),
+                        recorded_by=e.lead,
+                        manual=False,
+                    )
+                )
 
         for e in planned:
             lead, closed = e.lead, e.closure is not None
-            chron(e, "early-help", e.start, f"Early help started ({e.made.get_route_display().lower()}); lead "
-                                            f"practitioner {lead.get_full_name()} ({lead.agency})", e.made)
+            chron(
+                e,
+                "early-help",
+                e.start,
+                f"Early help started ({e.made.get_route_display().lower()}); lead "
+                f"practitioner {lead.get_full_name()} ({lead.agency})",
+                e.made,
+            )
             completed = e.assessment[1] if e.assessment else None
             for row in e.rows:
-                due(services.ASSESSMENT_RULE, e.start, row, lead, done=completed,
-                    late_reason=e.assessment[2] if e.assessment else "", withdrawn=closed and completed is None)
+                due(
+                    services.ASSESSMENT_RULE,
+                    e.start,
+                    row,
+                    lead,
+                    done=completed,
+                    late_reason=e.assessment[2] if e.assessment else "",
+                    withdrawn=closed and completed is None,
+                )
             if e.assessment:
-                chron(e, "early-help-assessment", e.assessment[0], f"Early help assessment started by {lead.agency}",
-                      e.assessment_row)
+                chron(
+                    e,
+                    "early-help-assessment",
+                    e.assessment[0],
+                    f"Early help assessment started by {lead.agency}",
+                    e.assessment_row,
+                )
                 if completed:
-                    chron(e, "early-help-assessment", completed, "Early help assessment completed", e.assessment_row,
-                          e.assessment_row.needs)
+                    chron(
+                        e,
+                        "early-help-assessment",
+                        completed,
+                        "Early help assessment completed",
+                        e.assessment_row,
+                        e.assessment_row.needs,
+                    )
             if e.plan:
-                chron(e, "family-plan", e.plan[0], f"Family plan started on {e.plan[0]:%-d %B %Y}", e.plan_row,
-                      "\n".join(d for d, _ in e.plan[1]))
-                for (day, decision, late, last) in e.reviews:
+                chron(
+                    e,
+                    "family-plan",
+                    e.plan[0],
+                    f"Family plan started on {e.plan[0]:%-d %B %Y}",
+                    e.plan_row,
+                    "\n".join(d for d, _ in e.plan[1]),
+                )
+                for day, decision, late, last in e.reviews:
                     for row in e.rows:
                         due(services.REVIEW_RULE, last, row, lead, done=day, late_reason=late)
-                    chron(e, "family-plan-review", day, "Family plan review: " + (
-                        "end the plan" if decision == "end" else "continue the plan"), e.plan_row)
+                    chron(
+                        e,
+                        "family-plan-review",
+                        day,
+                        "Family plan review: " + ("end the plan" if decision == "end" else "continue the plan"),
+                        e.plan_row,
+                    )
                 plan_open = e.plan[2] is None
                 if plan_open or (closed and not (e.reviews and e.reviews[-1][1] == "end")):
                     last = e.reviews[-1][0] if e.reviews else e.plan[0]

@@ -66,10 +66,26 @@ CHILD_ROLES = {ContactPerson.Role.SUBJECT, ContactPerson.Role.CHILD_IN_HOUSEHOLD
 SOURCES = {
     "6": 29.0,  # police
     "2A": 20.0,  # schools
-    "3A": 3.0, "3B": 2.0, "3C": 1.0, "3D": 1.0, "3E": 3.0, "3F": 4.0,  # health: 14
-    "5A": 2.0, "5B": 3.0, "5C": 2.0, "5D": 3.0,  # local authority services: 10
-    "1A": 4.0, "1B": 1.5, "1C": 1.0, "1D": 1.5,  # individuals: 8
-    "2B": 1.0, "4": 2.5, "7": 3.0, "8": 7.0, "9": 3.5, "10": 2.0,  # the rest: 19
+    "3A": 3.0,
+    "3B": 2.0,
+    "3C": 1.0,
+    "3D": 1.0,
+    "3E": 3.0,
+    "3F": 4.0,  # health: 14
+    "5A": 2.0,
+    "5B": 3.0,
+    "5C": 2.0,
+    "5D": 3.0,  # local authority services: 10
+    "1A": 4.0,
+    "1B": 1.5,
+    "1C": 1.0,
+    "1D": 1.5,  # individuals: 8
+    "2B": 1.0,
+    "4": 2.5,
+    "7": 3.0,
+    "8": 7.0,
+    "9": 3.5,
+    "10": 2.0,  # the rest: 19
 }
 SCHOOL_SOURCES = {"2A", "2B", "3C"}
 
@@ -80,8 +96,17 @@ FLOW_OUTCOMES = {"nfa": 31, "advice": 16, "early_help": 30, "referral": 19, "str
 OPEN_CASE_OUTCOMES = {"nfa": 72, "advice": 14, "early_help": 2, "referral": 9, "strategy": 3}
 OPEN_CASE_STATES = {"cin", "cp", "lac", "care_leaver"}
 # Relative contact rates of families by their state with children's services.
-STATE_RATES = {"none": 0.45, "past": 1.6, "mash": 1.0, "assessment": 1.0, "family_help": 2.0, "cin": 2.6,
-               "cp": 3.5, "lac": 1.6, "care_leaver": 1.5}
+STATE_RATES = {
+    "none": 0.45,
+    "past": 1.6,
+    "mash": 1.0,
+    "assessment": 1.0,
+    "family_help": 2.0,
+    "cin": 2.6,
+    "cp": 3.5,
+    "lac": 1.6,
+    "care_leaver": 1.5,
+}
 # After a referral, the chance that the same child is referred again within the year.
 RE_REFERRAL_FOLLOW_UP = 0.6
 # Before a referral that opened an assessment now under way: the chance of an earlier one in the year.
@@ -95,66 +120,118 @@ PRIMARY_NEEDS = {"N1": 62, "N2": 4, "N3": 3, "N4": 12, "N5": 14, "N6": 3, "N7": 
 # Concerns: (primary need it points to, source groups it suits, templates). {child} is the
 # child's first name, {adult} who the concern is about, {agency} the referrer's agency.
 CONCERNS = [
-    ("N1", {"police", "individual", "other", "health", "school"}, [
-        "Police attended a domestic incident at the home overnight. {child} was in the house and heard the shouting; "
-        "{adult} was arrested and has been released on bail with conditions not to attend the address.",
-        "A neighbour heard screaming and a child crying at the address late at night and called the police. "
-        "Officers found {child} awake and upset; {adult} had left before they arrived.",
-    ]),
-    ("N1", {"school", "health", "other", "individual"}, [
-        "{child} came to school with a bruise on the cheek and gave two different accounts of how it happened.",
-        "{child} told a member of staff that {adult} hits them with a belt when they are naughty.",
-        "{child} has been coming to school hungry and in the same clothes for several days; staff have given "
-        "breakfast and spare uniform.",
-    ]),
-    ("N1", {"health"}, [
-        "{child} was brought to the emergency department with a fracture that does not fit the explanation given; "
-        "the paediatrician has asked for a safeguarding referral.",
-        "Several missed health visitor appointments and {child} is not gaining weight; the home was cold and dirty "
-        "at the last visit.",
-    ]),
-    ("N1", {"police", "school", "other"}, [
-        "{child} has been reported missing three times in a month and was found in another town with older "
-        "young people; concerns about criminal exploitation.",
-        "{child} is spending time with an adult met online who buys gifts and a phone; concerns about sexual "
-        "exploitation.",
-    ]),
-    ("N1", {"individual", "other", "la"}, [
-        "A relative is worried that the children are left alone in the evenings while {adult} goes out.",
-        "The house is in a very poor state and {child} is often seen outside late at night without an adult.",
-    ]),
-    ("N5", {"police", "la", "individual", "other"}, [
-        "Third police call-out this year to arguments between the adults at the home; {child} was present each time.",
-        "{adult} has been drinking heavily since a relationship broke down and the children are often late for school.",
-    ]),
-    ("N3", {"health", "la", "other"}, [
-        "{adult} has been admitted to hospital under the Mental Health Act; {child} is staying with a relative and "
-        "the plan for care is unclear.",
-        "{adult} has a serious illness and is struggling to care for {child}; the family is asking for help.",
-    ]),
-    ("N4", {"school", "la", "individual", "other", "health"}, [
-        "The family has been served notice by the landlord and may become homeless; {adult} is not coping and "
-        "{child}'s attendance has dropped.",
-        "{adult} has asked for help with {child}'s behaviour at home, saying the family is at breaking point.",
-    ]),
-    ("N6", {"school", "police", "la"}, [
-        "{child} was arrested for shoplifting with a group of older teenagers and has been excluded from school twice.",
-        "{child} has been in several fights and was found carrying a knife near the school gates.",
-    ]),
-    ("N2", {"health", "school", "la"}, [
-        "{child}'s parents are exhausted caring for {child}'s complex needs and have asked for short breaks.",
-    ]),
-    ("N7", {"school", "la", "other"}, [
-        "The family has no money for food or heating this month; the school has made a food bank referral.",
-    ]),
-    ("N8", {"police", "la", "other", "individual"}, [
-        "{child} has been staying with friends for a week and says they cannot go home; {adult} will not say "
-        "when they are coming back.",
-    ]),
-    ("N1", {"school", "health", "other"}, [
-        "{child} has been self-harming and says things at home are bad but will not say more.",
-        "{child} disclosed to a teacher that an adult in the family touched them inappropriately.",
-    ]),
+    (
+        "N1",
+        {"police", "individual", "other", "health", "school"},
+        [
+            "Police attended a domestic incident at the home overnight. {child} was in the house and heard the shouting; "  # noqa: E501
+            "{adult} was arrested and has been released on bail with conditions not to attend the address.",
+            "A neighbour heard screaming and a child crying at the address late at night and called the police. "
+            "Officers found {child} awake and upset; {adult} had left before they arrived.",
+        ],
+    ),
+    (
+        "N1",
+        {"school", "health", "other", "individual"},
+        [
+            "{child} came to school with a bruise on the cheek and gave two different accounts of how it happened.",
+            "{child} told a member of staff that {adult} hits them with a belt when they are naughty.",
+            "{child} has been coming to school hungry and in the same clothes for several days; staff have given "
+            "breakfast and spare uniform.",
+        ],
+    ),
+    (
+        "N1",
+        {"health"},
+        [
+            "{child} was brought to the emergency department with a fracture that does not fit the explanation given; "
+            "the paediatrician has asked for a safeguarding referral.",
+            "Several missed health visitor appointments and {child} is not gaining weight; the home was cold and dirty "
+            "at the last visit.",
+        ],
+    ),
+    (
+        "N1",
+        {"police", "school", "other"},
+        [
+            "{child} has been reported missing three times in a month and was found in another town with older "
+            "young people; concerns about criminal exploitation.",
+            "{child} is spending time with an adult met online who buys gifts and a phone; concerns about sexual "
+            "exploitation.",
+        ],
+    ),
+    (
+        "N1",
+        {"individual", "other", "la"},
+        [
+            "A relative is worried that the children are left alone in the evenings while {adult} goes out.",
+            "The house is in a very poor state and {child} is often seen outside late at night without an adult.",
+        ],
+    ),
+    (
+        "N5",
+        {"police", "la", "individual", "other"},
+        [
+            "Third police call-out this year to arguments between the adults at the home; {child} was present each time.",  # noqa: E501
+            "{adult} has been drinking heavily since a relationship broke down and the children are often late for school.",  # noqa: E501
+        ],
+    ),
+    (
+        "N3",
+        {"health", "la", "other"},
+        [
+            "{adult} has been admitted to hospital under the Mental Health Act; {child} is staying with a relative and "
+            "the plan for care is unclear.",
+            "{adult} has a serious illness and is struggling to care for {child}; the family is asking for help.",
+        ],
+    ),
+    (
+        "N4",
+        {"school", "la", "individual", "other", "health"},
+        [
+            "The family has been served notice by the landlord and may become homeless; {adult} is not coping and "
+            "{child}'s attendance has dropped.",
+            "{adult} has asked for help with {child}'s behaviour at home, saying the family is at breaking point.",
+        ],
+    ),
+    (
+        "N6",
+        {"school", "police", "la"},
+        [
+            "{child} was arrested for shoplifting with a group of older teenagers and has been excluded from school twice.",  # noqa: E501
+            "{child} has been in several fights and was found carrying a knife near the school gates.",
+        ],
+    ),
+    (
+        "N2",
+        {"health", "school", "la"},
+        [
+            "{child}'s parents are exhausted caring for {child}'s complex needs and have asked for short breaks.",
+        ],
+    ),
+    (
+        "N7",
+        {"school", "la", "other"},
+        [
+            "The family has no money for food or heating this month; the school has made a food bank referral.",
+        ],
+    ),
+    (
+        "N8",
+        {"police", "la", "other", "individual"},
+        [
+            "{child} has been staying with friends for a week and says they cannot go home; {adult} will not say "
+            "when they are coming back.",
+        ],
+    ),
+    (
+        "N1",
+        {"school", "health", "other"},
+        [
+            "{child} has been self-harming and says things at home are bad but will not say more.",
+            "{child} disclosed to a teacher that an adult in the family touched them inappropriately.",
+        ],
+    ),
 ]
 
 RATIONALES = {
@@ -201,38 +278,63 @@ CHECK_QUESTIONS = {
     "education": "Attendance, behaviour and any safeguarding concerns held by the school?",
 }
 CHECK_ANSWERS = {
-    "police": ["Two domestic abuse call-outs to the address in the last year; no charges.",
-               "One of the adults has a caution for assault (2019); no other information.",
-               "A missing episode reported last month; found safe."],
-    "health": ["Immunisations up to date; two missed appointments this year.",
-               "Registered with a GP; a parent is under the community mental health team.",
-               "Attended the emergency department twice this year with minor injuries."],
-    "education": ["Attendance 86% this term; the school has noticed the child is withdrawn.",
-                  "Attendance good; no concerns in school.",
-                  "Two fixed-term suspensions this year; the school has an early help plan."],
+    "police": [
+        "Two domestic abuse call-outs to the address in the last year; no charges.",
+        "One of the adults has a caution for assault (2019); no other information.",
+        "A missing episode reported last month; found safe.",
+    ],
+    "health": [
+        "Immunisations up to date; two missed appointments this year.",
+        "Registered with a GP; a parent is under the community mental health team.",
+        "Attended the emergency department twice this year with minor injuries.",
+    ],
+    "education": [
+        "Attendance 86% this term; the school has noticed the child is withdrawn.",
+        "Attendance good; no concerns in school.",
+        "Two fixed-term suspensions this year; the school has an early help plan.",
+    ],
 }
 FEEDBACK = {
     "nfa": "No further action by children's social care. Please continue to support the family and contact us "
-           "again if anything changes.",
+    "again if anything changes.",
     "advice": "We have given advice and signposted the family to support. Please get in touch again if the "
-              "concerns continue.",
+    "concerns continue.",
     "early_help": "The family will be offered Family Help with a lead practitioner. You may be asked to join the "
-                  "team around the family.",
+    "team around the family.",
     "referral": "A social worker will carry out a child and family assessment. They may contact you for more "
-                "information.",
+    "information.",
     "strategy": "A strategy discussion has been arranged. Police and health are involved; you may be asked to "
-                "attend or share information.",
+    "attend or share information.",
 }
 REFERRER_ROLES = {
-    "6": "Police constable", "2A": "Designated safeguarding lead", "2B": "Education welfare officer",
-    "3A": "GP", "3B": "Health visitor", "3C": "School nurse", "3D": "Practice nurse", "3E": "Emergency department nurse",
-    "3F": "CAMHS practitioner", "4": "Housing officer", "5A": "Adult social care worker", "5B": "Youth worker",
-    "5C": "Social worker, Eastdale Council", "5D": "Family hub worker", "7": "Probation officer",
+    "6": "Police constable",
+    "2A": "Designated safeguarding lead",
+    "2B": "Education welfare officer",
+    "3A": "GP",
+    "3B": "Health visitor",
+    "3C": "School nurse",
+    "3D": "Practice nurse",
+    "3E": "Emergency department nurse",
+    "3F": "CAMHS practitioner",
+    "4": "Housing officer",
+    "5A": "Adult social care worker",
+    "5B": "Youth worker",
+    "5C": "Social worker, Eastdale Council",
+    "5D": "Family hub worker",
+    "7": "Probation officer",
     "8": "Family support worker",
 }
 RELATIVES = ["Aunt", "Uncle", "Grandmother", "Grandfather", "Older cousin"]
-GROUPS = {"6": "police", "2A": "school", "2B": "school", "4": "la", "7": "other", "8": "other", "9": "individual",
-          "10": "other"}
+GROUPS = {
+    "6": "police",
+    "2A": "school",
+    "2B": "school",
+    "4": "la",
+    "7": "other",
+    "8": "other",
+    "9": "individual",
+    "10": "other",
+}
 
 
 def group_of(source):
@@ -257,9 +359,30 @@ def poisson(rng, mean):
 class Planned:
     """A contact being made, with its people, checks, decision and feedback."""
 
-    __slots__ = ("pk", "received_at", "channel", "source", "referrer_name", "referrer_role", "agency",
-                 "relationship", "phone", "email", "concerns", "immediate_risk", "risk_detail", "consent", "due",
-                 "recorded_by", "allocated_to", "people", "checks", "decision", "feedback", "decision_pk")
+    __slots__ = (
+        "pk",
+        "received_at",
+        "channel",
+        "source",
+        "referrer_name",
+        "referrer_role",
+        "agency",
+        "relationship",
+        "phone",
+        "email",
+        "concerns",
+        "immediate_risk",
+        "risk_detail",
+        "consent",
+        "due",
+        "recorded_by",
+        "allocated_to",
+        "people",
+        "checks",
+        "decision",
+        "feedback",
+        "decision_pk",
+    )
 
     def __init__(self):
         self.pk = self.decision_pk = None
@@ -286,7 +409,8 @@ class FrontDoorFlow:
         by_name = {u.username: u for u in staff}
         manager = by_name.get("mash.manager") or next(u for u in staff if u.role == User.Role.MASH_MANAGER)
         self.document = services.load_threshold_document(
-            manager, effective_from=self.today - dt.timedelta(days=WINDOW_DAYS + 30))
+            manager, effective_from=self.today - dt.timedelta(days=WINDOW_DAYS + 30)
+        )
         self.levels = list(self.document.levels.order_by("number"))
         self.indicators = {}
         for indicator in services.ThresholdIndicator.objects.filter(domain__document=self.document).order_by("id"):
@@ -324,15 +448,24 @@ class FrontDoorFlow:
         self.today_start = dt.datetime(today.year, today.month, today.day, tzinfo=LONDON)
         # The mean rate multiplier over the families' states, so the flow matches the national rate.
         weights = g.services
-        mean_rate = sum(STATE_RATES[s] * (w - (weights.cum[i - 1] if i else 0))
-                        for i, (s, w) in enumerate(zip(weights.items, weights.cum))) / weights.total
+        mean_rate = (
+            sum(
+                STATE_RATES[s] * (w - (weights.cum[i - 1] if i else 0))
+                for i, (s, w) in enumerate(zip(weights.items, weights.cum, strict=False))
+            )
+            / weights.total
+        )
         # The flow makes about half the child-contacts: the rest come with families' states (an
         # assessment under way, a contact with the front door now) and their follow-ups.
         self.rate_scale = CHILD_CONTACTS_A_YEAR * FLOW_SHARE / mean_rate / 1.8  # 1.8 children a contact
-        self.content_types = {model: ContentType.objects.get_for_model(model).pk
-                              for model in (Contact, AgencyCheck, ContactDecision, Referral, ReferrerFeedback)}
-        self.categories = {slug: chronology_kinds.get(slug).category for slug in
-                           ("contact-received", "agency-check", "contact-decision", "referral", "referrer-feedback")}
+        self.content_types = {
+            model: ContentType.objects.get_for_model(model).pk
+            for model in (Contact, AgencyCheck, ContactDecision, Referral, ReferrerFeedback)
+        }
+        self.categories = {
+            slug: chronology_kinds.get(slug).category
+            for slug in ("contact-received", "agency-check", "contact-decision", "referral", "referrer-feedback")
+        }
 
     def start_block(self, block):
         """Called before each block of children (blocks, not batches, so the batch size changes nothing)."""
@@ -366,11 +499,12 @@ class FrontDoorFlow:
             while not working_days.is_working_day(day):
                 day += dt.timedelta(days=1)
         return dt.datetime(day.year, day.month, day.day, 9, 0, tzinfo=LONDON) + dt.timedelta(
-            minutes=rng.randint(0, 120))
+            minutes=rng.randint(0, 120)
+        )
 
     # --- One family ---------------------------------------------------------------------------
 
-    def family(self, batch, rng, state, kids, home_adults, man, anchor):
+    def family(self, batch, rng, state, kids, home_adults, man, anchor):  # noqa: C901
         """Plan the family's contacts over the year, in time order (rng: the block's contact stream)."""
         born = [k for k in kids if k.date_of_birth is not None]
         if not born:
@@ -429,7 +563,7 @@ class FrontDoorFlow:
                     bisect.insort(events, (later, order, "follow-up", subject), lo=index)
                     order += 1
 
-    def contact(self, batch, rng, state, day, kind, subject, eligible, home_adults, man):
+    def contact(self, batch, rng, state, day, kind, subject, eligible, home_adults, man):  # noqa: C901
         g = self.g
         if subject is None or subject not in eligible:
             subject = rng.choice(eligible)
@@ -456,8 +590,9 @@ class FrontDoorFlow:
         group = group_of(source)
         # Who is in the contact: the child, often the brothers and sisters, sometimes an adult.
         siblings = [k for k in eligible if k is not subject]
-        matched = rng.choices(["chosen", "nhs_number", "name_and_dob", "upn", "consistent_identifier"],
-                              [40, 25, 15, 10, 10])[0]
+        matched = rng.choices(
+            ["chosen", "nhs_number", "name_and_dob", "upn", "consistent_identifier"], [40, 25, 15, 10, 10]
+        )[0]
         if matched == "upn" and subject.school_ is None:
             matched = "chosen"
         planned.people.append((subject, ContactPerson.Role.SUBJECT, "", matched))
@@ -467,14 +602,20 @@ class FrontDoorFlow:
         need, template = rng.choice(self.concerns_by_group[group])
         concern_adult = None
         if home_adults and ("{adult}" in template or rng.random() < 0.3):
-            concern_adult = man if (man is not None and any(p is man for p, _ in home_adults)
-                                    and rng.random() < 0.6) else rng.choice(home_adults)[0]
+            concern_adult = (
+                man
+                if (man is not None and any(p is man for p, _ in home_adults) and rng.random() < 0.6)
+                else rng.choice(home_adults)[0]
+            )
         adult_label = "a parent"
         if concern_adult is not None:
             label = next(lab for p, lab in home_adults if p is concern_adult)
             adult_label = f"the child's {label.lower()}"
-            role = (ContactPerson.Role.PERSON_OF_CONCERN if "{adult}" in template and rng.random() < 0.6
-                    else ContactPerson.Role.ADULT_IN_HOUSEHOLD)
+            role = (
+                ContactPerson.Role.PERSON_OF_CONCERN
+                if "{adult}" in template and rng.random() < 0.6
+                else ContactPerson.Role.ADULT_IN_HOUSEHOLD
+            )
             planned.people.append((concern_adult, role, label, "chosen"))
         first_name = subject.given_names.split()[0]
         planned.concerns = template.format(child=first_name, adult=adult_label)
@@ -489,8 +630,11 @@ class FrontDoorFlow:
             self.overdue_wanted = False
         worker = rng.choice(self.practitioners)
         planned.allocated_to = worker if (not is_open or rng.random() < 0.5) else None
-        if planned.recorded_by is None and planned.channel in (Contact.Channel.PHONE, Contact.Channel.EMAIL,
-                                                               Contact.Channel.IN_PERSON):
+        if planned.recorded_by is None and planned.channel in (
+            Contact.Channel.PHONE,
+            Contact.Channel.EMAIL,
+            Contact.Channel.IN_PERSON,
+        ):
             planned.recorded_by = worker
         # The outcome (known now; it shapes consent, risk and checks).
         if kind in ("referral", "follow-up"):
@@ -534,8 +678,20 @@ class FrontDoorFlow:
                 info = rng.choice(CHECK_ANSWERS[check_kind]) if status == AgencyCheck.Status.ANSWERED else ""
                 answerers = self.agency_users.get(agency.pk)
                 by = rng.choice(answerers) if answerers and rng.random() < 0.8 else worker
-                planned.checks.append([check_kind, agency, CHECK_QUESTIONS[check_kind], status, requested, worker, due,
-                                       answered, by, info])
+                planned.checks.append(
+                    [
+                        check_kind,
+                        agency,
+                        CHECK_QUESTIONS[check_kind],
+                        status,
+                        requested,
+                        worker,
+                        due,
+                        answered,
+                        by,
+                        info,
+                    ]
+                )
         if is_open:
             now = self.today_start + dt.timedelta(hours=7)
             for check in planned.checks:
@@ -548,15 +704,27 @@ class FrontDoorFlow:
         base = start or self.next_working_moment(rng, received_at)
         base = max([base] + [c[4] + dt.timedelta(minutes=5) for c in planned.checks])
         ready = max([base] + [c[7] for c in planned.checks]) + dt.timedelta(minutes=rng.randint(10, 90))
-        on_time_decision = ready if ready <= due_at else max(base, dt.datetime(
-            due_at.year, due_at.month, due_at.day, rng.randint(15, 16), rng.randrange(60), tzinfo=LONDON))
+        on_time_decision = (
+            ready
+            if ready <= due_at
+            else max(
+                base,
+                dt.datetime(
+                    due_at.year, due_at.month, due_at.day, rng.randint(15, 16), rng.randrange(60), tzinfo=LONDON
+                ),
+            )
+        )
         decided = on_time_decision
         if rng.random() >= ON_TIME:
             late_day = planned.due.due_date + dt.timedelta(days=1 + rng.randint(0, 2))
             while not working_days.is_working_day(late_day):
                 late_day += dt.timedelta(days=1)
-            late = max(ready, dt.datetime(late_day.year, late_day.month, late_day.day, rng.randint(9, 16),
-                                          rng.randrange(60), tzinfo=LONDON))
+            late = max(
+                ready,
+                dt.datetime(
+                    late_day.year, late_day.month, late_day.day, rng.randint(9, 16), rng.randrange(60), tzinfo=LONDON
+                ),
+            )
             if late < self.today_start - dt.timedelta(hours=6):  # decisions are all in the past
                 decided = late
         decided = max(decided, received_at + dt.timedelta(minutes=5))
@@ -579,8 +747,11 @@ class FrontDoorFlow:
         if source not in ("9", "10") and rng.random() < 0.85:
             given = decided + dt.timedelta(minutes=rng.randint(10, 6 * 60))
             given = min(given, self.today_start - dt.timedelta(minutes=1))
-            method = {Contact.Channel.API: "in_service", Contact.Channel.WEB_FORM: "in_service",
-                      Contact.Channel.EMAIL: "email"}.get(planned.channel, "phone")
+            method = {
+                Contact.Channel.API: "in_service",
+                Contact.Channel.WEB_FORM: "in_service",
+                Contact.Channel.EMAIL: "email",
+            }.get(planned.channel, "phone")
             if method == "phone" and rng.random() < 0.2:
                 method = "letter"
             message = f"Thank you for your contact about {first_name} on {day:%-d %B %Y}. {FEEDBACK[outcome]}"
@@ -599,7 +770,7 @@ class FrontDoorFlow:
         }[outcome]
         return rng.choices(list(weights), list(weights.values()))[0]
 
-    def referrer(self, rng, planned, source, subject, home_adults):
+    def referrer(self, rng, planned, source, subject, home_adults):  # noqa: C901
         g = self.g
         agency = None
         name = role = relationship = phone = email = ""
@@ -610,8 +781,9 @@ class FrontDoorFlow:
             channel = rng.choices([Contact.Channel.API, Contact.Channel.EMAIL, Contact.Channel.PHONE], [60, 25, 15])[0]
         elif source == "2A":
             agency = subject.school_
-            channel = rng.choices([Contact.Channel.WEB_FORM, Contact.Channel.PHONE, Contact.Channel.EMAIL],
-                                  [60, 30, 10])[0]
+            channel = rng.choices(
+                [Contact.Channel.WEB_FORM, Contact.Channel.PHONE, Contact.Channel.EMAIL], [60, 30, 10]
+            )[0]
         elif source in ("2B", "5A", "5B", "5D"):
             agency = g.la
             channel = rng.choice([Contact.Channel.EMAIL, Contact.Channel.PHONE])
@@ -643,9 +815,15 @@ class FrontDoorFlow:
             first, last = g.staff_name(rng)
             name = f"Dr {first} {last}" if source == "3A" else f"{first} {last}"
             role = REFERRER_ROLES[source]
-            domain = "northmoor.example" if agency is None or agency.kind == Agency.Kind.LOCAL_AUTHORITY else \
-                {Agency.Kind.POLICE: "police.northmoor.example", Agency.Kind.SCHOOL: "schools.northmoor.example",
-                 Agency.Kind.VOLUNTARY: "charity.northmoor.example"}.get(agency.kind, "nhs.northmoor.example")
+            domain = (
+                "northmoor.example"
+                if agency is None or agency.kind == Agency.Kind.LOCAL_AUTHORITY
+                else {
+                    Agency.Kind.POLICE: "police.northmoor.example",
+                    Agency.Kind.SCHOOL: "schools.northmoor.example",
+                    Agency.Kind.VOLUNTARY: "charity.northmoor.example",
+                }.get(agency.kind, "nhs.northmoor.example")
+            )
             if source == "5C":
                 domain = "eastdale.example"
             email = f"{first.lower()}.{last.lower()}@{domain}".replace(" ", "").replace("'", "")
@@ -676,7 +854,7 @@ class FrontDoorFlow:
 
     # --- Writing ------------------------------------------------------------------------------
 
-    def write(self, batch):
+    def write(self, batch):  # noqa: C901
         contacts = batch.contacts
         if not contacts:
             return
@@ -684,52 +862,164 @@ class FrontDoorFlow:
         source_labels = {code: label for code, label in codelists.codes("referral-source", self.today)}
         ids = writer.insert(
             Contact,
-            ("received_at", "channel", "source", "referrer_name", "referrer_role", "referrer_agency_id",
-             "referrer_relationship", "referrer_phone", "referrer_email", "concerns", "immediate_risk",
-             "immediate_risk_detail", "consent", "consent_detail", "status", "decision_due_date", "decision_due_at",
-             "decision_due_explanation", "recorded_by_id", "allocated_to_id"),
-            ((c.received_at, c.channel, c.source, c.referrer_name, c.referrer_role, c.agency.pk if c.agency else None,
-              c.relationship, c.phone, c.email, c.concerns, c.immediate_risk, c.risk_detail, c.consent, "",
-              Contact.Status.DECIDED if c.decision else Contact.Status.OPEN, c.due.due_date, c.due.due_at,
-              f"Decision due by the end of {c.due.due_date:%A %-d %B %Y}: {c.due.explanation}"[:500],
-              c.recorded_by.pk if c.recorded_by else None, c.allocated_to.pk if c.allocated_to else None)
-             for c in contacts), ids=True)
-        for contact, pk in zip(contacts, ids):
+            (
+                "received_at",
+                "channel",
+                "source",
+                "referrer_name",
+                "referrer_role",
+                "referrer_agency_id",
+                "referrer_relationship",
+                "referrer_phone",
+                "referrer_email",
+                "concerns",
+                "immediate_risk",
+                "immediate_risk_detail",
+                "consent",
+                "consent_detail",
+                "status",
+                "decision_due_date",
+                "decision_due_at",
+                "decision_due_explanation",
+                "recorded_by_id",
+                "allocated_to_id",
+            ),
+            (
+                (
+                    c.received_at,
+                    c.channel,
+                    c.source,
+                    c.referrer_name,
+                    c.referrer_role,
+                    c.agency.pk if c.agency else None,
+                    c.relationship,
+                    c.phone,
+                    c.email,
+                    c.concerns,
+                    c.immediate_risk,
+                    c.risk_detail,
+                    c.consent,
+                    "",
+                    Contact.Status.DECIDED if c.decision else Contact.Status.OPEN,
+                    c.due.due_date,
+                    c.due.due_at,
+                    f"Decision due by the end of {c.due.due_date:%A %-d %B %Y}: {c.due.explanation}"[:500],
+                    c.recorded_by.pk if c.recorded_by else None,
+                    c.allocated_to.pk if c.allocated_to else None,
+                )
+                for c in contacts
+            ),
+            ids=True,
+        )
+        for contact, pk in zip(contacts, ids, strict=False):
             contact.pk = pk
-        writer.insert(ContactPerson, ("contact_id", "person_id", "role", "relationship", "matched_by", "added_by_id"),
-                      ((c.pk, p.pk, role, relationship, matched, c.recorded_by.pk if c.recorded_by else None)
-                       for c in contacts for p, role, relationship, matched in c.people))
+        writer.insert(
+            ContactPerson,
+            ("contact_id", "person_id", "role", "relationship", "matched_by", "added_by_id"),
+            (
+                (c.pk, p.pk, role, relationship, matched, c.recorded_by.pk if c.recorded_by else None)
+                for c in contacts
+                for p, role, relationship, matched in c.people
+            ),
+        )
         checks = [(c, check) for c in contacts for check in c.checks]
         check_ids = writer.insert(
             AgencyCheck,
-            ("contact_id", "kind", "agency_id", "question", "status", "requested_at", "requested_by_id", "due_at",
-             "due_explanation", "answered_at", "answered_by_id", "information"),
-            ((c.pk, k, a.pk, q, s, r, by.pk, due.due_at,
-              f"Due {timezone.localtime(due.due_at):%-d %B %Y at %H:%M}: {due.explanation}"[:500], at,
-              ab.pk if ab else None, info)
-             for c, (k, a, q, s, r, by, due, at, ab, info) in checks), ids=True)
+            (
+                "contact_id",
+                "kind",
+                "agency_id",
+                "question",
+                "status",
+                "requested_at",
+                "requested_by_id",
+                "due_at",
+                "due_explanation",
+                "answered_at",
+                "answered_by_id",
+                "information",
+            ),
+            (
+                (
+                    c.pk,
+                    k,
+                    a.pk,
+                    q,
+                    s,
+                    r,
+                    by.pk,
+                    due.due_at,
+                    f"Due {timezone.localtime(due.due_at):%-d %B %Y at %H:%M}: {due.explanation}"[:500],
+                    at,
+                    ab.pk if ab else None,
+                    info,
+                )
+                for c, (k, a, q, s, r, by, due, at, ab, info) in checks
+            ),
+            ids=True,
+        )
         decided = [c for c in contacts if c.decision]
         decision_ids = writer.insert(
             ContactDecision,
-            ("contact_id", "threshold_document_id", "level_id", "outcome", "rationale", "primary_need", "malicious",
-             "malicious_reason", "decided_by_id", "decided_at", "on_time"),
-            ((c.pk, self.document.pk, d[0].pk, d[1], d[2], d[4], False, "", d[5].pk, d[6], d[7])
-             for c in decided for d in (c.decision,)), ids=True)
-        for contact, pk in zip(decided, decision_ids):
+            (
+                "contact_id",
+                "threshold_document_id",
+                "level_id",
+                "outcome",
+                "rationale",
+                "primary_need",
+                "malicious",
+                "malicious_reason",
+                "decided_by_id",
+                "decided_at",
+                "on_time",
+            ),
+            (
+                (c.pk, self.document.pk, d[0].pk, d[1], d[2], d[4], False, "", d[5].pk, d[6], d[7])
+                for c in decided
+                for d in (c.decision,)
+            ),
+            ids=True,
+        )
+        for contact, pk in zip(decided, decision_ids, strict=False):
             contact.decision_pk = pk
-        writer.insert(ContactDecision.indicators.through, ("contactdecision_id", "thresholdindicator_id"),
-                      ((c.decision_pk, ind) for c in decided for ind in c.decision[3]))
-        referrals = [(c, p) for c in decided if c.decision[1] in services.REFERRAL_OUTCOMES
-                     for p, role, _, _ in c.people if role in CHILD_ROLES]
+        writer.insert(
+            ContactDecision.indicators.through,
+            ("contactdecision_id", "thresholdindicator_id"),
+            ((c.decision_pk, ind) for c in decided for ind in c.decision[3]),
+        )
+        referrals = [
+            (c, p)
+            for c in decided
+            if c.decision[1] in services.REFERRAL_OUTCOMES
+            for p, role, _, _ in c.people
+            if role in CHILD_ROLES
+        ]
         referral_ids = writer.insert(
-            Referral, ("person_id", "contact_id", "referral_date", "source", "primary_need", "referral_nfa",
-                       "closure_date", "closure_reason"),
-            ((p.pk, c.pk, timezone.localdate(c.received_at), c.source, c.decision[4], False, None, "")
-             for c, p in referrals), ids=True)
+            Referral,
+            (
+                "person_id",
+                "contact_id",
+                "referral_date",
+                "source",
+                "primary_need",
+                "referral_nfa",
+                "closure_date",
+                "closure_reason",
+            ),
+            (
+                (p.pk, c.pk, timezone.localdate(c.received_at), c.source, c.decision[4], False, None, "")
+                for c, p in referrals
+            ),
+            ids=True,
+        )
         with_feedback = [c for c in decided if c.feedback]
         feedback_ids = writer.insert(
-            ReferrerFeedback, ("contact_id", "method", "message", "given_at", "given_by_id"),
-            ((c.pk, f[0], f[1], f[2], f[3].pk) for c in with_feedback for f in (c.feedback,)), ids=True)
+            ReferrerFeedback,
+            ("contact_id", "method", "message", "given_at", "given_by_id"),
+            ((c.pk, f[0], f[1], f[2], f[3].pk) for c in with_feedback for f in (c.feedback,)),
+            ids=True,
+        )
 
         # Involvements: a child is with the front door from the contact until the decision
         # (one involvement while contacts overlap); a referral opens "Referral: child in need".
@@ -753,12 +1043,17 @@ class FrontDoorFlow:
                     involvements.append((person, current[0], current[1]))
                 current = [start, end]
             involvements.append((person, current[0], current[1]))
-        rows = [(p, la, team, None, services.INVOLVEMENT_KIND, timezone.localdate(s),
-                 timezone.localdate(e) if e else None) for p, s, e in involvements]
-        rows += [(p.pk, la, c.decision[5].team_id, None, "Referral: child in need", timezone.localdate(c.decision[6]),
-                  None) for c, p in referrals]
-        writer.insert(Involvement, ("person_id", "agency_id", "team_id", "worker_id", "kind", "start_date",
-                                    "end_date"), rows)
+        rows = [
+            (p, la, team, None, services.INVOLVEMENT_KIND, timezone.localdate(s), timezone.localdate(e) if e else None)
+            for p, s, e in involvements
+        ]
+        rows += [
+            (p.pk, la, c.decision[5].team_id, None, "Referral: child in need", timezone.localdate(c.decision[6]), None)
+            for c, p in referrals
+        ]
+        writer.insert(
+            Involvement, ("person_id", "agency_id", "team_id", "worker_id", "kind", "start_date", "end_date"), rows
+        )
 
         # The chronology, as the services write it.
         ct = self.content_types
@@ -767,53 +1062,130 @@ class FrontDoorFlow:
         for c in contacts:
             children = [p for p, role, _, _ in c.people if role in CHILD_ROLES]
             title = f"Contact received from {c.agency.name if c.agency else source_labels.get(c.source, c.source)}" + (
-                " (immediate risk)" if c.immediate_risk else "")
+                " (immediate risk)" if c.immediate_risk else ""
+            )
             for p, role, _, _ in c.people:
-                entries.append((p.pk, "contact-received", c.received_at, title,
-                                f"{ContactPerson.Role(role).label}. {len(children)} child(ren) in the contact.",
-                                c.agency.pk if c.agency else None, ct[Contact], str(c.pk),
-                                c.recorded_by.pk if c.recorded_by else None))
-        for (c, check), pk in zip(checks, check_ids):
+                entries.append(
+                    (
+                        p.pk,
+                        "contact-received",
+                        c.received_at,
+                        title,
+                        f"{ContactPerson.Role(role).label}. {len(children)} child(ren) in the contact.",
+                        c.agency.pk if c.agency else None,
+                        ct[Contact],
+                        str(c.pk),
+                        c.recorded_by.pk if c.recorded_by else None,
+                    )
+                )
+        for (c, check), pk in zip(checks, check_ids, strict=False):
             kind, agency, _, status, requested, by, _, answered, answered_by, _ = check
             kind_label = AgencyCheck.Kind(kind).label
             for p, role, _, _ in c.people:
                 if role not in CHILD_ROLES:
                     continue
-                entries.append((p.pk, "agency-check", requested, f"{kind_label} check requested from {agency.name}",
-                                "", agency.pk, ct[AgencyCheck], str(pk), by.pk))
+                entries.append(
+                    (
+                        p.pk,
+                        "agency-check",
+                        requested,
+                        f"{kind_label} check requested from {agency.name}",
+                        "",
+                        agency.pk,
+                        ct[AgencyCheck],
+                        str(pk),
+                        by.pk,
+                    )
+                )
                 if status in (AgencyCheck.Status.ANSWERED, AgencyCheck.Status.NOTHING_KNOWN):
                     label = "answered" if status == AgencyCheck.Status.ANSWERED else "answered: nothing known"
-                    entries.append((p.pk, "agency-check", answered, f"{kind_label} check {label}", "",
-                                    answered_by.agency_id, ct[AgencyCheck], str(pk), answered_by.pk))
+                    entries.append(
+                        (
+                            p.pk,
+                            "agency-check",
+                            answered,
+                            f"{kind_label} check {label}",
+                            "",
+                            answered_by.agency_id,
+                            ct[AgencyCheck],
+                            str(pk),
+                            answered_by.pk,
+                        )
+                    )
         needs = {code: label for code, label in codelists.codes("primary-need", self.today)}
         for c in decided:
             level, outcome, rationale, _, need, by, at, _ = c.decision
-            title = (f"Front-door decision: {ContactDecision.Outcome(outcome).label} "
-                     f"(level {level.number}, {level.name})")
+            title = (
+                f"Front-door decision: {ContactDecision.Outcome(outcome).label} (level {level.number}, {level.name})"
+            )
             for p, role, _, _ in c.people:
                 if role in CHILD_ROLES:
-                    entries.append((p.pk, "contact-decision", at, title, rationale, None, ct[ContactDecision],
-                                    str(c.decision_pk), by.pk))
-        for (c, p), pk in zip(referrals, referral_ids):
-            entries.append((p.pk, "referral", c.decision[6],
-                            f"Referred to children's social care ({needs.get(c.decision[4], c.decision[4])})", "",
-                            None, ct[Referral], str(pk), c.decision[5].pk))
-        for c, pk in zip(with_feedback, feedback_ids):
+                    entries.append(
+                        (
+                            p.pk,
+                            "contact-decision",
+                            at,
+                            title,
+                            rationale,
+                            None,
+                            ct[ContactDecision],
+                            str(c.decision_pk),
+                            by.pk,
+                        )
+                    )
+        for (c, p), pk in zip(referrals, referral_ids, strict=False):
+            entries.append(
+                (
+                    p.pk,
+                    "referral",
+                    c.decision[6],
+                    f"Referred to children's social care ({needs.get(c.decision[4], c.decision[4])})",
+                    "",
+                    None,
+                    ct[Referral],
+                    str(pk),
+                    c.decision[5].pk,
+                )
+            )
+        for c, pk in zip(with_feedback, feedback_ids, strict=False):
             method, _, given, by = c.feedback
             title = f"Referrer told the outcome ({ReferrerFeedback.Method(method).label.lower()})"
             for p, role, _, _ in c.people:
                 if role in CHILD_ROLES:
-                    entries.append((p.pk, "referrer-feedback", given, title, "", None, ct[ReferrerFeedback], str(pk),
-                                    by.pk))
-        writer.insert(ChronologyEntry, ("person_id", "kind", "category", "occurred_at", "title", "detail", "agency_id",
-                                        "source_type_id", "source_id", "recorded_by_id", "manual"),
-                      ((p, kind, cat[kind], when, title[:200], detail, agency, st, sid, by, False)
-                       for p, kind, when, title, detail, agency, st, sid, by in entries))
+                    entries.append(
+                        (p.pk, "referrer-feedback", given, title, "", None, ct[ReferrerFeedback], str(pk), by.pk)
+                    )
+        writer.insert(
+            ChronologyEntry,
+            (
+                "person_id",
+                "kind",
+                "category",
+                "occurred_at",
+                "title",
+                "detail",
+                "agency_id",
+                "source_type_id",
+                "source_id",
+                "recorded_by_id",
+                "manual",
+            ),
+            (
+                (p, kind, cat[kind], when, title[:200], detail, agency, st, sid, by, False)
+                for p, kind, when, title, detail, agency, st, sid, by in entries
+            ),
+        )
         g = self.g
-        for name, number in (("contacts", len(contacts)), ("people in contacts", sum(len(c.people) for c in contacts)),
-                             ("agency checks", len(checks)), ("contact decisions", len(decided)),
-                             ("referrals", len(referrals)), ("referrer feedback", len(with_feedback)),
-                             ("front-door involvements", len(rows)), ("front-door chronology", len(entries))):
+        for name, number in (
+            ("contacts", len(contacts)),
+            ("people in contacts", sum(len(c.people) for c in contacts)),
+            ("agency checks", len(checks)),
+            ("contact decisions", len(decided)),
+            ("referrals", len(referrals)),
+            ("referrer feedback", len(with_feedback)),
+            ("front-door involvements", len(rows)),
+            ("front-door chronology", len(entries)),
+        ):
             g.count(name, number)
 
     def finish(self):
@@ -822,5 +1194,3 @@ class FrontDoorFlow:
         for contact in Contact.objects.filter(status=Contact.Status.OPEN).order_by("id"):
             made += len(services.refresh_pattern_alerts(contact))
         self.g.count("pattern alerts", made)
-
-

@@ -58,7 +58,7 @@ later runs leave alone (start again from an empty database).
 
 Nothing runs when the database already holds a local authority or any person, so the demo
 set-up can call the command on every start.
-"""
+"""  # noqa: E501
 
 import bisect
 import datetime as dt
@@ -137,14 +137,32 @@ ADDRESSES_PER_POSTCODE = 16
 
 # The demo sign-in accounts: fixed usernames, in the order they are printed.
 DEMO_USERNAMES = [
-    "social.worker", "team.manager", "head.of.service", "mash.practitioner", "mash.manager", "iro",
-    "conference.chair", "family.help", "analyst", "admin", "police.officer", "health.visitor", "school.dsl",
-    "personal.adviser", "user.admin",
+    "social.worker",
+    "team.manager",
+    "head.of.service",
+    "mash.practitioner",
+    "mash.manager",
+    "iro",
+    "conference.chair",
+    "family.help",
+    "analyst",
+    "admin",
+    "police.officer",
+    "health.visitor",
+    "school.dsl",
+    "personal.adviser",
+    "user.admin",
 ]
 
 CHRONOLOGY_KINDS = [
-    "birth", "moved-address", "health-event", "education-event", "police-event", "significant-event",
-    "family-event", "court-event",
+    "birth",
+    "moved-address",
+    "health-event",
+    "education-event",
+    "police-event",
+    "significant-event",
+    "family-event",
+    "court-event",
 ]
 
 
@@ -192,8 +210,9 @@ def between(rng, start, end):
 
 
 def at(rng, day, first_hour=8, last_hour=20):
-    return dt.datetime(day.year, day.month, day.day, rng.randint(first_hour, last_hour), rng.choice((0, 15, 30, 45)),
-                       tzinfo=LONDON)
+    return dt.datetime(
+        day.year, day.month, day.day, rng.randint(first_hour, last_hour), rng.choice((0, 15, 30, 45)), tzinfo=LONDON
+    )
 
 
 def ascii_slug(text):
@@ -274,7 +293,7 @@ def nhs_number(index):
     position = (position * 556_237 + 123_457) % 900_000
     block, slot = divmod(position, 9)
     first8 = f"{prefix}{block:05d}"
-    partial = sum(int(digit) * weight for digit, weight in zip(first8, range(10, 2, -1)))
+    partial = sum(int(digit) * weight for digit, weight in zip(first8, range(10, 2, -1), strict=False))
     # The ninth digit has weight 2; at most one ninth digit makes the check digit 10 (invalid).
     ninth = [d for d in range(10) if (partial + 2 * d) % 11 != 1][slot]
     first9 = f"{first8}{ninth}"
@@ -315,9 +334,14 @@ def demo_accounts():
     """(username, role, agency, team) of the demo sign-in accounts, in a fixed order."""
     users = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES).select_related("agency", "team")}
     return [
-        (name, users[name].get_role_display(), users[name].agency.name if users[name].agency else "",
-         users[name].team.name if users[name].team else "")
-        for name in DEMO_USERNAMES if name in users
+        (
+            name,
+            users[name].get_role_display(),
+            users[name].agency.name if users[name].agency else "",
+            users[name].team.name if users[name].team else "",
+        )
+        for name in DEMO_USERNAMES
+        if name in users
     ]
 
 
@@ -325,20 +349,55 @@ def generate(children=2000, seed=1, today=None, batch_size=DEFAULT_BATCH, log=No
     """Make the authority, unless one (or any person) is already there. Returns a Result."""
     if authority_exists():
         return Result(created=False, accounts=demo_accounts())
-    generator = Generator(children=children, seed=seed, today=today or dt.date.today(), batch_size=batch_size,
-                          log=log or (lambda message: None))
+    generator = Generator(
+        children=children,
+        seed=seed,
+        today=today or dt.date.today(),
+        batch_size=batch_size,
+        log=log or (lambda message: None),
+    )
     return generator.run()
 
 
 class Someone:
     """A person being made (a Person row to be), with working notes for the generator."""
 
-    __slots__ = ("pk", "kind", "given_names", "family_name", "date_of_birth", "date_of_birth_estimated",
-                 "expected_date_of_birth", "sex", "ethnicity", "first_language", "religion", "interpreter_needed",
-                 "names_", "pool_", "home_", "disabled_", "lacid_", "keys_", "school_")
+    __slots__ = (
+        "pk",
+        "kind",
+        "given_names",
+        "family_name",
+        "date_of_birth",
+        "date_of_birth_estimated",
+        "expected_date_of_birth",
+        "sex",
+        "ethnicity",
+        "first_language",
+        "religion",
+        "interpreter_needed",
+        "names_",
+        "pool_",
+        "home_",
+        "disabled_",
+        "lacid_",
+        "keys_",
+        "school_",
+    )
 
-    def __init__(self, kind, given_names, family_name, date_of_birth, sex, ethnicity, first_language, religion,
-                 estimated, expected, interpreter):
+    def __init__(
+        self,
+        kind,
+        given_names,
+        family_name,
+        date_of_birth,
+        sex,
+        ethnicity,
+        first_language,
+        religion,
+        estimated,
+        expected,
+        interpreter,
+    ):
         self.pk = None
         self.kind = kind
         self.given_names = given_names
@@ -414,8 +473,12 @@ class Writer:
                     elif kind == "BooleanField":
                         converters.append((index, int))
             # Row order: the given columns, those with a fresh default per row, then fixed defaults.
-            plan = (tuple(columns) + tuple(c for c, _ in per_row) + tuple(extra_columns), tuple(extra_values),
-                    converters, [f for _, f in per_row])
+            plan = (
+                tuple(columns) + tuple(c for c, _ in per_row) + tuple(extra_columns),
+                tuple(extra_values),
+                converters,
+                [f for _, f in per_row],
+            )
             self.plans[key] = plan
         return plan
 
@@ -429,8 +492,10 @@ class Writer:
         pk = model._meta.pk.column
         with connection.cursor() as cursor:
             if self.vendor == "postgresql":
-                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                               [connection.ops.quote_name(table), pk, count])
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [connection.ops.quote_name(table), pk, count],
+                )
                 return [row[0] for row in cursor.fetchall()]
             cursor.execute(f"SELECT max({connection.ops.quote_name(pk)}) FROM {connection.ops.quote_name(table)}")
             top = cursor.fetchone()[0] or 0
@@ -445,14 +510,14 @@ class Writer:
         if not rows:
             return []
         if self.vendor not in ("postgresql", "sqlite"):
-            objects = [model(**dict(zip(columns, row))) for row in rows]
+            objects = [model(**dict(zip(columns, row, strict=False))) for row in rows]
             model.objects.bulk_create(objects, batch_size=INSERT_BATCH)
             return [obj.pk for obj in objects]
         new_ids = None
         if ids:
             new_ids = self.reserve(model, len(rows))
             columns = (model._meta.pk.attname,) + tuple(columns)
-            rows = [(new_id,) + row for new_id, row in zip(new_ids, rows)]
+            rows = [(new_id,) + row for new_id, row in zip(new_ids, rows, strict=False)]
         all_columns, extra, converters, per_row = self.plan(model, tuple(columns))
         if per_row:
             rows = [row + tuple(self.prepare(f, f.get_default()) for f in per_row) for row in rows]
@@ -481,7 +546,7 @@ class Writer:
                 placeholders = ", ".join(["%s"] * len(all_columns))
                 sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"
                 for start in range(0, len(rows), 10_000):
-                    cursor.executemany(sql, rows[start:start + 10_000])
+                    cursor.executemany(sql, rows[start : start + 10_000])
         return new_ids
 
 
@@ -489,7 +554,7 @@ def _sqlite_date(value):
     return value.isoformat()
 
 
-_UTC = dt.timezone.utc
+_UTC = dt.UTC
 
 
 def _sqlite_datetime(value):
@@ -541,22 +606,51 @@ class Generator:
         self.heritages = Weighted(names["heritages"], [h["weight"] for h in names["heritages"]])
         self.uasc_pools = Weighted.from_dict(names["uasc"])
         self.nicknames = names["nicknames"]
-        self.structures = Weighted.from_dict({
-            "couple": 520, "lone_mother": 250, "lone_father": 30, "stepfamily": 100, "kinship": 30,
-            "three_generations": 40, "uasc": 5,
-        })
+        self.structures = Weighted.from_dict(
+            {
+                "couple": 520,
+                "lone_mother": 250,
+                "lone_father": 30,
+                "stepfamily": 100,
+                "kinship": 30,
+                "three_generations": 40,
+                "uasc": 5,
+            }
+        )
         self.child_counts = Weighted([1, 2, 3, 4], [38, 35, 18, 9])
         self.previous_moves = Weighted([0, 1, 2], [60, 28, 12])
-        self.services = Weighted.from_dict({
-            "none": 500, "past": 200, "mash": 10, "assessment": 15, "family_help": 70, "cin": 70, "cp": 35,
-            "lac": 30, "care_leaver": 5,
-        })
-        self.disability_codes = Weighted.from_dict({
-            "AUT": 25, "LD": 20, "COMM": 15, "BEH": 12, "MOB": 6, "PC": 4, "HEAR": 4, "HAND": 3, "INC": 3, "VIS": 3,
-            "CON": 3, "DDA": 2,
-        })
-        self.adult_disability_codes = Weighted.from_dict({"MOB": 30, "LD": 20, "HEAR": 12, "VIS": 10, "BEH": 8,
-                                                          "DDA": 15, "COMM": 5})
+        self.services = Weighted.from_dict(
+            {
+                "none": 500,
+                "past": 200,
+                "mash": 10,
+                "assessment": 15,
+                "family_help": 70,
+                "cin": 70,
+                "cp": 35,
+                "lac": 30,
+                "care_leaver": 5,
+            }
+        )
+        self.disability_codes = Weighted.from_dict(
+            {
+                "AUT": 25,
+                "LD": 20,
+                "COMM": 15,
+                "BEH": 12,
+                "MOB": 6,
+                "PC": 4,
+                "HEAR": 4,
+                "HAND": 3,
+                "INC": 3,
+                "VIS": 3,
+                "CON": 3,
+                "DDA": 2,
+            }
+        )
+        self.adult_disability_codes = Weighted.from_dict(
+            {"MOB": 30, "LD": 20, "HEAR": 12, "VIS": 10, "BEH": 8, "DDA": 15, "COMM": 5}
+        )
         self.max_child_days = (today - add_years(today, -18)).days - 1
         self.academic_year = today.year if today.month >= 9 else today.year - 1
 
@@ -605,8 +699,13 @@ class Generator:
             self.module("demo.pre_proceedings", "PreProceedings", "Pre-proceedings")
         with transaction.atomic():
             self.front_door.finish()
-        return Result(created=True, children=made, seconds=time.monotonic() - started, counts=dict(self.counts),
-                      accounts=demo_accounts())
+        return Result(
+            created=True,
+            children=made,
+            seconds=time.monotonic() - started,
+            counts=dict(self.counts),
+            accounts=demo_accounts(),
+        )
 
     def casework(self):
         """The referrals' case histories (demo/casework.py), once every referral exists."""
@@ -615,8 +714,9 @@ class Generator:
         started = time.monotonic()
         for name, number in Casework(self).run().items():
             self.count(name, number)
-        self.log(f"Case work for {self.counts.get('allocations', 0):,} allocations made "
-                 f"({time.monotonic() - started:.1f} s)")
+        self.log(
+            f"Case work for {self.counts.get('allocations', 0):,} allocations made ({time.monotonic() - started:.1f} s)"
+        )
 
     def care(self):
         """Children in care, returns home and missing episodes (demo/care.py), after the case work."""
@@ -625,8 +725,10 @@ class Generator:
         started = time.monotonic()
         for name, number in Care(self).run().items():
             self.count(name, number)
-        self.log(f"Care histories for {self.counts.get('periods of care', 0):,} periods of care made "
-                 f"({time.monotonic() - started:.1f} s)")
+        self.log(
+            f"Care histories for {self.counts.get('periods of care', 0):,} periods of care made "
+            f"({time.monotonic() - started:.1f} s)"
+        )
 
     def module(self, path, name, title):
         """A module of the demo that reads back what the front door, case work and care made
@@ -637,8 +739,11 @@ class Generator:
         made = getattr(importlib.import_module(path), name)(self).run()
         for what, number in made.items():
             self.count(what, number)
-        self.log(f"{title}: " + (", ".join(f"{number:,} {what}" for what, number in made.items()) or "nothing made")
-                 + f" ({time.monotonic() - started:.1f} s)")
+        self.log(
+            f"{title}: "
+            + (", ".join(f"{number:,} {what}" for what, number in made.items()) or "nothing made")
+            + f" ({time.monotonic() - started:.1f} s)"
+        )
 
     def refresh_statistics(self):
         """A bulk load leaves the query planner's statistics empty; without them PostgreSQL
@@ -658,8 +763,9 @@ class Generator:
         self.localities = places["localities"]
         stems = places["street_stems"].split()
         suffixes = places["street_suffixes"]
-        combos = [(stem, suffix[0], len(suffix) > 2) for stem in stems for suffix in suffixes
-                  if not stem.endswith(suffix[0])]
+        combos = [
+            (stem, suffix[0], len(suffix) > 2) for stem in stems for suffix in suffixes if not stem.endswith(suffix[0])
+        ]
         rng.shuffle(combos)
         self.street_combos = combos
         self.suffix_weights = {suffix[0]: suffix[1] for suffix in suffixes}
@@ -682,14 +788,30 @@ class Generator:
 
         self.la = agency(LA_NAME, Agency.Kind.LOCAL_AUTHORITY, la_code=LA_CODE, postcode=self.postcode(0, 0))
         self.police = agency("Northmoor Police", Agency.Kind.POLICE, postcode=self.postcode(0, 1))
-        self.icb = agency("NHS Northmoor and Eastdale Integrated Care Board", Agency.Kind.ICB, ods_code="ZZ9",
-                          postcode=self.postcode(1, 0))
-        self.hospital = agency("Northmoor Teaching Hospitals NHS Foundation Trust", Agency.Kind.HEALTH_PROVIDER,
-                               ods_code="ZZ901", postcode=self.postcode(0, 2))
-        self.community = agency("Northmoor Community Health Services NHS Trust", Agency.Kind.HEALTH_PROVIDER,
-                                ods_code="ZZ902", postcode=self.postcode(2, 0))
-        self.mental_health = agency("Northmoor and Eastdale Mental Health NHS Foundation Trust",
-                                    Agency.Kind.HEALTH_PROVIDER, ods_code="ZZ903", postcode=self.postcode(1, 1))
+        self.icb = agency(
+            "NHS Northmoor and Eastdale Integrated Care Board",
+            Agency.Kind.ICB,
+            ods_code="ZZ9",
+            postcode=self.postcode(1, 0),
+        )
+        self.hospital = agency(
+            "Northmoor Teaching Hospitals NHS Foundation Trust",
+            Agency.Kind.HEALTH_PROVIDER,
+            ods_code="ZZ901",
+            postcode=self.postcode(0, 2),
+        )
+        self.community = agency(
+            "Northmoor Community Health Services NHS Trust",
+            Agency.Kind.HEALTH_PROVIDER,
+            ods_code="ZZ902",
+            postcode=self.postcode(2, 0),
+        )
+        self.mental_health = agency(
+            "Northmoor and Eastdale Mental Health NHS Foundation Trust",
+            Agency.Kind.HEALTH_PROVIDER,
+            ods_code="ZZ903",
+            postcode=self.postcode(1, 1),
+        )
         self.voluntary = [
             agency("Northmoor Family Support Trust", Agency.Kind.VOLUNTARY, postcode=self.postcode(3, 0)),
             agency("Moorside Young Carers", Agency.Kind.VOLUNTARY, postcode=self.postcode(4, 0)),
@@ -708,13 +830,22 @@ class Generator:
             town = self.localities[locality]
             style = rng.random()
             if secondary:
-                options = [f"{town} High School", f"{town} Academy", f"{rng.choice(words)} Academy",
-                           f"St {rng.choice(saints)}'s Catholic High School", f"{rng.choice(words)} School"]
+                options = [
+                    f"{town} High School",
+                    f"{town} Academy",
+                    f"{rng.choice(words)} Academy",
+                    f"St {rng.choice(saints)}'s Catholic High School",
+                    f"{rng.choice(words)} School",
+                ]
             else:
-                options = [f"{rng.choice(words)} Primary School", f"{town} Primary School",
-                           f"St {rng.choice(saints)}'s CE Primary School",
-                           f"St {rng.choice(saints)}'s Catholic Primary School",
-                           f"{rng.choice(words)} Primary Academy", f"{rng.choice(words)} Infant and Junior School"]
+                options = [
+                    f"{rng.choice(words)} Primary School",
+                    f"{town} Primary School",
+                    f"St {rng.choice(saints)}'s CE Primary School",
+                    f"St {rng.choice(saints)}'s Catholic Primary School",
+                    f"{rng.choice(words)} Primary Academy",
+                    f"{rng.choice(words)} Infant and Junior School",
+                ]
             name = candidate = options[min(int(style * len(options)), len(options) - 1)]
             repeat = 1
             while candidate in used_names:
@@ -753,8 +884,9 @@ class Generator:
         localities = len(self.localities)
         round_number, position = divmod(index // localities, len(combos))
         stem, suffix, flats = combos[position]
-        prefix = ["", "Upper ", "Lower ", "Little ", "Great ", "Old ", "New ", "North ", "South ", "East ",
-                  "West "][round_number % 11]
+        prefix = ["", "Upper ", "Lower ", "Little ", "Great ", "Old ", "New ", "North ", "South ", "East ", "West "][
+            round_number % 11
+        ]
         name = f"{prefix}{stem} {suffix}"
         if round_number >= 11:
             name += f" {round_number // 11 + 1}"
@@ -781,7 +913,7 @@ class Generator:
         pool = self.pools[heritage["mother"] if sex == "F" else heritage["father"]]
         return pool.adult[sex].pick(rng), gendered(pool.rule, pool.surnames.pick(rng), sex)
 
-    def make_staff(self, rng):
+    def make_staff(self, rng):  # noqa: C901
         n = self.children
         password = make_password(DEMO_PASSWORD)
         teams = []
@@ -805,16 +937,36 @@ class Generator:
                     number += 1
             taken.add(username)
             domain = EMAIL_DOMAINS.get(agency.kind, EMAIL_DOMAIN)
-            made = User(username=username, first_name=first, last_name=last, email=f"{username}@{domain}",
-                        password=password, role=role, agency=agency, team=team_, job_title=job_title, **extra)
+            made = User(
+                username=username,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@{domain}",
+                password=password,
+                role=role,
+                agency=agency,
+                team=team_,
+                job_title=job_title,
+                **extra,
+            )
             users.append(made)
             return made
 
         R = User.Role
         la = self.la
 
-        def caseload_teams(function, label, cases, caseload, role, job_titles, manager_title, per_team=7,
-                           first_username=None, names=None):
+        def caseload_teams(
+            function,
+            label,
+            cases,
+            caseload,
+            role,
+            job_titles,
+            manager_title,
+            per_team=7,
+            first_username=None,
+            names=None,
+        ):
             workers_needed = max(3, math.ceil(cases / caseload))
             team_count = max(1, math.ceil(workers_needed / per_team))
             made = []
@@ -826,8 +978,13 @@ class Generator:
                 else:
                     name = f"{label} {t + 1}"
                 tm = team(la, name, function)
-                user(R.TEAM_MANAGER, la, tm, manager_title,
-                     username="team.manager" if first_username == "social.worker" and t == 0 else None)
+                user(
+                    R.TEAM_MANAGER,
+                    la,
+                    tm,
+                    manager_title,
+                    username="team.manager" if first_username == "social.worker" and t == 0 else None,
+                )
                 user(R.TEAM_MANAGER, la, tm, "Senior practitioner")
                 workers = []
                 size = math.ceil(workers_needed / team_count)
@@ -844,59 +1001,109 @@ class Generator:
         user(R.MASH_MANAGER, la, mash, "Front door manager", username="mash.manager")
         for _ in range(max(0, mash_size // 10)):
             user(R.MASH_MANAGER, la, mash, "Front door team manager")
-        mash_workers = [user(R.MASH_PRACTITIONER, la, mash, "Front door practitioner",
-                             username="mash.practitioner" if w == 0 else None) for w in range(mash_size)]
+        mash_workers = [
+            user(
+                R.MASH_PRACTITIONER,
+                la,
+                mash,
+                "Front door practitioner",
+                username="mash.practitioner" if w == 0 else None,
+            )
+            for w in range(mash_size)
+        ]
         self.members["MASH"] = [(mash, mash_workers)]
         caseload_teams("assessment", "Assessment Team", n * 0.07, 20, R.SOCIAL_WORKER, sw_titles, "Team manager")
-        caseload_teams("child in need", "Child in Need Team", n * 0.08, 18, R.SOCIAL_WORKER, sw_titles, "Team manager",
-                       first_username="social.worker")
-        caseload_teams("child protection", "Child Protection Team", n * 0.04, 15, R.SOCIAL_WORKER, sw_titles,
-                       "Team manager")
-        caseload_teams("children in care", "Children in Care Team", n * 0.035, 15, R.SOCIAL_WORKER, sw_titles,
-                       "Team manager")
-        caseload_teams("care leavers", "Care Leavers Service", n * 0.01, 20, R.SOCIAL_WORKER,
-                       ["Personal adviser", "Social worker"], "Care leavers service manager",
-                       first_username="personal.adviser")
-        caseload_teams("family help", "Family Help Team", n * 0.07, 15, R.FAMILY_HELP_LEAD,
-                       ["Family Help lead practitioner", "Family support practitioner"], "Family Help team manager",
-                       first_username="family.help", names=[f"Family Help Team {town}" for town in self.localities])
+        caseload_teams(
+            "child in need",
+            "Child in Need Team",
+            n * 0.08,
+            18,
+            R.SOCIAL_WORKER,
+            sw_titles,
+            "Team manager",
+            first_username="social.worker",
+        )
+        caseload_teams(
+            "child protection", "Child Protection Team", n * 0.04, 15, R.SOCIAL_WORKER, sw_titles, "Team manager"
+        )
+        caseload_teams(
+            "children in care", "Children in Care Team", n * 0.035, 15, R.SOCIAL_WORKER, sw_titles, "Team manager"
+        )
+        caseload_teams(
+            "care leavers",
+            "Care Leavers Service",
+            n * 0.01,
+            20,
+            R.SOCIAL_WORKER,
+            ["Personal adviser", "Social worker"],
+            "Care leavers service manager",
+            first_username="personal.adviser",
+        )
+        caseload_teams(
+            "family help",
+            "Family Help Team",
+            n * 0.07,
+            15,
+            R.FAMILY_HELP_LEAD,
+            ["Family Help lead practitioner", "Family support practitioner"],
+            "Family Help team manager",
+            first_username="family.help",
+            names=[f"Family Help Team {town}" for town in self.localities],
+        )
         iro_team = team(la, "Independent Reviewing Service", "IRO")
         user(R.TEAM_MANAGER, la, iro_team, "IRO service manager")
-        iros = [user(R.IRO, la, iro_team, "Independent reviewing officer", username="iro" if w == 0 else None)
-                for w in range(max(2, math.ceil(n * 0.07 / 70)))]
+        iros = [
+            user(R.IRO, la, iro_team, "Independent reviewing officer", username="iro" if w == 0 else None)
+            for w in range(max(2, math.ceil(n * 0.07 / 70)))
+        ]
         self.members["IRO"] = [(iro_team, iros)]
         chairs_team = team(la, "Child Protection Conference Chairs", "conference chairs")
         user(R.TEAM_MANAGER, la, chairs_team, "Safeguarding and quality assurance manager")
-        chairs = [user(R.CONFERENCE_CHAIR, la, chairs_team, "Child protection conference chair",
-                       username="conference.chair" if w == 0 else None)
-                  for w in range(max(2, math.ceil(n * 0.04 / 90)))]
+        chairs = [
+            user(
+                R.CONFERENCE_CHAIR,
+                la,
+                chairs_team,
+                "Child protection conference chair",
+                username="conference.chair" if w == 0 else None,
+            )
+            for w in range(max(2, math.ceil(n * 0.04 / 90)))
+        ]
         self.members["conference chairs"] = [(chairs_team, chairs)]
         performance = team(la, "Performance and Intelligence", "performance")
         user(R.TEAM_MANAGER, la, performance, "Performance and intelligence manager")
         user(R.ANALYST, la, performance, "Performance analyst", username="analyst")
         user(R.ANALYST, la, performance, "Data analyst")
-        user(R.ADMINISTRATOR, la, performance, "System administrator", username="admin", is_staff=True,
-             is_superuser=True)
-        for w, title in enumerate(["Head of service: front door and assessment",
-                                   "Head of service: children in need and protection",
-                                   "Head of service: children in care and care leavers"]):
+        user(
+            R.ADMINISTRATOR, la, performance, "System administrator", username="admin", is_staff=True, is_superuser=True
+        )
+        for w, title in enumerate(
+            [
+                "Head of service: front door and assessment",
+                "Head of service: children in need and protection",
+                "Head of service: children in care and care leavers",
+            ]
+        ):
             user(R.HEAD_OF_SERVICE, la, None, title, username="head.of.service" if w == 0 else None)
 
         # Partner practitioners.
         P = R.PARTNER_PRACTITIONER
         ppu = team(self.police, "Public Protection Unit", "public protection")
         cait = team(self.police, "Child Abuse Investigation Team", "child abuse investigation")
-        police = [user(P, self.police, ppu, "Police sergeant, public protection", username="police.officer",
-                       female_share=0.4)]
-        police += [user(P, self.police, ppu, "Detective constable", female_share=0.4)
-                   for _ in range(max(1, n // 4000))]
-        police += [user(P, self.police, cait, "Detective constable", female_share=0.4)
-                   for _ in range(max(2, n // 4000))]
+        police = [
+            user(P, self.police, ppu, "Police sergeant, public protection", username="police.officer", female_share=0.4)
+        ]
+        police += [user(P, self.police, ppu, "Detective constable", female_share=0.4) for _ in range(max(1, n // 4000))]
+        police += [
+            user(P, self.police, cait, "Detective constable", female_share=0.4) for _ in range(max(2, n // 4000))
+        ]
         self.members["police"] = [(ppu, police)]
         hv_team = team(self.community, "Health Visiting Service", "health visiting")
         health_visitors = [user(P, self.community, hv_team, "Health visitor", username="health.visitor")]
-        health_visitors += [user(P, self.community, hv_team, "Health visitor", female_share=0.95)
-                            for _ in range(max(1, math.ceil(n * 0.28 / 300)))]
+        health_visitors += [
+            user(P, self.community, hv_team, "Health visitor", female_share=0.95)
+            for _ in range(max(1, math.ceil(n * 0.28 / 300)))
+        ]
         self.members["health visiting"] = [(hv_team, health_visitors)]
         nursing = team(self.community, "School Nursing Service", "school nursing")
         for _ in range(max(1, n // 5000)):
@@ -906,24 +1113,43 @@ class Generator:
         for _ in range(max(1, n // 20000)):
             user(P, self.hospital, hospital_team, "Safeguarding children nurse")
         camhs = team(self.mental_health, "Child and Adolescent Mental Health Service (CAMHS)", "CAMHS")
-        camhs_workers = [user(P, self.mental_health, camhs, "CAMHS practitioner")
-                         for _ in range(max(2, math.ceil(n * 0.03 / 40)))]
+        camhs_workers = [
+            user(P, self.mental_health, camhs, "CAMHS practitioner") for _ in range(max(2, math.ceil(n * 0.03 / 40)))
+        ]
         self.members["CAMHS"] = [(camhs, camhs_workers)]
         designated = team(self.icb, "Designated Safeguarding Professionals", "designated professionals")
         user(P, self.icb, designated, "Designated nurse for safeguarding children")
         user(P, self.icb, designated, "Designated doctor for safeguarding children", female_share=0.5)
         first_school = (self.all_secondaries or self.all_primaries)[0]
         for school in self.all_secondaries + self.all_primaries:
-            user(P, school, None, "Designated safeguarding lead",
-                 username="school.dsl" if school is first_school else None, female_share=0.7)
-        self.voluntary_workers = [user(P, org, None, title) for org, title in
-                                  zip(self.voluntary, ["Family support worker", "Young carers worker"])]
+            user(
+                P,
+                school,
+                None,
+                "Designated safeguarding lead",
+                username="school.dsl" if school is first_school else None,
+                female_share=0.7,
+            )
+        self.voluntary_workers = [
+            user(P, org, None, title)
+            for org, title in zip(self.voluntary, ["Family support worker", "Young carers worker"], strict=False)
+        ]
         # A user administrator (makes accounts, resets passwords and authenticator apps), named from
         # its own random stream so that no other name in the demo changed when it was added.
         first, last = self.staff_name(random.Random(f"{self.seed}:user-admin"))
-        users.append(User(username="user.admin", first_name=first, last_name=last, email=f"user.admin@{EMAIL_DOMAIN}",
-                          password=password, role=R.USER_ADMINISTRATOR, agency=la, team=performance,
-                          job_title="User administrator"))
+        users.append(
+            User(
+                username="user.admin",
+                first_name=first,
+                last_name=last,
+                email=f"user.admin@{EMAIL_DOMAIN}",
+                password=password,
+                role=R.USER_ADMINISTRATOR,
+                agency=la,
+                team=performance,
+                job_title="User administrator",
+            )
+        )
 
         Team.objects.bulk_create(teams)
         # Teams now have ids; users point at them.
@@ -941,8 +1167,22 @@ class Generator:
 
     # --- Families ----------------------------------------------------------------------------
 
-    def person(self, batch, kind, given, family, dob, sex, ethnicity="", language="", religion="", *,
-               estimated=False, expected=None, interpreter=False):
+    def person(
+        self,
+        batch,
+        kind,
+        given,
+        family,
+        dob,
+        sex,
+        ethnicity="",
+        language="",
+        religion="",
+        *,
+        estimated=False,
+        expected=None,
+        interpreter=False,
+    ):
         made = Someone(kind, given, family, dob, sex, ethnicity, language, religion, estimated, expected, interpreter)
         batch.persons.append(made)
         return made
@@ -965,8 +1205,9 @@ class Generator:
             ethnicity = "REFU"
         religion = pool.religions.pick(rng) if rng.random() < 0.8 else ""
         interpreter = language not in ("eng", "und") and rng.random() < (0.8 if language == "bfi" else 0.35)
-        made = self.person(batch, Person.Kind.ADULT, given, family, dob, sex, ethnicity, language, religion,
-                           interpreter=interpreter)
+        made = self.person(
+            batch, Person.Kind.ADULT, given, family, dob, sex, ethnicity, language, religion, interpreter=interpreter
+        )
         made.pool_ = pool
         if rng.random() < (0.85 if pool.foreign else 0.92):
             self.add_nhs(batch, made, dob + dt.timedelta(days=rng.randint(0, 20)))
@@ -979,8 +1220,9 @@ class Generator:
             if nickname:
                 made.names_.append((PersonName.Type.ALIAS, nickname, family, None, None))
             else:
-                made.names_.append((PersonName.Type.ALIAS, given, gendered(pool.rule, pool.surnames.pick(rng), sex),
-                                    None, None))
+                made.names_.append(
+                    (PersonName.Type.ALIAS, given, gendered(pool.rule, pool.surnames.pick(rng), sex), None, None)
+                )
         return made
 
     def add_nhs(self, batch, person, valid_from):
@@ -1002,7 +1244,7 @@ class Generator:
         ages.reverse()
         return ages
 
-    def family(self, batch, rng, remaining):
+    def family(self, batch, rng, remaining):  # noqa: C901
         """One household; returns how many children it has."""
         structure = self.structures.pick(rng)
         if structure == "uasc":
@@ -1023,8 +1265,10 @@ class Generator:
         first_born = dates[0][0] or dates[0][1]
         mother_age = min(44.0, max(16.0, rng.gauss(28.5, 5.8)))
         mother_dob = min(first_born - dt.timedelta(days=int(mother_age * 365.25)), add_years(today, -18) - DAY)
-        father_dob = min(mother_dob - dt.timedelta(days=int(min(15.0, max(-6.0, rng.gauss(2.5, 3.5))) * 365.25)),
-                         add_years(today, -18) - DAY)
+        father_dob = min(
+            mother_dob - dt.timedelta(days=int(min(15.0, max(-6.0, rng.gauss(2.5, 3.5))) * 365.25)),
+            add_years(today, -18) - DAY,
+        )
 
         # Who is in the family, and who lives in the household.
         married = rng.random() < fpool.married
@@ -1074,8 +1318,9 @@ class Generator:
             if family != birth_family:
                 wedding = between(rng, add_years(mother_dob, 18), min(first_born, today))
                 mother.names_[0] = (PersonName.Type.CURRENT, mother.given_names, family, wedding, None)
-                mother.names_.append((PersonName.Type.BIRTH, mother.given_names, birth_family, mother_dob,
-                                      wedding - DAY))
+                mother.names_.append(
+                    (PersonName.Type.BIRTH, mother.given_names, birth_family, mother_dob, wedding - DAY)
+                )
 
         # Children.
         def surname_for(sex, source):
@@ -1106,8 +1351,19 @@ class Generator:
         for i, (dob, expected) in enumerate(dates):
             child_pool = self.pools[rng.choice(heritage["child"])]
             own_step = step_children and i >= count - step_children
-            kids.append(self.child(batch, rng, child_pool, heritage["ethnicity"], dob, expected,
-                                   surname_for, "step" if own_step else source, mother))
+            kids.append(
+                self.child(
+                    batch,
+                    rng,
+                    child_pool,
+                    heritage["ethnicity"],
+                    dob,
+                    expected,
+                    surname_for,
+                    "step" if own_step else source,
+                    mother,
+                )
+            )
         born = [k for k in kids if k.date_of_birth]
         youngest_bio = [k for k in kids[: count - step_children]]
 
@@ -1127,8 +1383,11 @@ class Generator:
             step.pool_ = spool
             if step_children:
                 own = kids[-1]
-                surname = step.given_names.split()[0] if spool.rule == "patronymic" else gendered(
-                    spool.rule, step_base, own.sex)
+                surname = (
+                    step.given_names.split()[0]
+                    if spool.rule == "patronymic"
+                    else gendered(spool.rule, step_base, own.sex)
+                )
                 own.family_name = surname
                 own.names_[0] = (PersonName.Type.CURRENT, own.given_names, surname, own.date_of_birth, None)
         else:
@@ -1139,10 +1398,12 @@ class Generator:
             gpool = mpool if maternal else fpool
             gbase = mother_base if maternal else father_base
             parent_dob = mother_dob if maternal else father_dob
-            grandmother_dob = min(parent_dob - dt.timedelta(days=int(rng.uniform(18, 38) * 365.25)),
-                                  add_years(today, -34))
-            grandparents.append(self.adult(batch, rng, gpool, "F", grandmother_dob,
-                                           gendered(gpool.rule, gbase, "F"), elder=True))
+            grandmother_dob = min(
+                parent_dob - dt.timedelta(days=int(rng.uniform(18, 38) * 365.25)), add_years(today, -34)
+            )
+            grandparents.append(
+                self.adult(batch, rng, gpool, "F", grandmother_dob, gendered(gpool.rule, gbase, "F"), elder=True)
+            )
             if structure == "kinship" and rng.random() < 0.45:
                 grandfather_dob = grandmother_dob - dt.timedelta(days=rng.randint(-3 * 365, 6 * 365))
                 grandparents.append(self.adult(batch, rng, gpool, "M", grandfather_dob, gbase, elder=True))
@@ -1157,8 +1418,9 @@ class Generator:
         start = max(start, add_years(mother_dob, 17))
         start = min(start, today - 60 * DAY)
         if structure == "kinship":
-            kin_start = between(rng, (born[-1].date_of_birth if born else today - 60 * DAY) + 30 * DAY,
-                                today - 20 * DAY)
+            kin_start = between(
+                rng, (born[-1].date_of_birth if born else today - 60 * DAY) + 30 * DAY, today - 20 * DAY
+            )
             kin_start = min(kin_start, today - DAY)
             periods = [(start, kin_start - DAY)]
             if mother:
@@ -1192,12 +1454,27 @@ class Generator:
         if structure == "kinship":
             address = self.new_address(batch)
             for g in grandparents:
-                self.home(batch, g, address, today - dt.timedelta(days=rng.randint(5 * 365, 30 * 365)), None, False,
-                          chronicle=False)
+                self.home(
+                    batch,
+                    g,
+                    address,
+                    today - dt.timedelta(days=rng.randint(5 * 365, 30 * 365)),
+                    None,
+                    False,
+                    chronicle=False,
+                )
             for kid in kids:
                 if kid.date_of_birth:
-                    self.home(batch, kid, address, max(kin_start, kid.date_of_birth), None, False, chronicle=True,
-                              title="Moved to live with grandparents")
+                    self.home(
+                        batch,
+                        kid,
+                        address,
+                        max(kin_start, kid.date_of_birth),
+                        None,
+                        False,
+                        chronicle=True,
+                        title="Moved to live with grandparents",
+                    )
             if mother:
                 self.home(batch, mother, self.new_address(batch), kin_start, None, False, chronicle=False)
         elif grandparents:
@@ -1208,16 +1485,29 @@ class Generator:
                     self.home(batch, g, address, between(rng, current[0], today - DAY), None, False, chronicle=False)
         for absent in (father if father and not father_home else None, mother if mother and not mother_home else None):
             if absent is not None:
-                self.home(batch, absent, self.new_address(batch), today - dt.timedelta(days=rng.randint(30, 3000)),
-                          None, False, chronicle=False)
+                self.home(
+                    batch,
+                    absent,
+                    self.new_address(batch),
+                    today - dt.timedelta(days=rng.randint(30, 3000)),
+                    None,
+                    False,
+                    chronicle=False,
+                )
         if confidential:
             members = household + kids + ([step] if step else [])
             for member in members:
                 if member.kind == Person.Kind.CHILD and member.date_of_birth is None:
                     continue
-                batch.alerts.append((member, PersonAlert.Kind.DO_NOT_DISCLOSE,
-                                     "Do not disclose the address: the family moved to get away from domestic abuse",
-                                     periods[-1][0], None))
+                batch.alerts.append(
+                    (
+                        member,
+                        PersonAlert.Kind.DO_NOT_DISCLOSE,
+                        "Do not disclose the address: the family moved to get away from domestic abuse",
+                        periods[-1][0],
+                        None,
+                    )
+                )
 
         # Relationships and parental responsibility.
         bio_father = father
@@ -1249,31 +1539,61 @@ class Generator:
                 if roll < 0.5:
                     for g in grandparents:
                         batch.pr.append((kid, g, ParentalResponsibility.Basis.SPECIAL_GUARDIANSHIP, order_date, None))
-                    batch.chronology.append((kid, "court-event", at(rng, order_date, 10, 16),
-                                             "Special guardianship order made", "", None, None))
+                    batch.chronology.append(
+                        (
+                            kid,
+                            "court-event",
+                            at(rng, order_date, 10, 16),
+                            "Special guardianship order made",
+                            "",
+                            None,
+                            None,
+                        )
+                    )
                 elif roll < 0.75:
                     for g in grandparents:
                         batch.pr.append((kid, g, ParentalResponsibility.Basis.CHILD_ARRANGEMENTS, order_date, None))
-                    batch.chronology.append((kid, "court-event", at(rng, order_date, 10, 16),
-                                             "Child arrangements order made (lives with grandparents)", "", None,
-                                             None))
+                    batch.chronology.append(
+                        (
+                            kid,
+                            "court-event",
+                            at(rng, order_date, 10, 16),
+                            "Child arrangements order made (lives with grandparents)",
+                            "",
+                            None,
+                            None,
+                        )
+                    )
         for i in range(len(kids)):
             for j in range(i + 1, len(kids)):
                 same_father = (step_children == 0) or (kids[i] is not kids[-1] and kids[j] is not kids[-1])
                 if same_father:
-                    self.relate(batch, kids[j], kids[i], Relationship.Type.SIBLING, "Full sibling",
-                                kids[j].date_of_birth)
+                    self.relate(
+                        batch, kids[j], kids[i], Relationship.Type.SIBLING, "Full sibling", kids[j].date_of_birth
+                    )
                 else:
-                    self.relate(batch, kids[j], kids[i], Relationship.Type.HALF_SIBLING, "Half-sibling (same mother)",
-                                kids[j].date_of_birth)
+                    self.relate(
+                        batch,
+                        kids[j],
+                        kids[i],
+                        Relationship.Type.HALF_SIBLING,
+                        "Half-sibling (same mother)",
+                        kids[j].date_of_birth,
+                    )
         if mother and father and mother_home and father_home:
             self.relate(batch, mother, father, Relationship.Type.HOUSEHOLD_MEMBER, "Partner", start)
         if mother and step:
             self.relate(batch, mother, step, Relationship.Type.HOUSEHOLD_MEMBER, "Partner", step_start)
         if parent is not None and grandparents:
             for g in grandparents:
-                self.relate(batch, parent, g, Relationship.Type.PARENT, "Mother" if g.sex == "F" else "Father",
-                            parent.date_of_birth)
+                self.relate(
+                    batch,
+                    parent,
+                    g,
+                    Relationship.Type.PARENT,
+                    "Mother" if g.sex == "F" else "Father",
+                    parent.date_of_birth,
+                )
         if len(grandparents) == 2:
             self.relate(batch, grandparents[0], grandparents[1], Relationship.Type.HOUSEHOLD_MEMBER, "Partner", None)
 
@@ -1282,19 +1602,38 @@ class Generator:
             split = between(rng, born[-1].date_of_birth, today - DAY)
             for kid in born:
                 if kid.date_of_birth <= split:
-                    batch.chronology.append((kid, "family-event", at(rng, split), "Parents separated",
-                                             "Father moved out of the family home", None, None))
+                    batch.chronology.append(
+                        (
+                            kid,
+                            "family-event",
+                            at(rng, split),
+                            "Parents separated",
+                            "Father moved out of the family home",
+                            None,
+                            None,
+                        )
+                    )
         if step is not None:
             for kid in born:
                 if kid.date_of_birth <= step_start and not (step_children and kid is kids[-1]):
-                    batch.chronology.append((kid, "family-event", at(rng, step_start),
-                                             "Mother's partner moved into the home", "", None, None))
+                    batch.chronology.append(
+                        (
+                            kid,
+                            "family-event",
+                            at(rng, step_start),
+                            "Mother's partner moved into the home",
+                            "",
+                            None,
+                            None,
+                        )
+                    )
         if rng.random() < 0.02 and born:
             when = between(rng, born[0].date_of_birth, today - DAY)
             for kid in born:
                 if kid.date_of_birth <= when:
-                    batch.chronology.append((kid, "significant-event", at(rng, when), "Death of a grandparent", "",
-                                             None, None))
+                    batch.chronology.append(
+                        (kid, "significant-event", at(rng, when), "Death of a grandparent", "", None, None)
+                    )
 
         state = self.services.pick(rng)
         adults = [p for p in (mother, father, step, *grandparents) if p is not None]
@@ -1302,9 +1641,15 @@ class Generator:
         if structure == "kinship":
             home_adults = [(g, "Grandmother" if g.sex == "F" else "Grandfather") for g in grandparents]
         else:
-            home_adults = [(p, label) for p, label in ((mother if mother_home else None, "Mother"),
-                                                       (father if father_home else None, "Father"),
-                                                       (step, "Mother's partner")) if p is not None]
+            home_adults = [
+                (p, label)
+                for p, label in (
+                    (mother if mother_home else None, "Mother"),
+                    (father if father_home else None, "Father"),
+                    (step, "Mother's partner"),
+                )
+                if p is not None
+            ]
             home_adults += [(g, "Grandmother" if g.sex == "F" else "Grandfather") for g in grandparents]
         man = next((p for p, label in home_adults if p is step or p is father), None)
         self.front_door.family(batch, self.contact_rng, anchor["state"], kids, home_adults, man, anchor)
@@ -1337,8 +1682,19 @@ class Generator:
             religion = (mother.religion if mother is not None else "") if rng.random() < 0.6 else ""
         if dob is not None and rng.random() < 0.01:
             ethnicity = "NOBT"
-        kid = self.person(batch, Person.Kind.CHILD, given, family, dob, sex, ethnicity, language, religion,
-                          expected=expected, estimated=dob is not None and rng.random() < 0.003)
+        kid = self.person(
+            batch,
+            Person.Kind.CHILD,
+            given,
+            family,
+            dob,
+            sex,
+            ethnicity,
+            language,
+            religion,
+            expected=expected,
+            estimated=dob is not None and rng.random() < 0.003,
+        )
         kid.pool_ = pool
         self.child_identifiers(batch, rng, kid)
         if dob is not None:
@@ -1356,13 +1712,23 @@ class Generator:
                     kid.names_[0] = (PersonName.Type.CURRENT, given, family, changed, None)
                     kid.names_.append((PersonName.Type.PREVIOUS, given, old, dob, changed - DAY))
             if rng.random() < 0.01:
-                batch.alerts.append((kid, PersonAlert.Kind.MEDICAL, rng.choice([
-                    "Severe peanut allergy: carries an adrenaline auto-injector",
-                    "Type 1 diabetes: insulin pump",
-                    "Epilepsy: emergency medication (buccal midazolam) kept at home and school",
-                    "Asthma: uses a reliever inhaler",
-                    "Sickle cell disease: seek medical advice quickly if unwell",
-                ]), between(rng, dob, self.today), None))
+                batch.alerts.append(
+                    (
+                        kid,
+                        PersonAlert.Kind.MEDICAL,
+                        rng.choice(
+                            [
+                                "Severe peanut allergy: carries an adrenaline auto-injector",
+                                "Type 1 diabetes: insulin pump",
+                                "Epilepsy: emergency medication (buccal midazolam) kept at home and school",
+                                "Asthma: uses a reliever inhaler",
+                                "Sickle cell disease: seek medical advice quickly if unwell",
+                            ]
+                        ),
+                        between(rng, dob, self.today),
+                        None,
+                    )
+                )
         return kid
 
     def child_identifiers(self, batch, rng, kid):
@@ -1379,8 +1745,15 @@ class Generator:
             started = dt.date(self.academic_year - (age_sept - 4), 9, 1)
             batch.identifiers.append((kid, Identifier.Type.UPN, upn(self.upn_index, started.year), started, None))
             if rng.random() < 0.005:
-                batch.identifiers.append((kid, Identifier.Type.FORMER_UPN, temporary_upn(self.upn_index, started.year),
-                                          started, started + 90 * DAY))
+                batch.identifiers.append(
+                    (
+                        kid,
+                        Identifier.Type.FORMER_UPN,
+                        temporary_upn(self.upn_index, started.year),
+                        started,
+                        started + 90 * DAY,
+                    )
+                )
             self.upn_index += 1
 
     def uasc(self, batch, rng):
@@ -1394,10 +1767,24 @@ class Generator:
         if age_on(dob, today) >= 18:
             dob = dt.date(add_years(today, -17).year, 1, 1)
         given = pool.child[sex].pick(rng)
-        family = pool.adult["M"].pick(rng) if pool.rule == "patronymic" else gendered(pool.rule,
-                                                                                       pool.surnames.pick(rng), sex)
-        kid = self.person(batch, Person.Kind.CHILD, given, family, dob, sex, pool.ethnicity, pool.languages.pick(rng),
-                          pool.religions.pick(rng), estimated=True, interpreter=True)
+        family = (
+            pool.adult["M"].pick(rng)
+            if pool.rule == "patronymic"
+            else gendered(pool.rule, pool.surnames.pick(rng), sex)
+        )
+        kid = self.person(
+            batch,
+            Person.Kind.CHILD,
+            given,
+            family,
+            dob,
+            sex,
+            pool.ethnicity,
+            pool.languages.pick(rng),
+            pool.religions.pick(rng),
+            estimated=True,
+            interpreter=True,
+        )
         kid.pool_ = pool
         batch.ci.append((kid, arrived))
         self.child_index += 1
@@ -1407,20 +1794,57 @@ class Generator:
             spelling = pool.child[sex].pick(rng)
             kid.names_.append((PersonName.Type.ALIAS, spelling, family, None, None))
         address = self.new_address(batch)
-        self.home(batch, kid, address, arrived, None, True, kind=PersonAddress.Kind.PLACEMENT, chronicle=True,
-                  title="Placed in supported accommodation (address confidential)")
+        self.home(
+            batch,
+            kid,
+            address,
+            arrived,
+            None,
+            True,
+            kind=PersonAddress.Kind.PLACEMENT,
+            chronicle=True,
+            title="Placed in supported accommodation (address confidential)",
+        )
         team, worker = self.worker(rng, "children in care")
         batch.involvements.append((kid, self.la, team, worker, "looked after", arrived, None))
         iro_team, iro = self.worker(rng, "IRO")
-        batch.involvements.append((kid, self.la, iro_team, iro, "independent reviewing officer",
-                                   arrived + 20 * DAY if arrived + 20 * DAY <= today else today, None))
-        batch.chronology.append((kid, "significant-event", at(rng, arrived),
-                                 "Arrived in the UK as an unaccompanied asylum-seeking child",
-                                 "Age assessed; date of birth estimated", self.police, None))
+        batch.involvements.append(
+            (
+                kid,
+                self.la,
+                iro_team,
+                iro,
+                "independent reviewing officer",
+                arrived + 20 * DAY if arrived + 20 * DAY <= today else today,
+                None,
+            )
+        )
+        batch.chronology.append(
+            (
+                kid,
+                "significant-event",
+                at(rng, arrived),
+                "Arrived in the UK as an unaccompanied asylum-seeking child",
+                "Age assessed; date of birth estimated",
+                self.police,
+                None,
+            )
+        )
         self.la_child_id(batch, kid, arrived)
 
-    def home(self, batch, person, address, moved_in, moved_out, confidential, *, kind=PersonAddress.Kind.HOME,
-             chronicle=False, title=None):
+    def home(
+        self,
+        batch,
+        person,
+        address,
+        moved_in,
+        moved_out,
+        confidential,
+        *,
+        kind=PersonAddress.Kind.HOME,
+        chronicle=False,
+        title=None,
+    ):
         row = [person, address, kind, moved_in, moved_out, confidential]
         batch.homes.append(row)
         if kind == PersonAddress.Kind.HOME and moved_out is None:
@@ -1438,12 +1862,13 @@ class Generator:
         if not kid.lacid_:
             kid.lacid_ = True
             self.lacid_index += 1
-            batch.identifiers.append((kid, Identifier.Type.LA_CHILD_ID, f"{1_000_000 + self.lacid_index}", valid_from,
-                                      None))
+            batch.identifiers.append(
+                (kid, Identifier.Type.LA_CHILD_ID, f"{1_000_000 + self.lacid_index}", valid_from, None)
+            )
 
     # --- Services, partners and the chronology -----------------------------------------------
 
-    def services_for(self, batch, rng, state, kids, adults, structure, man):
+    def services_for(self, batch, rng, state, kids, adults, structure, man):  # noqa: C901
         today = self.today
         la = self.la
         born = [k for k in kids if k.date_of_birth]
@@ -1459,7 +1884,7 @@ class Generator:
 
         def involve_all(function, kind, start, end=None, children=None):
             tw = self.worker(rng, function)
-            for kid in (children if children is not None else kids):
+            for kid in children if children is not None else kids:
                 if kid.date_of_birth is None or kid.date_of_birth <= (end or today):
                     involve(kid, function, kind, start, end, tw)
 
@@ -1495,8 +1920,9 @@ class Generator:
             latest_born = max(k.date_of_birth or today for k in children)
             start = between(rng, max(latest_born, today - 6 * 365 * DAY), today - 20 * DAY)
             start = min(max(start, latest_born), today)
-            involve_all("assessment", "assessment", start - dt.timedelta(days=rng.randint(20, 60)), start - DAY,
-                        children)
+            involve_all(
+                "assessment", "assessment", start - dt.timedelta(days=rng.randint(20, 60)), start - DAY, children
+            )
             involve_all("children in care", "looked after", start, None, children)
             involve_all("IRO", "independent reviewing officer", min(start + 20 * DAY, today), None, children)
             placement = self.new_address(batch)
@@ -1507,14 +1933,25 @@ class Generator:
                 if row is not None and row[4] is None:
                     row[4] = max(row[3], start - DAY)
                 place = placement if rng.random() < 0.6 else self.new_address(batch)
-                self.home(batch, kid, place, start, None, rng.random() < 0.5, kind=PersonAddress.Kind.PLACEMENT,
-                          chronicle=True, title="Placed with foster carers")
-                batch.chronology.append((kid, "court-event", at(rng, start, 10, 16), "Interim care order made", "",
-                                         None, None))
+                self.home(
+                    batch,
+                    kid,
+                    place,
+                    start,
+                    None,
+                    rng.random() < 0.5,
+                    kind=PersonAddress.Kind.PLACEMENT,
+                    chronicle=True,
+                    title="Placed with foster carers",
+                )
+                batch.chronology.append(
+                    (kid, "court-event", at(rng, start, 10, 16), "Interim care order made", "", None, None)
+                )
                 if start < today - 200 * DAY:
                     final = start + dt.timedelta(days=rng.randint(150, 200))
-                    batch.chronology.append((kid, "court-event", at(rng, final, 10, 16), "Care order made", "", None,
-                                             None))
+                    batch.chronology.append(
+                        (kid, "court-event", at(rng, final, 10, 16), "Care order made", "", None, None)
+                    )
         elif state == "care_leaver":
             for kid in kids:
                 if kid.date_of_birth and age_on(kid.date_of_birth, today) >= 16:
@@ -1525,37 +1962,82 @@ class Generator:
                     involve(kid, "care leavers", "care leaver (relevant child)", start)
 
         # Police: domestic abuse incidents, more often where children's services are involved.
-        rate = {"none": 0.02, "past": 0.15, "mash": 0.4, "assessment": 0.3, "family_help": 0.15, "cin": 0.25,
-                "cp": 0.6, "lac": 0.4, "care_leaver": 0.2}[state]
+        rate = {
+            "none": 0.02,
+            "past": 0.15,
+            "mash": 0.4,
+            "assessment": 0.3,
+            "family_help": 0.15,
+            "cin": 0.25,
+            "cp": 0.6,
+            "lac": 0.4,
+            "care_leaver": 0.2,
+        }[state]
         if born and rng.random() < rate:
             for _ in range(rng.randint(1, 3)):
                 when = between(rng, max(born[-1].date_of_birth, today - 4 * 365 * DAY), today - DAY)
                 for kid in born:
                     if kid.date_of_birth <= when:
-                        batch.chronology.append((kid, "police-event", at(rng, when, 0, 23),
-                                                 "Domestic abuse incident at the home; the children were present",
-                                                 "Police attended. Notification shared with the front door.",
-                                                 self.police, None))
+                        batch.chronology.append(
+                            (
+                                kid,
+                                "police-event",
+                                at(rng, when, 0, 23),
+                                "Domestic abuse incident at the home; the children were present",
+                                "Police attended. Notification shared with the front door.",
+                                self.police,
+                                None,
+                            )
+                        )
                         end = when + dt.timedelta(days=rng.randint(14, 60))
-                        batch.involvements.append((kid, self.police, None, None, "police", when,
-                                                   end if end < today else None))
+                        batch.involvements.append(
+                            (kid, self.police, None, None, "police", when, end if end < today else None)
+                        )
                 if man is not None:
-                    batch.chronology.append((man, "police-event", at(rng, when, 0, 23),
-                                             "Arrested after a domestic abuse incident", "", self.police, None))
+                    batch.chronology.append(
+                        (
+                            man,
+                            "police-event",
+                            at(rng, when, 0, 23),
+                            "Arrested after a domestic abuse incident",
+                            "",
+                            self.police,
+                            None,
+                        )
+                    )
             if man is not None and rng.random() < 0.15:
-                batch.alerts.append((man, PersonAlert.Kind.RISK_TO_STAFF,
-                                     "Aggressive towards staff at a home visit: visit in pairs", today - dt.timedelta(
-                                         days=rng.randint(10, 900)), None))
+                batch.alerts.append(
+                    (
+                        man,
+                        PersonAlert.Kind.RISK_TO_STAFF,
+                        "Aggressive towards staff at a home visit: visit in pairs",
+                        today - dt.timedelta(days=rng.randint(10, 900)),
+                        None,
+                    )
+                )
         if man is not None and state in ("cp", "lac") and rng.random() < 0.05:
-            batch.alerts.append((man, PersonAlert.Kind.RISK_TO_CHILDREN,
-                                 "Person posing a risk to children: see the police information", today - dt.timedelta(
-                                     days=rng.randint(30, 2000)), None))
+            batch.alerts.append(
+                (
+                    man,
+                    PersonAlert.Kind.RISK_TO_CHILDREN,
+                    "Person posing a risk to children: see the police information",
+                    today - dt.timedelta(days=rng.randint(30, 2000)),
+                    None,
+                )
+            )
         for adult in adults:
             if rng.random() < 0.004:
-                batch.alerts.append((adult, PersonAlert.Kind.OTHER,
-                                     f"Needs an interpreter ({adult.first_language}) for visits and meetings"
-                                     if adult.interpreter_needed else "Prefers contact by text message",
-                                     today - dt.timedelta(days=rng.randint(10, 2000)), None))
+                batch.alerts.append(
+                    (
+                        adult,
+                        PersonAlert.Kind.OTHER,
+                        f"Needs an interpreter ({adult.first_language}) for visits and meetings"
+                        if adult.interpreter_needed
+                        else "Prefers contact by text message",
+                        today - dt.timedelta(days=rng.randint(10, 2000)),
+                        None,
+                    )
+                )
 
         # Each child: birth, health, school.
         primary = self.pick_school(rng, self.primaries, self.all_primaries)
@@ -1569,94 +2051,189 @@ class Generator:
         options = by_locality.get(locality) or everywhere
         return rng.choice(options) if options else None
 
-    def child_events(self, batch, rng, kid, state, primary, secondary):
+    def child_events(self, batch, rng, kid, state, primary, secondary):  # noqa: C901
         today = self.today
         dob = kid.date_of_birth
         if dob is None:
             booked = kid.expected_date_of_birth - dt.timedelta(days=rng.randint(190, 215))
             if booked <= today:
-                batch.chronology.append((kid, "health-event", at(rng, booked), "Antenatal booking appointment",
-                                         f"Expected date of delivery {kid.expected_date_of_birth:%d/%m/%Y}",
-                                         self.hospital, None))
+                batch.chronology.append(
+                    (
+                        kid,
+                        "health-event",
+                        at(rng, booked),
+                        "Antenatal booking appointment",
+                        f"Expected date of delivery {kid.expected_date_of_birth:%d/%m/%Y}",
+                        self.hospital,
+                        None,
+                    )
+                )
             return
         if kid.date_of_birth_estimated:
             pass  # born abroad: no birth entry
         elif rng.random() < 0.95:
             weight = min(5.0, max(1.2, rng.gauss(3.4, 0.5)))
-            batch.chronology.append((kid, "birth", at(rng, dob, 0, 23), "Born",
-                                     f"Born at {self.places['hospital']}, weighing {weight:.1f} kg", self.hospital,
-                                     None))
+            batch.chronology.append(
+                (
+                    kid,
+                    "birth",
+                    at(rng, dob, 0, 23),
+                    "Born",
+                    f"Born at {self.places['hospital']}, weighing {weight:.1f} kg",
+                    self.hospital,
+                    None,
+                )
+            )
         else:
             batch.chronology.append((kid, "birth", at(rng, dob, 0, 23), "Born", "Home birth", None, None))
         age_days = (today - dob).days
         visit = dob + dt.timedelta(days=rng.randint(10, 14))
         if visit <= today:
-            batch.chronology.append((kid, "health-event", at(rng, visit), "New birth visit by the health visitor", "",
-                                     self.community, None))
+            batch.chronology.append(
+                (kid, "health-event", at(rng, visit), "New birth visit by the health visitor", "", self.community, None)
+            )
         if age_days < 5 * 365:
             team, worker = self.worker(rng, "health visiting")
             batch.involvements.append((kid, self.community, team, worker, "health visiting", min(visit, today), None))
         if age_days > 2 * 365 + 180 and rng.random() < 0.7:
             review = dob + dt.timedelta(days=730 + rng.randint(0, 90))
-            batch.chronology.append((kid, "health-event", at(rng, review), "Two-year development review",
-                                     rng.choice(["Development on track", "Speech and language delay noted; referred",
-                                                 "Development on track; dental check advised"]), self.community, None))
+            batch.chronology.append(
+                (
+                    kid,
+                    "health-event",
+                    at(rng, review),
+                    "Two-year development review",
+                    rng.choice(
+                        [
+                            "Development on track",
+                            "Speech and language delay noted; referred",
+                            "Development on track; dental check advised",
+                        ]
+                    ),
+                    self.community,
+                    None,
+                )
+            )
         if rng.random() < 0.1:
             when = between(rng, dob, today - DAY)
-            batch.chronology.append((kid, "health-event", at(rng, when, 0, 23), "Attended the emergency department",
-                                     rng.choice(["Head injury after a fall at home", "Burn to the hand",
-                                                 "Broken arm after a fall from a trampoline",
-                                                 "Suspected swallowing of medication", "Asthma attack", "High fever"]),
-                                     self.hospital, None))
+            batch.chronology.append(
+                (
+                    kid,
+                    "health-event",
+                    at(rng, when, 0, 23),
+                    "Attended the emergency department",
+                    rng.choice(
+                        [
+                            "Head injury after a fall at home",
+                            "Burn to the hand",
+                            "Broken arm after a fall from a trampoline",
+                            "Suspected swallowing of medication",
+                            "Asthma attack",
+                            "High fever",
+                        ]
+                    ),
+                    self.hospital,
+                    None,
+                )
+            )
         age_sept = age_on(dob, dt.date(self.academic_year, 8, 31))
         if age_sept >= 8 and rng.random() < 0.03:
             start = between(rng, add_years(dob, 8), today - DAY)
             team, worker = self.worker(rng, "CAMHS")
             end = start + dt.timedelta(days=rng.randint(90, 500))
-            batch.involvements.append((kid, self.mental_health, team, worker, "CAMHS", start,
-                                       end if end < today else None))
-            batch.chronology.append((kid, "health-event", at(rng, start), "Referred to CAMHS", "", self.mental_health,
-                                     None))
+            batch.involvements.append(
+                (kid, self.mental_health, team, worker, "CAMHS", start, end if end < today else None)
+            )
+            batch.chronology.append(
+                (kid, "health-event", at(rng, start), "Referred to CAMHS", "", self.mental_health, None)
+            )
         if age_sept >= 8 and rng.random() < 0.01:
             start = between(rng, add_years(dob, 8), today - DAY)
-            batch.involvements.append((kid, self.voluntary[1], None, self.voluntary_workers[1], "young carers", start,
-                                       None))
+            batch.involvements.append(
+                (kid, self.voluntary[1], None, self.voluntary_workers[1], "young carers", start, None)
+            )
         if age_sept < 4:
             return
         reception = dt.date(self.academic_year - (age_sept - 4), 9, 1)
         if primary is not None:
-            batch.chronology.append((kid, "education-event", at(rng, reception, 8, 9),
-                                     f"Started in Reception at {primary.name}", "", primary, None))
+            batch.chronology.append(
+                (
+                    kid,
+                    "education-event",
+                    at(rng, reception, 8, 9),
+                    f"Started in Reception at {primary.name}",
+                    "",
+                    primary,
+                    None,
+                )
+            )
         school = primary
         if age_sept >= 11 and secondary is not None:
             year7 = dt.date(self.academic_year - (age_sept - 11), 9, 1)
-            batch.chronology.append((kid, "education-event", at(rng, year7, 8, 9),
-                                     f"Started in Year 7 at {secondary.name}", "", secondary, None))
+            batch.chronology.append(
+                (
+                    kid,
+                    "education-event",
+                    at(rng, year7, 8, 9),
+                    f"Started in Year 7 at {secondary.name}",
+                    "",
+                    secondary,
+                    None,
+                )
+            )
             school = secondary if (age_sept < 16 or rng.random() < 0.6) else None
             if age_sept >= 16 and school is None:
-                batch.chronology.append((kid, "education-event", at(rng, dt.date(self.academic_year, 9, 1), 8, 9),
-                                         "Started at Northmoor College (post-16)", "", None, None))
+                batch.chronology.append(
+                    (
+                        kid,
+                        "education-event",
+                        at(rng, dt.date(self.academic_year, 9, 1), 8, 9),
+                        "Started at Northmoor College (post-16)",
+                        "",
+                        None,
+                        None,
+                    )
+                )
         kid.school_ = school
         if school is not None:
             started = reception if school is primary else dt.date(self.academic_year - (age_sept - 11), 9, 1)
             batch.involvements.append((kid, school, None, None, "pupil", started, None))
             if rng.random() < (0.2 if state in ("cin", "cp", "lac") else 0.06):
                 when = between(rng, max(started, today - 300 * DAY), today - DAY)
-                batch.chronology.append((kid, "education-event", at(rng, when, 9, 16), "Attendance below 90% this term",
-                                         "", school, None))
+                batch.chronology.append(
+                    (kid, "education-event", at(rng, when, 9, 16), "Attendance below 90% this term", "", school, None)
+                )
             if age_sept >= 11 and rng.random() < 0.03:
                 when = between(rng, max(started, today - 600 * DAY), today - DAY)
-                batch.chronology.append((kid, "education-event", at(rng, when, 9, 16),
-                                         "Suspended from school for 2 days", "", school, None))
+                batch.chronology.append(
+                    (kid, "education-event", at(rng, when, 9, 16), "Suspended from school for 2 days", "", school, None)
+                )
             if kid.disabled_ and rng.random() < 0.4:
                 when = between(rng, started, today - DAY)
-                batch.chronology.append((kid, "education-event", at(rng, when, 9, 16),
-                                         "Education, health and care plan issued", "", school, None))
+                batch.chronology.append(
+                    (
+                        kid,
+                        "education-event",
+                        at(rng, when, 9, 16),
+                        "Education, health and care plan issued",
+                        "",
+                        school,
+                        None,
+                    )
+                )
         if state in ("cp", "lac", "care_leaver") and age_sept >= 12 and rng.random() < 0.15:
             when = between(rng, today - 365 * DAY, today - DAY)
-            batch.chronology.append((kid, "police-event", at(rng, when, 18, 23),
-                                     "Reported missing; found safe the next day", "Return home interview offered",
-                                     self.police, None))
+            batch.chronology.append(
+                (
+                    kid,
+                    "police-event",
+                    at(rng, when, 18, 23),
+                    "Reported missing; found safe the next day",
+                    "Return home interview offered",
+                    self.police,
+                    None,
+                )
+            )
 
     # --- Writing a batch --------------------------------------------------------------------
 
@@ -1673,9 +2250,13 @@ class Generator:
 
     def write(self, batch):
         writer = self.writer
-        ids = writer.insert(Address, ("line_1", "line_2", "town", "county", "postcode", "uprn"),
-                            ((a.line_1, a.line_2, a.town, "", a.postcode, "") for a in batch.addresses), ids=True)
-        for address, new_id in zip(batch.addresses, ids):
+        ids = writer.insert(
+            Address,
+            ("line_1", "line_2", "town", "county", "postcode", "uprn"),
+            ((a.line_1, a.line_2, a.town, "", a.postcode, "") for a in batch.addresses),
+            ids=True,
+        )
+        for address, new_id in zip(batch.addresses, ids, strict=False):
             address.pk = new_id
         for person in batch.persons:
             person.keys_ = set()
@@ -1683,19 +2264,47 @@ class Generator:
                 person.keys_.update(self.name_keys(given, family))
         ids = writer.insert(
             Person,
-            ("kind", "given_names", "family_name", "date_of_birth", "date_of_birth_estimated",
-             "expected_date_of_birth", "sex", "ethnicity", "first_language", "religion", "interpreter_needed",
-             "name_keys"),
-            ((p.kind, p.given_names, p.family_name, p.date_of_birth, p.date_of_birth_estimated,
-              p.expected_date_of_birth, p.sex, p.ethnicity, p.first_language, p.religion, p.interpreter_needed,
-              " ".join(sorted(p.keys_))) for p in batch.persons), ids=True)
-        for person, new_id in zip(batch.persons, ids):
+            (
+                "kind",
+                "given_names",
+                "family_name",
+                "date_of_birth",
+                "date_of_birth_estimated",
+                "expected_date_of_birth",
+                "sex",
+                "ethnicity",
+                "first_language",
+                "religion",
+                "interpreter_needed",
+                "name_keys",
+            ),
+            (
+                (
+                    p.kind,
+                    p.given_names,
+                    p.family_name,
+                    p.date_of_birth,
+                    p.date_of_birth_estimated,
+                    p.expected_date_of_birth,
+                    p.sex,
+                    p.ethnicity,
+                    p.first_language,
+                    p.religion,
+                    p.interpreter_needed,
+                    " ".join(sorted(p.keys_)),
+                )
+                for p in batch.persons
+            ),
+            ids=True,
+        )
+        for person, new_id in zip(batch.persons, ids, strict=False):
             person.pk = new_id
         # One serial per consistent identifier: the serial table's sequence never hands a number back.
-        serials = writer.insert(ConsistentIdentifierSerial, ("issued_at",), ((writer.now,) for _ in batch.ci),
-                                ids=True)
-        identifiers = [(person.pk, Identifier.Type.CONSISTENT, consistent_identifier_from_serial(serial), valid_from,
-                        None) for (person, valid_from), serial in zip(batch.ci, serials)]
+        serials = writer.insert(ConsistentIdentifierSerial, ("issued_at",), ((writer.now,) for _ in batch.ci), ids=True)
+        identifiers = [
+            (person.pk, Identifier.Type.CONSISTENT, consistent_identifier_from_serial(serial), valid_from, None)
+            for (person, valid_from), serial in zip(batch.ci, serials, strict=False)
+        ]
         identifiers += [(p.pk, t, v, f, to) for p, t, v, f, to in batch.identifiers]
         names = []
         keys = []
@@ -1703,42 +2312,87 @@ class Generator:
             for name_type, given, family, valid_from, valid_to in person.names_:
                 names.append((person.pk, name_type, given, family, valid_from, valid_to))
             keys.extend((person.pk, key) for key in sorted(person.keys_))
-        writer.insert(PersonName, ("person_id", "name_type", "given_names", "family_name", "valid_from", "valid_to"),
-                      names)
+        writer.insert(
+            PersonName, ("person_id", "name_type", "given_names", "family_name", "valid_from", "valid_to"), names
+        )
         writer.insert(NameKey, ("person_id", "key"), keys)
         writer.insert(Identifier, ("person_id", "id_type", "value", "valid_from", "valid_to"), identifiers)
         home_ids = writer.insert(
-            PersonAddress, ("person_id", "address_id", "kind", "moved_in", "moved_out", "confidential"),
-            ((p.pk, a.pk, k, i, o, c) for p, a, k, i, o, c in batch.homes), ids=True)
-        writer.insert(Relationship, ("person_id", "related_person_id", "relationship", "description", "valid_from",
-                                     "valid_to"),
-                      ((p.pk, r.pk, t, d, f, to) for p, r, t, d, f, to in batch.relationships))
-        writer.insert(ParentalResponsibility, ("child_id", "holder_id", "basis", "start_date", "end_date"),
-                      ((c.pk, h.pk, b, s, e) for c, h, b, s, e in batch.pr))
+            PersonAddress,
+            ("person_id", "address_id", "kind", "moved_in", "moved_out", "confidential"),
+            ((p.pk, a.pk, k, i, o, c) for p, a, k, i, o, c in batch.homes),
+            ids=True,
+        )
+        writer.insert(
+            Relationship,
+            ("person_id", "related_person_id", "relationship", "description", "valid_from", "valid_to"),
+            ((p.pk, r.pk, t, d, f, to) for p, r, t, d, f, to in batch.relationships),
+        )
+        writer.insert(
+            ParentalResponsibility,
+            ("child_id", "holder_id", "basis", "start_date", "end_date"),
+            ((c.pk, h.pk, b, s, e) for c, h, b, s, e in batch.pr),
+        )
         writer.insert(PersonDisability, ("person_id", "code"), ((p.pk, c) for p, c in batch.disabilities))
-        writer.insert(PersonAlert, ("person_id", "kind", "detail", "start_date", "end_date"),
-                      ((p.pk, k, d, s, e) for p, k, d, s, e in batch.alerts))
-        writer.insert(Involvement, ("person_id", "agency_id", "team_id", "worker_id", "kind", "start_date", "end_date"),
-                      ((p.pk, a.pk, t.pk if t else None, w.pk if w else None, k, s, e)
-                       for p, a, t, w, k, s, e in batch.involvements))
+        writer.insert(
+            PersonAlert,
+            ("person_id", "kind", "detail", "start_date", "end_date"),
+            ((p.pk, k, d, s, e) for p, k, d, s, e in batch.alerts),
+        )
+        writer.insert(
+            Involvement,
+            ("person_id", "agency_id", "team_id", "worker_id", "kind", "start_date", "end_date"),
+            (
+                (p.pk, a.pk, t.pk if t else None, w.pk if w else None, k, s, e)
+                for p, a, t, w, k, s, e in batch.involvements
+            ),
+        )
         categories = {slug: chronology_kinds.get(slug).category for slug in CHRONOLOGY_KINDS}
         home_type = self.home_type.pk
         writer.insert(
             ChronologyEntry,
-            ("person_id", "kind", "category", "occurred_at", "title", "detail", "agency_id", "source_type_id",
-             "source_id", "manual"),
-            ((person.pk, kind, categories[kind], when, title[:200], detail, agency.pk if agency else None,
-              home_type if home is not None else None, str(home_ids[home]) if home is not None else "",
-              kind not in ("birth", "moved-address"))
-             for person, kind, when, title, detail, agency, home in batch.chronology))
+            (
+                "person_id",
+                "kind",
+                "category",
+                "occurred_at",
+                "title",
+                "detail",
+                "agency_id",
+                "source_type_id",
+                "source_id",
+                "manual",
+            ),
+            (
+                (
+                    person.pk,
+                    kind,
+                    categories[kind],
+                    when,
+                    title[:200],
+                    detail,
+                    agency.pk if agency else None,
+                    home_type if home is not None else None,
+                    str(home_ids[home]) if home is not None else "",
+                    kind not in ("birth", "moved-address"),
+                )
+                for person, kind, when, title, detail, agency, home in batch.chronology
+            ),
+        )
         self.front_door.write(batch)
-        for name, number in (("addresses", len(batch.addresses)), ("people", len(batch.persons)),
-                             ("names", len(names)), ("name keys", len(keys)), ("identifiers", len(identifiers)),
-                             ("addresses of people", len(batch.homes)), ("relationships", len(batch.relationships)),
-                             ("parental responsibility", len(batch.pr)), ("disabilities", len(batch.disabilities)),
-                             ("alerts", len(batch.alerts)), ("involvements", len(batch.involvements)),
-                             ("chronology entries", len(batch.chronology))):
+        for name, number in (
+            ("addresses", len(batch.addresses)),
+            ("people", len(batch.persons)),
+            ("names", len(names)),
+            ("name keys", len(keys)),
+            ("identifiers", len(identifiers)),
+            ("addresses of people", len(batch.homes)),
+            ("relationships", len(batch.relationships)),
+            ("parental responsibility", len(batch.pr)),
+            ("disabilities", len(batch.disabilities)),
+            ("alerts", len(batch.alerts)),
+            ("involvements", len(batch.involvements)),
+            ("chronology entries", len(batch.chronology)),
+        ):
             self.count(name, number)
         self.count("children", len(batch.ci))
-
-

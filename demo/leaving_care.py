@@ -65,8 +65,13 @@ from kernel.models import Deadline
 from leavingcare import eligibility
 from leavingcare.eligibility import birthday
 from leavingcare.models import BirthdayContact, CareLeaver, KeepingInTouchContact, PathwayPlanReview, PersonalAdviser
-from leavingcare.services import NO_ACTIVITY_OR_ACCOMMODATION, PA_INVOLVEMENT, PATHWAY_PLAN_REVIEW_RULE, \
-    accommodation_code, birthday_window
+from leavingcare.services import (
+    NO_ACTIVITY_OR_ACCOMMODATION,
+    PA_INVOLVEMENT,
+    PATHWAY_PLAN_REVIEW_RULE,
+    accommodation_code,
+    birthday_window,
+)
 from people.models import Involvement, Person
 from returns.collection import collection_period, year_in_progress
 
@@ -83,23 +88,48 @@ COHORTS = 5  # birthdays 17 to 21
 IN_TOUCH = {"YES": 92, "NO": 4, "REFU": 2, "NREQ": 1, "RHOM": 1}  # [U] published 2024, rounded
 ACTIVITY_19_21 = {"F1": 6, "P1": 1, "F2": 10, "P2": 3, "F4": 4, "P4": 1, "F5": 24, "P5": 7, "G4": 12, "G5": 20, "G6": 6}
 ACTIVITY_17_18 = {"F2": 48, "P2": 6, "F4": 5, "P4": 1, "F5": 5, "P5": 1, "G4": 7, "G5": 22, "G6": 3, "F1": 2}
-ACCOMMODATION = {"U": 35, "D": 17, "B": 13, "Z": 9, "E": 7, "T": 4, "K": 3, "C": 2, "X": 2, "S": 1, "V": 1, "W": 1,
-                 "Y": 3, "R": 1, "G": 1}
+ACCOMMODATION = {
+    "U": 35,
+    "D": 17,
+    "B": 13,
+    "Z": 9,
+    "E": 7,
+    "T": 4,
+    "K": 3,
+    "C": 2,
+    "X": 2,
+    "S": 1,
+    "V": 1,
+    "W": 1,
+    "Y": 3,
+    "R": 1,
+    "G": 1,
+}
 SUITABLE = {17: 0.91, 18: 0.91}  # else 0.88
 PLAN_REVIEW_ON_TIME = 0.85  # ASSUMED
-LATE = ["The young person asked to move the review until after their exams",
-        "The personal adviser was off sick; reallocated within the team",
-        "The young person did not attend the first date offered"]
-CONTACT_NOTES = ["Met for coffee; talked about college and money.", "Phone call: settled, budgeting well.",
-                 "Visited the flat; repairs reported to the landlord.", "Text exchange; agreed to meet next month.",
-                 "No answer; left a message.", "Helped with a housing benefit form."]
+LATE = [
+    "The young person asked to move the review until after their exams",
+    "The personal adviser was off sick; reallocated within the team",
+    "The young person did not attend the first date offered",
+]
+CONTACT_NOTES = [
+    "Met for coffee; talked about college and money.",
+    "Phone call: settled, budgeting well.",
+    "Visited the flat; repairs reported to the landlord.",
+    "Text exchange; agreed to meet next month.",
+    "No answer; left a message.",
+    "Helped with a housing benefit form.",
+]
 # (place, provider, Ofsted URN), the URNs demo.care gives its carers and homes.
 PLACES = [("U4", "PR1", "SC999001"), ("U6", "PR4", "SC999101"), ("K2", "PR4", "SC998000"), ("U4", "PR4", "SC999102")]
 LATER_PLACE = ("H5", "PR4", "SC999301")  # semi-independent accommodation before 2025 (903 H5)
 # Returns home (E4A, E4B) are left to demo.care, which makes each with its decision and monitoring;
 # E13 (to live with relatives or others) stands for going home here [U].
-END_REASON = {16: {"E5": 55, "E13": 25, "E8": 20}, 17: {"E5": 55, "E6": 10, "E13": 20, "E8": 15},
-              18: {"E17": 25, "E5": 40, "E6": 20, "E8": 15}}
+END_REASON = {
+    16: {"E5": 55, "E13": 25, "E8": 20},
+    17: {"E5": 55, "E6": 10, "E13": 20, "E8": 15},
+    18: {"E17": 25, "E5": 40, "E6": 20, "E8": 15},
+}
 HOME = {"E13"}
 MIGRATED = "Migrated record: received before this system's records began (no decision or timescale recorded)"
 
@@ -110,8 +140,9 @@ def weighted(rng, mapping):
 
 
 def at(rng, day, first=9, last=17):
-    return dt.datetime(day.year, day.month, day.day, rng.randint(first, last), rng.choice((0, 15, 30, 45)),
-                       tzinfo=LONDON)
+    return dt.datetime(
+        day.year, day.month, day.day, rng.randint(first, last), rng.choice((0, 15, 30, 45)), tzinfo=LONDON
+    )
 
 
 def between(rng, start, end):
@@ -142,8 +173,9 @@ class LeavingCare:
         if not g.children:
             return {}
         staff = {u.username: u for u in g.staff}
-        self.advisers = [w for _, workers in g.members.get("care leavers", []) for w in workers] or \
-            [w for _, workers in g.members["children in care"] for w in workers]
+        self.advisers = [w for _, workers in g.members.get("care leavers", []) for w in workers] or [
+            w for _, workers in g.members["children in care"] for w in workers
+        ]
         self.cic_team, self.cic_workers = g.members["children in care"][0]
         self.recorder = staff.get("social.worker") or self.cic_workers[0]
         self.iro = staff.get("iro") or g.members["IRO"][0][1][0]
@@ -176,9 +208,17 @@ class LeavingCare:
             sex = "F" if rng.random() < 0.44 else "M"  # [U] more boys than girls leave care at 16 and over
             given = pool.child[sex].pick(rng)
             family = pool.surnames.pick(rng)
-            person = g.person(batch, Person.Kind.ADULT, given, family, dob, sex, heritage["ethnicity"],
-                              "eng" if rng.random() < pool.child_english else pool.languages.pick(rng),
-                              pool.religions.pick(rng) if rng.random() < 0.5 else "")
+            person = g.person(
+                batch,
+                Person.Kind.ADULT,
+                given,
+                family,
+                dob,
+                sex,
+                heritage["ethnicity"],
+                "eng" if rng.random() < pool.child_english else pool.languages.pick(rng),
+                pool.religions.pick(rng) if rng.random() < 0.5 else "",
+            )
             person.pool_ = pool
             leavers.append((person, ceased_at))
         g.write(batch)
@@ -192,8 +232,13 @@ class LeavingCare:
         self.contacts_made, self.referrals, self.periods, self.statuses, self.placements = [], [], [], [], []
         for person, ceased_at in leavers:
             dob = person.date_of_birth
-            end = birthday(dob, ceased_at) if ceased_at == 18 else between(
-                rng, birthday(dob, ceased_at) + 30 * DAY, min(birthday(dob, ceased_at + 1) - DAY, ended_by))
+            end = (
+                birthday(dob, ceased_at)
+                if ceased_at == 18
+                else between(
+                    rng, birthday(dob, ceased_at) + 30 * DAY, min(birthday(dob, ceased_at + 1) - DAY, ended_by)
+                )
+            )
             end = min(end, ended_by)
             if end <= birthday(dob, 16) + 30 * DAY:
                 end = min(birthday(dob, 16) + 60 * DAY, ended_by)
@@ -207,18 +252,39 @@ class LeavingCare:
             start = min(start, end - 150 * DAY)
             end_reason = weighted(rng, END_REASON[ceased_at])
             received = at(rng, start - dt.timedelta(days=rng.randint(10, 40)), 9, 16)
-            contact = Contact(received_at=received, channel=Contact.Channel.PHONE, source=rng.choice(["2A", "6", "3F"]),
-                              concerns="Historic referral, migrated from the previous system.",
-                              consent=Contact.Consent.NOT_NEEDED, status=Contact.Status.DECIDED,
-                              decision_due_date=received.date() + DAY, decision_due_at=received + dt.timedelta(days=1),
-                              decision_due_explanation=MIGRATED, recorded_by=self.recorder)
-            referral = Referral(person_id=person.pk, contact=contact, referral_date=received.date(),
-                                source=contact.source, primary_need=rng.choice(["N1", "N1", "N4", "N5", "N8"]),
-                                closure_date=end, closure_reason="RC7")
-            period = PeriodOfCare(person_id=person.pk, episode=referral, start_date=start,
-                                  category_of_need=referral.primary_need, home_postcode="", end_date=end,
-                                  end_reason=end_reason, created_by=self.recorder, iro=self.iro,
-                                  iro_appointed_on=start + 5 * DAY)
+            contact = Contact(
+                received_at=received,
+                channel=Contact.Channel.PHONE,
+                source=rng.choice(["2A", "6", "3F"]),
+                concerns="Historic referral, migrated from the previous system.",
+                consent=Contact.Consent.NOT_NEEDED,
+                status=Contact.Status.DECIDED,
+                decision_due_date=received.date() + DAY,
+                decision_due_at=received + dt.timedelta(days=1),
+                decision_due_explanation=MIGRATED,
+                recorded_by=self.recorder,
+            )
+            referral = Referral(
+                person_id=person.pk,
+                contact=contact,
+                referral_date=received.date(),
+                source=contact.source,
+                primary_need=rng.choice(["N1", "N1", "N4", "N5", "N8"]),
+                closure_date=end,
+                closure_reason="RC7",
+            )
+            period = PeriodOfCare(
+                person_id=person.pk,
+                episode=referral,
+                start_date=start,
+                category_of_need=referral.primary_need,
+                home_postcode="",
+                end_date=end,
+                end_reason=end_reason,
+                created_by=self.recorder,
+                iro=self.iro,
+                iro_appointed_on=start + 5 * DAY,
+            )
             # Section 20, for some (all those in care since childhood) followed by a full care order
             # 5 to 7 months later; no historic interim orders (see the docstring).
             long_term = start < birthday(dob, 14)
@@ -228,21 +294,37 @@ class LeavingCare:
             final = start + dt.timedelta(days=rng.randint(150, 210))
             if ordered and final < end - 30 * DAY:
                 period.legal_[0].end_date = final
-                period.legal_.append(LegalStatus(period=period, code="C2", start_date=final, end_date=end,
-                                                 recorded_by=self.recorder))
+                period.legal_.append(
+                    LegalStatus(period=period, code="C2", start_date=final, end_date=end, recorded_by=self.recorder)
+                )
             else:
                 period.legal_[0].end_date = end
             place, provider, urn = PLACES[rng.randrange(len(PLACES))]
-            placed = [Placement(period=period, place=place, provider=provider, urn=urn, start_date=start,
-                                postcode=g.postcode(rng.randrange(20000, 40000), rng.randrange(5)),
-                                recorded_by=self.recorder)]
+            placed = [
+                Placement(
+                    period=period,
+                    place=place,
+                    provider=provider,
+                    urn=urn,
+                    start_date=start,
+                    postcode=g.postcode(rng.randrange(20000, 40000), rng.randrange(5)),
+                    recorded_by=self.recorder,
+                )
+            ]
             moved = max(start + 60 * DAY, birthday(dob, 16) + dt.timedelta(days=rng.randint(0, 120)))
             if end_reason in {"E5", "E6"} and moved < end - 30 * DAY:
                 placed[0].end_date, placed[0].change_reason = moved, "CARPL"
-                placed.append(Placement(period=period, place=LATER_PLACE[0], provider=LATER_PLACE[1], urn=LATER_PLACE[2],
-                                        start_date=moved,
-                                        postcode=g.postcode(rng.randrange(20000, 40000), rng.randrange(5)),
-                                        recorded_by=self.recorder))
+                placed.append(
+                    Placement(
+                        period=period,
+                        place=LATER_PLACE[0],
+                        provider=LATER_PLACE[1],
+                        urn=LATER_PLACE[2],
+                        start_date=moved,
+                        postcode=g.postcode(rng.randrange(20000, 40000), rng.randrange(5)),
+                        recorded_by=self.recorder,
+                    )
+                )
             placed[-1].end_date = end
             period.placed_ = placed
             self.contacts_made.append(contact)
@@ -251,20 +333,26 @@ class LeavingCare:
             self.statuses.extend(period.legal_)
             self.placements.extend(placed)
             self.entries.append((person.pk, "looked-after", at(rng, start), "Became looked after", "", period, None))
-            self.entries.append((person.pk, "care-ceased", at(rng, end), f"Ceased to be looked after ({end_reason})",
-                                 "", period, None))
+            self.entries.append(
+                (person.pk, "care-ceased", at(rng, end), f"Ceased to be looked after ({end_reason})", "", period, None)
+            )
             self.after_care(person, dob, start, end, end_reason)
 
     def after_care(self, person, dob, start, end, end_reason):
         rng, today = self.rng, self.today
         opened = max(birthday(dob, 16), start + 100 * DAY)
         opened = min(opened, end - DAY)
-        record = CareLeaver(person_id=person.pk, opened_on=opened, created_by=self.recorder,
-                            home_with_parent_since=end if end_reason in HOME else None)
+        record = CareLeaver(
+            person_id=person.pk,
+            opened_on=opened,
+            created_by=self.recorder,
+            home_with_parent_since=end if end_reason in HOME else None,
+        )
         record.person_ = person
         self.records.append(record)
-        self.entries.append((person.pk, "care-leaver", at(rng, opened), "Care leaver record opened", "", record,
-                             self.recorder))
+        self.entries.append(
+            (person.pk, "care-leaver", at(rng, opened), "Care leaver record opened", "", record, self.recorder)
+        )
         adviser = rng.choice(self.advisers)
         first = PersonalAdviser(care_leaver=record, adviser=adviser, start_date=opened, appointed_by=self.recorder)
         rows = [first]
@@ -273,14 +361,32 @@ class LeavingCare:
             if changed > opened + DAY:
                 first.end_date = changed - DAY
                 adviser = rng.choice([a for a in self.advisers if a.pk != adviser.pk])
-                rows.append(PersonalAdviser(care_leaver=record, adviser=adviser, start_date=changed,
-                                            appointed_by=self.recorder))
+                rows.append(
+                    PersonalAdviser(care_leaver=record, adviser=adviser, start_date=changed, appointed_by=self.recorder)
+                )
         self.advisers_rows.extend(rows)
         for row in rows:
-            self.entries.append((person.pk, "personal-adviser", at(rng, row.start_date),
-                                 f"Personal adviser appointed: {row.adviser}", "", row, self.recorder))
-        self.involvements.append(Involvement(person_id=person.pk, agency_id=adviser.agency_id, team_id=adviser.team_id,
-                                             worker=adviser, kind=PA_INVOLVEMENT, start_date=rows[-1].start_date))
+            self.entries.append(
+                (
+                    person.pk,
+                    "personal-adviser",
+                    at(rng, row.start_date),
+                    f"Personal adviser appointed: {row.adviser}",
+                    "",
+                    row,
+                    self.recorder,
+                )
+            )
+        self.involvements.append(
+            Involvement(
+                person_id=person.pk,
+                agency_id=adviser.agency_id,
+                team_id=adviser.team_id,
+                worker=adviser,
+                kind=PA_INVOLVEMENT,
+                start_date=rows[-1].start_date,
+            )
+        )
         record.adviser_ = adviser
         self.pathway(record, person, opened + dt.timedelta(days=rng.randint(20, 60)), adviser)
         self.keeping_in_touch(record, person, max(end, today - 365 * DAY))
@@ -297,12 +403,27 @@ class LeavingCare:
                 due = self.due(previous)
             late = due is not None and day > due.due_date
             reason = rng.choice(LATE) if late else ""
-            plan = PathwayPlanReview(care_leaver=record, kind=kind, held_on=day, late_reason=reason,
-                                     summary="Accommodation, education and money reviewed with the young person.",
-                                     young_person_took_part=rng.random() < 0.9, recorded_by=adviser)
+            plan = PathwayPlanReview(
+                care_leaver=record,
+                kind=kind,
+                held_on=day,
+                late_reason=reason,
+                summary="Accommodation, education and money reviewed with the young person.",
+                young_person_took_part=rng.random() < 0.9,
+                recorded_by=adviser,
+            )
             self.plans.append(plan)
-            self.entries.append((person.pk, "pathway-plan", at(rng, day), "Pathway plan agreed" if kind == "plan"
-                                 else "Pathway plan reviewed", "", plan, adviser))
+            self.entries.append(
+                (
+                    person.pk,
+                    "pathway-plan",
+                    at(rng, day),
+                    "Pathway plan agreed" if kind == "plan" else "Pathway plan reviewed",
+                    "",
+                    plan,
+                    adviser,
+                )
+            )
             if due is not None:
                 self.deadlines.append((due, previous, record, person, adviser, day, late, reason))
             previous, kind = day, PathwayPlanReview.Kind.REVIEW
@@ -321,10 +442,14 @@ class LeavingCare:
         day = since + dt.timedelta(days=rng.randint(5, 40))
         while day <= today:
             in_touch = rng.random() < 0.9
-            contact = KeepingInTouchContact(care_leaver=record, contact_on=day, in_touch=in_touch,
-                                            method=rng.choice(list(KeepingInTouchContact.Method.values)),
-                                            notes=rng.choice(CONTACT_NOTES[:4] + CONTACT_NOTES[5:]) if in_touch
-                                            else CONTACT_NOTES[4], recorded_by=record.adviser_)
+            contact = KeepingInTouchContact(
+                care_leaver=record,
+                contact_on=day,
+                in_touch=in_touch,
+                method=rng.choice(list(KeepingInTouchContact.Method.values)),
+                notes=rng.choice(CONTACT_NOTES[:4] + CONTACT_NOTES[5:]) if in_touch else CONTACT_NOTES[4],
+                recorded_by=record.adviser_,
+            )
             self.contacts.append(contact)
             day += dt.timedelta(days=rng.randint(42, 70))
 
@@ -353,40 +478,75 @@ class LeavingCare:
                 letter = weighted(rng, choices)
                 suitable = False if letter in {"S", "X"} else rng.random() < SUITABLE.get(age, 0.88)
                 code = accommodation_code(letter, suitable)
-            found = BirthdayContact(care_leaver=record, birthday_age=age, contact_on=contact_on, in_touch=in_touch,
-                                    activity=activity, accommodation_type=letter, accommodation_suitable=suitable,
-                                    accommodation=code, recorded_by=record.adviser_)
+            found = BirthdayContact(
+                care_leaver=record,
+                birthday_age=age,
+                contact_on=contact_on,
+                in_touch=in_touch,
+                activity=activity,
+                accommodation_type=letter,
+                accommodation_suitable=suitable,
+                accommodation=code,
+                recorded_by=record.adviser_,
+            )
             self.birthdays.append(found)
-            self.entries.append((person.pk, "birthday-contact", at(rng, contact_on), f"{age}th birthday contact",
-                                 f"In touch {in_touch}, activity {activity}, accommodation {code}", found,
-                                 record.adviser_))
+            self.entries.append(
+                (
+                    person.pk,
+                    "birthday-contact",
+                    at(rng, contact_on),
+                    f"{age}th birthday contact",
+                    f"In touch {in_touch}, activity {activity}, accommodation {code}",
+                    found,
+                    record.adviser_,
+                )
+            )
 
     def eligible_now(self):
         """Eligible children looked after now (from demo.care): a record, a personal adviser and
         the pathway plan, due from the 16th birthday."""
         rng, today = self.rng, self.today
-        open_periods = list(PeriodOfCare.objects.filter(end_date__isnull=True).select_related("person")
-                            .order_by("person_id"))
+        open_periods = list(
+            PeriodOfCare.objects.filter(end_date__isnull=True).select_related("person").order_by("person_id")
+        )
         people = {p.person_id: p.person for p in open_periods if p.person.date_of_birth}
         found = eligibility.histories(list(people))
         for person_id, person in people.items():
             status = eligibility.categorise(person.date_of_birth, found[person_id], today)
             if status.category != eligibility.ELIGIBLE:
                 continue
-            opened = max(birthday(person.date_of_birth, 16),
-                         next(p.start for p in found[person_id] if p.end is None) + 91 * DAY)
+            opened = max(
+                birthday(person.date_of_birth, 16), next(p.start for p in found[person_id] if p.end is None) + 91 * DAY
+            )
             opened = min(opened, today)
             record = CareLeaver(person_id=person_id, opened_on=opened, created_by=self.recorder)
             self.records.append(record)
             adviser = rng.choice(self.advisers)
             record.adviser_ = adviser
-            self.advisers_rows.append(PersonalAdviser(care_leaver=record, adviser=adviser, start_date=opened,
-                                                      appointed_by=self.recorder))
-            self.involvements.append(Involvement(person_id=person_id, agency_id=adviser.agency_id,
-                                                 team_id=adviser.team_id, worker=adviser, kind=PA_INVOLVEMENT,
-                                                 start_date=opened))
-            self.entries.append((person_id, "care-leaver", at(rng, opened), "Care leaver record opened: eligible child",
-                                 "", record, self.recorder))
+            self.advisers_rows.append(
+                PersonalAdviser(care_leaver=record, adviser=adviser, start_date=opened, appointed_by=self.recorder)
+            )
+            self.involvements.append(
+                Involvement(
+                    person_id=person_id,
+                    agency_id=adviser.agency_id,
+                    team_id=adviser.team_id,
+                    worker=adviser,
+                    kind=PA_INVOLVEMENT,
+                    start_date=opened,
+                )
+            )
+            self.entries.append(
+                (
+                    person_id,
+                    "care-leaver",
+                    at(rng, opened),
+                    "Care leaver record opened: eligible child",
+                    "",
+                    record,
+                    self.recorder,
+                )
+            )
             self.pathway(record, person, min(today, opened + dt.timedelta(days=rng.randint(5, 40))), adviser)
             self.counts["eligible children with a care leaver record"] += 1
 
@@ -397,8 +557,15 @@ class LeavingCare:
         Contact.objects.bulk_create(self.contacts_made, batch_size=b)
         for referral in self.referrals:
             referral.contact_id = referral.contact.pk
-        ContactPerson.objects.bulk_create([ContactPerson(contact=r.contact, person_id=r.person_id, role="subject",
-                                                         matched_by=ContactPerson.Match.CHOSEN) for r in self.referrals], batch_size=b)
+        ContactPerson.objects.bulk_create(
+            [
+                ContactPerson(
+                    contact=r.contact, person_id=r.person_id, role="subject", matched_by=ContactPerson.Match.CHOSEN
+                )
+                for r in self.referrals
+            ],
+            batch_size=b,
+        )
         Referral.objects.bulk_create(self.referrals, batch_size=b)
         for period in self.periods:
             period.episode_id = period.episode.pk
@@ -411,8 +578,9 @@ class LeavingCare:
         Placement.objects.bulk_create(self.placements, batch_size=b)
         episodes = []
         for period in self.periods:
-            episodes.extend(care_services.derive_episodes(period, legal_statuses=period.legal_,
-                                                          placements=period.placed_))
+            episodes.extend(
+                care_services.derive_episodes(period, legal_statuses=period.legal_, placements=period.placed_)
+            )
         CareEpisode.objects.bulk_create(episodes, batch_size=b)
         CareLeaver.objects.bulk_create(self.records, batch_size=b)
         for rows in (self.advisers_rows, self.plans, self.contacts, self.birthdays):
@@ -425,27 +593,59 @@ class LeavingCare:
         Involvement.objects.bulk_create(self.involvements, batch_size=b)
         leaver_type = ContentType.objects.get_for_model(CareLeaver)
         rows = []
-        for counted, start, record, person, adviser, done, late, reason in self.deadlines:
-            rows.append(Deadline(rule_slug=PATHWAY_PLAN_REVIEW_RULE, rule_name=counted.rule_name, person_id=record.person_id,
-                                 subject_type=leaver_type, subject_id=record.pk,
-                                 start_event=timescales.rule_for(PATHWAY_PLAN_REVIEW_RULE, start).trigger,
-                                 start_date=start, due_date=counted.due_date, due_at=counted.due_at,
-                                 explanation=counted.explanation[:600], team_id=adviser.team_id, worker_id=adviser.pk,
-                                 status=Deadline.Status.MET if done else Deadline.Status.OPEN, done_on=done, late=late,
-                                 late_reason=reason if late else ""))
+        for counted, start, record, person, adviser, done, late, reason in self.deadlines:  # noqa: B007
+            rows.append(
+                Deadline(
+                    rule_slug=PATHWAY_PLAN_REVIEW_RULE,
+                    rule_name=counted.rule_name,
+                    person_id=record.person_id,
+                    subject_type=leaver_type,
+                    subject_id=record.pk,
+                    start_event=timescales.rule_for(PATHWAY_PLAN_REVIEW_RULE, start).trigger,
+                    start_date=start,
+                    due_date=counted.due_date,
+                    due_at=counted.due_at,
+                    explanation=counted.explanation[:600],
+                    team_id=adviser.team_id,
+                    worker_id=adviser.pk,
+                    status=Deadline.Status.MET if done else Deadline.Status.OPEN,
+                    done_on=done,
+                    late=late,
+                    late_reason=reason if late else "",
+                )
+            )
         Deadline.objects.bulk_create(rows, batch_size=b)
         categories, types, entries = {}, {}, []
         for person_id, kind, when, title, detail, source, by in self.entries:
             category = categories.get(kind) or categories.setdefault(kind, chronology_kinds.get(kind).category)
-            source_type = types.get(type(source)) or types.setdefault(type(source),
-                                                                      ContentType.objects.get_for_model(source))
-            entries.append(ChronologyEntry(person_id=person_id, kind=kind, category=category, occurred_at=when,
-                                           title=title[:200], detail=detail or "", source_type=source_type,
-                                           source_id=str(source.pk), recorded_by=by, manual=False))
+            source_type = types.get(type(source)) or types.setdefault(
+                type(source), ContentType.objects.get_for_model(source)
+            )
+            entries.append(
+                ChronologyEntry(
+                    person_id=person_id,
+                    kind=kind,
+                    category=category,
+                    occurred_at=when,
+                    title=title[:200],
+                    detail=detail or "",
+                    source_type=source_type,
+                    source_id=str(source.pk),
+                    recorded_by=by,
+                    manual=False,
+                )
+            )
         ChronologyEntry.objects.bulk_create(entries, batch_size=b)
-        for name, items in (("care leavers", leavers), ("care leaver records", self.records),
-                            ("care leavers' periods of care", self.periods), ("care leavers' episodes", episodes),
-                            ("personal adviser allocations", self.advisers_rows), ("pathway plans and reviews", self.plans),
-                            ("keeping-in-touch contacts", self.contacts), ("birthday contacts", self.birthdays),
-                            ("pathway plan due dates", rows), ("care leaver chronology", entries)):
+        for name, items in (
+            ("care leavers", leavers),
+            ("care leaver records", self.records),
+            ("care leavers' periods of care", self.periods),
+            ("care leavers' episodes", episodes),
+            ("personal adviser allocations", self.advisers_rows),
+            ("pathway plans and reviews", self.plans),
+            ("keeping-in-touch contacts", self.contacts),
+            ("birthday contacts", self.birthdays),
+            ("pathway plan due dates", rows),
+            ("care leaver chronology", entries),
+        ):
             self.counts[name] += len(items)

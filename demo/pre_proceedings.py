@@ -36,9 +36,8 @@ from zoneinfo import ZoneInfo
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F
 
-from childprotection.models import ChildProtectionPlan
+from childprotection.models import ChildProtectionPlan, PreProceedingsDecision, PreProceedingsMeeting
 from childprotection.models import PreProceedings as Record
-from childprotection.models import PreProceedingsDecision, PreProceedingsMeeting
 from childprotection.pre_proceedings import (
     APPLICATION_RULE,
     CHRONOLOGY_KIND,
@@ -69,18 +68,32 @@ EXTENDED_SHARE = 0.3  # ASSUMED: of those still open past 16 weeks
 FGDM_OFFERED = 0.85  # ASSUMED [U]
 FGDM_RESPONSE = {"accepted": 60, "declined": 30, "no_response": 10}  # ASSUMED [U]
 ON_TIME = 0.85  # ASSUMED
-NOT_OFFERED = ["A family meeting would expose the mother to the father's abuse: not in the child's best interests",
-               "The parents have no family network the child could safely be placed with or supported by, and a "
-               "meeting now would delay the child's protection"]
-LATE = ["The parents' solicitor could not attend on the first date", "The meeting was moved for the parents' court "
-        "hearing", "Waiting for the legal advice"]
-REASONS_START = ["Neglect continues despite the child protection plan", "Repeated domestic abuse incidents at home",
-                 "The parents have not engaged with the plan; the threshold may be met"]
-REASONS_DECISION = {"step_down": ["The parents have made and kept the changes agreed: step down to the child "
-                                  "protection plan", "Family support keeps the child safe: step down"],
-                    "issue": ["No sustained change for the child: apply for a care order",
-                              "The family plan could not keep the child safe: issue care proceedings"],
-                    "extend": ["Extended to finish the parenting assessment", "Extended until after the birth"]}
+NOT_OFFERED = [
+    "A family meeting would expose the mother to the father's abuse: not in the child's best interests",
+    "The parents have no family network the child could safely be placed with or supported by, and a "
+    "meeting now would delay the child's protection",
+]
+LATE = [
+    "The parents' solicitor could not attend on the first date",
+    "The meeting was moved for the parents' court hearing",
+    "Waiting for the legal advice",
+]
+REASONS_START = [
+    "Neglect continues despite the child protection plan",
+    "Repeated domestic abuse incidents at home",
+    "The parents have not engaged with the plan; the threshold may be met",
+]
+REASONS_DECISION = {
+    "step_down": [
+        "The parents have made and kept the changes agreed: step down to the child protection plan",
+        "Family support keeps the child safe: step down",
+    ],
+    "issue": [
+        "No sustained change for the child: apply for a care order",
+        "The family plan could not keep the child safe: issue care proceedings",
+    ],
+    "extend": ["Extended to finish the parenting assessment", "Extended until after the birth"],
+}
 
 
 def weighted(rng, mapping):
@@ -103,14 +116,20 @@ class PreProceedings:
     # --- reading --------------------------------------------------------------------------
 
     def read(self):
-        episodes = {row["id"]: row for row in Referral.objects.order_by("id").values(
-            "id", "person_id", "referral_date", "closure_date")}
+        episodes = {
+            row["id"]: row
+            for row in Referral.objects.order_by("id").values("id", "person_id", "referral_date", "closure_date")
+        }
         holders = {}
         for row in Allocation.objects.order_by("start_date", "id").values("episode_id", "team_id", "worker_id"):
             holders[row["episode_id"]] = (row["team_id"], row["worker_id"])
         care = []  # (episode, care start) for periods that began on an interim care order
-        for row in (LegalStatus.objects.filter(code="C1", start_date=F("period__start_date")).order_by("period_id")
-                    .values("period__episode_id", "period__start_date").distinct()):
+        for row in (
+            LegalStatus.objects.filter(code="C1", start_date=F("period__start_date"))
+            .order_by("period_id")
+            .values("period__episode_id", "period__start_date")
+            .distinct()
+        ):
             care.append((row["period__episode_id"], row["period__start_date"]))
         plans = list(ChildProtectionPlan.objects.order_by("id").values("episode_id", "start_date", "end_date"))
         return episodes, holders, care, plans
@@ -136,8 +155,9 @@ class PreProceedings:
     def deadline(self, record, slug, start, done=None, withdrawn=""):
         counted, trigger = self.due(slug, start)
         late = done is not None and done > counted.due_date
-        self.deadlines.append((record, slug, counted, trigger, start, done, late,
-                               self.rng.choice(LATE) if late else "", withdrawn))
+        self.deadlines.append(
+            (record, slug, counted, trigger, start, done, late, self.rng.choice(LATE) if late else "", withdrawn)
+        )
         return late
 
     def chron(self, record, day, title, detail=""):
@@ -160,8 +180,9 @@ class PreProceedings:
             if (care_start - start).days < MIN_DAYS_BEFORE_CARE or care_start > today:
                 continue
             taken.add(episode_id)
-            self.make(episode, holders.get(episode_id), rng.choice(managers), workers, start, "issue",
-                      latest=care_start - DAY)
+            self.make(
+                episode, holders.get(episode_id), rng.choice(managers), workers, start, "issue", latest=care_start - DAY
+            )
         for plan in plans:
             episode = episodes.get(plan["episode_id"])
             if episode is None or plan["episode_id"] in taken or rng.random() >= PLO_FROM_PLAN:
@@ -176,19 +197,30 @@ class PreProceedings:
             if outcome == "open" and ends != today:
                 outcome = "step_down"
             taken.add(plan["episode_id"])
-            self.make(episode, holders.get(plan["episode_id"]), rng.choice(managers), workers, start, outcome,
-                      latest=ends)
+            self.make(
+                episode, holders.get(plan["episode_id"]), rng.choice(managers), workers, start, outcome, latest=ends
+            )
         self.write()
-        return {"pre-proceedings": len(self.records), "pre-proceedings meetings": len(self.meetings),
-                "pre-proceedings decisions": len(self.decisions), "pre-proceedings due dates": len(self.deadlines)}
+        return {
+            "pre-proceedings": len(self.records),
+            "pre-proceedings meetings": len(self.meetings),
+            "pre-proceedings decisions": len(self.decisions),
+            "pre-proceedings due dates": len(self.deadlines),
+        }
 
     def make(self, episode, holder, manager, workers, start, outcome, latest):
         """One child's pre-proceedings from `start`, ending (or still open) by `latest`."""
         rng = self.rng
         team, worker_id = holder or (None, None)
         worker = workers.get(worker_id) or manager
-        record = Record(person_id=episode["person_id"], episode_id=episode["id"], start_date=start,
-                        decided_by=manager, reasons=rng.choice(REASONS_START), recorded_by=worker)
+        record = Record(
+            person_id=episode["person_id"],
+            episode_id=episode["id"],
+            start_date=start,
+            decided_by=manager,
+            reasons=rng.choice(REASONS_START),
+            recorded_by=worker,
+        )
         record.team_, record.worker_ = team, worker_id
         self.records.append(record)
         self.chron(record, start, "Pre-proceedings started (Public Law Outline)", record.reasons)
@@ -207,10 +239,16 @@ class PreProceedings:
         initial = self.on_time(INITIAL_MEETING_RULE, letter, letter, latest)
         self.deadline(record, INITIAL_MEETING_RULE, letter, initial)
         held = [initial]
-        self.meetings.append(PreProceedingsMeeting(pre_proceedings=record, kind="initial", held_on=initial,
-                                                   notes="The concerns and what must change, agreed with the parents "
-                                                         "and their lawyers", recorded_by=worker,
-                                                   parents_legally_represented=rng.random() < 0.8))
+        self.meetings.append(
+            PreProceedingsMeeting(
+                pre_proceedings=record,
+                kind="initial",
+                held_on=initial,
+                notes="The concerns and what must change, agreed with the parents and their lawyers",
+                recorded_by=worker,
+                parents_legally_represented=rng.random() < 0.8,
+            )
+        )
         self.chron(record, initial, "Initial pre-proceedings meeting")
         if record.fgdm_offered:
             record.fgdm_response = weighted(rng, FGDM_RESPONSE)
@@ -234,8 +272,15 @@ class PreProceedings:
                 break
             self.deadline(record, REVIEW_RULE, last, review)
             held.append(review)
-            self.meetings.append(PreProceedingsMeeting(pre_proceedings=record, kind="review", held_on=review,
-                                                       notes="Progress against the plan reviewed", recorded_by=worker))
+            self.meetings.append(
+                PreProceedingsMeeting(
+                    pre_proceedings=record,
+                    kind="review",
+                    held_on=review,
+                    notes="Progress against the plan reviewed",
+                    recorded_by=worker,
+                )
+            )
             self.chron(record, review, "Pre-proceedings review meeting")
         if outcome == "open":
             self.deadline(record, REVIEW_RULE, held[-1])
@@ -261,9 +306,17 @@ class PreProceedings:
     def decide(self, record, decision, day, manager, worker, rule, start):
         late = self.deadline(record, rule, start, day)
         reasons = self.rng.choice(REASONS_DECISION[decision])
-        self.decisions.append(PreProceedingsDecision(pre_proceedings=record, decision=decision, decided_on=day,
-                                                     decided_by=manager, reasons=reasons, recorded_by=worker,
-                                                     late_reason=self.rng.choice(LATE) if late else ""))
+        self.decisions.append(
+            PreProceedingsDecision(
+                pre_proceedings=record,
+                decision=decision,
+                decided_on=day,
+                decided_by=manager,
+                reasons=reasons,
+                recorded_by=worker,
+                late_reason=self.rng.choice(LATE) if late else "",
+            )
+        )
         record.decision, record.decision_date = decision, day
         self.chron(record, day, f"Pre-proceedings decision: {Record.Decision(decision).label.lower()}", reasons)
 
@@ -279,17 +332,45 @@ class PreProceedings:
         rows = []
         for record, slug, counted, trigger, start, done, late, late_reason, withdrawn in self.deadlines:
             status = Deadline.Status.MET if done else (Deadline.Status.WITHDRAWN if withdrawn else Deadline.Status.OPEN)
-            rows.append(Deadline(rule_slug=slug, rule_name=counted.rule_name, person_id=record.person_id,
-                                 episode_id=record.episode_id, subject_type=subject_type, subject_id=record.pk,
-                                 start_event=trigger, start_date=start, due_date=counted.due_date, due_at=counted.due_at,
-                                 explanation=counted.explanation[:600], team_id=record.team_, worker_id=record.worker_,
-                                 status=status, done_on=done, late=late, late_reason=late_reason,
-                                 withdrawn_reason=withdrawn[:300]))
+            rows.append(
+                Deadline(
+                    rule_slug=slug,
+                    rule_name=counted.rule_name,
+                    person_id=record.person_id,
+                    episode_id=record.episode_id,
+                    subject_type=subject_type,
+                    subject_id=record.pk,
+                    start_event=trigger,
+                    start_date=start,
+                    due_date=counted.due_date,
+                    due_at=counted.due_at,
+                    explanation=counted.explanation[:600],
+                    team_id=record.team_,
+                    worker_id=record.worker_,
+                    status=status,
+                    done_on=done,
+                    late=late,
+                    late_reason=late_reason,
+                    withdrawn_reason=withdrawn[:300],
+                )
+            )
         Deadline.objects.bulk_create(rows, batch_size=BATCH)
         category = chronology_kinds.get(CHRONOLOGY_KIND).category
-        ChronologyEntry.objects.bulk_create([
-            ChronologyEntry(person_id=record.person_id, kind=CHRONOLOGY_KIND, category=category, occurred_at=when,
-                            title=title[:200], detail=detail or "", source_type=subject_type, source_id=str(record.pk),
-                            recorded_by=record.recorded_by, manual=False)
-            for record, when, title, detail in self.entries], batch_size=BATCH)
-
+        ChronologyEntry.objects.bulk_create(
+            [
+                ChronologyEntry(
+                    person_id=record.person_id,
+                    kind=CHRONOLOGY_KIND,
+                    category=category,
+                    occurred_at=when,
+                    title=title[:200],
+                    detail=detail or "",
+                    source_type=subject_type,
+                    source_id=str(record.pk),
+                    recorded_by=record.recorded_by,
+                    manual=False,
+                )
+                for record, when, title, detail in self.entries
+            ],
+            batch_size=BATCH,
+        )

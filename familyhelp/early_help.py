@@ -58,16 +58,31 @@ Role = User.Role
 # service keeps them out by default (LEAD_AGENCY_KINDS), since early help needs a practitioner
 # who works with the family week by week.
 LEAD_ROLES = frozenset({Role.FAMILY_HELP_LEAD, Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.PARTNER_PRACTITIONER})
-LEAD_AGENCY_KINDS = frozenset({Agency.Kind.LOCAL_AUTHORITY, Agency.Kind.SCHOOL, Agency.Kind.EARLY_YEARS,
-                               Agency.Kind.HEALTH_PROVIDER, Agency.Kind.ICB, Agency.Kind.VOLUNTARY})
+LEAD_AGENCY_KINDS = frozenset(
+    {
+        Agency.Kind.LOCAL_AUTHORITY,
+        Agency.Kind.SCHOOL,
+        Agency.Kind.EARLY_YEARS,
+        Agency.Kind.HEALTH_PROVIDER,
+        Agency.Kind.ICB,
+        Agency.Kind.VOLUNTARY,
+    }
+)
 # Stepping up: the source of the contact to the front door (CIN census referral source), by the
 # lead practitioner's agency. 5D "local authority services: early help" for the authority's
 # own; [U] 3F for health (the kind of health service is not known here).
-STEP_UP_SOURCE = {Agency.Kind.LOCAL_AUTHORITY: "5D", Agency.Kind.SCHOOL: "2A", Agency.Kind.EARLY_YEARS: "2B",
-                  Agency.Kind.HEALTH_PROVIDER: "3F", Agency.Kind.ICB: "3F", Agency.Kind.VOLUNTARY: "8"}
+STEP_UP_SOURCE = {
+    Agency.Kind.LOCAL_AUTHORITY: "5D",
+    Agency.Kind.SCHOOL: "2A",
+    Agency.Kind.EARLY_YEARS: "2B",
+    Agency.Kind.HEALTH_PROVIDER: "3F",
+    Agency.Kind.ICB: "3F",
+    Agency.Kind.VOLUNTARY: "8",
+}
 
 
 # --- Who may see and change early help -------------------------------------------------------
+
 
 def is_partner(user):
     return getattr(user, "role", None) == Role.PARTNER_PRACTITIONER
@@ -82,8 +97,10 @@ def may_see(user, episode):
         return True
     if not user.agency_id:
         return False
-    return (LeadPractitioner.objects.filter(episode=episode).filter(Q(user=user) | Q(agency_id=user.agency_id)).exists()
-            or EarlyHelpAssessment.objects.filter(episode=episode, organisation_id=user.agency_id).exists())
+    return (
+        LeadPractitioner.objects.filter(episode=episode).filter(Q(user=user) | Q(agency_id=user.agency_id)).exists()
+        or EarlyHelpAssessment.objects.filter(episode=episode, organisation_id=user.agency_id).exists()
+    )
 
 
 def may_change(user, episode=None):
@@ -106,18 +123,29 @@ def visible_to(user, episodes):
     if not user.agency_id or not episodes:
         return []
     ids = [e.pk for e in episodes]
-    seen = set(LeadPractitioner.objects.filter(episode_id__in=ids).filter(Q(user=user) | Q(agency_id=user.agency_id))
-               .values_list("episode_id", flat=True))
-    seen |= set(EarlyHelpAssessment.objects.filter(episode_id__in=ids, organisation_id=user.agency_id)
-                .values_list("episode_id", flat=True))
+    seen = set(
+        LeadPractitioner.objects.filter(episode_id__in=ids)
+        .filter(Q(user=user) | Q(agency_id=user.agency_id))
+        .values_list("episode_id", flat=True)
+    )
+    seen |= set(
+        EarlyHelpAssessment.objects.filter(episode_id__in=ids, organisation_id=user.agency_id).values_list(
+            "episode_id", flat=True
+        )
+    )
     return [e for e in episodes if e.pk in seen]
 
 
 # --- Reading --------------------------------------------------------------------------------
 
+
 def current_lead(episode):
-    return (LeadPractitioner.objects.filter(episode=episode, end_date__isnull=True).select_related("user", "agency")
-            .order_by("-start_date", "-id").first())
+    return (
+        LeadPractitioner.objects.filter(episode=episode, end_date__isnull=True)
+        .select_related("user", "agency")
+        .order_by("-start_date", "-id")
+        .first()
+    )
 
 
 def open_episode_of(person):
@@ -130,8 +158,11 @@ def episodes_of(person):
 
 def led_by(user):
     """The open early help this user leads now, oldest first."""
-    return (EarlyHelpEpisode.objects.filter(closure_date__isnull=True, leads__user=user, leads__end_date__isnull=True)
-            .distinct().order_by("start_date", "id"))
+    return (
+        EarlyHelpEpisode.objects.filter(closure_date__isnull=True, leads__user=user, leads__end_date__isnull=True)
+        .distinct()
+        .order_by("start_date", "id")
+    )
 
 
 def open_plan(episode):
@@ -143,8 +174,11 @@ def assessment_in_progress(episode):
 
 
 def completed_assessment(episode):
-    return (EarlyHelpAssessment.objects.filter(episode=episode, completed_date__isnull=False)
-            .order_by("-completed_date", "-id").first())
+    return (
+        EarlyHelpAssessment.objects.filter(episode=episode, completed_date__isnull=False)
+        .order_by("-completed_date", "-id")
+        .first()
+    )
 
 
 def linked_referrals(episode):
@@ -157,14 +191,24 @@ def linked_referrals(episode):
 def child_due_dates(episode):
     """The open due dates of the episode's children (assessment, plan reviews)."""
     rows = list(EarlyHelpChild.objects.filter(episode=episode).values_list("pk", flat=True))
-    return Deadline.objects.filter(subject_type=ContentType.objects.get_for_model(EarlyHelpChild), subject_id__in=rows,
-                                   status=Deadline.Status.OPEN).select_related("person").order_by("due_date", "id")
+    return (
+        Deadline.objects.filter(
+            subject_type=ContentType.objects.get_for_model(EarlyHelpChild),
+            subject_id__in=rows,
+            status=Deadline.Status.OPEN,
+        )
+        .select_related("person")
+        .order_by("due_date", "id")
+    )
 
 
 def lead_candidates():
     """Everyone who may be appointed lead practitioner (active, a lead role, an agency that leads)."""
-    return (User.objects.filter(is_active=True, role__in=LEAD_ROLES, agency__kind__in=LEAD_AGENCY_KINDS)
-            .select_related("agency", "team").order_by("agency__name", "last_name", "first_name", "username"))
+    return (
+        User.objects.filter(is_active=True, role__in=LEAD_ROLES, agency__kind__in=LEAD_AGENCY_KINDS)
+        .select_related("agency", "team")
+        .order_by("agency__name", "last_name", "first_name", "username")
+    )
 
 
 def organisations():
@@ -174,13 +218,13 @@ def organisations():
 
 # --- Checks ---------------------------------------------------------------------------------
 
+
 def _lock(episode):
     return EarlyHelpEpisode.objects.select_for_update().get(pk=episode.pk)
 
 
 def closed_message(episode):
-    return (f"This early help ended on {episode.closure_date:%-d %B %Y} "
-            f"({episode.get_closure_reason_display().lower()})")
+    return f"This early help ended on {episode.closure_date:%-d %B %Y} ({episode.get_closure_reason_display().lower()})"
 
 
 def _check_open(errors, episode):
@@ -191,10 +235,17 @@ def _check_open(errors, episode):
 def check_lead(errors, lead, field="lead_practitioner"):
     if lead is None:
         errors.add(field, "Select the lead practitioner")
-    elif not lead.is_active or lead.role not in LEAD_ROLES or lead.agency_id is None \
-            or lead.agency.kind not in LEAD_AGENCY_KINDS:
-        errors.add(field, f"{lead} cannot lead early help: choose a Family Help or social work practitioner, or a "
-                          "practitioner of a school, early years setting, health service or voluntary organisation")
+    elif (
+        not lead.is_active
+        or lead.role not in LEAD_ROLES
+        or lead.agency_id is None
+        or lead.agency.kind not in LEAD_AGENCY_KINDS
+    ):
+        errors.add(
+            field,
+            f"{lead} cannot lead early help: choose a Family Help or social work practitioner, or a "
+            "practitioner of a school, early years setting, health service or voluntary organisation",
+        )
 
 
 def _children_rows(episode):
@@ -206,8 +257,14 @@ def _subject_type():
 
 
 def _open_deadlines(rows, slug):
-    return list(Deadline.objects.filter(subject_type=_subject_type(), subject_id__in=[r.pk for r in rows],
-                                        rule_slug=slug, status=Deadline.Status.OPEN))
+    return list(
+        Deadline.objects.filter(
+            subject_type=_subject_type(),
+            subject_id__in=[r.pk for r in rows],
+            rule_slug=slug,
+            status=Deadline.Status.OPEN,
+        )
+    )
 
 
 def _due_to_meet(errors, rows, slug, on, late_reason):
@@ -221,8 +278,14 @@ def _due_to_meet(errors, rows, slug, on, late_reason):
 
 def _issue(slug, start, rows, lead):
     for row in rows:
-        deadlines.issue(slug, start, person=row.person, subject=row, team=lead.user.team if lead else None,
-                        worker=lead.user if lead else None)
+        deadlines.issue(
+            slug,
+            start,
+            person=row.person,
+            subject=row,
+            team=lead.user.team if lead else None,
+            worker=lead.user if lead else None,
+        )
 
 
 def _record(rows, kind, title, source, user, detail=""):
@@ -233,20 +296,39 @@ def _record(rows, kind, title, source, user, detail=""):
 
 def _involve(episode, rows, lead_user, on):
     Involvement.objects.bulk_create(
-        Involvement(person=row.person, agency=lead_user.agency, team=lead_user.team, worker=lead_user,
-                    kind=INVOLVEMENT_KIND, start_date=on) for row in rows)
+        Involvement(
+            person=row.person,
+            agency=lead_user.agency,
+            team=lead_user.team,
+            worker=lead_user,
+            kind=INVOLVEMENT_KIND,
+            start_date=on,
+        )
+        for row in rows
+    )
 
 
 def _end_involvements(rows, lead, on):
-    Involvement.objects.filter(person__in=[r.person_id for r in rows], worker=lead.user, kind=INVOLVEMENT_KIND,
-                               end_date__isnull=True).update(end_date=on)
+    Involvement.objects.filter(
+        person__in=[r.person_id for r in rows], worker=lead.user, kind=INVOLVEMENT_KIND, end_date__isnull=True
+    ).update(end_date=on)
 
 
 # --- Starting -------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def start_early_help(user, children, *, lead_practitioner, start_date, consent_given_on, consent_given_by,
-                     contact=None, stepped_down_from=None):
+def start_early_help(  # noqa: C901
+    user,
+    children,
+    *,
+    lead_practitioner,
+    start_date,
+    consent_given_on,
+    consent_given_by,
+    contact=None,
+    stepped_down_from=None,
+):
     """An early help episode for the children of a family (one family plan for them all). The
     family's consent is required: early help is voluntary. A partner practitioner starts early
     help only as its lead practitioner."""
@@ -261,49 +343,84 @@ def start_early_help(user, children, *, lead_practitioner, start_date, consent_g
             errors.add("__all__", f"{person.full_name} already has open early help: add to it, or close it first")
     check_lead(errors, lead_practitioner)
     if is_partner(user) and lead_practitioner is not None and lead_practitioner.pk != user.pk:
-        errors.add("lead_practitioner", "A partner practitioner starts early help as its lead practitioner: "
-                                        "select yourself, or ask the Family Help team")
+        errors.add(
+            "lead_practitioner",
+            "A partner practitioner starts early help as its lead practitioner: "
+            "select yourself, or ask the Family Help team",
+        )
     earliest, earliest_label = None, ""
     if contact is not None:
         earliest, earliest_label = timezone.localdate(contact.received_at), "the contact"
         decision = ContactDecision.objects.filter(contact=contact).first()
         if decision is None or decision.outcome != ContactDecision.Outcome.EARLY_HELP:
-            errors.add("__all__", "Early help starts from a contact the front door decided “early help or Family "
-                                  "Help”: this contact was not")
+            errors.add(
+                "__all__",
+                "Early help starts from a contact the front door decided “early help or Family "
+                "Help”: this contact was not",
+            )
         if EarlyHelpEpisode.objects.filter(contact=contact).exists():
             errors.add("__all__", "Early help has already been started from this contact")
     if stepped_down_from is not None:
         earliest, earliest_label = stepped_down_from.closure_date, "the closure of the Family Help episode"
         if stepped_down_from.closure_reason != STEP_DOWN_REASON:
-            errors.add("__all__", "Stepping down to early help follows a Family Help episode closed “referred to "
-                                  "early help” (RC9): this one was not")
+            errors.add(
+                "__all__",
+                "Stepping down to early help follows a Family Help episode closed “referred to "
+                "early help” (RC9): this one was not",
+            )
         if EarlyHelpEpisode.objects.filter(stepped_down_from=stepped_down_from).exists():
             errors.add("__all__", "Early help has already been started from this Family Help episode")
-    check_date(errors, "start_date", start_date, label="start date", not_before=earliest,
-               not_before_label=earliest_label)
+    check_date(
+        errors, "start_date", start_date, label="start date", not_before=earliest, not_before_label=earliest_label
+    )
     check_date(errors, "consent_given_on", consent_given_on, label="date the family gave consent")
     if consent_given_on and start_date and as_date(consent_given_on) > as_date(start_date):
-        errors.add("consent_given_on", "Early help starts only once the family has given consent: the date of "
-                                       "consent cannot be after the start date")
+        errors.add(
+            "consent_given_on",
+            "Early help starts only once the family has given consent: the date of "
+            "consent cannot be after the start date",
+        )
     if not (consent_given_by or "").strip():
         errors.add("consent_given_by", "Enter who in the family gave consent (early help is voluntary)")
     errors.raise_if_any()
-    route = (EarlyHelpEpisode.Route.CONTACT if contact else EarlyHelpEpisode.Route.STEP_DOWN if stepped_down_from
-             else EarlyHelpEpisode.Route.DIRECT)
-    episode = EarlyHelpEpisode.objects.create(person=children[0], route=route, contact=contact,
-                                              stepped_down_from=stepped_down_from,
-                                              start_date=start_date, consent_given_on=consent_given_on,
-                                              consent_given_by=consent_given_by.strip()[:200], created_by=user)
+    route = (
+        EarlyHelpEpisode.Route.CONTACT
+        if contact
+        else EarlyHelpEpisode.Route.STEP_DOWN
+        if stepped_down_from
+        else EarlyHelpEpisode.Route.DIRECT
+    )
+    episode = EarlyHelpEpisode.objects.create(
+        person=children[0],
+        route=route,
+        contact=contact,
+        stepped_down_from=stepped_down_from,
+        start_date=start_date,
+        consent_given_on=consent_given_on,
+        consent_given_by=consent_given_by.strip()[:200],
+        created_by=user,
+    )
     rows = EarlyHelpChild.objects.bulk_create(EarlyHelpChild(episode=episode, person=p) for p in children)
-    for row, person in zip(rows, children):
+    for row, person in zip(rows, children, strict=False):
         row.person = person
-    lead = LeadPractitioner.objects.create(episode=episode, user=lead_practitioner, agency=lead_practitioner.agency,
-                                           start_date=start_date, appointed_by=user)
+    lead = LeadPractitioner.objects.create(
+        episode=episode,
+        user=lead_practitioner,
+        agency=lead_practitioner.agency,
+        start_date=start_date,
+        appointed_by=user,
+    )
     _involve(episode, rows, lead_practitioner, start_date)
     _issue(ASSESSMENT_RULE, start_date, rows, lead)
-    _record(rows, "early-help", f"Early help started ({episode.get_route_display().lower()}); lead practitioner "
-                                f"{lead_practitioner} ({lead_practitioner.agency})", episode, user,
-            detail=f"Consent given by {episode.consent_given_by} on {consent_given_on:%-d %B %Y}.")
+    _record(
+        rows,
+        "early-help",
+        f"Early help started ({episode.get_route_display().lower()}); lead practitioner "
+        f"{lead_practitioner} ({lead_practitioner.agency})",
+        episode,
+        user,
+        detail=f"Consent given by {episode.consent_given_by} on {consent_given_on:%-d %B %Y}.",
+    )
     for row in rows:
         audit.record_creation(user, episode, person=row.person, summary="Started early help")
     return episode
@@ -311,9 +428,12 @@ def start_early_help(user, children, *, lead_practitioner, start_date, consent_g
 
 def start_from_contact(user, contact, **details):
     """Early help for the children of a contact the front door decided "early help"."""
-    children = [link.person for link in contact.people.select_related("person").order_by("id")
-                if link.role in (ContactPerson.Role.SUBJECT, ContactPerson.Role.CHILD_IN_HOUSEHOLD)
-                and link.person.kind == "child"]
+    children = [
+        link.person
+        for link in contact.people.select_related("person").order_by("id")
+        if link.role in (ContactPerson.Role.SUBJECT, ContactPerson.Role.CHILD_IN_HOUSEHOLD)
+        and link.person.kind == "child"
+    ]
     return start_early_help(user, children, contact=contact, **details)
 
 
@@ -331,8 +451,14 @@ def appoint_lead_practitioner(user, episode, *, lead_practitioner, on):
     _check_open(errors, episode)
     check_lead(errors, lead_practitioner)
     previous = current_lead(episode)
-    check_date(errors, "on", on, label="date they lead from", not_before=previous.start_date if previous else
-               episode.start_date, not_before_label="the current lead's start" if previous else "the start")
+    check_date(
+        errors,
+        "on",
+        on,
+        label="date they lead from",
+        not_before=previous.start_date if previous else episode.start_date,
+        not_before_label="the current lead's start" if previous else "the start",
+    )
     if previous is not None and lead_practitioner is not None and previous.user_id == lead_practitioner.pk:
         errors.add("lead_practitioner", f"{lead_practitioner} already leads this early help")
     errors.raise_if_any()
@@ -341,18 +467,22 @@ def appoint_lead_practitioner(user, episode, *, lead_practitioner, on):
         previous.end_date = on
         previous.save(update_fields=["end_date"])
         _end_involvements(rows, previous, on)
-    lead = LeadPractitioner.objects.create(episode=episode, user=lead_practitioner, agency=lead_practitioner.agency,
-                                           start_date=on, appointed_by=user)
+    lead = LeadPractitioner.objects.create(
+        episode=episode, user=lead_practitioner, agency=lead_practitioner.agency, start_date=on, appointed_by=user
+    )
     _involve(episode, rows, lead_practitioner, on)
-    Deadline.objects.filter(subject_type=_subject_type(), subject_id__in=[r.pk for r in rows],
-                            status=Deadline.Status.OPEN).update(team=lead_practitioner.team, worker=lead_practitioner)
+    Deadline.objects.filter(
+        subject_type=_subject_type(), subject_id__in=[r.pk for r in rows], status=Deadline.Status.OPEN
+    ).update(team=lead_practitioner.team, worker=lead_practitioner)
     _record(rows, "early-help", f"Lead practitioner now {lead_practitioner} ({lead_practitioner.agency})", lead, user)
-    audit.record_creation(user, lead, person=rows[0].person if rows else None,
-                          summary="Appointed the early help lead practitioner")
+    audit.record_creation(
+        user, lead, person=rows[0].person if rows else None, summary="Appointed the early help lead practitioner"
+    )
     return lead
 
 
 # --- The early help assessment --------------------------------------------------------------
+
 
 @transaction.atomic
 def start_assessment(user, episode, *, start_date, organisation=None):
@@ -366,26 +496,42 @@ def start_assessment(user, episode, *, start_date, organisation=None):
     if organisation is None:
         errors.add("organisation", "Select the organisation completing the assessment")
     elif organisation.kind not in LEAD_AGENCY_KINDS:
-        errors.add("organisation", f"{organisation} does not complete early help assessments: choose the "
-                                   "authority, a school, an early years setting, a health service or a voluntary "
-                                   "organisation")
-    check_date(errors, "start_date", start_date, label="start date of the assessment", not_before=episode.start_date,
-               not_before_label="the start of early help")
+        errors.add(
+            "organisation",
+            f"{organisation} does not complete early help assessments: choose the "
+            "authority, a school, an early years setting, a health service or a voluntary "
+            "organisation",
+        )
+    check_date(
+        errors,
+        "start_date",
+        start_date,
+        label="start date of the assessment",
+        not_before=episode.start_date,
+        not_before_label="the start of early help",
+    )
     if assessment_in_progress(episode) is not None:
         errors.add("__all__", "An early help assessment is already in progress: complete it first")
     errors.raise_if_any()
-    assessment = EarlyHelpAssessment.objects.create(episode=episode, start_date=start_date, organisation=organisation,
-                                                    assessor=lead.user if lead else user, created_by=user)
+    assessment = EarlyHelpAssessment.objects.create(
+        episode=episode,
+        start_date=start_date,
+        organisation=organisation,
+        assessor=lead.user if lead else user,
+        created_by=user,
+    )
     rows = _children_rows(episode)
     _record(rows, "early-help-assessment", f"Early help assessment started by {organisation}", assessment, user)
-    audit.record_creation(user, assessment, person=rows[0].person if rows else None,
-                          summary="Started an early help assessment")
+    audit.record_creation(
+        user, assessment, person=rows[0].person if rows else None, summary="Started an early help assessment"
+    )
     return assessment
 
 
 @transaction.atomic
-def complete_assessment(user, assessment, *, completed_date, needs, family_views, child_views="",
-                        consent_to_share=None, late_reason=""):
+def complete_assessment(
+    user, assessment, *, completed_date, needs, family_views, child_views="", consent_to_share=None, late_reason=""
+):
     """The assessment is complete: the needs found and the family's own views, which the family
     plan answers. It meets the children's assessment due dates (late ones need the reason)."""
     episode = _lock(assessment.episode)
@@ -394,15 +540,23 @@ def complete_assessment(user, assessment, *, completed_date, needs, family_views
     _check_open(errors, episode)
     if assessment.completed_date is not None:
         errors.add("__all__", f"This assessment was completed on {assessment.completed_date:%-d %B %Y}")
-    check_date(errors, "completed_date", completed_date, label="date the assessment was completed",
-               not_before=assessment.start_date, not_before_label="its start")
+    check_date(
+        errors,
+        "completed_date",
+        completed_date,
+        label="date the assessment was completed",
+        not_before=assessment.start_date,
+        not_before_label="its start",
+    )
     if not (needs or "").strip():
         errors.add("needs", "Enter the needs the assessment found, and the family's strengths")
     if not (family_views or "").strip():
         errors.add("family_views", "Enter the family's views: early help is done with the family, not to it")
     if consent_to_share is None:
-        errors.add("consent_to_share", "Say whether the family agreed to the assessment being shared with the "
-                                       "practitioners working with them")
+        errors.add(
+            "consent_to_share",
+            "Say whether the family agreed to the assessment being shared with the practitioners working with them",
+        )
     rows = _children_rows(episode)
     due = _due_to_meet(errors, rows, ASSESSMENT_RULE, completed_date, late_reason) if completed_date else []
     errors.raise_if_any()
@@ -414,14 +568,19 @@ def complete_assessment(user, assessment, *, completed_date, needs, family_views
     assessment.save()
     for deadline in due:
         deadlines.complete(deadline, completed_date, late_reason)
-    _record(rows, "early-help-assessment", "Early help assessment completed", assessment, user,
-            detail=assessment.needs)
-    audit.record_change(user, assessment, {"completed_date": (None, completed_date)},
-                        person=rows[0].person if rows else None, summary="Completed the early help assessment")
+    _record(rows, "early-help-assessment", "Early help assessment completed", assessment, user, detail=assessment.needs)
+    audit.record_change(
+        user,
+        assessment,
+        {"completed_date": (None, completed_date)},
+        person=rows[0].person if rows else None,
+        summary="Completed the early help assessment",
+    )
     return assessment
 
 
 # --- The family plan ------------------------------------------------------------------------
+
 
 @transaction.atomic
 def start_family_plan(user, episode, *, start_date, outcomes):
@@ -433,9 +592,14 @@ def start_family_plan(user, episode, *, start_date, outcomes):
     basis = completed_assessment(episode)
     if basis is None:
         errors.add("__all__", "A family plan follows the early help assessment: complete the assessment first")
-    check_date(errors, "start_date", start_date, label="start date of the plan",
-               not_before=basis.completed_date if basis else episode.start_date,
-               not_before_label="the completion of the assessment" if basis else "the start of early help")
+    check_date(
+        errors,
+        "start_date",
+        start_date,
+        label="start date of the plan",
+        not_before=basis.completed_date if basis else episode.start_date,
+        not_before_label="the completion of the assessment" if basis else "the start of early help",
+    )
     if open_plan(episode) is not None:
         errors.add("__all__", "This family already has an open family plan: review it")
     outcomes = [((d or "").strip(), (w or "").strip()) for d, w in (outcomes or []) if (d or "").strip()]
@@ -443,12 +607,19 @@ def start_family_plan(user, episode, *, start_date, outcomes):
         errors.add("outcomes", "Enter at least one outcome the family plan is to achieve")
     errors.raise_if_any()
     plan = FamilyPlan.objects.create(episode=episode, start_date=start_date, created_by=user)
-    FamilyPlanOutcome.objects.bulk_create(FamilyPlanOutcome(plan=plan, description=d[:500], who=w[:300])
-                                          for d, w in outcomes)
+    FamilyPlanOutcome.objects.bulk_create(
+        FamilyPlanOutcome(plan=plan, description=d[:500], who=w[:300]) for d, w in outcomes
+    )
     rows = _children_rows(episode)
     _issue(REVIEW_RULE, start_date, rows, current_lead(episode))
-    _record(rows, "family-plan", f"Family plan started on {start_date:%-d %B %Y}", plan, user,
-            detail="\n".join(d for d, _ in outcomes))
+    _record(
+        rows,
+        "family-plan",
+        f"Family plan started on {start_date:%-d %B %Y}",
+        plan,
+        user,
+        detail="\n".join(d for d, _ in outcomes),
+    )
     audit.record_creation(user, plan, person=rows[0].person if rows else None, summary="Started a family plan")
     return plan
 
@@ -469,8 +640,14 @@ def review_family_plan(user, plan, *, review_date, progress, decision, family_vi
     if plan.end_date is not None:
         errors.add("__all__", f"This family plan ended on {plan.end_date:%-d %B %Y}")
     last = plan.reviews.order_by("-review_date").values_list("review_date", flat=True).first()
-    check_date(errors, "review_date", review_date, label="date of the review", not_before=last or plan.start_date,
-               not_before_label="the last review" if last else "the start of the plan")
+    check_date(
+        errors,
+        "review_date",
+        review_date,
+        label="date of the review",
+        not_before=last or plan.start_date,
+        not_before_label="the last review" if last else "the start of the plan",
+    )
     if not (progress or "").strip():
         errors.add("progress", "Enter the progress made towards the plan's outcomes")
     if decision not in FamilyPlanReview.Decision.values:
@@ -479,9 +656,15 @@ def review_family_plan(user, plan, *, review_date, progress, decision, family_vi
     due = _due_to_meet(errors, rows, REVIEW_RULE, review_date, late_reason) if review_date else []
     errors.raise_if_any()
     late = any(deadlines.is_late(d, review_date) for d in due)
-    review = FamilyPlanReview.objects.create(plan=plan, review_date=review_date, progress=progress.strip(),
-                                             family_views=(family_views or "").strip(), decision=decision,
-                                             recorded_by=user, late_reason=(late_reason or "").strip() if late else "")
+    review = FamilyPlanReview.objects.create(
+        plan=plan,
+        review_date=review_date,
+        progress=progress.strip(),
+        family_views=(family_views or "").strip(),
+        decision=decision,
+        recorded_by=user,
+        late_reason=(late_reason or "").strip() if late else "",
+    )
     if achieved:
         plan.outcomes.filter(pk__in=list(achieved)).update(achieved=True)
     for deadline in due:
@@ -490,13 +673,20 @@ def review_family_plan(user, plan, *, review_date, progress, decision, family_vi
         _end_plan(plan, review_date)
     else:
         _issue(REVIEW_RULE, review_date, rows, current_lead(episode))
-    _record(rows, "family-plan-review", f"Family plan review: {review.get_decision_display().lower()}", review, user,
-            detail=review.progress)
+    _record(
+        rows,
+        "family-plan-review",
+        f"Family plan review: {review.get_decision_display().lower()}",
+        review,
+        user,
+        detail=review.progress,
+    )
     audit.record_creation(user, review, person=rows[0].person if rows else None, summary="Reviewed the family plan")
     return review
 
 
 # --- Closing --------------------------------------------------------------------------------
+
 
 def step_up_source(agency):
     return STEP_UP_SOURCE.get(getattr(agency, "kind", None), "8")
@@ -516,8 +706,14 @@ def close_early_help(user, episode, *, closure_date, reason, notes="", concerns=
     _check_open(errors, episode)
     if reason not in EarlyHelpEpisode.Closure.values:
         errors.add("reason", "Select why early help is ending")
-    check_date(errors, "closure_date", closure_date, label="date early help ended", not_before=episode.start_date,
-               not_before_label="its start")
+    check_date(
+        errors,
+        "closure_date",
+        closure_date,
+        label="date early help ended",
+        not_before=episode.start_date,
+        not_before_label="its start",
+    )
     if reason == EarlyHelpEpisode.Closure.STEP_UP and not (concerns or "").strip():
         errors.add("concerns", "Enter what the front door needs to know: the concerns, and what has changed")
     errors.raise_if_any()
@@ -526,28 +722,45 @@ def close_early_help(user, episode, *, closure_date, reason, notes="", concerns=
     contact = None
     if reason == EarlyHelpEpisode.Closure.STEP_UP:
         referrer = lead.user if lead else user
-        people = [front_door.PersonDetails(role=ContactPerson.Role.SUBJECT if n == 0 else
-                                           ContactPerson.Role.CHILD_IN_HOUSEHOLD, person=row.person)
-                  for n, row in enumerate(rows)]
-        received_at = timezone.now() if closure_date == timezone.localdate() else timezone.make_aware(
-            datetime.datetime.combine(closure_date, datetime.time(12, 0)))
+        people = [
+            front_door.PersonDetails(
+                role=ContactPerson.Role.SUBJECT if n == 0 else ContactPerson.Role.CHILD_IN_HOUSEHOLD, person=row.person
+            )
+            for n, row in enumerate(rows)
+        ]
+        received_at = (
+            timezone.now()
+            if closure_date == timezone.localdate()
+            else timezone.make_aware(datetime.datetime.combine(closure_date, datetime.time(12, 0)))
+        )
         try:
             contact = front_door.receive_contact(
-                user, channel=Contact.Channel.WEB_FORM, source=step_up_source(referrer.agency),
-                concerns=concerns.strip(), consent=Contact.Consent.GIVEN,
+                user,
+                channel=Contact.Channel.WEB_FORM,
+                source=step_up_source(referrer.agency),
+                concerns=concerns.strip(),
+                consent=Contact.Consent.GIVEN,
                 consent_detail="The family consented to early help; stepped up to children's social care",
-                people=people, received_at=received_at, referrer_name=referrer.get_full_name() or str(referrer),
+                people=people,
+                received_at=received_at,
+                referrer_name=referrer.get_full_name() or str(referrer),
                 referrer_role=(referrer.job_title or "Early help lead practitioner")[:200],
-                referrer_agency=referrer.agency)
+                referrer_agency=referrer.agency,
+            )
         except RuleBroken as refused:
-            raise RuleBroken({("concerns" if key in ("concerns", "people") else "__all__"): messages
-                              for key, messages in refused.errors.items()}) from None
+            raise RuleBroken(
+                {
+                    ("concerns" if key in ("concerns", "people") else "__all__"): messages
+                    for key, messages in refused.errors.items()
+                }
+            ) from None
     episode.closure_date, episode.closure_reason = closure_date, reason
     episode.closure_notes, episode.step_up_contact = (notes or "").strip(), contact
     if reason == EarlyHelpEpisode.Closure.CONSENT_WITHDRAWN:
         episode.consent_withdrawn_on = closure_date
-    episode.save(update_fields=["closure_date", "closure_reason", "closure_notes", "step_up_contact",
-                                "consent_withdrawn_on"])
+    episode.save(
+        update_fields=["closure_date", "closure_reason", "closure_notes", "step_up_contact", "consent_withdrawn_on"]
+    )
     plan = open_plan(episode)
     if plan is not None:
         _end_plan(plan, closure_date)
@@ -555,13 +768,18 @@ def close_early_help(user, episode, *, closure_date, reason, notes="", concerns=
         lead.end_date = closure_date
         lead.save(update_fields=["end_date"])
         _end_involvements(rows, lead, closure_date)
-    Deadline.objects.filter(subject_type=_subject_type(), subject_id__in=[r.pk for r in rows],
-                            status=Deadline.Status.OPEN).update(status=Deadline.Status.WITHDRAWN,
-                                                                withdrawn_reason="Early help ended")
+    Deadline.objects.filter(
+        subject_type=_subject_type(), subject_id__in=[r.pk for r in rows], status=Deadline.Status.OPEN
+    ).update(status=Deadline.Status.WITHDRAWN, withdrawn_reason="Early help ended")
     title = f"Early help ended: {episode.get_closure_reason_display().lower()}"
     if contact is not None:
         title += f" (contact {contact.reference} to the front door)"
     _record(rows, "early-help", title, episode, user, detail=episode.closure_notes)
-    audit.record_change(user, episode, {"closure_date": (None, closure_date), "closure_reason": ("", reason)},
-                        person=rows[0].person if rows else None, summary="Closed early help")
+    audit.record_change(
+        user,
+        episode,
+        {"closure_date": (None, closure_date), "closure_reason": ("", reason)},
+        person=rows[0].person if rows else None,
+        summary="Closed early help",
+    )
     return episode

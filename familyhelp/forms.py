@@ -32,9 +32,6 @@ FACTOR_GROUPS = [
 OTHER_FACTORS = "Other factors"
 
 
-
-
-
 def _helper(*fields, button="Save"):
     helper = FormHelper()
     helper.layout = Layout(*fields, Submit("submit", button))
@@ -50,29 +47,45 @@ def _late_reason_field(label="If this is late, why? (optional)"):
 
 
 class AllocateForm(forms.Form):
-    team = forms.ModelChoiceField(label="Team", queryset=Team.objects.none(), required=False,
-                                  empty_label="Select the team")
-    worker = forms.ModelChoiceField(label="Social worker (optional)", queryset=User.objects.none(), required=False,
-                                    empty_label="Not allocated to a worker yet",
-                                    help_text="Someone in the team you select")
+    team = forms.ModelChoiceField(
+        label="Team", queryset=Team.objects.none(), required=False, empty_label="Select the team"
+    )
+    worker = forms.ModelChoiceField(
+        label="Social worker (optional)",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Not allocated to a worker yet",
+        help_text="Someone in the team you select",
+    )
     on = DateField("Date of allocation (optional)", help_text="Leave blank for today. For example, 27 3 2026")
-    change_reason = OpenChoiceField(label="Why is the social worker changing? (if they are)", required=False,
-                                    help_text="Needed when the child already has a social worker (SSDA903)")
+    change_reason = OpenChoiceField(
+        label="Why is the social worker changing? (if they are)",
+        required=False,
+        help_text="Needed when the child already has a social worker (SSDA903)",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["change_reason"].choices = [("", "Select the reason")] + [
-            (code, label) for code, label in codelists.codes("social-worker-change-reason") if code != "FCONTA"]
-        teams = Team.objects.filter(agency__kind=Agency.Kind.LOCAL_AUTHORITY).select_related("agency") \
+            (code, label) for code, label in codelists.codes("social-worker-change-reason") if code != "FCONTA"
+        ]
+        teams = (
+            Team.objects.filter(agency__kind=Agency.Kind.LOCAL_AUTHORITY)
+            .select_related("agency")
             .order_by("agency__name", "name")
+        )
         self.fields["team"].queryset = teams
         self.fields["team"].label_from_instance = lambda team: team.name
-        workers = (User.objects.filter(team__in=teams, is_active=True).select_related("team")
-                   .order_by("team__name", "last_name", "first_name", "username"))
+        workers = (
+            User.objects.filter(team__in=teams, is_active=True)
+            .select_related("team")
+            .order_by("team__name", "last_name", "first_name", "username")
+        )
         self.fields["worker"].queryset = workers
         self.fields["worker"].label_from_instance = lambda user: f"{user} ({user.team})"
-        self.helper = _helper(Field.select("team"), Field.select("worker"), Field("on"),
-                              Field.select("change_reason"), button="Allocate")
+        self.helper = _helper(
+            Field.select("team"), Field.select("worker"), Field("on"), Field.select("change_reason"), button="Allocate"
+        )
 
 
 class StartAssessmentForm(forms.Form):
@@ -102,23 +115,33 @@ class CompleteAssessmentForm(forms.Form):
     """The worker's conclusion. The factors are rendered by hand (grouped, with "No factors
     identified" as the exclusive option); the rest by crispy."""
 
-    factors = OpenMultipleChoiceField(label="Factors identified at the end of the assessment", choices=(),
-                                      required=False, widget=forms.CheckboxSelectMultiple)
-    outcome = OpenChoiceField(label="Outcome of the assessment", choices=Assessment.Outcome.choices, required=False,
-                              widget=forms.RadioSelect)
+    factors = OpenMultipleChoiceField(
+        label="Factors identified at the end of the assessment",
+        choices=(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    outcome = OpenChoiceField(
+        label="Outcome of the assessment", choices=Assessment.Outcome.choices, required=False, widget=forms.RadioSelect
+    )
     summary = _text("Analysis", help_text="The child's needs, the risks, the family's strengths and the child's views")
     next_steps = _text("Next steps (optional)")
     completed_date = DateField("Date completed (optional)", help_text="Leave blank for today. For example, 27 3 2026")
-    internal_review_date = DateField("Internal review date (optional)",
-                                     help_text="If the assessment had an internal review. For example, 27 3 2026")
+    internal_review_date = DateField(
+        "Internal review date (optional)", help_text="If the assessment had an internal review. For example, 27 3 2026"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["factors"].choices = codelists.choices("assessment-factor")
-        self.helper = _helper(Field.radios("outcome", legend_size=Size.MEDIUM, legend_tag="h2"),
-                              Field.textarea("summary", rows=8, label_size=Size.MEDIUM, label_tag="h2"),
-                              Field.textarea("next_steps", rows=4), Field("completed_date"),
-                              Field("internal_review_date"), button="Submit for authorisation")
+        self.helper = _helper(
+            Field.radios("outcome", legend_size=Size.MEDIUM, legend_tag="h2"),
+            Field.textarea("summary", rows=8, label_size=Size.MEDIUM, label_tag="h2"),
+            Field.textarea("next_steps", rows=4),
+            Field("completed_date"),
+            Field("internal_review_date"),
+            button="Submit for authorisation",
+        )
         self.helper.form_tag = False  # the page writes the form, with the factors before these fields
         self.helper.disable_csrf = True
 
@@ -141,9 +164,10 @@ class CompleteAssessmentForm(forms.Form):
 
 
 class AuthoriseAssessmentForm(forms.Form):
-    authorised_date = DateField("Date of authorisation (optional)", help_text="Leave blank for today. For example, 27 3 2026")
-    late_reason = _text("Why was the assessment late?",
-                        help_text="It was due by the date above: say what held it up")
+    authorised_date = DateField(
+        "Date of authorisation (optional)", help_text="Leave blank for today. For example, 27 3 2026"
+    )
+    late_reason = _text("Why was the assessment late?", help_text="It was due by the date above: say what held it up")
 
     def __init__(self, *args, late=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,17 +187,30 @@ class StartCinPlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         outcome_fieldsets = []
         for n in range(1, OUTCOME_ROWS + 1):
-            self.fields[f"outcome_{n}"] = forms.CharField(label="What the plan is to achieve", max_length=500,
-                                                          required=False)
-            self.fields[f"measure_{n}"] = forms.CharField(label="How we will know it has been achieved (optional)",
-                                                          max_length=500, required=False)
-            outcome_fieldsets.append(Fieldset(Field.text(f"outcome_{n}"), Field.text(f"measure_{n}"),
-                                              legend=f"Outcome {n}" + ("" if n == 1 else " (optional)"),
-                                              legend_size=Size.SMALL))
-        self.helper = _helper(Field("start_date"), Field.textarea("services", rows=5),
-                              HTML('<h2 class="govuk-heading-m">Outcomes</h2><p class="govuk-body">At least one '
-                                   'measurable outcome. Leave the rows you do not need blank.</p>'),
-                              *outcome_fieldsets, button="Start the plan")
+            self.fields[f"outcome_{n}"] = forms.CharField(
+                label="What the plan is to achieve", max_length=500, required=False
+            )
+            self.fields[f"measure_{n}"] = forms.CharField(
+                label="How we will know it has been achieved (optional)", max_length=500, required=False
+            )
+            outcome_fieldsets.append(
+                Fieldset(
+                    Field.text(f"outcome_{n}"),
+                    Field.text(f"measure_{n}"),
+                    legend=f"Outcome {n}" + ("" if n == 1 else " (optional)"),
+                    legend_size=Size.SMALL,
+                )
+            )
+        self.helper = _helper(
+            Field("start_date"),
+            Field.textarea("services", rows=5),
+            HTML(
+                '<h2 class="govuk-heading-m">Outcomes</h2><p class="govuk-body">At least one '
+                "measurable outcome. Leave the rows you do not need blank.</p>"
+            ),
+            *outcome_fieldsets,
+            button="Start the plan",
+        )
 
     def outcomes(self):
         data = self.cleaned_data
@@ -183,19 +220,30 @@ class StartCinPlanForm(forms.Form):
 class ReviewCinPlanForm(forms.Form):
     review_date = DateField("Date of the review")
     progress = _text("Progress", help_text="Progress towards the plan's outcomes, and the child's views")
-    decision = OpenChoiceField(label="What did the review decide?",
-                               choices=ChildInNeedReview._meta.get_field("decision").choices, required=False,
-                               widget=forms.RadioSelect)
-    achieved = forms.MultipleChoiceField(label="Outcomes achieved (optional)", choices=(), required=False,
-                                         widget=forms.CheckboxSelectMultiple, help_text="Select all that apply")
+    decision = OpenChoiceField(
+        label="What did the review decide?",
+        choices=ChildInNeedReview._meta.get_field("decision").choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    achieved = forms.MultipleChoiceField(
+        label="Outcomes achieved (optional)",
+        choices=(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply",
+    )
     late_reason = _late_reason_field("If the review is late, why? (optional)")
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         open_outcomes = [o for o in plan.outcomes.all() if not o.achieved]
         self.fields["achieved"].choices = [(str(o.pk), escape(o.description)) for o in open_outcomes]
-        fields = [Field("review_date"), Field.textarea("progress", rows=6),
-                  Field.radios("decision", legend_size=Size.SMALL)]
+        fields = [
+            Field("review_date"),
+            Field.textarea("progress", rows=6),
+            Field.radios("decision", legend_size=Size.SMALL),
+        ]
         if open_outcomes:
             fields.append(Field.checkboxes("achieved", legend_size=Size.SMALL, small=True))
         else:
@@ -206,8 +254,12 @@ class ReviewCinPlanForm(forms.Form):
 
 class EndCinPlanForm(forms.Form):
     end_date = DateField("Date the plan ended")
-    reason = forms.CharField(label="Why is the plan ending?", max_length=300, required=False,
-                             help_text="For example: the outcomes have been achieved")
+    reason = forms.CharField(
+        label="Why is the plan ending?",
+        max_length=300,
+        required=False,
+        help_text="For example: the outcomes have been achieved",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -225,11 +277,16 @@ class VisitForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.radios("kind", legend_size=Size.SMALL), Field("visit_date"),
-                              Field.radios("seen", legend_size=Size.SMALL, inline=True),
-                              Field.checkbox("seen_alone"), Field.checkbox("bedroom_seen"),
-                              Field.textarea("notes", rows=6), Field.textarea("late_reason", rows=3),
-                              button="Record the visit")
+        self.helper = _helper(
+            Field.radios("kind", legend_size=Size.SMALL),
+            Field("visit_date"),
+            Field.radios("seen", legend_size=Size.SMALL, inline=True),
+            Field.checkbox("seen_alone"),
+            Field.checkbox("bedroom_seen"),
+            Field.textarea("notes", rows=6),
+            Field.textarea("late_reason", rows=3),
+            button="Record the visit",
+        )
 
     def seen_value(self):
         return {"yes": True, "no": False}.get(self.cleaned_data.get("seen") or "")
@@ -242,5 +299,6 @@ class CloseEpisodeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].choices = codelists.choices("cin-closure-reason")
-        self.helper = _helper(Field("closure_date"), Field.radios("reason", legend_size=Size.SMALL),
-                              button="Close the episode")
+        self.helper = _helper(
+            Field("closure_date"), Field.radios("reason", legend_size=Size.SMALL), button="Close the episode"
+        )

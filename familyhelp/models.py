@@ -9,22 +9,24 @@ from django.conf import settings
 from django.db import models
 
 
-class Allocation(models.Model):
+class Allocation(models.Model):  # noqa: DJ008
     """Who holds a child-in-need episode: the team and the allocated social worker, from a
     date. The latest is current; the record of earlier ones is kept."""
 
     episode = models.ForeignKey("frontdoor.Referral", on_delete=models.CASCADE, related_name="allocations")
     team = models.ForeignKey("partners.Team", on_delete=models.PROTECT, related_name="allocations")
-    worker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="allocations")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations"
+    )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     allocated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # Why the social worker changed (903 SWEpisodes SW_REASON); blank for the child's first.
     change_reason = models.CharField(max_length=6, blank=True, help_text="Code list: social-worker-change-reason")
     # The involvement that gives the team and worker the child's record (people.access).
-    involvement = models.ForeignKey("people.Involvement", null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    involvement = models.ForeignKey(
+        "people.Involvement", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -53,16 +55,18 @@ class Assessment(models.Model):
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="assessments")
     start_date = models.DateField()
     internal_review_date = models.DateField(null=True, blank=True)
-    worker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="assessments")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assessments"
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
     summary = models.TextField(blank=True, help_text="The analysis: needs, risks, strengths and the child's views")
     outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
     next_steps = models.TextField(blank=True)
     completed_date = models.DateField(null=True, blank=True, help_text="Submitted for authorisation")
     authorised_date = models.DateField(null=True, blank=True)
-    authorised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="+")
+    authorised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     late_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -74,7 +78,7 @@ class Assessment(models.Model):
         return f"Assessment started {self.start_date:%-d %B %Y}"
 
 
-class AssessmentFactor(models.Model):
+class AssessmentFactor(models.Model):  # noqa: DJ008
     """A factor identified at the end of assessment (code list assessment-factor)."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="factors")
@@ -105,7 +109,7 @@ class ChildInNeedPlan(models.Model):
         return f"Child in need plan from {self.start_date:%-d %B %Y}"
 
 
-class PlanOutcome(models.Model):
+class PlanOutcome(models.Model):  # noqa: DJ008
     """A measurable outcome of a child in need plan."""
 
     plan = models.ForeignKey(ChildInNeedPlan, on_delete=models.CASCADE, related_name="outcomes")
@@ -117,7 +121,7 @@ class PlanOutcome(models.Model):
         ordering = ["id"]
 
 
-class ChildInNeedReview(models.Model):
+class ChildInNeedReview(models.Model):  # noqa: DJ008
     plan = models.ForeignKey(ChildInNeedPlan, on_delete=models.CASCADE, related_name="reviews")
     review_date = models.DateField()
     progress = models.TextField()
@@ -129,7 +133,7 @@ class ChildInNeedReview(models.Model):
         ordering = ["-review_date", "-id"]
 
 
-class Visit(models.Model):
+class Visit(models.Model):  # noqa: DJ008
     """A statutory or planned visit to a child: under a child in need plan or a child protection
     plan (frequencies are local timescale rules)."""
 
@@ -184,10 +188,12 @@ class EarlyHelpEpisode(models.Model):
     # The child the early help was started for (EarlyHelpChild lists them all, this one too).
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="early_help_episodes")
     route = models.CharField(max_length=20, choices=Route.choices)
-    contact = models.ForeignKey("frontdoor.Contact", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="early_help_episodes")
-    stepped_down_from = models.ForeignKey("frontdoor.Referral", null=True, blank=True, on_delete=models.SET_NULL,
-                                          related_name="early_help_episodes")
+    contact = models.ForeignKey(
+        "frontdoor.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="early_help_episodes"
+    )
+    stepped_down_from = models.ForeignKey(
+        "frontdoor.Referral", null=True, blank=True, on_delete=models.SET_NULL, related_name="early_help_episodes"
+    )
     start_date = models.DateField()
     consent_given_on = models.DateField(help_text="Early help is voluntary: the family's consent, when they gave it")
     consent_given_by = models.CharField(max_length=200, help_text="Who in the family gave consent")
@@ -196,8 +202,9 @@ class EarlyHelpEpisode(models.Model):
     closure_reason = models.CharField(max_length=20, choices=Closure.choices, blank=True)
     closure_notes = models.TextField(blank=True)
     # Stepped up: the contact made to the front door (its decision may open a referral).
-    step_up_contact = models.ForeignKey("frontdoor.Contact", null=True, blank=True, on_delete=models.SET_NULL,
-                                        related_name="stepped_up_from")
+    step_up_contact = models.ForeignKey(
+        "frontdoor.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="stepped_up_from"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -213,7 +220,7 @@ class EarlyHelpEpisode(models.Model):
         return self.closure_date is None
 
 
-class EarlyHelpChild(models.Model):
+class EarlyHelpChild(models.Model):  # noqa: DJ008
     """A child of an early help episode (brothers and sisters share the family's episode). Its
     due dates (assessment, plan reviews) are the child's, with this row as their subject."""
 
@@ -225,7 +232,7 @@ class EarlyHelpChild(models.Model):
         constraints = [models.UniqueConstraint(fields=["episode", "person"], name="early_help_child_once")]
 
 
-class LeadPractitioner(models.Model):
+class LeadPractitioner(models.Model):  # noqa: DJ008
     """Who coordinates the early help, from a date: a local-authority Family Help practitioner
     or a partner's (a school's designated safeguarding lead, a health visitor...). The latest is
     current. The involvements it opens give the lead (and their agency) the children's records."""
@@ -250,8 +257,9 @@ class EarlyHelpAssessment(models.Model):
     episode = models.ForeignKey(EarlyHelpEpisode, on_delete=models.CASCADE, related_name="assessments")
     start_date = models.DateField()
     organisation = models.ForeignKey("partners.Agency", on_delete=models.PROTECT, related_name="early_help_assessments")
-    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     completed_date = models.DateField(null=True, blank=True)
     needs = models.TextField(blank=True, help_text="The needs found, and the family's strengths")
     family_views = models.TextField(blank=True)
@@ -284,7 +292,7 @@ class FamilyPlan(models.Model):
         return f"Family plan from {self.start_date:%-d %B %Y}"
 
 
-class FamilyPlanOutcome(models.Model):
+class FamilyPlanOutcome(models.Model):  # noqa: DJ008
     plan = models.ForeignKey(FamilyPlan, on_delete=models.CASCADE, related_name="outcomes")
     description = models.CharField(max_length=500)
     who = models.CharField(max_length=300, blank=True, help_text="Who will do what")
@@ -294,7 +302,7 @@ class FamilyPlanOutcome(models.Model):
         ordering = ["id"]
 
 
-class FamilyPlanReview(models.Model):
+class FamilyPlanReview(models.Model):  # noqa: DJ008
     class Decision(models.TextChoices):
         CONTINUE = "continue", "Continue the plan"
         END = "end", "End the plan"

@@ -59,8 +59,10 @@ def lock_episode(episode):
 
 def closed_message(episode):
     """What a step on a closed episode is told (the pages add a full stop)."""
-    return (f"This child in need episode was closed on {episode.closure_date:%-d %B %Y}: "
-            "a new referral through the front door opens a new one")
+    return (
+        f"This child in need episode was closed on {episode.closure_date:%-d %B %Y}: "
+        "a new referral through the front door opens a new one"
+    )
 
 
 def check_open(episode, errors=None):
@@ -72,8 +74,12 @@ def check_open(episode, errors=None):
 
 
 def current_allocation(episode):
-    return (Allocation.objects.filter(episode=episode, end_date__isnull=True).select_related("team", "worker")
-            .order_by("-start_date", "-id").first())
+    return (
+        Allocation.objects.filter(episode=episode, end_date__isnull=True)
+        .select_related("team", "worker")
+        .order_by("-start_date", "-id")
+        .first()
+    )
 
 
 def responsible(episode):
@@ -92,7 +98,7 @@ def due_to_meet(errors, subject, slugs, on, late_reason, field="late_reason"):
     """The open due date a step done on `on` meets (the first open one of `slugs`, a rule slug
     or several), with an error when it is late and no reason is given. Call while checking;
     complete it (kernel.deadlines.complete) once the checks pass."""
-    for slug in ([slugs] if isinstance(slugs, str) else slugs):
+    for slug in [slugs] if isinstance(slugs, str) else slugs:
         found = deadlines.open_deadline(subject, slug)
         if found is not None:
             if on is not None and deadlines.is_late(found, on) and not (late_reason or "").strip():
@@ -103,16 +109,24 @@ def due_to_meet(errors, subject, slugs, on, late_reason, field="late_reason"):
 
 # --- The episode --------------------------------------------------------------------------
 
+
 def referral_opened(user, referral, strategy_discussion_needed=False, decided_on=None):
     """Start the clocks of a new episode: the assessment, 45 working days from the referral
     (Working Together 2023), and a strategy discussion when the front door asked for one.
     Called by frontdoor.services.decide_contact inside its transaction."""
     team = getattr(user, "team", None)
-    deadlines.issue(ASSESSMENT_RULE, referral.referral_date, person=referral.person, subject=referral,
-                    episode=referral, team=team)
+    deadlines.issue(
+        ASSESSMENT_RULE, referral.referral_date, person=referral.person, subject=referral, episode=referral, team=team
+    )
     if strategy_discussion_needed:
-        deadlines.issue(STRATEGY_RULE, decided_on or referral.referral_date, person=referral.person, subject=referral,
-                        episode=referral, team=team)
+        deadlines.issue(
+            STRATEGY_RULE,
+            decided_on or referral.referral_date,
+            person=referral.person,
+            subject=referral,
+            episode=referral,
+            team=team,
+        )
 
 
 @transaction.atomic
@@ -130,8 +144,9 @@ def allocate(user, episode, *, team, worker=None, on=None, change_reason=""):
         errors.add("team", "Allocate to a local-authority team")
     if worker is not None and team is not None and worker.team_id != team.pk:
         errors.add("worker", f"{worker} is not in {team}: select someone in the team")
-    check_date(errors, "on", on, label="allocation date", not_before=episode.referral_date,
-               not_before_label="the referral")
+    check_date(
+        errors, "on", on, label="allocation date", not_before=episode.referral_date, not_before_label="the referral"
+    )
     previous = current_allocation(episode)
     changing = worker is not None and previous is not None and previous.worker_id not in (None, worker.pk)
     if change_reason and not codelists.is_valid("social-worker-change-reason", change_reason):
@@ -146,13 +161,27 @@ def allocate(user, episode, *, team, worker=None, on=None, change_reason=""):
         previous.save(update_fields=["end_date"])
         if previous.involvement_id:
             Involvement.objects.filter(pk=previous.involvement_id).update(end_date=on)
-    involvement = Involvement.objects.create(person=episode.person, agency=team.agency, team=team, worker=worker,
-                                             kind=ALLOCATION_KIND, start_date=on)
-    allocation = Allocation.objects.create(episode=episode, team=team, worker=worker, start_date=on, allocated_by=user,
-                                           involvement=involvement, change_reason=change_reason if changing else "")
+    involvement = Involvement.objects.create(
+        person=episode.person, agency=team.agency, team=team, worker=worker, kind=ALLOCATION_KIND, start_date=on
+    )
+    allocation = Allocation.objects.create(
+        episode=episode,
+        team=team,
+        worker=worker,
+        start_date=on,
+        allocated_by=user,
+        involvement=involvement,
+        change_reason=change_reason if changing else "",
+    )
     deadlines.reassign(episode.person, team, worker, episode=episode)
-    record_event(episode.person, "allocation", timezone.now(),
-                 f"Allocated to {team}" + (f" ({worker})" if worker else ""), source=allocation, recorded_by=user)
+    record_event(
+        episode.person,
+        "allocation",
+        timezone.now(),
+        f"Allocated to {team}" + (f" ({worker})" if worker else ""),
+        source=allocation,
+        recorded_by=user,
+    )
     audit.record_creation(user, allocation, person=episode.person, summary="Allocated the child in need episode")
     return allocation
 
@@ -172,8 +201,11 @@ def waiting_for_allocation(user):
         today = timezone.localdate()
         # Having recorded the child by hand (people.services.RECORDED_INVOLVEMENT) is not holding
         # their referral.
-        held = Involvement.objects.filter(person=OuterRef("person_id"), team_id=user.team_id) \
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).exclude(kind=RECORDED_INVOLVEMENT)
+        held = (
+            Involvement.objects.filter(person=OuterRef("person_id"), team_id=user.team_id)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+            .exclude(kind=RECORDED_INVOLVEMENT)
+        )
         found = found.filter(Exists(held)) if user.team_id else found.none()
     found = found.filter(shown_filter(user, "person"))  # a restricted child only for its named users
     return found.select_related("person").order_by("referral_date", "id")
@@ -190,11 +222,16 @@ def further_action(episode):
     (8832). A strategy discussion, a period of care and pre-proceedings are further action too."""
     from childprotection.models import ChildProtectionPlan
 
-    for name, found in (("an assessment", episode.assessments), ("a strategy discussion", episode.strategy_discussions),
-                        ("a section 47 enquiry", episode.section47_enquiries), ("a conference", episode.conferences),
-                        ("a child in need plan", episode.cin_plans),
-                        ("a child protection plan", ChildProtectionPlan.objects.filter(episode=episode)),
-                        ("a period of care", episode.periods_of_care), ("pre-proceedings", episode.pre_proceedings)):
+    for name, found in (
+        ("an assessment", episode.assessments),
+        ("a strategy discussion", episode.strategy_discussions),
+        ("a section 47 enquiry", episode.section47_enquiries),
+        ("a conference", episode.conferences),
+        ("a child in need plan", episode.cin_plans),
+        ("a child protection plan", ChildProtectionPlan.objects.filter(episode=episode)),
+        ("a period of care", episode.periods_of_care),
+        ("pre-proceedings", episode.pre_proceedings),
+    ):
         if found.exists():
             return name
     return ""
@@ -217,23 +254,41 @@ def close_episode(user, episode, *, closure_date, reason):
     check_open(episode, errors)
     if not codelists.is_valid("cin-closure-reason", reason, on=as_date(closure_date) if closure_date else None):
         errors.add("reason", "Select the reason for closure")
-    check_date(errors, "closure_date", closure_date, label="closure date", not_before=episode.referral_date,
-               not_before_label="the referral")
+    check_date(
+        errors,
+        "closure_date",
+        closure_date,
+        label="closure date",
+        not_before=episode.referral_date,
+        not_before_label="the referral",
+    )
     if is_open_plan(ChildInNeedPlan, episode):
         errors.add("__all__", "End the child in need plan before closing the episode")
     if is_open_plan(ChildProtectionPlan, episode):
-        errors.add("__all__", "A child protection plan is open: it ends by a review conference (or for a listed "
-                              "reason) before the episode can close")
+        errors.add(
+            "__all__",
+            "A child protection plan is open: it ends by a review conference (or for a listed "
+            "reason) before the episode can close",
+        )
     if episode.assessments.exclude(status=Assessment.Status.AUTHORISED).exists():
         errors.add("__all__", "An assessment is still open: complete and authorise it before closing the episode")
     if reason in AFTER_ASSESSMENT and not episode.assessments.filter(status=Assessment.Status.AUTHORISED).exists():
-        errors.add("reason", "Closed after assessment needs an authorised assessment on this episode "
-                             "(CIN census rule 8825Q): choose another reason, or complete the assessment first")
-    if reason in AFTER_ASSESSMENT and (episode.section47_enquiries.exists() or episode.cin_plans.exists()
-                                       or ChildProtectionPlan.objects.filter(episode=episode).exists()):
-        errors.add("reason", "Closed after assessment is only for an episode that went no further: this one had a "
-                             "section 47 enquiry or a plan (CIN census rule 2990). Choose another reason, such as "
-                             "no longer in need (RC7)")
+        errors.add(
+            "reason",
+            "Closed after assessment needs an authorised assessment on this episode "
+            "(CIN census rule 8825Q): choose another reason, or complete the assessment first",
+        )
+    if reason in AFTER_ASSESSMENT and (
+        episode.section47_enquiries.exists()
+        or episode.cin_plans.exists()
+        or ChildProtectionPlan.objects.filter(episode=episode).exists()
+    ):
+        errors.add(
+            "reason",
+            "Closed after assessment is only for an episode that went no further: this one had a "
+            "section 47 enquiry or a plan (CIN census rule 2990). Choose another reason, such as "
+            "no longer in need (RC7)",
+        )
     open_s47 = episode.section47_enquiries.filter(outcome="").exists()
     if open_s47:
         errors.add("__all__", "A section 47 enquiry is still open: record its outcome first")
@@ -244,41 +299,67 @@ def close_episode(user, episode, *, closure_date, reason):
     Referral.objects.filter(pk=episode.pk).update(closure_date=closure_date, closure_reason=reason, referral_nfa=nfa)
     episode.closure_date, episode.closure_reason, episode.referral_nfa = closure_date, reason, nfa
     Allocation.objects.filter(episode=episode, end_date__isnull=True).update(end_date=closure_date)
-    ids = list(Allocation.objects.filter(episode=episode, involvement__isnull=False).values_list("involvement_id", flat=True))
+    ids = list(
+        Allocation.objects.filter(episode=episode, involvement__isnull=False).values_list("involvement_id", flat=True)
+    )
     Involvement.objects.filter(pk__in=ids, end_date__isnull=True).update(end_date=closure_date)
-    Involvement.objects.filter(person=episode.person, kind="Referral: child in need", end_date__isnull=True) \
-        .update(end_date=closure_date)
+    Involvement.objects.filter(person=episode.person, kind="Referral: child in need", end_date__isnull=True).update(
+        end_date=closure_date
+    )
     deadlines.withdraw_for_episode(episode, "The child in need episode closed")
-    record_event(episode.person, "episode-closed", timezone.now(),
-                 f"Child in need episode closed: {codelists.label('cin-closure-reason', reason)}",
-                 source=episode, recorded_by=user)
+    record_event(
+        episode.person,
+        "episode-closed",
+        timezone.now(),
+        f"Child in need episode closed: {codelists.label('cin-closure-reason', reason)}",
+        source=episode,
+        recorded_by=user,
+    )
     changes = {"closure_date": (None, closure_date), "closure_reason": ("", reason)}
     if nfa:
         changes["referral_nfa"] = (False, True)
-    audit.record_change(user, episode, changes, person=episode.person,
-                        summary="Closed the child in need episode" + (": no further action after the referral" if nfa
-                                                                     else ""))
+    audit.record_change(
+        user,
+        episode,
+        changes,
+        person=episode.person,
+        summary="Closed the child in need episode" + (": no further action after the referral" if nfa else ""),
+    )
     return episode
 
 
 # --- Child and family assessment ----------------------------------------------------------
+
 
 @transaction.atomic
 def start_assessment(user, episode, *, start_date, worker=None):
     episode = lock_episode(episode)
     errors = Errors()
     check_open(episode, errors)
-    check_date(errors, "start_date", start_date, label="start date", not_before=episode.referral_date,
-               not_before_label="the referral")
+    check_date(
+        errors,
+        "start_date",
+        start_date,
+        label="start date",
+        not_before=episode.referral_date,
+        not_before_label="the referral",
+    )
     if episode.assessments.exclude(status=Assessment.Status.AUTHORISED).exists():
         errors.add("__all__", "An assessment is already in progress for this episode")
     errors.raise_if_any()
     if worker is None:
         _, worker = responsible(episode)
-    assessment = Assessment.objects.create(episode=episode, person=episode.person, start_date=start_date,
-                                           worker=worker or user)
-    record_event(episode.person, "assessment", timezone.now(),
-                 f"Child and family assessment started on {start_date:%-d %B %Y}", source=assessment, recorded_by=user)
+    assessment = Assessment.objects.create(
+        episode=episode, person=episode.person, start_date=start_date, worker=worker or user
+    )
+    record_event(
+        episode.person,
+        "assessment",
+        timezone.now(),
+        f"Child and family assessment started on {start_date:%-d %B %Y}",
+        source=assessment,
+        recorded_by=user,
+    )
     audit.record_creation(user, assessment, person=episode.person, summary="Started a child and family assessment")
     return assessment
 
@@ -289,8 +370,9 @@ def _lock_assessment(assessment):
 
 
 @transaction.atomic
-def complete_assessment(user, assessment, *, factors, outcome, summary, next_steps="", completed_date=None,
-                        internal_review_date=None):
+def complete_assessment(
+    user, assessment, *, factors, outcome, summary, next_steps="", completed_date=None, internal_review_date=None
+):
     """The worker's conclusion: the factors identified (CIN census codes), the analysis, the
     outcome and next steps; it then waits for a manager's authorisation."""
     assessment = _lock_assessment(assessment)
@@ -310,10 +392,23 @@ def complete_assessment(user, assessment, *, factors, outcome, summary, next_ste
         errors.add("outcome", "Select the outcome of the assessment")
     if not (summary or "").strip():
         errors.add("summary", "Enter the analysis: the child's needs, risks, strengths and views")
-    check_date(errors, "completed_date", completed_date, label="completion date", not_before=assessment.start_date,
-               not_before_label="the start of the assessment")
-    check_date(errors, "internal_review_date", internal_review_date, label="internal review date",
-               not_before=assessment.start_date, not_before_label="the start of the assessment", required=False)
+    check_date(
+        errors,
+        "completed_date",
+        completed_date,
+        label="completion date",
+        not_before=assessment.start_date,
+        not_before_label="the start of the assessment",
+    )
+    check_date(
+        errors,
+        "internal_review_date",
+        internal_review_date,
+        label="internal review date",
+        not_before=assessment.start_date,
+        not_before_label="the start of the assessment",
+        required=False,
+    )
     errors.raise_if_any()
     assessment.factors.all().delete()
     AssessmentFactor.objects.bulk_create(AssessmentFactor(assessment=assessment, code=code) for code in factors)
@@ -321,12 +416,26 @@ def complete_assessment(user, assessment, *, factors, outcome, summary, next_ste
     assessment.completed_date, assessment.internal_review_date = completed_date, internal_review_date
     assessment.status = Assessment.Status.SUBMITTED
     assessment.save()
-    record_event(assessment.person, "assessment", timezone.now(),
-                 f"Assessment completed: {assessment.get_outcome_display()}", detail=assessment.next_steps,
-                 source=assessment, recorded_by=user)
-    audit.record_change(user, assessment, {"status": (Assessment.Status.IN_PROGRESS, assessment.status),
-                                           "outcome": ("", outcome), "factors": ([], factors)},
-                        person=assessment.person, summary="Completed the assessment for authorisation")
+    record_event(
+        assessment.person,
+        "assessment",
+        timezone.now(),
+        f"Assessment completed: {assessment.get_outcome_display()}",
+        detail=assessment.next_steps,
+        source=assessment,
+        recorded_by=user,
+    )
+    audit.record_change(
+        user,
+        assessment,
+        {
+            "status": (Assessment.Status.IN_PROGRESS, assessment.status),
+            "outcome": ("", outcome),
+            "factors": ([], factors),
+        },
+        person=assessment.person,
+        summary="Completed the assessment for authorisation",
+    )
     return assessment
 
 
@@ -340,10 +449,20 @@ def authorise_assessment(user, assessment, *, authorised_date=None, late_reason=
     if getattr(user, "role", None) not in AUTHORISERS:
         errors.add("__all__", "Only a team manager or head of service can authorise an assessment")
     if assessment.status != Assessment.Status.SUBMITTED:
-        errors.add("__all__", "Only a completed assessment can be authorised" if assessment.status ==
-                   Assessment.Status.IN_PROGRESS else "This assessment is already authorised")
-    check_date(errors, "authorised_date", authorised_date, label="authorisation date",
-               not_before=assessment.completed_date or assessment.start_date, not_before_label="its completion")
+        errors.add(
+            "__all__",
+            "Only a completed assessment can be authorised"
+            if assessment.status == Assessment.Status.IN_PROGRESS
+            else "This assessment is already authorised",
+        )
+    check_date(
+        errors,
+        "authorised_date",
+        authorised_date,
+        label="authorisation date",
+        not_before=assessment.completed_date or assessment.start_date,
+        not_before_label="its completion",
+    )
     due = due_to_meet(errors, assessment.episode, ASSESSMENT_RULE, authorised_date, late_reason)
     errors.raise_if_any()
     assessment.status = Assessment.Status.AUTHORISED
@@ -353,29 +472,50 @@ def authorise_assessment(user, assessment, *, authorised_date=None, late_reason=
     if due is not None:
         deadlines.complete(due, authorised_date, late_reason)
     if assessment.outcome == Assessment.Outcome.STRATEGY_DISCUSSION:
-        issue_due(STRATEGY_RULE, authorised_date, person=assessment.person, subject=assessment.episode,
-               episode=assessment.episode)
-    record_event(assessment.person, "assessment", timezone.now(),
-                 f"Assessment authorised by {user}: {assessment.get_outcome_display()}", source=assessment,
-                 recorded_by=user)
-    audit.record_change(user, assessment, {"status": (Assessment.Status.SUBMITTED, assessment.status),
-                                           "authorised_date": (None, authorised_date)},
-                        person=assessment.person, summary="Authorised the assessment")
+        issue_due(
+            STRATEGY_RULE,
+            authorised_date,
+            person=assessment.person,
+            subject=assessment.episode,
+            episode=assessment.episode,
+        )
+    record_event(
+        assessment.person,
+        "assessment",
+        timezone.now(),
+        f"Assessment authorised by {user}: {assessment.get_outcome_display()}",
+        source=assessment,
+        recorded_by=user,
+    )
+    audit.record_change(
+        user,
+        assessment,
+        {"status": (Assessment.Status.SUBMITTED, assessment.status), "authorised_date": (None, authorised_date)},
+        person=assessment.person,
+        summary="Authorised the assessment",
+    )
     return assessment
 
 
 # --- Child in need plans ------------------------------------------------------------------
+
 
 def plan_basis(episode):
     """The date a child in need plan may start from: an authorised assessment, or a
     conference that decided no child protection plan (or ended one). None if neither."""
     from childprotection.models import ChildProtectionPlan, ConferenceChild
 
-    dates = list(episode.assessments.filter(status=Assessment.Status.AUTHORISED).values_list("authorised_date", flat=True))
-    dates += list(ConferenceChild.objects.filter(episode=episode, decision__in=["no_plan", "end"])
-                  .values_list("conference__held_on", flat=True))
-    dates += list(ChildProtectionPlan.objects.filter(episode=episode, end_date__isnull=False)
-                  .values_list("end_date", flat=True))
+    dates = list(
+        episode.assessments.filter(status=Assessment.Status.AUTHORISED).values_list("authorised_date", flat=True)
+    )
+    dates += list(
+        ConferenceChild.objects.filter(episode=episode, decision__in=["no_plan", "end"]).values_list(
+            "conference__held_on", flat=True
+        )
+    )
+    dates += list(
+        ChildProtectionPlan.objects.filter(episode=episode, end_date__isnull=False).values_list("end_date", flat=True)
+    )
     return min(dates) if dates else None
 
 
@@ -390,11 +530,19 @@ def start_cin_plan(user, episode, *, start_date, services, outcomes):
     check_open(episode, errors)
     basis = plan_basis(episode)
     if basis is None:
-        errors.add("__all__", "A child in need plan follows an authorised child and family assessment, or a child "
-                              "protection conference (Working Together 2023): authorise the assessment first")
-    check_date(errors, "start_date", start_date, label="start date of the plan",
-               not_before=basis or episode.referral_date,
-               not_before_label="the assessment's authorisation" if basis else "the referral")
+        errors.add(
+            "__all__",
+            "A child in need plan follows an authorised child and family assessment, or a child "
+            "protection conference (Working Together 2023): authorise the assessment first",
+        )
+    check_date(
+        errors,
+        "start_date",
+        start_date,
+        label="start date of the plan",
+        not_before=basis or episode.referral_date,
+        not_before_label="the assessment's authorisation" if basis else "the referral",
+    )
     if is_open_plan(ChildInNeedPlan, episode):
         errors.add("__all__", "This child already has an open child in need plan")
     if is_open_plan(ChildProtectionPlan, episode):
@@ -405,13 +553,21 @@ def start_cin_plan(user, episode, *, start_date, services, outcomes):
     if not outcomes:
         errors.add("outcomes", "Enter at least one outcome the plan is to achieve")
     errors.raise_if_any()
-    plan = ChildInNeedPlan.objects.create(episode=episode, person=episode.person, start_date=start_date,
-                                          services=services.strip(), created_by=user)
+    plan = ChildInNeedPlan.objects.create(
+        episode=episode, person=episode.person, start_date=start_date, services=services.strip(), created_by=user
+    )
     PlanOutcome.objects.bulk_create(PlanOutcome(plan=plan, description=d, measure=m) for d, m in outcomes)
     issue_due(CIN_REVIEW_RULE, start_date, person=episode.person, subject=plan, episode=episode)
     issue_due(CIN_VISIT_RULE, start_date, person=episode.person, subject=plan, episode=episode)
-    record_event(episode.person, "cin-plan", timezone.now(), f"Child in need plan started on {start_date:%-d %B %Y}",
-                 detail="\n".join(d for d, _ in outcomes), source=plan, recorded_by=user)
+    record_event(
+        episode.person,
+        "cin-plan",
+        timezone.now(),
+        f"Child in need plan started on {start_date:%-d %B %Y}",
+        detail="\n".join(d for d, _ in outcomes),
+        source=plan,
+        recorded_by=user,
+    )
     audit.record_creation(user, plan, person=episode.person, summary="Started a child in need plan")
     return plan
 
@@ -425,10 +581,16 @@ def _end_cin_plan(user, plan, end_date, reason):
     plan.end_date, plan.end_reason = end_date, reason
     plan.save(update_fields=["end_date", "end_reason"])
     deadlines.withdraw(plan, reason="The child in need plan ended")
-    record_event(plan.person, "cin-plan", timezone.now(), f"Child in need plan ended: {reason}", source=plan,
-                 recorded_by=user)
-    audit.record_change(user, plan, {"end_date": (None, end_date), "end_reason": ("", reason)}, person=plan.person,
-                        summary="Ended the child in need plan")
+    record_event(
+        plan.person, "cin-plan", timezone.now(), f"Child in need plan ended: {reason}", source=plan, recorded_by=user
+    )
+    audit.record_change(
+        user,
+        plan,
+        {"end_date": (None, end_date), "end_reason": ("", reason)},
+        person=plan.person,
+        summary="Ended the child in need plan",
+    )
 
 
 @transaction.atomic
@@ -437,23 +599,41 @@ def review_cin_plan(user, plan, *, review_date, progress, decision, achieved=(),
     errors = Errors()
     if plan.end_date is not None:
         errors.add("__all__", "This plan has ended")
-    check_date(errors, "review_date", review_date, label="review date", not_before=plan.start_date,
-               not_before_label="the start of the plan")
+    check_date(
+        errors,
+        "review_date",
+        review_date,
+        label="review date",
+        not_before=plan.start_date,
+        not_before_label="the start of the plan",
+    )
     if not (progress or "").strip():
         errors.add("progress", "Enter the progress made towards the plan's outcomes")
     if decision not in {"continue", "end"}:
         errors.add("decision", "Select whether the plan continues or ends")
     due = due_to_meet(errors, plan, CIN_REVIEW_RULE, review_date, late_reason)
     errors.raise_if_any()
-    review = ChildInNeedReview.objects.create(plan=plan, review_date=review_date, progress=progress.strip(),
-                                              decision=decision, recorded_by=user,
-                                              late_reason=deadlines.reason_to_keep(due, review_date, late_reason))
+    review = ChildInNeedReview.objects.create(
+        plan=plan,
+        review_date=review_date,
+        progress=progress.strip(),
+        decision=decision,
+        recorded_by=user,
+        late_reason=deadlines.reason_to_keep(due, review_date, late_reason),
+    )
     if achieved:
         plan.outcomes.filter(pk__in=list(achieved)).update(achieved=True)
     if due is not None:
         deadlines.complete(due, review_date, late_reason)
-    record_event(plan.person, "cin-review", timezone.now(), f"Child in need review: {review.get_decision_display()}",
-                 detail=review.progress, source=review, recorded_by=user)
+    record_event(
+        plan.person,
+        "cin-review",
+        timezone.now(),
+        f"Child in need review: {review.get_decision_display()}",
+        detail=review.progress,
+        source=review,
+        recorded_by=user,
+    )
     audit.record_creation(user, review, person=plan.person, summary="Reviewed the child in need plan")
     if decision == "end":
         _end_cin_plan(user, plan, review_date, "Ended at a review")
@@ -468,8 +648,14 @@ def end_cin_plan(user, plan, *, end_date, reason):
     errors = Errors()
     if plan.end_date is not None:
         errors.add("__all__", "This plan has already ended")
-    check_date(errors, "end_date", end_date, label="end date", not_before=plan.start_date,
-               not_before_label="the start of the plan")
+    check_date(
+        errors,
+        "end_date",
+        end_date,
+        label="end date",
+        not_before=plan.start_date,
+        not_before_label="the start of the plan",
+    )
     if not (reason or "").strip():
         errors.add("reason", "Enter why the plan is ending")
     errors.raise_if_any()
@@ -479,9 +665,11 @@ def end_cin_plan(user, plan, *, end_date, reason):
 
 # --- Visits -------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def record_visit(user, episode, *, kind, visit_date, seen, seen_alone=False, bedroom_seen=False, notes="",
-                 late_reason=""):
+def record_visit(
+    user, episode, *, kind, visit_date, seen, seen_alone=False, bedroom_seen=False, notes="", late_reason=""
+):
     """A visit under the child's plan; the next visit falls due from it (local frequency). In
     the 12 months after a return home from care it also meets the return-home visit."""
     from childprotection.models import ChildProtectionPlan
@@ -502,8 +690,14 @@ def record_visit(user, episode, *, kind, visit_date, seen, seen_alone=False, bed
         check_open(episode, errors)
     else:
         errors.add("kind", "Select the kind of visit")
-    check_date(errors, "visit_date", visit_date, label="date of the visit", not_before=getattr(plan, "start_date", None)
-               or episode.referral_date, not_before_label="the start of the plan" if plan else "the referral")
+    check_date(
+        errors,
+        "visit_date",
+        visit_date,
+        label="date of the visit",
+        not_before=getattr(plan, "start_date", None) or episode.referral_date,
+        not_before_label="the start of the plan" if plan else "the referral",
+    )
     if seen is None:
         errors.add("seen", "Say whether the child was seen")
     elif not seen and seen_alone:
@@ -511,17 +705,32 @@ def record_visit(user, episode, *, kind, visit_date, seen, seen_alone=False, bed
     due = due_to_meet(errors, plan, rule, visit_date, late_reason) if plan is not None else None
     after_return = return_home.return_visit_due(errors, episode.person, visit_date, late_reason)
     errors.raise_if_any()
-    visit = Visit.objects.create(person=episode.person, episode=episode, kind=kind, visit_date=visit_date, seen=seen,
-                                 seen_alone=bool(seen and seen_alone), bedroom_seen=bool(bedroom_seen),
-                                 notes=(notes or "").strip(), visited_by=user,
-                                 late_reason=deadlines.reason_to_keep(due, visit_date, late_reason))
+    visit = Visit.objects.create(
+        person=episode.person,
+        episode=episode,
+        kind=kind,
+        visit_date=visit_date,
+        seen=seen,
+        seen_alone=bool(seen and seen_alone),
+        bedroom_seen=bool(bedroom_seen),
+        notes=(notes or "").strip(),
+        visited_by=user,
+        late_reason=deadlines.reason_to_keep(due, visit_date, late_reason),
+    )
     if plan is not None:
         if due is not None:
             deadlines.complete(due, visit_date, late_reason)
         issue_due(rule, visit_date, person=episode.person, subject=plan, episode=episode)
     return_home.return_visited(after_return, visit_date, late_reason)
     seen_text = ("seen alone" if visit.seen_alone else "seen") if seen else "not seen"
-    record_event(episode.person, "visit", timezone.now(), f"{visit.get_kind_display()}: child {seen_text}",
-                 detail=visit.notes, source=visit, recorded_by=user)
+    record_event(
+        episode.person,
+        "visit",
+        timezone.now(),
+        f"{visit.get_kind_display()}: child {seen_text}",
+        detail=visit.notes,
+        source=visit,
+        recorded_by=user,
+    )
     audit.record_creation(user, visit, person=episode.person, summary="Recorded a visit")
     return visit

@@ -8,7 +8,6 @@ record (people.access.person_for): a record the user may not see answers the sam
 404 as one that does not exist. A form page for a step that cannot be taken now says why,
 instead of showing the form; a POST always goes to the service, which has the last word."""
 
-
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
@@ -49,6 +48,7 @@ WAITING_PAGE_SIZE = 50
 
 # --- Looking records up -------------------------------------------------------------------
 
+
 def _episode(request, episode_id):
     episode = record_or_not_visible(Referral, episode_id)
     episode.person = person_for(request.user, episode.person_id)
@@ -79,7 +79,6 @@ def _view(request, obj, person, summary):
     audit.record(request.user, AuditEvent.Action.VIEW, obj=obj, person=person, summary=summary)
 
 
-
 def _due_rows(found, today):
     return [{"deadline": deadline, "tag": deadlines.tag(deadline, today)} for deadline in found]
 
@@ -97,19 +96,44 @@ def _closed_message(episode):
     return services.closed_message(episode) + "."
 
 
-def _form_page(request, person, title, form, *, not_possible="", rows=(), intro="", warning="",
-               template="familyhelp/form_page.html", about=None, **extra):
+def _form_page(
+    request,
+    person,
+    title,
+    form,
+    *,
+    not_possible="",
+    rows=(),
+    intro="",
+    warning="",
+    template="familyhelp/form_page.html",
+    about=None,
+    **extra,
+):
     """A form page about the child (audited as a view of `about`, by default the child); with
     `not_possible` (on a GET) it says why the step cannot be taken instead of showing the form."""
     _view(request, about or person, person, f"Viewed the page: {title[0].lower()}{title[1:]}")
     show_form = form is not None and not (not_possible and request.method != "POST")
-    return render(request, template, {
-        "title": title, "person": person, "form": form if show_form else None, "not_possible": not_possible,
-        "rows": rows, "intro": intro, "warning": warning, "back": _case_url(person), **extra,
-    }, status=400 if show_form and form.errors else 200)
+    return render(
+        request,
+        template,
+        {
+            "title": title,
+            "person": person,
+            "form": form if show_form else None,
+            "not_possible": not_possible,
+            "rows": rows,
+            "intro": intro,
+            "warning": warning,
+            "back": _case_url(person),
+            **extra,
+        },
+        status=400 if show_form and form.errors else 200,
+    )
 
 
 # --- The case page ------------------------------------------------------------------------
+
 
 def _factor_labels(assessment):
     return [codelists.label("assessment-factor", factor.code) for factor in assessment.factors.all()]
@@ -120,25 +144,49 @@ def _episode_section(request, episode, may_change):
 
     is_open = episode.closure_date is None
     allocation = services.current_allocation(episode) if is_open else None
-    assessments = list(episode.assessments.select_related("worker", "authorised_by")
-                       .prefetch_related(Prefetch("factors", queryset=AssessmentFactor.objects.order_by("id"))))
+    assessments = list(
+        episode.assessments.select_related("worker", "authorised_by").prefetch_related(
+            Prefetch("factors", queryset=AssessmentFactor.objects.order_by("id"))
+        )
+    )
     for found in assessments:
         found.factor_labels = _factor_labels(found)
-    cin_plans = list(episode.cin_plans.prefetch_related(Prefetch("outcomes", queryset=PlanOutcome.objects.order_by("id"))))
+    cin_plans = list(
+        episode.cin_plans.prefetch_related(Prefetch("outcomes", queryset=PlanOutcome.objects.order_by("id")))
+    )
     visits = list(episode.visits.select_related("visited_by")[:LATEST_VISITS])
-    discussions = [{"record": link.discussion, "decision": link.get_decision_display(),
-                    "url": _url("childprotection:strategy", link.discussion_id)}
-                   for link in StrategyDiscussionChild.objects.filter(episode=episode).select_related("discussion")
-                   .order_by("-discussion__held_at", "-id")]
-    enquiries = [{"record": enquiry, "url": _url("childprotection:enquiry", enquiry.pk)}
-                 for enquiry in Section47Enquiry.objects.filter(episode=episode).order_by("-start_date", "-id")]
-    conferences = [{"record": link.conference, "decision": link.get_decision_display(),
-                    "url": _url("childprotection:conference", link.conference_id)}
-                   for link in ConferenceChild.objects.filter(episode=episode).select_related("conference")
-                   .order_by("-conference__held_on", "-id")]
-    cp_plans = [{"record": plan, "category": codelists.label("category-of-abuse", plan.latest_category),
-                 "url": _url("childprotection:plan", plan.pk)}
-                for plan in ChildProtectionPlan.objects.filter(episode=episode).order_by("-start_date", "-id")]
+    discussions = [
+        {
+            "record": link.discussion,
+            "decision": link.get_decision_display(),
+            "url": _url("childprotection:strategy", link.discussion_id),
+        }
+        for link in StrategyDiscussionChild.objects.filter(episode=episode)
+        .select_related("discussion")
+        .order_by("-discussion__held_at", "-id")
+    ]
+    enquiries = [
+        {"record": enquiry, "url": _url("childprotection:enquiry", enquiry.pk)}
+        for enquiry in Section47Enquiry.objects.filter(episode=episode).order_by("-start_date", "-id")
+    ]
+    conferences = [
+        {
+            "record": link.conference,
+            "decision": link.get_decision_display(),
+            "url": _url("childprotection:conference", link.conference_id),
+        }
+        for link in ConferenceChild.objects.filter(episode=episode)
+        .select_related("conference")
+        .order_by("-conference__held_on", "-id")
+    ]
+    cp_plans = [
+        {
+            "record": plan,
+            "category": codelists.label("category-of-abuse", plan.latest_category),
+            "url": _url("childprotection:plan", plan.pk),
+        }
+        for plan in ChildProtectionPlan.objects.filter(episode=episode).order_by("-start_date", "-id")
+    ]
     actions = _actions(request, episode, assessments, cin_plans, cp_plans) if may_change and is_open else []
     return {
         "episode": episode,
@@ -167,8 +215,11 @@ def _actions(request, episode, assessments, cin_plans, cp_plans):
             actions.append({"text": text, "url": url, "primary": primary})
 
     allocation = services.current_allocation(episode)
-    add("Change the allocation" if allocation else "Allocate", reverse("familyhelp:allocate", args=[episode.pk]),
-        primary=allocation is None)
+    add(
+        "Change the allocation" if allocation else "Allocate",
+        reverse("familyhelp:allocate", args=[episode.pk]),
+        primary=allocation is None,
+    )
     unfinished = [a for a in assessments if a.status != Assessment.Status.AUTHORISED]
     if not unfinished:
         add("Start an assessment", reverse("familyhelp:assessment-start", args=[episode.pk]))
@@ -201,15 +252,31 @@ def waiting_for_allocation(request):
     oldest first, with each one's assessment due date, for the manager who allocates them."""
     page = Paginator(services.waiting_for_allocation(request.user), WAITING_PAGE_SIZE).get_page(request.GET.get("page"))
     episodes = list(page.object_list)
-    due = {d.episode_id: d for d in Deadline.objects.filter(episode__in=episodes, rule_slug=services.ASSESSMENT_RULE,
-                                                            status=Deadline.Status.OPEN)}
+    due = {
+        d.episode_id: d
+        for d in Deadline.objects.filter(
+            episode__in=episodes, rule_slug=services.ASSESSMENT_RULE, status=Deadline.Status.OPEN
+        )
+    }
     today = timezone.localdate()
-    rows = [{"episode": episode, "due": due.get(episode.pk),
-             "tag": deadlines.tag(due[episode.pk], today) if episode.pk in due else None,
-             "need": codelists.label("primary-need", episode.primary_need)} for episode in episodes]
-    audit.record(request.user, AuditEvent.Action.VIEW, summary="Viewed the referrals waiting for allocation",
-                 detail={"page": page.number, "people": [episode.person_id for episode in episodes]})
-    return render(request, "familyhelp/waiting.html", {"rows": rows, "page": page, "may_allocate": _may_change(request.user)})
+    rows = [
+        {
+            "episode": episode,
+            "due": due.get(episode.pk),
+            "tag": deadlines.tag(due[episode.pk], today) if episode.pk in due else None,
+            "need": codelists.label("primary-need", episode.primary_need),
+        }
+        for episode in episodes
+    ]
+    audit.record(
+        request.user,
+        AuditEvent.Action.VIEW,
+        summary="Viewed the referrals waiting for allocation",
+        detail={"page": page.number, "people": [episode.person_id for episode in episodes]},
+    )
+    return render(
+        request, "familyhelp/waiting.html", {"rows": rows, "page": page, "may_allocate": _may_change(request.user)}
+    )
 
 
 @rule("case_work")
@@ -222,17 +289,28 @@ def case(request, person_id):
         episode.person = person
     sections = [_episode_section(request, episode, may_change) for episode in episodes]
     due = _due_rows(deadlines.open_for(person).select_related("team", "worker"), today)
-    done_late = list(Deadline.objects.filter(person=person, status=Deadline.Status.MET, late=True)
-                     .order_by("-done_on", "-id"))
+    done_late = list(
+        Deadline.objects.filter(person=person, status=Deadline.Status.MET, late=True).order_by("-done_on", "-id")
+    )
     _view(request, person, person, "Viewed the social care case")
-    return render(request, "familyhelp/case.html", {
-        "person": person, "sections": sections, "due": due, "done_late": done_late, "may_change": may_change,
-        "today": today, "missing": missing_summary(person),
-        "periods_of_care": list(PeriodOfCare.objects.filter(person=person).order_by("-start_date")),
-    })
+    return render(
+        request,
+        "familyhelp/case.html",
+        {
+            "person": person,
+            "sections": sections,
+            "due": due,
+            "done_late": done_late,
+            "may_change": may_change,
+            "today": today,
+            "missing": missing_summary(person),
+            "periods_of_care": list(PeriodOfCare.objects.filter(person=person).order_by("-start_date")),
+        },
+    )
 
 
 # --- Allocation ---------------------------------------------------------------------------
+
 
 @rule("case_change")
 def allocate(request, episode_id):
@@ -245,8 +323,14 @@ def allocate(request, episode_id):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                allocation = services.allocate(request.user, episode, team=data["team"], worker=data["worker"],
-                                               on=data["on"], change_reason=data["change_reason"])
+                allocation = services.allocate(
+                    request.user,
+                    episode,
+                    team=data["team"],
+                    worker=data["worker"],
+                    on=data["on"],
+                    change_reason=data["change_reason"],
+                )
             except RuleBroken as error:
                 add_rule_errors(form, error)
             else:
@@ -261,6 +345,7 @@ def allocate(request, episode_id):
 
 
 # --- The child and family assessment ------------------------------------------------------
+
 
 @rule("case_change")
 def assessment_start(request, episode_id):
@@ -283,8 +368,15 @@ def assessment_start(request, episode_id):
     else:
         form = StartAssessmentForm()
     rows = [("Referral date", f"{episode.referral_date:%-d %B %Y}")]
-    return _form_page(request, episode.person, title, form, not_possible=not_possible, rows=rows,
-                      intro="The assessment is due 45 working days from the referral.")
+    return _form_page(
+        request,
+        episode.person,
+        title,
+        form,
+        not_possible=not_possible,
+        rows=rows,
+        intro="The assessment is due 45 working days from the referral.",
+    )
 
 
 def _assessment_rows(found):
@@ -305,8 +397,12 @@ def _assessment_rows(found):
     if found.internal_review_date:
         rows.append(("Internal review", f"{found.internal_review_date:%-d %B %Y}"))
     if found.authorised_date:
-        rows.append(("Authorised", f"{found.authorised_date:%-d %B %Y}"
-                     + (f" by {found.authorised_by}" if found.authorised_by else "")))
+        rows.append(
+            (
+                "Authorised",
+                f"{found.authorised_date:%-d %B %Y}" + (f" by {found.authorised_by}" if found.authorised_by else ""),
+            )
+        )
     if found.late_reason:
         rows.append(("Why it was late", found.late_reason))
     return rows
@@ -326,10 +422,16 @@ def assessment(request, assessment_id):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.complete_assessment(request.user, found, factors=data["factors"], outcome=data["outcome"],
-                                             summary=data["summary"], next_steps=data["next_steps"],
-                                             completed_date=data["completed_date"],
-                                             internal_review_date=data["internal_review_date"])
+                services.complete_assessment(
+                    request.user,
+                    found,
+                    factors=data["factors"],
+                    outcome=data["outcome"],
+                    summary=data["summary"],
+                    next_steps=data["next_steps"],
+                    completed_date=data["completed_date"],
+                    internal_review_date=data["internal_review_date"],
+                )
             except RuleBroken as error:
                 add_rule_errors(form, error)
             else:
@@ -338,16 +440,25 @@ def assessment(request, assessment_id):
         form = CompleteAssessmentForm()
     due = deadlines.open_deadline(found.episode, services.ASSESSMENT_RULE)
     authorise_url = None
-    if (may_change and found.status == Assessment.Status.SUBMITTED
-            and request.user.role in services.AUTHORISERS):
+    if may_change and found.status == Assessment.Status.SUBMITTED and request.user.role in services.AUTHORISERS:
         authorise_url = reverse("familyhelp:assessment-authorise", args=[found.pk])
     _view(request, found, found.person, "Viewed a child and family assessment")
-    return render(request, "familyhelp/assessment.html", {
-        "assessment": found, "person": found.person, "rows": _assessment_rows(found), "form": form,
-        "factors": form.factor_rows() if form is not None else None, "due": due,
-        "due_tag": deadlines.tag(due, timezone.localdate()) if due else None, "authorise_url": authorise_url,
-        "back": _case_url(found.person),
-    }, status=400 if form is not None and form.errors else 200)
+    return render(
+        request,
+        "familyhelp/assessment.html",
+        {
+            "assessment": found,
+            "person": found.person,
+            "rows": _assessment_rows(found),
+            "form": form,
+            "factors": form.factor_rows() if form is not None else None,
+            "due": due,
+            "due_tag": deadlines.tag(due, timezone.localdate()) if due else None,
+            "authorise_url": authorise_url,
+            "back": _case_url(found.person),
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
 
 
 @rule("case_change")
@@ -367,8 +478,12 @@ def assessment_authorise(request, assessment_id):
         form = AuthoriseAssessmentForm(request.POST, late=late)
         if form.is_valid():
             try:
-                services.authorise_assessment(request.user, found, authorised_date=form.cleaned_data["authorised_date"],
-                                              late_reason=form.cleaned_data.get("late_reason", ""))
+                services.authorise_assessment(
+                    request.user,
+                    found,
+                    authorised_date=form.cleaned_data["authorised_date"],
+                    late_reason=form.cleaned_data.get("late_reason", ""),
+                )
             except RuleBroken as error:
                 add_rule_errors(form, error)
             else:
@@ -378,12 +493,22 @@ def assessment_authorise(request, assessment_id):
     rows = _assessment_rows(found)
     if due is not None:
         rows.append(("Due by", f"{due.due_date:%-d %B %Y}"))
-    return _form_page(request, found.person, title, form, not_possible=not_possible, rows=rows, about=found,
-                      warning=f"The assessment was due by {due.due_date:%-d %B %Y}: give the reason it is late."
-                      if late and not not_possible else "")
+    return _form_page(
+        request,
+        found.person,
+        title,
+        form,
+        not_possible=not_possible,
+        rows=rows,
+        about=found,
+        warning=f"The assessment was due by {due.due_date:%-d %B %Y}: give the reason it is late."
+        if late and not not_possible
+        else "",
+    )
 
 
 # --- Child in need plans ------------------------------------------------------------------
+
 
 def _cin_plan_not_possible(episode):
     from childprotection.models import ChildProtectionPlan
@@ -395,8 +520,10 @@ def _cin_plan_not_possible(episode):
     if services.is_open_plan(ChildProtectionPlan, episode):
         return "This child is on a child protection plan: a child in need plan follows its end."
     if services.plan_basis(episode) is None:
-        return ("A child in need plan follows an authorised child and family assessment, or a child protection "
-                "conference: authorise the assessment first.")
+        return (
+            "A child in need plan follows an authorised child and family assessment, or a child protection "
+            "conference: authorise the assessment first."
+        )
     return ""
 
 
@@ -409,8 +536,13 @@ def cin_plan_start(request, episode_id):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.start_cin_plan(request.user, episode, start_date=data["start_date"], services=data["services"],
-                                        outcomes=form.outcomes())
+                services.start_cin_plan(
+                    request.user,
+                    episode,
+                    start_date=data["start_date"],
+                    services=data["services"],
+                    outcomes=form.outcomes(),
+                )
             except RuleBroken as error:
                 add_rule_errors(form, error, {"outcomes": "outcome_1"})
             else:
@@ -431,25 +563,36 @@ def cin_plan(request, cin_plan_id):
     if plan.end_date:
         visits = visits.filter(visit_date__lte=plan.end_date)
     subject_type = ContentType.objects.get_for_model(ChildInNeedPlan)
-    plan_deadlines = list(Deadline.objects.filter(subject_type=subject_type, subject_id=plan.pk)
-                          .order_by("due_date", "id"))
+    plan_deadlines = list(
+        Deadline.objects.filter(subject_type=subject_type, subject_id=plan.pk).order_by("due_date", "id")
+    )
     is_open = plan.end_date is None and plan.episode.closure_date is None
     may_change = _may_change(request.user) and is_open
     _view(request, plan, plan.person, "Viewed a child in need plan")
-    return render(request, "familyhelp/cin_plan.html", {
-        "plan": plan, "person": plan.person, "outcomes": outcomes, "reviews": reviews,
-        "visits": list(visits.select_related("visited_by")[:LATEST_VISITS]),
-        "open_due": _due_rows([d for d in plan_deadlines if d.status == Deadline.Status.OPEN], today),
-        "other_due": [d for d in plan_deadlines if d.status != Deadline.Status.OPEN],
-        "may_change": may_change, "back": _case_url(plan.person),
-        "review_url": reverse("familyhelp:cin-review", args=[plan.pk]) if may_change else None,
-        "end_url": reverse("familyhelp:cin-plan-end", args=[plan.pk]) if may_change else None,
-        "visit_url": reverse("familyhelp:visit", args=[plan.episode_id]) + "?kind=child_in_need" if may_change else None,
-    })
+    return render(
+        request,
+        "familyhelp/cin_plan.html",
+        {
+            "plan": plan,
+            "person": plan.person,
+            "outcomes": outcomes,
+            "reviews": reviews,
+            "visits": list(visits.select_related("visited_by")[:LATEST_VISITS]),
+            "open_due": _due_rows([d for d in plan_deadlines if d.status == Deadline.Status.OPEN], today),
+            "other_due": [d for d in plan_deadlines if d.status != Deadline.Status.OPEN],
+            "may_change": may_change,
+            "back": _case_url(plan.person),
+            "review_url": reverse("familyhelp:cin-review", args=[plan.pk]) if may_change else None,
+            "end_url": reverse("familyhelp:cin-plan-end", args=[plan.pk]) if may_change else None,
+            "visit_url": reverse("familyhelp:visit", args=[plan.episode_id]) + "?kind=child_in_need"
+            if may_change
+            else None,
+        },
+    )
 
 
 def _plan_ended_message(plan):
-    return (f"This child in need plan ended on {plan.end_date:%-d %B %Y}." if plan.end_date else "")
+    return f"This child in need plan ended on {plan.end_date:%-d %B %Y}." if plan.end_date else ""
 
 
 @rule("case_change")
@@ -461,15 +604,22 @@ def cin_review(request, cin_plan_id):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                review = services.review_cin_plan(request.user, plan, review_date=data["review_date"],
-                                                  progress=data["progress"], decision=data["decision"],
-                                                  achieved=[int(pk) for pk in data.get("achieved", [])],
-                                                  late_reason=data["late_reason"])
+                review = services.review_cin_plan(
+                    request.user,
+                    plan,
+                    review_date=data["review_date"],
+                    progress=data["progress"],
+                    decision=data["decision"],
+                    achieved=[int(pk) for pk in data.get("achieved", [])],
+                    late_reason=data["late_reason"],
+                )
             except RuleBroken as error:
                 add_rule_errors(form, error)
             else:
                 ended = review.decision == "end"
-                return _done(request, plan.person, "Review recorded: the plan has ended" if ended else "Review recorded")
+                return _done(
+                    request, plan.person, "Review recorded: the plan has ended" if ended else "Review recorded"
+                )
     else:
         form = ReviewCinPlanForm(plan=plan)
     due = deadlines.open_deadline(plan, services.CIN_REVIEW_RULE)
@@ -487,8 +637,9 @@ def cin_plan_end(request, cin_plan_id):
         form = EndCinPlanForm(request.POST)
         if form.is_valid():
             try:
-                services.end_cin_plan(request.user, plan, end_date=form.cleaned_data["end_date"],
-                                      reason=form.cleaned_data["reason"])
+                services.end_cin_plan(
+                    request.user, plan, end_date=form.cleaned_data["end_date"], reason=form.cleaned_data["reason"]
+                )
             except RuleBroken as error:
                 add_rule_errors(form, error)
             else:
@@ -501,6 +652,7 @@ def cin_plan_end(request, cin_plan_id):
 
 # --- Visits -------------------------------------------------------------------------------
 
+
 @rule("case_change")
 def visit(request, episode_id):
     episode = _episode(request, episode_id)
@@ -510,10 +662,17 @@ def visit(request, episode_id):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                found = services.record_visit(request.user, episode, kind=data["kind"], visit_date=data["visit_date"],
-                                              seen=form.seen_value(), seen_alone=data["seen_alone"],
-                                              bedroom_seen=data["bedroom_seen"], notes=data["notes"],
-                                              late_reason=data["late_reason"])
+                found = services.record_visit(
+                    request.user,
+                    episode,
+                    kind=data["kind"],
+                    visit_date=data["visit_date"],
+                    seen=form.seen_value(),
+                    seen_alone=data["seen_alone"],
+                    bedroom_seen=data["bedroom_seen"],
+                    notes=data["notes"],
+                    late_reason=data["late_reason"],
+                )
             except RuleBroken as error:
                 add_rule_errors(form, error)
             else:
@@ -521,14 +680,24 @@ def visit(request, episode_id):
     else:
         kind = request.GET.get("kind", "")
         form = VisitForm(initial={"kind": kind} if kind in Visit.Kind.values else None)
-    due = [d for d in deadlines.open_for(episode.person).filter(episode=episode)
-           if d.rule_slug in {services.CIN_VISIT_RULE, services.CP_VISIT_RULE}]
+    due = [
+        d
+        for d in deadlines.open_for(episode.person).filter(episode=episode)
+        if d.rule_slug in {services.CIN_VISIT_RULE, services.CP_VISIT_RULE}
+    ]
     rows = [(d.rule_name, f"Due by {d.due_date:%-d %B %Y}") for d in due]
-    return _form_page(request, episode.person, title, form,
-                      not_possible=_closed_message(episode) if episode.closure_date else "", rows=rows)
+    return _form_page(
+        request,
+        episode.person,
+        title,
+        form,
+        not_possible=_closed_message(episode) if episode.closure_date else "",
+        rows=rows,
+    )
 
 
 # --- Closure ------------------------------------------------------------------------------
+
 
 @rule("case_change")
 def close(request, episode_id):
@@ -538,8 +707,12 @@ def close(request, episode_id):
         form = CloseEpisodeForm(request.POST)
         if form.is_valid():
             try:
-                services.close_episode(request.user, episode, closure_date=form.cleaned_data["closure_date"],
-                                       reason=form.cleaned_data["reason"])
+                services.close_episode(
+                    request.user,
+                    episode,
+                    closure_date=form.cleaned_data["closure_date"],
+                    reason=form.cleaned_data["reason"],
+                )
             except RuleBroken as error:
                 add_rule_errors(form, error)
             else:
@@ -547,6 +720,12 @@ def close(request, episode_id):
     else:
         form = CloseEpisodeForm()
     rows = [("Referral date", f"{episode.referral_date:%-d %B %Y}")]
-    return _form_page(request, episode.person, title, form,
-                      not_possible=_closed_message(episode) if episode.closure_date else "", rows=rows,
-                      intro="Plans end, and assessments and section 47 enquiries finish, before an episode closes.")
+    return _form_page(
+        request,
+        episode.person,
+        title,
+        form,
+        not_possible=_closed_message(episode) if episode.closure_date else "",
+        rows=rows,
+        intro="Plans end, and assessments and section 47 enquiries finish, before an episode closes.",
+    )

@@ -49,6 +49,7 @@ FORM_PAGE = "familyhelp/early_help/form_page.html"
 
 # --- Looking records up -------------------------------------------------------------------
 
+
 def _not_visible(person_id, asked_for):
     return RecordNotVisible(person_id, str(asked_for)[:40], Level.FULL)
 
@@ -97,10 +98,21 @@ def _done(request, episode, message):
 def _form_page(request, person, title, form, *, back, about=None, not_possible="", rows=(), intro="", warning=""):
     _view(request, about or person, person, f"Viewed the page: {title[0].lower()}{title[1:]}")
     show_form = form is not None and not (not_possible and request.method != "POST")
-    return render(request, FORM_PAGE, {
-        "title": title, "person": person, "form": form if show_form else None, "not_possible": not_possible,
-        "rows": rows, "intro": intro, "warning": warning, "back": back,
-    }, status=400 if show_form and form.errors else 200)
+    return render(
+        request,
+        FORM_PAGE,
+        {
+            "title": title,
+            "person": person,
+            "form": form if show_form else None,
+            "not_possible": not_possible,
+            "rows": rows,
+            "intro": intro,
+            "warning": warning,
+            "back": back,
+        },
+        status=400 if show_form and form.errors else 200,
+    )
 
 
 def _change_refused(request, episode):
@@ -117,11 +129,16 @@ def _closed(episode):
 
 # --- The child's early help ---------------------------------------------------------------
 
+
 def _summary(episode):
     lead = early_help.current_lead(episode)
     assessment = episode.assessments.select_related("organisation").order_by("-start_date", "-id").first()
-    return {"episode": episode, "lead": lead, "assessment": assessment,
-            "children": [row.person for row in episode.children.select_related("person")]}
+    return {
+        "episode": episode,
+        "lead": lead,
+        "assessment": assessment,
+        "children": [row.person for row in episode.children.select_related("person")],
+    }
 
 
 @rule("early_help")
@@ -130,11 +147,16 @@ def child(request, person_id):
     person = person_for(request.user, person_id)
     episodes = early_help.visible_to(request.user, early_help.episodes_of(person))
     _view(request, person, person, "Viewed the child's early help", detail={"episodes": [e.pk for e in episodes]})
-    return render(request, "familyhelp/early_help/child.html", {
-        "person": person, "rows": [_summary(e) for e in episodes],
-        "may_start": early_help.may_change(request.user) or early_help.is_partner(request.user),
-        "has_open": any(e.closure_date is None for e in episodes),
-    })
+    return render(
+        request,
+        "familyhelp/early_help/child.html",
+        {
+            "person": person,
+            "rows": [_summary(e) for e in episodes],
+            "may_start": early_help.may_change(request.user) or early_help.is_partner(request.user),
+            "has_open": any(e.closure_date is None for e in episodes),
+        },
+    )
 
 
 def _start_page(request, person, title, form, start, *, back, not_possible="", rows=(), intro=""):
@@ -142,8 +164,12 @@ def _start_page(request, person, title, form, start, *, back, not_possible="", r
         if form.is_valid():
             data = form.cleaned_data
             try:
-                episode = start(lead_practitioner=data["lead_practitioner"], start_date=data["start_date"],
-                                consent_given_on=data["consent_given_on"], consent_given_by=data["consent_given_by"])
+                episode = start(
+                    lead_practitioner=data["lead_practitioner"],
+                    start_date=data["start_date"],
+                    consent_given_on=data["consent_given_on"],
+                    consent_given_by=data["consent_given_by"],
+                )
             except RuleBroken as error:
                 add_rule_errors(form, error)
             else:
@@ -164,10 +190,16 @@ def start(request, person_id):
     existing = early_help.open_episode_of(person)
     not_possible = f"{person.full_name} already has open early help." if existing else ""
     form = StartEarlyHelpForm(request.POST if request.method == "POST" else None, initial=_initial(request))
-    return _start_page(request, person, "Start early help", form,
-                       lambda **data: early_help.start_early_help(request.user, [person], **data),
-                       back=reverse("earlyhelp:child", args=[person.pk]), not_possible=not_possible,
-                       intro="The early help assessment falls due from the start date (local timescale).")
+    return _start_page(
+        request,
+        person,
+        "Start early help",
+        form,
+        lambda **data: early_help.start_early_help(request.user, [person], **data),
+        back=reverse("earlyhelp:child", args=[person.pk]),
+        not_possible=not_possible,
+        intro="The early help assessment falls due from the start date (local timescale).",
+    )
 
 
 @rule("early_help")
@@ -183,19 +215,33 @@ def start_from_contact(request, eh_contact_id):
     decision = ContactDecision.objects.filter(contact=contact).first()
     not_possible = ""
     if decision is None or decision.outcome != ContactDecision.Outcome.EARLY_HELP:
-        not_possible = "Early help starts from a contact the front door decided “early help or Family Help”: this " \
-                       "contact was not."
+        not_possible = (
+            "Early help starts from a contact the front door decided “early help or Family Help”: this contact was not."
+        )
     elif EarlyHelpEpisode.objects.filter(contact=contact).exists():
         not_possible = "Early help has already been started from this contact."
-    rows = [("Contact", f"{contact.reference}, received {timezone.localtime(contact.received_at):%-d %B %Y}"),
-            ("Children", _names(people)), ("Consent at the front door", contact.get_consent_display())]
-    form = StartEarlyHelpForm(request.POST if request.method == "POST" else None,
-                              initial={"consent_given_by": contact.consent_detail[:200]}
-                              if contact.consent == Contact.Consent.GIVEN else None)
+    rows = [
+        ("Contact", f"{contact.reference}, received {timezone.localtime(contact.received_at):%-d %B %Y}"),
+        ("Children", _names(people)),
+        ("Consent at the front door", contact.get_consent_display()),
+    ]
+    form = StartEarlyHelpForm(
+        request.POST if request.method == "POST" else None,
+        initial={"consent_given_by": contact.consent_detail[:200]}
+        if contact.consent == Contact.Consent.GIVEN
+        else None,
+    )
     subject = people[0] if people else None
-    return _start_page(request, subject, "Start early help from the contact", form,
-                       lambda **data: early_help.start_from_contact(request.user, contact, **data),
-                       back=reverse("frontdoor:contact", args=[contact.pk]), not_possible=not_possible, rows=rows)
+    return _start_page(
+        request,
+        subject,
+        "Start early help from the contact",
+        form,
+        lambda **data: early_help.start_from_contact(request.user, contact, **data),
+        back=reverse("frontdoor:contact", args=[contact.pk]),
+        not_possible=not_possible,
+        rows=rows,
+    )
 
 
 @rule("early_help")
@@ -209,19 +255,34 @@ def step_down(request, eh_referral_id):
     referral.person = person
     not_possible = ""
     if referral.closure_reason != early_help.STEP_DOWN_REASON:
-        not_possible = "Stepping down to early help follows a Family Help episode closed “referred to early help” " \
-                       "(RC9): this one was not."
+        not_possible = (
+            "Stepping down to early help follows a Family Help episode closed “referred to early help” "
+            "(RC9): this one was not."
+        )
     elif EarlyHelpEpisode.objects.filter(stepped_down_from=referral).exists():
         not_possible = "Early help has already been started from this Family Help episode."
-    rows = [("Family Help episode", f"From {referral.referral_date:%-d %B %Y}"
-             + (f", closed {referral.closure_date:%-d %B %Y}" if referral.closure_date else ", open"))]
+    rows = [
+        (
+            "Family Help episode",
+            f"From {referral.referral_date:%-d %B %Y}"
+            + (f", closed {referral.closure_date:%-d %B %Y}" if referral.closure_date else ", open"),
+        )
+    ]
     form = StartEarlyHelpForm(request.POST if request.method == "POST" else None)
-    return _start_page(request, person, "Step down to early help", form,
-                       lambda **data: early_help.step_down(request.user, referral, **data),
-                       back=reverse("familyhelp:case", args=[person.pk]), not_possible=not_possible, rows=rows)
+    return _start_page(
+        request,
+        person,
+        "Step down to early help",
+        form,
+        lambda **data: early_help.step_down(request.user, referral, **data),
+        back=reverse("familyhelp:case", args=[person.pk]),
+        not_possible=not_possible,
+        rows=rows,
+    )
 
 
 # --- The episode --------------------------------------------------------------------------
+
 
 def _actions(request, episode, assessment_open, latest_done, plan):
     if episode.closure_date is not None or not early_help.may_change(request.user, episode):
@@ -230,8 +291,13 @@ def _actions(request, episode, assessment_open, latest_done, plan):
     if assessment_open is not None:
         actions.append(("Complete the assessment", reverse("earlyhelp:assessment", args=[assessment_open.pk]), True))
     else:
-        actions.append(("Start an early help assessment", reverse("earlyhelp:assessment-start", args=[episode.pk]),
-                        latest_done is None))
+        actions.append(
+            (
+                "Start an early help assessment",
+                reverse("earlyhelp:assessment-start", args=[episode.pk]),
+                latest_done is None,
+            )
+        )
     if plan is not None:
         actions.append(("Review the family plan", reverse("earlyhelp:plan-review", args=[plan.pk]), True))
     elif latest_done is not None:
@@ -247,26 +313,44 @@ def episode(request, early_help_id):
     today = timezone.localdate()
     leads = list(found.leads.select_related("user", "agency").order_by("-start_date", "-id"))
     assessments = list(found.assessments.select_related("organisation", "assessor").order_by("-start_date", "-id"))
-    plans = list(found.plans.prefetch_related(Prefetch("outcomes", queryset=FamilyPlanOutcome.objects.order_by("id")),
-                                              "reviews__recorded_by").order_by("-start_date", "-id"))
+    plans = list(
+        found.plans.prefetch_related(
+            Prefetch("outcomes", queryset=FamilyPlanOutcome.objects.order_by("id")), "reviews__recorded_by"
+        ).order_by("-start_date", "-id")
+    )
     plan = next((p for p in plans if p.end_date is None), None)
     in_progress = next((a for a in assessments if a.completed_date is None), None)
     latest_done = next((a for a in assessments if a.completed_date is not None), None)
     due = [{"deadline": d, "tag": deadlines.tag(d, today)} for d in early_help.child_due_dates(found)]
-    referrals = [{"referral": r, "url": reverse("familyhelp:case", args=[r.person_id])}
-                 for r in early_help.linked_referrals(found)
-                 if r.person_id in {p.pk for p in found.people}]
+    referrals = [
+        {"referral": r, "url": reverse("familyhelp:case", args=[r.person_id])}
+        for r in early_help.linked_referrals(found)
+        if r.person_id in {p.pk for p in found.people}
+    ]
     person = found.people[0] if found.people else None
     _view(request, found, person, "Viewed early help", detail={"children": [p.pk for p in found.people]})
-    return render(request, "familyhelp/early_help/episode.html", {
-        "episode": found, "person": person, "people": found.people, "leads": leads, "lead": leads[0] if leads and
-        leads[0].end_date is None else None, "assessments": assessments, "plans": plans, "due": due,
-        "referrals": referrals, "actions": _actions(request, found, in_progress, latest_done, plan),
-        "contact_url": reverse("frontdoor:contact", args=[found.contact_id]) if found.contact_id and
-        not early_help.is_partner(request.user) else None,
-        "step_up_url": reverse("frontdoor:contact", args=[found.step_up_contact_id]) if found.step_up_contact_id and
-        not early_help.is_partner(request.user) else None,
-    })
+    return render(
+        request,
+        "familyhelp/early_help/episode.html",
+        {
+            "episode": found,
+            "person": person,
+            "people": found.people,
+            "leads": leads,
+            "lead": leads[0] if leads and leads[0].end_date is None else None,
+            "assessments": assessments,
+            "plans": plans,
+            "due": due,
+            "referrals": referrals,
+            "actions": _actions(request, found, in_progress, latest_done, plan),
+            "contact_url": reverse("frontdoor:contact", args=[found.contact_id])
+            if found.contact_id and not early_help.is_partner(request.user)
+            else None,
+            "step_up_url": reverse("frontdoor:contact", args=[found.step_up_contact_id])
+            if found.step_up_contact_id and not early_help.is_partner(request.user)
+            else None,
+        },
+    )
 
 
 @rule("early_help")
@@ -277,51 +361,86 @@ def lead(request, early_help_id):
     form = LeadPractitionerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            made = early_help.appoint_lead_practitioner(request.user, found,
-                                                        lead_practitioner=form.cleaned_data["lead_practitioner"],
-                                                        on=form.cleaned_data["on"])
+            made = early_help.appoint_lead_practitioner(
+                request.user,
+                found,
+                lead_practitioner=form.cleaned_data["lead_practitioner"],
+                on=form.cleaned_data["on"],
+            )
         except RuleBroken as error:
             add_rule_errors(form, error)
         else:
             return _done(request, found, f"{made.user} is now the lead practitioner")
     current = early_help.current_lead(found)
-    rows = [("Children", _names(found.people)),
-            ("Lead practitioner now", f"{current.user} ({current.agency})" if current else "None")]
-    return _form_page(request, found.people[0], "Change the lead practitioner", form, back=_episode_url(found),
-                      about=found, not_possible=_closed(found), rows=rows)
+    rows = [
+        ("Children", _names(found.people)),
+        ("Lead practitioner now", f"{current.user} ({current.agency})" if current else "None"),
+    ]
+    return _form_page(
+        request,
+        found.people[0],
+        "Change the lead practitioner",
+        form,
+        back=_episode_url(found),
+        about=found,
+        not_possible=_closed(found),
+        rows=rows,
+    )
 
 
 # --- The assessment -------------------------------------------------------------------------
+
 
 @rule("early_help")
 def assessment_start(request, early_help_id):
     found = _episode(request, early_help_id)
     if _change_refused(request, found):
         return forbidden(request)
-    not_possible = _closed(found) or ("An early help assessment is already in progress: complete it first."
-                                      if early_help.assessment_in_progress(found) else "")
+    not_possible = _closed(found) or (
+        "An early help assessment is already in progress: complete it first."
+        if early_help.assessment_in_progress(found)
+        else ""
+    )
     form = StartAssessmentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            early_help.start_assessment(request.user, found, start_date=form.cleaned_data["start_date"],
-                                        organisation=form.cleaned_data["organisation"])
+            early_help.start_assessment(
+                request.user,
+                found,
+                start_date=form.cleaned_data["start_date"],
+                organisation=form.cleaned_data["organisation"],
+            )
         except RuleBroken as error:
             add_rule_errors(form, error)
         else:
             return _done(request, found, "Early help assessment started")
     rows = [("Children", _names(found.people)), ("Early help started", f"{found.start_date:%-d %B %Y}")]
-    return _form_page(request, found.people[0], "Start the early help assessment", form, back=_episode_url(found),
-                      about=found, not_possible=not_possible, rows=rows)
+    return _form_page(
+        request,
+        found.people[0],
+        "Start the early help assessment",
+        form,
+        back=_episode_url(found),
+        about=found,
+        not_possible=not_possible,
+        rows=rows,
+    )
 
 
 def _assessment_rows(found):
-    rows = [("Organisation completing the assessment", str(found.organisation)),
-            ("Started", f"{found.start_date:%-d %B %Y}"),
-            ("Completed", f"{found.completed_date:%-d %B %Y}" if found.completed_date else "In progress")]
+    rows = [
+        ("Organisation completing the assessment", str(found.organisation)),
+        ("Started", f"{found.start_date:%-d %B %Y}"),
+        ("Completed", f"{found.completed_date:%-d %B %Y}" if found.completed_date else "In progress"),
+    ]
     if found.assessor:
         rows.append(("Assessed by", str(found.assessor)))
-    for label, value in (("Needs found", found.needs), ("The family's views", found.family_views),
-                         ("The children's views", found.child_views), ("Why it was late", found.late_reason)):
+    for label, value in (
+        ("Needs found", found.needs),
+        ("The family's views", found.family_views),
+        ("The children's views", found.child_views),
+        ("Why it was late", found.late_reason),
+    ):
         if value:
             rows.append((label, value))
     if found.consent_to_share is not None:
@@ -343,10 +462,16 @@ def assessment(request, eh_assessment_id):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                early_help.complete_assessment(request.user, found, completed_date=data["completed_date"],
-                                               needs=data["needs"], family_views=data["family_views"],
-                                               child_views=data["child_views"], consent_to_share=form.consent_value(),
-                                               late_reason=data["late_reason"])
+                early_help.complete_assessment(
+                    request.user,
+                    found,
+                    completed_date=data["completed_date"],
+                    needs=data["needs"],
+                    family_views=data["family_views"],
+                    child_views=data["child_views"],
+                    consent_to_share=form.consent_value(),
+                    late_reason=data["late_reason"],
+                )
             except RuleBroken as error:
                 add_rule_errors(form, error)
             else:
@@ -354,18 +479,31 @@ def assessment(request, eh_assessment_id):
     elif request.method == "POST":
         form = CompleteAssessmentForm(request.POST)
         form.is_valid()
-        form.add_error(None, "This assessment was completed on "
-                             f"{found.completed_date:%-d %B %Y}." if found.completed_date else _closed(episode_))
+        form.add_error(
+            None,
+            f"This assessment was completed on {found.completed_date:%-d %B %Y}."
+            if found.completed_date
+            else _closed(episode_),
+        )
     due = [d for d in early_help.child_due_dates(episode_) if d.rule_slug == early_help.ASSESSMENT_RULE]
     rows = _assessment_rows(found)
     if due and found.completed_date is None:
         rows.append(("Due by", f"{due[0].due_date:%-d %B %Y}"))
     title = "Early help assessment"
-    return _form_page(request, episode_.people[0], title, form, back=_episode_url(episode_), about=found, rows=rows,
-                      intro="Complete the assessment with the family." if form is not None else "")
+    return _form_page(
+        request,
+        episode_.people[0],
+        title,
+        form,
+        back=_episode_url(episode_),
+        about=found,
+        rows=rows,
+        intro="Complete the assessment with the family." if form is not None else "",
+    )
 
 
 # --- The family plan ------------------------------------------------------------------------
+
 
 @rule("early_help")
 def plan_start(request, early_help_id):
@@ -380,15 +518,24 @@ def plan_start(request, early_help_id):
     form = FamilyPlanForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            early_help.start_family_plan(request.user, found, start_date=form.cleaned_data["start_date"],
-                                         outcomes=form.outcomes())
+            early_help.start_family_plan(
+                request.user, found, start_date=form.cleaned_data["start_date"], outcomes=form.outcomes()
+            )
         except RuleBroken as error:
             add_rule_errors(form, error, {"outcomes": "outcome_1"})
         else:
             return _done(request, found, "Family plan started")
-    return _form_page(request, found.people[0], "Start a family plan", form, back=_episode_url(found), about=found,
-                      not_possible=not_possible, rows=[("Children", _names(found.people))],
-                      intro="Reviews fall due on the local schedule from the start of the plan.")
+    return _form_page(
+        request,
+        found.people[0],
+        "Start a family plan",
+        form,
+        back=_episode_url(found),
+        about=found,
+        not_possible=not_possible,
+        rows=[("Children", _names(found.people))],
+        intro="Reviews fall due on the local schedule from the start of the plan.",
+    )
 
 
 @rule("early_help")
@@ -403,23 +550,39 @@ def plan_review(request, eh_plan_id):
         data = form.cleaned_data
         try:
             review = early_help.review_family_plan(
-                request.user, plan, review_date=data["review_date"], progress=data["progress"],
-                family_views=data["family_views"], decision=data["decision"],
-                achieved=[int(pk) for pk in data.get("achieved", [])], late_reason=data["late_reason"])
+                request.user,
+                plan,
+                review_date=data["review_date"],
+                progress=data["progress"],
+                family_views=data["family_views"],
+                decision=data["decision"],
+                achieved=[int(pk) for pk in data.get("achieved", [])],
+                late_reason=data["late_reason"],
+            )
         except RuleBroken as error:
             add_rule_errors(form, error)
         else:
-            return _done(request, found, "Review recorded: the plan has ended" if review.decision == "end"
-                         else "Review recorded")
+            return _done(
+                request, found, "Review recorded: the plan has ended" if review.decision == "end" else "Review recorded"
+            )
     due = [d for d in early_help.child_due_dates(found) if d.rule_slug == early_help.REVIEW_RULE]
     rows = [("Plan started", f"{plan.start_date:%-d %B %Y}")]
     if due:
         rows.append(("Review due by", f"{due[0].due_date:%-d %B %Y}"))
-    return _form_page(request, found.people[0], "Review the family plan", form, back=_episode_url(found), about=plan,
-                      not_possible=not_possible, rows=rows)
+    return _form_page(
+        request,
+        found.people[0],
+        "Review the family plan",
+        form,
+        back=_episode_url(found),
+        about=plan,
+        not_possible=not_possible,
+        rows=rows,
+    )
 
 
 # --- Closure --------------------------------------------------------------------------------
+
 
 @rule("early_help")
 def close(request, early_help_id):
@@ -430,8 +593,14 @@ def close(request, early_help_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            closed = early_help.close_early_help(request.user, found, closure_date=data["closure_date"],
-                                                 reason=data["reason"], notes=data["notes"], concerns=data["concerns"])
+            closed = early_help.close_early_help(
+                request.user,
+                found,
+                closure_date=data["closure_date"],
+                reason=data["reason"],
+                notes=data["notes"],
+                concerns=data["concerns"],
+            )
         except RuleBroken as error:
             add_rule_errors(form, error)
         else:
@@ -440,13 +609,22 @@ def close(request, early_help_id):
                 message += f": contact {closed.step_up_contact.reference} sent to the front door"
             return _done(request, found, message)
     rows = [("Children", _names(found.people)), ("Early help started", f"{found.start_date:%-d %B %Y}")]
-    return _form_page(request, found.people[0], "End early help", form, back=_episode_url(found), about=found,
-                      not_possible=_closed(found), rows=rows,
-                      intro="Stepping up sends a contact about the children to the front door. Early help is "
-                            "voluntary: if the family withdraws consent, it ends.")
+    return _form_page(
+        request,
+        found.people[0],
+        "End early help",
+        form,
+        back=_episode_url(found),
+        about=found,
+        not_possible=_closed(found),
+        rows=rows,
+        intro="Stepping up sends a contact about the children to the front door. Early help is "
+        "voluntary: if the family withdraws consent, it ends.",
+    )
 
 
 # --- The lead practitioner's own list -----------------------------------------------------
+
 
 @rule("early_help")
 def mine(request):
@@ -459,9 +637,18 @@ def mine(request):
     rows = []
     for found in episodes:
         due = list(early_help.child_due_dates(found))
-        rows.append({"episode": found, "children": [row.person for row in found.children.all()],
-                     "next": due[0] if due else None, "tag": deadlines.tag(due[0], today) if due else None})
-    audit.record(request.user, AuditEvent.Action.VIEW, summary="Viewed the early help they lead",
-                 detail={"episodes": [e.pk for e in episodes],
-                         "people": [p.pk for row in rows for p in row["children"]]})
+        rows.append(
+            {
+                "episode": found,
+                "children": [row.person for row in found.children.all()],
+                "next": due[0] if due else None,
+                "tag": deadlines.tag(due[0], today) if due else None,
+            }
+        )
+    audit.record(
+        request.user,
+        AuditEvent.Action.VIEW,
+        summary="Viewed the early help they lead",
+        detail={"episodes": [e.pk for e in episodes], "people": [p.pk for row in rows for p in row["children"]]},
+    )
     return render(request, "familyhelp/early_help/mine.html", {"rows": rows})

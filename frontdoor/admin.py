@@ -51,10 +51,28 @@ class ThresholdDomainInline(DraftOnlyInline, admin.TabularInline):
 class ThresholdDocumentAdmin(admin.ModelAdmin):
     list_display = ["title", "version", "status", "effective_from", "effective_to", "published_at"]
     list_filter = ["status"]
-    fields = ["title", "version", "status", "summary", "effective_from", "effective_to", "created_by", "created_at",
-              "published_by", "published_at"]
-    readonly_fields = ["version", "status", "effective_from", "effective_to", "created_by", "created_at",
-                       "published_by", "published_at"]
+    fields = [
+        "title",
+        "version",
+        "status",
+        "summary",
+        "effective_from",
+        "effective_to",
+        "created_by",
+        "created_at",
+        "published_by",
+        "published_at",
+    ]
+    readonly_fields = [
+        "version",
+        "status",
+        "effective_from",
+        "effective_to",
+        "created_by",
+        "created_at",
+        "published_by",
+        "published_at",
+    ]
     inlines = [ThresholdLevelInline, ThresholdDomainInline]
     actions = ["publish_draft", "draft_new_version"]
 

@@ -75,6 +75,7 @@ class NotJson(ValidationError):
 
 # --- The request ------------------------------------------------------------------------
 
+
 class Text(serializers.CharField):
     """A JSON string, nothing else: a number or a list where text belongs is refused."""
 
@@ -184,8 +185,14 @@ class PersonIn(serializers.Serializer):
     family_name = Text(max_length=200)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     sex = serializers.ChoiceField(choices=SEX_CODES, default="U", help_text="Code list: sex (M, F, U)")
-    nhs_number = Pattern(required=False, allow_blank=True, max_length=20, pattern=NHS_NUMBER_PATTERN, format_="nhs-number",
-                         help_text="10 digits, the last a check digit; written 943 476 5919 or 9434765919")
+    nhs_number = Pattern(
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        pattern=NHS_NUMBER_PATTERN,
+        format_="nhs-number",
+        help_text="10 digits, the last a check digit; written 943 476 5919 or 9434765919",
+    )
     relationship = Text(required=False, allow_blank=True, max_length=200, help_text="To the child the contact is about")
 
     def validate_nhs_number(self, value):
@@ -194,12 +201,23 @@ class PersonIn(serializers.Serializer):
 
 class ChildIn(PersonIn):
     expected_date_of_birth = serializers.DateField(required=False, allow_null=True, help_text="For an unborn child")
-    consistent_identifier = Pattern(required=False, allow_blank=True, max_length=20,
-                                    pattern=CONSISTENT_IDENTIFIER_PATTERN, format_="consistent-identifier",
-                                    help_text="The child's consistent identifier in this service, if the partner knows "
-                                              "it: CI and 10 digits, the last a check digit")
-    upn = Pattern(required=False, allow_blank=True, max_length=20, pattern=UPN_PATTERN, format_="upn",
-                  help_text="Unique pupil number: a check letter, 11 digits, and a digit or letter (not I, O or S)")
+    consistent_identifier = Pattern(
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        pattern=CONSISTENT_IDENTIFIER_PATTERN,
+        format_="consistent-identifier",
+        help_text="The child's consistent identifier in this service, if the partner knows "
+        "it: CI and 10 digits, the last a check digit",
+    )
+    upn = Pattern(
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        pattern=UPN_PATTERN,
+        format_="upn",
+        help_text="Unique pupil number: a check letter, 11 digits, and a digit or letter (not I, O or S)",
+    )
 
     def validate_consistent_identifier(self, value):
         return _identifier_check(validate_consistent_identifier)(value)
@@ -209,8 +227,9 @@ class ChildIn(PersonIn):
 
 
 class AdultIn(PersonIn):
-    role = serializers.ChoiceField(choices=[(r.value, r.label) for r in (Role.ADULT_IN_HOUSEHOLD, Role.PERSON_OF_CONCERN,
-                                                                         Role.OTHER)])
+    role = serializers.ChoiceField(
+        choices=[(r.value, r.label) for r in (Role.ADULT_IN_HOUSEHOLD, Role.PERSON_OF_CONCERN, Role.OTHER)]
+    )
 
 
 class ReferrerIn(serializers.Serializer):
@@ -225,8 +244,13 @@ class AttachmentIn(serializers.Serializer):
         list_serializer_class = BoundedList
 
     filename = Text(max_length=200, help_text="Its extension must agree with its content")
-    content_base64 = Pattern(trim_whitespace=False, allow_blank=True, pattern=BASE64_PATTERN, format_="byte",
-                             help_text="The file, base64-encoded (PDF, .docx, PNG, JPEG or .txt)")
+    content_base64 = Pattern(
+        trim_whitespace=False,
+        allow_blank=True,
+        pattern=BASE64_PATTERN,
+        format_="byte",
+        help_text="The file, base64-encoded (PDF, .docx, PNG, JPEG or .txt)",
+    )
 
     def validate(self, data):
         encoded = data["content_base64"]
@@ -244,19 +268,28 @@ class AttachmentIn(serializers.Serializer):
 
 
 class ContactIn(serializers.Serializer):
-    received_at = serializers.DateTimeField(required=False, allow_null=True,
-                                            help_text="When the partner was told; now if not given")
-    source = ReferralSource(max_length=3, help_text="Code list: referral-source (CIN census), for example 3A for a school; "
-                                                    "the codes listed are today's, and a code must be valid on the "
-                                                    "day the contact was received")
+    received_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="When the partner was told; now if not given"
+    )
+    source = ReferralSource(
+        max_length=3,
+        help_text="Code list: referral-source (CIN census), for example 3A for a school; "
+        "the codes listed are today's, and a code must be valid on the "
+        "day the contact was received",
+    )
     referrer = ReferrerIn(required=False, help_text="The person at the partner who makes the contact")
     concerns = Text(max_length=20000)
     immediate_risk = StrictBoolean(default=False)
     immediate_risk_detail = Text(required=False, allow_blank=True, max_length=5000)
     consent = serializers.ChoiceField(choices=Contact.Consent.choices, help_text="Consent to early help")
     consent_detail = Text(required=False, allow_blank=True, max_length=5000)
-    children = ChildIn(many=True, allow_empty=False, min_length=1, max_length=MAX_PEOPLE,
-                       help_text="The first is the child the contact is about; the others are children in the household")
+    children = ChildIn(
+        many=True,
+        allow_empty=False,
+        min_length=1,
+        max_length=MAX_PEOPLE,
+        help_text="The first is the child the contact is about; the others are children in the household",
+    )
     adults = AdultIn(many=True, required=False, max_length=MAX_PEOPLE)
     attachments = AttachmentIn(many=True, required=False, max_length=MAX_ATTACHMENTS)
 
@@ -271,35 +304,63 @@ def service_arguments(data):
     """The keyword arguments of services.receive_contact for a validated ContactIn."""
     people = []
     for index, child in enumerate(data["children"]):
-        identifiers = {Identifier.Type.CONSISTENT: child.get("consistent_identifier", ""),
-                       Identifier.Type.NHS: child.get("nhs_number", ""), Identifier.Type.UPN: child.get("upn", "")}
-        people.append(services.PersonDetails(
-            role=Role.SUBJECT if index == 0 else Role.CHILD_IN_HOUSEHOLD, kind=Person.Kind.CHILD,
-            given_names=child["given_names"], family_name=child["family_name"], date_of_birth=child.get("date_of_birth"),
-            expected_date_of_birth=child.get("expected_date_of_birth"), sex=child.get("sex", "U"),
-            relationship=child.get("relationship", ""), identifiers={k: v for k, v in identifiers.items() if v}))
+        identifiers = {
+            Identifier.Type.CONSISTENT: child.get("consistent_identifier", ""),
+            Identifier.Type.NHS: child.get("nhs_number", ""),
+            Identifier.Type.UPN: child.get("upn", ""),
+        }
+        people.append(
+            services.PersonDetails(
+                role=Role.SUBJECT if index == 0 else Role.CHILD_IN_HOUSEHOLD,
+                kind=Person.Kind.CHILD,
+                given_names=child["given_names"],
+                family_name=child["family_name"],
+                date_of_birth=child.get("date_of_birth"),
+                expected_date_of_birth=child.get("expected_date_of_birth"),
+                sex=child.get("sex", "U"),
+                relationship=child.get("relationship", ""),
+                identifiers={k: v for k, v in identifiers.items() if v},
+            )
+        )
     for adult in data.get("adults", []):
-        people.append(services.PersonDetails(
-            role=adult["role"], kind=Person.Kind.ADULT, given_names=adult["given_names"], family_name=adult["family_name"],
-            date_of_birth=adult.get("date_of_birth"), sex=adult.get("sex", "U"), relationship=adult.get("relationship", ""),
-            identifiers={Identifier.Type.NHS: adult["nhs_number"]} if adult.get("nhs_number") else {}))
+        people.append(
+            services.PersonDetails(
+                role=adult["role"],
+                kind=Person.Kind.ADULT,
+                given_names=adult["given_names"],
+                family_name=adult["family_name"],
+                date_of_birth=adult.get("date_of_birth"),
+                sex=adult.get("sex", "U"),
+                relationship=adult.get("relationship", ""),
+                identifiers={Identifier.Type.NHS: adult["nhs_number"]} if adult.get("nhs_number") else {},
+            )
+        )
     referrer = data.get("referrer", {})
     return {
-        "received_at": data.get("received_at"), "source": data["source"], "concerns": data["concerns"],
-        "immediate_risk": data.get("immediate_risk", False), "immediate_risk_detail": data.get("immediate_risk_detail", ""),
-        "consent": data["consent"], "consent_detail": data.get("consent_detail", ""),
-        "referrer_name": referrer.get("name", ""), "referrer_role": referrer.get("role", ""),
-        "referrer_phone": referrer.get("phone", ""), "referrer_email": referrer.get("email", ""),
-        "people": people, "files": [(f["filename"], f["content"]) for f in data.get("attachments", [])],
+        "received_at": data.get("received_at"),
+        "source": data["source"],
+        "concerns": data["concerns"],
+        "immediate_risk": data.get("immediate_risk", False),
+        "immediate_risk_detail": data.get("immediate_risk_detail", ""),
+        "consent": data["consent"],
+        "consent_detail": data.get("consent_detail", ""),
+        "referrer_name": referrer.get("name", ""),
+        "referrer_role": referrer.get("role", ""),
+        "referrer_phone": referrer.get("phone", ""),
+        "referrer_email": referrer.get("email", ""),
+        "people": people,
+        "files": [(f["filename"], f["content"]) for f in data.get("attachments", [])],
     }
 
 
 # --- The answers ------------------------------------------------------------------------
 
+
 class PersonOut(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
-    matched_by = serializers.ChoiceField(choices=ContactPerson.Match.choices,
-                                         help_text="How the person was found in the service's records, or new")
+    matched_by = serializers.ChoiceField(
+        choices=ContactPerson.Match.choices, help_text="How the person was found in the service's records, or new"
+    )
     consistent_identifier = serializers.CharField(help_text="For a child; empty for an adult")
 
 
@@ -337,9 +398,11 @@ class SubmissionStatusField(serializers.CharField):
 class SubmissionOut(serializers.Serializer):
     id = serializers.UUIDField(help_text="The submission's identifier, in its status URL")
     reference = serializers.CharField()
-    status = SubmissionStatusField(help_text="received: waiting to be made into a contact; processed: the contact is "
-                                               "made (see contact); failed: not made, see error (the front door's "
-                                               "managers see it and can queue it again)")
+    status = SubmissionStatusField(
+        help_text="received: waiting to be made into a contact; processed: the contact is "
+        "made (see contact); failed: not made, see error (the front door's "
+        "managers see it and can queue it again)"
+    )
     received_at = serializers.DateTimeField(help_text="When the service received it: the contact's received time")
     processed_at = serializers.DateTimeField(allow_null=True)
     contact = ContactLinkOut(allow_null=True, help_text="Once processed")
@@ -349,11 +412,18 @@ class SubmissionOut(serializers.Serializer):
 
 def submission_answer(submission):
     contact = submission.contact
-    return {"id": submission.public_id, "reference": submission.reference, "status": submission.status,
-            "received_at": submission.received_at, "processed_at": submission.processed_at,
-            "contact": {"id": contact.pk, "reference": contact.reference, "url": reverse("api-contact", args=[contact.pk])}
-            if contact else None,
-            "error": submission.error, "url": reverse("api-contact-submission", args=[submission.public_id])}
+    return {
+        "id": submission.public_id,
+        "reference": submission.reference,
+        "status": submission.status,
+        "received_at": submission.received_at,
+        "processed_at": submission.processed_at,
+        "contact": {"id": contact.pk, "reference": contact.reference, "url": reverse("api-contact", args=[contact.pk])}
+        if contact
+        else None,
+        "error": submission.error,
+        "url": reverse("api-contact-submission", args=[submission.public_id]),
+    }
 
 
 def prefers_async(request):
@@ -364,16 +434,31 @@ def prefers_async(request):
 
 def people_of(contact):
     links = list(contact.people.order_by("id").values("person_id", "role", "matched_by"))
-    identifiers = dict(Identifier.objects.filter(person_id__in=[link["person_id"] for link in links],
-                                                 id_type=Identifier.Type.CONSISTENT).values_list("person_id", "value"))
-    return [{"role": link["role"], "matched_by": link["matched_by"],
-             "consistent_identifier": identifiers.get(link["person_id"], "")} for link in links]
+    identifiers = dict(
+        Identifier.objects.filter(
+            person_id__in=[link["person_id"] for link in links], id_type=Identifier.Type.CONSISTENT
+        ).values_list("person_id", "value")
+    )
+    return [
+        {
+            "role": link["role"],
+            "matched_by": link["matched_by"],
+            "consistent_identifier": identifiers.get(link["person_id"], ""),
+        }
+        for link in links
+    ]
 
 
 def contact_answer(contact):
-    return {"id": contact.pk, "reference": contact.reference, "received_at": contact.received_at,
-            "decision_due_date": contact.decision_due_date, "decision_due_explanation": contact.decision_due_explanation,
-            "status": contact.status, "people": people_of(contact)}
+    return {
+        "id": contact.pk,
+        "reference": contact.reference,
+        "received_at": contact.received_at,
+        "decision_due_date": contact.decision_due_date,
+        "decision_due_explanation": contact.decision_due_explanation,
+        "status": contact.status,
+        "people": people_of(contact),
+    }
 
 
 def subject_id(contact):
@@ -381,6 +466,7 @@ def subject_id(contact):
 
 
 # --- Views --------------------------------------------------------------------------------
+
 
 class ReadOwnContacts(HasScope):
     """A token with contacts:read, or with contacts:create (a system that sends contacts may
@@ -401,8 +487,13 @@ def _read_body(request):
     except RequestDataTooBig:
         from django.conf import settings
 
-        raise BodyTooLarge({"body": [
-            f"The request is too large: at most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes. Send fewer or smaller files"]}) from None
+        raise BodyTooLarge(
+            {
+                "body": [
+                    f"The request is too large: at most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes. Send fewer or smaller files"  # noqa: E501
+                ]
+            }
+        ) from None
 
 
 def _parse(request, body):
@@ -455,54 +546,94 @@ class ContactListView(APIView):
         operation_id="contacts_create",
         summary="Send a contact about a child",
         description=(
-            "Tell the front door about one or more children. Needs an API token with the `contacts:create` scope and an "
+            "Tell the front door about one or more children. Needs an API token with the `contacts:create` scope and an "  # noqa: E501
             "`Idempotency-Key` header (1 to 200 characters, unique per submission among all the agency's tokens): a "
-            "retry with the same key and the same body, from any token of the agency, answers the first contact again (201, with `Idempotent-Replayed: true`) and makes no second "
-            "contact; the same key with another body is refused with 422. The contact is stored before the 201 answers. "
+            "retry with the same key and the same body, from any token of the agency, answers the first contact again (201, with `Idempotent-Replayed: true`) and makes no second "  # noqa: E501
+            "contact; the same key with another body is refused with 422. The contact is stored before the 201 answers. "  # noqa: E501
             "Its decision is due within one working day. Files: PDF, Word (.docx), PNG, JPEG or plain text, each under "
             "the service's size limit, checked by their content.\n\n"
-            "With `Prefer: respond-async` the body is checked in the same way (a bad one is a 400 and nothing is kept), "
+            "With `Prefer: respond-async` the body is checked in the same way (a bad one is a 400 and nothing is kept), "  # noqa: E501
             "then kept and queued: the answer is 202 Accepted with `Preference-Applied: respond-async`, and its "
-            "`Location` is the submission's status (`GET /api/v1/contact-submissions/{id}/`), which links to the contact "
+            "`Location` is the submission's status (`GET /api/v1/contact-submissions/{id}/`), which links to the contact "  # noqa: E501
             "once a background worker has made it, usually within seconds. The contact's received time, and so its "
             "deadline, is when the submission was received. A retry with the same key answers the same submission "
-            "(202, or 201 with the contact if it was sent without the header and made then)."),
-        parameters=[OpenApiParameter(IDEMPOTENCY_HEADER, {"type": "string", "minLength": 1,
-                                                          "maxLength": IDEMPOTENCY_KEY_MAX,
-                                                          "pattern": IDEMPOTENCY_KEY_PATTERN},
-                                     OpenApiParameter.HEADER, required=True,
-                                     description="A key unique to this submission among the agency's, kept to recognise "
-                                                 "a retry: 1 to 200 visible ASCII characters, such as a UUID"),
-                    OpenApiParameter(PREFER_HEADER, str, OpenApiParameter.HEADER, required=False,
-                                     description="Preferences (RFC 7240): `respond-async` acknowledges with 202 and makes "
-                                                 "the contact in the background; other preferences are ignored")],
+            "(202, or 201 with the contact if it was sent without the header and made then)."
+        ),
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": IDEMPOTENCY_KEY_MAX,
+                    "pattern": IDEMPOTENCY_KEY_PATTERN,
+                },
+                OpenApiParameter.HEADER,
+                required=True,
+                description="A key unique to this submission among the agency's, kept to recognise "
+                "a retry: 1 to 200 visible ASCII characters, such as a UUID",
+            ),
+            OpenApiParameter(
+                PREFER_HEADER,
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="Preferences (RFC 7240): `respond-async` acknowledges with 202 and makes "
+                "the contact in the background; other preferences are ignored",
+            ),
+        ],
         request=ContactIn,
-        responses={201: ContactOut,
-                   202: OpenApiResponse(SubmissionOut, description="Accepted (with `Prefer: respond-async`): kept and "
-                                        "queued. Headers: `Preference-Applied: respond-async`, `Location` of the status"),
-                   **problem_responses(
-                       400, 401, 403, 413, 415, 422,
-                       d400="The request has errors, listed by field in `errors`: the Idempotency-Key header, the body's "
-                            "fields (including rules the schema cannot express: check digits of identifiers, a time "
-                            "received in the future, a code not in the code list on that date, a file whose content is "
-                            "not what its name says), or a body that is not a JSON object",
-                       d422="This Idempotency-Key was used by the agency for a different body: use a new key for a new "
-                            "contact")},
+        responses={
+            201: ContactOut,
+            202: OpenApiResponse(
+                SubmissionOut,
+                description="Accepted (with `Prefer: respond-async`): kept and "
+                "queued. Headers: `Preference-Applied: respond-async`, `Location` of the status",
+            ),
+            **problem_responses(
+                400,
+                401,
+                403,
+                413,
+                415,
+                422,
+                d400="The request has errors, listed by field in `errors`: the Idempotency-Key header, the body's "
+                "fields (including rules the schema cannot express: check digits of identifiers, a time "
+                "received in the future, a code not in the code list on that date, a file whose content is "
+                "not what its name says), or a body that is not a JSON object",
+                d422="This Idempotency-Key was used by the agency for a different body: use a new key for a new "
+                "contact",
+            ),
+        },
     )
     def post(self, request):
         api_token = request.auth
         if not isinstance(api_token, ApiToken):
-            raise PermissionDenied("Contacts are sent here by partner systems with an API token; people use the web form.")
+            raise PermissionDenied(
+                "Contacts are sent here by partner systems with an API token; people use the web form."
+            )
         sent = request.headers.get(IDEMPOTENCY_HEADER, "")
         key = sent.strip()
         if not key:
-            raise ValidationError({IDEMPOTENCY_HEADER: [
-                "Send an Idempotency-Key header: a key unique to this submission, so that a retry makes no second contact"]})
+            raise ValidationError(
+                {
+                    IDEMPOTENCY_HEADER: [
+                        "Send an Idempotency-Key header: a key unique to this submission, so that a retry makes no second contact"  # noqa: E501
+                    ]
+                }
+            )
         if len(sent) > IDEMPOTENCY_KEY_MAX:
-            raise ValidationError({IDEMPOTENCY_HEADER: [f"The Idempotency-Key must be {IDEMPOTENCY_KEY_MAX} characters or fewer"]})
+            raise ValidationError(
+                {IDEMPOTENCY_HEADER: [f"The Idempotency-Key must be {IDEMPOTENCY_KEY_MAX} characters or fewer"]}
+            )
         if not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, sent):
-            raise ValidationError({IDEMPOTENCY_HEADER: [
-                "The Idempotency-Key must be visible ASCII characters (letters, digits, punctuation), such as a UUID"]})
+            raise ValidationError(
+                {
+                    IDEMPOTENCY_HEADER: [
+                        "The Idempotency-Key must be visible ASCII characters (letters, digits, punctuation), such as a UUID"  # noqa: E501
+                    ]
+                }
+            )
         body = _read_body(request)
         digest = hashlib.sha256(body).hexdigest()
         earlier = self.submission(api_token.agency_id, key)
@@ -519,8 +650,13 @@ class ContactListView(APIView):
         try:
             # One transaction (receive_contact's own), committed when it returns: the contact is
             # stored, and its files are in place, before the 201 is made.
-            contact = services.receive_contact(request.user, channel=Contact.Channel.API, referrer_agency=api_token.agency,
-                                               submission=(api_token, key, digest), **arguments)
+            contact = services.receive_contact(
+                request.user,
+                channel=Contact.Channel.API,
+                referrer_agency=api_token.agency,
+                submission=(api_token, key, digest),
+                **arguments,
+            )
         except IntegrityError:
             # The same key sent twice at once: the other request stored its contact first.
             earlier = self.submission(api_token.agency_id, key)
@@ -531,8 +667,11 @@ class ContactListView(APIView):
             raise ValidationError(refused.errors) from None
         except attachments.AttachmentRefused as refused:
             raise ValidationError({"attachments": [str(refused)]}) from None
-        return Response(ContactOut(contact_answer(contact)).data, status=201,
-                        headers={"Location": reverse("api-contact", args=[contact.pk])})
+        return Response(
+            ContactOut(contact_answer(contact)).data,
+            status=201,
+            headers={"Location": reverse("api-contact", args=[contact.pk])},
+        )
 
     def accept(self, request, api_token, key, digest, data, arguments):
         """Prefer: respond-async. The front door's own checks first (cheap, no records read), so
@@ -542,10 +681,16 @@ class ContactListView(APIView):
 
         received_at = timezone.now()
         errors = services.check_contact(
-            received_at=arguments["received_at"] or received_at, source=arguments["source"],
-            concerns=arguments["concerns"], consent=arguments["consent"], people=arguments["people"],
-            immediate_risk=arguments["immediate_risk"], immediate_risk_detail=arguments["immediate_risk_detail"],
-            referrer_name=arguments["referrer_name"], channel=Contact.Channel.API)
+            received_at=arguments["received_at"] or received_at,
+            source=arguments["source"],
+            concerns=arguments["concerns"],
+            consent=arguments["consent"],
+            people=arguments["people"],
+            immediate_risk=arguments["immediate_risk"],
+            immediate_risk_detail=arguments["immediate_risk_detail"],
+            referrer_name=arguments["referrer_name"],
+            channel=Contact.Channel.API,
+        )
         for name, content in arguments["files"]:
             try:
                 attachments.check(name, content)
@@ -556,12 +701,23 @@ class ContactListView(APIView):
         try:
             with transaction.atomic():
                 submission = ContactSubmission.objects.create(
-                    api_token=api_token, agency_id=api_token.agency_id, idempotency_key=key, body_digest=digest, received_at=received_at,
-                    status=ContactSubmission.Status.RECEIVED, payload=data)
+                    api_token=api_token,
+                    agency_id=api_token.agency_id,
+                    idempotency_key=key,
+                    body_digest=digest,
+                    received_at=received_at,
+                    status=ContactSubmission.Status.RECEIVED,
+                    payload=data,
+                )
                 process_contact_submission.enqueue(submission.pk)
                 # Not record_creation: the body (files included) is kept once, here, not copied into the audit.
-                audit.record(request.user, "create", obj=submission, detail={"status": submission.status},
-                             summary=f"Received contact submission {submission.reference} (API, to be processed)")
+                audit.record(
+                    request.user,
+                    "create",
+                    obj=submission,
+                    detail={"status": submission.status},
+                    summary=f"Received contact submission {submission.reference} (API, to be processed)",
+                )
         except IntegrityError:
             # The same key sent twice at once: the other request kept its submission first.
             earlier = self.submission(api_token.agency_id, key)
@@ -572,9 +728,14 @@ class ContactListView(APIView):
 
     @staticmethod
     def accepted(submission, replayed=False):
-        response = Response(SubmissionOut(submission_answer(submission)).data, status=202,
-                            headers={"Location": reverse("api-contact-submission", args=[submission.public_id]),
-                                     "Preference-Applied": RESPOND_ASYNC})
+        response = Response(
+            SubmissionOut(submission_answer(submission)).data,
+            status=202,
+            headers={
+                "Location": reverse("api-contact-submission", args=[submission.public_id]),
+                "Preference-Applied": RESPOND_ASYNC,
+            },
+        )
         if replayed:
             response["Idempotent-Replayed"] = "true"
         return response
@@ -582,25 +743,38 @@ class ContactListView(APIView):
     @staticmethod
     def submission(agency_id, key):
         """The agency's submission with this key, from whichever of its tokens sent it."""
-        return (ContactSubmission.objects.filter(agency_id=agency_id, idempotency_key=key)
-                .select_related("contact").first())
+        return (
+            ContactSubmission.objects.filter(agency_id=agency_id, idempotency_key=key).select_related("contact").first()
+        )
 
     @staticmethod
     def replay(request, earlier, digest):
         if earlier.body_digest != digest:
-            return problem(422, "This Idempotency-Key was used for a different submission. Use a new key for a new contact.",
-                           errors={IDEMPOTENCY_HEADER: ["This key was used for a different submission"]},
-                           title="Idempotency-Key already used")
+            return problem(
+                422,
+                "This Idempotency-Key was used for a different submission. Use a new key for a new contact.",
+                errors={IDEMPOTENCY_HEADER: ["This key was used for a different submission"]},
+                title="Idempotency-Key already used",
+            )
         contact = earlier.contact
         if contact is None or prefers_async(request):
             # Not made yet, or a retry of a 202: answer the submission again, as the first time.
-            audit.record(request.user, "view", obj=earlier,
-                         summary=f"Answered a retried submission {earlier.reference} (API)")
+            audit.record(
+                request.user, "view", obj=earlier, summary=f"Answered a retried submission {earlier.reference} (API)"
+            )
             return ContactListView.accepted(earlier, replayed=True)
-        audit.record(request.user, "view", obj=contact, person=subject_id(contact),
-                     summary=f"Answered a retried submission of contact {contact.reference} (API)")
-        response = Response(ContactOut(contact_answer(contact)).data, status=201,
-                            headers={"Location": reverse("api-contact", args=[contact.pk])})
+        audit.record(
+            request.user,
+            "view",
+            obj=contact,
+            person=subject_id(contact),
+            summary=f"Answered a retried submission of contact {contact.reference} (API)",
+        )
+        response = Response(
+            ContactOut(contact_answer(contact)).data,
+            status=201,
+            headers={"Location": reverse("api-contact", args=[contact.pk])},
+        )
         response["Idempotent-Replayed"] = "true"
         return response
 
@@ -615,22 +789,41 @@ class ContactDetailView(APIView):
         operation_id="contacts_retrieve",
         summary="The status of a contact one's agency made, and the feedback given",
         description="Needs an API token with the `contacts:read` or the `contacts:create` scope. Only contacts made by "
-                    "the token's agency are found; any other answers 404.",
-        parameters=[OpenApiParameter("contact_id", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
-                                     OpenApiParameter.PATH, description="The contact's id, as the 201 answered it")],
-        responses={200: ContactStatusOut, **problem_responses(401, 403, 404, d404="No such contact made by the token's agency")},
+        "the token's agency are found; any other answers 404.",
+        parameters=[
+            OpenApiParameter(
+                "contact_id",
+                {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                OpenApiParameter.PATH,
+                description="The contact's id, as the 201 answered it",
+            )
+        ],
+        responses={
+            200: ContactStatusOut,
+            **problem_responses(401, 403, 404, d404="No such contact made by the token's agency"),
+        },
     )
     def get(self, request, contact_id):
         agency_id = getattr(request.user, "agency_id", None)
-        contact = (Contact.objects.filter(pk=contact_id, referrer_agency_id=agency_id).first()
-                   if agency_id and contact_id <= MAX_ID else None)
+        contact = (
+            Contact.objects.filter(pk=contact_id, referrer_agency_id=agency_id).first()
+            if agency_id and contact_id <= MAX_ID
+            else None
+        )
         if contact is None:
             raise Http404
-        audit.record(request.user, "view", obj=contact, person=subject_id(contact),
-                     summary=f"Viewed the status of contact {contact.reference} (API)")
+        audit.record(
+            request.user,
+            "view",
+            obj=contact,
+            person=subject_id(contact),
+            summary=f"Viewed the status of contact {contact.reference} (API)",
+        )
         answer = contact_answer(contact)
-        answer["feedback"] = [{"method": f.method, "message": f.message, "given_at": f.given_at}
-                              for f in contact.feedback.order_by("given_at", "id")]
+        answer["feedback"] = [
+            {"method": f.method, "message": f.message, "given_at": f.given_at}
+            for f in contact.feedback.order_by("given_at", "id")
+        ]
         return Response(ContactStatusOut(answer).data)
 
 
@@ -644,19 +837,31 @@ class ContactSubmissionView(APIView):
         operation_id="contact_submissions_retrieve",
         summary="The status of a contact submission acknowledged with 202",
         description="Needs an API token with the `contacts:read` or the `contacts:create` scope. Only submissions sent "
-                    "by the token's agency are found; any other answers 404. Once `processed`, `contact` links to the "
-                    "contact's own status; `failed` says why in `error` (the front door's managers see failed "
-                    "submissions and can queue them again).",
-        responses={200: SubmissionOut,
-                   **problem_responses(401, 403, 404, d404="No such submission sent by the token's agency")},
+        "by the token's agency are found; any other answers 404. Once `processed`, `contact` links to the "
+        "contact's own status; `failed` says why in `error` (the front door's managers see failed "
+        "submissions and can queue them again).",
+        responses={
+            200: SubmissionOut,
+            **problem_responses(401, 403, 404, d404="No such submission sent by the token's agency"),
+        },
     )
     def get(self, request, submission_id):
         agency_id = getattr(request.user, "agency_id", None)
-        submission = (ContactSubmission.objects.filter(public_id=submission_id, agency_id=agency_id)
-                      .select_related("contact").first() if agency_id else None)
+        submission = (
+            ContactSubmission.objects.filter(public_id=submission_id, agency_id=agency_id)
+            .select_related("contact")
+            .first()
+            if agency_id
+            else None
+        )
         if submission is None:
             raise Http404
         contact = submission.contact
-        audit.record(request.user, "view", obj=contact or submission, person=subject_id(contact) if contact else None,
-                     summary=f"Viewed the status of contact submission {submission.reference} (API)")
+        audit.record(
+            request.user,
+            "view",
+            obj=contact or submission,
+            person=subject_id(contact) if contact else None,
+            summary=f"Viewed the status of contact submission {submission.reference} (API)",
+        )
         return Response(SubmissionOut(submission_answer(submission)).data)

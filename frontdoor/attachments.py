@@ -42,10 +42,14 @@ ALLOWED = {
     "text/plain": {".txt"},
 }
 DESCRIBED = {
-    "application/pdf": "a PDF", "image/png": "a PNG image", "image/jpeg": "a JPEG image",
+    "application/pdf": "a PDF",
+    "image/png": "a PNG image",
+    "image/jpeg": "a JPEG image",
     DOCX: "a Word document",
-    "text/plain": "a text file", "application/x-msdownload": "a Windows program",
-    "application/x-executable": "a program", "application/zip": "a zip archive",
+    "text/plain": "a text file",
+    "application/x-msdownload": "a Windows program",
+    "application/x-executable": "a program",
+    "application/zip": "a zip archive",
 }
 ALLOWED_LIST = "PDF, Word (.docx), PNG, JPEG or plain text (.txt)"
 # An image larger than this (width x height) is refused before it is decoded: a small file can
@@ -215,8 +219,10 @@ def check(name, data):
     if not parses(content_type, data):
         raise AttachmentRefused(f"The file {name} must be a {ALLOWED_LIST}: its content {DOES_NOT_OPEN[content_type]}")
     if extension not in ALLOWED[content_type]:
-        raise AttachmentRefused(f"The file {name} is {DESCRIBED[content_type]} but its name ends {extension or 'with no extension'}: "
-                                f"rename it to end {sorted(ALLOWED[content_type])[0]}")
+        raise AttachmentRefused(
+            f"The file {name} is {DESCRIBED[content_type]} but its name ends {extension or 'with no extension'}: "
+            f"rename it to end {sorted(ALLOWED[content_type])[0]}"
+        )
     return CheckedFile(name=name, content_type=content_type, data=data)
 
 

@@ -26,13 +26,23 @@ def _helper(*fields, button="Save", form_tag=False, prefix=None):
 class BringIntoContactForm(forms.Form):
     """Bring a sibling or household member into the contact: one small form per person."""
 
-    role = forms.ChoiceField(label="Their part in the contact", choices=(),
-                             error_messages={"required": "Select their part in the contact"})
-    relationship = forms.CharField(label="Relationship to the child (optional)", max_length=200, required=False,
-                                   help_text="For example: brother, mother's partner")
+    role = forms.ChoiceField(
+        label="Their part in the contact", choices=(), error_messages={"required": "Select their part in the contact"}
+    )
+    relationship = forms.CharField(
+        label="Relationship to the child (optional)",
+        max_length=200,
+        required=False,
+        help_text="For example: brother, mother's partner",
+    )
 
-    ROLES = [ContactPerson.Role.CHILD_IN_HOUSEHOLD, ContactPerson.Role.SUBJECT, ContactPerson.Role.ADULT_IN_HOUSEHOLD,
-             ContactPerson.Role.PERSON_OF_CONCERN, ContactPerson.Role.OTHER]
+    ROLES = [
+        ContactPerson.Role.CHILD_IN_HOUSEHOLD,
+        ContactPerson.Role.SUBJECT,
+        ContactPerson.Role.ADULT_IN_HOUSEHOLD,
+        ContactPerson.Role.PERSON_OF_CONCERN,
+        ContactPerson.Role.OTHER,
+    ]
 
     def __init__(self, *args, person=None, relationship="", **kwargs):
         if person is not None and "initial" not in kwargs:
@@ -44,17 +54,24 @@ class BringIntoContactForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.person = person
         self.fields["role"].choices = [(role.value, role.label) for role in self.ROLES]
-        self.helper = _helper(Field.select("role"), Field.text("relationship"), button="Bring into this contact",
-                              prefix=self.prefix)
+        self.helper = _helper(
+            Field.select("role"), Field.text("relationship"), button="Bring into this contact", prefix=self.prefix
+        )
 
 
 class RequestCheckForm(forms.Form):
-    kind = forms.ChoiceField(label="Which kind of agency to ask", choices=(), widget=forms.RadioSelect,
-                             error_messages={"required": "Select which agency to ask"})
-    agency = forms.ChoiceField(label="Agency (optional)", choices=(), required=False,
-                               help_text="Leave blank to ask any agency of that kind")
-    question = forms.CharField(label="What do you want to know? (optional)", widget=forms.Textarea, required=False,
-                               max_length=5000)
+    kind = forms.ChoiceField(
+        label="Which kind of agency to ask",
+        choices=(),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select which agency to ask"},
+    )
+    agency = forms.ChoiceField(
+        label="Agency (optional)", choices=(), required=False, help_text="Leave blank to ask any agency of that kind"
+    )
+    question = forms.CharField(
+        label="What do you want to know? (optional)", widget=forms.Textarea, required=False, max_length=5000
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "check")
@@ -65,9 +82,15 @@ class RequestCheckForm(forms.Form):
         for agency in Agency.objects.filter(kind__in=agency_kinds).order_by("name"):
             by_kind.setdefault(services.check_kind_for(agency), []).append((str(agency.pk), agency.name))
         self.fields["agency"].choices = [("", "Any agency of that kind")] + [
-            (AgencyCheck.Kind(kind).label, options) for kind, options in by_kind.items()]
-        self.helper = _helper(Field.radios("kind", small=True, legend_size=Size.SMALL), Field.select("agency"),
-                              Field.textarea("question", rows=3), button="Request the check", prefix=self.prefix)
+            (AgencyCheck.Kind(kind).label, options) for kind, options in by_kind.items()
+        ]
+        self.helper = _helper(
+            Field.radios("kind", small=True, legend_size=Size.SMALL),
+            Field.select("agency"),
+            Field.textarea("question", rows=3),
+            button="Request the check",
+            prefix=self.prefix,
+        )
 
     def clean_agency(self):
         value = self.cleaned_data.get("agency")
@@ -80,32 +103,58 @@ class RequestCheckForm(forms.Form):
 
 
 class AnswerCheckForm(forms.Form):
-    status = forms.ChoiceField(label="What did the agency say?", widget=forms.RadioSelect, choices=[
-        (AgencyCheck.Status.ANSWERED, "They hold information about the family"),
-        (AgencyCheck.Status.NOTHING_KNOWN, "Nothing known"),
-        (AgencyCheck.Status.WITHDRAWN, "The check is no longer needed"),
-    ], error_messages={"required": "Select what the agency knows"})
-    information = forms.CharField(label="The information the agency gave", widget=forms.Textarea, required=False,
-                                  max_length=20000, help_text="As the agency gave it, with who gave it and when")
+    status = forms.ChoiceField(
+        label="What did the agency say?",
+        widget=forms.RadioSelect,
+        choices=[
+            (AgencyCheck.Status.ANSWERED, "They hold information about the family"),
+            (AgencyCheck.Status.NOTHING_KNOWN, "Nothing known"),
+            (AgencyCheck.Status.WITHDRAWN, "The check is no longer needed"),
+        ],
+        error_messages={"required": "Select what the agency knows"},
+    )
+    information = forms.CharField(
+        label="The information the agency gave",
+        widget=forms.Textarea,
+        required=False,
+        max_length=20000,
+        help_text="As the agency gave it, with who gave it and when",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.radios("status", legend_size=Size.MEDIUM), Field.textarea("information", rows=6),
-                              button="Save the answer", form_tag=True)
+        self.helper = _helper(
+            Field.radios("status", legend_size=Size.MEDIUM),
+            Field.textarea("information", rows=6),
+            button="Save the answer",
+            form_tag=True,
+        )
 
 
 class FeedbackForm(forms.Form):
-    method = forms.ChoiceField(label="How was the referrer told?", choices=(), widget=forms.RadioSelect,
-                               error_messages={"required": "Select how the referrer was told"})
-    message = forms.CharField(label="What was the referrer told?", widget=forms.Textarea, max_length=5000,
-                              error_messages={"required": "Enter what the referrer was told"})
+    method = forms.ChoiceField(
+        label="How was the referrer told?",
+        choices=(),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the referrer was told"},
+    )
+    message = forms.CharField(
+        label="What was the referrer told?",
+        widget=forms.Textarea,
+        max_length=5000,
+        error_messages={"required": "Enter what the referrer was told"},
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "feedback")
         super().__init__(*args, **kwargs)
         self.fields["method"].choices = ReferrerFeedback.Method.choices
-        self.helper = _helper(Field.radios("method", small=True, inline=True, legend_size=Size.SMALL),
-                              Field.textarea("message", rows=3), button="Record the feedback", prefix=self.prefix)
+        self.helper = _helper(
+            Field.radios("method", small=True, inline=True, legend_size=Size.SMALL),
+            Field.textarea("message", rows=3),
+            button="Record the feedback",
+            prefix=self.prefix,
+        )
 
 
 YES_NO = [("no", "No"), ("yes", "Yes")]
@@ -118,15 +167,21 @@ class DecisionForm(forms.Form):
     level = forms.ChoiceField(label="Which level of need applies?", choices=(), required=False)
     indicators = forms.MultipleChoiceField(label="Which indicators apply?", choices=(), required=False)
     outcome = forms.ChoiceField(label="What is the outcome?", choices=(), required=False)
-    primary_need = forms.ChoiceField(label="Primary need", choices=(), required=False,
-                                     help_text="Needed for a referral or a strategy discussion")
-    rationale = forms.CharField(label="Reasons for the decision", widget=forms.Textarea, required=False, max_length=20000)
-    malicious = forms.ChoiceField(label="Do you judge this contact malicious?", choices=YES_NO, required=False,
-                                  initial="no")
-    malicious_reason = forms.CharField(label="Why do you judge it malicious?", widget=forms.Textarea, required=False,
-                                       max_length=5000)
-    late_reason = forms.CharField(label="Why is the decision late?", widget=forms.Textarea, required=False,
-                                  max_length=5000)
+    primary_need = forms.ChoiceField(
+        label="Primary need", choices=(), required=False, help_text="Needed for a referral or a strategy discussion"
+    )
+    rationale = forms.CharField(
+        label="Reasons for the decision", widget=forms.Textarea, required=False, max_length=20000
+    )
+    malicious = forms.ChoiceField(
+        label="Do you judge this contact malicious?", choices=YES_NO, required=False, initial="no"
+    )
+    malicious_reason = forms.CharField(
+        label="Why do you judge it malicious?", widget=forms.Textarea, required=False, max_length=5000
+    )
+    late_reason = forms.CharField(
+        label="Why is the decision late?", widget=forms.Textarea, required=False, max_length=5000
+    )
 
     def __init__(self, *args, document, late=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,33 +194,54 @@ class DecisionForm(forms.Form):
         self.fields["indicators"].choices = [(pk, ind.text) for pk, ind in self.indicator_objects.items()]
         self.fields["outcome"].choices = ContactDecision.Outcome.choices
         self.fields["primary_need"].choices = [("", "Select the primary need")] + [
-            (code, f"{code}: {label}") for code, label in codelists.choices("primary-need") if code not in {"N0", "N9"}]
+            (code, f"{code}: {label}") for code, label in codelists.choices("primary-need") if code not in {"N0", "N9"}
+        ]
         if not late:
             del self.fields["late_reason"]
         self.helper = FormHelper()  # for the error summary only
 
     def level_rows(self):
         chosen = self["level"].value()
-        return [{"level": level, "value": str(level.pk), "checked": str(level.pk) == str(chosen),
-                 "outcomes": [ContactDecision.Outcome(o).label for o in level.outcomes if o in ContactDecision.Outcome.values]}
-                for level in self.levels]
+        return [
+            {
+                "level": level,
+                "value": str(level.pk),
+                "checked": str(level.pk) == str(chosen),
+                "outcomes": [
+                    ContactDecision.Outcome(o).label for o in level.outcomes if o in ContactDecision.Outcome.values
+                ],
+            }
+            for level in self.levels
+        ]
 
     def domain_rows(self):
         chosen = {str(v) for v in (self["indicators"].value() or [])}
-        return [{"domain": domain, "indicators": [{"indicator": ind, "value": str(ind.pk), "checked": str(ind.pk) in chosen}
-                                                  for ind in domain.indicators.all()]}
-                for domain in self.domains]
+        return [
+            {
+                "domain": domain,
+                "indicators": [
+                    {"indicator": ind, "value": str(ind.pk), "checked": str(ind.pk) in chosen}
+                    for ind in domain.indicators.all()
+                ],
+            }
+            for domain in self.domains
+        ]
 
     def outcome_rows(self):
         chosen = self["outcome"].value()
-        return [{"value": value, "label": label, "checked": value == chosen} for value, label in ContactDecision.Outcome.choices]
+        return [
+            {"value": value, "label": label, "checked": value == chosen}
+            for value, label in ContactDecision.Outcome.choices
+        ]
 
     def decision_arguments(self):
         data = self.cleaned_data
         levels = {str(level.pk): level for level in self.levels}
         return {
             "level": levels.get(data.get("level") or ""),
-            "indicators": [self.indicator_objects[pk] for pk in data.get("indicators", []) if pk in self.indicator_objects],
+            "indicators": [
+                self.indicator_objects[pk] for pk in data.get("indicators", []) if pk in self.indicator_objects
+            ],
             "outcome": data.get("outcome") or "",
             "primary_need": data.get("primary_need") or "",
             "rationale": data.get("rationale") or "",

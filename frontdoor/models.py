@@ -19,8 +19,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.db.models import Q
+from django.utils import timezone
 
 from kernel.concurrency import VersionedModel
 
@@ -34,12 +34,18 @@ class ThresholdDocument(models.Model):
     title = models.CharField(max_length=200)
     version = models.PositiveIntegerField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    summary = models.TextField(blank=True, help_text="How to use the document: professional judgement, consent, escalation")
+    summary = models.TextField(
+        blank=True, help_text="How to use the document: professional judgement, consent, escalation"
+    )
     effective_from = models.DateField(null=True, blank=True)
     effective_to = models.DateField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -118,8 +124,12 @@ class Contact(VersionedModel):
     source = models.CharField(max_length=3, help_text="Code list: referral-source (CIN census)")
     referrer_name = models.CharField(max_length=200, blank=True)
     referrer_role = models.CharField(max_length=200, blank=True, help_text="For example: designated safeguarding lead")
-    referrer_agency = models.ForeignKey("partners.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="contacts")
-    referrer_relationship = models.CharField(max_length=200, blank=True, help_text="For a member of the public: who they are to the child")
+    referrer_agency = models.ForeignKey(
+        "partners.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="contacts"
+    )
+    referrer_relationship = models.CharField(
+        max_length=200, blank=True, help_text="For a member of the public: who they are to the child"
+    )
     referrer_phone = models.CharField(max_length=40, blank=True)
     referrer_email = models.EmailField(blank=True)
     concerns = models.TextField()
@@ -132,9 +142,13 @@ class Contact(VersionedModel):
     decision_due_date = models.DateField()
     decision_due_at = models.DateTimeField()
     decision_due_explanation = models.CharField(max_length=500)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
-    allocated_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="allocated_contacts")
+    allocated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="allocated_contacts"
+    )
 
     class Meta:
         ordering = ["decision_due_at", "id"]
@@ -152,7 +166,7 @@ class Contact(VersionedModel):
         return f"C{self.pk:07d}" if self.pk else ""
 
 
-class ContactSubmission(models.Model):
+class ContactSubmission(models.Model):  # noqa: DJ008
     """A partner system's submission through the API, by its idempotency key: a retry with the
     same key returns the contact first made, and never makes a second one.
 
@@ -173,7 +187,9 @@ class ContactSubmission(models.Model):
     # retrying a submission gets the first contact back instead of making a second.
     agency = models.ForeignKey("partners.Agency", on_delete=models.PROTECT, related_name="+")
     idempotency_key = models.CharField(max_length=200)
-    body_digest = models.CharField(max_length=64, help_text="SHA-256 of the request body, to refuse a reused key with another body")
+    body_digest = models.CharField(
+        max_length=64, help_text="SHA-256 of the request body, to refuse a reused key with another body"
+    )
     contact = models.OneToOneField(Contact, on_delete=models.PROTECT, related_name="submission", null=True, blank=True)
     received_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=9, choices=Status.choices, default=Status.PROCESSED)
@@ -183,7 +199,9 @@ class ContactSubmission(models.Model):
     error = models.TextField(blank=True, help_text="Why it failed, in plain words, without personal data")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["agency", "idempotency_key"], name="idempotency_key_once_per_agency")]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "idempotency_key"], name="idempotency_key_once_per_agency")
+        ]
         indexes = [models.Index(fields=["status", "received_at"], name="frontdoor_submission_status")]
 
     def save(self, *args, **kwargs):
@@ -196,7 +214,7 @@ class ContactSubmission(models.Model):
         return f"S{self.pk:07d}" if self.pk else ""
 
 
-class ContactPerson(models.Model):
+class ContactPerson(models.Model):  # noqa: DJ008
     class Role(models.TextChoices):
         SUBJECT = "subject", "Child the contact is about"
         CHILD_IN_HOUSEHOLD = "child_in_household", "Other child in the household"
@@ -218,7 +236,9 @@ class ContactPerson(models.Model):
     relationship = models.CharField(max_length=200, blank=True, help_text="To the child the contact is about")
     matched_by = models.CharField(max_length=30, choices=Match.choices)
     added_at = models.DateTimeField(auto_now_add=True)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["role", "id"]
@@ -234,7 +254,7 @@ def _attachment_name():
     return uuid.uuid4().hex
 
 
-class ContactAttachment(models.Model):
+class ContactAttachment(models.Model):  # noqa: DJ008
     """A file sent with a contact. Stored under ATTACHMENT_ROOT (outside the web root) by a
     random name, never by the name it came with; served only as a download, never inline."""
 
@@ -245,10 +265,12 @@ class ContactAttachment(models.Model):
     sha256 = models.CharField(max_length=64)
     stored_name = models.CharField(max_length=32, default=_attachment_name, unique=True, editable=False)
     uploaded_at = models.DateTimeField(auto_now_add=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
 
-class AgencyCheck(models.Model):
+class AgencyCheck(models.Model):  # noqa: DJ008
     class Kind(models.TextChoices):
         POLICE = "police", "Police"
         HEALTH = "health", "Health"
@@ -263,23 +285,32 @@ class AgencyCheck(models.Model):
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="checks")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    agency = models.ForeignKey("partners.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="checks")
+    agency = models.ForeignKey(
+        "partners.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="checks"
+    )
     question = models.TextField(blank=True, help_text="What the front door asks this agency")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUESTED)
     requested_at = models.DateTimeField()
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     due_at = models.DateTimeField()
     due_explanation = models.CharField(max_length=500)
     answered_at = models.DateTimeField(null=True, blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     information = models.TextField(blank=True, help_text="What the agency knows, as it answered")
 
     class Meta:
         ordering = ["requested_at", "id"]
-        indexes = [models.Index(fields=["agency", "status", "due_at"]), models.Index(fields=["kind", "status", "due_at"])]
+        indexes = [
+            models.Index(fields=["agency", "status", "due_at"]),
+            models.Index(fields=["kind", "status", "due_at"]),
+        ]
 
 
-class ContactDecision(models.Model):
+class ContactDecision(models.Model):  # noqa: DJ008
     class Outcome(models.TextChoices):
         NO_FURTHER_ACTION = "nfa", "No further action"
         ADVICE = "advice", "Information and advice, or signposting"
@@ -304,7 +335,7 @@ class ContactDecision(models.Model):
         indexes = [models.Index(fields=["decided_at"])]
 
 
-class Referral(models.Model):
+class Referral(models.Model):  # noqa: DJ008
     """A referral to children's social care, opening a child-in-need episode for one child
     (CIN census CINdetails: CINreferralDate, ReferralSource, PrimaryNeedCode, ReferralNFA)."""
 
@@ -324,7 +355,7 @@ class Referral(models.Model):
         constraints = [models.UniqueConstraint(fields=["person", "contact"], name="one_referral_per_child_per_contact")]
 
 
-class ReferrerFeedback(models.Model):
+class ReferrerFeedback(models.Model):  # noqa: DJ008
     class Method(models.TextChoices):
         PHONE = "phone", "Phone"
         EMAIL = "email", "Email"
@@ -341,7 +372,7 @@ class ReferrerFeedback(models.Model):
         ordering = ["given_at", "id"]
 
 
-class PatternAlert(models.Model):
+class PatternAlert(models.Model):  # noqa: DJ008
     class Kind(models.TextChoices):
         RE_REFERRAL = "re_referral", "Re-referral within 12 months"
         REPEATED_CONTACTS = "repeated_contacts", "Repeated contacts"

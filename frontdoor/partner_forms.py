@@ -79,60 +79,110 @@ class ContactForm(forms.Form):
     """A contact about a child. `person`: the child, when the user starts from the child's record."""
 
     # The child the contact is about.
-    child_given_names = forms.CharField(label="Given names", max_length=200,
-                                        error_messages={"required": "Enter the child's given names"})
-    child_family_name = forms.CharField(label="Family name", max_length=200,
-                                        error_messages={"required": "Enter the child's family name"})
+    child_given_names = forms.CharField(
+        label="Given names", max_length=200, error_messages={"required": "Enter the child's given names"}
+    )
+    child_family_name = forms.CharField(
+        label="Family name", max_length=200, error_messages={"required": "Enter the child's family name"}
+    )
     child_date_of_birth = DateField("Date of birth", help_text="If you know it. For example, 27 3 2015")
-    child_nhs_number = forms.CharField(label="NHS number (optional)", max_length=14, required=False,
-                                       help_text="10 digits, for example 999 000 0018")
-    child_upn = forms.CharField(label="Unique pupil number (UPN) (optional)", max_length=13, required=False,
-                                help_text="13 characters, starting with a letter")
+    child_nhs_number = forms.CharField(
+        label="NHS number (optional)", max_length=14, required=False, help_text="10 digits, for example 999 000 0018"
+    )
+    child_upn = forms.CharField(
+        label="Unique pupil number (UPN) (optional)",
+        max_length=13,
+        required=False,
+        help_text="13 characters, starting with a letter",
+    )
 
     # Who the contact is from.
-    channel = forms.ChoiceField(label="How was the contact made?", widget=forms.RadioSelect,
-                                choices=[(c.value, c.label) for c in RECORDED_CHANNELS],
-                                error_messages={"required": "Select how the contact was made"})
-    source = forms.ChoiceField(label="Who is the contact from?", choices=(),
-                               error_messages={"required": "Select who the contact is from"})
-    health_source = forms.ChoiceField(label="Which health service are you in?", widget=forms.RadioSelect, choices=(),
-                                      error_messages={"required": "Select which health service you are in"})
+    channel = forms.ChoiceField(
+        label="How was the contact made?",
+        widget=forms.RadioSelect,
+        choices=[(c.value, c.label) for c in RECORDED_CHANNELS],
+        error_messages={"required": "Select how the contact was made"},
+    )
+    source = forms.ChoiceField(
+        label="Who is the contact from?", choices=(), error_messages={"required": "Select who the contact is from"}
+    )
+    health_source = forms.ChoiceField(
+        label="Which health service are you in?",
+        widget=forms.RadioSelect,
+        choices=(),
+        error_messages={"required": "Select which health service you are in"},
+    )
     referrer_name = forms.CharField(label="Name of the person making the contact", max_length=200, required=False)
-    referrer_role = forms.CharField(label="Their role or job title (optional)", max_length=200, required=False,
-                                    help_text="For example: designated safeguarding lead")
-    referrer_agency = forms.ModelChoiceField(label="Their agency (optional)", queryset=Agency.objects.none(),
-                                             required=False, empty_label="None, or not an agency")
-    referrer_relationship = forms.CharField(label="Their relationship to the child (optional)", max_length=200,
-                                            required=False,
-                                            help_text="Needed for a family member, relative or carer. For example: grandmother")
+    referrer_role = forms.CharField(
+        label="Their role or job title (optional)",
+        max_length=200,
+        required=False,
+        help_text="For example: designated safeguarding lead",
+    )
+    referrer_agency = forms.ModelChoiceField(
+        label="Their agency (optional)",
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label="None, or not an agency",
+    )
+    referrer_relationship = forms.CharField(
+        label="Their relationship to the child (optional)",
+        max_length=200,
+        required=False,
+        help_text="Needed for a family member, relative or carer. For example: grandmother",
+    )
     referrer_phone = forms.CharField(label="Phone number (optional)", max_length=40, required=False)
-    referrer_email = forms.EmailField(label="Email address (optional)", max_length=254, required=False,
-                                      error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"})
+    referrer_email = forms.EmailField(
+        label="Email address (optional)",
+        max_length=254,
+        required=False,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
     received_on = DateField("Date received", required=True)
-    received_time = forms.CharField(label="Time received", max_length=5,
-                                    help_text="Use the 24-hour clock, for example 14:30",
-                                    error_messages={"required": "Enter the time the contact was received"})
+    received_time = forms.CharField(
+        label="Time received",
+        max_length=5,
+        help_text="Use the 24-hour clock, for example 14:30",
+        error_messages={"required": "Enter the time the contact was received"},
+    )
 
     # The concerns.
-    concerns = forms.CharField(label="What are your concerns about the child?", widget=forms.Textarea(attrs={"rows": 8}),
-                               max_length=20000,
-                               help_text="Say what has happened or what you have seen or been told, when, and who told you",
-                               error_messages={"required": "Describe the concerns about the child"})
-    immediate_risk = forms.ChoiceField(label="Is the child at immediate risk of harm?", widget=forms.RadioSelect,
-                                       choices=[("yes", "Yes"), ("no", "No")],
-                                       error_messages={"required": "Select yes if the child is at immediate risk of harm"})
-    immediate_risk_detail = forms.CharField(label="Describe the immediate risk", widget=forms.Textarea(attrs={"rows": 4}),
-                                            max_length=5000, required=False)
-    consent = forms.ChoiceField(label="Does the family agree to early help?", widget=forms.RadioSelect,
-                                choices=Contact.Consent.choices,
-                                help_text="Early help needs the family's consent. A child protection concern does not.",
-                                error_messages={"required": "Select whether the family agrees to early help"})
-    consent_detail = forms.CharField(label="About consent (optional)", widget=forms.Textarea(attrs={"rows": 3}),
-                                     max_length=5000, required=False,
-                                     help_text="For example: who was asked, and when")
-    attachments = MultipleFileField(label="Upload files (optional)", required=False,
-                                    help_text=f"You can choose more than one file. Each must be a {attachments.ALLOWED_LIST}, "
-                                              "smaller than {size}.")
+    concerns = forms.CharField(
+        label="What are your concerns about the child?",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20000,
+        help_text="Say what has happened or what you have seen or been told, when, and who told you",
+        error_messages={"required": "Describe the concerns about the child"},
+    )
+    immediate_risk = forms.ChoiceField(
+        label="Is the child at immediate risk of harm?",
+        widget=forms.RadioSelect,
+        choices=[("yes", "Yes"), ("no", "No")],
+        error_messages={"required": "Select yes if the child is at immediate risk of harm"},
+    )
+    immediate_risk_detail = forms.CharField(
+        label="Describe the immediate risk", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, required=False
+    )
+    consent = forms.ChoiceField(
+        label="Does the family agree to early help?",
+        widget=forms.RadioSelect,
+        choices=Contact.Consent.choices,
+        help_text="Early help needs the family's consent. A child protection concern does not.",
+        error_messages={"required": "Select whether the family agrees to early help"},
+    )
+    consent_detail = forms.CharField(
+        label="About consent (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        required=False,
+        help_text="For example: who was asked, and when",
+    )
+    attachments = MultipleFileField(
+        label="Upload files (optional)",
+        required=False,
+        help_text=f"You can choose more than one file. Each must be a {attachments.ALLOWED_LIST}, "
+        "smaller than {size}.",
+    )
 
     def __init__(self, *args, user, person=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -149,11 +199,21 @@ class ContactForm(forms.Form):
         for i in range(1, ADULTS + 1):
             self._person_row(f"adult_{i}", relationship_hint="To the child. For example: mother, mother's partner")
             self.fields[f"adult_{i}_role"] = forms.ChoiceField(
-                label="Why are you telling us about them?", required=False,
-                choices=[(Role.ADULT_IN_HOUSEHOLD.value, "An adult in the household"),
-                         (Role.PERSON_OF_CONCERN.value, "A person said to pose a risk to the child")])
+                label="Why are you telling us about them?",
+                required=False,
+                choices=[
+                    (Role.ADULT_IN_HOUSEHOLD.value, "An adult in the household"),
+                    (Role.PERSON_OF_CONCERN.value, "A person said to pose a risk to the child"),
+                ],
+            )
         if person is not None:
-            for name in ("child_given_names", "child_family_name", "child_date_of_birth", "child_nhs_number", "child_upn"):
+            for name in (
+                "child_given_names",
+                "child_family_name",
+                "child_date_of_birth",
+                "child_nhs_number",
+                "child_upn",
+            ):
                 del self.fields[name]
 
         if self.for_others:
@@ -164,7 +224,14 @@ class ContactForm(forms.Form):
             self.fields["received_on"].initial = now.date()
             self.fields["received_time"].initial = now.strftime("%H:%M")
         else:
-            for name in ("channel", "source", "referrer_agency", "referrer_relationship", "received_on", "received_time"):
+            for name in (
+                "channel",
+                "source",
+                "referrer_agency",
+                "referrer_relationship",
+                "received_on",
+                "received_time",
+            ):
                 del self.fields[name]
             if self.health:
                 options = dict(codelists.choices("referral-source"))
@@ -186,9 +253,12 @@ class ContactForm(forms.Form):
     def _person_row(self, prefix, relationship_hint):
         self.fields[f"{prefix}_given_names"] = forms.CharField(label="Given names", max_length=200, required=False)
         self.fields[f"{prefix}_family_name"] = forms.CharField(label="Family name", max_length=200, required=False)
-        self.fields[f"{prefix}_date_of_birth"] = DateField("Date of birth", help_text="If you know it. For example, 27 3 2015")
-        self.fields[f"{prefix}_relationship"] = forms.CharField(label="Relationship to the child (optional)",
-                                                                max_length=200, required=False, help_text=relationship_hint)
+        self.fields[f"{prefix}_date_of_birth"] = DateField(
+            "Date of birth", help_text="If you know it. For example, 27 3 2015"
+        )
+        self.fields[f"{prefix}_relationship"] = forms.CharField(
+            label="Relationship to the child (optional)", max_length=200, required=False, help_text=relationship_hint
+        )
 
     # --- Layout -----------------------------------------------------------------------
 
@@ -198,53 +268,100 @@ class ContactForm(forms.Form):
         helper.attrs = {"novalidate": ""}  # crispy adds enctype="multipart/form-data" for the file input
         parts = []
         if self.person is None:
-            parts.append(Fieldset(
-                Field.text("child_given_names"), Field.text("child_family_name"), Field("child_date_of_birth"),
-                Field.text("child_nhs_number", field_width=10), Field.text("child_upn", field_width=10),
-                legend="The child you are concerned about", legend_size=Size.MEDIUM,
-            ))
+            parts.append(
+                Fieldset(
+                    Field.text("child_given_names"),
+                    Field.text("child_family_name"),
+                    Field("child_date_of_birth"),
+                    Field.text("child_nhs_number", field_width=10),
+                    Field.text("child_upn", field_width=10),
+                    legend="The child you are concerned about",
+                    legend_size=Size.MEDIUM,
+                )
+            )
         people_rows = []
         for i in range(1, OTHER_CHILDREN + 1):
-            people_rows.append(Fieldset(*self._row_fields(f"other_child_{i}"),
-                                        legend=f"Other child {i} (optional)", legend_size=Size.SMALL))
+            people_rows.append(
+                Fieldset(
+                    *self._row_fields(f"other_child_{i}"), legend=f"Other child {i} (optional)", legend_size=Size.SMALL
+                )
+            )
         for i in range(1, ADULTS + 1):
-            people_rows.append(Fieldset(*self._row_fields(f"adult_{i}"), Field.select(f"adult_{i}_role"),
-                                        legend=f"Adult {i} (optional)", legend_size=Size.SMALL))
-        parts.append(Fieldset(
-            HTML('<p class="govuk-body">Tell us about other children and adults in the household, if you know of '
-                 'them. Leave these blank if you do not.</p>'),
-            *people_rows, legend="Other people in the household", legend_size=Size.MEDIUM,
-        ))
+            people_rows.append(
+                Fieldset(
+                    *self._row_fields(f"adult_{i}"),
+                    Field.select(f"adult_{i}_role"),
+                    legend=f"Adult {i} (optional)",
+                    legend_size=Size.SMALL,
+                )
+            )
+        parts.append(
+            Fieldset(
+                HTML(
+                    '<p class="govuk-body">Tell us about other children and adults in the household, if you know of '
+                    "them. Leave these blank if you do not.</p>"
+                ),
+                *people_rows,
+                legend="Other people in the household",
+                legend_size=Size.MEDIUM,
+            )
+        )
         if self.for_others:
-            parts.append(Fieldset(
-                Field.radios("channel", legend_size=Size.SMALL, inline=True), Field.select("source"),
-                Field.text("referrer_name"), Field.text("referrer_role"), Field.select("referrer_agency"),
-                Field.text("referrer_relationship"), Field.text("referrer_phone", field_width=20),
-                Field.text("referrer_email"), Field("received_on"), Field.text("received_time", field_width=5),
-                legend="Who the contact is from", legend_size=Size.MEDIUM,
-            ))
+            parts.append(
+                Fieldset(
+                    Field.radios("channel", legend_size=Size.SMALL, inline=True),
+                    Field.select("source"),
+                    Field.text("referrer_name"),
+                    Field.text("referrer_role"),
+                    Field.select("referrer_agency"),
+                    Field.text("referrer_relationship"),
+                    Field.text("referrer_phone", field_width=20),
+                    Field.text("referrer_email"),
+                    Field("received_on"),
+                    Field.text("received_time", field_width=5),
+                    legend="Who the contact is from",
+                    legend_size=Size.MEDIUM,
+                )
+            )
         else:
-            from_fields = [HTML('<p class="govuk-body">You are making this contact for '
-                                '<strong>{{ form.user.agency|default:"no agency" }}</strong>.</p>'),
-                           Field.text("referrer_name"), Field.text("referrer_role")]
+            from_fields = [
+                HTML(
+                    '<p class="govuk-body">You are making this contact for '
+                    '<strong>{{ form.user.agency|default:"no agency" }}</strong>.</p>'
+                ),
+                Field.text("referrer_name"),
+                Field.text("referrer_role"),
+            ]
             if self.health:
                 from_fields.append(Field.radios("health_source", legend_size=Size.SMALL))
             from_fields += [Field.text("referrer_phone", field_width=20), Field.text("referrer_email")]
             parts.append(Fieldset(*from_fields, legend="About you", legend_size=Size.MEDIUM))
-        parts.append(Fieldset(
-            Field.textarea("concerns", rows=8),
-            ConditionalRadios("immediate_risk", ConditionalQuestion("Yes", Field.textarea("immediate_risk_detail", rows=4)), "No"),
-            Field.radios("consent", legend_size=Size.SMALL), Field.textarea("consent_detail", rows=3),
-            legend="Your concerns", legend_size=Size.MEDIUM,
-        ))
+        parts.append(
+            Fieldset(
+                Field.textarea("concerns", rows=8),
+                ConditionalRadios(
+                    "immediate_risk", ConditionalQuestion("Yes", Field.textarea("immediate_risk_detail", rows=4)), "No"
+                ),
+                Field.radios("consent", legend_size=Size.SMALL),
+                Field.textarea("consent_detail", rows=3),
+                legend="Your concerns",
+                legend_size=Size.MEDIUM,
+            )
+        )
         parts.append(Fieldset(Field("attachments"), legend="Documents", legend_size=Size.MEDIUM))
-        helper.layout = Layout(*parts, Submit("submit", "Send the contact" if not self.for_others else "Record the contact"))
+        helper.layout = Layout(
+            *parts, Submit("submit", "Send the contact" if not self.for_others else "Record the contact")
+        )
         return helper
 
     @staticmethod
     def _row_fields(prefix):
-        return [Field.text(f"{prefix}_given_names"), Field.text(f"{prefix}_family_name"), Field(f"{prefix}_date_of_birth"),
-                Field.text(f"{prefix}_relationship")]
+        return [
+            Field.text(f"{prefix}_given_names"),
+            Field.text(f"{prefix}_family_name"),
+            Field(f"{prefix}_date_of_birth"),
+            Field.text(f"{prefix}_relationship"),
+        ]
 
     # --- Checks -----------------------------------------------------------------------
 
@@ -339,12 +456,21 @@ class ContactForm(forms.Form):
         if self.person is not None:
             found = [services.PersonDetails(role=Role.SUBJECT, person=self.person)]
         else:
-            identifiers = {key: data[field] for key, field in (("NHS", "child_nhs_number"), ("UPN", "child_upn"))
-                           if data.get(field)}
-            found = [services.PersonDetails(role=Role.SUBJECT, given_names=data["child_given_names"].strip(),
-                                            family_name=data["child_family_name"].strip(),
-                                            date_of_birth=data.get("child_date_of_birth"), kind=Person.Kind.CHILD,
-                                            identifiers=identifiers)]
+            identifiers = {
+                key: data[field]
+                for key, field in (("NHS", "child_nhs_number"), ("UPN", "child_upn"))
+                if data.get(field)
+            }
+            found = [
+                services.PersonDetails(
+                    role=Role.SUBJECT,
+                    given_names=data["child_given_names"].strip(),
+                    family_name=data["child_family_name"].strip(),
+                    date_of_birth=data.get("child_date_of_birth"),
+                    kind=Person.Kind.CHILD,
+                    identifiers=identifiers,
+                )
+            ]
         for i in range(1, OTHER_CHILDREN + 1):
             row = self._row(f"other_child_{i}", Role.CHILD_IN_HOUSEHOLD, Person.Kind.CHILD)
             if row:
@@ -364,24 +490,38 @@ class ContactForm(forms.Form):
         family = (data.get(f"{prefix}_family_name") or "").strip()
         if not (given and family):
             return None
-        return services.PersonDetails(role=role, given_names=given, family_name=family,
-                                      date_of_birth=data.get(f"{prefix}_date_of_birth"), kind=kind,
-                                      relationship=(data.get(f"{prefix}_relationship") or "").strip())
+        return services.PersonDetails(
+            role=role,
+            given_names=given,
+            family_name=family,
+            date_of_birth=data.get(f"{prefix}_date_of_birth"),
+            kind=kind,
+            relationship=(data.get(f"{prefix}_relationship") or "").strip(),
+        )
 
     def contact_fields(self):
         """The keyword arguments of services.receive_contact, other than people and files."""
         data = self.cleaned_data
         user = self.user
         fields = {
-            "concerns": data["concerns"], "consent": data["consent"], "consent_detail": data.get("consent_detail", ""),
+            "concerns": data["concerns"],
+            "consent": data["consent"],
+            "consent_detail": data.get("consent_detail", ""),
             "immediate_risk": data["immediate_risk"] == "yes",
             "immediate_risk_detail": data.get("immediate_risk_detail", "") if data["immediate_risk"] == "yes" else "",
-            "referrer_name": data.get("referrer_name", ""), "referrer_role": data.get("referrer_role", ""),
-            "referrer_phone": data.get("referrer_phone", ""), "referrer_email": data.get("referrer_email", ""),
+            "referrer_name": data.get("referrer_name", ""),
+            "referrer_role": data.get("referrer_role", ""),
+            "referrer_phone": data.get("referrer_phone", ""),
+            "referrer_email": data.get("referrer_email", ""),
         }
         if self.for_others:
-            fields.update(channel=data["channel"], source=data["source"], referrer_agency=data.get("referrer_agency"),
-                          referrer_relationship=data.get("referrer_relationship", ""), received_at=data.get("received_at"))
+            fields.update(
+                channel=data["channel"],
+                source=data["source"],
+                referrer_agency=data.get("referrer_agency"),
+                referrer_relationship=data.get("referrer_relationship", ""),
+                received_at=data.get("received_at"),
+            )
         else:
             agency = user.agency
             source = SOURCE_FOR_AGENCY_KIND.get(getattr(agency, "kind", None), "8")
@@ -392,9 +532,14 @@ class ContactForm(forms.Form):
 
     # Service errors by the field that shows them; anything else goes to the top of the form.
     SERVICE_FIELDS = {
-        "received_at": "received_on", "source": "source", "concerns": "concerns", "consent": "consent",
-        "immediate_risk_detail": "immediate_risk_detail", "referrer_name": "referrer_name",
-        "attachments": "attachments", "people": "child_given_names",
+        "received_at": "received_on",
+        "source": "source",
+        "concerns": "concerns",
+        "consent": "consent",
+        "immediate_risk_detail": "immediate_risk_detail",
+        "referrer_name": "referrer_name",
+        "attachments": "attachments",
+        "people": "child_given_names",
     }
 
     def add_service_errors(self, errors):
@@ -409,22 +554,34 @@ class ContactForm(forms.Form):
 
 class CheckAnswerForm(forms.Form):
     status = forms.ChoiceField(
-        label="What does your agency know?", widget=forms.RadioSelect,
-        choices=[(AgencyCheck.Status.ANSWERED.value, "We hold information about the child or family"),
-                 (AgencyCheck.Status.NOTHING_KNOWN.value, "Nothing known")],
-        error_messages={"required": "Select what your agency knows"})
-    information = forms.CharField(label="What information does your agency hold?", required=False, max_length=20000,
-                                  widget=forms.Textarea(attrs={"rows": 8}),
-                                  help_text="Include dates, what happened and who in your agency knows the family")
+        label="What does your agency know?",
+        widget=forms.RadioSelect,
+        choices=[
+            (AgencyCheck.Status.ANSWERED.value, "We hold information about the child or family"),
+            (AgencyCheck.Status.NOTHING_KNOWN.value, "Nothing known"),
+        ],
+        error_messages={"required": "Select what your agency knows"},
+    )
+    information = forms.CharField(
+        label="What information does your agency hold?",
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Include dates, what happened and who in your agency knows the family",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
-            ConditionalRadios("status",
-                              ConditionalQuestion("We hold information about the child or family", Field.textarea("information", rows=8)),
-                              "Nothing known"),
+            ConditionalRadios(
+                "status",
+                ConditionalQuestion(
+                    "We hold information about the child or family", Field.textarea("information", rows=8)
+                ),
+                "Nothing known",
+            ),
             Submit("submit", "Send the answer"),
         )
 

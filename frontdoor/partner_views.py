@@ -41,12 +41,17 @@ class NotFound(Http404):
         self.asked_for = str(asked_for)[:40]
 
     def defer_audit(self, request):
-        audit.defer(request, request.user, "denied",
-                    summary=f"Refused: a {self.kind} that does not exist or is not theirs to see",
-                    detail={"asked_for": self.asked_for, "path": request.path[:200]})
+        audit.defer(
+            request,
+            request.user,
+            "denied",
+            summary=f"Refused: a {self.kind} that does not exist or is not theirs to see",
+            detail={"asked_for": self.asked_for, "path": request.path[:200]},
+        )
 
 
 # --- Making a contact ---------------------------------------------------------------------
+
 
 def _starting_child(request):
     """The child chosen from their record (`?person=<id>`), if the user may see them."""
@@ -77,8 +82,9 @@ def contact_new(request):
         form = ContactForm(request.POST, request.FILES, user=request.user, person=person)
         if form.is_valid():
             try:
-                contact = services.receive_contact(request.user, people=form.people(),
-                                                   files=form.cleaned_data["attachments"], **form.contact_fields())
+                contact = services.receive_contact(
+                    request.user, people=form.people(), files=form.cleaned_data["attachments"], **form.contact_fields()
+                )
             except services.FrontDoorError as refused:
                 form.add_service_errors(refused.errors)
             except services.attachments.AttachmentRefused as refused:
@@ -94,6 +100,7 @@ def contact_new(request):
 
 
 # --- Your contacts ------------------------------------------------------------------------
+
 
 def _own_contacts(user):
     """The contacts this user recorded and, for a partner practitioner, those their agency made."""
@@ -121,49 +128,87 @@ def _withhold_restricted(user, links):
 
 @rule("contact_submit")
 def contacts_mine(request):
-    contacts = (_own_contacts(request.user).select_related("referrer_agency").order_by("-received_at", "-id")
-                .prefetch_related(Prefetch("people", queryset=ContactPerson.objects.filter(role=ContactPerson.Role.SUBJECT)
-                                           .select_related("person").order_by("id")), "feedback"))
+    contacts = (
+        _own_contacts(request.user)
+        .select_related("referrer_agency")
+        .order_by("-received_at", "-id")
+        .prefetch_related(
+            Prefetch(
+                "people",
+                queryset=ContactPerson.objects.filter(role=ContactPerson.Role.SUBJECT)
+                .select_related("person")
+                .order_by("id"),
+            ),
+            "feedback",
+        )
+    )
     page = Paginator(contacts, CONTACTS_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"contact": contact, "children": _as_sent(contact), "feedback_given": bool(contact.feedback.all())}
-            for contact in page]
+    rows = [
+        {"contact": contact, "children": _as_sent(contact), "feedback_given": bool(contact.feedback.all())}
+        for contact in page
+    ]
     _withhold_restricted(request.user, [link for row in rows for link in row["children"]])
-    audit.record(request.user, "view", summary="Viewed their own contacts",
-                 detail={"page": page.number, "contacts": [row["contact"].pk for row in rows]})
+    audit.record(
+        request.user,
+        "view",
+        summary="Viewed their own contacts",
+        detail={"page": page.number, "contacts": [row["contact"].pk for row in rows]},
+    )
     return render(request, "frontdoor/partner_contacts.html", {"page": page, "rows": rows})
 
 
 @rule("contact_submit")
 def contact_detail(request, contact_id):
-    contact = (_own_contacts(request.user).select_related("referrer_agency")
-               .prefetch_related(Prefetch("people", queryset=ContactPerson.objects.select_related("person").order_by("id")),
-                                 "attachments", "feedback")
-               .filter(pk=contact_id).first())
+    contact = (
+        _own_contacts(request.user)
+        .select_related("referrer_agency")
+        .prefetch_related(
+            Prefetch("people", queryset=ContactPerson.objects.select_related("person").order_by("id")),
+            "attachments",
+            "feedback",
+        )
+        .filter(pk=contact_id)
+        .first()
+    )
     if contact is None:
         raise NotFound("contact", contact_id)
     people = _withhold_restricted(request.user, _as_sent(contact))
     subject = next((link.person for link in people if link.role == ContactPerson.Role.SUBJECT), None)
-    audit.record(request.user, "view", obj=contact, person=subject or services.subject_of(contact),
-                 summary=f"Viewed contact {contact.reference} as its referrer")
+    audit.record(
+        request.user,
+        "view",
+        obj=contact,
+        person=subject or services.subject_of(contact),
+        summary=f"Viewed contact {contact.reference} as its referrer",
+    )
     just_made = request.session.get(JUST_MADE) or []
     confirmation = contact.pk in just_made
     if confirmation:
         request.session[JUST_MADE] = [pk for pk in just_made if pk != contact.pk]
-    return render(request, "frontdoor/partner_contact.html", {
-        "contact": contact, "confirmation": confirmation,
-        "children": [link for link in people if link.is_child],
-        "adults": [link for link in people if not link.is_child],
-        "source": codelists.label("referral-source", contact.source),
-        "feedback": list(contact.feedback.all()),
-        "attachments": list(contact.attachments.all()),
-    })
+    return render(
+        request,
+        "frontdoor/partner_contact.html",
+        {
+            "contact": contact,
+            "confirmation": confirmation,
+            "children": [link for link in people if link.is_child],
+            "adults": [link for link in people if not link.is_child],
+            "source": codelists.label("referral-source", contact.source),
+            "feedback": list(contact.feedback.all()),
+            "attachments": list(contact.attachments.all()),
+        },
+    )
 
 
 # --- Checks for your agency ---------------------------------------------------------------
 
+
 def _children_prefetch():
-    children = ContactPerson.objects.filter(role__in=[ContactPerson.Role.SUBJECT, ContactPerson.Role.CHILD_IN_HOUSEHOLD]) \
-        .select_related("person").order_by("id")
+    children = (
+        ContactPerson.objects.filter(role__in=[ContactPerson.Role.SUBJECT, ContactPerson.Role.CHILD_IN_HOUSEHOLD])
+        .select_related("person")
+        .order_by("id")
+    )
     return Prefetch("contact__people", queryset=children, to_attr="children")
 
 
@@ -173,15 +218,23 @@ def checks(request):
     now = timezone.now()
     rows = [{"check": check, "children": check.contact.children, "overdue": now > check.due_at} for check in found]
     _withhold_restricted(request.user, [link for row in rows for link in row["children"]])
-    audit.record(request.user, "view", summary="Viewed the checks asked of their agency",
-                 detail={"checks": [check.pk for check in found]})
+    audit.record(
+        request.user,
+        "view",
+        summary="Viewed the checks asked of their agency",
+        detail={"checks": [check.pk for check in found]},
+    )
     return render(request, "frontdoor/checks_list.html", {"rows": rows})
 
 
 @rule("agency_checks")
 def check_detail(request, check_id):
-    check = (AgencyCheck.objects.select_related("contact", "agency").prefetch_related(_children_prefetch())
-             .filter(pk=check_id).first())
+    check = (
+        AgencyCheck.objects.select_related("contact", "agency")
+        .prefetch_related(_children_prefetch())
+        .filter(pk=check_id)
+        .first()
+    )
     if check is None or not services.check_may_be_answered_by(request.user, check):
         raise NotFound("check", check_id)
     open_check = check.status == AgencyCheck.Status.REQUESTED
@@ -191,26 +244,44 @@ def check_detail(request, check_id):
             form = CheckAnswerForm(request.POST)
             if form.is_valid():
                 try:
-                    services.answer_check(request.user, check, status=form.cleaned_data["status"],
-                                          information=form.cleaned_data.get("information", ""))
+                    services.answer_check(
+                        request.user,
+                        check,
+                        status=form.cleaned_data["status"],
+                        information=form.cleaned_data.get("information", ""),
+                    )
                 except services.FrontDoorError as refused:
                     form.add_service_errors(refused.errors)
                 except PermissionError:
                     raise NotFound("check", check_id) from None
                 else:
-                    messages.success(request, f"Your answer to the check on contact {check.contact.reference} has been sent")
+                    messages.success(
+                        request, f"Your answer to the check on contact {check.contact.reference} has been sent"
+                    )
                     return redirect("contacts:checks")
         else:
             form = CheckAnswerForm()
-    audit.record(request.user, "view", obj=check, person=services.subject_of(check.contact),
-                 summary=f"Viewed a {check.get_kind_display().lower()} check on contact {check.contact.reference}")
-    return render(request, "frontdoor/checks_answer.html", {
-        "check": check, "form": form, "children": _withhold_restricted(request.user, check.contact.children),
-        "overdue": open_check and timezone.now() > check.due_at,
-    })
+    audit.record(
+        request.user,
+        "view",
+        obj=check,
+        person=services.subject_of(check.contact),
+        summary=f"Viewed a {check.get_kind_display().lower()} check on contact {check.contact.reference}",
+    )
+    return render(
+        request,
+        "frontdoor/checks_answer.html",
+        {
+            "check": check,
+            "form": form,
+            "children": _withhold_restricted(request.user, check.contact.children),
+            "overdue": open_check and timezone.now() > check.due_at,
+        },
+    )
 
 
 # --- The threshold document (public) ----------------------------------------------------
+
 
 def _threshold_context(document):
     if document is None:
@@ -222,7 +293,8 @@ def _threshold_context(document):
         by_level = [(level, [ind for ind in indicators if ind.level_id == level.pk]) for level in levels]
         domains.append({"domain": domain, "levels": [(level, found) for level, found in by_level if found]})
     others = ThresholdDocument.objects.filter(
-        status__in=[ThresholdDocument.Status.PUBLISHED, ThresholdDocument.Status.SUPERSEDED]).exclude(pk=document.pk)
+        status__in=[ThresholdDocument.Status.PUBLISHED, ThresholdDocument.Status.SUPERSEDED]
+    ).exclude(pk=document.pk)
     return {"document": document, "levels": levels, "domains": domains, "other_versions": list(others)}
 
 
@@ -235,7 +307,8 @@ def threshold(request):
 @public
 def threshold_version(request, document_id):
     document = ThresholdDocument.objects.filter(
-        pk=document_id, status__in=[ThresholdDocument.Status.PUBLISHED, ThresholdDocument.Status.SUPERSEDED]).first()
+        pk=document_id, status__in=[ThresholdDocument.Status.PUBLISHED, ThresholdDocument.Status.SUPERSEDED]
+    ).first()
     if document is None:
         raise Http404("No such version")
     return render(request, "frontdoor/threshold_public.html", {**_threshold_context(document), "version_page": True})

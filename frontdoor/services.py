@@ -64,6 +64,7 @@ class FrontDoorError(RuleBroken):
 
 # --- The people a contact is about -------------------------------------------------------
 
+
 @dataclass
 class PersonDetails:
     """Someone named in a contact: an existing record (`person`), or details to match or record."""
@@ -96,7 +97,7 @@ def _name_key(kind, given_names, family_name, date_of_birth):
     return (kind, given_names.strip().lower(), family_name.strip().lower(), date_of_birth)
 
 
-def match_or_record_people(user, people, agency=None):
+def match_or_record_people(user, people, agency=None):  # noqa: C901
     """For each PersonDetails, the person it is about and how they were found: an existing
     record chosen by the user; else the one person holding the consistent identifier, NHS
     number or UPN given (in that order); else exactly one person of the same kind, name and date
@@ -119,7 +120,9 @@ def match_or_record_people(user, people, agency=None):
         condition = Q()
         for id_type, value in wanted:
             condition |= Q(id_type=id_type, value=value)
-        for id_type, value, person_id in Identifier.objects.filter(condition).values_list("id_type", "value", "person_id"):
+        for id_type, value, person_id in Identifier.objects.filter(condition).values_list(
+            "id_type", "value", "person_id"
+        ):
             wanted[(id_type, value)].add(person_id)
     found_ids = {}
     for index, pairs in enumerate(given):
@@ -127,21 +130,31 @@ def match_or_record_people(user, people, agency=None):
             if len(wanted[key]) == 1:
                 found_ids[index] = (next(iter(wanted[key])), match)
                 break
-    by_name = [index for index, details in enumerate(people)
-               if results[index] is None and index not in found_ids and details.date_of_birth]
+    by_name = [
+        index
+        for index, details in enumerate(people)
+        if results[index] is None and index not in found_ids and details.date_of_birth
+    ]
     if by_name:
         condition = Q()
         for index in by_name:
             details = people[index]
-            condition |= Q(kind=details.kind, given_names__iexact=details.given_names.strip(),
-                           family_name__iexact=details.family_name.strip(), date_of_birth=details.date_of_birth)
+            condition |= Q(
+                kind=details.kind,
+                given_names__iexact=details.given_names.strip(),
+                family_name__iexact=details.family_name.strip(),
+                date_of_birth=details.date_of_birth,
+            )
         same = {}
         for pk, kind, given, family, born in Person.objects.filter(condition).values_list(
-                "pk", "kind", "given_names", "family_name", "date_of_birth"):
+            "pk", "kind", "given_names", "family_name", "date_of_birth"
+        ):
             same.setdefault(_name_key(kind, given, family, born), set()).add(pk)
         for index in by_name:
             details = people[index]
-            candidates = same.get(_name_key(details.kind, details.given_names, details.family_name, details.date_of_birth), set())
+            candidates = same.get(
+                _name_key(details.kind, details.given_names, details.family_name, details.date_of_birth), set()
+            )
             if len(candidates) == 1:
                 found_ids[index] = (next(iter(candidates)), ContactPerson.Match.NAME_AND_DATE_OF_BIRTH)
     if found_ids:
@@ -153,16 +166,28 @@ def match_or_record_people(user, people, agency=None):
     for index, details in enumerate(people):
         if results[index] is not None:
             continue
-        key = _name_key(details.kind, details.given_names, details.family_name, details.date_of_birth) \
-            if details.date_of_birth else ("row", index)
+        key = (
+            _name_key(details.kind, details.given_names, details.family_name, details.date_of_birth)
+            if details.date_of_birth
+            else ("row", index)
+        )
         if key not in new_index:
             new_index[key] = len(new_rows)
-            new_rows.append(people_services.NewPerson(
-                kind=details.kind, given_names=details.given_names, family_name=details.family_name,
-                date_of_birth=details.date_of_birth, expected_date_of_birth=details.expected_date_of_birth,
-                sex=details.sex or "U",
-                identifiers={t: details.identifiers[t] for t in (Identifier.Type.NHS, Identifier.Type.UPN)
-                             if details.identifiers.get(t)}))
+            new_rows.append(
+                people_services.NewPerson(
+                    kind=details.kind,
+                    given_names=details.given_names,
+                    family_name=details.family_name,
+                    date_of_birth=details.date_of_birth,
+                    expected_date_of_birth=details.expected_date_of_birth,
+                    sex=details.sex or "U",
+                    identifiers={
+                        t: details.identifiers[t]
+                        for t in (Identifier.Type.NHS, Identifier.Type.UPN)
+                        if details.identifiers.get(t)
+                    },
+                )
+            )
         results[index] = new_index[key]
     recorded = people_services.record_people(user, new_rows, agency=agency)
     return [(recorded[result], ContactPerson.Match.NEW) if isinstance(result, int) else result for result in results]
@@ -176,8 +201,12 @@ def front_door_team():
 
 @lru_cache(maxsize=1)
 def _front_door_team(minute):
-    return (Team.objects.filter(agency__kind=Agency.Kind.LOCAL_AUTHORITY, function__iexact="MASH")
-            .select_related("agency").order_by("id").first())
+    return (
+        Team.objects.filter(agency__kind=Agency.Kind.LOCAL_AUTHORITY, function__iexact="MASH")
+        .select_related("agency")
+        .order_by("id")
+        .first()
+    )
 
 
 def clear_cache():
@@ -193,19 +222,35 @@ def _open_front_door_involvements(children, on, recorded_now=()):
         return
     known = [child.pk for child in children if child.pk not in recorded_now]
     # By person only (a child has few involvements; the team has thousands open), then in Python.
-    open_already = {person_id for person_id, team_id, kind in Involvement.objects.filter(
-        person_id__in=known, end_date__isnull=True).values_list("person_id", "team_id", "kind")
-        if team_id == team.pk and kind == INVOLVEMENT_KIND} if known else set()
-    Involvement.objects.bulk_create(Involvement(person=child, agency=team.agency, team=team, kind=INVOLVEMENT_KIND, start_date=on)
-                                    for child in children if child.pk not in open_already)
+    open_already = (
+        {
+            person_id
+            for person_id, team_id, kind in Involvement.objects.filter(
+                person_id__in=known, end_date__isnull=True
+            ).values_list("person_id", "team_id", "kind")
+            if team_id == team.pk and kind == INVOLVEMENT_KIND
+        }
+        if known
+        else set()
+    )
+    Involvement.objects.bulk_create(
+        Involvement(person=child, agency=team.agency, team=team, kind=INVOLVEMENT_KIND, start_date=on)
+        for child in children
+        if child.pk not in open_already
+    )
 
 
 def _add_person(user, contact, details, agency):
     person, matched_by = match_or_record_person(user, details, agency=agency)
     link, created = ContactPerson.objects.get_or_create(
-        contact=contact, person=person,
-        defaults={"role": details.role, "relationship": details.relationship[:200], "matched_by": matched_by,
-                  "added_by": user if getattr(user, "is_authenticated", False) else None},
+        contact=contact,
+        person=person,
+        defaults={
+            "role": details.role,
+            "relationship": details.relationship[:200],
+            "matched_by": matched_by,
+            "added_by": user if getattr(user, "is_authenticated", False) else None,
+        },
     )
     if created and person.kind == Person.Kind.CHILD:
         _open_front_door_involvements([person], timezone.localdate(contact.received_at))
@@ -214,8 +259,19 @@ def _add_person(user, contact, details, agency):
 
 # --- Receiving a contact -----------------------------------------------------------------
 
-def check_contact(*, received_at, source, concerns, consent, people, immediate_risk=False, immediate_risk_detail="",
-                  referrer_name="", channel=""):
+
+def check_contact(  # noqa: C901
+    *,
+    received_at,
+    source,
+    concerns,
+    consent,
+    people,
+    immediate_risk=False,
+    immediate_risk_detail="",
+    referrer_name="",
+    channel="",
+):
     """Field errors for a contact that cannot be accepted as it is, or {}."""
     errors = {}
     now = timezone.now()
@@ -253,18 +309,43 @@ def check_contact(*, received_at, source, concerns, consent, people, immediate_r
 
 
 @transaction.atomic
-def receive_contact(user, *, channel, source, concerns, consent, people, received_at=None, referrer_name="",
-                    referrer_role="", referrer_agency=None, referrer_relationship="", referrer_phone="",
-                    referrer_email="", immediate_risk=False, immediate_risk_detail="", consent_detail="",
-                    files=(), submission=None):
+def receive_contact(
+    user,
+    *,
+    channel,
+    source,
+    concerns,
+    consent,
+    people,
+    received_at=None,
+    referrer_name="",
+    referrer_role="",
+    referrer_agency=None,
+    referrer_relationship="",
+    referrer_phone="",
+    referrer_email="",
+    immediate_risk=False,
+    immediate_risk_detail="",
+    consent_detail="",
+    files=(),
+    submission=None,
+):
     """Record a contact about one or more children, with its decision deadline (one working day,
     kernel.timescales rule "contact-decision") issued now and stored. `files`: (name, bytes)
     pairs. `submission`: (api_token, idempotency key, body digest) for the API. Raises
     FrontDoorError with field errors, or attachments.AttachmentRefused; nothing is kept then."""
     received_at = received_at or timezone.now()
-    errors = check_contact(received_at=received_at, source=source, concerns=concerns, consent=consent, people=people,
-                           immediate_risk=immediate_risk, immediate_risk_detail=immediate_risk_detail,
-                           referrer_name=referrer_name, channel=channel)
+    errors = check_contact(
+        received_at=received_at,
+        source=source,
+        concerns=concerns,
+        consent=consent,
+        people=people,
+        immediate_risk=immediate_risk,
+        immediate_risk_detail=immediate_risk_detail,
+        referrer_name=referrer_name,
+        channel=channel,
+    )
     checked = []
     for name, data in files:
         try:
@@ -276,13 +357,25 @@ def receive_contact(user, *, channel, source, concerns, consent, people, receive
     deadline = timescales.due("contact-decision", timezone.localdate(received_at))
     recorder = user if getattr(user, "is_authenticated", False) else None
     contact = Contact.objects.create(
-        received_at=received_at, channel=channel, source=source, concerns=concerns.strip(), consent=consent,
-        consent_detail=consent_detail, referrer_name=referrer_name.strip(), referrer_role=referrer_role.strip(),
-        referrer_agency=referrer_agency, referrer_relationship=referrer_relationship.strip(),
-        referrer_phone=referrer_phone.strip(), referrer_email=referrer_email.strip(), immediate_risk=immediate_risk,
+        received_at=received_at,
+        channel=channel,
+        source=source,
+        concerns=concerns.strip(),
+        consent=consent,
+        consent_detail=consent_detail,
+        referrer_name=referrer_name.strip(),
+        referrer_role=referrer_role.strip(),
+        referrer_agency=referrer_agency,
+        referrer_relationship=referrer_relationship.strip(),
+        referrer_phone=referrer_phone.strip(),
+        referrer_email=referrer_email.strip(),
+        immediate_risk=immediate_risk,
         immediate_risk_detail=immediate_risk_detail.strip() if immediate_risk else "",
-        decision_due_date=deadline.due_date, decision_due_at=deadline.due_at,
-        decision_due_explanation=f"Decision due by the end of {deadline.due_date:%A %-d %B %Y}: {deadline.explanation}"[:500],
+        decision_due_date=deadline.due_date,
+        decision_due_at=deadline.due_at,
+        decision_due_explanation=f"Decision due by the end of {deadline.due_date:%A %-d %B %Y}: {deadline.explanation}"[
+            :500
+        ],
         recorded_by=recorder,
     )
     if submission is not None:
@@ -292,39 +385,66 @@ def receive_contact(user, *, channel, source, concerns, consent, people, receive
     # The people, matched or recorded, linked in one INSERT (a new contact has no links yet, so
     # a person named twice is kept once, in the first role given, without asking the database).
     links, seen, recorded_now = [], set(), set()
-    for details, (person, matched_by) in zip(people, match_or_record_people(user, people, agency=agency)):
+    for details, (person, matched_by) in zip(people, match_or_record_people(user, people, agency=agency), strict=False):
         if person.pk in seen:
             continue
         seen.add(person.pk)
         if matched_by == ContactPerson.Match.NEW:
             recorded_now.add(person.pk)
-        links.append(ContactPerson(contact=contact, person=person, role=details.role, relationship=details.relationship[:200],
-                                   matched_by=matched_by, added_by=recorder))
+        links.append(
+            ContactPerson(
+                contact=contact,
+                person=person,
+                role=details.role,
+                relationship=details.relationship[:200],
+                matched_by=matched_by,
+                added_by=recorder,
+            )
+        )
     ContactPerson.objects.bulk_create(links)
     links.sort(key=lambda link: link.pk)
     subjects = [link for link in links if link.is_child]
-    _open_front_door_involvements([link.person for link in links if link.person.kind == Person.Kind.CHILD],
-                                  timezone.localdate(received_at), recorded_now)
+    _open_front_door_involvements(
+        [link.person for link in links if link.person.kind == Person.Kind.CHILD],
+        timezone.localdate(received_at),
+        recorded_now,
+    )
     for checked_file in checked:
         _attach(user, contact, checked_file)
     source_label = codelists.label("referral-source", source)
-    record_events([
-        chronology_entry(link.person, "contact-received", received_at,
-                         f"Contact received from {referrer_agency or source_label}" + (" (immediate risk)" if immediate_risk else ""),
-                         detail=f"{link.get_role_display()}. {len(subjects)} child(ren) in the contact.",
-                         agency=agency, source=contact, recorded_by=recorder)
-        for link in sorted(links, key=lambda link: (link.role, link.pk))])
+    record_events(
+        [
+            chronology_entry(
+                link.person,
+                "contact-received",
+                received_at,
+                f"Contact received from {referrer_agency or source_label}"
+                + (" (immediate risk)" if immediate_risk else ""),
+                detail=f"{link.get_role_display()}. {len(subjects)} child(ren) in the contact.",
+                agency=agency,
+                source=contact,
+                recorded_by=recorder,
+            )
+            for link in sorted(links, key=lambda link: (link.role, link.pk))
+        ]
+    )
     # A new contact has no alerts to replace; people recorded just now have no history to find.
     PatternAlert.objects.bulk_create(pattern_alerts_for(contact, children=subjects, recorded_now=recorded_now))
-    audit.record_creation(user, contact, person=subjects[0].person if subjects else None,
-                          summary=f"Received contact {contact.reference}")
+    audit.record_creation(
+        user, contact, person=subjects[0].person if subjects else None, summary=f"Received contact {contact.reference}"
+    )
     return contact
 
 
 def _attach(user, contact, checked_file):
-    attachment = ContactAttachment(contact=contact, original_name=checked_file.name, content_type=checked_file.content_type,
-                                   size=checked_file.size, sha256=checked_file.sha256,
-                                   uploaded_by=user if getattr(user, "is_authenticated", False) else None)
+    attachment = ContactAttachment(
+        contact=contact,
+        original_name=checked_file.name,
+        content_type=checked_file.content_type,
+        size=checked_file.size,
+        sha256=checked_file.sha256,
+        uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+    )
     attachments.store(attachment.stored_name, checked_file.data)
     attachment.save(force_insert=True)
     audit.record_creation(user, attachment, summary=f"Attached a file to contact {contact.reference}")
@@ -349,6 +469,7 @@ def subject_of(contact):
 
 # --- Siblings and household ---------------------------------------------------------------
 
+
 def household_not_in_contact(contact):
     """Siblings and the other members of each child's household, not yet in the contact:
     [(person, how they are connected)]."""
@@ -366,7 +487,9 @@ def household_not_in_contact(contact):
                 continue
             if rel.relationship in {Relationship.Type.SIBLING, Relationship.Type.HALF_SIBLING}:
                 found.setdefault(other.pk, (other, f"{label} of {child.full_name}"))
-    return sorted(found.values(), key=lambda row: (row[0].kind != Person.Kind.CHILD, row[0].family_name, row[0].given_names))
+    return sorted(
+        found.values(), key=lambda row: (row[0].kind != Person.Kind.CHILD, row[0].family_name, row[0].given_names)
+    )
 
 
 @transaction.atomic
@@ -378,8 +501,16 @@ def bring_into_contact(user, contact, person, role, relationship=""):
         raise FrontDoorError({"role": ["Only a child can be a child in the contact"]})
     link, created = _add_person(user, contact, PersonDetails(role=role, person=person, relationship=relationship), None)
     if created:
-        record_event(person, "contact-received", contact.received_at, f"Brought into contact {contact.reference}",
-                     detail=link.get_role_display(), agency=contact.referrer_agency, source=contact, recorded_by=user)
+        record_event(
+            person,
+            "contact-received",
+            contact.received_at,
+            f"Brought into contact {contact.reference}",
+            detail=link.get_role_display(),
+            agency=contact.referrer_agency,
+            source=contact,
+            recorded_by=user,
+        )
         audit.record_creation(user, link, person=person, summary=f"Brought into contact {contact.reference}")
         refresh_pattern_alerts(contact)
     return link
@@ -417,14 +548,28 @@ def request_check(user, contact, kind, agency=None, question="", requested_at=No
         raise FrontDoorError({"kind": ["That agency has already been asked and has not answered yet"]})
     deadline = timescales.due(f"agency-check-{kind}", requested_at)
     check = AgencyCheck.objects.create(
-        contact=contact, kind=kind, agency=agency, question=question.strip(), requested_at=requested_at,
-        requested_by=user, due_at=deadline.due_at, due_explanation=f"Due {timezone.localtime(deadline.due_at):%-d %B %Y at %H:%M}: {deadline.explanation}"[:500],
+        contact=contact,
+        kind=kind,
+        agency=agency,
+        question=question.strip(),
+        requested_at=requested_at,
+        requested_by=user,
+        due_at=deadline.due_at,
+        due_explanation=f"Due {timezone.localtime(deadline.due_at):%-d %B %Y at %H:%M}: {deadline.explanation}"[:500],
     )
     for link in contact_children(contact):
-        record_event(link.person, "agency-check", requested_at,
-                     f"{check.get_kind_display()} check requested" + (f" from {agency}" if agency else ""),
-                     source=check, recorded_by=user, agency=agency)
-    audit.record_creation(user, check, person=subject_of(contact), summary=f"Requested a {check.get_kind_display().lower()} check")
+        record_event(
+            link.person,
+            "agency-check",
+            requested_at,
+            f"{check.get_kind_display()} check requested" + (f" from {agency}" if agency else ""),
+            source=check,
+            recorded_by=user,
+            agency=agency,
+        )
+    audit.record_creation(
+        user, check, person=subject_of(contact), summary=f"Requested a {check.get_kind_display().lower()} check"
+    )
     return check
 
 
@@ -447,8 +592,12 @@ def checks_for_agency(user):
     if user.agency_id is None:
         return AgencyCheck.objects.none()
     kind = check_kind_for(user.agency)
-    return (AgencyCheck.objects.filter(Q(agency_id=user.agency_id) | Q(agency__isnull=True, kind=kind))
-            .filter(status=AgencyCheck.Status.REQUESTED).select_related("contact").order_by("due_at"))
+    return (
+        AgencyCheck.objects.filter(Q(agency_id=user.agency_id) | Q(agency__isnull=True, kind=kind))
+        .filter(status=AgencyCheck.Status.REQUESTED)
+        .select_related("contact")
+        .order_by("due_at")
+    )
 
 
 @transaction.atomic
@@ -465,27 +614,60 @@ def answer_check(user, check, *, status, information="", answered_at=None):
     if answered_at < check.requested_at:
         raise FrontDoorError({"answered_at": ["The answer cannot be before the check was asked for"]})
     old = check.status
-    check.status, check.information, check.answered_at, check.answered_by = status, information.strip(), answered_at, user
+    check.status, check.information, check.answered_at, check.answered_by = (
+        status,
+        information.strip(),
+        answered_at,
+        user,
+    )
     check.save(update_fields=["status", "information", "answered_at", "answered_by"])
-    label = {AgencyCheck.Status.ANSWERED: "answered", AgencyCheck.Status.NOTHING_KNOWN: "answered: nothing known",
-             AgencyCheck.Status.WITHDRAWN: "withdrawn"}[status]
+    label = {
+        AgencyCheck.Status.ANSWERED: "answered",
+        AgencyCheck.Status.NOTHING_KNOWN: "answered: nothing known",
+        AgencyCheck.Status.WITHDRAWN: "withdrawn",
+    }[status]
     for link in contact_children(check.contact):
-        record_event(link.person, "agency-check", answered_at, f"{check.get_kind_display()} check {label}",
-                     agency=user.agency if user.agency_id else None, source=check, recorded_by=user)
-    audit.record_change(user, check, {"status": (old, status), "information": ("", check.information)},
-                        person=subject_of(check.contact), summary=f"{check.get_kind_display()} check {label}")
+        record_event(
+            link.person,
+            "agency-check",
+            answered_at,
+            f"{check.get_kind_display()} check {label}",
+            agency=user.agency if user.agency_id else None,
+            source=check,
+            recorded_by=user,
+        )
+    audit.record_change(
+        user,
+        check,
+        {"status": (old, status), "information": ("", check.information)},
+        person=subject_of(check.contact),
+        summary=f"{check.get_kind_display()} check {label}",
+    )
     return check
 
 
 # --- The decision -------------------------------------------------------------------------
+
 
 def published_threshold_document():
     return ThresholdDocument.objects.filter(status=ThresholdDocument.Status.PUBLISHED).first()
 
 
 @transaction.atomic
-def decide_contact(user, contact, *, level, outcome, rationale, indicators=(), primary_need="", malicious=False,
-                   malicious_reason="", decided_at=None, late_reason=""):
+def decide_contact(  # noqa: C901
+    user,
+    contact,
+    *,
+    level,
+    outcome,
+    rationale,
+    indicators=(),
+    primary_need="",
+    malicious=False,
+    malicious_reason="",
+    decided_at=None,
+    late_reason="",
+):
     """The decision on next steps, against the published threshold document. A referral or a
     strategy discussion opens a child-in-need episode (Referral) for each child in the contact."""
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
@@ -524,44 +706,85 @@ def decide_contact(user, contact, *, level, outcome, rationale, indicators=(), p
         errors["late_reason"] = ["The decision is past its deadline: give the reason it is late"]
     if errors:
         raise FrontDoorError(errors)
-    full_rationale = rationale.strip() + (f"\n\nReason for the late decision: {late_reason.strip()}" if not on_time else "")
+    full_rationale = rationale.strip() + (
+        f"\n\nReason for the late decision: {late_reason.strip()}" if not on_time else ""
+    )
     decision = ContactDecision.objects.create(
-        contact=contact, threshold_document=document, level=level, outcome=outcome, rationale=full_rationale,
-        primary_need=primary_need, malicious=malicious, malicious_reason=malicious_reason.strip() if malicious else "",
-        decided_by=user, decided_at=decided_at, on_time=on_time,
+        contact=contact,
+        threshold_document=document,
+        level=level,
+        outcome=outcome,
+        rationale=full_rationale,
+        primary_need=primary_need,
+        malicious=malicious,
+        malicious_reason=malicious_reason.strip() if malicious else "",
+        decided_by=user,
+        decided_at=decided_at,
+        on_time=on_time,
     )
     decision.indicators.set(indicators)
     Contact.objects.filter(pk=contact.pk).update(status=Contact.Status.DECIDED, version=contact.version + 1)
     contact.status = Contact.Status.DECIDED
     AgencyCheck.objects.filter(contact=contact, status=AgencyCheck.Status.REQUESTED).update(
-        status=AgencyCheck.Status.WITHDRAWN, answered_at=decided_at)
+        status=AgencyCheck.Status.WITHDRAWN, answered_at=decided_at
+    )
     children = contact_children(contact)
     decided_on = timezone.localdate(decided_at)
     team = front_door_team()
     for link in children:
-        record_event(link.person, "contact-decision", decided_at,
-                     f"Front-door decision: {decision.get_outcome_display()} (level {level.number}, {level.name})",
-                     detail=decision.rationale, source=decision, recorded_by=user)
+        record_event(
+            link.person,
+            "contact-decision",
+            decided_at,
+            f"Front-door decision: {decision.get_outcome_display()} (level {level.number}, {level.name})",
+            detail=decision.rationale,
+            source=decision,
+            recorded_by=user,
+        )
         if team is not None:
-            Involvement.objects.filter(person=link.person, team=team, kind=INVOLVEMENT_KIND, end_date__isnull=True) \
-                .exclude(person__contacts__contact__status=Contact.Status.OPEN).update(end_date=decided_on)
+            Involvement.objects.filter(
+                person=link.person, team=team, kind=INVOLVEMENT_KIND, end_date__isnull=True
+            ).exclude(person__contacts__contact__status=Contact.Status.OPEN).update(end_date=decided_on)
         if outcome in REFERRAL_OUTCOMES:
-            referral = Referral.objects.create(person=link.person, contact=contact, referral_date=timezone.localdate(contact.received_at),
-                                               source=contact.source, primary_need=primary_need)
-            Involvement.objects.create(person=link.person, agency=user.agency, team=user.team, kind="Referral: child in need",
-                                       start_date=decided_on)
-            family_help.referral_opened(user, referral, decided_on=decided_on,
-                                        strategy_discussion_needed=outcome == Outcome.STRATEGY_DISCUSSION)
-            record_event(link.person, "referral", decided_at,
-                         f"Referred to children's social care ({codelists.label('primary-need', primary_need)})",
-                         source=referral, recorded_by=user)
-            audit.record_creation(user, referral, person=link.person, summary="Opened a child-in-need episode (referral)")
-    audit.record_creation(user, decision, person=children[0].person if children else None,
-                          summary=f"Decided contact {contact.reference}: {decision.get_outcome_display()}")
+            referral = Referral.objects.create(
+                person=link.person,
+                contact=contact,
+                referral_date=timezone.localdate(contact.received_at),
+                source=contact.source,
+                primary_need=primary_need,
+            )
+            Involvement.objects.create(
+                person=link.person,
+                agency=user.agency,
+                team=user.team,
+                kind="Referral: child in need",
+                start_date=decided_on,
+            )
+            family_help.referral_opened(
+                user, referral, decided_on=decided_on, strategy_discussion_needed=outcome == Outcome.STRATEGY_DISCUSSION
+            )
+            record_event(
+                link.person,
+                "referral",
+                decided_at,
+                f"Referred to children's social care ({codelists.label('primary-need', primary_need)})",
+                source=referral,
+                recorded_by=user,
+            )
+            audit.record_creation(
+                user, referral, person=link.person, summary="Opened a child-in-need episode (referral)"
+            )
+    audit.record_creation(
+        user,
+        decision,
+        person=children[0].person if children else None,
+        summary=f"Decided contact {contact.reference}: {decision.get_outcome_display()}",
+    )
     return decision
 
 
 # --- Feedback to the referrer -------------------------------------------------------------
+
 
 @transaction.atomic
 def give_feedback(user, contact, *, method, message, given_at=None):
@@ -570,16 +793,26 @@ def give_feedback(user, contact, *, method, message, given_at=None):
     if not (message or "").strip():
         raise FrontDoorError({"message": ["Enter what the referrer was told"]})
     given_at = given_at or timezone.now()
-    feedback = ReferrerFeedback.objects.create(contact=contact, method=method, message=message.strip(), given_at=given_at,
-                                               given_by=user)
+    feedback = ReferrerFeedback.objects.create(
+        contact=contact, method=method, message=message.strip(), given_at=given_at, given_by=user
+    )
     for link in contact_children(contact):
-        record_event(link.person, "referrer-feedback", given_at, f"Referrer told the outcome ({feedback.get_method_display().lower()})",
-                     source=feedback, recorded_by=user)
-    audit.record_creation(user, feedback, person=subject_of(contact), summary=f"Gave feedback on contact {contact.reference}")
+        record_event(
+            link.person,
+            "referrer-feedback",
+            given_at,
+            f"Referrer told the outcome ({feedback.get_method_display().lower()})",
+            source=feedback,
+            recorded_by=user,
+        )
+    audit.record_creation(
+        user, feedback, person=subject_of(contact), summary=f"Gave feedback on contact {contact.reference}"
+    )
     return feedback
 
 
 # --- The MASH queue -----------------------------------------------------------------------
+
 
 def rag(contact, now=None):
     """Red (overdue), amber (due within FRONT_DOOR_AMBER_HOURS) or green, for an open contact."""
@@ -597,10 +830,15 @@ def queue(status=Contact.Status.OPEN):
     """Contacts awaiting a decision, soonest deadline first, immediate risk at the top."""
     # The counts are subqueries, not joins with GROUP BY: PostgreSQL then works them out only
     # for the page shown, and the queue's totals (Paginator, the RAG counts) leave them out.
-    return (Contact.objects.filter(status=status).select_related("referrer_agency", "allocated_to")
-            .annotate(open_checks=_count_of(AgencyCheck.objects.filter(status=AgencyCheck.Status.REQUESTED)),
-                      alert_count=_count_of(PatternAlert.objects.all()))
-            .order_by("-immediate_risk", "decision_due_at", "id"))
+    return (
+        Contact.objects.filter(status=status)
+        .select_related("referrer_agency", "allocated_to")
+        .annotate(
+            open_checks=_count_of(AgencyCheck.objects.filter(status=AgencyCheck.Status.REQUESTED)),
+            alert_count=_count_of(PatternAlert.objects.all()),
+        )
+        .order_by("-immediate_risk", "decision_due_at", "id")
+    )
 
 
 def _count_of(rows):
@@ -610,6 +848,7 @@ def _count_of(rows):
 
 
 # --- Pattern alerts -----------------------------------------------------------------------
+
 
 def _window():
     return datetime.timedelta(days=settings.FRONT_DOOR_PATTERN_WINDOW_DAYS)
@@ -647,18 +886,34 @@ def pattern_alerts_for(contact, children=None, recorded_now=()):
     known_ids = [pk for pk in child_ids if pk not in recorded_now]
     # Re-referral within 12 months (CIN census re-referral measure).
     year_before = timezone.localdate(received) - datetime.timedelta(days=365)
-    referrals = (Referral.objects.filter(person_id__in=known_ids, referral_date__gte=year_before,
-                                         referral_date__lte=timezone.localdate(received))
-                 .exclude(contact=contact).select_related("person").order_by("person_id", "-referral_date")) if known_ids else []
+    referrals = (
+        (
+            Referral.objects.filter(
+                person_id__in=known_ids, referral_date__gte=year_before, referral_date__lte=timezone.localdate(received)
+            )
+            .exclude(contact=contact)
+            .select_related("person")
+            .order_by("person_id", "-referral_date")
+        )
+        if known_ids
+        else []
+    )
     for referral in referrals:
         if any(a.kind == PatternAlert.Kind.RE_REFERRAL and a.person_id == referral.person_id for a in alerts):
             continue
-        alerts.append(PatternAlert(
-            contact=contact, kind=PatternAlert.Kind.RE_REFERRAL, person=referral.person, related_contacts=[referral.contact_id],
-            explanation=(f"{referral.person.full_name} was referred to children's social care on {referral.referral_date:%-d %B %Y}, "
-                         f"{_days(timezone.localdate(received) - referral.referral_date)} before this contact: "
-                         "a referral now would be a re-referral within 12 months."),
-        ))
+        alerts.append(
+            PatternAlert(
+                contact=contact,
+                kind=PatternAlert.Kind.RE_REFERRAL,
+                person=referral.person,
+                related_contacts=[referral.contact_id],
+                explanation=(
+                    f"{referral.person.full_name} was referred to children's social care on {referral.referral_date:%-d %B %Y}, "  # noqa: E501
+                    f"{_days(timezone.localdate(received) - referral.referral_date)} before this contact: "
+                    "a referral now would be a re-referral within 12 months."
+                ),
+            )
+        )
     # Earlier contacts about each child within the window.
     earlier = _contacts_about(known_ids, since, received, contact)
     by_child = {}
@@ -667,24 +922,42 @@ def pattern_alerts_for(contact, children=None, recorded_now=()):
     for link in children:
         others = by_child.get(link.person_id, [])
         if len(others) + 1 >= settings.FRONT_DOOR_REPEATED_CONTACTS:
-            alerts.append(PatternAlert(
-                contact=contact, kind=PatternAlert.Kind.REPEATED_CONTACTS, person=link.person,
-                related_contacts=sorted(c.pk for c in others),
-                explanation=(f"{link.person.full_name} has been the subject of {len(others) + 1} contacts in the last {window} days, "
-                             f"this one included (the first on {min(c.received_at for c in others):%-d %B %Y})."),
-            ))
+            alerts.append(
+                PatternAlert(
+                    contact=contact,
+                    kind=PatternAlert.Kind.REPEATED_CONTACTS,
+                    person=link.person,
+                    related_contacts=sorted(c.pk for c in others),
+                    explanation=(
+                        f"{link.person.full_name} has been the subject of {len(others) + 1} contacts in the last {window} days, "  # noqa: E501
+                        f"this one included (the first on {min(c.received_at for c in others):%-d %B %Y})."
+                    ),
+                )
+            )
         referrers = {_referrer_key(c): c for c in others + [contact]}
         if len(referrers) >= 2:
             family = [c for c in referrers.values() if c.source in FAMILY_MEMBER_SOURCES]
             names = "; ".join(_describe_referrer(c) for c in referrers.values())
-            extra = (" A family member is among them: their concerns count like any other's, and a contact may be judged "
-                     "malicious only with a recorded reason.") if family else ""
-            alerts.append(PatternAlert(
-                contact=contact, kind=PatternAlert.Kind.SEVERAL_REFERRERS, person=link.person,
-                related_contacts=sorted(c.pk for c in others),
-                explanation=(f"{len(referrers)} different referrers have raised concerns about {link.person.full_name} "
-                             f"in the last {window} days: {names}.{extra}")[:600],
-            ))
+            extra = (
+                (
+                    " A family member is among them: their concerns count like any other's, and a contact may be judged "  # noqa: E501
+                    "malicious only with a recorded reason."
+                )
+                if family
+                else ""
+            )
+            alerts.append(
+                PatternAlert(
+                    contact=contact,
+                    kind=PatternAlert.Kind.SEVERAL_REFERRERS,
+                    person=link.person,
+                    related_contacts=sorted(c.pk for c in others),
+                    explanation=(
+                        f"{len(referrers)} different referrers have raised concerns about {link.person.full_name} "
+                        f"in the last {window} days: {names}.{extra}"
+                    )[:600],
+                )
+            )
     # Concerns clustered on siblings and on the adults of the household.
     today = timezone.localdate(received)
     household_ids = people_services.households_and_siblings(known_ids, today, user=None)  # each alert names one person
@@ -697,27 +970,45 @@ def pattern_alerts_for(contact, children=None, recorded_now=()):
             row["count"] += 1
             row["last"] = max(row["last"], other.received_at)
         clustered = list(clustered.values())
-        siblings = [(household_ids[row["person_id"]], row) for row in clustered
-                    if household_ids[row["person_id"]].kind == Person.Kind.CHILD]
-        adults = [(household_ids[row["person_id"]], row) for row in clustered
-                  if household_ids[row["person_id"]].kind != Person.Kind.CHILD]
+        siblings = [
+            (household_ids[row["person_id"]], row)
+            for row in clustered
+            if household_ids[row["person_id"]].kind == Person.Kind.CHILD
+        ]
+        adults = [
+            (household_ids[row["person_id"]], row)
+            for row in clustered
+            if household_ids[row["person_id"]].kind != Person.Kind.CHILD
+        ]
         # One alert per sibling, naming them, so that a sibling the reader may not see (a
         # restricted record) is left out with their alert.
         for sibling, row in siblings:
-            alerts.append(PatternAlert(
-                contact=contact, kind=PatternAlert.Kind.SIBLINGS, person=sibling,
-                explanation=(f"{sibling.full_name}, a sibling or another child of the household, has been the subject of "
-                             f"{row['count']} contact{'s' if row['count'] != 1 else ''} in the last {window} days "
-                             f"(most recently {timezone.localtime(row['last']):%-d %B %Y}). "
-                             "Consider bringing them into this contact.")[:600],
-            ))
+            alerts.append(
+                PatternAlert(
+                    contact=contact,
+                    kind=PatternAlert.Kind.SIBLINGS,
+                    person=sibling,
+                    explanation=(
+                        f"{sibling.full_name}, a sibling or another child of the household, has been the subject of "
+                        f"{row['count']} contact{'s' if row['count'] != 1 else ''} in the last {window} days "
+                        f"(most recently {timezone.localtime(row['last']):%-d %B %Y}). "
+                        "Consider bringing them into this contact."
+                    )[:600],
+                )
+            )
         for adult, row in adults:
-            alerts.append(PatternAlert(
-                contact=contact, kind=PatternAlert.Kind.HOUSEHOLD_ADULTS, person=adult,
-                explanation=(f"{adult.full_name}, an adult in the household, is named in {row['count']} other "
-                             f"contact{'s' if row['count'] != 1 else ''} in the last {window} days "
-                             f"(most recently {timezone.localtime(row['last']):%-d %B %Y}).")[:600],
-            ))
+            alerts.append(
+                PatternAlert(
+                    contact=contact,
+                    kind=PatternAlert.Kind.HOUSEHOLD_ADULTS,
+                    person=adult,
+                    explanation=(
+                        f"{adult.full_name}, an adult in the household, is named in {row['count']} other "
+                        f"contact{'s' if row['count'] != 1 else ''} in the last {window} days "
+                        f"(most recently {timezone.localtime(row['last']):%-d %B %Y})."
+                    )[:600],
+                )
+            )
     return alerts
 
 
@@ -728,12 +1019,20 @@ def _contacts_about(person_ids, since, until, contact):
     the statistics, which would make a join on the date look cheap and scan every recent contact)."""
     if not person_ids:
         return []
-    links = list(ContactPerson.objects.filter(person_id__in=person_ids).exclude(contact_id=contact.pk)
-                 .values_list("person_id", "contact_id"))
+    links = list(
+        ContactPerson.objects.filter(person_id__in=person_ids)
+        .exclude(contact_id=contact.pk)
+        .values_list("person_id", "contact_id")
+    )
     if not links:
         return []
-    contacts = Contact.objects.filter(pk__in={contact_id for _, contact_id in links}, received_at__gte=since,
-                                      received_at__lte=until).select_related("referrer_agency").in_bulk()
+    contacts = (
+        Contact.objects.filter(
+            pk__in={contact_id for _, contact_id in links}, received_at__gte=since, received_at__lte=until
+        )
+        .select_related("referrer_agency")
+        .in_bulk()
+    )
     return [(person_id, contacts[contact_id]) for person_id, contact_id in links if contact_id in contacts]
 
 
@@ -746,24 +1045,37 @@ def refresh_pattern_alerts(contact):
 
 # --- The threshold document ---------------------------------------------------------------
 
+
 @transaction.atomic
 def draft_threshold_document(user, copy_from=None, title=None):
     """A new draft version, copied from a published one (levels, domains, indicators) or empty."""
     number = (ThresholdDocument.objects.aggregate(n=Max("version"))["n"] or 0) + 1
     source = copy_from
-    draft = ThresholdDocument.objects.create(title=title or (source.title if source else "Threshold document"),
-                                             version=number, summary=source.summary if source else "", created_by=user)
+    draft = ThresholdDocument.objects.create(
+        title=title or (source.title if source else "Threshold document"),
+        version=number,
+        summary=source.summary if source else "",
+        created_by=user,
+    )
     if source is not None:
         levels = {}
         for level in source.levels.all():
-            levels[level.pk] = ThresholdLevel.objects.create(document=draft, number=level.number, name=level.name,
-                                                             description=level.description, response=level.response,
-                                                             outcomes=level.outcomes)
+            levels[level.pk] = ThresholdLevel.objects.create(
+                document=draft,
+                number=level.number,
+                name=level.name,
+                description=level.description,
+                response=level.response,
+                outcomes=level.outcomes,
+            )
         for domain in source.domains.all():
             new_domain = type(domain).objects.create(document=draft, name=domain.name, order=domain.order)
             ThresholdIndicator.objects.bulk_create(
-                ThresholdIndicator(domain=new_domain, level=levels[ind.level_id], text=ind.text, examples=ind.examples,
-                                   order=ind.order) for ind in domain.indicators.all())
+                ThresholdIndicator(
+                    domain=new_domain, level=levels[ind.level_id], text=ind.text, examples=ind.examples, order=ind.order
+                )
+                for ind in domain.indicators.all()
+            )
     audit.record_creation(user, draft, summary=f"Drafted threshold document version {number}")
     return draft
 
@@ -787,11 +1099,18 @@ def publish_threshold_document(user, document, effective_from=None):
         previous.status = ThresholdDocument.Status.SUPERSEDED
         previous.effective_to = effective_from - datetime.timedelta(days=1)
         previous.save(update_fields=["status", "effective_to"])
-        audit.record_change(user, previous, {"status": ("published", "superseded")}, summary="Superseded threshold document")
+        audit.record_change(
+            user, previous, {"status": ("published", "superseded")}, summary="Superseded threshold document"
+        )
     document.status, document.effective_from = ThresholdDocument.Status.PUBLISHED, effective_from
     document.published_by, document.published_at = user, timezone.now()
     document.save(update_fields=["status", "effective_from", "published_by", "published_at"])
-    audit.record_change(user, document, {"status": ("draft", "published")}, summary=f"Published threshold document version {document.version}")
+    audit.record_change(
+        user,
+        document,
+        {"status": ("draft", "published")},
+        summary=f"Published threshold document version {document.version}",
+    )
     return document
 
 
@@ -811,14 +1130,23 @@ def load_threshold_document(user, path=EXAMPLE_THRESHOLD_DOCUMENT, publish=True,
     draft = draft_threshold_document(user, title=data["title"])
     draft.summary = data.get("summary", "")
     draft.save(update_fields=["summary"])
-    levels = {row["number"]: ThresholdLevel.objects.create(
-        document=draft, number=row["number"], name=row["name"], description=row["description"],
-        response=row["response"], outcomes=row["outcomes"]) for row in data["levels"]}
+    levels = {
+        row["number"]: ThresholdLevel.objects.create(
+            document=draft,
+            number=row["number"],
+            name=row["name"],
+            description=row["description"],
+            response=row["response"],
+            outcomes=row["outcomes"],
+        )
+        for row in data["levels"]
+    }
     for order, row in enumerate(data["domains"]):
         domain = ThresholdDomain.objects.create(document=draft, name=row["name"], order=order)
         ThresholdIndicator.objects.bulk_create(
             ThresholdIndicator(domain=domain, level=levels[number], text=text, examples=examples, order=index)
-            for index, (number, text, examples) in enumerate(row["indicators"]))
+            for index, (number, text, examples) in enumerate(row["indicators"])
+        )
     if publish:
         publish_threshold_document(user, draft, effective_from=effective_from)
     return draft

@@ -41,24 +41,31 @@ def process(submission_id):
         with transaction.atomic():
             now = timezone.now()
             claimed = ContactSubmission.objects.filter(pk=submission_id, status=Status.RECEIVED).update(
-                status=Status.PROCESSED, processed_at=now, attempts=F("attempts") + 1, error="")
+                status=Status.PROCESSED, processed_at=now, attempts=F("attempts") + 1, error=""
+            )
             if not claimed:
                 return "skipped"
             submission = ContactSubmission.objects.select_related("api_token__agency", "api_token__service_user").get(
-                pk=submission_id)
+                pk=submission_id
+            )
             serializer = ContactIn(data=body_with_received_at(submission))
             if not serializer.is_valid():
-                return _fail(submission, "The request no longer passes the checks (" + _fields(serializer.errors) + "). " + AGAIN)
+                return _fail(
+                    submission, "The request no longer passes the checks (" + _fields(serializer.errors) + "). " + AGAIN
+                )
             arguments = service_arguments(serializer.validated_data)
             token = submission.api_token
             user = token.service_user
             user.agency = token.agency
             try:
                 with transaction.atomic():
-                    contact = services.receive_contact(user, channel=Contact.Channel.API, referrer_agency=token.agency,
-                                                       **arguments)
+                    contact = services.receive_contact(
+                        user, channel=Contact.Channel.API, referrer_agency=token.agency, **arguments
+                    )
             except services.FrontDoorError as refused:
-                return _fail(submission, "The front door's checks refused it (" + _fields(refused.errors) + "). " + AGAIN)
+                return _fail(
+                    submission, "The front door's checks refused it (" + _fields(refused.errors) + "). " + AGAIN
+                )
             except attachments.AttachmentRefused:
                 return _fail(submission, "A file was refused. " + AGAIN)
             submission.contact, submission.payload = contact, None  # the contact holds it now
@@ -69,7 +76,8 @@ def process(submission_id):
     except BaseException:
         # Not the partner's fault: keep it, say so, and let the queue keep the traceback.
         ContactSubmission.objects.filter(pk=submission_id, status=Status.RECEIVED).update(
-            status=Status.FAILED, processed_at=timezone.now(), attempts=F("attempts") + 1, error=SERVICE_FAILED)
+            status=Status.FAILED, processed_at=timezone.now(), attempts=F("attempts") + 1, error=SERVICE_FAILED
+        )
         logger.error("contact submission %s failed in the service", submission_id)
         raise
 
@@ -99,8 +107,9 @@ def requeue(submissions):
     count = 0
     for pk in submissions.values_list("pk", flat=True):
         with transaction.atomic():
-            if ContactSubmission.objects.filter(pk=pk, status__in=[Status.FAILED, Status.RECEIVED], contact__isnull=True).update(
-                    status=Status.RECEIVED, error=""):
+            if ContactSubmission.objects.filter(
+                pk=pk, status__in=[Status.FAILED, Status.RECEIVED], contact__isnull=True
+            ).update(status=Status.RECEIVED, error=""):
                 process_contact_submission.enqueue(pk)
                 count += 1
     return count

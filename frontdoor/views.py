@@ -44,13 +44,17 @@ def rag_tag(contact, now=None):
 
 # --- Who may see which contact ------------------------------------------------------------
 
+
 def _hidden_contacts(user):
     """A subquery: the contacts with a child whose record is restricted and not opened to this
     user, so that the contact does not exist for them (people.access.shown_filter). Not correlated with the
     contacts it filters: restricted records are few (an index holds just them), so PostgreSQL
     reads these once and checks each contact against them, however long the queue."""
-    return (ContactPerson.objects.filter(role__in=CHILD_ROLES, person__restricted=True)
-            .exclude(shown_filter(user, "person")).values("contact_id"))
+    return (
+        ContactPerson.objects.filter(role__in=CHILD_ROLES, person__restricted=True)
+        .exclude(shown_filter(user, "person"))
+        .values("contact_id")
+    )
 
 
 def _visible_contacts(user, contacts):
@@ -65,8 +69,12 @@ def contact_for(user, contact_id):
     """The contact, if every child in it is visible to the user at least in the index;
     otherwise the 404 of a record that does not exist (and the refusal is audited).
     `contact.visible_people`: its people the user may see, `contact.access`: {person id: Level}."""
-    contact = (Contact.objects.filter(pk=contact_id).select_related("referrer_agency", "recorded_by", "allocated_to")
-               .prefetch_related(_people_prefetch()).first())
+    contact = (
+        Contact.objects.filter(pk=contact_id)
+        .select_related("referrer_agency", "recorded_by", "allocated_to")
+        .prefetch_related(_people_prefetch())
+        .first()
+    )
     if contact is None:
         raise RecordNotVisible(None, str(contact_id)[:40], Level.INDEX)
     links = list(contact.people.all())
@@ -87,11 +95,17 @@ def _subject(contact):
 
 
 def _audit_view(request, contact, summary):
-    audit.record(request.user, AuditEvent.Action.VIEW, obj=contact, person=_subject(contact),
-                 summary=f"{summary} {contact.reference}")
+    audit.record(
+        request.user,
+        AuditEvent.Action.VIEW,
+        obj=contact,
+        person=_subject(contact),
+        summary=f"{summary} {contact.reference}",
+    )
 
 
 # --- The queue ----------------------------------------------------------------------------
+
 
 def _rag_counts(contacts, now):
     amber_from = now + datetime.timedelta(hours=settings.FRONT_DOOR_AMBER_HOURS)
@@ -111,9 +125,12 @@ def queue(request):
     open_contacts = _visible_contacts(user, services.queue())
     if decided_view:
         since = now - datetime.timedelta(days=DECIDED_DAYS)
-        contacts = (_visible_contacts(user, services.queue(status=Contact.Status.DECIDED))
-                    .filter(decision__decided_at__gte=since).select_related("decision")
-                    .order_by("-decision__decided_at", "-id"))
+        contacts = (
+            _visible_contacts(user, services.queue(status=Contact.Status.DECIDED))
+            .filter(decision__decided_at__gte=since)
+            .select_related("decision")
+            .order_by("-decision__decided_at", "-id")
+        )
     else:
         contacts = open_contacts
     page = Paginator(contacts.prefetch_related(_people_prefetch()), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -126,24 +143,41 @@ def queue(request):
             continue  # belt and braces: _visible_contacts has already left these out
         subject = next((link.person for link in links if link.role == ContactPerson.Role.SUBJECT), None)
         children = sum(1 for link in links if link.is_child)
-        rows.append({
-            "contact": contact,
-            "subject": subject,
-            "other_children": max(children - 1, 0),
-            "source": codelists.label("referral-source", contact.source),
-            "rag": rag_tag(contact, now),
-        })
-    audit.record(user, AuditEvent.Action.VIEW, summary="Viewed the front-door queue",
-                 detail={"show": "decided" if decided_view else "open", "page": page.number,
-                         "contacts": [row["contact"].pk for row in rows]})
-    return render(request, "frontdoor/mash_queue.html", {
-        "page": page, "rows": rows, "decided_view": decided_view, "counts": _rag_counts(open_contacts, now),
-        "page_query": "show=decided&" if decided_view else "",
-        "decided_days": DECIDED_DAYS,
-    })
+        rows.append(
+            {
+                "contact": contact,
+                "subject": subject,
+                "other_children": max(children - 1, 0),
+                "source": codelists.label("referral-source", contact.source),
+                "rag": rag_tag(contact, now),
+            }
+        )
+    audit.record(
+        user,
+        AuditEvent.Action.VIEW,
+        summary="Viewed the front-door queue",
+        detail={
+            "show": "decided" if decided_view else "open",
+            "page": page.number,
+            "contacts": [row["contact"].pk for row in rows],
+        },
+    )
+    return render(
+        request,
+        "frontdoor/mash_queue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "decided_view": decided_view,
+            "counts": _rag_counts(open_contacts, now),
+            "page_query": "show=decided&" if decided_view else "",
+            "decided_days": DECIDED_DAYS,
+        },
+    )
 
 
 # --- The contact work page ----------------------------------------------------------------
+
 
 def _household(request, contact):
     """Siblings and household members not in the contact, that the user may see."""
@@ -160,21 +194,26 @@ def _contact_page(request, contact, status=200, failed=None, check_form=None, fe
     alert_people = {alert.person_id: alert.person for alert in alerts if alert.person_id is not None}
     unknown = [person for pk, person in alert_people.items() if pk not in contact.access]
     seen = {**contact.access, **(levels(request.user, unknown) if unknown else {})}
-    alerts = [alert for alert in alerts if alert.person_id is None or seen.get(alert.person_id, Level.NONE) >= Level.INDEX]
+    alerts = [
+        alert for alert in alerts if alert.person_id is None or seen.get(alert.person_id, Level.NONE) >= Level.INDEX
+    ]
     household = []
     if is_open:
         bring_forms = bring_forms or {}
         for person, how in _household(request, contact):
-            form = bring_forms.get(person.pk) or BringIntoContactForm(person=person, relationship=how.split(" of ")[0]
-                                                                      if " of " in how else "",
-                                                                      prefix=f"bring-{person.pk}")
+            form = bring_forms.get(person.pk) or BringIntoContactForm(
+                person=person, relationship=how.split(" of ")[0] if " of " in how else "", prefix=f"bring-{person.pk}"
+            )
             household.append({"person": person, "how": how, "form": form})
     checks = list(contact.checks.select_related("agency", "requested_by", "answered_by"))
     decision = None
     if contact.status == Contact.Status.DECIDED:
-        decision = (ContactDecision.objects.filter(contact=contact)
-                    .select_related("level", "threshold_document", "decided_by")
-                    .prefetch_related("indicators__domain", "indicators__level").first())
+        decision = (
+            ContactDecision.objects.filter(contact=contact)
+            .select_related("level", "threshold_document", "decided_by")
+            .prefetch_related("indicators__domain", "indicators__level")
+            .first()
+        )
     _audit_view(request, contact, "Viewed contact")
     context = {
         "contact": contact,
@@ -207,8 +246,11 @@ def contact(request, contact_id):
 @require_POST
 def bring_in(request, contact_id):
     contact = contact_for(request.user, contact_id)
-    candidates = {person.pk: person for person, _ in _household(request, contact)} \
-        if contact.status == Contact.Status.OPEN else {}
+    candidates = (
+        {person.pk: person for person, _ in _household(request, contact)}
+        if contact.status == Contact.Status.OPEN
+        else {}
+    )
     person_id = request.POST.get("person_id", "")
     person = candidates.get(int(person_id)) if person_id.isdigit() else None
     if person is None:
@@ -216,8 +258,9 @@ def bring_in(request, contact_id):
     form = BringIntoContactForm(request.POST, person=person, prefix=f"bring-{person.pk}")
     if form.is_valid():
         try:
-            services.bring_into_contact(request.user, contact, person, form.cleaned_data["role"],
-                                        form.cleaned_data["relationship"])
+            services.bring_into_contact(
+                request.user, contact, person, form.cleaned_data["role"], form.cleaned_data["relationship"]
+            )
         except services.FrontDoorError as error:
             add_rule_errors(form, error)
         else:
@@ -234,8 +277,9 @@ def request_check(request, contact_id):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            check = services.request_check(request.user, contact, data["kind"], agency=data["agency"],
-                                           question=data["question"])
+            check = services.request_check(
+                request.user, contact, data["kind"], agency=data["agency"], question=data["question"]
+            )
         except services.FrontDoorError as error:
             add_rule_errors(form, error)
         else:
@@ -251,8 +295,9 @@ def feedback(request, contact_id):
     form = FeedbackForm(request.POST)
     if form.is_valid():
         try:
-            services.give_feedback(request.user, contact, method=form.cleaned_data["method"],
-                                   message=form.cleaned_data["message"])
+            services.give_feedback(
+                request.user, contact, method=form.cleaned_data["method"], message=form.cleaned_data["message"]
+            )
         except services.FrontDoorError as error:
             add_rule_errors(form, error)
         else:
@@ -262,6 +307,7 @@ def feedback(request, contact_id):
 
 
 # --- A check answered by phone --------------------------------------------------------------
+
 
 @rule("front_door")
 def check_answer(request, check_id):
@@ -276,8 +322,12 @@ def check_answer(request, check_id):
         form = AnswerCheckForm(request.POST)
         if form.is_valid():
             try:
-                services.answer_check(request.user, check, status=form.cleaned_data["status"],
-                                      information=form.cleaned_data["information"])
+                services.answer_check(
+                    request.user,
+                    check,
+                    status=form.cleaned_data["status"],
+                    information=form.cleaned_data["information"],
+                )
             except services.FrontDoorError as error:
                 add_rule_errors(form, error)
             else:
@@ -286,11 +336,16 @@ def check_answer(request, check_id):
     else:
         form = AnswerCheckForm()
     _audit_view(request, contact, "Viewed a check on contact")
-    return render(request, "frontdoor/mash_check_answer.html", {"form": form, "check": check, "contact": contact},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "frontdoor/mash_check_answer.html",
+        {"form": form, "check": check, "contact": contact},
+        status=400 if form.errors else 200,
+    )
 
 
 # --- The decision -------------------------------------------------------------------------
+
 
 @rule("front_door")
 def decide(request, contact_id):
@@ -316,13 +371,23 @@ def decide(request, contact_id):
         else:
             form = DecisionForm(document=document, late=late)
     _audit_view(request, contact, "Viewed the decision page of contact")
-    return render(request, "frontdoor/mash_decide.html", {
-        "contact": contact, "document": document, "form": form, "late": late, "rag": rag_tag(contact, now),
-        "people": contact.visible_people,
-    }, status=400 if form is not None and form.errors else 200)
+    return render(
+        request,
+        "frontdoor/mash_decide.html",
+        {
+            "contact": contact,
+            "document": document,
+            "form": form,
+            "late": late,
+            "rag": rag_tag(contact, now),
+            "people": contact.visible_people,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
 
 
 # --- Attachments --------------------------------------------------------------------------
+
 
 @rule("front_door")
 def attachment(request, attachment_id):
@@ -335,10 +400,16 @@ def attachment(request, attachment_id):
         handle = open(attachments.path_of(found.stored_name), "rb")
     except (OSError, ValueError):
         raise Http404("No such file") from None
-    audit.record(request.user, AuditEvent.Action.EXPORT, obj=found, person=_subject(contact),
-                 summary=f"Downloaded a file sent with contact {contact.reference}")
-    response = FileResponse(handle, as_attachment=True, filename=found.original_name,
-                            content_type="application/octet-stream")
+    audit.record(
+        request.user,
+        AuditEvent.Action.EXPORT,
+        obj=found,
+        person=_subject(contact),
+        summary=f"Downloaded a file sent with contact {contact.reference}",
+    )
+    response = FileResponse(
+        handle, as_attachment=True, filename=found.original_name, content_type="application/octet-stream"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -358,15 +429,29 @@ def submissions(request):
     from .models import ContactSubmission
 
     Status = ContactSubmission.Status
-    waiting = (ContactSubmission.objects.filter(status__in=[Status.FAILED, Status.RECEIVED])
-               .select_related("api_token__agency").order_by("status", "received_at", "id"))
+    waiting = (
+        ContactSubmission.objects.filter(status__in=[Status.FAILED, Status.RECEIVED])
+        .select_related("api_token__agency")
+        .order_by("status", "received_at", "id")
+    )
     counts = dict(waiting.order_by().values_list("status").annotate(n=Count("id")))
     rows = list(waiting[:SUBMISSIONS_SHOWN])
     now = timezone.now()
     for submission in rows:
         submission.waiting_minutes = int((now - submission.received_at).total_seconds() // 60)
-    audit.record(request.user, AuditEvent.Action.VIEW, summary="Viewed the partner submissions waiting or failed",
-                 detail={"submissions": [submission.pk for submission in rows]})
-    return render(request, "frontdoor/mash_submissions.html", {
-        "rows": rows, "failed": counts.get(Status.FAILED, 0), "waiting": counts.get(Status.RECEIVED, 0),
-        "shown": SUBMISSIONS_SHOWN})
+    audit.record(
+        request.user,
+        AuditEvent.Action.VIEW,
+        summary="Viewed the partner submissions waiting or failed",
+        detail={"submissions": [submission.pk for submission in rows]},
+    )
+    return render(
+        request,
+        "frontdoor/mash_submissions.html",
+        {
+            "rows": rows,
+            "failed": counts.get(Status.FAILED, 0),
+            "waiting": counts.get(Status.RECEIVED, 0),
+            "shown": SUBMISSIONS_SHOWN,
+        },
+    )

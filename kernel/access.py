@@ -11,8 +11,8 @@ API routes are checked again after DRF has authenticated the request (a partner 
 token is only known then), by the `AccessRulePermission` permission class.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -89,8 +89,11 @@ def is_api(request):
 
 
 def problem_response(status, title, detail):
-    return JsonResponse({"type": "about:blank", "title": title, "status": status, "detail": detail},
-                        status=status, content_type="application/problem+json")
+    return JsonResponse(
+        {"type": "about:blank", "title": title, "status": status, "detail": detail},
+        status=status,
+        content_type="application/problem+json",
+    )
 
 
 def forbidden(request, rule_name=None):

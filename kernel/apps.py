@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class KernelConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'kernel'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "kernel"

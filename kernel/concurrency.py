@@ -38,9 +38,7 @@ def field_changes(instance, cleaned, fields):
 def save_with_version_check(instance, expected_version, values):
     """Write `values` to `instance` if it is still at `expected_version`; return the new version."""
     model = type(instance)
-    updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
-        version=F("version") + 1, **values
-    )
+    updated = model.objects.filter(pk=instance.pk, version=expected_version).update(version=F("version") + 1, **values)
     if updated != 1:
         raise EditConflict(model.objects.get(pk=instance.pk))
     for name, value in values.items():

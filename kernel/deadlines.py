@@ -43,24 +43,35 @@ def issue(slug, start, *, person, subject, episode=None, team=None, worker=None)
     datetime for rules in hours). One open due date per rule and subject: issuing again
     returns the open one unchanged."""
     subject_type = _type(subject)
-    existing = Deadline.objects.filter(subject_type=subject_type, subject_id=subject.pk, rule_slug=slug,
-                                       status=Deadline.Status.OPEN).first()
+    existing = Deadline.objects.filter(
+        subject_type=subject_type, subject_id=subject.pk, rule_slug=slug, status=Deadline.Status.OPEN
+    ).first()
     if existing is not None:
         return existing
     counted = timescales.due(slug, start)
     start_date = timezone.localdate(start) if isinstance(start, datetime.datetime) else start
     rule = timescales.rule_for(slug, start_date)
     return Deadline.objects.create(
-        rule_slug=slug, rule_name=counted.rule_name, person=person, episode=episode,
-        subject_type=subject_type, subject_id=subject.pk, start_event=rule.trigger, start_date=start_date,
-        due_date=counted.due_date, due_at=counted.due_at, explanation=counted.explanation[:600],
-        team=team, worker=worker,
+        rule_slug=slug,
+        rule_name=counted.rule_name,
+        person=person,
+        episode=episode,
+        subject_type=subject_type,
+        subject_id=subject.pk,
+        start_event=rule.trigger,
+        start_date=start_date,
+        due_date=counted.due_date,
+        due_at=counted.due_at,
+        explanation=counted.explanation[:600],
+        team=team,
+        worker=worker,
     )
 
 
 def open_deadline(subject, slug):
-    return Deadline.objects.filter(subject_type=_type(subject), subject_id=subject.pk, rule_slug=slug,
-                                   status=Deadline.Status.OPEN).first()
+    return Deadline.objects.filter(
+        subject_type=_type(subject), subject_id=subject.pk, rule_slug=slug, status=Deadline.Status.OPEN
+    ).first()
 
 
 def is_late(deadline, on):
@@ -108,7 +119,8 @@ def withdraw(subject, slug=None, reason=""):
 
 def withdraw_for_episode(episode, reason):
     return Deadline.objects.filter(episode=episode, status=Deadline.Status.OPEN).update(
-        status=Deadline.Status.WITHDRAWN, withdrawn_reason=reason[:300])
+        status=Deadline.Status.WITHDRAWN, withdrawn_reason=reason[:300]
+    )
 
 
 def reassign(person, team, worker, episode=None):
@@ -124,6 +136,7 @@ def open_for(person):
 
 
 # --- Dashboards ---------------------------------------------------------------------------
+
 
 def due_soon_days():
     return settings.DEADLINE_DUE_SOON_DAYS
@@ -175,7 +188,9 @@ def listing(found, which, today=None):
     if which == "overdue":
         found = found.filter(status=Deadline.Status.OPEN, due_date__lt=today).order_by("due_date", "id")
     elif which == "due_soon":
-        found = found.filter(status=Deadline.Status.OPEN, due_date__gte=today, due_date__lte=soon).order_by("due_date", "id")
+        found = found.filter(status=Deadline.Status.OPEN, due_date__gte=today, due_date__lte=soon).order_by(
+            "due_date", "id"
+        )
     elif which == "done_late":
         found = found.filter(status=Deadline.Status.MET, late=True, done_on__gte=since).order_by("-done_on", "-id")
     else:
@@ -190,11 +205,20 @@ def summary_in_two(found, today=None, by=()):
     and deadline_late_cover, for the service-wide counts by team and rule)."""
     today, soon, since = windows(today)
     by = tuple(by)
-    open_ = (found.filter(status=Deadline.Status.OPEN, due_date__lte=soon).order_by().values(*by)
-             .annotate(overdue=Count("pk", filter=Q(due_date__lt=today)),
-                       due_soon=Count("pk", filter=Q(due_date__gte=today))))
-    late = (found.filter(status=Deadline.Status.MET, late=True, done_on__gte=since).order_by().values(*by)
-            .annotate(done_late=Count("pk")))
+    open_ = (
+        found.filter(status=Deadline.Status.OPEN, due_date__lte=soon)
+        .order_by()
+        .values(*by)
+        .annotate(
+            overdue=Count("pk", filter=Q(due_date__lt=today)), due_soon=Count("pk", filter=Q(due_date__gte=today))
+        )
+    )
+    late = (
+        found.filter(status=Deadline.Status.MET, late=True, done_on__gte=since)
+        .order_by()
+        .values(*by)
+        .annotate(done_late=Count("pk"))
+    )
     merged = {}
     for entry in open_:
         merged[tuple(entry[name] for name in by)] = {**entry, "done_late": 0}

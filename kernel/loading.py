@@ -26,10 +26,14 @@ def load_codelists(CodeList, Code):
 
 def load_bank_holidays(BankHoliday):
     data = json.loads(BANK_HOLIDAYS.read_text(encoding="utf-8"))
-    for confirmed, rows, source in ((True, data["confirmed"], data["source"]),
-                                    (False, data["unconfirmed"], data["unconfirmed_source"])):
+    for confirmed, rows, source in (
+        (True, data["confirmed"], data["source"]),
+        (False, data["unconfirmed"], data["unconfirmed_source"]),
+    ):
         for day, name in rows:
-            BankHoliday.objects.update_or_create(date=day, defaults={"name": name, "source": source, "confirmed": confirmed})
+            BankHoliday.objects.update_or_create(
+                date=day, defaults={"name": name, "source": source, "confirmed": confirmed}
+            )
 
 
 TIMESCALES = Path(__file__).resolve().parent / "data" / "timescales.json"
@@ -40,6 +44,7 @@ def load_timescales(TimescaleRule, valid_from="2022-01-01", path=TIMESCALES):
     the same shape), loaded by that module's migration."""
     for rule in json.loads(Path(path).read_text(encoding="utf-8"))["rules"]:
         TimescaleRule.objects.update_or_create(
-            slug=rule["slug"], valid_from=rule.get("valid_from", valid_from),
+            slug=rule["slug"],
+            valid_from=rule.get("valid_from", valid_from),
             defaults={key: rule[key] for key in ("name", "trigger", "offset", "unit", "source", "local")},
         )

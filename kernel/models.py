@@ -25,7 +25,9 @@ class Code(models.Model):
     code = models.CharField(max_length=20)
     label = models.CharField(max_length=300)
     valid_from = models.DateField(null=True, blank=True, help_text="First day the code may be used; blank means always")
-    valid_to = models.DateField(null=True, blank=True, help_text="Last day the code may be used; blank means still valid")
+    valid_to = models.DateField(
+        null=True, blank=True, help_text="Last day the code may be used; blank means still valid"
+    )
     sort_order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -46,7 +48,9 @@ class BankHoliday(models.Model):
     date = models.DateField(unique=True)
     name = models.CharField(max_length=100)
     source = models.CharField(max_length=200, default="GOV.UK bank holidays feed, england-and-wales")
-    confirmed = models.BooleanField(default=True, help_text="False while the date is computed by the usual rules, not yet published")
+    confirmed = models.BooleanField(
+        default=True, help_text="False while the date is computed by the usual rules, not yet published"
+    )
 
     class Meta:
         ordering = ["date"]
@@ -74,8 +78,9 @@ class TimescaleRule(models.Model):
     trigger = models.CharField(max_length=200, help_text="The event the time runs from, for example: contact received")
     offset = models.PositiveIntegerField()
     unit = models.CharField(max_length=20, choices=Unit.choices)
-    counting = models.CharField(max_length=20, blank=True,
-                                help_text="For working days: day_zero or inclusive; blank uses the setting")
+    counting = models.CharField(
+        max_length=20, blank=True, help_text="For working days: day_zero or inclusive; blank uses the setting"
+    )
     source = models.CharField(max_length=300, help_text="The guidance or local decision it comes from")
     local = models.BooleanField(default=False, help_text="Set locally by the partnership rather than nationally")
     valid_from = models.DateField(help_text="First day the rule applies to trigger events")
@@ -105,8 +110,9 @@ class Deadline(models.Model):
     rule_name = models.CharField(max_length=200)
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="deadlines")
     # The child-in-need episode it belongs to (frontdoor.Referral), when there is one.
-    episode = models.ForeignKey("frontdoor.Referral", null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="deadlines")
+    episode = models.ForeignKey(
+        "frontdoor.Referral", null=True, blank=True, on_delete=models.CASCADE, related_name="deadlines"
+    )
     # What must happen by the date: the assessment, the enquiry, the plan...
     subject_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
     subject_id = models.PositiveBigIntegerField()
@@ -115,8 +121,12 @@ class Deadline(models.Model):
     due_date = models.DateField()
     due_at = models.DateTimeField()
     explanation = models.CharField(max_length=600)
-    team = models.ForeignKey("partners.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="deadlines")
-    worker = models.ForeignKey("partners.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="deadlines")
+    team = models.ForeignKey(
+        "partners.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="deadlines"
+    )
+    worker = models.ForeignKey(
+        "partners.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="deadlines"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     done_on = models.DateField(null=True, blank=True)
     late = models.BooleanField(default=False)
@@ -138,14 +148,25 @@ class Deadline(models.Model):
             models.Index(fields=["worker", "done_on"], condition=models.Q(late=True), name="deadline_worker_late"),
             # The service dashboard's counts by team and rule, read from the index alone
             # (kernel.deadlines.summary_in_two; INCLUDE is ignored on SQLite).
-            models.Index(fields=["due_date"], include=["team", "rule_name"], condition=models.Q(status="open"),
-                         name="deadline_open_cover"),
-            models.Index(fields=["done_on"], include=["team", "rule_name"], condition=models.Q(status="met", late=True),
-                         name="deadline_late_cover"),
+            models.Index(
+                fields=["due_date"],
+                include=["team", "rule_name"],
+                condition=models.Q(status="open"),
+                name="deadline_open_cover",
+            ),
+            models.Index(
+                fields=["done_on"],
+                include=["team", "rule_name"],
+                condition=models.Q(status="met", late=True),
+                name="deadline_late_cover",
+            ),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["subject_type", "subject_id", "rule_slug"],
-                                    condition=models.Q(status="open"), name="one_open_deadline_per_rule_and_subject"),
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id", "rule_slug"],
+                condition=models.Q(status="open"),
+                name="one_open_deadline_per_rule_and_subject",
+            ),
         ]
 
     def __str__(self):

@@ -53,17 +53,22 @@ class Problem(serializers.Serializer):
     title = serializers.CharField(help_text="A short summary of the kind of problem")
     status = serializers.IntegerField(help_text="The HTTP status code")
     detail = serializers.CharField(help_text="What went wrong with this request, in plain words")
-    errors = serializers.DictField(required=False, child=serializers.JSONField(),
-                                   help_text="Errors by field: a list of messages, or for a list or object in the body, "
-                                             "its errors by position or field")
+    errors = serializers.DictField(
+        required=False,
+        child=serializers.JSONField(),
+        help_text="Errors by field: a list of messages, or for a list or object in the body, "
+        "its errors by position or field",
+    )
 
 
 def problem_responses(*statuses, **meanings):
     """The schema's responses for these error statuses: problem details, as application/problem+json.
     `meanings` overrides a status's description, keyed like `d404="..."`."""
     described = {int(key[1:]): value for key, value in meanings.items()}
-    return {(status, PROBLEM_JSON): OpenApiResponse(Problem, description=described.get(status, MEANINGS[status]))
-            for status in statuses}
+    return {
+        (status, PROBLEM_JSON): OpenApiResponse(Problem, description=described.get(status, MEANINGS[status]))
+        for status in statuses
+    }
 
 
 def problem(status, detail, errors=None, title=None, type_="about:blank"):
@@ -96,16 +101,20 @@ def problem_details_handler(exc, context):
 
 
 def _plain_problem(status, detail):
-    return JsonResponse({"type": "about:blank", "title": TITLES[status], "status": status, "detail": detail},
-                        status=status, content_type=PROBLEM_JSON)
+    return JsonResponse(
+        {"type": "about:blank", "title": TITLES[status], "status": status, "detail": detail},
+        status=status,
+        content_type=PROBLEM_JSON,
+    )
 
 
 def not_found(request, exception=None):
     """handler404: problem details for any path under /api/ (no route matches it, or a view
     outside DRF raised Http404); the service's own 404 page everywhere else."""
     if is_api(request):
-        return _plain_problem(404, "There is no such path in this API, or no such record. "
-                                   "The API is described at /api/schema/.")
+        return _plain_problem(
+            404, "There is no such path in this API, or no such record. The API is described at /api/schema/."
+        )
     return defaults.page_not_found(request, exception)
 
 

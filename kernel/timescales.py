@@ -58,8 +58,12 @@ RULES_CACHE_SECONDS = 60
 
 @lru_cache(maxsize=1024)
 def _rule_for(slug, on, minute):
-    return (TimescaleRule.objects.filter(slug=slug, valid_from__lte=on)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on)).order_by("-valid_from").first())
+    return (
+        TimescaleRule.objects.filter(slug=slug, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .order_by("-valid_from")
+        .first()
+    )
 
 
 def clear_cache():
@@ -88,7 +92,7 @@ def due(slug, start):
         if moment is None:
             moment = timezone.make_aware(datetime.datetime.combine(start, datetime.time(0)))
         # Elapsed hours: counted in UTC, so a change of the clocks neither adds nor loses an hour.
-        due_at = timezone.localtime(moment.astimezone(datetime.timezone.utc) + datetime.timedelta(hours=rule.offset))
+        due_at = timezone.localtime(moment.astimezone(datetime.UTC) + datetime.timedelta(hours=rule.offset))
         explanation = f"{rule.offset} hour{'s' if rule.offset != 1 else ''} from {when}"
         return Due(slug, rule.name, start, timezone.localdate(due_at), due_at, explanation)
     if unit == TimescaleRule.Unit.WORKING_DAYS:

@@ -48,8 +48,12 @@ from childrenincare.models import LegalStatus, PeriodOfCare
 DATA = Path(__file__).resolve().parent / "data" / "eligibility.json"
 
 ELIGIBLE, RELEVANT, FORMER_RELEVANT, QUALIFYING = "eligible", "relevant", "former_relevant", "qualifying"
-LABELS = {ELIGIBLE: "Eligible child", RELEVANT: "Relevant child", FORMER_RELEVANT: "Former relevant young person",
-          QUALIFYING: "Qualifying care leaver"}
+LABELS = {
+    ELIGIBLE: "Eligible child",
+    RELEVANT: "Relevant child",
+    FORMER_RELEVANT: "Former relevant young person",
+    QUALIFYING: "Qualifying care leaver",
+}
 # A personal adviser must be appointed for these (Sch 2 para 19C, s23B(2), s23C(3)(a)).
 NEEDS_PERSONAL_ADVISER = {ELIGIBLE, RELEVANT, FORMER_RELEVANT}
 
@@ -144,16 +148,22 @@ def histories(person_ids):
     ids = list(person_ids)
     found = {pk: [] for pk in ids}
     for start in range(0, len(ids), 900):
-        chunk = ids[start:start + 900]
+        chunk = ids[start : start + 900]
         periods = {}
-        for row in (PeriodOfCare.objects.filter(person_id__in=chunk).order_by("start_date", "id")
-                    .values("id", "person_id", "start_date", "end_date", "end_reason")):
+        for row in (
+            PeriodOfCare.objects.filter(person_id__in=chunk)
+            .order_by("start_date", "id")
+            .values("id", "person_id", "start_date", "end_date", "end_reason")
+        ):
             period = Period(row["start_date"], row["end_date"], row["end_reason"] or "", pk=row["id"])
             periods[row["id"]] = period
             found[row["person_id"]].append(period)
         statuses = {}
-        for row in (LegalStatus.objects.filter(period__person_id__in=chunk).order_by("start_date", "id")
-                    .values("period_id", "code", "start_date")):
+        for row in (
+            LegalStatus.objects.filter(period__person_id__in=chunk)
+            .order_by("start_date", "id")
+            .values("period_id", "code", "start_date")
+        ):
             statuses.setdefault(row["period_id"], []).append((row["start_date"], row["code"]))
         for pk, period in periods.items():
             rows = statuses.get(pk) or [(period.start, "")]
@@ -201,8 +211,9 @@ def _until_18(period, eighteen):
     recorded is for a later day)."""
     if period.end is not None and period.end <= eighteen:
         return period
-    segments = [(s, e if e is not None and e <= eighteen else eighteen, c) for s, e, c in period.segments
-                if s < eighteen]
+    segments = [
+        (s, e if e is not None and e <= eighteen else eighteen, c) for s, e, c in period.segments if s < eighteen
+    ]
     return Period(period.start, eighteen, "", segments, pk=period.pk)  # ceased by age, whatever was recorded later
 
 
@@ -230,30 +241,48 @@ class Circumstances:
     def of(cls, care_leaver):
         if care_leaver is None:
             return cls()
-        detained = getattr(care_leaver, "detained_at_16_since", None) if getattr(care_leaver, "at_sixteen", "") else None
-        return cls(care_leaver.home_with_parent_since, getattr(care_leaver, "home_with_parent_until", None),
-                   getattr(care_leaver, "special_guardianship_ended_on", None), detained)
+        detained = (
+            getattr(care_leaver, "detained_at_16_since", None) if getattr(care_leaver, "at_sixteen", "") else None
+        )
+        return cls(
+            care_leaver.home_with_parent_since,
+            getattr(care_leaver, "home_with_parent_until", None),
+            getattr(care_leaver, "special_guardianship_ended_on", None),
+            detained,
+        )
 
 
 def record_facts(care_leaver):
     """categorise's keyword arguments from a care leaver record (or None)."""
     found = Circumstances.of(care_leaver)
-    return {"home_with_parent_since": found.home_with_parent_since,
-            "home_with_parent_until": found.home_with_parent_until,
-            "special_guardianship_ended_on": found.special_guardianship_ended_on,
-            "detained_at_16_since": found.detained_at_16_since}
+    return {
+        "home_with_parent_since": found.home_with_parent_since,
+        "home_with_parent_until": found.home_with_parent_until,
+        "special_guardianship_ended_on": found.special_guardianship_ended_on,
+        "detained_at_16_since": found.detained_at_16_since,
+    }
 
 
-def categorise(dob, periods, on, *, home_with_parent_since=None, home_with_parent_until=None,
-               special_guardianship_ended_on=None, detained_at_16_since=None, date_of_death=None):
+def categorise(
+    dob,
+    periods,
+    on,
+    *,
+    home_with_parent_since=None,
+    home_with_parent_until=None,
+    special_guardianship_ended_on=None,
+    detained_at_16_since=None,
+    date_of_death=None,
+):
     """The young person's category on `on` from their care history (plain values: see Period) and
     what the care leaver record adds (see Circumstances)."""
     if dob is None:
         return Eligibility(None, ["The date of birth is not recorded, so eligibility cannot be worked out."])
     if date_of_death is not None and date_of_death <= on:
         return Eligibility(None, ["The young person has died."])
-    facts = Circumstances(home_with_parent_since, home_with_parent_until, special_guardianship_ended_on,
-                          detained_at_16_since)
+    facts = Circumstances(
+        home_with_parent_since, home_with_parent_until, special_guardianship_ended_on, detained_at_16_since
+    )
     return _Rules(dob, periods, facts).on(on)
 
 
@@ -263,13 +292,19 @@ class _Rules:
     def __init__(self, dob, periods, facts):
         self.dob, self.facts = dob, facts
         self.eligible_from, self.adult = threshold("eligible_from_age"), threshold("adult_age")
-        self.weeks, self.from_age, self.after_age = (threshold("looked_after_weeks"), threshold("from_age"),
-                                                     threshold("some_after_age"))
+        self.weeks, self.from_age, self.after_age = (
+            threshold("looked_after_weeks"),
+            threshold("from_age"),
+            threshold("some_after_age"),
+        )
         self.sixteen, self.eighteen = birthday(dob, self.after_age), birthday(dob, self.adult)
-        self.all_periods = sorted((_until_18(p, self.eighteen) for p in periods if p.start < self.eighteen),
-                                  key=lambda p: p.start)
-        self.needed = (f"looked after for {self.weeks} weeks in total since the {self.from_age}th birthday, some of "
-                       f"it after the {self.after_age}th")
+        self.all_periods = sorted(
+            (_until_18(p, self.eighteen) for p in periods if p.start < self.eighteen), key=lambda p: p.start
+        )
+        self.needed = (
+            f"looked after for {self.weeks} weeks in total since the {self.from_age}th birthday, some of "
+            f"it after the {self.after_age}th"
+        )
 
     def on(self, on):
         age = age_on(self.dob, on)
@@ -280,22 +315,31 @@ class _Rules:
             return self.looked_after(periods, on, age)
         last = periods[-1]
         since_14, since_16 = care_days(periods, self.dob, last.end)
-        facts = dict(days_since_14=since_14, days_since_16=since_16, last_ceased=last.end,
-                     last_end_reason=last.end_reason)
+        facts = dict(
+            days_since_14=since_14, days_since_16=since_16, last_ceased=last.end, last_end_reason=last.end_reason
+        )
         if last.end == self.eighteen and not last.end_reason:
             ceased = f"Ceased to be looked after on {_day(last.end)}, the {self.adult}th birthday."
         else:
             ceased = f"Ceased to be looked after on {_day(last.end)} (reason {last.end_reason or 'not recorded'})."
         if last.end_reason in listed("not_a_care_leaver_end_reasons"):
-            why = {"E11": "adopted", "E12": "adopted", "E2": "died while looked after",
-                   "E3": "care was taken over by another local authority, which is responsible now"}[last.end_reason]
+            why = {
+                "E11": "adopted",
+                "E12": "adopted",
+                "E2": "died while looked after",
+                "E3": "care was taken over by another local authority, which is responsible now",
+            }[last.end_reason]
             return Eligibility(None, [ceased, f"Not a care leaver of this authority: {why}."], **facts)
         if age >= threshold("personal_adviser_until"):
-            return Eligibility(None, [ceased, f"Aged {age}: leaving care support ends at "
-                                              f"{threshold('personal_adviser_until')}."], **facts)
+            return Eligibility(
+                None,
+                [ceased, f"Aged {age}: leaving care support ends at {threshold('personal_adviser_until')}."],
+                **facts,
+            )
         if age < self.eligible_from:
-            return Eligibility(None, [ceased, f"Aged {age}: leaving care support starts at {self.eligible_from}."],
-                               **facts)
+            return Eligibility(
+                None, [ceased, f"Aged {age}: leaving care support starts at {self.eligible_from}."], **facts
+            )
         if age < self.adult:
             relevant, reasons, basis = self.relevant(periods, last, on)
             if relevant:
@@ -305,16 +349,32 @@ class _Rules:
         at_18 = self.on(day_before)
         if at_18.category in (ELIGIBLE, RELEVANT):
             until = threshold("former_relevant_until")
-            note = (f"The duties continue to {until} (longer in education or training), and a personal adviser is "
-                    f"offered until {threshold('personal_adviser_until')} (Children Act 1989 s23C, s23CZB).")
+            note = (
+                f"The duties continue to {until} (longer in education or training), and a personal adviser is "
+                f"offered until {threshold('personal_adviser_until')} (Children Act 1989 s23C, s23CZB)."
+            )
             article = "an" if at_18.category == ELIGIBLE else "a"
-            return Eligibility(FORMER_RELEVANT, [
-                ceased, f"Was {article} {LABELS[at_18.category].lower()} the day before the {self.adult}th birthday: a "
-                        "former relevant young person.", note],
-                basis="s23C(1)(b)" if at_18.category == ELIGIBLE else "s23C(1)(a)", **facts)
+            return Eligibility(
+                FORMER_RELEVANT,
+                [
+                    ceased,
+                    f"Was {article} {LABELS[at_18.category].lower()} the day before the {self.adult}th birthday: a "
+                    "former relevant young person.",
+                    note,
+                ],
+                basis="s23C(1)(b)" if at_18.category == ELIGIBLE else "s23C(1)(a)",
+                **facts,
+            )
         if age >= threshold("qualifying_until"):
-            return Eligibility(None, [ceased, f"Aged {age}: not a former relevant young person, and a qualifying care "
-                                              f"leaver is under {threshold('qualifying_until')}."], **facts)
+            return Eligibility(
+                None,
+                [
+                    ceased,
+                    f"Aged {age}: not a former relevant young person, and a qualifying care "
+                    f"leaver is under {threshold('qualifying_until')}.",
+                ],
+                **facts,
+            )
         was_relevant = self.relevant(periods, last, day_before)[2] != ""
         return self.qualifying(periods, last, on, age, [ceased], facts, was_relevant=was_relevant)
 
@@ -322,18 +382,34 @@ class _Rules:
         since_14, since_16 = care_days(periods, self.dob, on + datetime.timedelta(days=1))
         facts = dict(days_since_14=since_14, days_since_16=since_16, looked_after=True)
         if age < self.eligible_from:
-            return Eligibility(None, [f"Aged {age} and looked after: a child becomes eligible for leaving care "
-                                      f"support at {self.eligible_from}."], **facts)
+            return Eligibility(
+                None,
+                [
+                    f"Aged {age} and looked after: a child becomes eligible for leaving care "
+                    f"support at {self.eligible_from}."
+                ],
+                **facts,
+            )
         if meets_care_threshold(since_14, since_16):
-            return Eligibility(ELIGIBLE, [
-                f"Aged {age} and looked after.",
-                f"Looked after for {_weeks(since_14)} since the {self.from_age}th birthday (at least {self.weeks} weeks "
-                f"are needed, short breaks not counted), some of it after the {self.after_age}th: an eligible child "
-                "(Children Act 1989 Sch 2 para 19B; Care Planning Regulations 2010 reg 40)."], basis="para 19B",
-                **facts)
-        return Eligibility(None, [f"Looked after, but for {_weeks(since_14)} since the {self.from_age}th birthday "
-                                  f"(short breaks not counted): an eligible child must have been {self.needed}."],
-                           **facts)
+            return Eligibility(
+                ELIGIBLE,
+                [
+                    f"Aged {age} and looked after.",
+                    f"Looked after for {_weeks(since_14)} since the {self.from_age}th birthday (at least {self.weeks} weeks "  # noqa: E501
+                    f"are needed, short breaks not counted), some of it after the {self.after_age}th: an eligible child "  # noqa: E501
+                    "(Children Act 1989 Sch 2 para 19B; Care Planning Regulations 2010 reg 40).",
+                ],
+                basis="para 19B",
+                **facts,
+            )
+        return Eligibility(
+            None,
+            [
+                f"Looked after, but for {_weeks(since_14)} since the {self.from_age}th birthday "
+                f"(short breaks not counted): an eligible child must have been {self.needed}."
+            ],
+            **facts,
+        )
 
     def relevant(self, periods, last, on):
         """(relevant on `on`, reasons, basis): basis names the route that made the young person a
@@ -341,8 +417,10 @@ class _Rules:
         since_14, since_16 = care_days(periods, self.dob, last.end)
         if meets_care_threshold(since_14, since_16):
             basis, law = "s23A(2)", "Children Act 1989 s23A"
-            reasons = [f"Looked after for {_weeks(since_14)} since the {self.from_age}th birthday, some of it after the "
-                       f"{self.after_age}th: an eligible child when care ended."]
+            reasons = [
+                f"Looked after for {_weeks(since_14)} since the {self.from_age}th birthday, some of it after the "
+                f"{self.after_age}th: an eligible child when care ended."
+            ]
         else:
             detained = self.detained_at_16(periods)
             if detained is None:
@@ -366,9 +444,11 @@ class _Rules:
         since_14, _ = care_days(before, self.dob, since)
         if since_14 < self.weeks * 7:
             return None
-        return (f"Detained or in hospital since {_day(since)}, so on the {self.after_age}th birthday, and looked after "
-                f"for {_weeks(since_14)} since the {self.from_age}th birthday immediately before (short breaks not "
-                "counted).")
+        return (
+            f"Detained or in hospital since {_day(since)}, so on the {self.after_age}th birthday, and looked after "
+            f"for {_weeks(since_14)} since the {self.from_age}th birthday immediately before (short breaks not "
+            "counted)."
+        )
 
     def home_since(self, last):
         if self.facts.home_with_parent_since is not None:
@@ -387,13 +467,20 @@ class _Rules:
             return None
         if until is not None and since <= until <= on:
             return None  # the arrangement broke down: relevant again
-        with_whom = {"E41": "the person named in the child arrangements order",
-                     "E4A": "a parent or person with parental responsibility",
-                     "E4B": "a parent or person with parental responsibility"}.get(
-            how, "the special guardian" if how in listed("special_guardianship_end_reasons")
-            else "a parent or person with parental responsibility")
-        return (f"Has lived with {with_whom} since {_day(since)}, {months} months or more in a row: not a relevant "
-                "child (Care Leavers (England) Regulations 2010 reg 3); relevant again if that arrangement breaks down.")
+        with_whom = {
+            "E41": "the person named in the child arrangements order",
+            "E4A": "a parent or person with parental responsibility",
+            "E4B": "a parent or person with parental responsibility",
+        }.get(
+            how,
+            "the special guardian"
+            if how in listed("special_guardianship_end_reasons")
+            else "a parent or person with parental responsibility",
+        )
+        return (
+            f"Has lived with {with_whom} since {_day(since)}, {months} months or more in a row: not a relevant "
+            "child (Care Leavers (England) Regulations 2010 reg 3); relevant again if that arrangement breaks down."
+        )
 
     def qualifying(self, periods, last, on, age, reasons, facts, *, was_relevant):
         if age >= threshold("qualifying_until"):
@@ -404,23 +491,53 @@ class _Rules:
             in_force = ended is None or (ended >= self.eighteen if age >= self.adult else ended > on)
             if in_force:
                 when = "when they reached 18" if age >= self.adult else "now"
-                return Eligibility(QUALIFYING, [*reasons, (
-                    f"Looked after immediately before a special guardianship order made on {_day(order.end)}, in force "
-                    f"{when}: a qualifying care leaver (Children Act 1989 s24(1A)).")], basis="s24(1A)", **facts)
-            reasons = [*reasons, f"The special guardianship order made on {_day(order.end)} stopped being in force on "
-                                 f"{_day(ended)}: not a qualifying care leaver through it (s24(1A))."]
+                return Eligibility(
+                    QUALIFYING,
+                    [
+                        *reasons,
+                        (
+                            f"Looked after immediately before a special guardianship order made on {_day(order.end)}, in force "  # noqa: E501
+                            f"{when}: a qualifying care leaver (Children Act 1989 s24(1A))."
+                        ),
+                    ],
+                    basis="s24(1A)",
+                    **facts,
+                )
+            reasons = [
+                *reasons,
+                f"The special guardianship order made on {_day(order.end)} stopped being in force on "
+                f"{_day(ended)}: not a qualifying care leaver through it (s24(1A)).",
+            ]
         after_16 = looked_after_between(periods, self.sixteen, self.eighteen)
         if after_16 and not (was_relevant and rule_value("s24_1b_excludes_former_relevant_children")):
-            return Eligibility(QUALIFYING, [*reasons, (
-                f"Looked after at some time after the {self.after_age}th birthday, and no longer: a qualifying care "
-                "leaver (Children Act 1989 s24(1B)).")], basis="s24(1B)", **facts)
+            return Eligibility(
+                QUALIFYING,
+                [
+                    *reasons,
+                    (
+                        f"Looked after at some time after the {self.after_age}th birthday, and no longer: a qualifying care "  # noqa: E501
+                        "leaver (Children Act 1989 s24(1B))."
+                    ),
+                ],
+                basis="s24(1B)",
+                **facts,
+            )
         if after_16:
-            return Eligibility(None, [*reasons, "Was a relevant child since looked after: not a qualifying care leaver "
-                                                "(Children Act 1989 s24(2)(a))."], **facts)
+            return Eligibility(
+                None,
+                [
+                    *reasons,
+                    "Was a relevant child since looked after: not a qualifying care leaver "
+                    "(Children Act 1989 s24(2)(a)).",
+                ],
+                **facts,
+            )
         why = f"Not looked after at any time after the {self.after_age}th birthday"
         if last.end_reason == "E41":
-            why += (" (a child arrangements order, unlike a special guardianship order, does not make a qualifying "
-                    "care leaver by itself)")
+            why += (
+                " (a child arrangements order, unlike a special guardianship order, does not make a qualifying "
+                "care leaver by itself)"
+            )
         return Eligibility(None, [*reasons, why + ": not a care leaver."], **facts)
 
 
@@ -431,8 +548,9 @@ def eligibility_category(person, on, care_leaver=None, circumstances=None):
         if care_leaver is None:
             care_leaver = getattr(person, "care_leaver", None) if _has_record(person) else None
         circumstances = record_facts(care_leaver)
-    return categorise(person.date_of_birth, histories([person.pk])[person.pk], on, **circumstances,
-                      date_of_death=person.date_of_death)
+    return categorise(
+        person.date_of_birth, histories([person.pk])[person.pk], on, **circumstances, date_of_death=person.date_of_death
+    )
 
 
 def _has_record(person):

@@ -19,6 +19,7 @@ class CareLeaver(models.Model):
     # CASCADE so that removing a person (the demo's wipe, in the order it knows) takes the record with them.
     person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="care_leaver")
     opened_on = models.DateField()
+
     class AtSixteen(models.TextChoices):
         DETAINED = "detained", "Detained (in youth detention accommodation or another institution by order of a court)"
         HOSPITAL = "hospital", "In hospital"
@@ -26,21 +27,29 @@ class CareLeaver(models.Model):
     # What the care history cannot tell (leavingcare.eligibility.Circumstances). Care Leavers
     # (England) Regulations 2010 reg 3: the 6 months rule, and a child detained or in hospital at 16.
     home_with_parent_since = models.DateField(
-        null=True, blank=True,
+        null=True,
+        blank=True,
         help_text="Living with a parent or a person with parental responsibility (a special guardian, the person named "
-                  "in a child arrangements order) since (6 months or more: not a relevant child). Left blank after an "
-                  "order or a return home, the day care ended is used")
+        "in a child arrangements order) since (6 months or more: not a relevant child). Left blank after an "
+        "order or a return home, the day care ended is used",
+    )
     home_with_parent_until = models.DateField(
-        null=True, blank=True,
-        help_text="That arrangement broke down on (the young person stopped living with them: relevant again)")
+        null=True,
+        blank=True,
+        help_text="That arrangement broke down on (the young person stopped living with them: relevant again)",
+    )
     special_guardianship_ended_on = models.DateField(
-        null=True, blank=True,
+        null=True,
+        blank=True,
         help_text="The special guardianship order made when care ended stopped being in force on (revoked or "
-                  "discharged; blank while in force, or if it ran to the 18th birthday)")
-    at_sixteen = models.CharField(max_length=10, blank=True, choices=AtSixteen.choices,
-                                  help_text="Detained or in hospital on the 16th birthday")
+        "discharged; blank while in force, or if it ran to the 18th birthday)",
+    )
+    at_sixteen = models.CharField(
+        max_length=10, blank=True, choices=AtSixteen.choices, help_text="Detained or in hospital on the 16th birthday"
+    )
     detained_at_16_since = models.DateField(
-        null=True, blank=True, help_text="Detained, or admitted to hospital, on (still there on the 16th birthday)")
+        null=True, blank=True, help_text="Detained, or admitted to hospital, on (still there on the 16th birthday)"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -48,20 +57,27 @@ class CareLeaver(models.Model):
         ordering = ["-opened_on", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(at_sixteen="", detained_at_16_since__isnull=True)
-                           | (~models.Q(at_sixteen="") & models.Q(detained_at_16_since__isnull=False))),
-                name="care_leaver_detained_at_16_with_its_date"),
+                condition=(
+                    models.Q(at_sixteen="", detained_at_16_since__isnull=True)
+                    | (~models.Q(at_sixteen="") & models.Q(detained_at_16_since__isnull=False))
+                ),
+                name="care_leaver_detained_at_16_with_its_date",
+            ),
             models.CheckConstraint(
-                condition=(models.Q(home_with_parent_until__isnull=True) | models.Q(home_with_parent_since__isnull=True)
-                           | models.Q(home_with_parent_until__gte=models.F("home_with_parent_since"))),
-                name="care_leaver_home_with_parent_ends_after_start"),
+                condition=(
+                    models.Q(home_with_parent_until__isnull=True)
+                    | models.Q(home_with_parent_since__isnull=True)
+                    | models.Q(home_with_parent_until__gte=models.F("home_with_parent_since"))
+                ),
+                name="care_leaver_home_with_parent_ends_after_start",
+            ),
         ]
 
     def __str__(self):
         return "Care leaver record"
 
 
-class PersonalAdviser(models.Model):
+class PersonalAdviser(models.Model):  # noqa: DJ008
     """A personal adviser allocated to the young person from a date (Children Act 1989 s23B(2),
     s23CZB; Care Leavers (England) Regulations 2010 reg 8). One open allocation at a time."""
 
@@ -74,14 +90,17 @@ class PersonalAdviser(models.Model):
     class Meta:
         ordering = ["-start_date", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["care_leaver"], condition=models.Q(end_date__isnull=True),
-                                    name="one_open_personal_adviser"),
-            models.CheckConstraint(condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
-                                   name="personal_adviser_ends_after_start"),
+            models.UniqueConstraint(
+                fields=["care_leaver"], condition=models.Q(end_date__isnull=True), name="one_open_personal_adviser"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="personal_adviser_ends_after_start",
+            ),
         ]
 
 
-class PathwayPlanReview(models.Model):
+class PathwayPlanReview(models.Model):  # noqa: DJ008
     """The pathway plan (CPR10 reg 43, Care Leavers (England) Regulations 2010 reg 6) when first
     agreed, and each review of it (at least every 6 months, rule pathway-plan-review)."""
 
@@ -92,8 +111,10 @@ class PathwayPlanReview(models.Model):
     care_leaver = models.ForeignKey(CareLeaver, on_delete=models.CASCADE, related_name="pathway_plans")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     held_on = models.DateField()
-    summary = models.TextField(blank=True, help_text="What was agreed: accommodation, education, training or work, "
-                                                     "health, money, relationships, support")
+    summary = models.TextField(
+        blank=True,
+        help_text="What was agreed: accommodation, education, training or work, health, money, relationships, support",
+    )
     young_person_took_part = models.BooleanField(default=True)
     late_reason = models.TextField(blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -103,7 +124,7 @@ class PathwayPlanReview(models.Model):
         ordering = ["-held_on", "-id"]
 
 
-class KeepingInTouchContact(models.Model):
+class KeepingInTouchContact(models.Model):  # noqa: DJ008
     """A contact with the young person (or an attempt): when, how and whether they were in touch."""
 
     class Method(models.TextChoices):
@@ -127,7 +148,7 @@ class KeepingInTouchContact(models.Model):
         indexes = [models.Index(fields=["care_leaver", "contact_on"])]
 
 
-class BirthdayContact(models.Model):
+class BirthdayContact(models.Model):  # noqa: DJ008
     """What the SSDA903 OC3 asks about the young person around their 17th to 21st birthday:
     whether in touch (IN_TOUCH), the main activity (ACTIV) and the accommodation (ACCOM: its
     type and whether it is suitable, asked as two questions and stored with the code derived
@@ -146,4 +167,6 @@ class BirthdayContact(models.Model):
 
     class Meta:
         ordering = ["birthday_age", "id"]
-        constraints = [models.UniqueConstraint(fields=["care_leaver", "birthday_age"], name="one_birthday_contact_a_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["care_leaver", "birthday_age"], name="one_birthday_contact_a_year")
+        ]

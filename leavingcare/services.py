@@ -102,6 +102,7 @@ def _holder(care_leaver):
 
 # --- The record ---------------------------------------------------------------------------
 
+
 @transaction.atomic
 def open_record(user, person, *, on=None, at_sixteen="", detained_at_16_since=None):
     """Open the care leaver record of a young person entitled to leaving care support on `on`
@@ -122,10 +123,22 @@ def open_record(user, person, *, on=None, at_sixteen="", detained_at_16_since=No
     if found.category is None and "on" not in errors:
         errors.add("__all__", "Not entitled to leaving care support: " + " ".join(found.reasons))
     errors.raise_if_any()
-    record = CareLeaver.objects.create(person=person, opened_on=on, created_by=user, at_sixteen=values["at_sixteen"],
-                                       detained_at_16_since=values["detained_at_16_since"])
-    record_event(person, "care-leaver", timezone.now(), f"Care leaver record opened: {found.label.lower()}",
-                 detail=" ".join(found.reasons), source=record, recorded_by=user)
+    record = CareLeaver.objects.create(
+        person=person,
+        opened_on=on,
+        created_by=user,
+        at_sixteen=values["at_sixteen"],
+        detained_at_16_since=values["detained_at_16_since"],
+    )
+    record_event(
+        person,
+        "care-leaver",
+        timezone.now(),
+        f"Care leaver record opened: {found.label.lower()}",
+        detail=" ".join(found.reasons),
+        source=record,
+        recorded_by=user,
+    )
     audit.record_creation(user, record, person=person, summary="Opened the care leaver record")
     return record
 
@@ -136,6 +149,7 @@ def lock(care_leaver):
 
 # --- The personal adviser -----------------------------------------------------------------
 
+
 @transaction.atomic
 def appoint_personal_adviser(user, care_leaver, *, adviser, on):
     """The young person's personal adviser from `on`; the last one's allocation ends the day before."""
@@ -145,8 +159,11 @@ def appoint_personal_adviser(user, care_leaver, *, adviser, on):
     if adviser is None:
         errors.add("adviser", "Select the personal adviser")
     elif not adviser.is_active or adviser.role not in ADVISER_ROLES or not is_local_authority_staff(adviser):
-        errors.add("adviser", f"{adviser} cannot be a personal adviser: choose a member of the local authority's "
-                              "leaving care or social work staff")
+        errors.add(
+            "adviser",
+            f"{adviser} cannot be a personal adviser: choose a member of the local authority's "
+            "leaving care or social work staff",
+        )
     elif current is not None and current.adviser_id == adviser.pk:
         errors.add("adviser", f"{adviser} is already the personal adviser")
     not_before, label = care_leaver.person.date_of_birth, "the young person's date of birth"
@@ -158,25 +175,44 @@ def appoint_personal_adviser(user, care_leaver, *, adviser, on):
     day = as_date(on)
     if current is not None:
         PersonalAdviser.objects.filter(pk=current.pk).update(end_date=day - datetime.timedelta(days=1))
-        Involvement.objects.filter(person=care_leaver.person, worker_id=current.adviser_id, kind=PA_INVOLVEMENT,
-                                   end_date__isnull=True).update(end_date=day - datetime.timedelta(days=1))
-    allocation = PersonalAdviser.objects.create(care_leaver=care_leaver, adviser=adviser, start_date=day,
-                                                appointed_by=user)
+        Involvement.objects.filter(
+            person=care_leaver.person, worker_id=current.adviser_id, kind=PA_INVOLVEMENT, end_date__isnull=True
+        ).update(end_date=day - datetime.timedelta(days=1))
+    allocation = PersonalAdviser.objects.create(
+        care_leaver=care_leaver, adviser=adviser, start_date=day, appointed_by=user
+    )
     if adviser.agency_id:
-        Involvement.objects.create(person=care_leaver.person, agency_id=adviser.agency_id, team_id=adviser.team_id,
-                                   worker=adviser, kind=PA_INVOLVEMENT, start_date=day)
+        Involvement.objects.create(
+            person=care_leaver.person,
+            agency_id=adviser.agency_id,
+            team_id=adviser.team_id,
+            worker=adviser,
+            kind=PA_INVOLVEMENT,
+            start_date=day,
+        )
     # The pathway plan's due dates follow the adviser.
-    Deadline.objects.filter(person=care_leaver.person, rule_slug=PATHWAY_PLAN_REVIEW_RULE,
-                            status=Deadline.Status.OPEN).update(team=adviser.team, worker=adviser)
-    record_event(care_leaver.person, "personal-adviser", timezone.now(),
-                 (f"Personal adviser changed to {adviser}" if current else f"Personal adviser appointed: {adviser}"),
-                 source=allocation, recorded_by=user)
-    audit.record_creation(user, allocation, person=care_leaver.person,
-                          summary="Changed the personal adviser" if current else "Appointed the personal adviser")
+    Deadline.objects.filter(
+        person=care_leaver.person, rule_slug=PATHWAY_PLAN_REVIEW_RULE, status=Deadline.Status.OPEN
+    ).update(team=adviser.team, worker=adviser)
+    record_event(
+        care_leaver.person,
+        "personal-adviser",
+        timezone.now(),
+        (f"Personal adviser changed to {adviser}" if current else f"Personal adviser appointed: {adviser}"),
+        source=allocation,
+        recorded_by=user,
+    )
+    audit.record_creation(
+        user,
+        allocation,
+        person=care_leaver.person,
+        summary="Changed the personal adviser" if current else "Appointed the personal adviser",
+    )
     return allocation
 
 
 # --- The pathway plan ---------------------------------------------------------------------
+
 
 @transaction.atomic
 def record_pathway_plan(user, care_leaver, *, kind, held_on, summary="", young_person_took_part=True, late_reason=""):
@@ -194,8 +230,14 @@ def record_pathway_plan(user, care_leaver, *, kind, held_on, summary="", young_p
     not_before, label = birthday(care_leaver.person.date_of_birth, 15), "the young person's 15th birthday"
     if latest is not None:
         not_before, label = latest.held_on, "the last pathway plan review"
-    check_date(errors, "held_on", held_on, label="date of the pathway plan review" if kind == "review" else
-               "date the pathway plan was agreed", not_before=not_before, not_before_label=label)
+    check_date(
+        errors,
+        "held_on",
+        held_on,
+        label="date of the pathway plan review" if kind == "review" else "date the pathway plan was agreed",
+        not_before=not_before,
+        not_before_label=label,
+    )
     day = as_date(held_on) if held_on else None
     due = deadlines.open_deadline(care_leaver, PATHWAY_PLAN_REVIEW_RULE)
     if day and due is not None and deadlines.is_late(due, day) and not _text(late_reason):
@@ -203,50 +245,92 @@ def record_pathway_plan(user, care_leaver, *, kind, held_on, summary="", young_p
     errors.raise_if_any()
 
     kept = deadlines.reason_to_keep(due, day, late_reason)
-    plan = PathwayPlanReview.objects.create(care_leaver=care_leaver, kind=kind, held_on=day, summary=_text(summary),
-                                            young_person_took_part=bool(young_person_took_part), late_reason=kept,
-                                            recorded_by=user)
+    plan = PathwayPlanReview.objects.create(
+        care_leaver=care_leaver,
+        kind=kind,
+        held_on=day,
+        summary=_text(summary),
+        young_person_took_part=bool(young_person_took_part),
+        late_reason=kept,
+        recorded_by=user,
+    )
     if due is not None:
         deadlines.complete(due, day, late_reason)
     team, worker = _holder(care_leaver)
-    following = deadlines.issue(PATHWAY_PLAN_REVIEW_RULE, day, person=care_leaver.person, subject=care_leaver,
-                                team=team, worker=worker)
+    following = deadlines.issue(
+        PATHWAY_PLAN_REVIEW_RULE, day, person=care_leaver.person, subject=care_leaver, team=team, worker=worker
+    )
     title = "Pathway plan agreed" if kind == PathwayPlanReview.Kind.PLAN else "Pathway plan reviewed"
-    record_event(care_leaver.person, "pathway-plan", timezone.now(), title,
-                 detail=f"Next review due by {long_date(following.due_date)}" + (f". Late: {kept}" if kept else ""),
-                 source=plan, recorded_by=user)
+    record_event(
+        care_leaver.person,
+        "pathway-plan",
+        timezone.now(),
+        title,
+        detail=f"Next review due by {long_date(following.due_date)}" + (f". Late: {kept}" if kept else ""),
+        source=plan,
+        recorded_by=user,
+    )
     audit.record_creation(user, plan, person=care_leaver.person, summary=f"Recorded: {title.lower()}")
     return plan
 
 
 # --- Keeping in touch ---------------------------------------------------------------------
 
+
 @transaction.atomic
 def record_contact(user, care_leaver, *, contact_on, method, in_touch, notes=""):
     care_leaver = lock(care_leaver)
     errors = Errors()
-    check_date(errors, "contact_on", contact_on, label="date of the contact",
-               not_before=care_leaver.person.date_of_birth, not_before_label="the young person's date of birth")
+    check_date(
+        errors,
+        "contact_on",
+        contact_on,
+        label="date of the contact",
+        not_before=care_leaver.person.date_of_birth,
+        not_before_label="the young person's date of birth",
+    )
     if method not in KeepingInTouchContact.Method.values:
         errors.add("method", "Select how the contact was made")
     if in_touch not in (True, False):
         errors.add("in_touch", "Select whether the young person was in touch")
     errors.raise_if_any()
-    contact = KeepingInTouchContact.objects.create(care_leaver=care_leaver, contact_on=as_date(contact_on),
-                                                   method=method, in_touch=in_touch, notes=_text(notes),
-                                                   recorded_by=user)
+    contact = KeepingInTouchContact.objects.create(
+        care_leaver=care_leaver,
+        contact_on=as_date(contact_on),
+        method=method,
+        in_touch=in_touch,
+        notes=_text(notes),
+        recorded_by=user,
+    )
     title = f"Keeping in touch: {contact.get_method_display().lower()}, " + ("in touch" if in_touch else "not in touch")
-    record_event(care_leaver.person, "keeping-in-touch", timezone.now(), title, detail=contact.notes, source=contact,
-                 recorded_by=user)
+    record_event(
+        care_leaver.person,
+        "keeping-in-touch",
+        timezone.now(),
+        title,
+        detail=contact.notes,
+        source=contact,
+        recorded_by=user,
+    )
     audit.record_creation(user, contact, person=care_leaver.person, summary="Recorded a keeping-in-touch contact")
     return contact
 
 
 # --- The birthday contact (SSDA903 OC3) ---------------------------------------------------
 
+
 @transaction.atomic
-def record_birthday_contact(user, care_leaver, *, birthday_age, contact_on=None, in_touch, activity="",
-                            accommodation_type="", accommodation_suitable=None):
+def record_birthday_contact(  # noqa: C901
+    user,
+    care_leaver,
+    *,
+    birthday_age,
+    contact_on=None,
+    in_touch,
+    activity="",
+    accommodation_type="",
+    accommodation_suitable=None,
+):
     """Whether the authority was in touch with the young person around their `birthday_age`th
     birthday, their main activity and their accommodation, as the SSDA903 OC3 asks. Recording
     it again for the same birthday replaces it."""
@@ -265,24 +349,46 @@ def record_birthday_contact(user, care_leaver, *, birthday_age, contact_on=None,
     no_details = in_touch in NO_ACTIVITY_OR_ACCOMMODATION
     window = birthday_window(person.date_of_birth, birthday_age) if birthday_age in ages else None
     if window and birthday(person.date_of_birth, birthday_age) > timezone.localdate() + datetime.timedelta(
-            days=31 * oc3_rule("window_months_before")):
-        errors.add("birthday_age", f"The {birthday_age}th birthday is more than {oc3_rule('window_months_before')} "
-                                   "months away: record the contact nearer the birthday")
+        days=31 * oc3_rule("window_months_before")
+    ):
+        errors.add(
+            "birthday_age",
+            f"The {birthday_age}th birthday is more than {oc3_rule('window_months_before')} "
+            "months away: record the contact nearer the birthday",
+        )
     if window:
         day = birthday(person.date_of_birth, birthday_age)
-        if any(p.start <= day and (p.end is None or p.end >= day) for p in eligibility.histories([person.pk])[person.pk]):
-            errors.add("birthday_age", f"The young person was looked after on their {birthday_age}th birthday: the "
-                                       "SSDA903 asks about care leavers only (rules 1007 and 1016)")
+        if any(
+            p.start <= day and (p.end is None or p.end >= day) for p in eligibility.histories([person.pk])[person.pk]
+        ):
+            errors.add(
+                "birthday_age",
+                f"The young person was looked after on their {birthday_age}th birthday: the "
+                "SSDA903 asks about care leavers only (rules 1007 and 1016)",
+            )
     if in_touch == IN_TOUCH_YES and contact_on is None:
         errors.add("contact_on", "Enter the date the authority was in touch with the young person")
     if contact_on is not None:
-        check_date(errors, "contact_on", contact_on, label="date of the contact",
-                   not_before=person.date_of_birth, not_before_label="the young person's date of birth")
-        if window and in_touch == IN_TOUCH_YES and "contact_on" not in errors and not (
-                window[0] <= as_date(contact_on) <= window[1]):
-            errors.add("contact_on", f"To count as in touch around the birthday, the contact must be between "
-                                     f"{long_date(window[0])} and {long_date(window[1])} (3 months before to 1 month "
-                                     "after it). Record a contact outside that time as a keeping-in-touch contact")
+        check_date(
+            errors,
+            "contact_on",
+            contact_on,
+            label="date of the contact",
+            not_before=person.date_of_birth,
+            not_before_label="the young person's date of birth",
+        )
+        if (
+            window
+            and in_touch == IN_TOUCH_YES
+            and "contact_on" not in errors
+            and not (window[0] <= as_date(contact_on) <= window[1])
+        ):
+            errors.add(
+                "contact_on",
+                f"To count as in touch around the birthday, the contact must be between "
+                f"{long_date(window[0])} and {long_date(window[1])} (3 months before to 1 month "
+                "after it). Record a contact outside that time as a keeping-in-touch contact",
+            )
     if no_details:
         activity, code = NOT_KNOWN, NOT_KNOWN
         accommodation_type, accommodation_suitable = "", None
@@ -290,8 +396,11 @@ def record_birthday_contact(user, care_leaver, *, birthday_age, contact_on=None,
         if not codelists.is_valid("care-leaver-activity", activity):
             errors.add("activity", "Select the young person's main activity")
         elif activity == NOT_KNOWN and in_touch == IN_TOUCH_YES:
-            errors.add("activity", "The authority is in touch with the young person: select their main activity "
-                                   "(not known is only for a young person who has died or went home)")
+            errors.add(
+                "activity",
+                "The authority is in touch with the young person: select their main activity "
+                "(not known is only for a young person who has died or went home)",
+            )
         letter = (accommodation_type or "").strip().upper()
         letters = dict(accommodation_types())
         if letter == NOT_KNOWN and in_touch != IN_TOUCH_YES:
@@ -301,44 +410,73 @@ def record_birthday_contact(user, care_leaver, *, birthday_age, contact_on=None,
             code = ""
         else:
             if letter in NEVER_SUITABLE and accommodation_suitable:
-                errors.add("accommodation_suitable", f"{letters[letter]} is never suitable accommodation (SSDA903 "
-                                                     "codes S2 and X2 only): answer no")
+                errors.add(
+                    "accommodation_suitable",
+                    f"{letters[letter]} is never suitable accommodation (SSDA903 codes S2 and X2 only): answer no",
+                )
             elif accommodation_suitable is None and letter not in NEVER_SUITABLE:
                 errors.add("accommodation_suitable", "Select whether the accommodation is suitable")
             if birthday_age == oc3_rule("no_staying_put_at_age") and letter == STAYING_PUT:
-                errors.add("accommodation_type", "At the 17th birthday the young person cannot be living with former "
-                                                 "foster carers as a care leaver (staying put starts at 18; SSDA903 rule "
-                                                 "3001): a young person still with their carers is looked after")
+                errors.add(
+                    "accommodation_type",
+                    "At the 17th birthday the young person cannot be living with former "
+                    "foster carers as a care leaver (staying put starts at 18; SSDA903 rule "
+                    "3001): a young person still with their carers is looked after",
+                )
             if birthday_age is not None and birthday_age < oc3_rule("no_foyer_under_age") and letter == FOYER:
-                errors.add("accommodation_type", "Care leavers under 18 cannot be accommodated in a foyer (SSDA903 "
-                                                 "rule 347)")
+                errors.add(
+                    "accommodation_type", "Care leavers under 18 cannot be accommodated in a foyer (SSDA903 rule 347)"
+                )
             code = accommodation_code(letter, accommodation_suitable if letter not in NEVER_SUITABLE else False)
         accommodation_type = letter if letter != NOT_KNOWN else ""
     errors.raise_if_any()
 
     existing = BirthdayContact.objects.filter(care_leaver=care_leaver, birthday_age=birthday_age).first()
-    values = dict(contact_on=as_date(contact_on) if contact_on else None, in_touch=in_touch, activity=activity,
-                  accommodation_type=accommodation_type, accommodation_suitable=accommodation_suitable,
-                  accommodation=code, recorded_by=user)
+    values = dict(
+        contact_on=as_date(contact_on) if contact_on else None,
+        in_touch=in_touch,
+        activity=activity,
+        accommodation_type=accommodation_type,
+        accommodation_suitable=accommodation_suitable,
+        accommodation=code,
+        recorded_by=user,
+    )
     if existing is None:
         found = BirthdayContact.objects.create(care_leaver=care_leaver, birthday_age=birthday_age, **values)
         audit.record_creation(user, found, person=person, summary=f"Recorded the {birthday_age}th birthday contact")
     else:
-        changes = {name: (getattr(existing, name), value) for name, value in values.items()
-                   if name != "recorded_by" and getattr(existing, name) != value}
+        changes = {
+            name: (getattr(existing, name), value)
+            for name, value in values.items()
+            if name != "recorded_by" and getattr(existing, name) != value
+        }
         for name, value in values.items():
             setattr(existing, name, value)
         existing.save()
         found = existing
-        audit.record_change(user, found, changes, person=person, summary=f"Changed the {birthday_age}th birthday contact")
+        audit.record_change(
+            user, found, changes, person=person, summary=f"Changed the {birthday_age}th birthday contact"
+        )
     label = codelists.label("care-leaver-in-touch", in_touch)
-    record_event(person, "birthday-contact", timezone.now(), f"{birthday_age}th birthday contact: {label[0].lower()}{label[1:]}",
-                 detail=(f"Activity {activity}, accommodation {code}"), source=found, recorded_by=user)
+    record_event(
+        person,
+        "birthday-contact",
+        timezone.now(),
+        f"{birthday_age}th birthday contact: {label[0].lower()}{label[1:]}",
+        detail=(f"Activity {activity}, accommodation {code}"),
+        source=found,
+        recorded_by=user,
+    )
     return found
 
 
-CIRCUMSTANCES = ("home_with_parent_since", "home_with_parent_until", "special_guardianship_ended_on", "at_sixteen",
-                 "detained_at_16_since")
+CIRCUMSTANCES = (
+    "home_with_parent_since",
+    "home_with_parent_until",
+    "special_guardianship_ended_on",
+    "at_sixteen",
+    "detained_at_16_since",
+)
 CIRCUMSTANCE_LABELS = {
     "home_with_parent_since": "date they began to live with a parent or person with parental responsibility",
     "home_with_parent_until": "date that arrangement broke down",
@@ -354,22 +492,37 @@ def check_circumstances(errors, person, values, periods=None):
     for name, label in CIRCUMSTANCE_LABELS.items():
         if values[name] is not None:
             values[name] = as_date(values[name])
-            check_date(errors, name, values[name], label=label, required=False, not_before=dob,
-                       not_before_label="their date of birth")
+            check_date(
+                errors,
+                name,
+                values[name],
+                label=label,
+                required=False,
+                not_before=dob,
+                not_before_label="their date of birth",
+            )
     since, until = values["home_with_parent_since"], values["home_with_parent_until"]
     if since is not None and until is not None and until < since and "home_with_parent_until" not in errors:
-        errors.add("home_with_parent_until", f"The {CIRCUMSTANCE_LABELS['home_with_parent_until']} cannot be before "
-                                             f"they began to live there ({long_date(since)})")
+        errors.add(
+            "home_with_parent_until",
+            f"The {CIRCUMSTANCE_LABELS['home_with_parent_until']} cannot be before "
+            f"they began to live there ({long_date(since)})",
+        )
     periods = eligibility.histories([person.pk])[person.pk] if periods is None else periods
     ended = values["special_guardianship_ended_on"]
     if ended is not None and "special_guardianship_ended_on" not in errors:
         orders = [p.end for p in periods if p.end_reason in eligibility.listed("special_guardianship_end_reasons")]
         if not orders:
-            errors.add("special_guardianship_ended_on", "The care history has no period of care that ended with a "
-                                                        "special guardianship order (reasons E45 to E48)")
+            errors.add(
+                "special_guardianship_ended_on",
+                "The care history has no period of care that ended with a "
+                "special guardianship order (reasons E45 to E48)",
+            )
         elif ended < max(orders):
-            errors.add("special_guardianship_ended_on", "The order cannot stop being in force before it was made "
-                                                        f"({long_date(max(orders))})")
+            errors.add(
+                "special_guardianship_ended_on",
+                f"The order cannot stop being in force before it was made ({long_date(max(orders))})",
+            )
     kind, detained = values["at_sixteen"] or "", values["detained_at_16_since"]
     values["at_sixteen"] = kind
     if kind and kind not in CareLeaver.AtSixteen.values:
@@ -378,10 +531,17 @@ def check_circumstances(errors, person, values, periods=None):
         errors.add("detained_at_16_since", f"Enter the {CIRCUMSTANCE_LABELS['detained_at_16_since']}")
     elif detained is not None and not kind:
         errors.add("at_sixteen", "Say whether they were detained or in hospital on their 16th birthday")
-    elif detained is not None and dob is not None and detained > birthday(dob, eligibility.threshold("some_after_age")) \
-            and "detained_at_16_since" not in errors:
-        errors.add("detained_at_16_since", "This is for a young person already detained or in hospital on their 16th "
-                                           f"birthday ({long_date(birthday(dob, 16))}): the date cannot be after it")
+    elif (
+        detained is not None
+        and dob is not None
+        and detained > birthday(dob, eligibility.threshold("some_after_age"))
+        and "detained_at_16_since" not in errors
+    ):
+        errors.add(
+            "detained_at_16_since",
+            "This is for a young person already detained or in hospital on their 16th "
+            f"birthday ({long_date(birthday(dob, 16))}): the date cannot be after it",
+        )
 
 
 @transaction.atomic
@@ -401,19 +561,33 @@ def record_circumstances(user, care_leaver, **values):
     errors = Errors()
     check_circumstances(errors, care_leaver.person, merged)
     errors.raise_if_any()
-    changes = {name: (getattr(care_leaver, name), merged[name]) for name in CIRCUMSTANCES
-               if getattr(care_leaver, name) != merged[name]}
+    changes = {
+        name: (getattr(care_leaver, name), merged[name])
+        for name in CIRCUMSTANCES
+        if getattr(care_leaver, name) != merged[name]
+    }
     if not changes:
         return care_leaver
     CareLeaver.objects.filter(pk=care_leaver.pk).update(**{name: new for name, (_, new) in changes.items()})
     for name, (_, new) in changes.items():
         setattr(care_leaver, name, new)
-    audit.record_change(user, care_leaver, changes, person=care_leaver.person,
-                        summary="Changed the young person's circumstances on the care leaver record")
+    audit.record_change(
+        user,
+        care_leaver,
+        changes,
+        person=care_leaver.person,
+        summary="Changed the young person's circumstances on the care leaver record",
+    )
     found = eligibility.eligibility_category(care_leaver.person, timezone.localdate(), care_leaver=care_leaver)
-    record_event(care_leaver.person, "care-leaver", timezone.now(),
-                 f"Care leaver circumstances changed: {found.label.lower()}", detail=" ".join(found.reasons),
-                 source=care_leaver, recorded_by=user)
+    record_event(
+        care_leaver.person,
+        "care-leaver",
+        timezone.now(),
+        f"Care leaver circumstances changed: {found.label.lower()}",
+        detail=" ".join(found.reasons),
+        source=care_leaver,
+        recorded_by=user,
+    )
     return care_leaver
 
 
@@ -424,6 +598,7 @@ def record_home_with_parent(user, care_leaver, *, since, until=None):
 
 
 # --- What the record page shows -----------------------------------------------------------
+
 
 def summary(care_leaver, on=None):
     on = on or timezone.localdate()
@@ -441,10 +616,17 @@ def summary(care_leaver, on=None):
             start, end = birthday_window(person.date_of_birth, age)
             # Looked after on the birthday (or ceasing that day): the SSDA903 does not ask (rules 1007, 1016).
             looked_after = any(p.start <= day and (p.end is None or p.end >= day) for p in periods)
-            birthdays.append({"age": age, "day": day, "window": (start, end), "contact": contacts.get(age),
-                              "looked_after": looked_after and age not in contacts,
-                              "due": start <= on and age not in contacts and not looked_after,
-                              "future": start > on})
+            birthdays.append(
+                {
+                    "age": age,
+                    "day": day,
+                    "window": (start, end),
+                    "contact": contacts.get(age),
+                    "looked_after": looked_after and age not in contacts,
+                    "due": start <= on and age not in contacts and not looked_after,
+                    "future": start > on,
+                }
+            )
     return {
         "eligibility": found,
         "adviser": adviser,

@@ -11,10 +11,17 @@ from .models import Agency, User
 Role = User.Role
 
 # Local-authority staff who work on children's cases.
-CASE_ROLES = frozenset({
-    Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.MASH_PRACTITIONER, Role.MASH_MANAGER,
-    Role.IRO, Role.CONFERENCE_CHAIR,
-})
+CASE_ROLES = frozenset(
+    {
+        Role.SOCIAL_WORKER,
+        Role.TEAM_MANAGER,
+        Role.HEAD_OF_SERVICE,
+        Role.MASH_PRACTITIONER,
+        Role.MASH_MANAGER,
+        Role.IRO,
+        Role.CONFERENCE_CHAIR,
+    }
+)
 # Everyone who may read children's records they have a reason to see.
 RECORD_READERS = CASE_ROLES | {Role.FAMILY_HELP_LEAD, Role.PARTNER_PRACTITIONER}
 # Those who may change records (partners add their own information through their own modules).
@@ -22,8 +29,9 @@ RECORD_WRITERS = CASE_ROLES | {Role.FAMILY_HELP_LEAD}
 # Managers who oversee access: who looked at a record, break-glass reports.
 MANAGERS = frozenset({Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.MASH_MANAGER})
 # Local-authority staff who work the front door: the MASH queue, checks and threshold decisions.
-FRONT_DOOR_ROLES = frozenset({Role.MASH_PRACTITIONER, Role.MASH_MANAGER, Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE,
-                              Role.SOCIAL_WORKER})
+FRONT_DOOR_ROLES = frozenset(
+    {Role.MASH_PRACTITIONER, Role.MASH_MANAGER, Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.SOCIAL_WORKER}
+)
 # Who prepares and submits the statutory returns (SSDA903, CIN census, Annex A): child-level exports.
 RETURNS_ROLES = frozenset({Role.ANALYST, Role.HEAD_OF_SERVICE})
 # Who may read the authority's statistics beside England, the region and statistical neighbours
@@ -47,40 +55,86 @@ def _role_in(roles, local_authority_only=False):
 
 
 def register():
-    register_rule("case_work", "Reading children's records: case staff, Family Help leads and partner practitioners",
-                  _role_in(RECORD_READERS))
-    register_rule("case_change", "Changing children's records: local-authority case staff and Family Help leads",
-                  _role_in(RECORD_WRITERS))
-    register_rule("front_door", "The front door: the MASH queue, agency checks, threshold decisions (local authority)",
-                  _role_in(FRONT_DOOR_ROLES, local_authority_only=True))
-    register_rule("contact_submit", "Making a contact about a child, and seeing the contacts one has made",
-                  _role_in(CONTACT_MAKERS))
-    register_rule("agency_checks", "Answering the front door's checks addressed to one's agency (partner practitioners)",
-                  _role_in({Role.PARTNER_PRACTITIONER}))
-    register_rule("timescales", "Timescale dashboards for oneself and one's team (local-authority case staff)",
-                  _role_in(CASE_ROLES, local_authority_only=True))
-    register_rule("service_timescales", "The service's timescale dashboard, across teams (managers)",
-                  _role_in(MANAGERS, local_authority_only=True))
-    register_rule("access_oversight", "Managers: who has looked at records, break-glass reports",
-                  _role_in(MANAGERS, local_authority_only=True))
-    register_rule("statutory_returns", "Statutory returns: building, checking and downloading SSDA903, CIN census "
-                  "and Annex A (analysts and the head of service, local authority)",
-                  _role_in(RETURNS_ROLES, local_authority_only=True))
-    register_rule("statistics", "The authority's statistics beside England, the region and statistical neighbours "
-                  "(analysts and managers, local authority)", _role_in(STATISTICS_ROLES, local_authority_only=True))
-    local_case_staff, lead_practitioners = (_role_in(CASE_ROLES, local_authority_only=True),
-                                            _role_in({Role.FAMILY_HELP_LEAD, Role.PARTNER_PRACTITIONER}))
-    register_rule("early_help", "Early help: local-authority case staff, Family Help leads and partner practitioners "
-                  "(partners only the early help they lead or their agency is part of: familyhelp.early_help.may_see)",
-                  lambda user: local_case_staff(user) or lead_practitioners(user))
-    register_rule("adopters", "Prospective adopters' records and matching (local-authority social workers and managers)",
-                  _role_in({Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE}, local_authority_only=True))
-    register_rule("front_door_oversight", "The front door's partner submissions that are not contacts yet "
-                  "(front-door managers and the head of service, local authority)",
-                  _role_in({Role.MASH_MANAGER, Role.HEAD_OF_SERVICE}, local_authority_only=True))
-    is_administrator = (lambda user: user.is_authenticated and user.is_active and user.is_staff
-                        and getattr(user, "role", None) == Role.ADMINISTRATOR)
+    register_rule(
+        "case_work",
+        "Reading children's records: case staff, Family Help leads and partner practitioners",
+        _role_in(RECORD_READERS),
+    )
+    register_rule(
+        "case_change",
+        "Changing children's records: local-authority case staff and Family Help leads",
+        _role_in(RECORD_WRITERS),
+    )
+    register_rule(
+        "front_door",
+        "The front door: the MASH queue, agency checks, threshold decisions (local authority)",
+        _role_in(FRONT_DOOR_ROLES, local_authority_only=True),
+    )
+    register_rule(
+        "contact_submit",
+        "Making a contact about a child, and seeing the contacts one has made",
+        _role_in(CONTACT_MAKERS),
+    )
+    register_rule(
+        "agency_checks",
+        "Answering the front door's checks addressed to one's agency (partner practitioners)",
+        _role_in({Role.PARTNER_PRACTITIONER}),
+    )
+    register_rule(
+        "timescales",
+        "Timescale dashboards for oneself and one's team (local-authority case staff)",
+        _role_in(CASE_ROLES, local_authority_only=True),
+    )
+    register_rule(
+        "service_timescales",
+        "The service's timescale dashboard, across teams (managers)",
+        _role_in(MANAGERS, local_authority_only=True),
+    )
+    register_rule(
+        "access_oversight",
+        "Managers: who has looked at records, break-glass reports",
+        _role_in(MANAGERS, local_authority_only=True),
+    )
+    register_rule(
+        "statutory_returns",
+        "Statutory returns: building, checking and downloading SSDA903, CIN census "
+        "and Annex A (analysts and the head of service, local authority)",
+        _role_in(RETURNS_ROLES, local_authority_only=True),
+    )
+    register_rule(
+        "statistics",
+        "The authority's statistics beside England, the region and statistical neighbours "
+        "(analysts and managers, local authority)",
+        _role_in(STATISTICS_ROLES, local_authority_only=True),
+    )
+    local_case_staff, lead_practitioners = (
+        _role_in(CASE_ROLES, local_authority_only=True),
+        _role_in({Role.FAMILY_HELP_LEAD, Role.PARTNER_PRACTITIONER}),
+    )
+    register_rule(
+        "early_help",
+        "Early help: local-authority case staff, Family Help leads and partner practitioners "
+        "(partners only the early help they lead or their agency is part of: familyhelp.early_help.may_see)",
+        lambda user: local_case_staff(user) or lead_practitioners(user),
+    )
+    register_rule(
+        "adopters",
+        "Prospective adopters' records and matching (local-authority social workers and managers)",
+        _role_in({Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE}, local_authority_only=True),
+    )
+    register_rule(
+        "front_door_oversight",
+        "The front door's partner submissions that are not contacts yet "
+        "(front-door managers and the head of service, local authority)",
+        _role_in({Role.MASH_MANAGER, Role.HEAD_OF_SERVICE}, local_authority_only=True),
+    )
+    is_administrator = lambda user: (  # noqa: E731
+        user.is_authenticated and user.is_active and user.is_staff and getattr(user, "role", None) == Role.ADMINISTRATOR
+    )
     register_rule("administration", "System administrators (configuration; no case records)", is_administrator)
-    register_rule("user_administration", "Accounts: making them, resetting passwords and authenticator apps "
-                  "(system administrators and user administrators; partners.accounts.why_not_manage limits whose)",
-                  lambda user: is_administrator(user) or _role_in({Role.USER_ADMINISTRATOR})(user))
+    register_rule(
+        "user_administration",
+        "Accounts: making them, resetting passwords and authenticator apps "
+        "(system administrators and user administrators; partners.accounts.why_not_manage limits whose)",
+        lambda user: is_administrator(user) or _role_in({Role.USER_ADMINISTRATOR})(user),
+    )

@@ -58,8 +58,11 @@ def is_system_administrator(user):
 
 
 def is_user_administrator(user):
-    return bool(user.is_authenticated and user.is_active
-                and (is_system_administrator(user) or user.role == Role.USER_ADMINISTRATOR))
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (is_system_administrator(user) or user.role == Role.USER_ADMINISTRATOR)
+    )
 
 
 # --- Limits -------------------------------------------------------------------------------------
@@ -88,8 +91,11 @@ def roles_for(actor):
     """The roles `actor` may give a new account. Nobody makes a system administrator here
     (that needs the admin's staff status: the Django admin, by a superuser); only a system
     administrator makes a user administrator."""
-    return [(value, label) for value, label in Role.choices
-            if value != Role.ADMINISTRATOR and (value != Role.USER_ADMINISTRATOR or is_system_administrator(actor))]
+    return [
+        (value, label)
+        for value, label in Role.choices
+        if value != Role.ADMINISTRATOR and (value != Role.USER_ADMINISTRATOR or is_system_administrator(actor))
+    ]
 
 
 # --- Set-up links -------------------------------------------------------------------------------
@@ -110,10 +116,20 @@ def issue_set_up_link(account, reason, issued_by=None):
     now = timezone.now()
     SetUpLink.objects.filter(user=account, used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
     token = secrets.token_urlsafe(32)
-    link = SetUpLink.objects.create(user=account, digest=link_digest(token), reason=reason, created_by=issued_by,
-                                    created_at=now, expires_at=now + datetime.timedelta(hours=link_hours()))
-    audit.record(issued_by, "create", obj=account,
-                 summary=f"Issued a set-up link for {account.get_username()}, expires in {link_hours()} hours")
+    link = SetUpLink.objects.create(
+        user=account,
+        digest=link_digest(token),
+        reason=reason,
+        created_by=issued_by,
+        created_at=now,
+        expires_at=now + datetime.timedelta(hours=link_hours()),
+    )
+    audit.record(
+        issued_by,
+        "create",
+        obj=account,
+        summary=f"Issued a set-up link for {account.get_username()}, expires in {link_hours()} hours",
+    )
     return link, token
 
 
@@ -155,13 +171,14 @@ def spend_link(request, user):
     no usable link remains (another browser used it meanwhile), unless the development-only
     setting allows setting up without one."""
     link_id = request.session.get(SET_UP_LINK_KEY)
-    link = (SetUpLink.objects.select_for_update().filter(pk=link_id, user=user).first() if link_id else None)
+    link = SetUpLink.objects.select_for_update().filter(pk=link_id, user=user).first() if link_id else None
     request.session.pop(SET_UP_LINK_KEY, None)
     if link is not None and link.used_at is None and link.revoked_at is None and link.expires_at > timezone.now():
         link.used_at = timezone.now()
         link.save(update_fields=["used_at"])
         SetUpLink.objects.filter(user=user, used_at__isnull=True, revoked_at__isnull=True).update(
-            revoked_at=link.used_at)
+            revoked_at=link.used_at
+        )
         return True
     return bool(getattr(settings, "SET_UP_AT_FIRST_SIGN_IN", False) and not getattr(settings, "PRODUCTION", False))
 
@@ -172,7 +189,7 @@ def spend_link(request, user):
 def temporary_password():
     """16 random letters and digits in groups of four, like ``k7mq-2xvd-ph9t-we3n`` (about 79 bits)."""
     chars = "".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(16))
-    return "-".join(chars[i:i + 4] for i in range(0, 16, 4))
+    return "-".join(chars[i : i + 4] for i in range(0, 16, 4))
 
 
 def _end_sessions(account):
@@ -193,8 +210,7 @@ def reset_password(actor, account, reason=""):
     account.save(update_fields=["password", "must_change_password"])
     _end_sessions(account)
     AxesProxyHandler.reset_attempts(username=account.get_username())
-    audit.record(actor, "update", obj=account, summary=f"Reset the password of {account.get_username()}",
-                 reason=reason)
+    audit.record(actor, "update", obj=account, summary=f"Reset the password of {account.get_username()}", reason=reason)
     return password
 
 
@@ -207,24 +223,45 @@ def reset_authenticator(actor, account, reason=""):
         raise PermissionError(why_not)
     removed, _ = TOTPDevice.objects.filter(user=account).delete()
     _end_sessions(account)
-    audit.record(actor, "update", obj=account, summary=f"Reset the authenticator app of {account.get_username()}",
-                 detail={"apps_removed": removed}, reason=reason)
+    audit.record(
+        actor,
+        "update",
+        obj=account,
+        summary=f"Reset the authenticator app of {account.get_username()}",
+        detail={"apps_removed": removed},
+        reason=reason,
+    )
     return issue_set_up_link(account, SetUpLink.Reason.AUTHENTICATOR_RESET, issued_by=actor)
 
 
 @transaction.atomic
-def create_account(actor, *, username, role, first_name="", last_name="", email="", agency=None, team=None,
-                   job_title=""):
+def create_account(
+    actor, *, username, role, first_name="", last_name="", email="", agency=None, team=None, job_title=""
+):
     """A new account with a temporary password (changed at the first sign-in) and a set-up
     link. Returns (User, temporary password, SetUpLink, token)."""
     if actor is not None and role not in dict(roles_for(actor)):
         raise PermissionError("You cannot give that role")
     password = temporary_password()
-    account = User.objects.create_user(username=username, password=password, role=role, first_name=first_name,
-                                       last_name=last_name, email=email, agency=agency, team=team,
-                                       job_title=job_title, must_change_password=True)
-    audit.record(actor, "create", obj=account, summary=f"Created the account {username}",
-                 detail={"role": role, "agency": getattr(agency, "pk", None), "team": getattr(team, "pk", None)})
+    account = User.objects.create_user(
+        username=username,
+        password=password,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        agency=agency,
+        team=team,
+        job_title=job_title,
+        must_change_password=True,
+    )
+    audit.record(
+        actor,
+        "create",
+        obj=account,
+        summary=f"Created the account {username}",
+        detail={"role": role, "agency": getattr(agency, "pk", None), "team": getattr(team, "pk", None)},
+    )
     link, token = issue_set_up_link(account, SetUpLink.Reason.NEW_ACCOUNT, issued_by=actor)
     return account, password, link, token
 
@@ -259,16 +296,26 @@ class PasswordChangeRequiredMiddleware:
 
     def open_paths(self):
         if self._open_paths is None:
-            self._open_paths = {reverse("change-password"), reverse("sign-out"), reverse("two-factor"),
-                                reverse("two-factor-set-up")}
+            self._open_paths = {
+                reverse("change-password"),
+                reverse("sign-out"),
+                reverse("two-factor"),
+                reverse("two-factor-set-up"),
+            }
         return self._open_paths
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated and getattr(user, "must_change_password", False)
-                and not request.path.startswith(self.ALWAYS_OPEN) and request.path not in self.open_paths()):
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and not request.path.startswith(self.ALWAYS_OPEN)
+            and request.path not in self.open_paths()
+        ):
             if is_api(request):
-                return problem_response(403, "Change your password",
-                                        "Your password was reset. Sign in to the service and change it first.")
+                return problem_response(
+                    403, "Change your password", "Your password was reset. Sign in to the service and change it first."
+                )
             return redirect("change-password")
         return self.get_response(request)

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from audit import services as audit
 
 from .accounts import issue_set_up_link, link_hours, set_up_path
-from .models import ApiToken, Agency, SetUpLink, Team, User
+from .models import Agency, ApiToken, SetUpLink, Team, User
 from .tokens import revoke_token, validate_scopes
 
 
@@ -29,8 +29,10 @@ class TeamAdmin(admin.ModelAdmin):
 class ServiceUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "agency", "team", "is_active"]
     list_filter = ["role", "agency", "is_active"]
-    fieldsets = UserAdmin.fieldsets + (("Work", {"fields": ["agency", "team", "job_title", "role"]}),
-                                       ("Sign-in", {"fields": ["must_change_password"]}))
+    fieldsets = UserAdmin.fieldsets + (
+        ("Work", {"fields": ["agency", "team", "job_title", "role"]}),
+        ("Sign-in", {"fields": ["must_change_password"]}),
+    )
     add_fieldsets = UserAdmin.add_fieldsets + (("Work", {"fields": ["agency", "team", "job_title", "role"]}),)
 
     def save_model(self, request, obj, form, change):
@@ -42,10 +44,17 @@ class ServiceUserAdmin(UserAdmin):
         if not change:
             audit.record(request.user, "create", obj=obj, summary=f"Created the account {obj.get_username()}")
             link, token = issue_set_up_link(obj, SetUpLink.Reason.NEW_ACCOUNT, issued_by=request.user)
-            self.message_user(request, format_html(
-                "Set-up link for {}, shown once: {} (expires in {} hours, works once). Give it to them with "
-                "their password, separately.", obj.get_username(),
-                request.build_absolute_uri(set_up_path(token)), link_hours()), messages.WARNING)
+            self.message_user(
+                request,
+                format_html(
+                    "Set-up link for {}, shown once: {} (expires in {} hours, works once). Give it to them with "
+                    "their password, separately.",
+                    obj.get_username(),
+                    request.build_absolute_uri(set_up_path(token)),
+                    link_hours(),
+                ),
+                messages.WARNING,
+            )
 
 
 class ApiTokenForm(forms.ModelForm):
@@ -71,10 +80,29 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["prefix", "name", "agency", "scope_list", "status", "created_at", "expires_at", "last_used_at"]
     list_filter = ["agency"]
     search_fields = ["prefix", "name", "agency__name"]
-    fields = ["name", "agency", "scopes", "prefix", "digest", "service_user", "created_by", "created_at",
-              "expires_at", "revoked_at", "last_used_at"]
-    readonly_fields = ["agency", "prefix", "digest", "service_user", "created_by", "created_at", "revoked_at",
-                       "last_used_at"]
+    fields = [
+        "name",
+        "agency",
+        "scopes",
+        "prefix",
+        "digest",
+        "service_user",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    ]
+    readonly_fields = [
+        "agency",
+        "prefix",
+        "digest",
+        "service_user",
+        "created_by",
+        "created_at",
+        "revoked_at",
+        "last_used_at",
+    ]
     actions = ["revoke"]
     form = ApiTokenForm
 
@@ -91,8 +119,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and form.changed_data:
-            audit.record(request.user, "update", obj=obj, summary=f"Changed API token {obj.prefix}",
-                         detail={name: str(form.cleaned_data[name]) for name in form.changed_data})
+            audit.record(
+                request.user,
+                "update",
+                obj=obj,
+                summary=f"Changed API token {obj.prefix}",
+                detail={name: str(form.cleaned_data[name]) for name in form.changed_data},
+            )
 
     @admin.action(description="Revoke the selected tokens")
     def revoke(self, request, queryset):

@@ -19,7 +19,7 @@ suite does that (see the root conftest.py), so that tests can use client.force_l
 Every session remembers the user's `session_generation` at sign-in; "Sign out of all other
 sessions" raises the user's number, and SessionGenerationMiddleware signs out any session
 still holding an older one.
-"""
+"""  # noqa: E501
 
 import datetime
 import time
@@ -96,12 +96,17 @@ def finish_sign_in(request, user, device=None, summary="Signed in"):
 def record_code_failure(request, user, summary):
     """Count a wrong two-factor code as a failed sign-in. Returns the "account locked"
     response when this was one failure too many (the user is then signed out), else None."""
-    AxesProxyHandler.user_login_failed(sender=record_code_failure, credentials={"username": user.get_username()},
-                                       request=request)
+    AxesProxyHandler.user_login_failed(
+        sender=record_code_failure, credentials={"username": user.get_username()}, request=request
+    )
     if getattr(request, "axes_locked_out", False):
-        audit.record(None, "sign_in", obj=user,
-                     summary=f"Account locked for {lock_minutes()} minutes: too many failed sign-in attempts "
-                             "(wrong two-factor codes)")
+        audit.record(
+            None,
+            "sign_in",
+            obj=user,
+            summary=f"Account locked for {lock_minutes()} minutes: too many failed sign-in attempts "
+            "(wrong two-factor codes)",
+        )
         return locked_out(request)
     audit.record(user, "sign_in", summary=summary)
     return None
@@ -123,7 +128,9 @@ def locked_out(request, original_response=None, credentials=None):
         logout(request)
     status = getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429)
     if is_api(request):
-        return problem_response(status, "Account locked", f"Too many failed sign-in attempts. Try again in {lock_minutes(request)} minutes.")
+        return problem_response(
+            status, "Account locked", f"Too many failed sign-in attempts. Try again in {lock_minutes(request)} minutes."
+        )
     return render(request, "registration/locked_out.html", {"minutes": lock_minutes(request)}, status=status)
 
 
@@ -168,12 +175,20 @@ class TwoFactorRequiredMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated and not is_verified(user)
-                and not request.path.startswith(self.ALWAYS_OPEN) and request.path not in self.open_paths()
-                and not api_token_decides(request)):
+        if (
+            user is not None
+            and user.is_authenticated
+            and not is_verified(user)
+            and not request.path.startswith(self.ALWAYS_OPEN)
+            and request.path not in self.open_paths()
+            and not api_token_decides(request)
+        ):
             if is_api(request):
-                return problem_response(401, "Not signed in", "Finish signing in with the code from your authenticator app, "
-                                                      "or send an API token.")
+                return problem_response(
+                    401,
+                    "Not signed in",
+                    "Finish signing in with the code from your authenticator app, or send an API token.",
+                )
             return redirect(two_factor_url(user))
         return self.get_response(request)
 
@@ -188,8 +203,11 @@ class SessionGenerationMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated
-                and request.session.get(SESSION_GENERATION_KEY, 0) != user.session_generation):
+        if (
+            user is not None
+            and user.is_authenticated
+            and request.session.get(SESSION_GENERATION_KEY, 0) != user.session_generation
+        ):
             signed_out = user._wrapped if hasattr(user, "_wrapped") else user
             logout(request)
             audit.record(signed_out, "sign_out", summary="Session ended: signed out of all other sessions")

@@ -12,7 +12,10 @@ class UserBackend(ModelBackend):
     def get_user(self, user_id):
         from childrenincare.models import Designation  # noqa: PLC0415  (apps load after this module)
 
-        user = (User._default_manager.select_related("agency", "team")
-                .annotate(designation_held=Exists(Designation.objects.filter(user=OuterRef("pk"))))
-                .filter(pk=user_id).first())
+        user = (
+            User._default_manager.select_related("agency", "team")
+            .annotate(designation_held=Exists(Designation.objects.filter(user=OuterRef("pk"))))
+            .filter(pk=user_id)
+            .first()
+        )
         return user if user is not None and self.user_can_authenticate(user) else None

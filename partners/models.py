@@ -29,7 +29,9 @@ class Agency(models.Model):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=30, choices=Kind.choices)
     la_code = models.CharField("DfE local authority code", max_length=3, blank=True, validators=[la_code_validator])
-    urn = models.CharField("Ofsted or DfE unique reference number (URN)", max_length=7, blank=True, validators=[urn_validator])
+    urn = models.CharField(
+        "Ofsted or DfE unique reference number (URN)", max_length=7, blank=True, validators=[urn_validator]
+    )
     ods_code = models.CharField("NHS ODS code", max_length=10, blank=True)
     postcode = models.CharField(max_length=8, blank=True)
 
@@ -47,7 +49,9 @@ class Agency(models.Model):
 class Team(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
     name = models.CharField(max_length=200)
-    function = models.CharField(max_length=100, blank=True, help_text="For example: MASH, assessment, child protection, children in care")
+    function = models.CharField(
+        max_length=100, blank=True, help_text="For example: MASH, assessment, child protection, children in care"
+    )
 
     class Meta:
         ordering = ["agency__name", "name"]
@@ -83,7 +87,8 @@ class User(AbstractUser):
     # Set when an administrator resets the password (or makes the account): after signing in,
     # the user reaches only "Change your password" until they have (partners.accounts).
     must_change_password = models.BooleanField(
-        default=False, help_text="The user must choose a new password the next time they sign in")
+        default=False, help_text="The user must choose a new password the next time they sign in"
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -120,12 +125,14 @@ class ApiToken(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="api_tokens")
     name = models.CharField(max_length=200, help_text="Which system uses it, for example: Testshire Police case system")
     scopes = models.JSONField(default=list, help_text='Operations it may call, like ["people:read"]')
-    prefix = models.CharField(max_length=8, unique=True, editable=False,
-                              help_text="The first 8 characters of the token, to recognise it")
+    prefix = models.CharField(
+        max_length=8, unique=True, editable=False, help_text="The first 8 characters of the token, to recognise it"
+    )
     digest = models.CharField(max_length=64, unique=True, editable=False, help_text="SHA-256 of the whole token")
     service_user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="api_token", editable=False)
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                   editable=False)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -165,8 +172,9 @@ class SetUpLink(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="set_up_links")
     digest = models.CharField(max_length=64, unique=True, editable=False, help_text="SHA-256 of the link's token")
     reason = models.CharField(max_length=30, choices=Reason.choices)
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                   editable=False)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -180,8 +188,12 @@ class SetUpLink(models.Model):
 
     @property
     def is_usable(self):
-        return (self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()
-                and self.user.is_active)
+        return (
+            self.used_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+            and self.user.is_active
+        )
 
     @property
     def status(self):

@@ -60,17 +60,38 @@ def issue_token(agency, name, scopes, created_by=None, expires_at=None):
     while True:
         token = TOKEN_START + secrets.token_urlsafe(32)
         prefix = token[:PREFIX_LENGTH]
-        if not ApiToken.objects.filter(prefix=prefix).exists() and not User.objects.filter(username=f"api-{prefix}").exists():
+        if (
+            not ApiToken.objects.filter(prefix=prefix).exists()
+            and not User.objects.filter(username=f"api-{prefix}").exists()
+        ):
             break
     service_user = User.objects.create_user(
-        username=f"api-{prefix}", password=None, role=User.Role.PARTNER_PRACTITIONER, agency=agency, team=None,
-        first_name="API", last_name=name[:150], job_title="Partner system (API token)",
+        username=f"api-{prefix}",
+        password=None,
+        role=User.Role.PARTNER_PRACTITIONER,
+        agency=agency,
+        team=None,
+        first_name="API",
+        last_name=name[:150],
+        job_title="Partner system (API token)",
     )
-    api_token = ApiToken.objects.create(agency=agency, name=name, scopes=scopes, prefix=prefix,
-                                        digest=token_digest(token), service_user=service_user,
-                                        created_by=created_by, expires_at=expires_at)
-    audit.record(created_by, "create", obj=api_token, summary=f"Issued API token {prefix} to {agency}",
-                 detail={"name": name, "scopes": scopes, "expires_at": expires_at.isoformat() if expires_at else None})
+    api_token = ApiToken.objects.create(
+        agency=agency,
+        name=name,
+        scopes=scopes,
+        prefix=prefix,
+        digest=token_digest(token),
+        service_user=service_user,
+        created_by=created_by,
+        expires_at=expires_at,
+    )
+    audit.record(
+        created_by,
+        "create",
+        obj=api_token,
+        summary=f"Issued API token {prefix} to {agency}",
+        detail={"name": name, "scopes": scopes, "expires_at": expires_at.isoformat() if expires_at else None},
+    )
     return api_token, token
 
 
@@ -147,7 +168,8 @@ class ApiTokenAuthentication(BaseAuthentication):
         now = timezone.now()
         if api_token.last_used_at is None or now - api_token.last_used_at >= LAST_USED_EVERY:
             ApiToken.objects.filter(pk=api_token.pk).filter(
-                Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_EVERY)).update(last_used_at=now)
+                Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_EVERY)
+            ).update(last_used_at=now)
         return api_token.service_user, api_token
 
     def authenticate_header(self, request):
@@ -169,8 +191,11 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
     name = "apiToken"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "bearer",
-                "description": "An API token issued to a partner system: Authorization: Bearer sgk_..."}
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API token issued to a partner system: Authorization: Bearer sgk_...",
+        }
 
 
 class HasScope(BasePermission):
@@ -182,10 +207,14 @@ class HasScope(BasePermission):
     @classmethod
     def for_operation(cls, operation):
         validate_scopes([operation])
-        return type(f"HasScope_{operation.replace(':', '_')}", (cls,), {
-            "operation": operation,
-            "message": f"This API token does not allow {operation}.",
-        })
+        return type(
+            f"HasScope_{operation.replace(':', '_')}",
+            (cls,),
+            {
+                "operation": operation,
+                "message": f"This API token does not allow {operation}.",
+            },
+        )
 
     def has_permission(self, request, view):
         if not (request.user and request.user.is_authenticated):
@@ -197,8 +226,11 @@ class HasScope(BasePermission):
 
 def declared_operations(view):
     """The operations an API view declares with HasScope."""
-    return {getattr(permission, "operation", None) for permission in view.get_permissions()
-            if isinstance(permission, HasScope)} - {None}
+    return {
+        getattr(permission, "operation", None)
+        for permission in view.get_permissions()
+        if isinstance(permission, HasScope)
+    } - {None}
 
 
 class TokensNeedDeclaredScope(BasePermission):

@@ -18,9 +18,15 @@ urlpatterns = [
     path("accounts/", views_accounts.AccountListView.as_view(), name="accounts"),
     path("accounts/new/", views_accounts.AccountCreateView.as_view(), name="account-create"),
     path("accounts/<int:account_id>/", views_accounts.AccountDetailView.as_view(), name="account-detail"),
-    path("accounts/<int:account_id>/reset-password/", views_accounts.ResetPasswordView.as_view(),
-         name="account-reset-password"),
-    path("accounts/<int:account_id>/reset-authenticator/", views_accounts.ResetAuthenticatorView.as_view(),
-         name="account-reset-authenticator"),
+    path(
+        "accounts/<int:account_id>/reset-password/",
+        views_accounts.ResetPasswordView.as_view(),
+        name="account-reset-password",
+    ),
+    path(
+        "accounts/<int:account_id>/reset-authenticator/",
+        views_accounts.ResetAuthenticatorView.as_view(),
+        name="account-reset-authenticator",
+    ),
     path("health/", views.health, name="health"),
 ]

@@ -48,12 +48,12 @@ class SignInView(auth_views.LoginView):
 
     def form_valid(self, form):
         user = form.get_user()
-        if (auth.otp_required() and auth.confirmed_device(user) is None
-                and not accounts.may_set_up(self.request, user)):
+        if auth.otp_required() and auth.confirmed_device(user) is None and not accounts.may_set_up(self.request, user):
             # The password alone never leads to setting up an authenticator app: that needs a
             # set-up link (partners.accounts). The account is not signed in.
-            audit.record(None, "sign_in", obj=user,
-                         summary="Sign-in refused: no authenticator app set up and no set-up link")
+            audit.record(
+                None, "sign_in", obj=user, summary="Sign-in refused: no authenticator app set up and no set-up link"
+            )
             return redirect("not-set-up")
         response = super().form_valid(form)  # signs in with the password; not yet verified
         user = self.request.user
@@ -135,8 +135,11 @@ class TwoFactorView(_TwoFactorStep):
             return auth.finish_sign_in(request, user, verified, summary="Signed in with a two-factor code")
         device.refresh_from_db()
         used = accounts.code_was_used(device, form.cleaned_data["code"])
-        locked = auth.record_code_failure(request, user, "Failed sign-in: two-factor code already used" if used
-                                          else "Failed sign-in: wrong two-factor code")
+        locked = auth.record_code_failure(
+            request,
+            user,
+            "Failed sign-in: two-factor code already used" if used else "Failed sign-in: wrong two-factor code",
+        )
         if locked is not None:
             return locked
         if used:
@@ -185,19 +188,19 @@ class TwoFactorSetUpView(_TwoFactorStep):
         device = self.device()
         secret = b32encode(device.bin_key).decode()
         buffer = io.BytesIO()
-        segno.make(device.config_url, error="m").save(buffer, kind="svg", scale=5, border=4, xmldecl=False,
-                                                        dark="#0b0c0c", light="#ffffff")
+        segno.make(device.config_url, error="m").save(
+            buffer, kind="svg", scale=5, border=4, xmldecl=False, dark="#0b0c0c", light="#ffffff"
+        )
         return super().get_context_data(
             qr_code="data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode(),
-            secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
+            secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
             **kwargs,
         )
 
     def form_valid(self, form):
         request, user = self.request, self.request.user
         with transaction.atomic():
-            device = (TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False)
-                      .order_by("-pk").first())
+            device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("-pk").first()
             if device is None:
                 return redirect("two-factor-set-up")
             if device.verify_token(form.cleaned_data["code"]):
@@ -207,11 +210,15 @@ class TwoFactorSetUpView(_TwoFactorStep):
                 device.save(update_fields=["confirmed"])
                 TOTPDevice.objects.filter(user=user, confirmed=False).delete()
                 audit.record(user, "sign_in", obj=device, summary="Set up two-factor authentication")
-                return auth.finish_sign_in(request, user, device,
-                                           summary="Signed in with a two-factor code (first time)")
+                return auth.finish_sign_in(
+                    request, user, device, summary="Signed in with a two-factor code (first time)"
+                )
         audit.record(user, "sign_in", summary="Two-factor set-up: code not accepted")
-        form.add_error("code", "The code is not correct. Check you scanned the QR code or typed the key, "
-                               "then enter the code your app shows now")
+        form.add_error(
+            "code",
+            "The code is not correct. Check you scanned the QR code or typed the key, "
+            "then enter the code your app shows now",
+        )
         return self.form_invalid(form)
 
 

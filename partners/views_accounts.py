@@ -93,8 +93,9 @@ class ChangePasswordView(FormView):
             user.must_change_password = False
             user.save(update_fields=["must_change_password"])
         update_session_auth_hash(self.request, user)  # this session carries on; others end
-        audit.record(user, "update", obj=user,
-                     summary="Changed their password" + (" after a reset" if was_reset else ""))
+        audit.record(
+            user, "update", obj=user, summary="Changed their password" + (" after a reset" if was_reset else "")
+        )
         messages.success(self.request, "Your password has been changed")
         return redirect("home" if was_reset else "account")
 
@@ -116,14 +117,20 @@ class AccountListView(_AccountAdministration):
         if form.is_valid():
             q = form.cleaned_data["q"].strip()
             for word in q.split()[:5]:
-                found = found.filter(Q(username__icontains=word) | Q(first_name__icontains=word)
-                                     | Q(last_name__icontains=word) | Q(email__icontains=word))
+                found = found.filter(
+                    Q(username__icontains=word)
+                    | Q(first_name__icontains=word)
+                    | Q(last_name__icontains=word)
+                    | Q(email__icontains=word)
+                )
         page = Paginator(found, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        with_app = set(TOTPDevice.objects.filter(user__in=[u.pk for u in page], confirmed=True)
-                       .values_list("user_id", flat=True))
+        with_app = set(
+            TOTPDevice.objects.filter(user__in=[u.pk for u in page], confirmed=True).values_list("user_id", flat=True)
+        )
         rows = [(account, account.pk in with_app) for account in page]
-        return super().get_context_data(form=form, q=q, page=page, rows=rows,
-                                        query=(urlencode({"q": q}) + "&") if q else "", **kwargs)
+        return super().get_context_data(
+            form=form, q=q, page=page, rows=rows, query=(urlencode({"q": q}) + "&") if q else "", **kwargs
+        )
 
 
 class AccountCreateView(_AccountAdministration):
@@ -142,12 +149,29 @@ class AccountCreateView(_AccountAdministration):
             return self.render_to_response(self.get_context_data(form=form))
         data = form.cleaned_data
         account, password, link, token = accounts.create_account(
-            request.user, username=data["username"], role=data["role"], first_name=data["first_name"],
-            last_name=data["last_name"], email=data["email"], agency=data["agency"], team=data["team"],
-            job_title=data["job_title"])
-        return _no_store(render(request, "accounts/created.html", {
-            "account": account, "password": password, "link": link,
-            "link_url": request.build_absolute_uri(accounts.set_up_path(token)), "hours": accounts.link_hours()}))
+            request.user,
+            username=data["username"],
+            role=data["role"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            agency=data["agency"],
+            team=data["team"],
+            job_title=data["job_title"],
+        )
+        return _no_store(
+            render(
+                request,
+                "accounts/created.html",
+                {
+                    "account": account,
+                    "password": password,
+                    "link": link,
+                    "link_url": request.build_absolute_uri(accounts.set_up_path(token)),
+                    "hours": accounts.link_hours(),
+                },
+            )
+        )
 
 
 class AccountDetailView(_AccountAdministration):
@@ -156,9 +180,12 @@ class AccountDetailView(_AccountAdministration):
     def get_context_data(self, **kwargs):
         account = get_object_or_404(User.objects.select_related("agency", "team"), pk=self.kwargs["account_id"])
         return super().get_context_data(
-            account=account, device=auth.confirmed_device(account),
+            account=account,
+            device=auth.confirmed_device(account),
             why_not=accounts.why_not_manage(self.request.user, account),
-            link=SetUpLink.objects.filter(user=account).first(), **kwargs)
+            link=SetUpLink.objects.filter(user=account).first(),
+            **kwargs,
+        )
 
 
 class _ResetView(_AccountAdministration):
@@ -182,8 +209,9 @@ class _ResetView(_AccountAdministration):
         return ResetForm(data, kind=self.kind, button=self.button)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(account=self.account(), form=kwargs.pop("form", None) or self.form(),
-                                        title=self.title, **kwargs)
+        return super().get_context_data(
+            account=self.account(), form=kwargs.pop("form", None) or self.form(), title=self.title, **kwargs
+        )
 
     def post(self, request, *args, **kwargs):
         form = self.form()
@@ -205,6 +233,13 @@ class ResetAuthenticatorView(_ResetView):
 
     def reset(self, account, reason):
         link, token = accounts.reset_authenticator(self.request.user, account, reason=reason)
-        return render(self.request, "accounts/authenticator_reset_done.html", {
-            "account": account, "link": link, "link_url": self.request.build_absolute_uri(accounts.set_up_path(token)),
-            "hours": accounts.link_hours()})
+        return render(
+            self.request,
+            "accounts/authenticator_reset_done.html",
+            {
+                "account": account,
+                "link": link,
+                "link_url": self.request.build_absolute_uri(accounts.set_up_path(token)),
+                "hours": accounts.link_hours(),
+            },
+        )

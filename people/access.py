@@ -83,8 +83,11 @@ def shown(user, people):
         suspects = [p.pk for p in people if p.restricted]
     else:
         suspects = ids
-    hidden = set(Person.objects.filter(pk__in=suspects).exclude(shown_filter(user))
-                 .values_list("pk", flat=True)) if suspects else set()
+    hidden = (
+        set(Person.objects.filter(pk__in=suspects).exclude(shown_filter(user)).values_list("pk", flat=True))
+        if suspects
+        else set()
+    )
     return {pk: pk not in hidden for pk in ids}
 
 
@@ -119,11 +122,18 @@ def levels(user, people, involved=None):
     glass = set()
     if involved is None:
         # Involvements and open break-glasses in one query.
-        found = _involvements_of(user).filter(person_id__in=ids).annotate(via=Value("involved")) \
-            .values_list("person_id", "via").order_by()
+        found = (
+            _involvements_of(user)
+            .filter(person_id__in=ids)
+            .annotate(via=Value("involved"))
+            .values_list("person_id", "via")
+            .order_by()
+        )
         if may_break_glass:
-            found = found.union(_open_break_glass(user, ids).annotate(via=Value("glass"))
-                                .values_list("person_id", "via").order_by(), all=True)
+            found = found.union(
+                _open_break_glass(user, ids).annotate(via=Value("glass")).values_list("person_id", "via").order_by(),
+                all=True,
+            )
         rows = list(found)
         involved = {pk for pk, via in rows if via == "involved"}
         glass = {pk for pk, via in rows if via == "glass"}
@@ -188,9 +198,14 @@ class RecordNotVisible(Http404):
     def defer_audit(self, request):
         from audit import services as audit
 
-        audit.defer(request, request.user, "denied", person=self.person_id,
-                    summary="Refused: a record that does not exist or is not theirs to see",
-                    detail={**self.detail, "path": request.path[:200]})
+        audit.defer(
+            request,
+            request.user,
+            "denied",
+            person=self.person_id,
+            summary="Refused: a record that does not exist or is not theirs to see",
+            detail={**self.detail, "path": request.path[:200]},
+        )
 
 
 def open_break_glass(user, person, reason):
@@ -198,11 +213,18 @@ def open_break_glass(user, person, reason):
     from audit import services as audit
 
     if level(user, person) != Level.INDEX:
-        raise PermissionError("Break glass is only for local-authority case staff, on records they can see in the index")
-    glass = BreakGlass.objects.create(person=person, user=user, reason=reason,
-                                      expires_at=timezone.now() + datetime.timedelta(minutes=break_glass_minutes()))
-    audit.record(user, "break_glass", obj=glass, person=person, summary="Opened a record by breaking the glass",
-                 reason=reason)
+        raise PermissionError(
+            "Break glass is only for local-authority case staff, on records they can see in the index"
+        )
+    glass = BreakGlass.objects.create(
+        person=person,
+        user=user,
+        reason=reason,
+        expires_at=timezone.now() + datetime.timedelta(minutes=break_glass_minutes()),
+    )
+    audit.record(
+        user, "break_glass", obj=glass, person=person, summary="Opened a record by breaking the glass", reason=reason
+    )
     return glass
 
 

@@ -37,9 +37,21 @@ class PersonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = ["id", "consistent_identifier", "kind", "given_names", "family_name", "date_of_birth",
-                  "date_of_birth_estimated", "expected_date_of_birth", "date_of_death", "sex", "ethnicity",
-                  "identifiers", "version"]
+        fields = [
+            "id",
+            "consistent_identifier",
+            "kind",
+            "given_names",
+            "family_name",
+            "date_of_birth",
+            "date_of_birth_estimated",
+            "expected_date_of_birth",
+            "date_of_death",
+            "sex",
+            "ethnicity",
+            "identifiers",
+            "version",
+        ]
 
     def get_consistent_identifier(self, person) -> str:
         return consistent_identifier(person)
@@ -51,8 +63,9 @@ SEARCH_MAX = 200
 class SearchQuery(serializers.Serializer):
     # Not trimmed here: a query of spaces only is a search for nobody (an empty list), so that
     # what the schema says (1 to 200 characters, no NUL) is all that is refused.
-    q = serializers.CharField(max_length=SEARCH_MAX, trim_whitespace=False,
-                              help_text="Name, date of birth, identifier or postcode")
+    q = serializers.CharField(
+        max_length=SEARCH_MAX, trim_whitespace=False, help_text="Name, date of birth, identifier or postcode"
+    )
 
 
 # Record ids are 64-bit (BigAutoField): a larger number in the path names no record.
@@ -74,16 +87,27 @@ class PersonSearchView(APIView):
     @extend_schema(
         operation_id="people_search",
         summary="Search for people",
-        description="Needs the `people:read` scope. Finds people by name (with misspellings and names that sound alike), "
-                    "date of birth, identifier or postcode; answers only those the caller may see in full. A query of "
-                    "spaces only finds nobody.",
-        parameters=[OpenApiParameter("q", {"type": "string", "minLength": 1, "maxLength": SEARCH_MAX,
-                                           "pattern": "^[^\\x00]*$"},
-                                     OpenApiParameter.QUERY, required=True,
-                                     description=f"What to search for: 1 to {SEARCH_MAX} characters (no NUL)")],
-        responses={200: PersonSerializer(many=True),
-                   **problem_responses(400, 401, 403, d400="`q` is missing, empty, longer than 200 characters or holds "
-                                                           "a NUL character: see `errors`")},
+        description="Needs the `people:read` scope. Finds people by name (with misspellings and names that sound alike), "  # noqa: E501
+        "date of birth, identifier or postcode; answers only those the caller may see in full. A query of "
+        "spaces only finds nobody.",
+        parameters=[
+            OpenApiParameter(
+                "q",
+                {"type": "string", "minLength": 1, "maxLength": SEARCH_MAX, "pattern": "^[^\\x00]*$"},
+                OpenApiParameter.QUERY,
+                required=True,
+                description=f"What to search for: 1 to {SEARCH_MAX} characters (no NUL)",
+            )
+        ],
+        responses={
+            200: PersonSerializer(many=True),
+            **problem_responses(
+                400,
+                401,
+                403,
+                d400="`q` is missing, empty, longer than 200 characters or holds a NUL character: see `errors`",
+            ),
+        },
     )
     def get(self, request):
         query = SearchQuery(data=request.query_params)
@@ -92,8 +116,12 @@ class PersonSearchView(APIView):
         if not terms:
             return Response([])
         hits = keep_visible(request.user, search_people(terms, user=request.user), at_least=Level.FULL)
-        audit.record(request.user, "search", summary="Searched for a person (API)",
-                     detail={"terms": terms, "results": [h.person.pk for h in hits]})
+        audit.record(
+            request.user,
+            "search",
+            summary="Searched for a person (API)",
+            detail={"terms": terms, "results": [h.person.pk for h in hits]},
+        )
         return Response(PersonSerializer([h.person for h in hits], many=True).data)
 
 
@@ -104,7 +132,7 @@ class PersonDetailView(APIView):
     @extend_schema(
         operation_id="people_retrieve",
         summary="A person's record",
-        description="Needs the `people:read` scope. Answers a person the caller may see in full; any other answers 404.",
+        description="Needs the `people:read` scope. Answers a person the caller may see in full; any other answers 404.",  # noqa: E501
         parameters=[OpenApiParameter("person_id", ID_SCHEMA, OpenApiParameter.PATH, description="The person's id")],
         responses={200: PersonSerializer, **problem_responses(401, 403, 404, d404=NOT_FOUND)},
     )
@@ -124,15 +152,27 @@ class ChildByConsistentIdentifierView(APIView):
         operation_id="children_by_consistent_identifier",
         summary="A child's record, by consistent identifier",
         description="Needs the `people:read` scope. The identifier is CI followed by 10 digits, the last a check digit "
-                    "(for example CI0000000018); one that is not, or whose check digit does not match, answers 400. A "
-                    "child the caller may not see in full answers 404, as an unknown identifier does.",
-        parameters=[OpenApiParameter("identifier", {"type": "string", "pattern": CONSISTENT_IDENTIFIER_PATTERN,
-                                                    "format": "consistent-identifier"},
-                                     OpenApiParameter.PATH, description="The child's consistent identifier")],
-        responses={200: PersonSerializer,
-                   **problem_responses(400, 401, 403, 404, d404=NOT_FOUND,
-                                       d400="Not a consistent identifier (CI and 10 digits), or its check digit does "
-                                            "not match: see `errors`")},
+        "(for example CI0000000018); one that is not, or whose check digit does not match, answers 400. A "
+        "child the caller may not see in full answers 404, as an unknown identifier does.",
+        parameters=[
+            OpenApiParameter(
+                "identifier",
+                {"type": "string", "pattern": CONSISTENT_IDENTIFIER_PATTERN, "format": "consistent-identifier"},
+                OpenApiParameter.PATH,
+                description="The child's consistent identifier",
+            )
+        ],
+        responses={
+            200: PersonSerializer,
+            **problem_responses(
+                400,
+                401,
+                403,
+                404,
+                d404=NOT_FOUND,
+                d400="Not a consistent identifier (CI and 10 digits), or its check digit does not match: see `errors`",
+            ),
+        },
     )
     def get(self, request, identifier):
         try:
@@ -141,9 +181,13 @@ class ChildByConsistentIdentifierView(APIView):
             value = validate_consistent_identifier(identifier)
         except InvalidValue as error:
             raise ValidationError({"identifier": error.messages}) from None
-        ident = Identifier.objects.filter(id_type=Identifier.Type.CONSISTENT, value=value).select_related("person").first()
+        ident = (
+            Identifier.objects.filter(id_type=Identifier.Type.CONSISTENT, value=value).select_related("person").first()
+        )
         if ident is None:
             raise Http404
         person = person_for(request.user, ident.person_id)
-        audit.record(request.user, "view", obj=person, person=person, summary="Looked up by consistent identifier (API)")
+        audit.record(
+            request.user, "view", obj=person, person=person, summary="Looked up by consistent identifier (API)"
+        )
         return Response(PersonSerializer(Person.objects.prefetch_related("identifiers").get(pk=person.pk)).data)

@@ -172,11 +172,18 @@ def likely_duplicates(*, given_names, family_name, date_of_birth=None, postcode=
             current = any(link.address.postcode == postcode for link in person.addresses.all())
             postcode_reason = "Same postcode" if current else "Has lived at the same postcode"
 
-        evidence = (NAME_WEIGHT * similarity + DATE_OF_BIRTH_WEIGHT * date_of_birth_match
-                    + POSTCODE_WEIGHT * bool(postcode_reason))
+        evidence = (
+            NAME_WEIGHT * similarity
+            + DATE_OF_BIRTH_WEIGHT * date_of_birth_match
+            + POSTCODE_WEIGHT * bool(postcode_reason)
+        )
         score = 0.9 + 0.1 * evidence if identifier else 0.9 * evidence
-        reasons = [f"Same {IDENTIFIER_LABELS[identifier]}" if identifier else None, name_reason,
-                   date_of_birth_reason, postcode_reason]
+        reasons = [
+            f"Same {IDENTIFIER_LABELS[identifier]}" if identifier else None,
+            name_reason,
+            date_of_birth_reason,
+            postcode_reason,
+        ]
         found.append(DuplicateCandidate(person=person, score=round(score, 4), reasons=[r for r in reasons if r]))
 
     found.sort(key=lambda c: (-c.score, c.person.family_name.lower(), c.person.given_names.lower(), c.person.pk))

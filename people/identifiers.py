@@ -26,7 +26,7 @@ def _compact(value):
 
 
 def nhs_check_digit(first_nine):
-    total = sum(int(digit) * weight for digit, weight in zip(first_nine, range(10, 1, -1)))
+    total = sum(int(digit) * weight for digit, weight in zip(first_nine, range(10, 1, -1), strict=False))
     check = 11 - (total % 11)
     if check == 11:
         return 0
@@ -58,7 +58,7 @@ def format_nhs_number(number):
 def upn_check_letter(last_twelve):
     """The check letter for characters 2 to 13 of a UPN."""
     total = 0
-    for weight, char in zip(range(2, 14), last_twelve):
+    for weight, char in zip(range(2, 14), last_twelve, strict=False):
         if char.isdigit():
             total += int(char) * weight
         else:
@@ -73,9 +73,7 @@ def validate_upn(value, label="unique pupil number"):
     if len(upn) != 13:
         raise ValidationError(f"A {label} must be 13 characters; you entered {len(upn)}", code="length")
     if not upn[0].isalpha() or upn[0] not in UPN_LETTERS:
-        raise ValidationError(
-            f"A {label} must start with a letter other than I, O or S", code="format"
-        )
+        raise ValidationError(f"A {label} must start with a letter other than I, O or S", code="format")
     if not upn[1:12].isdigit():
         raise ValidationError(f"Characters 2 to 12 of a {label} must be numbers", code="format")
     if not (upn[12].isdigit() or upn[12] in UPN_LETTERS):
@@ -102,7 +100,9 @@ def validate_la_child_id(value):
     if len(ident) > 20:
         raise ValidationError("A local authority child ID must be 20 characters or fewer", code="length")
     if not ident.isalnum() or not ident.isascii():
-        raise ValidationError("A local authority child ID must only include letters A to Z and numbers 0 to 9", code="format")
+        raise ValidationError(
+            "A local authority child ID must only include letters A to Z and numbers 0 to 9", code="format"
+        )
     return ident
 
 

@@ -42,7 +42,9 @@ class Person(VersionedModel):
     restricted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         indexes = [
@@ -79,7 +81,7 @@ class Person(VersionedModel):
         return self.age_on()
 
 
-class PersonDisability(models.Model):
+class PersonDisability(models.Model):  # noqa: DJ008
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="disabilities")
     code = models.CharField(max_length=4, help_text="Code list: disability")
 
@@ -109,7 +111,7 @@ class PersonName(models.Model):
         return f"{self.given_names} {self.family_name}"
 
 
-class NameKey(models.Model):
+class NameKey(models.Model):  # noqa: DJ008
     """Search keys of each name token (exact, phonetic), maintained by people.search."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
@@ -136,15 +138,21 @@ class Identifier(models.Model):
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["id_type", "-valid_from"]
         indexes = [models.Index(fields=["value", "id_type"])]
         constraints = [
             # The consistent identifier: exactly one per person, and a value is never used twice.
-            models.UniqueConstraint(fields=["person"], condition=Q(id_type="CI"), name="one_consistent_identifier_per_person"),
-            models.UniqueConstraint(fields=["value"], condition=Q(id_type="CI"), name="consistent_identifier_never_reused"),
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(id_type="CI"), name="one_consistent_identifier_per_person"
+            ),
+            models.UniqueConstraint(
+                fields=["value"], condition=Q(id_type="CI"), name="consistent_identifier_never_reused"
+            ),
             models.UniqueConstraint(fields=["person", "id_type", "value"], name="identifier_once_per_person"),
         ]
 
@@ -154,10 +162,12 @@ class Identifier(models.Model):
     @property
     def is_current(self):
         today = datetime.date.today()
-        return (self.valid_from is None or self.valid_from <= today) and (self.valid_to is None or self.valid_to >= today)
+        return (self.valid_from is None or self.valid_from <= today) and (
+            self.valid_to is None or self.valid_to >= today
+        )
 
 
-class ConsistentIdentifierSerial(models.Model):
+class ConsistentIdentifierSerial(models.Model):  # noqa: DJ008
     """One row per consistent identifier ever issued. Rows are never deleted, so serials are
     never reused (SQLite's AUTOINCREMENT and PostgreSQL's identity never hand back a number)."""
 
@@ -180,7 +190,7 @@ class Address(VersionedModel):
         return ", ".join(part for part in [self.line_1, self.line_2, self.town, self.postcode] if part)
 
 
-class PersonAddress(models.Model):
+class PersonAddress(models.Model):  # noqa: DJ008
     class Kind(models.TextChoices):
         HOME = "home", "Home"
         TEMPORARY = "temporary", "Temporary"
@@ -246,7 +256,7 @@ class Relationship(VersionedModel):
         ]
 
 
-class ParentalResponsibility(models.Model):
+class ParentalResponsibility(models.Model):  # noqa: DJ008
     """Parental responsibility held by an adult for a child, as a dated fact."""
 
     class Basis(models.TextChoices):
@@ -274,10 +284,12 @@ class ParentalResponsibility(models.Model):
     @property
     def is_current(self):
         today = datetime.date.today()
-        return (self.start_date is None or self.start_date <= today) and (self.end_date is None or self.end_date >= today)
+        return (self.start_date is None or self.start_date <= today) and (
+            self.end_date is None or self.end_date >= today
+        )
 
 
-class PersonAlert(models.Model):
+class PersonAlert(models.Model):  # noqa: DJ008
     """A warning shown at the top of the record (for example: do not disclose address)."""
 
     class Kind(models.TextChoices):
@@ -292,17 +304,23 @@ class PersonAlert(models.Model):
     detail = models.CharField(max_length=500)
     start_date = models.DateField(default=datetime.date.today)
     end_date = models.DateField(null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
 
-class Involvement(models.Model):
+class Involvement(models.Model):  # noqa: DJ008
     """A team's or agency's involvement with a person: allocated worker, what for, since when.
     Modules open and close involvements (a referral, a plan, a period of care)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="involvements")
     agency = models.ForeignKey("partners.Agency", on_delete=models.PROTECT, related_name="involvements")
-    team = models.ForeignKey("partners.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="involvements")
-    worker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="involvements")
+    team = models.ForeignKey(
+        "partners.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="involvements"
+    )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="involvements"
+    )
     kind = models.CharField(max_length=100, help_text="For example: child in need, child protection plan, looked after")
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
@@ -316,21 +334,23 @@ class Involvement(models.Model):
         return self.end_date is None or self.end_date >= datetime.date.today()
 
 
-class RestrictedAccess(models.Model):
+class RestrictedAccess(models.Model):  # noqa: DJ008
     """A named user who may see a restricted record (a child related to staff, a high-profile
     case, a sealed adoption record). To everyone else the record does not exist."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="restricted_access")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="restricted_access")
     reason = models.CharField(max_length=300, blank=True)
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     granted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "user"], name="restricted_access_once")]
 
 
-class BreakGlass(models.Model):
+class BreakGlass(models.Model):  # noqa: DJ008
     """A case worker opened the full record of a child their team is not involved with, giving
     a reason. The access lasts BREAK_GLASS_MINUTES and is reported to managers."""
 

@@ -6,9 +6,7 @@ from django.core.exceptions import ValidationError
 
 # The format published with the Bulk Data Transfer specification, simplified to the shapes
 # in use: outward code (area, district, optional sub-district) and inward code (sector, unit).
-_POSTCODE = re.compile(
-    r"^(GIR0AA|[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRV-Y\d]?)\d[ABD-HJLNP-UW-Z]{2})$"
-)
+_POSTCODE = re.compile(r"^(GIR0AA|[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRV-Y\d]?)\d[ABD-HJLNP-UW-Z]{2})$")
 
 
 def normalise_postcode(value):

@@ -107,6 +107,7 @@ _NOT_LETTER = re.compile(r"[^a-z]")
 
 # --- Name tokens and keys ---------------------------------------------------------------------
 
+
 @functools.lru_cache(maxsize=65536)
 def name_tokens(text):
     """The tokens of a name: "Zoë O'Brien-Smith" gives ("zoe", "obrien", "smith")."""
@@ -153,12 +154,13 @@ def index_person(person):
 
 # --- Matching and comparing names ---------------------------------------------------------------
 
+
 class Match:
     """How closely a query token must match a name token, from strictest to widest."""
 
     EXACT = "exact"  # the same token
     SOUND = "sound"  # sounds the same: a Metaphone or Soundex key in common
-    WIDE = "wide"    # sounds the same, or starts with the query token ("Jon" for "Jonathon")
+    WIDE = "wide"  # sounds the same, or starts with the query token ("Jon" for "Jonathon")
 
 
 def _key_range(token):
@@ -252,7 +254,7 @@ def name_similarity(tokens, other_tokens):
         return 0.0
     if len(tokens) <= len(other_tokens) <= 6:
         best = max(
-            sum(jellyfish.jaro_winkler_similarity(a, b) for a, b in zip(tokens, pairing))
+            sum(jellyfish.jaro_winkler_similarity(a, b) for a, b in zip(tokens, pairing, strict=False))
             for pairing in itertools.permutations(other_tokens, len(tokens))
         )
     else:
@@ -288,8 +290,20 @@ def detail_lookups():
 
 # --- Reading the query ------------------------------------------------------------------------
 
-_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-                "october", "november", "december")
+_MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 MONTHS = {name: number for number, month in enumerate(_MONTH_NAMES, 1) for name in (month, month[:3])} | {"sept": 9}
 _NUMERIC_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 _ISO_DATE = re.compile(r"(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})")
@@ -328,8 +342,8 @@ def _read_date(tokens, i):
 def _read_postcode(tokens, i):
     """(postcode, tokens used) for a full postcode at tokens[i], one token or two, or (None, 0)."""
     for used in (1, 2):
-        if i + used <= len(tokens) and looks_like_postcode("".join(tokens[i:i + used])):
-            return normalise_postcode("".join(tokens[i:i + used])), used
+        if i + used <= len(tokens) and looks_like_postcode("".join(tokens[i : i + used])):
+            return normalise_postcode("".join(tokens[i : i + used])), used
     return None, 0
 
 
@@ -339,7 +353,7 @@ def _read_identifier(tokens, i):
     Groups of digits are joined first ("943 476 5919"), longest first; a token on its own
     may also be a local authority child ID, if it has a digit in it."""
     for used in range(min(_MAX_GROUPS, len(tokens) - i), 1, -1):
-        group = tokens[i:i + used]
+        group = tokens[i : i + used]
         if all(_HAS_DIGIT.search(token) for token in group):
             found = [(t, v) for t, v in guess_identifier("".join(group)) if t != Identifier.Type.LA_CHILD_ID]
             if found:
@@ -351,10 +365,10 @@ def _read_identifier(tokens, i):
 
 @dataclass
 class ParsedQuery:
-    names: list = field(default_factory=list)        # name tokens, normalised
-    dates: list = field(default_factory=list)        # dates of birth
+    names: list = field(default_factory=list)  # name tokens, normalised
+    dates: list = field(default_factory=list)  # dates of birth
     identifiers: list = field(default_factory=list)  # per identifier typed, its candidate (type, value) pairs
-    postcodes: list = field(default_factory=list)    # normalised postcodes
+    postcodes: list = field(default_factory=list)  # normalised postcodes
 
     def __bool__(self):
         return bool(self.names or self.dates or self.identifiers or self.postcodes)
@@ -390,6 +404,7 @@ def parse_query(query):
 
 
 # --- Searching --------------------------------------------------------------------------------
+
 
 @dataclass
 class SearchHit:
@@ -429,12 +444,14 @@ def _longer_tokens(token):
     DISTINCT read every row in the range: 60 to 90 ms for "johnson" at 500,000 children.)"""
     low, high = _key_range(token)
     table = connection.ops.quote_name(NameKey._meta.db_table)
-    sql = (f"WITH RECURSIVE found(key, n) AS ("
-           f" SELECT (SELECT key FROM {table} WHERE key > %s AND key < %s ORDER BY key LIMIT 1), 1"
-           f" UNION ALL"
-           f" SELECT (SELECT key FROM {table} WHERE key > found.key AND key < %s ORDER BY key LIMIT 1), n + 1"
-           f" FROM found WHERE found.key IS NOT NULL AND n < %s"
-           f") SELECT key FROM found WHERE key IS NOT NULL ORDER BY key")
+    sql = (
+        f"WITH RECURSIVE found(key, n) AS ("
+        f" SELECT (SELECT key FROM {table} WHERE key > %s AND key < %s ORDER BY key LIMIT 1), 1"
+        f" UNION ALL"
+        f" SELECT (SELECT key FROM {table} WHERE key > found.key AND key < %s ORDER BY key LIMIT 1), n + 1"
+        f" FROM found WHERE found.key IS NOT NULL AND n < %s"
+        f") SELECT key FROM found WHERE key IS NOT NULL ORDER BY key"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, [low, high, high, PREFIX_TOKENS])
         return [row[0] for row in cursor.fetchall()]
@@ -460,8 +477,10 @@ def _from_gin_index(keys, prefixes):
     params = [list(spec) for spec in keys]
     if prefixes:
         starts = " AND ".join(["matched.name_keys ~ %s"] * len(prefixes))
-        sql = (f"SELECT id FROM (SELECT id, name_keys FROM people_person WHERE {overlaps} OFFSET 0) AS matched "
-               f"WHERE {starts}")
+        sql = (
+            f"SELECT id FROM (SELECT id, name_keys FROM people_person WHERE {overlaps} OFFSET 0) AS matched "
+            f"WHERE {starts}"
+        )
         params += [_starts_pattern(prefix) for prefix in prefixes]
     else:
         sql = f"SELECT id FROM people_person WHERE {overlaps}"
@@ -522,8 +541,10 @@ def _candidates(parsed, limit):
         # table rather than just its index.
         longer = {token: _longer_tokens(token) for token in tokens if len(token) > 1}
         if any(longer.values()):
-            wider = [sorted(_sound_keys(token) + longer[token]) if longer.get(token)
-                     else _token_spec(token, Match.SOUND) for token in tokens]
+            wider = [
+                sorted(_sound_keys(token) + longer[token]) if longer.get(token) else _token_spec(token, Match.SOUND)
+                for token in tokens
+            ]
             ids = list(dict.fromkeys(ids + _with_every_token(wider)))
     return ids[:CANDIDATES]
 
@@ -552,8 +573,11 @@ def _ranked(ids, parsed, user=None):
             names[pk].append(tuple(name))
     tokens = tuple(parsed.names)
     name_weight = WEIGHTS["name"] if tokens else 0.0
-    matched_weight = (WEIGHTS["identifier"] * len(parsed.identifiers) + WEIGHTS["date of birth"] * len(parsed.dates)
-                      + WEIGHTS["postcode"] * len(parsed.postcodes))
+    matched_weight = (
+        WEIGHTS["identifier"] * len(parsed.identifiers)
+        + WEIGHTS["date of birth"] * len(parsed.dates)
+        + WEIGHTS["postcode"] * len(parsed.postcodes)
+    )
     ranked = []
     for pk, person_names in names.items():
         similarity, name_type = 0.0, None

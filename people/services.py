@@ -15,7 +15,6 @@ from chronology.services import record_event, record_events
 from . import search
 from .access import only_shown, shown
 from .identifiers import consistent_identifier_from_serial, validate_identifier
-from .postcodes import validate_postcode
 from .models import (
     Address,
     ConsistentIdentifierSerial,
@@ -24,12 +23,12 @@ from .models import (
     NameKey,
     Person,
     PersonAddress,
-    PersonDisability,
     PersonAlert,
+    PersonDisability,
     PersonName,
     Relationship,
 )
-
+from .postcodes import validate_postcode
 
 # The involvement of a practitioner (and their team) who recorded a person by hand.
 RECORDED_INVOLVEMENT = "Recorded the person"
@@ -55,9 +54,24 @@ def consistent_identifier(person):
 
 
 @transaction.atomic
-def record_person(user, *, kind, given_names, family_name, date_of_birth=None, date_of_birth_estimated=False,
-                  expected_date_of_birth=None, sex="", gender="", ethnicity="", first_language="", religion="",
-                  disabilities=(), agency=None, involve_recorder=False):
+def record_person(
+    user,
+    *,
+    kind,
+    given_names,
+    family_name,
+    date_of_birth=None,
+    date_of_birth_estimated=False,
+    expected_date_of_birth=None,
+    sex="",
+    gender="",
+    ethnicity="",
+    first_language="",
+    religion="",
+    disabilities=(),
+    agency=None,
+    involve_recorder=False,
+):
     """Record a new person. A child is issued their consistent identifier at once.
 
     `involve_recorder`: a practitioner recording someone by hand (the "record a person" page)
@@ -80,21 +94,35 @@ def record_person(user, *, kind, given_names, family_name, date_of_birth=None, d
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
     PersonName.objects.create(
-        person=person, name_type=PersonName.Type.CURRENT, given_names=person.given_names,
-        family_name=person.family_name, valid_from=date_of_birth,
+        person=person,
+        name_type=PersonName.Type.CURRENT,
+        given_names=person.given_names,
+        family_name=person.family_name,
+        valid_from=date_of_birth,
     )
     PersonDisability.objects.bulk_create(PersonDisability(person=person, code=code) for code in disabilities)
     if kind == Person.Kind.CHILD:
         issue_consistent_identifier(person)
     search.index_person(person)
     record_event(
-        person, "person-recorded", timezone.now(), f"{person.get_kind_display()} recorded",
-        agency=agency, source=person, recorded_by=user if getattr(user, "is_authenticated", False) else None,
+        person,
+        "person-recorded",
+        timezone.now(),
+        f"{person.get_kind_display()} recorded",
+        agency=agency,
+        source=person,
+        recorded_by=user if getattr(user, "is_authenticated", False) else None,
     )
     audit.record_creation(user, person, person=person, summary="Recorded a person")
     if involve_recorder and getattr(user, "is_authenticated", False) and user.agency_id:
-        involvement = Involvement.objects.create(person=person, agency_id=user.agency_id, team_id=user.team_id,
-                                                 worker=user, kind=RECORDED_INVOLVEMENT, start_date=timezone.localdate())
+        involvement = Involvement.objects.create(
+            person=person,
+            agency_id=user.agency_id,
+            team_id=user.team_id,
+            worker=user,
+            kind=RECORDED_INVOLVEMENT,
+            start_date=timezone.localdate(),
+        )
         audit.record_creation(user, involvement, person=person, summary="Involved as the person's recorder")
     return person
 
@@ -121,44 +149,109 @@ def record_people(user, new_people, agency=None):
     if not new_people:
         return []
     recorder = user if getattr(user, "is_authenticated", False) else None
-    checked = [[(id_type, validate_identifier(id_type, value)) for id_type, value in row.identifiers.items() if value]
-               for row in new_people]
+    checked = [
+        [(id_type, validate_identifier(id_type, value)) for id_type, value in row.identifiers.items() if value]
+        for row in new_people
+    ]
     if any(id_type == Identifier.Type.CONSISTENT for pairs in checked for id_type, _ in pairs):
         raise ValueError("The consistent identifier is issued by the system")
     keys = [search.keys_for_name(row.given_names.strip(), row.family_name.strip()) for row in new_people]
-    people = Person.objects.bulk_create([
-        Person(kind=row.kind, given_names=row.given_names.strip(), family_name=row.family_name.strip(),
-               date_of_birth=row.date_of_birth, expected_date_of_birth=row.expected_date_of_birth, sex=row.sex or "U",
-               name_keys=" ".join(sorted(person_keys)), created_by=recorder)
-        for row, person_keys in zip(new_people, keys)])
+    people = Person.objects.bulk_create(
+        [
+            Person(
+                kind=row.kind,
+                given_names=row.given_names.strip(),
+                family_name=row.family_name.strip(),
+                date_of_birth=row.date_of_birth,
+                expected_date_of_birth=row.expected_date_of_birth,
+                sex=row.sex or "U",
+                name_keys=" ".join(sorted(person_keys)),
+                created_by=recorder,
+            )
+            for row, person_keys in zip(new_people, keys, strict=False)
+        ]
+    )
     PersonName.objects.bulk_create(
-        PersonName(person=person, name_type=PersonName.Type.CURRENT, given_names=person.given_names,
-                   family_name=person.family_name, valid_from=person.date_of_birth) for person in people)
-    NameKey.objects.bulk_create(NameKey(person=person, key=key)
-                                for person, person_keys in zip(people, keys) for key in sorted(person_keys))
+        PersonName(
+            person=person,
+            name_type=PersonName.Type.CURRENT,
+            given_names=person.given_names,
+            family_name=person.family_name,
+            valid_from=person.date_of_birth,
+        )
+        for person in people
+    )
+    NameKey.objects.bulk_create(
+        NameKey(person=person, key=key)
+        for person, person_keys in zip(people, keys, strict=False)
+        for key in sorted(person_keys)  # noqa: E501
+    )
     children = [person for person in people if person.kind == Person.Kind.CHILD]
     serials = ConsistentIdentifierSerial.objects.bulk_create(ConsistentIdentifierSerial() for _ in children)
     today = datetime.date.today()
-    identifiers = [Identifier(person=child, id_type=Identifier.Type.CONSISTENT, value=consistent_identifier_from_serial(serial.pk),
-                              valid_from=today) for child, serial in zip(children, serials)]
-    given = [Identifier(person=person, id_type=id_type, value=value, recorded_by=recorder)
-             for person, pairs in zip(people, checked) for id_type, value in pairs]
+    identifiers = [
+        Identifier(
+            person=child,
+            id_type=Identifier.Type.CONSISTENT,
+            value=consistent_identifier_from_serial(serial.pk),
+            valid_from=today,
+        )
+        for child, serial in zip(children, serials, strict=False)
+    ]
+    given = [
+        Identifier(person=person, id_type=id_type, value=value, recorded_by=recorder)
+        for person, pairs in zip(people, checked, strict=False)
+        for id_type, value in pairs
+    ]
     Identifier.objects.bulk_create(identifiers + given)
     now = timezone.now()
-    events = [chronology_entry(person, "person-recorded", now, f"{person.get_kind_display()} recorded", agency=agency,
-                               source=person, recorded_by=recorder) for person in people]
-    events += [chronology_entry(ident.person, "identifier-added", now, f"{ident.get_id_type_display()} added",
-                                source=ident, recorded_by=recorder) for ident in given]
+    events = [
+        chronology_entry(
+            person,
+            "person-recorded",
+            now,
+            f"{person.get_kind_display()} recorded",
+            agency=agency,
+            source=person,
+            recorded_by=recorder,
+        )
+        for person in people
+    ]
+    events += [
+        chronology_entry(
+            ident.person,
+            "identifier-added",
+            now,
+            f"{ident.get_id_type_display()} added",
+            source=ident,
+            recorded_by=recorder,
+        )
+        for ident in given
+    ]
     record_events(events)
-    audit.record_many([audit.creation_entry(user, person, person=person, summary="Recorded a person") for person in people]
-                      + [audit.creation_entry(user, ident, person=ident.person, summary=f"Added {ident.get_id_type_display()}")
-                         for ident in given])
+    audit.record_many(
+        [audit.creation_entry(user, person, person=person, summary="Recorded a person") for person in people]
+        + [
+            audit.creation_entry(user, ident, person=ident.person, summary=f"Added {ident.get_id_type_display()}")
+            for ident in given
+        ]
+    )
     return people
 
 
 PERSON_DETAIL_FIELDS = [
-    "given_names", "family_name", "date_of_birth", "date_of_birth_estimated", "expected_date_of_birth",
-    "date_of_death", "sex", "gender", "ethnicity", "first_language", "religion", "interpreter_needed",
+    "given_names",
+    "family_name",
+    "date_of_birth",
+    "date_of_birth_estimated",
+    "expected_date_of_birth",
+    "date_of_death",
+    "sex",
+    "gender",
+    "ethnicity",
+    "first_language",
+    "religion",
+    "interpreter_needed",
 ]
 
 
@@ -180,26 +273,53 @@ def update_person_details(user, person, expected_version, cleaned):
         PersonDisability.objects.bulk_create(PersonDisability(person=person, code=code) for code in new_disabilities)
         changes["disabilities"] = (", ".join(old_disabilities), ", ".join(new_disabilities))
     if "given_names" in changes or "family_name" in changes:
-        old_given, old_family = (changes.get("given_names", (person.given_names,))[0],
-                                 changes.get("family_name", (person.family_name,))[0])
+        old_given, old_family = (
+            changes.get("given_names", (person.given_names,))[0],
+            changes.get("family_name", (person.family_name,))[0],
+        )
         today = datetime.date.today()
-        person.names.filter(name_type=PersonName.Type.CURRENT).update(name_type=PersonName.Type.PREVIOUS, valid_to=today)
-        PersonName.objects.create(person=person, name_type=PersonName.Type.CURRENT, given_names=person.given_names,
-                                  family_name=person.family_name, valid_from=today)
+        person.names.filter(name_type=PersonName.Type.CURRENT).update(
+            name_type=PersonName.Type.PREVIOUS, valid_to=today
+        )
+        PersonName.objects.create(
+            person=person,
+            name_type=PersonName.Type.CURRENT,
+            given_names=person.given_names,
+            family_name=person.family_name,
+            valid_from=today,
+        )
         search.index_person(person)
-        record_event(person, "name-changed", timezone.now(),
-                     f"Name changed from {old_given} {old_family} to {person.full_name}", source=person, recorded_by=user)
+        record_event(
+            person,
+            "name-changed",
+            timezone.now(),
+            f"Name changed from {old_given} {old_family} to {person.full_name}",
+            source=person,
+            recorded_by=user,
+        )
     if "date_of_death" in changes and person.date_of_death:
-        record_event(person, "death", timezone.make_aware(datetime.datetime.combine(person.date_of_death, datetime.time(12))),
-                     "Died", source=person, recorded_by=user)
+        record_event(
+            person,
+            "death",
+            timezone.make_aware(datetime.datetime.combine(person.date_of_death, datetime.time(12))),
+            "Died",
+            source=person,
+            recorded_by=user,
+        )
     audit.record_change(user, person, changes, person=person, version=version, summary="Changed personal details")
     return person, changes
 
 
 @transaction.atomic
 def add_name(user, person, *, name_type, given_names, family_name, valid_from=None, valid_to=None):
-    name = PersonName.objects.create(person=person, name_type=name_type, given_names=given_names.strip(),
-                                     family_name=family_name.strip(), valid_from=valid_from, valid_to=valid_to)
+    name = PersonName.objects.create(
+        person=person,
+        name_type=name_type,
+        given_names=given_names.strip(),
+        family_name=family_name.strip(),
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
     search.index_person(person)
     audit.record_creation(user, name, person=person, summary=f"Added a name ({name.get_name_type_display().lower()})")
     return name
@@ -211,10 +331,17 @@ def add_identifier(user, person, *, id_type, value, valid_from=None, valid_to=No
     if id_type == Identifier.Type.CONSISTENT:
         raise ValueError("The consistent identifier is issued by the system")
     value = validate_identifier(id_type, value)
-    ident = Identifier.objects.create(person=person, id_type=id_type, value=value, valid_from=valid_from,
-                                      valid_to=valid_to, recorded_by=user)
-    record_event(person, "identifier-added", timezone.now(), f"{ident.get_id_type_display()} added",
-                 source=ident, recorded_by=user)
+    ident = Identifier.objects.create(
+        person=person, id_type=id_type, value=value, valid_from=valid_from, valid_to=valid_to, recorded_by=user
+    )
+    record_event(
+        person,
+        "identifier-added",
+        timezone.now(),
+        f"{ident.get_id_type_display()} added",
+        source=ident,
+        recorded_by=user,
+    )
     audit.record_creation(user, ident, person=person, summary=f"Added {ident.get_id_type_display()}")
     return ident
 
@@ -223,7 +350,8 @@ def add_identifier(user, person, *, id_type, value, valid_from=None, valid_to=No
 def record_address(user, person, *, address_fields, kind=PersonAddress.Kind.HOME, moved_in=None, confidential=False):
     """Record that a person lives at an address from a date; their previous home address ends the day before."""
     address, _ = Address.objects.get_or_create(
-        line_1=address_fields["line_1"].strip(), postcode=validate_postcode(address_fields["postcode"]),
+        line_1=address_fields["line_1"].strip(),
+        postcode=validate_postcode(address_fields["postcode"]),
         defaults={k: (v or "").strip() for k, v in address_fields.items() if k not in {"line_1", "postcode"}},
     )
     moved_in = moved_in or datetime.date.today()
@@ -231,22 +359,38 @@ def record_address(user, person, *, address_fields, kind=PersonAddress.Kind.HOME
         person.addresses.filter(kind=PersonAddress.Kind.HOME, moved_out__isnull=True).update(
             moved_out=moved_in - datetime.timedelta(days=1)
         )
-    link = PersonAddress.objects.create(person=person, address=address, kind=kind, moved_in=moved_in, confidential=confidential)
-    record_event(person, "moved-address",
-                 timezone.make_aware(datetime.datetime.combine(moved_in, datetime.time(9))),
-                 "Moved address" if not confidential else "Moved address (address confidential)",
-                 source=link, recorded_by=user)
+    link = PersonAddress.objects.create(
+        person=person, address=address, kind=kind, moved_in=moved_in, confidential=confidential
+    )
+    record_event(
+        person,
+        "moved-address",
+        timezone.make_aware(datetime.datetime.combine(moved_in, datetime.time(9))),
+        "Moved address" if not confidential else "Moved address (address confidential)",
+        source=link,
+        recorded_by=user,
+    )
     audit.record_creation(user, link, person=person, summary="Recorded an address")
     return link
 
 
 @transaction.atomic
 def record_relationship(user, person, related_person, *, relationship, description="", valid_from=None):
-    rel = Relationship.objects.create(person=person, related_person=related_person, relationship=relationship,
-                                      description=description, valid_from=valid_from)
-    record_event(person, "relationship-recorded", timezone.now(),
-                 f"{related_person.full_name} recorded as {rel.get_relationship_display().lower()}",
-                 source=rel, recorded_by=user)
+    rel = Relationship.objects.create(
+        person=person,
+        related_person=related_person,
+        relationship=relationship,
+        description=description,
+        valid_from=valid_from,
+    )
+    record_event(
+        person,
+        "relationship-recorded",
+        timezone.now(),
+        f"{related_person.full_name} recorded as {rel.get_relationship_display().lower()}",
+        source=rel,
+        recorded_by=user,
+    )
     audit.record_creation(user, rel, person=person, summary="Recorded a relationship")
     return rel
 
@@ -295,13 +439,19 @@ def households_and_siblings(person_ids, on=None, *, user):
     if not person_ids:
         return {}
     current = (Q(moved_in__isnull=True) | Q(moved_in__lte=on)) & (Q(moved_out__isnull=True) | Q(moved_out__gte=on))
-    homes = PersonAddress.objects.filter(current, person_id__in=person_ids, kind=PersonAddress.Kind.HOME) \
-        .values_list("address_id", flat=True)
-    found = {link.person_id: link.person for link in PersonAddress.objects.filter(
-        current, address_id__in=list(homes), kind=PersonAddress.Kind.HOME).select_related("person")}
+    homes = PersonAddress.objects.filter(current, person_id__in=person_ids, kind=PersonAddress.Kind.HOME).values_list(
+        "address_id", flat=True
+    )
+    found = {
+        link.person_id: link.person
+        for link in PersonAddress.objects.filter(
+            current, address_id__in=list(homes), kind=PersonAddress.Kind.HOME
+        ).select_related("person")
+    }
     sibling_types = [Relationship.Type.SIBLING, Relationship.Type.HALF_SIBLING]
-    for rel in Relationship.objects.filter(Q(person_id__in=person_ids) | Q(related_person_id__in=person_ids),
-                                           relationship__in=sibling_types).select_related("person", "related_person"):
+    for rel in Relationship.objects.filter(
+        Q(person_id__in=person_ids) | Q(related_person_id__in=person_ids), relationship__in=sibling_types
+    ).select_related("person", "related_person"):
         found.setdefault(rel.person_id, rel.person)
         found.setdefault(rel.related_person_id, rel.related_person)
     if user is not None:
@@ -315,8 +465,11 @@ def relationships(person, *, user):
     `user`: who they are shown to, so that people the user may not be shown are left out
     (people.access.shown); None for everyone, for rules that never show them."""
     outward, inward = [], []
-    found = (Relationship.objects.filter(Q(person=person) | Q(related_person=person))
-             .select_related("person", "related_person").order_by("pk"))
+    found = (
+        Relationship.objects.filter(Q(person=person) | Q(related_person=person))
+        .select_related("person", "related_person")
+        .order_by("pk")
+    )
     for rel in found:  # one query for both directions
         if rel.person_id == person.pk:
             outward.append((rel.related_person, rel.get_relationship_display(), rel))

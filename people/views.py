@@ -15,15 +15,23 @@ from audit import services as audit
 from chronology import kinds as chronology_kinds
 from chronology.services import agencies_in, timeline
 from kernel import codelists
-from kernel.concurrency import EditConflict
-
 from kernel.access import rule
+from kernel.concurrency import EditConflict
 from partners.access import MANAGERS
 
 from . import services
 from .access import Level, keep_visible, only_shown, open_break_glass, person_for, shown_filter
 from .duplicates import likely_duplicates
-from .forms import AddressForm, AlertForm, BreakGlassForm, EditPersonForm, IdentifierForm, NameForm, NewPersonForm, RelationshipForm
+from .forms import (
+    AddressForm,
+    AlertForm,
+    BreakGlassForm,
+    EditPersonForm,
+    IdentifierForm,
+    NameForm,
+    NewPersonForm,
+    RelationshipForm,
+)
 from .identifiers import format_nhs_number
 from .models import Identifier, Person, PersonAddress, Relationship
 from .search import search_people
@@ -47,8 +55,12 @@ def search(request):
         error = "Search terms must be 200 characters or fewer"
     elif query:
         hits = keep_visible(request.user, search_people(query, user=request.user))
-        audit.record(request.user, "search", summary="Searched for a person",
-                     detail={"terms": query, "results": [hit.person.pk for hit in hits]})
+        audit.record(
+            request.user,
+            "search",
+            summary="Searched for a person",
+            detail={"terms": query, "results": [hit.person.pk for hit in hits]},
+        )
     rows = [_search_row(hit) for hit in hits]
     return render(request, "people/search.html", {"query": query, "rows": rows, "error": error})
 
@@ -73,9 +85,13 @@ def person_detail(request, person_id):
     if person.access_level == Level.INDEX:
         return _index_view(request, person)
     prefetch_related_objects(
-        [person], "identifiers", "names", "disabilities",
+        [person],
+        "identifiers",
+        "names",
+        "disabilities",
         Prefetch("addresses", queryset=PersonAddress.objects.select_related("address").order_by("-moved_in")),
-        "alerts", "parental_responsibility__holder",
+        "alerts",
+        "parental_responsibility__holder",
     )
     selected_kinds = [k for k in request.GET.getlist("kind") if k]
     selected_agencies = []
@@ -87,8 +103,14 @@ def person_detail(request, person_id):
     today = datetime.date.today()
     involvements = person.involvements.select_related("agency", "team", "worker").filter(end_date__isnull=True)
     home = services.current_address(person, today)
-    audit.record(request.user, "view", obj=person, person=person, summary="Viewed the record",
-                 detail={"page": page.number, "kinds": selected_kinds, "agencies": selected_agencies})
+    audit.record(
+        request.user,
+        "view",
+        obj=person,
+        person=person,
+        summary="Viewed the record",
+        detail={"page": page.number, "kinds": selected_kinds, "agencies": selected_agencies},
+    )
     context = {
         "person": person,
         "identifiers": _identifier_rows(person),
@@ -96,8 +118,11 @@ def person_detail(request, person_id):
         "previous_addresses": [link for link in person.addresses.all() if link is not home],
         "household": services.household(person, today, user=request.user),
         "relationships": services.relationships(person, user=request.user),
-        "parental_responsibility": only_shown(request.user, [pr for pr in person.parental_responsibility.all()
-                                                              if pr.is_current], person=lambda pr: pr.holder),
+        "parental_responsibility": only_shown(
+            request.user,
+            [pr for pr in person.parental_responsibility.all() if pr.is_current],
+            person=lambda pr: pr.holder,
+        ),
         "involvements": involvements,
         "alerts": [alert for alert in person.alerts.all() if alert.end_date is None or alert.end_date >= today],
         "other_names": [name for name in person.names.all() if name.name_type != "current"],
@@ -121,20 +146,23 @@ def person_detail(request, person_id):
 def _without_hidden_relatives(user, person, entries):
     """The chronology without the entries that name a relative the user may not be shown
     ("... recorded as sibling" about a restricted record they are not named on)."""
-    hidden = list(Relationship.objects.filter(person=person).exclude(shown_filter(user, "related_person"))
-                  .values_list("pk", flat=True))
+    hidden = list(
+        Relationship.objects.filter(person=person)
+        .exclude(shown_filter(user, "related_person"))
+        .values_list("pk", flat=True)
+    )
     if not hidden:
         return entries
-    return entries.exclude(source_type=ContentType.objects.get_for_model(Relationship),
-                           source_id__in=[str(pk) for pk in hidden])
+    return entries.exclude(
+        source_type=ContentType.objects.get_for_model(Relationship), source_id__in=[str(pk) for pk in hidden]
+    )
 
 
 def recent_viewers(person, limit=20):
     """Who has looked at the record, newest first, for managers."""
     from audit.models import AuditEvent
 
-    return (AuditEvent.objects.filter(person_id=person.pk, action__in=["view", "break_glass"])
-            .order_by("-at")[:limit])
+    return AuditEvent.objects.filter(person_id=person.pk, action__in=["view", "break_glass"]).order_by("-at")[:limit]
 
 
 def _index_view(request, person):
@@ -170,9 +198,13 @@ def _filter_query(kinds, agencies):
 
 def _identifier_rows(person):
     rows = []
-    for ident in sorted(person.identifiers.all(), key=lambda i: (i.id_type != "CI", i.id_type, i.valid_from or datetime.date.min)):
+    for ident in sorted(
+        person.identifiers.all(), key=lambda i: (i.id_type != "CI", i.id_type, i.valid_from or datetime.date.min)
+    ):
         value = format_nhs_number(ident.value) if ident.id_type == Identifier.Type.NHS else ident.value
-        rows.append({"label": ident.get_id_type_display(), "value": value, "current": ident.is_current, "identifier": ident})
+        rows.append(
+            {"label": ident.get_id_type_display(), "value": value, "current": ident.is_current, "identifier": ident}
+        )
     return rows
 
 
@@ -184,21 +216,41 @@ def person_new(request):
         if form.is_valid():
             data = form.cleaned_data
             identifiers = [("NHS", data["nhs_number"])] if data["nhs_number"] else []
-            duplicates = keep_visible(request.user, likely_duplicates(
-                given_names=data["given_names"], family_name=data["family_name"],
-                date_of_birth=data["date_of_birth"], postcode=data["postcode"], identifiers=identifiers,
-            ))
+            duplicates = keep_visible(
+                request.user,
+                likely_duplicates(
+                    given_names=data["given_names"],
+                    family_name=data["family_name"],
+                    date_of_birth=data["date_of_birth"],
+                    postcode=data["postcode"],
+                    identifiers=identifiers,
+                ),
+            )
             if duplicates and not data["confirm_new"]:
                 form.ask_to_confirm()
-                audit.record(request.user, "search", summary="Checked for duplicates before recording a person",
-                             detail={"candidates": [c.person.pk for c in duplicates]})
+                audit.record(
+                    request.user,
+                    "search",
+                    summary="Checked for duplicates before recording a person",
+                    detail={"candidates": [c.person.pk for c in duplicates]},
+                )
             else:
                 person = services.record_person(
-                    request.user, kind=data["kind"], given_names=data["given_names"], family_name=data["family_name"],
-                    date_of_birth=data["date_of_birth"], date_of_birth_estimated=data["date_of_birth_estimated"],
-                    expected_date_of_birth=data["expected_date_of_birth"], sex=data["sex"], gender=data["gender"],
-                    ethnicity=data["ethnicity"], first_language=data["first_language"], religion=data["religion"],
-                    disabilities=data["disabilities"], agency=request.user.agency, involve_recorder=True,
+                    request.user,
+                    kind=data["kind"],
+                    given_names=data["given_names"],
+                    family_name=data["family_name"],
+                    date_of_birth=data["date_of_birth"],
+                    date_of_birth_estimated=data["date_of_birth_estimated"],
+                    expected_date_of_birth=data["expected_date_of_birth"],
+                    sex=data["sex"],
+                    gender=data["gender"],
+                    ethnicity=data["ethnicity"],
+                    first_language=data["first_language"],
+                    religion=data["religion"],
+                    disabilities=data["disabilities"],
+                    agency=request.user.agency,
+                    involve_recorder=True,
                 )
                 if data["nhs_number"]:
                     services.add_identifier(request.user, person, id_type="NHS", value=data["nhs_number"])
@@ -220,8 +272,13 @@ def person_edit(request, person_id):
                 services.update_person_details(request.user, person, form.cleaned_data["version"], form.cleaned_data)
             except EditConflict as error:
                 conflict = _conflict_context(form, form.cleaned_data["version"], error.current)
-                audit.record(request.user, "conflict", obj=person, person=person,
-                             summary="Save refused: the record was changed by someone else")
+                audit.record(
+                    request.user,
+                    "conflict",
+                    obj=person,
+                    person=person,
+                    summary="Save refused: the record was changed by someone else",
+                )
                 # Keep what the user typed, but let the next save go against the current version.
                 data = request.POST.copy()
                 data["version"] = str(error.current.version)
@@ -265,7 +322,9 @@ def _simple_form_view(request, person_id, form_class, title, save, success):
 @rule("case_change")
 def identifier_add(request, person_id):
     def save(person, data):
-        services.add_identifier(request.user, person, id_type=data["id_type"], value=data["value"], valid_from=data["valid_from"])
+        services.add_identifier(
+            request.user, person, id_type=data["id_type"], value=data["value"], valid_from=data["valid_from"]
+        )
 
     return _simple_form_view(request, person_id, IdentifierForm, "Add an identifier", save, "Identifier added")
 
@@ -273,8 +332,15 @@ def identifier_add(request, person_id):
 @rule("case_change")
 def name_add(request, person_id):
     def save(person, data):
-        services.add_name(request.user, person, name_type=data["name_type"], given_names=data["given_names"],
-                          family_name=data["family_name"], valid_from=data["valid_from"], valid_to=data["valid_to"])
+        services.add_name(
+            request.user,
+            person,
+            name_type=data["name_type"],
+            given_names=data["given_names"],
+            family_name=data["family_name"],
+            valid_from=data["valid_from"],
+            valid_to=data["valid_to"],
+        )
 
     return _simple_form_view(request, person_id, NameForm, "Add a name", save, "Name added")
 
@@ -283,8 +349,14 @@ def name_add(request, person_id):
 def address_add(request, person_id):
     def save(person, data):
         fields = {key: data[key] for key in ("line_1", "line_2", "town", "county", "postcode")}
-        services.record_address(request.user, person, address_fields=fields, kind=data["kind"],
-                                moved_in=data["moved_in"], confidential=data["confidential"])
+        services.record_address(
+            request.user,
+            person,
+            address_fields=fields,
+            kind=data["kind"],
+            moved_in=data["moved_in"],
+            confidential=data["confidential"],
+        )
 
     return _simple_form_view(request, person_id, AddressForm, "Record an address", save, "Address recorded")
 
@@ -304,10 +376,17 @@ def relationship_find(request, person_id):
     query = request.GET.get("q", "").strip()
     hits = []
     if query:
-        hits = [hit for hit in keep_visible(request.user, search_people(query, user=request.user))
-                if hit.person.pk != person.pk]
-        audit.record(request.user, "search", summary="Searched for a person to relate",
-                     detail={"terms": query, "results": [hit.person.pk for hit in hits]})
+        hits = [
+            hit
+            for hit in keep_visible(request.user, search_people(query, user=request.user))
+            if hit.person.pk != person.pk
+        ]
+        audit.record(
+            request.user,
+            "search",
+            summary="Searched for a person to relate",
+            detail={"terms": query, "results": [hit.person.pk for hit in hits]},
+        )
     return render(request, "people/relationship_find.html", {"person": person, "query": query, "hits": hits})
 
 
@@ -320,13 +399,25 @@ def relationship_add(request, person_id, related_id):
     if request.method == "POST":
         form = RelationshipForm(request.POST, person=person, related_person=related)
         if form.is_valid():
-            services.record_relationship(request.user, person, related, relationship=form.cleaned_data["relationship"],
-                                         description=form.cleaned_data["description"], valid_from=form.cleaned_data["valid_from"])
+            services.record_relationship(
+                request.user,
+                person,
+                related,
+                relationship=form.cleaned_data["relationship"],
+                description=form.cleaned_data["description"],
+                valid_from=form.cleaned_data["valid_from"],
+            )
             messages.success(request, "Relationship recorded")
             return redirect("people:detail", person_id=person.pk)
     else:
         form = RelationshipForm(person=person, related_person=related)
-    return render(request, "people/form_page.html", {
-        "form": form, "person": person, "title": f"How is {related.full_name} related to {person.full_name}?",
-        "back": reverse("people:relationship-find", args=[person.pk]),
-    })
+    return render(
+        request,
+        "people/form_page.html",
+        {
+            "form": form,
+            "person": person,
+            "title": f"How is {related.full_name} related to {person.full_name}?",
+            "back": reverse("people:relationship-find", args=[person.pk]),
+        },
+    )

@@ -23,8 +23,12 @@ from django.db.models import Q
 
 from . import annex_a
 
-REASON_NO_LONGER = {"RD1": "a) Child\u2019s needs changed", "RD2": "b) Court did not make a PO",
-                    "RD3": "c) Prospective adopters cannot be found", "RD4": "d) Any other reason"}
+REASON_NO_LONGER = {
+    "RD1": "a) Child\u2019s needs changed",
+    "RD2": "b) Court did not make a PO",
+    "RD3": "c) Prospective adopters cannot be found",
+    "RD4": "d) Any other reason",
+}
 FOSTERING_FOR_ADOPTION = {True: "Yes", False: "No"}
 REASON_LEFT = {"withdrew": "a) Withdrew", "on_hold": "b) Process on hold", "refused": "c) Application refused"}
 DISABILITY = {"yes": annex_a.YES, "no": annex_a.NO, "unknown": annex_a.UNKNOWN}
@@ -39,31 +43,39 @@ def list_10(window):
     from adoption.models import AdoptionDecision
 
     day, since = window.day, window.year_start
-    found = list(AdoptionDecision.objects.filter(decided_on__lte=day)
-                 .filter(Q(ceased_on__isnull=True) | Q(ceased_on__gte=since))
-                 .filter(Q(adoption_order_on__isnull=True) | Q(adoption_order_on__gte=since))
-                 .select_related("person", "period", "household").order_by("decided_on", "id"))
+    found = list(
+        AdoptionDecision.objects.filter(decided_on__lte=day)
+        .filter(Q(ceased_on__isnull=True) | Q(ceased_on__gte=since))
+        .filter(Q(adoption_order_on__isnull=True) | Q(adoption_order_on__gte=since))
+        .select_related("person", "period", "household")
+        .order_by("decided_on", "id")
+    )
     children = annex_a.Children(annex_a._people(found), day)
     rows = []
     for decision in found:
         ceased = _by(decision.ceased_on, day)
         row = children.common(decision.person_id)
-        row.update({
-            "Family identifier": decision.household.reference if decision.household_id and _by(decision.matched_on, day)
-            else "",
-            annex_a.DISABILITY: children.disability(decision.person_id),
-            "Date the Child Entered Care": decision.period.start_date,
-            "Date of Decision that Child Should be Placed for Adoption": decision.decided_on,
-            "Date of Placement Order": _by(decision.placement_order_on, day),
-            "Date of Matching Child and Prospective Adopters": _by(decision.matched_on, day),
-            "Date Placed for Adoption": _by(decision.placed_on, day),
-            "Date of Adoption Order": _by(decision.adoption_order_on, day),
-            "Date of Decision that Child Should No Longer be Placed for Adoption": ceased,
-            "Reason Why Child No Longer Placed for Adoption": REASON_NO_LONGER.get(decision.ceased_reason, "")
-            if ceased else "",
-            "Date the child was placed for fostering in FFA or concurrent planning placement":
-                _by(decision.early_placement_on, day),
-        })
+        row.update(
+            {
+                "Family identifier": decision.household.reference
+                if decision.household_id and _by(decision.matched_on, day)
+                else "",
+                annex_a.DISABILITY: children.disability(decision.person_id),
+                "Date the Child Entered Care": decision.period.start_date,
+                "Date of Decision that Child Should be Placed for Adoption": decision.decided_on,
+                "Date of Placement Order": _by(decision.placement_order_on, day),
+                "Date of Matching Child and Prospective Adopters": _by(decision.matched_on, day),
+                "Date Placed for Adoption": _by(decision.placed_on, day),
+                "Date of Adoption Order": _by(decision.adoption_order_on, day),
+                "Date of Decision that Child Should No Longer be Placed for Adoption": ceased,
+                "Reason Why Child No Longer Placed for Adoption": REASON_NO_LONGER.get(decision.ceased_reason, "")
+                if ceased
+                else "",
+                "Date the child was placed for fostering in FFA or concurrent planning placement": _by(
+                    decision.early_placement_on, day
+                ),
+            }
+        )
         rows.append({header: row.get(header, "") for header in annex_a.HEADERS["List 10"]})
     return rows
 
@@ -73,9 +85,12 @@ def list_11(window):
     from adoption.models import AdopterHousehold
 
     day, since = window.day, window.year_start
-    households = (AdopterHousehold.objects.filter(enquiry_on__lte=day)
-                  .filter(Q(left_on__isnull=True) | Q(left_on__gte=since))
-                  .prefetch_related("adopters", "decisions").order_by("reference"))
+    households = (
+        AdopterHousehold.objects.filter(enquiry_on__lte=day)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=since))
+        .prefetch_related("adopters", "decisions")
+        .order_by("reference")
+    )
     rows = []
     for household in households:
         decisions = list(household.decisions.all())
@@ -93,8 +108,9 @@ def list_11(window):
                 annex_a.SEX_HEADER: annex_a.SEX.get(adopter.sex, annex_a.SEX_NOT_RECORDED),
                 "Ethnicity": annex_a.ETHNICITY.get(adopter.ethnicity, annex_a.ETHNICITY_NOT_OBTAINED),
                 "Disability": DISABILITY.get(adopter.disability, annex_a.UNKNOWN),
-                "Is the (prospective) adopter fostering for adoption?":
-                    FOSTERING_FOR_ADOPTION[_by(household.ffa_approved_on, day) is not None],
+                "Is the (prospective) adopter fostering for adoption?": FOSTERING_FOR_ADOPTION[
+                    _by(household.ffa_approved_on, day) is not None
+                ],
                 "Date enquiry received": household.enquiry_on,
                 "Date Stage 1 started": _by(household.stage_1_started_on, day),
                 "Date Stage 1 ended": _by(household.stage_1_ended_on, day),

@@ -47,11 +47,16 @@ def list_2(window):
     open_ids = set(EarlyHelpEpisode.objects.filter(_open_on(day)).values_list("pk", flat=True))
     in_window = Q(completed_date__range=(window.start, day))
     not_done = Q(completed_date__isnull=True) | Q(completed_date__gt=day)
-    found = (EarlyHelpAssessment.objects.filter(start_date__lte=day).filter(in_window | not_done)
-             .select_related("organisation").order_by("start_date", "id"))
+    found = (
+        EarlyHelpAssessment.objects.filter(start_date__lte=day)
+        .filter(in_window | not_done)
+        .select_related("organisation")
+        .order_by("start_date", "id")
+    )
     # Completed in the window; or in progress on D, while its early help was open.
-    assessments = [a for a in found if (a.completed_date and window.start <= a.completed_date <= day)
-                   or a.episode_id in open_ids]
+    assessments = [
+        a for a in found if (a.completed_date and window.start <= a.completed_date <= day) or a.episode_id in open_ids
+    ]
     episode_ids = open_ids | {a.episode_id for a in assessments}
     children = defaultdict(list)
     people = {}
@@ -64,8 +69,13 @@ def list_2(window):
 
     def add(person_id, start, completed, organisation):
         row = listed.common(person_id)
-        row.update({START: start, COMPLETION: completed if completed and completed <= day else None,
-                    ORGANISATION: organisation})
+        row.update(
+            {
+                START: start,
+                COMPLETION: completed if completed and completed <= day else None,
+                ORGANISATION: organisation,
+            }
+        )
         rows.append(row)
 
     for assessment in assessments:
@@ -75,8 +85,13 @@ def list_2(window):
     rest = sorted(open_ids - covered)
     if rest:
         latest = {}
-        for found in _in(EarlyHelpAssessment.objects.filter(completed_date__lte=day).select_related("organisation")
-                         .order_by("completed_date", "id"), "episode_id", rest):
+        for found in _in(
+            EarlyHelpAssessment.objects.filter(completed_date__lte=day)
+            .select_related("organisation")
+            .order_by("completed_date", "id"),
+            "episode_id",
+            rest,
+        ):
             latest[found.episode_id] = found
         for episode_id in rest:
             done = latest.get(episode_id)

@@ -98,24 +98,72 @@ CHUNK = 2000
 
 # The CIN schema's element order. A value is written when it is not None; a list of dicts
 # is written as repeated elements; the wrapped lists name their wrapper and item.
-CHILD_IDENTIFIERS = ["LAchildID", "UPN", "FormerUPN", "UPNunknown", "PersonBirthDate", "ExpectedPersonBirthDate",
-                     "Sex", "PersonDeathDate"]
-CIN_DETAILS = ["CINreferralDate", "ReferralSource", "PrimaryNeedCode", "CINclosureDate", "ReasonForClosure",
-               "DateOfInitialCPC", "Assessments", "CINPlanDates", "Section47", "ReferralNFA", "ChildProtectionPlans"]
-ASSESSMENT = ["AssessmentActualStartDate", "AssessmentInternalReviewDate", "AssessmentAuthorisationDate",
-              "FactorsIdentifiedAtAssessment"]
+CHILD_IDENTIFIERS = [
+    "LAchildID",
+    "UPN",
+    "FormerUPN",
+    "UPNunknown",
+    "PersonBirthDate",
+    "ExpectedPersonBirthDate",
+    "Sex",
+    "PersonDeathDate",
+]
+CIN_DETAILS = [
+    "CINreferralDate",
+    "ReferralSource",
+    "PrimaryNeedCode",
+    "CINclosureDate",
+    "ReasonForClosure",
+    "DateOfInitialCPC",
+    "Assessments",
+    "CINPlanDates",
+    "Section47",
+    "ReferralNFA",
+    "ChildProtectionPlans",
+]
+ASSESSMENT = [
+    "AssessmentActualStartDate",
+    "AssessmentInternalReviewDate",
+    "AssessmentAuthorisationDate",
+    "FactorsIdentifiedAtAssessment",
+]
 CIN_PLAN = ["CINPlanStartDate", "CINPlanEndDate"]
 SECTION_47 = ["S47ActualStartDate", "InitialCPCtarget", "DateOfInitialCPC", "ICPCnotRequired"]
-CP_PLAN = ["CPPstartDate", "CPPendDate", "InitialCategoryOfAbuse", "LatestCategoryOfAbuse", "NumberOfPreviousCPP",
-           "Reviews"]
+CP_PLAN = [
+    "CPPstartDate",
+    "CPPendDate",
+    "InitialCategoryOfAbuse",
+    "LatestCategoryOfAbuse",
+    "NumberOfPreviousCPP",
+    "Reviews",
+]
 # 2026/27 (collection year 2027) adds module 5, pre-proceedings and family group decision-making.
 PRE_PROCEEDINGS_FROM = 2027
-PRE_PROCEEDINGS = ["PPStartDate", "LBPSentDate", "FGDMMeetingOffer", "FGDMMeetingFac", "InitialPPMeetingDate",
-                   "ReviewMeetingsCount", "StepDecisionDate", "PPOutcome", "CourtAppDate", "LetterInitCPDate"]
+PRE_PROCEEDINGS = [
+    "PPStartDate",
+    "LBPSentDate",
+    "FGDMMeetingOffer",
+    "FGDMMeetingFac",
+    "InitialPPMeetingDate",
+    "ReviewMeetingsCount",
+    "StepDecisionDate",
+    "PPOutcome",
+    "CourtAppDate",
+    "LetterInitCPDate",
+]
 CIN_DETAILS_FROM_2027 = CIN_DETAILS + ["PreProceedingsandFGDM"]  # position [U]: no 2026/27 XSD found
-ORDER = {"Assessments": ASSESSMENT, "CINPlanDates": CIN_PLAN, "Section47": SECTION_47, "ChildProtectionPlans": CP_PLAN,
-         "PreProceedingsandFGDM": PRE_PROCEEDINGS}
-WRAPPED = {"Disabilities": "Disability", "FactorsIdentifiedAtAssessment": "AssessmentFactors", "Reviews": "CPPreviewDate"}
+ORDER = {
+    "Assessments": ASSESSMENT,
+    "CINPlanDates": CIN_PLAN,
+    "Section47": SECTION_47,
+    "ChildProtectionPlans": CP_PLAN,
+    "PreProceedingsandFGDM": PRE_PROCEEDINGS,
+}
+WRAPPED = {
+    "Disabilities": "Disability",
+    "FactorsIdentifiedAtAssessment": "AssessmentFactors",
+    "Reviews": "CPPreviewDate",
+}
 INITIAL = {Conference.Kind.INITIAL, Conference.Kind.PRE_BIRTH}
 
 
@@ -141,7 +189,9 @@ def la_code():
 def episodes_in_year(year):
     """The child-in-need episodes open at any point in the collection year."""
     start, end = collection_period(year)
-    return Referral.objects.filter(referral_date__lte=end).filter(Q(closure_date__isnull=True) | Q(closure_date__gte=start))
+    return Referral.objects.filter(referral_date__lte=end).filter(
+        Q(closure_date__isnull=True) | Q(closure_date__gte=start)
+    )
 
 
 def no_further_action_from(start):
@@ -172,23 +222,47 @@ def build(year, children=None, *, serial=1, now=None):
     person_ids = episodes_qs.values("person_id")
 
     episodes = defaultdict(list)
-    for row in (episodes_qs.order_by("person_id", "referral_date", "id")
-                .values("id", "person_id", "referral_date", "source", "primary_need", "referral_nfa", "closure_date",
-                        "closure_reason").iterator(chunk_size=CHUNK)):
+    for row in (
+        episodes_qs.order_by("person_id", "referral_date", "id")
+        .values(
+            "id",
+            "person_id",
+            "referral_date",
+            "source",
+            "primary_need",
+            "referral_nfa",
+            "closure_date",
+            "closure_reason",
+        )
+        .iterator(chunk_size=CHUNK)
+    ):
         episodes[row["person_id"]].append(row)
 
-    people = {row["id"]: row for row in Person.objects.filter(pk__in=person_ids).values(
-        "id", "sex", "date_of_birth", "expected_date_of_birth", "date_of_death", "ethnicity").iterator(chunk_size=CHUNK)}
+    people = {
+        row["id"]: row
+        for row in Person.objects.filter(pk__in=person_ids)
+        .values("id", "sex", "date_of_birth", "expected_date_of_birth", "date_of_death", "ethnicity")
+        .iterator(chunk_size=CHUNK)
+    }
     disabilities = defaultdict(list)
-    for person_id, code in (PersonDisability.objects.filter(person_id__in=person_ids).order_by("person_id", "id")
-                            .values_list("person_id", "code").iterator(chunk_size=CHUNK)):
+    for person_id, code in (
+        PersonDisability.objects.filter(person_id__in=person_ids)
+        .order_by("person_id", "id")
+        .values_list("person_id", "code")
+        .iterator(chunk_size=CHUNK)
+    ):
         disabilities[person_id].append(code.strip().upper())
     identifiers = defaultdict(dict)
-    for person_id, id_type, value in (Identifier.objects.filter(
-            person_id__in=person_ids, valid_to__isnull=True,
-            id_type__in=[Identifier.Type.LA_CHILD_ID, Identifier.Type.UPN, Identifier.Type.FORMER_UPN])
-            .order_by("person_id", "valid_from", "id").values_list("person_id", "id_type", "value")
-            .iterator(chunk_size=CHUNK)):
+    for person_id, id_type, value in (
+        Identifier.objects.filter(
+            person_id__in=person_ids,
+            valid_to__isnull=True,
+            id_type__in=[Identifier.Type.LA_CHILD_ID, Identifier.Type.UPN, Identifier.Type.FORMER_UPN],
+        )
+        .order_by("person_id", "valid_from", "id")
+        .values_list("person_id", "id_type", "value")
+        .iterator(chunk_size=CHUNK)
+    ):
         identifiers[person_id][id_type] = value  # the latest current one of each type
 
     modules = _modules(episode_ids, start, end)
@@ -213,23 +287,37 @@ def build(year, children=None, *, serial=1, now=None):
                 unknown = "UN1"
         born = person["date_of_birth"]
         died = person["date_of_death"] if person["date_of_death"] and person["date_of_death"] <= end else None
-        out.append({
-            "person_id": person_id,
-            "ChildIdentifiers": {
-                "LAchildID": la_child_id, "UPN": upn, "FormerUPN": ids.get(Identifier.Type.FORMER_UPN),
-                "UPNunknown": unknown, "PersonBirthDate": iso(born),
-                "ExpectedPersonBirthDate": iso(person["expected_date_of_birth"]) if born is None else None,
-                "Sex": person["sex"] or "", "PersonDeathDate": iso(died),
-            },
-            "ChildCharacteristics": {"Ethnicity": person["ethnicity"] or "",
-                                     "Disabilities": disabilities.get(person_id, [])},
-            "CINdetails": details,
-        })
+        out.append(
+            {
+                "person_id": person_id,
+                "ChildIdentifiers": {
+                    "LAchildID": la_child_id,
+                    "UPN": upn,
+                    "FormerUPN": ids.get(Identifier.Type.FORMER_UPN),
+                    "UPNunknown": unknown,
+                    "PersonBirthDate": iso(born),
+                    "ExpectedPersonBirthDate": iso(person["expected_date_of_birth"]) if born is None else None,
+                    "Sex": person["sex"] or "",
+                    "PersonDeathDate": iso(died),
+                },
+                "ChildCharacteristics": {
+                    "Ethnicity": person["ethnicity"] or "",
+                    "Disabilities": disabilities.get(person_id, []),
+                },
+                "CINdetails": details,
+            }
+        )
     stamp = (now or timezone.localtime()).replace(microsecond=0, tzinfo=None)
     header = {
-        "Collection": "CIN", "Year": str(year), "ReferenceDate": iso(end),
-        "SourceLevel": "L", "LEA": la_code(), "SoftwareCode": SOFTWARE_CODE, "Release": RELEASE,
-        "SerialNo": f"{serial:03d}", "DateTime": stamp.isoformat(),
+        "Collection": "CIN",
+        "Year": str(year),
+        "ReferenceDate": iso(end),
+        "SourceLevel": "L",
+        "LEA": la_code(),
+        "SoftwareCode": SOFTWARE_CODE,
+        "Release": RELEASE,
+        "SerialNo": f"{serial:03d}",
+        "DateTime": stamp.isoformat(),
     }
     return {"header": header, "children": out}
 
@@ -238,37 +326,58 @@ def _modules(episode_ids, start, end):
     """Assessments, CIN plans, section 47 enquiries, conferences and CP plans of the episodes
     in the year, grouped by episode: six queries."""
     assessments = defaultdict(list)
-    assessment_rows = (Assessment.objects.filter(episode_id__in=episode_ids, start_date__lte=end)
-                       .filter(Q(authorised_date__isnull=True) | Q(authorised_date__gte=start)))
+    assessment_rows = Assessment.objects.filter(episode_id__in=episode_ids, start_date__lte=end).filter(
+        Q(authorised_date__isnull=True) | Q(authorised_date__gte=start)
+    )
     factors = defaultdict(list)
-    for assessment_id, code in (AssessmentFactor.objects.filter(assessment__in=assessment_rows.values("id"))
-                                .order_by("assessment_id", "id").values_list("assessment_id", "code")
-                                .iterator(chunk_size=CHUNK)):
+    for assessment_id, code in (
+        AssessmentFactor.objects.filter(assessment__in=assessment_rows.values("id"))
+        .order_by("assessment_id", "id")
+        .values_list("assessment_id", "code")
+        .iterator(chunk_size=CHUNK)
+    ):
         factors[assessment_id].append(code)
-    for row in (assessment_rows.order_by("start_date", "id")
-                .values("id", "episode_id", "start_date", "internal_review_date", "authorised_date")
-                .iterator(chunk_size=CHUNK)):
+    for row in (
+        assessment_rows.order_by("start_date", "id")
+        .values("id", "episode_id", "start_date", "internal_review_date", "authorised_date")
+        .iterator(chunk_size=CHUNK)
+    ):
         authorised = row["authorised_date"] if row["authorised_date"] and row["authorised_date"] <= end else None
-        review = row["internal_review_date"] if row["internal_review_date"] and row["internal_review_date"] <= end else None
-        assessments[row["episode_id"]].append({
-            "AssessmentActualStartDate": iso(row["start_date"]), "AssessmentInternalReviewDate": iso(review),
-            "AssessmentAuthorisationDate": iso(authorised),
-            "FactorsIdentifiedAtAssessment": factors.get(row["id"], []) if authorised else [],
-        })
+        review = (
+            row["internal_review_date"] if row["internal_review_date"] and row["internal_review_date"] <= end else None
+        )
+        assessments[row["episode_id"]].append(
+            {
+                "AssessmentActualStartDate": iso(row["start_date"]),
+                "AssessmentInternalReviewDate": iso(review),
+                "AssessmentAuthorisationDate": iso(authorised),
+                "FactorsIdentifiedAtAssessment": factors.get(row["id"], []) if authorised else [],
+            }
+        )
 
     plans = defaultdict(list)
-    for row in (ChildInNeedPlan.objects.filter(episode_id__in=episode_ids, start_date__lte=end)
-                .filter(Q(end_date__isnull=True) | Q(end_date__gte=start)).order_by("start_date", "id")
-                .values("episode_id", "start_date", "end_date").iterator(chunk_size=CHUNK)):
-        plans[row["episode_id"]].append({"CINPlanStartDate": iso(row["start_date"]),
-                                         "CINPlanEndDate": iso(row["end_date"]) if row["end_date"] and row["end_date"] <= end else None})
+    for row in (
+        ChildInNeedPlan.objects.filter(episode_id__in=episode_ids, start_date__lte=end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        .order_by("start_date", "id")
+        .values("episode_id", "start_date", "end_date")
+        .iterator(chunk_size=CHUNK)
+    ):
+        plans[row["episode_id"]].append(
+            {
+                "CINPlanStartDate": iso(row["start_date"]),
+                "CINPlanEndDate": iso(row["end_date"]) if row["end_date"] and row["end_date"] <= end else None,
+            }
+        )
 
     # Conferences of the episodes, held by 31 March: initial ones (by enquiry and episode) and reviews (by plan).
     icpc_by_enquiry, icpc_by_episode, reviews = {}, defaultdict(list), defaultdict(list)
-    for row in (ConferenceChild.objects.filter(episode_id__in=episode_ids, conference__held_on__lte=end)
-                .order_by("conference__held_on", "id")
-                .values("episode_id", "enquiry_id", "plan_id", "conference__kind", "conference__held_on")
-                .iterator(chunk_size=CHUNK)):
+    for row in (
+        ConferenceChild.objects.filter(episode_id__in=episode_ids, conference__held_on__lte=end)
+        .order_by("conference__held_on", "id")
+        .values("episode_id", "enquiry_id", "plan_id", "conference__kind", "conference__held_on")
+        .iterator(chunk_size=CHUNK)
+    ):
         kind, held = row["conference__kind"], row["conference__held_on"]
         if kind in INITIAL:
             if row["enquiry_id"]:
@@ -278,21 +387,38 @@ def _modules(episode_ids, start, end):
             reviews[row["plan_id"]].append(held)
 
     enquiries, exported_enquiries = defaultdict(list), set()
-    for row in (Section47Enquiry.objects.filter(episode_id__in=episode_ids, start_date__lte=end)
-                .order_by("start_date", "id")
-                .values("id", "episode_id", "start_date", "initial_conference_target", "initial_conference_not_required",
-                        "outcome_date").iterator(chunk_size=CHUNK)):
+    for row in (
+        Section47Enquiry.objects.filter(episode_id__in=episode_ids, start_date__lte=end)
+        .order_by("start_date", "id")
+        .values(
+            "id",
+            "episode_id",
+            "start_date",
+            "initial_conference_target",
+            "initial_conference_not_required",
+            "outcome_date",
+        )
+        .iterator(chunk_size=CHUNK)
+    ):
         icpc = icpc_by_enquiry.get(row["id"])
         if icpc is not None and icpc < start:
             continue  # its initial conference was before the year: the enquiry ended then
-        if not (row["start_date"] >= start or icpc is not None or row["outcome_date"] is None
-                or row["outcome_date"] >= start):
+        if not (
+            row["start_date"] >= start
+            or icpc is not None
+            or row["outcome_date"] is None
+            or row["outcome_date"] >= start
+        ):
             continue
         exported_enquiries.add(row["id"])
-        enquiries[row["episode_id"]].append({
-            "S47ActualStartDate": iso(row["start_date"]), "InitialCPCtarget": iso(row["initial_conference_target"]),
-            "DateOfInitialCPC": iso(icpc), "ICPCnotRequired": flag(row["initial_conference_not_required"]),
-        })
+        enquiries[row["episode_id"]].append(
+            {
+                "S47ActualStartDate": iso(row["start_date"]),
+                "InitialCPCtarget": iso(row["initial_conference_target"]),
+                "DateOfInitialCPC": iso(icpc),
+                "ICPCnotRequired": flag(row["initial_conference_not_required"]),
+            }
+        )
     # An initial conference that no exported enquiry led to goes on the episode (never both: rule 2884).
     episode_icpc = {}
     for episode_id, held in icpc_by_episode.items():
@@ -302,20 +428,35 @@ def _modules(episode_ids, start, end):
                 break
 
     cp_plans = defaultdict(list)
-    for row in (ChildProtectionPlan.objects.filter(episode_id__in=episode_ids, start_date__lte=end)
-                .filter(Q(end_date__isnull=True) | Q(end_date__gte=start)).order_by("start_date", "id")
-                .values("id", "episode_id", "start_date", "end_date", "initial_category", "latest_category",
-                        "previous_plans").iterator(chunk_size=CHUNK)):
+    for row in (
+        ChildProtectionPlan.objects.filter(episode_id__in=episode_ids, start_date__lte=end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        .order_by("start_date", "id")
+        .values("id", "episode_id", "start_date", "end_date", "initial_category", "latest_category", "previous_plans")
+        .iterator(chunk_size=CHUNK)
+    ):
         ended = row["end_date"] if row["end_date"] and row["end_date"] <= end else None
-        cp_plans[row["episode_id"]].append({
-            "CPPstartDate": iso(row["start_date"]), "CPPendDate": iso(ended),
-            "InitialCategoryOfAbuse": row["initial_category"], "LatestCategoryOfAbuse": row["latest_category"],
-            "NumberOfPreviousCPP": str(row["previous_plans"]),
-            "Reviews": [iso(day) for day in reviews.get(row["id"], []) if day >= row["start_date"]
-                        and (ended is None or day <= ended)],
-        })
-    return {"assessments": assessments, "plans": plans, "enquiries": enquiries, "icpc": episode_icpc,
-            "cp_plans": cp_plans}
+        cp_plans[row["episode_id"]].append(
+            {
+                "CPPstartDate": iso(row["start_date"]),
+                "CPPendDate": iso(ended),
+                "InitialCategoryOfAbuse": row["initial_category"],
+                "LatestCategoryOfAbuse": row["latest_category"],
+                "NumberOfPreviousCPP": str(row["previous_plans"]),
+                "Reviews": [
+                    iso(day)
+                    for day in reviews.get(row["id"], [])
+                    if day >= row["start_date"] and (ended is None or day <= ended)
+                ],
+            }
+        )
+    return {
+        "assessments": assessments,
+        "plans": plans,
+        "enquiries": enquiries,
+        "icpc": episode_icpc,
+        "cp_plans": cp_plans,
+    }
 
 
 def _pre_proceedings(episode_ids, start, end):
@@ -325,17 +466,36 @@ def _pre_proceedings(episode_ids, start, end):
     def in_year(day):
         return iso(day) if day and start <= day <= end else None
 
-    in_scope = (PreProceedings.objects.filter(episode_id__in=episode_ids, start_date__lte=end)
-                .filter(Q(concluded_on__isnull=True) | Q(concluded_on__gte=start) | Q(court_application_date__gte=start)
-                        | Q(letter_of_issue_sent_on__gte=start)))
-    rows = list(in_scope.order_by("start_date", "id")
-                .values("id", "episode_id", "start_date", "letter_sent_on", "fgdm_offered", "fgdm_meeting_on",
-                        "fgdm_same_meeting_as__meeting_on", "decision", "decision_date", "court_application_date",
-                        "letter_of_issue_sent_on").iterator(chunk_size=CHUNK))
+    in_scope = PreProceedings.objects.filter(episode_id__in=episode_ids, start_date__lte=end).filter(
+        Q(concluded_on__isnull=True)
+        | Q(concluded_on__gte=start)
+        | Q(court_application_date__gte=start)
+        | Q(letter_of_issue_sent_on__gte=start)
+    )
+    rows = list(
+        in_scope.order_by("start_date", "id")
+        .values(
+            "id",
+            "episode_id",
+            "start_date",
+            "letter_sent_on",
+            "fgdm_offered",
+            "fgdm_meeting_on",
+            "fgdm_same_meeting_as__meeting_on",
+            "decision",
+            "decision_date",
+            "court_application_date",
+            "letter_of_issue_sent_on",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
     meetings = defaultdict(list)
-    for row in (PreProceedingsMeeting.objects.filter(pre_proceedings_id__in=in_scope.values("id"), held_on__lte=end)
-                .order_by("held_on", "id").values_list("pre_proceedings_id", "kind", "held_on")
-                .iterator(chunk_size=CHUNK)):
+    for row in (
+        PreProceedingsMeeting.objects.filter(pre_proceedings_id__in=in_scope.values("id"), held_on__lte=end)
+        .order_by("held_on", "id")
+        .values_list("pre_proceedings_id", "kind", "held_on")
+        .iterator(chunk_size=CHUNK)
+    ):
         meetings[row[0]].append(row[1:])
     found = defaultdict(list)
     for row in rows:
@@ -344,20 +504,24 @@ def _pre_proceedings(episode_ids, start, end):
         letter = in_year(row["letter_sent_on"])
         family_meeting = row["fgdm_meeting_on"] or row["fgdm_same_meeting_as__meeting_on"]
         decided = in_year(row["decision_date"])
-        found[row["episode_id"]].append({
-            "PPStartDate": in_year(row["start_date"]),
-            "LBPSentDate": letter,
-            "FGDMMeetingOffer": flag(row["fgdm_offered"]) if letter and row["fgdm_offered"] is not None else None,
-            "FGDMMeetingFac": flag(family_meeting is not None and family_meeting <= end)
-            if letter and row["fgdm_offered"] is not None else None,
-            "InitialPPMeetingDate": in_year(initial),
-            "ReviewMeetingsCount": str(sum(1 for kind, _ in held if kind == PreProceedingsMeeting.Kind.REVIEW))
-            if initial is not None else None,
-            "StepDecisionDate": decided,
-            "PPOutcome": outcome_code(row["decision"]) if decided else None,
-            "CourtAppDate": in_year(row["court_application_date"]),
-            "LetterInitCPDate": in_year(row["letter_of_issue_sent_on"]),
-        })
+        found[row["episode_id"]].append(
+            {
+                "PPStartDate": in_year(row["start_date"]),
+                "LBPSentDate": letter,
+                "FGDMMeetingOffer": flag(row["fgdm_offered"]) if letter and row["fgdm_offered"] is not None else None,
+                "FGDMMeetingFac": flag(family_meeting is not None and family_meeting <= end)
+                if letter and row["fgdm_offered"] is not None
+                else None,
+                "InitialPPMeetingDate": in_year(initial),
+                "ReviewMeetingsCount": str(sum(1 for kind, _ in held if kind == PreProceedingsMeeting.Kind.REVIEW))
+                if initial is not None
+                else None,
+                "StepDecisionDate": decided,
+                "PPOutcome": outcome_code(row["decision"]) if decided else None,
+                "CourtAppDate": in_year(row["court_application_date"]),
+                "LetterInitCPDate": in_year(row["letter_of_issue_sent_on"]),
+            }
+        )
     return found
 
 
@@ -367,12 +531,16 @@ def _cin_details(episode, modules, end, nfa_from):
     nfa = episode["referral_nfa"] and closed is not None and episode["referral_date"] >= nfa_from
     details = {
         "episode_id": pk,
-        "CINreferralDate": iso(episode["referral_date"]), "ReferralSource": episode["source"],
+        "CINreferralDate": iso(episode["referral_date"]),
+        "ReferralSource": episode["source"],
         "PrimaryNeedCode": episode["primary_need"] or None,
-        "CINclosureDate": iso(closed), "ReasonForClosure": (episode["closure_reason"] or None) if closed else None,
+        "CINclosureDate": iso(closed),
+        "ReasonForClosure": (episode["closure_reason"] or None) if closed else None,
         "DateOfInitialCPC": iso(modules["icpc"].get(pk)),
-        "Assessments": modules["assessments"].get(pk, []), "CINPlanDates": modules["plans"].get(pk, []),
-        "Section47": modules["enquiries"].get(pk, []), "ReferralNFA": flag(nfa),
+        "Assessments": modules["assessments"].get(pk, []),
+        "CINPlanDates": modules["plans"].get(pk, []),
+        "Section47": modules["enquiries"].get(pk, []),
+        "ReferralNFA": flag(nfa),
         "ChildProtectionPlans": modules["cp_plans"].get(pk, []),
     }
     if "pre_proceedings" in modules:  # 2026/27 on
@@ -435,8 +603,14 @@ def write(data, path):
 
 def counts(data):
     """How many children, episodes and module entries the census holds (for the audit and the page)."""
-    result = {"children": len(data["children"]), "CINdetails": 0, "Assessments": 0, "CINPlanDates": 0,
-              "Section47": 0, "ChildProtectionPlans": 0}
+    result = {
+        "children": len(data["children"]),
+        "CINdetails": 0,
+        "Assessments": 0,
+        "CINPlanDates": 0,
+        "Section47": 0,
+        "ChildProtectionPlans": 0,
+    }
     if int(data["header"]["Year"]) >= PRE_PROCEEDINGS_FROM:
         result["PreProceedingsandFGDM"] = 0
     for child in data["children"]:
@@ -453,5 +627,9 @@ def next_serial(year):
     """The serial number of the next file for a year: one more than the CIN census exports audited for it."""
     from audit.models import AuditEvent
 
-    return AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, summary__startswith="CIN census",
-                                     detail__year=year).count() + 1
+    return (
+        AuditEvent.objects.filter(
+            action=AuditEvent.Action.EXPORT, summary__startswith="CIN census", detail__year=year
+        ).count()
+        + 1
+    )

@@ -46,8 +46,11 @@ class SectorValidatorRun(models.Model):
     class Meta:
         constraints = [
             # One run at a time per return and year.
-            models.UniqueConstraint(fields=["kind", "year"], condition=Q(status__in=["queued", "running"]),
-                                    name="returns_one_active_sector_run"),
+            models.UniqueConstraint(
+                fields=["kind", "year"],
+                condition=Q(status__in=["queued", "running"]),
+                name="returns_one_active_sector_run",
+            ),
         ]
         indexes = [models.Index(fields=["kind", "year", "-requested_at"], name="returns_sector_run_latest")]
 

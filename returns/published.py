@@ -27,14 +27,16 @@ Licence: Open Government Licence v3.0; ATTRIBUTION is the wording the README ask
 import csv
 import statistics as pystats
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from django.conf import settings
 
-ATTRIBUTION = ("Source: Department for Education, Children in need and Children looked after in England "
-               "including adoptions, Explore Education Statistics. Contains public sector information licensed "
-               "under the Open Government Licence v3.0.")
+ATTRIBUTION = (
+    "Source: Department for Education, Children in need and Children looked after in England "
+    "including adoptions, Explore Education Statistics. Contains public sector information licensed "
+    "under the Open Government Licence v3.0."
+)
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 
 # What the files' symbols mean (README, "Symbols that replace a value"; GSS standard symbols).
@@ -85,10 +87,18 @@ CEASED_REASONS = [
     ("adopted", "Adopted", ("E11", "E12")),
     ("died", "Died", ("E2",)),
     ("another_la", "Care taken by another local authority", ("E3",)),
-    ("e4a", "Returned home to live with parents or other person with parental responsibility which was part of "
-            "the care planning process", ("E4A",)),
-    ("e4b", "Returned home to live with parents or other person with parental responsibility which was not part "
-            "of the care planning process", ("E4B",)),
+    (
+        "e4a",
+        "Returned home to live with parents or other person with parental responsibility which was part of "
+        "the care planning process",
+        ("E4A",),
+    ),
+    (
+        "e4b",
+        "Returned home to live with parents or other person with parental responsibility which was not part "
+        "of the care planning process",
+        ("E4B",),
+    ),
     ("no_pr", "Left care to live with parents, relatives or other person with no parental responsibility", ("E13",)),
     ("cao", "Residence order or child arrangement order granted", ("E41",)),
     ("sgo", "Special guardianship orders", ("E43", "E44", "E45", "E46", "E47", "E48")),
@@ -128,57 +138,201 @@ _CLA_CEASE = {"population_type": "Children ceasing to be looked after each year"
 _REASON = "Reason episode ceased"
 _ICPC_BANDS = ("Duration_0-10_days", "Duration_11-15_days", "Duration_16-20_days", "Duration_21+_days")
 
-MEASURES = {m.key: m for m in [
-    _m("cla_31_march", "Children looked after on 31 March", CLA_RATES, _CLA_31, "children_count", "count", CLA_RELEASE),
-    _m("cla_31_march_rate", "Children looked after on 31 March, per 10,000 children", CLA_RATES, _CLA_31,
-       "rate_per_10000", "rate", CLA_RELEASE),
-    _m("started", "Children who started to be looked after", CLA_RATES, _CLA_START, "children_count", "count",
-       CLA_RELEASE),
-    _m("started_rate", "Children who started to be looked after, per 10,000 children", CLA_RATES, _CLA_START,
-       "rate_per_10000", "rate", CLA_RELEASE),
-    _m("ceased", "Children who ceased to be looked after", CLA_RATES, _CLA_CEASE, "children_count", "count",
-       CLA_RELEASE),
-    _m("ceased_rate", "Children who ceased to be looked after, per 10,000 children", CLA_RATES, _CLA_CEASE,
-       "rate_per_10000", "rate", CLA_RELEASE),
-    _m("ceased_by_reason_total", "Children who ceased to be looked after (reasons table)", CLA_CEASED,
-       {"cla_group": _REASON, "characteristic": "Total"}, "number", "count", CLA_RELEASE),
-    *[_m(f"ceased_{key}", label, CLA_CEASED, {"cla_group": _REASON, "characteristic": label}, "number", "count",
-         CLA_RELEASE) for key, label, _codes in CEASED_REASONS],
-    *[_m(f"ceased_{key}_percent", f"{label} (% of those who ceased)", CLA_CEASED,
-         {"cla_group": _REASON, "characteristic": label}, "percentage", "percent", CLA_RELEASE)
-      for key, label, _codes in CEASED_REASONS],
-    _m("cla_during_year", "Children looked after during the year", CLA_MISSING,
-       {"CLA_group": "Children looked after during the year"}, "number", "count", CLA_RELEASE),
-    _m("missing_children", "Children who had a missing incident during the year", CLA_MISSING,
-       {"CLA_group": "Children who had a missing incident during the year"}, "number", "count", CLA_RELEASE),
-    _m("missing_percent", "Children looked after who had a missing incident (%)", CLA_MISSING,
-       {"CLA_group": "Percentage of children who had a missing incident during the year"}, "number", "percent",
-       CLA_RELEASE),
-    _m("missing_incidents", "Missing incidents during the year", CLA_MISSING,
-       {"CLA_group": "Number of missing incidents during the year"}, "number", "count", CLA_RELEASE),
-    _m("cin_31_march", "Children in need on 31 March", CIN_B1, {}, "At31_episodes", "count", CIN_RELEASE),
-    _m("referrals", "Referrals in the year", CIN_C1, {}, "referral_count", "count", CIN_RELEASE),
-    _m("rereferrals", "Re-referrals within 12 months", CIN_C1, {}, "rereferral_count", "count", CIN_RELEASE),
-    _m("rereferral_percent", "Re-referrals within 12 months (%)", CIN_C1, {}, "rereferral_percent", "percent",
-       CIN_RELEASE),
-    _m("section_47", "Section 47 enquiries starting in the year", CIN_C4, {}, "Section47", "count", CIN_RELEASE),
-    _m("icpc", "Initial child protection conferences", CIN_C4, {}, "ICPC", "count", CIN_RELEASE),
-    _m("icpc_within_15_days", "Initial conferences within 15 working days of the section 47 enquiry starting",
-       CIN_C4, {}, ("Duration_0-10_days", "Duration_11-15_days"), "count", CIN_RELEASE),
-    _m("icpc_within_15_days_percent", "Initial conferences within 15 working days (%)", CIN_C4, {},
-       ("Duration_0-10_days", "Duration_11-15_days"), "percent", CIN_RELEASE, denominator=_ICPC_BANDS),
-    _m("cp_plans_31_march", "Children on a child protection plan on 31 March", CIN_D5, {}, "CPP_At31", "count",
-       CIN_RELEASE),
-    _m("cp_plans_started", "Child protection plans starting in the year", CIN_D3, {}, "CPP_start", "count",
-       CIN_RELEASE),
-    _m("population", "Children aged 0 to 17 (ONS mid-year estimate)", POPULATION,
-       {"age_group": "Children aged 0 to 17 years"}, "population_estimate", "count", CIN_RELEASE, year_offset=1),
-]}
+MEASURES = {
+    m.key: m
+    for m in [
+        _m(
+            "cla_31_march",
+            "Children looked after on 31 March",
+            CLA_RATES,
+            _CLA_31,
+            "children_count",
+            "count",
+            CLA_RELEASE,
+        ),
+        _m(
+            "cla_31_march_rate",
+            "Children looked after on 31 March, per 10,000 children",
+            CLA_RATES,
+            _CLA_31,
+            "rate_per_10000",
+            "rate",
+            CLA_RELEASE,
+        ),
+        _m(
+            "started",
+            "Children who started to be looked after",
+            CLA_RATES,
+            _CLA_START,
+            "children_count",
+            "count",
+            CLA_RELEASE,
+        ),
+        _m(
+            "started_rate",
+            "Children who started to be looked after, per 10,000 children",
+            CLA_RATES,
+            _CLA_START,
+            "rate_per_10000",
+            "rate",
+            CLA_RELEASE,
+        ),
+        _m(
+            "ceased",
+            "Children who ceased to be looked after",
+            CLA_RATES,
+            _CLA_CEASE,
+            "children_count",
+            "count",
+            CLA_RELEASE,
+        ),
+        _m(
+            "ceased_rate",
+            "Children who ceased to be looked after, per 10,000 children",
+            CLA_RATES,
+            _CLA_CEASE,
+            "rate_per_10000",
+            "rate",
+            CLA_RELEASE,
+        ),
+        _m(
+            "ceased_by_reason_total",
+            "Children who ceased to be looked after (reasons table)",
+            CLA_CEASED,
+            {"cla_group": _REASON, "characteristic": "Total"},
+            "number",
+            "count",
+            CLA_RELEASE,
+        ),
+        *[
+            _m(
+                f"ceased_{key}",
+                label,
+                CLA_CEASED,
+                {"cla_group": _REASON, "characteristic": label},
+                "number",
+                "count",
+                CLA_RELEASE,
+            )
+            for key, label, _codes in CEASED_REASONS
+        ],
+        *[
+            _m(
+                f"ceased_{key}_percent",
+                f"{label} (% of those who ceased)",
+                CLA_CEASED,
+                {"cla_group": _REASON, "characteristic": label},
+                "percentage",
+                "percent",
+                CLA_RELEASE,
+            )
+            for key, label, _codes in CEASED_REASONS
+        ],
+        _m(
+            "cla_during_year",
+            "Children looked after during the year",
+            CLA_MISSING,
+            {"CLA_group": "Children looked after during the year"},
+            "number",
+            "count",
+            CLA_RELEASE,
+        ),
+        _m(
+            "missing_children",
+            "Children who had a missing incident during the year",
+            CLA_MISSING,
+            {"CLA_group": "Children who had a missing incident during the year"},
+            "number",
+            "count",
+            CLA_RELEASE,
+        ),
+        _m(
+            "missing_percent",
+            "Children looked after who had a missing incident (%)",
+            CLA_MISSING,
+            {"CLA_group": "Percentage of children who had a missing incident during the year"},
+            "number",
+            "percent",
+            CLA_RELEASE,
+        ),
+        _m(
+            "missing_incidents",
+            "Missing incidents during the year",
+            CLA_MISSING,
+            {"CLA_group": "Number of missing incidents during the year"},
+            "number",
+            "count",
+            CLA_RELEASE,
+        ),
+        _m("cin_31_march", "Children in need on 31 March", CIN_B1, {}, "At31_episodes", "count", CIN_RELEASE),
+        _m("referrals", "Referrals in the year", CIN_C1, {}, "referral_count", "count", CIN_RELEASE),
+        _m("rereferrals", "Re-referrals within 12 months", CIN_C1, {}, "rereferral_count", "count", CIN_RELEASE),
+        _m(
+            "rereferral_percent",
+            "Re-referrals within 12 months (%)",
+            CIN_C1,
+            {},
+            "rereferral_percent",
+            "percent",
+            CIN_RELEASE,
+        ),
+        _m("section_47", "Section 47 enquiries starting in the year", CIN_C4, {}, "Section47", "count", CIN_RELEASE),
+        _m("icpc", "Initial child protection conferences", CIN_C4, {}, "ICPC", "count", CIN_RELEASE),
+        _m(
+            "icpc_within_15_days",
+            "Initial conferences within 15 working days of the section 47 enquiry starting",
+            CIN_C4,
+            {},
+            ("Duration_0-10_days", "Duration_11-15_days"),
+            "count",
+            CIN_RELEASE,
+        ),
+        _m(
+            "icpc_within_15_days_percent",
+            "Initial conferences within 15 working days (%)",
+            CIN_C4,
+            {},
+            ("Duration_0-10_days", "Duration_11-15_days"),
+            "percent",
+            CIN_RELEASE,
+            denominator=_ICPC_BANDS,
+        ),
+        _m(
+            "cp_plans_31_march",
+            "Children on a child protection plan on 31 March",
+            CIN_D5,
+            {},
+            "CPP_At31",
+            "count",
+            CIN_RELEASE,
+        ),
+        _m(
+            "cp_plans_started",
+            "Child protection plans starting in the year",
+            CIN_D3,
+            {},
+            "CPP_start",
+            "count",
+            CIN_RELEASE,
+        ),
+        _m(
+            "population",
+            "Children aged 0 to 17 (ONS mid-year estimate)",
+            POPULATION,
+            {"age_group": "Children aged 0 to 17 years"},
+            "population_estimate",
+            "count",
+            CIN_RELEASE,
+            year_offset=1,
+        ),
+    ]
+}
 
 
 # --- Reading the files ---------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+
+@cache
 def rows(filename):
     """Every row of one file, as dicts (utf-8-sig: some files start with a byte-order mark)."""
     with open(data_dir() / filename, encoding="utf-8-sig", newline="") as handle:
@@ -257,7 +411,7 @@ def _sum(row, columns):
     return total, ""
 
 
-@lru_cache(maxsize=None)
+@cache
 def _indexed(key):
     """{(level, code, reporting year): Figure} for one measure: the file read once, filtered once."""
     measure = MEASURES[key]
@@ -296,6 +450,7 @@ def years_published(key):
 
 # --- Areas -------------------------------------------------------------------------------------
 
+
 @lru_cache(maxsize=1)
 def _las():
     """Every LA in the CLA and CIN files, by 3-digit and by ONS code, from its latest row."""
@@ -307,8 +462,9 @@ def _las():
             region_code, region_name = row.get("region_code", ""), row.get("region_name", "")
             if region_code in INNER_OUTER_LONDON:
                 region_code, region_name = LONDON_CODE, "London"
-            area = Area(LOCAL, row["old_la_code"], row.get("la_name", ""), row.get("new_la_code", ""),
-                        region_code, region_name)
+            area = Area(
+                LOCAL, row["old_la_code"], row.get("la_name", ""), row.get("new_la_code", ""), region_code, region_name
+            )
             found[row["old_la_code"]] = area
     by_new = {area.new_code: area for area in found.values() if area.new_code}
     return found, by_new
@@ -316,8 +472,9 @@ def _las():
 
 @lru_cache(maxsize=1)
 def _regions():
-    return {row["region_code"]: row["region_name"] for row in rows(CLA_RATES)
-            if row.get("geographic_level") == REGIONAL}
+    return {
+        row["region_code"]: row["region_name"] for row in rows(CLA_RATES) if row.get("geographic_level") == REGIONAL
+    }
 
 
 def la(code):
@@ -375,7 +532,7 @@ def neighbours(code):
         return Neighbours("", (), ())
     model, codes, bands = found
     areas = tuple(la(c) or Area(LOCAL, c, c) for c in codes if c)
-    return Neighbours(model, areas, tuple(bands[:len(areas)]))
+    return Neighbours(model, areas, tuple(bands[: len(areas)]))
 
 
 @dataclass(frozen=True)
@@ -417,8 +574,11 @@ def combined_percent(numerator_keys, denominator_key, area, year):
 
 
 def neighbour_combined_percent(numerator_keys, denominator_key, group, year):
-    values = [f.value for f in (combined_percent(numerator_keys, denominator_key, area, year) for area in group.areas)
-              if f.value is not None]
+    values = [
+        f.value
+        for f in (combined_percent(numerator_keys, denominator_key, area, year) for area in group.areas)
+        if f.value is not None
+    ]
     if not values:
         return NeighbourSummary(None, 0, len(group.areas), "median")
     return NeighbourSummary(round(pystats.median(values), 1), len(values), len(group.areas), "median")

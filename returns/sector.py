@@ -66,8 +66,12 @@ def available(kind):
 
 def _run(kind, target, args):
     script = Path(settings.BASE_DIR) / "scripts" / SCRIPTS[kind]
-    run = subprocess.run([str(python_for(kind)), str(script), str(target), *args], capture_output=True, text=True,
-                         timeout=TIMEOUT_SECONDS)
+    run = subprocess.run(
+        [str(python_for(kind)), str(script), str(target), *args],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_SECONDS,
+    )
     if run.returncode not in (0, 1):
         raise RuntimeError(f"the sector's {kind} validator could not run (exit {run.returncode})")
     return [json.loads(line) for line in run.stdout.splitlines() if line.strip()]
@@ -86,9 +90,16 @@ def check_903(tables, year, la_code):
         elif item.get("leaked"):
             leaked += 1
         elif "rule_code" in item:
-            failures.append(Failure(item.get("child_id", ""), item.get("tables_affected", ""),
-                                    item.get("columns_affected", ""), item["rule_code"],
-                                    item.get("rule_description", ""), FIX))
+            failures.append(
+                Failure(
+                    item.get("child_id", ""),
+                    item.get("tables_affected", ""),
+                    item.get("columns_affected", ""),
+                    item["rule_code"],
+                    item.get("rule_description", ""),
+                    FIX,
+                )
+            )
     return Result(_unique(failures), crashed, leaked, VERSIONS["903"])
 
 
@@ -98,8 +109,18 @@ def check_cin(data, year, la_code):
         path = Path(directory) / "cin.xml"
         cin_census.write(data, str(path))
         found = _run("cin", path, ["--year", str(year), "--la", la_code])
-    failures = [Failure(item.get("child_id", "") or "", item.get("table", ""), item.get("field", ""),
-                        item.get("rule_code", ""), item.get("message", ""), FIX) for item in found if "rule_code" in item]
+    failures = [
+        Failure(
+            item.get("child_id", "") or "",
+            item.get("table", ""),
+            item.get("field", ""),
+            item.get("rule_code", ""),
+            item.get("message", ""),
+            FIX,
+        )
+        for item in found
+        if "rule_code" in item
+    ]
     return Result(_unique(failures), [], 0, VERSIONS["cin"])
 
 
@@ -118,9 +139,11 @@ def _unique(failures):
 
 Run = SectorValidatorRun
 ISSUE_FIELDS = ("child", "table", "field", "rule", "message", "fix")
-AGAIN = ("Run the sector's validator again. If it fails again, ask an administrator to check that the "
-         "validator is installed (bash scripts/sector-validators.sh) and that the background worker "
-         "(manage.py db_worker) is running.")
+AGAIN = (
+    "Run the sector's validator again. If it fails again, ask an administrator to check that the "
+    "validator is installed (bash scripts/sector-validators.sh) and that the background worker "
+    "(manage.py db_worker) is running."
+)
 
 
 def check(kind, year):
@@ -132,7 +155,9 @@ def check(kind, year):
 
 
 def latest_run(kind, year):
-    return Run.objects.filter(kind=kind, year=year).select_related("requested_by").order_by("-requested_at", "-pk").first()
+    return (
+        Run.objects.filter(kind=kind, year=year).select_related("requested_by").order_by("-requested_at", "-pk").first()
+    )
 
 
 def give_up_lost_runs(now=None):
@@ -141,10 +166,15 @@ def give_up_lost_runs(now=None):
     do, and a new run can be asked for."""
     now = now or timezone.now()
     since = now - datetime.timedelta(minutes=settings.SECTOR_RUN_GIVE_UP_MINUTES)
-    return Run.objects.alias(since_when=Coalesce("started_at", "requested_at")).filter(
-        status__in=Run.ACTIVE, since_when__lt=since).update(
-        status=Run.Status.FAILED, finished_at=now,
-        error=f"The run did not finish within {settings.SECTOR_RUN_GIVE_UP_MINUTES} minutes. " + AGAIN)
+    return (
+        Run.objects.alias(since_when=Coalesce("started_at", "requested_at"))
+        .filter(status__in=Run.ACTIVE, since_when__lt=since)
+        .update(
+            status=Run.Status.FAILED,
+            finished_at=now,
+            error=f"The run did not finish within {settings.SECTOR_RUN_GIVE_UP_MINUTES} minutes. " + AGAIN,
+        )
+    )
 
 
 def ask_for_run(user, kind, year):
@@ -165,16 +195,21 @@ def ask_for_run(user, kind, year):
             queued = True
         except IntegrityError:  # someone else asked at the same moment: theirs is the one
             run = latest_run(kind, year)
-    audit.record(user, AuditEvent.Action.CREATE if queued else AuditEvent.Action.VIEW, obj=run,
-                 summary=f"Asked for the sector's validator ({VERSIONS[kind]})",
-                 detail={"kind": kind, "year": year, "run": run.pk, "queued": queued, "status": run.status})
+    audit.record(
+        user,
+        AuditEvent.Action.CREATE if queued else AuditEvent.Action.VIEW,
+        obj=run,
+        summary=f"Asked for the sector's validator ({VERSIONS[kind]})",
+        detail={"kind": kind, "year": year, "run": run.pk, "queued": queued, "status": run.status},
+    )
     return run, queued
 
 
 def start(run_id):
     """Claim a queued run for this worker: the run, or None if it is gone or not queued any more."""
     claimed = Run.objects.filter(pk=run_id, status=Run.Status.QUEUED).update(
-        status=Run.Status.RUNNING, started_at=timezone.now())
+        status=Run.Status.RUNNING, started_at=timezone.now()
+    )
     return Run.objects.get(pk=run_id) if claimed else None
 
 
@@ -189,11 +224,22 @@ def finish(run, result=None, error=""):
         run.status, run.error = Run.Status.FAILED, error
     with transaction.atomic():
         run.save()
-        audit.record(run.requested_by, AuditEvent.Action.VIEW, obj=run,
-                     summary=f"Ran the sector's validator ({run.version})",
-                     detail={"kind": run.kind, "year": run.year, "run": run.pk, "status": run.status,
-                             "issues": len(run.issues), "crashed": len(run.crashed), "error": run.error,
-                             "seconds": round((run.finished_at - (run.started_at or run.requested_at)).total_seconds(), 1)})
+        audit.record(
+            run.requested_by,
+            AuditEvent.Action.VIEW,
+            obj=run,
+            summary=f"Ran the sector's validator ({run.version})",
+            detail={
+                "kind": run.kind,
+                "year": run.year,
+                "run": run.pk,
+                "status": run.status,
+                "issues": len(run.issues),
+                "crashed": len(run.crashed),
+                "error": run.error,
+                "seconds": round((run.finished_at - (run.started_at or run.requested_at)).total_seconds(), 1),
+            },
+        )
     return run
 
 
@@ -228,15 +274,23 @@ def people_for(child_ids):
     the current local authority child ID, else the record id of a child who has none."""
     wanted = sorted({c for c in child_ids if c})
     found = {}
-    for chunk in (wanted[i:i + 500] for i in range(0, len(wanted), 500)):
-        found.update(Identifier.objects.filter(id_type=Identifier.Type.LA_CHILD_ID, valid_to__isnull=True,
-                                               value__in=chunk).values_list("value", "person_id"))
+    for chunk in (wanted[i : i + 500] for i in range(0, len(wanted), 500)):
+        found.update(
+            Identifier.objects.filter(
+                id_type=Identifier.Type.LA_CHILD_ID, valid_to__isnull=True, value__in=chunk
+            ).values_list("value", "person_id")
+        )
     numeric = [int(c) for c in wanted if c not in found and c.isdigit()]
-    for chunk in (numeric[i:i + 500] for i in range(0, len(numeric), 500)):
-        with_own_id = Identifier.objects.filter(id_type=Identifier.Type.LA_CHILD_ID, valid_to__isnull=True,
-                                                person_id__in=chunk).values("person_id")
-        found.update({str(pk): pk for pk in Person.objects.filter(pk__in=chunk).exclude(pk__in=with_own_id)
-                      .values_list("pk", flat=True)})
+    for chunk in (numeric[i : i + 500] for i in range(0, len(numeric), 500)):
+        with_own_id = Identifier.objects.filter(
+            id_type=Identifier.Type.LA_CHILD_ID, valid_to__isnull=True, person_id__in=chunk
+        ).values("person_id")
+        found.update(
+            {
+                str(pk): pk
+                for pk in Person.objects.filter(pk__in=chunk).exclude(pk__in=with_own_id).values_list("pk", flat=True)
+            }
+        )
     return found
 
 

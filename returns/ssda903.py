@@ -30,12 +30,37 @@ from .collection import child_id, collection_period, dmy
 
 HEADERS = {
     "Header": ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"],
-    "Episodes": ["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC", "REASON_PLACE_CHANGE",
-                 "HOME_POST", "PL_POST", "URN"],
+    "Episodes": [
+        "CHILD",
+        "DECOM",
+        "RNE",
+        "LS",
+        "CIN",
+        "PLACE",
+        "PLACE_PROVIDER",
+        "DEC",
+        "REC",
+        "REASON_PLACE_CHANGE",
+        "HOME_POST",
+        "PL_POST",
+        "URN",
+    ],
     "Reviews": ["CHILD", "DOB", "REVIEW", "REVIEW_CODE"],
     "UASC": ["CHILD", "SEX", "DOB", "DUC"],
-    "OC2": ["CHILD", "DOB", "SDQ_SCORE", "SDQ_REASON", "CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK",
-            "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED"],
+    "OC2": [
+        "CHILD",
+        "DOB",
+        "SDQ_SCORE",
+        "SDQ_REASON",
+        "CONVICTED",
+        "HEALTH_CHECK",
+        "IMMUNISATIONS",
+        "TEETH_CHECK",
+        "HEALTH_ASSESSMENT",
+        "SUBSTANCE_MISUSE",
+        "INTERVENTION_RECEIVED",
+        "INTERVENTION_OFFERED",
+    ],
     "OC3": ["CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"],
     "AD1": ["CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"],
     "PlacedAdoption": ["CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"],
@@ -52,6 +77,8 @@ FIRST_YEAR = {"DoLo": 2027}
 def tables_for(year):
     """The table names of the return for the collection year ending 31 March `year`."""
     return [name for name in HEADERS if FIRST_YEAR.get(name, 0) <= year]
+
+
 UPN_NOT_KNOWN_NEW = "UN4"  # newly looked after, UPN not yet known (903 UPN codes)
 UPN_NOT_AT_SCHOOL = "UN1"  # under school age, not yet at school (rule 209: never for school age)
 
@@ -86,10 +113,9 @@ def motherhood(episodes, people, end):
             asked.add(e.person_id)
     females = [pk for pk in asked if people[pk].sex == "F"]
     first_child = {}
-    for mother_id, born in (Relationship.objects.filter(related_person_id__in=females,
-                                                         relationship=Relationship.Type.PARENT,
-                                                         person__date_of_birth__isnull=False)
-                            .values_list("related_person_id", "person__date_of_birth")):
+    for mother_id, born in Relationship.objects.filter(
+        related_person_id__in=females, relationship=Relationship.Type.PARENT, person__date_of_birth__isnull=False
+    ).values_list("related_person_id", "person__date_of_birth"):
         if born <= last_day[mother_id] and (mother_id not in first_child or born < first_child[mother_id]):
             first_child[mother_id] = born
     return {pk: ("1", first_child[pk]) if pk in first_child else ("0", None) for pk in females}
@@ -103,8 +129,12 @@ def build(year, children=None):
     """The return's tables for the collection year ending 31 March `year`. Pass a dict as
     `children` to have it filled with {CHILD as in the return: person id}, for links to records."""
     start, end = collection_period(year)
-    episodes = list(CareEpisode.objects.filter(start_date__lte=end).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
-                    .select_related("person").order_by("person_id", "start_date", "id"))
+    episodes = list(
+        CareEpisode.objects.filter(start_date__lte=end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        .select_related("person")
+        .order_by("person_id", "start_date", "id")
+    )
     people = {e.person_id: e.person for e in episodes}
     # Care leavers in the OC3 cohort are in the return (Header, OC3) without an episode this year.
     leavers = ssda903_leaving_care.oc3(year)
@@ -118,36 +148,68 @@ def build(year, children=None):
     mothers = motherhood(episodes, people, end)
     for person in people.values():
         mother, first_born = mothers.get(person.pk, ("", None))
-        tables["Header"].append({
-            "CHILD": ids[person.pk], "SEX": person.sex or "U", "DOB": dmy(person.date_of_birth),
-            "ETHNIC": person.ethnicity, "UPN": upn_for(person, upns.get(person.pk), end),
-            "MOTHER": mother, "MC_DOB": dmy(first_born) if first_born else "",
-        })
+        tables["Header"].append(
+            {
+                "CHILD": ids[person.pk],
+                "SEX": person.sex or "U",
+                "DOB": dmy(person.date_of_birth),
+                "ETHNIC": person.ethnicity,
+                "UPN": upn_for(person, upns.get(person.pk), end),
+                "MOTHER": mother,
+                "MC_DOB": dmy(first_born) if first_born else "",
+            }
+        )
     for e in episodes:
         ended = _in_year(e.end_date, start, end)
-        tables["Episodes"].append({
-            "CHILD": ids[e.person_id], "DECOM": dmy(e.start_date), "RNE": e.new_episode_reason, "LS": e.legal_status,
-            "CIN": e.category_of_need, "PLACE": e.place, "PLACE_PROVIDER": e.provider,
-            "DEC": dmy(e.end_date) if ended else "", "REC": e.end_reason if ended else "",
-            "REASON_PLACE_CHANGE": e.placement_change_reason if ended else "",
-            "HOME_POST": e.home_postcode, "PL_POST": e.placement_postcode, "URN": e.urn,
-        })
-    reviews = (LookedAfterReview.objects.filter(held_on__range=(start, end), period__person_id__in=list(people))
-               .select_related("period").order_by("period__person_id", "held_on"))
+        tables["Episodes"].append(
+            {
+                "CHILD": ids[e.person_id],
+                "DECOM": dmy(e.start_date),
+                "RNE": e.new_episode_reason,
+                "LS": e.legal_status,
+                "CIN": e.category_of_need,
+                "PLACE": e.place,
+                "PLACE_PROVIDER": e.provider,
+                "DEC": dmy(e.end_date) if ended else "",
+                "REC": e.end_reason if ended else "",
+                "REASON_PLACE_CHANGE": e.placement_change_reason if ended else "",
+                "HOME_POST": e.home_postcode,
+                "PL_POST": e.placement_postcode,
+                "URN": e.urn,
+            }
+        )
+    reviews = (
+        LookedAfterReview.objects.filter(held_on__range=(start, end), period__person_id__in=list(people))
+        .select_related("period")
+        .order_by("period__person_id", "held_on")
+    )
     for review in reviews:
         person = people[review.period.person_id]
-        tables["Reviews"].append({"CHILD": ids[person.pk], "DOB": dmy(person.date_of_birth), "REVIEW": dmy(review.held_on),
-                                  "REVIEW_CODE": review.participation})
-    uasc = (PeriodOfCare.objects.filter(person_id__in=list(people), unaccompanied_asylum_seeker=True)
-            .order_by("person_id", "-start_date"))
+        tables["Reviews"].append(
+            {
+                "CHILD": ids[person.pk],
+                "DOB": dmy(person.date_of_birth),
+                "REVIEW": dmy(review.held_on),
+                "REVIEW_CODE": review.participation,
+            }
+        )
+    uasc = PeriodOfCare.objects.filter(person_id__in=list(people), unaccompanied_asylum_seeker=True).order_by(
+        "person_id", "-start_date"
+    )
     seen = set()
     for period in uasc:
         if period.person_id in seen:
             continue
         seen.add(period.person_id)
         person = people[period.person_id]
-        tables["UASC"].append({"CHILD": ids[person.pk], "SEX": person.sex or "U", "DOB": dmy(person.date_of_birth),
-                               "DUC": dmy(period.uasc_ceased_on)})
+        tables["UASC"].append(
+            {
+                "CHILD": ids[person.pk],
+                "SEX": person.sex or "U",
+                "DOB": dmy(person.date_of_birth),
+                "DUC": dmy(period.uasc_ceased_on),
+            }
+        )
     tables["Missing"] = _missing(people, ids, episodes, start, end)
     tables["PrevPerm"] = _previous_permanence(people, ids, start, end)
     tables["OC2"] = _outcomes(year, people, ids)
@@ -173,18 +235,22 @@ def _outcomes(year, people, ids):
         person, found = people[period.person_id], recorded.get(period.pk)
         health = outcomes.health_figures(period, year, assessments.get(period.pk, []))
         age = age_on(person, outcomes.year_end(year))
-        rows.append({
-            "CHILD": ids[person.pk], "DOB": dmy(person.date_of_birth),
-            "SDQ_SCORE": "" if found is None or found.sdq_score is None else str(found.sdq_score),
-            "SDQ_REASON": found.sdq_reason if found else "",
-            "CONVICTED": _yes_no(found.convicted) if found else "",
-            "HEALTH_CHECK": _yes_no(found.health_check) if found and age is not None and age < 5 else "",
-            "IMMUNISATIONS": str(health["IMMUNISATIONS"]), "TEETH_CHECK": str(health["TEETH_CHECK"]),
-            "HEALTH_ASSESSMENT": str(health["HEALTH_ASSESSMENT"]),
-            "SUBSTANCE_MISUSE": _yes_no(found.substance_misuse) if found else "",
-            "INTERVENTION_RECEIVED": _yes_no(found.intervention_received) if found else "",
-            "INTERVENTION_OFFERED": _yes_no(found.intervention_offered) if found else "",
-        })
+        rows.append(
+            {
+                "CHILD": ids[person.pk],
+                "DOB": dmy(person.date_of_birth),
+                "SDQ_SCORE": "" if found is None or found.sdq_score is None else str(found.sdq_score),
+                "SDQ_REASON": found.sdq_reason if found else "",
+                "CONVICTED": _yes_no(found.convicted) if found else "",
+                "HEALTH_CHECK": _yes_no(found.health_check) if found and age is not None and age < 5 else "",
+                "IMMUNISATIONS": str(health["IMMUNISATIONS"]),
+                "TEETH_CHECK": str(health["TEETH_CHECK"]),
+                "HEALTH_ASSESSMENT": str(health["HEALTH_ASSESSMENT"]),
+                "SUBSTANCE_MISUSE": _yes_no(found.substance_misuse) if found else "",
+                "INTERVENTION_RECEIVED": _yes_no(found.intervention_received) if found else "",
+                "INTERVENTION_OFFERED": _yes_no(found.intervention_offered) if found else "",
+            }
+        )
     return rows
 
 
@@ -192,12 +258,17 @@ def _previous_permanence(people, ids, start, end):
     """A row for each child who started to be looked after in the year (rule 630), from the
     latest such period of care."""
     rows = {}
-    for period in (PeriodOfCare.objects.filter(person_id__in=list(people), start_date__range=(start, end))
-                   .order_by("person_id", "start_date")):
+    for period in PeriodOfCare.objects.filter(person_id__in=list(people), start_date__range=(start, end)).order_by(
+        "person_id", "start_date"
+    ):
         person = people[period.person_id]
         rows[period.person_id] = {
-            "CHILD": ids[person.pk], "DOB": dmy(person.date_of_birth), "PREV_PERM": period.previous_permanence,
-            "LA_PERM": period.previous_permanence_la, "DATE_PERM": dmy(period.previous_permanence_date)}
+            "CHILD": ids[person.pk],
+            "DOB": dmy(person.date_of_birth),
+            "PREV_PERM": period.previous_permanence,
+            "LA_PERM": period.previous_permanence_la,
+            "DATE_PERM": dmy(period.previous_permanence_date),
+        }
     return list(rows.values())
 
 
@@ -216,10 +287,11 @@ def _social_worker_episodes(people, ids, start, end):
     the reason on each new one as recorded at allocation, except that the first allocation, or
     one after a gap of more than 7 days, is a first contact, FCONTA (rule SW10aSTG2)."""
     rows = []
-    allocations = (Allocation.objects.filter(episode__person_id__in=list(people), worker__isnull=False,
-                                             start_date__lte=end)
-                   .values("episode__person_id", "episode_id", "worker_id", "start_date", "end_date", "change_reason")
-                   .order_by("episode__person_id", "start_date", "id"))
+    allocations = (
+        Allocation.objects.filter(episode__person_id__in=list(people), worker__isnull=False, start_date__lte=end)
+        .values("episode__person_id", "episode_id", "worker_id", "start_date", "end_date", "change_reason")
+        .order_by("episode__person_id", "start_date", "id")
+    )
     by_child = {}
     for a in allocations:
         by_child.setdefault(a["episode__person_id"], []).append(a)
@@ -229,14 +301,22 @@ def _social_worker_episodes(people, ids, start, end):
             if a["end_date"] is not None and a["end_date"] <= a["start_date"]:
                 continue  # [U] under a day: not a social worker episode (rule SW09STG2)
             last = merged[-1] if merged else None
-            if last is not None and last["worker_id"] == a["worker_id"] and last["end_date"] is not None \
-                    and a["start_date"] <= last["end_date"] and last["episode_id"] == a["episode_id"]:
+            if (
+                last is not None
+                and last["worker_id"] == a["worker_id"]
+                and last["end_date"] is not None
+                and a["start_date"] <= last["end_date"]
+                and last["episode_id"] == a["episode_id"]
+            ):
                 last["end_date"] = a["end_date"]
                 continue
             # A new involvement (the first, a new referral, or after a gap of more than a week) is a
             # first contact.
-            fresh = last is None or last["episode_id"] != a["episode_id"] or (
-                last["end_date"] is not None and (a["start_date"] - last["end_date"]).days > 7)
+            fresh = (
+                last is None
+                or last["episode_id"] != a["episode_id"]
+                or (last["end_date"] is not None and (a["start_date"] - last["end_date"]).days > 7)
+            )
             merged.append(dict(a, reason=FIRST_CONTACT if fresh else a["change_reason"]))
         person = people[pk]
         for index, a in enumerate(merged):
@@ -246,9 +326,16 @@ def _social_worker_episodes(people, ids, start, end):
             # when the case has closed since (the validator's SW17STG2); confirm with the DfE guide.
             last = index == len(merged) - 1
             ended = _in_year(a["end_date"], start, end) and not last
-            rows.append({"CHILD": ids[pk], "DOB": dmy(person.date_of_birth), "SW_ID": social_worker_id(a["worker_id"]),
-                         "SW_DECOM": dmy(a["start_date"]), "SW_DEC": dmy(a["end_date"]) if ended else "",
-                         "SW_REASON": a["reason"]})
+            rows.append(
+                {
+                    "CHILD": ids[pk],
+                    "DOB": dmy(person.date_of_birth),
+                    "SW_ID": social_worker_id(a["worker_id"]),
+                    "SW_DECOM": dmy(a["start_date"]),
+                    "SW_DEC": dmy(a["end_date"]) if ended else "",
+                    "SW_REASON": a["reason"],
+                }
+            )
     return rows
 
 
@@ -258,22 +345,35 @@ def _missing(people, ids, episodes, start, end):
     for e in episodes:
         care.setdefault(e.person_id, []).append((e.start_date, e.end_date))
     rows = []
-    found = (MissingEpisode.objects.filter(person_id__in=list(people), started_at__date__lte=end)
-             .filter(Q(ended_at__isnull=True) | Q(ended_at__date__gte=start)).order_by("person_id", "started_at"))
+    found = (
+        MissingEpisode.objects.filter(person_id__in=list(people), started_at__date__lte=end)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__date__gte=start))
+        .order_by("person_id", "started_at")
+    )
     for episode in found:
         began = episode.started_at.date()
         if not any(s <= began and (e is None or began <= e) for s, e in care.get(episode.person_id, ())):
             continue
         person = people[episode.person_id]
-        rows.append({"CHILD": ids[person.pk], "DOB": dmy(person.date_of_birth), "MISSING": episode.kind,
-                     "MIS_START": dmy(began), "MIS_END": dmy(episode.ended_at.date()) if episode.ended_at else ""})
+        rows.append(
+            {
+                "CHILD": ids[person.pk],
+                "DOB": dmy(person.date_of_birth),
+                "MISSING": episode.kind,
+                "MIS_START": dmy(began),
+                "MIS_END": dmy(episode.ended_at.date()) if episode.ended_at else "",
+            }
+        )
     return rows
 
 
 def _current(people, id_type):
     """{person id: value} of each person's current identifier of a type, in one query."""
-    return dict(Identifier.objects.filter(person_id__in=list(people), id_type=id_type, valid_to__isnull=True)
-                .values_list("person_id", "value"))
+    return dict(
+        Identifier.objects.filter(person_id__in=list(people), id_type=id_type, valid_to__isnull=True).values_list(
+            "person_id", "value"
+        )
+    )
 
 
 def _child_ids(people):

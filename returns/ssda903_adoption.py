@@ -33,32 +33,49 @@ def tables(year, people, ids):
     with_episodes = set()
     person_ids = list(people)
     for index in range(0, len(person_ids), 5000):
-        chunk = person_ids[index:index + 5000]
-        with_episodes.update(CareEpisode.objects.filter(person_id__in=chunk, start_date__lte=end)
-                             .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
-                             .values_list("person_id", flat=True))
+        chunk = person_ids[index : index + 5000]
+        with_episodes.update(
+            CareEpisode.objects.filter(person_id__in=chunk, start_date__lte=end)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+            .values_list("person_id", flat=True)
+        )
     decisions = []
     ordered = sorted(with_episodes)
     for index in range(0, len(ordered), 5000):
-        decisions += list(AdoptionDecision.objects.filter(person_id__in=ordered[index:index + 5000], decided_on__lte=end)
-                          .filter(Q(ceased_on__isnull=True) | Q(ceased_on__gte=start))
-                          .select_related("household", "placement").prefetch_related("household__adopters")
-                          .order_by("person_id", "decided_on", "id"))
+        decisions += list(
+            AdoptionDecision.objects.filter(person_id__in=ordered[index : index + 5000], decided_on__lte=end)
+            .filter(Q(ceased_on__isnull=True) | Q(ceased_on__gte=start))
+            .select_related("household", "placement")
+            .prefetch_related("household__adopters")
+            .order_by("person_id", "decided_on", "id")
+        )
     ad1, placed, adopted = [], [], set()
     for decision in decisions:
         person = people[decision.person_id]
         ceased = decision.ceased_on if decision.ceased_on and decision.ceased_on <= end else None
-        placed.append({"CHILD": ids[person.pk], "DOB": dmy(person.date_of_birth), "DATE_PLACED": dmy(decision.decided_on),
-                       "DATE_PLACED_CEASED": dmy(ceased), "REASON_PLACED_CEASED": decision.ceased_reason if ceased else ""})
+        placed.append(
+            {
+                "CHILD": ids[person.pk],
+                "DOB": dmy(person.date_of_birth),
+                "DATE_PLACED": dmy(decision.decided_on),
+                "DATE_PLACED_CEASED": dmy(ceased),
+                "REASON_PLACED_CEASED": decision.ceased_reason if ceased else "",
+            }
+        )
         order = decision.adoption_order_on
         if order and start <= order <= end and person.pk not in adopted:
             adopted.add(person.pk)
             household = decision.household
-            ad1.append({
-                "CHILD": ids[person.pk], "DOB": dmy(person.date_of_birth), "DATE_INT": dmy(decision.decided_on),
-                "DATE_MATCH": dmy(decision.matched_on), "FOSTER_CARE": services.foster_care(decision),
-                "NB_ADOPTR": str(services.adopter_count(household)) if household else "",
-                "SEX_ADOPTR": services.adopter_sex(household) if household else "",
-                "LS_ADOPTR": services.adopter_legal_status(household) if household else "",
-            })
+            ad1.append(
+                {
+                    "CHILD": ids[person.pk],
+                    "DOB": dmy(person.date_of_birth),
+                    "DATE_INT": dmy(decision.decided_on),
+                    "DATE_MATCH": dmy(decision.matched_on),
+                    "FOSTER_CARE": services.foster_care(decision),
+                    "NB_ADOPTR": str(services.adopter_count(household)) if household else "",
+                    "SEX_ADOPTR": services.adopter_sex(household) if household else "",
+                    "LS_ADOPTR": services.adopter_legal_status(household) if household else "",
+                }
+            )
     return ad1, placed

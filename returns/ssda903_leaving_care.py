@@ -37,8 +37,11 @@ def cohort(year):
     ages = oc3_rule("birthday_ages")
     oldest = _years_before(start, max(ages) + 1) + datetime.timedelta(days=1)
     youngest = _years_before(end, min(ages))
-    people = list(Person.objects.filter(date_of_birth__range=(oldest, youngest), periods_of_care__isnull=False)
-                  .distinct().order_by("id"))
+    people = list(
+        Person.objects.filter(date_of_birth__range=(oldest, youngest), periods_of_care__isnull=False)
+        .distinct()
+        .order_by("id")
+    )
     found = histories([p.pk for p in people])
     excluded = listed("not_a_care_leaver_end_reasons")
     chosen = []
@@ -67,8 +70,9 @@ def oc3(year):
     contacts = {}
     ids = [person.pk for person, _, _ in chosen]
     for index in range(0, len(ids), 900):
-        for contact in BirthdayContact.objects.filter(care_leaver__person_id__in=ids[index:index + 900]).values(
-                "care_leaver__person_id", "birthday_age", "in_touch", "activity", "accommodation"):
+        for contact in BirthdayContact.objects.filter(care_leaver__person_id__in=ids[index : index + 900]).values(
+            "care_leaver__person_id", "birthday_age", "in_touch", "activity", "accommodation"
+        ):
             contacts[(contact["care_leaver__person_id"], contact["birthday_age"])] = contact
     rows = []
     for person, age, _ in chosen:
@@ -76,6 +80,10 @@ def oc3(year):
         if contact is None:
             rows.append((person, {"IN_TOUCH": "", "ACTIV": "", "ACCOM": ""}))
         else:
-            rows.append((person, {"IN_TOUCH": contact["in_touch"], "ACTIV": contact["activity"],
-                                  "ACCOM": contact["accommodation"]}))
+            rows.append(
+                (
+                    person,
+                    {"IN_TOUCH": contact["in_touch"], "ACTIV": contact["activity"], "ACCOM": contact["accommodation"]},
+                )
+            )
     return rows

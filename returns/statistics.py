@@ -89,6 +89,7 @@ def _moments(year):
 
 # --- Children looked after ----------------------------------------------------------------------
 
+
 def _periods():
     from childrenincare.models import LegalStatus, PeriodOfCare
 
@@ -101,13 +102,18 @@ def looked_after_at_31_march(year, today=None):
     day = datetime.date(year, 3, 31)
     if today is not None and today < day:
         day = today
-    return _periods().filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gt=day)) \
+    return (
+        _periods()
+        .filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gt=day))
         .aggregate(n=Count("person", distinct=True))["n"]
+    )
 
 
 def started_in_year(year):
     start, end = collection_period(year)
-    return _periods().filter(start_date__gte=start, start_date__lte=end).aggregate(n=Count("person", distinct=True))["n"]
+    return (
+        _periods().filter(start_date__gte=start, start_date__lte=end).aggregate(n=Count("person", distinct=True))["n"]
+    )
 
 
 def ceased_in_year(year):
@@ -122,7 +128,8 @@ def _last_ceased_in_year(year):
     start, end = collection_period(year)
     ended = _periods().filter(end_date__gte=start, end_date__lte=end)
     later = PeriodOfCare.objects.filter(person=OuterRef("person"), end_date__gte=start, end_date__lte=end).filter(
-        Q(end_date__gt=OuterRef("end_date")) | Q(end_date=OuterRef("end_date"), pk__gt=OuterRef("pk")))
+        Q(end_date__gt=OuterRef("end_date")) | Q(end_date=OuterRef("end_date"), pk__gt=OuterRef("pk"))
+    )
     return ended.exclude(Exists(later))
 
 
@@ -150,7 +157,9 @@ class CeasedByReason:
 
 
 def ceased_by_reason(year):
-    by_code = dict(_last_ceased_in_year(year).values("end_reason").annotate(n=Count("id")).values_list("end_reason", "n"))
+    by_code = dict(
+        _last_ceased_in_year(year).values("end_reason").annotate(n=Count("id")).values_list("end_reason", "n")
+    )
     counts = {key: 0 for key, _label, _codes in published.CEASED_REASONS}
     for code, n in by_code.items():
         counts[reason_group(code)] += n
@@ -168,8 +177,10 @@ class AddTwelveMonths(Func):
 
     def as_sqlite(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
-        return (f"CASE WHEN strftime('%%m-%%d', {sql}) = '02-29' THEN date({sql}, '+12 months', '-1 day') "
-                f"ELSE date({sql}, '+12 months') END"), params * 3
+        return (
+            f"CASE WHEN strftime('%%m-%%d', {sql}) = '02-29' THEN date({sql}, '+12 months', '-1 day') "
+            f"ELSE date({sql}, '+12 months') END"
+        ), params * 3
 
 
 @dataclass
@@ -190,20 +201,31 @@ def re_entries_within_12_months_of_return_home(year, today=None):
 
     today = today or timezone.localdate()
     start, end = collection_period(year)
-    returns = _periods().filter(end_date__gte=start, end_date__lte=end, end_reason__in=RETURNED_HOME) \
+    returns = (
+        _periods()
+        .filter(end_date__gte=start, end_date__lte=end, end_reason__in=RETURNED_HOME)
         .annotate(window_end=AddTwelveMonths("end_date"))
-    again = PeriodOfCare.objects.filter(person=OuterRef("person"), start_date__gt=OuterRef("end_date"),
-                                        start_date__lte=OuterRef("window_end"))
-    rows = returns.annotate(back=Exists(again)).values("end_reason").annotate(
-        returned=Count("person", distinct=True), re_entered=Count("person", distinct=True, filter=Q(back=True)))
+    )
+    again = PeriodOfCare.objects.filter(
+        person=OuterRef("person"), start_date__gt=OuterRef("end_date"), start_date__lte=OuterRef("window_end")
+    )
+    rows = (
+        returns.annotate(back=Exists(again))
+        .values("end_reason")
+        .annotate(
+            returned=Count("person", distinct=True), re_entered=Count("person", distinct=True, filter=Q(back=True))
+        )
+    )
     by_reason = {row["end_reason"]: (row["returned"], row["re_entered"]) for row in rows}
     totals = returns.annotate(back=Exists(again)).aggregate(
-        returned=Count("person", distinct=True), re_entered=Count("person", distinct=True, filter=Q(back=True)))
+        returned=Count("person", distinct=True), re_entered=Count("person", distinct=True, filter=Q(back=True))
+    )
     complete = today > datetime.date(year + 1, 3, 31)
     return ReEntries(year, totals["returned"], totals["re_entered"], by_reason, complete)
 
 
 # --- The child population, for rates --------------------------------------------------------------
+
 
 @dataclass
 class Population:
@@ -236,20 +258,23 @@ def child_population(year, la_code="", records=True):
         return Population(int(configured), "the child population set for the service (STATISTICS_CHILD_POPULATION)")
     area = published.la(la_code) if la_code else None
     if area is not None:
-        known = [y for y in published.years_published("population") if y <= year] or \
-            published.years_published("population")
+        known = [y for y in published.years_published("population") if y <= year] or published.years_published(
+            "population"
+        )
         for candidate in sorted(known, key=lambda y: (y > year, -y if y <= year else y)):
             found = published.figure("population", area, candidate)
             if found.value:
-                return Population(int(found.value), f"ONS mid-{candidate - 1} estimate of children aged 0 to 17 in "
-                                                    f"{area.name}")
+                return Population(
+                    int(found.value), f"ONS mid-{candidate - 1} estimate of children aged 0 to 17 in {area.name}"
+                )
     return Population(children_in_records(year), RECORDS_SOURCE) if records else None
 
 
 def _aged_0_to_17(year):
     day = datetime.date(year, 3, 31)
-    return (Q(date_of_birth__lte=day, date_of_birth__gt=datetime.date(year - 18, 3, 31))
-            & (Q(date_of_death__isnull=True) | Q(date_of_death__gt=day)))
+    return Q(date_of_birth__lte=day, date_of_birth__gt=datetime.date(year - 18, 3, 31)) & (
+        Q(date_of_death__isnull=True) | Q(date_of_death__gt=day)
+    )
 
 
 def children_in_records_by_year(years):
@@ -261,7 +286,8 @@ def children_in_records_by_year(years):
         return {}
     oldest = datetime.date(min(years) - 18, 3, 31)
     counted = Person.objects.filter(kind=Person.Kind.CHILD, date_of_birth__gt=oldest).aggregate(
-        **{f"y{year}": Count("id", filter=_aged_0_to_17(year)) for year in years})
+        **{f"y{year}": Count("id", filter=_aged_0_to_17(year)) for year in years}
+    )
     return {year: counted[f"y{year}"] for year in years}
 
 
@@ -276,6 +302,7 @@ def rate_per_10000(count, population):
 
 
 # --- Timeliness ---------------------------------------------------------------------------------
+
 
 @dataclass
 class Timeliness:
@@ -293,7 +320,8 @@ def referral_decisions(year):
 
     start, end = _moments(year)
     found = ContactDecision.objects.filter(decided_at__gte=start, decided_at__lt=end).aggregate(
-        total=Count("id"), on_time=Count("id", filter=Q(on_time=True)))
+        total=Count("id"), on_time=Count("id", filter=Q(on_time=True))
+    )
     return Timeliness(year, found["total"], found["on_time"])
 
 
@@ -315,7 +343,7 @@ def assessments_within_45_days(year, chunk=300):
     convention = working_days.convention()
     on_time = 0
     for i in range(0, len(starts), chunk):
-        dates = starts[i:i + chunk]
+        dates = starts[i : i + chunk]
         due = Case(*[When(start_date=d, then=Value(_due_45(d, convention))) for d in dates], output_field=DateField())
         on_time += authorised.filter(start_date__in=dates).alias(due=due).filter(authorised_date__lte=F("due")).count()
     return Timeliness(year, total, on_time)
@@ -326,10 +354,14 @@ def conferences_within_15_days(year):
 
     start, end = collection_period(year)
     found = ConferenceChild.objects.filter(
-        conference__kind__in=(Conference.Kind.INITIAL, Conference.Kind.PRE_BIRTH), enquiry__isnull=False,
-        conference__held_on__gte=start, conference__held_on__lte=end,
-    ).aggregate(total=Count("id"),
-                on_time=Count("id", filter=Q(conference__held_on__lte=F("enquiry__initial_conference_target"))))
+        conference__kind__in=(Conference.Kind.INITIAL, Conference.Kind.PRE_BIRTH),
+        enquiry__isnull=False,
+        conference__held_on__gte=start,
+        conference__held_on__lte=end,
+    ).aggregate(
+        total=Count("id"),
+        on_time=Count("id", filter=Q(conference__held_on__lte=F("enquiry__initial_conference_target"))),
+    )
     return Timeliness(year, found["total"], found["on_time"])
 
 
@@ -340,31 +372,40 @@ def return_interviews_within_72_hours(year):
 
     start, end = _moments(year)
     episode_type = ContentType.objects.get_for_model(MissingEpisode)
-    stored_due = Deadline.objects.filter(subject_type=episode_type, subject_id=OuterRef("pk"),
-                                         rule_slug=RETURN_INTERVIEW_RULE).order_by("-issued_at").values("due_at")[:1]
+    stored_due = (
+        Deadline.objects.filter(subject_type=episode_type, subject_id=OuterRef("pk"), rule_slug=RETURN_INTERVIEW_RULE)
+        .order_by("-issued_at")
+        .values("due_at")[:1]
+    )
     due = Coalesce(Subquery(stored_due), F("ended_at") + datetime.timedelta(hours=RETURN_INTERVIEW_HOURS))
     found = MissingEpisode.objects.filter(ended_at__gte=start, ended_at__lt=end).aggregate(
         total=Count("id"),
-        on_time=Count("id", filter=Q(return_interview__held_at__isnull=False, return_interview__held_at__lte=due)))
+        on_time=Count("id", filter=Q(return_interview__held_at__isnull=False, return_interview__held_at__lte=due)),
+    )
     return Timeliness(year, found["total"], found["on_time"])
 
 
 # --- All of it, for the page and the download ------------------------------------------------------
 
+
 def records_begin():
     """The first day the records hold: the earliest referral, contact or period of care. A year
     that ended before it has no figures (not zeros)."""
-    from childrenincare.models import PeriodOfCare
-    from frontdoor.models import Contact, Referral
     from django.db.models import Min
 
-    found = [Referral.objects.aggregate(d=Min("referral_date"))["d"],
-             PeriodOfCare.objects.aggregate(d=Min("start_date"))["d"]]
+    from childrenincare.models import PeriodOfCare
+    from frontdoor.models import Contact, Referral
+
+    found = [
+        Referral.objects.aggregate(d=Min("referral_date"))["d"],
+        PeriodOfCare.objects.aggregate(d=Min("start_date"))["d"],
+    ]
     first_contact = Contact.objects.aggregate(d=Min("received_at"))["d"]
     if first_contact is not None:
         found.append(timezone.localdate(first_contact))
     found = [d for d in found if d is not None]
     return min(found) if found else None
+
 
 @dataclass
 class YearFigures:

@@ -46,13 +46,14 @@ def _temporary_with_a_reason(episodes):
         by_child.setdefault(row["CHILD"], []).append(row)
     for rows in by_child.values():
         rows.sort(key=lambda row: _date(row["DECOM"]) or datetime.date.min)
-        for before, row in zip([None] + rows, rows):
-            if row["PLACE"] in TEMPORARY and (row["REASON_PLACE_CHANGE"]
-                                              or (before is not None and before["REASON_PLACE_CHANGE"])):
+        for before, row in zip([None] + rows, rows, strict=False):
+            if row["PLACE"] in TEMPORARY and (
+                row["REASON_PLACE_CHANGE"] or (before is not None and before["REASON_PLACE_CHANGE"])
+            ):
                 yield row
 
 
-def check(tables, year):
+def check(tables, year):  # noqa: C901
     """The failures of the tables for the collection year ending 31 March `year`."""
     _, end = collection_period(year)
     failures = []
@@ -60,87 +61,191 @@ def check(tables, year):
     def fail(row, table, field, rule, message, fix):
         failures.append(Failure(row.get("CHILD", ""), table, field, rule, message, fix))
 
-    long_looked_after = {row["CHILD"] for row in tables.get("Episodes", [])
-                         if not row["DEC"] and _date(row["DECOM"]) <= end - datetime.timedelta(days=7)}
+    long_looked_after = {
+        row["CHILD"]
+        for row in tables.get("Episodes", [])
+        if not row["DEC"] and _date(row["DECOM"]) <= end - datetime.timedelta(days=7)
+    }
     # Motherhood is asked of a girl looked after in the year other than only on short breaks (393, 399).
     with_episodes = {row["CHILD"] for row in tables.get("Episodes", []) if row["LS"] not in {"V3", "V4"}}
     for row in tables.get("Header", []):
         if row["SEX"] not in {"M", "F", "U"}:
             fail(row, "Header", "SEX", "101", "Sex is not a valid code", "Record the child's sex on their record")
         elif row["SEX"] == "U":
-            fail(row, "Header", "SEX", "232", "Sex is recorded as unknown (a query the DfE asks about)",
-                 "Record the child's sex on their record if it is known; otherwise be ready to explain why not")
+            fail(
+                row,
+                "Header",
+                "SEX",
+                "232",
+                "Sex is recorded as unknown (a query the DfE asks about)",
+                "Record the child's sex on their record if it is known; otherwise be ready to explain why not",
+            )
         if not codelists.is_valid("ethnicity", row["ETHNIC"], on=end):
-            fail(row, "Header", "ETHNIC", "103", "Ethnicity is missing or not a valid code",
-                 "Record the child's ethnicity on their record (NOBT if not obtained, REFU if refused)")
+            fail(
+                row,
+                "Header",
+                "ETHNIC",
+                "103",
+                "Ethnicity is missing or not a valid code",
+                "Record the child's ethnicity on their record (NOBT if not obtained, REFU if refused)",
+            )
         if row["UPN"] == "UN4" and row["CHILD"] in long_looked_after:
-            fail(row, "Header", "UPN", "210", "The UPN is not recorded for a child looked after for more than a week "
-                 "at 31 March", "Ask the child's school or the virtual school for the UPN and add it to the record")
+            fail(
+                row,
+                "Header",
+                "UPN",
+                "210",
+                "The UPN is not recorded for a child looked after for more than a week at 31 March",
+                "Ask the child's school or the virtual school for the UPN and add it to the record",
+            )
         if row["SEX"] == "F" and row["CHILD"] in with_episodes and row["MOTHER"] not in {"0", "1"}:
-            fail(row, "Header", "MOTHER", "393", "Whether a looked-after girl is a mother is missing",
-                 "Record whether she is a mother")
+            fail(
+                row,
+                "Header",
+                "MOTHER",
+                "393",
+                "Whether a looked-after girl is a mother is missing",
+                "Record whether she is a mother",
+            )
     for row in tables.get("Episodes", []):
         day = _date(row["DECOM"])
         if row["RNE"] not in {c for c, _ in codelists.codes("new-episode-reason", on=day)}:
-            fail(row, "Episodes", "RNE", "143", "Reason for new episode is not a valid code",
-                 "The reason is worked out from the changes: check the legal status and placement history")
+            fail(
+                row,
+                "Episodes",
+                "RNE",
+                "143",
+                "Reason for new episode is not a valid code",
+                "The reason is worked out from the changes: check the legal status and placement history",
+            )
         if not codelists.is_valid("legal-status", row["LS"], on=day):
             fail(row, "Episodes", "LS", "144", "Legal status is not a valid code", "Correct the legal status")
         if not codelists.is_valid("placement-type", row["PLACE"], on=end):
-            fail(row, "Episodes", "PLACE", "146", f"Placement type {row['PLACE']} is not used in {year - 1} to {year}",
-                 "Record the placement again with a type in use this year")
+            fail(
+                row,
+                "Episodes",
+                "PLACE",
+                "146",
+                f"Placement type {row['PLACE']} is not used in {year - 1} to {year}",
+                "Record the placement again with a type in use this year",
+            )
         place = row["PLACE"]
         if place in NO_PROVIDER and row["PLACE_PROVIDER"]:
-            fail(row, "Episodes", "PLACE_PROVIDER", "178", "Placement provider must be blank for this placement type",
-                 "Remove the provider from the placement")
+            fail(
+                row,
+                "Episodes",
+                "PLACE_PROVIDER",
+                "178",
+                "Placement provider must be blank for this placement type",
+                "Remove the provider from the placement",
+            )
         if place not in NO_PROVIDER and place not in TEMPORARY and not row["PLACE_PROVIDER"]:
             fail(row, "Episodes", "PLACE_PROVIDER", "178", "Placement provider is missing", "Record the provider")
         if place not in NO_URN and not row["URN"]:
-            fail(row, "Episodes", "URN", "218", "Ofsted URN is missing for this placement type",
-                 "Record the provider's Ofsted unique reference number on the placement")
+            fail(
+                row,
+                "Episodes",
+                "URN",
+                "218",
+                "Ofsted URN is missing for this placement type",
+                "Record the provider's Ofsted unique reference number on the placement",
+            )
         if place in NO_URN and row["URN"]:
-            fail(row, "Episodes", "URN", "222", "Ofsted URN must not be given for this placement type",
-                 "Remove the URN from the placement")
+            fail(
+                row,
+                "Episodes",
+                "URN",
+                "222",
+                "Ofsted URN must not be given for this placement type",
+                "Remove the URN from the placement",
+            )
         for field in ("HOME_POST", "PL_POST"):
             if row[field] and not POSTCODE.match(row[field]):
                 fail(row, "Episodes", field, "392c", "Postcode is not a valid postcode", "Correct the postcode")
         if row["DEC"] and not row["REC"]:
             fail(row, "Episodes", "REC", "149", "Reason episode ceased is missing", "Record why care ended")
         if row["REC"] in ("E45", "E46") and row["PLACE"] not in FOSTER:
-            fail(row, "Episodes", "REC", "516", "A special guardianship order to former foster carers needs a foster "
-                 "placement", "Check the last placement, or record the order as to other carers (E47 or E48)")
+            fail(
+                row,
+                "Episodes",
+                "REC",
+                "516",
+                "A special guardianship order to former foster carers needs a foster placement",
+                "Check the last placement, or record the order as to other carers (E47 or E48)",
+            )
         if row["REC"] and row["REC"] != "X1" and not codelists.is_valid("episode-end-reason", row["REC"], on=end):
             fail(row, "Episodes", "REC", "149", "Reason episode ceased is not a valid code", "Correct the reason")
     for row in _temporary_with_a_reason(tables.get("Episodes", [])):
-        fail(row, "Episodes", "REASON_PLACE_CHANGE", "226", "Reason for placement change is not required on a "
-             "temporary placement or on the episode before it", "Record the move into the temporary placement again "
-             "without a reason (the reason is given when the child moves on to a placement that is not temporary)")
+        fail(
+            row,
+            "Episodes",
+            "REASON_PLACE_CHANGE",
+            "226",
+            "Reason for placement change is not required on a temporary placement or on the episode before it",
+            "Record the move into the temporary placement again "
+            "without a reason (the reason is given when the child moves on to a placement that is not temporary)",
+        )
     for row in tables.get("OC2", []):
         if row["SUBSTANCE_MISUSE"] == "":
-            fail(row, "OC2", "SUBSTANCE_MISUSE", "OC2", "The outcomes for the year are not recorded for a child looked "
-                 "after for 12 months at 31 March", "Record the year's outcomes on the care record (SDQ, offending, "
-                 "substance misuse)")
+            fail(
+                row,
+                "OC2",
+                "SUBSTANCE_MISUSE",
+                "OC2",
+                "The outcomes for the year are not recorded for a child looked after for 12 months at 31 March",
+                "Record the year's outcomes on the care record (SDQ, offending, substance misuse)",
+            )
         elif row["SDQ_REASON"] and not codelists.is_valid("sdq-reason", row["SDQ_REASON"], on=end):
             fail(row, "OC2", "SDQ_REASON", "196", "The reason there is no SDQ score is not valid", "Record it again")
     for row in tables.get("PrevPerm", []):
         if not codelists.is_valid("previous-permanence", row["PREV_PERM"], on=end):
-            fail(row, "PrevPerm", "PREV_PERM", "630", "Whether the child was permanent before is not recorded",
-                 "Record on the period of care whether the child was adopted, or under a special guardianship or "
-                 "child arrangements order, before (Z1 if not, or not known)")
+            fail(
+                row,
+                "PrevPerm",
+                "PREV_PERM",
+                "630",
+                "Whether the child was permanent before is not recorded",
+                "Record on the period of care whether the child was adopted, or under a special guardianship or "
+                "child arrangements order, before (Z1 if not, or not known)",
+            )
         elif row["PREV_PERM"] != "Z1" and not (row["LA_PERM"] and row["DATE_PERM"]):
-            fail(row, "PrevPerm", "LA_PERM", "630", "The local authority and date of the earlier order are missing",
-                 "Record them on the period of care")
+            fail(
+                row,
+                "PrevPerm",
+                "LA_PERM",
+                "630",
+                "The local authority and date of the earlier order are missing",
+                "Record them on the period of care",
+            )
     for row in tables.get("SWEpisodes", []):
         if not row["SW_REASON"]:
-            fail(row, "SWEpisodes", "SW_REASON", "SW15STG2", "Reason for the change of social worker is missing",
-                 "Record why the social worker changed when allocating the case")
+            fail(
+                row,
+                "SWEpisodes",
+                "SW_REASON",
+                "SW15STG2",
+                "Reason for the change of social worker is missing",
+                "Record why the social worker changed when allocating the case",
+            )
         elif not codelists.is_valid("social-worker-change-reason", row["SW_REASON"], on=end):
-            fail(row, "SWEpisodes", "SW_REASON", "SW13STG1", "Reason for the change of social worker is not valid",
-                 "Record the reason again")
+            fail(
+                row,
+                "SWEpisodes",
+                "SW_REASON",
+                "SW13STG1",
+                "Reason for the change of social worker is not valid",
+                "Record the reason again",
+            )
     for row in tables.get("Reviews", []):
         if not codelists.is_valid("review-participation", row["REVIEW_CODE"], on=end):
-            fail(row, "Reviews", "REVIEW_CODE", "167", "Review participation is not a valid code",
-                 "Record the child's participation on the review")
+            fail(
+                row,
+                "Reviews",
+                "REVIEW_CODE",
+                "167",
+                "Review participation is not a valid code",
+                "Record the child's participation on the review",
+            )
     from . import validation_adoption, validation_leaving_care  # noqa: PLC0415  (they import Failure from here)
 
     failures += validation_leaving_care.check(tables, year)
@@ -168,14 +273,27 @@ def short_breaks(tables, year):
     used = {}
     for row in tables.get("Episodes", []):
         if row["LS"] == "V3" and row["RNE"] != "S":
-            failures.append(Failure(row["CHILD"], "Episodes", "RNE", "366", "A child cannot change placement or legal "
-                                    "status during a short break recorded break by break (V3)",
-                                    "Record each short break as its own period of care: end the break, then "
-                                    "record the next one"))
+            failures.append(
+                Failure(
+                    row["CHILD"],
+                    "Episodes",
+                    "RNE",
+                    "366",
+                    "A child cannot change placement or legal status during a short break recorded break by break (V3)",
+                    "Record each short break as its own period of care: end the break, then record the next one",
+                )
+            )
         if row["LS"] in SHORT_BREAKS and row["PLACE"] in LONG_TERM_FOSTERING:
-            failures.append(Failure(row["CHILD"], "Episodes", "PLACE", "384", "A child on short breaks cannot be in a "
-                                    "long-term foster placement (U1 or U4)",
-                                    "Record the short-break placement with its type (U3 or U6 for foster carers)"))
+            failures.append(
+                Failure(
+                    row["CHILD"],
+                    "Episodes",
+                    "PLACE",
+                    "384",
+                    "A child on short breaks cannot be in a long-term foster placement (U1 or U4)",
+                    "Record the short-break placement with its type (U3 or U6 for foster carers)",
+                )
+            )
         began = _date(row["DECOM"])
         if row["LS"] == "V3" and began is not None:
             ended = _date(row["DEC"])
@@ -187,8 +305,17 @@ def short_breaks(tables, year):
         total = sum(days for _, days in rows)
         if total > SHORT_BREAK_DAYS_A_YEAR:
             for row, _ in rows:
-                failures.append(Failure(row["CHILD"], "Episodes", "DEC", "367", f"Short breaks recorded break by break "
-                                        f"(V3) last {total} days in the year: at most {SHORT_BREAK_DAYS_A_YEAR} are "
-                                        "allowed in 12 months", "Check the breaks' dates; a child away from home for "
-                                        "longer is looked after under a single period of accommodation (V2)"))
+                failures.append(
+                    Failure(
+                        row["CHILD"],
+                        "Episodes",
+                        "DEC",
+                        "367",
+                        f"Short breaks recorded break by break "
+                        f"(V3) last {total} days in the year: at most {SHORT_BREAK_DAYS_A_YEAR} are "
+                        "allowed in 12 months",
+                        "Check the breaks' dates; a child away from home for "
+                        "longer is looked after under a single period of accommodation (V2)",
+                    )
+                )
     return failures

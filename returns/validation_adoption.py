@@ -22,8 +22,14 @@ AD1_FIELDS = ("DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR"
 SEX = {"M1", "F1", "MM", "FF", "MF"}
 LEGAL_STATUS = {"L0", "L11", "L12", "L2", "L3", "L4"}
 # LS_ADOPTR -> the SEX_ADOPTR codes it allows (rules 514, 517, 518, 519, 520, 524).
-LEGAL_STATUS_SEX = {"L0": {"M1", "F1"}, "L11": {"MF"}, "L12": {"MM", "FF"}, "L2": {"MM", "FF", "MF"},
-                    "L3": {"MF"}, "L4": {"MM", "FF"}}
+LEGAL_STATUS_SEX = {
+    "L0": {"M1", "F1"},
+    "L11": {"MF"},
+    "L12": {"MM", "FF"},
+    "L2": {"MM", "FF", "MF"},
+    "L3": {"MF"},
+    "L4": {"MM", "FF"},
+}
 LEGAL_STATUS_RULE = {"L0": "514", "L11": "520", "L12": "524", "L2": "519", "L3": "517", "L4": "518"}
 PLAN = "Correct it on the child's adoption plan"
 ADOPTERS = "Check the adopters' household: the number, sex and relationship of the adopters"
@@ -36,7 +42,7 @@ def _date(text):
         return False
 
 
-def check(tables, year):
+def check(tables, year):  # noqa: C901
     """A list of returns.validation.Failure for the AD1 and PlacedAdoption tables."""
     from .collection import collection_period
 
@@ -70,8 +76,14 @@ def check(tables, year):
         given = [f for f in AD1_FIELDS if row.get(f)]
         if given and len(given) != len(AD1_FIELDS):
             missing = ", ".join(f for f in AD1_FIELDS if not row.get(f))
-            fail(child, "AD1", missing.split(", ")[0], "151", f"Some adoption details are missing: {missing}",
-                 "Record the match and the adopters' household on the adoption plan")
+            fail(
+                child,
+                "AD1",
+                missing.split(", ")[0],
+                "151",
+                f"Some adoption details are missing: {missing}",
+                "Record the match and the adopters' household on the adoption plan",
+            )
         for field, rule in (("DATE_INT", "112"), ("DATE_MATCH", "113")):
             if _date(row[field]) is False:
                 fail(child, "AD1", field, rule, f"{field} is not a valid date")
@@ -87,19 +99,36 @@ def check(tables, year):
             fail(child, "AD1", "SEX_ADOPTR", "511", "Two adopters, but the sex code is for one", ADOPTERS)
         allowed = LEGAL_STATUS_SEX.get(row["LS_ADOPTR"])
         if allowed and row["SEX_ADOPTR"] and row["SEX_ADOPTR"] not in allowed:
-            fail(child, "AD1", "LS_ADOPTR", LEGAL_STATUS_RULE[row["LS_ADOPTR"]],
-                 f"The adopters' legal status {row['LS_ADOPTR']} does not fit their sexes {row['SEX_ADOPTR']}", ADOPTERS)
+            fail(
+                child,
+                "AD1",
+                "LS_ADOPTR",
+                LEGAL_STATUS_RULE[row["LS_ADOPTR"]],
+                f"The adopters' legal status {row['LS_ADOPTR']} does not fit their sexes {row['SEX_ADOPTR']}",
+                ADOPTERS,
+            )
         date_int, date_match = _date(row["DATE_INT"]), _date(row["DATE_MATCH"])
         if date_match and not date_int or (date_match and date_int and date_int > date_match):
             fail(child, "AD1", "DATE_INT", "333", "The decision to place for adoption is after the match, or missing")
         starts = [decom(e) for e in eps if e["RNE"] == "S" and decom(e)]
         if date_int and starts and date_int < max(starts):
-            fail(child, "AD1", "DATE_INT", "334", "The decision to place for adoption is before the child's latest "
-                 "period of care began", "Check the decision's date, or the date care began")
+            fail(
+                child,
+                "AD1",
+                "DATE_INT",
+                "334",
+                "The decision to place for adoption is before the child's latest period of care began",
+                "Check the decision's date, or the date care began",
+            )
         for e in eps:
             if e["PLACE"] in PLACED_FOR_ADOPTION and date_int and decom(e) and date_int > decom(e):
-                fail(child, "AD1", "DATE_INT", "521", "The decision to place for adoption is after the placement for "
-                     "adoption began")
+                fail(
+                    child,
+                    "AD1",
+                    "DATE_INT",
+                    "521",
+                    "The decision to place for adoption is after the placement for adoption began",
+                )
                 break
         adopted = [e for e in eps if e["REC"] in ADOPTED]
         for e in adopted:
@@ -107,26 +136,57 @@ def check(tables, year):
                 fail(child, "AD1", "DATE_MATCH", "331", "The match is after the placement for adoption began")
             if date_match and _date(e["DEC"]) == date_match:
                 fail(child, "Episodes", "DEC", "582", "The adoption order is on the day of the match")
-            if e["PLACE"] in WITH_FOSTER_CARERS and row["FOSTER_CARE"] == "0" or \
-                    e["PLACE"] in {"A4", "A6"} and row["FOSTER_CARE"] == "1":
-                fail(child, "AD1", "FOSTER_CARE", "335", "Adopted by the foster carers does not match the placement "
-                     f"type {e['PLACE']}", "Check the placement for adoption on the care record")
-        in_year = [e for e in adopted if (_date(e["DEC"]) or datetime.date.min) >= start
-                   and (_date(e["DEC"]) or datetime.date.max) <= end]
+            if (
+                e["PLACE"] in WITH_FOSTER_CARERS
+                and row["FOSTER_CARE"] == "0"
+                or e["PLACE"] in {"A4", "A6"}
+                and row["FOSTER_CARE"] == "1"
+            ):
+                fail(
+                    child,
+                    "AD1",
+                    "FOSTER_CARE",
+                    "335",
+                    f"Adopted by the foster carers does not match the placement type {e['PLACE']}",
+                    "Check the placement for adoption on the care record",
+                )
+        in_year = [
+            e
+            for e in adopted
+            if (_date(e["DEC"]) or datetime.date.min) >= start and (_date(e["DEC"]) or datetime.date.max) <= end
+        ]
         if given and not in_year:
-            fail(child, "AD1", "CHILD", "602", "Adoption details for a child whose care did not end in adoption this year",
-                 "Check the end of the period of care (E11 or E12) and the adoption order's date")
+            fail(
+                child,
+                "AD1",
+                "CHILD",
+                "602",
+                "Adoption details for a child whose care did not end in adoption this year",
+                "Check the end of the period of care (E11 or E12) and the adoption order's date",
+            )
         if given and any(r["DATE_PLACED_CEASED"] for r in placed.get(child, [])):
-            fail(child, "AD1", "CHILD", "525", "The child was adopted, but a decision to place them was reversed this "
-                 "year", "Check the decisions on the adoption plan")
+            fail(
+                child,
+                "AD1",
+                "CHILD",
+                "525",
+                "The child was adopted, but a decision to place them was reversed this year",
+                "Check the decisions on the adoption plan",
+            )
     for child, eps in episodes.items():
         for e in eps:
             ended = _date(e["DEC"])
             if e["REC"] in ADOPTED and ended and start <= ended <= end:
                 row = ad1.get(child)
                 if row is None or any(not row.get(f) for f in AD1_FIELDS):
-                    fail(child, "AD1", "DATE_INT", "601", "The child was adopted this year but the adoption details are "
-                         "missing", "Record the decision, the match and the adopters on the child's adoption plan")
+                    fail(
+                        child,
+                        "AD1",
+                        "DATE_INT",
+                        "601",
+                        "The child was adopted this year but the adoption details are missing",
+                        "Record the decision, the match and the adopters on the child's adoption plan",
+                    )
                 break
 
     for child, rows in placed.items():
@@ -139,8 +199,13 @@ def check(tables, year):
             if ceased is False:
                 fail(child, "PlacedAdoption", "DATE_PLACED_CEASED", "116", "The reversal's date is not a valid date")
             if bool(row["DATE_PLACED_CEASED"]) != bool(row["REASON_PLACED_CEASED"]):
-                fail(child, "PlacedAdoption", "REASON_PLACED_CEASED", "119", "The reversal needs both its date and its "
-                     "reason")
+                fail(
+                    child,
+                    "PlacedAdoption",
+                    "REASON_PLACED_CEASED",
+                    "119",
+                    "The reversal needs both its date and its reason",
+                )
             if row["REASON_PLACED_CEASED"] and row["REASON_PLACED_CEASED"] not in ("RD1", "RD2", "RD3", "RD4"):
                 fail(child, "PlacedAdoption", "REASON_PLACED_CEASED", "120", "The reason is not RD1 to RD4")
             if ceased and not day:
@@ -151,45 +216,100 @@ def check(tables, year):
                 fail(child, "PlacedAdoption", "DATE_PLACED", "184", "The decision is before the child was born")
             firsts = [decom(e) for e in eps if e["RNE"] == "S" and decom(e)]
             if day and firsts and day < min(firsts):
-                fail(child, "PlacedAdoption", "DATE_PLACED", "1003", "The decision is before the child started to be "
-                     "looked after")
+                fail(
+                    child,
+                    "PlacedAdoption",
+                    "DATE_PLACED",
+                    "1003",
+                    "The decision is before the child started to be looked after",
+                )
             last_end = next((_date(e["DEC"]) for e in reversed(eps) if e["REC"] != "X1"), None)
-            if (day and day > end) or (ceased and ceased > end) or (last_end and ((day and day > last_end) or
-                                                                                   (ceased and ceased > last_end))):
-                fail(child, "PlacedAdoption", "DATE_PLACED", "117", "A decision is after the year or after the child "
-                     "stopped being looked after")
+            if (
+                (day and day > end)
+                or (ceased and ceased > end)
+                or (last_end and ((day and day > last_end) or (ceased and ceased > last_end)))
+            ):
+                fail(
+                    child,
+                    "PlacedAdoption",
+                    "DATE_PLACED",
+                    "117",
+                    "A decision is after the year or after the child stopped being looked after",
+                )
             not_respite = [decom(e) for e in eps if e["LS"] not in ("V3", "V4") and decom(e)]
             if ceased and (ceased < start or (not_respite and ceased < min(not_respite))):
-                fail(child, "PlacedAdoption", "DATE_PLACED_CEASED", "118", "The reversal is before the year or before "
-                     "care began")
-        for earlier, later in zip(rows, rows[1:]):
+                fail(
+                    child,
+                    "PlacedAdoption",
+                    "DATE_PLACED_CEASED",
+                    "118",
+                    "The reversal is before the year or before care began",
+                )
+        for earlier, later in zip(rows, rows[1:], strict=False):
             ceased = _date(earlier["DATE_PLACED_CEASED"])
             if not ceased or (_date(later["DATE_PLACED"]) and _date(later["DATE_PLACED"]) < ceased):
-                fail(child, "PlacedAdoption", "DATE_PLACED", "579", "A new decision to place for adoption while an "
-                     "earlier one was still in force", "Record the reversal of the earlier decision first")
+                fail(
+                    child,
+                    "PlacedAdoption",
+                    "DATE_PLACED",
+                    "579",
+                    "A new decision to place for adoption while an earlier one was still in force",
+                    "Record the reversal of the earlier decision first",
+                )
         latest = _date(rows[-1]["DATE_PLACED"]) if rows else None
         adoption_places = [decom(e) for e in eps if e["PLACE"] in PLACED_FOR_ADOPTION and decom(e)]
         if latest and adoption_places and min(adoption_places) < latest:
-            fail(child, "PlacedAdoption", "DATE_PLACED", "552", "The decision is after the child was placed for adoption")
+            fail(
+                child, "PlacedAdoption", "DATE_PLACED", "552", "The decision is after the child was placed for adoption"
+            )
         orders = [decom(e) for e in eps if e["LS"] == "E1" and decom(e)]
         if orders and any(_date(r["DATE_PLACED"]) and _date(r["DATE_PLACED"]) > min(orders) for r in rows):
             fail(child, "PlacedAdoption", "DATE_PLACED", "554", "The decision is after the placement order")
         if child in ad1 and any(ad1[child].get(f) for f in AD1_FIELDS):
             if rows[-1]["DATE_PLACED"] and ad1[child]["DATE_INT"] and rows[-1]["DATE_PLACED"] != ad1[child]["DATE_INT"]:
-                fail(child, "PlacedAdoption", "DATE_PLACED", "523", "The decision's date differs between AD1 and "
-                     "PlacedAdoption")
+                fail(
+                    child,
+                    "PlacedAdoption",
+                    "DATE_PLACED",
+                    "523",
+                    "The decision's date differs between AD1 and PlacedAdoption",
+                )
     for child, eps in episodes.items():
         rows = placed.get(child, [])
         if any(e["LS"] == "E1" for e in eps) and not rows:
-            fail(child, "Episodes", "LS", "553", "A placement order is recorded but no decision that the child should be "
-                 "placed for adoption", "Record the agency decision maker's decision on the child's adoption plan")
+            fail(
+                child,
+                "Episodes",
+                "LS",
+                "553",
+                "A placement order is recorded but no decision that the child should be placed for adoption",
+                "Record the agency decision maker's decision on the child's adoption plan",
+            )
         if any(e["LS"] == "E1" and not e["DEC"] for e in eps) and any(r["DATE_PLACED_CEASED"] for r in rows):
-            fail(child, "PlacedAdoption", "DATE_PLACED_CEASED", "553", "The decision was reversed but the placement "
-                 "order is still the legal status", "Record the legal status after the placement order was revoked")
-        left = [e for e in eps if (e["PLACE"] in PLACED_FOR_ADOPTION or e["LS"] == "E1")
-                and e["REC"] and e["REC"] not in ADOPTED and e["REC"] != "X1"]
+            fail(
+                child,
+                "PlacedAdoption",
+                "DATE_PLACED_CEASED",
+                "553",
+                "The decision was reversed but the placement order is still the legal status",
+                "Record the legal status after the placement order was revoked",
+            )
+        left = [
+            e
+            for e in eps
+            if (e["PLACE"] in PLACED_FOR_ADOPTION or e["LS"] == "E1")
+            and e["REC"]
+            and e["REC"] not in ADOPTED
+            and e["REC"] != "X1"
+        ]
         if left and (not rows or any(not (r["DATE_PLACED_CEASED"] and r["REASON_PLACED_CEASED"]) for r in rows)):
-            fail(child, "PlacedAdoption", "DATE_PLACED_CEASED", "557", "The child left care without being adopted, but "
-                 "the decision that they should no longer be placed for adoption is not recorded",
-                 "Record on the adoption plan that the child should no longer be placed for adoption, with the reason")
+            fail(
+                child,
+                "PlacedAdoption",
+                "DATE_PLACED_CEASED",
+                "557",
+                "The child left care without being adopted, but "
+                "the decision that they should no longer be placed for adoption is not recorded",
+                "Record on the adoption plan that the child should no longer be placed for adoption, with the reason",
+            )
     return failures

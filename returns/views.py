@@ -22,6 +22,7 @@ from people.access import shown
 from . import sector, ssda903, validation
 from .collection import chosen_year, offered_years, year_label
 
+
 @rule("statutory_returns")
 def index(request):
     audit.record(request.user, AuditEvent.Action.VIEW, summary="Statutory returns")
@@ -37,15 +38,28 @@ def ssda903_check(request):
     failures = validation.check(tables, year)
     counts = {name: len(rows) for name, rows in tables.items()}
     by_rule = Counter(f.rule for f in failures)
-    audit.record(request.user, AuditEvent.Action.VIEW, summary=f"SSDA903 checks {year_label(year)}",
-                 detail={"year": year, "rows": counts, "failures": len(failures)})
+    audit.record(
+        request.user,
+        AuditEvent.Action.VIEW,
+        summary=f"SSDA903 checks {year_label(year)}",
+        detail={"year": year, "rows": counts, "failures": len(failures)},
+    )
     rows = withhold_restricted(request.user, [{"failure": f, "person_id": children.get(f.child)} for f in failures])
     validator = sector_panel(request, "903", year)
-    return render(request, "returns/ssda903.html", {
-        "year": year, "year_label": year_label(year), "years": [(y, year_label(y)) for y in years],
-        "counts": counts, "failures": rows, "by_rule": sorted(by_rule.items()),
-        "children": counts["Header"], "sector": validator,
-    })
+    return render(
+        request,
+        "returns/ssda903.html",
+        {
+            "year": year,
+            "year_label": year_label(year),
+            "years": [(y, year_label(y)) for y in years],
+            "counts": counts,
+            "failures": rows,
+            "by_rule": sorted(by_rule.items()),
+            "children": counts["Header"],
+            "sector": validator,
+        },
+    )
 
 
 def withhold_restricted(user, rows):
@@ -76,14 +90,27 @@ def sector_panel(request, kind, year):
     service's own, with the link to the record) and the form to ask for a run. Findings shown
     are audited (the run's id and the count, never a child)."""
     run = sector.latest_run(kind, year) if sector.available(kind) else None
-    panel = {"available": sector.available(kind), "version": sector.VERSIONS[kind], "run": run, "year": year,
-             "url": reverse(SECTOR_URLS[kind]), "page": f"{reverse(SECTOR_PAGES[kind])}?year={year}",
-             "poll_seconds": SECTOR_POLL_SECONDS}
+    panel = {
+        "available": sector.available(kind),
+        "version": sector.VERSIONS[kind],
+        "run": run,
+        "year": year,
+        "url": reverse(SECTOR_URLS[kind]),
+        "page": f"{reverse(SECTOR_PAGES[kind])}?year={year}",
+        "poll_seconds": SECTOR_POLL_SECONDS,
+    }
     if run is not None and run.status == run.Status.DONE:
-        panel.update(rows=withhold_restricted(request.user, sector.rows(run)), by_rule=sorted(Counter(i["rule"] for i in run.issues).items()))
-        audit.record(request.user, AuditEvent.Action.VIEW, obj=run,
-                     summary=f"Viewed the sector's validator's findings ({run.version})",
-                     detail={"kind": kind, "year": year, "run": run.pk, "issues": len(run.issues)})
+        panel.update(
+            rows=withhold_restricted(request.user, sector.rows(run)),
+            by_rule=sorted(Counter(i["rule"] for i in run.issues).items()),
+        )
+        audit.record(
+            request.user,
+            AuditEvent.Action.VIEW,
+            obj=run,
+            summary=f"Viewed the sector's validator's findings ({run.version})",
+            detail={"kind": kind, "year": year, "run": run.pk, "issues": len(run.issues)},
+        )
     return panel
 
 
@@ -119,8 +146,12 @@ def ssda903_download(request):
         for path in ssda903.write(tables, directory):
             archive.write(path, Path(path).name)
     counts = {name: len(rows) for name, rows in tables.items()}
-    audit.record(request.user, AuditEvent.Action.EXPORT, summary=f"SSDA903 return {year_label(year)} downloaded",
-                 detail={"year": year, "rows": counts})
+    audit.record(
+        request.user,
+        AuditEvent.Action.EXPORT,
+        summary=f"SSDA903 return {year_label(year)} downloaded",
+        detail={"year": year, "rows": counts},
+    )
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="ssda903-{year - 1}-{str(year)[2:]}.zip"'
     return response

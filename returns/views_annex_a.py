@@ -23,16 +23,20 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class InspectionDateForm(forms.Form):
-    date = DateField("Inspection date", required=True,
-                     help_text="The lists look back 6 months from this date, adoption 12 months. For example, 27 3 2026")
+    date = DateField(
+        "Inspection date",
+        required=True,
+        help_text="The lists look back 6 months from this date, adoption 12 months. For example, 27 3 2026",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.attrs = {"novalidate": ""}
-        self.helper.layout = Layout(Field("date"),
-                                    Submit("show", "Show the lists", css_class="govuk-button--secondary"))
+        self.helper.layout = Layout(
+            Field("date"), Submit("show", "Show the lists", css_class="govuk-button--secondary")
+        )
 
 
 def _inspection_date(request):
@@ -46,8 +50,12 @@ def _inspection_date(request):
 
 
 def _invalid(request, form):
-    audit.record(request.user, AuditEvent.Action.VIEW, summary="Annex A lists: the inspection date was not a date",
-                 detail={"inspection_date": None})
+    audit.record(
+        request.user,
+        AuditEvent.Action.VIEW,
+        summary="Annex A lists: the inspection date was not a date",
+        detail={"inspection_date": None},
+    )
     return render(request, "returns/annex_a.html", {"form": form}, status=400)
 
 
@@ -57,15 +65,29 @@ def annex_a_page(request):
     if day is None:
         return _invalid(request, form)
     counts = annex_a.counts(annex_a.build(day))
-    audit.record(request.user, AuditEvent.Action.VIEW, summary=f"Annex A lists for {day:%-d %B %Y}",
-                 detail={"inspection_date": day.isoformat(), "rows": counts})
+    audit.record(
+        request.user,
+        AuditEvent.Action.VIEW,
+        summary=f"Annex A lists for {day:%-d %B %Y}",
+        detail={"inspection_date": day.isoformat(), "rows": counts},
+    )
     window = annex_a.Window(day)
-    lists = [{"name": name, "title": annex_a.TITLES[name], "rows": count, "not_kept": annex_a.HEADERS_ONLY.get(name)}
-             for name, count in counts.items()]
-    return render(request, "returns/annex_a.html", {
-        "form": form, "day": day, "start": window.start, "year_start": window.year_start, "lists": lists,
-        "query": f"date_0={day.day}&date_1={day.month}&date_2={day.year}",
-    })
+    lists = [
+        {"name": name, "title": annex_a.TITLES[name], "rows": count, "not_kept": annex_a.HEADERS_ONLY.get(name)}
+        for name, count in counts.items()
+    ]
+    return render(
+        request,
+        "returns/annex_a.html",
+        {
+            "form": form,
+            "day": day,
+            "start": window.start,
+            "year_start": window.year_start,
+            "lists": lists,
+            "query": f"date_0={day.day}&date_1={day.month}&date_2={day.year}",
+        },
+    )
 
 
 @rule("statutory_returns")
@@ -76,8 +98,12 @@ def annex_a_download(request):
     tables = annex_a.build(day)
     buffer = io.BytesIO()
     annex_a.write(tables, buffer)
-    audit.record(request.user, AuditEvent.Action.EXPORT, summary=f"Annex A lists for {day:%-d %B %Y} downloaded",
-                 detail={"inspection_date": day.isoformat(), "rows": annex_a.counts(tables)})
+    audit.record(
+        request.user,
+        AuditEvent.Action.EXPORT,
+        summary=f"Annex A lists for {day:%-d %B %Y} downloaded",
+        detail={"inspection_date": day.isoformat(), "rows": annex_a.counts(tables)},
+    )
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="annex-a-{day.isoformat()}.xlsx"'
     return response

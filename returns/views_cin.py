@@ -27,15 +27,28 @@ def cin_census_check(request):
     failures = cin_validation.check(data, year)
     counts = cin_census.counts(data)
     by_rule = Counter(f.rule for f in failures)
-    audit.record(request.user, AuditEvent.Action.VIEW, summary=f"CIN census checks {year_label(year)}",
-                 detail={"year": year, "counts": counts, "failures": len(failures), "by_rule": dict(by_rule)})
+    audit.record(
+        request.user,
+        AuditEvent.Action.VIEW,
+        summary=f"CIN census checks {year_label(year)}",
+        detail={"year": year, "counts": counts, "failures": len(failures), "by_rule": dict(by_rule)},
+    )
     rows = withhold_restricted(request.user, [{"failure": f, "person_id": children.get(f.child)} for f in failures])
     validator = sector_panel(request, "cin", year)
-    return render(request, "returns/cin_census.html", {
-        "year": year, "year_label": year_label(year), "years": [(y, year_label(y)) for y in years],
-        "counts": counts, "failures": rows, "by_rule": sorted(by_rule.items()), "header": data["header"],
-        "sector": validator,
-    })
+    return render(
+        request,
+        "returns/cin_census.html",
+        {
+            "year": year,
+            "year_label": year_label(year),
+            "years": [(y, year_label(y)) for y in years],
+            "counts": counts,
+            "failures": rows,
+            "by_rule": sorted(by_rule.items()),
+            "header": data["header"],
+            "sector": validator,
+        },
+    )
 
 
 @rule("statutory_returns")
@@ -45,8 +58,12 @@ def cin_census_download(request):
     buffer = io.BytesIO()
     cin_census.write(data, buffer)
     counts = cin_census.counts(data)
-    audit.record(request.user, AuditEvent.Action.EXPORT, summary=f"CIN census {year_label(year)} downloaded",
-                 detail={"year": year, "counts": counts, "serial": data["header"]["SerialNo"]})
+    audit.record(
+        request.user,
+        AuditEvent.Action.EXPORT,
+        summary=f"CIN census {year_label(year)} downloaded",
+        detail={"year": year, "counts": counts, "serial": data["header"]["SerialNo"]},
+    )
     response = HttpResponse(buffer.getvalue(), content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="cin-census-{year - 1}-{str(year)[2:]}.xml"'
     return response

@@ -38,6 +38,7 @@ def today():
 
 # --- Which authority, compared with whom ----------------------------------------------------------
 
+
 @dataclass
 class Comparison:
     authority: object  # partners.Agency or None
@@ -62,7 +63,10 @@ def comparison_for(user):
     configured = (getattr(settings, "STATISTICS_COMPARATOR_LA", "") or "").strip()
     comparator = published.la(configured or own)
     return Comparison(
-        authority=authority, own_code=own, comparator=comparator, region=published.region_of(comparator),
+        authority=authority,
+        own_code=own,
+        comparator=comparator,
+        region=published.region_of(comparator),
         neighbours=published.neighbours(comparator.code) if comparator else published.Neighbours("", (), ()),
         england=published.england(),
         substituted=bool(comparator) and comparator.code != own,
@@ -70,6 +74,7 @@ def comparison_for(user):
 
 
 # --- Tables ------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Cell:
@@ -145,14 +150,19 @@ def _own_cell(exact, as_published, unit, view, before_records=False):
     return Cell(_number_text(exact, unit), exact)
 
 
-def comparison_table(id, title, description, unit, figures, own, view, comparison, key=None, combined=None,
-                     stock=False, notes=()):
+def comparison_table(
+    id, title, description, unit, figures, own, view, comparison, key=None, combined=None, stock=False, notes=()
+):
     """One table: a row per year; this authority, then the neighbours, the region and England.
 
     own(year_figures) -> (exact value, value as published); key names the published measure
     (or combined = (numerator keys, denominator key) for a percentage made from counts)."""
-    headers = ["This authority", f"Statistical neighbours ({'mean' if unit == 'count' else 'median'})",
-               comparison.region.name if comparison.region else "Region", "England"]
+    headers = [
+        "This authority",
+        f"Statistical neighbours ({'mean' if unit == 'count' else 'median'})",
+        comparison.region.name if comparison.region else "Region",
+        "England",
+    ]
     rows = []
     for f in figures:
         exact, as_published = own(f)
@@ -165,15 +175,21 @@ def comparison_table(id, title, description, unit, figures, own, view, compariso
                 if not comparison.neighbours.areas:
                     cells.append(Cell("–", None, "no statistical neighbours"))
                     continue
-                found = (published.neighbour_combined_percent(*combined, comparison.neighbours, f.year) if combined
-                         else published.neighbour_summary(key, comparison.neighbours, f.year))
+                found = (
+                    published.neighbour_combined_percent(*combined, comparison.neighbours, f.year)
+                    if combined
+                    else published.neighbour_summary(key, comparison.neighbours, f.year)
+                )
             else:
                 place = comparison.region if area == "region" else comparison.england
                 if place is None:
                     cells.append(Cell("–", None, "no region"))
                     continue
-                found = (published.combined_percent(*combined, place, f.year) if combined
-                         else published.figure(key, place, f.year))
+                found = (
+                    published.combined_percent(*combined, place, f.year)
+                    if combined
+                    else published.figure(key, place, f.year)
+                )
             cells.append(_published_cell(found, unit))
         rows.append(Row(year_label(f.year, f.so_far, stock), cells, short_year_label(f.year, f.so_far, stock)))
     table = Table(id, title, description, unit, headers, rows, list(notes))
@@ -190,88 +206,198 @@ def build_tables(figures, comparison, view):
     S = suppression
     tables = [
         comparison_table(
-            "looked-after", "Children looked after on 31 March",
+            "looked-after",
+            "Children looked after on 31 March",
             "Children looked after on 31 March each year, excluding those looked after only under a series of "
-            "short breaks.", "count", figures, lambda f: (f.looked_after, S.count(f.looked_after)), view, comparison,
-            key="cla_31_march", stock=True,
-            notes=["England and regional figures are rounded to the nearest 10 by DfE."]),
+            "short breaks.",
+            "count",
+            figures,
+            lambda f: (f.looked_after, S.count(f.looked_after)),
+            view,
+            comparison,
+            key="cla_31_march",
+            stock=True,
+            notes=["England and regional figures are rounded to the nearest 10 by DfE."],
+        ),
         comparison_table(
-            "looked-after-rate", "Children looked after on 31 March, per 10,000 children",
-            "Children looked after on 31 March for every 10,000 children aged 0 to 17.", "rate", figures,
-            lambda f: (f.looked_after_rate, S.rate(f.looked_after, f.population.value)), view, comparison,
-            key="cla_31_march_rate", stock=True,
-            notes=[f"This authority's rate is per {figures[-1].population.value:,} children: "
-                   f"{figures[-1].population.source}." if figures and figures[-1].population.value else
-                   "This authority's child population is not known."]),
+            "looked-after-rate",
+            "Children looked after on 31 March, per 10,000 children",
+            "Children looked after on 31 March for every 10,000 children aged 0 to 17.",
+            "rate",
+            figures,
+            lambda f: (f.looked_after_rate, S.rate(f.looked_after, f.population.value)),
+            view,
+            comparison,
+            key="cla_31_march_rate",
+            stock=True,
+            notes=[
+                f"This authority's rate is per {figures[-1].population.value:,} children: "
+                f"{figures[-1].population.source}."
+                if figures and figures[-1].population.value
+                else "This authority's child population is not known."
+            ],
+        ),
         comparison_table(
-            "started", "Children who started to be looked after",
-            "Children who started to be looked after during the year, each child counted once.", "count", figures,
-            lambda f: (f.started, S.count(f.started)), view, comparison, key="started"),
+            "started",
+            "Children who started to be looked after",
+            "Children who started to be looked after during the year, each child counted once.",
+            "count",
+            figures,
+            lambda f: (f.started, S.count(f.started)),
+            view,
+            comparison,
+            key="started",
+        ),
         comparison_table(
-            "started-rate", "Children who started to be looked after, per 10,000 children",
-            "Children who started to be looked after during the year for every 10,000 children.", "rate", figures,
-            lambda f: (f.started_rate, S.rate(f.started, f.population.value)), view, comparison, key="started_rate"),
+            "started-rate",
+            "Children who started to be looked after, per 10,000 children",
+            "Children who started to be looked after during the year for every 10,000 children.",
+            "rate",
+            figures,
+            lambda f: (f.started_rate, S.rate(f.started, f.population.value)),
+            view,
+            comparison,
+            key="started_rate",
+        ),
         comparison_table(
-            "ceased", "Children who ceased to be looked after",
-            "Children who ceased to be looked after during the year, each child counted once.", "count", figures,
-            lambda f: (f.ceased, S.count(f.ceased)), view, comparison, key="ceased"),
+            "ceased",
+            "Children who ceased to be looked after",
+            "Children who ceased to be looked after during the year, each child counted once.",
+            "count",
+            figures,
+            lambda f: (f.ceased, S.count(f.ceased)),
+            view,
+            comparison,
+            key="ceased",
+        ),
         comparison_table(
-            "ceased-rate", "Children who ceased to be looked after, per 10,000 children",
-            "Children who ceased to be looked after during the year for every 10,000 children.", "rate", figures,
-            lambda f: (f.ceased_rate, S.rate(f.ceased, f.population.value)), view, comparison, key="ceased_rate"),
+            "ceased-rate",
+            "Children who ceased to be looked after, per 10,000 children",
+            "Children who ceased to be looked after during the year for every 10,000 children.",
+            "rate",
+            figures,
+            lambda f: (f.ceased_rate, S.rate(f.ceased, f.population.value)),
+            view,
+            comparison,
+            key="ceased_rate",
+        ),
     ]
     published_reasons = {f.year: published_breakdown(f.ceased_by_reason) for f in figures}
-    for code, key, title in (("E4A", "e4a", "as part of the care plan"), ("E4B", "e4b", "not as part of the care plan")):
-        tables.append(comparison_table(
-            f"returned-home-{key}", f"Returned home {title} ({code}), % of those who ceased",
-            f"Children whose care ended because they returned home to their parents or others with parental "
-            f"responsibility {title} (reason {code}), as a percentage of the children who ceased to be looked after.",
-            "percent", figures,
-            lambda f, key=key: (f.ceased_by_reason.percent(key),
-                                S.percentage(published_reasons[f.year][key], f.ceased_by_reason.total)),
-            view, comparison, key=f"ceased_{key}_percent",
-            notes=["DfE's reasons for ceasing are published to March 2024 in the files held."]))
-    tables.append(comparison_table(
-        "returned-home", "Returned home (E4A and E4B together), % of those who ceased",
-        "Children who returned home, as part of the care plan or not, as a percentage of the children who ceased "
-        "to be looked after.", "percent", figures,
-        lambda f: (f.ceased_by_reason.percent("returned_home"),
-                   S.percentage(published_reasons[f.year]["returned_home"], f.ceased_by_reason.total)),
-        view, comparison, combined=(("ceased_e4a", "ceased_e4b"), "ceased_by_reason_total"),
-        notes=["For England, the region and the neighbours this is worked out from DfE's published counts."]))
-    tables.append(comparison_table(
-        "re-entries", "Came back into care within 12 months of returning home, %",
-        "Of the children who returned home (E4A or E4B) during the year, the percentage who started to be looked "
-        "after again within 12 months of the return.", "percent", figures,
-        lambda f: (f.re_entries.percent, S.percentage(f.re_entries.re_entered, f.re_entries.returned_home)),
-        view, comparison,
-        notes=["DfE does not publish this measure, so there is nothing to compare it with.",
-               "For the latest years, not all of the 12 months after each return have passed yet."]))
+    for code, key, title in (
+        ("E4A", "e4a", "as part of the care plan"),
+        ("E4B", "e4b", "not as part of the care plan"),
+    ):
+        tables.append(
+            comparison_table(
+                f"returned-home-{key}",
+                f"Returned home {title} ({code}), % of those who ceased",
+                f"Children whose care ended because they returned home to their parents or others with parental "
+                f"responsibility {title} (reason {code}), as a percentage of the children who ceased to be looked after.",  # noqa: E501
+                "percent",
+                figures,
+                lambda f, key=key: (
+                    f.ceased_by_reason.percent(key),
+                    S.percentage(published_reasons[f.year][key], f.ceased_by_reason.total),
+                ),
+                view,
+                comparison,
+                key=f"ceased_{key}_percent",
+                notes=["DfE's reasons for ceasing are published to March 2024 in the files held."],
+            )
+        )
+    tables.append(
+        comparison_table(
+            "returned-home",
+            "Returned home (E4A and E4B together), % of those who ceased",
+            "Children who returned home, as part of the care plan or not, as a percentage of the children who ceased "
+            "to be looked after.",
+            "percent",
+            figures,
+            lambda f: (
+                f.ceased_by_reason.percent("returned_home"),
+                S.percentage(published_reasons[f.year]["returned_home"], f.ceased_by_reason.total),
+            ),
+            view,
+            comparison,
+            combined=(("ceased_e4a", "ceased_e4b"), "ceased_by_reason_total"),
+            notes=["For England, the region and the neighbours this is worked out from DfE's published counts."],
+        )
+    )
+    tables.append(
+        comparison_table(
+            "re-entries",
+            "Came back into care within 12 months of returning home, %",
+            "Of the children who returned home (E4A or E4B) during the year, the percentage who started to be looked "
+            "after again within 12 months of the return.",
+            "percent",
+            figures,
+            lambda f: (f.re_entries.percent, S.percentage(f.re_entries.re_entered, f.re_entries.returned_home)),
+            view,
+            comparison,
+            notes=[
+                "DfE does not publish this measure, so there is nothing to compare it with.",
+                "For the latest years, not all of the 12 months after each return have passed yet.",
+            ],
+        )
+    )
     for id, title, description, attr, key, note in TIMELINESS:
-        tables.append(comparison_table(
-            id, title, description, "percent", figures,
-            lambda f, attr=attr: (getattr(f, attr).percent,
-                                  S.percentage(getattr(f, attr).on_time, getattr(f, attr).total, decimals=1)),
-            view, comparison, key=key, notes=[note] if note else []))
+        tables.append(
+            comparison_table(
+                id,
+                title,
+                description,
+                "percent",
+                figures,
+                lambda f, attr=attr: (
+                    getattr(f, attr).percent,
+                    S.percentage(getattr(f, attr).on_time, getattr(f, attr).total, decimals=1),
+                ),
+                view,
+                comparison,
+                key=key,
+                notes=[note] if note else [],
+            )
+        )
     return tables
 
 
 TIMELINESS = [
-    ("referral-decisions", "Contacts decided within 1 working day, %",
-     "Decisions on contacts made during the year, and the percentage made by their deadline of one working day.",
-     "referral_decisions", None, "DfE does not publish this measure."),
-    ("assessments", "Assessments authorised within 45 working days, %",
-     "Child and family assessments authorised during the year, and the percentage authorised within 45 working "
-     "days of starting.", "assessments", None,
-     "DfE publishes this (children in need, table C2), but the file is not among those held, so there is nothing to "
-     "compare it with yet."),
-    ("conferences", "Initial child protection conferences within 15 working days, %",
-     "Initial child protection conferences held during the year after a section 47 enquiry, and the percentage "
-     "held within 15 working days of the strategy discussion that started the enquiry.", "conferences",
-     "icpc_within_15_days_percent", None),
-    ("return-interviews", "Return interviews within 72 hours, %",
-     "Children's returns from being missing during the year, and the percentage whose return interview was held "
-     "within 72 hours of the return.", "return_interviews", None, "DfE does not publish this measure."),
+    (
+        "referral-decisions",
+        "Contacts decided within 1 working day, %",
+        "Decisions on contacts made during the year, and the percentage made by their deadline of one working day.",
+        "referral_decisions",
+        None,
+        "DfE does not publish this measure.",
+    ),
+    (
+        "assessments",
+        "Assessments authorised within 45 working days, %",
+        "Child and family assessments authorised during the year, and the percentage authorised within 45 working "
+        "days of starting.",
+        "assessments",
+        None,
+        "DfE publishes this (children in need, table C2), but the file is not among those held, so there is nothing to "
+        "compare it with yet.",
+    ),
+    (
+        "conferences",
+        "Initial child protection conferences within 15 working days, %",
+        "Initial child protection conferences held during the year after a section 47 enquiry, and the percentage "
+        "held within 15 working days of the strategy discussion that started the enquiry.",
+        "conferences",
+        "icpc_within_15_days_percent",
+        None,
+    ),
+    (
+        "return-interviews",
+        "Return interviews within 72 hours, %",
+        "Children's returns from being missing during the year, and the percentage whose return interview was held "
+        "within 72 hours of the return.",
+        "return_interviews",
+        None,
+        "DfE does not publish this measure.",
+    ),
 ]
 
 
@@ -307,14 +433,26 @@ def reasons_table(figures, view):
                 text = f"{exact} ({pct:.1f}%)" if pct is not None else f"{exact}"
             cells.append(Cell("–") if f.before_records else Cell(text, exact))
         rows.append(Row(f"{label} ({', '.join(codes)})", cells))
-    total_cells = [Cell("–") if f.before_records else
-                   Cell(str(suppression.count(f.ceased_by_reason.total)) if view == PUBLISHED
-                        else str(f.ceased_by_reason.total), f.ceased_by_reason.total) for f in figures]
+    total_cells = [
+        Cell("–")
+        if f.before_records
+        else Cell(
+            str(suppression.count(f.ceased_by_reason.total)) if view == PUBLISHED else str(f.ceased_by_reason.total),
+            f.ceased_by_reason.total,
+        )
+        for f in figures
+    ]
     rows.append(Row("All children who ceased", total_cells))
     headers = [year_label(f.year, f.so_far) for f in figures]
-    return Table("reasons", "Why children stopped being looked after",
-                 "Children who ceased to be looked after, by the reason their care ended (each child's last period of "
-                 "care in the year), with the percentage of all who ceased.", "count", headers, rows)
+    return Table(
+        "reasons",
+        "Why children stopped being looked after",
+        "Children who ceased to be looked after, by the reason their care ended (each child's last period of "
+        "care in the year), with the percentage of all who ceased.",
+        "count",
+        headers,
+        rows,
+    )
 
 
 def detail_tables(figures, view):
@@ -375,13 +513,15 @@ def line_chart(table):
         return TOP + plot_h - (v / top * plot_h)
 
     ticks = [{"y": round(y(top * i / 4), 1), "label": _number_text(top * i / 4, table.unit)} for i in range(5)]
-    years = [{"x": round(x(i), 1), "label": row.short or row.label}
-             for i, row in enumerate(table.rows)]
+    years = [{"x": round(x(i), 1), "label": row.short or row.label} for i, row in enumerate(table.rows)]
     series = []
     for s, header in enumerate(table.headers):
         colour, dash, marker = SERIES_STYLE[s % len(SERIES_STYLE)]
-        points = [(round(x(i), 1), round(y(row.cells[s].value), 1)) for i, row in enumerate(table.rows)
-                  if row.cells[s].value is not None]
+        points = [
+            (round(x(i), 1), round(y(row.cells[s].value), 1))
+            for i, row in enumerate(table.rows)
+            if row.cells[s].value is not None
+        ]
         # A line through consecutive years only: a gap where a figure is not published.
         segments, current = [], []
         for i, row in enumerate(table.rows):
@@ -393,15 +533,31 @@ def line_chart(table):
                 current.append((round(x(i), 1), round(y(row.cells[s].value), 1)))
         if len(current) > 1:
             segments.append(current)
-        series.append({
-            "name": header, "colour": colour, "dash": dash, "marker": marker,
-            "paths": [" ".join(f"{px},{py}" for px, py in seg) for seg in segments],
-            "points": [{"x": px, "y": py, "d": _marker(marker, px, py)} for px, py in points],
-            "legend_x": LEFT + s * 150, "legend_d": _marker(marker, LEFT + s * 150 + 10, HEIGHT - 12),
-        })
-    return {"width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT, "top": TOP,
-            "bottom": TOP + plot_h, "ticks": ticks, "years": years, "series": series,
-            "year_label_y": TOP + plot_h + 18, "legend_y": HEIGHT - 12}
+        series.append(
+            {
+                "name": header,
+                "colour": colour,
+                "dash": dash,
+                "marker": marker,
+                "paths": [" ".join(f"{px},{py}" for px, py in seg) for seg in segments],
+                "points": [{"x": px, "y": py, "d": _marker(marker, px, py)} for px, py in points],
+                "legend_x": LEFT + s * 150,
+                "legend_d": _marker(marker, LEFT + s * 150 + 10, HEIGHT - 12),
+            }
+        )
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "left": LEFT,
+        "right": WIDTH - RIGHT,
+        "top": TOP,
+        "bottom": TOP + plot_h,
+        "ticks": ticks,
+        "years": years,
+        "series": series,
+        "year_label_y": TOP + plot_h + 18,
+        "legend_y": HEIGHT - 12,
+    }
 
 
 def _marker(kind, x, y, r=4):
@@ -416,12 +572,15 @@ def _marker(kind, x, y, r=4):
 
 # --- Views -----------------------------------------------------------------------------------------
 
+
 def _figures(comparison, on):
     begin = statistics.records_begin()
     years = statistics.years(on)
     populations = statistics.child_populations(years, comparison.own_code)
-    return [statistics.for_year(year, la_code=comparison.own_code, today=on, begin=begin, population=populations[year])
-            for year in years]
+    return [
+        statistics.for_year(year, la_code=comparison.own_code, today=on, begin=begin, population=populations[year])
+        for year in years
+    ]
 
 
 @rule("statistics")
@@ -432,17 +591,36 @@ def statistics_page(request):
     figures = _figures(comparison, on)
     tables = build_tables(figures, comparison, view)
     begin = statistics.records_begin()
-    audit.record(request.user, AuditEvent.Action.VIEW, summary="Viewed the authority's statistics beside England, "
-                 "the region and statistical neighbours",
-                 detail={"page": "statistics", "view": view, "years": [f.year for f in figures],
-                         "comparator_la": comparison.comparator.code if comparison.comparator else "",
-                         "tables": [t.id for t in tables]})
-    return render(request, "returns/statistics.html", {
-        "view": view, "today": on, "comparison": comparison, "records_begin": begin, "figures": figures, "tables": tables,
-        "reasons": reasons_table(figures, view), "counts": detail_tables(figures, view),
-        "attribution": published.ATTRIBUTION, "licence_url": published.LICENCE_URL, "symbols": SYMBOL_TEXTS,
-        "suppress_up_to": suppression.threshold(),
-    })
+    audit.record(
+        request.user,
+        AuditEvent.Action.VIEW,
+        summary="Viewed the authority's statistics beside England, the region and statistical neighbours",
+        detail={
+            "page": "statistics",
+            "view": view,
+            "years": [f.year for f in figures],
+            "comparator_la": comparison.comparator.code if comparison.comparator else "",
+            "tables": [t.id for t in tables],
+        },
+    )
+    return render(
+        request,
+        "returns/statistics.html",
+        {
+            "view": view,
+            "today": on,
+            "comparison": comparison,
+            "records_begin": begin,
+            "figures": figures,
+            "tables": tables,
+            "reasons": reasons_table(figures, view),
+            "counts": detail_tables(figures, view),
+            "attribution": published.ATTRIBUTION,
+            "licence_url": published.LICENCE_URL,
+            "symbols": SYMBOL_TEXTS,
+            "suppress_up_to": suppression.threshold(),
+        },
+    )
 
 
 @rule("statistics")
@@ -469,16 +647,29 @@ def statistics_download(request):
             writer.writerow([row.label, *[cell.text for cell in row.cells]])
             count += 1
     writer.writerow([])
-    writer.writerow([f"This authority's figures follow DfE's suppression rules: counts of 1 to "
-                     f"{suppression.threshold()} and percentages made from them are shown as c."])
+    writer.writerow(
+        [
+            f"This authority's figures follow DfE's suppression rules: counts of 1 to "
+            f"{suppression.threshold()} and percentages made from them are shown as c."
+        ]
+    )
     if comparison.comparator:
         writer.writerow([comparison_sentence(comparison)])
     writer.writerow([published.ATTRIBUTION])
-    audit.record(request.user, AuditEvent.Action.EXPORT, summary="Downloaded the authority's statistics (CSV, as "
-                 "they would be published)",
-                 detail={"page": "statistics", "format": "csv", "suppressed": True, "file": name,
-                         "years": [f.year for f in figures], "rows": count,
-                         "comparator_la": comparison.comparator.code if comparison.comparator else ""})
+    audit.record(
+        request.user,
+        AuditEvent.Action.EXPORT,
+        summary="Downloaded the authority's statistics (CSV, as they would be published)",
+        detail={
+            "page": "statistics",
+            "format": "csv",
+            "suppressed": True,
+            "file": name,
+            "years": [f.year for f in figures],
+            "rows": count,
+            "comparator_la": comparison.comparator.code if comparison.comparator else "",
+        },
+    )
     return response
 
 
@@ -488,6 +679,8 @@ def comparison_sentence(comparison):
         return "This authority's code is not in DfE's files, so only England is shown."
     model = f" ({c.neighbours.model})" if c.neighbours.model else ""
     if c.substituted:
-        return (f"Compared as if it were in {c.region.name if c.region else 'no region'}, with {c.comparator.name}'s "
-                f"statistical neighbours{model}.")
+        return (
+            f"Compared as if it were in {c.region.name if c.region else 'no region'}, with {c.comparator.name}'s "
+            f"statistical neighbours{model}."
+        )
     return f"Compared with {c.region.name if c.region else 'no region'} and its statistical neighbours{model}."

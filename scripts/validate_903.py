@@ -16,8 +16,8 @@ aside), 1 when there are, 2 when the validator could not run.
 
 import argparse
 import contextlib
-import io
 import importlib
+import io
 import json
 import logging
 import sys
@@ -50,7 +50,9 @@ def main():
         if code not in alone:
             with contextlib.redirect_stdout(noise):
                 only, _ = _run(args, [code])
-            alone[code] = {(str(r["child_id"]), str(r["row_id"])) for r in only.to_dict("records")} if len(only) else set()
+            alone[code] = (
+                {(str(r["child_id"]), str(r["row_id"])) for r in only.to_dict("records")} if len(only) else set()
+            )
         if (row.get("child_id"), row.get("row_id")) not in alone[code]:
             row["leaked"] = True
         else:
@@ -68,8 +70,12 @@ def _run(args, selected=None):
     registry = importlib.import_module(f"lac_validator.rules.{ruleset}").registry
     paths = sorted(str(p) for p in Path(args.directory).glob("*.csv"))
     files = process_uploaded_files({"This year": paths})
-    validator = LacValidator(metadata={"collectionYear": str(args.year), "localAuthority": args.la},
-    files=files, registry=registry, selected_rules=selected)
+    validator = LacValidator(
+        metadata={"collectionYear": str(args.year), "localAuthority": args.la},
+        files=files,
+        registry=registry,
+        selected_rules=selected,
+    )
     report = Report(validator.ds_results, registry)
     try:
         return create_issue_df(report.report, report.error_report), validator.fails

@@ -35,12 +35,26 @@ def issues(path, year, la):
     header = root.find("Header")
     lea = header.findtext("Source/LEA") if header is not None else None
     if lea != la:
-        found.append({"rule_code": "LEA", "child_id": None, "table": "Header", "field": "LEA",
-                      "message": f"The header's LEA is {lea!r}, not the local authority code {la}"})
+        found.append(
+            {
+                "rule_code": "LEA",
+                "child_id": None,
+                "table": "Header",
+                "field": "LEA",
+                "message": f"The header's LEA is {lea!r}, not the local authority code {la}",
+            }
+        )
     file_year = header.findtext("CollectionDetails/Year") if header is not None else None
     if file_year != str(year):
-        found.append({"rule_code": "Year", "child_id": None, "table": "Header", "field": "Year",
-                      "message": f"The header's Year is {file_year!r}, not {year}"})
+        found.append(
+            {
+                "rule_code": "Year",
+                "child_id": None,
+                "table": "Header",
+                "field": "Year",
+                "message": f"The header's Year is {file_year!r}, not {year}",
+            }
+        )
     data = cin_validator.process_data(cin_validator.convert_data(root))
     registry = importlib.import_module(f"cin_validator.rules.{ruleset_for(year)}").registry
     validator = cin_validator.CinValidator(data, registry)
@@ -48,15 +62,25 @@ def issues(path, year, la):
     for row in validator.full_issue_df.to_dict("records"):
         child = row.get("child_id")
         child = None if child is None or child != child else str(child)  # NaN is not a child
-        item = {"rule_code": str(row.get("rule_code")), "child_id": child, "table": row.get("tables_affected"),
-                "field": row.get("columns_affected"), "message": row.get("rule_description")}
+        item = {
+            "rule_code": str(row.get("rule_code")),
+            "child_id": child,
+            "table": row.get("tables_affected"),
+            "field": row.get("columns_affected"),
+            "message": row.get("rule_description"),
+        }
         key = tuple(item.values())
         if key not in seen:
             seen.add(key)
             found.append(item)
     for row in validator.multichild_issues.to_dict("records"):
-        item = {"rule_code": str(row.get("rule_code")), "child_id": None, "table": None, "field": None,
-                "message": row.get("rule_description")}
+        item = {
+            "rule_code": str(row.get("rule_code")),
+            "child_id": None,
+            "table": None,
+            "field": None,
+            "message": row.get("rule_description"),
+        }
         key = tuple(item.values())
         if key not in seen:
             seen.add(key)

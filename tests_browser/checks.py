@@ -28,7 +28,8 @@ def assert_styles_loaded(page):
     assert styles["header"] is not None, "the page has no <header>"
     assert styles["header"] != UNSTYLED_BACKGROUND, "the header is unstyled: is app.css linked from the page?"
     assert "arial" in styles["font"].lower() or "GDS Transport" in styles["font"], (
-        f"the page is not in the service's font ({styles['font']}): is app.css linked from the page?")
+        f"the page is not in the service's font ({styles['font']}): is app.css linked from the page?"
+    )
 
 
 def assert_basic_accessibility(page):
@@ -37,7 +38,7 @@ def assert_basic_accessibility(page):
     English language declared, a title, exactly one h1, a skip link to the main content that
     exists, every form field labelled and every image with alternative text.
     """
-    assert page.get_attribute("html", "lang") == "en", "<html> must have lang=\"en\""
+    assert page.get_attribute("html", "lang") == "en", '<html> must have lang="en"'
     assert page.title().strip(), "the page must have a <title>"
     h1s = page.locator("h1")
     assert h1s.count() == 1, f"the page must have exactly one h1, found {h1s.count()}"
@@ -45,7 +46,7 @@ def assert_basic_accessibility(page):
     skip = page.locator("a.govuk-skip-link").first
     assert skip.count() == 1, "the page must start with a GOV.UK skip link"
     target = skip.get_attribute("href") or ""
-    assert target.startswith("#") and len(target) > 1, f"the skip link must point into the page, not {target!r}"
+    assert target.startswith("#") and len(target) > 1, f"the skip link must point into the page, not {target!r}"  # noqa: PT018
     assert page.locator(f"[id='{target[1:]}']").count() == 1, f"the skip link's target {target} is missing"
 
     unlabelled = page.eval_on_selector_all(

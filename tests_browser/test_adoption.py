@@ -32,8 +32,9 @@ def adoption_world(user):
     council = Agency.objects.create(name="Testshire County Council", kind=Agency.Kind.LOCAL_AUTHORITY, la_code="999")
     team = Team.objects.create(agency=council, name="Adoption team", function="Children in care")
     worker = user(User.Role.SOCIAL_WORKER, team=team, first_name="Robin", last_name="Worker")
-    child = record_person(None, kind="child", given_names="Kit", family_name="Larkspur",
-                          date_of_birth=datetime.date(2024, 1, 9), sex="M")
+    child = record_person(
+        None, kind="child", given_names="Kit", family_name="Larkspur", date_of_birth=datetime.date(2024, 1, 9), sex="M"
+    )
     today = datetime.date.today()
     period = looked_after(worker, child, today - datetime.timedelta(days=200), legal_status="C1")
     care.change_legal_status(worker, period, code="C2", on=today - datetime.timedelta(days=150))

@@ -34,12 +34,25 @@ def case(user):
     manager = user(User.Role.TEAM_MANAGER, team=team, first_name="Taylor", last_name="Manager")
     worker = user(User.Role.SOCIAL_WORKER, team=team, first_name="Robin", last_name="Worker")
     chair = user(User.Role.CONFERENCE_CHAIR, agency=council, team=None, first_name="Casey", last_name="Chair")
-    child = record_person(None, kind="child", given_names="Jordan", family_name="Millbrook",
-                          date_of_birth=datetime.date(2017, 6, 12), sex="M")
+    child = record_person(
+        None,
+        kind="child",
+        given_names="Jordan",
+        family_name="Millbrook",
+        date_of_birth=datetime.date(2017, 6, 12),
+        sex="M",
+    )
     referral_date = datetime.date.today() - datetime.timedelta(days=80)
     episode = open_episode(manager, child, referral_date)
-    return {"manager": manager, "worker": worker, "chair": chair, "child": child, "episode": episode,
-            "team": team, "day": lambda n: referral_date + datetime.timedelta(days=n)}
+    return {
+        "manager": manager,
+        "worker": worker,
+        "chair": chair,
+        "child": child,
+        "episode": episode,
+        "team": team,
+        "day": lambda n: referral_date + datetime.timedelta(days=n),
+    }
 
 
 def test_referral_to_a_child_protection_plan_and_its_end(page, case):
@@ -162,13 +175,18 @@ def test_referral_to_a_child_protection_plan_and_its_end(page, case):
         page.get_by_role("button", name=re.compile("Save|Record")).click()
         expect(page.locator(".govuk-notification-banner")).to_be_visible()
     plan.refresh_from_db()
-    assert plan.end_date == day(60) and plan.end_reason == "no_longer_needed"
+    assert plan.end_date == day(60)
+    assert plan.end_reason == "no_longer_needed"
 
     # The case page shows the plan ended, and the chronology has every step.
     page.goto(f"/cases/{child.pk}/")
     expect(page.locator("main")).to_contain_text("ended")
     page.goto(f"/people/{child.pk}/")
-    for text in ("Strategy discussion", "Section 47 enquiry", "Initial child protection conference",
-                 "Child protection plan ended"):
+    for text in (
+        "Strategy discussion",
+        "Section 47 enquiry",
+        "Initial child protection conference",
+        "Child protection plan ended",
+    ):
         expect(page.locator("main")).to_contain_text(text)
     screenshot(page, "child-protection-plan-ended")

@@ -21,10 +21,22 @@ def school_world(user):
     from people.services import record_person
 
     school = Agency.objects.create(name="Testbrook Primary School", kind=Agency.Kind.SCHOOL, urn="999002")
-    dsl = user(User.Role.PARTNER_PRACTITIONER, agency=school, team=None, first_name="Dana", last_name="Lead",
-               job_title="Designated safeguarding lead")
-    child = record_person(None, kind="child", given_names="Robin", family_name="Wrenfield",
-                          date_of_birth=datetime.date(2017, 3, 9), sex="F")
+    dsl = user(
+        User.Role.PARTNER_PRACTITIONER,
+        agency=school,
+        team=None,
+        first_name="Dana",
+        last_name="Lead",
+        job_title="Designated safeguarding lead",
+    )
+    child = record_person(
+        None,
+        kind="child",
+        given_names="Robin",
+        family_name="Wrenfield",
+        date_of_birth=datetime.date(2017, 3, 9),
+        sex="F",
+    )
     Involvement.objects.create(person=child, agency=school, kind="pupil", start_date=datetime.date(2022, 9, 1))
     return {"dsl": dsl, "child": child}
 

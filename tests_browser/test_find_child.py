@@ -16,8 +16,9 @@ def child(user):
     from people.services import record_person
 
     recorder = user()
-    return record_person(recorder, kind="child", given_names="Jonathon", family_name="Smith",
-                         date_of_birth=date(2015, 3, 4))
+    return record_person(
+        recorder, kind="child", given_names="Jonathon", family_name="Smith", date_of_birth=date(2015, 3, 4)
+    )
 
 
 def sign_in(page, account):
@@ -34,8 +35,14 @@ def test_find_a_child_by_a_misspelt_name_and_open_their_record(page, user, child
 
     practitioner = user(first_name="Sam", last_name="Patel")
     # The practitioner's team works with the child, so the full record opens (need-to-know).
-    Involvement.objects.create(person=child, agency=practitioner.agency, team=practitioner.team, worker=practitioner,
-                               kind="Child in need", start_date=date(2025, 1, 6))
+    Involvement.objects.create(
+        person=child,
+        agency=practitioner.agency,
+        team=practitioner.team,
+        worker=practitioner,
+        kind="Child in need",
+        start_date=date(2025, 1, 6),
+    )
 
     sign_in(page, practitioner)
     search_box = page.get_by_label("Search for a person")

@@ -27,13 +27,22 @@ def front_door(user):
     police = Agency.objects.create(name="Testshire Police", kind=Agency.Kind.POLICE)
     practitioner = user(User.Role.MASH_PRACTITIONER, team=mash, first_name="Morgan", last_name="Mash")
     services.load_threshold_document(practitioner)
-    sibling = record_person(None, kind="child", given_names="Riley", family_name="Brookfield",
-                            date_of_birth=date(2013, 9, 9), sex="F")
+    sibling = record_person(
+        None, kind="child", given_names="Riley", family_name="Brookfield", date_of_birth=date(2013, 9, 9), sex="F"
+    )
     return {
         "practitioner": practitioner,
-        "teacher": user(User.Role.PARTNER_PRACTITIONER, agency=school, team=None, first_name="Dana", last_name="Lead",
-                        job_title="Designated safeguarding lead"),
-        "officer": user(User.Role.PARTNER_PRACTITIONER, agency=police, team=None, first_name="Pat", last_name="Constable"),
+        "teacher": user(
+            User.Role.PARTNER_PRACTITIONER,
+            agency=school,
+            team=None,
+            first_name="Dana",
+            last_name="Lead",
+            job_title="Designated safeguarding lead",
+        ),
+        "officer": user(
+            User.Role.PARTNER_PRACTITIONER, agency=police, team=None, first_name="Pat", last_name="Constable"
+        ),
         "sibling": sibling,
     }
 
@@ -64,14 +73,16 @@ def test_a_schools_contact_is_checked_decided_and_referred(page, front_door):
     page.locator("#id_child_date_of_birth_1").fill("3")
     page.locator("#id_child_date_of_birth_2").fill("2016")
     page.get_by_label("What are your concerns about the child?").fill(
-        "Jamie came to school with bruising to both arms and said an adult at home grabbed them.")
+        "Jamie came to school with bruising to both arms and said an adult at home grabbed them."
+    )
     page.locator("input[name=immediate_risk][value=no]").check()
     page.get_by_label(re.compile("Not sought")).check()
     page.get_by_role("button", name=re.compile("Send|Submit|Make")).click()
     expect(page.locator(".govuk-panel")).to_be_visible()
     contact = Contact.objects.get()
     expect(page.locator(".govuk-panel")).to_contain_text(contact.reference)
-    assert contact.source == "2A" and contact.channel == Contact.Channel.WEB_FORM
+    assert contact.source == "2A"
+    assert contact.channel == Contact.Channel.WEB_FORM
     screenshot(page, "front-door-contact-sent")
     sign_out(page)
 
@@ -99,7 +110,9 @@ def test_a_schools_contact_is_checked_decided_and_referred(page, front_door):
     assert {link.person.given_names for link in Contact.objects.get().people.all()} == {"Jamie", "Riley"}
 
     page.get_by_text("Request a check").click()
-    check_form = page.locator("form[action$='/checks/']").or_(page.locator("form", has=page.locator("input[name='check-kind']")))
+    check_form = page.locator("form[action$='/checks/']").or_(
+        page.locator("form", has=page.locator("input[name='check-kind']"))
+    )
     check_form.get_by_label("Police", exact=True).check()
     check_form.get_by_label(re.compile("What do you want to know")).fill("Any call-outs to the address?")
     check_form.get_by_role("button").click()
@@ -114,7 +127,8 @@ def test_a_schools_contact_is_checked_decided_and_referred(page, front_door):
     page.get_by_role("link", name=re.compile(contact.reference)).first.click()
     page.get_by_label(re.compile("We hold information|holds information|We know", re.I)).first.check()
     page.get_by_label("What information does your agency hold?").fill(
-        "Two domestic abuse call-outs to 4 Quarry Lane in the last three months.")
+        "Two domestic abuse call-outs to 4 Quarry Lane in the last three months."
+    )
     page.get_by_role("button", name=re.compile("Send|Submit|Answer")).click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("has been sent")
     sign_out(page)
@@ -132,7 +146,8 @@ def test_a_schools_contact_is_checked_decided_and_referred(page, front_door):
     page.get_by_label("Referral to children's social care for assessment").check()
     page.get_by_label("Primary need").select_option("N1")
     page.get_by_label("Reasons for the decision").fill(
-        "Injuries with a disclosure, and police call-outs for domestic abuse: reasonable cause to assess.")
+        "Injuries with a disclosure, and police call-outs for domestic abuse: reasonable cause to assess."
+    )
     page.get_by_role("button", name="Record the decision").click()
     expect(page.locator("h1")).to_contain_text(contact.reference)
     expect(page.locator("body")).to_contain_text("Referral to children's social care for assessment")
@@ -143,7 +158,9 @@ def test_a_schools_contact_is_checked_decided_and_referred(page, front_door):
     page.get_by_text("Record feedback to the referrer").click()
     feedback = page.locator("form[action$='/feedback/']")
     feedback.get_by_label("Phone").check()
-    feedback.get_by_label("What was the referrer told?").fill("We are starting a child and family assessment for Jamie and Riley.")
+    feedback.get_by_label("What was the referrer told?").fill(
+        "We are starting a child and family assessment for Jamie and Riley."
+    )
     feedback.get_by_role("button", name="Record the feedback").click()
     expect(page.locator(".moj-timeline")).to_contain_text("We are starting a child and family assessment")
     assert_styles_loaded(page)

@@ -31,8 +31,9 @@ def leaver_world(user):
     dob = today.replace(year=today.year - 19) - datetime.timedelta(days=20)
     person = record_person(None, kind="child", given_names="Robin", family_name="Fieldfare", date_of_birth=dob, sex="M")
     care_period(adviser, person, birthday(dob, 13), birthday(dob, 18), end_reason="E17")
-    Involvement.objects.create(person=person, agency=council, team=team, kind="Care leavers",
-                               start_date=today - datetime.timedelta(days=300))
+    Involvement.objects.create(
+        person=person, agency=council, team=team, kind="Care leavers", start_date=today - datetime.timedelta(days=300)
+    )
     record = services.open_record(adviser, person)
     return {"adviser": adviser, "person": person, "record": record, "birthday": birthday(dob, 19)}
 

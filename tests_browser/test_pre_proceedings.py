@@ -31,13 +31,24 @@ def plan(user):
     council = Agency.objects.create(name="Testshire County Council", kind=Agency.Kind.LOCAL_AUTHORITY, la_code="999")
     team = Team.objects.create(agency=council, name="Safeguarding team South", function="Child protection")
     manager = user(User.Role.TEAM_MANAGER, team=team, first_name="Taylor", last_name="Manager")
-    child = record_person(None, kind="child", given_names="Riley", family_name="Ashcombe",
-                          date_of_birth=datetime.date(2018, 2, 3), sex="F")
+    child = record_person(
+        None,
+        kind="child",
+        given_names="Riley",
+        family_name="Ashcombe",
+        date_of_birth=datetime.date(2018, 2, 3),
+        sex="F",
+    )
     start = datetime.date.today() - datetime.timedelta(days=120)
     episode = open_episode(manager, child, start)
     family_help.allocate(manager, episode, team=team, worker=manager, on=start)
-    found = ChildProtectionPlan.objects.create(person=child, episode=episode, start_date=start + datetime.timedelta(days=20),
-                                               initial_category="NEG", latest_category="NEG")
+    found = ChildProtectionPlan.objects.create(
+        person=child,
+        episode=episode,
+        start_date=start + datetime.timedelta(days=20),
+        initial_category="NEG",
+        latest_category="NEG",
+    )
     return {"manager": manager, "plan": found, "day": lambda n: datetime.date.today() - datetime.timedelta(days=n)}
 
 
@@ -53,7 +64,9 @@ def test_starting_pre_proceedings_and_the_letter_before_proceedings(page, plan):
 
     page.locator("#id_reasons").fill("Neglect continues despite the plan")
     page.get_by_role("button", name="Start pre-proceedings").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the date of the decision to start pre-proceedings")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter the date of the decision to start pre-proceedings"
+    )
     expect(page.locator("#id_reasons")).to_have_value("Neglect continues despite the plan")
     assert_basic_accessibility(page)
     fill_date(page, "start_date", day(10))
@@ -75,4 +88,5 @@ def test_starting_pre_proceedings_and_the_letter_before_proceedings(page, plan):
     expect(page.locator("main")).to_contain_text("Initial pre-proceedings meeting")
     screenshot(page, "pre-proceedings")
     found = PreProceedings.objects.get()
-    assert found.letter_sent_on == day(8) and found.fgdm_offered is True
+    assert found.letter_sent_on == day(8)
+    assert found.fgdm_offered is True

@@ -37,18 +37,35 @@ def care(user):
     worker = user(User.Role.SOCIAL_WORKER, team=team, first_name="Robin", last_name="Worker")
     officer = user(User.Role.HEAD_OF_SERVICE, agency=council, team=None, first_name="Noor", last_name="Officer")
     designate(officer)
-    child = record_person(None, kind="child", given_names="Riley", family_name="Ashdown",
-                          date_of_birth=datetime.date(2015, 3, 9), sex="F")
-    mother = record_person(None, kind="adult", given_names="Dana", family_name="Ashdown",
-                           date_of_birth=datetime.date(1988, 7, 1), sex="F")
+    child = record_person(
+        None, kind="child", given_names="Riley", family_name="Ashdown", date_of_birth=datetime.date(2015, 3, 9), sex="F"
+    )
+    mother = record_person(
+        None, kind="adult", given_names="Dana", family_name="Ashdown", date_of_birth=datetime.date(1988, 7, 1), sex="F"
+    )
     Relationship.objects.create(person=child, related_person=mother, relationship=Relationship.Type.PARENT)
     today = datetime.date.today()
     period = looked_after(worker, child, today - datetime.timedelta(days=90))
     family_help.allocate(manager, period.episode, team=team, worker=worker, on=period.start_date)
-    LookedAfterReview.objects.create(period=period, number=1, held_on=today - datetime.timedelta(days=20),
-                                     participation="PN1", considered_return_home=True, chair=worker, recorded_by=worker)
-    return {"worker": worker, "manager": manager, "officer": officer, "child": child, "mother": mother,
-            "period": period, "team": team, "today": today}
+    LookedAfterReview.objects.create(
+        period=period,
+        number=1,
+        held_on=today - datetime.timedelta(days=20),
+        participation="PN1",
+        considered_return_home=True,
+        chair=worker,
+        recorded_by=worker,
+    )
+    return {
+        "worker": worker,
+        "manager": manager,
+        "officer": officer,
+        "child": child,
+        "mother": mother,
+        "period": period,
+        "team": team,
+        "today": today,
+    }
 
 
 def prepare_all_but_the_iro(worker, decision):
@@ -58,15 +75,28 @@ def prepare_all_but_the_iro(worker, decision):
     today = datetime.date.today()
     for state in reunification.gate_states(decision):
         if state.gate.kind == "recorded" and state.gate.key not in ("iro-consulted", "home-assessed"):
-            reunification.record_gate(worker, decision, gate=state.gate.key, state="met", done_on=today,
-                                      evidence="Done; see the assessment on file")
+            reunification.record_gate(
+                worker,
+                decision,
+                gate=state.gate.key,
+                state="met",
+                done_on=today,
+                evidence="Done; see the assessment on file",
+            )
     for member in decision.household.all():
-        reunification.record_household_assessment(worker, member, assessed_on=today, outcome="no_concerns",
-                                                  summary="Police and health checks: nothing known")
-    reunification.record_family_group_decision_making(worker, decision, response="declined", offered_on=today,
-                                                      offered_to="Dana Ashdown")
-    reunification.add_support(worker, decision, what="Family support worker twice a week", who="Family Help team",
-                              until=today + datetime.timedelta(days=180))
+        reunification.record_household_assessment(
+            worker, member, assessed_on=today, outcome="no_concerns", summary="Police and health checks: nothing known"
+        )
+    reunification.record_family_group_decision_making(
+        worker, decision, response="declined", offered_on=today, offered_to="Dana Ashdown"
+    )
+    reunification.add_support(
+        worker,
+        decision,
+        what="Family support worker twice a week",
+        who="Family Help team",
+        until=today + datetime.timedelta(days=180),
+    )
     for signal in reunification.risk_signals(decision):
         reunification.weigh_signal(worker, decision, signal=signal.key, how_weighed="Weighed with the IRO")
 
@@ -76,7 +106,13 @@ def test_return_home_blocked_by_an_open_gate_then_approved_then_flagged(page, ca
     from familyhelp.testing import open_episode
     from frontdoor.models import Referral
 
-    worker, officer, manager, period, today = care["worker"], care["officer"], care["manager"], care["period"], care["today"]
+    worker, officer, manager, period, today = (
+        care["worker"],
+        care["officer"],
+        care["manager"],
+        care["period"],
+        care["today"],
+    )
 
     # The social worker proposes the return home from the care record.
     sign_in(page, worker)
@@ -112,7 +148,9 @@ def test_return_home_blocked_by_an_open_gate_then_approved_then_flagged(page, ca
     page.get_by_label("Reasons for the decision").fill("The plan is sound.")
     page.get_by_role("button", name="Save the decision").click()
     summary = page.locator(".govuk-error-summary")
-    expect(summary).to_contain_text("cannot be approved while these are open: consult the independent reviewing officer")
+    expect(summary).to_contain_text(
+        "cannot be approved while these are open: consult the independent reviewing officer"
+    )
     screenshot(page, "return-home-blocked")
     decision.refresh_from_db()
     assert decision.status == ReunificationDecision.Status.DRAFT
@@ -147,8 +185,9 @@ def test_return_home_blocked_by_an_open_gate_then_approved_then_flagged(page, ca
     sign_out(page)
 
     # Referred again within 12 months: the team manager sees it at once.
-    Referral.objects.filter(pk=period.episode_id).update(closure_date=today - datetime.timedelta(days=2),
-                                                         closure_reason="RC7")
+    Referral.objects.filter(pk=period.episode_id).update(
+        closure_date=today - datetime.timedelta(days=2), closure_reason="RC7"
+    )
     open_episode(worker, care["child"], today - datetime.timedelta(days=1))
     assert MonitoringFlag.objects.filter(kind="re_referral").count() == 1
     sign_in(page, manager)

@@ -29,8 +29,14 @@ def returns_world(user):
     team = Team.objects.create(agency=council, name="Children in care team", function="Children in care")
     worker = user(User.Role.SOCIAL_WORKER, team=team)
     analyst = user(User.Role.ANALYST, agency=council, team=None, first_name="Ari", last_name="Analyst")
-    child = record_person(None, kind="child", given_names="Jordan", family_name="Fieldfare",
-                          date_of_birth=datetime.date(2014, 5, 2), sex="M")
+    child = record_person(
+        None,
+        kind="child",
+        given_names="Jordan",
+        family_name="Fieldfare",
+        date_of_birth=datetime.date(2014, 5, 2),
+        sex="M",
+    )
     looked_after(worker, child, datetime.date.today() - datetime.timedelta(days=40))
     return {"analyst": analyst, "child": child}
 
@@ -82,8 +88,13 @@ def test_the_sector_validator_runs_in_the_background(page, returns_world, settin
     # A stand-in for the sector's validator (its JSON lines, as scripts/validate_903.py prints them).
     python = tmp_path / ".venv-903" / "bin" / "python"
     python.parent.mkdir(parents=True)
-    issue = {"rule_code": "103", "child_id": str(child.pk), "tables_affected": "Header", "columns_affected": "ETHNIC",
-             "rule_description": "The ethnicity code is either not valid or has not been entered"}
+    issue = {
+        "rule_code": "103",
+        "child_id": str(child.pk),
+        "tables_affected": "Header",
+        "columns_affected": "ETHNIC",
+        "rule_description": "The ethnicity code is either not valid or has not been entered",
+    }
     python.write_text(f"#!/bin/sh\necho '{json.dumps(issue)}'\nexit 1\n")
     python.chmod(0o755)
     settings.SECTOR_VALIDATORS_DIR = str(tmp_path)

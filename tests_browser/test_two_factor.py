@@ -1,6 +1,6 @@
 """A practitioner signs in for the first time through the set-up link from their administrator:
 sets up an authenticator app from the key on the page, then signs in again with a code. The strict Content-Security-Policy lets the page
-show its QR code and blocks nothing the pages need."""
+show its QR code and blocks nothing the pages need."""  # noqa: E501
 
 import re
 import time
@@ -35,8 +35,9 @@ def test_set_up_two_factor_then_sign_in_with_a_code(page, user, settings):
     settings.OTP_REQUIRED = True  # the live server runs in this process: it sees this
     account = user(first_name="Sam", last_name="Patel")
     blocked = []
-    page.on("console", lambda message: blocked.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None
+    )
 
     sign_in_with_password(page, account, start=set_up_link_for(account))
     expect(page).to_have_url(re.compile(r"/sign-in/two-factor/set-up/$"))

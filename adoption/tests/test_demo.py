@@ -12,8 +12,8 @@ import pytest
 from adoption import services
 from adoption.models import AdopterHousehold, AdoptionDecision
 from childrenincare import services as care
-from childrenincare.models import Carer, CareEpisode, Placement
-from childrenincare.testing import foster_carer, looked_after
+from childrenincare.models import CareEpisode, Carer, Placement
+from childrenincare.testing import looked_after
 from demo.adoption import Adoption
 from kernel.models import Deadline
 from people.services import record_person
@@ -42,22 +42,36 @@ def baby(name, born):
 
 
 def adoption_carer(surname):
-    return Carer.objects.create(kind=Carer.Kind.ADOPTER, name=f"{surname} family (prospective adopters)",
-                                provider="PR1", urn="SC999201", postcode="TE5 5EE", approval=Carer.Approval.APPROVED)
+    return Carer.objects.create(
+        kind=Carer.Kind.ADOPTER,
+        name=f"{surname} family (prospective adopters)",
+        provider="PR1",
+        urn="SC999201",
+        postcode="TE5 5EE",
+        approval=Carer.Approval.APPROVED,
+    )
 
 
 @pytest.fixture
 def records(worker):
     made = {}
-    for key, days, placed, adopted in (("adopted", 330, 100, 20), ("placed", 300, 40, None), ("waiting", 280, None, None)):
+    for key, days, placed, adopted in (
+        ("adopted", 330, 100, 20),
+        ("placed", 300, 40, None),
+        ("waiting", 280, None, None),
+    ):
         child = baby(key.title(), ago(days + 200))
         period = looked_after(worker, child, ago(days), legal_status="C1")
         care.change_legal_status(worker, period, code="E1", on=ago(days - 150))
         if placed:
             carer = adoption_carer(key.title() + "son")
-            care.change_placement(worker, period, care.PlacementDetails(
-                place="A6", provider="PR1", carer=carer, postcode=carer.postcode, urn=carer.urn), on=ago(placed),
-                change_reason="CARPL")
+            care.change_placement(
+                worker,
+                period,
+                care.PlacementDetails(place="A6", provider="PR1", carer=carer, postcode=carer.postcode, urn=carer.urn),
+                on=ago(placed),
+                change_reason="CARPL",
+            )
         if adopted:
             care.cease_care(worker, period, on=ago(adopted), reason="E11")
         made[key] = period
@@ -74,7 +88,8 @@ def run(worker, seed=5):
 
 def test_every_placement_order_gets_the_journey_that_fits_the_care_record(worker, records):
     counts = run(worker)
-    assert counts["children adopted"] == 1 and counts["children placed for adoption"] == 1
+    assert counts["children adopted"] == 1
+    assert counts["children placed for adoption"] == 1
     for period in records.values():
         assert AdoptionDecision.objects.filter(period=period).count() == 1
     adopted = AdoptionDecision.objects.get(period=records["adopted"])
@@ -83,14 +98,19 @@ def test_every_placement_order_gets_the_journey_that_fits_the_care_record(worker
     assert e1 < adopted.matched_on < adopted.placed_on < adopted.adoption_order_on == ago(20)
     assert adopted.household.approved_on < adopted.matched_on
     assert adopted.placement.carer_id == adopted.household.carer_id
-    assert services.adopter_sex(adopted.household) and services.adopter_legal_status(adopted.household)
+    assert services.adopter_sex(adopted.household)
+    assert services.adopter_legal_status(adopted.household)
     assert services.foster_care(adopted) in ("0", "1")
     placed = AdoptionDecision.objects.get(period=records["placed"])
-    assert placed.placed_on == ago(40) and placed.adoption_order_on is None
+    assert placed.placed_on == ago(40)
+    assert placed.adoption_order_on is None
     waiting = AdoptionDecision.objects.get(period=records["waiting"])
-    assert Deadline.objects.filter(subject_id=waiting.pk, rule_slug="adoption-entry-to-placement", status="open").exists()
+    assert Deadline.objects.filter(
+        subject_id=waiting.pk, rule_slug="adoption-entry-to-placement", status="open"
+    ).exists()
     for decision in AdoptionDecision.objects.filter(ceased_on__isnull=False):
-        assert decision.ceased_reason in ("RD1", "RD2", "RD3", "RD4") and decision.decided_on <= decision.ceased_on
+        assert decision.ceased_reason in ("RD1", "RD2", "RD3", "RD4")
+        assert decision.decided_on <= decision.ceased_on
         assert not decision.period.legal_statuses.filter(code="E1").exists()
     households = AdopterHousehold.objects.all()
     assert households.filter(approved_on__isnull=False, decisions__isnull=True).exists()
@@ -103,9 +123,13 @@ def test_a_fostering_for_adoption_placement_becomes_a5_with_the_same_carers(work
     period = looked_after(worker, child, ago(330), legal_status="C1")
     care.change_legal_status(worker, period, code="E1", on=ago(180))
     carer = adoption_carer("Ffa")
-    care.change_placement(worker, period, care.PlacementDetails(
-        place="A6", provider="PR1", carer=carer, postcode=carer.postcode, urn=carer.urn), on=ago(140),
-        change_reason="CARPL")
+    care.change_placement(
+        worker,
+        period,
+        care.PlacementDetails(place="A6", provider="PR1", carer=carer, postcode=carer.postcode, urn=carer.urn),
+        on=ago(140),
+        change_reason="CARPL",
+    )
     for seed in range(40):  # a seed whose draw gives the placed child a fostering for adoption placement
         AdoptionDecision.objects.all().delete()
         AdopterHousehold.objects.all().delete()
@@ -117,8 +141,10 @@ def test_a_fostering_for_adoption_placement_becomes_a5_with_the_same_carers(work
     else:
         pytest.fail("no seed of 40 gave a fostering for adoption placement")
     placements = list(Placement.objects.filter(period=period).order_by("start_date"))
-    assert [p.place for p in placements] == ["U5", "A5"] and placements[0].carer_id == placements[1].carer_id
-    assert decision.early_placement_on == placements[0].start_date and services.foster_care(decision) == "1"
+    assert [p.place for p in placements] == ["U5", "A5"]
+    assert placements[0].carer_id == placements[1].carer_id
+    assert decision.early_placement_on == placements[0].start_date
+    assert services.foster_care(decision) == "1"
     episode = CareEpisode.objects.get(period=period, place="A5")
     assert episode.new_episode_reason == "T"
 

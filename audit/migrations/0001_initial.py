@@ -4,31 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('username', models.CharField(blank=True, max_length=150)),
-                ('role', models.CharField(blank=True, max_length=40)),
-                ('agency', models.CharField(blank=True, max_length=200)),
-                ('action', models.CharField(choices=[('view', 'Viewed'), ('search', 'Searched'), ('create', 'Created'), ('update', 'Changed'), ('delete', 'Removed'), ('export', 'Exported'), ('conflict', 'Save refused: changed by someone else'), ('sign_in', 'Signed in'), ('sign_out', 'Signed out')], max_length=20)),
-                ('object_type', models.CharField(blank=True, max_length=100)),
-                ('object_id', models.CharField(blank=True, max_length=40)),
-                ('person_id', models.BigIntegerField(blank=True, null=True)),
-                ('summary', models.CharField(blank=True, max_length=300)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('reason', models.TextField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("username", models.CharField(blank=True, max_length=150)),
+                ("role", models.CharField(blank=True, max_length=40)),
+                ("agency", models.CharField(blank=True, max_length=200)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "Viewed"),
+                            ("search", "Searched"),
+                            ("create", "Created"),
+                            ("update", "Changed"),
+                            ("delete", "Removed"),
+                            ("export", "Exported"),
+                            ("conflict", "Save refused: changed by someone else"),
+                            ("sign_in", "Signed in"),
+                            ("sign_out", "Signed out"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("object_type", models.CharField(blank=True, max_length=100)),
+                ("object_id", models.CharField(blank=True, max_length=40)),
+                ("person_id", models.BigIntegerField(blank=True, null=True)),
+                ("summary", models.CharField(blank=True, max_length=300)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                ("reason", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['-at', '-id'],
+                "ordering": ["-at", "-id"],
             },
         ),
     ]

@@ -6,30 +6,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('audit', '0001_initial'),
+        ("audit", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditevent',
-            name='user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="auditevent",
+            name="user",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['person_id', '-at'], name='audit_audit_person__c6840d_idx'),
+            model_name="auditevent",
+            index=models.Index(fields=["person_id", "-at"], name="audit_audit_person__c6840d_idx"),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['object_type', 'object_id', '-at'], name='audit_audit_object__1462b7_idx'),
+            model_name="auditevent",
+            index=models.Index(fields=["object_type", "object_id", "-at"], name="audit_audit_object__1462b7_idx"),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['user', '-at'], name='audit_audit_user_id_8af46e_idx'),
+            model_name="auditevent",
+            index=models.Index(fields=["user", "-at"], name="audit_audit_user_id_8af46e_idx"),
         ),
     ]

@@ -6,42 +6,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_initial'),
+        ("audit", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditevent',
-            name='row_hash',
+            model_name="auditevent",
+            name="row_hash",
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='at',
+            model_name="auditevent",
+            name="at",
             field=models.DateTimeField(db_index=True, default=django.utils.timezone.now),
         ),
         migrations.CreateModel(
-            name='AuditSeal',
+            name="AuditSeal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row_hash', models.CharField(max_length=64)),
-                ('chain_hash', models.CharField(max_length=64)),
-                ('sealed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('event', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='seal', to='audit.auditevent')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("row_hash", models.CharField(max_length=64)),
+                ("chain_hash", models.CharField(max_length=64)),
+                ("sealed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "event",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="seal", to="audit.auditevent"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='AuditChainHead',
+            name="AuditChainHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_chain_hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
-                ('last_event_at', models.DateTimeField(null=True)),
-                ('last_seal', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='audit.auditseal')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "last_chain_hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000", max_length=64
+                    ),
+                ),
+                ("last_event_at", models.DateTimeField(null=True)),
+                (
+                    "last_seal",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="audit.auditseal"
+                    ),
+                ),
             ],
         ),
     ]

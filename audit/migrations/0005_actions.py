@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0004_append_only_guard'),
+        ("audit", "0004_append_only_guard"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('view', 'Viewed'), ('search', 'Searched'), ('create', 'Created'), ('update', 'Changed'), ('delete', 'Removed'), ('export', 'Exported'), ('conflict', 'Save refused: changed by someone else'), ('sign_in', 'Signed in'), ('sign_out', 'Signed out'), ('break_glass', 'Broke the glass'), ('denied', 'Refused access')], max_length=20),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("view", "Viewed"),
+                    ("search", "Searched"),
+                    ("create", "Created"),
+                    ("update", "Changed"),
+                    ("delete", "Removed"),
+                    ("export", "Exported"),
+                    ("conflict", "Save refused: changed by someone else"),
+                    ("sign_in", "Signed in"),
+                    ("sign_out", "Signed out"),
+                    ("break_glass", "Broke the glass"),
+                    ("denied", "Refused access"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

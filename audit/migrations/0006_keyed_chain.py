@@ -22,19 +22,22 @@ def reinstall_guard(apps, schema_editor):
 def record_legacy_end(apps, schema_editor):
     from audit.integrity import record_legacy_end as record
 
-    record(apps.get_model("audit", "AuditSeal"), apps.get_model("audit", "AuditChainHead"),
-           using=schema_editor.connection.alias)
+    record(
+        apps.get_model("audit", "AuditSeal"),
+        apps.get_model("audit", "AuditChainHead"),
+        using=schema_editor.connection.alias,
+    )
 
 
 def refuse_if_keyed_links(apps, schema_editor):
     seals = apps.get_model("audit", "AuditSeal").objects.using(schema_editor.connection.alias)
     if seals.filter(scheme=2).exists():
-        raise RuntimeError("The audit chain has keyed links, which the code before migration 0006 cannot check: "
-                           "not reversing.")
+        raise RuntimeError(
+            "The audit chain has keyed links, which the code before migration 0006 cannot check: not reversing."
+        )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("audit", "0005_actions"),
     ]
@@ -46,14 +49,16 @@ class Migration(migrations.Migration):
             name="scheme",
             field=models.PositiveSmallIntegerField(
                 choices=[(1, "SHA-256 (unkeyed, before the upgrade)"), (2, "HMAC-SHA256 keyed by the audit key")],
-                default=1),
+                default=1,
+            ),
         ),
         migrations.AlterField(
             model_name="auditseal",
             name="scheme",
             field=models.PositiveSmallIntegerField(
                 choices=[(1, "SHA-256 (unkeyed, before the upgrade)"), (2, "HMAC-SHA256 keyed by the audit key")],
-                default=2),
+                default=2,
+            ),
         ),
         migrations.AddField(
             model_name="auditchainhead",

@@ -13,8 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.anchor import AnchorWriteError, FileAnchorStore
-from audit.integrity import (GENESIS, anchor_signature, chain_hash, check_anchor, record_legacy_end, seal_pending,
-                             verify)
+from audit.integrity import GENESIS, anchor_signature, chain_hash, check_anchor, record_legacy_end, seal_pending, verify
 from audit.models import AuditChainHead, AuditEvent, AuditSeal
 from audit.services import record
 
@@ -64,8 +63,11 @@ def test_the_sealer_anchors_only_heads_the_database_committed(db, anchor_path, d
     assert seal_and_commit(django_capture_on_commit_callbacks) == 3
     head = AuditChainHead.objects.get(pk=1)
     [line] = anchored(anchor_path)
-    assert (line["seal"], line["event"], line["head"]) == (head.last_seal_id, head.last_seal.event_id,
-                                                          head.last_chain_hash)
+    assert (line["seal"], line["event"], line["head"]) == (
+        head.last_seal_id,
+        head.last_seal.event_id,
+        head.last_chain_hash,
+    )
     assert line["sig"] == anchor_signature(line)
 
     # A transaction that has not committed yet (this test's own) anchors nothing.
@@ -75,11 +77,13 @@ def test_the_sealer_anchors_only_heads_the_database_committed(db, anchor_path, d
 
 
 def test_each_committed_batch_is_anchored_and_an_intact_trail_reaches_them_all(
-        db, anchor_path, django_capture_on_commit_callbacks, capsys):
+    db, anchor_path, django_capture_on_commit_callbacks, capsys
+):
     entries(5)
     assert seal_and_commit(django_capture_on_commit_callbacks, batch=2) == 5
     assert [line["event"] for line in anchored(anchor_path)] == list(
-        AuditSeal.objects.order_by("id").values_list("event_id", flat=True))[1::2] + [AuditSeal.objects.last().event_id]
+        AuditSeal.objects.order_by("id").values_list("event_id", flat=True)
+    )[1::2] + [AuditSeal.objects.last().event_id]
     assert check_anchor(FileAnchorStore(anchor_path)) == (3, None)
     call_command("verify_audit", "--no-seal")
     assert "3 anchored end(s) of the chain reached" in capsys.readouterr().out
@@ -110,7 +114,8 @@ def test_removing_the_last_entries_is_caught_by_the_anchor(db, anchor_path, djan
     heads, problem = check_anchor(FileAnchorStore(anchor_path))
     assert problem.event_id == events[3].pk
     assert "removed from the end" in problem.message
-    assert f"ends at entry {events[1].pk}," in problem.message and f"reached entry {events[3].pk} " in problem.message
+    assert f"ends at entry {events[1].pk}," in problem.message
+    assert f"reached entry {events[3].pk} " in problem.message
     with pytest.raises(CommandError, match=f"removed from the end .* reached entry {events[3].pk} "):
         call_command("verify_audit", "--no-seal", anchor=str(anchor_path))
     with pytest.raises(CommandError, match="removed from the end"):
@@ -141,7 +146,8 @@ def test_rebuilding_the_chain_with_the_key_is_caught_by_the_anchor(db, anchor_pa
         cursor.execute("UPDATE audit_auditchainhead SET last_chain_hash = %s", [previous])
     assert verify()[2] is None
     _, problem = check_anchor(FileAnchorStore(anchor_path))
-    assert problem.event_id == events[3].pk and "the chain was rebuilt" in problem.message
+    assert problem.event_id == events[3].pk
+    assert "the chain was rebuilt" in problem.message
     with pytest.raises(CommandError, match=f"no longer passes through entry {events[3].pk} "):
         call_command("verify_audit", "--no-seal")
 
@@ -160,7 +166,8 @@ def test_a_forged_or_changed_anchor_line_is_caught(db, anchor_path, django_captu
 
     anchor_path.write_text(json.dumps(dict(good, head="0" * 64)) + "\n")  # a good line, changed
     _, problem = check_anchor(FileAnchorStore(anchor_path))
-    assert "line 1 of the anchor" in problem.message and "forged or changed" in problem.message
+    assert "line 1 of the anchor" in problem.message
+    assert "forged or changed" in problem.message
 
     anchor_path.write_text(json.dumps(good) + "\n" + '{"seal": 3, "ev')  # a torn line
     _, problem = check_anchor(FileAnchorStore(anchor_path))
@@ -174,7 +181,9 @@ def test_verify_audit_needs_an_anchor_it_is_pointed_at(db, tmp_path):
 
 def test_the_file_store_appends_and_never_rewrites(tmp_path):
     store = FileAnchorStore(tmp_path / "deeper" / "anchor.jsonl")
-    assert not store.exists() and store.last() is None and list(store.records()) == []
+    assert not store.exists()
+    assert store.last() is None
+    assert list(store.records()) == []
     store.append({"n": 1})
     store.path.write_bytes(store.path.read_bytes() + b'{"n": 2')  # torn by a crash
     store.append({"n": 3})
@@ -189,10 +198,12 @@ def seal_the_old_way(events, previous=GENESIS):
     """Seals as the code before migration 0006 made them: plain SHA-256 links."""
     for event in events:
         previous = hashlib.sha256(f"{previous}|{event.pk}|{event.row_hash}".encode()).hexdigest()
-        seal = AuditSeal.objects.create(event=event, row_hash=event.row_hash, chain_hash=previous,
-                                        scheme=AuditSeal.Scheme.SHA256)
-    AuditChainHead.objects.update_or_create(pk=1, defaults={"last_seal": seal, "last_chain_hash": previous,
-                                                            "last_event_at": events[-1].at})
+        seal = AuditSeal.objects.create(
+            event=event, row_hash=event.row_hash, chain_hash=previous, scheme=AuditSeal.Scheme.SHA256
+        )
+    AuditChainHead.objects.update_or_create(
+        pk=1, defaults={"last_seal": seal, "last_chain_hash": previous, "last_event_at": events[-1].at}
+    )
 
 
 @pytest.fixture
@@ -223,21 +234,24 @@ def test_the_part_sealed_before_the_upgrade_cannot_be_rebuilt_without_the_key(up
         previous = hashlib.sha256(f"{previous}|{old[2].pk}|{old[2].row_hash}".encode()).hexdigest()
         cursor.execute("UPDATE audit_auditseal SET chain_hash = %s WHERE event_id = %s", [previous, old[2].pk])
     _, _, problem = verify()
-    assert problem.event_id == old[2].pk and "sealed before the upgrade has been changed" in problem.message
+    assert problem.event_id == old[2].pk
+    assert "sealed before the upgrade has been changed" in problem.message
 
 
 def test_removing_the_record_of_the_upgrade_is_caught(upgraded_trail):
     old, new = upgraded_trail
     AuditChainHead.objects.update(legacy_seal_id=None, legacy_event_id=None, legacy_chain_hash="", legacy_mac="")
     _, _, problem = verify()
-    assert problem.event_id == old[0].pk and "old unkeyed rule, which this trail never used" in problem.message
+    assert problem.event_id == old[0].pk
+    assert "old unkeyed rule, which this trail never used" in problem.message
 
 
 def test_moving_the_record_of_the_upgrade_is_caught(upgraded_trail):
     old, new = upgraded_trail
     seal = AuditSeal.objects.get(event=new[0])
-    AuditChainHead.objects.update(legacy_seal_id=seal.pk, legacy_event_id=seal.event_id,
-                                  legacy_chain_hash=seal.chain_hash)
+    AuditChainHead.objects.update(
+        legacy_seal_id=seal.pk, legacy_event_id=seal.event_id, legacy_chain_hash=seal.chain_hash
+    )
     _, _, problem = verify()
     assert "not signed with the audit key" in problem.message
 

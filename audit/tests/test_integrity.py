@@ -66,7 +66,8 @@ def test_an_edited_row_is_detected_and_named(db):
     AuditEvent.objects.filter(pk=events[2].pk).update(summary="Nothing to see")
     _, _, problem = verify()
     assert problem.event_id == events[2].pk
-    assert f"entry {events[2].pk}" in problem.message and "changed" in problem.message
+    assert f"entry {events[2].pk}" in problem.message
+    assert "changed" in problem.message
     with pytest.raises(CommandError, match=f"entry {events[2].pk}"):
         call_command("verify_audit")
 
@@ -77,7 +78,8 @@ def test_a_removed_sealed_entry_breaks_the_chain(db):
     AuditSeal.objects.filter(event=events[1]).delete()
     AuditEvent.objects.filter(pk=events[1].pk).delete()
     _, _, problem = verify()
-    assert problem is not None and problem.event_id == events[2].pk
+    assert problem is not None
+    assert problem.event_id == events[2].pk
     assert "chain is broken" in problem.message
 
 
@@ -119,7 +121,8 @@ def test_removing_sealed_entries_and_rebuilding_the_chain_without_the_key_is_det
         cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [events[1].pk])
         _rebuild_chain_with_plain_sha256(cursor, after_event_id=events[0].pk)
     _, _, problem = verify()
-    assert problem is not None and problem.event_id == events[2].pk
+    assert problem is not None
+    assert problem.event_id == events[2].pk
     assert f"chain is broken at entry {events[2].pk}" in problem.message
     with pytest.raises(CommandError, match=f"entry {events[2].pk}"):
         call_command("verify_audit", "--no-seal")
@@ -133,8 +136,10 @@ def test_a_removed_entry_whose_seal_was_kept_is_named(db):
         cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [events[1].pk])
     try:
         _, _, problem = verify()
-        assert problem is not None and problem.event_id == events[1].pk
-        assert f"entry {events[1].pk} " in problem.message and "removed" in problem.message
+        assert problem is not None
+        assert problem.event_id == events[1].pk
+        assert f"entry {events[1].pk} " in problem.message
+        assert "removed" in problem.message
         with pytest.raises(CommandError, match=f"entry {events[1].pk} "):
             call_command("verify_audit", "--no-seal")
     finally:

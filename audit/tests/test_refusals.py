@@ -10,7 +10,8 @@ def test_a_page_refused_by_its_rule_is_audited_without_the_query_string(client, 
     client.force_login(worker)
     assert client.get("/returns/?year=2026&name=Someone").status_code == 403
     event = AuditEvent.objects.get(action="denied")
-    assert event.user == worker and event.summary == "Refused: the page is not open to their role"
+    assert event.user == worker
+    assert event.summary == "Refused: the page is not open to their role"
     assert event.detail == {"path": "/returns/", "method": "GET", "rule": "statutory_returns"}
     assert event.row_hash  # hashed like every entry
 
@@ -19,9 +20,12 @@ def test_an_api_route_refused_by_its_rule_is_audited(client, user):
     analyst = user(User.Role.ANALYST)
     client.force_login(analyst)
     response = client.get("/api/v1/people/?q=Smith")
-    assert response.status_code == 403 and response["Content-Type"] == "application/problem+json"
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/problem+json"
     event = AuditEvent.objects.get(action="denied")
-    assert event.user == analyst and event.detail["path"] == "/api/v1/people/" and event.detail["rule"] == "case_work"
+    assert event.user == analyst
+    assert event.detail["path"] == "/api/v1/people/"
+    assert event.detail["rule"] == "case_work"
 
 
 def test_signed_out_visitors_are_sent_to_sign_in_not_audited_as_refusals(client, db):

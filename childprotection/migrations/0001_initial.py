@@ -6,243 +6,641 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('frontdoor', '0001_initial'),
-        ('partners', '0002_session_generation_api_tokens'),
-        ('people', '0003_name_keys_array'),
+        ("frontdoor", "0001_initial"),
+        ("partners", "0002_session_generation_api_tokens"),
+        ("people", "0003_name_keys_array"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MultiAgencyChildProtectionTeam',
+            name="MultiAgencyChildProtectionTeam",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('area', models.CharField(blank=True, max_length=200)),
-                ('active', models.BooleanField(default=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("area", models.CharField(blank=True, max_length=200)),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'verbose_name': 'multi-agency child protection team',
-                'ordering': ['name'],
+                "verbose_name": "multi-agency child protection team",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Conference',
+            name="Conference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('initial', 'Initial child protection conference'), ('pre_birth', 'Pre-birth initial child protection conference'), ('review', 'Review child protection conference'), ('transfer_in', 'Transfer-in conference')], max_length=20)),
-                ('held_on', models.DateField()),
-                ('parents_participation', models.TextField(blank=True, help_text='Who attended for the family, exclusions, dissent')),
-                ('notes', models.TextField(blank=True)),
-                ('transfer_notified_on', models.DateField(blank=True, help_text='Transfer-in: when this authority was told of the move', null=True)),
-                ('transferring_authority', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('chair', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='chaired_conferences', to=settings.AUTH_USER_MODEL)),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("initial", "Initial child protection conference"),
+                            ("pre_birth", "Pre-birth initial child protection conference"),
+                            ("review", "Review child protection conference"),
+                            ("transfer_in", "Transfer-in conference"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("held_on", models.DateField()),
+                (
+                    "parents_participation",
+                    models.TextField(blank=True, help_text="Who attended for the family, exclusions, dissent"),
+                ),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "transfer_notified_on",
+                    models.DateField(
+                        blank=True, help_text="Transfer-in: when this authority was told of the move", null=True
+                    ),
+                ),
+                ("transferring_authority", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "chair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="chaired_conferences",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-held_on', '-id'],
+                "ordering": ["-held_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ChildProtectionPlan',
+            name="ChildProtectionPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField()),
-                ('initial_category', models.CharField(max_length=3)),
-                ('latest_category', models.CharField(max_length=3)),
-                ('previous_plans', models.PositiveIntegerField(default=0, help_text='CIN census NumberOfPreviousCPP')),
-                ('outline', models.TextField(blank=True)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('end_reason', models.CharField(blank=True, choices=[('no_longer_needed', 'A review conference judged a plan no longer needed'), ('transferred', 'Moved permanently to another local authority'), ('age_18', 'Reached 18'), ('died', 'Died'), ('left_uk', 'Left the UK permanently'), ('looked_after', 'Became looked after: a review conference ended the plan')], max_length=30)),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cp_plans', to='frontdoor.referral')),
-                ('lead_practitioner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cp_plans', to='people.person')),
-                ('ended_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ended_plans', to='childprotection.conference')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("start_date", models.DateField()),
+                ("initial_category", models.CharField(max_length=3)),
+                ("latest_category", models.CharField(max_length=3)),
+                ("previous_plans", models.PositiveIntegerField(default=0, help_text="CIN census NumberOfPreviousCPP")),
+                ("outline", models.TextField(blank=True)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "end_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("no_longer_needed", "A review conference judged a plan no longer needed"),
+                            ("transferred", "Moved permanently to another local authority"),
+                            ("age_18", "Reached 18"),
+                            ("died", "Died"),
+                            ("left_uk", "Left the UK permanently"),
+                            ("looked_after", "Became looked after: a review conference ended the plan"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="cp_plans", to="frontdoor.referral"
+                    ),
+                ),
+                (
+                    "lead_practitioner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="cp_plans", to="people.person"
+                    ),
+                ),
+                (
+                    "ended_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ended_plans",
+                        to="childprotection.conference",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start_date', '-id'],
+                "ordering": ["-start_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ConferenceParticipant',
+            name="ConferenceParticipant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('role', models.CharField(blank=True, help_text='For example: mother, class teacher, health visitor', max_length=200)),
-                ('agency_kind', models.CharField(choices=[('local_authority', "Local authority children's social care"), ('police', 'Police'), ('health', 'Health'), ('education', 'Education'), ('other', 'Other agency'), ('family', 'Family or supporter')], max_length=20)),
-                ('invited_on', models.DateField(blank=True, null=True)),
-                ('attendance', models.CharField(choices=[('attended', 'Attended'), ('apologies', 'Sent apologies'), ('dna', 'Did not attend'), ('excluded', 'Excluded by the chair')], max_length=20)),
-                ('report_received', models.BooleanField(default=False)),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partners.agency')),
-                ('conference', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='childprotection.conference')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True, help_text="For example: mother, class teacher, health visitor", max_length=200
+                    ),
+                ),
+                (
+                    "agency_kind",
+                    models.CharField(
+                        choices=[
+                            ("local_authority", "Local authority children's social care"),
+                            ("police", "Police"),
+                            ("health", "Health"),
+                            ("education", "Education"),
+                            ("other", "Other agency"),
+                            ("family", "Family or supporter"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("invited_on", models.DateField(blank=True, null=True)),
+                (
+                    "attendance",
+                    models.CharField(
+                        choices=[
+                            ("attended", "Attended"),
+                            ("apologies", "Sent apologies"),
+                            ("dna", "Did not attend"),
+                            ("excluded", "Excluded by the chair"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("report_received", models.BooleanField(default=False)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="partners.agency",
+                    ),
+                ),
+                (
+                    "conference",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participants",
+                        to="childprotection.conference",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='CoreGroupMember',
+            name="CoreGroupMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('role', models.CharField(blank=True, max_length=200)),
-                ('agency_kind', models.CharField(choices=[('local_authority', "Local authority children's social care"), ('police', 'Police'), ('health', 'Health'), ('education', 'Education'), ('other', 'Other agency'), ('family', 'Family or supporter')], max_length=20)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partners.agency')),
-                ('involvement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.involvement')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='core_group', to='childprotection.childprotectionplan')),
-                ('user', models.ForeignKey(blank=True, help_text='A practitioner who uses the service', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='core_groups', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("role", models.CharField(blank=True, max_length=200)),
+                (
+                    "agency_kind",
+                    models.CharField(
+                        choices=[
+                            ("local_authority", "Local authority children's social care"),
+                            ("police", "Police"),
+                            ("health", "Health"),
+                            ("education", "Education"),
+                            ("other", "Other agency"),
+                            ("family", "Family or supporter"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="partners.agency",
+                    ),
+                ),
+                (
+                    "involvement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.involvement",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="core_group",
+                        to="childprotection.childprotectionplan",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="A practitioner who uses the service",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="core_groups",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='CoreGroupMeeting',
+            name="CoreGroupMeeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField()),
-                ('progress', models.TextField()),
-                ('actions', models.TextField(blank=True)),
-                ('late_reason', models.TextField(blank=True)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='core_group_meetings', to='childprotection.childprotectionplan')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('attended', models.ManyToManyField(blank=True, related_name='meetings', to='childprotection.coregroupmember')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("held_on", models.DateField()),
+                ("progress", models.TextField()),
+                ("actions", models.TextField(blank=True)),
+                ("late_reason", models.TextField(blank=True)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="core_group_meetings",
+                        to="childprotection.childprotectionplan",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "attended",
+                    models.ManyToManyField(blank=True, related_name="meetings", to="childprotection.coregroupmember"),
+                ),
             ],
             options={
-                'ordering': ['-held_on', '-id'],
+                "ordering": ["-held_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='MACPTMember',
+            name="MACPTMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('agency_kind', models.CharField(choices=[('local_authority', "Local authority children's social care"), ('police', 'Police'), ('health', 'Health'), ('education', 'Education'), ('other', 'Other agency')], max_length=20)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='macpt_memberships', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='childprotection.multiagencychildprotectionteam')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "agency_kind",
+                    models.CharField(
+                        choices=[
+                            ("local_authority", "Local authority children's social care"),
+                            ("police", "Police"),
+                            ("health", "Health"),
+                            ("education", "Education"),
+                            ("other", "Other agency"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="macpt_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="childprotection.multiagencychildprotectionteam",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'MACPT member',
-                'ordering': ['agency_kind', 'id'],
+                "verbose_name": "MACPT member",
+                "ordering": ["agency_kind", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Section47Enquiry',
+            name="Section47Enquiry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField(help_text='The date of the strategy discussion that started it')),
-                ('initial_conference_target', models.DateField(help_text='15 working days from the strategy discussion')),
-                ('outcome', models.CharField(blank=True, choices=[('icpc', 'Initial child protection conference'), ('monitor', 'Other agency to monitor'), ('continue_assessment', 'No further action: continue with the family assessment'), ('legal', 'Initiate legal action'), ('s17', 'Provision of services under section 17'), ('short_breaks', 'Provision of short break care under section 17'), ('nfa', 'No further action'), ('other', 'Other outcome')], max_length=30)),
-                ('outcome_date', models.DateField(blank=True, null=True)),
-                ('findings', models.TextField(blank=True)),
-                ('initial_conference_not_required', models.BooleanField(default=False)),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='section47_enquiries', to='frontdoor.referral')),
-                ('lead_practitioner', models.ForeignKey(blank=True, help_text='The lead child protection practitioner', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='led_enquiries', to=settings.AUTH_USER_MODEL)),
-                ('macpt', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='enquiries', to='childprotection.multiagencychildprotectionteam', verbose_name='multi-agency child protection team')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='section47_enquiries', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("start_date", models.DateField(help_text="The date of the strategy discussion that started it")),
+                (
+                    "initial_conference_target",
+                    models.DateField(help_text="15 working days from the strategy discussion"),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("icpc", "Initial child protection conference"),
+                            ("monitor", "Other agency to monitor"),
+                            ("continue_assessment", "No further action: continue with the family assessment"),
+                            ("legal", "Initiate legal action"),
+                            ("s17", "Provision of services under section 17"),
+                            ("short_breaks", "Provision of short break care under section 17"),
+                            ("nfa", "No further action"),
+                            ("other", "Other outcome"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("outcome_date", models.DateField(blank=True, null=True)),
+                ("findings", models.TextField(blank=True)),
+                ("initial_conference_not_required", models.BooleanField(default=False)),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="section47_enquiries",
+                        to="frontdoor.referral",
+                    ),
+                ),
+                (
+                    "lead_practitioner",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The lead child protection practitioner",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="led_enquiries",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "macpt",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enquiries",
+                        to="childprotection.multiagencychildprotectionteam",
+                        verbose_name="multi-agency child protection team",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="section47_enquiries",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'section 47 enquiry',
-                'verbose_name_plural': 'section 47 enquiries',
-                'ordering': ['-start_date', '-id'],
+                "verbose_name": "section 47 enquiry",
+                "verbose_name_plural": "section 47 enquiries",
+                "ordering": ["-start_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ConferenceChild',
+            name="ConferenceChild",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('plan', 'Child protection plan'), ('no_plan', 'No child protection plan'), ('continue', 'Continue the child protection plan'), ('end', 'End the child protection plan')], max_length=20)),
-                ('category', models.CharField(blank=True, help_text='Code list: category-of-abuse', max_length=3)),
-                ('reasons', models.TextField()),
-                ('late_reason', models.TextField(blank=True)),
-                ('conference', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='children', to='childprotection.conference')),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='conferences', to='frontdoor.referral')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='conferences', to='people.person')),
-                ('plan', models.ForeignKey(blank=True, help_text='The plan reviewed, or the plan it started', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='conferences', to='childprotection.childprotectionplan')),
-                ('enquiry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='conferences', to='childprotection.section47enquiry')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("plan", "Child protection plan"),
+                            ("no_plan", "No child protection plan"),
+                            ("continue", "Continue the child protection plan"),
+                            ("end", "End the child protection plan"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("category", models.CharField(blank=True, help_text="Code list: category-of-abuse", max_length=3)),
+                ("reasons", models.TextField()),
+                ("late_reason", models.TextField(blank=True)),
+                (
+                    "conference",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="childprotection.conference",
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="conferences", to="frontdoor.referral"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="conferences", to="people.person"
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The plan reviewed, or the plan it started",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="conferences",
+                        to="childprotection.childprotectionplan",
+                    ),
+                ),
+                (
+                    "enquiry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="conferences",
+                        to="childprotection.section47enquiry",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='StrategyDiscussion',
+            name="StrategyDiscussion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_at', models.DateTimeField()),
-                ('information_shared', models.TextField()),
-                ('immediate_safety_actions', models.TextField(blank=True)),
-                ('police_decision', models.CharField(choices=[('investigation', 'Criminal investigation'), ('single_agency', "Section 47 enquiry led by children's social care"), ('none', 'No police action')], max_length=20)),
-                ('next_meeting_date', models.DateField(blank=True, null=True)),
-                ('late_reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('chair', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("held_at", models.DateTimeField()),
+                ("information_shared", models.TextField()),
+                ("immediate_safety_actions", models.TextField(blank=True)),
+                (
+                    "police_decision",
+                    models.CharField(
+                        choices=[
+                            ("investigation", "Criminal investigation"),
+                            ("single_agency", "Section 47 enquiry led by children's social care"),
+                            ("none", "No police action"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("next_meeting_date", models.DateField(blank=True, null=True)),
+                ("late_reason", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "chair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-held_at', '-id'],
+                "ordering": ["-held_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='StrategyAttendee',
+            name="StrategyAttendee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('role', models.CharField(blank=True, max_length=200)),
-                ('agency_kind', models.CharField(choices=[('local_authority', "Local authority children's social care"), ('police', 'Police'), ('health', 'Health'), ('education', 'Education'), ('other', 'Other agency')], max_length=20)),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partners.agency')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('discussion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendees', to='childprotection.strategydiscussion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("role", models.CharField(blank=True, max_length=200)),
+                (
+                    "agency_kind",
+                    models.CharField(
+                        choices=[
+                            ("local_authority", "Local authority children's social care"),
+                            ("police", "Police"),
+                            ("health", "Health"),
+                            ("education", "Education"),
+                            ("other", "Other agency"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="partners.agency",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "discussion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendees",
+                        to="childprotection.strategydiscussion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['agency_kind', 'id'],
+                "ordering": ["agency_kind", "id"],
             },
         ),
         migrations.AddField(
-            model_name='section47enquiry',
-            name='strategy_discussion',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enquiries', to='childprotection.strategydiscussion'),
+            model_name="section47enquiry",
+            name="strategy_discussion",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="enquiries",
+                to="childprotection.strategydiscussion",
+            ),
         ),
         migrations.CreateModel(
-            name='StrategyDiscussionChild',
+            name="StrategyDiscussionChild",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('s47', 'Start a section 47 enquiry'), ('assessment', 'No section 47: continue the child and family assessment'), ('nfa', 'No further action')], max_length=20)),
-                ('reason', models.TextField(blank=True)),
-                ('discussion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='children', to='childprotection.strategydiscussion')),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='strategy_discussions', to='frontdoor.referral')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='strategy_discussions', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("s47", "Start a section 47 enquiry"),
+                            ("assessment", "No section 47: continue the child and family assessment"),
+                            ("nfa", "No further action"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("reason", models.TextField(blank=True)),
+                (
+                    "discussion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="childprotection.strategydiscussion",
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="strategy_discussions",
+                        to="frontdoor.referral",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="strategy_discussions",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.AddIndex(
-            model_name='childprotectionplan',
-            index=models.Index(fields=['person', 'end_date'], name='childprotec_person__7cb8ee_idx'),
+            model_name="childprotectionplan",
+            index=models.Index(fields=["person", "end_date"], name="childprotec_person__7cb8ee_idx"),
         ),
         migrations.AddIndex(
-            model_name='childprotectionplan',
-            index=models.Index(fields=['episode', 'end_date'], name='childprotec_episode_810dbc_idx'),
+            model_name="childprotectionplan",
+            index=models.Index(fields=["episode", "end_date"], name="childprotec_episode_810dbc_idx"),
         ),
         migrations.AddConstraint(
-            model_name='conferencechild',
-            constraint=models.UniqueConstraint(fields=('conference', 'person'), name='conference_child_once'),
+            model_name="conferencechild",
+            constraint=models.UniqueConstraint(fields=("conference", "person"), name="conference_child_once"),
         ),
         migrations.AddIndex(
-            model_name='section47enquiry',
-            index=models.Index(fields=['episode', 'outcome'], name='childprotec_episode_7a280a_idx'),
+            model_name="section47enquiry",
+            index=models.Index(fields=["episode", "outcome"], name="childprotec_episode_7a280a_idx"),
         ),
         migrations.AddConstraint(
-            model_name='strategydiscussionchild',
-            constraint=models.UniqueConstraint(fields=('discussion', 'person'), name='strategy_child_once'),
+            model_name="strategydiscussionchild",
+            constraint=models.UniqueConstraint(fields=("discussion", "person"), name="strategy_child_once"),
         ),
     ]

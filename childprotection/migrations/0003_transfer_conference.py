@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('childprotection', '0002_pre_proceedings'),
+        ("childprotection", "0002_pre_proceedings"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='childprotectionplan',
-            name='receiving_conference_on',
+            model_name="childprotectionplan",
+            name="receiving_conference_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='childprotectionplan',
-            name='transferred_to',
+            model_name="childprotectionplan",
+            name="transferred_to",
             field=models.CharField(blank=True, max_length=200),
         ),
     ]

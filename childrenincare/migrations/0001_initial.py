@@ -6,476 +6,1121 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('frontdoor', '0001_initial'),
-        ('partners', '0002_session_generation_api_tokens'),
-        ('people', '0003_name_keys_array'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("frontdoor", "0001_initial"),
+        ("partners", "0002_session_generation_api_tokens"),
+        ("people", "0003_name_keys_array"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Carer',
+            name="Carer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('la_foster', 'Local authority foster carer'), ('agency_foster', 'Independent fostering agency foster carer'), ('connected', 'Connected person (family or friend) foster carer'), ('home', "Children's home"), ('supported', 'Supported accommodation'), ('parent', 'Parent or person with parental responsibility'), ('adopter', 'Prospective adopter'), ('other', 'Other provider')], max_length=20)),
-                ('name', models.CharField(help_text="The carer's or provider's name", max_length=200)),
-                ('relationship_to_child', models.CharField(blank=True, help_text='For a connected person, for example: maternal aunt', max_length=100)),
-                ('provider', models.CharField(blank=True, help_text='Code list placement-provider', max_length=3)),
-                ('urn', models.CharField(blank=True, max_length=8, verbose_name='Ofsted unique reference number')),
-                ('postcode', models.CharField(blank=True, max_length=8)),
-                ('approval', models.CharField(choices=[('not_needed', 'Not needed'), ('temporary', 'Temporarily approved (regulation 24)'), ('approved', 'Approved'), ('ended', 'Approval ended')], default='not_needed', max_length=20)),
-                ('temporarily_approved_on', models.DateField(blank=True, null=True)),
-                ('temporary_approval_extended_on', models.DateField(blank=True, null=True)),
-                ('approved_on', models.DateField(blank=True, null=True)),
-                ('approval_ended_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(blank=True, help_text='For a connected person or parent: their record', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='as_carer', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("la_foster", "Local authority foster carer"),
+                            ("agency_foster", "Independent fostering agency foster carer"),
+                            ("connected", "Connected person (family or friend) foster carer"),
+                            ("home", "Children's home"),
+                            ("supported", "Supported accommodation"),
+                            ("parent", "Parent or person with parental responsibility"),
+                            ("adopter", "Prospective adopter"),
+                            ("other", "Other provider"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("name", models.CharField(help_text="The carer's or provider's name", max_length=200)),
+                (
+                    "relationship_to_child",
+                    models.CharField(
+                        blank=True, help_text="For a connected person, for example: maternal aunt", max_length=100
+                    ),
+                ),
+                ("provider", models.CharField(blank=True, help_text="Code list placement-provider", max_length=3)),
+                ("urn", models.CharField(blank=True, max_length=8, verbose_name="Ofsted unique reference number")),
+                ("postcode", models.CharField(blank=True, max_length=8)),
+                (
+                    "approval",
+                    models.CharField(
+                        choices=[
+                            ("not_needed", "Not needed"),
+                            ("temporary", "Temporarily approved (regulation 24)"),
+                            ("approved", "Approved"),
+                            ("ended", "Approval ended"),
+                        ],
+                        default="not_needed",
+                        max_length=20,
+                    ),
+                ),
+                ("temporarily_approved_on", models.DateField(blank=True, null=True)),
+                ("temporary_approval_extended_on", models.DateField(blank=True, null=True)),
+                ("approved_on", models.DateField(blank=True, null=True)),
+                ("approval_ended_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For a connected person or parent: their record",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="as_carer",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'id'],
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Designation',
+            name="Designation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('nominated_officer', 'Nominated officer'), ('director', "Director of children's services")], max_length=20)),
-                ('valid_from', models.DateField()),
-                ('valid_to', models.DateField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='designations', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("nominated_officer", "Nominated officer"),
+                            ("director", "Director of children's services"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("valid_from", models.DateField()),
+                ("valid_to", models.DateField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="designations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'valid_from'],
+                "ordering": ["kind", "valid_from"],
             },
         ),
         migrations.CreateModel(
-            name='FamilyNetworkMember',
+            name="FamilyNetworkMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, help_text='When the person has no record here', max_length=200)),
-                ('relationship', models.CharField(max_length=100)),
-                ('role', models.CharField(choices=[('possible_carer', 'Possible carer'), ('carer', 'Caring for the child'), ('support', 'Support for the child or carers'), ('contact', 'Family time (contact)'), ('ruled_out', 'Assessed and ruled out as a carer')], max_length=20)),
-                ('notes', models.TextField(blank=True)),
-                ('added_on', models.DateField()),
-                ('added_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='family_network', to='people.person')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(blank=True, help_text="When the person has no record here", max_length=200)),
+                ("relationship", models.CharField(max_length=100)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("possible_carer", "Possible carer"),
+                            ("carer", "Caring for the child"),
+                            ("support", "Support for the child or carers"),
+                            ("contact", "Family time (contact)"),
+                            ("ruled_out", "Assessed and ruled out as a carer"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("added_on", models.DateField()),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="family_network", to="people.person"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['role', 'id'],
+                "ordering": ["role", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PeriodOfCare',
+            name="PeriodOfCare",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField()),
-                ('category_of_need', models.CharField(help_text='Code list primary-need (903 CIN)', max_length=2)),
-                ('home_postcode', models.CharField(blank=True, help_text="The child's home postcode when care began (903 HOME_POST)", max_length=8)),
-                ('unaccompanied_asylum_seeker', models.BooleanField(default=False)),
-                ('uasc_ceased_on', models.DateField(blank=True, help_text='Date UASC status ceased (903 DUC)', null=True)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('end_reason', models.CharField(blank=True, help_text='Code list episode-end-reason (903 REC)', max_length=3)),
-                ('iro_appointed_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='periods_of_care', to='frontdoor.referral')),
-                ('iro', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='iro_for', to=settings.AUTH_USER_MODEL, verbose_name='independent reviewing officer')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='periods_of_care', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("start_date", models.DateField()),
+                ("category_of_need", models.CharField(help_text="Code list primary-need (903 CIN)", max_length=2)),
+                (
+                    "home_postcode",
+                    models.CharField(
+                        blank=True, help_text="The child's home postcode when care began (903 HOME_POST)", max_length=8
+                    ),
+                ),
+                ("unaccompanied_asylum_seeker", models.BooleanField(default=False)),
+                (
+                    "uasc_ceased_on",
+                    models.DateField(blank=True, help_text="Date UASC status ceased (903 DUC)", null=True),
+                ),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "end_reason",
+                    models.CharField(blank=True, help_text="Code list episode-end-reason (903 REC)", max_length=3),
+                ),
+                ("iro_appointed_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="periods_of_care",
+                        to="frontdoor.referral",
+                    ),
+                ),
+                (
+                    "iro",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="iro_for",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="independent reviewing officer",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="periods_of_care", to="people.person"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start_date', '-id'],
+                "ordering": ["-start_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='LookedAfterReview',
+            name="LookedAfterReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(help_text='1 for the first review of the period')),
-                ('held_on', models.DateField()),
-                ('participation', models.CharField(help_text='Code list review-participation', max_length=3)),
-                ('considered_return_home', models.BooleanField(default=False, help_text='The review considered a plan to return home')),
-                ('decisions', models.TextField(blank=True)),
-                ('late_reason', models.TextField(blank=True)),
-                ('chair', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='childrenincare.periodofcare')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField(help_text="1 for the first review of the period")),
+                ("held_on", models.DateField()),
+                ("participation", models.CharField(help_text="Code list review-participation", max_length=3)),
+                (
+                    "considered_return_home",
+                    models.BooleanField(default=False, help_text="The review considered a plan to return home"),
+                ),
+                ("decisions", models.TextField(blank=True)),
+                ("late_reason", models.TextField(blank=True)),
+                (
+                    "chair",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="childrenincare.periodofcare",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-held_on', '-id'],
+                "ordering": ["-held_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='LegalStatus',
+            name="LegalStatus",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Code list legal-status', max_length=2)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='legal_statuses', to='childrenincare.periodofcare')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(help_text="Code list legal-status", max_length=2)),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="legal_statuses",
+                        to="childrenincare.periodofcare",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'legal statuses',
-                'ordering': ['start_date', 'id'],
+                "verbose_name_plural": "legal statuses",
+                "ordering": ["start_date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HealthAssessment',
+            name="HealthAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('initial', 'Initial health assessment'), ('review', 'Review health assessment')], max_length=10)),
-                ('held_on', models.DateField()),
-                ('carried_out_by', models.CharField(blank=True, max_length=200)),
-                ('dental_check', models.BooleanField(default=False)),
-                ('immunisations_up_to_date', models.BooleanField(default=False)),
-                ('late_reason', models.TextField(blank=True)),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='health_assessments', to='childrenincare.periodofcare')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("initial", "Initial health assessment"), ("review", "Review health assessment")],
+                        max_length=10,
+                    ),
+                ),
+                ("held_on", models.DateField()),
+                ("carried_out_by", models.CharField(blank=True, max_length=200)),
+                ("dental_check", models.BooleanField(default=False)),
+                ("immunisations_up_to_date", models.BooleanField(default=False)),
+                ("late_reason", models.TextField(blank=True)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="health_assessments",
+                        to="childrenincare.periodofcare",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-held_on', '-id'],
+                "ordering": ["-held_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CareVisit',
+            name="CareVisit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('visited_on', models.DateField()),
-                ('seen', models.BooleanField()),
-                ('seen_alone', models.BooleanField(default=False)),
-                ('bedroom_seen', models.BooleanField(default=False)),
-                ('notes', models.TextField(blank=True)),
-                ('late_reason', models.TextField(blank=True)),
-                ('visited_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='visits', to='childrenincare.periodofcare')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("visited_on", models.DateField()),
+                ("seen", models.BooleanField()),
+                ("seen_alone", models.BooleanField(default=False)),
+                ("bedroom_seen", models.BooleanField(default=False)),
+                ("notes", models.TextField(blank=True)),
+                ("late_reason", models.TextField(blank=True)),
+                (
+                    "visited_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="visits",
+                        to="childrenincare.periodofcare",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-visited_on', '-id'],
+                "ordering": ["-visited_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CarePlan',
+            name="CarePlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('agreed_on', models.DateField()),
-                ('permanence_plan', models.CharField(choices=[('return_home', 'Return home to parents'), ('kinship', 'Living with family or friends (special guardianship or child arrangements order)'), ('adoption', 'Adoption'), ('long_term_fostering', 'Long-term fostering'), ('residential', 'Residential care'), ('independent_living', 'Independent living'), ('not_yet', 'Not yet decided')], max_length=30)),
-                ('permanence_detail', models.TextField(blank=True, help_text='How and when permanence will be achieved')),
-                ('placement_plan_agreed_on', models.DateField(blank=True, null=True)),
-                ('health', models.TextField(blank=True, help_text='The health plan')),
-                ('education', models.TextField(blank=True, help_text='Education and training: the personal education plan')),
-                ('family_and_contact', models.TextField(blank=True, help_text='Family and social relationships, contact arrangements')),
-                ('wishes_and_feelings', models.TextField(blank=True, help_text='Of the child, the parents and others')),
-                ('support_after_care', models.TextField(blank=True, help_text='Advice, assistance and support after care ends (reg 39)')),
-                ('late_reason', models.TextField(blank=True)),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='care_plans', to='childrenincare.periodofcare')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("agreed_on", models.DateField()),
+                (
+                    "permanence_plan",
+                    models.CharField(
+                        choices=[
+                            ("return_home", "Return home to parents"),
+                            (
+                                "kinship",
+                                "Living with family or friends (special guardianship or child arrangements order)",
+                            ),
+                            ("adoption", "Adoption"),
+                            ("long_term_fostering", "Long-term fostering"),
+                            ("residential", "Residential care"),
+                            ("independent_living", "Independent living"),
+                            ("not_yet", "Not yet decided"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "permanence_detail",
+                    models.TextField(blank=True, help_text="How and when permanence will be achieved"),
+                ),
+                ("placement_plan_agreed_on", models.DateField(blank=True, null=True)),
+                ("health", models.TextField(blank=True, help_text="The health plan")),
+                (
+                    "education",
+                    models.TextField(blank=True, help_text="Education and training: the personal education plan"),
+                ),
+                (
+                    "family_and_contact",
+                    models.TextField(blank=True, help_text="Family and social relationships, contact arrangements"),
+                ),
+                ("wishes_and_feelings", models.TextField(blank=True, help_text="Of the child, the parents and others")),
+                (
+                    "support_after_care",
+                    models.TextField(blank=True, help_text="Advice, assistance and support after care ends (reg 39)"),
+                ),
+                ("late_reason", models.TextField(blank=True)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="care_plans",
+                        to="childrenincare.periodofcare",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-agreed_on', '-id'],
+                "ordering": ["-agreed_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PersonalEducationPlan',
+            name="PersonalEducationPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField()),
-                ('school', models.CharField(blank=True, max_length=200)),
-                ('designated_teacher', models.CharField(blank=True, max_length=200)),
-                ('targets', models.TextField(blank=True)),
-                ('late_reason', models.TextField(blank=True)),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='education_plans', to='childrenincare.periodofcare')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("held_on", models.DateField()),
+                ("school", models.CharField(blank=True, max_length=200)),
+                ("designated_teacher", models.CharField(blank=True, max_length=200)),
+                ("targets", models.TextField(blank=True)),
+                ("late_reason", models.TextField(blank=True)),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="education_plans",
+                        to="childrenincare.periodofcare",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-held_on', '-id'],
+                "ordering": ["-held_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Placement',
+            name="Placement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('place', models.CharField(help_text='Code list placement-type', max_length=3, verbose_name='Placement type')),
-                ('provider', models.CharField(blank=True, help_text='Code list placement-provider', max_length=3)),
-                ('postcode', models.CharField(blank=True, max_length=8)),
-                ('urn', models.CharField(blank=True, max_length=8, verbose_name='Ofsted unique reference number')),
-                ('area', models.CharField(choices=[('inside', "Inside the local authority's area"), ('adjoining', 'Outside the area, in an adjoining authority'), ('distant', 'Outside the area and not in an adjoining authority'), ('outside_england', 'Outside England')], default='inside', max_length=20)),
-                ('intended_until_18', models.BooleanField(default=False, help_text='The placement is intended to last until the child is 18 (reg 28)')),
-                ('immediate_with_parent', models.BooleanField(default=False, help_text='Placed with a parent before the assessment was complete (reg 19)')),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('change_reason', models.CharField(blank=True, help_text='Code list placement-change-reason', max_length=6)),
-                ('carer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='placements', to='childrenincare.carer')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='placements', to='childrenincare.periodofcare')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "place",
+                    models.CharField(help_text="Code list placement-type", max_length=3, verbose_name="Placement type"),
+                ),
+                ("provider", models.CharField(blank=True, help_text="Code list placement-provider", max_length=3)),
+                ("postcode", models.CharField(blank=True, max_length=8)),
+                ("urn", models.CharField(blank=True, max_length=8, verbose_name="Ofsted unique reference number")),
+                (
+                    "area",
+                    models.CharField(
+                        choices=[
+                            ("inside", "Inside the local authority's area"),
+                            ("adjoining", "Outside the area, in an adjoining authority"),
+                            ("distant", "Outside the area and not in an adjoining authority"),
+                            ("outside_england", "Outside England"),
+                        ],
+                        default="inside",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "intended_until_18",
+                    models.BooleanField(
+                        default=False, help_text="The placement is intended to last until the child is 18 (reg 28)"
+                    ),
+                ),
+                (
+                    "immediate_with_parent",
+                    models.BooleanField(
+                        default=False, help_text="Placed with a parent before the assessment was complete (reg 19)"
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "change_reason",
+                    models.CharField(blank=True, help_text="Code list placement-change-reason", max_length=6),
+                ),
+                (
+                    "carer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="placements",
+                        to="childrenincare.carer",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="placements",
+                        to="childrenincare.periodofcare",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start_date', 'id'],
+                "ordering": ["start_date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CareEpisode',
+            name="CareEpisode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField(help_text='903 DECOM')),
-                ('new_episode_reason', models.CharField(help_text='903 RNE', max_length=1)),
-                ('legal_status', models.CharField(help_text='903 LS', max_length=2)),
-                ('category_of_need', models.CharField(help_text='903 CIN', max_length=2)),
-                ('place', models.CharField(help_text='903 PLACE', max_length=3)),
-                ('provider', models.CharField(blank=True, help_text='903 PLACE_PROVIDER', max_length=3)),
-                ('urn', models.CharField(blank=True, max_length=8)),
-                ('home_postcode', models.CharField(blank=True, max_length=8)),
-                ('placement_postcode', models.CharField(blank=True, max_length=8)),
-                ('end_date', models.DateField(blank=True, help_text='903 DEC', null=True)),
-                ('end_reason', models.CharField(blank=True, help_text='903 REC', max_length=3)),
-                ('placement_change_reason', models.CharField(blank=True, help_text='903 REASON_PLACE_CHANGE', max_length=6)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='care_episodes', to='people.person')),
-                ('legal_status_record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='childrenincare.legalstatus')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='care_episodes', to='childrenincare.periodofcare')),
-                ('placement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='childrenincare.placement')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("start_date", models.DateField(help_text="903 DECOM")),
+                ("new_episode_reason", models.CharField(help_text="903 RNE", max_length=1)),
+                ("legal_status", models.CharField(help_text="903 LS", max_length=2)),
+                ("category_of_need", models.CharField(help_text="903 CIN", max_length=2)),
+                ("place", models.CharField(help_text="903 PLACE", max_length=3)),
+                ("provider", models.CharField(blank=True, help_text="903 PLACE_PROVIDER", max_length=3)),
+                ("urn", models.CharField(blank=True, max_length=8)),
+                ("home_postcode", models.CharField(blank=True, max_length=8)),
+                ("placement_postcode", models.CharField(blank=True, max_length=8)),
+                ("end_date", models.DateField(blank=True, help_text="903 DEC", null=True)),
+                ("end_reason", models.CharField(blank=True, help_text="903 REC", max_length=3)),
+                (
+                    "placement_change_reason",
+                    models.CharField(blank=True, help_text="903 REASON_PLACE_CHANGE", max_length=6),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="care_episodes", to="people.person"
+                    ),
+                ),
+                (
+                    "legal_status_record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="childrenincare.legalstatus"
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="care_episodes",
+                        to="childrenincare.periodofcare",
+                    ),
+                ),
+                (
+                    "placement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="childrenincare.placement"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start_date', 'id'],
+                "ordering": ["start_date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReturnHomeMonitoring',
+            name="ReturnHomeMonitoring",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('returned_on', models.DateField()),
-                ('until', models.DateField()),
-                ('planned', models.BooleanField(default=True)),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='childrenincare.periodofcare')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='return_monitoring', to='people.person')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='partners.team')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("returned_on", models.DateField()),
+                ("until", models.DateField()),
+                ("planned", models.BooleanField(default=True)),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="childrenincare.periodofcare"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="return_monitoring",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="partners.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-returned_on', '-id'],
+                "ordering": ["-returned_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='MonitoringFlag',
+            name="MonitoringFlag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('re_referral', "Referred again to children's social care"), ('section_47', 'New section 47 enquiry'), ('cp_plan', 'Child protection plan'), ('re_entry', 'Came back into care')], max_length=20)),
-                ('occurred_on', models.DateField()),
-                ('subject_id', models.PositiveBigIntegerField()),
-                ('raised_at', models.DateTimeField(auto_now_add=True)),
-                ('seen_at', models.DateTimeField(blank=True, null=True)),
-                ('action', models.TextField(blank=True, help_text='What the team manager decided')),
-                ('seen_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('subject_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype')),
-                ('monitoring', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flags', to='childrenincare.returnhomemonitoring')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("re_referral", "Referred again to children's social care"),
+                            ("section_47", "New section 47 enquiry"),
+                            ("cp_plan", "Child protection plan"),
+                            ("re_entry", "Came back into care"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("occurred_on", models.DateField()),
+                ("subject_id", models.PositiveBigIntegerField()),
+                ("raised_at", models.DateTimeField(auto_now_add=True)),
+                ("seen_at", models.DateTimeField(blank=True, null=True)),
+                ("action", models.TextField(blank=True, help_text="What the team manager decided")),
+                (
+                    "seen_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "subject_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="contenttypes.contenttype"
+                    ),
+                ),
+                (
+                    "monitoring",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="flags",
+                        to="childrenincare.returnhomemonitoring",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-raised_at', '-id'],
+                "ordering": ["-raised_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ReunificationDecision',
+            name="ReunificationDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('route', models.CharField(choices=[('A', 'Accommodated under section 20, going home and ceasing to be looked after'), ('B', 'On a care order, placed with parents and still looked after'), ('C', 'Leaving care through an order')], max_length=1)),
-                ('order_end_reason', models.CharField(blank=True, help_text='Route C: the 903 REC of the order (E41, E45 to E48, E4A, E11, E12)', max_length=3)),
-                ('proposed_date', models.DateField()),
-                ('proposed_home', models.CharField(help_text='Where the child would live, and with whom', max_length=300)),
-                ('reasons', models.TextField(help_text='Why a return home is proposed now')),
-                ('status', models.CharField(choices=[('draft', 'Being prepared'), ('approved', 'Approved'), ('refused', 'Not approved'), ('took_effect', 'Child returned home'), ('withdrawn', 'Withdrawn')], default='draft', max_length=20)),
-                ('decided_on', models.DateField(blank=True, null=True)),
-                ('decision_reasons', models.TextField(blank=True)),
-                ('took_effect_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('carers', models.ManyToManyField(blank=True, help_text='The parents or others the child returns to', related_name='+', to='people.person')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='return_decisions', to='childrenincare.periodofcare')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='return_decisions', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "route",
+                    models.CharField(
+                        choices=[
+                            ("A", "Accommodated under section 20, going home and ceasing to be looked after"),
+                            ("B", "On a care order, placed with parents and still looked after"),
+                            ("C", "Leaving care through an order"),
+                        ],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "order_end_reason",
+                    models.CharField(
+                        blank=True,
+                        help_text="Route C: the 903 REC of the order (E41, E45 to E48, E4A, E11, E12)",
+                        max_length=3,
+                    ),
+                ),
+                ("proposed_date", models.DateField()),
+                (
+                    "proposed_home",
+                    models.CharField(help_text="Where the child would live, and with whom", max_length=300),
+                ),
+                ("reasons", models.TextField(help_text="Why a return home is proposed now")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Being prepared"),
+                            ("approved", "Approved"),
+                            ("refused", "Not approved"),
+                            ("took_effect", "Child returned home"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("decided_on", models.DateField(blank=True, null=True)),
+                ("decision_reasons", models.TextField(blank=True)),
+                ("took_effect_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "carers",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The parents or others the child returns to",
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="return_decisions",
+                        to="childrenincare.periodofcare",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="return_decisions", to="people.person"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='returnhomemonitoring',
-            name='decision',
-            field=models.OneToOneField(blank=True, help_text='None for a return not part of the care plan (E4B)', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='monitoring', to='childrenincare.reunificationdecision'),
+            model_name="returnhomemonitoring",
+            name="decision",
+            field=models.OneToOneField(
+                blank=True,
+                help_text="None for a return not part of the care plan (E4B)",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="monitoring",
+                to="childrenincare.reunificationdecision",
+            ),
         ),
         migrations.CreateModel(
-            name='HouseholdMember',
+            name="HouseholdMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relationship', models.CharField(help_text="To the child, for example: mother, mother's partner", max_length=100)),
-                ('assessed_on', models.DateField(blank=True, null=True)),
-                ('outcome', models.CharField(blank=True, choices=[('no_concerns', 'No concerns'), ('managed', 'Concerns that the plan manages'), ('prevents', 'Concerns that prevent a return')], max_length=20)),
-                ('summary', models.TextField(blank=True, help_text='What the assessment found, including police and other agency checks')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='household', to='childrenincare.reunificationdecision')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "relationship",
+                    models.CharField(help_text="To the child, for example: mother, mother's partner", max_length=100),
+                ),
+                ("assessed_on", models.DateField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("no_concerns", "No concerns"),
+                            ("managed", "Concerns that the plan manages"),
+                            ("prevents", "Concerns that prevent a return"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True, help_text="What the assessment found, including police and other agency checks"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="people.person"
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="household",
+                        to="childrenincare.reunificationdecision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='GateRecord',
+            name="GateRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('gate', models.SlugField(max_length=40)),
-                ('state', models.CharField(choices=[('met', 'Done'), ('not_applicable', 'Does not apply')], max_length=20)),
-                ('done_on', models.DateField()),
-                ('evidence', models.TextField()),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='gate_records', to='childrenincare.reunificationdecision')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("gate", models.SlugField(max_length=40)),
+                (
+                    "state",
+                    models.CharField(choices=[("met", "Done"), ("not_applicable", "Does not apply")], max_length=20),
+                ),
+                ("done_on", models.DateField()),
+                ("evidence", models.TextField()),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="gate_records",
+                        to="childrenincare.reunificationdecision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['gate', '-recorded_at'],
+                "ordering": ["gate", "-recorded_at"],
             },
         ),
         migrations.CreateModel(
-            name='FamilyGroupDecisionMaking',
+            name="FamilyGroupDecisionMaking",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('offered_on', models.DateField(blank=True, null=True)),
-                ('offered_to', models.CharField(blank=True, help_text='Each parent or person with parental responsibility', max_length=300)),
-                ('response', models.CharField(choices=[('accepted', 'Accepted'), ('declined', 'Declined'), ('no_response', 'No response'), ('not_offered', "Not offered: not in the child's best interests")], max_length=20)),
-                ('reasons_not_offered', models.TextField(blank=True)),
-                ('coordinator', models.CharField(blank=True, help_text='The independent coordinator', max_length=200)),
-                ('meeting_on', models.DateField(blank=True, null=True)),
-                ('family_plan', models.TextField(blank=True)),
-                ('la_response', models.CharField(blank=True, choices=[('agreed', 'Family plan agreed'), ('not_agreed', 'Family plan not agreed')], max_length=20)),
-                ('la_response_reasons', models.TextField(blank=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decision', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='fgdm', to='childrenincare.reunificationdecision')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("offered_on", models.DateField(blank=True, null=True)),
+                (
+                    "offered_to",
+                    models.CharField(
+                        blank=True, help_text="Each parent or person with parental responsibility", max_length=300
+                    ),
+                ),
+                (
+                    "response",
+                    models.CharField(
+                        choices=[
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("no_response", "No response"),
+                            ("not_offered", "Not offered: not in the child's best interests"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("reasons_not_offered", models.TextField(blank=True)),
+                ("coordinator", models.CharField(blank=True, help_text="The independent coordinator", max_length=200)),
+                ("meeting_on", models.DateField(blank=True, null=True)),
+                ("family_plan", models.TextField(blank=True)),
+                (
+                    "la_response",
+                    models.CharField(
+                        blank=True,
+                        choices=[("agreed", "Family plan agreed"), ("not_agreed", "Family plan not agreed")],
+                        max_length=20,
+                    ),
+                ),
+                ("la_response_reasons", models.TextField(blank=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "decision",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fgdm",
+                        to="childrenincare.reunificationdecision",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Approval',
+            name="Approval",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('with_parent', 'Placement with a parent (regulation 18)'), ('immediate_with_parent', 'Immediate placement with a parent (regulation 19)'), ('out_of_area', 'Placement outside the area (regulation 11)'), ('distant', 'Placement at a distance (regulation 11, the director)'), ('cease', 'Ceasing to look after the child (regulation 39)'), ('cease_16_17', 'Ceasing to look after a 16 or 17 year old accommodated under section 20 (the director)')], max_length=30)),
-                ('status', models.CharField(choices=[('pending', 'Waiting for approval'), ('approved', 'Approved'), ('refused', 'Not approved')], default='pending', max_length=10)),
-                ('requested_on', models.DateField()),
-                ('decided_on', models.DateField(blank=True, null=True)),
-                ('reasons', models.TextField(blank=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='approvals', to='childrenincare.periodofcare')),
-                ('placement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='approvals', to='childrenincare.placement')),
-                ('decision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='approvals', to='childrenincare.reunificationdecision')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("with_parent", "Placement with a parent (regulation 18)"),
+                            ("immediate_with_parent", "Immediate placement with a parent (regulation 19)"),
+                            ("out_of_area", "Placement outside the area (regulation 11)"),
+                            ("distant", "Placement at a distance (regulation 11, the director)"),
+                            ("cease", "Ceasing to look after the child (regulation 39)"),
+                            (
+                                "cease_16_17",
+                                "Ceasing to look after a 16 or 17 year old accommodated under section 20 (the director)",
+                            ),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for approval"),
+                            ("approved", "Approved"),
+                            ("refused", "Not approved"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("requested_on", models.DateField()),
+                ("decided_on", models.DateField(blank=True, null=True)),
+                ("reasons", models.TextField(blank=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="approvals",
+                        to="childrenincare.periodofcare",
+                    ),
+                ),
+                (
+                    "placement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="approvals",
+                        to="childrenincare.placement",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="approvals",
+                        to="childrenincare.reunificationdecision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-requested_on', '-id'],
+                "ordering": ["-requested_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RiskSignalWeighing',
+            name="RiskSignalWeighing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('signal', models.CharField(help_text="The signal's key, for example cp-plan:12", max_length=80)),
-                ('kind', models.CharField(max_length=40)),
-                ('summary', models.CharField(help_text='The signal as shown', max_length=400)),
-                ('how_weighed', models.TextField()),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='weighings', to='childrenincare.reunificationdecision')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("signal", models.CharField(help_text="The signal's key, for example cp-plan:12", max_length=80)),
+                ("kind", models.CharField(max_length=40)),
+                ("summary", models.CharField(help_text="The signal as shown", max_length=400)),
+                ("how_weighed", models.TextField()),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="weighings",
+                        to="childrenincare.reunificationdecision",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='SupportPlanItem',
+            name="SupportPlanItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('what', models.CharField(max_length=300)),
-                ('who', models.CharField(max_length=200)),
-                ('until', models.DateField()),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('in_place', 'In place'), ('ended', 'Ended as planned'), ('not_provided', 'Not provided')], default='planned', max_length=20)),
-                ('status_note', models.CharField(blank=True, max_length=300)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='support', to='childrenincare.reunificationdecision')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("what", models.CharField(max_length=300)),
+                ("who", models.CharField(max_length=200)),
+                ("until", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("in_place", "In place"),
+                            ("ended", "Ended as planned"),
+                            ("not_provided", "Not provided"),
+                        ],
+                        default="planned",
+                        max_length=20,
+                    ),
+                ),
+                ("status_note", models.CharField(blank=True, max_length=300)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="support",
+                        to="childrenincare.reunificationdecision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['until', 'id'],
+                "ordering": ["until", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='periodofcare',
-            index=models.Index(fields=['person', 'start_date'], name='childreninc_person__6a4b38_idx'),
+            model_name="periodofcare",
+            index=models.Index(fields=["person", "start_date"], name="childreninc_person__6a4b38_idx"),
         ),
         migrations.AddIndex(
-            model_name='periodofcare',
-            index=models.Index(fields=['end_date', 'start_date'], name='childreninc_end_dat_29a0b2_idx'),
+            model_name="periodofcare",
+            index=models.Index(fields=["end_date", "start_date"], name="childreninc_end_dat_29a0b2_idx"),
         ),
         migrations.AddConstraint(
-            model_name='periodofcare',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='period_of_care_ends_after_start'),
+            model_name="periodofcare",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True), ("end_date__gte", models.F("start_date")), _connector="OR"
+                ),
+                name="period_of_care_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lookedafterreview',
-            constraint=models.UniqueConstraint(fields=('period', 'number'), name='review_numbered_once'),
+            model_name="lookedafterreview",
+            constraint=models.UniqueConstraint(fields=("period", "number"), name="review_numbered_once"),
         ),
         migrations.AddConstraint(
-            model_name='legalstatus',
-            constraint=models.UniqueConstraint(fields=('period', 'start_date'), name='one_legal_status_a_day'),
+            model_name="legalstatus",
+            constraint=models.UniqueConstraint(fields=("period", "start_date"), name="one_legal_status_a_day"),
         ),
         migrations.AddConstraint(
-            model_name='placement',
-            constraint=models.UniqueConstraint(fields=('period', 'start_date'), name='one_placement_start_a_day'),
+            model_name="placement",
+            constraint=models.UniqueConstraint(fields=("period", "start_date"), name="one_placement_start_a_day"),
         ),
         migrations.AddConstraint(
-            model_name='placement',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='placement_ends_after_start'),
+            model_name="placement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True), ("end_date__gte", models.F("start_date")), _connector="OR"
+                ),
+                name="placement_ends_after_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='careepisode',
-            index=models.Index(fields=['person', 'start_date'], name='childreninc_person__ad75bb_idx'),
+            model_name="careepisode",
+            index=models.Index(fields=["person", "start_date"], name="childreninc_person__ad75bb_idx"),
         ),
         migrations.AddIndex(
-            model_name='careepisode',
-            index=models.Index(fields=['start_date', 'end_date'], name='childreninc_start_d_51028e_idx'),
+            model_name="careepisode",
+            index=models.Index(fields=["start_date", "end_date"], name="childreninc_start_d_51028e_idx"),
         ),
         migrations.AddIndex(
-            model_name='monitoringflag',
-            index=models.Index(fields=['seen_at', 'raised_at'], name='childreninc_seen_at_159324_idx'),
+            model_name="monitoringflag",
+            index=models.Index(fields=["seen_at", "raised_at"], name="childreninc_seen_at_159324_idx"),
         ),
         migrations.AddConstraint(
-            model_name='monitoringflag',
-            constraint=models.UniqueConstraint(fields=('monitoring', 'subject_type', 'subject_id'), name='flag_once_per_event'),
+            model_name="monitoringflag",
+            constraint=models.UniqueConstraint(
+                fields=("monitoring", "subject_type", "subject_id"), name="flag_once_per_event"
+            ),
         ),
         migrations.AddIndex(
-            model_name='reunificationdecision',
-            index=models.Index(fields=['person', 'status'], name='childreninc_person__d4e77d_idx'),
+            model_name="reunificationdecision",
+            index=models.Index(fields=["person", "status"], name="childreninc_person__d4e77d_idx"),
         ),
         migrations.AddIndex(
-            model_name='returnhomemonitoring',
-            index=models.Index(fields=['person', 'until'], name='childreninc_person__a0b540_idx'),
+            model_name="returnhomemonitoring",
+            index=models.Index(fields=["person", "until"], name="childreninc_person__a0b540_idx"),
         ),
         migrations.AddIndex(
-            model_name='returnhomemonitoring',
-            index=models.Index(fields=['team', 'until'], name='childreninc_team_id_c6e4be_idx'),
+            model_name="returnhomemonitoring",
+            index=models.Index(fields=["team", "until"], name="childreninc_team_id_c6e4be_idx"),
         ),
         migrations.AddConstraint(
-            model_name='householdmember',
-            constraint=models.UniqueConstraint(fields=('decision', 'person'), name='household_member_once'),
+            model_name="householdmember",
+            constraint=models.UniqueConstraint(fields=("decision", "person"), name="household_member_once"),
         ),
         migrations.AddConstraint(
-            model_name='gaterecord',
-            constraint=models.UniqueConstraint(fields=('decision', 'gate'), name='one_record_per_gate'),
+            model_name="gaterecord",
+            constraint=models.UniqueConstraint(fields=("decision", "gate"), name="one_record_per_gate"),
         ),
         migrations.AddIndex(
-            model_name='approval',
-            index=models.Index(fields=['status', 'kind'], name='childreninc_status_a07d71_idx'),
+            model_name="approval",
+            index=models.Index(fields=["status", "kind"], name="childreninc_status_a07d71_idx"),
         ),
         migrations.AddConstraint(
-            model_name='risksignalweighing',
-            constraint=models.UniqueConstraint(fields=('decision', 'signal'), name='signal_weighed_once'),
+            model_name="risksignalweighing",
+            constraint=models.UniqueConstraint(fields=("decision", "signal"), name="signal_weighed_once"),
         ),
     ]

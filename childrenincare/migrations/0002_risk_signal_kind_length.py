@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('childrenincare', '0001_initial'),
+        ("childrenincare", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='risksignalweighing',
-            name='kind',
+            model_name="risksignalweighing",
+            name="kind",
             field=models.CharField(max_length=80),
         ),
     ]

@@ -4,25 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('childrenincare', '0002_risk_signal_kind_length'),
+        ("childrenincare", "0002_risk_signal_kind_length"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='periodofcare',
-            name='previous_permanence',
-            field=models.CharField(blank=True, help_text='Code list: previous-permanence (903 PREV_PERM)', max_length=2),
+            model_name="periodofcare",
+            name="previous_permanence",
+            field=models.CharField(
+                blank=True, help_text="Code list: previous-permanence (903 PREV_PERM)", max_length=2
+            ),
         ),
         migrations.AddField(
-            model_name='periodofcare',
-            name='previous_permanence_date',
-            field=models.DateField(blank=True, help_text='Date of the order (903 DATE_PERM)', null=True),
+            model_name="periodofcare",
+            name="previous_permanence_date",
+            field=models.DateField(blank=True, help_text="Date of the order (903 DATE_PERM)", null=True),
         ),
         migrations.AddField(
-            model_name='periodofcare',
-            name='previous_permanence_la',
-            field=models.CharField(blank=True, help_text='DfE code of the LA that arranged it (903 LA_PERM)', max_length=3),
+            model_name="periodofcare",
+            name="previous_permanence_la",
+            field=models.CharField(
+                blank=True, help_text="DfE code of the LA that arranged it (903 LA_PERM)", max_length=3
+            ),
         ),
     ]

@@ -6,31 +6,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('childrenincare', '0003_previous_permanence'),
+        ("childrenincare", "0003_previous_permanence"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='YearOutcomes',
+            name="YearOutcomes",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(help_text='The collection year, as the year it ends (2026 for 2025/26)')),
-                ('sdq_score', models.PositiveSmallIntegerField(blank=True, help_text='0 to 40 (903 SDQ_SCORE)', null=True)),
-                ('sdq_reason', models.CharField(blank=True, help_text='Code list: sdq-reason (903 SDQ_REASON)', max_length=4)),
-                ('convicted', models.BooleanField(help_text='Convicted, or given a final warning or reprimand, in the year', null=True)),
-                ('health_check', models.BooleanField(help_text='Under 5: development checks up to date (903 HEALTH_CHECK)', null=True)),
-                ('substance_misuse', models.BooleanField(help_text='Identified as having a substance misuse problem', null=True)),
-                ('intervention_received', models.BooleanField(null=True)),
-                ('intervention_offered', models.BooleanField(null=True)),
-                ('recorded_at', models.DateTimeField(auto_now=True)),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='year_outcomes', to='childrenincare.periodofcare')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        help_text="The collection year, as the year it ends (2026 for 2025/26)"
+                    ),
+                ),
+                (
+                    "sdq_score",
+                    models.PositiveSmallIntegerField(blank=True, help_text="0 to 40 (903 SDQ_SCORE)", null=True),
+                ),
+                (
+                    "sdq_reason",
+                    models.CharField(blank=True, help_text="Code list: sdq-reason (903 SDQ_REASON)", max_length=4),
+                ),
+                (
+                    "convicted",
+                    models.BooleanField(
+                        help_text="Convicted, or given a final warning or reprimand, in the year", null=True
+                    ),
+                ),
+                (
+                    "health_check",
+                    models.BooleanField(
+                        help_text="Under 5: development checks up to date (903 HEALTH_CHECK)", null=True
+                    ),
+                ),
+                (
+                    "substance_misuse",
+                    models.BooleanField(help_text="Identified as having a substance misuse problem", null=True),
+                ),
+                ("intervention_received", models.BooleanField(null=True)),
+                ("intervention_offered", models.BooleanField(null=True)),
+                ("recorded_at", models.DateTimeField(auto_now=True)),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="year_outcomes",
+                        to="childrenincare.periodofcare",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('period', 'year'), name='one_outcomes_record_per_period_year')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("period", "year"), name="one_outcomes_record_per_period_year")
+                ],
             },
         ),
     ]

@@ -16,87 +16,114 @@ def load_timescales(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('childrenincare', '0004_year_outcomes'),
-        ('kernel', '0011_care_leaver_and_adoption_codelists'),
+        ("childrenincare", "0004_year_outcomes"),
+        ("kernel", "0011_care_leaver_and_adoption_codelists"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='carer',
-            name='extension_iro_informed_on',
-            field=models.DateField(blank=True, help_text='When the IRO was informed (reg 25(4)(c))', null=True),
+            model_name="carer",
+            name="extension_iro_informed_on",
+            field=models.DateField(blank=True, help_text="When the IRO was informed (reg 25(4)(c))", null=True),
         ),
         migrations.AddField(
-            model_name='carer',
-            name='extension_panel_consulted_on',
-            field=models.DateField(blank=True, help_text="When the fostering panel's views were sought (reg 25(4)(b))", null=True),
+            model_name="carer",
+            name="extension_panel_consulted_on",
+            field=models.DateField(
+                blank=True, help_text="When the fostering panel's views were sought (reg 25(4)(b))", null=True
+            ),
         ),
         migrations.AddField(
-            model_name='carer',
-            name='extension_panel_views',
+            model_name="carer",
+            name="extension_panel_views",
             field=models.TextField(blank=True, help_text="The fostering panel's views (reg 25(4)(b))"),
         ),
         migrations.AddField(
-            model_name='carer',
-            name='extension_reasons',
-            field=models.TextField(blank=True, help_text='Why the placement is still the most appropriate placement available (reg 25(4)(a))'),
+            model_name="carer",
+            name="extension_reasons",
+            field=models.TextField(
+                blank=True,
+                help_text="Why the placement is still the most appropriate placement available (reg 25(4)(a))",
+            ),
         ),
         migrations.AddField(
-            model_name='carer',
-            name='temporary_approval_extended_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="carer",
+            name="temporary_approval_extended_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='legalstatus',
-            name='fgdm_offer',
-            field=models.CharField(blank=True, help_text='The offer of family group decision-making found on the record (s31ZA)', max_length=300),
+            model_name="legalstatus",
+            name="fgdm_offer",
+            field=models.CharField(
+                blank=True,
+                help_text="The offer of family group decision-making found on the record (s31ZA)",
+                max_length=300,
+            ),
         ),
         migrations.AddField(
-            model_name='legalstatus',
-            name='fgdm_reasons_not_offered',
-            field=models.TextField(blank=True, help_text="Why a family group decision-making meeting was not in the child's best interests (s31ZA(3))"),
+            model_name="legalstatus",
+            name="fgdm_reasons_not_offered",
+            field=models.TextField(
+                blank=True,
+                help_text="Why a family group decision-making meeting was not in the child's best interests (s31ZA(3))",
+            ),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='parent_assessed_on',
-            field=models.DateField(blank=True, help_text='Reg 19(b): the reg 17 assessment and review completed', null=True),
+            model_name="placement",
+            name="parent_assessed_on",
+            field=models.DateField(
+                blank=True, help_text="Reg 19(b): the reg 17 assessment and review completed", null=True
+            ),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='parent_assessment',
-            field=models.TextField(blank=True, help_text='What the assessment and review found'),
+            model_name="placement",
+            name="parent_assessment",
+            field=models.TextField(blank=True, help_text="What the assessment and review found"),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='parent_assessment_late_reason',
+            model_name="placement",
+            name="parent_assessment_late_reason",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='with_parent_confirmed',
-            field=models.BooleanField(blank=True, help_text='Reg 19(c): the decision, confirm the placement or not', null=True),
+            model_name="placement",
+            name="with_parent_confirmed",
+            field=models.BooleanField(
+                blank=True, help_text="Reg 19(c): the decision, confirm the placement or not", null=True
+            ),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='with_parent_decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="placement",
+            name="with_parent_decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='with_parent_decided_on',
+            model_name="placement",
+            name="with_parent_decided_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='with_parent_decision_late_reason',
+            model_name="placement",
+            name="with_parent_decision_late_reason",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='with_parent_decision_reasons',
+            model_name="placement",
+            name="with_parent_decision_reasons",
             field=models.TextField(blank=True),
         ),
         migrations.RunPython(load_timescales, migrations.RunPython.noop),

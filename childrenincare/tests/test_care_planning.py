@@ -10,7 +10,6 @@ import datetime
 import pytest
 
 from audit.models import AuditEvent
-from chronology.models import ChronologyEntry
 from childrenincare import care_planning, services, visits
 from childrenincare.models import (
     CarePlan,
@@ -21,6 +20,7 @@ from childrenincare.models import (
     PersonalEducationPlan,
 )
 from childrenincare.testing import foster_carer, foster_placement, looked_after
+from chronology.models import ChronologyEntry
 from kernel import deadlines
 from kernel.models import Deadline
 from kernel.rules import RuleBroken
@@ -65,16 +65,19 @@ def christmas(worker, child):
 
 
 def review(user, period, held_on, chair, participation="PN1", **kwargs):
-    return care_planning.record_review(user, period, held_on=held_on, participation=participation, chair=chair,
-                                       **kwargs)
+    return care_planning.record_review(
+        user, period, held_on=held_on, participation=participation, chair=chair, **kwargs
+    )
 
 
 def plan(user, period, agreed_on, permanence=CarePlan.Permanence.NOT_YET, detail="", **kwargs):
-    return care_planning.record_care_plan(user, period, agreed_on=agreed_on, permanence_plan=permanence,
-                                          permanence_detail=detail, **kwargs)
+    return care_planning.record_care_plan(
+        user, period, agreed_on=agreed_on, permanence_plan=permanence, permanence_detail=detail, **kwargs
+    )
 
 
 # --- The due dates issued when the child becomes looked after -----------------------------
+
 
 class TestDueDatesOverChristmas:
     def test_the_first_review_is_due_20_working_days_later_skipping_the_bank_holidays(self, christmas):
@@ -107,19 +110,23 @@ class TestDueDatesOverChristmas:
 
 # --- The care plan ------------------------------------------------------------------------
 
+
 class TestCarePlan:
     def test_the_first_version_meets_the_care_plan_due_date(self, worker, period):
         found = plan(worker, period, D(2026, 3, 10), health="Registered with a GP")
         assert met(period, "care-plan").done_on == D(2026, 3, 10)
-        assert found.late_reason == "" and not met(period, "care-plan").late
+        assert found.late_reason == ""
+        assert not met(period, "care-plan").late
         assert ChronologyEntry.objects.filter(person=period.person, kind="care-plan").exists()
-        assert AuditEvent.objects.filter(action="create", object_type="childrenincare.careplan",
-                                         person_id=period.person_id).exists()
+        assert AuditEvent.objects.filter(
+            action="create", object_type="childrenincare.careplan", person_id=period.person_id
+        ).exists()
 
     def test_each_change_is_a_new_version(self, worker, period):
         first = plan(worker, period, D(2026, 3, 10))
         second = plan(worker, period, D(2026, 4, 1), CarePlan.Permanence.RETURN_HOME, "Home by the summer")
-        assert period.care_plans.count() == 2 and first.pk != second.pk
+        assert period.care_plans.count() == 2
+        assert first.pk != second.pk
         assert care_planning.current_care_plan(period) == second
         assert ChronologyEntry.objects.filter(kind="care-plan", detail__contains="changed from").exists()
 
@@ -145,7 +152,8 @@ class TestCarePlan:
         before = errors_of(lambda: plan(worker, period, period.episode.referral_date - DAY))
         assert "cannot be before the referral" in before["agreed_on"][0]
         missing = errors_of(lambda: plan(worker, period, None, permanence=""))
-        assert "agreed_on" in missing and "permanence_plan" in missing
+        assert "agreed_on" in missing
+        assert "permanence_plan" in missing
         decided = errors_of(lambda: plan(worker, period, D(2026, 3, 10), CarePlan.Permanence.ADOPTION, ""))
         assert "how and when" in decided["permanence_detail"][0]
         assert not CarePlan.objects.exists()
@@ -169,6 +177,7 @@ class TestCarePlan:
 
 # --- The IRO ------------------------------------------------------------------------------
 
+
 class TestIro:
     def test_appointing_meets_the_due_date_and_gives_the_record(self, worker, iro, period):
         assert level(iro, period.person) < Level.FULL
@@ -177,17 +186,21 @@ class TestIro:
         assert (period.iro, period.iro_appointed_on) == (iro, D(2026, 3, 4))
         assert met(period, "iro-appointment").done_on == D(2026, 3, 4)
         assert level(iro, period.person) == Level.FULL
-        assert AuditEvent.objects.filter(action="update",
-                                         summary="Appointed the independent reviewing officer").exists()
+        assert AuditEvent.objects.filter(
+            action="update", summary="Appointed the independent reviewing officer"
+        ).exists()
 
     def test_only_an_iro_can_be_appointed(self, worker, manager, period):
         errors = errors_of(lambda: care_planning.appoint_iro(worker, period, iro=manager, on=D(2026, 3, 4)))
         assert "is not an independent reviewing officer" in errors["iro"][0]
         assert "s25A" in errors["iro"][0]
-        assert "Select the independent reviewing officer" in errors_of(
-            lambda: care_planning.appoint_iro(worker, period, iro=None, on=D(2026, 3, 4)))["iro"][0]
+        assert (
+            "Select the independent reviewing officer"
+            in errors_of(lambda: care_planning.appoint_iro(worker, period, iro=None, on=D(2026, 3, 4)))["iro"][0]
+        )
         period.refresh_from_db()
-        assert period.iro is None and due(period, "iro-appointment") is not None
+        assert period.iro is None
+        assert due(period, "iro-appointment") is not None
 
     def test_a_change_of_iro_is_recorded_and_the_first_loses_the_record(self, worker, iro, user, la, period):
         other = user(User.Role.IRO, agency=la, team=None)
@@ -195,7 +208,8 @@ class TestIro:
         care_planning.appoint_iro(worker, period, iro=other, on=TODAY())
         period.refresh_from_db()
         assert period.iro == other
-        assert level(iro, period.person) < Level.FULL and level(other, period.person) == Level.FULL
+        assert level(iro, period.person) < Level.FULL
+        assert level(other, period.person) == Level.FULL
         assert AuditEvent.objects.filter(summary="Changed the independent reviewing officer").exists()
         assert ChronologyEntry.objects.filter(title__startswith="Independent reviewing officer changed").exists()
         again = errors_of(lambda: care_planning.appoint_iro(worker, period, iro=other, on=TODAY()))
@@ -210,19 +224,25 @@ class TestIro:
         assert met(period, "iro-appointment").late_reason == "No IRO was free"
 
     def test_bad_dates(self, worker, iro, period):
-        assert "cannot be in the future" in errors_of(
-            lambda: care_planning.appoint_iro(worker, period, iro=iro, on=TODAY() + DAY))["on"][0]
-        assert "cannot be before the start of the period of care" in errors_of(
-            lambda: care_planning.appoint_iro(worker, period, iro=iro, on=D(2026, 3, 1)))["on"][0]
+        assert (
+            "cannot be in the future"
+            in errors_of(lambda: care_planning.appoint_iro(worker, period, iro=iro, on=TODAY() + DAY))["on"][0]
+        )
+        assert (
+            "cannot be before the start of the period of care"
+            in errors_of(lambda: care_planning.appoint_iro(worker, period, iro=iro, on=D(2026, 3, 1)))["on"][0]
+        )
 
 
 # --- Health assessments and personal education plans --------------------------------------
 
+
 class TestHealth:
     def test_initial_then_annual_reviews_from_5(self, worker, period):
         # The child was born on 1 April 2016: 9 on the day.
-        care_planning.record_health_assessment(worker, period, kind="initial", held_on=D(2026, 3, 20),
-                                               carried_out_by="Dr Test")
+        care_planning.record_health_assessment(
+            worker, period, kind="initial", held_on=D(2026, 3, 20), carried_out_by="Dr Test"
+        )
         assert met(period, "initial-health-assessment").done_on == D(2026, 3, 20)
         assert due(period, "health-assessment-review") == D(2027, 3, 20)
         assert due(period, "health-assessment-review-under-5") is None
@@ -237,38 +257,62 @@ class TestHealth:
         care_planning.record_health_assessment(worker, period, kind="review", held_on=D(2026, 5, 31))
         assert met(period, "health-assessment-review-under-5").done_on == D(2026, 5, 31)
         assert due(period, "health-assessment-review-under-5") == D(2026, 11, 30)  # still 4 on 31 May
-        care_planning.record_health_assessment(worker, period, kind="review", held_on=D(2026, 6, 1),
-                                               late_reason="")
+        care_planning.record_health_assessment(worker, period, kind="review", held_on=D(2026, 6, 1), late_reason="")
         # Five on 1 June 2026: the next review is 12 months later.
         assert due(period, "health-assessment-review") == D(2027, 6, 1)
         assert due(period, "health-assessment-review-under-5") is None
 
     def test_one_initial_and_reviews_after_it(self, worker, period):
-        assert "initial health assessment first" in errors_of(lambda: care_planning.record_health_assessment(
-            worker, period, kind="review", held_on=D(2026, 3, 20)))["kind"][0]
+        assert (
+            "initial health assessment first"
+            in errors_of(
+                lambda: care_planning.record_health_assessment(worker, period, kind="review", held_on=D(2026, 3, 20))
+            )["kind"][0]
+        )
         care_planning.record_health_assessment(worker, period, kind="initial", held_on=D(2026, 3, 20))
-        assert "record a review" in errors_of(lambda: care_planning.record_health_assessment(
-            worker, period, kind="initial", held_on=D(2026, 3, 21)))["kind"][0]
-        assert "cannot be before it" in errors_of(lambda: care_planning.record_health_assessment(
-            worker, period, kind="review", held_on=D(2026, 3, 19)))["held_on"][0]
-        assert "Select whether" in errors_of(lambda: care_planning.record_health_assessment(
-            worker, period, kind="", held_on=D(2026, 3, 21)))["kind"][0]
+        assert (
+            "record a review"
+            in errors_of(
+                lambda: care_planning.record_health_assessment(worker, period, kind="initial", held_on=D(2026, 3, 21))
+            )["kind"][0]
+        )
+        assert (
+            "cannot be before it"
+            in errors_of(
+                lambda: care_planning.record_health_assessment(worker, period, kind="review", held_on=D(2026, 3, 19))
+            )["held_on"][0]
+        )
+        assert (
+            "Select whether"
+            in errors_of(
+                lambda: care_planning.record_health_assessment(worker, period, kind="", held_on=D(2026, 3, 21))
+            )["kind"][0]
+        )
         assert HealthAssessment.objects.count() == 1
 
     def test_late_and_bad_dates(self, worker, period):
         # 20 working days from Monday 2 March 2026: Monday 30 March (Easter is later).
         assert due(period, "initial-health-assessment") == D(2026, 3, 30)
-        late = errors_of(lambda: care_planning.record_health_assessment(worker, period, kind="initial",
-                                                                        held_on=D(2026, 3, 31)))
+        late = errors_of(
+            lambda: care_planning.record_health_assessment(worker, period, kind="initial", held_on=D(2026, 3, 31))
+        )
         assert "give the reason it is late" in late["late_reason"][0]
-        found = care_planning.record_health_assessment(worker, period, kind="initial", held_on=D(2026, 3, 31),
-                                                       late_reason="The clinic cancelled")
+        found = care_planning.record_health_assessment(
+            worker, period, kind="initial", held_on=D(2026, 3, 31), late_reason="The clinic cancelled"
+        )
         assert found.late_reason == "The clinic cancelled"
-        assert "cannot be in the future" in errors_of(lambda: care_planning.record_health_assessment(
-            worker, period, kind="review", held_on=TODAY() + DAY))["held_on"][0]
-        assert "cannot be before the start of the period of care" in errors_of(
-            lambda: care_planning.record_health_assessment(worker, period, kind="review",
-                                                           held_on=D(2026, 3, 1)))["held_on"][0]
+        assert (
+            "cannot be in the future"
+            in errors_of(
+                lambda: care_planning.record_health_assessment(worker, period, kind="review", held_on=TODAY() + DAY)
+            )["held_on"][0]
+        )
+        assert (
+            "cannot be before the start of the period of care"
+            in errors_of(
+                lambda: care_planning.record_health_assessment(worker, period, kind="review", held_on=D(2026, 3, 1))
+            )["held_on"][0]
+        )
 
 
 class TestEducation:
@@ -283,35 +327,52 @@ class TestEducation:
 
     def test_late_and_bad_dates(self, worker, period):
         assert due(period, "personal-education-plan") == D(2026, 3, 16)
-        assert "give the reason it is late" in errors_of(lambda: care_planning.record_personal_education_plan(
-            worker, period, held_on=D(2026, 3, 17)))["late_reason"][0]
-        assert "cannot be in the future" in errors_of(lambda: care_planning.record_personal_education_plan(
-            worker, period, held_on=TODAY() + DAY))["held_on"][0]
-        assert "cannot be before the start" in errors_of(lambda: care_planning.record_personal_education_plan(
-            worker, period, held_on=D(2026, 2, 27)))["held_on"][0]
+        assert (
+            "give the reason it is late"
+            in errors_of(lambda: care_planning.record_personal_education_plan(worker, period, held_on=D(2026, 3, 17)))[
+                "late_reason"
+            ][0]
+        )
+        assert (
+            "cannot be in the future"
+            in errors_of(lambda: care_planning.record_personal_education_plan(worker, period, held_on=TODAY() + DAY))[
+                "held_on"
+            ][0]
+        )
+        assert (
+            "cannot be before the start"
+            in errors_of(lambda: care_planning.record_personal_education_plan(worker, period, held_on=D(2026, 2, 27)))[
+                "held_on"
+            ][0]
+        )
         assert not PersonalEducationPlan.objects.exists()
 
 
 # --- Looked-after reviews -----------------------------------------------------------------
 
+
 class TestReviews:
     def test_numbered_with_the_next_due_3_then_6_months_on(self, worker, iro, christmas):
         care_planning.appoint_iro(worker, christmas, iro=iro, on=D(2025, 12, 23))
         first = review(worker, christmas, D(2026, 1, 22), iro)  # due by 22 January, on time
-        assert first.number == 1 and met(christmas, "first-looked-after-review").late is False
+        assert first.number == 1
+        assert met(christmas, "first-looked-after-review").late is False
         assert due(christmas, "second-looked-after-review") == D(2026, 4, 22)  # 3 months
         second = review(worker, christmas, D(2026, 4, 20), iro)
-        assert second.number == 2 and met(christmas, "second-looked-after-review").done_on == D(2026, 4, 20)
+        assert second.number == 2
+        assert met(christmas, "second-looked-after-review").done_on == D(2026, 4, 20)
         assert due(christmas, "looked-after-review") == D(2026, 10, 20)  # 6 months from the second
         third = review(worker, christmas, D(2026, 10, 19), iro, considered_return_home=True, decisions="Plan a return")
-        assert third.number == 3 and third.considered_return_home
+        assert third.number == 3
+        assert third.considered_return_home
         assert due(christmas, "looked-after-review") == D(2027, 4, 19)  # 6 months from the third
         assert ChronologyEntry.objects.filter(kind="looked-after-review", title="Looked-after review 3").exists()
         assert AuditEvent.objects.filter(summary="Recorded looked-after review 3").exists()
 
     def test_over_the_summer_bank_holiday_and_months_clamped_to_a_shorter_month(self, worker, iro):
-        child = record_person(None, kind="child", given_names="Kim", family_name="Testchild",
-                              date_of_birth=D(2012, 1, 1), sex="F")
+        child = record_person(
+            None, kind="child", given_names="Kim", family_name="Testchild", date_of_birth=D(2012, 1, 1), sex="F"
+        )
         period = looked_after(worker, child, D(2025, 8, 1))
         # Day 0 Friday 1 August 2025: 4 to 8 August = 1 to 5, 11 to 15 = 6 to 10, 18 to 22 =
         # 11 to 15, (Monday 25 August, the summer bank holiday, skipped), 26 to 29 = 16 to 19,
@@ -336,9 +397,12 @@ class TestReviews:
         care_planning.appoint_iro(worker, period, iro=iro, on=D(2026, 3, 3))
         errors = errors_of(lambda: review(worker, period, D(2026, 3, 20), iro, participation="PN0"))
         message = errors["participation"][0]
-        assert "PN0 is only for a child under 4" in message and "SSDA903" in message
-        assert "Select how the child took part" in errors_of(
-            lambda: review(worker, period, D(2026, 3, 20), iro, participation="PN9"))["participation"][0]
+        assert "PN0 is only for a child under 4" in message
+        assert "SSDA903" in message
+        assert (
+            "Select how the child took part"
+            in errors_of(lambda: review(worker, period, D(2026, 3, 20), iro, participation="PN9"))["participation"][0]
+        )
         assert not LookedAfterReview.objects.exists()
 
     def test_a_child_under_4_gets_pn0(self, worker, iro):
@@ -349,27 +413,36 @@ class TestReviews:
         assert "SSDA903" in errors["participation"][0]
         assert review(worker, period, D(2026, 3, 20), iro, participation="PN0").participation == "PN0"
         # Four on 21 March 2026: the second review may not use PN0.
-        assert "PN0 is only for a child under 4" in errors_of(
-            lambda: review(worker, period, D(2026, 3, 21), iro, participation="PN0"))["participation"][0]
+        assert (
+            "PN0 is only for a child under 4"
+            in errors_of(lambda: review(worker, period, D(2026, 3, 21), iro, participation="PN0"))["participation"][0]
+        )
 
     def test_a_late_review_needs_the_reason(self, worker, iro, period):
         # 20 working days from Monday 2 March 2026: Monday 30 March.
         care_planning.appoint_iro(worker, period, iro=iro, on=D(2026, 3, 3))
         errors = errors_of(lambda: review(worker, period, D(2026, 3, 31), iro))
-        assert "First looked-after child review was due by 30 March 2026: give the reason it is late" in \
-            errors["late_reason"][0]
+        assert (
+            "First looked-after child review was due by 30 March 2026: give the reason it is late"
+            in errors["late_reason"][0]
+        )
         assert not LookedAfterReview.objects.exists()
         found = review(worker, period, D(2026, 3, 31), iro, late_reason="The IRO was ill")
-        assert found.late_reason == "The IRO was ill" and met(period, "first-looked-after-review").late
+        assert found.late_reason == "The IRO was ill"
+        assert met(period, "first-looked-after-review").late
 
     def test_bad_dates(self, worker, iro, period):
         care_planning.appoint_iro(worker, period, iro=iro, on=D(2026, 3, 3))
         assert "cannot be in the future" in errors_of(lambda: review(worker, period, TODAY() + DAY, iro))["held_on"][0]
-        assert "cannot be before the start of the period of care" in errors_of(
-            lambda: review(worker, period, D(2026, 3, 1), iro))["held_on"][0]
+        assert (
+            "cannot be before the start of the period of care"
+            in errors_of(lambda: review(worker, period, D(2026, 3, 1), iro))["held_on"][0]
+        )
         review(worker, period, D(2026, 3, 20), iro)
-        assert "the next review comes after it" in errors_of(
-            lambda: review(worker, period, D(2026, 3, 20), iro))["held_on"][0]
+        assert (
+            "the next review comes after it"
+            in errors_of(lambda: review(worker, period, D(2026, 3, 20), iro))["held_on"][0]
+        )
 
     def test_after_the_period_ended_only_a_review_held_before_the_end(self, worker, iro, manager, child):
         period = looked_after(worker, child, D(2026, 3, 2), legal_status="C2")
@@ -380,12 +453,14 @@ class TestReviews:
         assert "cannot be after the period of care ended (25 March 2026)" in after["held_on"][0]
         found = review(worker, period, D(2026, 3, 24), iro)
         assert found.number == 1
-        assert not Deadline.objects.filter(rule_slug__in=care_planning.REVIEW_RULES, subject_id=period.pk,
-                                           status=Deadline.Status.OPEN).exists()
+        assert not Deadline.objects.filter(
+            rule_slug__in=care_planning.REVIEW_RULES, subject_id=period.pk, status=Deadline.Status.OPEN
+        ).exists()
         assert not Deadline.objects.filter(rule_slug="permanence-plan").exists()
 
 
 # --- A period that ended ------------------------------------------------------------------
+
 
 class TestEndedPeriod:
     def test_no_changes_after_the_period_ended(self, worker, iro, child):
@@ -401,13 +476,15 @@ class TestEndedPeriod:
         ]
         for call in calls:
             assert message in errors_of(call)["__all__"][0]
-        assert not (CarePlan.objects.exists() or HealthAssessment.objects.exists()
-                    or PersonalEducationPlan.objects.exists())
+        assert not (CarePlan.objects.exists())
+        assert not (HealthAssessment.objects.exists())
+        assert not (PersonalEducationPlan.objects.exists())
         period.refresh_from_db()
         assert period.iro is None
 
 
 # --- The reg 28 visit schedule, through record_visit --------------------------------------
+
 
 def visit(user, period, on, **kwargs):
     return visits.record_visit(user, period, visited_on=on, seen=True, seen_alone=True, **kwargs)
@@ -417,7 +494,8 @@ class TestVisitSchedule:
     def test_within_a_week_of_placement_then_every_6_weeks(self, worker, period):
         assert due(period, visits.NEW_PLACEMENT) == D(2026, 3, 9)  # 1 week from Monday 2 March
         found = visit(worker, period, D(2026, 3, 6), bedroom_seen=True)
-        assert found.seen_alone and found.bedroom_seen
+        assert found.seen_alone
+        assert found.bedroom_seen
         assert met(period, visits.NEW_PLACEMENT).done_on == D(2026, 3, 6)
         assert due(period, visits.USUAL) == D(2026, 4, 17)  # 6 weeks from 6 March
         assert ChronologyEntry.objects.filter(kind="looked-after-visit").exists()
@@ -444,9 +522,13 @@ class TestVisitSchedule:
         assert due(period, visits.USUAL) == D(2026, 4, 16)
 
     def test_weekly_until_the_first_review_with_a_temporarily_approved_connected_person(self, worker, iro, child):
-        carer = foster_carer(name="Testaunt household", kind=Carer.Kind.CONNECTED_PERSON,
-                             relationship_to_child="maternal aunt", approval=Carer.Approval.TEMPORARY,
-                             temporarily_approved_on=D(2026, 3, 2))
+        carer = foster_carer(
+            name="Testaunt household",
+            kind=Carer.Kind.CONNECTED_PERSON,
+            relationship_to_child="maternal aunt",
+            approval=Carer.Approval.TEMPORARY,
+            temporarily_approved_on=D(2026, 3, 2),
+        )
         period = looked_after(worker, child, D(2026, 3, 2), placement=foster_placement(carer, place="U3"))
         care_planning.appoint_iro(worker, period, iro=iro, on=D(2026, 3, 3))
         visit(worker, period, D(2026, 3, 5))
@@ -468,10 +550,13 @@ class TestVisitSchedule:
 
 # --- The care page's summary --------------------------------------------------------------
 
+
 class TestSummary:
     def test_what_the_care_page_shows(self, worker, iro, period):
         empty = care_planning.summary(period)
-        assert empty["care_plan"] is None and empty["iro"] is None and empty["last_review"] is None
+        assert empty["care_plan"] is None
+        assert empty["iro"] is None
+        assert empty["last_review"] is None
         assert empty["care_plan_due"]["deadline"].rule_slug == "care-plan"
         assert empty["next_review"]["deadline"].due_date == D(2026, 3, 30)
         assert empty["next_visit"]["deadline"].rule_slug == visits.NEW_PLACEMENT
@@ -483,13 +568,16 @@ class TestSummary:
         visit(worker, period, D(2026, 3, 6))
         period.refresh_from_db()
         found = care_planning.summary(period)
-        assert found["permanence"] == "Adoption" and found["permanence_agreed"]
-        assert found["iro"] == iro and found["last_review"].number == 1
+        assert found["permanence"] == "Adoption"
+        assert found["permanence_agreed"]
+        assert found["iro"] == iro
+        assert found["last_review"].number == 1
         assert found["last_review_participation"] == "Attended and spoke for themselves"
         assert found["next_review"]["deadline"].rule_slug == "second-looked-after-review"
         assert found["last_visit"].visited_on == D(2026, 3, 6)
         assert found["next_visit"]["deadline"].rule_slug == visits.USUAL
-        assert found["care_plan_due"] is None and found["permanence_due"] is None
+        assert found["care_plan_due"] is None
+        assert found["permanence_due"] is None
 
 
 def test_a_temporary_placement_or_re_coding_does_not_start_the_first_year_again(worker, child):
@@ -499,20 +587,30 @@ def test_a_temporary_placement_or_re_coding_does_not_start_the_first_year_again(
     placement's first year."""
     carer = foster_carer()
     period = looked_after(worker, child, D(2025, 3, 3), placement=foster_placement(carer, intended_until_18=True))
-    services.change_placement(worker, period, services.PlacementDetails(place="T1", postcode="TE3 3CC"),
-                              on=D(2025, 8, 4))
+    services.change_placement(
+        worker, period, services.PlacementDetails(place="T1", postcode="TE3 3CC"), on=D(2025, 8, 4)
+    )
     services.change_placement(worker, period, foster_placement(carer, intended_until_18=True), on=D(2025, 8, 11))
-    services.change_placement(worker, period, foster_placement(carer, place="U4", intended_until_18=True),
-                              on=D(2025, 9, 1), change_reason="PLACE")
+    services.change_placement(
+        worker,
+        period,
+        foster_placement(carer, place="U4", intended_until_18=True),
+        on=D(2025, 9, 1),
+        change_reason="PLACE",
+    )
     placement = period.placements.order_by("start_date").last()
     assert visits.stay_began(period, placement) == D(2025, 3, 3)
-    assert visits.next_visit_rule(period, placement, services.current_legal_status(period), D(2026, 3, 5)) \
+    assert (
+        visits.next_visit_rule(period, placement, services.current_legal_status(period), D(2026, 3, 5))
         == visits.LONG_TERM
+    )
     # Another carer's placement starts its own first year.
     other = foster_carer(name="Other carers", urn="SC900007")
-    services.change_placement(worker, period, foster_placement(other, intended_until_18=True), on=D(2026, 3, 9),
-                              change_reason="CARPL")
+    services.change_placement(
+        worker, period, foster_placement(other, intended_until_18=True), on=D(2026, 3, 9), change_reason="CARPL"
+    )
     placement = period.placements.order_by("start_date").last()
     assert visits.stay_began(period, placement) == D(2026, 3, 9)
-    assert visits.next_visit_rule(period, placement, services.current_legal_status(period), D(2026, 3, 12)) \
-        == visits.USUAL
+    assert (
+        visits.next_visit_rule(period, placement, services.current_legal_status(period), D(2026, 3, 12)) == visits.USUAL
+    )

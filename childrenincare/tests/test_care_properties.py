@@ -31,11 +31,15 @@ LEGAL = ["V2", "C1", "C2"]
 # (carer, placement type): carer A re-coded (U6 to U4) is the same carers; T1 and T4 are temporary.
 PLACES = [("A", "U6"), ("A", "U4"), ("B", "U6"), (None, "T1"), (None, "T4")]
 
-steps = st.lists(st.one_of(
-    st.tuples(st.just("legal"), st.sampled_from(LEGAL), st.integers(-2, 30)),
-    st.tuples(st.just("place"), st.sampled_from(PLACES), st.integers(-2, 30), st.sampled_from(["", "CARPL"])),
-    st.tuples(st.just("cease"), st.sampled_from(["E13", "E8"]), st.integers(0, 30)),
-), min_size=1, max_size=7)
+steps = st.lists(
+    st.one_of(
+        st.tuples(st.just("legal"), st.sampled_from(LEGAL), st.integers(-2, 30)),
+        st.tuples(st.just("place"), st.sampled_from(PLACES), st.integers(-2, 30), st.sampled_from(["", "CARPL"])),
+        st.tuples(st.just("cease"), st.sampled_from(["E13", "E8"]), st.integers(0, 30)),
+    ),
+    min_size=1,
+    max_size=7,
+)
 
 
 class Rollback(Exception):
@@ -43,13 +47,21 @@ class Rollback(Exception):
 
 
 def snapshot(period):
-    return (list(LegalStatus.objects.filter(period=period).order_by("id").values_list("code", "start_date", "end_date")),
-            list(Placement.objects.filter(period=period).order_by("id")
-                 .values_list("place", "carer_id", "start_date", "end_date", "change_reason")),
-            list(CareEpisode.objects.filter(period=period).order_by("start_date")
-                 .values_list("start_date", "end_date", "new_episode_reason", "placement_change_reason")),
-            PeriodOfCare.objects.filter(pk=period.pk).values_list("end_date", "end_reason").get(),
-            Deadline.objects.filter(person=period.person).count())
+    return (
+        list(LegalStatus.objects.filter(period=period).order_by("id").values_list("code", "start_date", "end_date")),
+        list(
+            Placement.objects.filter(period=period)
+            .order_by("id")
+            .values_list("place", "carer_id", "start_date", "end_date", "change_reason")
+        ),
+        list(
+            CareEpisode.objects.filter(period=period)
+            .order_by("start_date")
+            .values_list("start_date", "end_date", "new_episode_reason", "placement_change_reason")
+        ),
+        PeriodOfCare.objects.filter(pk=period.pk).values_list("end_date", "end_reason").get(),
+        Deadline.objects.filter(person=period.person).count(),
+    )
 
 
 def expected_rne(period):
@@ -58,7 +70,7 @@ def expected_rne(period):
     places = list(period.placements.order_by("start_date", "id"))
     days = sorted({s.start_date for s in statuses} | {p.start_date for p in places})
     reasons = ["S"]
-    for before, day in zip(days, days[1:]):
+    for before, day in zip(days, days[1:], strict=False):
         legal = any(s.start_date == day for s in statuses)
         placed_now = [p for p in places if p.start_date <= day][-1]
         placed_before = [p for p in places if p.start_date <= before][-1]
@@ -72,34 +84,45 @@ def check_invariants(period):
     period.refresh_from_db()
     episodes = list(CareEpisode.objects.filter(period=period).order_by("start_date"))
     assert episodes[0].start_date == period.start_date
-    for current, following in zip(episodes, episodes[1:]):
+    for current, following in zip(episodes, episodes[1:], strict=False):
         assert current.end_date == following.start_date, "episodes are contiguous"
         assert current.end_reason == "X1"
     assert episodes[-1].end_date == period.end_date
     assert [e.new_episode_reason for e in episodes] == expected_rne(period)
-    for before, current in zip([None] + episodes, episodes):
+    for before, current in zip([None] + episodes, episodes, strict=False):
         if current.place in services.TEMPORARY:
             assert current.placement_change_reason == "", "rule 226: the temporary episode"
             assert before is None or before.placement_change_reason == "", "rule 226: the episode before it"
-    for current, following in zip(episodes, episodes[1:]):
-        if following.placement_id != current.placement_id and current.place not in services.TEMPORARY \
-                and following.place not in services.TEMPORARY:
+    for current, following in zip(episodes, episodes[1:], strict=False):
+        if (
+            following.placement_id != current.placement_id
+            and current.place not in services.TEMPORARY
+            and following.place not in services.TEMPORARY
+        ):
             assert current.placement_change_reason, "rule 225: the reason the placement ended"
-    open_dues = list(Deadline.objects.filter(person=period.person, status="open")
-                     .values_list("rule_slug", "subject_type_id", "subject_id"))
+    open_dues = list(
+        Deadline.objects.filter(person=period.person, status="open").values_list(
+            "rule_slug", "subject_type_id", "subject_id"
+        )
+    )
     assert len(open_dues) == len(set(open_dues)), "one open due date per rule and record"
 
 
 @pytest.mark.django_db
-@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                                   HealthCheck.too_slow])
+@settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(steps=steps)
 def test_any_sequence_of_changes_keeps_the_903_invariants(user, steps):
     worker = user()  # outside the example's transaction: the factory keeps its agency between examples
     try:
         with transaction.atomic():
-            child = record_person(None, kind="child", given_names="Prop", family_name="Testchild",
-                                  date_of_birth=D(2012, 3, 3))
+            child = record_person(
+                None, kind="child", given_names="Prop", family_name="Testchild", date_of_birth=D(2012, 3, 3)
+            )
             carers = {"A": foster_carer(name="Carer A"), "B": foster_carer(name="Carer B", urn="SC900002")}
             period = looked_after(worker, child, START, placement=foster_placement(carers["A"]))
             day = START
@@ -112,8 +135,11 @@ def test_any_sequence_of_changes_keeps_the_903_invariants(user, steps):
                         services.change_legal_status(worker, period, code=step[1], on=on)
                     elif kind == "place":
                         carer, place = step[1]
-                        details = foster_placement(carers[carer], place=place) if carer else \
-                            services.PlacementDetails(place=place, postcode="TE3 3CC")
+                        details = (
+                            foster_placement(carers[carer], place=place)
+                            if carer
+                            else services.PlacementDetails(place=place, postcode="TE3 3CC")
+                        )
                         services.change_placement(worker, period, details, on=on, change_reason=step[3])
                     else:
                         services.cease_care(worker, period, on=on, reason=step[1])

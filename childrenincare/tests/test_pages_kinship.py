@@ -44,8 +44,9 @@ def signed_in(client, worker):
 @pytest.fixture
 def known(worker, child):
     """The worker's team works with the child (so sees the full record)."""
-    return Involvement.objects.create(person=child, agency=worker.agency, team=worker.team, kind="Test",
-                                      start_date=TODAY() - 60 * DAY)
+    return Involvement.objects.create(
+        person=child, agency=worker.agency, team=worker.team, kind="Test", start_date=TODAY() - 60 * DAY
+    )
 
 
 @pytest.fixture
@@ -70,13 +71,20 @@ def partner(police_officer, child):
 
 
 def carer_data(**fields):
-    data = {"kind": Carer.Kind.CONNECTED_PERSON, "name": "Jo Testaunt", "relationship_to_child": "Maternal aunt",
-            "provider": "PR1", "urn": "SC123456", "postcode": "TE1 1AA"}
+    data = {
+        "kind": Carer.Kind.CONNECTED_PERSON,
+        "name": "Jo Testaunt",
+        "relationship_to_child": "Maternal aunt",
+        "provider": "PR1",
+        "urn": "SC123456",
+        "postcode": "TE1 1AA",
+    }
     data.update(fields)
     return data
 
 
 # --- The list of carers -------------------------------------------------------------------
+
 
 class TestCarers:
     def test_lists_and_filters_by_kind(self, signed_in, kin, placed):
@@ -84,9 +92,12 @@ class TestCarers:
         response = signed_in.get(reverse("childrenincare:carers"))
         body = response.content.decode()
         assert response.status_code == 200
-        assert "Jo Testaunt" in body and "Testhome" in body and "Not approved yet" in body
+        assert "Jo Testaunt" in body
+        assert "Testhome" in body
+        assert "Not approved yet" in body
         body = signed_in.get(reverse("childrenincare:carers") + "?kind=home").content.decode()
-        assert "Testhome" in body and "Jo Testaunt" not in body
+        assert "Testhome" in body
+        assert "Jo Testaunt" not in body
         assert AuditEvent.objects.filter(action="view", summary="Viewed the list of carers").count() == 2
 
     def test_a_restricted_child_is_not_counted(self, client, outsider, kin, placed, child):
@@ -103,43 +114,53 @@ class TestCarers:
         for n in range(51):
             foster_carer(name=f"Testfoster {n:02d}")
         body = signed_in.get(reverse("childrenincare:carers")).content.decode()
-        assert "Testfoster 49" in body and "Testfoster 50" not in body and "Page 1 of 2" in body
+        assert "Testfoster 49" in body
+        assert "Testfoster 50" not in body
+        assert "Page 1 of 2" in body
         assert "Testfoster 50" in signed_in.get(reverse("childrenincare:carers") + "?page=2").content.decode()
 
 
 # --- Adding a carer -----------------------------------------------------------------------
+
 
 class TestCarerNew:
     def test_adds_a_carer_and_goes_to_its_page(self, signed_in):
         assert signed_in.get(reverse("childrenincare:carer-new")).status_code == 200
         response = signed_in.post(reverse("childrenincare:carer-new"), carer_data())
         carer = Carer.objects.get()
-        assert response.status_code == 302 and response["Location"] == reverse("childrenincare:carer", args=[carer.pk])
-        assert carer.relationship_to_child == "Maternal aunt" and carer.created_by is not None
+        assert response.status_code == 302
+        assert response["Location"] == reverse("childrenincare:carer", args=[carer.pk])
+        assert carer.relationship_to_child == "Maternal aunt"
+        assert carer.created_by is not None
 
     def test_bad_input_is_400_and_keeps_what_was_typed(self, signed_in):
-        response = signed_in.post(reverse("childrenincare:carer-new"),
-                                  carer_data(relationship_to_child="", urn="SC1", name="Jo Typedname"))
+        response = signed_in.post(
+            reverse("childrenincare:carer-new"), carer_data(relationship_to_child="", urn="SC1", name="Jo Typedname")
+        )
         body = refused(response, "An Ofsted unique reference number is 6 to 8 letters")
-        assert "how the connected person is related" in body and 'value="Jo Typedname"' in body
+        assert "how the connected person is related" in body
+        assert 'value="Jo Typedname"' in body
         assert not Carer.objects.exists()
 
     def test_goes_back_to_a_safe_next(self, signed_in, placed):
         back = reverse("childrenincare:placement", args=[placed.pk])
         response = signed_in.post(reverse("childrenincare:carer-new") + f"?next={back}", carer_data())
         carer = Carer.objects.get(urn="SC123456", name="Jo Testaunt", created_by__isnull=False)
-        assert response.status_code == 302 and response["Location"] == f"{back}?carer={carer.pk}"
+        assert response.status_code == 302
+        assert response["Location"] == f"{back}?carer={carer.pk}"
 
     @pytest.mark.parametrize("outside", ["https://evil.example/steal", "//evil.example/", "http:///evil.example"])
     def test_refuses_an_outside_next(self, signed_in, outside):
         response = signed_in.post(reverse("childrenincare:carer-new") + "?next=" + outside, carer_data())
         carer = Carer.objects.get()
-        assert response.status_code == 302 and response["Location"] == reverse("childrenincare:carer", args=[carer.pk])
+        assert response.status_code == 302
+        assert response["Location"] == reverse("childrenincare:carer", args=[carer.pk])
         assert "evil" not in signed_in.get(reverse("childrenincare:carer-new") + "?next=" + outside).content.decode()
 
     def test_from_the_child_links_a_relatives_record(self, signed_in, worker, child, known):
-        aunt = record_person(None, kind="adult", given_names="Jo", family_name="Testaunt",
-                             date_of_birth=datetime.date(1980, 2, 3))
+        aunt = record_person(
+            None, kind="adult", given_names="Jo", family_name="Testaunt", date_of_birth=datetime.date(1980, 2, 3)
+        )
         record_relationship(worker, child, aunt, relationship="other_relative")
         url = reverse("childrenincare:carer-new") + f"?child={child.pk}"
         body = signed_in.get(url).content.decode()
@@ -164,12 +185,14 @@ class TestCarerNew:
 
 # --- The carer's page and its approvals ---------------------------------------------------
 
+
 class TestCarerPage:
     def test_shows_the_children_the_user_may_see_and_audits_each(self, signed_in, worker, child, kin, placed):
         response = signed_in.get(reverse("childrenincare:carer", args=[kin.pk]))
         body = response.content.decode()
         assert response.status_code == 200
-        assert "Jo Testaunt" in body and child.full_name in body
+        assert "Jo Testaunt" in body
+        assert child.full_name in body
         assert reverse("childrenincare:carer-temporary-approval", args=[kin.pk]) in body
         assert AuditEvent.objects.filter(action="view", object_id=str(kin.pk), person_id=child.pk).exists()
 
@@ -186,14 +209,16 @@ class TestCarerPage:
     def test_a_partner_reads_but_sees_no_actions(self, client, partner, kin):
         client.force_login(partner)
         body = client.get(reverse("childrenincare:carer", args=[kin.pk])).content.decode()
-        assert "Jo Testaunt" in body and "temporary-approval" not in body
+        assert "Jo Testaunt" in body
+        assert "temporary-approval" not in body
         url = reverse("childrenincare:carer-temporary-approval", args=[kin.pk])
         assert client.post(url, date_data("on", TODAY())).status_code == 403
 
     def test_temporary_approval_then_extension_then_approval(self, signed_in, worker, child, kin, placed):
         url = reverse("childrenincare:carer-temporary-approval", args=[kin.pk])
         body = signed_in.get(url).content.decode()
-        assert child.full_name in body and "16 weeks" in body
+        assert child.full_name in body
+        assert "16 weeks" in body
         response = signed_in.post(url, {"child": str(child.pk), **date_data("on", TODAY() - 20 * DAY)})
         assert response.status_code == 302
         kin.refresh_from_db()
@@ -201,8 +226,12 @@ class TestCarerPage:
         assert "temporary approval comes first" in signed_in.get(url).content.decode()
 
         url = reverse("childrenincare:carer-extension", args=[kin.pk])
-        consulted = {"reasons": "Still the best placement", "panel_views": "The panel agrees",
-                     **date_data("panel_consulted_on", TODAY()), **date_data("iro_informed_on", TODAY())}
+        consulted = {
+            "reasons": "Still the best placement",
+            "panel_views": "The panel agrees",
+            **date_data("panel_consulted_on", TODAY()),
+            **date_data("iro_informed_on", TODAY()),
+        }
         refused(signed_in.post(url, {**consulted, **date_data("on", TODAY() + DAY)}), "cannot be in the future")
         # Regulation 25(5): a nominated officer approves the extension.
         refused(signed_in.post(url, {**consulted, **date_data("on", TODAY())}), "Only a nominated officer")
@@ -225,8 +254,9 @@ class TestCarerPage:
         refused(signed_in.post(url, {"child": str(child.pk), **date_data("on", TODAY())}), "Only a connected person")
         assert not Deadline.objects.filter(rule_slug=kinship.FIRST_RULE).exists()
 
-    def test_temporary_approval_for_a_child_the_user_may_not_see_is_the_audited_404(self, client, outsider, child, kin,
-                                                                                      placed):
+    def test_temporary_approval_for_a_child_the_user_may_not_see_is_the_audited_404(
+        self, client, outsider, child, kin, placed
+    ):
         client.force_login(outsider)
         url = reverse("childrenincare:carer-temporary-approval", args=[kin.pk])
         assert client.get(url + f"?child={child.pk}").status_code == 404
@@ -237,10 +267,13 @@ class TestCarerPage:
 
     def test_a_bad_date_is_400_and_nothing_saved(self, signed_in, child, kin, placed):
         url = reverse("childrenincare:carer-temporary-approval", args=[kin.pk])
-        refused(signed_in.post(url, {"child": str(child.pk), **date_data("on", TODAY() + DAY)}),
-                "date of the temporary approval cannot be in the future")
+        refused(
+            signed_in.post(url, {"child": str(child.pk), **date_data("on", TODAY() + DAY)}),
+            "date of the temporary approval cannot be in the future",
+        )
         kin.refresh_from_db()
-        assert kin.approval == Carer.Approval.NOT_NEEDED and not Deadline.objects.filter(rule_slug=kinship.FIRST_RULE).exists()
+        assert kin.approval == Carer.Approval.NOT_NEEDED
+        assert not Deadline.objects.filter(rule_slug=kinship.FIRST_RULE).exists()
 
     def test_end_the_approval(self, signed_in, worker, child, kin, placed):
         url = reverse("childrenincare:carer-end-approval", args=[kin.pk])
@@ -249,8 +282,10 @@ class TestCarerPage:
         refused(signed_in.post(url, date_data("on", TODAY())), "Give the reason the approval ended")
         assert signed_in.post(url, {**date_data("on", TODAY()), "reason": "Resigned"}).status_code == 302
         body = signed_in.get(reverse("childrenincare:carer", args=[kin.pk])).content.decode()
-        assert "Approval ended" in body and "children are still placed here" in body
-        assert "Why the approval ended" in body and "Resigned" in body
+        assert "Approval ended" in body
+        assert "children are still placed here" in body
+        assert "Why the approval ended" in body
+        assert "Resigned" in body
 
     def test_a_late_approval_asks_for_the_reason(self, signed_in, worker, child, kin):
         kinship.approve_temporarily(worker, kin, on=TODAY() - 120 * DAY, child=child)
@@ -263,34 +298,47 @@ class TestCarerPage:
 
 # --- The family network -------------------------------------------------------------------
 
+
 class TestFamilyNetwork:
     def test_lists_and_adds(self, signed_in, worker, child, known):
         aunt = record_person(None, kind="adult", given_names="Jo", family_name="Testaunt")
         record_relationship(worker, child, aunt, relationship="other_relative")
         url = reverse("childrenincare:family-network", args=[child.pk])
         response = signed_in.get(url)
-        assert response.status_code == 200 and "Jo Testaunt" in response.content.decode()
-        response = signed_in.post(url, {"person": str(aunt.pk), "relationship": "Maternal aunt",
-                                        "role": ROLE.POSSIBLE_CARER})
+        assert response.status_code == 200
+        assert "Jo Testaunt" in response.content.decode()
+        response = signed_in.post(
+            url, {"person": str(aunt.pk), "relationship": "Maternal aunt", "role": ROLE.POSSIBLE_CARER}
+        )
         assert response.status_code == 302
         assert FamilyNetworkMember.objects.get().person == aunt
         body = signed_in.get(url).content.decode()
-        assert "Possible carer" in body and "Maternal aunt" in body
-        assert AuditEvent.objects.filter(action="view", person_id=child.pk,
-                                         summary="Viewed the child's family network").count() == 2
+        assert "Possible carer" in body
+        assert "Maternal aunt" in body
+        assert (
+            AuditEvent.objects.filter(
+                action="view", person_id=child.pk, summary="Viewed the child's family network"
+            ).count()
+            == 2
+        )
 
     def test_bad_input_is_400_and_nothing_saved(self, signed_in, child, known):
         url = reverse("childrenincare:family-network", args=[child.pk])
-        body = refused(signed_in.post(url, {"relationship": "Neighbour typed", "role": ROLE.SUPPORT}),
-                       "Select their record, or enter the name")
+        body = refused(
+            signed_in.post(url, {"relationship": "Neighbour typed", "role": ROLE.SUPPORT}),
+            "Select their record, or enter the name",
+        )
         assert 'value="Neighbour typed"' in body
-        refused(signed_in.post(url, {"name": "Lee Testuncle", "relationship": "Uncle", "role": ROLE.RULED_OUT}),
-                "why they were ruled out")
+        refused(
+            signed_in.post(url, {"name": "Lee Testuncle", "relationship": "Uncle", "role": ROLE.RULED_OUT}),
+            "why they were ruled out",
+        )
         assert not FamilyNetworkMember.objects.exists()
 
     def test_change_a_role(self, signed_in, worker, child, known):
-        member = kinship.add_family_network_member(worker, child, name="Lee Testuncle", relationship="Uncle",
-                                                   role=ROLE.POSSIBLE_CARER)
+        member = kinship.add_family_network_member(
+            worker, child, name="Lee Testuncle", relationship="Uncle", role=ROLE.POSSIBLE_CARER
+        )
         url = reverse("childrenincare:family-network-member", args=[member.pk])
         assert signed_in.get(url).status_code == 200
         refused(signed_in.post(url, {"role": ROLE.POSSIBLE_CARER, "notes": ""}), "Nothing has changed")
@@ -298,33 +346,47 @@ class TestFamilyNetwork:
         assert response.status_code == 302
         assert response["Location"] == reverse("childrenincare:family-network", args=[child.pk])
         member.refresh_from_db()
-        assert member.role == ROLE.SUPPORT and member.notes == "Weekend respite"
+        assert member.role == ROLE.SUPPORT
+        assert member.notes == "Weekend respite"
 
     def test_a_child_the_user_may_not_see_is_the_audited_404(self, client, worker, outsider, child):
-        member = kinship.add_family_network_member(worker, child, name="Lee Testuncle", relationship="Uncle",
-                                                   role=ROLE.SUPPORT)
+        member = kinship.add_family_network_member(
+            worker, child, name="Lee Testuncle", relationship="Uncle", role=ROLE.SUPPORT
+        )
         client.force_login(outsider)
         assert client.get(reverse("childrenincare:family-network", args=[child.pk])).status_code == 404
         assert client.get(reverse("childrenincare:family-network-member", args=[member.pk])).status_code == 404
-        assert client.post(reverse("childrenincare:family-network-member", args=[member.pk]),
-                           {"role": ROLE.CONTACT}).status_code == 404
+        assert (
+            client.post(
+                reverse("childrenincare:family-network-member", args=[member.pk]), {"role": ROLE.CONTACT}
+            ).status_code
+            == 404
+        )
         assert client.get(reverse("childrenincare:family-network-member", args=[999999])).status_code == 404
         assert AuditEvent.objects.filter(action="denied", user=outsider).count() == 4
         assert FamilyNetworkMember.objects.get().role == ROLE.SUPPORT
 
     def test_a_partner_reads_but_may_not_post(self, client, worker, partner, child):
-        member = kinship.add_family_network_member(worker, child, name="Lee Testuncle", relationship="Uncle",
-                                                   role=ROLE.SUPPORT)
+        member = kinship.add_family_network_member(
+            worker, child, name="Lee Testuncle", relationship="Uncle", role=ROLE.SUPPORT
+        )
         client.force_login(partner)
         url = reverse("childrenincare:family-network", args=[child.pk])
         response = client.get(url)
         assert response.status_code == 200
         body = response.content.decode()
-        assert "Lee Testuncle" in body and "Add someone" not in body
-        assert client.post(url, {"name": "Chris Testfriend", "relationship": "Friend",
-                                 "role": ROLE.SUPPORT}).status_code == 403
-        assert client.post(reverse("childrenincare:family-network-member", args=[member.pk]),
-                           {"role": ROLE.CONTACT}).status_code == 403
+        assert "Lee Testuncle" in body
+        assert "Add someone" not in body
+        assert (
+            client.post(url, {"name": "Chris Testfriend", "relationship": "Friend", "role": ROLE.SUPPORT}).status_code
+            == 403
+        )
+        assert (
+            client.post(
+                reverse("childrenincare:family-network-member", args=[member.pk]), {"role": ROLE.CONTACT}
+            ).status_code
+            == 403
+        )
         assert FamilyNetworkMember.objects.count() == 1
 
 
@@ -334,7 +396,8 @@ class TestOnTheCareRecord:
         response = signed_in.get(reverse("childrenincare:period", args=[placed.pk]))
         body = response.content.decode()
         assert response.status_code == 200
-        assert "Kinship care and family network" in body and "Jo Testaunt" in body
+        assert "Kinship care and family network" in body
+        assert "Jo Testaunt" in body
         assert "Temporary approval ends" in body
         assert reverse("childrenincare:carer-extension", args=[kin.pk]) in body
         assert reverse("childrenincare:family-network", args=[child.pk]) in body

@@ -16,8 +16,14 @@ def test_the_legal_status_page_asks_for_the_s31za_reasons(signed_in, worker, chi
         assert "best interests" in signed_in.get(url).content.decode()
         refused(signed_in.post(url, {**date_data("on", TODAY() - 10 * DAY), "code": "C1"}), "s31ZA")
         assert LegalStatus.objects.filter(period=period).count() == 1
-        response = signed_in.post(url, {**date_data("on", TODAY() - 10 * DAY), "code": "C1",
-                                        "fgdm_reasons_not_offered": "A meeting would put the mother at risk."})
+        response = signed_in.post(
+            url,
+            {
+                **date_data("on", TODAY() - 10 * DAY),
+                "code": "C1",
+                "fgdm_reasons_not_offered": "A meeting would put the mother at risk.",
+            },
+        )
         assert response.status_code == 302
     assert LegalStatus.objects.get(period=period, code="C1").fgdm_reasons_not_offered.startswith("A meeting")
     body = signed_in.get(reverse("childrenincare:period", args=[period.pk])).content.decode()
@@ -35,9 +41,18 @@ def test_an_immediate_placement_with_a_parent_step_by_step(signed_in, client, wo
     assert response.status_code == 302
     client.force_login(worker)
     placement = reverse("childrenincare:placement", args=[period.pk])
-    response = client.post(placement, {**date_data("on", TODAY()), "change_reason": "CARPL", "place": "P1",
-                                       "provider": "PR0", "postcode": "TE3 3CC", "area": "inside",
-                                       "immediate_with_parent": "on"})
+    response = client.post(
+        placement,
+        {
+            **date_data("on", TODAY()),
+            "change_reason": "CARPL",
+            "place": "P1",
+            "provider": "PR0",
+            "postcode": "TE3 3CC",
+            "area": "inside",
+            "immediate_with_parent": "on",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     body = client.get(reverse("childrenincare:period", args=[period.pk])).content.decode()
     assert "Record the assessment of the placement with a parent" in body
@@ -45,8 +60,12 @@ def test_an_immediate_placement_with_a_parent_step_by_step(signed_in, client, wo
     refused(client.post(url, {**date_data("completed_on", TODAY())}), "Say what the assessment")
     assert client.post(url, {**date_data("completed_on", TODAY()), "findings": "No concerns."}).status_code == 302
     url = reverse("childrenincare:with-parent-decision", args=[period.pk])
-    refused(client.post(url, {**date_data("decided_on", TODAY()), "confirm": "yes", "reasons": "Safe."}),
-            "Only a nominated officer")
+    refused(
+        client.post(url, {**date_data("decided_on", TODAY()), "confirm": "yes", "reasons": "Safe."}),
+        "Only a nominated officer",
+    )
     designate(worker)
-    assert client.post(url, {**date_data("decided_on", TODAY()), "confirm": "yes", "reasons": "Safe."}).status_code == 302
+    assert (
+        client.post(url, {**date_data("decided_on", TODAY()), "confirm": "yes", "reasons": "Safe."}).status_code == 302
+    )
     assert Placement.objects.get(period=period, place="P1").with_parent_confirmed is True

@@ -55,13 +55,15 @@ class TestTheSchedule:
         period = short_break(worker, child, D(2026, 9, 4), None, carer)
         found = open_due(child)
         assert "first-looked-after-review" not in found
-        assert "initial-health-assessment" not in found and "personal-education-plan" not in found
+        assert "initial-health-assessment" not in found
+        assert "personal-education-plan" not in found
         assert "looked-after-visit-new-placement" not in found
         # Reg 48: the first review within 3 months of the start of the first short break.
         assert found[short_breaks.FIRST_REVIEW_RULE] == D(2026, 12, 4)
         assert found[short_breaks.FIRST_VISIT_RULE] == D(2026, 12, 4)
         review = Deadline.objects.get(rule_slug=short_breaks.FIRST_REVIEW_RULE)
-        assert review.subject_id == child.pk and review.episode == period.episode
+        assert review.subject_id == child.pk
+        assert review.episode == period.episode
 
     def test_the_series_clock_runs_across_the_breaks(self, worker, child, carer, iro):
         short_break(worker, child, D(2026, 6, 5), D(2026, 6, 7), carer)
@@ -74,7 +76,8 @@ class TestTheSchedule:
         care_planning.appoint_iro(worker, third, iro=iro, on=D(2026, 8, 28), late_reason="")
         care_planning.record_review(worker, third, held_on=D(2026, 8, 29), participation="PN1", chair=iro)
         met = Deadline.objects.get(rule_slug=short_breaks.FIRST_REVIEW_RULE)
-        assert met.status == "met" and met.late is False
+        assert met.status == "met"
+        assert met.late is False
         assert open_due(child)[short_breaks.REVIEW_RULE] == D(2027, 2, 28)  # 29 February does not exist in 2027
         assert "second-looked-after-review" not in open_due(child)
         # A visit on the break meets the series' visit due date; the next in 6 months [U].
@@ -95,7 +98,6 @@ class TestTheSchedule:
         assert not any(slug in found for slug in short_breaks.RULES)
         assert found["first-looked-after-review"]
         assert period.legal_statuses.get().code == "V2"
-
 
     def test_the_series_ends_when_the_breaks_stop(self, client, worker, child, carer):
         from django.urls import reverse
@@ -121,8 +123,9 @@ class TestTheRules:
     def test_366_no_change_during_a_break(self, worker, child, carer):
         period = short_break(worker, child, D(2026, 9, 4), None, carer)
         other = foster_placement(foster_carer(name="Other", urn="SC900011"))
-        errors = errors_of(lambda: services.change_placement(worker, period, other, on=D(2026, 9, 5),
-                                                             change_reason="CARPL"))
+        errors = errors_of(
+            lambda: services.change_placement(worker, period, other, on=D(2026, 9, 5), change_reason="CARPL")
+        )
         assert "SSDA903 rule 366" in errors["__all__"][0]
         errors = errors_of(lambda: services.change_legal_status(worker, period, code="V2", on=D(2026, 9, 5)))
         assert "SSDA903 rule 366" in errors["code"][0]
@@ -146,21 +149,43 @@ class TestTheRules:
         # Breaks recorded earlier, counted as the SSDA903 counts an episode (DEC - DECOM): 1 to 15
         # December 2025, 14 days; 5 January to 6 March 2026, 60 days.
         for start, end in ((D(2025, 12, 1), D(2025, 12, 15)), (D(2026, 1, 5), D(2026, 3, 6))):
-            period = PeriodOfCare.objects.create(person=child, episode=episode, start_date=start, end_date=end,
-                                                 end_reason="E8", category_of_need="N2", created_by=worker)
+            period = PeriodOfCare.objects.create(
+                person=child,
+                episode=episode,
+                start_date=start,
+                end_date=end,
+                end_reason="E8",
+                category_of_need="N2",
+                created_by=worker,
+            )
             LegalStatus.objects.create(period=period, code="V3", start_date=start, end_date=end, recorded_by=worker)
         # 74 days in the 12 months before Monday 2 November 2026: a break may start.
         assert short_breaks.days_used(child, D(2026, 11, 2)) == 74
-        services.become_looked_after(worker, episode, on=D(2026, 11, 2), legal_status="V3",
-                                     placement=foster_placement(carer), category_of_need="N2", previous_permanence="Z1")
-        services.cease_care(worker, PeriodOfCare.objects.get(start_date=D(2026, 11, 2)), on=D(2026, 11, 3),
-                            reason="E8")
+        services.become_looked_after(
+            worker,
+            episode,
+            on=D(2026, 11, 2),
+            legal_status="V3",
+            placement=foster_placement(carer),
+            category_of_need="N2",
+            previous_permanence="Z1",
+        )
+        services.cease_care(worker, PeriodOfCare.objects.get(start_date=D(2026, 11, 2)), on=D(2026, 11, 3), reason="E8")
         # 75 days used by 4 November 2026: no more short breaks (reg 48(2)(c)(iii); rule 367).
         assert short_breaks.days_used(child, D(2026, 11, 4)) == 75
-        errors = errors_of(lambda: services.become_looked_after(
-            worker, episode, on=D(2026, 11, 4), legal_status="V3", placement=foster_placement(carer),
-            category_of_need="N2", previous_permanence="Z1"))
-        assert "75 days in 12 months" in errors["legal_status"][0] and "rule 367" in errors["legal_status"][0]
+        errors = errors_of(
+            lambda: services.become_looked_after(
+                worker,
+                episode,
+                on=D(2026, 11, 4),
+                legal_status="V3",
+                placement=foster_placement(carer),
+                category_of_need="N2",
+                previous_permanence="Z1",
+            )
+        )
+        assert "75 days in 12 months" in errors["legal_status"][0]
+        assert "rule 367" in errors["legal_status"][0]
         assert PeriodOfCare.objects.count() == 3
         # A stay accommodated under section 20 on its own (V2) is not a short break.
         looked_after(worker, child, D(2026, 11, 4), episode=episode)
@@ -178,20 +203,29 @@ class TestTheReturnChecks:
         return sorted((f.child, f.rule) for f in validation.short_breaks({"Episodes": rows}, year))
 
     def test_366(self):
-        rows = [episode_row(child="A", rne="S"), episode_row(child="B", rne="P"), episode_row(child="C", ls="V4",
-                                                                                                rne="T")]
+        rows = [
+            episode_row(child="A", rne="S"),
+            episode_row(child="B", rne="P"),
+            episode_row(child="C", ls="V4", rne="T"),
+        ]
         assert self.rules(rows) == [("B", "366")]
 
     def test_384(self):
-        rows = [episode_row(child="A", place="U1"), episode_row(child="B", ls="V4", place="U4"),
-                episode_row(child="C", ls="V2", place="U4"), episode_row(child="D", place="U3")]
+        rows = [
+            episode_row(child="A", place="U1"),
+            episode_row(child="B", ls="V4", place="U4"),
+            episode_row(child="C", ls="V2", place="U4"),
+            episode_row(child="D", place="U3"),
+        ]
         assert self.rules(rows) == [("A", "384"), ("B", "384")]
 
     def test_367_counts_the_year_only(self):
         # 2025/26: 1 April 2025 to 31 March 2026. A break from 20 March 2025 counts from 1 April.
-        rows = [episode_row(child="A", decom="20/03/2025", dec="30/04/2025"),   # 29 days in the year
-                episode_row(child="A", decom="01/06/2025", dec="17/07/2025"),   # 46 days: 75 in all
-                episode_row(child="B", decom="01/06/2025", dec="17/07/2025"),   # 46
-                episode_row(child="B", decom="01/12/2025", dec="31/12/2025"),   # 30: 76 in all
-                episode_row(child="C", decom="01/03/2026", dec="", rec="")]     # open: 30 days to 31 March
+        rows = [
+            episode_row(child="A", decom="20/03/2025", dec="30/04/2025"),  # 29 days in the year
+            episode_row(child="A", decom="01/06/2025", dec="17/07/2025"),  # 46 days: 75 in all
+            episode_row(child="B", decom="01/06/2025", dec="17/07/2025"),  # 46
+            episode_row(child="B", decom="01/12/2025", dec="31/12/2025"),  # 30: 76 in all
+            episode_row(child="C", decom="01/03/2026", dec="", rec=""),
+        ]  # open: 30 days to 31 March
         assert self.rules(rows) == [("B", "367"), ("B", "367")]

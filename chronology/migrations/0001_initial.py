@@ -4,29 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ChronologyEntry',
+            name="ChronologyEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(help_text='When the event happened (not when it was recorded)')),
-                ('kind', models.CharField(help_text='A kind registered in chronology.kinds', max_length=60)),
-                ('category', models.CharField(max_length=60)),
-                ('title', models.CharField(max_length=200)),
-                ('detail', models.TextField(blank=True)),
-                ('source_id', models.CharField(blank=True, max_length=40)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('manual', models.BooleanField(default=False, help_text='Added by hand for an event outside the system')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("occurred_at", models.DateTimeField(help_text="When the event happened (not when it was recorded)")),
+                ("kind", models.CharField(help_text="A kind registered in chronology.kinds", max_length=60)),
+                ("category", models.CharField(max_length=60)),
+                ("title", models.CharField(max_length=200)),
+                ("detail", models.TextField(blank=True)),
+                ("source_id", models.CharField(blank=True, max_length=40)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "manual",
+                    models.BooleanField(default=False, help_text="Added by hand for an event outside the system"),
+                ),
             ],
             options={
-                'verbose_name_plural': 'chronology entries',
-                'ordering': ['-occurred_at', '-id'],
+                "verbose_name_plural": "chronology entries",
+                "ordering": ["-occurred_at", "-id"],
             },
         ),
     ]

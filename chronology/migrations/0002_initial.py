@@ -6,44 +6,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('chronology', '0001_initial'),
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('partners', '0001_initial'),
-        ('people', '0001_initial'),
+        ("chronology", "0001_initial"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("partners", "0001_initial"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='chronologyentry',
-            name='agency',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partners.agency'),
+            model_name="chronologyentry",
+            name="agency",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="partners.agency",
+            ),
         ),
         migrations.AddField(
-            model_name='chronologyentry',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='chronology', to='people.person'),
+            model_name="chronologyentry",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="chronology", to="people.person"
+            ),
         ),
         migrations.AddField(
-            model_name='chronologyentry',
-            name='recorded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="chronologyentry",
+            name="recorded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='chronologyentry',
-            name='source_type',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype'),
+            model_name="chronologyentry",
+            name="source_type",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="contenttypes.contenttype",
+            ),
         ),
         migrations.AddIndex(
-            model_name='chronologyentry',
-            index=models.Index(fields=['person', '-occurred_at', '-id'], name='chronology__person__7d49d9_idx'),
+            model_name="chronologyentry",
+            index=models.Index(fields=["person", "-occurred_at", "-id"], name="chronology__person__7d49d9_idx"),
         ),
         migrations.AddIndex(
-            model_name='chronologyentry',
-            index=models.Index(fields=['person', 'kind', '-occurred_at'], name='chronology__person__439314_idx'),
+            model_name="chronologyentry",
+            index=models.Index(fields=["person", "kind", "-occurred_at"], name="chronology__person__439314_idx"),
         ),
     ]

@@ -25,19 +25,46 @@ def fixed_today(monkeypatch):
 
 
 def child(given="Synthetic", family="Child", restricted=False):
-    return Person.objects.create(kind=Person.Kind.CHILD, given_names=given, family_name=family,
-                                 date_of_birth=datetime.date(2016, 1, 1), restricted=restricted)
+    return Person.objects.create(
+        kind=Person.Kind.CHILD,
+        given_names=given,
+        family_name=family,
+        date_of_birth=datetime.date(2016, 1, 1),
+        restricted=restricted,
+    )
 
 
-def deadline(person, *, due, team=None, worker=None, status=Deadline.Status.OPEN, done_on=None, late=False,
-             late_reason="", rule_slug="assessment-completion", rule_name="Child and family assessment completed"):
+def deadline(
+    person,
+    *,
+    due,
+    team=None,
+    worker=None,
+    status=Deadline.Status.OPEN,
+    done_on=None,
+    late=False,
+    late_reason="",
+    rule_slug="assessment-completion",
+    rule_name="Child and family assessment completed",
+):
     return Deadline.objects.create(
-        rule_slug=rule_slug, rule_name=rule_name, person=person,
-        subject_type=ContentType.objects.get_for_model(Person), subject_id=next(_subjects),
-        start_event="referral", start_date=due - datetime.timedelta(days=60), due_date=due,
-        due_at=datetime.datetime.combine(due, datetime.time(23, 59), tzinfo=datetime.timezone.utc),
+        rule_slug=rule_slug,
+        rule_name=rule_name,
+        person=person,
+        subject_type=ContentType.objects.get_for_model(Person),
+        subject_id=next(_subjects),
+        start_event="referral",
+        start_date=due - datetime.timedelta(days=60),
+        due_date=due,
+        due_at=datetime.datetime.combine(due, datetime.time(23, 59), tzinfo=datetime.UTC),
         explanation=f"45 working days from the referral on {due - datetime.timedelta(days=60):%-d %B %Y}",
-        team=team, worker=worker, status=status, done_on=done_on, late=late, late_reason=late_reason)
+        team=team,
+        worker=worker,
+        status=status,
+        done_on=done_on,
+        late=late,
+        late_reason=late_reason,
+    )
 
 
 @pytest.fixture
@@ -60,25 +87,60 @@ def world(user):
 
     rows = {
         "overdue": deadline(overdue, due=TODAY - datetime.timedelta(days=5), team=team, worker=worker),
-        "due_soon": deadline(soon, due=TODAY + datetime.timedelta(days=2), team=team, worker=worker,
-                             rule_slug="child-in-need-visit", rule_name="Child in need visit"),
-        "due_today": deadline(soon, due=TODAY, team=team, worker=colleague, rule_slug="core-group",
-                              rule_name="Next core group meeting"),
+        "due_soon": deadline(
+            soon,
+            due=TODAY + datetime.timedelta(days=2),
+            team=team,
+            worker=worker,
+            rule_slug="child-in-need-visit",
+            rule_name="Child in need visit",
+        ),
+        "due_today": deadline(
+            soon, due=TODAY, team=team, worker=colleague, rule_slug="core-group", rule_name="Next core group meeting"
+        ),
         "later": deadline(later, due=TODAY + datetime.timedelta(days=40), team=team, worker=worker),
-        "done_late": deadline(late, due=TODAY - datetime.timedelta(days=21), team=team, worker=worker,
-                              status=Deadline.Status.MET, done_on=TODAY - datetime.timedelta(days=14), late=True,
-                              late_reason="The family were away; seen on their return"),
-        "old_late": deadline(old_late, due=TODAY - datetime.timedelta(days=400), team=team, worker=worker,
-                             status=Deadline.Status.MET, done_on=TODAY - datetime.timedelta(days=390), late=True,
-                             late_reason="Long ago"),
-        "on_time": deadline(on_time, due=TODAY - datetime.timedelta(days=3), team=team, worker=worker,
-                            status=Deadline.Status.MET, done_on=TODAY - datetime.timedelta(days=4)),
-        "withdrawn": deadline(gone, due=TODAY - datetime.timedelta(days=3), team=team, worker=worker,
-                              status=Deadline.Status.WITHDRAWN),
+        "done_late": deadline(
+            late,
+            due=TODAY - datetime.timedelta(days=21),
+            team=team,
+            worker=worker,
+            status=Deadline.Status.MET,
+            done_on=TODAY - datetime.timedelta(days=14),
+            late=True,
+            late_reason="The family were away; seen on their return",
+        ),
+        "old_late": deadline(
+            old_late,
+            due=TODAY - datetime.timedelta(days=400),
+            team=team,
+            worker=worker,
+            status=Deadline.Status.MET,
+            done_on=TODAY - datetime.timedelta(days=390),
+            late=True,
+            late_reason="Long ago",
+        ),
+        "on_time": deadline(
+            on_time,
+            due=TODAY - datetime.timedelta(days=3),
+            team=team,
+            worker=worker,
+            status=Deadline.Status.MET,
+            done_on=TODAY - datetime.timedelta(days=4),
+        ),
+        "withdrawn": deadline(
+            gone, due=TODAY - datetime.timedelta(days=3), team=team, worker=worker, status=Deadline.Status.WITHDRAWN
+        ),
         "other_team": deadline(other, due=TODAY - datetime.timedelta(days=9), team=other_team, worker=outsider),
     }
-    return {"worker": worker, "colleague": colleague, "team": team, "other_team": other_team,
-            "outsider": outsider, "head": head, "rows": rows}
+    return {
+        "worker": worker,
+        "colleague": colleague,
+        "team": team,
+        "other_team": other_team,
+        "outsider": outsider,
+        "head": head,
+        "rows": rows,
+    }
 
 
 def get(client, user, url):
@@ -87,6 +149,7 @@ def get(client, user, url):
 
 
 # --- kernel.deadlines, with "today" passed ---------------------------------------------------
+
 
 def test_summary_and_listing_with_a_given_today(world):
     found = deadlines.scope(team=world["team"])
@@ -101,12 +164,15 @@ def test_summary_and_listing_with_a_given_today(world):
 
 # --- The worker's own page ------------------------------------------------------------------
 
+
 def test_worker_page_counts_and_overdue_list(client, world):
     response = get(client, world["worker"], "/timescales/")
     assert response.status_code == 200
     assert response.context["counts"] == {"overdue": 1, "due_soon": 1, "done_late": 1}
     html = response.content.decode()
-    assert "Oscar Overdue" in html and "Why this date" in html and "45 working days from the referral" in html
+    assert "Oscar Overdue" in html
+    assert "Why this date" in html
+    assert "45 working days from the referral" in html
     assert [row["days"] for row in response.context["rows"]] == [5]
     for absent in ("Sophie Soon", "Larry Later", "Lena Late", "Tim Ontime", "Will Withdrawn", "Theo Otherteam"):
         assert absent not in html
@@ -115,19 +181,24 @@ def test_worker_page_counts_and_overdue_list(client, world):
     assert by_rule["Child and family assessment completed"]["overdue"] == 1
     assert by_rule["Child in need visit"]["due_soon"] == 1
     event = AuditEvent.objects.filter(user=world["worker"]).latest("id")
-    assert event.action == "view" and "timescale dashboard" in event.summary and event.person_id is None
-    assert event.detail["show"] == "overdue" and event.detail["deadlines"] == [world["rows"]["overdue"].pk]
+    assert event.action == "view"
+    assert "timescale dashboard" in event.summary
+    assert event.person_id is None
+    assert event.detail["show"] == "overdue"
+    assert event.detail["deadlines"] == [world["rows"]["overdue"].pk]
 
 
 def test_worker_page_due_soon_and_done_late(client, world):
     response = get(client, world["worker"], "/timescales/?show=due_soon")
     html = response.content.decode()
-    assert "Sophie Soon" in html and "Oscar Overdue" not in html
+    assert "Sophie Soon" in html
+    assert "Oscar Overdue" not in html
     assert [row["days"] for row in response.context["rows"]] == [2]  # the colleague's, due today, is not hers
 
     response = client.get("/timescales/?show=done_late")
     html = response.content.decode()
-    assert "Lena Late" in html and "The family were away; seen on their return" in html
+    assert "Lena Late" in html
+    assert "The family were away; seen on their return" in html
     assert "Otto Oldlate" not in html  # done late over 90 days ago
     assert [row["days"] for row in response.context["rows"]] == [7]
     assert TODAY.replace(day=1).strftime("%b") in html  # the date done is shown
@@ -144,7 +215,8 @@ def test_the_list_is_paginated_by_50(client, world):
     for n in range(60):
         deadline(person, due=TODAY - datetime.timedelta(days=10 + n), team=world["team"], worker=worker)
     response = get(client, worker, "/timescales/?show=overdue")
-    assert len(response.context["rows"]) == 50 and response.context["page"].paginator.num_pages == 2
+    assert len(response.context["rows"]) == 50
+    assert response.context["page"].paginator.num_pages == 2
     response = client.get("/timescales/?show=overdue&page=2")
     assert len(response.context["rows"]) == 11
     assert "govuk-pagination" in response.content.decode()
@@ -162,15 +234,22 @@ def test_staff_outside_case_work_are_refused(client, world, user):
 
 # --- The team page ----------------------------------------------------------------------
 
+
 def test_team_page_lists_the_team_with_counts_by_worker(client, world):
     response = get(client, world["colleague"], f"/timescales/teams/{world['team'].pk}/?show=due_soon")
     assert response.status_code == 200
     assert response.context["counts"] == {"overdue": 1, "due_soon": 2, "done_late": 1}
     html = response.content.decode()
-    assert "Sophie Soon" in html and "Theo Otherteam" not in html
-    assert [row["deadline"] for row in response.context["rows"]] == [world["rows"]["due_today"], world["rows"]["due_soon"]]
-    workers = {entry["name"]: (entry["overdue"], entry["due_soon"], entry["done_late"])
-               for entry in response.context["workers"]}
+    assert "Sophie Soon" in html
+    assert "Theo Otherteam" not in html
+    assert [row["deadline"] for row in response.context["rows"]] == [
+        world["rows"]["due_today"],
+        world["rows"]["due_soon"],
+    ]
+    workers = {
+        entry["name"]: (entry["overdue"], entry["due_soon"], entry["done_late"])
+        for entry in response.context["workers"]
+    }
     assert workers == {"Wendy Worker": (1, 1, 1), "Colin Colleague": (0, 1, 0)}
     assert "By worker" in html
 
@@ -224,12 +303,27 @@ def test_team_page_queries_do_not_grow_with_the_deadlines(client, user, show):
         for n in range(count):
             person = child("Query", f"Child{n}")
             if show == "overdue":
-                deadline(person, due=TODAY - datetime.timedelta(days=1 + n % 30), team=team, worker=workers[n % 3],
-                         rule_slug=f"rule-{n % 4}", rule_name=f"Rule {n % 4}")
+                deadline(
+                    person,
+                    due=TODAY - datetime.timedelta(days=1 + n % 30),
+                    team=team,
+                    worker=workers[n % 3],
+                    rule_slug=f"rule-{n % 4}",
+                    rule_name=f"Rule {n % 4}",
+                )
             else:
-                deadline(person, due=TODAY - datetime.timedelta(days=20), team=team, worker=workers[n % 3],
-                         status=Deadline.Status.MET, done_on=TODAY - datetime.timedelta(days=1 + n % 30), late=True,
-                         late_reason="Reason", rule_slug=f"rule-{n % 4}", rule_name=f"Rule {n % 4}")
+                deadline(
+                    person,
+                    due=TODAY - datetime.timedelta(days=20),
+                    team=team,
+                    worker=workers[n % 3],
+                    status=Deadline.Status.MET,
+                    done_on=TODAY - datetime.timedelta(days=1 + n % 30),
+                    late=True,
+                    late_reason="Reason",
+                    rule_slug=f"rule-{n % 4}",
+                    rule_name=f"Rule {n % 4}",
+                )
 
     add(5)
     few = _team_page_queries(client, manager, team.pk)
@@ -240,6 +334,7 @@ def test_team_page_queries_do_not_grow_with_the_deadlines(client, user, show):
 
 
 # --- The service page ---------------------------------------------------------------------
+
 
 def test_service_page_has_counts_and_no_child_names(client, world):
     response = get(client, world["outsider"], "/timescales/service/")
@@ -257,7 +352,8 @@ def test_service_page_has_counts_and_no_child_names(client, world):
     html = get(client, world["head"], "/timescales/service/").content.decode()
     assert f'href="/timescales/teams/{world["team"].pk}/"' in html
     event = AuditEvent.objects.filter(user=world["head"]).latest("id")
-    assert event.summary == "Viewed the service timescale dashboard" and event.person_id is None
+    assert event.summary == "Viewed the service timescale dashboard"
+    assert event.person_id is None
 
 
 def test_a_large_team_shows_the_most_overdue_workers_first(client, user, monkeypatch):
@@ -270,7 +366,8 @@ def test_a_large_team_shows_the_most_overdue_workers_first(client, user, monkeyp
     response = get(client, manager, f"/timescales/teams/{manager.team.pk}/")
     html = response.content.decode()
     row = 'class="govuk-table__header">Test Worker{}</th>'
-    assert html.index(row.format(2)) < html.index(row.format(1)) and row.format(0) not in html
+    assert html.index(row.format(2)) < html.index(row.format(1))
+    assert row.format(0) not in html
     assert "Show all workers (1 more)" in html
     assert row.format(0) in client.get(f"/timescales/teams/{manager.team.pk}/?workers=all").content.decode()
 
@@ -289,8 +386,13 @@ def test_service_page_queries_do_not_grow_with_teams_or_deadlines(client, user):
         for t in range(teams):
             team = Team.objects.create(agency=agency, name=f"Query team {Team.objects.count()}", function="Assessment")
             for n in range(per_team):
-                deadline(child("Query", f"Child{t}{n}"), due=TODAY - datetime.timedelta(days=1 + n), team=team,
-                         rule_slug=f"rule-{n % 3}", rule_name=f"Rule {n % 3}")
+                deadline(
+                    child("Query", f"Child{t}{n}"),
+                    due=TODAY - datetime.timedelta(days=1 + n),
+                    team=team,
+                    rule_slug=f"rule-{n % 3}",
+                    rule_name=f"Rule {n % 3}",
+                )
 
     def queries():
         client.force_login(head)

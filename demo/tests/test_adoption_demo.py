@@ -41,8 +41,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("authority")]
 
 
 def historic():
-    return PeriodOfCare.objects.filter(episode__contact__decision_due_explanation=MIGRATED,
-                                       end_reason__in=("E11", "E12")).order_by("id")
+    return PeriodOfCare.objects.filter(
+        episode__contact__decision_due_explanation=MIGRATED, end_reason__in=("E11", "E12")
+    ).order_by("id")
 
 
 def test_children_in_care_before_the_year_are_adopted_in_it_at_the_published_rate():
@@ -53,8 +54,10 @@ def test_children_in_care_before_the_year_are_adopted_in_it_at_the_published_rat
     demo_year = TODAY - dt.timedelta(days=366)
     for period in periods:
         assert demo_year - dt.timedelta(days=3 * 366) <= period.start_date <= demo_year - dt.timedelta(days=365)
-        assert start <= period.end_date <= end and period.end_date < TODAY
-        assert period.episode.closure_date == period.end_date and period.episode.closure_reason == "RC1"
+        assert start <= period.end_date <= end
+        assert period.end_date < TODAY
+        assert period.episode.closure_date == period.end_date
+        assert period.episode.closure_reason == "RC1"
         codes = list(period.legal_statuses.order_by("start_date").values_list("code", flat=True))
         assert codes == ["V2", "C1", "E1"]
         places = list(period.placements.order_by("start_date").values_list("place", flat=True))

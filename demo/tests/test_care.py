@@ -48,8 +48,18 @@ CHILDREN = 6000
 SEED = 11
 
 
-GENERATED_APPS = ("partners", "people", "frontdoor", "familyhelp", "childprotection", "childrenincare", "exploitation",
-                  "chronology", "kernel", "audit")
+GENERATED_APPS = (
+    "partners",
+    "people",
+    "frontdoor",
+    "familyhelp",
+    "childprotection",
+    "childrenincare",
+    "exploitation",
+    "chronology",
+    "kernel",
+    "audit",
+)
 
 
 def reset_ids():
@@ -91,6 +101,7 @@ def between(value, low, high):
 
 
 # --- Rates ----------------------------------------------------------------------------------
+
 
 def test_looked_after_and_ceased_at_the_published_rates_per_10000():
     per_10k = 10000 / children()
@@ -136,8 +147,12 @@ def models_period_start():
 
 def test_missing_at_the_published_rates():
     # Looked after in the demo's year (the care leavers' periods, demo.leaving_care, ended before it).
-    looked_after = (PeriodOfCare.objects.filter(Q(end_date__isnull=True) | Q(end_date__gt=TODAY - dt.timedelta(days=365)))
-                    .values("person").distinct().count())
+    looked_after = (
+        PeriodOfCare.objects.filter(Q(end_date__isnull=True) | Q(end_date__gt=TODAY - dt.timedelta(days=365)))
+        .values("person")
+        .distinct()
+        .count()
+    )
     went_missing = MissingEpisode.objects.values("person").distinct().count()
     assert between(went_missing / looked_after, 0.04, 0.25), (went_missing, looked_after)
     incidents = MissingEpisode.objects.count() / went_missing
@@ -153,7 +168,8 @@ def test_return_interviews_mostly_held_within_72_hours():
     within = 0
     for episode in ended:
         interview = getattr(episode, "return_interview", None)
-        assert interview is not None and interview.offered_at is not None
+        assert interview is not None
+        assert interview.offered_at is not None
         assert interview.offered_at >= episode.ended_at
         if interview.held_at is not None:
             assert interview.held_at >= interview.offered_at
@@ -166,8 +182,11 @@ def test_return_interviews_mostly_held_within_72_hours():
 
 def test_placement_stability_and_breakdowns_near_published_figures():
     open_periods = PeriodOfCare.objects.filter(end_date__isnull=True)
-    placements = Counter(Placement.objects.filter(period__in=open_periods).exclude(place__in=services.TEMPORARY)
-                         .values_list("period_id", flat=True))
+    placements = Counter(
+        Placement.objects.filter(period__in=open_periods)
+        .exclude(place__in=services.TEMPORARY)
+        .values_list("period_id", flat=True)
+    )
     three = sum(1 for n in placements.values() if n >= 3) / len(placements)
     assert three <= 0.25, three  # 10% published
     monitored = ReturnHomeMonitoring.objects.count()
@@ -177,6 +196,7 @@ def test_placement_stability_and_breakdowns_near_published_figures():
 
 
 # --- Codes valid on their dates --------------------------------------------------------------
+
 
 def test_every_code_is_valid_on_its_date():
     for period in PeriodOfCare.objects.all():
@@ -188,7 +208,9 @@ def test_every_code_is_valid_on_its_date():
         assert codelists.is_valid("legal-status", status.code, on=status.start_date), status.code
     for placement in Placement.objects.all():
         assert codelists.is_valid("placement-type", placement.place, on=placement.start_date), (
-            placement.place, placement.start_date)
+            placement.place,
+            placement.start_date,
+        )
         if placement.provider:
             assert codelists.is_valid("placement-provider", placement.provider, on=placement.start_date)
         if placement.change_reason:
@@ -215,27 +237,38 @@ def test_every_placement_passes_the_services_checks():
         statuses[status.period_id].append(status)
     for placement in Placement.objects.select_related("carer"):
         code = [s for s in statuses[placement.period_id] if s.start_date <= placement.start_date][-1].code
-        details = services.PlacementDetails(place=placement.place, provider=placement.provider, carer=placement.carer,
-                                            postcode=placement.postcode, urn=placement.urn, area=placement.area,
-                                            immediate_with_parent=placement.immediate_with_parent)
+        details = services.PlacementDetails(
+            place=placement.place,
+            provider=placement.provider,
+            carer=placement.carer,
+            postcode=placement.postcode,
+            urn=placement.urn,
+            area=placement.area,
+            immediate_with_parent=placement.immediate_with_parent,
+        )
         errors = Errors()
         services.check_placement(errors, details, placement.start_date, legal_status=code)
         assert not errors, (placement.place, placement.provider, placement.urn, code, dict(errors))
         if placement.place in ("T0", "T1", "T2", "T3"):
             assert placement.provider == ""
         if placement.place == "P1":
-            assert placement.provider == "PR0" and code in services.CARE_ORDERS
+            assert placement.provider == "PR0"
+            assert code in services.CARE_ORDERS
         needs_urn = placement.place not in services.NO_URN and placement.area != Placement.Area.OUTSIDE_ENGLAND
         assert bool(placement.urn) == needs_urn
         if placement.urn:
-            assert 6 <= len(placement.urn) <= 8 and placement.urn.isalnum()
+            assert 6 <= len(placement.urn) <= 8
+            assert placement.urn.isalnum()
 
 
 def test_foster_carers_are_shared_and_connected_persons_are_family():
     from childrenincare.models import Carer
 
-    shared = Counter(Placement.objects.filter(carer__kind__in=(Carer.Kind.LA_FOSTER_CARER, Carer.Kind.AGENCY_FOSTER_CARER))
-                     .values_list("carer_id", flat=True))
+    shared = Counter(
+        Placement.objects.filter(
+            carer__kind__in=(Carer.Kind.LA_FOSTER_CARER, Carer.Kind.AGENCY_FOSTER_CARER)
+        ).values_list("carer_id", flat=True)
+    )
     assert any(n >= 2 for n in shared.values())
     for carer in Carer.objects.filter(kind=Carer.Kind.CONNECTED_PERSON):
         assert carer.person_id is not None
@@ -244,37 +277,61 @@ def test_foster_carers_are_shared_and_connected_persons_are_family():
 
 # --- SSDA903 invariants ----------------------------------------------------------------------
 
+
 def test_periods_of_a_child_never_overlap_and_follow_the_referral():
     by_child = defaultdict(list)
     for period in PeriodOfCare.objects.select_related("episode").order_by("start_date"):
         by_child[period.person_id].append(period)
         assert period.episode.person_id == period.person_id
         assert period.start_date >= period.episode.referral_date
-        assert period.start_date <= TODAY and (period.end_date is None or period.end_date <= TODAY)
-        assert period.iro is not None and period.iro.role == User.Role.IRO
+        assert period.start_date <= TODAY
+        assert period.end_date is None or period.end_date <= TODAY
+        assert period.iro is not None
+        assert period.iro.role == User.Role.IRO
         if period.episode.closure_date is not None:
-            assert period.end_date is not None and period.episode.closure_date >= period.end_date
+            assert period.end_date is not None
+            assert period.episode.closure_date >= period.end_date
     for periods in by_child.values():
         assert sum(1 for p in periods if p.end_date is None) <= 1
-        for earlier, later in zip(periods, periods[1:]):
-            assert earlier.end_date is not None and later.start_date > earlier.end_date
+        for earlier, later in zip(periods, periods[1:], strict=False):
+            assert earlier.end_date is not None
+            assert later.start_date > earlier.end_date
 
 
 def test_episodes_are_contiguous_x1_except_the_last_and_derived_from_the_rows():
     for period in PeriodOfCare.objects.prefetch_related("care_episodes", "legal_statuses", "placements"):
         episodes = sorted(period.care_episodes.all(), key=lambda e: e.start_date)
-        assert episodes and episodes[0].new_episode_reason == "S" and episodes[0].start_date == period.start_date
+        assert episodes
+        assert episodes[0].new_episode_reason == "S"
+        assert episodes[0].start_date == period.start_date
         assert all(e.new_episode_reason != "S" for e in episodes[1:])
-        for current, following in zip(episodes, episodes[1:]):
-            assert current.end_date == following.start_date and current.end_reason == "X1"
+        for current, following in zip(episodes, episodes[1:], strict=False):
+            assert current.end_date == following.start_date
+            assert current.end_reason == "X1"
         last = episodes[-1]
-        assert last.end_date == period.end_date and last.end_reason == (period.end_reason if period.end_date else "")
-        derived = services.derive_episodes(period, legal_statuses=sorted(period.legal_statuses.all(), key=lambda s: s.start_date),
-                                           placements=sorted(period.placements.all(), key=lambda p: p.start_date))
-        fields = ("start_date", "new_episode_reason", "legal_status", "place", "provider", "urn", "end_date",
-                  "end_reason", "placement_change_reason", "placement_id", "legal_status_record_id")
-        assert [tuple(getattr(e, f) for f in fields) for e in derived] == \
-            [tuple(getattr(e, f) for f in fields) for e in episodes]
+        assert last.end_date == period.end_date
+        assert last.end_reason == (period.end_reason if period.end_date else "")
+        derived = services.derive_episodes(
+            period,
+            legal_statuses=sorted(period.legal_statuses.all(), key=lambda s: s.start_date),
+            placements=sorted(period.placements.all(), key=lambda p: p.start_date),
+        )
+        fields = (
+            "start_date",
+            "new_episode_reason",
+            "legal_status",
+            "place",
+            "provider",
+            "urn",
+            "end_date",
+            "end_reason",
+            "placement_change_reason",
+            "placement_id",
+            "legal_status_record_id",
+        )
+        assert [tuple(getattr(e, f) for f in fields) for e in derived] == [
+            tuple(getattr(e, f) for f in fields) for e in episodes
+        ]
 
 
 def test_the_demo_has_same_day_changes_and_temporary_placements_before_a_move():
@@ -286,10 +343,11 @@ def test_the_demo_has_same_day_changes_and_temporary_placements_before_a_move():
     moved_on = 0
     for period in PeriodOfCare.objects.prefetch_related("placements"):
         placements = sorted(period.placements.all(), key=lambda p: p.start_date)
-        for before, temporary, after in zip(placements, placements[1:], placements[2:]):
+        for before, temporary, after in zip(placements, placements[1:], placements[2:], strict=False):
             if temporary.place in services.TEMPORARY and after.carer_id != before.carer_id:
                 moved_on += 1
-                assert before.change_reason == "" and temporary.change_reason == ""
+                assert before.change_reason == ""
+                assert temporary.change_reason == ""
     # Temporary placements are rare (demo.care.SHORT_BREAK_IN_HOSPITAL): the moves on from them
     # are checked where they occur, and the services' own tests make them for certain.
     assert reasons["U"] + reasons["B"] + moved_on >= 1
@@ -301,7 +359,7 @@ def test_placement_change_reasons_where_required_and_not_for_temporary_ones():
         by_period[placement.period_id].append(placement)
     moves = 0
     for placements in by_period.values():
-        for current, following in zip(placements, placements[1:]):
+        for current, following in zip(placements, placements[1:], strict=False):
             assert current.end_date == following.start_date
             # SSDA903 rule 226: no reason on a temporary placement, nor on the one before it.
             if current.place in services.TEMPORARY or following.place in services.TEMPORARY:
@@ -313,8 +371,11 @@ def test_placement_change_reasons_where_required_and_not_for_temporary_ones():
     assert moves
     for episode in CareEpisode.objects.filter(place__in=services.TEMPORARY):
         assert episode.placement_change_reason == ""
-        before = CareEpisode.objects.filter(period=episode.period, start_date__lt=episode.start_date) \
-            .order_by("-start_date").first()
+        before = (
+            CareEpisode.objects.filter(period=episode.period, start_date__lt=episode.start_date)
+            .order_by("-start_date")
+            .first()
+        )
         assert before is None or before.placement_change_reason == "", "rule 226: a reason on the episode before"
 
 
@@ -324,8 +385,9 @@ def test_legal_statuses_follow_each_other():
         by_period[status.period_id].append(status)
     seen = Counter()
     for statuses in by_period.values():
-        for current, following in zip(statuses, statuses[1:]):
-            assert current.end_date == following.start_date and current.code != following.code
+        for current, following in zip(statuses, statuses[1:], strict=False):
+            assert current.end_date == following.start_date
+            assert current.code != following.code
             seen[(current.code, following.code)] += 1
         if statuses[0].code in ("L1", "L2") and len(statuses) > 1:
             assert statuses[1].code in ("C1", "V2")
@@ -333,6 +395,7 @@ def test_legal_statuses_follow_each_other():
 
 
 # --- Care planning and due dates -------------------------------------------------------------
+
 
 def test_reviews_visits_and_plans():
     for period in PeriodOfCare.objects.prefetch_related("reviews", "visits", "care_plans"):
@@ -345,9 +408,10 @@ def test_reviews_visits_and_plans():
             first_due = care.timescales.due("first-looked-after-review", period.start_date).due_date
             assert reviews[0].held_on <= first_due or reviews[0].late_reason
         visits = sorted(v.visited_on for v in period.visits.all())
-        for earlier, later in zip(visits, visits[1:]):
+        for earlier, later in zip(visits, visits[1:], strict=False):
             assert (later - earlier).days <= 42 + 12
-    assert CarePlan.objects.exists() and CareVisit.objects.filter(late_reason__gt="").exists()
+    assert CarePlan.objects.exists()
+    assert CareVisit.objects.filter(late_reason__gt="").exists()
     assert LookedAfterReview.objects.filter(late_reason__gt="").exists()
 
 
@@ -363,43 +427,55 @@ def test_children_still_looked_after_have_open_review_and_visit_due_dates():
         assert slugs & {"looked-after-visit", "looked-after-visit-new-placement"}, slugs
     assert due.filter(due_date__lt=TODAY).exists()  # some overdue, for the dashboards
     assert not due.filter(subject_id__in=PeriodOfCare.objects.filter(end_date__isnull=False).values("pk")).exists()
-    assert Deadline.objects.filter(subject_type__model="periodofcare", status=Deadline.Status.MET, late=True,
-                                   late_reason__gt="").exists()
+    assert Deadline.objects.filter(
+        subject_type__model="periodofcare", status=Deadline.Status.MET, late=True, late_reason__gt=""
+    ).exists()
 
 
 # --- Returns home ---------------------------------------------------------------------------
+
 
 def test_returns_home_have_decisions_monitoring_and_approvals():
     for period in PeriodOfCare.objects.filter(end_reason="E4A"):
         decision = ReunificationDecision.objects.get(period=period, status=ReunificationDecision.Status.TOOK_EFFECT)
         assert decision.took_effect_on == period.end_date
-        assert decision.route == ("A" if period.legal_statuses.order_by("start_date").last().code in services.SECTION_20
-                                  else "C")
+        assert decision.route == (
+            "A" if period.legal_statuses.order_by("start_date").last().code in services.SECTION_20 else "C"
+        )
         assert not reunification.open_gates(decision) or decision.gate_records.exists()
-        assert decision.gate_records.exists() and decision.support.exists() and decision.household.exists()
+        assert decision.gate_records.exists()
+        assert decision.support.exists()
+        assert decision.household.exists()
         assert hasattr(decision, "fgdm")
         approval = Approval.objects.get(decision=decision)
-        assert approval.status == Approval.Status.APPROVED and approval.decided_by_id == decision.decided_by_id
+        assert approval.status == Approval.Status.APPROVED
+        assert approval.decided_by_id == decision.decided_by_id
         assert services.is_designated(approval.decided_by, services.approver_kind(approval.kind), approval.decided_on)
         monitoring = ReturnHomeMonitoring.objects.get(decision=decision)
-        assert monitoring.returned_on == period.end_date and monitoring.planned
+        assert monitoring.returned_on == period.end_date
+        assert monitoring.planned
         assert monitoring.until == services.one_year_after(period.end_date)
     for period in PeriodOfCare.objects.filter(end_reason="E4B"):
         monitoring = ReturnHomeMonitoring.objects.get(period=period)
-        assert monitoring.decision is None and not monitoring.planned
+        assert monitoring.decision is None
+        assert not monitoring.planned
     for monitoring in ReturnHomeMonitoring.objects.filter(decision__route="B"):
         placement = Placement.objects.get(period=monitoring.period, start_date=monitoring.returned_on)
-        assert placement.place == "P1" and placement.provider == "PR0"
+        assert placement.place == "P1"
+        assert placement.provider == "PR0"
     for flag in MonitoringFlag.objects.select_related("monitoring"):
         assert flag.monitoring.returned_on <= flag.occurred_on <= flag.monitoring.until
         subject = flag.subject_type.get_object_for_this_type(pk=flag.subject_id)
         if flag.kind == MonitoringFlag.Kind.RE_ENTRY and isinstance(subject, PeriodOfCare):
-            assert subject.person_id == flag.monitoring.person_id and subject.start_date == flag.occurred_on
+            assert subject.person_id == flag.monitoring.person_id
+            assert subject.start_date == flag.occurred_on
         if flag.kind == MonitoringFlag.Kind.RE_REFERRAL:
-            assert isinstance(subject, Referral) and subject.referral_date == flag.occurred_on
+            assert isinstance(subject, Referral)
+            assert subject.referral_date == flag.occurred_on
 
 
 # --- Missing episodes -----------------------------------------------------------------------
+
 
 def test_missing_episodes_never_overlap_and_fall_in_care():
     by_child = defaultdict(list)
@@ -410,8 +486,9 @@ def test_missing_episodes_never_overlap_and_fall_in_care():
         periods[period.person_id].append(period)
     for person, episodes in by_child.items():
         assert sum(1 for e in episodes if e.ended_at is None) <= 1
-        for earlier, later in zip(episodes, episodes[1:]):
-            assert earlier.ended_at is not None and earlier.ended_at <= later.started_at
+        for earlier, later in zip(episodes, episodes[1:], strict=False):
+            assert earlier.ended_at is not None
+            assert earlier.ended_at <= later.started_at
         for episode in episodes:
             day = timezone.localdate(episode.started_at)
             assert any(p.start_date <= day <= (p.end_date or TODAY) for p in periods[person])
@@ -423,8 +500,9 @@ def test_recent_returns_without_an_interview_have_an_open_due_date():
     for episode in MissingEpisode.objects.filter(ended_at__isnull=False).select_related("return_interview"):
         interview = getattr(episode, "return_interview", None)
         done = interview is not None and (interview.held_at or interview.responded_at)
-        due = Deadline.objects.filter(subject_type__model="missingepisode", subject_id=episode.pk,
-                                      rule_slug="return-interview")
+        due = Deadline.objects.filter(
+            subject_type__model="missingepisode", subject_id=episode.pk, rule_slug="return-interview"
+        )
         if episode.kind == "A":
             assert not due.exists()
             continue
@@ -434,6 +512,7 @@ def test_recent_returns_without_an_interview_have_an_open_due_date():
 
 # --- Demonstration points -------------------------------------------------------------------
 
+
 def held_by_social_worker(person_id):
     worker = User.objects.get(username="social.worker")
     return Involvement.objects.filter(person_id=person_id, worker=worker, end_date__isnull=True).exists()
@@ -442,16 +521,25 @@ def held_by_social_worker(person_id):
 def test_demonstration_points_held_by_social_worker():
     worker = User.objects.get(username="social.worker")
     draft = ReunificationDecision.objects.get(status=ReunificationDecision.Status.DRAFT)
-    assert draft.period.end_date is None and held_by_social_worker(draft.person_id)
-    assert reunification.open_gates(draft) and draft.gate_records.exists()
-    flags = [f for f in MonitoringFlag.objects.filter(seen_at__isnull=True, kind=MonitoringFlag.Kind.RE_REFERRAL)
-             .select_related("monitoring") if held_by_social_worker(f.monitoring.person_id)]
-    assert flags and flags[0].monitoring.returned_on >= TODAY - dt.timedelta(days=365)
+    assert draft.period.end_date is None
+    assert held_by_social_worker(draft.person_id)
+    assert reunification.open_gates(draft)
+    assert draft.gate_records.exists()
+    flags = [
+        f
+        for f in MonitoringFlag.objects.filter(
+            seen_at__isnull=True, kind=MonitoringFlag.Kind.RE_REFERRAL
+        ).select_related("monitoring")
+        if held_by_social_worker(f.monitoring.person_id)
+    ]
+    assert flags
+    assert flags[0].monitoring.returned_on >= TODAY - dt.timedelta(days=365)
     assert flags[0].monitoring.team_id == worker.team_id
     missing = MissingEpisode.objects.get(ended_at__isnull=True)
     assert held_by_social_worker(missing.person_id)
-    overdue = Deadline.objects.filter(rule_slug="return-interview", status=Deadline.Status.OPEN, worker=worker,
-                                      due_date__lt=TODAY)
+    overdue = Deadline.objects.filter(
+        rule_slug="return-interview", status=Deadline.Status.OPEN, worker=worker, due_date__lt=TODAY
+    )
     assert overdue.exists()
     assert not ReturnInterview.objects.filter(episode_id=overdue.first().subject_id, held_at__isnull=False).exists()
 
@@ -469,37 +557,81 @@ def test_chronology_has_the_main_events():
     from chronology.models import ChronologyEntry
 
     kinds = set(ChronologyEntry.objects.values_list("kind", flat=True))
-    assert {"looked-after", "placement", "care-ceased", "looked-after-review", "looked-after-visit", "return-home",
-            "return-home-flag", "return-interview", care.missing_kind()} <= kinds
+    assert {
+        "looked-after",
+        "placement",
+        "care-ceased",
+        "looked-after-review",
+        "looked-after-visit",
+        "return-home",
+        "return-home-flag",
+        "return-interview",
+        care.missing_kind(),
+    } <= kinds
 
 
 # --- Reproducible (last: it makes the authority again) --------------------------------------
 
+
 def care_snapshot():
     at = {pk: i for i, pk in enumerate(Person.objects.order_by("pk").values_list("pk", flat=True))}
     return {
-        "periods": sorted((at[p], *rest) for p, *rest in PeriodOfCare.objects.values_list(
-            "person_id", "start_date", "end_date", "end_reason", "category_of_need", "home_postcode")),
-        "statuses": sorted((at[p], *rest) for p, *rest in LegalStatus.objects.values_list(
-            "period__person_id", "code", "start_date", "end_date")),
-        "placements": sorted((at[p], *rest) for p, *rest in Placement.objects.values_list(
-            "period__person_id", "place", "provider", "urn", "postcode", "area", "start_date", "end_date",
-            "change_reason", "carer__name")),
-        "episodes": sorted((at[p], *rest) for p, *rest in CareEpisode.objects.values_list(
-            "person_id", "start_date", "new_episode_reason", "legal_status", "place", "end_date", "end_reason")),
-        "reviews": sorted((at[p], *rest) for p, *rest in LookedAfterReview.objects.values_list(
-            "period__person_id", "number", "held_on", "participation", "late_reason")),
-        "missing": sorted((at[p], *rest) for p, *rest in MissingEpisode.objects.values_list(
-            "person_id", "kind", "started_at", "ended_at", "police_risk")),
-        "deadlines": sorted((at[p], *rest) for p, *rest in Deadline.objects.filter(
-            subject_type__model__in=("periodofcare", "missingepisode")).values_list(
-            "person_id", "rule_slug", "due_date", "status", "done_on", "late")),
+        "periods": sorted(
+            (at[p], *rest)
+            for p, *rest in PeriodOfCare.objects.values_list(
+                "person_id", "start_date", "end_date", "end_reason", "category_of_need", "home_postcode"
+            )
+        ),
+        "statuses": sorted(
+            (at[p], *rest)
+            for p, *rest in LegalStatus.objects.values_list("period__person_id", "code", "start_date", "end_date")
+        ),
+        "placements": sorted(
+            (at[p], *rest)
+            for p, *rest in Placement.objects.values_list(
+                "period__person_id",
+                "place",
+                "provider",
+                "urn",
+                "postcode",
+                "area",
+                "start_date",
+                "end_date",
+                "change_reason",
+                "carer__name",
+            )
+        ),
+        "episodes": sorted(
+            (at[p], *rest)
+            for p, *rest in CareEpisode.objects.values_list(
+                "person_id", "start_date", "new_episode_reason", "legal_status", "place", "end_date", "end_reason"
+            )
+        ),
+        "reviews": sorted(
+            (at[p], *rest)
+            for p, *rest in LookedAfterReview.objects.values_list(
+                "period__person_id", "number", "held_on", "participation", "late_reason"
+            )
+        ),
+        "missing": sorted(
+            (at[p], *rest)
+            for p, *rest in MissingEpisode.objects.values_list(
+                "person_id", "kind", "started_at", "ended_at", "police_risk"
+            )
+        ),
+        "deadlines": sorted(
+            (at[p], *rest)
+            for p, *rest in Deadline.objects.filter(
+                subject_type__model__in=("periodofcare", "missingepisode")
+            ).values_list("person_id", "rule_slug", "due_date", "status", "done_on", "late")
+        ),
     }
 
 
 def test_the_same_seed_makes_the_same_care_histories():
     first = care_snapshot()
-    assert first["periods"] and first["missing"]
+    assert first["periods"]
+    assert first["missing"]
     wipe()
     ConsistentIdentifierSerial.objects.all().delete()
     make()

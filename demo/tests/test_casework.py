@@ -46,7 +46,8 @@ def test_initial_conferences_follow_a_section_47_that_called_for_one():
     links = ConferenceChild.objects.filter(conference__kind="initial").select_related("enquiry", "conference")
     assert links.exists()
     for link in links:
-        assert link.enquiry is not None and link.enquiry.outcome == "icpc"
+        assert link.enquiry is not None
+        assert link.enquiry.outcome == "icpc"
         assert link.enquiry.episode_id == link.episode_id
         assert link.conference.held_on >= link.enquiry.start_date
 
@@ -54,14 +55,17 @@ def test_initial_conferences_follow_a_section_47_that_called_for_one():
 def test_plans_start_from_a_conference_decision():
     for plan in ChildProtectionPlan.objects.all():
         link = ConferenceChild.objects.get(plan=plan, decision="plan")
-        assert link.conference.held_on == plan.start_date and link.episode_id == plan.episode_id
+        assert link.conference.held_on == plan.start_date
+        assert link.episode_id == plan.episode_id
         if plan.end_date:
-            assert plan.ended_by.kind == "review" and plan.ended_by.held_on == plan.end_date
+            assert plan.ended_by.kind == "review"
+            assert plan.ended_by.held_on == plan.end_date
     people = Counter(ChildProtectionPlan.objects.filter(end_date__isnull=True).values_list("person_id", flat=True))
     assert not people or max(people.values()) == 1
     # A child in need plan is not open beside an open child protection plan.
-    assert not ChildInNeedPlan.objects.filter(end_date__isnull=True, episode__cp_plans__isnull=False,
-                                              episode__cp_plans__end_date__isnull=True).exists()
+    assert not ChildInNeedPlan.objects.filter(
+        end_date__isnull=True, episode__cp_plans__isnull=False, episode__cp_plans__end_date__isnull=True
+    ).exists()
     # A child has one open episode at a time.
     open_episodes = Counter(Referral.objects.filter(closure_date__isnull=True).values_list("person_id", flat=True))
     assert max(open_episodes.values()) == 1
@@ -69,12 +73,20 @@ def test_plans_start_from_a_conference_decision():
 
 def test_nothing_in_the_future_nor_before_the_referral():
     dates = [
-        (Allocation, "start_date"), (Assessment, "start_date"), (Assessment, "completed_date"),
-        (Assessment, "authorised_date"), (Section47Enquiry, "start_date"), (Section47Enquiry, "outcome_date"),
-        (ConferenceChild, "conference__held_on"), (ChildProtectionPlan, "start_date"), (ChildProtectionPlan, "end_date"),
-        (ChildInNeedPlan, "start_date"), (ChildInNeedPlan, "end_date"), (Visit, "visit_date"),
-        (CoreGroupMeeting, "held_on", "plan__episode__referral_date"), (ChildInNeedReview, "review_date",
-                                                                         "plan__episode__referral_date"),
+        (Allocation, "start_date"),
+        (Assessment, "start_date"),
+        (Assessment, "completed_date"),
+        (Assessment, "authorised_date"),
+        (Section47Enquiry, "start_date"),
+        (Section47Enquiry, "outcome_date"),
+        (ConferenceChild, "conference__held_on"),
+        (ChildProtectionPlan, "start_date"),
+        (ChildProtectionPlan, "end_date"),
+        (ChildInNeedPlan, "start_date"),
+        (ChildInNeedPlan, "end_date"),
+        (Visit, "visit_date"),
+        (CoreGroupMeeting, "held_on", "plan__episode__referral_date"),
+        (ChildInNeedReview, "review_date", "plan__episode__referral_date"),
     ]
     for model, field, *referral in dates:
         referral = referral[0] if referral else "episode__referral_date"
@@ -82,8 +94,9 @@ def test_nothing_in_the_future_nor_before_the_referral():
             assert referred <= day <= TODAY, (model.__name__, field, day, referred)
     for held_at, referred in StrategyDiscussion.objects.values_list("held_at", "children__episode__referral_date"):
         assert referred <= held_at.date() <= TODAY
-    for day, referred in Referral.objects.filter(closure_date__isnull=False).values_list("closure_date",
-                                                                                          "referral_date"):
+    for day, referred in Referral.objects.filter(closure_date__isnull=False).values_list(
+        "closure_date", "referral_date"
+    ):
         assert referred <= day <= TODAY
     assert not Deadline.objects.filter(done_on__gt=TODAY).exists()
     assert not ChronologyEntry.objects.filter(occurred_at__date__gt=TODAY + dt.timedelta(days=1)).exists()
@@ -130,11 +143,16 @@ def test_deadlines_point_at_the_records_the_services_use():
     from django.contrib.contenttypes.models import ContentType
 
     expected = {
-        "assessment-completion": Referral, "strategy-discussion": Referral,
-        "initial-child-protection-conference": Section47Enquiry, "first-core-group": ChildProtectionPlan,
-        "core-group": ChildProtectionPlan, "first-review-conference": ChildProtectionPlan,
-        "review-conference": ChildProtectionPlan, "child-protection-visit": ChildProtectionPlan,
-        "child-in-need-review": ChildInNeedPlan, "child-in-need-visit": ChildInNeedPlan,
+        "assessment-completion": Referral,
+        "strategy-discussion": Referral,
+        "initial-child-protection-conference": Section47Enquiry,
+        "first-core-group": ChildProtectionPlan,
+        "core-group": ChildProtectionPlan,
+        "first-review-conference": ChildProtectionPlan,
+        "review-conference": ChildProtectionPlan,
+        "child-protection-visit": ChildProtectionPlan,
+        "child-in-need-review": ChildInNeedPlan,
+        "child-in-need-visit": ChildInNeedPlan,
     }
     for slug, model in expected.items():
         found = Deadline.objects.filter(rule_slug=slug)
@@ -167,11 +185,18 @@ def test_national_rates_roughly():
 def test_demonstration_points():
     assert Assessment.objects.filter(status="submitted").exists()
     assert Deadline.objects.filter(rule_slug="strategy-discussion", status="open", due_date__gte=TODAY).exists()
-    assert Deadline.objects.filter(rule_slug="initial-child-protection-conference", status="open",
-                                   due_date__gt=TODAY, due_date__lte=TODAY + dt.timedelta(days=7)).exists()
-    assert Deadline.objects.filter(rule_slug="core-group", status="open", due_date__lt=TODAY,
-                                   subject_id__in=ChildProtectionPlan.objects.filter(end_date__isnull=True)
-                                   .values("pk")).exists()
+    assert Deadline.objects.filter(
+        rule_slug="initial-child-protection-conference",
+        status="open",
+        due_date__gt=TODAY,
+        due_date__lte=TODAY + dt.timedelta(days=7),
+    ).exists()
+    assert Deadline.objects.filter(
+        rule_slug="core-group",
+        status="open",
+        due_date__lt=TODAY,
+        subject_id__in=ChildProtectionPlan.objects.filter(end_date__isnull=True).values("pk"),
+    ).exists()
     team = MultiAgencyChildProtectionTeam.objects.get()
     assert {m.agency_kind for m in team.members.all()} >= {"education", "local_authority", "health", "police"}
     assert not Section47Enquiry.objects.filter(lead_practitioner__isnull=True).exists()

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from chronology.models import ChronologyEntry
+from demo.leaving_care import MIGRATED
 from demo.tests.test_generate_authority import name_keys, wipe  # noqa: F401 - name_keys is an autouse fixture
 from frontdoor import services
 from frontdoor.models import (
@@ -24,7 +25,6 @@ from frontdoor.models import (
     ReferrerFeedback,
     ThresholdDocument,
 )
-from demo.leaving_care import MIGRATED
 from kernel import codelists, timescales
 from people.models import ConsistentIdentifierSerial, Involvement, Person
 
@@ -111,7 +111,8 @@ def test_stored_deadlines_are_those_kernel_timescales_gives_for_the_received_dat
         assert contact.decision_due_date == due.due_date
         assert contact.decision_due_at == due.due_at
         assert contact.decision_due_explanation == (
-            f"Decision due by the end of {due.due_date:%A %-d %B %Y}: {due.explanation}")
+            f"Decision due by the end of {due.due_date:%A %-d %B %Y}: {due.explanation}"
+        )
 
 
 def test_checks_belong_to_contacts_and_have_kernel_due_times():
@@ -174,8 +175,9 @@ def test_referrals_for_each_child_with_primary_needs_and_about_one_in_five_re_re
         assert referral.primary_need == decision.primary_need
         assert referral.source == referral.contact.source
         assert referral.referral_date == timezone.localdate(referral.contact.received_at)
-        assert Involvement.objects.filter(person=referral.person, kind="Referral: child in need",
-                                          team=decision.decided_by.team).exists()
+        assert Involvement.objects.filter(
+            person=referral.person, kind="Referral: child in need", team=decision.decided_by.team
+        ).exists()
     referred_contacts = ContactDecision.objects.filter(outcome__in=services.REFERRAL_OUTCOMES)
     children = ContactPerson.objects.filter(contact__decision__in=referred_contacts, role__in=CHILD_ROLES).count()
     assert children == len(referrals)
@@ -184,8 +186,11 @@ def test_referrals_for_each_child_with_primary_needs_and_about_one_in_five_re_re
     by_child = {}
     for referral in referrals:
         by_child.setdefault(referral.person_id, []).append(referral.referral_date)
-    again = sum(1 for r in referrals if any(r.referral_date - dt.timedelta(days=365) <= d < r.referral_date
-                                            for d in by_child[r.person_id]))
+    again = sum(
+        1
+        for r in referrals
+        if any(r.referral_date - dt.timedelta(days=365) <= d < r.referral_date for d in by_child[r.person_id])
+    )
     assert 0.12 < again / len(referrals) < 0.32  # England 2024-25: 22.6%
 
 
@@ -196,58 +201,81 @@ def test_the_queue_holds_the_open_contacts_some_overdue():
     assert len(open_contacts) >= 3
     assert not ContactDecision.objects.filter(contact_id__in=open_contacts).exists()
     last_working_day = dt.date(2025, 6, 12)
-    recent = Contact.objects.filter(received_at__gte=timezone.make_aware(dt.datetime.combine(last_working_day,
-                                                                                             dt.time(0))))
+    recent = Contact.objects.filter(
+        received_at__gte=timezone.make_aware(dt.datetime.combine(last_working_day, dt.time(0)))
+    )
     assert set(recent.values_list("status", flat=True)) <= {Contact.Status.OPEN}
     overdue = [c for c in queued if c.decision_due_date < TODAY]
-    assert overdue and len(overdue) < len(queued)
+    assert overdue
+    assert len(overdue) < len(queued)
     assert {services.rag(c, now=timezone.make_aware(dt.datetime(2025, 6, 13, 17))) for c in queued} >= {"red", "amber"}
     assert {services.rag(c, now=timezone.make_aware(dt.datetime(2025, 6, 13, 7))) for c in queued} >= {"red", "green"}
 
 
 def test_open_contacts_and_front_door_involvements_agree():
     team = services.front_door_team()
-    open_children = set(ContactPerson.objects.filter(contact__status=Contact.Status.OPEN, role__in=CHILD_ROLES)
-                        .values_list("person_id", flat=True))
-    involved = set(Involvement.objects.filter(team=team, kind=services.INVOLVEMENT_KIND, end_date__isnull=True)
-                   .values_list("person_id", flat=True))
-    assert open_children and open_children == involved
+    open_children = set(
+        ContactPerson.objects.filter(contact__status=Contact.Status.OPEN, role__in=CHILD_ROLES).values_list(
+            "person_id", flat=True
+        )
+    )
+    involved = set(
+        Involvement.objects.filter(team=team, kind=services.INVOLVEMENT_KIND, end_date__isnull=True).values_list(
+            "person_id", flat=True
+        )
+    )
+    assert open_children
+    assert open_children == involved
     assert not Involvement.objects.filter(kind="front door contact").exists()
     # Decided contacts: the involvement ran from the contact to the decision.
     for decision in ContactDecision.objects.select_related("contact")[:50]:
         for link in decision.contact.people.filter(role__in=CHILD_ROLES):
-            assert Involvement.objects.filter(person_id=link.person_id, team=team, kind=services.INVOLVEMENT_KIND,
-                                              start_date__lte=timezone.localdate(decision.contact.received_at)).exists()
+            assert Involvement.objects.filter(
+                person_id=link.person_id,
+                team=team,
+                kind=services.INVOLVEMENT_KIND,
+                start_date__lte=timezone.localdate(decision.contact.received_at),
+            ).exists()
 
 
 def test_pattern_alerts_are_what_the_service_finds_for_the_open_contacts():
     open_contacts = Contact.objects.filter(status=Contact.Status.OPEN)
     stored = sorted(PatternAlert.objects.values_list("contact_id", "kind", "person_id", "explanation"))
-    expected = sorted((c.pk, a.kind, a.person_id, a.explanation) for c in open_contacts
-                      for a in services.pattern_alerts_for(c))
+    expected = sorted(
+        (c.pk, a.kind, a.person_id, a.explanation) for c in open_contacts for a in services.pattern_alerts_for(c)
+    )
     assert stored == expected
     assert stored
     assert {kind for _, kind, _, _ in stored} & {"re_referral", "repeated_contacts", "several_referrers"}
 
 
 def test_every_child_in_a_contact_has_its_story_in_the_chronology():
-    contact = (Contact.objects.filter(status=Contact.Status.DECIDED, decision__outcome="referral", checks__isnull=False)
-               .order_by("id").first())
+    contact = (
+        Contact.objects.filter(status=Contact.Status.DECIDED, decision__outcome="referral", checks__isnull=False)
+        .order_by("id")
+        .first()
+    )
     assert contact is not None
     for link in contact.people.filter(role__in=CHILD_ROLES):
-        entries = ChronologyEntry.objects.filter(person_id=link.person_id, kind__in=[
-            "contact-received", "agency-check", "contact-decision", "referral", "referrer-feedback"])
+        entries = ChronologyEntry.objects.filter(
+            person_id=link.person_id,
+            kind__in=["contact-received", "agency-check", "contact-decision", "referral", "referrer-feedback"],
+        )
         kinds_found = set(entries.values_list("kind", flat=True))
         assert {"contact-received", "agency-check", "contact-decision", "referral"} <= kinds_found
         received = entries.filter(kind="contact-received", occurred_at=contact.received_at).get()
         assert received.source == contact
         assert received.title.startswith("Contact received from ")
         decision = entries.get(kind="contact-decision", source_id=str(contact.decision.pk))
-        assert decision.title == (f"Front-door decision: {contact.decision.get_outcome_display()} "
-                                  f"(level {contact.decision.level.number}, {contact.decision.level.name})")
+        assert decision.title == (
+            f"Front-door decision: {contact.decision.get_outcome_display()} "
+            f"(level {contact.decision.level.number}, {contact.decision.level.name})"
+        )
         assert decision.detail == contact.decision.rationale
     # Adults in a contact get the contact in their chronology, and nothing else of it.
     adult = ContactPerson.objects.filter(role__in=["adult_in_household", "person_of_concern"]).first()
-    assert adult is not None and adult.person.kind == Person.Kind.ADULT
-    assert ChronologyEntry.objects.filter(person_id=adult.person_id, kind="contact-received",
-                                          source_id=str(adult.contact_id)).exists()
+    assert adult is not None
+    assert adult.person.kind == Person.Kind.ADULT
+    assert ChronologyEntry.objects.filter(
+        person_id=adult.person_id, kind="contact-received", source_id=str(adult.contact_id)
+    ).exists()

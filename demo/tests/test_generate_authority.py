@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from audit.models import AuditEvent
 from chronology import kinds
 from chronology.models import ChronologyEntry
-from audit.models import AuditEvent
 from demo import generator
 from frontdoor.models import (
     AgencyCheck,
@@ -59,8 +59,9 @@ def name_keys(monkeypatch):
     try:
         search.keys_for_name("Test", "Person")
     except NotImplementedError:  # pragma: no cover - depends on the search work
-        monkeypatch.setattr(search, "keys_for_name",
-                            lambda given, family: {f"e:{t.lower()}" for t in f"{given} {family}".split()})
+        monkeypatch.setattr(
+            search, "keys_for_name", lambda given, family: {f"e:{t.lower()}" for t in f"{given} {family}".split()}
+        )
 
 
 def run(children=CHILDREN, seed=7, **options):
@@ -76,107 +77,286 @@ def _none_first(row):
 
 def wipe():
     """Remove everything the generator made (consistent identifier serials stay: never reused)."""
+    # Adoption, care leavers and early help (demo/adoption.py, leaving_care.py, early_help.py) first:
+    # they protect the periods of care, contacts, people and staff.
+    from adoption import models as ad
     from childprotection import models as cp
     from childrenincare import models as cic
     from exploitation import models as ex
     from familyhelp import models as fh
     from kernel.models import Deadline
-
-    # Adoption, care leavers and early help (demo/adoption.py, leaving_care.py, early_help.py) first:
-    # they protect the periods of care, contacts, people and staff.
-    from adoption import models as ad
     from leavingcare import models as lc
 
-    for model in (ad.AdoptionDecision, ad.Adopter, ad.AdopterHousehold, lc.BirthdayContact, lc.KeepingInTouchContact,
-                  lc.PathwayPlanReview, lc.PersonalAdviser, lc.CareLeaver, fh.FamilyPlanReview, fh.FamilyPlanOutcome,
-                  fh.FamilyPlan, fh.EarlyHelpAssessment, fh.LeadPractitioner, fh.EarlyHelpChild, fh.EarlyHelpEpisode):
+    for model in (
+        ad.AdoptionDecision,
+        ad.Adopter,
+        ad.AdopterHousehold,
+        lc.BirthdayContact,
+        lc.KeepingInTouchContact,
+        lc.PathwayPlanReview,
+        lc.PersonalAdviser,
+        lc.CareLeaver,
+        fh.FamilyPlanReview,
+        fh.FamilyPlanOutcome,
+        fh.FamilyPlan,
+        fh.EarlyHelpAssessment,
+        fh.LeadPractitioner,
+        fh.EarlyHelpChild,
+        fh.EarlyHelpEpisode,
+    ):
         model.objects.all().delete()
     # Children in care and missing episodes (demo/care.py): they protect the referrals and people.
-    for model in (ex.ReturnInterviewIndicator, ex.ReturnInterview, ex.MissingEpisode, cic.MonitoringFlag,
-                  cic.ReturnHomeMonitoring, cic.Approval, cic.RiskSignalWeighing, cic.FamilyGroupDecisionMaking,
-                  cic.SupportPlanItem, cic.HouseholdMember, cic.GateRecord, cic.ReunificationDecision,
-                  cic.CareEpisode, cic.CareVisit, cic.LookedAfterReview, cic.HealthAssessment,
-                  cic.PersonalEducationPlan, cic.CarePlan, cic.Placement, cic.LegalStatus, cic.PeriodOfCare, cic.Carer,
-                  cic.FamilyNetworkMember, cic.Designation):
+    for model in (
+        ex.ReturnInterviewIndicator,
+        ex.ReturnInterview,
+        ex.MissingEpisode,
+        cic.MonitoringFlag,
+        cic.ReturnHomeMonitoring,
+        cic.Approval,
+        cic.RiskSignalWeighing,
+        cic.FamilyGroupDecisionMaking,
+        cic.SupportPlanItem,
+        cic.HouseholdMember,
+        cic.GateRecord,
+        cic.ReunificationDecision,
+        cic.CareEpisode,
+        cic.CareVisit,
+        cic.LookedAfterReview,
+        cic.HealthAssessment,
+        cic.PersonalEducationPlan,
+        cic.CarePlan,
+        cic.Placement,
+        cic.LegalStatus,
+        cic.PeriodOfCare,
+        cic.Carer,
+        cic.FamilyNetworkMember,
+        cic.Designation,
+    ):
         model.objects.all().delete()
     cp.PreProceedings.objects.all().delete()  # demo/pre_proceedings.py (its meetings and decisions go with it)
     # The case work first (demo/casework.py): it protects the referrals and the staff.
-    for model in (Deadline, fh.Visit, fh.ChildInNeedReview, fh.PlanOutcome, fh.ChildInNeedPlan, cp.CoreGroupMeeting,
-                  cp.CoreGroupMember, cp.ConferenceChild, cp.ChildProtectionPlan, cp.ConferenceParticipant,
-                  cp.Conference, cp.Section47Enquiry, cp.StrategyAttendee, cp.StrategyDiscussionChild,
-                  cp.StrategyDiscussion, cp.MACPTMember, cp.MultiAgencyChildProtectionTeam, fh.AssessmentFactor,
-                  fh.Assessment, fh.Allocation):
+    for model in (
+        Deadline,
+        fh.Visit,
+        fh.ChildInNeedReview,
+        fh.PlanOutcome,
+        fh.ChildInNeedPlan,
+        cp.CoreGroupMeeting,
+        cp.CoreGroupMember,
+        cp.ConferenceChild,
+        cp.ChildProtectionPlan,
+        cp.ConferenceParticipant,
+        cp.Conference,
+        cp.Section47Enquiry,
+        cp.StrategyAttendee,
+        cp.StrategyDiscussionChild,
+        cp.StrategyDiscussion,
+        cp.MACPTMember,
+        cp.MultiAgencyChildProtectionTeam,
+        fh.AssessmentFactor,
+        fh.Assessment,
+        fh.Allocation,
+    ):
         model.objects.all().delete()
-    for model in (PatternAlert, ReferrerFeedback, Referral, ContactDecision, AgencyCheck, ContactPerson, Contact,
-                  ThresholdDocument, AuditEvent, ChronologyEntry, Involvement, PersonAlert, PersonDisability,
-                  ParentalResponsibility, Relationship, PersonAddress, Identifier, NameKey, PersonName, Person, Address,
-                  User, Team, Agency):
+    for model in (
+        PatternAlert,
+        ReferrerFeedback,
+        Referral,
+        ContactDecision,
+        AgencyCheck,
+        ContactPerson,
+        Contact,
+        ThresholdDocument,
+        AuditEvent,
+        ChronologyEntry,
+        Involvement,
+        PersonAlert,
+        PersonDisability,
+        ParentalResponsibility,
+        Relationship,
+        PersonAddress,
+        Identifier,
+        NameKey,
+        PersonName,
+        Person,
+        Address,
+        User,
+        Team,
+        Agency,
+    ):
         model.objects.all().delete()
 
 
 def front_door_snapshot():
     """The contacts and all that hangs on them, as tuples, with people by position and no database ids."""
     at = {pk: i for i, pk in enumerate(Person.objects.order_by("pk").values_list("pk", flat=True))}
-    contacts = list(Contact.objects.order_by("pk").values_list(
-        "pk", "received_at", "channel", "source", "referrer_name", "referrer_role", "referrer_agency__name",
-        "referrer_relationship", "referrer_phone", "referrer_email", "concerns", "immediate_risk",
-        "immediate_risk_detail", "consent", "status", "decision_due_date", "decision_due_at",
-        "decision_due_explanation", "recorded_by__username", "allocated_to__username"))
+    contacts = list(
+        Contact.objects.order_by("pk").values_list(
+            "pk",
+            "received_at",
+            "channel",
+            "source",
+            "referrer_name",
+            "referrer_role",
+            "referrer_agency__name",
+            "referrer_relationship",
+            "referrer_phone",
+            "referrer_email",
+            "concerns",
+            "immediate_risk",
+            "immediate_risk_detail",
+            "consent",
+            "status",
+            "decision_due_date",
+            "decision_due_at",
+            "decision_due_explanation",
+            "recorded_by__username",
+            "allocated_to__username",
+        )
+    )
     number = {row[0]: i for i, row in enumerate(contacts)}
     return {
         "contacts": [row[1:] for row in contacts],
-        "people": sorted((number[c], at[p], *rest) for c, p, *rest in ContactPerson.objects.values_list(
-            "contact_id", "person_id", "role", "relationship", "matched_by")),
-        "checks": sorted((number[c], *rest) for c, *rest in AgencyCheck.objects.values_list(
-            "contact_id", "kind", "agency__name", "status", "requested_at", "due_at", "due_explanation", "answered_at",
-            "answered_by__username", "information")),
-        "decisions": sorted((number[c], *rest) for c, *rest in ContactDecision.objects.values_list(
-            "contact_id", "level__number", "outcome", "rationale", "primary_need", "decided_by__username",
-            "decided_at", "on_time")),
-        "indicators": sorted((number[c], text) for c, text in ContactDecision.objects.values_list(
-            "contact_id", "indicators__text")),
-        "referrals": sorted((number[c], at[p], *rest) for c, p, *rest in Referral.objects.values_list(
-            "contact_id", "person_id", "referral_date", "source", "primary_need")),
-        "feedback": sorted((number[c], *rest) for c, *rest in ReferrerFeedback.objects.values_list(
-            "contact_id", "method", "message", "given_at", "given_by__username")),
-        "alerts": sorted((number[c], kind, at.get(p), text) for c, kind, p, text in PatternAlert.objects.values_list(
-            "contact_id", "kind", "person_id", "explanation")),
+        "people": sorted(
+            (number[c], at[p], *rest)
+            for c, p, *rest in ContactPerson.objects.values_list(
+                "contact_id", "person_id", "role", "relationship", "matched_by"
+            )
+        ),
+        "checks": sorted(
+            (number[c], *rest)
+            for c, *rest in AgencyCheck.objects.values_list(
+                "contact_id",
+                "kind",
+                "agency__name",
+                "status",
+                "requested_at",
+                "due_at",
+                "due_explanation",
+                "answered_at",
+                "answered_by__username",
+                "information",
+            )
+        ),
+        "decisions": sorted(
+            (number[c], *rest)
+            for c, *rest in ContactDecision.objects.values_list(
+                "contact_id",
+                "level__number",
+                "outcome",
+                "rationale",
+                "primary_need",
+                "decided_by__username",
+                "decided_at",
+                "on_time",
+            )
+        ),
+        "indicators": sorted(
+            (number[c], text) for c, text in ContactDecision.objects.values_list("contact_id", "indicators__text")
+        ),
+        "referrals": sorted(
+            (number[c], at[p], *rest)
+            for c, p, *rest in Referral.objects.values_list(
+                "contact_id", "person_id", "referral_date", "source", "primary_need"
+            )
+        ),
+        "feedback": sorted(
+            (number[c], *rest)
+            for c, *rest in ReferrerFeedback.objects.values_list(
+                "contact_id", "method", "message", "given_at", "given_by__username"
+            )
+        ),
+        "alerts": sorted(
+            (number[c], kind, at.get(p), text)
+            for c, kind, p, text in PatternAlert.objects.values_list("contact_id", "kind", "person_id", "explanation")
+        ),
     }
 
 
 def snapshot():
     """Everything generated, with database ids replaced by positions (ids differ between runs)."""
-    people = list(Person.objects.order_by("pk").values_list(
-        "pk", "kind", "given_names", "family_name", "date_of_birth", "date_of_birth_estimated",
-        "expected_date_of_birth", "sex", "ethnicity", "first_language", "religion", "interpreter_needed"))
+    people = list(
+        Person.objects.order_by("pk").values_list(
+            "pk",
+            "kind",
+            "given_names",
+            "family_name",
+            "date_of_birth",
+            "date_of_birth_estimated",
+            "expected_date_of_birth",
+            "sex",
+            "ethnicity",
+            "first_language",
+            "religion",
+            "interpreter_needed",
+        )
+    )
     at = {row[0]: i for i, row in enumerate(people)}
-    addresses = {pk: (a, b, c, d) for pk, a, b, c, d in Address.objects.values_list(
-        "pk", "line_1", "line_2", "town", "postcode")}
+    addresses = {
+        pk: (a, b, c, d) for pk, a, b, c, d in Address.objects.values_list("pk", "line_1", "line_2", "town", "postcode")
+    }
     return {
         "people": [row[1:] for row in people],
-        "names": sorted((at[p], *rest) for p, *rest in PersonName.objects.values_list(
-            "person_id", "name_type", "given_names", "family_name", "valid_from", "valid_to")),
+        "names": sorted(
+            (at[p], *rest)
+            for p, *rest in PersonName.objects.values_list(
+                "person_id", "name_type", "given_names", "family_name", "valid_from", "valid_to"
+            )
+        ),
         "keys": sorted((at[p], key) for p, key in NameKey.objects.values_list("person_id", "key")),
-        "identifiers": sorted((at[p], *rest) for p, *rest in Identifier.objects.exclude(id_type="CI").values_list(
-            "person_id", "id_type", "value", "valid_from", "valid_to")),
-        "homes": sorted((at[p], addresses[a], *rest) for p, a, *rest in PersonAddress.objects.values_list(
-            "person_id", "address_id", "kind", "moved_in", "moved_out", "confidential")),
-        "relationships": sorted((at[p], at[r], *rest) for p, r, *rest in Relationship.objects.values_list(
-            "person_id", "related_person_id", "relationship", "description", "valid_from")),
-        "pr": sorted((at[c], at[h], *rest) for c, h, *rest in ParentalResponsibility.objects.values_list(
-            "child_id", "holder_id", "basis", "start_date", "end_date")),
-        "alerts": sorted((at[p], *rest) for p, *rest in PersonAlert.objects.values_list(
-            "person_id", "kind", "detail", "start_date")),
+        "identifiers": sorted(
+            (at[p], *rest)
+            for p, *rest in Identifier.objects.exclude(id_type="CI").values_list(
+                "person_id", "id_type", "value", "valid_from", "valid_to"
+            )
+        ),
+        "homes": sorted(
+            (at[p], addresses[a], *rest)
+            for p, a, *rest in PersonAddress.objects.values_list(
+                "person_id", "address_id", "kind", "moved_in", "moved_out", "confidential"
+            )
+        ),
+        "relationships": sorted(
+            (at[p], at[r], *rest)
+            for p, r, *rest in Relationship.objects.values_list(
+                "person_id", "related_person_id", "relationship", "description", "valid_from"
+            )
+        ),
+        "pr": sorted(
+            (at[c], at[h], *rest)
+            for c, h, *rest in ParentalResponsibility.objects.values_list(
+                "child_id", "holder_id", "basis", "start_date", "end_date"
+            )
+        ),
+        "alerts": sorted(
+            (at[p], *rest) for p, *rest in PersonAlert.objects.values_list("person_id", "kind", "detail", "start_date")
+        ),
         "disabilities": sorted((at[p], code) for p, code in PersonDisability.objects.values_list("person_id", "code")),
-        "involvements": sorted(((at[p], *rest) for p, *rest in Involvement.objects.values_list(
-            "person_id", "agency__name", "team__name", "worker__username", "kind", "start_date", "end_date")),
-            key=_none_first),
-        "chronology": sorted(((at[p], *rest) for p, *rest in ChronologyEntry.objects.values_list(
-            "person_id", "kind", "occurred_at", "title", "detail", "agency__name", "manual")), key=_none_first),
+        "involvements": sorted(
+            (
+                (at[p], *rest)
+                for p, *rest in Involvement.objects.values_list(
+                    "person_id", "agency__name", "team__name", "worker__username", "kind", "start_date", "end_date"
+                )
+            ),
+            key=_none_first,
+        ),
+        "chronology": sorted(
+            (
+                (at[p], *rest)
+                for p, *rest in ChronologyEntry.objects.values_list(
+                    "person_id", "kind", "occurred_at", "title", "detail", "agency__name", "manual"
+                )
+            ),
+            key=_none_first,
+        ),
         "agencies": list(Agency.objects.order_by("name").values_list("name", "kind", "la_code", "urn", "postcode")),
         "teams": list(Team.objects.order_by("agency__name", "name").values_list("agency__name", "name", "function")),
-        "users": list(User.objects.order_by("username").values_list(
-            "username", "first_name", "last_name", "role", "agency__name", "team__name", "job_title")),
+        "users": list(
+            User.objects.order_by("username").values_list(
+                "username", "first_name", "last_name", "role", "agency__name", "team__name", "job_title"
+            )
+        ),
     }
 
 
@@ -202,7 +382,10 @@ def test_the_same_seed_and_today_make_the_same_contacts():
     wipe()
     run(children=400)
     second = front_door_snapshot()
-    assert len(first["contacts"]) > 20 and first["decisions"] and first["checks"] and first["referrals"]
+    assert len(first["contacts"]) > 20
+    assert first["decisions"]
+    assert first["checks"]
+    assert first["referrals"]
     for part in first:
         assert first[part] == second[part], part
     wipe()
@@ -247,8 +430,13 @@ def test_exactly_the_children_asked_for_aged_0_to_17_or_unborn():
 def test_identifiers_are_valid_and_unique():
     run(children=300)
     values = list(Identifier.objects.values_list("id_type", "value"))
-    validators = {"NHS": validate_nhs_number, "UPN": validate_upn, "FUPN": validate_former_upn,
-                  "LACID": validate_la_child_id, "CI": validate_consistent_identifier}
+    validators = {
+        "NHS": validate_nhs_number,
+        "UPN": validate_upn,
+        "FUPN": validate_former_upn,
+        "LACID": validate_la_child_id,
+        "CI": validate_consistent_identifier,
+    }
     for id_type, value in values:
         assert validators[id_type](value) == value
     nhs = [v for t, v in values if t == "NHS"]
@@ -271,6 +459,7 @@ def test_every_child_has_one_consistent_identifier_and_only_children_do():
     assert len(set(cis.values_list("value", flat=True))) == CHILDREN
     serials = set(ConsistentIdentifierSerial.objects.values_list("pk", flat=True))
     from people.identifiers import consistent_identifier_from_serial
+
     assert {consistent_identifier_from_serial(s) for s in serials} == set(cis.values_list("value", flat=True))
 
 
@@ -312,14 +501,25 @@ def test_agencies_and_teams():
         school.full_clean()
         assert len(school.urn) == 6
     functions = set(Team.objects.filter(agency=la).values_list("function", flat=True))
-    assert {"MASH", "assessment", "child in need", "child protection", "children in care", "care leavers",
-            "family help", "IRO", "conference chairs", "performance"} <= functions
+    assert {
+        "MASH",
+        "assessment",
+        "child in need",
+        "child protection",
+        "children in care",
+        "care leavers",
+        "family help",
+        "IRO",
+        "conference chairs",
+        "performance",
+    } <= functions
 
 
 def test_postcodes_are_valid_and_in_normal_form():
     run()
     postcodes = list(Address.objects.values_list("postcode", flat=True)) + [
-        p for p in Agency.objects.values_list("postcode", flat=True) if p]
+        p for p in Agency.objects.values_list("postcode", flat=True) if p
+    ]
     assert postcodes
     for postcode in postcodes:
         assert validate_postcode(postcode) == postcode
@@ -332,18 +532,20 @@ def test_households_have_relationships():
     pairs = set(Relationship.objects.values_list("person_id", "related_person_id"))
     households = {}
     for address, person in PersonAddress.objects.filter(kind="home", moved_out__isnull=True).values_list(
-            "address_id", "person_id"):
+        "address_id", "person_id"
+    ):
         households.setdefault(address, set()).add(person)
     shared = [members for members in households.values() if len(members) > 1]
     assert len(shared) > 20
     for members in shared:
         assert any((a, b) in pairs for a in members for b in members if a != b), members
     # Every born child living with a birth mother has parental responsibility recorded for her.
-    for child_id, mother_id in Relationship.objects.filter(description="Birth mother",
-                                                           person__date_of_birth__isnull=False).values_list(
-            "person_id", "related_person_id"):
-        assert ParentalResponsibility.objects.filter(child_id=child_id, holder_id=mother_id,
-                                                     basis="birth_mother").exists()
+    for child_id, mother_id in Relationship.objects.filter(
+        description="Birth mother", person__date_of_birth__isnull=False
+    ).values_list("person_id", "related_person_id"):
+        assert ParentalResponsibility.objects.filter(
+            child_id=child_id, holder_id=mother_id, basis="birth_mother"
+        ).exists()
     kinds_of_relationship = set(Relationship.objects.values_list("relationship", flat=True))
     assert {"parent", "sibling", "step_parent", "grandparent"} <= kinds_of_relationship
 
@@ -376,7 +578,8 @@ def test_chronology_and_involvements_make_sense():
     assert {"child in need", "pupil"} <= open_kinds
     assert Involvement.objects.filter(end_date__isnull=False).exists()
     moved = ChronologyEntry.objects.filter(kind="moved-address").first()
-    assert moved is not None and isinstance(moved.source, PersonAddress)
+    assert moved is not None
+    assert isinstance(moved.source, PersonAddress)
 
 
 def test_a_second_run_changes_nothing_and_prints_the_accounts_again():
@@ -409,4 +612,5 @@ def test_nhs_numbers_from_the_allocator_are_distinct_and_valid():
             validate_nhs_number(number)
         except ValidationError as error:  # pragma: no cover - a failure message
             pytest.fail(f"{number}: {error}")
-    assert numbers[0].startswith("999") and numbers[-1].startswith("998")
+    assert numbers[0].startswith("999")
+    assert numbers[-1].startswith("998")

@@ -60,7 +60,8 @@ def test_care_leavers_who_left_before_the_year_are_adults_with_a_migrated_histor
         periods = list(PeriodOfCare.objects.filter(person=person).select_related("episode__contact"))
         assert len(periods) == 1
         period = periods[0]
-        assert period.end_date < year_start and period.start_date < period.end_date
+        assert period.end_date < year_start
+        assert period.start_date < period.end_date
         assert period.episode.contact.decision_due_explanation == MIGRATED
         assert period.legal_statuses.order_by("start_date").first().code == "V2"
         assert not period.legal_statuses.filter(code="C1").exists()
@@ -72,8 +73,12 @@ def test_eligible_children_are_the_generators_own_still_looked_after():
     records = CareLeaver.objects.filter(person__kind=Person.Kind.CHILD)
     looked_after = list(PeriodOfCare.objects.filter(end_date__isnull=True).select_related("person"))
     found = eligibility.histories([p.person_id for p in looked_after])
-    eligible = {p.person_id for p in looked_after if p.person.date_of_birth and eligibility.categorise(
-        p.person.date_of_birth, found[p.person_id], TODAY).category == eligibility.ELIGIBLE}
+    eligible = {
+        p.person_id
+        for p in looked_after
+        if p.person.date_of_birth
+        and eligibility.categorise(p.person.date_of_birth, found[p.person_id], TODAY).category == eligibility.ELIGIBLE
+    }
     # Exactly the eligible children have a record. (demo.care brings its 16 and 17 year olds into
     # care late in the year, so at this size none has yet been looked after 13 weeks.)
     assert set(records.values_list("person_id", flat=True)) == eligible
@@ -81,16 +86,21 @@ def test_eligible_children_are_the_generators_own_still_looked_after():
         assert Identifier.objects.filter(person=record.person, id_type=Identifier.Type.CONSISTENT).exists()
         assert PeriodOfCare.objects.filter(person=record.person, end_date__isnull=True).exists()
         assert 16 <= age(record.person.date_of_birth) <= 17
-        assert not PeriodOfCare.objects.filter(person=record.person,
-                                               episode__contact__decision_due_explanation=MIGRATED).exists()
+        assert not PeriodOfCare.objects.filter(
+            person=record.person, episode__contact__decision_due_explanation=MIGRATED
+        ).exists()
 
 
 def test_every_record_has_an_adviser_a_pathway_plan_and_the_next_review_due():
     for record in CareLeaver.objects.all():
         assert PersonalAdviser.objects.filter(care_leaver=record, end_date__isnull=True).count() == 1
         assert PathwayPlanReview.objects.filter(care_leaver=record, kind=PathwayPlanReview.Kind.PLAN).count() <= 1
-        assert Deadline.objects.filter(subject_id=record.pk, rule_slug=PATHWAY_PLAN_REVIEW_RULE,
-                                       status=Deadline.Status.OPEN).count() == 1
+        assert (
+            Deadline.objects.filter(
+                subject_id=record.pk, rule_slug=PATHWAY_PLAN_REVIEW_RULE, status=Deadline.Status.OPEN
+            ).count()
+            == 1
+        )
     late = Deadline.objects.filter(rule_slug=PATHWAY_PLAN_REVIEW_RULE, late=True)
     assert not late.filter(late_reason="").exists()
 

@@ -6,149 +6,311 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('frontdoor', '0001_initial'),
-        ('partners', '0002_session_generation_api_tokens'),
-        ('people', '0003_name_keys_array'),
+        ("frontdoor", "0001_initial"),
+        ("partners", "0002_session_generation_api_tokens"),
+        ("people", "0003_name_keys_array"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField()),
-                ('internal_review_date', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('in_progress', 'In progress'), ('submitted', "Waiting for a manager's authorisation"), ('authorised', 'Authorised')], default='in_progress', max_length=20)),
-                ('summary', models.TextField(blank=True, help_text="The analysis: needs, risks, strengths and the child's views")),
-                ('outcome', models.CharField(blank=True, choices=[('nfa', 'No further action'), ('family_help', 'Family Help or early help'), ('cin_plan', 'Services under section 17 and a child in need plan'), ('strategy_discussion', 'Strategy discussion (possible section 47 enquiry)'), ('looked_after', 'Accommodation or legal proceedings'), ('continue', 'Continue the current plan')], max_length=30)),
-                ('next_steps', models.TextField(blank=True)),
-                ('completed_date', models.DateField(blank=True, help_text='Submitted for authorisation', null=True)),
-                ('authorised_date', models.DateField(blank=True, null=True)),
-                ('late_reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('authorised_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='frontdoor.referral')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='people.person')),
-                ('worker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assessments', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("start_date", models.DateField()),
+                ("internal_review_date", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("in_progress", "In progress"),
+                            ("submitted", "Waiting for a manager's authorisation"),
+                            ("authorised", "Authorised"),
+                        ],
+                        default="in_progress",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True, help_text="The analysis: needs, risks, strengths and the child's views"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("nfa", "No further action"),
+                            ("family_help", "Family Help or early help"),
+                            ("cin_plan", "Services under section 17 and a child in need plan"),
+                            ("strategy_discussion", "Strategy discussion (possible section 47 enquiry)"),
+                            ("looked_after", "Accommodation or legal proceedings"),
+                            ("continue", "Continue the current plan"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("next_steps", models.TextField(blank=True)),
+                ("completed_date", models.DateField(blank=True, help_text="Submitted for authorisation", null=True)),
+                ("authorised_date", models.DateField(blank=True, null=True)),
+                ("late_reason", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "authorised_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="assessments", to="frontdoor.referral"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="assessments", to="people.person"
+                    ),
+                ),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assessments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start_date', '-id'],
+                "ordering": ["-start_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AssessmentFactor',
+            name="AssessmentFactor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=3)),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='factors', to='familyhelp.assessment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=3)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="factors", to="familyhelp.assessment"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='ChildInNeedPlan',
+            name="ChildInNeedPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('end_reason', models.CharField(blank=True, max_length=300)),
-                ('services', models.TextField(help_text='What will be provided, by whom')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cin_plans', to='frontdoor.referral')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cin_plans', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("end_reason", models.CharField(blank=True, max_length=300)),
+                ("services", models.TextField(help_text="What will be provided, by whom")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="cin_plans", to="frontdoor.referral"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="cin_plans", to="people.person"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start_date', '-id'],
+                "ordering": ["-start_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ChildInNeedReview',
+            name="ChildInNeedReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('review_date', models.DateField()),
-                ('progress', models.TextField()),
-                ('decision', models.CharField(choices=[('continue', 'Continue the plan'), ('end', 'End the plan')], max_length=20)),
-                ('late_reason', models.TextField(blank=True)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='familyhelp.childinneedplan')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("review_date", models.DateField()),
+                ("progress", models.TextField()),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[("continue", "Continue the plan"), ("end", "End the plan")], max_length=20
+                    ),
+                ),
+                ("late_reason", models.TextField(blank=True)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="familyhelp.childinneedplan",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-review_date', '-id'],
+                "ordering": ["-review_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PlanOutcome',
+            name="PlanOutcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.CharField(max_length=500)),
-                ('measure', models.CharField(blank=True, help_text='How we will know it has been achieved', max_length=500)),
-                ('achieved', models.BooleanField(default=False)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='familyhelp.childinneedplan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("description", models.CharField(max_length=500)),
+                (
+                    "measure",
+                    models.CharField(blank=True, help_text="How we will know it has been achieved", max_length=500),
+                ),
+                ("achieved", models.BooleanField(default=False)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outcomes",
+                        to="familyhelp.childinneedplan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Visit',
+            name="Visit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('child_in_need', 'Child in need visit'), ('child_protection', 'Child protection visit'), ('assessment', 'Assessment visit')], max_length=20)),
-                ('visit_date', models.DateField()),
-                ('seen', models.BooleanField(help_text='Was the child seen')),
-                ('seen_alone', models.BooleanField(default=False)),
-                ('bedroom_seen', models.BooleanField(default=False)),
-                ('notes', models.TextField(blank=True)),
-                ('late_reason', models.TextField(blank=True)),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='frontdoor.referral')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='people.person')),
-                ('visited_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("child_in_need", "Child in need visit"),
+                            ("child_protection", "Child protection visit"),
+                            ("assessment", "Assessment visit"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("visit_date", models.DateField()),
+                ("seen", models.BooleanField(help_text="Was the child seen")),
+                ("seen_alone", models.BooleanField(default=False)),
+                ("bedroom_seen", models.BooleanField(default=False)),
+                ("notes", models.TextField(blank=True)),
+                ("late_reason", models.TextField(blank=True)),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="visits", to="frontdoor.referral"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="visits", to="people.person"
+                    ),
+                ),
+                (
+                    "visited_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-visit_date', '-id'],
+                "ordering": ["-visit_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Allocation',
+            name="Allocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('allocated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='allocations', to='frontdoor.referral')),
-                ('involvement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.involvement')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='partners.team')),
-                ('worker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "allocated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="allocations", to="frontdoor.referral"
+                    ),
+                ),
+                (
+                    "involvement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.involvement",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="allocations", to="partners.team"
+                    ),
+                ),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start_date', '-id'],
-                'indexes': [models.Index(fields=['episode', 'end_date'], name='familyhelp__episode_13a510_idx')],
+                "ordering": ["-start_date", "-id"],
+                "indexes": [models.Index(fields=["episode", "end_date"], name="familyhelp__episode_13a510_idx")],
             },
         ),
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['episode', 'status'], name='familyhelp__episode_6446ab_idx'),
+            model_name="assessment",
+            index=models.Index(fields=["episode", "status"], name="familyhelp__episode_6446ab_idx"),
         ),
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['authorised_date'], name='familyhelp__authori_0290b1_idx'),
+            model_name="assessment",
+            index=models.Index(fields=["authorised_date"], name="familyhelp__authori_0290b1_idx"),
         ),
         migrations.AddConstraint(
-            model_name='assessmentfactor',
-            constraint=models.UniqueConstraint(fields=('assessment', 'code'), name='assessment_factor_once'),
+            model_name="assessmentfactor",
+            constraint=models.UniqueConstraint(fields=("assessment", "code"), name="assessment_factor_once"),
         ),
         migrations.AddIndex(
-            model_name='childinneedplan',
-            index=models.Index(fields=['episode', 'end_date'], name='familyhelp__episode_ca9a70_idx'),
+            model_name="childinneedplan",
+            index=models.Index(fields=["episode", "end_date"], name="familyhelp__episode_ca9a70_idx"),
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['person', 'kind', '-visit_date'], name='familyhelp__person__bd41fa_idx'),
+            model_name="visit",
+            index=models.Index(fields=["person", "kind", "-visit_date"], name="familyhelp__person__bd41fa_idx"),
         ),
     ]

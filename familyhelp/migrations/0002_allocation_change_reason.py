@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('familyhelp', '0001_initial'),
+        ("familyhelp", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='allocation',
-            name='change_reason',
-            field=models.CharField(blank=True, help_text='Code list: social-worker-change-reason', max_length=6),
+            model_name="allocation",
+            name="change_reason",
+            field=models.CharField(blank=True, help_text="Code list: social-worker-change-reason", max_length=6),
         ),
     ]

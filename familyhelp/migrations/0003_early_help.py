@@ -9,7 +9,6 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
 TIMESCALES = Path(__file__).resolve().parent.parent / "data" / "timescales.json"
 
 
@@ -20,155 +19,318 @@ def load_timescales(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('familyhelp', '0002_allocation_change_reason'),
-        ('frontdoor', '0001_initial'),
-        ('partners', '0002_session_generation_api_tokens'),
-        ('people', '0003_name_keys_array'),
-        ('kernel', '0011_care_leaver_and_adoption_codelists'),
+        ("familyhelp", "0002_allocation_change_reason"),
+        ("frontdoor", "0001_initial"),
+        ("partners", "0002_session_generation_api_tokens"),
+        ("people", "0003_name_keys_array"),
+        ("kernel", "0011_care_leaver_and_adoption_codelists"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EarlyHelpEpisode',
+            name="EarlyHelpEpisode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('route', models.CharField(choices=[('contact', 'A front-door contact decided early help'), ('step_down', 'Stepped down from Family Help (closed: referred to early help)'), ('direct', 'Started directly with the family')], max_length=20)),
-                ('start_date', models.DateField()),
-                ('consent_given_on', models.DateField(help_text="Early help is voluntary: the family's consent, when they gave it")),
-                ('consent_given_by', models.CharField(help_text='Who in the family gave consent', max_length=200)),
-                ('consent_withdrawn_on', models.DateField(blank=True, null=True)),
-                ('closure_date', models.DateField(blank=True, null=True)),
-                ('closure_reason', models.CharField(blank=True, choices=[('needs_met', "The family's needs have been met"), ('step_up', "Stepped up to children's social care"), ('consent_withdrawn', 'The family withdrew consent'), ('declined', 'The family declined early help'), ('moved_away', 'The family moved away')], max_length=20)),
-                ('closure_notes', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='early_help_episodes', to='frontdoor.contact')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='early_help_episodes', to='people.person')),
-                ('step_up_contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='stepped_up_from', to='frontdoor.contact')),
-                ('stepped_down_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='early_help_episodes', to='frontdoor.referral')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "route",
+                    models.CharField(
+                        choices=[
+                            ("contact", "A front-door contact decided early help"),
+                            ("step_down", "Stepped down from Family Help (closed: referred to early help)"),
+                            ("direct", "Started directly with the family"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                (
+                    "consent_given_on",
+                    models.DateField(help_text="Early help is voluntary: the family's consent, when they gave it"),
+                ),
+                ("consent_given_by", models.CharField(help_text="Who in the family gave consent", max_length=200)),
+                ("consent_withdrawn_on", models.DateField(blank=True, null=True)),
+                ("closure_date", models.DateField(blank=True, null=True)),
+                (
+                    "closure_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("needs_met", "The family's needs have been met"),
+                            ("step_up", "Stepped up to children's social care"),
+                            ("consent_withdrawn", "The family withdrew consent"),
+                            ("declined", "The family declined early help"),
+                            ("moved_away", "The family moved away"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("closure_notes", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="early_help_episodes",
+                        to="frontdoor.contact",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="early_help_episodes",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "step_up_contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="stepped_up_from",
+                        to="frontdoor.contact",
+                    ),
+                ),
+                (
+                    "stepped_down_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="early_help_episodes",
+                        to="frontdoor.referral",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start_date', '-id'],
+                "ordering": ["-start_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='EarlyHelpChild',
+            name="EarlyHelpChild",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='early_help', to='people.person')),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='children', to='familyhelp.earlyhelpepisode')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="early_help", to="people.person"
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="familyhelp.earlyhelpepisode",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='EarlyHelpAssessment',
+            name="EarlyHelpAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField()),
-                ('completed_date', models.DateField(blank=True, null=True)),
-                ('needs', models.TextField(blank=True, help_text="The needs found, and the family's strengths")),
-                ('family_views', models.TextField(blank=True)),
-                ('child_views', models.TextField(blank=True)),
-                ('consent_to_share', models.BooleanField(help_text='The family agreed to the assessment being shared', null=True)),
-                ('late_reason', models.TextField(blank=True)),
-                ('assessor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='early_help_assessments', to='partners.agency')),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='familyhelp.earlyhelpepisode')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("start_date", models.DateField()),
+                ("completed_date", models.DateField(blank=True, null=True)),
+                ("needs", models.TextField(blank=True, help_text="The needs found, and the family's strengths")),
+                ("family_views", models.TextField(blank=True)),
+                ("child_views", models.TextField(blank=True)),
+                (
+                    "consent_to_share",
+                    models.BooleanField(help_text="The family agreed to the assessment being shared", null=True),
+                ),
+                ("late_reason", models.TextField(blank=True)),
+                (
+                    "assessor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="early_help_assessments",
+                        to="partners.agency",
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assessments",
+                        to="familyhelp.earlyhelpepisode",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start_date', '-id'],
+                "ordering": ["-start_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='FamilyPlan',
+            name="FamilyPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='plans', to='familyhelp.earlyhelpepisode')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plans",
+                        to="familyhelp.earlyhelpepisode",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start_date', '-id'],
+                "ordering": ["-start_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='FamilyPlanOutcome',
+            name="FamilyPlanOutcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.CharField(max_length=500)),
-                ('who', models.CharField(blank=True, help_text='Who will do what', max_length=300)),
-                ('achieved', models.BooleanField(default=False)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='familyhelp.familyplan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("description", models.CharField(max_length=500)),
+                ("who", models.CharField(blank=True, help_text="Who will do what", max_length=300)),
+                ("achieved", models.BooleanField(default=False)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="outcomes", to="familyhelp.familyplan"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='FamilyPlanReview',
+            name="FamilyPlanReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('review_date', models.DateField()),
-                ('progress', models.TextField()),
-                ('family_views', models.TextField(blank=True)),
-                ('decision', models.CharField(choices=[('continue', 'Continue the plan'), ('end', 'End the plan')], max_length=20)),
-                ('late_reason', models.TextField(blank=True)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='familyhelp.familyplan')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("review_date", models.DateField()),
+                ("progress", models.TextField()),
+                ("family_views", models.TextField(blank=True)),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[("continue", "Continue the plan"), ("end", "End the plan")], max_length=20
+                    ),
+                ),
+                ("late_reason", models.TextField(blank=True)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reviews", to="familyhelp.familyplan"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-review_date', '-id'],
+                "ordering": ["-review_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='LeadPractitioner',
+            name="LeadPractitioner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partners.agency')),
-                ('appointed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='leads', to='familyhelp.earlyhelpepisode')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='early_help_leads', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="partners.agency"
+                    ),
+                ),
+                (
+                    "appointed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="leads",
+                        to="familyhelp.earlyhelpepisode",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="early_help_leads",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start_date', '-id'],
+                "ordering": ["-start_date", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='earlyhelpepisode',
-            index=models.Index(fields=['closure_date'], name='familyhelp__closure_1aeb5e_idx'),
+            model_name="earlyhelpepisode",
+            index=models.Index(fields=["closure_date"], name="familyhelp__closure_1aeb5e_idx"),
         ),
         migrations.AddIndex(
-            model_name='earlyhelpepisode',
-            index=models.Index(fields=['start_date'], name='familyhelp__start_d_3bbef2_idx'),
+            model_name="earlyhelpepisode",
+            index=models.Index(fields=["start_date"], name="familyhelp__start_d_3bbef2_idx"),
         ),
         migrations.AddConstraint(
-            model_name='earlyhelpchild',
-            constraint=models.UniqueConstraint(fields=('episode', 'person'), name='early_help_child_once'),
+            model_name="earlyhelpchild",
+            constraint=models.UniqueConstraint(fields=("episode", "person"), name="early_help_child_once"),
         ),
         migrations.AddIndex(
-            model_name='earlyhelpassessment',
-            index=models.Index(fields=['completed_date'], name='familyhelp__complet_d83506_idx'),
+            model_name="earlyhelpassessment",
+            index=models.Index(fields=["completed_date"], name="familyhelp__complet_d83506_idx"),
         ),
         migrations.AddIndex(
-            model_name='earlyhelpassessment',
-            index=models.Index(fields=['start_date'], name='familyhelp__start_d_e6ec1f_idx'),
+            model_name="earlyhelpassessment",
+            index=models.Index(fields=["start_date"], name="familyhelp__start_d_e6ec1f_idx"),
         ),
         migrations.AddIndex(
-            model_name='leadpractitioner',
-            index=models.Index(fields=['user', 'end_date'], name='familyhelp__user_id_2e9a9f_idx'),
+            model_name="leadpractitioner",
+            index=models.Index(fields=["user", "end_date"], name="familyhelp__user_id_2e9a9f_idx"),
         ),
         migrations.AddIndex(
-            model_name='leadpractitioner',
-            index=models.Index(fields=['episode', 'end_date'], name='familyhelp__episode_43a324_idx'),
+            model_name="leadpractitioner",
+            index=models.Index(fields=["episode", "end_date"], name="familyhelp__episode_43a324_idx"),
         ),
         migrations.RunPython(load_timescales, migrations.RunPython.noop),
     ]

@@ -42,17 +42,25 @@ def police_officer(user):
 
 @pytest.fixture
 def child(db):
-    return record_person(None, kind="child", given_names="Alex", family_name="Testchild",
-                         date_of_birth=datetime.date(2016, 4, 1), sex="M")
+    return record_person(
+        None,
+        kind="child",
+        given_names="Alex",
+        family_name="Testchild",
+        date_of_birth=datetime.date(2016, 4, 1),
+        sex="M",
+    )
 
 
 @pytest.fixture
 def sibling(db):
-    return record_person(None, kind="child", given_names="Sam", family_name="Testchild",
-                         date_of_birth=datetime.date(2019, 9, 1), sex="F")
+    return record_person(
+        None, kind="child", given_names="Sam", family_name="Testchild", date_of_birth=datetime.date(2019, 9, 1), sex="F"
+    )
 
 
 # Early help: a Family Help lead practitioner, a school and its designated safeguarding lead.
+
 
 @pytest.fixture
 def fh_lead(user, la):

@@ -25,17 +25,26 @@ def of(rows, person):
 
 def completed(user, episode, started, done, organisation=None):
     assessment = early_help.start_assessment(user, episode, start_date=started, organisation=organisation)
-    return early_help.complete_assessment(user, assessment, completed_date=done, needs="Needs", family_views="Views",
-                                          consent_to_share=True, late_reason="Late in the test")
+    return early_help.complete_assessment(
+        user,
+        assessment,
+        completed_date=done,
+        needs="Needs",
+        family_views="Views",
+        consent_to_share=True,
+        late_reason="Late in the test",
+    )
 
 
-def test_list_2_has_the_assessments_of_the_last_6_months_and_current_early_help(worker, fh_lead, dsl, school,
-                                                                                child, sibling, user):
+def test_list_2_has_the_assessments_of_the_last_6_months_and_current_early_help(
+    worker, fh_lead, dsl, school, child, sibling, user
+):
     from people.services import record_person
 
     def kid(name):
-        return record_person(None, kind="child", given_names=name, family_name="Testlist", sex="F",
-                             date_of_birth=D(2015, 1, 1))
+        return record_person(
+            None, kind="child", given_names=name, family_name="Testlist", sex="F", date_of_birth=D(2015, 1, 1)
+        )
 
     # A family (two children) whose assessment by the school was completed on the first day of the window.
     family = start(worker, [child, sibling], dsl, on=D(2025, 11, 1))
@@ -71,9 +80,11 @@ def test_list_2_has_the_assessments_of_the_last_6_months_and_current_early_help(
         assert row["Assessment completion date"] == D(2025, 12, 30)
         assert row["Organisation completing assessment"] == school.name
         assert row["Sex"] in {"a) Male", "b) Female"}
-    assert not of(rows, old_kid) and not of(rows, later_kid)
+    assert not of(rows, old_kid)
+    assert not of(rows, later_kid)
     [row] = of(rows, busy_kid)
-    assert row["Assessment start date"] == D(2026, 6, 2) and row["Assessment completion date"] is None
+    assert row["Assessment start date"] == D(2026, 6, 2)
+    assert row["Assessment completion date"] is None
     assert not of(rows, new_kid)
     assert all(row["Assessment start date"] and row["Organisation completing assessment"] for row in rows)
     [row] = of(rows, long_kid)
@@ -81,8 +92,10 @@ def test_list_2_has_the_assessments_of_the_last_6_months_and_current_early_help(
     assert row["Organisation completing assessment"] == fh_lead.agency.name
     # A day later the first family's assessment has left the window (and their early help has ended).
     later = list_2(D(2026, 7, 1))
-    assert not of(later, child) and not of(later, sibling)
+    assert not of(later, child)
+    assert not of(later, sibling)
     assert Agency.objects.filter(name=school.name).exists()
+
 
 def test_an_in_progress_assessment_of_closed_early_help_is_not_current(worker, fh_lead, child):
     episode = start(worker, [child], fh_lead, on=D(2026, 1, 10))

@@ -28,7 +28,9 @@ def test_the_team_that_holds_a_referral_sees_it_until_it_is_allocated(client, ma
     page = client.get("/cases/waiting-for-allocation/")
     assert page.status_code == 200
     body = page.content.decode()
-    assert "Alex Testchild" in body and f"/cases/episodes/{episode.pk}/allocate/" in body and "Assessment due" in body
+    assert "Alex Testchild" in body
+    assert f"/cases/episodes/{episode.pk}/allocate/" in body
+    assert "Assessment due" in body
     services.allocate(mash_manager, episode, team=team, worker=worker)
     assert "Alex Testchild" not in client.get("/cases/waiting-for-allocation/").content.decode()
 

@@ -27,8 +27,14 @@ def episode(worker, child):
 def authorised(worker, manager, episode, outcome=Assessment.Outcome.CHILD_IN_NEED_PLAN, factors=("16A",)):
     start = episode.referral_date + datetime.timedelta(days=1)
     assessment = services.start_assessment(worker, episode, start_date=start)
-    services.complete_assessment(worker, assessment, factors=list(factors), outcome=outcome, summary="Analysis",
-                                 completed_date=start + datetime.timedelta(days=3))
+    services.complete_assessment(
+        worker,
+        assessment,
+        factors=list(factors),
+        outcome=outcome,
+        summary="Analysis",
+        completed_date=start + datetime.timedelta(days=3),
+    )
     return services.authorise_assessment(manager, assessment, authorised_date=start + datetime.timedelta(days=4))
 
 
@@ -43,7 +49,9 @@ class TestAllocation:
         services.allocate(manager, episode, team=team, worker=worker, on=episode.referral_date)
         due = Deadline.objects.get(episode=episode, rule_slug="assessment-completion")
         assert (due.team, due.worker) == (team, worker)
-        assert Involvement.objects.filter(person=episode.person, team=team, worker=worker, end_date__isnull=True).exists()
+        assert Involvement.objects.filter(
+            person=episode.person, team=team, worker=worker, end_date__isnull=True
+        ).exists()
 
     def test_a_new_allocation_ends_the_last(self, manager, worker, team, user, episode):
         other = user(User.Role.SOCIAL_WORKER, team=team)
@@ -62,90 +70,138 @@ class TestAllocation:
 
 class TestAssessment:
     def test_dates_before_the_referral_or_in_the_future_are_refused(self, worker, episode):
-        before = errors_of(lambda: services.start_assessment(worker, episode,
-                                                             start_date=episode.referral_date - datetime.timedelta(days=1)))
+        before = errors_of(
+            lambda: services.start_assessment(
+                worker, episode, start_date=episode.referral_date - datetime.timedelta(days=1)
+            )
+        )
         assert "cannot be before the referral" in before["start_date"][0]
-        future = errors_of(lambda: services.start_assessment(worker, episode, start_date=TODAY() + datetime.timedelta(days=1)))
+        future = errors_of(
+            lambda: services.start_assessment(worker, episode, start_date=TODAY() + datetime.timedelta(days=1))
+        )
         assert "cannot be in the future" in future["start_date"][0]
         assert not Assessment.objects.exists()
 
     def test_one_assessment_at_a_time(self, worker, episode):
         services.start_assessment(worker, episode, start_date=TODAY())
-        assert "already in progress" in errors_of(lambda: services.start_assessment(worker, episode, start_date=TODAY()))["__all__"][0]
+        assert (
+            "already in progress"
+            in errors_of(lambda: services.start_assessment(worker, episode, start_date=TODAY()))["__all__"][0]
+        )
 
     def test_factors_are_census_codes_and_no_factors_stands_alone(self, worker, episode):
         assessment = services.start_assessment(worker, episode, start_date=TODAY())
 
         def complete(factors):
-            return errors_of(lambda: services.complete_assessment(worker, assessment, factors=factors, outcome="nfa",
-                                                                  summary="x", completed_date=TODAY()))
+            return errors_of(
+                lambda: services.complete_assessment(
+                    worker, assessment, factors=factors, outcome="nfa", summary="x", completed_date=TODAY()
+                )
+            )
 
         assert "cannot be selected with other factors" in complete(["21", "16A"])["factors"][0]
         assert "Select the factors" in complete([])["factors"][0]
         assert "18A" in complete(["18A"])["factors"][0]  # superseded by 18B and 18C
         assessment.refresh_from_db()
-        assert assessment.status == Assessment.Status.IN_PROGRESS and not assessment.factors.exists()
+        assert assessment.status == Assessment.Status.IN_PROGRESS
+        assert not assessment.factors.exists()
 
     def test_only_a_manager_authorises(self, worker, manager, episode):
         assessment = services.start_assessment(worker, episode, start_date=TODAY())
-        services.complete_assessment(worker, assessment, factors=["21"], outcome="nfa", summary="x", completed_date=TODAY())
+        services.complete_assessment(
+            worker, assessment, factors=["21"], outcome="nfa", summary="x", completed_date=TODAY()
+        )
         assert "team manager" in errors_of(lambda: services.authorise_assessment(worker, assessment))["__all__"][0]
         services.authorise_assessment(manager, assessment)
         due = Deadline.objects.get(episode=episode, rule_slug="assessment-completion")
-        assert due.status == Deadline.Status.MET and not due.late
+        assert due.status == Deadline.Status.MET
+        assert not due.late
 
     def test_authorised_late_needs_the_reason_and_keeps_it(self, worker, manager, child):
         episode = open_episode(worker, child, D(2025, 12, 1))
         assessment = services.start_assessment(worker, episode, start_date=D(2025, 12, 2))
-        services.complete_assessment(worker, assessment, factors=["1B"], outcome="nfa", summary="x",
-                                     completed_date=D(2026, 2, 5))
+        services.complete_assessment(
+            worker, assessment, factors=["1B"], outcome="nfa", summary="x", completed_date=D(2026, 2, 5)
+        )
         # Due by Thursday 5 February 2026 (45 working days over Christmas and New Year).
         late = errors_of(lambda: services.authorise_assessment(manager, assessment, authorised_date=D(2026, 2, 6)))
         assert "was due by 5 February 2026: give the reason it is late" in late["late_reason"][0]
-        services.authorise_assessment(manager, assessment, authorised_date=D(2026, 2, 6),
-                                      late_reason="The family were away for two weeks")
+        services.authorise_assessment(
+            manager, assessment, authorised_date=D(2026, 2, 6), late_reason="The family were away for two weeks"
+        )
         due = Deadline.objects.get(episode=episode, rule_slug="assessment-completion")
-        assert due.late and due.late_reason == "The family were away for two weeks"
-        assert "Christmas Day" in due.explanation and "Boxing Day" in due.explanation
+        assert due.late
+        assert due.late_reason == "The family were away for two weeks"
+        assert "Christmas Day" in due.explanation
+        assert "Boxing Day" in due.explanation
 
     def test_each_step_is_in_the_chronology_and_the_audit(self, worker, manager, episode):
         assessment = authorised(worker, manager, episode)
-        titles = list(ChronologyEntry.objects.filter(person=episode.person, kind="assessment").values_list("title", flat=True))
-        assert len(titles) == 3 and any("authorised" in t for t in titles)
+        titles = list(
+            ChronologyEntry.objects.filter(person=episode.person, kind="assessment").values_list("title", flat=True)
+        )
+        assert len(titles) == 3
+        assert any("authorised" in t for t in titles)
         actions = AuditEvent.objects.filter(object_type="familyhelp.assessment", object_id=str(assessment.pk))
         assert actions.count() == 3
 
 
 class TestChildInNeedPlan:
     def test_a_plan_follows_an_authorised_assessment(self, worker, episode):
-        problem = errors_of(lambda: services.start_cin_plan(worker, episode, start_date=TODAY(), services="s",
-                                                            outcomes=[("o", "")]))
+        problem = errors_of(
+            lambda: services.start_cin_plan(worker, episode, start_date=TODAY(), services="s", outcomes=[("o", "")])
+        )
         assert "follows an authorised child and family assessment" in problem["__all__"][0]
         assert not ChildInNeedPlan.objects.exists()
 
     def test_plan_reviews_and_visits_fall_due_and_are_met(self, worker, manager, episode):
         assessment = authorised(worker, manager, episode)
-        plan = services.start_cin_plan(worker, episode, start_date=assessment.authorised_date, services="Parenting support",
-                                       outcomes=[("School every day", "Attendance over 95%"), ("", "")])
+        plan = services.start_cin_plan(
+            worker,
+            episode,
+            start_date=assessment.authorised_date,
+            services="Parenting support",
+            outcomes=[("School every day", "Attendance over 95%"), ("", "")],
+        )
         assert plan.outcomes.count() == 1
         assert set(Deadline.objects.filter(subject_id=plan.pk, status="open").values_list("rule_slug", flat=True)) == {
-            "child-in-need-review", "child-in-need-visit"}
-        services.record_visit(worker, episode, kind=Visit.Kind.CHILD_IN_NEED, visit_date=TODAY(), seen=True, seen_alone=True,
-                              bedroom_seen=True)
+            "child-in-need-review",
+            "child-in-need-visit",
+        }
+        services.record_visit(
+            worker,
+            episode,
+            kind=Visit.Kind.CHILD_IN_NEED,
+            visit_date=TODAY(),
+            seen=True,
+            seen_alone=True,
+            bedroom_seen=True,
+        )
         visits = Deadline.objects.filter(subject_id=plan.pk, rule_slug="child-in-need-visit")
         assert visits.filter(status="met").count() == 1
         assert visits.get(status="open").due_date == TODAY() + datetime.timedelta(weeks=6)
-        services.review_cin_plan(worker, plan, review_date=TODAY(), progress="Going well", decision="end",
-                                 achieved=[plan.outcomes.get().pk])
+        services.review_cin_plan(
+            worker, plan, review_date=TODAY(), progress="Going well", decision="end", achieved=[plan.outcomes.get().pk]
+        )
         plan.refresh_from_db()
-        assert plan.end_date == TODAY() and plan.outcomes.get().achieved
+        assert plan.end_date == TODAY()
+        assert plan.outcomes.get().achieved
         assert not Deadline.objects.filter(subject_id=plan.pk, status="open").exists()
 
     def test_a_visit_needs_its_plan_and_seen_alone_needs_seen(self, worker, episode):
-        assert "open child protection plan" in errors_of(lambda: services.record_visit(
-            worker, episode, kind=Visit.Kind.CHILD_PROTECTION, visit_date=TODAY(), seen=True))["kind"][0]
-        assert "seen_alone" in errors_of(lambda: services.record_visit(
-            worker, episode, kind=Visit.Kind.ASSESSMENT, visit_date=TODAY(), seen=False, seen_alone=True))
+        assert (
+            "open child protection plan"
+            in errors_of(
+                lambda: services.record_visit(
+                    worker, episode, kind=Visit.Kind.CHILD_PROTECTION, visit_date=TODAY(), seen=True
+                )
+            )["kind"][0]
+        )
+        assert "seen_alone" in errors_of(
+            lambda: services.record_visit(
+                worker, episode, kind=Visit.Kind.ASSESSMENT, visit_date=TODAY(), seen=False, seen_alone=True
+            )
+        )
         assert not Visit.objects.exists()
 
 
@@ -153,18 +209,31 @@ class TestClosure:
     def test_plans_end_before_the_episode_closes(self, worker, manager, episode):
         authorised(worker, manager, episode)
         services.start_cin_plan(worker, episode, start_date=TODAY(), services="s", outcomes=[("o", "")])
-        assert "End the child in need plan" in errors_of(lambda: services.close_episode(
-            worker, episode, closure_date=TODAY(), reason="RC7"))["__all__"][0]
+        assert (
+            "End the child in need plan"
+            in errors_of(lambda: services.close_episode(worker, episode, closure_date=TODAY(), reason="RC7"))[
+                "__all__"
+            ][0]
+        )
 
     def test_closed_after_assessment_needs_an_assessment(self, worker, episode):
-        assert "8825Q" in errors_of(lambda: services.close_episode(worker, episode, closure_date=TODAY(), reason="RC8"))["reason"][0]
+        assert (
+            "8825Q"
+            in errors_of(lambda: services.close_episode(worker, episode, closure_date=TODAY(), reason="RC8"))["reason"][
+                0
+            ]
+        )
 
     def test_closed_after_assessment_is_not_for_an_episode_that_had_a_plan(self, worker, manager, episode):
         authorised(worker, manager, episode)
         plan = services.start_cin_plan(worker, episode, start_date=TODAY(), services="s", outcomes=[("o", "")])
         ChildInNeedPlan.objects.filter(pk=plan.pk).update(end_date=TODAY())
-        assert "2990" in errors_of(lambda: services.close_episode(worker, episode, closure_date=TODAY(),
-                                                                  reason="RC9"))["reason"][0]
+        assert (
+            "2990"
+            in errors_of(lambda: services.close_episode(worker, episode, closure_date=TODAY(), reason="RC9"))["reason"][
+                0
+            ]
+        )
         services.close_episode(worker, episode, closure_date=TODAY(), reason="RC7")
 
     def test_closing_ends_the_involvement_and_withdraws_the_due_dates(self, worker, manager, team, episode):
@@ -174,8 +243,12 @@ class TestClosure:
         episode.refresh_from_db()
         assert (episode.closure_date, episode.closure_reason) == (TODAY(), "RC8")
         assert not Deadline.objects.filter(episode=episode, status="open").exists()
-        assert Involvement.objects.get(person=episode.person, team=team, kind=services.ALLOCATION_KIND).end_date == TODAY()
-        assert "closed" in errors_of(lambda: services.start_assessment(worker, episode, start_date=TODAY()))["__all__"][0]
+        assert (
+            Involvement.objects.get(person=episode.person, team=team, kind=services.ALLOCATION_KIND).end_date == TODAY()
+        )
+        assert (
+            "closed" in errors_of(lambda: services.start_assessment(worker, episode, start_date=TODAY()))["__all__"][0]
+        )
 
     def test_a_worker_of_another_team_does_not_see_the_child(self, la, user, worker, manager, team, episode):
         services.allocate(manager, episode, team=team, worker=worker, on=episode.referral_date)

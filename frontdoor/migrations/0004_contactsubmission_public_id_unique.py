@@ -7,6 +7,7 @@ class Migration(migrations.Migration):
     dependencies = [("frontdoor", "0003_contactsubmission_public_id")]
 
     operations = [
-        migrations.AlterField("contactsubmission", "public_id",
-                              models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+        migrations.AlterField(
+            "contactsubmission", "public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+        ),
     ]

@@ -15,7 +15,8 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="contactsubmission",
             name="agency",
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+",
-                                    to="partners.agency"),
+            field=models.ForeignKey(
+                null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="partners.agency"
+            ),
         ),
     ]

@@ -14,13 +14,17 @@ def fill(apps, schema_editor):
     ContactSubmission = apps.get_model("frontdoor", "ContactSubmission")
     ApiToken = apps.get_model("partners", "ApiToken")
     ContactSubmission.objects.filter(agency__isnull=True).update(
-        agency_id=Subquery(ApiToken.objects.filter(pk=OuterRef("api_token_id")).values("agency_id")[:1]))
+        agency_id=Subquery(ApiToken.objects.filter(pk=OuterRef("api_token_id")).values("agency_id")[:1])
+    )
     seen = set()
-    for pk, agency_id, key in (ContactSubmission.objects.order_by("agency_id", "idempotency_key", "pk")
-                               .values_list("pk", "agency_id", "idempotency_key").iterator()):
+    for pk, agency_id, key in (
+        ContactSubmission.objects.order_by("agency_id", "idempotency_key", "pk")
+        .values_list("pk", "agency_id", "idempotency_key")
+        .iterator()
+    ):
         if (agency_id, key) in seen:
             mark = MARK.format(pk=pk)
-            ContactSubmission.objects.filter(pk=pk).update(idempotency_key=key[:200 - len(mark)] + mark)
+            ContactSubmission.objects.filter(pk=pk).update(idempotency_key=key[: 200 - len(mark)] + mark)
         else:
             seen.add((agency_id, key))
 

@@ -12,11 +12,15 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="contactsubmission",
             name="agency",
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="partners.agency"),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="partners.agency"
+            ),
         ),
         migrations.RemoveConstraint(model_name="contactsubmission", name="idempotency_key_once_per_token"),
         migrations.AddConstraint(
             model_name="contactsubmission",
-            constraint=models.UniqueConstraint(fields=("agency", "idempotency_key"), name="idempotency_key_once_per_agency"),
+            constraint=models.UniqueConstraint(
+                fields=("agency", "idempotency_key"), name="idempotency_key_once_per_agency"
+            ),
         ),
     ]

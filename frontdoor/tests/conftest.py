@@ -44,8 +44,14 @@ def threshold(mash_worker):
 
 @pytest.fixture
 def child(db):
-    return record_person(None, kind="child", given_names="Alex", family_name="Testchild",
-                         date_of_birth=datetime.date(2016, 4, 1), sex="M")
+    return record_person(
+        None,
+        kind="child",
+        given_names="Alex",
+        family_name="Testchild",
+        date_of_birth=datetime.date(2016, 4, 1),
+        sex="M",
+    )
 
 
 @pytest.fixture
@@ -59,8 +65,11 @@ def receive(mash_worker):
         fields.setdefault("consent", Contact.Consent.NOT_NEEDED)
         fields.setdefault("referrer_name", "PC Test Officer")
         people = fields.pop("people", None) or [
-            services.PersonDetails(role=ContactPerson.Role.SUBJECT if i == 0 else ContactPerson.Role.CHILD_IN_HOUSEHOLD,
-                                   person=c) for i, c in enumerate(children)]
+            services.PersonDetails(
+                role=ContactPerson.Role.SUBJECT if i == 0 else ContactPerson.Role.CHILD_IN_HOUSEHOLD, person=c
+            )
+            for i, c in enumerate(children)
+        ]
         return services.receive_contact(user or mash_worker, people=people, **fields)
 
     return make
@@ -68,6 +77,7 @@ def receive(mash_worker):
 
 # The partner API: files sent with contacts go to a temporary folder, and the school's case
 # system has a token allowed to send contacts.
+
 
 @pytest.fixture
 def api_attachment_root(settings, tmp_path):

@@ -26,8 +26,10 @@ PDF = pdf()
 PNG = image("PNG")
 JPEG = image("JPEG")
 # An HTML page dressed as a PDF: its first bytes are a PDF's, the rest is a web page.
-HTML_PDF = (b"%PDF-1.7\n<!DOCTYPE html><html><head><title>Letter</title></head>"
-            b"<body><script>document.location='https://attacker.example/'</script></body></html>\n%%EOF\n")
+HTML_PDF = (
+    b"%PDF-1.7\n<!DOCTYPE html><html><head><title>Letter</title></head>"
+    b"<body><script>document.location='https://attacker.example/'</script></body></html>\n%%EOF\n"
+)
 # A PNG whose pixel data is cut short, and a JPEG cut in half: the right first bytes, no image.
 TRUNCATED_PNG = PNG[:-20]
 TRUNCATED_JPEG = JPEG[: len(JPEG) // 2]

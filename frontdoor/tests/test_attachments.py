@@ -15,7 +15,12 @@ from frontdoor import attachments
 from frontdoor.attachments import AttachmentRefused, check
 
 from .synthetic_files import HTML_PDF, JPEG, PDF, PNG, TRUNCATED_JPEG, TRUNCATED_PNG, pdf
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"This program cannot be run in DOS mode"
+
+EXE = (
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
+    + b"\x00" * 48
+    + b"This program cannot be run in DOS mode"
+)
 ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 56
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -24,22 +29,34 @@ def docx():
     """A real, minimal Word document: the parts Word needs, zipped."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/word/document.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'))
-        archive.writestr("_rels/.rels", (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-            'Target="word/document.xml"/></Relationships>'))
-        archive.writestr("word/document.xml", (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-            '<w:body><w:p><w:r><w:t>A synthetic referral letter.</w:t></w:r></w:p></w:body></w:document>'))
+        archive.writestr(
+            "[Content_Types].xml",
+            (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                '<Default Extension="xml" ContentType="application/xml"/>'
+                '<Override PartName="/word/document.xml" '
+                'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+            ),
+        )
+        archive.writestr(
+            "_rels/.rels",
+            (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '  # noqa: E501
+                'Target="word/document.xml"/></Relationships>'
+            ),
+        )
+        archive.writestr(
+            "word/document.xml",
+            (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                "<w:body><w:p><w:r><w:t>A synthetic referral letter.</w:t></w:r></w:p></w:body></w:document>"
+            ),
+        )
     return buffer.getvalue()
 
 
@@ -58,34 +75,43 @@ def attachment_root(settings, tmp_path):
 
 # --- check ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name, content, content_type", [
-    ("letter.pdf", PDF, "application/pdf"),
-    ("LETTER.PDF", PDF, "application/pdf"),
-    ("referral.docx", None, DOCX_TYPE),
-    ("photo.png", PNG, "image/png"),
-    ("photo.jpg", JPEG, "image/jpeg"),
-    ("photo.jpeg", JPEG, "image/jpeg"),
-    ("note.txt", "A synthetic note: café, naïve, £5.\r\nSecond line.\t".encode(), "text/plain"),
-])
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type"),
+    [
+        ("letter.pdf", PDF, "application/pdf"),
+        ("LETTER.PDF", PDF, "application/pdf"),
+        ("referral.docx", None, DOCX_TYPE),
+        ("photo.png", PNG, "image/png"),
+        ("photo.jpg", JPEG, "image/jpeg"),
+        ("photo.jpeg", JPEG, "image/jpeg"),
+        ("note.txt", "A synthetic note: café, naïve, £5.\r\nSecond line.\t".encode(), "text/plain"),
+    ],
+)
 def test_each_allowed_type_is_accepted_by_its_content(name, content, content_type):
     content = docx() if content is None else content
     checked = check(name, content)
-    assert checked.content_type == content_type and checked.name == name
-    assert checked.size == len(content) and len(checked.sha256) == 64
+    assert checked.content_type == content_type
+    assert checked.name == name
+    assert checked.size == len(content)
+    assert len(checked.sha256) == 64
 
 
-@pytest.mark.parametrize("name, content, says", [
-    ("letter.pdf", EXE, "its content is a Windows program"),
-    ("letter.pdf", ELF, "its content is a program"),
-    ("photo.pdf", PNG, "is a PNG image but its name ends .pdf: rename it to end .png"),
-    ("letter.txt", PDF, "is a PDF but its name ends .txt"),
-    ("referral.zip", docx(), "is a Word document but its name ends .zip"),
-    ("referral.docx", plain_zip(), "its content is a zip archive"),
-    ("report", PDF, "its name ends with no extension"),
-    ("tool.exe", EXE, "a Windows program"),
-    ("binary.txt", b"\x00\x01\x02\x03 not text", "not a type this service accepts"),
-    ("control.txt", b"text with a bell \x07 in it", "not a type this service accepts"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("letter.pdf", EXE, "its content is a Windows program"),
+        ("letter.pdf", ELF, "its content is a program"),
+        ("photo.pdf", PNG, "is a PNG image but its name ends .pdf: rename it to end .png"),
+        ("letter.txt", PDF, "is a PDF but its name ends .txt"),
+        ("referral.zip", docx(), "is a Word document but its name ends .zip"),
+        ("referral.docx", plain_zip(), "its content is a zip archive"),
+        ("report", PDF, "its name ends with no extension"),
+        ("tool.exe", EXE, "a Windows program"),
+        ("binary.txt", b"\x00\x01\x02\x03 not text", "not a type this service accepts"),
+        ("control.txt", b"text with a bell \x07 in it", "not a type this service accepts"),
+    ],
+)
 def test_disguised_and_unknown_files_are_refused(name, content, says):
     with pytest.raises(AttachmentRefused) as refused:
         check(name, content)
@@ -94,16 +120,32 @@ def test_disguised_and_unknown_files_are_refused(name, content, says):
 
 # Parsed, not sniffed: the first bytes of an allowed type are not enough.
 
-@pytest.mark.parametrize("name, content, says", [
-    ("letter.pdf", HTML_PDF, "its content starts like a PDF but does not open as one"),
-    ("letter.pdf", b"%PDF-1.4\n" + b"A synthetic note, not a PDF.\n" * 20, "starts like a PDF but does not open as one"),
-    ("letter.pdf", pdf()[:200], "starts like a PDF but does not open as one"),
-    ("photo.png", TRUNCATED_PNG, "its content starts like a PNG image but does not decode as one"),
-    ("photo.png", PNG[:8] + b"<html><body>not an image</body></html>", "starts like a PNG image but does not decode"),
-    ("photo.jpg", TRUNCATED_JPEG, "its content starts like a JPEG image but does not decode as one"),
-    ("referral.docx", None, "starts like a Word document but does not open as one"),
-    ("note.txt", "A synthetic note. ".encode() * 300 + b"\x1b[31m an escape sequence", "is not UTF-8 text throughout"),
-])
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("letter.pdf", HTML_PDF, "its content starts like a PDF but does not open as one"),
+        (
+            "letter.pdf",
+            b"%PDF-1.4\n" + b"A synthetic note, not a PDF.\n" * 20,
+            "starts like a PDF but does not open as one",
+        ),
+        ("letter.pdf", pdf()[:200], "starts like a PDF but does not open as one"),
+        ("photo.png", TRUNCATED_PNG, "its content starts like a PNG image but does not decode as one"),
+        (
+            "photo.png",
+            PNG[:8] + b"<html><body>not an image</body></html>",
+            "starts like a PNG image but does not decode",
+        ),
+        ("photo.jpg", TRUNCATED_JPEG, "its content starts like a JPEG image but does not decode as one"),
+        ("referral.docx", None, "starts like a Word document but does not open as one"),
+        (
+            "note.txt",
+            b"A synthetic note. " * 300 + b"\x1b[31m an escape sequence",
+            "is not UTF-8 text throughout",
+        ),
+    ],
+)
 def test_a_file_that_only_starts_like_an_allowed_type_is_refused(name, content, says):
     if content is None:  # a Word document whose main part is not XML
         buffer = io.BytesIO()
@@ -146,12 +188,15 @@ def test_a_file_over_the_limit_is_refused_and_one_at_the_limit_accepted(settings
         check("note.txt", b"x" * 2049)
 
 
-@pytest.mark.parametrize("given, kept", [
-    ("../../etc/passwd.txt", "passwd.txt"),
-    ("C:\\Users\\someone\\note.txt", "note.txt"),
-    ("/var/lib/note.txt", "note.txt"),
-    ("  note.txt  ", "note.txt"),
-])
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("C:\\Users\\someone\\note.txt", "note.txt"),
+        ("/var/lib/note.txt", "note.txt"),
+        ("  note.txt  ", "note.txt"),
+    ],
+)
 def test_only_the_last_part_of_a_path_like_name_is_kept(given, kept):
     assert check(given, b"A synthetic note.").name == kept
 
@@ -175,6 +220,7 @@ def test_stored_names_are_letters_and_digits_only():
 
 
 # --- store ---------------------------------------------------------------------------------
+
 
 @pytest.mark.django_db(transaction=True)
 def test_a_stored_file_is_in_place_after_commit(attachment_root):
@@ -211,10 +257,12 @@ def test_a_file_stored_in_a_rolled_back_savepoint_is_not_moved_into_place(attach
                 raise RuntimeError("a synthetic failure inside the savepoint")
         except RuntimeError:
             pass
-    assert kept.exists() and not dropped.exists()
+    assert kept.exists()
+    assert not dropped.exists()
 
 
 # --- sweep_attachments ---------------------------------------------------------------------
+
 
 def age(path, seconds):
     then = time.time() - seconds
@@ -233,9 +281,12 @@ def test_the_sweep_removes_old_temporary_files_only(attachment_root):
     out = io.StringIO()
     call_command("sweep_attachments", stdout=out)
     assert "Removed 1 temporary file " in out.getvalue()
-    assert not old.exists() and new.exists() and stored.exists()
+    assert not old.exists()
+    assert new.exists()
+    assert stored.exists()
     call_command("sweep_attachments", "--older-than", "0", stdout=out)
-    assert not new.exists() and stored.exists()
+    assert not new.exists()
+    assert stored.exists()
 
 
 def test_the_sweep_with_no_folder_removes_nothing(attachment_root):

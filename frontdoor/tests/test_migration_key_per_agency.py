@@ -29,7 +29,9 @@ def test_existing_submissions_take_their_agency_and_duplicate_keys_are_marked():
         police = Agency.objects.create(name="Testshire Police", kind=Agency.Kind.POLICE)
         first, second = (issue_token(school, name, ["contacts:create"])[0].pk for name in ("Server 1", "Server 2"))
         theirs = issue_token(police, "Police case system", ["contacts:create"])[0].pk
-        first, second, theirs = (old.get_model("partners", "ApiToken").objects.get(pk=pk) for pk in (first, second, theirs))
+        first, second, theirs = (
+            old.get_model("partners", "ApiToken").objects.get(pk=pk) for pk in (first, second, theirs)
+        )
         kept = Submission.objects.create(api_token=first, idempotency_key="key-1", body_digest="0" * 64)
         duplicate = Submission.objects.create(api_token=second, idempotency_key="key-1", body_digest="1" * 64)
         other = Submission.objects.create(api_token=theirs, idempotency_key="key-1", body_digest="2" * 64)
@@ -40,10 +42,12 @@ def test_existing_submissions_take_their_agency_and_duplicate_keys_are_marked():
         rows = {row.pk: row for row in new.get_model("frontdoor", "ContactSubmission").objects.all()}
         assert rows[kept.pk].agency_id == rows[duplicate.pk].agency_id == school.pk
         assert rows[other.pk].agency_id == police.pk
-        assert rows[kept.pk].idempotency_key == "key-1" and rows[other.pk].idempotency_key == "key-1"
+        assert rows[kept.pk].idempotency_key == "key-1"
+        assert rows[other.pk].idempotency_key == "key-1"
         assert rows[duplicate.pk].idempotency_key == f"key-1 (duplicate of an earlier submission, S{duplicate.pk:07d})"
         assert rows[long_key.pk].idempotency_key == "k" * 200
         marked = rows[long_duplicate.pk].idempotency_key
-        assert len(marked) == 200 and marked.endswith(f"(duplicate of an earlier submission, S{long_duplicate.pk:07d})")
+        assert len(marked) == 200
+        assert marked.endswith(f"(duplicate of an earlier submission, S{long_duplicate.pk:07d})")
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

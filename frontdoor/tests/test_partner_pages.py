@@ -31,11 +31,14 @@ def date_fields(name, day):
 
 def partner_form(**changes):
     data = {
-        "child_given_names": "Robin", "child_family_name": "Testpupil",
+        "child_given_names": "Robin",
+        "child_family_name": "Testpupil",
         **date_fields("child_date_of_birth", datetime.date(2015, 9, 3)),
-        "referrer_name": "Dana Lead", "referrer_role": "Designated safeguarding lead",
+        "referrer_name": "Dana Lead",
+        "referrer_role": "Designated safeguarding lead",
         "concerns": "Robin came to school with bruises on both arms and said not to tell anyone.",
-        "immediate_risk": "no", "consent": Contact.Consent.NOT_NEEDED,
+        "immediate_risk": "no",
+        "consent": Contact.Consent.NOT_NEEDED,
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
@@ -43,8 +46,13 @@ def partner_form(**changes):
 
 def staff_form(**changes):
     now = timezone.localtime() - datetime.timedelta(minutes=10)
-    data = partner_form(channel=Contact.Channel.PHONE, source="6", referrer_name="PC Test Officer",
-                        **date_fields("received_on", now.date()), received_time=now.strftime("%H:%M"))
+    data = partner_form(
+        channel=Contact.Channel.PHONE,
+        source="6",
+        referrer_name="PC Test Officer",
+        **date_fields("received_on", now.date()),
+        received_time=now.strftime("%H:%M"),
+    )
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
 
@@ -69,26 +77,43 @@ def officer(user, police):
 
 # --- Making a contact -------------------------------------------------------------------------
 
-def test_a_school_practitioner_makes_a_contact_and_sees_the_reference_and_deadline(client, school_user, school, mash_team):
+
+def test_a_school_practitioner_makes_a_contact_and_sees_the_reference_and_deadline(
+    client, school_user, school, mash_team
+):
     client.force_login(school_user)
     form = client.get(NEW)
     assert form.status_code == 200
     page = form.content.decode()
     assert "If a child is in immediate danger, call 999." in page
-    assert 'enctype="multipart/form-data"' in page and 'type="file"' in page and " multiple" in page
+    assert 'enctype="multipart/form-data"' in page
+    assert 'type="file"' in page
+    assert " multiple" in page
     assert "Testshire Primary School" in page
     upload = SimpleUploadedFile("note.txt", b"A synthetic note about the bruises.", content_type="text/plain")
     response = client.post(NEW, partner_form(attachments=[upload]))
     contact = Contact.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/contacts/{contact.pk}/"
-    assert contact.source == "2A" and contact.channel == Contact.Channel.WEB_FORM
-    assert contact.referrer_agency == school and contact.recorded_by == school_user
+    assert response.status_code == 302
+    assert response["Location"] == f"/contacts/{contact.pk}/"
+    assert contact.source == "2A"
+    assert contact.channel == Contact.Channel.WEB_FORM
+    assert contact.referrer_agency == school
+    assert contact.recorded_by == school_user
     assert contact.referrer_name == "Dana Lead"
     child = contact.people.get(role=ContactPerson.Role.SUBJECT).person
-    assert (child.given_names, child.family_name, child.date_of_birth) == ("Robin", "Testpupil", datetime.date(2015, 9, 3))
+    assert (child.given_names, child.family_name, child.date_of_birth) == (
+        "Robin",
+        "Testpupil",
+        datetime.date(2015, 9, 3),
+    )
     assert contact.attachments.get().original_name == "note.txt"
-    assert AuditEvent.objects.filter(action="create", object_type="frontdoor.contact", object_id=str(contact.pk),
-                                     user=school_user, person_id=child.pk).exists()
+    assert AuditEvent.objects.filter(
+        action="create",
+        object_type="frontdoor.contact",
+        object_id=str(contact.pk),
+        user=school_user,
+        person_id=child.pk,
+    ).exists()
 
     confirmation = client.get(response["Location"]).content.decode()
     assert "govuk-panel--confirmation" in confirmation
@@ -101,27 +126,46 @@ def test_a_school_practitioner_makes_a_contact_and_sees_the_reference_and_deadli
 
 def test_missing_details_give_field_errors_and_nothing_is_saved(client, school_user):
     client.force_login(school_user)
-    response = client.post(NEW, partner_form(child_given_names="", child_family_name="", concerns="", consent="",
-                                             immediate_risk="yes", immediate_risk_detail=""))
+    response = client.post(
+        NEW,
+        partner_form(
+            child_given_names="",
+            child_family_name="",
+            concerns="",
+            consent="",
+            immediate_risk="yes",
+            immediate_risk_detail="",
+        ),
+    )
     assert response.status_code == 200
     messages = errors_of(response)
-    for expected in ("Enter the child's given names", "Enter the child's family name",
-                     "Describe the concerns about the child", "Select whether the family agrees to early help",
-                     "Describe the immediate risk to the child"):
+    for expected in (
+        "Enter the child's given names",
+        "Enter the child's family name",
+        "Describe the concerns about the child",
+        "Select whether the family agrees to early help",
+        "Describe the immediate risk to the child",
+    ):
         assert expected in messages
     assert response.content.decode().count("govuk-form-group--error") >= 4
-    assert not Contact.objects.exists() and not Person.objects.exists()
+    assert not Contact.objects.exists()
+    assert not Person.objects.exists()
 
 
 def test_a_program_disguised_as_a_pdf_is_refused_and_nothing_is_saved(client, school_user):
     client.force_login(school_user)
-    program = SimpleUploadedFile("letter.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200, content_type="application/pdf")
+    program = SimpleUploadedFile(
+        "letter.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200, content_type="application/pdf"
+    )
     response = client.post(NEW, partner_form(attachments=[program]))
     assert response.status_code == 200
     [message] = errors_of(response)
-    assert "letter.pdf" in message and "a Windows program" in message
+    assert "letter.pdf" in message
+    assert "a Windows program" in message
     assert 'href="#id_attachments"' in response.content.decode()
-    assert not Contact.objects.exists() and not Person.objects.exists() and not ContactAttachment.objects.exists()
+    assert not Contact.objects.exists()
+    assert not Person.objects.exists()
+    assert not ContactAttachment.objects.exists()
 
 
 def test_a_web_page_that_starts_like_a_pdf_is_refused_and_nothing_is_saved(client, school_user):
@@ -132,20 +176,37 @@ def test_a_web_page_that_starts_like_a_pdf_is_refused_and_nothing_is_saved(clien
     response = client.post(NEW, partner_form(attachments=[page]))
     assert response.status_code == 200
     [message] = errors_of(response)
-    assert message == ("The file letter.pdf must be a PDF, Word (.docx), PNG, JPEG or plain text (.txt): its content "
-                       "starts like a PDF but does not open as one")
-    assert not Contact.objects.exists() and not Person.objects.exists() and not ContactAttachment.objects.exists()
+    assert message == (
+        "The file letter.pdf must be a PDF, Word (.docx), PNG, JPEG or plain text (.txt): its content "
+        "starts like a PDF but does not open as one"
+    )
+    assert not Contact.objects.exists()
+    assert not Person.objects.exists()
+    assert not ContactAttachment.objects.exists()
 
 
 def test_blank_household_rows_are_ignored_and_given_ones_recorded(client, school_user):
     client.force_login(school_user)
-    response = client.post(NEW, partner_form(
-        other_child_1_given_names="Sky", other_child_1_family_name="Testpupil", other_child_1_relationship="Sister",
-        adult_2_given_names="Jordan", adult_2_family_name="Testadult", adult_2_relationship="Mother's partner",
-        adult_2_role=ContactPerson.Role.PERSON_OF_CONCERN, adult_1_role=ContactPerson.Role.ADULT_IN_HOUSEHOLD))
+    response = client.post(
+        NEW,
+        partner_form(
+            other_child_1_given_names="Sky",
+            other_child_1_family_name="Testpupil",
+            other_child_1_relationship="Sister",
+            adult_2_given_names="Jordan",
+            adult_2_family_name="Testadult",
+            adult_2_relationship="Mother's partner",
+            adult_2_role=ContactPerson.Role.PERSON_OF_CONCERN,
+            adult_1_role=ContactPerson.Role.ADULT_IN_HOUSEHOLD,
+        ),
+    )
     assert response.status_code == 302
     links = {link.role: link for link in Contact.objects.get().people.select_related("person")}
-    assert set(links) == {ContactPerson.Role.SUBJECT, ContactPerson.Role.CHILD_IN_HOUSEHOLD, ContactPerson.Role.PERSON_OF_CONCERN}
+    assert set(links) == {
+        ContactPerson.Role.SUBJECT,
+        ContactPerson.Role.CHILD_IN_HOUSEHOLD,
+        ContactPerson.Role.PERSON_OF_CONCERN,
+    }
     assert links[ContactPerson.Role.PERSON_OF_CONCERN].person.kind == Person.Kind.ADULT
     assert links[ContactPerson.Role.PERSON_OF_CONCERN].relationship == "Mother's partner"
     # A row with only a given name is an error, not a silently dropped person.
@@ -173,7 +234,8 @@ def test_a_family_member_contact_recorded_by_mash_staff_needs_a_name(client, mas
     assert done.status_code == 302
     contact = Contact.objects.get()
     assert (contact.source, contact.channel, contact.referrer_relationship) == ("1A", "phone", "Grandmother")
-    assert contact.recorded_by == mash_worker and contact.referrer_agency is None
+    assert contact.recorded_by == mash_worker
+    assert contact.referrer_agency is None
 
 
 def test_the_time_received_must_not_be_in_the_future(client, mash_worker):
@@ -187,12 +249,14 @@ def test_the_time_received_must_not_be_in_the_future(client, mash_worker):
 def test_staff_start_from_a_childs_record(client, mash_worker, child, user):
     client.force_login(mash_worker)
     page = client.get(f"{NEW}?person={child.pk}").content.decode()
-    assert "Alex Testchild" in page and 'name="child_given_names"' not in page
+    assert "Alex Testchild" in page
+    assert 'name="child_given_names"' not in page
     response = client.post(f"{NEW}?person={child.pk}", staff_form(child_given_names=None, child_family_name=None))
     assert response.status_code == 302
     contact = Contact.objects.get()
     link = contact.people.get()
-    assert link.person == child and link.matched_by == ContactPerson.Match.CHOSEN
+    assert link.person == child
+    assert link.matched_by == ContactPerson.Match.CHOSEN
     # Front-door staff go on to the MASH work page for the contact (or this module's own page
     # while that does not exist).
     try:
@@ -211,17 +275,38 @@ def test_a_child_one_may_not_see_cannot_be_chosen(client, school_user, child):
 
 # --- Your contacts --------------------------------------------------------------------------
 
+
 @pytest.fixture
 def contacts(receive, child, school, school_user, officer, police):
     """A contact the school made, one the police made and one MASH recorded from the school by phone."""
-    other = Person.objects.create(kind=Person.Kind.CHILD, given_names="Quinn", family_name="Otherchild",
-                                  date_of_birth=datetime.date(2014, 1, 1))
-    from_school = receive(child, user=school_user, channel=Contact.Channel.WEB_FORM, source="2A", referrer_agency=school,
-                          referrer_name="Dana Lead", concerns="Bruising seen at school.")
-    from_police = receive(other, user=officer, channel=Contact.Channel.WEB_FORM, source="6", referrer_agency=police,
-                          concerns="Police concern about Quinn.")
-    phoned = receive(child, channel=Contact.Channel.PHONE, source="2A", referrer_agency=school,
-                     referrer_name="Another Teacher", concerns="Phoned in by the school.")
+    other = Person.objects.create(
+        kind=Person.Kind.CHILD, given_names="Quinn", family_name="Otherchild", date_of_birth=datetime.date(2014, 1, 1)
+    )
+    from_school = receive(
+        child,
+        user=school_user,
+        channel=Contact.Channel.WEB_FORM,
+        source="2A",
+        referrer_agency=school,
+        referrer_name="Dana Lead",
+        concerns="Bruising seen at school.",
+    )
+    from_police = receive(
+        other,
+        user=officer,
+        channel=Contact.Channel.WEB_FORM,
+        source="6",
+        referrer_agency=police,
+        concerns="Police concern about Quinn.",
+    )
+    phoned = receive(
+        child,
+        channel=Contact.Channel.PHONE,
+        source="2A",
+        referrer_agency=school,
+        referrer_name="Another Teacher",
+        concerns="Phoned in by the school.",
+    )
     return from_school, from_police, phoned
 
 
@@ -229,9 +314,12 @@ def test_a_partner_sees_only_their_agencys_contacts(client, school_user, contact
     from_school, from_police, phoned = contacts
     client.force_login(school_user)
     page = client.get("/contacts/").content.decode()
-    assert from_school.reference in page and phoned.reference in page
-    assert from_police.reference not in page and "Quinn" not in page
-    assert "Alex Testchild" in page and "Awaiting decision" in page
+    assert from_school.reference in page
+    assert phoned.reference in page
+    assert from_police.reference not in page
+    assert "Quinn" not in page
+    assert "Alex Testchild" in page
+    assert "Awaiting decision" in page
     assert page.index(phoned.reference) < page.index(from_school.reference)  # newest first
 
 
@@ -240,27 +328,41 @@ def test_staff_see_the_contacts_they_recorded(client, mash_worker, contacts):
     client.force_login(mash_worker)
     page = client.get("/contacts/").content.decode()
     assert phoned.reference in page
-    assert from_school.reference not in page and from_police.reference not in page
+    assert from_school.reference not in page
+    assert from_police.reference not in page
 
 
-def test_the_detail_shows_the_feedback_but_not_the_decision_rationale(client, school_user, mash_worker, contacts, threshold):
+def test_the_detail_shows_the_feedback_but_not_the_decision_rationale(
+    client, school_user, mash_worker, contacts, threshold
+):
     from_school, *_ = contacts
     services.request_check(mash_worker, from_school, AgencyCheck.Kind.HEALTH, question="Known to the health visitor?")
-    services.decide_contact(mash_worker, from_school, level=threshold.levels.get(number=2), outcome="early_help",
-                            rationale="Internal rationale: mother's history noted by MASH.")
-    services.give_feedback(mash_worker, from_school, method="email",
-                           message="Thank you. We are offering the family early help.")
+    services.decide_contact(
+        mash_worker,
+        from_school,
+        level=threshold.levels.get(number=2),
+        outcome="early_help",
+        rationale="Internal rationale: mother's history noted by MASH.",
+    )
+    services.give_feedback(
+        mash_worker, from_school, method="email", message="Thank you. We are offering the family early help."
+    )
     client.force_login(school_user)
     response = client.get(f"/contacts/{from_school.pk}/")
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Thank you. We are offering the family early help." in page and "Email" in page
-    assert "Decided" in page and "Bruising seen at school." in page
+    assert "Thank you. We are offering the family early help." in page
+    assert "Email" in page
+    assert "Decided" in page
+    assert "Bruising seen at school." in page
     assert "Internal rationale" not in page
     assert "Known to the health visitor?" not in page
     assert "govuk-panel--confirmation" not in page
-    view = AuditEvent.objects.filter(action="view", object_type="frontdoor.contact", object_id=str(from_school.pk)).get()
-    assert view.user == school_user and view.person_id == from_school.people.get().person_id
+    view = AuditEvent.objects.filter(
+        action="view", object_type="frontdoor.contact", object_id=str(from_school.pk)
+    ).get()
+    assert view.user == school_user
+    assert view.person_id == from_school.people.get().person_id
 
 
 def test_another_agencys_contact_is_not_found_like_a_missing_one(client, school_user, contacts):
@@ -275,14 +377,17 @@ def test_another_agencys_contact_is_not_found_like_a_missing_one(client, school_
 
 # --- Checks for your agency ---------------------------------------------------------------
 
+
 @pytest.fixture
 def checks(receive, child, mash_worker, police):
     other_force = Agency.objects.create(name="Otherland Police", kind=Agency.Kind.POLICE)
     contact = receive(child)
-    ours = services.request_check(mash_worker, contact, AgencyCheck.Kind.POLICE, agency=police,
-                                  question="Any call-outs to the home?")
-    theirs = services.request_check(mash_worker, contact, AgencyCheck.Kind.POLICE, agency=other_force,
-                                    question="Anything known in Otherland?")
+    ours = services.request_check(
+        mash_worker, contact, AgencyCheck.Kind.POLICE, agency=police, question="Any call-outs to the home?"
+    )
+    theirs = services.request_check(
+        mash_worker, contact, AgencyCheck.Kind.POLICE, agency=other_force, question="Anything known in Otherland?"
+    )
     health = services.request_check(mash_worker, contact, AgencyCheck.Kind.HEALTH, question="Known to health?")
     return ours, theirs, health
 
@@ -292,8 +397,10 @@ def test_the_inbox_shows_only_the_agencys_checks_with_the_children(client, offic
     client.force_login(officer)
     page = client.get("/agency-checks/").content.decode()
     assert "Any call-outs to the home?" in page
-    assert "Anything known in Otherland?" not in page and "Known to health?" not in page
-    assert "Alex Testchild" in page and "1 April 2016" in page
+    assert "Anything known in Otherland?" not in page
+    assert "Known to health?" not in page
+    assert "Alex Testchild" in page
+    assert "1 April 2016" in page
     assert ours.contact.reference in page
     assert "Overdue" not in page
     inbox = AuditEvent.objects.get(action="view", user=officer, object_type="")
@@ -306,21 +413,31 @@ def test_a_partner_answers_a_check_of_their_agency(client, officer, checks):
     ours, *_ = checks
     client.force_login(officer)
     page = client.get(f"/agency-checks/{ours.pk}/")
-    assert page.status_code == 200 and "What does your agency know?" in page.content.decode()
-    assert AuditEvent.objects.filter(action="view", object_type="frontdoor.agencycheck", object_id=str(ours.pk),
-                                     person_id=ours.contact.people.get().person_id).exists()
+    assert page.status_code == 200
+    assert "What does your agency know?" in page.content.decode()
+    assert AuditEvent.objects.filter(
+        action="view",
+        object_type="frontdoor.agencycheck",
+        object_id=str(ours.pk),
+        person_id=ours.contact.people.get().person_id,
+    ).exists()
     refused = client.post(f"/agency-checks/{ours.pk}/", {"status": AgencyCheck.Status.ANSWERED, "information": ""})
     assert "Enter the information the agency holds" in errors_of(refused)
-    done = client.post(f"/agency-checks/{ours.pk}/", {"status": AgencyCheck.Status.ANSWERED,
-                                                      "information": "Two call-outs in March for noise."})
-    assert done.status_code == 302 and done["Location"] == "/agency-checks/"
+    done = client.post(
+        f"/agency-checks/{ours.pk}/",
+        {"status": AgencyCheck.Status.ANSWERED, "information": "Two call-outs in March for noise."},
+    )
+    assert done.status_code == 302
+    assert done["Location"] == "/agency-checks/"
     ours.refresh_from_db()
-    assert ours.status == AgencyCheck.Status.ANSWERED and ours.answered_by == officer
+    assert ours.status == AgencyCheck.Status.ANSWERED
+    assert ours.answered_by == officer
     assert ours.information == "Two call-outs in March for noise."
     assert "Any call-outs to the home?" not in client.get("/agency-checks/").content.decode()
     # Answered once: the page says so, and a second answer changes nothing.
     again = client.post(f"/agency-checks/{ours.pk}/", {"status": AgencyCheck.Status.NOTHING_KNOWN})
-    assert again.status_code == 200 and "This check was answered" in again.content.decode()
+    assert again.status_code == 200
+    assert "This check was answered" in again.content.decode()
     ours.refresh_from_db()
     assert ours.status == AgencyCheck.Status.ANSWERED
 
@@ -339,13 +456,16 @@ def test_another_agencys_check_is_not_found(client, officer, checks):
 
 # --- The threshold document --------------------------------------------------------------
 
+
 def test_the_threshold_document_is_public_and_drafts_are_hidden(client, mash_worker):
     empty = client.get("/threshold-document/")
-    assert empty.status_code == 200 and "has not published a threshold document" in empty.content.decode()
+    assert empty.status_code == 200
+    assert "has not published a threshold document" in empty.content.decode()
     first = services.load_threshold_document(mash_worker)
     page = client.get("/threshold-document/").content.decode()
     assert first.title in page
-    assert "Universal" in page and "Family Help" in page
+    assert "Universal" in page
+    assert "Family Help" in page
     indicator = first.domains.first().indicators.first()
     assert indicator.text in page
     draft = services.draft_threshold_document(mash_worker, copy_from=first, title="A draft not yet agreed")
@@ -360,6 +480,7 @@ def test_the_threshold_document_is_public_and_drafts_are_hidden(client, mash_wor
 
 
 # --- Access by role ------------------------------------------------------------------------
+
 
 def test_only_partner_practitioners_have_the_checks_inbox(client, mash_worker):
     client.force_login(mash_worker)

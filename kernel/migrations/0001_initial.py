@@ -5,39 +5,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CodeList',
+            name="CodeList",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('source', models.CharField(help_text='Where the list comes from', max_length=300)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("source", models.CharField(help_text="Where the list comes from", max_length=300)),
             ],
             options={
-                'ordering': ['slug'],
+                "ordering": ["slug"],
             },
         ),
         migrations.CreateModel(
-            name='Code',
+            name="Code",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20)),
-                ('label', models.CharField(max_length=300)),
-                ('valid_from', models.DateField(blank=True, help_text='First day the code may be used; blank means always', null=True)),
-                ('valid_to', models.DateField(blank=True, help_text='Last day the code may be used; blank means still valid', null=True)),
-                ('sort_order', models.PositiveIntegerField(default=0)),
-                ('code_list', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='codes', to='kernel.codelist')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=20)),
+                ("label", models.CharField(max_length=300)),
+                (
+                    "valid_from",
+                    models.DateField(
+                        blank=True, help_text="First day the code may be used; blank means always", null=True
+                    ),
+                ),
+                (
+                    "valid_to",
+                    models.DateField(
+                        blank=True, help_text="Last day the code may be used; blank means still valid", null=True
+                    ),
+                ),
+                ("sort_order", models.PositiveIntegerField(default=0)),
+                (
+                    "code_list",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="codes", to="kernel.codelist"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code_list', 'sort_order', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('code_list', 'code', 'valid_from'), name='code_unique_per_list_and_start')],
+                "ordering": ["code_list", "sort_order", "code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("code_list", "code", "valid_from"), name="code_unique_per_list_and_start"
+                    )
+                ],
             },
         ),
     ]

@@ -10,23 +10,27 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kernel', '0002_load_codelists'),
+        ("kernel", "0002_load_codelists"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BankHoliday',
+            name="BankHoliday",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('source', models.CharField(default='GOV.UK bank holidays feed, england-and-wales', max_length=200)),
-                ('confirmed', models.BooleanField(default=True, help_text='False while the date is computed by the usual rules, not yet published')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField(unique=True)),
+                ("name", models.CharField(max_length=100)),
+                ("source", models.CharField(default="GOV.UK bank holidays feed, england-and-wales", max_length=200)),
+                (
+                    "confirmed",
+                    models.BooleanField(
+                        default=True, help_text="False while the date is computed by the usual rules, not yet published"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['date'],
+                "ordering": ["date"],
             },
         ),
         migrations.RunPython(load, migrations.RunPython.noop),

@@ -10,30 +10,63 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kernel', '0003_bank_holidays'),
+        ("kernel", "0003_bank_holidays"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TimescaleRule',
+            name="TimescaleRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60)),
-                ('name', models.CharField(help_text='What must happen, for example: Decision on a contact', max_length=200)),
-                ('trigger', models.CharField(help_text='The event the time runs from, for example: contact received', max_length=200)),
-                ('offset', models.PositiveIntegerField()),
-                ('unit', models.CharField(choices=[('working_days', 'Working days'), ('calendar_days', 'Calendar days'), ('weeks', 'Weeks'), ('months', 'Calendar months'), ('hours', 'Clock hours')], max_length=20)),
-                ('counting', models.CharField(blank=True, help_text='For working days: day_zero or inclusive; blank uses the setting', max_length=20)),
-                ('source', models.CharField(help_text='The guidance or local decision it comes from', max_length=300)),
-                ('local', models.BooleanField(default=False, help_text='Set locally by the partnership rather than nationally')),
-                ('valid_from', models.DateField(help_text='First day the rule applies to trigger events')),
-                ('valid_to', models.DateField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=60)),
+                (
+                    "name",
+                    models.CharField(help_text="What must happen, for example: Decision on a contact", max_length=200),
+                ),
+                (
+                    "trigger",
+                    models.CharField(
+                        help_text="The event the time runs from, for example: contact received", max_length=200
+                    ),
+                ),
+                ("offset", models.PositiveIntegerField()),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[
+                            ("working_days", "Working days"),
+                            ("calendar_days", "Calendar days"),
+                            ("weeks", "Weeks"),
+                            ("months", "Calendar months"),
+                            ("hours", "Clock hours"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "counting",
+                    models.CharField(
+                        blank=True,
+                        help_text="For working days: day_zero or inclusive; blank uses the setting",
+                        max_length=20,
+                    ),
+                ),
+                ("source", models.CharField(help_text="The guidance or local decision it comes from", max_length=300)),
+                (
+                    "local",
+                    models.BooleanField(
+                        default=False, help_text="Set locally by the partnership rather than nationally"
+                    ),
+                ),
+                ("valid_from", models.DateField(help_text="First day the rule applies to trigger events")),
+                ("valid_to", models.DateField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['slug', '-valid_from'],
-                'constraints': [models.UniqueConstraint(fields=('slug', 'valid_from'), name='timescale_rule_once_per_start')],
+                "ordering": ["slug", "-valid_from"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("slug", "valid_from"), name="timescale_rule_once_per_start")
+                ],
             },
         ),
         migrations.RunPython(load, migrations.RunPython.noop),

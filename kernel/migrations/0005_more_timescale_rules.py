@@ -12,7 +12,6 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("kernel", "0004_timescale_rules"),
     ]

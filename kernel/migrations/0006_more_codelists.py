@@ -11,7 +11,6 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("kernel", "0005_more_timescale_rules"),
     ]

@@ -6,45 +6,101 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('frontdoor', '0001_initial'),
-        ('kernel', '0006_more_codelists'),
-        ('partners', '0002_session_generation_api_tokens'),
-        ('people', '0003_name_keys_array'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("frontdoor", "0001_initial"),
+        ("kernel", "0006_more_codelists"),
+        ("partners", "0002_session_generation_api_tokens"),
+        ("people", "0003_name_keys_array"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Deadline',
+            name="Deadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule_slug', models.SlugField(max_length=60)),
-                ('rule_name', models.CharField(max_length=200)),
-                ('subject_id', models.PositiveBigIntegerField()),
-                ('start_event', models.CharField(help_text='The trigger, as the rule names it', max_length=200)),
-                ('start_date', models.DateField()),
-                ('due_date', models.DateField()),
-                ('due_at', models.DateTimeField()),
-                ('explanation', models.CharField(max_length=600)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('met', 'Done'), ('withdrawn', 'No longer needed')], default='open', max_length=10)),
-                ('done_on', models.DateField(blank=True, null=True)),
-                ('late', models.BooleanField(default=False)),
-                ('late_reason', models.TextField(blank=True)),
-                ('withdrawn_reason', models.CharField(blank=True, max_length=300)),
-                ('issued_at', models.DateTimeField(auto_now_add=True)),
-                ('episode', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='deadlines', to='frontdoor.referral')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deadlines', to='people.person')),
-                ('subject_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='deadlines', to='partners.team')),
-                ('worker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='deadlines', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("rule_slug", models.SlugField(max_length=60)),
+                ("rule_name", models.CharField(max_length=200)),
+                ("subject_id", models.PositiveBigIntegerField()),
+                ("start_event", models.CharField(help_text="The trigger, as the rule names it", max_length=200)),
+                ("start_date", models.DateField()),
+                ("due_date", models.DateField()),
+                ("due_at", models.DateTimeField()),
+                ("explanation", models.CharField(max_length=600)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("met", "Done"), ("withdrawn", "No longer needed")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("done_on", models.DateField(blank=True, null=True)),
+                ("late", models.BooleanField(default=False)),
+                ("late_reason", models.TextField(blank=True)),
+                ("withdrawn_reason", models.CharField(blank=True, max_length=300)),
+                ("issued_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deadlines",
+                        to="frontdoor.referral",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="deadlines", to="people.person"
+                    ),
+                ),
+                (
+                    "subject_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="contenttypes.contenttype"
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="deadlines",
+                        to="partners.team",
+                    ),
+                ),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="deadlines",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_date', 'id'],
-                'indexes': [models.Index(fields=['status', 'due_date'], name='deadline_open_due'), models.Index(fields=['team', 'status', 'due_date'], name='deadline_team_due'), models.Index(fields=['worker', 'status', 'due_date'], name='deadline_worker_due'), models.Index(fields=['subject_type', 'subject_id', 'rule_slug'], name='deadline_subject'), models.Index(fields=['person', 'status'], name='deadline_person'), models.Index(fields=['late', 'done_on'], name='deadline_done_late')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('subject_type', 'subject_id', 'rule_slug'), name='one_open_deadline_per_rule_and_subject')],
+                "ordering": ["due_date", "id"],
+                "indexes": [
+                    models.Index(fields=["status", "due_date"], name="deadline_open_due"),
+                    models.Index(fields=["team", "status", "due_date"], name="deadline_team_due"),
+                    models.Index(fields=["worker", "status", "due_date"], name="deadline_worker_due"),
+                    models.Index(fields=["subject_type", "subject_id", "rule_slug"], name="deadline_subject"),
+                    models.Index(fields=["person", "status"], name="deadline_person"),
+                    models.Index(fields=["late", "done_on"], name="deadline_done_late"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "open")),
+                        fields=("subject_type", "subject_id", "rule_slug"),
+                        name="one_open_deadline_per_rule_and_subject",
+                    )
+                ],
             },
         ),
     ]

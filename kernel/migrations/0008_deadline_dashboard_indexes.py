@@ -6,26 +6,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kernel', '0007_deadline'),
+        ("kernel", "0007_deadline"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='deadline',
-            index=models.Index(condition=models.Q(('late', True)), fields=['team', 'done_on'], name='deadline_team_late'),
+            model_name="deadline",
+            index=models.Index(
+                condition=models.Q(("late", True)), fields=["team", "done_on"], name="deadline_team_late"
+            ),
         ),
         migrations.AddIndex(
-            model_name='deadline',
-            index=models.Index(condition=models.Q(('late', True)), fields=['worker', 'done_on'], name='deadline_worker_late'),
+            model_name="deadline",
+            index=models.Index(
+                condition=models.Q(("late", True)), fields=["worker", "done_on"], name="deadline_worker_late"
+            ),
         ),
         migrations.AddIndex(
-            model_name='deadline',
-            index=models.Index(condition=models.Q(('status', 'open')), fields=['due_date'], include=('team', 'rule_name'), name='deadline_open_cover'),
+            model_name="deadline",
+            index=models.Index(
+                condition=models.Q(("status", "open")),
+                fields=["due_date"],
+                include=("team", "rule_name"),
+                name="deadline_open_cover",
+            ),
         ),
         migrations.AddIndex(
-            model_name='deadline',
-            index=models.Index(condition=models.Q(('late', True), ('status', 'met')), fields=['done_on'], include=('team', 'rule_name'), name='deadline_late_cover'),
+            model_name="deadline",
+            index=models.Index(
+                condition=models.Q(("late", True), ("status", "met")),
+                fields=["done_on"],
+                include=("team", "rule_name"),
+                name="deadline_late_cover",
+            ),
         ),
     ]

@@ -14,7 +14,6 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("kernel", "0008_deadline_dashboard_indexes"),
     ]

@@ -12,7 +12,6 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("kernel", "0010_previous_permanence_and_social_worker_change"),
     ]

@@ -13,6 +13,8 @@ register = template.Library()
 
 @register.filter
 def error_link(bound_field, field_id):
-    if field_id == bound_field.auto_id and isinstance(bound_field.field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+    if field_id == bound_field.auto_id and isinstance(
+        bound_field.field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)
+    ):
         return f"id_{bound_field.html_name}_1"
     return field_id

@@ -20,8 +20,13 @@ def history(world):
     from adoption.testing import approved_household
 
     worker = world["users"][R.SOCIAL_WORKER]
-    decision = services.record_decision(worker, world["period"], decided_on=datetime.date.today(),
-                                        decision_maker="Matrix decision maker")
+    decision = services.record_decision(
+        worker, world["period"], decided_on=datetime.date.today(), decision_maker="Matrix decision maker"
+    )
     household = approved_household(worker)
-    return {"adoption_decision_id": decision.pk, "adoption_step": "placement-order",
-            "adopter_household_id": household.pk, "adopter_stage": "stage-1-start"}
+    return {
+        "adoption_decision_id": decision.pk,
+        "adoption_step": "placement-order",
+        "adopter_household_id": household.pk,
+        "adopter_stage": "stage-1-start",
+    }

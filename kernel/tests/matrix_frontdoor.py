@@ -18,6 +18,11 @@ def history(world):
 
     school = Agency.objects.create(name="Matrix Primary School", kind=Agency.Kind.SCHOOL, urn="100999")
     token = issue_token(school, "Matrix school system", ["contacts:create"])[0]
-    submission = ContactSubmission.objects.create(api_token=token, idempotency_key="matrix-1", body_digest="0" * 64,
-                                                  status=ContactSubmission.Status.RECEIVED, payload={})
+    submission = ContactSubmission.objects.create(
+        api_token=token,
+        idempotency_key="matrix-1",
+        body_digest="0" * 64,
+        status=ContactSubmission.Status.RECEIVED,
+        payload={},
+    )
     return {"submission_id": submission.public_id}

@@ -14,6 +14,7 @@ def history(world):
 
     worker = world["users"][User.Role.SOCIAL_WORKER]
     record = CareLeaver.objects.create(person=world["child"], opened_on=datetime.date.today(), created_by=worker)
-    PersonalAdviser.objects.create(care_leaver=record, adviser=worker, start_date=datetime.date.today(),
-                                   appointed_by=worker)
+    PersonalAdviser.objects.create(
+        care_leaver=record, adviser=worker, start_date=datetime.date.today(), appointed_by=worker
+    )
     return {"care_leaver_id": record.pk}

@@ -16,10 +16,17 @@ def history(world):
     users = world["users"]
     worker, manager = users[User.Role.SOCIAL_WORKER], users[User.Role.TEAM_MANAGER]
     today = datetime.date.today()
-    found = pre_proceedings.start_pre_proceedings(worker, world["episode"], start_date=today - datetime.timedelta(days=3),
-                                                  decided_by=manager, reasons="Matrix reasons")
-    pre_proceedings.send_letter_before_proceedings(worker, found, sent_on=today - datetime.timedelta(days=2),
-                                                   fgdm_offered=True, fgdm_offered_to="Matrix parents")
-    pre_proceedings.hold_pre_proceedings_meeting(worker, found, kind="initial", held_on=today - datetime.timedelta(days=1),
-                                                 notes="Matrix meeting")
+    found = pre_proceedings.start_pre_proceedings(
+        worker,
+        world["episode"],
+        start_date=today - datetime.timedelta(days=3),
+        decided_by=manager,
+        reasons="Matrix reasons",
+    )
+    pre_proceedings.send_letter_before_proceedings(
+        worker, found, sent_on=today - datetime.timedelta(days=2), fgdm_offered=True, fgdm_offered_to="Matrix parents"
+    )
+    pre_proceedings.hold_pre_proceedings_meeting(
+        worker, found, kind="initial", held_on=today - datetime.timedelta(days=1), notes="Matrix meeting"
+    )
     return {"pre_proceedings_id": found.pk}

@@ -26,9 +26,13 @@ ATTEMPTS = {
     "a bearer header of any value": {"HTTP_AUTHORIZATION": "Bearer x"},
     "a bearer header shaped like a token": {"HTTP_AUTHORIZATION": "Bearer sgk_" + "A" * 43},
     "a lower-case bearer and a basic header": {"HTTP_AUTHORIZATION": "bearer x, Basic eDp4"},
-    "proxy and verification headers": {"HTTP_X_FORWARDED_PROTO": "https", "HTTP_X_FORWARDED_FOR": "127.0.0.1",
-                                       "HTTP_X_OTP_VERIFIED": "1", "HTTP_X_REQUESTED_WITH": "XMLHttpRequest",
-                                       "HTTP_HX_REQUEST": "true"},
+    "proxy and verification headers": {
+        "HTTP_X_FORWARDED_PROTO": "https",
+        "HTTP_X_FORWARDED_FOR": "127.0.0.1",
+        "HTTP_X_OTP_VERIFIED": "1",
+        "HTTP_X_REQUESTED_WITH": "XMLHttpRequest",
+        "HTTP_HX_REQUEST": "true",
+    },
 }
 
 
@@ -49,7 +53,7 @@ def _password_only(client, account):
 
 def _urls(world):
     urls = []
-    for pattern, view, _ in site_routes():
+    for pattern, view, _ in site_routes():  # noqa: B007
         url = concrete(pattern, world)
         if url not in OPEN:
             urls.append(url)
@@ -116,7 +120,8 @@ def test_a_bearer_header_does_not_keep_a_session_alive_after_sign_out_everywhere
     assert client.get("/").status_code == 200
     User.objects.filter(pk=account.pk).update(session_generation=account.session_generation + 1)
     response = client.get(f"/people/{world['child'].pk}/", HTTP_AUTHORIZATION="Bearer x")
-    assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/sign-in/")
     assert SESSION_KEY not in client.session
     # Signed out for good: the next request, with or without the header, is signed out too.
     assert client.get("/", HTTP_AUTHORIZATION="Bearer x")["Location"].startswith("/sign-in/")

@@ -48,7 +48,7 @@ def test_assessment_45_working_days_across_christmas_2025():
     assert [day for day, _ in counted.bank_holidays] == [D(2025, 12, 25), D(2025, 12, 26), D(2026, 1, 1)]
 
 
-@pytest.mark.parametrize("counting, due", [("day_zero", D(2027, 1, 7)), ("inclusive", D(2027, 1, 6))])
+@pytest.mark.parametrize(("counting", "due"), [("day_zero", D(2027, 1, 7)), ("inclusive", D(2027, 1, 6))])
 def test_conference_15_working_days_by_each_counting_convention(counting, due):
     # Strategy discussion on Monday 14 December 2026. Day zero: 15 working days after it,
     # skipping 25 and 28 December and 1 January: Thursday 7 January 2027. Inclusive (as the

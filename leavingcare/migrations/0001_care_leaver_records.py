@@ -6,96 +6,218 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0003_name_keys_array'),
+        ("people", "0003_name_keys_array"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CareLeaver',
+            name="CareLeaver",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opened_on', models.DateField()),
-                ('home_with_parent_since', models.DateField(blank=True, help_text='Living with a parent or person with parental responsibility since (6 months or more: not a relevant child)', null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='care_leaver', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("opened_on", models.DateField()),
+                (
+                    "home_with_parent_since",
+                    models.DateField(
+                        blank=True,
+                        help_text="Living with a parent or person with parental responsibility since (6 months or more: not a relevant child)",
+                        null=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="care_leaver", to="people.person"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opened_on', '-id'],
+                "ordering": ["-opened_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PathwayPlanReview',
+            name="PathwayPlanReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('plan', 'Pathway plan agreed'), ('review', 'Pathway plan review')], max_length=10)),
-                ('held_on', models.DateField()),
-                ('summary', models.TextField(blank=True, help_text='What was agreed: accommodation, education, training or work, health, money, relationships, support')),
-                ('young_person_took_part', models.BooleanField(default=True)),
-                ('late_reason', models.TextField(blank=True)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('care_leaver', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pathway_plans', to='leavingcare.careleaver')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("plan", "Pathway plan agreed"), ("review", "Pathway plan review")], max_length=10
+                    ),
+                ),
+                ("held_on", models.DateField()),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="What was agreed: accommodation, education, training or work, health, money, relationships, support",
+                    ),
+                ),
+                ("young_person_took_part", models.BooleanField(default=True)),
+                ("late_reason", models.TextField(blank=True)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "care_leaver",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pathway_plans",
+                        to="leavingcare.careleaver",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-held_on', '-id'],
+                "ordering": ["-held_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='BirthdayContact',
+            name="BirthdayContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('birthday_age', models.PositiveSmallIntegerField(help_text='The birthday this is about: 17 to 21')),
-                ('contact_on', models.DateField(blank=True, help_text='When the authority was in touch (or last tried)', null=True)),
-                ('in_touch', models.CharField(help_text='Code list care-leaver-in-touch (903 IN_TOUCH)', max_length=4)),
-                ('activity', models.CharField(help_text='Code list care-leaver-activity (903 ACTIV)', max_length=2)),
-                ('accommodation_type', models.CharField(blank=True, help_text='The letter of 903 ACCOM (B to Z)', max_length=1)),
-                ('accommodation_suitable', models.BooleanField(null=True)),
-                ('accommodation', models.CharField(help_text='Code list care-leaver-accommodation (903 ACCOM), derived', max_length=2)),
-                ('recorded_at', models.DateTimeField(auto_now=True)),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('care_leaver', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='birthday_contacts', to='leavingcare.careleaver')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("birthday_age", models.PositiveSmallIntegerField(help_text="The birthday this is about: 17 to 21")),
+                (
+                    "contact_on",
+                    models.DateField(
+                        blank=True, help_text="When the authority was in touch (or last tried)", null=True
+                    ),
+                ),
+                ("in_touch", models.CharField(help_text="Code list care-leaver-in-touch (903 IN_TOUCH)", max_length=4)),
+                ("activity", models.CharField(help_text="Code list care-leaver-activity (903 ACTIV)", max_length=2)),
+                (
+                    "accommodation_type",
+                    models.CharField(blank=True, help_text="The letter of 903 ACCOM (B to Z)", max_length=1),
+                ),
+                ("accommodation_suitable", models.BooleanField(null=True)),
+                (
+                    "accommodation",
+                    models.CharField(
+                        help_text="Code list care-leaver-accommodation (903 ACCOM), derived", max_length=2
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now=True)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "care_leaver",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="birthday_contacts",
+                        to="leavingcare.careleaver",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['birthday_age', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('care_leaver', 'birthday_age'), name='one_birthday_contact_a_year')],
+                "ordering": ["birthday_age", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("care_leaver", "birthday_age"), name="one_birthday_contact_a_year")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='KeepingInTouchContact',
+            name="KeepingInTouchContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('contact_on', models.DateField()),
-                ('method', models.CharField(choices=[('in_person', 'In person'), ('phone', 'Phone call'), ('video', 'Video call'), ('message', 'Text, email or social media message'), ('letter', 'Letter'), ('through_someone', 'Through someone else (a carer, a worker, family)')], max_length=20)),
-                ('in_touch', models.BooleanField(help_text='The young person was reached and responded')),
-                ('notes', models.TextField(blank=True)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('care_leaver', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='leavingcare.careleaver')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("contact_on", models.DateField()),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("in_person", "In person"),
+                            ("phone", "Phone call"),
+                            ("video", "Video call"),
+                            ("message", "Text, email or social media message"),
+                            ("letter", "Letter"),
+                            ("through_someone", "Through someone else (a carer, a worker, family)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("in_touch", models.BooleanField(help_text="The young person was reached and responded")),
+                ("notes", models.TextField(blank=True)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "care_leaver",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="leavingcare.careleaver",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-contact_on', '-id'],
-                'indexes': [models.Index(fields=['care_leaver', 'contact_on'], name='leavingcare_care_le_c4a5b8_idx')],
+                "ordering": ["-contact_on", "-id"],
+                "indexes": [models.Index(fields=["care_leaver", "contact_on"], name="leavingcare_care_le_c4a5b8_idx")],
             },
         ),
         migrations.CreateModel(
-            name='PersonalAdviser',
+            name="PersonalAdviser",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('adviser', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='care_leavers_advised', to=settings.AUTH_USER_MODEL)),
-                ('appointed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('care_leaver', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='advisers', to='leavingcare.careleaver')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "adviser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="care_leavers_advised",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "appointed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "care_leaver",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="advisers",
+                        to="leavingcare.careleaver",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start_date', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('end_date__isnull', True)), fields=('care_leaver',), name='one_open_personal_adviser'), models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='personal_adviser_ends_after_start')],
+                "ordering": ["-start_date", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("end_date__isnull", True)),
+                        fields=("care_leaver",),
+                        name="one_open_personal_adviser",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("end_date__isnull", True), ("end_date__gte", models.F("start_date")), _connector="OR"
+                        ),
+                        name="personal_adviser_ends_after_start",
+                    ),
+                ],
             },
         ),
     ]

@@ -15,7 +15,6 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("leavingcare", "0001_care_leaver_records"),
         ("kernel", "0011_care_leaver_and_adoption_codelists"),

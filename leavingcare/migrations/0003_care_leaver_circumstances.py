@@ -5,45 +5,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('leavingcare', '0002_pathway_plan_review_timescale'),
-        ('people', '0004_restricted_index'),
+        ("leavingcare", "0002_pathway_plan_review_timescale"),
+        ("people", "0004_restricted_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='careleaver',
-            name='at_sixteen',
-            field=models.CharField(blank=True, choices=[('detained', 'Detained (in youth detention accommodation or another institution by order of a court)'), ('hospital', 'In hospital')], help_text='Detained or in hospital on the 16th birthday', max_length=10),
+            model_name="careleaver",
+            name="at_sixteen",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    (
+                        "detained",
+                        "Detained (in youth detention accommodation or another institution by order of a court)",
+                    ),
+                    ("hospital", "In hospital"),
+                ],
+                help_text="Detained or in hospital on the 16th birthday",
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='careleaver',
-            name='detained_at_16_since',
-            field=models.DateField(blank=True, help_text='Detained, or admitted to hospital, on (still there on the 16th birthday)', null=True),
+            model_name="careleaver",
+            name="detained_at_16_since",
+            field=models.DateField(
+                blank=True,
+                help_text="Detained, or admitted to hospital, on (still there on the 16th birthday)",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='careleaver',
-            name='home_with_parent_until',
-            field=models.DateField(blank=True, help_text='That arrangement broke down on (the young person stopped living with them: relevant again)', null=True),
+            model_name="careleaver",
+            name="home_with_parent_until",
+            field=models.DateField(
+                blank=True,
+                help_text="That arrangement broke down on (the young person stopped living with them: relevant again)",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='careleaver',
-            name='special_guardianship_ended_on',
-            field=models.DateField(blank=True, help_text='The special guardianship order made when care ended stopped being in force on (revoked or discharged; blank while in force, or if it ran to the 18th birthday)', null=True),
+            model_name="careleaver",
+            name="special_guardianship_ended_on",
+            field=models.DateField(
+                blank=True,
+                help_text="The special guardianship order made when care ended stopped being in force on (revoked or discharged; blank while in force, or if it ran to the 18th birthday)",
+                null=True,
+            ),
         ),
         migrations.AlterField(
-            model_name='careleaver',
-            name='home_with_parent_since',
-            field=models.DateField(blank=True, help_text='Living with a parent or a person with parental responsibility (a special guardian, the person named in a child arrangements order) since (6 months or more: not a relevant child). Left blank after an order or a return home, the day care ended is used', null=True),
+            model_name="careleaver",
+            name="home_with_parent_since",
+            field=models.DateField(
+                blank=True,
+                help_text="Living with a parent or a person with parental responsibility (a special guardian, the person named in a child arrangements order) since (6 months or more: not a relevant child). Left blank after an order or a return home, the day care ended is used",
+                null=True,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='careleaver',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('at_sixteen', ''), ('detained_at_16_since__isnull', True)), models.Q(models.Q(('at_sixteen', ''), _negated=True), ('detained_at_16_since__isnull', False)), _connector='OR'), name='care_leaver_detained_at_16_with_its_date'),
+            model_name="careleaver",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("at_sixteen", ""), ("detained_at_16_since__isnull", True)),
+                    models.Q(models.Q(("at_sixteen", ""), _negated=True), ("detained_at_16_since__isnull", False)),
+                    _connector="OR",
+                ),
+                name="care_leaver_detained_at_16_with_its_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='careleaver',
-            constraint=models.CheckConstraint(condition=models.Q(('home_with_parent_until__isnull', True), ('home_with_parent_since__isnull', True), ('home_with_parent_until__gte', models.F('home_with_parent_since')), _connector='OR'), name='care_leaver_home_with_parent_ends_after_start'),
+            model_name="careleaver",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("home_with_parent_until__isnull", True),
+                    ("home_with_parent_since__isnull", True),
+                    ("home_with_parent_until__gte", models.F("home_with_parent_since")),
+                    _connector="OR",
+                ),
+                name="care_leaver_home_with_parent_ends_after_start",
+            ),
         ),
     ]

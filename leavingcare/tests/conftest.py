@@ -21,5 +21,6 @@ def years_ago(years, days=0, today=None):
 @pytest.fixture
 def young_person(db):
     """Aged 19 (and 100 days) today."""
-    return record_person(None, kind="child", given_names="Jordan", family_name="Testleaver",
-                         date_of_birth=years_ago(19, 100), sex="M")
+    return record_person(
+        None, kind="child", given_names="Jordan", family_name="Testleaver", date_of_birth=years_ago(19, 100), sex="M"
+    )

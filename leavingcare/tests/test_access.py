@@ -5,9 +5,9 @@ another module's routes are not in the matrix yet."""
 import pytest
 
 from kernel.tests.test_access_matrix import (  # noqa: F401 - world is a fixture
+    ANONYMOUS,
     EXPECTED,
     ROLES,
-    ANONYMOUS,
     concrete,
     denied,
     rule_of,

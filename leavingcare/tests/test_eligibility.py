@@ -27,10 +27,17 @@ def period(start, end=None, reason="E8", code="C2"):
 
 def test_the_thresholds_are_data_with_their_sources():
     rules = eligibility.rules()
-    for name in ("looked_after_weeks", "from_age", "some_after_age", "adult_age", "former_relevant_until",
-                 "personal_adviser_until"):
+    for name in (
+        "looked_after_weeks",
+        "from_age",
+        "some_after_age",
+        "adult_age",
+        "former_relevant_until",
+        "personal_adviser_until",
+    ):
         assert rules["thresholds"][name]["source"]
-    assert eligibility.threshold("looked_after_weeks") == 13 and eligibility.threshold("from_age") == 14
+    assert eligibility.threshold("looked_after_weeks") == 13
+    assert eligibility.threshold("from_age") == 14
 
 
 def test_eligible_at_13_weeks_since_14_some_after_16_and_not_a_day_before():
@@ -40,14 +47,16 @@ def test_eligible_at_13_weeks_since_14_some_after_16_and_not_a_day_before():
     on_91 = start + D(90)  # 91 days counted up to the end of this day
     assert categorise(DOB, history, on_91).category == ELIGIBLE
     just_short = categorise(DOB, history, on_91 - D(1))
-    assert just_short.category is None and just_short.looked_after
+    assert just_short.category is None
+    assert just_short.looked_after
     assert "13 weeks" in " ".join(just_short.reasons)
 
 
 def test_not_eligible_under_16_however_long_looked_after():
     history = [period(birthday(DOB, 10))]
     found = categorise(DOB, history, birthday(DOB, 16) - D(1))
-    assert found.category is None and "16" in found.reasons[0]
+    assert found.category is None
+    assert "16" in found.reasons[0]
     assert categorise(DOB, history, birthday(DOB, 16)).category == ELIGIBLE
 
 
@@ -60,7 +69,8 @@ def test_short_breaks_do_not_count_towards_the_13_weeks():
 def test_relevant_when_care_ended_at_16_or_17_after_13_weeks():
     start, end = birthday(DOB, 15), birthday(DOB, 16) + D(100)
     found = categorise(DOB, [period(start, end, "E5")], end + D(1))
-    assert found.category == RELEVANT and found.last_ceased == end
+    assert found.category == RELEVANT
+    assert found.last_ceased == end
     assert "relevant child" in " ".join(found.reasons)
 
 
@@ -83,7 +93,8 @@ def test_six_months_at_home_with_a_parent_ends_relevant_child_status():
     five_months = eligibility.add_months(end, 6) - D(1)
     assert categorise(DOB, history, five_months, home_with_parent_since=end).category == RELEVANT
     found = categorise(DOB, history, eligibility.add_months(end, 6), home_with_parent_since=end)
-    assert found.category == QUALIFYING and "6 months" in " ".join(found.reasons)
+    assert found.category == QUALIFYING
+    assert "6 months" in " ".join(found.reasons)
 
 
 def test_former_relevant_from_18_when_eligible_or_relevant_the_day_before():
@@ -112,7 +123,8 @@ def test_special_guardianship_after_care_makes_a_qualifying_care_leaver():
     # Left care before 16 through a special guardianship order still in force: s24(1A) from 16.
     history = [period(birthday(DOB, 12), birthday(DOB, 15), "E45")]
     found = categorise(DOB, history, birthday(DOB, 17))
-    assert found.category == QUALIFYING and found.basis == "s24(1A)"
+    assert found.category == QUALIFYING
+    assert found.basis == "s24(1A)"
 
 
 @pytest.mark.parametrize("reason", ["E11", "E12", "E2", "E3"])
@@ -132,14 +144,22 @@ def test_periods_add_up_to_the_13_weeks():
 def test_died_is_no_care_leaver():
     history = [period(birthday(DOB, 14), birthday(DOB, 18), "E17")]
     found = categorise(DOB, history, birthday(DOB, 19), date_of_death=birthday(DOB, 19) - D(3))
-    assert found.category is None and "died" in found.reasons[0]
+    assert found.category is None
+    assert "died" in found.reasons[0]
 
 
 def test_eligibility_category_reads_the_care_history(worker, young_person):
     dob = young_person.date_of_birth
-    care_period(worker, young_person, birthday(dob, 14) + D(3), birthday(dob, 18), end_reason="E17",
-                statuses=[(birthday(dob, 14) + D(3), "V2"), (birthday(dob, 15), "C2")])
+    care_period(
+        worker,
+        young_person,
+        birthday(dob, 14) + D(3),
+        birthday(dob, 18),
+        end_reason="E17",
+        statuses=[(birthday(dob, 14) + D(3), "V2"), (birthday(dob, 15), "C2")],
+    )
     found = eligibility.eligibility_category(young_person, datetime.date.today())
-    assert found.category == FORMER_RELEVANT and found.needs_personal_adviser
+    assert found.category == FORMER_RELEVANT
+    assert found.needs_personal_adviser
     assert found.label == "Former relevant young person"
     assert found.last_end_reason == "E17"

@@ -33,6 +33,7 @@ def category(history, on, **facts):
 
 # --- A child arrangements order is not a special guardianship order (s24(1A) and (1B)) ----------
 
+
 def test_the_issues_case_a_child_arrangements_order_at_six_is_no_care_leaver():
     # V2 from 1 January to 1 July 2015 (aged 5 and 6), then a child arrangements order (E41).
     # s24(1A) is about special guardianship orders only; s24(1B) needs care after the 16th
@@ -49,7 +50,8 @@ def test_a_child_arrangements_order_after_care_past_16_is_qualifying_under_1b():
     # so never eligible; but looked after after the 16th birthday: s24(1B) until 21.
     history = [period(d(2025, 5, 1), d(2025, 7, 1), "E41", "V2")]
     found = status(history, d(2025, 7, 1))
-    assert found.category == QUALIFYING and found.basis == "s24(1B)"
+    assert found.category == QUALIFYING
+    assert found.basis == "s24(1B)"
     assert category(history, d(2030, 5, 31)) == QUALIFYING
     assert category(history, d(2030, 6, 1)) is None  # 21st birthday
 
@@ -63,7 +65,8 @@ def test_an_eligible_child_leaving_through_a_child_arrangements_order_is_relevan
     assert category(history, d(2025, 9, 1)) == RELEVANT
     assert category(history, d(2026, 2, 28)) == RELEVANT
     found = status(history, d(2026, 3, 1))
-    assert found.category == QUALIFYING and found.basis == "s24(1B)"
+    assert found.category == QUALIFYING
+    assert found.basis == "s24(1B)"
     assert category(history, d(2027, 6, 1)) == QUALIFYING  # not relevant the day before 18: not former relevant
 
 
@@ -75,7 +78,8 @@ SGO_AT_13 = [period(d(2020, 1, 1), d(2023, 3, 1), "E45")]
 def test_a_special_guardianship_order_in_force_makes_a_qualifying_care_leaver_from_16():
     assert category(SGO_AT_13, d(2025, 5, 31)) is None  # 15
     found = status(SGO_AT_13, d(2025, 6, 1))
-    assert found.category == QUALIFYING and found.basis == "s24(1A)"
+    assert found.category == QUALIFYING
+    assert found.basis == "s24(1A)"
     # At 18 and over: the order was in force when they reached 18 (orders end at 18).
     assert category(SGO_AT_13, d(2027, 6, 1)) == QUALIFYING
     assert category(SGO_AT_13, d(2027, 6, 1), special_guardianship_ended_on=d(2027, 6, 1)) == QUALIFYING
@@ -105,10 +109,12 @@ def test_an_eligible_child_leaving_through_a_special_guardianship_order_at_16_is
     history = [period(d(2023, 1, 1), d(2025, 9, 1), "E46")]
     assert category(history, d(2025, 8, 31)) == ELIGIBLE
     found = status(history, d(2025, 9, 1))
-    assert found.category == RELEVANT and found.basis == "s23A(2)"
+    assert found.category == RELEVANT
+    assert found.basis == "s23A(2)"
     assert category(history, d(2026, 2, 28)) == RELEVANT
     found = status(history, d(2026, 3, 1))
-    assert found.category == QUALIFYING and found.basis == "s24(1A)"
+    assert found.category == QUALIFYING
+    assert found.basis == "s24(1A)"
     assert "6 months" in " ".join(found.reasons)
     # Not relevant the day before 18, so not former relevant: still qualifying (order in force at 18).
     assert category(history, d(2027, 6, 1)) == QUALIFYING
@@ -143,6 +149,7 @@ def test_leaving_home_with_a_parent_after_16_is_relevant_until_6_months_recorded
 
 # --- Detained or in hospital on the 16th birthday (reg 3(2)) -----------------------------------------
 
+
 def test_a_child_detained_on_their_16th_birthday_after_13_weeks_looked_after_is_relevant():
     # Looked after from 1 January 2025 to 1 May 2025 (120 days after 14, all before 16), then
     # sentenced to custody (E9) and detained from 1 May 2025, still on 1 June 2025.
@@ -150,7 +157,8 @@ def test_a_child_detained_on_their_16th_birthday_after_13_weeks_looked_after_is_
     assert category(history, d(2025, 7, 1)) is None  # without the fact, care ended before 16
     detained = {"detained_at_16_since": d(2025, 5, 1)}
     found = status(history, d(2025, 7, 1), **detained)
-    assert found.category == RELEVANT and found.basis == "reg 3(2)"
+    assert found.category == RELEVANT
+    assert found.basis == "reg 3(2)"
     assert category(history, d(2025, 5, 31), **detained) is None  # 15
     assert category(history, d(2025, 6, 1), **detained) == RELEVANT
     assert category(history, d(2027, 5, 31), **detained) == RELEVANT
@@ -162,19 +170,28 @@ def test_detained_at_16_needs_care_immediately_before_and_the_13_weeks():
     history = [period(d(2024, 11, 1), d(2025, 3, 1), "E8", "V2")]
     assert category(history, d(2025, 7, 1), detained_at_16_since=d(2025, 5, 1)) is None
     # Exactly 13 weeks: 1 January to 2 April 2025 is 91 days; to 1 April, 90.
-    assert category([period(d(2025, 1, 1), d(2025, 4, 2), "E9")], d(2025, 7, 1),
-                    detained_at_16_since=d(2025, 4, 2)) == RELEVANT
-    assert category([period(d(2025, 1, 1), d(2025, 4, 1), "E9")], d(2025, 7, 1),
-                    detained_at_16_since=d(2025, 4, 1)) is None
+    assert (
+        category([period(d(2025, 1, 1), d(2025, 4, 2), "E9")], d(2025, 7, 1), detained_at_16_since=d(2025, 4, 2))
+        == RELEVANT
+    )
+    assert (
+        category([period(d(2025, 1, 1), d(2025, 4, 1), "E9")], d(2025, 7, 1), detained_at_16_since=d(2025, 4, 1))
+        is None
+    )
     # Short breaks do not count towards them (reg 3: pre-planned short-term placements).
-    assert category([period(d(2025, 1, 1), d(2025, 5, 1), "E9", "V3")], d(2025, 7, 1),
-                    detained_at_16_since=d(2025, 5, 1)) is None
+    assert (
+        category([period(d(2025, 1, 1), d(2025, 5, 1), "E9", "V3")], d(2025, 7, 1), detained_at_16_since=d(2025, 5, 1))
+        is None
+    )
     # Detained only after the 16th birthday: not this rule.
-    assert category([period(d(2025, 1, 1), d(2025, 5, 1), "E9")], d(2025, 7, 1),
-                    detained_at_16_since=d(2025, 6, 2)) is None
+    assert (
+        category([period(d(2025, 1, 1), d(2025, 5, 1), "E9")], d(2025, 7, 1), detained_at_16_since=d(2025, 6, 2))
+        is None
+    )
 
 
 # --- The 13 weeks (para 19B, CPR10 reg 40 and 48) ---------------------------------------------------
+
 
 def test_13_weeks_split_across_several_periods():
     # 1 July to 1 August 2023 (31 days), 1 January to 1 February 2024 (31), then from the 16th
@@ -186,7 +203,8 @@ def test_13_weeks_split_across_several_periods():
     assert category([first, second, third], d(2025, 7, 1)) == RELEVANT
     short = period(d(2025, 6, 1), d(2025, 6, 29))  # 28 days: 90 in all
     found = status([first, second, short], d(2025, 7, 1))
-    assert found.category == QUALIFYING and found.basis == "s24(1B)"
+    assert found.category == QUALIFYING
+    assert found.basis == "s24(1B)"
     # Care before the 14th birthday does not count: 1 May to 1 August 2023 counts from 1 June (61 days).
     early = period(d(2023, 5, 1), d(2023, 8, 1))
     assert category([early, period(d(2025, 6, 1), d(2025, 6, 30))], d(2025, 7, 1)) == QUALIFYING  # 61 + 29
@@ -221,7 +239,8 @@ def test_the_18th_birthday():
     history = [period(d(2025, 1, 1), d(2027, 6, 1), "E17")]
     assert category(history, d(2027, 5, 31)) == ELIGIBLE
     found = status(history, d(2027, 6, 1))
-    assert found.category == FORMER_RELEVANT and found.basis == "s23C(1)(b)"
+    assert found.category == FORMER_RELEVANT
+    assert found.basis == "s23C(1)(b)"
     # A period recorded as still open past the 18th birthday: no one is looked after at 18.
     open_ = [period(d(2025, 1, 1))]
     assert category(open_, d(2027, 6, 1)) == FORMER_RELEVANT

@@ -55,11 +55,17 @@ def lives(draw):
             break
         cursor = end
     some_day = st.one_of(st.none(), st.dates(birthday(dob, 12), birthday(dob, 22)))
-    facts = {"home_with_parent_since": draw(some_day), "home_with_parent_until": draw(some_day),
-             "special_guardianship_ended_on": draw(some_day),
-             "detained_at_16_since": draw(st.one_of(st.none(), st.dates(birthday(dob, 14), birthday(dob, 16))))}
-    if facts["home_with_parent_since"] and facts["home_with_parent_until"] and (
-            facts["home_with_parent_until"] < facts["home_with_parent_since"]):
+    facts = {
+        "home_with_parent_since": draw(some_day),
+        "home_with_parent_until": draw(some_day),
+        "special_guardianship_ended_on": draw(some_day),
+        "detained_at_16_since": draw(st.one_of(st.none(), st.dates(birthday(dob, 14), birthday(dob, 16)))),
+    }
+    if (
+        facts["home_with_parent_since"]
+        and facts["home_with_parent_until"]
+        and (facts["home_with_parent_until"] < facts["home_with_parent_since"])
+    ):
         facts["home_with_parent_until"] = None  # the record refuses it
     return dob, periods, facts
 
@@ -84,7 +90,8 @@ def test_one_category_in_its_age_band_with_reasons(life, data):
     on = data.draw(day_in(dob))
     found = categorise(dob, periods, on, **facts)
     age = age_on(dob, on)
-    assert found.category in CATEGORIES and found.reasons
+    assert found.category in CATEGORIES
+    assert found.reasons
     if found.category in (ELIGIBLE, RELEVANT):
         assert 16 <= age < 18
     if found.category == FORMER_RELEVANT:
@@ -155,8 +162,10 @@ def test_nothing_recorded_after_the_day_changes_the_answer_on_it(life, data):
         assert categorise(dob, [*periods, extra], on, **facts).category == found
     # Facts dated after the day (but a recorded date from when they live with a parent replaces
     # the day care ended even when it is later: before it, they did not).
-    earlier = {name: (value if value is None or value <= on or name == "home_with_parent_since" else None)
-               for name, value in facts.items()}
+    earlier = {
+        name: (value if value is None or value <= on or name == "home_with_parent_since" else None)
+        for name, value in facts.items()
+    }
     assert categorise(dob, periods, on, **earlier).category == found
 
 
@@ -175,7 +184,10 @@ def test_walking_forward_the_lasting_categories_last(life, data):
                 assert found == FORMER_RELEVANT
             if last == QUALIFYING and last_day >= eighteen and day < twenty_one:
                 assert found == QUALIFYING
-            if last == ELIGIBLE and day < eighteen and all(
-                    looked_after_on(periods, dob, last_day + D(n)) for n in range((day - last_day).days + 1)):
+            if (
+                last == ELIGIBLE
+                and day < eighteen
+                and all(looked_after_on(periods, dob, last_day + D(n)) for n in range((day - last_day).days + 1))
+            ):
                 assert found == ELIGIBLE
         previous = (day, found)

@@ -19,8 +19,9 @@ D = datetime.timedelta
 
 
 def person(name, years, days, sex="M"):
-    return record_person(None, kind="child", given_names=name, family_name="Testleaver",
-                         date_of_birth=years_ago(years, days), sex=sex)
+    return record_person(
+        None, kind="child", given_names=name, family_name="Testleaver", date_of_birth=years_ago(years, days), sex=sex
+    )
 
 
 @pytest.fixture
@@ -44,17 +45,27 @@ def test_a_care_leaver_with_no_birthday_contact_is_returned_blank_and_listed_wit
     assert rows_for(year)[leaver.pk] == {"IN_TOUCH": "", "ACTIV": "", "ACCOM": ""}
     tables = ssda903.build(year)
     child = [r for r in tables["Header"] if r["DOB"] == f"{leaver.date_of_birth:%d/%m/%Y}"]
-    assert child and tables["OC3"][0]["CHILD"] == child[0]["CHILD"]
+    assert child
+    assert tables["OC3"][0]["CHILD"] == child[0]["CHILD"]
     failures = [f for f in validation.check(tables, year) if f.table == "OC3"]
     assert [f.rule for f in failures] == ["131"]
-    assert failures[0].fix.startswith("Record the birthday contact") and "19th" in failures[0].fix
+    assert failures[0].fix.startswith("Record the birthday contact")
+    assert "19th" in failures[0].fix
 
 
 def test_the_birthday_contact_fills_the_row_and_the_checks_pass(worker, leaver):
     record = services.open_record(worker, leaver)
     day = birthday(leaver.date_of_birth, 19)
-    services.record_birthday_contact(worker, record, birthday_age=19, contact_on=day, in_touch="YES", activity="F1",
-                                     accommodation_type="D", accommodation_suitable=False)
+    services.record_birthday_contact(
+        worker,
+        record,
+        birthday_age=19,
+        contact_on=day,
+        in_touch="YES",
+        activity="F1",
+        accommodation_type="D",
+        accommodation_suitable=False,
+    )
     year = year_of(leaver, 19)
     assert rows_for(year)[leaver.pk] == {"IN_TOUCH": "YES", "ACTIV": "F1", "ACCOM": "D2"}
     tables = ssda903.build(year)
@@ -68,7 +79,7 @@ def test_went_home_gives_activity_and_accommodation_0(worker, leaver):
 
 
 def test_not_for_the_birthday_care_ended_on_nor_before_17(leaver):
-    # The 18th birthday: care ended that day (validator rule 1016).  
+    # The 18th birthday: care ended that day (validator rule 1016).
     assert leaver.pk not in rows_for(year_of(leaver, 18))
     assert leaver.pk not in rows_for(year_of(leaver, 16))
 
@@ -77,17 +88,38 @@ def test_who_is_not_in_the_cohort(worker):
     still = person("Still", 17, 40)
     care_period(worker, still, birthday(still.date_of_birth, 14), None)
     short = person("Short", 17, 40)
-    care_period(worker, short, birthday(short.date_of_birth, 16) + D(1), birthday(short.date_of_birth, 16) + D(80),
-                end_reason="E5")
+    care_period(
+        worker,
+        short,
+        birthday(short.date_of_birth, 16) + D(1),
+        birthday(short.date_of_birth, 16) + D(80),
+        end_reason="E5",
+    )
     adopted = person("Adopted", 17, 40)
-    care_period(worker, adopted, birthday(adopted.date_of_birth, 14), birthday(adopted.date_of_birth, 16) + D(100),
-                end_reason="E11")
+    care_period(
+        worker,
+        adopted,
+        birthday(adopted.date_of_birth, 14),
+        birthday(adopted.date_of_birth, 16) + D(100),
+        end_reason="E11",
+    )
     breaks = person("Breaks", 17, 40)
-    care_period(worker, breaks, birthday(breaks.date_of_birth, 15), birthday(breaks.date_of_birth, 16) + D(100),
-                legal_status="V4", end_reason="E8")
+    care_period(
+        worker,
+        breaks,
+        birthday(breaks.date_of_birth, 15),
+        birthday(breaks.date_of_birth, 16) + D(100),
+        legal_status="V4",
+        end_reason="E8",
+    )
     relevant = person("Relevant", 17, 40)
-    care_period(worker, relevant, birthday(relevant.date_of_birth, 16) + D(1),
-                birthday(relevant.date_of_birth, 16) + D(92), end_reason="E5")
+    care_period(
+        worker,
+        relevant,
+        birthday(relevant.date_of_birth, 16) + D(1),
+        birthday(relevant.date_of_birth, 16) + D(92),
+        end_reason="E5",
+    )
     rows = rows_for(year_of(relevant, 17))
     assert relevant.pk in rows
     assert not {still.pk, short.pk, adopted.pk, breaks.pk} & set(rows)
@@ -136,8 +168,15 @@ def test_list_9_has_the_entitled_young_people_with_the_template_strings(worker, 
     record = services.open_record(worker, leaver)
     services.appoint_personal_adviser(worker, record, adviser=worker, on=TODAY - D(50))
     services.record_pathway_plan(worker, record, kind="plan", held_on=TODAY - D(40))
-    services.record_birthday_contact(worker, record, birthday_age=19, contact_on=birthday(leaver.date_of_birth, 19),
-                                     in_touch="YES", activity="G5", accommodation_type="S")
+    services.record_birthday_contact(
+        worker,
+        record,
+        birthday_age=19,
+        contact_on=birthday(leaver.date_of_birth, 19),
+        in_touch="YES",
+        activity="G5",
+        accommodation_type="S",
+    )
     services.record_contact(worker, record, contact_on=TODAY - D(5), method="phone", in_touch=True)
     too_young = person("Young", 15, 0)
     care_period(worker, too_young, birthday(too_young.date_of_birth, 13), None)
@@ -146,9 +185,11 @@ def test_list_9_has_the_entitled_young_people_with_the_template_strings(worker, 
     row = rows[0]
     assert list(row) == annex_a.HEADERS["List 9"]
     assert row["Eligibility Category"] == "b) Former relevant child"
-    assert row["Allocated Personal Advisor"] == worker.get_full_name() and row["Allocated Worker"]
+    assert row["Allocated Personal Advisor"] == worker.get_full_name()
+    assert row["Allocated Worker"]
     assert row["Latest Pathway Plan Review Date"] == TODAY - D(40)
-    assert row["LA in Touch"] == "a) Yes" and row["Latest Date of Contact"] == TODAY - D(5)
+    assert row["LA in Touch"] == "a) Yes"
+    assert row["Latest Date of Contact"] == TODAY - D(5)
     assert row["Type of Accommodation"] == "S: No fixed adobe/homeless"
     assert row["Suitability of Accommodation"] == "b) Unsuitable"
     assert row["Activity Status"] == "G5: Not in education, employment or training - other"
@@ -161,5 +202,6 @@ def test_list_9_leaves_out_former_relevant_over_21_without_an_adviser(worker):
     assert annex_a_care_leavers.list_9(annex_a.Window(TODAY)) == []
     record = services.open_record(worker, older)
     services.appoint_personal_adviser(worker, record, adviser=worker, on=TODAY - D(3))
-    assert [r["Eligibility Category"] for r in annex_a_care_leavers.list_9(annex_a.Window(TODAY))] == \
-        ["b) Former relevant child"]
+    assert [r["Eligibility Category"] for r in annex_a_care_leavers.list_9(annex_a.Window(TODAY))] == [
+        "b) Former relevant child"
+    ]

@@ -28,18 +28,31 @@ def leaver(worker, young_person):
     return services.open_record(worker, young_person)
 
 
-@pytest.mark.parametrize("letter, suitable, in_touch, code", [
-    ("U", True, "YES", "U1"), ("U", False, "YES", "U2"), ("S", True, "YES", "S2"), ("X", None, "NO", "X2"),
-    ("Z", True, "YES", "Z1"), ("B", True, "DIED", "0"), ("D", False, "RHOM", "0"), ("", None, "NO", "0"),
-    ("0", None, "REFU", "0"), ("d", True, "YES", "D1"), ("E", None, "YES", ""),
-])
+@pytest.mark.parametrize(
+    ("letter", "suitable", "in_touch", "code"),
+    [
+        ("U", True, "YES", "U1"),
+        ("U", False, "YES", "U2"),
+        ("S", True, "YES", "S2"),
+        ("X", None, "NO", "X2"),
+        ("Z", True, "YES", "Z1"),
+        ("B", True, "DIED", "0"),
+        ("D", False, "RHOM", "0"),
+        ("", None, "NO", "0"),
+        ("0", None, "REFU", "0"),
+        ("d", True, "YES", "D1"),
+        ("E", None, "YES", ""),
+    ],
+)
 def test_accommodation_code_from_type_and_suitability(letter, suitable, in_touch, code):
     assert services.accommodation_code(letter, suitable, in_touch) == code
 
 
 def test_accommodation_types_come_from_the_code_list():
     types = dict(services.accommodation_types())
-    assert "S" in types and "Z" in types and "0" not in types
+    assert "S" in types
+    assert "Z" in types
+    assert "0" not in types
     assert ": suitable" not in types["U"]
 
 
@@ -68,9 +81,11 @@ def test_appointing_a_personal_adviser_ends_the_last_and_moves_the_involvement(l
     other = user(User.Role.SOCIAL_WORKER, team=team)
     second = services.appoint_personal_adviser(worker, leaver, adviser=other, on=TODAY - D(10))
     first.refresh_from_db()
-    assert first.end_date == TODAY - D(11) and second.end_date is None
-    assert Involvement.objects.get(person=leaver.person, worker=worker, kind=services.PA_INVOLVEMENT).end_date == \
-        TODAY - D(11)
+    assert first.end_date == TODAY - D(11)
+    assert second.end_date is None
+    assert Involvement.objects.get(
+        person=leaver.person, worker=worker, kind=services.PA_INVOLVEMENT
+    ).end_date == TODAY - D(11)
     assert Involvement.objects.get(person=leaver.person, worker=other, kind=services.PA_INVOLVEMENT).end_date is None
     assert services.current_adviser(leaver).adviser == other
 
@@ -93,16 +108,20 @@ def test_pathway_plan_then_reviews_every_6_months_with_a_due_date(leaver, worker
     assert "kind" in refused.value.errors
     plan = services.record_pathway_plan(worker, leaver, kind="plan", held_on=TODAY - D(300))
     due = Deadline.objects.get(rule_slug=services.PATHWAY_PLAN_REVIEW_RULE, status=Deadline.Status.OPEN)
-    assert due.due_date == add_months(plan.held_on, 6) and due.worker == worker and due.person == leaver.person
+    assert due.due_date == add_months(plan.held_on, 6)
+    assert due.worker == worker
+    assert due.person == leaver.person
     # Done after the due date: the reason is needed, and kept.
     with pytest.raises(RuleBroken) as refused:
         services.record_pathway_plan(worker, leaver, kind="review", held_on=TODAY - D(20))
     assert "late_reason" in refused.value.errors
-    review = services.record_pathway_plan(worker, leaver, kind="review", held_on=TODAY - D(20),
-                                          late_reason="The young person was in hospital")
+    review = services.record_pathway_plan(
+        worker, leaver, kind="review", held_on=TODAY - D(20), late_reason="The young person was in hospital"
+    )
     assert review.late_reason == "The young person was in hospital"
     due.refresh_from_db()
-    assert due.status == Deadline.Status.MET and due.late
+    assert due.status == Deadline.Status.MET
+    assert due.late
     following = Deadline.objects.get(rule_slug=services.PATHWAY_PLAN_REVIEW_RULE, status=Deadline.Status.OPEN)
     assert following.due_date == add_months(TODAY - D(20), 6)
     with pytest.raises(RuleBroken):
@@ -114,7 +133,8 @@ def test_keeping_in_touch_contact(leaver, worker):
         services.record_contact(worker, leaver, contact_on=None, method="carrier pigeon", in_touch=None)
     assert set(refused.value.errors) == {"contact_on", "method", "in_touch"}
     contact = services.record_contact(worker, leaver, contact_on=TODAY, method="phone", in_touch=True, notes="Fine")
-    assert contact.in_touch and ChronologyEntry.objects.filter(kind="keeping-in-touch").exists()
+    assert contact.in_touch
+    assert ChronologyEntry.objects.filter(kind="keeping-in-touch").exists()
 
 
 def _birthday(leaver):
@@ -124,35 +144,76 @@ def _birthday(leaver):
 
 def test_birthday_contact_in_the_window_with_the_derived_code(leaver, worker):
     day = _birthday(leaver)
-    found = services.record_birthday_contact(worker, leaver, birthday_age=19, contact_on=day - D(20), in_touch="YES",
-                                             activity="F2", accommodation_type="U", accommodation_suitable=True)
+    found = services.record_birthday_contact(
+        worker,
+        leaver,
+        birthday_age=19,
+        contact_on=day - D(20),
+        in_touch="YES",
+        activity="F2",
+        accommodation_type="U",
+        accommodation_suitable=True,
+    )
     assert (found.in_touch, found.activity, found.accommodation) == ("YES", "F2", "U1")
     # Recorded again, it replaces the first (one a birthday), audited as a change.
-    services.record_birthday_contact(worker, leaver, birthday_age=19, contact_on=day + D(3), in_touch="YES",
-                                     activity="G5", accommodation_type="S", accommodation_suitable=False)
+    services.record_birthday_contact(
+        worker,
+        leaver,
+        birthday_age=19,
+        contact_on=day + D(3),
+        in_touch="YES",
+        activity="G5",
+        accommodation_type="S",
+        accommodation_suitable=False,
+    )
     found = BirthdayContact.objects.get()
-    assert found.accommodation == "S2" and found.activity == "G5"
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.UPDATE, object_type="leavingcare.birthdaycontact").exists()
+    assert found.accommodation == "S2"
+    assert found.activity == "G5"
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.UPDATE, object_type="leavingcare.birthdaycontact"
+    ).exists()
 
 
 def test_birthday_contact_outside_the_window_is_refused(leaver, worker):
     day = _birthday(leaver)
     for outside in (add_months(day, -3) - D(1), add_months(day, 1) + D(1)):
         with pytest.raises(RuleBroken) as refused:
-            services.record_birthday_contact(worker, leaver, birthday_age=19, contact_on=outside, in_touch="YES",
-                                             activity="F2", accommodation_type="U", accommodation_suitable=True)
+            services.record_birthday_contact(
+                worker,
+                leaver,
+                birthday_age=19,
+                contact_on=outside,
+                in_touch="YES",
+                activity="F2",
+                accommodation_type="U",
+                accommodation_suitable=True,
+            )
         assert "contact_on" in refused.value.errors
     for edge in (add_months(day, -3), add_months(day, 1)):
-        services.record_birthday_contact(worker, leaver, birthday_age=19, contact_on=edge, in_touch="YES",
-                                         activity="F2", accommodation_type="U", accommodation_suitable=True)
+        services.record_birthday_contact(
+            worker,
+            leaver,
+            birthday_age=19,
+            contact_on=edge,
+            in_touch="YES",
+            activity="F2",
+            accommodation_type="U",
+            accommodation_suitable=True,
+        )
 
 
 def test_birthday_contact_rules(leaver, worker):
     day = _birthday(leaver)
 
     def refused(**fields):
-        values = dict(birthday_age=19, contact_on=day, in_touch="YES", activity="F2", accommodation_type="U",
-                      accommodation_suitable=True)
+        values = dict(
+            birthday_age=19,
+            contact_on=day,
+            in_touch="YES",
+            activity="F2",
+            accommodation_type="U",
+            accommodation_suitable=True,
+        )
         values.update(fields)
         with pytest.raises(RuleBroken) as error:
             services.record_birthday_contact(worker, leaver, **values)
@@ -169,14 +230,22 @@ def test_birthday_contact_rules(leaver, worker):
 
 
 def test_died_or_went_home_records_0_for_activity_and_accommodation(leaver, worker):
-    found = services.record_birthday_contact(worker, leaver, birthday_age=19, in_touch="RHOM", activity="F2",
-                                             accommodation_type="U", accommodation_suitable=True)
+    found = services.record_birthday_contact(
+        worker,
+        leaver,
+        birthday_age=19,
+        in_touch="RHOM",
+        activity="F2",
+        accommodation_type="U",
+        accommodation_suitable=True,
+    )
     assert (found.activity, found.accommodation, found.accommodation_type) == ("0", "0", "")
 
 
 def test_not_in_touch_may_be_not_known(leaver, worker):
-    found = services.record_birthday_contact(worker, leaver, birthday_age=19, in_touch="NO", activity="0",
-                                             accommodation_type="0")
+    found = services.record_birthday_contact(
+        worker, leaver, birthday_age=19, in_touch="NO", activity="0", accommodation_type="0"
+    )
     assert (found.activity, found.accommodation) == ("0", "0")
 
 
@@ -185,26 +254,36 @@ def test_no_staying_put_at_17_and_no_foyer_under_18(worker, user):
 
     from .conftest import years_ago
 
-    person = record_person(None, kind="child", given_names="Kim", family_name="Testleaver",
-                           date_of_birth=years_ago(17, 10), sex="F")
+    person = record_person(
+        None, kind="child", given_names="Kim", family_name="Testleaver", date_of_birth=years_ago(17, 10), sex="F"
+    )
     dob = person.date_of_birth
     care_period(worker, person, birthday(dob, 15), birthday(dob, 16) + D(100), end_reason="E5")
     record = services.open_record(worker, person)
     for letter in ("Z", "T"):
         with pytest.raises(RuleBroken) as refused:
-            services.record_birthday_contact(worker, record, birthday_age=17, contact_on=birthday(dob, 17),
-                                             in_touch="YES", activity="F2", accommodation_type=letter,
-                                             accommodation_suitable=True)
+            services.record_birthday_contact(
+                worker,
+                record,
+                birthday_age=17,
+                contact_on=birthday(dob, 17),
+                in_touch="YES",
+                activity="F2",
+                accommodation_type=letter,
+                accommodation_suitable=True,
+            )
         assert "accommodation_type" in refused.value.errors
 
 
 def test_summary_lists_the_birthdays_and_says_when_an_adviser_is_missing(leaver, worker):
     found = services.summary(leaver)
-    assert found["adviser_missing"] and found["eligibility"].category == "former_relevant"
+    assert found["adviser_missing"]
+    assert found["eligibility"].category == "former_relevant"
     ages = [b["age"] for b in found["birthdays"]]
     assert ages == [17, 18, 19, 20, 21]
     nineteenth = found["birthdays"][2]
-    assert nineteenth["due"] and not nineteenth["future"]
+    assert nineteenth["due"]
+    assert not nineteenth["future"]
     assert found["birthdays"][-1]["future"]
 
 
@@ -213,4 +292,5 @@ def test_no_birthday_contact_for_a_birthday_the_young_person_was_looked_after_on
         services.record_birthday_contact(worker, leaver, birthday_age=18, in_touch="RHOM")
     assert "looked after on their 18th birthday" in refused.value.errors["birthday_age"][0]
     eighteenth = services.summary(leaver)["birthdays"][1]
-    assert eighteenth["looked_after"] and not eighteenth["due"]
+    assert eighteenth["looked_after"]
+    assert not eighteenth["due"]

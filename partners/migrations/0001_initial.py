@@ -9,69 +9,212 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('local_authority', 'Local authority'), ('police', 'Police force'), ('icb', 'Integrated care board'), ('health_provider', 'Health provider'), ('school', 'School or education setting'), ('early_years', 'Early years setting'), ('voluntary', 'Voluntary or community organisation'), ('probation', 'Probation service'), ('other', 'Other')], max_length=30)),
-                ('la_code', models.CharField(blank=True, max_length=3, validators=[django.core.validators.RegexValidator('^\\d{3}$', 'Enter the DfE local authority code as 3 digits, like 201')], verbose_name='DfE local authority code')),
-                ('urn', models.CharField(blank=True, max_length=7, validators=[django.core.validators.RegexValidator('^\\d{6,7}$', 'Enter the URN as 6 or 7 digits, like 100000')], verbose_name='Ofsted or DfE unique reference number (URN)')),
-                ('ods_code', models.CharField(blank=True, max_length=10, verbose_name='NHS ODS code')),
-                ('postcode', models.CharField(blank=True, max_length=8)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("local_authority", "Local authority"),
+                            ("police", "Police force"),
+                            ("icb", "Integrated care board"),
+                            ("health_provider", "Health provider"),
+                            ("school", "School or education setting"),
+                            ("early_years", "Early years setting"),
+                            ("voluntary", "Voluntary or community organisation"),
+                            ("probation", "Probation service"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "la_code",
+                    models.CharField(
+                        blank=True,
+                        max_length=3,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{3}$", "Enter the DfE local authority code as 3 digits, like 201"
+                            )
+                        ],
+                        verbose_name="DfE local authority code",
+                    ),
+                ),
+                (
+                    "urn",
+                    models.CharField(
+                        blank=True,
+                        max_length=7,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{6,7}$", "Enter the URN as 6 or 7 digits, like 100000"
+                            )
+                        ],
+                        verbose_name="Ofsted or DfE unique reference number (URN)",
+                    ),
+                ),
+                ("ods_code", models.CharField(blank=True, max_length=10, verbose_name="NHS ODS code")),
+                ("postcode", models.CharField(blank=True, max_length=8)),
             ],
             options={
-                'verbose_name_plural': 'agencies',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('urn', ''), _negated=True), fields=('urn',), name='agency_urn_unique')],
+                "verbose_name_plural": "agencies",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("urn", ""), _negated=True), fields=("urn",), name="agency_urn_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('function', models.CharField(blank=True, help_text='For example: MASH, assessment, child protection, children in care', max_length=100)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='teams', to='partners.agency')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "function",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example: MASH, assessment, child protection, children in care",
+                        max_length=100,
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="teams", to="partners.agency"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['agency__name', 'name'],
+                "ordering": ["agency__name", "name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('job_title', models.CharField(blank=True, max_length=150)),
-                ('role', models.CharField(choices=[('social_worker', 'Social worker'), ('team_manager', 'Senior practitioner or team manager'), ('head_of_service', 'Head of service'), ('mash_practitioner', 'Front door (MASH) practitioner'), ('mash_manager', 'Front door (MASH) manager'), ('iro', 'Independent reviewing officer'), ('conference_chair', 'Conference chair'), ('family_help_lead', 'Family Help lead practitioner'), ('partner_practitioner', 'Partner practitioner'), ('analyst', 'Performance analyst'), ('administrator', 'System administrator')], default='social_worker', max_length=40)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='partners.agency')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='partners.team')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined")),
+                ("job_title", models.CharField(blank=True, max_length=150)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("social_worker", "Social worker"),
+                            ("team_manager", "Senior practitioner or team manager"),
+                            ("head_of_service", "Head of service"),
+                            ("mash_practitioner", "Front door (MASH) practitioner"),
+                            ("mash_manager", "Front door (MASH) manager"),
+                            ("iro", "Independent reviewing officer"),
+                            ("conference_chair", "Conference chair"),
+                            ("family_help_lead", "Family Help lead practitioner"),
+                            ("partner_practitioner", "Partner practitioner"),
+                            ("analyst", "Performance analyst"),
+                            ("administrator", "System administrator"),
+                        ],
+                        default="social_worker",
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="partners.agency",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="partners.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['last_name', 'first_name'],
+                "ordering": ["last_name", "first_name"],
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
     ]

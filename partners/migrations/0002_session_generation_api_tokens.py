@@ -7,36 +7,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partners', '0001_initial'),
+        ("partners", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='session_generation',
+            model_name="user",
+            name="session_generation",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='Which system uses it, for example: Testshire Police case system', max_length=200)),
-                ('scopes', models.JSONField(default=list, help_text='Operations it may call, like ["people:read"]')),
-                ('prefix', models.CharField(editable=False, help_text='The first 8 characters of the token, to recognise it', max_length=8, unique=True)),
-                ('digest', models.CharField(editable=False, help_text='SHA-256 of the whole token', max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('last_used_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='api_tokens', to='partners.agency')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('service_user', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='api_token', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Which system uses it, for example: Testshire Police case system", max_length=200
+                    ),
+                ),
+                ("scopes", models.JSONField(default=list, help_text='Operations it may call, like ["people:read"]')),
+                (
+                    "prefix",
+                    models.CharField(
+                        editable=False,
+                        help_text="The first 8 characters of the token, to recognise it",
+                        max_length=8,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "digest",
+                    models.CharField(
+                        editable=False, help_text="SHA-256 of the whole token", max_length=64, unique=True
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("last_used_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="api_tokens", to="partners.agency"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "service_user",
+                    models.OneToOneField(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="api_token",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API token',
-                'ordering': ['agency__name', 'name'],
+                "verbose_name": "API token",
+                "ordering": ["agency__name", "name"],
             },
         ),
     ]

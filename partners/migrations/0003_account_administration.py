@@ -7,37 +7,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partners', '0002_session_generation_api_tokens'),
+        ("partners", "0002_session_generation_api_tokens"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='must_change_password',
-            field=models.BooleanField(default=False, help_text='The user must choose a new password the next time they sign in'),
+            model_name="user",
+            name="must_change_password",
+            field=models.BooleanField(
+                default=False, help_text="The user must choose a new password the next time they sign in"
+            ),
         ),
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('social_worker', 'Social worker'), ('team_manager', 'Senior practitioner or team manager'), ('head_of_service', 'Head of service'), ('mash_practitioner', 'Front door (MASH) practitioner'), ('mash_manager', 'Front door (MASH) manager'), ('iro', 'Independent reviewing officer'), ('conference_chair', 'Conference chair'), ('family_help_lead', 'Family Help lead practitioner'), ('partner_practitioner', 'Partner practitioner'), ('analyst', 'Performance analyst'), ('administrator', 'System administrator'), ('user_administrator', 'User administrator')], default='social_worker', max_length=40),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("social_worker", "Social worker"),
+                    ("team_manager", "Senior practitioner or team manager"),
+                    ("head_of_service", "Head of service"),
+                    ("mash_practitioner", "Front door (MASH) practitioner"),
+                    ("mash_manager", "Front door (MASH) manager"),
+                    ("iro", "Independent reviewing officer"),
+                    ("conference_chair", "Conference chair"),
+                    ("family_help_lead", "Family Help lead practitioner"),
+                    ("partner_practitioner", "Partner practitioner"),
+                    ("analyst", "Performance analyst"),
+                    ("administrator", "System administrator"),
+                    ("user_administrator", "User administrator"),
+                ],
+                default="social_worker",
+                max_length=40,
+            ),
         ),
         migrations.CreateModel(
-            name='SetUpLink',
+            name="SetUpLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('digest', models.CharField(editable=False, help_text="SHA-256 of the link's token", max_length=64, unique=True)),
-                ('reason', models.CharField(choices=[('new_account', 'New account'), ('authenticator_reset', 'Authenticator app reset')], max_length=30)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('expires_at', models.DateTimeField()),
-                ('used_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='set_up_links', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "digest",
+                    models.CharField(
+                        editable=False, help_text="SHA-256 of the link's token", max_length=64, unique=True
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[("new_account", "New account"), ("authenticator_reset", "Authenticator app reset")],
+                        max_length=30,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("expires_at", models.DateTimeField()),
+                ("used_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="set_up_links",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
     ]

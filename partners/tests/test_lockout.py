@@ -64,11 +64,13 @@ def test_the_account_unlocks_after_30_minutes(client, user, sign_in):
     assert_locked_page(sign_in(client, worker))
     # 29 minutes later: still locked.
     AccessAttempt.objects.filter(username=worker.username).update(
-        attempt_time=datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=29))
+        attempt_time=datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=29)
+    )
     assert_locked_page(sign_in(client, worker))
     # 31 minutes later: the failures have expired.
     AccessAttempt.objects.filter(username=worker.username).update(
-        attempt_time=datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=31))
+        attempt_time=datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=31)
+    )
     assert sign_in(client, worker)["Location"] == "/sign-in/two-factor/"
 
 
@@ -81,9 +83,12 @@ def test_an_administrator_can_unlock_the_account_at_once(client, user, sign_in):
 
 def test_an_unknown_username_is_audited_without_an_account(db, client, sign_in):
     response = sign_in(client, "nobody-here", password="whatever-it-is")
-    assert response.status_code == 200 and WRONG_PASSWORD_ERROR in response.content.decode()
+    assert response.status_code == 200
+    assert WRONG_PASSWORD_ERROR in response.content.decode()
     event = AuditEvent.objects.get(action="sign_in")
-    assert event.summary == "Failed sign-in: unknown username" and event.object_id == "" and event.user is None
+    assert event.summary == "Failed sign-in: unknown username"
+    assert event.object_id == ""
+    assert event.user is None
     assert "nobody-here" not in str(event.detail)
 
 
@@ -94,13 +99,18 @@ def test_five_wrong_codes_sign_the_user_out_and_lock_the_account(client, user, s
     wrong = f"{(int(totp_code_for(worker)) + 5) % 1_000_000:06d}"
     for _ in range(4):
         response = client.post(CODE, {"code": wrong})
-        assert response.status_code == 200 and "The code is not correct" in response.content.decode()
+        assert response.status_code == 200
+        assert "The code is not correct" in response.content.decode()
     assert_locked_page(client.post(CODE, {"code": wrong}))
     # Signed out, and the password alone does not get back in.
     assert client.get(CODE)["Location"].startswith("/sign-in/")
     assert_locked_page(sign_in(client, worker))
-    assert AuditEvent.objects.filter(
-        summary="Account locked for 30 minutes: too many failed sign-in attempts (wrong two-factor codes)").count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            summary="Account locked for 30 minutes: too many failed sign-in attempts (wrong two-factor codes)"
+        ).count()
+        == 1
+    )
 
 
 def test_a_code_is_refused_while_the_account_is_locked_from_elsewhere(client, user, sign_in):

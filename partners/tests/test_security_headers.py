@@ -41,7 +41,8 @@ def test_signed_out_pages_have_the_strict_policy_and_protective_headers(db, clie
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
-    assert "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
+    assert "camera=()" in response["Permissions-Policy"]
+    assert "geolocation=()" in response["Permissions-Policy"]
 
 
 def test_signed_in_pages_and_the_two_factor_set_up_have_no_inline_script_or_style(client, user, settings):
@@ -76,18 +77,30 @@ def test_hsts_is_sent_over_https_when_configured(db, settings):
 
 
 def test_production_settings_turn_on_hsts_secure_cookies_and_https():
-    env = {**os.environ, "SAFEGUARDING_ENV": "production", "DJANGO_SECRET_KEY": "x" * 60,
-           "DJANGO_ALLOWED_HOSTS": "safeguarding.example.org", "AUDIT_HASH_KEY": "y" * 40,
-           "SAFEGUARDING_OTP_REQUIRED": "0"}  # ignored in production: two-factor stays on
-    script = ("import json, safeguarding.settings as s; print(json.dumps({name: getattr(s, name) for name in "
-              "['SECURE_HSTS_SECONDS', 'SECURE_HSTS_INCLUDE_SUBDOMAINS', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE',"
-              " 'SECURE_SSL_REDIRECT', 'SESSION_COOKIE_HTTPONLY', 'DEBUG', 'OTP_REQUIRED', 'SESSION_COOKIE_AGE']}))")
+    env = {
+        **os.environ,
+        "SAFEGUARDING_ENV": "production",
+        "DJANGO_SECRET_KEY": "x" * 60,
+        "DJANGO_ALLOWED_HOSTS": "safeguarding.example.org",
+        "AUDIT_HASH_KEY": "y" * 40,
+        "SAFEGUARDING_OTP_REQUIRED": "0",
+    }  # ignored in production: two-factor stays on
+    script = (
+        "import json, safeguarding.settings as s; print(json.dumps({name: getattr(s, name) for name in "
+        "['SECURE_HSTS_SECONDS', 'SECURE_HSTS_INCLUDE_SUBDOMAINS', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE',"
+        " 'SECURE_SSL_REDIRECT', 'SESSION_COOKIE_HTTPONLY', 'DEBUG', 'OTP_REQUIRED', 'SESSION_COOKIE_AGE']}))"
+    )
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     values = json.loads(out.stdout)
-    assert values["SECURE_HSTS_SECONDS"] >= 31536000 and values["SECURE_HSTS_INCLUDE_SUBDOMAINS"]
-    assert values["SESSION_COOKIE_SECURE"] and values["CSRF_COOKIE_SECURE"] and values["SECURE_SSL_REDIRECT"]
-    assert values["SESSION_COOKIE_HTTPONLY"] and not values["DEBUG"]
-    assert values["OTP_REQUIRED"] is True and values["SESSION_COOKIE_AGE"] == 1800
+    assert values["SECURE_HSTS_SECONDS"] >= 31536000
+    assert values["SECURE_HSTS_INCLUDE_SUBDOMAINS"]
+    assert values["SESSION_COOKIE_SECURE"]
+    assert values["CSRF_COOKIE_SECURE"]
+    assert values["SECURE_SSL_REDIRECT"]
+    assert values["SESSION_COOKIE_HTTPONLY"]
+    assert not values["DEBUG"]
+    assert values["OTP_REQUIRED"] is True
+    assert values["SESSION_COOKIE_AGE"] == 1800
 
 
 def test_the_sign_in_form_needs_its_csrf_token(db, user):
@@ -97,6 +110,7 @@ def test_the_sign_in_form_needs_its_csrf_token(db, user):
     assert refused.status_code == 403
     page = client.get("/sign-in/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
-    accepted = client.post("/sign-in/", {"username": worker.username, "password": worker.password_for_tests,
-                                         "csrfmiddlewaretoken": token})
+    accepted = client.post(
+        "/sign-in/", {"username": worker.username, "password": worker.password_for_tests, "csrfmiddlewaretoken": token}
+    )
     assert accepted.status_code == 302

@@ -29,14 +29,16 @@ def test_each_request_pushes_the_expiry_30_minutes_on_and_an_idle_session_ends(c
     response = client.get("/")
     assert response.status_code == 200
     cookie = response.cookies["sessionid"]
-    assert cookie["max-age"] == "" and cookie["expires"] == ""  # a browser-session cookie
+    assert cookie["max-age"] == ""
+    assert cookie["expires"] == ""
     session = Session.objects.get(session_key=client.session.session_key)
     assert abs((session.expire_date - timezone.now()) - datetime.timedelta(minutes=30)) < datetime.timedelta(seconds=30)
 
     # 31 minutes without a request.
     Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - datetime.timedelta(minutes=1))
     response = client.get("/account/")
-    assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/sign-in/")
 
 
 def test_a_session_in_use_is_saved_at_most_once_a_minute(client, user):
@@ -67,8 +69,16 @@ def test_the_account_page_shows_who_the_user_is(client, user):
     verified_login(client, worker)
     html = client.get("/account/").content.decode()
     assert '<h1 class="govuk-heading-l">Your account</h1>' in html
-    for text in ("Priya Shah", worker.username, "Social worker", "Senior social worker", str(worker.agency),
-                 str(worker.team), "Set up", "Sign out of all other sessions"):
+    for text in (
+        "Priya Shah",
+        worker.username,
+        "Social worker",
+        "Senior social worker",
+        str(worker.agency),
+        str(worker.team),
+        "Set up",
+        "Sign out of all other sessions",
+    ):
         assert text in html, text
 
 
@@ -80,20 +90,28 @@ def test_sign_out_of_all_other_sessions_keeps_this_one(user):
         assert client.get("/").status_code == 200
 
     response = here.post("/account/")
-    assert response.status_code == 302 and response["Location"] == "/account/"
+    assert response.status_code == 302
+    assert response["Location"] == "/account/"
     assert "You have signed out of all your other sessions" in here.get("/account/").content.decode()
     assert here.get("/").status_code == 200
 
     for client in (elsewhere, third):
         response = client.get("/")
-        assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/sign-in/")
         assert client.get("/account/")["Location"].startswith("/sign-in/")  # the session is gone
 
     worker.refresh_from_db()
     assert worker.session_generation == 1
-    assert AuditEvent.objects.filter(user=worker, action="sign_out", summary="Signed out of all other sessions").exists()
-    assert AuditEvent.objects.filter(user=worker, action="sign_out",
-                                     summary="Session ended: signed out of all other sessions").count() == 2
+    assert AuditEvent.objects.filter(
+        user=worker, action="sign_out", summary="Signed out of all other sessions"
+    ).exists()
+    assert (
+        AuditEvent.objects.filter(
+            user=worker, action="sign_out", summary="Session ended: signed out of all other sessions"
+        ).count()
+        == 2
+    )
 
     # Signing in again afterwards works as usual.
     verified_login(elsewhere, worker)
@@ -117,7 +135,8 @@ def test_the_api_refuses_a_session_that_was_signed_out_elsewhere(user):
     verified_login(elsewhere, worker)
     here.post("/account/")
     response = elsewhere.get("/api/v1/people/?q=Smith")
-    assert response.status_code == 401 and response["Content-Type"] == "application/problem+json"
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
 
 
 def test_a_session_replayed_after_signing_out_gets_nothing(user):
@@ -136,9 +155,11 @@ def test_a_session_replayed_after_signing_out_gets_nothing(user):
     replay = Client()
     replay.cookies[django_settings.SESSION_COOKIE_NAME] = stolen
     page = replay.get("/")
-    assert page.status_code == 302 and page["Location"].startswith("/sign-in/")
+    assert page.status_code == 302
+    assert page["Location"].startswith("/sign-in/")
     api = replay.get("/api/v1/people/1/")
-    assert api.status_code == 401 and api["Content-Type"].startswith("application/problem+json")
+    assert api.status_code == 401
+    assert api["Content-Type"].startswith("application/problem+json")
 
 
 def test_the_approvals_link_shows_for_a_designated_officer_only(client, user):

@@ -31,7 +31,8 @@ def test_first_sign_in_asks_to_set_up_an_authenticator_app_and_shows_qr_code_and
     worker = user()
     follow_set_up_link(client, worker)
     response = sign_in(client, worker)
-    assert response.status_code == 302 and response["Location"] == SET_UP
+    assert response.status_code == 302
+    assert response["Location"] == SET_UP
     assert "Password accepted; asked for the two-factor code" in summaries()
 
     page = client.get(SET_UP)
@@ -40,10 +41,13 @@ def test_first_sign_in_asks_to_set_up_an_authenticator_app_and_shows_qr_code_and
     assert '<h1 class="govuk-heading-l">Set up two-factor authentication</h1>' in html
     assert "Code from your authenticator app" in html
     # The QR code is an image from a data: URI (the Content-Security-Policy allows those).
-    image = re.search(r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="QR code to scan with your authenticator app"', html)
+    image = re.search(
+        r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="QR code to scan with your authenticator app"', html
+    )
     assert image, html
     svg = base64.b64decode(image.group(1)).decode()
-    assert svg.lstrip().startswith("<svg") and "<script" not in svg
+    assert svg.lstrip().startswith("<svg")
+    assert "<script" not in svg
     # The key, for typing in by hand, is the device's secret in base 32.
     device = TOTPDevice.objects.get(user=worker)
     assert not device.confirmed
@@ -66,11 +70,15 @@ def test_setting_up_with_the_right_code_signs_in_and_confirms_the_device(client,
     assert client.get("/").status_code == 302
 
     right = client.post(SET_UP, {"code": totp_code_for(worker)})
-    assert right.status_code == 302 and right["Location"] == "/account/"
+    assert right.status_code == 302
+    assert right["Location"] == "/account/"
     assert TOTPDevice.objects.get(user=worker).confirmed
     assert client.get("/account/").status_code == 200
-    assert {"Set up two-factor authentication", "Two-factor set-up: code not accepted",
-            "Signed in with a two-factor code (first time)"} <= set(summaries())
+    assert {
+        "Set up two-factor authentication",
+        "Two-factor set-up: code not accepted",
+        "Signed in with a two-factor code (first time)",
+    } <= set(summaries())
 
 
 def test_pages_are_out_of_reach_until_the_code_is_given(client, user, sign_in):
@@ -81,9 +89,10 @@ def test_pages_are_out_of_reach_until_the_code_is_given(client, user, sign_in):
 
     for path in ["/", "/search/?q=Smith", "/people/new/", "/account/", "/admin/", "/people/1/", "/no-such-page/"]:
         response = client.get(path)
-        assert response.status_code == 302 and response["Location"] == CODE, path
+        assert response.status_code == 302 and response["Location"] == CODE, path  # noqa: PT018
     api = client.get("/api/v1/people/?q=Smith")
-    assert api.status_code == 401 and api["Content-Type"] == "application/problem+json"
+    assert api.status_code == 401
+    assert api["Content-Type"] == "application/problem+json"
     assert client.get("/health/").status_code == 200
     assert client.get(CODE).status_code == 200
     # A user with an app set up cannot set up another one (that would get round the code).
@@ -105,18 +114,22 @@ def test_the_right_code_signs_in_and_goes_where_the_user_was_going(client, user,
     assert "Code from your authenticator app" in page
 
     done = client.post(CODE, {"code": totp_code_for(worker)})
-    assert done.status_code == 302 and done["Location"] == "/account/"
+    assert done.status_code == 302
+    assert done["Location"] == "/account/"
     assert client.get("/").status_code == 200
     assert client.get(CODE)["Location"] == "/"  # nothing more to do
     assert summaries()[-1] == "Signed in with a two-factor code"
 
 
-@pytest.mark.parametrize("code, message", [
-    ("", "Enter the code from your authenticator app"),
-    ("12ab56", "Enter the code as 6 digits, like 123456"),
-    ("1234567", "Enter the code as 6 digits, like 123456"),
-    (None, "The code is not correct. Enter the code your authenticator app shows now"),
-])
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("", "Enter the code from your authenticator app"),
+        ("12ab56", "Enter the code as 6 digits, like 123456"),
+        ("1234567", "Enter the code as 6 digits, like 123456"),
+        (None, "The code is not correct. Enter the code your authenticator app shows now"),
+    ],
+)
 def test_wrong_codes_say_what_is_wrong(client, user, sign_in, code, message):
     worker = user()
     TOTPDevice.objects.create(user=worker, name="Phone", confirmed=True)
@@ -127,7 +140,8 @@ def test_wrong_codes_say_what_is_wrong(client, user, sign_in, code, message):
     html = response.content.decode()
     assert response.status_code == 200
     assert message in html
-    assert "govuk-error-summary" in html and "<title>Error: " in html
+    assert "govuk-error-summary" in html
+    assert "<title>Error: " in html
     assert client.get("/")["Location"] == CODE
 
 
@@ -155,9 +169,11 @@ def test_a_code_is_accepted_only_once(client, user, sign_in):
     response = other.post(CODE, {"code": code})
     html = response.content.decode()
     # Said as it is, not "not correct": the code was right, but it has been used.
-    assert response.status_code == 200 and "That code has been used. Wait for a new code" in html
+    assert response.status_code == 200
+    assert "That code has been used. Wait for a new code" in html
     assert "The code is not correct" not in html
-    assert "govuk-error-summary" in html and "<title>Error: " in html
+    assert "govuk-error-summary" in html
+    assert "<title>Error: " in html
     assert summaries()[-1] == "Failed sign-in: two-factor code already used"
     # It counts towards the lock-out like a wrong code; the next code signs in.
     assert client.get("/").status_code == 200
@@ -167,7 +183,8 @@ def test_a_code_is_accepted_only_once(client, user, sign_in):
 def test_verified_login_helper_passes_the_two_factor_step(client, user):
     worker = user()
     device = verified_login(client, worker)
-    assert device.confirmed and device.user == worker
+    assert device.confirmed
+    assert device.user == worker
     assert client.get("/").status_code == 200
 
 
@@ -187,7 +204,7 @@ def test_with_codes_off_a_signed_in_session_counts_as_verified(client, user, set
 def test_signed_out_visitors_are_sent_to_sign_in_from_the_two_factor_pages(client):
     for path in (CODE, SET_UP, "/account/"):
         response = client.get(path)
-        assert response.status_code == 302 and response["Location"].startswith("/sign-in/"), path
+        assert response.status_code == 302 and response["Location"].startswith("/sign-in/"), path  # noqa: PT018
 
 
 def test_the_sign_in_state_for_templates(rf, user):

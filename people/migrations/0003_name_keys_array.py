@@ -2,7 +2,6 @@
 
 from django.db import migrations, models
 
-
 INDEX = "people_person_name_keys_gin"
 
 
@@ -25,16 +24,15 @@ def drop_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0002_access'),
+        ("people", "0002_access"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='person',
-            name='name_keys',
-            field=models.TextField(blank=True, default='', editable=False),
+            model_name="person",
+            name="name_keys",
+            field=models.TextField(blank=True, default="", editable=False),
         ),
         migrations.RunPython(index_and_fill, drop_index),
     ]

@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0003_name_keys_array'),
+        ("people", "0003_name_keys_array"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(condition=models.Q(('restricted', True)), fields=['id'], name='people_person_restricted'),
+            model_name="person",
+            index=models.Index(
+                condition=models.Q(("restricted", True)), fields=["id"], name="people_person_restricted"
+            ),
         ),
     ]

@@ -31,6 +31,8 @@ def upn(serial):
 
 def live_at(person, postcode, line_1="1 Test Street", moved_in=None):
     return services.record_address(
-        None, person, address_fields={"line_1": line_1, "town": "Testtown", "postcode": postcode},
+        None,
+        person,
+        address_fields={"line_1": line_1, "town": "Testtown", "postcode": postcode},
         moved_in=moved_in or datetime.date(2020, 1, 1),
     )

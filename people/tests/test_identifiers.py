@@ -25,13 +25,16 @@ class TestNhsNumber:
         assert ids.validate_nhs_number("943-476-5919") == "9434765919"
         assert ids.validate_nhs_number(nhs("401023213")) == nhs("401023213")
 
-    @pytest.mark.parametrize("value, code", [
-        ("", "required"),
-        ("94347659", "length"),
-        ("94347659190", "length"),
-        ("94347659A9", "format"),
-        ("9434765918", "check_digit"),
-    ])
+    @pytest.mark.parametrize(
+        ("value", "code"),
+        [
+            ("", "required"),
+            ("94347659", "length"),
+            ("94347659190", "length"),
+            ("94347659A9", "format"),
+            ("9434765918", "check_digit"),
+        ],
+    )
     def test_invalid_numbers_say_what_is_wrong(self, value, code):
         with pytest.raises(ValidationError) as caught:
             ids.validate_nhs_number(value)
@@ -63,14 +66,17 @@ class TestUpn:
         assert not letters & {"I", "O", "S"}
         assert len(letters) == 23
 
-    @pytest.mark.parametrize("make, code", [
-        (lambda: "", "required"),
-        (lambda: upn("201250012345")[:-1], "length"),
-        (lambda: "I201250012345", "format"),
-        (lambda: "1201250012345", "format"),
-        (lambda: upn("201250012345")[0] + "2012500X2345", "format"),
-        (lambda: "A20125001234I", "format"),
-    ])
+    @pytest.mark.parametrize(
+        ("make", "code"),
+        [
+            (lambda: "", "required"),
+            (lambda: upn("201250012345")[:-1], "length"),
+            (lambda: "I201250012345", "format"),
+            (lambda: "1201250012345", "format"),
+            (lambda: upn("201250012345")[0] + "2012500X2345", "format"),
+            (lambda: "A20125001234I", "format"),
+        ],
+    )
     def test_invalid_upns_say_what_is_wrong(self, make, code):
         with pytest.raises(ValidationError) as caught:
             ids.validate_upn(make())
@@ -116,10 +122,12 @@ class TestLaChildIdAndConsistentIdentifier:
 @pytest.mark.django_db
 class TestIssuingAndRecording:
     def test_every_child_gets_exactly_one_consistent_identifier(self):
-        child = record_person(None, kind="child", given_names="Ada", family_name="Fenwick",
-                              date_of_birth=datetime.date(2016, 1, 5))
-        adult = record_person(None, kind="adult", given_names="Rhys", family_name="Fenwick",
-                              date_of_birth=datetime.date(1980, 1, 5))
+        child = record_person(
+            None, kind="child", given_names="Ada", family_name="Fenwick", date_of_birth=datetime.date(2016, 1, 5)
+        )
+        adult = record_person(
+            None, kind="adult", given_names="Rhys", family_name="Fenwick", date_of_birth=datetime.date(1980, 1, 5)
+        )
         assert child.identifiers.filter(id_type="CI").count() == 1
         assert adult.identifiers.filter(id_type="CI").count() == 0
         first = child.identifiers.get(id_type="CI").value
@@ -128,8 +136,12 @@ class TestIssuingAndRecording:
         ids.validate_consistent_identifier(first)
 
     def test_consistent_identifiers_are_never_reused(self):
-        a = record_person(None, kind="child", given_names="Ada", family_name="Fenwick", date_of_birth=datetime.date(2016, 1, 5))
-        b = record_person(None, kind="child", given_names="Bo", family_name="Fenwick", date_of_birth=datetime.date(2017, 1, 5))
+        a = record_person(
+            None, kind="child", given_names="Ada", family_name="Fenwick", date_of_birth=datetime.date(2016, 1, 5)
+        )
+        b = record_person(
+            None, kind="child", given_names="Bo", family_name="Fenwick", date_of_birth=datetime.date(2017, 1, 5)
+        )
         values = {a.identifiers.get(id_type="CI").value, b.identifiers.get(id_type="CI").value}
         assert len(values) == 2
         # The database refuses a second CI for a person, and the same CI for another person.
@@ -140,11 +152,15 @@ class TestIssuingAndRecording:
             Identifier.objects.create(person=a, id_type="CI", value=b.identifiers.get(id_type="CI").value)
         # A deleted serial row is not handed out again.
         last = ConsistentIdentifierSerial.objects.order_by("-pk").first()
-        c = record_person(None, kind="child", given_names="Cy", family_name="Fenwick", date_of_birth=datetime.date(2018, 1, 5))
+        c = record_person(
+            None, kind="child", given_names="Cy", family_name="Fenwick", date_of_birth=datetime.date(2018, 1, 5)
+        )
         assert int(c.identifiers.get(id_type="CI").value[2:11]) > last.pk
 
     def test_add_identifier_refuses_invalid_numbers_and_stores_nothing(self):
-        child = record_person(None, kind="child", given_names="Ada", family_name="Fenwick", date_of_birth=datetime.date(2016, 1, 5))
+        child = record_person(
+            None, kind="child", given_names="Ada", family_name="Fenwick", date_of_birth=datetime.date(2016, 1, 5)
+        )
         with pytest.raises(ValidationError):
             add_identifier(None, child, id_type="NHS", value="9434765918")
         assert not child.identifiers.filter(id_type="NHS").exists()

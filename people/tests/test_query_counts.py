@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from chronology.services import record_events, entry
+from chronology.services import entry, record_events
 from partners.models import Agency
 from people.models import PersonAlert
 from people.services import add_identifier, record_address, record_person, record_relationship
@@ -20,16 +20,39 @@ START = timezone.now() - datetime.timedelta(days=900)
 def add_history(child, worker, how_much):
     """`how_much` chronology entries from several agencies, and a few more of everything else."""
     agencies = [Agency.objects.create(name=f"Query agency {n}", kind="health") for n in range(3)]
-    record_events([entry(child, "health-event", START + datetime.timedelta(hours=n), f"Synthetic event {n}",
-                         agency=agencies[n % 3]) for n in range(how_much)])
+    record_events(
+        [
+            entry(
+                child,
+                "health-event",
+                START + datetime.timedelta(hours=n),
+                f"Synthetic event {n}",
+                agency=agencies[n % 3],
+            )
+            for n in range(how_much)
+        ]
+    )
     for n in range(max(1, how_much // 100)):
-        record_address(None, child, address_fields={"line_1": f"{n + 1} Query Street", "town": "Testford",
-                                                    "postcode": "TE1 4QL"}, moved_in=datetime.date(2015 + n, 1, 1))
-        relative = record_person(None, kind="adult", given_names="Query", family_name=f"Relative{n}",
-                                 date_of_birth=datetime.date(1980, 1, 1 + n))
+        record_address(
+            None,
+            child,
+            address_fields={"line_1": f"{n + 1} Query Street", "town": "Testford", "postcode": "TE1 4QL"},
+            moved_in=datetime.date(2015 + n, 1, 1),
+        )
+        relative = record_person(
+            None,
+            kind="adult",
+            given_names="Query",
+            family_name=f"Relative{n}",
+            date_of_birth=datetime.date(1980, 1, 1 + n),
+        )
         record_relationship(None, child, relative, relationship="other", description="Synthetic relative")
-        PersonAlert.objects.create(person=child, kind=PersonAlert.Kind.OTHER, detail=f"Synthetic alert {n}",
-                                   start_date=datetime.date(2024, 1, 1))
+        PersonAlert.objects.create(
+            person=child,
+            kind=PersonAlert.Kind.OTHER,
+            detail=f"Synthetic alert {n}",
+            start_date=datetime.date(2024, 1, 1),
+        )
     if how_much > 100:
         add_identifier(None, child, id_type="NHS", value="9434765919")
 
@@ -44,8 +67,15 @@ def record_page_queries(client, worker, child, query=""):
 
 
 def make_child(user, name):
-    child = record_person(None, kind="child", given_names="Query", family_name=name,
-                          date_of_birth=datetime.date(2016, 2, 9), sex="F", ethnicity="WBRI")
+    child = record_person(
+        None,
+        kind="child",
+        given_names="Query",
+        family_name=name,
+        date_of_birth=datetime.date(2016, 2, 9),
+        sex="F",
+        ethnicity="WBRI",
+    )
     worker = user()
     involve(child, worker)
     return child, worker
@@ -62,4 +92,5 @@ def test_the_record_page_makes_as_many_queries_for_500_events_as_for_5(db, user,
     assert many <= few, f"{few} queries for 5 events but {many} for 500"
     # A later page of the chronology and a filtered one cost no more either.
     later, response = record_page_queries(client, worker, large, "?page=3")
-    assert response.context["page"].number == 3 and later <= few
+    assert response.context["page"].number == 3
+    assert later <= few

@@ -10,9 +10,18 @@ from people.services import RECORDED_INVOLVEMENT
 
 
 def _record(client, given="Wren", family="Halloway"):
-    response = client.post("/people/new/", {
-        "kind": "child", "given_names": given, "family_name": family, "sex": "F",
-        "date_of_birth_0": "4", "date_of_birth_1": "6", "date_of_birth_2": "2018"})
+    response = client.post(
+        "/people/new/",
+        {
+            "kind": "child",
+            "given_names": given,
+            "family_name": family,
+            "sex": "F",
+            "date_of_birth_0": "4",
+            "date_of_birth_1": "6",
+            "date_of_birth_2": "2018",
+        },
+    )
     assert response.status_code == 302
     return Person.objects.get(given_names=given, family_name=family)
 
@@ -24,14 +33,24 @@ def test_a_social_worker_can_edit_the_person_they_recorded(client, user, db):
     assert level(worker, person) == Level.FULL
     involvement = Involvement.objects.get(person=person)
     assert (involvement.worker, involvement.team, involvement.kind) == (worker, worker.team, RECORDED_INVOLVEMENT)
-    assert involvement.end_date is None and involvement.start_date == datetime.date.today()
+    assert involvement.end_date is None
+    assert involvement.start_date == datetime.date.today()
 
     assert client.get(f"/people/{person.pk}/").status_code == 200
     page = client.get(f"/people/{person.pk}/edit/")
     assert page.status_code == 200
-    response = client.post(f"/people/{person.pk}/edit/", {
-        "version": person.version, "given_names": "Wren", "family_name": "Halloway-Ash", "sex": "F",
-        "date_of_birth_0": "4", "date_of_birth_1": "6", "date_of_birth_2": "2018"})
+    response = client.post(
+        f"/people/{person.pk}/edit/",
+        {
+            "version": person.version,
+            "given_names": "Wren",
+            "family_name": "Halloway-Ash",
+            "sex": "F",
+            "date_of_birth_0": "4",
+            "date_of_birth_1": "6",
+            "date_of_birth_2": "2018",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     person.refresh_from_db()
     assert person.family_name == "Halloway-Ash"

@@ -35,8 +35,14 @@ ADDRESS = {"line_1": "1 Synthetic Row", "line_2": "", "town": "Testshire", "post
 
 def _involve(person, users):
     for someone in users.values():
-        Involvement.objects.create(person=person, agency=someone.agency, team=someone.team, worker=someone,
-                                   kind="Matrix", start_date=datetime.date(2024, 1, 1))
+        Involvement.objects.create(
+            person=person,
+            agency=someone.agency,
+            team=someone.team,
+            worker=someone,
+            kind="Matrix",
+            start_date=datetime.date(2024, 1, 1),
+        )
 
 
 @pytest.fixture
@@ -56,21 +62,26 @@ def restricted(world, user, client):  # noqa: F811 (the matrix's world fixture, 
     people_search.index_person(child)
     people_services.add_identifier(worker, child, id_type="LACID", value=LA_CHILD_ID)
 
-    sibling = people_services.record_person(worker, kind="child", given_names="Visible", family_name="Sibling",
-                                            date_of_birth=datetime.date(2016, 3, 3))
+    sibling = people_services.record_person(
+        worker, kind="child", given_names="Visible", family_name="Sibling", date_of_birth=datetime.date(2016, 3, 3)
+    )
     _involve(sibling, users)
     for person in (child, sibling, adult):
-        people_services.record_address(worker, person, address_fields=ADDRESS,
-                                       moved_in=datetime.date(2020, 1, 1))
+        people_services.record_address(worker, person, address_fields=ADDRESS, moved_in=datetime.date(2020, 1, 1))
     # The sibling's chronology names the child ("... recorded as sibling"); the parent's
     # relationships list them the other way round.
     people_services.record_relationship(worker, sibling, child, relationship="sibling")
     people_services.record_relationship(worker, child, adult, relationship="parent")
     people_services.record_relationship(worker, sibling, adult, relationship="parent")
     sibling_contact = front_door.receive_contact(
-        mash, channel=Contact.Channel.PHONE, source="6", concerns="Concerns about the sibling",
-        consent=Contact.Consent.NOT_NEEDED, referrer_name="Synthetic Referrer",
-        people=[front_door.PersonDetails(person=sibling)])
+        mash,
+        channel=Contact.Channel.PHONE,
+        source="6",
+        concerns="Concerns about the sibling",
+        consent=Contact.Consent.NOT_NEEDED,
+        referrer_name="Synthetic Referrer",
+        people=[front_door.PersonDetails(person=sibling)],
+    )
 
     Person.objects.filter(pk=child.pk).update(restricted=True)
     child.refresh_from_db()
@@ -89,9 +100,19 @@ def restricted(world, user, client):  # noqa: F811 (the matrix's world fixture, 
 
 def forbidden(child):
     """What must not appear of the child: names, date of birth, ID, a link to the record."""
-    return [GIVEN, FAMILY, "Matrix Child", LA_CHILD_ID, f"{BORN:%-d %b %Y}", f"{BORN:%-d %B %Y}",
-            f"{BORN:%d/%m/%Y}", BORN.isoformat(), f'/people/{child.pk}/"', f"/people/{child.pk}/#",
-            f'/cases/{child.pk}/"']
+    return [
+        GIVEN,
+        FAMILY,
+        "Matrix Child",
+        LA_CHILD_ID,
+        f"{BORN:%-d %b %Y}",
+        f"{BORN:%-d %B %Y}",
+        f"{BORN:%d/%m/%Y}",
+        BORN.isoformat(),
+        f'/people/{child.pk}/"',
+        f"/people/{child.pk}/#",
+        f'/cases/{child.pk}/"',
+    ]
 
 
 def _pages(world):
@@ -100,7 +121,7 @@ def _pages(world):
     child, sibling, adult = world["child"], world["sibling"], world["adult"]
     sibling_ci = sibling.identifiers.get(id_type="CI").value
     seen = []
-    for pattern, view, name in site_routes():
+    for pattern, view, name in site_routes():  # noqa: B007
         if (name or "").endswith("download") or pattern.startswith("api/schema"):
             continue  # the exports count and carry every child; the schema names no one
         variants = [{}]
@@ -122,10 +143,19 @@ def _pages(world):
                 seen.append(url)
     # The audit report before any search of this walk (a user's own search terms are theirs),
     # then searches for the child by everything that could find them.
-    return ([f"/audit/?child={child.identifiers.get(id_type='CI').value}", "/audit/?user=&break_glass="]
-            + seen + ["/front-door/?show=decided", "/search/?q=Oriel+Thistlewaite", "/search/?q=Thistlewaite",
-                      "/search/?q=17/02/2013", f"/search/?q={LA_CHILD_ID}", "/search/?q=LS1+4AP",
-                      "/api/v1/people/?q=Oriel+Thistlewaite"])
+    return (
+        [f"/audit/?child={child.identifiers.get(id_type='CI').value}", "/audit/?user=&break_glass="]
+        + seen
+        + [
+            "/front-door/?show=decided",
+            "/search/?q=Oriel+Thistlewaite",
+            "/search/?q=Thistlewaite",
+            "/search/?q=17/02/2013",
+            f"/search/?q={LA_CHILD_ID}",
+            "/search/?q=LS1+4AP",
+            "/api/v1/people/?q=Oriel+Thistlewaite",
+        ]
+    )
 
 
 def _leaks(client, urls, child, answered=None):
@@ -189,13 +219,16 @@ def test_the_relatives_records_leave_the_child_out(client, restricted):
         response = client.get(f"/people/{person.pk}/")
         assert response.status_code == 200
         page = response.content.decode()
-        assert "Household" in page and "Visible Sibling" in page and "Matrix Adult" in page
+        assert "Household" in page
+        assert "Visible Sibling" in page
+        assert "Matrix Adult" in page
         assert not [what for what in forbidden(child) if what in page]
     client.force_login(restricted["named"][R.SOCIAL_WORKER])
     for person in (sibling, adult):
         _involve(person, {"named": restricted["named"][R.SOCIAL_WORKER]})
         page = client.get(f"/people/{person.pk}/").content.decode()
-        assert f"{GIVEN} {FAMILY}" in page and f'/people/{child.pk}/"' in page
+        assert f"{GIVEN} {FAMILY}" in page
+        assert f'/people/{child.pk}/"' in page
     page = client.get(f"/people/{sibling.pk}/").content.decode()
     assert f"{GIVEN} {FAMILY} recorded as sibling" in page
 
@@ -206,10 +239,13 @@ def test_the_audit_report_withholds_the_child_from_a_manager_not_named(client, r
     client.force_login(restricted["users"][R.TEAM_MANAGER])
     page = client.get("/audit/", {"child": ci}).content.decode()
     assert "A restricted record" in page  # the entries are there (oversight), but not who
-    assert f'/people/{child.pk}/"' not in page and GIVEN not in page and FAMILY not in page
+    assert f'/people/{child.pk}/"' not in page
+    assert GIVEN not in page
+    assert FAMILY not in page
     page = client.get("/audit/").content.decode()
     assert "Searched for a person" in page
-    assert f'/people/{child.pk}/"' not in page and GIVEN not in page
+    assert f'/people/{child.pk}/"' not in page
+    assert GIVEN not in page
     client.force_login(restricted["named"][R.TEAM_MANAGER])
     assert f'/people/{child.pk}/"' in client.get("/audit/", {"child": ci}).content.decode()
     assert f"{GIVEN} {FAMILY}" in client.get("/audit/").content.decode()  # the named worker's search
@@ -221,11 +257,13 @@ def test_the_return_checks_withhold_the_child_but_still_count_them(client, restr
     client.force_login(restricted["users"][R.ANALYST])
     page = client.get(reverse(route)).content.decode()
     assert "Name withheld: restricted record" in page
-    assert LA_CHILD_ID not in page and f'/people/{child.pk}/"' not in page
+    assert LA_CHILD_ID not in page
+    assert f'/people/{child.pk}/"' not in page
     client.force_login(restricted["named"][R.ANALYST])
     page = client.get(reverse(route)).content.decode()
     assert "Name withheld" not in page
-    assert LA_CHILD_ID in page and f'/people/{child.pk}/"' in page
+    assert LA_CHILD_ID in page
+    assert f'/people/{child.pk}/"' in page
 
 
 def test_the_exports_still_carry_the_restricted_child(client, restricted):
@@ -244,8 +282,11 @@ def test_shown_is_the_restriction_rule_of_levels(restricted, user):
         named = someone in restricted["named"].values()
         assert shown(someone, people) == {child.pk: named, sibling.pk: True, adult.pk: True}
         assert shown(someone, [p.pk for p in people]) == shown(someone, people)
-        assert set(Person.objects.filter(pk__in=[p.pk for p in people]).filter(shown_filter(someone))
-                   .values_list("pk", flat=True)) == {p.pk for p in people if named or p != child}
+        assert set(
+            Person.objects.filter(pk__in=[p.pk for p in people])
+            .filter(shown_filter(someone))
+            .values_list("pk", flat=True)
+        ) == {p.pk for p in people if named or p != child}
         assert only_shown(someone, people, person=lambda p: p) == [p for p in people if named or p != child]
         if not named:
             assert levels(someone, people)[child.pk] == Level.NONE
@@ -268,11 +309,23 @@ def test_a_return_home_decision_weighs_a_restricted_siblings_plan_without_naming
     today = datetime.date.today()
     episode = open_episode(worker, sibling, today - datetime.timedelta(days=20))
     family_help.allocate(manager, episode, team=worker.team, worker=worker, on=today - datetime.timedelta(days=20))
-    period = care.become_looked_after(worker, episode, on=today - datetime.timedelta(days=10), legal_status="V2",
-                                      placement=foster_placement(), category_of_need="N1")
-    decision = reunification.start_decision(worker, period, route="A", proposed_date=today,
-                                            proposed_home="Synthetic home", reasons="Synthetic reasons",
-                                            carers=[restricted["adult"]])
+    period = care.become_looked_after(
+        worker,
+        episode,
+        on=today - datetime.timedelta(days=10),
+        legal_status="V2",
+        placement=foster_placement(),
+        category_of_need="N1",
+    )
+    decision = reunification.start_decision(
+        worker,
+        period,
+        route="A",
+        proposed_date=today,
+        proposed_home="Synthetic home",
+        reasons="Synthetic reasons",
+        carers=[restricted["adult"]],
+    )
     url = reverse("childrenincare:decision", args=[decision.pk])
     client.force_login(worker)
     page = client.get(url).content.decode()
@@ -291,6 +344,8 @@ def test_a_referrer_sees_their_own_contact_with_the_restricted_child_withheld(cl
     client.force_login(restricted["users"][R.MASH_PRACTITIONER])
     contact = restricted["contact"]
     page = client.get("/contacts/").content.decode()
-    assert contact.reference in page and "Name withheld: restricted record" in page
+    assert contact.reference in page
+    assert "Name withheld: restricted record" in page
     page = client.get(f"/contacts/{contact.pk}/").content.decode()
-    assert "Name withheld: restricted record" in page and GIVEN not in page
+    assert "Name withheld: restricted record" in page
+    assert GIVEN not in page

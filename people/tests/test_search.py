@@ -24,6 +24,7 @@ def found(query, **kwargs):
 
 # --- Keys -------------------------------------------------------------------------------------
 
+
 def test_name_tokens_drop_accents_punctuation_and_split_hyphens():
     assert name_tokens("Zoë  O'Brien-Smith") == ("zoe", "obrien", "smith")
     assert name_tokens("  ") == ()
@@ -36,7 +37,8 @@ def test_keys_for_name_are_exact_metaphone_and_soundex_per_token():
 
 def test_keys_fit_the_column():
     keys = keys_for_name("Abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz", "Aaa")
-    assert keys and all(len(key) <= 40 for key in keys)
+    assert keys
+    assert all(len(key) <= 40 for key in keys)
     assert "m:" not in keys  # Metaphone gives nothing for "aaa": no key that would match everyone
 
 
@@ -52,6 +54,7 @@ def test_index_person_keeps_keys_in_step_with_names():
 
 
 # --- Names ------------------------------------------------------------------------------------
+
 
 def test_misspelt_name_is_found():
     john = make_child("John", "Smith", DOB)
@@ -92,11 +95,14 @@ def test_previous_name_and_alias_are_found():
     services.add_name(None, child, name_type=PersonName.Type.ALIAS, given_names="Lil", family_name="Fenwick")
 
     [hit] = search_people("Lily Hartley")
-    assert hit.person == child and hit.matched_on == "previous name"
+    assert hit.person == child
+    assert hit.matched_on == "previous name"
     [hit] = search_people("Lil Fenwick")
-    assert hit.person == child and hit.matched_on == "alias"
+    assert hit.person == child
+    assert hit.matched_on == "alias"
     [hit] = search_people("Lily Fenwick")
-    assert hit.matched_on == "name" and hit.score == 1.0
+    assert hit.matched_on == "name"
+    assert hit.score == 1.0
 
 
 def test_hyphenated_family_name_found_by_either_part():
@@ -135,8 +141,20 @@ def test_empty_query_finds_nobody():
 
 # --- Dates of birth ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("typed", ["03/03/2015", "3/3/2015", "03-03-2015", "03.03.2015", "2015-03-03", "3 March 2015",
-                                   "3 Mar 2015", "3rd March 2015"])
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "03/03/2015",
+        "3/3/2015",
+        "03-03-2015",
+        "03.03.2015",
+        "2015-03-03",
+        "3 March 2015",
+        "3 Mar 2015",
+        "3rd March 2015",
+    ],
+)
 def test_date_of_birth_formats(typed):
     assert parse_query(typed).dates == [DOB]
     older = make_child("John", "Smith", datetime.date(2012, 7, 1))
@@ -157,7 +175,8 @@ def test_unborn_child_found_by_expected_date_of_birth():
     due = datetime.date(2026, 9, 1)
     unborn = make_child("Baby", "Smith", expected_date_of_birth=due)
     [hit] = search_people("Smith 1/9/2026")
-    assert hit.person == unborn and hit.matched_on == "name and expected date of birth"
+    assert hit.person == unborn
+    assert hit.matched_on == "name and expected date of birth"
 
 
 def test_impossible_date_finds_nobody():
@@ -172,6 +191,7 @@ def test_month_name_alone_is_a_name():
 
 
 # --- Identifiers ------------------------------------------------------------------------------
+
 
 def test_nhs_number_with_and_without_spaces():
     child = make_child("John", "Smith", DOB)
@@ -197,7 +217,8 @@ def test_upn():
     child = make_child("John", "Smith", DOB)
     services.add_identifier(None, child, id_type="UPN", value=upn(1))
     [hit] = search_people(upn(1).lower())
-    assert hit.person == child and hit.matched_on == "UPN"
+    assert hit.person == child
+    assert hit.matched_on == "UPN"
 
 
 def test_consistent_identifier():
@@ -205,15 +226,18 @@ def test_consistent_identifier():
     make_child("John", "Smith", DOB)
     ci = services.consistent_identifier(child)
     [hit] = search_people(ci)
-    assert hit.person == child and hit.matched_on == "consistent identifier"
+    assert hit.person == child
+    assert hit.matched_on == "consistent identifier"
 
 
 def test_la_child_id_needs_a_digit():
     child = make_child("John", "Smith", DOB)
     services.add_identifier(None, child, id_type="LACID", value="AB123")
     [hit] = search_people("ab123")
-    assert hit.person == child and hit.matched_on == "local authority child ID"
-    assert parse_query("John").identifiers == [] and parse_query("John").names == ["john"]
+    assert hit.person == child
+    assert hit.matched_on == "local authority child ID"
+    assert parse_query("John").identifiers == []
+    assert parse_query("John").names == ["john"]
 
 
 def test_unknown_identifier_finds_nobody():
@@ -222,6 +246,7 @@ def test_unknown_identifier_finds_nobody():
 
 
 # --- Postcodes --------------------------------------------------------------------------------
+
 
 def test_postcode_with_and_without_space():
     child = make_child("John", "Smith", DOB)
@@ -244,6 +269,7 @@ def test_previous_address_postcode_is_found():
 
 
 # --- Access and efficiency --------------------------------------------------------------------
+
 
 def test_restricted_people_are_not_found():
     child = make_child("John", "Smith", DOB)
@@ -279,8 +305,9 @@ def test_results_need_no_further_queries(django_assert_num_queries):
 def test_the_persons_own_copy_of_their_search_keys_follows_their_names():
     """Person.name_keys (searched through a GIN index on PostgreSQL) holds the keys of every
     name, like NameKey, and changes with them."""
-    person = services.record_person(None, kind="child", given_names="Ayla", family_name="Rowntree",
-                           date_of_birth=datetime.date(2016, 4, 4))
+    person = services.record_person(
+        None, kind="child", given_names="Ayla", family_name="Rowntree", date_of_birth=datetime.date(2016, 4, 4)
+    )
     services.add_name(None, person, name_type="alias", given_names="Kit", family_name="Rowntree")
     stored = Person.objects.get(pk=person.pk).name_keys.split()
     assert stored == sorted(NameKey.objects.filter(person=person).values_list("key", flat=True))

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,26 +15,50 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='SectorValidatorRun',
+            name="SectorValidatorRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('903', 'SSDA903'), ('cin', 'CIN census')], max_length=3)),
-                ('year', models.PositiveSmallIntegerField(help_text='The year the collection ends (2026 for 2025 to 2026)')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=8)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('task_id', models.CharField(blank=True, max_length=64)),
-                ('version', models.CharField(blank=True, max_length=60)),
-                ('issues', models.JSONField(blank=True, default=list)),
-                ('crashed', models.JSONField(blank=True, default=list)),
-                ('leaked', models.PositiveIntegerField(default=0)),
-                ('error', models.TextField(blank=True, help_text='Why the run failed, in plain words, with what to do')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(choices=[("903", "SSDA903"), ("cin", "CIN census")], max_length=3)),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(help_text="The year the collection ends (2026 for 2025 to 2026)"),
+                ),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("queued", "Queued"), ("running", "Running"), ("done", "Done"), ("failed", "Failed")],
+                        default="queued",
+                        max_length=8,
+                    ),
+                ),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("task_id", models.CharField(blank=True, max_length=64)),
+                ("version", models.CharField(blank=True, max_length=60)),
+                ("issues", models.JSONField(blank=True, default=list)),
+                ("crashed", models.JSONField(blank=True, default=list)),
+                ("leaked", models.PositiveIntegerField(default=0)),
+                (
+                    "error",
+                    models.TextField(blank=True, help_text="Why the run failed, in plain words, with what to do"),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['kind', 'year', '-requested_at'], name='returns_sector_run_latest')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['queued', 'running'])), fields=('kind', 'year'), name='returns_one_active_sector_run')],
+                "indexes": [models.Index(fields=["kind", "year", "-requested_at"], name="returns_sector_run_latest")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status__in", ["queued", "running"])),
+                        fields=("kind", "year"),
+                        name="returns_one_active_sector_run",
+                    )
+                ],
             },
         ),
     ]

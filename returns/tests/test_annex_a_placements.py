@@ -42,8 +42,7 @@ def placed(worker, child, *, area, postcode, place="U6"):
     return period
 
 
-def test_la_of_placement_is_the_authority_of_the_postcode_for_a_placement_outside_the_area(worker, la, child,
-                                                                                           sibling):
+def test_la_of_placement_is_the_authority_of_the_postcode_for_a_placement_outside_the_area(worker, la, child, sibling):
     # Real postcodes (ONS postcode directory, in demo/data/postcodes.json): BD10 0AA is in Bradford
     # (E08000032), YO10 3AA in York (E06000014).
     placed(worker, child, area=Placement.Area.ADJOINING, postcode="BD10 0AA")
@@ -80,11 +79,16 @@ def test_the_postcode_directory_can_be_the_authoritys_own(settings, tmp_path):
         placement_areas.clear_cache()
 
 
-@pytest.mark.parametrize("code, expected", [
-    ("K3", "n) H5: Residential accommodation"),
-    ("Z11", "v) Z1: Other placements"), ("Z12", "v) Z1: Other placements"),
-    ("Z13", "v) Z1: Other placements"), ("Z14", "v) Z1: Other placements"),
-])
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("K3", "n) H5: Residential accommodation"),
+        ("Z11", "v) Z1: Other placements"),
+        ("Z12", "v) Z1: Other placements"),
+        ("Z13", "v) Z1: Other placements"),
+        ("Z14", "v) Z1: Other placements"),
+    ],
+)
 def test_placement_types_introduced_after_the_template_take_its_lettered_strings(worker, la, child, code, expected):
     placed(worker, child, area=Placement.Area.INSIDE, postcode="LS4 2DU", place=code)
     assert list_8()[str(child.pk)]["Placement Type"] == expected
@@ -113,11 +117,12 @@ def test_list_2_is_early_help_assessments_each_with_its_start_date(worker, fh_le
     early_help.start_assessment(fh_lead, busy, start_date=D(2026, 6, 2))
     rows = annex_a.build(INSPECTION)["List 2"]
     assert [row["Child Unique ID"] for row in rows] == [str(sibling.pk)]
-    assert rows[0]["Assessment start date"] == D(2026, 6, 2) and rows[0]["Assessment completion date"] is None
+    assert rows[0]["Assessment start date"] == D(2026, 6, 2)
+    assert rows[0]["Assessment completion date"] is None
     assert rows[0]["Organisation completing assessment"] == fh_lead.agency.name
     # Once the first family's assessment starts, they are listed.
     first = start(worker, [kid("Laterstart")], dsl, on=D(2026, 6, 20))
     early_help.start_assessment(dsl, first, start_date=D(2026, 6, 29))
     rows = annex_a.build(INSPECTION)["List 2"]
-    assert len(rows) == 2 and all(row["Assessment start date"] and row["Organisation completing assessment"]
-                                  for row in rows)
+    assert len(rows) == 2
+    assert all(row["Assessment start date"] and row["Organisation completing assessment"] for row in rows)

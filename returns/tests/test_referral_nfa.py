@@ -49,8 +49,9 @@ def recorded(child, serial):
 def kid(name):
     from people.services import record_person
 
-    return record_person(None, kind="child", given_names=name, family_name="Testnfa", sex="M",
-                         date_of_birth=D(2014, 5, 1))
+    return record_person(
+        None, kind="child", given_names=name, family_name="Testnfa", sex="M", date_of_birth=D(2014, 5, 1)
+    )
 
 
 def details(year, person):
@@ -64,8 +65,13 @@ def nfa(year, person):
 
 
 def authorised_assessment(episode, start, done, factor="21"):
-    assessment = Assessment.objects.create(episode=episode, person=episode.person, start_date=start,
-                                           status=Assessment.Status.AUTHORISED, authorised_date=done)
+    assessment = Assessment.objects.create(
+        episode=episode,
+        person=episode.person,
+        start_date=start,
+        status=Assessment.Status.AUTHORISED,
+        authorised_date=done,
+    )
     AssessmentFactor.objects.create(assessment=assessment, code=factor)
     return assessment
 
@@ -84,7 +90,9 @@ def test_a_referral_closed_rc7_with_nothing_after_it_is_no_further_action(worker
     assert episode.referral_nfa is True
     (only,) = details(2026, child)
     assert (only["CINclosureDate"], only["ReasonForClosure"], only["ReferralNFA"]) == ("2025-06-03", "RC7", "1")
-    assert only["Assessments"] == [] and only["Section47"] == [] and only["CINPlanDates"] == []
+    assert only["Assessments"] == []
+    assert only["Section47"] == []
+    assert only["CINPlanDates"] == []
     assert cin_validation.check(cin_census.build(2026), 2026) == []
 
 
@@ -102,17 +110,26 @@ def test_a_referral_that_led_to_an_assessment_is_not_no_further_action_whatever_
     for episode in (first, second):
         episode.refresh_from_db()
         assert episode.referral_nfa is False
-    assert nfa(2026, child) == ["0"] and nfa(2026, sibling) == ["0"]
+    assert nfa(2026, child) == ["0"]
+    assert nfa(2026, sibling) == ["0"]
 
 
 def test_a_strategy_discussion_is_further_action(worker, child):
     recorded(child, 4)
     episode = open_episode(worker, child, D(2025, 6, 2), strategy_discussion_needed=True)
     discussion = StrategyDiscussion.objects.create(
-        held_at=timezone.make_aware(datetime.datetime(2025, 6, 2, 14)), information_shared="Synthetic",
-        police_decision="single_agency", chair=worker, recorded_by=worker)
-    StrategyDiscussionChild.objects.create(discussion=discussion, person=child, episode=episode,
-                                           decision=StrategyDiscussionChild.Decision.NO_FURTHER_ACTION)
+        held_at=timezone.make_aware(datetime.datetime(2025, 6, 2, 14)),
+        information_shared="Synthetic",
+        police_decision="single_agency",
+        chair=worker,
+        recorded_by=worker,
+    )
+    StrategyDiscussionChild.objects.create(
+        discussion=discussion,
+        person=child,
+        episode=episode,
+        decision=StrategyDiscussionChild.Decision.NO_FURTHER_ACTION,
+    )
     services.close_episode(worker, episode, closure_date=D(2025, 6, 4), reason="RC7")
     assert nfa(2026, child) == ["0"]
 
@@ -141,10 +158,12 @@ def test_the_flag_goes_with_the_closure_and_rule_8569q_at_the_year_boundary(work
     services.close_episode(worker, last_day, closure_date=D(2026, 4, 1), reason="RC7")
     assert Referral.objects.filter(pk__in=[early.pk, last_day.pk], referral_nfa=True).count() == 2
     # 2025/26: both still open on 31 March, the outcome not yet known.
-    assert nfa(2026, child) == ["0"] and nfa(2026, sibling) == ["0"]
+    assert nfa(2026, child) == ["0"]
+    assert nfa(2026, sibling) == ["0"]
     assert details(2026, child)[0]["CINclosureDate"] is None
     # 2026/27: referred before 31 March 2026, so not flagged (8569Q); referred on 31 March, flagged.
-    assert nfa(2027, child) == ["0"] and nfa(2027, sibling) == ["1"]
+    assert nfa(2027, child) == ["0"]
+    assert nfa(2027, sibling) == ["1"]
     assert cin_census.no_further_action_from(D(2026, 4, 1)) == D(2026, 3, 31)
     # 1 April 2024 was Easter Monday: the working day before it was Thursday 28 March 2024.
     assert cin_census.no_further_action_from(D(2024, 4, 1)) == D(2024, 3, 28)
@@ -160,7 +179,7 @@ def test_the_checks_catch_a_flag_that_the_records_contradict(worker, child):
     assert [(f.rule, f.field) for f in failures if f.rule in {"8831", "4000", "8832"}] == [("8831", "ReferralNFA")]
 
 
-@pytest.mark.parametrize("year, xsd", [(2025, "CIN_schema_2025.xsd"), (2026, "CIN_schema_2026.xsd")])
+@pytest.mark.parametrize(("year", "xsd"), [(2025, "CIN_schema_2025.xsd"), (2026, "CIN_schema_2026.xsd")])
 def test_the_xml_with_referrals_with_and_without_further_action_is_valid(worker, child, sibling, year, xsd):
     """Against the schemas of the 2024/25 and 2025/26 collections (/work/shared/data/cin-census-xsd,
     liia-tools-pipeline's copies). No schema for 2026/27 was found: its file is checked against
@@ -172,8 +191,9 @@ def test_the_xml_with_referrals_with_and_without_further_action_is_valid(worker,
     recorded(child, 10)
     recorded(sibling, 11)
     start = D(year - 1, 6, 2)
-    services.close_episode(worker, open_episode(worker, child, start), closure_date=start + datetime.timedelta(days=1),
-                           reason="RC7")
+    services.close_episode(
+        worker, open_episode(worker, child, start), closure_date=start + datetime.timedelta(days=1), reason="RC7"
+    )
     assessed = open_episode(worker, sibling, start)
     authorised_assessment(assessed, start + datetime.timedelta(days=1), start + datetime.timedelta(days=20))
     services.close_episode(worker, assessed, closure_date=start + datetime.timedelta(days=21), reason="RC8")
@@ -193,25 +213,38 @@ def test_the_xml_with_referrals_with_and_without_further_action_is_valid(worker,
         assert sorted(e.text for e in later.iter("ReferralNFA")) == ["0", "1"]
 
 
-def test_the_sector_validator_finds_nothing_about_referrals_with_no_further_action(tmp_path, worker, child, sibling,
-                                                                                   sector_validators):
+def test_the_sector_validator_finds_nothing_about_referrals_with_no_further_action(
+    tmp_path, worker, child, sibling, sector_validators
+):
     recorded(child, 12)
     recorded(sibling, 13)
-    services.close_episode(worker, open_episode(worker, child, D(2025, 6, 2)), closure_date=D(2025, 6, 3),
-                           reason="RC7")
+    services.close_episode(worker, open_episode(worker, child, D(2025, 6, 2)), closure_date=D(2025, 6, 3), reason="RC7")
     assessed = open_episode(worker, sibling, D(2025, 6, 2))
     authorised_assessment(assessed, D(2025, 6, 3), D(2025, 6, 20))
     services.close_episode(worker, assessed, closure_date=D(2025, 6, 23), reason="RC8")
     # Referred before the year and closed in it with nothing done: 0 (8569Q).
     third = recorded(kid("Boundary"), 14)
-    services.close_episode(worker, open_episode(worker, third, D(2025, 3, 20)), closure_date=D(2025, 4, 2),
-                           reason="RC7")
+    services.close_episode(
+        worker, open_episode(worker, third, D(2025, 3, 20)), closure_date=D(2025, 4, 2), reason="RC7"
+    )
     data = cin_census.build(2026)
     assert sorted(d["ReferralNFA"] for c in data["children"] for d in c["CINdetails"]) == ["0", "0", "1"]
     out = tmp_path / "cin.xml"
     out.write_bytes(xml_bytes(data))
-    run = subprocess.run([str(sector_validators["cin"]), str(ROOT / "scripts" / "validate_cin.py"), str(out),
-                          "--year", "2026", "--la", "999"], capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [
+            str(sector_validators["cin"]),
+            str(ROOT / "scripts" / "validate_cin.py"),
+            str(out),
+            "--year",
+            "2026",
+            "--la",
+            "999",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode in (0, 1), run.stderr[-2000:]
     codes = {json.loads(line)["rule_code"] for line in run.stdout.splitlines() if line.strip()}
     assert codes <= {"2887Q", "2888Q"}, run.stdout  # the return-level queries of a small file only

@@ -83,11 +83,23 @@ def ask(client, page="returns:ssda903_sector", year=YEAR):
 
 def test_asking_queues_a_run_the_worker_does(client, analyst, in_care, settings, tmp_path, worker_runs):
     settings.SECTOR_VALIDATORS_DIR = str(tmp_path)
-    stand_in(tmp_path, "903", [{"rule_code": "103", "child_id": str(in_care.pk), "tables_affected": "Header",
-                                "columns_affected": "ETHNIC", "rule_description": "The ethnicity code is either not valid or has not been entered"}])
+    stand_in(
+        tmp_path,
+        "903",
+        [
+            {
+                "rule_code": "103",
+                "child_id": str(in_care.pk),
+                "tables_affected": "Header",
+                "columns_affected": "ETHNIC",
+                "rule_description": "The ethnicity code is either not valid or has not been entered",
+            }
+        ],
+    )
     client.force_login(analyst)
     page = text(client.get(reverse("returns:ssda903"), {"year": YEAR}))
-    assert "Run the sector's validator" in page and 'method="post"' in page
+    assert "Run the sector's validator" in page
+    assert 'method="post"' in page
 
     response = ask(client)
     assert response.status_code == 303
@@ -95,37 +107,61 @@ def test_asking_queues_a_run_the_worker_does(client, analyst, in_care, settings,
     run = Run.objects.get()
     assert (run.kind, run.year, run.status, run.requested_by) == ("903", YEAR, Run.Status.QUEUED, analyst)
     job = DBTaskResult.objects.get(id=run.task_id)
-    assert job.status == "READY" and job.task_path == "returns.tasks.run_sector_validator"
+    assert job.status == "READY"
+    assert job.task_path == "returns.tasks.run_sector_validator"
     assert job.args_kwargs == {"args": [run.pk], "kwargs": {}}  # an id only: nothing about a child on the queue
 
     page = text(client.get(reverse("returns:ssda903"), {"year": YEAR}))
-    assert "Queued" in page and 'hx-trigger="every 3s"' in page and "js/htmx.min.js" in page
+    assert "Queued" in page
+    assert 'hx-trigger="every 3s"' in page
+    assert "js/htmx.min.js" in page
     status = client.get(reverse("returns:ssda903_sector"), {"year": YEAR}, **HTMX)
-    assert status.status_code == 200 and "Queued" in text(status) and "<html" not in text(status)
+    assert status.status_code == 200
+    assert "Queued" in text(status)
+    assert "<html" not in text(status)
 
     worker_runs()
 
     run.refresh_from_db()
-    assert run.status == Run.Status.DONE and run.started_at and run.finished_at
-    assert run.issues == [{"child": str(in_care.pk), "table": "Header", "field": "ETHNIC", "rule": "103",
-                           "message": "The ethnicity code is either not valid or has not been entered", "fix": sector.FIX}]
+    assert run.status == Run.Status.DONE
+    assert run.started_at
+    assert run.finished_at
+    assert run.issues == [
+        {
+            "child": str(in_care.pk),
+            "table": "Header",
+            "field": "ETHNIC",
+            "rule": "103",
+            "message": "The ethnicity code is either not valid or has not been entered",
+            "fix": sector.FIX,
+        }
+    ]
     assert in_care.family_name not in json.dumps(run.issues)
     assert DBTaskResult.objects.get(id=run.task_id).status == "SUCCESSFUL"
 
     # The poll now answers the findings, with the link to the record, and stops polling.
     status = text(client.get(reverse("returns:ssda903_sector"), {"year": YEAR}, **HTMX))
-    assert "found 1 issue: 103 (1)" in status and "hx-trigger" not in status
+    assert "found 1 issue: 103 (1)" in status
+    assert "hx-trigger" not in status
     assert reverse("people:detail", args=[in_care.pk]) in status
     page = text(client.get(reverse("returns:ssda903"), {"year": YEAR}))
-    assert "What the sector's validator found" in page and reverse("people:detail", args=[in_care.pk]) in page
+    assert "What the sector's validator found" in page
+    assert reverse("people:detail", args=[in_care.pk]) in page
     assert "Run the sector's validator again" in page
 
     asked = AuditEvent.objects.get(summary__startswith="Asked for the sector")
-    assert asked.user == analyst and asked.action == AuditEvent.Action.CREATE
+    assert asked.user == analyst
+    assert asked.action == AuditEvent.Action.CREATE
     assert asked.detail == {"kind": "903", "year": YEAR, "run": run.pk, "queued": True, "status": "queued"}
     ran = AuditEvent.objects.get(summary__startswith="Ran the sector")
-    assert ran.user == analyst and ran.detail["issues"] == 1 and ran.detail["status"] == "done" and ran.detail["error"] == ""
-    assert AuditEvent.objects.filter(summary__startswith="Viewed the sector's validator's findings", user=analyst).count() == 2
+    assert ran.user == analyst
+    assert ran.detail["issues"] == 1
+    assert ran.detail["status"] == "done"
+    assert ran.detail["error"] == ""
+    assert (
+        AuditEvent.objects.filter(summary__startswith="Viewed the sector's validator's findings", user=analyst).count()
+        == 2
+    )
 
 
 def test_a_failing_validator_fails_the_run_with_what_to_do(client, analyst, in_care, settings, tmp_path, worker_runs):
@@ -135,14 +171,18 @@ def test_a_failing_validator_fails_the_run_with_what_to_do(client, analyst, in_c
     ask(client)
     worker_runs()
     run = Run.objects.get()
-    assert run.status == Run.Status.FAILED and run.issues == []
+    assert run.status == Run.Status.FAILED
+    assert run.issues == []
     assert run.error.startswith("The sector's 903 validator could not run (exit 3). Run the sector's validator again.")
-    assert "scripts/sector-validators.sh" in run.error and "db_worker" in run.error
+    assert "scripts/sector-validators.sh" in run.error
+    assert "db_worker" in run.error
     page = text(client.get(reverse("returns:ssda903"), {"year": YEAR}))
-    assert "The sector's validator could not run" in page and "(exit 3)" in page
+    assert "The sector's validator could not run" in page
+    assert "(exit 3)" in page
     assert "Run the sector's validator again" in page
     ran = AuditEvent.objects.get(summary__startswith="Ran the sector")
-    assert ran.detail["status"] == "failed" and "exit 3" in ran.detail["error"]
+    assert ran.detail["status"] == "failed"
+    assert "exit 3" in ran.detail["error"]
 
 
 def test_one_run_at_a_time_per_return_and_year(client, analyst, user, la, in_care, settings, tmp_path, worker_runs):
@@ -179,16 +219,19 @@ def test_a_lost_run_is_given_up_and_old_runs_are_pruned(client, analyst, in_care
     Run.objects.filter(pk=lost.pk).update(requested_at=timezone.now() - datetime.timedelta(hours=2))
     ask(client)  # the lost one is failed, with what to do, and a new one queued
     lost.refresh_from_db()
-    assert lost.status == Run.Status.FAILED and "did not finish within 30 minutes" in lost.error
+    assert lost.status == Run.Status.FAILED
+    assert "did not finish within 30 minutes" in lost.error
     assert Run.objects.filter(status=Run.Status.QUEUED).count() == 1
     worker_runs()  # the lost run's job finds it given up and leaves it
     lost.refresh_from_db()
-    assert lost.status == Run.Status.FAILED and lost.started_at is None
+    assert lost.status == Run.Status.FAILED
+    assert lost.started_at is None
     old = Run.objects.exclude(pk=lost.pk).get()
     Run.objects.filter(pk=old.pk).update(requested_at=timezone.now() - datetime.timedelta(days=31))
     ask(client)
     worker_runs()  # the run prunes, when it finishes, the runs older than 30 days, and their jobs
-    assert not Run.objects.filter(pk=old.pk).exists() and not DBTaskResult.objects.filter(id=old.task_id).exists()
+    assert not Run.objects.filter(pk=old.pk).exists()
+    assert not DBTaskResult.objects.filter(id=old.task_id).exists()
     assert Run.objects.count() == 2
     Run.objects.update(requested_at=timezone.now() - datetime.timedelta(days=3))
     call_command("prune_sector_runs", "--days", "2", stdout=open("/dev/null", "w"))
@@ -217,24 +260,32 @@ def test_asking_needs_the_form_s_csrf_token_and_a_year_offered(analyst, settings
     page = client.get(reverse("returns:ssda903"), {"year": YEAR})
     token = page.cookies["csrftoken"].value
     bad = client.post(reverse("returns:ssda903_sector"), {"year": "1999", "csrfmiddlewaretoken": token})
-    assert bad.status_code == 400 and "govuk-error-summary" in text(bad)
+    assert bad.status_code == 400
+    assert "govuk-error-summary" in text(bad)
     assert not Run.objects.exists()
     good = client.post(reverse("returns:ssda903_sector"), {"year": YEAR, "csrfmiddlewaretoken": token})
-    assert good.status_code == 303 and Run.objects.count() == 1
+    assert good.status_code == 303
+    assert Run.objects.count() == 1
     # A plain GET of the poll (no htmx) goes to the page; other methods are refused.
-    assert client.get(reverse("returns:ssda903_sector"), {"year": YEAR})["Location"].startswith(reverse("returns:ssda903"))
+    assert client.get(reverse("returns:ssda903_sector"), {"year": YEAR})["Location"].startswith(
+        reverse("returns:ssda903")
+    )
     assert client.put(reverse("returns:ssda903_sector")).status_code in (403, 405)
 
 
-@pytest.mark.parametrize("page,run", [("returns:ssda903", "returns:ssda903_sector"),
-                                      ("returns:cin_census", "returns:cin_census_sector")])
+@pytest.mark.parametrize(
+    ("page", "run"),
+    [("returns:ssda903", "returns:ssda903_sector"), ("returns:cin_census", "returns:cin_census_sector")],
+)
 def test_not_installed(client, analyst, page, run, settings, tmp_path):
     settings.SECTOR_VALIDATORS_DIR = str(tmp_path)
     client.force_login(analyst)
     body = text(client.get(reverse(page)))
-    assert "is not installed on this server" in body and "htmx" not in body
+    assert "is not installed on this server" in body
+    assert "htmx" not in body
     assert client.post(reverse(run), {"year": YEAR}).status_code == 303
-    assert not Run.objects.exists() and not DBTaskResult.objects.exists()
+    assert not Run.objects.exists()
+    assert not DBTaskResult.objects.exists()
     assert not AuditEvent.objects.filter(summary__startswith="Ran the sector").exists()
 
 
@@ -250,7 +301,8 @@ def test_the_903_validator_from_the_page(client, analyst, in_care, sector_valida
     body = text(client.get(reverse("returns:ssda903"), {"year": YEAR}))
     assert "csc-validator-be-903 0.1.17 found" in body
     event = AuditEvent.objects.get(summary__startswith="Ran the sector")
-    assert event.user == analyst and event.detail["kind"] == "903"
+    assert event.user == analyst
+    assert event.detail["kind"] == "903"
 
 
 def test_the_cin_validator_from_the_page(client, analyst, worker, child, sector_validators, worker_runs):
@@ -266,4 +318,5 @@ def test_the_cin_validator_from_the_page(client, analyst, worker, child, sector_
     assert reverse("people:detail", args=[child.pk]) in body
     run = Run.objects.get()
     assert any(issue["child"] == str(child.pk) for issue in run.issues)
-    assert child.family_name not in json.dumps(run.issues) and child.given_names not in json.dumps(run.issues)
+    assert child.family_name not in json.dumps(run.issues)
+    assert child.given_names not in json.dumps(run.issues)

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from demo.generator import LA_CODE, LA_ONS_CODE
 from demo.tests.test_care import reset_ids
 from demo.tests.test_generate_authority import name_keys, wipe  # noqa: F401 - name_keys is an autouse fixture
 from people.models import ConsistentIdentifierSerial
-from demo.generator import LA_CODE, LA_ONS_CODE
 from returns import ssda903
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,11 +34,11 @@ VALIDATOR_BUGS = {
     "231": "crashes on any data (a known bug, returns.md section 9)",
     "233": "crashes on any data (a known bug, returns.md section 9)",
     "SW12STG2": "joins every social worker episode with every care episode: a social worker allocated before "
-                "care began fails when the period has more than one episode and passes when it has one, though "
-                "the rule's message asks for the episodes before care",
+    "care began fails when the period has more than one episode and passes when it has one, though "
+    "the rule's message asks for the episodes before care",
     "SW11bSTG2": "pairs each episode with the one after it in reverse order, so an episode ending in the last five "
-                 "days of the year fails whenever an earlier one exists, even with the next starting that day "
-                 "(seen on a 10,000-child demo, seed 2)",
+    "days of the year fails whenever an earlier one exists, even with the next starting that day "
+    "(seen on a 10,000-child demo, seed 2)",
 }
 # Rules 575 and 577 fire only after other rules have run on the shared data store (they pass
 # alone); scripts/validate_903.py runs each rule that fires again alone and marks those "leaked".
@@ -48,7 +48,7 @@ VALIDATOR_BUGS = {
 # service's own checks as well.
 QUERIES_903 = {
     "232": "a query: a child whose sex is recorded as unknown (the demo records it for 0.5% of children, as "
-           "happens); the service's checks list it (rule 232)",
+    "happens); the service's checks list it (rule 232)",
 }
 # The authorities the validators read: the main one, and others of other sizes and seeds, so
 # that what passes is not one sample's luck.
@@ -70,14 +70,29 @@ def authority(request, django_db_setup, django_db_blocker):
 def test_the_sector_validator_finds_no_issues_but_its_own_bugs(sector_validators, authority, tmp_path):
     validator = sector_validators["903"]
     tables = ssda903.build(YEAR)
-    assert tables["Header"] and tables["Episodes"] and tables["SWEpisodes"] and tables["PrevPerm"]
+    assert tables["Header"]
+    assert tables["Episodes"]
+    assert tables["SWEpisodes"]
+    assert tables["PrevPerm"]
     if authority == AUTHORITIES[0]:
         assert tables["OC3"], "the demo's care leavers (demo.leaving_care) are in the return"
-        assert tables["AD1"] and tables["PlacedAdoption"], "the demo's adoptions (demo.adoption) are in the return"
+        assert tables["AD1"] and tables["PlacedAdoption"], "the demo's adoptions (demo.adoption) are in the return"  # noqa: PT018
     print(json.dumps({name: len(tables[name]) for name in ("OC3", "AD1", "PlacedAdoption")}), file=sys.stderr)
     ssda903.write(tables, tmp_path)
-    run = subprocess.run([str(validator), str(ROOT / "scripts" / "validate_903.py"), str(tmp_path), "--year", str(YEAR),
-                          "--la", LA_ONS_CODE], capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [
+            str(validator),
+            str(ROOT / "scripts" / "validate_903.py"),
+            str(tmp_path),
+            "--year",
+            str(YEAR),
+            "--la",
+            LA_ONS_CODE,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode in (0, 1), run.stdout[-2000:] + run.stderr[-2000:]
     found = [json.loads(line) for line in run.stdout.splitlines() if line.strip()]
     crashed = {f["rule"] for f in found if f.get("crashed")}
@@ -86,7 +101,9 @@ def test_the_sector_validator_finds_no_issues_but_its_own_bugs(sector_validators
         if not f.get("crashed") and not f.get("leaked"):
             issues.setdefault(f["rule_code"], []).append(f)
     assert crashed <= set(VALIDATOR_BUGS), f"rules that crashed: {crashed - set(VALIDATOR_BUGS)}"
-    unnamed = {code: rows[:3] for code, rows in issues.items() if code not in VALIDATOR_BUGS and code not in QUERIES_903}
+    unnamed = {
+        code: rows[:3] for code, rows in issues.items() if code not in VALIDATOR_BUGS and code not in QUERIES_903
+    }
     assert not unnamed, f"the validator found issues not named in this test: {unnamed}"
     from returns import validation
 
@@ -98,13 +115,13 @@ def test_the_sector_validator_finds_no_issues_but_its_own_bugs(sector_validators
 # The CIN census (csc-validator-be-cin 0.1.13), the same authority and year.
 CIN_ALLOWED = {
     "1530": "by design: synthetic UPNs carry the LA code 999, which no authority has, so none can be a real "
-            "pupil's (demo.generator.UPN_LA_CODE), and the check of characters 2 to 4 rejects them",
+    "pupil's (demo.generator.UPN_LA_CODE), and the check of characters 2 to 4 rejects them",
     "8770Q": "a query: the demo leaves 3% of school-age children without a UPN, as happens, and the service's own "
-             "checks list them too",
+    "checks list them too",
     "2887Q": "a return-level query on the share with disability recorded, which fires on small returns",
     "2888Q": "a return-level query on the share with disability recorded, which fires on small returns",
     "8670Q": "a query: an assessment still open more than 45 working days after it began; the demo keeps some "
-             "work late, as the published timeliness figures show",
+    "work late, as the published timeliness figures show",
     "8675Q": "a query: a section 47 enquiry still open long after it began (late work, as 8670Q)",
     "8873Q": "a query: an assessment that found no factors (21) authorised near the year end, closed after it",
 }
@@ -118,8 +135,20 @@ def test_the_cin_validator_finds_nothing_but_the_named_queries(sector_validators
     assert data["children"]
     out = tmp_path / "cin.xml"
     cin_census.write(data, str(out))
-    run = subprocess.run([str(sector_validators["cin"]), str(ROOT / "scripts" / "validate_cin.py"), str(out),
-                          "--year", str(YEAR), "--la", LA_CODE], capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [
+            str(sector_validators["cin"]),
+            str(ROOT / "scripts" / "validate_cin.py"),
+            str(out),
+            "--year",
+            str(YEAR),
+            "--la",
+            LA_CODE,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode in (0, 1), run.stdout[-2000:] + run.stderr[-2000:]
     found = {}
     for line in run.stdout.splitlines():

@@ -31,20 +31,38 @@ def test_the_tables_come_from_the_records(worker, child, sibling):
     services.change_legal_status(worker, period, code="C1", on=D(2025, 7, 1))
     second = foster_carer(name="Second carers", urn="SC900002")
     services.change_placement(worker, period, foster_placement(second), on=D(2026, 3, 2), change_reason="CREQB")
-    services.change_placement(worker, period, foster_placement(foster_carer(name="Third", urn="SC900003")),
-                              on=D(2026, 5, 1), change_reason="CHILD")
-    LookedAfterReview.objects.create(period=period, number=1, held_on=D(2025, 6, 27), participation="PN1",
-                                     recorded_by=worker)
-    LookedAfterReview.objects.create(period=period, number=2, held_on=D(2026, 4, 20), participation="PN1",
-                                     recorded_by=worker)
-    MissingEpisode.objects.create(person=child, kind="M", recorded_by=worker,
-                                  started_at=timezone.make_aware(datetime.datetime(2025, 8, 1, 21)),
-                                  ended_at=timezone.make_aware(datetime.datetime(2025, 8, 2, 9)))
+    services.change_placement(
+        worker,
+        period,
+        foster_placement(foster_carer(name="Third", urn="SC900003")),
+        on=D(2026, 5, 1),
+        change_reason="CHILD",
+    )
+    LookedAfterReview.objects.create(
+        period=period, number=1, held_on=D(2025, 6, 27), participation="PN1", recorded_by=worker
+    )
+    LookedAfterReview.objects.create(
+        period=period, number=2, held_on=D(2026, 4, 20), participation="PN1", recorded_by=worker
+    )
+    MissingEpisode.objects.create(
+        person=child,
+        kind="M",
+        recorded_by=worker,
+        started_at=timezone.make_aware(datetime.datetime(2025, 8, 1, 21)),
+        ended_at=timezone.make_aware(datetime.datetime(2025, 8, 2, 9)),
+    )
     looked_after(worker, sibling, D(2024, 5, 1))  # looked after from before the year, still
     tables = ssda903.build(2026)
     header = {row["CHILD"]: row for row in tables["Header"]}
-    assert header["LA123"] == {"CHILD": "LA123", "SEX": "M", "DOB": "01/04/2016", "ETHNIC": "", "UPN": "UN4",
-                               "MOTHER": "", "MC_DOB": ""}
+    assert header["LA123"] == {
+        "CHILD": "LA123",
+        "SEX": "M",
+        "DOB": "01/04/2016",
+        "ETHNIC": "",
+        "UPN": "UN4",
+        "MOTHER": "",
+        "MC_DOB": "",
+    }
     assert header[str(sibling.pk)]["MOTHER"] == "0"
     episodes = [row for row in tables["Episodes"] if row["CHILD"] == "LA123"]
     assert [(e["DECOM"], e["RNE"], e["LS"], e["DEC"], e["REC"], e["REASON_PLACE_CHANGE"]) for e in episodes] == [
@@ -54,8 +72,9 @@ def test_the_tables_come_from_the_records(worker, child, sibling):
         ("02/03/2026", "P", "C1", "", "", ""),
     ]
     assert [r["REVIEW"] for r in tables["Reviews"]] == ["27/06/2025"]
-    assert tables["Missing"] == [{"CHILD": "LA123", "DOB": "01/04/2016", "MISSING": "M", "MIS_START": "01/08/2025",
-                                  "MIS_END": "02/08/2025"}]
+    assert tables["Missing"] == [
+        {"CHILD": "LA123", "DOB": "01/04/2016", "MISSING": "M", "MIS_START": "01/08/2025", "MIS_END": "02/08/2025"}
+    ]
 
 
 def test_the_command_writes_every_table_with_its_exact_header(tmp_path, worker, child):
@@ -65,7 +84,8 @@ def test_the_command_writes_every_table_with_its_exact_header(tmp_path, worker, 
         with (tmp_path / f"{name}.csv").open(encoding="utf-8") as handle:
             rows = list(csv.reader(handle))
         assert rows[0] == ssda903.HEADERS[name], name
-    assert len(ssda903.tables_for(2026)) == 11 and not (tmp_path / "DoLo.csv").exists()
+    assert len(ssda903.tables_for(2026)) == 11
+    assert not (tmp_path / "DoLo.csv").exists()
     # From 2026/27 the return has a twelfth table, deprivation of liberty orders.
     call_command("export_ssda903", "--year", "2027", "--out", str(tmp_path / "2027"))
     with (tmp_path / "2027" / "DoLo.csv").open(encoding="utf-8") as handle:
@@ -84,7 +104,8 @@ def test_validation_names_the_child_the_field_the_rule_and_the_fix(worker, child
     # for more than a week at 31 March (rule 210: UN4 is only for the newly looked after).
     failures = validation.check(tables, 2026)
     assert [(f.table, f.field, f.rule) for f in failures] == [("Header", "ETHNIC", "103"), ("Header", "UPN", "210")]
-    assert failures[0].child == str(child.pk) and "NOBT" in failures[0].fix
+    assert failures[0].child == str(child.pk)
+    assert "NOBT" in failures[0].fix
     child.ethnicity = "WBRI"
     child.save()
     Identifier.objects.create(person=child, id_type=Identifier.Type.UPN, value="A123456789012")
@@ -102,17 +123,34 @@ def test_rule_226_no_reason_on_a_temporary_placement_or_the_episode_before_it(db
     from returns import validation
 
     def episode(child, start, place, reason):
-        return {"CHILD": child, "DECOM": start, "RNE": "P", "LS": "V2", "CIN": "N1", "PLACE": place,
-                "PLACE_PROVIDER": "" if place.startswith("T") else "PR1", "DEC": "", "REC": "", "REASON_PLACE_CHANGE": reason,
-                "HOME_POST": "", "PL_POST": "", "URN": "" if place.startswith("T") else "SC900001"}
+        return {
+            "CHILD": child,
+            "DECOM": start,
+            "RNE": "P",
+            "LS": "V2",
+            "CIN": "N1",
+            "PLACE": place,
+            "PLACE_PROVIDER": "" if place.startswith("T") else "PR1",
+            "DEC": "",
+            "REC": "",
+            "REASON_PLACE_CHANGE": reason,
+            "HOME_POST": "",
+            "PL_POST": "",
+            "URN": "" if place.startswith("T") else "SC900001",
+        }
 
-    tables = {"Episodes": [
-        episode("1", "01/06/2025", "U6", "OTHER"), episode("1", "02/07/2025", "T2", ""),
-        episode("1", "09/07/2025", "U6", ""),
-        # A reason on the temporary episode itself breaks it too; one on a later episode does not.
-        episode("2", "01/06/2025", "U6", ""), episode("2", "02/07/2025", "T0", "CARPL"),
-        episode("2", "09/07/2025", "U6", "ALLEG"), episode("2", "01/09/2025", "U4", ""),
-    ]}
+    tables = {
+        "Episodes": [
+            episode("1", "01/06/2025", "U6", "OTHER"),
+            episode("1", "02/07/2025", "T2", ""),
+            episode("1", "09/07/2025", "U6", ""),
+            # A reason on the temporary episode itself breaks it too; one on a later episode does not.
+            episode("2", "01/06/2025", "U6", ""),
+            episode("2", "02/07/2025", "T0", "CARPL"),
+            episode("2", "09/07/2025", "U6", "ALLEG"),
+            episode("2", "01/09/2025", "U4", ""),
+        ]
+    }
     failing = [(f.child, f.rule) for f in validation.check(tables, 2026) if f.rule == "226"]
     assert failing == [("1", "226"), ("2", "226")]
 

@@ -11,7 +11,6 @@ import pytest
 
 from adoption import services
 from adoption.testing import approved_household, household
-from childrenincare import services as care
 from childrenincare.testing import looked_after
 from familyhelp.tests.conftest import *  # noqa: F401,F403
 from people.services import record_person
@@ -20,10 +19,62 @@ from returns import annex_a, annex_a_adoption, ssda903, validation_adoption
 D = datetime.date
 YEAR = 2026  # 1 April 2025 to 31 March 2026
 ROOT = Path(__file__).resolve().parents[2]
-ADOPTION_RULES = {"112", "113", "114", "115", "116", "117", "118", "119", "120", "134", "151", "175", "176", "177",
-                  "184", "187", "331", "333", "334", "335", "336", "390", "408", "511", "514", "517", "518", "519",
-                  "520", "521", "522", "523", "524", "525", "551", "552", "553", "554", "557", "558", "563", "579",
-                  "582", "583", "601", "602", "1003", "1012", "INT01", "INT02", "INT11", "INT12", "INT31", "217"}
+ADOPTION_RULES = {
+    "112",
+    "113",
+    "114",
+    "115",
+    "116",
+    "117",
+    "118",
+    "119",
+    "120",
+    "134",
+    "151",
+    "175",
+    "176",
+    "177",
+    "184",
+    "187",
+    "331",
+    "333",
+    "334",
+    "335",
+    "336",
+    "390",
+    "408",
+    "511",
+    "514",
+    "517",
+    "518",
+    "519",
+    "520",
+    "521",
+    "522",
+    "523",
+    "524",
+    "525",
+    "551",
+    "552",
+    "553",
+    "554",
+    "557",
+    "558",
+    "563",
+    "579",
+    "582",
+    "583",
+    "601",
+    "602",
+    "1003",
+    "1012",
+    "INT01",
+    "INT02",
+    "INT11",
+    "INT12",
+    "INT31",
+    "217",
+}
 
 
 def baby(name, born):
@@ -82,19 +133,36 @@ def test_ad1_and_placed_adoption_rows(journeys):
     ad1 = {row["CHILD"]: row for row in tables["AD1"]}
     assert set(ad1) == {child_of[journeys["a6"].pk], child_of[journeys["a3"].pk]}
     assert ad1[child_of[journeys["a6"].pk]] == {
-        "CHILD": child_of[journeys["a6"].pk], "DOB": "01/05/2023", "DATE_INT": "02/12/2024", "DATE_MATCH": "01/05/2025",
-        "FOSTER_CARE": "0", "NB_ADOPTR": "2", "SEX_ADOPTR": "FF", "LS_ADOPTR": "L2"}
+        "CHILD": child_of[journeys["a6"].pk],
+        "DOB": "01/05/2023",
+        "DATE_INT": "02/12/2024",
+        "DATE_MATCH": "01/05/2025",
+        "FOSTER_CARE": "0",
+        "NB_ADOPTR": "2",
+        "SEX_ADOPTR": "FF",
+        "LS_ADOPTR": "L2",
+    }
     single = ad1[child_of[journeys["a3"].pk]]
-    assert (single["FOSTER_CARE"], single["NB_ADOPTR"], single["SEX_ADOPTR"], single["LS_ADOPTR"]) == ("1", "1", "M1", "L0")
+    assert (single["FOSTER_CARE"], single["NB_ADOPTR"], single["SEX_ADOPTR"], single["LS_ADOPTR"]) == (
+        "1",
+        "1",
+        "M1",
+        "L0",
+    )
     placed = {row["CHILD"]: row for row in tables["PlacedAdoption"]}
     assert len(tables["PlacedAdoption"]) == 4
     assert placed[child_of[journeys["reversed"].pk]]["DATE_PLACED_CEASED"] == "01/09/2025"
     assert placed[child_of[journeys["reversed"].pk]]["REASON_PLACED_CEASED"] == "RD1"
-    assert placed[child_of[journeys["waiting"].pk]] == {"CHILD": child_of[journeys["waiting"].pk], "DOB": "02/02/2024",
-                                                        "DATE_PLACED": "01/05/2025", "DATE_PLACED_CEASED": "",
-                                                        "REASON_PLACED_CEASED": ""}
+    assert placed[child_of[journeys["waiting"].pk]] == {
+        "CHILD": child_of[journeys["waiting"].pk],
+        "DOB": "02/02/2024",
+        "DATE_PLACED": "01/05/2025",
+        "DATE_PLACED_CEASED": "",
+        "REASON_PLACED_CEASED": "",
+    }
     episodes = {(row["CHILD"], row["PLACE"]) for row in tables["Episodes"]}
-    assert (child_of[journeys["a3"].pk], "U5") in episodes and (child_of[journeys["a3"].pk], "A3") in episodes
+    assert (child_of[journeys["a3"].pk], "U5") in episodes
+    assert (child_of[journeys["a3"].pk], "A3") in episodes
 
 
 def test_the_checks_pass_good_rows_and_name_each_broken_rule(journeys):
@@ -117,15 +185,22 @@ def test_the_checks_pass_good_rows_and_name_each_broken_rule(journeys):
     assert ("151", adopted) in rules_after(lambda t: ad1_row(t, adopted).update(LS_ADOPTR=""))
     assert ("335", adopted) in rules_after(lambda t: ad1_row(t, adopted).update(FOSTER_CARE="1"))
     assert ("601", adopted) in rules_after(lambda t: t.update(AD1=[r for r in t["AD1"] if r["CHILD"] != adopted]))
-    assert ("553", waiting) in rules_after(lambda t: t.update(
-        PlacedAdoption=[r for r in t["PlacedAdoption"] if r["CHILD"] != waiting]))
-    assert ("119", waiting) in rules_after(lambda t: next(
-        r for r in t["PlacedAdoption"] if r["CHILD"] == waiting).update(DATE_PLACED_CEASED="01/10/2025"))
-    assert ("554", waiting) in rules_after(lambda t: next(
-        r for r in t["PlacedAdoption"] if r["CHILD"] == waiting).update(DATE_PLACED="03/06/2025"))
-    failure = next(f for f in validation_adoption.check(
-        {**tables, "AD1": [r for r in tables["AD1"] if r["CHILD"] != adopted]}, YEAR) if f.rule == "601")
-    assert failure.table == "AD1" and "adoption plan" in failure.fix
+    assert ("553", waiting) in rules_after(
+        lambda t: t.update(PlacedAdoption=[r for r in t["PlacedAdoption"] if r["CHILD"] != waiting])
+    )
+    assert ("119", waiting) in rules_after(
+        lambda t: next(r for r in t["PlacedAdoption"] if r["CHILD"] == waiting).update(DATE_PLACED_CEASED="01/10/2025")
+    )
+    assert ("554", waiting) in rules_after(
+        lambda t: next(r for r in t["PlacedAdoption"] if r["CHILD"] == waiting).update(DATE_PLACED="03/06/2025")
+    )
+    failure = next(
+        f
+        for f in validation_adoption.check({**tables, "AD1": [r for r in tables["AD1"] if r["CHILD"] != adopted]}, YEAR)
+        if f.rule == "601"
+    )
+    assert failure.table == "AD1"
+    assert "adoption plan" in failure.fix
 
 
 def test_the_sector_validator_finds_no_adoption_issue_in_the_export(journeys, tmp_path):
@@ -134,29 +209,48 @@ def test_the_sector_validator_finds_no_adoption_issue_in_the_export(journeys, tm
         pytest.skip("the SSDA903 validator is not installed (scripts/sector-validators.sh)")
     tables, _ = built()
     ssda903.write(tables, tmp_path)
-    run = subprocess.run([str(python), str(ROOT / "scripts" / "validate_903.py"), str(tmp_path), "--year", str(YEAR),
-                          "--la", "E08000035"], capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [
+            str(python),
+            str(ROOT / "scripts" / "validate_903.py"),
+            str(tmp_path),
+            "--year",
+            str(YEAR),
+            "--la",
+            "E08000035",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode in (0, 1), run.stderr[-2000:]
     found = [json.loads(line) for line in run.stdout.splitlines() if line.strip()]
-    adoption = [f for f in found if not f.get("crashed") and not f.get("leaked") and f.get("rule_code") in ADOPTION_RULES]
+    adoption = [
+        f for f in found if not f.get("crashed") and not f.get("leaked") and f.get("rule_code") in ADOPTION_RULES
+    ]
     assert not adoption, adoption[:5]
 
 
 def test_annex_a_lists_10_and_11(journeys):
     window = annex_a.Window(D(2026, 3, 31))
     rows = annex_a_adoption.list_10(window)
-    assert len(rows) == 4 and all(list(row) == annex_a.HEADERS["List 10"] for row in rows)
+    assert len(rows) == 4
+    assert all(list(row) == annex_a.HEADERS["List 10"] for row in rows)
     reversed_row = next(r for r in rows if r["Date of Decision that Child Should No Longer be Placed for Adoption"])
     assert reversed_row["Reason Why Child No Longer Placed for Adoption"] == "a) Child\u2019s needs changed"
     ffa = next(r for r in rows if r["Date the child was placed for fostering in FFA or concurrent planning placement"])
-    assert ffa["Date Placed for Adoption"] == D(2025, 7, 15) and ffa["Date of Adoption Order"] == D(2026, 2, 10)
+    assert ffa["Date Placed for Adoption"] == D(2025, 7, 15)
+    assert ffa["Date of Adoption Order"] == D(2026, 2, 10)
     assert ffa["Family identifier"].startswith("AF")
     adopters = annex_a_adoption.list_11(window)
     assert all(list(row) == annex_a.HEADERS["List 11"] for row in adopters)
     single = [r for r in adopters if r["Is the (prospective) adopter fostering for adoption?"] == "Yes"]
-    assert len(single) == 1 and single[0]["No. of children placed"] == 1 and single[0]["Sex"] == "a) Male"
+    assert len(single) == 1
+    assert single[0]["No. of children placed"] == 1
+    assert single[0]["Sex"] == "a) Male"
     assert any(r["Date Stage 1 started"] is None and r["Date enquiry received"] == D(2025, 10, 1) for r in adopters)
     earlier = annex_a_adoption.list_10(annex_a.Window(D(2025, 5, 2)))
     assert {r["Date of Adoption Order"] for r in earlier} == {None}
     workbook = annex_a.build(D(2026, 3, 31))
-    assert len(workbook["List 10"]) == 4 and len(workbook["List 11"]) == len(adopters)
+    assert len(workbook["List 10"]) == 4
+    assert len(workbook["List 11"]) == len(adopters)

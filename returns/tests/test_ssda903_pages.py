@@ -39,10 +39,14 @@ def test_the_checks_link_each_failure_to_the_record(client, analyst, child, peri
     response = client.get(reverse("returns:ssda903"), {"year": YEAR})
     body = response.content.decode()
     assert response.status_code == 200
-    assert "SSDA903 2025 to 2026" in body and "Ethnicity is missing" in body and ">103<" in body
+    assert "SSDA903 2025 to 2026" in body
+    assert "Ethnicity is missing" in body
+    assert ">103<" in body
     assert reverse("people:detail", args=[child.pk]) in body
     event = AuditEvent.objects.filter(user=analyst, action=AuditEvent.Action.VIEW).latest("at")
-    assert event.detail["year"] == YEAR and event.detail["failures"] >= 1 and child.family_name not in event.summary
+    assert event.detail["year"] == YEAR
+    assert event.detail["failures"] >= 1
+    assert child.family_name not in event.summary
 
 
 def test_no_failures_says_so(client, analyst, child, period):
@@ -59,13 +63,15 @@ def test_no_failures_says_so(client, analyst, child, period):
 def test_a_year_not_offered_falls_back_to_the_year_in_progress(client, analyst):
     client.force_login(analyst)
     response = client.get(reverse("returns:ssda903"), {"year": "1999"})
-    assert response.status_code == 200 and response.context["year"] == response.context["years"][0][0]
+    assert response.status_code == 200
+    assert response.context["year"] == response.context["years"][0][0]
 
 
 def test_the_download_is_the_files_of_the_year_and_is_audited(client, analyst, period):
     client.force_login(analyst)
     response = client.get(reverse("returns:ssda903_download"), {"year": YEAR})
-    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     assert sorted(names) == sorted(f"{name}.csv" for name in ssda903.tables_for(YEAR))
     event = AuditEvent.objects.get(user=analyst, action=AuditEvent.Action.EXPORT)
@@ -81,16 +87,31 @@ def test_case_staff_and_partners_may_not(client, worker, police_officer, page):
 
 def test_previous_permanence_for_children_who_started_in_the_year(worker, child, period):
     tables = ssda903.build(YEAR)
-    assert tables["PrevPerm"] == [{"CHILD": str(child.pk), "DOB": ssda903.dmy(child.date_of_birth), "PREV_PERM": "Z1",
-                                   "LA_PERM": "", "DATE_PERM": ""}]
+    assert tables["PrevPerm"] == [
+        {
+            "CHILD": str(child.pk),
+            "DOB": ssda903.dmy(child.date_of_birth),
+            "PREV_PERM": "Z1",
+            "LA_PERM": "",
+            "DATE_PERM": "",
+        }
+    ]
 
 
 def test_previous_permanence_is_checked_when_care_starts(worker, child):
     episode = open_episode(worker, child, D(2025, 6, 2))
     with pytest.raises(RuleBroken) as broken:
-        services.become_looked_after(worker, episode, on=D(2025, 6, 2), legal_status="V2", category_of_need="N1",
-                                     placement=foster_placement(foster_carer()), previous_permanence="P2",
-                                     previous_permanence_la="12", previous_permanence_date=D(2026, 1, 1))
+        services.become_looked_after(
+            worker,
+            episode,
+            on=D(2025, 6, 2),
+            legal_status="V2",
+            category_of_need="N1",
+            placement=foster_placement(foster_carer()),
+            previous_permanence="P2",
+            previous_permanence_la="12",
+            previous_permanence_date=D(2026, 1, 1),
+        )
     assert set(broken.value.errors) >= {"previous_permanence_la", "previous_permanence_date"}
 
 
@@ -105,8 +126,9 @@ def test_social_worker_episodes_follow_the_allocations(manager, worker, user, te
     ]
 
 
-def test_the_checks_name_a_missing_previous_permanence_and_worker_change_reason(manager, worker, user, team, child,
-                                                                               period):
+def test_the_checks_name_a_missing_previous_permanence_and_worker_change_reason(
+    manager, worker, user, team, child, period
+):
     from returns import validation
 
     period.previous_permanence = ""
@@ -116,4 +138,5 @@ def test_the_checks_name_a_missing_previous_permanence_and_worker_change_reason(
     family_help.allocate(manager, period.episode, team=team, worker=other, on=D(2025, 9, 1), change_reason="LEFTRL")
     period.episode.allocations.filter(worker=other).update(change_reason="")
     rules = {(f.table, f.rule) for f in validation.check(ssda903.build(YEAR), YEAR)}
-    assert ("PrevPerm", "630") in rules and ("SWEpisodes", "SW15STG2") in rules
+    assert ("PrevPerm", "630") in rules
+    assert ("SWEpisodes", "SW15STG2") in rules

@@ -13,8 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from childprotection.models import (Conference, ConferenceChild, Section47Enquiry, StrategyDiscussion,
-                                    StrategyDiscussionChild)
+from childprotection.models import (
+    Conference,
+    ConferenceChild,
+    Section47Enquiry,
+    StrategyDiscussion,
+    StrategyDiscussionChild,
+)
 from childrenincare.models import PeriodOfCare
 from childrenincare.testing import looked_after
 from exploitation.models import MissingEpisode, ReturnInterview
@@ -46,6 +51,7 @@ def another_child(given="Robin", born=D(2012, 5, 5)):
 
 
 # --- Children looked after ------------------------------------------------------------------------
+
 
 @pytest.fixture
 def care_histories(worker, child, sibling):
@@ -87,7 +93,8 @@ def test_the_year_in_progress_is_counted_so_far(worker, child):
     looked_after(worker, child, D(2026, 5, 1))
     assert statistics.looked_after_at_31_march(2027, today=D(2026, 12, 2)) == 1
     assert statistics.years(D(2026, 12, 2)) == [2023, 2024, 2025, 2026, 2027]
-    assert statistics.in_progress(2027, D(2026, 12, 2)) and not statistics.in_progress(2026, D(2026, 12, 2))
+    assert statistics.in_progress(2027, D(2026, 12, 2))
+    assert not statistics.in_progress(2026, D(2026, 12, 2))
 
 
 def test_rate_per_10000_uses_the_configured_population(settings, care_histories):
@@ -100,8 +107,9 @@ def test_rate_per_10000_uses_the_configured_population(settings, care_histories)
 def test_population_is_ons_for_a_real_la_and_the_records_for_the_demo(settings, child, sibling):
     settings.STATISTICS_CHILD_POPULATION = None
     birmingham = statistics.child_population(2025, "330")
-    assert birmingham.value == int(_file_value(published.POPULATION, "Local authority", "330", "2024",
-                                               "population_estimate"))
+    assert birmingham.value == int(
+        _file_value(published.POPULATION, "Local authority", "330", "2024", "population_estimate")
+    )
     assert "mid-2024" in birmingham.source
     # The fictional 999: Alex (born 2016) and Sam (2019) are the children held on 31 March 2026.
     assert statistics.child_population(2026, "999").value == 2
@@ -110,9 +118,11 @@ def test_population_is_ons_for_a_real_la_and_the_records_for_the_demo(settings, 
 def test_ceased_by_reason_with_returned_home_counted_and_as_a_percentage(care_histories):
     found = statistics.ceased_by_reason(2025)
     assert found.total == 2
-    assert found.counts["e4a"] == 1 and found.counts["e4b"] == 1
+    assert found.counts["e4a"] == 1
+    assert found.counts["e4b"] == 1
     assert found.returned_home == 2
-    assert found.percent("e4a") == 50.0 and found.percent("returned_home") == 100.0
+    assert found.percent("e4a") == 50.0
+    assert found.percent("returned_home") == 100.0
     assert found.codes == {"E4A": 1, "E4B": 1}
 
 
@@ -123,7 +133,9 @@ def test_a_child_ceasing_twice_is_counted_once_with_the_last_reason(worker, chil
     end_care(second, D(2025, 7, 1), "E8")
     found = statistics.ceased_by_reason(2026)
     assert statistics.ceased_in_year(2026) == 1
-    assert found.total == 1 and found.codes == {"E8": 1} and found.counts["other"] == 1
+    assert found.total == 1
+    assert found.codes == {"E8": 1}
+    assert found.counts["other"] == 1
     assert statistics.started_in_year(2026) == 1
 
 
@@ -163,6 +175,7 @@ def test_the_queries_do_not_grow_with_the_children(worker, child, sibling, setti
 
 # --- Timeliness -----------------------------------------------------------------------------------
 
+
 def test_referral_decisions_within_a_working_day(worker, child):
     episode = open_episode(worker, child, D(2025, 6, 2))
     document = ThresholdDocument.objects.create(title="Test thresholds", version=1)
@@ -173,8 +186,16 @@ def test_referral_decisions_within_a_working_day(worker, child):
         other = type(contact).objects.get(pk=contact.pk)
         other.pk = None
         other.save()
-        ContactDecision.objects.create(contact=other, threshold_document=document, level=level, outcome="nfa",
-                                       rationale="Test", decided_by=worker, decided_at=decided_at, on_time=on_time)
+        ContactDecision.objects.create(
+            contact=other,
+            threshold_document=document,
+            level=level,
+            outcome="nfa",
+            rationale="Test",
+            decided_by=worker,
+            decided_at=decided_at,
+            on_time=on_time,
+        )
 
     decision(at(2025, 6, 3, 9), True)
     decision(at(2025, 9, 1, 9), True)
@@ -193,8 +214,13 @@ def test_assessments_authorised_within_45_working_days(worker, child):
     assert working_days.add_working_days(D(2025, 12, 1), 45, "day_zero").due == D(2026, 2, 5)
 
     def assessment(start, authorised):
-        Assessment.objects.create(episode=episode, person=child, start_date=start, authorised_date=authorised,
-                                  status=Assessment.Status.AUTHORISED)
+        Assessment.objects.create(
+            episode=episode,
+            person=child,
+            start_date=start,
+            authorised_date=authorised,
+            status=Assessment.Status.AUTHORISED,
+        )
 
     assessment(D(2025, 12, 1), D(2026, 2, 5))  # on the 45th working day: within
     assessment(D(2025, 12, 1), D(2026, 2, 6))  # the 46th: late
@@ -207,18 +233,28 @@ def test_assessments_authorised_within_45_working_days(worker, child):
 
 
 def _enquiry(worker, chair, child, episode, start, target):
-    discussion = StrategyDiscussion.objects.create(held_at=at(start.year, start.month, start.day, 10),
-                                                   information_shared="Test", police_decision="single_agency",
-                                                   chair=chair, recorded_by=worker)
+    discussion = StrategyDiscussion.objects.create(
+        held_at=at(start.year, start.month, start.day, 10),
+        information_shared="Test",
+        police_decision="single_agency",
+        chair=chair,
+        recorded_by=worker,
+    )
     StrategyDiscussionChild.objects.create(discussion=discussion, person=child, episode=episode, decision="s47")
-    return Section47Enquiry.objects.create(person=child, episode=episode, strategy_discussion=discussion,
-                                           start_date=start, initial_conference_target=target)
+    return Section47Enquiry.objects.create(
+        person=child,
+        episode=episode,
+        strategy_discussion=discussion,
+        start_date=start,
+        initial_conference_target=target,
+    )
 
 
 def _conference(chair, worker, child, episode, kind, held_on, enquiry=None):
     conference = Conference.objects.create(kind=kind, held_on=held_on, chair=chair, recorded_by=worker)
-    ConferenceChild.objects.create(conference=conference, person=child, episode=episode, enquiry=enquiry,
-                                   decision="plan", reasons="Test")
+    ConferenceChild.objects.create(
+        conference=conference, person=child, episode=episode, enquiry=enquiry, decision="plan", reasons="Test"
+    )
 
 
 def test_initial_conferences_within_15_working_days_of_the_strategy_discussion(worker, chair, child, sibling):
@@ -235,8 +271,14 @@ def test_initial_conferences_within_15_working_days_of_the_strategy_discussion(w
 
 def test_return_interviews_within_72_hours(worker, child):
     def episode(returned, held=None):
-        found = MissingEpisode.objects.create(person=child, kind="M", missing_from="home", recorded_by=worker,
-                                              started_at=returned - datetime.timedelta(hours=5), ended_at=returned)
+        found = MissingEpisode.objects.create(
+            person=child,
+            kind="M",
+            missing_from="home",
+            recorded_by=worker,
+            started_at=returned - datetime.timedelta(hours=5),
+            ended_at=returned,
+        )
         if held:
             ReturnInterview.objects.create(episode=found, held_at=held, recorded_by=worker)
         return found
@@ -249,13 +291,16 @@ def test_return_interviews_within_72_hours(worker, child):
     deadlines.issue("return-interview", back, person=child, subject=stored)
     # A due date is stored when issued and never recomputed: here a local 48 hours.
     from kernel.models import Deadline
+
     Deadline.objects.filter(subject_id=stored.pk, rule_slug="return-interview").update(
-        due_at=back + datetime.timedelta(hours=48))
+        due_at=back + datetime.timedelta(hours=48)
+    )
     found = statistics.return_interviews_within_72_hours(2026)
     assert (found.total, found.on_time) == (4, 1)
 
 
 # --- The published files -----------------------------------------------------------------------------
+
 
 def _file_value(filename, level, code, year, column, **match):
     with open(published.data_dir() / filename, encoding="utf-8-sig", newline="") as handle:
@@ -270,8 +315,14 @@ def _file_value(filename, level, code, year, column, **match):
 
 
 def test_england_looked_after_on_31_march_2025_is_the_files_value():
-    expected = _file_value(published.CLA_RATES, "National", "", "2025", "children_count",
-                           population_type="Children looked after on 31 March each year")
+    expected = _file_value(
+        published.CLA_RATES,
+        "National",
+        "",
+        "2025",
+        "children_count",
+        population_type="Children looked after on 31 March each year",
+    )
     assert published.figure("cla_31_march", published.england(), 2025).value == float(expected) == 81770
     assert published.figure("cla_31_march_rate", published.england(), 2025).value == 67
     assert published.figure("ceased_e4a", published.england(), 2024).value == 5740
@@ -287,7 +338,8 @@ def test_an_la_by_either_code_its_region_and_statistical_neighbours():
     group = published.neighbours("330")
     assert group.model == "2025 model"
     assert [a.code for a in group.areas][:3] == ["892", "352", "380"]
-    assert group.areas[0].name == "Nottingham" and len(group.areas) == 10
+    assert group.areas[0].name == "Nottingham"
+    assert len(group.areas) == 10
     # London boroughs are compared with London, not Inner or Outer London.
     assert published.region_of(published.la("202")).code == published.LONDON_CODE
     # An authority that no longer exists has only the 2021 groupings.
@@ -296,9 +348,13 @@ def test_an_la_by_either_code_its_region_and_statistical_neighbours():
 
 def test_the_files_symbols_are_not_published_never_zero():
     cumbria_2025 = published.figure("cla_31_march", published.la("909"), 2025)
-    assert cumbria_2025.value is None and cumbria_2025.symbol == "z"
-    suppressed = [(code, year) for (level, code, year), f in published._indexed("ceased_e4b").items()
-                  if level == "Local authority" and f.symbol == "c"]
+    assert cumbria_2025.value is None
+    assert cumbria_2025.symbol == "z"
+    suppressed = [
+        (code, year)
+        for (level, code, year), f in published._indexed("ceased_e4b").items()
+        if level == "Local authority" and f.symbol == "c"
+    ]
     assert suppressed
     code, year = suppressed[0]
     assert published.figure("ceased_e4b", published.la(code), year).meaning.startswith("suppressed")
@@ -309,15 +365,19 @@ def test_neighbours_median_for_rates_and_mean_for_counts():
     group = published.neighbours("330")
     rates = sorted(published.figure("cla_31_march_rate", a, 2025).value for a in group.areas)
     summary = published.neighbour_summary("cla_31_march_rate", group, 2025)
-    assert summary.how == "median" and summary.value == (rates[4] + rates[5]) / 2 and summary.published == 10
+    assert summary.how == "median"
+    assert summary.value == (rates[4] + rates[5]) / 2
+    assert summary.published == 10
     assert published.neighbour_summary("cla_31_march", group, 2025).how == "mean"
 
 
 # --- Suppression ---------------------------------------------------------------------------------------
 
+
 def test_suppression_of_counts_percentages_and_rates():
     assert suppression.count(4) == "c"
-    assert suppression.count(5) == "c" and suppression.count(6) == 6
+    assert suppression.count(5) == "c"
+    assert suppression.count(6) == 6
     assert suppression.count(0) == 0  # a zero is shown: zero was recorded
     assert suppression.count(81766, level="national") == 81770
     assert suppression.percentage("c", 40) == "c"  # a suppressed numerator
@@ -327,7 +387,8 @@ def test_suppression_of_counts_percentages_and_rates():
     assert suppression.percentage(7, 2000) == "k"  # 0.35%: rounds to 0 but is not 0
     assert suppression.percentage(13, 40) == 32  # whole numbers, as the CLA release
     assert suppression.percentage(13, 40, decimals=1) == 32.5
-    assert suppression.rate(3, 10000) == "c" and suppression.rate(67, 10000) == 67
+    assert suppression.rate(3, 10000) == "c"
+    assert suppression.rate(67, 10000) == 67
 
 
 def test_the_threshold_is_a_setting(settings):
@@ -339,14 +400,18 @@ def test_secondary_suppression_so_that_no_total_gives_a_small_number_away():
     shown = suppression.breakdown({"e4a": 4, "e4b": 10, "adopted": 20, "died": 0}, total=34)
     assert shown == {"e4a": "c", "e4b": "c", "adopted": 20, "died": 0}
     assert suppression.breakdown({"a": 10, "b": 20}, total=30) == {"a": 10, "b": 20}
-    ceased = statistics.CeasedByReason(2026, 30, {**{k: 0 for k, _l, _c in published.CEASED_REASONS},
-                                                  "e4a": 3, "e4b": 12, "adopted": 15})
+    ceased = statistics.CeasedByReason(
+        2026, 30, {**{k: 0 for k, _l, _c in published.CEASED_REASONS}, "e4a": 3, "e4b": 12, "adopted": 15}
+    )
     shown = views_statistics.published_breakdown(ceased)
     # E4A is small; E4B is the smallest other part; returned home together (15) is shown.
-    assert shown["e4a"] == "c" and shown["e4b"] == "c" and shown["returned_home"] == 15
+    assert shown["e4a"] == "c"
+    assert shown["e4b"] == "c"
+    assert shown["returned_home"] == 15
 
 
 # --- The page and the download ----------------------------------------------------------------------------
+
 
 @pytest.fixture
 def analyst(user):
@@ -363,10 +428,13 @@ def test_the_page_for_an_analyst_beside_the_comparator_audited(client, analyst, 
     assert "<strong>Birmingham</strong>'s statistical neighbours" in page
     assert "Nottingham" in page  # the first neighbour
     assert "81,770" in page  # England, 31 March 2025
-    assert "<svg" in page and "<title id=\"looked-after-rate-chart-title\">" in page
-    assert "Open Government Licence v3.0" in page and "Explore Education Statistics" in page
+    assert "<svg" in page
+    assert '<title id="looked-after-rate-chart-title">' in page
+    assert "Open Government Licence v3.0" in page
+    assert "Explore Education Statistics" in page
     event = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW, user=analyst).latest("at")
-    assert event.detail["page"] == "statistics" and event.detail["comparator_la"] == "330"
+    assert event.detail["page"] == "statistics"
+    assert event.detail["comparator_la"] == "330"
     assert event.detail["view"] == "exact"
 
 
@@ -421,4 +489,6 @@ def test_the_download_is_suppressed_and_audited(client, analyst, settings, care_
     assert england_2025[5] == "81,770"
     assert any("Open Government Licence v3.0" in cell for r in rows for cell in r)
     event = AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, user=analyst).latest("at")
-    assert event.detail["format"] == "csv" and event.detail["suppressed"] is True and event.detail["rows"] > 0
+    assert event.detail["format"] == "csv"
+    assert event.detail["suppressed"] is True
+    assert event.detail["rows"] > 0

@@ -7,8 +7,10 @@ from audit.integrity import anchor_head, seal_pending
 
 
 class Command(BaseCommand):
-    help = ("Link new audit events into the hash chain and append each new end of the chain to the anchor "
-            "(settings.AUDIT_ANCHOR). Run every minute, or with --loop.")
+    help = (
+        "Link new audit events into the hash chain and append each new end of the chain to the anchor "
+        "(settings.AUDIT_ANCHOR). Run every minute, or with --loop."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--loop", action="store_true", help="keep sealing, every --every seconds")

@@ -30,17 +30,25 @@ class Command(BaseCommand):
         parser.add_argument("--children", type=int, default=2000, help="How many children to make (default 2000)")
         parser.add_argument("--seed", type=int, default=1, help="Random seed: the same seed makes the same data")
         parser.add_argument(
-            "--today", type=_date, default=None,
+            "--today",
+            type=_date,
+            default=None,
             help="The date the data is made relative to (YYYY-MM-DD; default: the real date). Ages, names and "
-                 "identifiers do not depend on it; dates shift with it. Pass it to make the dates identical too.",
+            "identifiers do not depend on it; dates shift with it. Pass it to make the dates identical too.",
         )
-        parser.add_argument("--batch-size", type=int, default=generator.DEFAULT_BATCH,
-                            help=f"Children per transaction (default {generator.DEFAULT_BATCH})")
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=generator.DEFAULT_BATCH,
+            help=f"Children per transaction (default {generator.DEFAULT_BATCH})",
+        )
 
     def handle(self, *args, children, seed, today, batch_size, **options):
         if getattr(settings, "PRODUCTION", False):
-            raise CommandError("generate_authority makes demo accounts with a published password: "
-                               "it does not run when SAFEGUARDING_ENV=production")
+            raise CommandError(
+                "generate_authority makes demo accounts with a published password: "
+                "it does not run when SAFEGUARDING_ENV=production"
+            )
         if children < 0:
             raise CommandError("--children must be 0 or more")
         if batch_size < 1:
@@ -48,14 +56,15 @@ class Command(BaseCommand):
         verbose = options.get("verbosity", 1) >= 1
         log = (lambda message: self.stdout.write(message)) if verbose else None
         if verbose and not generator.authority_exists():
-            self.stdout.write(f"Making {generator.LA_NAME} with {children:,} children (seed {seed}, "
-                              f"today {(today or dt.date.today()).isoformat()})")
+            self.stdout.write(
+                f"Making {generator.LA_NAME} with {children:,} children (seed {seed}, "
+                f"today {(today or dt.date.today()).isoformat()})"
+            )
         result = generator.generate(children=children, seed=seed, today=today, batch_size=batch_size, log=log)
         if not verbose:
             return
         if result.created:
-            self.stdout.write(self.style.SUCCESS(
-                f"Made {result.children:,} children in {result.seconds:.1f} seconds."))
+            self.stdout.write(self.style.SUCCESS(f"Made {result.children:,} children in {result.seconds:.1f} seconds."))
             width = max(len(name) for name in result.counts)
             self.stdout.write("Rows made:")
             for name, number in result.counts.items():

@@ -19,9 +19,12 @@ class Command(BaseCommand):
     help = "Remove temporary attachment files left by rolled-back contacts."
 
     def add_arguments(self, parser):
-        parser.add_argument("--older-than", type=int, default=3600,
-                            help="Only files older than this many seconds (default 3600), so that none being "
-                                 "written now is removed")
+        parser.add_argument(
+            "--older-than",
+            type=int,
+            default=3600,
+            help="Only files older than this many seconds (default 3600), so that none being written now is removed",
+        )
 
     def handle(self, *args, older_than, **options):
         if older_than < 0:

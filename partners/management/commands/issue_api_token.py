@@ -16,8 +16,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--agency-id", type=int, required=True, help="The agency the partner system belongs to")
         parser.add_argument("--name", required=True, help="Which system will use the token")
-        parser.add_argument("--scope", action="append", required=True, dest="scopes",
-                            help="An operation it may call, like people:read (repeat for more)")
+        parser.add_argument(
+            "--scope",
+            action="append",
+            required=True,
+            dest="scopes",
+            help="An operation it may call, like people:read (repeat for more)",
+        )
         parser.add_argument("--expires-days", type=int, default=None, help="Stop working after this many days")
         parser.add_argument("--created-by", default=None, help="Username of the administrator issuing it")
 
@@ -33,11 +38,15 @@ class Command(BaseCommand):
             if issuer is None:
                 raise CommandError(f"There is no user {created_by}")
         try:
-            api_token, token = issue_token(agency, name, scopes, created_by=issuer,
-                                           expires_at=expiry_in_days(expires_days))
+            api_token, token = issue_token(
+                agency, name, scopes, created_by=issuer, expires_at=expiry_in_days(expires_days)
+            )
         except ValueError as error:
             raise CommandError(str(error)) from None
-        self.stderr.write(f"Issued API token {api_token.prefix} to {agency} ({name}), scopes: {', '.join(api_token.scopes)}"
-                          + (f", expires {api_token.expires_at:%Y-%m-%d %H:%M}" if api_token.expires_at else "") + ".")
+        self.stderr.write(
+            f"Issued API token {api_token.prefix} to {agency} ({name}), scopes: {', '.join(api_token.scopes)}"
+            + (f", expires {api_token.expires_at:%Y-%m-%d %H:%M}" if api_token.expires_at else "")
+            + "."
+        )
         self.stderr.write("Give this token to the partner system now: it is not stored and cannot be shown again.")
         self.stdout.write(token)

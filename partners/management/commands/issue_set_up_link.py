@@ -31,11 +31,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument("--base-url", default=None,
-                            help="The service's address, put in front of the link (default: from DJANGO_ALLOWED_HOSTS "
-                                 "in production, else http://127.0.0.1:8000)")
-        parser.add_argument("--reset", action="store_true",
-                            help="Remove the account's authenticator apps first and end its sessions")
+        parser.add_argument(
+            "--base-url",
+            default=None,
+            help="The service's address, put in front of the link (default: from DJANGO_ALLOWED_HOSTS "
+            "in production, else http://127.0.0.1:8000)",
+        )
+        parser.add_argument(
+            "--reset", action="store_true", help="Remove the account's authenticator apps first and end its sessions"
+        )
 
     def handle(self, *args, username, base_url, reset, **options):
         account = User.objects.filter(username=username).first()
@@ -53,12 +57,18 @@ class Command(BaseCommand):
             if reset:
                 TOTPDevice.objects.filter(user=account).delete()
                 User.objects.filter(pk=account.pk).update(session_generation=F("session_generation") + 1)
-                audit.record(None, "update", obj=account,
-                             summary=f"Reset the authenticator app of {username} (manage.py issue_set_up_link)")
+                audit.record(
+                    None,
+                    "update",
+                    obj=account,
+                    summary=f"Reset the authenticator app of {username} (manage.py issue_set_up_link)",
+                )
                 reason = SetUpLink.Reason.AUTHENTICATOR_RESET
             link, token = issue_set_up_link(account, reason)
         base = (base_url or default_base_url()).rstrip("/")
-        self.stderr.write(f"Set-up link for {username}: expires in {link_hours()} hours "
-                          f"({link.expires_at:%Y-%m-%d %H:%M} UTC) and works once. "
-                          "It is not stored and cannot be shown again.")
+        self.stderr.write(
+            f"Set-up link for {username}: expires in {link_hours()} hours "
+            f"({link.expires_at:%Y-%m-%d %H:%M} UTC) and works once. "
+            "It is not stored and cannot be shown again."
+        )
         self.stdout.write(base + set_up_path(token))

@@ -1,6 +1,6 @@
 """Revoke an API token by its prefix (the first 8 characters, as the admin shows them).
 
-    manage.py revoke_api_token sgk_AbCd [--revoked-by USERNAME]
+manage.py revoke_api_token sgk_AbCd [--revoked-by USERNAME]
 """
 
 from django.core.management.base import BaseCommand, CommandError

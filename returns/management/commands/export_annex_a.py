@@ -31,7 +31,11 @@ class Command(BaseCommand):
         tables = annex_a.build(day)
         annex_a.write(tables, out)
         counts = annex_a.counts(tables)
-        audit.record(None, AuditEvent.Action.EXPORT, summary=f"Annex A lists for {day:%-d %B %Y} exported",
-                     detail={"inspection_date": day.isoformat(), "rows": counts, "by": "manage.py export_annex_a"})
+        audit.record(
+            None,
+            AuditEvent.Action.EXPORT,
+            summary=f"Annex A lists for {day:%-d %B %Y} exported",
+            detail={"inspection_date": day.isoformat(), "rows": counts, "by": "manage.py export_annex_a"},
+        )
         for name, count in counts.items():
             self.stdout.write(f"{name} {annex_a.TITLES[name]}: {count} rows")

@@ -24,7 +24,15 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Could not write {out}: {error.strerror}") from error
         counts = cin_census.counts(data)
-        audit.record(None, AuditEvent.Action.EXPORT, summary=f"CIN census {year - 1}/{str(year)[2:]} exported",
-                     detail={"year": year, "counts": counts, "serial": data["header"]["SerialNo"],
-                             "by": "manage.py export_cin_census"})
+        audit.record(
+            None,
+            AuditEvent.Action.EXPORT,
+            summary=f"CIN census {year - 1}/{str(year)[2:]} exported",
+            detail={
+                "year": year,
+                "counts": counts,
+                "serial": data["header"]["SerialNo"],
+                "by": "manage.py export_cin_census",
+            },
+        )
         self.stdout.write(f"{out}: {counts['children']} children, {counts['CINdetails']} CIN details")

@@ -21,7 +21,11 @@ class Command(BaseCommand):
         tables = ssda903.build(year)
         paths = ssda903.write(tables, out)
         counts = {name: len(rows) for name, rows in tables.items()}
-        audit.record(None, AuditEvent.Action.EXPORT, summary=f"SSDA903 return {year - 1}/{str(year)[2:]} exported",
-                     detail={"year": year, "rows": counts, "by": "manage.py export_ssda903"})
+        audit.record(
+            None,
+            AuditEvent.Action.EXPORT,
+            summary=f"SSDA903 return {year - 1}/{str(year)[2:]} exported",
+            detail={"year": year, "rows": counts, "by": "manage.py export_ssda903"},
+        )
         for path in paths:
             self.stdout.write(f"{path.name}: {counts[path.stem]} rows")
