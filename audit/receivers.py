@@ -3,8 +3,10 @@
 from django.dispatch import receiver
 
 from kernel.access import route_refused
+from kernel.casestep import page_viewed
 
 from . import services
+from .models import AuditEvent
 
 
 @receiver(route_refused)
@@ -19,3 +21,10 @@ def record_route_refusal(sender, request, rule, **kwargs):
         summary="Refused: the page is not open to their role",
         detail={"path": request.path[:200], "method": request.method, "rule": rule or "none"},
     )
+
+
+@receiver(page_viewed)
+def record_page_view(sender, request, obj, person, summary, **kwargs):
+    """A user viewed a page about a record (a case-step page, say): recorded in the same
+    transaction as the request, like every other view."""
+    services.record(request.user, AuditEvent.Action.VIEW, obj=obj, person=person, summary=summary)

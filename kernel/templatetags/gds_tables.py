@@ -1,0 +1,222 @@
+"""GOV.UK tables and summary lists without their boilerplate.
+
+A table::
+
+    {% load gds_tables %}
+    {% table "Approvals waiting, oldest first" caption_hidden=True %}
+      {% head "Child" "Approval" "Asked for" numeric="3" %}
+      {% for a in approvals %}
+        {% row %}
+          {% cell header=True %}{{ a.child }}{% endcell %}
+          {% cell %}<a class="govuk-link" href="...">{{ a.kind }}</a>{% endcell %}
+          {% cell numeric=True %}{{ a.days }}{% endcell %}
+        {% endrow %}
+      {% endfor %}
+    {% endtable %}
+
+`head` names the columns (`numeric` lists the 1-based columns that hold numbers, "2,3"); the
+rows after it are the table's body. `cell header=True` is the row's header (scope="row").
+
+A summary list, from (label, value) pairs or row by row::
+
+    {% summary_list rows %}
+    {% summary %}
+      {% summary_row "Date of birth" %}{{ child.date_of_birth|date:"j F Y" }}{% endsummary_row %}
+    {% endsummary %}
+"""
+
+from django import template
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+_BODY_OPEN = "gds_tables_body_open"
+
+
+def _flag(value):
+    return value not in (None, False, "", 0, "0", "false", "False")
+
+
+class TableNode(template.Node):
+    def __init__(self, nodelist, caption, options):
+        self.nodelist, self.caption, self.options = nodelist, caption, options
+
+    def render(self, context):
+        options = {key: value.resolve(context) for key, value in self.options.items()}
+        caption = self.caption.resolve(context) if self.caption is not None else ""
+        classes = "govuk-table__caption"
+        size = options.get("caption_size")
+        if size:
+            classes += f" govuk-table__caption--{size}"
+        if _flag(options.get("caption_hidden")):
+            classes += " govuk-visually-hidden"
+        with context.push(**{_BODY_OPEN: [False]}):
+            inner = self.nodelist.render(context)
+            body_open = context[_BODY_OPEN][0]
+        extra_class = options.get("classes", "")
+        parts = [format_html('<table class="govuk-table{}">', f" {extra_class}" if extra_class else "")]
+        if caption:
+            parts.append(format_html('<caption class="{}">{}</caption>', classes, caption))
+        if not body_open:
+            parts.append(mark_safe('<tbody class="govuk-table__body">'))
+        parts.append(inner)
+        parts.append(mark_safe("</tbody></table>"))
+        return mark_safe("".join(str(part) for part in parts))
+
+
+@register.tag
+def table(parser, token):
+    """{% table caption [caption_hidden=True] [caption_size="m"] [classes="..."] %}...{% endtable %}"""
+    bits = token.split_contents()[1:]
+    caption, options = None, {}
+    for bit in bits:
+        if "=" in bit:
+            key, value = bit.split("=", 1)
+            options[key] = parser.compile_filter(value)
+        elif caption is None:
+            caption = parser.compile_filter(bit)
+        else:
+            raise template.TemplateSyntaxError("table takes one caption and key=value options")
+    nodelist = parser.parse(("endtable",))
+    parser.delete_first_token()
+    return TableNode(nodelist, caption, options)
+
+
+class HeadNode(template.Node):
+    def __init__(self, columns, numeric):
+        self.columns, self.numeric = columns, numeric
+
+    def render(self, context):
+        numeric = set()
+        if self.numeric is not None:
+            numeric = {int(n) for n in str(self.numeric.resolve(context)).split(",") if n.strip()}
+        cells = []
+        for index, column in enumerate(self.columns, start=1):
+            cls = "govuk-table__header" + (" govuk-table__header--numeric" if index in numeric else "")
+            cells.append(format_html('<th scope="col" class="{}">{}</th>', cls, column.resolve(context)))
+        if _BODY_OPEN in context:
+            context[_BODY_OPEN][0] = True
+        return format_html(
+            '<thead class="govuk-table__head"><tr class="govuk-table__row">{}</tr></thead>'
+            '<tbody class="govuk-table__body">',
+            mark_safe("".join(str(cell) for cell in cells)),
+        )
+
+
+@register.tag
+def head(parser, token):
+    """{% head "Column" "Column" ... [numeric="2,3"] %}: the table's column headers."""
+    columns, numeric = [], None
+    for bit in token.split_contents()[1:]:
+        if bit.startswith("numeric="):
+            numeric = parser.compile_filter(bit.split("=", 1)[1])
+        else:
+            columns.append(parser.compile_filter(bit))
+    return HeadNode(columns, numeric)
+
+
+class WrapNode(template.Node):
+    def __init__(self, nodelist, render_with, options):
+        self.nodelist, self.render_with, self.options = nodelist, render_with, options
+
+    def render(self, context):
+        options = {key: value.resolve(context) for key, value in self.options.items()}
+        return self.render_with(self.nodelist.render(context), options)
+
+
+def _options(parser, bits, allowed):
+    options = {}
+    for bit in bits:
+        key, _, value = bit.partition("=")
+        if key not in allowed or not value:
+            raise template.TemplateSyntaxError(f"unknown option {bit!r}; allowed: {', '.join(allowed)}")
+        options[key] = parser.compile_filter(value)
+    return options
+
+
+def _row(inner, options):
+    return format_html('<tr class="govuk-table__row">{}</tr>', mark_safe(inner))
+
+
+def _cell(inner, options):
+    inner = mark_safe(inner.strip())
+    if _flag(options.get("header")):
+        return format_html('<th scope="row" class="govuk-table__header">{}</th>', inner)
+    cls = "govuk-table__cell" + (" govuk-table__cell--numeric" if _flag(options.get("numeric")) else "")
+    colspan = options.get("colspan")
+    if colspan:
+        return format_html('<td class="{}" colspan="{}">{}</td>', cls, colspan, inner)
+    return format_html('<td class="{}">{}</td>', cls, inner)
+
+
+@register.tag
+def row(parser, token):
+    """{% row %}{% cell %}...{% endcell %}...{% endrow %}"""
+    nodelist = parser.parse(("endrow",))
+    parser.delete_first_token()
+    return WrapNode(nodelist, _row, _options(parser, token.split_contents()[1:], ()))
+
+
+@register.tag
+def cell(parser, token):
+    """{% cell [header=True] [numeric=True] [colspan=2] %}...{% endcell %}"""
+    nodelist = parser.parse(("endcell",))
+    parser.delete_first_token()
+    return WrapNode(nodelist, _cell, _options(parser, token.split_contents()[1:], ("header", "numeric", "colspan")))
+
+
+# --- Summary lists ----------------------------------------------------------------------------
+
+
+def _summary(inner, options):
+    cls = "govuk-summary-list" + (" govuk-summary-list--no-border" if _flag(options.get("no_border")) else "")
+    return format_html('<dl class="{}">{}</dl>', cls, mark_safe(inner))
+
+
+def _summary_row_html(key, value):
+    return format_html(
+        '<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{}</dt>'
+        '<dd class="govuk-summary-list__value">{}</dd></div>',
+        key,
+        value,
+    )
+
+
+@register.tag
+def summary(parser, token):
+    """{% summary [no_border=True] %}{% summary_row "Label" %}value{% endsummary_row %}...{% endsummary %}"""
+    nodelist = parser.parse(("endsummary",))
+    parser.delete_first_token()
+    return WrapNode(nodelist, _summary, _options(parser, token.split_contents()[1:], ("no_border",)))
+
+
+class SummaryRowNode(template.Node):
+    def __init__(self, key, nodelist):
+        self.key, self.nodelist = key, nodelist
+
+    def render(self, context):
+        return _summary_row_html(self.key.resolve(context), mark_safe(self.nodelist.render(context).strip()))
+
+
+@register.tag
+def summary_row(parser, token):
+    """{% summary_row "Label" %}value (HTML allowed){% endsummary_row %}"""
+    bits = token.split_contents()[1:]
+    if len(bits) != 1:
+        raise template.TemplateSyntaxError("summary_row takes the row's label")
+    nodelist = parser.parse(("endsummary_row",))
+    parser.delete_first_token()
+    return SummaryRowNode(parser.compile_filter(bits[0]), nodelist)
+
+
+@register.simple_tag
+def summary_list(rows, no_border=False):
+    """A summary list from (label, value) pairs; values are escaped and keep their line breaks."""
+    html = format_html_join(
+        "",
+        "{}",
+        ((_summary_row_html(key, linebreaksbr(value, autoescape=True)),) for key, value in rows),
+    )
+    return _summary(html, {"no_border": no_border})
