@@ -76,6 +76,9 @@ def pytest_collection_modifyitems(items):
     from pytest_django.fixtures import validate_django_db
 
     for item in items:
+        if item.get_closest_marker("browser"):
+            # A journey in the browser checks pages, not the database: CI runs it once (on PostgreSQL).
+            item.add_marker(pytest.mark.single_database)
         cls = getattr(item, "cls", None)
         if cls is not None and issubclass(cls, TransactionTestCase):
             if not issubclass(cls, TestCase):

@@ -140,6 +140,7 @@ def no_local_constants(monkeypatch):
         monkeypatch.setattr(providers, "_get_local_constants", providers.Constants)
 
 
+@pytest.mark.single_database
 def test_the_api_does_what_its_schema_says(wsgi_app, tokens, subtests, no_local_constants):
     schema = schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app, config=schemathesis.Config.from_dict(CONFIG))
     operations = [result.ok() for result in schema.get_all_operations()]
@@ -186,6 +187,7 @@ def test_the_api_does_what_its_schema_says(wsgi_app, tokens, subtests, no_local_
     assert all(by_operation[f"{operation.label} ({mode.value})"] for operation in operations for mode in EXAMPLES)
 
 
+@pytest.mark.single_database
 def test_the_answers_about_a_contact_made_match_the_schema(wsgi_app, tokens):
     """The answers fuzzing rarely reaches, each checked against the schema with the default
     checks: a contact made (201), its retry (201), the same key with another body (422), a contact
