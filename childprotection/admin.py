@@ -54,7 +54,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class StrategyDiscussionAdmin(ReadOnlyAdmin):
     list_display = ["id", "held_at", "police_decision", "chair", "created_at"]
     fields = ["held_at", "police_decision", "next_meeting_date", "chair", "recorded_by", "created_at"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # the stubs type `fields` more widely
     date_hierarchy = "held_at"
 
 
@@ -71,7 +71,7 @@ class Section47EnquiryAdmin(ReadOnlyAdmin):
         "outcome_date",
         "initial_conference_not_required",
     ]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # the stubs type `fields` more widely
 
 
 @admin.register(Conference)
@@ -79,7 +79,7 @@ class ConferenceAdmin(ReadOnlyAdmin):
     list_display = ["id", "kind", "held_on", "chair"]
     list_filter = ["kind"]
     fields = ["kind", "held_on", "chair", "transfer_notified_on", "transferring_authority", "recorded_by", "created_at"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # the stubs type `fields` more widely
 
 
 @admin.register(ChildProtectionPlan)
@@ -95,7 +95,7 @@ class ChildProtectionPlanAdmin(ReadOnlyAdmin):
         "end_date",
         "end_reason",
     ]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # the stubs type `fields` more widely
 
 
 @admin.register(PreProceedings)
@@ -127,4 +127,4 @@ class PreProceedingsAdmin(ReadOnlyAdmin):
         "letter_of_issue_sent_on",
         "concluded_on",
     ]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # the stubs type `fields` more widely

@@ -6,6 +6,10 @@ the form (status 400, the GOV.UK error summary, nothing saved). Every page needs
 full record (people.access.person_for): `case_work` reads, `case_change` records. Every view
 is audited."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.shortcuts import redirect, render
@@ -230,7 +234,8 @@ def detail(request, pre_proceedings_id):
 
 # --- The steps ------------------------------------------------------------------------------
 
-STEPS = {
+# slug: (title, form, service, the deadline rule or rules it meets, message when done)
+STEPS: dict[str, tuple[str, type[forms.Form], Callable[..., Any], str | tuple[str, ...] | None, str]] = {
     "letter": (
         "Record the letter before proceedings",
         LetterForm,

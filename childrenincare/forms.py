@@ -4,6 +4,8 @@ RuleBroken messages `add_rule_errors` puts on the fields (choice fields accept a
 the service's message shows). Labels built from people's names are escaped: crispy-forms-gds
 renders labels as HTML."""
 
+from typing import TYPE_CHECKING
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
@@ -21,6 +23,9 @@ from .models import (
     SupportPlanItem,
 )
 from .reunification import ORDER_REASONS
+
+if TYPE_CHECKING:
+    from people.models import Person
 
 
 def _helper(*fields, button="Save"):
@@ -286,7 +291,7 @@ class DecisionForm(forms.Form):
     )
     proposed_date = DateField("Proposed date of the return")
     proposed_home = _line("Where would the child live, and with whom?", max_length=300)
-    carers = forms.ModelMultipleChoiceField(
+    carers: "forms.ModelMultipleChoiceField[Person]" = forms.ModelMultipleChoiceField(
         label="The parents or others the child would return to",
         queryset=None,
         required=False,
@@ -334,7 +339,7 @@ class GateForm(forms.Form):
 
 
 class HouseholdAddForm(forms.Form):
-    person = forms.ModelChoiceField(
+    person: "forms.ModelChoiceField[Person]" = forms.ModelChoiceField(
         label="Adult in the household", queryset=None, required=False, empty_label="Select the person"
     )
     relationship = _line("Relationship to the child", max_length=100)

@@ -259,7 +259,7 @@ class Pool:
         self.foreign = data["languages"].get("eng", 0) < 50
 
 
-_DATA_CACHE = {}
+_DATA_CACHE: dict[str, object] = {}
 
 
 def load_postcodes():

@@ -158,7 +158,7 @@ class ContactAdmin(admin.ModelAdmin):
     list_display = ["reference", "received_at", "status"]
     list_filter = ["status"]
     fields = ["received_at", "status", "decision_due_at"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # the stubs type `fields` more widely
     list_display_links = None
     date_hierarchy = "received_at"
 

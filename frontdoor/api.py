@@ -271,7 +271,8 @@ class ContactIn(serializers.Serializer):
     received_at = serializers.DateTimeField(
         required=False, allow_null=True, help_text="When the partner was told; now if not given"
     )
-    source = ReferralSource(
+    # A declared field, which DRF's metaclass moves off the class: Field.source is untouched.
+    source = ReferralSource(  # type: ignore[assignment]
         max_length=3,
         help_text="Code list: referral-source (CIN census), for example 3A for a school; "
         "the codes listed are today's, and a code must be valid on the "
@@ -283,15 +284,16 @@ class ContactIn(serializers.Serializer):
     immediate_risk_detail = Text(required=False, allow_blank=True, max_length=5000)
     consent = serializers.ChoiceField(choices=Contact.Consent.choices, help_text="Consent to early help")
     consent_detail = Text(required=False, allow_blank=True, max_length=5000)
-    children = ChildIn(
+    # With many=True, DRF passes min_length and max_length to the ListSerializer (the stubs do not know).
+    children = ChildIn(  # type: ignore[call-arg]
         many=True,
         allow_empty=False,
         min_length=1,
         max_length=MAX_PEOPLE,
         help_text="The first is the child the contact is about; the others are children in the household",
     )
-    adults = AdultIn(many=True, required=False, max_length=MAX_PEOPLE)
-    attachments = AttachmentIn(many=True, required=False, max_length=MAX_ATTACHMENTS)
+    adults = AdultIn(many=True, required=False, max_length=MAX_PEOPLE)  # type: ignore[call-arg]
+    attachments = AttachmentIn(many=True, required=False, max_length=MAX_ATTACHMENTS)  # type: ignore[call-arg]
 
     def validate(self, data):
         received_at = data.get("received_at") or timezone.now()

@@ -53,7 +53,8 @@ class Problem(serializers.Serializer):
     title = serializers.CharField(help_text="A short summary of the kind of problem")
     status = serializers.IntegerField(help_text="The HTTP status code")
     detail = serializers.CharField(help_text="What went wrong with this request, in plain words")
-    errors = serializers.DictField(
+    # A declared field, which DRF's metaclass moves off the class: Serializer.errors is untouched.
+    errors = serializers.DictField(  # type: ignore[assignment]
         required=False,
         child=serializers.JSONField(),
         help_text="Errors by field: a list of messages, or for a list or object in the body, "

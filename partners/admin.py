@@ -29,11 +29,11 @@ class TeamAdmin(admin.ModelAdmin):
 class ServiceUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "agency", "team", "is_active"]
     list_filter = ["role", "agency", "is_active"]
-    fieldsets = UserAdmin.fieldsets + (
+    fieldsets = tuple(UserAdmin.fieldsets or ()) + (
         ("Work", {"fields": ["agency", "team", "job_title", "role"]}),
         ("Sign-in", {"fields": ["must_change_password"]}),
     )
-    add_fieldsets = UserAdmin.add_fieldsets + (("Work", {"fields": ["agency", "team", "job_title", "role"]}),)
+    add_fieldsets = tuple(UserAdmin.add_fieldsets) + (("Work", {"fields": ["agency", "team", "job_title", "role"]}),)
 
     def save_model(self, request, obj, form, change):
         """A new account must change the password it was given, and sets up its authenticator

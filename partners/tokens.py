@@ -202,7 +202,7 @@ class HasScope(BasePermission):
     """``permission_classes = [..., HasScope.for_operation("people:read")]``: a request made
     with an API token needs that scope; a signed-in person (a session) passes."""
 
-    operation = None
+    operation: str | None = None
 
     @classmethod
     def for_operation(cls, operation):

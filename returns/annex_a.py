@@ -260,7 +260,7 @@ TITLES = {
 }
 
 # Lists whose records this service does not keep yet: the sheet has its headers and no rows.
-HEADERS_ONLY = {}
+HEADERS_ONLY: dict[str, str] = {}
 
 YES, NO, UNKNOWN = "a) Yes", "b) No", "c) Unknown"
 

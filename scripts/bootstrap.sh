@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Prepares a working copy: the Python virtualenv (.venv) with the pinned dependencies, and the
+# Prepares a working copy: the Python virtualenv (.venv) with the pinned dependencies (the
+# service's, requirements.txt, and the development tools', requirements-dev.txt), and the
 # front-end assets (node_modules, then frontend/dist). Safe to run again and again: each step
 # keeps a stamp of what it was built from and is skipped while that has not changed.
 #
@@ -34,10 +35,10 @@ if ! .venv/bin/python -c 'import sys' >/dev/null 2>&1; then
 fi
 
 py_stamp=.venv/.bootstrap-requirements
-py_want="$(hash_files requirements.txt) $(.venv/bin/python -V 2>&1)"
+py_want="$(hash_files requirements.txt requirements-dev.txt) $(.venv/bin/python -V 2>&1)"
 if [ "$(cat "$py_stamp" 2>/dev/null)" != "$py_want" ]; then
-    say "installing Python dependencies from requirements.txt"
-    .venv/bin/python -m pip install --disable-pip-version-check -r requirements.txt
+    say "installing Python dependencies from requirements-dev.txt (which includes requirements.txt)"
+    .venv/bin/python -m pip install --disable-pip-version-check -r requirements-dev.txt
     printf '%s\n' "$py_want" > "$py_stamp"
 else
     say "Python dependencies up to date"

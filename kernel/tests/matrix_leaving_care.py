@@ -4,7 +4,7 @@ rule: reading is case_work, changing case_change."""
 
 import datetime
 
-EXPECTED = {}
+EXPECTED: dict[str, object] = {}
 
 
 def history(world):

@@ -5,7 +5,7 @@ to read, case_change to record), so no rows are added."""
 
 import datetime
 
-EXPECTED = {}
+EXPECTED: dict[str, object] = {}
 
 
 def history(world):
