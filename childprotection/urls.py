@@ -1,10 +1,10 @@
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from . import views
 
 app_name = "childprotection"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("episodes/<int:episode_id>/strategy-discussion/", views.strategy_new, name="strategy-new"),
     path("strategy-discussions/<int:discussion_id>/", views.strategy, name="strategy"),
     path("enquiries/<int:enquiry_id>/", views.enquiry, name="enquiry"),

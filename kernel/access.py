@@ -13,20 +13,40 @@ token is only known then), by the `AccessRulePermission` permission class.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import Signal
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from rest_framework.permissions import BasePermission
+
+if TYPE_CHECKING:
+    # Types only. Who is asking (request.user) is AnyUser: the user model (partners.User, by
+    # AUTH_USER_MODEL) or AnonymousUser; SignedInUser is the user model. The aliases are
+    # django-stubs' own, so the kernel names no app above it. (DRF's views are imported for
+    # their types only: rest_framework.views reads the DRF settings, which name this module.)
+    from django.contrib.auth.models import _AnyUser as AnyUser
+    from django.contrib.auth.models import _User as SignedInUser
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
+    class SignedInRequest(HttpRequest):
+        """The request of a view whose rule needs a signed-in user (every rule but "public")."""
+
+        user: SignedInUser
+
+
+# A view: a function, or a class view's as_view(), with the attributes the rules put on it.
+ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True)
 class Rule:
     name: str
     description: str
-    allows: Callable  # allows(user) -> bool
+    allows: Callable[["AnyUser"], bool]
 
 
 RULES: dict[str, Rule] = {}
@@ -43,7 +63,7 @@ PATH_RULES = [
 ]
 
 
-def register_rule(name, description, allows):
+def register_rule(name: str, description: str, allows: Callable[["AnyUser"], bool]) -> Rule:
     RULES[name] = Rule(name, description, allows)
     return RULES[name]
 
@@ -52,27 +72,27 @@ register_rule("public", "Anyone, signed in or not", lambda user: True)
 register_rule("signed_in", "Anyone signed in", lambda user: user.is_authenticated)
 
 
-def rule(name):
+def rule(name: str) -> Callable[[ViewT], ViewT]:
     """Open a view to the users the named rule allows."""
 
-    def mark(view):
-        view.access_rule = name
+    def mark(view: ViewT) -> ViewT:
+        view.access_rule = name  # type: ignore[attr-defined]  # read back by rule_of
         return view
 
     return mark
 
 
-def public(view):
+def public(view: ViewT) -> ViewT:
     """Open a view to everyone, signed in or not (sign-in page, health check, public documents)."""
     return rule("public")(view)
 
 
-def rule_of(view_func, path=""):
-    for prefix, name in PATH_RULES:
+def rule_of(view_func: Callable[..., Any], path: str = "") -> str | None:
+    for prefix, path_rule in PATH_RULES:
         if path.startswith(prefix):
-            return name
+            return path_rule
     for candidate in (view_func, getattr(view_func, "view_class", None), getattr(view_func, "cls", None)):
-        name = getattr(candidate, "access_rule", None)
+        name: str | None = getattr(candidate, "access_rule", None)
         if name:
             return name
         if getattr(candidate, "public", False) is True:
@@ -80,15 +100,15 @@ def rule_of(view_func, path=""):
     return None
 
 
-def allowed(name, user):
+def allowed(name: str | None, user: "AnyUser") -> bool:
     return name in RULES and RULES[name].allows(user)
 
 
-def is_api(request):
+def is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
-def problem_response(status, title, detail):
+def problem_response(status: int, title: str, detail: str) -> JsonResponse:
     return JsonResponse(
         {"type": "about:blank", "title": title, "status": status, "detail": detail},
         status=status,
@@ -96,7 +116,7 @@ def problem_response(status, title, detail):
     )
 
 
-def forbidden(request, rule_name=None):
+def forbidden(request: HttpRequest, rule_name: str | None = None) -> HttpResponse:
     """The 403 for a route the user's rule does not open (or a route with no rule)."""
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         route_refused.send(sender=AccessRuleMiddleware, request=request, rule=rule_name)
@@ -106,13 +126,19 @@ def forbidden(request, rule_name=None):
 
 
 class AccessRuleMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponseBase | None:
         name = rule_of(view_func, request.path)
         if name is None or name not in RULES:
             # A route nobody has opened: closed, whoever asks.
@@ -133,8 +159,8 @@ class AccessRulePermission(BasePermission):
 
     message = "You do not have access to this."
 
-    def has_permission(self, request, view):
-        name = getattr(view, "access_rule", None)
+    def has_permission(self, request: "Request", view: "APIView") -> bool:
+        name: str | None = getattr(view, "access_rule", None)
         permitted = bool(name) and allowed(name, request.user)
         if not permitted and request.user is not None and request.user.is_authenticated:
             route_refused.send(sender=AccessRulePermission, request=request, rule=name)

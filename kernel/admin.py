@@ -1,4 +1,9 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.forms import BaseFormSet, ModelForm
+from django.http import HttpRequest
 
 from . import codelists, timescales, working_days
 from .models import BankHoliday, Code, CodeList, TimescaleRule
@@ -14,7 +19,9 @@ class CodeListAdmin(admin.ModelAdmin):
     list_display = ["slug", "name", "source"]
     inlines = [CodeInline]
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(
+        self, request: HttpRequest, form: ModelForm[CodeList], formsets: list[BaseFormSet[Any]], change: bool
+    ) -> None:
         super().save_related(request, form, formsets, change)
         codelists.clear_cache()
 
@@ -25,15 +32,15 @@ class BankHolidayAdmin(admin.ModelAdmin):
     list_filter = ["confirmed"]
     date_hierarchy = "date"
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: BankHoliday, form: ModelForm[BankHoliday], change: bool) -> None:
         super().save_model(request, obj, form, change)
         working_days.clear_cache()
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: BankHoliday) -> None:
         super().delete_model(request, obj)
         working_days.clear_cache()
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[BankHoliday]) -> None:
         super().delete_queryset(request, queryset)
         working_days.clear_cache()
 
@@ -47,14 +54,16 @@ class TimescaleRuleAdmin(admin.ModelAdmin):
     list_filter = ["unit", "local"]
     search_fields = ["slug", "name"]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: TimescaleRule, form: ModelForm[TimescaleRule], change: bool
+    ) -> None:
         super().save_model(request, obj, form, change)
         timescales.clear_cache()
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: TimescaleRule) -> None:
         super().delete_model(request, obj)
         timescales.clear_cache()
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[TimescaleRule]) -> None:
         super().delete_queryset(request, queryset)
         timescales.clear_cache()

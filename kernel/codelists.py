@@ -11,9 +11,12 @@ from django.db.models import Q
 
 from .models import Code
 
+# (code, label) pairs.
+Pairs = tuple[tuple[str, str], ...]
+
 
 @lru_cache(maxsize=256)
-def _codes(slug, on):
+def _codes(slug: str, on: datetime.date | None) -> Pairs:
     query = Code.objects.filter(code_list__slug=slug)
     if on is not None:
         query = query.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
@@ -22,23 +25,23 @@ def _codes(slug, on):
     return tuple(query.order_by("sort_order", "code").values_list("code", "label"))
 
 
-def codes(slug, on=None):
+def codes(slug: str, on: datetime.date | None = None) -> Pairs:
     """The (code, label) pairs of a list valid on a date (today by default)."""
     return _codes(slug, on or datetime.date.today())
 
 
-def choices(slug, on=None, blank=None):
+def choices(slug: str, on: datetime.date | None = None, blank: str | None = None) -> list[tuple[str, str]]:
     options = [(code, f"{label}") for code, label in codes(slug, on)]
     if blank is not None:
         options.insert(0, ("", blank))
     return options
 
 
-def is_valid(slug, code, on=None):
+def is_valid(slug: str, code: str | None, on: datetime.date | None = None) -> bool:
     return any(c == code for c, _ in codes(slug, on))
 
 
-def label(slug, code):
+def label(slug: str, code: str | None) -> str:
     """The label of a code whenever it was valid (for showing old records)."""
     if not code:
         return ""
@@ -48,5 +51,5 @@ def label(slug, code):
     return code
 
 
-def clear_cache():
+def clear_cache() -> None:
     _codes.cache_clear()

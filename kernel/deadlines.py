@@ -11,17 +11,31 @@ whole service, so they stay fast however large the authority.
 """
 
 import datetime
+from collections.abc import Iterable
+from typing import Any, Literal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+from django.db.models import Count, Model, Q, QuerySet
 from django.utils import timezone
 
 from . import timescales
 from .models import Deadline
 
+# The records above the kernel that a due date points to: a people.Person, a
+# frontdoor.Referral (the child-in-need episode), a partners.Team and a partners.User. Named
+# here, typed loosely: the kernel imports no app above it.
+Person = Any
+Episode = Any
+Team = Any
+Worker = Any
+# A step is done on a date, or at a moment for the rules counted in clock hours.
+When = datetime.date | datetime.datetime
+# The dashboards' three columns.
+Column = Literal["overdue", "due_soon", "done_late"]
 
-def late_message(deadline):
+
+def late_message(deadline: Deadline) -> str:
     """What a step done late without its reason is told."""
     return f"{deadline.rule_name} was due by {deadline.due_date:%-d %B %Y}: give the reason it is late"
 
@@ -29,16 +43,25 @@ def late_message(deadline):
 class LateWithoutReason(ValueError):
     """Done after the due date, and no reason was given."""
 
-    def __init__(self, deadline):
+    def __init__(self, deadline: Deadline) -> None:
         self.deadline = deadline
         super().__init__(late_message(deadline))
 
 
-def _type(model_or_obj):
+def _type(model_or_obj: Model | type[Model]) -> ContentType:
     return ContentType.objects.get_for_model(model_or_obj)
 
 
-def issue(slug, start, *, person, subject, episode=None, team=None, worker=None):
+def issue(
+    slug: str,
+    start: When,
+    *,
+    person: Person,
+    subject: Model,
+    episode: Episode | None = None,
+    team: Team | None = None,
+    worker: Worker | None = None,
+) -> Deadline:
     """Store the due date the rule `slug` gives for a trigger at `start` (a date, or an aware
     datetime for rules in hours). One open due date per rule and subject: issuing again
     returns the open one unchanged."""
@@ -68,37 +91,37 @@ def issue(slug, start, *, person, subject, episode=None, team=None, worker=None)
     )
 
 
-def open_deadline(subject, slug):
+def open_deadline(subject: Model, slug: str) -> Deadline | None:
     return Deadline.objects.filter(
         subject_type=_type(subject), subject_id=subject.pk, rule_slug=slug, status=Deadline.Status.OPEN
     ).first()
 
 
-def is_late(deadline, on):
+def is_late(deadline: Deadline, on: When) -> bool:
     """Done on `on` (a date or datetime): late when after the due date (or moment, in hours)."""
     if isinstance(on, datetime.datetime):
         return on > deadline.due_at
     return on > deadline.due_date
 
 
-def reason_to_keep(deadline, on, late_reason):
+def reason_to_keep(deadline: Deadline | None, on: When, late_reason: str | None) -> str:
     """The late reason a step's own record keeps: the reason given when done late, else ""."""
     return (late_reason or "").strip() if deadline is not None and is_late(deadline, on) else ""
 
 
-def check_reason(deadline, on, late_reason):
+def check_reason(deadline: Deadline | None, on: When, late_reason: str | None) -> None:
     """Raise LateWithoutReason if the thing is done late with no reason; call before saving."""
     if deadline is not None and is_late(deadline, on) and not (late_reason or "").strip():
         raise LateWithoutReason(deadline)
 
 
-def meet(subject, slug, on, late_reason=""):
+def meet(subject: Model, slug: str, on: When, late_reason: str | None = "") -> Deadline | None:
     """Mark the open due date done on `on`. Returns it (None if there was none)."""
     deadline = open_deadline(subject, slug)
     return complete(deadline, on, late_reason) if deadline is not None else None
 
 
-def complete(deadline, on, late_reason=""):
+def complete(deadline: Deadline, on: When, late_reason: str | None = "") -> Deadline:
     """Mark this open due date (found already, say while checking a step) done on `on`."""
     check_reason(deadline, on, late_reason)
     deadline.status = Deadline.Status.MET
@@ -109,7 +132,7 @@ def complete(deadline, on, late_reason=""):
     return deadline
 
 
-def withdraw(subject, slug=None, reason=""):
+def withdraw(subject: Model, slug: str | None = None, reason: str = "") -> int:
     """Close the open due dates of a subject (one rule, or all) that no longer apply."""
     found = Deadline.objects.filter(subject_type=_type(subject), subject_id=subject.pk, status=Deadline.Status.OPEN)
     if slug is not None:
@@ -117,13 +140,13 @@ def withdraw(subject, slug=None, reason=""):
     return found.update(status=Deadline.Status.WITHDRAWN, withdrawn_reason=reason[:300])
 
 
-def withdraw_for_episode(episode, reason):
+def withdraw_for_episode(episode: Episode, reason: str) -> int:
     return Deadline.objects.filter(episode=episode, status=Deadline.Status.OPEN).update(
         status=Deadline.Status.WITHDRAWN, withdrawn_reason=reason[:300]
     )
 
 
-def reassign(person, team, worker, episode=None):
+def reassign(person: Person, team: Team | None, worker: Worker | None, episode: Episode | None = None) -> int:
     """The case has a new team or worker: its open due dates follow it."""
     found = Deadline.objects.filter(person=person, status=Deadline.Status.OPEN)
     if episode is not None:
@@ -131,22 +154,22 @@ def reassign(person, team, worker, episode=None):
     return found.update(team=team, worker=worker)
 
 
-def open_for(person):
+def open_for(person: Person) -> QuerySet[Deadline]:
     return Deadline.objects.filter(person=person, status=Deadline.Status.OPEN).order_by("due_date", "id")
 
 
 # --- Dashboards ---------------------------------------------------------------------------
 
 
-def due_soon_days():
+def due_soon_days() -> int:
     return settings.DEADLINE_DUE_SOON_DAYS
 
 
-def done_late_days():
+def done_late_days() -> int:
     return settings.DEADLINE_DONE_LATE_DAYS
 
 
-def scope(worker=None, team=None):
+def scope(worker: Worker | None = None, team: Team | None = None) -> QuerySet[Deadline]:
     """Due dates for a worker, a team or (neither) the whole service."""
     found = Deadline.objects.all()
     if worker is not None:
@@ -156,12 +179,14 @@ def scope(worker=None, team=None):
     return found
 
 
-def windows(today=None):
+def windows(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date, datetime.date]:
     today = today or timezone.localdate()
     return today, today + datetime.timedelta(days=due_soon_days()), today - datetime.timedelta(days=done_late_days())
 
 
-def summary(found, today=None, by=None):
+def summary(
+    found: QuerySet[Deadline], today: datetime.date | None = None, by: str | Iterable[str] | None = None
+) -> dict[str, Any] | list[dict[str, Any]]:
     """Counts of overdue, due soon and done late, overall or grouped by a field ("rule_slug",
     "team") or by several (a tuple: ("worker", "worker__first_name", "worker__last_name")),
     so that names come in the same query."""
@@ -181,7 +206,7 @@ def summary(found, today=None, by=None):
     return list(relevant.values(*fields).annotate(**counts).order_by(*fields))
 
 
-def listing(found, which, today=None):
+def listing(found: QuerySet[Deadline], which: Column, today: datetime.date | None = None) -> QuerySet[Deadline]:
     """The due dates in one column of the dashboard: overdue (oldest first), due_soon
     (soonest first) or done_late (latest first)."""
     today, soon, since = windows(today)
@@ -198,7 +223,9 @@ def listing(found, which, today=None):
     return found.select_related("person", "team", "worker")
 
 
-def summary_in_two(found, today=None, by=()):
+def summary_in_two(
+    found: QuerySet[Deadline], today: datetime.date | None = None, by: Iterable[str] = ()
+) -> list[dict[str, Any]]:
     """The same counts as summary(found, today, by) for a tuple `by`, in two queries, one for
     the open due dates and one for those done late, summed here. Without the OR of summary,
     each can be read from an index alone on PostgreSQL (the covering indexes deadline_open_cover
@@ -219,7 +246,7 @@ def summary_in_two(found, today=None, by=()):
         .values(*by)
         .annotate(done_late=Count("pk"))
     )
-    merged = {}
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
     for entry in open_:
         merged[tuple(entry[name] for name in by)] = {**entry, "done_late": 0}
     for entry in late:
@@ -240,7 +267,7 @@ TAGS = {
 }
 
 
-def state(deadline, today=None):
+def state(deadline: Deadline, today: datetime.date | None = None) -> Literal["overdue", "due_soon", "on_track"]:
     """overdue, due_soon (within DEADLINE_DUE_SOON_DAYS) or on_track, for an open due date."""
     today, soon, _ = windows(today)
     if deadline.due_date < today:
@@ -250,7 +277,7 @@ def state(deadline, today=None):
     return "on_track"
 
 
-def tag(deadline, today=None):
+def tag(deadline: Deadline, today: datetime.date | None = None) -> dict[str, str]:
     """The GOV.UK tag for an open due date: {"text", "class"}."""
     text, css = TAGS[state(deadline, today)]
     return {"text": text, "class": css}

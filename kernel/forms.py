@@ -1,17 +1,23 @@
 """Form pieces shared by every module."""
 
 import datetime
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .rules import RuleBroken
+
 
 class DateField(DateInputField):
     """The GOV.UK date input (day, month, year) with messages that name the date."""
 
-    def __init__(self, label, required=False, help_text="For example, 27 3 2015", **kwargs):
+    def __init__(
+        self, label: str, required: bool = False, help_text: str = "For example, 27 3 2015", **kwargs: Any
+    ) -> None:
         super().__init__(label=label, required=required, help_text=help_text, **kwargs)
         self.require_all_fields = False
         name = label.replace(" (optional)", "")
@@ -19,7 +25,7 @@ class DateField(DateInputField):
         self.error_messages["incomplete"] = f"{name} must include a day, month and year"
         self.name_in_messages = name
 
-    def compress(self, data_list):
+    def compress(self, data_list: list[Any]) -> date | None:
         day, month, year = data_list
         if not (day and month and year):
             return None
@@ -31,7 +37,7 @@ class DateField(DateInputField):
             raise ValidationError(f"{self.name_in_messages} must be a real date", code="invalid_date") from None
 
 
-def clean_time(value):
+def clean_time(value: str | None) -> datetime.time | None:
     """A time of day typed in the 24-hour clock ("14:30" or "14.30"), None when blank, or a
     ValidationError in the GOV.UK style."""
     value = (value or "").strip()
@@ -43,7 +49,7 @@ def clean_time(value):
         raise ValidationError("Enter the time in the 24-hour clock, like 14:30") from None
 
 
-def add_rule_errors(form, error, fields=None):
+def add_rule_errors(form: forms.BaseForm, error: RuleBroken, fields: Mapping[str, str] | None = None) -> None:
     """Put a kernel.rules.RuleBroken's messages on the form's fields. `fields` maps a service's
     error key to the form field that shows it (a list's first row, say); keys the form has no
     field for, and `__all__`, go to the top of the error summary."""
@@ -58,16 +64,16 @@ def add_rule_errors(form, error, fields=None):
 class OpenChoiceField(forms.ChoiceField):
     """A choice the service checks: any value passes the form, so the service's message shows."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 
-    def valid_value(self, value):
+    def valid_value(self, value: Any) -> bool:
         return True
 
 
 class OpenMultipleChoiceField(forms.MultipleChoiceField):
     """Several choices the service checks (see OpenChoiceField)."""
 
-    def valid_value(self, value):
+    def valid_value(self, value: Any) -> bool:
         return True

@@ -2,12 +2,14 @@
 
 import json
 from pathlib import Path
+from typing import Any
 
 DATA = Path(__file__).resolve().parent / "data" / "codelists.json"
 BANK_HOLIDAYS = Path(__file__).resolve().parent / "data" / "bank_holidays.json"
 
 
-def load_codelists(CodeList, Code):
+# The models are a migration's historical ones (apps.get_model), hence typed loosely.
+def load_codelists(CodeList: Any, Code: Any) -> None:
     for entry in json.loads(DATA.read_text(encoding="utf-8")):
         code_list, _ = CodeList.objects.update_or_create(
             slug=entry["slug"], defaults={"name": entry["name"], "source": entry["source"]}
@@ -24,7 +26,7 @@ def load_codelists(CodeList, Code):
             )
 
 
-def load_bank_holidays(BankHoliday):
+def load_bank_holidays(BankHoliday: Any) -> None:
     data = json.loads(BANK_HOLIDAYS.read_text(encoding="utf-8"))
     for confirmed, rows, source in (
         (True, data["confirmed"], data["source"]),
@@ -39,7 +41,7 @@ def load_bank_holidays(BankHoliday):
 TIMESCALES = Path(__file__).resolve().parent / "data" / "timescales.json"
 
 
-def load_timescales(TimescaleRule, valid_from="2022-01-01", path=TIMESCALES):
+def load_timescales(TimescaleRule: Any, valid_from: str = "2022-01-01", path: str | Path = TIMESCALES) -> None:
     """The timescale rules of kernel/data/timescales.json, or of a module's own file (`path`,
     the same shape), loaded by that module's migration."""
     for rule in json.loads(Path(path).read_text(encoding="utf-8"))["rules"]:

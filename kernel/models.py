@@ -16,7 +16,7 @@ class CodeList(models.Model):
     class Meta:
         ordering = ["slug"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -36,7 +36,7 @@ class Code(models.Model):
             models.UniqueConstraint(fields=["code_list", "code", "valid_from"], name="code_unique_per_list_and_start"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.code}: {self.label}"
 
 
@@ -55,7 +55,7 @@ class BankHoliday(models.Model):
     class Meta:
         ordering = ["date"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name} ({self.date:%d %B %Y})"
 
 
@@ -90,7 +90,7 @@ class TimescaleRule(models.Model):
         ordering = ["slug", "-valid_from"]
         constraints = [models.UniqueConstraint(fields=["slug", "valid_from"], name="timescale_rule_once_per_start")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name}: {self.offset} {self.get_unit_display().lower()} from {self.trigger}"
 
 
@@ -169,5 +169,5 @@ class Deadline(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.rule_name}: due {self.due_date:%-d %B %Y}"

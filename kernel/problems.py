@@ -7,7 +7,9 @@ an HTML page. `Problem` describes the body in the OpenAPI schema, and `problem_r
 documents an operation's errors with it, as `application/problem+json`.
 """
 
-from django.http import Http404, JsonResponse
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers
@@ -62,7 +64,7 @@ class Problem(serializers.Serializer):
     )
 
 
-def problem_responses(*statuses, **meanings):
+def problem_responses(*statuses: int, **meanings: str) -> dict[tuple[int, str], OpenApiResponse]:
     """The schema's responses for these error statuses: problem details, as application/problem+json.
     `meanings` overrides a status's description, keyed like `d404="..."`."""
     described = {int(key[1:]): value for key, value in meanings.items()}
@@ -72,14 +74,21 @@ def problem_responses(*statuses, **meanings):
     }
 
 
-def problem(status, detail, errors=None, title=None, type_="about:blank"):
-    body = {"type": type_, "title": title or TITLES.get(status, "Error"), "status": status, "detail": detail}
+def problem(
+    status: int, detail: str, errors: Any = None, title: str | None = None, type_: str = "about:blank"
+) -> Response:
+    body: dict[str, Any] = {
+        "type": type_,
+        "title": title or TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
     if errors:
         body["errors"] = errors
     return Response(body, status=status, content_type=PROBLEM_JSON)
 
 
-def problem_details_handler(exc, context):
+def problem_details_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -101,7 +110,7 @@ def problem_details_handler(exc, context):
     return out
 
 
-def _plain_problem(status, detail):
+def _plain_problem(status: int, detail: str) -> JsonResponse:
     return JsonResponse(
         {"type": "about:blank", "title": TITLES[status], "status": status, "detail": detail},
         status=status,
@@ -109,7 +118,7 @@ def _plain_problem(status, detail):
     )
 
 
-def not_found(request, exception=None):
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """handler404: problem details for any path under /api/ (no route matches it, or a view
     outside DRF raised Http404); the service's own 404 page everywhere else."""
     if is_api(request):
@@ -119,7 +128,7 @@ def not_found(request, exception=None):
     return defaults.page_not_found(request, exception)
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: problem details under /api/ (nothing about the failure itself), the 500 page elsewhere."""
     if is_api(request):
         return _plain_problem(500, "The service could not answer this request. Try again later.")

@@ -8,34 +8,46 @@ import datetime
 
 from django.utils import timezone
 
+# The messages of a broken rule, by form field ("__all__" for the whole step).
+ErrorMessages = dict[str, list[str]]
+
 
 class RuleBroken(ValueError):
-    def __init__(self, errors):
-        self.errors = errors if isinstance(errors, dict) else {"__all__": [errors]}
+    def __init__(self, errors: ErrorMessages | str) -> None:
+        self.errors: ErrorMessages = errors if isinstance(errors, dict) else {"__all__": [errors]}
         super().__init__("; ".join(m for messages in self.errors.values() for m in messages))
 
 
-class Errors(dict):
+class Errors(dict[str, list[str]]):
     """Collects messages by field; `raise_if_any()` at the end of the checks."""
 
-    def add(self, field, message):
+    def add(self, field: str, message: str) -> None:
         self.setdefault(field, []).append(message)
 
-    def raise_if_any(self):
+    def raise_if_any(self) -> None:
         if self:
             raise RuleBroken(dict(self))
 
 
-def as_date(value):
+def as_date(value: datetime.date) -> datetime.date:
     return timezone.localdate(value) if isinstance(value, datetime.datetime) else value
 
 
-def long_date(day):
+def long_date(day: datetime.date | None) -> str:
     """A date as GOV.UK writes it: 2 December 2026 (blank for none)."""
     return f"{as_date(day):%-d %B %Y}" if day else ""
 
 
-def check_date(errors, field, value, *, label, not_before=None, not_before_label="", required=True):
+def check_date(
+    errors: Errors,
+    field: str,
+    value: datetime.date | None,
+    *,
+    label: str,
+    not_before: datetime.date | None = None,
+    not_before_label: str = "",
+    required: bool = True,
+) -> None:
     """A date that is given, not in the future and not before an earlier event."""
     if value is None:
         if required:

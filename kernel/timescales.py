@@ -43,7 +43,7 @@ class Due:
     explanation: str
 
 
-def rule_for(slug, on):
+def rule_for(slug: str, on: datetime.date) -> TimescaleRule:
     """The rule in force on a date. Rules are read once per process and minute (`clear_cache`
     after a change, as the admin does): a due date is issued on every contact received."""
     key = int(time.monotonic() // RULES_CACHE_SECONDS)
@@ -57,7 +57,7 @@ RULES_CACHE_SECONDS = 60
 
 
 @lru_cache(maxsize=1024)
-def _rule_for(slug, on, minute):
+def _rule_for(slug: str, on: datetime.date, minute: int) -> TimescaleRule | None:
     return (
         TimescaleRule.objects.filter(slug=slug, valid_from__lte=on)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
@@ -66,25 +66,25 @@ def _rule_for(slug, on, minute):
     )
 
 
-def clear_cache():
+def clear_cache() -> None:
     _rule_for.cache_clear()
 
 
-def add_months(day, months):
+def add_months(day: datetime.date, months: int) -> datetime.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _end_of(day):
+def _end_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, END_OF_DAY))
 
 
-def due(slug, start):
+def due(slug: str, start: datetime.date | datetime.datetime) -> Due:
     """When the thing the rule `slug` names falls due, for a trigger at `start` (a date, or an
     aware datetime for rules in clock hours)."""
     moment = start if isinstance(start, datetime.datetime) else None
-    start_day = timezone.localdate(start) if moment is not None else start
+    start_day = timezone.localdate(start) if isinstance(start, datetime.datetime) else start
     rule = rule_for(slug, start_day)
     when = f"{rule.trigger} on {start_day:%-d %B %Y}" + (f" at {timezone.localtime(moment):%H:%M}" if moment else "")
     unit = rule.unit
@@ -105,5 +105,5 @@ def due(slug, start):
     else:
         days = rule.offset * (7 if unit == TimescaleRule.Unit.WEEKS else 1)
         day = start_day + datetime.timedelta(days=days)
-        label = {TimescaleRule.Unit.WEEKS: "week"}.get(unit, "calendar day") + ("s" if rule.offset != 1 else "")
+        label = ("week" if unit == TimescaleRule.Unit.WEEKS else "calendar day") + ("s" if rule.offset != 1 else "")
     return Due(slug, rule.name, start, day, _end_of(day), f"{rule.offset} {label} from {when}")

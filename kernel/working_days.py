@@ -22,27 +22,27 @@ CONVENTIONS = ("day_zero", "inclusive")
 
 
 @lru_cache(maxsize=1)
-def _holidays():
+def _holidays() -> dict[datetime.date, str]:
     from .models import BankHoliday
 
     return {day: name for day, name in BankHoliday.objects.values_list("date", "name")}
 
 
-def clear_cache():
+def clear_cache() -> None:
     """Call after bank holidays change (the admin does)."""
     _holidays.cache_clear()
 
 
-def bank_holiday(day):
+def bank_holiday(day: datetime.date) -> str | None:
     """The bank holiday's name, or None."""
     return _holidays().get(day)
 
 
-def is_working_day(day):
+def is_working_day(day: datetime.date) -> bool:
     return day.weekday() < 5 and day not in _holidays()
 
 
-def convention():
+def convention() -> str:
     value = getattr(settings, "WORKING_DAY_CONVENTION", "day_zero")
     if value not in CONVENTIONS:
         raise ValueError(f"WORKING_DAY_CONVENTION must be one of {CONVENTIONS}")
@@ -57,10 +57,10 @@ class Counted:
     days: int
     due: datetime.date
     convention: str
-    weekends: list = field(default_factory=list)
-    bank_holidays: list = field(default_factory=list)  # (date, name)
+    weekends: list[datetime.date] = field(default_factory=list)
+    bank_holidays: list[tuple[datetime.date, str]] = field(default_factory=list)  # (date, name)
 
-    def explain(self):
+    def explain(self) -> str:
         parts = [f"{self.days} working day{'s' if self.days != 1 else ''} from {self.start:%-d %B %Y}"]
         if self.convention == "inclusive":
             parts.append("counting the start day")
@@ -72,7 +72,7 @@ class Counted:
         return ", ".join(parts)
 
 
-def add_working_days(start, days, counting=None):
+def add_working_days(start: datetime.date, days: int, counting: str | None = None) -> Counted:
     """The date `days` working days after `start`, by the counting convention."""
     if days < 0:
         raise ValueError("Count working days forwards only")
@@ -88,15 +88,15 @@ def add_working_days(start, days, counting=None):
         day += datetime.timedelta(days=1)
         if day.weekday() >= 5:
             result.weekends.append(day)
-        elif bank_holiday(day):
-            result.bank_holidays.append((day, bank_holiday(day)))
+        elif name := bank_holiday(day):
+            result.bank_holidays.append((day, name))
         else:
             remaining -= 1
     result.due = day
     return result
 
 
-def working_days_between(start, end):
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """How many working days after `start`, up to and including `end` (0 if end <= start)."""
     count, day = 0, start
     while day < end:

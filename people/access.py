@@ -19,17 +19,25 @@ restriction. `levels` builds on it, so there is no second copy of the rule.
 """
 
 import datetime
+from collections.abc import Callable, Collection, Iterable
 from enum import IntEnum
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, Value
-from django.http import Http404
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Value
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from partners.access import CASE_ROLES, is_local_authority_staff
 from partners.models import User
 
 from .models import BreakGlass, Involvement, Person, RestrictedAccess
+
+if TYPE_CHECKING:
+    from kernel.access import AnyUser
+
+T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 
 class Level(IntEnum):
@@ -38,11 +46,11 @@ class Level(IntEnum):
     FULL = 2
 
 
-def break_glass_minutes():
+def break_glass_minutes() -> int:
     return getattr(settings, "BREAK_GLASS_MINUTES", 60)
 
 
-def _involvements_of(user):
+def _involvements_of(user: User) -> QuerySet[Involvement]:
     """The open involvements that give this user the full record: their own, their team's
     and, for a partner practitioner, their agency's."""
     condition = Q(worker=user)
@@ -54,11 +62,11 @@ def _involvements_of(user):
     return Involvement.objects.filter(condition).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
 
 
-def _open_break_glass(user, ids):
+def _open_break_glass(user: User, ids: Iterable[int]) -> QuerySet[BreakGlass]:
     return BreakGlass.objects.filter(user=user, person_id__in=ids, expires_at__gt=timezone.now())
 
 
-def shown_filter(user, to_person=""):
+def shown_filter(user: "AnyUser", to_person: str = "") -> Q:
     """The restriction rule as a query condition: the rows whose person may be named to this
     user, for lists and counts made in the database. `to_person` is the path from the rows to
     the person ("person", "period__person"...), or "" for a query of people. A restricted
@@ -66,11 +74,14 @@ def shown_filter(user, to_person=""):
     prefix = f"{to_person}__" if to_person else ""
     condition = Q(**{f"{prefix}restricted": False})
     if getattr(user, "is_authenticated", False) and user.is_active:
-        condition |= Exists(RestrictedAccess.objects.filter(person_id=OuterRef(f"{prefix}id"), user_id=user.pk))
+        # Q | Exists is a Q (the stubs say a Combinable).
+        condition |= Exists(  # type: ignore[assignment]
+            RestrictedAccess.objects.filter(person_id=OuterRef(f"{prefix}id"), user_id=user.pk)
+        )
     return condition
 
 
-def shown(user, people):
+def shown(user: "AnyUser", people: Iterable[Person | int]) -> dict[int, bool]:
     """{person id: bool}: whether each person may be named to this user at all (their name,
     date of birth, a link to their record, or a count that gives them away). Takes people, or
     their ids. Only restriction hides a person here: how much of a record a user may open is
@@ -78,9 +89,9 @@ def shown(user, people):
     people = list(people)
     if not people:
         return {}
-    ids = [getattr(p, "pk", p) for p in people]
+    ids = [cast(int, getattr(p, "pk", p)) for p in people]
     if all(isinstance(p, Person) for p in people):
-        suspects = [p.pk for p in people if p.restricted]
+        suspects = [p.pk for p in people if isinstance(p, Person) and p.restricted]
     else:
         suspects = ids
     hidden = (
@@ -91,15 +102,19 @@ def shown(user, people):
     return {pk: pk not in hidden for pk in ids}
 
 
-def only_shown(user, items, person=lambda item: item.person):
+def _person_of(item: Any) -> Person:
+    return item.person  # type: ignore[no-any-return]
+
+
+def only_shown(user: "AnyUser", items: Iterable[T], person: Callable[[T], Person | int] = _person_of) -> list[T]:
     """The items (household links, relatives, rows of a list...) whose person may be named to
     this user, in the same order. `person` gives an item's person (or person id)."""
     items = list(items)
     found = shown(user, [person(item) for item in items])
-    return [item for item in items if found[getattr(person(item), "pk", person(item))]]
+    return [item for item in items if found[cast(int, getattr(person(item), "pk", person(item)))]]
 
 
-def levels(user, people, involved=None):
+def levels(user: "AnyUser", people: Iterable[Person], involved: Collection[int] | None = None) -> dict[int, Level]:
     """{person id: Level} for a list of people, in a fixed number of queries. `involved`: the
     ids among them the user is involved with, when the caller has already found out."""
     people = list(people)
@@ -156,18 +171,20 @@ def levels(user, people, involved=None):
     return result
 
 
-def level(user, person):
+def level(user: "AnyUser", person: Person) -> Level:
     return levels(user, [person])[person.pk]
 
 
-def keep_visible(user, items, at_least=Level.INDEX, person=lambda item: item.person):
+def keep_visible(
+    user: "AnyUser", items: Collection[T], at_least: Level = Level.INDEX, person: Callable[[T], Person] = _person_of
+) -> list[T]:
     """The items (search hits, duplicate candidates...) whose person this user may see at
     `at_least` (by default: exists for them at all), in the same order."""
     found = levels(user, [person(item) for item in items])
     return [item for item in items if found[person(item).pk] >= at_least]
 
 
-def person_for(user, person_id, at_least=Level.FULL):
+def person_for(user: "AnyUser", person_id: int | str, at_least: Level = Level.FULL) -> Person:
     """The person, if the user may see them at this level; otherwise 404, which reveals nothing
     (not even whether the record exists). `person.access_level` says how much they may see."""
     people = Person.objects.filter(pk=person_id)
@@ -180,7 +197,7 @@ def person_for(user, person_id, at_least=Level.FULL):
     else:
         involved = {person.pk} if getattr(person, "user_involved", False) else set()
         found = levels(user, [person], involved=involved)[person.pk]
-    if found < at_least:
+    if person is None or found < at_least:
         raise RecordNotVisible(person.pk if person else None, str(person_id)[:40], at_least)
     person.access_level = found
     return person
@@ -190,12 +207,12 @@ class RecordNotVisible(Http404):
     """A 404 that reveals nothing to the user, and is audited (by audit.middleware, after the
     request's transaction has been rolled back, so the audit entry is kept)."""
 
-    def __init__(self, person_id, asked_for, level_needed):
+    def __init__(self, person_id: int | None, asked_for: str, level_needed: Level) -> None:
         super().__init__("No such record")
         self.person_id = person_id
         self.detail = {"asked_for": asked_for, "level_needed": level_needed.name.lower()}
 
-    def defer_audit(self, request):
+    def defer_audit(self, request: HttpRequest) -> None:
         from audit import services as audit
 
         audit.defer(
@@ -208,7 +225,7 @@ class RecordNotVisible(Http404):
         )
 
 
-def open_break_glass(user, person, reason):
+def open_break_glass(user: User, person: Person, reason: str) -> BreakGlass:
     """Open the full record of a child the user's team is not involved with, for a while."""
     from audit import services as audit
 
@@ -228,10 +245,10 @@ def open_break_glass(user, person, reason):
     return glass
 
 
-def record_or_not_visible(model, record_id, *related):
+def record_or_not_visible(model: type[M], record_id: int | str, *related: str) -> M:
     """A case record (an episode, a plan, a conference...) by id, or the same audited 404 as a
     child's record that does not exist; the caller then checks the child with `person_for`."""
-    found = model.objects.filter(pk=record_id).select_related(*related).first()
+    found = model._default_manager.filter(pk=record_id).select_related(*related).first()
     if found is None:
         raise RecordNotVisible(None, str(record_id)[:40], Level.FULL)
     return found

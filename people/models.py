@@ -45,6 +45,9 @@ class Person(VersionedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Not a column: set by people.access.person_for, how much of the record the user may see
+    # (a people.access.Level).
+    access_level: int
 
     class Meta:
         indexes = [

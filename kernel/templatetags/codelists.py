@@ -8,5 +8,5 @@ register = template.Library()
 
 
 @register.filter
-def code_label(code, slug):
+def code_label(code: str | None, slug: str) -> str:
     return codelists.label(slug, code)

@@ -7,12 +7,13 @@ of ``gds/layout/error_summary.html``.
 """
 
 from django import forms, template
+from django.forms.boundfield import BoundField
 
 register = template.Library()
 
 
 @register.filter
-def error_link(bound_field, field_id):
+def error_link(bound_field: BoundField, field_id: str) -> str:
     if field_id == bound_field.auto_id and isinstance(
         bound_field.field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)
     ):
