@@ -22,10 +22,15 @@ an equivalent) would subclass AnchorStore and write one object per record; none 
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+# One anchor record: a JSON object (see above).
+Record = dict[str, Any]
 
 
 class AnchorWriteError(Exception):
@@ -35,26 +40,26 @@ class AnchorWriteError(Exception):
 class AnchorStore:
     """The interface: append a record; read them back in the order written."""
 
-    def __init__(self, location):
+    def __init__(self, location: Any) -> None:
         self.location = location
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.location)
 
-    def exists(self):
+    def exists(self) -> bool:
         """Whether anything has been anchored here yet."""
         raise NotImplementedError
 
-    def append(self, record):
+    def append(self, record: Record) -> None:
         """Add one record. Must never change or remove what is already there."""
         raise NotImplementedError
 
-    def records(self):
+    def records(self) -> Iterator[tuple[str, Record | None]]:
         """Yield (position, record) in the order written; record is None when the entry there
         is not a JSON object (a torn or foreign line). Position is what a reader is told."""
         raise NotImplementedError
 
-    def last(self):
+    def last(self) -> Record | None:
         """The last record written, or None."""
         last = None
         for _, record in self.records():
@@ -62,7 +67,7 @@ class AnchorStore:
         return last
 
 
-def encode(record):
+def encode(record: Record) -> bytes:
     return json.dumps(record, sort_keys=True, separators=(",", ":")).encode()
 
 
@@ -74,14 +79,14 @@ class FileAnchorStore(AnchorStore):
     in production prefer an object store with write-once retention (docs/audit-integrity.md).
     """
 
-    def __init__(self, location):
+    def __init__(self, location: str | os.PathLike[str]) -> None:
         super().__init__(location)
         self.path = Path(location)
 
-    def exists(self):
+    def exists(self) -> bool:
         return self.path.is_file()
 
-    def append(self, record):
+    def append(self, record: Record) -> None:
         line = encode(record) + b"\n"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         created = not self.path.exists()
@@ -104,7 +109,7 @@ class FileAnchorStore(AnchorStore):
             finally:
                 os.close(directory)
 
-    def records(self):
+    def records(self) -> Iterator[tuple[str, Record | None]]:
         if not self.path.is_file():
             return
         with self.path.open("rb") as lines:
@@ -117,7 +122,7 @@ class FileAnchorStore(AnchorStore):
                     record = None
                 yield f"line {number}", record if isinstance(record, dict) else None
 
-    def last(self):
+    def last(self) -> Record | None:
         if not self.path.is_file():
             return None
         with self.path.open("rb") as file:
@@ -134,10 +139,12 @@ class FileAnchorStore(AnchorStore):
         return None
 
 
-def configured_store():
+def configured_store() -> AnchorStore | None:
     """The store named by the settings, or None when anchoring is off."""
     location = getattr(settings, "AUDIT_ANCHOR", "")
     if not location:
         return None
-    store_class = import_string(getattr(settings, "AUDIT_ANCHOR_STORE", "audit.anchor.FileAnchorStore"))
+    store_class: type[AnchorStore] = import_string(
+        getattr(settings, "AUDIT_ANCHOR_STORE", "audit.anchor.FileAnchorStore")
+    )
     return store_class(location)

@@ -5,5 +5,5 @@ class AuditConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "audit"
 
-    def ready(self):
+    def ready(self) -> None:
         from . import receivers  # noqa: F401 (connects the signal receivers)

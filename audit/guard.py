@@ -5,6 +5,8 @@ tests flush it) remove the guard for the test database only; audit/tests put it 
 to prove it works.
 """
 
+from django.db.backends.base.base import BaseDatabaseWrapper
+
 TABLES = ["audit_auditevent", "audit_auditseal"]
 
 POSTGRES_FUNCTION = """
@@ -17,7 +19,7 @@ $$ LANGUAGE plpgsql;
 """
 
 
-def install(connection):
+def install(connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(POSTGRES_FUNCTION)
@@ -45,7 +47,7 @@ def install(connection):
             raise NotImplementedError(f"No append-only guard for {connection.vendor}")
 
 
-def remove(connection):
+def remove(connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             for table in TABLES:

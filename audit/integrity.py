@@ -26,8 +26,10 @@ import functools
 import hashlib
 import hmac
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, TypeGuard
 
 from django.conf import settings
 from django.db import transaction
@@ -44,7 +46,7 @@ KEYED = AuditSeal.Scheme.HMAC
 UNKEYED = AuditSeal.Scheme.SHA256
 ANCHOR_VERSION = 1
 # The configured anchor store (seal_pending and anchor_head take a store, or None for none).
-CONFIGURED = object()
+CONFIGURED: Any = object()
 HASHED_FIELDS = [
     "at",
     "user_id",
@@ -61,11 +63,11 @@ HASHED_FIELDS = [
 ]
 
 
-def _key():
+def _key() -> bytes:
     return settings.AUDIT_HASH_KEY.encode()
 
 
-def _derived_key(purpose):
+def _derived_key(purpose: bytes) -> bytes:
     """A key for one purpose, derived from the audit key. Row hashes are HMACs of JSON objects
     (they start with "{"), so no row hash, which anyone reading the database sees, can equal
     a derived key."""
@@ -73,11 +75,11 @@ def _derived_key(purpose):
 
 
 @functools.lru_cache(maxsize=16)
-def _derive(key, purpose):
+def _derive(key: bytes, purpose: bytes) -> bytes:
     return hmac.new(key, b"safeguarding audit key for " + purpose, hashlib.sha256).digest()
 
 
-def canonical(event):
+def canonical(event: AuditEvent) -> bytes:
     """The event's content as stable bytes: the same content always gives the same bytes."""
     values = {}
     for name in HASHED_FIELDS:
@@ -88,11 +90,11 @@ def canonical(event):
     return json.dumps(values, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
-def row_hash(event):
+def row_hash(event: AuditEvent) -> str:
     return hmac.new(_key(), canonical(event), hashlib.sha256).hexdigest()
 
 
-def chain_hash(previous, event_id, row, scheme=KEYED):
+def chain_hash(previous: str, event_id: int, row: str, scheme: int = KEYED) -> str:
     message = f"{previous}|{event_id}|{row}".encode()
     if scheme == UNKEYED:
         return hashlib.sha256(message).hexdigest()
@@ -101,16 +103,17 @@ def chain_hash(previous, event_id, row, scheme=KEYED):
     raise ValueError(f"unknown chain scheme {scheme!r}")
 
 
-def legacy_mac(seal_id, event_id, chain):
+def legacy_mac(seal_id: int, event_id: int, chain: str) -> str:
     """The keyed record of where the unkeyed chain ended (AuditChainHead.legacy_*)."""
     message = f"{seal_id}|{event_id}|{chain}".encode()
     return hmac.new(_derived_key(b"the end of the unkeyed chain"), message, hashlib.sha256).hexdigest()
 
 
-def record_legacy_end(seal_model=AuditSeal, head_model=AuditChainHead, using="default"):
+def record_legacy_end(seal_model: Any = AuditSeal, head_model: Any = AuditChainHead, using: str = "default") -> Any:
     """Record, under the audit key, where the unkeyed chain ends: its last seal. Run once, by
     migration 0006, when the chain becomes keyed; verify() then accepts unkeyed links up to
-    that seal and no further. Does nothing on a trail with no seals."""
+    that seal and no further. Does nothing on a trail with no seals. (The models are the
+    migration's historical ones, hence typed loosely; returns the last seal, or None.)"""
     last = seal_model.objects.using(using).order_by("-id").first()
     if last is None:
         return None
@@ -123,13 +126,13 @@ def record_legacy_end(seal_model=AuditSeal, head_model=AuditChainHead, using="de
     return last
 
 
-def anchor_signature(record):
+def anchor_signature(record: anchors.Record) -> str:
     """The HMAC of an anchor record's fields other than `sig`, under its own derived key."""
     fields = {name: value for name, value in record.items() if name != "sig"}
     return hmac.new(_derived_key(b"the anchor, version 1"), anchors.encode(fields), hashlib.sha256).hexdigest()
 
 
-def anchor_record(seal):
+def anchor_record(seal: AuditSeal) -> anchors.Record:
     record = {
         "v": ANCHOR_VERSION,
         "seal": seal.pk,
@@ -142,15 +145,15 @@ def anchor_record(seal):
     return record
 
 
-def _iso(moment):
+def _iso(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).isoformat(timespec="microseconds")
 
 
-def _store(store):
+def _store(store: anchors.AnchorStore | None) -> anchors.AnchorStore | None:
     return anchors.configured_store() if store is CONFIGURED else store
 
 
-def _append(store, seal):
+def _append(store: anchors.AnchorStore, seal: AuditSeal) -> None:
     try:
         store.append(anchor_record(seal))
     except Exception as error:  # the seals are committed; the next run anchors a later head
@@ -159,7 +162,7 @@ def _append(store, seal):
         ) from error
 
 
-def anchor_head(store=CONFIGURED):
+def anchor_head(store: anchors.AnchorStore | None = CONFIGURED) -> None:
     """Write the chain's current end to the anchor unless it is the last record there already:
     catches up after a failed write, and anchors a chain that has not grown since the upgrade.
     Runs once the current transaction (if any) has committed."""
@@ -167,7 +170,7 @@ def anchor_head(store=CONFIGURED):
     if store is None:
         return
 
-    def write():
+    def write() -> None:
         head = AuditChainHead.objects.filter(pk=1).select_related("last_seal").first()
         if head is None or head.last_seal is None:
             return
@@ -182,7 +185,12 @@ def anchor_head(store=CONFIGURED):
     transaction.on_commit(write)
 
 
-def seal_pending(now=None, grace=GRACE, batch=10_000, store=CONFIGURED):
+def seal_pending(
+    now: datetime.datetime | None = None,
+    grace: timedelta = GRACE,
+    batch: int = 10_000,
+    store: anchors.AnchorStore | None = CONFIGURED,
+) -> int:
     """Add events older than `grace` that are not yet in the chain. Returns how many were sealed.
 
     Each batch is one transaction; once it has committed (never before: a rolled-back head
@@ -215,7 +223,7 @@ def seal_pending(now=None, grace=GRACE, batch=10_000, store=CONFIGURED):
             head.last_event_at = max(head.last_event_at or events[-1].at, max(e.at for e in events))
             head.save()
             if store is not None:
-                transaction.on_commit(lambda seal=head.last_seal: _append(store, seal))
+                transaction.on_commit(functools.partial(_append, store, head.last_seal))
             sealed += len(events)
 
 
@@ -225,7 +233,7 @@ class Problem:
     message: str
 
 
-def verify(batch=5000):  # noqa: C901
+def verify(batch: int = 5000) -> tuple[int, int, "Problem | None"]:  # noqa: C901
     """Check every event's row hash and the whole chain. Returns (events checked, seals checked,
     the first Problem or None). Problems are in the order an investigator needs them: the
     first entry whose content was changed, else the first broken link of the chain.
@@ -266,7 +274,7 @@ def verify(batch=5000):  # noqa: C901
         sealed = AuditEvent.objects.in_bulk([seal.event_id for seal in seals])
         for seal in seals:
             links += 1
-            if not legacy_reached and seal.pk > legacy.seal_id:
+            if legacy is not None and not legacy_reached and seal.pk > legacy.seal_id:
                 return checked, links, _legacy_removed(legacy)
             if seal.scheme == UNKEYED and (legacy is None or seal.pk > legacy.seal_id):
                 return (
@@ -298,12 +306,12 @@ def verify(batch=5000):  # noqa: C901
                         f"the chain is broken at entry {seal.event_id}: a link was changed, removed or inserted",
                     ),
                 )
-            if not legacy_reached and seal.pk == legacy.seal_id:
+            if legacy is not None and not legacy_reached and seal.pk == legacy.seal_id:
                 if seal.event_id != legacy.event_id or seal.chain_hash != legacy.chain_hash:
                     return checked, links, _legacy_removed(legacy)
                 legacy_reached = True
-            event = sealed.get(seal.event_id)
-            if event is None:
+            sealed_event = sealed.get(seal.event_id)
+            if sealed_event is None:
                 when = timezone.localtime(seal.sealed_at).strftime("%d %b %Y %H:%M:%S")
                 return (
                     checked,
@@ -314,24 +322,25 @@ def verify(batch=5000):  # noqa: C901
                         "removed: its link in the chain is still there",
                     ),
                 )
-            if event.row_hash != seal.row_hash:
+            if sealed_event.row_hash != seal.row_hash:
                 return (
                     checked,
                     links,
                     Problem(
-                        seal.event_id, f"entry {seal.event_id} ({_describe(event)}) was replaced after it was sealed"
+                        seal.event_id,
+                        f"entry {seal.event_id} ({_describe(sealed_event)}) was replaced after it was sealed",
                     ),
                 )
             previous = seal.chain_hash
         last_seq = seals[-1].pk
-    if not legacy_reached:
+    if legacy is not None and not legacy_reached:
         return checked, links, _legacy_removed(legacy)
     if head is not None and head.last_chain_hash != previous:
         return (
             checked,
             links,
             Problem(
-                head.last_seal_id and head.last_seal.event_id or 0,
+                head.last_seal.event_id if head.last_seal is not None else 0,
                 "the end of the chain does not match the last seal: seals were removed",
             ),
         )
@@ -345,7 +354,7 @@ class LegacyEnd:
     chain_hash: str
 
 
-def _legacy_end(head):
+def _legacy_end(head: AuditChainHead | None) -> tuple["LegacyEnd | None", Problem | None]:
     """Where the unkeyed chain ended, if it did, as recorded under the key by migration 0006."""
     if head is None or not (head.legacy_seal_id or head.legacy_event_id or head.legacy_chain_hash or head.legacy_mac):
         return None, None
@@ -363,7 +372,7 @@ def _legacy_end(head):
     return LegacyEnd(head.legacy_seal_id, head.legacy_event_id, head.legacy_chain_hash), None
 
 
-def _legacy_removed(legacy):
+def _legacy_removed(legacy: LegacyEnd) -> Problem:
     return Problem(
         legacy.event_id,
         f"the chain sealed before the upgrade has been changed: it should end at entry "
@@ -371,7 +380,7 @@ def _legacy_removed(legacy):
     )
 
 
-def check_anchor(store, batch=5000):
+def check_anchor(store: anchors.AnchorStore, batch: int = 5000) -> tuple[int, Problem | None]:
     """Check the database's chain against every head in the anchor `store`. Returns (heads
     checked, the first Problem or None).
 
@@ -379,10 +388,10 @@ def check_anchor(store, batch=5000):
     the chain, so an anchored head is reached when a seal with its id has its chain hash."""
     last = AuditSeal.objects.order_by("-id").only("id", "event_id").first()
     checked = 0
-    waiting = []
+    waiting: list[tuple[str, anchors.Record]] = []
     for position, record in store.records():
         if not _signed(record):
-            event = record.get("event") if isinstance(record, dict) and isinstance(record.get("event"), int) else 0
+            event = record["event"] if isinstance(record, dict) and isinstance(record.get("event"), int) else 0
             return checked, Problem(
                 event, f"{position} of the anchor {store} is not signed with the audit key: it was forged or changed"
             )
@@ -397,7 +406,7 @@ def check_anchor(store, batch=5000):
     return checked, _reached(waiting, last, store)
 
 
-def _signed(record):
+def _signed(record: anchors.Record | None) -> TypeGuard[anchors.Record]:
     if not isinstance(record, dict) or not isinstance(record.get("sig"), str):
         return False
     if not hmac.compare_digest(record["sig"], anchor_signature(record)):
@@ -410,7 +419,9 @@ def _signed(record):
     )
 
 
-def _reached(records, last, store):
+def _reached(
+    records: Collection[tuple[str, anchors.Record]], last: AuditSeal | None, store: anchors.AnchorStore
+) -> Problem | None:
     seals = AuditSeal.objects.in_bulk([record["seal"] for _, record in records])
     for position, record in records:
         seal = seals.get(record["seal"])
@@ -433,13 +444,13 @@ def _reached(records, last, store):
     return None
 
 
-def _when(iso):
+def _when(iso: Any) -> str:
     try:
         return timezone.localtime(datetime.datetime.fromisoformat(iso)).strftime("%d %b %Y %H:%M:%S")
     except (TypeError, ValueError):
         return "an unknown time"
 
 
-def _describe(event):
+def _describe(event: AuditEvent) -> str:
     when = timezone.localtime(event.at).strftime("%d %b %Y %H:%M:%S")
     return f"{event.get_action_display().lower()} by {event.username or 'nobody signed in'} at {when}"

@@ -7,19 +7,23 @@ carries a `defer_audit(request)` method (people.access.RecordNotVisible) leaves 
 from process_exception for pages, and from kernel.problems for API views, where DRF turns the
 exception into a response."""
 
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponseBase
+
 from . import services
 
 
 class DeferredAuditMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         services.record_deferred(request)
         return response
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
         defer_audit = getattr(exception, "defer_audit", None)
         if defer_audit is not None:
             defer_audit(request)

@@ -48,6 +48,9 @@ class AuditEvent(models.Model):  # noqa: DJ008
     reason = models.TextField(blank=True)
     # HMAC-SHA256 of the fields above, keyed by settings.AUDIT_HASH_KEY (see audit.integrity).
     row_hash = models.CharField(max_length=64, blank=True)
+    # Not columns: set by audit.views.withhold_restricted for the report.
+    withheld: bool
+    terms_withheld: bool
 
     class Meta:
         ordering = ["-at", "-id"]

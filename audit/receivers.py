@@ -1,6 +1,9 @@
 """What the audit trail hears from the rest of the service without their importing it."""
 
+from typing import Any
+
 from django.dispatch import receiver
+from django.http import HttpRequest
 
 from kernel.access import route_refused
 from kernel.casestep import page_viewed
@@ -10,7 +13,7 @@ from .models import AuditEvent
 
 
 @receiver(route_refused)
-def record_route_refusal(sender, request, rule, **kwargs):
+def record_route_refusal(sender: type, request: HttpRequest, rule: str | None, **kwargs: Any) -> None:
     """A signed-in user refused by a route's access rule (403). Deferred, so the entry is kept
     although the refused request's transaction is rolled back. The path is kept, not the query
     string (search terms there may name a person)."""

@@ -3,14 +3,25 @@ record; `changes_since` tells a user whose save was refused what changed meanwhi
 
 import datetime
 import decimal
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, cast
 
+from django.db.models import Model
+from django.http import HttpRequest
 from django.utils import timezone
 
 from .integrity import row_hash
 from .models import AuditEvent
 
+if TYPE_CHECKING:
+    from kernel.access import AnyUser, SignedInUser
 
-def _plain(value):
+# The person a record is about: a people.Person or its id, typed loosely (the person index
+# writes to the audit trail, so the audit trail does not import it).
+PersonOrId = Any
+
+
+def _plain(value: Any) -> Any:
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
@@ -20,26 +31,44 @@ def _plain(value):
     return value
 
 
-def record(user, action, obj=None, person=None, summary="", detail=None, reason=""):
+def record(
+    user: "AnyUser | None",
+    action: str,
+    obj: Model | None = None,
+    person: PersonOrId | None = None,
+    summary: str = "",
+    detail: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEvent:
     event = entry(user, action, obj=obj, person=person, summary=summary, detail=detail, reason=reason)
     event.save(force_insert=True)
     return event
 
 
-def record_many(events):
+def record_many(events: Iterable[AuditEvent]) -> list[AuditEvent]:
     """Write audit entries made with `entry` (or `creation_entry`) in one INSERT."""
     return AuditEvent.objects.bulk_create(events)
 
 
-def entry(user, action, obj=None, person=None, summary="", detail=None, reason=""):
+def entry(
+    user: "AnyUser | None",
+    action: str,
+    obj: Model | None = None,
+    person: PersonOrId | None = None,
+    summary: str = "",
+    detail: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEvent:
     """An audit entry, hashed and ready to write (record writes one; record_many several)."""
-    signed_in = user is not None and getattr(user, "is_authenticated", False)
+    member = cast(
+        "SignedInUser | None", user if user is not None and getattr(user, "is_authenticated", False) else None
+    )
     event = AuditEvent(
         at=timezone.now(),
-        user=user if signed_in else None,
-        username=user.get_username() if signed_in else "",
-        role=getattr(user, "role", "") if signed_in else "",
-        agency=str(user.agency) if signed_in and getattr(user, "agency_id", None) else "",
+        user=member,
+        username=member.get_username() if member else "",
+        role=getattr(member, "role", "") if member else "",
+        agency=str(member.agency) if member and getattr(member, "agency_id", None) else "",
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
@@ -52,30 +81,35 @@ def entry(user, action, obj=None, person=None, summary="", detail=None, reason="
     return event
 
 
-def defer(request, *args, **kwargs):
+def defer(request: Any, *args: Any, **kwargs: Any) -> None:
     """Record an audit event (the arguments of `record`) once the response is made, outside
     the request's transaction, so that it is kept even though the request is rolled back (a
     refused request is). audit.middleware.DeferredAuditMiddleware writes them."""
-    request = getattr(request, "_request", request)  # a DRF Request wraps Django's
+    # A Django HttpRequest or a DRF Request, which wraps one (the list is kept on Django's).
+    request = getattr(request, "_request", request)
     if not hasattr(request, "deferred_audit"):
         request.deferred_audit = []
     request.deferred_audit.append((args, kwargs))
 
 
-def record_deferred(request):
+def record_deferred(request: HttpRequest) -> None:
     for args, kwargs in getattr(request, "deferred_audit", ()):
         record(*args, **kwargs)
-    request.deferred_audit = []
+    request.deferred_audit = []  # type: ignore[attr-defined]  # the list defer() adds to the request
 
 
-def record_creation(user, obj, person=None, summary=""):
+def record_creation(
+    user: "AnyUser | None", obj: Model, person: PersonOrId | None = None, summary: str = ""
+) -> AuditEvent:
     """Audit a new record with the values it was made with (its change history starts here)."""
     event = creation_entry(user, obj, person=person, summary=summary)
     event.save(force_insert=True)
     return event
 
 
-def creation_entry(user, obj, person=None, summary=""):
+def creation_entry(
+    user: "AnyUser | None", obj: Model, person: PersonOrId | None = None, summary: str = ""
+) -> AuditEvent:
     values = {}
     for field in obj._meta.concrete_fields:
         if field.primary_key:
@@ -84,15 +118,23 @@ def creation_entry(user, obj, person=None, summary=""):
     return entry(user, AuditEvent.Action.CREATE, obj=obj, person=person, summary=summary, detail={"values": values})
 
 
-def record_change(user, obj, changes, person=None, version=None, action=AuditEvent.Action.UPDATE, summary=""):
+def record_change(
+    user: "AnyUser | None",
+    obj: Model,
+    changes: Mapping[str, tuple[Any, Any]],
+    person: PersonOrId | None = None,
+    version: int | None = None,
+    action: str = AuditEvent.Action.UPDATE,
+    summary: str = "",
+) -> AuditEvent:
     """Audit a change with its old and new values: {field: (old, new)}."""
-    detail = {"changes": {name: [_plain(old), _plain(new)] for name, (old, new) in changes.items()}}
+    detail: dict[str, Any] = {"changes": {name: [_plain(old), _plain(new)] for name, (old, new) in changes.items()}}
     if version is not None:
         detail["version"] = version
     return record(user, action, obj=obj, person=person, summary=summary, detail=detail)
 
 
-def changes_since(obj, version):
+def changes_since(obj: Model, version: int) -> list[AuditEvent]:
     """Audited changes to `obj` that took it past `version`, oldest first."""
     events = AuditEvent.objects.filter(
         object_type=obj._meta.label_lower, object_id=str(obj.pk), action=AuditEvent.Action.UPDATE

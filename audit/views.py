@@ -1,9 +1,12 @@
 """The audit report for managers: access by user, by child, and break-glass events."""
 
 import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from kernel.access import rule
@@ -14,17 +17,20 @@ from people.models import Identifier
 from . import services
 from .models import AuditEvent
 
+if TYPE_CHECKING:
+    from kernel.access import AnyUser, SignedInRequest
+
 PAGE_SIZE = 50
 
 
-def _parse_date(text):
+def _parse_date(text: str) -> datetime.date | Literal["invalid"] | None:
     try:
         return datetime.date.fromisoformat(text) if text else None
     except ValueError:
         return "invalid"
 
 
-def withhold_restricted(user, events):
+def withhold_restricted(user: "AnyUser", events: Iterable[AuditEvent]) -> list[AuditEvent]:
     """Mark the entries that would name a person the user may not be shown (a restricted
     record they are not named on: people.access.shown): `event.withheld` for an entry about
     them (shown as "a restricted record", with no link) and `event.terms_withheld` for a
@@ -40,13 +46,13 @@ def withhold_restricted(user, events):
     people = {event.person_id for event in events if event.person_id} | {pk for ids in results.values() for pk in ids}
     visible = shown(user, people)
     for event in events:
-        event.withheld = bool(event.person_id) and not visible[event.person_id]
+        event.withheld = bool(event.person_id and not visible[event.person_id])
         event.terms_withheld = any(not visible[pk] for pk in results[event.pk])
     return events
 
 
 @rule("access_oversight")
-def report(request):
+def report(request: "SignedInRequest") -> HttpResponse:
     username = request.GET.get("user", "").strip()[:150]
     child = request.GET.get("child", "").strip()[:20]
     only_break_glass = request.GET.get("break_glass") == "1"

@@ -5,7 +5,7 @@ class ChronologyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "chronology"
 
-    def ready(self):
+    def ready(self) -> None:
         from .kinds import register
 
         # Events from outside the system, added by hand.

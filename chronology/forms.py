@@ -1,4 +1,5 @@
 import datetime
+from typing import Any, cast
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
@@ -37,11 +38,11 @@ class ChronologyEntryForm(forms.Form):
         label="Details (optional)", required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
     )
 
-    def __init__(self, *args, person, **kwargs):
+    def __init__(self, *args: Any, person: Any, **kwargs: Any) -> None:  # person: a people.Person
         super().__init__(*args, **kwargs)
         self.person = person
-        self.fields["kind"].choices = [(k.slug, k.label) for k in kinds.manual_kinds()]
-        self.fields["agency"].queryset = Agency.objects.order_by("name")
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [(k.slug, k.label) for k in kinds.manual_kinds()]
+        cast(forms.ModelChoiceField, self.fields["agency"]).queryset = Agency.objects.order_by("name")
         self.fields["occurred_on"].error_messages["required"] = "Enter the date of the event"
         self.helper = FormHelper()
         self.helper.layout = Layout(
@@ -54,11 +55,11 @@ class ChronologyEntryForm(forms.Form):
             Submit("submit", "Add to chronology"),
         )
 
-    def clean_occurred_time(self):
+    def clean_occurred_time(self) -> datetime.time | None:
         return clean_time(self.cleaned_data.get("occurred_time"))
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data
         day = cleaned.get("occurred_on")
         if day:
             moment = timezone.make_aware(

@@ -22,7 +22,7 @@ class Kind:
 _KINDS: dict[str, Kind] = {}
 
 
-def register(slug, label, category, manual=False):
+def register(slug: str, label: str, category: str, manual: bool = False) -> Kind:
     kind = Kind(slug, label, category, manual)
     existing = _KINDS.get(slug)
     if existing is not None and existing != kind:
@@ -31,18 +31,18 @@ def register(slug, label, category, manual=False):
     return kind
 
 
-def get(slug):
+def get(slug: str) -> Kind:
     return _KINDS[slug]
 
 
-def all_kinds():
+def all_kinds() -> list[Kind]:
     return sorted(_KINDS.values(), key=lambda k: (k.category, k.label))
 
 
-def manual_kinds():
+def manual_kinds() -> list[Kind]:
     return [kind for kind in all_kinds() if kind.manual]
 
 
-def label(slug):
+def label(slug: str) -> str:
     kind = _KINDS.get(slug)
     return kind.label if kind else slug

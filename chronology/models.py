@@ -38,5 +38,5 @@ class ChronologyEntry(models.Model):
             models.Index(fields=["person", "kind", "-occurred_at"]),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title

@@ -1,13 +1,34 @@
 """Recording and reading the chronology."""
 
+import datetime
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 
 from . import kinds
 from .models import ChronologyEntry
 
+if TYPE_CHECKING:
+    from partners.models import Agency, User
 
-def record_event(person, kind, occurred_at, title, detail="", agency=None, source=None, recorded_by=None, manual=False):
+# A people.Person, typed loosely: the person index records into the chronology, so the
+# chronology does not import it.
+Person = Any
+
+
+def record_event(
+    person: Person,
+    kind: str,
+    occurred_at: datetime.datetime,
+    title: str,
+    detail: str = "",
+    agency: "Agency | None" = None,
+    source: Model | None = None,
+    recorded_by: "User | None" = None,
+    manual: bool = False,
+) -> ChronologyEntry:
     """Add an event to a person's chronology. `kind` must be registered in chronology.kinds."""
     event = entry(
         person,
@@ -24,12 +45,22 @@ def record_event(person, kind, occurred_at, title, detail="", agency=None, sourc
     return event
 
 
-def record_events(events):
+def record_events(events: Iterable[ChronologyEntry]) -> list[ChronologyEntry]:
     """Add several events made with `entry` in one INSERT."""
     return ChronologyEntry.objects.bulk_create(events)
 
 
-def entry(person, kind, occurred_at, title, detail="", agency=None, source=None, recorded_by=None, manual=False):
+def entry(
+    person: Person,
+    kind: str,
+    occurred_at: datetime.datetime,
+    title: str,
+    detail: str = "",
+    agency: "Agency | None" = None,
+    source: Model | None = None,
+    recorded_by: "User | None" = None,
+    manual: bool = False,
+) -> ChronologyEntry:
     """A chronology event, ready to write (record_event writes one; record_events several)."""
     registered = kinds.get(kind)
     return ChronologyEntry(
@@ -47,7 +78,9 @@ def entry(person, kind, occurred_at, title, detail="", agency=None, source=None,
     )
 
 
-def timeline(person, kinds_filter=None, agencies_filter=None):
+def timeline(
+    person: Person, kinds_filter: Collection[str] | None = None, agencies_filter: Collection[int] | None = None
+) -> QuerySet[ChronologyEntry]:
     """The person's chronology, newest first, optionally limited to some kinds and agencies.
     Agency id 0 stands for entries with no agency recorded."""
     entries = ChronologyEntry.objects.filter(person=person).select_related("agency", "recorded_by")
@@ -62,7 +95,7 @@ def timeline(person, kinds_filter=None, agencies_filter=None):
     return entries.order_by("-occurred_at", "-id")
 
 
-def agencies_in(person):
+def agencies_in(person: Person) -> "QuerySet[Agency]":
     """The agencies that appear in a person's chronology, for the filter."""
     from partners.models import Agency
 

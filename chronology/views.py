@@ -1,4 +1,7 @@
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from audit import services as audit
@@ -8,9 +11,12 @@ from people.access import person_for
 from .forms import ChronologyEntryForm
 from .services import record_event
 
+if TYPE_CHECKING:
+    from kernel.access import SignedInRequest
+
 
 @rule("case_change")
-def add_entry(request, person_id):
+def add_entry(request: "SignedInRequest", person_id: int) -> HttpResponse:
     """Add a significant event from outside the system to a person's chronology."""
     person = person_for(request.user, person_id)
     if request.method == "POST":

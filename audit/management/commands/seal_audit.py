@@ -1,6 +1,7 @@
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from audit.anchor import AnchorWriteError
 from audit.integrity import anchor_head, seal_pending
@@ -12,11 +13,11 @@ class Command(BaseCommand):
         "(settings.AUDIT_ANCHOR). Run every minute, or with --loop."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--loop", action="store_true", help="keep sealing, every --every seconds")
         parser.add_argument("--every", type=float, default=10.0)
 
-    def handle(self, *args, loop=False, every=10.0, **options):
+    def handle(self, *args: Any, loop: bool = False, every: float = 10.0, **options: Any) -> None:
         while True:
             sealed = 0
             try:

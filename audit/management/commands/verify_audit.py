@@ -1,6 +1,8 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
 
-from audit.anchor import AnchorWriteError, FileAnchorStore, configured_store
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from audit.anchor import AnchorStore, AnchorWriteError, FileAnchorStore, configured_store
 from audit.integrity import check_anchor, seal_pending, verify
 
 
@@ -10,7 +12,7 @@ class Command(BaseCommand):
         "every end written to the anchor. Names the first broken entry."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-seal", action="store_true", help="do not seal pending events first")
         parser.add_argument(
             "--anchor",
@@ -19,12 +21,13 @@ class Command(BaseCommand):
             "default: the configured anchor (settings.AUDIT_ANCHOR), if there is one yet",
         )
 
-    def handle(self, *args, no_seal=False, anchor=None, **options):
+    def handle(self, *args: Any, no_seal: bool = False, anchor: str | None = None, **options: Any) -> None:
         if not no_seal:
             try:
                 seal_pending()
             except AnchorWriteError as error:
                 self.stderr.write(self.style.WARNING(f"{error}; checking what is there"))
+        store: AnchorStore | None
         if anchor:
             store = FileAnchorStore(anchor)
             if not store.exists():
