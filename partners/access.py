@@ -4,9 +4,15 @@ Which children a user may see is decided per child in people.access; these rules
 which parts of the service a role may use at all.
 """
 
+from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING
+
 from kernel.access import register_rule
 
 from .models import Agency, User
+
+if TYPE_CHECKING:
+    from kernel.access import AnyUser
 
 Role = User.Role
 
@@ -41,12 +47,12 @@ STATISTICS_ROLES = RETURNS_ROLES | MANAGERS
 CONTACT_MAKERS = RECORD_WRITERS | {Role.PARTNER_PRACTITIONER}
 
 
-def is_local_authority_staff(user):
+def is_local_authority_staff(user: User) -> bool:
     return getattr(user.agency, "kind", None) == Agency.Kind.LOCAL_AUTHORITY
 
 
-def _role_in(roles, local_authority_only=False):
-    def allows(user):
+def _role_in(roles: Collection[str], local_authority_only: bool = False) -> Callable[["AnyUser"], bool]:
+    def allows(user: "AnyUser") -> bool:
         if not user.is_authenticated or not user.is_active or getattr(user, "role", None) not in roles:
             return False
         return is_local_authority_staff(user) if local_authority_only else True
@@ -54,7 +60,7 @@ def _role_in(roles, local_authority_only=False):
     return allows
 
 
-def register():
+def register() -> None:
     register_rule(
         "case_work",
         "Reading children's records: case staff, Family Help leads and partner practitioners",

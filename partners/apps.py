@@ -6,7 +6,7 @@ class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = "Partners, teams and access"
 
-    def ready(self):
+    def ready(self) -> None:
         from .access import register
 
         register()

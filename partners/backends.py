@@ -2,6 +2,8 @@
 together with their agency and team, which the access checks and the header need anyway, and
 whether they hold a designation (the navigation's "Approvals" link), in the same query."""
 
+from typing import Any
+
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Exists, OuterRef
 
@@ -9,7 +11,7 @@ from .models import User
 
 
 class UserBackend(ModelBackend):
-    def get_user(self, user_id):
+    def get_user(self, user_id: Any) -> User | None:
         from childrenincare.models import Designation  # noqa: PLC0415  (apps load after this module)
 
         user = (

@@ -1,10 +1,14 @@
 """Partner agencies, their teams and the people who use the service."""
 
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.signals import user_logged_in
 from django.core.validators import RegexValidator
 from django.db import models
 from django.dispatch import receiver
+from django.http import HttpRequest
 from django.utils import timezone
 
 # The session key holding the user's session generation from sign-in (see User.session_generation).
@@ -42,7 +46,7 @@ class Agency(models.Model):
             models.UniqueConstraint(fields=["urn"], condition=~models.Q(urn=""), name="agency_urn_unique"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -56,7 +60,7 @@ class Team(models.Model):
     class Meta:
         ordering = ["agency__name", "name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -94,18 +98,20 @@ class User(AbstractUser):
         ordering = ["last_name", "first_name"]
 
     @property
-    def holds_designation(self):
+    def holds_designation(self) -> bool:
         """Whether the user holds any designation (nominated officer, director…), read with the
         user on each request by partners.backends (the navigation's "Approvals" link)."""
         known = getattr(self, "designation_held", None)
         return self.designations.exists() if known is None else known
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.get_full_name() or self.username
 
 
 @receiver(user_logged_in, dispatch_uid="partners.remember_session_generation")
-def remember_session_generation(sender, request, user, **kwargs):
+def remember_session_generation(
+    sender: type, request: HttpRequest | None, user: AbstractBaseUser, **kwargs: Any
+) -> None:
     """Every sign-in (the sign-in page, the admin's, a test's force_login) notes the user's
     session generation in the new session; partners.auth.SessionGenerationMiddleware checks it."""
     session = getattr(request, "session", None)
@@ -142,16 +148,16 @@ class ApiToken(models.Model):
         verbose_name = "API token"
         ordering = ["agency__name", "name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
     @property
-    def is_usable(self):
+    def is_usable(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
     @property
-    def status(self):
+    def status(self) -> str:
         if self.revoked_at is not None:
             return "Revoked"
         if self.expires_at is not None and self.expires_at <= timezone.now():
@@ -183,11 +189,11 @@ class SetUpLink(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Set-up link for {self.user.username} ({self.status.lower()})"
 
     @property
-    def is_usable(self):
+    def is_usable(self) -> bool:
         return (
             self.used_at is None
             and self.revoked_at is None
@@ -196,7 +202,7 @@ class SetUpLink(models.Model):
         )
 
     @property
-    def status(self):
+    def status(self) -> str:
         if self.used_at is not None:
             return "Used"
         if self.revoked_at is not None:

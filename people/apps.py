@@ -6,7 +6,7 @@ class PeopleConfig(AppConfig):
     name = "people"
     verbose_name = "People and identifiers"
 
-    def ready(self):
+    def ready(self) -> None:
         from chronology.kinds import register
 
         register("person-recorded", "Person recorded", "Record")

@@ -14,6 +14,7 @@ says what is wrong, in the GOV.UK style ("Enter...", "The ... is not valid becau
 """
 
 import re
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 
@@ -21,11 +22,11 @@ from django.core.exceptions import ValidationError
 UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 
 
-def _compact(value):
+def _compact(value: object) -> str:
     return re.sub(r"[\s-]", "", str(value or "")).upper()
 
 
-def nhs_check_digit(first_nine):
+def nhs_check_digit(first_nine: str) -> int:
     total = sum(int(digit) * weight for digit, weight in zip(first_nine, range(10, 1, -1), strict=False))
     check = 11 - (total % 11)
     if check == 11:
@@ -33,7 +34,7 @@ def nhs_check_digit(first_nine):
     return check  # 10 means no valid NHS number starts with these digits
 
 
-def validate_nhs_number(value):
+def validate_nhs_number(value: object) -> str:
     number = _compact(value)
     if not number:
         raise ValidationError("Enter an NHS number", code="required")
@@ -51,11 +52,11 @@ def validate_nhs_number(value):
     return number
 
 
-def format_nhs_number(number):
+def format_nhs_number(number: str) -> str:
     return f"{number[:3]} {number[3:6]} {number[6:]}" if len(number) == 10 else number
 
 
-def upn_check_letter(last_twelve):
+def upn_check_letter(last_twelve: str) -> str:
     """The check letter for characters 2 to 13 of a UPN."""
     total = 0
     for weight, char in zip(range(2, 14), last_twelve, strict=False):
@@ -66,7 +67,7 @@ def upn_check_letter(last_twelve):
     return UPN_LETTERS[total % 23]
 
 
-def validate_upn(value, label="unique pupil number"):
+def validate_upn(value: object, label: str = "unique pupil number") -> str:
     upn = _compact(value)
     if not upn:
         raise ValidationError(f"Enter a {label}", code="required")
@@ -89,11 +90,11 @@ def validate_upn(value, label="unique pupil number"):
     return upn
 
 
-def validate_former_upn(value):
+def validate_former_upn(value: object) -> str:
     return validate_upn(value, label="former unique pupil number")
 
 
-def validate_la_child_id(value):
+def validate_la_child_id(value: object) -> str:
     ident = str(value or "").strip().upper()
     if not ident:
         raise ValidationError("Enter a local authority child ID", code="required")
@@ -106,7 +107,7 @@ def validate_la_child_id(value):
     return ident
 
 
-def luhn_check_digit(digits):
+def luhn_check_digit(digits: str) -> int:
     total = 0
     for position, char in enumerate(reversed(digits)):
         digit = int(char)
@@ -118,14 +119,14 @@ def luhn_check_digit(digits):
     return (10 - total % 10) % 10
 
 
-def consistent_identifier_from_serial(serial):
+def consistent_identifier_from_serial(serial: int) -> str:
     if not 0 < serial < 10**9:
         raise ValueError("consistent identifier serial out of range")
     digits = f"{serial:09d}"
     return f"CI{digits}{luhn_check_digit(digits)}"
 
 
-def validate_consistent_identifier(value):
+def validate_consistent_identifier(value: object) -> str:
     ident = _compact(value)
     if not ident:
         raise ValidationError("Enter a consistent child identifier", code="required")
@@ -142,7 +143,7 @@ def validate_consistent_identifier(value):
     return ident
 
 
-VALIDATORS = {
+VALIDATORS: dict[str, Callable[[object], str]] = {
     "CI": validate_consistent_identifier,
     "NHS": validate_nhs_number,
     "UPN": validate_upn,
@@ -151,7 +152,7 @@ VALIDATORS = {
 }
 
 
-def validate_identifier(id_type, value):
+def validate_identifier(id_type: str, value: object) -> str:
     try:
         validator = VALIDATORS[id_type]
     except KeyError:
@@ -159,7 +160,7 @@ def validate_identifier(id_type, value):
     return validator(value)
 
 
-def guess_identifier(text):
+def guess_identifier(text: str) -> list[tuple[str, str]]:
     """Which identifier types a search term could be, with the normalised value."""
     found = []
     for id_type, validator in VALIDATORS.items():

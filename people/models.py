@@ -58,18 +58,18 @@ class Person(VersionedModel):
             models.Index(fields=["id"], condition=models.Q(restricted=True), name="people_person_restricted"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.full_name
 
     @property
-    def full_name(self):
+    def full_name(self) -> str:
         return f"{self.given_names} {self.family_name}".strip()
 
     @property
-    def is_unborn(self):
+    def is_unborn(self) -> bool:
         return self.kind == self.Kind.CHILD and self.date_of_birth is None and self.expected_date_of_birth is not None
 
-    def age_on(self, day=None):
+    def age_on(self, day: datetime.date | None = None) -> int | None:
         if self.date_of_birth is None:
             return None
         day = day or datetime.date.today()
@@ -80,7 +80,7 @@ class Person(VersionedModel):
         return years
 
     @property
-    def age(self):
+    def age(self) -> int | None:
         return self.age_on()
 
 
@@ -110,7 +110,7 @@ class PersonName(models.Model):
     class Meta:
         ordering = ["name_type", "-valid_from"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.given_names} {self.family_name}"
 
 
@@ -159,11 +159,11 @@ class Identifier(models.Model):
             models.UniqueConstraint(fields=["person", "id_type", "value"], name="identifier_once_per_person"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_id_type_display()} {self.value}"
 
     @property
-    def is_current(self):
+    def is_current(self) -> bool:
         today = datetime.date.today()
         return (self.valid_from is None or self.valid_from <= today) and (
             self.valid_to is None or self.valid_to >= today
@@ -189,7 +189,7 @@ class Address(VersionedModel):
         verbose_name_plural = "addresses"
         indexes = [models.Index(fields=["postcode"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return ", ".join(part for part in [self.line_1, self.line_2, self.town, self.postcode] if part)
 
 
@@ -211,7 +211,7 @@ class PersonAddress(models.Model):  # noqa: DJ008
         ordering = ["-moved_in"]
         indexes = [models.Index(fields=["address", "moved_out"]), models.Index(fields=["person", "moved_out"])]
 
-    def current_on(self, day):
+    def current_on(self, day: datetime.date) -> bool:
         return (self.moved_in is None or self.moved_in <= day) and (self.moved_out is None or self.moved_out >= day)
 
 
@@ -285,7 +285,7 @@ class ParentalResponsibility(models.Model):  # noqa: DJ008
         ordering = ["-start_date"]
 
     @property
-    def is_current(self):
+    def is_current(self) -> bool:
         today = datetime.date.today()
         return (self.start_date is None or self.start_date <= today) and (
             self.end_date is None or self.end_date >= today
@@ -333,7 +333,7 @@ class Involvement(models.Model):  # noqa: DJ008
         indexes = [models.Index(fields=["person", "end_date"]), models.Index(fields=["team", "end_date"])]
 
     @property
-    def is_open(self):
+    def is_open(self) -> bool:
         return self.end_date is None or self.end_date >= datetime.date.today()
 
 

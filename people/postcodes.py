@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 _POSTCODE = re.compile(r"^(GIR0AA|[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRV-Y\d]?)\d[ABD-HJLNP-UW-Z]{2})$")
 
 
-def normalise_postcode(value):
+def normalise_postcode(value: object) -> str:
     compact = re.sub(r"\s+", "", str(value or "")).upper()
     return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
 
 
-def validate_postcode(value):
+def validate_postcode(value: object) -> str:
     compact = re.sub(r"\s+", "", str(value or "")).upper()
     if not compact:
         raise ValidationError("Enter a postcode", code="required")
@@ -23,5 +23,5 @@ def validate_postcode(value):
     return normalise_postcode(compact)
 
 
-def looks_like_postcode(text):
+def looks_like_postcode(text: object) -> bool:
     return bool(_POSTCODE.match(re.sub(r"\s+", "", str(text or "")).upper()))

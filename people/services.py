@@ -2,7 +2,9 @@
 relationships and households. Views call these; they never write the models directly."""
 
 import datetime
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 from django.db.models import Q
@@ -30,11 +32,20 @@ from .models import (
 )
 from .postcodes import validate_postcode
 
+if TYPE_CHECKING:
+    from kernel.access import AnyUser
+    from partners.models import Agency, User
+
 # The involvement of a practitioner (and their team) who recorded a person by hand.
 RECORDED_INVOLVEMENT = "Recorded the person"
 
 
-def issue_consistent_identifier(person, on=None):
+def _signed_in(user: "AnyUser | None") -> "User | None":
+    """The user, if signed in (a person recorded with no one signed in has no recorder)."""
+    return cast("User | None", user if getattr(user, "is_authenticated", False) else None)
+
+
+def issue_consistent_identifier(person: Person, on: datetime.date | None = None) -> Identifier:
     """Issue the child's consistent identifier. A child has exactly one, for ever."""
     existing = person.identifiers.filter(id_type=Identifier.Type.CONSISTENT).first()
     if existing is not None:
@@ -48,30 +59,30 @@ def issue_consistent_identifier(person, on=None):
     )
 
 
-def consistent_identifier(person):
+def consistent_identifier(person: Person) -> str:
     """The child's consistent identifier, from their (prefetched) identifiers; "" for others."""
     return next((i.value for i in person.identifiers.all() if i.id_type == Identifier.Type.CONSISTENT), "")
 
 
 @transaction.atomic
 def record_person(
-    user,
+    user: "AnyUser | None",
     *,
-    kind,
-    given_names,
-    family_name,
-    date_of_birth=None,
-    date_of_birth_estimated=False,
-    expected_date_of_birth=None,
-    sex="",
-    gender="",
-    ethnicity="",
-    first_language="",
-    religion="",
-    disabilities=(),
-    agency=None,
-    involve_recorder=False,
-):
+    kind: str,
+    given_names: str,
+    family_name: str,
+    date_of_birth: datetime.date | None = None,
+    date_of_birth_estimated: bool = False,
+    expected_date_of_birth: datetime.date | None = None,
+    sex: str = "",
+    gender: str = "",
+    ethnicity: str = "",
+    first_language: str = "",
+    religion: str = "",
+    disabilities: Iterable[str] = (),
+    agency: "Agency | None" = None,
+    involve_recorder: bool = False,
+) -> Person:
     """Record a new person. A child is issued their consistent identifier at once.
 
     `involve_recorder`: a practitioner recording someone by hand (the "record a person" page)
@@ -79,6 +90,7 @@ def record_person(
     (RECORDED_INVOLVEMENT) and see, and can edit, the record they made; without it they would
     see only its index entry (people.access). Contacts and partner systems record people
     through the front door, whose own involvements decide who sees them."""
+    recorder = _signed_in(user)
     person = Person.objects.create(
         kind=kind,
         given_names=given_names.strip(),
@@ -91,7 +103,7 @@ def record_person(
         ethnicity=ethnicity,
         first_language=first_language,
         religion=religion,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=recorder,
     )
     PersonName.objects.create(
         person=person,
@@ -111,15 +123,15 @@ def record_person(
         f"{person.get_kind_display()} recorded",
         agency=agency,
         source=person,
-        recorded_by=user if getattr(user, "is_authenticated", False) else None,
+        recorded_by=recorder,
     )
     audit.record_creation(user, person, person=person, summary="Recorded a person")
-    if involve_recorder and getattr(user, "is_authenticated", False) and user.agency_id:
+    if involve_recorder and recorder is not None and recorder.agency_id:
         involvement = Involvement.objects.create(
             person=person,
-            agency_id=user.agency_id,
-            team_id=user.team_id,
-            worker=user,
+            agency_id=recorder.agency_id,
+            team_id=recorder.team_id,
+            worker=recorder,
             kind=RECORDED_INVOLVEMENT,
             start_date=timezone.localdate(),
         )
@@ -137,18 +149,20 @@ class NewPerson:
     date_of_birth: datetime.date | None = None
     expected_date_of_birth: datetime.date | None = None
     sex: str = "U"
-    identifiers: dict = field(default_factory=dict)  # {"NHS"|"UPN": value}, checked here
+    identifiers: dict[str, str] = field(default_factory=dict)  # {"NHS"|"UPN": value}, checked here
 
 
 @transaction.atomic(savepoint=False)
-def record_people(user, new_people, agency=None):
+def record_people(
+    user: "AnyUser | None", new_people: Iterable[NewPerson], agency: "Agency | None" = None
+) -> list[Person]:
     """Record several new people at once, as `record_person` and `add_identifier` would one by
     one (names, search keys, consistent identifiers for children, other identifiers, chronology,
     audit), in a fixed number of INSERTs whatever their number. Returns the people in order."""
     new_people = list(new_people)
     if not new_people:
         return []
-    recorder = user if getattr(user, "is_authenticated", False) else None
+    recorder = _signed_in(user)
     checked = [
         [(id_type, validate_identifier(id_type, value)) for id_type, value in row.identifiers.items() if value]
         for row in new_people
@@ -256,7 +270,9 @@ PERSON_DETAIL_FIELDS = [
 
 
 @transaction.atomic
-def update_person_details(user, person, expected_version, cleaned):
+def update_person_details(
+    user: "User", person: Person, expected_version: int, cleaned: Mapping[str, Any]
+) -> tuple[Person, dict[str, tuple[Any, Any]]]:
     """Change a person's details with a version check. Raises EditConflict if someone saved first."""
     from kernel.concurrency import field_changes, save_with_version_check
 
@@ -311,7 +327,16 @@ def update_person_details(user, person, expected_version, cleaned):
 
 
 @transaction.atomic
-def add_name(user, person, *, name_type, given_names, family_name, valid_from=None, valid_to=None):
+def add_name(
+    user: "User",
+    person: Person,
+    *,
+    name_type: str,
+    given_names: str,
+    family_name: str,
+    valid_from: datetime.date | None = None,
+    valid_to: datetime.date | None = None,
+) -> PersonName:
     name = PersonName.objects.create(
         person=person,
         name_type=name_type,
@@ -326,7 +351,15 @@ def add_name(user, person, *, name_type, given_names, family_name, valid_from=No
 
 
 @transaction.atomic
-def add_identifier(user, person, *, id_type, value, valid_from=None, valid_to=None):
+def add_identifier(
+    user: "User",
+    person: Person,
+    *,
+    id_type: str,
+    value: str,
+    valid_from: datetime.date | None = None,
+    valid_to: datetime.date | None = None,
+) -> Identifier:
     """Add an identifier after checking it. The consistent identifier is issued, never typed in."""
     if id_type == Identifier.Type.CONSISTENT:
         raise ValueError("The consistent identifier is issued by the system")
@@ -347,7 +380,15 @@ def add_identifier(user, person, *, id_type, value, valid_from=None, valid_to=No
 
 
 @transaction.atomic
-def record_address(user, person, *, address_fields, kind=PersonAddress.Kind.HOME, moved_in=None, confidential=False):
+def record_address(
+    user: "User",
+    person: Person,
+    *,
+    address_fields: Mapping[str, str],
+    kind: str = PersonAddress.Kind.HOME,
+    moved_in: datetime.date | None = None,
+    confidential: bool = False,
+) -> PersonAddress:
     """Record that a person lives at an address from a date; their previous home address ends the day before."""
     address, _ = Address.objects.get_or_create(
         line_1=address_fields["line_1"].strip(),
@@ -375,7 +416,15 @@ def record_address(user, person, *, address_fields, kind=PersonAddress.Kind.HOME
 
 
 @transaction.atomic
-def record_relationship(user, person, related_person, *, relationship, description="", valid_from=None):
+def record_relationship(
+    user: "User",
+    person: Person,
+    related_person: Person,
+    *,
+    relationship: str,
+    description: str = "",
+    valid_from: datetime.date | None = None,
+) -> Relationship:
     rel = Relationship.objects.create(
         person=person,
         related_person=related_person,
@@ -396,13 +445,15 @@ def record_relationship(user, person, related_person, *, relationship, descripti
 
 
 @transaction.atomic
-def add_alert(user, person, *, kind, detail, end_date=None):
+def add_alert(
+    user: "User", person: Person, *, kind: str, detail: str, end_date: datetime.date | None = None
+) -> PersonAlert:
     alert = PersonAlert.objects.create(person=person, kind=kind, detail=detail, end_date=end_date, recorded_by=user)
     audit.record_creation(user, alert, person=person, summary="Added an alert")
     return alert
 
 
-def current_address(person, on=None):
+def current_address(person: Person, on: datetime.date | None = None) -> PersonAddress | None:
     on = on or datetime.date.today()
     for link in person.addresses.all():
         if link.kind == PersonAddress.Kind.HOME and link.current_on(on):
@@ -410,7 +461,7 @@ def current_address(person, on=None):
     return None
 
 
-def household(person, on=None, *, user):
+def household(person: Person, on: datetime.date | None = None, *, user: "AnyUser | None") -> list[PersonAddress]:
     """The other people living at the person's home address on a date (a household is people
     at an address over time), as PersonAddress links. `user`: who they are shown to, so that
     people the user may not be shown (people.access.shown: a restricted record they are not
@@ -419,16 +470,18 @@ def household(person, on=None, *, user):
     home = current_address(person, on)
     if home is None:
         return []
-    links = (
+    candidates = (
         PersonAddress.objects.filter(address=home.address, kind=PersonAddress.Kind.HOME)
         .exclude(person=person)
         .select_related("person")
     )
-    links = [link for link in links if link.current_on(on)]
+    links = [link for link in candidates if link.current_on(on)]
     return links if user is None else only_shown(user, links)
 
 
-def households_and_siblings(person_ids, on=None, *, user):
+def households_and_siblings(
+    person_ids: Collection[int], on: datetime.date | None = None, *, user: "AnyUser | None"
+) -> dict[int, Person]:
     """{id: person} of everyone living at the home of any of these people on a date, and their
     recorded siblings and half-siblings, in three queries whatever their number (the
     people themselves included when they live together). `user`: who they are shown to, so
@@ -460,11 +513,12 @@ def households_and_siblings(person_ids, on=None, *, user):
     return found
 
 
-def relationships(person, *, user):
+def relationships(person: Person, *, user: "AnyUser | None") -> list[tuple[Person, str, Relationship]]:
     """Both directions of every relationship, as (other person, label, relationship) rows.
     `user`: who they are shown to, so that people the user may not be shown are left out
     (people.access.shown); None for everyone, for rules that never show them."""
-    outward, inward = [], []
+    outward: list[tuple[Person, str, Relationship]] = []
+    inward: list[tuple[Person, str, Relationship]] = []
     found = (
         Relationship.objects.filter(Q(person=person) | Q(related_person=person))
         .select_related("person", "related_person")
