@@ -15,9 +15,12 @@ import datetime
 import hashlib
 import re
 import secrets
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
@@ -26,7 +29,11 @@ from rest_framework.permissions import BasePermission
 
 from audit import services as audit
 
-from .models import ApiToken, User
+from .models import Agency, ApiToken, User
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
 TOKEN_START = "sgk_"
 TOKEN_PATTERN = re.compile(r"sgk_[A-Za-z0-9_-]{43}")
@@ -38,22 +45,28 @@ WWW_AUTHENTICATE = 'Bearer realm="api"'
 LAST_USED_EVERY = datetime.timedelta(minutes=1)
 
 
-def token_digest(token):
+def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def validate_scopes(scopes):
-    scopes = list(dict.fromkeys(scopes))
-    bad = [scope for scope in scopes if not SCOPE_PATTERN.fullmatch(scope)]
+def validate_scopes(scopes: Iterable[str]) -> list[str]:
+    unique = list(dict.fromkeys(scopes))
+    bad = [scope for scope in unique if not SCOPE_PATTERN.fullmatch(scope)]
     if bad:
         raise ValueError(f"Scopes are operations like people:read; not: {', '.join(bad)}")
-    if not scopes:
+    if not unique:
         raise ValueError("Give the token at least one scope, like people:read")
-    return scopes
+    return unique
 
 
 @transaction.atomic
-def issue_token(agency, name, scopes, created_by=None, expires_at=None):
+def issue_token(
+    agency: Agency,
+    name: str,
+    scopes: Iterable[str],
+    created_by: User | None = None,
+    expires_at: datetime.datetime | None = None,
+) -> tuple[ApiToken, str]:
     """Make a token for a partner system. Returns (ApiToken, token): show the token once,
     it cannot be recovered from what is stored."""
     scopes = validate_scopes(scopes)
@@ -96,7 +109,7 @@ def issue_token(agency, name, scopes, created_by=None, expires_at=None):
 
 
 @transaction.atomic
-def revoke_token(api_token, revoked_by=None):
+def revoke_token(api_token: ApiToken, revoked_by: User | None = None) -> ApiToken:
     """Stop a token working at once. Its service user is switched off too."""
     if api_token.revoked_at is None:
         api_token.revoked_at = timezone.now()
@@ -111,7 +124,7 @@ def revoke_token(api_token, revoked_by=None):
 _CHECKED = "_api_token_checked"
 
 
-def verified_api_token(request):
+def verified_api_token(request: "HttpRequest | Request") -> tuple[User, ApiToken] | None:
     """The (service user, ApiToken) of a valid API token sent with this request, or None when
     the request sends no ``Authorization: Bearer`` header. Raises AuthenticationFailed (and
     audits the refusal) for a header whose token is not valid. Checked once per request.
@@ -119,6 +132,7 @@ def verified_api_token(request):
     Only this function may let a request stand in for a signed-in, verified session: a header
     is never trusted for being present, only for holding a token that this checks."""
     request = getattr(request, "_request", request)  # a DRF Request wraps Django's
+    checked: tuple[User, ApiToken] | Literal[False] | exceptions.AuthenticationFailed | None
     checked = getattr(request, _CHECKED, None)
     if checked is None:
         try:
@@ -136,12 +150,13 @@ class ApiTokenAuthentication(BaseAuthentication):
     (the session) decides; with it, a token that is unknown, altered, revoked or expired is
     refused with 401 and the refusal is audited (by its prefix only, never the token)."""
 
-    def authenticate(self, request):
+    def authenticate(self, request: "Request") -> tuple[User, ApiToken] | None:
         return verified_api_token(request)
 
-    def _check(self, request):
+    def _check(self, request: HttpRequest) -> tuple[User, ApiToken] | Literal[False]:
         """The check itself; returns False (not None, so it is remembered) without a header."""
-        parts = get_authorization_header(request).split()
+        # Django's request (a DRF Request wraps it): the header is read from its META.
+        parts = get_authorization_header(request).split()  # type: ignore[arg-type]
         if not parts or parts[0].lower() != b"bearer":
             return False
         if len(parts) != 2:
@@ -172,11 +187,17 @@ class ApiTokenAuthentication(BaseAuthentication):
             ).update(last_used_at=now)
         return api_token.service_user, api_token
 
-    def authenticate_header(self, request):
+    def authenticate_header(self, request: "Request") -> str:
         return WWW_AUTHENTICATE
 
     @staticmethod
-    def refuse(request, prefix, reason, api_token=None, message="The API token is not valid."):
+    def refuse(
+        request: HttpRequest,
+        prefix: str,
+        reason: str,
+        api_token: ApiToken | None = None,
+        message: str = "The API token is not valid.",
+    ) -> NoReturn:
         detail = {"reason": reason, "path": request.path[:200]}
         if prefix:
             detail["prefix"] = prefix
@@ -190,7 +211,7 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
     target_class = "partners.tokens.ApiTokenAuthentication"
     name = "apiToken"
 
-    def get_security_definition(self, auto_schema):
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
         return {
             "type": "http",
             "scheme": "bearer",
@@ -205,7 +226,7 @@ class HasScope(BasePermission):
     operation: str | None = None
 
     @classmethod
-    def for_operation(cls, operation):
+    def for_operation(cls, operation: str) -> type["HasScope"]:
         validate_scopes([operation])
         return type(
             f"HasScope_{operation.replace(':', '_')}",
@@ -216,7 +237,7 @@ class HasScope(BasePermission):
             },
         )
 
-    def has_permission(self, request, view):
+    def has_permission(self, request: "Request", view: "APIView") -> bool:
         if not (request.user and request.user.is_authenticated):
             return False
         if isinstance(request.auth, ApiToken):
@@ -224,13 +245,13 @@ class HasScope(BasePermission):
         return True
 
 
-def declared_operations(view):
+def declared_operations(view: "APIView") -> set[str]:
     """The operations an API view declares with HasScope."""
     return {
-        getattr(permission, "operation", None)
+        permission.operation
         for permission in view.get_permissions()
-        if isinstance(permission, HasScope)
-    } - {None}
+        if isinstance(permission, HasScope) and permission.operation is not None
+    }
 
 
 class TokensNeedDeclaredScope(BasePermission):
@@ -239,9 +260,9 @@ class TokensNeedDeclaredScope(BasePermission):
 
     message = "API tokens cannot use this."
 
-    def has_permission(self, request, view):
+    def has_permission(self, request: "Request", view: "APIView") -> bool:
         return not isinstance(request.auth, ApiToken) or bool(declared_operations(view))
 
 
-def expiry_in_days(days):
+def expiry_in_days(days: int | None) -> datetime.datetime | None:
     return timezone.now() + datetime.timedelta(days=days) if days else None

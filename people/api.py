@@ -8,6 +8,7 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -77,7 +78,7 @@ NOT_FOUND = "No such person, or not one the caller may see (the answer does not 
 
 # Partner systems read people with a token that has the "people:read" scope; the agency's
 # need-to-know applies to what they see, as for its practitioners.
-READ_PEOPLE = [AccessRulePermission, HasScope.for_operation("people:read")]
+READ_PEOPLE: list[type[BasePermission]] = [AccessRulePermission, HasScope.for_operation("people:read")]
 
 
 class PersonSearchView(APIView):

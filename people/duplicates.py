@@ -21,6 +21,7 @@ that, so an identifier match always ranks first.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -46,7 +47,7 @@ NAME_WEIGHT, DATE_OF_BIRTH_WEIGHT, POSTCODE_WEIGHT = 0.5, 0.3, 0.2
 # A date of birth with day and month swapped counts this much of a matching one.
 SWAPPED_DATE_OF_BIRTH = 0.7
 # Unique pupil numbers move from UPN to former UPN; either matches either.
-_SAME_KIND = {
+_SAME_KIND: dict[str, tuple[str, ...]] = {
     Identifier.Type.UPN: (Identifier.Type.UPN, Identifier.Type.FORMER_UPN),
     Identifier.Type.FORMER_UPN: (Identifier.Type.UPN, Identifier.Type.FORMER_UPN),
 }
@@ -59,28 +60,28 @@ class DuplicateCandidate:
 
     person: Person
     score: float
-    reasons: list
+    reasons: list[str]
 
 
-def _names(person):
+def _names(person: Person) -> list[tuple[str, str, str]]:
     """(name type, given names, family name) for each of the person's names (prefetched)."""
     return [(PersonName.Type.CURRENT, person.given_names, person.family_name)] + [
         (name.name_type, name.given_names, name.family_name) for name in person.names.all()
     ]
 
 
-def _long_date(day):
+def _long_date(day: datetime.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _swapped(day):
+def _swapped(day: datetime.date | None) -> datetime.date | None:
     """The date with day and month swapped, if that is a different, real date."""
     if day is None or day.day == day.month or day.day > 12:
         return None
     return datetime.date(day.year, day.day, day.month)
 
 
-def _identifier_pairs(identifiers):
+def _identifier_pairs(identifiers: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     """Checked (type, value) pairs to look for; values that are not valid are skipped."""
     pairs = set()
     for id_type, value in identifiers:
@@ -93,13 +94,15 @@ def _identifier_pairs(identifiers):
     return pairs
 
 
-def _similar_name_ids(given, family, date_of_birth, postcode):
+def _similar_name_ids(
+    given: list[str], family: list[str], date_of_birth: datetime.date | None, postcode: str
+) -> set[int]:
     """Ids of people with a similar name and the same (or swapped) date of birth or postcode."""
     people = Person.objects.filter(restricted=False)
     for tokens in (given, family):
         if tokens:
             people = people.filter(has_name_token(*tokens, match=Match.WIDE))
-    found = set()
+    found: set[int] = set()
     if date_of_birth is not None:
         dates = [day for day in (date_of_birth, _swapped(date_of_birth)) if day]
         found |= set(people.filter(date_of_birth__in=dates).values_list("pk", flat=True)[:CANDIDATES])
@@ -111,7 +114,7 @@ def _similar_name_ids(given, family, date_of_birth, postcode):
     return found
 
 
-def _name_evidence(tokens, entered_name, person):
+def _name_evidence(tokens: list[str], entered_name: str, person: Person) -> tuple[float, str | None]:
     """(similarity, reason) for how close the entered name is to the person's closest name."""
     if not tokens:
         return 0.0, None
@@ -124,7 +127,7 @@ def _name_evidence(tokens, entered_name, person):
     return similarity, f"Different name ({existing_name})"
 
 
-def _date_of_birth_evidence(date_of_birth, person):
+def _date_of_birth_evidence(date_of_birth: datetime.date | None, person: Person) -> tuple[float, str | None]:
     """(0 to 1, reason) for how the dates of birth compare, when both are known."""
     if date_of_birth is None or person.date_of_birth is None:
         return 0.0, None
@@ -136,7 +139,15 @@ def _date_of_birth_evidence(date_of_birth, person):
     return 0.0, f"Different date of birth ({_long_date(person.date_of_birth)})"
 
 
-def likely_duplicates(*, given_names, family_name, date_of_birth=None, postcode="", identifiers=(), limit=10):
+def likely_duplicates(
+    *,
+    given_names: str,
+    family_name: str,
+    date_of_birth: datetime.date | None = None,
+    postcode: str = "",
+    identifiers: Iterable[tuple[str, str]] = (),
+    limit: int = 10,
+) -> list[DuplicateCandidate]:
     """People already recorded who may be this person, most likely first (see module docstring).
 
     Restricted records are left out until the access rules decide how a possible duplicate
@@ -146,7 +157,7 @@ def likely_duplicates(*, given_names, family_name, date_of_birth=None, postcode=
     postcode = normalise_postcode(postcode) if looks_like_postcode(postcode) else ""
     pairs = _identifier_pairs(identifiers)
 
-    ids = set()
+    ids: set[int] = set()
     if pairs:
         same_identifier = Person.objects.filter(has_identifier(pairs), restricted=False)
         ids |= set(same_identifier.values_list("pk", flat=True)[:CANDIDATES])
@@ -155,7 +166,7 @@ def likely_duplicates(*, given_names, family_name, date_of_birth=None, postcode=
     if not ids:
         return []
 
-    lived_at = set()
+    lived_at: set[int] = set()
     if postcode:
         links = PersonAddress.objects.filter(person_id__in=ids, address__postcode=postcode)
         lived_at = set(links.values_list("person_id", flat=True))

@@ -85,13 +85,13 @@ NOT_CURRENT_NAME = 0.97
 # How much each part of a query counts towards a result's score.
 WEIGHTS = {"name": 1.0, "identifier": 2.0, "date of birth": 1.0, "postcode": 0.5}
 
-NAME_LABELS = {
+NAME_LABELS: dict[str, str] = {
     PersonName.Type.CURRENT: "name",
     PersonName.Type.BIRTH: "name at birth",
     PersonName.Type.PREVIOUS: "previous name",
     PersonName.Type.ALIAS: "alias",
 }
-IDENTIFIER_LABELS = {
+IDENTIFIER_LABELS: dict[str, str] = {
     Identifier.Type.CONSISTENT: "consistent identifier",
     Identifier.Type.NHS: "NHS number",
     Identifier.Type.UPN: "UPN",
