@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db.models import Model
 from django.dispatch import receiver
 from django.http import HttpRequest
 
@@ -27,7 +28,9 @@ def record_route_refusal(sender: type, request: HttpRequest, rule: str | None, *
 
 
 @receiver(page_viewed)
-def record_page_view(sender, request, obj, person, summary, **kwargs):
+def record_page_view(
+    sender: Any, request: HttpRequest, obj: Model | None, person: Any, summary: str, **kwargs: Any
+) -> None:
     """A user viewed a page about a record (a case-step page, say): recorded in the same
     transaction as the request, like every other view."""
     services.record(request.user, AuditEvent.Action.VIEW, obj=obj, person=person, summary=summary)

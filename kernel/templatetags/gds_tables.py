@@ -25,25 +25,34 @@ A summary list, from (label, value) pairs or row by row::
     {% endsummary %}
 """
 
+from collections.abc import Callable, Collection, Iterable
+from typing import Any
+
 from django import template
+from django.template.base import FilterExpression, NodeList, Parser, Token
+from django.template.context import Context
 from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
 _BODY_OPEN = "gds_tables_body_open"
 
+# A tag's key=value options, compiled; and resolved, as the render functions get them.
+Options = dict[str, FilterExpression]
+Resolved = dict[str, Any]
 
-def _flag(value):
+
+def _flag(value: Any) -> bool:
     return value not in (None, False, "", 0, "0", "false", "False")
 
 
 class TableNode(template.Node):
-    def __init__(self, nodelist, caption, options):
+    def __init__(self, nodelist: NodeList, caption: FilterExpression | None, options: Options) -> None:
         self.nodelist, self.caption, self.options = nodelist, caption, options
 
-    def render(self, context):
+    def render(self, context: Context) -> SafeString:
         options = {key: value.resolve(context) for key, value in self.options.items()}
         caption = self.caption.resolve(context) if self.caption is not None else ""
         classes = "govuk-table__caption"
@@ -67,10 +76,11 @@ class TableNode(template.Node):
 
 
 @register.tag
-def table(parser, token):
+def table(parser: Parser, token: Token) -> TableNode:
     """{% table caption [caption_hidden=True] [caption_size="m"] [classes="..."] %}...{% endtable %}"""
     bits = token.split_contents()[1:]
-    caption, options = None, {}
+    caption: FilterExpression | None = None
+    options: Options = {}
     for bit in bits:
         if "=" in bit:
             key, value = bit.split("=", 1)
@@ -85,11 +95,11 @@ def table(parser, token):
 
 
 class HeadNode(template.Node):
-    def __init__(self, columns, numeric):
+    def __init__(self, columns: list[FilterExpression], numeric: FilterExpression | None) -> None:
         self.columns, self.numeric = columns, numeric
 
-    def render(self, context):
-        numeric = set()
+    def render(self, context: Context) -> SafeString:
+        numeric: set[int] = set()
         if self.numeric is not None:
             numeric = {int(n) for n in str(self.numeric.resolve(context)).split(",") if n.strip()}
         cells = []
@@ -106,9 +116,10 @@ class HeadNode(template.Node):
 
 
 @register.tag
-def head(parser, token):
+def head(parser: Parser, token: Token) -> HeadNode:
     """{% head "Column" "Column" ... [numeric="2,3"] %}: the table's column headers."""
-    columns, numeric = [], None
+    columns: list[FilterExpression] = []
+    numeric: FilterExpression | None = None
     for bit in token.split_contents()[1:]:
         if bit.startswith("numeric="):
             numeric = parser.compile_filter(bit.split("=", 1)[1])
@@ -118,15 +129,17 @@ def head(parser, token):
 
 
 class WrapNode(template.Node):
-    def __init__(self, nodelist, render_with, options):
+    def __init__(
+        self, nodelist: NodeList, render_with: Callable[[str, Resolved], SafeString], options: Options
+    ) -> None:
         self.nodelist, self.render_with, self.options = nodelist, render_with, options
 
-    def render(self, context):
+    def render(self, context: Context) -> SafeString:
         options = {key: value.resolve(context) for key, value in self.options.items()}
         return self.render_with(self.nodelist.render(context), options)
 
 
-def _options(parser, bits, allowed):
+def _options(parser: Parser, bits: Iterable[str], allowed: Collection[str]) -> Options:
     options = {}
     for bit in bits:
         key, _, value = bit.partition("=")
@@ -136,11 +149,11 @@ def _options(parser, bits, allowed):
     return options
 
 
-def _row(inner, options):
+def _row(inner: str, options: Resolved) -> SafeString:
     return format_html('<tr class="govuk-table__row">{}</tr>', mark_safe(inner))
 
 
-def _cell(inner, options):
+def _cell(inner: str, options: Resolved) -> SafeString:
     inner = mark_safe(inner.strip())
     if _flag(options.get("header")):
         return format_html('<th scope="row" class="govuk-table__header">{}</th>', inner)
@@ -152,7 +165,7 @@ def _cell(inner, options):
 
 
 @register.tag
-def row(parser, token):
+def row(parser: Parser, token: Token) -> WrapNode:
     """{% row %}{% cell %}...{% endcell %}...{% endrow %}"""
     nodelist = parser.parse(("endrow",))
     parser.delete_first_token()
@@ -160,7 +173,7 @@ def row(parser, token):
 
 
 @register.tag
-def cell(parser, token):
+def cell(parser: Parser, token: Token) -> WrapNode:
     """{% cell [header=True] [numeric=True] [colspan=2] %}...{% endcell %}"""
     nodelist = parser.parse(("endcell",))
     parser.delete_first_token()
@@ -170,12 +183,12 @@ def cell(parser, token):
 # --- Summary lists ----------------------------------------------------------------------------
 
 
-def _summary(inner, options):
+def _summary(inner: str, options: Resolved) -> SafeString:
     cls = "govuk-summary-list" + (" govuk-summary-list--no-border" if _flag(options.get("no_border")) else "")
     return format_html('<dl class="{}">{}</dl>', cls, mark_safe(inner))
 
 
-def _summary_row_html(key, value):
+def _summary_row_html(key: Any, value: Any) -> SafeString:
     return format_html(
         '<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{}</dt>'
         '<dd class="govuk-summary-list__value">{}</dd></div>',
@@ -185,7 +198,7 @@ def _summary_row_html(key, value):
 
 
 @register.tag
-def summary(parser, token):
+def summary(parser: Parser, token: Token) -> WrapNode:
     """{% summary [no_border=True] %}{% summary_row "Label" %}value{% endsummary_row %}...{% endsummary %}"""
     nodelist = parser.parse(("endsummary",))
     parser.delete_first_token()
@@ -193,15 +206,15 @@ def summary(parser, token):
 
 
 class SummaryRowNode(template.Node):
-    def __init__(self, key, nodelist):
+    def __init__(self, key: FilterExpression, nodelist: NodeList) -> None:
         self.key, self.nodelist = key, nodelist
 
-    def render(self, context):
+    def render(self, context: Context) -> SafeString:
         return _summary_row_html(self.key.resolve(context), mark_safe(self.nodelist.render(context).strip()))
 
 
 @register.tag
-def summary_row(parser, token):
+def summary_row(parser: Parser, token: Token) -> SummaryRowNode:
     """{% summary_row "Label" %}value (HTML allowed){% endsummary_row %}"""
     bits = token.split_contents()[1:]
     if len(bits) != 1:
@@ -212,7 +225,7 @@ def summary_row(parser, token):
 
 
 @register.simple_tag
-def summary_list(rows, no_border=False):
+def summary_list(rows: Iterable[tuple[Any, Any]], no_border: bool = False) -> SafeString:
     """A summary list from (label, value) pairs; values are escaped and keep their line breaks."""
     html = format_html_join(
         "",
