@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -54,7 +55,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "version",
         ]
 
-    def get_consistent_identifier(self, person) -> str:
+    def get_consistent_identifier(self, person: Person) -> str:
         return consistent_identifier(person)
 
 
@@ -110,7 +111,7 @@ class PersonSearchView(APIView):
             ),
         },
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         query = SearchQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         terms = query.validated_data["q"].strip()
@@ -137,7 +138,7 @@ class PersonDetailView(APIView):
         parameters=[OpenApiParameter("person_id", ID_SCHEMA, OpenApiParameter.PATH, description="The person's id")],
         responses={200: PersonSerializer, **problem_responses(401, 403, 404, d404=NOT_FOUND)},
     )
-    def get(self, request, person_id):
+    def get(self, request: Request, person_id: int) -> Response:
         if person_id > MAX_ID:
             raise Http404
         person = person_for(request.user, person_id)
@@ -175,7 +176,7 @@ class ChildByConsistentIdentifierView(APIView):
             ),
         },
     )
-    def get(self, request, identifier):
+    def get(self, request: Request, identifier: str) -> Response:
         try:
             if not re.fullmatch(CONSISTENT_IDENTIFIER_PATTERN, identifier):
                 raise InvalidValue("A consistent child identifier is CI followed by 10 numbers, like CI0000000018")

@@ -4,7 +4,9 @@
         --scope people:read [--scope contacts:create ...] [--expires-days 365] [--created-by USERNAME]
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from partners.models import Agency, User
 from partners.tokens import expiry_in_days, issue_token
@@ -13,7 +15,7 @@ from partners.tokens import expiry_in_days, issue_token
 class Command(BaseCommand):
     help = "Issue an API token for a partner system. The token is printed once and cannot be shown again."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--agency-id", type=int, required=True, help="The agency the partner system belongs to")
         parser.add_argument("--name", required=True, help="Which system will use the token")
         parser.add_argument(
@@ -26,7 +28,16 @@ class Command(BaseCommand):
         parser.add_argument("--expires-days", type=int, default=None, help="Stop working after this many days")
         parser.add_argument("--created-by", default=None, help="Username of the administrator issuing it")
 
-    def handle(self, *args, agency_id, name, scopes, expires_days, created_by, **options):
+    def handle(
+        self,
+        *args: Any,
+        agency_id: int,
+        name: str,
+        scopes: list[str],
+        expires_days: int | None,
+        created_by: str | None,
+        **options: Any,
+    ) -> None:
         agency = Agency.objects.filter(pk=agency_id).first()
         if agency is None:
             raise CommandError(f"There is no agency with id {agency_id}")

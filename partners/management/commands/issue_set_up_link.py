@@ -8,8 +8,10 @@ apps are removed first and its sessions end (as "Reset authenticator app" does o
 pages): without it, an account that has an app gets no link.
 """
 
+from typing import Any
+
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import F
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -19,7 +21,7 @@ from partners.accounts import issue_set_up_link, link_hours, set_up_path
 from partners.models import SetUpLink, User
 
 
-def default_base_url():
+def default_base_url() -> str:
     hosts = [host.lstrip(".") for host in settings.ALLOWED_HOSTS if host and "*" not in host]
     if getattr(settings, "PRODUCTION", False) and hosts:
         return f"https://{hosts[0]}"
@@ -29,7 +31,7 @@ def default_base_url():
 class Command(BaseCommand):
     help = "Issue a one-time link for an account to set up its authenticator app. The link is printed once."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument(
             "--base-url",
@@ -41,7 +43,7 @@ class Command(BaseCommand):
             "--reset", action="store_true", help="Remove the account's authenticator apps first and end its sessions"
         )
 
-    def handle(self, *args, username, base_url, reset, **options):
+    def handle(self, *args: Any, username: str, base_url: str | None, reset: bool, **options: Any) -> None:
         account = User.objects.filter(username=username).first()
         if account is None:
             raise CommandError(f"There is no user {username}")

@@ -3,7 +3,9 @@
 manage.py revoke_api_token sgk_AbCd [--revoked-by USERNAME]
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from partners.models import ApiToken, User
 from partners.tokens import revoke_token
@@ -12,11 +14,11 @@ from partners.tokens import revoke_token
 class Command(BaseCommand):
     help = "Revoke an API token at once, by its prefix."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("prefix", help="The token's first 8 characters, like sgk_AbCd")
         parser.add_argument("--revoked-by", default=None, help="Username of the administrator revoking it")
 
-    def handle(self, *args, prefix, revoked_by, **options):
+    def handle(self, *args: Any, prefix: str, revoked_by: str | None, **options: Any) -> None:
         api_token = ApiToken.objects.filter(prefix=prefix).first()
         if api_token is None:
             raise CommandError(f"There is no API token {prefix}")
