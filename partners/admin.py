@@ -1,7 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.html import format_html
 
 from audit import services as audit
@@ -35,7 +39,7 @@ class ServiceUserAdmin(UserAdmin):
     )
     add_fieldsets = tuple(UserAdmin.add_fieldsets) + (("Work", {"fields": ["agency", "team", "job_title", "role"]}),)
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         """A new account must change the password it was given, and sets up its authenticator
         app through a set-up link (shown once here), never at a first password sign-in."""
         if not change:
@@ -62,7 +66,7 @@ class ApiTokenForm(forms.ModelForm):
         model = ApiToken
         fields = ["name", "scopes", "expires_at"]
 
-    def clean_scopes(self):
+    def clean_scopes(self) -> list[str]:
         scopes = self.cleaned_data["scopes"]
         if not isinstance(scopes, list) or not all(isinstance(scope, str) for scope in scopes):
             raise ValidationError('Enter the scopes as a list, like ["people:read"]')
@@ -107,16 +111,16 @@ class ApiTokenAdmin(admin.ModelAdmin):
     form = ApiTokenForm
 
     @admin.display(description="Scopes")
-    def scope_list(self, api_token):
+    def scope_list(self, api_token: ApiToken) -> str:
         return ", ".join(api_token.scopes or [])
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # issued with manage.py issue_api_token, so the token is shown only once
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
         return False  # revoke instead: the audit trail refers to the token
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: ApiToken, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if change and form.changed_data:
             audit.record(
@@ -128,7 +132,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
             )
 
     @admin.action(description="Revoke the selected tokens")
-    def revoke(self, request, queryset):
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         revoked = 0
         for api_token in queryset.filter(revoked_at__isnull=True):
             revoke_token(api_token, revoked_by=request.user)

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from rest_framework.request import Request
     from rest_framework.views import APIView
 
+    from kernel.access import AnyUser
+
 TOKEN_START = "sgk_"
 TOKEN_PATTERN = re.compile(r"sgk_[A-Za-z0-9_-]{43}")
 PREFIX_LENGTH = 8
@@ -109,7 +111,7 @@ def issue_token(
 
 
 @transaction.atomic
-def revoke_token(api_token: ApiToken, revoked_by: User | None = None) -> ApiToken:
+def revoke_token(api_token: ApiToken, revoked_by: "AnyUser | None" = None) -> ApiToken:
     """Stop a token working at once. Its service user is switched off too."""
     if api_token.revoked_at is None:
         api_token.revoked_at = timezone.now()
