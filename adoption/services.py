@@ -37,12 +37,13 @@ from django.db.models import Max
 from django.utils import timezone
 
 from audit import services as audit
+from casework.services import due_to_meet, issue_due
 from childrenincare import services as care
 from childrenincare.models import Carer
 from chronology.services import record_event
-from familyhelp.services import due_to_meet, issue_due
 from kernel import codelists, deadlines, timescales
 from kernel.rules import Errors, RuleBroken, as_date, check_date, long_date
+from people.ages import age_on
 
 from .models import Adopter, AdopterHousehold, AdoptionDecision
 
@@ -496,7 +497,7 @@ def record_adoption_order(user, decision, *, on, reason):
         errors.add("on", "The order comes after the placement for adoption began")
     if reason not in ADOPTED:
         errors.add("reason", "Select whether the application was unopposed or consent was dispensed with")
-    age = care.age_on(decision.person, day) if day else None
+    age = age_on(decision.person, day) if day else None
     if age is not None and age >= 18:
         errors.add("on", "An adoption order cannot be made for someone aged 18 or over (SSDA903 rule 386)")
     errors.raise_if_any()

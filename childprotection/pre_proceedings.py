@@ -34,8 +34,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit import services as audit
+from casework.services import check_open, due_to_meet, issue_due, lock_episode
 from chronology.services import record_event
-from familyhelp.services import check_open, due_to_meet, issue_due, lock_episode
 from kernel import deadlines
 from kernel.rules import Errors, RuleBroken, check_date
 

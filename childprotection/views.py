@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from audit import services as audit
 from audit.models import AuditEvent
-from familyhelp import services as family_help
+from casework.services import closed_message
 from familyhelp.models import Visit
 from frontdoor.models import Referral
 from kernel import codelists, deadlines
@@ -114,7 +114,7 @@ def _closed_page(request, episode, title):
             "title": title,
             "person": episode.person,
             "back": reverse("familyhelp:case", args=[episode.person_id]),
-            "message": family_help.closed_message(episode) + ".",
+            "message": closed_message(episode) + ".",
         },
     )
 

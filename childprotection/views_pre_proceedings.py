@@ -155,7 +155,7 @@ def start(request, episode_id):
     back = reverse("childprotection:pre-proceedings-episode", args=[episode.pk])
     title = "Start pre-proceedings"
     if episode.closure_date is not None:
-        from familyhelp.services import closed_message
+        from casework.services import closed_message
 
         return render(
             request,

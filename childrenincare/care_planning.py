@@ -32,17 +32,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit import services as audit
+from casework.services import due_to_meet, issue_due
 from chronology.services import record_event
-from familyhelp.services import due_to_meet, issue_due
 from kernel import codelists, deadlines
 from kernel.models import Deadline
 from kernel.rules import Errors, as_date, check_date, long_date
 from partners.models import User
+from people.ages import age_on
 from people.models import Involvement
 
 from . import short_breaks, visits
 from .models import CarePlan, HealthAssessment, LookedAfterReview, PeriodOfCare, PersonalEducationPlan
-from .services import age_on, lock_period, period_ended
+from .services import lock_period, period_ended
 
 CARE_PLAN_RULE = "care-plan"
 PERMANENCE_RULE = "permanence-plan"

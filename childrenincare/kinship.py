@@ -27,8 +27,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from audit import services as audit
+from casework.services import due_to_meet, issue_due
 from chronology.services import record_event
-from familyhelp.services import due_to_meet, issue_due
 from kernel import codelists, deadlines
 from kernel.models import Deadline
 from kernel.rules import Errors, as_date, check_date, long_date

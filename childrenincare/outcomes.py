@@ -22,9 +22,10 @@ from audit.models import AuditEvent
 from chronology.services import record_event
 from kernel import codelists
 from kernel.rules import Errors
+from people.ages import age_on
 
 from .models import HealthAssessment, PeriodOfCare, YearOutcomes
-from .services import age_on, lock_period
+from .services import lock_period
 
 SHORT_BREAKS = {"V3", "V4"}
 SDQ_AGES = (4, 16)  # [U] the SDQ is asked of children aged 4 to 16 at 31 March

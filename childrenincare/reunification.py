@@ -28,10 +28,11 @@ from django.utils import timezone
 
 from audit import services as audit
 from audit.models import AuditEvent
+from casework.services import current_allocation, due_to_meet, issue_due
 from chronology.services import record_event
-from familyhelp.services import current_allocation, due_to_meet, issue_due
 from kernel import codelists, deadlines, timescales
 from kernel.rules import Errors, as_date, check_date
+from people.ages import age_on
 
 from . import services
 from .models import (
@@ -539,8 +540,8 @@ def add_household_member(user, decision, *, person, relationship):
         errors.add("person", f"{person.full_name} is already listed")
     elif (
         person.date_of_birth
-        and services.age_on(person, decision.proposed_date) is not None
-        and services.age_on(person, decision.proposed_date) < 18
+        and age_on(person, decision.proposed_date) is not None
+        and age_on(person, decision.proposed_date) < 18
     ):
         errors.add("person", "Regulation 17 asks for the assessment of household members aged 18 or over")
     if not (relationship or "").strip():
@@ -716,7 +717,7 @@ def weigh_signal(user, decision, *, signal, how_weighed):
 def approval_kind(decision, on):
     if decision.route == Route.PLACED_WITH_PARENTS:
         return Approval.Kind.PLACEMENT_WITH_PARENT
-    age = services.age_on(decision.person, on)
+    age = age_on(decision.person, on)
     status = services.current_legal_status(decision.period)
     if (
         decision.route == Route.SECTION_20

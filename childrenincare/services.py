@@ -20,16 +20,16 @@ legal status and placement, same carers.
 """
 
 import dataclasses
-import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from audit import services as audit
+from casework.services import check_open, issue_due, lock_episode
 from chronology.services import record_event
-from familyhelp.services import check_open, issue_due, lock_episode
 from kernel import codelists, deadlines, working_days
 from kernel.rules import Errors, as_date, check_date, long_date
+from people.ages import age_on
 from people.models import Involvement
 
 from . import s31za, short_breaks, with_parent
@@ -97,13 +97,6 @@ def latest_change(period):
         if d
     ]
     return max(dates) if dates else period.start_date
-
-
-def age_on(person, day):
-    born = person.date_of_birth
-    if born is None:
-        return None
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 ADULT_AGE = 18
@@ -783,11 +776,3 @@ def pending_approvals(user, on=None):
         .select_related("period__person", "placement", "requested_by")
         .order_by("requested_on", "id")
     )
-
-
-def one_year_after(day):
-    day = as_date(day)
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:
-        return day + datetime.timedelta(days=365)

@@ -23,10 +23,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit import services as audit
+from casework.services import due_to_meet, issue_due
 from chronology.services import record_event
-from familyhelp.services import due_to_meet, issue_due
 from kernel import deadlines
 from kernel.rules import Errors, as_date, check_date
+from people.ages import one_year_after
 
 from .models import Carer, CareVisit
 
@@ -44,7 +45,7 @@ def _first_review_held(period, on):
 
 def next_visit_rule(period, placement, legal_status, after):
     """The rule for the next visit after a visit on `after` (reg 28(2) to (4))."""
-    from .services import WITH_PARENT, one_year_after
+    from .services import WITH_PARENT
 
     code = legal_status.code
     temporary_carer = placement.carer_id is not None and placement.carer.approval == Carer.Approval.TEMPORARY

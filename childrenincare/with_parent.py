@@ -34,8 +34,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit import services as audit
+from casework.services import due_to_meet, issue_due
 from chronology.services import record_event
-from familyhelp.services import due_to_meet, issue_due
 from kernel import deadlines
 from kernel.rules import Errors, as_date, check_date, long_date
 

@@ -107,6 +107,7 @@ from frontdoor.models import Referral
 from kernel import codelists, timescales, working_days
 from kernel.models import Deadline
 from partners.models import User
+from people.ages import one_year_after
 from people.models import Involvement, PersonAddress, Relationship
 
 LONDON = ZoneInfo("Europe/London")
@@ -1517,7 +1518,7 @@ class Care:
                 )
             )
         if status != ReunificationDecision.Status.DRAFT:
-            until = services.one_year_after(proposed)
+            until = one_year_after(proposed)
             for what, who in (
                 ("Family support worker weekly", "Family Help Team"),
                 ("Parenting programme", self.g.voluntary[0].name),

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from audit import services as audit
 from audit.models import AuditEvent
+from casework.services import closed_message, current_allocation
 from childrenincare.models import PeriodOfCare
 from exploitation.views import case_summary as missing_summary
 from frontdoor.models import Referral
@@ -93,7 +94,7 @@ def _case_url(person):
 
 
 def _closed_message(episode):
-    return services.closed_message(episode) + "."
+    return closed_message(episode) + "."
 
 
 def _form_page(
@@ -143,7 +144,7 @@ def _episode_section(request, episode, may_change):
     from childprotection.models import ChildProtectionPlan, ConferenceChild, Section47Enquiry, StrategyDiscussionChild
 
     is_open = episode.closure_date is None
-    allocation = services.current_allocation(episode) if is_open else None
+    allocation = current_allocation(episode) if is_open else None
     assessments = list(
         episode.assessments.select_related("worker", "authorised_by").prefetch_related(
             Prefetch("factors", queryset=AssessmentFactor.objects.order_by("id"))
@@ -214,7 +215,7 @@ def _actions(request, episode, assessments, cin_plans, cp_plans):
         if url:
             actions.append({"text": text, "url": url, "primary": primary})
 
-    allocation = services.current_allocation(episode)
+    allocation = current_allocation(episode)
     add(
         "Change the allocation" if allocation else "Allocate",
         reverse("familyhelp:allocate", args=[episode.pk]),
@@ -317,7 +318,7 @@ def allocate(request, episode_id):
     episode = _episode(request, episode_id)
     title = "Allocate the case"
     not_possible = _closed_message(episode) if episode.closure_date else ""
-    current = services.current_allocation(episode)
+    current = current_allocation(episode)
     if request.method == "POST":
         form = AllocateForm(request.POST)
         if form.is_valid():

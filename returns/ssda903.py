@@ -20,9 +20,9 @@ from django.db.models import Q
 
 from childrenincare import outcomes
 from childrenincare.models import CareEpisode, LookedAfterReview, PeriodOfCare, YearOutcomes
-from childrenincare.services import age_on
 from exploitation.models import MissingEpisode
 from familyhelp.models import Allocation
+from people.ages import age_on
 from people.models import Identifier, Relationship
 
 from . import ssda903_adoption, ssda903_leaving_care

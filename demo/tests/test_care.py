@@ -41,6 +41,7 @@ from kernel import codelists
 from kernel.models import Deadline
 from kernel.rules import Errors
 from partners.models import User
+from people.ages import age_on, one_year_after
 from people.models import ConsistentIdentifierSerial, Involvement, Person
 
 TODAY = dt.date(2025, 11, 14)  # a Friday; the year before it crosses 1 April 2025 (new placement codes)
@@ -223,7 +224,7 @@ def test_every_code_is_valid_on_its_date():
         assert codelists.is_valid("new-episode-reason", episode.new_episode_reason, on=episode.start_date)
     for review in LookedAfterReview.objects.select_related("period__person"):
         assert codelists.is_valid("review-participation", review.participation, on=review.held_on)
-        under_4 = services.age_on(review.period.person, review.held_on) < 4
+        under_4 = age_on(review.period.person, review.held_on) < 4
         assert (review.participation == "PN0") == under_4
     for missing in MissingEpisode.objects.all():
         assert codelists.is_valid("missing-type", missing.kind)
@@ -454,7 +455,7 @@ def test_returns_home_have_decisions_monitoring_and_approvals():
         monitoring = ReturnHomeMonitoring.objects.get(decision=decision)
         assert monitoring.returned_on == period.end_date
         assert monitoring.planned
-        assert monitoring.until == services.one_year_after(period.end_date)
+        assert monitoring.until == one_year_after(period.end_date)
     for period in PeriodOfCare.objects.filter(end_reason="E4B"):
         monitoring = ReturnHomeMonitoring.objects.get(period=period)
         assert monitoring.decision is None

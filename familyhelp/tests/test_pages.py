@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from casework.services import current_allocation
 from familyhelp import services
 from familyhelp.models import Allocation, Assessment, ChildInNeedPlan, ChildInNeedReview, Visit
 from familyhelp.testing import open_episode
@@ -175,19 +176,19 @@ class TestAllocate:
         client.force_login(manager)
         url = reverse("familyhelp:allocate", args=[episode.pk])
         assert client.get(url).status_code == 200
-        before = services.current_allocation(episode)
+        before = current_allocation(episode)
         response = client.post(url, {"team": team.pk, "worker": other.pk, **date_data("on", TODAY())})
         # A change of social worker needs its reason (SSDA903 SW_REASON); nothing is saved without it.
         assert response.status_code == 400
         assert "Select why the social worker is changing" in response.content.decode()
-        assert services.current_allocation(episode) == before
+        assert current_allocation(episode) == before
         response = client.post(
             url, {"team": team.pk, "worker": other.pk, "change_reason": "LEFTRL", **date_data("on", TODAY())}
         )
         assert response.status_code == 302
         assert response["Location"] == reverse("familyhelp:case", args=[episode.person_id])
-        assert services.current_allocation(episode).worker == other
-        assert services.current_allocation(episode).change_reason == "LEFTRL"
+        assert current_allocation(episode).worker == other
+        assert current_allocation(episode).change_reason == "LEFTRL"
         assert "Allocated to" in client.get(response["Location"]).content.decode()
 
     def test_the_worker_must_be_in_the_team(self, client, manager, la, user, team, episode):
