@@ -5,12 +5,15 @@ childprotection.pre_proceedings, whose messages `add_rule_errors` puts on the fi
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from childrenincare.models import FamilyGroupDecisionMaking
 from kernel.forms import DateField, OpenChoiceField
 from partners.models import User
 
 from .forms import UserChoiceField, _helper, local_authority_users
 from .models import PreProceedings
+
+# A family meeting recorded already for a return home (childrenincare): the model the
+# pre-proceedings' link points at, so this earlier stage names no later stage's module.
+FamilyGroupDecisionMaking = PreProceedings._meta.get_field("fgdm_same_meeting_as").related_model
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 LATE = "Why was it late? (if it was)"

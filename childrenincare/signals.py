@@ -1,12 +1,15 @@
 """Outcome monitoring after a return home: when a monitored child is referred again, has a
 section 47 enquiry or a child protection plan, comes back into care, or leaves a placement
 with parents, the record's creation flags it to the team manager at once
-(childrenincare.reunification.flag), in the same transaction as the record itself."""
+(childrenincare.reunification.flag), in the same transaction as the record itself. And a visit
+Family Help records in the year after a return home meets the return-home visit."""
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from childprotection.models import ChildProtectionPlan, Section47Enquiry
+from familyhelp.models import Visit
+from familyhelp.signals import visit_checked
 from frontdoor.models import Referral
 
 from .models import MonitoringFlag, PeriodOfCare, Placement
@@ -54,3 +57,12 @@ def placement_started(sender, instance, created, raw=False, **kwargs):
     )
     if before is not None and before.place == "P1":
         _flag(instance.period.person, MonitoringFlag.Kind.RE_ENTRY, instance.start_date, instance)
+
+
+@receiver(visit_checked, sender=Visit, dispatch_uid="childrenincare.return_home_visit")
+def return_home_visit(sender, errors, person, visit_date, late_reason, **kwargs):
+    """The return-home visit a Family Help visit meets: checked now, met once the visit is saved."""
+    from .reunification import return_visit_due, return_visited
+
+    due = return_visit_due(errors, person, visit_date, late_reason)
+    return None if due is None else (lambda: return_visited(due, visit_date, late_reason))

@@ -9,6 +9,8 @@ class FamilyHelpConfig(AppConfig):
     def ready(self):
         from chronology.kinds import register
 
+        from . import receivers  # noqa: F401  (the clocks of an episode the front door opens)
+
         register("allocation", "Allocated to a team and social worker", "Family Help")
         register("assessment", "Child and family assessment", "Family Help")
         register("cin-plan", "Child in need plan", "Family Help")

@@ -34,6 +34,7 @@ from .models import (
     PlanOutcome,
     Visit,
 )
+from .signals import visit_checked
 
 ASSESSMENT_RULE = "assessment-completion"
 STRATEGY_RULE = "strategy-discussion"
@@ -164,15 +165,13 @@ def further_action(episode):
     what a referral with no further action (ReferralNFA 1) cannot have: an assessment, a section 47
     enquiry or an initial conference (8831), a child in need plan (4000), a child protection plan
     (8832). A strategy discussion, a period of care and pre-proceedings are further action too."""
-    from childprotection.models import ChildProtectionPlan
-
     for name, found in (
         ("an assessment", episode.assessments),
         ("a strategy discussion", episode.strategy_discussions),
         ("a section 47 enquiry", episode.section47_enquiries),
         ("a conference", episode.conferences),
         ("a child in need plan", episode.cin_plans),
-        ("a child protection plan", ChildProtectionPlan.objects.filter(episode=episode)),
+        ("a child protection plan", episode.cp_plans),
         ("a period of care", episode.periods_of_care),
         ("pre-proceedings", episode.pre_proceedings),
     ):
@@ -191,8 +190,6 @@ def led_to_no_further_action(episode, reason):
 def close_episode(user, episode, *, closure_date, reason):
     """Close the child in need episode with a CIN census reason for closure. Plans end first;
     "closed after assessment" needs an assessment (CIN validator 8825Q)."""
-    from childprotection.models import ChildProtectionPlan
-
     episode = lock_episode(episode)
     errors = Errors()
     check_open(episode, errors)
@@ -208,7 +205,7 @@ def close_episode(user, episode, *, closure_date, reason):
     )
     if is_open_plan(ChildInNeedPlan, episode):
         errors.add("__all__", "End the child in need plan before closing the episode")
-    if is_open_plan(ChildProtectionPlan, episode):
+    if episode.cp_plans.filter(end_date__isnull=True).exists():
         errors.add(
             "__all__",
             "A child protection plan is open: it ends by a review conference (or for a listed "
@@ -223,9 +220,7 @@ def close_episode(user, episode, *, closure_date, reason):
             "(CIN census rule 8825Q): choose another reason, or complete the assessment first",
         )
     if reason in AFTER_ASSESSMENT and (
-        episode.section47_enquiries.exists()
-        or episode.cin_plans.exists()
-        or ChildProtectionPlan.objects.filter(episode=episode).exists()
+        episode.section47_enquiries.exists() or episode.cin_plans.exists() or episode.cp_plans.exists()
     ):
         errors.add(
             "reason",
@@ -447,19 +442,13 @@ def authorise_assessment(user, assessment, *, authorised_date=None, late_reason=
 def plan_basis(episode):
     """The date a child in need plan may start from: an authorised assessment, or a
     conference that decided no child protection plan (or ended one). None if neither."""
-    from childprotection.models import ChildProtectionPlan, ConferenceChild
-
     dates = list(
         episode.assessments.filter(status=Assessment.Status.AUTHORISED).values_list("authorised_date", flat=True)
     )
     dates += list(
-        ConferenceChild.objects.filter(episode=episode, decision__in=["no_plan", "end"]).values_list(
-            "conference__held_on", flat=True
-        )
+        episode.conferences.filter(decision__in=["no_plan", "end"]).values_list("conference__held_on", flat=True)
     )
-    dates += list(
-        ChildProtectionPlan.objects.filter(episode=episode, end_date__isnull=False).values_list("end_date", flat=True)
-    )
+    dates += list(episode.cp_plans.filter(end_date__isnull=False).values_list("end_date", flat=True))
     return min(dates) if dates else None
 
 
@@ -467,8 +456,6 @@ def plan_basis(episode):
 def start_cin_plan(user, episode, *, start_date, services, outcomes):
     """A child in need plan: after an authorised assessment (or a conference), with its
     services and measurable outcomes; reviews and visits fall due on the local schedule."""
-    from childprotection.models import ChildProtectionPlan
-
     episode = lock_episode(episode)
     errors = Errors()
     check_open(episode, errors)
@@ -489,7 +476,7 @@ def start_cin_plan(user, episode, *, start_date, services, outcomes):
     )
     if is_open_plan(ChildInNeedPlan, episode):
         errors.add("__all__", "This child already has an open child in need plan")
-    if is_open_plan(ChildProtectionPlan, episode):
+    if episode.cp_plans.filter(end_date__isnull=True).exists():
         errors.add("__all__", "This child is on a child protection plan: a child in need plan follows its end")
     if not (services or "").strip():
         errors.add("services", "Enter the services the plan provides")
@@ -616,9 +603,6 @@ def record_visit(
 ):
     """A visit under the child's plan; the next visit falls due from it (local frequency). In
     the 12 months after a return home from care it also meets the return-home visit."""
-    from childprotection.models import ChildProtectionPlan
-    from childrenincare import reunification as return_home
-
     episode = lock_episode(episode)
     errors = Errors()
     plan, rule = None, None
@@ -627,7 +611,7 @@ def record_visit(
         if plan is None:
             errors.add("kind", "A child in need visit needs an open child in need plan")
     elif kind == Visit.Kind.CHILD_PROTECTION:
-        plan, rule = ChildProtectionPlan.objects.filter(episode=episode, end_date__isnull=True).first(), CP_VISIT_RULE
+        plan, rule = episode.cp_plans.filter(end_date__isnull=True).first(), CP_VISIT_RULE
         if plan is None:
             errors.add("kind", "A child protection visit needs an open child protection plan")
     elif kind == Visit.Kind.ASSESSMENT:
@@ -647,7 +631,10 @@ def record_visit(
     elif not seen and seen_alone:
         errors.add("seen_alone", "The child was not seen, so cannot have been seen alone")
     due = due_to_meet(errors, plan, rule, visit_date, late_reason) if plan is not None else None
-    after_return = return_home.return_visit_due(errors, episode.person, visit_date, late_reason)
+    # Other stages check what the visit also meets (a return-home visit: childrenincare.signals).
+    also_meets = visit_checked.send(
+        sender=Visit, errors=errors, person=episode.person, visit_date=visit_date, late_reason=late_reason
+    )
     errors.raise_if_any()
     visit = Visit.objects.create(
         person=episode.person,
@@ -665,7 +652,9 @@ def record_visit(
         if due is not None:
             deadlines.complete(due, visit_date, late_reason)
         issue_due(rule, visit_date, person=episode.person, subject=plan, episode=episode)
-    return_home.return_visited(after_return, visit_date, late_reason)
+    for _receiver, meet in also_meets:
+        if meet is not None:
+            meet()
     seen_text = ("seen alone" if visit.seen_alone else "seen") if seen else "not seen"
     record_event(
         episode.person,

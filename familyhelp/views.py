@@ -19,7 +19,6 @@ from django.utils import timezone
 from audit import services as audit
 from audit.models import AuditEvent
 from casework.services import closed_message, current_allocation
-from childrenincare.models import PeriodOfCare
 from exploitation.views import case_summary as missing_summary
 from frontdoor.models import Referral
 from kernel import codelists, deadlines
@@ -141,8 +140,6 @@ def _factor_labels(assessment):
 
 
 def _episode_section(request, episode, may_change):
-    from childprotection.models import ChildProtectionPlan, ConferenceChild, Section47Enquiry, StrategyDiscussionChild
-
     is_open = episode.closure_date is None
     allocation = current_allocation(episode) if is_open else None
     assessments = list(
@@ -162,13 +159,13 @@ def _episode_section(request, episode, may_change):
             "decision": link.get_decision_display(),
             "url": _url("childprotection:strategy", link.discussion_id),
         }
-        for link in StrategyDiscussionChild.objects.filter(episode=episode)
+        for link in episode.strategy_discussions.all()
         .select_related("discussion")
         .order_by("-discussion__held_at", "-id")
     ]
     enquiries = [
         {"record": enquiry, "url": _url("childprotection:enquiry", enquiry.pk)}
-        for enquiry in Section47Enquiry.objects.filter(episode=episode).order_by("-start_date", "-id")
+        for enquiry in episode.section47_enquiries.order_by("-start_date", "-id")
     ]
     conferences = [
         {
@@ -176,9 +173,7 @@ def _episode_section(request, episode, may_change):
             "decision": link.get_decision_display(),
             "url": _url("childprotection:conference", link.conference_id),
         }
-        for link in ConferenceChild.objects.filter(episode=episode)
-        .select_related("conference")
-        .order_by("-conference__held_on", "-id")
+        for link in episode.conferences.all().select_related("conference").order_by("-conference__held_on", "-id")
     ]
     cp_plans = [
         {
@@ -186,7 +181,7 @@ def _episode_section(request, episode, may_change):
             "category": codelists.label("category-of-abuse", plan.latest_category),
             "url": _url("childprotection:plan", plan.pk),
         }
-        for plan in ChildProtectionPlan.objects.filter(episode=episode).order_by("-start_date", "-id")
+        for plan in episode.cp_plans.order_by("-start_date", "-id")
     ]
     actions = _actions(request, episode, assessments, cin_plans, cp_plans) if may_change and is_open else []
     return {
@@ -305,7 +300,7 @@ def case(request, person_id):
             "may_change": may_change,
             "today": today,
             "missing": missing_summary(person),
-            "periods_of_care": list(PeriodOfCare.objects.filter(person=person).order_by("-start_date")),
+            "periods_of_care": list(person.periods_of_care.order_by("-start_date")),
         },
     )
 
@@ -512,13 +507,11 @@ def assessment_authorise(request, assessment_id):
 
 
 def _cin_plan_not_possible(episode):
-    from childprotection.models import ChildProtectionPlan
-
     if episode.closure_date:
         return _closed_message(episode)
     if services.is_open_plan(ChildInNeedPlan, episode):
         return "This child already has an open child in need plan."
-    if services.is_open_plan(ChildProtectionPlan, episode):
+    if episode.cp_plans.filter(end_date__isnull=True).exists():
         return "This child is on a child protection plan: a child in need plan follows its end."
     if services.plan_basis(episode) is None:
         return (

@@ -26,7 +26,6 @@ from django.utils import timezone
 from audit import services as audit
 from chronology.services import entry as chronology_entry
 from chronology.services import record_event, record_events
-from familyhelp import services as family_help
 from kernel import codelists, timescales
 from kernel.rules import RuleBroken
 from partners.models import Agency, Team
@@ -49,6 +48,7 @@ from .models import (
     ThresholdIndicator,
     ThresholdLevel,
 )
+from .signals import referral_opened
 
 Outcome = ContactDecision.Outcome
 # Outcomes that need a primary need code: the child becomes a child in need (CIN census).
@@ -760,8 +760,12 @@ def decide_contact(  # noqa: C901
                 kind="Referral: child in need",
                 start_date=decided_on,
             )
-            family_help.referral_opened(
-                user, referral, decided_on=decided_on, strategy_discussion_needed=outcome == Outcome.STRATEGY_DISCUSSION
+            referral_opened.send(
+                sender=Referral,
+                user=user,
+                referral=referral,
+                decided_on=decided_on,
+                strategy_discussion_needed=outcome == Outcome.STRATEGY_DISCUSSION,
             )
             record_event(
                 link.person,

@@ -12,11 +12,12 @@ from .models import User
 
 class UserBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
-        from childrenincare.models import Designation  # noqa: PLC0415  (apps load after this module)
-
+        # The designations (childrenincare.Designation) reached through the user's own relation:
+        # partners sits below the stages and imports none of them.
+        designations = User._meta.get_field("designations").related_model._default_manager
         user = (
             User._default_manager.select_related("agency", "team")
-            .annotate(designation_held=Exists(Designation.objects.filter(user=OuterRef("pk"))))
+            .annotate(designation_held=Exists(designations.filter(user=OuterRef("pk"))))
             .filter(pk=user_id)
             .first()
         )

@@ -1,7 +1,5 @@
 from django.urls import path
 
-from chronology.views import add_entry
-
 from . import views
 
 app_name = "people"
@@ -17,5 +15,5 @@ urlpatterns = [
     path("<int:person_id>/alerts/add/", views.alert_add, name="alert-add"),
     path("<int:person_id>/relationships/add/", views.relationship_find, name="relationship-find"),
     path("<int:person_id>/relationships/add/<int:related_id>/", views.relationship_add, name="relationship-add"),
-    path("<int:person_id>/chronology/add/", add_entry, name="chronology-add"),
+    path("<int:person_id>/chronology/add/", views.add_chronology_entry, name="chronology-add"),
 ]

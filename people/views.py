@@ -2,18 +2,20 @@
 live in people.services, people.search and people.duplicates."""
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import HttpResponseForbidden
+from django.http import HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from audit import services as audit
 from chronology import kinds as chronology_kinds
-from chronology.services import agencies_in, timeline
+from chronology.forms import ChronologyEntryForm
+from chronology.services import agencies_in, record_event, timeline
 from kernel import codelists
 from kernel.access import rule
 from kernel.concurrency import EditConflict
@@ -35,6 +37,9 @@ from .forms import (
 from .identifiers import format_nhs_number
 from .models import Identifier, Person, PersonAddress, Relationship
 from .search import search_people
+
+if TYPE_CHECKING:
+    from kernel.access import SignedInRequest
 
 CHRONOLOGY_PAGE_SIZE = 50
 
@@ -421,3 +426,32 @@ def relationship_add(request, person_id, related_id):
             "back": reverse("people:relationship-find", args=[person.pk]),
         },
     )
+
+
+# --- The chronology -----------------------------------------------------------------------
+
+
+@rule("case_change")
+def add_chronology_entry(request: "SignedInRequest", person_id: int) -> HttpResponse:
+    """Add a significant event from outside the system to a person's chronology."""
+    person = person_for(request.user, person_id)
+    if request.method == "POST":
+        form = ChronologyEntryForm(request.POST, person=person)
+        if form.is_valid():
+            data = form.cleaned_data
+            entry = record_event(
+                person,
+                data["kind"],
+                data["occurred_at"],
+                data["title"],
+                detail=data["detail"],
+                agency=data["agency"],
+                recorded_by=request.user,
+                manual=True,
+            )
+            audit.record_creation(request.user, entry, person=person, summary="Added a chronology entry")
+            messages.success(request, "Added to the chronology")
+            return redirect("people:detail", person_id=person.pk)
+    else:
+        form = ChronologyEntryForm(person=person)
+    return render(request, "people/form_page.html", {"form": form, "person": person, "title": "Add a chronology entry"})

@@ -15,7 +15,7 @@ urlpatterns = [
     path("", people_views.home, name="home"),
     path("search/", people_views.search, name="search"),
     path("people/", include("people.urls")),
-    path("audit/", include("audit.urls")),
+    path("audit/", include("people.audit_report")),
     path("front-door/", include("frontdoor.urls")),
     # The child's case: allocation, assessment, child in need plans, visits, closure.
     path("cases/", include("familyhelp.urls")),

@@ -1,4 +1,7 @@
-"""The audit report for managers: access by user, by child, and break-glass events."""
+"""The audit report for managers: access by user, by child, and break-glass events, at /audit/
+(namespace "audit"). It lives here, above the audit trail it reads, because it finds a child by
+identifier and withholds restricted people (people.access): audit itself stays below people
+(docs/decisions/0002-layers.md)."""
 
 import datetime
 from collections.abc import Iterable
@@ -8,14 +11,15 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import path
 
+from audit import services as audit
+from audit.models import AuditEvent
 from kernel.access import rule
-from people.access import shown
-from people.identifiers import validate_consistent_identifier
-from people.models import Identifier
 
-from . import services
-from .models import AuditEvent
+from .access import shown
+from .identifiers import validate_consistent_identifier
+from .models import Identifier
 
 if TYPE_CHECKING:
     from kernel.access import AnyUser, SignedInRequest
@@ -83,7 +87,7 @@ def report(request: "SignedInRequest") -> HttpResponse:
         events = events.none()
     page = Paginator(events.order_by("-at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     withhold_restricted(request.user, page.object_list)
-    services.record(
+    audit.record(
         request.user,
         "search",
         summary="Looked at the audit report",
@@ -111,3 +115,10 @@ def report(request: "SignedInRequest") -> HttpResponse:
             "query": query.urlencode(),
         },
     )
+
+
+app_name = "audit"
+
+urlpatterns = [
+    path("", report, name="report"),
+]
