@@ -26,6 +26,7 @@ from django.utils import timezone
 from audit import services as audit
 from casework.services import check_open, due_to_meet, issue_due, lock_episode
 from chronology.services import record_event
+from familyhelp.models import ChildInNeedPlan
 from kernel import codelists, deadlines, timescales
 from kernel.rules import Errors, RuleBroken, as_date, check_date
 from partners.models import User
@@ -509,8 +510,6 @@ def _conference_decision(user, conference, episode, child, enquiry, plan, due, l
         link.save(update_fields=["plan"])
         for rule in (FIRST_CORE_GROUP_RULE, FIRST_REVIEW_RULE, CP_VISIT_RULE):
             issue_due(rule, held_on, person=person, subject=plan, episode=episode)
-        from familyhelp.models import ChildInNeedPlan
-
         for replaced in ChildInNeedPlan.objects.filter(episode=episode, end_date__isnull=True):
             replaced.end_date, replaced.end_reason = held_on, "A child protection plan replaced it"
             replaced.save(update_fields=["end_date", "end_reason"])

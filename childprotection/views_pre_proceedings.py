@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from audit import services as audit
 from audit.models import AuditEvent
+from casework.services import closed_message
 from frontdoor.models import Referral
 from kernel import deadlines
 from kernel.access import RULES, rule
@@ -155,8 +156,6 @@ def start(request, episode_id):
     back = reverse("childprotection:pre-proceedings-episode", args=[episode.pk])
     title = "Start pre-proceedings"
     if episode.closure_date is not None:
-        from casework.services import closed_message
-
         return render(
             request,
             "childprotection/not_possible.html",

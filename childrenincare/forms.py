@@ -12,6 +12,7 @@ from django import forms
 
 from kernel import codelists
 from kernel.forms import DateField, OpenChoiceField
+from people.models import Person
 
 from .models import (
     Carer,
@@ -300,8 +301,6 @@ class DecisionForm(forms.Form):
     reasons = _text("Why is a return home proposed now?")
 
     def __init__(self, *args, people=(), **kwargs):
-        from people.models import Person
-
         super().__init__(*args, **kwargs)
         self.fields["order_end_reason"].choices = [("", "Not route C")] + [
             c for c in codelists.choices("episode-end-reason") if c[0] in ORDER_REASONS
@@ -345,8 +344,6 @@ class HouseholdAddForm(forms.Form):
     relationship = _line("Relationship to the child", max_length=100)
 
     def __init__(self, *args, people=(), **kwargs):
-        from people.models import Person
-
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = Person.objects.filter(pk__in=[p.pk for p in people])
         self.fields["person"].label_from_instance = lambda p: p.full_name

@@ -27,6 +27,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from audit import services as audit
+from audit.models import AuditEvent
 from casework.services import due_to_meet, issue_due
 from chronology.services import record_event
 from kernel import codelists, deadlines
@@ -34,6 +35,7 @@ from kernel.models import Deadline
 from kernel.rules import Errors, as_date, check_date, long_date
 from people.models import Person
 from people.postcodes import looks_like_postcode, normalise_postcode
+from people.services import relationships
 
 from .models import Carer, Designation, FamilyNetworkMember, PeriodOfCare, Placement
 
@@ -106,8 +108,6 @@ def _record(user, carer, children, title, *, changes, summary, detail=""):
 
 
 def _related_adults(user, child):
-    from people.services import relationships
-
     return [other for other, _label, _rel in relationships(child, user=user) if other.kind != Person.Kind.CHILD]
 
 
@@ -494,8 +494,6 @@ def end_approval(user, carer, *, on, reason):
 def end_reason(carer):
     """Why the carer's approval ended: the model has no field for it, so it is read from the
     audit entry of the change (end_approval records it there and in the chronology)."""
-    from audit.models import AuditEvent
-
     if carer.approval != Carer.Approval.ENDED:
         return ""
     events = AuditEvent.objects.filter(

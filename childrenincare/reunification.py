@@ -29,10 +29,16 @@ from django.utils import timezone
 from audit import services as audit
 from audit.models import AuditEvent
 from casework.services import current_allocation, due_to_meet, issue_due
+from childprotection.models import ChildProtectionPlan, Section47Enquiry
 from chronology.services import record_event
+from exploitation.models import MissingEpisode
+from familyhelp.models import AssessmentFactor
+from frontdoor.models import AgencyCheck, Contact
 from kernel import codelists, deadlines, timescales
 from kernel.rules import Errors, as_date, check_date
+from people.access import shown
 from people.ages import age_on
+from people.services import households_and_siblings
 
 from . import services
 from .models import (
@@ -269,13 +275,6 @@ def risk_signals(decision, user=None):
     `user`: who reads them. A sibling's signal still counts (the gates weigh every one), but a
     sibling the reader may not be shown (a restricted record: people.access.shown) is not
     named; None for the rules, which show no one."""
-    from childprotection.models import ChildProtectionPlan, Section47Enquiry
-    from exploitation.models import MissingEpisode
-    from familyhelp.models import AssessmentFactor
-    from frontdoor.models import AgencyCheck, Contact
-    from people.access import shown
-    from people.services import households_and_siblings
-
     child = decision.person
     found = []
     periods = list(PeriodOfCare.objects.filter(person=child).order_by("start_date"))

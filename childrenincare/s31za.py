@@ -32,6 +32,8 @@ import datetime
 
 from django.conf import settings
 
+from childprotection.models import PreProceedings
+from childprotection.pre_proceedings import fgdm_meeting_date
 from kernel.rules import as_date, long_date
 
 CARE_ORDERS = ("C1", "C2")
@@ -64,9 +66,6 @@ def reasons_kept(code, previous_code, day, reasons):
 
 
 def _pre_proceedings_offer(person, day):
-    from childprotection.models import PreProceedings
-    from childprotection.pre_proceedings import fgdm_meeting_date
-
     Response = PreProceedings.FamilyResponse
     found = (
         PreProceedings.objects.filter(

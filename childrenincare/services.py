@@ -27,6 +27,7 @@ from django.utils import timezone
 from audit import services as audit
 from casework.services import check_open, issue_due, lock_episode
 from chronology.services import record_event
+from exploitation.services import open_missing_episode
 from kernel import codelists, deadlines, working_days
 from kernel.rules import Errors, as_date, check_date, long_date
 from people.ages import age_on
@@ -598,8 +599,6 @@ def ceasing_approval_needed(period, on, reason):
 @transaction.atomic
 def cease_care(user, period, *, on, reason, return_decision=None):
     """The period of care ends on `on` with the 903 reason (REC)."""
-    from exploitation.services import open_missing_episode
-
     from . import care_planning, reunification
 
     period = lock_period(period)

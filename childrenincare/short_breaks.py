@@ -36,7 +36,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit import services as audit
-from casework.services import due_to_meet
+from casework.services import due_to_meet, issue_due
 from chronology.services import record_event
 from kernel import deadlines, timescales
 from kernel.rules import Errors, as_date, check_date
@@ -147,8 +147,6 @@ def _open(person, slugs):
 
 
 def _issue(slug, start, period):
-    from casework.services import issue_due
-
     return issue_due(slug, start, person=period.person, subject=period.person, episode=period.episode)
 
 

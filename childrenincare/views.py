@@ -26,7 +26,7 @@ from kernel.rules import RuleBroken
 from partners.models import User
 from people.access import Level, levels, person_for, record_or_not_visible
 from people.models import Person, Relationship
-from people.services import households_and_siblings
+from people.services import households_and_siblings, relationships
 
 from . import care_planning, kinship, outcomes, reunification, services, with_parent
 from .forms import (
@@ -484,8 +484,6 @@ def approval(request, approval_id):
 
 def _possible_carers(user, person):
     """Parents, people with parental responsibility, relatives and adults of the household."""
-    from people.services import relationships
-
     kinds = {
         Relationship.Type.PARENT,
         Relationship.Type.PR_HOLDER,

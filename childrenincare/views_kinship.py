@@ -26,6 +26,8 @@ from kernel.forms import add_rule_errors
 from kernel.models import Deadline
 from kernel.rules import RuleBroken, long_date
 from people.access import Level, RecordNotVisible, levels, person_for, record_or_not_visible
+from people.models import Person
+from people.services import relationships
 
 from . import kinship
 from .forms_kinship import (
@@ -137,9 +139,6 @@ def _with_carer(url, carer):
 
 
 def _related(user, child, adults_only=False):
-    from people.models import Person
-    from people.services import relationships
-
     found, seen = [], {child.pk}
     for other, _label, _rel in relationships(child, user=user):
         if other.pk in seen or other.kind == Person.Kind.PROFESSIONAL:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
 
+from partners.models import Agency
+
 from . import kinds
 from .models import ChronologyEntry
 
@@ -97,7 +99,5 @@ def timeline(
 
 def agencies_in(person: Person) -> "QuerySet[Agency]":
     """The agencies that appear in a person's chronology, for the filter."""
-    from partners.models import Agency
-
     ids = ChronologyEntry.objects.filter(person=person, agency__isnull=False).values("agency_id").distinct()
     return Agency.objects.filter(id__in=ids).order_by("name")

@@ -17,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 
 from audit import services as audit
 from audit.models import AuditEvent
+from childrenincare.reunification import unseen_flags
 from kernel import deadlines
 from kernel.access import rule
 from partners.models import Team, User
@@ -215,8 +216,6 @@ def _worker_page(request, found, *, template_context, audit_summary, audit_detai
 def _return_flags(team):
     """How many concerns after a return home the team has not seen yet (a count: the names
     are on the returns-home page, which checks each child)."""
-    from childrenincare.reunification import unseen_flags
-
     return unseen_flags(team).count() if team is not None else 0
 
 

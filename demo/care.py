@@ -102,6 +102,8 @@ from childrenincare.visits import NEW_PLACEMENT, USUAL
 from chronology import kinds as chronology_kinds
 from chronology.models import ChronologyEntry
 from exploitation.models import MissingEpisode, ReturnInterview, ReturnInterviewIndicator
+from exploitation.services import RETURN_INTERVIEW_RULE
+from exploitation.services import interview_due_after as rule
 from familyhelp.models import Allocation
 from frontdoor.models import Referral
 from kernel import codelists, timescales, working_days
@@ -2026,12 +2028,8 @@ def missing_kind():
 
 
 def return_interview_rule():
-    from exploitation.services import RETURN_INTERVIEW_RULE
-
     return RETURN_INTERVIEW_RULE
 
 
 def interview_due_after(kind):
-    from exploitation.services import interview_due_after as rule
-
     return rule(kind)

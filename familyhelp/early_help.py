@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from audit import services as audit
 from chronology.services import record_event
+from frontdoor import services as front_door
 from frontdoor.models import Contact, ContactDecision, ContactPerson, Referral
 from kernel import deadlines
 from kernel.models import Deadline
@@ -699,8 +700,6 @@ def close_early_help(user, episode, *, closure_date, reason, notes="", concerns=
     referral the front door opens from it is linked too. Consent withdrawn ends it at once:
     early help cannot go on without the family's agreement. The plan ends, the children's due
     dates are withdrawn and the lead's involvement ends."""
-    from frontdoor import services as front_door
-
     episode = _lock(episode)
     errors = Errors()
     _check_open(errors, episode)

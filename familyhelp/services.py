@@ -23,7 +23,9 @@ from frontdoor.models import Referral
 from kernel import codelists, deadlines
 from kernel.rules import Errors, as_date, check_date
 from partners.models import User
+from people.access import shown_filter
 from people.models import Involvement
+from people.services import RECORDED_INVOLVEMENT
 
 from .models import (
     Allocation,
@@ -136,9 +138,6 @@ def waiting_for_allocation(user):
     that referred them, or a team given the referral), oldest referral first; every open one
     for a head of service. Restricted children the user is not named on are left out."""
     from django.db.models import Exists, OuterRef, Q
-
-    from people.access import shown_filter
-    from people.services import RECORDED_INVOLVEMENT
 
     allocated = Allocation.objects.filter(episode=OuterRef("pk"), end_date__isnull=True)
     found = Referral.objects.filter(closure_date__isnull=True).exclude(Exists(allocated))

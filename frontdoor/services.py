@@ -28,6 +28,7 @@ from chronology.services import entry as chronology_entry
 from chronology.services import record_event, record_events
 from kernel import codelists, timescales
 from kernel.rules import RuleBroken
+from partners.access import FRONT_DOOR_ROLES, is_local_authority_staff
 from partners.models import Agency, Team
 from people import services as people_services
 from people.identifiers import validate_identifier
@@ -576,8 +577,6 @@ def request_check(user, contact, kind, agency=None, question="", requested_at=No
 def check_may_be_answered_by(user, check):
     """A check is answered by the agency asked (or, with no agency named, any agency of that
     kind), or by front-door staff recording an answer given by phone."""
-    from partners.access import FRONT_DOOR_ROLES, is_local_authority_staff
-
     if user.role in FRONT_DOOR_ROLES and is_local_authority_staff(user):
         return True
     if user.agency_id is None:

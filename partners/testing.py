@@ -20,6 +20,9 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from partners.accounts import issue_set_up_link, set_up_path
+from partners.models import SetUpLink
+
 
 def totp_device_for(user, confirmed=True):
     """The user's authenticator-app device; made (confirmed) if they have none."""
@@ -65,9 +68,6 @@ def totp_code_for(user, at=None):
 def set_up_link_for(user):
     """A usable set-up link's path for the user (partners.accounts), as an administrator would
     give them: ``/set-up/<token>/``."""
-    from partners.accounts import issue_set_up_link, set_up_path  # noqa: PLC0415
-    from partners.models import SetUpLink  # noqa: PLC0415
-
     _, token = issue_set_up_link(user, SetUpLink.Reason.NEW_ACCOUNT)
     return set_up_path(token)
 

@@ -28,6 +28,7 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Value
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
+from audit import services as audit
 from partners.access import CASE_ROLES, is_local_authority_staff
 from partners.models import User
 
@@ -213,8 +214,6 @@ class RecordNotVisible(Http404):
         self.detail = {"asked_for": asked_for, "level_needed": level_needed.name.lower()}
 
     def defer_audit(self, request: HttpRequest) -> None:
-        from audit import services as audit
-
         audit.defer(
             request,
             request.user,
@@ -227,8 +226,6 @@ class RecordNotVisible(Http404):
 
 def open_break_glass(user: User, person: Person, reason: str) -> BreakGlass:
     """Open the full record of a child the user's team is not involved with, for a while."""
-    from audit import services as audit
-
     if level(user, person) != Level.INDEX:
         raise PermissionError(
             "Break glass is only for local-authority case staff, on records they can see in the index"

@@ -13,6 +13,7 @@ from django.utils import timezone
 from audit import services as audit
 from chronology.services import entry as chronology_entry
 from chronology.services import record_event, record_events
+from kernel.concurrency import field_changes, save_with_version_check
 
 from . import search
 from .access import only_shown, shown
@@ -274,8 +275,6 @@ def update_person_details(
     user: "User", person: Person, expected_version: int, cleaned: Mapping[str, Any]
 ) -> tuple[Person, dict[str, tuple[Any, Any]]]:
     """Change a person's details with a version check. Raises EditConflict if someone saved first."""
-    from kernel.concurrency import field_changes, save_with_version_check
-
     changes = field_changes(person, cleaned, PERSON_DETAIL_FIELDS)
     old_disabilities = sorted(person.disabilities.values_list("code", flat=True))
     new_disabilities = sorted(cleaned.get("disabilities", old_disabilities))

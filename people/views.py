@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from audit import services as audit
+from audit.models import AuditEvent
 from chronology import kinds as chronology_kinds
 from chronology.forms import ChronologyEntryForm
 from chronology.services import agencies_in, record_event, timeline
@@ -165,8 +166,6 @@ def _without_hidden_relatives(user, person, entries):
 
 def recent_viewers(person, limit=20):
     """Who has looked at the record, newest first, for managers."""
-    from audit.models import AuditEvent
-
     return AuditEvent.objects.filter(person_id=person.pk, action__in=["view", "break_glass"]).order_by("-at")[:limit]
 
 

@@ -21,6 +21,8 @@ found", "d) Any other reason"; "Yes"/"No" for fostering for adoption; "a) Withdr
 
 from django.db.models import Q
 
+from adoption.models import AdopterHousehold, AdoptionDecision
+
 from . import annex_a
 
 REASON_NO_LONGER = {
@@ -40,8 +42,6 @@ def _by(day, limit):
 
 def list_10(window):
     """The rows (dicts keyed by annex_a.HEADERS["List 10"]) for the inspection date window.day."""
-    from adoption.models import AdoptionDecision
-
     day, since = window.day, window.year_start
     found = list(
         AdoptionDecision.objects.filter(decided_on__lte=day)
@@ -82,8 +82,6 @@ def list_10(window):
 
 def list_11(window):
     """The rows (dicts keyed by annex_a.HEADERS["List 11"]) for the inspection date window.day."""
-    from adoption.models import AdopterHousehold
-
     day, since = window.day, window.year_start
     households = (
         AdopterHousehold.objects.filter(enquiry_on__lte=day)

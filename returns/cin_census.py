@@ -77,6 +77,7 @@ from django.db.models import Q
 from django.utils import timezone
 from lxml import etree
 
+from audit.models import AuditEvent
 from childprotection.models import (
     ChildProtectionPlan,
     Conference,
@@ -85,6 +86,7 @@ from childprotection.models import (
     PreProceedingsMeeting,
     Section47Enquiry,
 )
+from childprotection.pre_proceedings import outcome_code
 from familyhelp.models import Assessment, AssessmentFactor, ChildInNeedPlan
 from frontdoor.models import Referral
 from kernel.working_days import is_working_day
@@ -461,7 +463,6 @@ def _modules(episode_ids, start, end):
 
 def _pre_proceedings(episode_ids, start, end):
     """The PreProceedingsandFGDM entries of the episodes, by episode: two queries."""
-    from childprotection.pre_proceedings import outcome_code
 
     def in_year(day):
         return iso(day) if day and start <= day <= end else None
@@ -625,8 +626,6 @@ def counts(data):
 
 def next_serial(year):
     """The serial number of the next file for a year: one more than the CIN census exports audited for it."""
-    from audit.models import AuditEvent
-
     return (
         AuditEvent.objects.filter(
             action=AuditEvent.Action.EXPORT, summary__startswith="CIN census", detail__year=year

@@ -18,6 +18,8 @@ Which children, as the DfE's rules (csc-validator-be-903) read them:
 
 from django.db.models import Q
 
+from adoption import services
+from adoption.models import AdoptionDecision
 from childrenincare.models import CareEpisode
 
 from .collection import collection_period, dmy
@@ -26,9 +28,6 @@ from .collection import collection_period, dmy
 def tables(year, people, ids):
     """(AD1 rows, PlacedAdoption rows) for the collection year ending 31 March `year`.
     `people` is {person id: Person} of the children in the return, `ids` {person id: CHILD}."""
-    from adoption import services
-    from adoption.models import AdoptionDecision
-
     start, end = collection_period(year)
     with_episodes = set()
     person_ids = list(people)

@@ -53,7 +53,15 @@ from django.db.models import Case, Count, DateField, Exists, F, Func, OuterRef, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from childprotection.models import Conference, ConferenceChild
+from childrenincare.models import LegalStatus, PeriodOfCare
+from exploitation.models import MissingEpisode
+from exploitation.services import RETURN_INTERVIEW_RULE
+from familyhelp.models import Assessment
+from frontdoor.models import Contact, ContactDecision, Referral
 from kernel import working_days
+from kernel.models import Deadline
+from people.models import Person
 
 from . import published
 from .collection import collection_period, year_in_progress
@@ -91,8 +99,6 @@ def _moments(year):
 
 
 def _periods():
-    from childrenincare.models import LegalStatus, PeriodOfCare
-
     not_short_breaks = LegalStatus.objects.filter(period=OuterRef("pk")).exclude(code__in=SHORT_BREAKS)
     return PeriodOfCare.objects.filter(Exists(not_short_breaks))
 
@@ -123,8 +129,6 @@ def ceased_in_year(year):
 
 def _last_ceased_in_year(year):
     """Each child's last period of care that ended in the year (one row per child)."""
-    from childrenincare.models import PeriodOfCare
-
     start, end = collection_period(year)
     ended = _periods().filter(end_date__gte=start, end_date__lte=end)
     later = PeriodOfCare.objects.filter(person=OuterRef("person"), end_date__gte=start, end_date__lte=end).filter(
@@ -197,8 +201,6 @@ class ReEntries:
 
 
 def re_entries_within_12_months_of_return_home(year, today=None):
-    from childrenincare.models import PeriodOfCare
-
     today = today or timezone.localdate()
     start, end = collection_period(year)
     returns = (
@@ -279,8 +281,6 @@ def _aged_0_to_17(year):
 
 def children_in_records_by_year(years):
     """Children aged 0-17 on 31 March of each year, counted in one scan of the children."""
-    from people.models import Person
-
     years = list(years)
     if not years:
         return {}
@@ -316,8 +316,6 @@ class Timeliness:
 
 
 def referral_decisions(year):
-    from frontdoor.models import ContactDecision
-
     start, end = _moments(year)
     found = ContactDecision.objects.filter(decided_at__gte=start, decided_at__lt=end).aggregate(
         total=Count("id"), on_time=Count("id", filter=Q(on_time=True))
@@ -334,8 +332,6 @@ def assessments_within_45_days(year, chunk=300):
     """The due date of each distinct start date is counted once on the working-day calendar (at
     most a few hundred a year, whatever the number of children), then the database counts the
     assessments authorised by it: CASE start_date WHEN ... THEN due END, in chunks of dates."""
-    from familyhelp.models import Assessment
-
     start, end = collection_period(year)
     authorised = Assessment.objects.filter(authorised_date__gte=start, authorised_date__lte=end)
     total = authorised.count()
@@ -350,8 +346,6 @@ def assessments_within_45_days(year, chunk=300):
 
 
 def conferences_within_15_days(year):
-    from childprotection.models import Conference, ConferenceChild
-
     start, end = collection_period(year)
     found = ConferenceChild.objects.filter(
         conference__kind__in=(Conference.Kind.INITIAL, Conference.Kind.PRE_BIRTH),
@@ -366,10 +360,6 @@ def conferences_within_15_days(year):
 
 
 def return_interviews_within_72_hours(year):
-    from exploitation.models import MissingEpisode
-    from exploitation.services import RETURN_INTERVIEW_RULE
-    from kernel.models import Deadline
-
     start, end = _moments(year)
     episode_type = ContentType.objects.get_for_model(MissingEpisode)
     stored_due = (
@@ -392,9 +382,6 @@ def records_begin():
     """The first day the records hold: the earliest referral, contact or period of care. A year
     that ended before it has no figures (not zeros)."""
     from django.db.models import Min
-
-    from childrenincare.models import PeriodOfCare
-    from frontdoor.models import Contact, Referral
 
     found = [
         Referral.objects.aggregate(d=Min("referral_date"))["d"],
