@@ -130,7 +130,7 @@ class FamilyMeetingForm(forms.Form):
     same_meeting_as = SharedMeetingField(
         label="The same family meeting already recorded (optional)",
         required=False,
-        queryset=FamilyGroupDecisionMaking.objects.none(),
+        queryset=FamilyGroupDecisionMaking._default_manager.none(),
         empty_label="No: a meeting of its own",
     )
     meeting_on = DateField("Date of the family meeting (if held)")
@@ -149,7 +149,7 @@ class FamilyMeetingForm(forms.Form):
 
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
-        shared = FamilyGroupDecisionMaking.objects.filter(decision__person=person, meeting_on__isnull=False)
+        shared = FamilyGroupDecisionMaking._default_manager.filter(decision__person=person, meeting_on__isnull=False)
         self.fields["same_meeting_as"].queryset = shared
         layout = [Field.radios("response", legend_size=Size.SMALL, small=True)]
         if shared.exists():
