@@ -1,4 +1,8 @@
-"""Loads the data shipped in kernel/data: code lists and bank holidays (idempotent)."""
+"""Loads the data shipped in kernel/data: code lists and bank holidays (idempotent).
+
+Migrations do not use it: each loads its own frozen copy of the data with kernel/migrations/_frozen.py, so an
+old migration loads what it was written for. kernel/tests/test_migration_data.py uses it to check that the
+migrated data equals the current files (docs/decisions/0005-frozen-migration-data.md)."""
 
 import json
 from pathlib import Path

@@ -8,11 +8,15 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from kernel.migrations._frozen import load_timescales as load
+from kernel.migrations._frozen import read
+
 
 def load_timescales(apps, schema_editor):
-    from kernel.loading import load_timescales
-
-    load_timescales(apps.get_model("kernel", "TimescaleRule"))
+    load(
+        apps.get_model("kernel", "TimescaleRule"),
+        read(__file__, "0005_statutory_rules_s31za_reg19_reg25__kernel_timescales.json"),
+    )
 
 
 class Migration(migrations.Migration):

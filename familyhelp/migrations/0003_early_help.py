@@ -3,19 +3,16 @@
 the family plan with its outcomes and reviews; and the local early help timescale rules
 (familyhelp/data/timescales.json, [U]), loaded idempotently."""
 
-from pathlib import Path
-
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-TIMESCALES = Path(__file__).resolve().parent.parent / "data" / "timescales.json"
+from kernel.migrations._frozen import load_timescales as load
+from kernel.migrations._frozen import read
 
 
 def load_timescales(apps, schema_editor):
-    from kernel.loading import load_timescales as load
-
-    load(apps.get_model("kernel", "TimescaleRule"), path=TIMESCALES)
+    load(apps.get_model("kernel", "TimescaleRule"), read(__file__, "0003_early_help__timescales.json"))
 
 
 class Migration(migrations.Migration):

@@ -2,11 +2,13 @@
 
 from django.db import migrations, models
 
+from kernel.migrations._frozen import load_bank_holidays, read
+
 
 def load(apps, schema_editor):
-    from kernel.loading import load_bank_holidays
-
-    load_bank_holidays(apps.get_model("kernel", "BankHoliday"))
+    load_bank_holidays(
+        apps.get_model("kernel", "BankHoliday"), read(__file__, "0003_bank_holidays__bank_holidays.json")
+    )
 
 
 class Migration(migrations.Migration):

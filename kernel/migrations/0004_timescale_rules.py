@@ -2,11 +2,11 @@
 
 from django.db import migrations, models
 
+from kernel.migrations._frozen import load_timescales, read
+
 
 def load(apps, schema_editor):
-    from kernel.loading import load_timescales
-
-    load_timescales(apps.get_model("kernel", "TimescaleRule"))
+    load_timescales(apps.get_model("kernel", "TimescaleRule"), read(__file__, "0004_timescale_rules__timescales.json"))
 
 
 class Migration(migrations.Migration):

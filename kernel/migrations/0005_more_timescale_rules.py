@@ -4,11 +4,13 @@ figures marked as such). Loading is idempotent: rules already there are updated 
 
 from django.db import migrations
 
+from kernel.migrations._frozen import load_timescales, read
+
 
 def load(apps, schema_editor):
-    from kernel.loading import load_timescales
-
-    load_timescales(apps.get_model("kernel", "TimescaleRule"))
+    load_timescales(
+        apps.get_model("kernel", "TimescaleRule"), read(__file__, "0005_more_timescale_rules__timescales.json")
+    )
 
 
 class Migration(migrations.Migration):

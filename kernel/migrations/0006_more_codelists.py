@@ -3,11 +3,15 @@ protection: assessment factors, CIN closure reasons, categories of abuse (idempo
 
 from django.db import migrations
 
+from kernel.migrations._frozen import load_codelists, read
+
 
 def load(apps, schema_editor):
-    from kernel.loading import load_codelists
-
-    load_codelists(apps.get_model("kernel", "CodeList"), apps.get_model("kernel", "Code"))
+    load_codelists(
+        apps.get_model("kernel", "CodeList"),
+        apps.get_model("kernel", "Code"),
+        read(__file__, "0006_more_codelists__codelists.json"),
+    )
 
 
 class Migration(migrations.Migration):

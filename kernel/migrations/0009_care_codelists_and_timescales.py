@@ -5,12 +5,18 @@ planning, statutory visit, temporary approval and return-home timescales (idempo
 
 from django.db import migrations
 
+from kernel.migrations._frozen import load_codelists, load_timescales, read
+
 
 def load(apps, schema_editor):
-    from kernel.loading import load_codelists, load_timescales
-
-    load_codelists(apps.get_model("kernel", "CodeList"), apps.get_model("kernel", "Code"))
-    load_timescales(apps.get_model("kernel", "TimescaleRule"))
+    load_codelists(
+        apps.get_model("kernel", "CodeList"),
+        apps.get_model("kernel", "Code"),
+        read(__file__, "0009_care_codelists_and_timescales__codelists.json"),
+    )
+    load_timescales(
+        apps.get_model("kernel", "TimescaleRule"), read(__file__, "0009_care_codelists_and_timescales__timescales.json")
+    )
 
 
 class Migration(migrations.Migration):

@@ -3,11 +3,15 @@ social worker (SWEpisodes) and the reason there is no SDQ score (OC2) (idempoten
 
 from django.db import migrations
 
+from kernel.migrations._frozen import load_codelists, read
+
 
 def load(apps, schema_editor):
-    from kernel.loading import load_codelists
-
-    load_codelists(apps.get_model("kernel", "CodeList"), apps.get_model("kernel", "Code"))
+    load_codelists(
+        apps.get_model("kernel", "CodeList"),
+        apps.get_model("kernel", "Code"),
+        read(__file__, "0010_previous_permanence_and_social_worker_change__codelists.json"),
+    )
 
 
 class Migration(migrations.Migration):

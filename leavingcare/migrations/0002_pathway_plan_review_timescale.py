@@ -1,17 +1,15 @@
 """Loads the care leavers module's timescale rule (leavingcare/data/timescales.json): the
 pathway plan review at least every 6 months (idempotent)."""
 
-from pathlib import Path
-
 from django.db import migrations
 
-TIMESCALES = Path(__file__).resolve().parent.parent / "data" / "timescales.json"
+from kernel.migrations._frozen import load_timescales, read
 
 
 def load(apps, schema_editor):
-    from kernel.loading import load_timescales
-
-    load_timescales(apps.get_model("kernel", "TimescaleRule"), path=TIMESCALES)
+    load_timescales(
+        apps.get_model("kernel", "TimescaleRule"), read(__file__, "0002_pathway_plan_review_timescale__timescales.json")
+    )
 
 
 class Migration(migrations.Migration):
