@@ -48,6 +48,7 @@ def test_accommodation_code_from_type_and_suitability(letter, suitable, in_touch
     assert services.accommodation_code(letter, suitable, in_touch) == code
 
 
+@pytest.mark.django_db
 def test_accommodation_types_come_from_the_code_list():
     types = dict(services.accommodation_types())
     assert "S" in types
