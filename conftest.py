@@ -1,18 +1,23 @@
-"""Fixtures shared by every app's tests and by the browser tests (tests_browser/).
+"""The suite's set-up. The shared fixtures and helpers live in the ``testing`` package and are
+registered here for every app's tests and the browser tests (tests_browser/):
 
-- ``user``: a factory for users of a role, in an agency and team made for the test.
-- ``page``: a Playwright page (sync API) in Debian's Chromium, pointed at pytest-django's
-  ``live_server``; the database is transactional so the live server sees the test's data.
-  When /usr/bin/chromium is absent, browser tests are skipped, or fail if REQUIRE_BROWSER=1.
+- testing.fixtures: ``user`` (a factory for users of a role) and the test world (``la``,
+  ``team``, ``worker``, ``manager``, ``chair``, ``police_officer``, ``child``, ``sibling``,
+  ``fh_lead``, ``school``, ``dsl``), made with the builders of testing.builders;
+- testing.pages: ``signed_in`` (the test client signed in as ``worker``);
+- testing.browser: ``page``, a Playwright page (sync API) in Debian's Chromium, pointed at
+  pytest-django's ``live_server``; the database is transactional so the live server sees the
+  test's data. When /usr/bin/chromium is absent, browser tests are skipped, or fail if
+  REQUIRE_BROWSER=1.
+
+A generated demo authority is a module's own fixture, made by ``testing.demo.demo_authority``.
 
 Every transactional test (``transactional_db``, ``live_server``, ``django_db(transaction=True)``,
 ``TransactionTestCase``) gets serialized rollback: the database is emptied after such a test,
 and this puts back what the migrations loaded (code lists, content types) for the next one.
 """
 
-import itertools
 import os
-from pathlib import Path
 
 import pytest
 
@@ -22,20 +27,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # Serve the live server on IPv4 loopback, where the browser looks first.
 os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 
-ROOT = Path(__file__).resolve().parent
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-DEFAULT_PASSWORD = "a-test-password-for-synthetic-users"
+pytest_plugins = ["testing.fixtures", "testing.pages", "testing.browser"]
 
 
 @pytest.fixture(scope="session")
@@ -103,140 +95,6 @@ def pytest_collection_modifyitems(items):
             ),
             append=False,
         )
-
-
-# --- Users ------------------------------------------------------------------------------
-
-_DEFAULT = object()
-
-
-@pytest.fixture
-def user(db):
-    """Make users: ``user()``, ``user(User.Role.TEAM_MANAGER)``, ``user("iro", team=other_team)``.
-
-    Without ``agency``, users share one local authority made for the test (a partner
-    practitioner gets a police force instead); without ``team`` they join that agency's team
-    (pass ``team=None`` for no team). Every user has the password ``user.password_for_tests``.
-    Other fields (``first_name``, ``job_title``, ``is_staff``...) pass through.
-    """
-    from partners.models import Agency, Team, User
-
-    numbers = itertools.count(1)
-    agencies = {}
-    teams = {}
-
-    def default_agency(kind):
-        if kind not in agencies:
-            if kind == Agency.Kind.LOCAL_AUTHORITY:
-                agencies[kind] = Agency.objects.create(name="Testshire County Council", kind=kind, la_code="999")
-            else:
-                agencies[kind] = Agency.objects.create(name=f"Testshire {Agency.Kind(kind).label}", kind=kind)
-        return agencies[kind]
-
-    def default_team(agency):
-        if agency.pk not in teams:
-            teams[agency.pk] = Team.objects.create(
-                agency=agency, name=f"{agency.name} test team", function="Assessment"
-            )
-        return teams[agency.pk]
-
-    def make(
-        role=User.Role.SOCIAL_WORKER, *, agency=None, team=_DEFAULT, username=None, password=DEFAULT_PASSWORD, **fields
-    ):
-        role = User.Role(role)
-        if agency is None:
-            if team not in (_DEFAULT, None):
-                agency = team.agency
-            else:
-                kind = Agency.Kind.POLICE if role == User.Role.PARTNER_PRACTITIONER else Agency.Kind.LOCAL_AUTHORITY
-                agency = default_agency(kind)
-        if team is _DEFAULT:
-            team = default_team(agency)
-        n = next(numbers)
-        username = username or f"{role.value}-{n}"
-        fields.setdefault("first_name", "Test")
-        fields.setdefault("last_name", f"User {n}")
-        made = User.objects.create_user(
-            username=username, password=password, role=role, agency=agency, team=team, **fields
-        )
-        made.password_for_tests = password
-        return made
-
-    return make
-
-
-# --- Browser tests ----------------------------------------------------------------------
-
-
-def _browser_unavailable(reason):
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason}, and REQUIRE_BROWSER=1 (install Debian's chromium package)", pytrace=False)
-    pytest.skip(f"{reason}: browser tests need Debian's chromium package (apt-get install chromium)")
-
-
-@pytest.fixture(scope="session")
-def chromium_path():
-    """Debian's Chromium; the browser tests skip without it (or fail, if REQUIRE_BROWSER=1)."""
-    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
-        _browser_unavailable(f"{CHROMIUM} is not installed")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:  # pragma: no cover - playwright is pinned in requirements.txt
-        _browser_unavailable("the playwright Python package is not installed")
-    return str(CHROMIUM)
-
-
-@pytest.fixture
-def browser(chromium_path):
-    """Headless Chromium, started for one test. Never downloads a browser.
-
-    Started per test, not per session, on purpose: while Playwright's sync API is running, the
-    thread has a running asyncio event loop, which makes Django hand out different database
-    connections (and would leave that loop visible to every later test in the session).
-    """
-    from django.db import connections
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            # Close the connections the test opened while the loop ran, before it stops and
-            # they become unreachable (an open one would stop PostgreSQL dropping the test database).
-            connections.close_all()
-            chromium.close()
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item, call):
-    report = yield
-    # Let fixtures see whether the test itself failed (for a screenshot on failure).
-    setattr(item, f"report_{report.when}", report)
-    return report
-
-
-@pytest.fixture
-def page(request, browser, live_server):
-    """A fresh browser page whose relative URLs go to the live server: ``page.goto("/sign-in/")``.
-
-    On failure a screenshot of the page is saved in test-artifacts/.
-    """
-    context = browser.new_context(
-        base_url=live_server.url, locale="en-GB", timezone_id="Europe/London", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    yield tab
-    report = getattr(request.node, "report_call", None)
-    if report is not None and report.failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        name = "".join(c if c.isalnum() or c in "-_." else "_" for c in request.node.nodeid)
-        try:
-            tab.screenshot(path=str(ARTIFACTS / f"failed-{name}.png"), full_page=True)
-        except Exception:  # the page may be gone; the test's own error is what matters
-            pass
-    context.close()
 
 
 # --- The audit trail's append-only guard ----------------------------------------------------

@@ -12,8 +12,7 @@ from familyhelp.testing import open_episode
 from kernel import deadlines
 from kernel.models import Deadline
 from kernel.rules import RuleBroken
-
-from .conftest import MINIMUM_ATTENDEES
+from testing.builders import MINIMUM_ATTENDEES
 
 D = datetime.date
 

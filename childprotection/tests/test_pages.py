@@ -3,7 +3,6 @@ does the thing through the service, a POST that breaks a rule answers 400 with t
 message in the GOV.UK error summary and saves nothing, and who may see which record."""
 
 import datetime
-from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -25,11 +24,11 @@ from familyhelp import services as family_help
 from familyhelp.testing import open_episode
 from partners.models import User
 from people.services import record_relationship
-
-from .conftest import MINIMUM_ATTENDEES
+from testing import builders
+from testing.builders import MINIMUM_ATTENDEES
+from testing.pages import date_data, problem, text
 
 TODAY = datetime.date.today
-SUMMARY = "There is a problem"
 
 
 def days_ago(n):
@@ -40,45 +39,18 @@ def at(day, hour=10):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
-def date_fields(name, day):
-    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
-
-
-def text(response):
-    return response.content.decode()
-
-
-def problem(response):
-    """The error summary's text (it is at the top of the page)."""
-    page = text(response)
-    assert response.status_code == 400, response.status_code
-    assert SUMMARY in page
-    start = page.index("govuk-error-summary")
-    return unescape(" ".join(page[start : page.index("</ul>", start)].split()))
-
-
 @pytest.fixture
 def episode(worker, manager, team, child):
     """The child's open episode, allocated to the worker's team (which gives them the record)."""
-    found = open_episode(worker, child, days_ago(30))
-    family_help.allocate(manager, found, team=team, worker=worker, on=days_ago(30))
-    return found
+    return builders.allocated_episode(worker, manager, child, days_ago(30))
 
 
 @pytest.fixture
 def household(worker, manager, team, child, sibling):
     """Two children of a household (recorded siblings), each with an allocated open episode."""
-    episodes = open_episode(worker, child, days_ago(30), household=[sibling])
-    for found in episodes:
-        family_help.allocate(manager, found, team=team, worker=worker, on=days_ago(30))
+    episodes = builders.allocated_episode(worker, manager, child, days_ago(30), household=[sibling])
     record_relationship(None, child, sibling, relationship="sibling")
     return episodes
-
-
-@pytest.fixture
-def signed_in(client, worker):
-    client.force_login(worker)
-    return client
 
 
 def discuss(worker, episodes, day=None):
@@ -123,7 +95,7 @@ def plan(worker, chair, enquiry, episode):
 def strategy_data(episodes, manager, held=None, attendees=MINIMUM_ATTENDEES, **extra):
     held = held or days_ago(2)
     data = {
-        **date_fields("held_at", held),
+        **date_data("held_at", held),
         "held_time": "14:30",
         "chair": str(manager.pk),
         "children": [str(e.pk) for e in episodes],
@@ -293,7 +265,7 @@ class TestEnquiry:
             {
                 "action": "outcome",
                 "outcome-outcome": "icpc",
-                **date_fields("outcome-outcome_date", TODAY() + datetime.timedelta(days=3)),
+                **date_data("outcome-outcome_date", TODAY() + datetime.timedelta(days=3)),
                 "outcome-findings": "Found",
             },
         )
@@ -305,7 +277,7 @@ class TestEnquiry:
             {
                 "action": "outcome",
                 "outcome-outcome": "icpc",
-                **date_fields("outcome-outcome_date", TODAY()),
+                **date_data("outcome-outcome_date", TODAY()),
                 "outcome-findings": "Found",
             },
         )
@@ -334,7 +306,7 @@ class TestEnquiry:
 
 def conference_data(episodes, chair, held=None, decision="plan", category="NEG", **extra):
     data = {
-        **date_fields("held_on", held or TODAY()),
+        **date_data("held_on", held or TODAY()),
         "chair": str(chair.pk),
         "children": [str(e.pk) for e in episodes],
         "parents_participation": "Mother attended",
@@ -348,7 +320,7 @@ def conference_data(episodes, chair, held=None, decision="plan", category="NEG",
         "participant_2_agency_kind": "education",
         "participant_2_attendance": "apologies",
         "participant_2_report_received": "on",
-        **date_fields("participant_2_invited_on", days_ago(3)),
+        **date_data("participant_2_invited_on", days_ago(3)),
     }
     for e in episodes:
         data.update(
@@ -410,7 +382,7 @@ class TestConference:
         assert response.status_code == 200
         assert "transferring_authority" in text(response)
         response = signed_in.post(
-            url, conference_data([episode], chair, **date_fields("transfer_notified_on", days_ago(5)))
+            url, conference_data([episode], chair, **date_data("transfer_notified_on", days_ago(5)))
         )
         assert "Enter the authority the child moved from" in problem(response)
         response = signed_in.post(
@@ -419,7 +391,7 @@ class TestConference:
                 [episode],
                 chair,
                 transferring_authority="Otherborough",
-                **date_fields("transfer_notified_on", days_ago(5)),
+                **date_data("transfer_notified_on", days_ago(5)),
             ),
         )
         assert response.status_code == 302
@@ -465,7 +437,7 @@ class TestPlan:
                 "member": teacher.pk,
                 "role": "Class teacher",
                 "agency_kind": "education",
-                **date_fields("start_date", TODAY()),
+                **date_data("start_date", TODAY()),
             },
         )
         assert response.status_code == 302
@@ -483,11 +455,11 @@ class TestPlan:
     def test_adding_a_member_by_name_needs_their_agency(self, signed_in, plan):
         url = reverse("childprotection:core-group-add", args=[plan.pk])
         assert signed_in.get(url).status_code == 200
-        response = signed_in.post(url, {"name": "A Parent", **date_fields("start_date", TODAY())})
+        response = signed_in.post(url, {"name": "A Parent", **date_data("start_date", TODAY())})
         assert "Select the member's agency" in problem(response)
         assert not CoreGroupMember.objects.exists()
         response = signed_in.post(
-            url, {"name": "A Parent", "agency_kind": "family", **date_fields("start_date", TODAY())}
+            url, {"name": "A Parent", "agency_kind": "family", **date_data("start_date", TODAY())}
         )
         assert response.status_code == 302
         assert CoreGroupMember.objects.get().name == "A Parent"
@@ -499,13 +471,13 @@ class TestPlan:
         assert response.status_code == 200
         assert "A Parent" in text(response)
         response = signed_in.post(
-            url, {**date_fields("held_on", TODAY() + datetime.timedelta(days=1)), "progress": "Progress"}
+            url, {**date_data("held_on", TODAY() + datetime.timedelta(days=1)), "progress": "Progress"}
         )
         assert "cannot be in the future" in problem(response)
         response = signed_in.post(
             url,
             {
-                **date_fields("held_on", TODAY()),
+                **date_data("held_on", TODAY()),
                 "attended": [str(member.pk)],
                 "progress": "Progress",
                 "late_reason": "Holiday",
@@ -520,19 +492,19 @@ class TestPlan:
         response = signed_in.get(url)
         assert response.status_code == 200
         assert "a review conference" in text(response)
-        response = signed_in.post(url, {**date_fields("end_date", TODAY()), "reason": "no_longer_needed"})
+        response = signed_in.post(url, {**date_data("end_date", TODAY()), "reason": "no_longer_needed"})
         assert "outside a conference only when the child moves permanently" in problem(response)
         plan.refresh_from_db()
         assert plan.is_open
-        response = signed_in.post(url, {**date_fields("end_date", TODAY()), "reason": "transferred"})
+        response = signed_in.post(url, {**date_data("end_date", TODAY()), "reason": "transferred"})
         assert "Enter the local authority the child moved to" in problem(response)
         response = signed_in.post(
             url,
             {
-                **date_fields("end_date", TODAY()),
+                **date_data("end_date", TODAY()),
                 "reason": "transferred",
                 "transferred_to": "Otherborough Council",
-                **date_fields("receiving_conference_on", TODAY()),
+                **date_data("receiving_conference_on", TODAY()),
             },
         )
         assert response.status_code == 302

@@ -4,7 +4,6 @@ summary, keeps what was typed and saves nothing, who may read and who may record
 link from the child protection plan."""
 
 import datetime
-from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -12,10 +11,10 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from childprotection import pre_proceedings as services
 from childprotection.models import ChildProtectionPlan, PreProceedings
-from familyhelp import services as family_help
-from familyhelp.testing import open_episode
 from partners.models import User
 from people.models import Involvement
+from testing import builders
+from testing.pages import date_data, problem
 
 TODAY = datetime.date.today
 
@@ -24,29 +23,9 @@ def days_ago(n):
     return TODAY() - datetime.timedelta(days=n)
 
 
-def date_fields(name, day):
-    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
-
-
-def problem(response):
-    page = response.content.decode()
-    assert response.status_code == 400, response.status_code
-    assert "There is a problem" in page
-    start = page.index("govuk-error-summary")
-    return unescape(" ".join(page[start : page.index("</ul>", start)].split()))
-
-
 @pytest.fixture
 def episode(worker, manager, team, child):
-    found = open_episode(worker, child, days_ago(200))
-    family_help.allocate(manager, found, team=team, worker=worker, on=days_ago(200))
-    return found
-
-
-@pytest.fixture
-def signed_in(client, worker):
-    client.force_login(worker)
-    return client
+    return builders.allocated_episode(worker, manager, child, days_ago(200))
 
 
 @pytest.fixture
@@ -66,7 +45,7 @@ def test_starting_from_the_episode_page(signed_in, episode, manager):
     response = signed_in.post(
         url,
         {
-            **date_fields("start_date", days_ago(3)),
+            **date_data("start_date", days_ago(3)),
             "forum": "Legal planning meeting",
             "decided_by": manager.pk,
             "reasons": "Neglect continues",
@@ -96,7 +75,7 @@ def test_bad_input_is_refused_with_the_error_summary_and_nothing_saved(signed_in
     )
     assert "must be a real date" in problem(response)
     assert "Typed reasons" in response.content.decode()
-    response = signed_in.post(url, {**date_fields("start_date", days_ago(300)), "decided_by": "", "reasons": ""})
+    response = signed_in.post(url, {**date_data("start_date", days_ago(300)), "decided_by": "", "reasons": ""})
     summary = problem(response)
     assert "cannot be before the referral" in summary
     assert "Enter why pre-proceedings are starting" in summary
@@ -107,7 +86,7 @@ def test_a_second_open_pre_proceedings_is_refused(signed_in, episode, manager, s
     response = signed_in.post(
         reverse("childprotection:pre-proceedings-start", args=[episode.pk]),
         {
-            **date_fields("start_date", days_ago(3)),
+            **date_data("start_date", days_ago(3)),
             "forum": "Legal planning meeting",
             "decided_by": manager.pk,
             "reasons": "Again",
@@ -120,12 +99,12 @@ def test_a_second_open_pre_proceedings_is_refused(signed_in, episode, manager, s
 def test_the_letter_must_offer_family_group_decision_making_or_say_why_not(signed_in, started):
     url = reverse("childprotection:pre-proceedings-letter", args=[started.pk])
     assert signed_in.get(url).status_code == 200
-    response = signed_in.post(url, {**date_fields("sent_on", days_ago(58)), "fgdm_offered": "no"})
+    response = signed_in.post(url, {**date_data("sent_on", days_ago(58)), "fgdm_offered": "no"})
     assert "not in the child's best interests" in problem(response)
     started.refresh_from_db()
     assert started.letter_sent_on is None
     response = signed_in.post(
-        url, {**date_fields("sent_on", days_ago(58)), "fgdm_offered": "yes", "fgdm_offered_to": "Both parents"}
+        url, {**date_data("sent_on", days_ago(58)), "fgdm_offered": "yes", "fgdm_offered_to": "Both parents"}
     )
     assert response.status_code == 302
     started.refresh_from_db()
@@ -141,7 +120,7 @@ def test_each_step_page_and_the_decision(signed_in, worker, manager, started):
     response = signed_in.post(
         meeting,
         {
-            **date_fields("held_on", days_ago(59)),
+            **date_data("held_on", days_ago(59)),
             "notes": "Met",
             "parents_attended": "yes",
             "parents_legally_represented": "no",
@@ -151,7 +130,7 @@ def test_each_step_page_and_the_decision(signed_in, worker, manager, started):
     response = signed_in.post(
         meeting,
         {
-            **date_fields("held_on", days_ago(50)),
+            **date_data("held_on", days_ago(50)),
             "notes": "Met",
             "parents_attended": "yes",
             "parents_legally_represented": "no",
@@ -163,13 +142,13 @@ def test_each_step_page_and_the_decision(signed_in, worker, manager, started):
     assert signed_in.get(family).status_code == 200
     assert (
         signed_in.post(
-            family, {"response": "accepted", **date_fields("meeting_on", days_ago(40)), "plan_response": "agreed"}
+            family, {"response": "accepted", **date_data("meeting_on", days_ago(40)), "plan_response": "agreed"}
         ).status_code
         == 302
     )
     decision = reverse("childprotection:pre-proceedings-decision", args=[started.pk])
     response = signed_in.post(
-        decision, {"decision": "", **date_fields("decided_on", days_ago(10)), "decided_by": manager.pk, "reasons": ""}
+        decision, {"decision": "", **date_data("decided_on", days_ago(10)), "decided_by": manager.pk, "reasons": ""}
     )
     summary = problem(response)
     assert "Select the decision" in summary
@@ -179,7 +158,7 @@ def test_each_step_page_and_the_decision(signed_in, worker, manager, started):
             decision,
             {
                 "decision": "issue",
-                **date_fields("decided_on", days_ago(10)),
+                **date_data("decided_on", days_ago(10)),
                 "decided_by": manager.pk,
                 "reasons": "No change",
             },
@@ -191,11 +170,10 @@ def test_each_step_page_and_the_decision(signed_in, worker, manager, started):
     assert "Issue care proceedings" in page
     application = reverse("childprotection:pre-proceedings-court-application", args=[started.pk])
     assert (
-        signed_in.post(application, {**date_fields("applied_on", days_ago(9)), "order_sought": "care"}).status_code
-        == 302
+        signed_in.post(application, {**date_data("applied_on", days_ago(9)), "order_sought": "care"}).status_code == 302
     )
     letter = reverse("childprotection:pre-proceedings-letter-of-issue", args=[started.pk])
-    assert signed_in.post(letter, date_fields("sent_on", days_ago(9))).status_code == 302
+    assert signed_in.post(letter, date_data("sent_on", days_ago(9))).status_code == 302
     started.refresh_from_db()
     assert started.court_application_date == started.letter_of_issue_sent_on == days_ago(9)
 

@@ -11,12 +11,11 @@ from audit.models import AuditEvent
 from childprotection import pre_proceedings as services
 from childprotection.models import PreProceedings, PreProceedingsMeeting
 from chronology.models import ChronologyEntry
-from familyhelp import services as family_help
-from familyhelp.testing import open_episode
 from frontdoor.models import Referral
 from kernel import timescales
 from kernel.models import Deadline
 from kernel.rules import RuleBroken
+from testing import builders
 
 TODAY = datetime.date.today
 
@@ -27,9 +26,7 @@ def days_ago(n):
 
 @pytest.fixture
 def episode(worker, manager, team, child):
-    found = open_episode(worker, child, days_ago(200))
-    family_help.allocate(manager, found, team=team, worker=worker, on=days_ago(200))
-    return found
+    return builders.allocated_episode(worker, manager, child, days_ago(200))
 
 
 @pytest.fixture

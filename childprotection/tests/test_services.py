@@ -22,8 +22,7 @@ from kernel.rules import RuleBroken
 from partners.models import Agency, User
 from people.access import Level, level
 from people.services import record_person
-
-from .conftest import MINIMUM_ATTENDEES
+from testing.builders import MINIMUM_ATTENDEES
 
 D = datetime.date
 TODAY = datetime.date.today

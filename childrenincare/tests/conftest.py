@@ -4,7 +4,6 @@ nominated officer."""
 
 import pytest
 
-from familyhelp.tests.conftest import *  # noqa: F401,F403
 from partners.models import User
 
 from ..testing import designate

@@ -24,28 +24,11 @@ from familyhelp.testing import open_episode
 from partners.models import Team, User
 from people.models import Involvement, Relationship
 from people.services import record_person
+from testing.pages import date_data, refused
 
 D = datetime.date
 TODAY = datetime.date.today
 DAY = datetime.timedelta(days=1)
-PROBLEM = "There is a problem"
-
-
-def date_data(name, day):
-    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
-
-
-def refused(response, message):
-    body = response.content.decode()
-    assert response.status_code == 400, body[:2000]
-    assert PROBLEM in body
-    assert message in body, body[:6000]
-
-
-@pytest.fixture
-def signed_in(client, worker):
-    client.force_login(worker)
-    return client
 
 
 @pytest.fixture

@@ -16,16 +16,12 @@ from childrenincare.models import CarePlan, CareVisit, HealthAssessment, LookedA
 from childrenincare.testing import looked_after
 from partners.models import Team, User
 from people.models import Involvement
+from testing.pages import date_data, refused, saved
 
 D = datetime.date
 TODAY = datetime.date.today
 DAY = datetime.timedelta(days=1)
-PROBLEM = "There is a problem"
 PAGES = ["care-plan", "iro", "health-assessment", "education-plan", "review", "visit", "planning"]
-
-
-def date_data(name, day):
-    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
 
 
 def url(name, period):
@@ -35,26 +31,6 @@ def url(name, period):
 @pytest.fixture
 def period(worker, child):
     return looked_after(worker, child, TODAY() - 10 * DAY)
-
-
-@pytest.fixture
-def signed_in(client, worker):
-    client.force_login(worker)
-    return client
-
-
-def refused(response, message):
-    body = response.content.decode()
-    assert response.status_code == 400, body[:2000]
-    assert PROBLEM in body
-    assert "govuk-error-summary" in body
-    assert message in body, body[:6000]
-    return body
-
-
-def saved(response, period):
-    assert response.status_code == 302, response.content.decode()[:4000]
-    assert response["Location"] == reverse("childrenincare:period", args=[period.pk])
 
 
 class TestEveryPage:
@@ -116,7 +92,7 @@ class TestCarePlanPage:
                 "health": "Dental check booked",
             },
         )
-        saved(response, period)
+        saved(response, url("period", period))
         plan = CarePlan.objects.get()
         assert (plan.permanence_plan, plan.health) == ("adoption", "Dental check booked")
         # A new version starts from the current one.
@@ -142,7 +118,8 @@ class TestCarePlanPage:
 class TestIroPage:
     def test_appoints_an_iro(self, signed_in, iro, period):
         saved(
-            signed_in.post(url("iro", period), {"iro": str(iro.pk), **date_data("on", period.start_date + DAY)}), period
+            signed_in.post(url("iro", period), {"iro": str(iro.pk), **date_data("on", period.start_date + DAY)}),
+            url("period", period),
         )
         period.refresh_from_db()
         assert period.iro == iro
@@ -168,7 +145,7 @@ class TestHealthAndEducationPages:
                 url("health-assessment", period),
                 {"kind": "initial", **date_data("held_on", TODAY()), "carried_out_by": "Dr Test", "dental_check": "on"},
             ),
-            period,
+            url("period", period),
         )
         found = HealthAssessment.objects.get()
         assert found.dental_check
@@ -190,7 +167,7 @@ class TestHealthAndEducationPages:
         )
         saved(
             signed_in.post(url("education-plan", period), {**date_data("held_on", TODAY()), "school": "Test Academy"}),
-            period,
+            url("period", period),
         )
         assert PersonalEducationPlan.objects.get().school == "Test Academy"
 
@@ -211,7 +188,7 @@ class TestReviewPage:
                     "decisions": "Stay with the carers",
                 },
             ),
-            period,
+            url("period", period),
         )
         found = LookedAfterReview.objects.get()
         assert (found.number, found.participation, found.chair) == (1, "PN2", iro)
@@ -252,7 +229,7 @@ class TestReviewPage:
                     "late_reason": "The family were away",
                 },
             ),
-            period,
+            url("period", period),
         )
         assert LookedAfterReview.objects.get().late_reason == "The family were away"
         assert "The family were away" in signed_in.get(url("planning", period)).content.decode()
@@ -271,7 +248,7 @@ class TestVisitPage:
                     "notes": "Settled",
                 },
             ),
-            period,
+            url("period", period),
         )
         found = CareVisit.objects.get()
         assert found.seen

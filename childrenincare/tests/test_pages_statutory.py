@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from childrenincare.models import Approval, LegalStatus, Placement
 from childrenincare.testing import designate, looked_after
-from childrenincare.tests.test_pages import DAY, TODAY, date_data, refused, signed_in  # noqa: F401 (a fixture)
+from childrenincare.tests.test_pages import DAY, TODAY
+from testing.pages import date_data, refused
 
 
 def test_the_legal_status_page_asks_for_the_s31za_reasons(signed_in, worker, child):

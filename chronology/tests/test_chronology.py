@@ -9,6 +9,7 @@ from chronology.models import ChronologyEntry
 from chronology.services import record_event, timeline
 from partners.models import Agency
 from people.services import record_person
+from testing import builders
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def at(*args):
 def test_a_kind_registered_by_any_module_appears_on_the_record_without_the_page_knowing_it(child, user, client):
     # A module the record page has never heard of registers a kind and records an event.
     kinds.register("test-module-event", "Something from a new module", "New module")
-    police = Agency.objects.create(name="Testshire Police", kind=Agency.Kind.POLICE)
+    police = builders.police()
     record_event(child, "test-module-event", at(2024, 5, 1, 10, 0), "Event from the new module", agency=police)
     client.force_login(user())
     page = client.get(f"/people/{child.pk}/").content.decode()

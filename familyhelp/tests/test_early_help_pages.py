@@ -15,23 +15,12 @@ from familyhelp.models import EarlyHelpAssessment, EarlyHelpEpisode, FamilyPlan,
 from frontdoor.models import Contact
 from partners.models import Agency, User
 from people.models import Involvement
+from testing.pages import date_data, refused
 
 from .test_early_help import decided_contact, start
 
 TODAY = datetime.date.today
 DAY = datetime.timedelta(days=1)
-PROBLEM = "There is a problem"
-
-
-def date_data(name, day):
-    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
-
-
-def refused(response, message):
-    body = response.content.decode()
-    assert response.status_code == 400, body[:3000]
-    assert PROBLEM in body and message in body, body[:3000]  # noqa: PT018
-    return body
 
 
 @pytest.fixture

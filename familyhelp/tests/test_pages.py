@@ -18,27 +18,16 @@ from frontdoor.models import Referral
 from kernel.models import Deadline
 from partners.models import Team, User
 from people.models import Involvement
+from testing import builders
+from testing.pages import date_data, refused
 
 TODAY = datetime.date.today
 DAY = datetime.timedelta(days=1)
-PROBLEM = "There is a problem"
-
-
-def date_data(name, day):
-    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
 
 
 @pytest.fixture
 def episode(worker, manager, team, child):
-    found = open_episode(worker, child, TODAY() - 30 * DAY)
-    services.allocate(manager, found, team=team, worker=worker, on=found.referral_date)
-    return found
-
-
-@pytest.fixture
-def signed_in(client, worker):
-    client.force_login(worker)
-    return client
+    return builders.allocated_episode(worker, manager, child, TODAY() - 30 * DAY)
 
 
 def authorised(worker, manager, episode, outcome=Assessment.Outcome.CHILD_IN_NEED_PLAN):
@@ -59,13 +48,6 @@ def with_plan(worker, manager, episode):
         services="Parenting support",
         outcomes=[("School every day", "Attendance over 95%")],
     )
-
-
-def refused(response, message):
-    body = response.content.decode()
-    assert response.status_code == 400, body[:2000]
-    assert PROBLEM in body
-    assert message in body, body[:4000]
 
 
 # --- The case page ------------------------------------------------------------------------
@@ -580,8 +562,7 @@ def test_the_case_shows_child_protection_with_links(signed_in, worker, manager, 
 
     from childprotection import services as child_protection
     from childprotection.models import ChildProtectionPlan, Section47Enquiry
-
-    from .conftest import MINIMUM_ATTENDEES
+    from testing.builders import MINIMUM_ATTENDEES
 
     discussion = child_protection.hold_strategy_discussion(
         worker,

@@ -1,5 +1,5 @@
 """Fixtures for the front door's tests: a MASH team, the example threshold document published,
-and a helper to receive a contact about a child."""
+and a helper to receive a contact about a child (the shared ``child`` of testing.fixtures)."""
 
 import datetime
 
@@ -8,18 +8,18 @@ from django.utils import timezone
 
 from frontdoor import services
 from frontdoor.models import Contact, ContactPerson
-from partners.models import Agency, Team, User
-from people.services import record_person
+from partners.models import User
+from testing import builders
 
 
 @pytest.fixture
 def local_authority(db):
-    return Agency.objects.create(name="Testshire County Council", kind=Agency.Kind.LOCAL_AUTHORITY, la_code="999")
+    return builders.local_authority()
 
 
 @pytest.fixture
 def mash_team(local_authority):
-    return Team.objects.create(agency=local_authority, name="Testshire MASH", function="MASH")
+    return builders.team(local_authority, "Testshire MASH", function="MASH")
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def mash_worker(user, mash_team):
 
 @pytest.fixture
 def school(db):
-    return Agency.objects.create(name="Testshire Primary School", kind=Agency.Kind.SCHOOL, urn="100001")
+    return builders.school("Testshire Primary School", urn="100001")
 
 
 @pytest.fixture
@@ -40,18 +40,6 @@ def school_user(user, school):
 @pytest.fixture
 def threshold(mash_worker):
     return services.load_threshold_document(mash_worker)
-
-
-@pytest.fixture
-def child(db):
-    return record_person(
-        None,
-        kind="child",
-        given_names="Alex",
-        family_name="Testchild",
-        date_of_birth=datetime.date(2016, 4, 1),
-        sex="M",
-    )
 
 
 @pytest.fixture

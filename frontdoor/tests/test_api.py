@@ -18,6 +18,7 @@ from partners.models import Agency
 from partners.tokens import issue_token
 from people.models import Person
 from people.services import add_identifier, consistent_identifier
+from testing import builders
 
 from .synthetic_files import HTML_PDF, PDF, PNG
 
@@ -265,7 +266,7 @@ def test_a_key_is_the_agencys_so_a_second_token_of_the_agency_gets_the_first_con
 
 def test_another_agencys_same_key_is_its_own(client, token, school):
     post(client, token, body())
-    police = Agency.objects.create(name="Testshire Police", kind=Agency.Kind.POLICE)
+    police = builders.police()
     police_token = issue_token(police, "Police case system", ["contacts:create"])[1]
     theirs = post(client, police_token, body(source="6"))
     assert theirs.status_code == 201

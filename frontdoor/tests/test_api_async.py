@@ -16,8 +16,9 @@ from audit.models import AuditEvent
 from frontdoor import tasks
 from frontdoor.models import Contact, ContactSubmission
 from frontdoor.tests.test_api import assert_problem, body, post
-from partners.models import Agency, User
+from partners.models import User
 from partners.tokens import issue_token
+from testing import builders
 
 ASYNC = {"HTTP_PREFER": "respond-async"}
 Status = ContactSubmission.Status
@@ -165,7 +166,7 @@ def test_the_status_is_for_the_sending_agency_only(client, token, user):
     assert own.status_code == 200
     assert own.json()["status"] == "received"
     assert AuditEvent.objects.filter(action="view", object_type="frontdoor.contactsubmission").exists()
-    police = Agency.objects.create(name="Testshire Police", kind=Agency.Kind.POLICE)
+    police = builders.police()
     other = issue_token(police, "Police system", ["contacts:create"])[1]
     assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 404
     assert client.get(url).status_code in (401, 403)

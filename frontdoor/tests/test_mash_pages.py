@@ -24,6 +24,7 @@ from frontdoor.models import (
 from partners.models import Agency
 from people.models import RestrictedAccess
 from people.services import record_address, record_person, record_relationship
+from testing.pages import text
 
 
 @pytest.fixture
@@ -38,10 +39,6 @@ def sibling(given="Sam", born=datetime.date(2018, 1, 1)):
 
 def contact_url(contact, name="frontdoor:contact"):
     return reverse(name, args=[contact.pk])
-
-
-def text(response):
-    return response.content.decode()
 
 
 # --- The queue ----------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from frontdoor import services
 from frontdoor.models import AgencyCheck, Contact, ContactAttachment, ContactPerson
 from partners.models import Agency, User
 from people.models import Person
+from testing import builders
+from testing.pages import date_data
 
 NEW = "/contacts/new/"
 
@@ -25,15 +27,11 @@ def attachment_root(settings, tmp_path):
     settings.ATTACHMENT_ROOT = tmp_path / "attachments"
 
 
-def date_fields(name, day):
-    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
-
-
 def partner_form(**changes):
     data = {
         "child_given_names": "Robin",
         "child_family_name": "Testpupil",
-        **date_fields("child_date_of_birth", datetime.date(2015, 9, 3)),
+        **date_data("child_date_of_birth", datetime.date(2015, 9, 3)),
         "referrer_name": "Dana Lead",
         "referrer_role": "Designated safeguarding lead",
         "concerns": "Robin came to school with bruises on both arms and said not to tell anyone.",
@@ -50,7 +48,7 @@ def staff_form(**changes):
         channel=Contact.Channel.PHONE,
         source="6",
         referrer_name="PC Test Officer",
-        **date_fields("received_on", now.date()),
+        **date_data("received_on", now.date()),
         received_time=now.strftime("%H:%M"),
     )
     data.update(changes)
@@ -67,7 +65,7 @@ def errors_of(response):
 
 @pytest.fixture
 def police(db):
-    return Agency.objects.create(name="Testshire Police", kind=Agency.Kind.POLICE)
+    return builders.police()
 
 
 @pytest.fixture
@@ -241,7 +239,7 @@ def test_a_family_member_contact_recorded_by_mash_staff_needs_a_name(client, mas
 def test_the_time_received_must_not_be_in_the_future(client, mash_worker):
     client.force_login(mash_worker)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    response = client.post(NEW, staff_form(**date_fields("received_on", tomorrow)))
+    response = client.post(NEW, staff_form(**date_data("received_on", tomorrow)))
     assert "The time the contact was received must be in the past" in errors_of(response)
     assert not Contact.objects.exists()
 

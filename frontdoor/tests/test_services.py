@@ -22,6 +22,7 @@ from frontdoor.tests.conftest import at
 from partners.models import Agency, User
 from people.models import Involvement, Person
 from people.services import add_identifier, record_address, record_person, record_relationship
+from testing import builders
 
 Outcome = ContactDecision.Outcome
 
@@ -128,7 +129,7 @@ def test_a_family_member_must_be_named(receive, child):
 
 
 def test_checks_are_due_by_the_local_rule_and_answered_only_by_the_agency_asked(receive, child, mash_worker, user):
-    police = Agency.objects.create(name="Testshire Police", kind=Agency.Kind.POLICE)
+    police = builders.police()
     health = Agency.objects.create(name="Testshire ICB", kind=Agency.Kind.ICB)
     contact = receive(child)
     asked = at(2026, 11, 30, 9, 15)

@@ -28,9 +28,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
-from partners.models import Agency
 from partners.tokens import issue_token
 from people.identifiers import UPN_LETTERS, luhn_check_digit, nhs_check_digit, upn_check_letter
+from testing import builders
 
 EXAMPLES = {GenerationMode.POSITIVE: 30, GenerationMode.NEGATIVE: 20}  # per operation
 ALL_SCOPES = ["people:read", "contacts:create", "contacts:read"]
@@ -122,7 +122,7 @@ def attachment_root(settings, tmp_path):
 
 @pytest.fixture
 def tokens(db):
-    agency = Agency.objects.create(name="Testshire Police", kind=Agency.Kind.POLICE)
+    agency = builders.police()
     valid = issue_token(agency, "Police case system (schema tests)", ALL_SCOPES)[1]
     return {"valid": valid, "none": None, "unknown": UNKNOWN_TOKEN}
 

@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 
-from familyhelp.tests.conftest import *  # noqa: F401,F403
 from people.services import record_person
 
 

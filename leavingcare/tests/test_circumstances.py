@@ -18,15 +18,10 @@ from leavingcare.models import CareLeaver
 from leavingcare.testing import care_period
 from people.models import Involvement
 from people.services import record_person
+from testing.pages import date_data
 
 TODAY = datetime.date.today()
 D = datetime.timedelta
-
-
-def date_data(name, day):
-    if day is None:
-        return {f"{name}_0": "", f"{name}_1": "", f"{name}_2": ""}
-    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
 
 
 @pytest.fixture

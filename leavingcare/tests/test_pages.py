@@ -15,15 +15,11 @@ from leavingcare.models import BirthdayContact, CareLeaver, KeepingInTouchContac
 from leavingcare.testing import care_period
 from partners.models import Team, User
 from people.models import Involvement
+from testing.pages import date_data, refused, saved
 
 TODAY = datetime.date.today
 D = datetime.timedelta
-PROBLEM = "There is a problem"
 FORMS = ["personal-adviser", "pathway-plan", "contact", "birthday-contact"]
-
-
-def date_data(name, day):
-    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
 
 
 def url(name, record):
@@ -43,26 +39,6 @@ def history(worker, young_person):
 @pytest.fixture
 def record(worker, history):
     return services.open_record(worker, history)
-
-
-@pytest.fixture
-def signed_in(client, worker):
-    client.force_login(worker)
-    return client
-
-
-def refused(response, message):
-    body = response.content.decode()
-    assert response.status_code == 400, body[:2000]
-    assert PROBLEM in body
-    assert "govuk-error-summary" in body
-    assert message in body, body[:6000]
-    return body
-
-
-def saved(response, record):
-    assert response.status_code == 302, response.content.decode()[:4000]
-    assert response["Location"] == reverse("leavingcare:record", args=[record.pk])
 
 
 def test_the_record_shows_eligibility_why_and_the_birthdays(signed_in, worker, record):
@@ -99,7 +75,7 @@ def test_without_a_record_the_eligibility_and_opening_it(signed_in, history):
     assert "Open a care leaver record" in response.content.decode()
     saved_response = signed_in.post(reverse("leavingcare:open", args=[history.pk]), {})
     found = CareLeaver.objects.get(person=history)
-    saved(saved_response, found)
+    saved(saved_response, url("record", found))
     assert signed_in.get(reverse("leavingcare:for-person", args=[history.pk]))["Location"] == url("record", found)
 
 
@@ -113,7 +89,8 @@ def test_opening_a_record_for_someone_not_entitled_is_400(signed_in, worker, you
 
 def test_appoints_a_personal_adviser(signed_in, worker, record):
     saved(
-        signed_in.post(url("personal-adviser", record), {"adviser": str(worker.pk), **date_data("on", TODAY())}), record
+        signed_in.post(url("personal-adviser", record), {"adviser": str(worker.pk), **date_data("on", TODAY())}),
+        url("record", record),
     )
     assert PersonalAdviser.objects.get().adviser == worker
 
@@ -143,7 +120,7 @@ def test_records_the_pathway_plan_and_the_next_review_shows(signed_in, record):
                 "summary": "Agreed",
             },
         ),
-        record,
+        url("record", record),
     )
     assert PathwayPlanReview.objects.get().summary == "Agreed"
     body = signed_in.get(url("record", record)).content.decode()
@@ -174,7 +151,7 @@ def test_records_a_contact_and_refuses_a_missing_answer(signed_in, record):
             url("contact", record),
             {**date_data("contact_on", TODAY()), "method": "phone", "in_touch": "yes", "notes": "Fine"},
         ),
-        record,
+        url("record", record),
     )
     assert KeepingInTouchContact.objects.get().in_touch
 
@@ -189,7 +166,7 @@ def test_records_the_birthday_contact_and_shows_it(signed_in, record):
         "accommodation_type": "U",
         "accommodation_suitable": "yes",
     }
-    saved(signed_in.post(url("birthday-contact", record), data), record)
+    saved(signed_in.post(url("birthday-contact", record), data), url("record", record))
     assert BirthdayContact.objects.get().accommodation == "U1"
     body = signed_in.get(url("record", record)).content.decode()
     assert "Independent living, for example a flat or tenancy: suitable" in body

@@ -17,6 +17,7 @@ from audit.models import AuditEvent
 from partners import accounts
 from partners.models import SetUpLink, User
 from partners.testing import follow_set_up_link, set_up_link_for, totp_code_for, totp_device_for, verified_login
+from testing import builders
 
 pytestmark = pytest.mark.usefixtures("otp_on")
 
@@ -435,12 +436,9 @@ def test_an_administrator_can_reset_a_user_administrator_but_only_a_superuser_a_
 
 
 def test_an_api_tokens_service_user_is_not_reset(client, admin):
-    from partners.models import Agency
     from partners.tokens import issue_token
 
-    api_token, _ = issue_token(
-        Agency.objects.create(name="Testshire Police", kind="police"), "Police system", ["people:read"]
-    )
+    api_token, _ = issue_token(builders.police(), "Police system", ["people:read"])
     verified_login(client, admin)
     assert (
         client.post(f"/accounts/{api_token.service_user_id}/reset-password/", {"reason": "forgotten"}).status_code
@@ -502,9 +500,9 @@ def test_a_user_administrator_creates_an_account_that_sets_up_through_its_link(c
 
 
 def test_the_create_form_says_what_is_wrong(client, admin):
-    from partners.models import Agency, Team
+    from partners.models import Team
 
-    police = Agency.objects.create(name="Testshire Police", kind="police")
+    police = builders.police()
     police_team = Team.objects.create(agency=police, name="Public Protection Unit")
     verified_login(client, admin)
     empty = client.post("/accounts/new/", {})

@@ -11,15 +11,16 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from partners.models import Agency, ApiToken, User
+from partners.models import ApiToken, User
 from partners.tokens import TOKEN_PATTERN, issue_token, revoke_token
+from testing import builders
 
 pytestmark = pytest.mark.urls("partners.tests.urls")
 
 
 @pytest.fixture
 def police(db):
-    return Agency.objects.create(name="Testshire Police", kind=Agency.Kind.POLICE)
+    return builders.police()
 
 
 @pytest.fixture

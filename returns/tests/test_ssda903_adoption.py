@@ -12,7 +12,6 @@ import pytest
 from adoption import services
 from adoption.testing import approved_household, household
 from childrenincare.testing import looked_after
-from familyhelp.tests.conftest import *  # noqa: F401,F403
 from people.services import record_person
 from returns import annex_a, annex_a_adoption, ssda903, validation_adoption
 
