@@ -7,34 +7,26 @@ SSDA903 AD1 and PlacedAdoption of the year have them and pass the in-product che
 One authority is made for the whole module (committed, and removed at the end)."""
 
 import datetime as dt
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from adoption.models import AdoptionDecision
 from childrenincare.models import PeriodOfCare
 from demo import adoption
 from demo.leaving_care import MIGRATED
-from demo.tests.test_care import reset_ids
-from demo.tests.test_generate_authority import name_keys, wipe  # noqa: F401 - name_keys is an autouse fixture
-from people.models import ConsistentIdentifierSerial
 from returns import ssda903, validation_adoption
 from returns.collection import collection_period
+from testing.demo import (
+    demo_authority,
+    name_keys,  # noqa: F401 - an autouse fixture
+)
 
 TODAY = dt.date(2026, 4, 20)
 YEAR = 2026
 CHILDREN = 2000
 
 
-@pytest.fixture(scope="module")
-def authority(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        reset_ids()
-        call_command("generate_authority", children=CHILDREN, seed=4, today=TODAY, stdout=StringIO())
-        yield
-        wipe()
-        ConsistentIdentifierSerial.objects.all().delete()
+authority = demo_authority(children=CHILDREN, seed=4, today=TODAY)
 
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("authority")]

@@ -8,13 +8,8 @@ makes it again with the same seed and compares."""
 
 import datetime as dt
 from collections import Counter, defaultdict
-from io import StringIO
 
 import pytest
-from django.apps import apps
-from django.core.management import call_command
-from django.core.management.color import no_style
-from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -34,7 +29,6 @@ from childrenincare.models import (
     ReunificationDecision,
 )
 from demo import care
-from demo.tests.test_generate_authority import name_keys, wipe  # noqa: F401 - name_keys is an autouse fixture
 from exploitation.models import MissingEpisode, ReturnInterview, ReturnInterviewIndicator
 from frontdoor.models import Referral
 from kernel import codelists
@@ -42,52 +36,20 @@ from kernel.models import Deadline
 from kernel.rules import Errors
 from partners.models import User
 from people.ages import age_on, one_year_after
-from people.models import ConsistentIdentifierSerial, Involvement, Person
+from people.models import Involvement, Person
+from testing.demo import (
+    demo_authority,
+    generate,
+    name_keys,  # noqa: F401 - an autouse fixture
+    remove,
+)
 
 TODAY = dt.date(2025, 11, 14)  # a Friday; the year before it crosses 1 April 2025 (new placement codes)
 CHILDREN = 6000
 SEED = 11
 
 
-GENERATED_APPS = (
-    "partners",
-    "people",
-    "frontdoor",
-    "familyhelp",
-    "childprotection",
-    "childrenincare",
-    "exploitation",
-    "chronology",
-    "kernel",
-    "audit",
-)
-
-
-def reset_ids():
-    """Start the emptied tables' ids again from 1. demo.casework gives the social.worker demo
-    account every 25th episode by id, so the same seed makes the same case work, and the same
-    care histories after it, only from the same ids."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("DELETE FROM sqlite_sequence")
-        else:
-            models = [m for m in apps.get_models() if m._meta.app_label in GENERATED_APPS]
-            for sql in connection.ops.sequence_reset_sql(no_style(), models):
-                cursor.execute(sql)
-
-
-def make():
-    reset_ids()
-    call_command("generate_authority", children=CHILDREN, seed=SEED, today=TODAY, stdout=StringIO())
-
-
-@pytest.fixture(scope="module")
-def authority(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        make()
-        yield
-        wipe()
-        ConsistentIdentifierSerial.objects.all().delete()
+authority = demo_authority(children=CHILDREN, seed=SEED, today=TODAY)
 
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("authority")]
@@ -633,9 +595,8 @@ def test_the_same_seed_makes_the_same_care_histories():
     first = care_snapshot()
     assert first["periods"]
     assert first["missing"]
-    wipe()
-    ConsistentIdentifierSerial.objects.all().delete()
-    make()
+    remove()
+    generate(CHILDREN, SEED, TODAY)
     second = care_snapshot()
     for part in first:
         assert first[part] == second[part], part

@@ -5,10 +5,8 @@ One 3,000-child authority is made for the whole module (committed, and removed a
 
 import datetime as dt
 from collections import Counter
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from childprotection.models import (
     ChildProtectionPlan,
@@ -20,23 +18,19 @@ from childprotection.models import (
 )
 from chronology.models import ChronologyEntry
 from demo import casework
-from demo.tests.test_generate_authority import name_keys, wipe  # noqa: F401 - name_keys is an autouse fixture
 from familyhelp.models import Allocation, Assessment, AssessmentFactor, ChildInNeedPlan, ChildInNeedReview, Visit
 from frontdoor.models import Referral
 from kernel.models import Deadline
-from people.models import ConsistentIdentifierSerial
+from testing.demo import (
+    demo_authority,
+    name_keys,  # noqa: F401 - an autouse fixture
+)
 
 TODAY = dt.date(2025, 11, 14)  # a Friday
 CHILDREN = 3000
 
 
-@pytest.fixture(scope="module")
-def authority(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("generate_authority", children=CHILDREN, seed=5, today=TODAY, stdout=StringIO())
-        yield
-        wipe()
-        ConsistentIdentifierSerial.objects.all().delete()
+authority = demo_authority(children=CHILDREN, seed=5, today=TODAY, restart_ids=False)
 
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("authority")]

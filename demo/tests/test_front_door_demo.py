@@ -5,15 +5,12 @@ One 2,000-child authority is made for the whole module (committed, and removed a
 
 import datetime as dt
 from collections import Counter
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from chronology.models import ChronologyEntry
 from demo.leaving_care import MIGRATED
-from demo.tests.test_generate_authority import name_keys, wipe  # noqa: F401 - name_keys is an autouse fixture
 from frontdoor import services
 from frontdoor.models import (
     AgencyCheck,
@@ -26,27 +23,18 @@ from frontdoor.models import (
     ThresholdDocument,
 )
 from kernel import codelists, timescales
-from people.models import ConsistentIdentifierSerial, Involvement, Person
+from people.models import Involvement, Person
+from testing.demo import (
+    demo_authority,
+    name_keys,  # noqa: F401 - an autouse fixture
+)
 
 TODAY = dt.date(2025, 6, 13)  # a Friday: the last working day before it is Thursday 12 June
 CHILDREN = 2000
 CHILD_ROLES = {ContactPerson.Role.SUBJECT, ContactPerson.Role.CHILD_IN_HOUSEHOLD}
 
 
-@pytest.fixture(scope="module")
-def authority(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        from people import search
-
-        try:
-            search.keys_for_name("Test", "Person")
-        except NotImplementedError:  # pragma: no cover - depends on the search work
-            pytest.skip("people.search is not written yet")
-        call_command("generate_authority", children=CHILDREN, seed=3, today=TODAY, stdout=StringIO())
-        yield
-        wipe()
-        # The serials too, so later tests start from an empty table (their sequence is never reset).
-        ConsistentIdentifierSerial.objects.all().delete()
+authority = demo_authority(children=CHILDREN, seed=3, today=TODAY, restart_ids=False)
 
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("authority")]

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from audit.models import AuditEvent
 from chronology import kinds
 from chronology.models import ChronologyEntry
 from demo import generator
@@ -20,7 +19,6 @@ from frontdoor.models import (
     PatternAlert,
     Referral,
     ReferrerFeedback,
-    ThresholdDocument,
 )
 from partners.models import Agency, Team, User
 from people import search
@@ -46,22 +44,15 @@ from people.models import (
     Relationship,
 )
 from people.postcodes import validate_postcode
+from testing.demo import (
+    name_keys,  # noqa: F401 - an autouse fixture
+    wipe,
+)
 
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2025, 6, 15)
 CHILDREN = 60
-
-
-@pytest.fixture(autouse=True)
-def name_keys(monkeypatch):
-    """Use the real search keys; a stand-in only while people.search is not written yet."""
-    try:
-        search.keys_for_name("Test", "Person")
-    except NotImplementedError:  # pragma: no cover - depends on the search work
-        monkeypatch.setattr(
-            search, "keys_for_name", lambda given, family: {f"e:{t.lower()}" for t in f"{given} {family}".split()}
-        )
 
 
 def run(children=CHILDREN, seed=7, **options):
@@ -73,118 +64,6 @@ def run(children=CHILDREN, seed=7, **options):
 def _none_first(row):
     """A sort key for rows where a column may be None beside values (a worker or agency not named)."""
     return tuple((value is not None, value if value is not None else 0) for value in row)
-
-
-def wipe():
-    """Remove everything the generator made (consistent identifier serials stay: never reused)."""
-    # Adoption, care leavers and early help (demo/adoption.py, leaving_care.py, early_help.py) first:
-    # they protect the periods of care, contacts, people and staff.
-    from adoption import models as ad
-    from childprotection import models as cp
-    from childrenincare import models as cic
-    from exploitation import models as ex
-    from familyhelp import models as fh
-    from kernel.models import Deadline
-    from leavingcare import models as lc
-
-    for model in (
-        ad.AdoptionDecision,
-        ad.Adopter,
-        ad.AdopterHousehold,
-        lc.BirthdayContact,
-        lc.KeepingInTouchContact,
-        lc.PathwayPlanReview,
-        lc.PersonalAdviser,
-        lc.CareLeaver,
-        fh.FamilyPlanReview,
-        fh.FamilyPlanOutcome,
-        fh.FamilyPlan,
-        fh.EarlyHelpAssessment,
-        fh.LeadPractitioner,
-        fh.EarlyHelpChild,
-        fh.EarlyHelpEpisode,
-    ):
-        model.objects.all().delete()
-    # Children in care and missing episodes (demo/care.py): they protect the referrals and people.
-    for model in (
-        ex.ReturnInterviewIndicator,
-        ex.ReturnInterview,
-        ex.MissingEpisode,
-        cic.MonitoringFlag,
-        cic.ReturnHomeMonitoring,
-        cic.Approval,
-        cic.RiskSignalWeighing,
-        cic.FamilyGroupDecisionMaking,
-        cic.SupportPlanItem,
-        cic.HouseholdMember,
-        cic.GateRecord,
-        cic.ReunificationDecision,
-        cic.CareEpisode,
-        cic.CareVisit,
-        cic.LookedAfterReview,
-        cic.HealthAssessment,
-        cic.PersonalEducationPlan,
-        cic.CarePlan,
-        cic.Placement,
-        cic.LegalStatus,
-        cic.PeriodOfCare,
-        cic.Carer,
-        cic.FamilyNetworkMember,
-        cic.Designation,
-    ):
-        model.objects.all().delete()
-    cp.PreProceedings.objects.all().delete()  # demo/pre_proceedings.py (its meetings and decisions go with it)
-    # The case work first (demo/casework.py): it protects the referrals and the staff.
-    for model in (
-        Deadline,
-        fh.Visit,
-        fh.ChildInNeedReview,
-        fh.PlanOutcome,
-        fh.ChildInNeedPlan,
-        cp.CoreGroupMeeting,
-        cp.CoreGroupMember,
-        cp.ConferenceChild,
-        cp.ChildProtectionPlan,
-        cp.ConferenceParticipant,
-        cp.Conference,
-        cp.Section47Enquiry,
-        cp.StrategyAttendee,
-        cp.StrategyDiscussionChild,
-        cp.StrategyDiscussion,
-        cp.MACPTMember,
-        cp.MultiAgencyChildProtectionTeam,
-        fh.AssessmentFactor,
-        fh.Assessment,
-        fh.Allocation,
-    ):
-        model.objects.all().delete()
-    for model in (
-        PatternAlert,
-        ReferrerFeedback,
-        Referral,
-        ContactDecision,
-        AgencyCheck,
-        ContactPerson,
-        Contact,
-        ThresholdDocument,
-        AuditEvent,
-        ChronologyEntry,
-        Involvement,
-        PersonAlert,
-        PersonDisability,
-        ParentalResponsibility,
-        Relationship,
-        PersonAddress,
-        Identifier,
-        NameKey,
-        PersonName,
-        Person,
-        Address,
-        User,
-        Team,
-        Agency,
-    ):
-        model.objects.all().delete()
 
 
 def front_door_snapshot():

@@ -8,38 +8,31 @@ personal adviser (personal.adviser) sees the care leavers they advise.
 One authority is made for the whole module (committed, and removed at the end)."""
 
 import datetime as dt
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from audit.models import AuditEvent
 from childrenincare.models import PeriodOfCare
 from demo.leaving_care import MIGRATED
-from demo.tests.test_care import reset_ids
-from demo.tests.test_generate_authority import name_keys, wipe  # noqa: F401 - name_keys is an autouse fixture
 from kernel.models import Deadline
 from leavingcare import eligibility
 from leavingcare.models import BirthdayContact, CareLeaver, PathwayPlanReview, PersonalAdviser
 from leavingcare.services import PATHWAY_PLAN_REVIEW_RULE
 from partners.models import User
-from people.models import ConsistentIdentifierSerial, Identifier, Person
+from people.models import Identifier, Person
 from returns import ssda903, validation_leaving_care
 from returns.collection import collection_period
+from testing.demo import (
+    demo_authority,
+    name_keys,  # noqa: F401 - an autouse fixture
+)
 
 TODAY = dt.date(2026, 4, 20)
 YEAR = 2026  # the collection year 2025/26, which the demo's year of records begins in
 CHILDREN = 2000
 
 
-@pytest.fixture(scope="module")
-def authority(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        reset_ids()
-        call_command("generate_authority", children=CHILDREN, seed=3, today=TODAY, stdout=StringIO())
-        yield
-        wipe()
-        ConsistentIdentifierSerial.objects.all().delete()
+authority = demo_authority(children=CHILDREN, seed=3, today=TODAY)
 
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("authority")]

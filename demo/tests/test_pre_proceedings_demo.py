@@ -6,47 +6,24 @@ chronology, the CIN census 2026/27 module passing its checks, and the same seed 
 same pre-proceedings."""
 
 import datetime as dt
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from childprotection.models import PreProceedings, PreProceedingsMeeting
 from childrenincare.models import LegalStatus
 from chronology.models import ChronologyEntry
-from demo.tests.test_care import reset_ids
-from demo.tests.test_generate_authority import name_keys, wipe  # noqa: F401 - name_keys is an autouse fixture
 from kernel.models import Deadline
-from people.models import ConsistentIdentifierSerial
 from returns import cin_census, cin_validation
+from testing.demo import (
+    demo_authority,
+    generate,
+    name_keys,  # noqa: F401 - an autouse fixture
+    wipe,
+)
 
 TODAY = dt.date(2026, 11, 20)  # a Friday in 2026/27, the first year of the census module
 CHILDREN = 5000
 SEED = 5
-
-
-def wipe_all():
-    """demo.tests.test_generate_authority.wipe, and the records of modules it does not know yet
-    (other modules' demos being written at the same time)."""
-    from django.db.models import ProtectedError
-
-    for _ in range(8):
-        try:
-            wipe()
-            return
-        except ProtectedError as error:
-            for model in {type(found) for found in error.protected_objects}:
-                try:
-                    model.objects.all().delete()
-                except ProtectedError as inner:
-                    for other in {type(found) for found in inner.protected_objects}:
-                        other.objects.all().delete()
-    wipe()
-
-
-def make():
-    reset_ids()
-    call_command("generate_authority", children=CHILDREN, seed=SEED, today=TODAY, stdout=StringIO())
 
 
 def snapshot():
@@ -67,13 +44,7 @@ def snapshot():
     )
 
 
-@pytest.fixture(scope="module")
-def authority(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        make()
-        yield
-        wipe_all()
-        ConsistentIdentifierSerial.objects.all().delete()
+authority = demo_authority(children=CHILDREN, seed=SEED, today=TODAY)
 
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("authority")]
@@ -148,6 +119,6 @@ def test_the_2027_census_module_passes_its_checks():
 
 def test_the_same_seed_makes_the_same_pre_proceedings():
     first = snapshot()
-    wipe_all()
-    make()
+    wipe()
+    generate(CHILDREN, SEED, TODAY)
     assert snapshot() == first

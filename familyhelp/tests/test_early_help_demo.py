@@ -9,13 +9,9 @@ One small authority is made for the whole module (committed, and removed at the 
 
 import datetime as dt
 from collections import Counter
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
-from demo.tests.test_care import reset_ids
-from demo.tests.test_generate_authority import name_keys, wipe  # noqa: F401 - name_keys is an autouse fixture
 from familyhelp import early_help
 from familyhelp.models import (
     EarlyHelpAssessment,
@@ -27,38 +23,21 @@ from familyhelp.models import (
 )
 from frontdoor.models import Contact, ContactDecision, ContactPerson, Referral
 from kernel.models import Deadline
-from people.models import ConsistentIdentifierSerial, Involvement
+from people.models import Involvement
 from returns import annex_a
+from testing.demo import (
+    demo_authority,
+    generate,
+    name_keys,  # noqa: F401 - an autouse fixture
+    remove,
+)
 
 TODAY = dt.date(2025, 11, 14)  # a Friday
 CHILDREN = 4000
 SEED = 13
 
 
-def clear():
-    """The shared wipe (demo/tests/test_generate_authority.py), after the records of modules
-    being written alongside this one that it may not know yet (care leavers, adoption)."""
-    from django.apps import apps
-
-    for label in ("leavingcare", "adoption"):
-        if apps.is_installed(label):
-            for model in reversed(list(apps.get_app_config(label).get_models())):
-                model.objects.all().delete()
-    wipe()
-
-
-def make():
-    reset_ids()  # the case work follows database ids (demo/tests/test_care.py), and early help follows it
-    call_command("generate_authority", children=CHILDREN, seed=SEED, today=TODAY, stdout=StringIO())
-
-
-@pytest.fixture(scope="module")
-def authority(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        make()
-        yield
-        clear()
-        ConsistentIdentifierSerial.objects.all().delete()
+authority = demo_authority(children=CHILDREN, seed=SEED, today=TODAY)
 
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("authority")]
@@ -202,9 +181,8 @@ def snapshot():
 def test_the_same_seed_makes_the_same_early_help():
     first = snapshot()
     assert first["episodes"]
-    clear()
-    ConsistentIdentifierSerial.objects.all().delete()
-    make()
+    remove()
+    generate(CHILDREN, SEED, TODAY)
     second = snapshot()
     for part in first:
         assert first[part] == second[part], part

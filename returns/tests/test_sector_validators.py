@@ -13,17 +13,16 @@ import datetime as dt
 import json
 import subprocess
 import sys
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from demo.generator import LA_CODE, LA_ONS_CODE
-from demo.tests.test_care import reset_ids
-from demo.tests.test_generate_authority import name_keys, wipe  # noqa: F401 - name_keys is an autouse fixture
-from people.models import ConsistentIdentifierSerial
 from returns import ssda903
+from testing.demo import (
+    demo_authority,
+    name_keys,  # noqa: F401 - an autouse fixture
+)
 
 # What the sector's validators check is the return's content, which the export's own tests check
 # on both databases; CI runs these (three authorities, each generated) once, on PostgreSQL.
@@ -59,15 +58,7 @@ QUERIES_903 = {
 AUTHORITIES = [(3000, 1), (1500, 2), (1200, 3)]
 
 
-@pytest.fixture(scope="module", params=AUTHORITIES, ids=lambda p: f"{p[0]}-children-seed-{p[1]}")
-def authority(request, django_db_setup, django_db_blocker):
-    children, seed = request.param
-    with django_db_blocker.unblock():
-        reset_ids()
-        call_command("generate_authority", children=children, seed=seed, today=TODAY, stdout=StringIO())
-        yield request.param
-        wipe()
-        ConsistentIdentifierSerial.objects.all().delete()
+authority = demo_authority(worlds=AUTHORITIES, today=TODAY)
 
 
 @pytest.mark.django_db
