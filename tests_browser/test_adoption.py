@@ -9,16 +9,10 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from .checks import assert_basic_accessibility, screenshot
-from .test_find_child import sign_in
+from testing import builders
+from testing.browser import assert_basic_accessibility, fill_date, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def fill_date(page, name, day):
-    page.locator(f"#id_{name}_0").fill(str(day.day))
-    page.locator(f"#id_{name}_1").fill(str(day.month))
-    page.locator(f"#id_{name}_2").fill(str(day.year))
 
 
 @pytest.fixture
@@ -26,11 +20,11 @@ def adoption_world(user):
     from adoption.testing import approved_household
     from childrenincare import services as care
     from childrenincare.testing import looked_after
-    from partners.models import Agency, Team, User
+    from partners.models import User
     from people.services import record_person
 
-    council = Agency.objects.create(name="Testshire County Council", kind=Agency.Kind.LOCAL_AUTHORITY, la_code="999")
-    team = Team.objects.create(agency=council, name="Adoption team", function="Children in care")
+    council = builders.local_authority()
+    team = builders.team(council, "Adoption team", function="Children in care")
     worker = user(User.Role.SOCIAL_WORKER, team=team, first_name="Robin", last_name="Worker")
     child = record_person(
         None, kind="child", given_names="Kit", family_name="Larkspur", date_of_birth=datetime.date(2024, 1, 9), sex="M"

@@ -8,19 +8,19 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from .checks import assert_basic_accessibility, screenshot
-from .test_find_child import sign_in
+from testing import builders
+from testing.browser import assert_basic_accessibility, fill_date, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def school_world(user):
-    from partners.models import Agency, User
+    from partners.models import User
     from people.models import Involvement
     from people.services import record_person
 
-    school = Agency.objects.create(name="Testbrook Primary School", kind=Agency.Kind.SCHOOL, urn="999002")
+    school = builders.school("Testbrook Primary School", urn="999002")
     dsl = user(
         User.Role.PARTNER_PRACTITIONER,
         agency=school,
@@ -39,12 +39,6 @@ def school_world(user):
     )
     Involvement.objects.create(person=child, agency=school, kind="pupil", start_date=datetime.date(2022, 9, 1))
     return {"dsl": dsl, "child": child}
-
-
-def fill_date(page, name, day):
-    page.locator(f"#id_{name}_0").fill(str(day.day))
-    page.locator(f"#id_{name}_1").fill(str(day.month))
-    page.locator(f"#id_{name}_2").fill(str(day.year))
 
 
 def test_a_school_lead_practitioner_starts_early_help(page, school_world):

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from .checks import assert_basic_accessibility, assert_styles_loaded, screenshot
+from testing.browser import assert_basic_accessibility, assert_styles_loaded, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -19,15 +19,6 @@ def child(user):
     return record_person(
         recorder, kind="child", given_names="Jonathon", family_name="Smith", date_of_birth=date(2015, 3, 4)
     )
-
-
-def sign_in(page, account):
-    page.goto("/sign-in/")
-    assert_styles_loaded(page)
-    assert_basic_accessibility(page)
-    page.get_by_label("Username").fill(account.username)
-    page.get_by_label("Password").fill(account.password_for_tests)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_find_a_child_by_a_misspelt_name_and_open_their_record(page, user, child):

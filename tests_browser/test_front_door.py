@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from .checks import assert_basic_accessibility, assert_styles_loaded, screenshot
-from .test_find_child import sign_in
+from testing import builders
+from testing.browser import assert_basic_accessibility, assert_styles_loaded, screenshot, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -18,13 +18,13 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def front_door(user):
     from frontdoor import services
-    from partners.models import Agency, Team, User
+    from partners.models import User
     from people.services import record_person
 
-    council = Agency.objects.create(name="Testshire County Council", kind=Agency.Kind.LOCAL_AUTHORITY, la_code="999")
-    mash = Team.objects.create(agency=council, name="Testshire MASH", function="MASH")
-    school = Agency.objects.create(name="Oakfield Primary School", kind=Agency.Kind.SCHOOL, urn="100002")
-    police = Agency.objects.create(name="Testshire Police", kind=Agency.Kind.POLICE)
+    council = builders.local_authority()
+    mash = builders.team(council, "Testshire MASH", function="MASH")
+    school = builders.school("Oakfield Primary School", urn="100002")
+    police = builders.police()
     practitioner = user(User.Role.MASH_PRACTITIONER, team=mash, first_name="Morgan", last_name="Mash")
     services.load_threshold_document(practitioner)
     sibling = record_person(
@@ -45,11 +45,6 @@ def front_door(user):
         ),
         "sibling": sibling,
     }
-
-
-def sign_out(page):
-    page.get_by_role("button", name="Sign out").click()
-    expect(page).to_have_url(re.compile(r"/sign-in/"))
 
 
 def test_a_schools_contact_is_checked_decided_and_referred(page, front_door):

@@ -3,7 +3,7 @@ compiled GOV.UK Frontend stylesheet, which the browser applies. Needs no page of
 
 import pytest
 
-from .checks import UNSTYLED_BACKGROUND
+from testing.browser import UNSTYLED_BACKGROUND
 
 pytestmark = pytest.mark.browser
 

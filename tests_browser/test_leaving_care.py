@@ -9,8 +9,8 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from .checks import assert_basic_accessibility, screenshot
-from .test_find_child import sign_in
+from testing import builders
+from testing.browser import assert_basic_accessibility, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -20,12 +20,12 @@ def leaver_world(user):
     from leavingcare import services
     from leavingcare.eligibility import birthday
     from leavingcare.testing import care_period
-    from partners.models import Agency, Team, User
+    from partners.models import User
     from people.models import Involvement
     from people.services import record_person
 
-    council = Agency.objects.create(name="Testshire County Council", kind=Agency.Kind.LOCAL_AUTHORITY, la_code="383")
-    team = Team.objects.create(agency=council, name="Care leavers service", function="Care leavers")
+    council = builders.local_authority(la_code="383")
+    team = builders.team(council, "Care leavers service", function="Care leavers")
     adviser = user(User.Role.SOCIAL_WORKER, team=team, first_name="Pat", last_name="Adviser")
     today = datetime.date.today()
     dob = today.replace(year=today.year - 19) - datetime.timedelta(days=20)

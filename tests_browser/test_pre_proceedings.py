@@ -8,16 +8,10 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from .checks import assert_basic_accessibility, screenshot
-from .test_find_child import sign_in
+from testing import builders
+from testing.browser import assert_basic_accessibility, fill_date, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def fill_date(page, name, day):
-    page.locator(f"#id_{name}_0").fill(str(day.day))
-    page.locator(f"#id_{name}_1").fill(str(day.month))
-    page.locator(f"#id_{name}_2").fill(str(day.year))
 
 
 @pytest.fixture
@@ -25,11 +19,11 @@ def plan(user):
     from childprotection.models import ChildProtectionPlan
     from familyhelp import services as family_help
     from familyhelp.testing import open_episode
-    from partners.models import Agency, Team, User
+    from partners.models import User
     from people.services import record_person
 
-    council = Agency.objects.create(name="Testshire County Council", kind=Agency.Kind.LOCAL_AUTHORITY, la_code="999")
-    team = Team.objects.create(agency=council, name="Safeguarding team South", function="Child protection")
+    council = builders.local_authority()
+    team = builders.team(council, "Safeguarding team South", function="Child protection")
     manager = user(User.Role.TEAM_MANAGER, team=team, first_name="Taylor", last_name="Manager")
     child = record_person(
         None,

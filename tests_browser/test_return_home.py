@@ -9,17 +9,10 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from .checks import assert_basic_accessibility, screenshot
-from .test_find_child import sign_in
-from .test_front_door import sign_out
+from testing import builders
+from testing.browser import assert_basic_accessibility, fill_date, screenshot, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
-
-
-def fill_date(page, name, day):
-    page.locator(f"#id_{name}_0").fill(str(day.day))
-    page.locator(f"#id_{name}_1").fill(str(day.month))
-    page.locator(f"#id_{name}_2").fill(str(day.year))
 
 
 @pytest.fixture
@@ -27,12 +20,12 @@ def care(user):
     from childrenincare.models import LookedAfterReview
     from childrenincare.testing import designate, looked_after
     from familyhelp import services as family_help
-    from partners.models import Agency, Team, User
+    from partners.models import User
     from people.models import Relationship
     from people.services import record_person
 
-    council = Agency.objects.create(name="Testshire County Council", kind=Agency.Kind.LOCAL_AUTHORITY, la_code="999")
-    team = Team.objects.create(agency=council, name="Children in care team", function="Children in care")
+    council = builders.local_authority()
+    team = builders.team(council, "Children in care team", function="Children in care")
     manager = user(User.Role.TEAM_MANAGER, team=team, first_name="Taylor", last_name="Manager")
     worker = user(User.Role.SOCIAL_WORKER, team=team, first_name="Robin", last_name="Worker")
     officer = user(User.Role.HEAD_OF_SERVICE, agency=council, team=None, first_name="Noor", last_name="Officer")

@@ -13,8 +13,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from .checks import assert_basic_accessibility, screenshot
-from .test_find_child import sign_in
+from testing import builders
+from testing.browser import assert_basic_accessibility, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -22,11 +22,11 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def returns_world(user):
     from childrenincare.testing import looked_after
-    from partners.models import Agency, Team, User
+    from partners.models import User
     from people.services import record_person
 
-    council = Agency.objects.create(name="Testshire County Council", kind=Agency.Kind.LOCAL_AUTHORITY, la_code="383")
-    team = Team.objects.create(agency=council, name="Children in care team", function="Children in care")
+    council = builders.local_authority(la_code="383")
+    team = builders.team(council, "Children in care team", function="Children in care")
     worker = user(User.Role.SOCIAL_WORKER, team=team)
     analyst = user(User.Role.ANALYST, agency=council, team=None, first_name="Ari", last_name="Analyst")
     child = record_person(

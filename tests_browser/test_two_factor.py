@@ -11,8 +11,7 @@ from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from partners.testing import set_up_link_for, totp_code_for
-
-from .checks import assert_basic_accessibility, assert_styles_loaded, screenshot
+from testing.browser import assert_basic_accessibility, assert_styles_loaded, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -24,13 +23,6 @@ def code_from_key(key):
     return f"{totp.token():06d}"
 
 
-def sign_in_with_password(page, account, start="/sign-in/"):
-    page.goto(start)
-    page.get_by_label("Username").fill(account.username)
-    page.get_by_label("Password").fill(account.password_for_tests)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def test_set_up_two_factor_then_sign_in_with_a_code(page, user, settings):
     settings.OTP_REQUIRED = True  # the live server runs in this process: it sees this
     account = user(first_name="Sam", last_name="Patel")
@@ -39,7 +31,7 @@ def test_set_up_two_factor_then_sign_in_with_a_code(page, user, settings):
         "console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None
     )
 
-    sign_in_with_password(page, account, start=set_up_link_for(account))
+    sign_in(page, account, start=set_up_link_for(account), check_page=False)
     expect(page).to_have_url(re.compile(r"/sign-in/two-factor/set-up/$"))
     expect(page.locator("h1")).to_have_text("Set up two-factor authentication")
     qr = page.get_by_alt_text("QR code to scan with your authenticator app")
@@ -69,7 +61,7 @@ def test_set_up_two_factor_then_sign_in_with_a_code(page, user, settings):
 
     # Sign out; the next sign-in asks for a code, not a new set-up.
     page.get_by_role("button", name="Sign out").click()
-    sign_in_with_password(page, account)
+    sign_in(page, account, check_page=False)
     expect(page).to_have_url(re.compile(r"/sign-in/two-factor/$"))
     expect(page.locator("h1")).to_have_text("Enter the code from your authenticator app")
     assert_styles_loaded(page)
@@ -92,7 +84,7 @@ def test_five_wrong_codes_show_the_locked_page(page, user, settings):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     TOTPDevice.objects.create(user=account, name="Phone", confirmed=True)
-    sign_in_with_password(page, account)
+    sign_in(page, account, check_page=False)
     wrong = f"{(int(totp_code_for(account)) + 7) % 1_000_000:06d}"
     for _ in range(5):
         page.get_by_label("Code from your authenticator app").fill(wrong)
