@@ -47,9 +47,9 @@ def record_event(
     return event
 
 
-def record_events(events: Iterable[ChronologyEntry]) -> list[ChronologyEntry]:
-    """Add several events made with `entry` in one INSERT."""
-    return ChronologyEntry.objects.bulk_create(events)
+def record_events(events: Iterable[ChronologyEntry], batch_size: int | None = None) -> list[ChronologyEntry]:
+    """Add several events made with `entry` in one INSERT (per batch_size events)."""
+    return ChronologyEntry.objects.bulk_create(events, batch_size=batch_size)
 
 
 def entry(
@@ -59,22 +59,30 @@ def entry(
     title: str,
     detail: str = "",
     agency: "Agency | None" = None,
-    source: Model | None = None,
+    source: Model | tuple[type[Model], Any] | None = None,
     recorded_by: "User | None" = None,
     manual: bool = False,
 ) -> ChronologyEntry:
-    """A chronology event, ready to write (record_event writes one; record_events several)."""
+    """A chronology event, ready to write (record_event writes one; record_events several).
+    Batches may name the person by primary key and the source as a pair (model, primary key)."""
     registered = kinds.get(kind)
+    source_type: ContentType | None
+    if source is None:
+        source_type, source_id = None, ""
+    elif isinstance(source, tuple):
+        source_type, source_id = ContentType.objects.get_for_model(source[0]), str(source[1])
+    else:
+        source_type, source_id = ContentType.objects.get_for_model(source), str(source.pk)
     return ChronologyEntry(
-        person=person,
+        **({"person": person} if isinstance(person, Model) else {"person_id": person}),
         kind=registered.slug,
         category=registered.category,
         occurred_at=occurred_at,
         title=title[:200],
         detail=detail,
         agency=agency,
-        source_type=ContentType.objects.get_for_model(source) if source is not None else None,
-        source_id=str(source.pk) if source is not None else "",
+        source_type=source_type,
+        source_id=source_id,
         recorded_by=recorded_by,
         manual=manual,
     )

@@ -14,6 +14,7 @@ is audited and issues or meets the due dates the timescale rules give (kernel.de
 """
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from audit import services as audit
@@ -108,29 +109,65 @@ def allocate(user, episode, *, team, worker=None, on=None, change_reason=""):
         previous.save(update_fields=["end_date"])
         if previous.involvement_id:
             Involvement.objects.filter(pk=previous.involvement_id).update(end_date=on)
-    involvement = Involvement.objects.create(
-        person=episode.person, agency=team.agency, team=team, worker=worker, kind=ALLOCATION_KIND, start_date=on
-    )
-    allocation = Allocation.objects.create(
-        episode=episode,
+    allocation = new_allocation(
+        episode.person,
+        episode,
         team=team,
         worker=worker,
-        start_date=on,
-        allocated_by=user,
-        involvement=involvement,
+        on=on,
+        by=user,
         change_reason=change_reason if changing else "",
     )
+    allocation.involvement.save(force_insert=True)
+    allocation.save(force_insert=True)
     deadlines.reassign(episode.person, team, worker, episode=episode)
     record_event(
         episode.person,
         "allocation",
         timezone.now(),
-        f"Allocated to {team}" + (f" ({worker})" if worker else ""),
+        allocation_title(team, worker),
         source=allocation,
         recorded_by=user,
     )
     audit.record_creation(user, allocation, person=episode.person, summary="Allocated the child in need episode")
     return allocation
+
+
+def new_allocation(person, episode, *, team, worker, on, by, change_reason=""):
+    """The allocation `allocate` writes and the child's involvement it holds (ALLOCATION_KIND, with
+    the team's agency), not yet written. Batches (the demo authority) may give the person and the
+    episode as primary keys and write many with record_allocations."""
+    involvement = Involvement(
+        **({"person": person} if isinstance(person, Model) else {"person_id": person}),
+        agency_id=team.agency_id,
+        team=team,
+        worker=worker,
+        kind=ALLOCATION_KIND,
+        start_date=on,
+    )
+    return Allocation(
+        **({"episode": episode} if isinstance(episode, Model) else {"episode_id": episode}),
+        team=team,
+        worker=worker,
+        start_date=on,
+        allocated_by=by,
+        involvement=involvement,
+        change_reason=change_reason,
+    )
+
+
+def allocation_title(team, worker):
+    """The chronology's title for an allocation."""
+    return f"Allocated to {team}" + (f" ({worker})" if worker else "")
+
+
+def record_allocations(allocations, batch_size=None):
+    """Write allocations made by new_allocation and their involvements, in one INSERT each (per
+    batch_size rows). The batch's own steps: ending the allocation before (its end date and its
+    involvement's) as `allocate` does, reassigning due dates, and the chronology
+    (allocation_title) are the caller's."""
+    Involvement.objects.bulk_create([a.involvement for a in allocations], batch_size=batch_size)
+    return Allocation.objects.bulk_create(allocations, batch_size=batch_size)
 
 
 def waiting_for_allocation(user):

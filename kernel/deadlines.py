@@ -20,7 +20,7 @@ from django.db.models import Count, Model, Q, QuerySet
 from django.utils import timezone
 
 from . import timescales
-from .models import Deadline
+from .models import Deadline, TimescaleRule
 
 # The records above the kernel that a due date points to: a people.Person, a
 # frontdoor.Referral (the child-in-need episode), a partners.Team and a partners.User. Named
@@ -52,6 +52,49 @@ def _type(model_or_obj: Model | type[Model]) -> ContentType:
     return ContentType.objects.get_for_model(model_or_obj)
 
 
+def counted(slug: str, start: When) -> tuple[timescales.Due, TimescaleRule]:
+    """What a due date issued now for a trigger at `start` holds: the count (timescales.due)
+    and the rule in force on the start date (its trigger names the start event)."""
+    start_date = timezone.localdate(start) if isinstance(start, datetime.datetime) else start
+    return timescales.due(slug, start), timescales.rule_for(slug, start_date)
+
+
+def _link(field: str, value: Any) -> dict[str, Any]:
+    """A foreign key given as a saved object or as its primary key (batches name ids)."""
+    return {field: value} if value is None or isinstance(value, Model) else {f"{field}_id": value}
+
+
+def new(
+    slug: str,
+    start: When,
+    *,
+    person: Person,
+    subject_type: ContentType | None,
+    subject_id: int | None,
+    episode: Episode | None = None,
+    team: Team | None = None,
+    worker: Worker | None = None,
+    count: tuple[timescales.Due, TimescaleRule] | None = None,
+) -> Deadline:
+    """The open due date `issue` stores, not yet written (`count` is `counted(slug, start)`; a batch
+    gives the subject when it writes)."""
+    due, rule = count or counted(slug, start)
+    return Deadline(
+        rule_slug=slug,
+        rule_name=due.rule_name,
+        **_link("person", person),
+        **_link("episode", episode),
+        **({"subject_type": subject_type, "subject_id": subject_id} if subject_type is not None else {}),
+        start_event=rule.trigger,
+        start_date=timezone.localdate(start) if isinstance(start, datetime.datetime) else start,
+        due_date=due.due_date,
+        due_at=due.due_at,
+        explanation=due.explanation[:600],
+        **_link("team", team),
+        **_link("worker", worker),
+    )
+
+
 def issue(
     slug: str,
     start: When,
@@ -71,24 +114,18 @@ def issue(
     ).first()
     if existing is not None:
         return existing
-    counted = timescales.due(slug, start)
-    start_date = timezone.localdate(start) if isinstance(start, datetime.datetime) else start
-    rule = timescales.rule_for(slug, start_date)
-    return Deadline.objects.create(
-        rule_slug=slug,
-        rule_name=counted.rule_name,
+    deadline = new(
+        slug,
+        start,
         person=person,
-        episode=episode,
         subject_type=subject_type,
         subject_id=subject.pk,
-        start_event=rule.trigger,
-        start_date=start_date,
-        due_date=counted.due_date,
-        due_at=counted.due_at,
-        explanation=counted.explanation[:600],
+        episode=episode,
         team=team,
         worker=worker,
     )
+    deadline.save(force_insert=True)
+    return deadline
 
 
 def open_deadline(subject: Model, slug: str) -> Deadline | None:
@@ -124,11 +161,24 @@ def meet(subject: Model, slug: str, on: When, late_reason: str | None = "") -> D
 def complete(deadline: Deadline, on: When, late_reason: str | None = "") -> Deadline:
     """Mark this open due date (found already, say while checking a step) done on `on`."""
     check_reason(deadline, on, late_reason)
+    mark_met(deadline, on, late_reason)
+    deadline.save(update_fields=["status", "done_on", "late", "late_reason"])
+    return deadline
+
+
+def mark_met(deadline: Deadline, on: When, late_reason: str | None = "") -> Deadline:
+    """What meeting a due date on `on` changes on it (`complete` checks the reason and saves)."""
     deadline.status = Deadline.Status.MET
     deadline.done_on = timezone.localdate(on) if isinstance(on, datetime.datetime) else on
     deadline.late = is_late(deadline, on)
     deadline.late_reason = (late_reason or "").strip() if deadline.late else ""
-    deadline.save(update_fields=["status", "done_on", "late", "late_reason"])
+    return deadline
+
+
+def mark_withdrawn(deadline: Deadline, reason: str = "") -> Deadline:
+    """What withdrawing a due date changes on it (`withdraw` does it in the database)."""
+    deadline.status = Deadline.Status.WITHDRAWN
+    deadline.withdrawn_reason = reason[:300]
     return deadline
 
 
@@ -144,6 +194,82 @@ def withdraw_for_episode(episode: Episode, reason: str) -> int:
     return Deadline.objects.filter(episode=episode, status=Deadline.Status.OPEN).update(
         status=Deadline.Status.WITHDRAWN, withdrawn_reason=reason[:300]
     )
+
+
+# A subject a batch issues for: an object (saved by the time the batch is written) or a pair
+# (model, primary key).
+Subject = Model | tuple[type[Model], Any]
+
+
+class Batch:
+    """Due dates issued for many subjects at once (the demo authority), by the rules `issue`,
+    `complete` and `withdraw` keep, written in one INSERT per batch_size rows by `write`.
+
+    `issue` returns the unsaved due date; `mark_met` and `mark_withdrawn` change it as `complete`
+    and `withdraw` would. The subject may be an object saved only by the time of `write` (its
+    primary key is read then) or a pair (model, primary key). As `issue` does, issuing again for
+    a subject and rule whose due date in the batch is still open returns that one. The subjects
+    are new: open due dates already in the database are not looked for."""
+
+    def __init__(self) -> None:
+        self.rows: list[Deadline] = []
+        self._subjects: list[Subject] = []
+        self._counted: dict[tuple[str, When], tuple[timescales.Due, TimescaleRule]] = {}
+        self._open: dict[tuple[Any, ...], Deadline] = {}
+
+    def counted(self, slug: str, start: When) -> tuple[timescales.Due, TimescaleRule]:
+        """`counted(slug, start)`, counted once per rule and start in the batch."""
+        key = (slug, start)
+        found = self._counted.get(key)
+        if found is None:
+            found = self._counted[key] = counted(slug, start)
+        return found
+
+    def issue(
+        self,
+        slug: str,
+        start: When,
+        *,
+        person: Person,
+        subject: Subject,
+        episode: Episode | None = None,
+        team: Team | None = None,
+        worker: Worker | None = None,
+    ) -> Deadline:
+        key: tuple[Any, ...]
+        if isinstance(subject, tuple):
+            key = (slug, subject)
+        else:
+            key = (slug, type(subject), subject.pk) if subject.pk is not None else (slug, id(subject))
+        existing = self._open.get(key)
+        if existing is not None and existing.status == Deadline.Status.OPEN:
+            return existing
+        deadline = new(
+            slug,
+            start,
+            person=person,
+            subject_type=None,
+            subject_id=None,
+            episode=episode,
+            team=team,
+            worker=worker,
+            count=self.counted(slug, start),
+        )
+        self._open[key] = deadline
+        self.rows.append(deadline)
+        self._subjects.append(subject)
+        return deadline
+
+    def write(self, batch_size: int | None = None) -> list[Deadline]:
+        """Write the due dates (their subjects saved by now). Returns them."""
+        types: dict[type[Model], ContentType] = {}
+        for deadline, subject in zip(self.rows, self._subjects, strict=True):
+            model, pk = subject if isinstance(subject, tuple) else (type(subject), subject.pk)
+            found = types.get(model)
+            if found is None:
+                found = types[model] = _type(model)
+            deadline.subject_type, deadline.subject_id = found, pk
+        return Deadline.objects.bulk_create(self.rows, batch_size=batch_size)
 
 
 def reassign(person: Person, team: Team | None, worker: Worker | None, episode: Episode | None = None) -> int:

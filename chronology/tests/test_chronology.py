@@ -146,3 +146,34 @@ def test_only_manual_kinds_can_be_added_by_hand(child, user, client):
     )
     assert "Select a valid choice" in response.content.decode()
     assert not ChronologyEntry.objects.filter(title="Forged").exists()
+
+
+def test_events_made_in_a_batch_are_the_events_recorded_one_by_one(child, user):
+    """chronology.services.entry, as batches (the demo authority) call it with the person's
+    primary key and the source as (model, primary key), gives the row record_event writes."""
+    from chronology.services import entry, record_events
+
+    worker = user()
+    when = at(2025, 3, 4, 10, 30)
+    long_title = "Allocated to a team whose name is long " * 8
+    single = record_event(
+        child, "allocation", when, long_title, detail="By the manager", source=worker.team, recorded_by=worker
+    )
+    [batched] = record_events(
+        [
+            entry(
+                child.pk,
+                "allocation",
+                when,
+                long_title,
+                detail="By the manager",
+                source=(type(worker.team), worker.team.pk),
+                recorded_by=worker,
+            )
+        ],
+        batch_size=100,
+    )
+    fields = [f.attname for f in ChronologyEntry._meta.concrete_fields if f.name not in ("id", "recorded_at")]
+    rows = ChronologyEntry.objects.filter(pk__in=[single.pk, batched.pk]).order_by("pk").values_list(*fields)
+    assert rows[0] == rows[1]
+    assert len(rows[0][fields.index("title")]) == 200

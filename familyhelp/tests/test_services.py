@@ -67,6 +67,32 @@ class TestAllocation:
         assert "worker" in errors_of(lambda: services.allocate(manager, episode, team=team, worker=stranger))
         assert not Allocation.objects.exists()
 
+    def test_a_batch_of_allocations_is_the_rows_allocate_writes(self, manager, worker, team, child, sibling):
+        """new_allocation and record_allocations, the batch variant the demo authority uses, give
+        the allocation, its involvement and the chronology title allocate gives."""
+        day = TODAY() - datetime.timedelta(days=20)
+        one, two = open_episode(worker, child, day), open_episode(worker, sibling, day)
+        single = services.allocate(manager, one, team=team, worker=worker, on=day)
+        [batched] = services.record_allocations(
+            [services.new_allocation(sibling.pk, two.pk, team=team, worker=worker, on=day, by=manager)], batch_size=10
+        )
+
+        def rows(allocation):
+            allocation = Allocation.objects.select_related("involvement").get(pk=allocation.pk)
+            involvement = allocation.involvement
+            return (
+                (allocation.team_id, allocation.worker_id, allocation.start_date, allocation.end_date),
+                (allocation.allocated_by_id, allocation.change_reason),
+                (involvement.agency_id, involvement.team_id, involvement.worker_id, involvement.kind),
+                (involvement.start_date, involvement.end_date),
+            )
+
+        assert rows(batched) == rows(single)
+        assert (batched.episode_id, batched.involvement.person_id) == (two.pk, sibling.pk)
+        title = ChronologyEntry.objects.get(kind="allocation", person=child).title
+        assert services.allocation_title(team, worker) == title == f"Allocated to {team} ({worker})"
+        assert services.allocation_title(team, None) == f"Allocated to {team}"
+
 
 class TestAssessment:
     def test_dates_before_the_referral_or_in_the_future_are_refused(self, worker, episode):
