@@ -60,15 +60,12 @@ import random
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from django.contrib.contenttypes.models import ContentType
-
 from adoption import services as adoption_services
 from adoption.models import Adopter, AdopterHousehold, AdoptionDecision
 from childrenincare import services as care
 from childrenincare.models import Carer, LegalStatus, PeriodOfCare, Placement
-from chronology import kinds as chronology_kinds
-from chronology.models import ChronologyEntry
-from kernel import timescales
+from chronology import services as chronology
+from kernel import deadlines, timescales
 from kernel.models import Deadline
 
 LONDON = ZoneInfo("Europe/London")
@@ -113,7 +110,8 @@ class Adoption:
         self.today = generator.today
         self.rng = random.Random(f"{generator.seed}:adoption")
         self.households, self.adopters, self.decisions = [], [], []
-        self.deadlines, self.entries, self.changed_periods = [], [], set()
+        self.entries, self.changed_periods = [], set()
+        self.batch = deadlines.Batch()
         self.number = 0
 
     # --- reading what demo.care made ---------------------------------------------------------
@@ -182,9 +180,9 @@ class Adoption:
             if day is not None and day <= self.today:
                 setattr(made, field, day)
         if made.stage_1_started_on:
-            made.stage_1_due_on = timescales.due("adopter-stage-1", made.stage_1_started_on).due_date
+            made.stage_1_due_on = timescales.due(adoption_services.STAGE_1, made.stage_1_started_on).due_date
         if made.stage_2_started_on:
-            made.stage_2_due_on = timescales.due("adopter-stage-2", made.stage_2_started_on).due_date
+            made.stage_2_due_on = timescales.due(adoption_services.STAGE_2, made.stage_2_started_on).due_date
         late = []
         if made.stage_1_ended_on and made.stage_1_due_on and made.stage_1_ended_on > made.stage_1_due_on:
             late.append("Date stage 1 ended: " + rng.choice(STAGE_LATE))
@@ -254,7 +252,7 @@ class Adoption:
         counts["children adopted after care that began before the demo's year"] = historic
         counts["adopter households"] = len(self.households)
         counts["prospective adopters"] = len(self.adopters)
-        counts["adoption due dates"] = len(self.deadlines)
+        counts["adoption due dates"] = len(self.batch.rows)
         return dict(counts)
 
     def historic(self):
@@ -412,17 +410,7 @@ class Adoption:
                 ("looked-after", start, "Became looked after"),
                 ("care-ceased", order_on, f"Ceased to be looked after ({reason})"),
             ):
-                ChronologyEntry.objects.create(
-                    person_id=person_id,
-                    kind=kind,
-                    category=chronology_kinds.get(kind).category,
-                    occurred_at=at(rng, day),
-                    title=title,
-                    source_type=ContentType.objects.get_for_model(period),
-                    source_id=str(period.pk),
-                    recorded_by=worker,
-                    manual=False,
-                )
+                chronology.record_event(person_id, kind, at(rng, day), title, source=period, recorded_by=worker)
             made += 1
         return made
 
@@ -578,38 +566,27 @@ class Adoption:
         team, worker = self.holder(period)
         ended = decision.adoption_order_on or decision.ceased_on
         for slug, start, done in (
-            ("adoption-entry-to-placement", period.start_date, decision.placed_on),
-            ("adoption-order-to-match", decision.placement_order_on, decision.matched_on),
+            (adoption_services.ENTRY_TO_PLACEMENT, period.start_date, decision.placed_on),
+            (adoption_services.ORDER_TO_MATCH, decision.placement_order_on, decision.matched_on),
         ):
             if start is None:
                 continue
-            counted = timescales.due(slug, start)
-            rule = timescales.rule_for(slug, start)
-            late = bool(done and done > counted.due_date)
-            status = Deadline.Status.MET if done else (Deadline.Status.WITHDRAWN if ended else Deadline.Status.OPEN)
-            self.deadlines.append(
-                (
-                    decision,
-                    Deadline(
-                        rule_slug=slug,
-                        rule_name=counted.rule_name,
-                        person_id=period.person_id,
-                        episode_id=period.episode_id,
-                        start_event=rule.trigger,
-                        start_date=start,
-                        due_date=counted.due_date,
-                        due_at=counted.due_at,
-                        explanation=counted.explanation[:600],
-                        team_id=team,
-                        worker_id=worker,
-                        status=status,
-                        done_on=done,
-                        late=late,
-                        late_reason="The child's needs called for a careful search for adopters" if late else "",
-                        withdrawn_reason="The decision ended" if status == Deadline.Status.WITHDRAWN else "",
-                    ),
-                )
+            row = self.batch.issue(
+                slug,
+                start,
+                person=period.person_id,
+                subject=decision,
+                episode=period.episode_id,
+                team=team,
+                worker=worker,
             )
+            if done:
+                late = deadlines.is_late(row, done)
+                deadlines.mark_met(
+                    row, done, "The child's needs called for a careful search for adopters" if late else ""
+                )
+            elif ended:
+                deadlines.mark_withdrawn(row, "The decision ended")
 
     def chron(self, period, kind, day, title, decision):
         self.entries.append((period.person_id, kind, at(self.rng, day), title, decision))
@@ -620,27 +597,11 @@ class Adoption:
         for decision in self.decisions:
             decision.household = decision.household  # the saved household's id
         AdoptionDecision.objects.bulk_create(self.decisions, batch_size=BATCH)
-        decision_type = ContentType.objects.get_for_model(AdoptionDecision)
-        rows = []
-        for decision, row in self.deadlines:
-            row.subject_type, row.subject_id = decision_type, decision.pk
-            rows.append(row)
-        Deadline.objects.bulk_create(rows, batch_size=BATCH)
+        self.batch.write(batch_size=BATCH)
         user = self.g.staff[0]
-        ChronologyEntry.objects.bulk_create(
+        chronology.record_events(
             [
-                ChronologyEntry(
-                    person_id=person,
-                    kind=kind,
-                    category=chronology_kinds.get(kind).category,
-                    occurred_at=when,
-                    title=title[:200],
-                    detail="",
-                    source_type=decision_type,
-                    source_id=str(decision.pk),
-                    recorded_by=user,
-                    manual=False,
-                )
+                chronology.entry(person, kind, when, title, source=decision, recorded_by=user)
                 for person, kind, when, title, decision in self.entries
             ],
             batch_size=BATCH,

@@ -100,13 +100,14 @@ from childrenincare.models import (
 )
 from childrenincare.visits import NEW_PLACEMENT, USUAL
 from chronology import kinds as chronology_kinds
-from chronology.models import ChronologyEntry
+from chronology import services as chronology
 from exploitation.models import MissingEpisode, ReturnInterview, ReturnInterviewIndicator
 from exploitation.services import RETURN_INTERVIEW_RULE
 from exploitation.services import interview_due_after as rule
+from familyhelp import services as familyhelp
 from familyhelp.models import Allocation
 from frontdoor.models import Referral
-from kernel import codelists, timescales, working_days
+from kernel import codelists, deadlines, working_days
 from kernel.models import Deadline
 from partners.models import User
 from people.ages import one_year_after
@@ -312,34 +313,27 @@ class Care:
         # ids (not the same after the database is emptied): its own stream keeps the rest reproducible.
         self.staff_rng = random.Random(f"{generator.seed}:care:staff")
         self.counts = defaultdict(int)
-        self.due_cache = {}
+        self.batch = deadlines.Batch()
         self._in_progress = defaultdict(list)
 
     # --- helpers ---------------------------------------------------------------------------
 
     def due(self, slug, start):
-        key = (slug, start)
-        found = self.due_cache.get(key)
-        if found is None:
-            found = self.due_cache[key] = (
-                timescales.due(slug, start),
-                timescales.rule_for(
-                    slug, start.astimezone(LONDON).date() if isinstance(start, dt.datetime) else start
-                ).trigger,
-            )
-        return found
+        return self.batch.counted(slug, start)
 
     def due_date(self, slug, start):
         return self.due(slug, start)[0].due_date
 
-    def deadline(self, slug, start, child, subject, *, done=None, late_reason="", withdrawn="", late=None):
-        counted, trigger = self.due(slug, start)
-        if late is None:
-            late = done is not None and done > counted.due_date
-        self.deadlines.append(
-            (slug, counted, trigger, start, child, subject, done, late, late_reason if late else "", withdrawn)
-        )
-        return counted.due_date, late
+    def deadline(self, slug, start, child, subject, *, done=None, late_reason="", withdrawn=""):
+        """A due date issued by kernel.deadlines' rules (a batch of them): met on `done` (a date,
+        or the moment for rules in hours), or withdrawn, or open. Returns (due date, whether late)."""
+        row = self.batch.issue(slug, start, person=child.person, subject=subject, episode=child.referral)
+        row.child_ = child  # held by the child's team and worker when written
+        if done is not None:
+            deadlines.mark_met(row, done, late_reason)
+        elif withdrawn:
+            deadlines.mark_withdrawn(row, withdrawn)
+        return row.due_date, row.late
 
     def chron(self, child, kind, when, title, source, by, detail=""):
         if isinstance(when, dt.date) and not isinstance(when, dt.datetime):
@@ -529,7 +523,7 @@ class Care:
         self.carer_links, self.monitoring, self.flags = [], [], []
         self.missing, self.interviews, self.indicators = [], [], []
         self.allocations, self.involvements, self.ended_allocations = [], [], []
-        self.deadlines, self.entries, self.closures, self.reopened = [], [], [], []
+        self.entries, self.closures, self.reopened = [], [], []
         candidates = self.read()
         rng.shuffle(candidates)
         wanted_now = round(self.g.children * LOOKED_AFTER_PER_10K / 10000)
@@ -682,30 +676,21 @@ class Care:
             return
         if role is not None:
             self.ended_allocations.append((role, start))
-        end = role["end_date"] if role else child.closure
-        involvement = Involvement(
-            person_id=child.person,
-            agency=self.la,
+        allocation = familyhelp.new_allocation(
+            child.person,
+            child.referral,
             team=team,
             worker=worker,
-            kind="Child in need episode (allocated)",
-            start_date=start,
-            end_date=end,
-        )
-        allocation = Allocation(
-            episode_id=child.referral,
-            team=team,
-            worker=worker,
-            start_date=start,
-            end_date=end,
-            allocated_by=self.nominated,
-            involvement=involvement,
+            on=start,
+            by=self.nominated,
             change_reason="TSPROC" if role is not None else "",
         )
-        self.involvements.append(involvement)
+        end = role["end_date"] if role else child.closure
+        allocation.end_date = allocation.involvement.end_date = end
+        self.involvements.append(allocation.involvement)
         self.allocations.append(allocation)
         child.team, child.worker = team.pk, worker.pk
-        self.chron(child, "allocation", start, f"Allocated to {team} ({worker})", allocation, self.nominated)
+        self.chron(child, "allocation", start, familyhelp.allocation_title(team, worker), allocation, self.nominated)
 
     # --- one period of care ------------------------------------------------------------------
 
@@ -1445,28 +1430,19 @@ class Care:
         team, workers = self.staff_rng.choice(self.cic)
         worker = self.staff_rng.choice(workers)
         start = max(day, (child.role or {}).get("end_date") or day)
-        involvement = Involvement(
-            person_id=child.person,
-            agency=self.la,
+        allocation = familyhelp.new_allocation(
+            child.person,
+            child.referral,
             team=team,
             worker=worker,
-            kind="Child in need episode (allocated)",
-            start_date=start,
+            on=start,
+            by=self.nominated,
+            change_reason="TSPROC" if child.role else "",
         )
-        self.involvements.append(involvement)
-        self.allocations.append(
-            Allocation(
-                episode_id=child.referral,
-                team=team,
-                worker=worker,
-                start_date=start,
-                allocated_by=self.nominated,
-                involvement=involvement,
-                change_reason="TSPROC" if child.role else "",
-            )
-        )
+        self.involvements.append(allocation.involvement)
+        self.allocations.append(allocation)
         child.team, child.worker = team.pk, worker.pk
-        self.chron(child, "allocation", start, f"Allocated to {team} ({worker})", self.allocations[-1], self.nominated)
+        self.chron(child, "allocation", start, familyhelp.allocation_title(team, worker), allocation, self.nominated)
 
     def decision(self, child, period, route, day, worker, status, order_end_reason=""):
         """A return-home decision with its gates, household, support, family group
@@ -1799,9 +1775,7 @@ class Care:
             )
         self.interviews.append(interview)
         self.entries.append((child.person, "return-interview", done, title, interview.outcome, interview, worker))
-        self.deadline(
-            rule, ended, child, episode, done=done.astimezone(LONDON).date(), late_reason=late_reason, late=late
-        )
+        self.deadline(rule, ended, child, episode, done=done, late_reason=late_reason)
 
     # --- demonstration points -----------------------------------------------------------------
 
@@ -1938,60 +1912,25 @@ class Care:
                 )
         RiskSignalWeighing.objects.bulk_create(weighings, batch_size=b)
         # Due dates.
-        rows = []
-        for slug, counted, trigger, start, child, subject, done, late, late_reason, withdrawn in self.deadlines:
-            status = Deadline.Status.MET if done else (Deadline.Status.WITHDRAWN if withdrawn else Deadline.Status.OPEN)
-            start_date = start.astimezone(LONDON).date() if isinstance(start, dt.datetime) else start
-            rows.append(
-                Deadline(
-                    rule_slug=slug,
-                    rule_name=counted.rule_name,
-                    person_id=child.person,
-                    episode_id=child.referral,
-                    subject_type=types.get(type(subject)) or ContentType.objects.get_for_model(subject),
-                    subject_id=subject.pk,
-                    start_event=trigger,
-                    start_date=start_date,
-                    due_date=counted.due_date,
-                    due_at=counted.due_at,
-                    explanation=counted.explanation[:600],
-                    team_id=child.team,
-                    worker_id=child.worker,
-                    status=status,
-                    done_on=done,
-                    late=late,
-                    late_reason=late_reason if late else "",
-                    withdrawn_reason=withdrawn[:300],
-                )
-            )
-        Deadline.objects.bulk_create(rows, batch_size=b)
-        # The chronology.
-        categories = {}
-        entries = []
-        for person, kind, when, title, detail, source, by in self.entries:
-            category = categories.get(kind)
-            if category is None:
-                category = categories[kind] = chronology_kinds.get(kind).category
-            if isinstance(source, tuple):
-                source_type, source_id = types[Referral], source[1]
-            else:
-                source_type = types.get(type(source)) or ContentType.objects.get_for_model(source)
-                source_id = source.pk
-            entries.append(
-                ChronologyEntry(
-                    person_id=person,
-                    kind=kind,
-                    category=category,
-                    occurred_at=when,
-                    title=title[:200],
+        for row in self.batch.rows:
+            row.team_id, row.worker_id = row.child_.team, row.child_.worker
+        rows = self.batch.write(batch_size=b)
+        # The chronology, made by chronology.services.entry.
+        entries = chronology.record_events(
+            [
+                chronology.entry(
+                    person,
+                    kind,
+                    when,
+                    title,
                     detail=detail or "",
-                    source_type=source_type,
-                    source_id=str(source_id),
+                    source=(Referral, source[1]) if isinstance(source, tuple) else source,
                     recorded_by=by,
-                    manual=False,
                 )
-            )
-        ChronologyEntry.objects.bulk_create(entries, batch_size=b)
+                for person, kind, when, title, detail, source, by in self.entries
+            ],
+            batch_size=b,
+        )
         for name, items in (
             ("periods of care", self.periods),
             ("legal statuses", self.statuses),

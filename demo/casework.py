@@ -44,8 +44,6 @@ import random
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from django.contrib.contenttypes.models import ContentType
-
 from childprotection import services as cp_services
 from childprotection.models import (
     AgencyKind,
@@ -62,11 +60,9 @@ from childprotection.models import (
     StrategyDiscussion,
     StrategyDiscussionChild,
 )
-from chronology import kinds as chronology_kinds
-from chronology.models import ChronologyEntry
+from chronology import services as chronology
 from familyhelp import services as fh_services
 from familyhelp.models import (
-    Allocation,
     Assessment,
     AssessmentFactor,
     ChildInNeedPlan,
@@ -75,7 +71,7 @@ from familyhelp.models import (
     Visit,
 )
 from frontdoor.models import ContactDecision, Referral
-from kernel import timescales, working_days
+from kernel import deadlines, working_days
 from kernel.models import Deadline
 from partners.models import User
 from people.models import Involvement, Relationship
@@ -241,37 +237,27 @@ class Casework:
         self.today = generator.today
         self.rng = random.Random(f"{generator.seed}:casework")
         self.counts = defaultdict(int)
-        self.due_cache = {}
+        self.batch = deadlines.Batch()
 
     # --- helpers ---------------------------------------------------------------------------
 
     def due(self, slug, start):
-        key = (slug, start)
-        found = self.due_cache.get(key)
-        if found is None:
-            found = self.due_cache[key] = (timescales.due(slug, start), timescales.rule_for(slug, start).trigger)
-        return found
+        return self.batch.counted(slug, start)
 
     def deadline(self, slug, start, ep, subject, *, done=None, late_reason="", withdrawn=""):
-        """A due date as kernel.deadlines stores it; met on `done` (late ones get a reason), or
-        withdrawn, or open. Returns (due date, whether late)."""
-        counted, trigger = self.due(slug, start)
-        late = done is not None and done > counted.due_date
-        self.deadlines.append(
-            [
-                slug,
-                counted,
-                trigger,
-                start,
-                ep,
-                subject,
-                done,
-                late,
-                (late_reason or self.rng.choice(LATE["assessment"])) if late else "",
-                withdrawn,
-            ]
-        )
-        return counted.due_date, late
+        """A due date issued by kernel.deadlines' rules (a batch of them); met on `done` (late
+        ones get a reason), or withdrawn, or open. Returns (due date, whether late)."""
+        if isinstance(subject, tuple):
+            subject = (Referral, subject[1])
+        row = self.batch.issue(slug, start, person=ep["person"], subject=subject, episode=ep["id"])
+        row.ep_ = ep
+        if done is not None:
+            late = deadlines.is_late(row, done)
+            deadlines.mark_met(row, done, (late_reason or self.rng.choice(LATE["assessment"])) if late else "")
+        elif withdrawn:
+            deadlines.mark_withdrawn(row, withdrawn)
+        self.deadlines.append(row)
+        return row.due_date, row.late
 
     def due_date(self, slug, start):
         return self.due(slug, start)[0].due_date
@@ -302,26 +288,12 @@ class Casework:
                     if previous.team_id != team.pk
                     else WORKER_CHANGE_REASONS[len(self.allocations) % len(WORKER_CHANGE_REASONS)]
                 )
-        involvement = Involvement(
-            person_id=ep["person"],
-            agency=self.g.la,
-            team=team,
-            worker=worker,
-            kind=fh_services.ALLOCATION_KIND,
-            start_date=on,
-        )
-        allocation = Allocation(
-            episode_id=ep["id"],
-            team=team,
-            worker=worker,
-            start_date=on,
-            allocated_by=allocated_by,
-            involvement=involvement,
-            change_reason=change_reason,
+        allocation = fh_services.new_allocation(
+            ep["person"], ep["id"], team=team, worker=worker, on=on, by=allocated_by, change_reason=change_reason
         )
         history.append(allocation)
         self.allocations.append(allocation)
-        self.chron(ep, "allocation", at(rng, on), f"Allocated to {team}" + f" ({worker})", allocation, allocated_by)
+        self.chron(ep, "allocation", at(rng, on), fh_services.allocation_title(team, worker), allocation, allocated_by)
         return allocation
 
     # --- set-up ----------------------------------------------------------------------------
@@ -717,7 +689,9 @@ class Casework:
             chair=manager,
             recorded_by=worker,
         )
-        late = any(d[0] == "strategy-discussion" and d[4]["group"] is group and d[7] for d in self.deadlines[-8:])
+        late = any(
+            d.rule_slug == "strategy-discussion" and d.ep_["group"] is group and d.late for d in self.deadlines[-8:]
+        )
         if late:
             discussion.late_reason = rng.choice(LATE["strategy"])
         self.discussions.append(discussion)
@@ -1282,8 +1256,7 @@ class Casework:
     def write(self):  # noqa: C901
         b = BATCH
         today = self.today
-        Involvement.objects.bulk_create([a.involvement for a in self.allocations], batch_size=b)
-        Allocation.objects.bulk_create(self.allocations, batch_size=b)
+        fh_services.record_allocations(self.allocations, batch_size=b)
         Assessment.objects.bulk_create(self.assessments, batch_size=b)
         AssessmentFactor.objects.bulk_create(self.factors, batch_size=b)
         StrategyDiscussion.objects.bulk_create(self.discussions, batch_size=b)
@@ -1333,92 +1306,38 @@ class Casework:
                     start_date__lte=day,
                 ).update(end_date=day)
         # Due dates: the team and worker are the allocation's when it was done (or now, if open).
-        types = {
-            model: ContentType.objects.get_for_model(model)
-            for model in (
-                Referral,
-                Section47Enquiry,
-                ChildProtectionPlan,
-                ChildInNeedPlan,
-                Assessment,
-                StrategyDiscussion,
-                Conference,
-                CoreGroupMeeting,
-                Visit,
-                Allocation,
-                ChildInNeedReview,
-            )
-        }
         mash = self.g.members["MASH"][0][0]
-        rows = []
-        for slug, counted, trigger, start, ep, subject, done, late, late_reason, withdrawn in self.deadlines:
-            if isinstance(subject, tuple):
-                subject_type, subject_id = types[Referral], subject[1]
-            else:
-                subject_type, subject_id = types[type(subject)], subject.pk
+        closed = {ep["id"] for ep, _, _, _ in self.closures}
+        for row in self.batch.rows:
             team, worker = mash, None
-            history = self.holders[ep["id"]]
-            when = done or today
+            history = self.holders[row.episode_id]
+            when = row.done_on or today
             for number, allocation in enumerate(history):
                 if number == 0 or allocation.start_date < when:
                     team, worker = allocation.team, allocation.worker
-            if not done and history:
+            if not row.done_on and history:
                 team, worker = history[-1].team, history[-1].worker
-            status = Deadline.Status.MET if done else (Deadline.Status.WITHDRAWN if withdrawn else Deadline.Status.OPEN)
-            rows.append(
-                Deadline(
-                    rule_slug=slug,
-                    rule_name=counted.rule_name,
-                    person_id=ep["person"],
-                    episode_id=ep["id"],
-                    subject_type=subject_type,
-                    subject_id=subject_id,
-                    start_event=trigger,
-                    start_date=start,
-                    due_date=counted.due_date,
-                    due_at=counted.due_at,
-                    explanation=counted.explanation[:600],
-                    team=team,
-                    worker=worker,
-                    status=status,
-                    done_on=done,
-                    late=late,
-                    late_reason=late_reason if late else "",
-                    withdrawn_reason=withdrawn[:300],
-                )
-            )
-        # Closed episodes: their open due dates are withdrawn (familyhelp.services.close_episode).
-        closed = {ep["id"] for ep, _, _, _ in self.closures}
-        for row in rows:
+            row.team, row.worker = team, worker
+            # Closed episodes: their open due dates are withdrawn (familyhelp.services.close_episode).
             if row.status == Deadline.Status.OPEN and row.episode_id in closed:
-                row.status, row.withdrawn_reason = Deadline.Status.WITHDRAWN, "The child in need episode closed"
-        Deadline.objects.bulk_create(rows, batch_size=b)
-        # The chronology.
-        categories = {}
-        entries = []
-        for person, kind, when, title, detail, source, by in self.entries:
-            category = categories.get(kind)
-            if category is None:
-                category = categories[kind] = chronology_kinds.get(kind).category
-            if isinstance(source, tuple):
-                source_type, source_id = types[Referral], source[1]
-            else:
-                source_type, source_id = types.get(type(source)) or ContentType.objects.get_for_model(source), source.pk
-            entries.append(
-                ChronologyEntry(
-                    person_id=person,
-                    kind=kind,
-                    category=category,
-                    occurred_at=when,
-                    title=title[:200],
+                deadlines.mark_withdrawn(row, "The child in need episode closed")
+        rows = self.batch.write(batch_size=b)
+        # The chronology, made by chronology.services.entry.
+        entries = chronology.record_events(
+            [
+                chronology.entry(
+                    person,
+                    kind,
+                    when,
+                    title,
                     detail=detail,
-                    source_type=source_type,
-                    source_id=str(source_id),
+                    source=(Referral, source[1]) if isinstance(source, tuple) else source,
                     recorded_by=by,
-                    manual=False,
                 )
-            )
-        ChronologyEntry.objects.bulk_create(entries, batch_size=b)
+                for person, kind, when, title, detail, source, by in self.entries
+            ],
+            batch_size=b,
+        )
         for name, items in (
             ("allocations", self.allocations),
             ("assessments", self.assessments),

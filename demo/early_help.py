@@ -38,10 +38,7 @@ import random
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from django.contrib.contenttypes.models import ContentType
-
-from chronology import kinds as chronology_kinds
-from chronology.models import ChronologyEntry
+from chronology import services as chronology
 from familyhelp import early_help as services
 from familyhelp.models import (
     EarlyHelpAssessment,
@@ -53,8 +50,7 @@ from familyhelp.models import (
     LeadPractitioner,
 )
 from frontdoor.models import Contact, ContactDecision, ContactPerson, Referral
-from kernel import timescales
-from kernel.models import Deadline
+from kernel import deadlines
 from partners.models import Agency, User
 from people.models import Involvement
 
@@ -142,15 +138,20 @@ class EarlyHelp:
         self.g = generator
         self.today = generator.today
         self.rng = random.Random(f"{generator.seed}:early-help")
-        self.due_cache = {}
+        self.batch = deadlines.Batch()
 
     # --- helpers ---------------------------------------------------------------------------
 
     def due(self, slug, start):
-        key = (slug, start)
-        if key not in self.due_cache:
-            self.due_cache[key] = (timescales.due(slug, start), timescales.rule_for(slug, start).trigger)
-        return self.due_cache[key]
+        return self.batch.counted(slug, start)
+
+    def deadline(self, slug, start, row, lead, done=None, late_reason="", withdrawn=False):
+        """A child's due date issued by kernel.deadlines' rules: met on `done`, or withdrawn, or open."""
+        issued = self.batch.issue(slug, start, person=row.person_id, subject=row, team=lead.team_id, worker=lead.pk)
+        if done:
+            deadlines.mark_met(issued, done, late_reason)
+        elif withdrawn:
+            deadlines.mark_withdrawn(issued, "Early help ended")
 
     def staff(self):
         g = self.g
@@ -438,9 +439,9 @@ class EarlyHelp:
                     )
         FamilyPlanOutcome.objects.bulk_create(outcomes, batch_size=b)
         FamilyPlanReview.objects.bulk_create(reviews, batch_size=b)
-        due_rows, entries = self.deadlines_and_chronology(planned)
-        Deadline.objects.bulk_create(due_rows, batch_size=b)
-        ChronologyEntry.objects.bulk_create(entries, batch_size=b)
+        entries = self.deadlines_and_chronology(planned)
+        due_rows = self.batch.write(batch_size=b)
+        chronology.record_events(entries, batch_size=b)
         return {
             "early help episodes": len(episodes),
             "early help assessments": len(assessments),
@@ -452,57 +453,15 @@ class EarlyHelp:
 
     def deadlines_and_chronology(self, planned):
         rng = self.rng
-        child_type = ContentType.objects.get_for_model(EarlyHelpChild)
-        types = {
-            model: ContentType.objects.get_for_model(model)
-            for model in (EarlyHelpEpisode, EarlyHelpAssessment, FamilyPlan, FamilyPlanReview)
-        }
-        categories = {}
-        due_rows, entries = [], []
+        entries = []
 
-        def due(slug, start, row, lead, done=None, late_reason="", withdrawn=False):
-            counted, trigger = self.due(slug, start)
-            late = done is not None and done > counted.due_date
-            status = Deadline.Status.MET if done else (Deadline.Status.WITHDRAWN if withdrawn else Deadline.Status.OPEN)
-            due_rows.append(
-                Deadline(
-                    rule_slug=slug,
-                    rule_name=counted.rule_name,
-                    person_id=row.person_id,
-                    subject_type=child_type,
-                    subject_id=row.pk,
-                    start_event=trigger,
-                    start_date=start,
-                    due_date=counted.due_date,
-                    due_at=counted.due_at,
-                    explanation=counted.explanation[:600],
-                    team_id=lead.team_id,
-                    worker_id=lead.pk,
-                    status=status,
-                    done_on=done,
-                    late=late,
-                    late_reason=late_reason if late else "",
-                    withdrawn_reason="Early help ended" if withdrawn else "",
-                )
-            )
+        due = self.deadline
 
         def chron(e, kind, day, title, source, detail=""):
-            category = categories.get(kind)
-            if category is None:
-                category = categories[kind] = chronology_kinds.get(kind).category
             for row in e.rows:
                 entries.append(
-                    ChronologyEntry(
-                        person_id=row.person_id,
-                        kind=kind,
-                        category=category,
-                        occurred_at=at(rng, day),
-                        title=title[:200],
-                        detail=detail,
-                        source_type=types[type(source)],
-                        source_id=str(source.pk),
-                        recorded_by=e.lead,
-                        manual=False,
+                    chronology.entry(
+                        row.person_id, kind, at(rng, day), title, detail=detail, source=source, recorded_by=e.lead
                     )
                 )
 
@@ -572,4 +531,4 @@ class EarlyHelp:
                 day, reason, contact_id = e.closure
                 title = f"Early help ended: {EarlyHelpEpisode.Closure(reason).label.lower()}"
                 chron(e, "early-help", day, title, e.made)
-        return due_rows, entries
+        return entries

@@ -53,15 +53,11 @@ import random
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from django.contrib.contenttypes.models import ContentType
-
 from childrenincare import services as care_services
 from childrenincare.models import CareEpisode, LegalStatus, PeriodOfCare, Placement
-from chronology import kinds as chronology_kinds
-from chronology.models import ChronologyEntry
+from chronology import services as chronology
 from frontdoor.models import Contact, ContactPerson, Referral
-from kernel import timescales
-from kernel.models import Deadline
+from kernel import deadlines
 from leavingcare import eligibility
 from leavingcare.eligibility import birthday
 from leavingcare.models import BirthdayContact, CareLeaver, KeepingInTouchContact, PathwayPlanReview, PersonalAdviser
@@ -180,7 +176,8 @@ class LeavingCare:
         self.recorder = staff.get("social.worker") or self.cic_workers[0]
         self.iro = staff.get("iro") or g.members["IRO"][0][1][0]
         self.records, self.advisers_rows, self.plans, self.contacts, self.birthdays = [], [], [], [], []
-        self.deadlines, self.entries, self.involvements = [], [], []
+        self.entries, self.involvements = [], []
+        self.batch = deadlines.Batch()
         leavers = self.people()
         self.histories(leavers)
         self.eligible_now()
@@ -400,8 +397,8 @@ class LeavingCare:
         while day <= today:
             due = None
             if kind == PathwayPlanReview.Kind.REVIEW:
-                due = self.due(previous)
-            late = due is not None and day > due.due_date
+                due = self.issue_review(previous, record, adviser)
+            late = due is not None and deadlines.is_late(due, day)
             reason = rng.choice(LATE) if late else ""
             plan = PathwayPlanReview(
                 care_leaver=record,
@@ -425,17 +422,28 @@ class LeavingCare:
                 )
             )
             if due is not None:
-                self.deadlines.append((due, previous, record, person, adviser, day, late, reason))
+                deadlines.mark_met(due, day, reason)
             previous, kind = day, PathwayPlanReview.Kind.REVIEW
             due_next = self.due(day).due_date
             if rng.random() < PLAN_REVIEW_ON_TIME:
                 day = due_next - dt.timedelta(days=rng.randint(0, 25))
             else:
                 day = due_next + dt.timedelta(days=rng.randint(3, 30))
-        self.deadlines.append((self.due(previous), previous, record, person, adviser, None, False, ""))
+        self.issue_review(previous, record, adviser)
 
     def due(self, start):
-        return timescales.due(PATHWAY_PLAN_REVIEW_RULE, start)
+        return self.batch.counted(PATHWAY_PLAN_REVIEW_RULE, start)[0]
+
+    def issue_review(self, start, record, adviser):
+        """The next pathway plan review's due date, issued by kernel.deadlines' rules."""
+        return self.batch.issue(
+            PATHWAY_PLAN_REVIEW_RULE,
+            start,
+            person=record.person_id,
+            subject=record,
+            team=adviser.team_id,
+            worker=adviser.pk,
+        )
 
     def keeping_in_touch(self, record, person, since):
         rng, today = self.rng, self.today
@@ -591,51 +599,14 @@ class LeavingCare:
         KeepingInTouchContact.objects.bulk_create(self.contacts, batch_size=b)
         BirthdayContact.objects.bulk_create(self.birthdays, batch_size=b)
         Involvement.objects.bulk_create(self.involvements, batch_size=b)
-        leaver_type = ContentType.objects.get_for_model(CareLeaver)
-        rows = []
-        for counted, start, record, person, adviser, done, late, reason in self.deadlines:  # noqa: B007
-            rows.append(
-                Deadline(
-                    rule_slug=PATHWAY_PLAN_REVIEW_RULE,
-                    rule_name=counted.rule_name,
-                    person_id=record.person_id,
-                    subject_type=leaver_type,
-                    subject_id=record.pk,
-                    start_event=timescales.rule_for(PATHWAY_PLAN_REVIEW_RULE, start).trigger,
-                    start_date=start,
-                    due_date=counted.due_date,
-                    due_at=counted.due_at,
-                    explanation=counted.explanation[:600],
-                    team_id=adviser.team_id,
-                    worker_id=adviser.pk,
-                    status=Deadline.Status.MET if done else Deadline.Status.OPEN,
-                    done_on=done,
-                    late=late,
-                    late_reason=reason if late else "",
-                )
-            )
-        Deadline.objects.bulk_create(rows, batch_size=b)
-        categories, types, entries = {}, {}, []
-        for person_id, kind, when, title, detail, source, by in self.entries:
-            category = categories.get(kind) or categories.setdefault(kind, chronology_kinds.get(kind).category)
-            source_type = types.get(type(source)) or types.setdefault(
-                type(source), ContentType.objects.get_for_model(source)
-            )
-            entries.append(
-                ChronologyEntry(
-                    person_id=person_id,
-                    kind=kind,
-                    category=category,
-                    occurred_at=when,
-                    title=title[:200],
-                    detail=detail or "",
-                    source_type=source_type,
-                    source_id=str(source.pk),
-                    recorded_by=by,
-                    manual=False,
-                )
-            )
-        ChronologyEntry.objects.bulk_create(entries, batch_size=b)
+        rows = self.batch.write(batch_size=b)
+        entries = chronology.record_events(
+            [
+                chronology.entry(person_id, kind, when, title, detail=detail or "", source=source, recorded_by=by)
+                for person_id, kind, when, title, detail, source, by in self.entries
+            ],
+            batch_size=b,
+        )
         for name, items in (
             ("care leavers", leavers),
             ("care leaver records", self.records),

@@ -33,7 +33,6 @@ import datetime as dt
 import random
 from zoneinfo import ZoneInfo
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import F
 
 from childprotection.models import ChildProtectionPlan, PreProceedingsDecision, PreProceedingsMeeting
@@ -48,12 +47,10 @@ from childprotection.pre_proceedings import (
     REVIEW_RULE,
 )
 from childrenincare.models import LegalStatus
-from chronology import kinds as chronology_kinds
-from chronology.models import ChronologyEntry
+from chronology import services as chronology
 from familyhelp.models import Allocation
 from frontdoor.models import Referral
-from kernel import timescales
-from kernel.models import Deadline
+from kernel import deadlines
 from partners.models import User
 
 LONDON = ZoneInfo("Europe/London")
@@ -110,8 +107,8 @@ class PreProceedings:
         self.g = generator
         self.today = generator.today
         self.rng = random.Random(f"{generator.seed}:pre-proceedings")
-        self.records, self.meetings, self.decisions, self.deadlines, self.entries = [], [], [], [], []
-        self.due_cache = {}
+        self.records, self.meetings, self.decisions, self.entries = [], [], [], []
+        self.batch = deadlines.Batch()
 
     # --- reading --------------------------------------------------------------------------
 
@@ -137,10 +134,7 @@ class PreProceedings:
     # --- helpers --------------------------------------------------------------------------
 
     def due(self, slug, start):
-        key = (slug, start)
-        if key not in self.due_cache:
-            self.due_cache[key] = (timescales.due(slug, start), timescales.rule_for(slug, start).trigger)
-        return self.due_cache[key]
+        return self.batch.counted(slug, start)
 
     def on_time(self, slug, start, earliest, latest):
         """A day for the step the rule `slug` times from `start`: on time mostly, else late with a
@@ -153,12 +147,16 @@ class PreProceedings:
         return min(max(day, earliest), latest)
 
     def deadline(self, record, slug, start, done=None, withdrawn=""):
-        counted, trigger = self.due(slug, start)
-        late = done is not None and done > counted.due_date
-        self.deadlines.append(
-            (record, slug, counted, trigger, start, done, late, self.rng.choice(LATE) if late else "", withdrawn)
-        )
-        return late
+        """A due date issued by kernel.deadlines' rules (a batch of them): met on `done` (late ones
+        get a reason), or withdrawn, or open. Returns whether it was late."""
+        row = self.batch.issue(slug, start, person=record.person_id, subject=record, episode=record.episode_id)
+        row.record_ = record  # held by the record's team and worker when written
+        if done is not None:
+            late = deadlines.is_late(row, done)
+            deadlines.mark_met(row, done, self.rng.choice(LATE) if late else "")
+        elif withdrawn:
+            deadlines.mark_withdrawn(row, withdrawn)
+        return row.late
 
     def chron(self, record, day, title, detail=""):
         self.entries.append((record, at(self.rng, day), title, detail))
@@ -205,7 +203,7 @@ class PreProceedings:
             "pre-proceedings": len(self.records),
             "pre-proceedings meetings": len(self.meetings),
             "pre-proceedings decisions": len(self.decisions),
-            "pre-proceedings due dates": len(self.deadlines),
+            "pre-proceedings due dates": len(self.batch.rows),
         }
 
     def make(self, episode, holder, manager, workers, start, outcome, latest):
@@ -328,47 +326,19 @@ class PreProceedings:
             item.pre_proceedings_id = item.pre_proceedings.pk
         PreProceedingsMeeting.objects.bulk_create(self.meetings, batch_size=BATCH)
         PreProceedingsDecision.objects.bulk_create(self.decisions, batch_size=BATCH)
-        subject_type = ContentType.objects.get_for_model(Record)
-        rows = []
-        for record, slug, counted, trigger, start, done, late, late_reason, withdrawn in self.deadlines:
-            status = Deadline.Status.MET if done else (Deadline.Status.WITHDRAWN if withdrawn else Deadline.Status.OPEN)
-            rows.append(
-                Deadline(
-                    rule_slug=slug,
-                    rule_name=counted.rule_name,
-                    person_id=record.person_id,
-                    episode_id=record.episode_id,
-                    subject_type=subject_type,
-                    subject_id=record.pk,
-                    start_event=trigger,
-                    start_date=start,
-                    due_date=counted.due_date,
-                    due_at=counted.due_at,
-                    explanation=counted.explanation[:600],
-                    team_id=record.team_,
-                    worker_id=record.worker_,
-                    status=status,
-                    done_on=done,
-                    late=late,
-                    late_reason=late_reason,
-                    withdrawn_reason=withdrawn[:300],
-                )
-            )
-        Deadline.objects.bulk_create(rows, batch_size=BATCH)
-        category = chronology_kinds.get(CHRONOLOGY_KIND).category
-        ChronologyEntry.objects.bulk_create(
+        for row in self.batch.rows:
+            row.team_id, row.worker_id = row.record_.team_, row.record_.worker_
+        self.batch.write(batch_size=BATCH)
+        chronology.record_events(
             [
-                ChronologyEntry(
-                    person_id=record.person_id,
-                    kind=CHRONOLOGY_KIND,
-                    category=category,
-                    occurred_at=when,
-                    title=title[:200],
+                chronology.entry(
+                    record.person_id,
+                    CHRONOLOGY_KIND,
+                    when,
+                    title,
                     detail=detail or "",
-                    source_type=subject_type,
-                    source_id=str(record.pk),
+                    source=record,
                     recorded_by=record.recorded_by,
-                    manual=False,
                 )
                 for record, when, title, detail in self.entries
             ],
