@@ -430,7 +430,7 @@ class Casework:
         ):
             for ep in eps:
                 self.deadline(
-                    "assessment-completion", R, ep, ("referral", ep["id"]), withdrawn="The child in need episode closed"
+                    "assessment-completion", R, ep, ("referral", ep["id"]), withdrawn=fh_services.EPISODE_CLOSED
                 )
             self.close(group, D, "RC7", nfa=True)
             return
@@ -1213,12 +1213,7 @@ class Casework:
                 ep,
                 "episode-closed",
                 day_ep,
-                "Child in need episode closed: "
-                + {
-                    "RC7": "Services ceased for any other reason, including the child no longer being in need",
-                    "RC8": "Case closed after assessment, no further action",
-                    "RC9": "Case closed after assessment, referred to early help",
-                }.get(reason, reason),
+                fh_services.closure_title(reason),
                 ("referral", ep["id"]),
                 self.holders[ep["id"]][-1].worker if self.holders[ep["id"]] else None,
             )
@@ -1320,7 +1315,7 @@ class Casework:
             row.team, row.worker = team, worker
             # Closed episodes: their open due dates are withdrawn (familyhelp.services.close_episode).
             if row.status == Deadline.Status.OPEN and row.episode_id in closed:
-                deadlines.mark_withdrawn(row, "The child in need episode closed")
+                deadlines.mark_withdrawn(row, fh_services.EPISODE_CLOSED)
         rows = self.batch.write(batch_size=b)
         # The chronology, made by chronology.services.entry.
         entries = chronology.record_events(

@@ -222,6 +222,14 @@ def led_to_no_further_action(episode, reason):
     return reason == NO_FURTHER_ACTION_REASON and not further_action(episode)
 
 
+EPISODE_CLOSED = "The child in need episode closed"  # why its open due dates are withdrawn
+
+
+def closure_title(reason):
+    """The chronology's title for a closed episode, with the CIN census reason's label."""
+    return f"Child in need episode closed: {codelists.label('cin-closure-reason', reason)}"
+
+
 @transaction.atomic
 def close_episode(user, episode, *, closure_date, reason):
     """Close the child in need episode with a CIN census reason for closure. Plans end first;
@@ -281,14 +289,9 @@ def close_episode(user, episode, *, closure_date, reason):
     Involvement.objects.filter(person=episode.person, kind="Referral: child in need", end_date__isnull=True).update(
         end_date=closure_date
     )
-    deadlines.withdraw_for_episode(episode, "The child in need episode closed")
+    deadlines.withdraw_for_episode(episode, EPISODE_CLOSED)
     record_event(
-        episode.person,
-        "episode-closed",
-        timezone.now(),
-        f"Child in need episode closed: {codelists.label('cin-closure-reason', reason)}",
-        source=episode,
-        recorded_by=user,
+        episode.person, "episode-closed", timezone.now(), closure_title(reason), source=episode, recorded_by=user
     )
     changes = {"closure_date": (None, closure_date), "closure_reason": ("", reason)}
     if nfa:
