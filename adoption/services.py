@@ -64,6 +64,9 @@ A_CODE = {
 }
 CHANGE_REASON = "CARPL"  # a change to, or implementation of, the care plan (placement-change-reason)
 NO_PLACEMENT_ORDER = "RD2"
+# Why the decision's open due dates are withdrawn.
+ADOPTED_REASON = "The child was adopted"
+NO_LONGER_PLACED_REASON = "The child should no longer be placed for adoption"
 
 
 # --- Derived ------------------------------------------------------------------------------
@@ -504,7 +507,7 @@ def record_adoption_order(user, decision, *, on, reason):
     _care_rules(lambda: care.cease_care(user, decision.period, on=day, reason=reason))
     decision.adoption_order_on, decision.adoption_order_reason = day, reason
     decision.save(update_fields=["adoption_order_on", "adoption_order_reason"])
-    deadlines.withdraw(decision, reason="The child was adopted")
+    deadlines.withdraw(decision, reason=ADOPTED_REASON)
     _event(decision, "adoption-order", f"Adoption order: {codelists.label('episode-end-reason', reason)}", user)
     audit.record_change(
         user,
@@ -546,7 +549,7 @@ def record_no_longer_placed(user, decision, *, on, reason, detail=""):
     errors.raise_if_any()
     decision.ceased_on, decision.ceased_reason, decision.ceased_detail = day, reason, (detail or "").strip()
     decision.save(update_fields=["ceased_on", "ceased_reason", "ceased_detail"])
-    deadlines.withdraw(decision, reason="The child should no longer be placed for adoption")
+    deadlines.withdraw(decision, reason=NO_LONGER_PLACED_REASON)
     _event(
         decision,
         "adoption-decision-reversed",

@@ -56,6 +56,11 @@ Decision = PreProceedings.Decision
 Response = PreProceedings.FamilyResponse
 
 
+def ended_reason(decision):
+    """Why the open due dates are withdrawn when pre-proceedings end with `decision`."""
+    return "Pre-proceedings ended: " + Decision(decision).label.lower()
+
+
 @lru_cache(maxsize=1)
 def census_data():
     return json.loads(DATA.read_text(encoding="utf-8"))
@@ -459,7 +464,7 @@ def decide_pre_proceedings(user, pre_proceedings, *, decision, decided_on, decid
     else:
         found.concluded_on = decided_on
         fields.append("concluded_on")
-        deadlines.withdraw(found, reason="Pre-proceedings ended: " + Decision(decision).label.lower())
+        deadlines.withdraw(found, reason=ended_reason(decision))
         if decision == Decision.ISSUE:
             issue_due(APPLICATION_RULE, decided_on, person=found.person, subject=found, episode=found.episode)
     found.save(update_fields=fields)

@@ -69,6 +69,11 @@ LISTED_END_REASONS = {
 CORE_GROUP_KIND = "Core group member (child protection plan)"
 
 
+# Why open due dates are withdrawn.
+NO_CONFERENCE = "The section 47 enquiry did not call for a conference"
+CP_PLAN_ENDED = "The child protection plan ended"
+
+
 def _kinds(items):
     return {item["agency_kind"] if isinstance(item, dict) else item.agency_kind for item in items}
 
@@ -291,7 +296,7 @@ def record_enquiry_outcome(user, enquiry, *, outcome, outcome_date, findings):
     enquiry.initial_conference_not_required = outcome != Section47Enquiry.Outcome.INITIAL_CONFERENCE
     enquiry.save()
     if enquiry.initial_conference_not_required:
-        deadlines.withdraw(enquiry, ICPC_RULE, reason="The section 47 enquiry did not call for a conference")
+        deadlines.withdraw(enquiry, ICPC_RULE, reason=NO_CONFERENCE)
     record_event(
         enquiry.person,
         "section-47",
@@ -560,7 +565,7 @@ def _lock_plan(plan):
 def _end(user, plan, end_date, reason, conference=None):
     plan.end_date, plan.end_reason, plan.ended_by = end_date, reason, conference
     plan.save(update_fields=["end_date", "end_reason", "ended_by"])
-    deadlines.withdraw(plan, reason="The child protection plan ended")
+    deadlines.withdraw(plan, reason=CP_PLAN_ENDED)
     members = list(plan.core_group.filter(end_date__isnull=True))
     CoreGroupMember.objects.filter(pk__in=[m.pk for m in members]).update(end_date=end_date)
     Involvement.objects.filter(

@@ -70,6 +70,9 @@ class PlacementDetails:
 # --- Looking things up --------------------------------------------------------------------
 
 
+CARE_ENDED = "The child stopped being looked after"  # why the period's open due dates are withdrawn
+
+
 def lock_period(period):
     return PeriodOfCare.objects.select_for_update().select_related("person", "episode").get(pk=period.pk)
 
@@ -643,7 +646,7 @@ def cease_care(user, period, *, on, reason, return_decision=None):
     period.legal_statuses.filter(end_date__isnull=True).update(end_date=day)
     period.placements.filter(end_date__isnull=True).update(end_date=day)
     derive_episodes(period)
-    deadlines.withdraw(period, reason="The child stopped being looked after")
+    deadlines.withdraw(period, reason=CARE_ENDED)
     if current_legal_status(period).code == "V4":
         short_breaks.stop(period.person, "The short-break agreement ended")
     # The IRO's access to the record ends with the care they review (care_planning.appoint_iro).

@@ -39,6 +39,9 @@ FOUR_WEEKLY = "looked-after-visit-4-weekly"
 VISIT_RULES = (NEW_PLACEMENT, USUAL, LONG_TERM, WEEKLY, FOUR_WEEKLY)
 
 
+SCHEDULE_CHANGED = "The visit schedule changed"  # why the visit due before the change is withdrawn
+
+
 def _first_review_held(period, on):
     return period.reviews.filter(held_on__lte=on).exists()
 
@@ -84,7 +87,7 @@ def stay_began(period, placement):
 def _replace(period, slug, start):
     deadlines_open = [d for d in (deadlines.open_deadline(period, s) for s in VISIT_RULES) if d is not None]
     for found in deadlines_open:
-        deadlines.withdraw(period, found.rule_slug, reason="The visit schedule changed")
+        deadlines.withdraw(period, found.rule_slug, reason=SCHEDULE_CHANGED)
     return issue_due(slug, start, person=period.person, subject=period, episode=period.episode)
 
 

@@ -85,6 +85,9 @@ STEP_UP_SOURCE = {
 # --- Who may see and change early help -------------------------------------------------------
 
 
+ENDED = "Early help ended"  # why the open due dates are withdrawn when an episode closes
+
+
 def is_partner(user):
     return getattr(user, "role", None) == Role.PARTNER_PRACTITIONER
 
@@ -769,7 +772,7 @@ def close_early_help(user, episode, *, closure_date, reason, notes="", concerns=
         _end_involvements(rows, lead, closure_date)
     Deadline.objects.filter(
         subject_type=_subject_type(), subject_id__in=[r.pk for r in rows], status=Deadline.Status.OPEN
-    ).update(status=Deadline.Status.WITHDRAWN, withdrawn_reason="Early help ended")
+    ).update(status=Deadline.Status.WITHDRAWN, withdrawn_reason=ENDED)
     title = f"Early help ended: {episode.get_closure_reason_display().lower()}"
     if contact is not None:
         title += f" (contact {contact.reference} to the front door)"

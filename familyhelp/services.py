@@ -20,7 +20,7 @@ from django.utils import timezone
 from audit import services as audit
 from casework.services import check_open, current_allocation, due_to_meet, issue_due, lock_episode, responsible
 from chronology.services import record_event
-from frontdoor.models import Referral
+from frontdoor.models import REFERRAL_INVOLVEMENT_KIND, Referral
 from kernel import codelists, deadlines
 from kernel.rules import Errors, as_date, check_date
 from partners.models import User
@@ -222,6 +222,7 @@ def led_to_no_further_action(episode, reason):
     return reason == NO_FURTHER_ACTION_REASON and not further_action(episode)
 
 
+CIN_PLAN_ENDED = "The child in need plan ended"  # why its open due dates are withdrawn
 EPISODE_CLOSED = "The child in need episode closed"  # why its open due dates are withdrawn
 
 
@@ -286,7 +287,7 @@ def close_episode(user, episode, *, closure_date, reason):
         Allocation.objects.filter(episode=episode, involvement__isnull=False).values_list("involvement_id", flat=True)
     )
     Involvement.objects.filter(pk__in=ids, end_date__isnull=True).update(end_date=closure_date)
-    Involvement.objects.filter(person=episode.person, kind="Referral: child in need", end_date__isnull=True).update(
+    Involvement.objects.filter(person=episode.person, kind=REFERRAL_INVOLVEMENT_KIND, end_date__isnull=True).update(
         end_date=closure_date
     )
     deadlines.withdraw_for_episode(episode, EPISODE_CLOSED)
@@ -550,7 +551,7 @@ def _lock_plan(plan):
 def _end_cin_plan(user, plan, end_date, reason):
     plan.end_date, plan.end_reason = end_date, reason
     plan.save(update_fields=["end_date", "end_reason"])
-    deadlines.withdraw(plan, reason="The child in need plan ended")
+    deadlines.withdraw(plan, reason=CIN_PLAN_ENDED)
     record_event(
         plan.person, "cin-plan", timezone.now(), f"Child in need plan ended: {reason}", source=plan, recorded_by=user
     )

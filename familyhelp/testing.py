@@ -10,7 +10,7 @@ import datetime
 from django.utils import timezone
 
 from frontdoor import services as front_door
-from frontdoor.models import Contact, ContactPerson, Referral
+from frontdoor.models import REFERRAL_INVOLVEMENT_KIND, Contact, ContactPerson, Referral
 from people.models import Involvement
 
 from . import services
@@ -49,7 +49,7 @@ def open_episode(
                 person=person,
                 agency=user.agency,
                 team=user.team,
-                kind="Referral: child in need",
+                kind=REFERRAL_INVOLVEMENT_KIND,
                 start_date=referral_date,
             )
         services.referral_opened(

@@ -335,6 +335,10 @@ class ContactDecision(models.Model):  # noqa: DJ008
         indexes = [models.Index(fields=["decided_at"])]
 
 
+# The involvement a referral gives the front door's team with the child, until the episode closes.
+REFERRAL_INVOLVEMENT_KIND = "Referral: child in need"
+
+
 class Referral(models.Model):  # noqa: DJ008
     """A referral to children's social care, opening a child-in-need episode for one child
     (CIN census CINdetails: CINreferralDate, ReferralSource, PrimaryNeedCode, ReferralNFA)."""

@@ -36,6 +36,7 @@ from people.models import Identifier, Involvement, Person, Relationship
 
 from . import attachments
 from .models import (
+    REFERRAL_INVOLVEMENT_KIND,
     AgencyCheck,
     Contact,
     ContactAttachment,
@@ -96,6 +97,45 @@ def match_or_record_person(user, details, agency=None):
 
 def _name_key(kind, given_names, family_name, date_of_birth):
     return (kind, given_names.strip().lower(), family_name.strip().lower(), date_of_birth)
+
+
+# --- What the chronology says (the services write it; batches such as the demo use the same) --
+
+
+def contact_received_title(referrer, immediate_risk):
+    """`referrer`: the referring agency, or the referral source's label."""
+    return f"Contact received from {referrer}" + (" (immediate risk)" if immediate_risk else "")
+
+
+def contact_received_detail(role_label, children):
+    return f"{role_label}. {children} child(ren) in the contact."
+
+
+def check_requested_title(kind_label, agency):
+    return f"{kind_label} check requested" + (f" from {agency}" if agency else "")
+
+
+CHECK_ANSWERS = {
+    AgencyCheck.Status.ANSWERED: "answered",
+    AgencyCheck.Status.NOTHING_KNOWN: "answered: nothing known",
+    AgencyCheck.Status.WITHDRAWN: "withdrawn",
+}
+
+
+def check_answered_title(kind_label, status):
+    return f"{kind_label} check {CHECK_ANSWERS[status]}"
+
+
+def decision_title(outcome_label, level):
+    return f"Front-door decision: {outcome_label} (level {level.number}, {level.name})"
+
+
+def referral_title(primary_need):
+    return f"Referred to children's social care ({codelists.label('primary-need', primary_need)})"
+
+
+def feedback_title(method_label):
+    return f"Referrer told the outcome ({method_label.lower()})"
 
 
 def match_or_record_people(user, people, agency=None):  # noqa: C901
@@ -419,9 +459,8 @@ def receive_contact(
                 link.person,
                 "contact-received",
                 received_at,
-                f"Contact received from {referrer_agency or source_label}"
-                + (" (immediate risk)" if immediate_risk else ""),
-                detail=f"{link.get_role_display()}. {len(subjects)} child(ren) in the contact.",
+                contact_received_title(referrer_agency or source_label, immediate_risk),
+                detail=contact_received_detail(link.get_role_display(), len(subjects)),
                 agency=agency,
                 source=contact,
                 recorded_by=recorder,
@@ -563,7 +602,7 @@ def request_check(user, contact, kind, agency=None, question="", requested_at=No
             link.person,
             "agency-check",
             requested_at,
-            f"{check.get_kind_display()} check requested" + (f" from {agency}" if agency else ""),
+            check_requested_title(check.get_kind_display(), agency),
             source=check,
             recorded_by=user,
             agency=agency,
@@ -620,17 +659,12 @@ def answer_check(user, check, *, status, information="", answered_at=None):
         user,
     )
     check.save(update_fields=["status", "information", "answered_at", "answered_by"])
-    label = {
-        AgencyCheck.Status.ANSWERED: "answered",
-        AgencyCheck.Status.NOTHING_KNOWN: "answered: nothing known",
-        AgencyCheck.Status.WITHDRAWN: "withdrawn",
-    }[status]
     for link in contact_children(check.contact):
         record_event(
             link.person,
             "agency-check",
             answered_at,
-            f"{check.get_kind_display()} check {label}",
+            check_answered_title(check.get_kind_display(), status),
             agency=user.agency if user.agency_id else None,
             source=check,
             recorded_by=user,
@@ -640,7 +674,7 @@ def answer_check(user, check, *, status, information="", answered_at=None):
         check,
         {"status": (old, status), "information": ("", check.information)},
         person=subject_of(check.contact),
-        summary=f"{check.get_kind_display()} check {label}",
+        summary=check_answered_title(check.get_kind_display(), status),
     )
     return check
 
@@ -735,7 +769,7 @@ def decide_contact(  # noqa: C901
             link.person,
             "contact-decision",
             decided_at,
-            f"Front-door decision: {decision.get_outcome_display()} (level {level.number}, {level.name})",
+            decision_title(decision.get_outcome_display(), level),
             detail=decision.rationale,
             source=decision,
             recorded_by=user,
@@ -756,7 +790,7 @@ def decide_contact(  # noqa: C901
                 person=link.person,
                 agency=user.agency,
                 team=user.team,
-                kind="Referral: child in need",
+                kind=REFERRAL_INVOLVEMENT_KIND,
                 start_date=decided_on,
             )
             referral_opened.send(
@@ -770,7 +804,7 @@ def decide_contact(  # noqa: C901
                 link.person,
                 "referral",
                 decided_at,
-                f"Referred to children's social care ({codelists.label('primary-need', primary_need)})",
+                referral_title(primary_need),
                 source=referral,
                 recorded_by=user,
             )
@@ -804,7 +838,7 @@ def give_feedback(user, contact, *, method, message, given_at=None):
             link.person,
             "referrer-feedback",
             given_at,
-            f"Referrer told the outcome ({feedback.get_method_display().lower()})",
+            feedback_title(feedback.get_method_display()),
             source=feedback,
             recorded_by=user,
         )
