@@ -586,7 +586,12 @@ class Adoption:
                     row, done, "The child's needs called for a careful search for adopters" if late else ""
                 )
             elif ended:
-                deadlines.mark_withdrawn(row, "The decision ended")
+                deadlines.mark_withdrawn(
+                    row,
+                    adoption_services.ADOPTED_REASON
+                    if decision.adoption_order_on
+                    else adoption_services.NO_LONGER_PLACED_REASON,
+                )
 
     def chron(self, period, kind, day, title, decision):
         self.entries.append((period.person_id, kind, at(self.rng, day), title, decision))

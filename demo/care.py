@@ -75,7 +75,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.contenttypes.models import ContentType
 
-from childrenincare import reunification, services
+from childrenincare import care_planning, reunification, services, visits
 from childrenincare.models import (
     Approval,
     CareEpisode,
@@ -1245,7 +1245,7 @@ class Care:
             day, late_reason = self.on_time(due, rule_start + DAY, window, LATE["visit"], 0.08)
             moved = next((s for s in starts if rule_start < s <= day), None)
             if moved is not None:
-                self.deadline(rule, rule_start, child, period, withdrawn="The visit schedule changed")
+                self.deadline(rule, rule_start, child, period, withdrawn=visits.SCHEDULE_CHANGED)
                 rule, rule_start = NEW_PLACEMENT, moved
                 continue
             if day > limit or (period.end_date and day >= period.end_date):
@@ -1333,7 +1333,7 @@ class Care:
     def withdraw_open(self, child, period):
         for found in (period.next_review_, period.next_visit_, period.next_health_, period.next_pep_):
             if found is not None:
-                self.deadline(*found, child, period, withdrawn="The child stopped being looked after")
+                self.deadline(*found, child, period, withdrawn=services.CARE_ENDED)
 
     # --- ending care, and the return home ------------------------------------------------------
 
@@ -1841,7 +1841,7 @@ class Care:
                     agency=self.la,
                     team_id=self.iro.team_id,
                     worker=self.iro,
-                    kind="independent reviewing officer",
+                    kind=care_planning.IRO_INVOLVEMENT,  # as care_planning.appoint_iro writes it
                     start_date=period.iro_appointed_on,
                     end_date=period.end_date,
                 )

@@ -70,7 +70,7 @@ from familyhelp.models import (
     PlanOutcome,
     Visit,
 )
-from frontdoor.models import ContactDecision, Referral
+from frontdoor.models import REFERRAL_INVOLVEMENT_KIND, ContactDecision, Referral
 from kernel import deadlines, working_days
 from kernel.models import Deadline
 from partners.models import User
@@ -603,7 +603,7 @@ class Casework:
                         sd_day,
                         ep,
                         enquiries[ep["id"]],
-                        withdrawn="The section 47 enquiry did not call for a conference",
+                        withdrawn=cp_services.NO_CONFERENCE,
                     )
                 if authorised > today:
                     return
@@ -1017,7 +1017,7 @@ class Casework:
                             if member.involvement is not None:
                                 member.involvement.end_date = review_day
                         for slug, begin in ((cg_rule, cg_start), (cp_services.CP_VISIT_RULE, visit_start)):
-                            self.deadline(slug, begin, ep, plans[ep["id"]], withdrawn="The child protection plan ended")
+                            self.deadline(slug, begin, ep, plans[ep["id"]], withdrawn=cp_services.CP_PLAN_ENDED)
                     if rng.random() < 0.7:
                         return self.cin_plan(group, review_day, worker, manager)
                     return self.close(group, review_day + dt.timedelta(days=rng.randint(0, 14)), "RC7")
@@ -1169,7 +1169,7 @@ class Casework:
                     plan = plans[ep["id"]]
                     plan.end_date, plan.end_reason = review_day, "Ended at a review"
                     self.deadline(
-                        fh_services.CIN_VISIT_RULE, visit_start, ep, plan, withdrawn="The child in need plan ended"
+                        fh_services.CIN_VISIT_RULE, visit_start, ep, plan, withdrawn=fh_services.CIN_PLAN_ENDED
                     )
                     self.chron(ep, "cin-plan", review_day, "Child in need plan ended: Ended at a review", plan, worker)
                 reason = "RC7"
@@ -1296,7 +1296,7 @@ class Casework:
             for start in range(0, len(people), 900):
                 Involvement.objects.filter(
                     person_id__in=people[start : start + 900],
-                    kind="Referral: child in need",
+                    kind=REFERRAL_INVOLVEMENT_KIND,
                     end_date__isnull=True,
                     start_date__lte=day,
                 ).update(end_date=day)

@@ -151,7 +151,7 @@ class EarlyHelp:
         if done:
             deadlines.mark_met(issued, done, late_reason)
         elif withdrawn:
-            deadlines.mark_withdrawn(issued, "Early help ended")
+            deadlines.mark_withdrawn(issued, services.ENDED)
 
     def staff(self):
         g = self.g

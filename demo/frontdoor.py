@@ -42,6 +42,7 @@ from chronology import kinds as chronology_kinds
 from chronology.models import ChronologyEntry
 from frontdoor import services
 from frontdoor.models import (
+    REFERRAL_INVOLVEMENT_KIND,
     AgencyCheck,
     Contact,
     ContactDecision,
@@ -859,7 +860,6 @@ class FrontDoorFlow:
         if not contacts:
             return
         writer = self.g.writer
-        source_labels = {code: label for code, label in codelists.codes("referral-source", self.today)}
         ids = writer.insert(
             Contact,
             (
@@ -1048,7 +1048,7 @@ class FrontDoorFlow:
             for p, s, e in involvements
         ]
         rows += [
-            (p.pk, la, c.decision[5].team_id, None, "Referral: child in need", timezone.localdate(c.decision[6]), None)
+            (p.pk, la, c.decision[5].team_id, None, REFERRAL_INVOLVEMENT_KIND, timezone.localdate(c.decision[6]), None)
             for c, p in referrals
         ]
         writer.insert(
@@ -1061,8 +1061,8 @@ class FrontDoorFlow:
         entries = []
         for c in contacts:
             children = [p for p, role, _, _ in c.people if role in CHILD_ROLES]
-            title = f"Contact received from {c.agency.name if c.agency else source_labels.get(c.source, c.source)}" + (
-                " (immediate risk)" if c.immediate_risk else ""
+            title = services.contact_received_title(
+                c.agency.name if c.agency else codelists.label("referral-source", c.source), c.immediate_risk
             )
             for p, role, _, _ in c.people:
                 entries.append(
@@ -1071,7 +1071,7 @@ class FrontDoorFlow:
                         "contact-received",
                         c.received_at,
                         title,
-                        f"{ContactPerson.Role(role).label}. {len(children)} child(ren) in the contact.",
+                        services.contact_received_detail(ContactPerson.Role(role).label, len(children)),
                         c.agency.pk if c.agency else None,
                         ct[Contact],
                         str(c.pk),
@@ -1089,7 +1089,7 @@ class FrontDoorFlow:
                         p.pk,
                         "agency-check",
                         requested,
-                        f"{kind_label} check requested from {agency.name}",
+                        services.check_requested_title(kind_label, agency),
                         "",
                         agency.pk,
                         ct[AgencyCheck],
@@ -1098,13 +1098,12 @@ class FrontDoorFlow:
                     )
                 )
                 if status in (AgencyCheck.Status.ANSWERED, AgencyCheck.Status.NOTHING_KNOWN):
-                    label = "answered" if status == AgencyCheck.Status.ANSWERED else "answered: nothing known"
                     entries.append(
                         (
                             p.pk,
                             "agency-check",
                             answered,
-                            f"{kind_label} check {label}",
+                            services.check_answered_title(kind_label, status),
                             "",
                             answered_by.agency_id,
                             ct[AgencyCheck],
@@ -1112,12 +1111,9 @@ class FrontDoorFlow:
                             answered_by.pk,
                         )
                     )
-        needs = {code: label for code, label in codelists.codes("primary-need", self.today)}
         for c in decided:
             level, outcome, rationale, _, need, by, at, _ = c.decision
-            title = (
-                f"Front-door decision: {ContactDecision.Outcome(outcome).label} (level {level.number}, {level.name})"
-            )
+            title = services.decision_title(ContactDecision.Outcome(outcome).label, level)
             for p, role, _, _ in c.people:
                 if role in CHILD_ROLES:
                     entries.append(
@@ -1139,7 +1135,7 @@ class FrontDoorFlow:
                     p.pk,
                     "referral",
                     c.decision[6],
-                    f"Referred to children's social care ({needs.get(c.decision[4], c.decision[4])})",
+                    services.referral_title(c.decision[4]),
                     "",
                     None,
                     ct[Referral],
@@ -1149,7 +1145,7 @@ class FrontDoorFlow:
             )
         for c, pk in zip(with_feedback, feedback_ids, strict=False):
             method, _, given, by = c.feedback
-            title = f"Referrer told the outcome ({ReferrerFeedback.Method(method).label.lower()})"
+            title = services.feedback_title(ReferrerFeedback.Method(method).label)
             for p, role, _, _ in c.people:
                 if role in CHILD_ROLES:
                     entries.append(

@@ -78,6 +78,7 @@ from django.db import connection, transaction
 from django.db.models.fields import NOT_PROVIDED
 from django.utils import timezone
 
+from childrenincare import care_planning
 from chronology import kinds as chronology_kinds
 from chronology.models import ChronologyEntry
 from demo.frontdoor import FrontDoorFlow
@@ -1814,7 +1815,7 @@ class Generator:
                 self.la,
                 iro_team,
                 iro,
-                "independent reviewing officer",
+                care_planning.IRO_INVOLVEMENT,
                 arrived + 20 * DAY if arrived + 20 * DAY <= today else today,
                 None,
             )
@@ -1924,7 +1925,7 @@ class Generator:
                 "assessment", "assessment", start - dt.timedelta(days=rng.randint(20, 60)), start - DAY, children
             )
             involve_all("children in care", "looked after", start, None, children)
-            involve_all("IRO", "independent reviewing officer", min(start + 20 * DAY, today), None, children)
+            involve_all("IRO", care_planning.IRO_INVOLVEMENT, min(start + 20 * DAY, today), None, children)
             placement = self.new_address(batch)
             for kid in children:
                 if kid.date_of_birth is None:

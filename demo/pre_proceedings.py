@@ -45,6 +45,7 @@ from childprotection.pre_proceedings import (
     INITIAL_MEETING_RULE,
     LETTER_RULE,
     REVIEW_RULE,
+    ended_reason,
 )
 from childrenincare.models import LegalStatus
 from chronology import services as chronology
@@ -290,7 +291,7 @@ class PreProceedings:
                 self.deadline(record, DECISION_RULE, start)
             return
         decided = max(end, held[-1])
-        self.deadline(record, REVIEW_RULE, held[-1], withdrawn="Pre-proceedings ended")
+        self.deadline(record, REVIEW_RULE, held[-1], withdrawn=ended_reason(outcome))
         self.decide(record, outcome, decided, manager, worker, DECISION_RULE, start)
         record.concluded_on = decided
         if outcome == "issue":
