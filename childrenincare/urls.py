@@ -31,6 +31,6 @@ urlpatterns = [
     path("return-home/<int:decision_id>/withdraw/", views.withdraw, name="withdraw"),
     path("returns-home/", views.monitoring, name="monitoring"),
     path("returns-home/flags/<int:flag_id>/", views.flag, name="flag"),
-    path("", include("childrenincare.urls_planning")),
-    path("", include("childrenincare.urls_kinship")),
+    path("", include("childrenincare.planning.urls")),
+    path("", include("childrenincare.kinship.urls")),
 ]

@@ -28,7 +28,7 @@ from people.access import Level, levels, person_for, record_or_not_visible
 from people.models import Person, Relationship
 from people.services import households_and_siblings, relationships
 
-from . import care_planning, kinship, outcomes, reunification, services, with_parent
+from . import outcomes, reunification, services, with_parent
 from .forms import (
     ApprovalDecisionForm,
     ApprovalRequestForm,
@@ -51,6 +51,7 @@ from .forms import (
     WithdrawForm,
     WithParentDecisionForm,
 )
+from .kinship import services as kinship
 from .models import (
     Approval,
     FamilyGroupDecisionMaking,
@@ -61,6 +62,7 @@ from .models import (
     SupportPlanItem,
 )
 from .pages import done, form_page, may_change, period_for, period_url, viewed
+from .planning import services as care_planning
 
 MONITORING_PAGE_SIZE = 50
 MANAGERS = {User.Role.TEAM_MANAGER, User.Role.HEAD_OF_SERVICE}

@@ -10,7 +10,7 @@ import datetime
 import pytest
 
 from audit.models import AuditEvent
-from childrenincare import care_planning, services, visits
+from childrenincare import services, visits
 from childrenincare.models import (
     CarePlan,
     Carer,
@@ -19,6 +19,7 @@ from childrenincare.models import (
     LookedAfterReview,
     PersonalEducationPlan,
 )
+from childrenincare.planning import services as care_planning
 from childrenincare.testing import foster_carer, foster_placement, looked_after
 from chronology.models import ChronologyEntry
 from kernel import deadlines

@@ -7,7 +7,8 @@ import datetime
 import pytest
 
 from audit.models import AuditEvent
-from childrenincare import kinship, services
+from childrenincare import services
+from childrenincare.kinship import services as kinship
 from childrenincare.models import Carer, FamilyNetworkMember
 from childrenincare.testing import foster_carer, foster_placement, looked_after
 from chronology.models import ChronologyEntry

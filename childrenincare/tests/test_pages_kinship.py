@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from childrenincare import kinship
+from childrenincare.kinship import services as kinship
 from childrenincare.models import Carer, FamilyNetworkMember
 from childrenincare.testing import designate, foster_carer, foster_placement, looked_after
 from kernel.models import Deadline

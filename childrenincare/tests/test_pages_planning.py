@@ -11,8 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from childrenincare import care_planning
 from childrenincare.models import CarePlan, CareVisit, HealthAssessment, LookedAfterReview, PersonalEducationPlan
+from childrenincare.planning import services as care_planning
 from childrenincare.testing import looked_after
 from partners.models import Team, User
 from people.models import Involvement

@@ -330,7 +330,7 @@ def test_the_child_in_need_episode_cannot_close_while_the_child_is_looked_after(
 
 
 def test_the_iro_loses_the_record_when_care_ends(worker, iro, child):
-    from childrenincare import care_planning
+    from childrenincare.planning import services as care_planning
     from people.access import Level, level
     from people.models import Involvement
 

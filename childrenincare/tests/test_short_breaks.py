@@ -15,8 +15,9 @@ import datetime
 
 import pytest
 
-from childrenincare import care_planning, services, short_breaks, visits
+from childrenincare import services, short_breaks, visits
 from childrenincare.models import LegalStatus, PeriodOfCare
+from childrenincare.planning import services as care_planning
 from childrenincare.testing import foster_carer, foster_placement, looked_after
 from familyhelp.testing import open_episode
 from kernel.models import Deadline

@@ -326,7 +326,7 @@ def _care_history(child, adult, episode, users):
 
 def _kinship_history(child, users):
     """A connected-person carer and someone in the child's family network, for the kinship routes."""
-    from childrenincare import kinship
+    from childrenincare.kinship import services as kinship
 
     worker = users[R.SOCIAL_WORKER]
     carer = kinship.add_carer(

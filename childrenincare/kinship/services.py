@@ -29,6 +29,7 @@ from django.utils import timezone
 from audit import services as audit
 from audit.models import AuditEvent
 from casework.services import due_to_meet, issue_due
+from childrenincare.models import Carer, Designation, FamilyNetworkMember, PeriodOfCare, Placement
 from chronology.services import record_event
 from kernel import codelists, deadlines
 from kernel.models import Deadline
@@ -36,8 +37,6 @@ from kernel.rules import Errors, as_date, check_date, long_date
 from people.models import Person
 from people.postcodes import looks_like_postcode, normalise_postcode
 from people.services import relationships
-
-from .models import Carer, Designation, FamilyNetworkMember, PeriodOfCare, Placement
 
 FIRST_RULE = "temporary-approval-ends"
 EXTENSION_RULE = "temporary-approval-extension-ends"
@@ -286,7 +285,7 @@ def extend_temporary_approval(
     (`panel_consulted_on`, `panel_views`, 25(4)(b)) and informs the IRO (`iro_informed_on`,
     25(4)(c)); the decision is approved by a nominated officer (25(5)): `user`, designated on
     the day of the extension."""
-    from .services import is_designated
+    from childrenincare.services import is_designated
 
     carer = lock_carer(carer)
     errors = Errors()

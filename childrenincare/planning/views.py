@@ -1,7 +1,7 @@
 """Care planning pages for a looked-after child: the care plan, the IRO, health assessments,
 personal education plans, looked-after reviews, statutory visits, and the history of them all.
 
-Views are thin: the rules are in childrenincare.care_planning and childrenincare.visits, whose
+Views are thin: the rules are in childrenincare.planning.services and childrenincare.visits, whose
 RuleBroken messages go on the form's fields (answered with status 400 and the GOV.UK error
 summary, by pages.form_page). A period of care of a child the user may not see answers the
 same audited 404 as one that does not exist (pages.period_for); every page is audited as a
@@ -11,13 +11,16 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from childrenincare import outcomes, short_breaks, visits
+from childrenincare.models import HealthAssessment
+from childrenincare.pages import done, form_page, may_change, period_for, period_url, viewed
 from kernel import codelists
 from kernel.access import rule
 from kernel.forms import add_rule_errors
 from kernel.rules import RuleBroken, long_date
 
-from . import care_planning, outcomes, short_breaks, visits
-from .forms_planning import (
+from . import services as care_planning
+from .forms import (
     CarePlanForm,
     EducationPlanForm,
     HealthAssessmentForm,
@@ -28,8 +31,6 @@ from .forms_planning import (
     YearOutcomesForm,
     chosen_user,
 )
-from .models import HealthAssessment
-from .pages import done, form_page, may_change, period_for, period_url, viewed
 
 
 def _ended(period):

@@ -33,6 +33,9 @@ from django.utils import timezone
 
 from audit import services as audit
 from casework.services import due_to_meet, issue_due
+from childrenincare import short_breaks, visits
+from childrenincare.models import CarePlan, HealthAssessment, LookedAfterReview, PeriodOfCare, PersonalEducationPlan
+from childrenincare.services import lock_period, period_ended
 from chronology.services import record_event
 from kernel import codelists, deadlines
 from kernel.models import Deadline
@@ -40,10 +43,6 @@ from kernel.rules import Errors, as_date, check_date, long_date
 from partners.models import User
 from people.ages import age_on
 from people.models import Involvement
-
-from . import short_breaks, visits
-from .models import CarePlan, HealthAssessment, LookedAfterReview, PeriodOfCare, PersonalEducationPlan
-from .services import lock_period, period_ended
 
 CARE_PLAN_RULE = "care-plan"
 PERMANENCE_RULE = "permanence-plan"

@@ -1,8 +1,8 @@
-"""Kinship care pages (childrenincare.views_kinship), in the childrenincare namespace."""
+"""Kinship care pages (childrenincare.kinship.views), in the childrenincare namespace."""
 
 from django.urls import path
 
-from . import views_kinship as views
+from . import views
 
 urlpatterns = [
     path("carers/", views.carers, name="carers"),

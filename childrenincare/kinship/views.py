@@ -2,7 +2,7 @@
 connected person, its extension, full approval, the end of an approval) and the child's
 family network.
 
-Views are thin: the rules are in childrenincare.kinship, whose RuleBroken messages go on the
+Views are thin: the rules are in childrenincare.kinship.services, whose RuleBroken messages go on the
 form's fields (status 400, nothing saved). A carer is not a child, but a carer's page shows
 the children placed there: only those whose full record the user may see (a placement
 gives away where a child lives), each audited. A page about a child needs the child's full
@@ -20,6 +20,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from audit import services as audit
 from audit.models import AuditEvent
+from childrenincare.models import Carer, FamilyNetworkMember, PeriodOfCare
+from childrenincare.pages import may_change, viewed
 from kernel import codelists, deadlines
 from kernel.access import forbidden, rule
 from kernel.forms import add_rule_errors
@@ -29,8 +31,8 @@ from people.access import Level, RecordNotVisible, levels, person_for, record_or
 from people.models import Person
 from people.services import relationships
 
-from . import kinship
-from .forms_kinship import (
+from . import services as kinship
+from .forms import (
     ApprovalForm,
     CarerForm,
     EndApprovalForm,
@@ -39,8 +41,6 @@ from .forms_kinship import (
     NetworkRoleForm,
     TemporaryApprovalForm,
 )
-from .models import Carer, FamilyNetworkMember, PeriodOfCare
-from .pages import may_change, viewed
 
 CARERS_PAGE_SIZE = 50
 FORM_PAGE = "childrenincare/form_page.html"

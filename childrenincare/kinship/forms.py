@@ -1,5 +1,5 @@
 """Forms for the kinship care pages. They only gather what was typed: the rules are in
-childrenincare.kinship, whose RuleBroken messages `add_rule_errors` puts on the fields.
+childrenincare.kinship.services, whose RuleBroken messages `add_rule_errors` puts on the fields.
 Choices the services check accept any value (`OpenChoiceField`), so the message shown is the
 service's. Labels built from people's names are escaped: crispy-forms-gds renders labels as
 HTML."""
@@ -9,10 +9,9 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.utils.html import escape
 
+from childrenincare.models import Carer, FamilyNetworkMember
 from kernel import codelists
 from kernel.forms import DateField, OpenChoiceField
-
-from .models import Carer, FamilyNetworkMember
 
 NO_RECORD = ""
 

@@ -1,8 +1,8 @@
-"""Care planning pages (childrenincare.views_planning), in the childrenincare namespace."""
+"""Care planning pages (childrenincare.planning.views), in the childrenincare namespace."""
 
 from django.urls import path
 
-from . import views_planning as views
+from . import views
 
 urlpatterns = [
     path("periods/<int:period_id>/care-plan/", views.care_plan, name="care-plan"),

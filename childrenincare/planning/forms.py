@@ -1,6 +1,6 @@
 """Forms for the care planning pages. They only gather what was typed: the rules (dates not
 before the period nor in the future, the IRO, the participation code for the child's age,
-late steps needing a reason) are in childrenincare.care_planning (and visits), whose
+late steps needing a reason) are in childrenincare.planning.services (and visits), whose
 RuleBroken messages `kernel.forms.add_rule_errors` puts on the fields.
 
 Fields the services check are not required here and choice fields accept any value
@@ -12,11 +12,10 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
+from childrenincare.models import CarePlan, HealthAssessment
 from kernel import codelists
 from kernel.forms import DateField, OpenChoiceField
 from partners.models import User
-
-from .models import CarePlan, HealthAssessment
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
