@@ -1,10 +1,8 @@
-"""Forms for the periods of care, placements, approvals and return-home pages. They only
-gather what was typed: the rules are in childrenincare.services and reunification, whose
-RuleBroken messages `add_rule_errors` puts on the fields (choice fields accept any value so
-the service's message shows). Labels built from people's names are escaped: crispy-forms-gds
-renders labels as HTML."""
-
-from typing import TYPE_CHECKING
+"""Forms for the periods of care, placements and approvals pages (the return home, care
+planning and kinship care have their own). They only gather what was typed: the rules are in
+childrenincare.services, whose RuleBroken messages `add_rule_errors` puts on the fields (choice
+fields accept any value so the service's message shows). Labels built from people's names are
+escaped: crispy-forms-gds renders labels as HTML."""
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
@@ -12,34 +10,24 @@ from django import forms
 
 from kernel import codelists
 from kernel.forms import DateField, OpenChoiceField
-from people.models import Person
 
 from .models import (
     Carer,
-    FamilyGroupDecisionMaking,
-    GateRecord,
-    HouseholdMember,
     Placement,
-    ReunificationDecision,
-    SupportPlanItem,
 )
-from .reunification import ORDER_REASONS
-
-if TYPE_CHECKING:
-    from people.models import Person
 
 
-def _helper(*fields, button="Save"):
+def form_helper(*fields, button="Save"):
     helper = FormHelper()
     helper.layout = Layout(*fields, Submit("submit", button))
     return helper
 
 
-def _text(label, **kwargs):
+def text_field(label, **kwargs):
     return forms.CharField(label=label, widget=forms.Textarea, required=False, max_length=20000, **kwargs)
 
 
-def _line(label, max_length=200, **kwargs):
+def line_field(label, max_length=200, **kwargs):
     return forms.CharField(label=label, required=False, max_length=max_length, **kwargs)
 
 
@@ -67,8 +55,8 @@ class PlacementFields(forms.Form):
     provider = OpenChoiceField(
         label="Placement provider", choices=(), help_text="Leave blank for a temporary placement (T0 to T4)"
     )
-    postcode = _line("Postcode of the placement", max_length=8)
-    urn = _line(
+    postcode = line_field("Postcode of the placement", max_length=8)
+    urn = line_field(
         "Ofsted unique reference number",
         max_length=8,
         help_text="Not needed for placements with parents, in hospital, temporary or outside England",
@@ -122,16 +110,16 @@ class StartForm(PlacementFields):
     on = DateField("Date the child became looked after")
     legal_status = OpenChoiceField(label="Legal status", choices=())
     category_of_need = OpenChoiceField(label="Category of need", choices=(), widget=forms.RadioSelect)
-    home_postcode = _line("The child's home postcode", max_length=8)
+    home_postcode = line_field("The child's home postcode", max_length=8)
     unaccompanied_asylum_seeker = forms.BooleanField(label="Unaccompanied asylum-seeking child", required=False)
     previous_permanence = OpenChoiceField(
         label="Was the child adopted, or under a special guardianship or child arrangements order, before?",
         choices=(),
         widget=forms.RadioSelect,
     )
-    previous_permanence_la = _line("DfE code of the local authority that arranged it, if you know", max_length=3)
+    previous_permanence_la = line_field("DfE code of the local authority that arranged it, if you know", max_length=3)
     previous_permanence_date = DateField("Date of that order, if you know", required=False)
-    fgdm_reasons_not_offered = _text(FGDM_REASONS_LABEL, help_text=FGDM_REASONS_HINT)
+    fgdm_reasons_not_offered = text_field(FGDM_REASONS_LABEL, help_text=FGDM_REASONS_HINT)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,7 +128,7 @@ class StartForm(PlacementFields):
         self.fields["category_of_need"].choices = [
             c for c in codelists.choices("primary-need") if c[0] not in ("N0", "N9")
         ]
-        self.helper = _helper(
+        self.helper = form_helper(
             Field("on"),
             Field("legal_status"),
             Field.radios("category_of_need", legend_size=Size.SMALL),
@@ -162,12 +150,12 @@ class StartForm(PlacementFields):
 class LegalStatusForm(forms.Form):
     on = DateField("Date of the change")
     code = OpenChoiceField(label="New legal status", choices=())
-    fgdm_reasons_not_offered = _text(FGDM_REASONS_LABEL, help_text=FGDM_REASONS_HINT)
+    fgdm_reasons_not_offered = text_field(FGDM_REASONS_LABEL, help_text=FGDM_REASONS_HINT)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].choices = codelists.choices("legal-status", blank="Select the legal status")
-        self.helper = _helper(
+        self.helper = form_helper(
             Field("on"),
             Field("code"),
             Field.textarea("fgdm_reasons_not_offered", rows=3),
@@ -187,7 +175,7 @@ class PlacementForm(PlacementFields):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["change_reason"].choices = codelists.choices("placement-change-reason")
-        self.helper = _helper(
+        self.helper = form_helper(
             Field("on"),
             Field.radios("change_reason", legend_size=Size.SMALL),
             Fieldset(*self.placement_layout(), legend="The new placement", legend_size=Size.MEDIUM),
@@ -202,7 +190,7 @@ class CeaseForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].choices = [c for c in codelists.choices("episode-end-reason") if c[0] != "X1"]
-        self.helper = _helper(
+        self.helper = form_helper(
             Field("on"), Field.radios("reason", legend_size=Size.SMALL), button="Record that care ended"
         )
 
@@ -211,12 +199,12 @@ class ParentAssessmentForm(forms.Form):
     """Regulation 19(b): the assessment of the parent and the review of the child's case."""
 
     completed_on = DateField("Date the assessment and review were completed")
-    findings = _text("What did the assessment of the parent and the household, and the review, find?")
-    late_reason = _text("If this is after the due date, why? (optional)")
+    findings = text_field("What did the assessment of the parent and the household, and the review, find?")
+    late_reason = text_field("If this is after the due date, why? (optional)")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field("completed_on"),
             Field.textarea("findings", rows=5),
             Field.textarea("late_reason", rows=2),
@@ -236,12 +224,12 @@ class WithParentDecisionForm(forms.Form):
             ("no", "No, the placement ends"),
         ],
     )
-    reasons = _text("Reasons")
-    late_reason = _text("If this is after the due date, why? (optional)")
+    reasons = text_field("Reasons")
+    late_reason = text_field("If this is after the due date, why? (optional)")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field("decided_on"),
             Field.radios("confirm", legend_size=Size.SMALL),
             Field.textarea("reasons", rows=4),
@@ -251,7 +239,7 @@ class WithParentDecisionForm(forms.Form):
 
 
 class ApprovalRequestForm(forms.Form):
-    reasons = _text("Why should care end, and what support will the child have?")
+    reasons = text_field("Why should care end, and what support will the child have?")
 
     def __init__(self, *args, immediate=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -260,7 +248,7 @@ class ApprovalRequestForm(forms.Form):
                 "Why is placing the child with the parent now necessary and consistent with "
                 "their welfare, and what did the interview with the parent find?"
             )
-        self.helper = _helper(Field.textarea("reasons", rows=6), button="Ask for approval")
+        self.helper = form_helper(Field.textarea("reasons", rows=6), button="Ask for approval")
 
 
 class ApprovalDecisionForm(forms.Form):
@@ -269,11 +257,11 @@ class ApprovalDecisionForm(forms.Form):
         choices=[("yes", "Yes, approve"), ("no", "No, do not approve")],
         widget=forms.RadioSelect,
     )
-    reasons = _text("Reasons", help_text="Needed if you do not approve")
+    reasons = text_field("Reasons", help_text="Needed if you do not approve")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.radios("approve", legend_size=Size.SMALL),
             Field.textarea("reasons", rows=5),
             button="Save the decision",
@@ -281,184 +269,3 @@ class ApprovalDecisionForm(forms.Form):
 
     def approved(self):
         return {"yes": True, "no": False}.get(self.cleaned_data.get("approve") or "")
-
-
-class DecisionForm(forms.Form):
-    route = OpenChoiceField(
-        label="How would the child return home?", choices=ReunificationDecision.Route.choices, widget=forms.RadioSelect
-    )
-    order_end_reason = OpenChoiceField(
-        label="For route C: the order", choices=(), help_text="Leave blank for routes A and B"
-    )
-    proposed_date = DateField("Proposed date of the return")
-    proposed_home = _line("Where would the child live, and with whom?", max_length=300)
-    carers: "forms.ModelMultipleChoiceField[Person]" = forms.ModelMultipleChoiceField(
-        label="The parents or others the child would return to",
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    reasons = _text("Why is a return home proposed now?")
-
-    def __init__(self, *args, people=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["order_end_reason"].choices = [("", "Not route C")] + [
-            c for c in codelists.choices("episode-end-reason") if c[0] in ORDER_REASONS
-        ]
-        self.fields["carers"].queryset = Person.objects.filter(pk__in=[p.pk for p in people])
-        self.fields["carers"].label_from_instance = lambda p: p.full_name
-        self.helper = _helper(
-            Field.radios("route", legend_size=Size.SMALL),
-            Field("order_end_reason"),
-            Field("proposed_date"),
-            Field("proposed_home"),
-            Field.checkboxes("carers", legend_size=Size.SMALL),
-            Field.textarea("reasons", rows=5),
-            button="Start the decision",
-        )
-
-
-class GateForm(forms.Form):
-    state = OpenChoiceField(label="Is it done?", choices=GateRecord.State.choices, widget=forms.RadioSelect)
-    done_on = DateField("Date")
-    evidence = _text("What was done and what it found", help_text="Or why it does not apply")
-
-    def __init__(self, *args, not_applicable_only=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not_applicable_only:
-            self.fields["state"].choices = [(GateRecord.State.NOT_APPLICABLE, GateRecord.State.NOT_APPLICABLE.label)]
-            self.fields["evidence"].label = "Why it does not apply"
-            self.fields["evidence"].help_text = ""
-        self.helper = _helper(
-            Field.radios("state", legend_size=Size.SMALL),
-            Field("done_on"),
-            Field.textarea("evidence", rows=6),
-            button="Save",
-        )
-
-
-class HouseholdAddForm(forms.Form):
-    person: "forms.ModelChoiceField[Person]" = forms.ModelChoiceField(
-        label="Adult in the household", queryset=None, required=False, empty_label="Select the person"
-    )
-    relationship = _line("Relationship to the child", max_length=100)
-
-    def __init__(self, *args, people=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(pk__in=[p.pk for p in people])
-        self.fields["person"].label_from_instance = lambda p: p.full_name
-        self.helper = _helper(Field("person"), Field("relationship"), button="Add to the household")
-
-
-class HouseholdAssessForm(forms.Form):
-    assessed_on = DateField("Date of the assessment")
-    outcome = OpenChoiceField(
-        label="What did the assessment find?", choices=HouseholdMember.Outcome.choices, widget=forms.RadioSelect
-    )
-    summary = _text("Summary, including police and other agency checks")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(
-            Field("assessed_on"),
-            Field.radios("outcome", legend_size=Size.SMALL),
-            Field.textarea("summary", rows=6),
-            button="Save the assessment",
-        )
-
-
-class SupportAddForm(forms.Form):
-    what = _line("What is the support?", max_length=300)
-    who = _line("Who provides it?")
-    until = DateField("Until when?")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(Field("what"), Field("who"), Field("until"), button="Add the support")
-
-
-class SupportUpdateForm(forms.Form):
-    status = OpenChoiceField(
-        label="How does the support stand?", choices=SupportPlanItem.Status.choices, widget=forms.RadioSelect
-    )
-    status_note = _line("Note", max_length=300, help_text="Needed if it is not provided")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.radios("status", legend_size=Size.SMALL), Field("status_note"), button="Save")
-
-
-class FamilyGroupForm(forms.Form):
-    response = OpenChoiceField(
-        label="Was family group decision-making offered?",
-        choices=FamilyGroupDecisionMaking.Response.choices,
-        widget=forms.RadioSelect,
-    )
-    offered_on = DateField("Date offered (optional)")
-    offered_to = _line("Offered to", max_length=300, help_text="Each parent or person with parental responsibility")
-    reasons_not_offered = _text("If not offered: why is it not in the child's best interests?")
-    coordinator = _line("Independent coordinator (optional)")
-    meeting_on = DateField("Date of the meeting (optional)")
-    family_plan = _text("The family plan (optional)")
-    la_response = OpenChoiceField(
-        label="The local authority's response to the family plan",
-        choices=[("", "Not yet")] + list(FamilyGroupDecisionMaking.LaResponse.choices),
-        widget=forms.RadioSelect,
-    )
-    la_response_reasons = _text("If not agreed: why?")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(
-            Field.radios("response", legend_size=Size.SMALL),
-            Field("offered_on"),
-            Field("offered_to"),
-            Field.textarea("reasons_not_offered", rows=3),
-            Field("coordinator"),
-            Field("meeting_on"),
-            Field.textarea("family_plan", rows=4),
-            Field.radios("la_response", legend_size=Size.SMALL),
-            Field.textarea("la_response_reasons", rows=3),
-            button="Save",
-        )
-
-
-class WeighForm(forms.Form):
-    signal = forms.CharField(widget=forms.HiddenInput, required=False)
-    how_weighed = _text("How was this weighed in the decision?")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(Field("signal"), Field.textarea("how_weighed", rows=5), button="Save")
-
-
-class DecideForm(ApprovalDecisionForm):
-    reasons = _text("Reasons for the decision")
-
-
-class ReturnedForm(forms.Form):
-    on = DateField("Date the child returned home")
-    postcode = _line("Postcode of the home (route B)", max_length=8)
-
-    def __init__(self, *args, route=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        fields = [Field("on")]
-        if route == ReunificationDecision.Route.PLACED_WITH_PARENTS:
-            fields.append(Field("postcode", css_class="govuk-input--width-10"))
-        self.helper = _helper(*fields, button="Record the return home")
-
-
-class WithdrawForm(forms.Form):
-    reasons = _text("Why is the return home no longer planned?")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("reasons", rows=4), button="Withdraw the decision")
-
-
-class FlagForm(forms.Form):
-    action = _text("What have you decided to do?")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("action", rows=4), button="Mark as seen")

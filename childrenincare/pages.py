@@ -9,10 +9,17 @@ from django.urls import reverse
 
 from audit import services as audit
 from audit.models import AuditEvent
+from kernel import codelists
 from kernel.access import RULES
+from kernel.forms import add_rule_errors
+from kernel.rules import RuleBroken
+from partners.models import User
 from people.access import person_for, record_or_not_visible
 
+from . import services
 from .models import PeriodOfCare
+
+MANAGERS = {User.Role.TEAM_MANAGER, User.Role.HEAD_OF_SERVICE}
 
 
 def may_change(user):
@@ -27,6 +34,44 @@ def period_for(request, period_id):
 
 def period_url(period):
     return reverse("childrenincare:period", args=[period.pk])
+
+
+def code_label(slug, code):
+    return f"{code}: {codelists.label(slug, code)}" if code else ""
+
+
+def ended(period):
+    """Why nothing can change on an ended period of care (with its full stop), or ""."""
+    return f"{services.period_ended(period)}." if period.end_date else ""
+
+
+def period_rows(period):
+    """The summary rows about a period of care shown above its form pages."""
+    status, placement = services.current_legal_status(period), services.current_placement(period)
+    rows = [
+        (
+            "Looked after",
+            f"From {period.start_date:%-d %B %Y}" + (f" to {period.end_date:%-d %B %Y}" if period.end_date else ""),
+        )
+    ]
+    if period.end_date:
+        rows.append(("Reason care ended", code_label("episode-end-reason", period.end_reason)))
+    if status:
+        rows.append(("Legal status", code_label("legal-status", status.code)))
+    if placement:
+        carer = f" with {placement.carer}" if placement.carer_id else ""
+        rows.append(("Placement", code_label("placement-type", placement.place) + carer))
+    rows.append(("Category of need", code_label("primary-need", period.category_of_need)))
+    return rows
+
+
+def saved(form, call):
+    """Run the service with the form's data; its rule messages go on the form."""
+    try:
+        return call(form.cleaned_data)
+    except RuleBroken as error:
+        add_rule_errors(form, error)
+        return None
 
 
 def viewed(request, obj, person, summary):

@@ -602,8 +602,8 @@ def ceasing_approval_needed(period, on, reason):
 @transaction.atomic
 def cease_care(user, period, *, on, reason, return_decision=None):
     """The period of care ends on `on` with the 903 reason (REC)."""
-    from . import reunification
     from .planning import services as care_planning
+    from .return_home import services as reunification
 
     period = lock_period(period)
     errors = Errors()

@@ -16,7 +16,7 @@ from .models import MonitoringFlag, PeriodOfCare, Placement
 
 
 def _flag(person, kind, day, subject):
-    from .reunification import flag
+    from .return_home.services import flag
 
     flag(person, kind, day, subject)
 
@@ -62,7 +62,7 @@ def placement_started(sender, instance, created, raw=False, **kwargs):
 @receiver(visit_checked, sender=Visit, dispatch_uid="childrenincare.return_home_visit")
 def return_home_visit(sender, errors, person, visit_date, late_reason, **kwargs):
     """The return-home visit a Family Help visit meets: checked now, met once the visit is saved."""
-    from .reunification import return_visit_due, return_visited
+    from .return_home.services import return_visit_due, return_visited
 
     due = return_visit_due(errors, person, visit_date, late_reason)
     return None if due is None else (lambda: return_visited(due, visit_date, late_reason))

@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 
 from audit import services as audit
 from audit.models import AuditEvent
-from childrenincare.reunification import unseen_flags
+from childrenincare.return_home.services import unseen_flags
 from kernel import deadlines
 from kernel.access import rule
 from partners.models import Team, User

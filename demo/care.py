@@ -75,7 +75,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.contenttypes.models import ContentType
 
-from childrenincare import care_planning, reunification, services, visits
+from childrenincare import services, visits
 from childrenincare.models import (
     Approval,
     CareEpisode,
@@ -98,6 +98,8 @@ from childrenincare.models import (
     RiskSignalWeighing,
     SupportPlanItem,
 )
+from childrenincare.planning import services as care_planning
+from childrenincare.return_home import services as reunification
 from childrenincare.visits import NEW_PLACEMENT, USUAL
 from chronology import kinds as chronology_kinds
 from chronology import services as chronology

@@ -63,7 +63,7 @@ def care(user):
 
 def prepare_all_but_the_iro(worker, decision):
     """The gates other than consulting the IRO, as the worker would record them over weeks."""
-    from childrenincare import reunification
+    from childrenincare.return_home import services as reunification
 
     today = datetime.date.today()
     for state in reunification.gate_states(decision):

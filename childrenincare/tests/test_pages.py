@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from childrenincare import reunification, services
+from childrenincare import services
 from childrenincare.models import (
     Approval,
     GateRecord,
@@ -19,6 +19,7 @@ from childrenincare.models import (
     Placement,
     ReunificationDecision,
 )
+from childrenincare.return_home import services as reunification
 from childrenincare.testing import foster_carer, looked_after
 from familyhelp.testing import open_episode
 from partners.models import Team, User

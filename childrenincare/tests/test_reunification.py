@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from childrenincare import reunification, services
+from childrenincare import services
 from childrenincare.models import (
     Approval,
     LookedAfterReview,
@@ -16,6 +16,7 @@ from childrenincare.models import (
     ReturnHomeMonitoring,
     ReunificationDecision,
 )
+from childrenincare.return_home import services as reunification
 from childrenincare.testing import looked_after
 from familyhelp.testing import open_episode
 from kernel.rules import RuleBroken

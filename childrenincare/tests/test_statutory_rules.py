@@ -144,7 +144,7 @@ class TestFamilyGroupDecisionMakingBeforeACareOrder:
 
     @IN_FORCE
     def test_an_offer_recorded_for_a_return_home(self, worker, child):
-        from childrenincare import reunification
+        from childrenincare.return_home import services as reunification
         from people.models import Relationship
         from people.services import record_person
 

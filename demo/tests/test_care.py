@@ -13,7 +13,7 @@ import pytest
 from django.db.models import Q
 from django.utils import timezone
 
-from childrenincare import reunification, services
+from childrenincare import services
 from childrenincare.models import (
     Approval,
     CareEpisode,
@@ -28,6 +28,7 @@ from childrenincare.models import (
     ReturnHomeMonitoring,
     ReunificationDecision,
 )
+from childrenincare.return_home import services as reunification
 from demo import care
 from exploitation.models import MissingEpisode, ReturnInterview, ReturnInterviewIndicator
 from frontdoor.models import Referral

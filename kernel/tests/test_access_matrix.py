@@ -277,9 +277,9 @@ def _care_history(child, adult, episode, users):
     """The child looked after, with a return-home decision, a household member, support, an
     approval asked for and a monitored earlier return with a flag, for the children-in-care
     routes."""
-    from childrenincare import reunification
     from childrenincare import services as care
     from childrenincare.models import Approval, MonitoringFlag, ReturnHomeMonitoring
+    from childrenincare.return_home import services as reunification
     from childrenincare.testing import foster_placement
 
     worker, today = users[R.SOCIAL_WORKER], datetime.date.today()

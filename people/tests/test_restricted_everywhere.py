@@ -298,8 +298,8 @@ def test_a_return_home_decision_weighs_a_restricted_siblings_plan_without_naming
     """The sibling's return-home decision lists the risk signals of the household: the
     restricted child's child protection plan still counts (the gates weigh every signal) but is
     not named to a user who is not named on the restriction."""
-    from childrenincare import reunification
     from childrenincare import services as care
+    from childrenincare.return_home import services as reunification
     from childrenincare.testing import foster_placement
     from familyhelp import services as family_help
     from familyhelp.testing import open_episode

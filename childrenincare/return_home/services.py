@@ -30,18 +30,8 @@ from audit import services as audit
 from audit.models import AuditEvent
 from casework.services import current_allocation, due_to_meet, issue_due
 from childprotection.models import ChildProtectionPlan, Section47Enquiry
-from chronology.services import record_event
-from exploitation.models import MissingEpisode
-from familyhelp.models import AssessmentFactor
-from frontdoor.models import AgencyCheck, Contact
-from kernel import codelists, deadlines, timescales
-from kernel.rules import Errors, as_date, check_date
-from people.access import shown
-from people.ages import age_on
-from people.services import households_and_siblings
-
-from . import services
-from .models import (
+from childrenincare import services
+from childrenincare.models import (
     Approval,
     Carer,
     Designation,
@@ -55,8 +45,17 @@ from .models import (
     RiskSignalWeighing,
     SupportPlanItem,
 )
+from chronology.services import record_event
+from exploitation.models import MissingEpisode
+from familyhelp.models import AssessmentFactor
+from frontdoor.models import AgencyCheck, Contact
+from kernel import codelists, deadlines, timescales
+from kernel.rules import Errors, as_date, check_date
+from people.access import shown
+from people.ages import age_on
+from people.services import households_and_siblings
 
-GATES_FILE = Path(__file__).resolve().parent / "data" / "return_home_gates.json"
+GATES_FILE = Path(__file__).resolve().parent.parent / "data" / "return_home_gates.json"
 ORDER_REASONS = {"E41", "E45", "E46", "E47", "E48", "E4A", "E11", "E12"}
 MONITORING_RULE = "return-home-monitoring"
 VISIT_RULE = "return-home-visit"
