@@ -1,53 +1,55 @@
 """What every children-in-care page shares: looking up a period of care (a child the user
 may not see answers the same audited 404 as a record that does not exist), who may change
-records, the audited form page (status 400 with the GOV.UK error summary when the form has
-errors) and the return to the child's care page."""
+records, the rows about a period shown above its forms, the case-step page about a period
+(kernel.casestep shows it: status 400 with the GOV.UK error summary when the form has errors)
+and the return to the child's care page."""
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Model
+from django.http import HttpRequest
 from django.urls import reverse
 
-from audit import services as audit
-from audit.models import AuditEvent
 from kernel import codelists
 from kernel.access import RULES
-from kernel.forms import add_rule_errors
-from kernel.rules import RuleBroken
+from kernel.casestep import StepPage, Success
 from partners.models import User
 from people.access import person_for, record_or_not_visible
 
-from . import services
+from . import selectors, services
 from .models import PeriodOfCare
 
+FORM_PAGE = "childrenincare/form_page.html"
 MANAGERS = {User.Role.TEAM_MANAGER, User.Role.HEAD_OF_SERVICE}
 
 
-def may_change(user):
+def may_change(user: User) -> bool:
     return RULES["case_change"].allows(user)
 
 
-def period_for(request, period_id):
+def period_for(request: HttpRequest, period_id: int) -> PeriodOfCare:
     period = record_or_not_visible(PeriodOfCare, period_id, "person", "episode", "iro")
     period.person = person_for(request.user, period.person_id)
     return period
 
 
-def period_url(period):
+def period_url(period: PeriodOfCare) -> str:
     return reverse("childrenincare:period", args=[period.pk])
 
 
-def code_label(slug, code):
+def code_label(slug: str, code: str) -> str:
     return f"{code}: {codelists.label(slug, code)}" if code else ""
 
 
-def ended(period):
+def ended(period: PeriodOfCare) -> str:
     """Why nothing can change on an ended period of care (with its full stop), or ""."""
     return f"{services.period_ended(period)}." if period.end_date else ""
 
 
-def period_rows(period):
+def period_rows(period: PeriodOfCare) -> list[tuple[str, str]]:
     """The summary rows about a period of care shown above its form pages."""
-    status, placement = services.current_legal_status(period), services.current_placement(period)
+    status, placement = selectors.current_legal_status(period), selectors.current_placement(period)
     rows = [
         (
             "Looked after",
@@ -65,58 +67,35 @@ def period_rows(period):
     return rows
 
 
-def saved(form, call):
-    """Run the service with the form's data; its rule messages go on the form."""
-    try:
-        return call(form.cleaned_data)
-    except RuleBroken as error:
-        add_rule_errors(form, error)
-        return None
+def to_period(period: PeriodOfCare, message: str) -> Success:
+    """After a step: the message, and back to the child's care page."""
+    return Success(message, period_url(period))
 
 
-def viewed(request, obj, person, summary):
-    audit.record(request.user, AuditEvent.Action.VIEW, obj=obj, person=person, summary=summary)
-
-
-def done(request, period, message):
-    messages.success(request, message)
-    return redirect("childrenincare:period", period_id=period.pk)
-
-
-def form_page(
-    request,
-    period,
-    title,
-    form,
+def care_page(
+    period: PeriodOfCare,
+    title: str,
     *,
-    not_possible="",
-    rows=(),
-    intro="",
-    warning="",
-    template="childrenincare/form_page.html",
-    about=None,
-    back=None,
-    **extra,
-):
-    """A form page about the child's period of care (audited as a view of `about`, by
-    default the period); with `not_possible` (on a GET) it says why the step cannot be taken."""
-    person = period.person
-    viewed(request, about or period, person, f"Viewed the page: {title[0].lower()}{title[1:]}")
-    show_form = form is not None and not (not_possible and request.method != "POST")
-    return render(
-        request,
-        template,
-        {
-            "title": title,
-            "person": person,
-            "period": period,
-            "form": form if show_form else None,
-            "not_possible": not_possible,
-            "rows": rows,
-            "intro": intro,
-            "warning": warning,
-            "back": back or period_url(period),
-            **extra,
-        },
-        status=400 if show_form and form.errors else 200,
+    not_possible: str = "",
+    rows: Iterable[tuple[str, Any]] = (),
+    intro: str = "",
+    warning: str = "",
+    about: Model | None = None,
+    back: str | None = None,
+    **extra: Any,
+) -> StepPage:
+    """A case-step page about the child's period of care (kernel.casestep.step_page shows it,
+    audited as a view of `about`, by default the period); with `not_possible` (on a GET) it says
+    why the step cannot be taken. `extra` goes into the template's context."""
+    return StepPage(
+        title=title,
+        back=back or period_url(period),
+        person=period.person,
+        about=about or period,
+        not_possible=not_possible,
+        rows=rows,
+        intro=intro,
+        warning=warning,
+        template=FORM_PAGE,
+        extra={"period": period, **extra},
     )

@@ -33,8 +33,10 @@ from kernel.rules import Errors, as_date, check_date, long_date
 from people.ages import age_on
 from people.models import Involvement
 
-from . import s31za, short_breaks, with_parent
+from . import s31za, short_breaks
 from .models import Approval, CareEpisode, Carer, Designation, LegalStatus, PeriodOfCare, Placement
+from .selectors import approver_kind, current_legal_status, current_placement, is_designated, latest_change, open_period
+from .with_parent import services as with_parent
 
 # 903 rules 178, 213, 218, 222: no provider for these; no URN for these.
 TEMPORARY = {"T0", "T1", "T2", "T3", "T4"}
@@ -77,32 +79,6 @@ def lock_period(period):
     return PeriodOfCare.objects.select_for_update().select_related("person", "episode").get(pk=period.pk)
 
 
-def open_period(person):
-    """The child's open period of care, or None."""
-    return PeriodOfCare.objects.filter(person=person, end_date__isnull=True).first()
-
-
-def current_legal_status(period):
-    return period.legal_statuses.order_by("-start_date", "-id").first()
-
-
-def current_placement(period):
-    return period.placements.order_by("-start_date", "-id").first()
-
-
-def latest_change(period):
-    """The last day the legal status or placement changed: nothing may be recorded before it."""
-    dates = [
-        d
-        for d in (
-            getattr(current_legal_status(period), "start_date", None),
-            getattr(current_placement(period), "start_date", None),
-        )
-        if d
-    ]
-    return max(dates) if dates else period.start_date
-
-
 ADULT_AGE = 18
 
 
@@ -114,11 +90,6 @@ def is_16_or_17(age):
 
 def looked_after_working_days(period, on):
     return working_days.working_days_between(period.start_date, as_date(on))
-
-
-def is_designated(user, kind, on):
-    found = Designation.objects.filter(user=user, kind=kind, valid_from__lte=on)
-    return found.filter(valid_to__isnull=True).exists() or found.filter(valid_to__gte=on).exists()
 
 
 # --- Checks shared by the services --------------------------------------------------------
@@ -676,15 +647,6 @@ def cease_care(user, period, *, on, reason, return_decision=None):
 
 # --- Approvals ----------------------------------------------------------------------------
 
-APPROVER = {
-    Approval.Kind.DISTANT: Designation.Kind.DIRECTOR,
-    Approval.Kind.CEASE_16_17: Designation.Kind.DIRECTOR,
-}
-
-
-def approver_kind(kind):
-    return APPROVER.get(kind, Designation.Kind.NOMINATED_OFFICER)
-
 
 @transaction.atomic
 def request_approval(user, period, *, kind, reasons):
@@ -759,23 +721,3 @@ def decide_approval(user, approval, *, approve, reasons=""):
         summary="Decided an approval",
     )
     return approval
-
-
-def pending_approvals(user, on=None):
-    """The approvals waiting for this user's designation."""
-    on = on or timezone.localdate()
-    kinds = []
-    for designation, approval_kinds in (
-        (
-            Designation.Kind.NOMINATED_OFFICER,
-            [k for k in Approval.Kind if approver_kind(k) == Designation.Kind.NOMINATED_OFFICER],
-        ),
-        (Designation.Kind.DIRECTOR, [k for k in Approval.Kind if approver_kind(k) == Designation.Kind.DIRECTOR]),
-    ):
-        if is_designated(user, designation, on):
-            kinds += approval_kinds
-    return (
-        Approval.objects.filter(status=Approval.Status.PENDING, kind__in=kinds)
-        .select_related("period__person", "placement", "requested_by")
-        .order_by("requested_on", "id")
-    )

@@ -11,10 +11,7 @@ urlpatterns = [
     path("periods/<int:period_id>/placement/", views.placement, name="placement"),
     path("periods/<int:period_id>/cease/", views.cease, name="cease"),
     path("periods/<int:period_id>/approval/", views.approval_request, name="approval-request"),
-    path(
-        "periods/<int:period_id>/with-parent/assessment/", views.with_parent_assessment, name="with-parent-assessment"
-    ),
-    path("periods/<int:period_id>/with-parent/decision/", views.with_parent_decision, name="with-parent-decision"),
+    path("", include("childrenincare.with_parent.urls")),
     path("approvals/", views.approvals, name="approvals"),
     path("approvals/<int:approval_id>/", views.approval, name="approval"),
     path("", include("childrenincare.return_home.urls")),

@@ -115,7 +115,8 @@ def schedule_after_legal_status(period, placement, legal_status):
 def record_visit(user, period, *, visited_on, seen, seen_alone=False, bedroom_seen=False, notes="", late_reason=""):
     """A statutory visit. It meets the open visit due date (late needs the reason) and the
     next one is issued by the reg 28 schedule."""
-    from .services import current_legal_status, current_placement, lock_period
+    from .selectors import current_legal_status, current_placement
+    from .services import lock_period
 
     period = lock_period(period)
     errors = Errors()

@@ -66,7 +66,8 @@ class StepPage:
     `person` is the child the page is about (its name is the caption, and the audit entry names
     them); `about` is the record viewed (by default the child). `not_possible` says why the step
     cannot be taken now: on a GET the form is not shown. `rows` are (label, value) pairs of
-    context shown as a GOV.UK summary list above the form.
+    context shown as a GOV.UK summary list above the form. `audit_summary` replaces the audit
+    entry's summary made from the title, where the title names someone the summary must not.
     """
 
     title: str
@@ -80,6 +81,7 @@ class StepPage:
     caption: str = ""
     template: str = CASE_FORM_PAGE
     extra: Mapping[str, Any] = field(default_factory=dict)
+    audit_summary: str = ""
 
 
 def take_step(
@@ -135,7 +137,7 @@ def step_page(
 ) -> HttpResponse:
     """Render a case-step page and audit the view. The form shows unless the step is not
     possible (on a GET); the status is 400 when the shown form has errors."""
-    viewed(request, page.about or page.person, page.person, page_viewed_summary(page.title))
+    viewed(request, page.about or page.person, page.person, page.audit_summary or page_viewed_summary(page.title))
     show_form = form is not None and not (page.not_possible and request.method != "POST")
     context = {
         "title": page.title,

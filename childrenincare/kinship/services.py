@@ -285,7 +285,7 @@ def extend_temporary_approval(
     (`panel_consulted_on`, `panel_views`, 25(4)(b)) and informs the IRO (`iro_informed_on`,
     25(4)(c)); the decision is approved by a nominated officer (25(5)): `user`, designated on
     the day of the extension."""
-    from childrenincare.services import is_designated
+    from childrenincare.selectors import is_designated
 
     carer = lock_carer(carer)
     errors = Errors()

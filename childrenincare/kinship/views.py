@@ -2,35 +2,33 @@
 connected person, its extension, full approval, the end of an approval) and the child's
 family network.
 
-Views are thin: the rules are in childrenincare.kinship.services, whose RuleBroken messages go on the
-form's fields (status 400, nothing saved). A carer is not a child, but a carer's page shows
+Views are thin: the rules are in childrenincare.kinship.services, whose RuleBroken messages go
+on the form's fields (status 400, nothing saved). A carer is not a child, but a carer's page shows
 the children placed there: only those whose full record the user may see (a placement
 gives away where a child lives), each audited. A page about a child needs the child's full
 record (people.access.person_for): otherwise the same audited 404 as a record that does not
 exist."""
 
-from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from audit import services as audit
 from audit.models import AuditEvent
-from childrenincare.models import Carer, FamilyNetworkMember, PeriodOfCare
-from childrenincare.pages import may_change, viewed
+from childrenincare.models import Carer, FamilyNetworkMember
+from childrenincare.pages import FORM_PAGE, may_change
+from childrenincare.selectors import open_period
 from kernel import codelists, deadlines
 from kernel.access import forbidden, rule
-from kernel.forms import add_rule_errors
-from kernel.models import Deadline
+from kernel.casestep import StepPage, Success, case_step, page_viewed_summary, step_page, viewed
 from kernel.rules import RuleBroken, long_date
 from people.access import Level, RecordNotVisible, levels, person_for, record_or_not_visible
 from people.models import Person
 from people.services import relationships
 
+from . import selectors
 from . import services as kinship
 from .forms import (
     ApprovalForm,
@@ -43,7 +41,6 @@ from .forms import (
 )
 
 CARERS_PAGE_SIZE = 50
-FORM_PAGE = "childrenincare/form_page.html"
 
 
 # --- Looking records up -------------------------------------------------------------------
@@ -64,19 +61,19 @@ def _child(request, child_id):
     return person_for(request.user, int(child_id))
 
 
-def _chosen(form, field, people):
-    """The record chosen from a list of people, None for "no record"; a forged choice is an error."""
-    value = (form.cleaned_data.get(field) or "").strip()
+def _chosen(cleaned_data, field, people):
+    """The record chosen from a list of people, None for "no record"; a forged choice is refused."""
+    value = (cleaned_data.get(field) or "").strip()
     if not value:
         return None
     found = {str(p.pk): p for p in people}.get(value)
     if found is None:
-        form.add_error(field, "Select their record from the list")
+        raise RuleBroken({field: ["Select their record from the list"]})
     return found
 
 
 def _care_url(person):
-    period = PeriodOfCare.objects.filter(person=person, end_date__isnull=True).only("pk").first()
+    period = open_period(person)
     if period is not None:
         return reverse("childrenincare:period", args=[period.pk])
     return reverse("people:detail", args=[person.pk])
@@ -86,43 +83,46 @@ def _carer_url(carer):
     return reverse("childrenincare:carer", args=[carer.pk])
 
 
+def _view_children(request, carer, summary, children=()):
+    """Audit, for each child a page about a carer names, that the user saw the child there."""
+    audit.record_many(
+        [
+            audit.entry(
+                request.user,
+                AuditEvent.Action.VIEW,
+                obj=carer,
+                person=child,
+                summary=f"{summary}, which names the child",
+            )
+            for child in children
+        ]
+    )
+
+
 def _view_carer(request, carer, summary, children=()):
     """Audit a page about a carer: the carer (their own record, if linked) and each child it names."""
-    entries = [audit.entry(request.user, AuditEvent.Action.VIEW, obj=carer, person=carer.person_id, summary=summary)]
-    entries += [
-        audit.entry(
-            request.user, AuditEvent.Action.VIEW, obj=carer, person=child, summary=f"{summary}, which names the child"
-        )
-        for child in children
-    ]
-    audit.record_many(entries)
+    viewed(request, carer, carer.person, summary)
+    _view_children(request, carer, summary, children)
 
 
-def _page(request, title, form, *, caption, back, back_text, not_possible="", rows=(), intro="", warning=""):
-    show_form = form is not None and not (not_possible and request.method != "POST")
-    return render(
+def _carer_page(request, carer, title, form, *, children=(), **options):
+    """A step about a carer: audited as a view of the carer, and of each child it names."""
+    response = step_page(
         request,
-        FORM_PAGE,
-        {
-            "title": title,
-            "caption": caption,
-            "form": form if show_form else None,
-            "not_possible": not_possible,
-            "rows": rows,
-            "intro": intro,
-            "warning": warning,
-            "back": back,
-            "back_text": back_text,
-        },
-        status=400 if show_form and form.errors else 200,
+        StepPage(
+            title=title,
+            back=_carer_url(carer),
+            person=carer.person,
+            about=carer,
+            caption=carer.name,
+            template=FORM_PAGE,
+            extra={"back_text": "Back to the carer"},
+            **options,
+        ),
+        form,
     )
-
-
-def _carer_page(request, carer, title, form, *, children=(), **extra):
-    _view_carer(request, carer, f"Viewed the page: {title[0].lower()}{title[1:]}", children)
-    return _page(
-        request, title, form, caption=carer.name, back=_carer_url(carer), back_text="Back to the carer", **extra
-    )
+    _view_children(request, carer, page_viewed_summary(title), children)
+    return response
 
 
 def _safe_next(request, url):
@@ -153,26 +153,18 @@ def _related(user, child, adults_only=False):
 # --- Carers -------------------------------------------------------------------------------
 
 
+def _carers_caption(count):
+    plural = "" if count == 1 else "s"
+    return f"{count} carer{plural} and provider{plural}"
+
+
 @rule("case_work")
 def carers(request):
     """Every carer and provider, by name, with the kind, approval and placements; filtered by
     kind. A count leaves out restricted children the user is not named on."""
     kind = request.GET.get("kind", "")
     kind = kind if kind in Carer.Kind.values else ""
-    found = Carer.objects.all()
-    if kind:
-        found = found.filter(kind=kind)
-    visible = Q(placements__period__person__restricted=False) | Q(
-        placements__period__person__restricted_access__user=request.user
-    )
-    found = found.annotate(
-        placements_count=Count("placements", filter=visible, distinct=True),
-        placed_now=Count(
-            "placements",
-            filter=visible & Q(placements__end_date__isnull=True, placements__period__end_date__isnull=True),
-            distinct=True,
-        ),
-    ).order_by("name", "id")
+    found = selectors.carers(request.user, kind)
     page = Paginator(found, CARERS_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"carer": carer, "approval": kinship.approval_label(carer)} for carer in page.object_list]
     audit.record(
@@ -187,6 +179,7 @@ def carers(request):
         {
             "rows": rows,
             "page": page,
+            "caption": _carers_caption(page.paginator.count),
             "kind": kind,
             "kinds": Carer.Kind.choices,
             "may_change": may_change(request.user),
@@ -204,46 +197,41 @@ def carer_new(request):
     next_url = _safe_next(request, request.GET.get("next"))
     if request.method == "POST":
         form = CarerForm(request.POST, people=people)
-        if form.is_valid():
-            data = form.cleaned_data
-            person = _chosen(form, "person", people) if people else None
-            if not form.errors:
-                try:
-                    carer = kinship.add_carer(
-                        request.user,
-                        kind=data["kind"],
-                        name=data["name"],
-                        provider=data["provider"],
-                        urn=data["urn"],
-                        postcode=data["postcode"],
-                        person=person,
-                        relationship_to_child=data["relationship_to_child"],
-                        child=child,
-                    )
-                except RuleBroken as error:
-                    add_rule_errors(form, error)
-                else:
-                    messages.success(request, f"{carer.name} added")
-                    return redirect(_with_carer(next_url, carer) if next_url else _carer_url(carer))
     else:
         kind = request.GET.get("kind", "")
         form = CarerForm(people=people, initial={"kind": kind} if kind in Carer.Kind.values else None)
-    title = "Add a carer or provider"
     if child is not None:
-        viewed(request, child, child, f"Viewed the page: {title[0].lower()}{title[1:]}")
-        back, back_text, caption = next_url or _care_url(child), "Back", child.full_name
+        back, caption = next_url or _care_url(child), child.full_name
     else:
-        audit.record(request.user, AuditEvent.Action.VIEW, summary="Viewed the page: add a carer or provider")
-        back, back_text, caption = next_url or reverse("childrenincare:carers"), "Back", "Carers"
-    return _page(
-        request,
-        title,
-        form,
-        caption=caption,
+        back, caption = next_url or reverse("childrenincare:carers"), "Carers"
+    page = StepPage(
+        title="Add a carer or provider",
         back=back,
-        back_text=back_text,
+        person=child,
+        caption=caption,
         intro="A connected person is a relative, friend or other person connected with the child who is "
         "assessed to foster them. Record foster carers, homes and other providers here too.",
+        template=FORM_PAGE,
+        extra={"back_text": "Back"},
+    )
+    return case_step(
+        request,
+        form,
+        act=lambda d: kinship.add_carer(
+            request.user,
+            kind=d["kind"],
+            name=d["name"],
+            provider=d["provider"],
+            urn=d["urn"],
+            postcode=d["postcode"],
+            person=_chosen(d, "person", people) if people else None,
+            relationship_to_child=d["relationship_to_child"],
+            child=child,
+        ),
+        success=lambda carer: Success(
+            f"{carer.name} added", _with_carer(next_url, carer) if next_url else _carer_url(carer)
+        ),
+        page=lambda: step_page(request, page, form),
     )
 
 
@@ -283,25 +271,7 @@ def _actions(carer):
 @rule("case_work")
 def carer(request, carer_id):
     found = _carer(carer_id)
-    placements = kinship.children_placed(found)
-    seen = levels(request.user, [p.period.person for p in placements])
-    shown = [p for p in placements if seen[p.period.person_id] >= Level.FULL]
-    children = {p.period.person_id: p.period.person for p in shown}
-    today = timezone.localdate()
-    carer_type = ContentType.objects.get_for_model(Carer)
-    due = list(
-        Deadline.objects.filter(subject_type=carer_type, subject_id=found.pk)
-        .select_related("person")
-        .order_by("start_date", "id")
-    )
-    others = {d.person_id: d.person for d in due if d.person_id is not None and d.person_id not in children}
-    for pk, level in levels(request.user, list(others.values())).items():
-        if level >= Level.FULL:
-            children[pk] = others[pk]
-    for deadline in due:
-        # A due date about a child this user may not see shows its dates only.
-        deadline.child = children.get(deadline.person_id)
-        deadline.tag = deadlines.tag(deadline, today) if deadline.status == Deadline.Status.OPEN else None
+    shown, children, due = selectors.carer_record(request.user, found, timezone.localdate())
     placed_now = [p for p in shown if p.end_date is None and p.period.end_date is None]
     for placement in shown:
         placement.place_label = codelists.label("placement-type", placement.place)
@@ -351,26 +321,32 @@ def carer_temporary_approval(request, carer_id):
         children=candidates,
         initial={"child": str(candidates[0].pk)} if len(candidates) == 1 else None,
     )
-    if request.method == "POST" and form.is_valid():
-        child = _child(request, form.cleaned_data["child"])
-        try:
-            kinship.approve_temporarily(request.user, found, on=form.cleaned_data["on"], child=child)
-        except RuleBroken as error:
-            add_rule_errors(form, error)
-        else:
-            messages.success(request, f"{found.name} temporarily approved")
-            return redirect(_carer_url(found))
-    return _carer_page(
+    return case_step(
         request,
-        found,
-        title,
         form,
-        children=candidates,
-        not_possible=not_possible,
-        rows=_approval_rows(found),
-        intro="A connected person may be approved temporarily as the child's foster carer while "
-        "their full assessment is done. The temporary approval lasts 16 weeks.",
+        act=lambda d: kinship.approve_temporarily(request.user, found, on=d["on"], child=_child(request, d["child"])),
+        success=lambda _: Success(f"{found.name} temporarily approved", _carer_url(found)),
+        page=lambda: _carer_page(
+            request,
+            found,
+            title,
+            form,
+            children=candidates,
+            not_possible=not_possible,
+            rows=_approval_rows(found),
+            intro="A connected person may be approved temporarily as the child's foster carer while "
+            "their full assessment is done. The temporary approval lasts 16 weeks.",
+        ),
     )
+
+
+EXTENSION_INTRO = (
+    "A temporary approval can be extended once, for up to 8 weeks from the end of "
+    "the first approval, while the full assessment is finished. A nominated "
+    "officer approves the extension, after the fostering panel's views are "
+    "sought and the independent reviewing officer is informed (Care Planning "
+    "Regulations 2010 reg 25)."
+)
 
 
 @rule("case_change")
@@ -390,40 +366,37 @@ def carer_extension(request, carer_id):
     elif first is None:
         not_possible = "There is no open temporary approval to extend."
     form = ExtensionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            data = form.cleaned_data
-            kinship.extend_temporary_approval(
-                request.user,
-                found,
-                on=data["on"],
-                child=child,
-                panel_consulted_on=data["panel_consulted_on"],
-                panel_views=data["panel_views"],
-                reasons=data["reasons"],
-                iro_informed_on=data["iro_informed_on"],
-            )
-        except RuleBroken as error:
-            add_rule_errors(form, error)
-        else:
-            messages.success(request, "Temporary approval extended")
-            return redirect(_carer_url(found))
-    rows = _approval_rows(found)
-    if first is not None:
-        rows += [("Child", child.full_name), ("Temporary approval ends", long_date(first.due_date))]
-    return _carer_page(
+
+    def page():
+        rows = _approval_rows(found)
+        if first is not None:
+            rows += [("Child", child.full_name), ("Temporary approval ends", long_date(first.due_date))]
+        return _carer_page(
+            request,
+            found,
+            title,
+            form,
+            children=[child] if child else [],
+            not_possible=not_possible,
+            rows=rows,
+            intro=EXTENSION_INTRO,
+        )
+
+    return case_step(
         request,
-        found,
-        title,
         form,
-        children=[child] if child else [],
-        not_possible=not_possible,
-        rows=rows,
-        intro="A temporary approval can be extended once, for up to 8 weeks from the end of "
-        "the first approval, while the full assessment is finished. A nominated "
-        "officer approves the extension, after the fostering panel's views are "
-        "sought and the independent reviewing officer is informed (Care Planning "
-        "Regulations 2010 reg 25).",
+        act=lambda d: kinship.extend_temporary_approval(
+            request.user,
+            found,
+            on=d["on"],
+            child=child,
+            panel_consulted_on=d["panel_consulted_on"],
+            panel_views=d["panel_views"],
+            reasons=d["reasons"],
+            iro_informed_on=d["iro_informed_on"],
+        ),
+        success=lambda _: Success("Temporary approval extended", _carer_url(found)),
+        page=page,
     )
 
 
@@ -444,21 +417,21 @@ def carer_approval(request, carer_id):
         not_possible = f"{found.name} is {kinship.approval_label(found).lower()}."
     late = open_due is not None and open_due.due_date < timezone.localdate()
     form = ApprovalForm(request.POST if request.method == "POST" else None, late=late)
-    if request.method == "POST" and form.is_valid():
-        try:
-            kinship.approve_carer(
-                request.user, found, on=form.cleaned_data["on"], late_reason=form.cleaned_data.get("late_reason", "")
-            )
-        except RuleBroken as error:
-            add_rule_errors(form, error)
-        else:
-            messages.success(request, f"{found.name} approved as a foster carer")
-            return redirect(_carer_url(found))
-    rows = _approval_rows(found)
-    if open_due is not None:
-        rows.append(("Temporary approval ends", long_date(open_due.due_date)))
-    return _carer_page(
-        request, found, title, form, children=[child] if child else [], not_possible=not_possible, rows=rows
+
+    def page():
+        rows = _approval_rows(found)
+        if open_due is not None:
+            rows.append(("Temporary approval ends", long_date(open_due.due_date)))
+        return _carer_page(
+            request, found, title, form, children=[child] if child else [], not_possible=not_possible, rows=rows
+        )
+
+    return case_step(
+        request,
+        form,
+        act=lambda d: kinship.approve_carer(request.user, found, on=d["on"], late_reason=d.get("late_reason", "")),
+        success=lambda _: Success(f"{found.name} approved as a foster carer", _carer_url(found)),
+        page=page,
     )
 
 
@@ -472,39 +445,25 @@ def carer_end_approval(request, carer_id):
     elif found.approval not in (Carer.Approval.TEMPORARY, Carer.Approval.APPROVED):
         not_possible = f"{found.name} has not been approved: there is no approval to end."
     form = EndApprovalForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            kinship.end_approval(request.user, found, on=form.cleaned_data["on"], reason=form.cleaned_data["reason"])
-        except RuleBroken as error:
-            add_rule_errors(form, error)
-        else:
-            messages.success(request, "Approval ended")
-            return redirect(_carer_url(found))
-    return _carer_page(
+    return case_step(
         request,
-        found,
-        title,
         form,
-        not_possible=not_possible,
-        rows=_approval_rows(found),
-        warning="A child still placed with this carer needs a new placement: record it on the "
-        "child's care record, with the reason 'approval of the carers removed'.",
+        act=lambda d: kinship.end_approval(request.user, found, on=d["on"], reason=d["reason"]),
+        success=lambda _: Success("Approval ended", _carer_url(found)),
+        page=lambda: _carer_page(
+            request,
+            found,
+            title,
+            form,
+            not_possible=not_possible,
+            rows=_approval_rows(found),
+            warning="A child still placed with this carer needs a new placement: record it on the "
+            "child's care record, with the reason 'approval of the carers removed'.",
+        ),
     )
 
 
 # --- The family network -------------------------------------------------------------------
-
-
-def _network_rows(child):
-    members = list(FamilyNetworkMember.objects.filter(child=child).select_related("person").order_by("role", "id"))
-    groups = []
-    for value, label in FamilyNetworkMember.Role.choices:
-        found = [m for m in members if m.role == value]
-        for member in found:
-            member.display_name = kinship.member_name(member)
-        if found:
-            groups.append({"label": label, "members": found})
-    return groups
 
 
 @rule("case_work")
@@ -515,40 +474,42 @@ def family_network(request, person_id):
     if request.method == "POST" and not changing:
         return forbidden(request)
     people = _related(request.user, child) if changing else []
-    form = None
-    if changing:
-        form = NetworkMemberForm(request.POST if request.method == "POST" else None, people=people)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            person = _chosen(form, "person", people) if people else None
-            if not form.errors:
-                try:
-                    member = kinship.add_family_network_member(
-                        request.user,
-                        child,
-                        person=person,
-                        name=data["name"],
-                        relationship=data["relationship"],
-                        role=data["role"],
-                        notes=data["notes"],
-                    )
-                except RuleBroken as error:
-                    add_rule_errors(form, error)
-                else:
-                    messages.success(request, f"{kinship.member_name(member)} added to the family network")
-                    return redirect("childrenincare:family-network", person_id=child.pk)
-    viewed(request, child, child, "Viewed the child's family network")
-    return render(
+    form = NetworkMemberForm(request.POST if request.method == "POST" else None, people=people) if changing else None
+
+    def page():
+        viewed(request, child, child, "Viewed the child's family network")
+        return render(
+            request,
+            "childrenincare/kinship/family_network.html",
+            {
+                "person": child,
+                "groups": selectors.network_groups(child),
+                "form": form,
+                "back": _care_url(child),
+                "may_change": changing,
+            },
+            status=400 if form is not None and form.errors else 200,
+        )
+
+    if form is None:
+        return page()
+    return case_step(
         request,
-        "childrenincare/kinship/family_network.html",
-        {
-            "person": child,
-            "groups": _network_rows(child),
-            "form": form,
-            "back": _care_url(child),
-            "may_change": changing,
-        },
-        status=400 if form is not None and form.errors else 200,
+        form,
+        act=lambda d: kinship.add_family_network_member(
+            request.user,
+            child,
+            person=_chosen(d, "person", people) if people else None,
+            name=d["name"],
+            relationship=d["relationship"],
+            role=d["role"],
+            notes=d["notes"],
+        ),
+        success=lambda member: Success(
+            f"{kinship.member_name(member)} added to the family network",
+            reverse("childrenincare:family-network", args=[child.pk]),
+        ),
+        page=page,
     )
 
 
@@ -559,30 +520,30 @@ def family_network_member(request, network_member_id):
     title = f"Change {kinship.member_name(member)}'s role"
     if request.method == "POST":
         form = NetworkRoleForm(request.POST)
-        if form.is_valid():
-            try:
-                kinship.change_network_role(
-                    request.user, member, role=form.cleaned_data["role"], notes=form.cleaned_data["notes"]
-                )
-            except RuleBroken as error:
-                add_rule_errors(form, error)
-            else:
-                messages.success(request, "Role changed")
-                return redirect("childrenincare:family-network", person_id=child.pk)
     else:
         form = NetworkRoleForm(initial={"role": member.role, "notes": member.notes})
-    viewed(request, member, child, "Viewed the page: change a family network member's role")
+    network = reverse("childrenincare:family-network", args=[child.pk])
     rows = [
         ("Relationship to the child", member.relationship),
         ("Role now", member.get_role_display()),
         ("Added", long_date(member.added_on)),
     ]
-    return _page(
-        request,
-        title,
-        form,
+    page = StepPage(
+        title=title,
+        back=network,
+        person=child,
+        about=member,
         caption=child.full_name,
-        back=reverse("childrenincare:family-network", args=[child.pk]),
-        back_text="Back to the family network",
         rows=rows,
+        # The title names the family member: the audit trail names the page, not them.
+        audit_summary="Viewed the page: change a family network member's role",
+        template=FORM_PAGE,
+        extra={"back_text": "Back to the family network"},
+    )
+    return case_step(
+        request,
+        form,
+        act=lambda d: kinship.change_network_role(request.user, member, role=d["role"], notes=d["notes"]),
+        success=lambda _: Success("Role changed", network),
+        page=lambda: step_page(request, page, form),
     )

@@ -3,7 +3,7 @@ personal education plans, looked-after reviews, statutory visits, and the histor
 
 Views are thin: the rules are in childrenincare.planning.services and childrenincare.visits, whose
 RuleBroken messages go on the form's fields (answered with status 400 and the GOV.UK error
-summary, by pages.form_page). A period of care of a child the user may not see answers the
+summary, by kernel.casestep). A period of care of a child the user may not see answers the
 same audited 404 as one that does not exist (pages.period_for); every page is audited as a
 view of the child's record. Changing needs the case_change rule, reading case_work."""
 
@@ -13,12 +13,12 @@ from django.utils import timezone
 
 from childrenincare import outcomes, short_breaks, visits
 from childrenincare.models import HealthAssessment
-from childrenincare.pages import done, form_page, may_change, period_for, period_url, viewed
-from kernel import codelists
+from childrenincare.pages import care_page, may_change, period_for, period_url, to_period
 from kernel.access import rule
-from kernel.forms import add_rule_errors
-from kernel.rules import RuleBroken, long_date
+from kernel.casestep import case_step, step_page, viewed
+from kernel.rules import long_date
 
+from . import selectors
 from . import services as care_planning
 from .forms import (
     CarePlanForm,
@@ -77,13 +77,6 @@ def care_plan(request, period_id):
     title = "Agree a new version of the care plan" if current else "Agree the care plan"
     if request.method == "POST":
         form = CarePlanForm(request.POST)
-        if form.is_valid():
-            try:
-                care_planning.record_care_plan(request.user, period, **form.cleaned_data)
-            except RuleBroken as error:
-                add_rule_errors(form, error)
-            else:
-                return done(request, period, "Care plan saved")
     else:
         # A new version starts from the current one, so nothing agreed before is retyped.
         form = CarePlanForm(initial={name: getattr(current, name) for name in CARE_PLAN_TEXT} if current else None)
@@ -94,16 +87,21 @@ def care_plan(request, period_id):
         )
         rows.append(("Plan for permanence", current.get_permanence_plan_display()))
     rows += _due_rows(planning["care_plan_due"]) + _due_rows(planning["permanence_due"])
-    return form_page(
-        request,
+    page = care_page(
         period,
         title,
-        form,
         not_possible=_ended(period),
         rows=rows,
         warning=_late_warning(planning["care_plan_due"]),
         intro="The care plan includes the plan for permanence and the name of the independent "
         "reviewing officer (Care Planning Regulations 2010 reg 5).",
+    )
+    return case_step(
+        request,
+        form,
+        act=lambda d: care_planning.record_care_plan(request.user, period, **d),
+        success=lambda _: to_period(period, "Care plan saved"),
+        page=lambda: step_page(request, page, form),
     )
 
 
@@ -115,26 +113,20 @@ def iro(request, period_id):
     period = period_for(request, period_id)
     planning = care_planning.summary(period)
     title = "Change the independent reviewing officer" if period.iro else "Appoint the independent reviewing officer"
-    if request.method == "POST":
-        form = IroForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                found = care_planning.appoint_iro(
-                    request.user, period, iro=chosen_user(data["iro"]), on=data["on"], late_reason=data["late_reason"]
-                )
-            except RuleBroken as error:
-                add_rule_errors(form, error)
-            else:
-                return done(request, period, f"{found.iro} is the child's independent reviewing officer")
-    else:
-        form = IroForm()
+    form = IroForm(request.POST) if request.method == "POST" else IroForm()
     rows = [("Looked after since", long_date(period.start_date))]
     if period.iro:
         rows.append(("Independent reviewing officer now", f"{period.iro}, since {long_date(period.iro_appointed_on)}"))
     rows += _due_rows(planning["iro_due"])
-    return form_page(
-        request, period, title, form, not_possible=_ended(period), rows=rows, warning=_late_warning(planning["iro_due"])
+    page = care_page(period, title, not_possible=_ended(period), rows=rows, warning=_late_warning(planning["iro_due"]))
+    return case_step(
+        request,
+        form,
+        act=lambda d: care_planning.appoint_iro(
+            request.user, period, iro=chosen_user(d["iro"]), on=d["on"], late_reason=d["late_reason"]
+        ),
+        success=lambda found: to_period(period, f"{found.iro} is the child's independent reviewing officer"),
+        page=lambda: step_page(request, page, form),
     )
 
 
@@ -145,34 +137,30 @@ def iro(request, period_id):
 def health_assessment(request, period_id):
     period = period_for(request, period_id)
     planning = care_planning.summary(period)
-    title = "Record a health assessment"
+    last = planning["last_health_assessment"]
     if request.method == "POST":
         form = HealthAssessmentForm(request.POST)
-        if form.is_valid():
-            try:
-                found = care_planning.record_health_assessment(request.user, period, **form.cleaned_data)
-            except RuleBroken as error:
-                add_rule_errors(form, error)
-            else:
-                return done(request, period, f"{found.get_kind_display()} recorded")
     else:
-        last = planning["last_health_assessment"]
         form = HealthAssessmentForm(
             initial={"kind": HealthAssessment.Kind.REVIEW if last else HealthAssessment.Kind.INITIAL}
         )
     rows = [("Looked after since", long_date(period.start_date))]
-    if planning["last_health_assessment"]:
-        last = planning["last_health_assessment"]
+    if last:
         rows.append(("Last health assessment", f"{last.get_kind_display()}, {long_date(last.held_on)}"))
     rows += _due_rows(planning["health_due"])
-    return form_page(
-        request,
+    page = care_page(
         period,
-        title,
-        form,
+        "Record a health assessment",
         not_possible=_ended(period),
         rows=rows,
         warning=_late_warning(planning["health_due"]),
+    )
+    return case_step(
+        request,
+        form,
+        act=lambda d: care_planning.record_health_assessment(request.user, period, **d),
+        success=lambda found: to_period(period, f"{found.get_kind_display()} recorded"),
+        page=lambda: step_page(request, page, form),
     )
 
 
@@ -180,33 +168,30 @@ def health_assessment(request, period_id):
 def education_plan(request, period_id):
     period = period_for(request, period_id)
     planning = care_planning.summary(period)
-    title = "Record a personal education plan"
+    last = planning["last_education_plan"]
     if request.method == "POST":
         form = EducationPlanForm(request.POST)
-        if form.is_valid():
-            try:
-                care_planning.record_personal_education_plan(request.user, period, **form.cleaned_data)
-            except RuleBroken as error:
-                add_rule_errors(form, error)
-            else:
-                return done(request, period, "Personal education plan recorded")
     else:
-        last = planning["last_education_plan"]
         form = EducationPlanForm(
             initial={"school": last.school, "designated_teacher": last.designated_teacher} if last else None
         )
     rows = [("Looked after since", long_date(period.start_date))]
-    if planning["last_education_plan"]:
-        rows.append(("Last personal education plan", long_date(planning["last_education_plan"].held_on)))
+    if last:
+        rows.append(("Last personal education plan", long_date(last.held_on)))
     rows += _due_rows(planning["education_due"])
-    return form_page(
-        request,
+    page = care_page(
         period,
-        title,
-        form,
+        "Record a personal education plan",
         not_possible=_ended(period),
         rows=rows,
         warning=_late_warning(planning["education_due"]),
+    )
+    return case_step(
+        request,
+        form,
+        act=lambda d: care_planning.record_personal_education_plan(request.user, period, **d),
+        success=lambda _: to_period(period, "Personal education plan recorded"),
+        page=lambda: step_page(request, page, form),
     )
 
 
@@ -220,26 +205,8 @@ def review(request, period_id):
     period = period_for(request, period_id)
     planning = care_planning.summary(period)
     number = (planning["last_review"].number if planning["last_review"] else 0) + 1
-    title = f"Record looked-after review {number}"
     if request.method == "POST":
         form = ReviewForm(request.POST, period=period)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                found = care_planning.record_review(
-                    request.user,
-                    period,
-                    held_on=data["held_on"],
-                    participation=data["participation"],
-                    chair=chosen_user(data["chair"]),
-                    considered_return_home=data["considered_return_home"],
-                    decisions=data["decisions"],
-                    late_reason=data["late_reason"],
-                )
-            except RuleBroken as error:
-                add_rule_errors(form, error)
-            else:
-                return done(request, period, f"Looked-after review {found.number} recorded")
     else:
         form = ReviewForm(period=period, initial={"chair": str(period.iro_id)} if period.iro_id else None)
     rows = [("Looked after since", long_date(period.start_date))]
@@ -250,49 +217,60 @@ def review(request, period_id):
         last = planning["last_review"]
         rows.append(("Last review", f"Review {last.number}, {long_date(last.held_on)}"))
     rows += _due_rows(planning["next_review"])
-    return form_page(request, period, title, form, rows=rows, warning=_late_warning(planning["next_review"]))
+    page = care_page(
+        period, f"Record looked-after review {number}", rows=rows, warning=_late_warning(planning["next_review"])
+    )
+    return case_step(
+        request,
+        form,
+        act=lambda d: care_planning.record_review(
+            request.user,
+            period,
+            held_on=d["held_on"],
+            participation=d["participation"],
+            chair=chosen_user(d["chair"]),
+            considered_return_home=d["considered_return_home"],
+            decisions=d["decisions"],
+            late_reason=d["late_reason"],
+        ),
+        success=lambda found: to_period(period, f"Looked-after review {found.number} recorded"),
+        page=lambda: step_page(request, page, form),
+    )
 
 
 @rule("case_change")
 def visit(request, period_id):
     period = period_for(request, period_id)
     planning = care_planning.summary(period)
-    title = "Record a statutory visit"
-    if request.method == "POST":
-        form = VisitForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                visits.record_visit(
-                    request.user,
-                    period,
-                    visited_on=data["visited_on"],
-                    seen=data["seen"],
-                    seen_alone=data["seen_alone"],
-                    bedroom_seen=data["bedroom_seen"],
-                    notes=data["notes"],
-                    late_reason=data["late_reason"],
-                )
-            except RuleBroken as error:
-                add_rule_errors(form, error)
-            else:
-                return done(request, period, "Statutory visit recorded")
-    else:
-        form = VisitForm()
+    form = VisitForm(request.POST) if request.method == "POST" else VisitForm()
     rows = [("Looked after since", long_date(period.start_date))]
     if planning["last_visit"]:
         rows.append(("Last visit", long_date(planning["last_visit"].visited_on)))
     rows += _due_rows(planning["next_visit"])
-    return form_page(
-        request,
+    page = care_page(
         period,
-        title,
-        form,
+        "Record a statutory visit",
         not_possible=_ended(period),
         rows=rows,
         warning=_late_warning(planning["next_visit"]),
         intro="See the child alone unless they refuse or it is not appropriate "
         "(Care Planning Regulations 2010 reg 29).",
+    )
+    return case_step(
+        request,
+        form,
+        act=lambda d: visits.record_visit(
+            request.user,
+            period,
+            visited_on=d["visited_on"],
+            seen=d["seen"],
+            seen_alone=d["seen_alone"],
+            bedroom_seen=d["bedroom_seen"],
+            notes=d["notes"],
+            late_reason=d["late_reason"],
+        ),
+        success=lambda _: to_period(period, "Statutory visit recorded"),
+        page=lambda: step_page(request, page, form),
     )
 
 
@@ -303,12 +281,6 @@ def visit(request, period_id):
 def planning(request, period_id):
     """Everything recorded about care planning in the period, newest first, with late reasons."""
     period = period_for(request, period_id)
-    plans = list(period.care_plans.select_related("recorded_by").order_by("-agreed_on", "-id"))
-    for version, plan in zip(range(len(plans), 0, -1), plans, strict=False):
-        plan.version = version
-    reviews = list(period.reviews.select_related("chair", "recorded_by").order_by("-number"))
-    for found in reviews:
-        found.participation_label = codelists.label("review-participation", found.participation)
     viewed(request, period, period.person, "Viewed the care planning history")
     changeable = may_change(request.user)
     return render(
@@ -319,11 +291,11 @@ def planning(request, period_id):
             "period": period,
             "planning": care_planning.summary(period),
             "may_change": changeable,
-            "care_plans": plans,
-            "reviews": reviews,
-            "visits": list(period.visits.select_related("visited_by").order_by("-visited_on", "-id")),
-            "health_assessments": list(period.health_assessments.select_related("recorded_by")),
-            "education_plans": list(period.education_plans.select_related("recorded_by")),
+            "care_plans": selectors.care_plans(period),
+            "reviews": selectors.reviews(period),
+            "visits": selectors.visits(period),
+            "health_assessments": selectors.health_assessments(period),
+            "education_plans": selectors.education_plans(period),
             "back": period_url(period),
         },
     )
@@ -337,16 +309,9 @@ def year_outcomes(request, period_id, year):
         raise Http404("No such collection year")
     label = f"{year - 1} to {year}"
     title = f"Outcomes for {label}"
-    existing = period.year_outcomes.filter(year=year).first()
+    existing = selectors.year_outcomes(period, year)
     if request.method == "POST":
         form = YearOutcomesForm(request.POST)
-        if form.is_valid():
-            try:
-                outcomes.record_year_outcomes(request.user, period, year, **form.outcomes())
-            except RuleBroken as error:
-                add_rule_errors(form, error)
-            else:
-                return done(request, period, f"Outcomes for {label} recorded")
     else:
         yes_no = {True: "yes", False: "no", None: ""}
         form = YearOutcomesForm(
@@ -382,7 +347,13 @@ def year_outcomes(request, period_id, year):
             f"teeth checked: {'yes' if health['TEETH_CHECK'] else 'no'}",
         ),
     ]
-    return form_page(request, period, title, form, not_possible=not_possible, rows=rows)
+    return case_step(
+        request,
+        form,
+        act=lambda _: outcomes.record_year_outcomes(request.user, period, year, **form.outcomes()),
+        success=lambda _: to_period(period, f"Outcomes for {label} recorded"),
+        page=lambda: step_page(request, care_page(period, title, not_possible=not_possible, rows=rows), form),
+    )
 
 
 @rule("case_change")
@@ -390,21 +361,22 @@ def short_breaks_ended(request, period_id):
     """The short breaks stopped: the series' review and visit due dates end (reg 48)."""
     period = period_for(request, period_id)
     form = ShortBreaksEndedForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            short_breaks.end_series(
-                request.user, period.person, on=form.cleaned_data["on"], reason=form.cleaned_data["reason"]
-            )
-        except RuleBroken as error:
-            add_rule_errors(form, error)
-        else:
-            return done(request, period, "Recorded that the short breaks ended")
-    not_possible = "" if short_breaks.series_open(period.person) else "No short-break review or visit is due."
-    return form_page(
+    return case_step(
         request,
-        period,
-        "Record that the short breaks ended",
         form,
-        not_possible=not_possible,
-        intro="The reviews and visits of the short breaks (Care Planning Regulations 2010 reg 48) stop being due.",
+        act=lambda d: short_breaks.end_series(request.user, period.person, on=d["on"], reason=d["reason"]),
+        success=lambda _: to_period(period, "Recorded that the short breaks ended"),
+        page=lambda: step_page(
+            request,
+            care_page(
+                period,
+                "Record that the short breaks ended",
+                not_possible=""
+                if short_breaks.series_open(period.person)
+                else "No short-break review or visit is due.",
+                intro="The reviews and visits of the short breaks (Care Planning Regulations 2010 reg 48) "
+                "stop being due.",
+            ),
+            form,
+        ),
     )

@@ -30,7 +30,7 @@ from audit import services as audit
 from audit.models import AuditEvent
 from casework.services import current_allocation, due_to_meet, issue_due
 from childprotection.models import ChildProtectionPlan, Section47Enquiry
-from childrenincare import services
+from childrenincare import selectors, services
 from childrenincare.models import (
     Approval,
     Carer,
@@ -434,7 +434,7 @@ def start_decision(user, period, *, route, proposed_date, proposed_home, reasons
         errors.add("__all__", "The child is no longer looked after")
     if ReunificationDecision.objects.filter(period=period, status__in=ACTIVE).exists():
         errors.add("__all__", "A return-home decision is already open for this period of care")
-    status = services.current_legal_status(period)
+    status = selectors.current_legal_status(period)
     code = status.code if status else ""
     if route not in Route.values:
         errors.add("route", "Select how the child would return home")
@@ -716,7 +716,7 @@ def approval_kind(decision, on):
     if decision.route == Route.PLACED_WITH_PARENTS:
         return Approval.Kind.PLACEMENT_WITH_PARENT
     age = age_on(decision.person, on)
-    status = services.current_legal_status(decision.period)
+    status = selectors.current_legal_status(decision.period)
     if (
         decision.route == Route.SECTION_20
         and services.is_16_or_17(age)
@@ -736,8 +736,8 @@ def decide(user, decision, *, approve, reasons):
     errors = Errors()
     _check_draft(errors, decision)
     kind = approval_kind(decision, today)
-    needed = services.approver_kind(kind)
-    if not services.is_designated(user, needed, today):
+    needed = selectors.approver_kind(kind)
+    if not selectors.is_designated(user, needed, today):
         errors.add(
             "__all__",
             f"Only {Designation.Kind(needed).label.lower()} may decide this return home "

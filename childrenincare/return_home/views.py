@@ -7,28 +7,26 @@ go on the form's fields (status 400). Every page about a child needs the child's
 (people.access.person_for): one the user may not see answers the same audited 404 as one that
 does not exist."""
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from childrenincare import services
+from childrenincare import selectors as care_selectors
 from childrenincare.models import (
     Approval,
-    FamilyGroupDecisionMaking,
     HouseholdMember,
     MonitoringFlag,
     ReunificationDecision,
     SupportPlanItem,
 )
-from childrenincare.pages import MANAGERS, ended, form_page, may_change, period_for, period_rows, saved, viewed
+from childrenincare.pages import MANAGERS, care_page, ended, may_change, period_for, period_rows
 from kernel.access import forbidden, rule
+from kernel.casestep import Success, case_step, step_page, viewed
 from partners.models import User
-from people.access import Level, levels, person_for, record_or_not_visible
-from people.models import Person, Relationship
-from people.services import households_and_siblings
+from people.access import person_for, record_or_not_visible
 
+from . import selectors
 from . import services as return_home
 from .forms import (
     DecideForm,
@@ -58,70 +56,45 @@ def _decision_url(decision, anchor=""):
     return reverse("childrenincare:decision", args=[decision.pk]) + anchor
 
 
-def _to_decision(request, decision, message, anchor=""):
-    messages.success(request, message)
-    return redirect(_decision_url(decision, anchor))
-
-
-def _possible_carers(user, person):
-    """Parents, people with parental responsibility, relatives and adults of the household."""
-    from people.services import relationships
-
-    kinds = {
-        Relationship.Type.PARENT,
-        Relationship.Type.PR_HOLDER,
-        Relationship.Type.STEP_PARENT,
-        Relationship.Type.GRANDPARENT,
-        Relationship.Type.OTHER_RELATIVE,
-        Relationship.Type.CARER,
-        Relationship.Type.HOUSEHOLD_MEMBER,
-    }
-    found = {
-        other.pk: other
-        for other, _, rel in relationships(person, user=user)
-        if rel.relationship in kinds and other.kind != Person.Kind.CHILD
-    }
-    for pk, other in households_and_siblings([person.pk], user=user).items():
-        if pk != person.pk and other.kind != Person.Kind.CHILD:
-            found.setdefault(pk, other)
-    return sorted(found.values(), key=lambda p: (p.family_name, p.given_names))
+def _to_decision(decision, message, anchor=""):
+    """After a step on a return-home decision: the message, and back to the decision's page."""
+    return Success(message, _decision_url(decision, anchor))
 
 
 @rule("case_change")
 def decision_new(request, period_id):
     period = period_for(request, period_id)
-    people = _possible_carers(request.user, period.person)
-    form = DecisionForm(request.POST or None, people=people)
-    if request.method == "POST" and form.is_valid():
-        found = saved(
-            form,
-            lambda d: return_home.start_decision(
-                request.user,
-                period,
-                route=d["route"] or "",
-                proposed_date=d["proposed_date"],
-                proposed_home=d["proposed_home"],
-                reasons=d["reasons"],
-                carers=list(d["carers"] or []),
-                order_end_reason=d["order_end_reason"] or "",
-            ),
+    form = DecisionForm(request.POST or None, people=selectors.possible_carers(request.user, period.person))
+
+    def page():
+        not_possible = ended(period)
+        if not not_possible and selectors.active_decision(period) is not None:
+            not_possible = "A return-home decision is already open for this period of care."
+        return care_page(
+            period,
+            "Start a return-home decision",
+            rows=period_rows(period),
+            not_possible=not_possible,
+            intro="Route A: a child accommodated under section 20 goes home and stops being looked after. "
+            "Route B: a child on a care order is placed with parents and stays looked after. "
+            "Route C: the child leaves care through an order, such as special guardianship.",
         )
-        if found is not None:
-            return _to_decision(request, found, "Started the return-home decision")
-    not_possible = ended(period)
-    active = period.return_decisions.filter(status__in=return_home.ACTIVE).first()
-    if active and not not_possible:
-        not_possible = "A return-home decision is already open for this period of care."
-    return form_page(
+
+    return case_step(
         request,
-        period,
-        "Start a return-home decision",
         form,
-        rows=period_rows(period),
-        not_possible=not_possible,
-        intro="Route A: a child accommodated under section 20 goes home and stops being looked after. "
-        "Route B: a child on a care order is placed with parents and stays looked after. "
-        "Route C: the child leaves care through an order, such as special guardianship.",
+        act=lambda d: return_home.start_decision(
+            request.user,
+            period,
+            route=d["route"] or "",
+            proposed_date=d["proposed_date"],
+            proposed_home=d["proposed_home"],
+            reasons=d["reasons"],
+            carers=list(d["carers"] or []),
+            order_end_reason=d["order_end_reason"] or "",
+        ),
+        success=lambda found: _to_decision(found, "Started the return-home decision"),
+        page=lambda: step_page(request, page(), form),
     )
 
 
@@ -129,7 +102,7 @@ def _decision_context(request, decision):
     signals = return_home.risk_signals(decision, request.user)
     states = return_home.gate_states(decision, signals)
     kind = return_home.approval_kind(decision, timezone.localdate())
-    designated = services.is_designated(request.user, services.approver_kind(kind), timezone.localdate())
+    designated = care_selectors.is_designated(request.user, care_selectors.approver_kind(kind), timezone.localdate())
     monitoring = (
         getattr(decision, "monitoring", None) if decision.status == ReunificationDecision.Status.TOOK_EFFECT else None
     )
@@ -140,17 +113,17 @@ def _decision_context(request, decision):
         "states": states,
         "open_states": [s for s in states if not s.met],
         "signals": signals,
-        "household": list(decision.household.select_related("person")),
-        "support": list(decision.support.all()),
-        "fgdm": FamilyGroupDecisionMaking.objects.filter(decision=decision).first(),
-        "weighings": list(decision.weighings.all()),
-        "carers": list(decision.carers.all()),
+        "household": selectors.household(decision),
+        "support": selectors.support(decision),
+        "fgdm": selectors.family_group_decision_making(decision),
+        "weighings": selectors.weighings(decision),
+        "carers": selectors.carers(decision),
         "is_draft": decision.status == ReunificationDecision.Status.DRAFT,
         "may_change": may_change(request.user),
         "designated": designated,
-        "approver": services.approver_kind(kind),
+        "approver": care_selectors.approver_kind(kind),
         "monitoring": monitoring,
-        "flags": list(monitoring.flags.all()) if monitoring else [],
+        "flags": selectors.flags(monitoring) if monitoring else [],
         "today": timezone.localdate(),
     }
 
@@ -162,22 +135,25 @@ def decision(request, decision_id):
     return render(request, "childrenincare/decision.html", _decision_context(request, found))
 
 
-def _decision_form(request, decision, title, form, call, message, *, rows=(), not_possible="", anchor="", intro=""):
-    if request.method == "POST" and form.is_valid():
-        if saved(form, call) is not None:
-            return _to_decision(request, decision, message, anchor)
+def _decision_form(request, decision, title, form, act, message, *, rows=(), not_possible="", anchor="", intro=""):
+    """A step on a draft return-home decision, its page going back to the decision at `anchor`."""
     if not not_possible and decision.status != ReunificationDecision.Status.DRAFT:
         not_possible = f"This decision is {decision.get_status_display().lower()}."
-    return form_page(
-        request,
+    page = care_page(
         decision.period,
         title,
-        form,
         rows=rows,
         not_possible=not_possible,
         about=decision,
         back=_decision_url(decision, anchor),
         intro=intro,
+    )
+    return case_step(
+        request,
+        form,
+        act=act,
+        success=lambda _: _to_decision(decision, message, anchor),
+        page=lambda: step_page(request, page, form),
     )
 
 
@@ -188,7 +164,7 @@ def gate(request, decision_id, gate):
     chosen = gates.get(gate)
     if chosen is None or (chosen.kind != "recorded" and not chosen.may_not_apply):
         return redirect(_decision_url(found, "#gates"))
-    record = found.gate_records.filter(gate=gate).first()
+    record = selectors.gate_record(found, gate)
     initial = {"state": record.state, "done_on": record.done_on, "evidence": record.evidence} if record else None
     # A derived gate is done by its records; the form only says why it does not apply.
     form = GateForm(request.POST or None, initial=initial, not_applicable_only=chosen.kind == "derived")
@@ -212,8 +188,7 @@ def gate(request, decision_id, gate):
 @rule("case_change")
 def household_add(request, decision_id):
     found = _decision(request, decision_id)
-    listed = set(found.household.values_list("person_id", flat=True))
-    people = [p for p in _possible_carers(request.user, found.person) if p.pk not in listed]
+    people = selectors.not_in_household(request.user, found)
     form = HouseholdAddForm(request.POST or None, people=people)
     not_possible = (
         ""
@@ -263,24 +238,20 @@ def household_assess(request, member_id):
 def support_add(request, decision_id):
     found = _decision(request, decision_id)
     form = SupportAddForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if (
-            saved(
-                form,
-                lambda d: return_home.add_support(request.user, found, what=d["what"], who=d["who"], until=d["until"]),
-            )
-            is not None
-        ):
-            return _to_decision(request, found, "Added the support", "#support")
     closed = found.status in (ReunificationDecision.Status.REFUSED, ReunificationDecision.Status.WITHDRAWN)
-    return form_page(
-        request,
+    page = care_page(
         found.period,
         "Add support after the return home",
-        form,
         about=found,
         back=_decision_url(found, "#support"),
         not_possible=f"This decision is {found.get_status_display().lower()}." if closed else "",
+    )
+    return case_step(
+        request,
+        form,
+        act=lambda d: return_home.add_support(request.user, found, what=d["what"], who=d["who"], until=d["until"]),
+        success=lambda _: _to_decision(found, "Added the support", "#support"),
+        page=lambda: step_page(request, page, form),
     )
 
 
@@ -289,27 +260,21 @@ def support_update(request, item_id):
     item = record_or_not_visible(SupportPlanItem, item_id, "decision")
     found = _decision(request, item.decision_id)
     form = SupportUpdateForm(request.POST or None, initial={"status": item.status, "status_note": item.status_note})
-    if request.method == "POST" and form.is_valid():
-        if (
-            saved(
-                form,
-                lambda d: return_home.update_support(
-                    request.user, item, status=d["status"] or "", note=d["status_note"]
-                ),
-            )
-            is not None
-        ):
-            return _to_decision(request, found, "Updated the support", "#support")
     rows = [("Support", item.what), ("Provided by", item.who), ("Until", f"{item.until:%-d %B %Y}")]
-    return form_page(
-        request, found.period, "Update the support", form, rows=rows, about=found, back=_decision_url(found, "#support")
+    page = care_page(found.period, "Update the support", rows=rows, about=found, back=_decision_url(found, "#support"))
+    return case_step(
+        request,
+        form,
+        act=lambda d: return_home.update_support(request.user, item, status=d["status"] or "", note=d["status_note"]),
+        success=lambda _: _to_decision(found, "Updated the support", "#support"),
+        page=lambda: step_page(request, page, form),
     )
 
 
 @rule("case_change")
 def fgdm(request, decision_id):
     found = _decision(request, decision_id)
-    record = FamilyGroupDecisionMaking.objects.filter(decision=found).first()
+    record = selectors.family_group_decision_making(found)
     initial = None
     if record:
         initial = {
@@ -393,28 +358,17 @@ def decide(request, decision_id):
         warning += " You can still decide not to approve it."
     kind = return_home.approval_kind(found, timezone.localdate())
     not_possible = ""
-    if not services.is_designated(request.user, services.approver_kind(kind), timezone.localdate()):
+    if not care_selectors.is_designated(request.user, care_selectors.approver_kind(kind), timezone.localdate()):
         not_possible = "Only a nominated officer can approve a return home" + (
             " (the director for a 16 or 17 year old accommodated under section 20)."
             if kind == Approval.Kind.CEASE_16_17
             else "."
         )
-    if request.method == "POST" and form.is_valid():
-        if (
-            saved(
-                form,
-                lambda d: return_home.decide(request.user, found, approve=bool(form.approved()), reasons=d["reasons"]),
-            )
-            is not None
-        ):
-            return _to_decision(request, found, "Saved the decision")
     if not not_possible and found.status != ReunificationDecision.Status.DRAFT:
         not_possible = f"This decision is {found.get_status_display().lower()}."
-    return form_page(
-        request,
+    page = care_page(
         found.period,
         "Decide the return home",
-        form,
         rows=rows,
         about=found,
         back=_decision_url(found),
@@ -422,18 +376,19 @@ def decide(request, decision_id):
         not_possible=not_possible,
         open_states=states,
     )
+    return case_step(
+        request,
+        form,
+        act=lambda d: return_home.decide(request.user, found, approve=bool(form.approved()), reasons=d["reasons"]),
+        success=lambda _: _to_decision(found, "Saved the decision"),
+        page=lambda: step_page(request, page, form),
+    )
 
 
 @rule("case_change")
 def returned(request, decision_id):
     found = _decision(request, decision_id)
     form = ReturnedForm(request.POST or None, route=found.route)
-    if request.method == "POST" and form.is_valid():
-        if (
-            saved(form, lambda d: return_home.return_home(request.user, found, on=d["on"], postcode=d["postcode"]))
-            is not None
-        ):
-            return _to_decision(request, found, "Recorded the return home: the next 12 months are monitored")
     not_possible = (
         ""
         if found.status == ReunificationDecision.Status.APPROVED
@@ -443,15 +398,20 @@ def returned(request, decision_id):
             else f"This decision is {found.get_status_display().lower()}."
         )
     )
-    return form_page(
-        request,
+    page = care_page(
         found.period,
         "Record the return home",
-        form,
         about=found,
         back=_decision_url(found),
         not_possible=not_possible,
         rows=[("Route", found.get_route_display()), ("Where and with whom", found.proposed_home)],
+    )
+    return case_step(
+        request,
+        form,
+        act=lambda d: return_home.return_home(request.user, found, on=d["on"], postcode=d["postcode"]),
+        success=lambda _: _to_decision(found, "Recorded the return home: the next 12 months are monitored"),
+        page=lambda: step_page(request, page, form),
     )
 
 
@@ -459,20 +419,22 @@ def returned(request, decision_id):
 def withdraw(request, decision_id):
     found = _decision(request, decision_id)
     form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if saved(form, lambda d: return_home.withdraw_decision(request.user, found, reasons=d["reasons"])) is not None:
-            return _to_decision(request, found, "Withdrew the decision")
     not_possible = (
         "" if found.status in return_home.ACTIVE else f"This decision is {found.get_status_display().lower()}."
     )
-    return form_page(
-        request,
+    page = care_page(
         found.period,
         "Withdraw the return-home decision",
-        form,
         about=found,
         back=_decision_url(found),
         not_possible=not_possible,
+    )
+    return case_step(
+        request,
+        form,
+        act=lambda d: return_home.withdraw_decision(request.user, found, reasons=d["reasons"]),
+        success=lambda _: _to_decision(found, "Withdrew the decision"),
+        page=lambda: step_page(request, page, form),
     )
 
 
@@ -483,13 +445,7 @@ def monitoring(request):
     user = request.user
     everyone = user.role == User.Role.HEAD_OF_SERVICE
     team = None if everyone else user.team
-    if team is None and not everyone:
-        found = return_home.ReturnHomeMonitoring.objects.none()
-    else:
-        found = return_home.monitoring_for(team)
-    rows = list(found.order_by("-returned_on", "-id"))
-    seen = levels(user, [m.person for m in rows])
-    rows = [m for m in rows if seen.get(m.person_id) == Level.FULL]
+    rows = selectors.monitored(user, team, everyone=everyone)
     today = timezone.localdate()
     report = return_home.outcome_report([m for m in rows if (today - m.returned_on).days <= 366])
     unseen = [f for m in rows for f in m.flags.all() if f.seen_at is None]
@@ -516,14 +472,9 @@ def flag(request, flag_id):
     person = person_for(request.user, found.monitoring.person_id)
     period = found.monitoring.period
     period.person = person
+    if request.method == "POST" and request.user.role not in MANAGERS:
+        return forbidden(request)
     form = FlagForm(request.POST or None)
-    if request.method == "POST":
-        if request.user.role not in MANAGERS:
-            return forbidden(request)
-        if form.is_valid():
-            if saved(form, lambda d: return_home.acknowledge_flag(request.user, found, action=d["action"])) is not None:
-                messages.success(request, "Marked as seen")
-                return redirect("childrenincare:monitoring")
     rows = [
         ("What happened", found.get_kind_display()),
         ("When", f"{found.occurred_on:%-d %B %Y}"),
@@ -538,13 +489,18 @@ def flag(request, flag_id):
         if found.seen_at
         else ("" if request.user.role in MANAGERS else "A team manager or head of service marks this as seen.")
     )
-    return form_page(
-        request,
+    page = care_page(
         period,
         "Concern after a return home",
-        form,
         rows=rows,
         about=found,
         back=reverse("childrenincare:monitoring"),
         not_possible=not_possible,
+    )
+    return case_step(
+        request,
+        form,
+        act=lambda d: return_home.acknowledge_flag(request.user, found, action=d["action"]),
+        success=lambda _: Success("Marked as seen", reverse("childrenincare:monitoring")),
+        page=lambda: step_page(request, page, form),
     )

@@ -21,9 +21,10 @@ import pytest
 from django.test import override_settings
 
 from childprotection import pre_proceedings
-from childrenincare import services, with_parent
+from childrenincare import services
 from childrenincare.models import Approval, CareEpisode, LegalStatus, PeriodOfCare, Placement
 from childrenincare.testing import foster_carer, foster_placement, looked_after
+from childrenincare.with_parent import services as with_parent
 from familyhelp.testing import open_episode
 from kernel.models import Deadline
 from kernel.rules import RuleBroken

@@ -112,6 +112,16 @@ def test_a_get_shows_why_not_instead_of_the_form_and_is_audited(user):
     assert event.summary == "Viewed the page: record the thing"
 
 
+def test_an_audit_summary_replaces_the_one_made_from_the_title(user):
+    request = _request("get", user=user)
+    step_page(
+        request,
+        StepPage(title="Change Ann Example's role", back="/case/", audit_summary="Viewed the page: change a role"),
+        DateForm(),
+    )
+    assert AuditEvent.objects.order_by("-pk").first().summary == "Viewed the page: change a role"
+
+
 def _render(source, **context):
     return Template("{% load gds_tables %}" + source).render(Context(context))
 

@@ -35,11 +35,10 @@ from django.utils import timezone
 
 from audit import services as audit
 from casework.services import due_to_meet, issue_due
+from childrenincare.models import Approval, Designation, Placement
 from chronology.services import record_event
 from kernel import deadlines
 from kernel.rules import Errors, as_date, check_date, long_date
-
-from .models import Approval, Designation, Placement
 
 ASSESSMENT_RULE = "placement-with-parent-assessment"
 DECISION_RULE = "placement-with-parent-decision"
@@ -91,10 +90,10 @@ def withdraw(period, reason):
 
 
 def _current_immediate(errors, period):
-    from .services import current_placement
+    from childrenincare.selectors import current_placement
 
     if period.end_date is not None:
-        from .services import period_ended
+        from childrenincare.services import period_ended
 
         errors.add("__all__", period_ended(period))
         return None
@@ -106,7 +105,7 @@ def _current_immediate(errors, period):
 
 
 def _lock(period):
-    from .services import lock_period
+    from childrenincare.services import lock_period
 
     return lock_period(period)
 
@@ -169,7 +168,7 @@ def decide_placement_with_parent(user, period, *, decided_on, confirm, reasons, 
     """Reg 19(c): the decision under reg 18, made and approved by a nominated officer (`user`),
     within 10 working days after the assessment: confirm the placement (the placement plan is
     reviewed) or not (the placement ends: record the child's next placement)."""
-    from .services import is_designated
+    from childrenincare.selectors import is_designated
 
     period = _lock(period)
     errors = Errors()
