@@ -59,7 +59,7 @@ def latest_change(period: PeriodOfCare) -> datetime.date:
 
 # --- Approvals ----------------------------------------------------------------------------
 
-APPROVER = {
+APPROVER: dict[str | None, str] = {
     Approval.Kind.DISTANT: Designation.Kind.DIRECTOR,
     Approval.Kind.CEASE_16_17: Designation.Kind.DIRECTOR,
 }

@@ -59,8 +59,10 @@ def carer_record(
         if level >= Level.FULL:
             children[pk] = others[pk]
     for deadline in due:
-        deadline.child = children.get(deadline.person_id)
-        deadline.tag = deadlines.tag(deadline, today) if deadline.status == Deadline.Status.OPEN else None
+        # For the template: a due date about a child the user may not see shows its dates only.
+        deadline.child = children.get(deadline.person_id)  # type: ignore[attr-defined]
+        tag = deadlines.tag(deadline, today) if deadline.status == Deadline.Status.OPEN else None
+        deadline.tag = tag  # type: ignore[attr-defined]
     return shown, children, due
 
 
@@ -72,7 +74,7 @@ def network_groups(child: Person) -> list[dict[str, Any]]:
     for value, label in FamilyNetworkMember.Role.choices:
         found = [m for m in members if m.role == value]
         for member in found:
-            member.display_name = member_name(member)
+            member.display_name = member_name(member)  # type: ignore[attr-defined]  # for the template
         if found:
             groups.append({"label": label, "members": found})
     return groups

@@ -18,7 +18,7 @@ def care_plans(period: PeriodOfCare) -> list[CarePlan]:
     """The versions of the care plan, newest first, each with its `version` number."""
     plans = list(period.care_plans.select_related("recorded_by").order_by("-agreed_on", "-id"))
     for version, plan in zip(range(len(plans), 0, -1), plans, strict=False):
-        plan.version = version
+        plan.version = version  # type: ignore[attr-defined]  # for the template
     return plans
 
 
@@ -26,7 +26,8 @@ def reviews(period: PeriodOfCare) -> list[LookedAfterReview]:
     """The looked-after reviews, newest first, each with its `participation_label`."""
     found = list(period.reviews.select_related("chair", "recorded_by").order_by("-number"))
     for review in found:
-        review.participation_label = codelists.label("review-participation", review.participation)
+        label = codelists.label("review-participation", review.participation)
+        review.participation_label = label  # type: ignore[attr-defined]  # for the template
     return found
 
 
