@@ -22,6 +22,8 @@ A summary list, from (label, value) pairs or row by row::
     {% summary_list rows %}
     {% summary %}
       {% summary_row "Date of birth" %}{{ child.date_of_birth|date:"j F Y" }}{% endsummary_row %}
+      {% summary_row %}<a href="...">{{ carer.name }}</a>{% value %}{{ carer.kind }}
+        {% actions %}<a href="...">Change</a>{% endsummary_row %}
     {% endsummary %}
 """
 
@@ -188,7 +190,15 @@ def _summary(inner: str, options: Resolved) -> SafeString:
     return format_html('<dl class="{}">{}</dl>', cls, mark_safe(inner))
 
 
-def _summary_row_html(key: Any, value: Any) -> SafeString:
+def _summary_row_html(key: Any, value: Any, actions: Any = "") -> SafeString:
+    if actions:
+        return format_html(
+            '<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{}</dt>'
+            '<dd class="govuk-summary-list__value">{}</dd><dd class="govuk-summary-list__actions">{}</dd></div>',
+            key,
+            value,
+            actions,
+        )
     return format_html(
         '<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{}</dt>'
         '<dd class="govuk-summary-list__value">{}</dd></div>',
@@ -206,22 +216,38 @@ def summary(parser: Parser, token: Token) -> WrapNode:
 
 
 class SummaryRowNode(template.Node):
-    def __init__(self, key: FilterExpression, nodelist: NodeList) -> None:
-        self.key, self.nodelist = key, nodelist
+    def __init__(self, key: FilterExpression | NodeList, nodelist: NodeList, actions: NodeList | None = None) -> None:
+        self.key, self.nodelist, self.actions = key, nodelist, actions
 
     def render(self, context: Context) -> SafeString:
-        return _summary_row_html(self.key.resolve(context), mark_safe(self.nodelist.render(context).strip()))
+        if isinstance(self.key, FilterExpression):
+            key = self.key.resolve(context)
+        else:
+            key = mark_safe(self.key.render(context).strip())
+        actions = mark_safe(self.actions.render(context).strip()) if self.actions is not None else ""
+        return _summary_row_html(key, mark_safe(self.nodelist.render(context).strip()), actions)
 
 
 @register.tag
 def summary_row(parser: Parser, token: Token) -> SummaryRowNode:
-    """{% summary_row "Label" %}value (HTML allowed){% endsummary_row %}"""
+    """{% summary_row "Label" %}value (HTML allowed)[{% actions %}links]{% endsummary_row %}, or with
+    the label as HTML: {% summary_row %}label{% value %}value[{% actions %}links]{% endsummary_row %}.
+    The actions cell is left out when its links render empty."""
     bits = token.split_contents()[1:]
-    if len(bits) != 1:
-        raise template.TemplateSyntaxError("summary_row takes the row's label")
-    nodelist = parser.parse(("endsummary_row",))
-    parser.delete_first_token()
-    return SummaryRowNode(parser.compile_filter(bits[0]), nodelist)
+    if len(bits) > 1:
+        raise template.TemplateSyntaxError("summary_row takes the row's label, or none and a {% value %}")
+    key: FilterExpression | NodeList
+    if bits:
+        key = parser.compile_filter(bits[0])
+    else:
+        key = parser.parse(("value",))
+        parser.delete_first_token()
+    nodelist = parser.parse(("actions", "endsummary_row"))
+    actions = None
+    if parser.next_token().contents == "actions":
+        actions = parser.parse(("endsummary_row",))
+        parser.delete_first_token()
+    return SummaryRowNode(key, nodelist, actions)
 
 
 @register.simple_tag

@@ -160,6 +160,26 @@ def test_summary_rows_take_html_values():
     assert '<dd class="govuk-summary-list__value"><a href="/x">x</a></dd>' in html
 
 
+def test_summary_rows_take_actions_and_an_html_label():
+    html = _render(
+        "{% summary %}"
+        '{% summary_row "Role" %}Aunt{% actions %}{% if may %}<a href="/c/">Change</a>{% endif %}{% endsummary_row %}'
+        '{% summary_row %}<a href="/p/">{{ name }}</a>{% value %}Uncle{% actions %}{% endsummary_row %}'
+        "{% endsummary %}",
+        may=True,
+        name="A & B",
+    )
+    assert '<dd class="govuk-summary-list__actions"><a href="/c/">Change</a></dd>' in html
+    assert '<dt class="govuk-summary-list__key"><a href="/p/">A &amp; B</a></dt>' in html
+    assert html.count("govuk-summary-list__actions") == 1
+    hidden = _render(
+        '{% summary %}{% summary_row "Role" %}Aunt{% actions %}{% if may %}x{% endif %}{% endsummary_row %}'
+        "{% endsummary %}",
+        may=False,
+    )
+    assert "govuk-summary-list__actions" not in hidden
+
+
 def test_unknown_cell_options_are_a_template_error():
     with pytest.raises(TemplateSyntaxError):
         _render("{% table 'x' %}{% row %}{% cell wide=True %}1{% endcell %}{% endrow %}{% endtable %}")
