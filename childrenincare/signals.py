@@ -1,8 +1,8 @@
 """Outcome monitoring after a return home: when a monitored child is referred again, has a
 section 47 enquiry or a child protection plan, comes back into care, or leaves a placement
 with parents, the record's creation flags it to the team manager at once
-(childrenincare.reunification.flag), in the same transaction as the record itself. And a visit
-Family Help records in the year after a return home meets the return-home visit."""
+(childrenincare.return_home.services.flag), in the same transaction as the record itself. And a
+visit Family Help records in the year after a return home meets the return-home visit."""
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
