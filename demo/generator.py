@@ -78,7 +78,7 @@ from django.db import connection, transaction
 from django.db.models.fields import NOT_PROVIDED
 from django.utils import timezone
 
-from childrenincare import care_planning
+from childrenincare.planning import services as care_planning
 from chronology import kinds as chronology_kinds
 from chronology.models import ChronologyEntry
 from demo.frontdoor import FrontDoorFlow
