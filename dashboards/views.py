@@ -1,6 +1,6 @@
 """The timescale dashboards: a worker's own due dates, a team's, and the whole service's.
 
-Each reads the one table of due dates (kernel.models.Deadline) through kernel.deadlines:
+Each reads the one table of due dates (kernel.models.Deadline) through kernel.selectors:
 counts of overdue, due soon and done late, the same counts by rule (and by worker or team),
 and, for the worker and team pages, a page of the due dates in one column. The service page
 shows counts only, never a child, so a manager sees no child of another team by name.
@@ -18,7 +18,7 @@ from django.utils.html import format_html, format_html_join
 from audit import services as audit
 from audit.models import AuditEvent
 from childrenincare.return_home.services import unseen_flags
-from kernel import deadlines
+from kernel import selectors
 from kernel.access import rule
 from partners.models import Team, User
 from people.access import Level, RecordNotVisible
@@ -64,9 +64,9 @@ def _rollup(entries, key):
 
 
 def _counts(found, day, by, in_two=False):
-    """One query (or two, `in_two`: see kernel.deadlines.summary_in_two): the counts grouped
+    """One query (or two, `in_two`: see kernel.selectors.summary_in_two): the counts grouped
     by rule and the `by` fields; the totals and the counts by rule are summed from it."""
-    count = deadlines.summary_in_two if in_two else deadlines.summary
+    count = selectors.summary_in_two if in_two else selectors.summary
     entries = count(found, today=day, by=("rule_name", *by))
     overall = dict.fromkeys(COUNTS, 0)
     for entry in entries:
@@ -156,7 +156,7 @@ def _worker_page(request, found, *, template_context, audit_summary, audit_detai
     all_workers = request.GET.get("workers") == "all"
     shown_workers = workers if all_workers else workers[:WORKERS_SHOWN]
     listed = (
-        deadlines.listing(found, show, today=day)
+        selectors.listing(found, show, today=day)
         .only(
             "rule_name",
             "due_date",
@@ -206,8 +206,8 @@ def _worker_page(request, found, *, template_context, audit_summary, audit_detai
             "page": page,
             "rows": rows,
             "page_query": f"show={show}&",
-            "due_soon_days": deadlines.due_soon_days(),
-            "done_late_days": deadlines.done_late_days(),
+            "due_soon_days": selectors.due_soon_days(),
+            "done_late_days": selectors.done_late_days(),
             "today": day,
         },
     )
@@ -224,7 +224,7 @@ def mine(request):
     managing = request.user.role in (User.Role.TEAM_MANAGER, User.Role.HEAD_OF_SERVICE)
     return _worker_page(
         request,
-        deadlines.scope(worker=request.user),
+        selectors.scope(worker=request.user),
         template_context={
             "title": "Your timescales",
             "caption": str(request.user),
@@ -253,7 +253,7 @@ def team(request, team_id):
     found_team = _team_for(request.user, team_id)
     return _worker_page(
         request,
-        deadlines.scope(team=found_team),
+        selectors.scope(team=found_team),
         template_context={
             "title": f"Timescales: {found_team.name}",
             "caption": str(found_team.agency),
@@ -272,7 +272,7 @@ def service(request):
     """Counts only: overall, by team and by rule, across the service."""
     user = request.user
     day = today()
-    found = deadlines.scope()
+    found = selectors.scope()
     entries, counts, by_rule = _counts(found, day, ("team", "team__name"), in_two=True)
     teams = [
         {"team": team_id, "team__name": name, "name": name or "No team allocated", **values}
@@ -300,8 +300,8 @@ def service(request):
             "team_rows": count_rows(teams, link),
             "by_rule": by_rule,
             "by_rule_rows": count_rows(by_rule),
-            "due_soon_days": deadlines.due_soon_days(),
-            "done_late_days": deadlines.done_late_days(),
+            "due_soon_days": selectors.due_soon_days(),
+            "done_late_days": selectors.done_late_days(),
             "today": day,
         },
     )

@@ -143,11 +143,11 @@ class Deadline(models.Model):
             models.Index(fields=["subject_type", "subject_id", "rule_slug"], name="deadline_subject"),
             models.Index(fields=["person", "status"], name="deadline_person"),
             models.Index(fields=["late", "done_on"], name="deadline_done_late"),
-            # The team and worker dashboards' "done late" (kernel.deadlines.summary, listing).
+            # The team and worker dashboards' "done late" (kernel.selectors.summary, listing).
             models.Index(fields=["team", "done_on"], condition=models.Q(late=True), name="deadline_team_late"),
             models.Index(fields=["worker", "done_on"], condition=models.Q(late=True), name="deadline_worker_late"),
             # The service dashboard's counts by team and rule, read from the index alone
-            # (kernel.deadlines.summary_in_two; INCLUDE is ignored on SQLite).
+            # (kernel.selectors.summary_in_two; INCLUDE is ignored on SQLite).
             models.Index(
                 fields=["due_date"],
                 include=["team", "rule_name"],
