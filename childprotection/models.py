@@ -328,7 +328,7 @@ class CoreGroupMeeting(models.Model):  # noqa: DJ008
 
 
 # --- Pre-proceedings under the Public Law Outline -----------------------------------------
-# (childprotection/pre_proceedings.py holds the rules; the CIN census 2026/27 module
+# (childprotection/pre_proceedings/services.py holds the rules; the CIN census 2026/27 module
 # PreProceedingsandFGDM reads these records.)
 
 

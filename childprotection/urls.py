@@ -16,4 +16,4 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("plans/<int:plan_id>/end/", views.plan_end, name="plan-end"),
     path("teams/", views.macpts, name="macpts"),
 ]
-urlpatterns.append(path("", include("childprotection.urls_pre_proceedings")))  # pre-proceedings (Public Law Outline)
+urlpatterns.append(path("", include("childprotection.pre_proceedings.urls")))  # pre-proceedings (Public Law Outline)

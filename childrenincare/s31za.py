@@ -33,7 +33,7 @@ import datetime
 from django.conf import settings
 
 from childprotection.models import PreProceedings
-from childprotection.pre_proceedings import fgdm_meeting_date
+from childprotection.pre_proceedings.selectors import fgdm_meeting_date
 from kernel.rules import as_date, long_date
 
 CARE_ORDERS = ("C1", "C2")

@@ -1,6 +1,6 @@
 """The demo authority's pre-proceedings under the Public Law Outline (childprotection
 PreProceedings, its meetings and decisions), written in bulk as the services
-(childprotection/pre_proceedings.py) would have written them step by step, with their due
+(childprotection/pre_proceedings/services.py) would have written them step by step, with their due
 dates (kernel.Deadline) and chronology.
 
 Called by demo.generator after demo.care (`PreProceedings(generator).run()` returns {what: how
@@ -37,7 +37,7 @@ from django.db.models import F
 
 from childprotection.models import ChildProtectionPlan, PreProceedingsDecision, PreProceedingsMeeting
 from childprotection.models import PreProceedings as Record
-from childprotection.pre_proceedings import (
+from childprotection.pre_proceedings.services import (
     APPLICATION_RULE,
     CHRONOLOGY_KIND,
     DECISION_RULE,

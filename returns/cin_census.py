@@ -86,7 +86,7 @@ from childprotection.models import (
     PreProceedingsMeeting,
     Section47Enquiry,
 )
-from childprotection.pre_proceedings import outcome_code
+from childprotection.pre_proceedings.selectors import outcome_code
 from familyhelp.models import Assessment, AssessmentFactor, ChildInNeedPlan
 from frontdoor.models import Referral
 from kernel.working_days import is_working_day

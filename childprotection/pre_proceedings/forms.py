@@ -1,6 +1,6 @@
 """Forms for the pre-proceedings pages. They gather what was typed; the rules (order of the
 dates, one open pre-proceedings per episode, the offer of family group decision-making) are in
-childprotection.pre_proceedings, whose messages `add_rule_errors` puts on the fields."""
+childprotection.pre_proceedings.services, whose messages `add_rule_errors` puts on the fields."""
 
 from crispy_forms_gds.layout import Field, Size
 from django import forms
@@ -8,8 +8,8 @@ from django import forms
 from kernel.forms import DateField, OpenChoiceField
 from partners.models import User
 
-from .forms import UserChoiceField, _helper, local_authority_users
-from .models import PreProceedings
+from ..forms import UserChoiceField, _helper, local_authority_users
+from ..models import PreProceedings
 
 # A family meeting recorded already for a return home (childrenincare): the model the
 # pre-proceedings' link points at, so this earlier stage names no later stage's module.

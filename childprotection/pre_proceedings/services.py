@@ -19,16 +19,15 @@ the order the steps happen, each named as the field names it:
 - send_letter_of_issue: the letter telling the parents care proceedings are issued, on or
   after the application (CIN census rule 9013).
 
-Every function is one transaction that locks the episode, checks everything before it writes
-(kernel.rules.RuleBroken), is audited, adds to the chronology and issues or meets the due
-dates (kernel.deadlines). The timescales are data (childprotection/data/timescales.json [U]);
-the census codes of the decisions too (childprotection/data/pre_proceedings.json [U]).
+The reads (the census codes, what is open, the s31ZA gap, the next steps) are in
+childprotection.pre_proceedings.selectors. Every function here is one transaction that locks
+the episode, checks everything before it writes (kernel.rules.RuleBroken), is audited, adds to
+the chronology and issues or meets the due dates (kernel.deadlines). The timescales are data
+(childprotection/data/timescales.json [U]); the census codes of the decisions too
+(childprotection/data/pre_proceedings.json [U]).
 """
 
 import datetime
-import json
-from functools import lru_cache
-from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -39,7 +38,8 @@ from chronology.services import record_event
 from kernel import deadlines
 from kernel.rules import Errors, RuleBroken, check_date
 
-from .models import PreProceedings, PreProceedingsDecision, PreProceedingsMeeting
+from ..models import PreProceedings, PreProceedingsDecision, PreProceedingsMeeting
+from .selectors import S31ZA, fgdm_gap, fgdm_meeting_date, last_meeting, open_pre_proceedings
 
 LETTER_RULE = "letter-before-proceedings"
 INITIAL_MEETING_RULE = "initial-pre-proceedings-meeting"
@@ -49,8 +49,6 @@ EXTENDED_DECISION_RULE = "pre-proceedings-extended-decision"
 APPLICATION_RULE = "care-proceedings-application"
 DECISION_RULES = (DECISION_RULE, EXTENDED_DECISION_RULE)
 CHRONOLOGY_KIND = "pre-proceedings"
-DATA = Path(__file__).resolve().parent / "data" / "pre_proceedings.json"
-S31ZA = "the Children's Wellbeing and Schools Act 2026 (section 31ZA of the Children Act 1989)"
 
 Decision = PreProceedings.Decision
 Response = PreProceedings.FamilyResponse
@@ -59,25 +57,6 @@ Response = PreProceedings.FamilyResponse
 def ended_reason(decision):
     """Why the open due dates are withdrawn when pre-proceedings end with `decision`."""
     return "Pre-proceedings ended: " + Decision(decision).label.lower()
-
-
-@lru_cache(maxsize=1)
-def census_data():
-    return json.loads(DATA.read_text(encoding="utf-8"))
-
-
-def outcome_code(decision):
-    """The CIN census PPOutcome code (CS131) a decision is returned as: data [U]."""
-    found = census_data()["outcome_codes"].get(decision)
-    return found["code"] if found else None
-
-
-def outcome_codes():
-    return {entry["code"] for entry in census_data()["outcome_codes"].values()}
-
-
-def open_pre_proceedings(episode):
-    return PreProceedings.objects.filter(episode=episode, concluded_on__isnull=True).first()
 
 
 def _start_of(day):
@@ -100,46 +79,6 @@ def _event(user, found, title, day, detail=""):
 def _check_open(errors, found):
     if not found.is_open:
         errors.add("__all__", f"These pre-proceedings ended on {found.concluded_on:%-d %B %Y}")
-
-
-def last_meeting(found):
-    return found.meetings.order_by("-held_on", "-id").first()
-
-
-def fgdm_meeting_date(found):
-    """The date family group decision-making was held (its own record, or the linked one)."""
-    if found.fgdm_meeting_on:
-        return found.fgdm_meeting_on
-    linked = found.fgdm_same_meeting_as
-    return linked.meeting_on if linked is not None else None
-
-
-def fgdm_gap(found, on=None):
-    """Why care proceedings may not be applied for yet under s31ZA, or "" when they may: family
-    group decision-making offered to the parents (and, if anyone accepted, the meeting held, on
-    or before `on`), or the reasons offering it is not in the child's best interests."""
-    if found.fgdm_offered is None:
-        return (
-            f"Family group decision-making must be offered to the parents before applying for a care or "
-            f"supervision order ({S31ZA}): record the letter before proceedings with the offer, or the reasons "
-            "offering it is not in the child's best interests"
-        )
-    if found.fgdm_offered is False:
-        return (
-            ""
-            if _text(found.fgdm_reasons_not_offered)
-            else ("Give the reasons offering family group decision-making is not in the child's best interests")
-        )
-    if found.fgdm_response == Response.ACCEPTED:
-        held = fgdm_meeting_date(found)
-        if held is None or (on is not None and held > on):
-            return (
-                f"The family accepted family group decision-making: the meeting must be held before applying "
-                f"to court ({S31ZA}). Record the meeting first"
-            )
-    elif not found.fgdm_response:
-        return "Record the family's answer to the offer of family group decision-making"
-    return ""
 
 
 # --- Starting -----------------------------------------------------------------------------
@@ -553,30 +492,3 @@ def send_letter_of_issue(user, pre_proceedings, *, sent_on):
         summary="Recorded the letter that care proceedings are issued",
     )
     return found
-
-
-# --- What is next ---------------------------------------------------------------------------
-
-
-def next_steps(found):
-    """The steps that may be recorded now, as (slug, label), in the order they happen."""
-    steps = []
-    if found.is_open:
-        if found.letter_sent_on is None:
-            steps.append(("letter", "Record the letter before proceedings"))
-        if found.fgdm_offered:
-            steps.append(("family-meeting", "Record family group decision-making"))
-        if found.letter_sent_on is not None:
-            if not found.meetings.filter(kind=PreProceedingsMeeting.Kind.INITIAL).exists():
-                steps.append(("initial-meeting", "Record the initial pre-proceedings meeting"))
-            else:
-                steps.append(("review-meeting", "Record a review meeting"))
-        steps.append(("decision", "Record the decision: step down, continue or issue proceedings"))
-    elif found.decision == Decision.ISSUE:
-        if found.fgdm_offered and fgdm_meeting_date(found) is None:
-            steps.append(("family-meeting", "Record family group decision-making"))
-        if found.court_application_date is None:
-            steps.append(("court-application", "Record the application to court"))
-        elif found.letter_of_issue_sent_on is None:
-            steps.append(("letter-of-issue", "Record the letter that care proceedings are issued"))
-    return steps

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_pre_proceedings as views
+from . import views
 
 urlpatterns = [
     path("episodes/<int:episode_id>/pre-proceedings/", views.episode_pre_proceedings, name="pre-proceedings-episode"),

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from childprotection import pre_proceedings as services
 from childprotection.models import ChildProtectionPlan, PreProceedings
+from childprotection.pre_proceedings import services
 from partners.models import User
 from people.models import Involvement
 from testing import builders

@@ -8,8 +8,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from audit.models import AuditEvent
-from childprotection import pre_proceedings as services
 from childprotection.models import PreProceedings, PreProceedingsMeeting
+from childprotection.pre_proceedings import selectors, services
 from chronology.models import ChronologyEntry
 from frontdoor.models import Referral
 from kernel import timescales
@@ -180,7 +180,7 @@ class TestLetterAndFamilyGroupDecisionMaking:
             plan_response="agreed",
         )
         started.refresh_from_db()
-        assert services.fgdm_meeting_date(started) == days_ago(100)
+        assert selectors.fgdm_meeting_date(started) == days_ago(100)
 
     def test_the_same_meeting_recorded_for_a_return_home_is_linked_not_retyped(self, worker, started, child, sibling):
         from childrenincare.models import FamilyGroupDecisionMaking, ReunificationDecision
@@ -206,7 +206,7 @@ class TestLetterAndFamilyGroupDecisionMaking:
         services.record_family_meeting(worker, started, response="accepted", same_meeting_as=shared)
         started.refresh_from_db()
         assert started.fgdm_meeting_on is None
-        assert services.fgdm_meeting_date(started) == days_ago(90)
+        assert selectors.fgdm_meeting_date(started) == days_ago(90)
         other = family_meeting(sibling, days_ago(90))
         errors = errors_of(
             lambda: services.record_family_meeting(worker, started, response="accepted", same_meeting_as=other)
@@ -280,7 +280,7 @@ class TestMeetingsAndDecisions:
         assert not Deadline.objects.filter(
             subject_id=started.pk, rule_slug__startswith="pre-proceedings", status="open"
         ).exists()
-        assert services.outcome_code("step_down") == "B"
+        assert selectors.outcome_code("step_down") == "B"
 
     def test_continuing_sets_a_new_decision_date(self, worker, manager, started):
         services.decide_pre_proceedings(
@@ -356,7 +356,7 @@ class TestMeetingsAndDecisions:
         services.decide_pre_proceedings(
             worker, started, decision="issue", decided_on=days_ago(40), decided_by=manager, reasons="x"
         )
-        assert services.fgdm_gap(PreProceedings.objects.get()) == ""
+        assert selectors.fgdm_gap(PreProceedings.objects.get()) == ""
         services.record_court_application(worker, started, applied_on=days_ago(40), order_sought="supervision")
 
     def test_no_letter_means_no_application(self, worker, manager, started):
@@ -374,4 +374,4 @@ class TestMeetingsAndDecisions:
         )
         errors = errors_of(lambda: send_letter(worker, started, days_ago(45)))
         assert "ended on" in errors["__all__"][0]
-        assert services.next_steps(PreProceedings.objects.get()) == []
+        assert selectors.next_steps(PreProceedings.objects.get()) == []

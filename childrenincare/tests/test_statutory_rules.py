@@ -20,7 +20,7 @@ import datetime
 import pytest
 from django.test import override_settings
 
-from childprotection import pre_proceedings
+from childprotection.pre_proceedings import services as pre_proceedings
 from childrenincare import services
 from childrenincare.models import Approval, CareEpisode, LegalStatus, PeriodOfCare, Placement
 from childrenincare.testing import foster_carer, foster_placement, looked_after

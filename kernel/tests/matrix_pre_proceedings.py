@@ -10,7 +10,7 @@ EXPECTED: dict[str, object] = {}
 
 def history(world):
     """Make the module's records for world["child"]; return {URL parameter name: value}."""
-    from childprotection import pre_proceedings
+    from childprotection.pre_proceedings import services as pre_proceedings
     from partners.models import User
 
     users = world["users"]
