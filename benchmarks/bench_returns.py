@@ -33,7 +33,8 @@ def main():
     from django.db import connection
 
     from people.models import Person
-    from returns import cin_census, collection, ssda903
+    from returns import collection, ssda903
+    from returns.cin import census as cin_census
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--year", type=int, default=None, help="the year the collection ends (default: in progress)")

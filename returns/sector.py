@@ -1,6 +1,6 @@
 """The sector's own validators, run from the service on the return an analyst is checking:
 Data to Insight's csc-validator-be-903 and csc-validator-be-cin, the full DfE rule packs for the
-year, beside the service's own checks (returns.validation, returns.cin_validation).
+year, beside the service's own checks (returns.validation, returns.cin.validation).
 
 They pin old pandas, so they live in their own virtual environments (scripts/sector-validators.sh
 makes .venv-903 and .venv-cin in the directory SECTOR_VALIDATORS_DIR, the repository by default)
@@ -33,7 +33,8 @@ from audit import services as audit
 from audit.models import AuditEvent
 from people.models import Identifier, Person
 
-from . import cin_census, published, ssda903
+from . import published, ssda903
+from .cin import census as cin_census
 from .models import SectorValidatorRun
 from .validation import Failure
 

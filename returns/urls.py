@@ -9,7 +9,7 @@ urlpatterns = [
     path("ssda903/", views.ssda903_check, name="ssda903"),
     path("ssda903/download/", views.ssda903_download, name="ssda903_download"),
     path("ssda903/sector-validator/", views.sector_run, {"kind": "903"}, name="ssda903_sector"),
-    path("cin-census/", include("returns.urls_cin")),
-    path("annex-a/", include("returns.urls_annex_a")),
-    path("statistics/", include("returns.urls_statistics")),
+    path("cin-census/", include("returns.cin.urls")),
+    path("annex-a/", include("returns.annex_a.urls")),
+    path("statistics/", include("returns.statistics.urls")),
 ]

@@ -13,7 +13,8 @@ from childprotection.models import PreProceedings, PreProceedingsMeeting
 from childrenincare.models import LegalStatus
 from chronology.models import ChronologyEntry
 from kernel.models import Deadline
-from returns import cin_census, cin_validation
+from returns.cin import census as cin_census
+from returns.cin import validation as cin_validation
 from testing.demo import (
     demo_authority,
     generate,

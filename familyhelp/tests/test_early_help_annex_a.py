@@ -6,7 +6,7 @@ import datetime
 
 from familyhelp import early_help
 from partners.models import Agency
-from returns import annex_a
+from returns.annex_a import selectors as annex_a
 
 from .test_early_help import start
 

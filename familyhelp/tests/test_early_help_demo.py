@@ -24,7 +24,7 @@ from familyhelp.models import (
 from frontdoor.models import Contact, ContactDecision, ContactPerson, Referral
 from kernel.models import Deadline
 from people.models import Involvement
-from returns import annex_a
+from returns.annex_a import selectors as annex_a
 from testing.demo import (
     demo_authority,
     generate,

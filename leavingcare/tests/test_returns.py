@@ -9,7 +9,9 @@ from leavingcare import services
 from leavingcare.eligibility import birthday
 from leavingcare.testing import care_period
 from people.services import record_person
-from returns import annex_a, annex_a_care_leavers, ssda903, ssda903_leaving_care, validation, validation_leaving_care
+from returns import ssda903, ssda903_leaving_care, validation, validation_leaving_care
+from returns.annex_a import care_leavers as annex_a_care_leavers
+from returns.annex_a import selectors as annex_a
 from returns.collection import year_in_progress
 
 from .conftest import years_ago

@@ -31,7 +31,7 @@ from frontdoor.models import Contact, ContactPerson
 from partners.models import User
 from people.models import Identifier, PersonDisability
 from people.services import record_person
-from returns import annex_a
+from returns.annex_a import selectors as annex_a
 
 D = datetime.date
 INSPECTION = D(2026, 6, 30)  # the last 6 months: 30 December 2025 to 30 June 2026; 12 months from 30 June 2025

@@ -24,7 +24,8 @@ from childrenincare.testing import looked_after
 from familyhelp import early_help
 from familyhelp.tests.test_early_help import start
 from kernel import codelists
-from returns import annex_a, placement_areas
+from returns import placement_areas
+from returns.annex_a import selectors as annex_a
 from returns.tests.test_annex_a import kid
 
 D = datetime.date

@@ -29,7 +29,9 @@ from frontdoor.models import Referral
 from partners.models import User
 from people.identifiers import upn_check_letter
 from people.models import Identifier, PersonDisability
-from returns import cin_census, cin_validation, collection
+from returns import collection
+from returns.cin import census as cin_census
+from returns.cin import validation as cin_validation
 
 D = datetime.date
 
@@ -445,7 +447,7 @@ def test_the_download_is_the_xml_and_is_audited(client, analyst, worker, child):
 @pytest.mark.skipif(not os.environ.get("CIN_CENSUS_XSD"), reason="set CIN_CENSUS_XSD to the CIN census XSD to run")
 def test_the_xml_is_valid_against_the_cin_schema(worker, chair, child):
     """Against the DfE's CIN schema for the year, given by path in CIN_CENSUS_XSD (not kept in
-    the repository: see returns/cin_census.py for where to get it)."""
+    the repository: see returns/cin/census.py for where to get it)."""
     child.ethnicity = "WBRI"
     child.save()
     PersonDisability.objects.create(person=child, code="HAND")

@@ -29,7 +29,8 @@ from familyhelp.models import Assessment, AssessmentFactor
 from familyhelp.testing import open_episode
 from frontdoor.models import Referral
 from people.models import Identifier, PersonDisability
-from returns import cin_census, cin_validation
+from returns.cin import census as cin_census
+from returns.cin import validation as cin_validation
 from returns.tests.test_cin_census import valid_upn
 
 D = datetime.date

@@ -13,7 +13,9 @@ from adoption import services
 from adoption.testing import approved_household, household
 from childrenincare.testing import looked_after
 from people.services import record_person
-from returns import annex_a, annex_a_adoption, ssda903, validation_adoption
+from returns import ssda903, validation_adoption
+from returns.annex_a import adoption as annex_a_adoption
+from returns.annex_a import selectors as annex_a
 
 D = datetime.date
 YEAR = 2026  # 1 April 2025 to 31 March 2026

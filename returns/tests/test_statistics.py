@@ -29,7 +29,9 @@ from frontdoor.models import ContactDecision, ThresholdDocument, ThresholdLevel
 from kernel import deadlines, working_days
 from partners.models import Agency, User
 from people.services import record_person
-from returns import published, statistics, suppression, views_statistics
+from returns import published, suppression
+from returns.statistics import selectors as statistics
+from returns.statistics import views as views_statistics
 
 D = datetime.date
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from audit import services as audit
 from audit.models import AuditEvent
-from returns import annex_a
+from returns.annex_a import selectors as annex_a
 
 
 def inspection_date(value):

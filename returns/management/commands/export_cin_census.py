@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from audit import services as audit
 from audit.models import AuditEvent
-from returns import cin_census
+from returns.cin import census as cin_census
 
 
 class Command(BaseCommand):

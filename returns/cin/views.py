@@ -1,8 +1,8 @@
 """The children in need census pages for analysts and the head of service: the checks before
 submission for a collection year (counts, failures by rule, each with the child, field, rule,
 how to fix it and a link to the record) and the download of the XML. Every page is audited,
-with the year and the counts, never a child's name; the rules are in returns.cin_census and
-returns.cin_validation, not here."""
+with the year and the counts, never a child's name; the rules are in returns.cin.census and
+returns.cin.validation, not here."""
 
 import io
 from collections import Counter
@@ -14,9 +14,10 @@ from audit import services as audit
 from audit.models import AuditEvent
 from kernel.access import rule
 
-from . import cin_census, cin_validation
-from .collection import chosen_year, year_label
-from .views import sector_panel, withhold_restricted
+from ..collection import chosen_year, year_label
+from ..views import sector_panel, withhold_restricted
+from . import census as cin_census
+from . import validation as cin_validation
 
 
 @rule("statutory_returns")

@@ -50,8 +50,8 @@ import datetime
 
 from people.identifiers import UPN_LETTERS, upn_check_letter
 
-from .cin_census import PRE_PROCEEDINGS_FROM, collection_period, school_age
-from .validation import Failure
+from ..validation import Failure
+from .census import PRE_PROCEEDINGS_FROM, collection_period, school_age
 
 SEX = {"M", "F", "U"}
 ETHNICITY = {

@@ -3,7 +3,7 @@ neighbours (reverse("returns:statistics")), and their CSV download as they would
 
 from django.urls import path
 
-from . import views_statistics
+from . import views as views_statistics
 
 urlpatterns = [
     path("", views_statistics.statistics_page, name="statistics"),

@@ -25,7 +25,8 @@ from audit.models import AuditEvent
 from kernel.access import rule
 from partners.models import Agency
 
-from . import published, statistics, suppression
+from .. import published, suppression
+from . import selectors as statistics
 
 EXACT, PUBLISHED = "exact", "published"
 SYMBOL_TEXTS = ("c", "k", "u", "x", "z", "low")

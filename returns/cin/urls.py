@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views, views_cin
+from .. import views
+from . import views as views_cin
 
 urlpatterns = [
     path("", views_cin.cin_census_check, name="cin_census"),

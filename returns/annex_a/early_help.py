@@ -32,7 +32,7 @@ from django.db.models import Q
 
 from familyhelp.models import EarlyHelpAssessment, EarlyHelpChild, EarlyHelpEpisode
 
-from .annex_a import HEADERS, Children, _in
+from .selectors import HEADERS, Children, _in
 
 START, COMPLETION, ORGANISATION = HEADERS["List 2"][5:]
 

@@ -23,7 +23,7 @@ from django.db.models import Q
 
 from adoption.models import AdopterHousehold, AdoptionDecision
 
-from . import annex_a
+from . import selectors as annex_a
 
 REASON_NO_LONGER = {
     "RD1": "a) Child\u2019s needs changed",

@@ -63,8 +63,8 @@ from kernel import working_days
 from kernel.models import Deadline
 from people.models import Person
 
-from . import published
-from .collection import collection_period, year_in_progress
+from .. import published
+from ..collection import collection_period, year_in_progress
 
 SHORT_BREAKS = ("V3", "V4")
 RETURNED_HOME = ("E4A", "E4B")

@@ -1,7 +1,7 @@
 """The Ofsted Annex A page for analysts and the head of service: choose the inspection date
 (today unless another is given), see how many rows each list has and what it covers, and
 download the workbook. The page view and every download are audited with the date and the
-row counts, never names; the lists are built by returns.annex_a, not here."""
+row counts, never names; the lists are built by returns.annex_a.selectors, not here."""
 
 import io
 
@@ -17,7 +17,7 @@ from audit.models import AuditEvent
 from kernel.access import rule
 from kernel.forms import DateField
 
-from . import annex_a
+from . import selectors as annex_a
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -50,7 +50,7 @@ death), people.PersonDisability (codes), and people.Identifier current (valid_to
 local authority child ID (LAchildID; the record id where none is recorded, as the SSDA903
 does), UPN and former UPN. A child with no UPN gets UPNunknown UN7 when every episode in the
 year is a referral with no further action (rule 8772) and UN1 when not of school age on 31
-March (rule 8770Q's reckoning) or unborn; otherwise neither, and returns.cin_validation asks
+March (rule 8770Q's reckoning) or unborn; otherwise neither, and returns.cin.validation asks
 for the UPN. Nothing the records hold is changed or made up: a missing sex or ethnicity is
 written empty and reported by the checks, so a child is never silently dropped.
 
@@ -92,7 +92,7 @@ from frontdoor.models import Referral
 from kernel.working_days import is_working_day
 from people.models import Identifier, Person, PersonDisability
 
-from .collection import authority, child_id, collection_period
+from ..collection import authority, child_id, collection_period
 
 SOFTWARE_CODE = "Safeguarding children (open source)"
 RELEASE = "1"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_annex_a
+from . import views as views_annex_a
 
 urlpatterns = [
     path("", views_annex_a.annex_a_page, name="annex_a"),

@@ -16,7 +16,7 @@ both included; lists 10 and 11 look back 12 months.
 - List 1 Contacts: every child (the child the contact is about and other children of the
   household) of every contact received in the last 6 months: one row per child per contact.
 - List 2 Early help: early help assessments started in the last 6 months, and those of early
-  help open on D (returns/annex_a_early_help.py, from familyhelp.early_help).
+  help open on D (returns/annex_a/early_help.py, from familyhelp.early_help).
 - List 3 Referrals: referrals (child-in-need episodes, frontdoor.Referral) with a referral
   date in the last 6 months, one row per referral; the count of the child's referrals in
   the 12 months to D; the team and worker allocated on D (familyhelp.Allocation).
@@ -51,11 +51,11 @@ both included; lists 10 and 11 look back 12 months.
   their own and are written as the entry they replaced: K3 as H5 (903 rule 503D), Z11 to Z14
   as Z1 (903 rule 146).
 - List 9 Care leavers: young people entitled to care leaver support on D (eligible, relevant,
-  former relevant, qualifying), from leavingcare (returns/annex_a_care_leavers.py).
+  former relevant, qualifying), from leavingcare (returns/annex_a/care_leavers.py).
 - List 10 Adoption and List 11 Adopters: children with a decision that they should be placed
   for adoption, adopted or whose decision was reversed in the last 12 months, and adopter
   households in contact with the agency in the last 12 months, from the adoption app
-  (returns/annex_a_adoption.py).
+  (returns/annex_a/adoption.py).
 
 The Child Unique ID is the child's local authority child ID where one is recorded, otherwise
 the record id (as the SSDA903 return). Ages are in whole years on D. Sex U or not recorded is
@@ -88,9 +88,9 @@ from frontdoor.models import ContactPerson, Referral
 from kernel.timescales import add_months
 from people.models import PersonDisability
 
-from . import placement_areas
-from .collection import authority
-from .ssda903 import _child_ids
+from .. import placement_areas
+from ..collection import authority
+from ..ssda903 import _child_ids
 
 CHUNK = 5000
 LOOK_BACK_MONTHS = 6
@@ -472,7 +472,9 @@ def build(inspection_date=None):
     tables["List 6"] = _children_in_need(window)
     tables["List 7"] = _child_protection(window)
     tables["List 8"] = _children_in_care(window)
-    from . import annex_a_adoption, annex_a_care_leavers, annex_a_early_help  # noqa: PLC0415  (they use this module)
+    from . import adoption as annex_a_adoption  # noqa: PLC0415  (they use this module)
+    from . import care_leavers as annex_a_care_leavers  # noqa: PLC0415
+    from . import early_help as annex_a_early_help  # noqa: PLC0415
 
     tables["List 2"] = annex_a_early_help.list_2(window)
     tables["List 9"] = annex_a_care_leavers.list_9(window)

@@ -27,7 +27,7 @@ from leavingcare.eligibility import (
 from leavingcare.models import BirthdayContact, CareLeaver, KeepingInTouchContact, PathwayPlanReview, PersonalAdviser
 from people.models import Person
 
-from .annex_a import NO, TEAM, WORKER, YES, Children, _allocations, _in
+from .selectors import NO, TEAM, WORKER, YES, Children, _allocations, _in
 
 CATEGORY = {
     RELEVANT: "a) Relevant child",
