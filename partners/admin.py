@@ -10,7 +10,7 @@ from django.utils.html import format_html
 
 from audit import services as audit
 
-from .accounts import issue_set_up_link, link_hours, set_up_path
+from .accounts.services import issue_set_up_link, link_hours, set_up_path
 from .models import Agency, ApiToken, SetUpLink, Team, User
 from .tokens import revoke_token, validate_scopes
 

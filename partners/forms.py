@@ -53,7 +53,7 @@ class TwoFactorCodeForm(forms.Form):
         self.add_error("code", "The code is not correct. Enter the code your authenticator app shows now")
 
 
-# --- Account administration (partners.views_accounts) ---------------------------------------
+# --- Account administration (partners.accounts.views) ---------------------------------------
 
 
 class ChangePasswordForm(PasswordChangeForm):

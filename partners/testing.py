@@ -20,7 +20,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from partners.accounts import issue_set_up_link, set_up_path
+from partners.accounts.services import issue_set_up_link, set_up_path
 from partners.models import SetUpLink
 
 

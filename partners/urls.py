@@ -3,7 +3,8 @@ password, account administration, the health check."""
 
 from django.urls import path
 
-from . import views, views_accounts
+from . import views
+from .accounts import views as views_accounts
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),

@@ -8,7 +8,7 @@ Who may use these views (for the access rules, kernel.access):
 - Any signed-in user who has given their two-factor code: the account page (AccountView;
   partners.auth.TwoFactorRequiredMiddleware keeps the others out).
 - Administrators: none here (API tokens are managed in the admin and by management commands;
-  accounts in partners.views_accounts).
+  accounts in partners.accounts.views).
 """
 
 import base64
@@ -29,7 +29,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from audit import services as audit
 from kernel.access import public
 
-from . import accounts, auth
+from . import auth
+from .accounts import services as accounts
 from .forms import SignInForm, TwoFactorCodeForm
 from .models import User
 

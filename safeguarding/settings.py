@@ -130,7 +130,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "partners.auth.SessionGenerationMiddleware",
     "partners.auth.TwoFactorRequiredMiddleware",
-    "partners.accounts.PasswordChangeRequiredMiddleware",
+    "partners.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kernel.access.AccessRuleMiddleware",
@@ -254,7 +254,7 @@ SERVICE_NAME = os.environ.get("SAFEGUARDING_SERVICE_NAME", "Safeguarding childre
 # or "inclusive" (X is day 1, as the DfE-aligned CIN validator counts).
 WORKING_DAY_CONVENTION = os.environ.get("SAFEGUARDING_WORKING_DAY_CONVENTION", "day_zero")
 
-# The statistics page (returns/views_statistics.py) compares the authority with the region and
+# The statistics page (returns/statistics/views.py) compares the authority with the region and
 # statistical neighbours of this LA (a DfE 3-digit code, like 330, or an ONS code). Empty: the
 # authority's own la_code (the demo borrows Leeds's, 383, so it needs nothing here).
 STATISTICS_COMPARATOR_LA = os.environ.get("SAFEGUARDING_STATISTICS_COMPARATOR_LA", "")
@@ -269,7 +269,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 SECTOR_RUNS_KEEP_DAYS = int(os.environ.get("SAFEGUARDING_SECTOR_RUNS_KEEP_DAYS", "30"))
 SECTOR_RUN_GIVE_UP_MINUTES = int(os.environ.get("SAFEGUARDING_SECTOR_RUN_GIVE_UP_MINUTES", "30"))
 # The children aged 0 to 17 the rates per 10,000 are of; empty: the ONS estimate for the
-# authority's DfE code (returns.statistics.child_population).
+# authority's DfE code (returns.statistics.selectors.child_population).
 STATISTICS_CHILD_POPULATION = os.environ.get("SAFEGUARDING_STATISTICS_CHILD_POPULATION") or None
 # Counts from 1 to this are shown as "c" when a figure leaves the service (returns.suppression) [U].
 STATISTICS_SUPPRESS_UP_TO = int(os.environ.get("SAFEGUARDING_STATISTICS_SUPPRESS_UP_TO", "5"))
@@ -308,7 +308,7 @@ DEADLINE_DONE_LATE_DAYS = int(os.environ.get("SAFEGUARDING_DEADLINE_DONE_LATE_DA
 OTP_REQUIRED = PRODUCTION or os.environ.get("SAFEGUARDING_OTP_REQUIRED", "1") != "0"
 OTP_TOTP_ISSUER = SERVICE_NAME
 # An authenticator app is set up only through a one-time set-up link, issued for a new account
-# or when an administrator resets the app (partners.accounts); links expire after this many hours.
+# or when an administrator resets the app (partners.accounts.services); links expire after this many hours.
 SET_UP_LINK_HOURS = int(os.environ.get("SAFEGUARDING_SET_UP_LINK_HOURS", "72"))
 # Development only (the demo): SAFEGUARDING_SET_UP_AT_FIRST_SIGN_IN=1 lets an account with no
 # authenticator app set one up at its first password sign-in, without a link. Ignored in production.

@@ -14,7 +14,7 @@ EXPECTED = {
 
 def history(world):
     """Make the module's records; return {URL parameter name: value}."""
-    from partners.accounts import issue_set_up_link
+    from partners.accounts.services import issue_set_up_link
     from partners.models import SetUpLink
 
     account = world["users"][R.SOCIAL_WORKER]

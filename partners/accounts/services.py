@@ -9,7 +9,7 @@ nor make one, so the role cannot raise itself.
 
 - Resetting a password gives the account a random temporary password, shown once to the
   administrator, and marks it `must_change_password`: after signing in (password and code)
-  the user reaches only "Change your password" (PasswordChangeRequiredMiddleware) until they
+  the user reaches only "Change your password" (accounts.middleware) until they
   have chosen a new one. Their sessions end (session_generation).
 - Resetting an authenticator app removes the user's apps (TOTP devices), ends their sessions
   and issues a set-up link.
@@ -32,16 +32,14 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit import services as audit
-from kernel.access import is_api, problem_response
 
-from .models import SetUpLink, User
+from ..models import SetUpLink, User
 
 Role = User.Role
 
@@ -278,44 +276,3 @@ def code_was_used(device, code):
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time()
     return totp.verify(token, device.tolerance) and totp.t() <= device.last_t
-
-
-# --- Middleware ---------------------------------------------------------------------------------
-
-
-class PasswordChangeRequiredMiddleware:
-    """A signed-in user whose password was reset by an administrator reaches only "Change your
-    password" (and signing out) until they have chosen a new one. Runs after the two-factor
-    step: a user who has not given their code is held there first."""
-
-    ALWAYS_OPEN = ("/static/", "/health/")
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self._open_paths = None
-
-    def open_paths(self):
-        if self._open_paths is None:
-            self._open_paths = {
-                reverse("change-password"),
-                reverse("sign-out"),
-                reverse("two-factor"),
-                reverse("two-factor-set-up"),
-            }
-        return self._open_paths
-
-    def __call__(self, request):
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and getattr(user, "must_change_password", False)
-            and not request.path.startswith(self.ALWAYS_OPEN)
-            and request.path not in self.open_paths()
-        ):
-            if is_api(request):
-                return problem_response(
-                    403, "Change your password", "Your password was reset. Sign in to the service and change it first."
-                )
-            return redirect("change-password")
-        return self.get_response(request)

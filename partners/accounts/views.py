@@ -1,4 +1,4 @@
-"""Account administration pages and the pages of the set-up link (partners.accounts).
+"""Account administration pages and the pages of the set-up link (partners.accounts.services).
 
 Who may use these views (for the access rules, kernel.access):
 
@@ -7,7 +7,7 @@ Who may use these views (for the access rules, kernel.access):
 - Any signed-in user who has given their two-factor code: "Change your password".
 - System administrators and user administrators (the `user_administration` rule): the
   accounts list, an account, making an account, resetting a password or an authenticator
-  app. partners.accounts.why_not_manage limits whose account each may change.
+  app. partners.accounts.services.why_not_manage limits whose account each may change.
 
 The pages that show a temporary password or a set-up link are the answer to the POST that
 made it, never stored or shown again, and are not cached.
@@ -18,18 +18,17 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import FormView, TemplateView
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit import services as audit
 
-from . import accounts, auth
-from .forms import AccountSearchForm, ChangePasswordForm, CreateAccountForm, ResetForm
-from .models import SetUpLink, User
-from .views import SignInView
+from .. import auth
+from ..forms import AccountSearchForm, ChangePasswordForm, CreateAccountForm, ResetForm
+from ..views import SignInView
+from . import selectors
+from . import services as accounts
 
 PAGE_SIZE = 50
 
@@ -77,7 +76,7 @@ class NotSetUpView(TemplateView):
 
 class ChangePasswordView(FormView):
     """Change your password. A user whose password was reset reaches only this page until they
-    have (partners.accounts.PasswordChangeRequiredMiddleware)."""
+    have (partners.accounts.middleware)."""
 
     access_rule = "signed_in"
     form_class = ChangePasswordForm
@@ -112,21 +111,9 @@ class AccountListView(_AccountAdministration):
 
     def get_context_data(self, **kwargs):
         form = AccountSearchForm(self.request.GET or None)
-        found = User.objects.select_related("agency", "team").order_by("last_name", "first_name", "username")
-        q = ""
-        if form.is_valid():
-            q = form.cleaned_data["q"].strip()
-            for word in q.split()[:5]:
-                found = found.filter(
-                    Q(username__icontains=word)
-                    | Q(first_name__icontains=word)
-                    | Q(last_name__icontains=word)
-                    | Q(email__icontains=word)
-                )
-        page = Paginator(found, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        with_app = set(
-            TOTPDevice.objects.filter(user__in=[u.pk for u in page], confirmed=True).values_list("user_id", flat=True)
-        )
+        q = form.cleaned_data["q"].strip() if form.is_valid() else ""
+        page = Paginator(selectors.account_list(q), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        with_app = selectors.with_authenticator(list(page))
         rows = [(account, account.pk in with_app) for account in page]
         return super().get_context_data(
             form=form, q=q, page=page, rows=rows, query=(urlencode({"q": q}) + "&") if q else "", **kwargs
@@ -178,12 +165,12 @@ class AccountDetailView(_AccountAdministration):
     template_name = "accounts/detail.html"
 
     def get_context_data(self, **kwargs):
-        account = get_object_or_404(User.objects.select_related("agency", "team"), pk=self.kwargs["account_id"])
+        account = selectors.account(self.kwargs["account_id"])
         return super().get_context_data(
             account=account,
             device=auth.confirmed_device(account),
             why_not=accounts.why_not_manage(self.request.user, account),
-            link=SetUpLink.objects.filter(user=account).first(),
+            link=selectors.set_up_link(account),
             **kwargs,
         )
 
@@ -195,7 +182,7 @@ class _ResetView(_AccountAdministration):
     kind = title = button = ""
 
     def account(self):
-        return get_object_or_404(User.objects.select_related("agency", "team"), pk=self.kwargs["account_id"])
+        return selectors.account(self.kwargs["account_id"])
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:

@@ -1,4 +1,4 @@
-"""Account administration (partners.accounts, partners.views_accounts): resetting a password
+"""Account administration (partners.accounts): resetting a password
 or an authenticator app, making accounts, and the one-time set-up links through which an
 authenticator app is set up. A password alone never leads to setting one up."""
 
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEvent
-from partners import accounts
+from partners.accounts import services as accounts
 from partners.models import SetUpLink, User
 from partners.testing import follow_set_up_link, set_up_link_for, totp_code_for, totp_device_for, verified_login
 from testing import builders

@@ -17,7 +17,7 @@ from django.db.models import F
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit import services as audit
-from partners.accounts import issue_set_up_link, link_hours, set_up_path
+from partners.accounts.services import issue_set_up_link, link_hours, set_up_path
 from partners.models import SetUpLink, User
 
 
