@@ -26,8 +26,7 @@ Agencies Regulations 2005 set it, and as the SSDA903 validator checks it (rule n
 Adopters: add_household, then start_stage_1, end_stage_1, start_stage_2, record_application,
 end_stage_2, approve_household, approve_for_fostering_for_adoption and record_left.
 
-Derived for the SSDA903 AD1: foster_care (FOSTER_CARE from the placement), adopter_sex
-(SEX_ADOPTR), adopter_count (NB_ADOPTR) and adopter_legal_status (LS_ADOPTR).
+Derived for the SSDA903 AD1, and what the pages read, are in adoption.selectors.
 """
 
 import datetime
@@ -46,6 +45,7 @@ from kernel.rules import Errors, RuleBroken, as_date, check_date, long_date
 from people.ages import age_on
 
 from .models import Adopter, AdopterHousehold, AdoptionDecision
+from .selectors import open_decision
 
 ENTRY_TO_PLACEMENT = "adoption-entry-to-placement"
 ORDER_TO_MATCH = "adoption-order-to-match"
@@ -53,8 +53,6 @@ STAGE_1, STAGE_2 = "adopter-stage-1", "adopter-stage-2"
 PLACEMENT_ORDER = "E1"
 ADOPTED = ("E11", "E12")
 FOSTER = {"U1", "U2", "U3", "U4", "U5", "U6"}
-PLACED_FOR_ADOPTION = {"A3", "A4", "A5", "A6"}
-WITH_FOSTER_CARERS = {"A3", "A5"}
 # (authority, with the child's current foster carers) -> the SSDA903 placement type.
 A_CODE = {
     ("consent", True): "A3",
@@ -74,66 +72,6 @@ NO_LONGER_PLACED_REASON = "The child should no longer be placed for adoption"
 
 def placement_code(authority, with_current_foster_carers):
     return A_CODE[(authority, bool(with_current_foster_carers))]
-
-
-def foster_care(decision):
-    """SSDA903 FOSTER_CARE: 1 when adopted by the child's foster carers (A3, A5), else 0."""
-    place = decision.placement.place if decision.placement_id else ""
-    if place not in PLACED_FOR_ADOPTION:
-        return ""
-    return "1" if place in WITH_FOSTER_CARERS else "0"
-
-
-def adopter_count(household):
-    return len(list(household.adopters.all()))
-
-
-def adopter_sex(household):
-    """SSDA903 SEX_ADOPTR: M1 or F1 for one adopter; MM, FF or MF for two."""
-    sexes = sorted(a.sex for a in household.adopters.all())
-    if len(sexes) == 1 and sexes[0] in ("M", "F"):
-        return sexes[0] + "1"
-    if len(sexes) == 2 and set(sexes) <= {"M", "F"}:
-        return {("F", "F"): "FF", ("M", "M"): "MM"}.get(tuple(sexes), "MF")
-    return ""
-
-
-def adopter_legal_status(household):
-    """SSDA903 LS_ADOPTR, read as the validator's rules 514 and 517 to 524 read the codes: L0
-    a single adopter; L11 a married couple of different sexes, L12 of the same sex; L2 civil
-    partners; L3 an unmarried couple of different sexes, L4 of the same sex."""
-    sex = adopter_sex(household)
-    relationship = household.relationship
-    if relationship == AdopterHousehold.Relationship.SINGLE:
-        return "L0" if sex in ("M1", "F1") else ""
-    if sex not in ("MM", "FF", "MF"):
-        return ""
-    if relationship == AdopterHousehold.Relationship.CIVIL_PARTNERS:
-        return "L2"
-    if relationship == AdopterHousehold.Relationship.MARRIED:
-        return "L11" if sex == "MF" else "L12"
-    return "L3" if sex == "MF" else "L4"
-
-
-def open_decision(person):
-    return (
-        AdoptionDecision.objects.filter(person=person, ceased_on__isnull=True, adoption_order_on__isnull=True)
-        .order_by("-decided_on", "-id")
-        .first()
-    )
-
-
-def next_step(decision):
-    """What is due next, in plain words (None once the journey has ended)."""
-    if not decision.is_open:
-        return None
-    if not decision.authority:
-        return "Record the placement order or the parents' consent"
-    if not decision.matched_on:
-        return "Match the child with approved adopters"
-    if not decision.placed_on:
-        return "Record the placement for adoption"
-    return "Record the adoption order"
 
 
 def next_reference():
@@ -843,20 +781,6 @@ def record_left(user, household, *, on, reason):
         summary=f"Recorded that they left the adoption process ({household.reference})",
     )
     return household
-
-
-def household_rows(household):
-    """The household's journey: (label, date, due) in order, for the page."""
-    return [
-        ("Enquiry received", household.enquiry_on, None),
-        ("Stage 1 started", household.stage_1_started_on, None),
-        ("Stage 1 ended", household.stage_1_ended_on, household.stage_1_due_on),
-        ("Application submitted", household.application_on, None),
-        ("Stage 2 started", household.stage_2_started_on, None),
-        ("Stage 2 ended", household.stage_2_ended_on, household.stage_2_due_on),
-        ("Approved as adopters", household.approved_on, None),
-        ("Approved for fostering for adoption", household.ffa_approved_on, None),
-    ]
 
 
 def one_day_before(day):

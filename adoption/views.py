@@ -8,24 +8,24 @@ without a reason to see it gets the same audited 404 as for a record that does n
 Reading needs `case_work`, changing `case_change`. Adopters are under the `adopters` rule
 (local-authority social workers and managers); matching a child with adopters, and a
 fostering for adoption placement, need it too, and a child's plan shows the household's
-names only to those it lets in (others see the family identifier)."""
+names only to those it lets in (others see the family identifier).
 
-from django.contrib import messages
+Each step is a kernel.casestep page; the reads are adoption.selectors."""
+
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from audit import services as audit
-from audit.models import AuditEvent
 from childrenincare import services as care
-from kernel import codelists, deadlines
+from kernel import codelists
 from kernel.access import RULES, forbidden, rule
-from kernel.forms import add_rule_errors
-from kernel.rules import RuleBroken, long_date
+from kernel.casestep import StepPage, Success, case_step, step_page, viewed
+from kernel.rules import long_date
+from kernel.templatetags.due_dates import tag
 from people.access import Level, levels, person_for, record_or_not_visible
 
-from . import services
+from . import selectors, services
 from .forms import (
     DateStepForm,
     DecisionForm,
@@ -36,42 +36,11 @@ from .forms import (
     NoLongerForm,
     OrderForm,
 )
-from .models import AdopterHousehold, AdoptionDecision
+from .models import AdoptionDecision
 
 
 def _may(user, name):
     return RULES[name].allows(user)
-
-
-def _viewed(request, obj, person, summary):
-    audit.record(request.user, AuditEvent.Action.VIEW, obj=obj, person=person, summary=summary)
-
-
-def _saved(form, call):
-    try:
-        return call(form.cleaned_data)
-    except RuleBroken as error:
-        add_rule_errors(form, error)
-        return None
-
-
-def _form_page(request, title, form, *, person=None, rows=(), back, not_possible="", caption="", intro=""):
-    show = form is not None and not (not_possible and request.method != "POST")
-    return render(
-        request,
-        "case_form_page.html",
-        {
-            "title": title,
-            "person": person,
-            "form": form if show else None,
-            "rows": rows,
-            "back": back,
-            "not_possible": not_possible,
-            "caption": caption,
-            "intro": intro,
-        },
-        status=400 if show and form.errors else 200,
-    )
 
 
 def _date(day):
@@ -145,19 +114,14 @@ def steps(decision, user):
 def plan(request, person_id):
     person = person_for(request.user, person_id)
     today = timezone.localdate()
-    decisions = list(
-        AdoptionDecision.objects.filter(person=person)
-        .select_related("household", "placement", "period")
-        .order_by("-decided_on", "-id")
-    )
+    decisions = selectors.decisions_of(person)
     period = care.open_period(person)
     current = decisions[0] if decisions else None
-    due = []
-    for decision in decisions:
-        for deadline in deadlines.open_for(person).filter(subject_id=decision.pk, rule_slug__startswith="adoption-"):
-            due.append({"deadline": deadline, "tag": deadlines.tag(deadline, today)})
+    due = [
+        {"deadline": deadline, "tag": tag(deadline, today)} for deadline in selectors.plan_due_dates(person, decisions)
+    ]
     may_change = _may(request.user, "case_change")
-    _viewed(request, current, person, "Viewed the adoption plan")
+    viewed(request, current, person, "Viewed the adoption plan")
     return render(
         request,
         "adoption/plan.html",
@@ -167,7 +131,7 @@ def plan(request, person_id):
                 {
                     "decision": d,
                     "steps": steps(d, request.user),
-                    "next": services.next_step(d),
+                    "next": selectors.next_step(d),
                     "reason": codelists.label("adoption-placed-ceased-reason", d.ceased_reason)
                     if d.ceased_reason
                     else "",
@@ -177,7 +141,7 @@ def plan(request, person_id):
             "due": due,
             "period": period,
             "may_change": may_change,
-            "may_decide": may_change and period is not None and services.open_decision(person) is None,
+            "may_decide": may_change and period is not None and selectors.open_decision(person) is None,
         },
     )
 
@@ -188,31 +152,40 @@ def decide(request, person_id):
     period = care.open_period(person)
     form = DecisionForm(request.POST or None)
     not_possible = "" if period else "The child is not looked after: the decision is made while they are."
-    if request.method == "POST" and form.is_valid() and period is not None:
-        found = _saved(
-            form,
-            lambda d: services.record_decision(
-                request.user,
-                period,
-                decided_on=d["decided_on"],
-                decision_maker=d["decision_maker"],
-                panel_recommended_on=d["panel_recommended_on"],
+
+    def page():
+        if request.method == "POST" and period is None:
+            form.is_valid()
+            form.add_error(None, not_possible)
+        return step_page(
+            request,
+            StepPage(
+                title="Record the decision that the child should be placed for adoption",
+                back=reverse("adoption:plan", args=[person.pk]),
+                person=person,
+                about=period,
+                not_possible=not_possible,
+                summary="Viewed the page: record the decision to place for adoption",
             ),
+            form,
         )
-        if found is not None:
-            messages.success(request, "Recorded the decision that the child should be placed for adoption")
-            return redirect("adoption:plan", person_id=person.pk)
-    elif request.method == "POST" and period is None:
-        form.is_valid()
-        form.add_error(None, not_possible)
-    _viewed(request, period, person, "Viewed the page: record the decision to place for adoption")
-    return _form_page(
+
+    return case_step(
         request,
-        "Record the decision that the child should be placed for adoption",
         form,
-        person=person,
-        back=reverse("adoption:plan", args=[person.pk]),
-        not_possible=not_possible,
+        act=lambda d: services.record_decision(
+            request.user,
+            period,
+            decided_on=d["decided_on"],
+            decision_maker=d["decision_maker"],
+            panel_recommended_on=d["panel_recommended_on"],
+        ),
+        success=lambda _: Success(
+            "Recorded the decision that the child should be placed for adoption",
+            reverse("adoption:plan", args=[person.pk]),
+        ),
+        page=page,
+        allowed=period is not None,
     )
 
 
@@ -226,17 +199,6 @@ STEPS = {
     "no-longer": "Record that the child should no longer be placed for adoption",
 }
 NEEDS_ADOPTERS = {"early-placement", "match"}
-
-
-def _households(fostering=False):
-    found = AdopterHousehold.objects.filter(left_on__isnull=True, approved_on__isnull=False)
-    if fostering:
-        found = found.filter(ffa_approved_on__isnull=False)
-    return list(found.order_by("reference"))
-
-
-def _household(pk):
-    return AdopterHousehold.objects.filter(pk=pk).first() if str(pk or "").isdigit() else None
 
 
 @rule("case_change")
@@ -258,22 +220,22 @@ def step(request, adoption_decision_id, adoption_step):
         call = lambda d: services.record_consent(user, decision, on=d["on"])  # noqa: E731
         intro = "Each parent or guardian's consent to placement under section 19, witnessed by Cafcass."
     elif adoption_step == "early-placement":
-        form = EarlyPlacementForm(data, households=_households(fostering=True), show_names=True)
+        form = EarlyPlacementForm(data, households=selectors.households_to_choose(fostering=True), show_names=True)
         call = lambda d: services.record_early_placement(  # noqa: E731
             user,
             decision,
-            household=_household(d["household"]),
+            household=selectors.household_chosen(d["household"]),
             on=d["on"],
             kind=d["kind"] or "",
             relative=d["relative"],
         )
         intro = "The child is placed as a foster child (U5, or U2 with relatives or friends) with approved adopters."
     elif adoption_step == "match":
-        form = MatchForm(data, households=_households(), show_names=True)
+        form = MatchForm(data, households=selectors.households_to_choose(), show_names=True)
         call = lambda d: services.record_match(  # noqa: E731
             user,
             decision,
-            household=_household(d["household"]),
+            household=selectors.household_chosen(d["household"]),
             matched_on=d["matched_on"],
             recommended_on=d["recommended_on"],
             late_reason=d["late_reason"],
@@ -300,24 +262,29 @@ def step(request, adoption_decision_id, adoption_step):
             detail=d["detail"],
         )
         intro = ""
-    if request.method == "POST" and form.is_valid():
-        if _saved(form, call) is not None:
-            messages.success(request, title.replace("Record ", "Recorded ").replace("Match ", "Matched "))
-            return redirect("adoption:plan", person_id=decision.person_id)
     not_possible = "" if decision.is_open else "This decision has ended."
     rows = [("Decision to place for adoption", long_date(decision.decided_on))]
     if decision.household_id:
         rows.append(("Adopters", household_label(decision.household, user)))
-    _viewed(request, decision, decision.person, f"Viewed the page: {title[0].lower()}{title[1:]}")
-    return _form_page(
+    back = reverse("adoption:plan", args=[decision.person_id])
+    return case_step(
         request,
-        title,
         form,
-        person=decision.person,
-        rows=rows,
-        not_possible=not_possible,
-        intro=intro,
-        back=reverse("adoption:plan", args=[decision.person_id]),
+        act=call,
+        success=lambda _: Success(title.replace("Record ", "Recorded ").replace("Match ", "Matched "), back),
+        page=lambda: step_page(
+            request,
+            StepPage(
+                title=title,
+                back=back,
+                person=decision.person,
+                about=decision,
+                rows=rows,
+                not_possible=not_possible,
+                intro=intro,
+            ),
+            form,
+        ),
     )
 
 
@@ -340,8 +307,8 @@ def status_of(household):
 
 @rule("adopters")
 def adopters(request):
-    households = list(AdopterHousehold.objects.prefetch_related("adopters").order_by("reference"))
-    _viewed(request, None, None, f"Viewed the prospective adopters ({len(households)})")
+    households = selectors.households()
+    viewed(request, None, None, f"Viewed the prospective adopters ({len(households)})")
     return render(
         request,
         "adoption/adopters.html",
@@ -352,39 +319,36 @@ def adopters(request):
 @rule("adopters")
 def household_new(request):
     form = HouseholdForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        found = _saved(
-            form,
-            lambda d: services.add_household(
-                request.user,
-                name=d["name"],
-                relationship=d["relationship"] or "",
-                enquiry_on=d["enquiry_on"],
-                adopters=form.adopters(),
-                postcode=d["postcode"],
+    return case_step(
+        request,
+        form,
+        act=lambda d: services.add_household(
+            request.user,
+            name=d["name"],
+            relationship=d["relationship"] or "",
+            enquiry_on=d["enquiry_on"],
+            adopters=form.adopters(),
+            postcode=d["postcode"],
+        ),
+        success=lambda found: Success(
+            f"Recorded the enquiry: family identifier {found.reference}",
+            reverse("adoption:household", args=[found.pk]),
+        ),
+        page=lambda: step_page(
+            request,
+            StepPage(
+                title="Record an adoption enquiry", back=reverse("adoption:adopters"), caption="Prospective adopters"
             ),
-        )
-        if found is not None:
-            messages.success(request, f"Recorded the enquiry: family identifier {found.reference}")
-            return redirect("adoption:household", adopter_household_id=found.pk)
-    _viewed(request, None, None, "Viewed the page: record an adoption enquiry")
-    return _form_page(
-        request, "Record an adoption enquiry", form, back=reverse("adoption:adopters"), caption="Prospective adopters"
+            form,
+        ),
     )
-
-
-def _household_or_404(adopter_household_id):
-    found = AdopterHousehold.objects.filter(pk=adopter_household_id).prefetch_related("adopters").first()
-    if found is None:
-        raise Http404("No such household")
-    return found
 
 
 @rule("adopters")
 def household(request, adopter_household_id):
-    found = _household_or_404(adopter_household_id)
+    found = selectors.household_or_404(adopter_household_id)
     today = timezone.localdate()
-    decisions = list(found.decisions.select_related("person").order_by("-matched_on", "-id"))
+    decisions = selectors.matched_decisions(found)
     seen = levels(request.user, [d.person for d in decisions])
     children = [{"decision": d, "visible": seen.get(d.person_id) == Level.FULL} for d in decisions]
     journey = [
@@ -394,9 +358,9 @@ def household(request, adopter_household_id):
             "due": due,
             "late": bool(due and ((day and day > due) or (not day and today > due))),
         }
-        for label, day, due in services.household_rows(found)
+        for label, day, due in selectors.household_rows(found)
     ]
-    _viewed(request, found, None, f"Viewed the prospective adopters {found.reference}")
+    viewed(request, found, None, f"Viewed the prospective adopters {found.reference}")
     return render(
         request,
         "adoption/household.html",
@@ -405,8 +369,8 @@ def household(request, adopter_household_id):
             "journey": journey,
             "children": children,
             "status": status_of(found),
-            "sex": services.adopter_sex(found),
-            "legal_status": services.adopter_legal_status(found),
+            "sex": selectors.adopter_sex(found),
+            "legal_status": selectors.adopter_legal_status(found),
             "stages": STAGES,
             "next": _next_stage(found),
         },
@@ -454,7 +418,7 @@ def _next_stage(household):
 
 @rule("adopters")
 def household_stage(request, adopter_household_id, adopter_stage):
-    found = _household_or_404(adopter_household_id)
+    found = selectors.household_or_404(adopter_household_id)
     if adopter_stage not in STAGES:
         raise Http404("No such stage")
     title, service, label, late = STAGES[adopter_stage]
@@ -468,18 +432,24 @@ def household_stage(request, adopter_household_id, adopter_stage):
             call = lambda d: service(request.user, found, on=d["on"], late_reason=d["late_reason"])  # noqa: E731
         else:
             call = lambda d: service(request.user, found, on=d["on"])  # noqa: E731
-    if request.method == "POST" and form.is_valid():
-        if _saved(form, call) is not None:
-            messages.success(request, f"{title}: saved")
-            return redirect("adoption:household", adopter_household_id=found.pk)
     not_possible = f"They left the process on {long_date(found.left_on)}." if found.left_on else ""
-    _viewed(request, found, None, f"Viewed the page: {title[0].lower()}{title[1:]} ({found.reference})")
-    return _form_page(
+    back = reverse("adoption:household", args=[found.pk])
+    return case_step(
         request,
-        title,
         form,
-        back=reverse("adoption:household", args=[found.pk]),
-        caption=f"{found.reference}: {found.name}",
-        not_possible=not_possible,
-        rows=[("Status", status_of(found))],
+        act=call,
+        success=lambda _: Success(f"{title}: saved", back),
+        page=lambda: step_page(
+            request,
+            StepPage(
+                title=title,
+                back=back,
+                about=found,
+                caption=f"{found.reference}: {found.name}",
+                not_possible=not_possible,
+                rows=[("Status", status_of(found))],
+                summary=f"Viewed the page: {title[0].lower()}{title[1:]} ({found.reference})",
+            ),
+            form,
+        ),
     )

@@ -9,7 +9,7 @@ Which children, as the DfE's rules (csc-validator-be-903) read them:
   maker's decision that the child should be placed for adoption (the same date as
   PlacedAdoption DATE_PLACED, rule 523), DATE_MATCH the match decision, FOSTER_CARE from the
   placement (A3, A5: adopted by the foster carers, rule 335), NB_ADOPTR, SEX_ADOPTR and
-  LS_ADOPTR from the adopters' household (adoption.services).
+  LS_ADOPTR from the adopters' household (adoption.selectors).
 - PlacedAdoption: one row per decision that the child should be placed for adoption that was
   in force at some time in the year: made by 31 March and not reversed before 1 April (a
   reversal is reported in the year it happens, rule 118). DATE_PLACED_CEASED and
@@ -18,7 +18,7 @@ Which children, as the DfE's rules (csc-validator-be-903) read them:
 
 from django.db.models import Q
 
-from adoption import services
+from adoption import selectors
 from adoption.models import AdoptionDecision
 from childrenincare.models import CareEpisode
 
@@ -71,10 +71,10 @@ def tables(year, people, ids):
                     "DOB": dmy(person.date_of_birth),
                     "DATE_INT": dmy(decision.decided_on),
                     "DATE_MATCH": dmy(decision.matched_on),
-                    "FOSTER_CARE": services.foster_care(decision),
-                    "NB_ADOPTR": str(services.adopter_count(household)) if household else "",
-                    "SEX_ADOPTR": services.adopter_sex(household) if household else "",
-                    "LS_ADOPTR": services.adopter_legal_status(household) if household else "",
+                    "FOSTER_CARE": selectors.foster_care(decision),
+                    "NB_ADOPTR": str(selectors.adopter_count(household)) if household else "",
+                    "SEX_ADOPTR": selectors.adopter_sex(household) if household else "",
+                    "LS_ADOPTR": selectors.adopter_legal_status(household) if household else "",
                 }
             )
     return ad1, placed

@@ -9,7 +9,7 @@ import datetime
 
 import pytest
 
-from adoption import services
+from adoption import selectors
 from adoption.models import AdopterHousehold, AdoptionDecision
 from childrenincare import services as care
 from childrenincare.models import CareEpisode, Carer, Placement
@@ -98,9 +98,9 @@ def test_every_placement_order_gets_the_journey_that_fits_the_care_record(worker
     assert e1 < adopted.matched_on < adopted.placed_on < adopted.adoption_order_on == ago(20)
     assert adopted.household.approved_on < adopted.matched_on
     assert adopted.placement.carer_id == adopted.household.carer_id
-    assert services.adopter_sex(adopted.household)
-    assert services.adopter_legal_status(adopted.household)
-    assert services.foster_care(adopted) in ("0", "1")
+    assert selectors.adopter_sex(adopted.household)
+    assert selectors.adopter_legal_status(adopted.household)
+    assert selectors.foster_care(adopted) in ("0", "1")
     placed = AdoptionDecision.objects.get(period=records["placed"])
     assert placed.placed_on == ago(40)
     assert placed.adoption_order_on is None
@@ -144,7 +144,7 @@ def test_a_fostering_for_adoption_placement_becomes_a5_with_the_same_carers(work
     assert [p.place for p in placements] == ["U5", "A5"]
     assert placements[0].carer_id == placements[1].carer_id
     assert decision.early_placement_on == placements[0].start_date
-    assert services.foster_care(decision) == "1"
+    assert selectors.foster_care(decision) == "1"
     episode = CareEpisode.objects.get(period=period, place="A5")
     assert episode.new_episode_reason == "T"
 
