@@ -14,7 +14,7 @@ field), adds to the chronology and is audited.
 - record_contact: a keeping-in-touch contact (when, how, whether in touch).
 - record_birthday_contact: what the SSDA903 OC3 asks about the 17th to 21st birthday, with the
   ACCOM code derived from the type and suitability (`accommodation_code`) and the window
-  around the birthday (`birthday_window`).
+  around the birthday (`birthday_window`, in leavingcare.selectors).
 - record_circumstances: what the care history cannot tell and the statutory category needs
   (leavingcare.eligibility.Circumstances): living with a parent or person with parental
   responsibility (since, broke down on), the special guardianship order no longer in force,
@@ -36,10 +36,10 @@ from partners.models import User
 from people.models import Involvement
 
 from . import eligibility
-from .eligibility import add_months, birthday, oc3_rule
+from .eligibility import birthday, oc3_rule
 from .models import BirthdayContact, CareLeaver, KeepingInTouchContact, PathwayPlanReview, PersonalAdviser
+from .selectors import PATHWAY_PLAN_REVIEW_RULE, birthday_window, current_adviser, latest_plan
 
-PATHWAY_PLAN_REVIEW_RULE = "pathway-plan-review"
 PA_INVOLVEMENT = "Personal adviser (care leaver)"
 # There is no personal adviser role: local-authority case staff may be appointed [U].
 ADVISER_ROLES = {User.Role.SOCIAL_WORKER, User.Role.TEAM_MANAGER, User.Role.FAMILY_HELP_LEAD}
@@ -76,21 +76,6 @@ def accommodation_types(on=None):
         if code != NOT_KNOWN and code[:1] not in seen:
             seen[code[:1]] = label.rsplit(":", 1)[0]
     return list(seen.items())
-
-
-def birthday_window(date_of_birth, age):
-    """(from, to): the days around the `age`th birthday when being in touch counts for OC3 (3
-    months before to 1 month after, leavingcare/data/eligibility.json [U])."""
-    day = birthday(date_of_birth, age)
-    return add_months(day, -oc3_rule("window_months_before")), add_months(day, oc3_rule("window_months_after"))
-
-
-def current_adviser(care_leaver):
-    return care_leaver.advisers.filter(end_date__isnull=True).select_related("adviser", "adviser__team").first()
-
-
-def latest_plan(care_leaver):
-    return care_leaver.pathway_plans.order_by("-held_on", "-id").first()
 
 
 def _holder(care_leaver):
@@ -595,46 +580,3 @@ def record_home_with_parent(user, care_leaver, *, since, until=None):
     """Record that the young person lives with a parent since `since` (None: no longer), and
     when that broke down (`until`)."""
     return record_circumstances(user, care_leaver, home_with_parent_since=since, home_with_parent_until=until)
-
-
-# --- What the record page shows -----------------------------------------------------------
-
-
-def summary(care_leaver, on=None):
-    on = on or timezone.localdate()
-    person = care_leaver.person
-    found = eligibility.eligibility_category(person, on, care_leaver=care_leaver)
-    adviser = current_adviser(care_leaver)
-    due = deadlines.open_deadline(care_leaver, PATHWAY_PLAN_REVIEW_RULE)
-    ages = oc3_rule("birthday_ages")
-    contacts = {c.birthday_age: c for c in care_leaver.birthday_contacts.all()}
-    birthdays = []
-    periods = eligibility.histories([person.pk])[person.pk]
-    if person.date_of_birth:
-        for age in ages:
-            day = birthday(person.date_of_birth, age)
-            start, end = birthday_window(person.date_of_birth, age)
-            # Looked after on the birthday (or ceasing that day): the SSDA903 does not ask (rules 1007, 1016).
-            looked_after = any(p.start <= day and (p.end is None or p.end >= day) for p in periods)
-            birthdays.append(
-                {
-                    "age": age,
-                    "day": day,
-                    "window": (start, end),
-                    "contact": contacts.get(age),
-                    "looked_after": looked_after and age not in contacts,
-                    "due": start <= on and age not in contacts and not looked_after,
-                    "future": start > on,
-                }
-            )
-    return {
-        "eligibility": found,
-        "adviser": adviser,
-        "advisers": list(care_leaver.advisers.select_related("adviser").order_by("-start_date", "-id")),
-        "adviser_missing": found.needs_personal_adviser and adviser is None,
-        "plans": list(care_leaver.pathway_plans.select_related("recorded_by")),
-        "review_due": due,
-        "review_tag": deadlines.tag(due) if due else None,
-        "contacts": list(care_leaver.contacts.select_related("recorded_by")[:50]),
-        "birthdays": birthdays,
-    }

@@ -9,7 +9,7 @@ from audit.models import AuditEvent
 from chronology.models import ChronologyEntry
 from kernel.models import Deadline
 from kernel.rules import RuleBroken
-from leavingcare import services
+from leavingcare import selectors, services
 from leavingcare.eligibility import add_months, birthday
 from leavingcare.models import BirthdayContact, CareLeaver, PersonalAdviser
 from leavingcare.testing import care_period
@@ -59,7 +59,7 @@ def test_accommodation_types_come_from_the_code_list():
 
 def test_birthday_window_is_3_months_before_to_1_month_after():
     dob = datetime.date(2005, 1, 31)
-    start, end = services.birthday_window(dob, 19)
+    start, end = selectors.birthday_window(dob, 19)
     assert (start, end) == (datetime.date(2023, 10, 31), datetime.date(2024, 2, 29))
 
 
@@ -88,7 +88,7 @@ def test_appointing_a_personal_adviser_ends_the_last_and_moves_the_involvement(l
         person=leaver.person, worker=worker, kind=services.PA_INVOLVEMENT
     ).end_date == TODAY - D(11)
     assert Involvement.objects.get(person=leaver.person, worker=other, kind=services.PA_INVOLVEMENT).end_date is None
-    assert services.current_adviser(leaver).adviser == other
+    assert selectors.current_adviser(leaver).adviser == other
 
 
 def test_a_personal_adviser_must_be_local_authority_case_staff(leaver, worker, police_officer, user):
@@ -277,7 +277,7 @@ def test_no_staying_put_at_17_and_no_foyer_under_18(worker, user):
 
 
 def test_summary_lists_the_birthdays_and_says_when_an_adviser_is_missing(leaver, worker):
-    found = services.summary(leaver)
+    found = selectors.summary(leaver)
     assert found["adviser_missing"]
     assert found["eligibility"].category == "former_relevant"
     ages = [b["age"] for b in found["birthdays"]]
@@ -292,6 +292,6 @@ def test_no_birthday_contact_for_a_birthday_the_young_person_was_looked_after_on
     with pytest.raises(RuleBroken) as refused:
         services.record_birthday_contact(worker, leaver, birthday_age=18, in_touch="RHOM")
     assert "looked after on their 18th birthday" in refused.value.errors["birthday_age"][0]
-    eighteenth = services.summary(leaver)["birthdays"][1]
+    eighteenth = selectors.summary(leaver)["birthdays"][1]
     assert eighteenth["looked_after"]
     assert not eighteenth["due"]
