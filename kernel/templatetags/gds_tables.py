@@ -16,6 +16,15 @@ A table::
 
 `head` names the columns (`numeric` lists the 1-based columns that hold numbers, "2,3"); the
 rows after it are the table's body. `cell header=True` is the row's header (scope="row").
+Columns that vary (a loop, a condition) are given one by one instead, and a caption with
+markup or conditions as a block::
+
+    {% table id="rates" labelledby="rates-heading" %}
+      {% caption %}{% if q %}Matching “{{ q }}”{% else %}All{% endif %}{% endcaption %}
+      {% headrow %}{% headcell %}Year{% endheadcell %}
+        {% for h in headers %}{% headcell numeric=True %}{{ h }}{% endheadcell %}{% endfor %}{% endheadrow %}
+      ...
+    {% endtable %}
 
 A summary list, from (label, value) pairs or row by row::
 
@@ -25,6 +34,10 @@ A summary list, from (label, value) pairs or row by row::
       {% summary_row %}<a href="...">{{ carer.name }}</a>{% value %}{{ carer.kind }}
         {% actions %}<a href="...">Change</a>{% endsummary_row %}
     {% endsummary %}
+
+A row may have actions (a link to change it), shown when `actions` is true (always, without it)::
+
+    {% summary_row "Adviser" actions=may_change %}{{ adviser }}{% actions %}<a>Change</a>{% endsummary_row %}
 """
 
 from collections.abc import Callable, Collection, Iterable
@@ -40,6 +53,7 @@ from django.utils.safestring import SafeString, mark_safe
 register = template.Library()
 
 _BODY_OPEN = "gds_tables_body_open"
+_CAPTION = "gds_tables_caption"
 
 # A tag's key=value options, compiled; and resolved, as the render functions get them.
 Options = dict[str, FilterExpression]
@@ -63,11 +77,22 @@ class TableNode(template.Node):
             classes += f" govuk-table__caption--{size}"
         if _flag(options.get("caption_hidden")):
             classes += " govuk-visually-hidden"
-        with context.push(**{_BODY_OPEN: [False]}):
+        with context.push(**{_BODY_OPEN: [False], _CAPTION: [None]}):
             inner = self.nodelist.render(context)
             body_open = context[_BODY_OPEN][0]
+            if context[_CAPTION][0] is not None:
+                caption = context[_CAPTION][0]
         extra_class = options.get("classes", "")
-        parts = [format_html('<table class="govuk-table{}">', f" {extra_class}" if extra_class else "")]
+        attributes = format_html_join(
+            "",
+            ' {}="{}"',
+            (
+                (name, options[key])
+                for key, name in (("id", "id"), ("labelledby", "aria-labelledby"))
+                if options.get(key)
+            ),
+        )
+        parts = [format_html('<table class="govuk-table{}"{}>', f" {extra_class}" if extra_class else "", attributes)]
         if caption:
             parts.append(format_html('<caption class="{}">{}</caption>', classes, caption))
         if not body_open:
@@ -79,7 +104,8 @@ class TableNode(template.Node):
 
 @register.tag
 def table(parser: Parser, token: Token) -> TableNode:
-    """{% table caption [caption_hidden=True] [caption_size="m"] [classes="..."] %}...{% endtable %}"""
+    """{% table [caption] [caption_hidden=True] [caption_size="m"] [classes="..."] [id="..."] [labelledby="..."] %}
+    ...{% endtable %}"""
     bits = token.split_contents()[1:]
     caption: FilterExpression | None = None
     options: Options = {}
@@ -130,6 +156,55 @@ def head(parser: Parser, token: Token) -> HeadNode:
     return HeadNode(columns, numeric)
 
 
+class CaptionNode(template.Node):
+    def __init__(self, nodelist: NodeList) -> None:
+        self.nodelist = nodelist
+
+    def render(self, context: Context) -> str:
+        context[_CAPTION][0] = mark_safe(self.nodelist.render(context).strip())
+        return ""
+
+
+@register.tag
+def caption(parser: Parser, token: Token) -> CaptionNode:
+    """{% caption %}the table's caption (HTML, conditions){% endcaption %}, inside a table."""
+    nodelist = parser.parse(("endcaption",))
+    parser.delete_first_token()
+    return CaptionNode(nodelist)
+
+
+def _head_row(inner: str, options: Resolved) -> SafeString:
+    return format_html(
+        '<thead class="govuk-table__head"><tr class="govuk-table__row">{}</tr></thead>'
+        '<tbody class="govuk-table__body">',
+        mark_safe(inner),
+    )
+
+
+class HeadRowNode(template.Node):
+    def __init__(self, nodelist: NodeList) -> None:
+        self.nodelist = nodelist
+
+    def render(self, context: Context) -> SafeString:
+        if _BODY_OPEN in context:
+            context[_BODY_OPEN][0] = True
+        return _head_row(self.nodelist.render(context), {})
+
+
+@register.tag
+def headrow(parser: Parser, token: Token) -> HeadRowNode:
+    """{% headrow %}{% headcell %}Column{% endheadcell %}...{% endheadrow %}: the column headers
+    one by one, for columns that vary."""
+    nodelist = parser.parse(("endheadrow",))
+    parser.delete_first_token()
+    return HeadRowNode(nodelist)
+
+
+def _head_cell(inner: str, options: Resolved) -> SafeString:
+    cls = "govuk-table__header" + (" govuk-table__header--numeric" if _flag(options.get("numeric")) else "")
+    return format_html('<th scope="col" class="{}">{}</th>', cls, mark_safe(inner.strip()))
+
+
 class WrapNode(template.Node):
     def __init__(
         self, nodelist: NodeList, render_with: Callable[[str, Resolved], SafeString], options: Options
@@ -160,6 +235,8 @@ def _cell(inner: str, options: Resolved) -> SafeString:
     if _flag(options.get("header")):
         return format_html('<th scope="row" class="govuk-table__header">{}</th>', inner)
     cls = "govuk-table__cell" + (" govuk-table__cell--numeric" if _flag(options.get("numeric")) else "")
+    if options.get("classes"):
+        cls += f" {options['classes']}"
     colspan = options.get("colspan")
     if colspan:
         return format_html('<td class="{}" colspan="{}">{}</td>', cls, colspan, inner)
@@ -175,11 +252,20 @@ def row(parser: Parser, token: Token) -> WrapNode:
 
 
 @register.tag
+def headcell(parser: Parser, token: Token) -> WrapNode:
+    """{% headcell [numeric=True] %}Column{% endheadcell %}, inside headrow."""
+    nodelist = parser.parse(("endheadcell",))
+    parser.delete_first_token()
+    return WrapNode(nodelist, _head_cell, _options(parser, token.split_contents()[1:], ("numeric",)))
+
+
+@register.tag
 def cell(parser: Parser, token: Token) -> WrapNode:
-    """{% cell [header=True] [numeric=True] [colspan=2] %}...{% endcell %}"""
+    """{% cell [header=True] [numeric=True] [colspan=2] [classes="..."] %}...{% endcell %}"""
     nodelist = parser.parse(("endcell",))
     parser.delete_first_token()
-    return WrapNode(nodelist, _cell, _options(parser, token.split_contents()[1:], ("header", "numeric", "colspan")))
+    allowed = ("header", "numeric", "colspan", "classes")
+    return WrapNode(nodelist, _cell, _options(parser, token.split_contents()[1:], allowed))
 
 
 # --- Summary lists ----------------------------------------------------------------------------
@@ -187,11 +273,13 @@ def cell(parser: Parser, token: Token) -> WrapNode:
 
 def _summary(inner: str, options: Resolved) -> SafeString:
     cls = "govuk-summary-list" + (" govuk-summary-list--no-border" if _flag(options.get("no_border")) else "")
+    if options.get("classes"):
+        cls += f" {options['classes']}"
     return format_html('<dl class="{}">{}</dl>', cls, mark_safe(inner))
 
 
-def _summary_row_html(key: Any, value: Any, actions: Any = "") -> SafeString:
-    if actions:
+def _summary_row_html(key: Any, value: Any, actions: Any = None) -> SafeString:
+    if actions is not None:
         return format_html(
             '<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{}</dt>'
             '<dd class="govuk-summary-list__value">{}</dd><dd class="govuk-summary-list__actions">{}</dd></div>',
@@ -209,22 +297,35 @@ def _summary_row_html(key: Any, value: Any, actions: Any = "") -> SafeString:
 
 @register.tag
 def summary(parser: Parser, token: Token) -> WrapNode:
-    """{% summary [no_border=True] %}{% summary_row "Label" %}value{% endsummary_row %}...{% endsummary %}"""
+    """{% summary [no_border=True] [classes="..."] %}{% summary_row "Label" %}value{% endsummary_row %}...
+    {% endsummary %}"""
     nodelist = parser.parse(("endsummary",))
     parser.delete_first_token()
-    return WrapNode(nodelist, _summary, _options(parser, token.split_contents()[1:], ("no_border",)))
+    return WrapNode(nodelist, _summary, _options(parser, token.split_contents()[1:], ("no_border", "classes")))
 
 
 class SummaryRowNode(template.Node):
-    def __init__(self, key: FilterExpression | NodeList, nodelist: NodeList, actions: NodeList | None = None) -> None:
-        self.key, self.nodelist, self.actions = key, nodelist, actions
+    def __init__(
+        self,
+        key: FilterExpression | NodeList,
+        nodelist: NodeList,
+        actions: NodeList | None = None,
+        show_actions: FilterExpression | None = None,
+    ) -> None:
+        self.key, self.nodelist, self.actions, self.show_actions = key, nodelist, actions, show_actions
 
     def render(self, context: Context) -> SafeString:
         if isinstance(self.key, FilterExpression):
             key = self.key.resolve(context)
         else:
             key = mark_safe(self.key.render(context).strip())
-        actions = mark_safe(self.actions.render(context).strip()) if self.actions is not None else ""
+        actions = None
+        if self.actions is not None:
+            links = mark_safe(self.actions.render(context).strip())
+            if self.show_actions is None:
+                actions = links or None
+            elif _flag(self.show_actions.resolve(context)):
+                actions = links
         return _summary_row_html(key, mark_safe(self.nodelist.render(context).strip()), actions)
 
 
@@ -232,13 +333,14 @@ class SummaryRowNode(template.Node):
 def summary_row(parser: Parser, token: Token) -> SummaryRowNode:
     """{% summary_row "Label" %}value (HTML allowed)[{% actions %}links]{% endsummary_row %}, or with
     the label as HTML: {% summary_row %}label{% value %}value[{% actions %}links]{% endsummary_row %}.
-    The actions cell is left out when its links render empty."""
+    The actions cell is left out when its links render empty; with `actions=condition` it is
+    shown (even empty, to line up with rows that have links) exactly when the condition holds."""
     bits = token.split_contents()[1:]
-    if len(bits) > 1:
-        raise template.TemplateSyntaxError("summary_row takes the row's label, or none and a {% value %}")
+    label = bits[:1] if bits and not (bits[0][0] not in "\"'" and "=" in bits[0]) else []
+    options = _options(parser, bits[len(label) :], ("actions",))
     key: FilterExpression | NodeList
-    if bits:
-        key = parser.compile_filter(bits[0])
+    if label:
+        key = parser.compile_filter(label[0])
     else:
         key = parser.parse(("value",))
         parser.delete_first_token()
@@ -247,7 +349,7 @@ def summary_row(parser: Parser, token: Token) -> SummaryRowNode:
     if parser.next_token().contents == "actions":
         actions = parser.parse(("endsummary_row",))
         parser.delete_first_token()
-    return SummaryRowNode(key, nodelist, actions)
+    return SummaryRowNode(key, nodelist, actions, options.get("actions"))
 
 
 @register.simple_tag

@@ -180,6 +180,43 @@ def test_summary_rows_take_actions_and_an_html_label():
     assert "govuk-summary-list__actions" not in hidden
 
 
+def test_summary_rows_may_have_actions_shown_when_allowed():
+    source = (
+        '{% summary %}{% summary_row "Adviser" actions=may %}Ann{% actions %}<a href="/c">Change</a>'
+        '{% endsummary_row %}{% summary_row "Earlier" actions=may %}Bo{% actions %}{% endsummary_row %}'
+        "{% endsummary %}"
+    )
+    html = _render(source, may=True)
+    assert '<dd class="govuk-summary-list__actions"><a href="/c">Change</a></dd>' in html
+    assert '<dd class="govuk-summary-list__value">Bo</dd><dd class="govuk-summary-list__actions"></dd>' in html
+    assert "govuk-summary-list__actions" not in _render(source, may=False)
+
+
+def test_a_table_may_have_an_id_a_caption_block_and_columns_one_by_one():
+    html = _render(
+        '{% table id="rates-table" labelledby="rates" %}{% caption %}{% if q %}Matching “{{ q }}”{% endif %}'
+        "{% endcaption %}{% headrow %}{% headcell %}Year{% endheadcell %}{% for h in headers %}"
+        "{% headcell numeric=True %}{{ h }}{% endheadcell %}{% endfor %}{% endheadrow %}"
+        "{% row %}{% cell %}2026{% endcell %}{% endrow %}{% endtable %}",
+        q="<Ann>",
+        headers=["England", "Here"],
+    )
+    assert html.startswith('<table class="govuk-table" id="rates-table" aria-labelledby="rates"><caption')
+    assert '<caption class="govuk-table__caption">Matching “&lt;Ann&gt;”</caption><thead' in html
+    assert '<th scope="col" class="govuk-table__header">Year</th>' in html
+    assert '<th scope="col" class="govuk-table__header govuk-table__header--numeric">Here</th></tr></thead>' in html
+    assert html.count("<tbody") == 1
+
+
+def test_a_summary_list_may_have_more_classes_and_labels_with_markup():
+    html = _render(
+        '{% summary no_border=True classes="app-x" %}{% summary_row \'<strong class="govuk-tag">Late</strong>\' %}'
+        "3{% endsummary_row %}{% endsummary %}"
+    )
+    assert html.startswith('<dl class="govuk-summary-list govuk-summary-list--no-border app-x">')
+    assert '<dt class="govuk-summary-list__key"><strong class="govuk-tag">Late</strong></dt>' in html
+
+
 def test_unknown_cell_options_are_a_template_error():
     with pytest.raises(TemplateSyntaxError):
         _render("{% table 'x' %}{% row %}{% cell wide=True %}1{% endcell %}{% endrow %}{% endtable %}")
