@@ -197,7 +197,7 @@ def test_a_table_may_have_an_id_a_caption_block_and_columns_one_by_one():
         '{% table id="rates-table" labelledby="rates" %}{% caption %}{% if q %}Matching “{{ q }}”{% endif %}'
         "{% endcaption %}{% headrow %}{% headcell %}Year{% endheadcell %}{% for h in headers %}"
         "{% headcell numeric=True %}{{ h }}{% endheadcell %}{% endfor %}{% endheadrow %}"
-        "{% row %}{% cell %}2026{% endcell %}{% endrow %}{% endtable %}",
+        '{% row %}{% cell classes="app-identifier" %}2026{% endcell %}{% endrow %}{% endtable %}',
         q="<Ann>",
         headers=["England", "Here"],
     )
@@ -205,6 +205,7 @@ def test_a_table_may_have_an_id_a_caption_block_and_columns_one_by_one():
     assert '<caption class="govuk-table__caption">Matching “&lt;Ann&gt;”</caption><thead' in html
     assert '<th scope="col" class="govuk-table__header">Year</th>' in html
     assert '<th scope="col" class="govuk-table__header govuk-table__header--numeric">Here</th></tr></thead>' in html
+    assert '<td class="govuk-table__cell app-identifier">2026</td>' in html
     assert html.count("<tbody") == 1
 
 
