@@ -19,7 +19,7 @@ WITH_FOSTER_CARERS = {"A3", "A5"}
 
 def foster_care(decision: AdoptionDecision) -> str:
     """SSDA903 FOSTER_CARE: 1 when adopted by the child's foster carers (A3, A5), else 0."""
-    place = decision.placement.place if decision.placement_id else ""
+    place = decision.placement.place if decision.placement is not None else ""
     if place not in PLACED_FOR_ADOPTION:
         return ""
     return "1" if place in WITH_FOSTER_CARERS else "0"
@@ -35,7 +35,8 @@ def adopter_sex(household: AdopterHousehold) -> str:
     if len(sexes) == 1 and sexes[0] in ("M", "F"):
         return sexes[0] + "1"
     if len(sexes) == 2 and set(sexes) <= {"M", "F"}:
-        return {("F", "F"): "FF", ("M", "M"): "MM"}.get(tuple(sexes), "MF")
+        same: dict[tuple[str, ...], str] = {("F", "F"): "FF", ("M", "M"): "MM"}
+        return same.get(tuple(sexes), "MF")
     return ""
 
 
@@ -103,7 +104,7 @@ def decisions_of(person: Person) -> list[AdoptionDecision]:
 
 def plan_due_dates(person: Person, decisions: list[AdoptionDecision]) -> list[Deadline]:
     """The open adoption due dates of the decisions, decision by decision, soonest first."""
-    due = []
+    due: list[Deadline] = []
     for decision in decisions:
         due.extend(due_dates.open_for(person).filter(subject_id=decision.pk, rule_slug__startswith="adoption-"))
     return due
@@ -118,9 +119,9 @@ def households_to_choose(fostering: bool = False) -> list[AdopterHousehold]:
     return list(found.order_by("reference"))
 
 
-def household_chosen(pk: object) -> AdopterHousehold | None:
+def household_chosen(pk: str | int | None) -> AdopterHousehold | None:
     """The household a form's choice names, or None."""
-    return AdopterHousehold.objects.filter(pk=pk).first() if str(pk or "").isdigit() else None
+    return AdopterHousehold.objects.filter(pk=int(pk)).first() if pk and str(pk).isdigit() else None
 
 
 def households() -> list[AdopterHousehold]:

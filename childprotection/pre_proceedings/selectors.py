@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Model
+from frontdoor.models import Referral
 
 from ..models import PreProceedings, PreProceedingsMeeting
 
@@ -34,7 +34,7 @@ def outcome_codes() -> set[str]:
     return {entry["code"] for entry in census_data()["outcome_codes"].values()}
 
 
-def open_pre_proceedings(episode: Model) -> PreProceedings | None:
+def open_pre_proceedings(episode: Referral) -> PreProceedings | None:
     return PreProceedings.objects.filter(episode=episode, concluded_on__isnull=True).first()
 
 
@@ -105,7 +105,7 @@ def next_steps(found: PreProceedings) -> list[tuple[str, str]]:
     return steps
 
 
-def of_episode(episode: Model) -> list[PreProceedings]:
+def of_episode(episode: Referral) -> list[PreProceedings]:
     """The pre-proceedings of a child-in-need episode, latest first."""
     return list(PreProceedings.objects.filter(episode=episode).order_by("-start_date", "-id"))
 
