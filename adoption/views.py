@@ -165,7 +165,7 @@ def decide(request, person_id):
                 person=person,
                 about=period,
                 not_possible=not_possible,
-                summary="Viewed the page: record the decision to place for adoption",
+                audit_summary="Viewed the page: record the decision to place for adoption",
             ),
             form,
         )
@@ -448,7 +448,7 @@ def household_stage(request, adopter_household_id, adopter_stage):
                 caption=f"{found.reference}: {found.name}",
                 not_possible=not_possible,
                 rows=[("Status", status_of(found))],
-                summary=f"Viewed the page: {title[0].lower()}{title[1:]} ({found.reference})",
+                audit_summary=f"Viewed the page: {title[0].lower()}{title[1:]} ({found.reference})",
             ),
             form,
         ),
