@@ -39,7 +39,7 @@ from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from chronology import services as chronology
-from familyhelp import early_help as services
+from familyhelp.early_help import services
 from familyhelp.models import (
     EarlyHelpAssessment,
     EarlyHelpChild,

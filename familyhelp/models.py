@@ -162,7 +162,7 @@ class Visit(models.Model):  # noqa: DJ008
 # Voluntary, consent-based help for a family below the threshold for children's social care,
 # coordinated by a lead practitioner (who may work for a school, health or a voluntary
 # organisation) with an early help assessment and a family plan (Working Together 2023;
-# process specification 2.3). The services are in familyhelp/early_help.py.
+# process specification 2.3). The services are in familyhelp/early_help/.
 
 
 class EarlyHelpEpisode(models.Model):

@@ -20,7 +20,7 @@ urlpatterns = [
     # The child's case: allocation, assessment, child in need plans, visits, closure.
     path("cases/", include("familyhelp.urls")),
     # Early help: early help assessments, lead practitioners and family plans.
-    path("early-help/", include("familyhelp.urls_early_help")),
+    path("early-help/", include("familyhelp.early_help.urls")),
     # Strategy discussions, section 47 enquiries, conferences, plans and core groups.
     path("child-protection/", include("childprotection.urls")),
     # Children in care: periods, placements, care planning, returns home, kinship.

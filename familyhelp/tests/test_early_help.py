@@ -8,7 +8,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from familyhelp import early_help, services
+from familyhelp import services
+from familyhelp.early_help import services as early_help
 from familyhelp.models import EarlyHelpEpisode, FamilyPlanReview
 from familyhelp.testing import open_episode
 from frontdoor import services as front_door

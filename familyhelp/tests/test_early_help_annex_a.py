@@ -4,7 +4,7 @@ row per child, with the template's headers, and the workbook's sheet."""
 
 import datetime
 
-from familyhelp import early_help
+from familyhelp.early_help import services as early_help
 from partners.models import Agency
 from returns.annex_a import selectors as annex_a
 

@@ -12,7 +12,7 @@ from collections import Counter
 
 import pytest
 
-from familyhelp import early_help
+from familyhelp.early_help import services as early_help
 from familyhelp.models import (
     EarlyHelpAssessment,
     EarlyHelpChild,

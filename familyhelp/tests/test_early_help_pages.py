@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from familyhelp import early_help
+from familyhelp.early_help import services as early_help
 from familyhelp.models import EarlyHelpAssessment, EarlyHelpEpisode, FamilyPlan, FamilyPlanReview
 from frontdoor.models import Contact
 from partners.models import Agency, User

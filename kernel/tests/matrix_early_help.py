@@ -5,7 +5,7 @@ contact decided "early help"; and a Family Help episode closed RC9 (referred to 
 The rule `early_help` lets in local-authority case staff, Family Help leads and partner
 practitioners: partners act as lead practitioners (FFP: proportionate access for partners
 acting as lead practitioner). Which early help a partner sees is need-to-know, checked by the
-views (familyhelp.early_help.may_see): the matrix's partner leads none of it, so its pages
+views (familyhelp.early_help.services.may_see): the matrix's partner leads none of it, so its pages
 answer them 404, which the matrix counts as let in by the rule."""
 
 import datetime
@@ -33,7 +33,7 @@ EXPECTED = {
 
 def history(world):
     """Make the module's records for world["child"]; return {URL parameter name: value}."""
-    from familyhelp import early_help
+    from familyhelp.early_help import services as early_help
     from frontdoor import services as front_door
     from frontdoor.models import Contact, ContactDecision, Referral
 

@@ -21,7 +21,7 @@ import pytest
 
 from childrenincare.models import Placement
 from childrenincare.testing import looked_after
-from familyhelp import early_help
+from familyhelp.early_help import services as early_help
 from familyhelp.tests.test_early_help import start
 from kernel import codelists
 from returns import placement_areas

@@ -7,10 +7,10 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.utils.html import escape
 
+from familyhelp.models import EarlyHelpEpisode, FamilyPlanReview
 from kernel.forms import DateField, OpenChoiceField
 
-from . import early_help
-from .models import EarlyHelpEpisode, FamilyPlanReview
+from . import services as early_help
 
 OUTCOME_ROWS = 5
 YES_NO = [("yes", "Yes"), ("no", "No")]

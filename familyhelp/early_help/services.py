@@ -30,16 +30,7 @@ from django.utils import timezone
 
 from audit import services as audit
 from chronology.services import record_event
-from frontdoor import services as front_door
-from frontdoor.models import Contact, ContactDecision, ContactPerson, Referral
-from kernel import deadlines
-from kernel.models import Deadline
-from kernel.rules import Errors, RuleBroken, as_date, check_date
-from partners.access import CASE_ROLES, is_local_authority_staff
-from partners.models import Agency, User
-from people.models import Involvement
-
-from .models import (
+from familyhelp.models import (
     EarlyHelpAssessment,
     EarlyHelpChild,
     EarlyHelpEpisode,
@@ -48,6 +39,14 @@ from .models import (
     FamilyPlanReview,
     LeadPractitioner,
 )
+from frontdoor import services as front_door
+from frontdoor.models import Contact, ContactDecision, ContactPerson, Referral
+from kernel import deadlines
+from kernel.models import Deadline
+from kernel.rules import Errors, RuleBroken, as_date, check_date
+from partners.access import CASE_ROLES, is_local_authority_staff
+from partners.models import Agency, User
+from people.models import Involvement
 
 ASSESSMENT_RULE = "early-help-assessment"
 REVIEW_RULE = "family-plan-review"

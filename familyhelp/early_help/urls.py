@@ -1,8 +1,8 @@
-"""Early help pages, at /early-help/ (familyhelp.views_early_help)."""
+"""Early help pages, at /early-help/ (familyhelp.early_help.views)."""
 
 from django.urls import path
 
-from . import views_early_help as views
+from . import views
 
 app_name = "earlyhelp"
 

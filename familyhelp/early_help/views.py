@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from audit import services as audit
 from audit.models import AuditEvent
+from familyhelp.models import EarlyHelpAssessment, EarlyHelpChild, EarlyHelpEpisode, FamilyPlan, FamilyPlanOutcome
 from frontdoor.models import Contact, ContactDecision, Referral
 from frontdoor.views import contact_for
 from kernel import deadlines
@@ -32,8 +33,8 @@ from kernel.forms import add_rule_errors
 from kernel.rules import RuleBroken
 from people.access import Level, RecordNotVisible, levels, person_for, record_or_not_visible
 
-from . import early_help
-from .forms_early_help import (
+from . import services as early_help
+from .forms import (
     CloseEarlyHelpForm,
     CompleteAssessmentForm,
     FamilyPlanForm,
@@ -42,7 +43,6 @@ from .forms_early_help import (
     StartAssessmentForm,
     StartEarlyHelpForm,
 )
-from .models import EarlyHelpAssessment, EarlyHelpChild, EarlyHelpEpisode, FamilyPlan, FamilyPlanOutcome
 
 FORM_PAGE = "familyhelp/early_help/form_page.html"
 
