@@ -221,3 +221,27 @@ def test_a_summary_list_may_have_more_classes_and_labels_with_markup():
 def test_unknown_cell_options_are_a_template_error():
     with pytest.raises(TemplateSyntaxError):
         _render("{% table 'x' %}{% row %}{% cell wide=True %}1{% endcell %}{% endrow %}{% endtable %}")
+
+
+def test_a_summary_takes_extra_classes_and_literal_labels_may_hold_markup():
+    html = _render(
+        '{% summary no_border=True classes="app-queue-summary" %}'
+        "{% summary_row '<strong class=\"govuk-tag\">Overdue</strong>' %}{{ n }} contacts{% endsummary_row %}"
+        "{% endsummary %}",
+        n=3,
+    )
+    assert '<dl class="govuk-summary-list govuk-summary-list--no-border app-queue-summary">' in html
+    assert '<dt class="govuk-summary-list__key"><strong class="govuk-tag">Overdue</strong></dt>' in html
+    assert '<dd class="govuk-summary-list__value">3 contacts</dd>' in html
+
+
+def test_a_caption_block_may_hold_logic_and_goes_before_the_head():
+    html = _render(
+        '{% table caption_size="m" %}{% caption %}Waiting{% if n > 1 %} (the first {{ n }}){% endif %}{% endcaption %}'
+        '{% head "A" %}{% row %}{% cell %}1{% endcell %}{% endrow %}{% endtable %}',
+        n=2,
+    )
+    assert html.startswith(
+        '<table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--m">'
+        "Waiting (the first 2)</caption><thead"
+    )
