@@ -27,7 +27,7 @@ from django.utils import timezone
 from audit import services as audit
 from casework.services import check_open, issue_due, lock_episode
 from chronology.services import record_event
-from exploitation.services import open_missing_episode
+from exploitation.selectors import open_missing_episode
 from kernel import codelists, deadlines, working_days
 from kernel.rules import Errors, as_date, check_date, long_date
 from people.ages import age_on
