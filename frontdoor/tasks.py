@@ -35,7 +35,7 @@ def process(submission_id):
     nothing waiting, and a worker that dies mid-way leaves the submission waiting, with no contact.
     The contact's received time is the submission's (or the time the partner gave in the body), so
     its one-working-day deadline runs from when the partner sent it, not from when the worker ran."""
-    from .api import ContactIn, service_arguments
+    from .api.views import ContactIn, service_arguments
 
     try:
         with transaction.atomic():

@@ -36,11 +36,11 @@ urlpatterns = [
     # Timescale dashboards: one's own, the team's, the service's.
     path("timescales/", include("dashboards.urls")),
     # Making contacts, one's own contacts, agency checks, the public threshold document.
-    path("", include("frontdoor.partner_urls")),
+    path("", include("frontdoor.partner.urls")),
     # Sign-in and two-factor pages, sign-out, the account page, the health check.
     path("", include("partners.urls")),
     path("api/v1/", include("people.api_urls")),
-    path("api/v1/", include("frontdoor.api_urls")),
+    path("api/v1/", include("frontdoor.api.urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
 ]

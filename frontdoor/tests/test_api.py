@@ -12,7 +12,7 @@ from django.test import Client
 
 from audit.models import AuditEvent
 from frontdoor import services
-from frontdoor.api import ContactListView
+from frontdoor.api.views import ContactListView
 from frontdoor.models import Contact, ContactAttachment, ContactPerson, ContactSubmission, ReferrerFeedback
 from partners.models import Agency
 from partners.tokens import issue_token

@@ -21,15 +21,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from frontdoor import attachments, services
+from frontdoor.models import AgencyCheck, Contact, ContactPerson
 from kernel import codelists
 from kernel.forms import DateField, clean_time
 from partners.access import is_local_authority_staff
 from partners.models import Agency, User
 from people.identifiers import validate_identifier
 from people.models import Person
-
-from . import attachments, services
-from .models import AgencyCheck, Contact, ContactPerson
 
 Role = ContactPerson.Role
 

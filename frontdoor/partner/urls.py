@@ -4,7 +4,7 @@ threshold document (public)."""
 
 from django.urls import path
 
-from . import partner_views as views
+from . import views
 
 app_name = "contacts"
 

@@ -16,6 +16,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from audit import services as audit
+from frontdoor import services
+from frontdoor.models import AgencyCheck, Contact, ContactPerson, ThresholdDocument
 from kernel import codelists
 from kernel.access import public, rule
 from partners.access import FRONT_DOOR_ROLES, is_local_authority_staff
@@ -23,9 +25,7 @@ from partners.models import User
 from people.access import Level, person_for, shown
 from people.models import Person
 
-from . import services
-from .models import AgencyCheck, Contact, ContactPerson, ThresholdDocument
-from .partner_forms import CheckAnswerForm, ContactForm
+from .forms import CheckAnswerForm, ContactForm
 
 CONTACTS_PAGE_SIZE = 25
 JUST_MADE = "frontdoor_contacts_just_made"

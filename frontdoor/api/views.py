@@ -41,6 +41,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit import services as audit
+from frontdoor import attachments, services
+from frontdoor.models import Contact, ContactPerson, ContactSubmission
 from kernel import codelists
 from kernel.access import AccessRulePermission
 from kernel.problems import problem, problem_responses
@@ -48,9 +50,6 @@ from partners.models import ApiToken
 from partners.tokens import HasScope
 from people.identifiers import validate_consistent_identifier, validate_nhs_number, validate_upn
 from people.models import Identifier, Person
-
-from . import attachments, services
-from .models import Contact, ContactPerson, ContactSubmission
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 PREFER_HEADER = "Prefer"

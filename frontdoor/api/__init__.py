@@ -1,0 +1,1 @@
+"""The partner API for contacts (views: serializers and endpoints; urls: under /api/v1/)."""
