@@ -9,7 +9,7 @@ from django import forms
 from kernel import codelists
 from partners.models import Agency
 
-from . import services
+from . import selectors
 from .models import AgencyCheck, ContactDecision, ContactPerson, ReferrerFeedback
 
 
@@ -78,9 +78,9 @@ class RequestCheckForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = AgencyCheck.Kind.choices
         by_kind = {}
-        agency_kinds = {kind for kinds in services.CHECK_AGENCY_KINDS.values() for kind in kinds}
+        agency_kinds = {kind for kinds in selectors.CHECK_AGENCY_KINDS.values() for kind in kinds}
         for agency in Agency.objects.filter(kind__in=agency_kinds).order_by("name"):
-            by_kind.setdefault(services.check_kind_for(agency), []).append((str(agency.pk), agency.name))
+            by_kind.setdefault(selectors.check_kind_for(agency), []).append((str(agency.pk), agency.name))
         self.fields["agency"].choices = [("", "Any agency of that kind")] + [
             (AgencyCheck.Kind(kind).label, options) for kind, options in by_kind.items()
         ]

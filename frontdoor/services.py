@@ -14,13 +14,14 @@ chronology of every child it touches and is audited.
 
 import datetime
 import time
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from audit import services as audit
@@ -29,10 +30,10 @@ from chronology.services import record_event, record_events
 from kernel import codelists, timescales
 from kernel.rules import RuleBroken
 from partners.access import FRONT_DOOR_ROLES, is_local_authority_staff
-from partners.models import Agency, Team
+from partners.models import Agency, ApiToken, Team, User
 from people import services as people_services
 from people.identifiers import validate_identifier
-from people.models import Identifier, Involvement, Person, Relationship
+from people.models import Identifier, Involvement, Person
 
 from . import attachments
 from .models import (
@@ -50,6 +51,7 @@ from .models import (
     ThresholdIndicator,
     ThresholdLevel,
 )
+from .selectors import CHECK_AGENCY_KINDS, contact_children, published_threshold_document, subject_of
 from .signals import referral_opened
 
 Outcome = ContactDecision.Outcome
@@ -349,6 +351,21 @@ def check_contact(  # noqa: C901
     return errors
 
 
+def _checked_contact(*, files: Iterable[tuple[str, bytes]], **contact: Any) -> list[attachments.CheckedFile]:
+    """The front door's checks of a contact and its files (check_contact, attachments.check):
+    the checked files, or FrontDoorError with every field's errors."""
+    errors = check_contact(**contact)
+    checked = []
+    for name, data in files:
+        try:
+            checked.append(attachments.check(name, data))
+        except attachments.AttachmentRefused as refused:
+            errors.setdefault("attachments", []).append(str(refused))
+    if errors:
+        raise FrontDoorError(errors)
+    return checked
+
+
 @transaction.atomic
 def receive_contact(
     user,
@@ -376,7 +393,7 @@ def receive_contact(
     pairs. `submission`: (api_token, idempotency key, body digest) for the API. Raises
     FrontDoorError with field errors, or attachments.AttachmentRefused; nothing is kept then."""
     received_at = received_at or timezone.now()
-    errors = check_contact(
+    checked = _checked_contact(
         received_at=received_at,
         source=source,
         concerns=concerns,
@@ -386,15 +403,8 @@ def receive_contact(
         immediate_risk_detail=immediate_risk_detail,
         referrer_name=referrer_name,
         channel=channel,
+        files=files,
     )
-    checked = []
-    for name, data in files:
-        try:
-            checked.append(attachments.check(name, data))
-        except attachments.AttachmentRefused as refused:
-            errors.setdefault("attachments", []).append(str(refused))
-    if errors:
-        raise FrontDoorError(errors)
     deadline = timescales.due("contact-decision", timezone.localdate(received_at))
     recorder = user if getattr(user, "is_authenticated", False) else None
     contact = Contact.objects.create(
@@ -476,6 +486,59 @@ def receive_contact(
     return contact
 
 
+def receive_contact_submission(
+    user: User,
+    *,
+    api_token: ApiToken,
+    key: str,
+    digest: str,
+    payload: Any,
+    contact: Mapping[str, Any],
+) -> ContactSubmission:
+    """Keep a contact a partner system sent with `Prefer: respond-async`, to be made by the
+    background worker (frontdoor.tasks). The front door's own checks first, the same as
+    receive_contact's (cheap, no records read), so that a bad contact is refused now
+    (FrontDoorError) rather than failing later; then the body and the job, in one short
+    transaction, so that neither is kept without the other. `contact` is receive_contact's
+    arguments from the body; `payload` the body itself, kept once here (not in the audit).
+    IntegrityError when the agency's key was used at the same moment by another request."""
+    from .tasks import process_contact_submission  # inside: the task makes contacts with this module
+
+    received_at = timezone.now()
+    _checked_contact(
+        received_at=contact["received_at"] or received_at,
+        source=contact["source"],
+        concerns=contact["concerns"],
+        consent=contact["consent"],
+        people=contact["people"],
+        immediate_risk=contact["immediate_risk"],
+        immediate_risk_detail=contact["immediate_risk_detail"],
+        referrer_name=contact["referrer_name"],
+        channel=Contact.Channel.API,
+        files=contact["files"],
+    )
+    with transaction.atomic():
+        submission = ContactSubmission.objects.create(
+            api_token=api_token,
+            agency_id=api_token.agency_id,
+            idempotency_key=key,
+            body_digest=digest,
+            received_at=received_at,
+            status=ContactSubmission.Status.RECEIVED,
+            payload=payload,
+        )
+        process_contact_submission.enqueue(submission.pk)
+        # Not record_creation: the body (files included) is kept once, here, not copied into the audit.
+        audit.record(
+            user,
+            "create",
+            obj=submission,
+            detail={"status": submission.status},
+            summary=f"Received contact submission {submission.reference} (API, to be processed)",
+        )
+    return submission
+
+
 def _attach(user, contact, checked_file):
     attachment = ContactAttachment(
         contact=contact,
@@ -497,39 +560,7 @@ def attach_file(user, contact, name, data):
     return _attach(user, contact, checked_file)
 
 
-def contact_children(contact):
-    return [link for link in contact.people.select_related("person").order_by("id") if link.is_child]
-
-
-def subject_of(contact):
-    """The first child the contact is about (for the audit trail and the queue)."""
-    link = contact.people.filter(role=ContactPerson.Role.SUBJECT).select_related("person").order_by("id").first()
-    return link.person if link else None
-
-
 # --- Siblings and household ---------------------------------------------------------------
-
-
-def household_not_in_contact(contact):
-    """Siblings and the other members of each child's household, not yet in the contact:
-    [(person, how they are connected)]."""
-    in_contact = set(contact.people.values_list("person_id", flat=True))
-    found = {}
-    today = timezone.localdate()
-    for link in contact_children(contact):
-        child = link.person
-        # Everyone: the contact page keeps only those the user may see (frontdoor.views._household).
-        for resident in people_services.household(child, today, user=None):
-            if resident.person_id not in in_contact:
-                found.setdefault(resident.person_id, (resident.person, f"Lives with {child.full_name}"))
-        for other, label, rel in people_services.relationships(child, user=None):
-            if other.pk in in_contact:
-                continue
-            if rel.relationship in {Relationship.Type.SIBLING, Relationship.Type.HALF_SIBLING}:
-                found.setdefault(other.pk, (other, f"{label} of {child.full_name}"))
-    return sorted(
-        found.values(), key=lambda row: (row[0].kind != Person.Kind.CHILD, row[0].family_name, row[0].given_names)
-    )
 
 
 @transaction.atomic
@@ -557,20 +588,6 @@ def bring_into_contact(user, contact, person, role, relationship=""):
 
 
 # --- Multi-agency checks ------------------------------------------------------------------
-
-CHECK_AGENCY_KINDS = {
-    AgencyCheck.Kind.POLICE: {Agency.Kind.POLICE},
-    AgencyCheck.Kind.HEALTH: {Agency.Kind.ICB, Agency.Kind.HEALTH_PROVIDER},
-    AgencyCheck.Kind.EDUCATION: {Agency.Kind.SCHOOL, Agency.Kind.EARLY_YEARS},
-    AgencyCheck.Kind.OTHER: {Agency.Kind.VOLUNTARY, Agency.Kind.PROBATION, Agency.Kind.OTHER},
-}
-
-
-def check_kind_for(agency):
-    for kind, agency_kinds in CHECK_AGENCY_KINDS.items():
-        if agency.kind in agency_kinds:
-            return kind
-    return AgencyCheck.Kind.OTHER
 
 
 @transaction.atomic
@@ -625,19 +642,6 @@ def check_may_be_answered_by(user, check):
     return user.agency.kind in CHECK_AGENCY_KINDS[check.kind]
 
 
-def checks_for_agency(user):
-    """The open checks addressed to the user's agency."""
-    if user.agency_id is None:
-        return AgencyCheck.objects.none()
-    kind = check_kind_for(user.agency)
-    return (
-        AgencyCheck.objects.filter(Q(agency_id=user.agency_id) | Q(agency__isnull=True, kind=kind))
-        .filter(status=AgencyCheck.Status.REQUESTED)
-        .select_related("contact")
-        .order_by("due_at")
-    )
-
-
 @transaction.atomic
 def answer_check(user, check, *, status, information="", answered_at=None):
     if check.status != AgencyCheck.Status.REQUESTED:
@@ -680,10 +684,6 @@ def answer_check(user, check, *, status, information="", answered_at=None):
 
 
 # --- The decision -------------------------------------------------------------------------
-
-
-def published_threshold_document():
-    return ThresholdDocument.objects.filter(status=ThresholdDocument.Status.PUBLISHED).first()
 
 
 @transaction.atomic
@@ -846,42 +846,6 @@ def give_feedback(user, contact, *, method, message, given_at=None):
         user, feedback, person=subject_of(contact), summary=f"Gave feedback on contact {contact.reference}"
     )
     return feedback
-
-
-# --- The MASH queue -----------------------------------------------------------------------
-
-
-def rag(contact, now=None):
-    """Red (overdue), amber (due within FRONT_DOOR_AMBER_HOURS) or green, for an open contact."""
-    now = now or timezone.now()
-    if contact.status == Contact.Status.DECIDED:
-        return "decided"
-    if now > contact.decision_due_at:
-        return "red"
-    if contact.decision_due_at - now <= datetime.timedelta(hours=settings.FRONT_DOOR_AMBER_HOURS):
-        return "amber"
-    return "green"
-
-
-def queue(status=Contact.Status.OPEN):
-    """Contacts awaiting a decision, soonest deadline first, immediate risk at the top."""
-    # The counts are subqueries, not joins with GROUP BY: PostgreSQL then works them out only
-    # for the page shown, and the queue's totals (Paginator, the RAG counts) leave them out.
-    return (
-        Contact.objects.filter(status=status)
-        .select_related("referrer_agency", "allocated_to")
-        .annotate(
-            open_checks=_count_of(AgencyCheck.objects.filter(status=AgencyCheck.Status.REQUESTED)),
-            alert_count=_count_of(PatternAlert.objects.all()),
-        )
-        .order_by("-immediate_risk", "decision_due_at", "id")
-    )
-
-
-def _count_of(rows):
-    """How many of `rows` (a queryset with a `contact` foreign key) belong to the outer contact."""
-    counted = rows.filter(contact=OuterRef("pk")).order_by().values("contact").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
 
 
 # --- Pattern alerts -----------------------------------------------------------------------

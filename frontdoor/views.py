@@ -6,12 +6,11 @@ may not see answers the same 404 as one that does not exist."""
 
 import datetime
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -19,16 +18,15 @@ from audit import services as audit
 from audit.models import AuditEvent
 from kernel import codelists
 from kernel.access import rule
-from kernel.forms import add_rule_errors
-from people.access import Level, RecordNotVisible, levels, shown_filter
+from kernel.casestep import Success, case_step
+from people.access import Level, RecordNotVisible, levels
 
-from . import attachments, services
+from . import attachments, selectors, services
 from .forms import AnswerCheckForm, BringIntoContactForm, DecisionForm, FeedbackForm, RequestCheckForm
-from .models import AgencyCheck, Contact, ContactAttachment, ContactDecision, ContactPerson
+from .models import AgencyCheck, Contact, ContactPerson, ContactSubmission
 
 QUEUE_PAGE_SIZE = 50
 DECIDED_DAYS = 7
-CHILD_ROLES = [ContactPerson.Role.SUBJECT, ContactPerson.Role.CHILD_IN_HOUSEHOLD]
 RAG_TAGS = {
     "red": ("Overdue", "govuk-tag--red"),
     "amber": ("Due soon", "govuk-tag--orange"),
@@ -38,43 +36,18 @@ RAG_TAGS = {
 
 
 def rag_tag(contact, now=None):
-    text, colour = RAG_TAGS[services.rag(contact, now)]
+    text, colour = RAG_TAGS[selectors.rag(contact, now)]
     return {"text": text, "class": colour}
 
 
 # --- Who may see which contact ------------------------------------------------------------
 
 
-def _hidden_contacts(user):
-    """A subquery: the contacts with a child whose record is restricted and not opened to this
-    user, so that the contact does not exist for them (people.access.shown_filter). Not correlated with the
-    contacts it filters: restricted records are few (an index holds just them), so PostgreSQL
-    reads these once and checks each contact against them, however long the queue."""
-    return (
-        ContactPerson.objects.filter(role__in=CHILD_ROLES, person__restricted=True)
-        .exclude(shown_filter(user, "person"))
-        .values("contact_id")
-    )
-
-
-def _visible_contacts(user, contacts):
-    return contacts.exclude(pk__in=_hidden_contacts(user))
-
-
-def _people_prefetch():
-    return Prefetch("people", queryset=ContactPerson.objects.select_related("person").order_by("id"))
-
-
 def contact_for(user, contact_id):
     """The contact, if every child in it is visible to the user at least in the index;
     otherwise the 404 of a record that does not exist (and the refusal is audited).
     `contact.visible_people`: its people the user may see, `contact.access`: {person id: Level}."""
-    contact = (
-        Contact.objects.filter(pk=contact_id)
-        .select_related("referrer_agency", "recorded_by", "allocated_to")
-        .prefetch_related(_people_prefetch())
-        .first()
-    )
+    contact = selectors.contact_with_people(contact_id)
     if contact is None:
         raise RecordNotVisible(None, str(contact_id)[:40], Level.INDEX)
     links = list(contact.people.all())
@@ -107,40 +80,26 @@ def _audit_view(request, contact, summary):
 # --- The queue ----------------------------------------------------------------------------
 
 
-def _rag_counts(contacts, now):
-    amber_from = now + datetime.timedelta(hours=settings.FRONT_DOOR_AMBER_HOURS)
-    return contacts.order_by().aggregate(
-        overdue=Count("pk", filter=Q(decision_due_at__lt=now)),
-        due_soon=Count("pk", filter=Q(decision_due_at__gte=now, decision_due_at__lte=amber_from)),
-        on_track=Count("pk", filter=Q(decision_due_at__gt=amber_from)),
-    )
-
-
 @rule("front_door")
 def queue(request):
     """Open contacts, immediate risk first then the soonest deadline; or those decided lately."""
     user = request.user
     now = timezone.now()
     decided_view = request.GET.get("show") == "decided"
-    open_contacts = _visible_contacts(user, services.queue())
+    open_contacts = selectors.visible_contacts(user, selectors.queue())
     if decided_view:
-        since = now - datetime.timedelta(days=DECIDED_DAYS)
-        contacts = (
-            _visible_contacts(user, services.queue(status=Contact.Status.DECIDED))
-            .filter(decision__decided_at__gte=since)
-            .select_related("decision")
-            .order_by("-decision__decided_at", "-id")
-        )
+        contacts = selectors.decided_since(user, now - datetime.timedelta(days=DECIDED_DAYS))
     else:
         contacts = open_contacts
-    page = Paginator(contacts.prefetch_related(_people_prefetch()), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = contacts.prefetch_related(selectors.people_prefetch())
+    page = Paginator(shown, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     items = list(page.object_list)
     found = levels(user, [link.person for contact in items for link in contact.people.all()])
     rows = []
     for contact in items:
         links = list(contact.people.all())
         if any(link.is_child and found[link.person_id] < Level.INDEX for link in links):
-            continue  # belt and braces: _visible_contacts has already left these out
+            continue  # belt and braces: selectors.visible_contacts has already left these out
         subject = next((link.person for link in links if link.role == ContactPerson.Role.SUBJECT), None)
         children = sum(1 for link in links if link.is_child)
         rows.append(
@@ -169,7 +128,7 @@ def queue(request):
             "page": page,
             "rows": rows,
             "decided_view": decided_view,
-            "counts": _rag_counts(open_contacts, now),
+            "counts": selectors.rag_counts(open_contacts, now),
             "page_query": "show=decided&" if decided_view else "",
             "decided_days": DECIDED_DAYS,
         },
@@ -179,9 +138,13 @@ def queue(request):
 # --- The contact work page ----------------------------------------------------------------
 
 
+def _contact_url(contact):
+    return reverse("frontdoor:contact", args=[contact.pk])
+
+
 def _household(request, contact):
     """Siblings and household members not in the contact, that the user may see."""
-    rows = services.household_not_in_contact(contact)
+    rows = selectors.household_not_in_contact(contact)
     found = levels(request.user, [person for person, _ in rows])
     return [(person, how) for person, how in rows if found[person.pk] >= Level.INDEX]
 
@@ -208,12 +171,7 @@ def _contact_page(request, contact, status=200, failed=None, check_form=None, fe
     checks = list(contact.checks.select_related("agency", "requested_by", "answered_by"))
     decision = None
     if contact.status == Contact.Status.DECIDED:
-        decision = (
-            ContactDecision.objects.filter(contact=contact)
-            .select_related("level", "threshold_document", "decided_by")
-            .prefetch_related("indicators__domain", "indicators__level")
-            .first()
-        )
+        decision = selectors.decision_of(contact)
     _audit_view(request, contact, "Viewed contact")
     context = {
         "contact": contact,
@@ -256,17 +214,13 @@ def bring_in(request, contact_id):
     if person is None:
         raise RecordNotVisible(None, str(person_id)[:40], Level.INDEX)
     form = BringIntoContactForm(request.POST, person=person, prefix=f"bring-{person.pk}")
-    if form.is_valid():
-        try:
-            services.bring_into_contact(
-                request.user, contact, person, form.cleaned_data["role"], form.cleaned_data["relationship"]
-            )
-        except services.FrontDoorError as error:
-            add_rule_errors(form, error)
-        else:
-            messages.success(request, f"{person.full_name} has been brought into the contact")
-            return redirect("frontdoor:contact", contact_id=contact.pk)
-    return _contact_page(request, contact, status=400, failed=form, bring_forms={person.pk: form})
+    return case_step(
+        request,
+        form,
+        act=lambda data: services.bring_into_contact(request.user, contact, person, data["role"], data["relationship"]),
+        success=lambda _: Success(f"{person.full_name} has been brought into the contact", _contact_url(contact)),
+        page=lambda: _contact_page(request, contact, status=400, failed=form, bring_forms={person.pk: form}),
+    )
 
 
 @rule("front_door")
@@ -274,18 +228,15 @@ def bring_in(request, contact_id):
 def request_check(request, contact_id):
     contact = contact_for(request.user, contact_id)
     form = RequestCheckForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            check = services.request_check(
-                request.user, contact, data["kind"], agency=data["agency"], question=data["question"]
-            )
-        except services.FrontDoorError as error:
-            add_rule_errors(form, error)
-        else:
-            messages.success(request, f"{check.get_kind_display()} check requested")
-            return redirect("frontdoor:contact", contact_id=contact.pk)
-    return _contact_page(request, contact, status=400, failed=form, check_form=form)
+    return case_step(
+        request,
+        form,
+        act=lambda data: services.request_check(
+            request.user, contact, data["kind"], agency=data["agency"], question=data["question"]
+        ),
+        success=lambda check: Success(f"{check.get_kind_display()} check requested", _contact_url(contact)),
+        page=lambda: _contact_page(request, contact, status=400, failed=form, check_form=form),
+    )
 
 
 @rule("front_door")
@@ -293,17 +244,13 @@ def request_check(request, contact_id):
 def feedback(request, contact_id):
     contact = contact_for(request.user, contact_id)
     form = FeedbackForm(request.POST)
-    if form.is_valid():
-        try:
-            services.give_feedback(
-                request.user, contact, method=form.cleaned_data["method"], message=form.cleaned_data["message"]
-            )
-        except services.FrontDoorError as error:
-            add_rule_errors(form, error)
-        else:
-            messages.success(request, "Feedback to the referrer recorded")
-            return redirect("frontdoor:contact", contact_id=contact.pk)
-    return _contact_page(request, contact, status=400, failed=form, feedback_form=form)
+    return case_step(
+        request,
+        form,
+        act=lambda data: services.give_feedback(request.user, contact, method=data["method"], message=data["message"]),
+        success=lambda _: Success("Feedback to the referrer recorded", _contact_url(contact)),
+        page=lambda: _contact_page(request, contact, status=400, failed=form, feedback_form=form),
+    )
 
 
 # --- A check answered by phone --------------------------------------------------------------
@@ -311,36 +258,32 @@ def feedback(request, contact_id):
 
 @rule("front_door")
 def check_answer(request, check_id):
-    check = AgencyCheck.objects.select_related("agency").filter(pk=check_id).first()
+    check = selectors.check_with_agency(check_id)
     if check is None:
         raise RecordNotVisible(None, str(check_id)[:40], Level.INDEX)
     contact = contact_for(request.user, check.contact_id)
     if check.status != AgencyCheck.Status.REQUESTED:
         messages.success(request, "This check has already been answered")
         return redirect("frontdoor:contact", contact_id=contact.pk)
-    if request.method == "POST":
-        form = AnswerCheckForm(request.POST)
-        if form.is_valid():
-            try:
-                services.answer_check(
-                    request.user,
-                    check,
-                    status=form.cleaned_data["status"],
-                    information=form.cleaned_data["information"],
-                )
-            except services.FrontDoorError as error:
-                add_rule_errors(form, error)
-            else:
-                messages.success(request, f"{check.get_kind_display()} check answer recorded")
-                return redirect("frontdoor:contact", contact_id=contact.pk)
-    else:
-        form = AnswerCheckForm()
-    _audit_view(request, contact, "Viewed a check on contact")
-    return render(
+    form = AnswerCheckForm(request.POST) if request.method == "POST" else AnswerCheckForm()
+
+    def page():
+        _audit_view(request, contact, "Viewed a check on contact")
+        return render(
+            request,
+            "frontdoor/mash_check_answer.html",
+            {"form": form, "check": check, "contact": contact},
+            status=400 if form.errors else 200,
+        )
+
+    return case_step(
         request,
-        "frontdoor/mash_check_answer.html",
-        {"form": form, "check": check, "contact": contact},
-        status=400 if form.errors else 200,
+        form,
+        act=lambda data: services.answer_check(
+            request.user, check, status=data["status"], information=data["information"]
+        ),
+        success=lambda _: Success(f"{check.get_kind_display()} check answer recorded", _contact_url(contact)),
+        page=page,
     )
 
 
@@ -353,36 +296,37 @@ def decide(request, contact_id):
     if contact.status == Contact.Status.DECIDED:
         messages.success(request, "This contact has already been decided")
         return redirect("frontdoor:contact", contact_id=contact.pk)
-    document = services.published_threshold_document()
+    document = selectors.published_threshold_document()
     now = timezone.now()
     late = now > contact.decision_due_at
     form = None
     if document is not None:
-        if request.method == "POST":
-            form = DecisionForm(request.POST, document=document, late=late)
-            if form.is_valid():
-                try:
-                    decision = services.decide_contact(request.user, contact, **form.decision_arguments())
-                except services.FrontDoorError as error:
-                    add_rule_errors(form, error)
-                else:
-                    messages.success(request, f"Decision recorded: {decision.get_outcome_display()}")
-                    return redirect("frontdoor:contact", contact_id=contact.pk)
-        else:
-            form = DecisionForm(document=document, late=late)
-    _audit_view(request, contact, "Viewed the decision page of contact")
-    return render(
+        form = DecisionForm(request.POST if request.method == "POST" else None, document=document, late=late)
+
+    def page():
+        _audit_view(request, contact, "Viewed the decision page of contact")
+        return render(
+            request,
+            "frontdoor/mash_decide.html",
+            {
+                "contact": contact,
+                "document": document,
+                "form": form,
+                "late": late,
+                "rag": rag_tag(contact, now),
+                "people": contact.visible_people,
+            },
+            status=400 if form is not None and form.errors else 200,
+        )
+
+    if form is None:
+        return page()
+    return case_step(
         request,
-        "frontdoor/mash_decide.html",
-        {
-            "contact": contact,
-            "document": document,
-            "form": form,
-            "late": late,
-            "rag": rag_tag(contact, now),
-            "people": contact.visible_people,
-        },
-        status=400 if form is not None and form.errors else 200,
+        form,
+        act=lambda _: services.decide_contact(request.user, contact, **form.decision_arguments()),
+        success=lambda decision: Success(f"Decision recorded: {decision.get_outcome_display()}", _contact_url(contact)),
+        page=page,
     )
 
 
@@ -392,7 +336,7 @@ def decide(request, contact_id):
 @rule("front_door")
 def attachment(request, attachment_id):
     """The file, only ever as a download: never shown in the browser, whatever it holds."""
-    found = ContactAttachment.objects.filter(pk=attachment_id).first()
+    found = selectors.attachment(attachment_id)
     if found is None:
         raise RecordNotVisible(None, str(attachment_id)[:40], Level.INDEX)
     contact = contact_for(request.user, found.contact_id)
@@ -426,15 +370,9 @@ def submissions(request):
     """Contacts partner systems sent with `Prefer: respond-async` that are not contacts yet:
     failed (with why) or waiting, oldest first. Nothing about the people in them is shown, but
     the submissions are children's records, so the view is audited as the queue is."""
-    from .models import ContactSubmission
-
     Status = ContactSubmission.Status
-    waiting = (
-        ContactSubmission.objects.filter(status__in=[Status.FAILED, Status.RECEIVED])
-        .select_related("api_token__agency")
-        .order_by("status", "received_at", "id")
-    )
-    counts = dict(waiting.order_by().values_list("status").annotate(n=Count("id")))
+    waiting = selectors.submissions_not_made()
+    counts = selectors.submission_counts(waiting)
     rows = list(waiting[:SUBMISSIONS_SHOWN])
     now = timezone.now()
     for submission in rows:

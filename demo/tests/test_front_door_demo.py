@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from chronology.models import ChronologyEntry
 from demo.leaving_care import MIGRATED
-from frontdoor import services
+from frontdoor import selectors, services
 from frontdoor.models import (
     AgencyCheck,
     Contact,
@@ -112,7 +112,7 @@ def test_checks_belong_to_contacts_and_have_kernel_due_times():
         due = timescales.due(f"agency-check-{check.kind}", check.requested_at)
         assert check.due_at == due.due_at
         assert check.requested_at >= check.contact.received_at
-        assert check.agency.kind in services.CHECK_AGENCY_KINDS[check.kind]
+        assert check.agency.kind in selectors.CHECK_AGENCY_KINDS[check.kind]
         if check.status in (AgencyCheck.Status.ANSWERED, AgencyCheck.Status.NOTHING_KNOWN):
             assert check.answered_at >= check.requested_at
             assert services.check_may_be_answered_by(check.answered_by, check)
@@ -184,7 +184,7 @@ def test_referrals_for_each_child_with_primary_needs_and_about_one_in_five_re_re
 
 def test_the_queue_holds_the_open_contacts_some_overdue():
     open_contacts = set(Contact.objects.filter(status=Contact.Status.OPEN).values_list("pk", flat=True))
-    queued = list(services.queue())
+    queued = list(selectors.queue())
     assert {c.pk for c in queued} == open_contacts
     assert len(open_contacts) >= 3
     assert not ContactDecision.objects.filter(contact_id__in=open_contacts).exists()
@@ -196,8 +196,8 @@ def test_the_queue_holds_the_open_contacts_some_overdue():
     overdue = [c for c in queued if c.decision_due_date < TODAY]
     assert overdue
     assert len(overdue) < len(queued)
-    assert {services.rag(c, now=timezone.make_aware(dt.datetime(2025, 6, 13, 17))) for c in queued} >= {"red", "amber"}
-    assert {services.rag(c, now=timezone.make_aware(dt.datetime(2025, 6, 13, 7))) for c in queued} >= {"red", "green"}
+    assert {selectors.rag(c, now=timezone.make_aware(dt.datetime(2025, 6, 13, 17))) for c in queued} >= {"red", "amber"}
+    assert {selectors.rag(c, now=timezone.make_aware(dt.datetime(2025, 6, 13, 7))) for c in queued} >= {"red", "green"}
 
 
 def test_open_contacts_and_front_door_involvements_agree():

@@ -41,7 +41,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit import services as audit
-from frontdoor import attachments, services
+from frontdoor import attachments, selectors, services
 from frontdoor.models import Contact, ContactPerson, ContactSubmission
 from kernel import codelists
 from kernel.access import AccessRulePermission
@@ -675,50 +675,14 @@ class ContactListView(APIView):
         )
 
     def accept(self, request, api_token, key, digest, data, arguments):
-        """Prefer: respond-async. The front door's own checks first (cheap, no records read), so
-        that a bad contact is a 400 now rather than a failure later; then the body and the job,
-        in one short transaction, so that neither is kept without the other."""
-        from .tasks import process_contact_submission
-
-        received_at = timezone.now()
-        errors = services.check_contact(
-            received_at=arguments["received_at"] or received_at,
-            source=arguments["source"],
-            concerns=arguments["concerns"],
-            consent=arguments["consent"],
-            people=arguments["people"],
-            immediate_risk=arguments["immediate_risk"],
-            immediate_risk_detail=arguments["immediate_risk_detail"],
-            referrer_name=arguments["referrer_name"],
-            channel=Contact.Channel.API,
-        )
-        for name, content in arguments["files"]:
-            try:
-                attachments.check(name, content)
-            except attachments.AttachmentRefused as refused:
-                errors.setdefault("attachments", []).append(str(refused))
-        if errors:
-            raise ValidationError(errors)
+        """Prefer: respond-async: the service checks the contact now (a bad one is a 400) and keeps
+        the body with its job; the answer is the submission's 202."""
         try:
-            with transaction.atomic():
-                submission = ContactSubmission.objects.create(
-                    api_token=api_token,
-                    agency_id=api_token.agency_id,
-                    idempotency_key=key,
-                    body_digest=digest,
-                    received_at=received_at,
-                    status=ContactSubmission.Status.RECEIVED,
-                    payload=data,
-                )
-                process_contact_submission.enqueue(submission.pk)
-                # Not record_creation: the body (files included) is kept once, here, not copied into the audit.
-                audit.record(
-                    request.user,
-                    "create",
-                    obj=submission,
-                    detail={"status": submission.status},
-                    summary=f"Received contact submission {submission.reference} (API, to be processed)",
-                )
+            submission = services.receive_contact_submission(
+                request.user, api_token=api_token, key=key, digest=digest, payload=data, contact=arguments
+            )
+        except services.FrontDoorError as refused:
+            raise ValidationError(refused.errors) from None
         except IntegrityError:
             # The same key sent twice at once: the other request kept its submission first.
             earlier = self.submission(api_token.agency_id, key)
@@ -744,9 +708,7 @@ class ContactListView(APIView):
     @staticmethod
     def submission(agency_id, key):
         """The agency's submission with this key, from whichever of its tokens sent it."""
-        return (
-            ContactSubmission.objects.filter(agency_id=agency_id, idempotency_key=key).select_related("contact").first()
-        )
+        return selectors.submission_with_key(agency_id, key)
 
     @staticmethod
     def replay(request, earlier, digest):
@@ -806,11 +768,7 @@ class ContactDetailView(APIView):
     )
     def get(self, request, contact_id):
         agency_id = getattr(request.user, "agency_id", None)
-        contact = (
-            Contact.objects.filter(pk=contact_id, referrer_agency_id=agency_id).first()
-            if agency_id and contact_id <= MAX_ID
-            else None
-        )
+        contact = selectors.contact_made_by(agency_id, contact_id) if contact_id <= MAX_ID else None
         if contact is None:
             raise Http404
         audit.record(
@@ -848,13 +806,7 @@ class ContactSubmissionView(APIView):
     )
     def get(self, request, submission_id):
         agency_id = getattr(request.user, "agency_id", None)
-        submission = (
-            ContactSubmission.objects.filter(public_id=submission_id, agency_id=agency_id)
-            .select_related("contact")
-            .first()
-            if agency_id
-            else None
-        )
+        submission = selectors.submission_sent_by(agency_id, submission_id)
         if submission is None:
             raise Http404
         contact = submission.contact

@@ -589,8 +589,3 @@ class CheckAnswerForm(forms.Form):
         if cleaned.get("status") == AgencyCheck.Status.ANSWERED and not (cleaned.get("information") or "").strip():
             self.add_error("information", "Enter the information the agency holds")
         return cleaned
-
-    def add_service_errors(self, errors):
-        for key, messages in errors.items():
-            for message in messages:
-                self.add_error(key if key in self.fields else None, message)

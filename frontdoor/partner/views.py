@@ -7,21 +7,19 @@ feedback they were given: never the decision's rationale, the checks or what oth
 said. A contact the user neither recorded nor made through their agency does not exist for
 them (the same 404 as a missing one), and the refusal is audited."""
 
-from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from audit import services as audit
-from frontdoor import services
-from frontdoor.models import AgencyCheck, Contact, ContactPerson, ThresholdDocument
+from frontdoor import selectors, services
+from frontdoor.models import AgencyCheck, ContactPerson
 from kernel import codelists
 from kernel.access import public, rule
+from kernel.casestep import Success, case_step
 from partners.access import FRONT_DOOR_ROLES, is_local_authority_staff
-from partners.models import User
 from people.access import Level, person_for, shown
 from people.models import Person
 
@@ -102,14 +100,6 @@ def contact_new(request):
 # --- Your contacts ------------------------------------------------------------------------
 
 
-def _own_contacts(user):
-    """The contacts this user recorded and, for a partner practitioner, those their agency made."""
-    condition = Q(recorded_by=user)
-    if user.role == User.Role.PARTNER_PRACTITIONER and user.agency_id:
-        condition |= Q(referrer_agency_id=user.agency_id)
-    return Contact.objects.filter(condition)
-
-
 def _as_sent(contact):
     """The people in the contact as the referrer sent it (not those the front door added since)."""
     return [link for link in contact.people.all() if link.added_by_id == contact.recorded_by_id]
@@ -128,21 +118,7 @@ def _withhold_restricted(user, links):
 
 @rule("contact_submit")
 def contacts_mine(request):
-    contacts = (
-        _own_contacts(request.user)
-        .select_related("referrer_agency")
-        .order_by("-received_at", "-id")
-        .prefetch_related(
-            Prefetch(
-                "people",
-                queryset=ContactPerson.objects.filter(role=ContactPerson.Role.SUBJECT)
-                .select_related("person")
-                .order_by("id"),
-            ),
-            "feedback",
-        )
-    )
-    page = Paginator(contacts, CONTACTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.own_contacts_listed(request.user), CONTACTS_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {"contact": contact, "children": _as_sent(contact), "feedback_given": bool(contact.feedback.all())}
         for contact in page
@@ -159,17 +135,7 @@ def contacts_mine(request):
 
 @rule("contact_submit")
 def contact_detail(request, contact_id):
-    contact = (
-        _own_contacts(request.user)
-        .select_related("referrer_agency")
-        .prefetch_related(
-            Prefetch("people", queryset=ContactPerson.objects.select_related("person").order_by("id")),
-            "attachments",
-            "feedback",
-        )
-        .filter(pk=contact_id)
-        .first()
-    )
+    contact = selectors.own_contact(request.user, contact_id)
     if contact is None:
         raise NotFound("contact", contact_id)
     people = _withhold_restricted(request.user, _as_sent(contact))
@@ -178,7 +144,7 @@ def contact_detail(request, contact_id):
         request.user,
         "view",
         obj=contact,
-        person=subject or services.subject_of(contact),
+        person=subject or selectors.subject_of(contact),
         summary=f"Viewed contact {contact.reference} as its referrer",
     )
     just_made = request.session.get(JUST_MADE) or []
@@ -203,18 +169,9 @@ def contact_detail(request, contact_id):
 # --- Checks for your agency ---------------------------------------------------------------
 
 
-def _children_prefetch():
-    children = (
-        ContactPerson.objects.filter(role__in=[ContactPerson.Role.SUBJECT, ContactPerson.Role.CHILD_IN_HOUSEHOLD])
-        .select_related("person")
-        .order_by("id")
-    )
-    return Prefetch("contact__people", queryset=children, to_attr="children")
-
-
 @rule("agency_checks")
 def checks(request):
-    found = list(services.checks_for_agency(request.user).prefetch_related(_children_prefetch()))
+    found = list(selectors.checks_for_agency(request.user).prefetch_related(selectors.check_children_prefetch()))
     now = timezone.now()
     rows = [{"check": check, "children": check.contact.children, "overdue": now > check.due_at} for check in found]
     _withhold_restricted(request.user, [link for row in rows for link in row["children"]])
@@ -229,55 +186,48 @@ def checks(request):
 
 @rule("agency_checks")
 def check_detail(request, check_id):
-    check = (
-        AgencyCheck.objects.select_related("contact", "agency")
-        .prefetch_related(_children_prefetch())
-        .filter(pk=check_id)
-        .first()
-    )
+    check = selectors.check_with_children(check_id)
     if check is None or not services.check_may_be_answered_by(request.user, check):
         raise NotFound("check", check_id)
     open_check = check.status == AgencyCheck.Status.REQUESTED
     form = None
     if open_check:
-        if request.method == "POST":
-            form = CheckAnswerForm(request.POST)
-            if form.is_valid():
-                try:
-                    services.answer_check(
-                        request.user,
-                        check,
-                        status=form.cleaned_data["status"],
-                        information=form.cleaned_data.get("information", ""),
-                    )
-                except services.FrontDoorError as refused:
-                    form.add_service_errors(refused.errors)
-                except PermissionError:
-                    raise NotFound("check", check_id) from None
-                else:
-                    messages.success(
-                        request, f"Your answer to the check on contact {check.contact.reference} has been sent"
-                    )
-                    return redirect("contacts:checks")
-        else:
-            form = CheckAnswerForm()
-    audit.record(
-        request.user,
-        "view",
-        obj=check,
-        person=services.subject_of(check.contact),
-        summary=f"Viewed a {check.get_kind_display().lower()} check on contact {check.contact.reference}",
-    )
-    return render(
-        request,
-        "frontdoor/checks_answer.html",
-        {
-            "check": check,
-            "form": form,
-            "children": _withhold_restricted(request.user, check.contact.children),
-            "overdue": open_check and timezone.now() > check.due_at,
-        },
-    )
+        form = CheckAnswerForm(request.POST) if request.method == "POST" else CheckAnswerForm()
+
+    def page():
+        audit.record(
+            request.user,
+            "view",
+            obj=check,
+            person=selectors.subject_of(check.contact),
+            summary=f"Viewed a {check.get_kind_display().lower()} check on contact {check.contact.reference}",
+        )
+        return render(
+            request,
+            "frontdoor/checks_answer.html",
+            {
+                "check": check,
+                "form": form,
+                "children": _withhold_restricted(request.user, check.contact.children),
+                "overdue": open_check and timezone.now() > check.due_at,
+            },
+        )
+
+    if form is None:
+        return page()
+    sent = f"Your answer to the check on contact {check.contact.reference} has been sent"
+    try:
+        return case_step(
+            request,
+            form,
+            act=lambda data: services.answer_check(
+                request.user, check, status=data["status"], information=data.get("information", "")
+            ),
+            success=lambda _: Success(sent, reverse("contacts:checks")),
+            page=page,
+        )
+    except PermissionError:
+        raise NotFound("check", check_id) from None
 
 
 # --- The threshold document (public) ----------------------------------------------------
@@ -288,27 +238,23 @@ def _threshold_context(document):
         return {"document": None}
     levels = list(document.levels.all())
     domains = []
-    for domain in document.domains.prefetch_related("indicators").all():
+    for domain in selectors.threshold_domains(document):
         indicators = list(domain.indicators.all())
         by_level = [(level, [ind for ind in indicators if ind.level_id == level.pk]) for level in levels]
         domains.append({"domain": domain, "levels": [(level, found) for level, found in by_level if found]})
-    others = ThresholdDocument.objects.filter(
-        status__in=[ThresholdDocument.Status.PUBLISHED, ThresholdDocument.Status.SUPERSEDED]
-    ).exclude(pk=document.pk)
-    return {"document": document, "levels": levels, "domains": domains, "other_versions": list(others)}
+    others = selectors.other_threshold_versions(document)
+    return {"document": document, "levels": levels, "domains": domains, "other_versions": others}
 
 
 @public
 def threshold(request):
-    context = _threshold_context(services.published_threshold_document())
+    context = _threshold_context(selectors.published_threshold_document())
     return render(request, "frontdoor/threshold_public.html", context)
 
 
 @public
 def threshold_version(request, document_id):
-    document = ThresholdDocument.objects.filter(
-        pk=document_id, status__in=[ThresholdDocument.Status.PUBLISHED, ThresholdDocument.Status.SUPERSEDED]
-    ).first()
+    document = selectors.threshold_version(document_id)
     if document is None:
         raise Http404("No such version")
     return render(request, "frontdoor/threshold_public.html", {**_threshold_context(document), "version_page": True})

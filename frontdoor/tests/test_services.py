@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from chronology.models import ChronologyEntry
-from frontdoor import services
+from frontdoor import selectors, services
 from frontdoor.models import (
     AgencyCheck,
     Contact,
@@ -149,7 +149,7 @@ def test_checks_are_due_by_the_local_rule_and_answered_only_by_the_agency_asked(
     with pytest.raises(PermissionError):
         services.answer_check(nurse, check, status=AgencyCheck.Status.ANSWERED, information="Nothing")
     officer = user(User.Role.PARTNER_PRACTITIONER, agency=police, team=None)
-    assert list(services.checks_for_agency(officer)) == [check]
+    assert list(selectors.checks_for_agency(officer)) == [check]
     with pytest.raises(services.FrontDoorError) as refused:
         services.answer_check(officer, check, status=AgencyCheck.Status.ANSWERED, information=" ")
     assert "information" in refused.value.errors
@@ -245,7 +245,7 @@ def test_publishing_a_new_version_supersedes_the_old_one(mash_worker, threshold)
     threshold.refresh_from_db()
     assert threshold.status == ThresholdDocument.Status.SUPERSEDED
     assert threshold.effective_to == datetime.date(2026, 12, 31)
-    assert services.published_threshold_document() == draft
+    assert selectors.published_threshold_document() == draft
 
 
 def test_feedback_to_the_referrer_is_recorded(receive, child, mash_worker):
@@ -258,9 +258,9 @@ def test_feedback_to_the_referrer_is_recorded(receive, child, mash_worker):
 
 def test_rag_state(receive, child):
     contact = receive(child, received_at=at(2026, 11, 30, 9))  # due end of Tuesday 1 December
-    assert services.rag(contact, now=at(2026, 11, 30, 10)) == "green"
-    assert services.rag(contact, now=at(2026, 12, 1, 18)) == "amber"
-    assert services.rag(contact, now=at(2026, 12, 2, 0, 1)) == "red"
+    assert selectors.rag(contact, now=at(2026, 11, 30, 10)) == "green"
+    assert selectors.rag(contact, now=at(2026, 12, 1, 18)) == "amber"
+    assert selectors.rag(contact, now=at(2026, 12, 2, 0, 1)) == "red"
 
 
 # --- Pattern alerts -----------------------------------------------------------------------
@@ -343,9 +343,9 @@ def test_concerns_about_siblings_and_household_adults(receive, child, mash_worke
     assert adult_alert.person == partner
     assert "Lee Newpartner" in adult_alert.explanation
     # The brother, mother and partner are shown, and the brother can be brought into the contact.
-    shown = {person for person, _ in services.household_not_in_contact(contact)}
+    shown = {person for person, _ in selectors.household_not_in_contact(contact)}
     assert shown == {brother, mother, partner}
     services.bring_into_contact(mash_worker, contact, brother, ContactPerson.Role.CHILD_IN_HOUSEHOLD, "Brother")
-    assert {link.person for link in services.contact_children(contact)} == {child, brother}
+    assert {link.person for link in selectors.contact_children(contact)} == {child, brother}
     with pytest.raises(services.FrontDoorError):
         services.bring_into_contact(mash_worker, contact, mother, ContactPerson.Role.CHILD_IN_HOUSEHOLD)
