@@ -24,9 +24,7 @@ from frontdoor.models import REFERRAL_INVOLVEMENT_KIND, Referral
 from kernel import codelists, deadlines
 from kernel.rules import Errors, as_date, check_date
 from partners.models import User
-from people.access import shown_filter
 from people.models import Involvement
-from people.services import RECORDED_INVOLVEMENT
 
 from .models import (
     Allocation,
@@ -37,6 +35,7 @@ from .models import (
     PlanOutcome,
     Visit,
 )
+from .selectors import is_open_plan, led_to_no_further_action, plan_basis
 from .signals import visit_checked
 
 ASSESSMENT_RULE = "assessment-completion"
@@ -49,10 +48,6 @@ AUTHORISERS = {User.Role.TEAM_MANAGER, User.Role.HEAD_OF_SERVICE}
 ALLOCATION_KIND = "Child in need episode (allocated)"
 # Closure reasons that say the case closed after assessment (CIN validator 8825Q).
 AFTER_ASSESSMENT = {"RC8", "RC9"}
-# The closure of a referral that led to no further action: "RC7 services ceased for any other
-# reason, including the child no longer being in need". Not RC8 or RC9, which say an assessment
-# was done (8825Q), while a referral with no further action has none (8831).
-NO_FURTHER_ACTION_REASON = "RC7"
 
 
 # --- The episode --------------------------------------------------------------------------
@@ -168,58 +163,6 @@ def record_allocations(allocations, batch_size=None):
     (allocation_title) are the caller's."""
     Involvement.objects.bulk_create([a.involvement for a in allocations], batch_size=batch_size)
     return Allocation.objects.bulk_create(allocations, batch_size=batch_size)
-
-
-def waiting_for_allocation(user):
-    """Open episodes with no current allocation that this user's team holds (the front door
-    that referred them, or a team given the referral), oldest referral first; every open one
-    for a head of service. Restricted children the user is not named on are left out."""
-    from django.db.models import Exists, OuterRef, Q
-
-    allocated = Allocation.objects.filter(episode=OuterRef("pk"), end_date__isnull=True)
-    found = Referral.objects.filter(closure_date__isnull=True).exclude(Exists(allocated))
-    if getattr(user, "role", None) != User.Role.HEAD_OF_SERVICE:
-        today = timezone.localdate()
-        # Having recorded the child by hand (people.services.RECORDED_INVOLVEMENT) is not holding
-        # their referral.
-        held = (
-            Involvement.objects.filter(person=OuterRef("person_id"), team_id=user.team_id)
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-            .exclude(kind=RECORDED_INVOLVEMENT)
-        )
-        found = found.filter(Exists(held)) if user.team_id else found.none()
-    found = found.filter(shown_filter(user, "person"))  # a restricted child only for its named users
-    return found.select_related("person").order_by("referral_date", "id")
-
-
-def is_open_plan(model, episode):
-    return model.objects.filter(episode=episode, end_date__isnull=True).exists()
-
-
-def further_action(episode):
-    """What followed the referral, by name ("" when nothing did). The DfE's CIN census rules say
-    what a referral with no further action (ReferralNFA 1) cannot have: an assessment, a section 47
-    enquiry or an initial conference (8831), a child in need plan (4000), a child protection plan
-    (8832). A strategy discussion, a period of care and pre-proceedings are further action too."""
-    for name, found in (
-        ("an assessment", episode.assessments),
-        ("a strategy discussion", episode.strategy_discussions),
-        ("a section 47 enquiry", episode.section47_enquiries),
-        ("a conference", episode.conferences),
-        ("a child in need plan", episode.cin_plans),
-        ("a child protection plan", episode.cp_plans),
-        ("a period of care", episode.periods_of_care),
-        ("pre-proceedings", episode.pre_proceedings),
-    ):
-        if found.exists():
-            return name
-    return ""
-
-
-def led_to_no_further_action(episode, reason):
-    """A referral with no further action (CIN census ReferralNFA): closed RC7 with nothing after
-    the referral (further_action)."""
-    return reason == NO_FURTHER_ACTION_REASON and not further_action(episode)
 
 
 CIN_PLAN_ENDED = "The child in need plan ended"  # why its open due dates are withdrawn
@@ -477,19 +420,6 @@ def authorise_assessment(user, assessment, *, authorised_date=None, late_reason=
 
 
 # --- Child in need plans ------------------------------------------------------------------
-
-
-def plan_basis(episode):
-    """The date a child in need plan may start from: an authorised assessment, or a
-    conference that decided no child protection plan (or ended one). None if neither."""
-    dates = list(
-        episode.assessments.filter(status=Assessment.Status.AUTHORISED).values_list("authorised_date", flat=True)
-    )
-    dates += list(
-        episode.conferences.filter(decision__in=["no_plan", "end"]).values_list("conference__held_on", flat=True)
-    )
-    dates += list(episode.cp_plans.filter(end_date__isnull=False).values_list("end_date", flat=True))
-    return min(dates) if dates else None
 
 
 @transaction.atomic

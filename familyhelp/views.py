@@ -8,11 +8,8 @@ record (people.access.person_for): a record the user may not see answers the sam
 404 as one that does not exist. A form page for a step that cannot be taken now says why,
 instead of showing the form; a POST always goes to the service, which has the last word."""
 
-from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,12 +20,11 @@ from exploitation.views import case_summary as missing_summary
 from frontdoor.models import Referral
 from kernel import codelists, deadlines
 from kernel.access import RULES, forbidden, rule
-from kernel.forms import add_rule_errors
+from kernel.casestep import StepPage, Success, case_step, step_page
 from kernel.models import Deadline
-from kernel.rules import RuleBroken
 from people.access import person_for, record_or_not_visible
 
-from . import services
+from . import selectors, services
 from .forms import (
     AllocateForm,
     AuthoriseAssessmentForm,
@@ -40,8 +36,9 @@ from .forms import (
     StartCinPlanForm,
     VisitForm,
 )
-from .models import Assessment, AssessmentFactor, ChildInNeedPlan, PlanOutcome, Visit
+from .models import Assessment, ChildInNeedPlan, Visit
 
+FORM_PAGE = "familyhelp/form_page.html"
 LATEST_VISITS = 10
 WAITING_PAGE_SIZE = 50
 
@@ -83,11 +80,6 @@ def _due_rows(found, today):
     return [{"deadline": deadline, "tag": deadlines.tag(deadline, today)} for deadline in found]
 
 
-def _done(request, person, message):
-    messages.success(request, message)
-    return redirect("familyhelp:case", person_id=person.pk)
-
-
 def _case_url(person):
     return reverse("familyhelp:case", args=[person.pk])
 
@@ -96,40 +88,10 @@ def _closed_message(episode):
     return closed_message(episode) + "."
 
 
-def _form_page(
-    request,
-    person,
-    title,
-    form,
-    *,
-    not_possible="",
-    rows=(),
-    intro="",
-    warning="",
-    template="familyhelp/form_page.html",
-    about=None,
-    **extra,
-):
-    """A form page about the child (audited as a view of `about`, by default the child); with
-    `not_possible` (on a GET) it says why the step cannot be taken instead of showing the form."""
-    _view(request, about or person, person, f"Viewed the page: {title[0].lower()}{title[1:]}")
-    show_form = form is not None and not (not_possible and request.method != "POST")
-    return render(
-        request,
-        template,
-        {
-            "title": title,
-            "person": person,
-            "form": form if show_form else None,
-            "not_possible": not_possible,
-            "rows": rows,
-            "intro": intro,
-            "warning": warning,
-            "back": _case_url(person),
-            **extra,
-        },
-        status=400 if show_form and form.errors else 200,
-    )
+def _step_page(request, person, form, *, title, about=None, **options):
+    """A case-step page about the child, back to the case (kernel.casestep.step_page)."""
+    page = StepPage(title=title, person=person, about=about, back=_case_url(person), template=FORM_PAGE, **options)
+    return step_page(request, page, form)
 
 
 # --- The case page ------------------------------------------------------------------------
@@ -142,30 +104,22 @@ def _factor_labels(assessment):
 def _episode_section(request, episode, may_change):
     is_open = episode.closure_date is None
     allocation = current_allocation(episode) if is_open else None
-    assessments = list(
-        episode.assessments.select_related("worker", "authorised_by").prefetch_related(
-            Prefetch("factors", queryset=AssessmentFactor.objects.order_by("id"))
-        )
-    )
+    assessments = selectors.assessments_of(episode)
     for found in assessments:
         found.factor_labels = _factor_labels(found)
-    cin_plans = list(
-        episode.cin_plans.prefetch_related(Prefetch("outcomes", queryset=PlanOutcome.objects.order_by("id")))
-    )
-    visits = list(episode.visits.select_related("visited_by")[:LATEST_VISITS])
+    cin_plans = selectors.cin_plans_of(episode)
+    visits = selectors.latest_visits(episode, LATEST_VISITS)
     discussions = [
         {
             "record": link.discussion,
             "decision": link.get_decision_display(),
             "url": _url("childprotection:strategy", link.discussion_id),
         }
-        for link in episode.strategy_discussions.all()
-        .select_related("discussion")
-        .order_by("-discussion__held_at", "-id")
+        for link in selectors.strategy_discussions_of(episode)
     ]
     enquiries = [
         {"record": enquiry, "url": _url("childprotection:enquiry", enquiry.pk)}
-        for enquiry in episode.section47_enquiries.order_by("-start_date", "-id")
+        for enquiry in selectors.enquiries_of(episode)
     ]
     conferences = [
         {
@@ -173,7 +127,7 @@ def _episode_section(request, episode, may_change):
             "decision": link.get_decision_display(),
             "url": _url("childprotection:conference", link.conference_id),
         }
-        for link in episode.conferences.all().select_related("conference").order_by("-conference__held_on", "-id")
+        for link in selectors.conferences_of(episode)
     ]
     cp_plans = [
         {
@@ -181,7 +135,7 @@ def _episode_section(request, episode, may_change):
             "category": codelists.label("category-of-abuse", plan.latest_category),
             "url": _url("childprotection:plan", plan.pk),
         }
-        for plan in episode.cp_plans.order_by("-start_date", "-id")
+        for plan in selectors.cp_plans_of(episode)
     ]
     actions = _actions(request, episode, assessments, cin_plans, cp_plans) if may_change and is_open else []
     return {
@@ -229,11 +183,11 @@ def _actions(request, episode, assessments, cin_plans, cp_plans):
     if open_cin is not None:
         add("Review the child in need plan", reverse("familyhelp:cin-review", args=[open_cin.pk]))
         add("End the child in need plan", reverse("familyhelp:cin-plan-end", args=[open_cin.pk]))
-    elif not open_cp and services.plan_basis(episode) is not None:
+    elif not open_cp and selectors.plan_basis(episode) is not None:
         add("Start a child in need plan", reverse("familyhelp:cin-plan-start", args=[episode.pk]))
     add("Record a visit", reverse("familyhelp:visit", args=[episode.pk]))
     add("Start a strategy discussion", _url("childprotection:strategy-new", episode.pk))
-    in_care = episode.periods_of_care.filter(end_date__isnull=True).first()
+    in_care = selectors.open_period_of_care(episode)
     if in_care is not None:
         add("Care record", reverse("childrenincare:period", args=[in_care.pk]), primary=True)
     else:
@@ -246,14 +200,10 @@ def _actions(request, episode, assessments, cin_plans, cp_plans):
 def waiting_for_allocation(request):
     """The referrals the user's team holds that no team or worker has been allocated yet,
     oldest first, with each one's assessment due date, for the manager who allocates them."""
-    page = Paginator(services.waiting_for_allocation(request.user), WAITING_PAGE_SIZE).get_page(request.GET.get("page"))
+    waiting = selectors.waiting_for_allocation(request.user)
+    page = Paginator(waiting, WAITING_PAGE_SIZE).get_page(request.GET.get("page"))
     episodes = list(page.object_list)
-    due = {
-        d.episode_id: d
-        for d in Deadline.objects.filter(
-            episode__in=episodes, rule_slug=services.ASSESSMENT_RULE, status=Deadline.Status.OPEN
-        )
-    }
+    due = selectors.open_assessment_dues(episodes, services.ASSESSMENT_RULE)
     today = timezone.localdate()
     rows = [
         {
@@ -280,14 +230,12 @@ def case(request, person_id):
     person = person_for(request.user, person_id)
     today = timezone.localdate()
     may_change = _may_change(request.user)
-    episodes = list(Referral.objects.filter(person=person).order_by("-referral_date", "-id"))
+    episodes = selectors.episodes_of(person)
     for episode in episodes:
         episode.person = person
     sections = [_episode_section(request, episode, may_change) for episode in episodes]
     due = _due_rows(deadlines.open_for(person).select_related("team", "worker"), today)
-    done_late = list(
-        Deadline.objects.filter(person=person, status=Deadline.Status.MET, late=True).order_by("-done_on", "-id")
-    )
+    done_late = selectors.met_late(person)
     _view(request, person, person, "Viewed the social care case")
     return render(
         request,
@@ -300,7 +248,7 @@ def case(request, person_id):
             "may_change": may_change,
             "today": today,
             "missing": missing_summary(person),
-            "periods_of_care": list(person.periods_of_care.order_by("-start_date")),
+            "periods_of_care": selectors.periods_of_care(person),
         },
     )
 
@@ -311,33 +259,39 @@ def case(request, person_id):
 @rule("case_change")
 def allocate(request, episode_id):
     episode = _episode(request, episode_id)
-    title = "Allocate the case"
-    not_possible = _closed_message(episode) if episode.closure_date else ""
     current = current_allocation(episode)
     if request.method == "POST":
         form = AllocateForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                allocation = services.allocate(
-                    request.user,
-                    episode,
-                    team=data["team"],
-                    worker=data["worker"],
-                    on=data["on"],
-                    change_reason=data["change_reason"],
-                )
-            except RuleBroken as error:
-                add_rule_errors(form, error)
-            else:
-                who = f" ({allocation.worker})" if allocation.worker else ""
-                return _done(request, episode.person, f"Allocated to {allocation.team}{who}")
     else:
         form = AllocateForm(initial={"team": current.team_id, "worker": current.worker_id} if current else None)
-    rows = [("Referral date", f"{episode.referral_date:%-d %B %Y}")]
-    if current is not None:
-        rows.append(("Allocated now to", f"{current.team}" + (f" ({current.worker})" if current.worker else "")))
-    return _form_page(request, episode.person, title, form, not_possible=not_possible, rows=rows)
+
+    def allocated(allocation):
+        who = f" ({allocation.worker})" if allocation.worker else ""
+        return Success(f"Allocated to {allocation.team}{who}", _case_url(episode.person))
+
+    def page():
+        rows = [("Referral date", f"{episode.referral_date:%-d %B %Y}")]
+        if current is not None:
+            rows.append(("Allocated now to", f"{current.team}" + (f" ({current.worker})" if current.worker else "")))
+        not_possible = _closed_message(episode) if episode.closure_date else ""
+        return _step_page(
+            request, episode.person, form, title="Allocate the case", not_possible=not_possible, rows=rows
+        )
+
+    return case_step(
+        request,
+        form,
+        act=lambda data: services.allocate(
+            request.user,
+            episode,
+            team=data["team"],
+            worker=data["worker"],
+            on=data["on"],
+            change_reason=data["change_reason"],
+        ),
+        success=allocated,
+        page=page,
+    )
 
 
 # --- The child and family assessment ------------------------------------------------------
@@ -346,32 +300,26 @@ def allocate(request, episode_id):
 @rule("case_change")
 def assessment_start(request, episode_id):
     episode = _episode(request, episode_id)
-    title = "Start a child and family assessment"
     not_possible = ""
     if episode.closure_date:
         not_possible = _closed_message(episode)
     elif episode.assessments.exclude(status=Assessment.Status.AUTHORISED).exists():
         not_possible = "An assessment is already in progress for this episode: complete and authorise it first."
-    if request.method == "POST":
-        form = StartAssessmentForm(request.POST)
-        if form.is_valid():
-            try:
-                services.start_assessment(request.user, episode, start_date=form.cleaned_data["start_date"])
-            except RuleBroken as error:
-                add_rule_errors(form, error)
-            else:
-                return _done(request, episode.person, "Assessment started")
-    else:
-        form = StartAssessmentForm()
-    rows = [("Referral date", f"{episode.referral_date:%-d %B %Y}")]
-    return _form_page(
+    form = StartAssessmentForm(request.POST) if request.method == "POST" else StartAssessmentForm()
+    return case_step(
         request,
-        episode.person,
-        title,
         form,
-        not_possible=not_possible,
-        rows=rows,
-        intro="The assessment is due 45 working days from the referral.",
+        act=lambda data: services.start_assessment(request.user, episode, start_date=data["start_date"]),
+        success=lambda _: Success("Assessment started", _case_url(episode.person)),
+        page=lambda: _step_page(
+            request,
+            episode.person,
+            form,
+            title="Start a child and family assessment",
+            not_possible=not_possible,
+            rows=[("Referral date", f"{episode.referral_date:%-d %B %Y}")],
+            intro="The assessment is due 45 working days from the referral.",
+        ),
     )
 
 
@@ -415,52 +363,57 @@ def assessment(request, assessment_id):
     form = None
     if request.method == "POST":
         form = CompleteAssessmentForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.complete_assessment(
-                    request.user,
-                    found,
-                    factors=data["factors"],
-                    outcome=data["outcome"],
-                    summary=data["summary"],
-                    next_steps=data["next_steps"],
-                    completed_date=data["completed_date"],
-                    internal_review_date=data["internal_review_date"],
-                )
-            except RuleBroken as error:
-                add_rule_errors(form, error)
-            else:
-                return _done(request, found.person, "Assessment completed and sent for a manager's authorisation")
     elif may_change and found.status == Assessment.Status.IN_PROGRESS:
         form = CompleteAssessmentForm()
-    due = deadlines.open_deadline(found.episode, services.ASSESSMENT_RULE)
-    authorise_url = None
-    if may_change and found.status == Assessment.Status.SUBMITTED and request.user.role in services.AUTHORISERS:
-        authorise_url = reverse("familyhelp:assessment-authorise", args=[found.pk])
-    _view(request, found, found.person, "Viewed a child and family assessment")
-    return render(
+
+    def page():
+        due = deadlines.open_deadline(found.episode, services.ASSESSMENT_RULE)
+        authorise_url = None
+        if may_change and found.status == Assessment.Status.SUBMITTED and request.user.role in services.AUTHORISERS:
+            authorise_url = reverse("familyhelp:assessment-authorise", args=[found.pk])
+        _view(request, found, found.person, "Viewed a child and family assessment")
+        return render(
+            request,
+            "familyhelp/assessment.html",
+            {
+                "assessment": found,
+                "person": found.person,
+                "rows": _assessment_rows(found),
+                "form": form,
+                "factors": form.factor_rows() if form is not None else None,
+                "due": due,
+                "due_tag": deadlines.tag(due, timezone.localdate()) if due else None,
+                "authorise_url": authorise_url,
+                "back": _case_url(found.person),
+            },
+            status=400 if form is not None and form.errors else 200,
+        )
+
+    if form is None:
+        return page()
+    return case_step(
         request,
-        "familyhelp/assessment.html",
-        {
-            "assessment": found,
-            "person": found.person,
-            "rows": _assessment_rows(found),
-            "form": form,
-            "factors": form.factor_rows() if form is not None else None,
-            "due": due,
-            "due_tag": deadlines.tag(due, timezone.localdate()) if due else None,
-            "authorise_url": authorise_url,
-            "back": _case_url(found.person),
-        },
-        status=400 if form is not None and form.errors else 200,
+        form,
+        act=lambda data: services.complete_assessment(
+            request.user,
+            found,
+            factors=data["factors"],
+            outcome=data["outcome"],
+            summary=data["summary"],
+            next_steps=data["next_steps"],
+            completed_date=data["completed_date"],
+            internal_review_date=data["internal_review_date"],
+        ),
+        success=lambda _: Success(
+            "Assessment completed and sent for a manager's authorisation", _case_url(found.person)
+        ),
+        page=page,
     )
 
 
 @rule("case_change")
 def assessment_authorise(request, assessment_id):
     found = _assessment(request, assessment_id)
-    title = "Authorise the assessment"
     not_possible = ""
     if found.status == Assessment.Status.IN_PROGRESS:
         not_possible = "This assessment is still in progress: the social worker completes it before it is authorised."
@@ -470,36 +423,34 @@ def assessment_authorise(request, assessment_id):
         not_possible = "Only a team manager or head of service can authorise an assessment."
     due = deadlines.open_deadline(found.episode, services.ASSESSMENT_RULE)
     late = due is not None and due.due_date < timezone.localdate()
-    if request.method == "POST":
-        form = AuthoriseAssessmentForm(request.POST, late=late)
-        if form.is_valid():
-            try:
-                services.authorise_assessment(
-                    request.user,
-                    found,
-                    authorised_date=form.cleaned_data["authorised_date"],
-                    late_reason=form.cleaned_data.get("late_reason", ""),
-                )
-            except RuleBroken as error:
-                add_rule_errors(form, error)
-            else:
-                return _done(request, found.person, "Assessment authorised")
-    else:
-        form = AuthoriseAssessmentForm(late=late)
-    rows = _assessment_rows(found)
-    if due is not None:
-        rows.append(("Due by", f"{due.due_date:%-d %B %Y}"))
-    return _form_page(
+    form = AuthoriseAssessmentForm(request.POST if request.method == "POST" else None, late=late)
+
+    def page():
+        rows = _assessment_rows(found)
+        if due is not None:
+            rows.append(("Due by", f"{due.due_date:%-d %B %Y}"))
+        warning = ""
+        if late and not not_possible:
+            warning = f"The assessment was due by {due.due_date:%-d %B %Y}: give the reason it is late."
+        return _step_page(
+            request,
+            found.person,
+            form,
+            title="Authorise the assessment",
+            not_possible=not_possible,
+            rows=rows,
+            about=found,
+            warning=warning,
+        )
+
+    return case_step(
         request,
-        found.person,
-        title,
         form,
-        not_possible=not_possible,
-        rows=rows,
-        about=found,
-        warning=f"The assessment was due by {due.due_date:%-d %B %Y}: give the reason it is late."
-        if late and not not_possible
-        else "",
+        act=lambda data: services.authorise_assessment(
+            request.user, found, authorised_date=data["authorised_date"], late_reason=data.get("late_reason", "")
+        ),
+        success=lambda _: Success("Assessment authorised", _case_url(found.person)),
+        page=page,
     )
 
 
@@ -509,11 +460,11 @@ def assessment_authorise(request, assessment_id):
 def _cin_plan_not_possible(episode):
     if episode.closure_date:
         return _closed_message(episode)
-    if services.is_open_plan(ChildInNeedPlan, episode):
+    if selectors.is_open_plan(ChildInNeedPlan, episode):
         return "This child already has an open child in need plan."
-    if episode.cp_plans.filter(end_date__isnull=True).exists():
+    if selectors.on_child_protection_plan(episode):
         return "This child is on a child protection plan: a child in need plan follows its end."
-    if services.plan_basis(episode) is None:
+    if selectors.plan_basis(episode) is None:
         return (
             "A child in need plan follows an authorised child and family assessment, or a child protection "
             "conference: authorise the assessment first."
@@ -524,26 +475,23 @@ def _cin_plan_not_possible(episode):
 @rule("case_change")
 def cin_plan_start(request, episode_id):
     episode = _episode(request, episode_id)
-    title = "Start a child in need plan"
-    if request.method == "POST":
-        form = StartCinPlanForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.start_cin_plan(
-                    request.user,
-                    episode,
-                    start_date=data["start_date"],
-                    services=data["services"],
-                    outcomes=form.outcomes(),
-                )
-            except RuleBroken as error:
-                add_rule_errors(form, error, {"outcomes": "outcome_1"})
-            else:
-                return _done(request, episode.person, "Child in need plan started")
-    else:
-        form = StartCinPlanForm()
-    return _form_page(request, episode.person, title, form, not_possible=_cin_plan_not_possible(episode))
+    form = StartCinPlanForm(request.POST) if request.method == "POST" else StartCinPlanForm()
+    return case_step(
+        request,
+        form,
+        act=lambda data: services.start_cin_plan(
+            request.user, episode, start_date=data["start_date"], services=data["services"], outcomes=form.outcomes()
+        ),
+        fields={"outcomes": "outcome_1"},
+        success=lambda _: Success("Child in need plan started", _case_url(episode.person)),
+        page=lambda: _step_page(
+            request,
+            episode.person,
+            form,
+            title="Start a child in need plan",
+            not_possible=_cin_plan_not_possible(episode),
+        ),
+    )
 
 
 @rule("case_work")
@@ -553,13 +501,7 @@ def cin_plan(request, cin_plan_id):
     today = timezone.localdate()
     outcomes = list(plan.outcomes.order_by("id"))
     reviews = list(plan.reviews.select_related("recorded_by"))
-    visits = plan.episode.visits.filter(kind=Visit.Kind.CHILD_IN_NEED, visit_date__gte=plan.start_date)
-    if plan.end_date:
-        visits = visits.filter(visit_date__lte=plan.end_date)
-    subject_type = ContentType.objects.get_for_model(ChildInNeedPlan)
-    plan_deadlines = list(
-        Deadline.objects.filter(subject_type=subject_type, subject_id=plan.pk).order_by("due_date", "id")
-    )
+    plan_deadlines = selectors.plan_deadlines(plan)
     is_open = plan.end_date is None and plan.episode.closure_date is None
     may_change = _may_change(request.user) and is_open
     _view(request, plan, plan.person, "Viewed a child in need plan")
@@ -571,7 +513,7 @@ def cin_plan(request, cin_plan_id):
             "person": plan.person,
             "outcomes": outcomes,
             "reviews": reviews,
-            "visits": list(visits.select_related("visited_by")[:LATEST_VISITS]),
+            "visits": selectors.plan_visits(plan, LATEST_VISITS),
             "open_due": _due_rows([d for d in plan_deadlines if d.status == Deadline.Status.OPEN], today),
             "other_due": [d for d in plan_deadlines if d.status != Deadline.Status.OPEN],
             "may_change": may_change,
@@ -592,56 +534,61 @@ def _plan_ended_message(plan):
 @rule("case_change")
 def cin_review(request, cin_plan_id):
     plan = _cin_plan(request, cin_plan_id)
-    title = "Review the child in need plan"
-    if request.method == "POST":
-        form = ReviewCinPlanForm(request.POST, plan=plan)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                review = services.review_cin_plan(
-                    request.user,
-                    plan,
-                    review_date=data["review_date"],
-                    progress=data["progress"],
-                    decision=data["decision"],
-                    achieved=[int(pk) for pk in data.get("achieved", [])],
-                    late_reason=data["late_reason"],
-                )
-            except RuleBroken as error:
-                add_rule_errors(form, error)
-            else:
-                ended = review.decision == "end"
-                return _done(
-                    request, plan.person, "Review recorded: the plan has ended" if ended else "Review recorded"
-                )
-    else:
-        form = ReviewCinPlanForm(plan=plan)
-    due = deadlines.open_deadline(plan, services.CIN_REVIEW_RULE)
-    rows = [("Plan started", f"{plan.start_date:%-d %B %Y}")]
-    if due is not None:
-        rows.append(("Review due by", f"{due.due_date:%-d %B %Y}"))
-    return _form_page(request, plan.person, title, form, not_possible=_plan_ended_message(plan), rows=rows)
+    form = ReviewCinPlanForm(request.POST, plan=plan) if request.method == "POST" else ReviewCinPlanForm(plan=plan)
+
+    def reviewed(review):
+        ended = review.decision == "end"
+        return Success("Review recorded: the plan has ended" if ended else "Review recorded", _case_url(plan.person))
+
+    def page():
+        due = deadlines.open_deadline(plan, services.CIN_REVIEW_RULE)
+        rows = [("Plan started", f"{plan.start_date:%-d %B %Y}")]
+        if due is not None:
+            rows.append(("Review due by", f"{due.due_date:%-d %B %Y}"))
+        return _step_page(
+            request,
+            plan.person,
+            form,
+            title="Review the child in need plan",
+            not_possible=_plan_ended_message(plan),
+            rows=rows,
+        )
+
+    return case_step(
+        request,
+        form,
+        act=lambda data: services.review_cin_plan(
+            request.user,
+            plan,
+            review_date=data["review_date"],
+            progress=data["progress"],
+            decision=data["decision"],
+            achieved=[int(pk) for pk in data.get("achieved", [])],
+            late_reason=data["late_reason"],
+        ),
+        success=reviewed,
+        page=page,
+    )
 
 
 @rule("case_change")
 def cin_plan_end(request, cin_plan_id):
     plan = _cin_plan(request, cin_plan_id)
-    title = "End the child in need plan"
-    if request.method == "POST":
-        form = EndCinPlanForm(request.POST)
-        if form.is_valid():
-            try:
-                services.end_cin_plan(
-                    request.user, plan, end_date=form.cleaned_data["end_date"], reason=form.cleaned_data["reason"]
-                )
-            except RuleBroken as error:
-                add_rule_errors(form, error)
-            else:
-                return _done(request, plan.person, "Child in need plan ended")
-    else:
-        form = EndCinPlanForm()
-    rows = [("Plan started", f"{plan.start_date:%-d %B %Y}")]
-    return _form_page(request, plan.person, title, form, not_possible=_plan_ended_message(plan), rows=rows)
+    form = EndCinPlanForm(request.POST) if request.method == "POST" else EndCinPlanForm()
+    return case_step(
+        request,
+        form,
+        act=lambda data: services.end_cin_plan(request.user, plan, end_date=data["end_date"], reason=data["reason"]),
+        success=lambda _: Success("Child in need plan ended", _case_url(plan.person)),
+        page=lambda: _step_page(
+            request,
+            plan.person,
+            form,
+            title="End the child in need plan",
+            not_possible=_plan_ended_message(plan),
+            rows=[("Plan started", f"{plan.start_date:%-d %B %Y}")],
+        ),
+    )
 
 
 # --- Visits -------------------------------------------------------------------------------
@@ -650,43 +597,43 @@ def cin_plan_end(request, cin_plan_id):
 @rule("case_change")
 def visit(request, episode_id):
     episode = _episode(request, episode_id)
-    title = "Record a visit"
     if request.method == "POST":
         form = VisitForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                found = services.record_visit(
-                    request.user,
-                    episode,
-                    kind=data["kind"],
-                    visit_date=data["visit_date"],
-                    seen=form.seen_value(),
-                    seen_alone=data["seen_alone"],
-                    bedroom_seen=data["bedroom_seen"],
-                    notes=data["notes"],
-                    late_reason=data["late_reason"],
-                )
-            except RuleBroken as error:
-                add_rule_errors(form, error)
-            else:
-                return _done(request, episode.person, f"{found.get_kind_display()} recorded")
     else:
         kind = request.GET.get("kind", "")
         form = VisitForm(initial={"kind": kind} if kind in Visit.Kind.values else None)
-    due = [
-        d
-        for d in deadlines.open_for(episode.person).filter(episode=episode)
-        if d.rule_slug in {services.CIN_VISIT_RULE, services.CP_VISIT_RULE}
-    ]
-    rows = [(d.rule_name, f"Due by {d.due_date:%-d %B %Y}") for d in due]
-    return _form_page(
+
+    def page():
+        due = [
+            d
+            for d in deadlines.open_for(episode.person).filter(episode=episode)
+            if d.rule_slug in {services.CIN_VISIT_RULE, services.CP_VISIT_RULE}
+        ]
+        return _step_page(
+            request,
+            episode.person,
+            form,
+            title="Record a visit",
+            not_possible=_closed_message(episode) if episode.closure_date else "",
+            rows=[(d.rule_name, f"Due by {d.due_date:%-d %B %Y}") for d in due],
+        )
+
+    return case_step(
         request,
-        episode.person,
-        title,
         form,
-        not_possible=_closed_message(episode) if episode.closure_date else "",
-        rows=rows,
+        act=lambda data: services.record_visit(
+            request.user,
+            episode,
+            kind=data["kind"],
+            visit_date=data["visit_date"],
+            seen=form.seen_value(),
+            seen_alone=data["seen_alone"],
+            bedroom_seen=data["bedroom_seen"],
+            notes=data["notes"],
+            late_reason=data["late_reason"],
+        ),
+        success=lambda found: Success(f"{found.get_kind_display()} recorded", _case_url(episode.person)),
+        page=page,
     )
 
 
@@ -696,30 +643,21 @@ def visit(request, episode_id):
 @rule("case_change")
 def close(request, episode_id):
     episode = _episode(request, episode_id)
-    title = "Close the child in need episode"
-    if request.method == "POST":
-        form = CloseEpisodeForm(request.POST)
-        if form.is_valid():
-            try:
-                services.close_episode(
-                    request.user,
-                    episode,
-                    closure_date=form.cleaned_data["closure_date"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except RuleBroken as error:
-                add_rule_errors(form, error)
-            else:
-                return _done(request, episode.person, "Child in need episode closed")
-    else:
-        form = CloseEpisodeForm()
-    rows = [("Referral date", f"{episode.referral_date:%-d %B %Y}")]
-    return _form_page(
+    form = CloseEpisodeForm(request.POST) if request.method == "POST" else CloseEpisodeForm()
+    return case_step(
         request,
-        episode.person,
-        title,
         form,
-        not_possible=_closed_message(episode) if episode.closure_date else "",
-        rows=rows,
-        intro="Plans end, and assessments and section 47 enquiries finish, before an episode closes.",
+        act=lambda data: services.close_episode(
+            request.user, episode, closure_date=data["closure_date"], reason=data["reason"]
+        ),
+        success=lambda _: Success("Child in need episode closed", _case_url(episode.person)),
+        page=lambda: _step_page(
+            request,
+            episode.person,
+            form,
+            title="Close the child in need episode",
+            not_possible=_closed_message(episode) if episode.closure_date else "",
+            rows=[("Referral date", f"{episode.referral_date:%-d %B %Y}")],
+            intro="Plans end, and assessments and section 47 enquiries finish, before an episode closes.",
+        ),
     )

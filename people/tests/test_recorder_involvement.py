@@ -72,7 +72,7 @@ def test_recording_does_not_open_the_record_to_other_teams(client, user, db):
 def test_having_recorded_a_child_is_not_holding_their_referral(client, user, db):
     """The recorder's involvement opens the record to them; it does not put the child's
     referral on their team's waiting-for-allocation list (the front door's team holds it)."""
-    from familyhelp import services as family_help
+    from familyhelp import selectors as family_help
     from familyhelp.testing import open_episode
     from partners.models import Team
 
