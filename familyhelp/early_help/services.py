@@ -40,13 +40,15 @@ from familyhelp.models import (
     LeadPractitioner,
 )
 from frontdoor import services as front_door
-from frontdoor.models import Contact, ContactDecision, ContactPerson, Referral
+from frontdoor.models import Contact, ContactDecision, ContactPerson
 from kernel import deadlines
 from kernel.models import Deadline
 from kernel.rules import Errors, RuleBroken, as_date, check_date
 from partners.access import CASE_ROLES, is_local_authority_staff
 from partners.models import Agency, User
 from people.models import Involvement
+
+from .selectors import assessment_in_progress, completed_assessment, current_lead, open_episode_of, open_plan
 
 ASSESSMENT_RULE = "early-help-assessment"
 REVIEW_RULE = "family-plan-review"
@@ -140,69 +142,6 @@ def visible_to(user, episodes):
 
 
 # --- Reading --------------------------------------------------------------------------------
-
-
-def current_lead(episode):
-    return (
-        LeadPractitioner.objects.filter(episode=episode, end_date__isnull=True)
-        .select_related("user", "agency")
-        .order_by("-start_date", "-id")
-        .first()
-    )
-
-
-def open_episode_of(person):
-    return EarlyHelpEpisode.objects.filter(children__person=person, closure_date__isnull=True).first()
-
-
-def episodes_of(person):
-    return EarlyHelpEpisode.objects.filter(children__person=person).order_by("-start_date", "-id")
-
-
-def led_by(user):
-    """The open early help this user leads now, oldest first."""
-    return (
-        EarlyHelpEpisode.objects.filter(closure_date__isnull=True, leads__user=user, leads__end_date__isnull=True)
-        .distinct()
-        .order_by("start_date", "id")
-    )
-
-
-def open_plan(episode):
-    return FamilyPlan.objects.filter(episode=episode, end_date__isnull=True).first()
-
-
-def assessment_in_progress(episode):
-    return EarlyHelpAssessment.objects.filter(episode=episode, completed_date__isnull=True).first()
-
-
-def completed_assessment(episode):
-    return (
-        EarlyHelpAssessment.objects.filter(episode=episode, completed_date__isnull=False)
-        .order_by("-completed_date", "-id")
-        .first()
-    )
-
-
-def linked_referrals(episode):
-    """The referrals the front door opened from the contact that stepped this early help up."""
-    if episode.step_up_contact_id is None:
-        return Referral.objects.none()
-    return Referral.objects.filter(contact_id=episode.step_up_contact_id).select_related("person")
-
-
-def child_due_dates(episode):
-    """The open due dates of the episode's children (assessment, plan reviews)."""
-    rows = list(EarlyHelpChild.objects.filter(episode=episode).values_list("pk", flat=True))
-    return (
-        Deadline.objects.filter(
-            subject_type=ContentType.objects.get_for_model(EarlyHelpChild),
-            subject_id__in=rows,
-            status=Deadline.Status.OPEN,
-        )
-        .select_related("person")
-        .order_by("due_date", "id")
-    )
 
 
 def lead_candidates():

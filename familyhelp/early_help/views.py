@@ -16,23 +16,21 @@ authority's case staff and Family Help leads, and for a partner only while they 
 authority's records: starting from them is not for partners (404). Every page view and change
 is audited."""
 
-from django.contrib import messages
-from django.db.models import Prefetch
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
 from audit import services as audit
 from audit.models import AuditEvent
-from familyhelp.models import EarlyHelpAssessment, EarlyHelpChild, EarlyHelpEpisode, FamilyPlan, FamilyPlanOutcome
+from familyhelp.models import EarlyHelpAssessment, EarlyHelpEpisode, FamilyPlan
 from frontdoor.models import Contact, ContactDecision, Referral
 from frontdoor.views import contact_for
 from kernel import deadlines
 from kernel.access import forbidden, rule
-from kernel.forms import add_rule_errors
-from kernel.rules import RuleBroken
+from kernel.casestep import StepPage, Success, case_step, step_page
 from people.access import Level, RecordNotVisible, levels, person_for, record_or_not_visible
 
+from . import selectors
 from . import services as early_help
 from .forms import (
     CloseEarlyHelpForm,
@@ -57,7 +55,7 @@ def _not_visible(person_id, asked_for):
 def _episode(request, early_help_id):
     """The episode, with `people` (its children), if the user may see all of it; else the 404."""
     episode = record_or_not_visible(EarlyHelpEpisode, early_help_id)
-    rows = list(EarlyHelpChild.objects.filter(episode=episode).order_by("id"))
+    rows = selectors.children_of(episode)
     episode.people = [person_for(request.user, row.person_id) for row in rows]
     if not early_help.may_see(request.user, episode):
         raise _not_visible(rows[0].person_id if rows else None, f"early help {episode.pk}")
@@ -90,28 +88,10 @@ def _view(request, obj, person, summary, detail=None):
     audit.record(request.user, AuditEvent.Action.VIEW, obj=obj, person=person, summary=summary, detail=detail)
 
 
-def _done(request, episode, message):
-    messages.success(request, message)
-    return redirect("earlyhelp:episode", early_help_id=episode.pk)
-
-
-def _form_page(request, person, title, form, *, back, about=None, not_possible="", rows=(), intro="", warning=""):
-    _view(request, about or person, person, f"Viewed the page: {title[0].lower()}{title[1:]}")
-    show_form = form is not None and not (not_possible and request.method != "POST")
-    return render(
-        request,
-        FORM_PAGE,
-        {
-            "title": title,
-            "person": person,
-            "form": form if show_form else None,
-            "not_possible": not_possible,
-            "rows": rows,
-            "intro": intro,
-            "warning": warning,
-            "back": back,
-        },
-        status=400 if show_form and form.errors else 200,
+def _step_page(request, person, form, *, title, back, about=None, **options):
+    """A case-step page of early help (kernel.casestep.step_page)."""
+    return step_page(
+        request, StepPage(title=title, person=person, back=back, about=about, template=FORM_PAGE, **options), form
     )
 
 
@@ -131,8 +111,8 @@ def _closed(episode):
 
 
 def _summary(episode):
-    lead = early_help.current_lead(episode)
-    assessment = episode.assessments.select_related("organisation").order_by("-start_date", "-id").first()
+    lead = selectors.current_lead(episode)
+    assessment = selectors.latest_assessment(episode)
     return {
         "episode": episode,
         "lead": lead,
@@ -145,7 +125,7 @@ def _summary(episode):
 def child(request, person_id):
     """The child's early help: each episode (open first), its lead, assessment and status."""
     person = person_for(request.user, person_id)
-    episodes = early_help.visible_to(request.user, early_help.episodes_of(person))
+    episodes = early_help.visible_to(request.user, selectors.episodes_of(person))
     _view(request, person, person, "Viewed the child's early help", detail={"episodes": [e.pk for e in episodes]})
     return render(
         request,
@@ -160,21 +140,21 @@ def child(request, person_id):
 
 
 def _start_page(request, person, title, form, start, *, back, not_possible="", rows=(), intro=""):
-    if request.method == "POST" and not not_possible:
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                episode = start(
-                    lead_practitioner=data["lead_practitioner"],
-                    start_date=data["start_date"],
-                    consent_given_on=data["consent_given_on"],
-                    consent_given_by=data["consent_given_by"],
-                )
-            except RuleBroken as error:
-                add_rule_errors(form, error)
-            else:
-                return _done(request, episode, "Early help started")
-    return _form_page(request, person, title, form, back=back, not_possible=not_possible, rows=rows, intro=intro)
+    return case_step(
+        request,
+        form,
+        allowed=not not_possible,
+        act=lambda data: start(
+            lead_practitioner=data["lead_practitioner"],
+            start_date=data["start_date"],
+            consent_given_on=data["consent_given_on"],
+            consent_given_by=data["consent_given_by"],
+        ),
+        success=lambda episode: Success("Early help started", _episode_url(episode)),
+        page=lambda: _step_page(
+            request, person, form, title=title, back=back, not_possible=not_possible, rows=rows, intro=intro
+        ),
+    )
 
 
 def _initial(request):
@@ -187,7 +167,7 @@ def start(request, person_id):
     person = person_for(request.user, person_id)
     if not (early_help.may_change(request.user) or early_help.is_partner(request.user)):
         return forbidden(request)
-    existing = early_help.open_episode_of(person)
+    existing = selectors.open_episode_of(person)
     not_possible = f"{person.full_name} already has open early help." if existing else ""
     form = StartEarlyHelpForm(request.POST if request.method == "POST" else None, initial=_initial(request))
     return _start_page(
@@ -212,13 +192,13 @@ def start_from_contact(request, eh_contact_id):
     people = [link.person for link in contact.visible_people if link.is_child]
     for person in people:
         person_for(request.user, person.pk)
-    decision = ContactDecision.objects.filter(contact=contact).first()
+    decision = selectors.decision_of(contact)
     not_possible = ""
     if decision is None or decision.outcome != ContactDecision.Outcome.EARLY_HELP:
         not_possible = (
             "Early help starts from a contact the front door decided “early help or Family Help”: this contact was not."
         )
-    elif EarlyHelpEpisode.objects.filter(contact=contact).exists():
+    elif selectors.started_from_contact(contact):
         not_possible = "Early help has already been started from this contact."
     rows = [
         ("Contact", f"{contact.reference}, received {timezone.localtime(contact.received_at):%-d %B %Y}"),
@@ -259,7 +239,7 @@ def step_down(request, eh_referral_id):
             "Stepping down to early help follows a Family Help episode closed “referred to early help” "
             "(RC9): this one was not."
         )
-    elif EarlyHelpEpisode.objects.filter(stepped_down_from=referral).exists():
+    elif selectors.stepped_down_from(referral):
         not_possible = "Early help has already been started from this Family Help episode."
     rows = [
         (
@@ -311,20 +291,16 @@ def _actions(request, episode, assessment_open, latest_done, plan):
 def episode(request, early_help_id):
     found = _episode(request, early_help_id)
     today = timezone.localdate()
-    leads = list(found.leads.select_related("user", "agency").order_by("-start_date", "-id"))
-    assessments = list(found.assessments.select_related("organisation", "assessor").order_by("-start_date", "-id"))
-    plans = list(
-        found.plans.prefetch_related(
-            Prefetch("outcomes", queryset=FamilyPlanOutcome.objects.order_by("id")), "reviews__recorded_by"
-        ).order_by("-start_date", "-id")
-    )
+    leads = selectors.leads_of(found)
+    assessments = selectors.assessments_of(found)
+    plans = selectors.plans_of(found)
     plan = next((p for p in plans if p.end_date is None), None)
     in_progress = next((a for a in assessments if a.completed_date is None), None)
     latest_done = next((a for a in assessments if a.completed_date is not None), None)
-    due = [{"deadline": d, "tag": deadlines.tag(d, today)} for d in early_help.child_due_dates(found)]
+    due = [{"deadline": d, "tag": deadlines.tag(d, today)} for d in selectors.child_due_dates(found)]
     referrals = [
         {"referral": r, "url": reverse("familyhelp:case", args=[r.person_id])}
-        for r in early_help.linked_referrals(found)
+        for r in selectors.linked_referrals(found)
         if r.person_id in {p.pk for p in found.people}
     ]
     person = found.people[0] if found.people else None
@@ -359,32 +335,32 @@ def lead(request, early_help_id):
     if _change_refused(request, found):
         return forbidden(request)
     form = LeadPractitionerForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            made = early_help.appoint_lead_practitioner(
-                request.user,
-                found,
-                lead_practitioner=form.cleaned_data["lead_practitioner"],
-                on=form.cleaned_data["on"],
-            )
-        except RuleBroken as error:
-            add_rule_errors(form, error)
-        else:
-            return _done(request, found, f"{made.user} is now the lead practitioner")
-    current = early_help.current_lead(found)
-    rows = [
-        ("Children", _names(found.people)),
-        ("Lead practitioner now", f"{current.user} ({current.agency})" if current else "None"),
-    ]
-    return _form_page(
+
+    def page():
+        current = selectors.current_lead(found)
+        rows = [
+            ("Children", _names(found.people)),
+            ("Lead practitioner now", f"{current.user} ({current.agency})" if current else "None"),
+        ]
+        return _step_page(
+            request,
+            found.people[0],
+            form,
+            title="Change the lead practitioner",
+            back=_episode_url(found),
+            about=found,
+            not_possible=_closed(found),
+            rows=rows,
+        )
+
+    return case_step(
         request,
-        found.people[0],
-        "Change the lead practitioner",
         form,
-        back=_episode_url(found),
-        about=found,
-        not_possible=_closed(found),
-        rows=rows,
+        act=lambda data: early_help.appoint_lead_practitioner(
+            request.user, found, lead_practitioner=data["lead_practitioner"], on=data["on"]
+        ),
+        success=lambda made: Success(f"{made.user} is now the lead practitioner", _episode_url(found)),
+        page=page,
     )
 
 
@@ -398,32 +374,27 @@ def assessment_start(request, early_help_id):
         return forbidden(request)
     not_possible = _closed(found) or (
         "An early help assessment is already in progress: complete it first."
-        if early_help.assessment_in_progress(found)
+        if selectors.assessment_in_progress(found)
         else ""
     )
     form = StartAssessmentForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            early_help.start_assessment(
-                request.user,
-                found,
-                start_date=form.cleaned_data["start_date"],
-                organisation=form.cleaned_data["organisation"],
-            )
-        except RuleBroken as error:
-            add_rule_errors(form, error)
-        else:
-            return _done(request, found, "Early help assessment started")
-    rows = [("Children", _names(found.people)), ("Early help started", f"{found.start_date:%-d %B %Y}")]
-    return _form_page(
+    return case_step(
         request,
-        found.people[0],
-        "Start the early help assessment",
         form,
-        back=_episode_url(found),
-        about=found,
-        not_possible=not_possible,
-        rows=rows,
+        act=lambda data: early_help.start_assessment(
+            request.user, found, start_date=data["start_date"], organisation=data["organisation"]
+        ),
+        success=lambda _: Success("Early help assessment started", _episode_url(found)),
+        page=lambda: _step_page(
+            request,
+            found.people[0],
+            form,
+            title="Start the early help assessment",
+            back=_episode_url(found),
+            about=found,
+            not_possible=not_possible,
+            rows=[("Children", _names(found.people)), ("Early help started", f"{found.start_date:%-d %B %Y}")],
+        ),
     )
 
 
@@ -457,25 +428,9 @@ def assessment(request, eh_assessment_id):
     if request.method == "POST" and not may:
         return forbidden(request)
     form = None
-    if found.completed_date is None and episode_.closure_date is None and may:
+    open_to_change = found.completed_date is None and episode_.closure_date is None and may
+    if open_to_change:
         form = CompleteAssessmentForm(request.POST if request.method == "POST" else None)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                early_help.complete_assessment(
-                    request.user,
-                    found,
-                    completed_date=data["completed_date"],
-                    needs=data["needs"],
-                    family_views=data["family_views"],
-                    child_views=data["child_views"],
-                    consent_to_share=form.consent_value(),
-                    late_reason=data["late_reason"],
-                )
-            except RuleBroken as error:
-                add_rule_errors(form, error)
-            else:
-                return _done(request, episode_, "Early help assessment completed")
     elif request.method == "POST":
         form = CompleteAssessmentForm(request.POST)
         form.is_valid()
@@ -485,20 +440,41 @@ def assessment(request, eh_assessment_id):
             if found.completed_date
             else _closed(episode_),
         )
-    due = [d for d in early_help.child_due_dates(episode_) if d.rule_slug == early_help.ASSESSMENT_RULE]
-    rows = _assessment_rows(found)
-    if due and found.completed_date is None:
-        rows.append(("Due by", f"{due[0].due_date:%-d %B %Y}"))
-    title = "Early help assessment"
-    return _form_page(
+
+    def page():
+        due = [d for d in selectors.child_due_dates(episode_) if d.rule_slug == early_help.ASSESSMENT_RULE]
+        rows = _assessment_rows(found)
+        if due and found.completed_date is None:
+            rows.append(("Due by", f"{due[0].due_date:%-d %B %Y}"))
+        return _step_page(
+            request,
+            episode_.people[0],
+            form,
+            title="Early help assessment",
+            back=_episode_url(episode_),
+            about=found,
+            rows=rows,
+            intro="Complete the assessment with the family." if form is not None else "",
+        )
+
+    if form is None:
+        return page()
+    return case_step(
         request,
-        episode_.people[0],
-        title,
         form,
-        back=_episode_url(episode_),
-        about=found,
-        rows=rows,
-        intro="Complete the assessment with the family." if form is not None else "",
+        allowed=open_to_change,
+        act=lambda data: early_help.complete_assessment(
+            request.user,
+            found,
+            completed_date=data["completed_date"],
+            needs=data["needs"],
+            family_views=data["family_views"],
+            child_views=data["child_views"],
+            consent_to_share=form.consent_value(),
+            late_reason=data["late_reason"],
+        ),
+        success=lambda _: Success("Early help assessment completed", _episode_url(episode_)),
+        page=page,
     )
 
 
@@ -511,30 +487,30 @@ def plan_start(request, early_help_id):
     if _change_refused(request, found):
         return forbidden(request)
     not_possible = _closed(found)
-    if not not_possible and early_help.open_plan(found) is not None:
+    if not not_possible and selectors.open_plan(found) is not None:
         not_possible = "This family already has an open family plan: review it."
-    elif not not_possible and early_help.completed_assessment(found) is None:
+    elif not not_possible and selectors.completed_assessment(found) is None:
         not_possible = "A family plan follows the early help assessment: complete the assessment first."
     form = FamilyPlanForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            early_help.start_family_plan(
-                request.user, found, start_date=form.cleaned_data["start_date"], outcomes=form.outcomes()
-            )
-        except RuleBroken as error:
-            add_rule_errors(form, error, {"outcomes": "outcome_1"})
-        else:
-            return _done(request, found, "Family plan started")
-    return _form_page(
+    return case_step(
         request,
-        found.people[0],
-        "Start a family plan",
         form,
-        back=_episode_url(found),
-        about=found,
-        not_possible=not_possible,
-        rows=[("Children", _names(found.people))],
-        intro="Reviews fall due on the local schedule from the start of the plan.",
+        act=lambda data: early_help.start_family_plan(
+            request.user, found, start_date=data["start_date"], outcomes=form.outcomes()
+        ),
+        fields={"outcomes": "outcome_1"},
+        success=lambda _: Success("Family plan started", _episode_url(found)),
+        page=lambda: _step_page(
+            request,
+            found.people[0],
+            form,
+            title="Start a family plan",
+            back=_episode_url(found),
+            about=found,
+            not_possible=not_possible,
+            rows=[("Children", _names(found.people))],
+            intro="Reviews fall due on the local schedule from the start of the plan.",
+        ),
     )
 
 
@@ -546,38 +522,42 @@ def plan_review(request, eh_plan_id):
         return forbidden(request)
     not_possible = _closed(found) or (f"This family plan ended on {plan.end_date:%-d %B %Y}." if plan.end_date else "")
     form = ReviewFamilyPlanForm(request.POST if request.method == "POST" else None, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            review = early_help.review_family_plan(
-                request.user,
-                plan,
-                review_date=data["review_date"],
-                progress=data["progress"],
-                family_views=data["family_views"],
-                decision=data["decision"],
-                achieved=[int(pk) for pk in data.get("achieved", [])],
-                late_reason=data["late_reason"],
-            )
-        except RuleBroken as error:
-            add_rule_errors(form, error)
-        else:
-            return _done(
-                request, found, "Review recorded: the plan has ended" if review.decision == "end" else "Review recorded"
-            )
-    due = [d for d in early_help.child_due_dates(found) if d.rule_slug == early_help.REVIEW_RULE]
-    rows = [("Plan started", f"{plan.start_date:%-d %B %Y}")]
-    if due:
-        rows.append(("Review due by", f"{due[0].due_date:%-d %B %Y}"))
-    return _form_page(
+
+    def reviewed(review):
+        ended = review.decision == "end"
+        return Success("Review recorded: the plan has ended" if ended else "Review recorded", _episode_url(found))
+
+    def page():
+        due = [d for d in selectors.child_due_dates(found) if d.rule_slug == early_help.REVIEW_RULE]
+        rows = [("Plan started", f"{plan.start_date:%-d %B %Y}")]
+        if due:
+            rows.append(("Review due by", f"{due[0].due_date:%-d %B %Y}"))
+        return _step_page(
+            request,
+            found.people[0],
+            form,
+            title="Review the family plan",
+            back=_episode_url(found),
+            about=plan,
+            not_possible=not_possible,
+            rows=rows,
+        )
+
+    return case_step(
         request,
-        found.people[0],
-        "Review the family plan",
         form,
-        back=_episode_url(found),
-        about=plan,
-        not_possible=not_possible,
-        rows=rows,
+        act=lambda data: early_help.review_family_plan(
+            request.user,
+            plan,
+            review_date=data["review_date"],
+            progress=data["progress"],
+            family_views=data["family_views"],
+            decision=data["decision"],
+            achieved=[int(pk) for pk in data.get("achieved", [])],
+            late_reason=data["late_reason"],
+        ),
+        success=reviewed,
+        page=page,
     )
 
 
@@ -590,36 +570,37 @@ def close(request, early_help_id):
     if _change_refused(request, found):
         return forbidden(request)
     form = CloseEarlyHelpForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            closed = early_help.close_early_help(
-                request.user,
-                found,
-                closure_date=data["closure_date"],
-                reason=data["reason"],
-                notes=data["notes"],
-                concerns=data["concerns"],
-            )
-        except RuleBroken as error:
-            add_rule_errors(form, error)
-        else:
-            message = "Early help ended"
-            if closed.step_up_contact_id:
-                message += f": contact {closed.step_up_contact.reference} sent to the front door"
-            return _done(request, found, message)
-    rows = [("Children", _names(found.people)), ("Early help started", f"{found.start_date:%-d %B %Y}")]
-    return _form_page(
+
+    def ended(closed):
+        message = "Early help ended"
+        if closed.step_up_contact_id:
+            message += f": contact {closed.step_up_contact.reference} sent to the front door"
+        return Success(message, _episode_url(found))
+
+    return case_step(
         request,
-        found.people[0],
-        "End early help",
         form,
-        back=_episode_url(found),
-        about=found,
-        not_possible=_closed(found),
-        rows=rows,
-        intro="Stepping up sends a contact about the children to the front door. Early help is "
-        "voluntary: if the family withdraws consent, it ends.",
+        act=lambda data: early_help.close_early_help(
+            request.user,
+            found,
+            closure_date=data["closure_date"],
+            reason=data["reason"],
+            notes=data["notes"],
+            concerns=data["concerns"],
+        ),
+        success=ended,
+        page=lambda: _step_page(
+            request,
+            found.people[0],
+            form,
+            title="End early help",
+            back=_episode_url(found),
+            about=found,
+            not_possible=_closed(found),
+            rows=[("Children", _names(found.people)), ("Early help started", f"{found.start_date:%-d %B %Y}")],
+            intro="Stepping up sends a contact about the children to the front door. Early help is "
+            "voluntary: if the family withdraws consent, it ends.",
+        ),
     )
 
 
@@ -630,13 +611,13 @@ def close(request, early_help_id):
 def mine(request):
     """The open early help this user leads, with the children and what is due next."""
     today = timezone.localdate()
-    episodes = list(early_help.led_by(request.user).prefetch_related("children__person"))
+    episodes = list(selectors.led_by(request.user).prefetch_related("children__person"))
     # A restricted child the lead is not named on stays out of the list (people.access).
     found_levels = levels(request.user, [row.person for e in episodes for row in e.children.all()])
     episodes = [e for e in episodes if all(found_levels[row.person_id] == Level.FULL for row in e.children.all())]
     rows = []
     for found in episodes:
-        due = list(early_help.child_due_dates(found))
+        due = list(selectors.child_due_dates(found))
         rows.append(
             {
                 "episode": found,

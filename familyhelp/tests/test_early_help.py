@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from familyhelp import services
+from familyhelp.early_help import selectors as early_help_selectors
 from familyhelp.early_help import services as early_help
 from familyhelp.models import EarlyHelpEpisode, FamilyPlanReview
 from familyhelp.testing import open_episode
@@ -143,7 +144,7 @@ def test_a_partner_may_lead_and_gets_the_record_while_leading(worker, dsl, child
     assert level(dsl, child) == Level.FULL
     assert early_help.may_change(dsl, episode)
     assert early_help.may_see(dsl, episode)
-    assert list(early_help.led_by(dsl)) == [episode]
+    assert list(early_help_selectors.led_by(dsl)) == [episode]
     other = user(
         User.Role.PARTNER_PRACTITIONER, agency=Agency.objects.create(name="Other School", kind="school"), team=None
     )
@@ -173,7 +174,7 @@ def test_a_partner_starts_early_help_only_as_its_lead(dsl, fh_lead, child):
 def test_changing_the_lead_moves_the_access_and_the_due_dates(worker, fh_lead, dsl, child):
     episode = start(worker, [child], fh_lead, on=TODAY() - 10 * DAY)
     early_help.appoint_lead_practitioner(worker, episode, lead_practitioner=dsl, on=TODAY() - 2 * DAY)
-    assert early_help.current_lead(episode).user == dsl
+    assert early_help_selectors.current_lead(episode).user == dsl
     assert Deadline.objects.get(rule_slug=early_help.ASSESSMENT_RULE).worker == dsl
     assert not Involvement.objects.filter(person=child, worker=fh_lead, end_date__isnull=True).exists()
     with pytest.raises(RuleBroken):
@@ -295,7 +296,7 @@ def test_stepping_up_makes_a_contact_to_the_front_door_and_links_the_referral(wo
     referral = Referral.objects.create(
         person=child, contact=contact, referral_date=TODAY(), source="5D", primary_need="N1"
     )
-    assert list(early_help.linked_referrals(episode)) == [referral]
+    assert list(early_help_selectors.linked_referrals(episode)) == [referral]
 
 
 def test_a_school_lead_steps_up_as_the_school(worker, dsl, child):

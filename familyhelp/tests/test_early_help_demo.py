@@ -12,6 +12,7 @@ from collections import Counter
 
 import pytest
 
+from familyhelp.early_help import selectors as early_help_selectors
 from familyhelp.early_help import services as early_help
 from familyhelp.models import (
     EarlyHelpAssessment,
@@ -130,7 +131,7 @@ def test_closures_include_needs_met_step_up_linked_and_consent_withdrawn():
     assert reasons["consent_withdrawn"] > 0
     assert reasons["step_up"] > 0
     for episode in EarlyHelpEpisode.objects.filter(closure_reason="step_up"):
-        referrals = list(early_help.linked_referrals(episode))
+        referrals = list(early_help_selectors.linked_referrals(episode))
         assert referrals
         assert referrals[0].referral_date == episode.closure_date
         assert {r.person_id for r in referrals} & set(episode.children.values_list("person_id", flat=True))

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from familyhelp.early_help import services as early_help
+from familyhelp.early_help import selectors as early_help_selectors
 from familyhelp.models import EarlyHelpAssessment, EarlyHelpEpisode, FamilyPlan, FamilyPlanReview
 from frontdoor.models import Contact
 from partners.models import Agency, User
@@ -241,4 +241,4 @@ def test_the_case_page_links_to_early_help(client, involved, child):
     client.force_login(involved)
     page = client.get(reverse("familyhelp:case", args=[child.pk])).content.decode()
     assert reverse("earlyhelp:child", args=[child.pk]) in page
-    assert early_help.open_episode_of(child) is None
+    assert early_help_selectors.open_episode_of(child) is None
