@@ -3,6 +3,7 @@ from, whether a plan is open and what followed a referral, and what the child's 
 plan's page show. Writes are in familyhelp.services."""
 
 import datetime
+from typing import Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, Model, OuterRef, Prefetch, Q, QuerySet
@@ -30,20 +31,23 @@ def waiting_for_allocation(user: User) -> QuerySet[Referral]:
     allocated = Allocation.objects.filter(episode=OuterRef("pk"), end_date__isnull=True)
     found = Referral.objects.filter(closure_date__isnull=True).exclude(Exists(allocated))
     if getattr(user, "role", None) != User.Role.HEAD_OF_SERVICE:
-        today = timezone.localdate()
-        # Having recorded the child by hand (people.services.RECORDED_INVOLVEMENT) is not holding
-        # their referral.
-        held = (
-            Involvement.objects.filter(person=OuterRef("person_id"), team_id=user.team_id)
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-            .exclude(kind=RECORDED_INVOLVEMENT)
-        )
-        found = found.filter(Exists(held)) if user.team_id else found.none()
+        if user.team_id:
+            today = timezone.localdate()
+            # Having recorded the child by hand (people.services.RECORDED_INVOLVEMENT) is not holding
+            # their referral.
+            held = (
+                Involvement.objects.filter(person=OuterRef("person_id"), team_id=user.team_id)
+                .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+                .exclude(kind=RECORDED_INVOLVEMENT)
+            )
+            found = found.filter(Exists(held))
+        else:
+            found = found.none()
     found = found.filter(shown_filter(user, "person"))  # a restricted child only for its named users
     return found.select_related("person").order_by("referral_date", "id")
 
 
-def is_open_plan(model: type[Model], episode: Referral) -> bool:
+def is_open_plan(model: Any, episode: Referral) -> bool:
     """Whether the episode has a plan of this kind (child in need, child protection) not ended."""
     return model.objects.filter(episode=episode, end_date__isnull=True).exists()
 
@@ -84,7 +88,7 @@ def plan_basis(episode: Referral) -> datetime.date | None:
         episode.conferences.filter(decision__in=["no_plan", "end"]).values_list("conference__held_on", flat=True)
     )
     dates += list(episode.cp_plans.filter(end_date__isnull=False).values_list("end_date", flat=True))
-    return min(dates) if dates else None
+    return min(cast(list[datetime.date], dates)) if dates else None
 
 
 # --- The child's case page ----------------------------------------------------------------
@@ -159,7 +163,7 @@ def periods_of_care(person: Person) -> list[Model]:
 def open_assessment_dues(episodes: list[Referral], rule_slug: str) -> dict[int, Deadline]:
     """{episode id: its open assessment due date} for the episodes, in one query."""
     found = Deadline.objects.filter(episode__in=episodes, rule_slug=rule_slug, status=Deadline.Status.OPEN)
-    return {d.episode_id: d for d in found}
+    return {d.episode_id: d for d in found if d.episode_id is not None}  # all of them: found by episode
 
 
 # --- A child in need plan -----------------------------------------------------------------

@@ -3,7 +3,7 @@ contact, the checks waiting for an agency, the published threshold document, and
 contacts and submissions. Writes are in frontdoor.services."""
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -42,7 +42,7 @@ def household_not_in_contact(contact: Contact) -> list[tuple[Person, str]]:
     """Siblings and the other members of each child's household, not yet in the contact:
     [(person, how they are connected)]."""
     in_contact = set(contact.people.values_list("person_id", flat=True))
-    found = {}
+    found: dict[int, tuple[Person, str]] = {}
     today = timezone.localdate()
     for link in contact_children(contact):
         child = link.person
@@ -80,7 +80,7 @@ def checks_for_agency(user: User) -> QuerySet[AgencyCheck]:
     """The open checks addressed to the user's agency."""
     if user.agency_id is None:
         return AgencyCheck.objects.none()
-    kind = check_kind_for(user.agency)
+    kind = check_kind_for(cast(Agency, user.agency))  # there is one: agency_id is set
     return (
         AgencyCheck.objects.filter(Q(agency_id=user.agency_id) | Q(agency__isnull=True, kind=kind))
         .filter(status=AgencyCheck.Status.REQUESTED)
@@ -157,7 +157,7 @@ def submission_sent_by(agency_id: int | None, submission_id: Any) -> ContactSubm
 CHILD_ROLES = [ContactPerson.Role.SUBJECT, ContactPerson.Role.CHILD_IN_HOUSEHOLD]
 
 
-def hidden_contacts(user: User) -> QuerySet[ContactPerson]:
+def hidden_contacts(user: User) -> QuerySet[ContactPerson, Any]:
     """A subquery: the contacts with a child whose record is restricted and not opened to this
     user, so that the contact does not exist for them (people.access.shown_filter). Not correlated with the
     contacts it filters: restricted records are few (an index holds just them), so PostgreSQL
