@@ -2,6 +2,7 @@
 the caller's transaction; none writes to the chronology or the audit trail itself."""
 
 from kernel import deadlines
+from kernel import selectors as deadline_reads
 from kernel.rules import RuleBroken
 
 
@@ -54,7 +55,7 @@ def due_to_meet(errors, subject, slugs, on, late_reason, field="late_reason"):
     or several), with an error when it is late and no reason is given. Call while checking;
     complete it (kernel.deadlines.complete) once the checks pass."""
     for slug in [slugs] if isinstance(slugs, str) else slugs:
-        found = deadlines.open_deadline(subject, slug)
+        found = deadline_reads.open_deadline(subject, slug)
         if found is not None:
             if on is not None and deadlines.is_late(found, on) and not (late_reason or "").strip():
                 errors.add(field, deadlines.late_message(found))

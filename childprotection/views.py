@@ -18,11 +18,13 @@ from audit.models import AuditEvent
 from casework.services import closed_message
 from familyhelp.models import Visit
 from frontdoor.models import Referral
-from kernel import codelists, deadlines
+from kernel import codelists
+from kernel import selectors as deadline_reads
 from kernel.access import RULES, forbidden, rule
 from kernel.forms import add_rule_errors
 from kernel.models import Deadline
 from kernel.rules import RuleBroken
+from kernel.templatetags import due_dates as due_tags
 from people.access import Level, RecordNotVisible, levels, person_for, record_or_not_visible
 from people.services import households_and_siblings
 
@@ -128,7 +130,7 @@ def strategy_new(request, episode_id):
     if episode.closure_date is not None:
         return _closed_page(request, episode, "Record a strategy discussion")
     candidates = _candidates(request, episode)
-    due = next((d for d in (deadlines.open_deadline(e, services.STRATEGY_RULE) for e in candidates) if d), None)
+    due = next((d for d in (deadline_reads.open_deadline(e, services.STRATEGY_RULE) for e in candidates) if d), None)
     form = StrategyDiscussionForm(request.POST if request.method == "POST" else None, candidates=candidates, due=due)
     if request.method == "POST" and form.is_valid():
         try:
@@ -247,7 +249,7 @@ def enquiry(request, enquiry_id):
         {
             "enquiry": found,
             "person": found.person,
-            "target": deadlines.open_deadline(found, services.ICPC_RULE),
+            "target": deadline_reads.open_deadline(found, services.ICPC_RULE),
             "macpt_gaps": [AgencyKind(k).label for k in services.macpt_gaps(found.macpt)] if found.macpt else [],
             "conferences": list(found.conferences.select_related("conference")),
             "assign_form": assign_form,
@@ -344,7 +346,7 @@ def plan(request, plan_id):
     today = timezone.localdate()
     plan_type = ContentType.objects.get_for_model(ChildProtectionPlan)
     due = [
-        {"deadline": deadline, "tag": deadlines.tag(deadline, today)}
+        {"deadline": deadline, "tag": due_tags.tag(deadline, today)}
         for deadline in Deadline.objects.filter(
             subject_type=plan_type, subject_id=found.pk, status=Deadline.Status.OPEN
         ).order_by("due_date", "id")
@@ -455,7 +457,7 @@ def core_group_meeting(request, plan_id):
     if request.method != "POST" and not found.is_open:
         return _ended(request, found, title)
     members = list(found.core_group.filter(end_date__isnull=True))
-    due = deadlines.open_deadline(found, services.FIRST_CORE_GROUP_RULE) or deadlines.open_deadline(
+    due = deadline_reads.open_deadline(found, services.FIRST_CORE_GROUP_RULE) or deadline_reads.open_deadline(
         found, services.CORE_GROUP_RULE
     )
     form = CoreGroupMeetingForm(request.POST if request.method == "POST" else None, members=members, due=due)

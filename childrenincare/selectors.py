@@ -11,8 +11,10 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from kernel import codelists, deadlines
+from kernel import codelists
+from kernel import selectors as deadline_reads
 from kernel.models import Deadline
+from kernel.templatetags import due_dates as due_tags
 from partners.models import User
 from people.access import Level, levels
 from people.models import Person
@@ -156,8 +158,8 @@ def return_decisions(period: PeriodOfCare) -> list[ReunificationDecision]:
 
 def due_dates(person: Person, today: datetime.date) -> list[dict[str, Any]]:
     """The child's open due dates, each with its GOV.UK tag for today: [{"deadline", "tag"}]."""
-    found: list[Deadline] = list(deadlines.open_for(person))
-    return [{"deadline": d, "tag": deadlines.tag(d, today)} for d in found]
+    found: list[Deadline] = list(deadline_reads.open_for(person))
+    return [{"deadline": d, "tag": due_tags.tag(d, today)} for d in found]
 
 
 def other_periods(period: PeriodOfCare) -> list[PeriodOfCare]:

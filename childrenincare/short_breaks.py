@@ -39,6 +39,7 @@ from audit import services as audit
 from casework.services import due_to_meet, issue_due
 from chronology.services import record_event
 from kernel import deadlines, timescales
+from kernel import selectors as deadline_reads
 from kernel.rules import Errors, as_date, check_date
 
 SHORT_BREAKS = ("V3", "V4")
@@ -143,7 +144,7 @@ def check_placement_change(errors, current_code):
 
 
 def _open(person, slugs):
-    return any(deadlines.open_deadline(person, slug) is not None for slug in slugs)
+    return any(deadline_reads.open_deadline(person, slug) is not None for slug in slugs)
 
 
 def _issue(slug, start, period):
@@ -225,5 +226,5 @@ def open_due(person):
     """{"review": deadline or None, "visit": deadline or None} for the care page."""
     found = {}
     for key, slugs in (("review", REVIEW_RULES), ("visit", VISIT_RULES)):
-        found[key] = next((d for d in (deadlines.open_deadline(person, s) for s in slugs) if d is not None), None)
+        found[key] = next((d for d in (deadline_reads.open_deadline(person, s) for s in slugs) if d is not None), None)
     return found

@@ -26,6 +26,7 @@ from audit import services as audit
 from casework.services import due_to_meet, issue_due
 from chronology.services import record_event
 from kernel import deadlines
+from kernel import selectors as deadline_reads
 from kernel.rules import Errors, as_date, check_date
 from people.ages import one_year_after
 
@@ -85,7 +86,7 @@ def stay_began(period, placement):
 
 
 def _replace(period, slug, start):
-    deadlines_open = [d for d in (deadlines.open_deadline(period, s) for s in VISIT_RULES) if d is not None]
+    deadlines_open = [d for d in (deadline_reads.open_deadline(period, s) for s in VISIT_RULES) if d is not None]
     for found in deadlines_open:
         deadlines.withdraw(period, found.rule_slug, reason=SCHEDULE_CHANGED)
     return issue_due(slug, start, person=period.person, subject=period, episode=period.episode)

@@ -18,10 +18,12 @@ from audit.models import AuditEvent
 from casework.services import closed_message, current_allocation
 from exploitation.views import case_summary as missing_summary
 from frontdoor.models import Referral
-from kernel import codelists, deadlines
+from kernel import codelists
+from kernel import selectors as deadline_reads
 from kernel.access import RULES, forbidden, rule
 from kernel.casestep import StepPage, Success, case_step, step_page
 from kernel.models import Deadline
+from kernel.templatetags import due_dates as due_tags
 from people.access import person_for, record_or_not_visible
 
 from . import selectors, services
@@ -77,7 +79,7 @@ def _view(request, obj, person, summary):
 
 
 def _due_rows(found, today):
-    return [{"deadline": deadline, "tag": deadlines.tag(deadline, today)} for deadline in found]
+    return [{"deadline": deadline, "tag": due_tags.tag(deadline, today)} for deadline in found]
 
 
 def _case_url(person):
@@ -209,7 +211,7 @@ def waiting_for_allocation(request):
         {
             "episode": episode,
             "due": due.get(episode.pk),
-            "tag": deadlines.tag(due[episode.pk], today) if episode.pk in due else None,
+            "tag": due_tags.tag(due[episode.pk], today) if episode.pk in due else None,
             "need": codelists.label("primary-need", episode.primary_need),
         }
         for episode in episodes
@@ -234,7 +236,7 @@ def case(request, person_id):
     for episode in episodes:
         episode.person = person
     sections = [_episode_section(request, episode, may_change) for episode in episodes]
-    due = _due_rows(deadlines.open_for(person).select_related("team", "worker"), today)
+    due = _due_rows(deadline_reads.open_for(person).select_related("team", "worker"), today)
     done_late = selectors.met_late(person)
     _view(request, person, person, "Viewed the social care case")
     return render(
@@ -367,7 +369,7 @@ def assessment(request, assessment_id):
         form = CompleteAssessmentForm()
 
     def page():
-        due = deadlines.open_deadline(found.episode, services.ASSESSMENT_RULE)
+        due = deadline_reads.open_deadline(found.episode, services.ASSESSMENT_RULE)
         authorise_url = None
         if may_change and found.status == Assessment.Status.SUBMITTED and request.user.role in services.AUTHORISERS:
             authorise_url = reverse("familyhelp:assessment-authorise", args=[found.pk])
@@ -382,7 +384,7 @@ def assessment(request, assessment_id):
                 "form": form,
                 "factors": form.factor_rows() if form is not None else None,
                 "due": due,
-                "due_tag": deadlines.tag(due, timezone.localdate()) if due else None,
+                "due_tag": due_tags.tag(due, timezone.localdate()) if due else None,
                 "authorise_url": authorise_url,
                 "back": _case_url(found.person),
             },
@@ -421,7 +423,7 @@ def assessment_authorise(request, assessment_id):
         not_possible = f"This assessment was authorised on {found.authorised_date:%-d %B %Y}."
     elif request.user.role not in services.AUTHORISERS:
         not_possible = "Only a team manager or head of service can authorise an assessment."
-    due = deadlines.open_deadline(found.episode, services.ASSESSMENT_RULE)
+    due = deadline_reads.open_deadline(found.episode, services.ASSESSMENT_RULE)
     late = due is not None and due.due_date < timezone.localdate()
     form = AuthoriseAssessmentForm(request.POST if request.method == "POST" else None, late=late)
 
@@ -541,7 +543,7 @@ def cin_review(request, cin_plan_id):
         return Success("Review recorded: the plan has ended" if ended else "Review recorded", _case_url(plan.person))
 
     def page():
-        due = deadlines.open_deadline(plan, services.CIN_REVIEW_RULE)
+        due = deadline_reads.open_deadline(plan, services.CIN_REVIEW_RULE)
         rows = [("Plan started", f"{plan.start_date:%-d %B %Y}")]
         if due is not None:
             rows.append(("Review due by", f"{due.due_date:%-d %B %Y}"))
@@ -606,7 +608,7 @@ def visit(request, episode_id):
     def page():
         due = [
             d
-            for d in deadlines.open_for(episode.person).filter(episode=episode)
+            for d in deadline_reads.open_for(episode.person).filter(episode=episode)
             if d.rule_slug in {services.CIN_VISIT_RULE, services.CP_VISIT_RULE}
         ]
         return _step_page(

@@ -272,48 +272,22 @@ def reassign(person: Person, team: Team | None, worker: Worker | None, episode: 
     return found.update(team=team, worker=worker)
 
 
-# The reads and the tag, by their old names, for the callers not yet moved to kernel.selectors
-# and kernel.templatetags.due_dates.
-from .selectors import (  # noqa: E402
-    done_late_days,
-    due_soon_days,
-    listing,
-    open_for,
-    scope,
-    state,
-    summary,
-    summary_in_two,
-    windows,
-)
-from .templatetags.due_dates import TAGS, tag  # noqa: E402
-
 __all__ = [
-    "TAGS",
     "Column",
     "LateWithoutReason",
     "check_reason",
     "complete",
     "counted",
-    "done_late_days",
-    "due_soon_days",
     "is_late",
     "issue",
     "late_message",
-    "listing",
     "mark_met",
     "mark_withdrawn",
     "meet",
     "new",
     "open_deadline",
-    "open_for",
     "reason_to_keep",
     "reassign",
-    "scope",
-    "state",
-    "summary",
-    "summary_in_two",
-    "tag",
-    "windows",
     "withdraw",
     "withdraw_for_episode",
 ]

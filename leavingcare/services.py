@@ -29,6 +29,7 @@ from django.utils import timezone
 from audit import services as audit
 from chronology.services import record_event
 from kernel import codelists, deadlines
+from kernel import selectors as deadline_reads
 from kernel.models import Deadline
 from kernel.rules import Errors, as_date, check_date, long_date
 from partners.access import is_local_authority_staff
@@ -224,7 +225,7 @@ def record_pathway_plan(user, care_leaver, *, kind, held_on, summary="", young_p
         not_before_label=label,
     )
     day = as_date(held_on) if held_on else None
-    due = deadlines.open_deadline(care_leaver, PATHWAY_PLAN_REVIEW_RULE)
+    due = deadline_reads.open_deadline(care_leaver, PATHWAY_PLAN_REVIEW_RULE)
     if day and due is not None and deadlines.is_late(due, day) and not _text(late_reason):
         errors.add("late_reason", deadlines.late_message(due))
     errors.raise_if_any()

@@ -9,7 +9,7 @@ from childprotection.models import ChildProtectionPlan, ConferenceChild, Section
 from familyhelp import services as family_help
 from familyhelp.models import Assessment
 from familyhelp.testing import open_episode
-from kernel import deadlines
+from kernel import selectors as deadline_reads
 from kernel.models import Deadline
 from kernel.rules import RuleBroken
 from testing.builders import MINIMUM_ATTENDEES
@@ -92,7 +92,7 @@ def test_referral_to_plan_ended(worker, manager, chair, team, child):
     plan.refresh_from_db()
     assert plan.end_date == D(2026, 6, 1)
     assert plan.end_reason == "no_longer_needed"
-    assert not deadlines.open_for(child).filter(rule_slug__contains="review").exists()
+    assert not deadline_reads.open_for(child).filter(rule_slug__contains="review").exists()
     assert ConferenceChild.objects.count() == 3
     assert discussion.attendees.count() == 3
 

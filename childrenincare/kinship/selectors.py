@@ -9,8 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 
 from childrenincare.models import Carer, FamilyNetworkMember, Placement
-from kernel import deadlines
 from kernel.models import Deadline
+from kernel.templatetags import due_dates as due_tags
 from partners.models import User
 from people.access import Level, levels
 from people.models import Person
@@ -61,7 +61,7 @@ def carer_record(
     for deadline in due:
         # For the template: a due date about a child the user may not see shows its dates only.
         deadline.child = children.get(deadline.person_id)  # type: ignore[attr-defined]
-        tag = deadlines.tag(deadline, today) if deadline.status == Deadline.Status.OPEN else None
+        tag = due_tags.tag(deadline, today) if deadline.status == Deadline.Status.OPEN else None
         deadline.tag = tag  # type: ignore[attr-defined]
     return shown, children, due
 

@@ -32,8 +32,10 @@ from casework.services import due_to_meet, issue_due
 from childrenincare.models import Carer, Designation, FamilyNetworkMember, PeriodOfCare, Placement
 from chronology.services import record_event
 from kernel import codelists, deadlines
+from kernel import selectors as deadline_reads
 from kernel.models import Deadline
 from kernel.rules import Errors, as_date, check_date, long_date
+from kernel.templatetags import due_dates as due_tags
 from people.models import Person
 from people.postcodes import looks_like_postcode, normalise_postcode
 from people.services import relationships
@@ -72,7 +74,7 @@ def approval_label(carer):
 def open_temporary_deadline(carer):
     """The open due date of the carer's temporary approval (extended or first), or None."""
     for slug in TEMPORARY_RULES:
-        found = deadlines.open_deadline(carer, slug)
+        found = deadline_reads.open_deadline(carer, slug)
         if found is not None:
             return found
     return None
@@ -289,7 +291,7 @@ def extend_temporary_approval(
 
     carer = lock_carer(carer)
     errors = Errors()
-    first = deadlines.open_deadline(carer, FIRST_RULE)
+    first = deadline_reads.open_deadline(carer, FIRST_RULE)
     if carer.approval != Carer.Approval.TEMPORARY:
         errors.add("__all__", f"{carer.name} is not temporarily approved: only a temporary approval can be extended")
     elif carer.temporary_approval_extended_on is not None:
@@ -652,7 +654,7 @@ def summary(child, today=None):
                 "placement": placement,
                 "approval": approval_label(carer),
                 "ends": ends,
-                "tag": deadlines.tag(ends, today) if ends else None,
+                "tag": due_tags.tag(ends, today) if ends else None,
                 "for_this_child": ends is not None and ends.person_id == child.pk,
                 "may_approve_temporarily": (
                     carer.kind == Carer.Kind.CONNECTED_PERSON and carer.approval == Carer.Approval.NOT_NEEDED

@@ -20,7 +20,8 @@ from audit.models import AuditEvent
 from childrenincare.models import Carer, FamilyNetworkMember
 from childrenincare.pages import FORM_PAGE, may_change
 from childrenincare.selectors import open_period
-from kernel import codelists, deadlines
+from kernel import codelists
+from kernel import selectors as deadline_reads
 from kernel.access import forbidden, rule
 from kernel.casestep import StepPage, Success, case_step, page_viewed_summary, step_page, viewed
 from kernel.rules import RuleBroken, long_date
@@ -353,7 +354,7 @@ EXTENSION_INTRO = (
 def carer_extension(request, carer_id):
     found = _carer(carer_id)
     title = "Extend the temporary approval"
-    first = deadlines.open_deadline(found, kinship.FIRST_RULE)
+    first = deadline_reads.open_deadline(found, kinship.FIRST_RULE)
     child = person_for(request.user, first.person_id) if first is not None else None
     not_possible = ""
     if found.approval != Carer.Approval.TEMPORARY:

@@ -40,6 +40,7 @@ from chronology.services import record_event
 from kernel import codelists, deadlines
 from kernel.models import Deadline
 from kernel.rules import Errors, as_date, check_date, long_date
+from kernel.templatetags import due_dates as due_tags
 from partners.models import User
 from people.ages import age_on
 from people.models import Involvement
@@ -541,12 +542,12 @@ def record_review(
 def _due(found, slugs, today):
     for slug in slugs:
         if slug in found:
-            return {"deadline": found[slug], "tag": deadlines.tag(found[slug], today)}
+            return {"deadline": found[slug], "tag": due_tags.tag(found[slug], today)}
     return None
 
 
 def _tagged(deadline, today):
-    return {"deadline": deadline, "tag": deadlines.tag(deadline, today)} if deadline is not None else None
+    return {"deadline": deadline, "tag": due_tags.tag(deadline, today)} if deadline is not None else None
 
 
 def summary(period):

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEvent
-from kernel import deadlines
+from kernel import selectors as deadline_reads
 from kernel.models import Deadline
 from partners.models import Team, User
 from people.models import Person, RestrictedAccess
@@ -152,13 +152,13 @@ def get(client, user, url):
 
 
 def test_summary_and_listing_with_a_given_today(world):
-    found = deadlines.scope(team=world["team"])
-    assert deadlines.summary(found, today=TODAY) == {"overdue": 1, "due_soon": 2, "done_late": 1}
+    found = deadline_reads.scope(team=world["team"])
+    assert deadline_reads.summary(found, today=TODAY) == {"overdue": 1, "due_soon": 2, "done_late": 1}
     rows = world["rows"]
-    assert list(deadlines.listing(found, "overdue", today=TODAY)) == [rows["overdue"]]
-    assert list(deadlines.listing(found, "due_soon", today=TODAY)) == [rows["due_today"], rows["due_soon"]]
-    assert list(deadlines.listing(found, "done_late", today=TODAY)) == [rows["done_late"]]
-    by_worker = deadlines.summary(found, today=TODAY, by=("worker", "worker__last_name"))
+    assert list(deadline_reads.listing(found, "overdue", today=TODAY)) == [rows["overdue"]]
+    assert list(deadline_reads.listing(found, "due_soon", today=TODAY)) == [rows["due_today"], rows["due_soon"]]
+    assert list(deadline_reads.listing(found, "done_late", today=TODAY)) == [rows["done_late"]]
+    by_worker = deadline_reads.summary(found, today=TODAY, by=("worker", "worker__last_name"))
     assert {entry["worker__last_name"]: entry["due_soon"] for entry in by_worker} == {"Worker": 1, "Colleague": 1}
 
 
@@ -373,9 +373,9 @@ def test_a_large_team_shows_the_most_overdue_workers_first(client, user, monkeyp
 
 
 def test_summary_in_two_counts_as_summary_does(world):
-    found = deadlines.scope()
+    found = deadline_reads.scope()
     by = ("rule_name", "team", "team__name")
-    assert deadlines.summary_in_two(found, today=TODAY, by=by) == deadlines.summary(found, today=TODAY, by=by)
+    assert deadline_reads.summary_in_two(found, today=TODAY, by=by) == deadline_reads.summary(found, today=TODAY, by=by)
 
 
 def test_service_page_queries_do_not_grow_with_teams_or_deadlines(client, user):

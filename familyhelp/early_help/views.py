@@ -25,9 +25,9 @@ from audit.models import AuditEvent
 from familyhelp.models import EarlyHelpAssessment, EarlyHelpEpisode, FamilyPlan
 from frontdoor.models import Contact, ContactDecision, Referral
 from frontdoor.views import contact_for
-from kernel import deadlines
 from kernel.access import forbidden, rule
 from kernel.casestep import StepPage, Success, case_step, step_page
+from kernel.templatetags import due_dates as due_tags
 from people.access import Level, RecordNotVisible, levels, person_for, record_or_not_visible
 
 from . import selectors
@@ -297,7 +297,7 @@ def episode(request, early_help_id):
     plan = next((p for p in plans if p.end_date is None), None)
     in_progress = next((a for a in assessments if a.completed_date is None), None)
     latest_done = next((a for a in assessments if a.completed_date is not None), None)
-    due = [{"deadline": d, "tag": deadlines.tag(d, today)} for d in selectors.child_due_dates(found)]
+    due = [{"deadline": d, "tag": due_tags.tag(d, today)} for d in selectors.child_due_dates(found)]
     referrals = [
         {"referral": r, "url": reverse("familyhelp:case", args=[r.person_id])}
         for r in selectors.linked_referrals(found)
@@ -623,7 +623,7 @@ def mine(request):
                 "episode": found,
                 "children": [row.person for row in found.children.all()],
                 "next": due[0] if due else None,
-                "tag": deadlines.tag(due[0], today) if due else None,
+                "tag": due_tags.tag(due[0], today) if due else None,
             }
         )
     audit.record(
