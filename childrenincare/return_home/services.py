@@ -16,11 +16,15 @@ return, 12 months of outcome monitoring flag a re-referral, a section 47 enquiry
 protection plan or a return to care to the team manager at once (childrenincare.signals).
 """
 
+from __future__ import annotations
+
 import dataclasses
 import datetime
 import json
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -54,6 +58,14 @@ from kernel.rules import Errors, as_date, check_date
 from people.access import shown
 from people.ages import age_on
 from people.services import households_and_siblings
+
+if TYPE_CHECKING:
+    from django.db.models import Model, QuerySet
+
+    from kernel.access import AnyUser, SignedInUser
+    from kernel.models import Deadline
+    from partners.models import Team
+    from people.models import Person
 
 GATES_FILE = Path(__file__).resolve().parent.parent / "data" / "return_home_gates.json"
 ORDER_REASONS = {"E41", "E45", "E46", "E47", "E48", "E4A", "E11", "E12"}
@@ -125,18 +137,18 @@ def _versions():
     )
 
 
-def gate_set(on):
+def gate_set(on: datetime.date) -> GateSet:
     """The gates in force for a decision started on `on` (the newest version)."""
     in_force = [found for valid_from, found in _versions() if valid_from <= on]
     return in_force[-1] if in_force else _versions()[0][1]
 
 
-def gates_for(route, on):
+def gates_for(route: str, on: datetime.date) -> list[Gate]:
     """The gates of a route for a decision started on `on` (the newest version in force)."""
     return [gate for gate in gate_set(on).gates if route in gate.routes]
 
 
-def short_stay(decision):
+def short_stay(decision: ReunificationDecision) -> str:
     """A return home under section 20 (route A) after fewer working days looked after than reg 39
     needs (20): only the gates marked for a short stay apply. Returns the reason, or ""."""
     found = gate_set(_started(decision))
@@ -219,7 +231,7 @@ DERIVED = {
 }
 
 
-def gate_states(decision, signals=None):
+def gate_states(decision: ReunificationDecision, signals: list[Signal] | None = None) -> list[GateState]:
     """Each gate of the decision's route: met or open, with what shows it (`signals`: the
     decision's risk signals, when the caller has them already)."""
     records = {r.gate: r for r in decision.gate_records.select_related("recorded_by")}
@@ -251,7 +263,7 @@ def gate_states(decision, signals=None):
     return states
 
 
-def open_gates(decision):
+def open_gates(decision: ReunificationDecision) -> list[GateState]:
     return [state for state in gate_states(decision) if not state.met]
 
 
@@ -267,7 +279,7 @@ def _adults(decision):
 WITHHELD_SIBLING = "A sibling or household child whose record is restricted (name withheld)"
 
 
-def risk_signals(decision, user=None):
+def risk_signals(decision: ReunificationDecision, user: AnyUser | None = None) -> list[Signal]:
     """What the system knows across agencies that bears on the return: earlier returns home
     that broke down, re-entries to care, child protection history of the child and siblings,
     police and domestic-abuse information on the adults, missing episodes and open concerns.
@@ -279,7 +291,7 @@ def risk_signals(decision, user=None):
     periods = list(PeriodOfCare.objects.filter(person=child).order_by("start_date"))
     for earlier, later in zip(periods, periods[1:], strict=False):
         if earlier.end_reason in services.RETURNED_HOME or earlier.end_reason in ORDER_REASONS:
-            gap = (later.start_date - earlier.end_date).days
+            gap = (later.start_date - cast(datetime.date, earlier.end_date)).days
             found.append(
                 Signal(
                     f"return:{earlier.pk}",
@@ -415,7 +427,7 @@ def risk_signals(decision, user=None):
 # --- The decision -------------------------------------------------------------------------
 
 
-def lock(decision):
+def lock(decision: ReunificationDecision) -> ReunificationDecision:
     return (
         ReunificationDecision.objects.select_for_update().select_related("period__person", "person").get(pk=decision.pk)
     )
@@ -427,7 +439,17 @@ def _check_draft(errors, decision):
 
 
 @transaction.atomic
-def start_decision(user, period, *, route, proposed_date, proposed_home, reasons, carers=(), order_end_reason=""):
+def start_decision(
+    user: SignedInUser,
+    period: PeriodOfCare,
+    *,
+    route: str,
+    proposed_date: datetime.date,
+    proposed_home: str,
+    reasons: str,
+    carers: Iterable[Person] = (),
+    order_end_reason: str = "",
+) -> ReunificationDecision:
     period = services.lock_period(period)
     errors = Errors()
     if period.end_date is not None:
@@ -489,7 +511,15 @@ def start_decision(user, period, *, route, proposed_date, proposed_home, reasons
 
 
 @transaction.atomic
-def record_gate(user, decision, *, gate, state, done_on, evidence):
+def record_gate(
+    user: SignedInUser,
+    decision: ReunificationDecision,
+    *,
+    gate: str,
+    state: str,
+    done_on: datetime.date | None,
+    evidence: str,
+) -> GateRecord:
     decision = lock(decision)
     errors = Errors()
     _check_draft(errors, decision)
@@ -513,20 +543,27 @@ def record_gate(user, decision, *, gate, state, done_on, evidence):
     record, created = GateRecord.objects.update_or_create(
         decision=decision,
         gate=gate,
-        defaults={"state": state, "done_on": as_date(done_on), "evidence": evidence.strip(), "recorded_by": user},
+        defaults={
+            "state": state,
+            "done_on": as_date(cast(datetime.date, done_on)),
+            "evidence": evidence.strip(),
+            "recorded_by": user,
+        },
     )
     audit.record(
         user,
         AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
         record,
         person=decision.person,
-        summary=f"Recorded the gate '{found.label}'",
+        summary=f"Recorded the gate '{cast(Gate, found).label}'",
     )
     return record
 
 
 @transaction.atomic
-def add_household_member(user, decision, *, person, relationship):
+def add_household_member(
+    user: SignedInUser, decision: ReunificationDecision, *, person: Person | None, relationship: str
+) -> HouseholdMember:
     decision = lock(decision)
     errors = Errors()
     _check_draft(errors, decision)
@@ -545,13 +582,17 @@ def add_household_member(user, decision, *, person, relationship):
     if not (relationship or "").strip():
         errors.add("relationship", "Say how they are related to the child")
     errors.raise_if_any()
-    member = HouseholdMember.objects.create(decision=decision, person=person, relationship=relationship.strip())
+    member = HouseholdMember.objects.create(
+        decision=decision, person=cast("Person", person), relationship=relationship.strip()
+    )
     audit.record_creation(user, member, person=decision.person, summary="Added an adult of the household")
     return member
 
 
 @transaction.atomic
-def record_household_assessment(user, member, *, assessed_on, outcome, summary):
+def record_household_assessment(
+    user: SignedInUser, member: HouseholdMember, *, assessed_on: datetime.date | None, outcome: str, summary: str
+) -> HouseholdMember:
     member = HouseholdMember.objects.select_for_update().select_related("decision", "person").get(pk=member.pk)
     decision = lock(member.decision)
     errors = Errors()
@@ -562,7 +603,11 @@ def record_household_assessment(user, member, *, assessed_on, outcome, summary):
     if not (summary or "").strip():
         errors.add("summary", "Summarise what the assessment found, including agency checks")
     errors.raise_if_any()
-    member.assessed_on, member.outcome, member.summary = as_date(assessed_on), outcome, summary.strip()
+    member.assessed_on, member.outcome, member.summary = (
+        as_date(cast(datetime.date, assessed_on)),
+        outcome,
+        summary.strip(),
+    )
     member.save()
     audit.record_change(
         user,
@@ -575,7 +620,9 @@ def record_household_assessment(user, member, *, assessed_on, outcome, summary):
 
 
 @transaction.atomic
-def add_support(user, decision, *, what, who, until):
+def add_support(
+    user: SignedInUser, decision: ReunificationDecision, *, what: str, who: str, until: datetime.date | None
+) -> SupportPlanItem:
     decision = lock(decision)
     errors = Errors()
     if decision.status not in (*ACTIVE, ReunificationDecision.Status.TOOK_EFFECT):
@@ -589,13 +636,15 @@ def add_support(user, decision, *, what, who, until):
     elif as_date(until) < decision.proposed_date:
         errors.add("until", "The support must last beyond the proposed date of the return")
     errors.raise_if_any()
-    item = SupportPlanItem.objects.create(decision=decision, what=what.strip(), who=who.strip(), until=as_date(until))
+    item = SupportPlanItem.objects.create(
+        decision=decision, what=what.strip(), who=who.strip(), until=as_date(cast(datetime.date, until))
+    )
     audit.record_creation(user, item, person=decision.person, summary="Added support after the return home")
     return item
 
 
 @transaction.atomic
-def update_support(user, item, *, status, note=""):
+def update_support(user: SignedInUser, item: SupportPlanItem, *, status: str, note: str = "") -> SupportPlanItem:
     item = SupportPlanItem.objects.select_for_update().select_related("decision__person").get(pk=item.pk)
     errors = Errors()
     if status not in SupportPlanItem.Status.values:
@@ -618,19 +667,19 @@ def update_support(user, item, *, status, note=""):
 
 @transaction.atomic
 def record_family_group_decision_making(
-    user,
-    decision,
+    user: SignedInUser,
+    decision: ReunificationDecision,
     *,
-    response,
-    offered_on=None,
-    offered_to="",
-    reasons_not_offered="",
-    coordinator="",
-    meeting_on=None,
-    family_plan="",
-    la_response="",
-    la_response_reasons="",
-):
+    response: str,
+    offered_on: datetime.date | None = None,
+    offered_to: str = "",
+    reasons_not_offered: str = "",
+    coordinator: str = "",
+    meeting_on: datetime.date | None = None,
+    family_plan: str = "",
+    la_response: str = "",
+    la_response_reasons: str = "",
+) -> FamilyGroupDecisionMaking:
     decision = lock(decision)
     errors = Errors()
     _check_draft(errors, decision)
@@ -682,7 +731,9 @@ def record_family_group_decision_making(
 
 
 @transaction.atomic
-def weigh_signal(user, decision, *, signal, how_weighed):
+def weigh_signal(
+    user: SignedInUser, decision: ReunificationDecision, *, signal: str, how_weighed: str
+) -> RiskSignalWeighing:
     decision = lock(decision)
     errors = Errors()
     _check_draft(errors, decision)
@@ -696,8 +747,8 @@ def weigh_signal(user, decision, *, signal, how_weighed):
         decision=decision,
         signal=signal,
         defaults={
-            "kind": found.kind,
-            "summary": found.summary[:400],
+            "kind": cast(Signal, found).kind,
+            "summary": cast(Signal, found).summary[:400],
             "how_weighed": how_weighed.strip(),
             "recorded_by": user,
         },
@@ -712,7 +763,7 @@ def weigh_signal(user, decision, *, signal, how_weighed):
     return weighing
 
 
-def approval_kind(decision, on):
+def approval_kind(decision: ReunificationDecision, on: datetime.date) -> str:
     if decision.route == Route.PLACED_WITH_PARENTS:
         return Approval.Kind.PLACEMENT_WITH_PARENT
     age = age_on(decision.person, on)
@@ -728,7 +779,9 @@ def approval_kind(decision, on):
 
 
 @transaction.atomic
-def decide(user, decision, *, approve, reasons):
+def decide(
+    user: SignedInUser, decision: ReunificationDecision, *, approve: bool, reasons: str
+) -> ReunificationDecision:
     """The nominated officer (the director for a 16 or 17 year old under section 20) approves
     the return home, or not. Approval needs every gate met; the message lists those open."""
     decision = lock(decision)
@@ -789,7 +842,7 @@ def decide(user, decision, *, approve, reasons):
 
 
 @transaction.atomic
-def withdraw_decision(user, decision, *, reasons):
+def withdraw_decision(user: SignedInUser, decision: ReunificationDecision, *, reasons: str) -> ReunificationDecision:
     decision = lock(decision)
     errors = Errors()
     if decision.status not in ACTIVE:
@@ -811,7 +864,9 @@ def withdraw_decision(user, decision, *, reasons):
 
 
 @transaction.atomic
-def return_home(user, decision, *, on, postcode=""):
+def return_home(
+    user: SignedInUser, decision: ReunificationDecision, *, on: datetime.date, postcode: str = ""
+) -> ReturnHomeMonitoring:
     """The approved return takes effect on `on`: route A and C end the period of care (E4A or
     the order's reason), route B places the child with the parents (P1, PR0). Monitoring for
     12 months starts."""
@@ -831,7 +886,7 @@ def return_home(user, decision, *, on, postcode=""):
         parent = decision.carers.first()
         carer = Carer.objects.create(
             kind=Carer.Kind.PARENT,
-            name=parent.full_name,
+            name=cast("Person", parent).full_name,
             person=parent,
             provider="PR0",
             postcode=postcode.strip().upper(),
@@ -866,7 +921,9 @@ def return_home(user, decision, *, on, postcode=""):
 # --- After the return ---------------------------------------------------------------------
 
 
-def start_monitoring(period, *, returned_on, decision):
+def start_monitoring(
+    period: PeriodOfCare, *, returned_on: datetime.date, decision: ReunificationDecision | None
+) -> ReturnHomeMonitoring:
     """12 months of outcome monitoring (the rule return-home-monitoring) for the team that
     holds the child's case."""
     allocation = current_allocation(period.episode)
@@ -886,7 +943,9 @@ def start_monitoring(period, *, returned_on, decision):
     return monitoring
 
 
-def return_visit_due(errors, person, visit_date, late_reason):
+def return_visit_due(
+    errors: Errors, person: Person, visit_date: datetime.date | None, late_reason: str
+) -> tuple[ReturnHomeMonitoring, Deadline] | None:
     """The open visit due date after a return home that a visit on `visit_date` meets (a late
     one without its reason is an error). For familyhelp.services.record_visit."""
     if visit_date is None:
@@ -898,7 +957,9 @@ def return_visit_due(errors, person, visit_date, late_reason):
     return None
 
 
-def return_visited(due, visit_date, late_reason):
+def return_visited(
+    due: tuple[ReturnHomeMonitoring, Deadline] | None, visit_date: datetime.date, late_reason: str
+) -> None:
     """Meet the visit due date after a return home, and issue the next while monitoring lasts."""
     if due is None:
         return
@@ -910,11 +971,11 @@ def return_visited(due, visit_date, late_reason):
         )
 
 
-def active_monitoring(person, on):
+def active_monitoring(person: Person, on: datetime.date) -> QuerySet[ReturnHomeMonitoring]:
     return ReturnHomeMonitoring.objects.filter(person=person, returned_on__lte=on, until__gte=on)
 
 
-def flag(person, kind, occurred_on, subject):
+def flag(person: Person, kind: str, occurred_on: datetime.date, subject: Model) -> list[MonitoringFlag]:
     """Something that happened to a child within 12 months of a return home: flagged to the
     team manager at once (the team's dashboard and the returns-home report), and on the
     child's chronology. Called from childrenincare.signals when the record is created."""
@@ -946,7 +1007,7 @@ def flag(person, kind, occurred_on, subject):
 
 
 @transaction.atomic
-def acknowledge_flag(user, flag_, *, action):
+def acknowledge_flag(user: SignedInUser, flag_: MonitoringFlag, *, action: str) -> MonitoringFlag:
     flag_ = MonitoringFlag.objects.select_for_update().select_related("monitoring__person").get(pk=flag_.pk)
     errors = Errors()
     if flag_.seen_at is not None:
@@ -966,7 +1027,7 @@ def acknowledge_flag(user, flag_, *, action):
     return flag_
 
 
-def monitoring_for(team=None, on=None):
+def monitoring_for(team: Team | None = None, on: datetime.date | None = None) -> QuerySet[ReturnHomeMonitoring]:
     """Monitored returns home (all, or a team's), newest first, with their flags."""
     on = on or timezone.localdate()
     found = ReturnHomeMonitoring.objects.select_related("person", "decision", "team").prefetch_related("flags")
@@ -975,14 +1036,14 @@ def monitoring_for(team=None, on=None):
     return found.filter(until__gte=on - datetime.timedelta(days=365 * 5))
 
 
-def unseen_flags(team=None):
+def unseen_flags(team: Team | None = None) -> QuerySet[MonitoringFlag]:
     found = MonitoringFlag.objects.filter(seen_at__isnull=True).select_related("monitoring__person")
     if team is not None:
         found = found.filter(monitoring__team=team)
     return found
 
 
-def outcome_report(monitored):
+def outcome_report(monitored: Iterable[ReturnHomeMonitoring]) -> dict[str, Any]:
     """Counts for the returns-home report: returns, those flagged, by what, and the share."""
     monitored = list(monitored)
     flagged = [m for m in monitored if m.flags.all()]
