@@ -12,12 +12,14 @@ chronology of every child it touches and is audited.
 - draft_threshold_document / publish_threshold_document: the local threshold document.
 """
 
+from __future__ import annotations
+
 import datetime
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -53,6 +55,11 @@ from .models import (
 )
 from .selectors import CHECK_AGENCY_KINDS, contact_children, published_threshold_document, subject_of
 from .signals import referral_opened
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from kernel.access import AnyUser
 
 Outcome = ContactDecision.Outcome
 # Outcomes that need a primary need code: the child becomes a child in need (CIN census).
@@ -92,7 +99,9 @@ IDENTIFIER_MATCHES = [
 ]
 
 
-def match_or_record_person(user, details, agency=None):
+def match_or_record_person(
+    user: AnyUser | None, details: PersonDetails, agency: Agency | None = None
+) -> tuple[Person, str]:
     """The person the details are about, and how they were found: see `match_or_record_people`."""
     return match_or_record_people(user, [details], agency=agency)[0]
 
@@ -104,16 +113,16 @@ def _name_key(kind, given_names, family_name, date_of_birth):
 # --- What the chronology says (the services write it; batches such as the demo use the same) --
 
 
-def contact_received_title(referrer, immediate_risk):
+def contact_received_title(referrer: Agency | str, immediate_risk: bool) -> str:
     """`referrer`: the referring agency, or the referral source's label."""
     return f"Contact received from {referrer}" + (" (immediate risk)" if immediate_risk else "")
 
 
-def contact_received_detail(role_label, children):
+def contact_received_detail(role_label: str, children: int) -> str:
     return f"{role_label}. {children} child(ren) in the contact."
 
 
-def check_requested_title(kind_label, agency):
+def check_requested_title(kind_label: str, agency: Agency | None) -> str:
     return f"{kind_label} check requested" + (f" from {agency}" if agency else "")
 
 
@@ -124,32 +133,37 @@ CHECK_ANSWERS = {
 }
 
 
-def check_answered_title(kind_label, status):
-    return f"{kind_label} check {CHECK_ANSWERS[status]}"
+def check_answered_title(kind_label: str, status: str) -> str:
+    return f"{kind_label} check {CHECK_ANSWERS[status]}"  # type: ignore[index]  # a status is its choice's value
 
 
-def decision_title(outcome_label, level):
+def decision_title(outcome_label: str, level: ThresholdLevel) -> str:
     return f"Front-door decision: {outcome_label} (level {level.number}, {level.name})"
 
 
-def referral_title(primary_need):
+def referral_title(primary_need: str) -> str:
     return f"Referred to children's social care ({codelists.label('primary-need', primary_need)})"
 
 
-def feedback_title(method_label):
+def feedback_title(method_label: str) -> str:
     return f"Referrer told the outcome ({method_label.lower()})"
 
 
-def match_or_record_people(user, people, agency=None):  # noqa: C901
+def match_or_record_people(  # noqa: C901
+    user: AnyUser | None, people: list[PersonDetails], agency: Agency | None = None
+) -> list[tuple[Person, str]]:
     """For each PersonDetails, the person it is about and how they were found: an existing
     record chosen by the user; else the one person holding the consistent identifier, NHS
     number or UPN given (in that order); else exactly one person of the same kind, name and date
     of birth; otherwise a new record (people.services.record_people), made once even when the
     same new person is named twice. A fixed number of queries, whatever the number of people."""
-    results = [None] * len(people)
+    results: list[Any] = [None] * len(people)
+    # Reused below for identifier pairs, rows read back and name keys.
+    id_type: Any
+    key: Any
     # Each person's identifiers in their normal form, in the order they are tried.
-    given = [[] for _ in people]
-    wanted = {}
+    given: Any = [[] for _ in people]
+    wanted: dict[Any, set[int]] = {}
     for index, details in enumerate(people):
         if details.person is not None:
             results[index] = (details.person, ContactPerson.Match.CHOSEN)
@@ -188,7 +202,7 @@ def match_or_record_people(user, people, agency=None):  # noqa: C901
                 family_name__iexact=details.family_name.strip(),
                 date_of_birth=details.date_of_birth,
             )
-        same = {}
+        same: dict[Any, set[int]] = {}
         for pk, kind, given, family, born in Person.objects.filter(condition).values_list(
             "pk", "kind", "given_names", "family_name", "date_of_birth"
         ):
@@ -205,6 +219,8 @@ def match_or_record_people(user, people, agency=None):  # noqa: C901
         for index, (pk, match) in found_ids.items():
             results[index] = (existing[pk], match)
     # The rest are new; the same new person named twice (same kind, name and date of birth) once.
+    new_rows: list[people_services.NewPerson]
+    new_index: dict[Any, int]
     new_rows, new_index = [], {}
     for index, details in enumerate(people):
         if results[index] is not None:
@@ -236,7 +252,7 @@ def match_or_record_people(user, people, agency=None):  # noqa: C901
     return [(recorded[result], ContactPerson.Match.NEW) if isinstance(result, int) else result for result in results]
 
 
-def front_door_team():
+def front_door_team() -> Team | None:
     """The local authority's front-door (MASH) team, which holds contacts while they await a
     decision. Read at most once a minute per process (every contact needs it)."""
     return _front_door_team(int(time.monotonic() // 60))
@@ -252,7 +268,7 @@ def _front_door_team(minute):
     )
 
 
-def clear_cache():
+def clear_cache() -> None:
     _front_door_team.cache_clear()
 
 
@@ -305,16 +321,16 @@ def _add_person(user, contact, details, agency):
 
 def check_contact(  # noqa: C901
     *,
-    received_at,
-    source,
-    concerns,
-    consent,
-    people,
-    immediate_risk=False,
-    immediate_risk_detail="",
-    referrer_name="",
-    channel="",
-):
+    received_at: datetime.datetime | None,
+    source: str,
+    concerns: str,
+    consent: str,
+    people: list[PersonDetails],
+    immediate_risk: bool = False,
+    immediate_risk_detail: str = "",
+    referrer_name: str = "",
+    channel: str = "",
+) -> dict[str, list[str]]:
     """Field errors for a contact that cannot be accepted as it is, or {}."""
     errors = {}
     now = timezone.now()
@@ -368,26 +384,26 @@ def _checked_contact(*, files: Iterable[tuple[str, bytes]], **contact: Any) -> l
 
 @transaction.atomic
 def receive_contact(
-    user,
+    user: AnyUser | None,
     *,
-    channel,
-    source,
-    concerns,
-    consent,
-    people,
-    received_at=None,
-    referrer_name="",
-    referrer_role="",
-    referrer_agency=None,
-    referrer_relationship="",
-    referrer_phone="",
-    referrer_email="",
-    immediate_risk=False,
-    immediate_risk_detail="",
-    consent_detail="",
-    files=(),
-    submission=None,
-):
+    channel: str,
+    source: str,
+    concerns: str,
+    consent: str,
+    people: list[PersonDetails],
+    received_at: datetime.datetime | None = None,
+    referrer_name: str = "",
+    referrer_role: str = "",
+    referrer_agency: Agency | None = None,
+    referrer_relationship: str = "",
+    referrer_phone: str = "",
+    referrer_email: str = "",
+    immediate_risk: bool = False,
+    immediate_risk_detail: str = "",
+    consent_detail: str = "",
+    files: Iterable[tuple[str, bytes]] = (),
+    submission: tuple[ApiToken, str, str] | None = None,
+) -> Contact:
     """Record a contact about one or more children, with its decision deadline (one working day,
     kernel.timescales rule "contact-decision") issued now and stored. `files`: (name, bytes)
     pairs. `submission`: (api_token, idempotency key, body digest) for the API. Raises
@@ -406,7 +422,7 @@ def receive_contact(
         files=files,
     )
     deadline = timescales.due("contact-decision", timezone.localdate(received_at))
-    recorder = user if getattr(user, "is_authenticated", False) else None
+    recorder = cast("User | None", user if getattr(user, "is_authenticated", False) else None)
     contact = Contact.objects.create(
         received_at=received_at,
         channel=channel,
@@ -555,7 +571,7 @@ def _attach(user, contact, checked_file):
 
 
 @transaction.atomic
-def attach_file(user, contact, name, data):
+def attach_file(user: AnyUser | None, contact: Contact, name: str, data: bytes) -> ContactAttachment:
     checked_file = attachments.check(name, data)
     return _attach(user, contact, checked_file)
 
@@ -564,7 +580,9 @@ def attach_file(user, contact, name, data):
 
 
 @transaction.atomic
-def bring_into_contact(user, contact, person, role, relationship=""):
+def bring_into_contact(
+    user: User, contact: Contact, person: Person, role: str, relationship: str = ""
+) -> ContactPerson:
     """Bring a sibling or household member into the contact (a child becomes one of its children)."""
     if contact.status == Contact.Status.DECIDED:
         raise FrontDoorError("The contact has been decided: record a new contact for this person")
@@ -591,14 +609,22 @@ def bring_into_contact(user, contact, person, role, relationship=""):
 
 
 @transaction.atomic
-def request_check(user, contact, kind, agency=None, question="", requested_at=None):
+def request_check(
+    user: User,
+    contact: Contact,
+    kind: str,
+    agency: Agency | None = None,
+    question: str = "",
+    requested_at: datetime.datetime | None = None,
+) -> AgencyCheck:
     """Ask an agency what it knows, due within the local time for that agency (rule
     agency-check-<kind>)."""
     if contact.status == Contact.Status.DECIDED:
         raise FrontDoorError("The contact has been decided: checks can no longer be asked for")
     if kind not in AgencyCheck.Kind.values:
         raise FrontDoorError({"kind": ["Select which agency to ask"]})
-    if agency is not None and agency.kind not in CHECK_AGENCY_KINDS[kind]:
+    # A kind is its choice's str value, so it finds the TextChoices key.
+    if agency is not None and agency.kind not in CHECK_AGENCY_KINDS[kind]:  # type: ignore[index]
         raise FrontDoorError({"agency": [f"{agency} is not a {AgencyCheck.Kind(kind).label.lower()} agency"]})
     requested_at = requested_at or timezone.now()
     if contact.checks.filter(kind=kind, agency=agency, status=AgencyCheck.Status.REQUESTED).exists():
@@ -630,7 +656,7 @@ def request_check(user, contact, kind, agency=None, question="", requested_at=No
     return check
 
 
-def check_may_be_answered_by(user, check):
+def check_may_be_answered_by(user: User, check: AgencyCheck) -> bool:
     """A check is answered by the agency asked (or, with no agency named, any agency of that
     kind), or by front-door staff recording an answer given by phone."""
     if user.role in FRONT_DOOR_ROLES and is_local_authority_staff(user):
@@ -639,11 +665,19 @@ def check_may_be_answered_by(user, check):
         return False
     if check.agency_id is not None:
         return check.agency_id == user.agency_id
-    return user.agency.kind in CHECK_AGENCY_KINDS[check.kind]
+    # The user has an agency (agency_id is set); a kind is its choice's str value.
+    return user.agency.kind in CHECK_AGENCY_KINDS[check.kind]  # type: ignore[union-attr,operator,index]
 
 
 @transaction.atomic
-def answer_check(user, check, *, status, information="", answered_at=None):
+def answer_check(
+    user: User,
+    check: AgencyCheck,
+    *,
+    status: str,
+    information: str = "",
+    answered_at: datetime.datetime | None = None,
+) -> AgencyCheck:
     if check.status != AgencyCheck.Status.REQUESTED:
         raise FrontDoorError("This check has already been answered")
     if not check_may_be_answered_by(user, check):
@@ -688,19 +722,19 @@ def answer_check(user, check, *, status, information="", answered_at=None):
 
 @transaction.atomic
 def decide_contact(  # noqa: C901
-    user,
-    contact,
+    user: User,
+    contact: Contact,
     *,
-    level,
-    outcome,
-    rationale,
-    indicators=(),
-    primary_need="",
-    malicious=False,
-    malicious_reason="",
-    decided_at=None,
-    late_reason="",
-):
+    level: ThresholdLevel | None,
+    outcome: str,
+    rationale: str,
+    indicators: Iterable[ThresholdIndicator] = (),
+    primary_need: str = "",
+    malicious: bool = False,
+    malicious_reason: str = "",
+    decided_at: datetime.datetime | None = None,
+    late_reason: str = "",
+) -> ContactDecision:
     """The decision on next steps, against the published threshold document. A referral or a
     strategy discussion opens a child-in-need episode (Referral) for each child in the contact."""
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
@@ -739,6 +773,7 @@ def decide_contact(  # noqa: C901
         errors["late_reason"] = ["The decision is past its deadline: give the reason it is late"]
     if errors:
         raise FrontDoorError(errors)
+    level = cast(ThresholdLevel, level)  # no error: the level is one of the published document's
     full_rationale = rationale.strip() + (
         f"\n\nReason for the late decision: {late_reason.strip()}" if not on_time else ""
     )
@@ -788,7 +823,7 @@ def decide_contact(  # noqa: C901
             )
             Involvement.objects.create(
                 person=link.person,
-                agency=user.agency,
+                agency=user.agency,  # type: ignore[misc]  # staff who decide belong to an agency
                 team=user.team,
                 kind=REFERRAL_INVOLVEMENT_KIND,
                 start_date=decided_on,
@@ -824,7 +859,9 @@ def decide_contact(  # noqa: C901
 
 
 @transaction.atomic
-def give_feedback(user, contact, *, method, message, given_at=None):
+def give_feedback(
+    user: User, contact: Contact, *, method: str, message: str, given_at: datetime.datetime | None = None
+) -> ReferrerFeedback:
     if method not in ReferrerFeedback.Method.values:
         raise FrontDoorError({"method": ["Select how the referrer was told"]})
     if not (message or "").strip():
@@ -872,13 +909,15 @@ def _days(delta):
     return f"{delta.days} day{'s' if delta.days != 1 else ''}"
 
 
-def pattern_alerts_for(contact, children=None, recorded_now=()):
+def pattern_alerts_for(
+    contact: Contact, children: list[ContactPerson] | None = None, recorded_now: Collection[int] = ()
+) -> list[PatternAlert]:
     """The alerts this contact fires, as unsaved PatternAlert rows, each with why.
 
     `children`: the contact's child links, when the caller has them; `recorded_now`: ids of
     people recorded by this very contact, who have no referrals, contacts, household or
     relationships yet, so nothing is looked up for them."""
-    alerts = []
+    alerts: list[PatternAlert] = []
     received = contact.received_at
     since = received - _window()
     window = settings.FRONT_DOOR_PATTERN_WINDOW_DAYS
@@ -917,7 +956,7 @@ def pattern_alerts_for(contact, children=None, recorded_now=()):
         )
     # Earlier contacts about each child within the window.
     earlier = _contacts_about(known_ids, since, received, contact)
-    by_child = {}
+    by_child: dict[int, list[Contact]] = {}
     for person_id, other in earlier:
         by_child.setdefault(person_id, []).append(other)
     for link in children:
@@ -965,7 +1004,7 @@ def pattern_alerts_for(contact, children=None, recorded_now=()):
     for pk in child_ids:
         household_ids.pop(pk, None)
     if household_ids:
-        clustered = {}
+        clustered: Any = {}
         for person_id, other in _contacts_about(list(household_ids), since, received, contact):
             row = clustered.setdefault(person_id, {"person_id": person_id, "count": 0, "last": other.received_at})
             row["count"] += 1
@@ -1037,7 +1076,7 @@ def _contacts_about(person_ids, since, until, contact):
     return [(person_id, contacts[contact_id]) for person_id, contact_id in links if contact_id in contacts]
 
 
-def refresh_pattern_alerts(contact):
+def refresh_pattern_alerts(contact: Contact) -> list[PatternAlert]:
     contact.alerts.all().delete()
     alerts = pattern_alerts_for(contact)
     PatternAlert.objects.bulk_create(alerts)
@@ -1048,7 +1087,9 @@ def refresh_pattern_alerts(contact):
 
 
 @transaction.atomic
-def draft_threshold_document(user, copy_from=None, title=None):
+def draft_threshold_document(
+    user: User, copy_from: ThresholdDocument | None = None, title: str | None = None
+) -> ThresholdDocument:
     """A new draft version, copied from a published one (levels, domains, indicators) or empty."""
     number = (ThresholdDocument.objects.aggregate(n=Max("version"))["n"] or 0) + 1
     source = copy_from
@@ -1082,7 +1123,9 @@ def draft_threshold_document(user, copy_from=None, title=None):
 
 
 @transaction.atomic
-def publish_threshold_document(user, document, effective_from=None):
+def publish_threshold_document(
+    user: User, document: ThresholdDocument, effective_from: datetime.date | None = None
+) -> ThresholdDocument:
     """Publish a draft: it replaces the published version from `effective_from` (today by default)."""
     if document.status != ThresholdDocument.Status.DRAFT:
         raise FrontDoorError("Only a draft can be published")
@@ -1119,7 +1162,12 @@ EXAMPLE_THRESHOLD_DOCUMENT = settings.BASE_DIR / "frontdoor" / "data" / "example
 
 
 @transaction.atomic
-def load_threshold_document(user, path=EXAMPLE_THRESHOLD_DOCUMENT, publish=True, effective_from=None):
+def load_threshold_document(
+    user: User,
+    path: Path | str = EXAMPLE_THRESHOLD_DOCUMENT,
+    publish: bool = True,
+    effective_from: datetime.date | None = None,
+) -> ThresholdDocument:
     """Load a threshold document from a JSON file (levels, domains, indicators as
     [level number, text, examples]) as a new draft, and publish it unless told not to."""
     import json
