@@ -3,6 +3,8 @@ next, the due dates of the plan, the prospective adopters and their journey, and
 SSDA903 AD1 derives (foster_care: FOSTER_CARE from the placement; adopter_sex: SEX_ADOPTR;
 adopter_count: NB_ADOPTR; adopter_legal_status: LS_ADOPTR)."""
 
+from __future__ import annotations
+
 import datetime
 
 from django.http import Http404

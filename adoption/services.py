@@ -29,7 +29,10 @@ end_stage_2, approve_household, approve_for_fostering_for_adoption and record_le
 Derived for the SSDA903 AD1, and what the pages read, are in adoption.selectors.
 """
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 from django.db.models import Max
@@ -46,6 +49,10 @@ from people.ages import age_on
 
 from .models import Adopter, AdopterHousehold, AdoptionDecision
 from .selectors import open_decision
+
+if TYPE_CHECKING:
+    from childrenincare.models import PeriodOfCare
+    from kernel.access import SignedInUser
 
 ENTRY_TO_PLACEMENT = "adoption-entry-to-placement"
 ORDER_TO_MATCH = "adoption-order-to-match"
@@ -70,11 +77,11 @@ NO_LONGER_PLACED_REASON = "The child should no longer be placed for adoption"
 # --- Derived ------------------------------------------------------------------------------
 
 
-def placement_code(authority, with_current_foster_carers):
+def placement_code(authority: str, with_current_foster_carers: object) -> str:
     return A_CODE[(authority, bool(with_current_foster_carers))]
 
 
-def next_reference():
+def next_reference() -> str:
     """The next family identifier: AF0001, AF0002..."""
     numbers = [
         int(r[2:])
@@ -133,7 +140,14 @@ def _keep_late(decision, deadline, on, late_reason, what):
 
 
 @transaction.atomic
-def record_decision(user, period, *, decided_on, decision_maker, panel_recommended_on=None):
+def record_decision(
+    user: SignedInUser,
+    period: PeriodOfCare,
+    *,
+    decided_on: datetime.date | None,
+    decision_maker: str,
+    panel_recommended_on: datetime.date | None = None,
+) -> AdoptionDecision:
     """The agency decision maker's decision that the child should be placed for adoption."""
     period = care.lock_period(period)
     person = period.person
@@ -186,7 +200,7 @@ def record_decision(user, period, *, decided_on, decision_maker, panel_recommend
 
 
 @transaction.atomic
-def record_placement_order(user, decision, *, on):
+def record_placement_order(user: SignedInUser, decision: AdoptionDecision, *, on: datetime.date) -> AdoptionDecision:
     """The court's placement order (s21): the child's legal status becomes E1 from that day."""
     decision = _lock(decision)
     errors = Errors()
@@ -218,7 +232,7 @@ def record_placement_order(user, decision, *, on):
 
 
 @transaction.atomic
-def record_consent(user, decision, *, on):
+def record_consent(user: SignedInUser, decision: AdoptionDecision, *, on: datetime.date) -> AdoptionDecision:
     """Each parent's consent to placement for adoption (s19), the authority to place."""
     decision = _lock(decision)
     errors = Errors()
@@ -240,13 +254,13 @@ def record_consent(user, decision, *, on):
     return decision
 
 
-def household_details(household, place, provider=None):
+def household_details(household: AdopterHousehold, place: str, provider: str | None = None) -> care.PlacementDetails:
     return care.PlacementDetails(
         place=place,
         provider=provider or household.provider,
         carer=household.carer,
-        postcode=household.postcode or (household.carer.postcode if household.carer_id else ""),
-        urn=household.agency_urn or (household.carer.urn if household.carer_id else ""),
+        postcode=household.postcode or (cast(Carer, household.carer).postcode if household.carer_id else ""),
+        urn=household.agency_urn or (cast(Carer, household.carer).urn if household.carer_id else ""),
     )
 
 
@@ -265,7 +279,15 @@ def _check_household(errors, household, on, field="household", *, fostering=Fals
 
 
 @transaction.atomic
-def record_early_placement(user, decision, *, household, on, kind=AdoptionDecision.EarlyPlacement.FFA, relative=False):
+def record_early_placement(
+    user: SignedInUser,
+    decision: AdoptionDecision,
+    *,
+    household: AdopterHousehold | None,
+    on: datetime.date | None,
+    kind: str = AdoptionDecision.EarlyPlacement.FFA,
+    relative: bool = False,
+) -> AdoptionDecision:
     """A fostering for adoption or concurrent planning placement (Children Act 1989 s22C(9A)):
     the child is placed as a foster child (U5, or U2 with a relative or friend) with carers who
     are approved prospective adopters, before the authority to place for adoption."""
@@ -285,7 +307,7 @@ def record_early_placement(user, decision, *, household, on, kind=AdoptionDecisi
         lambda: care.change_placement(
             user,
             decision.period,
-            household_details(household, "U2" if relative else "U5"),
+            household_details(cast(AdopterHousehold, household), "U2" if relative else "U5"),
             on=day,
             change_reason=_change_reason(decision.period),
         )
@@ -298,7 +320,7 @@ def record_early_placement(user, decision, *, household, on, kind=AdoptionDecisi
         "adoption-placement",
         f"{decision.get_early_placement_display()} placement",
         user,
-        detail=f"With {household.reference}",
+        detail=f"With {cast(AdopterHousehold, household).reference}",
     )
     audit.record_change(
         user,
@@ -316,7 +338,15 @@ def _change_reason(period):
 
 
 @transaction.atomic
-def record_match(user, decision, *, household, matched_on, recommended_on=None, late_reason=""):
+def record_match(
+    user: SignedInUser,
+    decision: AdoptionDecision,
+    *,
+    household: AdopterHousehold | None,
+    matched_on: datetime.date | None,
+    recommended_on: datetime.date | None = None,
+    late_reason: str = "",
+) -> AdoptionDecision:
     """The adoption panel's recommendation (reg 32) and the ADM's decision (reg 33) that the
     child should be placed with these prospective adopters (SSDA903 DATE_MATCH)."""
     decision = _lock(decision)
@@ -345,32 +375,40 @@ def record_match(user, decision, *, household, matched_on, recommended_on=None, 
     decision.household, decision.matched_on = household, day
     decision.match_recommended_on = recommended_on
     decision.save(update_fields=["household", "matched_on", "match_recommended_on", "late_reasons"])
-    _event(decision, "adoption-match", "Matched with prospective adopters", user, detail=f"With {household.reference}")
+    _event(
+        decision,
+        "adoption-match",
+        "Matched with prospective adopters",
+        user,
+        detail=f"With {cast(AdopterHousehold, household).reference}",
+    )
     audit.record_change(
         user,
         decision,
-        {"matched_on": (None, day), "household": (None, household.reference)},
+        {"matched_on": (None, day), "household": (None, cast(AdopterHousehold, household).reference)},
         person=decision.person,
         summary="Recorded the match with prospective adopters",
     )
     return decision
 
 
-def with_current_foster_carers(decision):
+def with_current_foster_carers(decision: AdoptionDecision) -> bool:
     """The adopters are the child's current foster carers (the placement now is a foster
     placement with their carer record)."""
     current = care.current_placement(decision.period)
     return bool(
         current
         and decision.household_id
-        and decision.household.carer_id
-        and current.carer_id == decision.household.carer_id
+        and cast(AdopterHousehold, decision.household).carer_id
+        and current.carer_id == cast(AdopterHousehold, decision.household).carer_id
         and current.place in FOSTER
     )
 
 
 @transaction.atomic
-def record_placement(user, decision, *, on, late_reason=""):
+def record_placement(
+    user: SignedInUser, decision: AdoptionDecision, *, on: datetime.date | None, late_reason: str = ""
+) -> AdoptionDecision:
     """Placed for adoption with the matched adopters: the A code follows the authority to
     place and whether they are the child's current foster carers."""
     decision = _lock(decision)
@@ -397,7 +435,7 @@ def record_placement(user, decision, *, on, late_reason=""):
         lambda: care.change_placement(
             user,
             decision.period,
-            household_details(decision.household, place),
+            household_details(cast(AdopterHousehold, decision.household), place),
             on=day,
             change_reason=_change_reason(decision.period),
         )
@@ -412,7 +450,7 @@ def record_placement(user, decision, *, on, late_reason=""):
         "adoption-placement",
         f"Placed for adoption ({place})",
         user,
-        detail=f"With {decision.household.reference}",
+        detail=f"With {cast(AdopterHousehold, decision.household).reference}",
     )
     audit.record_change(
         user,
@@ -425,7 +463,9 @@ def record_placement(user, decision, *, on, late_reason=""):
 
 
 @transaction.atomic
-def record_adoption_order(user, decision, *, on, reason):
+def record_adoption_order(
+    user: SignedInUser, decision: AdoptionDecision, *, on: datetime.date | None, reason: str
+) -> AdoptionDecision:
     """The adoption order: the period of care ends E11 (unopposed) or E12 (consent dispensed
     with) through childrenincare's cease_care."""
     decision = _lock(decision)
@@ -458,7 +498,9 @@ def record_adoption_order(user, decision, *, on, reason):
 
 
 @transaction.atomic
-def record_no_longer_placed(user, decision, *, on, reason, detail=""):
+def record_no_longer_placed(
+    user: SignedInUser, decision: AdoptionDecision, *, on: datetime.date | None, reason: str, detail: str = ""
+) -> AdoptionDecision:
     """The decision that the child should no longer be placed for adoption, with the reason."""
     decision = _lock(decision)
     errors = Errors()
@@ -522,7 +564,15 @@ def _check_adopter(errors, prefix, adopter):
 
 
 @transaction.atomic
-def add_household(user, *, name, relationship, enquiry_on, adopters, postcode=""):
+def add_household(
+    user: SignedInUser,
+    *,
+    name: str,
+    relationship: str,
+    enquiry_on: datetime.date | None,
+    adopters: list[dict[str, Any]],
+    postcode: str = "",
+) -> AdopterHousehold:
     """An enquiry from one or two prospective adopters: the household and its identifier."""
     errors = Errors()
     if not (name or "").strip():
@@ -543,7 +593,7 @@ def add_household(user, *, name, relationship, enquiry_on, adopters, postcode=""
         reference=next_reference(),
         name=name.strip(),
         relationship=relationship,
-        enquiry_on=as_date(enquiry_on),
+        enquiry_on=as_date(cast(datetime.date, enquiry_on)),
         postcode=(postcode or "").strip().upper(),
         created_by=user,
     )
@@ -614,7 +664,7 @@ def _save_stage(user, household, fields, summary):
 
 
 @transaction.atomic
-def start_stage_1(user, household, *, on):
+def start_stage_1(user: SignedInUser, household: AdopterHousehold, *, on: datetime.date | None) -> AdopterHousehold:
     household, day, _ = _stage(
         user,
         household,
@@ -629,7 +679,9 @@ def start_stage_1(user, household, *, on):
 
 
 @transaction.atomic
-def end_stage_1(user, household, *, on, late_reason=""):
+def end_stage_1(
+    user: SignedInUser, household: AdopterHousehold, *, on: datetime.date | None, late_reason: str = ""
+) -> AdopterHousehold:
     household, day, _ = _stage(
         user,
         household,
@@ -647,7 +699,9 @@ def end_stage_1(user, household, *, on, late_reason=""):
 
 
 @transaction.atomic
-def record_application(user, household, *, on):
+def record_application(
+    user: SignedInUser, household: AdopterHousehold, *, on: datetime.date | None
+) -> AdopterHousehold:
     household, day, _ = _stage(
         user,
         household,
@@ -663,7 +717,7 @@ def record_application(user, household, *, on):
 
 
 @transaction.atomic
-def start_stage_2(user, household, *, on):
+def start_stage_2(user: SignedInUser, household: AdopterHousehold, *, on: datetime.date | None) -> AdopterHousehold:
     household, day, _ = _stage(
         user,
         household,
@@ -680,7 +734,9 @@ def start_stage_2(user, household, *, on):
 
 
 @transaction.atomic
-def end_stage_2(user, household, *, on, late_reason=""):
+def end_stage_2(
+    user: SignedInUser, household: AdopterHousehold, *, on: datetime.date | None, late_reason: str = ""
+) -> AdopterHousehold:
     household, day, _ = _stage(
         user,
         household,
@@ -715,7 +771,7 @@ def _carer_for(household, user):
 
 
 @transaction.atomic
-def approve_household(user, household, *, on):
+def approve_household(user: SignedInUser, household: AdopterHousehold, *, on: datetime.date | None) -> AdopterHousehold:
     """The agency decision maker approves them as suitable to adopt (AAR 2005 reg 30B)."""
     household, day, _ = _stage(
         user,
@@ -733,7 +789,9 @@ def approve_household(user, household, *, on):
 
 
 @transaction.atomic
-def approve_for_fostering_for_adoption(user, household, *, on):
+def approve_for_fostering_for_adoption(
+    user: SignedInUser, household: AdopterHousehold, *, on: datetime.date | None
+) -> AdopterHousehold:
     """Approval as foster carers for a fostering for adoption placement (Care Planning
     Regulations 2010 reg 25A: temporary approval of approved prospective adopters)."""
     household, day, _ = _stage(
@@ -752,7 +810,9 @@ def approve_for_fostering_for_adoption(user, household, *, on):
 
 
 @transaction.atomic
-def record_left(user, household, *, on, reason):
+def record_left(
+    user: SignedInUser, household: AdopterHousehold, *, on: datetime.date | None, reason: str
+) -> AdopterHousehold:
     """They left the process: withdrew, put it on hold, or their application was refused."""
     household = _lock_household(household)
     errors = Errors()
@@ -768,7 +828,7 @@ def record_left(user, household, *, on, reason):
     ).exists():
         errors.add("__all__", "A child is placed with them for adoption")
     errors.raise_if_any()
-    household.left_on, household.left_reason = as_date(on), reason
+    household.left_on, household.left_reason = as_date(cast(datetime.date, on)), reason
     household.save(update_fields=["left_on", "left_reason"])
     if household.carer_id:
         Carer.objects.filter(pk=household.carer_id).update(
@@ -783,5 +843,5 @@ def record_left(user, household, *, on, reason):
     return household
 
 
-def one_day_before(day):
+def one_day_before(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=1)

@@ -2,6 +2,8 @@
 personal adviser now, the latest pathway plan, a birthday contact, and what the record page
 shows (leavingcare.services writes)."""
 
+from __future__ import annotations
+
 import datetime
 from typing import Any
 
