@@ -19,7 +19,12 @@ placement and carers; T placement, same carers; B legal status and placement and
 legal status and placement, same carers.
 """
 
+from __future__ import annotations
+
 import dataclasses
+import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -37,6 +42,12 @@ from . import s31za, short_breaks
 from .models import Approval, CareEpisode, Carer, Designation, LegalStatus, PeriodOfCare, Placement
 from .selectors import approver_kind, current_legal_status, current_placement, is_designated, latest_change, open_period
 from .with_parent import services as with_parent
+
+if TYPE_CHECKING:
+    from frontdoor.models import Referral
+    from kernel.access import SignedInUser
+
+    from .models import ReunificationDecision
 
 # 903 rules 178, 213, 218, 222: no provider for these; no URN for these.
 TEMPORARY = {"T0", "T1", "T2", "T3", "T4"}
@@ -75,27 +86,29 @@ class PlacementDetails:
 CARE_ENDED = "The child stopped being looked after"  # why the period's open due dates are withdrawn
 
 
-def lock_period(period):
+def lock_period(period: PeriodOfCare) -> PeriodOfCare:
     return PeriodOfCare.objects.select_for_update().select_related("person", "episode").get(pk=period.pk)
 
 
 ADULT_AGE = 18
 
 
-def is_16_or_17(age):
+def is_16_or_17(age: int | None) -> bool:
     """A child of 16 or 17: the ages for which the director approves the end of care (reg 39)
     and a return home under section 20 (approval_kind). An 18-year-old is not a child."""
     return age is not None and 16 <= age < ADULT_AGE
 
 
-def looked_after_working_days(period, on):
+def looked_after_working_days(period: PeriodOfCare, on: datetime.date) -> int:
     return working_days.working_days_between(period.start_date, as_date(on))
 
 
 # --- Checks shared by the services --------------------------------------------------------
 
 
-def check_placement(errors, details, on, *, legal_status, prefix=""):
+def check_placement(
+    errors: Errors, details: PlacementDetails, on: datetime.date, *, legal_status: str, prefix: str = ""
+) -> None:
     """A placement the SSDA903 can hold: a code valid on the day, a provider where one is
     needed and none where it must be blank, an Ofsted URN where one is needed."""
     place = details.place
@@ -158,14 +171,21 @@ def _placement(period, details, on, user):
     )
 
 
-def approvals_for_placement(period, placement, legal_status, user, return_decision=None, approved_before=None):
+def approvals_for_placement(
+    period: PeriodOfCare,
+    placement: Placement,
+    legal_status: str,
+    user: SignedInUser,
+    return_decision: ReunificationDecision | None = None,
+    approved_before: Approval | None = None,
+) -> list[str]:
     """The approvals a placement needs (CPR10 reg 11, 18, 19): outside the area by a nominated
     officer, at a distance by the director, with a parent by a nominated officer (through an
     approved return-home decision, or as an immediate placement). An immediate placement with
     a parent approved before it was made (`approved_before`, reg 19) is linked to that
     approval; one that began with the period (the child living with the parent already, reg
     15(2)) asks for it the same day."""
-    kinds = []
+    kinds: list[str] = []
     if placement.area in (Placement.Area.ADJOINING, Placement.Area.OUTSIDE_ENGLAND):
         kinds.append(Approval.Kind.OUT_OF_AREA)
     elif placement.area == Placement.Area.DISTANT:
@@ -182,7 +202,13 @@ def approvals_for_placement(period, placement, legal_status, user, return_decisi
     return kinds
 
 
-def check_with_parent(errors, period, details, legal_status, return_decision):
+def check_with_parent(
+    errors: Errors,
+    period: PeriodOfCare | None,
+    details: PlacementDetails,
+    legal_status: str,
+    return_decision: ReunificationDecision | None,
+) -> None:
     """A child on a care order is placed with parents only after an approved return-home
     decision (route B, reg 18), or immediately under reg 19 with a nominated officer's approval."""
     if details.place != WITH_PARENT or legal_status not in CARE_ORDERS:
@@ -199,7 +225,7 @@ def check_with_parent(errors, period, details, legal_status, return_decision):
 # --- The SSDA903 episodes -----------------------------------------------------------------
 
 
-def new_episode_reason(previous, current):
+def new_episode_reason(previous: tuple[LegalStatus, Placement] | None, current: tuple[LegalStatus, Placement]) -> str:
     """RNE from what changed between two consecutive (legal status, placement) states."""
     if previous is None:
         return "S"
@@ -214,7 +240,11 @@ def new_episode_reason(previous, current):
     return "L"
 
 
-def derive_episodes(period, legal_statuses=None, placements=None):
+def derive_episodes(
+    period: PeriodOfCare,
+    legal_statuses: Iterable[LegalStatus] | None = None,
+    placements: Iterable[Placement] | None = None,
+) -> list[CareEpisode]:
     """Rebuild the period's SSDA903 episodes from its legal statuses and placements: a new
     episode on each day either changes, ended X1 when care continues and with the period's
     reason when it ends. Returns the unsaved episodes when given the rows (the demo uses
@@ -267,7 +297,9 @@ def _issue(slug, start, period):
     return issue_due(slug, start, person=period.person, subject=period, episode=period.episode)
 
 
-def check_previous_permanence(errors, day, code, la, on):
+def check_previous_permanence(
+    errors: Errors, day: datetime.date | None, code: str, la: str, on: datetime.date | None
+) -> None:
     """903 PrevPerm (rules 631-636): a valid code; an LA and date only for an earlier order
     (not Z1); the LA a 3-digit DfE code; the order before care began. Blank is allowed here,
     and the return's checks list it (rule 630) until it is recorded."""
@@ -285,21 +317,21 @@ def check_previous_permanence(errors, day, code, la, on):
 
 @transaction.atomic
 def become_looked_after(
-    user,
-    episode,
+    user: SignedInUser,
+    episode: Referral,
     *,
-    on,
-    legal_status,
-    placement,
-    category_of_need,
-    home_postcode="",
-    unaccompanied_asylum_seeker=False,
-    return_decision=None,
-    previous_permanence="",
-    previous_permanence_la="",
-    previous_permanence_date=None,
-    fgdm_reasons_not_offered="",
-):
+    on: datetime.date | None,
+    legal_status: str,
+    placement: PlacementDetails,
+    category_of_need: str,
+    home_postcode: str = "",
+    unaccompanied_asylum_seeker: bool = False,
+    return_decision: ReunificationDecision | None = None,
+    previous_permanence: str = "",
+    previous_permanence_la: str = "",
+    previous_permanence_date: datetime.date | None = None,
+    fgdm_reasons_not_offered: str = "",
+) -> PeriodOfCare:
     """The child becomes looked after on `on`, with a legal status and a first placement, and
     whether they were permanent before (adopted, SGO, CAO: 903 PrevPerm, asked at the start).
     On an interim or full care order once s31ZA is in force: family group decision-making
@@ -322,7 +354,7 @@ def become_looked_after(
     if open_period(person) is not None:
         errors.add("__all__", "This child is already looked after: change the legal status or placement instead")
     earlier = PeriodOfCare.objects.filter(person=person, end_date__isnull=False).order_by("-end_date").first()
-    if day and earlier and day <= earlier.end_date:
+    if day and earlier and day <= cast(datetime.date, earlier.end_date):
         errors.add(
             "on",
             f"This overlaps the period of care that ended on {long_date(earlier.end_date)}: "
@@ -340,6 +372,7 @@ def become_looked_after(
     if "legal_status" not in errors:
         short_breaks.check_start(errors, person, legal_status, day)
     errors.raise_if_any()
+    day = cast(datetime.date, day)  # checked: the date is given
 
     period = PeriodOfCare.objects.create(
         person=person,
@@ -394,7 +427,9 @@ def become_looked_after(
 
 
 @transaction.atomic
-def change_legal_status(user, period, *, code, on, fgdm_reasons_not_offered=""):
+def change_legal_status(
+    user: SignedInUser, period: PeriodOfCare, *, code: str, on: datetime.date | None, fgdm_reasons_not_offered: str = ""
+) -> LegalStatus:
     """A new legal status from `on`. Into an interim or full care order from another status,
     once s31ZA is in force: family group decision-making offered first, or the reasons it was
     not in the child's best interests (childrenincare.s31za)."""
@@ -419,6 +454,8 @@ def change_legal_status(user, period, *, code, on, fgdm_reasons_not_offered=""):
         fgdm_offer = s31za.check(errors, period.person, code, current.code, day, fgdm_reasons_not_offered)
         short_breaks.check_legal_status_change(errors, current.code, code, placement.place if placement else "")
     errors.raise_if_any()
+    day = cast(datetime.date, day)  # checked: the date is given
+    current = cast(LegalStatus, current)  # a period of care not ended has a legal status
     LegalStatus.objects.filter(pk=current.pk).update(end_date=day)
     status = LegalStatus.objects.create(
         period=period,
@@ -448,12 +485,12 @@ def change_legal_status(user, period, *, code, on, fgdm_reasons_not_offered=""):
     return status
 
 
-def period_ended(period):
+def period_ended(period: PeriodOfCare) -> str:
     """The one wording of every refusal to change a period of care that has ended."""
     return f"This period of care ended on {long_date(period.end_date)}"
 
 
-def needs_change_reason(ending, new_place):
+def needs_change_reason(ending: Placement | None, new_place: str) -> bool:
     """Whether the reason the last placement ended is asked for: it is (903 rule 225), except
     where the move is into or out of a temporary placement T0 to T4, where the reason is null
     on the temporary episode and on the episode before it (903 rule 226)."""
@@ -502,7 +539,15 @@ def _check_change(errors, period, on, *, field, current):
 
 
 @transaction.atomic
-def change_placement(user, period, details, *, on, change_reason="", return_decision=None):
+def change_placement(
+    user: SignedInUser,
+    period: PeriodOfCare,
+    details: PlacementDetails,
+    *,
+    on: datetime.date | None,
+    change_reason: str = "",
+    return_decision: ReunificationDecision | None = None,
+) -> Placement:
     """The child moves to a new placement (or the same carers' placement changes type) on `on`.
     The reason the last placement ended is required unless it was temporary (903 rule 225)."""
     from . import visits
@@ -512,7 +557,7 @@ def change_placement(user, period, details, *, on, change_reason="", return_deci
     ending = current_placement(period)
     _check_change(errors, period, on, field="on", current=ending)
     day = as_date(on) if on else None
-    status = current_legal_status(period)
+    status = cast(LegalStatus, current_legal_status(period))  # a period of care has a legal status
     if not needs_change_reason(ending, details.place):
         if change_reason:
             errors.add(
@@ -529,6 +574,7 @@ def change_placement(user, period, details, *, on, change_reason="", return_deci
         if "place" not in errors and "immediate_with_parent" not in errors:
             approved_before = with_parent.check_approved_in_advance(errors, period, details, day)
     errors.raise_if_any()
+    ending = cast(Placement, ending)  # a period of care not ended has a placement
     Placement.objects.filter(pk=ending.pk).update(end_date=day, change_reason=change_reason)
     placement = _placement(period, details, day, user)
     derive_episodes(period)
@@ -555,7 +601,7 @@ def change_placement(user, period, details, *, on, change_reason="", return_deci
     return placement
 
 
-def ceasing_approval_needed(period, on, reason):
+def ceasing_approval_needed(period: PeriodOfCare, on: datetime.date, reason: str) -> str | None:
     """The approval reg 39 needs before the authority decides to stop looking after a child
     accommodated under section 20 for 20 working days or more: the director for a 16 or 17
     year old, a nominated officer otherwise. None when it is not the authority's decision."""
@@ -571,7 +617,14 @@ def ceasing_approval_needed(period, on, reason):
 
 
 @transaction.atomic
-def cease_care(user, period, *, on, reason, return_decision=None):
+def cease_care(
+    user: SignedInUser,
+    period: PeriodOfCare,
+    *,
+    on: datetime.date | None,
+    reason: str,
+    return_decision: ReunificationDecision | None = None,
+) -> PeriodOfCare:
     """The period of care ends on `on` with the 903 reason (REC)."""
     from .planning import services as care_planning
     from .return_home import services as reunification
@@ -613,13 +666,14 @@ def cease_care(user, period, *, on, reason, return_decision=None):
             f"to look after them needs approval by {who} first (Care Planning Regulations 2010 reg 39)",
         )
     errors.raise_if_any()
+    day = cast(datetime.date, day)  # checked: the date is given
     period.end_date, period.end_reason = day, reason
     PeriodOfCare.objects.filter(pk=period.pk).update(end_date=day, end_reason=reason)
     period.legal_statuses.filter(end_date__isnull=True).update(end_date=day)
     period.placements.filter(end_date__isnull=True).update(end_date=day)
     derive_episodes(period)
     deadlines.withdraw(period, reason=CARE_ENDED)
-    if current_legal_status(period).code == "V4":
+    if cast(LegalStatus, current_legal_status(period)).code == "V4":
         short_breaks.stop(period.person, "The short-break agreement ended")
     # The IRO's access to the record ends with the care they review (care_planning.appoint_iro).
     Involvement.objects.filter(person=period.person, kind=care_planning.IRO_INVOLVEMENT, end_date__isnull=True).update(
@@ -649,7 +703,7 @@ def cease_care(user, period, *, on, reason, return_decision=None):
 
 
 @transaction.atomic
-def request_approval(user, period, *, kind, reasons):
+def request_approval(user: SignedInUser, period: PeriodOfCare, *, kind: str, reasons: str) -> Approval:
     period = lock_period(period)
     errors = Errors()
     if period.end_date is not None:
@@ -685,7 +739,7 @@ def request_approval(user, period, *, kind, reasons):
 
 
 @transaction.atomic
-def decide_approval(user, approval, *, approve, reasons=""):
+def decide_approval(user: SignedInUser, approval: Approval, *, approve: bool, reasons: str = "") -> Approval:
     """A nominated officer (or the director, where the regulations say) approves or not."""
     approval = Approval.objects.select_for_update().select_related("period__person").get(pk=approval.pk)
     today = timezone.localdate()
