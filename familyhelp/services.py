@@ -13,6 +13,12 @@ is audited and issues or meets the due dates the timescale rules give (kernel.de
   referral with no further action (CIN census ReferralNFA) when nothing followed the referral.
 """
 
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, cast
+
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -38,6 +44,11 @@ from .models import (
 from .selectors import is_open_plan, led_to_no_further_action, plan_basis
 from .signals import visit_checked
 
+if TYPE_CHECKING:
+    from kernel.access import AnyUser
+    from partners.models import Team
+    from people.models import Person
+
 ASSESSMENT_RULE = "assessment-completion"
 STRATEGY_RULE = "strategy-discussion"
 CIN_REVIEW_RULE = "child-in-need-review"
@@ -53,7 +64,12 @@ AFTER_ASSESSMENT = {"RC8", "RC9"}
 # --- The episode --------------------------------------------------------------------------
 
 
-def referral_opened(user, referral, strategy_discussion_needed=False, decided_on=None):
+def referral_opened(
+    user: AnyUser | None,
+    referral: Referral,
+    strategy_discussion_needed: bool = False,
+    decided_on: datetime.date | None = None,
+) -> None:
     """Start the clocks of a new episode: the assessment, 45 working days from the referral
     (Working Together 2023), and a strategy discussion when the front door asked for one.
     Called by frontdoor.services.decide_contact inside its transaction."""
@@ -73,7 +89,15 @@ def referral_opened(user, referral, strategy_discussion_needed=False, decided_on
 
 
 @transaction.atomic
-def allocate(user, episode, *, team, worker=None, on=None, change_reason=""):
+def allocate(
+    user: User,
+    episode: Referral,
+    *,
+    team: Team | None,
+    worker: User | None = None,
+    on: datetime.date | None = None,
+    change_reason: str = "",
+) -> Allocation:
     """Allocate the episode to a team and (usually) a social worker, from a date. When the
     child already had a social worker and it changes, the reason (SSDA903 SW_REASON) is asked
     for; the child's first social worker is a first contact (FCONTA)."""
@@ -97,6 +121,7 @@ def allocate(user, episode, *, team, worker=None, on=None, change_reason=""):
     elif changing and not change_reason:
         errors.add("change_reason", f"Select why the social worker is changing from {previous.worker}")
     errors.raise_if_any()
+    team = cast("Team", team)  # no error: a team was selected
     if previous is not None:
         if previous.team_id == team.pk and previous.worker_id == getattr(worker, "pk", None):
             return previous
@@ -113,7 +138,7 @@ def allocate(user, episode, *, team, worker=None, on=None, change_reason=""):
         by=user,
         change_reason=change_reason if changing else "",
     )
-    allocation.involvement.save(force_insert=True)
+    allocation.involvement.save(force_insert=True)  # type: ignore[union-attr]  # new_allocation made it
     allocation.save(force_insert=True)
     deadlines.reassign(episode.person, team, worker, episode=episode)
     record_event(
@@ -128,7 +153,16 @@ def allocate(user, episode, *, team, worker=None, on=None, change_reason=""):
     return allocation
 
 
-def new_allocation(person, episode, *, team, worker, on, by, change_reason=""):
+def new_allocation(
+    person: Person | int,
+    episode: Referral | int,
+    *,
+    team: Team,
+    worker: User | None,
+    on: datetime.date,
+    by: User | None,
+    change_reason: str = "",
+) -> Allocation:
     """The allocation `allocate` writes and the child's involvement it holds (ALLOCATION_KIND, with
     the team's agency), not yet written. Batches (the demo authority) may give the person and the
     episode as primary keys and write many with record_allocations."""
@@ -151,17 +185,20 @@ def new_allocation(person, episode, *, team, worker, on, by, change_reason=""):
     )
 
 
-def allocation_title(team, worker):
+def allocation_title(team: Team, worker: User | None) -> str:
     """The chronology's title for an allocation."""
     return f"Allocated to {team}" + (f" ({worker})" if worker else "")
 
 
-def record_allocations(allocations, batch_size=None):
+def record_allocations(allocations: Sequence[Allocation], batch_size: int | None = None) -> list[Allocation]:
     """Write allocations made by new_allocation and their involvements, in one INSERT each (per
     batch_size rows). The batch's own steps: ending the allocation before (its end date and its
     involvement's) as `allocate` does, reassigning due dates, and the chronology
     (allocation_title) are the caller's."""
-    Involvement.objects.bulk_create([a.involvement for a in allocations], batch_size=batch_size)
+    Involvement.objects.bulk_create(
+        [a.involvement for a in allocations],  # type: ignore[misc]  # new_allocation made each
+        batch_size=batch_size,
+    )
     return Allocation.objects.bulk_create(allocations, batch_size=batch_size)
 
 
@@ -169,13 +206,13 @@ CIN_PLAN_ENDED = "The child in need plan ended"  # why its open due dates are wi
 EPISODE_CLOSED = "The child in need episode closed"  # why its open due dates are withdrawn
 
 
-def closure_title(reason):
+def closure_title(reason: str) -> str:
     """The chronology's title for a closed episode, with the CIN census reason's label."""
     return f"Child in need episode closed: {codelists.label('cin-closure-reason', reason)}"
 
 
 @transaction.atomic
-def close_episode(user, episode, *, closure_date, reason):
+def close_episode(user: User, episode: Referral, *, closure_date: datetime.date, reason: str) -> Referral:
     """Close the child in need episode with a CIN census reason for closure. Plans end first;
     "closed after assessment" needs an assessment (CIN validator 8825Q)."""
     episode = lock_episode(episode)
@@ -237,7 +274,7 @@ def close_episode(user, episode, *, closure_date, reason):
     record_event(
         episode.person, "episode-closed", timezone.now(), closure_title(reason), source=episode, recorded_by=user
     )
-    changes = {"closure_date": (None, closure_date), "closure_reason": ("", reason)}
+    changes: dict[str, tuple[Any, Any]] = {"closure_date": (None, closure_date), "closure_reason": ("", reason)}
     if nfa:
         changes["referral_nfa"] = (False, True)
     audit.record_change(
@@ -254,7 +291,9 @@ def close_episode(user, episode, *, closure_date, reason):
 
 
 @transaction.atomic
-def start_assessment(user, episode, *, start_date, worker=None):
+def start_assessment(
+    user: User, episode: Referral, *, start_date: datetime.date, worker: User | None = None
+) -> Assessment:
     episode = lock_episode(episode)
     errors = Errors()
     check_open(episode, errors)
@@ -293,8 +332,16 @@ def _lock_assessment(assessment):
 
 @transaction.atomic
 def complete_assessment(
-    user, assessment, *, factors, outcome, summary, next_steps="", completed_date=None, internal_review_date=None
-):
+    user: User,
+    assessment: Assessment,
+    *,
+    factors: Iterable[str] | None,
+    outcome: str,
+    summary: str,
+    next_steps: str = "",
+    completed_date: datetime.date | None = None,
+    internal_review_date: datetime.date | None = None,
+) -> Assessment:
     """The worker's conclusion: the factors identified (CIN census codes), the analysis, the
     outcome and next steps; it then waits for a manager's authorisation."""
     assessment = _lock_assessment(assessment)
@@ -362,7 +409,9 @@ def complete_assessment(
 
 
 @transaction.atomic
-def authorise_assessment(user, assessment, *, authorised_date=None, late_reason=""):
+def authorise_assessment(
+    user: User, assessment: Assessment, *, authorised_date: datetime.date | None = None, late_reason: str = ""
+) -> Assessment:
     """A manager authorises the assessment: it is concluded (CIN census
     AssessmentAuthorisationDate), and the 45-working-day due date is met, late with a reason."""
     assessment = _lock_assessment(assessment)
@@ -423,7 +472,14 @@ def authorise_assessment(user, assessment, *, authorised_date=None, late_reason=
 
 
 @transaction.atomic
-def start_cin_plan(user, episode, *, start_date, services, outcomes):
+def start_cin_plan(
+    user: User,
+    episode: Referral,
+    *,
+    start_date: datetime.date,
+    services: str,
+    outcomes: Iterable[tuple[str, str]] | None,
+) -> ChildInNeedPlan:
     """A child in need plan: after an authorised assessment (or a conference), with its
     services and measurable outcomes; reviews and visits fall due on the local schedule."""
     episode = lock_episode(episode)
@@ -495,7 +551,16 @@ def _end_cin_plan(user, plan, end_date, reason):
 
 
 @transaction.atomic
-def review_cin_plan(user, plan, *, review_date, progress, decision, achieved=(), late_reason=""):
+def review_cin_plan(
+    user: User,
+    plan: ChildInNeedPlan,
+    *,
+    review_date: datetime.date,
+    progress: str,
+    decision: str,
+    achieved: Iterable[int] = (),
+    late_reason: str = "",
+) -> ChildInNeedReview:
     plan = _lock_plan(plan)
     errors = Errors()
     if plan.end_date is not None:
@@ -544,7 +609,7 @@ def review_cin_plan(user, plan, *, review_date, progress, decision, achieved=(),
 
 
 @transaction.atomic
-def end_cin_plan(user, plan, *, end_date, reason):
+def end_cin_plan(user: User, plan: ChildInNeedPlan, *, end_date: datetime.date, reason: str) -> ChildInNeedPlan:
     plan = _lock_plan(plan)
     errors = Errors()
     if plan.end_date is not None:
@@ -569,12 +634,23 @@ def end_cin_plan(user, plan, *, end_date, reason):
 
 @transaction.atomic
 def record_visit(
-    user, episode, *, kind, visit_date, seen, seen_alone=False, bedroom_seen=False, notes="", late_reason=""
-):
+    user: User,
+    episode: Referral,
+    *,
+    kind: str,
+    visit_date: datetime.date,
+    seen: bool,
+    seen_alone: bool = False,
+    bedroom_seen: bool = False,
+    notes: str = "",
+    late_reason: str = "",
+) -> Visit:
     """A visit under the child's plan; the next visit falls due from it (local frequency). In
     the 12 months after a return home from care it also meets the return-home visit."""
     episode = lock_episode(episode)
     errors = Errors()
+    plan: Model | None  # a child in need or a child protection plan
+    rule: Any
     plan, rule = None, None
     if kind == Visit.Kind.CHILD_IN_NEED:
         plan, rule = ChildInNeedPlan.objects.filter(episode=episode, end_date__isnull=True).first(), CIN_VISIT_RULE
@@ -624,7 +700,7 @@ def record_visit(
         issue_due(rule, visit_date, person=episode.person, subject=plan, episode=episode)
     for _receiver, meet in also_meets:
         if meet is not None:
-            meet()
+            meet()  # type: ignore[operator]  # a receiver returns the step that meets it
     seen_text = ("seen alone" if visit.seen_alone else "seen") if seen else "not seen"
     record_event(
         episode.person,

@@ -21,7 +21,11 @@ familyhelp/data/timescales.json).
   door, kept on the episode, so its referral is linked), consent withdrawn, declined, moved.
 """
 
+from __future__ import annotations
+
 import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -49,6 +53,13 @@ from partners.models import Agency, User
 from people.models import Involvement
 
 from .selectors import assessment_in_progress, completed_assessment, current_lead, open_episode_of, open_plan
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from frontdoor.models import Referral
+    from kernel.access import AnyUser
+    from people.models import Person
 
 ASSESSMENT_RULE = "early-help-assessment"
 REVIEW_RULE = "family-plan-review"
@@ -89,11 +100,11 @@ STEP_UP_SOURCE = {
 ENDED = "Early help ended"  # why the open due dates are withdrawn when an episode closes
 
 
-def is_partner(user):
+def is_partner(user: AnyUser | None) -> bool:
     return getattr(user, "role", None) == Role.PARTNER_PRACTITIONER
 
 
-def may_see(user, episode):
+def may_see(user: User, episode: EarlyHelpEpisode) -> bool:
     """Need-to-know within early help, beyond the children's records (people.access): a
     partner practitioner sees the early help they lead or led, or that their agency leads or
     assessed; local-authority case staff and Family Help leads see any they may see the
@@ -108,7 +119,7 @@ def may_see(user, episode):
     )
 
 
-def may_change(user, episode=None):
+def may_change(user: User, episode: EarlyHelpEpisode | None = None) -> bool:
     """Local-authority case staff and Family Help leads change early help; a partner
     practitioner only the open early help they lead now."""
     role = getattr(user, "role", None)
@@ -120,7 +131,7 @@ def may_change(user, episode=None):
     return False
 
 
-def visible_to(user, episodes):
+def visible_to(user: User, episodes: Iterable[EarlyHelpEpisode]) -> list[EarlyHelpEpisode]:
     """The episodes of a list this user may see (may_see), in a fixed number of queries."""
     episodes = list(episodes)
     if not is_partner(user):
@@ -144,7 +155,7 @@ def visible_to(user, episodes):
 # --- Reading --------------------------------------------------------------------------------
 
 
-def lead_candidates():
+def lead_candidates() -> QuerySet[User]:
     """Everyone who may be appointed lead practitioner (active, a lead role, an agency that leads)."""
     return (
         User.objects.filter(is_active=True, role__in=LEAD_ROLES, agency__kind__in=LEAD_AGENCY_KINDS)
@@ -153,7 +164,7 @@ def lead_candidates():
     )
 
 
-def organisations():
+def organisations() -> QuerySet[Agency]:
     """The agencies that may complete an early help assessment."""
     return Agency.objects.filter(kind__in=LEAD_AGENCY_KINDS).order_by("name")
 
@@ -165,7 +176,7 @@ def _lock(episode):
     return EarlyHelpEpisode.objects.select_for_update().get(pk=episode.pk)
 
 
-def closed_message(episode):
+def closed_message(episode: EarlyHelpEpisode) -> str:
     return f"This early help ended on {episode.closure_date:%-d %B %Y} ({episode.get_closure_reason_display().lower()})"
 
 
@@ -174,14 +185,14 @@ def _check_open(errors, episode):
         errors.add("__all__", closed_message(episode))
 
 
-def check_lead(errors, lead, field="lead_practitioner"):
+def check_lead(errors: Errors, lead: User | None, field: str = "lead_practitioner") -> None:
     if lead is None:
         errors.add(field, "Select the lead practitioner")
     elif (
         not lead.is_active
         or lead.role not in LEAD_ROLES
         or lead.agency_id is None
-        or lead.agency.kind not in LEAD_AGENCY_KINDS
+        or lead.agency.kind not in LEAD_AGENCY_KINDS  # type: ignore[union-attr,operator]  # agency_id is set
     ):
         errors.add(
             field,
@@ -261,16 +272,16 @@ def _end_involvements(rows, lead, on):
 
 @transaction.atomic
 def start_early_help(  # noqa: C901
-    user,
-    children,
+    user: User,
+    children: Iterable[Person],
     *,
-    lead_practitioner,
-    start_date,
-    consent_given_on,
-    consent_given_by,
-    contact=None,
-    stepped_down_from=None,
-):
+    lead_practitioner: User | None,
+    start_date: datetime.date,
+    consent_given_on: datetime.date | None,
+    consent_given_by: str,
+    contact: Contact | None = None,
+    stepped_down_from: Referral | None = None,
+) -> EarlyHelpEpisode:
     """An early help episode for the children of a family (one family plan for them all). The
     family's consent is required: early help is voluntary. A partner practitioner starts early
     help only as its lead practitioner."""
@@ -325,6 +336,8 @@ def start_early_help(  # noqa: C901
     if not (consent_given_by or "").strip():
         errors.add("consent_given_by", "Enter who in the family gave consent (early help is voluntary)")
     errors.raise_if_any()
+    # No error: check_lead found a lead, and check_date a date of consent.
+    lead_practitioner, consent_given_on = cast(User, lead_practitioner), cast(datetime.date, consent_given_on)
     route = (
         EarlyHelpEpisode.Route.CONTACT
         if contact
@@ -348,7 +361,7 @@ def start_early_help(  # noqa: C901
     lead = LeadPractitioner.objects.create(
         episode=episode,
         user=lead_practitioner,
-        agency=lead_practitioner.agency,
+        agency=lead_practitioner.agency,  # type: ignore[misc]  # check_lead: a lead has an agency
         start_date=start_date,
         appointed_by=user,
     )
@@ -368,7 +381,7 @@ def start_early_help(  # noqa: C901
     return episode
 
 
-def start_from_contact(user, contact, **details):
+def start_from_contact(user: User, contact: Contact, **details: Any) -> EarlyHelpEpisode:
     """Early help for the children of a contact the front door decided "early help"."""
     children = [
         link.person
@@ -379,13 +392,15 @@ def start_from_contact(user, contact, **details):
     return start_early_help(user, children, contact=contact, **details)
 
 
-def step_down(user, referral, **details):
+def step_down(user: User, referral: Referral, **details: Any) -> EarlyHelpEpisode:
     """Early help for a child whose Family Help episode closed RC9, "referred to early help"."""
     return start_early_help(user, [referral.person], stepped_down_from=referral, **details)
 
 
 @transaction.atomic
-def appoint_lead_practitioner(user, episode, *, lead_practitioner, on):
+def appoint_lead_practitioner(
+    user: User, episode: EarlyHelpEpisode, *, lead_practitioner: User | None, on: datetime.date
+) -> LeadPractitioner:
     """A new lead practitioner from a date: the last one's involvement ends, the new one's
     starts, and the children's open due dates follow the new lead."""
     episode = _lock(episode)
@@ -404,13 +419,18 @@ def appoint_lead_practitioner(user, episode, *, lead_practitioner, on):
     if previous is not None and lead_practitioner is not None and previous.user_id == lead_practitioner.pk:
         errors.add("lead_practitioner", f"{lead_practitioner} already leads this early help")
     errors.raise_if_any()
+    lead_practitioner = cast(User, lead_practitioner)  # no error: check_lead found a lead
     rows = _children_rows(episode)
     if previous is not None:
         previous.end_date = on
         previous.save(update_fields=["end_date"])
         _end_involvements(rows, previous, on)
     lead = LeadPractitioner.objects.create(
-        episode=episode, user=lead_practitioner, agency=lead_practitioner.agency, start_date=on, appointed_by=user
+        episode=episode,
+        user=lead_practitioner,
+        agency=lead_practitioner.agency,  # type: ignore[misc]  # check_lead: a lead has an agency
+        start_date=on,
+        appointed_by=user,
     )
     _involve(episode, rows, lead_practitioner, on)
     Deadline.objects.filter(
@@ -427,7 +447,9 @@ def appoint_lead_practitioner(user, episode, *, lead_practitioner, on):
 
 
 @transaction.atomic
-def start_assessment(user, episode, *, start_date, organisation=None):
+def start_assessment(
+    user: User, episode: EarlyHelpEpisode, *, start_date: datetime.date, organisation: Agency | None = None
+) -> EarlyHelpAssessment:
     """The early help assessment begins; the organisation completing it is the lead
     practitioner's, unless another is named."""
     episode = _lock(episode)
@@ -455,6 +477,7 @@ def start_assessment(user, episode, *, start_date, organisation=None):
     if assessment_in_progress(episode) is not None:
         errors.add("__all__", "An early help assessment is already in progress: complete it first")
     errors.raise_if_any()
+    organisation = cast(Agency, organisation)  # no error: an organisation was found
     assessment = EarlyHelpAssessment.objects.create(
         episode=episode,
         start_date=start_date,
@@ -472,8 +495,16 @@ def start_assessment(user, episode, *, start_date, organisation=None):
 
 @transaction.atomic
 def complete_assessment(
-    user, assessment, *, completed_date, needs, family_views, child_views="", consent_to_share=None, late_reason=""
-):
+    user: User,
+    assessment: EarlyHelpAssessment,
+    *,
+    completed_date: datetime.date,
+    needs: str,
+    family_views: str,
+    child_views: str = "",
+    consent_to_share: bool | None = None,
+    late_reason: str = "",
+) -> EarlyHelpAssessment:
     """The assessment is complete: the needs found and the family's own views, which the family
     plan answers. It meets the children's assessment due dates (late ones need the reason)."""
     episode = _lock(assessment.episode)
@@ -525,7 +556,13 @@ def complete_assessment(
 
 
 @transaction.atomic
-def start_family_plan(user, episode, *, start_date, outcomes):
+def start_family_plan(
+    user: User,
+    episode: EarlyHelpEpisode,
+    *,
+    start_date: datetime.date,
+    outcomes: Iterable[tuple[str, str]] | None,
+) -> FamilyPlan:
     """The family plan, after a completed assessment, with what is to change and who will do
     what; its reviews fall due on the local schedule."""
     episode = _lock(episode)
@@ -572,7 +609,17 @@ def _end_plan(plan, on):
 
 
 @transaction.atomic
-def review_family_plan(user, plan, *, review_date, progress, decision, family_views="", achieved=(), late_reason=""):
+def review_family_plan(
+    user: User,
+    plan: FamilyPlan,
+    *,
+    review_date: datetime.date,
+    progress: str,
+    decision: str,
+    family_views: str = "",
+    achieved: Iterable[int] = (),
+    late_reason: str = "",
+) -> FamilyPlanReview:
     """A review of the family plan with the family: progress, their views, and whether the plan
     continues (the next review falls due) or ends."""
     episode = _lock(plan.episode)
@@ -630,12 +677,20 @@ def review_family_plan(user, plan, *, review_date, progress, decision, family_vi
 # --- Closing --------------------------------------------------------------------------------
 
 
-def step_up_source(agency):
-    return STEP_UP_SOURCE.get(getattr(agency, "kind", None), "8")
+def step_up_source(agency: Agency | None) -> str:
+    return STEP_UP_SOURCE.get(getattr(agency, "kind", None), "8")  # type: ignore[arg-type]  # a kind or None
 
 
 @transaction.atomic
-def close_early_help(user, episode, *, closure_date, reason, notes="", concerns=""):
+def close_early_help(
+    user: User,
+    episode: EarlyHelpEpisode,
+    *,
+    closure_date: datetime.date,
+    reason: str,
+    notes: str = "",
+    concerns: str = "",
+) -> EarlyHelpEpisode:
     """Early help ends. Stepping up to children's social care makes a contact to the front
     door about the children (`concerns`: what has changed), linked to the episode, so the
     referral the front door opens from it is linked too. Consent withdrawn ends it at once:
