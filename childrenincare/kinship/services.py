@@ -22,6 +22,11 @@ The durations in reg 24 and 25 are marked [U] in the process specification: they
 (kernel/data/timescales.json), not written here.
 """
 
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any, cast
+
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -39,6 +44,11 @@ from kernel.templatetags import due_dates as due_tags
 from people.models import Person
 from people.postcodes import looks_like_postcode, normalise_postcode
 from people.services import relationships
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from kernel.access import SignedInUser
 
 FIRST_RULE = "temporary-approval-ends"
 EXTENSION_RULE = "temporary-approval-extension-ends"
@@ -59,11 +69,11 @@ def _clean(value):
     return (value or "").strip()
 
 
-def lock_carer(carer):
+def lock_carer(carer: Carer) -> Carer:
     return Carer.objects.select_for_update().get(pk=carer.pk)
 
 
-def approval_label(carer):
+def approval_label(carer: Carer) -> str:
     """The approval as a practitioner reads it: a foster carer or connected person with no
     approval recorded yet is "not approved yet", not "not needed"."""
     if carer.approval == Carer.Approval.NOT_NEEDED and carer.kind in FOSTER_KINDS:
@@ -71,7 +81,7 @@ def approval_label(carer):
     return carer.get_approval_display()
 
 
-def open_temporary_deadline(carer):
+def open_temporary_deadline(carer: Carer) -> Deadline | None:
     """The open due date of the carer's temporary approval (extended or first), or None."""
     for slug in TEMPORARY_RULES:
         found = deadline_reads.open_deadline(carer, slug)
@@ -80,7 +90,7 @@ def open_temporary_deadline(carer):
     return None
 
 
-def current_placements(carer):
+def current_placements(carer: Carer) -> QuerySet[Placement]:
     """The open placements with this carer, in open periods of care."""
     return (
         Placement.objects.filter(carer=carer, end_date__isnull=True, period__end_date__isnull=True)
@@ -133,7 +143,18 @@ def _check_person(errors, person, kind, child):
 
 
 @transaction.atomic
-def add_carer(user, *, kind, name, provider="", urn="", postcode="", person=None, relationship_to_child="", child=None):  # noqa: C901
+def add_carer(  # noqa: C901
+    user: SignedInUser,
+    *,
+    kind: str,
+    name: str,
+    provider: str = "",
+    urn: str = "",
+    postcode: str = "",
+    person: Person | None = None,
+    relationship_to_child: str = "",
+    child: Person | None = None,
+) -> Carer:
     """A carer or provider. `child`: the child the carer is being added for (when known), so
     that a connected person whose record the child's record holds is linked to it."""
     errors = Errors()
@@ -224,7 +245,7 @@ def _check_child(errors, child):
 
 
 @transaction.atomic
-def approve_temporarily(user, carer, *, on, child):
+def approve_temporarily(user: SignedInUser, carer: Carer, *, on: datetime.date | None, child: Person | None) -> Carer:
     """Temporary approval of a connected person as the child's foster carer (CPR10 reg 24),
     for 16 weeks: the due date is issued for the child."""
     carer = lock_carer(carer)
@@ -256,7 +277,8 @@ def approve_temporarily(user, carer, *, on, child):
     _check_child(errors, child)
     check_date(errors, "on", on, label="date of the temporary approval")
     errors.raise_if_any()
-    day = as_date(on)
+    child = cast(Person, child)  # checked: the child is chosen
+    day = as_date(cast(datetime.date, on))  # checked: the date is given
     period = _open_period(child)
     if period is not None:
         due = issue_due(FIRST_RULE, day, person=child, subject=carer, episode=period.episode)
@@ -278,8 +300,16 @@ def approve_temporarily(user, carer, *, on, child):
 
 @transaction.atomic
 def extend_temporary_approval(
-    user, carer, *, on, child, panel_consulted_on=None, panel_views="", reasons="", iro_informed_on=None
-):
+    user: SignedInUser,
+    carer: Carer,
+    *,
+    on: datetime.date | None,
+    child: Person | None,
+    panel_consulted_on: datetime.date | None = None,
+    panel_views: str = "",
+    reasons: str = "",
+    iro_informed_on: datetime.date | None = None,
+) -> Carer:
     """Extend a temporary approval once, for 8 weeks from the end of the first (CPR10 reg 25):
     the temporary approval is likely to end before the full assessment is complete (25(1)(a),
     (2)); before deciding, the authority considers whether the placement is still the most
@@ -361,6 +391,7 @@ def extend_temporary_approval(
     if day and iro_informed_on and "iro_informed_on" not in errors and as_date(iro_informed_on) > day:
         errors.add("iro_informed_on", "The IRO is informed before the extension is decided (reg 25(4)(c))")
     errors.raise_if_any()
+    child, first = cast(Person, child), cast(Deadline, first)  # checked: the child is chosen, the approval open
     deadlines.withdraw(carer, FIRST_RULE, reason="The temporary approval was extended (regulation 25)")
     period = _open_period(child)
     if period is not None:
@@ -370,10 +401,10 @@ def extend_temporary_approval(
     fields = {
         "temporary_approval_extended_on": day,
         "temporary_approval_extended_by": user,
-        "extension_panel_consulted_on": as_date(panel_consulted_on),
+        "extension_panel_consulted_on": as_date(cast(datetime.date, panel_consulted_on)),
         "extension_panel_views": _clean(panel_views),
         "extension_reasons": _clean(reasons),
-        "extension_iro_informed_on": as_date(iro_informed_on),
+        "extension_iro_informed_on": as_date(cast(datetime.date, iro_informed_on)),
     }
     Carer.objects.filter(pk=carer.pk).update(**fields)
     _record(
@@ -383,7 +414,7 @@ def extend_temporary_approval(
         f"Temporary approval of {carer.name} extended by a nominated officer (regulation 25)",
         detail=(
             f"Temporary approval now ends on {long_date(due.due_date)}. The fostering panel's views, sought on "
-            f"{long_date(as_date(panel_consulted_on))}: {_clean(panel_views)}"
+            f"{long_date(as_date(cast(datetime.date, panel_consulted_on)))}: {_clean(panel_views)}"
         ),
         changes={"temporary_approval_extended_on": (None, day)},
         summary="Extended a temporary approval",
@@ -394,7 +425,7 @@ def extend_temporary_approval(
 
 
 @transaction.atomic
-def approve_carer(user, carer, *, on, late_reason=""):
+def approve_carer(user: SignedInUser, carer: Carer, *, on: datetime.date | None, late_reason: str = "") -> Carer:
     """Full approval as a foster carer (for a connected person, after the assessment). It
     meets the open temporary-approval due date; after that date it needs the reason."""
     carer = lock_carer(carer)
@@ -428,7 +459,7 @@ def approve_carer(user, carer, *, on, late_reason=""):
     errors.raise_if_any()
     child = found.person if found is not None else None
     if found is not None:
-        deadlines.complete(found, day, late_reason)
+        deadlines.complete(found, cast(datetime.date, day), late_reason)  # found only for a day given
     Carer.objects.filter(pk=carer.pk).update(approval=Carer.Approval.APPROVED, approved_on=day)
     _record(
         user,
@@ -437,7 +468,7 @@ def approve_carer(user, carer, *, on, late_reason=""):
         f"{carer.name} approved as a foster carer",
         detail=(
             f"Approved after the temporary approval ended: {late_reason.strip()}"
-            if found is not None and deadlines.is_late(found, day)
+            if found is not None and deadlines.is_late(found, cast(datetime.date, day))
             else ""
         ),
         changes={"approval": (carer.approval, Carer.Approval.APPROVED), "approved_on": (None, day)},
@@ -448,7 +479,7 @@ def approve_carer(user, carer, *, on, late_reason=""):
 
 
 @transaction.atomic
-def end_approval(user, carer, *, on, reason):
+def end_approval(user: SignedInUser, carer: Carer, *, on: datetime.date | None, reason: str) -> Carer:
     """The carer's approval (temporary or full) ends, with the reason. Children still placed
     there need a new placement (903 reason APPRR)."""
     carer = lock_carer(carer)
@@ -470,7 +501,7 @@ def end_approval(user, carer, *, on, reason):
             "approved after the assessment",
         )
     errors.raise_if_any()
-    day = as_date(on)
+    day = as_date(cast(datetime.date, on))  # checked: the date is given
     found = open_temporary_deadline(carer)
     child = found.person if found is not None else None
     deadlines.withdraw(carer, reason="The carer's approval ended")
@@ -492,7 +523,7 @@ def end_approval(user, carer, *, on, reason):
     return carer
 
 
-def end_reason(carer):
+def end_reason(carer: Carer) -> str:
     """Why the carer's approval ended: the model has no field for it, so it is read from the
     audit entry of the change (end_approval records it there and in the chronology)."""
     if carer.approval != Carer.Approval.ENDED:
@@ -510,8 +541,8 @@ def end_reason(carer):
 # --- The family network -------------------------------------------------------------------
 
 
-def member_name(member):
-    return member.person.full_name if member.person_id else member.name
+def member_name(member: FamilyNetworkMember) -> str:
+    return cast(Person, member.person).full_name if member.person_id else member.name
 
 
 def _check_role(errors, role, notes):
@@ -522,7 +553,16 @@ def _check_role(errors, role, notes):
 
 
 @transaction.atomic
-def add_family_network_member(user, child, *, person=None, name="", relationship, role, notes=""):
+def add_family_network_member(
+    user: SignedInUser,
+    child: Person,
+    *,
+    person: Person | None = None,
+    name: str = "",
+    relationship: str,
+    role: str,
+    notes: str = "",
+) -> FamilyNetworkMember:
     """Someone in the child's family network: their record, or their name when they have none."""
     child = Person.objects.select_for_update().get(pk=child.pk)
     errors = Errors()
@@ -575,7 +615,9 @@ def add_family_network_member(user, child, *, person=None, name="", relationship
 
 
 @transaction.atomic
-def change_network_role(user, member, *, role, notes):
+def change_network_role(
+    user: SignedInUser, member: FamilyNetworkMember, *, role: str, notes: str
+) -> FamilyNetworkMember:
     member = FamilyNetworkMember.objects.select_for_update().get(pk=member.pk)
     errors = Errors()
     notes = _clean(notes)
@@ -610,7 +652,7 @@ def change_network_role(user, member, *, role, notes):
 # --- The child's care page ----------------------------------------------------------------
 
 
-def summary(child, today=None):
+def summary(child: Person, today: datetime.date | None = None) -> dict[str, Any]:
     """What the child's care page shows about kinship care (template
     childrenincare/kinship/_summary.html): the family network by role, the connected-person
     carers caring for the child now with their approval and when a temporary approval ends,
@@ -633,7 +675,7 @@ def summary(child, today=None):
         .select_related("carer")
         .order_by("start_date", "id")
     )
-    carer_ids = [p.carer_id for p in placements]
+    carer_ids = [cast(int, p.carer_id) for p in placements]  # each has a carer
     due = {
         d.subject_id: d
         for d in Deadline.objects.filter(
@@ -646,7 +688,7 @@ def summary(child, today=None):
     }
     carers = []
     for placement in placements:
-        carer = placement.carer
+        carer = cast(Carer, placement.carer)  # placements with a carer (above)
         ends = due.get(carer.pk)
         carers.append(
             {
@@ -686,7 +728,7 @@ def summary(child, today=None):
     return {"network": network, "network_count": len(members), "carers": carers, "outcomes": outcomes, "child": child}
 
 
-def children_placed(carer):
+def children_placed(carer: Carer) -> list[Placement]:
     """Every placement with the carer, the current ones first, with the child."""
     return list(
         Placement.objects.filter(carer=carer)
