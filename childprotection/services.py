@@ -18,7 +18,11 @@ writes (kernel.rules.RuleBroken), adds to the chronology, is audited and issues 
 the due dates (kernel.deadlines).
 """
 
+from __future__ import annotations
+
 import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -46,6 +50,12 @@ from .models import (
     StrategyDiscussion,
     StrategyDiscussionChild,
 )
+
+if TYPE_CHECKING:
+    from frontdoor.models import Referral
+    from partners.models import Agency
+
+    from .models import MultiAgencyChildProtectionTeam
 
 ICPC_RULE = "initial-child-protection-conference"
 TRANSFER_IN_RULE = "transfer-in-conference"
@@ -85,7 +95,7 @@ def _label(kind):
 # --- Multi-agency child protection teams -------------------------------------------------
 
 
-def macpt_gaps(team, on=None):
+def macpt_gaps(team: MultiAgencyChildProtectionTeam, on: datetime.date | None = None) -> list[AgencyKind]:
     """The core members a MACPT lacks on a date (CWSA 2026 s3): [] when complete."""
     on = on or timezone.localdate()
     members = MACPTMember.objects.filter(team=team, start_date__lte=on).exclude(end_date__lt=on)
@@ -98,18 +108,18 @@ def macpt_gaps(team, on=None):
 
 @transaction.atomic
 def hold_strategy_discussion(  # noqa: C901
-    user,
+    user: User,
     *,
-    held_at,
-    children,
-    attendees,
-    information_shared,
-    police_decision,
-    chair,
-    immediate_safety_actions="",
-    next_meeting_date=None,
-    late_reason="",
-):
+    held_at: datetime.datetime | None,
+    children: Sequence[tuple[Referral, str, str]],
+    attendees: Iterable[Mapping[str, Any]],
+    information_shared: str,
+    police_decision: str,
+    chair: User | None,
+    immediate_safety_actions: str = "",
+    next_meeting_date: datetime.date | None = None,
+    late_reason: str = "",
+) -> StrategyDiscussion:
     """`children`: [(episode, decision, reason)]; `attendees`: [{name, role, agency_kind,
     agency, user}]. A section 47 enquiry opens for each child the discussion decides one for
     (unless one is open already: the first discussion's date keeps the conference clock)."""
@@ -152,6 +162,8 @@ def hold_strategy_discussion(  # noqa: C901
         due_to_meet(errors, episode, STRATEGY_RULE, held_at, late_reason) if held_at else None for episode in episodes
     ]
     errors.raise_if_any()
+    # No error: check_date found the date and time, and a chair was selected.
+    held_at, chair = cast(datetime.datetime, held_at), cast(User, chair)
     kept = [deadlines.reason_to_keep(due, held_at, late_reason) for due in dues]
     discussion = StrategyDiscussion.objects.create(
         held_at=held_at,
@@ -235,7 +247,13 @@ def _lock_enquiry(enquiry):
 
 
 @transaction.atomic
-def assign_enquiry(user, enquiry, *, lead_practitioner, macpt=None):
+def assign_enquiry(
+    user: User,
+    enquiry: Section47Enquiry,
+    *,
+    lead_practitioner: User | None,
+    macpt: MultiAgencyChildProtectionTeam | None = None,
+) -> Section47Enquiry:
     """The lead child protection practitioner (a local-authority social worker) and the
     multi-agency child protection team that supports the enquiry."""
     enquiry = _lock_enquiry(enquiry)
@@ -258,6 +276,7 @@ def assign_enquiry(user, enquiry, *, lead_practitioner, macpt=None):
                 f"{', '.join(_label(k) for k in gaps)}",
             )
     errors.raise_if_any()
+    lead_practitioner = cast(User, lead_practitioner)  # no error: a lead practitioner was selected
     old = (enquiry.lead_practitioner_id, enquiry.macpt_id)
     enquiry.lead_practitioner, enquiry.macpt = lead_practitioner, macpt
     enquiry.save(update_fields=["lead_practitioner", "macpt"])
@@ -272,7 +291,9 @@ def assign_enquiry(user, enquiry, *, lead_practitioner, macpt=None):
 
 
 @transaction.atomic
-def record_enquiry_outcome(user, enquiry, *, outcome, outcome_date, findings):
+def record_enquiry_outcome(
+    user: User, enquiry: Section47Enquiry, *, outcome: str, outcome_date: datetime.date, findings: str
+) -> Section47Enquiry:
     """The enquiry's outcome. Any outcome but a conference marks the initial conference not
     required (CIN census ICPCnotRequired) and withdraws its due date."""
     enquiry = _lock_enquiry(enquiry)
@@ -319,11 +340,11 @@ def record_enquiry_outcome(user, enquiry, *, outcome, outcome_date, findings):
 # --- Conferences --------------------------------------------------------------------------
 
 
-def open_plan(episode):
+def open_plan(episode: Referral) -> ChildProtectionPlan | None:
     return ChildProtectionPlan.objects.filter(episode=episode, end_date__isnull=True).first()
 
 
-def enquiry_awaiting_conference(episode):
+def enquiry_awaiting_conference(episode: Referral) -> Section47Enquiry | None:
     """The section 47 enquiry whose outcome called for an initial conference not yet held."""
     return (
         Section47Enquiry.objects.filter(episode=episode, outcome=Section47Enquiry.Outcome.INITIAL_CONFERENCE)
@@ -380,19 +401,19 @@ def _check_child(errors, kind, held_on, episode, decision, category, reasons, tr
 
 @transaction.atomic
 def hold_conference(
-    user,
+    user: User,
     *,
-    kind,
-    held_on,
-    chair,
-    children,
-    participants=(),
-    parents_participation="",
-    notes="",
-    transfer_notified_on=None,
-    transferring_authority="",
-    lead_practitioner=None,
-):
+    kind: str,
+    held_on: datetime.date,
+    chair: User | None,
+    children: Sequence[Mapping[str, Any]],
+    participants: Iterable[Mapping[str, Any]] = (),
+    parents_participation: str = "",
+    notes: str = "",
+    transfer_notified_on: datetime.date | None = None,
+    transferring_authority: str = "",
+    lead_practitioner: User | None = None,
+) -> Conference:
     """`children`: [{episode, decision, category, reasons, late_reason}]; `participants`:
     [{name, role, agency_kind, agency, invited_on, attendance, report_received}]."""
     errors = Errors()
@@ -423,6 +444,7 @@ def hold_conference(
             errors.add("participants", f"Say whether {participant['name']} attended")
             break
     checked = []
+    due: Any  # the due date each child's conference meets, then the transfer-in's timescale
     for episode, child in zip(episodes, children, strict=False):
         enquiry, plan = _check_child(
             errors,
@@ -445,6 +467,7 @@ def hold_conference(
         if held_on > due.due_date and any(not (c.get("late_reason") or "").strip() for c in children):
             errors.add("children", deadlines.late_message(due))
     errors.raise_if_any()
+    chair = cast(User, chair)  # no error: a chair was selected
     conference = Conference.objects.create(
         kind=kind,
         held_on=held_on,
@@ -589,7 +612,15 @@ def _end(user, plan, end_date, reason, conference=None):
 
 
 @transaction.atomic
-def end_plan(user, plan, *, end_date, reason, transferred_to="", receiving_conference_on=None):
+def end_plan(
+    user: User,
+    plan: ChildProtectionPlan,
+    *,
+    end_date: datetime.date,
+    reason: str,
+    transferred_to: str = "",
+    receiving_conference_on: datetime.date | None = None,
+) -> ChildProtectionPlan:
     """End a plan outside a conference, for a listed reason only (Working Together 2023): the
     child moved permanently to another authority, reached 18, died or left the UK.
 
@@ -659,7 +690,17 @@ def end_plan(user, plan, *, end_date, reason, transferred_to="", receiving_confe
 
 
 @transaction.atomic
-def add_core_group_member(user, plan, *, name="", role="", agency_kind=None, agency=None, member=None, start_date=None):
+def add_core_group_member(
+    user: User,
+    plan: ChildProtectionPlan,
+    *,
+    name: str = "",
+    role: str = "",
+    agency_kind: str | None = None,
+    agency: Agency | None = None,
+    member: User | None = None,
+    start_date: datetime.date | None = None,
+) -> CoreGroupMember:
     """A member of the core group. A practitioner who uses the service (`member`) sees the
     child's record while a member, through an involvement."""
     plan = _lock_plan(plan)
@@ -685,11 +726,12 @@ def add_core_group_member(user, plan, *, name="", role="", agency_kind=None, age
         not_before_label="the start of the plan",
     )
     errors.raise_if_any()
+    agency_kind = cast(str, agency_kind)  # no error: one of the agency kinds
     involvement = None
     if member is not None and member.agency_id:
         involvement = Involvement.objects.create(
             person=plan.person,
-            agency=member.agency,
+            agency=member.agency,  # type: ignore[misc]  # agency_id is set
             team=member.team,
             worker=member,
             kind=CORE_GROUP_KIND,
@@ -710,7 +752,16 @@ def add_core_group_member(user, plan, *, name="", role="", agency_kind=None, age
 
 
 @transaction.atomic
-def hold_core_group_meeting(user, plan, *, held_on, progress, attended=(), actions="", late_reason=""):
+def hold_core_group_meeting(
+    user: User,
+    plan: ChildProtectionPlan,
+    *,
+    held_on: datetime.date,
+    progress: str,
+    attended: Iterable[CoreGroupMember] = (),
+    actions: str = "",
+    late_reason: str = "",
+) -> CoreGroupMeeting:
     """A core group meeting: the first within 10 working days of the conference, then on the
     local frequency."""
     plan = _lock_plan(plan)

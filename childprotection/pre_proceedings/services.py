@@ -27,7 +27,10 @@ the chronology and issues or meets the due dates (kernel.deadlines). The timesca
 (childprotection/data/pre_proceedings.json [U]).
 """
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -40,6 +43,10 @@ from kernel.rules import Errors, RuleBroken, check_date
 
 from ..models import PreProceedings, PreProceedingsDecision, PreProceedingsMeeting
 from .selectors import S31ZA, fgdm_gap, fgdm_meeting_date, last_meeting, open_pre_proceedings
+
+if TYPE_CHECKING:
+    from frontdoor.models import Referral
+    from partners.models import User
 
 LETTER_RULE = "letter-before-proceedings"
 INITIAL_MEETING_RULE = "initial-pre-proceedings-meeting"
@@ -54,7 +61,7 @@ Decision = PreProceedings.Decision
 Response = PreProceedings.FamilyResponse
 
 
-def ended_reason(decision):
+def ended_reason(decision: str) -> str:
     """Why the open due dates are withdrawn when pre-proceedings end with `decision`."""
     return "Pre-proceedings ended: " + Decision(decision).label.lower()
 
@@ -85,7 +92,15 @@ def _check_open(errors, found):
 
 
 @transaction.atomic
-def start_pre_proceedings(user, episode, *, start_date, decided_by, reasons, forum="Legal planning meeting"):
+def start_pre_proceedings(
+    user: User,
+    episode: Referral,
+    *,
+    start_date: datetime.date,
+    decided_by: User | None,
+    reasons: str,
+    forum: str = "Legal planning meeting",
+) -> PreProceedings:
     """The decision to start pre-proceedings (CIN census PPStartDate): one open per episode."""
     episode = lock_episode(episode)
     errors = Errors()
@@ -112,6 +127,7 @@ def start_pre_proceedings(user, episode, *, start_date, decided_by, reasons, for
             f"{current.start_date:%-d %B %Y}): record its decision before starting again",
         )
     errors.raise_if_any()
+    decided_by = cast("User", decided_by)  # no error: who chaired was selected
     found = PreProceedings.objects.create(
         person=episode.person,
         episode=episode,
@@ -133,8 +149,15 @@ def start_pre_proceedings(user, episode, *, start_date, decided_by, reasons, for
 
 @transaction.atomic
 def send_letter_before_proceedings(
-    user, pre_proceedings, *, sent_on, fgdm_offered, fgdm_offered_to="", fgdm_reasons_not_offered="", late_reason=""
-):
+    user: User,
+    pre_proceedings: PreProceedings,
+    *,
+    sent_on: datetime.date,
+    fgdm_offered: bool | None,
+    fgdm_offered_to: str = "",
+    fgdm_reasons_not_offered: str = "",
+    late_reason: str = "",
+) -> PreProceedings:
     """The letter before proceedings (LBPSentDate) and, in it, the offer of family group
     decision-making (FGDMMeetingOffer), which must be made unless it is not in the child's
     best interests, with the reasons (CWSA 2026 s1)."""
@@ -194,17 +217,17 @@ def send_letter_before_proceedings(
 
 @transaction.atomic
 def record_family_meeting(
-    user,
-    pre_proceedings,
+    user: User,
+    pre_proceedings: PreProceedings,
     *,
-    response,
-    meeting_on=None,
-    coordinator="",
-    family_plan="",
-    plan_response="",
-    plan_response_reasons="",
-    same_meeting_as=None,
-):
+    response: str,
+    meeting_on: datetime.date | None = None,
+    coordinator: str = "",
+    family_plan: str = "",
+    plan_response: str = "",
+    plan_response_reasons: str = "",
+    same_meeting_as: Any = None,  # a childrenincare.FamilyGroupDecisionMaking (a stage above), or None
+) -> PreProceedings:
     """The family's answer to the offer and, if they accepted, the meeting (FGDMMeetingFac), its
     family plan and the local authority's response. `same_meeting_as`: the meeting already
     recorded for a return home (childrenincare.FamilyGroupDecisionMaking) when it is the same
@@ -281,16 +304,16 @@ def record_family_meeting(
 
 @transaction.atomic
 def hold_pre_proceedings_meeting(
-    user,
-    pre_proceedings,
+    user: User,
+    pre_proceedings: PreProceedings,
     *,
-    kind,
-    held_on,
-    notes,
-    parents_attended=True,
-    parents_legally_represented=True,
-    late_reason="",
-):
+    kind: str,
+    held_on: datetime.date,
+    notes: str,
+    parents_attended: bool = True,
+    parents_legally_represented: bool = True,
+    late_reason: str = "",
+) -> PreProceedingsMeeting:
     """The initial meeting (InitialPPMeetingDate), once, after the letter before proceedings;
     then review meetings (ReviewMeetingsCount), each after the last."""
     found = _lock(pre_proceedings)
@@ -357,7 +380,16 @@ def hold_pre_proceedings_meeting(
 
 
 @transaction.atomic
-def decide_pre_proceedings(user, pre_proceedings, *, decision, decided_on, decided_by, reasons, late_reason=""):
+def decide_pre_proceedings(
+    user: User,
+    pre_proceedings: PreProceedings,
+    *,
+    decision: str,
+    decided_on: datetime.date,
+    decided_by: User | None,
+    reasons: str,
+    late_reason: str = "",
+) -> PreProceedings:
     """Step down (pre-proceedings end), continue for longer (a new decision date), or issue
     care proceedings (pre-proceedings end; the application falls due): StepDecisionDate and
     PPOutcome."""
@@ -384,6 +416,7 @@ def decide_pre_proceedings(user, pre_proceedings, *, decision, decided_on, decid
         errors.add("reasons", "Enter the reasons for the decision")
     due = due_to_meet(errors, found, DECISION_RULES, decided_on, late_reason) if decided_on else None
     errors.raise_if_any()
+    decided_by = cast("User", decided_by)  # no error: who decided was selected
     if due is not None:
         deadlines.complete(due, decided_on, late_reason)
     PreProceedingsDecision.objects.create(
@@ -422,7 +455,9 @@ def decide_pre_proceedings(user, pre_proceedings, *, decision, decided_on, decid
 
 
 @transaction.atomic
-def record_court_application(user, pre_proceedings, *, applied_on, order_sought, late_reason=""):
+def record_court_application(
+    user: User, pre_proceedings: PreProceedings, *, applied_on: datetime.date, order_sought: str, late_reason: str = ""
+) -> PreProceedings:
     """The application to court (CourtAppDate), on or after the decision to issue (CIN census
     rule 9012), once family group decision-making has been offered, and held if accepted, or
     the reasons it was not offered recorded (CWSA 2026 s1)."""
@@ -463,7 +498,7 @@ def record_court_application(user, pre_proceedings, *, applied_on, order_sought,
 
 
 @transaction.atomic
-def send_letter_of_issue(user, pre_proceedings, *, sent_on):
+def send_letter_of_issue(user: User, pre_proceedings: PreProceedings, *, sent_on: datetime.date) -> PreProceedings:
     """The letter telling the parents that care proceedings are issued (LetterInitCPDate): on or
     after the application (CIN census rule 9013)."""
     found = _lock(pre_proceedings)
