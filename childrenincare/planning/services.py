@@ -25,7 +25,10 @@ review held while the child was looked after may be recorded afterwards (the SSD
 needs every review), though it issues no further due dates.
 """
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -44,6 +47,10 @@ from kernel.templatetags import due_dates as due_tags
 from partners.models import User
 from people.ages import age_on
 from people.models import Involvement
+
+if TYPE_CHECKING:
+    from kernel.access import SignedInUser
+    from people.models import Person
 
 CARE_PLAN_RULE = "care-plan"
 PERMANENCE_RULE = "permanence-plan"
@@ -70,11 +77,11 @@ def _issue(slug, start, period):
     return issue_due(slug, start, person=period.person, subject=period, episode=period.episode)
 
 
-def ended_message(period):
+def ended_message(period: PeriodOfCare) -> str:
     return f"{period_ended(period)}: nothing more can be recorded on it"
 
 
-def check_open(errors, period):
+def check_open(errors: Errors, period: PeriodOfCare) -> None:
     if period.end_date is not None:
         errors.add("__all__", ended_message(period))
 
@@ -83,11 +90,11 @@ def _text(value):
     return (value or "").strip()
 
 
-def current_care_plan(period):
+def current_care_plan(period: PeriodOfCare) -> CarePlan | None:
     return period.care_plans.order_by("-agreed_on", "-id").first()
 
 
-def permanence_agreed(period):
+def permanence_agreed(period: PeriodOfCare) -> bool:
     """Whether an agreed version of the care plan has a plan for permanence (other than
     "not yet decided")."""
     return period.care_plans.exclude(permanence_plan=CarePlan.Permanence.NOT_YET).exists()
@@ -98,20 +105,20 @@ def permanence_agreed(period):
 
 @transaction.atomic
 def record_care_plan(
-    user,
-    period,
+    user: SignedInUser,
+    period: PeriodOfCare,
     *,
-    agreed_on,
-    permanence_plan,
-    permanence_detail="",
-    placement_plan_agreed_on=None,
-    health="",
-    education="",
-    family_and_contact="",
-    wishes_and_feelings="",
-    support_after_care="",
-    late_reason="",
-):
+    agreed_on: datetime.date | None,
+    permanence_plan: str,
+    permanence_detail: str = "",
+    placement_plan_agreed_on: datetime.date | None = None,
+    health: str = "",
+    education: str = "",
+    family_and_contact: str = "",
+    wishes_and_feelings: str = "",
+    support_after_care: str = "",
+    late_reason: str = "",
+) -> CarePlan:
     """A new version of the care plan, agreed on `agreed_on`. It may be agreed before the
     first placement (reg 4), so from the referral that opened the child-in-need episode; a
     new version comes on or after the current one."""
@@ -152,6 +159,7 @@ def record_care_plan(
     if day and permanence_plan in CarePlan.Permanence.values and permanence_plan != CarePlan.Permanence.NOT_YET:
         permanence_due = due_to_meet(errors, period, PERMANENCE_RULE, day, late_reason)
     errors.raise_if_any()
+    day = cast(datetime.date, day)  # checked: the date is given
 
     kept = deadlines.reason_to_keep(due, day, late_reason) or deadlines.reason_to_keep(permanence_due, day, late_reason)
     plan = CarePlan.objects.create(
@@ -180,7 +188,7 @@ def record_care_plan(
         timezone.now(),
         f"Care plan agreed (version {version}): plan for permanence {label[0].lower()}{label[1:]}",
         detail=(
-            f"The plan for permanence changed from: {current.get_permanence_plan_display()}"
+            f"The plan for permanence changed from: {cast(CarePlan, current).get_permanence_plan_display()}"
             if changed
             else plan.permanence_detail
         ),
@@ -195,7 +203,9 @@ def record_care_plan(
 
 
 @transaction.atomic
-def appoint_iro(user, period, *, iro, on, late_reason=""):
+def appoint_iro(
+    user: SignedInUser, period: PeriodOfCare, *, iro: User | None, on: datetime.date | None, late_reason: str = ""
+) -> PeriodOfCare:
     """The independent reviewing officer for the period (Children Act 1989 s25A), from `on`.
     The first appointment meets the iro-appointment due date; a change of IRO is recorded."""
     period = lock_period(period)
@@ -220,6 +230,8 @@ def appoint_iro(user, period, *, iro, on, late_reason=""):
     day = as_date(on) if on else None
     due = due_to_meet(errors, period, IRO_RULE, day, late_reason) if day else None
     errors.raise_if_any()
+    day = cast(datetime.date, day)  # checked: the date is given
+    iro = cast(User, iro)  # checked: the IRO is chosen
 
     previous, previous_on = period.iro, period.iro_appointed_on
     PeriodOfCare.objects.filter(pk=period.pk).update(iro=iro, iro_appointed_on=day)
@@ -270,7 +282,7 @@ def appoint_iro(user, period, *, iro, on, late_reason=""):
 # --- Health assessments -------------------------------------------------------------------
 
 
-def health_review_rule(period, on):
+def health_review_rule(period: PeriodOfCare, on: datetime.date) -> str:
     """The rule for the next review health assessment after one on `on`: every 6 months for a
     child under 5 on the day, every 12 months from 5. A child whose date of birth is not
     known gets the shorter interval, so that no review is missed."""
@@ -281,16 +293,16 @@ def health_review_rule(period, on):
 
 @transaction.atomic
 def record_health_assessment(
-    user,
-    period,
+    user: SignedInUser,
+    period: PeriodOfCare,
     *,
-    kind,
-    held_on,
-    carried_out_by="",
-    dental_check=False,
-    immunisations_up_to_date=False,
-    late_reason="",
-):
+    kind: str,
+    held_on: datetime.date | None,
+    carried_out_by: str = "",
+    dental_check: bool = False,
+    immunisations_up_to_date: bool = False,
+    late_reason: str = "",
+) -> HealthAssessment:
     """An initial or review health assessment. The initial one meets initial-health-assessment;
     a review meets the open review due date. Either issues the next review."""
     period = lock_period(period)
@@ -307,7 +319,7 @@ def record_health_assessment(
     day = as_date(held_on) if held_on else None
     initial = period.health_assessments.filter(kind=HealthAssessment.Kind.INITIAL).order_by("held_on", "id").first()
     last = period.health_assessments.order_by("-held_on", "-id").first()
-    slugs = ()
+    slugs: tuple[str, ...] = ()
     if kind == HealthAssessment.Kind.INITIAL:
         slugs = (INITIAL_HEALTH_RULE,)
         if initial is not None:
@@ -327,6 +339,7 @@ def record_health_assessment(
         )
     due = due_to_meet(errors, period, slugs, day, late_reason) if day and slugs else None
     errors.raise_if_any()
+    day = cast(datetime.date, day)  # checked: the date is given
 
     assessment = HealthAssessment.objects.create(
         period=period,
@@ -363,8 +376,15 @@ def record_health_assessment(
 
 @transaction.atomic
 def record_personal_education_plan(
-    user, period, *, held_on, school="", designated_teacher="", targets="", late_reason=""
-):
+    user: SignedInUser,
+    period: PeriodOfCare,
+    *,
+    held_on: datetime.date | None,
+    school: str = "",
+    designated_teacher: str = "",
+    targets: str = "",
+    late_reason: str = "",
+) -> PersonalEducationPlan:
     """A personal education plan (or its review, each term): meets the open PEP due date and
     issues the next review."""
     period = lock_period(period)
@@ -387,6 +407,7 @@ def record_personal_education_plan(
         )
     due = due_to_meet(errors, period, PEP_RULES, day, late_reason) if day else None
     errors.raise_if_any()
+    day = cast(datetime.date, day)  # checked: the date is given
 
     plan = PersonalEducationPlan.objects.create(
         period=period,
@@ -423,12 +444,12 @@ def record_personal_education_plan(
 # --- Looked-after reviews -----------------------------------------------------------------
 
 
-def review_rule(number):
+def review_rule(number: int) -> str:
     """The rule a review with this number meets."""
     return {1: FIRST_REVIEW_RULE, 2: SECOND_REVIEW_RULE}.get(number, LATER_REVIEW_RULE)
 
 
-def check_participation(errors, person, participation, day):
+def check_participation(errors: Errors, person: Person, participation: str, day: datetime.date | None) -> None:
     """The child's participation code (SSDA903 REVIEW_CODE): PN0 for a child under 4 on the
     day of the review, and only for one."""
     if not codelists.is_valid("review-participation", participation, on=day):
@@ -460,8 +481,16 @@ def check_participation(errors, person, participation, day):
 
 @transaction.atomic
 def record_review(
-    user, period, *, held_on, participation, chair, considered_return_home=False, decisions="", late_reason=""
-):
+    user: SignedInUser,
+    period: PeriodOfCare,
+    *,
+    held_on: datetime.date | None,
+    participation: str,
+    chair: User | None,
+    considered_return_home: bool = False,
+    decisions: str = "",
+    late_reason: str = "",
+) -> LookedAfterReview:
     """A looked-after review (CPR10 reg 33), chaired by the child's IRO. The reviews are
     numbered 1, 2, 3...; each meets its due date and issues the next: the second 3 months
     after the first, the later ones 6 months after the one before. After the first review the
@@ -503,6 +532,7 @@ def record_review(
     else:
         due = due_to_meet(errors, period, slug, day, late_reason) if day else None
     errors.raise_if_any()
+    day = cast(datetime.date, day)  # checked: the date is given
 
     review = LookedAfterReview.objects.create(
         period=period,
@@ -550,7 +580,7 @@ def _tagged(deadline, today):
     return {"deadline": deadline, "tag": due_tags.tag(deadline, today)} if deadline is not None else None
 
 
-def summary(period):
+def summary(period: PeriodOfCare) -> dict[str, Any]:
     """What the period's care page shows about care planning (template
     childrenincare/planning/_summary.html): the current care plan and plan for permanence, the
     IRO, the last review and the next, the last visit and the next, and the health
