@@ -23,10 +23,13 @@ nor make one, so the role cannot raise itself.
 Audit entries name the account (as the object) and its username, nothing else about the person.
 """
 
+from __future__ import annotations
+
 import datetime
 import hashlib
 import secrets
 import time
+from typing import TYPE_CHECKING, Any, cast
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
@@ -41,6 +44,13 @@ from audit import services as audit
 
 from ..models import SetUpLink, User
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from kernel.access import AnyUser
+
+    from ..models import Agency, Team
+
 Role = User.Role
 
 # The session key holding the id of the set-up link followed in this browser.
@@ -51,11 +61,11 @@ _TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 ADMINISTRATIVE_ROLES = frozenset({Role.ADMINISTRATOR, Role.USER_ADMINISTRATOR})
 
 
-def is_system_administrator(user):
+def is_system_administrator(user: AnyUser) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_staff and user.role == Role.ADMINISTRATOR)
 
 
-def is_user_administrator(user):
+def is_user_administrator(user: AnyUser) -> bool:
     return bool(
         user.is_authenticated
         and user.is_active
@@ -66,7 +76,7 @@ def is_user_administrator(user):
 # --- Limits -------------------------------------------------------------------------------------
 
 
-def why_not_manage(actor, account):
+def why_not_manage(actor: AnyUser, account: User) -> str:
     """Why `actor` may not reset `account`'s password or authenticator app, or "" if they may."""
     if not is_user_administrator(actor):
         return "Only administrators and user administrators can change accounts"
@@ -81,11 +91,11 @@ def why_not_manage(actor, account):
     return ""
 
 
-def may_manage(actor, account):
+def may_manage(actor: AnyUser, account: User) -> bool:
     return not why_not_manage(actor, account)
 
 
-def roles_for(actor):
+def roles_for(actor: AnyUser) -> list[tuple[str, str]]:
     """The roles `actor` may give a new account. Nobody makes a system administrator here
     (that needs the admin's staff status: the Django admin, by a superuser); only a system
     administrator makes a user administrator."""
@@ -99,16 +109,16 @@ def roles_for(actor):
 # --- Set-up links -------------------------------------------------------------------------------
 
 
-def link_digest(token):
+def link_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def link_hours():
+def link_hours() -> int:
     return getattr(settings, "SET_UP_LINK_HOURS", 72)
 
 
 @transaction.atomic
-def issue_set_up_link(account, reason, issued_by=None):
+def issue_set_up_link(account: User, reason: str, issued_by: AnyUser | None = None) -> tuple[SetUpLink, str]:
     """A new set-up link for `account`; earlier unused links stop working. Returns
     (SetUpLink, token): the token goes in the link's address and cannot be recovered."""
     now = timezone.now()
@@ -118,7 +128,7 @@ def issue_set_up_link(account, reason, issued_by=None):
         user=account,
         digest=link_digest(token),
         reason=reason,
-        created_by=issued_by,
+        created_by=cast("User | None", issued_by),  # signed in: the Django admin or an administrator
         created_at=now,
         expires_at=now + datetime.timedelta(hours=link_hours()),
     )
@@ -131,22 +141,22 @@ def issue_set_up_link(account, reason, issued_by=None):
     return link, token
 
 
-def set_up_path(token):
+def set_up_path(token: str) -> str:
     return reverse("set-up-link", kwargs={"token": token})
 
 
-def link_from_token(token):
+def link_from_token(token: str | None) -> SetUpLink | None:
     """The SetUpLink for a token from a link's address (usable or not), or None."""
     if not token or len(token) > 100:
         return None
     return SetUpLink.objects.select_related("user").filter(digest=link_digest(token)).first()
 
 
-def remember_link(request, link):
+def remember_link(request: HttpRequest, link: SetUpLink) -> None:
     request.session[SET_UP_LINK_KEY] = link.pk
 
 
-def link_in_session(request, user):
+def link_in_session(request: HttpRequest, user: User) -> SetUpLink | None:
     """The usable set-up link for `user` followed in this browser, or None."""
     link_id = request.session.get(SET_UP_LINK_KEY)
     if not link_id:
@@ -155,7 +165,7 @@ def link_in_session(request, user):
     return link if link is not None and link.is_usable else None
 
 
-def may_set_up(request, user):
+def may_set_up(request: HttpRequest, user: User) -> bool:
     """May this (half) signed-in user reach the authenticator set-up page? Only with a usable
     set-up link followed in this browser, or where the development-only setting allows setting
     up at the first sign-in."""
@@ -164,7 +174,7 @@ def may_set_up(request, user):
     return link_in_session(request, user) is not None
 
 
-def spend_link(request, user):
+def spend_link(request: HttpRequest, user: User) -> bool:
     """Mark the session's set-up link used (inside the set-up's transaction). Returns False when
     no usable link remains (another browser used it meanwhile), unless the development-only
     setting allows setting up without one."""
@@ -184,7 +194,7 @@ def spend_link(request, user):
 # --- Resets and new accounts ----------------------------------------------------------------
 
 
-def temporary_password():
+def temporary_password() -> str:
     """16 random letters and digits in groups of four, like ``k7mq-2xvd-ph9t-we3n`` (about 79 bits)."""
     chars = "".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(16))
     return "-".join(chars[i : i + 4] for i in range(0, 16, 4))
@@ -196,7 +206,7 @@ def _end_sessions(account):
 
 
 @transaction.atomic
-def reset_password(actor, account, reason=""):
+def reset_password(actor: User, account: User, reason: str = "") -> str:
     """Give `account` a temporary password to change at the next sign-in. Returns the password
     (show it once). Ends the account's sessions and clears a lock-out."""
     why_not = why_not_manage(actor, account)
@@ -213,7 +223,7 @@ def reset_password(actor, account, reason=""):
 
 
 @transaction.atomic
-def reset_authenticator(actor, account, reason=""):
+def reset_authenticator(actor: User, account: User, reason: str = "") -> tuple[SetUpLink, str]:
     """Remove `account`'s authenticator apps, end its sessions and issue a set-up link.
     Returns (SetUpLink, token)."""
     why_not = why_not_manage(actor, account)
@@ -234,8 +244,17 @@ def reset_authenticator(actor, account, reason=""):
 
 @transaction.atomic
 def create_account(
-    actor, *, username, role, first_name="", last_name="", email="", agency=None, team=None, job_title=""
-):
+    actor: User | None,
+    *,
+    username: str,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    agency: Agency | None = None,
+    team: Team | None = None,
+    job_title: str = "",
+) -> tuple[User, str, SetUpLink, str]:
     """A new account with a temporary password (changed at the first sign-in) and a set-up
     link. Returns (User, temporary password, SetUpLink, token)."""
     if actor is not None and role not in dict(roles_for(actor)):
@@ -267,7 +286,7 @@ def create_account(
 # --- Two-factor codes ---------------------------------------------------------------------------
 
 
-def code_was_used(device, code):
+def code_was_used(device: TOTPDevice, code: Any) -> bool:
     """Is `code` one the device accepted already (a code works once), rather than a wrong one?"""
     try:
         token = int(code)
