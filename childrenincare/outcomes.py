@@ -12,7 +12,11 @@ section 6 gives them: an SDQ score 0 to 40 or a reason (rule 196), HEALTH_CHECK 
 (rule 546); the age bands for the SDQ (4 to 16) and for convictions (10 and over) are [U].
 """
 
+from __future__ import annotations
+
 import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,31 +31,36 @@ from people.ages import age_on
 from .models import HealthAssessment, PeriodOfCare, YearOutcomes
 from .services import lock_period
 
+if TYPE_CHECKING:
+    from kernel.access import SignedInUser
+
 SHORT_BREAKS = {"V3", "V4"}
 SDQ_AGES = (4, 16)  # [U] the SDQ is asked of children aged 4 to 16 at 31 March
 CONVICTION_AGE = 10  # [U] the age of criminal responsibility
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the collection years the pages take
 
 
-def year_end(year):
+def year_end(year: int) -> datetime.date:
     return datetime.date(year, 3, 31)
 
 
-def in_care_for_a_year(period, year):
+def in_care_for_a_year(period: PeriodOfCare, year: int) -> bool:
     end = year_end(year)
     if period.start_date > datetime.date(year - 1, 4, 1) or (period.end_date is not None and period.end_date <= end):
         return False
     return any(status.code not in SHORT_BREAKS for status in period.legal_statuses.all())
 
 
-def years_due(period, today=None):
+def years_due(period: PeriodOfCare, today: datetime.date | None = None) -> list[int]:
     """The collection years (newest first) for which this period needs its OC2 outcomes."""
     today = today or timezone.localdate()
     last = today.year if today > year_end(today.year) else today.year - 1
     return [year for year in range(last, period.start_date.year, -1) if in_care_for_a_year(period, year)]
 
 
-def health_figures(period, year, assessments=None):
+def health_figures(
+    period: PeriodOfCare, year: int, assessments: list[HealthAssessment] | None = None
+) -> dict[str, int]:
     """IMMUNISATIONS, TEETH_CHECK and HEALTH_ASSESSMENT from the health assessments: an assessment
     in the 12 months to 31 March (6 months for a child under 5) is up to date; immunisations as
     the latest one found; a dentist's check in the 12 months."""
@@ -72,18 +81,18 @@ def health_figures(period, year, assessments=None):
 
 @transaction.atomic
 def record_year_outcomes(
-    user,
-    period,
-    year,
+    user: SignedInUser,
+    period: PeriodOfCare,
+    year: int,
     *,
-    sdq_score=None,
-    sdq_reason="",
-    convicted=None,
-    health_check=None,
-    substance_misuse=None,
-    intervention_received=None,
-    intervention_offered=None,
-):
+    sdq_score: int | None = None,
+    sdq_reason: str = "",
+    convicted: bool | None = None,
+    health_check: bool | None = None,
+    substance_misuse: bool | None = None,
+    intervention_received: bool | None = None,
+    intervention_offered: bool | None = None,
+) -> YearOutcomes:
     """Record (or correct) the year's outcomes for OC2; refused with a message for each answer missing or wrong."""
     period = lock_period(period)
     errors = Errors()
@@ -149,7 +158,7 @@ def record_year_outcomes(
     return outcomes
 
 
-def in_scope(year):
+def in_scope(year: int) -> list[PeriodOfCare]:
     """The periods of care whose children are in OC2 for the year, with their legal statuses."""
     end = year_end(year)
     periods = (
@@ -161,8 +170,8 @@ def in_scope(year):
     return [p for p in periods if in_care_for_a_year(p, year)]
 
 
-def assessments_by_period(periods, year):
-    found = {}
+def assessments_by_period(periods: Iterable[PeriodOfCare], year: int) -> dict[int, list[HealthAssessment]]:
+    found: dict[int, list[HealthAssessment]] = {}
     for a in HealthAssessment.objects.filter(period__in=periods, held_on__lte=year_end(year)).order_by("held_on"):
         found.setdefault(a.period_id, []).append(a)
     return found

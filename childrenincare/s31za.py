@@ -28,7 +28,10 @@ here [U]: an order applied for before commencement and made after it needs the r
 ("applied for before s31ZA came into force").
 """
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
@@ -36,12 +39,16 @@ from childprotection.models import PreProceedings
 from childprotection.pre_proceedings.selectors import fgdm_meeting_date
 from kernel.rules import as_date, long_date
 
+if TYPE_CHECKING:
+    from kernel.rules import Errors
+    from people.models import Person
+
 CARE_ORDERS = ("C1", "C2")
 S31ZA = "Children Act 1989 s31ZA, inserted by the Children's Wellbeing and Schools Act 2026 s1"
 FIELD = "fgdm_reasons_not_offered"
 
 
-def commencement():
+def commencement() -> datetime.date | None:
     """The date s31ZA came into force here, or None while it is not in force."""
     found = getattr(settings, "S31ZA_COMMENCEMENT", None)
     if not found:
@@ -49,18 +56,18 @@ def commencement():
     return found if isinstance(found, datetime.date) else datetime.date.fromisoformat(str(found))
 
 
-def in_force(day):
+def in_force(day: datetime.date | None) -> bool:
     start = commencement()
     return start is not None and day is not None and as_date(day) >= start
 
 
-def applies(code, previous_code, day):
+def applies(code: str, previous_code: str | None, day: datetime.date | None) -> bool:
     """Whether recording legal status `code` on `day` (after `previous_code`, None at the start
     of care) follows an application s31ZA governs."""
     return code in CARE_ORDERS and previous_code not in CARE_ORDERS and in_force(day)
 
 
-def reasons_kept(code, previous_code, day, reasons):
+def reasons_kept(code: str, previous_code: str | None, day: datetime.date | None, reasons: str) -> str:
     """The best-interests reasons kept on the legal status: only where s31ZA applies."""
     return (reasons or "").strip() if applies(code, previous_code, day) else ""
 
@@ -121,7 +128,7 @@ def _return_home_offer(person, day):
     return "", ""
 
 
-def offer_on_record(person, day):
+def offer_on_record(person: Person, day: datetime.date) -> tuple[str, str]:
     """(what was found, why it does not do yet): the offer of family group decision-making
     on the child's record on or before `day`, or why it falls short (accepted, not yet held)."""
     day = as_date(day)
@@ -131,7 +138,9 @@ def offer_on_record(person, day):
     return _return_home_offer(person, day)
 
 
-def check(errors, person, code, previous_code, day, reasons):
+def check(
+    errors: Errors, person: Person, code: str, previous_code: str | None, day: datetime.date, reasons: str
+) -> str:
     """Add the s31ZA refusal to `errors` when C1 or C2 is recorded without an offer on the
     record or the best-interests reasons. Returns the offer found (kept on the legal status)."""
     if not applies(code, previous_code, day):

@@ -32,6 +32,11 @@ breaks have been used in the 12 months before it; 384, no short breaks in a long
 placement (U1, U4). returns.validation.short_breaks checks the return the same way.
 """
 
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, cast
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -41,6 +46,13 @@ from chronology.services import record_event
 from kernel import deadlines, timescales
 from kernel import selectors as deadline_reads
 from kernel.rules import Errors, as_date, check_date
+
+if TYPE_CHECKING:
+    from kernel.access import SignedInUser
+    from kernel.models import Deadline
+    from people.models import Person
+
+    from .models import PeriodOfCare
 
 SHORT_BREAKS = ("V3", "V4")
 BREAK_BY_BREAK = "V3"
@@ -56,11 +68,11 @@ RULES = REVIEW_RULES + VISIT_RULES
 REG_48 = "Care Planning Regulations 2010 reg 48"
 
 
-def is_short_break(code):
+def is_short_break(code: str) -> bool:
     return code in SHORT_BREAKS
 
 
-def on_short_breaks(period, day=None):
+def on_short_breaks(period: PeriodOfCare, day: datetime.date | None = None) -> bool:
     """Whether the period's legal status (on `day`, or now) is V3 or V4."""
     statuses = period.legal_statuses.order_by("-start_date", "-id")
     if day is not None:
@@ -69,7 +81,7 @@ def on_short_breaks(period, day=None):
     return found is not None and found.code in SHORT_BREAKS
 
 
-def days_used(person, day):
+def days_used(person: Person, day: datetime.date) -> int:
     """Days of V3 short breaks in the 12 months before `day`, counted as the SSDA903 counts an
     episode (from its start to its end, rule 367)."""
     from .models import PeriodOfCare
@@ -87,7 +99,7 @@ def days_used(person, day):
 # --- Checks ---------------------------------------------------------------------------------
 
 
-def check_place(errors, legal_status, place, field):
+def check_place(errors: Errors, legal_status: str, place: str, field: str) -> None:
     """SSDA903 rule 384: a child on short breaks is not in a long-term foster placement."""
     if legal_status in SHORT_BREAKS and place in LONG_TERM_FOSTERING:
         errors.add(
@@ -97,7 +109,7 @@ def check_place(errors, legal_status, place, field):
         )
 
 
-def check_start(errors, person, legal_status, day):
+def check_start(errors: Errors, person: Person, legal_status: str, day: datetime.date | None) -> None:
     """A V3 break does not start once the 75 days of 12 months are used (reg 48(2)(c)(iii),
     SSDA903 rule 367)."""
     if legal_status != BREAK_BY_BREAK or day is None:
@@ -113,7 +125,7 @@ def check_start(errors, person, legal_status, day):
         )
 
 
-def check_legal_status_change(errors, current_code, code, place):
+def check_legal_status_change(errors: Errors, current_code: str, code: str, place: str) -> None:
     """SSDA903 rule 366: a V3 break is one episode, starting the period (RNE S)."""
     if current_code == BREAK_BY_BREAK:
         errors.add(
@@ -131,7 +143,7 @@ def check_legal_status_change(errors, current_code, code, place):
         check_place(errors, code, place, "code")
 
 
-def check_placement_change(errors, current_code):
+def check_placement_change(errors: Errors, current_code: str) -> None:
     if current_code == BREAK_BY_BREAK:
         errors.add(
             "__all__",
@@ -151,7 +163,7 @@ def _issue(slug, start, period):
     return issue_due(slug, start, person=period.person, subject=period.person, episode=period.episode)
 
 
-def start(period, day):
+def start(period: PeriodOfCare, day: datetime.date) -> None:
     """A period on short breaks began (a V3 break, a V4 agreement, or a change into V4): the
     series' first review and first visit fall due from the first break, unless the series'
     clocks are already running."""
@@ -161,18 +173,18 @@ def start(period, day):
         _issue(FIRST_VISIT_RULE, day, period)
 
 
-def stop(person, reason):
+def stop(person: Person, reason: str) -> None:
     """The series ended, or the child is looked after other than on short breaks."""
     for slug in RULES:
         deadlines.withdraw(person, slug, reason=reason)
 
 
-def series_open(person):
+def series_open(person: Person) -> bool:
     return _open(person, RULES)
 
 
 @transaction.atomic
-def end_series(user, person, *, on, reason):
+def end_series(user: SignedInUser, person: Person, *, on: datetime.date | None, reason: str) -> None:
     """The short breaks stopped (the family no longer needs them, or the child is now looked
     after some other way): the series' review and visit due dates are withdrawn, with the
     reason. Not while a break or a V4 agreement is open: end that first."""
@@ -190,39 +202,39 @@ def end_series(user, person, *, on, reason):
     if not (reason or "").strip():
         errors.add("reason", "Say why the short breaks ended")
     errors.raise_if_any()
-    stop(person, f"The short breaks ended on {as_date(on):%-d %B %Y}: {reason.strip()}")
+    stop(person, f"The short breaks ended on {as_date(cast(datetime.date, on)):%-d %B %Y}: {reason.strip()}")
     record_event(person, "care-plan", timezone.now(), "Short breaks ended", detail=reason.strip(), recorded_by=user)
     audit.record_change(
         user,
         person,
-        {"short_breaks": ("continuing", f"ended {as_date(on):%-d %B %Y}")},
+        {"short_breaks": ("continuing", f"ended {as_date(cast(datetime.date, on)):%-d %B %Y}")},
         person=person,
         summary="Recorded that the short breaks ended",
     )
 
 
-def review_due(errors, period, day, late_reason):
+def review_due(errors: Errors, period: PeriodOfCare, day: datetime.date | None, late_reason: str) -> Deadline | None:
     """The series' review due date a review on `day` meets."""
     return due_to_meet(errors, period.person, REVIEW_RULES, day, late_reason)
 
 
-def after_review(period, day):
+def after_review(period: PeriodOfCare, day: datetime.date) -> None:
     for slug in REVIEW_RULES:
         deadlines.withdraw(period.person, slug, reason="A later short-break review was recorded")
     _issue(REVIEW_RULE, day, period)
 
 
-def visit_due(errors, period, day, late_reason):
+def visit_due(errors: Errors, period: PeriodOfCare, day: datetime.date | None, late_reason: str) -> Deadline | None:
     return due_to_meet(errors, period.person, VISIT_RULES, day, late_reason)
 
 
-def after_visit(period, day):
+def after_visit(period: PeriodOfCare, day: datetime.date) -> None:
     for slug in VISIT_RULES:
         deadlines.withdraw(period.person, slug, reason="A later short-break visit was recorded")
     _issue(VISIT_RULE, day, period)
 
 
-def open_due(person):
+def open_due(person: Person) -> dict[str, Deadline | None]:
     """{"review": deadline or None, "visit": deadline or None} for the care page."""
     found = {}
     for key, slugs in (("review", REVIEW_RULES), ("visit", VISIT_RULES)):

@@ -19,6 +19,11 @@ short breaks (V3, V4) is visited on the short-break schedule instead (reg 48(3)(
 childrenincare.short_breaks).
 """
 
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, cast
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,6 +36,12 @@ from kernel.rules import Errors, as_date, check_date
 from people.ages import one_year_after
 
 from .models import Carer, CareVisit
+
+if TYPE_CHECKING:
+    from kernel.access import SignedInUser
+    from kernel.models import Deadline
+
+    from .models import LegalStatus, PeriodOfCare, Placement
 
 NEW_PLACEMENT = "looked-after-visit-new-placement"
 USUAL = "looked-after-visit"
@@ -47,12 +58,14 @@ def _first_review_held(period, on):
     return period.reviews.filter(held_on__lte=on).exists()
 
 
-def next_visit_rule(period, placement, legal_status, after):
+def next_visit_rule(period: PeriodOfCare, placement: Placement, legal_status: LegalStatus, after: datetime.date) -> str:
     """The rule for the next visit after a visit on `after` (reg 28(2) to (4))."""
     from .services import WITH_PARENT
 
     code = legal_status.code
-    temporary_carer = placement.carer_id is not None and placement.carer.approval == Carer.Approval.TEMPORARY
+    temporary_carer = (
+        placement.carer_id is not None and cast(Carer, placement.carer).approval == Carer.Approval.TEMPORARY
+    )
     interim_with_parent = code == "C1" and placement.place == WITH_PARENT
     if temporary_carer or interim_with_parent:
         return WEEKLY if not _first_review_held(period, after) else FOUR_WEEKLY
@@ -65,7 +78,7 @@ def next_visit_rule(period, placement, legal_status, after):
     return USUAL
 
 
-def stay_began(period, placement):
+def stay_began(period: PeriodOfCare, placement: Placement) -> datetime.date:
     """When the child's stay with this placement's carers began, for the first year of reg
     28(2)(b): a temporary placement (T0 to T4) between two spells with the same carers (a
     holiday, a hospital stay) does not start the year again, nor does re-coding the placement
@@ -92,7 +105,7 @@ def _replace(period, slug, start):
     return issue_due(slug, start, person=period.person, subject=period, episode=period.episode)
 
 
-def schedule_after_placement(period, placement, legal_status):
+def schedule_after_placement(period: PeriodOfCare, placement: Placement, legal_status: LegalStatus) -> Deadline | None:
     """A new placement: visit within a week of its start (reg 28(2)(a)). Not on short breaks,
     where reg 28(2) does not apply (reg 48(3)(c)): the series has its own visit due date
     (childrenincare.short_breaks)."""
@@ -105,7 +118,9 @@ def schedule_after_placement(period, placement, legal_status):
     return _replace(period, NEW_PLACEMENT, placement.start_date)
 
 
-def schedule_after_legal_status(period, placement, legal_status):
+def schedule_after_legal_status(
+    period: PeriodOfCare, placement: Placement | None, legal_status: LegalStatus
+) -> Deadline | None:
     """A full care order for a child living with a parent: visit within a week of the order."""
     if legal_status.code == "C2" and placement is not None and placement.place == "P1":
         return _replace(period, NEW_PLACEMENT, legal_status.start_date)
@@ -113,7 +128,17 @@ def schedule_after_legal_status(period, placement, legal_status):
 
 
 @transaction.atomic
-def record_visit(user, period, *, visited_on, seen, seen_alone=False, bedroom_seen=False, notes="", late_reason=""):
+def record_visit(
+    user: SignedInUser,
+    period: PeriodOfCare,
+    *,
+    visited_on: datetime.date | None,
+    seen: bool | None,
+    seen_alone: bool = False,
+    bedroom_seen: bool = False,
+    notes: str = "",
+    late_reason: str = "",
+) -> CareVisit:
     """A statutory visit. It meets the open visit due date (late needs the reason) and the
     next one is issued by the reg 28 schedule."""
     from .selectors import current_legal_status, current_placement
@@ -146,6 +171,7 @@ def record_visit(user, period, *, visited_on, seen, seen_alone=False, bedroom_se
     else:
         found = due_to_meet(errors, period, VISIT_RULES, day, late_reason) if day else None
     errors.raise_if_any()
+    day, seen = cast(datetime.date, day), cast(bool, seen)  # checked: the date and whether seen are given
     visit = CareVisit.objects.create(
         period=period,
         visited_on=day,
@@ -162,7 +188,7 @@ def record_visit(user, period, *, visited_on, seen, seen_alone=False, bedroom_se
     if on_short_breaks:
         short_breaks.after_visit(period, day)
     else:
-        slug = next_visit_rule(period, placement, status, day)
+        slug = next_visit_rule(period, cast("Placement", placement), cast("LegalStatus", status), day)
         issue_due(slug, day, person=period.person, subject=period, episode=period.episode)
     record_event(
         period.person,

@@ -30,6 +30,11 @@ Here:
   Both timescales are data (kernel/data/timescales.json).
 """
 
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, cast
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -40,13 +45,19 @@ from chronology.services import record_event
 from kernel import deadlines
 from kernel.rules import Errors, as_date, check_date, long_date
 
+if TYPE_CHECKING:
+    from childrenincare.models import PeriodOfCare
+    from childrenincare.services import PlacementDetails
+    from kernel.access import SignedInUser
+    from kernel.models import Deadline
+
 ASSESSMENT_RULE = "placement-with-parent-assessment"
 DECISION_RULE = "placement-with-parent-decision"
 RULES = (ASSESSMENT_RULE, DECISION_RULE)
 REG_19 = "Care Planning Regulations 2010 reg 19"
 
 
-def approved_in_advance(period, day):
+def approved_in_advance(period: PeriodOfCare, day: datetime.date) -> Approval | None:
     """The nominated officer's approval of an immediate placement with a parent, decided on
     or before `day` and not yet used for a placement, or None."""
     return (
@@ -61,7 +72,9 @@ def approved_in_advance(period, day):
     )
 
 
-def check_approved_in_advance(errors, period, details, day):
+def check_approved_in_advance(
+    errors: Errors, period: PeriodOfCare, details: PlacementDetails, day: datetime.date | None
+) -> Approval | None:
     """Reg 19: an immediate placement with a parent is made only where the nominated officer
     considers it necessary, so their approval comes before the placement."""
     if not details.immediate_with_parent or day is None:
@@ -77,14 +90,14 @@ def check_approved_in_advance(errors, period, details, day):
     return found
 
 
-def issue_assessment_due(period, placement):
+def issue_assessment_due(period: PeriodOfCare, placement: Placement) -> Deadline:
     """Reg 19(b): the assessment and review within 10 working days of the placement."""
     return issue_due(
         ASSESSMENT_RULE, placement.start_date, person=period.person, subject=period, episode=period.episode
     )
 
 
-def withdraw(period, reason):
+def withdraw(period: PeriodOfCare, reason: str) -> None:
     for slug in RULES:
         deadlines.withdraw(period, slug, reason=reason)
 
@@ -111,7 +124,14 @@ def _lock(period):
 
 
 @transaction.atomic
-def record_parent_assessment(user, period, *, completed_on, findings, late_reason=""):
+def record_parent_assessment(
+    user: SignedInUser,
+    period: PeriodOfCare,
+    *,
+    completed_on: datetime.date | None,
+    findings: str,
+    late_reason: str = "",
+) -> Placement:
     """Reg 19(b): the assessment of the parent under reg 17 and the review of the child's case,
     completed on `completed_on`. Meets placement-with-parent-assessment (late needs the reason)
     and issues placement-with-parent-decision."""
@@ -136,6 +156,7 @@ def record_parent_assessment(user, period, *, completed_on, findings, late_reaso
     day = as_date(completed_on) if completed_on and "completed_on" not in errors else None
     due = due_to_meet(errors, period, ASSESSMENT_RULE, day, late_reason) if day else None
     errors.raise_if_any()
+    day = cast(datetime.date, day)  # checked: the date is given
     if due is not None:
         deadlines.complete(due, day, late_reason)
     kept = deadlines.reason_to_keep(due, day, late_reason)
@@ -164,7 +185,15 @@ def record_parent_assessment(user, period, *, completed_on, findings, late_reaso
 
 
 @transaction.atomic
-def decide_placement_with_parent(user, period, *, decided_on, confirm, reasons, late_reason=""):
+def decide_placement_with_parent(
+    user: SignedInUser,
+    period: PeriodOfCare,
+    *,
+    decided_on: datetime.date | None,
+    confirm: bool | None,
+    reasons: str,
+    late_reason: str = "",
+) -> Placement:
     """Reg 19(c): the decision under reg 18, made and approved by a nominated officer (`user`),
     within 10 working days after the assessment: confirm the placement (the placement plan is
     reviewed) or not (the placement ends: record the child's next placement)."""
@@ -196,6 +225,7 @@ def decide_placement_with_parent(user, period, *, decided_on, confirm, reasons, 
         errors.add("__all__", f"Only a nominated officer may make and approve this decision ({REG_19}(c), reg 18)")
     due = due_to_meet(errors, period, DECISION_RULE, day, late_reason) if day and placement is not None else None
     errors.raise_if_any()
+    day = cast(datetime.date, day)  # checked: the date is given
     if due is not None:
         deadlines.complete(due, day, late_reason)
     kept = deadlines.reason_to_keep(due, day, late_reason)
