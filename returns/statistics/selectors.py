@@ -43,9 +43,13 @@ Timeliness (the year an event happened in):
   hours from the return when none was stored).
 """
 
+from __future__ import annotations
+
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import cast
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -73,7 +77,7 @@ ASSESSMENT_WORKING_DAYS = 45
 RETURN_INTERVIEW_HOURS = 72
 
 
-def years(today=None, count=YEARS_SHOWN):
+def years(today: datetime.date | None = None, count: int = YEARS_SHOWN) -> list[int]:
     """The last `count` collection years, oldest first, ending with the year in progress (which
     is counted so far): 2023 to 2027 on 2 December 2026."""
     today = today or timezone.localdate()
@@ -81,7 +85,7 @@ def years(today=None, count=YEARS_SHOWN):
     return list(range(last - count + 1, last + 1))
 
 
-def in_progress(year, today=None):
+def in_progress(year: int, today: datetime.date | None = None) -> bool:
     return year >= year_in_progress(today or timezone.localdate())
 
 
@@ -103,7 +107,7 @@ def _periods():
     return PeriodOfCare.objects.filter(Exists(not_short_breaks))
 
 
-def looked_after_at_31_march(year, today=None):
+def looked_after_at_31_march(year: int, today: datetime.date | None = None) -> int:
     """On 31 March of the year; for the year in progress, on `today` (so far)."""
     day = datetime.date(year, 3, 31)
     if today is not None and today < day:
@@ -115,14 +119,14 @@ def looked_after_at_31_march(year, today=None):
     )
 
 
-def started_in_year(year):
+def started_in_year(year: int) -> int:
     start, end = collection_period(year)
     return (
         _periods().filter(start_date__gte=start, start_date__lte=end).aggregate(n=Count("person", distinct=True))["n"]
     )
 
 
-def ceased_in_year(year):
+def ceased_in_year(year: int) -> int:
     start, end = collection_period(year)
     return _periods().filter(end_date__gte=start, end_date__lte=end).aggregate(n=Count("person", distinct=True))["n"]
 
@@ -137,7 +141,7 @@ def _last_ceased_in_year(year):
     return ended.exclude(Exists(later))
 
 
-def reason_group(code):
+def reason_group(code: str) -> str:
     for key, _label, codes in published.CEASED_REASONS:
         if code in codes:
             return key
@@ -160,7 +164,7 @@ class CeasedByReason:
         return round(n / self.total * 100, 1) if self.total else None
 
 
-def ceased_by_reason(year):
+def ceased_by_reason(year: int) -> CeasedByReason:
     by_code = dict(
         _last_ceased_in_year(year).values("end_reason").annotate(n=Count("id")).values_list("end_reason", "n")
     )
@@ -200,7 +204,7 @@ class ReEntries:
         return round(self.re_entered / self.returned_home * 100, 1) if self.returned_home else None
 
 
-def re_entries_within_12_months_of_return_home(year, today=None):
+def re_entries_within_12_months_of_return_home(year: int, today: datetime.date | None = None) -> ReEntries:
     today = today or timezone.localdate()
     start, end = collection_period(year)
     returns = (
@@ -235,7 +239,7 @@ class Population:
     source: str
 
 
-def child_populations(years, la_code=""):
+def child_populations(years: Iterable[int], la_code: str = "") -> dict[int, Population | None]:
     """child_population for several years, with the records counted in one pass (one query)."""
     found = {year: child_population(year, la_code, records=False) for year in years}
     missing = [year for year, population in found.items() if population is None]
@@ -249,7 +253,7 @@ def child_populations(years, la_code=""):
 RECORDS_SOURCE = "children aged 0 to 17 on 31 March held in the records"
 
 
-def child_population(year, la_code="", records=True):
+def child_population(year: int, la_code: str = "", records: bool = True) -> Population | None:
     """The children aged 0-17 a rate is per: the setting STATISTICS_CHILD_POPULATION when set;
     else ONS's mid-year estimate for the authority's own LA code (mid-(Y-1) for year Y, as DfE
     uses; the latest published when the year is newer); else (a fictional authority, like the
@@ -279,7 +283,7 @@ def _aged_0_to_17(year):
     )
 
 
-def children_in_records_by_year(years):
+def children_in_records_by_year(years: Iterable[int]) -> dict[int, int]:
     """Children aged 0-17 on 31 March of each year, counted in one scan of the children."""
     years = list(years)
     if not years:
@@ -291,11 +295,11 @@ def children_in_records_by_year(years):
     return {year: counted[f"y{year}"] for year in years}
 
 
-def children_in_records(year):
+def children_in_records(year: int) -> int:
     return children_in_records_by_year([year])[year]
 
 
-def rate_per_10000(count, population):
+def rate_per_10000(count: int | None, population: int | None) -> float | None:
     if count is None or not population:
         return None
     return round(count / population * 10_000, 1)
@@ -315,7 +319,7 @@ class Timeliness:
         return round(self.on_time / self.total * 100, 1) if self.total else None
 
 
-def referral_decisions(year):
+def referral_decisions(year: int) -> Timeliness:
     start, end = _moments(year)
     found = ContactDecision.objects.filter(decided_at__gte=start, decided_at__lt=end).aggregate(
         total=Count("id"), on_time=Count("id", filter=Q(on_time=True))
@@ -328,7 +332,7 @@ def _due_45(start, convention):
     return working_days.add_working_days(start, ASSESSMENT_WORKING_DAYS, convention).due
 
 
-def assessments_within_45_days(year, chunk=300):
+def assessments_within_45_days(year: int, chunk: int = 300) -> Timeliness:
     """The due date of each distinct start date is counted once on the working-day calendar (at
     most a few hundred a year, whatever the number of children), then the database counts the
     assessments authorised by it: CASE start_date WHEN ... THEN due END, in chunks of dates."""
@@ -345,7 +349,7 @@ def assessments_within_45_days(year, chunk=300):
     return Timeliness(year, total, on_time)
 
 
-def conferences_within_15_days(year):
+def conferences_within_15_days(year: int) -> Timeliness:
     start, end = collection_period(year)
     found = ConferenceChild.objects.filter(
         conference__kind__in=(Conference.Kind.INITIAL, Conference.Kind.PRE_BIRTH),
@@ -359,7 +363,7 @@ def conferences_within_15_days(year):
     return Timeliness(year, found["total"], found["on_time"])
 
 
-def return_interviews_within_72_hours(year):
+def return_interviews_within_72_hours(year: int) -> Timeliness:
     start, end = _moments(year)
     episode_type = ContentType.objects.get_for_model(MissingEpisode)
     stored_due = (
@@ -378,7 +382,7 @@ def return_interviews_within_72_hours(year):
 # --- All of it, for the page and the download ------------------------------------------------------
 
 
-def records_begin():
+def records_begin() -> datetime.date | None:
     """The first day the records hold: the earliest referral, contact or period of care. A year
     that ended before it has no figures (not zeros)."""
     from django.db.models import Min
@@ -423,7 +427,13 @@ class YearFigures:
         return rate_per_10000(self.ceased, self.population.value)
 
 
-def for_year(year, la_code="", today=None, begin=None, population=None):
+def for_year(
+    year: int,
+    la_code: str = "",
+    today: datetime.date | None = None,
+    begin: datetime.date | None = None,
+    population: Population | None = None,
+) -> YearFigures:
     """Every figure for one year. `begin` is when the records begin (records_begin());
     `population` the year's child_population, when already counted (child_populations)."""
     return YearFigures(
@@ -431,7 +441,8 @@ def for_year(year, la_code="", today=None, begin=None, population=None):
         so_far=in_progress(year, today),
         before_records=begin is not None and datetime.date(year, 3, 31) < begin,
         looked_after=looked_after_at_31_march(year, today=today or timezone.localdate()),
-        population=population or child_population(year, la_code),
+        # With the records counted (records=True), there is always a population.
+        population=population or cast(Population, child_population(year, la_code)),
         started=started_in_year(year),
         ceased=ceased_in_year(year),
         ceased_by_reason=ceased_by_reason(year),
