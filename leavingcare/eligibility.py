@@ -37,13 +37,22 @@ authority may change). The care history comes in bulk (`histories`) so that the 
 categorise a whole authority in a few queries; `categorise` is the rule itself, on plain values.
 """
 
+from __future__ import annotations
+
 import datetime
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from childrenincare.models import LegalStatus, PeriodOfCare
+
+if TYPE_CHECKING:
+    from people.models import Person
+
+    from .models import CareLeaver
 
 DATA = Path(__file__).resolve().parent / "data" / "eligibility.json"
 
@@ -59,27 +68,27 @@ NEEDS_PERSONAL_ADVISER = {ELIGIBLE, RELEVANT, FORMER_RELEVANT}
 
 
 @lru_cache(maxsize=1)
-def rules():
+def rules() -> dict[str, Any]:
     return json.loads(DATA.read_text(encoding="utf-8"))
 
 
-def threshold(name):
+def threshold(name: str) -> Any:
     return rules()["thresholds"][name]["value"]
 
 
-def oc3_rule(name):
+def oc3_rule(name: str) -> Any:
     return rules()["oc3"][name]["value"]
 
 
-def listed(name):
+def listed(name: str) -> set[str]:
     return set(rules()[name]["value"])
 
 
-def rule_value(name):
+def rule_value(name: str) -> Any:
     return rules()[name]["value"]
 
 
-def birthday(dob, years):
+def birthday(dob: datetime.date, years: int) -> datetime.date:
     """The `years`th birthday (29 February counts as 28 February in other years)."""
     try:
         return dob.replace(year=dob.year + years)
@@ -87,14 +96,14 @@ def birthday(dob, years):
         return dob.replace(year=dob.year + years, day=28)
 
 
-def age_on(dob, day):
+def age_on(dob: datetime.date, day: datetime.date) -> int:
     """Whole years on `day`, counted with `birthday` (so someone born on 29 February is a year
     older on 28 February in other years, and never a day younger than their birthday says)."""
     years = day.year - dob.year
     return years if birthday(dob, years) <= day else years - 1
 
 
-def add_months(day, months):
+def add_months(day: datetime.date, months: int) -> datetime.date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     for last in (31, 30, 29, 28):
@@ -142,11 +151,11 @@ class Eligibility:
         return self.days_since_14 // 7
 
 
-def histories(person_ids):
+def histories(person_ids: Iterable[int]) -> dict[int, list[Period]]:
     """{person id: [Period, oldest first]} from the periods of care and legal statuses, in two
     queries per 900 people."""
     ids = list(person_ids)
-    found = {pk: [] for pk in ids}
+    found: dict[int, list[Period]] = {pk: [] for pk in ids}
     for start in range(0, len(ids), 900):
         chunk = ids[start : start + 900]
         periods = {}
@@ -158,13 +167,13 @@ def histories(person_ids):
             period = Period(row["start_date"], row["end_date"], row["end_reason"] or "", pk=row["id"])
             periods[row["id"]] = period
             found[row["person_id"]].append(period)
-        statuses = {}
-        for row in (
+        statuses: dict[int, list[tuple[datetime.date, str]]] = {}
+        for status_row in (
             LegalStatus.objects.filter(period__person_id__in=chunk)
             .order_by("start_date", "id")
             .values("period_id", "code", "start_date")
         ):
-            statuses.setdefault(row["period_id"], []).append((row["start_date"], row["code"]))
+            statuses.setdefault(status_row["period_id"], []).append((status_row["start_date"], status_row["code"]))
         for pk, period in periods.items():
             rows = statuses.get(pk) or [(period.start, "")]
             for index, (day, code) in enumerate(rows):
@@ -173,7 +182,7 @@ def histories(person_ids):
     return found
 
 
-def care_days(periods, dob, until):
+def care_days(periods: Iterable[Period], dob: datetime.date, until: datetime.date) -> tuple[int, int]:
     """(days looked after since the 14th birthday, days since the 16th), up to `until`
     (exclusive), short breaks left out: a day is counted from the day care began to the day
     before it ended, as the SSDA903 counts DEC minus DECOM."""
@@ -190,7 +199,7 @@ def care_days(periods, dob, until):
     return since_14, since_16
 
 
-def meets_care_threshold(since_14, since_16):
+def meets_care_threshold(since_14: int, since_16: int) -> bool:
     """13 weeks (91 days) in total since the 14th birthday, some of it after the 16th."""
     return since_14 >= threshold("looked_after_weeks") * 7 and since_16 >= 1
 
@@ -217,11 +226,11 @@ def _until_18(period, eighteen):
     return Period(period.start, eighteen, "", segments, pk=period.pk)  # ceased by age, whatever was recorded later
 
 
-def looked_after_on(periods, day):
+def looked_after_on(periods: Iterable[Period], day: datetime.date) -> bool:
     return any(p.start <= day and (p.end is None or p.end > day) for p in periods)
 
 
-def looked_after_between(periods, first, before):
+def looked_after_between(periods: Iterable[Period], first: datetime.date, before: datetime.date) -> bool:
     """Looked after on at least one day from `first` to the day before `before`."""
     return any(p.start < before and (p.end is None or p.end > first) for p in periods)
 
@@ -252,7 +261,7 @@ class Circumstances:
         )
 
 
-def record_facts(care_leaver):
+def record_facts(care_leaver: CareLeaver | None) -> dict[str, datetime.date | None]:
     """categorise's keyword arguments from a care leaver record (or None)."""
     found = Circumstances.of(care_leaver)
     return {
@@ -264,16 +273,16 @@ def record_facts(care_leaver):
 
 
 def categorise(
-    dob,
-    periods,
-    on,
+    dob: datetime.date | None,
+    periods: list[Period],
+    on: datetime.date,
     *,
-    home_with_parent_since=None,
-    home_with_parent_until=None,
-    special_guardianship_ended_on=None,
-    detained_at_16_since=None,
-    date_of_death=None,
-):
+    home_with_parent_since: datetime.date | None = None,
+    home_with_parent_until: datetime.date | None = None,
+    special_guardianship_ended_on: datetime.date | None = None,
+    detained_at_16_since: datetime.date | None = None,
+    date_of_death: datetime.date | None = None,
+) -> Eligibility:
     """The young person's category on `on` from their care history (plain values: see Period) and
     what the care leaver record adds (see Circumstances)."""
     if dob is None:
@@ -541,7 +550,12 @@ class _Rules:
         return Eligibility(None, [*reasons, why + ": not a care leaver."], **facts)
 
 
-def eligibility_category(person, on, care_leaver=None, circumstances=None):
+def eligibility_category(
+    person: Person,
+    on: datetime.date,
+    care_leaver: CareLeaver | None = None,
+    circumstances: dict[str, Any] | None = None,
+) -> Eligibility:
     """The statutory category of the young person on `on`, with the reasons (an Eligibility).
     `circumstances`: record_facts-style keyword arguments to use instead of the record's."""
     if circumstances is None:

@@ -21,7 +21,10 @@ field), adds to the chronology and is audited.
   and detained or in hospital on the 16th birthday.
 """
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -41,6 +44,10 @@ from .eligibility import birthday, oc3_rule
 from .models import BirthdayContact, CareLeaver, KeepingInTouchContact, PathwayPlanReview, PersonalAdviser
 from .selectors import PATHWAY_PLAN_REVIEW_RULE, birthday_window, current_adviser, latest_plan
 
+if TYPE_CHECKING:
+    from kernel.access import SignedInUser
+    from people.models import Person
+
 PA_INVOLVEMENT = "Personal adviser (care leaver)"
 # There is no personal adviser role: local-authority case staff may be appointed [U].
 ADVISER_ROLES = {User.Role.SOCIAL_WORKER, User.Role.TEAM_MANAGER, User.Role.FAMILY_HELP_LEAD}
@@ -55,7 +62,7 @@ def _text(value):
     return (value or "").strip()
 
 
-def accommodation_code(accommodation_type, suitable, in_touch=""):
+def accommodation_code(accommodation_type: str, suitable: bool | None, in_touch: str = "") -> str:
     """The SSDA903 ACCOM code from the two questions: the type's letter, then 1 if suitable or
     2 if not (S and X are never suitable). "0" when the young person has died or went home
     (IN_TOUCH DIED or RHOM), or when the type is not known."""
@@ -69,7 +76,7 @@ def accommodation_code(accommodation_type, suitable, in_touch=""):
     return f"{letter}{1 if suitable else 2}"
 
 
-def accommodation_types(on=None):
+def accommodation_types(on: datetime.date | None = None) -> list[tuple[str, str]]:
     """[(letter, label)] of the accommodation types in the code list (the label without its
     ': suitable' part)."""
     seen = {}
@@ -90,7 +97,14 @@ def _holder(care_leaver):
 
 
 @transaction.atomic
-def open_record(user, person, *, on=None, at_sixteen="", detained_at_16_since=None):
+def open_record(
+    user: SignedInUser,
+    person: Person,
+    *,
+    on: datetime.date | None = None,
+    at_sixteen: str = "",
+    detained_at_16_since: datetime.date | None = None,
+) -> CareLeaver:
     """Open the care leaver record of a young person entitled to leaving care support on `on`
     (today by default). `at_sixteen` and `detained_at_16_since`: a young person detained or in
     hospital on their 16th birthday (Care Leavers (England) Regulations 2010 reg 3(2)), which
@@ -100,7 +114,7 @@ def open_record(user, person, *, on=None, at_sixteen="", detained_at_16_since=No
     check_date(errors, "on", on, label="date the record is opened")
     if CareLeaver.objects.filter(person=person).exists():
         errors.add("__all__", "This young person already has a care leaver record")
-    values = {name: None for name in CIRCUMSTANCES}
+    values: dict[str, Any] = {name: None for name in CIRCUMSTANCES}
     values.update(at_sixteen=at_sixteen or "", detained_at_16_since=detained_at_16_since)
     check_circumstances(errors, person, values)
     errors.raise_if_any()
@@ -129,7 +143,7 @@ def open_record(user, person, *, on=None, at_sixteen="", detained_at_16_since=No
     return record
 
 
-def lock(care_leaver):
+def lock(care_leaver: CareLeaver) -> CareLeaver:
     return CareLeaver.objects.select_for_update().select_related("person").get(pk=care_leaver.pk)
 
 
@@ -137,7 +151,9 @@ def lock(care_leaver):
 
 
 @transaction.atomic
-def appoint_personal_adviser(user, care_leaver, *, adviser, on):
+def appoint_personal_adviser(
+    user: SignedInUser, care_leaver: CareLeaver, *, adviser: User | None, on: datetime.date | None
+) -> PersonalAdviser:
     """The young person's personal adviser from `on`; the last one's allocation ends the day before."""
     care_leaver = lock(care_leaver)
     errors = Errors()
@@ -158,7 +174,8 @@ def appoint_personal_adviser(user, care_leaver, *, adviser, on):
     check_date(errors, "on", on, label="date of the appointment", not_before=not_before, not_before_label=label)
     errors.raise_if_any()
 
-    day = as_date(on)
+    adviser = cast(User, adviser)  # checked: an adviser is chosen
+    day = as_date(cast(datetime.date, on))  # checked: the date is given
     if current is not None:
         PersonalAdviser.objects.filter(pk=current.pk).update(end_date=day - datetime.timedelta(days=1))
         Involvement.objects.filter(
@@ -201,7 +218,16 @@ def appoint_personal_adviser(user, care_leaver, *, adviser, on):
 
 
 @transaction.atomic
-def record_pathway_plan(user, care_leaver, *, kind, held_on, summary="", young_person_took_part=True, late_reason=""):
+def record_pathway_plan(
+    user: SignedInUser,
+    care_leaver: CareLeaver,
+    *,
+    kind: str,
+    held_on: datetime.date | None,
+    summary: str = "",
+    young_person_took_part: bool = True,
+    late_reason: str = "",
+) -> PathwayPlanReview:
     """The pathway plan agreed (the first) or a review of it; meets the review due and issues
     the next, 6 months later."""
     care_leaver = lock(care_leaver)
@@ -213,7 +239,10 @@ def record_pathway_plan(user, care_leaver, *, kind, held_on, summary="", young_p
         errors.add("kind", "There is no pathway plan to review yet: record the pathway plan first")
     elif kind == PathwayPlanReview.Kind.PLAN and latest is not None:
         errors.add("kind", f"The pathway plan was agreed on {long_date(latest.held_on)}: record a review of it")
-    not_before, label = birthday(care_leaver.person.date_of_birth, 15), "the young person's 15th birthday"
+    not_before, label = (
+        birthday(cast(datetime.date, care_leaver.person.date_of_birth), 15),
+        "the young person's 15th birthday",
+    )
     if latest is not None:
         not_before, label = latest.held_on, "the last pathway plan review"
     check_date(
@@ -230,6 +259,7 @@ def record_pathway_plan(user, care_leaver, *, kind, held_on, summary="", young_p
         errors.add("late_reason", deadlines.late_message(due))
     errors.raise_if_any()
 
+    day = cast(datetime.date, day)  # checked: the date is given
     kept = deadlines.reason_to_keep(due, day, late_reason)
     plan = PathwayPlanReview.objects.create(
         care_leaver=care_leaver,
@@ -264,7 +294,15 @@ def record_pathway_plan(user, care_leaver, *, kind, held_on, summary="", young_p
 
 
 @transaction.atomic
-def record_contact(user, care_leaver, *, contact_on, method, in_touch, notes=""):
+def record_contact(
+    user: SignedInUser,
+    care_leaver: CareLeaver,
+    *,
+    contact_on: datetime.date | None,
+    method: str,
+    in_touch: bool | None,
+    notes: str = "",
+) -> KeepingInTouchContact:
     care_leaver = lock(care_leaver)
     errors = Errors()
     check_date(
@@ -282,9 +320,9 @@ def record_contact(user, care_leaver, *, contact_on, method, in_touch, notes="")
     errors.raise_if_any()
     contact = KeepingInTouchContact.objects.create(
         care_leaver=care_leaver,
-        contact_on=as_date(contact_on),
+        contact_on=as_date(cast(datetime.date, contact_on)),  # checked: the date is given
         method=method,
-        in_touch=in_touch,
+        in_touch=cast(bool, in_touch),  # checked: yes or no
         notes=_text(notes),
         recorded_by=user,
     )
@@ -307,16 +345,16 @@ def record_contact(user, care_leaver, *, contact_on, method, in_touch, notes="")
 
 @transaction.atomic
 def record_birthday_contact(  # noqa: C901
-    user,
-    care_leaver,
+    user: SignedInUser,
+    care_leaver: CareLeaver,
     *,
-    birthday_age,
-    contact_on=None,
-    in_touch,
-    activity="",
-    accommodation_type="",
-    accommodation_suitable=None,
-):
+    birthday_age: Any,
+    contact_on: datetime.date | None = None,
+    in_touch: str,
+    activity: str = "",
+    accommodation_type: str = "",
+    accommodation_suitable: bool | None = None,
+) -> BirthdayContact:
     """Whether the authority was in touch with the young person around their `birthday_age`th
     birthday, their main activity and their accommodation, as the SSDA903 OC3 asks. Recording
     it again for the same birthday replaces it."""
@@ -333,17 +371,17 @@ def record_birthday_contact(  # noqa: C901
     if not codelists.is_valid("care-leaver-in-touch", in_touch):
         errors.add("in_touch", "Select whether the authority was in touch with the young person around the birthday")
     no_details = in_touch in NO_ACTIVITY_OR_ACCOMMODATION
-    window = birthday_window(person.date_of_birth, birthday_age) if birthday_age in ages else None
-    if window and birthday(person.date_of_birth, birthday_age) > timezone.localdate() + datetime.timedelta(
-        days=31 * oc3_rule("window_months_before")
-    ):
+    window = birthday_window(cast(datetime.date, person.date_of_birth), birthday_age) if birthday_age in ages else None
+    if window and birthday(
+        cast(datetime.date, person.date_of_birth), birthday_age
+    ) > timezone.localdate() + datetime.timedelta(days=31 * oc3_rule("window_months_before")):
         errors.add(
             "birthday_age",
             f"The {birthday_age}th birthday is more than {oc3_rule('window_months_before')} "
             "months away: record the contact nearer the birthday",
         )
     if window:
-        day = birthday(person.date_of_birth, birthday_age)
+        day = birthday(cast(datetime.date, person.date_of_birth), birthday_age)
         if any(
             p.start <= day and (p.end is None or p.end >= day) for p in eligibility.histories([person.pk])[person.pk]
         ):
@@ -471,7 +509,9 @@ CIRCUMSTANCE_LABELS = {
 }
 
 
-def check_circumstances(errors, person, values, periods=None):
+def check_circumstances(
+    errors: Errors, person: Person, values: dict[str, Any], periods: list[eligibility.Period] | None = None
+) -> None:
     """The rules for what the care leaver record adds to the care history (values: a dict with
     every name in CIRCUMSTANCES)."""
     dob = person.date_of_birth
@@ -497,7 +537,11 @@ def check_circumstances(errors, person, values, periods=None):
     periods = eligibility.histories([person.pk])[person.pk] if periods is None else periods
     ended = values["special_guardianship_ended_on"]
     if ended is not None and "special_guardianship_ended_on" not in errors:
-        orders = [p.end for p in periods if p.end_reason in eligibility.listed("special_guardianship_end_reasons")]
+        orders = [
+            cast(datetime.date, p.end)
+            for p in periods
+            if p.end_reason in eligibility.listed("special_guardianship_end_reasons")
+        ]
         if not orders:
             errors.add(
                 "special_guardianship_ended_on",
@@ -531,7 +575,7 @@ def check_circumstances(errors, person, values, periods=None):
 
 
 @transaction.atomic
-def record_circumstances(user, care_leaver, **values):
+def record_circumstances(user: SignedInUser, care_leaver: CareLeaver, **values: Any) -> CareLeaver:
     """Record what the care history cannot tell (leavingcare.eligibility.Circumstances): since
     when the young person lives with a parent or person with parental responsibility and when
     that broke down, when the special guardianship order stopped being in force, and whether
@@ -577,7 +621,9 @@ def record_circumstances(user, care_leaver, **values):
     return care_leaver
 
 
-def record_home_with_parent(user, care_leaver, *, since, until=None):
+def record_home_with_parent(
+    user: SignedInUser, care_leaver: CareLeaver, *, since: datetime.date | None, until: datetime.date | None = None
+) -> CareLeaver:
     """Record that the young person lives with a parent since `since` (None: no longer), and
     when that broke down (`until`)."""
     return record_circumstances(user, care_leaver, home_with_parent_since=since, home_with_parent_until=until)
