@@ -1,0 +1,1 @@
+"""The CIN census: the XML return, its validation and its pages."""

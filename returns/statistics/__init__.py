@@ -1,0 +1,1 @@
+"""Published statistics: the tables and their pages."""
