@@ -21,6 +21,7 @@ from frontdoor.models import Referral
 from kernel import codelists
 from kernel import selectors as deadline_reads
 from kernel.access import RULES, forbidden, rule
+from kernel.casestep import viewed
 from kernel.forms import add_rule_errors
 from kernel.models import Deadline
 from kernel.rules import RuleBroken
@@ -104,10 +105,6 @@ def _candidates(request, episode):
     return [episode] + sorted(latest.values(), key=lambda e: (e.person.family_name, e.person.given_names, e.pk))
 
 
-def _view(request, obj, person, summary):
-    audit.record(request.user, AuditEvent.Action.VIEW, obj=obj, person=person, summary=summary)
-
-
 def _closed_page(request, episode, title):
     return render(
         request,
@@ -145,7 +142,7 @@ def strategy_new(request, episode_id):
                 + (f": {started} section 47 enquir{'ies' if started != 1 else 'y'} started" if started else ""),
             )
             return redirect("childprotection:strategy", discussion_id=discussion.pk)
-    _view(request, episode, episode.person, "Viewed the strategy discussion form")
+    viewed(request, episode, episode.person, "Viewed the strategy discussion form")
     return render(
         request,
         "childprotection/form_page.html",
@@ -175,7 +172,7 @@ def strategy(request, discussion_id):
         if rows:
             by_agency.append({"label": label, "attendees": rows})
     enquiries = list(discussion.enquiries.select_related("person").order_by("id"))
-    _view(request, discussion, children[0].person if children else None, "Viewed a strategy discussion")
+    viewed(request, discussion, children[0].person if children else None, "Viewed a strategy discussion")
     return render(
         request,
         "childprotection/strategy.html",
@@ -242,7 +239,7 @@ def enquiry(request, enquiry_id):
     if found.outcome == Section47Enquiry.Outcome.INITIAL_CONFERENCE and not found.conferences.exists() and may_change:
         kind = "pre_birth" if found.person.is_unborn else "initial"
         conference_url = reverse("childprotection:conference-new", args=[found.episode_id]) + f"?kind={kind}"
-    _view(request, found, found.person, "Viewed a section 47 enquiry")
+    viewed(request, found, found.person, "Viewed a section 47 enquiry")
     return render(
         request,
         "childprotection/enquiry.html",
@@ -298,7 +295,7 @@ def conference_new(request, episode_id):
     elif kind in {"initial", "pre_birth", "transfer_in"} and services.open_plan(episode) is not None:
         warning = f"{episode.person.full_name} is already on a child protection plan: hold a review conference."
     base = reverse("childprotection:conference-new", args=[episode.pk])
-    _view(request, episode, episode.person, "Viewed the conference form")
+    viewed(request, episode, episode.person, "Viewed the conference form")
     return render(
         request,
         "childprotection/form_page.html",
@@ -325,7 +322,7 @@ def conference(request, conference_id):
     _all_visible(request, [c.person for c in children], f"conference {found.pk}")
     for child in children:
         child.category_label = codelists.label("category-of-abuse", child.category)
-    _view(request, found, children[0].person if children else None, "Viewed a conference")
+    viewed(request, found, children[0].person if children else None, "Viewed a conference")
     return render(
         request,
         "childprotection/conference.html",
@@ -378,7 +375,7 @@ def plan(request, plan_id):
         if visit_url:
             actions.append(("Record a child protection visit", visit_url))
         actions.append(("End the plan for another reason", reverse("childprotection:plan-end", args=[found.pk])))
-    _view(request, found, found.person, "Viewed a child protection plan")
+    viewed(request, found, found.person, "Viewed a child protection plan")
     return render(
         request,
         "childprotection/plan.html",
@@ -400,7 +397,7 @@ def plan(request, plan_id):
 
 
 def _plan_form_page(request, found, form, title, template="childprotection/form_page.html", **extra):
-    _view(request, found, found.person, f"Viewed the page: {title.lower()}")
+    viewed(request, found, found.person, f"Viewed the page: {title.lower()}")
     return render(
         request,
         template,

@@ -21,7 +21,7 @@ from frontdoor.models import Referral
 from kernel import codelists
 from kernel import selectors as deadline_reads
 from kernel.access import RULES, forbidden, rule
-from kernel.casestep import StepPage, Success, case_step, step_page
+from kernel.casestep import StepPage, Success, case_step, step_page, viewed
 from kernel.models import Deadline
 from kernel.templatetags import due_dates as due_tags
 from people.access import person_for, record_or_not_visible
@@ -72,10 +72,6 @@ def _url(name, *args, query=""):
 
 def _may_change(user):
     return RULES["case_change"].allows(user)
-
-
-def _view(request, obj, person, summary):
-    audit.record(request.user, AuditEvent.Action.VIEW, obj=obj, person=person, summary=summary)
 
 
 def _due_rows(found, today):
@@ -238,7 +234,7 @@ def case(request, person_id):
     sections = [_episode_section(request, episode, may_change) for episode in episodes]
     due = _due_rows(deadline_reads.open_for(person).select_related("team", "worker"), today)
     done_late = selectors.met_late(person)
-    _view(request, person, person, "Viewed the social care case")
+    viewed(request, person, person, "Viewed the social care case")
     return render(
         request,
         "familyhelp/case.html",
@@ -373,7 +369,7 @@ def assessment(request, assessment_id):
         authorise_url = None
         if may_change and found.status == Assessment.Status.SUBMITTED and request.user.role in services.AUTHORISERS:
             authorise_url = reverse("familyhelp:assessment-authorise", args=[found.pk])
-        _view(request, found, found.person, "Viewed a child and family assessment")
+        viewed(request, found, found.person, "Viewed a child and family assessment")
         return render(
             request,
             "familyhelp/assessment.html",
@@ -506,7 +502,7 @@ def cin_plan(request, cin_plan_id):
     plan_deadlines = selectors.plan_deadlines(plan)
     is_open = plan.end_date is None and plan.episode.closure_date is None
     may_change = _may_change(request.user) and is_open
-    _view(request, plan, plan.person, "Viewed a child in need plan")
+    viewed(request, plan, plan.person, "Viewed a child in need plan")
     return render(
         request,
         "familyhelp/cin_plan.html",
