@@ -7,6 +7,11 @@ class ChildProtectionConfig(AppConfig):
     verbose_name = "Child protection: strategy discussions, section 47, conferences, plans"
 
     def ready(self):
+        from people import keyfacts
+
+        from . import keyfacts as childprotection_keyfacts
+
+        keyfacts.register("childprotection", childprotection_keyfacts.on_a_plan)
         from chronology.kinds import register
 
         register("strategy-discussion", "Strategy discussion", "Child protection")

@@ -7,6 +7,11 @@ class ChildrenInCareConfig(AppConfig):
     verbose_name = "Children in care: periods of care, placements, care planning, returns home"
 
     def ready(self):
+        from people import keyfacts
+
+        from . import keyfacts as childrenincare_keyfacts
+
+        keyfacts.register("childrenincare", childrenincare_keyfacts.looked_after)
         from chronology.kinds import register
 
         from . import signals  # noqa: F401  (outcome monitoring after a return home)

@@ -7,6 +7,11 @@ class FamilyHelpConfig(AppConfig):
     verbose_name = "Family Help: assessment, child in need plans, visits"
 
     def ready(self):
+        from people import keyfacts
+
+        from . import keyfacts as familyhelp_keyfacts
+
+        keyfacts.register("familyhelp", familyhelp_keyfacts.child_in_need)
         from chronology.kinds import register
 
         from . import receivers  # noqa: F401  (the clocks of an episode the front door opens)

@@ -7,6 +7,11 @@ class LeavingCareConfig(AppConfig):
     verbose_name = "Care leavers: eligibility, personal advisers, pathway plans, keeping in touch"
 
     def ready(self):
+        from people import keyfacts
+
+        from . import keyfacts as leavingcare_keyfacts
+
+        keyfacts.register("leavingcare", leavingcare_keyfacts.care_leaver)
         from chronology.kinds import register
 
         register("care-leaver", "Care leaver record", "Care leavers")

@@ -7,6 +7,9 @@ class PeopleConfig(AppConfig):
     verbose_name = "People and identifiers"
 
     def ready(self) -> None:
+        from . import keyfacts
+
+        keyfacts.register("people", keyfacts.person_facts)
         from chronology.kinds import register
 
         register("person-recorded", "Person recorded", "Record")

@@ -1,0 +1,35 @@
+"""Key facts from child protection: a child on a plan, its category and since when (people.keyfacts)."""
+
+import datetime
+from collections.abc import Sequence
+
+from django.db.models import Q
+from django.urls import reverse
+
+from kernel.codelists import label
+from people.keyfacts import Fact
+
+from .models import ChildProtectionPlan
+
+
+def on_a_plan(person_ids: Sequence[int], day: datetime.date) -> dict[int, list[Fact]]:
+    result: dict[int, list[Fact]] = {}
+    plans = (
+        ChildProtectionPlan.objects.filter(person_id__in=person_ids, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
+        .values_list("pk", "person_id", "latest_category", "start_date")
+    )
+    for pk, person_id, category, start in plans:
+        words = label("category-of-abuse", category)
+        result.setdefault(person_id, []).append(
+            Fact(
+                "cp_plan",
+                "Child protection plan",
+                f"{words.lower() if words != category else category}, since {start:%-d %B %Y}",
+                code=category,
+                since=start,
+                colour="red",
+                url=reverse("childprotection:plan", args=[pk]),
+            )
+        )
+    return result

@@ -1,0 +1,202 @@
+"""Key facts about a child: the one source of truth for what matters at a glance.
+
+Missing now, on a child protection plan, looked after, a care leaver, a child in need, a
+restricted record, alerts, unborn. The key-facts banner at the top of every page about a child,
+the person's record and the caseloads all read them here, so that they never disagree.
+
+Each stage registers a *provider* in its ``apps.py`` ``ready()`` (the person index is below the
+stages, so it cannot import them): a function that takes a list of person ids and a day and
+returns the facts it holds about each, in one query whatever the number of people. So
+``facts_for`` costs one query a provider (and one for the access check, unless the caller has
+already made it) for one child or for a caseload of hundreds.
+
+Whether the viewer may see a person is decided by ``people.access`` (the one function): facts
+are given only for people the viewer may see in full, never for an index entry or a record they
+may not see.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+
+from .access import Level, levels
+from .models import Person, PersonAlert
+
+if TYPE_CHECKING:
+    from kernel.access import AnyUser
+
+
+# The kinds of fact, in the order the banner shows them (most urgent first).
+ORDER = (
+    "missing",
+    "restricted",
+    "alert",
+    "cp_plan",
+    "looked_after",
+    "child_in_need",
+    "care_leaver",
+    "unborn",
+)
+# A fact that says more makes another redundant in the banner: a child on a plan or in care is
+# a child in need too, but the tag to show is the plan or the care.
+SUPERSEDED_BY = {"child_in_need": {"cp_plan", "looked_after"}}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One key fact about a person, in plain words first.
+
+    ``label`` is the tag ("Missing now"), ``detail`` the sentence after it ("since 21:40 on
+    5 December 2026, police reference MP/123"), ``code`` a secondary code where it helps (the
+    CP category "N", the legal status "C2"), ``since`` the day it began (for sorting and
+    "since" columns), ``colour`` a GOV.UK tag colour, ``urgent`` whether it is a warning
+    (shown in red, first, and announced)."""
+
+    kind: str
+    label: str
+    detail: str = ""
+    code: str = ""
+    since: datetime.date | None = None
+    colour: str = "blue"
+    urgent: bool = False
+    url: str = ""
+
+    @property
+    def order(self) -> int:
+        return ORDER.index(self.kind) if self.kind in ORDER else len(ORDER)
+
+
+@dataclass
+class KeyFacts:
+    """The facts about one person that the viewer may see, in banner order."""
+
+    person_id: int
+    facts: list[Fact] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Fact]:
+        return iter(self.facts)
+
+    def __bool__(self) -> bool:
+        return bool(self.facts)
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+    def of(self, kind: str) -> list[Fact]:
+        return [fact for fact in self.facts if fact.kind == kind]
+
+    def has(self, kind: str) -> bool:
+        return any(fact.kind == kind for fact in self.facts)
+
+    @property
+    def urgent(self) -> list[Fact]:
+        return [fact for fact in self.facts if fact.urgent]
+
+    @property
+    def kinds(self) -> set[str]:
+        return {fact.kind for fact in self.facts}
+
+
+Provider = Callable[[Sequence[int], datetime.date], Mapping[int, list[Fact]]]
+
+_providers: dict[str, Provider] = {}
+
+
+def register(name: str, provider: Provider) -> None:
+    """Register a provider of key facts under a name (its app's), replacing any before it."""
+    _providers[name] = provider
+
+
+def providers() -> dict[str, Provider]:
+    return dict(_providers)
+
+
+def facts_for(
+    user: AnyUser,
+    people: Iterable[Person],
+    on: datetime.date | None = None,
+    *,
+    checked: bool = False,
+) -> dict[int, KeyFacts]:
+    """{person id: KeyFacts} for the people the user may see in full; the others get none.
+
+    ``checked=True`` says the caller has already decided, through ``people.access``, that the
+    user may see every one of these people in full (``person_for(..., at_least=Level.FULL)``
+    sets ``access_level`` on the person; a caseload built from ``levels``). Otherwise the access
+    check is made here, in a fixed number of queries."""
+    people = list(people)
+    day = on or timezone.localdate()
+    if not people:
+        return {}
+    if checked:
+        full = [p.pk for p in people]
+    else:
+        known: dict[int, int] = {p.pk: p.access_level for p in people if hasattr(p, "access_level")}
+        unknown = [p for p in people if p.pk not in known]
+        if unknown:
+            known.update(levels(user, unknown))
+        full = [p.pk for p in people if known[p.pk] >= Level.FULL]
+    result = {p.pk: KeyFacts(p.pk) for p in people}
+    if not full:
+        return result
+    for provider in _providers.values():
+        for person_id, facts in provider(full, day).items():
+            if person_id in result:
+                result[person_id].facts.extend(facts)
+    for key_facts in result.values():
+        kinds = key_facts.kinds
+        key_facts.facts = [f for f in key_facts.facts if not SUPERSEDED_BY.get(f.kind, set()) & kinds]
+        key_facts.facts.sort(key=lambda fact: (fact.order, fact.since or datetime.date.min))
+    return result
+
+
+def key_facts(user: AnyUser, person: Person, on: datetime.date | None = None) -> KeyFacts:
+    """The key facts about one person that this user may see."""
+    return facts_for(user, [person], on)[person.pk]
+
+
+# --- The person index's own facts ---------------------------------------------------------
+
+
+def person_facts(person_ids: Sequence[int], day: datetime.date) -> dict[int, list[Fact]]:
+    """Restricted record, unborn, and current alerts: one query for the people, one for alerts."""
+    result: dict[int, list[Fact]] = {}
+    for pk, restricted, dob, expected in Person.objects.filter(pk__in=person_ids).values_list(
+        "pk", "restricted", "date_of_birth", "expected_date_of_birth"
+    ):
+        facts = result.setdefault(pk, [])
+        if restricted:
+            facts.append(
+                Fact(
+                    "restricted",
+                    "Restricted record",
+                    "Only the people named on the restriction may see it",
+                    colour="purple",
+                )
+            )
+        if dob is None and expected is not None:
+            facts.append(Fact("unborn", "Unborn", f"expected {expected:%-d %B %Y}", since=None, colour="grey"))
+    alerts = (
+        PersonAlert.objects.filter(person_id__in=person_ids, start_date__lte=day)
+        .exclude(end_date__lt=day)
+        .order_by("start_date", "pk")
+        .values_list("person_id", "kind", "detail", "start_date")
+    )
+    labels = dict(PersonAlert.Kind.choices)
+    for pk, kind, detail, start in alerts:
+        result.setdefault(pk, []).append(
+            Fact(
+                "alert",
+                str(labels.get(kind, kind)),
+                detail,
+                since=start,
+                colour="red" if kind in {"risk_to_staff", "risk_to_children"} else "orange",
+                urgent=kind in {"risk_to_staff", "risk_to_children"},
+            )
+        )
+    return result
