@@ -11,6 +11,8 @@ size), then runs, each in its own process against that database:
   queue;
 - benchmarks/bench_dashboards.py: the team (busiest and typical), worker and service
   timescale dashboards (it adds due dates if the database has none);
+- benchmarks/bench_homes.py: where practitioners start: a social worker's caseload (nearest
+  30 children), a team's (nearest 400) and the front-door queue, with their query counts;
 - benchmarks/bench_returns.py: SSDA903 and the CIN census built and written;
 - benchmarks/bench_intake.py: contacts sent through the API under concurrent load to a
   gunicorn server on this database, for --intake-duration seconds at --intake-rate.
@@ -20,7 +22,7 @@ throughput, each process's peak memory, and the goal with whether it was met) an
 figure to benchmarks/results/suite-<children>-<date>.json. Speed is measured here, never
 asserted in tests. Only synthetic data: the database must hold a generated authority.
 
-Options: --iterations (requests per page, default 300), --seed, --skip pages,dashboards,
+Options: --iterations (requests per page, default 300), --seed, --skip pages,dashboards,homes,
 returns,intake, --intake-rate (default 200), --intake-duration (default 60 s), --year.
 """
 
@@ -46,6 +48,12 @@ GOALS = {
     "team page, typical team": ("p95_ms", 100, "p95 under 100 ms"),
     "worker page, busiest worker": ("p95_ms", 100, "p95 under 100 ms"),
     "service page": ("p95_ms", 100, "p95 under 100 ms"),
+}
+# The home pages are named with their size ("caseload, 30 children"): goals by the name's start.
+PREFIX_GOALS = {
+    "caseload,": ("p95_ms", 100, "p95 under 100 ms, fixed queries"),
+    "team caseload,": ("p95_ms", 100, "p95 under 100 ms, fixed queries"),
+    "front-door queue,": ("p95_ms", 100, "p95 under 100 ms, fixed queries"),
 }
 FLOOR_RATIO_GOAL = {"child record": 3, "child record, 500-event chronology": 3}
 
@@ -101,7 +109,7 @@ def prepare(args, env, log):
 def rows(results):
     """(section, page, p50, p95, p99, × floor, throughput per s, peak MB, goal, met) rows."""
     table = []
-    for section in ("pages", "dashboards"):
+    for section in ("pages", "dashboards", "homes"):
         figures = results.get(section)
         if not figures:
             continue
@@ -109,7 +117,9 @@ def rows(results):
         floor = next((p for p in pages if "floor" in p["page"]), None)
         for page in pages:
             ratio = round(page["p50_ms"] / floor["p50_ms"], 1) if floor and floor["p50_ms"] else None
-            goal = GOALS.get(page["page"])
+            goal = GOALS.get(page["page"]) or next(
+                (value for prefix, value in PREFIX_GOALS.items() if page["page"].startswith(prefix)), None
+            )
             met = None
             if goal:
                 met = page[goal[0]] < goal[1]
@@ -190,7 +200,7 @@ def main():
     parser.add_argument("--generate", action="store_true", help="generate the authority if the database is empty")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--iterations", type=int, default=300)
-    parser.add_argument("--skip", default="", help="comma-separated: pages, dashboards, returns, intake")
+    parser.add_argument("--skip", default="", help="comma-separated: pages, dashboards, homes, returns, intake")
     parser.add_argument("--intake-rate", type=float, default=200.0)
     parser.add_argument("--intake-duration", type=float, default=60.0)
     parser.add_argument("--year", type=int, default=None, help="the returns' collection year (default: in progress)")
@@ -220,6 +230,8 @@ def main():
         results["dashboards"] = run(
             "dashboards", [PYTHON, "benchmarks/bench_dashboards.py", "--seed", str(args.seed)] + common, env, log
         )
+    if "homes" not in skip:
+        results["homes"] = run("homes", [PYTHON, "benchmarks/bench_homes.py"] + common, env, log)
     if "returns" not in skip:
         year = ["--year", str(args.year)] if args.year else []
         results["returns"] = run("returns", [PYTHON, "benchmarks/bench_returns.py", "--runs", "3"] + year, env, log)

@@ -5,11 +5,16 @@ shows (leavingcare.services writes)."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from kernel import selectors as due_dates
+from kernel.models import Deadline
+from partners.models import User
+from people.access import Level, levels
 from people.models import Person
 
 from . import eligibility
@@ -85,3 +90,69 @@ def summary(care_leaver: CareLeaver, on: datetime.date | None = None) -> dict[st
         "contacts": list(care_leaver.contacts.select_related("recorded_by")[:50]),
         "birthdays": birthdays,
     }
+
+
+@dataclass
+class AdvisedRow:
+    """One young person on a personal adviser's list."""
+
+    care_leaver: CareLeaver
+    person: Person
+    category: str
+    next_review: datetime.date | None
+    next_review_state: str
+    last_contact: datetime.date | None
+    facts: Any = None
+
+
+def advised_by(user: User, adviser: User, day: datetime.date | None = None) -> list[AdvisedRow]:
+    """The care leavers `adviser` is the personal adviser of on `day`, those the user may see in
+    full, each with their eligibility category in words, the next pathway plan review due and the
+    last keeping-in-touch contact: a fixed number of queries whatever the number."""
+    day = day or timezone.localdate()
+    next_review = (
+        Deadline.objects.filter(
+            person=OuterRef("person_id"), rule_slug=PATHWAY_PLAN_REVIEW_RULE, status=Deadline.Status.OPEN
+        )
+        .order_by("due_date")
+        .values("due_date")[:1]
+    )
+    records = list(
+        CareLeaver.objects.filter(
+            Exists(
+                PersonalAdviser.objects.filter(care_leaver=OuterRef("pk"), adviser=adviser, start_date__lte=day).filter(
+                    Q(end_date__isnull=True) | Q(end_date__gte=day)
+                )
+            )
+        )
+        .select_related("person")
+        .annotate(next_review=Subquery(next_review), last_contact=Max("contacts__contact_on"))
+        .order_by("person__family_name", "person__given_names", "pk")
+    )
+    allowed = levels(user, [record.person for record in records])
+    records = [record for record in records if allowed[record.person_id] >= Level.FULL]
+    history = eligibility.histories([record.person_id for record in records])
+    today, soon, _ = due_dates.windows(day)
+    rows = []
+    for record in records:
+        person = record.person
+        found = eligibility.categorise(
+            person.date_of_birth,
+            history[person.pk],
+            day,
+            **eligibility.record_facts(record),
+            date_of_death=person.date_of_death,
+        )
+        review = vars(record)["next_review"]
+        state = "" if review is None else "overdue" if review < today else "due_soon" if review <= soon else "on_track"
+        rows.append(
+            AdvisedRow(
+                care_leaver=record,
+                person=person,
+                category=found.label,
+                next_review=review,
+                next_review_state=state,
+                last_contact=vars(record)["last_contact"],
+            )
+        )
+    return rows

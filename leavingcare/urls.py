@@ -7,6 +7,7 @@ from . import views
 app_name = "leavingcare"
 
 urlpatterns = [
+    path("", views.care_leavers, name="list"),
     path("people/<int:person_id>/", views.for_person, name="for-person"),
     path("people/<int:person_id>/open/", views.open_record, name="open"),
     path("<int:care_leaver_id>/", views.record, name="record"),

@@ -16,6 +16,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from audit import services as audit
+from audit.models import AuditEvent
 from kernel import deadlines
 from kernel import selectors as due_dates
 from kernel.access import RULES, rule
@@ -72,6 +74,20 @@ def _page(request, care_leaver, title, form, *, rows=(), intro="", warning="", p
         ),
         form,
     )
+
+
+@rule("case_work")
+def care_leavers(request):
+    """The care leavers the user is personal adviser to (/care-leavers/)."""
+    today = timezone.localdate()
+    rows = selectors.advised_by(request.user, request.user, today)
+    audit.record(
+        request.user,
+        AuditEvent.Action.VIEW,
+        summary="Viewed the care leavers they advise",
+        detail={"children": [row.person.pk for row in rows]},
+    )
+    return render(request, "leavingcare/list.html", {"rows": rows, "today": today})
 
 
 @rule("case_work")

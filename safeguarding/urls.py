@@ -35,6 +35,7 @@ urlpatterns = [
     path("returns/", include("returns.urls")),
     # Timescale dashboards: one's own, the team's, the service's.
     path("timescales/", include("dashboards.urls")),
+    path("caseload/", include("dashboards.caseload.urls")),
     # Making contacts, one's own contacts, agency checks, the public threshold document.
     path("", include("frontdoor.partner.urls")),
     # Sign-in and two-factor pages, sign-out, the account page, the health check.

@@ -232,15 +232,17 @@ def _row(inner: str, options: Resolved) -> SafeString:
 
 def _cell(inner: str, options: Resolved) -> SafeString:
     inner = mark_safe(inner.strip())
+    # The column's name, for a table that stacks its cells on a narrow screen (app-responsive-table).
+    label = format_html(' data-label="{}"', options["label"]) if options.get("label") else ""
     if _flag(options.get("header")):
-        return format_html('<th scope="row" class="govuk-table__header">{}</th>', inner)
+        return format_html('<th scope="row" class="govuk-table__header"{}>{}</th>', label, inner)
     cls = "govuk-table__cell" + (" govuk-table__cell--numeric" if _flag(options.get("numeric")) else "")
     if options.get("classes"):
         cls += f" {options['classes']}"
     colspan = options.get("colspan")
     if colspan:
-        return format_html('<td class="{}" colspan="{}">{}</td>', cls, colspan, inner)
-    return format_html('<td class="{}">{}</td>', cls, inner)
+        return format_html('<td class="{}" colspan="{}"{}>{}</td>', cls, colspan, label, inner)
+    return format_html('<td class="{}"{}>{}</td>', cls, label, inner)
 
 
 @register.tag
@@ -261,10 +263,10 @@ def headcell(parser: Parser, token: Token) -> WrapNode:
 
 @register.tag
 def cell(parser: Parser, token: Token) -> WrapNode:
-    """{% cell [header=True] [numeric=True] [colspan=2] [classes="..."] %}...{% endcell %}"""
+    """{% cell [header=True] [numeric=True] [colspan=2] [classes="..."] [label="Column"] %}...{% endcell %}"""
     nodelist = parser.parse(("endcell",))
     parser.delete_first_token()
-    allowed = ("header", "numeric", "colspan", "classes")
+    allowed = ("header", "numeric", "colspan", "classes", "label")
     return WrapNode(nodelist, _cell, _options(parser, token.split_contents()[1:], allowed))
 
 
