@@ -397,3 +397,17 @@ def write(tables, directory):
             writer.writerows(tables.get(name, []))
         paths.append(path)
     return paths
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_lines(tables, name):
+    """One table of the return as CSV text, a line at a time, exactly as `write` writes the file
+    (for a StreamingHttpResponse: a large table is never held as one string)."""
+    writer = csv.DictWriter(_Echo(), fieldnames=HEADERS[name], lineterminator="\r\n")
+    yield writer.writeheader()
+    for row in tables.get(name, []):
+        yield writer.writerow(row)

@@ -36,3 +36,12 @@ def run_sector_validator(run_id):
         sector.finish(run, result)
     sector.prune_runs()
     return {"run": run_id, "status": run.status, "issues": len(run.issues)}
+
+
+@task()
+def run_return_job(job_id):
+    """Do a check or an export asked for on a returns page (returns.jobs.ReturnJob): its
+    progress, then its findings or its file, are kept on the job. Returns its status."""
+    from . import jobs
+
+    return {"job": job_id, "status": jobs.run(job_id)}

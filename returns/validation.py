@@ -24,6 +24,9 @@ TEMPORARY = {"T0", "T1", "T2", "T3", "T4"}
 FOSTER = {"U1", "U2", "U3", "U4", "U5", "U6"}
 
 
+PROGRESS_EVERY = 100  # children between two calls of a check's progress callback
+
+
 @dataclasses.dataclass(frozen=True)
 class Failure:
     child: str
@@ -53,8 +56,9 @@ def _temporary_with_a_reason(episodes):
                 yield row
 
 
-def check(tables, year):  # noqa: C901
-    """The failures of the tables for the collection year ending 31 March `year`."""
+def check(tables, year, progress=None):  # noqa: C901
+    """The failures of the tables for the collection year ending 31 March `year`. `progress`,
+    if given, is called as progress(children checked, children) every PROGRESS_EVERY children."""
     _, end = collection_period(year)
     failures = []
 
@@ -68,7 +72,10 @@ def check(tables, year):  # noqa: C901
     }
     # Motherhood is asked of a girl looked after in the year other than only on short breaks (393, 399).
     with_episodes = {row["CHILD"] for row in tables.get("Episodes", []) if row["LS"] not in {"V3", "V4"}}
-    for row in tables.get("Header", []):
+    headers = tables.get("Header", [])
+    for index, row in enumerate(headers):
+        if progress is not None and index % PROGRESS_EVERY == 0:
+            progress(index, len(headers))
         if row["SEX"] not in {"M", "F", "U"}:
             fail(row, "Header", "SEX", "101", "Sex is not a valid code", "Record the child's sex on their record")
         elif row["SEX"] == "U":

@@ -17,10 +17,11 @@ from django.views.decorators.http import require_http_methods
 from audit import services as audit
 from audit.models import AuditEvent
 from kernel.access import rule
-from people.access import shown
 
-from . import sector, ssda903, validation
+from . import checks, job_views, jobs, sector, ssda903
 from .collection import chosen_year, offered_years, year_label
+from .models import ReturnJob
+from .validation import Failure
 
 
 @rule("statutory_returns")
@@ -33,47 +34,69 @@ def index(request):
 @rule("statutory_returns")
 def ssda903_check(request):
     year, years = chosen_year(request)
-    children = {}
-    tables = ssda903.build(year, children=children)
-    failures = validation.check(tables, year)
-    counts = {name: len(rows) for name, rows in tables.items()}
-    by_rule = Counter(f.rule for f in failures)
-    audit.record(
-        request.user,
-        AuditEvent.Action.VIEW,
-        summary=f"SSDA903 checks {year_label(year)}",
-        detail={"year": year, "rows": counts, "failures": len(failures)},
-    )
-    rows = withhold_restricted(request.user, [{"failure": f, "person_id": children.get(f.child)} for f in failures])
-    validator = sector_panel(request, "903", year)
+    context = check_page(request, ReturnJob.Kind.SSDA903_CHECK, year, "SSDA903 checks")
+    counts = context["counts"]
     return render(
         request,
         "returns/ssda903.html",
         {
-            "year": year,
-            "year_label": year_label(year),
+            **context,
             "years": [(y, year_label(y)) for y in years],
-            "counts": counts,
-            "failures": rows,
-            "by_rule": sorted(by_rule.items()),
-            "children": counts["Header"],
-            "sector": validator,
+            "children": counts.get("Header", 0),
+            "tables": ssda903.tables_for(year),
+            "sector": sector_panel(request, "903", year),
         },
     )
 
 
+def check_page(request, kind, year, title):
+    """The part of a checks page about the service's own checks, for the user's latest check of
+    the year (returns.jobs): none yet, queued or running (with its progress), failed, or done
+    with its failures grouped by rule (returns.checks), each naming who can fix it and linking
+    to the record only for those who may open it. Findings shown are audited (counts, never a child)."""
+    job = jobs.latest(request.user, kind, year=year)
+    context = {"year": year, "year_label": year_label(year), "job": job, "counts": {}, "groups": [], "failures": []}
+    if job is not None:
+        context.update(
+            status_url=reverse("returns:job_status", args=[job.pk]),
+            page_url=job_views.page_for(job),
+            poll_seconds=job_views.POLL_SECONDS,
+            csv_url=reverse("returns:job_failures", args=[job.pk]),
+        )
+    if job is not None and job.status == job.Status.DONE:
+        failures = [Failure(**item) for item in job.result.get("failures", [])]
+        found = checks.rows(request.user, failures, job.result.get("children", {}))
+        context.update(
+            counts=job.result.get("counts", {}),
+            header=job.result.get("header", {}),
+            failures=found,
+            groups=checks.by_rule(found),
+            by_rule=sorted(Counter(f.rule for f in failures).items()),
+        )
+        audit.record(
+            request.user,
+            AuditEvent.Action.VIEW,
+            obj=job,
+            summary=f"{title} {year_label(year)}",
+            detail={
+                "year": year,
+                "job": job.pk,
+                "counts": context["counts"],
+                "rows": context["counts"],
+                "failures": len(failures),
+                "by_rule": dict(context["by_rule"]),
+            },
+        )
+    return context
+
+
 def withhold_restricted(user, rows):
-    """The rows of a checks page ({failure, person_id}) with a restricted child the user is not
-    named on withheld (people.access.shown): the row stays, so every failure is counted and
-    can be fixed by someone named on the restriction, but it shows neither the child's ID nor a
-    link to their record (`withheld`). The exported files are not changed: they carry every
-    child."""
-    visible = shown(user, {row["person_id"] for row in rows if row["person_id"]})
-    for row in rows:
-        row["withheld"] = bool(row["person_id"]) and not visible[row["person_id"]]
-        if row["withheld"]:
-            row["person_id"] = None
-    return rows
+    """The rows of the sector's validator ({failure, person_id}) as returns.checks.Row, each
+    with who can fix it, a link only for those who may open the record, and a restricted child
+    the user is not named on withheld (people.access.shown). The exported files are not
+    changed: they carry every child."""
+    people = {row["failure"].child: row["person_id"] for row in rows if row["person_id"]}
+    return checks.rows(user, [row["failure"] for row in rows], people)
 
 
 # The sector's validators run on the task queue (returns.tasks): the page asks (POST), then shows
@@ -100,8 +123,10 @@ def sector_panel(request, kind, year):
         "poll_seconds": SECTOR_POLL_SECONDS,
     }
     if run is not None and run.status == run.Status.DONE:
+        found = withhold_restricted(request.user, sector.rows(run))
         panel.update(
-            rows=withhold_restricted(request.user, sector.rows(run)),
+            rows=found,
+            groups=checks.by_rule(found),
             by_rule=sorted(Counter(i["rule"] for i in run.issues).items()),
         )
         audit.record(

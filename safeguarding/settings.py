@@ -268,6 +268,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # one queued or running for longer than SECTOR_RUN_GIVE_UP_MINUTES is taken as lost (its worker stopped).
 SECTOR_RUNS_KEEP_DAYS = int(os.environ.get("SAFEGUARDING_SECTOR_RUNS_KEEP_DAYS", "30"))
 SECTOR_RUN_GIVE_UP_MINUTES = int(os.environ.get("SAFEGUARDING_SECTOR_RUN_GIVE_UP_MINUTES", "30"))
+# Checks and exports of the returns done in the background (returns.jobs): their files are kept
+# here, outside the web root, by random names, for the user who asked, for RETURN_JOBS_KEEP_HOURS [U].
+RETURN_JOBS_ROOT = Path(os.environ.get("SAFEGUARDING_RETURN_JOBS_ROOT") or BASE_DIR / "var" / "return-jobs")
+RETURN_JOBS_KEEP_HOURS = int(os.environ.get("SAFEGUARDING_RETURN_JOBS_KEEP_HOURS", "24"))
+# How many children a check lists under each rule on the page; all are in its CSV (returns.checks).
+RETURNS_CHECKS_LISTED_PER_RULE = int(os.environ.get("SAFEGUARDING_RETURNS_CHECKS_LISTED_PER_RULE", "20"))
 # The children aged 0 to 17 the rates per 10,000 are of; empty: the ONS estimate for the
 # authority's DfE code (returns.statistics.selectors.child_population).
 STATISTICS_CHILD_POPULATION = os.environ.get("SAFEGUARDING_STATISTICS_CHILD_POPULATION") or None

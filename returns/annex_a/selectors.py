@@ -461,25 +461,32 @@ class Window:
         return first, after
 
 
-def build(inspection_date=None):
-    """{sheet name: list of rows (dicts keyed by the template's headers)} for inspection date D."""
-    window = Window(inspection_date or timezone.localdate())
-    tables = {name: [] for name in HEADERS}
-    tables["List 1"] = _contacts(window)
-    tables["List 3"] = _referrals(window)
-    tables["List 4"] = _assessments(window)
-    tables["List 5"] = _section_47(window)
-    tables["List 6"] = _children_in_need(window)
-    tables["List 7"] = _child_protection(window)
-    tables["List 8"] = _children_in_care(window)
+def build(inspection_date=None, progress=None):
+    """{sheet name: list of rows (dicts keyed by the template's headers)} for inspection date D.
+    `progress`, if given, is called as progress(the list now being built, lists) before each list."""
     from . import adoption as annex_a_adoption  # noqa: PLC0415  (they use this module)
     from . import care_leavers as annex_a_care_leavers  # noqa: PLC0415
     from . import early_help as annex_a_early_help  # noqa: PLC0415
 
-    tables["List 2"] = annex_a_early_help.list_2(window)
-    tables["List 9"] = annex_a_care_leavers.list_9(window)
-    tables["List 10"] = annex_a_adoption.list_10(window)
-    tables["List 11"] = annex_a_adoption.list_11(window)
+    window = Window(inspection_date or timezone.localdate())
+    tables = {name: [] for name in HEADERS}
+    steps = [
+        ("List 1", _contacts),
+        ("List 2", annex_a_early_help.list_2),
+        ("List 3", _referrals),
+        ("List 4", _assessments),
+        ("List 5", _section_47),
+        ("List 6", _children_in_need),
+        ("List 7", _child_protection),
+        ("List 8", _children_in_care),
+        ("List 9", annex_a_care_leavers.list_9),
+        ("List 10", annex_a_adoption.list_10),
+        ("List 11", annex_a_adoption.list_11),
+    ]
+    for index, (name, make) in enumerate(steps):
+        if progress is not None:
+            progress(index + 1, len(steps))
+        tables[name] = make(window)
     return tables
 
 

@@ -11,12 +11,15 @@ from django import forms
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from audit import services as audit
 from audit.models import AuditEvent
 from kernel.access import rule
 from kernel.forms import DateField
 
+from .. import job_views
+from ..models import ReturnJob
 from . import selectors as annex_a
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,33 +64,35 @@ def _invalid(request, form):
 
 @rule("statutory_returns")
 def annex_a_page(request):
+    """The inspection date, and the button to prepare the workbook in the background (the
+    lists take a while at a large authority: returns.jobs); the user's latest workbooks."""
     form, day = _inspection_date(request)
     if day is None:
         return _invalid(request, form)
-    counts = annex_a.counts(annex_a.build(day))
     audit.record(
         request.user,
         AuditEvent.Action.VIEW,
-        summary=f"Annex A lists for {day:%-d %B %Y}",
-        detail={"inspection_date": day.isoformat(), "rows": counts},
+        summary=f"Annex A for {day:%-d %B %Y}",
+        detail={"inspection_date": day.isoformat()},
     )
     window = annex_a.Window(day)
-    lists = [
-        {"name": name, "title": annex_a.TITLES[name], "rows": count, "not_kept": annex_a.HEADERS_ONLY.get(name)}
-        for name, count in counts.items()
-    ]
+    recent = ReturnJob.objects.filter(requested_by=request.user, kind=ReturnJob.Kind.ANNEX_A).order_by(
+        "-requested_at"
+    )[:5]
     return render(
         request,
         "returns/annex_a.html",
-        {
-            "form": form,
-            "day": day,
-            "start": window.start,
-            "year_start": window.year_start,
-            "lists": lists,
-            "query": f"date_0={day.day}&date_1={day.month}&date_2={day.year}",
-        },
+        {"form": form, "day": day, "start": window.start, "year_start": window.year_start, "recent": recent},
     )
+
+
+@rule("statutory_returns")
+@require_POST
+def annex_a_prepare(request):
+    form = InspectionDateForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, form)
+    return job_views.ask_annex_a(request, form.cleaned_data["date"])
 
 
 @rule("statutory_returns")

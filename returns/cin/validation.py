@@ -50,7 +50,7 @@ import datetime
 
 from people.identifiers import UPN_LETTERS, upn_check_letter
 
-from ..validation import Failure
+from ..validation import PROGRESS_EVERY, Failure
 from .census import PRE_PROCEEDINGS_FROM, collection_period, school_age
 
 SEX = {"M", "F", "U"}
@@ -207,8 +207,10 @@ def upn_problems(upn):
     return problems
 
 
-def check(data, year):  # noqa: C901
-    """The failures of the built census for the collection year ending 31 March `year`."""
+def check(data, year, progress=None):  # noqa: C901
+    """The failures of the built census for the collection year ending 31 March `year`.
+    `progress`, if given, is called as progress(children checked, children) every
+    PROGRESS_EVERY children."""
     start, end = collection_period(year)
     failures = []
 
@@ -225,7 +227,9 @@ def check(data, year):  # noqa: C901
             "An administrator records the 3-digit DfE code on the local authority in the admin (Agencies)",
         )
 
-    for child in data["children"]:
+    for index, child in enumerate(data["children"]):
+        if progress is not None and index % PROGRESS_EVERY == 0:
+            progress(index, len(data["children"]))
         ids = child["ChildIdentifiers"]
         cid = ids["LAchildID"]
         if ids["Sex"] not in SEX:

@@ -5,7 +5,6 @@ with the year and the counts, never a child's name; the rules are in returns.cin
 returns.cin.validation, not here."""
 
 import io
-from collections import Counter
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -15,40 +14,19 @@ from audit.models import AuditEvent
 from kernel.access import rule
 
 from ..collection import chosen_year, year_label
-from ..views import sector_panel, withhold_restricted
+from ..models import ReturnJob
+from ..views import check_page, sector_panel
 from . import census as cin_census
-from . import validation as cin_validation
 
 
 @rule("statutory_returns")
 def cin_census_check(request):
     year, years = chosen_year(request)
-    children = {}
-    data = cin_census.build(year, children=children)
-    failures = cin_validation.check(data, year)
-    counts = cin_census.counts(data)
-    by_rule = Counter(f.rule for f in failures)
-    audit.record(
-        request.user,
-        AuditEvent.Action.VIEW,
-        summary=f"CIN census checks {year_label(year)}",
-        detail={"year": year, "counts": counts, "failures": len(failures), "by_rule": dict(by_rule)},
-    )
-    rows = withhold_restricted(request.user, [{"failure": f, "person_id": children.get(f.child)} for f in failures])
-    validator = sector_panel(request, "cin", year)
+    context = check_page(request, ReturnJob.Kind.CIN_CHECK, year, "CIN census checks")
     return render(
         request,
         "returns/cin_census.html",
-        {
-            "year": year,
-            "year_label": year_label(year),
-            "years": [(y, year_label(y)) for y in years],
-            "counts": counts,
-            "failures": rows,
-            "by_rule": sorted(by_rule.items()),
-            "header": data["header"],
-            "sector": validator,
-        },
+        {**context, "years": [(y, year_label(y)) for y in years], "sector": sector_panel(request, "cin", year)},
     )
 
 

@@ -23,3 +23,14 @@ def sector_validators():
             pytest.fail(f"the sector's validators could not be installed: {made.stderr[-2000:]}")
         pytest.skip("the sector's validators could not be installed (no network?)")
     return pythons
+
+
+@pytest.fixture
+def immediate_tasks(settings, tmp_path):
+    """Jobs run as soon as they are queued, in the request that queues them (django-tasks'
+    ImmediateBackend); their files go under a temporary RETURN_JOBS_ROOT."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
+    settings.RETURN_JOBS_ROOT = str(tmp_path / "return-jobs")
+    return settings
