@@ -44,7 +44,7 @@ AGAIN = (
 )
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Where the user goes back to: the page a job was asked for on.
-PAGES = {
+PAGES: dict[str, str] = {
     Kind.SSDA903_CHECK: "returns:ssda903",
     Kind.SSDA903_FILES: "returns:ssda903",
     Kind.CIN_CHECK: "returns:cin_census",
@@ -156,6 +156,12 @@ def _new_file(suffix: str) -> tuple[str, Path]:
     return name, directory / name
 
 
+def _year(job: ReturnJob) -> int:
+    if job.year is None:
+        raise ValueError("a job on a return has a collection year")
+    return job.year
+
+
 def _failures(failures: list, children: dict) -> dict:
     return {
         "failures": [
@@ -195,7 +201,7 @@ def _files_903(job: ReturnJob) -> None:
     finish(
         job,
         result={"counts": counts},
-        file=(name, f"ssda903-{job.year - 1}-{str(job.year)[2:]}.zip", "application/zip"),
+        file=(name, f"ssda903-{_year(job) - 1}-{str(job.year)[2:]}.zip", "application/zip"),
     )
 
 
@@ -207,12 +213,14 @@ def _xml_cin(job: ReturnJob) -> None:
     finish(
         job,
         result={"counts": cin_census.counts(data), "serial": data["header"]["SerialNo"]},
-        file=(name, f"cin-census-{job.year - 1}-{str(job.year)[2:]}.xml", "application/xml"),
+        file=(name, f"cin-census-{_year(job) - 1}-{str(job.year)[2:]}.xml", "application/xml"),
     )
 
 
 def _annex_a(job: ReturnJob) -> None:
     day = job.inspection_date
+    if day is None:
+        raise ValueError("an Annex A job has an inspection date")
     tables = annex_a.build(day, progress=reporter(job, "Building list {done} of {total}"))
     reporter(job, "Writing the workbook")
     name, path = _new_file(".xlsx")

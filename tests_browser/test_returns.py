@@ -37,7 +37,12 @@ def returns_world(user):
         date_of_birth=datetime.date(2014, 5, 2),
         sex="M",
     )
-    looked_after(worker, child, datetime.date.today() - datetime.timedelta(days=40))
+    began = datetime.date.today() - datetime.timedelta(days=40)
+    period = looked_after(worker, child, began)
+    from familyhelp import services as family_help
+
+    manager = user(User.Role.TEAM_MANAGER, team=team)
+    family_help.allocate(manager, period.episode, team=team, worker=worker, on=began)
     return {"analyst": analyst, "child": child}
 
 
@@ -49,14 +54,24 @@ def test_an_analyst_checks_and_downloads_the_returns(page, returns_world):
     assert_basic_accessibility(page)
 
     page.get_by_role("link", name="SSDA903: children looked after").click()
-    expect(page.get_by_text("Ethnicity is missing or not a valid code")).to_be_visible()
-    row = page.get_by_role("row").filter(has_text="ETHNIC")
-    expect(row).to_contain_text("103")
-    link = row.get_by_role("link")
-    assert link.get_attribute("href") == f"/people/{child.pk}/"
+    page.get_by_role("button", name="Check the return").click()
+    expect(page.locator("#checks-status")).to_contain_text("Waiting to start")
+    run_worker()
+    # No reload by hand: htmx asks for the job's state and the page loads itself again when it is done.
+    rule = page.locator("details").filter(has_text="Ethnicity is missing or not a valid code (rule 103)")
+    expect(rule).to_be_visible(timeout=15_000)
+    rule.locator("summary").click()
+    expect(rule).to_contain_text(str(child.pk))
+    expect(rule).to_contain_text("Who can fix it: Children in care team")
+    assert rule.get_by_role("link").count() == 0  # an analyst opens no record: the ID is text
     assert_basic_accessibility(page)
+    page.get_by_role("button", name="Prepare the CSV files").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("SSDA903 CSV files 2025 to 2026")
+    run_worker()
+    ready = page.get_by_role("link", name="Download ssda903-")
+    expect(ready).to_be_visible(timeout=15_000)
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download the CSV files").click()
+        ready.click()
     assert download.value.suggested_filename.startswith("ssda903-")
     screenshot(page, "returns-ssda903")
 
@@ -83,6 +98,52 @@ def test_an_analyst_checks_and_downloads_the_returns(page, returns_world):
     screenshot(page, "returns-statistics")
 
 
+def run_worker():
+    """Run the queued jobs as `manage.py db_worker --batch` does, in this process."""
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0", verbosity=0)
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)
+
+
+def test_a_check_shows_its_progress_then_the_failures_by_rule_at_320_px(page, returns_world, settings, tmp_path):
+    from returns import jobs
+    from returns.models import ReturnJob
+
+    settings.RETURN_JOBS_ROOT = str(tmp_path)
+    child = returns_world["child"]
+    page.set_viewport_size({"width": 320, "height": 900})
+    sign_in(page, returns_world["analyst"])
+    page.goto("/returns/cin-census/")
+    page.get_by_role("button", name="Check the census").click()
+    status = page.locator("#checks-status")
+    expect(status).to_have_attribute("aria-live", "polite")
+    expect(status).to_contain_text("Waiting to start")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+    # The worker has got part of the way: the page says how far, by itself.
+    job = ReturnJob.objects.get()
+    jobs.start(job.pk)
+    jobs.reporter(job, "Checking {done} of {total} children")(1200, 2000)
+    expect(status).to_contain_text("Checking 1,200 of 2,000 children", timeout=10_000)
+    expect(status.locator("progress")).to_have_attribute("value", "1200")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    screenshot(page, "returns-check-progress-320")
+    ReturnJob.objects.filter(pk=job.pk).update(status=ReturnJob.Status.QUEUED)
+    run_worker()
+
+    expect(page.get_by_text("Failures by rule")).to_be_visible(timeout=15_000)
+    first = page.locator("details").first
+    first.locator("summary").click()
+    expect(first).to_contain_text(str(child.pk))
+    expect(first).to_contain_text("Who can fix it:")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_basic_accessibility(page)
+    screenshot(page, "returns-check-grouped-320")
+
+
 def test_the_sector_validator_runs_in_the_background(page, returns_world, settings, tmp_path):
     child = returns_world["child"]
     # A stand-in for the sector's validator (its JSON lines, as scripts/validate_903.py prints them).
@@ -107,16 +168,13 @@ def test_the_sector_validator_runs_in_the_background(page, returns_world, settin
     assert_basic_accessibility(page)
     screenshot(page, "returns-sector-validator-queued")
 
-    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0", verbosity=0)
-    finally:
-        for number, handler in saved.items():
-            signal.signal(number, handler)
+    run_worker()
 
-    # No reload: htmx asks again every few seconds and swaps in the findings.
-    expect(panel).to_contain_text("found 1 issue: 103 (1)", timeout=10_000)
-    link = panel.get_by_role("row").filter(has_text="ETHNIC").get_by_role("link")
-    assert link.get_attribute("href") == f"/people/{child.pk}/"
+    # No reload: htmx asks again every few seconds and swaps in the findings, grouped by rule.
+    expect(panel).to_contain_text("found 1 issue under 1 rule", timeout=10_000)
+    rule = panel.locator("details").filter(has_text="(rule 103): 1 failure")
+    rule.locator("summary").click()
+    expect(rule).to_contain_text(str(child.pk))
+    assert rule.get_by_role("link").count() == 0  # an analyst opens no record
     expect(page.get_by_role("button", name="Run the sector's validator again")).to_be_visible()
     screenshot(page, "returns-sector-validator")

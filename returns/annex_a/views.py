@@ -76,9 +76,9 @@ def annex_a_page(request):
         detail={"inspection_date": day.isoformat()},
     )
     window = annex_a.Window(day)
-    recent = ReturnJob.objects.filter(requested_by=request.user, kind=ReturnJob.Kind.ANNEX_A).order_by(
-        "-requested_at"
-    )[:5]
+    recent = ReturnJob.objects.filter(requested_by=request.user, kind=ReturnJob.Kind.ANNEX_A).order_by("-requested_at")[
+        :5
+    ]
     return render(
         request,
         "returns/annex_a.html",

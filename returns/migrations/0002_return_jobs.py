@@ -7,37 +7,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('returns', '0001_sector_validator_runs'),
+        ("returns", "0001_sector_validator_runs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReturnJob',
+            name="ReturnJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('903-check', 'SSDA903 checks'), ('903-files', 'SSDA903 CSV files'), ('cin-check', 'CIN census checks'), ('cin-xml', 'CIN census XML'), ('annex-a', 'Ofsted Annex A workbook')], max_length=10)),
-                ('year', models.PositiveSmallIntegerField(blank=True, help_text='The year the collection ends', null=True)),
-                ('inspection_date', models.DateField(blank=True, help_text='Annex A only', null=True)),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=8)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('task_id', models.CharField(blank=True, max_length=64)),
-                ('stage', models.CharField(blank=True, max_length=60)),
-                ('done', models.PositiveIntegerField(default=0)),
-                ('total', models.PositiveIntegerField(default=0)),
-                ('result', models.JSONField(blank=True, default=dict)),
-                ('file_name', models.CharField(blank=True, max_length=100)),
-                ('download_name', models.CharField(blank=True, max_length=100)),
-                ('content_type', models.CharField(blank=True, max_length=100)),
-                ('error', models.TextField(blank=True, help_text='Why the job failed, in plain words, with what to do')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("903-check", "SSDA903 checks"),
+                            ("903-files", "SSDA903 CSV files"),
+                            ("cin-check", "CIN census checks"),
+                            ("cin-xml", "CIN census XML"),
+                            ("annex-a", "Ofsted Annex A workbook"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(blank=True, help_text="The year the collection ends", null=True),
+                ),
+                ("inspection_date", models.DateField(blank=True, help_text="Annex A only", null=True)),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("queued", "Queued"), ("running", "Running"), ("done", "Done"), ("failed", "Failed")],
+                        default="queued",
+                        max_length=8,
+                    ),
+                ),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("task_id", models.CharField(blank=True, max_length=64)),
+                ("stage", models.CharField(blank=True, max_length=60)),
+                ("done", models.PositiveIntegerField(default=0)),
+                ("total", models.PositiveIntegerField(default=0)),
+                ("result", models.JSONField(blank=True, default=dict)),
+                ("file_name", models.CharField(blank=True, max_length=100)),
+                ("download_name", models.CharField(blank=True, max_length=100)),
+                ("content_type", models.CharField(blank=True, max_length=100)),
+                (
+                    "error",
+                    models.TextField(blank=True, help_text="Why the job failed, in plain words, with what to do"),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['requested_by', 'kind', '-requested_at'], name='returns_job_latest')],
+                "indexes": [models.Index(fields=["requested_by", "kind", "-requested_at"], name="returns_job_latest")],
             },
         ),
     ]

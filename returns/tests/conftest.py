@@ -29,8 +29,6 @@ def sector_validators():
 def immediate_tasks(settings, tmp_path):
     """Jobs run as soon as they are queued, in the request that queues them (django-tasks'
     ImmediateBackend); their files go under a temporary RETURN_JOBS_ROOT."""
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
-    }
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.RETURN_JOBS_ROOT = str(tmp_path / "return-jobs")
     return settings

@@ -586,18 +586,25 @@ def analyst(user, la):
 DATE = {"date_0": "30", "date_1": "6", "date_2": "2026"}
 
 
-def test_the_page_shows_the_rows_in_each_list_and_is_audited(client, analyst, worker, child):
+def test_the_workbook_is_prepared_in_the_background_with_the_rows_in_each_list(
+    client, analyst, worker, child, immediate_tasks
+):
     contact(worker, D(2026, 3, 2), about(child))
     client.force_login(analyst)
     response = client.get(reverse("returns:annex_a"), DATE)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Lists for 30 June 2026" in page
+    assert "The workbook for 30 June 2026" in page
+    assert 'name="date_0" value="30"' in page
+    event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW, summary="Annex A for 30 June 2026")
+    assert event.detail == {"inspection_date": "2026-06-30"}
+    response = client.post(reverse("returns:annex_a_prepare"), DATE)
+    assert response.status_code == 303
+    response = client.get(response["Location"])
+    page = response.content.decode()
     assert "List 1: Contacts" in page
     assert response.context["lists"][0] == {"name": "List 1", "title": "Contacts", "rows": 1, "not_kept": None}
-    assert f"{reverse('returns:annex_a_download')}?date_0=30&amp;date_1=6&amp;date_2=2026" in page
-    event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW, summary="Annex A lists for 30 June 2026")
-    assert event.detail["rows"]["List 1"] == 1
+    assert "Download annex-a-2026-06-30.xlsx" in page
 
 
 def test_the_page_defaults_to_today(client, analyst):

@@ -241,9 +241,7 @@ def test_an_export_is_offered_when_ready_to_the_user_who_asked_only(
     assert not AuditEvent.objects.filter(user=someone_else, action=AuditEvent.Action.EXPORT).exists()
 
 
-def test_the_cin_census_xml_and_annex_a_are_prepared_in_the_background(
-    client, analyst, worker, child, immediate_tasks
-):
+def test_the_cin_census_xml_and_annex_a_are_prepared_in_the_background(client, analyst, worker, child, immediate_tasks):
     from familyhelp.testing import open_episode
 
     open_episode(worker, child, D(2025, 6, 2))
@@ -286,7 +284,8 @@ def test_old_jobs_and_their_files_are_removed(client, analyst, child, immediate_
     client.post(reverse("returns:ssda903_prepare"), {"year": YEAR})
     job = ReturnJob.objects.get()
     path = jobs.file_path(job)
-    assert path is not None and path.is_file()
+    assert path is not None
+    assert path.is_file()
     assert jobs.prune(now=timezone.now() + datetime.timedelta(hours=23)) == 0
     assert jobs.prune(now=timezone.now() + datetime.timedelta(hours=25)) == 1
     assert not path.exists()
@@ -328,5 +327,7 @@ def test_the_failures_csv_lists_every_failure_with_who_can_fix_it(client, analys
     assert rows[0] == checks.CSV_HEADER
     ethnic = [r for r in rows[1:] if r[0] == "103"]
     assert {r[1] for r in ethnic} == {str(c.pk) for c in no_ethnicity}
-    assert {(r[6], r[7]) for r in ethnic} == {(no_ethnicity[0].referrals.first().allocations.first().team.name, "Fiona Fixer")}
+    assert {(r[6], r[7]) for r in ethnic} == {
+        (no_ethnicity[0].referrals.first().allocations.first().team.name, "Fiona Fixer")
+    }
     assert len(rows) - 1 == len(job.result["failures"])

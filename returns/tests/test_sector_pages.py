@@ -139,14 +139,17 @@ def test_asking_queues_a_run_the_worker_does(client, analyst, in_care, settings,
     assert in_care.family_name not in json.dumps(run.issues)
     assert DBTaskResult.objects.get(id=run.task_id).status == "SUCCESSFUL"
 
-    # The poll now answers the findings, with the link to the record, and stops polling.
+    # The poll now answers the findings, grouped by rule, and stops polling. An analyst opens
+    # no record: the child is named by their ID, with no link.
     status = text(client.get(reverse("returns:ssda903_sector"), {"year": YEAR}, **HTMX))
-    assert "found 1 issue: 103 (1)" in status
+    assert "found 1 issue under 1 rule" in status
+    assert "(rule 103): 1 failure" in status
     assert "hx-trigger" not in status
-    assert reverse("people:detail", args=[in_care.pk]) in status
+    assert reverse("people:detail", args=[in_care.pk]) not in status
+    assert f"<strong>{in_care.pk}</strong>" in status
     page = text(client.get(reverse("returns:ssda903"), {"year": YEAR}))
     assert "What the sector's validator found" in page
-    assert reverse("people:detail", args=[in_care.pk]) in page
+    assert reverse("people:detail", args=[in_care.pk]) not in page
     assert "Run the sector's validator again" in page
 
     asked = AuditEvent.objects.get(summary__startswith="Asked for the sector")
@@ -314,8 +317,10 @@ def test_the_cin_validator_from_the_page(client, analyst, worker, child, sector_
     worker_runs()
     body = text(client.get(reverse("returns:cin_census"), {"year": YEAR}))
     assert "csc-validator-be-cin 0.1.13 found" in body
-    # The test child has no ethnicity recorded: the validator's finding links to the record.
-    assert reverse("people:detail", args=[child.pk]) in body
+    # The test child has no ethnicity recorded: the validator's finding names the child (no
+    # link: an analyst opens no record).
+    assert f"<strong>{child.pk}</strong>" in body
+    assert reverse("people:detail", args=[child.pk]) not in body
     run = Run.objects.get()
     assert any(issue["child"] == str(child.pk) for issue in run.issues)
     assert child.family_name not in json.dumps(run.issues)

@@ -32,31 +32,42 @@ def period(worker, child):
     return looked_after(worker, child, D(2025, 6, 2), referral_date=D(2025, 4, 22))
 
 
-def test_the_checks_link_each_failure_to_the_record(client, analyst, child, period):
+def checked(client, year=YEAR):
+    """The checks page after asking for the checks (run at once: the immediate_tasks fixture)."""
+    assert client.post(reverse("returns:ssda903_run"), {"year": year}).status_code == 303
+    return client.get(reverse("returns:ssda903"), {"year": year})
+
+
+def test_the_checks_name_each_failure_and_link_only_those_who_may_open_the_record(
+    client, analyst, user, la, child, period, immediate_tasks
+):
     child.ethnicity = ""
     child.save()
     client.force_login(analyst)
-    response = client.get(reverse("returns:ssda903"), {"year": YEAR})
+    response = checked(client)
     body = response.content.decode()
     assert response.status_code == 200
     assert "SSDA903 2025 to 2026" in body
     assert "Ethnicity is missing" in body
-    assert ">103<" in body
-    assert reverse("people:detail", args=[child.pk]) in body
+    assert "rule 103" in body
+    assert reverse("people:detail", args=[child.pk]) not in body  # an analyst opens no record
+    assert f"<strong>{child.pk}</strong>" in body
+    client.force_login(user(User.Role.HEAD_OF_SERVICE, agency=la, team=None))
+    assert reverse("people:detail", args=[child.pk]) in checked(client).content.decode()
     event = AuditEvent.objects.filter(user=analyst, action=AuditEvent.Action.VIEW).latest("at")
     assert event.detail["year"] == YEAR
     assert event.detail["failures"] >= 1
     assert child.family_name not in event.summary
 
 
-def test_no_failures_says_so(client, analyst, child, period):
+def test_no_failures_says_so(client, analyst, child, period, immediate_tasks):
     from people.models import Identifier
 
     child.ethnicity = "WBRI"
     child.save()
     Identifier.objects.create(person=child, id_type=Identifier.Type.UPN, value="A123456789012")
     client.force_login(analyst)
-    body = client.get(reverse("returns:ssda903"), {"year": YEAR}).content.decode()
+    body = checked(client).content.decode()
     assert "No problems found" in body
 
 
