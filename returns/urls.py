@@ -18,6 +18,7 @@ urlpatterns = [
     path("jobs/<int:job_id>/status/", job_views.job_status, name="job_status"),
     path("jobs/<int:job_id>/file/", job_views.job_file, name="job_file"),
     path("jobs/<int:job_id>/failures.csv", job_views.job_failures, name="job_failures"),
+    path("sector-runs/<int:run_id>/issues.csv", views.sector_issues, name="sector_issues"),
     path("ssda903/sector-validator/", views.sector_run, {"kind": "903"}, name="ssda903_sector"),
     path("cin-census/", include("returns.cin.urls")),
     path("annex-a/", include("returns.annex_a.urls")),

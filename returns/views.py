@@ -9,8 +9,8 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -125,6 +125,7 @@ def sector_panel(request, kind, year):
     if run is not None and run.status == run.Status.DONE:
         found = withhold_restricted(request.user, sector.rows(run))
         panel.update(
+            csv_url=reverse("returns:sector_issues", args=[run.pk]),
             rows=found,
             groups=checks.by_rule(found),
             by_rule=sorted(Counter(i["rule"] for i in run.issues).items()),
@@ -179,4 +180,23 @@ def ssda903_download(request):
     )
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="ssda903-{year - 1}-{str(year)[2:]}.zip"'
+    return response
+
+
+@rule("statutory_returns")
+@require_http_methods(["GET"])
+def sector_issues(request, run_id):
+    """Every issue of a finished run of the sector's validator as CSV (the page lists the first
+    of each rule), streamed, with who can fix each; a restricted child withheld. Audited."""
+    run = get_object_or_404(sector.Run, pk=run_id, status=sector.Run.Status.DONE)
+    found = withhold_restricted(request.user, sector.rows(run))
+    audit.record(
+        request.user,
+        AuditEvent.Action.EXPORT,
+        obj=run,
+        summary=f"The sector's validator's findings downloaded ({run.version})",
+        detail={"kind": run.kind, "year": run.year, "run": run.pk, "issues": len(found)},
+    )
+    response = StreamingHttpResponse(checks.csv_lines(found), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="sector-validator-{run.kind}-{run.year}.csv"'
     return response

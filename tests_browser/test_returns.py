@@ -66,7 +66,7 @@ def test_an_analyst_checks_and_downloads_the_returns(page, returns_world):
     assert rule.get_by_role("link").count() == 0  # an analyst opens no record: the ID is text
     assert_basic_accessibility(page)
     page.get_by_role("button", name="Prepare the CSV files").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("SSDA903 CSV files 2025 to 2026")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("SSDA903 CSV files")
     run_worker()
     ready = page.get_by_role("link", name="Download ssda903-")
     expect(ready).to_be_visible(timeout=15_000)

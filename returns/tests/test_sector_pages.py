@@ -166,6 +166,17 @@ def test_asking_queues_a_run_the_worker_does(client, analyst, in_care, settings,
         == 2
     )
 
+    # Every issue as CSV, streamed, with the child's ID; audited.
+    csv_url = reverse("returns:sector_issues", args=[run.pk])
+    assert csv_url in page
+    response = client.get(csv_url)
+    assert response.streaming
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines[0] == "Rule,Child,Table,Field,Problem,How to fix it,Team,Social worker"
+    assert lines[1].startswith(f"103,{in_care.pk},Header,ETHNIC,")
+    assert len(lines) == 2
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, summary__contains="findings downloaded").exists()
+
 
 def test_a_failing_validator_fails_the_run_with_what_to_do(client, analyst, in_care, settings, tmp_path, worker_runs):
     settings.SECTOR_VALIDATORS_DIR = str(tmp_path)
