@@ -274,9 +274,12 @@ RETURN_JOBS_ROOT = Path(os.environ.get("SAFEGUARDING_RETURN_JOBS_ROOT") or BASE_
 RETURN_JOBS_KEEP_HOURS = int(os.environ.get("SAFEGUARDING_RETURN_JOBS_KEEP_HOURS", "24"))
 # How many children a check lists under each rule on the page; all are in its CSV (returns.checks).
 RETURNS_CHECKS_LISTED_PER_RULE = int(os.environ.get("SAFEGUARDING_RETURNS_CHECKS_LISTED_PER_RULE", "20"))
-# The children aged 0 to 17 the rates per 10,000 are of; empty: the ONS estimate for the
-# authority's DfE code (returns.statistics.selectors.child_population).
-STATISTICS_CHILD_POPULATION = os.environ.get("SAFEGUARDING_STATISTICS_CHILD_POPULATION") or None
+# The children aged 0 to 17 living in the authority, the population the statistics' rates per
+# 10,000 children are of (returns.statistics.selectors.child_population). For real use: ONS's
+# mid-year estimate of the authority's population aged 0 to 17. Empty: that ONS estimate as held
+# in DfE's files for the authority's DfE code, or, for a code not in them, the children in the
+# records. The demo sets it to the number of children it makes (scripts/serve-demo.sh).
+CHILD_POPULATION = int(os.environ.get("SAFEGUARDING_CHILD_POPULATION") or 0) or None
 # Counts from 1 to this are shown as "c" when a figure leaves the service (returns.suppression) [U].
 STATISTICS_SUPPRESS_UP_TO = int(os.environ.get("SAFEGUARDING_STATISTICS_SUPPRESS_UP_TO", "5"))
 

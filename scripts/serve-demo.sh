@@ -17,7 +17,11 @@ if [ -z "${DATABASE_URL:-}" ] && [ ! -e db.sqlite3 ] && [ -s var/audit-anchor.js
     mv var/audit-anchor.jsonl "var/audit-anchor.$(date +%Y%m%d%H%M%S).jsonl"
 fi
 "$python" manage.py migrate --noinput
-"$python" manage.py generate_authority --children 2000 --seed 1
+# The statistics' rates per 10,000 children are of the demo's own children, not of the real
+# authority whose DfE code (Leeds, 383) it borrows: the same number the generator makes.
+children=${DEMO_CHILDREN:-2000}
+export SAFEGUARDING_CHILD_POPULATION=${SAFEGUARDING_CHILD_POPULATION:-$children}
+"$python" manage.py generate_authority --children "$children" --seed 1
 
 # The audit sealer links new audit entries into the hash chain every 10 seconds.
 "$python" manage.py seal_audit --loop --every 10 > /dev/null &

@@ -254,14 +254,14 @@ RECORDS_SOURCE = "children aged 0 to 17 on 31 March held in the records"
 
 
 def child_population(year: int, la_code: str = "", records: bool = True) -> Population | None:
-    """The children aged 0-17 a rate is per: the setting STATISTICS_CHILD_POPULATION when set;
+    """The children aged 0-17 a rate is per: the setting CHILD_POPULATION (SAFEGUARDING_CHILD_POPULATION) when set;
     else ONS's mid-year estimate for the authority's own LA code (mid-(Y-1) for year Y, as DfE
     uses; the latest published when the year is newer); else (a fictional authority, like the
     demo's) the children aged 0-17 on 31 March held in the records, which is how the demo
     generator sizes its authority (demo/care.py: rates per 10,000 of the children it makes)."""
-    configured = getattr(settings, "STATISTICS_CHILD_POPULATION", None)
+    configured = getattr(settings, "CHILD_POPULATION", None)
     if configured:
-        return Population(int(configured), "the child population set for the service (STATISTICS_CHILD_POPULATION)")
+        return Population(int(configured), "the child population set for the service (SAFEGUARDING_CHILD_POPULATION)")
     area = published.la(la_code) if la_code else None
     if area is not None:
         known = [y for y in published.years_published("population") if y <= year] or published.years_published(

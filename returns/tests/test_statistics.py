@@ -100,14 +100,14 @@ def test_the_year_in_progress_is_counted_so_far(worker, child):
 
 
 def test_rate_per_10000_uses_the_configured_population(settings, care_histories):
-    settings.STATISTICS_CHILD_POPULATION = 8000
+    settings.CHILD_POPULATION = 8000
     population = statistics.child_population(2026, "999")
     assert population.value == 8000
     assert statistics.rate_per_10000(statistics.looked_after_at_31_march(2026), population.value) == 2.5
 
 
 def test_population_is_ons_for_a_real_la_and_the_records_for_the_demo(settings, child, sibling):
-    settings.STATISTICS_CHILD_POPULATION = None
+    settings.CHILD_POPULATION = None
     birmingham = statistics.child_population(2025, "330")
     assert birmingham.value == int(
         _file_value(published.POPULATION, "Local authority", "330", "2024", "population_estimate")
@@ -162,7 +162,7 @@ def test_re_entry_on_the_anniversary_counts_and_a_day_later_does_not(worker, chi
 
 
 def test_the_queries_do_not_grow_with_the_children(worker, child, sibling, settings):
-    settings.STATISTICS_CHILD_POPULATION = 1000
+    settings.CHILD_POPULATION = 1000
     looked_after(worker, child, D(2025, 5, 1))
     statistics.for_year(2026, "999", today=D(2026, 12, 2))  # warm the caches (content types)
     with CaptureQueriesContext(connection) as one:

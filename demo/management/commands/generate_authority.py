@@ -69,6 +69,12 @@ class Command(BaseCommand):
             self.stdout.write("Rows made:")
             for name, number in result.counts.items():
                 self.stdout.write(f"  {name:<{width}}  {number:>12,}")
+            if getattr(settings, "CHILD_POPULATION", None) != result.children:
+                # The demo borrows Leeds's DfE code: without this, rates are per Leeds's children.
+                self.stdout.write(
+                    f"For the statistics' rates per 10,000 children, serve with "
+                    f"SAFEGUARDING_CHILD_POPULATION={result.children} (scripts/serve-demo.sh does)."
+                )
         else:
             self.stdout.write("The database already holds a local authority: nothing changed.")
         self.print_accounts(result.accounts)
