@@ -1,5 +1,6 @@
 """/returns/statistics/: the authority's statistics beside England, the region and statistical
-neighbours (reverse("returns:statistics")), and their CSV download as they would be published."""
+neighbours: the headline (reverse("returns:statistics")), a page for each section
+(/returns/statistics/<section>/, views.SECTIONS) and the CSV download as they would be published."""
 
 from django.urls import path
 
@@ -8,4 +9,5 @@ from . import views as views_statistics
 urlpatterns = [
     path("", views_statistics.statistics_page, name="statistics"),
     path("download/", views_statistics.statistics_download, name="statistics_download"),
+    path("<slug:section>/", views_statistics.statistics_section, name="statistics_section"),
 ]

@@ -16,7 +16,7 @@ import csv
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -88,7 +88,9 @@ class Cell:
 class Row:
     label: str
     cells: list
-    short: str = ""  # for a chart's axis
+    short: str = ""  # for a chart's axis and a narrow table
+    year: int | None = None
+    so_far: bool = False
 
 
 @dataclass
@@ -101,6 +103,10 @@ class Table:
     rows: list
     notes: list = field(default_factory=list)
     chart: dict | None = None
+    stock: bool = False  # figures on a day (31 March), not over a year
+    by_year: list = field(default_factory=list)  # a table with a column per year, year by year (by_year())
+    measure_header: str = "Measure"
+    value_header: str = "Number"
 
 
 def year_label(year, so_far=False, stock=False):
@@ -192,8 +198,16 @@ def comparison_table(
                     else published.figure(key, place, f.year)
                 )
             cells.append(_published_cell(found, unit))
-        rows.append(Row(year_label(f.year, f.so_far, stock), cells, short_year_label(f.year, f.so_far, stock)))
-    table = Table(id, title, description, unit, headers, rows, list(notes))
+        rows.append(
+            Row(
+                year_label(f.year, f.so_far, stock),
+                cells,
+                short_year_label(f.year, f.so_far, stock),
+                year=f.year,
+                so_far=f.so_far,
+            )
+        )
+    table = Table(id, title, description, unit, headers, rows, list(notes), stock=stock)
     # Counts are not drawn against England's: the scales differ by thousands; the rates are.
     table.chart = line_chart(table) if unit != "count" else None
     return table
@@ -456,6 +470,17 @@ def reasons_table(figures, view):
     )
 
 
+def by_year(table, figures):
+    """A table with a column per year (reasons_table, detail_tables), as one small table per
+    year: [{"header", "open", "rows": [(label, text)]}], the last whole year open."""
+    whole = [i for i, f in enumerate(figures) if not f.so_far]
+    opened = whole[-1] if whole else len(figures) - 1
+    return [
+        {"header": header, "open": i == opened, "rows": [(row.label, row.cells[i].text) for row in table.rows]}
+        for i, header in enumerate(table.headers)
+    ]
+
+
 def detail_tables(figures, view):
     """The counts behind the percentages: returned home and re-entries, and each timescale."""
     S = suppression
@@ -486,7 +511,8 @@ SERIES_STYLE = [  # colour, dash pattern, marker: never colour alone
     ("#00703c", "2 3", "triangle"),
     ("#505a5f", "10 4", "diamond"),
 ]
-WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 280, 56, 16, 16, 48
+# The plot only: the legend is an HTML list under the chart, so that it wraps on a narrow screen.
+WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 250, 60, 16, 14, 30
 
 
 def _nice_max(value):
@@ -500,12 +526,16 @@ def _nice_max(value):
 
 
 def line_chart(table):
-    values = [cell.value for row in table.rows for cell in row.cells if cell.value is not None]
+    # A rate of children over a year is not drawn for the year so far: its line would fall only
+    # because the year is not over (the table still has it). A stock (on 31 March, or today) is.
+    rows = [row for row in table.rows if table.stock or table.unit != "rate" or not row.so_far]
+    values = [cell.value for row in rows for cell in row.cells if cell.value is not None]
     if not values:
         return None
     top = 100 if table.unit == "percent" and max(values) > 50 else _nice_max(max(values))
+    divisions = 4 if float(top / 4).is_integer() else 5
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    n = len(table.rows)
+    n = len(rows)
 
     def x(i):
         return LEFT + (plot_w * (i + 0.5) / n)
@@ -513,19 +543,22 @@ def line_chart(table):
     def y(v):
         return TOP + plot_h - (v / top * plot_h)
 
-    ticks = [{"y": round(y(top * i / 4), 1), "label": _number_text(top * i / 4, table.unit)} for i in range(5)]
-    years = [{"x": round(x(i), 1), "label": row.short or row.label} for i, row in enumerate(table.rows)]
+    ticks = [
+        {"y": round(y(top * i / divisions), 1), "label": _number_text(top * i / divisions, table.unit)}
+        for i in range(divisions + 1)
+    ]
+    years = [{"x": round(x(i), 1), "label": row.short or row.label} for i, row in enumerate(rows)]
     series = []
     for s, header in enumerate(table.headers):
         colour, dash, marker = SERIES_STYLE[s % len(SERIES_STYLE)]
         points = [
             (round(x(i), 1), round(y(row.cells[s].value), 1))
-            for i, row in enumerate(table.rows)
+            for i, row in enumerate(rows)
             if row.cells[s].value is not None
         ]
         # A line through consecutive years only: a gap where a figure is not published.
         segments, current = [], []
-        for i, row in enumerate(table.rows):
+        for i, row in enumerate(rows):
             if row.cells[s].value is None:
                 if len(current) > 1:
                     segments.append(current)
@@ -542,8 +575,8 @@ def line_chart(table):
                 "marker": marker,
                 "paths": [" ".join(f"{px},{py}" for px, py in seg) for seg in segments],
                 "points": [{"x": px, "y": py, "d": _marker(marker, px, py)} for px, py in points],
-                "legend_x": LEFT + s * 150,
-                "legend_d": _marker(marker, LEFT + s * 150 + 10, HEIGHT - 12),
+                # The legend's swatch: the line's dash and the marker, drawn 40 by 16.
+                "swatch_d": _marker(marker, 20, 8),
             }
         )
     return {
@@ -556,8 +589,8 @@ def line_chart(table):
         "ticks": ticks,
         "years": years,
         "series": series,
-        "year_label_y": TOP + plot_h + 18,
-        "legend_y": HEIGHT - 12,
+        "year_label_y": TOP + plot_h + 20,
+        "so_far_left_out": len(rows) < len(table.rows),
     }
 
 
@@ -584,44 +617,201 @@ def _figures(comparison, on):
     ]
 
 
-@rule("statistics")
-def statistics_page(request):
-    view = PUBLISHED if request.GET.get("view") == PUBLISHED else EXACT
-    on = today()
-    comparison = comparison_for(request.user)
-    figures = _figures(comparison, on)
-    tables = build_tables(figures, comparison, view)
-    begin = statistics.records_begin()
+@dataclass(frozen=True)
+class Section:
+    slug: str
+    title: str
+    tables: tuple  # the ids of build_tables' tables shown on the page, in order
+    extra: str = ""  # "reasons" or "counts": the table by year shown after them
+
+
+SECTIONS = (
+    Section("looked-after", "Children looked after", ("looked-after-rate", "looked-after")),
+    Section("starting-and-ceasing", "Starting and ceasing care", ("started-rate", "ceased-rate", "started", "ceased")),
+    Section("returning-home", "Returning home", ("returned-home", "returned-home-e4a", "returned-home-e4b")),
+    Section("coming-back-into-care", "Coming back into care", ("re-entries",)),
+    Section("why-care-ended", "Why care ended", (), extra="reasons"),
+    Section("contacts-and-assessments", "Contacts and assessments", ("referral-decisions", "assessments")),
+    Section(
+        "conferences-and-return-interviews", "Conferences and return interviews", ("conferences", "return-interviews")
+    ),
+    Section("counts", "The counts behind the percentages", (), extra="counts"),
+)
+SECTION_OF = {table_id: section for section in SECTIONS for table_id in section.tables}
+
+
+# --- The headline: a few key figures in words -------------------------------------------------------
+
+# (table id, what the figure is, in words): the first figures an analyst or a head of service asks for.
+HEADLINES = (
+    ("looked-after-rate", "Children looked after, per 10,000 children"),
+    ("started-rate", "Children who started to be looked after, per 10,000 children"),
+    ("ceased-rate", "Children who ceased to be looked after, per 10,000 children"),
+    ("returned-home", "Children who returned home, of those who ceased"),
+    ("referral-decisions", "Contacts decided within 1 working day"),
+    ("assessments", "Assessments authorised within 45 working days"),
+    ("conferences", "Initial child protection conferences within 15 working days"),
+    ("return-interviews", "Return interviews within 72 hours"),
+)
+
+
+@dataclass
+class Headline:
+    table: str
+    title: str
+    figure: str  # this authority, the last whole year: "68 per 10,000 children"
+    when: str  # "on 31 March 2026", "in April 2025 to March 2026"
+    before: str  # "61 the year before", or ""
+    beside: str  # "England 70, statistical neighbours 75 (31 March 2025)."
+    section: Section
+
+
+def _in_words(cell, unit):
+    if cell.value is None and cell.text in SYMBOL_TEXTS:
+        return f"{cell.text} ({cell.hint})" if cell.hint else cell.text
+    if cell.value is None:
+        return "no figure"
+    return f"{cell.text} per 10,000 children" if unit == "rate" else cell.text
+
+
+def _when(row, stock):
+    return f"on {row.label}" if stock else f"in {row.label}"
+
+
+def headline(table):
+    """This authority's figure for the last whole year (the year before beside it), and the
+    latest figures published for the neighbours, the region and England up to that year."""
+    whole = [i for i, row in enumerate(table.rows) if not row.so_far]
+    if not whole:
+        return None
+    last = whole[-1]
+    row = table.rows[last]
+    before = ""
+    if last > 0:
+        previous = table.rows[last - 1].cells[0]
+        if previous.value is not None or previous.text in SYMBOL_TEXTS:
+            shown = previous.text if previous.value is not None else _in_words(previous, table.unit)
+            before = f"{shown} the year before"
+    beside, years = [], set()
+    for column, name in ((3, "England"), (1, "statistical neighbours"), (2, table.headers[2])):
+        for i in range(last, -1, -1):
+            cell = table.rows[i].cells[column]
+            if cell.value is not None:
+                beside.append(f"{name} {cell.text}")
+                years.add(i)
+                break
+    beside_text = ""
+    if beside:
+        beside_text = ", ".join(beside)
+        if years != {last}:
+            label = ", ".join(_when(table.rows[i], table.stock) for i in sorted(years))
+            beside_text += f" ({label}, the latest published)"
+        beside_text += "."
+    return Headline(
+        table=table.id,
+        title="",
+        figure=_in_words(row.cells[0], table.unit),
+        when=_when(row, table.stock),
+        before=before,
+        beside=beside_text,
+        section=SECTION_OF[table.id],
+    )
+
+
+def headlines(tables):
+    by_id = {t.id: t for t in tables}
+    found = []
+    for table_id, title in HEADLINES:
+        item = headline(by_id[table_id])
+        if item is not None:
+            item.title = title
+            found.append(item)
+    return found
+
+
+# --- The pages ---------------------------------------------------------------------------------------
+
+
+def _view_of(request):
+    return PUBLISHED if request.GET.get("view") == PUBLISHED else EXACT
+
+
+def _audit_view(request, view, figures, comparison, section, tables):
     audit.record(
         request.user,
         AuditEvent.Action.VIEW,
         summary="Viewed the authority's statistics beside England, the region and statistical neighbours",
         detail={
             "page": "statistics",
+            "section": section,
             "view": view,
             "years": [f.year for f in figures],
             "comparator_la": comparison.comparator.code if comparison.comparator else "",
-            "tables": [t.id for t in tables],
-        },
-    )
-    return render(
-        request,
-        "returns/statistics.html",
-        {
-            "view": view,
-            "today": on,
-            "comparison": comparison,
-            "records_begin": begin,
-            "figures": figures,
             "tables": tables,
-            "reasons": reasons_table(figures, view),
-            "counts": detail_tables(figures, view),
-            "attribution": published.ATTRIBUTION,
-            "licence_url": published.LICENCE_URL,
-            "symbols": SYMBOL_TEXTS,
-            "suppress_up_to": suppression.threshold(),
         },
     )
+
+
+def _context(view, on, comparison, figures, section):
+    latest = figures[-1].population if figures else None
+    return {
+        "population": f"{latest.value:,} children, {latest.source}" if latest and latest.value else "",
+        "view": view,
+        "today": on,
+        "comparison": comparison,
+        "records_begin": statistics.records_begin(),
+        "figures": figures,
+        "sections": SECTIONS,
+        "section": section,
+        "attribution": published.ATTRIBUTION,
+        "licence_url": published.LICENCE_URL,
+        "symbols": SYMBOL_TEXTS,
+        "suppress_up_to": suppression.threshold(),
+    }
+
+
+@rule("statistics")
+def statistics_page(request):
+    """The headline: a few key figures in words, this year beside last, England and the
+    neighbours, each linking to its section."""
+    view = _view_of(request)
+    on = today()
+    comparison = comparison_for(request.user)
+    figures = _figures(comparison, on)
+    tables = build_tables(figures, comparison, view)
+    found = headlines(tables)
+    _audit_view(request, view, figures, comparison, "summary", [h.table for h in found])
+    context = _context(view, on, comparison, figures, None)
+    context.update({"headlines": found, "tables": tables})
+    return render(request, "returns/statistics.html", context)
+
+
+@rule("statistics")
+def statistics_section(request, section):
+    """One section: its charts, each with its legend and its figures as a table."""
+    chosen = next((s for s in SECTIONS if s.slug == section), None)
+    if chosen is None:
+        raise Http404("No such statistics section")
+    view = _view_of(request)
+    on = today()
+    comparison = comparison_for(request.user)
+    figures = _figures(comparison, on)
+    by_id = {t.id: t for t in build_tables(figures, comparison, view)}
+    tables = [by_id[table_id] for table_id in chosen.tables]
+    extra = None
+    if chosen.extra == "reasons":
+        extra = reasons_table(figures, view)
+        extra.measure_header = "Reason care ended (codes)"
+        extra.value_header = "Children (% of all who ceased)"
+    elif chosen.extra == "counts":
+        extra = detail_tables(figures, view)
+        extra.measure_header = "Measure"
+    if extra is not None:
+        extra.by_year = by_year(extra, figures)
+    _audit_view(request, view, figures, comparison, chosen.slug, [t.id for t in tables] + ([extra.id] if extra else []))
+    context = _context(view, on, comparison, figures, chosen)
+    context.update({"tables": tables, "extra": extra})
+    return render(request, "returns/statistics_section.html", context)
 
 
 @rule("statistics")

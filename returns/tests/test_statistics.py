@@ -429,15 +429,26 @@ def test_the_page_for_an_analyst_beside_the_comparator_audited(client, analyst, 
     assert "compared as if it were in <strong>West Midlands</strong>" in page
     assert "<strong>Birmingham</strong>'s statistical neighbours" in page
     assert "Nottingham" in page  # the first neighbour
+    assert "Open Government Licence v3.0" in page
+    event = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW, user=analyst).latest("at")
+    assert event.detail["page"] == "statistics"
+    assert event.detail["section"] == "summary"
+    assert event.detail["comparator_la"] == "330"
+    assert event.detail["view"] == "exact"
+    for section in views_statistics.SECTIONS:
+        assert reverse("returns:statistics_section", args=[section.slug]) in page
+
+    response = client.get(reverse("returns:statistics_section", args=["looked-after"]))
+    assert response.status_code == 200
+    page = response.content.decode()
     assert "81,770" in page  # England, 31 March 2025
     assert "<svg" in page
     assert '<title id="looked-after-rate-chart-title">' in page
-    assert "Open Government Licence v3.0" in page
-    assert "Explore Education Statistics" in page
+    assert "Show the figures as a table" in page
+    assert 'aria-current="page">Children looked after</a>' in page
     event = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW, user=analyst).latest("at")
-    assert event.detail["page"] == "statistics"
-    assert event.detail["comparator_la"] == "330"
-    assert event.detail["view"] == "exact"
+    assert event.detail["section"] == "looked-after"
+    assert event.detail["tables"] == ["looked-after-rate", "looked-after"]
 
 
 def test_the_published_view_suppresses_small_numbers(client, analyst, settings, care_histories):
@@ -447,6 +458,12 @@ def test_the_published_view_suppresses_small_numbers(client, analyst, settings, 
     tables = {t.id: t for t in response.context["tables"]}
     row = next(r for r in tables["looked-after"].rows if r.label == "31 March 2026")
     assert row.cells[0].text == "c"  # 2 children looked after: suppressed
+    section = client.get(reverse("returns:statistics_section", args=["looked-after"]), {"view": "published"})
+    assert section.context["tables"][1].id == "looked-after"
+    assert next(r for r in section.context["tables"][1].rows if r.label == "31 March 2026").cells[0].text == "c"
+    assert "?view=published" in section.content.decode()  # the sections keep the choice
+    event = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW).latest("at")
+    assert (event.detail["section"], event.detail["view"]) == ("looked-after", "published")
     exact = client.get(reverse("returns:statistics"))
     row = next(r for r in {t.id: t for t in exact.context["tables"]}["looked-after"].rows if r.label == "31 March 2026")
     assert row.cells[0].text == "2"
@@ -473,6 +490,27 @@ def test_refused_to_those_who_do_not_need_it(client, user, role):
     client.force_login(user(role))
     assert client.get(reverse("returns:statistics")).status_code == 403
     assert client.get(reverse("returns:statistics_download")).status_code == 403
+    for section in views_statistics.SECTIONS:
+        assert client.get(reverse("returns:statistics_section", args=[section.slug])).status_code == 403
+    assert not AuditEvent.objects.filter(detail__page="statistics").exists()
+
+
+def test_every_section_renders_for_an_analyst_and_an_unknown_one_is_not_found(client, analyst, care_histories):
+    client.force_login(analyst)
+    for section in views_statistics.SECTIONS:
+        response = client.get(reverse("returns:statistics_section", args=[section.slug]))
+        assert response.status_code == 200, section.slug
+        page = response.content.decode()
+        assert f'<h1 class="govuk-heading-l">{section.title}</h1>' in page
+        for table_id in section.tables:
+            assert f'id="{table_id}"' in page
+    assert client.get(reverse("returns:statistics_section", args=["nothing-here"])).status_code == 404
+    reasons = client.get(reverse("returns:statistics_section", args=["why-care-ended"]))
+    years = reasons.context["extra"].by_year
+    assert [y["open"] for y in years] == [False, False, False, True, False]  # the last whole year, 2025-26
+    # 2024-25: Alex home as part of the care plan (E4A), Sam not (E4B): one each, of two.
+    assert [text for label, text in years[2]["rows"] if label.endswith("(E4A)")] == ["1 (50.0%)"]
+    assert years[2]["rows"][-1] == ("All children who ceased", "2")
 
 
 def test_the_download_is_suppressed_and_audited(client, analyst, settings, care_histories):
@@ -494,3 +532,50 @@ def test_the_download_is_suppressed_and_audited(client, analyst, settings, care_
     assert event.detail["format"] == "csv"
     assert event.detail["suppressed"] is True
     assert event.detail["rows"] > 0
+
+
+def test_the_headline_in_words_against_hand_counted_figures(client, analyst, settings, monkeypatch, care_histories):
+    """Alex and Sam (care_histories): both looked after on 31 March 2026 and none on 31 March 2025;
+    both started in 2025-26 and in 2024-25; both ceased in 2024-25, both home (E4A, E4B). Of a
+    child population of 10,000, 2 children are 2 per 10,000."""
+    settings.STATISTICS_COMPARATOR_LA = "330"
+    settings.CHILD_POPULATION = 10_000
+    monkeypatch.setattr(views_statistics, "today", lambda: D(2026, 12, 2))
+    client.force_login(analyst)
+    response = client.get(reverse("returns:statistics"))
+    found = {h.table: h for h in response.context["headlines"]}
+    rate = found["looked-after-rate"]
+    assert (rate.figure, rate.when, rate.before) == (
+        "2 per 10,000 children",
+        "on 31 March 2026",
+        "0 the year before",
+    )
+    england = published.figure("cla_31_march_rate", published.england(), 2025).value
+    assert rate.beside.startswith(f"England {england:.0f}, statistical neighbours ")
+    assert "(on 31 March 2025, the latest published)" in rate.beside  # DfE's 2026 figures are not out yet
+    started = found["started-rate"]
+    assert (started.figure, started.when, started.before) == (
+        "2 per 10,000 children",
+        "in April 2025 to March 2026",
+        "2 the year before",
+    )
+    assert (found["ceased-rate"].figure, found["ceased-rate"].before) == ("0 per 10,000 children", "2 the year before")
+    home = found["returned-home"]
+    assert (home.figure, home.before) == ("no figure", "100% the year before")  # none ceased in 2025-26
+    assert found["looked-after-rate"].section.slug == "looked-after"
+    page = response.content.decode()
+    assert "<strong>2 per 10,000 children</strong> on 31 March 2026, 0 the year before." in page
+
+
+def test_the_population_setting_changes_the_rate(client, analyst, settings, monkeypatch, care_histories):
+    monkeypatch.setattr(views_statistics, "today", lambda: D(2026, 12, 2))
+    client.force_login(analyst)
+    rates = {}
+    for population in (10_000, 400):
+        settings.CHILD_POPULATION = population
+        response = client.get(reverse("returns:statistics_section", args=["looked-after"]))
+        table = response.context["tables"][0]
+        assert table.id == "looked-after-rate"
+        rates[population] = next(r for r in table.rows if r.label == "31 March 2026").cells[0].text
+        assert f"per {population:,} children: the child population set for the service" in response.content.decode()
+    assert rates == {10_000: "2", 400: "50"}  # 2 children of 10,000, and of 400
