@@ -261,7 +261,7 @@ def child_population(year: int, la_code: str = "", records: bool = True) -> Popu
     generator sizes its authority (demo/care.py: rates per 10,000 of the children it makes)."""
     configured = getattr(settings, "CHILD_POPULATION", None)
     if configured:
-        return Population(int(configured), "the child population set for the service (SAFEGUARDING_CHILD_POPULATION)")
+        return Population(int(configured), "the child population set for the service by its administrators")
     area = published.la(la_code) if la_code else None
     if area is not None:
         known = [y for y in published.years_published("population") if y <= year] or published.years_published(
