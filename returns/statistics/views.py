@@ -675,23 +675,29 @@ def _in_words(cell, unit):
 
 
 def _when(row, stock):
-    return f"on {row.label}" if stock else f"in {row.label}"
+    if stock:
+        return "today" if row.so_far else f"on {row.label}"
+    return f"in {row.label}"
 
 
 def headline(table):
-    """This authority's figure for the last whole year (the year before beside it), and the
-    latest figures published for the neighbours, the region and England up to that year."""
+    """This authority's figure now for a stock (children looked after today, beside 31 March of
+    the last whole year), or for the last whole year (beside the year before); and the latest
+    figures published for the neighbours, the region and England up to that year."""
     whole = [i for i, row in enumerate(table.rows) if not row.so_far]
     if not whole:
         return None
     last = whole[-1]
+    if table.stock and last + 1 < len(table.rows):
+        last += 1  # today
     row = table.rows[last]
     before = ""
     if last > 0:
-        previous = table.rows[last - 1].cells[0]
+        earlier = table.rows[last - 1]
+        previous = earlier.cells[0]
         if previous.value is not None or previous.text in SYMBOL_TEXTS:
             shown = previous.text if previous.value is not None else _in_words(previous, table.unit)
-            before = f"{shown} the year before"
+            before = f"{shown} {_when(earlier, True)}" if table.stock else f"{shown} the year before"
     beside, years = [], set()
     for column, name in ((3, "England"), (1, "statistical neighbours"), (2, table.headers[2])):
         for i in range(last, -1, -1):

@@ -535,7 +535,7 @@ def test_the_download_is_suppressed_and_audited(client, analyst, settings, care_
 
 
 def test_the_headline_in_words_against_hand_counted_figures(client, analyst, settings, monkeypatch, care_histories):
-    """Alex and Sam (care_histories): both looked after on 31 March 2026 and none on 31 March 2025;
+    """Alex and Sam (care_histories): both looked after today and on 31 March 2026, none on 31 March 2025;
     both started in 2025-26 and in 2024-25; both ceased in 2024-25, both home (E4A, E4B). Of a
     child population of 10,000, 2 children are 2 per 10,000."""
     settings.STATISTICS_COMPARATOR_LA = "330"
@@ -544,11 +544,11 @@ def test_the_headline_in_words_against_hand_counted_figures(client, analyst, set
     client.force_login(analyst)
     response = client.get(reverse("returns:statistics"))
     found = {h.table: h for h in response.context["headlines"]}
-    rate = found["looked-after-rate"]
+    rate = found["looked-after-rate"]  # a stock: today, beside 31 March of the last whole year
     assert (rate.figure, rate.when, rate.before) == (
         "2 per 10,000 children",
-        "on 31 March 2026",
-        "0 the year before",
+        "today",
+        "2 on 31 March 2026",
     )
     england = published.figure("cla_31_march_rate", published.england(), 2025).value
     assert rate.beside.startswith(f"England {england:.0f}, statistical neighbours ")
@@ -564,7 +564,7 @@ def test_the_headline_in_words_against_hand_counted_figures(client, analyst, set
     assert (home.figure, home.before) == ("no figure", "100% the year before")  # none ceased in 2025-26
     assert found["looked-after-rate"].section.slug == "looked-after"
     page = response.content.decode()
-    assert "<strong>2 per 10,000 children</strong> on 31 March 2026, 0 the year before." in page
+    assert "<strong>2 per 10,000 children</strong> today, 2 on 31 March 2026." in page
 
 
 def test_the_population_setting_changes_the_rate(client, analyst, settings, monkeypatch, care_histories):
