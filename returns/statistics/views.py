@@ -106,6 +106,7 @@ class Table:
     stock: bool = False  # figures on a day (31 March), not over a year
     by_year: list = field(default_factory=list)  # a table with a column per year, year by year (by_year())
     measure_header: str = "Measure"
+    companions: list = field(default_factory=list)  # tables shown with this one's (Section.companions)
     value_header: str = "Number"
 
 
@@ -621,14 +622,38 @@ def _figures(comparison, on):
 class Section:
     slug: str
     title: str
-    tables: tuple  # the ids of build_tables' tables shown on the page, in order
+    tables: tuple  # the ids of build_tables' tables charted on the page, in order
     extra: str = ""  # "reasons" or "counts": the table by year shown after them
+    # Tables shown beside a charted one, in its "Show the figures" details (a count beside its rate).
+    companions: tuple = ()  # ((charted id, (companion id, ...)), ...)
+
+    def companions_of(self, table_id):
+        return dict(self.companions).get(table_id, ())
+
+    @property
+    def all_tables(self):
+        return tuple(t for table_id in self.tables for t in (table_id, *self.companions_of(table_id)))
 
 
 SECTIONS = (
-    Section("looked-after", "Children looked after", ("looked-after-rate", "looked-after")),
-    Section("starting-and-ceasing", "Starting and ceasing care", ("started-rate", "ceased-rate", "started", "ceased")),
-    Section("returning-home", "Returning home", ("returned-home", "returned-home-e4a", "returned-home-e4b")),
+    Section(
+        "looked-after",
+        "Children looked after",
+        ("looked-after-rate",),
+        companions=(("looked-after-rate", ("looked-after",)),),
+    ),
+    Section(
+        "starting-and-ceasing",
+        "Starting and ceasing care",
+        ("started-rate", "ceased-rate"),
+        companions=(("started-rate", ("started",)), ("ceased-rate", ("ceased",))),
+    ),
+    Section(
+        "returning-home",
+        "Returning home",
+        ("returned-home",),
+        companions=(("returned-home", ("returned-home-e4a", "returned-home-e4b")),),
+    ),
     Section("coming-back-into-care", "Coming back into care", ("re-entries",)),
     Section("why-care-ended", "Why care ended", (), extra="reasons"),
     Section("contacts-and-assessments", "Contacts and assessments", ("referral-decisions", "assessments")),
@@ -637,7 +662,7 @@ SECTIONS = (
     ),
     Section("counts", "The counts behind the percentages", (), extra="counts"),
 )
-SECTION_OF = {table_id: section for section in SECTIONS for table_id in section.tables}
+SECTION_OF = {table_id: section for section in SECTIONS for table_id in section.all_tables}
 
 
 # --- The headline: a few key figures in words -------------------------------------------------------
@@ -804,6 +829,8 @@ def statistics_section(request, section):
     figures = _figures(comparison, on)
     by_id = {t.id: t for t in build_tables(figures, comparison, view)}
     tables = [by_id[table_id] for table_id in chosen.tables]
+    for table in tables:
+        table.companions = [by_id[table_id] for table_id in chosen.companions_of(table.id)]
     extra = None
     if chosen.extra == "reasons":
         extra = reasons_table(figures, view)
@@ -814,7 +841,8 @@ def statistics_section(request, section):
         extra.measure_header = "Measure"
     if extra is not None:
         extra.by_year = by_year(extra, figures)
-    _audit_view(request, view, figures, comparison, chosen.slug, [t.id for t in tables] + ([extra.id] if extra else []))
+    shown = list(chosen.all_tables) + ([extra.id] if extra else [])
+    _audit_view(request, view, figures, comparison, chosen.slug, shown)
     context = _context(view, on, comparison, figures, chosen)
     context.update({"tables": tables, "extra": extra})
     return render(request, "returns/statistics_section.html", context)

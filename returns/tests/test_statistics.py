@@ -459,8 +459,9 @@ def test_the_published_view_suppresses_small_numbers(client, analyst, settings, 
     row = next(r for r in tables["looked-after"].rows if r.label == "31 March 2026")
     assert row.cells[0].text == "c"  # 2 children looked after: suppressed
     section = client.get(reverse("returns:statistics_section", args=["looked-after"]), {"view": "published"})
-    assert section.context["tables"][1].id == "looked-after"
-    assert next(r for r in section.context["tables"][1].rows if r.label == "31 March 2026").cells[0].text == "c"
+    counts = section.context["tables"][0].companions[0]  # the numbers, beside the rate
+    assert counts.id == "looked-after"
+    assert next(r for r in counts.rows if r.label == "31 March 2026").cells[0].text == "c"
     assert "?view=published" in section.content.decode()  # the sections keep the choice
     event = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW).latest("at")
     assert (event.detail["section"], event.detail["view"]) == ("looked-after", "published")
@@ -502,8 +503,9 @@ def test_every_section_renders_for_an_analyst_and_an_unknown_one_is_not_found(cl
         assert response.status_code == 200, section.slug
         page = response.content.decode()
         assert f'<h1 class="govuk-heading-l">{section.title}</h1>' in page
-        for table_id in section.tables:
+        for table_id in section.all_tables:
             assert f'id="{table_id}"' in page
+            assert f'id="{table_id}-table"' in page
     assert client.get(reverse("returns:statistics_section", args=["nothing-here"])).status_code == 404
     reasons = client.get(reverse("returns:statistics_section", args=["why-care-ended"]))
     years = reasons.context["extra"].by_year
