@@ -10,6 +10,7 @@ class FrontDoorConfig(AppConfig):
         from chronology.kinds import register
 
         register("contact-received", "Contact received", "Front door")
+        register("contact-assigned", "Front-door contact assigned", "Front door")
         register("agency-check", "Multi-agency check", "Front door")
         register("contact-decision", "Front-door decision", "Front door")
         register("referral", "Referral to children's social care", "Front door")

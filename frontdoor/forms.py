@@ -182,11 +182,29 @@ class DecisionForm(forms.Form):
     late_reason = forms.CharField(
         label="Why is the decision late?", widget=forms.Textarea, required=False, max_length=5000
     )
+    unanswered_checks_reason = forms.CharField(
+        label="Why decide before the checks are answered?", widget=forms.Textarea, required=False, max_length=5000
+    )
 
-    def __init__(self, *args, document, late=False, **kwargs):
+    #: The answers, in the order the page asks them (the check-your-decision page's Change links).
+    ANSWERS = [
+        "level",
+        "indicators",
+        "outcome",
+        "primary_need",
+        "rationale",
+        "malicious",
+        "late_reason",
+        "unanswered_checks_reason",
+    ]
+
+    def __init__(self, *args, document, late=False, unanswered=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.document = document
         self.late = late
+        self.unanswered = list(unanswered)
+        if not self.unanswered:
+            del self.fields["unanswered_checks_reason"]
         self.levels = list(document.levels.all())
         self.domains = list(document.domains.prefetch_related("indicators__level"))
         self.indicator_objects = {str(ind.pk): ind for domain in self.domains for ind in domain.indicators.all()}
@@ -248,4 +266,61 @@ class DecisionForm(forms.Form):
             "malicious": data.get("malicious") == "yes",
             "malicious_reason": data.get("malicious_reason") or "",
             "late_reason": data.get("late_reason") or "",
+            "unanswered_checks_reason": data.get("unanswered_checks_reason") or "",
         }
+
+    def answers(self):
+        """What the user answered, in words, for the check-your-decision page: [(field, label, value)]."""
+        data = self.decision_arguments()
+        level = data["level"]
+        rows = [
+            ("level", "Level of need", str(level) if level else ""),
+            ("indicators", "Indicators", [ind.text for ind in data["indicators"]] or "None selected"),
+            ("outcome", "Outcome", ContactDecision.Outcome(data["outcome"]).label if data["outcome"] else ""),
+        ]
+        if data["outcome"] in {ContactDecision.Outcome.REFERRAL, ContactDecision.Outcome.STRATEGY_DISCUSSION}:
+            rows.append(("primary_need", "Primary need", codelists.label("primary-need", data["primary_need"])))
+        rows.append(("rationale", "Reasons for the decision", data["rationale"]))
+        malicious = f"Yes: {data['malicious_reason']}" if data["malicious"] else "No"
+        rows.append(("malicious", "Judged malicious", malicious))
+        if self.late:
+            rows.append(("late_reason", "Why the decision is late", data["late_reason"]))
+        if self.unanswered:
+            rows.append(
+                (
+                    "unanswered_checks_reason",
+                    "Why decide before the checks are answered",
+                    data["unanswered_checks_reason"],
+                )
+            )
+        return rows
+
+
+class AssignForm(forms.Form):
+    """Who works on a contact: the user or a front-door colleague. `version` is the contact's
+    version the page showed (kernel.concurrency), `confirm` the answer to "take it over?"."""
+
+    to_user = forms.ChoiceField(
+        label="Who should work on this contact?",
+        choices=(),
+        error_messages={
+            "required": "Select who should work on this contact",
+            "invalid_choice": "Select someone from the list",
+        },
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    confirm = forms.ChoiceField(choices=YES_NO, required=False)
+    back_to = forms.ChoiceField(choices=[("contact", "contact"), ("queue", "queue")], required=False)
+
+    def __init__(self, *args, user, colleagues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.colleagues = {str(colleague.pk): colleague for colleague in colleagues}
+        self.fields["to_user"].choices = [("", "Select a person")] + [
+            (pk, f"{colleague} (you)" if colleague.pk == user.pk else str(colleague))
+            for pk, colleague in self.colleagues.items()
+        ]
+        self.helper = FormHelper()  # for the error summary only: the pages write the fields
+
+    def clean_to_user(self):
+        return self.colleagues[self.cleaned_data["to_user"]]

@@ -146,6 +146,7 @@ class Contact(VersionedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # Who works on the contact now (frontdoor.services.assign_contact), if anyone.
     allocated_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="allocated_contacts"
     )
@@ -327,6 +328,13 @@ class ContactDecision(models.Model):  # noqa: DJ008
     primary_need = models.CharField(max_length=2, blank=True, help_text="Code list: primary-need, for a referral")
     malicious = models.BooleanField(default=False, help_text="The contact was judged malicious")
     malicious_reason = models.TextField(blank=True)
+    # Checks still unanswered when the decision was made, and why it could not wait for them.
+    unanswered_checks = models.ManyToManyField(
+        AgencyCheck, blank=True, related_name="decided_without", help_text="Checks not answered when it was decided"
+    )
+    unanswered_checks_reason = models.TextField(
+        blank=True, help_text="Why the decision was made before every check was answered"
+    )
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField()
     on_time = models.BooleanField(help_text="Decided by the stored deadline")

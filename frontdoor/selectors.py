@@ -10,6 +10,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from partners.access import FRONT_DOOR_ROLES
 from partners.models import Agency, User
 from people import services as people_services
 from people.access import shown_filter
@@ -106,19 +107,103 @@ def rag(contact: Contact, now: datetime.datetime | None = None) -> str:
     return "green"
 
 
-def queue(status: str = Contact.Status.OPEN) -> QuerySet[Contact]:
-    """Contacts awaiting a decision, soonest deadline first, immediate risk at the top."""
+def time_in_words(delta: datetime.timedelta) -> str:
+    """A length of time as people say it, rounded down: "2 days 3 hours", "1 day", "5 hours",
+    "40 minutes", "less than a minute". Counted in elapsed time, weekends included: a deadline
+    in working days already leaves the weekend out when it is set (kernel.timescales), and the
+    time past it is time the child has waited."""
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+
+    def counted(n: int, unit: str) -> str:
+        return f"{n} {unit}{'s' if n != 1 else ''}"
+
+    if days:
+        return counted(days, "day") + (f" {counted(hours, 'hour')}" if hours else "")
+    if hours:
+        return counted(hours, "hour")
+    if minutes:
+        return counted(minutes, "minute")
+    return "less than a minute"
+
+
+def urgency(due_at: datetime.datetime, now: datetime.datetime) -> str:
+    """ "Overdue by 2 days 3 hours" or "Due in 5 hours"."""
+    if now > due_at:
+        return f"Overdue by {time_in_words(now - due_at)}"
+    return f"Due in {time_in_words(due_at - now)}"
+
+
+def check_overdue(check: AgencyCheck, now: datetime.datetime) -> bool:
+    """A check still waiting for its answer after the time it was due."""
+    return check.status == AgencyCheck.Status.REQUESTED and now > check.due_at
+
+
+def queue(status: str = Contact.Status.OPEN, now: datetime.datetime | None = None) -> QuerySet[Contact]:
+    """Contacts awaiting a decision, soonest deadline first, immediate risk at the top, with
+    their unanswered checks (`open_checks`), those past their time (`overdue_checks`) and their
+    pattern alerts (`alert_count`)."""
     # The counts are subqueries, not joins with GROUP BY: PostgreSQL then works them out only
     # for the page shown, and the queue's totals (Paginator, the RAG counts) leave them out.
+    now = now or timezone.now()
+    waiting = AgencyCheck.objects.filter(status=AgencyCheck.Status.REQUESTED)
     return (
         Contact.objects.filter(status=status)
         .select_related("referrer_agency", "allocated_to")
         .annotate(
-            open_checks=_count_of(AgencyCheck.objects.filter(status=AgencyCheck.Status.REQUESTED)),
+            open_checks=_count_of(waiting),
+            overdue_checks=_count_of(waiting.filter(due_at__lt=now)),
             alert_count=_count_of(PatternAlert.objects.all()),
         )
         .order_by("-immediate_risk", "decision_due_at", "id")
     )
+
+
+#: The views of the open queue: every contact, the user's own, those nobody has taken on.
+QUEUE_VIEWS = ("all", "mine", "unassigned")
+
+
+def open_queue(user: User, show: str = "all", now: datetime.datetime | None = None) -> QuerySet[Contact]:
+    """The open contacts the user may know of (visible_contacts): all of them, those assigned
+    to the user ("mine") or those assigned to nobody ("unassigned")."""
+    contacts = visible_contacts(user, queue(now=now))
+    if show == "mine":
+        return contacts.filter(allocated_to=user)
+    if show == "unassigned":
+        return contacts.filter(allocated_to__isnull=True)
+    return contacts
+
+
+def queue_view_counts(contacts: QuerySet[Contact], user: User) -> dict[str, int]:
+    """How many of the open contacts are the user's, and how many nobody's, in one query."""
+    return contacts.order_by().aggregate(
+        mine=Count("pk", filter=Q(allocated_to=user)),
+        unassigned=Count("pk", filter=Q(allocated_to__isnull=True)),
+    )
+
+
+def front_door_colleagues(user: User) -> QuerySet[User]:
+    """Who the user may give a contact to: the active front-door users of the same authority
+    (frontdoor.services.may_work_on_contacts), by name."""
+    if user.agency_id is None:
+        return User.objects.none()
+    return User.objects.filter(
+        agency_id=user.agency_id,
+        agency__kind=Agency.Kind.LOCAL_AUTHORITY,
+        role__in=FRONT_DOOR_ROLES,
+        is_active=True,
+    ).order_by("first_name", "last_name", "username")
+
+
+def contact_checks(contact: Contact) -> list[AgencyCheck]:
+    """The contact's checks, with the agency asked and who asked and answered."""
+    return list(contact.checks.select_related("agency", "requested_by", "answered_by"))
+
+
+def contact_alerts(contact: Contact) -> list[PatternAlert]:
+    """The contact's pattern alerts with the person each is about (the page keeps those it may show)."""
+    return list(contact.alerts.select_related("person"))
 
 
 def _count_of(rows: QuerySet[Any]) -> Coalesce:

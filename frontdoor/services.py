@@ -6,7 +6,9 @@ chronology of every child it touches and is audited.
   with its one-working-day decision deadline issued and stored.
 - bring_into_contact / household_not_in_contact: siblings and household members.
 - request_check / answer_check: multi-agency checks, within configurable times.
-- decide_contact: the threshold decision; a referral opens a child-in-need episode.
+- assign_contact: who works on a contact (to me, or to a colleague), with a version check.
+- decide_contact: the threshold decision; a referral opens a child-in-need episode. Deciding
+  before every check is answered needs a reason, which is kept.
 - give_feedback: what the referrer was told.
 - refresh_pattern_alerts: re-referral, repeated contacts, several referrers, siblings, adults.
 - draft_threshold_document / publish_threshold_document: the local threshold document.
@@ -30,6 +32,7 @@ from audit import services as audit
 from chronology.services import entry as chronology_entry
 from chronology.services import record_event, record_events
 from kernel import codelists, timescales
+from kernel.concurrency import EditConflict, save_with_version_check
 from kernel.rules import RuleBroken
 from partners.access import FRONT_DOOR_ROLES, is_local_authority_staff
 from partners.models import Agency, ApiToken, Team, User
@@ -717,6 +720,71 @@ def answer_check(
     return check
 
 
+# --- Who works on a contact ---------------------------------------------------------------
+
+
+class TakingOver(FrontDoorError):
+    """The contact is someone else's: assigning it elsewhere needs `confirm_taking_over`."""
+
+    def __init__(self, owner: User) -> None:
+        super().__init__({"__all__": [f"{owner} is working on this contact"]})
+        self.owner = owner
+
+
+def may_work_on_contacts(user: User, colleague_of: User | None = None) -> bool:
+    """A front-door user of a local authority (of the same authority as `colleague_of`), active."""
+    if not user.is_active or user.role not in FRONT_DOOR_ROLES or not is_local_authority_staff(user):
+        return False
+    return colleague_of is None or user.agency_id == colleague_of.agency_id
+
+
+@transaction.atomic
+def assign_contact(
+    user: User,
+    contact: Contact,
+    to_user: User,
+    *,
+    expected_version: int,
+    confirm_taking_over: bool = False,
+) -> Contact:
+    """Give the contact to someone to work on: the user themselves or a front-door colleague of
+    the same authority. No lost update: the contact must still be at `expected_version` (the
+    version the user's page showed), so that a contact decided or reassigned meanwhile raises
+    `kernel.concurrency.EditConflict` with the contact as it is now, and nothing is written. A
+    contact someone else is working on is taken over only with `confirm_taking_over`
+    (`TakingOver` otherwise, naming who has it)."""
+    current = Contact.objects.select_for_update().select_related("allocated_to").get(pk=contact.pk)
+    if current.version != expected_version or current.status != Contact.Status.OPEN:
+        raise EditConflict(current)
+    if not may_work_on_contacts(to_user, colleague_of=user):
+        raise FrontDoorError({"to_user": ["Select someone who works in your front door"]})
+    owner = current.allocated_to
+    if owner is not None and owner.pk == to_user.pk:
+        raise FrontDoorError({"to_user": [f"The contact is already assigned to {to_user}"]})
+    if owner is not None and owner.pk != user.pk and not confirm_taking_over:
+        raise TakingOver(owner)
+    save_with_version_check(current, expected_version, {"allocated_to": to_user})
+    contact.allocated_to, contact.version = to_user, current.version
+    title = contact_assigned_title(to_user, user)
+    for link in contact_children(current):
+        record_event(link.person, "contact-assigned", timezone.now(), title, source=current, recorded_by=user)
+    audit.record_change(
+        user,
+        current,
+        {"allocated_to": (str(owner) if owner else "", str(to_user))},
+        person=subject_of(current),
+        version=current.version,
+        summary=f"Assigned contact {current.reference} to {to_user}" + (f" (was {owner})" if owner else ""),
+    )
+    return current
+
+
+def contact_assigned_title(to_user: User, by_user: User) -> str:
+    if to_user.pk == by_user.pk:
+        return f"Front-door contact taken on by {to_user}"
+    return f"Front-door contact assigned to {to_user} by {by_user}"
+
+
 # --- The decision -------------------------------------------------------------------------
 
 
@@ -734,17 +802,126 @@ def decide_contact(  # noqa: C901
     malicious_reason: str = "",
     decided_at: datetime.datetime | None = None,
     late_reason: str = "",
+    unanswered_checks_reason: str = "",
 ) -> ContactDecision:
     """The decision on next steps, against the published threshold document. A referral or a
-    strategy discussion opens a child-in-need episode (Referral) for each child in the contact."""
+    strategy discussion opens a child-in-need episode (Referral) for each child in the contact.
+    A decision made while checks are unanswered needs `unanswered_checks_reason` (the checks and
+    the reason are kept on the decision); the unanswered checks are then withdrawn."""
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
-    errors = {}
     if contact.status == Contact.Status.DECIDED:
         raise FrontDoorError("This contact has already been decided")
     document = published_threshold_document()
     if document is None:
         raise FrontDoorError("No threshold document has been published: a decision must be made against one")
     decided_at = decided_at or timezone.now()
+    unanswered = list(contact.checks.filter(status=AgencyCheck.Status.REQUESTED))
+    indicators = list(indicators)
+    errors = decision_errors(
+        contact,
+        document,
+        level=level,
+        outcome=outcome,
+        rationale=rationale,
+        indicators=indicators,
+        primary_need=primary_need,
+        malicious=malicious,
+        malicious_reason=malicious_reason,
+        decided_at=decided_at,
+        late_reason=late_reason,
+        unanswered=unanswered,
+        unanswered_checks_reason=unanswered_checks_reason,
+    )
+    if errors:
+        raise FrontDoorError(errors)
+    if outcome not in REFERRAL_OUTCOMES:
+        primary_need = ""
+    on_time = decided_at <= contact.decision_due_at
+    return _record_decision(
+        user,
+        contact,
+        document,
+        level=cast(ThresholdLevel, level),  # no error: the level is one of the published document's
+        outcome=outcome,
+        rationale=rationale,
+        indicators=indicators,
+        primary_need=primary_need,
+        malicious=malicious,
+        malicious_reason=malicious_reason,
+        decided_at=decided_at,
+        on_time=on_time,
+        late_reason=late_reason,
+        unanswered=unanswered,
+        unanswered_checks_reason=unanswered_checks_reason,
+    )
+
+
+def check_decision(
+    user: User,
+    contact: Contact,
+    *,
+    level: ThresholdLevel | None,
+    outcome: str,
+    rationale: str,
+    indicators: Iterable[ThresholdIndicator] = (),
+    primary_need: str = "",
+    malicious: bool = False,
+    malicious_reason: str = "",
+    late_reason: str = "",
+    unanswered_checks_reason: str = "",
+) -> None:
+    """decide_contact's rules for a decision made now, without writing anything (the decision
+    page checks the answers before showing them to check): FrontDoorError if one is broken."""
+    if contact.status == Contact.Status.DECIDED:
+        raise FrontDoorError("This contact has already been decided")
+    document = published_threshold_document()
+    if document is None:
+        raise FrontDoorError("No threshold document has been published: a decision must be made against one")
+    errors = decision_errors(
+        contact,
+        document,
+        level=level,
+        outcome=outcome,
+        rationale=rationale,
+        indicators=list(indicators),
+        primary_need=primary_need,
+        malicious=malicious,
+        malicious_reason=malicious_reason,
+        decided_at=timezone.now(),
+        late_reason=late_reason,
+        unanswered=list(contact.checks.filter(status=AgencyCheck.Status.REQUESTED)),
+        unanswered_checks_reason=unanswered_checks_reason,
+    )
+    if errors:
+        raise FrontDoorError(errors)
+
+
+def unanswered_checks_message(unanswered: Iterable[AgencyCheck]) -> str:
+    names = [check.get_kind_display().lower() for check in unanswered]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    what = "check is" if len(names) == 1 else "checks are"
+    return f"The {listed} {what} not answered yet: give the reason for deciding without the answer"
+
+
+def decision_errors(  # noqa: C901
+    contact: Contact,
+    document: ThresholdDocument,
+    *,
+    level: ThresholdLevel | None,
+    outcome: str,
+    rationale: str,
+    indicators: Iterable[ThresholdIndicator] = (),
+    primary_need: str = "",
+    malicious: bool = False,
+    malicious_reason: str = "",
+    decided_at: datetime.datetime,
+    late_reason: str = "",
+    unanswered: Collection[AgencyCheck] = (),
+    unanswered_checks_reason: str = "",
+) -> dict[str, list[str]]:
+    """What is wrong with a decision, by field ({} when nothing is): decide_contact refuses it,
+    and the decision page asks for these before showing the answers to check."""
+    errors: dict[str, list[str]] = {}
     if level is None or level.document_id != document.pk:
         errors["level"] = ["Select the level of need from the published threshold document"]
     if outcome not in Outcome.values:
@@ -752,7 +929,6 @@ def decide_contact(  # noqa: C901
     elif level is not None and level.document_id == document.pk and level.outcomes and outcome not in level.outcomes:
         allowed = ", ".join(Outcome(o).label.lower() for o in level.outcomes)
         errors["outcome"] = [f"At level {level.number} ({level.name}) the outcome must be one of: {allowed}"]
-    indicators = list(indicators)
     if any(ind.domain.document_id != document.pk for ind in indicators):
         errors["indicators"] = ["Select indicators from the published threshold document"]
     if not (rationale or "").strip():
@@ -760,20 +936,37 @@ def decide_contact(  # noqa: C901
     if outcome in REFERRAL_OUTCOMES:
         if not codelists.is_valid("primary-need", primary_need) or primary_need in {"N0", "N9"}:
             errors["primary_need"] = ["Select the child's primary need (N1 to N8) for the referral"]
-    elif primary_need:
-        primary_need = ""
     if malicious and not (malicious_reason or "").strip():
         errors["malicious_reason"] = ["Give the reason for judging the contact malicious"]
     if decided_at < contact.received_at:
         errors["decided_at"] = ["The decision cannot be before the contact was received"]
     if decided_at > timezone.now() + datetime.timedelta(minutes=5):
         errors["decided_at"] = ["The decision time cannot be in the future"]
-    on_time = decided_at <= contact.decision_due_at
-    if not on_time and not (late_reason or "").strip():
+    if decided_at > contact.decision_due_at and not (late_reason or "").strip():
         errors["late_reason"] = ["The decision is past its deadline: give the reason it is late"]
-    if errors:
-        raise FrontDoorError(errors)
-    level = cast(ThresholdLevel, level)  # no error: the level is one of the published document's
+    if unanswered and not (unanswered_checks_reason or "").strip():
+        errors["unanswered_checks_reason"] = [unanswered_checks_message(unanswered)]
+    return errors
+
+
+def _record_decision(
+    user: User,
+    contact: Contact,
+    document: ThresholdDocument,
+    *,
+    level: ThresholdLevel,
+    outcome: str,
+    rationale: str,
+    indicators: list[ThresholdIndicator],
+    primary_need: str,
+    malicious: bool,
+    malicious_reason: str,
+    decided_at: datetime.datetime,
+    on_time: bool,
+    late_reason: str,
+    unanswered: list[AgencyCheck],
+    unanswered_checks_reason: str,
+) -> ContactDecision:
     full_rationale = rationale.strip() + (
         f"\n\nReason for the late decision: {late_reason.strip()}" if not on_time else ""
     )
@@ -786,11 +979,13 @@ def decide_contact(  # noqa: C901
         primary_need=primary_need,
         malicious=malicious,
         malicious_reason=malicious_reason.strip() if malicious else "",
+        unanswered_checks_reason=unanswered_checks_reason.strip() if unanswered else "",
         decided_by=user,
         decided_at=decided_at,
         on_time=on_time,
     )
     decision.indicators.set(indicators)
+    decision.unanswered_checks.set(unanswered)
     Contact.objects.filter(pk=contact.pk).update(status=Contact.Status.DECIDED, version=contact.version + 1)
     contact.status = Contact.Status.DECIDED
     AgencyCheck.objects.filter(contact=contact, status=AgencyCheck.Status.REQUESTED).update(

@@ -8,7 +8,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,11 +18,12 @@ from audit import services as audit
 from audit.models import AuditEvent
 from kernel import codelists
 from kernel.access import rule
-from kernel.casestep import Success, case_step
+from kernel.casestep import Success, case_step, take_step
+from kernel.concurrency import EditConflict
 from people.access import Level, RecordNotVisible, levels
 
 from . import attachments, selectors, services
-from .forms import AnswerCheckForm, BringIntoContactForm, DecisionForm, FeedbackForm, RequestCheckForm
+from .forms import AnswerCheckForm, AssignForm, BringIntoContactForm, DecisionForm, FeedbackForm, RequestCheckForm
 from .models import AgencyCheck, Contact, ContactPerson, ContactSubmission
 
 QUEUE_PAGE_SIZE = 50
@@ -36,8 +37,29 @@ RAG_TAGS = {
 
 
 def rag_tag(contact, now=None):
-    text, colour = RAG_TAGS[selectors.rag(contact, now)]
+    """The contact's GOV.UK tag: "Overdue by 2 days 3 hours", "Due in 5 hours", "On track"."""
+    now = now or timezone.now()
+    state = selectors.rag(contact, now)
+    text, colour = RAG_TAGS[state]
+    if state in {"red", "amber"}:
+        text = selectors.urgency(contact.decision_due_at, now)
     return {"text": text, "class": colour}
+
+
+def check_tag(check, now):
+    """A check's GOV.UK tag: overdue (and by how much) while it waits past its time."""
+    if selectors.check_overdue(check, now):
+        return {"text": selectors.urgency(check.due_at, now), "class": "govuk-tag--red"}
+    if check.status == AgencyCheck.Status.REQUESTED:
+        return {"text": "Requested", "class": "govuk-tag--blue", "due": selectors.urgency(check.due_at, now)}
+    return {"text": check.get_status_display(), "class": "govuk-tag--grey"}
+
+
+def _checks_with_tags(contact, now):
+    checks = selectors.contact_checks(contact)
+    for check in checks:
+        check.tag = check_tag(check, now)
+    return checks
 
 
 # --- Who may see which contact ------------------------------------------------------------
@@ -85,12 +107,14 @@ def queue(request):
     """Open contacts, immediate risk first then the soonest deadline; or those decided lately."""
     user = request.user
     now = timezone.now()
-    decided_view = request.GET.get("show") == "decided"
-    open_contacts = selectors.visible_contacts(user, selectors.queue())
+    show = request.GET.get("show", "")
+    decided_view = show == "decided"
+    view = show if show in selectors.QUEUE_VIEWS else "all"
+    open_contacts = selectors.open_queue(user, now=now)
     if decided_view:
         contacts = selectors.decided_since(user, now - datetime.timedelta(days=DECIDED_DAYS))
     else:
-        contacts = open_contacts
+        contacts = selectors.open_queue(user, view, now=now)
     shown = contacts.prefetch_related(selectors.people_prefetch())
     page = Paginator(shown, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     items = list(page.object_list)
@@ -109,6 +133,8 @@ def queue(request):
                 "other_children": max(children - 1, 0),
                 "source": codelists.label("referral-source", contact.source),
                 "rag": rag_tag(contact, now),
+                "owner": contact.allocated_to,
+                "mine": contact.allocated_to_id == user.pk,
             }
         )
     audit.record(
@@ -116,7 +142,7 @@ def queue(request):
         AuditEvent.Action.VIEW,
         summary="Viewed the front-door queue",
         detail={
-            "show": "decided" if decided_view else "open",
+            "show": "decided" if decided_view else ("open" if view == "all" else view),
             "page": page.number,
             "contacts": [row["contact"].pk for row in rows],
         },
@@ -128,8 +154,10 @@ def queue(request):
             "page": page,
             "rows": rows,
             "decided_view": decided_view,
+            "view": "decided" if decided_view else view,
             "counts": selectors.rag_counts(open_contacts, now),
-            "page_query": "show=decided&" if decided_view else "",
+            "view_counts": selectors.queue_view_counts(open_contacts, user),
+            "page_query": f"show={show}&" if decided_view or view != "all" else "",
             "decided_days": DECIDED_DAYS,
         },
     )
@@ -149,17 +177,22 @@ def _household(request, contact):
     return [(person, how) for person, how in rows if found[person.pk] >= Level.INDEX]
 
 
-def _contact_page(request, contact, status=200, failed=None, check_form=None, feedback_form=None, bring_forms=None):
-    now = timezone.now()
-    is_open = contact.status == Contact.Status.OPEN
-    alerts = list(contact.alerts.select_related("person"))
-    # An alert about someone the user may not see (a restricted sibling, say) is not shown.
+def _visible_alerts(request, contact):
+    """The contact's pattern alerts, without those about someone the user may not see (a
+    restricted sibling, say)."""
+    alerts = selectors.contact_alerts(contact)
     alert_people = {alert.person_id: alert.person for alert in alerts if alert.person_id is not None}
     unknown = [person for pk, person in alert_people.items() if pk not in contact.access]
     seen = {**contact.access, **(levels(request.user, unknown) if unknown else {})}
-    alerts = [
+    return [
         alert for alert in alerts if alert.person_id is None or seen.get(alert.person_id, Level.NONE) >= Level.INDEX
     ]
+
+
+def _contact_page(request, contact, status=200, failed=None, check_form=None, feedback_form=None, bring_forms=None):
+    now = timezone.now()
+    is_open = contact.status == Contact.Status.OPEN
+    alerts = _visible_alerts(request, contact)
     household = []
     if is_open:
         bring_forms = bring_forms or {}
@@ -168,7 +201,7 @@ def _contact_page(request, contact, status=200, failed=None, check_form=None, fe
                 person=person, relationship=how.split(" of ")[0] if " of " in how else "", prefix=f"bring-{person.pk}"
             )
             household.append({"person": person, "how": how, "form": form})
-    checks = list(contact.checks.select_related("agency", "requested_by", "answered_by"))
+    checks = _checks_with_tags(contact, now)
     decision = None
     if contact.status == Contact.Status.DECIDED:
         decision = selectors.decision_of(contact)
@@ -183,6 +216,7 @@ def _contact_page(request, contact, status=200, failed=None, check_form=None, fe
         "alerts": alerts,
         "household": household,
         "checks": checks,
+        "unanswered_at_decision": list(decision.unanswered_checks.all()) if decision else [],
         "check_form": check_form or RequestCheckForm(),
         "attachments": list(contact.attachments.order_by("uploaded_at", "id")),
         "decision": decision,
@@ -290,43 +324,221 @@ def check_answer(request, check_id):
 # --- The decision -------------------------------------------------------------------------
 
 
+def _decision_key(contact):
+    return f"frontdoor-decision-{contact.pk}"
+
+
+def _draft(request, contact):
+    """The answers the user gave on the decision page and has not recorded yet (in the session,
+    until the check-your-decision page records them), as form data; None if there are none."""
+    stored = request.session.get(_decision_key(contact))
+    if not stored:
+        return None
+    data = QueryDict(mutable=True)
+    for name, values in stored.items():
+        data.setlist(name, values)
+    return data
+
+
+def _decision_form(contact, document, data, now):
+    return DecisionForm(
+        data,
+        document=document,
+        late=now > contact.decision_due_at,
+        unanswered=[
+            check for check in selectors.contact_checks(contact) if check.status == AgencyCheck.Status.REQUESTED
+        ],
+    )
+
+
+def _decide_page(request, contact, document, form, now):
+    """The decision page: the form, and beside it what it decides on (the concerns, the people,
+    the checks and their answers, the pattern alerts)."""
+    _audit_view(request, contact, "Viewed the decision page of contact")
+    return render(
+        request,
+        "frontdoor/mash_decide.html",
+        {
+            "contact": contact,
+            "document": document,
+            "form": form,
+            "late": form is not None and form.late,
+            "rag": rag_tag(contact, now),
+            "people": contact.visible_people,
+            "checks": _checks_with_tags(contact, now),
+            "alerts": _visible_alerts(request, contact),
+            "source": codelists.label("referral-source", contact.source),
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+def _already_decided(request, contact):
+    messages.success(request, "This contact has already been decided")
+    return redirect("frontdoor:contact", contact_id=contact.pk)
+
+
 @rule("front_door")
 def decide(request, contact_id):
+    """The decision's answers. A valid POST is checked by the service's own rules
+    (services.check_decision, which writes nothing) and kept in the session for the
+    check-your-decision page, which records it; a Change link there comes back here with the
+    answers kept."""
     contact = contact_for(request.user, contact_id)
     if contact.status == Contact.Status.DECIDED:
-        messages.success(request, "This contact has already been decided")
-        return redirect("frontdoor:contact", contact_id=contact.pk)
+        return _already_decided(request, contact)
     document = selectors.published_threshold_document()
     now = timezone.now()
-    late = now > contact.decision_due_at
-    form = None
-    if document is not None:
-        form = DecisionForm(request.POST if request.method == "POST" else None, document=document, late=late)
+    if document is None:
+        return _decide_page(request, contact, None, None, now)
+    data = request.POST if request.method == "POST" else _draft(request, contact)
+    form = _decision_form(contact, document, data, now)
+    if request.method == "POST" and form.is_valid():
+        done, _ = take_step(form, lambda _: services.check_decision(request.user, contact, **form.decision_arguments()))
+        if done:
+            request.session[_decision_key(contact)] = {
+                name: request.POST.getlist(name) for name in form.fields if name in request.POST
+            }
+            return redirect("frontdoor:decide-check", contact_id=contact.pk)
+    return _decide_page(request, contact, document, form, now)
+
+
+@rule("front_door")
+def decide_check(request, contact_id):
+    """Check your decision (GOV.UK check answers): the answers with their Change links, and the
+    button whose POST records the decision (services.decide_contact): the only write."""
+    contact = contact_for(request.user, contact_id)
+    if contact.status == Contact.Status.DECIDED:
+        request.session.pop(_decision_key(contact), None)
+        return _already_decided(request, contact)
+    document = selectors.published_threshold_document()
+    draft = _draft(request, contact)
+    if document is None or draft is None:
+        return redirect("frontdoor:decide", contact_id=contact.pk)
+    now = timezone.now()
+    form = _decision_form(contact, document, draft, now)
+
+    def recorded(decision):
+        request.session.pop(_decision_key(contact), None)
+        return Success(f"Decision recorded: {decision.get_outcome_display()}", _contact_url(contact))
 
     def page():
-        _audit_view(request, contact, "Viewed the decision page of contact")
+        if request.method == "POST" or not form.is_valid():
+            # Refused (decided or changed meanwhile, a new check asked for): back to the answers.
+            return _decide_page(request, contact, document, form, now)
+        _audit_view(request, contact, "Viewed the check-your-decision page of contact")
         return render(
             request,
-            "frontdoor/mash_decide.html",
-            {
-                "contact": contact,
-                "document": document,
-                "form": form,
-                "late": late,
-                "rag": rag_tag(contact, now),
-                "people": contact.visible_people,
-            },
-            status=400 if form is not None and form.errors else 200,
+            "frontdoor/mash_decide_check.html",
+            {"contact": contact, "answers": form.answers(), "form": form, "rag": rag_tag(contact, now)},
         )
 
-    if form is None:
-        return page()
     return case_step(
         request,
         form,
         act=lambda _: services.decide_contact(request.user, contact, **form.decision_arguments()),
-        success=lambda decision: Success(f"Decision recorded: {decision.get_outcome_display()}", _contact_url(contact)),
+        success=recorded,
         page=page,
+    )
+
+
+# --- Who works on a contact -------------------------------------------------------------
+
+
+def _assign_page(request, contact, form, template, status=200, **extra):
+    _audit_view(request, contact, "Viewed who works on contact")
+    return render(
+        request,
+        template,
+        {"contact": contact, "form": form, "back": _back_url(form, contact), **extra},
+        status=status,
+    )
+
+
+def _back_url(form, contact):
+    back_to = form.data.get("back_to") if form.is_bound else ""
+    return reverse("frontdoor:queue") if back_to == "queue" else _contact_url(contact)
+
+
+@rule("front_door")
+def assign(request, contact_id):
+    """Assign the contact to the user or a colleague. A contact someone else is working on is
+    taken over only once the user confirms it (a question page naming who has it); a page
+    left open while the contact was decided or reassigned shows what happened, and nothing is
+    overwritten (kernel.concurrency, through services.assign_contact)."""
+    contact = contact_for(request.user, contact_id)
+    user = request.user
+    colleagues = list(selectors.front_door_colleagues(user))
+    if request.method != "POST":
+        if contact.status == Contact.Status.DECIDED:
+            return _already_decided(request, contact)
+        form = AssignForm(
+            initial={"version": contact.version, "back_to": request.GET.get("back_to", "contact")},
+            user=user,
+            colleagues=colleagues,
+        )
+        return _assign_page(request, contact, form, "frontdoor/mash_assign.html")
+    form = AssignForm(request.POST, user=user, colleagues=colleagues)
+    if not form.is_valid():
+        return _assign_page(request, contact, form, "frontdoor/mash_assign.html", status=400)
+    data = form.cleaned_data
+    to_user = data["to_user"]
+    if data["confirm"] == "no":
+        messages.success(request, f"Contact {contact.reference} has not been reassigned")
+        return redirect(_back_url(form, contact))
+    try:
+        services.assign_contact(
+            user, contact, to_user, expected_version=data["version"], confirm_taking_over=data["confirm"] == "yes"
+        )
+    except services.TakingOver as taking_over:
+        asked = "confirm" in request.POST
+        if asked:
+            form.add_error("confirm", "Select yes if the contact should be taken over")
+        return _assign_page(
+            request,
+            contact,
+            form,
+            "frontdoor/mash_assign_confirm.html",
+            status=400 if asked else 200,
+            owner=taking_over.owner,
+            to_user=to_user,
+        )
+    except EditConflict as conflict:
+        return _stale_page(request, contact, form, conflict.current, data["version"])
+    except services.FrontDoorError as refused:
+        for field, errors in refused.errors.items():
+            for error in errors:
+                form.add_error("to_user" if field in {"to_user", "__all__"} else None, error)
+        return _assign_page(request, contact, form, "frontdoor/mash_assign.html", status=400)
+    who = "you" if to_user.pk == user.pk else str(to_user)
+    messages.success(request, f"Contact {contact.reference} assigned to {who}")
+    return redirect(_back_url(form, contact))
+
+
+def _stale_page(request, contact, form, current, version):
+    """The contact changed after the user's page was shown: say what happened, change nothing."""
+    audit.record(
+        request.user,
+        "conflict",
+        obj=contact,
+        person=_subject(contact),
+        summary=f"Assignment refused: contact {contact.reference} changed since the page was shown",
+    )
+    decision = selectors.decision_of(current) if current.status == Contact.Status.DECIDED else None
+    changes = [
+        {"by": event.username, "at": event.at, "to": event.detail["changes"]["allocated_to"][1]}
+        for event in audit.changes_since(current, version)
+        if "allocated_to" in event.detail.get("changes", {})
+    ]
+    return _assign_page(
+        request,
+        contact,
+        form,
+        "frontdoor/mash_assign_stale.html",
+        status=409,
+        current=current,
+        decision=decision,
+        changes=changes,
     )
 
 
