@@ -491,7 +491,7 @@ def assign(request, contact_id):
             user, contact, to_user, expected_version=data["version"], confirm_taking_over=data["confirm"] == "yes"
         )
     except services.TakingOver as taking_over:
-        asked = "confirm" in request.POST
+        asked = request.POST.get("asked") == "yes"  # sent by the question page itself
         if asked:
             form.add_error("confirm", "Select yes if the contact should be taken over")
         return _assign_page(
