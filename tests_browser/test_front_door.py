@@ -169,3 +169,111 @@ def test_a_schools_contact_is_checked_decided_and_referred(page, front_door):
     expect(page.locator("body")).to_contain_text("We are starting a child and family assessment")
     expect(page.locator("body")).not_to_contain_text("reasonable cause to assess")
     assert_basic_accessibility(page)
+
+
+def assert_reflows_at_320(page):
+    """WCAG 2.2 1.4.10: at 320 CSS pixels wide the page needs no horizontal scrolling."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 800})
+    try:
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"{page.url} is {width} px wide at 320 px"
+    finally:
+        page.set_viewport_size(size)
+
+
+def test_a_practitioner_takes_a_contact_and_decides_it_before_a_check_is_answered(page, front_door):
+    """Assign to me, find it under "Assigned to you", decide with the police check unanswered
+    (the reason is asked for and kept), check the decision, record it."""
+    from frontdoor import services
+    from frontdoor.models import AgencyCheck, Contact, ContactDecision, ContactPerson
+
+    practitioner = front_door["practitioner"]
+    contact = services.receive_contact(
+        None,
+        channel=Contact.Channel.PHONE,
+        source="5D",
+        concerns="A neighbour heard shouting and a child crying late at night, three nights running.",
+        consent=Contact.Consent.NOT_ASKED,
+        referrer_name="A neighbour",
+        people=[services.PersonDetails(role=ContactPerson.Role.SUBJECT, person=front_door["sibling"])],
+    )
+    services.request_check(practitioner, contact, AgencyCheck.Kind.POLICE, question="Any call-outs?")
+    other = services.receive_contact(
+        None,
+        channel=Contact.Channel.PHONE,
+        source="5D",
+        concerns="Another concern, about another child.",
+        consent=Contact.Consent.NOT_ASKED,
+        people=[services.PersonDetails(given_names="Robin", family_name="Otherchild", date_of_birth=date(2015, 2, 2))],
+    )
+
+    sign_in(page, practitioner)
+    page.goto("/front-door/")
+    assert_basic_accessibility(page)
+    assert_reflows_at_320(page)
+    row = page.locator("tr", has_text=contact.reference)
+    expect(row).to_contain_text("Nobody")
+    row.get_by_role("button", name=re.compile("Assign to me")).click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(f"Contact {contact.reference} assigned to you")
+    page.get_by_role("link", name=re.compile(r"Assigned to you \(1\)")).click()
+    expect(page.locator("h1")).to_have_text("Contacts assigned to you")
+    expect(page.locator("main")).to_contain_text(contact.reference)
+    expect(page.locator("main")).not_to_contain_text(other.reference)
+    expect(page.locator("tr", has_text=contact.reference)).to_contain_text("You")
+
+    page.get_by_role("link", name=contact.reference).click()
+    expect(page.locator("main")).to_contain_text("Assigned to you.")
+    page.get_by_role("link", name="Make the decision").first.click()
+    expect(page.locator("h1")).to_have_text("Decide the next steps")
+    summary = page.locator("aside")
+    expect(summary).to_contain_text("A neighbour heard shouting")
+    expect(summary).to_contain_text("Riley Brookfield")
+    expect(summary).to_contain_text("Police")
+    expect(page.locator("main")).to_contain_text("This check is not answered yet: police")
+    assert_basic_accessibility(page)
+    assert_reflows_at_320(page)
+    # Conditional reveals: every aria-controls names an element that is on the page.
+    dangling = page.evaluate(
+        """() => [...document.querySelectorAll('[aria-controls]')]
+            .filter(e => !document.getElementById(e.getAttribute('aria-controls'))).map(e => e.outerHTML)"""
+    )
+    assert not dangling, dangling
+    page.get_by_label("Yes", exact=True).check()
+    expect(page.get_by_label("Why do you judge it malicious?")).to_be_visible()
+    page.get_by_label("No", exact=True).check()
+    expect(page.get_by_label("Why do you judge it malicious?")).to_be_hidden()
+
+    page.get_by_label(re.compile(r"Level 2: Early help")).check()
+    page.get_by_label("Early help or Family Help").check()
+    page.get_by_label("Reasons for the decision").fill("Parenting under stress; the family needs early help.")
+    page.get_by_role("button", name="Continue").click()
+    errors = page.locator(".govuk-error-summary")
+    expect(errors).to_contain_text("The police check is not answered yet")
+    assert not ContactDecision.objects.exists()
+    page.get_by_label("Why decide before the checks are answered?").fill(
+        "Early help can start now; the police answer will go to the early help worker."
+    )
+    page.get_by_role("button", name="Continue").click()
+
+    expect(page.locator("h1")).to_have_text("Check your decision")
+    assert_basic_accessibility(page)
+    assert_reflows_at_320(page)
+    answers = page.locator(".govuk-summary-list")
+    expect(answers).to_contain_text("Level 2: Early help")
+    expect(answers).to_contain_text("the police answer will go to the early help worker")
+    # Change goes back with the answers kept.
+    page.get_by_role("link", name=re.compile("Change reasons for the decision")).click()
+    expect(page.get_by_label("Reasons for the decision")).to_have_value(
+        "Parenting under stress; the family needs early help."
+    )
+    page.get_by_role("button", name="Continue").click()
+    assert not ContactDecision.objects.exists(), "nothing is recorded before the last step"
+    page.get_by_role("button", name="Record the decision").click()
+
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Decision recorded: Early help or Family Help")
+    expect(page.locator("main")).to_contain_text("Decided before checks were answered")
+    decision = ContactDecision.objects.get(contact=contact)
+    assert decision.unanswered_checks_reason.startswith("Early help can start now")
+    assert decision.decided_by == practitioner
+    screenshot(page, "front-door-decided-with-an-unanswered-check")
