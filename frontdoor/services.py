@@ -789,7 +789,7 @@ def contact_assigned_title(to_user: User, by_user: User) -> str:
 
 
 @transaction.atomic
-def decide_contact(  # noqa: C901
+def decide_contact(
     user: User,
     contact: Contact,
     *,

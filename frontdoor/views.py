@@ -1,6 +1,7 @@
-"""The front-door (MASH) pages for local-authority staff: the queue, a contact's work page
-(alerts, household, checks, attachments, decision, feedback), the threshold decision, a check
-answered by phone and attachment downloads. Views are thin: the rules are in
+"""The front-door (MASH) pages for local-authority staff: the queue (all, assigned to me, not
+assigned, decided), a contact's work page (who works on it, alerts, household, checks,
+attachments, decision, feedback), assigning a contact, the threshold decision and its
+check-your-decision page, a check answered by phone and attachment downloads. Views are thin: the rules are in
 frontdoor.services. Every page about a contact is audited; a contact about a child the user
 may not see answers the same 404 as one that does not exist."""
 
