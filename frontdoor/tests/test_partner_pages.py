@@ -341,6 +341,7 @@ def test_the_detail_shows_the_feedback_but_not_the_decision_rationale(
         level=threshold.levels.get(number=2),
         outcome="early_help",
         rationale="Internal rationale: mother's history noted by MASH.",
+        unanswered_checks_reason="Internal: the health visitor is on leave.",
     )
     services.give_feedback(
         mash_worker, from_school, method="email", message="Thank you. We are offering the family early help."
@@ -354,6 +355,7 @@ def test_the_detail_shows_the_feedback_but_not_the_decision_rationale(
     assert "Decided" in page
     assert "Bruising seen at school." in page
     assert "Internal rationale" not in page
+    assert "the health visitor is on leave" not in page
     assert "Known to the health visitor?" not in page
     assert "govuk-panel--confirmation" not in page
     view = AuditEvent.objects.filter(
