@@ -134,7 +134,7 @@ def test_a_schools_contact_is_checked_decided_and_referred(page, front_door):
     expect(page.locator("body")).to_contain_text("Two domestic abuse call-outs")
     page.get_by_role("link", name="Make the decision").first.click()
     assert_basic_accessibility(page)
-    page.get_by_role("button", name="Record the decision").click()
+    page.get_by_role("button", name="Continue").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     page.get_by_label(re.compile(r"Level 4")).check()
     page.get_by_label(re.compile("Disclosure of abuse")).check()
@@ -143,6 +143,8 @@ def test_a_schools_contact_is_checked_decided_and_referred(page, front_door):
     page.get_by_label("Reasons for the decision").fill(
         "Injuries with a disclosure, and police call-outs for domestic abuse: reasonable cause to assess."
     )
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("h1")).to_have_text("Check your decision")
     page.get_by_role("button", name="Record the decision").click()
     expect(page.locator("h1")).to_contain_text(contact.reference)
     expect(page.locator("body")).to_contain_text("Referral to children's social care for assessment")
