@@ -457,7 +457,7 @@ def _assign_page(request, contact, form, template, status=200, **extra):
 
 
 def _back_url(form, contact):
-    back_to = form.data.get("back_to") if form.is_bound else ""
+    back_to = form.data.get("back_to") if form.is_bound else form.initial.get("back_to")
     return reverse("frontdoor:queue") if back_to == "queue" else _contact_url(contact)
 
 

@@ -276,6 +276,9 @@ def test_assigning_to_a_colleague_from_the_contact_page(mash_client, receive, ch
     assert "Who should work on this contact?" in page
     assert "Casey Colleague" in page
     assert "Not Staff" not in page
+    assert f'href="{reverse("frontdoor:contact", args=[contact.pk])}" class="govuk-back-link"' in page
+    from_queue = text(mash_client.get(assign_url(contact) + "?back_to=queue"))
+    assert f'href="{reverse("frontdoor:queue")}" class="govuk-back-link"' in from_queue
     response = mash_client.post(assign_url(contact), {"to_user": teacher.pk, "version": contact.version})
     assert response.status_code == 400
     assert "Select someone from the list" in text(response)
