@@ -45,11 +45,6 @@ if TYPE_CHECKING:
 CHRONOLOGY_PAGE_SIZE = 50
 
 
-@rule("signed_in")
-def home(request):
-    return render(request, "people/home.html", {})
-
-
 @rule("case_work")
 def search(request):
     query = request.GET.get("q", "").strip()

@@ -151,6 +151,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kernel.context_processors.service",
+                "dashboards.home.navigation.navigation",
                 "partners.auth.sign_in_state",
             ],
         },

@@ -12,7 +12,8 @@ class SchemaView(SpectacularAPIView):
 
 
 urlpatterns = [
-    path("", people_views.home, name="home"),
+    # Home: each role's start page, the partner's home, and the list of every page one may use.
+    path("", include("dashboards.home.urls")),
     path("search/", people_views.search, name="search"),
     path("people/", include("people.urls")),
     path("audit/", include("people.audit_report")),

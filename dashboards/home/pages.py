@@ -1,0 +1,133 @@
+"""The data behind "Home" and the navigation: which pages there are, where each role starts,
+and which pages each role sees in the navigation bar.
+
+A page is offered to a user only when the access rule of its route lets them in
+(kernel.access.rule_of), and when its `when` condition holds, so the navigation never links to
+a page that would answer 403. Everything else a user may use is listed on the "More" page.
+
+To change where a role starts, change its `start` below: one line per role.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from partners.models import User
+
+Role = User.Role
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page the navigation or the "More" page may link to."""
+
+    key: str
+    label: str
+    url_name: str
+    group: str  # the heading it is listed under on the "More" page
+    description: str
+    when: Callable[[User], bool] | None = None  # a condition beyond the route's rule
+
+
+# The headings of the "More" page, in order.
+GROUPS = ("Children and families", "Front door", "Performance and returns", "Administration")
+
+PAGES: tuple[Page, ...] = (
+    Page("search", "Find a person", "search", GROUPS[0], "Search by name, date of birth, NHS number, UPN or postcode."),
+    Page("record_person", "Record a person", "people:new", GROUPS[0], "Add a child or adult not recorded yet."),
+    Page("timescales", "Your timescales", "dashboards:mine", GROUPS[0], "The due dates of the children you hold."),
+    Page(
+        "waiting",
+        "Waiting for allocation",
+        "familyhelp:waiting",
+        GROUPS[0],
+        "Referrals waiting for a social worker.",
+    ),
+    Page("early_help", "Early help you lead", "earlyhelp:mine", GROUPS[0], "The families whose early help you lead."),
+    Page(
+        "returns_home",
+        "Returns home",
+        "childrenincare:monitoring",
+        GROUPS[0],
+        "Children within 12 months of returning home from care.",
+    ),
+    Page(
+        "approvals",
+        "Approvals",
+        "childrenincare:approvals",
+        GROUPS[0],
+        "Placements and returns home waiting for a nominated officer's decision.",
+        when=lambda user: user.holds_designation,
+    ),
+    Page("carers", "Carers and providers", "childrenincare:carers", GROUPS[0], "Foster carers, kinship carers and homes."),
+    Page("adopters", "Prospective adopters", "adoption:adopters", GROUPS[0], "Adopters and matching."),
+    Page("front_door", "Front door", "frontdoor:queue", GROUPS[1], "Contacts waiting for a decision (the MASH queue)."),
+    Page(
+        "submissions",
+        "Partner submissions",
+        "frontdoor:submissions",
+        GROUPS[1],
+        "What partner systems sent that is not a contact yet.",
+    ),
+    Page("make_contact", "Make a contact", "contacts:new", GROUPS[1], "Tell the front door about a child."),
+    Page("your_contacts", "Your contacts", "contacts:mine", GROUPS[1], "Contacts you made, their status and feedback."),
+    Page(
+        "checks",
+        "Checks for your agency",
+        "contacts:checks",
+        GROUPS[1],
+        "What the front door has asked your agency about children.",
+    ),
+    Page(
+        "service_timescales",
+        "Service timescales",
+        "dashboards:service",
+        GROUPS[2],
+        "Due dates across the service's teams, as counts.",
+    ),
+    Page("returns", "Statutory returns", "returns:index", GROUPS[2], "SSDA903, CIN census and Ofsted Annex A."),
+    Page("statistics", "Statistics", "returns:statistics", GROUPS[2], "The authority beside England and its neighbours."),
+    Page("audit", "Audit report", "audit:report", GROUPS[3], "Who looked at or changed which records."),
+    Page("accounts", "Accounts", "accounts", GROUPS[3], "Make accounts, reset passwords and authenticator apps."),
+    Page("admin", "Administration", "admin:index", GROUPS[3], "Threshold documents, code lists and timescale rules."),
+)
+
+PAGES_BY_KEY = {page.key: page for page in PAGES}
+
+
+@dataclass(frozen=True)
+class Home:
+    """Where a role starts (a URL name), and the pages it sees in the navigation bar after
+    "Home" (at most three, so that the bar fits one row at 1,280 px with "More")."""
+
+    start: str
+    bar: tuple[str, ...] = ()
+
+
+# Where each role starts. Until the caseload pages are merged, the case workers start on the
+# pages nearest to them; each switch is the one line marked "then".
+HOMES: dict[str, Home] = {
+    Role.SOCIAL_WORKER: Home("dashboards:mine", ("search",)),  # then "caseloads:mine"
+    Role.TEAM_MANAGER: Home("familyhelp:waiting", ("search", "waiting")),  # then "caseloads:team"
+    Role.IRO: Home("dashboards:mine", ("search",)),  # then "caseloads:iro"
+    Role.CONFERENCE_CHAIR: Home("dashboards:mine", ("search",)),
+    Role.HEAD_OF_SERVICE: Home("dashboards:service", ("search", "approvals", "returns")),
+    Role.MASH_PRACTITIONER: Home("frontdoor:queue", ("search",)),
+    Role.MASH_MANAGER: Home("frontdoor:queue", ("search", "submissions")),
+    Role.FAMILY_HELP_LEAD: Home("earlyhelp:mine", ("search", "make_contact")),
+    Role.PARTNER_PRACTITIONER: Home("partner-home", ("search", "make_contact", "checks")),
+    Role.ANALYST: Home("returns:index", ("returns", "statistics")),
+    Role.ADMINISTRATOR: Home("accounts", ("accounts", "admin")),
+    Role.USER_ADMINISTRATOR: Home("accounts", ("accounts",)),
+}
+
+# Start pages that depend on the team's function as well as the role (matched without case):
+# personal advisers are social workers in a care leavers team.
+TEAM_HOMES: dict[tuple[str, str], Home] = {
+    ("care leavers", Role.SOCIAL_WORKER): Home("dashboards:mine", ("search",)),  # then "leavingcare:list"
+}
+
+
+def home_of(user: User) -> Home | None:
+    """The user's home: by their team's function and role, else by their role."""
+    function = (user.team.function if user.team_id and user.team else "").strip().lower()
+    return TEAM_HOMES.get((function, user.role)) or HOMES.get(user.role)
