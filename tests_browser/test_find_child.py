@@ -36,6 +36,7 @@ def test_find_a_child_by_a_misspelt_name_and_open_their_record(page, user, child
     )
 
     sign_in(page, practitioner)
+    page.get_by_role("link", name="Find a person").click()  # one click from every home
     search_box = page.get_by_label("Search for a person")
     expect(search_box).to_be_visible()
     expect(search_box).to_have_attribute("name", "q")

@@ -57,7 +57,7 @@ def test_set_up_two_factor_then_sign_in_with_a_code(page, user, settings):
 
     page.get_by_label("Code from your authenticator app").fill(code_from_key(key))
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_label("Search for a person")).to_be_visible()
+    expect(page.get_by_role("link", name="Find a person")).to_be_visible()  # signed in: the navigation shows
 
     # Sign out; the next sign-in asks for a code, not a new set-up.
     page.get_by_role("button", name="Sign out").click()
@@ -68,7 +68,7 @@ def test_set_up_two_factor_then_sign_in_with_a_code(page, user, settings):
     assert_basic_accessibility(page)
     page.get_by_label("Code from your authenticator app").fill(totp_code_for(account))
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_label("Search for a person")).to_be_visible()
+    expect(page.get_by_role("link", name="Find a person")).to_be_visible()  # signed in: the navigation shows
 
     page.goto("/account/")
     expect(page.locator("h1")).to_have_text("Your account")

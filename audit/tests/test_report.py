@@ -48,7 +48,7 @@ def test_managers_see_access_by_user_by_child_and_break_glass(child, user, clien
 
 def test_the_audit_link_shows_only_for_managers(child, user, client):
     client.force_login(user())
-    assert "Audit report" not in client.get("/").content.decode()
+    assert "Audit report" not in client.get("/more/").content.decode()
     assert client.get("/audit/").status_code == 403
     client.force_login(user(User.Role.HEAD_OF_SERVICE))
-    assert "Audit report" in client.get("/").content.decode()
+    assert "Audit report" in client.get("/more/").content.decode()

@@ -100,4 +100,3 @@ def pages_by_group(user: User) -> dict[str, list[Page]]:
     for page in usable_pages(user):
         grouped.setdefault(page.group, []).append(page)
     return grouped
-

@@ -58,7 +58,9 @@ PAGES: tuple[Page, ...] = (
         "Placements and returns home waiting for a nominated officer's decision.",
         when=lambda user: user.holds_designation,
     ),
-    Page("carers", "Carers and providers", "childrenincare:carers", GROUPS[0], "Foster carers, kinship carers and homes."),
+    Page(
+        "carers", "Carers and providers", "childrenincare:carers", GROUPS[0], "Foster carers, kinship carers and homes."
+    ),
     Page("adopters", "Prospective adopters", "adoption:adopters", GROUPS[0], "Adopters and matching."),
     Page("front_door", "Front door", "frontdoor:queue", GROUPS[1], "Contacts waiting for a decision (the MASH queue)."),
     Page(
@@ -85,7 +87,9 @@ PAGES: tuple[Page, ...] = (
         "Due dates across the service's teams, as counts.",
     ),
     Page("returns", "Statutory returns", "returns:index", GROUPS[2], "SSDA903, CIN census and Ofsted Annex A."),
-    Page("statistics", "Statistics", "returns:statistics", GROUPS[2], "The authority beside England and its neighbours."),
+    Page(
+        "statistics", "Statistics", "returns:statistics", GROUPS[2], "The authority beside England and its neighbours."
+    ),
     Page("audit", "Audit report", "audit:report", GROUPS[3], "Who looked at or changed which records."),
     Page("accounts", "Accounts", "accounts", GROUPS[3], "Make accounts, reset passwords and authenticator apps."),
     Page("admin", "Administration", "admin:index", GROUPS[3], "Threshold documents, code lists and timescale rules."),

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from frontdoor import selectors as frontdoor
-from frontdoor.models import AgencyCheck, Contact
+from frontdoor.models import AgencyCheck, Contact, ContactPerson
 from partners.models import User
 
 # How many of each the partner's home lists; the full lists are a link away.
@@ -29,3 +29,9 @@ def partner_work(user: User, rows: int = PARTNER_HOME_ROWS) -> PartnerWork:
         checks=list(checks.prefetch_related(frontdoor.check_children_prefetch())[:rows]),
         checks_total=checks.count(),
     )
+
+
+def children_asked_about(check: AgencyCheck) -> list[ContactPerson]:
+    """The children of a check's contact, as partner_work prefetched them."""
+    children: list[ContactPerson] = check.contact.children  # type: ignore[attr-defined]  # to_attr of the prefetch
+    return children

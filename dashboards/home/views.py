@@ -39,21 +39,25 @@ def partner_home(request: "SignedInRequest") -> HttpResponse:
     user = request.user
     work = selectors.partner_work(user)
     now = timezone.now()
-    contacts = [
-        {
-            "contact": contact,
-            # The children as the referrer sent them (not those the front door added since).
-            "children": [link for link in contact.people.all() if link.added_by_id == contact.recorded_by_id],
-            "feedback": list(contact.feedback.all()),
-        }
+    # The children of each contact as the referrer sent them (not those the front door added since).
+    sent = [
+        [link for link in contact.people.all() if link.added_by_id == contact.recorded_by_id]
         for contact in work.contacts
     ]
-    checks = [{"check": check, "children": check.contact.children, "overdue": now > check.due_at} for check in work.checks]
-    links = [link for row in contacts + checks for link in row["children"]]
+    asked = [selectors.children_asked_about(check) for check in work.checks]
+    contacts = [
+        {"contact": contact, "children": children, "feedback": list(contact.feedback.all())}
+        for contact, children in zip(work.contacts, sent, strict=True)
+    ]
+    checks = [
+        {"check": check, "children": children, "overdue": now > check.due_at}
+        for check, children in zip(work.checks, asked, strict=True)
+    ]
+    links = [link for children in sent + asked for link in children]
     # Someone on a restricted record the user is not named on is shown as "Name withheld".
     visible = shown(user, [link.person for link in links])
     for link in links:
-        link.withheld = not visible[link.person_id]
+        link.withheld = not visible[link.person_id]  # type: ignore[attr-defined]  # read by the template
     audit.record(
         user,
         "view",

@@ -222,9 +222,9 @@ def test_the_list_is_paginated_by_50(client, world):
     assert "govuk-pagination" in response.content.decode()
 
 
-def test_the_header_links_to_my_timescales(client, world):
+def test_home_is_my_timescales(client, world):
     html = get(client, world["worker"], "/timescales/").content.decode()
-    assert "My timescales" in html
+    assert 'href="/timescales/" aria-current="page"' in html
 
 
 def test_staff_outside_case_work_are_refused(client, world, user):
