@@ -1,5 +1,5 @@
 """Each role's home in a real browser: after signing in, a social worker, a MASH practitioner, a
-school's safeguarding lead and an analyst each land where their work is; the navigation holds
+school's safeguarding lead, a team manager and an analyst each land where their work is; the navigation holds
 only their pages, fits one row at 1,280 px, and at 320 px folds behind GOV.UK's "Menu" button,
 which opens and closes it, with nothing wider than the screen."""
 
@@ -24,7 +24,8 @@ def people(user):
     practitioner = user(User.Role.MASH_PRACTITIONER, team=mash, first_name="Morgan", last_name="Mash")
     services.load_threshold_document(practitioner)
     return {
-        "social worker": (user(User.Role.SOCIAL_WORKER, agency=council), r"/timescales/$", "Your timescales"),
+        "social worker": (user(User.Role.SOCIAL_WORKER, agency=council), r"/caseload/$", "Your caseload"),
+        "team manager": (user(User.Role.TEAM_MANAGER, agency=council), r"/caseload/team/$", "caseload"),
         "MASH practitioner": (practitioner, r"/front-door/$", None),
         "school": (
             user(
@@ -76,7 +77,7 @@ def assert_menu_folds_at_320(page, name):
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-@pytest.mark.parametrize("who", ["social worker", "MASH practitioner", "school", "analyst"])
+@pytest.mark.parametrize("who", ["social worker", "team manager", "MASH practitioner", "school", "analyst"])
 def test_each_role_lands_where_its_work_is(page, people, who):
     account, landing, heading = people[who]
     sign_in(page, account)

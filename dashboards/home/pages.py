@@ -15,6 +15,14 @@ from partners.models import User
 
 Role = User.Role
 
+# The function of the care leavers service's teams (partners.models.Team.function, without case).
+CARE_LEAVERS = "care leavers"
+
+
+def team_function(user: User) -> str:
+    """The function of the user's team, in lower case ("" without a team)."""
+    return (user.team.function if user.team_id and user.team else "").strip().lower()
+
 
 @dataclass(frozen=True)
 class Page:
@@ -34,6 +42,31 @@ GROUPS = ("Children and families", "Front door", "Performance and returns", "Adm
 PAGES: tuple[Page, ...] = (
     Page("search", "Find a person", "search", GROUPS[0], "Search by name, date of birth, NHS number, UPN or postcode."),
     Page("record_person", "Record a person", "people:new", GROUPS[0], "Add a child or adult not recorded yet."),
+    Page("caseload", "Your caseload", "caseloads:mine", GROUPS[0], "The children whose cases you hold."),
+    Page(
+        "team_caseload",
+        "Your team's caseload",
+        "caseloads:team",
+        GROUPS[0],
+        "The children your team holds, and the work waiting for allocation.",
+        when=lambda user: user.team_id is not None,
+    ),
+    Page(
+        "reviews",
+        "Children you review",
+        "caseloads:iro",
+        GROUPS[0],
+        "The looked-after children you are the independent reviewing officer for.",
+        when=lambda user: user.role == Role.IRO,
+    ),
+    Page(
+        "care_leavers",
+        "Care leavers you advise",
+        "leavingcare:list",
+        GROUPS[0],
+        "The young people you are personal adviser to.",
+        when=lambda user: team_function(user) == CARE_LEAVERS,
+    ),
     Page("timescales", "Your timescales", "dashboards:mine", GROUPS[0], "The due dates of the children you hold."),
     Page(
         "waiting",
@@ -107,12 +140,11 @@ class Home:
     bar: tuple[str, ...] = ()
 
 
-# Where each role starts. Until the caseload pages are merged, the case workers start on the
-# pages nearest to them; each switch is the one line marked "then".
+# Where each role starts.
 HOMES: dict[str, Home] = {
-    Role.SOCIAL_WORKER: Home("dashboards:mine", ("search",)),  # then "caseloads:mine"
-    Role.TEAM_MANAGER: Home("familyhelp:waiting", ("search", "waiting")),  # then "caseloads:team"
-    Role.IRO: Home("dashboards:mine", ("search",)),  # then "caseloads:iro"
+    Role.SOCIAL_WORKER: Home("caseloads:mine", ("search", "timescales")),
+    Role.TEAM_MANAGER: Home("caseloads:team", ("search", "caseload", "timescales")),
+    Role.IRO: Home("caseloads:iro", ("search", "timescales")),
     Role.CONFERENCE_CHAIR: Home("dashboards:mine", ("search",)),
     Role.HEAD_OF_SERVICE: Home("dashboards:service", ("search", "approvals", "returns")),
     Role.MASH_PRACTITIONER: Home("frontdoor:queue", ("search",)),
@@ -127,11 +159,10 @@ HOMES: dict[str, Home] = {
 # Start pages that depend on the team's function as well as the role (matched without case):
 # personal advisers are social workers in a care leavers team.
 TEAM_HOMES: dict[tuple[str, str], Home] = {
-    ("care leavers", Role.SOCIAL_WORKER): Home("dashboards:mine", ("search",)),  # then "leavingcare:list"
+    (CARE_LEAVERS, Role.SOCIAL_WORKER): Home("leavingcare:list", ("search", "caseload", "timescales")),
 }
 
 
 def home_of(user: User) -> Home | None:
     """The user's home: by their team's function and role, else by their role."""
-    function = (user.team.function if user.team_id and user.team else "").strip().lower()
-    return TEAM_HOMES.get((function, user.role)) or HOMES.get(user.role)
+    return TEAM_HOMES.get((team_function(user), user.role)) or HOMES.get(user.role)

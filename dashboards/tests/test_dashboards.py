@@ -222,7 +222,7 @@ def test_the_list_is_paginated_by_50(client, world):
     assert "govuk-pagination" in response.content.decode()
 
 
-def test_home_is_my_timescales(client, world):
+def test_the_navigation_marks_your_timescales(client, world):
     html = get(client, world["worker"], "/timescales/").content.decode()
     assert 'href="/timescales/" aria-current="page"' in html
 

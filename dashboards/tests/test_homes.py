@@ -21,15 +21,14 @@ from testing import builders
 
 R = User.Role
 
-# Where each role lands ("Home"). The case workers' lines change when the caseload pages are
-# merged (see dashboards.home.pages.HOMES).
+# Where each role lands ("Home").
 LANDING = {
-    R.SOCIAL_WORKER: "/timescales/",
-    R.TEAM_MANAGER: "/cases/waiting-for-allocation/",
+    R.SOCIAL_WORKER: "/caseload/",
+    R.TEAM_MANAGER: "/caseload/team/",
     R.HEAD_OF_SERVICE: "/timescales/service/",
     R.MASH_PRACTITIONER: "/front-door/",
     R.MASH_MANAGER: "/front-door/",
-    R.IRO: "/timescales/",
+    R.IRO: "/caseload/reviews/",
     R.CONFERENCE_CHAIR: "/timescales/",
     R.FAMILY_HELP_LEAD: "/early-help/mine/",
     R.PARTNER_PRACTITIONER: "/partner-home/",
@@ -40,12 +39,12 @@ LANDING = {
 
 # The navigation bar each role sees.
 BAR = {
-    R.SOCIAL_WORKER: ["Home", "Find a person", "More"],
-    R.TEAM_MANAGER: ["Home", "Find a person", "More"],
+    R.SOCIAL_WORKER: ["Home", "Find a person", "Your timescales", "More"],
+    R.TEAM_MANAGER: ["Home", "Find a person", "Your caseload", "Your timescales", "More"],
     R.HEAD_OF_SERVICE: ["Home", "Find a person", "Statutory returns", "More"],
     R.MASH_PRACTITIONER: ["Home", "Find a person", "More"],
     R.MASH_MANAGER: ["Home", "Find a person", "Partner submissions", "More"],
-    R.IRO: ["Home", "Find a person", "More"],
+    R.IRO: ["Home", "Find a person", "Your timescales", "More"],
     R.CONFERENCE_CHAIR: ["Home", "Find a person", "More"],
     R.FAMILY_HELP_LEAD: ["Home", "Find a person", "Make a contact", "More"],
     R.PARTNER_PRACTITIONER: ["Home", "Find a person", "Make a contact", "Checks for your agency", "More"],
@@ -158,11 +157,14 @@ def test_a_sub_page_marks_its_section(client, user):
 
 
 def test_a_personal_adviser_starts_by_their_team(client, user, la):
-    leaving_care = builders.team(la, "Care Leavers Service", function="Care leavers")
+    leaving_care = builders.team(la, "Care Leavers Service", function="care leavers")
     adviser = user(R.SOCIAL_WORKER, team=leaving_care)
     assert pages.home_of(adviser) is pages.TEAM_HOMES[("care leavers", R.SOCIAL_WORKER)]
     client.force_login(adviser)
-    assert client.get("/")["Location"] == "/timescales/"
+    assert client.get("/")["Location"] == "/care-leavers/"
+    labels = [label for label, _, _ in nav(client.get("/care-leavers/"))]
+    assert labels == ["Home", "Find a person", "Your caseload", "Your timescales", "More"]
+    assert "Care leavers you advise" in client.get("/more/").content.decode()
 
 
 def test_a_role_without_a_start_page_it_may_open_sees_what_it_may_use(client, user):
