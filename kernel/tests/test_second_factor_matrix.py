@@ -117,7 +117,7 @@ def test_a_bearer_header_does_not_keep_a_session_alive_after_sign_out_everywhere
     session = client.session
     session[SESSION_GENERATION_KEY] = account.session_generation
     session.save()
-    assert client.get("/").status_code == 200
+    assert client.get("/account/").status_code == 200
     User.objects.filter(pk=account.pk).update(session_generation=account.session_generation + 1)
     response = client.get(f"/people/{world['child'].pk}/", HTTP_AUTHORIZATION="Bearer x")
     assert response.status_code == 302

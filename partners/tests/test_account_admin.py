@@ -318,14 +318,14 @@ def test_after_a_password_reset_the_user_must_change_it_and_reaches_nothing_else
     worker.refresh_from_db()
     assert not worker.must_change_password
     assert worker.check_password(NEW_PASSWORD)
-    assert client.get("/").status_code == 200  # this session carries on
+    assert client.get("/account/").status_code == 200  # this session carries on
     assert summaries(user=worker)[-1] == "Changed their password after a reset"
 
 
 def test_a_password_reset_ends_the_users_sessions(client, user, admin):
     worker = user()
     verified_login(client, worker)
-    assert client.get("/").status_code == 200
+    assert client.get("/account/").status_code == 200
     accounts.reset_password(admin, worker)
     assert client.get("/")["Location"].startswith("/sign-in/")
 
@@ -496,7 +496,7 @@ def test_a_user_administrator_creates_an_account_that_sets_up_through_its_link(c
     assert set_up_with_code(newcomer, account)["Location"] == "/"
     assert newcomer.get("/")["Location"] == CHANGE
     newcomer.post(CHANGE, {"old_password": password, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
-    assert newcomer.get("/").status_code == 200
+    assert newcomer.get("/account/").status_code == 200
 
 
 def test_the_create_form_says_what_is_wrong(client, admin):

@@ -52,7 +52,7 @@ def test_signed_in_pages_and_the_two_factor_set_up_have_no_inline_script_or_styl
     client.force_login(worker)
     set_up = client.get("/sign-in/two-factor/set-up/")
     verified_login(client, worker)
-    pages = [set_up, client.get("/"), client.get("/account/")]
+    pages = [set_up, client.get("/", follow=True), client.get("/account/")]
     for response in pages:
         assert response.status_code == 200
         assert policy(response) == EXPECTED_POLICY

@@ -26,7 +26,7 @@ def test_idle_expiry_settings(settings):
 def test_each_request_pushes_the_expiry_30_minutes_on_and_an_idle_session_ends(client, user):
     worker = user()
     verified_login(client, worker)
-    response = client.get("/")
+    response = client.get("/account/")
     assert response.status_code == 200
     cookie = response.cookies["sessionid"]
     assert cookie["max-age"] == ""
@@ -87,13 +87,13 @@ def test_sign_out_of_all_other_sessions_keeps_this_one(user):
     here, elsewhere, third = Client(), Client(), Client()
     for client in (here, elsewhere, third):
         verified_login(client, worker)
-        assert client.get("/").status_code == 200
+        assert client.get("/account/").status_code == 200
 
     response = here.post("/account/")
     assert response.status_code == 302
     assert response["Location"] == "/account/"
     assert "You have signed out of all your other sessions" in here.get("/account/").content.decode()
-    assert here.get("/").status_code == 200
+    assert here.get("/account/").status_code == 200
 
     for client in (elsewhere, third):
         response = client.get("/")
@@ -115,8 +115,8 @@ def test_sign_out_of_all_other_sessions_keeps_this_one(user):
 
     # Signing in again afterwards works as usual.
     verified_login(elsewhere, worker)
-    assert elsewhere.get("/").status_code == 200
-    assert here.get("/").status_code == 200
+    assert elsewhere.get("/account/").status_code == 200
+    assert here.get("/account/").status_code == 200
 
 
 def test_a_session_from_the_sign_in_page_remembers_the_generation(client, user, sign_in, settings):
@@ -125,7 +125,7 @@ def test_a_session_from_the_sign_in_page_remembers_the_generation(client, user, 
     User.objects.filter(pk=worker.pk).update(session_generation=7)
     sign_in(client, worker)
     assert client.session["session_generation"] == 7
-    assert client.get("/").status_code == 200
+    assert client.get("/account/").status_code == 200
 
 
 def test_the_api_refuses_a_session_that_was_signed_out_elsewhere(user):
@@ -149,7 +149,7 @@ def test_a_session_replayed_after_signing_out_gets_nothing(user):
     owner = Client()
     verified_login(owner, user())
     stolen = owner.cookies[django_settings.SESSION_COOKIE_NAME].value
-    assert owner.get("/").status_code == 200
+    assert owner.get("/account/").status_code == 200
     owner.post("/sign-out/")
 
     replay = Client()
@@ -170,7 +170,7 @@ def test_the_approvals_link_shows_for_a_designated_officer_only(client, user):
     officer, worker = user(User.Role.HEAD_OF_SERVICE, team=None), user(User.Role.SOCIAL_WORKER)
     designate(officer)
     verified_login(client, officer)
-    assert ">Approvals</a>" in client.get("/").content.decode()
+    assert ">Approvals</a>" in client.get("/more/").content.decode()
     client = Client()
     verified_login(client, worker)
-    assert ">Approvals</a>" not in client.get("/").content.decode()
+    assert ">Approvals</a>" not in client.get("/more/").content.decode()

@@ -116,7 +116,7 @@ def test_the_right_code_signs_in_and_goes_where_the_user_was_going(client, user,
     done = client.post(CODE, {"code": totp_code_for(worker)})
     assert done.status_code == 302
     assert done["Location"] == "/account/"
-    assert client.get("/").status_code == 200
+    assert client.get("/account/").status_code == 200
     assert client.get(CODE)["Location"] == "/"  # nothing more to do
     assert summaries()[-1] == "Signed in with a two-factor code"
 
@@ -176,7 +176,7 @@ def test_a_code_is_accepted_only_once(client, user, sign_in):
     assert "<title>Error: " in html
     assert summaries()[-1] == "Failed sign-in: two-factor code already used"
     # It counts towards the lock-out like a wrong code; the next code signs in.
-    assert client.get("/").status_code == 200
+    assert client.get("/account/").status_code == 200
     assert other.post(CODE, {"code": totp_code_for(worker)})["Location"] == "/"
 
 
@@ -185,7 +185,7 @@ def test_verified_login_helper_passes_the_two_factor_step(client, user):
     device = verified_login(client, worker)
     assert device.confirmed
     assert device.user == worker
-    assert client.get("/").status_code == 200
+    assert client.get("/account/").status_code == 200
 
 
 def test_force_login_alone_is_not_enough(client, user):
@@ -197,7 +197,7 @@ def test_with_codes_off_a_signed_in_session_counts_as_verified(client, user, set
     settings.OTP_REQUIRED = False
     worker = user()
     assert sign_in(client, worker)["Location"] == "/"
-    assert client.get("/").status_code == 200
+    assert client.get("/account/").status_code == 200
     assert summaries()[-1] == "Signed in"
 
 
