@@ -73,8 +73,8 @@ def links_for(user: Any, path: str) -> list[Link]:
     start = start_path(user) or more
     usable = [page for page in usable_pages(user) if path_of(page.url_name) != start]
     home = home_of(user)
-    wanted = set(home.bar if home else ())
-    bar = [page for page in usable if page.key in wanted][: BAR_SIZE - 2]
+    offered = {page.key: page for page in usable}
+    bar = [offered[key] for key in (home.bar if home else ()) if key in offered][: BAR_SIZE - 2]
     entries = [("Home", start)] + [(page.label, path_of(page.url_name)) for page in bar]
     if start != more and any(page not in bar for page in usable):
         entries.append(("More", more))

@@ -324,3 +324,18 @@ def test_team_function_is_matched_without_case(user, la):
         pages.home_of(user(R.SOCIAL_WORKER, team=team)).start
         == pages.TEAM_HOMES[("care leavers", R.SOCIAL_WORKER)].start
     )
+
+
+@pytest.mark.parametrize("role", list(R))
+def test_the_navigation_costs_no_query(user, role):
+    """Everything it asks (role, agency, team, designation) comes with the signed-in user
+    (partners.backends), so the navigation adds no query to any page."""
+    from dashboards.home.navigation import links_for
+    from partners.backends import UserBackend
+
+    signed_in = UserBackend().get_user(account(user, role).pk)
+    links_for(signed_in, "/")  # the routes' rules are looked up once per process
+    with CaptureQueriesContext(connection) as captured:
+        links = links_for(signed_in, "/more/")
+    assert links
+    assert len(captured) == 0, [q["sql"] for q in captured]
