@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from kernel.codelists import label
-from people.keyfacts import Fact
+from people.keyfacts import Fact, worker_name
 
 from .models import ChildProtectionPlan
 
@@ -17,9 +17,17 @@ def on_a_plan(person_ids: Sequence[int], day: datetime.date) -> dict[int, list[F
     plans = (
         ChildProtectionPlan.objects.filter(person_id__in=person_ids, start_date__lte=day)
         .filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
-        .values_list("pk", "person_id", "latest_category", "start_date")
+        .values_list(
+            "pk",
+            "person_id",
+            "latest_category",
+            "start_date",
+            "lead_practitioner__first_name",
+            "lead_practitioner__last_name",
+            "lead_practitioner__username",
+        )
     )
-    for pk, person_id, category, start in plans:
+    for pk, person_id, category, start, first, last, username in plans:
         words = label("category-of-abuse", category)
         result.setdefault(person_id, []).append(
             Fact(
@@ -30,6 +38,7 @@ def on_a_plan(person_ids: Sequence[int], day: datetime.date) -> dict[int, list[F
                 since=start,
                 colour="red",
                 url=reverse("childprotection:plan", args=[pk]),
+                holders=(("Lead practitioner", worker_name(first, last, username)),) if username else (),
             )
         )
     return result

@@ -179,6 +179,7 @@ def strategy(request, discussion_id):
         {
             "discussion": discussion,
             "children": children,
+            "key_facts_people": [c.person for c in children],
             "by_agency": by_agency,
             "enquiries": enquiries,
             "missing": [
@@ -329,6 +330,7 @@ def conference(request, conference_id):
         {
             "conference": found,
             "children": children,
+            "key_facts_people": [c.person for c in children],
             "participants": list(found.participants.all()),
         },
     )

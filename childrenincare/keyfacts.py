@@ -7,19 +7,23 @@ from django.db.models import Q
 from django.urls import reverse
 
 from kernel.codelists import label
-from people.keyfacts import Fact
+from people.keyfacts import Fact, worker_name
 
 from .models import LegalStatus, PeriodOfCare, Placement
+from .planning.services import IRO_INVOLVEMENT
 
 
 def looked_after(person_ids: Sequence[int], day: datetime.date) -> dict[int, list[Fact]]:
     """A child in an open period of care on the day: the legal status and the placement type
-    current that day, in three queries whatever the number of children."""
+    current that day, and the period's independent reviewing officer, in three queries whatever
+    the number of children."""
     periods = {
-        pk: (person_id, start)
-        for pk, person_id, start in PeriodOfCare.objects.filter(person_id__in=person_ids, start_date__lte=day)
+        pk: (person_id, start, worker_name(first, last, username) if username else "")
+        for pk, person_id, start, first, last, username in PeriodOfCare.objects.filter(
+            person_id__in=person_ids, start_date__lte=day
+        )
         .filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
-        .values_list("pk", "person_id", "start_date")
+        .values_list("pk", "person_id", "start_date", "iro__first_name", "iro__last_name", "iro__username")
     }
     if not periods:
         return {}
@@ -38,7 +42,7 @@ def looked_after(person_ids: Sequence[int], day: datetime.date) -> dict[int, lis
     ):
         places[period_id] = place
     result: dict[int, list[Fact]] = {}
-    for period_id, (person_id, start) in periods.items():
+    for period_id, (person_id, start, iro) in periods.items():
         status = statuses.get(period_id, "")
         place = places.get(period_id, "")
         parts = []
@@ -56,6 +60,8 @@ def looked_after(person_ids: Sequence[int], day: datetime.date) -> dict[int, lis
                 since=start,
                 colour="purple",
                 url=reverse("childrenincare:period", args=[period_id]),
+                holders=(("Independent reviewing officer", iro or "not appointed"),),
+                covers=(IRO_INVOLVEMENT,),
             )
         )
     return result

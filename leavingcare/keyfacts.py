@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from django.db.models import Q
 from django.urls import reverse
 
-from people.keyfacts import Fact
+from people.keyfacts import Fact, worker_name
 
 from .models import CareLeaver, PersonalAdviser
+from .services import PA_INVOLVEMENT
 
 
 def care_leaver(person_ids: Sequence[int], day: datetime.date) -> dict[int, list[Fact]]:
@@ -27,7 +28,7 @@ def care_leaver(person_ids: Sequence[int], day: datetime.date) -> dict[int, list
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
         .values_list("care_leaver_id", "adviser__first_name", "adviser__last_name", "adviser__username")
     ):
-        advisers[care_leaver_id] = f"{first} {last}".strip() or username
+        advisers[care_leaver_id] = worker_name(first, last, username)
     for pk, (person_id, opened) in records.items():
         adviser = advisers.get(pk)
         detail = f"personal adviser {adviser}" if adviser else "no personal adviser allocated"
@@ -39,6 +40,8 @@ def care_leaver(person_ids: Sequence[int], day: datetime.date) -> dict[int, list
                 since=opened,
                 colour="turquoise",
                 url=reverse("leavingcare:record", args=[pk]),
+                holders=(("Personal adviser", adviser or "not allocated"),),
+                covers=(PA_INVOLVEMENT,),
             )
         )
     return result

@@ -42,6 +42,9 @@ ORDER = (
     "care_leaver",
     "unborn",
 )
+# The kinds that are a current involvement with the child (the record's "Current involvement"
+# lists them, with who holds them); the others are warnings about the child, shown in the banner.
+INVOLVEMENT_KINDS = ("cp_plan", "looked_after", "child_in_need", "care_leaver")
 # A fact that says more makes another redundant in the banner: a child on a plan or in care is
 # a child in need too, but the tag to show is the plan or the care.
 SUPERSEDED_BY = {"child_in_need": {"cp_plan", "looked_after"}}
@@ -55,7 +58,12 @@ class Fact:
     5 December 2026, police reference MP/123"), ``code`` a secondary code where it helps (the
     CP category "N", the legal status "C2"), ``since`` the day it began (for sorting and
     "since" columns), ``colour`` a GOV.UK tag colour, ``urgent`` whether it is a warning
-    (shown in red, first, and announced)."""
+    (shown in red, first, and announced). ``holders`` are the people who hold it for the child
+    now, as (role, name) pairs: the independent reviewing officer of the open period of care, the
+    personal adviser, the plan's lead practitioner. ``covers`` are the kinds of
+    ``people.Involvement`` whose holder the fact names already (the IRO's involvement, the
+    personal adviser's), which the record's "Current involvement" leaves out so that the holder
+    is listed once."""
 
     kind: str
     label: str
@@ -65,6 +73,8 @@ class Fact:
     colour: str = "blue"
     urgent: bool = False
     url: str = ""
+    holders: tuple[tuple[str, str], ...] = ()
+    covers: tuple[str, ...] = ()
 
     @property
     def order(self) -> int:
@@ -158,6 +168,11 @@ def facts_for(
 def key_facts(user: AnyUser, person: Person, on: datetime.date | None = None) -> KeyFacts:
     """The key facts about one person that this user may see."""
     return facts_for(user, [person], on)[person.pk]
+
+
+def worker_name(first_name: str, last_name: str, username: str) -> str:
+    """A user's name as the pages show it, from the values a provider read in its one query."""
+    return f"{first_name} {last_name}".strip() or username
 
 
 # --- The person index's own facts ---------------------------------------------------------

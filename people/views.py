@@ -36,8 +36,10 @@ from .forms import (
     RelationshipForm,
 )
 from .identifiers import format_nhs_number
+from .keyfacts import key_facts
 from .models import Identifier, Person, PersonAddress, Relationship
 from .search import search_people
+from .selectors import current_involvement, open_involvements
 
 if TYPE_CHECKING:
     from kernel.access import SignedInRequest
@@ -102,7 +104,7 @@ def person_detail(request, person_id):
     entries = _without_hidden_relatives(request.user, person, timeline(person, selected_kinds, selected_agencies))
     page = Paginator(entries, CHRONOLOGY_PAGE_SIZE).get_page(request.GET.get("page"))
     today = datetime.date.today()
-    involvements = person.involvements.select_related("agency", "team", "worker").filter(end_date__isnull=True)
+    facts = key_facts(request.user, person, today)
     home = services.current_address(person, today)
     audit.record(
         request.user,
@@ -124,7 +126,8 @@ def person_detail(request, person_id):
             [pr for pr in person.parental_responsibility.all() if pr.is_current],
             person=lambda pr: pr.holder,
         ),
-        "involvements": involvements,
+        "person_key_facts": facts,  # the banner's facts (base.html), read once for the page
+        "involvement": current_involvement(person, facts, today),
         "alerts": [alert for alert in person.alerts.all() if alert.end_date is None or alert.end_date >= today],
         "other_names": [name for name in person.names.all() if name.name_type != "current"],
         "ethnicity": codelists.label("ethnicity", person.ethnicity),
@@ -167,7 +170,7 @@ def recent_viewers(person, limit=20):
 def _index_view(request, person):
     """What case staff see of a child their team is not involved with: enough to know who
     is working with the child, and the break-glass path to open the record."""
-    involvements = person.involvements.select_related("agency", "team", "worker").filter(end_date__isnull=True)
+    involvements = open_involvements(person)
     audit.record(request.user, "view", obj=person, person=person, summary="Viewed the index entry")
     return render(request, "people/person_index.html", {"person": person, "involvements": involvements})
 

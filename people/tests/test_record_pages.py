@@ -292,8 +292,15 @@ def test_alert_is_shown_at_the_top_of_the_record(family, user, client):
     assert not child.alerts.exists()
     client.post(f"/people/{child.pk}/alerts/add/", {"kind": "do_not_disclose", "detail": "Family fled domestic abuse"})
     page = client.get(f"/people/{child.pk}/").content.decode()
-    assert "Do not disclose address: Family fled domestic abuse" in page
-    assert page.index("Family fled domestic abuse") < page.index("Personal details")
+    # In the key-facts banner above the heading (one warning, not a second copy of it)...
+    banner = page[page.index('data-testid="key-facts"') : page.index("<h1")]
+    assert "Do not disclose address</strong>" in banner
+    assert "Family fled domestic abuse" in banner
+    assert page.count("govuk-warning-text") == 0
+    # ...and in the record's list of alerts, with the date it started.
+    alerts = page[page.index('<h2 class="govuk-heading-m">Alerts</h2>') :]
+    assert "<strong>Do not disclose address</strong>: Family fled domestic abuse" in alerts
+    assert f"from {datetime.date.today():%-d %B %Y}" in alerts[:600]
 
 
 def test_every_change_to_a_record_is_audited_with_its_values(family, user):
