@@ -57,7 +57,7 @@ PARTS = {"gate", "year", "adoption_step", "related_id"}
 # Parameters naming something that is not one child's record: a contact to the front door (its
 # people may not be matched to a record yet) and the checks and files on it, a carer, a
 # household of adopters, a team, the threshold document, a user's account, a set-up link, an
-# API call.
+# API call, a return's background job, table, sector run or statistics section.
 NOT_ABOUT_A_CHILD = {
     "contact_id",
     "check_id",
@@ -72,6 +72,10 @@ NOT_ABOUT_A_CHILD = {
     "token",
     "identifier",
     "submission_id",
+    "job_id",
+    "name",
+    "run_id",
+    "section",
 }
 BANNER = 'data-testid="key-facts"'
 
