@@ -371,6 +371,12 @@ def concrete(pattern, world):
             "approval_id": world["approval"].pk,
             "flag_id": world["flag"].pk,
             "year": 2026,
+            # The returns' tables, sections and background jobs (a job or run that is not the
+            # user's is a 404 after the route's rule has let them in).
+            "name": "header",
+            "section": "looked-after",
+            "job_id": 999999,
+            "run_id": 999999,
         }
     )
     values.update(world["values"])
