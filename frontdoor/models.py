@@ -240,6 +240,14 @@ class ContactPerson(models.Model):  # noqa: DJ008
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    address = models.ForeignKey(
+        "people.Address",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The address the contact gave for them",
+    )
 
     class Meta:
         ordering = ["role", "id"]
@@ -400,3 +408,28 @@ class PatternAlert(models.Model):  # noqa: DJ008
 
     class Meta:
         ordering = ["kind", "id"]
+
+
+class ContactDraft(models.Model):  # noqa: DJ008
+    """A contact being made through the question pages (frontdoor.partner): the answers so far
+    and the files uploaded, kept on the server until it is sent. Nothing is written to the
+    contact tables before then. Once sent, `contact` is set and the answers are cleared, so
+    that sending the same draft again shows that contact instead of making a second one."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The child, when the contact was started from their record",
+    )
+    answers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    contact = models.OneToOneField(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["updated_at"])]

@@ -38,7 +38,7 @@ from partners.access import FRONT_DOOR_ROLES, is_local_authority_staff
 from partners.models import Agency, ApiToken, Team, User
 from people import services as people_services
 from people.identifiers import validate_identifier
-from people.models import Identifier, Involvement, Person
+from people.models import Address, Identifier, Involvement, Person, PersonAddress
 
 from . import attachments
 from .models import (
@@ -93,6 +93,8 @@ class PersonDetails:
     kind: str = Person.Kind.CHILD
     relationship: str = ""
     identifiers: dict = field(default_factory=dict)  # {"CI"|"NHS"|"UPN": value}
+    # The address the contact gives for them: {"line_1", "line_2", "town", "postcode"}, or None.
+    address: dict | None = None
 
 
 IDENTIFIER_MATCHES = [
@@ -469,6 +471,7 @@ def receive_contact(
                 relationship=details.relationship[:200],
                 matched_by=matched_by,
                 added_by=recorder,
+                address=_given_address(person, details, recorded_now=matched_by == ContactPerson.Match.NEW),
             )
         )
     ContactPerson.objects.bulk_create(links)
@@ -556,6 +559,23 @@ def receive_contact_submission(
             summary=f"Received contact submission {submission.reference} (API, to be processed)",
         )
     return submission
+
+
+def _given_address(person: Person, details: PersonDetails, *, recorded_now: bool) -> Address | None:
+    """The address the contact gives for someone, kept with their place in the contact; it is
+    also the home address of a person recorded just now (an existing record is not changed)."""
+    given = details.address or {}
+    if not ((given.get("line_1") or "").strip() and (given.get("postcode") or "").strip()):
+        return None
+    address = Address.objects.create(
+        line_1=given["line_1"].strip()[:200],
+        line_2=(given.get("line_2") or "").strip()[:200],
+        town=(given.get("town") or "").strip()[:100],
+        postcode=given["postcode"].strip()[:8],
+    )
+    if recorded_now:
+        PersonAddress.objects.create(person=person, address=address, kind=PersonAddress.Kind.HOME)
+    return address
 
 
 def _attach(user, contact, checked_file):

@@ -4,13 +4,14 @@ threshold document (public)."""
 
 from django.urls import path
 
-from . import views
+from . import journey, views
 
 app_name = "contacts"
 
 urlpatterns = [
     path("contacts/", views.contacts_mine, name="mine"),
-    path("contacts/new/", views.contact_new, name="new"),
+    path("contacts/new/", journey.start, name="new"),
+    path("contacts/new/<uuid:draft_id>/<slug:page>/", journey.page, name="page"),
     path("contacts/<int:contact_id>/", views.contact_detail, name="detail"),
     path("agency-checks/", views.checks, name="checks"),
     path("agency-checks/<int:check_id>/", views.check_detail, name="check"),

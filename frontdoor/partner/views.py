@@ -9,7 +9,7 @@ them (the same 404 as a missing one), and the refusal is audited."""
 
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -23,10 +23,10 @@ from partners.access import FRONT_DOOR_ROLES, is_local_authority_staff
 from people.access import Level, person_for, shown
 from people.models import Person
 
-from .forms import CheckAnswerForm, ContactForm
+from .forms import CheckAnswerForm
 
 CONTACTS_PAGE_SIZE = 25
-JUST_MADE = "frontdoor_contacts_just_made"
+JUST_MADE = "frontdoor_contacts_just_made"  # the contacts whose confirmation is still to be shown
 
 
 class NotFound(Http404):
@@ -71,30 +71,6 @@ def _after_making(user, contact):
         except NoReverseMatch:
             pass
     return reverse("contacts:detail", args=[contact.pk])
-
-
-@rule("contact_submit")
-def contact_new(request):
-    person = _starting_child(request)
-    if request.method == "POST":
-        form = ContactForm(request.POST, request.FILES, user=request.user, person=person)
-        if form.is_valid():
-            try:
-                contact = services.receive_contact(
-                    request.user, people=form.people(), files=form.cleaned_data["attachments"], **form.contact_fields()
-                )
-            except services.FrontDoorError as refused:
-                form.add_service_errors(refused.errors)
-            except services.attachments.AttachmentRefused as refused:
-                form.add_error("attachments", str(refused))
-            else:
-                request.session[JUST_MADE] = (request.session.get(JUST_MADE) or [])[-9:] + [contact.pk]
-                return redirect(_after_making(request.user, contact))
-    else:
-        form = ContactForm(user=request.user, person=person)
-    if person is not None:
-        audit.record(request.user, "view", obj=person, person=person, summary="Started a contact from the record")
-    return render(request, "frontdoor/contact_new.html", {"form": form, "person": person})
 
 
 # --- Your contacts ------------------------------------------------------------------------
