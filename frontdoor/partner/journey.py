@@ -154,6 +154,8 @@ def _stored(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M")
     if isinstance(value, Agency):
         return value.pk
     return value if value is not None else ""
@@ -320,6 +322,11 @@ def _household_page(request, draft: ContactDraft, page: str) -> HttpResponse:
                 "index": index,
                 "number": index + 1,
                 "row": row,
+                "date_parts": [
+                    ("day", "Day", 2, row.get("dob_day", "")),
+                    ("month", "Month", 2, row.get("dob_month", "")),
+                    ("year", "Year", 4, row.get("dob_year", "")),
+                ],
                 "errors": {field: message for (at, field), message in errors.items() if at == index},
             }
         )

@@ -7,17 +7,15 @@ import html
 import re
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from frontdoor import services
-from frontdoor.models import AgencyCheck, Contact, ContactAttachment, ContactPerson
+from frontdoor.models import AgencyCheck, Contact
 from partners.models import Agency, User
 from people.models import Person
 from testing import builders
-from testing.pages import date_data
 
 NEW = "/contacts/new/"
 
@@ -25,34 +23,6 @@ NEW = "/contacts/new/"
 @pytest.fixture(autouse=True)
 def attachment_root(settings, tmp_path):
     settings.ATTACHMENT_ROOT = tmp_path / "attachments"
-
-
-def partner_form(**changes):
-    data = {
-        "child_given_names": "Robin",
-        "child_family_name": "Testpupil",
-        **date_data("child_date_of_birth", datetime.date(2015, 9, 3)),
-        "referrer_name": "Dana Lead",
-        "referrer_role": "Designated safeguarding lead",
-        "concerns": "Robin came to school with bruises on both arms and said not to tell anyone.",
-        "immediate_risk": "no",
-        "consent": Contact.Consent.NOT_NEEDED,
-    }
-    data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
-
-
-def staff_form(**changes):
-    now = timezone.localtime() - datetime.timedelta(minutes=10)
-    data = partner_form(
-        channel=Contact.Channel.PHONE,
-        source="6",
-        referrer_name="PC Test Officer",
-        **date_data("received_on", now.date()),
-        received_time=now.strftime("%H:%M"),
-    )
-    data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 def errors_of(response):
@@ -71,204 +41,6 @@ def police(db):
 @pytest.fixture
 def officer(user, police):
     return user(User.Role.PARTNER_PRACTITIONER, agency=police, team=None)
-
-
-# --- Making a contact -------------------------------------------------------------------------
-
-
-def test_a_school_practitioner_makes_a_contact_and_sees_the_reference_and_deadline(
-    client, school_user, school, mash_team
-):
-    client.force_login(school_user)
-    form = client.get(NEW)
-    assert form.status_code == 200
-    page = form.content.decode()
-    assert "If a child is in immediate danger, call 999." in page
-    assert 'enctype="multipart/form-data"' in page
-    assert 'type="file"' in page
-    assert " multiple" in page
-    assert "Testshire Primary School" in page
-    upload = SimpleUploadedFile("note.txt", b"A synthetic note about the bruises.", content_type="text/plain")
-    response = client.post(NEW, partner_form(attachments=[upload]))
-    contact = Contact.objects.get()
-    assert response.status_code == 302
-    assert response["Location"] == f"/contacts/{contact.pk}/"
-    assert contact.source == "2A"
-    assert contact.channel == Contact.Channel.WEB_FORM
-    assert contact.referrer_agency == school
-    assert contact.recorded_by == school_user
-    assert contact.referrer_name == "Dana Lead"
-    child = contact.people.get(role=ContactPerson.Role.SUBJECT).person
-    assert (child.given_names, child.family_name, child.date_of_birth) == (
-        "Robin",
-        "Testpupil",
-        datetime.date(2015, 9, 3),
-    )
-    assert contact.attachments.get().original_name == "note.txt"
-    assert AuditEvent.objects.filter(
-        action="create",
-        object_type="frontdoor.contact",
-        object_id=str(contact.pk),
-        user=school_user,
-        person_id=child.pk,
-    ).exists()
-
-    confirmation = client.get(response["Location"]).content.decode()
-    assert "govuk-panel--confirmation" in confirmation
-    assert contact.reference in confirmation
-    due = timezone.localtime(contact.decision_due_at)
-    assert f"by {due:%A} {due.day} {due:%B %Y} at {due:%H:%M}" in confirmation
-    # The panel is shown once; coming back shows the contact without it.
-    assert "govuk-panel--confirmation" not in client.get(response["Location"]).content.decode()
-
-
-def test_missing_details_give_field_errors_and_nothing_is_saved(client, school_user):
-    client.force_login(school_user)
-    response = client.post(
-        NEW,
-        partner_form(
-            child_given_names="",
-            child_family_name="",
-            concerns="",
-            consent="",
-            immediate_risk="yes",
-            immediate_risk_detail="",
-        ),
-    )
-    assert response.status_code == 200
-    messages = errors_of(response)
-    for expected in (
-        "Enter the child's given names",
-        "Enter the child's family name",
-        "Describe the concerns about the child",
-        "Select whether the family agrees to early help",
-        "Describe the immediate risk to the child",
-    ):
-        assert expected in messages
-    assert response.content.decode().count("govuk-form-group--error") >= 4
-    assert not Contact.objects.exists()
-    assert not Person.objects.exists()
-
-
-def test_a_program_disguised_as_a_pdf_is_refused_and_nothing_is_saved(client, school_user):
-    client.force_login(school_user)
-    program = SimpleUploadedFile(
-        "letter.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200, content_type="application/pdf"
-    )
-    response = client.post(NEW, partner_form(attachments=[program]))
-    assert response.status_code == 200
-    [message] = errors_of(response)
-    assert "letter.pdf" in message
-    assert "a Windows program" in message
-    assert 'href="#id_attachments"' in response.content.decode()
-    assert not Contact.objects.exists()
-    assert not Person.objects.exists()
-    assert not ContactAttachment.objects.exists()
-
-
-def test_a_web_page_that_starts_like_a_pdf_is_refused_and_nothing_is_saved(client, school_user):
-    from .synthetic_files import HTML_PDF
-
-    client.force_login(school_user)
-    page = SimpleUploadedFile("letter.pdf", HTML_PDF, content_type="application/pdf")
-    response = client.post(NEW, partner_form(attachments=[page]))
-    assert response.status_code == 200
-    [message] = errors_of(response)
-    assert message == (
-        "The file letter.pdf must be a PDF, Word (.docx), PNG, JPEG or plain text (.txt): its content "
-        "starts like a PDF but does not open as one"
-    )
-    assert not Contact.objects.exists()
-    assert not Person.objects.exists()
-    assert not ContactAttachment.objects.exists()
-
-
-def test_blank_household_rows_are_ignored_and_given_ones_recorded(client, school_user):
-    client.force_login(school_user)
-    response = client.post(
-        NEW,
-        partner_form(
-            other_child_1_given_names="Sky",
-            other_child_1_family_name="Testpupil",
-            other_child_1_relationship="Sister",
-            adult_2_given_names="Jordan",
-            adult_2_family_name="Testadult",
-            adult_2_relationship="Mother's partner",
-            adult_2_role=ContactPerson.Role.PERSON_OF_CONCERN,
-            adult_1_role=ContactPerson.Role.ADULT_IN_HOUSEHOLD,
-        ),
-    )
-    assert response.status_code == 302
-    links = {link.role: link for link in Contact.objects.get().people.select_related("person")}
-    assert set(links) == {
-        ContactPerson.Role.SUBJECT,
-        ContactPerson.Role.CHILD_IN_HOUSEHOLD,
-        ContactPerson.Role.PERSON_OF_CONCERN,
-    }
-    assert links[ContactPerson.Role.PERSON_OF_CONCERN].person.kind == Person.Kind.ADULT
-    assert links[ContactPerson.Role.PERSON_OF_CONCERN].relationship == "Mother's partner"
-    # A row with only a given name is an error, not a silently dropped person.
-    half = client.post(NEW, partner_form(adult_1_given_names="Casey"))
-    assert "Enter the family name of adult 1" in errors_of(half)
-    assert Contact.objects.count() == 1
-
-
-def test_a_health_practitioner_may_say_which_health_service(client, user):
-    clinic = Agency.objects.create(name="Testshire Community Health", kind=Agency.Kind.HEALTH_PROVIDER)
-    client.force_login(user(User.Role.PARTNER_PRACTITIONER, agency=clinic, team=None))
-    assert client.post(NEW, partner_form(health_source="3B")).status_code == 302
-    assert Contact.objects.get().source == "3B"
-
-
-def test_a_family_member_contact_recorded_by_mash_staff_needs_a_name(client, mash_worker):
-    client.force_login(mash_worker)
-    response = client.post(NEW, staff_form(source="1A", referrer_name="", referrer_relationship=""))
-    assert response.status_code == 200
-    messages = errors_of(response)
-    assert "Enter the name of the family member who made the contact" in messages
-    assert "Enter the family member's relationship to the child" in messages
-    assert not Contact.objects.exists()
-    done = client.post(NEW, staff_form(source="1A", referrer_name="Pat Testgran", referrer_relationship="Grandmother"))
-    assert done.status_code == 302
-    contact = Contact.objects.get()
-    assert (contact.source, contact.channel, contact.referrer_relationship) == ("1A", "phone", "Grandmother")
-    assert contact.recorded_by == mash_worker
-    assert contact.referrer_agency is None
-
-
-def test_the_time_received_must_not_be_in_the_future(client, mash_worker):
-    client.force_login(mash_worker)
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    response = client.post(NEW, staff_form(**date_data("received_on", tomorrow)))
-    assert "The time the contact was received must be in the past" in errors_of(response)
-    assert not Contact.objects.exists()
-
-
-def test_staff_start_from_a_childs_record(client, mash_worker, child, user):
-    client.force_login(mash_worker)
-    page = client.get(f"{NEW}?person={child.pk}").content.decode()
-    assert "Alex Testchild" in page
-    assert 'name="child_given_names"' not in page
-    response = client.post(f"{NEW}?person={child.pk}", staff_form(child_given_names=None, child_family_name=None))
-    assert response.status_code == 302
-    contact = Contact.objects.get()
-    link = contact.people.get()
-    assert link.person == child
-    assert link.matched_by == ContactPerson.Match.CHOSEN
-    # Front-door staff go on to the MASH work page for the contact (or this module's own page
-    # while that does not exist).
-    try:
-        expected = reverse("frontdoor:contact", args=[contact.pk])
-    except NoReverseMatch:
-        expected = f"/contacts/{contact.pk}/"
-    assert response["Location"] == expected
-
-
-def test_a_child_one_may_not_see_cannot_be_chosen(client, school_user, child):
-    client.force_login(school_user)
-    assert client.get(f"{NEW}?person={child.pk}").status_code == 404
-    assert client.get(f"{NEW}?person=999999").status_code == 404
-    assert AuditEvent.objects.filter(action="denied", person_id=child.pk).exists()
 
 
 # --- Your contacts --------------------------------------------------------------------------
