@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from testing import builders
 from testing.browser import assert_basic_accessibility, assert_styles_loaded, screenshot, sign_in, sign_out
+from tests_browser.test_partner_contact import make_contact
 
 pytestmark = pytest.mark.browser
 
@@ -51,30 +52,16 @@ def test_a_schools_contact_is_checked_decided_and_referred(page, front_door):
     from frontdoor.models import Contact, Referral
     from people.services import record_address
 
-    # 1. The school makes a contact through the web form.
+    # 1. The school makes a contact through the question pages (tests_browser/test_partner_contact.py
+    # goes through them in detail).
     sign_in(page, front_door["teacher"])
-    page.get_by_role("link", name="Make a contact").click()
-    expect(page.locator("h1")).to_have_text("Tell the front door about a child")
-    assert_basic_accessibility(page)
-    # Sent empty, the form says what is missing and keeps nothing.
-    page.get_by_role("button", name=re.compile("Send|Submit|Make")).click()
-    summary = page.locator(".govuk-error-summary")
-    expect(summary).to_be_visible()
-    expect(summary).to_contain_text("concerns")
-    assert Contact.objects.count() == 0
-    page.locator("#id_child_given_names").fill("Jamie")
-    page.locator("#id_child_family_name").fill("Brookfield")
-    page.locator("#id_child_date_of_birth_0").fill("4")
-    page.locator("#id_child_date_of_birth_1").fill("3")
-    page.locator("#id_child_date_of_birth_2").fill("2016")
-    page.get_by_label("What are your concerns about the child?").fill(
-        "Jamie came to school with bruising to both arms and said an adult at home grabbed them."
+    contact = make_contact(
+        page,
+        given_names="Jamie",
+        family_name="Brookfield",
+        born=(4, 3, 2016),
+        concerns="Jamie came to school with bruising to both arms and said an adult at home grabbed them.",
     )
-    page.locator("input[name=immediate_risk][value=no]").check()
-    page.get_by_label(re.compile("Not sought")).check()
-    page.get_by_role("button", name=re.compile("Send|Submit|Make")).click()
-    expect(page.locator(".govuk-panel")).to_be_visible()
-    contact = Contact.objects.get()
     expect(page.locator(".govuk-panel")).to_contain_text(contact.reference)
     assert contact.source == "2A"
     assert contact.channel == Contact.Channel.WEB_FORM
