@@ -1,19 +1,17 @@
-"""Forms for everyone who tells the front door about a child: the contact form (for partner
-practitioners through the web, and for local-authority staff recording a call, an email or a
-visit), and a partner agency's answer to a check. The rules themselves are in
-frontdoor.services; these forms check the input field by field, in the GOV.UK style, and map
-it to what the services take."""
+"""Forms for everyone who tells the front door about a child: the contact's question pages (for
+partner practitioners through the web, and for local-authority staff recording a call, an email
+or a visit; frontdoor.partner.journey), and a partner agency's answer to a check. The rules
+themselves are in frontdoor.services; these forms check the input field by field, in the GOV.UK
+style, and the journey maps the answers to what the services take."""
 
 import datetime
 import re
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import (
-    HTML,
     ConditionalQuestion,
     ConditionalRadios,
     Field,
-    Fieldset,
     Layout,
     Size,
     Submit,
@@ -29,7 +27,6 @@ from kernel.forms import DateField, clean_time
 from partners.access import is_local_authority_staff
 from partners.models import Agency, User
 from people.identifiers import validate_identifier
-from people.models import Person
 from people.postcodes import validate_postcode
 
 Role = ContactPerson.Role
@@ -50,9 +47,6 @@ HEALTH_KINDS = {Agency.Kind.ICB, Agency.Kind.HEALTH_PROVIDER}
 HEALTH_SOURCES = ("3A", "3B", "3C", "3D", "3E", "3F")
 # How local-authority staff may have received a contact (the web form and the API are the partners' own).
 RECORDED_CHANNELS = (Contact.Channel.PHONE, Contact.Channel.EMAIL, Contact.Channel.IN_PERSON)
-OTHER_CHILDREN = 2
-ADULTS = 2
-MAX_FILES = 10
 
 
 def records_contacts_for_others(user):
@@ -74,483 +68,6 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, (list, tuple)):
             return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
         return [super().clean(data, initial)] if data else []
-
-
-class ContactForm(forms.Form):
-    """A contact about a child. `person`: the child, when the user starts from the child's record."""
-
-    # The child the contact is about.
-    child_given_names = forms.CharField(
-        label="Given names", max_length=200, error_messages={"required": "Enter the child's given names"}
-    )
-    child_family_name = forms.CharField(
-        label="Family name", max_length=200, error_messages={"required": "Enter the child's family name"}
-    )
-    child_date_of_birth = DateField("Date of birth", help_text="If you know it. For example, 27 3 2015")
-    child_nhs_number = forms.CharField(
-        label="NHS number (optional)", max_length=14, required=False, help_text="10 digits, for example 999 000 0018"
-    )
-    child_upn = forms.CharField(
-        label="Unique pupil number (UPN) (optional)",
-        max_length=13,
-        required=False,
-        help_text="13 characters, starting with a letter",
-    )
-
-    # Who the contact is from.
-    channel = forms.ChoiceField(
-        label="How was the contact made?",
-        widget=forms.RadioSelect,
-        choices=[(c.value, c.label) for c in RECORDED_CHANNELS],
-        error_messages={"required": "Select how the contact was made"},
-    )
-    source = forms.ChoiceField(
-        label="Who is the contact from?", choices=(), error_messages={"required": "Select who the contact is from"}
-    )
-    health_source = forms.ChoiceField(
-        label="Which health service are you in?",
-        widget=forms.RadioSelect,
-        choices=(),
-        error_messages={"required": "Select which health service you are in"},
-    )
-    referrer_name = forms.CharField(label="Name of the person making the contact", max_length=200, required=False)
-    referrer_role = forms.CharField(
-        label="Their role or job title (optional)",
-        max_length=200,
-        required=False,
-        help_text="For example: designated safeguarding lead",
-    )
-    referrer_agency = forms.ModelChoiceField(
-        label="Their agency (optional)",
-        queryset=Agency.objects.none(),
-        required=False,
-        empty_label="None, or not an agency",
-    )
-    referrer_relationship = forms.CharField(
-        label="Their relationship to the child (optional)",
-        max_length=200,
-        required=False,
-        help_text="Needed for a family member, relative or carer. For example: grandmother",
-    )
-    referrer_phone = forms.CharField(label="Phone number (optional)", max_length=40, required=False)
-    referrer_email = forms.EmailField(
-        label="Email address (optional)",
-        max_length=254,
-        required=False,
-        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
-    )
-    received_on = DateField("Date received", required=True)
-    received_time = forms.CharField(
-        label="Time received",
-        max_length=5,
-        help_text="Use the 24-hour clock, for example 14:30",
-        error_messages={"required": "Enter the time the contact was received"},
-    )
-
-    # The concerns.
-    concerns = forms.CharField(
-        label="What are your concerns about the child?",
-        widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=20000,
-        help_text="Say what has happened or what you have seen or been told, when, and who told you",
-        error_messages={"required": "Describe the concerns about the child"},
-    )
-    immediate_risk = forms.ChoiceField(
-        label="Is the child at immediate risk of harm?",
-        widget=forms.RadioSelect,
-        choices=[("yes", "Yes"), ("no", "No")],
-        error_messages={"required": "Select yes if the child is at immediate risk of harm"},
-    )
-    immediate_risk_detail = forms.CharField(
-        label="Describe the immediate risk", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, required=False
-    )
-    consent = forms.ChoiceField(
-        label="Does the family agree to early help?",
-        widget=forms.RadioSelect,
-        choices=Contact.Consent.choices,
-        help_text="Early help needs the family's consent. A child protection concern does not.",
-        error_messages={"required": "Select whether the family agrees to early help"},
-    )
-    consent_detail = forms.CharField(
-        label="About consent (optional)",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
-        required=False,
-        help_text="For example: who was asked, and when",
-    )
-    attachments = MultipleFileField(
-        label="Upload files (optional)",
-        required=False,
-        help_text=f"You can choose more than one file. Each must be a {attachments.ALLOWED_LIST}, "
-        "smaller than {size}.",
-    )
-
-    def __init__(self, *args, user, person=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.person = person
-        self.for_others = records_contacts_for_others(user)
-        self.health = (not self.for_others) and getattr(user.agency, "kind", None) in HEALTH_KINDS
-        size = attachments._readable_size(attachments.max_bytes())
-        self.fields["attachments"].help_text = self.fields["attachments"].help_text.format(size=size)
-        self.fields["attachments"].widget.attrs["class"] = "govuk-file-upload"
-
-        for i in range(1, OTHER_CHILDREN + 1):
-            self._person_row(f"other_child_{i}", relationship_hint="For example: brother, half-sister")
-        for i in range(1, ADULTS + 1):
-            self._person_row(f"adult_{i}", relationship_hint="To the child. For example: mother, mother's partner")
-            self.fields[f"adult_{i}_role"] = forms.ChoiceField(
-                label="Why are you telling us about them?",
-                required=False,
-                choices=[
-                    (Role.ADULT_IN_HOUSEHOLD.value, "An adult in the household"),
-                    (Role.PERSON_OF_CONCERN.value, "A person said to pose a risk to the child"),
-                ],
-            )
-        if person is not None:
-            for name in (
-                "child_given_names",
-                "child_family_name",
-                "child_date_of_birth",
-                "child_nhs_number",
-                "child_upn",
-            ):
-                del self.fields[name]
-
-        if self.for_others:
-            del self.fields["health_source"]
-            self.fields["source"].choices = codelists.choices("referral-source", blank="Select who the contact is from")
-            self.fields["referrer_agency"].queryset = Agency.objects.order_by("name")
-            now = timezone.localtime()
-            self.fields["received_on"].initial = now.date()
-            self.fields["received_time"].initial = now.strftime("%H:%M")
-        else:
-            for name in (
-                "channel",
-                "source",
-                "referrer_agency",
-                "referrer_relationship",
-                "received_on",
-                "received_time",
-            ):
-                del self.fields[name]
-            if self.health:
-                options = dict(codelists.choices("referral-source"))
-                self.fields["health_source"].choices = [(code, options.get(code, code)) for code in HEALTH_SOURCES]
-                self.fields["health_source"].initial = "3F"
-            else:
-                del self.fields["health_source"]
-            self.fields["referrer_name"].label = "Your name"
-            self.fields["referrer_name"].required = True
-            self.fields["referrer_name"].error_messages["required"] = "Enter your name"
-            self.fields["referrer_name"].initial = user.get_full_name()
-            self.fields["referrer_role"].label = "Your job title (optional)"
-            self.fields["referrer_role"].initial = user.job_title
-            self.fields["referrer_phone"].label = "Phone number for the front door to call you back (optional)"
-            self.fields["referrer_email"].label = "Your email address (optional)"
-            self.fields["referrer_email"].initial = user.email
-        self.helper = self._layout()
-
-    def _person_row(self, prefix, relationship_hint):
-        self.fields[f"{prefix}_given_names"] = forms.CharField(label="Given names", max_length=200, required=False)
-        self.fields[f"{prefix}_family_name"] = forms.CharField(label="Family name", max_length=200, required=False)
-        self.fields[f"{prefix}_date_of_birth"] = DateField(
-            "Date of birth", help_text="If you know it. For example, 27 3 2015"
-        )
-        self.fields[f"{prefix}_relationship"] = forms.CharField(
-            label="Relationship to the child (optional)", max_length=200, required=False, help_text=relationship_hint
-        )
-
-    # --- Layout -----------------------------------------------------------------------
-
-    def _layout(self):
-        helper = FormHelper()
-        helper.form_tag = True
-        helper.attrs = {"novalidate": ""}  # crispy adds enctype="multipart/form-data" for the file input
-        parts = []
-        if self.person is None:
-            parts.append(
-                Fieldset(
-                    Field.text("child_given_names"),
-                    Field.text("child_family_name"),
-                    Field("child_date_of_birth"),
-                    Field.text("child_nhs_number", field_width=10),
-                    Field.text("child_upn", field_width=10),
-                    legend="The child you are concerned about",
-                    legend_size=Size.MEDIUM,
-                )
-            )
-        people_rows = []
-        for i in range(1, OTHER_CHILDREN + 1):
-            people_rows.append(
-                Fieldset(
-                    *self._row_fields(f"other_child_{i}"), legend=f"Other child {i} (optional)", legend_size=Size.SMALL
-                )
-            )
-        for i in range(1, ADULTS + 1):
-            people_rows.append(
-                Fieldset(
-                    *self._row_fields(f"adult_{i}"),
-                    Field.select(f"adult_{i}_role"),
-                    legend=f"Adult {i} (optional)",
-                    legend_size=Size.SMALL,
-                )
-            )
-        parts.append(
-            Fieldset(
-                HTML(
-                    '<p class="govuk-body">Tell us about other children and adults in the household, if you know of '
-                    "them. Leave these blank if you do not.</p>"
-                ),
-                *people_rows,
-                legend="Other people in the household",
-                legend_size=Size.MEDIUM,
-            )
-        )
-        if self.for_others:
-            parts.append(
-                Fieldset(
-                    Field.radios("channel", legend_size=Size.SMALL, inline=True),
-                    Field.select("source"),
-                    Field.text("referrer_name"),
-                    Field.text("referrer_role"),
-                    Field.select("referrer_agency"),
-                    Field.text("referrer_relationship"),
-                    Field.text("referrer_phone", field_width=20),
-                    Field.text("referrer_email"),
-                    Field("received_on"),
-                    Field.text("received_time", field_width=5),
-                    legend="Who the contact is from",
-                    legend_size=Size.MEDIUM,
-                )
-            )
-        else:
-            from_fields = [
-                HTML(
-                    '<p class="govuk-body">You are making this contact for '
-                    '<strong>{{ form.user.agency|default:"no agency" }}</strong>.</p>'
-                ),
-                Field.text("referrer_name"),
-                Field.text("referrer_role"),
-            ]
-            if self.health:
-                from_fields.append(Field.radios("health_source", legend_size=Size.SMALL))
-            from_fields += [Field.text("referrer_phone", field_width=20), Field.text("referrer_email")]
-            parts.append(Fieldset(*from_fields, legend="About you", legend_size=Size.MEDIUM))
-        parts.append(
-            Fieldset(
-                Field.textarea("concerns", rows=8),
-                ConditionalRadios(
-                    "immediate_risk", ConditionalQuestion("Yes", Field.textarea("immediate_risk_detail", rows=4)), "No"
-                ),
-                Field.radios("consent", legend_size=Size.SMALL),
-                Field.textarea("consent_detail", rows=3),
-                legend="Your concerns",
-                legend_size=Size.MEDIUM,
-            )
-        )
-        parts.append(Fieldset(Field("attachments"), legend="Documents", legend_size=Size.MEDIUM))
-        helper.layout = Layout(
-            *parts, Submit("submit", "Send the contact" if not self.for_others else "Record the contact")
-        )
-        return helper
-
-    @staticmethod
-    def _row_fields(prefix):
-        return [
-            Field.text(f"{prefix}_given_names"),
-            Field.text(f"{prefix}_family_name"),
-            Field(f"{prefix}_date_of_birth"),
-            Field.text(f"{prefix}_relationship"),
-        ]
-
-    # --- Checks -----------------------------------------------------------------------
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        if "attachments" in self.errors and "attachments" in self.fields:
-            widget = self.fields["attachments"].widget
-            if "govuk-file-upload--error" not in widget.attrs["class"]:
-                widget.attrs["class"] += " govuk-file-upload--error"
-
-    def _not_in_future(self, name):
-        value = self.cleaned_data.get(name)
-        if value and value > timezone.localdate():
-            raise ValidationError("The date of birth must be today or in the past")
-        return value
-
-    def clean_child_date_of_birth(self):
-        return self._not_in_future("child_date_of_birth")
-
-    def clean_child_nhs_number(self):
-        value = self.cleaned_data.get("child_nhs_number", "").strip()
-        return validate_identifier("NHS", value) if value else ""
-
-    def clean_child_upn(self):
-        value = self.cleaned_data.get("child_upn", "").strip()
-        return validate_identifier("UPN", value) if value else ""
-
-    def clean_received_time(self):
-        return clean_time(self.cleaned_data.get("received_time"))
-
-    def clean_attachments(self):
-        files = self.cleaned_data.get("attachments") or []
-        if len(files) > MAX_FILES:
-            raise ValidationError(f"Upload {MAX_FILES} files or fewer")
-        checked, problems = [], []
-        for upload in files:
-            # Read no more than one byte past the limit: the check refuses a file that large.
-            data = upload.read(attachments.max_bytes() + 1)
-            try:
-                attachments.check(upload.name, data)
-            except attachments.AttachmentRefused as refused:
-                problems.append(str(refused))
-                continue
-            checked.append((upload.name, data))
-        if problems:
-            raise ValidationError(problems)
-        return checked
-
-    def clean(self):
-        cleaned = super().clean()
-        for i in range(1, OTHER_CHILDREN + 1):
-            self._check_row(cleaned, f"other_child_{i}", f"other child {i}")
-        for i in range(1, ADULTS + 1):
-            self._check_row(cleaned, f"adult_{i}", f"adult {i}")
-        if cleaned.get("immediate_risk") == "yes" and not (cleaned.get("immediate_risk_detail") or "").strip():
-            self.add_error("immediate_risk_detail", "Describe the immediate risk to the child")
-        if self.for_others:
-            if cleaned.get("source") in services.FAMILY_MEMBER_SOURCES:
-                if not (cleaned.get("referrer_name") or "").strip():
-                    self.add_error("referrer_name", "Enter the name of the family member who made the contact")
-                if not (cleaned.get("referrer_relationship") or "").strip():
-                    self.add_error("referrer_relationship", "Enter the family member's relationship to the child")
-            day, time = cleaned.get("received_on"), cleaned.get("received_time")
-            if day and time:
-                moment = timezone.make_aware(datetime.datetime.combine(day, time))
-                if moment > timezone.now() + datetime.timedelta(minutes=5):
-                    self.add_error("received_on", "The time the contact was received must be in the past")
-                cleaned["received_at"] = moment
-        return cleaned
-
-    def _check_row(self, cleaned, prefix, name):
-        given = (cleaned.get(f"{prefix}_given_names") or "").strip()
-        family = (cleaned.get(f"{prefix}_family_name") or "").strip()
-        born = cleaned.get(f"{prefix}_date_of_birth")
-        relationship = (cleaned.get(f"{prefix}_relationship") or "").strip()
-        if born and born > timezone.localdate():
-            self.add_error(f"{prefix}_date_of_birth", f"The date of birth of {name} must be today or in the past")
-        if f"{prefix}_date_of_birth" in self.errors:
-            return
-        if not (given or family or born or relationship):
-            return  # a blank row: ignored
-        if not given:
-            self.add_error(f"{prefix}_given_names", f"Enter the given names of {name}")
-        if not family:
-            self.add_error(f"{prefix}_family_name", f"Enter the family name of {name}")
-
-    # --- What the services take ---------------------------------------------------------
-
-    def people(self):
-        """The PersonDetails for services.receive_contact: the child, then the other rows given."""
-        data = self.cleaned_data
-        if self.person is not None:
-            found = [services.PersonDetails(role=Role.SUBJECT, person=self.person)]
-        else:
-            identifiers = {
-                key: data[field]
-                for key, field in (("NHS", "child_nhs_number"), ("UPN", "child_upn"))
-                if data.get(field)
-            }
-            found = [
-                services.PersonDetails(
-                    role=Role.SUBJECT,
-                    given_names=data["child_given_names"].strip(),
-                    family_name=data["child_family_name"].strip(),
-                    date_of_birth=data.get("child_date_of_birth"),
-                    kind=Person.Kind.CHILD,
-                    identifiers=identifiers,
-                )
-            ]
-        for i in range(1, OTHER_CHILDREN + 1):
-            row = self._row(f"other_child_{i}", Role.CHILD_IN_HOUSEHOLD, Person.Kind.CHILD)
-            if row:
-                found.append(row)
-        for i in range(1, ADULTS + 1):
-            role = data.get(f"adult_{i}_role") or Role.ADULT_IN_HOUSEHOLD
-            if role not in (Role.ADULT_IN_HOUSEHOLD, Role.PERSON_OF_CONCERN):
-                role = Role.ADULT_IN_HOUSEHOLD
-            row = self._row(f"adult_{i}", role, Person.Kind.ADULT)
-            if row:
-                found.append(row)
-        return found
-
-    def _row(self, prefix, role, kind):
-        data = self.cleaned_data
-        given = (data.get(f"{prefix}_given_names") or "").strip()
-        family = (data.get(f"{prefix}_family_name") or "").strip()
-        if not (given and family):
-            return None
-        return services.PersonDetails(
-            role=role,
-            given_names=given,
-            family_name=family,
-            date_of_birth=data.get(f"{prefix}_date_of_birth"),
-            kind=kind,
-            relationship=(data.get(f"{prefix}_relationship") or "").strip(),
-        )
-
-    def contact_fields(self):
-        """The keyword arguments of services.receive_contact, other than people and files."""
-        data = self.cleaned_data
-        user = self.user
-        fields = {
-            "concerns": data["concerns"],
-            "consent": data["consent"],
-            "consent_detail": data.get("consent_detail", ""),
-            "immediate_risk": data["immediate_risk"] == "yes",
-            "immediate_risk_detail": data.get("immediate_risk_detail", "") if data["immediate_risk"] == "yes" else "",
-            "referrer_name": data.get("referrer_name", ""),
-            "referrer_role": data.get("referrer_role", ""),
-            "referrer_phone": data.get("referrer_phone", ""),
-            "referrer_email": data.get("referrer_email", ""),
-        }
-        if self.for_others:
-            fields.update(
-                channel=data["channel"],
-                source=data["source"],
-                referrer_agency=data.get("referrer_agency"),
-                referrer_relationship=data.get("referrer_relationship", ""),
-                received_at=data.get("received_at"),
-            )
-        else:
-            agency = user.agency
-            source = SOURCE_FOR_AGENCY_KIND.get(getattr(agency, "kind", None), "8")
-            if self.health and data.get("health_source") in HEALTH_SOURCES:
-                source = data["health_source"]
-            fields.update(channel=Contact.Channel.WEB_FORM, source=source, referrer_agency=agency)
-        return fields
-
-    # Service errors by the field that shows them; anything else goes to the top of the form.
-    SERVICE_FIELDS = {
-        "received_at": "received_on",
-        "source": "source",
-        "concerns": "concerns",
-        "consent": "consent",
-        "immediate_risk_detail": "immediate_risk_detail",
-        "referrer_name": "referrer_name",
-        "attachments": "attachments",
-        "people": "child_given_names",
-    }
-
-    def add_service_errors(self, errors):
-        for key, messages in errors.items():
-            name = self.SERVICE_FIELDS.get(key)
-            if name == "source" and "source" not in self.fields:
-                name = "health_source" if "health_source" in self.fields else None
-            target = name if name in self.fields else None
-            for message in messages:
-                self.add_error(target, message)
 
 
 class CheckAnswerForm(forms.Form):
@@ -831,17 +348,54 @@ class ReferrerForm(forms.Form):
     """About the person making the contact: the partner themselves, or, for local-authority
     staff recording a call, an email or a visit, who it came from and when."""
 
-    channel = ContactForm.base_fields["channel"]
-    source = ContactForm.base_fields["source"]
-    health_source = ContactForm.base_fields["health_source"]
-    referrer_name = ContactForm.base_fields["referrer_name"]
-    referrer_role = ContactForm.base_fields["referrer_role"]
-    referrer_agency = ContactForm.base_fields["referrer_agency"]
-    referrer_relationship = ContactForm.base_fields["referrer_relationship"]
-    referrer_phone = ContactForm.base_fields["referrer_phone"]
-    referrer_email = ContactForm.base_fields["referrer_email"]
-    received_on = ContactForm.base_fields["received_on"]
-    received_time = ContactForm.base_fields["received_time"]
+    channel = forms.ChoiceField(
+        label="How was the contact made?",
+        widget=forms.RadioSelect,
+        choices=[(c.value, c.label) for c in RECORDED_CHANNELS],
+        error_messages={"required": "Select how the contact was made"},
+    )
+    source = forms.ChoiceField(
+        label="Who is the contact from?", choices=(), error_messages={"required": "Select who the contact is from"}
+    )
+    health_source = forms.ChoiceField(
+        label="Which health service are you in?",
+        widget=forms.RadioSelect,
+        choices=(),
+        error_messages={"required": "Select which health service you are in"},
+    )
+    referrer_name = forms.CharField(label="Name of the person making the contact", max_length=200, required=False)
+    referrer_role = forms.CharField(
+        label="Their role or job title (optional)",
+        max_length=200,
+        required=False,
+        help_text="For example: designated safeguarding lead",
+    )
+    referrer_agency = forms.ModelChoiceField(
+        label="Their agency (optional)",
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label="None, or not an agency",
+    )
+    referrer_relationship = forms.CharField(
+        label="Their relationship to the child (optional)",
+        max_length=200,
+        required=False,
+        help_text="Needed for a family member, relative or carer. For example: grandmother",
+    )
+    referrer_phone = forms.CharField(label="Phone number (optional)", max_length=40, required=False)
+    referrer_email = forms.EmailField(
+        label="Email address (optional)",
+        max_length=254,
+        required=False,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
+    received_on = DateField("Date received", required=True)
+    received_time = forms.CharField(
+        label="Time received",
+        max_length=5,
+        help_text="Use the 24-hour clock, for example 14:30",
+        error_messages={"required": "Enter the time the contact was received"},
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -916,29 +470,29 @@ class ReferrerForm(forms.Form):
 
 
 class FilesForm(forms.Form):
-    files = MultipleFileField(label="Upload a file", required=False)
+    upload = MultipleFileField(label="Upload a file", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         size = attachments._readable_size(attachments.max_bytes())
         self.fields[
-            "files"
+            "upload"
         ].help_text = (
             f"You can choose more than one file. Each must be a {attachments.ALLOWED_LIST}, smaller than {size}."
         )
-        self.fields["files"].widget.attrs["class"] = "govuk-file-upload"
-        self.helper = _helper(Field("files"))
+        self.fields["upload"].widget.attrs["class"] = "govuk-file-upload"
+        self.helper = _helper(Field("upload"))
 
     def add_error(self, field, error):
         super().add_error(field, error)
-        widget = self.fields["files"].widget
+        widget = self.fields["upload"].widget
         if "govuk-file-upload--error" not in widget.attrs["class"]:
             widget.attrs["class"] += " govuk-file-upload--error"
 
-    def clean_files(self):
+    def clean_upload(self):
         """(name, bytes) for each file chosen; each is checked when it is kept (journey.keep_file)."""
         return [
-            (upload.name, upload.read(attachments.max_bytes() + 1)) for upload in self.cleaned_data.get("files") or []
+            (upload.name, upload.read(attachments.max_bytes() + 1)) for upload in self.cleaned_data.get("upload") or []
         ]
 
 

@@ -94,7 +94,8 @@ def _for_others(user) -> bool:
 
 
 def _source_for_partner(user) -> str:
-    return SOURCE_FOR_AGENCY_KIND.get(getattr(user.agency, "kind", None), "8")
+    sources = {str(kind): code for kind, code in SOURCE_FOR_AGENCY_KIND.items()}
+    return sources.get(str(getattr(user.agency, "kind", "")), "8")
 
 
 def _render(request, draft, page, template, context, status=200) -> HttpResponse:
@@ -357,11 +358,11 @@ def _files_page(request, draft: ContactDraft) -> HttpResponse:
             return redirect(page_url(draft, page, change=bool(request.GET.get("change"))))
         form = FilesForm(request.POST, request.FILES)
         if form.is_valid():
-            for name, data in form.cleaned_data["files"]:
+            for name, data in form.cleaned_data["upload"]:
                 try:
                     drafts.keep_file(draft, name, data)
                 except attachments.AttachmentRefused as refused:
-                    form.add_error("files", str(refused))
+                    form.add_error("upload", str(refused))
         if form.errors:
             status = 400
         elif request.POST.get("action") == "upload":
@@ -478,7 +479,7 @@ def _answers_to_show(user, draft: ContactDraft) -> list[dict]:
         )
     address = answers.get("address") or {}
     if address.get("known") == "yes":
-        lines = [address.get(name) for name in ("line_1", "line_2", "town", "postcode") if address.get(name)]
+        lines = [str(address[name]) for name in ("line_1", "line_2", "town", "postcode") if address.get(name)]
         shown = "\n".join(lines)
     else:
         shown = "Not known"
@@ -529,15 +530,13 @@ def _answers_to_show(user, draft: ContactDraft) -> list[dict]:
     ]
     if _for_others(user):
         agency = (
-            Agency.objects.filter(pk=referrer.get("referrer_agency")).first()
-            if referrer.get("referrer_agency")
-            else None
+            Agency.objects.filter(pk=referrer["referrer_agency"]).first() if referrer.get("referrer_agency") else None
         )
         received = referrer.get("received_at")
         rows = [
             (
                 "How the contact was made",
-                dict(ReferrerForm.base_fields["channel"].choices).get(referrer.get("channel"), ""),
+                dict(Contact.Channel.choices).get(referrer.get("channel", ""), ""),
             ),
             ("Who the contact is from", codelists.label("referral-source", referrer.get("source", ""))),
             *rows,

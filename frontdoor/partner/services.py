@@ -199,7 +199,7 @@ def send_draft(user: User, draft_id: uuid.UUID, *, for_others: bool, source_for_
     is sent. Raises FrontDoorError or AttachmentRefused as receive_contact does; the draft is
     kept then, files and all."""
     draft = ContactDraft.objects.select_for_update().select_related("user", "person").get(pk=draft_id, user=user)
-    if draft.contact_id is not None:
+    if draft.contact is not None:
         return draft.contact, False
     files = []
     for item in draft.answers.get("files") or []:

@@ -120,7 +120,7 @@ def test_a_school_makes_a_contact_through_the_pages(
         == 302
     )
     upload = SimpleUploadedFile("note.txt", b"A synthetic note about the bruises.", content_type="text/plain")
-    assert client.post(url_of(first, "files"), {"files": [upload], "action": "upload"}).status_code == 302
+    assert client.post(url_of(first, "files"), {"upload": [upload], "action": "upload"}).status_code == 302
     assert not Contact.objects.exists()
     assert not Person.objects.exists()
     answers = client.get(check).content.decode()
@@ -317,10 +317,10 @@ def test_files_are_kept_across_errors_and_may_be_removed(client, school_user, se
     first = start(client)
     files = url_of(first, "files")
     note = SimpleUploadedFile("note.txt", b"A synthetic note.", content_type="text/plain")
-    assert client.post(files, {"files": [note], "action": "upload"}).status_code == 302
+    assert client.post(files, {"upload": [note], "action": "upload"}).status_code == 302
     # A refused file says why, and the file uploaded before is still there.
     program = SimpleUploadedFile("letter.pdf", b"MZ\x90\x00\x03" + b"\x00" * 200, content_type="application/pdf")
-    refused = client.post(files, {"files": [program], "action": "continue"})
+    refused = client.post(files, {"upload": [program], "action": "continue"})
     assert refused.status_code == 400
     [message] = errors_of(refused)
     assert "letter.pdf" in message
