@@ -377,6 +377,9 @@ def concrete(pattern, world):
             "section": "looked-after",
             "job_id": 999999,
             "run_id": 999999,
+            # A contact's question page (a draft that does not exist: the rule is checked first).
+            "draft_id": "00000000-0000-4000-8000-000000000000",
+            "page": "concerns",
         }
     )
     values.update(world["values"])
