@@ -364,7 +364,7 @@ def own_contact(user: User, contact_id: int) -> Contact | None:
         own_contacts(user)
         .select_related("referrer_agency")
         .prefetch_related(
-            Prefetch("people", queryset=ContactPerson.objects.select_related("person").order_by("id")),
+            Prefetch("people", queryset=ContactPerson.objects.select_related("person", "address").order_by("id")),
             "attachments",
             "feedback",
         )

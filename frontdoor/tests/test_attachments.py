@@ -269,7 +269,7 @@ def age(path, seconds):
     os.utime(path, (then, then))
 
 
-def test_the_sweep_removes_old_temporary_files_only(attachment_root):
+def test_the_sweep_removes_old_temporary_files_only(attachment_root, db):
     attachment_root.mkdir(parents=True)
     old = attachment_root / ".incoming-old"
     new = attachment_root / ".incoming-new"
@@ -289,7 +289,7 @@ def test_the_sweep_removes_old_temporary_files_only(attachment_root):
     assert stored.exists()
 
 
-def test_the_sweep_with_no_folder_removes_nothing(attachment_root):
+def test_the_sweep_with_no_folder_removes_nothing(attachment_root, db):
     out = io.StringIO()
     call_command("sweep_attachments", stdout=out)
     assert "Removed 0 temporary files" in out.getvalue()

@@ -5,6 +5,7 @@ check your answers with its Change links, and one contact however often it is se
 import datetime
 import html
 import re
+import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -147,6 +148,7 @@ def test_a_school_makes_a_contact_through_the_pages(
     ).exists()
     confirmation = client.get(response["Location"]).content.decode()
     assert "govuk-panel--confirmation" in confirmation
+    assert f"1 Test Street, Testtown, {IN_AREA}" in confirmation  # the address given, as sent
     assert contact.reference in confirmation
     # What the draft held is now the contact's; its files are gone from the draft.
     draft = ContactDraft.objects.get()
@@ -434,3 +436,22 @@ def test_a_child_one_may_not_see_cannot_be_chosen(client, school_user, child):
     assert client.get(f"{NEW}?person=999999").status_code == 404
     assert AuditEvent.objects.filter(action="denied", person_id=child.pk).exists()
     assert not ContactDraft.objects.exists()
+
+
+def test_drafts_left_for_two_days_are_swept_with_their_files(client, school_user, settings):
+    import io
+
+    from django.core.management import call_command
+
+    client.force_login(school_user)
+    first = start(client)
+    note = SimpleUploadedFile("note.txt", b"A synthetic note.", content_type="text/plain")
+    client.post(url_of(first, "files"), {"upload": [note], "action": "upload"})
+    recent = start(client)
+    [kept] = ContactDraft.objects.get(pk=first.split("/")[3]).answers["files"]
+    ContactDraft.objects.filter(pk=first.split("/")[3]).update(updated_at=timezone.now() - datetime.timedelta(days=3))
+    out = io.StringIO()
+    call_command("sweep_attachments", stdout=out)
+    assert "Removed 1 draft contact not touched for 2 days." in out.getvalue()
+    assert list(ContactDraft.objects.values_list("pk", flat=True)) == [uuid.UUID(recent.split("/")[3])]
+    assert not (settings.ATTACHMENT_ROOT / kept["stored"]).exists()

@@ -8,11 +8,15 @@ from cron, say hourly:
     manage.py sweep_attachments [--older-than 3600]
 
 Stored attachments (the files without the `.incoming-` prefix) are never touched.
+
+It also removes the drafts of contacts that were started on the question pages and not touched
+for two days (frontdoor.partner.services.DRAFT_KEEP), with the files uploaded to them.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
 from frontdoor import attachments
+from frontdoor.partner import services as drafts
 
 
 class Command(BaseCommand):
@@ -31,3 +35,7 @@ class Command(BaseCommand):
             raise CommandError("--older-than must be 0 or more seconds")
         removed = attachments.sweep_incoming(older_than_seconds=older_than)
         self.stdout.write(f"Removed {removed} temporary file{'s' if removed != 1 else ''} from {attachments.root()}.")
+        old = drafts.sweep_drafts()
+        self.stdout.write(
+            f"Removed {old} draft contact{'s' if old != 1 else ''} not touched for {drafts.DRAFT_KEEP.days} days."
+        )
