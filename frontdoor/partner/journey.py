@@ -138,7 +138,7 @@ def page(request, draft_id: uuid.UUID, page: str):
         raise NotFound("draft contact", draft_id)
     if draft.contact_id is not None:
         # Sent already (say, the back button after sending): the contact, not the pages again.
-        return redirect(reverse("contacts:detail", args=[draft.contact_id]))
+        return redirect(_after_making(request.user, draft.contact))
     if page in FORMS:
         return _form_page(request, draft, page)
     handler = {"address": _address_page, "children": _household_page, "adults": _household_page}.get(page)

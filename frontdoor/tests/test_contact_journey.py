@@ -172,6 +172,20 @@ def test_sending_twice_makes_one_contact(client, school_user, mash_team):
     assert client.get(url_of(first, "concerns"))["Location"] == f"/contacts/{contact.pk}/"
 
 
+def test_the_service_sends_a_draft_once(client, school_user, mash_team):
+    from frontdoor.partner import services as drafts
+
+    client.force_login(school_user)
+    first = start(client)
+    answer_all(client, first)
+    draft_id = uuid.UUID(first.split("/")[3])
+    contact, made_now = drafts.send_draft(school_user, draft_id, for_others=False, source_for_partner="2A")
+    again, made_again = drafts.send_draft(school_user, draft_id, for_others=False, source_for_partner="2A")
+    assert (made_now, made_again) == (True, False)
+    assert again == contact
+    assert Contact.objects.count() == 1
+
+
 def test_the_child_page_checks_each_answer(client, school_user):
     client.force_login(school_user)
     first = start(client)
