@@ -216,3 +216,32 @@ def test_a_school_makes_a_contact_page_by_page(page, teacher):
     assert contact.people.filter(role=ContactPerson.Role.CHILD_IN_HOUSEHOLD).count() == 2
     assert contact.attachments.get().original_name == "note.txt"
     assert contact.people.get(role=ContactPerson.Role.SUBJECT).address.postcode == "BD10 0FE"
+
+
+def test_add_another_works_without_javascript(browser, live_server, teacher):
+    """With JavaScript off, "Add another" and "Remove" post the page and come back with the list."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", java_script_enabled=False, viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        sign_in(page, teacher)
+        page.goto("/contacts/new/")
+        page.get_by_role("button", name="Start").click()
+        page.goto(page.url.replace("/child/", "/children/"))
+        page.locator("#children-0-given-names").fill("Riley")
+        page.locator("#children-0-family-name").fill("Brookfield")
+        page.get_by_role("button", name="Add another child").click()
+        expect(page.locator(".moj-add-another__item")).to_have_count(2)
+        expect(page.locator("#children-0-given-names")).to_have_value("Riley")
+        page.locator("#children-1-given-names").fill("Sam")
+        page.get_by_role("button", name="Remove child 1").click()
+        expect(page.locator(".moj-add-another__item")).to_have_count(1)
+        expect(page.locator("#children-0-given-names")).to_have_value("Sam")
+        # A half-given person: the error summary, and what was typed kept.
+        page.get_by_role("button", name="Continue", exact=True).click()
+        expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the family name of child 1")
+        expect(page.locator("#children-0-given-names")).to_have_value("Sam")
+    finally:
+        context.close()
