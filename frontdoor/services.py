@@ -563,16 +563,21 @@ def receive_contact_submission(
 
 def _given_address(person: Person, details: PersonDetails, *, recorded_now: bool) -> Address | None:
     """The address the contact gives for someone, kept with their place in the contact; it is
-    also the home address of a person recorded just now (an existing record is not changed)."""
+    also the home address of a person recorded just now, from a date not known (an existing
+    record is not changed). The same address as one already held is that one (as
+    people.services.record_address finds it), so that a household shows."""
     given = details.address or {}
     if not ((given.get("line_1") or "").strip() and (given.get("postcode") or "").strip()):
         return None
-    address = Address.objects.create(
-        line_1=given["line_1"].strip()[:200],
-        line_2=(given.get("line_2") or "").strip()[:200],
-        town=(given.get("town") or "").strip()[:100],
-        postcode=given["postcode"].strip()[:8],
-    )
+    line_1, postcode = given["line_1"].strip()[:200], given["postcode"].strip()[:8]
+    address = Address.objects.filter(line_1=line_1, postcode=postcode).order_by("pk").first()
+    if address is None:
+        address = Address.objects.create(
+            line_1=line_1,
+            line_2=(given.get("line_2") or "").strip()[:200],
+            town=(given.get("town") or "").strip()[:100],
+            postcode=postcode,
+        )
     if recorded_now:
         PersonAddress.objects.create(person=person, address=address, kind=PersonAddress.Kind.HOME)
     return address

@@ -436,6 +436,15 @@ def test_staff_start_from_a_childs_record(client, mash_worker, child):
     assert (link.person, link.matched_by) == (child, ContactPerson.Match.CHOSEN)
     assert link.address.postcode == IN_AREA
     assert not PersonAddress.objects.filter(person=child).exists()  # an existing record is not changed
+    # The same address again is the same record, so that a household shows.
+    again = start(client, person=child)
+    client.post(url_of(again, "address"), {**ADDRESS, "line_1": " 1 Test Street "})
+    client.post(url_of(again, "concerns"), CONCERNS)
+    client.post(url_of(again, "consent"), CONSENT)
+    client.post(url_of(again, "referrer"), staff_referrer())
+    client.post(url_of(again, "check"))
+    assert Contact.objects.count() == 2
+    assert len({link.address_id for link in ContactPerson.objects.all()}) == 1
     try:
         expected = reverse("frontdoor:contact", args=[contact.pk])
     except NoReverseMatch:
