@@ -95,10 +95,8 @@ class CheckAnswerForm(forms.Form):
         self.helper.layout = Layout(
             ConditionalRadios(
                 "status",
-                ConditionalQuestion(
-                    "We hold information about the child or family", Field.textarea("information", rows=8)
-                ),
-                "Nothing known",
+                RevealQuestion("We hold information about the child or family", Field.textarea("information", rows=8)),
+                RevealQuestion("Nothing known"),
             ),
             Submit("submit", "Send the answer"),
         )

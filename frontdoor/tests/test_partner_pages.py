@@ -187,6 +187,12 @@ def test_a_partner_answers_a_check_of_their_agency(client, officer, checks):
     page = client.get(f"/agency-checks/{ours.pk}/")
     assert page.status_code == 200
     assert "What does your agency know?" in page.content.decode()
+    # GOV.UK Frontend's conditional reveal: only the choice that reveals something names it.
+    markup = page.content.decode()
+    assert markup.count("data-aria-controls=") == 1
+    controlled = re.search(r'data-aria-controls="([^"]+)"', markup).group(1)
+    assert f'id="{controlled}"' in markup
+    assert "aria-controls=" not in markup.replace("data-aria-controls=", "")
     assert AuditEvent.objects.filter(
         action="view",
         object_type="frontdoor.agencycheck",
