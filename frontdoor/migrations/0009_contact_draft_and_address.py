@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("frontdoor", "0007_contactsubmission_key_per_agency"),
+        ("frontdoor", "0008_decided_without_checks"),
         ("people", "0004_restricted_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
