@@ -57,7 +57,8 @@ PARTS = {"gate", "year", "adoption_step", "related_id"}
 # Parameters naming something that is not one child's record: a contact to the front door (its
 # people may not be matched to a record yet) and the checks and files on it, a carer, a
 # household of adopters, a team, the threshold document, a user's account, a set-up link, an
-# API call, a return's background job, table, sector run or statistics section.
+# API call, a return's background job, table, sector run or statistics section, a draft contact
+# and its pages.
 NOT_ABOUT_A_CHILD = {
     "contact_id",
     "check_id",
@@ -76,6 +77,9 @@ NOT_ABOUT_A_CHILD = {
     "name",
     "run_id",
     "section",
+    # A partner's contact being written: its child is not a record yet.
+    "draft_id",
+    "page",
 }
 BANNER = 'data-testid="key-facts"'
 
