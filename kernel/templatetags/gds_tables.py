@@ -14,6 +14,11 @@ A table::
       {% endfor %}
     {% endtable %}
 
+Every table is rendered inside ``<div class="app-table-container">``, which scrolls sideways
+when the table is wider than the screen (WCAG 1.4.10 Reflow allows that for a data table),
+so the page itself still reflows at 320 px; frontend/init.mjs makes a container that scrolls
+a labelled, focusable region, so it can be scrolled with the keyboard.
+
 `head` names the columns (`numeric` lists the 1-based columns that hold numbers, "2,3"); the
 rows after it are the table's body. `cell header=True` is the row's header (scope="row").
 Columns that vary (a loop, a condition) are given one by one instead, and a caption with
@@ -92,13 +97,16 @@ class TableNode(template.Node):
                 if options.get(key)
             ),
         )
-        parts = [format_html('<table class="govuk-table{}"{}>', f" {extra_class}" if extra_class else "", attributes)]
+        parts = [
+            mark_safe('<div class="app-table-container">'),
+            format_html('<table class="govuk-table{}"{}>', f" {extra_class}" if extra_class else "", attributes),
+        ]
         if caption:
             parts.append(format_html('<caption class="{}">{}</caption>', classes, caption))
         if not body_open:
             parts.append(mark_safe('<tbody class="govuk-table__body">'))
         parts.append(inner)
-        parts.append(mark_safe("</tbody></table>"))
+        parts.append(mark_safe("</tbody></table></div>"))
         return mark_safe("".join(str(part) for part in parts))
 
 

@@ -133,13 +133,13 @@ def test_table_tags_make_a_govuk_table_with_caption_head_and_escaped_cells():
         "{% cell numeric=True %}{{ c.1 }}{% endcell %}{% endrow %}{% endfor %}{% endtable %}",
         children=[("<b>Ann</b>", 3)],
     )
-    assert html.startswith('<table class="govuk-table">')
+    assert html.startswith('<div class="app-table-container"><table class="govuk-table">')
     assert '<caption class="govuk-table__caption govuk-visually-hidden">Children, oldest first</caption>' in html
     assert '<th scope="col" class="govuk-table__header govuk-table__header--numeric">Days</th>' in html
     assert '<th scope="row" class="govuk-table__header">&lt;b&gt;Ann&lt;/b&gt;</th>' in html
     assert '<td class="govuk-table__cell govuk-table__cell--numeric">3</td>' in html
     assert html.count("<tbody") == 1
-    assert html.endswith("</tbody></table>")
+    assert html.endswith("</tbody></table></div>")
 
 
 def test_a_table_without_a_head_still_has_one_body():
@@ -201,7 +201,9 @@ def test_a_table_may_have_an_id_a_caption_block_and_columns_one_by_one():
         q="<Ann>",
         headers=["England", "Here"],
     )
-    assert html.startswith('<table class="govuk-table" id="rates-table" aria-labelledby="rates"><caption')
+    assert html.startswith(
+        '<div class="app-table-container"><table class="govuk-table" id="rates-table" aria-labelledby="rates"><caption'
+    )
     assert '<caption class="govuk-table__caption">Matching “&lt;Ann&gt;”</caption><thead' in html
     assert '<th scope="col" class="govuk-table__header">Year</th>' in html
     assert '<th scope="col" class="govuk-table__header govuk-table__header--numeric">Here</th></tr></thead>' in html
@@ -242,6 +244,7 @@ def test_a_caption_block_may_hold_logic_and_goes_before_the_head():
         n=2,
     )
     assert html.startswith(
-        '<table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--m">'
+        '<div class="app-table-container"><table class="govuk-table">'
+        '<caption class="govuk-table__caption govuk-table__caption--m">'
         "Waiting (the first 2)</caption><thead"
     )
