@@ -11,23 +11,31 @@ initMoj();
 // {% table %} template tag). While it scrolls, the container is a focusable region named after
 // the table, so a keyboard user can reach it and scroll it (WCAG 2.1.1, 1.4.10); while it fits,
 // it is a plain container, so it adds no stop to the tab order.
+// The name of a table: its caption, the element that labels it, or else the heading before it.
+function tableName(container) {
+  const table = container.querySelector("table");
+  const caption = table && table.caption && table.caption.textContent.trim();
+  if (caption) return caption;
+  const labelledby = table && table.getAttribute("aria-labelledby");
+  const label = labelledby && document.getElementById(labelledby);
+  if (label && label.textContent.trim()) return label.textContent.trim();
+  for (let node = container; node && node !== document.body; node = node.parentElement) {
+    for (let before = node.previousElementSibling; before; before = before.previousElementSibling) {
+      const headings = /^H[1-6]$/.test(before.tagName) ? [before] : before.querySelectorAll("h1, h2, h3, h4, h5, h6");
+      if (headings.length) return headings[headings.length - 1].textContent.trim();
+    }
+  }
+  return "Table";
+}
+
 function fitTable(container) {
   const scrolls = container.scrollWidth > container.clientWidth;
   if (scrolls && !container.hasAttribute("tabindex")) {
-    const table = container.querySelector("table");
-    const caption = table && table.caption;
-    const labelledby = table && table.getAttribute("aria-labelledby");
     container.setAttribute("tabindex", "0");
     container.setAttribute("role", "region");
-    if (caption && caption.textContent.trim()) {
-      container.setAttribute("aria-label", `${caption.textContent.trim()} (scrolls sideways)`);
-    } else if (labelledby) {
-      container.setAttribute("aria-labelledby", labelledby);
-    } else {
-      container.setAttribute("aria-label", "Table (scrolls sideways)");
-    }
+    container.setAttribute("aria-label", `${tableName(container)} (scrolls sideways)`);
   } else if (!scrolls && container.hasAttribute("tabindex")) {
-    for (const name of ["tabindex", "role", "aria-label", "aria-labelledby"]) {
+    for (const name of ["tabindex", "role", "aria-label"]) {
       container.removeAttribute(name);
     }
   }

@@ -411,8 +411,16 @@ _OVERFLOW = """() => {
         return parts.join(' > ');
     };
     const wide = el => el.getBoundingClientRect().right > width + 1;
+    // Inside a container that scrolls or clips sideways, a wide element does not widen the page.
+    const clipped = el => {
+        for (let e = el.parentElement; e && e !== document.body; e = e.parentElement) {
+            if (getComputedStyle(e).overflowX !== 'visible') return true;
+        }
+        return false;
+    };
     const culprits = Array.from(document.body.querySelectorAll('*'))
         .filter(el => wide(el) && !(el.parentElement && el.parentElement !== document.body && wide(el.parentElement)))
+        .filter(el => !clipped(el))
         .slice(0, 10)
         .map(el => `${path(el)} (${Math.round(el.getBoundingClientRect().right)} px)`);
     return {scrollWidth: document.documentElement.scrollWidth, culprits};
