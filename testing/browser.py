@@ -452,8 +452,10 @@ def _describe(url, width, violations):
     return "\n".join(lines)
 
 
-def reflow_problem(page, width=REFLOW_WIDTH):
-    """Why the page does not reflow at ``width`` (scrolls sideways), or None if it does (WCAG 1.4.10)."""
+def reflow_problem(page, width=None):
+    """Why the page, at its viewport, is wider than ``width`` (by default the viewport's width)
+    and so scrolls sideways, or None if it is not (WCAG 1.4.10 at a 320 px viewport)."""
+    width = width or (page.viewport_size or {"width": REFLOW_WIDTH})["width"]
     page.evaluate(_SETTLED)
     overflow = page.evaluate(_OVERFLOW)
     if overflow["scrollWidth"] <= width:
@@ -486,7 +488,7 @@ def accessibility_problems(page, screenshot_name=None):
         page.set_viewport_size({"width": REFLOW_WIDTH, "height": viewport["height"]})
     try:
         narrow = axe_violations(page)
-        reflow = reflow_problem(page)
+        reflow = reflow_problem(page, REFLOW_WIDTH)
         if narrow or reflow:
             found("\n".join(filter(None, [narrow and _describe(page.url, REFLOW_WIDTH, narrow), reflow])), REFLOW_WIDTH)
     finally:
