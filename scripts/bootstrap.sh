@@ -50,11 +50,13 @@ command -v npm >/dev/null 2>&1 || die "npm not found: install Node.js 20 or newe
 node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' \
     || die "Node.js 20 or newer is needed (node is $(node --version))"
 
+# npm ci installs the devDependencies too: axe-core, which the browser tests run on every page.
 npm_stamp=node_modules/.bootstrap-lock
 npm_want="$(hash_files package.json package-lock.json) node $(node --version)"
-if [ "$(cat "$npm_stamp" 2>/dev/null)" != "$npm_want" ]; then
+if [ "$(cat "$npm_stamp" 2>/dev/null)" != "$npm_want" ] || [ ! -s node_modules/axe-core/axe.min.js ]; then
     say "installing front-end packages (npm ci)"
-    npm ci --no-audit --no-fund
+    npm ci --no-audit --no-fund --include=dev
+    [ -s node_modules/axe-core/axe.min.js ] || die "npm ci did not install axe-core (node_modules/axe-core/axe.min.js)"
     printf '%s\n' "$npm_want" > "$npm_stamp"
 else
     say "front-end packages up to date"
