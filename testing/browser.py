@@ -446,7 +446,9 @@ def _describe(url, width, violations):
     for v in violations:
         lines.append(f"  - {v['id']} ({v['impact']}): {v['help']} <{v['helpUrl']}>")
         for node in v["nodes"][:10]:
-            lines.append(f"      {node['target']}")
+            # axe's own account of what is wrong with the element (the colours and ratio, say).
+            why = " ".join(line.strip() for line in node["summary"].splitlines()[1:2])
+            lines.append(f"      {node['target']}" + (f"  ({why[:200]})" if why else ""))
         if len(v["nodes"]) > 10:
             lines.append(f"      ... and {len(v['nodes']) - 10} more")
     return "\n".join(lines)

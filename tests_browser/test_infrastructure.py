@@ -111,7 +111,8 @@ def test_axe_finds_violations_and_names_the_rule_and_the_element(bare_page):
         ("aria-valid-attr-value (critical)", "#r1"),
     ]:
         assert rule in problems[0]
-        assert f"      {target}\n" in problems[0] + "\n"
+        assert f"\n      {target}  (" in problems[0], "each element is named, with axe's account of what is wrong"
+    assert "Element has insufficient color contrast" in problems[0]
     with pytest.raises(AssertionError, match="color-contrast"):
         assert_accessible(tab)
 
