@@ -128,7 +128,7 @@ class PageChecker:
     kept in ``problems``.
     """
 
-    def __init__(self, tab, name):
+    def __init__(self, tab, name) -> None:
         self.tab = tab
         self.name = name
         self.unchecked = False
@@ -217,7 +217,7 @@ def _watch_actions():
                 return __original(self, *args, **kwargs)
 
             functools.update_wrapper(action, original)
-            action._checks_page_first = True  # type: ignore[attr-defined]
+            action._checks_page_first = True
             setattr(cls, action_name, action)
 
 
