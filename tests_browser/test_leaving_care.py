@@ -45,7 +45,7 @@ def test_a_personal_adviser_records_the_birthday_contact(page, leaver_world):
     page.get_by_role("link", name="Care leaver record").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(person.full_name)
     expect(page.get_by_text("Former relevant young person").first).to_be_visible()
-    expect(page.get_by_text("No personal adviser")).to_be_visible()
+    expect(page.locator(".govuk-warning-text").get_by_text("No personal adviser")).to_be_visible()
     assert_basic_accessibility(page)
 
     page.get_by_role("link", name="Appoint a personal adviser").click()
