@@ -306,6 +306,8 @@ def assert_styles_loaded(page):
     Unstyled, Chromium shows a transparent header and its default serif font; styled, the
     header (GOV.UK or MOJ) has its colour and the h1 is in the service's sans-serif font.
     """
+    # A test may get here as soon as the new page's text shows, before its stylesheet has loaded.
+    page.wait_for_load_state("load")
     css = page.request.get("/static/css/app.css")
     assert css.status == 200, f"/static/css/app.css answered {css.status}"
     assert css.headers.get("content-type", "").startswith("text/css")
