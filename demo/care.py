@@ -75,7 +75,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.contenttypes.models import ContentType
 
-from childrenincare import services, visits
+from childrenincare import outcomes, services, visits
 from childrenincare.models import (
     Approval,
     CareEpisode,
@@ -97,6 +97,7 @@ from childrenincare.models import (
     ReunificationDecision,
     RiskSignalWeighing,
     SupportPlanItem,
+    YearOutcomes,
 )
 from childrenincare.planning import services as care_planning
 from childrenincare.return_home import services as reunification
@@ -108,12 +109,13 @@ from exploitation.services import RETURN_INTERVIEW_RULE
 from exploitation.services import interview_due_after as rule
 from familyhelp import services as familyhelp
 from familyhelp.models import Allocation
-from frontdoor.models import Referral
+from frontdoor.models import Contact, ContactPerson, Referral
 from kernel import codelists, deadlines, working_days
-from kernel.models import Deadline
+from kernel.models import Deadline, TimescaleRule
 from partners.models import User
 from people.ages import one_year_after
-from people.models import Involvement, PersonAddress, Relationship
+from people.models import Involvement, Person, PersonAddress, Relationship
+from returns.collection import collection_period, year_in_progress
 
 LONDON = ZoneInfo("Europe/London")
 DAY = dt.timedelta(days=1)
@@ -194,6 +196,26 @@ CEASED = {
     "E16": 70,
     "E2": 60,
 }
+STARTED_PER_10K = 26  # cla2025 number and rate, started in 2024-25
+HISTORY_YEARS = 5  # the collection years before this one that the statistics pages show
+# ASSUMED: how long the history's periods last (days); with STARTED_PER_10K a year, about the
+# published stock (67 per 10,000 is 2.6 years of starts at 26).
+PERIOD_LENGTH = {(14, 180): 30, (181, 730): 30, (731, 2200): 40}
+# The timescale rules a period of care uses: the history begins once all of them are in force.
+HISTORY_RULES = (
+    "iro-appointment",
+    "care-plan",
+    "first-looked-after-review",
+    "second-looked-after-review",
+    "looked-after-review",
+    "initial-health-assessment",
+    "health-assessment-review",
+    "health-assessment-review-under-5",
+    "personal-education-plan",
+    "personal-education-plan-review",
+    NEW_PLACEMENT,
+    USUAL,
+)
 THREE_OR_MORE_PLACEMENTS = 0.10  # cla2025 placement stability
 MISSING_SHARE = 13010 / 116420  # cla2024 missing: children who went missing in the year
 MISSING_MORE_THAN_ONCE = 8210 / 13010
@@ -528,8 +550,14 @@ class Care:
         self.entries, self.closures, self.reopened = [], [], []
         candidates = self.read()
         rng.shuffle(candidates)
+        history = self.history()
+        first_day = today - dt.timedelta(days=365)
         wanted_now = round(self.g.children * LOOKED_AFTER_PER_10K / 10000)
         wanted_ceased = round(self.g.children * CEASED_PER_10K / 10000)
+        # The history's children still looked after, and those who ceased in the demo's year, are
+        # part of the published stock and of the year's ceased.
+        wanted_now = max(1, wanted_now - sum(1 for _, _, end in history if end is None))
+        wanted_ceased = max(1, wanted_ceased - sum(1 for _, _, end in history if end and end >= first_day))
         taken = set()
 
         def take(test, limit):
@@ -591,7 +619,7 @@ class Care:
             lambda c: c.closure is None and not c.later and (today - c.referral_date).days >= 21, wanted - len(ceased)
         )
         chosen = now + ceased + [c for v in demo.values() for c in v]
-        self.context(chosen)
+        self.context(chosen + [child for child, _, _ in history])
         for role, found in demo.items():
             for child in found:
                 child.demo = role
@@ -610,10 +638,123 @@ class Care:
             if reason == "E17":
                 end = birthday(child.dob, 18)
             self.period(child, start, end, reason)
+        for child, start, end in history:  # the earlier years' care (see history())
+            self.holder(child)
+            reason = self.end_reason(child, start, end, end) if end else ""
+            self.period(child, start, end, reason)
+        chosen += [child for child, _, _ in history]
         self.missing_episodes([p for c in chosen for p in c.periods])
         self.demonstration(demo)
         self.write()
         return dict(self.counts)
+
+    def history(self):
+        """Care that began in the five collection years before this one (HISTORY_YEARS), for
+        children of the generator with no referral in the demo's year: each has a migrated
+        referral (demo.leaving_care.MIGRATED) 5 to 30 days before care began. STARTED_PER_10K
+        start in each year (in its part on or after the first day of every timescale rule care
+        uses, and before the demo's year), the first of them ceasing within the year, the rest
+        staying PERIOD_LENGTH; a period that would end after today is still open. Returns
+        [(Child, start, end or None)], in the order made; the periods are made by period()
+        like the rest (returns home that break down bring the child back into care)."""
+        from demo.leaving_care import MIGRATED  # noqa: PLC0415
+
+        g, today = self.g, self.today
+        rng = random.Random(f"{g.seed}:care:history")
+        if not g.children:
+            return []
+        first_day = today - dt.timedelta(days=365)
+        rules_from = max(
+            TimescaleRule.objects.filter(slug=slug).order_by("valid_from").values_list("valid_from", flat=True).first()
+            or today
+            for slug in HISTORY_RULES
+        )
+        pool = list(
+            Person.objects.filter(
+                kind=Person.Kind.CHILD, referrals__isnull=True, addresses__kind=PersonAddress.Kind.HOME
+            )
+            .order_by("id")
+            .values_list("pk", "date_of_birth")
+            .distinct()
+        )
+        rng.shuffle(pool)
+        used, planned = set(), []
+        current = year_in_progress(today)
+        for year in range(current - HISTORY_YEARS, current):
+            year_start, year_end = collection_period(year)
+            earliest, latest = max(year_start, rules_from + 7 * DAY), min(year_end, first_day - 40 * DAY)
+            if latest <= earliest:
+                continue
+            wanted = max(1, round(g.children * STARTED_PER_10K / 10000 * (latest - earliest).days / 365))
+            for number in range(wanted):
+                start = earliest + dt.timedelta(days=rng.randint(0, (latest - earliest).days))
+                if number == 0:  # one ceases within its year
+                    start = earliest + dt.timedelta(days=rng.randint(0, max(0, (latest - earliest).days // 2)))
+                    end = start + dt.timedelta(days=rng.randint(14, max(14, (year_end - start).days - 1)))
+                else:
+                    low, high = weighted(rng, PERIOD_LENGTH)
+                    end = start + dt.timedelta(days=rng.randint(low, high))
+                found = next(
+                    (
+                        (pk, dob)
+                        for pk, dob in pool
+                        if pk not in used and dob is not None and dob + 30 * DAY <= start and age_on(dob, start) < 17
+                    ),
+                    None,
+                )
+                if found is None:
+                    continue
+                used.add(found[0])
+                planned.append((found, start, None if end >= today - 3 * DAY else end))
+        contacts, links, referrals = [], [], []
+        for (pk, _), start, end in planned:
+            received = at(rng, start - dt.timedelta(days=rng.randint(5, 30)))
+            contact = Contact(
+                received_at=received,
+                channel=Contact.Channel.PHONE,
+                source=rng.choice(["2A", "6", "3F", "5A"]),
+                concerns="Historic referral, migrated from the previous system.",
+                consent=Contact.Consent.NOT_NEEDED,
+                status=Contact.Status.DECIDED,
+                decision_due_date=received.date() + DAY,
+                decision_due_at=received + DAY,
+                decision_due_explanation=MIGRATED,
+                recorded_by=self.nominated,
+            )
+            contacts.append(contact)
+            links.append(
+                ContactPerson(contact=contact, person_id=pk, role="subject", matched_by=ContactPerson.Match.CHOSEN)
+            )
+            referrals.append(
+                Referral(
+                    person_id=pk,
+                    contact=contact,
+                    referral_date=received.date(),
+                    source=contact.source,
+                    primary_need=rng.choice(["N1", "N1", "N2", "N4", "N5", "N8"]),
+                    closure_date=end,
+                    closure_reason="RC7" if end else "",
+                )
+            )
+        Contact.objects.bulk_create(contacts, batch_size=BATCH)
+        for link, referral, contact in zip(links, referrals, contacts, strict=True):
+            link.contact_id = referral.contact_id = contact.pk
+        ContactPerson.objects.bulk_create(links, batch_size=BATCH)
+        Referral.objects.bulk_create(referrals, batch_size=BATCH)
+        self.counts["historic referrals"] += len(referrals)
+        history = []
+        for ((pk, dob), start, end), referral in zip(planned, referrals, strict=True):
+            child = Child(
+                {
+                    "person_id": pk,
+                    "person__date_of_birth": dob,
+                    "id": referral.pk,
+                    "referral_date": referral.referral_date,
+                    "closure_date": referral.closure_date,
+                }
+            )
+            history.append((child, start, end))
+        return history
 
     def start_day(self, child, latest):
         rng = self.rng
@@ -1293,8 +1434,28 @@ class Care:
             )
             self.deadline("initial-health-assessment", start, child, period, done=held, late_reason=late_reason)
             self.chron(child, "health-education", held, "Initial health assessment", self.health[-1], worker)
-            slug = "health-assessment-review-under-5" if age_on(child.dob, held) < 5 else "health-assessment-review"
-            period.next_health_ = (slug, held)
+            while True:  # reviews: every 6 months under 5, every 12 months after
+                slug = "health-assessment-review-under-5" if age_on(child.dob, held) < 5 else "health-assessment-review"
+                period.next_health_ = (slug, held)
+                due = self.due_date(slug, held)
+                day, late_reason = self.on_time(due, held + DAY, 20, LATE["health"], 0.12)
+                if day > limit or (period.end_date and day >= period.end_date):
+                    break
+                self.health.append(
+                    HealthAssessment(
+                        period=period,
+                        kind=HealthAssessment.Kind.REVIEW,
+                        held_on=day,
+                        carried_out_by="Looked-after children's nurse",
+                        recorded_by=worker,
+                        dental_check=rng.random() < 0.85,
+                        immunisations_up_to_date=rng.random() < 0.88,
+                        late_reason=late_reason,
+                    )
+                )
+                self.deadline(slug, held, child, period, done=day, late_reason=late_reason)
+                self.chron(child, "health-education", day, "Review health assessment", self.health[-1], worker)
+                held = day
         else:
             period.next_health_ = ("initial-health-assessment", start)
         period.next_pep_ = None
@@ -1913,6 +2074,7 @@ class Care:
                     )
                 )
         RiskSignalWeighing.objects.bulk_create(weighings, batch_size=b)
+        self.year_outcomes()
         # Due dates.
         for row in self.batch.rows:
             row.team_id, row.worker_id = row.child_.team, row.child_.worker
@@ -1943,6 +2105,7 @@ class Care:
             ("looked-after reviews", self.reviews),
             ("looked-after visits", self.visits),
             ("health assessments", self.health),
+            ("year outcomes (OC2)", self.outcomes),
             ("personal education plans", self.peps),
             ("return-home decisions", self.decisions),
             ("return-home monitoring", self.monitoring),
@@ -1954,6 +2117,47 @@ class Care:
             ("care chronology", entries),
         ):
             self.counts[name] += len(items)
+
+    def year_outcomes(self):
+        """What the worker records once a year for a child looked after for 12 months at 31
+        March (SSDA903 OC2, childrenincare.outcomes): for each collection year up to today that
+        outcomes.years_due gives, an SDQ score (ages SDQ_AGES), convictions (from
+        CONVICTION_AGE), substance misuse and its help, development checks under 5; the shares
+        are ASSUMED. Written with their chronology entries, once the periods exist."""
+        rng = random.Random(f"{self.g.seed}:care:outcomes")
+        long = [p for p in self.periods if p.start_date <= self.today - dt.timedelta(days=365)]
+        self.outcomes = []
+        for start in range(0, len(long), 900):
+            chunk = {p.pk: p for p in long[start : start + 900]}
+            for period in PeriodOfCare.objects.filter(pk__in=list(chunk)).prefetch_related("legal_statuses"):
+                made = chunk[period.pk]
+                for year in sorted(outcomes.years_due(period, self.today)):
+                    age = age_on(made.child_.dob, outcomes.year_end(year))
+                    misuse = age >= outcomes.CONVICTION_AGE and rng.random() < 0.04
+                    row = YearOutcomes(
+                        period_id=period.pk,
+                        year=year,
+                        sdq_score=rng.randint(2, 30) if outcomes.SDQ_AGES[0] <= age <= outcomes.SDQ_AGES[1] else None,
+                        convicted=rng.random() < 0.03 if age >= outcomes.CONVICTION_AGE else None,
+                        health_check=rng.random() < 0.9 if age < 5 else None,
+                        substance_misuse=misuse,
+                        intervention_offered=True if misuse else None,
+                        intervention_received=rng.random() < 0.7 if misuse else None,
+                        recorded_by=self.worker_of(made.child_),
+                    )
+                    self.outcomes.append(row)
+        YearOutcomes.objects.bulk_create(self.outcomes, batch_size=BATCH)
+        by_pk = {p.pk: p for p in long}
+        for row in self.outcomes:
+            period = by_pk[row.period_id]
+            self.chron(
+                period.child_,
+                "health-education",
+                min(self.today, outcomes.year_end(row.year) + dt.timedelta(days=rng.randint(5, 40))),
+                f"Outcomes for {row.year - 1} to {row.year} recorded (SSDA903 OC2)",
+                row,
+                row.recorded_by,
+            )
 
 
 def missing_kind():

@@ -54,6 +54,8 @@ from frontdoor.models import Referral
 from kernel import deadlines
 from partners.models import User
 
+from .leaving_care import MIGRATED
+
 LONDON = ZoneInfo("Europe/London")
 DAY = dt.timedelta(days=1)
 BATCH = 2000
@@ -124,6 +126,9 @@ class PreProceedings:
         care = []  # (episode, care start) for periods that began on an interim care order
         for row in (
             LegalStatus.objects.filter(code="C1", start_date=F("period__start_date"))
+            # Care that began before this system's records (a migrated referral, demo.care's
+            # history) has no pre-proceedings recorded here.
+            .exclude(period__episode__contact__decision_due_explanation=MIGRATED)
             .order_by("period_id")
             .values("period__episode_id", "period__start_date")
             .distinct()
