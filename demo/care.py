@@ -197,6 +197,9 @@ CEASED = {
     "E2": 60,
 }
 STARTED_PER_10K = 26  # cla2025 number and rate, started in 2024-25
+# The sector's 903 validator (rule 197B) wants an SDQ score or reason at 17 too (the service asks
+# from outcomes.SDQ_AGES, 4 to 16 [U]): the worker records one at 17.
+SDQ_TO = 17
 HISTORY_YEARS = 5  # the collection years before this one that the statistics pages show
 # ASSUMED: how long the history's periods last (days); with STARTED_PER_10K a year, about the
 # published stock (67 per 10,000 is 2.6 years of starts at 26).
@@ -216,6 +219,8 @@ HISTORY_RULES = (
     NEW_PLACEMENT,
     USUAL,
 )
+ADOPTER_RULES = ("adopter-stage-1", "adopter-stage-2")
+ADOPTERS_BEFORE = 560  # days: demo.adoption's households begin up to about 535 days before care
 THREE_OR_MORE_PLACEMENTS = 0.10  # cla2025 placement stability
 MISSING_SHARE = 13010 / 116420  # cla2024 missing: children who went missing in the year
 MISSING_MORE_THAN_ONCE = 8210 / 13010
@@ -386,7 +391,7 @@ class Care:
         self.cic = g.members["children in care"]
         self.la = g.la
         self.return_service = g.voluntary[0].name + " (return interview service)"
-        since = self.today - dt.timedelta(days=3 * 365)
+        since = self.today - dt.timedelta(days=(HISTORY_YEARS + 1) * 365)  # from before history() begins
         self.designations = [
             Designation(user=self.nominated, kind=Designation.Kind.NOMINATED_OFFICER, valid_from=since)
         ]
@@ -669,6 +674,20 @@ class Care:
             or today
             for slug in HISTORY_RULES
         )
+        # A child who could be adopted (under 8) starts care once the adopters' rules have been in
+        # force long enough for demo.adoption to give the adopters their assessment before it (as
+        # demo.adoption.historic does).
+        adopters_from = (
+            max(
+                TimescaleRule.objects.filter(slug=slug)
+                .order_by("valid_from")
+                .values_list("valid_from", flat=True)
+                .first()
+                or today
+                for slug in ADOPTER_RULES
+            )
+            + ADOPTERS_BEFORE * DAY
+        )
         pool = list(
             Person.objects.filter(
                 kind=Person.Kind.CHILD, referrals__isnull=True, addresses__kind=PersonAddress.Kind.HOME
@@ -698,7 +717,10 @@ class Care:
                     (
                         (pk, dob)
                         for pk, dob in pool
-                        if pk not in used and dob is not None and dob + 30 * DAY <= start and age_on(dob, start) < 17
+                        if pk not in used
+                        and dob is not None
+                        and dob + 30 * DAY <= start
+                        and (8 if start < adopters_from else 0) <= age_on(dob, start) < 17
                     ),
                     None,
                 )
@@ -1292,12 +1314,15 @@ class Care:
     def pick(self, rng, prefix, providers, child=None):
         """A provider by the published mix, among those the pool has, and one of its carers
         (other than the child's carers now: a move is to someone else)."""
-        mix = {p: w for p, w in providers.items() if self.pools[prefix + p]}
-        provider = weighted(rng, mix)
-        pool = self.pools[prefix + provider]
         now = (
             self._in_progress[child.person][-1].carer if child is not None and self._in_progress[child.person] else None
         )
+        # Providers with a carer other than the child's now (a provider whose only carer is the
+        # child's would make a move to the same carers, which the SSDA903 rule 435 rejects).
+        mix = {p: w for p, w in providers.items() if any(c is not now for c in self.pools[prefix + p])}
+        mix = mix or {p: w for p, w in providers.items() if self.pools[prefix + p]}
+        provider = weighted(rng, mix)
+        pool = self.pools[prefix + provider]
         others = [c for c in pool if c is not now] or pool
         return provider, rng.choice(others)
 
@@ -2137,7 +2162,7 @@ class Care:
                     row = YearOutcomes(
                         period_id=period.pk,
                         year=year,
-                        sdq_score=rng.randint(2, 30) if outcomes.SDQ_AGES[0] <= age <= outcomes.SDQ_AGES[1] else None,
+                        sdq_score=rng.randint(2, 30) if outcomes.SDQ_AGES[0] <= age <= SDQ_TO else None,
                         convicted=rng.random() < 0.03 if age >= outcomes.CONVICTION_AGE else None,
                         health_check=rng.random() < 0.9 if age < 5 else None,
                         substance_misuse=misuse,

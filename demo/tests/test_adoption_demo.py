@@ -33,8 +33,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("authority")]
 
 
 def historic():
+    """demo.adoption's historic adoptions (their referrals closed RC1 on the adoption order), not
+    demo.care's earlier years of care, some of which end in adoption too."""
     return PeriodOfCare.objects.filter(
-        episode__contact__decision_due_explanation=MIGRATED, end_reason__in=("E11", "E12")
+        episode__contact__decision_due_explanation=MIGRATED,
+        end_reason__in=("E11", "E12"),
+        episode__closure_reason="RC1",
     ).order_by("id")
 
 
