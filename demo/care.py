@@ -17,10 +17,19 @@ Published figures (England, /work/shared/data/dfe-published; national counts rou
 - cla2025__cla_number_and_rate_per_10k_children.csv, 2025: 81,770 looked after on 31 March,
   67 per 10,000 children; 34,450 ceased in the year, 28 per 10,000; 32,270 started, 26 per
   10,000. The generator's case history covers one year of referrals, and a period of care
-  starts after its referral, so every period here starts within that year: the authority has
-  the published stock (67 per 10,000 looked after on the day it is made) and the published
-  number who ceased (28 per 10,000), so its starts in the year (their sum) are more than the
-  published 26 per 10,000 (DERIVED, a limit of a one-year history).
+  starts after its referral. Care in the five collection years before this one (history())
+  hangs on migrated referrals (demo.leaving_care.MIGRATED, as the care leavers' and the
+  historic adoptions' do): 26 per 10,000 start in each year (from the first day every timescale
+  rule care uses is in force, so the earliest year has only its part after that), lasting
+  PERIOD_LENGTH, some still looked after today, returns home breaking down bring children back
+  (re-entries), and each has its reviews, visits, health assessments, PEPs and, for each 31
+  March it was looked after 12 months, the year's OC2 outcomes (year_outcomes()). With the care
+  leavers' earlier care, each 31 March of those years has about the published stock. The
+  demo's year adds periods that start in it until the authority has the published stock (67
+  per 10,000 looked after on the day it is made) and the published number who ceased (28 per
+  10,000), counting the history's still looked after and ceased in the year, so its starts in
+  the year are still more than the published 26 per 10,000 (DERIVED, a limit of a one-year
+  history of referrals).
 - cla2024__national_cla_started_to_be_looked_after.csv, 2024 (of 33,050 starts): legal status
   at start s20 57%, care order (interim) 31%, detained for child protection 10%, youth justice
   2%; category of need N1 56%, N2 2%, N3 2%, N4 7%, N5 10%, N6 2%, N7 0.1%, N8 21%; first
@@ -241,11 +250,13 @@ BREAKDOWN = 1 / 3  # [U] returns home breaking down within 12 months
 ON_TIME = 0.90  # ASSUMED
 PARTICIPATION = {"PN1": 45, "PN2": 8, "PN3": 4, "PN4": 8, "PN5": 10, "PN6": 12, "PN7": 13}  # ASSUMED
 SHORT_BREAK_IN_HOSPITAL = 0.04  # ASSUMED: a temporary placement (T1 to T4) during the period
-TEMPORARY_THEN_MOVE = 0.3  # ASSUMED: of those, the child moves on to new carers rather than back
+# ASSUMED: of those, the child moves on to new carers soon after coming back (back first: a child in
+# a temporary placement returns to the normal one, 903 rule 383).
+TEMPORARY_THEN_MOVE = 0.3
 # ASSUMED: a child who moves on the day a care order (or an order after police protection) is
 # made: one SSDA903 episode B (or U with the same carers), not L then P.
 MOVE_WITH_ORDER = 0.25
-EXTRA_MOVE, INSTEAD_OF_SAME = "foster:extra", "foster:instead-of-same"
+EXTRA_MOVE = "foster:extra"
 
 LATE = {
     "review": [
@@ -942,11 +953,8 @@ class Care:
         for number, (day, kind) in enumerate(kinds):
             code_now = [s for s in legal if s.start_date <= day][-1].code
             draw = rng
-            if kind in (EXTRA_MOVE, INSTEAD_OF_SAME):
-                # The moves of same_day_and_temporary_moves draw from their own stream; the
-                # main stream makes the draw it would have made for the carers' own placement.
-                if kind == INSTEAD_OF_SAME:
-                    weighted(rng, AREA)
+            if kind == EXTRA_MOVE:
+                # The moves of same_day_and_temporary_moves draw from their own stream.
                 draw = self.moves_rng(child)
                 self.rng = draw
                 try:
@@ -1108,7 +1116,7 @@ class Care:
                 back = plan[-1][1]
                 plan.append((day, "temporary"))
                 plan.append((day + dt.timedelta(days=rng.randint(2, 7)), back + ":same"))
-        plan = self.same_day_and_temporary_moves(child, plan, legal)
+        plan = self.same_day_and_temporary_moves(child, plan, legal, limit)
         c2 = next((s.start_date for s in legal if s.code == "C2"), None)
         if c2 is not None and reason == "" and child.parents and rng.random() < 0.25:
             home = c2 + dt.timedelta(days=rng.randint(20, 90))
@@ -1122,12 +1130,19 @@ class Care:
             adopt_on = e1 + dt.timedelta(days=rng.randint(20, 60))
             if adopt_on < limit:
                 plan = [p for p in plan if p[0] < adopt_on] + [(adopt_on, "adoption")]
-        return plan
+        # A temporary placement is followed by the return to the same carers (903 rule 383): one
+        # that a later step (going home, adoption) cut short is left out.
+        return [
+            p
+            for n, p in enumerate(plan)
+            if p[1] != "temporary" or (n + 1 < len(plan) and plan[n + 1][1].endswith(":same"))
+        ]
 
-    def same_day_and_temporary_moves(self, child, plan, legal):
-        """Moves the SSDA903 reasons B, U and rule 226 are about, drawn from a stream of their own
-        (so the rest of the demo is as it was): a move on the day a later legal status begins,
-        and a temporary placement followed by new carers instead of the same ones."""
+    def same_day_and_temporary_moves(self, child, plan, legal, limit):
+        """Moves the SSDA903 reasons B, U and rules 226 and 383 are about, drawn from a stream of
+        their own (so the rest of the demo is as it was): a move on the day a later legal status
+        begins, and after a temporary placement and the return to the same carers (rule 383), a
+        move to new carers soon after."""
         rng = self.moves_rng(child)
         days = {day for day, _ in plan}
         for status in legal[1:]:
@@ -1143,14 +1158,19 @@ class Care:
                 and plan[number - 1][1] == "temporary"
                 and rng.random() < TEMPORARY_THEN_MOVE
             ):
-                plan[number] = (day, INSTEAD_OF_SAME)
+                moved = day + dt.timedelta(days=rng.randint(7, 28))
+                following = plan[number + 1][0] if number + 1 < len(plan) else limit
+                if moved < min(following, limit - 3 * DAY):
+                    return sorted(plan + [(moved, EXTRA_MOVE)], key=lambda p: p[0])
         return plan
 
     def moves_rng(self, child):
         if not hasattr(self, "_moves_rng"):
             self._moves_rng = {}
         if child.person not in self._moves_rng:
-            self._moves_rng[child.person] = random.Random(f"{self.g.seed}:care:moves:{child.person}")
+            # Keyed by what the child is, not their database id (ids differ between runs).
+            key = f"{child.dob}:{child.referral_date}"
+            self._moves_rng[child.person] = random.Random(f"{self.g.seed}:care:moves:{key}")
         return self._moves_rng[child.person]
 
     def away_postcode(self, area):
@@ -1198,7 +1218,7 @@ class Care:
                 urn="",
                 # where the child stays (903 rules 392b, 169), without a draw from the
                 # generator's random stream, so the rest of the demo is unchanged
-                postcode=self.g.postcode(20000 + child.person % 20000, child.person % 5),
+                postcode=self.g.postcode(20000 + child.dob.toordinal() % 20000, child.dob.toordinal() % 5),
                 area=Placement.Area.INSIDE,
                 start_date=day,
                 recorded_by=worker,

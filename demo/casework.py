@@ -465,7 +465,7 @@ class Casework:
         # The assessment's dates (working days from the referral).
         duration = max(3, int(rng.lognormvariate(math.log(30), 0.5)))
         authorised = add_wd(R, duration)
-        start = alloc_on + dt.timedelta(days=rng.choice((0, 0, 1, 2)))
+        start = min(today, alloc_on + dt.timedelta(days=rng.choice((0, 0, 1, 2))))  # not after today
         scenario = group.scenario
         if group.cap is not None:
             authorised = min(authorised, group.cap - 3 * DAY)

@@ -2,8 +2,9 @@
 `LeavingCare(generator).run()` returns {what: how many}. Its random stream is its own
 ("<seed>:leaving-care"), so the same seed, size and `today` give the same care leavers.
 
-The demo's case history spans one year, and every period of care demo.care makes starts in
-it, so care leavers need care histories that ended before it. This module makes young people
+The demo's case history spans one year, and demo.care's periods of care start in it or in
+the five collection years before it (its history() of children aged 0 to 17 today), so care
+leavers need care histories that ended before the demo's year. This module makes young people
 aged 18 to 21 (people of the generator's own name pools), each
 with a historic referral, a period of care after their 14th birthday (legal status,
 placements and the SSDA903 episodes childrenincare.services.derive_episodes works out) that
