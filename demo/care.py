@@ -132,6 +132,7 @@ HOUR = dt.timedelta(hours=1)
 BATCH = 2000
 FOSTER = {"U1", "U2", "U3", "U4", "U5", "U6"}
 NEW_CODES_FROM = dt.date(2025, 4, 1)  # Z11-Z14 from, H5, P2 and Z1 to the day before (903 2025-26)
+OLD_CODES = {"H5": "K3", "Z1": "Z1"}  # the new code of a placement open on NEW_CODES_FROM (Z1: Z11-Z14)
 
 # --- Published figures (see the module docstring) -------------------------------------------
 
@@ -991,12 +992,14 @@ class Care:
         if reason in ("E45", "E46") and placed[-1].place not in FOSTER:
             # An SGO to former foster carers needs a foster placement (903 rule 516); to other carers.
             reason = period.end_reason = {"E45": "E47", "E46": "E48"}[reason]
+        placed = self.recoded(child, placed, worker)
         placed[0].immediate_with_parent = placed[0].place == "P1"
         self.placements.extend(placed)
         for placement in placed:
             if (
                 placement.area in (Placement.Area.ADJOINING, Placement.Area.DISTANT)
                 and placement.place not in services.TEMPORARY
+                and not getattr(placement, "recoded_", False)
             ):
                 distant = placement.area == Placement.Area.DISTANT
                 self.approvals.append(
@@ -1064,6 +1067,40 @@ class Care:
         else:
             self.open_deadlines(child, period)
         return period
+
+    def recoded(self, child, placed, worker):
+        """A placement with a code withdrawn on NEW_CODES_FROM (H5, Z1) still open that day takes
+        its new code then, the same carers: the placement ends with reason PLACE (a change in the
+        status of the placement only) and one with the new code begins, so the 903 of each year
+        has only that year's codes (903 rule 146)."""
+        made = []
+        for placement in placed:
+            made.append(placement)
+            ends = placement.end_date
+            if placement.place not in OLD_CODES or placement.start_date >= NEW_CODES_FROM:
+                continue
+            if ends is not None and ends <= NEW_CODES_FROM:
+                continue
+            place = OLD_CODES[placement.place]
+            if place == "Z1":
+                place = ("Z11", "Z12", "Z13", "Z14")[child.dob.toordinal() % 4]
+            following = Placement(
+                period=placement.period,
+                place=place,
+                provider="" if place.startswith("Z") else placement.provider,
+                carer=placement.carer,
+                postcode=placement.postcode,
+                urn="" if place.startswith("Z") or place in services.NO_URN else placement.urn,
+                area=placement.area,
+                start_date=NEW_CODES_FROM,
+                end_date=ends,
+                change_reason=placement.change_reason,
+                recorded_by=worker,
+            )
+            following.recoded_ = True  # not a new placement: no approval of its own
+            placement.end_date, placement.change_reason = NEW_CODES_FROM, "PLACE"
+            made.append(following)
+        return made
 
     def worker_of(self, child):
         return self.user(child.worker)
