@@ -1070,20 +1070,27 @@ class Care:
 
     def recoded(self, child, placed, worker):
         """A placement with a code withdrawn on NEW_CODES_FROM (H5, Z1) still open that day takes
-        its new code then, the same carers: the placement ends with reason PLACE (a change in the
-        status of the placement only) and one with the new code begins, so the 903 of each year
-        has only that year's codes (903 rule 146)."""
+        its new code the day before, the same carers: the placement ends with reason PLACE (a
+        change in the status of the placement only) and one with the new code begins, so the 2025-26
+        903 has only its codes (903 rule 146; an episode ending on 1 April would be in it). K3 is
+        valid in 2024-25 too; Z11 to Z14 are not, so a Z1 recoded shows its new code on the last day
+        of 2024-25 (DERIVED: no code is valid in both years)."""
         made = []
         for placement in placed:
             made.append(placement)
             ends = placement.end_date
             if placement.place not in OLD_CODES or placement.start_date >= NEW_CODES_FROM:
                 continue
-            if ends is not None and ends <= NEW_CODES_FROM:
+            if ends is not None and ends < NEW_CODES_FROM:
                 continue
             place = OLD_CODES[placement.place]
             if place == "Z1":
                 place = ("Z11", "Z12", "Z13", "Z14")[child.dob.toordinal() % 4]
+            if placement.start_date >= NEW_CODES_FROM - DAY:  # begun the day before: the new code from the start
+                placement.place = place
+                if place.startswith("Z"):
+                    placement.provider, placement.urn = "", ""
+                continue
             following = Placement(
                 period=placement.period,
                 place=place,
@@ -1092,13 +1099,13 @@ class Care:
                 postcode=placement.postcode,
                 urn="" if place.startswith("Z") or place in services.NO_URN else placement.urn,
                 area=placement.area,
-                start_date=NEW_CODES_FROM,
+                start_date=NEW_CODES_FROM - DAY,
                 end_date=ends,
                 change_reason=placement.change_reason,
                 recorded_by=worker,
             )
             following.recoded_ = True  # not a new placement: no approval of its own
-            placement.end_date, placement.change_reason = NEW_CODES_FROM, "PLACE"
+            placement.end_date, placement.change_reason = NEW_CODES_FROM - DAY, "PLACE"
             made.append(following)
         return made
 

@@ -361,7 +361,8 @@ def _missing(people, ids, episodes, start, end):
                 "DOB": dmy(person.date_of_birth),
                 "MISSING": episode.kind,
                 "MIS_START": dmy(began),
-                "MIS_END": dmy(episode.ended_at.date()) if episode.ended_at else "",
+                # Blank while the child is still missing at 31 March (903 rule 571: within the year).
+                "MIS_END": dmy(episode.ended_at.date()) if episode.ended_at and episode.ended_at.date() <= end else "",
             }
         )
     return rows
