@@ -10,6 +10,8 @@ from typing import Any
 from django.db.models import Model
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from kernel import codelists
 from kernel.access import RULES
@@ -38,8 +40,9 @@ def period_url(period: PeriodOfCare) -> str:
     return reverse("childrenincare:period", args=[period.pk])
 
 
-def code_label(slug: str, code: str) -> str:
-    return f"{code}: {codelists.label(slug, code)}" if code else ""
+def code_label(slug: str, code: str) -> SafeString:
+    """A code as a practitioner reads it: its words, the code after them in grey."""
+    return codelists.in_words(slug, code)
 
 
 def ended(period: PeriodOfCare) -> str:
@@ -47,10 +50,10 @@ def ended(period: PeriodOfCare) -> str:
     return f"{services.period_ended(period)}." if period.end_date else ""
 
 
-def period_rows(period: PeriodOfCare) -> list[tuple[str, str]]:
+def period_rows(period: PeriodOfCare) -> list[tuple[str, str | SafeString]]:
     """The summary rows about a period of care shown above its form pages."""
     status, placement = selectors.current_legal_status(period), selectors.current_placement(period)
-    rows = [
+    rows: list[tuple[str, str | SafeString]] = [
         (
             "Looked after",
             f"From {period.start_date:%-d %B %Y}" + (f" to {period.end_date:%-d %B %Y}" if period.end_date else ""),
@@ -61,8 +64,8 @@ def period_rows(period: PeriodOfCare) -> list[tuple[str, str]]:
     if status:
         rows.append(("Legal status", code_label("legal-status", status.code)))
     if placement:
-        carer = f" with {placement.carer}" if placement.carer_id else ""
-        rows.append(("Placement", code_label("placement-type", placement.place) + carer))
+        place = code_label("placement-type", placement.place)
+        rows.append(("Placement", format_html("{} with {}", place, placement.carer) if placement.carer_id else place))
     rows.append(("Category of need", code_label("primary-need", period.category_of_need)))
     return rows
 

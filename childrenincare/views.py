@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from frontdoor.models import Referral
 from kernel.access import forbidden, rule
@@ -267,7 +268,7 @@ def approval(request, approval_id):
         ]
         if found.placement_id:
             place = code_label("placement-type", found.placement.place)
-            rows.append(("Placement", place + f", from {found.placement.start_date:%-d %B %Y}"))
+            rows.append(("Placement", format_html("{}, from {:%-d %B %Y}", place, found.placement.start_date)))
         if found.reasons:
             rows.append(("Reasons", found.reasons))
         if found.decided_by_id:

@@ -1,6 +1,8 @@
 """Looking up code lists by name and date.
 
 Use `choices("ethnicity")` for a form's options and `label("ethnicity", "WBRI")` to show a code.
+A practitioner sees the words first: `in_words("legal-status", "C2")` is "Full care order" with
+the code after it as grey secondary text (`{{ code|code_words:"legal-status" }}` in a template).
 Lists are cached per process for the day; `clear_cache()` after an administrator edits one.
 """
 
@@ -8,6 +10,8 @@ import datetime
 from functools import lru_cache
 
 from django.db.models import Q
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from .models import Code
 
@@ -49,6 +53,22 @@ def label(slug: str, code: str | None) -> str:
         if c == code:
             return text
     return code
+
+
+# The class of the secondary markup a code is shown in after its words (grey hint text); the
+# plain-words tests look for codes only inside it.
+CODE_CLASS = "govuk-hint govuk-!-display-inline app-code"
+
+
+def in_words(slug: str, code: str | None) -> SafeString:
+    """A code for a practitioner: its words, then the code in grey brackets ("Full care order
+    (C2)"); a code the list does not know is shown as it is, and nothing as ""."""
+    if not code:
+        return SafeString("")
+    text = label(slug, code)
+    if text == code:
+        return format_html("{}", code)
+    return format_html('{} <span class="{}">({})</span>', text, CODE_CLASS, code)
 
 
 def clear_cache() -> None:

@@ -110,7 +110,7 @@ def test_return_home_blocked_by_an_open_gate_then_approved_then_flagged(page, ca
     # The social worker proposes the return home from the care record.
     sign_in(page, worker)
     page.goto(f"/children-in-care/periods/{period.pk}/")
-    expect(page.locator("main")).to_contain_text("SSDA903 episodes")
+    expect(page.locator("main")).to_contain_text("Episodes of care")
     assert_basic_accessibility(page)
     page.get_by_role("link", name="Start a return-home decision").click()
     page.locator("input[name=route][value=A]").check()

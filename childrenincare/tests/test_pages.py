@@ -73,7 +73,7 @@ def test_the_care_record_shows_episodes_and_is_audited(signed_in, period):
     response = signed_in.get(reverse("childrenincare:period", args=[period.pk]))
     body = response.content.decode()
     assert response.status_code == 200
-    assert "SSDA903 episodes" in body
+    assert "SSDA903 codes" in body
     assert "S: Started to be looked after" in body
     assert "Why this date" in body
     assert "First looked-after child review" in body
