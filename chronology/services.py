@@ -89,13 +89,19 @@ def entry(
 
 
 def timeline(
-    person: Person, kinds_filter: Collection[str] | None = None, agencies_filter: Collection[int] | None = None
+    person: Person,
+    kinds_filter: Collection[str] | None = None,
+    agencies_filter: Collection[int] | None = None,
+    key_only: bool = False,
 ) -> QuerySet[ChronologyEntry]:
-    """The person's chronology, newest first, optionally limited to some kinds and agencies.
-    Agency id 0 stands for entries with no agency recorded."""
+    """The person's chronology, newest first, optionally limited to some kinds and agencies,
+    or to the key events (chronology.kinds.KEY_EVENTS). Agency id 0 stands for entries with no
+    agency recorded."""
     entries = ChronologyEntry.objects.filter(person=person).select_related("agency", "recorded_by")
     if kinds_filter:
         entries = entries.filter(kind__in=kinds_filter)
+    if key_only:
+        entries = entries.filter(kind__in=sorted(kinds.KEY_EVENTS))
     if agencies_filter:
         ids = [a for a in agencies_filter if a]
         condition = Q(agency_id__in=ids)

@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:person_id>/relationships/add/", views.relationship_find, name="relationship-find"),
     path("<int:person_id>/relationships/add/<int:related_id>/", views.relationship_add, name="relationship-add"),
     path("<int:person_id>/chronology/add/", views.add_chronology_entry, name="chronology-add"),
+    path("<int:person_id>/chronology/print/", views.chronology_print, name="chronology-print"),
 ]

@@ -2,20 +2,24 @@
 live in people.services, people.search and people.duplicates."""
 
 import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import HttpResponse, HttpResponseForbidden
+from django.http import HttpResponse, HttpResponseForbidden, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from audit import services as audit
 from audit.models import AuditEvent
 from chronology import kinds as chronology_kinds
 from chronology.forms import ChronologyEntryForm
+from chronology.selectors import by_year_and_month
 from chronology.services import agencies_in, record_event, timeline
 from kernel import codelists
 from kernel.access import rule
@@ -96,12 +100,7 @@ def person_detail(request, person_id):
         "alerts",
         "parental_responsibility__holder",
     )
-    selected_kinds = [k for k in request.GET.getlist("kind") if k]
-    selected_agencies = []
-    for value in request.GET.getlist("agency"):
-        if value.isdigit():
-            selected_agencies.append(int(value))
-    entries = _without_hidden_relatives(request.user, person, timeline(person, selected_kinds, selected_agencies))
+    entries, chronology = _chronology(request, person)
     page = Paginator(entries, CHRONOLOGY_PAGE_SIZE).get_page(request.GET.get("page"))
     today = datetime.date.today()
     facts = key_facts(request.user, person, today)
@@ -112,7 +111,7 @@ def person_detail(request, person_id):
         obj=person,
         person=person,
         summary="Viewed the record",
-        detail={"page": page.number, "kinds": selected_kinds, "agencies": selected_agencies},
+        detail={"page": page.number, **chronology.audit_detail()},
     )
     context = {
         "person": person,
@@ -136,11 +135,10 @@ def person_detail(request, person_id):
         "religion": codelists.label("religion", person.religion),
         "disabilities": [codelists.label("disability", d.code) for d in person.disabilities.all()],
         "page": page,
+        "chronology_years": by_year_and_month(page.object_list),
         "chronology_kinds": chronology_kinds.all_kinds(),
         "chronology_agencies": agencies_in(person),
-        "selected_kinds": selected_kinds,
-        "selected_agencies": selected_agencies,
-        "filter_query": _filter_query(selected_kinds, selected_agencies),
+        "chronology": chronology,
     }
     if request.user.role in MANAGERS:
         context["viewers"] = recent_viewers(person)
@@ -193,9 +191,79 @@ def break_glass(request, person_id):
     return render(request, "people/break_glass.html", {"form": form, "person": person})
 
 
-def _filter_query(kinds, agencies):
-    parts = [f"kind={k}" for k in kinds] + [f"agency={a}" for a in agencies]
-    return "&".join(parts)
+@dataclass(frozen=True)
+class ChronologyFilters:
+    """What the reader limited the chronology to: kinds, agencies (0: no agency recorded) and
+    key events only, read from the query string the record and its printable view share."""
+
+    kinds: list[str]
+    agencies: list[int]
+    key_only: bool
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> "ChronologyFilters":
+        return cls(
+            kinds=[k for k in query.getlist("kind") if k][:100],
+            agencies=[int(a) for a in query.getlist("agency") if a.isdigit()][:100],
+            key_only=query.get("key") == "1",
+        )
+
+    @property
+    def any(self) -> bool:
+        return bool(self.kinds or self.agencies or self.key_only)
+
+    @property
+    def query(self) -> str:
+        """The filters as a query string, for the pages and the printable view."""
+        pairs = [("kind", k) for k in self.kinds] + [("agency", str(a)) for a in self.agencies]
+        return urlencode(pairs + ([("key", "1")] if self.key_only else []))
+
+    def audit_detail(self) -> dict[str, object]:
+        return {"kinds": self.kinds, "agencies": self.agencies, "key_only": self.key_only}
+
+
+def _chronology(request, person):
+    """The person's chronology entries as the reader filtered them (without the entries that
+    name a relative they may not be shown), and the filters."""
+    filters = ChronologyFilters.from_query(request.GET)
+    entries = timeline(person, filters.kinds, filters.agencies, key_only=filters.key_only)
+    return _without_hidden_relatives(request.user, person, entries), filters
+
+
+@rule("case_work")
+def chronology_print(request: "SignedInRequest", person_id: int) -> HttpResponse:
+    """The whole chronology (as filtered) on one page to print: no pagination and no navigation.
+    The same access check as the record (a user who may see only the index entry is refused
+    with the record's audited 404), and audited as a view of the record."""
+    person = person_for(request.user, person_id)
+    entries, filters = _chronology(request, person)
+    entries = list(entries)
+    audit.record(
+        request.user,
+        "view",
+        obj=person,
+        person=person,
+        summary="Viewed the chronology to print",
+        detail={"print": True, **filters.audit_detail()},
+    )
+    kind_labels = [chronology_kinds.label(k) for k in filters.kinds]
+    agency_names = [a.name for a in agencies_in(person) if a.pk in filters.agencies]
+    if 0 in filters.agencies:
+        agency_names.append("no agency recorded")
+    return render(
+        request,
+        "people/chronology_print.html",
+        {
+            "person": person,
+            "consistent_identifier": services.consistent_identifier(person),
+            "years": by_year_and_month(entries),
+            "count": len(entries),
+            "chronology": filters,
+            "kind_labels": kind_labels,
+            "agency_names": agency_names,
+            "printed_at": timezone.localtime(),
+        },
+    )
 
 
 def _identifier_rows(person):
