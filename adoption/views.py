@@ -94,7 +94,7 @@ def steps(decision, user):
         (
             "Placed for adoption",
             d.placed_on,
-            d.placement.place if d.placement_id else "",
+            codelists.in_words("placement-type", d.placement.place) if d.placement_id else "",
             None if d.placed_on else "placement",
         ),
         (

@@ -31,7 +31,9 @@ class DecisionForm(forms.Form):
         label="How would the child return home?", choices=ReunificationDecision.Route.choices, widget=forms.RadioSelect
     )
     order_end_reason = OpenChoiceField(
-        label="For route C: the order", choices=(), help_text="Leave blank for routes A and B"
+        label="If the child leaves care through an order: which order",
+        choices=(),
+        help_text="Leave this as it is if the child is not leaving care through an order",
     )
     proposed_date = DateField("Proposed date of the return")
     proposed_home = line_field("Where would the child live, and with whom?", max_length=300)
@@ -47,7 +49,7 @@ class DecisionForm(forms.Form):
         from people.models import Person
 
         super().__init__(*args, **kwargs)
-        self.fields["order_end_reason"].choices = [("", "Not route C")] + [
+        self.fields["order_end_reason"].choices = [("", "Not leaving care through an order")] + [
             c for c in codelists.choices("episode-end-reason") if c[0] in ORDER_REASONS
         ]
         self.fields["carers"].queryset = Person.objects.filter(pk__in=[p.pk for p in people])

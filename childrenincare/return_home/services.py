@@ -471,7 +471,7 @@ def start_decision(
     if route == Route.ORDER and order_end_reason not in ORDER_REASONS:
         errors.add("order_end_reason", "Select the order the child would leave care through")
     elif route != Route.ORDER and order_end_reason:
-        errors.add("order_end_reason", "Only route C (leaving care through an order) names an order")
+        errors.add("order_end_reason", "Name an order only when the child leaves care through an order")
     if not proposed_date:
         errors.add("proposed_date", "Enter the proposed date of the return")
     elif as_date(proposed_date) < period.start_date:
