@@ -57,7 +57,7 @@ def label(slug: str, code: str | None) -> str:
 
 # The class of the secondary markup a code is shown in after its words (grey hint text); the
 # plain-words tests look for codes only inside it.
-CODE_CLASS = "govuk-hint govuk-!-display-inline app-code"
+CODE_CLASS = "app-secondary-code"
 
 
 def in_words(slug: str, code: str | None) -> SafeString:

@@ -1,6 +1,6 @@
 """Plain words first: the pages a practitioner reads about a child (the care record, the case
 page, the child protection plan, the person's record) show every code as its words. A code may
-appear only as secondary text after its words (the grey `app-code` hint that
+appear only as secondary text after its words (the grey `app-secondary-code` text that
 `kernel.codelists.in_words` makes) or inside a details element (the SSDA903 codes of the care
 episodes); roles are shown by their label."""
 
@@ -27,7 +27,9 @@ def days_ago(n):
     return TODAY() - datetime.timedelta(days=n)
 
 
-SECONDARY = '//details | //head | //script | //*[contains(concat(" ", normalize-space(@class), " "), " app-code ")]'
+SECONDARY = (
+    '//details | //head | //script | //*[contains(concat(" ", normalize-space(@class), " "), " app-secondary-code ")]'
+)
 
 
 def primary_text(html: str) -> str:
@@ -49,7 +51,7 @@ def assert_in_words(html: str, codes: dict[str, str]) -> None:
     for code, slug in codes.items():
         words = codelists.label(slug, code)
         assert words != code, f"{code} is not in {slug}"
-        assert words in first, f"The words for {code} ({words}) are not on the page"
+        assert words.lower() in first.lower(), f"The words for {code} ({words}) are not on the page"
         assert not re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", first), f"{code} is shown bare: {first}"
 
 
@@ -98,6 +100,10 @@ def test_the_care_record_shows_legal_status_placement_and_need_in_words(signed_i
     assert "DECOM" in codes
     assert re.search(r"\bV2\b", codes)
     assert "DECOM" not in primary_text(html)
+
+    # The child's record (its key facts) shows them in words too.
+    html = signed_in.get(reverse("people:detail", args=[child.pk])).content.decode()
+    assert_in_words(html, {"V2": "legal-status", "U6": "placement-type"})
 
     # A form page about the period shows the same rows in words.
     html = signed_in.get(reverse("childrenincare:legal-status", args=[period.pk])).content.decode()
