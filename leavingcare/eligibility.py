@@ -48,7 +48,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from childrenincare.models import LegalStatus, PeriodOfCare
-from kernel import codelists
 
 if TYPE_CHECKING:
     from people.models import Person
@@ -331,12 +330,7 @@ class _Rules:
         if last.end == self.eighteen and not last.end_reason:
             ceased = f"Ceased to be looked after on {_day(last.end)}, the {self.adult}th birthday."
         else:
-            why_ended = (
-                f"{codelists.label('episode-end-reason', last.end_reason)} ({last.end_reason})"
-                if last.end_reason
-                else "reason not recorded"
-            )
-            ceased = f"Ceased to be looked after on {_day(last.end)}: {why_ended}."
+            ceased = f"Ceased to be looked after on {_day(last.end)} (reason {last.end_reason or 'not recorded'})."
         if last.end_reason in listed("not_a_care_leaver_end_reasons"):
             why = {
                 "E11": "adopted",
