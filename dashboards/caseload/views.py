@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,6 +19,9 @@ from . import selectors
 
 if TYPE_CHECKING:
     from kernel.access import SignedInRequest
+
+# Children shown a page: a team of 400 is filtered, sorted and counted whole, and shown 50 at a time.
+PAGE_SIZE = 50
 
 
 def _page(
@@ -43,6 +48,10 @@ def _page(
     )
     counts = selectors.counts(rows)
     shown = selectors.sorted_rows(selectors.filtered(rows, status=status, name=name, worker=worker), sort)
+    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = {key: value for key, value in (("status", status), ("sort", sort), ("name", name)) if value}
+    if worker is not None:
+        kept["worker"] = str(worker)
     audit.record(
         request.user,
         AuditEvent.Action.VIEW,
@@ -52,7 +61,8 @@ def _page(
             "status": status,
             "sort": sort,
             "filtered_by_name": bool(name),
-            "children": [row.person.pk for row in shown],
+            "page": page.number,
+            "children": [row.person.pk for row in page.object_list],
         },
     )
     return render(
@@ -61,7 +71,10 @@ def _page(
         {
             "title": title,
             "intro": intro,
-            "rows": shown,
+            "rows": page.object_list,
+            "page": page,
+            "matching": len(shown),
+            "query": urlencode(kept) + "&" if kept else "",
             "total": len(rows),
             "counts": counts,
             "status_options": [(key, label, counts[key]) for key, label in selectors.STATUS_FILTERS.items()],

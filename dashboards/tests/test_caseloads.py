@@ -232,3 +232,24 @@ def test_the_number_of_queries_is_the_same_for_3_children_and_for_15(worker, man
     with CaptureQueriesContext(connection) as many:
         assert len(read()) == 15
     assert len(many) == len(few)
+
+
+def test_a_long_caseload_is_shown_a_page_at_a_time_keeping_the_filters(client, worker, world, monkeypatch):
+    from dashboards.caseload import views
+    from partners.testing import verified_login
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    verified_login(client, worker)
+    first = text(client.get(reverse("caseloads:mine"), {"sort": "name"}))
+    assert "showing 1 to 2" in first
+    assert "Max Caseload" in first  # missing now: first whatever the sort
+    assert "Pat Caseload" not in first
+    page = client.get(reverse("caseloads:mine"), {"sort": "name", "page": 2})
+    second = text(page)
+    assert "Nia Caseload" in second
+    assert "Pat Caseload" in second
+    assert "Max Caseload" not in second
+    assert 'href="?sort=name&amp;page=1"' in page.content.decode()  # the previous page keeps the sort
+    event = AuditEvent.objects.filter(user=worker, summary="Viewed their caseload").latest("pk")
+    assert event.detail["page"] == 2
+    assert event.detail["children"] == [world["need"].pk, world["plan"].pk]
