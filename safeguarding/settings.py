@@ -106,6 +106,9 @@ INSTALLED_APPS = [
     "adoption",
     # Exploitation and missing: missing episodes and return interviews.
     "exploitation",
+    # Education in safeguarding: schools, pupils' school history, relevant children and
+    # consent to withdraw a child for home education (Education Act 1996 s434A).
+    "education",
     # Statutory returns and insight: SSDA903 (the CIN census and Annex A to follow).
     "returns",
     # Timescale dashboards for the worker, the team and the service (kernel.deadlines).
@@ -304,6 +307,10 @@ RETURN_INTERVIEW_KINDS = tuple(_env_list("SAFEGUARDING_RETURN_INTERVIEW_KINDS", 
 # before an application for a care or supervision order (childrenincare.s31za). An ISO date,
 # like 2026-06-01 [U: confirm the commencement regulations]; empty: not in force.
 S31ZA_COMMENCEMENT = os.environ.get("SAFEGUARDING_S31ZA_COMMENCEMENT", "") or None
+# s37 (new s434A Education Act 1996): the local authority's consent before a relevant child is
+# withdrawn from school to be educated at home (education.commencement). An ISO date [U:
+# commencement regulations]; empty: not in force.
+S434A_COMMENCEMENT = os.environ.get("SAFEGUARDING_S434A_COMMENCEMENT", "") or None
 # A contact turns amber on the MASH queue when its decision is due within this many hours.
 FRONT_DOOR_AMBER_HOURS = int(os.environ.get("SAFEGUARDING_FRONT_DOOR_AMBER_HOURS", "8"))
 # The timescale dashboards (kernel.deadlines): "due soon" within this many days, and "done

@@ -1,0 +1,48 @@
+"""Key facts from education (people.keyfacts): a request for consent to home educate waiting
+for a decision, and a relevant child (s434A), once the duty is in force. One query for the
+requests and the five of education.selectors.relevant_children, whatever the number of
+children."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+from django.urls import reverse
+
+from kernel.rules import long_date
+from people.keyfacts import Fact
+
+from . import commencement, selectors
+
+
+def education_facts(person_ids: Sequence[int], day: datetime.date) -> dict[int, list[Fact]]:
+    result: dict[int, list[Fact]] = {}
+    if not commencement.in_force(day) or not person_ids:
+        return result
+    for pk, person_id, received_on in selectors.pending_requests(person_ids).values_list(
+        "pk", "person_id", "received_on"
+    ):
+        result.setdefault(person_id, []).append(
+            Fact(
+                "home_education_request",
+                "Consent to home educate asked",
+                f"received on {long_date(received_on)}, waiting for a decision",
+                since=received_on,
+                colour="orange",
+                url=reverse("education:consent", args=[pk]),
+            )
+        )
+    for person_id, relevance in selectors.relevant_children(person_ids, day).items():
+        if relevance.relevant:
+            result.setdefault(person_id, []).append(
+                Fact(
+                    "relevant_child",
+                    "Relevant child for home education",
+                    "consent needed before removal from the school roll: " + "; ".join(relevance.reasons),
+                    code=" and ".join(relevance.conditions),
+                    colour="purple",
+                    url=reverse("education:person", args=[person_id]),
+                )
+            )
+    return result

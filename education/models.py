@@ -1,0 +1,185 @@
+"""Education records: the authority's school list, a pupil's school history, and the local
+authority's consent to withdraw a relevant child from school for home education (Education Act
+1996 s434A, inserted by the Children's Wellbeing and Schools Act 2026 s37; process
+specification 6.7).
+
+The school list is data (loaded from a file by `load_school_list`, or made by the builders in
+tests): a URN that is not on it is refused. A school that is also a partner agency is linked by
+its URN (partners.Agency.urn), not copied.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from partners.models import urn_validator
+
+
+class School(models.Model):
+    """A school on the authority's school list (from Get Information about Schools)."""
+
+    class Phase(models.TextChoices):
+        NURSERY = "nursery", "Nursery"
+        PRIMARY = "primary", "Primary"
+        MIDDLE = "middle", "Middle"
+        SECONDARY = "secondary", "Secondary"
+        ALL_THROUGH = "all_through", "All-through"
+        SIXTEEN_PLUS = "16_plus", "16 plus"
+        NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+    urn = models.CharField("unique reference number (URN)", max_length=7, unique=True, validators=[urn_validator])
+    name = models.CharField(max_length=200)
+    phase = models.CharField(max_length=20, choices=Phase.choices)
+    special = models.BooleanField(
+        default=False, help_text="A special school, or an independent special school (s434A condition A)"
+    )
+    maintained_by_authority = models.BooleanField(
+        default=False, help_text="Maintained by the authority (its places are arranged by the authority)"
+    )
+    open = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (URN {self.urn})"
+
+
+class SchoolRegistration(models.Model):
+    """A pupil on a school's roll, from one day to another (None: still on the roll)."""
+
+    class Source(models.TextChoices):
+        SCHOOL = "school", "The school's own records"
+        UPN = "upn", "Matched by the unique pupil number (UPN)"
+        REGISTER = "register", "The children not in school register"
+        CASE_WORKER = "case_worker", "Told by the family or a professional"
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="school_registrations")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="registrations")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    under_authority_arrangements = models.BooleanField(
+        default=False, help_text="Registered at the school under arrangements made by the local authority"
+    )
+    source = models.CharField(max_length=20, choices=Source.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        indexes = [models.Index(fields=["person", "start_date"]), models.Index(fields=["start_date", "end_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="school_registration_dates_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school.name} from {self.start_date:%-d %B %Y}"
+
+    def current_on(self, day) -> bool:  # type: ignore[no-untyped-def]
+        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+
+class ConsentRequest(models.Model):
+    """A request for the authority's consent to withdraw a child from school to be educated at
+    home (s434A): from a parent, or a school's notice that it is about to remove the child from
+    its roll for home education. Whether the child was a relevant child when it came, and why,
+    is kept as it was worked out then."""
+
+    class Source(models.TextChoices):
+        PARENT = "parent", "A parent asked for consent"
+        SCHOOL_NOTICE = "school_notice", "The school said it is about to remove the child for home education"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for a decision"
+        NOT_NEEDED = "not_needed", "Consent not needed: not a relevant child"
+        GIVEN = "given", "Consent given"
+        REFUSED = "refused", "Consent refused"
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="home_education_requests")
+    registration = models.ForeignKey(SchoolRegistration, on_delete=models.PROTECT, related_name="consent_requests")
+    source = models.CharField(max_length=20, choices=Source.choices)
+    received_on = models.DateField()
+    requested_by = models.CharField(max_length=200, help_text="The parent, or the member of school staff")
+    details = models.TextField(blank=True)
+    relevant_child = models.BooleanField()
+    conditions = models.JSONField(default=list, help_text="The conditions met (A, B) when the request came")
+    reasons = models.JSONField(default=list, help_text="Why, in plain English, when the request came")
+    rules_version = models.CharField(max_length=20, help_text="The rules' version (its first day) applied")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    best_interests = models.TextField(blank=True, help_text="The best-interests analysis")
+    best_interests_on = models.DateField(null=True, blank=True)
+    best_interests_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_on = models.DateField(null=True, blank=True)
+    decision_maker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_reasons = models.TextField(blank=True)
+    may_ask_again_on = models.DateField(null=True, blank=True, help_text="After a refusal")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        indexes = [models.Index(fields=["person", "status"])]
+
+    def __str__(self) -> str:
+        return f"Request for consent to home educate, received {self.received_on:%-d %B %Y}"
+
+    @property
+    def decided(self) -> bool:
+        return self.status in (self.Status.GIVEN, self.Status.REFUSED)
+
+
+class ConsentInformation(models.Model):  # noqa: DJ008
+    """What was gathered before the decision: the school's, the social worker's and the child's
+    views, and a visit."""
+
+    class Kind(models.TextChoices):
+        SCHOOL_VIEW = "school_view", "The school's view"
+        SOCIAL_WORKER_VIEW = "social_worker_view", "The social worker's view"
+        CHILD_VIEW = "child_view", "The child's view"
+        VISIT = "visit", "A visit"
+        OTHER = "other", "Other information"
+
+    request = models.ForeignKey(ConsentRequest, on_delete=models.PROTECT, related_name="information")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    gathered_on = models.DateField()
+    given_by = models.CharField(max_length=200, help_text="Who gave it, or who visited")
+    summary = models.TextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["gathered_on", "id"]
+
+
+class ConsentNotification(models.Model):  # noqa: DJ008
+    """Who was told about a request or a decision, and when: the allocated social worker, the
+    school, the parent (the decision letter)."""
+
+    class To(models.TextChoices):
+        SOCIAL_WORKER = "social_worker", "The allocated social worker"
+        SCHOOL = "school", "The school"
+        PARENT = "parent", "The parent"
+
+    class About(models.TextChoices):
+        REQUEST = "request", "The request"
+        DECISION = "decision", "The decision"
+
+    request = models.ForeignKey(ConsentRequest, on_delete=models.PROTECT, related_name="notifications")
+    to = models.CharField(max_length=20, choices=To.choices)
+    about = models.CharField(max_length=20, choices=About.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(max_length=200, help_text="Who was told")
+    sent_on = models.DateField()
+
+    class Meta:
+        ordering = ["sent_on", "id"]

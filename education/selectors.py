@@ -1,0 +1,140 @@
+"""Reads of the education records: the school list, a pupil's school history, whether a child
+is a relevant child (s434A) on a day, and the consent requests. Writes are in
+education.services.
+
+`relevant_children` works out relevant-child status for many children in a fixed number of
+queries (one each for the children, their school registrations, section 47 enquiries, child
+protection plans and periods of care), whatever their number: the nightly check and the key
+facts use it; `relevant_child` is the same for one child.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+
+from casework.services import responsible
+from childprotection.models import ChildProtectionPlan, Section47Enquiry
+from childrenincare.models import PeriodOfCare
+from frontdoor.models import Referral
+from partners.models import Agency, User
+from people.models import Person
+
+from .models import ConsentRequest, School, SchoolRegistration
+from .rules import Facts, Relevance, Rules, decide, rules_on, years_before
+
+PersonIds = Iterable[int] | QuerySet[Person, int]
+
+
+def school_by_urn(urn: str) -> School | None:
+    """The school on the authority's list with this URN, or None."""
+    return School.objects.filter(urn=(urn or "").strip()).first()
+
+
+def school_agency(school: School) -> Agency | None:
+    """The partner agency that is this school (by its URN), if there is one."""
+    return Agency.objects.filter(urn=school.urn).first()
+
+
+def registrations_for(person: Person) -> QuerySet[SchoolRegistration]:
+    """The child's school history, latest first."""
+    return SchoolRegistration.objects.filter(person=person).select_related("school", "recorded_by")
+
+
+def registration_on(person: Person, urn: str, on: datetime.date) -> SchoolRegistration | None:
+    """The child's registration at the school with this URN on the day, or None."""
+    return (
+        SchoolRegistration.objects.filter(person=person, school__urn=urn, start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .select_related("school")
+        .first()
+    )
+
+
+def relevant_child(person: Person, on: datetime.date, rules: Rules | None = None) -> Relevance:
+    """Whether the child is a relevant child (s434A) on `on`, which conditions, and why."""
+    return relevant_children([person.pk], on, rules)[person.pk]
+
+
+def _ids(person_ids: PersonIds) -> list[int] | QuerySet[Person, int]:
+    return person_ids if isinstance(person_ids, QuerySet) else list(person_ids)
+
+
+def relevant_children(person_ids: PersonIds, on: datetime.date, rules: Rules | None = None) -> dict[int, Relevance]:
+    """Relevant-child status on `on` for each child (by id), in five queries. `person_ids` may
+    be a list or a query of ids (then each read is a subquery, not a list of ids)."""
+    rules = rules or rules_on(on)
+    ids = _ids(person_ids)
+    births = dict(Person.objects.filter(pk__in=ids).values_list("pk", "date_of_birth"))
+    registrations: dict[int, list[tuple[str, bool, bool, bool]]] = defaultdict(list)
+    for person_id, name, special, maintained, arranged in (
+        SchoolRegistration.objects.filter(person_id__in=ids, start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .values_list(
+            "person_id",
+            "school__name",
+            "school__special",
+            "school__maintained_by_authority",
+            "under_authority_arrangements",
+        )
+    ):
+        registrations[person_id].append((name, special, maintained, arranged))
+    enquiries: dict[int, list[datetime.date]] = defaultdict(list)
+    for person_id, start in (
+        Section47Enquiry.objects.filter(person_id__in=ids, start_date__lte=on)
+        .filter(Q(outcome_date__isnull=True) | Q(outcome_date__gte=on))
+        .values_list("person_id", "start_date")
+    ):
+        enquiries[person_id].append(start)
+    since = years_before(on, rules.plan_within_years) if rules.plan_within_years is not None else on
+    plans: dict[int, list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)
+    for person_id, start, end in (
+        ChildProtectionPlan.objects.filter(person_id__in=ids, start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=since))
+        .values_list("person_id", "start_date", "end_date")
+    ):
+        plans[person_id].append((start, end))
+    left_care: dict[int, list[tuple[datetime.date, str]]] = defaultdict(list)
+    if rules.left_care_within_years is not None:
+        for person_id, end, reason in PeriodOfCare.objects.filter(
+            person_id__in=ids,
+            end_reason__in=rules.left_care_reasons,
+            end_date__gte=years_before(on, rules.left_care_within_years),
+            end_date__lte=on,
+        ).values_list("person_id", "end_date", "end_reason"):
+            left_care[person_id].append((end, reason))
+    return {
+        person_id: decide(
+            Facts(
+                date_of_birth=born,
+                registrations=tuple(registrations[person_id]),
+                enquiries=tuple(enquiries[person_id]),
+                plans=tuple(plans[person_id]),
+                left_care=tuple(left_care[person_id]),
+            ),
+            on,
+            rules,
+        )
+        for person_id, born in births.items()
+    }
+
+
+def allocated_worker(person: Person) -> User | None:
+    """The social worker the child's open child in need episode is allocated to, or None."""
+    episode = (
+        Referral.objects.filter(person=person, closure_date__isnull=True).order_by("-referral_date", "-id").first()
+    )
+    return responsible(episode)[1] if episode is not None else None
+
+
+def consent_requests_for(person: Person) -> QuerySet[ConsentRequest]:
+    """The child's requests for consent to home educate, latest first."""
+    return ConsentRequest.objects.filter(person=person).select_related("registration__school", "decision_maker")
+
+
+def pending_requests(person_ids: Iterable[int]) -> QuerySet[ConsentRequest]:
+    """The requests waiting for a decision, for these children."""
+    return ConsentRequest.objects.filter(person_id__in=list(person_ids), status=ConsentRequest.Status.OPEN)

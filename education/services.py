@@ -1,0 +1,440 @@
+"""Business rules of the education records, each a statutory step in one transaction:
+
+- load_school_list: the authority's school list (URN, name, phase, special school, maintained
+  by the authority), from its file; a URN not on it is refused everywhere else.
+- record_school_registration: a pupil on a school's roll from one day (to another).
+- receive_consent_request: a parent asks for the authority's consent to withdraw their child
+  from school for home education, or a school says it is about to remove a child from its roll
+  for it (s434A). The service works out whether the child is a relevant child on the day the
+  request came (education.selectors.relevant_children; the rules in education/data/s434a.json),
+  keeps which conditions and why, and tells the allocated social worker and the school at once.
+  A child who is not a relevant child needs no consent: the request is kept, closed as such.
+- gather_consent_information: the school's, the social worker's, the child's view, a visit.
+- record_best_interests_analysis: whether education at home is in the child's best interests.
+- record_consent_decision: consent given or refused, by whom, with reasons; a refusal gives
+  the day the parent may ask again (the rules' timescale). The parent (the letter), the social
+  worker and the school are told.
+
+Every step checks everything before it writes (kernel.rules.RuleBroken with messages by
+field), adds to the child's chronology and is audited. The consent steps refuse before the
+commencement of s434A (education.commencement).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from audit import services as audit
+from chronology.services import record_event
+from kernel.rules import Errors, RuleBroken, check_date, long_date
+from people.models import Person
+
+from . import commencement, selectors
+from .models import ConsentInformation, ConsentNotification, ConsentRequest, School, SchoolRegistration
+from .rules import may_ask_again_on, of_compulsory_school_age, rules_on
+
+if TYPE_CHECKING:
+    from partners.models import User
+
+CONSENT_KIND = "home-education-consent"
+
+
+def _moment(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
+
+
+def _lock(person: Person) -> Person:
+    return Person.objects.select_for_update().get(pk=person.pk)
+
+
+def _school(errors: Errors, field: str, urn: str) -> School | None:
+    urn = (urn or "").strip()
+    if not urn:
+        errors.add(field, "Enter the school's URN")
+        return None
+    school = selectors.school_by_urn(urn)
+    if school is None:
+        errors.add(field, f"URN {urn} is not on the authority's school list: check the number")
+    return school
+
+
+# --- The school list and the pupil's school history ---------------------------------------
+
+
+@transaction.atomic
+def load_school_list(rows: Iterable[Mapping[str, Any]]) -> int:
+    """Add or update the schools of the authority's list (by URN); returns how many rows. A
+    row with an unknown phase or a URN that is not 6 or 7 digits is refused, nothing saved."""
+    errors = Errors()
+    cleaned = []
+    for number, row in enumerate(rows, start=1):
+        urn = str(row.get("urn", "")).strip()
+        if not (urn.isdigit() and len(urn) in (6, 7)):
+            errors.add("__all__", f"Row {number}: the URN must be 6 or 7 digits")
+            continue
+        phase = row.get("phase", School.Phase.NOT_APPLICABLE)
+        if phase not in School.Phase.values:
+            errors.add("__all__", f"Row {number}: unknown phase {phase!r}")
+            continue
+        name = str(row.get("name", "")).strip()
+        if not name:
+            errors.add("__all__", f"Row {number}: enter the school's name")
+            continue
+        cleaned.append((urn, name, phase, bool(row.get("special")), bool(row.get("maintained_by_authority"))))
+    errors.raise_if_any()
+    for urn, name, phase, special, maintained in cleaned:
+        School.objects.update_or_create(
+            urn=urn,
+            defaults={"name": name, "phase": phase, "special": special, "maintained_by_authority": maintained},
+        )
+    return len(cleaned)
+
+
+@transaction.atomic
+def record_school_registration(
+    user: User,
+    person: Person,
+    *,
+    urn: str,
+    start_date: datetime.date | None,
+    end_date: datetime.date | None = None,
+    under_authority_arrangements: bool = False,
+    source: str = SchoolRegistration.Source.CASE_WORKER,
+) -> SchoolRegistration:
+    """The child on a school's roll from `start_date` (to `end_date`, if they have left)."""
+    person = _lock(person)
+    errors = Errors()
+    school = _school(errors, "urn", urn)
+    check_date(errors, "start_date", start_date, label="date the child joined the school's roll")
+    if end_date is not None and start_date is not None and end_date < start_date:
+        errors.add("end_date", "The date the child left the school must be on or after the date they joined")
+    elif end_date is not None:
+        check_date(errors, "end_date", end_date, label="date the child left the school")
+    if source not in SchoolRegistration.Source.values:
+        errors.add("source", "Select how the school registration is known")
+    if person.kind != "child":
+        errors.add("__all__", "Only a child is registered at a school")
+    if school is not None and start_date is not None and not errors:
+        overlap = SchoolRegistration.objects.filter(person=person, school=school).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=start_date)
+        )
+        if end_date is not None:
+            overlap = overlap.filter(start_date__lte=end_date)
+        if overlap.exists():
+            errors.add("start_date", f"The child is already on the roll of {school.name} for some of these dates")
+    errors.raise_if_any()
+    assert school is not None
+    assert start_date is not None
+    registration = SchoolRegistration.objects.create(
+        person=person,
+        school=school,
+        start_date=start_date,
+        end_date=end_date,
+        under_authority_arrangements=under_authority_arrangements,
+        source=source,
+        recorded_by=user,
+    )
+    record_event(
+        person,
+        "school-registration",
+        _moment(start_date),
+        f"Registered at {school.name}",
+        detail=f"Left on {long_date(end_date)}" if end_date else "",
+        source=registration,
+        recorded_by=user,
+    )
+    audit.record_creation(user, registration, person=person, summary="Recorded a school registration")
+    return registration
+
+
+# --- Consent to withdraw for home education (s434A) ---------------------------------------
+
+
+def _refuse_unless_in_force(day: datetime.date | None) -> None:
+    if not commencement.in_force(day):
+        raise RuleBroken(commencement.not_in_force_message(day if commencement.commencement() else None))
+
+
+def _notify(
+    request: ConsentRequest, about: str, on: datetime.date, user: User, *, parent: bool = False
+) -> list[ConsentNotification]:
+    """Tell the allocated social worker and the school (and the parent, of a decision): a
+    notification row each, and one chronology entry naming them."""
+    sent = []
+    worker = selectors.allocated_worker(request.person)
+    if worker is not None:
+        sent.append(
+            ConsentNotification(
+                request=request,
+                to=ConsentNotification.To.SOCIAL_WORKER,
+                about=about,
+                user=worker,
+                name=worker.get_full_name() or worker.username,
+                sent_on=on,
+            )
+        )
+    school = request.registration.school
+    sent.append(
+        ConsentNotification(
+            request=request, to=ConsentNotification.To.SCHOOL, about=about, name=school.name, sent_on=on
+        )
+    )
+    if parent:
+        sent.append(
+            ConsentNotification(
+                request=request, to=ConsentNotification.To.PARENT, about=about, name=request.requested_by, sent_on=on
+            )
+        )
+    ConsentNotification.objects.bulk_create(sent)
+    told = "; ".join(f"{n.get_to_display().lower()} ({n.name})" for n in sent)
+    what = "the request" if about == ConsentNotification.About.REQUEST else "the decision"
+    record_event(
+        request.person,
+        CONSENT_KIND,
+        _moment(on),
+        f"Told about {what} on consent to home educate",
+        detail=f"Told: {told}" + ("" if worker else ". No social worker is allocated to the child"),
+        source=request,
+        recorded_by=user,
+    )
+    return sent
+
+
+@transaction.atomic
+def receive_consent_request(
+    user: User,
+    person: Person,
+    *,
+    source: str,
+    received_on: datetime.date | None,
+    requested_by: str,
+    urn: str,
+    details: str = "",
+) -> ConsentRequest:
+    """A request for consent (or a school's notice) received: the child's relevant-child status
+    on that day is worked out and kept, and the social worker and the school are told."""
+    _refuse_unless_in_force(received_on)
+    person = _lock(person)
+    errors = Errors()
+    if source not in ConsentRequest.Source.values:
+        errors.add("source", "Select who asked: a parent, or the school")
+    check_date(errors, "received_on", received_on, label="date the request was received")
+    if not (requested_by or "").strip():
+        errors.add("requested_by", "Enter who asked for consent, or who at the school gave notice")
+    school = _school(errors, "urn", urn)
+    registration = None
+    if received_on is not None and "received_on" not in errors:
+        if not of_compulsory_school_age(person.date_of_birth, received_on):
+            errors.add(
+                "__all__",
+                f"{person.full_name} is not of compulsory school age on {long_date(received_on)}: "
+                "consent to home educate is not needed",
+            )
+        if school is not None:
+            registration = selectors.registration_on(person, school.urn, received_on)
+            if registration is None:
+                errors.add(
+                    "urn",
+                    f"{person.full_name} is not on the roll of {school.name} on {long_date(received_on)}: "
+                    "record the school registration first",
+                )
+    errors.raise_if_any()
+    assert received_on is not None
+    assert registration is not None
+    rules = rules_on(received_on)
+    relevance = selectors.relevant_child(person, received_on, rules)
+    request = ConsentRequest.objects.create(
+        person=person,
+        registration=registration,
+        source=source,
+        received_on=received_on,
+        requested_by=requested_by.strip(),
+        details=(details or "").strip(),
+        relevant_child=relevance.relevant,
+        conditions=list(relevance.conditions),
+        reasons=list(relevance.reasons or relevance.notes),
+        rules_version=rules.version,
+        status=ConsentRequest.Status.OPEN if relevance.relevant else ConsentRequest.Status.NOT_NEEDED,
+        recorded_by=user,
+    )
+    record_event(
+        person,
+        CONSENT_KIND,
+        _moment(received_on),
+        "Request for consent to home educate received"
+        if source == ConsentRequest.Source.PARENT
+        else f"{registration.school.name} gave notice it is about to remove the child for home education",
+        detail=relevance.summary + (": " + "; ".join(relevance.reasons) if relevance.reasons else ""),
+        source=request,
+        recorded_by=user,
+    )
+    audit.record_creation(user, request, person=person, summary="Received a request for consent to home educate")
+    if relevance.relevant:
+        _notify(request, ConsentNotification.About.REQUEST, received_on, user)
+    return request
+
+
+def _open(request: ConsentRequest) -> ConsentRequest:
+    locked = ConsentRequest.objects.select_for_update().select_related("person", "registration__school")
+    found = locked.get(pk=request.pk)
+    if found.status != ConsentRequest.Status.OPEN:
+        raise RuleBroken(f"This request is closed ({found.get_status_display().lower()}): nothing more can be added")
+    return found
+
+
+@transaction.atomic
+def gather_consent_information(
+    user: User,
+    request: ConsentRequest,
+    *,
+    kind: str,
+    gathered_on: datetime.date | None,
+    given_by: str,
+    summary: str,
+) -> ConsentInformation:
+    """Information for the decision: a view, or a visit."""
+    _refuse_unless_in_force(timezone.localdate())
+    request = _open(request)
+    errors = Errors()
+    if kind not in ConsentInformation.Kind.values:
+        errors.add("kind", "Select what the information is")
+    check_date(
+        errors,
+        "gathered_on",
+        gathered_on,
+        label="date it was given",
+        not_before=request.received_on,
+        not_before_label="the day the request was received",
+    )
+    if not (given_by or "").strip():
+        errors.add("given_by", "Enter who gave it, or who visited")
+    if not (summary or "").strip():
+        errors.add("summary", "Enter what they said, or what the visit found")
+    errors.raise_if_any()
+    assert gathered_on is not None
+    information = ConsentInformation.objects.create(
+        request=request,
+        kind=kind,
+        gathered_on=gathered_on,
+        given_by=given_by.strip(),
+        summary=summary.strip(),
+        recorded_by=user,
+    )
+    record_event(
+        request.person,
+        CONSENT_KIND,
+        _moment(gathered_on),
+        f"{information.get_kind_display()} on home education",
+        detail=information.summary,
+        source=request,
+        recorded_by=user,
+    )
+    audit.record_creation(
+        user, information, person=request.person, summary="Recorded information for a consent decision"
+    )
+    return information
+
+
+@transaction.atomic
+def record_best_interests_analysis(
+    user: User, request: ConsentRequest, *, analysis: str, completed_on: datetime.date | None
+) -> ConsentRequest:
+    """Whether education otherwise than at school is in the child's best interests, and why."""
+    _refuse_unless_in_force(timezone.localdate())
+    request = _open(request)
+    errors = Errors()
+    if not (analysis or "").strip():
+        errors.add("analysis", "Enter the best-interests analysis")
+    check_date(
+        errors,
+        "completed_on",
+        completed_on,
+        label="date of the analysis",
+        not_before=request.received_on,
+        not_before_label="the day the request was received",
+    )
+    errors.raise_if_any()
+    before = (request.best_interests, request.best_interests_on)
+    request.best_interests = analysis.strip()
+    request.best_interests_on = completed_on
+    request.best_interests_by = user
+    request.save(update_fields=["best_interests", "best_interests_on", "best_interests_by"])
+    audit.record_change(
+        user,
+        request,
+        {"best_interests": (before[0], request.best_interests), "best_interests_on": (before[1], completed_on)},
+        person=request.person,
+        summary="Recorded the best-interests analysis on home education",
+    )
+    return request
+
+
+@transaction.atomic
+def record_consent_decision(
+    user: User,
+    request: ConsentRequest,
+    *,
+    decision: str,
+    decided_on: datetime.date | None,
+    decision_maker: User | None,
+    reasons: str,
+) -> ConsentRequest:
+    """Consent given or refused. Needs the best-interests analysis first; a refusal gives the
+    day the parent may ask again. The parent, the social worker and the school are told."""
+    _refuse_unless_in_force(decided_on or timezone.localdate())
+    request = _open(request)
+    errors = Errors()
+    if not request.best_interests:
+        errors.add("__all__", "Record the best-interests analysis before the decision")
+    if decision not in (ConsentRequest.Status.GIVEN, ConsentRequest.Status.REFUSED):
+        errors.add("decision", "Select whether consent is given or refused")
+    check_date(
+        errors,
+        "decided_on",
+        decided_on,
+        label="date of the decision",
+        not_before=request.best_interests_on or request.received_on,
+        not_before_label="the best-interests analysis" if request.best_interests_on else "the request",
+    )
+    if decision_maker is None:
+        errors.add("decision_maker", "Select who made the decision")
+    if not (reasons or "").strip():
+        errors.add("reasons", "Enter the reasons for the decision")
+    errors.raise_if_any()
+    assert decided_on is not None
+    request.status = decision
+    request.decided_on = decided_on
+    request.decision_maker = decision_maker
+    request.decision_reasons = reasons.strip()
+    request.may_ask_again_on = (
+        may_ask_again_on(decided_on, rules_on(decided_on)) if decision == ConsentRequest.Status.REFUSED else None
+    )
+    request.save(update_fields=["status", "decided_on", "decision_maker", "decision_reasons", "may_ask_again_on"])
+    words = "given" if decision == ConsentRequest.Status.GIVEN else "refused"
+    detail = request.decision_reasons
+    if request.may_ask_again_on:
+        detail += f". The parent may ask again from {long_date(request.may_ask_again_on)}"
+    record_event(
+        request.person,
+        CONSENT_KIND,
+        _moment(decided_on),
+        f"Consent to home educate {words}",
+        detail=detail,
+        source=request,
+        recorded_by=user,
+    )
+    audit.record_change(
+        user,
+        request,
+        {"status": (ConsentRequest.Status.OPEN, decision), "decided_on": (None, decided_on)},
+        person=request.person,
+        summary=f"Recorded the decision on consent to home educate: {words}",
+    )
+    _notify(request, ConsentNotification.About.DECISION, decided_on, user, parent=True)
+    return request
