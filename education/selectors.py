@@ -138,3 +138,13 @@ def consent_requests_for(person: Person) -> QuerySet[ConsentRequest]:
 def pending_requests(person_ids: Iterable[int]) -> QuerySet[ConsentRequest]:
     """The requests waiting for a decision, for these children."""
     return ConsentRequest.objects.filter(person_id__in=list(person_ids), status=ConsentRequest.Status.OPEN)
+
+
+def decision_makers(user: User) -> QuerySet[User]:
+    """Who may be named as the decision maker: the managers and heads of service of the user's
+    own agency (the authority) [U: the authority's scheme of delegation may name others]."""
+    return User.objects.filter(
+        agency_id=user.agency_id,
+        is_active=True,
+        role__in=[User.Role.TEAM_MANAGER, User.Role.HEAD_OF_SERVICE],
+    ).order_by("first_name", "last_name")

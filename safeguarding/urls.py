@@ -32,6 +32,8 @@ urlpatterns = [
     path("adoption/", include("adoption.urls")),
     # Missing episodes and return interviews.
     path("missing/", include("exploitation.urls")),
+    # Education: pupils' schools, relevant children, consent to withdraw for home education.
+    path("education/", include("education.urls")),
     # Statutory returns (SSDA903, CIN census, Annex A) and statistics.
     path("returns/", include("returns.urls")),
     # Timescale dashboards: one's own, the team's, the service's.

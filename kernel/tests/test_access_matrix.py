@@ -86,6 +86,7 @@ MODULES = [
     "matrix_pre_proceedings",
     "matrix_frontdoor",
     "matrix_accounts",
+    "matrix_education",
 ]
 for _module in MODULES:
     EXPECTED.update(getattr(importlib.import_module(f"kernel.tests.{_module}"), "EXPECTED", {}))

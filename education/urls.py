@@ -1,0 +1,17 @@
+"""Education pages, under /education/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "education"
+
+urlpatterns = [
+    path("people/<int:person_id>/", views.person, name="person"),
+    path("people/<int:person_id>/schools/new/", views.registration, name="registration"),
+    path("people/<int:person_id>/consent/new/", views.consent_request, name="consent_request"),
+    path("consent/<int:consent_id>/", views.consent, name="consent"),
+    path("consent/<int:consent_id>/information/", views.information, name="information"),
+    path("consent/<int:consent_id>/best-interests/", views.best_interests, name="best_interests"),
+    path("consent/<int:consent_id>/decision/", views.decision, name="decision"),
+]

@@ -1,0 +1,35 @@
+"""The access matrix's records for the education module (see test_access_matrix.MODULES): the
+matrix child on a school's roll, and a request for consent to home educate. The module adds no
+access rule: reading is case_work, changing case_change."""
+
+import datetime
+
+EXPECTED: dict[str, object] = {}
+
+
+def history(world):
+    """Make the module's records for world["child"]; return {URL parameter name: value}."""
+    from education import services
+    from education.models import ConsentRequest
+    from partners.models import User
+
+    worker = world["users"][User.Role.SOCIAL_WORKER]
+    services.load_school_list([{"urn": "999101", "name": "Matrix Primary School", "phase": "primary"}])
+    registration = services.record_school_registration(
+        worker, world["child"], urn="999101", start_date=datetime.date(2021, 9, 1)
+    )
+    # Made directly: the matrix runs with s434A not in force, when the service refuses.
+    request = ConsentRequest.objects.create(
+        person=world["child"],
+        registration=registration,
+        source=ConsentRequest.Source.PARENT,
+        received_on=datetime.date.today(),
+        requested_by="Matrix Parent",
+        relevant_child=True,
+        conditions=["B"],
+        reasons=["On a child protection plan (condition B)"],
+        rules_version="2026-04-29",
+        status=ConsentRequest.Status.OPEN,
+        recorded_by=worker,
+    )
+    return {"consent_id": request.pk}
