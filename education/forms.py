@@ -41,6 +41,10 @@ def _urn() -> forms.CharField:
     )
 
 
+def _name(user: User) -> str:
+    return user.get_full_name() or user.username
+
+
 class RegistrationForm(forms.Form):
     urn = _urn()
     start_date = DateField("Date the child joined the school's roll")
@@ -145,7 +149,7 @@ class DecisionForm(forms.Form):
         field = self.fields["decision_maker"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = decision_makers if decision_makers is not None else User.objects.none()
-        field.label_from_instance = lambda user: user.get_full_name() or user.username  # type: ignore[method-assign]
+        field.label_from_instance = _name  # type: ignore[method-assign,assignment]
         self.helper = _helper(
             Field.radios("decision", legend_size=Size.MEDIUM),
             Field("decided_on"),

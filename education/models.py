@@ -10,6 +10,8 @@ its URN (partners.Agency.urn), not copied.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 
@@ -79,7 +81,7 @@ class SchoolRegistration(models.Model):
     def __str__(self) -> str:
         return f"{self.school.name} from {self.start_date:%-d %B %Y}"
 
-    def current_on(self, day) -> bool:  # type: ignore[no-untyped-def]
+    def current_on(self, day: datetime.date) -> bool:
         return self.start_date <= day and (self.end_date is None or self.end_date >= day)
 
 

@@ -105,7 +105,8 @@ def relevant_children(person_ids: PersonIds, on: datetime.date, rules: Rules | N
             end_date__gte=years_before(on, rules.left_care_within_years),
             end_date__lte=on,
         ).values_list("person_id", "end_date", "end_reason"):
-            left_care[person_id].append((end, reason))
+            if end is not None:
+                left_care[person_id].append((end, reason))
     return {
         person_id: decide(
             Facts(
@@ -143,6 +144,8 @@ def pending_requests(person_ids: Iterable[int]) -> QuerySet[ConsentRequest]:
 def decision_makers(user: User) -> QuerySet[User]:
     """Who may be named as the decision maker: the managers and heads of service of the user's
     own agency (the authority) [U: the authority's scheme of delegation may name others]."""
+    if user.agency_id is None:
+        return User.objects.none()
     return User.objects.filter(
         agency_id=user.agency_id,
         is_active=True,
