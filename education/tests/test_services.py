@@ -189,3 +189,12 @@ def test_consent_given_has_no_date_to_ask_again(pupil, worker, manager, episode)
     request.refresh_from_db()
     assert request.status == "given"
     assert request.may_ask_again_on is None
+
+
+def test_the_school_list_command_loads_the_example_file(db):
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    call_command("load_school_list", str(Path(services.__file__).parent / "data" / "school_list_example.json"))
+    assert School.objects.filter(special=True).count() == 2
