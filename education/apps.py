@@ -15,3 +15,4 @@ class EducationConfig(AppConfig):
         keyfacts.register("education", education_keyfacts.education_facts)
         register("school-registration", "School registration", "Education")
         register("home-education-consent", "Consent to withdraw for home education", "Education")
+        register("not-in-school-register", "Children not in school register", "Education")

@@ -1,4 +1,5 @@
-"""Key facts from education (people.keyfacts): a request for consent to home educate waiting
+"""Key facts from education (people.keyfacts): a child on the children not in school register
+(once it is in force, one query), a request for consent to home educate waiting
 for a decision, and a relevant child (s434A), once the duty is in force. One query for the
 requests and the five of education.selectors.relevant_children, whatever the number of
 children."""
@@ -14,11 +15,29 @@ from kernel.rules import long_date
 from people.keyfacts import Fact
 
 from . import commencement, selectors
+from .models import RegisterEntry
 
 
 def education_facts(person_ids: Sequence[int], day: datetime.date) -> dict[int, list[Fact]]:
     result: dict[int, list[Fact]] = {}
-    if not commencement.in_force(day) or not person_ids:
+    if not person_ids:
+        return result
+    if commencement.register_in_force(day):
+        for person_id, added_on, reason in (
+            selectors.on_register(day).filter(person_id__in=person_ids).values_list("person_id", "added_on", "reason")
+        ):
+            result.setdefault(person_id, []).append(
+                Fact(
+                    "not_in_school",
+                    "Not in school",
+                    f"on the children not in school register since {long_date(added_on)}: "
+                    + str(RegisterEntry.Reason(reason).label).lower(),
+                    since=added_on,
+                    colour="yellow",
+                    url=reverse("education:person", args=[person_id]),
+                )
+            )
+    if not commencement.in_force(day):
         return result
     for pk, person_id, received_on in selectors.pending_requests(person_ids).values_list(
         "pk", "person_id", "received_on"

@@ -185,3 +185,66 @@ class ConsentNotification(models.Model):  # noqa: DJ008
 
     class Meta:
         ordering = ["sent_on", "id"]
+
+
+class RegisterEntry(models.Model):
+    """A child on the authority's children not in school register (Education Act 1996 s436B to
+    s436G, inserted by the Children's Wellbeing and Schools Act 2026 s38): from the day they
+    came onto it, and why, to the day they were removed, and why. The register is kept by date:
+    an entry is never changed back, only removed; a child comes back on with a new entry."""
+
+    class Reason(models.TextChoices):
+        HOME_EDUCATED = "home_educated", "Educated at home by their parents"
+        OTHER_PROVIDER = "other_provider", "Educated otherwise than at school by another provider"
+        NOT_KNOWN = "not_known", "Not in school, the education not known yet"
+
+    class Source(models.TextChoices):
+        PARENT = "parent", "A parent's notice"
+        SCHOOL = "school", "A school's notice that it removed the child from its roll"
+        AGENCY = "agency", "Another agency"
+        AUTHORITY = "authority", "The authority's own enquiries"
+
+    class RemovalReason(models.TextChoices):
+        ON_ROLL = "on_roll", "Registered at a school"
+        LEFT_AREA = "left_area", "Moved out of the authority's area"
+        PAST_AGE = "past_age", "No longer of compulsory school age"
+        DIED = "died", "Died"
+        OTHER = "other", "Other reason"
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="register_entries")
+    added_on = models.DateField()
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    source = models.CharField(max_length=20, choices=Source.choices)
+    parents = models.TextField(help_text="The parents' names, and how to reach them")
+    address = models.TextField(help_text="Where the child lives")
+    provider = models.TextField(blank=True, help_text="Who provides the child's education")
+    hours_per_week = models.DecimalField(
+        max_digits=4, decimal_places=1, null=True, blank=True, help_text="For how long each week"
+    )
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    removed_on = models.DateField(null=True, blank=True)
+    removal_reason = models.CharField(max_length=20, choices=RemovalReason.choices, blank=True)
+    removal_detail = models.TextField(blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "children not in school register entry"
+        verbose_name_plural = "children not in school register entries"
+        ordering = ["-added_on", "-id"]
+        indexes = [models.Index(fields=["added_on", "removed_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(removed_on__isnull=True), name="one_open_register_entry"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(removed_on__isnull=True) | models.Q(removed_on__gte=models.F("added_on")),
+                name="register_entry_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"On the children not in school register from {self.added_on:%-d %B %Y}"

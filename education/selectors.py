@@ -14,7 +14,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from casework.services import responsible
 from childprotection.models import ChildProtectionPlan, Section47Enquiry
@@ -23,7 +23,7 @@ from frontdoor.models import Referral
 from partners.models import Agency, User
 from people.models import Person
 
-from .models import ConsentRequest, School, SchoolRegistration
+from .models import ConsentRequest, RegisterEntry, School, SchoolRegistration
 from .rules import Facts, Relevance, Rules, decide, rules_on, years_before
 
 PersonIds = Iterable[int] | QuerySet[Person, int]
@@ -151,3 +151,21 @@ def decision_makers(user: User) -> QuerySet[User]:
         is_active=True,
         role__in=[User.Role.TEAM_MANAGER, User.Role.HEAD_OF_SERVICE],
     ).order_by("first_name", "last_name")
+
+
+def register_entries_for(person: Person) -> QuerySet[RegisterEntry]:
+    """The child's entries on the children not in school register, latest first."""
+    return RegisterEntry.objects.filter(person=person).select_related("recorded_by", "removed_by")
+
+
+def on_register(on: datetime.date) -> QuerySet[RegisterEntry]:
+    """The register as it stood on a day: the entries added by then and not removed before it."""
+    return RegisterEntry.objects.filter(added_on__lte=on).filter(Q(removed_on__isnull=True) | Q(removed_on__gt=on))
+
+
+def register_figures(on: datetime.date) -> dict[str, int]:
+    """How many children were on the register on a day, by reason (counts only: no names)."""
+    counts = dict.fromkeys(RegisterEntry.Reason.values, 0)
+    for reason, count in on_register(on).values_list("reason").annotate(count=Count("id")).order_by():
+        counts[reason] = count
+    return counts

@@ -14,6 +14,9 @@
 - record_consent_decision: consent given or refused, by whom, with reasons; a refusal gives
   the day the parent may ask again (the rules' timescale). The parent (the letter), the social
   worker and the school are told.
+- add_to_register, remove_from_register: the children not in school register (s436B to
+  s436G), kept by date: a child of compulsory school age not on a school's roll comes onto it
+  with the information the Act names, and comes off it on a day, for a reason.
 
 Every step checks everything before it writes (kernel.rules.RuleBroken with messages by
 field), adds to the child's chronology and is audited. The consent steps refuse before the
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -36,13 +40,14 @@ from kernel.rules import Errors, RuleBroken, check_date, long_date
 from people.models import Person
 
 from . import commencement, selectors
-from .models import ConsentInformation, ConsentNotification, ConsentRequest, School, SchoolRegistration
+from .models import ConsentInformation, ConsentNotification, ConsentRequest, RegisterEntry, School, SchoolRegistration
 from .rules import may_ask_again_on, of_compulsory_school_age, rules_on
 
 if TYPE_CHECKING:
     from partners.models import User
 
 CONSENT_KIND = "home-education-consent"
+REGISTER_KIND = "not-in-school-register"
 
 
 def _moment(day: datetime.date) -> datetime.datetime:
@@ -438,3 +443,142 @@ def record_consent_decision(
     )
     _notify(request, ConsentNotification.About.DECISION, decided_on, user, parent=True)
     return request
+
+
+# --- The children not in school register (s436B to s436G) ----------------------------------
+
+
+def _refuse_unless_register_in_force(day: datetime.date | None) -> None:
+    if not commencement.register_in_force(day):
+        start = commencement.commencement("CNIS_COMMENCEMENT")
+        raise RuleBroken(commencement.register_not_in_force_message(day if start else None))
+
+
+@transaction.atomic
+def add_to_register(
+    user: User,
+    person: Person,
+    *,
+    added_on: datetime.date | None,
+    reason: str,
+    source: str,
+    parents: str,
+    address: str,
+    provider: str = "",
+    hours_per_week: Decimal | None = None,
+    notes: str = "",
+) -> RegisterEntry:
+    """A child of compulsory school age who is not a registered pupil at a school comes onto
+    the register, with the information the Act names: the child, the parents, the address, who
+    provides the education and for how long, and when and why they came onto it."""
+    _refuse_unless_register_in_force(added_on)
+    person = _lock(person)
+    errors = Errors()
+    check_date(errors, "added_on", added_on, label="date the child came onto the register")
+    if reason not in RegisterEntry.Reason.values:
+        errors.add("reason", "Select why the child is not in school")
+    if source not in RegisterEntry.Source.values:
+        errors.add("source", "Select how the authority heard")
+    if not (parents or "").strip():
+        errors.add("parents", "Enter the parents' names")
+    if not (address or "").strip():
+        errors.add("address", "Enter where the child lives")
+    if (
+        reason != RegisterEntry.Reason.NOT_KNOWN
+        and reason in RegisterEntry.Reason.values
+        and not (provider or "").strip()
+    ):
+        errors.add("provider", "Enter who provides the child's education")
+    if hours_per_week is not None and not (0 < hours_per_week <= 168):
+        errors.add("hours_per_week", "The hours each week must be more than 0 and at most 168")
+    if added_on is not None and "added_on" not in errors:
+        if not of_compulsory_school_age(person.date_of_birth, added_on):
+            errors.add("__all__", f"{person.full_name} is not of compulsory school age on {long_date(added_on)}")
+        on_roll = (
+            SchoolRegistration.objects.filter(person=person, start_date__lte=added_on)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=added_on))
+            .select_related("school")
+            .first()
+        )
+        if on_roll is not None:
+            errors.add(
+                "added_on",
+                f"{person.full_name} is on the roll of {on_roll.school.name} on {long_date(added_on)}: "
+                "record the day they left the school first",
+            )
+    if RegisterEntry.objects.filter(person=person, removed_on__isnull=True).exists():
+        errors.add("__all__", f"{person.full_name} is already on the register")
+    errors.raise_if_any()
+    assert added_on is not None
+    entry = RegisterEntry.objects.create(
+        person=person,
+        added_on=added_on,
+        reason=reason,
+        source=source,
+        parents=parents.strip(),
+        address=address.strip(),
+        provider=(provider or "").strip(),
+        hours_per_week=hours_per_week,
+        notes=(notes or "").strip(),
+        recorded_by=user,
+    )
+    record_event(
+        person,
+        REGISTER_KIND,
+        _moment(added_on),
+        "Added to the children not in school register",
+        detail=f"{entry.get_reason_display()}; {entry.get_source_display().lower()}",
+        source=entry,
+        recorded_by=user,
+    )
+    audit.record_creation(user, entry, person=person, summary="Added a child to the children not in school register")
+    return entry
+
+
+@transaction.atomic
+def remove_from_register(
+    user: User, entry: RegisterEntry, *, removed_on: datetime.date | None, reason: str, detail: str = ""
+) -> RegisterEntry:
+    """The child comes off the register, on a day and for a reason (a school's roll, a move out
+    of the area, past compulsory school age)."""
+    entry = RegisterEntry.objects.select_for_update().select_related("person").get(pk=entry.pk)
+    _refuse_unless_register_in_force(removed_on or timezone.localdate())
+    errors = Errors()
+    if entry.removed_on is not None:
+        raise RuleBroken(f"The child was removed from the register on {long_date(entry.removed_on)}")
+    check_date(
+        errors,
+        "removed_on",
+        removed_on,
+        label="date the child came off the register",
+        not_before=entry.added_on,
+        not_before_label="the day they came onto it",
+    )
+    if reason not in RegisterEntry.RemovalReason.values:
+        errors.add("reason", "Select why the child comes off the register")
+    elif reason == RegisterEntry.RemovalReason.OTHER and not (detail or "").strip():
+        errors.add("detail", "Enter the reason")
+    errors.raise_if_any()
+    entry.removed_on = removed_on
+    entry.removal_reason = reason
+    entry.removal_detail = (detail or "").strip()
+    entry.removed_by = user
+    entry.save(update_fields=["removed_on", "removal_reason", "removal_detail", "removed_by"])
+    assert removed_on is not None
+    record_event(
+        entry.person,
+        REGISTER_KIND,
+        _moment(removed_on),
+        "Removed from the children not in school register",
+        detail=entry.get_removal_reason_display() + (f": {entry.removal_detail}" if entry.removal_detail else ""),
+        source=entry,
+        recorded_by=user,
+    )
+    audit.record_change(
+        user,
+        entry,
+        {"removed_on": (None, removed_on), "removal_reason": ("", reason)},
+        person=entry.person,
+        summary="Removed a child from the children not in school register",
+    )
+    return entry

@@ -311,6 +311,9 @@ S31ZA_COMMENCEMENT = os.environ.get("SAFEGUARDING_S31ZA_COMMENCEMENT", "") or No
 # withdrawn from school to be educated at home (education.commencement). An ISO date [U:
 # commencement regulations]; empty: not in force.
 S434A_COMMENCEMENT = os.environ.get("SAFEGUARDING_S434A_COMMENCEMENT", "") or None
+# s38 (new s436B to s436G Education Act 1996): the children not in school register
+# (education.commencement). An ISO date [U: commencement regulations]; empty: not in force.
+CNIS_COMMENCEMENT = os.environ.get("SAFEGUARDING_CNIS_COMMENCEMENT", "") or None
 # A contact turns amber on the MASH queue when its decision is due within this many hours.
 FRONT_DOOR_AMBER_HOURS = int(os.environ.get("SAFEGUARDING_FRONT_DOOR_AMBER_HOURS", "8"))
 # The timescale dashboards (kernel.deadlines): "due soon" within this many days, and "done
