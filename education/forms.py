@@ -15,7 +15,7 @@ from django import forms
 from kernel.forms import DateField, OpenChoiceField
 from partners.models import User
 
-from .models import ConsentInformation, ConsentRequest, SchoolRegistration
+from .models import ConsentInformation, ConsentRequest, RegisterEntry, SchoolRegistration
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -156,4 +156,51 @@ class DecisionForm(forms.Form):
             Field.select("decision_maker"),
             Field.textarea("reasons", rows=6),
             button="Record the decision",
+        )
+
+
+class RegisterEntryForm(forms.Form):
+    added_on = DateField("Date the child came onto the register")
+    reason = OpenChoiceField(label="Why is the child not in school?", choices=(), widget=forms.RadioSelect)
+    source = OpenChoiceField(label="How did the authority hear?", choices=(), widget=forms.RadioSelect)
+    parents = _text("Parents", help_text="Their names, and how to reach them")
+    address = _text("Where the child lives")
+    provider = forms.CharField(
+        label="Who provides the child's education", max_length=20000, required=False, widget=forms.Textarea
+    )
+    hours_per_week = forms.DecimalField(
+        label="Hours of education each week (optional)", required=False, max_digits=4, decimal_places=1
+    )
+    notes = _text("Notes (optional)")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = RegisterEntry.Reason.choices  # type: ignore[attr-defined]
+        self.fields["source"].choices = RegisterEntry.Source.choices  # type: ignore[attr-defined]
+        self.helper = _helper(
+            Field("added_on"),
+            Field.radios("reason", legend_size=Size.MEDIUM),
+            Field.radios("source", legend_size=Size.SMALL, small=True),
+            Field.textarea("parents", rows=3),
+            Field.textarea("address", rows=3),
+            Field.textarea("provider", rows=3),
+            Field.text("hours_per_week", field_width=4),
+            Field.textarea("notes", rows=3),
+            button="Add to the register",
+        )
+
+
+class RemovalForm(forms.Form):
+    removed_on = DateField("Date the child came off the register")
+    reason = OpenChoiceField(label="Why does the child come off the register?", choices=(), widget=forms.RadioSelect)
+    detail = _text("More about the reason", help_text="Needed for another reason")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = RegisterEntry.RemovalReason.choices  # type: ignore[attr-defined]
+        self.helper = _helper(
+            Field("removed_on"),
+            Field.radios("reason", legend_size=Size.MEDIUM),
+            Field.textarea("detail", rows=3),
+            button="Remove from the register",
         )

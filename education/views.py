@@ -24,8 +24,16 @@ from people.access import person_for, record_or_not_visible
 from people.models import Person
 
 from . import commencement, selectors, services
-from .forms import BestInterestsForm, ConsentRequestForm, DecisionForm, InformationForm, RegistrationForm
-from .models import ConsentRequest
+from .forms import (
+    BestInterestsForm,
+    ConsentRequestForm,
+    DecisionForm,
+    InformationForm,
+    RegisterEntryForm,
+    RegistrationForm,
+    RemovalForm,
+)
+from .models import ConsentRequest, RegisterEntry
 
 
 def _may_change(request: HttpRequest) -> bool:
@@ -71,6 +79,8 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
             "in_force": commencement.in_force(today),
             "not_in_force": _not_in_force(),
             "requests": list(selectors.consent_requests_for(child)),
+            "register": list(selectors.register_entries_for(child)),
+            "register_in_force": commencement.register_in_force(today),
             "may_change": may_change,
             "today": today,
         },
@@ -214,4 +224,65 @@ def decision(request: HttpRequest, consent_id: int) -> HttpResponse:
         lambda found, data: services.record_consent_decision(request.user, found, **data),  # type: ignore[arg-type]
         "Decision recorded: the parent, the social worker and the school are told",
         decision_makers=selectors.decision_makers(request.user),  # type: ignore[arg-type]
+    )
+
+
+# --- The children not in school register --------------------------------------------------
+
+
+def _register_not_in_force() -> str:
+    today = timezone.localdate()
+    return "" if commencement.register_in_force(today) else commencement.register_not_in_force_message(today) + "."
+
+
+@rule("case_change")
+def register_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    child = person_for(request.user, person_id)
+    form = RegisterEntryForm(request.POST or None)
+    not_possible = _register_not_in_force()
+    return case_step(
+        request,
+        form,
+        act=lambda data: services.add_to_register(request.user, child, **data),  # type: ignore[arg-type]
+        success=lambda _: Success("Added to the children not in school register", _person_url(child)),
+        page=lambda: step_page(
+            request,
+            StepPage(
+                title="Add to the children not in school register",
+                person=child,
+                back=_person_url(child),
+                not_possible=not_possible,
+            ),
+            form,
+        ),
+        allowed=not not_possible,
+    )
+
+
+@rule("case_change")
+def register_remove(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = record_or_not_visible(RegisterEntry, entry_id)
+    entry.person = person_for(request.user, entry.person_id)
+    form = RemovalForm(request.POST or None)
+    not_possible = _register_not_in_force()
+    if not not_possible and entry.removed_on is not None:
+        not_possible = f"The child came off the register on {long_date(entry.removed_on)}."
+    return case_step(
+        request,
+        form,
+        act=lambda data: services.remove_from_register(request.user, entry, **data),  # type: ignore[arg-type]
+        success=lambda _: Success("Removed from the children not in school register", _person_url(entry.person)),
+        page=lambda: step_page(
+            request,
+            StepPage(
+                title="Remove from the children not in school register",
+                person=entry.person,
+                about=entry,
+                back=_person_url(entry.person),
+                not_possible=not_possible,
+                rows=[("On the register since", long_date(entry.added_on)), ("Why", entry.get_reason_display())],
+            ),
+            form,
+        ),
+        allowed=not not_possible,
     )

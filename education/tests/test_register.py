@@ -93,3 +93,32 @@ def test_a_child_on_the_register_shows_not_in_school_in_key_facts(worker, child)
     facts = education_facts([child.pk], TODAY())[child.pk]
     assert facts[0].label == "Not in school"
     assert "educated at home by their parents" in facts[0].detail
+
+
+@REGISTER
+def test_the_register_pages_add_and_remove_through_the_error_summary(signed_in, episode, child):
+    from django.urls import reverse
+
+    from testing.pages import date_data, refused, saved, text
+
+    url = reverse("education:register_add", args=[child.pk])
+    data = {"reason": "home_educated", "source": "parent", "parents": "", "address": "1 Test Street"}
+    data.update(date_data("added_on", TODAY() - 3 * DAY))
+    refused(signed_in.post(url, data), "Enter the parents&#x27; names")
+    data.update({"parents": "Pat Testparent", "provider": "Pat Testparent", "hours_per_week": "15"})
+    saved(signed_in.post(url, data), reverse("education:person", args=[child.pk]))
+    entry = RegisterEntry.objects.get()
+    assert "Still on it" not in text(signed_in.get(reverse("education:person", args=[child.pk])))
+    remove = reverse("education:register_remove", args=[entry.pk])
+    removal = {"reason": "on_roll", **date_data("removed_on", TODAY())}
+    saved(signed_in.post(remove, removal), reverse("education:person", args=[child.pk]))
+    assert "came off the register on" in text(signed_in.get(remove))
+
+
+def test_the_register_page_says_it_is_not_in_force(signed_in, episode, child):
+    from django.urls import reverse
+
+    from testing.pages import text
+
+    with override_settings(CNIS_COMMENCEMENT=None):
+        assert "is not in force yet" in text(signed_in.get(reverse("education:register_add", args=[child.pk])))

@@ -1,5 +1,6 @@
 """The access matrix's records for the education module (see test_access_matrix.MODULES): the
-matrix child on a school's roll, and a request for consent to home educate. The module adds no
+matrix child on a school's roll, a request for consent to home educate, and an entry on the
+children not in school register (made for the matrix adult, whom every user's agency knows). The module adds no
 access rule: reading is case_work, changing case_change."""
 
 import datetime
@@ -10,7 +11,7 @@ EXPECTED: dict[str, object] = {}
 def history(world):
     """Make the module's records for world["child"]; return {URL parameter name: value}."""
     from education import services
-    from education.models import ConsentRequest
+    from education.models import ConsentRequest, RegisterEntry
     from partners.models import User
 
     worker = world["users"][User.Role.SOCIAL_WORKER]
@@ -32,4 +33,13 @@ def history(world):
         status=ConsentRequest.Status.OPEN,
         recorded_by=worker,
     )
-    return {"consent_id": request.pk}
+    entry = RegisterEntry.objects.create(
+        person=world["adult"],
+        added_on=datetime.date.today(),
+        reason=RegisterEntry.Reason.HOME_EDUCATED,
+        source=RegisterEntry.Source.PARENT,
+        parents="Matrix Parent",
+        address="Matrix Street",
+        recorded_by=worker,
+    )
+    return {"consent_id": request.pk, "entry_id": entry.pk}
