@@ -16,3 +16,4 @@ class EducationConfig(AppConfig):
         register("school-registration", "School registration", "Education")
         register("home-education-consent", "Consent to withdraw for home education", "Education")
         register("not-in-school-register", "Children not in school register", "Education")
+        register("relevant-child", "Relevant child for home education", "Education")

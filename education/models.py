@@ -248,3 +248,17 @@ class RegisterEntry(models.Model):
 
     def __str__(self) -> str:
         return f"On the children not in school register from {self.added_on:%-d %B %Y}"
+
+
+class RelevantChildStatus(models.Model):  # noqa: DJ008
+    """A child's relevant-child status (s434A) as the nightly check last found it, and since
+    when: the check flags the children whose status changed (`since` is the day of the change)."""
+
+    person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="relevant_child_status")
+    relevant = models.BooleanField()
+    conditions = models.CharField(max_length=10, blank=True, help_text="The conditions met: A, B or A,B")
+    since = models.DateField(help_text="The day the check first found this status")
+    checked_on = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["since", "relevant"])]
