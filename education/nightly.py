@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from chronology.services import entry, record_events
+from people.models import Person
 
 from .models import RelevantChildStatus, SchoolRegistration
 from .selectors import relevant_children
@@ -52,8 +53,17 @@ def check_relevant_children(on: datetime.date | None = None, chunk: int = CHUNK)
 
 
 def _check_chunk(ids: list[int], on: datetime.date, result: CheckResult) -> None:
-    found = relevant_children(ids, on)
-    stored = {status.person_id: status for status in RelevantChildStatus.objects.filter(person_id__in=ids)}
+    # The chunk is read by its range of ids (a list of thousands of ids costs more to send than
+    # the rows it names); the people in the range who are not in the chunk are left out.
+    low, high = ids[0], ids[-1]
+    wanted = set(ids)
+    in_range = Person.objects.filter(pk__gte=low, pk__lte=high).values_list("pk", flat=True)
+    found = {pk: relevance for pk, relevance in relevant_children(in_range, on).items() if pk in wanted}
+    stored = {
+        status.person_id: status
+        for status in RelevantChildStatus.objects.filter(person_id__gte=low, person_id__lte=high)
+        if status.person_id in wanted
+    }
     new, changed, unchanged, events = [], [], [], []
     moment = timezone.make_aware(datetime.datetime.combine(on, datetime.time(0, 0)))
     for person_id, relevance in found.items():
