@@ -262,3 +262,50 @@ class RelevantChildStatus(models.Model):  # noqa: DJ008
 
     class Meta:
         indexes = [models.Index(fields=["since", "relevant"])]
+
+
+class DeregistrationNotice(models.Model):
+    """A school's notice, through the API, that it removed (or is about to remove) a child from
+    its roll. Kept whether or not the child is found: a notice about a child the service has no
+    record of waits for the education team to match it. A retry with the same Idempotency-Key
+    (the agency's) answers the first notice again."""
+
+    class Reason(models.TextChoices):
+        HOME_EDUCATION = "home_education", "To be educated at home"
+        OTHER = "other", "Another reason"
+
+    class Status(models.TextChoices):
+        UNMATCHED = "unmatched", "Waiting to be matched to a child"
+        MATCHED = "matched", "Matched to a child"
+        CONSENT_REQUESTED = "consent_requested", "Matched: a relevant child, sent to the consent workflow"
+
+    agency = models.ForeignKey("partners.Agency", on_delete=models.PROTECT, related_name="+")
+    idempotency_key = models.CharField(max_length=200)
+    body_digest = models.CharField(max_length=64)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="deregistration_notices")
+    given_names = models.CharField(max_length=200)
+    family_name = models.CharField(max_length=200)
+    date_of_birth = models.DateField()
+    upn = models.CharField("unique pupil number", max_length=13, blank=True)
+    removal_date = models.DateField()
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    details = models.TextField(blank=True)
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="deregistration_notices"
+    )
+    consent_request = models.ForeignKey(
+        ConsentRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices)
+    note = models.TextField(blank=True, help_text="Why a matched notice did not go to the consent workflow")
+    received_at = models.DateTimeField(auto_now_add=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "idempotency_key"], name="deregistration_notice_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Deregistration notice {self.pk}"

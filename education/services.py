@@ -40,11 +40,19 @@ from kernel.rules import Errors, RuleBroken, check_date, long_date
 from people.models import Person
 
 from . import commencement, selectors
-from .models import ConsentInformation, ConsentNotification, ConsentRequest, RegisterEntry, School, SchoolRegistration
+from .models import (
+    ConsentInformation,
+    ConsentNotification,
+    ConsentRequest,
+    DeregistrationNotice,
+    RegisterEntry,
+    School,
+    SchoolRegistration,
+)
 from .rules import may_ask_again_on, of_compulsory_school_age, rules_on
 
 if TYPE_CHECKING:
-    from partners.models import User
+    from partners.models import Agency, User
 
 CONSENT_KIND = "home-education-consent"
 REGISTER_KIND = "not-in-school-register"
@@ -582,3 +590,91 @@ def remove_from_register(
         summary="Removed a child from the children not in school register",
     )
     return entry
+
+
+# --- Deregistration notices from schools (the API) ------------------------------------------
+
+
+def _match(school: School, given_names: str, family_name: str, date_of_birth: datetime.date, upn: str) -> Person | None:
+    """The child a notice is about: by the UPN, or else the one pupil of the school with this
+    name and date of birth; None when there is no single match."""
+    if upn:
+        found = list(Person.objects.filter(identifiers__id_type="UPN", identifiers__value=upn).distinct()[:2])
+        if len(found) == 1:
+            return found[0]
+    pupils = list(
+        Person.objects.filter(
+            school_registrations__school=school,
+            given_names__iexact=given_names.strip(),
+            family_name__iexact=family_name.strip(),
+            date_of_birth=date_of_birth,
+        ).distinct()[:2]
+    )
+    return pupils[0] if len(pupils) == 1 else None
+
+
+@transaction.atomic
+def receive_deregistration_notice(
+    user: User,
+    *,
+    agency: Agency,
+    key: str,
+    digest: str,
+    urn: str,
+    given_names: str,
+    family_name: str,
+    date_of_birth: datetime.date,
+    removal_date: datetime.date,
+    reason: str,
+    upn: str = "",
+    details: str = "",
+) -> DeregistrationNotice:
+    """A school's notice that a child leaves (or is about to leave) its roll. Kept even when no
+    child is found (for the education team to match). A child found, leaving for home
+    education, while s434A is in force, goes to the consent workflow (receive_consent_request:
+    the social worker and the school are told); why it did not is kept as the notice's note."""
+    errors = Errors()
+    school = _school(errors, "urn", urn)
+    if reason not in DeregistrationNotice.Reason.values:
+        errors.add("reason", "Give the reason: home_education or other")
+    if date_of_birth is not None and date_of_birth > timezone.localdate():
+        errors.add("date_of_birth", "The date of birth cannot be in the future")
+    errors.raise_if_any()
+    assert school is not None
+    person = _match(school, given_names, family_name, date_of_birth, (upn or "").strip())
+    notice = DeregistrationNotice(
+        agency=agency,
+        idempotency_key=key,
+        body_digest=digest,
+        school=school,
+        given_names=given_names.strip(),
+        family_name=family_name.strip(),
+        date_of_birth=date_of_birth,
+        upn=(upn or "").strip(),
+        removal_date=removal_date,
+        reason=reason,
+        details=(details or "").strip(),
+        person=person,
+        status=DeregistrationNotice.Status.MATCHED if person else DeregistrationNotice.Status.UNMATCHED,
+        sent_by=user,
+    )
+    if person is not None and reason == DeregistrationNotice.Reason.HOME_EDUCATION:
+        try:
+            request = receive_consent_request(
+                user,
+                person,
+                source=ConsentRequest.Source.SCHOOL_NOTICE,
+                received_on=timezone.localdate(),
+                requested_by=agency.name,
+                urn=school.urn,
+                details=notice.details,
+            )
+        except RuleBroken as refused:
+            notice.note = str(refused)
+        else:
+            notice.consent_request = request
+            if request.relevant_child:
+                notice.status = DeregistrationNotice.Status.CONSENT_REQUESTED
+    notice.save(force_insert=True)
+    audit.record_creation(user, notice, person=person, summary="Received a school's deregistration notice (API)")
+    return notice
