@@ -1,6 +1,6 @@
 """The access matrix's records for the education module (see test_access_matrix.MODULES): the
 matrix child on a school's roll, a request for consent to home educate, and an entry on the
-children not in school register (made for the matrix adult, whom every user's agency knows). The module adds no
+children not in school register (made directly: the service would refuse a child on a roll). The module adds no
 access rule: reading is case_work, changing case_change."""
 
 import datetime
@@ -34,7 +34,7 @@ def history(world):
         recorded_by=worker,
     )
     entry = RegisterEntry.objects.create(
-        person=world["adult"],
+        person=world["child"],
         added_on=datetime.date.today(),
         reason=RegisterEntry.Reason.HOME_EDUCATED,
         source=RegisterEntry.Source.PARENT,

@@ -49,6 +49,9 @@ ABOUT_A_CHILD = {
     "eh_referral_id",
     "care_leaver_id",
     "adoption_decision_id",
+    # Education: a request for consent to home educate, an entry on the not in school register.
+    "consent_id",
+    "entry_id",
 }
 # Records about several children at once: each child gets a compact banner.
 ABOUT_SEVERAL_CHILDREN = {"discussion_id", "conference_id"}
