@@ -294,7 +294,7 @@ def receive_consent_request(
 
 
 def _open(request: ConsentRequest) -> ConsentRequest:
-    locked = ConsentRequest.objects.select_for_update().select_related("person", "registration__school")
+    locked = ConsentRequest.objects.select_for_update(of=("self",)).select_related("person", "registration__school")
     found = locked.get(pk=request.pk)
     if found.status != ConsentRequest.Status.OPEN:
         raise RuleBroken(f"This request is closed ({found.get_status_display().lower()}): nothing more can be added")
@@ -549,7 +549,7 @@ def remove_from_register(
 ) -> RegisterEntry:
     """The child comes off the register, on a day and for a reason (a school's roll, a move out
     of the area, past compulsory school age)."""
-    entry = RegisterEntry.objects.select_for_update().select_related("person").get(pk=entry.pk)
+    entry = RegisterEntry.objects.select_for_update(of=("self",)).select_related("person").get(pk=entry.pk)
     _refuse_unless_register_in_force(removed_on or timezone.localdate())
     errors = Errors()
     if entry.removed_on is not None:

@@ -778,7 +778,7 @@ def assign_contact(
     `kernel.concurrency.EditConflict` with the contact as it is now, and nothing is written. A
     contact someone else is working on is taken over only with `confirm_taking_over`
     (`TakingOver` otherwise, naming who has it)."""
-    current = Contact.objects.select_for_update().select_related("allocated_to").get(pk=contact.pk)
+    current = Contact.objects.select_for_update(of=("self",)).select_related("allocated_to").get(pk=contact.pk)
     if current.version != expected_version or current.status != Contact.Status.OPEN:
         raise EditConflict(current)
     if not may_work_on_contacts(to_user, colleague_of=user):

@@ -136,12 +136,32 @@ def _rows(
     return rows
 
 
+# What a caseload row shows and the access check reads, and no more (a person's search keys and
+# the allocation's history are not needed for a list of 400).
+PERSON_FIELDS: tuple[str, ...] = ("id", "kind", "given_names", "family_name", "date_of_birth")
+PERSON_FIELDS += ("expected_date_of_birth", "date_of_death", "restricted")
+ALLOCATION_FIELDS = (
+    "id",
+    "team_id",
+    "worker_id",
+    "start_date",
+    "episode__id",
+    "episode__person_id",
+    *(f"episode__person__{name}" for name in PERSON_FIELDS),
+    "worker__id",
+    "worker__first_name",
+    "worker__last_name",
+    "worker__username",
+)
+
+
 def _allocated(day: datetime.date) -> QuerySet[Allocation]:
     due_date, due_rule = _next_due("episode__person_id")
     return (
         Allocation.objects.filter(end_date__isnull=True, start_date__lte=day)
         .filter(Q(episode__closure_date__isnull=True) | Q(episode__closure_date__gt=day))
         .select_related("episode__person", "worker")
+        .only(*ALLOCATION_FIELDS)
         .annotate(next_due_date=due_date, next_due_rule=due_rule, last_seen=_last_seen("episode__person_id"))
         .order_by("episode__person_id", "-start_date", "-id")
     )

@@ -198,7 +198,11 @@ def send_draft(user: User, draft_id: uuid.UUID, *, for_others: bool, source_for_
     second press of the button, or two at once, makes one contact. The draft is locked while it
     is sent. Raises FrontDoorError or AttachmentRefused as receive_contact does; the draft is
     kept then, files and all."""
-    draft = ContactDraft.objects.select_for_update().select_related("user", "person").get(pk=draft_id, user=user)
+    draft = (
+        ContactDraft.objects.select_for_update(of=("self",))
+        .select_related("user", "person")
+        .get(pk=draft_id, user=user)
+    )
     if draft.contact is not None:
         return draft.contact, False
     files = []
