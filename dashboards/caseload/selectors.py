@@ -167,25 +167,20 @@ def _allocated(day: datetime.date) -> QuerySet[Allocation]:
     )
 
 
+def _allocated_rows(user: User, day: datetime.date, **held_by: Any) -> list[Row]:
+    found = _allocated(day).filter(**held_by)
+    return _rows(user, (_annotated(a, a.episode.person, a.worker) for a in found), day)
+
+
 def worker_caseload(user: User, worker: User, day: datetime.date) -> list[Row]:
     """The children whose open child-in-need episode (with any plan or care within it) is
     allocated to `worker`."""
-    found = _allocated(day).filter(worker=worker)
-    return _rows(
-        user,
-        (_annotated(a, a.episode.person, a.worker) for a in found),
-        day,
-    )
+    return _allocated_rows(user, day, worker=worker)
 
 
 def team_caseload(user: User, team: Team, day: datetime.date) -> list[Row]:
     """The team's allocated children, with their worker."""
-    found = _allocated(day).filter(team=team)
-    return _rows(
-        user,
-        (_annotated(a, a.episode.person, a.worker) for a in found),
-        day,
-    )
+    return _allocated_rows(user, day, team=team)
 
 
 def iro_caseload(user: User, iro: User, day: datetime.date) -> list[Row]:
