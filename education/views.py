@@ -5,8 +5,9 @@ the decision.
 Views are thin: the rules are in education.services (case steps through kernel.casestep, whose
 RuleBroken messages go in the GOV.UK error summary). Every page about a child needs the child's
 full record (people.access.person_for): a child the user may not see answers the same audited
-404 as one that does not exist. Reading needs case_work; changing needs case_change. Before
-s434A is in force the consent pages say so and show no form."""
+404 as one that does not exist. Reading needs education_work (case staff, the education team
+and partner practitioners); changing needs education_change (local-authority case staff and the
+education team). Before s434A is in force the consent pages say so and show no form."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ from .models import ConsentRequest, RegisterEntry
 
 
 def _may_change(request: HttpRequest) -> bool:
-    return RULES["case_change"].allows(request.user)
+    return RULES["education_change"].allows(request.user)
 
 
 def _person_url(person: Person) -> str:
@@ -62,7 +63,7 @@ def _not_in_force() -> str:
 # --- The child's education page -----------------------------------------------------------
 
 
-@rule("case_work")
+@rule("education_work")
 def person(request: HttpRequest, person_id: int) -> HttpResponse:
     child = person_for(request.user, person_id)
     today = timezone.localdate()
@@ -87,7 +88,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-@rule("case_change")
+@rule("education_change")
 def registration(request: HttpRequest, person_id: int) -> HttpResponse:
     child = person_for(request.user, person_id)
     form = RegistrationForm(request.POST or None)
@@ -107,7 +108,7 @@ def registration(request: HttpRequest, person_id: int) -> HttpResponse:
 # --- Consent to withdraw for home education -----------------------------------------------
 
 
-@rule("case_change")
+@rule("education_change")
 def consent_request(request: HttpRequest, person_id: int) -> HttpResponse:
     child = person_for(request.user, person_id)
     form = ConsentRequestForm(request.POST or None)
@@ -137,7 +138,7 @@ def consent_request(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-@rule("case_work")
+@rule("education_work")
 def consent(request: HttpRequest, consent_id: int) -> HttpResponse:
     found = _consent(request, consent_id)
     may_change = _may_change(request) and found.status == ConsentRequest.Status.OPEN and not _not_in_force()
@@ -190,7 +191,7 @@ def _consent_step(
     )
 
 
-@rule("case_change")
+@rule("education_change")
 def information(request: HttpRequest, consent_id: int) -> HttpResponse:
     return _consent_step(
         request,
@@ -202,7 +203,7 @@ def information(request: HttpRequest, consent_id: int) -> HttpResponse:
     )
 
 
-@rule("case_change")
+@rule("education_change")
 def best_interests(request: HttpRequest, consent_id: int) -> HttpResponse:
     return _consent_step(
         request,
@@ -214,7 +215,7 @@ def best_interests(request: HttpRequest, consent_id: int) -> HttpResponse:
     )
 
 
-@rule("case_change")
+@rule("education_change")
 def decision(request: HttpRequest, consent_id: int) -> HttpResponse:
     return _consent_step(
         request,
@@ -235,7 +236,7 @@ def _register_not_in_force() -> str:
     return "" if commencement.register_in_force(today) else commencement.register_not_in_force_message(today) + "."
 
 
-@rule("case_change")
+@rule("education_change")
 def register_add(request: HttpRequest, person_id: int) -> HttpResponse:
     child = person_for(request.user, person_id)
     form = RegisterEntryForm(request.POST or None)
@@ -259,7 +260,7 @@ def register_add(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-@rule("case_change")
+@rule("education_change")
 def register_remove(request: HttpRequest, entry_id: int) -> HttpResponse:
     entry = record_or_not_visible(RegisterEntry, entry_id)
     entry.person = person_for(request.user, entry.person_id)

@@ -28,6 +28,12 @@ CASE_ROLES = frozenset(
         Role.CONFERENCE_CHAIR,
     }
 )
+# The authority's education team: children not in school, children missing education, consent to
+# withdraw a relevant child for home education, schools' deregistration notices. They are
+# local-authority staff who see an index entry of any child (to match a notice or a register
+# entry) and the education of the children their team is involved with; they do not change
+# social care records.
+EDUCATION_ROLES = frozenset({Role.EDUCATION_WELFARE_OFFICER})
 # Everyone who may read children's records they have a reason to see.
 RECORD_READERS = CASE_ROLES | {Role.FAMILY_HELP_LEAD, Role.PARTNER_PRACTITIONER}
 # Those who may change records (partners add their own information through their own modules).
@@ -112,6 +118,23 @@ def register() -> None:
         "The authority's statistics beside England, the region and statistical neighbours "
         "(analysts and managers, local authority)",
         _role_in(STATISTICS_ROLES, local_authority_only=True),
+    )
+    register_rule(
+        "education_work",
+        "Children's education (schools, the children not in school register, children missing "
+        "education, consent to home educate): case staff, the education team and partner practitioners",
+        _role_in(RECORD_READERS | EDUCATION_ROLES),
+    )
+    register_rule(
+        "education_change",
+        "Changing children's education records: local-authority case staff and the education team",
+        _role_in(CASE_ROLES | EDUCATION_ROLES, local_authority_only=True),
+    )
+    register_rule(
+        "education_team",
+        "The education team's work: notices to match, the register, children missing education "
+        "(the education team and managers, local authority)",
+        _role_in(EDUCATION_ROLES | MANAGERS, local_authority_only=True),
     )
     local_case_staff, lead_practitioners = (
         _role_in(CASE_ROLES, local_authority_only=True),

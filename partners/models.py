@@ -76,6 +76,7 @@ class User(AbstractUser):
         IRO = "iro", "Independent reviewing officer"
         CONFERENCE_CHAIR = "conference_chair", "Conference chair"
         FAMILY_HELP_LEAD = "family_help_lead", "Family Help lead practitioner"
+        EDUCATION_WELFARE_OFFICER = "education_welfare_officer", "Education welfare officer"
         PARTNER_PRACTITIONER = "partner_practitioner", "Partner practitioner"
         ANALYST = "analyst", "Performance analyst"
         ADMINISTRATOR = "administrator", "System administrator"

@@ -5,9 +5,11 @@ Three levels:
 - FULL: the whole record. Local-authority case staff whose team (or who themselves) are
   involved with the child; heads of service for every child; Family Help lead practitioners
   and partner practitioners for children their team, themselves or their agency are involved
-  with ("shared with their agency"); anyone with an open break-glass on the child.
-- INDEX: other children, for local-authority case staff only: name, date of birth, current
-  involvement and allocated worker, with the break-glass path to open the record.
+  with ("shared with their agency"); the education team (education welfare officers) for
+  children their team is involved with; anyone with an open break-glass on the child.
+- INDEX: other children, for local-authority case staff and the education team only: name,
+  date of birth, current involvement and allocated worker, with the break-glass path to open
+  the record (not for the education team, whose rules open only the education pages).
 - NONE: the record does not exist for this user (404). Analysts (aggregates only) and system
   administrators see no child; a restricted record exists only for its named users, even
   in search.
@@ -29,7 +31,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from audit import services as audit
-from partners.access import CASE_ROLES, is_local_authority_staff
+from partners.access import CASE_ROLES, EDUCATION_ROLES, is_local_authority_staff
 from partners.models import User
 
 from .models import BreakGlass, Involvement, Person, RestrictedAccess
@@ -124,7 +126,9 @@ def levels(user: "AnyUser", people: Iterable[Person], involved: Collection[int] 
     if not user.is_authenticated or not user.is_active:
         return {p.pk: Level.NONE for p in people}
     role = getattr(user, "role", None)
-    la_case_staff = role in CASE_ROLES and is_local_authority_staff(user)
+    # The education team are local-authority staff too: an index entry of any child, the full
+    # record (of the pages their rules open) for the children their team is involved with.
+    la_case_staff = role in CASE_ROLES | EDUCATION_ROLES and is_local_authority_staff(user)
     readers = la_case_staff or role in {User.Role.FAMILY_HELP_LEAD, User.Role.PARTNER_PRACTITIONER}
     if not readers:
         return {p.pk: Level.NONE for p in people}
@@ -134,7 +138,7 @@ def levels(user: "AnyUser", people: Iterable[Person], involved: Collection[int] 
     visible = shown(user, [p for p in people if p.restricted])
     # Break glass matters only for local-authority case staff, on children they would
     # otherwise see in the index.
-    may_break_glass = la_case_staff and role != User.Role.HEAD_OF_SERVICE
+    may_break_glass = la_case_staff and role not in {User.Role.HEAD_OF_SERVICE, *EDUCATION_ROLES}
     glass = set()
     if involved is None:
         # Involvements and open break-glasses in one query.

@@ -1,18 +1,44 @@
 """The access matrix's records for the education module (see test_access_matrix.MODULES): the
 matrix child on a school's roll, a request for consent to home educate, and an entry on the
-children not in school register (made directly: the service would refuse a child on a roll). The module adds no
-access rule: reading is case_work, changing case_change."""
+children not in school register (made directly: the service would refuse a child on a roll). Its rules:
+reading is education_work, changing education_change, the education team's own pages education_team."""
 
 import datetime
 
-EXPECTED: dict[str, object] = {}
+from partners.models import User
+
+R = User.Role
+EXPECTED: dict[str, object] = {
+    "education_work": {
+        R.SOCIAL_WORKER,
+        R.TEAM_MANAGER,
+        R.HEAD_OF_SERVICE,
+        R.MASH_PRACTITIONER,
+        R.MASH_MANAGER,
+        R.IRO,
+        R.CONFERENCE_CHAIR,
+        R.FAMILY_HELP_LEAD,
+        R.PARTNER_PRACTITIONER,
+        R.EDUCATION_WELFARE_OFFICER,
+    },
+    "education_change": {
+        R.SOCIAL_WORKER,
+        R.TEAM_MANAGER,
+        R.HEAD_OF_SERVICE,
+        R.MASH_PRACTITIONER,
+        R.MASH_MANAGER,
+        R.IRO,
+        R.CONFERENCE_CHAIR,
+        R.EDUCATION_WELFARE_OFFICER,
+    },
+    "education_team": {R.EDUCATION_WELFARE_OFFICER, R.TEAM_MANAGER, R.HEAD_OF_SERVICE, R.MASH_MANAGER},
+}
 
 
 def history(world):
     """Make the module's records for world["child"]; return {URL parameter name: value}."""
     from education import services
     from education.models import ConsentRequest, RegisterEntry
-    from partners.models import User
 
     worker = world["users"][User.Role.SOCIAL_WORKER]
     services.load_school_list([{"urn": "999101", "name": "Matrix Primary School", "phase": "primary"}])
