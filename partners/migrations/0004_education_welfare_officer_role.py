@@ -4,15 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partners', '0003_account_administration'),
+        ("partners", "0003_account_administration"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('social_worker', 'Social worker'), ('team_manager', 'Senior practitioner or team manager'), ('head_of_service', 'Head of service'), ('mash_practitioner', 'Front door (MASH) practitioner'), ('mash_manager', 'Front door (MASH) manager'), ('iro', 'Independent reviewing officer'), ('conference_chair', 'Conference chair'), ('family_help_lead', 'Family Help lead practitioner'), ('education_welfare_officer', 'Education welfare officer'), ('partner_practitioner', 'Partner practitioner'), ('analyst', 'Performance analyst'), ('administrator', 'System administrator'), ('user_administrator', 'User administrator')], default='social_worker', max_length=40),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("social_worker", "Social worker"),
+                    ("team_manager", "Senior practitioner or team manager"),
+                    ("head_of_service", "Head of service"),
+                    ("mash_practitioner", "Front door (MASH) practitioner"),
+                    ("mash_manager", "Front door (MASH) manager"),
+                    ("iro", "Independent reviewing officer"),
+                    ("conference_chair", "Conference chair"),
+                    ("family_help_lead", "Family Help lead practitioner"),
+                    ("education_welfare_officer", "Education welfare officer"),
+                    ("partner_practitioner", "Partner practitioner"),
+                    ("analyst", "Performance analyst"),
+                    ("administrator", "System administrator"),
+                    ("user_administrator", "User administrator"),
+                ],
+                default="social_worker",
+                max_length=40,
+            ),
         ),
     ]
