@@ -87,6 +87,7 @@ MODULES = [
     "matrix_frontdoor",
     "matrix_accounts",
     "matrix_education",
+    "matrix_exploitation",
 ]
 for _module in MODULES:
     EXPECTED.update(getattr(importlib.import_module(f"kernel.tests.{_module}"), "EXPECTED", {}))

@@ -52,6 +52,8 @@ ABOUT_A_CHILD = {
     # Education: a request for consent to home educate, an entry on the not in school register.
     "consent_id",
     "entry_id",
+    # Exploitation: a referral to the National Referral Mechanism.
+    "nrm_id",
 }
 # Records about several children at once: each child gets a compact banner.
 ABOUT_SEVERAL_CHILDREN = {"discussion_id", "conference_id"}
