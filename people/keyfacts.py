@@ -36,10 +36,12 @@ ORDER = (
     "missing",
     "restricted",
     "alert",
+    "exploitation-risk",
     "cp_plan",
     "looked_after",
     "child_in_need",
     "care_leaver",
+    "nrm",
     "unborn",
 )
 # The kinds that are a current involvement with the child (the record's "Current involvement"

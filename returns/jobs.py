@@ -31,6 +31,7 @@ from audit.models import AuditEvent
 from . import ssda903, validation
 from .annex_a import selectors as annex_a
 from .cin import census as cin_census
+from .cin import exploitation_factors
 from .cin import validation as cin_validation
 from .collection import year_label
 from .models import ReturnJob
@@ -184,6 +185,7 @@ def _check_cin(job: ReturnJob) -> None:
     children: dict = {}
     data = cin_census.build(job.year, children=children)
     failures = cin_validation.check(data, job.year, progress=reporter(job, "Checking {done} of {total} children"))
+    failures += exploitation_factors.check(data)
     finish(job, result={"counts": cin_census.counts(data), "header": data["header"], **_failures(failures, children)})
 
 
