@@ -26,6 +26,7 @@ from kernel.access import rule
 from partners.models import Agency
 
 from .. import published, suppression
+from . import education as education_statistics
 from . import selectors as statistics
 
 EXACT, PUBLISHED = "exact", "published"
@@ -661,6 +662,9 @@ SECTIONS = (
         "conferences-and-return-interviews", "Conferences and return interviews", ("conferences", "return-interviews")
     ),
     Section("counts", "The counts behind the percentages", (), extra="counts"),
+    # The register, consent to home educate and children missing education (education.figures):
+    # the authority's own figures, nothing published to compare them with.
+    Section("education", "Education", (), extra="education"),
 )
 SECTION_OF = {table_id: section for section in SECTIONS for table_id in section.all_tables}
 
@@ -826,6 +830,8 @@ def statistics_section(request, section):
     view = _view_of(request)
     on = today()
     comparison = comparison_for(request.user)
+    if chosen.extra == "education":
+        return _education_section(request, chosen, view, on, comparison)
     figures = _figures(comparison, on)
     by_id = {t.id: t for t in build_tables(figures, comparison, view)}
     tables = [by_id[table_id] for table_id in chosen.tables]
@@ -845,6 +851,16 @@ def statistics_section(request, section):
     _audit_view(request, view, figures, comparison, chosen.slug, shown)
     context = _context(view, on, comparison, figures, chosen)
     context.update({"tables": tables, "extra": extra})
+    return render(request, "returns/statistics_section.html", context)
+
+
+def _education_section(request, chosen, view, on, comparison):
+    """The education section: the register, consent to home educate and children missing
+    education, the authority's own figures a column per year (returns.statistics.education)."""
+    found = education_statistics.section(on, view)
+    _audit_view(request, view, found.figures, comparison, chosen.slug, [t.id for t in found.tables])
+    context = _context(view, on, comparison, [], chosen)
+    context.update({"tables": [], "extra": None, "education": found})
     return render(request, "returns/statistics_section.html", context)
 
 
@@ -870,6 +886,17 @@ def statistics_download(request):
         writer.writerow([table.title, *table.headers])
         for row in table.rows:
             writer.writerow([row.label, *[cell.text for cell in row.cells]])
+            count += 1
+    education = education_statistics.section(on, PUBLISHED)
+    for message in (education.register_message, education.consent_message):
+        if message:
+            writer.writerow([])
+            writer.writerow([message])
+    for table in education.tables:
+        writer.writerow([])
+        writer.writerow([table.title, *table.headers])
+        for row in table.rows:
+            writer.writerow([row.label, *row.cells])
             count += 1
     writer.writerow([])
     writer.writerow(
