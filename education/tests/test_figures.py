@@ -90,8 +90,10 @@ def test_added_on_31_march_is_last_years_and_on_1_april_this_years(worker):
     entry(worker, pupil("April"), D(2025, 4, 1))
     last = figures.for_year(2025, today=D(2026, 12, 1))
     this = figures.for_year(2026, today=D(2026, 12, 1))
-    assert last.flows.added == 1 and last.flows.added_by_source["school"] == 1
-    assert this.flows.added == 1 and this.flows.added_by_source["parent"] == 1
+    assert last.flows.added == 1
+    assert last.flows.added_by_source["school"] == 1
+    assert this.flows.added == 1
+    assert this.flows.added_by_source["parent"] == 1
     # On the register on 31 March 2025: the child added that day, not the one added the next.
     assert last.register.total == 1
     assert this.register.total == 2
@@ -142,12 +144,15 @@ def test_before_the_register_is_in_force_there_are_no_figures_not_zeros(worker):
     entry(worker, pupil("Early"), D(2025, 5, 1))
     with override_settings(CNIS_COMMENCEMENT=None, S434A_COMMENCEMENT=None):
         year = figures.for_year(2026, today=D(2026, 12, 1))
-    assert year.register is None and year.flows is None and year.consent is None
+    assert year.register is None
+    assert year.flows is None
+    assert year.consent is None
     with override_settings(CNIS_COMMENCEMENT="2026-01-01"):
         before = figures.for_year(2025, today=D(2026, 12, 1))
         partly = figures.for_year(2026, today=D(2026, 12, 1))
     assert before.register is None  # 31 March 2025 is before it
-    assert partly.register_partly and partly.register_from == D(2026, 1, 1)
+    assert partly.register_partly
+    assert partly.register_from == D(2026, 1, 1)
     assert partly.register.total == 1
     assert partly.flows.added == 0  # counted from 1 January 2026: the entry came before
 
@@ -230,8 +235,10 @@ def test_missing_education_on_the_day_and_over_the_year(worker):
     )
     found = figures.missing_education_figures(figures.collection_year(2026), D(2026, 3, 31))
     assert found.open_on_day == 1  # closed on 31 March: not missing education that day
-    assert found.opened == 2 and found.opened_by_source["agency"] == 1
-    assert found.closed == 1 and found.closed_by_reason["on_roll"] == 1
+    assert found.opened == 2
+    assert found.opened_by_source["agency"] == 1
+    assert found.closed == 1
+    assert found.closed_by_reason["on_roll"] == 1
 
 
 # --- The cost ------------------------------------------------------------------------------------------
