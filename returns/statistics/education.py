@@ -146,10 +146,16 @@ def register_tables(figures: list[education.EducationFigures], view: str) -> lis
     by_group_rows = _breakdown_rows(
         [s.by_year_group if s else None for s in stock], groups, "All children on the register", view
     )
-    phases = [
-        _single([s.primary if s else None for s in stock], "Reception to year 6 (primary)", view),
-        _single([s.secondary if s else None for s in stock], "Years 7 to 11 (secondary)", view),
-    ]
+    # The primary and secondary subtotals only in the exact figures: published beside the year
+    # groups, a subtotal would give a suppressed year group away by subtraction.
+    phases = (
+        [
+            _single([s.primary if s else None for s in stock], "Reception to year 6 (primary)", view),
+            _single([s.secondary if s else None for s in stock], "Years 7 to 11 (secondary)", view),
+        ]
+        if view == EXACT
+        else []
+    )
     flows = [f.flows for f in figures]
     partly = _partly(figures, "register")
     return [

@@ -96,6 +96,8 @@ def test_as_they_would_be_published_small_numbers_are_suppressed(client, analyst
     assert added["A parent's notice"][-2] == "c"
     assert added["All children added"][-2] == "9"
     assert '<abbr title="suppressed: a small number">c</abbr>' in response.content.decode()
+    # No primary or secondary subtotal beside suppressed year groups: it would give them away.
+    assert "Years 7 to 11 (secondary)" not in rows_of(response, "register-by-year-group")
 
 
 @IN_FORCE
