@@ -20,6 +20,8 @@ def statistics_world(user, settings):
     from people.services import record_person
 
     settings.CHILD_POPULATION = 2000
+    settings.S434A_COMMENCEMENT = datetime.date.today() - datetime.timedelta(days=400)
+    settings.CNIS_COMMENCEMENT = datetime.date.today() - datetime.timedelta(days=400)
     council = builders.local_authority(la_code="383")
     team = builders.team(council, "Children in care team", function="Children in care")
     worker = user(User.Role.SOCIAL_WORKER, team=team)
@@ -93,4 +95,7 @@ def test_the_headline_and_a_section_fit_a_phone(page, statistics_world):
     expect(page.locator("#looked-after-rate-table")).to_be_visible()
     screenshot(page, "statistics-looked-after-320")
     page.goto("/returns/statistics/why-care-ended/")
+    fits(page)
+    page.goto("/returns/statistics/education/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Education")
     fits(page)
