@@ -26,7 +26,9 @@ commencement of s434A (education.commencement).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +37,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit import services as audit
-from chronology.services import record_event
+from chronology.services import entry as chronology_entry
+from chronology.services import record_event, record_events
 from kernel.rules import Errors, RuleBroken, check_date, long_date
 from people.models import Person
 
@@ -124,23 +127,22 @@ def record_school_registration(
     person = _lock(person)
     errors = Errors()
     school = _school(errors, "urn", urn)
-    check_date(errors, "start_date", start_date, label="date the child joined the school's roll")
-    if end_date is not None and start_date is not None and end_date < start_date:
-        errors.add("end_date", "The date the child left the school must be on or after the date they joined")
-    elif end_date is not None:
-        check_date(errors, "end_date", end_date, label="date the child left the school")
-    if source not in SchoolRegistration.Source.values:
-        errors.add("source", "Select how the school registration is known")
-    if person.kind != "child":
-        errors.add("__all__", "Only a child is registered at a school")
-    if school is not None and start_date is not None and not errors:
+
+    def overlaps(school: School, start: datetime.date, end: datetime.date | None) -> bool:
         overlap = SchoolRegistration.objects.filter(person=person, school=school).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=start_date)
+            Q(end_date__isnull=True) | Q(end_date__gte=start)
         )
-        if end_date is not None:
-            overlap = overlap.filter(start_date__lte=end_date)
-        if overlap.exists():
-            errors.add("start_date", f"The child is already on the roll of {school.name} for some of these dates")
+        return (overlap.filter(start_date__lte=end) if end is not None else overlap).exists()
+
+    _check_registration(
+        errors,
+        school=school,
+        start_date=start_date,
+        end_date=end_date,
+        source=source,
+        kind=person.kind,
+        overlaps=overlaps,
+    )
     errors.raise_if_any()
     assert school is not None
     assert start_date is not None
@@ -678,3 +680,139 @@ def receive_deregistration_notice(
     notice.save(force_insert=True)
     audit.record_creation(user, notice, person=person, summary="Received a school's deregistration notice (API)")
     return notice
+
+
+# --- Many school registrations at once (a school's roll; the demo authority) ----------------
+
+
+def _check_registration(
+    errors: Errors,
+    *,
+    school: School | None,
+    start_date: datetime.date | None,
+    end_date: datetime.date | None,
+    source: str,
+    kind: str | None,
+    overlaps: Callable[[School, datetime.date, datetime.date | None], bool],
+) -> None:
+    """The rules of a school registration (record_school_registration and
+    record_school_registrations both apply them): the dates, the source, a child, and no second
+    registration at the same school for the same days (`overlaps` answers that)."""
+    check_date(errors, "start_date", start_date, label="date the child joined the school's roll")
+    if end_date is not None and start_date is not None and end_date < start_date:
+        errors.add("end_date", "The date the child left the school must be on or after the date they joined")
+    elif end_date is not None:
+        check_date(errors, "end_date", end_date, label="date the child left the school")
+    if source not in SchoolRegistration.Source.values:
+        errors.add("source", "Select how the school registration is known")
+    if kind != Person.Kind.CHILD:
+        errors.add("__all__", "Only a child is registered at a school")
+    if school is not None and start_date is not None and not errors and overlaps(school, start_date, end_date):
+        errors.add("start_date", f"The child is already on the roll of {school.name} for some of these dates")
+
+
+@dataclass(frozen=True)
+class RegistrationRow:
+    """One registration for record_school_registrations: the arguments of
+    record_school_registration, the child by id."""
+
+    person_id: int
+    urn: str
+    start_date: datetime.date | None
+    end_date: datetime.date | None = None
+    under_authority_arrangements: bool = False
+    source: str = SchoolRegistration.Source.CASE_WORKER
+
+
+@transaction.atomic
+def record_school_registrations(
+    user: User | None, rows: Iterable[RegistrationRow], *, batch_size: int = 2000
+) -> list[SchoolRegistration]:
+    """Many children on schools' rolls at once (a school's whole roll, the demo authority): the
+    rules of record_school_registration for every row, against the records and the rows before
+    it; one refused row refuses them all (messages "Row n: ..."), nothing saved. The children
+    are locked, and each registration gets its chronology entry and audit entry, as one at a
+    time, in a fixed number of queries per `batch_size` rows."""
+    rows = list(rows)
+    schools = {school.urn: school for school in School.objects.filter(urn__in={(r.urn or "").strip() for r in rows})}
+    kinds: dict[int, str] = {}
+    taken: dict[tuple[int, int], list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)
+    ids = sorted({row.person_id for row in rows})
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        kinds.update(Person.objects.select_for_update().filter(pk__in=chunk).values_list("pk", "kind"))
+        for person_id, school_id, began, ended in SchoolRegistration.objects.filter(person_id__in=chunk).values_list(
+            "person_id", "school_id", "start_date", "end_date"
+        ):
+            taken[(person_id, school_id)].append((began, ended))
+    errors = Errors()
+    made: list[SchoolRegistration] = []
+    for number, row in enumerate(rows, start=1):
+        found = Errors()
+        urn = (row.urn or "").strip()
+        school = schools.get(urn)
+        if not urn:
+            found.add("urn", "Enter the school's URN")
+        elif school is None:
+            found.add("urn", f"URN {urn} is not on the authority's school list: check the number")
+
+        def overlaps(
+            school: School, start: datetime.date, end: datetime.date | None, person_id: int = row.person_id
+        ) -> bool:
+            return any(
+                (ended is None or ended >= start) and (end is None or began <= end)
+                for began, ended in taken[(person_id, school.pk)]
+            )
+
+        _check_registration(
+            found,
+            school=school,
+            start_date=row.start_date,
+            end_date=row.end_date,
+            source=row.source,
+            kind=kinds.get(row.person_id),
+            overlaps=overlaps,
+        )
+        for messages in found.values():
+            for message in messages:
+                errors.add("__all__", f"Row {number}: {message}")
+        if found:
+            continue
+        assert school is not None
+        assert row.start_date is not None
+        taken[(row.person_id, school.pk)].append((row.start_date, row.end_date))
+        registration = SchoolRegistration(
+            person_id=row.person_id,
+            school=school,
+            start_date=row.start_date,
+            end_date=row.end_date,
+            under_authority_arrangements=row.under_authority_arrangements,
+            source=row.source,
+            recorded_by=user,
+        )
+        made.append(registration)
+    errors.raise_if_any()
+    SchoolRegistration.objects.bulk_create(made, batch_size=batch_size)
+    for start in range(0, len(made), batch_size):
+        part = made[start : start + batch_size]
+        record_events(
+            [
+                chronology_entry(
+                    registration.person_id,
+                    "school-registration",
+                    _moment(registration.start_date),
+                    f"Registered at {registration.school.name}",
+                    detail=f"Left on {long_date(registration.end_date)}" if registration.end_date else "",
+                    source=registration,
+                    recorded_by=user,
+                )
+                for registration in part
+            ]
+        )
+        audit.record_many(
+            audit.creation_entry(
+                user, registration, person=registration.person_id, summary="Recorded a school registration"
+            )
+            for registration in part
+        )
+    return made
