@@ -151,6 +151,7 @@ DEMO_USERNAMES = [
     "police.officer",
     "health.visitor",
     "school.dsl",
+    "education.officer",
     "personal.adviser",
     "user.admin",
 ]
@@ -299,6 +300,12 @@ def nhs_number(index):
     ninth = [d for d in range(10) if (partial + 2 * d) % 11 != 1][slot]
     first9 = f"{first8}{ninth}"
     return f"{first9}{nhs_check_digit(first9)}"
+
+
+def school_urn(index):
+    """The synthetic URN of the demo's school number `index`: 990000 up (9900000 up from the
+    10,000th school), a range Get Information about Schools has not reached."""
+    return str(990000 + index) if index < 10000 else str(9900000 + index)
 
 
 def upn(index, year):
@@ -699,6 +706,8 @@ class Generator:
         with transaction.atomic():
             self.module("demo.pre_proceedings", "PreProceedings", "Pre-proceedings")
         with transaction.atomic():
+            self.module("demo.education", "Education", "Education")
+        with transaction.atomic():
             self.front_door.finish()
         return Result(
             created=True,
@@ -854,7 +863,7 @@ class Generator:
                 candidate = f"{name} ({town})" if repeat == 2 else f"{name} ({town} {repeat - 1})"
             name = candidate
             used_names.add(name)
-            urn = str(990000 + index) if index < 10000 else str(9900000 + index)
+            urn = school_urn(index)
             school = agency(name, Agency.Kind.SCHOOL, urn=urn, postcode=self.postcode(index, 3))
             (self.secondaries if secondary else self.primaries)[locality].append(school)
         self.all_primaries = [s for lst in self.primaries.values() for s in lst]
@@ -1151,6 +1160,24 @@ class Generator:
                 job_title="User administrator",
             )
         )
+        # The authority's education team (issue 22): an education welfare officer, named from its
+        # own random stream like the user administrator, so that no other name changed.
+        education = team(la, "Education", "education")
+        self.members["education"] = [(education, [])]
+        first, last = self.staff_name(random.Random(f"{self.seed}:education-officer"))
+        officer = User(
+            username="education.officer",
+            first_name=first,
+            last_name=last,
+            email=f"education.officer@{EMAIL_DOMAIN}",
+            password=password,
+            role=R.EDUCATION_WELFARE_OFFICER,
+            agency=la,
+            team=education,
+            job_title="Education welfare officer",
+        )
+        users.append(officer)
+        self.members["education"][0][1].append(officer)
 
         Team.objects.bulk_create(teams)
         # Teams now have ids; users point at them.
