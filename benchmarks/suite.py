@@ -15,7 +15,9 @@ size), then runs, each in its own process against that database:
   30 children), a team's (nearest 400) and the front-door queue, with their query counts;
 - benchmarks/bench_returns.py: SSDA903 and the CIN census built and written;
 - benchmarks/bench_intake.py: contacts sent through the API under concurrent load to a
-  gunicorn server on this database, for --intake-duration seconds at --intake-rate.
+  gunicorn server on this database, for --intake-duration seconds at --intake-rate;
+- benchmarks/bench_education.py: the nightly relevant-child check over every registered pupil,
+  run twice (every child new, then nothing changed).
 
 It prints one table (p50, p95, p99, the ratio to the floor measured in the same process,
 throughput, each process's peak memory, and the goal with whether it was met) and writes every
@@ -23,7 +25,7 @@ figure to benchmarks/results/suite-<children>-<date>.json. Speed is measured her
 asserted in tests. Only synthetic data: the database must hold a generated authority.
 
 Options: --iterations (requests per page, default 300), --seed, --skip pages,dashboards,homes,
-returns,intake, --intake-rate (default 200), --intake-duration (default 60 s), --year.
+returns,intake,education, --intake-rate (default 200), --intake-duration (default 60 s), --year.
 """
 
 import argparse
@@ -176,6 +178,24 @@ def rows(results):
                 bool(achieved and achieved >= 200),
             )
         )
+    education = results.get("education")
+    if education:
+        for run in education.get("runs", []):
+            table.append(
+                (
+                    "education",
+                    f"nightly relevant-child check, {run['run']}: {run['checked']:,} pupils, "
+                    f"{run['flagged']:,} flagged, {run['queries']:,} queries",
+                    round(run["seconds"] * 1000),
+                    None,
+                    None,
+                    None,
+                    round(run["checked"] / run["seconds"]) if run["seconds"] else None,
+                    run.get("peak_rss_mb"),
+                    "under 60 s",
+                    run["seconds"] < 60,
+                )
+            )
     return table
 
 
@@ -200,7 +220,9 @@ def main():
     parser.add_argument("--generate", action="store_true", help="generate the authority if the database is empty")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--iterations", type=int, default=300)
-    parser.add_argument("--skip", default="", help="comma-separated: pages, dashboards, homes, returns, intake")
+    parser.add_argument(
+        "--skip", default="", help="comma-separated: pages, dashboards, homes, returns, intake, education"
+    )
     parser.add_argument("--intake-rate", type=float, default=200.0)
     parser.add_argument("--intake-duration", type=float, default=60.0)
     parser.add_argument("--year", type=int, default=None, help="the returns' collection year (default: in progress)")
@@ -255,6 +277,8 @@ def main():
             env,
             log,
         )
+    if "education" not in skip:
+        results["education"] = run("education", [PYTHON, "benchmarks/bench_education.py"], env, log)
     results["wall_s"] = round(time.perf_counter() - started, 1)
     authority = results["authority"]
     size = f", database {authority['database_bytes'] / 2**30:.1f} GB" if authority.get("database_bytes") else ""

@@ -58,7 +58,7 @@ def _check_chunk(ids: list[int], on: datetime.date, result: CheckResult) -> None
     low, high = ids[0], ids[-1]
     wanted = set(ids)
     in_range = Person.objects.filter(pk__gte=low, pk__lte=high).values_list("pk", flat=True)
-    found = {pk: relevance for pk, relevance in relevant_children(in_range, on).items() if pk in wanted}
+    found = relevant_children(in_range, on, only=wanted)
     stored = {
         status.person_id: status
         for status in RelevantChildStatus.objects.filter(person_id__gte=low, person_id__lte=high)

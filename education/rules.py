@@ -25,7 +25,7 @@ import calendar
 import datetime
 import json
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -205,6 +205,8 @@ def _condition_a(facts: Facts, rules: Rules) -> str:
 
 
 def _plan_reason(facts: Facts, on: datetime.date, rules: Rules) -> str:
+    if not facts.plans:
+        return ""
     since = years_before(on, rules.plan_within_years) if rules.plan_within_years is not None else on
     for start, end in sorted(facts.plans, key=lambda plan: plan[0], reverse=True):
         if start > on:
@@ -221,7 +223,7 @@ def _plan_reason(facts: Facts, on: datetime.date, rules: Rules) -> str:
 
 
 def _care_reason(facts: Facts, on: datetime.date, rules: Rules) -> str:
-    if rules.left_care_within_years is None:
+    if rules.left_care_within_years is None or not facts.left_care:
         return ""
     care_since = years_before(on, rules.left_care_within_years)
     for ended, reason in sorted(facts.left_care, reverse=True):
@@ -242,15 +244,25 @@ def _condition_b(facts: Facts, on: datetime.date, rules: Rules) -> list[str]:
     return found
 
 
-def decide(facts: Facts, on: datetime.date, rules: Rules) -> Relevance:
-    """Apply the rules to one child's facts on `on`."""
-    age = of_compulsory_school_age(facts.date_of_birth, on)
-    registered = bool(facts.registrations)
+@lru_cache(maxsize=64)
+def _notes(on: datetime.date, age: bool, registered: bool) -> tuple[str, ...]:
     notes: list[str] = []
     if not age:
         notes.append(f"Not of compulsory school age on {long_date(on)}")
     if not registered:
         notes.append(f"Not registered at a school on {long_date(on)}")
+    return tuple(notes)
+
+
+def decide(facts: Facts, on: datetime.date, rules: Rules) -> Relevance:
+    """Apply the rules to one child's facts on `on`. (Most children have no fact that could
+    meet a condition: no special school, enquiry, plan or care; they are answered at once, as
+    the full rules would, which the nightly check over every pupil needs.)"""
+    age = of_compulsory_school_age(facts.date_of_birth, on)
+    registered = bool(facts.registrations)
+    notes = _notes(on, age, registered)
+    if not (facts.enquiries or facts.plans or facts.left_care or any(r[1] for r in facts.registrations)):
+        return Relevance(relevant=False, of_compulsory_school_age=age, registered=registered, notes=notes)
     conditions: list[str] = []
     reasons: list[str] = []
     a_reason = _condition_a(facts, rules)
@@ -268,5 +280,5 @@ def decide(facts: Facts, on: datetime.date, rules: Rules) -> Relevance:
         reasons=tuple(reasons),
         of_compulsory_school_age=age,
         registered=registered,
-        notes=tuple(notes),
+        notes=notes,
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from django.db.models import Count, Q, QuerySet
 
@@ -63,9 +63,12 @@ def _ids(person_ids: PersonIds) -> list[int] | QuerySet[Person, int]:
     return person_ids if isinstance(person_ids, QuerySet) else list(person_ids)
 
 
-def relevant_children(person_ids: PersonIds, on: datetime.date, rules: Rules | None = None) -> dict[int, Relevance]:
+def relevant_children(
+    person_ids: PersonIds, on: datetime.date, rules: Rules | None = None, only: Collection[int] | None = None
+) -> dict[int, Relevance]:
     """Relevant-child status on `on` for each child (by id), in five queries. `person_ids` may
-    be a list or a query of ids (then each read is a subquery, not a list of ids)."""
+    be a list or a query of ids (then each read is a subquery, not a list of ids); `only`
+    keeps the answer to these ids (a range of ids read, some of it wanted)."""
     rules = rules or rules_on(on)
     ids = _ids(person_ids)
     births = dict(Person.objects.filter(pk__in=ids).values_list("pk", "date_of_birth"))
@@ -120,6 +123,7 @@ def relevant_children(person_ids: PersonIds, on: datetime.date, rules: Rules | N
             rules,
         )
         for person_id, born in births.items()
+        if only is None or person_id in only
     }
 
 
