@@ -375,7 +375,8 @@ def test_agencies_and_teams():
     la = Agency.objects.get(kind="local_authority")
     la.full_clean()
     schools = Agency.objects.filter(kind="school")
-    assert schools.count() == 3  # at least 3; about one per 250 children
+    # At least 3 (about one per 250 children), and two special schools (demo/education.py).
+    assert schools.count() == 3 + 2
     for school in schools:
         school.full_clean()
         assert len(school.urn) == 6
@@ -459,6 +460,18 @@ def test_chronology_and_involvements_make_sense():
     moved = ChronologyEntry.objects.filter(kind="moved-address").first()
     assert moved is not None
     assert isinstance(moved.source, PersonAddress)
+
+
+def test_education_is_made_and_the_duties_not_in_force_are_skipped():
+    """Without the commencement settings (the default) the demo has the school list and the
+    pupils' registrations, but no register entry and no request for consent."""
+    from education.models import ConsentRequest, RegisterEntry, School, SchoolRegistration
+
+    run(children=400)
+    assert School.objects.count() == Agency.objects.filter(kind="school").count()
+    assert SchoolRegistration.objects.exists()
+    assert not RegisterEntry.objects.exists()
+    assert not ConsentRequest.objects.exists()
 
 
 def test_a_second_run_changes_nothing_and_prints_the_accounts_again():
