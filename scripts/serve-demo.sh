@@ -20,6 +20,12 @@ fi
 # The statistics' rates per 10,000 children are of the demo's own children, not of the real
 # authority whose DfE code (Leeds, 383) it borrows: the same number the generator makes.
 children=${DEMO_CHILDREN:-2000}
+# The demo shows the education duties of the Children's Wellbeing and Schools Act 2026 (consent
+# to home educate, s434A; the children not in school register, s436B): in force from 1 September
+# 2026 here, an assumed day, not the real commencement. Set either to empty to see the demo
+# without it (on a new database: the generator makes their records only while in force).
+export SAFEGUARDING_S434A_COMMENCEMENT=${SAFEGUARDING_S434A_COMMENCEMENT-2026-09-01}
+export SAFEGUARDING_CNIS_COMMENCEMENT=${SAFEGUARDING_CNIS_COMMENCEMENT-2026-09-01}
 export SAFEGUARDING_CHILD_POPULATION=${SAFEGUARDING_CHILD_POPULATION:-$children}
 "$python" manage.py generate_authority --children "$children" --seed 1
 
