@@ -85,6 +85,7 @@ def _wipe_in_order():
     from childprotection import models as cp
     from childrenincare import models as cic
     from chronology.models import ChronologyEntry
+    from education import models as ed
     from exploitation import models as ex
     from familyhelp import models as fh
     from frontdoor import models as fd
@@ -93,6 +94,19 @@ def _wipe_in_order():
     from partners.models import Agency, Team, User
     from people import models as pe
 
+    # The education records (demo/education.py): they protect the people, the schools' list and
+    # the staff, three levels deep (a notification, its request, the registration).
+    for model in (
+        ed.ConsentNotification,
+        ed.ConsentInformation,
+        ed.DeregistrationNotice,
+        ed.ConsentRequest,
+        ed.RegisterEntry,
+        ed.RelevantChildStatus,
+        ed.SchoolRegistration,
+        ed.School,
+    ):
+        model.objects.all().delete()
     for model in (
         ad.AdoptionDecision,
         ad.Adopter,
