@@ -51,6 +51,13 @@ RETURNS_ROLES = frozenset({Role.ANALYST, Role.HEAD_OF_SERVICE})
 STATISTICS_ROLES = RETURNS_ROLES | MANAGERS
 # Anyone who may tell the front door about a child: local-authority staff and every partner.
 CONTACT_MAKERS = RECORD_WRITERS | {Role.PARTNER_PRACTITIONER}
+# The safeguarding partnership's business unit: it records the arrangements, serious incidents,
+# rapid reviews, practice reviews and their recommendations. It holds no case record.
+PARTNERSHIP_ROLES = frozenset({Role.PARTNERSHIP_OFFICER})
+# Who reads the partnership's records and figures: the business unit, the independent scrutineer,
+# and the local authority's head of service (for the lead partner). Delegated partners of the
+# police and the integrated care board hold a business unit account of their own agency.
+PARTNERSHIP_READERS = PARTNERSHIP_ROLES | {Role.SCRUTINEER}
 
 
 def is_local_authority_staff(user: User) -> bool:
@@ -156,6 +163,28 @@ def register() -> None:
         "The front door's partner submissions that are not contacts yet "
         "(front-door managers and the head of service, local authority)",
         _role_in({Role.MASH_MANAGER, Role.HEAD_OF_SERVICE}, local_authority_only=True),
+    )
+    partnership_readers, head_of_service = (
+        _role_in(PARTNERSHIP_READERS),
+        _role_in({Role.HEAD_OF_SERVICE}, local_authority_only=True),
+    )
+    register_rule(
+        "partnership",
+        "The safeguarding partnership's records: arrangements, serious incidents, rapid reviews, "
+        "practice reviews and recommendations (the business unit, the scrutineer and the local "
+        "authority's head of service; never a child's record)",
+        lambda user: partnership_readers(user) or head_of_service(user),
+    )
+    register_rule(
+        "partnership_change",
+        "Recording the safeguarding partnership's work (the partnership business unit)",
+        _role_in(PARTNERSHIP_ROLES),
+    )
+    register_rule(
+        "partnership_requests",
+        "Answering the safeguarding partnership's information requests addressed to one's agency "
+        "(partner practitioners)",
+        _role_in({Role.PARTNER_PRACTITIONER}),
     )
     is_administrator = lambda user: (  # noqa: E731
         user.is_authenticated and user.is_active and user.is_staff and getattr(user, "role", None) == Role.ADMINISTRATOR

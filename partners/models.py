@@ -81,6 +81,11 @@ class User(AbstractUser):
         ANALYST = "analyst", "Performance analyst"
         ADMINISTRATOR = "administrator", "System administrator"
         USER_ADMINISTRATOR = "user_administrator", "User administrator"
+        # The safeguarding partnership (Working Together 2023 chapter 2, chapter 5): its business
+        # unit runs the arrangements, serious incidents and reviews; the independent scrutineer
+        # reads them. Neither sees a child's record (people.access.levels gives them none).
+        PARTNERSHIP_OFFICER = "partnership_officer", "Partnership business unit"
+        SCRUTINEER = "scrutineer", "Independent scrutineer"
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="members")

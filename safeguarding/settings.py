@@ -113,6 +113,9 @@ INSTALLED_APPS = [
     "returns",
     # Timescale dashboards for the worker, the team and the service (kernel.deadlines).
     "dashboards",
+    # The safeguarding partnership: its arrangements, serious incidents, rapid reviews, practice
+    # reviews and their recommendations.
+    "partnership",
     # The synthetic demo authority.
     "demo",
 ]

@@ -39,6 +39,9 @@ urlpatterns = [
     # Timescale dashboards: one's own, the team's, the service's.
     path("timescales/", include("dashboards.urls")),
     path("caseload/", include("dashboards.caseload.urls")),
+    # The safeguarding partnership: serious incidents, rapid reviews, practice reviews and
+    # recommendations; the information requests agencies answer; the public arrangements.
+    path("", include("partnership.urls")),
     # Making contacts, one's own contacts, agency checks, the public threshold document.
     path("", include("frontdoor.partner.urls")),
     # Sign-in and two-factor pages, sign-out, the account page, the health check.

@@ -37,7 +37,13 @@ class Page:
 
 
 # The headings of the "More" page, in order.
-GROUPS = ("Children and families", "Front door", "Performance and returns", "Administration")
+GROUPS = (
+    "Children and families",
+    "Front door",
+    "Performance and returns",
+    "Safeguarding partnership",
+    "Administration",
+)
 
 PAGES: tuple[Page, ...] = (
     Page("search", "Find a person", "search", GROUPS[0], "Search by name, date of birth, NHS number, UPN or postcode."),
@@ -123,9 +129,30 @@ PAGES: tuple[Page, ...] = (
     Page(
         "statistics", "Statistics", "returns:statistics", GROUPS[2], "The authority beside England and its neighbours."
     ),
-    Page("audit", "Audit report", "audit:report", GROUPS[3], "Who looked at or changed which records."),
-    Page("accounts", "Accounts", "accounts", GROUPS[3], "Make accounts, reset passwords and authenticator apps."),
-    Page("admin", "Administration", "admin:index", GROUPS[3], "Threshold documents, code lists and timescale rules."),
+    Page(
+        "partnership",
+        "Incidents and reviews",
+        "partnership:home",
+        GROUPS[3],
+        "Serious incidents, rapid reviews and practice reviews.",
+    ),
+    Page(
+        "recommendations",
+        "Recommendations",
+        "partnership:tracker",
+        GROUPS[3],
+        "The practice reviews' recommendations: progress and what is overdue.",
+    ),
+    Page(
+        "partnership_requests",
+        "Partnership requests",
+        "partnership:requests",
+        GROUPS[3],
+        "What the safeguarding partnership has asked your agency about serious incidents.",
+    ),
+    Page("audit", "Audit report", "audit:report", GROUPS[4], "Who looked at or changed which records."),
+    Page("accounts", "Accounts", "accounts", GROUPS[4], "Make accounts, reset passwords and authenticator apps."),
+    Page("admin", "Administration", "admin:index", GROUPS[4], "Threshold documents, code lists and timescale rules."),
 )
 
 PAGES_BY_KEY = {page.key: page for page in PAGES}
@@ -154,6 +181,8 @@ HOMES: dict[str, Home] = {
     Role.ANALYST: Home("returns:index", ("returns", "statistics")),
     Role.ADMINISTRATOR: Home("accounts", ("accounts", "admin")),
     Role.USER_ADMINISTRATOR: Home("accounts", ("accounts",)),
+    Role.PARTNERSHIP_OFFICER: Home("partnership:home", ("recommendations",)),
+    Role.SCRUTINEER: Home("partnership:home", ("recommendations",)),
 }
 
 # Start pages that depend on the team's function as well as the role (matched without case):
