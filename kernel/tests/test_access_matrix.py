@@ -88,6 +88,7 @@ MODULES = [
     "matrix_accounts",
     "matrix_education",
     "matrix_exploitation",
+    "matrix_partnership",
 ]
 for _module in MODULES:
     EXPECTED.update(getattr(importlib.import_module(f"kernel.tests.{_module}"), "EXPECTED", {}))

@@ -85,6 +85,15 @@ NOT_ABOUT_A_CHILD = {
     # A partner's contact being written: its child is not a record yet.
     "draft_id",
     "page",
+    # The safeguarding partnership's records: a serious incident names its children (by name only,
+    # through people.access.shown, to users who may open no child's record), but it is the
+    # partnership's record, not a child's case; the requests, reviews, recommendations and the
+    # published arrangements name no child.
+    "incident_id",
+    "request_id",
+    "review_id",
+    "recommendation_id",
+    "arrangements_id",
 }
 BANNER = 'data-testid="key-facts"'
 
