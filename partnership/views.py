@@ -225,10 +225,15 @@ def panel_response(request: "SignedInRequest", incident_id: int):
         if review.panel_response
         else ""
     )
+
+    def respond(data):
+        assert review is not None  # the step is allowed only once the rapid review is recorded
+        return services.record_panel_response(request.user, review, **data)
+
     return case_step(
         request,
         form,
-        act=lambda data: services.record_panel_response(request.user, review, **data),
+        act=respond,
         success=lambda _: Success("The Panel's response recorded", _incident_url(found)),
         page=lambda: step_page(
             request,

@@ -35,6 +35,8 @@ LANDING = {
     R.ANALYST: "/returns/",
     R.ADMINISTRATOR: "/accounts/",
     R.USER_ADMINISTRATOR: "/accounts/",
+    R.PARTNERSHIP_OFFICER: "/partnership/",
+    R.SCRUTINEER: "/partnership/",
 }
 
 # The navigation bar each role sees.
@@ -51,6 +53,8 @@ BAR = {
     R.ANALYST: ["Home", "Statistics"],
     R.ADMINISTRATOR: ["Home", "Administration"],
     R.USER_ADMINISTRATOR: ["Home"],
+    R.PARTNERSHIP_OFFICER: ["Home", "Recommendations"],
+    R.SCRUTINEER: ["Home", "Recommendations"],
 }
 
 NAV_LINK = re.compile(
