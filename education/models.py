@@ -300,6 +300,13 @@ class DeregistrationNotice(models.Model):
     note = models.TextField(blank=True, help_text="Why a matched notice did not go to the consent workflow")
     received_at = models.DateTimeField(auto_now_add=True)
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(
+        max_length=10, choices=[("api", "The school's system (API)"), ("web", "The web form")], default="api"
+    )
+    matched_at = models.DateTimeField(null=True, blank=True, help_text="When the education team matched it")
+    matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -143,6 +143,12 @@ def register() -> None:
         "(the education team and managers, local authority)",
         _role_in(EDUCATION_ROLES | MANAGERS, local_authority_only=True),
     )
+    register_rule(
+        "school_staff",
+        "A school's own pages: its pupils known to children's social care, and its deregistration "
+        "notices (partner practitioners; the pages say so when their agency is not a school on the list)",
+        _role_in({Role.PARTNER_PRACTITIONER}),
+    )
     local_case_staff, lead_practitioners = (
         _role_in(CASE_ROLES, local_authority_only=True),
         _role_in({Role.FAMILY_HELP_LEAD, Role.PARTNER_PRACTITIONER}),

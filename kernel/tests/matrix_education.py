@@ -32,6 +32,7 @@ EXPECTED: dict[str, object] = {
         R.EDUCATION_WELFARE_OFFICER,
     },
     "education_team": {R.EDUCATION_WELFARE_OFFICER, R.TEAM_MANAGER, R.HEAD_OF_SERVICE, R.MASH_MANAGER},
+    "school_staff": {R.PARTNER_PRACTITIONER},
 }
 
 
