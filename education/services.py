@@ -630,17 +630,29 @@ def receive_deregistration_notice(
     reason: str,
     upn: str = "",
     details: str = "",
+    channel: str = "api",
 ) -> DeregistrationNotice:
     """A school's notice that a child leaves (or is about to leave) its roll. Kept even when no
     child is found (for the education team to match). A child found, leaving for home
     education, while s434A is in force, goes to the consent workflow (receive_consent_request:
-    the social worker and the school are told); why it did not is kept as the notice's note."""
+    the social worker and the school are told); why it did not is kept as the notice's note.
+    The agency must be the school of the URN (a school on the authority's list), and the child
+    cannot leave the roll before they were born."""
     errors = Errors()
     school = _school(errors, "urn", urn)
+    if school is not None and (agency.urn or "").strip() != school.urn:
+        errors.add(
+            "urn",
+            f"{agency.name} is not {school.name} (URN {school.urn}): a school gives notice only about its own roll",
+        )
     if reason not in DeregistrationNotice.Reason.values:
         errors.add("reason", "Give the reason: home_education or other")
     if date_of_birth is not None and date_of_birth > timezone.localdate():
         errors.add("date_of_birth", "The date of birth cannot be in the future")
+    elif date_of_birth is not None and removal_date is not None and removal_date < date_of_birth:
+        errors.add("removal_date", "The date the child leaves the roll must be after their date of birth")
+    if channel not in ("api", "web"):
+        errors.add("__all__", "Unknown channel")
     errors.raise_if_any()
     assert school is not None
     person = _match(school, given_names, family_name, date_of_birth, (upn or "").strip())
@@ -659,26 +671,130 @@ def receive_deregistration_notice(
         person=person,
         status=DeregistrationNotice.Status.MATCHED if person else DeregistrationNotice.Status.UNMATCHED,
         sent_by=user,
+        channel=channel,
     )
-    if person is not None and reason == DeregistrationNotice.Reason.HOME_EDUCATION:
-        try:
-            request = receive_consent_request(
-                user,
-                person,
-                source=ConsentRequest.Source.SCHOOL_NOTICE,
-                received_on=timezone.localdate(),
-                requested_by=agency.name,
-                urn=school.urn,
-                details=notice.details,
-            )
-        except RuleBroken as refused:
-            notice.note = str(refused)
-        else:
-            notice.consent_request = request
-            if request.relevant_child:
-                notice.status = DeregistrationNotice.Status.CONSENT_REQUESTED
+    if person is not None:
+        _follow_up(user, notice, person, timezone.localdate(), agency.name)
     notice.save(force_insert=True)
-    audit.record_creation(user, notice, person=person, summary="Received a school's deregistration notice (API)")
+    how = "API" if channel == "api" else "web form"
+    audit.record_creation(user, notice, person=person, summary=f"Received a school's deregistration notice ({how})")
+    return notice
+
+
+def _follow_up(user: User, notice: DeregistrationNotice, person: Person, received_on: datetime.date, by: str) -> None:
+    """A notice about a known child: one leaving for home education, while s434A is in force,
+    goes to the consent workflow (the allocated social worker and the school are told); why it
+    did not is kept as the notice's note. Sets the notice's fields; the caller saves it."""
+    notice.person = person
+    notice.status = DeregistrationNotice.Status.MATCHED
+    if notice.reason != DeregistrationNotice.Reason.HOME_EDUCATION:
+        return
+    try:
+        request = receive_consent_request(
+            user,
+            person,
+            source=ConsentRequest.Source.SCHOOL_NOTICE,
+            received_on=received_on,
+            requested_by=by,
+            urn=notice.school.urn,
+            details=notice.details,
+        )
+    except RuleBroken as refused:
+        notice.note = str(refused)
+    else:
+        notice.consent_request = request
+        if request.relevant_child:
+            notice.status = DeregistrationNotice.Status.CONSENT_REQUESTED
+
+
+# --- Matching a school's notice to a child (the education team) ----------------------------
+
+NOTICE_INVOLVEMENT = "Education: deregistration notice"
+
+
+def _involve_education_team(user: User, person: Person, on: datetime.date) -> None:
+    """The education team's involvement with the child (their full education record, through
+    people.access), unless the team (or the officer, without a team) has one open already."""
+    from people.models import Involvement
+
+    if user.agency_id is None:
+        return
+    holder = Q(team_id=user.team_id) if user.team_id else Q(worker=user)
+    already = Involvement.objects.filter(holder, person=person, kind=NOTICE_INVOLVEMENT).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=on)
+    )
+    if not already.exists():
+        Involvement.objects.create(
+            person=person,
+            agency_id=user.agency_id,
+            team_id=user.team_id,
+            worker=user,
+            kind=NOTICE_INVOLVEMENT,
+            start_date=on,
+        )
+
+
+@transaction.atomic
+def match_deregistration_notice(
+    user: User, notice: DeregistrationNotice, *, person: Person | None = None, new_child: bool = False
+) -> DeregistrationNotice:
+    """The education team matches a notice that found no child: to a child on the person index
+    (`person`), or, when the service has no record of the child, to a new child recorded from
+    the notice (`new_child`; the UPN kept as an identifier). Then the same follow-up as a notice
+    matched when it came (the consent workflow for a child leaving for home education, which
+    tells the allocated social worker), an entry in the child's chronology, and the education
+    team's involvement with the child. A notice already matched is refused."""
+    from people.services import add_identifier, record_person
+
+    notice = DeregistrationNotice.objects.select_for_update(of=("self",)).select_related("school").get(pk=notice.pk)
+    if notice.status != DeregistrationNotice.Status.UNMATCHED:
+        raise RuleBroken(f"This notice was matched already ({notice.get_status_display().lower()})")
+    errors = Errors()
+    if person is None and not new_child:
+        errors.add("person", "Choose the child the notice is about, or record them as a new child")
+    elif person is not None and new_child:
+        errors.add("person", "Choose a child or record a new child, not both")
+    elif person is not None and person.kind != "child":
+        errors.add("person", f"{person.full_name} is not recorded as a child")
+    errors.raise_if_any()
+    received_on = timezone.localdate(notice.received_at)
+    if person is None:
+        person = record_person(
+            user,
+            kind="child",
+            given_names=notice.given_names,
+            family_name=notice.family_name,
+            date_of_birth=notice.date_of_birth,
+        )
+        if notice.upn:
+            try:
+                add_identifier(user, person, id_type="UPN", value=notice.upn)
+            except RuleBroken as refused:
+                notice.note = f"The UPN was not kept: {refused}"
+    else:
+        person = _lock(person)
+    _follow_up(user, notice, person, received_on, notice.agency.name)
+    notice.matched_at = timezone.now()
+    notice.matched_by = user
+    notice.save(update_fields=["person", "status", "consent_request", "note", "matched_at", "matched_by"])
+    how = "a new child" if new_child else "a child on the index"
+    record_event(
+        person,
+        "school-registration",
+        _moment(received_on),
+        f"{notice.school.name} gave notice the child leaves its roll on {long_date(notice.removal_date)}",
+        detail=f"{notice.get_reason_display()}. Matched by the education team to {how}",
+        source=notice,
+        recorded_by=user,
+    )
+    _involve_education_team(user, person, timezone.localdate())
+    audit.record_change(
+        user,
+        notice,
+        {"status": (DeregistrationNotice.Status.UNMATCHED, notice.status), "person": (None, person.pk)},
+        person=person,
+        summary=f"Matched a school's deregistration notice to {how}",
+    )
     return notice
 
 

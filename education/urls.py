@@ -3,10 +3,17 @@
 from django.urls import path
 
 from . import views
+from .schools import views as schools
+from .team import views as team
 
 app_name = "education"
 
 urlpatterns = [
+    path("", team.home, name="team"),
+    path("notices/<int:notice_id>/match/", team.match, name="notice_match"),
+    path("pupils/", schools.pupils, name="pupils"),
+    path("school-notices/new/", schools.notice_new, name="notice_new"),
+    path("school-notices/<int:notice_id>/", schools.notice_sent, name="notice_sent"),
     path("people/<int:person_id>/", views.person, name="person"),
     path("people/<int:person_id>/schools/new/", views.registration, name="registration"),
     path("people/<int:person_id>/consent/new/", views.consent_request, name="consent_request"),

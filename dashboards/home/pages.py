@@ -24,6 +24,13 @@ def team_function(user: User) -> str:
     return (user.team.function if user.team_id and user.team else "").strip().lower()
 
 
+def is_school(user: User) -> bool:
+    """Whether the user's agency is a school or early years setting with a URN (the school's
+    own pages then say whether the URN is on the authority's list)."""
+    agency = user.agency if user.agency_id else None
+    return agency is not None and agency.kind in ("school", "early_years") and bool(agency.urn)
+
+
 @dataclass(frozen=True)
 class Page:
     """A page the navigation or the "More" page may link to."""
@@ -101,6 +108,29 @@ PAGES: tuple[Page, ...] = (
         "carers", "Carers and providers", "childrenincare:carers", GROUPS[0], "Foster carers, kinship carers and homes."
     ),
     Page("adopters", "Prospective adopters", "adoption:adopters", GROUPS[0], "Adopters and matching."),
+    Page(
+        "education_team",
+        "Education team",
+        "education:team",
+        GROUPS[0],
+        "Schools' notices to match, consent to home educate waiting for a decision, the not in school register.",
+    ),
+    Page(
+        "school_pupils",
+        "Your pupils",
+        "education:pupils",
+        GROUPS[0],
+        "Your school's pupils known to children's social care, and the notices you have sent.",
+        when=lambda user: is_school(user),
+    ),
+    Page(
+        "school_notice",
+        "A pupil leaving your roll",
+        "education:notice_new",
+        GROUPS[0],
+        "Tell the local authority a pupil is leaving your school's roll.",
+        when=lambda user: is_school(user),
+    ),
     Page("front_door", "Front door", "frontdoor:queue", GROUPS[1], "Contacts waiting for a decision (the MASH queue)."),
     Page(
         "submissions",
@@ -183,6 +213,7 @@ HOMES: dict[str, Home] = {
     Role.USER_ADMINISTRATOR: Home("accounts", ("accounts",)),
     Role.PARTNERSHIP_OFFICER: Home("partnership:home", ("recommendations",)),
     Role.SCRUTINEER: Home("partnership:home", ("recommendations",)),
+    Role.EDUCATION_WELFARE_OFFICER: Home("education:team", ("education_team",)),
 }
 
 # Start pages that depend on the team's function as well as the role (matched without case):

@@ -37,6 +37,7 @@ LANDING = {
     R.USER_ADMINISTRATOR: "/accounts/",
     R.PARTNERSHIP_OFFICER: "/partnership/",
     R.SCRUTINEER: "/partnership/",
+    R.EDUCATION_WELFARE_OFFICER: "/education/",
 }
 
 # The navigation bar each role sees.
@@ -55,6 +56,7 @@ BAR = {
     R.USER_ADMINISTRATOR: ["Home"],
     R.PARTNERSHIP_OFFICER: ["Home", "Recommendations"],
     R.SCRUTINEER: ["Home", "Recommendations"],
+    R.EDUCATION_WELFARE_OFFICER: ["Home"],
 }
 
 NAV_LINK = re.compile(

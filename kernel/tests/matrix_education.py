@@ -1,6 +1,7 @@
 """The access matrix's records for the education module (see test_access_matrix.MODULES): the
 matrix child on a school's roll, a request for consent to home educate, and an entry on the
-children not in school register (made directly: the service would refuse a child on a roll). Its rules:
+children not in school register (made directly: the service would refuse a child on a roll), and a
+school's notice no child was found for. Its rules:
 reading is education_work, changing education_change, the education team's own pages education_team."""
 
 import datetime
@@ -39,7 +40,8 @@ EXPECTED: dict[str, object] = {
 def history(world):
     """Make the module's records for world["child"]; return {URL parameter name: value}."""
     from education import services
-    from education.models import ConsentRequest, RegisterEntry
+    from education.models import ConsentRequest, DeregistrationNotice, RegisterEntry
+    from partners.models import Agency
 
     worker = world["users"][User.Role.SOCIAL_WORKER]
     services.load_school_list([{"urn": "999101", "name": "Matrix Primary School", "phase": "primary"}])
@@ -69,4 +71,18 @@ def history(world):
         address="Matrix Street",
         recorded_by=worker,
     )
-    return {"consent_id": request.pk, "entry_id": entry.pk}
+    # A school's notice no child was found for, waiting for the education team to match it.
+    school = Agency.objects.create(name="Matrix Primary School", kind=Agency.Kind.SCHOOL, urn="999101")
+    notice = services.receive_deregistration_notice(
+        worker,
+        agency=school,
+        key="matrix-notice",
+        digest="0" * 64,
+        urn="999101",
+        given_names="Matrix",
+        family_name="Unknown",
+        date_of_birth=datetime.date(2015, 6, 6),
+        removal_date=datetime.date.today(),
+        reason=DeregistrationNotice.Reason.OTHER,
+    )
+    return {"consent_id": request.pk, "entry_id": entry.pk, "notice_id": notice.pk}

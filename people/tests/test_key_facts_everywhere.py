@@ -94,6 +94,8 @@ NOT_ABOUT_A_CHILD = {
     "review_id",
     "recommendation_id",
     "arrangements_id",
+    # A school's deregistration notice: the child may not be matched to a record yet.
+    "notice_id",
 }
 BANNER = 'data-testid="key-facts"'
 
