@@ -71,7 +71,7 @@ def pupils_known(user: User, school: School, on: datetime.date) -> list[Pupil]:
     for person in people:
         person.access_level = found[person.pk]
     facts = facts_for(user, people, on, checked=True)
-    return [Pupil(person, person.since, facts[person.pk]) for person in people]  # type: ignore[attr-defined]
+    return [Pupil(person, person.since, facts[person.pk]) for person in people]
 
 
 def notices_sent(agency_id: int) -> QuerySet[DeregistrationNotice]:

@@ -25,7 +25,6 @@ from . import selectors
 from .forms import NoticeForm
 
 
-
 def reference(notice: DeregistrationNotice) -> str:
     """The notice's reference, as the school quotes it."""
     return f"DN{notice.pk:06d}"
@@ -47,6 +46,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
     if school is None:
         return _not_a_school(request, title)
     agency = request.user.agency  # type: ignore[union-attr]
+    assert agency is not None  # school_of found the agency's school
     form = NoticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         key = form.key()
@@ -94,7 +94,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
 @rule("school_staff")
 def notice_sent(request: HttpRequest, notice_id: int) -> HttpResponse:
     notice = (
-        DeregistrationNotice.objects.filter(pk=notice_id, agency_id=request.user.agency_id)  # type: ignore[union-attr]
+        DeregistrationNotice.objects.filter(pk=notice_id, agency_id=getattr(request.user, "agency_id", None) or 0)
         .select_related("school", "consent_request")
         .first()
     )

@@ -20,7 +20,9 @@ class MatchForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [*choices, (NEW_CHILD, "No record: record the child as a new child")]
+        field = self.fields["person"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [*choices, (NEW_CHILD, "No record: record the child as a new child")]
         helper = FormHelper()
         helper.attrs = {"novalidate": ""}
         helper.layout = Layout(

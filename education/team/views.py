@@ -14,6 +14,7 @@ from kernel.access import rule
 from kernel.casestep import StepPage, Success, step_page, succeeded, take_step
 from kernel.rules import long_date
 from people.access import Level, levels, person_for, record_or_not_visible
+from people.search import SearchHit
 
 from .. import services
 from ..models import DeregistrationNotice
@@ -72,6 +73,12 @@ def _rows(notice: DeregistrationNotice, ref: str) -> list[tuple[str, str]]:
     ]
 
 
+def _choice(hit: SearchHit) -> str:
+    """A candidate as the index shows them: name, date of birth, and what matched."""
+    born = long_date(hit.person.date_of_birth) if hit.person.date_of_birth else "not known"
+    return f"{hit.person.full_name}, born {born} (matched on {hit.matched_on})"
+
+
 @rule("education_team")
 def match(request: HttpRequest, notice_id: int) -> HttpResponse:
     notice = record_or_not_visible(DeregistrationNotice, notice_id, "school", "agency")
@@ -92,14 +99,7 @@ def match(request: HttpRequest, notice_id: int) -> HttpResponse:
             summary="Searched for the child of a school's deregistration notice",
             detail={"terms": query or "the notice's details", "results": [hit.person.pk for hit in hits]},
         )
-    choices = [
-        (
-            str(hit.person.pk),
-            f"{hit.person.full_name}, born {long_date(hit.person.date_of_birth) if hit.person.date_of_birth else 'not known'}"
-            f" (matched on {hit.matched_on})",
-        )
-        for hit in hits
-    ]
+    choices = [(str(hit.person.pk), _choice(hit)) for hit in hits]
     form = MatchForm(request.POST or None, choices=choices, initial={"q": query})
     if not not_possible and request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data.get("person") or ""

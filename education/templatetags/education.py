@@ -24,7 +24,7 @@ register = template.Library()
 def education_of(context: dict[str, Any], person: Person | None) -> dict[str, str] | None:
     request = context.get("request")
     user = getattr(request, "user", None)
-    if person is None or getattr(person, "kind", "") != "child" or not allowed("education_work", user):
+    if user is None or person is None or getattr(person, "kind", "") != "child" or not allowed("education_work", user):
         return None
     today = timezone.localdate()
     current = Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))

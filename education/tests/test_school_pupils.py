@@ -68,7 +68,8 @@ def test_only_the_pupils_need_to_know_allows_are_listed(client, dsl, school, wor
     for absent in ("Unshared", "Left", "Elsewhere", "Hidden"):
         assert absent not in body
     assert f">{PersonAlert.Kind.OTHER.label}<" in body  # the key facts' tags
-    assert "Nobody Known" in body and "Waiting to be matched" in body
+    assert "Nobody Known" in body
+    assert "Waiting to be matched" in body
     event = AuditEvent.objects.get(user=dsl, summary="Viewed the school's pupils known to children's social care")
     assert sorted(event.detail["people"]) == sorted([shared.pk, named.pk])
 
