@@ -117,6 +117,7 @@ FROZEN = {
     "childrenincare/migrations/data/0005_statutory_rules_s31za_reg19_reg25__kernel_timescales.json": "5542411eca4230a0",
     "exploitation/migrations/data/0003_exploitation_review_timescales__timescales.json": "35c442ea846b7d7b",
     "partnership/migrations/data/0002_partnership_timescales__timescales.json": "cf060fe598b68224",
+    "education/migrations/data/0005_notice_channel_and_matching__timescales.json": "19cee4f9016b6444",
 }
 
 
