@@ -9,7 +9,9 @@ from kernel.migrations._frozen import load_timescales, read
 
 def load(apps, schema_editor):
     """The consent decision's timescale (15 working days from the request [U]), idempotent."""
-    load_timescales(apps.get_model("kernel", "TimescaleRule"), read(__file__, "0005_notice_channel_and_matching__timescales.json"))
+    load_timescales(
+        apps.get_model("kernel", "TimescaleRule"), read(__file__, "0005_notice_channel_and_matching__timescales.json")
+    )
 
 
 class Migration(migrations.Migration):
