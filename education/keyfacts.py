@@ -1,4 +1,5 @@
-"""Key facts from education (people.keyfacts): a child on the children not in school register
+"""Key facts from education (people.keyfacts): a child missing education (one query), a child on
+the children not in school register
 (once it is in force, one query), a request for consent to home educate waiting
 for a decision, and a relevant child (s434A), once the duty is in force. One query for the
 requests and the five of education.selectors.relevant_children, whatever the number of
@@ -15,6 +16,7 @@ from kernel.rules import long_date
 from people.keyfacts import Fact
 
 from . import commencement, selectors
+from .missing import selectors as missing
 from .models import RegisterEntry
 
 
@@ -22,6 +24,17 @@ def education_facts(person_ids: Sequence[int], day: datetime.date) -> dict[int, 
     result: dict[int, list[Fact]] = {}
     if not person_ids:
         return result
+    for person_id, (case_id, opened_on, school) in missing.missing_since(person_ids, day).items():
+        result.setdefault(person_id, []).append(
+            Fact(
+                "missing_education",
+                "Missing education",
+                f"since {long_date(opened_on)}" + (f": left {school} with no known destination" if school else ""),
+                since=opened_on,
+                colour="red",
+                url=reverse("education:missing_case", args=[case_id]),
+            )
+        )
     if commencement.register_in_force(day):
         for person_id, added_on, reason in (
             selectors.on_register(day).filter(person_id__in=person_ids).values_list("person_id", "added_on", "reason")

@@ -272,12 +272,14 @@ class DeregistrationNotice(models.Model):
 
     class Reason(models.TextChoices):
         HOME_EDUCATION = "home_education", "To be educated at home"
+        NO_KNOWN_DESTINATION = "no_known_destination", "Left with no known destination"
         OTHER = "other", "Another reason"
 
     class Status(models.TextChoices):
         UNMATCHED = "unmatched", "Waiting to be matched to a child"
         MATCHED = "matched", "Matched to a child"
         CONSENT_REQUESTED = "consent_requested", "Matched: a relevant child, sent to the consent workflow"
+        MISSING_EDUCATION = "missing_education", "Matched: no known destination, a child missing education case opened"
 
     agency = models.ForeignKey("partners.Agency", on_delete=models.PROTECT, related_name="+")
     idempotency_key = models.CharField(max_length=200)
@@ -297,7 +299,9 @@ class DeregistrationNotice(models.Model):
         ConsentRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
     )
     status = models.CharField(max_length=20, choices=Status.choices)
-    note = models.TextField(blank=True, help_text="Why a matched notice did not go to the consent workflow")
+    note = models.TextField(
+        blank=True, help_text="Why a matched notice did not go to the consent workflow or open a missing education case"
+    )
     received_at = models.DateTimeField(auto_now_add=True)
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     channel = models.CharField(
@@ -316,3 +320,105 @@ class DeregistrationNotice(models.Model):
 
     def __str__(self) -> str:
         return f"Deregistration notice {self.pk}"
+
+
+class MissingEducationCase(models.Model):
+    """A child missing education (Education Act 1996 s436A): of compulsory school age, not on a
+    school's roll, not on the children not in school register, and their education not known
+    (a child who left a school with no known destination, or one an agency or the authority's
+    own enquiries found). The enquiries made are kept with it. It closes when the child is found
+    on a school's roll or comes onto the register (the services close it then), or for another
+    reason the authority records. A child has at most one open case."""
+
+    class Source(models.TextChoices):
+        SCHOOL_NOTICE = "school_notice", "A school's notice that the child left with no known destination"
+        AGENCY = "agency", "Another agency told the authority"
+        AUTHORITY = "authority", "The authority's own enquiries"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open: the child is missing education"
+        CLOSED = "closed", "Closed"
+
+    class ClosureReason(models.TextChoices):
+        ON_ROLL = "on_roll", "Found on a school's roll"
+        ON_REGISTER = "on_register", "On the children not in school register"
+        LEFT_AREA = "left_area", "Moved out of the area, the new authority told"
+        ABROAD = "abroad", "Moved abroad"
+        PAST_AGE = "past_age", "No longer of compulsory school age"
+        DIED = "died", "Died"
+        OTHER = "other", "Other reason"
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="missing_education_cases")
+    opened_on = models.DateField(help_text="The day the child was first known to be missing education")
+    source = models.CharField(max_length=20, choices=Source.choices)
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="The school the child left"
+    )
+    notice = models.ForeignKey(
+        DeregistrationNotice, null=True, blank=True, on_delete=models.PROTECT, related_name="missing_education_cases"
+    )
+    last_known_address = models.TextField(blank=True)
+    details = models.TextField(blank=True, help_text="What is known: who told the authority, and what they said")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    closed_on = models.DateField(null=True, blank=True)
+    closure_reason = models.CharField(max_length=20, choices=ClosureReason.choices, blank=True)
+    closure_detail = models.TextField(blank=True, help_text="The new authority, the country, or the other reason")
+    registration = models.ForeignKey(
+        SchoolRegistration, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    register_entry = models.ForeignKey(RegisterEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+        indexes = [models.Index(fields=["person", "status"]), models.Index(fields=["status", "opened_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(status="open"), name="one_open_missing_education_case"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status="open", closed_on__isnull=True, closure_reason="")
+                    | models.Q(status="closed", closed_on__isnull=False, closed_on__gte=models.F("opened_on"))
+                    & ~models.Q(closure_reason="")
+                ),
+                name="missing_education_case_closed_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Missing education from {self.opened_on:%-d %B %Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class MissingEducationEnquiry(models.Model):  # noqa: DJ008
+    """One enquiry made to find a child missing education, and what it found."""
+
+    class Kind(models.TextChoices):
+        SCHOOL = "school", "The school contacted"
+        HOME_VISIT = "home_visit", "Home visit"
+        OTHER_AUTHORITIES = "other_authorities", "Other local authorities"
+        HEALTH = "health", "Health (GP registration)"
+        POLICE = "police", "Police"
+        ADMISSIONS = "admissions", "Admissions"
+        LOST_PUPILS = "lost_pupils", "DfE School2School or the lost pupils database"
+        SOCIAL_CARE = "social_care", "Children's social care records"
+        OTHER = "other", "Other enquiry"
+
+    case = models.ForeignKey(MissingEducationCase, on_delete=models.PROTECT, related_name="enquiries")
+    made_on = models.DateField()
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    made_with = models.CharField(max_length=200, help_text="Who the enquiry was made with")
+    outcome = models.TextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["made_on", "id"]

@@ -43,11 +43,13 @@ from kernel.rules import Errors, RuleBroken, check_date, long_date
 from people.models import Person
 
 from . import commencement, selectors
+from .missing import services as missing
 from .models import (
     ConsentInformation,
     ConsentNotification,
     ConsentRequest,
     DeregistrationNotice,
+    MissingEducationCase,
     RegisterEntry,
     School,
     SchoolRegistration,
@@ -165,6 +167,7 @@ def record_school_registration(
         recorded_by=user,
     )
     audit.record_creation(user, registration, person=person, summary="Recorded a school registration")
+    missing.close_when_found(user, person, registration=registration)
     return registration
 
 
@@ -542,6 +545,7 @@ def add_to_register(
         recorded_by=user,
     )
     audit.record_creation(user, entry, person=person, summary="Added a child to the children not in school register")
+    missing.close_when_found(user, person, entry=entry)
     return entry
 
 
@@ -646,7 +650,7 @@ def receive_deregistration_notice(
             f"{agency.name} is not {school.name} (URN {school.urn}): a school gives notice only about its own roll",
         )
     if reason not in DeregistrationNotice.Reason.values:
-        errors.add("reason", "Give the reason: home_education or other")
+        errors.add("reason", "Give the reason: " + ", ".join(DeregistrationNotice.Reason.values))
     if date_of_birth is not None and date_of_birth > timezone.localdate():
         errors.add("date_of_birth", "The date of birth cannot be in the future")
     elif date_of_birth is not None and removal_date is not None and removal_date < date_of_birth:
@@ -676,6 +680,8 @@ def receive_deregistration_notice(
     if person is not None:
         _follow_up(user, notice, person, timezone.localdate(), agency.name)
     notice.save(force_insert=True)
+    if person is not None and reason == DeregistrationNotice.Reason.NO_KNOWN_DESTINATION:
+        _open_missing_education(user, notice, person)
     how = "API" if channel == "api" else "web form"
     audit.record_creation(user, notice, person=person, summary=f"Received a school's deregistration notice ({how})")
     return notice
@@ -777,6 +783,8 @@ def match_deregistration_notice(
     notice.matched_at = timezone.now()
     notice.matched_by = user
     notice.save(update_fields=["person", "status", "consent_request", "note", "matched_at", "matched_by"])
+    if notice.reason == DeregistrationNotice.Reason.NO_KNOWN_DESTINATION:
+        _open_missing_education(user, notice, person)
     how = "a new child" if new_child else "a child on the index"
     record_event(
         person,
@@ -931,4 +939,27 @@ def record_school_registrations(
             )
             for registration in part
         )
+    missing.close_all_when_found(user, made)
     return made
+
+
+def _open_missing_education(user: User, notice: DeregistrationNotice, person: Person) -> None:
+    """A matched child who left with no known destination is a child missing education from
+    the day they left the roll; why a case did not open is kept as the notice's note."""
+    try:
+        with transaction.atomic():
+            missing.open_missing_education_case(
+                user,
+                person,
+                opened_on=notice.removal_date,
+                source=MissingEducationCase.Source.SCHOOL_NOTICE,
+                urn=notice.school.urn,
+                details=notice.details,
+                notice=notice,
+            )
+    except RuleBroken as refused:
+        notice.note = str(refused)
+        notice.save(update_fields=["note"])
+    else:
+        notice.status = DeregistrationNotice.Status.MISSING_EDUCATION
+        notice.save(update_fields=["status"])

@@ -5,6 +5,7 @@ from django.urls import path
 from . import views
 from .schools import views as schools
 from .team import views as team
+from .missing import views as missing
 
 app_name = "education"
 
@@ -23,4 +24,9 @@ urlpatterns = [
     path("consent/<int:consent_id>/information/", views.information, name="information"),
     path("consent/<int:consent_id>/best-interests/", views.best_interests, name="best_interests"),
     path("consent/<int:consent_id>/decision/", views.decision, name="decision"),
+    path("missing/", missing.cases, name="missing"),
+    path("people/<int:person_id>/missing/new/", missing.open_case, name="missing_open"),
+    path("missing/<int:case_id>/", missing.case, name="missing_case"),
+    path("missing/<int:case_id>/enquiries/new/", missing.enquiry, name="missing_enquiry"),
+    path("missing/<int:case_id>/close/", missing.close, name="missing_close"),
 ]

@@ -25,6 +25,7 @@ from people.access import person_for, record_or_not_visible
 from people.models import Person
 
 from . import commencement, selectors, services
+from .missing import selectors as missing_selectors
 from .forms import (
     BestInterestsForm,
     ConsentRequestForm,
@@ -82,6 +83,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
             "requests": list(selectors.consent_requests_for(child)),
             "register": list(selectors.register_entries_for(child)),
             "register_in_force": commencement.register_in_force(today),
+            "missing_cases": list(missing_selectors.cases_for(child.pk)),
             "may_change": may_change,
             "today": today,
         },

@@ -399,6 +399,8 @@ class PatternAlert(models.Model):  # noqa: DJ008
         SEVERAL_REFERRERS = "several_referrers", "Concerns from several referrers"
         SIBLINGS = "siblings", "Concerns about siblings"
         HOUSEHOLD_ADULTS = "household_adults", "Concerns about adults in the household"
+        MISSING_EDUCATION = "missing_education", "Missing education"
+        NOT_IN_SCHOOL = "not_in_school", "Not in school (on the children not in school register)"
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="alerts")
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -40,7 +40,7 @@ from people import services as people_services
 from people.identifiers import validate_identifier
 from people.models import Address, Identifier, Involvement, Person, PersonAddress
 
-from . import attachments
+from . import attachments, patterns
 from .models import (
     REFERRAL_INVOLVEMENT_KIND,
     AgencyCheck,
@@ -1269,6 +1269,14 @@ def pattern_alerts_for(
                     )[:600],
                 )
             )
+    # What higher layers know about the children (frontdoor.patterns: education...).
+    if known_ids:
+        people = {link.person_id: link.person for link in children}
+        for source in patterns.pattern_sources():
+            for kind, person_id, explanation in source(contact, known_ids, today):
+                alerts.append(
+                    PatternAlert(contact=contact, kind=kind, person=people[person_id], explanation=explanation[:600])
+                )
     return alerts
 
 
