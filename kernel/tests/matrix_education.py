@@ -1,7 +1,7 @@
 """The access matrix's records for the education module (see test_access_matrix.MODULES): the
 matrix child on a school's roll, a request for consent to home educate, and an entry on the
-children not in school register (made directly: the service would refuse a child on a roll), and a
-school's notice no child was found for. Its rules:
+children not in school register and a child missing education case (made directly: the services would
+refuse a child on a roll), and a school's notice no child was found for. Its rules:
 reading is education_work, changing education_change, the education team's own pages education_team."""
 
 import datetime
@@ -40,7 +40,13 @@ EXPECTED: dict[str, object] = {
 def history(world):
     """Make the module's records for world["child"]; return {URL parameter name: value}."""
     from education import services
-    from education.models import ConsentRequest, DeregistrationNotice, RegisterEntry
+    from education.models import (
+        ConsentRequest,
+        DeregistrationNotice,
+        MissingEducationCase,
+        MissingEducationEnquiry,
+        RegisterEntry,
+    )
     from partners.models import Agency
 
     worker = world["users"][User.Role.SOCIAL_WORKER]
@@ -85,4 +91,19 @@ def history(world):
         removal_date=datetime.date.today(),
         reason=DeregistrationNotice.Reason.OTHER,
     )
-    return {"consent_id": request.pk, "entry_id": entry.pk, "notice_id": notice.pk}
+    # A child missing education case, also made directly (the child is on a roll and the register).
+    case = MissingEducationCase.objects.create(
+        person=world["child"],
+        opened_on=datetime.date.today(),
+        source=MissingEducationCase.Source.AUTHORITY,
+        recorded_by=worker,
+    )
+    MissingEducationEnquiry.objects.create(
+        case=case,
+        made_on=datetime.date.today(),
+        kind=MissingEducationEnquiry.Kind.HOME_VISIT,
+        made_with="Matrix Parent",
+        outcome="No one at home",
+        recorded_by=worker,
+    )
+    return {"consent_id": request.pk, "entry_id": entry.pk, "notice_id": notice.pk, "case_id": case.pk}

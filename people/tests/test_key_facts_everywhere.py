@@ -49,9 +49,11 @@ ABOUT_A_CHILD = {
     "eh_referral_id",
     "care_leaver_id",
     "adoption_decision_id",
-    # Education: a request for consent to home educate, an entry on the not in school register.
+    # Education: a request for consent to home educate, an entry on the not in school register,
+    # a child missing education case.
     "consent_id",
     "entry_id",
+    "case_id",
     # Exploitation: a referral to the National Referral Mechanism.
     "nrm_id",
 }
