@@ -3,8 +3,9 @@ before it writes (kernel.rules.RuleBroken with messages by field), locking the c
 the child's chronology and audited:
 
 - open_missing_education_case: the child is of compulsory school age on the day, not on a
-  school's roll (the school they left excepted: its registration ends that day) and not on the
-  children not in school register, and has no open case. The education team gets an
+  school's roll that day or found on one since (the school they left excepted: its registration
+  ends that day), not on the children not in school register that day or since, and has no
+  open case. The education team gets an
   involvement with the child (selectors.education_team), which ends when the case closes.
 - record_missing_education_enquiry: an enquiry made to find the child, and what it found.
 - close_missing_education_case: found on a school's roll (a registration current on the day),
@@ -98,35 +99,46 @@ def open_missing_education_case(
                 f"{person.full_name} is not of compulsory school age on {long_date(opened_on)}: "
                 "only a child of compulsory school age can be missing education",
             )
-        last_closed = (
-            Case.objects.filter(person=person, closed_on__isnull=False).order_by("-closed_on").first()
-        )
+        last_closed = Case.objects.filter(person=person, closed_on__isnull=False).order_by("-closed_on").first()
         if last_closed is not None and last_closed.closed_on and opened_on < last_closed.closed_on:
             errors.add(
                 "opened_on",
                 f"The date cannot be before the day the last case closed ({long_date(last_closed.closed_on)})",
             )
-        for registration in _current(SchoolRegistration.objects.filter(person=person), opened_on).select_related(
-            "school"
-        ):
-            if school is not None and registration.school_id == school.pk:
+        # On a roll after the day began (a registration ending that day is a school they left),
+        # or found on one since: not missing education from that day.
+        rolls = (
+            SchoolRegistration.objects.filter(person=person)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gt=opened_on))
+            .select_related("school")
+            .order_by("start_date", "pk")
+        )
+        for registration in rolls:
+            if school is not None and registration.school_id == school.pk and registration.start_date <= opened_on:
                 leaving = registration
                 continue
+            when = (
+                f"on {long_date(opened_on)}"
+                if registration.start_date <= opened_on
+                else f"from {long_date(registration.start_date)}"
+            )
             errors.add(
                 "opened_on",
-                f"{person.full_name} is on the roll of {registration.school.name} on {long_date(opened_on)}: "
+                f"{person.full_name} is on the roll of {registration.school.name} {when}: "
                 "a child on a school's roll is not missing education",
             )
             break
-        on_register = (
-            RegisterEntry.objects.filter(person=person, added_on__lte=opened_on)
+        entry = (
+            RegisterEntry.objects.filter(person=person)
             .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=opened_on))
-            .exists()
+            .order_by("added_on")
+            .first()
         )
-        if on_register:
+        if entry is not None:
+            when = f"on {long_date(opened_on)}" if entry.added_on <= opened_on else f"from {long_date(entry.added_on)}"
             errors.add(
                 "opened_on",
-                f"{person.full_name} is on the children not in school register on {long_date(opened_on)}: "
+                f"{person.full_name} is on the children not in school register {when}: "
                 "their education is known to the authority",
             )
     errors.raise_if_any()

@@ -504,3 +504,11 @@ def test_the_register_signal(worker, child, school_list):
     assert "removed the child from its roll" in signal.summary
     RegisterEntry.objects.filter(pk=entry.pk).update(removed_on=TODAY() - 5 * DAY, removal_reason="on_roll")
     assert feeds.not_in_school_signals(child, {}, lambda p: p.full_name)
+
+
+def test_a_case_cannot_open_before_a_roll_or_register_the_child_is_known_on_since(worker, child, school_list):
+    services.record_school_registration(worker, child, urn="999002", start_date=TODAY() - 10 * DAY)
+    _rule_broken("opened_on", "is on the roll of Testbrook Academy from", _open, worker, child)
+    # A school they left on the day the case opens does not stop it.
+    SchoolRegistration.objects.filter(person=child).update(end_date=TODAY() - 5 * DAY)
+    assert _open(worker, child, opened_on=TODAY() - 5 * DAY).is_open
