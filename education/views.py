@@ -25,7 +25,6 @@ from people.access import person_for, record_or_not_visible
 from people.models import Person
 
 from . import commencement, selectors, services
-from .missing import selectors as missing_selectors
 from .forms import (
     BestInterestsForm,
     ConsentRequestForm,
@@ -35,6 +34,7 @@ from .forms import (
     RegistrationForm,
     RemovalForm,
 )
+from .missing import selectors as missing_selectors
 from .models import ConsentRequest, RegisterEntry
 
 

@@ -35,7 +35,6 @@ from audit.models import AuditEvent
 from casework.services import current_allocation, due_to_meet, issue_due
 from childprotection.models import ChildProtectionPlan, Section47Enquiry
 from childrenincare import selectors, services
-from childrenincare.return_home import sources
 from childrenincare.models import (
     Approval,
     Carer,
@@ -50,6 +49,7 @@ from childrenincare.models import (
     RiskSignalWeighing,
     SupportPlanItem,
 )
+from childrenincare.return_home import sources
 from chronology.services import record_event
 from exploitation.models import MissingEpisode
 from familyhelp.models import AssessmentFactor
@@ -419,8 +419,7 @@ def risk_signals(decision: ReunificationDecision, user: AnyUser | None = None) -
                 timezone.localdate(contact.received_at),
             )
         )
-    for source in sources.signal_sources():
-        found.extend(source(child, family, name_of))
+    found.extend(signal for source in sources.signal_sources() for signal in source(child, family, name_of))
     weighed = {w.signal: w for w in decision.weighings.select_related("recorded_by")} if decision.pk else {}
     for signal in found:
         signal.weighing = weighed.get(signal.key)

@@ -6,84 +6,239 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('education', '0005_notice_channel_and_matching'),
-        ('people', '0004_restricted_index'),
+        ("education", "0005_notice_channel_and_matching"),
+        ("people", "0004_restricted_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='deregistrationnotice',
-            name='note',
-            field=models.TextField(blank=True, help_text='Why a matched notice did not go to the consent workflow or open a missing education case'),
+            model_name="deregistrationnotice",
+            name="note",
+            field=models.TextField(
+                blank=True,
+                help_text="Why a matched notice did not go to the consent workflow or open a missing education case",
+            ),
         ),
         migrations.AlterField(
-            model_name='deregistrationnotice',
-            name='reason',
-            field=models.CharField(choices=[('home_education', 'To be educated at home'), ('no_known_destination', 'Left with no known destination'), ('other', 'Another reason')], max_length=20),
+            model_name="deregistrationnotice",
+            name="reason",
+            field=models.CharField(
+                choices=[
+                    ("home_education", "To be educated at home"),
+                    ("no_known_destination", "Left with no known destination"),
+                    ("other", "Another reason"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='deregistrationnotice',
-            name='status',
-            field=models.CharField(choices=[('unmatched', 'Waiting to be matched to a child'), ('matched', 'Matched to a child'), ('consent_requested', 'Matched: a relevant child, sent to the consent workflow'), ('missing_education', 'Matched: no known destination, a child missing education case opened')], max_length=20),
+            model_name="deregistrationnotice",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("unmatched", "Waiting to be matched to a child"),
+                    ("matched", "Matched to a child"),
+                    ("consent_requested", "Matched: a relevant child, sent to the consent workflow"),
+                    ("missing_education", "Matched: no known destination, a child missing education case opened"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.CreateModel(
-            name='MissingEducationCase',
+            name="MissingEducationCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opened_on', models.DateField(help_text='The day the child was first known to be missing education')),
-                ('source', models.CharField(choices=[('school_notice', "A school's notice that the child left with no known destination"), ('agency', 'Another agency told the authority'), ('authority', "The authority's own enquiries")], max_length=20)),
-                ('last_known_address', models.TextField(blank=True)),
-                ('details', models.TextField(blank=True, help_text='What is known: who told the authority, and what they said')),
-                ('status', models.CharField(choices=[('open', 'Open: the child is missing education'), ('closed', 'Closed')], default='open', max_length=10)),
-                ('closed_on', models.DateField(blank=True, null=True)),
-                ('closure_reason', models.CharField(blank=True, choices=[('on_roll', "Found on a school's roll"), ('on_register', 'On the children not in school register'), ('left_area', 'Moved out of the area, the new authority told'), ('abroad', 'Moved abroad'), ('past_age', 'No longer of compulsory school age'), ('died', 'Died'), ('other', 'Other reason')], max_length=20)),
-                ('closure_detail', models.TextField(blank=True, help_text='The new authority, the country, or the other reason')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('notice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='missing_education_cases', to='education.deregistrationnotice')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='missing_education_cases', to='people.person')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('register_entry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='education.registerentry')),
-                ('registration', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='education.schoolregistration')),
-                ('school', models.ForeignKey(blank=True, help_text='The school the child left', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='education.school')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("opened_on", models.DateField(help_text="The day the child was first known to be missing education")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("school_notice", "A school's notice that the child left with no known destination"),
+                            ("agency", "Another agency told the authority"),
+                            ("authority", "The authority's own enquiries"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("last_known_address", models.TextField(blank=True)),
+                (
+                    "details",
+                    models.TextField(blank=True, help_text="What is known: who told the authority, and what they said"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open: the child is missing education"), ("closed", "Closed")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("closed_on", models.DateField(blank=True, null=True)),
+                (
+                    "closure_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("on_roll", "Found on a school's roll"),
+                            ("on_register", "On the children not in school register"),
+                            ("left_area", "Moved out of the area, the new authority told"),
+                            ("abroad", "Moved abroad"),
+                            ("past_age", "No longer of compulsory school age"),
+                            ("died", "Died"),
+                            ("other", "Other reason"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "closure_detail",
+                    models.TextField(blank=True, help_text="The new authority, the country, or the other reason"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="missing_education_cases",
+                        to="education.deregistrationnotice",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="missing_education_cases",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "register_entry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="education.registerentry",
+                    ),
+                ),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="education.schoolregistration",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The school the child left",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="education.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opened_on', '-id'],
+                "ordering": ["-opened_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='MissingEducationEnquiry',
+            name="MissingEducationEnquiry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('made_on', models.DateField()),
-                ('kind', models.CharField(choices=[('school', 'The school contacted'), ('home_visit', 'Home visit'), ('other_authorities', 'Other local authorities'), ('health', 'Health (GP registration)'), ('police', 'Police'), ('admissions', 'Admissions'), ('lost_pupils', 'DfE School2School or the lost pupils database'), ('social_care', "Children's social care records"), ('other', 'Other enquiry')], max_length=30)),
-                ('made_with', models.CharField(help_text='Who the enquiry was made with', max_length=200)),
-                ('outcome', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enquiries', to='education.missingeducationcase')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("made_on", models.DateField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("school", "The school contacted"),
+                            ("home_visit", "Home visit"),
+                            ("other_authorities", "Other local authorities"),
+                            ("health", "Health (GP registration)"),
+                            ("police", "Police"),
+                            ("admissions", "Admissions"),
+                            ("lost_pupils", "DfE School2School or the lost pupils database"),
+                            ("social_care", "Children's social care records"),
+                            ("other", "Other enquiry"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("made_with", models.CharField(help_text="Who the enquiry was made with", max_length=200)),
+                ("outcome", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enquiries",
+                        to="education.missingeducationcase",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['made_on', 'id'],
+                "ordering": ["made_on", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='missingeducationcase',
-            index=models.Index(fields=['person', 'status'], name='education_m_person__32eacc_idx'),
+            model_name="missingeducationcase",
+            index=models.Index(fields=["person", "status"], name="education_m_person__32eacc_idx"),
         ),
         migrations.AddIndex(
-            model_name='missingeducationcase',
-            index=models.Index(fields=['status', 'opened_on'], name='education_m_status_40d055_idx'),
+            model_name="missingeducationcase",
+            index=models.Index(fields=["status", "opened_on"], name="education_m_status_40d055_idx"),
         ),
         migrations.AddConstraint(
-            model_name='missingeducationcase',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('person',), name='one_open_missing_education_case'),
+            model_name="missingeducationcase",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "open")), fields=("person",), name="one_open_missing_education_case"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='missingeducationcase',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('closed_on__isnull', True), ('closure_reason', ''), ('status', 'open')), models.Q(('closed_on__gte', models.F('opened_on')), ('closed_on__isnull', False), ('status', 'closed'), models.Q(('closure_reason', ''), _negated=True)), _connector='OR'), name='missing_education_case_closed_in_order'),
+            model_name="missingeducationcase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("closed_on__isnull", True), ("closure_reason", ""), ("status", "open")),
+                    models.Q(
+                        ("closed_on__gte", models.F("opened_on")),
+                        ("closed_on__isnull", False),
+                        ("status", "closed"),
+                        models.Q(("closure_reason", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="missing_education_case_closed_in_order",
+            ),
         ),
     ]

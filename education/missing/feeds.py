@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     from frontdoor.models import Contact
 
 
-def missing_education_alerts(contact: Contact, child_ids: Sequence[int], day: datetime.date) -> list[tuple[str, int, str]]:
+def missing_education_alerts(
+    contact: Contact, child_ids: Sequence[int], day: datetime.date
+) -> list[tuple[str, int, str]]:
     """A pattern alert for each of the contact's children missing education on the day."""
     if not child_ids:
         return []
@@ -108,7 +110,9 @@ def missing_education_signals(
     return found
 
 
-def not_in_school_signals(child: Person, family: Mapping[int, Person], name_of: Callable[[Person], str]) -> list[Signal]:
+def not_in_school_signals(
+    child: Person, family: Mapping[int, Person], name_of: Callable[[Person], str]
+) -> list[Signal]:
     """The child or a sibling on the children not in school register now or in the last 12
     months (taken off a school's roll, or never on one)."""
     people = {child.pk: child, **family}

@@ -22,7 +22,7 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit import services as audit
@@ -57,7 +57,7 @@ def _lock(person: Person) -> Person:
     return Person.objects.select_for_update().get(pk=person.pk)
 
 
-def _current(queryset, on: datetime.date):  # type: ignore[no-untyped-def]
+def _current(queryset: QuerySet[SchoolRegistration], on: datetime.date) -> QuerySet[SchoolRegistration]:
     return queryset.filter(start_date__lte=on).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
 
 
@@ -270,9 +270,9 @@ def _close(
             "closed_by",
         ]
     )
-    Involvement.objects.filter(
-        person_id=case.person_id, kind=selectors.INVOLVEMENT_KIND, end_date__isnull=True
-    ).update(end_date=closed_on)
+    Involvement.objects.filter(person_id=case.person_id, kind=selectors.INVOLVEMENT_KIND, end_date__isnull=True).update(
+        end_date=closed_on
+    )
     why = case.get_closure_reason_display()
     if registration is not None:
         why += f": {registration.school.name} from {long_date(registration.start_date)}"
@@ -281,12 +281,22 @@ def _close(
     elif detail:
         why += f": {detail}"
     record_event(
-        case.person, KIND, _moment(closed_on), "Missing education: case closed", detail=why, source=case, recorded_by=user
+        case.person,
+        KIND,
+        _moment(closed_on),
+        "Missing education: case closed",
+        detail=why,
+        source=case,
+        recorded_by=user,
     )
     audit.record_change(
         user,
         case,
-        {"status": (Case.Status.OPEN, Case.Status.CLOSED), "closed_on": (None, closed_on), "closure_reason": ("", reason)},
+        {
+            "status": (Case.Status.OPEN, Case.Status.CLOSED),
+            "closed_on": (None, closed_on),
+            "closure_reason": ("", reason),
+        },
         person=case.person,
         summary="Closed a child missing education case",
     )
@@ -366,9 +376,7 @@ def close_missing_education_case(
                     "add them to it (the case then closes itself)",
                 )
         elif reason == Reason.PAST_AGE and of_compulsory_school_age(person.date_of_birth, closed_on):
-            errors.add(
-                "reason", f"{person.full_name} is still of compulsory school age on {long_date(closed_on)}"
-            )
+            errors.add("reason", f"{person.full_name} is still of compulsory school age on {long_date(closed_on)}")
     errors.raise_if_any()
     assert closed_on is not None
     return _close(user, case, closed_on, reason, detail, registration=registration, entry=entry)
@@ -396,7 +404,9 @@ def close_when_found(
     if registration is not None:
         if not found_on_roll(case, registration):
             return None
-        return _close(user, case, max(case.opened_on, registration.start_date), Reason.ON_ROLL, registration=registration)
+        return _close(
+            user, case, max(case.opened_on, registration.start_date), Reason.ON_ROLL, registration=registration
+        )
     if entry is not None and entry.removed_on is None:
         return _close(user, case, max(case.opened_on, entry.added_on), Reason.ON_REGISTER, entry=entry)
     return None

@@ -9,6 +9,10 @@ need the child's full record (education_work to read, education_change to change
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -56,7 +60,7 @@ def open_case(request: HttpRequest, person_id: int) -> HttpResponse:
     child = person_for(request.user, person_id, at_least=Level.INDEX)
     back = (
         reverse("education:person", args=[child.pk])
-        if child.access_level >= Level.FULL  # type: ignore[attr-defined]
+        if child.access_level >= Level.FULL
         else reverse("education:missing")
     )
     form = OpenCaseForm(request.POST or None)
@@ -97,7 +101,14 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
     )
 
 
-def _step(request: HttpRequest, case_id: int, form_class: type, title: str, act, message: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _step(
+    request: HttpRequest,
+    case_id: int,
+    form_class: type[forms.Form],
+    title: str,
+    act: Callable[[MissingEducationCase, dict[str, Any]], object],
+    message: str,
+) -> HttpResponse:
     found = _case(request, case_id)
     form = form_class(request.POST or None)
     not_possible = "" if found.is_open else f"This case closed on {long_date(found.closed_on)}."
@@ -130,7 +141,7 @@ def enquiry(request: HttpRequest, case_id: int) -> HttpResponse:
         case_id,
         EnquiryForm,
         "Record an enquiry",
-        lambda found, data: services.record_missing_education_enquiry(request.user, found, **data),
+        lambda found, data: services.record_missing_education_enquiry(request.user, found, **data),  # type: ignore[arg-type]
         "Enquiry saved",
     )
 
@@ -142,6 +153,6 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
         case_id,
         CloseCaseForm,
         "Close the missing education case",
-        lambda found, data: services.close_missing_education_case(request.user, found, **data),
+        lambda found, data: services.close_missing_education_case(request.user, found, **data),  # type: ignore[arg-type]
         "Missing education case closed",
     )

@@ -66,9 +66,11 @@ def _rule_broken(field, match, call, *args, **kwargs):
 
 def test_opening_a_case_involves_the_education_team_and_is_recorded(ewo, education_team, child, school_list):
     case = _open(ewo, child)
-    assert case.is_open and case.recorded_by == ewo
+    assert case.is_open
+    assert case.recorded_by == ewo
     involvement = Involvement.objects.get(person=child, kind=selectors.INVOLVEMENT_KIND)
-    assert involvement.team == education_team and involvement.end_date is None
+    assert involvement.team == education_team
+    assert involvement.end_date is None
     assert involvement.start_date == case.opened_on
     assert ChronologyEntry.objects.filter(person=child, kind="missing-education").exists()
     assert AuditEvent.objects.filter(person_id=child.pk, summary="Opened a child missing education case").exists()
@@ -144,7 +146,8 @@ def test_leaving_the_school_named_ends_its_registration_that_day(worker, pupil):
     assert case.school.urn == "999001"
     # On the day they left, the case counts (missing from that day); the day before, the roll.
     status = selectors.education_status([pupil.pk], case.opened_on)[pupil.pk]
-    assert status.code == selectors.MISSING and "Testbrook Primary School" in status.detail
+    assert status.code == selectors.MISSING
+    assert "Testbrook Primary School" in status.detail
     assert selectors.education_status([pupil.pk], case.opened_on - DAY)[pupil.pk].code == selectors.ON_ROLL
 
 
@@ -152,9 +155,7 @@ def test_one_open_case_per_child(worker, child, school_list):
     _open(worker, child)
     _rule_broken("__all__", "already has an open missing education case", _open, worker, child)
     with pytest.raises(IntegrityError), transaction.atomic():
-        MissingEducationCase.objects.create(
-            person=child, opened_on=TODAY(), source="agency", recorded_by=worker
-        )
+        MissingEducationCase.objects.create(person=child, opened_on=TODAY(), source="agency", recorded_by=worker)
 
 
 def test_a_closed_case_needs_its_day_and_reason_in_order(worker, child, school_list):
@@ -252,7 +253,8 @@ def test_a_bad_closure_changes_nothing(worker, child, school_list, fields, field
     case = _open(worker, child)
     _rule_broken(field, message, missing.close_missing_education_case, worker, case, **fields)
     case.refresh_from_db()
-    assert case.is_open and case.closed_on is None
+    assert case.is_open
+    assert case.closed_on is None
 
 
 def test_closing_as_found_on_a_roll_links_the_registration_current_that_day(worker, child, school_list):
@@ -481,7 +483,8 @@ def test_the_risk_signals_cover_the_child_and_siblings_for_twelve_months(worker,
     signals = feeds.missing_education_signals(child, {sibling.pk: sibling}, lambda p: p.full_name)
     assert {s.key for s in signals} == {f"missing-education:{recent.pk}", f"missing-education:{now.pk}"}
     mine = next(s for s in signals if s.key == f"missing-education:{now.pk}")
-    assert mine.summary.startswith("This child: missing education from") and "still missing" in mine.summary
+    assert mine.summary.startswith("This child: missing education from")
+    assert "still missing" in mine.summary
     theirs = next(s for s in signals if s.key == f"missing-education:{recent.pk}")
     assert theirs.summary.startswith("Sam Testchild:")
     withheld = feeds.missing_education_signals(child, {sibling.pk: sibling}, lambda p: "A sibling (name withheld)")
@@ -500,7 +503,8 @@ def test_the_register_signal(worker, child, school_list):
         address="1 Test Street",
     )
     [signal] = feeds.not_in_school_signals(child, {}, lambda p: p.full_name)
-    assert signal.key == f"not-in-school:{entry.pk}" and signal.kind == "Not in school"
+    assert signal.key == f"not-in-school:{entry.pk}"
+    assert signal.kind == "Not in school"
     assert "removed the child from its roll" in signal.summary
     RegisterEntry.objects.filter(pk=entry.pk).update(removed_on=TODAY() - 5 * DAY, removal_reason="on_roll")
     assert feeds.not_in_school_signals(child, {}, lambda p: p.full_name)

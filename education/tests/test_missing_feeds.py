@@ -81,4 +81,5 @@ def test_the_return_home_signal_is_shown_and_weighed_like_the_others(worker, chi
     assert signal.weighing is None
     reunification.weigh_signal(worker, decision, signal=signal.key, how_weighed="The school place is arranged")
     weighed = {s.key: s for s in reunification.risk_signals(decision)}[signal.key]
-    assert weighed.weighing is not None and weighed.weighing.kind == "Missing education"
+    assert weighed.weighing is not None
+    assert weighed.weighing.kind == "Missing education"

@@ -39,17 +39,20 @@ def test_the_education_team_opens_a_case_and_then_sees_the_child(client, ewo, ch
     assert client.get(reverse("education:person", args=[child.pk])).status_code == 404
     url = reverse("education:missing_open", args=[child.pk])
     page = client.get(url)
-    assert page.status_code == 200 and "Record a child as missing education" in text(page)
+    assert page.status_code == 200
+    assert "Record a child as missing education" in text(page)
     bad = _open_data(**date_data("opened_on", TODAY() + DAY), source="")
     summary = problem(client.post(url, bad))
-    assert "cannot be in the future" in summary and "Select how the authority heard" in summary
+    assert "cannot be in the future" in summary
+    assert "Select how the authority heard" in summary
     assert not MissingEducationCase.objects.exists()
     response = client.post(url, _open_data())
     case = MissingEducationCase.objects.get()
     saved(response, reverse("education:missing_case", args=[case.pk]))
     # The team's involvement opens the child's education and the case to them.
     page = text(client.get(reverse("education:missing_case", args=[case.pk])))
-    assert "Child missing education" in page and "Health visitor told us" in page
+    assert "Child missing education" in page
+    assert "Health visitor told us" in page
     assert viewed(ewo, "Viewed a child missing education case")
     assert "Missing education" in text(client.get(reverse("education:person", args=[child.pk])))
 
@@ -61,7 +64,8 @@ def test_an_enquiry_and_the_closure_through_the_pages(signed_in, worker, episode
     data = {"kind": "health", "made_with": "", "outcome": "Registered with a GP in Othertown"}
     data.update(date_data("made_on", TODAY() - 11 * DAY))
     summary = problem(signed_in.post(enquiry_url, data))
-    assert "cannot be before the day the case opened" in summary and "Enter who the enquiry was made with" in summary
+    assert "cannot be before the day the case opened" in summary
+    assert "Enter who the enquiry was made with" in summary
     assert not MissingEducationEnquiry.objects.exists()
     data.update(date_data("made_on", TODAY() - 2 * DAY), made_with="Testtown surgery")
     saved(signed_in.post(enquiry_url, data), case_url)
@@ -77,7 +81,8 @@ def test_an_enquiry_and_the_closure_through_the_pages(signed_in, worker, episode
     case.refresh_from_db()
     assert case.closure_reason == "left_area"
     page = text(signed_in.get(close_url))
-    assert "This case closed on" in page and "Close the case</button>" not in page
+    assert "This case closed on" in page
+    assert "Close the case</button>" not in page
     assert signed_in.post(close_url, data).status_code == 200  # not possible: the service is not called
 
 
@@ -92,9 +97,11 @@ def test_the_list_names_only_who_the_user_may_be_shown(client, ewo, worker, chil
     client.force_login(ewo)
     response = client.get(reverse("education:missing"))
     page = text(response)
-    assert "Alex Testchild" in page and "Sam Testchild" not in page
+    assert "Alex Testchild" in page
+    assert "Sam Testchild" not in page
     assert [c.pk for c in response.context["cases"]] == [shown_case.pk]
-    assert "1 case." in page and (TODAY() - 3 * DAY).strftime("%-d %B %Y") in page
+    assert "1 case." in page
+    assert (TODAY() - 3 * DAY).strftime("%-d %B %Y") in page
     assert viewed(ewo, "Viewed the children missing education list (open cases)")
     # Named on the restriction: listed.
     RestrictedAccess.objects.create(person=sibling, user=ewo)

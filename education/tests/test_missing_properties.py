@@ -79,13 +79,17 @@ def check_invariants(child):
     assert len(open_cases) <= 1
     for case in cases:
         if case.status == "closed":
-            assert case.closure_reason and case.closed_on is not None and case.closed_on >= case.opened_on
+            assert case.closure_reason
+            assert case.closed_on is not None
+            assert case.closed_on >= case.opened_on
             if case.closure_reason == "on_roll":
-                assert case.registration is not None and case.registration.current_on(case.closed_on)
+                assert case.registration is not None
+                assert case.registration.current_on(case.closed_on)
             if case.closure_reason == "on_register":
                 assert case.register_entry is not None
         else:
-            assert case.closed_on is None and not case.closure_reason
+            assert case.closed_on is None
+            assert not case.closure_reason
     for case in open_cases:
         # The child was not put on a roll during the case, nor on the register.
         assert not SchoolRegistration.objects.filter(person=child, start_date__gt=case.opened_on).exists()

@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('frontdoor', '0009_contact_draft_and_address'),
+        ("frontdoor", "0009_contact_draft_and_address"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='patternalert',
-            name='kind',
-            field=models.CharField(choices=[('re_referral', 'Re-referral within 12 months'), ('repeated_contacts', 'Repeated contacts'), ('several_referrers', 'Concerns from several referrers'), ('siblings', 'Concerns about siblings'), ('household_adults', 'Concerns about adults in the household'), ('missing_education', 'Missing education'), ('not_in_school', 'Not in school (on the children not in school register)')], max_length=30),
+            model_name="patternalert",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("re_referral", "Re-referral within 12 months"),
+                    ("repeated_contacts", "Repeated contacts"),
+                    ("several_referrers", "Concerns from several referrers"),
+                    ("siblings", "Concerns about siblings"),
+                    ("household_adults", "Concerns about adults in the household"),
+                    ("missing_education", "Missing education"),
+                    ("not_in_school", "Not in school (on the children not in school register)"),
+                ],
+                max_length=30,
+            ),
         ),
     ]
