@@ -40,7 +40,9 @@ def test_before_commencement_nothing_and_no_query(worker, pupil, episode):
     plan(episode, TODAY() - 60 * DAY)
     with override_settings(S434A_COMMENCEMENT=None), CaptureQueriesContext(connection) as queries:
         assert education_facts([pupil.pk], TODAY()) == {}
-    assert not queries.captured_queries
+    # Only the query for children missing education (s436A, in force since 2007, not gated).
+    assert len(queries.captured_queries) == 1
+    assert "missingeducationcase" in queries.captured_queries[0]["sql"]
 
 
 @IN_FORCE
@@ -49,4 +51,5 @@ def test_a_caseload_costs_a_fixed_number_of_queries(worker, pupil, episode):
         education_facts([pupil.pk], TODAY())
     with CaptureQueriesContext(connection) as many:
         education_facts([pupil.pk, *range(10_000, 10_300)], TODAY())
-    assert len(one.captured_queries) == len(many.captured_queries) == 6
+    # Six for the register and s434A, one for children missing education.
+    assert len(one.captured_queries) == len(many.captured_queries) == 7
