@@ -516,3 +516,29 @@ def test_a_case_cannot_open_before_a_roll_or_register_the_child_is_known_on_sinc
     # A school they left on the day the case opens does not stop it.
     SchoolRegistration.objects.filter(person=child).update(end_date=TODAY() - 5 * DAY)
     assert _open(worker, child, opened_on=TODAY() - 5 * DAY).is_open
+
+
+def test_the_api_takes_no_known_destination(client, school, pupil):
+    import json
+
+    from partners.tokens import issue_token
+
+    token = issue_token(school, "School information system", ["education:notify"])[1]
+    body = {
+        "urn": "999001",
+        "given_names": "Alex",
+        "family_name": "Testchild",
+        "date_of_birth": "2016-04-01",
+        "removal_date": (TODAY() - DAY).isoformat(),
+        "reason": "no_known_destination",
+    }
+    response = client.post(
+        "/api/v1/deregistration-notices/",
+        data=json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+        HTTP_IDEMPOTENCY_KEY="nkd-1",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["status"] == "missing_education"
+    assert MissingEducationCase.objects.get(person=pupil).opened_on == TODAY() - DAY
