@@ -224,7 +224,7 @@ def test_missing_education_figures_are_none_until_the_service_records_them(monke
 @pytest.mark.skipif(figures.missing_education_model() is None, reason="children missing education not recorded yet")
 def test_missing_education_on_the_day_and_over_the_year(worker):
     model = figures.missing_education_model()
-    model.objects.create(person=pupil("Gone"), opened_on=D(2025, 4, 1), source="school_notice")
+    model.objects.create(person=pupil("Gone"), opened_on=D(2025, 4, 1), source="school_notice", recorded_by=worker)
     model.objects.create(
         person=pupil("Found"),
         opened_on=D(2025, 5, 1),
@@ -232,6 +232,7 @@ def test_missing_education_on_the_day_and_over_the_year(worker):
         status="closed",
         closed_on=D(2026, 3, 31),
         closure_reason="on_roll",
+        recorded_by=worker,
     )
     found = figures.missing_education_figures(figures.collection_year(2026), D(2026, 3, 31))
     assert found.open_on_day == 1  # closed on 31 March: not missing education that day
