@@ -542,3 +542,18 @@ def test_the_api_takes_no_known_destination(client, school, pupil):
     assert response.status_code == 201, response.content
     assert response.json()["status"] == "missing_education"
     assert MissingEducationCase.objects.get(person=pupil).opened_on == TODAY() - DAY
+
+
+def test_the_batch_of_registrations_closes_the_open_cases_too(worker, child, sibling, school_list):
+    case = _open(worker, child)
+    rows = [
+        services.RegistrationRow(person_id=child.pk, urn="999002", start_date=TODAY() - 4 * DAY),
+        services.RegistrationRow(person_id=child.pk, urn="999003", start_date=TODAY() - 2 * DAY),
+        services.RegistrationRow(person_id=sibling.pk, urn="999001", start_date=TODAY() - 2 * DAY),
+    ]
+    made = services.record_school_registrations(worker, rows)
+    case.refresh_from_db()
+    assert case.status == "closed"
+    assert case.closure_reason == "on_roll"
+    assert case.closed_on == TODAY() - 4 * DAY
+    assert case.registration == made[0]
