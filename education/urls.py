@@ -3,9 +3,9 @@
 from django.urls import path
 
 from . import views
+from .missing import views as missing
 from .schools import views as schools
 from .team import views as team
-from .missing import views as missing
 
 app_name = "education"
 
