@@ -97,6 +97,8 @@ def _wipe_in_order():
     # The education records (demo/education.py): they protect the people, the schools' list and
     # the staff, three levels deep (a notification, its request, the registration).
     for model in (
+        ed.MissingEducationEnquiry,
+        ed.MissingEducationCase,
         ed.ConsentNotification,
         ed.ConsentInformation,
         ed.DeregistrationNotice,
