@@ -112,6 +112,8 @@ class Education:
         self.consent(current, leavers)
         Involvement.objects.bulk_create(self.involvements, batch_size=BATCH)
         done("consent and involvements")
+        self.missing_education(current, leavers)
+        done("children missing education")
         self.counts["education team involvements"] += len(self.involvements)
         return dict(self.counts)
 
@@ -397,6 +399,84 @@ class Education:
             ),
         )
         self.counts["consent refused"] += 1
+
+    # --- Children missing education ----------------------------------------------------------
+
+    def missing_education(self, current, leavers):
+        """A few pupils who left their school with no known destination (about 1 in 2,000, at
+        least 2 [U]), each a child missing education from the day they left, with the enquiries
+        made (education.missing.services); every other one found later on another school's
+        roll, whose registration closes the case by itself (close_when_found)."""
+        from education.missing import services as missing
+        from education.models import MissingEducationCase, MissingEducationEnquiry
+        from kernel.rules import RuleBroken
+
+        rng, today, officer = self.rng, self.today, self.officer
+        gone = {person_id for person_id, _, _ in leavers}
+        asked = set(ConsentRequest.objects.values_list("person_id", flat=True))
+        candidates = sorted(
+            person_id
+            for person_id, (row, _born) in current.items()
+            if person_id not in gone
+            and person_id not in asked
+            and not row.under_authority_arrangements
+            and row.start_date is not None
+            and row.start_date < today - 400 * DAY
+        )
+        if not candidates:
+            return
+        chosen = rng.sample(candidates, min(len(candidates), max(2, len(candidates) // 2000)))
+        people = Person.objects.in_bulk(chosen)
+        schools = list(School.objects.filter(open=True, special=False).order_by("urn"))
+        by_urn = {school.urn: school for school in schools}
+        for number, person_id in enumerate(chosen):
+            person, row = people[person_id], current[person_id][0]
+            school = by_urn.get(row.urn)
+            if school is None:
+                continue
+            left = today - rng.randint(60, 150) * DAY
+            if not of_compulsory_school_age(person.date_of_birth, left):
+                continue
+            try:
+                case = missing.open_missing_education_case(
+                    officer,
+                    person,
+                    opened_on=left,
+                    source=MissingEducationCase.Source.AUTHORITY,
+                    urn=school.urn,
+                    details=f"Stopped attending {school.name}; the family was not at home and no new school asked "
+                    "for the child's records",
+                )
+            except RuleBroken:
+                continue
+            self.counts["children missing education"] += 1
+            Involvement.objects.filter(person=person, kind="pupil", end_date=None).update(end_date=left)
+            Kind = MissingEducationEnquiry.Kind
+            for days, kind, made_with, outcome in (
+                (2, Kind.SCHOOL, school.name, "Not seen since the last day; no forwarding address given"),
+                (5, Kind.HOME_VISIT, "The family's last address", "No one at home; a neighbour thought they had moved"),
+                (9, Kind.LOST_PUPILS, "DfE School2School", "No record of the child's file being requested"),
+            ):
+                if left + days * DAY <= today:
+                    missing.record_missing_education_enquiry(
+                        officer, case, made_on=left + days * DAY, kind=kind, made_with=made_with, outcome=outcome
+                    )
+            others = [other for other in schools if other.pk != school.pk and other.phase == school.phase] or [
+                other for other in schools if other.pk != school.pk
+            ]
+            if number % 2 == 0 and others:
+                found = left + rng.randint(20, 50) * DAY
+                new_school = rng.choice(others)
+                services.record_school_registration(
+                    officer, person, urn=new_school.urn, start_date=min(found, today), source="school"
+                )
+                Involvement.objects.create(
+                    person=person,
+                    agency=Agency.objects.get(kind=Agency.Kind.SCHOOL, urn=new_school.urn),
+                    kind="pupil",
+                    start_date=min(found, today),
+                )
+                self.counts["children missing education found on a roll"] += 1
 
     def involve(self, person_id, kind, start):
         self.involvements.append(

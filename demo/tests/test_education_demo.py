@@ -141,3 +141,20 @@ def test_the_education_team_is_involved_with_every_child_on_the_register_or_with
     assert on_register == set(involved.filter(kind=REGISTER_INVOLVEMENT).values_list("person_id", flat=True))
     asked = set(ConsentRequest.objects.values_list("person_id", flat=True))
     assert asked == set(involved.filter(kind=CONSENT_INVOLVEMENT).values_list("person_id", flat=True))
+
+
+def test_children_missing_education_have_enquiries_and_one_was_found_on_a_roll():
+    from education.models import MissingEducationCase
+
+    cases = list(MissingEducationCase.objects.prefetch_related("enquiries"))
+    assert len(cases) >= 2
+    assert all(case.enquiries.exists() for case in cases)
+    found = [case for case in cases if case.status == MissingEducationCase.Status.CLOSED]
+    assert found, "a child missing education found later"
+    for case in found:
+        assert case.closure_reason == MissingEducationCase.ClosureReason.ON_ROLL
+        assert case.closed_on > case.opened_on
+        assert SchoolRegistration.objects.filter(person=case.person, start_date=case.closed_on).exists()
+    for case in cases:
+        if case.status == MissingEducationCase.Status.OPEN:
+            assert not SchoolRegistration.objects.filter(person=case.person, end_date=None).exists()
