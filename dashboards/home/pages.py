@@ -116,6 +116,13 @@ PAGES: tuple[Page, ...] = (
         "Schools' notices to match, consent to home educate waiting for a decision, the not in school register.",
     ),
     Page(
+        "missing_education",
+        "Children missing education",
+        "education:missing",
+        GROUPS[0],
+        "Children who left a school with no known destination, and the enquiries made.",
+    ),
+    Page(
         "school_pupils",
         "Your pupils",
         "education:pupils",
@@ -213,7 +220,7 @@ HOMES: dict[str, Home] = {
     Role.USER_ADMINISTRATOR: Home("accounts", ("accounts",)),
     Role.PARTNERSHIP_OFFICER: Home("partnership:home", ("recommendations",)),
     Role.SCRUTINEER: Home("partnership:home", ("recommendations",)),
-    Role.EDUCATION_WELFARE_OFFICER: Home("education:team", ("education_team",)),
+    Role.EDUCATION_WELFARE_OFFICER: Home("education:team", ("education_team", "missing_education")),
 }
 
 # Start pages that depend on the team's function as well as the role (matched without case):

@@ -56,7 +56,7 @@ BAR = {
     R.USER_ADMINISTRATOR: ["Home"],
     R.PARTNERSHIP_OFFICER: ["Home", "Recommendations"],
     R.SCRUTINEER: ["Home", "Recommendations"],
-    R.EDUCATION_WELFARE_OFFICER: ["Home"],
+    R.EDUCATION_WELFARE_OFFICER: ["Home", "Children missing education"],
 }
 
 NAV_LINK = re.compile(
