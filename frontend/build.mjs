@@ -30,6 +30,9 @@ const copies = [
   ["@ministryofjustice/frontend/moj/moj-frontend.min.js", "js/moj-frontend.min.js"],
   ["htmx.org/dist/htmx.min.js", "js/htmx.min.js"],
   ["../frontend/init.mjs", "js/init.mjs"],
+  // Cytoscape.js (the network drawing), as its published ES module, and the page script that uses it.
+  ["cytoscape/dist/cytoscape.esm.min.mjs", "js/cytoscape.esm.min.mjs"],
+  ["../frontend/network.mjs", "js/network.mjs"],
   ["govuk-frontend/dist/govuk/assets", "assets"],
   ["@ministryofjustice/frontend/moj/assets/images", "assets/images"],
 ];

@@ -149,6 +149,14 @@ def register() -> None:
         "notices (partner practitioners; the pages say so when their agency is not a school on the list)",
         _role_in({Role.PARTNER_PRACTITIONER}),
     )
+    register_rule(
+        "exploitation_intelligence",
+        "Exploitation intelligence, networks and MACE meetings: local-authority case staff and partner "
+        "practitioners (which intelligence: exploitation.networks.selectors.clearance, the exploitation "
+        "team and MACE members)",
+        lambda user: _role_in(CASE_ROLES, local_authority_only=True)(user)
+        or _role_in({Role.PARTNER_PRACTITIONER})(user),
+    )
     local_case_staff, lead_practitioners = (
         _role_in(CASE_ROLES, local_authority_only=True),
         _role_in({Role.FAMILY_HELP_LEAD, Role.PARTNER_PRACTITIONER}),

@@ -49,6 +49,7 @@ urlpatterns = [
     path("api/v1/", include("people.api_urls")),
     path("api/v1/", include("frontdoor.api.urls")),
     path("api/v1/", include("education.api_urls")),
+    path("api/v1/", include("exploitation.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
 ]
