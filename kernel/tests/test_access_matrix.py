@@ -89,6 +89,7 @@ MODULES = [
     "matrix_education",
     "matrix_exploitation",
     "matrix_partnership",
+    "matrix_networks",
 ]
 for _module in MODULES:
     EXPECTED.update(getattr(importlib.import_module(f"kernel.tests.{_module}"), "EXPECTED", {}))

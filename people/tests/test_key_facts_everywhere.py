@@ -98,6 +98,16 @@ NOT_ABOUT_A_CHILD = {
     "arrangements_id",
     # A school's deregistration notice: the child may not be matched to a record yet.
     "notice_id",
+    # Exploitation intelligence: a place, a group, police intelligence waiting for review (its
+    # child is not matched yet), a MACE panel and meeting (the meeting shows a compact banner for
+    # each child on its agenda the viewer may see in full), and an agenda item (a child, a place
+    # or a group; its pages are forms about the meeting).
+    "place_id",
+    "group_id",
+    "intelligence_id",
+    "mace_panel_id",
+    "mace_meeting_id",
+    "mace_item_id",
 }
 BANNER = 'data-testid="key-facts"'
 
