@@ -2,10 +2,11 @@
 through the whole stack with Django's test client, as bench_pages.py does.
 
 If the database has fewer associations than asked for, it first adds synthetic ones (the
-generator is part of this script): about one child in four of those it makes has links, each
-to a few of the places, groups, vehicles and adults of concern, chosen with a skew so that some
-places are hubs (a takeaway many children are seen at) and most are not; dates are spread over
-two years, so about half fall in the 12 months the view looks at. Then VACUUM ANALYZE on
+generator is part of this script): one child per four associations, in communities of 40
+children whose links are mostly to their community's few places, its group and its adults of
+concern, one link in ten to one of the area's hubs (a station, a takeaway: a twentieth of the
+places), some to vehicles; dates are spread over two years, so about half fall in the 12
+months the view looks at. Then VACUUM ANALYZE on
 PostgreSQL. The viewer is a head of service in a team whose function is "exploitation" (the
 full record of every child, and every association).
 
@@ -37,14 +38,10 @@ from bench_pages import time_request as timed  # noqa: E402
 
 LINKS_PER_CHILD = 4
 ADULT_SHARE = 0.05
+COMMUNITY = 40  # children who share places, a group and adults of concern
 
 
-def skewed(rng, n):
-    """An index in [0, n): low indexes much more often (a few hubs, a long tail)."""
-    return min(int(rng.paretovariate(1.2)) - 1, n - 1)
-
-
-def generate(total, rng, viewer):  # noqa: PLR0914
+def generate(total, rng, viewer):
     """Add `total` associations, with the children, contexts and adults they need."""
     from exploitation.models import Association, Group, Place, Vehicle
     from people.models import Person
@@ -56,23 +53,33 @@ def generate(total, rng, viewer):  # noqa: PLR0914
     born = datetime.date(2010, 1, 1)
     children = Person.objects.bulk_create(
         [
-            Person(kind="child", given_names=f"Net{i}", family_name="Benchchild",
-                   date_of_birth=born + datetime.timedelta(days=i % 2500))
+            Person(
+                kind="child",
+                given_names=f"Net{i}",
+                family_name="Benchchild",
+                date_of_birth=born + datetime.timedelta(days=i % 2500),
+            )
             for i in range(children_needed)
         ],
         batch_size=5000,
     )
     adults = Person.objects.bulk_create(
         [
-            Person(kind="adult", given_names=f"Adult{i}", family_name="Benchconcern",
-                   date_of_birth=datetime.date(1990, 1, 1))
+            Person(
+                kind="adult",
+                given_names=f"Adult{i}",
+                family_name="Benchconcern",
+                date_of_birth=datetime.date(1990, 1, 1),
+            )
             for i in range(adults_needed)
         ],
         batch_size=5000,
     )
     places = Place.objects.bulk_create(
-        [Place(kind="takeaway", name=f"Bench place {i}", postcode="TS1 1AA", recorded_by=viewer)
-         for i in range(places_needed)],
+        [
+            Place(kind="takeaway", name=f"Bench place {i}", postcode="TS1 1AA", recorded_by=viewer)
+            for i in range(places_needed)
+        ],
         batch_size=5000,
     )
     groups = Group.objects.bulk_create(
@@ -82,32 +89,48 @@ def generate(total, rng, viewer):  # noqa: PLR0914
     vehicles = Vehicle.objects.bulk_create(
         [Vehicle(registration=f"BN{i:06d}", recorded_by=viewer) for i in range(vehicles_needed)], batch_size=5000
     )
-    rng.shuffle(places)
-    rng.shuffle(groups)
     today = datetime.date.today()
     rows = []
+    # Children live in communities of COMMUNITY: most links are to their community's places and
+    # group; some are to one of the area's hubs (a station, a takeaway many children pass).
+    communities = max(len(children) // COMMUNITY, 1)
+    hubs = places[: max(len(places) // 20, 1)]
     for n in range(total):
-        child = children[n % len(children)] if n < len(children) else children[rng.randrange(len(children))]
+        child_index = n if n < len(children) else rng.randrange(len(children))
+        child = children[child_index]
+        community = child_index % communities
         roll = rng.random()
         fields = {}
-        if roll < 0.70:
-            target = places[skewed(rng, len(places))]
+        if roll < 0.60:
+            target = places[(community * 3 + rng.randrange(4)) % len(places)]
+            fields, node = {"place": target}, f"place:{target.pk}"
+        elif roll < 0.70:
+            target = hubs[rng.randrange(len(hubs))]
             fields, node = {"place": target}, f"place:{target.pk}"
         elif roll < 0.85:
-            target = groups[skewed(rng, len(groups))]
+            target = groups[community % len(groups)]
             fields, node = {"group": target}, f"group:{target.pk}"
         elif roll < 1 - ADULT_SHARE:
             target = vehicles[rng.randrange(len(vehicles))]
             fields, node = {"vehicle": target}, f"vehicle:{target.pk}"
         else:
-            target = adults[rng.randrange(len(adults))]
+            target = adults[(community + rng.randrange(2)) % len(adults)]
             fields, node = {"adult": target}, f"adult:{target.pk}"
         rows.append(
             Association(
-                child=child, node=node, nature="Seen at", observed_on=today - datetime.timedelta(days=rng.randrange(730)),
-                source="Bench source", source_agency=viewer.agency, source_evaluation="2",
-                intelligence_assessment="B", handling_code="P", grading_version="2016-01-01",
-                sensitivity="mace" if rng.random() < 0.8 else "team", recorded_by=viewer, **fields,
+                child=child,
+                node=node,
+                nature="Seen at",
+                observed_on=today - datetime.timedelta(days=rng.randrange(730)),
+                source="Bench source",
+                source_agency=viewer.agency,
+                source_evaluation="2",
+                intelligence_assessment="B",
+                handling_code="P",
+                grading_version="2016-01-01",
+                sensitivity="mace" if rng.random() < 0.8 else "team",
+                recorded_by=viewer,
+                **fields,
             )
         )
         if len(rows) == 5000:
@@ -115,8 +138,11 @@ def generate(total, rng, viewer):  # noqa: PLR0914
             rows = []
     if rows:
         Association.objects.bulk_create(rows)
-    print(f"added {total} associations, {len(children)} children, {len(places)} places in "
-          f"{time.perf_counter() - started:.0f} s", flush=True)
+    print(
+        f"added {total} associations, {len(children)} children, {len(places)} places in "
+        f"{time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
     return [c.pk for c in children]
 
 

@@ -154,8 +154,9 @@ def register() -> None:
         "Exploitation intelligence, networks and MACE meetings: local-authority case staff and partner "
         "practitioners (which intelligence: exploitation.networks.selectors.clearance, the exploitation "
         "team and MACE members)",
-        lambda user: _role_in(CASE_ROLES, local_authority_only=True)(user)
-        or _role_in({Role.PARTNER_PRACTITIONER})(user),
+        lambda user: (
+            _role_in(CASE_ROLES, local_authority_only=True)(user) or _role_in({Role.PARTNER_PRACTITIONER})(user)
+        ),
     )
     local_case_staff, lead_practitioners = (
         _role_in(CASE_ROLES, local_authority_only=True),
