@@ -86,8 +86,10 @@ def generate(total, rng, viewer):
         [Group(kind="peer_group", name=f"Bench group {i}", recorded_by=viewer) for i in range(groups_needed)],
         batch_size=5000,
     )
+    first_vehicle = Vehicle.objects.count()
     vehicles = Vehicle.objects.bulk_create(
-        [Vehicle(registration=f"BN{i:06d}", recorded_by=viewer) for i in range(vehicles_needed)], batch_size=5000
+        [Vehicle(registration=f"BN{first_vehicle + i:06d}", recorded_by=viewer) for i in range(vehicles_needed)],
+        batch_size=5000,
     )
     today = datetime.date.today()
     rows = []
