@@ -152,6 +152,8 @@ DEMO_USERNAMES = [
     "health.visitor",
     "school.dsl",
     "education.officer",
+    "partnership.officer",
+    "scrutineer",
     "personal.adviser",
     "user.admin",
 ]
@@ -1178,6 +1180,28 @@ class Generator:
         )
         users.append(officer)
         self.members["education"][0][1].append(officer)
+        # The safeguarding partnership's business unit and its independent scrutineer (issue 23),
+        # named from their own random stream, so that no other name changed.
+        business_unit = team(la, "Safeguarding partnership business unit", "partnership")
+        names = random.Random(f"{self.seed}:partnership")
+        for username, role, unit, title in (
+            ("partnership.officer", R.PARTNERSHIP_OFFICER, business_unit, "Partnership business manager"),
+            ("scrutineer", R.SCRUTINEER, None, "Independent scrutineer"),
+        ):
+            first, last = self.staff_name(names)
+            users.append(
+                User(
+                    username=username,
+                    first_name=first,
+                    last_name=last,
+                    email=f"{username}@{EMAIL_DOMAIN}",
+                    password=password,
+                    role=role,
+                    agency=la,
+                    team=unit,
+                    job_title=title,
+                )
+            )
 
         Team.objects.bulk_create(teams)
         # Teams now have ids; users point at them.
