@@ -46,17 +46,14 @@ from frontdoor.models import Contact, ContactPerson, ContactSubmission
 from kernel import codelists
 from kernel.access import AccessRulePermission
 from kernel.problems import problem, problem_responses
+from partners.idempotent import IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_KEY_PATTERN
 from partners.models import ApiToken
 from partners.tokens import HasScope
 from people.identifiers import validate_consistent_identifier, validate_nhs_number, validate_upn
 from people.models import Identifier, Person
 
-IDEMPOTENCY_HEADER = "Idempotency-Key"
 PREFER_HEADER = "Prefer"
 RESPOND_ASYNC = "respond-async"
-IDEMPOTENCY_KEY_MAX = 200
-# A key is 1 to 200 visible ASCII characters (spaces allowed between them), as the schema says.
-IDEMPOTENCY_KEY_PATTERN = r"^ *[!-~][ -~]*$"
 # Record ids are 64-bit (BigAutoField): a larger number in the path names no record.
 MAX_ID = 2**63 - 1
 MAX_ATTACHMENTS = 5
