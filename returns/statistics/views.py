@@ -27,7 +27,9 @@ from partners.models import Agency
 
 from .. import published, suppression
 from . import education as education_statistics
+from . import exploitation as exploitation_statistics
 from . import selectors as statistics
+from .forms import PeriodForm, is_chosen
 
 EXACT, PUBLISHED = "exact", "published"
 SYMBOL_TEXTS = ("c", "k", "u", "x", "z", "low")
@@ -665,6 +667,9 @@ SECTIONS = (
     # The register, consent to home educate and children missing education (education.figures):
     # the authority's own figures, nothing published to compare them with.
     Section("education", "Education", (), extra="education"),
+    # Harm outside the home (exploitation.figures): risk levels, missing episodes and return
+    # interviews, the National Referral Mechanism and MACE, over a chosen period.
+    Section("exploitation", "Exploitation", (), extra="exploitation"),
 )
 SECTION_OF = {table_id: section for section in SECTIONS for table_id in section.all_tables}
 
@@ -832,6 +837,8 @@ def statistics_section(request, section):
     comparison = comparison_for(request.user)
     if chosen.extra == "education":
         return _education_section(request, chosen, view, on, comparison)
+    if chosen.extra == "exploitation":
+        return _exploitation_section(request, chosen, view, on, comparison)
     figures = _figures(comparison, on)
     by_id = {t.id: t for t in build_tables(figures, comparison, view)}
     tables = [by_id[table_id] for table_id in chosen.tables]
@@ -861,6 +868,74 @@ def _education_section(request, chosen, view, on, comparison):
     _audit_view(request, view, found.figures, comparison, chosen.slug, [t.id for t in found.tables])
     context = _context(view, on, comparison, [], chosen)
     context.update({"tables": [], "extra": None, "education": found})
+    return render(request, "returns/statistics_section.html", context)
+
+
+def _month_chart(etable):
+    """The children assessed month by month as a line chart (line_chart, a line per risk level),
+    made from the table's figures as shown: a suppressed figure is a gap. None for fewer than
+    two months."""
+    if len(etable.rows) < 2:
+        return None
+
+    def cell(text):
+        digits = text.replace(",", "")
+        return Cell(text, int(digits) if digits.isdigit() else None)
+
+    rows = [
+        Row(row.label, [cell(text) for text in row.cells[:-1]], short=row.label[:3] + " " + row.label[-2:])
+        for row in etable.rows
+    ]
+    title = "Children assessed for risk of exploitation at each risk level"
+    table = Table(etable.id + "-chart", title, etable.description, "count", etable.headers[:-1], rows, stock=True)
+    table.chart = line_chart(table)
+    if table.chart is None:
+        return None
+    table.chart["by"] = "month"
+    return table
+
+
+def _exploitation_section(request, chosen, view, on, comparison):
+    """The exploitation section: the figures of harm outside the home for a chosen period (the
+    12 months to today by default), counting only the children this user may be told about
+    (returns.statistics.exploitation). Audited with the period and the tables shown."""
+    default = exploitation_statistics.exploitation.last_12_months(on)
+    if is_chosen(request.GET):
+        form = PeriodForm(request.GET, today=on)
+        period = (
+            exploitation_statistics.exploitation.Period(form.cleaned_data["from_date"], form.cleaned_data["to_date"])
+            if form.is_valid()
+            else None
+        )
+    else:
+        form = PeriodForm(initial={"from_date": default.start, "to_date": default.end, "view": view}, today=on)
+        period = default
+    found = exploitation_statistics.section(period, request.user, view) if period is not None else None
+    chart_table = _month_chart(found.risk_tables[1]) if found else None
+    audit.record(
+        request.user,
+        AuditEvent.Action.VIEW,
+        summary="Viewed the authority's exploitation figures",
+        detail={
+            "page": "statistics",
+            "section": chosen.slug,
+            "view": view,
+            "from": period.start.isoformat() if period else "",
+            "to": period.end.isoformat() if period else "",
+            "tables": [t.id for t in found.tables] if found else [],
+            "cin_check_year": found.census.year if found else None,
+        },
+    )
+    context = _context(view, on, comparison, [], chosen)
+    context.update(
+        {
+            "tables": [],
+            "extra": None,
+            "exploitation": found,
+            "period_form": form,
+            "chart_table": chart_table,
+        }
+    )
     return render(request, "returns/statistics_section.html", context)
 
 
