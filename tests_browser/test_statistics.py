@@ -1,6 +1,8 @@
 """The statistics in a real browser: the headline summary and a section with its chart, its
 legend and its figures as a table, at 1,280 px and at 320 px wide (WCAG 2.2 1.4.10 reflow:
-nothing wider than the screen, the legend wrapping under the chart)."""
+nothing wider than the screen, the legend wrapping under the chart); the education and the
+exploitation sections (its period chosen with the date inputs, and its error summary). The page
+fixture runs axe-core on every page shown."""
 
 import datetime
 
@@ -27,6 +29,7 @@ def statistics_world(user, settings):
     worker = user(User.Role.SOCIAL_WORKER, team=team)
     analyst = user(User.Role.ANALYST, agency=council, team=None, first_name="Ari", last_name="Analyst")
     today = datetime.date.today()
+    children = []
     for n, (given, days) in enumerate((("Jordan", 40), ("Casey", 500), ("Morgan", 900))):
         child = record_person(
             None,
@@ -37,7 +40,51 @@ def statistics_world(user, settings):
             sex="M",
         )
         looked_after(worker, child, today - datetime.timedelta(days=days))
+        children.append(child)
+    exploitation_history(worker, children, today)
     return {"analyst": analyst}
+
+
+def exploitation_history(worker, children, today):
+    """For the exploitation section: risk assessments, a missing episode with its return
+    interview and an NRM referral, through the services."""
+    from django.utils import timezone
+
+    from exploitation import services as missing
+    from exploitation.risk import services as risk
+
+    for n, (child, level, indicators) in enumerate(
+        zip(children, ("significant", "moderate", "emerging"), (["cce-out-of-area"], ["cse-gifts"], ["cce-drugs"]))
+    ):
+        risk.assess_exploitation_risk(
+            worker,
+            child,
+            kind="screening",
+            assessed_on=today - datetime.timedelta(days=30 * (n + 1)),
+            indicators=indicators,
+            level=level,
+            harm_from=["adults_outside"],
+            reasons="Synthetic reasons",
+        )
+    back = timezone.now() - datetime.timedelta(days=20)
+    episode = missing.report_missing(
+        worker,
+        children[0],
+        kind="M",
+        missing_from="placement",
+        started_at=back - datetime.timedelta(hours=5),
+        ended_at=back,
+        where_found="A station",
+    )
+    missing.record_return_interview(
+        worker,
+        episode,
+        held_at=back + datetime.timedelta(hours=20),
+        what_child_said="Synthetic",
+        held_by_name="Ari Independent",
+        independent=True,
+    )
+    risk.refer_to_nrm(worker, children[0], referred_on=today - datetime.timedelta(days=10), exploitation_types=["cce"])
 
 
 def fits(page, width=320):
@@ -99,3 +146,23 @@ def test_the_headline_and_a_section_fit_a_phone(page, statistics_world):
     page.goto("/returns/statistics/education/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Education")
     fits(page)
+    # The exploitation section: its tables stack at 320 px; the period chosen with the date inputs.
+    page.goto("/returns/statistics/exploitation/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Exploitation")
+    expect(page.get_by_role("heading", name="Missing episodes", exact=True)).to_be_visible()
+    fits(page)
+    screenshot(page, "statistics-exploitation-320")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("navigation", name="Statistics sections").get_by_role("link", name="Exploitation").click()
+    expect(page.locator("svg[role=img]").first).to_be_visible()  # the month-by-month chart
+    assert_basic_accessibility(page)
+    last_month = datetime.date.today() - datetime.timedelta(days=31)
+    page.locator("#id_from_date_0").fill(str(last_month.day))
+    page.locator("#id_from_date_1").fill(str(last_month.month))
+    page.locator("#id_from_date_2").fill(str(last_month.year))
+    page.get_by_role("button", name="Show the figures").click()
+    expect(page.get_by_text(f"Counted from {last_month:%-d %B %Y} to")).to_be_visible()
+    page.locator("#id_to_date_2").fill("20")
+    page.get_by_role("button", name="Show the figures").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("The end date must include a 4-digit year")
+    screenshot(page, "statistics-exploitation")

@@ -13,6 +13,7 @@ the table below it as its text alternative: no JavaScript, nothing to load.
 """
 
 import csv
+from urllib.parse import urlencode
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -871,6 +872,10 @@ def _education_section(request, chosen, view, on, comparison):
     return render(request, "returns/statistics_section.html", context)
 
 
+def _period_query(query):
+    return urlencode([(key, value) for key, value in query.items() if key.startswith(("from_date", "to_date"))])
+
+
 def _month_chart(etable):
     """The children assessed month by month as a line chart (line_chart, a line per risk level),
     made from the table's figures as shown: a suppressed figure is a gap. None for fewer than
@@ -934,6 +939,8 @@ def _exploitation_section(request, chosen, view, on, comparison):
             "exploitation": found,
             "period_form": form,
             "chart_table": chart_table,
+            # The period kept when switching between exact and published figures.
+            "keep_query": _period_query(request.GET) if period is not None and is_chosen(request.GET) else "",
         }
     )
     return render(request, "returns/statistics_section.html", context)
@@ -973,6 +980,19 @@ def statistics_download(request):
         for row in table.rows:
             writer.writerow([row.label, *row.cells])
             count += 1
+    # Harm outside the home over the 12 months to today, counting the children this user may be
+    # told about (the section's default period; the page chooses others).
+    exploitation = exploitation_statistics.section(
+        exploitation_statistics.exploitation.last_12_months(on), request.user, PUBLISHED
+    )
+    writer.writerow([])
+    writer.writerow([f"Exploitation: {exploitation.period_label}"])
+    for table in exploitation.tables:
+        writer.writerow([])
+        writer.writerow([table.title, *table.headers])
+        for row in table.rows:
+            writer.writerow([row.label, *row.cells])
+            count += 1
     writer.writerow([])
     writer.writerow(
         [
@@ -994,6 +1014,7 @@ def statistics_download(request):
             "file": name,
             "years": [f.year for f in figures],
             "rows": count,
+            "exploitation_period": [exploitation.period.start.isoformat(), exploitation.period.end.isoformat()],
             "comparator_la": comparison.comparator.code if comparison.comparator else "",
         },
     )
