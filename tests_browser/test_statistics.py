@@ -54,7 +54,12 @@ def exploitation_history(worker, children, today):
     from exploitation.risk import services as risk
 
     for n, (child, level, indicators) in enumerate(
-        zip(children, ("significant", "moderate", "emerging"), (["cce-out-of-area"], ["cse-gifts"], ["cce-drugs"]))
+        zip(
+            children,
+            ("significant", "moderate", "emerging"),
+            (["cce-out-of-area"], ["cse-gifts"], ["cce-drugs"]),
+            strict=True,
+        )
     ):
         risk.assess_exploitation_risk(
             worker,

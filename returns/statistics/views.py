@@ -13,8 +13,8 @@ the table below it as its text alternative: no JavaScript, nothing to load.
 """
 
 import csv
-from urllib.parse import urlencode
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
