@@ -152,6 +152,7 @@ DEMO_USERNAMES = [
     "health.visitor",
     "school.dsl",
     "education.officer",
+    "exploitation.worker",
     "partnership.officer",
     "scrutineer",
     "personal.adviser",
@@ -710,6 +711,8 @@ class Generator:
         with transaction.atomic():
             self.module("demo.education", "Education", "Education")
         with transaction.atomic():
+            self.module("demo.exploitation", "Exploitation", "Exploitation")
+        with transaction.atomic():
             self.front_door.finish()
         return Result(
             created=True,
@@ -1180,6 +1183,30 @@ class Generator:
         )
         users.append(officer)
         self.members["education"][0][1].append(officer)
+        # The exploitation team (issue 21: a team whose function is "exploitation" sees all the
+        # intelligence, exploitation.networks.selectors.clearance): a social worker, the demo
+        # account, and its manager, named from their own random stream so that no other name changed.
+        exploitation = team(la, "Exploitation and missing team", "exploitation")
+        self.members["exploitation"] = [(exploitation, [])]
+        names = random.Random(f"{self.seed}:exploitation-team")
+        for username, role, title in (
+            ("exploitation.worker", R.SOCIAL_WORKER, "Exploitation social worker"),
+            ("exploitation.manager", R.TEAM_MANAGER, "Exploitation and missing team manager"),
+        ):
+            first, last = self.staff_name(names)
+            made = User(
+                username=username,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@{EMAIL_DOMAIN}",
+                password=password,
+                role=role,
+                agency=la,
+                team=exploitation,
+                job_title=title,
+            )
+            users.append(made)
+            self.members["exploitation"][0][1].append(made)
         # The safeguarding partnership's business unit and its independent scrutineer (issue 23),
         # named from their own random stream, so that no other name changed.
         business_unit = team(la, "Safeguarding partnership business unit", "partnership")

@@ -94,6 +94,24 @@ def _wipe_in_order():
     from partners.models import Agency, Team, User
     from people import models as pe
 
+    # The exploitation cases (demo/exploitation.py): they protect the people, the staff, the
+    # agencies and the missing episodes (the agenda items' information and actions go with them).
+    for model in (
+        ex.IntelligenceReport,
+        ex.MaceAgendaItem,
+        ex.MaceMeeting,
+        ex.MaceMember,
+        ex.MacePanel,
+        ex.Association,
+        ex.Vehicle,
+        ex.Group,
+        ex.FamilyWork,
+        ex.NrmReferral,
+        ex.RiskAssessment,
+    ):
+        model.objects.all().delete()
+    ex.MissingEpisode.objects.filter(found_at_place__isnull=False).update(found_at_place=None)
+    ex.Place.objects.all().delete()
     # The education records (demo/education.py): they protect the people, the schools' list and
     # the staff, three levels deep (a notification, its request, the registration).
     for model in (
