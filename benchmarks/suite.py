@@ -16,6 +16,8 @@ size), then runs, each in its own process against that database:
 - benchmarks/bench_returns.py: SSDA903 and the CIN census built and written;
 - benchmarks/bench_intake.py: contacts sent through the API under concurrent load to a
   gunicorn server on this database, for --intake-duration seconds at --intake-rate;
+- benchmarks/bench_networks.py: a child's exploitation network (3 steps, 12 months), adding
+  --associations synthetic associations first if the database has fewer;
 - benchmarks/bench_education.py: the nightly relevant-child check over every registered pupil,
   run twice (every child new, then nothing changed).
 
@@ -25,7 +27,8 @@ figure to benchmarks/results/suite-<children>-<date>.json. Speed is measured her
 asserted in tests. Only synthetic data: the database must hold a generated authority.
 
 Options: --iterations (requests per page, default 300), --seed, --skip pages,dashboards,homes,
-returns,intake,education, --intake-rate (default 200), --intake-duration (default 60 s), --year.
+returns,intake,education,networks, --associations (default 200000), --intake-rate (default 200),
+--intake-duration (default 60 s), --year.
 """
 
 import argparse
@@ -50,6 +53,7 @@ GOALS = {
     "team page, typical team": ("p95_ms", 100, "p95 under 100 ms"),
     "worker page, busiest worker": ("p95_ms", 100, "p95 under 100 ms"),
     "service page": ("p95_ms", 100, "p95 under 100 ms"),
+    "child network, 3 steps, 12 months": ("p95_ms", 200, "p95 under 200 ms at 200,000 associations"),
 }
 # The home pages are named with their size ("caseload, 30 children"): goals by the name's start.
 PREFIX_GOALS = {
@@ -111,7 +115,7 @@ def prepare(args, env, log):
 def rows(results):
     """(section, page, p50, p95, p99, × floor, throughput per s, peak MB, goal, met) rows."""
     table = []
-    for section in ("pages", "dashboards", "homes"):
+    for section in ("pages", "dashboards", "homes", "networks"):
         figures = results.get(section)
         if not figures:
             continue
@@ -221,7 +225,10 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--iterations", type=int, default=300)
     parser.add_argument(
-        "--skip", default="", help="comma-separated: pages, dashboards, homes, returns, intake, education"
+        "--skip", default="", help="comma-separated: pages, dashboards, homes, returns, intake, education, networks"
+    )
+    parser.add_argument(
+        "--associations", type=int, default=200_000, help="exploitation associations for the networks section"
     )
     parser.add_argument("--intake-rate", type=float, default=200.0)
     parser.add_argument("--intake-duration", type=float, default=60.0)
@@ -279,6 +286,9 @@ def main():
         )
     if "education" not in skip:
         results["education"] = run("education", [PYTHON, "benchmarks/bench_education.py"], env, log)
+    if "networks" not in skip:
+        networks = ["--iterations", str(args.iterations), "--associations", str(args.associations)]
+        results["networks"] = run("networks", [PYTHON, "benchmarks/bench_networks.py"] + networks, env, log)
     results["wall_s"] = round(time.perf_counter() - started, 1)
     authority = results["authority"]
     size = f", database {authority['database_bytes'] / 2**30:.1f} GB" if authority.get("database_bytes") else ""
