@@ -116,6 +116,7 @@ FROZEN = {
     "leavingcare/migrations/data/0002_pathway_plan_review_timescale__timescales.json": "a78935c3b22e62bb",
     "childrenincare/migrations/data/0005_statutory_rules_s31za_reg19_reg25__kernel_timescales.json": "5542411eca4230a0",
     "exploitation/migrations/data/0003_exploitation_review_timescales__timescales.json": "35c442ea846b7d7b",
+    "exploitation/migrations/data/0007_context_plan_review_timescale__timescales.json": "743558ae8de2afcd",
     "partnership/migrations/data/0002_partnership_timescales__timescales.json": "cf060fe598b68224",
     "education/migrations/data/0005_notice_channel_and_matching__timescales.json": "19cee4f9016b6444",
 }
