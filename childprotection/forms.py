@@ -110,6 +110,21 @@ class StrategyDiscussionForm(forms.Form):
     police_decision = OpenChoiceField(
         label="What did the police decide?", choices=StrategyDiscussion.PoliceDecision.choices, widget=forms.RadioSelect
     )
+    harm_outside_home = forms.ChoiceField(
+        label="Is the concern harm outside the home?",
+        choices=[("no", "No"), ("yes", "Yes")],
+        widget=forms.RadioSelect,
+        required=False,
+        initial="no",
+        help_text="Exploitation, or harm from peers or in the community, at school or online",
+    )
+    harm_outside_home_types = forms.MultipleChoiceField(
+        label="If it is, which kinds of harm outside the home?",
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="The children in need census assessment factors",
+    )
     next_meeting_date = DateField("Date of the next discussion (optional)")
     late_reason = forms.CharField(
         label="Why was the strategy discussion late? (if it was)",
@@ -129,6 +144,7 @@ class StrategyDiscussionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.candidates = candidates
         self.fields["chair"].queryset = local_authority_users()
+        self.fields["harm_outside_home_types"].choices = services.harm_outside_home_choices()
         self.fields["children"].choices = [(str(e.pk), e.person.full_name) for e in candidates]
         layout = [
             Field("held_at"),
@@ -159,6 +175,8 @@ class StrategyDiscussionForm(forms.Form):
             Field.textarea("information_shared", rows=6),
             Field.textarea("immediate_safety_actions", rows=4),
             Field.radios("police_decision", legend_size=Size.MEDIUM, small=True),
+            Field.radios("harm_outside_home", legend_size=Size.MEDIUM, small=True, inline=True),
+            Field.checkboxes("harm_outside_home_types", legend_size=Size.SMALL, small=True),
         ]
         rows = []
         for number in range(1, ATTENDEE_ROWS + 1):
@@ -237,6 +255,8 @@ class StrategyDiscussionForm(forms.Form):
             "immediate_safety_actions": data.get("immediate_safety_actions", ""),
             "next_meeting_date": data.get("next_meeting_date"),
             "late_reason": data.get("late_reason", ""),
+            "harm_outside_home": data.get("harm_outside_home") == "yes",
+            "harm_outside_home_types": list(data.get("harm_outside_home_types") or []),
         }
 
 

@@ -8,6 +8,8 @@ ChildProtectionPlans)."""
 from django.conf import settings
 from django.db import models
 
+from kernel import codelists
+
 
 class AgencyKind(models.TextChoices):
     """The agencies the guidance names for strategy discussions and MACPT core membership."""
@@ -66,6 +68,14 @@ class StrategyDiscussion(models.Model):
     chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     late_reason = models.TextField(blank=True)
+    harm_outside_home = models.BooleanField(
+        default=False, help_text="The concern is harm outside the home (Working Together 2023, chapter 3)"
+    )
+    harm_outside_home_types = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Its kinds: CIN census assessment factors 10A, 11A, 12A, 13A, 24A (code list assessment-factor)",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -73,6 +83,20 @@ class StrategyDiscussion(models.Model):
 
     def __str__(self):
         return f"Strategy discussion on {self.held_at:%-d %B %Y}"
+
+    @property
+    def harm_outside_home_words(self) -> str:
+        """'No', or 'Yes: ' and the kinds, in words (kernel code list assessment-factor)."""
+        if not self.harm_outside_home:
+            return "No"
+        kinds = [codelists.label("assessment-factor", code) for code in self.harm_outside_home_types]
+        return f"Yes: {', '.join(kinds)}" if kinds else "Yes"
+
+    @property
+    def agencies_present(self) -> list[str]:
+        """The kinds of agency at the discussion, in the order of AgencyKind."""
+        present = {attendee.agency_kind for attendee in self.attendees.all()}
+        return [label for kind, label in AgencyKind.choices if kind in present]
 
 
 class StrategyDiscussionChild(models.Model):  # noqa: DJ008

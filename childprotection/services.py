@@ -77,6 +77,9 @@ LISTED_END_REASONS = {
     ChildProtectionPlan.EndReason.LEFT_UK,
 }
 CORE_GROUP_KIND = "Core group member (child protection plan)"
+# Harm outside the home (process specification 2.18): the CIN census assessment factors for it.
+HARM_CODE_LIST = "assessment-factor"
+HARM_OUTSIDE_HOME_FACTORS = ("10A", "11A", "12A", "13A", "24A")
 
 
 # Why open due dates are withdrawn.
@@ -106,6 +109,26 @@ def macpt_gaps(team: MultiAgencyChildProtectionTeam, on: datetime.date | None = 
 # --- Strategy discussions -----------------------------------------------------------------
 
 
+def harm_outside_home_choices(on: datetime.date | None = None) -> list[tuple[str, str]]:
+    """The kinds of harm outside the home a strategy discussion may name: the CIN census
+    assessment factors for it (kernel code list assessment-factor), in the census's order."""
+    return [(code, text) for code, text in codelists.codes(HARM_CODE_LIST, on) if code in HARM_OUTSIDE_HOME_FACTORS]
+
+
+def _harm_outside_home_types(errors: Errors, about: bool, types: Sequence[str], on: datetime.date | None) -> list[str]:
+    chosen = list(dict.fromkeys(types or ()))
+    if not about:
+        if chosen:
+            errors.add("harm_outside_home_types", "Say the concern is harm outside the home, or select no kind of harm")
+        return []
+    allowed = {code for code, _ in harm_outside_home_choices(on)}
+    if not chosen:
+        errors.add("harm_outside_home_types", "Select the kind of harm outside the home")
+    elif any(code not in allowed for code in chosen):
+        errors.add("harm_outside_home_types", "Select kinds of harm outside the home from the list")
+    return [code for code in HARM_OUTSIDE_HOME_FACTORS if code in chosen]
+
+
 @transaction.atomic
 def hold_strategy_discussion(  # noqa: C901
     user: User,
@@ -119,10 +142,14 @@ def hold_strategy_discussion(  # noqa: C901
     immediate_safety_actions: str = "",
     next_meeting_date: datetime.date | None = None,
     late_reason: str = "",
+    harm_outside_home: bool = False,
+    harm_outside_home_types: Sequence[str] = (),
 ) -> StrategyDiscussion:
     """`children`: [(episode, decision, reason)]; `attendees`: [{name, role, agency_kind,
     agency, user}]. A section 47 enquiry opens for each child the discussion decides one for
-    (unless one is open already: the first discussion's date keeps the conference clock)."""
+    (unless one is open already: the first discussion's date keeps the conference clock).
+    `harm_outside_home`: the concern is harm outside the home (exploitation, peer or community
+    harm; WT23 chapter 3), with at least one of its kinds from HARM_OUTSIDE_HOME_FACTORS."""
     errors = Errors()
     episodes = [lock_episode(episode) for episode, _, _ in children]
     if not children:
@@ -158,6 +185,7 @@ def hold_strategy_discussion(  # noqa: C901
         errors.add("chair", "Select who chaired the discussion")
     if next_meeting_date and held_on and next_meeting_date < held_on:
         errors.add("next_meeting_date", "The next discussion cannot be before this one")
+    types = _harm_outside_home_types(errors, harm_outside_home, harm_outside_home_types, held_on)
     dues = [
         due_to_meet(errors, episode, STRATEGY_RULE, held_at, late_reason) if held_at else None for episode in episodes
     ]
@@ -174,6 +202,8 @@ def hold_strategy_discussion(  # noqa: C901
         chair=chair,
         recorded_by=user,
         late_reason=next(filter(None, kept), ""),
+        harm_outside_home=bool(harm_outside_home),
+        harm_outside_home_types=types,
     )
     StrategyAttendee.objects.bulk_create(
         StrategyAttendee(

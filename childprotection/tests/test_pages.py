@@ -150,6 +150,23 @@ class TestStrategyDiscussion:
         assert "Section 47 enquiry for Sam Testchild" in page
         assert "Detective constable" in page
 
+    def test_a_discussion_about_harm_outside_the_home_shows_on_the_enquiry(self, signed_in, episode, manager):
+        url = reverse("childprotection:strategy-new", args=[episode.pk])
+        assert "Child criminal exploitation" in text(signed_in.get(url))
+        refused = signed_in.post(url, strategy_data([episode], manager, harm_outside_home="yes"))
+        assert "Select the kind of harm outside the home" in problem(refused)
+        assert not StrategyDiscussion.objects.exists()
+        response = signed_in.post(
+            url, strategy_data([episode], manager, harm_outside_home="yes", harm_outside_home_types=["11A", "24A"])
+        )
+        assert response.status_code == 302
+        page = text(signed_in.get(response["Location"]))
+        assert "Yes: Child sexual exploitation, Child criminal exploitation" in page
+        enquiry = Section47Enquiry.objects.get()
+        page = text(signed_in.get(reverse("childprotection:enquiry", args=[enquiry.pk])))
+        assert "Yes: Child sexual exploitation, Child criminal exploitation" in page
+        assert "Local authority children&#x27;s social care, Police, Health" in page
+
     def test_without_police_or_health_nothing_is_saved(self, signed_in, episode, manager):
         response = signed_in.post(
             reverse("childprotection:strategy-new", args=[episode.pk]),

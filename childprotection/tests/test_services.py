@@ -102,6 +102,33 @@ class TestStrategyDiscussion:
         assert due.count() == 2
         assert all("Good Friday" in d.explanation and "Easter Monday" in d.explanation for d in due)
 
+    def test_harm_outside_the_home_with_its_kinds_from_the_census_factors(self, worker, child):
+        """Working Together 2023 ch. 3: a strategy discussion may be about harm outside the home;
+        its kinds are the CIN census factors 10A, 11A, 12A, 13A, 24A (kernel code list)."""
+        episode = open_episode(worker, child, TODAY() - datetime.timedelta(days=3))
+        assert [code for code, _ in services.harm_outside_home_choices()] == ["10A", "11A", "12A", "13A", "24A"]
+        problem = errors_of(lambda: discuss(worker, [episode], TODAY(), harm_outside_home=True))
+        assert problem["harm_outside_home_types"] == ["Select the kind of harm outside the home"]
+        problem = errors_of(
+            lambda: discuss(worker, [episode], TODAY(), harm_outside_home=True, harm_outside_home_types=["16A"])
+        )
+        assert problem["harm_outside_home_types"] == ["Select kinds of harm outside the home from the list"]
+        problem = errors_of(lambda: discuss(worker, [episode], TODAY(), harm_outside_home_types=["24A"]))
+        assert "Say the concern is harm outside the home" in problem["harm_outside_home_types"][0]
+        assert not StrategyDiscussion.objects.exists()
+        assert not Section47Enquiry.objects.exists()
+        discussion = discuss(
+            worker, [episode], TODAY(), harm_outside_home=True, harm_outside_home_types=["24A", "10A", "24A"]
+        )
+        assert discussion.harm_outside_home_types == ["10A", "24A"]
+        assert discussion.harm_outside_home_words == "Yes: Going or being missing, Child criminal exploitation"
+        assert discussion.agencies_present == [
+            "Local authority children's social care",
+            "Police",
+            "Health",
+        ]
+        assert Section47Enquiry.objects.get().strategy_discussion == discussion
+
     def test_a_second_discussion_keeps_the_first_ones_clock(self, worker, child):
         episode = open_episode(worker, child, D(2026, 3, 30))
         discuss(worker, [episode], D(2026, 4, 2))
