@@ -1,6 +1,7 @@
 """The access matrix's records for exploitation intelligence and MACE (see
 test_access_matrix.MODULES): a place, a group, an association of the matrix child, police
-intelligence waiting for review, and a MACE panel with a meeting whose agenda has the child.
+intelligence waiting for review, a MACE panel with a meeting whose agenda has the child, and a
+plan for the place (contextual safeguarding).
 They are made by a member of the exploitation team (a team whose function is "exploitation"),
 who is not one of the matrix's users: the matrix checks the route rule, and the pages then show
 each user what their clearance allows (exploitation.networks.selectors.clearance)."""
@@ -26,6 +27,7 @@ EXPECTED: dict[str, object] = {
 
 def history(world):
     """Make the module's records for world["child"]; return {URL parameter name: value}."""
+    from exploitation.contexts import services as contexts
     from exploitation.mace import services as mace
     from exploitation.models import IntelligenceReport
     from exploitation.networks import services
@@ -67,7 +69,16 @@ def history(world):
     panel = mace.create_panel(member, name="Matrix MACE")
     meeting = mace.hold_meeting(member, panel, held_on=day, chair=member)
     item = mace.add_agenda_item(member, meeting, child=world["child"])
+    plan = contexts.start_context_plan(
+        member,
+        place=place,
+        start_date=day,
+        aims="Matrix aims",
+        agencies=[worker.agency],
+        actions=[{"action": "Matrix action", "owner": member, "due_on": day}],
+    )
     return {
+        "context_plan_id": plan.pk,
         "place_id": place.pk,
         "group_id": group.pk,
         "intelligence_id": report.pk,

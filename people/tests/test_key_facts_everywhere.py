@@ -101,13 +101,15 @@ NOT_ABOUT_A_CHILD = {
     # Exploitation intelligence: a place, a group, police intelligence waiting for review (its
     # child is not matched yet), a MACE panel and meeting (the meeting shows a compact banner for
     # each child on its agenda the viewer may see in full), and an agenda item (a child, a place
-    # or a group; its pages are forms about the meeting).
+    # or a group; its pages are forms about the meeting), and a plan for a place or group (it lists
+    # the children linked to its context that the viewer may see, as the place's page does).
     "place_id",
     "group_id",
     "intelligence_id",
     "mace_panel_id",
     "mace_meeting_id",
     "mace_item_id",
+    "context_plan_id",
 }
 BANNER = 'data-testid="key-facts"'
 
