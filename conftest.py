@@ -58,6 +58,28 @@ def pytest_configure(config):
     settings.AUDIT_ANCHOR = ""
 
 
+# Run once, on PostgreSQL (CI leaves them out of the SQLite run; see pytest.ini's marker):
+# - the walks over every page for every role (the access matrices, the second-factor matrix, the
+#   restricted child and the key facts on every page). They ask every route as every role; the
+#   queries behind each page are the apps' own, which the apps' tests run on both databases.
+SITE_WALKS = {
+    "kernel/tests/test_access_matrix.py",
+    "kernel/tests/test_second_factor_matrix.py",
+    "familyhelp/tests/test_early_help_matrix.py",
+    "leavingcare/tests/test_access.py",
+    "people/tests/test_restricted_everywhere.py",
+    "people/tests/test_key_facts_everywhere.py",
+}
+# - the demo's areas made twice from one seed, to compare. Whether the same seed makes the same
+#   authority on each database (the ids start again from 1 differently) is
+#   demo/tests/test_generate_authority.py's, which runs on both.
+SAME_SEED_TWICE = {
+    "demo/tests/test_pre_proceedings_demo.py::test_the_same_seed_makes_the_same_pre_proceedings",
+    "demo/tests/test_care.py::test_the_same_seed_makes_the_same_care_histories",
+    "familyhelp/tests/test_early_help_demo.py::test_the_same_seed_makes_the_same_early_help",
+}
+
+
 def pytest_collection_modifyitems(items):
     """Give every transactional test serialized rollback (see the module docstring).
 
@@ -70,6 +92,9 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("browser"):
             # A journey in the browser checks pages, not the database: CI runs it once (on PostgreSQL).
+            item.add_marker(pytest.mark.single_database)
+        path, _, name = item.nodeid.partition("::")
+        if path in SITE_WALKS or f"{path}::{name.split('[')[0]}" in SAME_SEED_TWICE:
             item.add_marker(pytest.mark.single_database)
         cls = getattr(item, "cls", None)
         if cls is not None and issubclass(cls, TransactionTestCase):
