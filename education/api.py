@@ -21,7 +21,6 @@ from rest_framework.response import Response
 from kernel.access import AccessRulePermission
 from kernel.problems import problem_responses
 from partners.idempotent import IdempotentCreateView, idempotency_key_parameter
-from partners.models import ApiToken
 from partners.tokens import HasScope
 
 from . import services
@@ -65,6 +64,8 @@ class DeregistrationNoticeView(IdempotentCreateView):
     permission_classes = [AccessRulePermission, HasScope.for_operation("education:notify")]
     model = DeregistrationNotice
     input_serializer = NoticeIn
+    service = staticmethod(services.receive_deregistration_notice)
+    present = staticmethod(answer)
     output_serializer = NoticeOut
     senders = "Notices are sent by schools' systems"
     different_one = "a different notice"
@@ -84,15 +85,3 @@ class DeregistrationNoticeView(IdempotentCreateView):
     )
     def post(self, request: Request) -> Response:
         return self.receive(request)
-
-    def create(self, request: Request, token: ApiToken, key: str, digest: str, data: dict[str, Any]) -> Any:
-        return services.receive_deregistration_notice(
-            request.user,  # type: ignore[arg-type]
-            agency=token.agency,
-            key=key,
-            digest=digest,
-            **data,
-        )
-
-    def answer(self, instance: Any) -> dict[str, Any]:
-        return answer(instance)

@@ -6,9 +6,9 @@ the first 201 again, with ``Idempotent-Replayed: true``, and creates nothing; th
 another body is refused with 422. Two retries at the same moment meet the database's unique
 constraint on (agency, key); the loser answers as a replay of the winner.
 
-A view subclasses :class:`IdempotentCreateView`, names its model (which has ``agency``,
-``idempotency_key`` and ``body_digest``), its input and output serializers and the words for
-what it receives, and implements :meth:`~IdempotentCreateView.create` by calling its service.
+A view subclasses :class:`IdempotentCreateView` and names its model (which has ``agency``,
+``idempotency_key`` and ``body_digest``), its input and output serializers, the service that
+keeps what it receives, the function that says what the 201 answers, and the words for it.
 Its ``post`` carries its own schema and calls :meth:`~IdempotentCreateView.receive`.
 """
 
@@ -94,13 +94,17 @@ class IdempotentCreateView(APIView):
     #: The same, for its replacement: "a new notice", or "new intelligence".
     new_one: ClassVar[str]
 
+    #: The service that keeps it: called as service(user, agency=, key=, digest=, **validated data);
+    #: RuleBroken from it is a 400.
+    service: ClassVar[Any]
+    #: What the 201 says of what was kept: a dict for the output serializer.
+    present: ClassVar[Any]
+
     def create(self, request: Request, token: ApiToken, key: str, digest: str, data: dict[str, Any]) -> Any:
-        """Keep it through the service (which stores ``key`` and ``digest``); RuleBroken is a 400."""
-        raise NotImplementedError
+        return self.service(request.user, agency=token.agency, key=key, digest=digest, **data)
 
     def answer(self, instance: Any) -> dict[str, Any]:
-        """What the 201 says of it."""
-        raise NotImplementedError
+        return self.present(instance)
 
     def receive(self, request: Request) -> Response:
         token = request.auth
