@@ -97,6 +97,9 @@ def _wipe_in_order():
     # The exploitation cases (demo/exploitation.py): they protect the people, the staff, the
     # agencies and the missing episodes (the agenda items' information and actions go with them).
     for model in (
+        ex.ContextPlanReview,
+        ex.ContextPlanAction,
+        ex.ContextPlan,
         ex.IntelligenceReport,
         ex.MaceAgendaItem,
         ex.MaceMeeting,
