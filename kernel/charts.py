@@ -221,7 +221,7 @@ def _accessible(svg: str, chart_id: str, title: str, description: str) -> str:
     root = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" width="100%" '
         f'viewBox="0 0 {width} {height}" preserveAspectRatio="xMinYMin meet" role="img" focusable="false" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" style="max-width: {width}px">'
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" data-width="{width}">'
         f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(description)}</desc>'
     )
     return svg[: match.start()] + root + svg[match.end() :]
