@@ -57,7 +57,10 @@ PARTNERSHIP_ROLES = frozenset({Role.PARTNERSHIP_OFFICER})
 # Who reads the partnership's records and figures: the business unit, the independent scrutineer,
 # and the local authority's head of service (for the lead partner). Delegated partners of the
 # police and the integrated care board hold a business unit account of their own agency.
-PARTNERSHIP_READERS = PARTNERSHIP_ROLES | {Role.SCRUTINEER}
+PARTNERSHIP_READERS = PARTNERSHIP_ROLES | {Role.SCRUTINEER, Role.LEAD_PARTNER}
+# The agencies whose lead partner approves the partnership's yearly report (Children Act 2004
+# s16E: the local authority, the integrated care board and the chief officer of police).
+LEAD_PARTNER_AGENCIES = frozenset({"local_authority", "icb", "police"})
 
 
 def is_local_authority_staff(user: User) -> bool:
@@ -194,6 +197,18 @@ def register() -> None:
         "partnership_change",
         "Recording the safeguarding partnership's work (the partnership business unit)",
         _role_in(PARTNERSHIP_ROLES),
+    )
+    register_rule(
+        "partnership_report_approve",
+        "Approving the partnership's yearly report for one's agency (a lead safeguarding partner "
+        "of the local authority, the integrated care board or the police)",
+        lambda user: _role_in({Role.LEAD_PARTNER})(user)
+        and getattr(getattr(user, "agency", None), "kind", None) in LEAD_PARTNER_AGENCIES,
+    )
+    register_rule(
+        "partnership_report_commentary",
+        "Writing the independent scrutineer's commentary in the partnership's yearly report",
+        _role_in({Role.SCRUTINEER}),
     )
     register_rule(
         "partnership_requests",

@@ -86,6 +86,10 @@ class User(AbstractUser):
         # reads them. Neither sees a child's record (people.access.levels gives them none).
         PARTNERSHIP_OFFICER = "partnership_officer", "Partnership business unit"
         SCRUTINEER = "scrutineer", "Independent scrutineer"
+        # A lead safeguarding partner (or the delegate who acts for them) of the local
+        # authority, the integrated care board or the police, by their agency: reads the
+        # partnership's records and figures and approves its yearly report. No child's record.
+        LEAD_PARTNER = "lead_partner", "Lead safeguarding partner"
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="members")

@@ -268,3 +268,6 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"Recommendation {self.number} of {self.review}"
+
+
+from .report.models import ReportApproval, ReportVersion, YearlyReport  # noqa: E402, F401

@@ -1,12 +1,13 @@
 """The safeguarding partnership's pages, and the public page of its arrangements."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "partnership"
 
 urlpatterns = [
+    path("", include("partnership.report.urls")),
     path("partnership/", views.home, name="home"),
     path("partnership/incidents/new/", views.incident_new, name="incident-new"),
     path("partnership/incidents/<int:incident_id>/", views.incident, name="incident"),

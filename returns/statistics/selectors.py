@@ -89,13 +89,22 @@ def in_progress(year: int, today: datetime.date | None = None) -> bool:
     return year >= year_in_progress(today or timezone.localdate())
 
 
+Span = int | tuple[datetime.date, datetime.date]
+
+
+def span(year: Span) -> tuple[datetime.date, datetime.date]:
+    """The first and last day counted: a collection year (named by the year it ends), or any
+    period given as (first day, last day) (the partnership's yearly report counts its own)."""
+    return collection_period(year) if isinstance(year, int) else year
+
+
 def _start_of_day(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _moments(year):
-    """[start, end) of the collection year as aware datetimes (local time, Europe/London)."""
-    start, end = collection_period(year)
+def _moments(year: Span):
+    """[start, end) of the collection year (or period) as aware datetimes (local time, Europe/London)."""
+    start, end = span(year)
     return _start_of_day(start), _start_of_day(end + datetime.timedelta(days=1))
 
 
@@ -112,6 +121,12 @@ def looked_after_at_31_march(year: int, today: datetime.date | None = None) -> i
     day = datetime.date(year, 3, 31)
     if today is not None and today < day:
         day = today
+    return looked_after_on(day)
+
+
+def looked_after_on(day: datetime.date) -> int:
+    """Children looked after on the day (a period ending that day is not counted: the child
+    ceased that day)."""
     return (
         _periods()
         .filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gt=day))
@@ -119,21 +134,21 @@ def looked_after_at_31_march(year: int, today: datetime.date | None = None) -> i
     )
 
 
-def started_in_year(year: int) -> int:
-    start, end = collection_period(year)
+def started_in_year(year: Span) -> int:
+    start, end = span(year)
     return (
         _periods().filter(start_date__gte=start, start_date__lte=end).aggregate(n=Count("person", distinct=True))["n"]
     )
 
 
-def ceased_in_year(year: int) -> int:
-    start, end = collection_period(year)
+def ceased_in_year(year: Span) -> int:
+    start, end = span(year)
     return _periods().filter(end_date__gte=start, end_date__lte=end).aggregate(n=Count("person", distinct=True))["n"]
 
 
-def _last_ceased_in_year(year):
+def _last_ceased_in_year(year: Span):
     """Each child's last period of care that ended in the year (one row per child)."""
-    start, end = collection_period(year)
+    start, end = span(year)
     ended = _periods().filter(end_date__gte=start, end_date__lte=end)
     later = PeriodOfCare.objects.filter(person=OuterRef("person"), end_date__gte=start, end_date__lte=end).filter(
         Q(end_date__gt=OuterRef("end_date")) | Q(end_date=OuterRef("end_date"), pk__gt=OuterRef("pk"))
@@ -150,7 +165,7 @@ def reason_group(code: str) -> str:
 
 @dataclass
 class CeasedByReason:
-    year: int
+    year: Span
     total: int
     counts: dict  # group key (published.CEASED_REASONS) -> children
     codes: dict = field(default_factory=dict)  # REC code -> children
@@ -164,7 +179,7 @@ class CeasedByReason:
         return round(n / self.total * 100, 1) if self.total else None
 
 
-def ceased_by_reason(year: int) -> CeasedByReason:
+def ceased_by_reason(year: Span) -> CeasedByReason:
     by_code = dict(
         _last_ceased_in_year(year).values("end_reason").annotate(n=Count("id")).values_list("end_reason", "n")
     )
@@ -178,6 +193,14 @@ class AddTwelveMonths(Func):
     """date + 12 calendar months, in the database (29 February goes to 28 February)."""
 
     output_field = DateField()
+
+    @staticmethod
+    def in_python(day: datetime.date) -> datetime.date:
+        """The same, in Python."""
+        try:
+            return day.replace(year=day.year + 1)
+        except ValueError:  # 29 February
+            return day.replace(year=day.year + 1, day=28)
 
     def as_sql(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
@@ -193,7 +216,7 @@ class AddTwelveMonths(Func):
 
 @dataclass
 class ReEntries:
-    year: int
+    year: Span
     returned_home: int
     re_entered: int
     by_reason: dict  # "E4A"/"E4B" -> (returned, re-entered)
@@ -204,9 +227,9 @@ class ReEntries:
         return round(self.re_entered / self.returned_home * 100, 1) if self.returned_home else None
 
 
-def re_entries_within_12_months_of_return_home(year: int, today: datetime.date | None = None) -> ReEntries:
+def re_entries_within_12_months_of_return_home(year: Span, today: datetime.date | None = None) -> ReEntries:
     today = today or timezone.localdate()
-    start, end = collection_period(year)
+    start, end = span(year)
     returns = (
         _periods()
         .filter(end_date__gte=start, end_date__lte=end, end_reason__in=RETURNED_HOME)
@@ -226,7 +249,7 @@ def re_entries_within_12_months_of_return_home(year: int, today: datetime.date |
     totals = returns.annotate(back=Exists(again)).aggregate(
         returned=Count("person", distinct=True), re_entered=Count("person", distinct=True, filter=Q(back=True))
     )
-    complete = today > datetime.date(year + 1, 3, 31)
+    complete = today > AddTwelveMonths.in_python(end)
     return ReEntries(year, totals["returned"], totals["re_entered"], by_reason, complete)
 
 
@@ -310,7 +333,7 @@ def rate_per_10000(count: int | None, population: int | None) -> float | None:
 
 @dataclass
 class Timeliness:
-    year: int
+    year: Span
     total: int
     on_time: int
 
@@ -319,7 +342,7 @@ class Timeliness:
         return round(self.on_time / self.total * 100, 1) if self.total else None
 
 
-def referral_decisions(year: int) -> Timeliness:
+def referral_decisions(year: Span) -> Timeliness:
     start, end = _moments(year)
     found = ContactDecision.objects.filter(decided_at__gte=start, decided_at__lt=end).aggregate(
         total=Count("id"), on_time=Count("id", filter=Q(on_time=True))
@@ -332,11 +355,11 @@ def _due_45(start, convention):
     return working_days.add_working_days(start, ASSESSMENT_WORKING_DAYS, convention).due
 
 
-def assessments_within_45_days(year: int, chunk: int = 300) -> Timeliness:
+def assessments_within_45_days(year: Span, chunk: int = 300) -> Timeliness:
     """The due date of each distinct start date is counted once on the working-day calendar (at
     most a few hundred a year, whatever the number of children), then the database counts the
     assessments authorised by it: CASE start_date WHEN ... THEN due END, in chunks of dates."""
-    start, end = collection_period(year)
+    start, end = span(year)
     authorised = Assessment.objects.filter(authorised_date__gte=start, authorised_date__lte=end)
     total = authorised.count()
     starts = sorted(authorised.order_by().values_list("start_date", flat=True).distinct())
@@ -349,8 +372,8 @@ def assessments_within_45_days(year: int, chunk: int = 300) -> Timeliness:
     return Timeliness(year, total, on_time)
 
 
-def conferences_within_15_days(year: int) -> Timeliness:
-    start, end = collection_period(year)
+def conferences_within_15_days(year: Span) -> Timeliness:
+    start, end = span(year)
     found = ConferenceChild.objects.filter(
         conference__kind__in=(Conference.Kind.INITIAL, Conference.Kind.PRE_BIRTH),
         enquiry__isnull=False,
@@ -363,7 +386,7 @@ def conferences_within_15_days(year: int) -> Timeliness:
     return Timeliness(year, found["total"], found["on_time"])
 
 
-def return_interviews_within_72_hours(year: int) -> Timeliness:
+def return_interviews_within_72_hours(year: Span) -> Timeliness:
     start, end = _moments(year)
     episode_type = ContentType.objects.get_for_model(MissingEpisode)
     stored_due = (
