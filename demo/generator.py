@@ -155,6 +155,9 @@ DEMO_USERNAMES = [
     "exploitation.worker",
     "partnership.officer",
     "scrutineer",
+    "lead.partner",
+    "icb.lead",
+    "police.lead",
     "personal.adviser",
     "user.admin",
 ]
@@ -713,6 +716,8 @@ class Generator:
         with transaction.atomic():
             self.module("demo.exploitation", "Exploitation", "Exploitation")
         with transaction.atomic():
+            self.module("demo.partnership", "Partnership", "Safeguarding partnership")
+        with transaction.atomic():
             self.front_door.finish()
         return Result(
             created=True,
@@ -1226,6 +1231,28 @@ class Generator:
                     role=role,
                     agency=la,
                     team=unit,
+                    job_title=title,
+                )
+            )
+        # The three lead safeguarding partners (or their delegates), each of their own agency,
+        # who approve the partnership's yearly report; named from their own random stream.
+        names = random.Random(f"{self.seed}:lead-partners")
+        for username, agency_of, title in (
+            ("lead.partner", la, "Director of children's services (lead safeguarding partner)"),
+            ("icb.lead", self.icb, "Chief nurse (delegated safeguarding partner of the ICB)"),
+            ("police.lead", self.police, "Assistant chief constable (delegated safeguarding partner)"),
+        ):
+            first, last = self.staff_name(names)
+            users.append(
+                User(
+                    username=username,
+                    first_name=first,
+                    last_name=last,
+                    email=f"{username}@{EMAIL_DOMAIN}",
+                    password=password,
+                    role=R.LEAD_PARTNER,
+                    agency=agency_of,
+                    team=None,
                     job_title=title,
                 )
             )

@@ -202,8 +202,10 @@ def register() -> None:
         "partnership_report_approve",
         "Approving the partnership's yearly report for one's agency (a lead safeguarding partner "
         "of the local authority, the integrated care board or the police)",
-        lambda user: _role_in({Role.LEAD_PARTNER})(user)
-        and getattr(getattr(user, "agency", None), "kind", None) in LEAD_PARTNER_AGENCIES,
+        lambda user: (
+            _role_in({Role.LEAD_PARTNER})(user)
+            and getattr(getattr(user, "agency", None), "kind", None) in LEAD_PARTNER_AGENCIES
+        ),
     )
     register_rule(
         "partnership_report_commentary",

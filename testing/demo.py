@@ -92,8 +92,26 @@ def _wipe_in_order():
     from kernel.models import Deadline
     from leavingcare import models as lc
     from partners.models import Agency, Team, User
+    from partnership import models as pa
     from people import models as pe
 
+    # The safeguarding partnership (demo/partnership.py): it protects the people, the staff and
+    # the agencies (a report's versions and approvals go with it).
+    pa.YearlyReport.objects.update(published_version=None)
+    for model in (
+        pa.ReportApproval,
+        pa.ReportVersion,
+        pa.YearlyReport,
+        pa.Recommendation,
+        pa.PracticeReview,
+        pa.RapidReview,
+        pa.InformationRequest,
+        pa.IncidentChild,
+        pa.SeriousIncident,
+        pa.Member,
+        pa.Arrangements,
+    ):
+        model.objects.all().delete()
     # The exploitation cases (demo/exploitation.py): they protect the people, the staff, the
     # agencies and the missing episodes (the agenda items' information and actions go with them).
     for model in (

@@ -181,6 +181,13 @@ PAGES: tuple[Page, ...] = (
         "The practice reviews' recommendations: progress and what is overdue.",
     ),
     Page(
+        "yearly_reports",
+        "Yearly reports",
+        "partnership:reports",
+        GROUPS[3],
+        "The partnership's yearly report: its figures, versions, approval and publication.",
+    ),
+    Page(
         "partnership_requests",
         "Partnership requests",
         "partnership:requests",
@@ -218,8 +225,9 @@ HOMES: dict[str, Home] = {
     Role.ANALYST: Home("returns:index", ("returns", "statistics")),
     Role.ADMINISTRATOR: Home("accounts", ("accounts", "admin")),
     Role.USER_ADMINISTRATOR: Home("accounts", ("accounts",)),
-    Role.PARTNERSHIP_OFFICER: Home("partnership:home", ("recommendations",)),
-    Role.SCRUTINEER: Home("partnership:home", ("recommendations",)),
+    Role.PARTNERSHIP_OFFICER: Home("partnership:home", ("recommendations", "yearly_reports")),
+    Role.SCRUTINEER: Home("partnership:home", ("recommendations", "yearly_reports")),
+    Role.LEAD_PARTNER: Home("partnership:reports", ("partnership", "recommendations")),
     Role.EDUCATION_WELFARE_OFFICER: Home("education:team", ("education_team", "missing_education")),
 }
 

@@ -1,9 +1,11 @@
 """The access matrix's records for the safeguarding partnership (see test_access_matrix.MODULES):
 published arrangements, a serious incident about the matrix child notified to the Panel, an
-information request to the partner practitioner's agency, a rapid review, a local practice review
-and a recommendation. Its rules: reading is partnership, recording partnership_change, answering
-an agency's requests partnership_requests. The business unit and the scrutineer see no child's
-record (people.access.levels gives them none): the matrix's other rows keep them out."""
+information request to the partner practitioner's agency, a rapid review, a local practice
+review, a recommendation and a yearly report. Its rules: reading is partnership, recording
+partnership_change, answering an agency's requests partnership_requests, approving the report
+partnership_report_approve, the scrutineer's commentary partnership_report_commentary. The
+business unit, the scrutineer and the lead partners see no child's record (people.access.levels
+gives them none): the matrix's other rows keep them out."""
 
 import datetime
 
@@ -11,9 +13,12 @@ from partners.models import User
 
 R = User.Role
 EXPECTED: dict[str, object] = {
-    "partnership": {R.PARTNERSHIP_OFFICER, R.SCRUTINEER, R.HEAD_OF_SERVICE},
+    "partnership": {R.PARTNERSHIP_OFFICER, R.SCRUTINEER, R.LEAD_PARTNER, R.HEAD_OF_SERVICE},
     "partnership_change": {R.PARTNERSHIP_OFFICER},
     "partnership_requests": {R.PARTNER_PRACTITIONER},
+    # The matrix's lead partner is of the local authority: one of the three lead partners.
+    "partnership_report_approve": {R.LEAD_PARTNER},
+    "partnership_report_commentary": {R.SCRUTINEER},
 }
 
 
@@ -73,7 +78,14 @@ def history(world):
     recommendation = services.add_recommendation(
         officer, review, text="Matrix recommendation", owner=partner.agency, due_on=today
     )
+    from partnership.report import services as report_services
+
+    report = report_services.start_report(
+        officer, title="Matrix report", period_from=today - datetime.timedelta(days=60), period_to=today
+    )
     return {
+        "report_id": report.pk,
+        "slug": "contacts",
         "arrangements_id": arrangements.pk,
         "incident_id": incident.pk,
         "request_id": request.pk,

@@ -4,15 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partners', '0005_partnership_roles'),
+        ("partners", "0005_partnership_roles"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('social_worker', 'Social worker'), ('team_manager', 'Senior practitioner or team manager'), ('head_of_service', 'Head of service'), ('mash_practitioner', 'Front door (MASH) practitioner'), ('mash_manager', 'Front door (MASH) manager'), ('iro', 'Independent reviewing officer'), ('conference_chair', 'Conference chair'), ('family_help_lead', 'Family Help lead practitioner'), ('education_welfare_officer', 'Education welfare officer'), ('partner_practitioner', 'Partner practitioner'), ('analyst', 'Performance analyst'), ('administrator', 'System administrator'), ('user_administrator', 'User administrator'), ('partnership_officer', 'Partnership business unit'), ('scrutineer', 'Independent scrutineer'), ('lead_partner', 'Lead safeguarding partner')], default='social_worker', max_length=40),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("social_worker", "Social worker"),
+                    ("team_manager", "Senior practitioner or team manager"),
+                    ("head_of_service", "Head of service"),
+                    ("mash_practitioner", "Front door (MASH) practitioner"),
+                    ("mash_manager", "Front door (MASH) manager"),
+                    ("iro", "Independent reviewing officer"),
+                    ("conference_chair", "Conference chair"),
+                    ("family_help_lead", "Family Help lead practitioner"),
+                    ("education_welfare_officer", "Education welfare officer"),
+                    ("partner_practitioner", "Partner practitioner"),
+                    ("analyst", "Performance analyst"),
+                    ("administrator", "System administrator"),
+                    ("user_administrator", "User administrator"),
+                    ("partnership_officer", "Partnership business unit"),
+                    ("scrutineer", "Independent scrutineer"),
+                    ("lead_partner", "Lead safeguarding partner"),
+                ],
+                default="social_worker",
+                max_length=40,
+            ),
         ),
     ]
