@@ -8,11 +8,13 @@ CSV download always does. Each view and each download is audited (who, when, wha
 
 The comparator: the authority's la_code decides its region and statistical neighbours, unless
 STATISTICS_COMPARATOR_LA names another LA (the demo's code 999 is fictional); the page says
-which. Charts are inline SVG drawn on the server, each with a title and a description, and with
-the table below it as its text alternative: no JavaScript, nothing to load.
+which. Charts are drawn on the server by kernel.charts (accessible SVG from Vega-Lite), each
+with a title, a description and its legend, and with its table as its text alternative: no
+JavaScript, nothing to load. A chart is drawn only when a page shows it (Table.chart).
 """
 
 import csv
+import functools
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -23,6 +25,7 @@ from django.utils import timezone
 
 from audit import services as audit
 from audit.models import AuditEvent
+from kernel import charts
 from kernel.access import rule
 from partners.models import Agency
 
@@ -106,12 +109,19 @@ class Table:
     headers: list
     rows: list
     notes: list = field(default_factory=list)
-    chart: dict | None = None
+    charted: bool = False  # drawn as a line chart (Table.chart) where a page shows it
     stock: bool = False  # figures on a day (31 March), not over a year
     by_year: list = field(default_factory=list)  # a table with a column per year, year by year (by_year())
     measure_header: str = "Measure"
     companions: list = field(default_factory=list)  # tables shown with this one's (Section.companions)
     value_header: str = "Number"
+    by: str = "year"  # what the chart's categories are: a row per year, or per month
+
+    @functools.cached_property
+    def chart(self) -> charts.Chart | None:
+        """The table drawn as a line chart (line_chart), or None; drawn when first asked for, so
+        that the summary page and the download, which show no chart, draw none."""
+        return line_chart(self) if self.charted else None
 
 
 def year_label(year, so_far=False, stock=False):
@@ -212,10 +222,8 @@ def comparison_table(
                 so_far=f.so_far,
             )
         )
-    table = Table(id, title, description, unit, headers, rows, list(notes), stock=stock)
     # Counts are not drawn against England's: the scales differ by thousands; the rates are.
-    table.chart = line_chart(table) if unit != "count" else None
-    return table
+    return Table(id, title, description, unit, headers, rows, list(notes), charted=unit != "count", stock=stock)
 
 
 def _pct(n, d):
@@ -508,105 +516,42 @@ def detail_tables(figures, view):
     return Table("counts", "The counts behind the percentages", "", "count", headers, rows)
 
 
-# --- Charts: inline SVG ---------------------------------------------------------------------------
+# --- Charts: kernel.charts ------------------------------------------------------------------------
 
-SERIES_STYLE = [  # colour, dash pattern, marker: never colour alone
-    ("#1d70b8", "", "circle"),
-    ("#f47738", "6 3", "square"),
-    ("#00703c", "2 3", "triangle"),
-    ("#505a5f", "10 4", "diamond"),
-]
-# The plot only: the legend is an HTML list under the chart, so that it wraps on a narrow screen.
-WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 250, 60, 16, 14, 30
-
-
-def _nice_max(value):
-    if value <= 0:
-        return 1
-    magnitude = 10 ** (len(str(int(value))) - 1)
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * magnitude:
-            return step * magnitude
-    return 10 * magnitude
+SO_FAR_LEFT_OUT = "The year so far is left out of the chart."
 
 
 def line_chart(table):
+    """The table as a line chart (kernel.charts.line): a line for each column (this authority,
+    the neighbours, the region, England), a point for each row by its short label, a gap where a
+    figure is not published or is suppressed. None when there is nothing to draw."""
     # A rate of children over a year is not drawn for the year so far: its line would fall only
     # because the year is not over (the table still has it). A stock (on 31 March, or today) is.
     rows = [row for row in table.rows if table.stock or table.unit != "rate" or not row.so_far]
     values = [cell.value for row in rows for cell in row.cells if cell.value is not None]
     if not values:
         return None
-    top = 100 if table.unit == "percent" and max(values) > 50 else _nice_max(max(values))
-    divisions = 4 if float(top / 4).is_integer() else 5
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    n = len(rows)
-
-    def x(i):
-        return LEFT + (plot_w * (i + 0.5) / n)
-
-    def y(v):
-        return TOP + plot_h - (v / top * plot_h)
-
-    ticks = [
-        {"y": round(y(top * i / divisions), 1), "label": _number_text(top * i / divisions, table.unit)}
-        for i in range(divisions + 1)
-    ]
-    years = [{"x": round(x(i), 1), "label": row.short or row.label} for i, row in enumerate(rows)]
-    series = []
-    for s, header in enumerate(table.headers):
-        colour, dash, marker = SERIES_STYLE[s % len(SERIES_STYLE)]
-        points = [
-            (round(x(i), 1), round(y(row.cells[s].value), 1))
-            for i, row in enumerate(rows)
-            if row.cells[s].value is not None
-        ]
-        # A line through consecutive years only: a gap where a figure is not published.
-        segments, current = [], []
-        for i, row in enumerate(rows):
-            if row.cells[s].value is None:
-                if len(current) > 1:
-                    segments.append(current)
-                current = []
-            else:
-                current.append((round(x(i), 1), round(y(row.cells[s].value), 1)))
-        if len(current) > 1:
-            segments.append(current)
-        series.append(
-            {
-                "name": header,
-                "colour": colour,
-                "dash": dash,
-                "marker": marker,
-                "paths": [" ".join(f"{px},{py}" for px, py in seg) for seg in segments],
-                "points": [{"x": px, "y": py, "d": _marker(marker, px, py)} for px, py in points],
-                # The legend's swatch: the line's dash and the marker, drawn 40 by 16.
-                "swatch_d": _marker(marker, 20, 8),
-            }
-        )
-    return {
-        "width": WIDTH,
-        "height": HEIGHT,
-        "left": LEFT,
-        "right": WIDTH - RIGHT,
-        "top": TOP,
-        "bottom": TOP + plot_h,
-        "ticks": ticks,
-        "years": years,
-        "series": series,
-        "year_label_y": TOP + plot_h + 20,
-        "so_far_left_out": len(rows) < len(table.rows),
-    }
+    return charts.line(
+        f"{table.id}-chart",
+        f"Chart: {table.title}, by {table.by}",
+        [row.short or row.label for row in rows],
+        [charts.Series(header, [row.cells[s].value for row in rows]) for s, header in enumerate(table.headers)],
+        unit=table.unit,
+        note=SO_FAR_LEFT_OUT if len(rows) < len(table.rows) else "",
+        top=_top(table.unit, max(values)),
+    )
 
 
-def _marker(kind, x, y, r=4):
-    if kind == "square":
-        return f"M{x - r},{y - r}h{2 * r}v{2 * r}h{-2 * r}z"
-    if kind == "triangle":
-        return f"M{x},{y - r - 1}L{x + r + 1},{y + r}L{x - r - 1},{y + r}z"
-    if kind == "diamond":
-        return f"M{x},{y - r - 1}L{x + r + 1},{y}L{x},{y + r + 1}L{x - r - 1},{y}z"
-    return f"M{x - r},{y}a{r},{r} 0 1,0 {2 * r},0a{r},{r} 0 1,0 {-2 * r},0"
+def _top(unit, largest):
+    """The top of a chart's axis, when not Vega-Lite's own (a nice round number over the largest
+    figure): a percentage mostly over half is drawn against the whole scale, up to 100; counts
+    all under 5 against 0 to 5, so that the axis is labelled in whole numbers (with 5 ticks up to
+    3, Vega-Lite would tick every half and label 0.5 as 1)."""
+    if unit == "percent" and largest > 50:
+        return 100
+    if unit == "count" and largest < 5:
+        return 5
+    return None
 
 
 # --- Views -----------------------------------------------------------------------------------------
@@ -892,12 +837,10 @@ def _month_chart(etable):
         for row in etable.rows
     ]
     title = "Children assessed for risk of exploitation at each risk level"
-    table = Table(etable.id + "-chart", title, etable.description, "count", etable.headers[:-1], rows, stock=True)
-    table.chart = line_chart(table)
-    if table.chart is None:
-        return None
-    table.chart["by"] = "month"
-    return table
+    headers = etable.headers[:-1]
+    table = Table(etable.id + "-chart", title, etable.description, "count", headers, rows, charted=True, stock=True)
+    table.by = "month"
+    return table if table.chart is not None else None
 
 
 def _exploitation_section(request, chosen, view, on, comparison):

@@ -437,13 +437,18 @@ def test_the_page_for_an_analyst_beside_the_comparator_audited(client, analyst, 
     assert event.detail["view"] == "exact"
     for section in views_statistics.SECTIONS:
         assert reverse("returns:statistics_section", args=[section.slug]) in page
+    assert 'class="app-chart"' not in page  # the key figures in words: no chart drawn
 
     response = client.get(reverse("returns:statistics_section", args=["looked-after"]))
     assert response.status_code == 200
     page = response.content.decode()
     assert "81,770" in page  # England, 31 March 2025
-    assert "<svg" in page
-    assert '<title id="looked-after-rate-chart-title">' in page
+    # One chart (kernel.charts), its one legend inside it: the count beside the rate is a table.
+    assert page.count('class="app-chart"') == 1
+    assert '<title id="looked-after-rate-chart-title">Chart: Children looked after on 31 March, per 10,000' in page
+    assert 'aria-labelledby="looked-after-rate-chart-title looked-after-rate-chart-desc"' in page
+    assert "Key to the lines" not in page
+    assert ">West Midlands</text>" in page  # the region's line, named in the legend
     assert "Show the figures as a table" in page
     assert 'aria-current="page">Children looked after</a>' in page
     event = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW, user=analyst).latest("at")
@@ -463,6 +468,37 @@ def test_the_published_view_suppresses_small_numbers(client, analyst, settings, 
     assert counts.id == "looked-after"
     assert next(r for r in counts.rows if r.label == "31 March 2026").cells[0].text == "c"
     assert "?view=published" in section.content.decode()  # the sections keep the choice
+
+
+def test_a_section_s_charts_are_this_authority_s_figures_as_shown(
+    client, analyst, settings, monkeypatch, care_histories
+):
+    """Each charted table on a section is drawn once, with an id of its own; a rate over a year
+    leaves the year so far out; a suppressed figure (2 children: c) is a gap in the published
+    view's line, not a zero."""
+    settings.STATISTICS_COMPARATOR_LA = "330"
+    settings.CHILD_POPULATION = 10_000
+    monkeypatch.setattr(views_statistics, "today", lambda: D(2026, 12, 2))
+    client.force_login(analyst)
+    response = client.get(reverse("returns:statistics_section", args=["starting-and-ceasing"]))
+    page = response.content.decode()
+    assert page.count('class="app-chart"') == 2
+    for table_id in ("started-rate", "ceased-rate"):
+        assert page.count(f'id="{table_id}-chart-title"') == 1
+        assert page.count(f'id="{table_id}-chart-desc"') == 1
+    assert page.count("The year so far is left out of the chart.") == 2
+    assert ">2026-27 so far</text>" not in page  # not on the axis
+    started = response.context["tables"][0]
+    assert started.rows[-1].label == "April 2026 to March 2027 (so far)"  # the table keeps it
+
+    published_view = client.get(
+        reverse("returns:statistics_section", args=["looked-after"]), {"view": "published"}
+    ).context["tables"][0]
+    assert published_view.rows[-1].cells[0].text == "c"  # today: 2 children
+    assert published_view.rows[-1].cells[0].value is None  # the chart's gap (test_statistics_charts)
+    chart = published_view.chart
+    assert "The year so far" not in chart.description  # a stock: today is drawn
+    assert chart.svg.count(">Today</text>") == 1
     event = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW).latest("at")
     assert (event.detail["section"], event.detail["view"]) == ("looked-after", "published")
     exact = client.get(reverse("returns:statistics"))
