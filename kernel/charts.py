@@ -133,6 +133,11 @@ def _values(categories: Sequence[str], series: Sequence[Series]) -> list[dict]:
     return rows
 
 
+def _whole(unit: Unit) -> dict:
+    """A count's axis ticks are whole numbers (not 0, 0.5, 1 shown as 0, 1, 1)."""
+    return {"tickMinStep": 1} if unit == "count" else {}
+
+
 def line_spec(
     categories: Sequence[str], series: Sequence[Series], unit: Unit = "count", top: float | None = None
 ) -> dict:
@@ -160,7 +165,7 @@ def line_spec(
                 "type": "quantitative",
                 "title": None,
                 "scale": y_scale,
-                "axis": {"format": AXIS_FORMAT[unit], "tickCount": 5},
+                "axis": {"format": AXIS_FORMAT[unit], "tickCount": 5, **_whole(unit)},
             },
             **scales,
         },
@@ -181,7 +186,7 @@ def bar_spec(categories: Sequence[str], series: Sequence[Series], unit: Unit = "
             "field": "value",
             "type": "quantitative",
             "title": None,
-            "axis": {"format": AXIS_FORMAT[unit], "tickCount": 5},
+            "axis": {"format": AXIS_FORMAT[unit], "tickCount": 5, **_whole(unit)},
         },
         "color": scales["color"],
     }
