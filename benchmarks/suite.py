@@ -19,7 +19,9 @@ size), then runs, each in its own process against that database:
 - benchmarks/bench_networks.py: a child's exploitation network (3 steps, 12 months), adding
   --associations synthetic associations first if the database has fewer;
 - benchmarks/bench_education.py: the nightly relevant-child check over every registered pupil,
-  run twice (every child new, then nothing changed).
+  run twice (every child new, then nothing changed);
+- benchmarks/bench_report.py: the safeguarding partnership's yearly report for the last whole
+  year, its figures counted, HTML and PDF, three times.
 
 It prints one table (p50, p95, p99, the ratio to the floor measured in the same process,
 throughput, each process's peak memory, and the goal with whether it was met) and writes every
@@ -27,7 +29,7 @@ figure to benchmarks/results/suite-<children>-<date>.json. Speed is measured her
 asserted in tests. Only synthetic data: the database must hold a generated authority.
 
 Options: --iterations (requests per page, default 300), --seed, --skip pages,dashboards,homes,
-returns,intake,education,networks, --associations (default 200000), --intake-rate (default 200),
+returns,intake,education,networks,report, --associations (default 200000), --intake-rate (default 200),
 --intake-duration (default 60 s), --year.
 """
 
@@ -200,6 +202,24 @@ def rows(results):
                     run["seconds"] < 60 if results["authority"]["children"] >= 500_000 else None,
                 )
             )
+    report = results.get("report")
+    if report:
+        median, big = report["median"], results["authority"]["children"] >= 500_000
+        table.append(
+            (
+                "report",
+                f"partnership yearly report, {report['figures']} figures: counted {median['count_s']} s, "
+                f"HTML {median['html_s']} s, PDF {median['pdf_s']} s (median of {len(report['runs'])})",
+                round(median["total_s"] * 1000),
+                round(report["slowest_total_s"] * 1000),
+                None,
+                None,
+                None,
+                report.get("peak_mb"),
+                "HTML and PDF under 60 s at 500,000 children",
+                report["slowest_total_s"] < 60 if big else None,
+            )
+        )
     return table
 
 
@@ -225,7 +245,9 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--iterations", type=int, default=300)
     parser.add_argument(
-        "--skip", default="", help="comma-separated: pages, dashboards, homes, returns, intake, education, networks"
+        "--skip",
+        default="",
+        help="comma-separated: pages, dashboards, homes, returns, intake, education, networks, report",
     )
     parser.add_argument(
         "--associations", type=int, default=200_000, help="exploitation associations for the networks section"
@@ -289,6 +311,8 @@ def main():
     if "networks" not in skip:
         networks = ["--iterations", str(args.iterations), "--associations", str(args.associations)]
         results["networks"] = run("networks", [PYTHON, "benchmarks/bench_networks.py"] + networks, env, log)
+    if "report" not in skip:
+        results["report"] = run("report", [PYTHON, "benchmarks/bench_report.py"], env, log)
     results["wall_s"] = round(time.perf_counter() - started, 1)
     authority = results["authority"]
     size = f", database {authority['database_bytes'] / 2**30:.1f} GB" if authority.get("database_bytes") else ""
