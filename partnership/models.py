@@ -69,6 +69,10 @@ class Member(models.Model):
         CHAIR = "chair", "Partnership chair"
         SCRUTINEER = "scrutineer", "Independent scrutineer"
         RELEVANT_AGENCY = "relevant_agency", "Relevant agency"
+        # The multi-agency groups the arrangements set up (Working Together 2023; Children's
+        # Wellbeing and Schools Act 2026: multi-agency child protection teams), each with its dates.
+        MACPT = "macpt", "Multi-agency child protection team"
+        MACE_PANEL = "mace_panel", "Multi-agency child exploitation (MACE) panel"
 
     class Partner(models.TextChoices):
         LOCAL_AUTHORITY = "local_authority", "Local authority"
