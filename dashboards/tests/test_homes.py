@@ -37,6 +37,7 @@ LANDING = {
     R.USER_ADMINISTRATOR: "/accounts/",
     R.PARTNERSHIP_OFFICER: "/partnership/",
     R.SCRUTINEER: "/partnership/",
+    R.LEAD_PARTNER: "/partnership/reports/",
     R.EDUCATION_WELFARE_OFFICER: "/education/",
 }
 
@@ -54,8 +55,9 @@ BAR = {
     R.ANALYST: ["Home", "Statistics"],
     R.ADMINISTRATOR: ["Home", "Administration"],
     R.USER_ADMINISTRATOR: ["Home"],
-    R.PARTNERSHIP_OFFICER: ["Home", "Recommendations"],
-    R.SCRUTINEER: ["Home", "Recommendations"],
+    R.PARTNERSHIP_OFFICER: ["Home", "Recommendations", "Yearly reports"],
+    R.SCRUTINEER: ["Home", "Recommendations", "Yearly reports"],
+    R.LEAD_PARTNER: ["Home", "Incidents and reviews", "Recommendations"],
     R.EDUCATION_WELFARE_OFFICER: ["Home", "Children missing education"],
 }
 
