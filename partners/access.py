@@ -218,6 +218,19 @@ def register() -> None:
         "(partner practitioners)",
         _role_in({Role.PARTNER_PRACTITIONER}),
     )
+    register_rule(
+        "partnership_audits",
+        "Multi-agency audits: the business unit, the scrutineer and the local authority's head of "
+        "service see every audit; practitioners only the audits they are named auditors on "
+        "(partnership.audits.selectors.audits_for)",
+        lambda user: partnership_readers(user) or _role_in(RECORD_READERS)(user),
+    )
+    register_rule(
+        "partnership_audit_answers",
+        "Answering a multi-agency audit on the cases one's agency knows (practitioners of the "
+        "agencies taking part)",
+        _role_in(RECORD_READERS),
+    )
     is_administrator = lambda user: (  # noqa: E731
         user.is_authenticated and user.is_active and user.is_staff and getattr(user, "role", None) == Role.ADMINISTRATOR
     )

@@ -22,6 +22,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from .audits.models import AgencyAnswer, AgencyReturn, AuditAction, AuditQuestion, MultiAgencyAudit, SampledCase  # noqa: F401
+
 
 class Arrangements(models.Model):
     class Status(models.TextChoices):

@@ -9,6 +9,7 @@ app_name = "partnership"
 urlpatterns = [
     path("", include("partnership.report.urls")),
     path("partnership/", views.home, name="home"),
+    path("", include("partnership.audits.urls")),
     path("partnership/incidents/new/", views.incident_new, name="incident-new"),
     path("partnership/incidents/<int:incident_id>/", views.incident, name="incident"),
     path("partnership/incidents/<int:incident_id>/notification/", views.notify, name="notify"),

@@ -14,6 +14,11 @@ Three levels:
   administrators see no child; a restricted record exists only for its named users, even
   in search.
 
+A time-limited grant from another part of the service (`register_grant`: the auditors named on
+a live multi-agency audit, partnership.audits) gives the full record of the children it names,
+to the partnership's business unit and scrutineer too, while it lasts; a restricted child only
+to a user named on the restriction.
+
 Whether a person may be *named* to a user at all (in a list, a count, a household, an audit
 entry, a return's checks...) is decided by `shown` (and, inside a query, `shown_filter`), which
 hold the restriction rule once: a restricted person is named only to the users named on the
@@ -31,7 +36,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from audit import services as audit
-from partners.access import CASE_ROLES, EDUCATION_ROLES, is_local_authority_staff
+from partners.access import CASE_ROLES, EDUCATION_ROLES, RECORD_READERS, is_local_authority_staff
 from partners.models import User
 
 from .models import BreakGlass, Involvement, Person, RestrictedAccess
@@ -67,6 +72,41 @@ def _involvements_of(user: User) -> QuerySet[Involvement]:
 
 def _open_break_glass(user: User, ids: Iterable[int]) -> QuerySet[BreakGlass]:
     return BreakGlass.objects.filter(user=user, person_id__in=ids, expires_at__gt=timezone.now())
+
+
+# Time-limited grants of the full record made elsewhere (registered at start-up, so this module
+# imports none of them): each takes a user and gives a query of rows with a `person` whose full
+# record the user holds now. The grant reaches the partnership's readers, who otherwise see none.
+GRANT_SOURCES: list[Callable[[User], QuerySet[Any]]] = []
+GRANTEE_ROLES = frozenset({User.Role.PARTNERSHIP_OFFICER, User.Role.SCRUTINEER})
+
+
+def register_grant(source: Callable[[User], QuerySet[Any]]) -> None:
+    if source not in GRANT_SOURCES:
+        GRANT_SOURCES.append(source)
+
+
+def _granted_parts(user: User, ids: Iterable[int]) -> list[QuerySet[Any]]:
+    ids = list(ids)
+    return [
+        source(user).filter(person_id__in=ids).annotate(via=Value("granted")).values_list("person_id", "via").order_by()
+        for source in GRANT_SOURCES
+    ]
+
+
+def _granted_exists(user: User) -> Exists | Value:
+    """Whether a grant names the person of the outer query (for `person_for`)."""
+    if not GRANT_SOURCES or not _may_be_granted(user):
+        return Value(False)
+    condition = Exists(GRANT_SOURCES[0](user).filter(person=OuterRef("pk")))
+    for source in GRANT_SOURCES[1:]:
+        condition = condition | Exists(source(user).filter(person=OuterRef("pk")))  # type: ignore[assignment]
+    return condition
+
+
+def _may_be_granted(user: "AnyUser") -> bool:
+    """The partnership's readers, and everyone who reads children's records."""
+    return getattr(user, "role", None) in GRANTEE_ROLES | RECORD_READERS | EDUCATION_ROLES
 
 
 def shown_filter(user: "AnyUser", to_person: str = "") -> Q:
@@ -117,9 +157,15 @@ def only_shown(user: "AnyUser", items: Iterable[T], person: Callable[[T], Person
     return [item for item in items if found[cast(int, getattr(person(item), "pk", person(item)))]]
 
 
-def levels(user: "AnyUser", people: Iterable[Person], involved: Collection[int] | None = None) -> dict[int, Level]:
-    """{person id: Level} for a list of people, in a fixed number of queries. `involved`: the
-    ids among them the user is involved with, when the caller has already found out."""
+def levels(
+    user: "AnyUser",
+    people: Iterable[Person],
+    involved: Collection[int] | None = None,
+    granted: Collection[int] = (),
+) -> dict[int, Level]:
+    """{person id: Level} for a list of people, in a fixed number of queries. `involved` (and
+    `granted`): the ids among them the user is involved with (holds a grant on), when the
+    caller has already found out."""
     people = list(people)
     if not people:
         return {}
@@ -130,18 +176,30 @@ def levels(user: "AnyUser", people: Iterable[Person], involved: Collection[int] 
     # record (of the pages their rules open) for the children their team is involved with.
     la_case_staff = role in CASE_ROLES | EDUCATION_ROLES and is_local_authority_staff(user)
     readers = la_case_staff or role in {User.Role.FAMILY_HELP_LEAD, User.Role.PARTNER_PRACTITIONER}
-    if not readers:
+    grantee = bool(GRANT_SOURCES) and (readers or _may_be_granted(user))
+    if not readers and not grantee:
         return {p.pk: Level.NONE for p in people}
     ids = [p.pk for p in people]
+    grants = set(granted)
+    if not readers:
+        # The partnership's readers: a grant's children only (one query).
+        if involved is None:
+            parts = _granted_parts(user, ids)
+            found_grants = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+            grants = {pk for pk, _ in found_grants}
+        visible = shown(user, [p for p in people if p.restricted])
+        return {
+            p.pk: Level.FULL if p.pk in grants and (not p.restricted or visible[p.pk]) else Level.NONE for p in people
+        }
 
     restricted = [p.pk for p in people if p.restricted]
     visible = shown(user, [p for p in people if p.restricted])
     # Break glass matters only for local-authority case staff, on children they would
     # otherwise see in the index.
     may_break_glass = la_case_staff and role not in {User.Role.HEAD_OF_SERVICE, *EDUCATION_ROLES}
-    glass = set()
+    glass = set(grants)
     if involved is None:
-        # Involvements and open break-glasses in one query.
+        # Involvements, open break-glasses and grants in one query.
         found = (
             _involvements_of(user)
             .filter(person_id__in=ids)
@@ -154,13 +212,15 @@ def levels(user: "AnyUser", people: Iterable[Person], involved: Collection[int] 
                 _open_break_glass(user, ids).annotate(via=Value("glass")).values_list("person_id", "via").order_by(),
                 all=True,
             )
+        if grantee:
+            found = found.union(*_granted_parts(user, ids), all=True)
         rows = list(found)
         involved = {pk for pk, via in rows if via == "involved"}
-        glass = {pk for pk, via in rows if via == "glass"}
+        glass = {pk for pk, via in rows if via in ("glass", "granted")}
     elif may_break_glass:
-        index_only = [pk for pk in ids if pk not in involved and pk not in restricted]
+        index_only = [pk for pk in ids if pk not in involved and pk not in restricted and pk not in glass]
         if index_only:
-            glass = set(_open_break_glass(user, index_only).values_list("person_id", flat=True))
+            glass |= set(_open_break_glass(user, index_only).values_list("person_id", flat=True))
     result = {}
     for person in people:
         if person.restricted:
@@ -195,13 +255,17 @@ def person_for(user: "AnyUser", person_id: int | str, at_least: Level = Level.FU
     people = Person.objects.filter(pk=person_id)
     if user.is_authenticated:
         # Whether the user is involved comes with the person, in the same query.
-        people = people.annotate(user_involved=Exists(_involvements_of(user).filter(person=OuterRef("pk"))))
+        people = people.annotate(
+            user_involved=Exists(_involvements_of(user).filter(person=OuterRef("pk"))),
+            user_granted=_granted_exists(user),
+        )
     person = people.first()
     if person is None:
         found = Level.NONE
     else:
         involved = {person.pk} if getattr(person, "user_involved", False) else set()
-        found = levels(user, [person], involved=involved)[person.pk]
+        granted = {person.pk} if getattr(person, "user_granted", False) else set()
+        found = levels(user, [person], involved=involved, granted=granted)[person.pk]
     if person is None or found < at_least:
         raise RecordNotVisible(person.pk if person else None, str(person_id)[:40], at_least)
     person.access_level = found
