@@ -227,8 +227,7 @@ def register() -> None:
     )
     register_rule(
         "partnership_audit_answers",
-        "Answering a multi-agency audit on the cases one's agency knows (practitioners of the "
-        "agencies taking part)",
+        "Answering a multi-agency audit on the cases one's agency knows (practitioners of the agencies taking part)",
         _role_in(RECORD_READERS),
     )
     is_administrator = lambda user: (  # noqa: E731

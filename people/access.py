@@ -157,6 +157,17 @@ def only_shown(user: "AnyUser", items: Iterable[T], person: Callable[[T], Person
     return [item for item in items if found[cast(int, getattr(person(item), "pk", person(item)))]]
 
 
+def _granted_only(user: User, people: list[Person], granted: Collection[int] | None) -> dict[int, Level]:
+    """The levels of a user who reads no record but through a grant (the partnership's readers):
+    the full record of a grant's children, found in one query unless `granted` is given."""
+    if granted is None:
+        parts = _granted_parts(user, [p.pk for p in people])
+        found = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        granted = {pk for pk, _ in found}
+    visible = shown(user, [p for p in people if p.restricted])
+    return {p.pk: Level.FULL if p.pk in granted and (not p.restricted or visible[p.pk]) else Level.NONE for p in people}
+
+
 def levels(
     user: "AnyUser",
     people: Iterable[Person],
@@ -180,17 +191,9 @@ def levels(
     if not readers and not grantee:
         return {p.pk: Level.NONE for p in people}
     ids = [p.pk for p in people]
-    grants = set(granted)
     if not readers:
-        # The partnership's readers: a grant's children only (one query).
-        if involved is None:
-            parts = _granted_parts(user, ids)
-            found_grants = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-            grants = {pk for pk, _ in found_grants}
-        visible = shown(user, [p for p in people if p.restricted])
-        return {
-            p.pk: Level.FULL if p.pk in grants and (not p.restricted or visible[p.pk]) else Level.NONE for p in people
-        }
+        return _granted_only(user, people, None if involved is None else granted)
+    grants = set(granted)
 
     restricted = [p.pk for p in people if p.restricted]
     visible = shown(user, [p for p in people if p.restricted])

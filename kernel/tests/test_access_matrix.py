@@ -90,6 +90,7 @@ MODULES = [
     "matrix_exploitation",
     "matrix_partnership",
     "matrix_networks",
+    "matrix_partnership_audits",
 ]
 for _module in MODULES:
     EXPECTED.update(getattr(importlib.import_module(f"kernel.tests.{_module}"), "EXPECTED", {}))

@@ -89,14 +89,22 @@ class QuestionForm(forms.Form):
         if audit is not None:
             self.fields["agencies"].queryset = audit.agencies.order_by("name")
         self.helper = _helper(
-            Field.textarea("text", rows=3), Field.checkboxes("agencies", legend_size=Size.SMALL), button="Add the question"
+            Field.textarea("text", rows=3),
+            Field.checkboxes("agencies", legend_size=Size.SMALL),
+            button="Add the question",
         )
 
 
 class DrawForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="The auditors named will hold the records of the children drawn for the access window",
+        required=True,
+        error_messages={"required": "Confirm that the auditors will hold the records of the children drawn"},
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(button="Draw the sample")
+        self.helper = _helper(Field.checkbox("confirm"), button="Draw the sample")
 
 
 class AnswerForm(forms.Form):

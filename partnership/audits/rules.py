@@ -47,7 +47,7 @@ class Match:
 
 @cache
 def _data() -> dict[str, Any]:
-    return json.loads(DATA.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    return json.loads(DATA.read_text(encoding="utf-8"))
 
 
 def sample_rules() -> list[SampleRule]:
@@ -109,7 +109,9 @@ def _missing_episodes(on: datetime.date, at_least: int, within_months: int) -> l
         .order_by("person_id")
     )
     return [
-        Match(row["person_id"], f"Missing or away {row['times']} times in the {within_months} months to {long_date(on)}")
+        Match(
+            row["person_id"], f"Missing or away {row['times']} times in the {within_months} months to {long_date(on)}"
+        )
         for row in counts
     ]
 

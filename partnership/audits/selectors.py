@@ -76,9 +76,7 @@ class CaseRow:
 
 
 def cases_of(user: User, found: MultiAgencyAudit) -> list[CaseRow]:
-    cases = list(
-        found.cases.select_related("person").annotate(return_count=Count("returns")).order_by("number")
-    )
+    cases = list(found.cases.select_related("person").annotate(return_count=Count("returns")).order_by("number"))
     people = [case.person for case in cases]
     visible = shown(user, people)
     opened = levels(user, people)
@@ -89,7 +87,7 @@ def cases_of(user: User, found: MultiAgencyAudit) -> list[CaseRow]:
             withheld=not visible[case.person_id],
             may_open=visible[case.person_id] and opened[case.person_id] == Level.FULL,
             grade=rules.grade_label(case.grade),
-            returns=case.return_count,  # type: ignore[attr-defined]
+            returns=case.return_count,
         )
         for case in cases
     ]
@@ -101,9 +99,9 @@ def case(found: MultiAgencyAudit, case_id: int) -> SampledCase | None:
 
 def returns_of(case: SampledCase) -> list[AgencyReturn]:
     return list(
-        case.returns.select_related("agency", "answered_by").prefetch_related("answers__question").order_by(
-            "agency__name"
-        )
+        case.returns.select_related("agency", "answered_by")
+        .prefetch_related("answers__question")
+        .order_by("agency__name")
     )
 
 
@@ -130,7 +128,9 @@ def known_to(agency_id: int, person_ids: list[int]) -> set[int]:
         Involvement.objects.filter(agency_id=agency_id, person_id__in=person_ids).values_list("person_id").order_by()
     )
     recorded = (
-        ChronologyEntry.objects.filter(agency_id=agency_id, person_id__in=person_ids).values_list("person_id").order_by()
+        ChronologyEntry.objects.filter(agency_id=agency_id, person_id__in=person_ids)
+        .values_list("person_id")
+        .order_by()
     )
     return {person_id for (person_id,) in involved.union(recorded)}
 
@@ -174,9 +174,7 @@ def inbox_case(user: User, case_id: int) -> SampledCase | None:
     if user.agency_id is None:
         return None
     found = (
-        SampledCase.objects.filter(pk=case_id, audit__agencies=user.agency_id)
-        .select_related("audit", "person")
-        .first()
+        SampledCase.objects.filter(pk=case_id, audit__agencies=user.agency_id).select_related("audit", "person").first()
     )
     if found is None or found.person_id not in known_to(user.agency_id, [found.person_id]):
         return None
@@ -184,14 +182,18 @@ def inbox_case(user: User, case_id: int) -> SampledCase | None:
 
 
 def answered(user: User, case: SampledCase) -> AgencyReturn | None:
+    if user.agency_id is None:
+        return None
     return AgencyReturn.objects.filter(case=case, agency_id=user.agency_id).first()
 
 
 def auditor_choices() -> QuerySet[User]:
     from .services import AUDITOR_ROLES
 
-    return User.objects.filter(is_active=True, role__in=AUDITOR_ROLES).select_related("agency").order_by(
-        "last_name", "first_name", "username"
+    return (
+        User.objects.filter(is_active=True, role__in=AUDITOR_ROLES)
+        .select_related("agency")
+        .order_by("last_name", "first_name", "username")
     )
 
 

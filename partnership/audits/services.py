@@ -131,7 +131,10 @@ def plan_audit(
     kept = _questions_for(agencies, questions, errors)
     _check_window(errors, access_from, access_to)
     errors.raise_if_any()
-    assert sample_size is not None and sample_date is not None and access_from is not None and access_to is not None
+    assert sample_size is not None
+    assert sample_date is not None
+    assert access_from is not None
+    assert access_to is not None
     found = MultiAgencyAudit.objects.create(
         reference=_next_reference(),
         theme=theme,
@@ -209,8 +212,12 @@ def draw_sample(user: User, found: MultiAgencyAudit) -> list[SampledCase]:
             obj=case,
             person=case.person_id,
             summary=f"Sampled for multi-agency audit {found.reference}: its auditors may open the record {window}",
-            detail={"auditors": [a.pk for a in auditors], "access_from": found.access_from.isoformat(),
-                    "access_to": found.access_to.isoformat(), "seed": found.seed},
+            detail={
+                "auditors": [a.pk for a in auditors],
+                "access_from": found.access_from.isoformat(),
+                "access_to": found.access_to.isoformat(),
+                "seed": found.seed,
+            },
             reason=reason_of(found),
         )
         for case in cases
@@ -341,7 +348,8 @@ def add_action(
     elif due_on < found.sample_date:
         errors.add("due_on", f"The due date cannot be before the sample date ({long_date(found.sample_date)})")
     errors.raise_if_any()
-    assert owner is not None and due_on is not None
+    assert owner is not None
+    assert due_on is not None
     number = (found.actions.aggregate(n=Max("number"))["n"] or 0) + 1
     action = AuditAction.objects.create(audit=found, number=number, text=text, owner=owner, due_on=due_on)
     audit.record_creation(user, action, summary=f"Added action {number} to multi-agency audit {found.reference}")
@@ -387,11 +395,20 @@ def complete_audit(
         )
     errors = Errors()
     summary = _required(errors, "summary", summary, "Enter the audit's findings")
-    check_date(errors, "completed_on", completed_on, label="date the audit was completed",
-               not_before=found.sample_date, not_before_label="the sample date")
+    check_date(
+        errors,
+        "completed_on",
+        completed_on,
+        label="date the audit was completed",
+        not_before=found.sample_date,
+        not_before_label="the sample date",
+    )
     ungraded = found.cases.filter(grade="").count()
     if ungraded:
-        errors.add("__all__", f"Grade every case first: {ungraded} {'case has' if ungraded == 1 else 'cases have'} no overall grade")
+        errors.add(
+            "__all__",
+            f"Grade every case first: {ungraded} {'case has' if ungraded == 1 else 'cases have'} no overall grade",
+        )
     errors.raise_if_any()
     old = found.status
     found.status, found.summary, found.completed_on = MultiAgencyAudit.Status.COMPLETE, summary, completed_on

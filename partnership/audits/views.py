@@ -70,7 +70,9 @@ def audit_new(request: "SignedInRequest"):
         request,
         form,
         act=lambda _: services.plan_audit(request.user, **form.service_data()),
-        success=lambda done: Success(f"Multi-agency audit {done.reference} planned: draw its sample next", _audit_url(done)),
+        success=lambda done: Success(
+            f"Multi-agency audit {done.reference} planned: draw its sample next", _audit_url(done)
+        ),
         page=lambda: step_page(
             request,
             StepPage(
@@ -139,7 +141,12 @@ def _audit_views(request: "SignedInRequest", found: MultiAgencyAudit, rows: list
     """Audit a page naming sampled children: one entry per child named, with the audit's reason."""
     audit.record_many(
         audit.entry(
-            request.user, "view", obj=found, person=row.case.person_id, summary=summary, reason=services.reason_of(found)
+            request.user,
+            "view",
+            obj=found,
+            person=row.case.person_id,
+            summary=summary,
+            reason=services.reason_of(found),
         )
         for row in rows
         if not row.withheld
@@ -213,18 +220,21 @@ def _case(request: "SignedInRequest", found: MultiAgencyAudit, case_id: int) -> 
 
 
 @rule("partnership_audits")
-def case_page(request: "SignedInRequest", audit_id: int, case_id: int):
+def case_page(request: "SignedInRequest", audit_id: int, audit_case_id: int):
     found = _audit(request, audit_id)
-    case = _case(request, found, case_id)
+    case = _case(request, found, audit_case_id)
     summary = f"Viewed case {case.number} of multi-agency audit {found.reference}"
     viewed(request, found, None, summary)
-    audit.record(request.user, "view", obj=case, person=case.person_id, summary=summary, reason=services.reason_of(found))
+    audit.record(
+        request.user, "view", obj=case, person=case.person_id, summary=summary, reason=services.reason_of(found)
+    )
     return render(
         request,
         "partnership/audits/case.html",
         {
             "audit": found,
             "case": case,
+            "person": case.person,  # the key-facts banner (the viewer holds the child's full record)
             "grade": rules.grade_label(case.grade),
             "returns": [(r, rules.grade_label(r.grade)) for r in selectors.returns_of(case)],
             "may_grade": found.status in services.LIVE,
@@ -234,9 +244,9 @@ def case_page(request: "SignedInRequest", audit_id: int, case_id: int):
 
 
 @rule("partnership_audits")
-def case_grade(request: "SignedInRequest", audit_id: int, case_id: int):
+def case_grade(request: "SignedInRequest", audit_id: int, audit_case_id: int):
     found = _audit(request, audit_id)
-    case = _case(request, found, case_id)
+    case = _case(request, found, audit_case_id)
     initial = {"grade": case.grade, "findings": case.findings}
     form = forms.GradeForm(request.POST if request.method == "POST" else None, initial=initial)
     case_url = reverse("partnership:audits:case", args=[found.pk, case.pk])
@@ -259,6 +269,7 @@ def case_grade(request: "SignedInRequest", audit_id: int, case_id: int):
                 title=f"Grade case {case.number}",
                 back=case_url,
                 about=case,
+                person=case.person,
                 caption=_caption(found),
                 rows=[("Child", case.person.full_name), ("Why chosen", case.reason)],
                 not_possible="" if found.status in services.LIVE else "The audit is complete",
@@ -285,10 +296,10 @@ def action_new(request: "SignedInRequest", audit_id: int):
 
 
 @rule("partnership_change")
-def action(request: "SignedInRequest", action_id: int):
-    found = AuditAction.objects.select_related("audit", "owner").filter(pk=action_id).first()
+def action(request: "SignedInRequest", audit_action_id: int):
+    found = AuditAction.objects.select_related("audit", "owner").filter(pk=audit_action_id).first()
     if found is None:
-        raise NotFound("audit action", action_id)
+        raise NotFound("audit action", audit_action_id)
     initial = {"status": found.status}
     form = forms.ActionProgressForm(request.POST if request.method == "POST" else None, initial=initial)
     return case_step(
@@ -319,7 +330,9 @@ def complete(request: "SignedInRequest", audit_id: int):
         request,
         form,
         act=lambda data: services.complete_audit(request.user, found, **data),
-        success=lambda _: Success(f"Multi-agency audit {found.reference} complete: the auditors' access has ended", _audit_url(found)),
+        success=lambda _: Success(
+            f"Multi-agency audit {found.reference} complete: the auditors' access has ended", _audit_url(found)
+        ),
         page=lambda: step_page(
             request,
             StepPage(
@@ -330,7 +343,11 @@ def complete(request: "SignedInRequest", audit_id: int):
                 warning="Completing the audit ends the auditors' access to the sampled children's records.",
                 not_possible=""
                 if live
-                else ("Draw the sample first" if found.status == MultiAgencyAudit.Status.PLANNED else "The audit is complete"),
+                else (
+                    "Draw the sample first"
+                    if found.status == MultiAgencyAudit.Status.PLANNED
+                    else "The audit is complete"
+                ),
             ),
             form,
         ),
@@ -346,8 +363,12 @@ def inbox(request: "SignedInRequest"):
     rows = selectors.inbox(request.user)
     audit.record_many(
         [
-            audit.entry(request.user, "view", summary="Viewed the multi-agency audit cases for their agency",
-                        detail={"cases": [row.case.pk for row in rows]})
+            audit.entry(
+                request.user,
+                "view",
+                summary="Viewed the multi-agency audit cases for their agency",
+                detail={"cases": [row.case.pk for row in rows]},
+            )
         ]
         + [
             audit.entry(
@@ -366,10 +387,10 @@ def inbox(request: "SignedInRequest"):
 
 
 @rule("partnership_audit_answers")
-def answer(request: "SignedInRequest", case_id: int):
-    case = selectors.inbox_case(request.user, case_id)
+def answer(request: "SignedInRequest", audit_case_id: int):
+    case = selectors.inbox_case(request.user, audit_case_id)
     if case is None:
-        raise NotFound("audit case", case_id)
+        raise NotFound("audit case", audit_case_id)
     found = case.audit
     done = selectors.answered(request.user, case)
     allowed = done is None and services.may_answer(request.user, found)
@@ -399,6 +420,7 @@ def answer(request: "SignedInRequest", case_id: int):
                 title=f"Answer the audit on case {case.number}",
                 back=reverse("partnership:audits:inbox"),
                 about=case,
+                person=case.person if named else None,
                 caption=_caption(found),
                 rows=[
                     ("Theme", found.theme),

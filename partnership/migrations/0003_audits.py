@@ -13,142 +13,255 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("kernel", "0012_adopter_legal_status_labels"),
-        ('partners', '0005_partnership_roles'),
-        ('partnership', '0002_partnership_timescales'),
-        ('people', '0004_restricted_index'),
+        ("partners", "0005_partnership_roles"),
+        ("partnership", "0002_partnership_timescales"),
+        ("people", "0004_restricted_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MultiAgencyAudit',
+            name="MultiAgencyAudit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=20, unique=True)),
-                ('theme', models.CharField(max_length=200)),
-                ('purpose', models.TextField(blank=True, help_text='What the audit is to find out')),
-                ('sample_rule', models.SlugField(help_text="A sampling rule's slug (audits.json)", max_length=60)),
-                ('sample_size', models.PositiveIntegerField()),
-                ('sample_date', models.DateField(help_text='The day the sampling rule is applied to')),
-                ('seed', models.PositiveIntegerField(help_text='Draws the same sample again, to explain it')),
-                ('eligible_count', models.PositiveIntegerField(blank=True, help_text='Children the rule matched', null=True)),
-                ('access_from', models.DateField()),
-                ('access_to', models.DateField()),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('sampled', 'Sampling done'), ('in_progress', 'In progress'), ('complete', 'Complete')], default='planned', max_length=20)),
-                ('summary', models.TextField(blank=True, help_text="The audit's findings, overall")),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('agencies', models.ManyToManyField(related_name='+', to='partners.agency')),
-                ('auditors', models.ManyToManyField(related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reference", models.CharField(max_length=20, unique=True)),
+                ("theme", models.CharField(max_length=200)),
+                ("purpose", models.TextField(blank=True, help_text="What the audit is to find out")),
+                ("sample_rule", models.SlugField(help_text="A sampling rule's slug (audits.json)", max_length=60)),
+                ("sample_size", models.PositiveIntegerField()),
+                ("sample_date", models.DateField(help_text="The day the sampling rule is applied to")),
+                ("seed", models.PositiveIntegerField(help_text="Draws the same sample again, to explain it")),
+                (
+                    "eligible_count",
+                    models.PositiveIntegerField(blank=True, help_text="Children the rule matched", null=True),
+                ),
+                ("access_from", models.DateField()),
+                ("access_to", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("sampled", "Sampling done"),
+                            ("in_progress", "In progress"),
+                            ("complete", "Complete"),
+                        ],
+                        default="planned",
+                        max_length=20,
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, help_text="The audit's findings, overall")),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("agencies", models.ManyToManyField(related_name="+", to="partners.agency")),
+                ("auditors", models.ManyToManyField(related_name="+", to=settings.AUTH_USER_MODEL)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-sample_date', '-id'],
+                "ordering": ["-sample_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AuditQuestion',
+            name="AuditQuestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('text', models.TextField()),
-                ('agencies', models.ManyToManyField(blank=True, help_text='The agencies that answer it; none: all', related_name='+', to='partners.agency')),
-                ('audit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='partnership.multiagencyaudit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField()),
+                ("text", models.TextField()),
+                (
+                    "agencies",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The agencies that answer it; none: all",
+                        related_name="+",
+                        to="partners.agency",
+                    ),
+                ),
+                (
+                    "audit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="partnership.multiagencyaudit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['audit', 'number'],
+                "ordering": ["audit", "number"],
             },
         ),
         migrations.CreateModel(
-            name='AuditAction',
+            name="AuditAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('text', models.TextField()),
-                ('due_on', models.DateField()),
-                ('status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('complete', 'Complete')], default='not_started', max_length=20)),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partners.agency')),
-                ('audit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='partnership.multiagencyaudit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField()),
+                ("text", models.TextField()),
+                ("due_on", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("complete", "Complete"),
+                        ],
+                        default="not_started",
+                        max_length=20,
+                    ),
+                ),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="partners.agency"
+                    ),
+                ),
+                (
+                    "audit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="partnership.multiagencyaudit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['audit', 'number'],
+                "ordering": ["audit", "number"],
             },
         ),
         migrations.CreateModel(
-            name='SampledCase',
+            name="SampledCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(help_text='Case 1, 2... in the order drawn')),
-                ('reason', models.CharField(help_text='Why the rule chose the child', max_length=300)),
-                ('grade', models.CharField(blank=True, help_text='The overall grade (audits.json grades)', max_length=30)),
-                ('findings', models.TextField(blank=True)),
-                ('audit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cases', to='partnership.multiagencyaudit')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField(help_text="Case 1, 2... in the order drawn")),
+                ("reason", models.CharField(help_text="Why the rule chose the child", max_length=300)),
+                (
+                    "grade",
+                    models.CharField(blank=True, help_text="The overall grade (audits.json grades)", max_length=30),
+                ),
+                ("findings", models.TextField(blank=True)),
+                (
+                    "audit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cases",
+                        to="partnership.multiagencyaudit",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="people.person"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['audit', 'number'],
+                "ordering": ["audit", "number"],
             },
         ),
         migrations.CreateModel(
-            name='AgencyReturn',
+            name="AgencyReturn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('known', models.BooleanField(help_text='False: the child is not known to the agency')),
-                ('grade', models.CharField(blank=True, max_length=30)),
-                ('findings', models.TextField(blank=True)),
-                ('answered_at', models.DateTimeField(auto_now_add=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partners.agency')),
-                ('answered_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='returns', to='partnership.sampledcase')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("known", models.BooleanField(help_text="False: the child is not known to the agency")),
+                ("grade", models.CharField(blank=True, max_length=30)),
+                ("findings", models.TextField(blank=True)),
+                ("answered_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="partners.agency"
+                    ),
+                ),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="returns",
+                        to="partnership.sampledcase",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['case', 'agency__name'],
+                "ordering": ["case", "agency__name"],
             },
         ),
         migrations.CreateModel(
-            name='AgencyAnswer',
+            name="AgencyAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('answer', models.TextField()),
-                ('agency_return', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='partnership.agencyreturn')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='partnership.auditquestion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("answer", models.TextField()),
+                (
+                    "agency_return",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="partnership.agencyreturn",
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="partnership.auditquestion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['agency_return', 'question__number'],
-                'constraints': [models.UniqueConstraint(fields=('agency_return', 'question'), name='agency_answer_once')],
+                "ordering": ["agency_return", "question__number"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("agency_return", "question"), name="agency_answer_once")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='multiagencyaudit',
-            constraint=models.CheckConstraint(condition=models.Q(('access_to__gte', models.F('access_from'))), name='audit_window_in_order'),
+            model_name="multiagencyaudit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("access_to__gte", models.F("access_from"))), name="audit_window_in_order"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='auditquestion',
-            constraint=models.UniqueConstraint(fields=('audit', 'number'), name='audit_question_number_once'),
+            model_name="auditquestion",
+            constraint=models.UniqueConstraint(fields=("audit", "number"), name="audit_question_number_once"),
         ),
         migrations.AddIndex(
-            model_name='auditaction',
-            index=models.Index(fields=['status', 'due_on'], name='partnership_status_ff01fa_idx'),
+            model_name="auditaction",
+            index=models.Index(fields=["status", "due_on"], name="partnership_status_ff01fa_idx"),
         ),
         migrations.AddConstraint(
-            model_name='auditaction',
-            constraint=models.UniqueConstraint(fields=('audit', 'number'), name='audit_action_number_once'),
+            model_name="auditaction",
+            constraint=models.UniqueConstraint(fields=("audit", "number"), name="audit_action_number_once"),
         ),
         migrations.AddConstraint(
-            model_name='sampledcase',
-            constraint=models.UniqueConstraint(fields=('audit', 'person'), name='sampled_case_once'),
+            model_name="sampledcase",
+            constraint=models.UniqueConstraint(fields=("audit", "person"), name="sampled_case_once"),
         ),
         migrations.AddConstraint(
-            model_name='sampledcase',
-            constraint=models.UniqueConstraint(fields=('audit', 'number'), name='sampled_case_number_once'),
+            model_name="sampledcase",
+            constraint=models.UniqueConstraint(fields=("audit", "number"), name="sampled_case_number_once"),
         ),
         migrations.AddConstraint(
-            model_name='agencyreturn',
-            constraint=models.UniqueConstraint(fields=('case', 'agency'), name='agency_return_once'),
+            model_name="agencyreturn",
+            constraint=models.UniqueConstraint(fields=("case", "agency"), name="agency_return_once"),
         ),
         migrations.RunPython(load, migrations.RunPython.noop),
     ]

@@ -56,6 +56,9 @@ ABOUT_A_CHILD = {
     "case_id",
     # Exploitation: a referral to the National Referral Mechanism.
     "nrm_id",
+    # The safeguarding partnership: a child's case in a multi-agency audit's sample (its answers,
+    # shown to those who hold the child's full record while the audit lasts).
+    "audit_case_id",
 }
 # Records about several children at once: each child gets a compact banner.
 ABOUT_SEVERAL_CHILDREN = {"discussion_id", "conference_id"}
@@ -96,6 +99,10 @@ NOT_ABOUT_A_CHILD = {
     "review_id",
     "recommendation_id",
     "arrangements_id",
+    # A multi-agency audit (its sample names children only as people.access.shown allows) and its
+    # actions.
+    "audit_id",
+    "audit_action_id",
     # A school's deregistration notice: the child may not be matched to a record yet.
     "notice_id",
     # Exploitation intelligence: a place, a group, police intelligence waiting for review (its

@@ -33,7 +33,11 @@ def on_plan(episode):
     def make(name, start, category="NEG", end=None):
         person = builders.child(given_names=name, family_name="Sampled", date_of_birth=datetime.date(2014, 3, 3))
         ChildProtectionPlan.objects.create(
-            person=person, episode=episode, start_date=start, initial_category=category, latest_category=category,
+            person=person,
+            episode=episode,
+            start_date=start,
+            initial_category=category,
+            latest_category=category,
             end_date=end,
         )
         return person
@@ -48,11 +52,16 @@ def missing(user):
     def make(name, days_before):
         person = builders.child(given_names=name, family_name="Missing", date_of_birth=datetime.date(2010, 6, 6))
         for days in days_before:
-            start = timezone.make_aware(datetime.datetime.combine(SAMPLE_DATE - datetime.timedelta(days=days),
-                                                                  datetime.time(21, 0)))
+            start = timezone.make_aware(
+                datetime.datetime.combine(SAMPLE_DATE - datetime.timedelta(days=days), datetime.time(21, 0))
+            )
             MissingEpisode.objects.create(
-                person=person, kind="M", missing_from="home", started_at=start,
-                ended_at=start + datetime.timedelta(hours=5), recorded_by=recorder,
+                person=person,
+                kind="M",
+                missing_from="home",
+                started_at=start,
+                ended_at=start + datetime.timedelta(hours=5),
+                recorded_by=recorder,
             )
         return person
 
@@ -68,8 +77,16 @@ def health(db):
 def plan(officer, health):
     """Plan an audit of the neglect rule: the officer as auditor unless told."""
 
-    def make(auditors=None, *, size=5, access_from=None, access_to=None, rule="neglect-plan-12-months", seed=7,
-             questions=(("Was the plan's focus on the child's lived experience?", []),)):
+    def make(
+        auditors=None,
+        *,
+        size=5,
+        access_from=None,
+        access_to=None,
+        rule="neglect-plan-12-months",
+        seed=7,
+        questions=(("Was the plan's focus on the child's lived experience?", []),),
+    ):
         today = datetime.date.today()
         return services.plan_audit(
             officer,

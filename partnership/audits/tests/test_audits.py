@@ -119,7 +119,14 @@ def test_planning_needs_theme_auditors_agencies_questions_and_a_known_rule(offic
             access_to=None,
         )
     assert set(refused.value.errors) == {
-        "theme", "sample_rule", "sample_size", "sample_date", "auditors", "agencies", "questions", "access_from",
+        "theme",
+        "sample_rule",
+        "sample_size",
+        "sample_date",
+        "auditors",
+        "agencies",
+        "questions",
+        "access_from",
         "access_to",
     }
     assert not MultiAgencyAudit.objects.exists()
@@ -151,7 +158,9 @@ def test_the_sample_is_drawn_by_the_rule_and_the_seed_with_why_each_was_chosen(p
     assert all("neglect" in case.reason for case in cases)
     # The grant is in each sampled child's audit trail, with the audit's reason.
     for case in cases:
-        assert AuditEvent.objects.filter(person_id=case.person_id, reason=f"multi-agency audit {audit.reference}").exists()
+        assert AuditEvent.objects.filter(
+            person_id=case.person_id, reason=f"multi-agency audit {audit.reference}"
+        ).exists()
     with pytest.raises(RuleBroken, match="already been drawn"):
         services.draw_sample(audit.created_by, audit)
 
@@ -172,7 +181,8 @@ def test_a_sample_naming_a_restricted_child_to_an_auditor_not_named_on_it_is_ref
 
     message = str(refused.value)
     assert "restricted record that not every auditor is named on" in message
-    assert secret.family_name not in message and secret.given_names not in message
+    assert secret.family_name not in message
+    assert secret.given_names not in message
     assert not SampledCase.objects.filter(audit=audit).exists()
     audit.refresh_from_db()
     assert audit.status == MultiAgencyAudit.Status.PLANNED
@@ -199,8 +209,11 @@ def test_an_auditor_holds_the_record_only_in_the_window_of_a_live_audit(plan, on
     bystander = user(R.SCRUTINEER)
     worker = user(R.SOCIAL_WORKER, team=None)
     today = datetime.date.today()
-    audit = plan([officer, scrutineer, worker], access_from=today + datetime.timedelta(days=2),
-                 access_to=today + datetime.timedelta(days=30))
+    audit = plan(
+        [officer, scrutineer, worker],
+        access_from=today + datetime.timedelta(days=2),
+        access_to=today + datetime.timedelta(days=30),
+    )
     services.draw_sample(audit.created_by, audit)
 
     # Before the window: none (a social worker sees the index, as of any child).
@@ -229,7 +242,9 @@ def test_an_auditor_holds_the_record_only_in_the_window_of_a_live_audit(plan, on
     assert level(scrutineer, child) == Level.NONE
     assert level(worker, child) == Level.INDEX
     assert AuditEvent.objects.filter(
-        person_id=child.pk, reason=f"multi-agency audit {audit.reference}", summary__contains="access to the record has ended"
+        person_id=child.pk,
+        reason=f"multi-agency audit {audit.reference}",
+        summary__contains="access to the record has ended",
     ).exists()
 
 
@@ -253,8 +268,15 @@ def test_levels_keep_a_fixed_number_of_queries_with_grants(plan, on_plan, user, 
 @pytest.fixture
 def live_audit(plan, on_plan, health, user):
     child = on_plan("Known", datetime.date(2024, 3, 3))
-    Involvement.objects.create(person=child, agency=health, kind="Health visiting", start_date=datetime.date(2023, 1, 1))
-    audit = plan(questions=[("Asked of all", []), ("Asked of health only", [health]), ])
+    Involvement.objects.create(
+        person=child, agency=health, kind="Health visiting", start_date=datetime.date(2023, 1, 1)
+    )
+    audit = plan(
+        questions=[
+            ("Asked of all", []),
+            ("Asked of health only", [health]),
+        ]
+    )
     services.draw_sample(audit.created_by, audit)
     return audit, SampledCase.objects.get(audit=audit)
 
@@ -323,4 +345,7 @@ def test_completing_needs_every_case_graded_and_gives_the_yearly_figures(live_au
     assert dict(figures.grades) == {"Outstanding": 0, "Good": 0, "Requires improvement": 0, "Inadequate": 1}
     assert (figures.actions_open, figures.actions_overdue, figures.actions_complete) == (2, 1, 1)
     assert late.pk
-    assert selectors.audit_figures(today + datetime.timedelta(days=1), today + datetime.timedelta(days=2)).audits_completed == 0
+    assert (
+        selectors.audit_figures(today + datetime.timedelta(days=1), today + datetime.timedelta(days=2)).audits_completed
+        == 0
+    )
