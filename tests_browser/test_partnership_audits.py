@@ -40,7 +40,7 @@ def audit_world(user, worker, child):
             theme="Neglect",
             sample_rule="neglect-plan-12-months",
             sample_size=3,
-            sample_date=today,
+            sample_date=today - 5 * DAY,
             auditors=[officer],
             agencies=[worker.agency, health],
             questions=[("Was the child seen alone?", [])],
