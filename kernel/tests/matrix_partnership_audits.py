@@ -1,9 +1,10 @@
 """The access matrix's records for multi-agency audits (see test_access_matrix.MODULES): an audit
-whose sample is the matrix child, with the business unit, the partner practitioner and the social worker as auditors, the partner practitioner's
-agency taking part, and an action. Its rules: the audits are partnership_audits (the business
-unit, the scrutineer and every practitioner; a practitioner sees only the audits they audit,
-partnership.audits.selectors.audits_for), planning and running one partnership_change, answering
-an agency's cases partnership_audit_answers."""
+whose sample is the matrix child, with the business unit, the partner practitioner and the social
+worker as auditors, the partner practitioner's agency taking part, and an action. Its rules: the
+audits are partnership_audits (the business unit, the scrutineer, the lead partners and every
+practitioner; a practitioner sees only the audits they audit, partnership.audits.selectors.
+audits_for), planning and running one partnership_change, answering an agency's cases
+partnership_audit_answers."""
 
 import datetime
 
@@ -22,7 +23,7 @@ PRACTITIONERS = {
     R.PARTNER_PRACTITIONER,
 }
 EXPECTED: dict[str, object] = {
-    "partnership_audits": PRACTITIONERS | {R.PARTNERSHIP_OFFICER, R.SCRUTINEER},
+    "partnership_audits": PRACTITIONERS | {R.PARTNERSHIP_OFFICER, R.SCRUTINEER, R.LEAD_PARTNER},
     "partnership_audit_answers": PRACTITIONERS,
 }
 

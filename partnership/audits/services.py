@@ -23,7 +23,7 @@ from django.utils import timezone
 from audit import services as audit
 from kernel import timescales
 from kernel.rules import Errors, RuleBroken, check_date, long_date
-from partners.access import PARTNERSHIP_READERS, RECORD_READERS
+from partners.access import RECORD_READERS
 from partners.models import Agency, User
 from people.access import shown
 from people.models import Person
@@ -32,8 +32,9 @@ from . import rules
 from .models import AgencyAnswer, AgencyReturn, AuditAction, AuditQuestion, MultiAgencyAudit, SampledCase
 
 ACCESS_WINDOW = "multi-agency-audit-access"
-# Who may be named an auditor: the business unit, the scrutineer, and practitioners of any agency.
-AUDITOR_ROLES = PARTNERSHIP_READERS | RECORD_READERS
+# Who may be named an auditor: the business unit, the scrutineer, and practitioners of any agency
+# (people.access.GRANTEE_ROLES and the record readers: those a grant gives the record to).
+AUDITOR_ROLES = frozenset({User.Role.PARTNERSHIP_OFFICER, User.Role.SCRUTINEER}) | RECORD_READERS
 LIVE = (MultiAgencyAudit.Status.SAMPLED, MultiAgencyAudit.Status.IN_PROGRESS)
 RESTRICTED_MESSAGE = (
     "The sample includes a restricted record that not every auditor is named on. Nothing has been "
