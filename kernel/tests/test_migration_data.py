@@ -118,7 +118,7 @@ FROZEN = {
     "exploitation/migrations/data/0003_exploitation_review_timescales__timescales.json": "35c442ea846b7d7b",
     "exploitation/migrations/data/0007_context_plan_review_timescale__timescales.json": "743558ae8de2afcd",
     "partnership/migrations/data/0002_partnership_timescales__timescales.json": "cf060fe598b68224",
-    "partnership/migrations/data/0004_audits__timescales.json": "08b90deb1eb60eb3",
+    "partnership/migrations/data/0005_audits__timescales.json": "5c2f28acca9e02b3",
     "education/migrations/data/0005_notice_channel_and_matching__timescales.json": "19cee4f9016b6444",
 }
 

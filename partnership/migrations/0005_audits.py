@@ -9,14 +9,14 @@ from kernel.migrations._frozen import load_timescales, read
 
 def load(apps, schema_editor):
     """The auditors' longest access window (idempotent)."""
-    load_timescales(apps.get_model("kernel", "TimescaleRule"), read(__file__, "0004_audits__timescales.json"))
+    load_timescales(apps.get_model("kernel", "TimescaleRule"), read(__file__, "0005_audits__timescales.json"))
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("kernel", "0012_adopter_legal_status_labels"),
         ("partners", "0005_partnership_roles"),
-        ("partnership", "0003_yearly_report"),
+        ("partnership", "0004_arrangements_groups"),
         ("people", "0004_restricted_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
