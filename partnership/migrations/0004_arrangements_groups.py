@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnership', '0003_yearly_report'),
+        ("partnership", "0003_yearly_report"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='member',
-            name='part',
-            field=models.CharField(choices=[('lead_partner', 'Lead safeguarding partner'), ('delegated_partner', 'Delegated safeguarding partner'), ('chair', 'Partnership chair'), ('scrutineer', 'Independent scrutineer'), ('relevant_agency', 'Relevant agency'), ('macpt', 'Multi-agency child protection team'), ('mace_panel', 'Multi-agency child exploitation (MACE) panel')], max_length=30),
+            model_name="member",
+            name="part",
+            field=models.CharField(
+                choices=[
+                    ("lead_partner", "Lead safeguarding partner"),
+                    ("delegated_partner", "Delegated safeguarding partner"),
+                    ("chair", "Partnership chair"),
+                    ("scrutineer", "Independent scrutineer"),
+                    ("relevant_agency", "Relevant agency"),
+                    ("macpt", "Multi-agency child protection team"),
+                    ("mace_panel", "Multi-agency child exploitation (MACE) panel"),
+                ],
+                max_length=30,
+            ),
         ),
     ]
