@@ -208,3 +208,25 @@ class ProgressForm(forms.Form):
             Field("completed_on"),
             button="Save the progress",
         )
+
+
+class ReviewAccessForm(forms.Form):
+    grantee = forms.ModelChoiceField(
+        label="Who needs the records",
+        queryset=selectors.grantees(),
+        required=False,
+        empty_label="Select the person",
+        help_text="Most often the independent reviewer's account",
+    )
+    access_to = DateField("Last day of access", help_text="At most 90 days from today")
+    reason = _line("Why they need the records")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field("grantee"), Field("access_to"), Field.text("reason"), button="Give access")
+
+
+class EndAccessForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(button="End access now")

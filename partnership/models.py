@@ -276,4 +276,26 @@ class Recommendation(models.Model):
         return f"Recommendation {self.number} of {self.review}"
 
 
+class ReviewAccess(models.Model):
+    """A time-limited grant of the full records of a local review's children (the children of its
+    serious incident) to a named user, most often the independent reviewer's account (Working
+    Together 2023 chapter 5: the reviewer needs the agencies' records). people.access.levels
+    gives it while it lasts (`access_from` to `access_to`, unless ended sooner)."""
+
+    review = models.ForeignKey(PracticeReview, on_delete=models.CASCADE, related_name="access")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    access_from = models.DateField()
+    access_to = models.DateField()
+    reason = models.CharField(max_length=300)
+    ended_on = models.DateField(null=True, blank=True)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["review", "-access_to", "id"]
+
+    def __str__(self) -> str:
+        return f"Access to the children of {self.review} until {self.access_to}"
+
+
 from .report.models import ReportApproval, ReportVersion, YearlyReport  # noqa: E402, F401

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from partners.access import RECORD_READERS
 from partners.models import Agency, User
-from people.access import Level, levels, shown
+from people.access import GRANTEE_ROLES, Level, levels, shown
 
 from .models import (
     Arrangements,
@@ -19,6 +20,7 @@ from .models import (
     PracticeReview,
     RapidReview,
     Recommendation,
+    ReviewAccess,
     SeriousIncident,
 )
 
@@ -160,3 +162,32 @@ def rapid_review_of(incident: SeriousIncident) -> RapidReview | None:
 
 def practice_reviews_of(incident: SeriousIncident) -> list[PracticeReview]:
     return list(incident.practice_reviews.all())
+
+
+def granted_review_children(user: User) -> QuerySet[IncidentChild]:
+    """The children (rows with a `person`) of the local reviews that give this user their full
+    record today (ReviewAccess, from its first day to its last, unless ended): registered with
+    people.access as a time-limited grant."""
+    today = timezone.localdate()
+    return IncidentChild.objects.filter(
+        incident__practice_reviews__access__user=user,
+        incident__practice_reviews__access__access_from__lte=today,
+        incident__practice_reviews__access__access_to__gte=today,
+        incident__practice_reviews__access__ended_on__isnull=True,
+    )
+
+
+def review_access(review: PracticeReview) -> list[ReviewAccess]:
+    return list(review.access.select_related("user", "granted_by").order_by("-access_to", "-id"))
+
+
+def review_access_grant(access_id: int) -> ReviewAccess | None:
+    return ReviewAccess.objects.select_related("review").filter(pk=access_id).first()
+
+
+def grantees() -> QuerySet[User]:
+    """Who may be given a review's access: active accounts of the roles that may be granted a
+    record (the partnership's readers and those who read children's records)."""
+    return User.objects.filter(is_active=True, role__in=GRANTEE_ROLES | RECORD_READERS).order_by(
+        "last_name", "first_name"
+    )

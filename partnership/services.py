@@ -37,6 +37,7 @@ from .models import (
     PracticeReview,
     RapidReview,
     Recommendation,
+    ReviewAccess,
     SeriousIncident,
 )
 
@@ -596,3 +597,98 @@ def update_recommendation(
         summary=f"Updated recommendation {recommendation.number} of {recommendation.review.title}",
     )
     return recommendation
+
+
+# --- Time-limited access for a local review --------------------------------------------------------
+
+# The longest a review's access to its children's records lasts: 90 days, as a multi-agency
+# audit's [U]; given again if the review needs longer.
+REVIEW_ACCESS_DAYS = 90
+REVIEW_ACCESS_RESTRICTED = (
+    "A child of this review's incident is restricted, and this person is not named on the "
+    "restriction: ask the restriction's owner to name them first"
+)
+
+
+@transaction.atomic
+def grant_review_access(
+    user: User,
+    review: PracticeReview,
+    *,
+    grantee: User | None,
+    access_to: datetime.date | None,
+    reason: str,
+    access_from: datetime.date | None = None,
+) -> ReviewAccess:
+    """Give a named user (the reviewer's account, most often) the full records of the children
+    of a local review's serious incident, from today (or `access_from`) to `access_to`, at most
+    90 days. A restricted child refuses it unless the user is named on the restriction (the
+    message names no child). Each child's audit trail says who may open the record, until when
+    and why."""
+    review = PracticeReview.objects.select_for_update().get(pk=review.pk)
+    errors = Errors()
+    access_from = access_from or timezone.localdate()
+    if review.kind != PracticeReview.Kind.LOCAL or review.incident_id is None:
+        raise RuleBroken("Only a local review of a serious incident gives access to its children's records")
+    if review.status == PracticeReview.Status.PUBLISHED:
+        raise RuleBroken("The review has been published: it no longer needs the children's records")
+    if grantee is None:
+        errors.add("grantee", "Select who is to have access")
+    elif not grantee.is_active:
+        errors.add("grantee", "That account is not active")
+    last = access_from + datetime.timedelta(days=REVIEW_ACCESS_DAYS)
+    if access_to is None:
+        errors.add("access_to", "Enter the last day of access")
+    elif access_to < access_from:
+        errors.add("access_to", "The last day of access cannot be before today")
+    elif access_to > last:
+        errors.add("access_to", f"Access lasts at most {REVIEW_ACCESS_DAYS} days: end it by {long_date(last)}")
+    reason = _required(errors, "reason", reason, "Enter why they need the records")
+    errors.raise_if_any()
+    assert grantee is not None
+    assert access_to is not None
+    children = list(
+        Person.objects.filter(pk__in=IncidentChild.objects.filter(incident_id=review.incident_id).values("person_id"))
+    )
+    restricted = [p for p in children if p.restricted]
+    if restricted and not all(shown(grantee, restricted).values()):
+        raise RuleBroken({"grantee": [REVIEW_ACCESS_RESTRICTED]})
+    found = ReviewAccess.objects.create(
+        review=review,
+        user=grantee,
+        access_from=access_from,
+        access_to=access_to,
+        reason=reason[:300],
+        granted_by=user,
+    )
+    audit.record_many(
+        audit.entry(
+            user,
+            "create",
+            obj=found,
+            person=child.pk,
+            summary=(
+                f"Gave {grantee.get_full_name() or grantee.username} access to the record for the practice review "
+                f"‘{review.title}’, {long_date(access_from)} to {long_date(access_to)}"
+            )[:300],
+            detail={"user": grantee.pk, "access_to": access_to.isoformat()},
+            reason=f"practice review {review.pk}: {reason}"[:300],
+        )
+        for child in children
+    )
+    return found
+
+
+@transaction.atomic
+def end_review_access(user: User, access: ReviewAccess) -> ReviewAccess:
+    """End a review's access before its last day (from today)."""
+    access = ReviewAccess.objects.select_for_update().get(pk=access.pk)
+    today = timezone.localdate()
+    if access.ended_on is not None or access.access_to < today:
+        raise RuleBroken("This access has already ended")
+    access.ended_on = today
+    access.save(update_fields=["ended_on"])
+    audit.record_change(
+        user, access, {"ended_on": (None, today)}, summary=f"Ended access to the records for ‘{access.review.title}’"
+    )
+    return access

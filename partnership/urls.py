@@ -19,6 +19,8 @@ urlpatterns = [
     path("partnership/reviews/new/", views.review_new, name="review-new"),
     path("partnership/reviews/<int:review_id>/", views.review, name="review"),
     path("partnership/reviews/<int:review_id>/findings/", views.findings, name="findings"),
+    path("partnership/reviews/<int:review_id>/access/", views.review_access, name="review-access"),
+    path("partnership/review-access/<int:access_id>/end/", views.review_access_end, name="review-access-end"),
     path(
         "partnership/reviews/<int:review_id>/recommendations/new/", views.recommendation_new, name="recommendation-new"
     ),

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from audit import services as audit
 from kernel.access import public, rule
@@ -334,8 +335,59 @@ def review(request: "SignedInRequest", review_id: int):
         {
             "review": found,
             "recommendations": selectors.recommendations_of(found),
+            "access": selectors.review_access(found),
+            "today": timezone.localdate(),
             "may_change": request.user.role == User.Role.PARTNERSHIP_OFFICER,
         },
+    )
+
+
+@rule("partnership_change")
+def review_access(request: "SignedInRequest", review_id: int):
+    found = _review(review_id)
+    form = forms.ReviewAccessForm(request.POST if request.method == "POST" else None)
+    return case_step(
+        request,
+        form,
+        act=lambda data: services.grant_review_access(request.user, found, **data),
+        success=lambda access: Success(
+            f"{access.user.get_full_name()} may open the children's records until {long_date(access.access_to)}",
+            _review_url(found),
+        ),
+        page=_page(
+            request,
+            form,
+            title="Give access to the children's records",
+            back=_review_url(found),
+            about=found,
+            rows=[("Review", found.title)],
+        ),
+    )
+
+
+@rule("partnership_change")
+def review_access_end(request: "SignedInRequest", access_id: int):
+    access = selectors.review_access_grant(access_id)
+    if access is None:
+        raise NotFound("review access", access_id)
+    form = forms.EndAccessForm(request.POST if request.method == "POST" else None)
+    return case_step(
+        request,
+        form,
+        act=lambda _data: services.end_review_access(request.user, access),
+        success=lambda ended: Success("Access ended", _review_url(ended.review)),
+        page=_page(
+            request,
+            form,
+            title="End access to the children's records",
+            back=_review_url(access.review),
+            about=access,
+            rows=[
+                ("Review", access.review.title),
+                ("Who", access.user.get_full_name()),
+                ("Until", long_date(access.access_to)),
+            ],
+        ),
     )
 
 

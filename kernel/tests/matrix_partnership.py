@@ -83,7 +83,11 @@ def history(world):
     report = report_services.start_report(
         officer, title="Matrix report", period_from=today - datetime.timedelta(days=60), period_to=today
     )
+    access = services.grant_review_access(
+        officer, review, grantee=world["users"][R.SCRUTINEER], access_to=today, reason="Matrix reviewer"
+    )
     return {
+        "access_id": access.pk,
         "report_id": report.pk,
         "slug": "contacts",
         "arrangements_id": arrangements.pk,

@@ -115,6 +115,7 @@ SECTIONS: dict[str, str] = {
     "exploitation": "Exploitation and harm outside the home",
     "education": "Children not in school",
     "partnership": "Serious incidents and practice reviews",
+    "audits": "Multi-agency audits",
 }
 
 DEFINITIONS: dict[str, Definition] = {}
@@ -705,6 +706,87 @@ define(
         "breakdown",
         _recommendations_at_end,
         _recommendation_progress,
+        lambda: {"complete": "Complete", "overdue": "Overdue", "open": "Open, not yet due"},
+    )
+)
+
+
+# --- Multi-agency audits ----------------------------------------------------------------------------
+
+
+def _audits(p: Period) -> QuerySet[Any]:
+    from ..audits.models import MultiAgencyAudit
+
+    return MultiAgencyAudit.objects.filter(
+        status=MultiAgencyAudit.Status.COMPLETE, completed_on__gte=p.start, completed_on__lte=p.end
+    )
+
+
+def _audit_figures(p: Period) -> Any:
+    from ..audits.selectors import audit_figures
+
+    return audit_figures(p.start, p.end)
+
+
+def _audit_grades(p: Period) -> Counted:
+    found = _audit_figures(p)
+    return Counted(found.cases_audited, parts={label: n for label, n in found.grades})
+
+
+def _audit_actions(p: Period) -> Counted:
+    found = _audit_figures(p)
+    parts = {
+        "complete": found.actions_complete,
+        "overdue": found.actions_overdue,
+        "open": found.actions_open - found.actions_overdue,
+    }
+    return Counted(sum(parts.values()), parts=parts)
+
+
+def _audit_grade_labels() -> dict[str, str]:
+    from ..audits import rules
+
+    return {label: label for _, label in rules.grades()}
+
+
+define(
+    Definition(
+        "audits-completed",
+        "audits",
+        "Multi-agency audits completed",
+        "Themed audits of a sample of cases completed in the period, and the cases they audited.",
+        "Working Together 2023, chapter 2 (independent scrutiny and multi-agency audit)",
+        "count",
+        _audits,
+        lambda p: (lambda found: Counted(found.audits_completed, note=f"{found.cases_audited:,} cases audited"))(
+            _audit_figures(p)
+        ),
+    )
+)
+define(
+    Definition(
+        "audit-grades",
+        "audits",
+        "Cases audited, by their overall grade",
+        "The cases of the audits completed in the period, by the overall grade the audit gave each.",
+        "The partnership's audit grading scale (partnership/audits/data/audits.json)",
+        "breakdown",
+        lambda p: _audits(p).values("cases__grade"),
+        _audit_grades,
+        _audit_grade_labels,
+    )
+)
+define(
+    Definition(
+        "audit-actions",
+        "audits",
+        "Actions from audits, by progress",
+        "The actions set by the audits completed in the period: complete, overdue (not complete and "
+        "past their due date), or open and not yet due.",
+        "The partnership's audit actions",
+        "breakdown",
+        lambda p: _audits(p).values("actions__status"),
+        _audit_actions,
         lambda: {"complete": "Complete", "overdue": "Overdue", "open": "Open, not yet due"},
     )
 )

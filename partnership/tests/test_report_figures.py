@@ -20,6 +20,7 @@ from exploitation.services import RETURN_INTERVIEW_RULE
 from familyhelp.models import Assessment
 from frontdoor.models import Contact, ContactDecision, Referral
 from kernel.models import BankHoliday, Deadline
+from partnership.audits.models import MultiAgencyAudit
 from partnership.models import PracticeReview, RapidReview, Recommendation, SeriousIncident, YearlyReport
 from partnership.report import figures, render
 from people.models import Person
@@ -197,6 +198,10 @@ def hand_counts(p):  # noqa: C901 - one figure after another
         sum(r.review.decided_on <= p.end for r in Recommendation.objects.select_related("review")),
         None,
     )
+    audits = [a for a in MultiAgencyAudit.objects.all() if a.status == "complete" and within(a.completed_on, p)]
+    found["audits-completed"] = (len(audits), None)
+    found["audit-grades"] = (sum(a.cases.count() for a in audits), None)
+    found["audit-actions"] = (sum(a.actions.count() for a in audits), None)
     return found
 
 

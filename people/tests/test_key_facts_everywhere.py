@@ -99,6 +99,11 @@ NOT_ABOUT_A_CHILD = {
     "review_id",
     "recommendation_id",
     "arrangements_id",
+    # The yearly report and its figures (counts only), and a review's grant of access to its
+    # children's records (its page names who was given access, not the children).
+    "report_id",
+    "slug",
+    "access_id",
     # A multi-agency audit (its sample names children only as people.access.shown allows) and its
     # actions.
     "audit_id",
