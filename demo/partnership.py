@@ -90,6 +90,8 @@ class Partnership:
             (Member.Part.RELEVANT_AGENCY, "", Member.Sector.EDUCATION, None, "Schools' safeguarding forum"),
             (Member.Part.RELEVANT_AGENCY, "", Member.Sector.CHILDCARE, None, "Early years providers' network"),
             (Member.Part.RELEVANT_AGENCY, "", Member.Sector.VOLUNTARY, None, "Northmoor voluntary action"),
+            (Member.Part.MACPT, "", "", None, "Northmoor multi-agency child protection team"),
+            (Member.Part.MACE_PANEL, "", "", None, "Northmoor MACE panel"),
         ]
         for order, (part, partner, sector, agency, holder) in enumerate(parts):
             Member.objects.create(
