@@ -10,12 +10,14 @@ freezes the figures, the HTML and the PDF. Each refusal checks that nothing was 
 """
 
 import datetime
+import io
 
 import pytest
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
+from pypdf import PdfReader
 
 from audit.models import AuditEvent
 from kernel.rules import RuleBroken
@@ -217,6 +219,13 @@ def test_publishing_freezes_the_figures_the_html_and_the_pdf(officer, leads, chi
     assert published.status == YearlyReport.Status.PUBLISHED
     assert published.figures["figures"]["incidents-notified-in-time"]["of"] == 0
     assert bytes(published.pdf).startswith(b"%PDF")
+    # A tagged PDF (PDF/UA-1): a structure tree, marked content, its language and its title.
+    reader = PdfReader(io.BytesIO(bytes(published.pdf)))
+    catalogue = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalogue
+    assert catalogue["/MarkInfo"]["/Marked"]
+    assert catalogue["/Lang"] == "en-GB"
+    assert reader.metadata.title == "Report 2025 to 2026"
     assert "Published" in published.html
     html = published.html
     # Records of the period added later do not change the published report.
