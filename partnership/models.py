@@ -299,3 +299,5 @@ class ReviewAccess(models.Model):
 
 
 from .report.models import ReportApproval, ReportVersion, YearlyReport  # noqa: E402, F401
+from .training.models import TrainingAttendance, TrainingCourse, TrainingSession, TrainingTopic  # noqa: E402, F401
+from .voice.models import Feedback, FeedbackKind, FeedbackSurvey, FeedbackTheme, WhatChanged  # noqa: E402, F401

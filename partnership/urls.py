@@ -24,6 +24,8 @@ urlpatterns = [
     path(
         "partnership/reviews/<int:review_id>/recommendations/new/", views.recommendation_new, name="recommendation-new"
     ),
+    path("partnership/voice/", include("partnership.voice.urls")),
+    path("partnership/training/", include("partnership.training.urls")),
     path("partnership/recommendations/", views.tracker, name="tracker"),
     path("partnership/recommendations/<int:recommendation_id>/", views.recommendation, name="recommendation"),
     path("partnership/information-requests/", views.requests, name="requests"),

@@ -89,6 +89,7 @@ MODULES = [
     "matrix_education",
     "matrix_exploitation",
     "matrix_partnership",
+    "matrix_partnership_voice",
     "matrix_networks",
     "matrix_partnership_audits",
 ]

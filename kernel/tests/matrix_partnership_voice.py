@@ -1,0 +1,44 @@
+"""The access matrix's records for the partnership's voice of children and families and its
+multi-agency training (see test_access_matrix.MODULES): a theme with feedback and what changed,
+a survey, a course with a session and its attendance. Their routes use the partnership's rules:
+reading is `partnership` (the business unit, the scrutineer, the head of service), recording
+`partnership_change` (the business unit). Feedback names no child, so no row here opens one."""
+
+import datetime
+
+from partners.models import User
+
+R = User.Role
+# The same rows as matrix_partnership: the voice and training routes add no rule of their own.
+EXPECTED: dict[str, object] = {
+    "partnership": {R.PARTNERSHIP_OFFICER, R.SCRUTINEER, R.HEAD_OF_SERVICE},
+    "partnership_change": {R.PARTNERSHIP_OFFICER},
+}
+
+
+def history(world):
+    """Make the module's records; return {URL parameter name: value}."""
+    from partnership.training import services as training
+    from partnership.training.models import TrainingTopic
+    from partnership.voice import services as voice
+    from partnership.voice.models import FeedbackKind
+
+    officer = world["users"][R.PARTNERSHIP_OFFICER]
+    partner = world["users"][R.PARTNER_PRACTITIONER]
+    today = datetime.date.today()
+    theme = voice.save_theme(officer, name="Matrix theme")
+    voice.record_feedback(
+        officer,
+        kind=FeedbackKind.objects.get(slug="comment"),
+        source="child",
+        received_on=today,
+        words="Matrix words",
+        consent="quote",
+        themes=[theme],
+    )
+    voice.record_what_changed(officer, theme, what="Matrix change", changed_on=today)
+    course = training.add_course(officer, title="Matrix course", topic=TrainingTopic.objects.get(slug="neglect"))
+    session = training.record_session(
+        officer, course, held_on=today, mode="online", places=10, attendance=[(partner.agency, 3)]
+    )
+    return {"voice_theme_id": theme.pk, "training_course_id": course.pk, "training_session_id": session.pk}
