@@ -108,6 +108,10 @@ NOT_ABOUT_A_CHILD = {
     # actions.
     "audit_id",
     "audit_action_id",
+    # The partnership's feedback themes and training (feedback is anonymous: no child's record).
+    "voice_theme_id",
+    "training_course_id",
+    "training_session_id",
     # A school's deregistration notice: the child may not be matched to a record yet.
     "notice_id",
     # Exploitation intelligence: a place, a group, police intelligence waiting for review (its
