@@ -1,8 +1,8 @@
 """The access matrix's records for the partnership's voice of children and families and its
 multi-agency training (see test_access_matrix.MODULES): a theme with feedback and what changed,
-a survey, a course with a session and its attendance. Their routes use the partnership's rules:
-reading is `partnership` (the business unit, the scrutineer, the head of service), recording
-`partnership_change` (the business unit). Feedback names no child, so no row here opens one."""
+a survey, a course with a session and its attendance. Their routes use the partnership's rules
+(matrix_partnership's rows): reading is `partnership`, recording `partnership_change` (the
+business unit). Feedback names no child, so no row here opens one."""
 
 import datetime
 
