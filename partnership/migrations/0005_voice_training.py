@@ -38,7 +38,7 @@ def load(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("partners", "0005_partnership_roles"),
-        ("partnership", "0003_yearly_report"),
+        ("partnership", "0004_arrangements_groups"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
