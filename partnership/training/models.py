@@ -2,7 +2,7 @@
 specification 5: the yearly report shows the impact of the partners' work "including training").
 
 - TrainingTopic: the topics a course is on (neglect, exploitation, domestic abuse, ...): data,
-  loaded by migration 0006.
+  loaded by migration 0007.
 - TrainingCourse: a course the partnership offers, on a topic.
 - TrainingSession: one delivery of a course: its date, how it was delivered, the places offered and,
   optionally, the evaluation (the average confidence of those who came, on a 1 to 5 scale, before

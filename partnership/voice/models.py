@@ -3,7 +3,7 @@ specification 5: the yearly report says "ways the partners sought and used feedb
 and families to inform their work and influence services").
 
 - FeedbackKind: what the feedback was (a survey response, a complaint, a compliment, a comment):
-  data, loaded by migration 0006.
+  data, loaded by migration 0007.
 - FeedbackTheme: the business unit's managed list of themes (editable on its pages); each Feedback is
   tagged with themes, and each theme has WhatChanged records: what the partnership or an agency
   changed because of it, when, and the evidence.

@@ -38,7 +38,7 @@ def load(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("partners", "0005_partnership_roles"),
-        ("partnership", "0005_audits"),
+        ("partnership", "0006_review_access"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
