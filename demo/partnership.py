@@ -19,6 +19,11 @@ recommendation, the yearly report's versions and approvals):
 - The local review of the first incident (an independent reviewer, terms of reference, findings)
   with three recommendations owned by the council, the police and the ICB: one complete, one in
   progress and one overdue; and a national review adopted, with two recommendations.
+- What children and families told us: two themes, a survey of children in care, six pieces of
+  feedback (survey responses, a complaint, a compliment, a professional's comment) with their
+  consent to be quoted, and one change made because of it; two multi-agency training courses
+  (neglect, county lines) with three sessions each, attended by the council, the police and the
+  ICB.
 - The yearly report for the last complete year from 1 April to 31 March: two versions of the
   narrative (the partnership's, then the scrutineer's commentary) approved by the council and the
   ICB, and waiting for the police's approval, so that `police.lead` has something to approve.
@@ -32,6 +37,10 @@ from childprotection.models import ChildProtectionPlan
 from partnership import services
 from partnership.models import Member
 from partnership.report import services as report_services
+from partnership.training import services as training
+from partnership.training.models import TrainingTopic
+from partnership.voice import services as voice
+from partnership.voice.models import FeedbackKind
 from people.models import Identifier, Person
 
 CHILDREN_PER_INCIDENT = 5000
@@ -59,6 +68,8 @@ class Partnership:
         for number, child in enumerate(children):
             reviews.append(self.incident(number, child))
         self.national_review()
+        self.voice()
+        self.training()
         self.yearly_report()
         return dict(self.counts)
 
@@ -246,6 +257,84 @@ class Partnership:
                 due_on=self.today - dt.timedelta(days=200) + dt.timedelta(days=days),
             )
             self.counts["recommendations"] += 1
+
+    # --- What children and families told us, and training ----------------------------------------
+
+    def voice(self):
+        kinds = {k.slug: k for k in FeedbackKind.objects.all()}
+        theme = voice.save_theme(self.officer, name="Being listened to", description="Whether children felt heard")
+        other = voice.save_theme(self.officer, name="Knowing who my social worker is")
+        self.counts["feedback themes"] += 2
+        start = self.today - dt.timedelta(days=330)
+        survey = voice.record_survey(
+            self.officer,
+            title="Children in care survey",
+            period_from=start,
+            period_to=start + dt.timedelta(days=60),
+            number_sent=40,
+        )
+        words = [
+            (
+                "survey-response",
+                "child",
+                "11_to_15",
+                "My social worker listens to me and tells me what is happening.",
+                "quote",
+                [theme],
+            ),
+            ("survey-response", "child", "16_to_17", "I have had three social workers this year.", "quote", [other]),
+            ("survey-response", "parent", "18_plus", "Meetings were at times I could get to.", "summary", [theme]),
+            ("complaint", "parent", "18_plus", "No one told me the conference had been moved.", "no", [theme]),
+            ("compliment", "family", "18_plus", "The family group conference helped us make a plan.", "quote", []),
+            ("comment", "professional", "", "Partners want the strategy discussion notes sooner.", "summary", []),
+        ]
+        for n, (kind, source, band, text, consent, themes) in enumerate(words):
+            voice.record_feedback(
+                self.officer,
+                kind=kinds.get(kind),
+                source=source,
+                age_band=band,
+                received_on=start + dt.timedelta(days=5 + 9 * n)
+                if kind == "survey-response"
+                else start + dt.timedelta(days=90 + 30 * n),
+                words=text,
+                consent=consent,
+                survey=survey if kind == "survey-response" else None,
+                themes=themes,
+            )
+            self.counts["feedback"] += 1
+        voice.record_what_changed(
+            self.officer,
+            theme,
+            what="Conference invitations now say the time and place in plain words, and are sent again if they change.",
+            changed_on=start + dt.timedelta(days=200),
+            agency=self.g.la,
+            evidence="Every moved conference since has been re-sent within a day.",
+        )
+        self.counts["changes made"] += 1
+
+    def training(self):
+        topics = {t.slug: t for t in TrainingTopic.objects.all()}
+        agencies = [self.g.la, self.g.police, self.g.icb]
+        for title, topic in (
+            ("Recognising and responding to neglect", "neglect"),
+            ("Harm outside the home: county lines", "exploitation"),
+        ):
+            course = training.add_course(self.officer, title=title, topic=topics.get(topic))
+            self.counts["training courses"] += 1
+            for n in range(3):
+                held = self.today - dt.timedelta(days=40 + 110 * n + self.rng.randint(0, 20))
+                places = 30
+                attendance = [(agency, self.rng.randint(3, 9)) for agency in agencies]
+                training.record_session(
+                    self.officer,
+                    course,
+                    held_on=held,
+                    mode="in_person" if n % 2 == 0 else "online",
+                    places=places,
+                    attendance=attendance,
+                )
+                self.counts["training sessions"] += 1
 
     # --- The yearly report ---------------------------------------------------------------------------
 

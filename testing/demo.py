@@ -99,6 +99,20 @@ def _wipe_in_order():
     # the agencies (a report's versions and approvals go with it).
     pa.YearlyReport.objects.update(published_version=None)
     for model in (
+        pa.AgencyAnswer,
+        pa.AgencyReturn,
+        pa.AuditAction,
+        pa.SampledCase,
+        pa.AuditQuestion,
+        pa.MultiAgencyAudit,
+        pa.ReviewAccess,
+        pa.TrainingAttendance,
+        pa.TrainingSession,
+        pa.TrainingCourse,
+        pa.WhatChanged,
+        pa.Feedback,
+        pa.FeedbackSurvey,
+        pa.FeedbackTheme,
         pa.ReportApproval,
         pa.ReportVersion,
         pa.YearlyReport,

@@ -116,6 +116,8 @@ SECTIONS: dict[str, str] = {
     "education": "Children not in school",
     "partnership": "Serious incidents and practice reviews",
     "audits": "Multi-agency audits",
+    "voice": "What children and families told us",
+    "training": "Multi-agency training",
 }
 
 DEFINITIONS: dict[str, Definition] = {}
@@ -790,6 +792,121 @@ define(
         lambda: {"complete": "Complete", "overdue": "Overdue", "open": "Open, not yet due"},
     )
 )
+
+
+# --- The voice of children and families, and training ------------------------------------------------
+
+
+def _feedback(p: Period) -> QuerySet[Any]:
+    from ..voice.models import Feedback
+
+    return Feedback.objects.filter(received_on__gte=p.start, received_on__lte=p.end)
+
+
+def _voice(p: Period) -> Any:
+    from ..voice.selectors import voice_figures
+
+    return voice_figures(p.start, p.end)
+
+
+def _training_rows(p: Period) -> QuerySet[Any]:
+    from ..training.models import TrainingAttendance
+
+    return TrainingAttendance.objects.filter(session__held_on__gte=p.start, session__held_on__lte=p.end)
+
+
+def _training(p: Period) -> Any:
+    from ..training.selectors import training_figures
+
+    return training_figures(p.start, p.end)
+
+
+def _labels_of(pairs: Any) -> dict[str, int]:
+    return {label: n for label, n in pairs}
+
+
+define(
+    Definition(
+        "feedback-by-kind",
+        "voice",
+        "Feedback from children and families, by kind",
+        "Survey responses, complaints, compliments and comments received in the period, from "
+        "children, young people, parents, carers and other family members, and professionals.",
+        "Working Together 2023, chapter 2 (the voice of children and families)",
+        "breakdown",
+        _feedback,
+        lambda p: (lambda found: Counted(found.total, parts=_labels_of(found.by_kind)))(_voice(p)),
+    )
+)
+define(
+    Definition(
+        "feedback-by-source",
+        "voice",
+        "Feedback, by who gave it",
+        "The feedback received in the period, by who gave it.",
+        "Working Together 2023, chapter 2 (the voice of children and families)",
+        "breakdown",
+        _feedback,
+        lambda p: (lambda found: Counted(found.total, parts=_labels_of(found.by_source)))(_voice(p)),
+    )
+)
+define(
+    Definition(
+        "what-changed",
+        "voice",
+        "Changes made because of what children and families told us",
+        "Changes the partnership or an agency made in the period because of a theme of the feedback.",
+        "Working Together 2023, chapter 2",
+        "count",
+        lambda p: _what_changed_rows(p),
+        lambda p: Counted(len(_voice(p).changes)),
+    )
+)
+
+
+def _what_changed_rows(p: Period) -> QuerySet[Any]:
+    from ..voice.models import WhatChanged
+
+    return WhatChanged.objects.filter(changed_on__gte=p.start, changed_on__lte=p.end)
+
+
+define(
+    Definition(
+        "training-sessions",
+        "training",
+        "Multi-agency training sessions held",
+        "Sessions of the partnership's multi-agency training held in the period, and the places they offered.",
+        "Working Together 2023, chapter 2 (multi-agency training)",
+        "count",
+        lambda p: _training_sessions(p),
+        lambda p: (lambda found: Counted(found.sessions, note=f"{found.places:,} places"))(_training(p)),
+    )
+)
+define(
+    Definition(
+        "training-attendance",
+        "training",
+        "Attendance at multi-agency training, by agency",
+        "The people who attended the sessions held in the period, by their agency.",
+        "Working Together 2023, chapter 2 (multi-agency training)",
+        "breakdown",
+        _training_rows,
+        lambda p: (lambda found: Counted(found.attended, parts=_labels_of(found.by_agency)))(_training(p)),
+    )
+)
+
+
+def _training_sessions(p: Period) -> QuerySet[Any]:
+    from ..training.models import TrainingSession
+
+    return TrainingSession.objects.filter(held_on__gte=p.start, held_on__lte=p.end)
+
+
+def quotes_and_changes(p: Period) -> tuple[list[Any], list[Any]]:
+    """The words children and families agreed may be quoted (anonymously), and what changed, in
+    the period: for the report's words, not its figures."""
+    found = _voice(p)
+    return list(found.quotes), list(found.changes)
 
 
 # --- Counting them all -----------------------------------------------------------------------------

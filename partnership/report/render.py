@@ -121,11 +121,14 @@ def document(
     figure_url: str = "",
 ) -> str:
     """The report as one HTML document."""
+    quotes, changes = report_figures.quotes_and_changes(period)
     return render_to_string(
         "partnership/report/document.html",
         {
             "title": title,
             "period": period,
+            "quotes": quotes,
+            "changes": changes,
             "sections": sections(period, counted),
             "version": version,
             "priorities": list(getattr(version, "priorities", None) or []),

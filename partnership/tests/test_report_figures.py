@@ -23,6 +23,8 @@ from kernel.models import BankHoliday, Deadline
 from partnership.audits.models import MultiAgencyAudit
 from partnership.models import PracticeReview, RapidReview, Recommendation, SeriousIncident, YearlyReport
 from partnership.report import figures, render
+from partnership.training.models import TrainingSession
+from partnership.voice.models import Feedback, WhatChanged
 from people.models import Person
 from testing.demo import (
     demo_authority,
@@ -202,6 +204,13 @@ def hand_counts(p):  # noqa: C901 - one figure after another
     found["audits-completed"] = (len(audits), None)
     found["audit-grades"] = (sum(a.cases.count() for a in audits), None)
     found["audit-actions"] = (sum(a.actions.count() for a in audits), None)
+    feedback = [f for f in Feedback.objects.all() if within(f.received_on, p)]
+    found["feedback-by-kind"] = (len(feedback), None)
+    found["feedback-by-source"] = (len(feedback), None)
+    found["what-changed"] = (sum(within(c.changed_on, p) for c in WhatChanged.objects.all()), None)
+    sessions = [s for s in TrainingSession.objects.all() if within(s.held_on, p)]
+    found["training-sessions"] = (len(sessions), None)
+    found["training-attendance"] = (sum(a.attended for s in sessions for a in s.attendance.all()), None)
     return found
 
 
@@ -223,8 +232,12 @@ def test_the_demo_has_something_to_count_in_its_year():
     for slug in ("contacts", "referrals", "assessments-in-time"):
         assert counted[slug].value > 0, slug
     assert counted["plans-at-end"].value == sum(counted["plans-at-end"].parts.values())
-    progress = figures.count_all(PERIODS[1])["recommendations-progress"]
+    latest = figures.count_all(PERIODS[1])
+    progress = latest["recommendations-progress"]
     assert progress.value == sum(progress.parts.values()) > 0
+    for slug in ("feedback-by-kind", "feedback-by-source", "training-attendance"):
+        assert latest[slug].value == sum(latest[slug].parts.values()) > 0, slug
+    assert latest["training-sessions"].value > 0
 
 
 def test_the_demos_report_draws_and_names_no_child():
