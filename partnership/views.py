@@ -19,46 +19,21 @@ from audit import services as audit
 from kernel.access import public, rule
 from kernel.casestep import StepPage, Success, case_step, step_page, viewed
 from kernel.rules import long_date
-from partners.models import User
 
 from . import forms, selectors, services
 from .models import InformationRequest, PracticeReview, SeriousIncident
+from .pages import NotFound, found_or_404, may_change, page
 
 if TYPE_CHECKING:
     from kernel.access import SignedInRequest
 
 
-class NotFound(Http404):
-    """A 404 that reveals nothing (a request not asked of the user's agency looks like one that
-    does not exist), audited after the request's transaction is rolled back (audit.middleware)."""
-
-    def __init__(self, kind: str, asked_for: object) -> None:
-        super().__init__("No such record")
-        self.kind = kind
-        self.asked_for = str(asked_for)[:40]
-
-    def defer_audit(self, request):
-        audit.defer(
-            request,
-            request.user,
-            "denied",
-            summary=f"Refused: a {self.kind} that does not exist or is not theirs to see",
-            detail={"asked_for": self.asked_for, "path": request.path[:200]},
-        )
-
-
 def _incident(incident_id: int) -> SeriousIncident:
-    found = selectors.incident(incident_id)
-    if found is None:
-        raise NotFound("serious incident", incident_id)
-    return found
+    return found_or_404(selectors.incident(incident_id), "serious incident", incident_id)
 
 
 def _review(review_id: int) -> PracticeReview:
-    found = selectors.review(review_id)
-    if found is None:
-        raise NotFound("practice review", review_id)
-    return found
+    return found_or_404(selectors.review(review_id), "practice review", review_id)
 
 
 def _incident_url(incident: SeriousIncident) -> str:
@@ -69,8 +44,7 @@ def _review_url(review: PracticeReview) -> str:
     return reverse("partnership:review", args=[review.pk])
 
 
-def _page(request, form, *, title: str, back: str, about=None, rows=(), caption: str = "Safeguarding partnership"):
-    return lambda: step_page(request, StepPage(title=title, back=back, about=about, rows=rows, caption=caption), form)
+_page = page
 
 
 # --- Home: incidents and reviews -------------------------------------------------------------
@@ -84,7 +58,7 @@ def home(request: "SignedInRequest"):
     return render(
         request,
         "partnership/home.html",
-        {"incidents": incidents, "reviews": reviews, "may_change": request.user.role == User.Role.PARTNERSHIP_OFFICER},
+        {"incidents": incidents, "reviews": reviews, "may_change": may_change(request)},
     )
 
 
@@ -125,7 +99,7 @@ def incident(request: "SignedInRequest", incident_id: int):
             "requests": selectors.requests_of(found),
             "rapid_review": rapid_review,
             "practice_reviews": selectors.practice_reviews_of(found),
-            "may_change": request.user.role == User.Role.PARTNERSHIP_OFFICER,
+            "may_change": may_change(request),
         },
     )
 
@@ -337,7 +311,7 @@ def review(request: "SignedInRequest", review_id: int):
             "recommendations": selectors.recommendations_of(found),
             "access": selectors.review_access(found),
             "today": timezone.localdate(),
-            "may_change": request.user.role == User.Role.PARTNERSHIP_OFFICER,
+            "may_change": may_change(request),
         },
     )
 
@@ -367,9 +341,7 @@ def review_access(request: "SignedInRequest", review_id: int):
 
 @rule("partnership_change")
 def review_access_end(request: "SignedInRequest", access_id: int):
-    access = selectors.review_access_grant(access_id)
-    if access is None:
-        raise NotFound("review access", access_id)
+    access = found_or_404(selectors.review_access_grant(access_id), "review access", access_id)
     form = forms.EndAccessForm(request.POST if request.method == "POST" else None)
     return case_step(
         request,

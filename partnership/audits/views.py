@@ -18,10 +18,9 @@ from kernel.access import rule
 from kernel.casestep import StepPage, Success, case_step, step_page, viewed
 from kernel.rules import long_date
 from partners.access import RECORD_READERS
-from partners.models import User
 from people.access import Level, levels, shown
 
-from ..views import NotFound
+from ..pages import NotFound, found_or_404, may_change
 from . import forms, rules, selectors, services
 from .models import AuditAction, MultiAgencyAudit, SampledCase
 
@@ -30,10 +29,7 @@ if TYPE_CHECKING:
 
 
 def _audit(request: "SignedInRequest", audit_id: int) -> MultiAgencyAudit:
-    found = selectors.audit(request.user, audit_id)
-    if found is None:
-        raise NotFound("multi-agency audit", audit_id)
-    return found
+    return found_or_404(selectors.audit(request.user, audit_id), "multi-agency audit", audit_id)
 
 
 def _audit_url(found: MultiAgencyAudit) -> str:
@@ -42,10 +38,6 @@ def _audit_url(found: MultiAgencyAudit) -> str:
 
 def _sample_url(found: MultiAgencyAudit) -> str:
     return reverse("partnership:audits:sample", args=[found.pk])
-
-
-def _may_change(request: "SignedInRequest") -> bool:
-    return request.user.role == User.Role.PARTNERSHIP_OFFICER
 
 
 def _caption(found: MultiAgencyAudit) -> str:
@@ -60,7 +52,7 @@ def _window(found: MultiAgencyAudit) -> str:
 def audits(request: "SignedInRequest"):
     found = list(selectors.audits_for(request.user))
     viewed(request, None, None, "Viewed the multi-agency audits")
-    return render(request, "partnership/audits/list.html", {"audits": found, "may_change": _may_change(request)})
+    return render(request, "partnership/audits/list.html", {"audits": found, "may_change": may_change(request)})
 
 
 @rule("partnership_change")
@@ -107,7 +99,7 @@ def audit_page(request: "SignedInRequest", audit_id: int):
             "overdue": sum(1 for _, late in actions if late),
             "access_open": selectors.access_open(found),
             "live": found.status in services.LIVE,
-            "may_change": _may_change(request),
+            "may_change": may_change(request),
         },
     )
 
@@ -167,7 +159,7 @@ def sample(request: "SignedInRequest", audit_id: int):
             "audit": found,
             "rule": rules.sample_rule(found.sample_rule),
             "rows": rows,
-            "may_change": _may_change(request),
+            "may_change": may_change(request),
             "access_open": selectors.access_open(found),
             "is_auditor": selectors.is_auditor(request.user, found),
             "may_open_records": request.user.role in RECORD_READERS,

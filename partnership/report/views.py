@@ -17,11 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kernel.access import public, rule
-from kernel.casestep import StepPage, Success, case_step, step_page, viewed
+from kernel.casestep import Success, case_step, viewed
 from kernel.rules import long_date
 from partners.models import User
 
 from ..models import YearlyReport
+from ..pages import found_or_404, may_change, page
 from . import forms, selectors, services
 from . import render as report_render
 
@@ -30,10 +31,7 @@ if TYPE_CHECKING:
 
 
 def _report(report_id: int) -> YearlyReport:
-    found = selectors.report(report_id)
-    if found is None:
-        raise Http404("No such report")
-    return found
+    return found_or_404(selectors.report(report_id), "yearly report", report_id)
 
 
 def _url(report: YearlyReport) -> str:
@@ -41,9 +39,7 @@ def _url(report: YearlyReport) -> str:
 
 
 def _page(request, form, *, title: str, back: str, about=None, rows=()):
-    return lambda: step_page(
-        request, StepPage(title=title, back=back, about=about, rows=rows, caption="Yearly report"), form
-    )
+    return page(request, form, title=title, back=back, about=about, rows=rows, caption="Yearly report")
 
 
 _STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
@@ -82,7 +78,7 @@ def reports(request: SignedInRequest):
     return render(
         request,
         "partnership/report/reports.html",
-        {"reports": found, "may_change": request.user.role == User.Role.PARTNERSHIP_OFFICER},
+        {"reports": found, "may_change": may_change(request)},
     )
 
 
@@ -115,7 +111,7 @@ def report(request: SignedInRequest, report_id: int):
             "approvals": selectors.approvals(latest),
             "missing": services.missing_approvals(latest),
             "published": found.status == YearlyReport.Status.PUBLISHED,
-            "may_change": user.role == User.Role.PARTNERSHIP_OFFICER,
+            "may_change": may_change(request),
             "may_comment": user.role == User.Role.SCRUTINEER,
             "approves_for": services.partner_of(user),
             "approved_by_me": services.partner_of(user) in {a.partner for a in latest.approvals.all()},

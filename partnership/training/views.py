@@ -9,9 +9,8 @@ from django.urls import reverse
 from kernel.access import rule
 from kernel.casestep import StepPage, Success, case_step, step_page, viewed
 from kernel.rules import long_date
-from partners.models import User
 
-from ..views import NotFound
+from ..pages import found_or_404, may_change
 from . import forms, selectors, services
 from .models import TrainingCourse, TrainingSession
 
@@ -26,25 +25,15 @@ def _home_url() -> str:
 
 
 def _course(course_id: int) -> TrainingCourse:
-    found = selectors.course(course_id)
-    if found is None:
-        raise NotFound("training course", course_id)
-    return found
+    return found_or_404(selectors.course(course_id), "training course", course_id)
 
 
 def _session(session_id: int) -> TrainingSession:
-    found = selectors.session(session_id)
-    if found is None:
-        raise NotFound("training session", session_id)
-    return found
+    return found_or_404(selectors.session(session_id), "training session", session_id)
 
 
 def _course_url(course: TrainingCourse) -> str:
     return reverse("partnership:training:course", args=[course.pk])
-
-
-def _may_change(request: "SignedInRequest") -> bool:
-    return request.user.role == User.Role.PARTNERSHIP_OFFICER
 
 
 @rule("partnership")
@@ -68,7 +57,7 @@ def home(request: "SignedInRequest"):
             "total_places": sum(s.places for s in held),
             "date_from": date_from,
             "date_to": date_to,
-            "may_change": _may_change(request),
+            "may_change": may_change(request),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -97,7 +86,7 @@ def course(request: "SignedInRequest", training_course_id: int):
         {
             "course": found,
             "sessions": [(s, selectors.attendance_of(s)) for s in held],
-            "may_change": _may_change(request),
+            "may_change": may_change(request),
         },
     )
 

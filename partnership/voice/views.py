@@ -9,9 +9,8 @@ from django.urls import reverse
 
 from kernel.access import rule
 from kernel.casestep import StepPage, Success, case_step, step_page, viewed
-from partners.models import User
 
-from ..views import NotFound
+from ..pages import found_or_404, may_change
 from . import forms, selectors, services
 from .models import FeedbackTheme
 
@@ -28,18 +27,11 @@ def _home_url() -> str:
 
 
 def _theme(theme_id: int) -> FeedbackTheme:
-    found = selectors.theme(theme_id)
-    if found is None:
-        raise NotFound("feedback theme", theme_id)
-    return found
+    return found_or_404(selectors.theme(theme_id), "feedback theme", theme_id)
 
 
 def _theme_url(theme: FeedbackTheme) -> str:
     return reverse("partnership:voice:theme", args=[theme.pk])
-
-
-def _may_change(request: "SignedInRequest") -> bool:
-    return request.user.role == User.Role.PARTNERSHIP_OFFICER
 
 
 @rule("partnership")
@@ -62,7 +54,7 @@ def home(request: "SignedInRequest"):
             "themes": list(selectors.themes_with_counts(date_from, date_to)),
             "surveys": list(selectors.surveys()),
             "filtered": bool(kind or date_from or date_to),
-            "may_change": _may_change(request),
+            "may_change": may_change(request),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -103,7 +95,7 @@ def theme(request: "SignedInRequest", voice_theme_id: int):
             "count": selectors.feedback(theme=found).count(),
             "listed": LISTED,
             "changes": selectors.changes_of(found),
-            "may_change": _may_change(request),
+            "may_change": may_change(request),
         },
     )
 
