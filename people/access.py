@@ -104,6 +104,18 @@ def _granted_exists(user: User) -> Exists | Value:
     return condition
 
 
+def holds_grant(user: "AnyUser") -> bool:
+    """Whether one of the partnership's readers (who read no child's record otherwise) holds a
+    live grant of any child's record now (one query a grant source): it opens the pages that
+    read a child's record (the rule `case_work`, see PeopleConfig.ready), where `levels` then
+    gives the full record of the granted children only."""
+    if not GRANT_SOURCES or getattr(user, "role", None) not in GRANTEE_ROLES:
+        return False
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return any(source(user).exists() for source in GRANT_SOURCES)
+
+
 def _may_be_granted(user: "AnyUser") -> bool:
     """The partnership's readers, and everyone who reads children's records."""
     return getattr(user, "role", None) in GRANTEE_ROLES | RECORD_READERS | EDUCATION_ROLES

@@ -7,7 +7,21 @@ class PeopleConfig(AppConfig):
     verbose_name = "People and identifiers"
 
     def ready(self) -> None:
+        from kernel.access import RULES, register_rule
+
         from . import keyfacts
+        from .access import holds_grant
+
+        # Reading a child's record (partners.access's rule) is open too to the partnership's
+        # business unit and scrutineer while a multi-agency audit or a local review grants them a
+        # child's record (people.access.register_grant); `levels` opens only those children.
+        reading = RULES["case_work"]
+        register_rule(
+            "case_work",
+            reading.description + "; the partnership's business unit and scrutineer while an audit or a review "
+            "grants them a child's record",
+            lambda user: reading.allows(user) or holds_grant(user),
+        )
 
         keyfacts.register("people", keyfacts.person_facts)
         from chronology.kinds import register

@@ -113,3 +113,19 @@ def test_the_pages(client, officer, review, user):
     assert client.post(reverse("partnership:review-access-end", args=[access.pk])).status_code == 302
     access.refresh_from_db()
     assert access.ended_on == TODAY
+
+
+def test_the_granted_reviewer_opens_the_childs_record_and_no_other(client, officer, review, child, user):
+    from testing import builders
+
+    reviewer = user(R.SCRUTINEER)
+    other = builders.child(given_names="Other", family_name="Testchild", date_of_birth=datetime.date(2014, 1, 1))
+    client.force_login(reviewer)
+    record = reverse("people:detail", args=[child.pk])
+    assert client.get(record).status_code == 403  # no grant: the scrutineer reads no record
+    access = services.grant_review_access(officer, review, grantee=reviewer, access_to=TODAY, reason="Review")
+    assert client.get(record).status_code == 200
+    assert client.get(reverse("people:detail", args=[other.pk])).status_code == 404
+    assert AuditEvent.objects.filter(user=reviewer, person_id=child.pk, action="view").exists()
+    services.end_review_access(officer, access)
+    assert client.get(record).status_code == 403
