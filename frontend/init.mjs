@@ -28,12 +28,31 @@ function tableName(container) {
   return "Table";
 }
 
+// A region's name is unique on the page (WCAG 1.3.1; axe's landmark-unique): a table in a
+// summary card is named with the card's title too (several cards may each have "Actions"), and a
+// name still taken is numbered.
+function regionName(container) {
+  const card = container.closest(".govuk-summary-card");
+  const cardTitle = card && card.querySelector(".govuk-summary-card__title");
+  let name = tableName(container);
+  if (cardTitle && cardTitle.textContent.trim() && !name.includes(cardTitle.textContent.trim())) {
+    name = `${name}: ${cardTitle.textContent.trim()}`;
+  }
+  const taken = (label) =>
+    [...document.querySelectorAll('[role="region"][aria-label]')].some(
+      (other) => other !== container && other.getAttribute("aria-label") === label,
+    );
+  let label = `${name} (scrolls sideways)`;
+  for (let n = 2; taken(label); n += 1) label = `${name}, table ${n} (scrolls sideways)`;
+  return label;
+}
+
 function fitTable(container) {
   const scrolls = container.scrollWidth > container.clientWidth;
   if (scrolls && !container.hasAttribute("tabindex")) {
     container.setAttribute("tabindex", "0");
     container.setAttribute("role", "region");
-    container.setAttribute("aria-label", `${tableName(container)} (scrolls sideways)`);
+    container.setAttribute("aria-label", regionName(container));
   } else if (!scrolls && container.hasAttribute("tabindex")) {
     for (const name of ["tabindex", "role", "aria-label"]) {
       container.removeAttribute(name);

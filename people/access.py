@@ -113,7 +113,13 @@ def holds_grant(user: "AnyUser") -> bool:
         return False
     if not user.is_authenticated or not user.is_active:
         return False
-    return any(source(user).exists() for source in GRANT_SOURCES)
+    # Asked once per request (the signed-in user is loaded for each request): the page's rule
+    # and the navigation's links then share the answer. Only these two roles pay the query.
+    known = getattr(user, "_holds_grant", None)
+    if known is None:
+        known = any(source(user).exists() for source in GRANT_SOURCES)
+        setattr(user, "_holds_grant", known)  # noqa: B010 - a memo on this request's user
+    return bool(known)
 
 
 def _may_be_granted(user: "AnyUser") -> bool:

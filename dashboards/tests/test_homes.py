@@ -337,7 +337,10 @@ def test_team_function_is_matched_without_case(user, la):
 @pytest.mark.parametrize("role", list(R))
 def test_the_navigation_costs_no_query(user, role):
     """Everything it asks (role, agency, team, designation) comes with the signed-in user
-    (partners.backends), so the navigation adds no query to any page."""
+    (partners.backends), so the navigation adds no query to any page. (The partnership's business
+    unit and scrutineer are asked once a request whether an audit or a review grants them a
+    child's record, people.access.holds_grant: the page's own rule check, or the first call
+    here, pays that query, and the navigation reuses the answer.)"""
     from dashboards.home.navigation import links_for
     from partners.backends import UserBackend
 
