@@ -38,19 +38,13 @@ Unit = Literal["count", "percent", "breakdown"]
 
 
 @dataclass(frozen=True)
-class Period:
-    start: datetime.date
-    end: datetime.date
+class Period(exploitation_figures.Period):
+    """From `start` to `end`, both counted: the exploitation figures' period (its first and last
+    moments, its months), so those figures take it as it is."""
 
     @property
     def span(self) -> tuple[datetime.date, datetime.date]:
         return (self.start, self.end)
-
-    @property
-    def moments(self) -> tuple[datetime.datetime, datetime.datetime]:
-        first = timezone.make_aware(datetime.datetime.combine(self.start, datetime.time.min))
-        after = timezone.make_aware(datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min))
-        return first, after
 
     def __str__(self) -> str:
         return f"{self.start:%-d %B %Y} to {self.end:%-d %B %Y}"
@@ -446,10 +440,6 @@ def _returns(p: Period) -> QuerySet[Any]:
     return MissingEpisode.objects.filter(ended_at__gte=first, ended_at__lt=after)
 
 
-def _exploitation_period(p: Period) -> exploitation_figures.Period:
-    return exploitation_figures.Period(p.start, p.end)
-
-
 define(
     Definition(
         "missing-episodes",
@@ -460,7 +450,7 @@ define(
         "count",
         _episodes,
         lambda p: (lambda found: Counted(found.episodes, note=f"{found.children:,} children"))(
-            exploitation_figures.missing(_exploitation_period(p), None)
+            exploitation_figures.missing(p, None)
         ),
     )
 )
@@ -474,7 +464,7 @@ define(
         "Statutory guidance on children who run away or go missing from home or care (2014)",
         "count",
         _episodes,
-        lambda p: Counted(exploitation_figures.missing(_exploitation_period(p), None).children),
+        lambda p: Counted(exploitation_figures.missing(p, None).children),
     )
 )
 define(
@@ -516,7 +506,7 @@ define(
         "Working Together 2023, chapter 4 (harm outside the home)",
         "count",
         _risk_rows,
-        lambda p: Counted(exploitation_figures.risk(_exploitation_period(p), None).children),
+        lambda p: Counted(exploitation_figures.risk(p, None).children),
     )
 )
 define(
@@ -529,7 +519,7 @@ define(
         "count",
         _nrm_rows,
         lambda p: (lambda found: Counted(found.children, note=f"{found.referrals:,} referrals"))(
-            exploitation_figures.nrm(_exploitation_period(p), None)
+            exploitation_figures.nrm(p, None)
         ),
     )
 )
@@ -542,7 +532,7 @@ define(
         "Local multi-agency child exploitation (MACE) arrangements",
         "count",
         lambda p: _mace_rows(p),
-        lambda p: Counted(exploitation_figures.mace(_exploitation_period(p), None).children),
+        lambda p: Counted(exploitation_figures.mace(p, None).children),
     )
 )
 
