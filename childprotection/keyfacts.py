@@ -7,27 +7,34 @@ from django.db.models import Q
 from django.urls import reverse
 
 from kernel.codelists import label
-from people.keyfacts import Fact, worker_name
+from kernel.together import Read
+from people.keyfacts import Fact, Provider, Reads, Rows, worker_name
 
 from .models import ChildProtectionPlan
 
 
-def on_a_plan(person_ids: Sequence[int], day: datetime.date) -> dict[int, list[Fact]]:
-    result: dict[int, list[Fact]] = {}
-    plans = (
-        ChildProtectionPlan.objects.filter(person_id__in=person_ids, start_date__lte=day)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
-        .values_list(
-            "pk",
-            "person_id",
-            "latest_category",
-            "start_date",
-            "lead_practitioner__first_name",
-            "lead_practitioner__last_name",
-            "lead_practitioner__username",
+def _reads(person_ids: Sequence[int], day: datetime.date) -> Reads:
+    return {
+        "plans": Read(
+            ChildProtectionPlan.objects.filter(person_id__in=person_ids, start_date__lte=day).filter(
+                Q(end_date__isnull=True) | Q(end_date__gt=day)
+            ),
+            (
+                "pk",
+                "person_id",
+                "latest_category",
+                "start_date",
+                "lead_practitioner__first_name",
+                "lead_practitioner__last_name",
+                "lead_practitioner__username",
+            ),
         )
-    )
-    for pk, person_id, category, start, first, last, username in plans:
+    }
+
+
+def _on_a_plan(rows: Rows, day: datetime.date) -> dict[int, list[Fact]]:
+    result: dict[int, list[Fact]] = {}
+    for pk, person_id, category, start, first, last, username in sorted(rows["plans"], key=lambda row: row[0]):
         words = label("category-of-abuse", category)
         result.setdefault(person_id, []).append(
             Fact(
@@ -42,3 +49,6 @@ def on_a_plan(person_ids: Sequence[int], day: datetime.date) -> dict[int, list[F
             )
         )
     return result
+
+
+on_a_plan = Provider(_reads, _on_a_plan)

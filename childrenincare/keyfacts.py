@@ -7,39 +7,46 @@ from django.db.models import Q
 from django.urls import reverse
 
 from kernel.codelists import label
-from people.keyfacts import Fact, worker_name
+from kernel.together import Read
+from people.keyfacts import Fact, Provider, Reads, Rows, worker_name
 
 from .models import LegalStatus, PeriodOfCare, Placement
 from .planning.services import IRO_INVOLVEMENT
 
 
-def looked_after(person_ids: Sequence[int], day: datetime.date) -> dict[int, list[Fact]]:
+def _reads(person_ids: Sequence[int], day: datetime.date) -> Reads:
+    open_on_day = PeriodOfCare.objects.filter(person_id__in=person_ids, start_date__lte=day).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=day)
+    )
+    return {
+        "periods": Read(
+            open_on_day, ("pk", "person_id", "start_date", "iro__first_name", "iro__last_name", "iro__username")
+        ),
+        "statuses": Read(
+            LegalStatus.objects.filter(period__in=open_on_day, start_date__lte=day),
+            ("period_id", "start_date", "pk", "code"),
+        ),
+        "places": Read(
+            Placement.objects.filter(period__in=open_on_day, start_date__lte=day),
+            ("period_id", "start_date", "pk", "place"),
+        ),
+    }
+
+
+def _looked_after(rows: Rows, day: datetime.date) -> dict[int, list[Fact]]:
     """A child in an open period of care on the day: the legal status and the placement type
-    current that day, and the period's independent reviewing officer, in three queries whatever
-    the number of children."""
+    current that day, and the period's independent reviewing officer."""
     periods = {
         pk: (person_id, start, worker_name(first, last, username) if username else "")
-        for pk, person_id, start, first, last, username in PeriodOfCare.objects.filter(
-            person_id__in=person_ids, start_date__lte=day
-        )
-        .filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
-        .values_list("pk", "person_id", "start_date", "iro__first_name", "iro__last_name", "iro__username")
+        for pk, person_id, start, first, last, username in sorted(rows["periods"], key=lambda row: row[0])
     }
     if not periods:
         return {}
     statuses: dict[int, str] = {}
-    for period_id, code in (
-        LegalStatus.objects.filter(period_id__in=periods, start_date__lte=day)
-        .order_by("period_id", "start_date", "pk")
-        .values_list("period_id", "code")
-    ):
+    for period_id, _, _, code in sorted(rows["statuses"]):
         statuses[period_id] = code  # the latest started on or before the day
     places: dict[int, str] = {}
-    for period_id, place in (
-        Placement.objects.filter(period_id__in=periods, start_date__lte=day)
-        .order_by("period_id", "start_date", "pk")
-        .values_list("period_id", "place")
-    ):
+    for period_id, _, _, place in sorted(rows["places"]):
         places[period_id] = place
     result: dict[int, list[Fact]] = {}
     for period_id, (person_id, start, iro) in periods.items():
@@ -65,3 +72,6 @@ def looked_after(person_ids: Sequence[int], day: datetime.date) -> dict[int, lis
             )
         )
     return result
+
+
+looked_after = Provider(_reads, _looked_after)

@@ -1,9 +1,8 @@
-"""Key facts from education (people.keyfacts): a child missing education (one query), a child on
-the children not in school register
-(once it is in force, one query), a request for consent to home educate waiting
-for a decision, and a relevant child (s434A), once the duty is in force. One query for the
-requests and the five of education.selectors.relevant_children, whatever the number of
-children."""
+"""Key facts from education (people.keyfacts): a child missing education, a child on the
+children not in school register (once it is in force), a request for consent to home educate
+waiting for a decision, and a relevant child (s434A), once the duty is in force. Its reads (the
+relevant-child check's five among them, education.selectors.relevant_children_reads) go with
+the other stages' in the key facts' one query, whatever the number of children."""
 
 from __future__ import annotations
 
@@ -13,18 +12,37 @@ from collections.abc import Sequence
 from django.urls import reverse
 
 from kernel.rules import long_date
-from people.keyfacts import Fact
+from kernel.together import Read
+from people.keyfacts import Fact, Provider, Reads, Rows
 
 from . import commencement, selectors
 from .missing import selectors as missing
 from .models import RegisterEntry
+from .rules import rules_on
 
 
-def education_facts(person_ids: Sequence[int], day: datetime.date) -> dict[int, list[Fact]]:
+def _reads(person_ids: Sequence[int], day: datetime.date) -> Reads:
+    reads: dict[str, Read] = {
+        "missing": Read(missing.missing_on(person_ids, day), ("pk", "person_id", "opened_on", "school__name")),
+    }
+    if commencement.register_in_force(day):
+        reads["register"] = Read(
+            selectors.on_register(day).filter(person_id__in=person_ids), ("person_id", "added_on", "reason", "pk")
+        )
+    if commencement.in_force(day):
+        reads["requests"] = Read(selectors.pending_requests(person_ids), ("pk", "person_id", "received_on"))
+        rules = rules_on(day)
+        for name, read in selectors.relevant_children_reads(person_ids, day, rules).items():
+            reads[f"relevant:{name}"] = read
+    return reads
+
+
+def _education_facts(rows: Rows, day: datetime.date) -> dict[int, list[Fact]]:
     result: dict[int, list[Fact]] = {}
-    if not person_ids:
-        return result
-    for person_id, (case_id, opened_on, school) in missing.missing_since(person_ids, day).items():
+    cases = {
+        person_id: (case_id, opened_on, school) for case_id, person_id, opened_on, school in sorted(rows["missing"])
+    }
+    for person_id, (case_id, opened_on, school) in cases.items():
         result.setdefault(person_id, []).append(
             Fact(
                 "missing_education",
@@ -35,26 +53,21 @@ def education_facts(person_ids: Sequence[int], day: datetime.date) -> dict[int, 
                 url=reverse("education:missing_case", args=[case_id]),
             )
         )
-    if commencement.register_in_force(day):
-        for person_id, added_on, reason in (
-            selectors.on_register(day).filter(person_id__in=person_ids).values_list("person_id", "added_on", "reason")
-        ):
-            result.setdefault(person_id, []).append(
-                Fact(
-                    "not_in_school",
-                    "Not in school",
-                    f"on the children not in school register since {long_date(added_on)}: "
-                    + str(RegisterEntry.Reason(reason).label).lower(),
-                    since=added_on,
-                    colour="yellow",
-                    url=reverse("education:person", args=[person_id]),
-                )
+    for person_id, added_on, reason, _ in sorted(rows.get("register", []), key=lambda row: row[3]):
+        result.setdefault(person_id, []).append(
+            Fact(
+                "not_in_school",
+                "Not in school",
+                f"on the children not in school register since {long_date(added_on)}: "
+                + str(RegisterEntry.Reason(reason).label).lower(),
+                since=added_on,
+                colour="yellow",
+                url=reverse("education:person", args=[person_id]),
             )
-    if not commencement.in_force(day):
+        )
+    if "requests" not in rows:
         return result
-    for pk, person_id, received_on in selectors.pending_requests(person_ids).values_list(
-        "pk", "person_id", "received_on"
-    ):
+    for pk, person_id, received_on in sorted(rows["requests"]):
         result.setdefault(person_id, []).append(
             Fact(
                 "home_education_request",
@@ -65,7 +78,8 @@ def education_facts(person_ids: Sequence[int], day: datetime.date) -> dict[int, 
                 url=reverse("education:consent", args=[pk]),
             )
         )
-    for person_id, relevance in selectors.relevant_children(person_ids, day).items():
+    relevant_rows = {key.split(":", 1)[1]: found for key, found in rows.items() if key.startswith("relevant:")}
+    for person_id, relevance in selectors.relevant_children_from(relevant_rows, day, rules_on(day)).items():
         if relevance.relevant:
             result.setdefault(person_id, []).append(
                 Fact(
@@ -78,3 +92,6 @@ def education_facts(person_ids: Sequence[int], day: datetime.date) -> dict[int, 
                 )
             )
     return result
+
+
+education_facts = Provider(_reads, _education_facts)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -20,6 +21,7 @@ from casework.services import responsible
 from childprotection.models import ChildProtectionPlan, Section47Enquiry
 from childrenincare.models import PeriodOfCare
 from frontdoor.models import Referral
+from kernel.together import Read, fetch_each
 from partners.models import Agency, User
 from people.models import Person
 
@@ -70,46 +72,72 @@ def relevant_children(
     be a list or a query of ids (then each read is a subquery, not a list of ids); `only`
     keeps the answer to these ids (a range of ids read, some of it wanted)."""
     rules = rules or rules_on(on)
+    return relevant_children_from(fetch_each(relevant_children_reads(person_ids, on, rules)), on, rules, only)
+
+
+def relevant_children_reads(person_ids: PersonIds, on: datetime.date, rules: Rules) -> dict[str, Read]:
+    """What relevant_children reads, as reads (kernel.together) that the key facts can send
+    with their own in one query: the children, their school registrations, section 47
+    enquiries, child protection plans and periods of care left."""
     ids = _ids(person_ids)
-    births = dict(Person.objects.filter(pk__in=ids).values_list("pk", "date_of_birth"))
-    registrations: dict[int, list[tuple[str, bool, bool, bool]]] = defaultdict(list)
-    for person_id, name, special, maintained, arranged in (
-        SchoolRegistration.objects.filter(person_id__in=ids, start_date__lte=on)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
-        .values_list(
-            "person_id",
-            "school__name",
-            "school__special",
-            "school__maintained_by_authority",
-            "under_authority_arrangements",
+    since = years_before(on, rules.plan_within_years) if rules.plan_within_years is not None else on
+    reads = {
+        "births": Read(Person.objects.filter(pk__in=ids), ("pk", "date_of_birth")),
+        "registrations": Read(
+            SchoolRegistration.objects.filter(person_id__in=ids, start_date__lte=on).filter(
+                Q(end_date__isnull=True) | Q(end_date__gte=on)
+            ),
+            (
+                "person_id",
+                "school__name",
+                "school__special",
+                "school__maintained_by_authority",
+                "under_authority_arrangements",
+            ),
+        ),
+        "enquiries": Read(
+            Section47Enquiry.objects.filter(person_id__in=ids, start_date__lte=on).filter(
+                Q(outcome_date__isnull=True) | Q(outcome_date__gte=on)
+            ),
+            ("person_id", "start_date"),
+        ),
+        "plans": Read(
+            ChildProtectionPlan.objects.filter(person_id__in=ids, start_date__lte=on).filter(
+                Q(end_date__isnull=True) | Q(end_date__gte=since)
+            ),
+            ("person_id", "start_date", "end_date"),
+        ),
+    }
+    if rules.left_care_within_years is not None:
+        reads["left_care"] = Read(
+            PeriodOfCare.objects.filter(
+                person_id__in=ids,
+                end_reason__in=rules.left_care_reasons,
+                end_date__gte=years_before(on, rules.left_care_within_years),
+                end_date__lte=on,
+            ),
+            ("person_id", "end_date", "end_reason"),
         )
-    ):
+    return reads
+
+
+def relevant_children_from(
+    rows: Mapping[str, list[tuple[Any, ...]]], on: datetime.date, rules: Rules, only: Collection[int] | None = None
+) -> dict[int, Relevance]:
+    """Relevant-child status from the rows of relevant_children_reads."""
+    registrations: dict[int, list[tuple[str, bool, bool, bool]]] = defaultdict(list)
+    for person_id, name, special, maintained, arranged in rows["registrations"]:
         registrations[person_id].append((name, special, maintained, arranged))
     enquiries: dict[int, list[datetime.date]] = defaultdict(list)
-    for person_id, start in (
-        Section47Enquiry.objects.filter(person_id__in=ids, start_date__lte=on)
-        .filter(Q(outcome_date__isnull=True) | Q(outcome_date__gte=on))
-        .values_list("person_id", "start_date")
-    ):
+    for person_id, start in rows["enquiries"]:
         enquiries[person_id].append(start)
-    since = years_before(on, rules.plan_within_years) if rules.plan_within_years is not None else on
     plans: dict[int, list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)
-    for person_id, start, end in (
-        ChildProtectionPlan.objects.filter(person_id__in=ids, start_date__lte=on)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=since))
-        .values_list("person_id", "start_date", "end_date")
-    ):
+    for person_id, start, end in rows["plans"]:
         plans[person_id].append((start, end))
     left_care: dict[int, list[tuple[datetime.date, str]]] = defaultdict(list)
-    if rules.left_care_within_years is not None:
-        for person_id, end, reason in PeriodOfCare.objects.filter(
-            person_id__in=ids,
-            end_reason__in=rules.left_care_reasons,
-            end_date__gte=years_before(on, rules.left_care_within_years),
-            end_date__lte=on,
-        ).values_list("person_id", "end_date", "end_reason"):
-            if end is not None:
-                left_care[person_id].append((end, reason))
+    for person_id, end, reason in rows.get("left_care", []):
+        if end is not None:
+            left_care[person_id].append((end, reason))
     return {
         person_id: decide(
             Facts(
@@ -122,7 +150,7 @@ def relevant_children(
             on,
             rules,
         )
-        for person_id, born in births.items()
+        for person_id, born in rows["births"]
         if only is None or person_id in only
     }
 

@@ -8,20 +8,26 @@ from django.urls import reverse
 
 from frontdoor.models import Referral
 from kernel.codelists import label
-from people.keyfacts import Fact
+from kernel.together import Read
+from people.keyfacts import Fact, Provider, Reads, Rows
 
 
-def child_in_need(person_ids: Sequence[int], day: datetime.date) -> dict[int, list[Fact]]:
+def _reads(person_ids: Sequence[int], day: datetime.date) -> Reads:
+    return {
+        "episodes": Read(
+            Referral.objects.filter(person_id__in=person_ids, referral_date__lte=day, referral_nfa=False).filter(
+                Q(closure_date__isnull=True) | Q(closure_date__gt=day)
+            ),
+            ("person_id", "primary_need", "referral_date", "pk"),
+        )
+    }
+
+
+def _child_in_need(rows: Rows, day: datetime.date) -> dict[int, list[Fact]]:
     """A child with an open child-in-need episode on the day (a referral not closed, and not a
     referral with no further action). The banner leaves it out where a CP plan or care says more."""
     result: dict[int, list[Fact]] = {}
-    episodes = (
-        Referral.objects.filter(person_id__in=person_ids, referral_date__lte=day, referral_nfa=False)
-        .filter(Q(closure_date__isnull=True) | Q(closure_date__gt=day))
-        .order_by("person_id", "referral_date")
-        .values_list("person_id", "primary_need", "referral_date")
-    )
-    for person_id, need, start in episodes:
+    for person_id, need, start, _ in sorted(rows["episodes"], key=lambda row: (row[0], row[2], row[3])):
         words = label("primary-need", need)
         result[person_id] = [
             Fact(
@@ -35,3 +41,6 @@ def child_in_need(person_ids: Sequence[int], day: datetime.date) -> dict[int, li
             )
         ]
     return result
+
+
+child_in_need = Provider(_reads, _child_in_need)

@@ -6,28 +6,33 @@ from collections.abc import Sequence
 from django.db.models import Q
 from django.urls import reverse
 
-from people.keyfacts import Fact, worker_name
+from kernel.together import Read
+from people.keyfacts import Fact, Provider, Reads, Rows, worker_name
 
 from .models import CareLeaver, PersonalAdviser
 from .services import PA_INVOLVEMENT
 
 
-def care_leaver(person_ids: Sequence[int], day: datetime.date) -> dict[int, list[Fact]]:
-    result: dict[int, list[Fact]] = {}
-    records = {
-        pk: (person_id, opened)
-        for pk, person_id, opened in CareLeaver.objects.filter(
-            person_id__in=person_ids, opened_on__lte=day
-        ).values_list("pk", "person_id", "opened_on")
+def _reads(person_ids: Sequence[int], day: datetime.date) -> Reads:
+    records = CareLeaver.objects.filter(person_id__in=person_ids, opened_on__lte=day)
+    return {
+        "records": Read(records, ("pk", "person_id", "opened_on")),
+        "advisers": Read(
+            PersonalAdviser.objects.filter(care_leaver__in=records, start_date__lte=day).filter(
+                Q(end_date__isnull=True) | Q(end_date__gte=day)
+            ),
+            ("care_leaver_id", "pk", "adviser__first_name", "adviser__last_name", "adviser__username"),
+        ),
     }
+
+
+def _care_leaver(rows: Rows, day: datetime.date) -> dict[int, list[Fact]]:
+    result: dict[int, list[Fact]] = {}
+    records = {pk: (person_id, opened) for pk, person_id, opened in sorted(rows["records"])}
     if not records:
         return result
     advisers: dict[int, str] = {}
-    for care_leaver_id, first, last, username in (
-        PersonalAdviser.objects.filter(care_leaver_id__in=records, start_date__lte=day)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-        .values_list("care_leaver_id", "adviser__first_name", "adviser__last_name", "adviser__username")
-    ):
+    for care_leaver_id, _, first, last, username in sorted(rows["advisers"], key=lambda row: row[:2]):
         advisers[care_leaver_id] = worker_name(first, last, username)
     for pk, (person_id, opened) in records.items():
         adviser = advisers.get(pk)
@@ -45,3 +50,6 @@ def care_leaver(person_ids: Sequence[int], day: datetime.date) -> dict[int, list
             )
         )
     return result
+
+
+care_leaver = Provider(_reads, _care_leaver)

@@ -20,9 +20,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q
 from django.utils import timezone
+
+from kernel.together import Read, fetch_together
 
 from .access import Level, levels
 from .models import Person, PersonAlert
@@ -114,7 +117,25 @@ class KeyFacts:
         return {fact.kind for fact in self.facts}
 
 
-Provider = Callable[[Sequence[int], datetime.date], Mapping[int, list[Fact]]]
+Reads = Mapping[str, Read]
+Rows = Mapping[str, list[tuple[Any, ...]]]
+
+
+@dataclass(frozen=True)
+class Provider:
+    """Where a stage's key facts come from: ``reads(person ids, day)`` names the reads it needs
+    (kernel.together.Read: a queryset and its fields), and ``build(rows, day)`` makes the facts
+    from their rows. ``facts_for`` sends every provider's reads as one query; called on its own,
+    a provider makes one query too."""
+
+    reads: Callable[[Sequence[int], datetime.date], Reads]
+    build: Callable[[Rows, datetime.date], Mapping[int, list[Fact]]]
+
+    def __call__(self, person_ids: Sequence[int], day: datetime.date) -> Mapping[int, list[Fact]]:
+        if not person_ids:
+            return {}
+        return self.build(fetch_together(self.reads(person_ids, day)), day)
+
 
 _providers: dict[str, Provider] = {}
 
@@ -156,8 +177,17 @@ def facts_for(
     result = {p.pk: KeyFacts(p.pk) for p in people}
     if not full:
         return result
-    for provider in _providers.values():
-        for person_id, facts in provider(full, day).items():
+    # Every provider's reads in one query: "name:read" keeps them apart.
+    reads = {
+        f"{name}:{read_name}": read
+        for name, provider in _providers.items()
+        for read_name, read in provider.reads(full, day).items()
+    }
+    rows = fetch_together(reads)
+    for name, provider in _providers.items():
+        prefix = f"{name}:"
+        own = {key[len(prefix) :]: found for key, found in rows.items() if key.startswith(prefix)}
+        for person_id, facts in provider.build(own, day).items():
             if person_id in result:
                 result[person_id].facts.extend(facts)
     for key_facts in result.values():
@@ -180,12 +210,26 @@ def worker_name(first_name: str, last_name: str, username: str) -> str:
 # --- The person index's own facts ---------------------------------------------------------
 
 
-def person_facts(person_ids: Sequence[int], day: datetime.date) -> dict[int, list[Fact]]:
-    """Restricted record, unborn, and current alerts: one query for the people, one for alerts."""
+def _person_reads(person_ids: Sequence[int], day: datetime.date) -> Reads:
+    """The people restricted or unborn, and the current alerts."""
+    return {
+        "people": Read(
+            Person.objects.filter(pk__in=person_ids).filter(
+                Q(restricted=True) | Q(date_of_birth__isnull=True, expected_date_of_birth__isnull=False)
+            ),
+            ("pk", "restricted", "date_of_birth", "expected_date_of_birth"),
+        ),
+        "alerts": Read(
+            PersonAlert.objects.filter(person_id__in=person_ids, start_date__lte=day).exclude(end_date__lt=day),
+            ("person_id", "kind", "detail", "start_date", "pk"),
+        ),
+    }
+
+
+def _person_facts(rows: Rows, day: datetime.date) -> dict[int, list[Fact]]:
+    """Restricted record, unborn, and current alerts."""
     result: dict[int, list[Fact]] = {}
-    for pk, restricted, dob, expected in Person.objects.filter(pk__in=person_ids).values_list(
-        "pk", "restricted", "date_of_birth", "expected_date_of_birth"
-    ):
+    for pk, restricted, dob, expected in rows["people"]:
         facts = result.setdefault(pk, [])
         if restricted:
             facts.append(
@@ -198,14 +242,8 @@ def person_facts(person_ids: Sequence[int], day: datetime.date) -> dict[int, lis
             )
         if dob is None and expected is not None:
             facts.append(Fact("unborn", "Unborn", f"expected {expected:%-d %B %Y}", since=None, colour="grey"))
-    alerts = (
-        PersonAlert.objects.filter(person_id__in=person_ids, start_date__lte=day)
-        .exclude(end_date__lt=day)
-        .order_by("start_date", "pk")
-        .values_list("person_id", "kind", "detail", "start_date")
-    )
     labels = dict(PersonAlert.Kind.choices)
-    for pk, kind, detail, start in alerts:
+    for pk, kind, detail, start, _ in sorted(rows["alerts"], key=lambda row: (row[3], row[4])):
         result.setdefault(pk, []).append(
             Fact(
                 "alert",
@@ -217,3 +255,6 @@ def person_facts(person_ids: Sequence[int], day: datetime.date) -> dict[int, lis
             )
         )
     return result
+
+
+person_facts = Provider(_person_reads, _person_facts)

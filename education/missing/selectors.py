@@ -83,7 +83,7 @@ def cases(user: AnyUser, status: str = MissingEducationCase.Status.OPEN) -> Quer
     return found.order_by("-closed_on", "-pk")
 
 
-def _missing_on(person_ids: Iterable[int], on: datetime.date) -> QuerySet[MissingEducationCase]:
+def missing_on(person_ids: Iterable[int], on: datetime.date) -> QuerySet[MissingEducationCase]:
     return MissingEducationCase.objects.filter(person_id__in=list(person_ids), opened_on__lte=on).filter(
         Q(closed_on__isnull=True) | Q(closed_on__gt=on)
     )
@@ -94,7 +94,7 @@ def missing_since(person_ids: Iterable[int], on: datetime.date) -> dict[int, tup
     education on the day: one query."""
     return {
         person_id: (pk, opened_on, school or "")
-        for pk, person_id, opened_on, school in _missing_on(person_ids, on).values_list(
+        for pk, person_id, opened_on, school in missing_on(person_ids, on).values_list(
             "pk", "person_id", "opened_on", "school__name"
         )
     }

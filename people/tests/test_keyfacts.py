@@ -184,3 +184,23 @@ def test_the_banner_is_at_the_top_of_the_record_and_the_case_page(client, worker
         assert "Child protection plan" in banner[:2000]
         assert "physical abuse" in banner[:2000]
         assert page.index('data-testid="key-facts"') < page.index("<h1"), url
+
+
+def test_every_stage_s_facts_about_a_child_cost_one_query(worker, child, episode):
+    """Issue 24: the banner costs no more than one query. A child with a fact from every stage
+    (a plan, care, a missing episode, an alert, a care leaver record) and the caller's access
+    check already made: every provider's reads go in one statement."""
+    ChildProtectionPlan.objects.create(
+        person=child, episode=episode, start_date=days_ago(10), initial_category="NEG", latest_category="NEG"
+    )
+    looked_after(worker, child, days_ago(30), legal_status="C2", episode=episode)
+    missing_services.report_missing(
+        worker, child, kind="M", missing_from="home", started_at=timezone.now() - datetime.timedelta(hours=3)
+    )
+    PersonAlert.objects.create(person=child, kind=PersonAlert.Kind.RISK_TO_STAFF, detail="Dog", start_date=days_ago(5))
+    CareLeaver.objects.create(person=child, opened_on=days_ago(2), created_by=worker)
+    facts_for(worker, [child], checked=True)  # code lists are cached per process after their first use
+    with CaptureQueriesContext(connection) as queries:
+        facts = facts_for(worker, [child], checked=True)[child.pk]
+    assert len(queries) == 1
+    assert {"cp_plan", "looked_after", "missing", "alert", "care_leaver"} <= facts.kinds
