@@ -8,6 +8,11 @@ class AdoptionConfig(AppConfig):
 
     def ready(self):
         from chronology.kinds import register
+        from people import keyfacts
+
+        from . import keyfacts as adoption_keyfacts
+
+        keyfacts.register_link("adoption", adoption_keyfacts.adoption_link)
 
         register("adoption-decision", "Decision that the child should be placed for adoption", "Adoption")
         register("adoption-authority", "Placement order or consent to placement for adoption", "Adoption")

@@ -16,6 +16,7 @@ class EducationConfig(AppConfig):
         from .missing import feeds
 
         keyfacts.register("education", education_keyfacts.education_facts)
+        keyfacts.register_link("education", education_keyfacts.education_link)
         register("school-registration", "School registration", "Education")
         register("home-education-consent", "Consent to withdraw for home education", "Education")
         register("not-in-school-register", "Children not in school register", "Education")

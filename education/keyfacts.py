@@ -8,17 +8,23 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
+from django.db.models import Q
 from django.urls import reverse
 
+from kernel.access import allowed
 from kernel.rules import long_date
 from kernel.together import Read
-from people.keyfacts import Fact, Provider, Reads, Rows
+from people.keyfacts import Fact, Link, LinkProvider, Provider, Reads, Rows
 
 from . import commencement, selectors
 from .missing import selectors as missing
-from .models import RegisterEntry
+from .models import RegisterEntry, SchoolRegistration
 from .rules import rules_on
+
+if TYPE_CHECKING:
+    from kernel.access import AnyUser
 
 
 def _reads(person_ids: Sequence[int], day: datetime.date) -> Reads:
@@ -95,3 +101,33 @@ def _education_facts(rows: Rows, day: datetime.date) -> dict[int, list[Fact]]:
 
 
 education_facts = Provider(_reads, _education_facts)
+
+
+def _link_reads(user: AnyUser, person_id: int, day: datetime.date) -> Reads:
+    """The child's school today and whether they are on the register, when the user's rules
+    open the education pages."""
+    if not allowed("education_work", user):
+        return {}
+    current = Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+    return {
+        "schools": Read(
+            SchoolRegistration.objects.filter(current, person_id=person_id), ("start_date", "pk", "school__name")
+        ),
+        "register": Read(
+            RegisterEntry.objects.filter(person_id=person_id, added_on__lte=day).filter(
+                Q(removed_on__isnull=True) | Q(removed_on__gt=day)
+            ),
+            ("pk",),
+        ),
+    }
+
+
+def _link(rows: Rows, person_id: int) -> list[Link]:
+    schools = sorted(rows["schools"], reverse=True)  # the latest started first
+    status = schools[0][2] if schools else ("Not in school" if rows["register"] else "School not known")
+    return [Link("Education", reverse("education:person", args=[person_id]), status)]
+
+
+# The link from the child's record and social care case pages to their education page, with
+# their school today ("Not in school" on the register, or "School not known").
+education_link = LinkProvider(_link_reads, _link)

@@ -12,6 +12,7 @@ class LeavingCareConfig(AppConfig):
         from . import keyfacts as leavingcare_keyfacts
 
         keyfacts.register("leavingcare", leavingcare_keyfacts.care_leaver)
+        keyfacts.register_link("leavingcare", leavingcare_keyfacts.care_leaver_link)
         from chronology.kinds import register
 
         register("care-leaver", "Care leaver record", "Care leavers")

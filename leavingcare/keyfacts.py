@@ -1,16 +1,22 @@
 """Key facts from leaving care: a care leaver and their personal adviser (people.keyfacts)."""
 
+from __future__ import annotations
+
 import datetime
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.urls import reverse
 
 from kernel.together import Read
-from people.keyfacts import Fact, Provider, Reads, Rows, worker_name
+from people.keyfacts import Fact, Link, LinkProvider, Provider, Reads, Rows, worker_name
 
 from .models import CareLeaver, PersonalAdviser
 from .services import PA_INVOLVEMENT
+
+if TYPE_CHECKING:
+    from kernel.access import AnyUser
 
 
 def _reads(person_ids: Sequence[int], day: datetime.date) -> Reads:
@@ -53,3 +59,15 @@ def _care_leaver(rows: Rows, day: datetime.date) -> dict[int, list[Fact]]:
 
 
 care_leaver = Provider(_reads, _care_leaver)
+
+
+def _link_reads(user: AnyUser, person_id: int, day: datetime.date) -> Reads:
+    return {"records": Read(CareLeaver.objects.filter(person_id=person_id), ("pk",))}
+
+
+def _link(rows: Rows, person_id: int) -> list[Link]:
+    return [Link("Care leaver record", reverse("leavingcare:record", args=[pk])) for (pk,) in rows["records"][:1]]
+
+
+# The link from the young person's record to their care leaver record, when there is one.
+care_leaver_link = LinkProvider(_link_reads, _link)

@@ -191,10 +191,15 @@ def facts_for(
             if person_id in result:
                 result[person_id].facts.extend(facts)
     for key_facts in result.values():
-        kinds = key_facts.kinds
-        key_facts.facts = [f for f in key_facts.facts if not SUPERSEDED_BY.get(f.kind, set()) & kinds]
-        key_facts.facts.sort(key=lambda fact: (fact.order, fact.since or datetime.date.min))
+        _in_banner_order(key_facts)
     return result
+
+
+def _in_banner_order(key_facts: KeyFacts) -> None:
+    """Leave out the facts another says more than, and put the rest in the banner's order."""
+    kinds = key_facts.kinds
+    key_facts.facts = [f for f in key_facts.facts if not SUPERSEDED_BY.get(f.kind, set()) & kinds]
+    key_facts.facts.sort(key=lambda fact: (fact.order, fact.since or datetime.date.min))
 
 
 def key_facts(user: AnyUser, person: Person, on: datetime.date | None = None) -> KeyFacts:
@@ -258,3 +263,73 @@ def _person_facts(rows: Rows, day: datetime.date) -> dict[int, list[Fact]]:
 
 
 person_facts = Provider(_person_reads, _person_facts)
+
+
+# --- Links from the record to each stage's own record of the child ------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link from the child's record to a stage's own record of them ("Care leaver record"),
+    with a status after it where the stage has one ("Education: Northmoor Academy")."""
+
+    label: str
+    url: str
+    status: str = ""
+
+
+@dataclass(frozen=True)
+class LinkProvider:
+    """A stage's link from the record: ``reads(user, person id, day)`` names its reads (none
+    when the user's rules do not open the stage's pages), ``build(rows, person id)`` the links."""
+
+    reads: Callable[[AnyUser, int, datetime.date], Reads]
+    build: Callable[[Rows, int], list[Link]]
+
+    def __call__(self, user: AnyUser, person_id: int, day: datetime.date | None = None) -> list[Link]:
+        reads = self.reads(user, person_id, day or timezone.localdate())
+        return self.build(fetch_together(reads), person_id) if reads else []
+
+
+_links: dict[str, LinkProvider] = {}
+
+
+def register_link(name: str, provider: LinkProvider) -> None:
+    """Register a stage's link from the record under a name (its app's), in ``ready()``."""
+    _links[name] = provider
+
+
+def facts_and_links(user: AnyUser, person: Person, on: datetime.date | None = None) -> tuple[KeyFacts, list[Link]]:
+    """The key facts about a person the user may see in full (``person_for`` made the check and
+    set ``access_level``) and the links from their record, in one query."""
+    day = on or timezone.localdate()
+    facts = KeyFacts(person.pk)
+    reads: dict[str, Read] = {}
+    if person.kind == Person.Kind.CHILD:
+        for name, link in _links.items():
+            reads.update(
+                {f"link {name}:{read_name}": read for read_name, read in link.reads(user, person.pk, day).items()}
+            )
+    if getattr(person, "access_level", Level.NONE) >= Level.FULL:
+        reads.update(
+            {
+                f"{name}:{read_name}": read
+                for name, provider in _providers.items()
+                for read_name, read in provider.reads([person.pk], day).items()
+            }
+        )
+    rows = fetch_together(reads)
+
+    def own(prefix: str) -> dict[str, list[tuple[Any, ...]]]:
+        return {key[len(prefix) :]: found for key, found in rows.items() if key.startswith(prefix)}
+
+    links: list[Link] = []
+    if person.kind == Person.Kind.CHILD:
+        for name, link in _links.items():
+            if any(key.startswith(f"link {name}:") for key in rows):
+                links.extend(link.build(own(f"link {name}:"), person.pk))
+    if getattr(person, "access_level", Level.NONE) >= Level.FULL:
+        for name, provider in _providers.items():
+            facts.facts.extend(provider.build(own(f"{name}:"), day).get(person.pk, []))
+        _in_banner_order(facts)
+    return facts, links

@@ -40,7 +40,7 @@ from .forms import (
     RelationshipForm,
 )
 from .identifiers import format_nhs_number
-from .keyfacts import key_facts
+from .keyfacts import facts_and_links
 from .models import Identifier, Person, PersonAddress, Relationship
 from .search import search_people
 from .selectors import current_involvement, open_involvements
@@ -103,7 +103,7 @@ def person_detail(request, person_id):
     entries, chronology = _chronology(request, person)
     page = Paginator(entries, CHRONOLOGY_PAGE_SIZE).get_page(request.GET.get("page"))
     today = datetime.date.today()
-    facts = key_facts(request.user, person, today)
+    facts, links = facts_and_links(request.user, person, today)  # one query
     home = services.current_address(person, today)
     audit.record(
         request.user,
@@ -126,6 +126,7 @@ def person_detail(request, person_id):
             person=lambda pr: pr.holder,
         ),
         "person_key_facts": facts,  # the banner's facts (base.html), read once for the page
+        "record_links": links,
         "involvement": current_involvement(person, facts, today),
         "alerts": [alert for alert in person.alerts.all() if alert.end_date is None or alert.end_date >= today],
         "other_names": [name for name in person.names.all() if name.name_type != "current"],
