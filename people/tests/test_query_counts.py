@@ -94,3 +94,15 @@ def test_the_record_page_makes_as_many_queries_for_500_events_as_for_5(db, user,
     later, response = record_page_queries(client, worker, large, "?page=3")
     assert response.context["page"].number == 3
     assert later <= few
+
+
+def test_the_record_page_makes_at_most_its_budget_of_queries(db, user, client):
+    """Issue 24: the record reads its key facts and links in one query; the page as a whole
+    stays within its budget (signed in by force_login here: the session, the user, the
+    need-to-know check with the person, seven reads of the person's details, the household,
+    relationships and involvements, the chronology's page, count, agencies and hidden
+    relatives, the key facts and links, the audit entry, and the transaction)."""
+    child, worker = make_child(user, "Budget")
+    add_history(child, worker, 120)
+    count, _ = record_page_queries(client, worker, child)
+    assert count <= 22, count
