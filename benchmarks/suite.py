@@ -45,11 +45,13 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 PYTHON = sys.executable
 
-# The goals of the issue on the system at authority scale (docs/benchmarks.md).
+# The goals of the issues on the system at authority scale (docs/benchmarks.md); issue 24 set
+# the child's record at p95 under 25 ms and p50 at most 3 × the floor, and search at p95 under
+# 30 ms for every kind.
 GOALS = {
-    "child record": ("p95_ms", 50, "p95 under 50 ms and at most 3 × the floor"),
-    "child record, 500-event chronology": ("p95_ms", 50, "p95 under 50 ms and at most 3 × the floor"),
-    "search (all kinds)": ("p95_ms", 50, "p95 under 50 ms"),
+    "child record": ("p95_ms", 25, "p95 under 25 ms and p50 at most 3 × the floor"),
+    "child record, 500-event chronology": ("p95_ms", 25, "p95 under 25 ms and p50 at most 3 × the floor"),
+    "search (all kinds)": ("p95_ms", 30, "p95 under 30 ms"),
     "front-door queue": ("p95_ms", 100, "p95 under 100 ms (as the dashboards)"),
     "team page, busiest team": ("p95_ms", 100, "p95 under 100 ms"),
     "team page, typical team": ("p95_ms", 100, "p95 under 100 ms"),
@@ -59,6 +61,7 @@ GOALS = {
 }
 # The home pages are named with their size ("caseload, 30 children"): goals by the name's start.
 PREFIX_GOALS = {
+    "search:": ("p95_ms", 30, "p95 under 30 ms"),
     "caseload,": ("p95_ms", 100, "p95 under 100 ms, fixed queries"),
     "team caseload,": ("p95_ms", 100, "p95 under 100 ms, fixed queries"),
     "front-door queue,": ("p95_ms", 100, "p95 under 100 ms, fixed queries"),
@@ -132,7 +135,7 @@ def rows(results):
             if goal:
                 met = page[goal[0]] < goal[1]
                 if page["page"] in FLOOR_RATIO_GOAL and floor:
-                    met = met and page["p95_ms"] <= FLOOR_RATIO_GOAL[page["page"]] * floor["p95_ms"]
+                    met = met and page["p50_ms"] <= FLOOR_RATIO_GOAL[page["page"]] * floor["p50_ms"]
             throughput = round(1000 / page["p50_ms"], 1) if page.get("p50_ms") else None
             table.append(
                 (
