@@ -158,12 +158,21 @@ def count_queries(token, samples=50):
     return counts, dict(sorted(tables.items(), key=lambda item: -item[1])), timings
 
 
-def start_db_workers(url, count, attachment_root, niceness=0):
+def pinned(cpus):
+    """The command prefix that keeps a process (and its children) on these CPUs, e.g. "1"."""
+    return ["taskset", "-c", cpus] if cpus else []
+
+
+def start_db_workers(url, count, attachment_root, niceness=0, cpus=None):
     """`manage.py db_worker` processes against the benchmark database, each in its own session,
-    at the given niceness (so that, on a small machine, acknowledging comes first)."""
+    at the given niceness (so that, on a small machine, acknowledging comes first), on the
+    given CPUs (taskset) if any. They keep their database connections (so that their
+    PostgreSQL backends' CPU can be counted) and name them bench-intake-worker."""
     env = dict(
         os.environ,
         DATABASE_URL=url,
+        DATABASE_CONN_MAX_AGE="600",
+        PGAPPNAME="bench-intake-worker",
         SAFEGUARDING_ENV="development",
         DJANGO_DEBUG="0",
         SAFEGUARDING_ATTACHMENT_ROOT=str(attachment_root),
@@ -171,7 +180,8 @@ def start_db_workers(url, count, attachment_root, niceness=0):
     )
     return [
         subprocess.Popen(
-            [
+            pinned(cpus)
+            + [
                 "nice",
                 "-n",
                 str(niceness),
@@ -248,10 +258,13 @@ def processing(url, run_id):
     }
 
 
-def start_server(url, port, workers, threads, attachment_root):
+def start_server(url, port, workers, threads, attachment_root, cpus=None):
+    """gunicorn on 127.0.0.1, on the given CPUs (taskset) if any; its database connections are
+    named bench-intake-server."""
     env = dict(
         os.environ,
         DATABASE_URL=url,
+        PGAPPNAME="bench-intake-server",
         DATABASE_CONN_MAX_AGE="600",
         SAFEGUARDING_ENV="development",
         DJANGO_DEBUG="0",
@@ -259,7 +272,7 @@ def start_server(url, port, workers, threads, attachment_root):
         LOG_LEVEL="WARNING",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
     )
-    command = [
+    command = pinned(cpus) + [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
         "safeguarding.wsgi:application",
         "--bind",
@@ -303,6 +316,233 @@ def stop_server(server):
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+# --- CPU per contact, and where it goes -----------------------------------------------------
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid):
+    """utime + stime of a process (all its threads), from /proc/<pid>/stat; None once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime (fields 14 and 15)
+
+
+def child_pids(pid):
+    """The direct children of a process (gunicorn's workers of its master)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def backend_pids(url, application_name):
+    """PostgreSQL backends of the benchmark database opened by processes started with
+    PGAPPNAME=application_name (libpq reads it), so that their CPU is counted apart."""
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        return [
+            row[0]
+            for row in connection.execute(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = %s", [application_name]
+            ).fetchall()
+        ]
+
+
+class CpuMeter:
+    """CPU seconds of a set of processes between start() and stop(): Python processes given by
+    pid (read at both ends), and PostgreSQL backends found by application name at the end
+    (opened during the run, so all their CPU is the run's; one closed before the end is missed,
+    which is why the servers and workers keep their connections, DATABASE_CONN_MAX_AGE)."""
+
+    def __init__(self, url, application_name, pids):
+        self.url, self.application_name, self.pids = url, application_name, pids
+        self.before, self.python, self.postgres = {}, None, None
+
+    def start(self):
+        self.before = {pid: cpu_seconds(pid) or 0.0 for pid in self.pids()}
+        return self
+
+    def stop(self):
+        after = {pid: cpu_seconds(pid) for pid in self.pids()}
+        self.python = sum((after[pid] or 0.0) - self.before.get(pid, 0.0) for pid in after)
+        self.postgres = sum(cpu_seconds(pid) or 0.0 for pid in backend_pids(self.url, self.application_name))
+        return self
+
+    def per(self, count):
+        if not count or self.python is None:
+            return {}
+        return {
+            "python_ms": round(self.python * 1000 / count, 2),
+            "postgres_ms": round(self.postgres * 1000 / count, 2),
+            "total_ms": round((self.python + self.postgres) * 1000 / count, 2),
+            "python_s": round(self.python, 2),
+            "postgres_s": round(self.postgres, 2),
+            "count": count,
+        }
+
+
+# Where a contact's time goes: cumulative time of these functions (file ending, function name).
+PROFILE_PARTS = [
+    ("the whole request (test client to response)", "django/test/client.py", "request"),
+    ("token authentication", "partners/tokens.py", "authenticate"),
+    ("body validation (DRF ContactIn)", "rest_framework/serializers.py", "is_valid"),
+    ("receive_contact (the transaction)", "frontdoor/services.py", "receive_contact"),
+    ("  checks (check_contact, files)", "frontdoor/services.py", "_checked_contact"),
+    ("  matching and recording people", "frontdoor/services.py", "match_or_record_people"),
+    ("    people.services.record_people", "people/services.py", "record_people"),
+    ("  pattern alerts", "frontdoor/services.py", "pattern_alerts_for"),
+    ("    households and siblings", "people/services.py", "households_and_siblings"),
+    ("  chronology entries", "chronology/services.py", "record_events"),
+    ("  front-door involvements", "frontdoor/services.py", "_open_front_door_involvements"),
+    ("  audit of the contact", "audit/services.py", "record_creation"),
+    ("the answer (contact_answer)", "frontdoor/api/views.py", "contact_answer"),
+    ("the ack (receive_contact_submission)", "frontdoor/services.py", "receive_contact_submission"),
+    ("the worker's job (tasks.process)", "frontdoor/tasks.py", "process"),
+    ("ORM: compiling SQL", "django/db/models/sql/compiler.py", "as_sql"),
+    ("ORM: executing (round trips included)", "django/db/backends/utils.py", "_execute"),
+    ("ORM: bulk_create", "django/db/models/query.py", "bulk_create"),
+]
+
+
+def profile_parts(stats, count):
+    """[(part, ms per contact)] from a pstats.Stats, by the cumulative time of PROFILE_PARTS
+    (the outermost calls only: a recursive function's time is counted once)."""
+    rows = []
+    for label, filename, name in PROFILE_PARTS:
+        total = sum(
+            cumulative
+            for (path, _, function), (_, _, _, cumulative, _) in stats.stats.items()
+            if function == name and path.endswith(filename)
+        )
+        if total:
+            rows.append((label, round(total * 1000 / count, 2)))
+    return rows
+
+
+def top_functions(stats, limit=25):
+    """[(ms per call site total, calls, 'file:line(function)')] by own time."""
+    rows = sorted(stats.stats.items(), key=lambda item: -item[1][2])[:limit]
+    out = []
+    for (path, line, function), (_, calls, own, _, _) in rows:
+        short = path.split("site-packages/")[-1].replace(str(ROOT) + "/", "")
+        out.append((own, calls, f"{short}:{line}({function})"))
+    return out
+
+
+def profile_contacts(token, url, count, async_=False):
+    """Make `count` contacts in this process through the API (Django's test client: middleware,
+    DRF, the service, one at a time, after 20 to warm up), under cProfile; with async_, the ack
+    (202) and then the worker's job (frontdoor.tasks.process) for each. Returns the figures:
+    CPU per contact of this process and of its PostgreSQL backend, queries, the parts and the
+    top functions."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    setup_test_environment()
+    from django.conf import settings
+
+    from frontdoor import tasks
+
+    settings.ALLOWED_HOSTS = ["*"]
+    client = Client()
+    rng = random.Random(11)
+    earlier = []
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    if async_:
+        headers["HTTP_PREFER"] = "respond-async"
+
+    def send(i):
+        response = client.post(
+            "/api/v1/contacts/",
+            data=json.dumps(make_body(rng, i, earlier)),
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY=f"profile-{uuid.uuid4()}",
+            **headers,
+        )
+        assert response.status_code == (202 if async_ else 201), response.content
+        return response
+
+    def process_waiting():
+        from frontdoor.models import ContactSubmission
+
+        waiting = list(
+            ContactSubmission.objects.filter(
+                status=ContactSubmission.Status.RECEIVED, idempotency_key__startswith="profile-"
+            ).values_list("pk", flat=True)
+        )
+        for pk in waiting:
+            assert tasks.process(pk) == "processed"
+        return len(waiting)
+
+    for i in range(20):
+        send(i)
+    if async_:
+        process_waiting()
+    backend = connection.cursor().connection.info.backend_pid
+    results = {}
+    phases = [("ack" if async_ else "sync", lambda: [send(20 + i) for i in range(count)])]
+    if async_:
+        phases.append(("worker", process_waiting))
+    for phase, run in phases:
+        profiler = cProfile.Profile()  # wall time: waiting for PostgreSQL shows in psycopg's wait()
+        cpu, backend_cpu, wall = time.process_time(), cpu_seconds(backend), time.perf_counter()
+        with CaptureQueriesContext(connection) as captured:
+            profiler.enable()
+            run()
+            profiler.disable()
+        cpu, backend_cpu = time.process_time() - cpu, cpu_seconds(backend) - backend_cpu
+        wall = time.perf_counter() - wall
+        stats = pstats.Stats(profiler)
+        if os.environ.get("BENCH_PROFILE_DUMP"):
+            stats.dump_stats(f"{os.environ['BENCH_PROFILE_DUMP']}-{phase}.prof")
+        results[phase] = {
+            "contacts": count,
+            "python_cpu_ms": round(cpu * 1000 / count, 2),
+            "postgres_cpu_ms": round(backend_cpu * 1000 / count, 2),
+            "wall_ms": round(wall * 1000 / count, 2),
+            "queries": round(len(captured) / count, 2),
+            "parts_ms": profile_parts(stats, count),
+            "top_own_time": [
+                (round(own * 1000 / count, 3), round(calls / count, 1), where)
+                for own, calls, where in top_functions(stats)
+            ],
+        }
+    # And without the profiler (it doubles the Python time): the plain CPU per contact.
+    for phase, run in phases:
+        cpu, backend_cpu = time.process_time(), cpu_seconds(backend)
+        run()
+        results[phase]["python_cpu_ms_unprofiled"] = round((time.process_time() - cpu) * 1000 / count, 2)
+        results[phase]["postgres_cpu_ms_unprofiled"] = round((cpu_seconds(backend) - backend_cpu) * 1000 / count, 2)
+    return results
+
+
+def print_profile(results):
+    for phase, figures in results.items():
+        print(
+            f"\n{phase}: {figures['contacts']} contacts in process, one at a time. CPU per contact without the "
+            f"profiler: Python {figures['python_cpu_ms_unprofiled']} ms, its PostgreSQL backend "
+            f"{figures['postgres_cpu_ms_unprofiled']} ms; {figures['queries']:g} queries. Under cProfile: Python "
+            f"{figures['python_cpu_ms']} ms.\n"
+        )
+        print("| part (cumulative, under cProfile) | ms per contact |\n| --- | ---: |")
+        for label, ms in figures["parts_ms"]:
+            print(f"| {label} | {ms} |")
+        print("\n| own time, ms per contact | calls per contact | function |\n| ---: | ---: | --- |")
+        for own, calls, where in figures["top_own_time"]:
+            print(f"| {own} | {calls} | `{where}` |")
 
 
 # --- The load -----------------------------------------------------------------------------
@@ -359,6 +599,8 @@ def make_body(rng, index, earlier_numbers):
 def generator(number, args, token, run_id, start_at, out_queue):  # noqa: C901
     """One generator process: its share of the schedule, sent from `args.connections` threads,
     each with its own keep-alive connection. Returns its records through out_queue."""
+    if args.generator_cpus:
+        os.sched_setaffinity(0, {int(cpu) for cpu in args.generator_cpus.split(",")})
     rng = random.Random(f"{run_id}-{number}")
     rate = args.rate / args.generators
     total = int(rate * args.duration)
@@ -441,7 +683,8 @@ def generator(number, args, token, run_id, start_at, out_queue):  # noqa: C901
         thread.start()
     for thread in threads:
         thread.join(timeout=max(1, deadline + 30 - time.time()))
-    out_queue.put(records)
+    used = os.times()
+    out_queue.put((records, used.user + used.system))
 
 
 def percentile(values, fraction):
@@ -565,12 +808,55 @@ def main():  # noqa: C901
         "--drain-timeout", type=float, default=600, help="seconds to wait for the backlog (default 600)"
     )
     parser.add_argument("--json", help="write the results here (default benchmarks/results/intake-<time>.json)")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        metavar="N",
+        help="no load: make N contacts in this process under cProfile (with --async, N acks then the "
+        "worker's N jobs) and print the CPU per contact and where it goes",
+    )
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="with --async: gunicorn on CPU 0 and the db_workers on CPU 1 (taskset); the load generators "
+        "and PostgreSQL are not pinned",
+    )
+    parser.add_argument(
+        "--generator-cpus",
+        help="CPUs for the load generators, e.g. 1 (default: not pinned; 1 with --pin)",
+    )
     args = parser.parse_args()
+    server_cpus = worker_cpus = None
+    if args.pin:
+        server_cpus, worker_cpus = "0", "1"
+        args.generator_cpus = args.generator_cpus or "1"
     if not args.database_url.startswith("postgres://postgres@127.0.0.1"):
         sys.exit("The benchmark runs against a PostgreSQL database on 127.0.0.1 only")
 
     ensure_database(args.database_url)
     token = set_up(args.database_url)
+    if args.profile:
+        with tempfile.TemporaryDirectory() as scratch:
+            from django.conf import settings
+
+            settings.ATTACHMENT_ROOT = Path(scratch)
+            profiled = profile_contacts(token, args.database_url, args.profile, async_=args.async_)
+        print_profile(profiled)
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        target = Path(args.json) if args.json else RESULTS / f"intake-profile-{time.strftime('%Y%m%d-%H%M%S')}.json"
+        target.write_text(
+            json.dumps(
+                {
+                    "date": time.strftime("%Y-%m-%d %H:%M"),
+                    "command": " ".join(["benchmarks/bench_intake.py"] + sys.argv[1:]),
+                    "load_average": os.getloadavg(),
+                    "profile": profiled,
+                },
+                indent=2,
+            )
+        )
+        print(f"\nwritten to {target}")
+        return
     query_counts = None
     if args.queries:
         with tempfile.TemporaryDirectory() as scratch:
@@ -593,13 +879,18 @@ def main():  # noqa: C901
 
     run_id = uuid.uuid4().hex[:12]
     with tempfile.TemporaryDirectory(prefix="bench-attachments-") as attachment_root:
-        server = start_server(args.database_url, args.port, args.workers, args.threads, attachment_root)
+        server = start_server(args.database_url, args.port, args.workers, args.threads, attachment_root, server_cpus)
         db_workers = (
-            start_db_workers(args.database_url, args.db_workers, attachment_root, args.db_worker_nice)
+            start_db_workers(args.database_url, args.db_workers, attachment_root, args.db_worker_nice, worker_cpus)
             if args.async_
             else []
         )
         drained = None
+        load_average_before = os.getloadavg()
+        server_cpu = CpuMeter(args.database_url, "bench-intake-server", lambda: [server.pid] + child_pids(server.pid))
+        worker_cpu = CpuMeter(args.database_url, "bench-intake-worker", lambda: [p.pid for p in db_workers])
+        server_cpu.start()
+        worker_cpu.start()
         try:
             context = multiprocessing.get_context("fork")
             out_queue = context.Queue()
@@ -610,16 +901,20 @@ def main():  # noqa: C901
             ]
             for process in processes:
                 process.start()
-            records = []
+            records, generators_cpu_s = [], 0.0
             for _ in processes:
-                records.extend(out_queue.get(timeout=args.duration + 180))
+                sent, cpu = out_queue.get(timeout=args.duration + 180)
+                records.extend(sent)
+                generators_cpu_s += cpu
             for process in processes:
                 process.join(timeout=30)
             load_stopped = time.time()
+            server_cpu.stop()
             stop_server(server)
             if args.async_:
                 waiting_at_stop = backlog(args.database_url, run_id)[0]
                 drain_s, timed_out = drain(args.database_url, run_id, args.drain_timeout)
+                worker_cpu.stop()
                 drained = {
                     "waiting_when_load_stopped": waiting_at_stop,
                     "drain_s_after_load": round(drain_s, 1),
@@ -680,6 +975,23 @@ def main():  # noqa: C901
     }
     if args.async_:
         results["processing"] = dict(processing(args.database_url, run_id), **drained)
+    # CPU on the server side only: gunicorn (master and workers) per request answered and per
+    # contact acknowledged or made; the db_workers per contact they made; each with its PostgreSQL
+    # backends apart. The load generators' CPU is given apart, not counted.
+    answered = len(created)
+    made_count = integrity_check["contact_rows_for_run"]
+    results["cpu"] = {
+        "load_average_before": [round(x, 2) for x in load_average_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "pinned": {"server": server_cpus, "db_workers": worker_cpus, "generators": args.generator_cpus},
+        "server_per_answer": server_cpu.per(answered),
+        "server_per_contact": server_cpu.per(integrity_check["distinct_acknowledged_keys"]),
+        "workers_per_contact": worker_cpu.per(made_count) if args.async_ else {},
+        "generators_s": round(generators_cpu_s, 2),
+    }
+    if args.async_ and server_cpu.python is not None and worker_cpu.python is not None:
+        both = server_cpu.python + server_cpu.postgres + worker_cpu.python + worker_cpu.postgres
+        results["cpu"]["server_and_workers_per_contact_ms"] = round(both * 1000 / made_count, 2) if made_count else None
     if query_counts:
         counts, kinds, timings = query_counts
         results["in_process"] = {
@@ -736,6 +1048,20 @@ def main():  # noqa: C901
             f"{integrity_check['submission_rows_for_run']} / {integrity_check['processed_with_a_contact']} / "
             f"{integrity_check['failed']} / {integrity_check['contacts_made_by_the_run']} |"
         )
+    cpu = results["cpu"]
+
+    def cpu_cell(figures):
+        if not figures:
+            return "–"
+        return f"{figures['python_ms']} ms Python + {figures['postgres_ms']} ms PostgreSQL = {figures['total_ms']} ms"
+
+    what = "acknowledgement" if args.async_ else "contact"
+    print(f"| CPU per {what}, gunicorn | {cpu_cell(cpu['server_per_contact'])} |")
+    if args.async_:
+        print(f"| CPU per contact made, db_workers | {cpu_cell(cpu['workers_per_contact'])} |")
+        print(f"| CPU per contact, acknowledged and made | {cpu.get('server_and_workers_per_contact_ms')} ms |")
+    print(f"| CPU of the load generators (not counted) | {cpu['generators_s']} s |")
+    print(f"| load average before / after | {cpu['load_average_before'][0]} / {cpu['load_average_after'][0]} |")
     print(f"| integrity | {'ok' if integrity_check['ok'] else 'FAILED'} |")
     RESULTS.mkdir(parents=True, exist_ok=True)
     target = Path(args.json) if args.json else RESULTS / f"intake-{time.strftime('%Y%m%d-%H%M%S')}.json"
