@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -62,6 +62,8 @@ from .signals import referral_opened
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from audit.models import AuditEvent
+    from chronology.models import ChronologyEntry
     from kernel.access import AnyUser
 
 Outcome = ContactDecision.Outcome
@@ -155,13 +157,20 @@ def feedback_title(method_label: str) -> str:
 
 
 def match_or_record_people(  # noqa: C901
-    user: AnyUser | None, people: list[PersonDetails], agency: Agency | None = None
+    user: AnyUser | None,
+    people: list[PersonDetails],
+    agency: Agency | None = None,
+    *,
+    events: list[ChronologyEntry] | None = None,
+    audit_entries: list[AuditEvent] | None = None,
 ) -> list[tuple[Person, str]]:
     """For each PersonDetails, the person it is about and how they were found: an existing
     record chosen by the user; else the one person holding the consistent identifier, NHS
     number or UPN given (in that order); else exactly one person of the same kind, name and date
     of birth; otherwise a new record (people.services.record_people), made once even when the
-    same new person is named twice. A fixed number of queries, whatever the number of people."""
+    same new person is named twice. A fixed number of queries, whatever the number of people.
+    `events` and `audit_entries`: lists to add the new people's chronology and audit entries to,
+    for the caller to write with its own (see people.services.record_people)."""
     results: list[Any] = [None] * len(people)
     # Reused below for identifier pairs, rows read back and name keys.
     id_type: Any
@@ -178,14 +187,15 @@ def match_or_record_people(  # noqa: C901
                 key = (id_type, validate_identifier(id_type, details.identifiers[id_type]))
                 given[index].append((key, match))
                 wanted[key] = set()
+    # The people read with their identifiers and names, so that those found need no further query.
+    read: dict[int, Person] = {}
     if wanted:
         condition = Q()
         for id_type, value in wanted:
             condition |= Q(id_type=id_type, value=value)
-        for id_type, value, person_id in Identifier.objects.filter(condition).values_list(
-            "id_type", "value", "person_id"
-        ):
-            wanted[(id_type, value)].add(person_id)
+        for identifier in Identifier.objects.filter(condition).select_related("person"):
+            wanted[(identifier.id_type, identifier.value)].add(identifier.person_id)
+            read[identifier.person_id] = identifier.person
     found_ids = {}
     for index, pairs in enumerate(given):
         for key, match in pairs:
@@ -208,10 +218,11 @@ def match_or_record_people(  # noqa: C901
                 date_of_birth=details.date_of_birth,
             )
         same: dict[Any, set[int]] = {}
-        for pk, kind, given, family, born in Person.objects.filter(condition).values_list(
-            "pk", "kind", "given_names", "family_name", "date_of_birth"
-        ):
-            same.setdefault(_name_key(kind, given, family, born), set()).add(pk)
+        for person in Person.objects.filter(condition):
+            same.setdefault(
+                _name_key(person.kind, person.given_names, person.family_name, person.date_of_birth), set()
+            ).add(person.pk)
+            read[person.pk] = person
         for index in by_name:
             details = people[index]
             candidates = same.get(
@@ -219,10 +230,8 @@ def match_or_record_people(  # noqa: C901
             )
             if len(candidates) == 1:
                 found_ids[index] = (next(iter(candidates)), ContactPerson.Match.NAME_AND_DATE_OF_BIRTH)
-    if found_ids:
-        existing = Person.objects.in_bulk({pk for pk, _ in found_ids.values()})
-        for index, (pk, match) in found_ids.items():
-            results[index] = (existing[pk], match)
+    for index, (pk, match) in found_ids.items():
+        results[index] = (read[pk], match)
     # The rest are new; the same new person named twice (same kind, name and date of birth) once.
     new_rows: list[people_services.NewPerson]
     new_index: dict[Any, int]
@@ -253,7 +262,9 @@ def match_or_record_people(  # noqa: C901
                 )
             )
         results[index] = new_index[key]
-    recorded = people_services.record_people(user, new_rows, agency=agency)
+    recorded = people_services.record_people(
+        user, new_rows, agency=agency, events=events, audit_entries=audit_entries
+    )
     return [(recorded[result], ContactPerson.Match.NEW) if isinstance(result, int) else result for result in results]
 
 
@@ -277,31 +288,33 @@ def clear_cache() -> None:
     _front_door_team.cache_clear()
 
 
-def _open_front_door_involvements(children, on, recorded_now=()):
+def _open_front_door_involvements(children, on):
     """The front-door team's involvement with each of these children while a contact awaits its
-    decision: one query for those who may have one open already (not those recorded just now),
-    one INSERT for the rest."""
+    decision, for those who have none open already: one INSERT ... SELECT, whatever their number.
+    Whether one is open is asked by person (the index on person and end date: a child has few
+    involvements, the team thousands open)."""
     team = front_door_team() if children else None
     if team is None:
         return
-    known = [child.pk for child in children if child.pk not in recorded_now]
-    # By person only (a child has few involvements; the team has thousands open), then in Python.
-    open_already = (
-        {
-            person_id
-            for person_id, team_id, kind in Involvement.objects.filter(
-                person_id__in=known, end_date__isnull=True
-            ).values_list("person_id", "team_id", "kind")
-            if team_id == team.pk and kind == INVOLVEMENT_KIND
-        }
-        if known
-        else set()
-    )
-    Involvement.objects.bulk_create(
-        Involvement(person=child, agency=team.agency, team=team, kind=INVOLVEMENT_KIND, start_date=on)
-        for child in children
-        if child.pk not in open_already
-    )
+    involvement = Involvement._meta.db_table
+    ids = sorted({child.pk for child in children})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {involvement} (person_id, agency_id, team_id, worker_id, kind, start_date, end_date) "  # noqa: S608
+            f"SELECT p.id, %s, %s, NULL, %s, %s, NULL FROM {Person._meta.db_table} p "
+            f"WHERE p.id IN ({', '.join(['%s'] * len(ids))}) AND NOT EXISTS ("
+            f"SELECT 1 FROM {involvement} i WHERE i.person_id = p.id AND i.end_date IS NULL "
+            "AND i.team_id = %s AND i.kind = %s) ORDER BY p.id",
+            [
+                team.agency_id,
+                team.pk,
+                INVOLVEMENT_KIND,
+                connection.ops.adapt_datefield_value(on),
+                *ids,
+                team.pk,
+                INVOLVEMENT_KIND,
+            ],
+        )
 
 
 def _add_person(user, contact, details, agency):
@@ -454,10 +467,15 @@ def receive_contact(
         api_token, key, digest = submission
         ContactSubmission.objects.create(api_token=api_token, idempotency_key=key, body_digest=digest, contact=contact)
     agency = referrer_agency
+    # The chronology and audit entries of the people recorded now and of the contact, each
+    # written in one INSERT at the end.
+    events: list[ChronologyEntry] = []
+    audit_entries: list[AuditEvent] = []
+    matched = match_or_record_people(user, people, agency=agency, events=events, audit_entries=audit_entries)
     # The people, matched or recorded, linked in one INSERT (a new contact has no links yet, so
     # a person named twice is kept once, in the first role given, without asking the database).
     links, seen, recorded_now = [], set(), set()
-    for details, (person, matched_by) in zip(people, match_or_record_people(user, people, agency=agency), strict=False):
+    for details, (person, matched_by) in zip(people, matched, strict=False):
         if person.pk in seen:
             continue
         seen.add(person.pk)
@@ -478,20 +496,20 @@ def receive_contact(
     links.sort(key=lambda link: link.pk)
     subjects = [link for link in links if link.is_child]
     _open_front_door_involvements(
-        [link.person for link in links if link.person.kind == Person.Kind.CHILD],
-        timezone.localdate(received_at),
-        recorded_now,
+        [link.person for link in links if link.person.kind == Person.Kind.CHILD], timezone.localdate(received_at)
     )
     for checked_file in checked:
         _attach(user, contact, checked_file)
     source_label = codelists.label("referral-source", source)
+    title = contact_received_title(referrer_agency or source_label, immediate_risk)
     record_events(
-        [
+        events
+        + [
             chronology_entry(
                 link.person,
                 "contact-received",
                 received_at,
-                contact_received_title(referrer_agency or source_label, immediate_risk),
+                title,
                 detail=contact_received_detail(link.get_role_display(), len(subjects)),
                 agency=agency,
                 source=contact,
@@ -501,9 +519,19 @@ def receive_contact(
         ]
     )
     # A new contact has no alerts to replace; people recorded just now have no history to find.
-    PatternAlert.objects.bulk_create(pattern_alerts_for(contact, children=subjects, recorded_now=recorded_now))
-    audit.record_creation(
-        user, contact, person=subjects[0].person if subjects else None, summary=f"Received contact {contact.reference}"
+    alerts = pattern_alerts_for(contact, children=subjects, recorded_now=recorded_now)
+    if alerts:
+        PatternAlert.objects.bulk_create(alerts)
+    audit.record_many(
+        audit_entries
+        + [
+            audit.creation_entry(
+                user,
+                contact,
+                person=subjects[0].person if subjects else None,
+                summary=f"Received contact {contact.reference}",
+            )
+        ]
     )
     return contact
 
@@ -1174,11 +1202,19 @@ def pattern_alerts_for(
                 ),
             )
         )
-    # Earlier contacts about each child within the window.
-    earlier = _contacts_about(known_ids, since, received, contact)
+    # The children's households and siblings, and then the earlier contacts about the children and
+    # about them within the window, read together (two queries for both).
+    today = timezone.localdate(received)
+    household_ids = people_services.households_and_siblings(known_ids, today, user=None)  # each alert names one person
+    for pk in child_ids:
+        household_ids.pop(pk, None)
     by_child: dict[int, list[Contact]] = {}
-    for person_id, other in earlier:
-        by_child.setdefault(person_id, []).append(other)
+    about_household = []
+    for person_id, other in _contacts_about(known_ids + list(household_ids), since, received, contact):
+        if person_id in household_ids:
+            about_household.append((person_id, other))
+        else:
+            by_child.setdefault(person_id, []).append(other)
     for link in children:
         others = by_child.get(link.person_id, [])
         if len(others) + 1 >= settings.FRONT_DOOR_REPEATED_CONTACTS:
@@ -1219,13 +1255,9 @@ def pattern_alerts_for(
                 )
             )
     # Concerns clustered on siblings and on the adults of the household.
-    today = timezone.localdate(received)
-    household_ids = people_services.households_and_siblings(known_ids, today, user=None)  # each alert names one person
-    for pk in child_ids:
-        household_ids.pop(pk, None)
     if household_ids:
         clustered: Any = {}
-        for person_id, other in _contacts_about(list(household_ids), since, received, contact):
+        for person_id, other in about_household:
             row = clustered.setdefault(person_id, {"person_id": person_id, "count": 0, "last": other.received_at})
             row["count"] += 1
             row["last"] = max(row["last"], other.received_at)

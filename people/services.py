@@ -34,6 +34,8 @@ from .models import (
 from .postcodes import validate_postcode
 
 if TYPE_CHECKING:
+    from audit.models import AuditEvent
+    from chronology.models import ChronologyEntry
     from kernel.access import AnyUser
     from partners.models import Agency, User
 
@@ -155,11 +157,19 @@ class NewPerson:
 
 @transaction.atomic(savepoint=False)
 def record_people(
-    user: "AnyUser | None", new_people: Iterable[NewPerson], agency: "Agency | None" = None
+    user: "AnyUser | None",
+    new_people: Iterable[NewPerson],
+    agency: "Agency | None" = None,
+    *,
+    events: "list[ChronologyEntry] | None" = None,
+    audit_entries: "list[AuditEvent] | None" = None,
 ) -> list[Person]:
     """Record several new people at once, as `record_person` and `add_identifier` would one by
     one (names, search keys, consistent identifiers for children, other identifiers, chronology,
-    audit), in a fixed number of INSERTs whatever their number. Returns the people in order."""
+    audit), in a fixed number of INSERTs whatever their number. Returns the people in order.
+    Given `events` and `audit_entries` lists, their chronology and audit entries are added to
+    them, for the caller to write with its own in the same transaction (record_events,
+    audit.record_many), rather than written here."""
     new_people = list(new_people)
     if not new_people:
         return []
@@ -220,7 +230,7 @@ def record_people(
     ]
     Identifier.objects.bulk_create(identifiers + given)
     now = timezone.now()
-    events = [
+    chronology = [
         chronology_entry(
             person,
             "person-recorded",
@@ -232,7 +242,7 @@ def record_people(
         )
         for person in people
     ]
-    events += [
+    chronology += [
         chronology_entry(
             ident.person,
             "identifier-added",
@@ -243,14 +253,18 @@ def record_people(
         )
         for ident in given
     ]
-    record_events(events)
-    audit.record_many(
-        [audit.creation_entry(user, person, person=person, summary="Recorded a person") for person in people]
-        + [
-            audit.creation_entry(user, ident, person=ident.person, summary=f"Added {ident.get_id_type_display()}")
-            for ident in given
-        ]
-    )
+    audits = [audit.creation_entry(user, person, person=person, summary="Recorded a person") for person in people] + [
+        audit.creation_entry(user, ident, person=ident.person, summary=f"Added {ident.get_id_type_display()}")
+        for ident in given
+    ]
+    if events is None:
+        record_events(chronology)
+    else:
+        events.extend(chronology)
+    if audit_entries is None:
+        audit.record_many(audits)
+    else:
+        audit_entries.extend(audits)
     return people
 
 
