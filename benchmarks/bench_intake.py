@@ -413,6 +413,65 @@ PROFILE_PARTS = [
 ]
 
 
+# The same parts measured in CPU time (time.process_time) without cProfile: each function is
+# wrapped, and its CPU time (its own process's, not PostgreSQL's; waiting costs nothing) added
+# up, the outermost call only. (module, attribute path, label); the ORM's compiling and
+# executing are wrapped too, so that the Python spent on them shows.
+CPU_PARTS = [
+    ("partners.tokens", "ApiTokenAuthentication.authenticate", "token authentication (1 query)"),
+    ("frontdoor.selectors", "submission_with_key", "the Idempotency-Key look-up (1 query)"),
+    ("rest_framework.serializers", "BaseSerializer.is_valid", "body validation (DRF ContactIn)"),
+    ("frontdoor.services", "receive_contact", "receive_contact, the transaction (COMMIT included)"),
+    ("frontdoor.services", "_checked_contact", "  checks (check_contact, files)"),
+    ("frontdoor.services", "match_or_record_people", "  matching and recording people"),
+    ("people.services", "record_people", "    people.services.record_people"),
+    ("frontdoor.services", "_open_front_door_involvements", "  front-door involvements"),
+    ("frontdoor.services", "record_events", "  chronology entries (one INSERT)"),
+    ("frontdoor.services", "pattern_alerts_for", "  pattern alerts"),
+    ("people.services", "households_and_siblings", "    households and siblings"),
+    ("audit.services", "record_many", "  audit entries (one INSERT)"),
+    ("frontdoor.api.views", "contact_answer", "the answer (contact_answer)"),
+    ("frontdoor.services", "receive_contact_submission", "the ack (receive_contact_submission)"),
+    ("django.db.models.sql.compiler", "SQLCompiler.as_sql", "ORM: compiling SQL (any query)"),
+    ("django.db.backends.utils", "CursorWrapper._execute", "ORM: executing, this process's CPU"),
+]
+
+
+def cpu_parts():
+    """Wrap CPU_PARTS; returns (totals {label: seconds}, undo)."""
+    import functools
+    import importlib
+
+    totals, undo = {}, []
+    for module_name, path, label in CPU_PARTS:
+        owner = importlib.import_module(module_name)
+        *outer, name = path.split(".")
+        for part in outer:
+            owner = getattr(owner, part)
+        original = owner.__dict__[name]
+        depth = [0]
+
+        def wrapped(*args, _original=original, _label=label, _depth=depth, **kwargs):
+            if _depth[0]:
+                return _original(*args, **kwargs)
+            _depth[0] += 1
+            started = time.process_time()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                totals[_label] = totals.get(_label, 0.0) + time.process_time() - started
+                _depth[0] -= 1
+
+        setattr(owner, name, functools.wraps(original)(wrapped))
+        undo.append((owner, name, original))
+
+    def restore():
+        for owner, name, original in reversed(undo):
+            setattr(owner, name, original)
+
+    return totals, restore
+
+
 def profile_parts(stats, count):
     """[(part, ms per contact)] from a pstats.Stats, by the cumulative time of PROFILE_PARTS
     (the outermost calls only: a recursive function's time is counted once)."""
@@ -520,12 +579,23 @@ def profile_contacts(token, url, count, async_=False):
                 for own, calls, where in top_functions(stats)
             ],
         }
-    # And without the profiler (it doubles the Python time): the plain CPU per contact.
+    # And without the profiler (it doubles the Python time): the plain CPU per contact, and then
+    # the CPU of each part (CPU_PARTS, a few wrapped functions: next to no overhead).
     for phase, run in phases:
         cpu, backend_cpu = time.process_time(), cpu_seconds(backend)
         run()
         results[phase]["python_cpu_ms_unprofiled"] = round((time.process_time() - cpu) * 1000 / count, 2)
         results[phase]["postgres_cpu_ms_unprofiled"] = round((cpu_seconds(backend) - backend_cpu) * 1000 / count, 2)
+    for phase, run in phases:
+        totals, restore = cpu_parts()
+        cpu = time.process_time()
+        try:
+            run()
+        finally:
+            restore()
+        results[phase]["cpu_parts_ms"] = [
+            ("the whole request", round((time.process_time() - cpu) * 1000 / count, 2))
+        ] + [(label, round(totals[label] * 1000 / count, 2)) for _, _, label in CPU_PARTS if totals.get(label)]
     return results
 
 
@@ -537,7 +607,10 @@ def print_profile(results):
             f"{figures['postgres_cpu_ms_unprofiled']} ms; {figures['queries']:g} queries. Under cProfile: Python "
             f"{figures['python_cpu_ms']} ms.\n"
         )
-        print("| part (cumulative, under cProfile) | ms per contact |\n| --- | ---: |")
+        print("| part | CPU ms per contact (process_time, no cProfile) |\n| --- | ---: |")
+        for label, ms in figures["cpu_parts_ms"]:
+            print(f"| {label} | {ms} |")
+        print("\n| part (cumulative wall time, under cProfile) | ms per contact |\n| --- | ---: |")
         for label, ms in figures["parts_ms"]:
             print(f"| {label} | {ms} |")
         print("\n| own time, ms per contact | calls per contact | function |\n| ---: | ---: | --- |")
