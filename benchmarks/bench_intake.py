@@ -17,6 +17,9 @@ submission must have been answered with the same contact.
     .venv/bin/python benchmarks/bench_intake.py --queries        # also count queries per contact
     .venv/bin/python benchmarks/bench_intake.py --async --db-workers 2   # Prefer: respond-async
     .venv/bin/python benchmarks/bench_intake.py --async --db-worker-nice 19  # workers yield to acknowledging
+    .venv/bin/python benchmarks/bench_intake.py --async --pin --workers 2 --threads 2 --db-workers 1
+    .venv/bin/python benchmarks/bench_intake.py --profile 200          # no load: where a contact's CPU goes
+    .venv/bin/python benchmarks/bench_intake.py --profile 200 --async  # the ack, then the worker's job
 
 With --async the submissions are sent with `Prefer: respond-async` and acknowledged with 202;
 `manage.py db_worker` processes (--db-workers) make the contacts during the run, against the
@@ -25,6 +28,24 @@ throughput (contacts made per second by the workers), how long the backlog took 
 after the load stopped, and the integrity check: every acknowledged key is exactly one
 submission, both copies of a retried one were answered with the same submission, and after
 draining each is exactly one contact (and the run made no other contacts).
+
+CPU: every run reports the CPU of the server side only, per contact: gunicorn's master and
+workers (utime + stime from /proc/<pid>/stat, from when it answers /health/ to when the load
+stops) and, with --async, the db_workers' (from their start until the backlog is drained), each
+with its PostgreSQL backends apart (found by application name: PGAPPNAME bench-intake-server or
+bench-intake-worker; they keep their connections for the run). The load generators' CPU is
+reported, not counted.
+
+--pin (with --async): gunicorn under `taskset -c 0`, the db_workers under `taskset -c 1`, and the
+load generators on CPU 1 too (--generator-cpus to choose), so that CPU 0 carries only the
+acknowledging; PostgreSQL is not pinned. On a 2-core machine the generators must share a core
+with something: with the workers, so that the acknowledgement figure is the one core's.
+
+--profile N: no load; N contacts made one at a time in this process through the API (Django's
+test client, so middleware, DRF, the view and the service) after 20 to warm up: the CPU per
+contact of this process and of its PostgreSQL backend, queries per contact, the CPU of each part
+(CPU_PARTS, process_time around a few wrapped functions), and cProfile's parts and top functions
+(wall time). With --async: the acknowledgements, then the worker's jobs (frontdoor.tasks.process).
 
 Options: --rate, --duration, --retry-fraction, --workers and --threads (gunicorn), --generators
 and --connections (per generator), --database-url (default postgres://postgres@127.0.0.1:5432/
