@@ -262,9 +262,7 @@ def match_or_record_people(  # noqa: C901
                 )
             )
         results[index] = new_index[key]
-    recorded = people_services.record_people(
-        user, new_rows, agency=agency, events=events, audit_entries=audit_entries
-    )
+    recorded = people_services.record_people(user, new_rows, agency=agency, events=events, audit_entries=audit_entries)
     return [(recorded[result], ContactPerson.Match.NEW) if isinstance(result, int) else result for result in results]
 
 
@@ -1157,7 +1155,7 @@ def _days(delta):
     return f"{delta.days} day{'s' if delta.days != 1 else ''}"
 
 
-def pattern_alerts_for(
+def pattern_alerts_for(  # noqa: C901
     contact: Contact, children: list[ContactPerson] | None = None, recorded_now: Collection[int] = ()
 ) -> list[PatternAlert]:
     """The alerts this contact fires, as unsaved PatternAlert rows, each with why.
