@@ -18,14 +18,14 @@ may not see.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 from django.utils import timezone
 
-from kernel.together import Read, fetch_together
+from kernel.together import Part, Read, fetch_compiled, fetch_together
 
 from .access import Level, levels
 from .models import Person, PersonAlert
@@ -134,7 +134,12 @@ class Provider:
     def __call__(self, person_ids: Sequence[int], day: datetime.date) -> Mapping[int, list[Fact]]:
         if not person_ids:
             return {}
-        return self.build(fetch_together(self.reads(person_ids, day)), day)
+        return self.build(fetch_compiled([self.part(person_ids, day)])[(self, day)], day)
+
+    def part(self, person_ids: Sequence[int], day: datetime.date) -> Part:
+        """Its reads as a part of kernel.together.fetch_compiled: they depend on the ids and the
+        day only, so they are compiled once a day for each number of children."""
+        return ((self, day), person_ids, lambda ids: self.reads(ids, day))
 
 
 _providers: dict[str, Provider] = {}
@@ -177,17 +182,10 @@ def facts_for(
     result = {p.pk: KeyFacts(p.pk) for p in people}
     if not full:
         return result
-    # Every provider's reads in one query: "name:read" keeps them apart.
-    reads = {
-        f"{name}:{read_name}": read
-        for name, provider in _providers.items()
-        for read_name, read in provider.reads(full, day).items()
-    }
-    rows = fetch_together(reads)
-    for name, provider in _providers.items():
-        prefix = f"{name}:"
-        own = {key[len(prefix) :]: found for key, found in rows.items() if key.startswith(prefix)}
-        for person_id, facts in provider.build(own, day).items():
+    # Every provider's reads in one query.
+    rows = fetch_compiled([provider.part(full, day) for provider in _providers.values()])
+    for provider in _providers.values():
+        for person_id, facts in provider.build(rows[(provider, day)], day).items():
             if person_id in result:
                 result[person_id].facts.extend(facts)
     for key_facts in result.values():
@@ -299,37 +297,36 @@ def register_link(name: str, provider: LinkProvider) -> None:
     _links[name] = provider
 
 
+def _link_part(link: LinkProvider, user: AnyUser, person_id: int, day: datetime.date, who: Hashable) -> Part:
+    def reads(ids: list[int]) -> Reads:
+        return link.reads(user, ids[0], day)
+
+    return ((link, day, who), [person_id], reads)
+
+
 def facts_and_links(user: AnyUser, person: Person, on: datetime.date | None = None) -> tuple[KeyFacts, list[Link]]:
     """The key facts about a person the user may see in full (``person_for`` made the check and
     set ``access_level``) and the links from their record, in one query."""
     day = on or timezone.localdate()
     facts = KeyFacts(person.pk)
-    reads: dict[str, Read] = {}
-    if person.kind == Person.Kind.CHILD:
-        for name, link in _links.items():
-            reads.update(
-                {f"link {name}:{read_name}": read for read_name, read in link.reads(user, person.pk, day).items()}
-            )
-    if getattr(person, "access_level", Level.NONE) >= Level.FULL:
-        reads.update(
-            {
-                f"{name}:{read_name}": read
-                for name, provider in _providers.items()
-                for read_name, read in provider.reads([person.pk], day).items()
-            }
-        )
-    rows = fetch_together(reads)
-
-    def own(prefix: str) -> dict[str, list[tuple[Any, ...]]]:
-        return {key[len(prefix) :]: found for key, found in rows.items() if key.startswith(prefix)}
-
+    child = person.kind == Person.Kind.CHILD
+    full = getattr(person, "access_level", Level.NONE) >= Level.FULL
+    parts: list[Part] = []
+    if child:
+        # A link's reads depend on the user's rules: compiled once a day for each user.
+        who = (getattr(user, "pk", None), getattr(user, "role", ""), getattr(user, "agency_id", None))
+        parts += [_link_part(link, user, person.pk, day, who) for link in _links.values()]
+    if full:
+        parts += [provider.part([person.pk], day) for provider in _providers.values()]
+    rows = fetch_compiled(parts)
     links: list[Link] = []
-    if person.kind == Person.Kind.CHILD:
-        for name, link in _links.items():
-            if any(key.startswith(f"link {name}:") for key in rows):
-                links.extend(link.build(own(f"link {name}:"), person.pk))
-    if getattr(person, "access_level", Level.NONE) >= Level.FULL:
-        for name, provider in _providers.items():
-            facts.facts.extend(provider.build(own(f"{name}:"), day).get(person.pk, []))
+    if child:
+        for link in _links.values():
+            found = rows[(link, day, who)]
+            if found:
+                links.extend(link.build(found, person.pk))
+    if full:
+        for provider in _providers.values():
+            facts.facts.extend(provider.build(rows[(provider, day)], day).get(person.pk, []))
         _in_banner_order(facts)
     return facts, links

@@ -95,3 +95,68 @@ class TogetherIsTheSameAsEach(TestCase):
         assert sorted(together["a"], key=repr) == sorted(each["a"], key=repr)
         assert sorted(together["b"]) == sorted(each["b"])
         Person.objects.filter(pk__in=ids).delete()
+
+
+def people_reads(ids):
+    return {
+        "people": Read(Person.objects.filter(pk__in=ids), ("pk", "given_names", "date_of_birth")),
+        "alerts": Read(
+            PersonAlert.objects.filter(person_id__in=ids, start_date__lte=datetime.date(2026, 6, 1)),
+            ("person_id", "detail"),
+        ),
+    }
+
+
+def test_compiled_reads_give_each_call_its_own_ids_rows(db):
+    """Compiled once for two ids with stand-ins, then filled with each call's own ids."""
+    from kernel import together
+
+    together._compiled.clear()
+    made = [make(f"Kid{n}", datetime.date(2015, 1, 1 + n)) for n in range(4)]
+    for person in made:
+        PersonAlert.objects.create(
+            person=person, kind="other", detail=f"Alert {person.given_names}", start_date=datetime.date(2026, 1, 1)
+        )
+    for pair in ([made[0].pk, made[1].pk], [made[2].pk, made[3].pk], [made[3].pk, made[0].pk]):
+        with CaptureQueriesContext(connection) as queries:
+            rows = together.fetch_compiled([("people", pair, people_reads)])["people"]
+        assert len(queries) == 1
+        expected = fetch_together(people_reads(pair))
+        assert {name: sorted(found) for name, found in rows.items()} == {
+            name: sorted(found) for name, found in expected.items()
+        }
+        assert sorted(pk for pk, _, _ in rows["people"]) == sorted(pair)
+        assert sorted(detail for _, detail in rows["alerts"]) == sorted(
+            f"Alert {p.given_names}" for p in made if p.pk in pair
+        )
+    assert ("people", 2) in together._compiled  # compiled once, for two ids
+
+
+def test_compiled_reads_are_forgotten_when_a_setting_changes(db, settings):
+    from kernel import together
+
+    together.fetch_compiled([("people", [1], people_reads)])
+    assert together._compiled
+    settings.SAFEGUARDING_TEST_SETTING = "changed"
+    assert not together._compiled
+
+
+def test_reads_that_do_not_take_their_ids_as_parameters_are_compiled_each_time(db):
+    """An id folded into a string cannot be put back: those reads are not kept."""
+    from kernel import together
+
+    together._compiled.clear()
+    person = make("Folded", None)
+
+    def folded(ids):
+        return {
+            "people": Read(Person.objects.filter(given_names__startswith=str(ids[0])[:0] + "Fol", pk=ids[0]), ("pk",))
+        }
+
+    def as_text(ids):
+        return {"people": Read(Person.objects.filter(family_name=f"x{ids[0]}"), ("pk",))}
+
+    assert together.fetch_compiled([("folded", [person.pk], folded)])["folded"]["people"] == [(person.pk,)]
+    assert ("folded", 1) in together._compiled
+    assert together.fetch_compiled([("text", [person.pk], as_text)])["text"]["people"] == []
+    assert ("text", 1) not in together._compiled
