@@ -65,15 +65,18 @@ from dataclasses import dataclass, field
 
 import jellyfish
 from django.db import connection, transaction
-from django.db.models import BooleanField, Prefetch, Q
+from django.db.models import BooleanField, FloatField, IntegerField, Prefetch, Q
+from django.db.models.functions import Lower
 from django.db.models.expressions import RawSQL
 
 from .identifiers import guess_identifier
 from .models import Identifier, NameKey, Person, PersonAddress, PersonName
 from .postcodes import looks_like_postcode, normalise_postcode
 
-# How many people are fetched from the database for ranking, whatever the limit.
+# How many people are fetched from the database for ranking in Python, whatever the limit
+# (SQLite), and how many matching people at most PostgreSQL ranks in one step.
 CANDIDATES = 200
+RANKED_CANDIDATES = 1000
 # A query token of two letters or more also finds up to this many other name tokens starting
 # with it ("Jon": Jonah, Jonathon...), when nothing closer fills the page.
 PREFIX_TOKENS = 30
@@ -463,40 +466,9 @@ class Prefix(str):
 
 def _with_every_token(specs):
     """Ids of people with, for each query token, a name key of its spec: a list of keys, or a
-    Prefix. At most CANDIDATES of them, in no particular order."""
-    keys = [spec for spec in specs if not isinstance(spec, Prefix)]
-    if connection.vendor == "postgresql" and keys:
-        return _from_gin_index(keys, [spec for spec in specs if isinstance(spec, Prefix)])
-    return _from_name_key_index(specs)
-
-
-def _from_gin_index(keys, prefixes):
-    """PostgreSQL: the keys pick out the people through the GIN index on Person.name_keys;
-    initials are then checked on those rows (OFFSET 0 keeps that check after the index)."""
-    overlaps = " AND ".join([_KEYS_OVERLAP] * len(keys))
-    params = [list(spec) for spec in keys]
-    if prefixes:
-        starts = " AND ".join(["matched.name_keys ~ %s"] * len(prefixes))
-        sql = (
-            f"SELECT id FROM (SELECT id, name_keys FROM people_person WHERE {overlaps} OFFSET 0) AS matched "
-            f"WHERE {starts}"
-        )
-        params += [_starts_pattern(prefix) for prefix in prefixes]
-    else:
-        sql = f"SELECT id FROM people_person WHERE {overlaps}"
-    # With a LIMIT, the planner prefers to scan the table until enough rows turn up, which
-    # computes every row's array; the index is several times faster. Only for this query.
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"{sql} LIMIT {CANDIDATES}", params)
-        ids = [row[0] for row in cursor.fetchall()]
-        cursor.execute("SET LOCAL enable_seqscan = on")
-    return ids
-
-
-def _from_name_key_index(specs):
-    """The same, from the NameKey index alone (no Person rows): the rows meeting the first
-    spec, with one `person_id IN (SELECT person_id FROM namekey WHERE ...)` per other one."""
+    Prefix, from the NameKey index alone (no Person rows): the rows meeting the first spec,
+    with one `person_id IN (SELECT person_id FROM namekey WHERE ...)` per other one. At most
+    CANDIDATES of them, in no particular order. (SQLite; and PostgreSQL for initials alone.)"""
     first, *rest = [_starts_with(spec) if isinstance(spec, Prefix) else Q(key__in=spec) for spec in specs]
     rows = NameKey.objects.filter(first)
     for condition in rest:
@@ -516,14 +488,38 @@ def _token_spec(token, match):
     return _sound_keys(token)
 
 
-def _candidates(parsed, limit):
-    """Ids of at most CANDIDATES people matching every part of the query."""
+def _wider_specs(tokens):
+    """The specs of the widest step: each token's sound keys and the exact keys of up to
+    PREFIX_TOKENS name tokens starting with it; None if no name token starts with any of them.
+    As lists of keys: "these keys or that range" would have PostgreSQL read the NameKey table
+    rather than just its index."""
+    longer = {token: _longer_tokens(token) for token in tokens if len(token) > 1}
+    if not any(longer.values()):
+        return None
+    return [
+        sorted(_sound_keys(token) + longer[token]) if longer.get(token) else _token_spec(token, Match.SOUND)
+        for token in tokens
+    ]
+
+
+def _name_tokens_in_order(parsed):
     # Shorter tokens tend to match more people (an initial most of all). Put first, they are
     # read in index order until enough people are found, while the rarer ones are looked up.
-    tokens = sorted(dict.fromkeys(parsed.names), key=len)
+    return sorted(dict.fromkeys(parsed.names), key=len)
+
+
+def _filters(parsed):
+    """Conditions on Person for the date of birth, identifiers and postcodes of the query."""
     filters = [_date_of_birth_is(day) for day in parsed.dates]
     filters += [has_identifier(pairs) for pairs in parsed.identifiers]
     filters += [has_lived_at(postcode) for postcode in parsed.postcodes]
+    return filters
+
+
+def _candidates(parsed, limit):
+    """Ids of at most CANDIDATES people matching every part of the query (SQLite)."""
+    tokens = _name_tokens_in_order(parsed)
+    filters = _filters(parsed)
     if filters:
         # A date of birth, identifier or postcode picks out few people, whose names are then
         # checked through the NameKey index, one condition per token.
@@ -536,17 +532,99 @@ def _candidates(parsed, limit):
     ids = _with_every_token([_token_spec(token, Match.EXACT) for token in tokens])
     if len(ids) < limit:
         ids = list(dict.fromkeys(ids + _with_every_token([_token_spec(token, Match.SOUND) for token in tokens])))
-    if len(ids) < limit:
-        # As lists of keys: "these keys or that range" would have PostgreSQL read the NameKey
-        # table rather than just its index.
-        longer = {token: _longer_tokens(token) for token in tokens if len(token) > 1}
-        if any(longer.values()):
-            wider = [
-                sorted(_sound_keys(token) + longer[token]) if longer.get(token) else _token_spec(token, Match.SOUND)
-                for token in tokens
-            ]
-            ids = list(dict.fromkeys(ids + _with_every_token(wider)))
+    if len(ids) < limit and (wider := _wider_specs(tokens)):
+        ids = list(dict.fromkeys(ids + _with_every_token(wider)))
     return ids[:CANDIDATES]
+
+
+# --- Ranking in PostgreSQL ----------------------------------------------------------------------
+#
+# The candidates of each step come from the GIN index on Person.name_keys (one `&&` condition
+# per token, the index's bitmaps ANDed), at most RANKED_CANDIDATES of them, and are ranked in
+# the same query: by how closely each query token matched (exact 2, by sound 1, as the start
+# of a name 0, summed), then by pg_trgm's similarity of the query to the current name, then by
+# name. Only the page (`limit` people) comes back. A MATERIALIZED CTE keeps the planner on the
+# index (with a LIMIT it would rather read the table until enough rows turned up).
+
+_ARRAY = "string_to_array(people_person.name_keys, ' ')"
+_MATCHED = (
+    "WITH matched AS MATERIALIZED (SELECT id, name_keys FROM people_person WHERE {overlaps}) "
+    "SELECT id FROM matched{starts} LIMIT {cap}"
+)
+_LIKENESS = "similarity(lower(people_person.given_names || ' ' || people_person.family_name), %s)"
+
+
+def _matched_sql(specs):
+    """(sql, params) of the ids of at most RANKED_CANDIDATES people with, for each query
+    token, a name key of its spec; None when every spec is an initial (no keys to look up)."""
+    keys = [list(spec) for spec in specs if not isinstance(spec, Prefix)]
+    prefixes = [spec for spec in specs if isinstance(spec, Prefix)]
+    if not keys:
+        return None
+    overlaps = " AND ".join(["string_to_array(name_keys, ' ') && %s::text[]"] * len(keys))
+    starts = " WHERE " + " AND ".join(["matched.name_keys ~ %s"] * len(prefixes)) if prefixes else ""
+    params = keys + [_starts_pattern(prefix) for prefix in prefixes]
+    return _MATCHED.format(overlaps=overlaps, starts=starts, cap=RANKED_CANDIDATES), params
+
+
+def _closeness(tokens):
+    """(sql, params): how closely the person's name tokens match the query's, summed over the
+    query's tokens: 2 for the exact token, 1 for a sound-alike, 0 for a name starting with it.
+    An initial scores 2 for the one-letter name, 1 for a name starting with it (all do)."""
+    parts, params = [], []
+    for token in tokens:  # never empty
+        if len(token) == 1:
+            parts.append(f"(CASE WHEN {_ARRAY} && %s::text[] THEN 2 ELSE 1 END)")
+            params.append([exact_key(token)])
+        else:
+            parts.append(f"(CASE WHEN {_ARRAY} && %s::text[] THEN 2 WHEN {_ARRAY} && %s::text[] THEN 1 ELSE 0 END)")
+            params += [[exact_key(token)], _sound_keys(token)]
+    return " + ".join(parts), params
+
+
+def _page_in_postgresql(people, tokens, limit):
+    """The ids of the first `limit` of `people` (a Person queryset), best first."""
+    by_name = [Lower("family_name"), Lower("given_names"), "pk"]
+    if tokens:
+        closeness, params = _closeness(tokens)
+        people = people.annotate(
+            closeness=RawSQL(closeness, params, output_field=IntegerField()),
+            likeness=RawSQL(_LIKENESS, [" ".join(tokens)], output_field=FloatField()),
+        )
+        by_name = ["-closeness", "-likeness", *by_name]
+    return list(people.order_by(*by_name).values_list("pk", flat=True)[:limit])
+
+
+def _page_postgresql(parsed, limit, user):
+    """Ids of the first `limit` people matching every part of the query, best first, ranked in
+    the database: one query per step, each reading at most RANKED_CANDIDATES people."""
+    tokens = _name_tokens_in_order(parsed)
+    findable = Person.objects.filter(_findable_by(user))
+    filters = _filters(parsed)
+    if filters:
+        filters += [has_name_token(token, match=Match.WIDE) for token in tokens]
+        return _page_in_postgresql(findable.filter(*filters), tokens, limit)
+    ids = []
+    steps = (
+        lambda: [_token_spec(token, Match.EXACT) for token in tokens],
+        lambda: [_token_spec(token, Match.SOUND) for token in tokens],
+        lambda: _wider_specs(tokens),
+    )
+    for step in steps:
+        specs = step()
+        if specs is None:
+            break
+        matched = _matched_sql(specs)
+        if matched is None:  # initials alone: through the NameKey index
+            people = findable.filter(pk__in=_with_every_token(specs))
+        else:
+            people = findable.filter(pk__in=RawSQL(*matched))
+        # Whoever an earlier (stricter) step found ranks first in this one too, unless the
+        # cap cut them out: keep them first either way.
+        ids = list(dict.fromkeys(ids + _page_in_postgresql(people, tokens, limit)))
+        if len(ids) >= limit:
+            break
+    return ids[:limit]
 
 
 def _findable_by(user):
@@ -557,18 +635,20 @@ def _findable_by(user):
     return shown_filter(user)
 
 
-def _ranked(ids, parsed, user=None):
+def _ranked(ids, parsed, user=None, *, in_order=False):
     """[(score, name type matched, person id)] for the candidates, best first; restricted
     people are dropped here unless the user is named on them. One query reads every
-    candidate's names."""
+    candidate's names. Equal scores are in name order, or with `in_order`, in the order of
+    `ids` (already ranked by the database)."""
     names, order = {}, {}
+    position = {pk: n for n, pk in enumerate(ids)}
     rows = Person.objects.filter(_findable_by(user), pk__in=ids).values_list(
         "pk", "family_name", "given_names", "names__name_type", "names__given_names", "names__family_name"
     )
     for pk, family_name, given_names, *name in rows:
         if pk not in names:
             names[pk] = [(PersonName.Type.CURRENT, given_names, family_name)]
-            order[pk] = (family_name.lower(), given_names.lower(), pk)
+            order[pk] = position[pk] if in_order else (family_name.lower(), given_names.lower(), pk)
         if name[0] is not None:
             names[pk].append(tuple(name))
     tokens = tuple(parsed.names)
@@ -616,7 +696,10 @@ def search_people(query, *, user=None, limit=20):
         return []
     if not parsed:
         return []
-    ranked = _ranked(_candidates(parsed, limit), parsed, user)[:limit]
+    if connection.vendor == "postgresql":
+        ranked = _ranked(_page_postgresql(parsed, limit, user), parsed, user, in_order=True)
+    else:
+        ranked = _ranked(_candidates(parsed, limit), parsed, user)[:limit]
     people = Person.objects.prefetch_related(*detail_lookups()).in_bulk([pk for _, _, pk in ranked])
     hits = []
     for score, name_type, pk in ranked:
