@@ -66,8 +66,8 @@ from dataclasses import dataclass, field
 import jellyfish
 from django.db import connection, transaction
 from django.db.models import BooleanField, FloatField, IntegerField, Prefetch, Q
-from django.db.models.functions import Lower
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
 
 from .identifiers import guess_identifier
 from .models import Identifier, NameKey, Person, PersonAddress, PersonName
@@ -551,7 +551,8 @@ _MATCHED = (
     "WITH matched AS MATERIALIZED (SELECT id, name_keys FROM people_person WHERE {overlaps}) "
     "SELECT id FROM matched{starts} LIMIT {cap}"
 )
-_LIKENESS = "similarity(lower(people_person.given_names || ' ' || people_person.family_name), %s)"
+# pg_trgm folds case and splits words itself.
+_LIKENESS = "similarity(people_person.given_names || ' ' || people_person.family_name, %s)"
 
 
 def _matched_sql(specs):
@@ -582,16 +583,17 @@ def _closeness(tokens):
     return " + ".join(parts), params
 
 
-def _page_in_postgresql(people, tokens, limit):
-    """The ids of the first `limit` of `people` (a Person queryset), best first."""
+def _page_in_postgresql(people, tokens, limit, *, exact=False):
+    """The ids of the first `limit` of `people` (a Person queryset), best first. `exact`: they
+    all have every token exactly (their closeness is the same: not worked out)."""
     by_name = [Lower("family_name"), Lower("given_names"), "pk"]
     if tokens:
+        people = people.annotate(likeness=RawSQL(_LIKENESS, [" ".join(tokens)], output_field=FloatField()))
+        by_name = ["-likeness", *by_name]
+    if tokens and not exact:
         closeness, params = _closeness(tokens)
-        people = people.annotate(
-            closeness=RawSQL(closeness, params, output_field=IntegerField()),
-            likeness=RawSQL(_LIKENESS, [" ".join(tokens)], output_field=FloatField()),
-        )
-        by_name = ["-closeness", "-likeness", *by_name]
+        people = people.annotate(closeness=RawSQL(closeness, params, output_field=IntegerField()))
+        by_name = ["-closeness", *by_name]
     return list(people.order_by(*by_name).values_list("pk", flat=True)[:limit])
 
 
@@ -610,7 +612,7 @@ def _page_postgresql(parsed, limit, user):
         lambda: [_token_spec(token, Match.SOUND) for token in tokens],
         lambda: _wider_specs(tokens),
     )
-    for step in steps:
+    for number, step in enumerate(steps):
         specs = step()
         if specs is None:
             break
@@ -621,7 +623,7 @@ def _page_postgresql(parsed, limit, user):
             people = findable.filter(pk__in=RawSQL(*matched))
         # Whoever an earlier (stricter) step found ranks first in this one too, unless the
         # cap cut them out: keep them first either way.
-        ids = list(dict.fromkeys(ids + _page_in_postgresql(people, tokens, limit)))
+        ids = list(dict.fromkeys(ids + _page_in_postgresql(people, tokens, limit, exact=number == 0)))
         if len(ids) >= limit:
             break
     return ids[:limit]
