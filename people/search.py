@@ -20,8 +20,11 @@ widest (class Match):
 - or as the start of a name token: "Jon" finds Jonathon, and an initial ("J Smith") finds
   every name starting with it.
 
-Each token is one ``person_id IN (SELECT person_id FROM namekey WHERE key IN (...))``
-condition, ANDed, answered from the (key, person) index:
+Where the candidates come from depends on the database.
+
+On SQLite (and for initials alone on PostgreSQL), each token is one
+``person_id IN (SELECT person_id FROM namekey WHERE key IN (...))`` condition, ANDed,
+answered from the (key, person) index:
 
 - with a date of birth, identifier or postcode in the query, those pick out a few people
   from Person, and each name token (matched widely) is one more condition on them;
@@ -35,9 +38,40 @@ by how close the query is to each of their names: Jaro-Winkler similarity over t
 order-insensitive pairing of query tokens with name tokens, so an exact name scores 1,
 "Jon Smyth" against "John Smith" about 0.91 and against "Jonathon Smith" about 0.87.
 
-A known limit: when the sound-alikes of a misspelt common name run to thousands
-("Jhon Smtih"), the CANDIDATES ranked are an arbitrary subset of them and the closest
-spelling can be missed; a date of birth or postcode in the query narrows them down.
+On PostgreSQL the same steps (exact, sound, start) are each one query that finds *and ranks*
+the people, returning only the page (`limit` people):
+
+- each person's keys are also kept as one text, Person.name_keys, with a GIN index on its
+  array form (without GIN's pending list, which every search would otherwise read in full:
+  migration 0005); a token is one ``&&`` (overlap) condition, the conditions ANDed in the
+  index; an initial is checked on the rows found;
+- at most RANKED_CANDIDATES of those people are ranked, in the same query, by how closely
+  each query token matched one of their name tokens (exact 2, by sound 1, as its start 0,
+  summed: "Jon Smyth" puts Jon Smyth, then John Smith, then Jonathon Smith), then by
+  pg_trgm's similarity of the query to their current name (closer spellings first; a person
+  found by a previous name or alias after one with that name now), then by name;
+- restricted people are left out in that query (people.access.shown_filter), so a page is
+  never short because of them; with a date of birth, identifier or postcode, those and the
+  name conditions pick the people and the same ordering ranks them.
+
+Python then works out, for the page only, each person's score (the Jaro-Winkler similarity
+above, which is what a hit's `score` and "matched on" say) and orders the page by it, equal
+scores keeping the database's order. So on PostgreSQL which people make the page is decided
+by the database's ranking, and within the page the order is by score as on SQLite. The two
+rankings agree on the first result for exact, reversed and misspelt names in 39 of 40
+sampled searches each (docs/benchmarks.md, "Search"); where they differ it is among people
+equally close by Jaro-Winkler (say two Daisy Davieses with different middle names) or
+between a sound-alike and a name starting with what was typed ("Sa Sid": Said, which sounds
+like Sid, before Siddiqui).
+
+The number of queries does not depend on how many people match (people/tests/
+test_search_query_counts.py): at most three steps, plus one index probe per token for the
+names starting with it.
+
+Known limits: when a step matches more than RANKED_CANDIDATES people (PostgreSQL) or
+CANDIDATES (SQLite), as a common surname typed alone or a misspelt common name does at
+500,000 children, an arbitrary subset of them is ranked and the closest spelling can be
+missed; a date of birth, a postcode or another name narrows them down.
 
 How the query is read
 ---------------------
