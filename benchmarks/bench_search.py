@@ -165,7 +165,7 @@ def main():
 
     pages = [summarise("trivial view (floor)", floor)]
     everything = [t for kind in KINDS for t in timings[kind]]
-    pages.append(summarise("search (all kinds)", everything))
+    pages.append(summarise("search, every kind", everything))
     for kind in KINDS:
         if timings[kind]:
             page = summarise(f"search: {kind}", timings[kind])
