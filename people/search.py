@@ -104,13 +104,13 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
 from .identifiers import guess_identifier
-from .models import Identifier, NameKey, Person, PersonAddress, PersonName
+from .models import Identifier, NameKey, Person, PersonAddress, PersonName, RestrictedAccess
 from .postcodes import looks_like_postcode, normalise_postcode
 
 # How many people are fetched from the database for ranking in Python, whatever the limit
 # (SQLite), and how many matching people at most PostgreSQL ranks in one step.
 CANDIDATES = 200
-RANKED_CANDIDATES = 1000
+RANKED_CANDIDATES = 500
 # A query token of two letters or more also finds up to this many other name tokens starting
 # with it ("Jon": Jonah, Jonathon...), when nothing closer fills the page.
 PREFIX_TOKENS = 30
@@ -578,56 +578,92 @@ def _candidates(parsed, limit):
 # the same query: by how closely each query token matched (exact 2, by sound 1, as the start
 # of a name 0, summed), then by pg_trgm's similarity of the query to the current name, then by
 # name. Only the page (`limit` people) comes back. A MATERIALIZED CTE keeps the planner on the
-# index (with a LIMIT it would rather read the table until enough rows turned up).
+# index (with a LIMIT it would rather read the table until enough rows turned up), and the
+# ranking reads the rows it found rather than looking each one up again.
 
-_ARRAY = "string_to_array(people_person.name_keys, ' ')"
-_MATCHED = (
-    "WITH matched AS MATERIALIZED (SELECT id, name_keys FROM people_person WHERE {overlaps}) "
-    "SELECT id FROM matched{starts} LIMIT {cap}"
+_RANKED = (
+    "WITH matched AS MATERIALIZED ("
+    "SELECT id, given_names, family_name, name_keys, restricted FROM people_person WHERE {overlaps}"
+    "), candidate AS (SELECT * FROM matched{starts} LIMIT {cap}) "
+    "SELECT id FROM candidate WHERE {findable} ORDER BY {order} LIMIT %s"
 )
-# pg_trgm folds case and splits words itself.
-_LIKENESS = "similarity(people_person.given_names || ' ' || people_person.family_name, %s)"
 
 
-def _matched_sql(specs):
-    """(sql, params) of the ids of at most RANKED_CANDIDATES people with, for each query
-    token, a name key of its spec; None when every spec is an initial (no keys to look up)."""
+def _array(table):
+    return f"string_to_array({table}.name_keys, ' ')"
+
+
+def _likeness(table):
+    """pg_trgm's similarity of the query to the current name (it folds case and splits words
+    itself)."""
+    return f"similarity({table}.given_names || ' ' || {table}.family_name, %s)"
+
+
+def _closeness(tokens, table="people_person"):
+    """(sql, params): how closely the person's name tokens match the query's, summed over the
+    query's tokens: 2 for the exact token, 1 for a sound-alike, 0 for a name starting with it.
+    An initial scores 2 for the one-letter name, 1 for a name starting with it (all do)."""
+    parts, params = [], []
+    keys = _array(table)
+    for token in tokens:  # never empty
+        if len(token) == 1:
+            parts.append(f"(CASE WHEN {keys} && %s::text[] THEN 2 ELSE 1 END)")
+            params.append([exact_key(token)])
+        else:
+            parts.append(f"(CASE WHEN {keys} && %s::text[] THEN 2 WHEN {keys} && %s::text[] THEN 1 ELSE 0 END)")
+            params += [[exact_key(token)], _sound_keys(token)]
+    return " + ".join(parts), params
+
+
+def _findable_sql(user):
+    """(sql, params) on a candidate row: people.access.shown_filter's rule (a restricted record
+    only for its named users), so that a page is not cut short by people it leaves out. The
+    rule itself is applied again, through shown_filter, when the page is read (_ranked)."""
+    if getattr(user, "is_authenticated", False) and user.is_active:
+        table = RestrictedAccess._meta.db_table
+        return f"(NOT candidate.restricted OR candidate.id IN (SELECT person_id FROM {table} WHERE user_id = %s))", [
+            user.pk
+        ]
+    return "NOT candidate.restricted", []
+
+
+def _ranked_page_sql(specs, tokens, limit, user, *, exact):
+    """The ids of the first `limit` people with, for each query token, a name key of its spec,
+    best first, in one query that reads each candidate's row once; None when every spec is an
+    initial (no keys to look up)."""
     keys = [list(spec) for spec in specs if not isinstance(spec, Prefix)]
     prefixes = [spec for spec in specs if isinstance(spec, Prefix)]
     if not keys:
         return None
     overlaps = " AND ".join(["string_to_array(name_keys, ' ') && %s::text[]"] * len(keys))
     starts = " WHERE " + " AND ".join(["matched.name_keys ~ %s"] * len(prefixes)) if prefixes else ""
-    params = keys + [_starts_pattern(prefix) for prefix in prefixes]
-    return _MATCHED.format(overlaps=overlaps, starts=starts, cap=RANKED_CANDIDATES), params
+    findable, findable_params = _findable_sql(user)
+    by_name = "lower(candidate.family_name), lower(candidate.given_names), candidate.id"
+    if exact:
+        # Everyone here has every token of the query: the closest have the fewest letters
+        # besides (what trigram similarity would say too, at a fraction of the cost).
+        order, order_params = f"length(candidate.given_names) + length(candidate.family_name), {by_name}", []
+    else:
+        closeness, closeness_params = _closeness(tokens, "candidate")
+        order = f"{closeness} DESC, {_likeness('candidate')} DESC, {by_name}"
+        order_params = closeness_params + [" ".join(tokens)]
+    sql = _RANKED.format(overlaps=overlaps, starts=starts, cap=RANKED_CANDIDATES, findable=findable, order=order)
+    params = keys + [_starts_pattern(prefix) for prefix in prefixes] + findable_params + order_params + [limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
-def _closeness(tokens):
-    """(sql, params): how closely the person's name tokens match the query's, summed over the
-    query's tokens: 2 for the exact token, 1 for a sound-alike, 0 for a name starting with it.
-    An initial scores 2 for the one-letter name, 1 for a name starting with it (all do)."""
-    parts, params = [], []
-    for token in tokens:  # never empty
-        if len(token) == 1:
-            parts.append(f"(CASE WHEN {_ARRAY} && %s::text[] THEN 2 ELSE 1 END)")
-            params.append([exact_key(token)])
-        else:
-            parts.append(f"(CASE WHEN {_ARRAY} && %s::text[] THEN 2 WHEN {_ARRAY} && %s::text[] THEN 1 ELSE 0 END)")
-            params += [[exact_key(token)], _sound_keys(token)]
-    return " + ".join(parts), params
-
-
-def _page_in_postgresql(people, tokens, limit, *, exact=False):
-    """The ids of the first `limit` of `people` (a Person queryset), best first. `exact`: they
-    all have every token exactly (their closeness is the same: not worked out)."""
+def _page_in_postgresql(people, tokens, limit):
+    """The ids of the first `limit` of `people` (a Person queryset), best first."""
     by_name = [Lower("family_name"), Lower("given_names"), "pk"]
     if tokens:
-        people = people.annotate(likeness=RawSQL(_LIKENESS, [" ".join(tokens)], output_field=FloatField()))
-        by_name = ["-likeness", *by_name]
-    if tokens and not exact:
         closeness, params = _closeness(tokens)
-        people = people.annotate(closeness=RawSQL(closeness, params, output_field=IntegerField()))
-        by_name = ["-closeness", *by_name]
+        people = people.annotate(
+            closeness=RawSQL(closeness, params, output_field=IntegerField()),
+            likeness=RawSQL(_likeness("people_person"), [" ".join(tokens)], output_field=FloatField()),
+        )
+        by_name = ["-closeness", "-likeness", *by_name]
     return list(people.order_by(*by_name).values_list("pk", flat=True)[:limit])
 
 
@@ -650,14 +686,12 @@ def _page_postgresql(parsed, limit, user):
         specs = step()
         if specs is None:
             break
-        matched = _matched_sql(specs)
-        if matched is None:  # initials alone: through the NameKey index
-            people = findable.filter(pk__in=_with_every_token(specs))
-        else:
-            people = findable.filter(pk__in=RawSQL(*matched))
+        page = _ranked_page_sql(specs, tokens, limit, user, exact=number == 0)
+        if page is None:  # initials alone: through the NameKey index
+            page = _page_in_postgresql(findable.filter(pk__in=_with_every_token(specs)), tokens, limit)
         # Whoever an earlier (stricter) step found ranks first in this one too, unless the
         # cap cut them out: keep them first either way.
-        ids = list(dict.fromkeys(ids + _page_in_postgresql(people, tokens, limit, exact=number == 0)))
+        ids = list(dict.fromkeys(ids + page))
         if len(ids) >= limit:
             break
     return ids[:limit]
