@@ -59,7 +59,7 @@ above, which is what a hit's `score` and "matched on" say) and orders the page b
 scores keeping the database's order. So on PostgreSQL which people make the page is decided
 by the database's ranking, and within the page the order is by score as on SQLite. The two
 rankings agree on the first result for exact, reversed and misspelt names in 39 of 40
-sampled searches each (docs/benchmarks.md, "Search"); where they differ it is among people
+sampled searches each (docs/benchmarks.md, "Search, kind by kind"); where they differ it is among people
 equally close by Jaro-Winkler (say two Daisy Davieses with different middle names) or
 between a sound-alike and a name starting with what was typed ("Sa Sid": Said, which sounds
 like Sid, before Siddiqui).
