@@ -110,7 +110,7 @@ from .postcodes import looks_like_postcode, normalise_postcode
 # How many people are fetched from the database for ranking in Python, whatever the limit
 # (SQLite), and how many matching people at most PostgreSQL ranks in one step.
 CANDIDATES = 200
-RANKED_CANDIDATES = 500
+RANKED_CANDIDATES = 200
 # A query token of two letters or more also finds up to this many other name tokens starting
 # with it ("Jon": Jonah, Jonathon...), when nothing closer fills the page.
 PREFIX_TOKENS = 30
