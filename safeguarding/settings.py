@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "partners",
     # People and identifiers, the child's record.
     "people",
+    # Record linkage: partners' records linked to the person index (Splink).
+    "linkage",
     # The chronology every module feeds.
     "chronology",
     # Audit trail of every view and change of a child's record.

@@ -1,0 +1,223 @@
+"""The linkage model: what is compared, how candidates are found, and how it is trained.
+
+The model is Splink's (Fellegi-Sunter): each comparison below has levels, from the strongest
+agreement to none, and training gives each level a match weight (log2 of m/u). A pair's match
+weight is the sum of its levels' weights plus the prior. The comparisons:
+
+- First name: both missing / exact (weighted by how common the name is) / first and family
+  names swapped / nicknames of each other (linkage/data/nicknames.*) / Jaro-Winkler >= 0.92 /
+  >= 0.80 / other.
+- Family name: exact (by frequency) / one of the names the person is or was known by, or a
+  part of a hyphenated name (family_names) / Jaro-Winkler >= 0.92 / >= 0.80 / other.
+- Date of birth: exact / day and month swapped / one character apart / within a month /
+  other.
+- Postcode: full / sector / district / other.
+- NHS number: the same valid number / one digit or a transposition apart (a mistyped
+  number that failed Modulus 11 still counts as evidence here) / different.
+- UPN: the same valid UPN / one character apart / different.
+- Sex: same / different.
+
+Candidates (blocking rules) are pairs agreeing on at least one of `BLOCKING_RULES`, each an
+equality join so that the work grows with the number of true candidates rather than with
+index x feed (docs/linkage.md gives the arithmetic).
+
+The engine is given in one place, `database_api()`; everything else is Splink's engine-neutral
+API, so a SparkAPI can be passed instead for a partnership too large for one machine.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import pyarrow as pa
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import Linker, SettingsCreator, block_on
+
+from .cleaning import COLUMNS
+
+INDEX, RECORDS = "index", "records"
+
+_LIST_COLUMNS = {"first_name_group", "family_names"}
+_INT_COLUMNS = {"birth_year", "household_dob_peers"}
+_BOOL_COLUMNS = {"placeholder"}
+
+
+def database_api(**options: Any) -> Any:
+    """The engine: DuckDB embedded in the process. The one place to swap in SparkAPI."""
+    from splink import DuckDBAPI
+
+    return DuckDBAPI(**options)
+
+
+def arrow_table(rows: Sequence[dict[str, Any]]) -> pa.Table:
+    """Cleaned rows as an Arrow table with the model's column types (also when empty)."""
+    fields = []
+    for name in COLUMNS:
+        if name in _LIST_COLUMNS:
+            kind = pa.list_(pa.string())
+        elif name in _INT_COLUMNS:
+            kind = pa.int32()
+        elif name in _BOOL_COLUMNS:
+            kind = pa.bool_()
+        else:
+            kind = pa.string()
+        fields.append(pa.field(name, kind))
+    schema = pa.schema(fields)
+    return pa.Table.from_pydict({name: [row[name] for row in rows] for name in COLUMNS}, schema=schema)
+
+
+def _first_name() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="first_name",
+        comparison_description="First name",
+        comparison_levels=[
+            cll.NullLevel("first_name"),
+            cll.ExactMatchLevel("first_name", term_frequency_adjustments=True),
+            cll.ColumnsReversedLevel("first_name", "family_name").configure(label_for_charts="Names swapped"),
+            cll.ArrayIntersectLevel("first_name_group", min_intersection=1).configure(label_for_charts="Nickname"),
+            cll.JaroWinklerLevel("first_name", 0.92),
+            cll.JaroWinklerLevel("first_name", 0.80),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _family_name() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="family_name",
+        comparison_description="Family name",
+        comparison_levels=[
+            cll.NullLevel("family_name"),
+            cll.ExactMatchLevel("family_name", term_frequency_adjustments=True),
+            cll.ColumnsReversedLevel("first_name", "family_name").configure(label_for_charts="Names swapped"),
+            cll.ArrayIntersectLevel("family_names", min_intersection=1).configure(
+                label_for_charts="A name known by, or part of a hyphenated name"
+            ),
+            cll.JaroWinklerLevel("family_name", 0.92),
+            cll.JaroWinklerLevel("family_name", 0.80),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _date_of_birth() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="dob",
+        comparison_description="Date of birth",
+        comparison_levels=[
+            cll.NullLevel("dob"),
+            cll.ExactMatchLevel("dob"),
+            cll.CustomLevel(
+                "dob_swapped_l = dob_r OR dob_l = dob_swapped_r", label_for_charts="Day and month swapped"
+            ),
+            cll.DamerauLevenshteinLevel("dob", 1).configure(label_for_charts="One digit apart"),
+            cll.AbsoluteDateDifferenceLevel("dob", input_is_string=True, threshold=1, metric="month").configure(
+                label_for_charts="Within a month"
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _postcode() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="postcode",
+        comparison_description="Postcode",
+        comparison_levels=[
+            cll.NullLevel("postcode"),
+            cll.ExactMatchLevel("postcode"),
+            cll.ExactMatchLevel("postcode_sector").configure(label_for_charts="Same sector"),
+            cll.ExactMatchLevel("postcode_district").configure(label_for_charts="Same district"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _identifier(name: str, label: str) -> cl.CustomComparison:
+    supplied = {"nhs_number": "nhs_supplied", "upn": "upn_supplied"}[name]
+    return cl.CustomComparison(
+        output_column_name=name,
+        comparison_description=label,
+        comparison_levels=[
+            cll.NullLevel(supplied),
+            cll.CustomLevel(f"{name}_l = {name}_r", label_for_charts=f"Same valid {label}"),
+            cll.DamerauLevenshteinLevel(supplied, 1).configure(label_for_charts="One character apart"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _sex() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="sex",
+        comparison_description="Sex",
+        comparison_levels=[cll.NullLevel("sex"), cll.ExactMatchLevel("sex"), cll.ElseLevel()],
+    )
+
+
+# How candidate pairs are found: each rule an equality join on cleaned columns.
+BLOCKING_RULES = [
+    block_on("nhs_number"),
+    block_on("upn"),
+    block_on("dob", "family_name_sound"),
+    block_on("dob", "first_name_sound"),
+    block_on("dob", "postcode"),
+    block_on("birth_year", "first_name_sound", "family_name_sound"),
+    block_on("postcode", "first_name_sound"),
+    "l.first_name = r.family_name AND l.family_name = r.first_name",
+]
+
+# Extra columns each scored pair carries, for the guards and for the review page.
+RETAINED = ["given_names", "placeholder", "household_dob_peers"]
+
+
+def settings() -> SettingsCreator:
+    return SettingsCreator(
+        link_type="link_only",
+        unique_id_column_name="unique_id",
+        comparisons=[
+            _first_name(),
+            _family_name(),
+            _date_of_birth(),
+            _postcode(),
+            _identifier("nhs_number", "NHS number"),
+            _identifier("upn", "UPN"),
+            _sex(),
+        ],
+        blocking_rules_to_generate_predictions=BLOCKING_RULES,
+        retain_matching_columns=True,
+        retain_intermediate_calculation_columns=True,
+        additional_columns_to_retain=RETAINED,
+    )
+
+
+def linker(index: pa.Table, records: pa.Table, model: SettingsCreator | dict[str, Any], db_api: Any = None) -> Linker:
+    """A Splink linker over the index and the partners' records, with the given model."""
+    db_api = db_api or database_api()
+    left = db_api.register(index, dataset_display_name=INDEX)
+    right = db_api.register(records, dataset_display_name=RECORDS)
+    return Linker([left, right], model, log_level=logging.WARNING)
+
+
+def train(index: pa.Table, records: pa.Table, *, seed: int = 1, db_api: Any = None) -> dict[str, Any]:
+    """Train the model (offline) on an index and a feed: the prior from near-certain matches,
+    u by random sampling, m by expectation maximisation in two sessions that each leave out
+    what they block on. Returns Splink's JSON settings with the trained weights."""
+    link = linker(index, records, settings(), db_api)
+    training = link.training
+    training.estimate_probability_two_random_records_match(
+        [
+            block_on("nhs_number", "dob"),
+            "l.first_name = r.first_name AND l.family_name = r.family_name AND l.dob = r.dob",
+        ],
+        recall=0.8,
+    )
+    training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+    training.estimate_parameters_using_expectation_maximisation(block_on("dob"), record_sample_proportion=1.0)
+    training.estimate_parameters_using_expectation_maximisation(
+        block_on("family_name_sound", "first_name_sound"), record_sample_proportion=1.0
+    )
+    return link.misc.save_model_to_json()

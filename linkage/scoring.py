@@ -1,0 +1,165 @@
+"""Scoring a feed against the index with a stored model: bands, guards and margins.
+
+For each partner record, every candidate person found by the blocking rules is scored
+(Splink's match weight, the sum of each comparison's weight). The best candidate then gets a
+band:
+
+- ``auto``: its weight is at least the upper threshold, it beats the runner-up by at least the
+  margin, and no guard fires;
+- ``review``: its weight is at least the lower threshold, but it is not ``auto``;
+- ``none``: below the lower threshold, or no candidate: a new person, or a hold.
+
+The guards (the main false links are twins and brothers and sisters):
+
+- ``placeholder``: either side is an unborn child or has a placeholder name ("Baby Smith",
+  "Unborn"): never linked automatically;
+- ``first_name``: the first names are plainly different (not the same, not swapped with the
+  family name, not nicknames of each other, Jaro-Winkler below 0.80);
+- ``nhs_number``: both have an NHS number and they differ by more than one digit (a single
+  mistyped digit is a typing error; more is another child);
+- ``household``: the candidate shares a date of birth and a household with another child in
+  the index (twins): the first name (or a nickname of it) and an identifier (NHS number or
+  UPN) must both agree;
+- ``margin``: the runner-up is within the margin of the best (which of the two is it?).
+
+The thresholds and margin are data (linkage/data/thresholds.json), may be set by the
+LINKAGE_THRESHOLDS setting, and are stored with each approved model.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from . import model as linkage_model
+
+THRESHOLDS_FILE = Path(__file__).resolve().parent / "data" / "thresholds.json"
+COMPARISONS = ("first_name", "family_name", "dob", "postcode", "nhs_number", "upn", "sex")
+GUARDS = ("placeholder", "first_name", "nhs_number", "household", "margin")
+# Gamma levels of the model's comparisons (linkage.model): ElseLevel is 0, counting upwards.
+FIRST_NAME_EXACT, FIRST_NAME_NICKNAME, FIRST_NAME_DIFFERENT = 5, 3, 0
+IDENTIFIER_SAME, IDENTIFIER_DIFFERENT = 2, 0
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    upper: float
+    lower: float
+    margin: float
+    # How many candidates per record are kept for review (best first).
+    keep: int = 3
+
+    @classmethod
+    def default(cls) -> Thresholds:
+        data = json.loads(THRESHOLDS_FILE.read_text(encoding="utf-8"))
+        values = {key: data[key] for key in ("upper", "lower", "margin", "keep")}
+        values.update(getattr(settings, "LINKAGE_THRESHOLDS", None) or {})
+        return cls(**values)
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+def _weight(name: str) -> str:
+    if name in ("first_name", "family_name"):
+        return f"coalesce(mw_{name}, 0) + coalesce(mw_tf_adj_{name}, 0)"
+    return f"coalesce(mw_{name}, 0)"
+
+
+def ranking_sql(predictions: str, thresholds: Thresholds) -> str:
+    """SQL over Splink's predictions (index on the left): each record's best `keep` candidates,
+    with each comparison's weight, the guards, and the band of the best. Plain SQL with window
+    functions, so it runs on DuckDB and on Spark."""
+    weights = ",\n        ".join(f"{_weight(name)} AS w_{name}" for name in COMPARISONS)
+    return f"""
+WITH ranked AS (
+    SELECT
+        unique_id_r AS record_id,
+        unique_id_l AS person_id,
+        match_weight,
+        match_probability,
+        {weights},
+        gamma_first_name, gamma_nhs_number, gamma_upn,
+        coalesce(placeholder_l, false) OR coalesce(placeholder_r, false) AS g_placeholder,
+        gamma_first_name = {FIRST_NAME_DIFFERENT} AS g_first_name,
+        gamma_nhs_number = {IDENTIFIER_DIFFERENT} AS g_nhs_number,
+        coalesce(household_dob_peers_l, 0) > 0 AND NOT (
+            gamma_first_name IN ({FIRST_NAME_EXACT}, {FIRST_NAME_NICKNAME})
+            AND (gamma_nhs_number = {IDENTIFIER_SAME} OR gamma_upn = {IDENTIFIER_SAME})
+        ) AS g_household,
+        row_number() OVER (PARTITION BY unique_id_r ORDER BY match_weight DESC, unique_id_l) AS rank,
+        lead(match_weight) OVER (PARTITION BY unique_id_r ORDER BY match_weight DESC, unique_id_l) AS next_weight
+    FROM {predictions}
+), guarded AS (
+    SELECT *,
+        CASE WHEN rank = 1 THEN next_weight END AS runner_up,
+        rank = 1 AND next_weight IS NOT NULL AND match_weight - next_weight < {float(thresholds.margin)} AS g_margin
+    FROM ranked
+    WHERE rank <= {int(thresholds.keep)}
+)
+SELECT *,
+    CASE
+        WHEN rank > 1 THEN NULL
+        WHEN match_weight >= {float(thresholds.upper)}
+            AND NOT (g_placeholder OR g_first_name OR g_nhs_number OR g_household OR g_margin) THEN 'auto'
+        WHEN match_weight >= {float(thresholds.lower)} THEN 'review'
+        ELSE 'none'
+    END AS band
+FROM guarded
+"""
+
+
+@dataclass
+class Scored:
+    """The outcome of scoring a feed: `best` has one row per record (record_id, person_id,
+    match_weight, band, runner_up, guards); `candidates` the kept candidates of every record
+    with a candidate, with each comparison's weight (w_<comparison>)."""
+
+    best: list[dict[str, Any]]
+    candidates: list[dict[str, Any]]
+
+
+def score(
+    index_rows: Sequence[dict[str, Any]],
+    record_rows: Sequence[dict[str, Any]],
+    model_json: dict[str, Any],
+    thresholds: Thresholds,
+    *,
+    db_api: Any = None,
+    with_candidates: bool = True,
+) -> Scored:
+    """Score cleaned records (linkage.cleaning) against the cleaned index with a trained model."""
+    link = linkage_model.linker(
+        linkage_model.arrow_table(index_rows), linkage_model.arrow_table(record_rows), model_json, db_api
+    )
+    floor = min(thresholds.lower, thresholds.upper) - 10
+    predictions = link.inference.predict(threshold_match_weight=floor, warning_mode="never")
+    ranked = link.misc.query_sql(ranking_sql(predictions.physical_name, thresholds))
+    columns = ranked.as_pyarrow_table().to_pydict()
+    predictions.drop_table_from_database_and_remove_from_cache()
+    ranked.drop_table_from_database_and_remove_from_cache()
+    rows = [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+    best: dict[str, dict[str, Any]] = {}
+    candidates = []
+    for row in rows:
+        row["guards"] = [name for name in GUARDS if row.get(f"g_{name}")]
+        if row["rank"] == 1:
+            best[row["record_id"]] = row
+        if with_candidates:
+            candidates.append(row)
+    outcome = []
+    for record in record_rows:
+        found = best.get(record["unique_id"])
+        if found is None:
+            outcome.append(
+                {"record_id": record["unique_id"], "person_id": None, "match_weight": None, "band": "none",
+                 "runner_up": None, "guards": []}
+            )
+        else:
+            outcome.append(found)
+    return Scored(best=outcome, candidates=candidates)
