@@ -29,7 +29,17 @@ import pyarrow.parquet as pq
 from .cleaning import RecordProblem, Supplied, clean_all, mark_household_peers, supplied_from_row
 
 INDEX_COLUMNS = ("person_id", "given_names", "family_name", "date_of_birth", "sex", "postcode", "nhs_number", "upn")
-FEED_COLUMNS = ("record_id", "agency", "given_names", "family_name", "date_of_birth", "sex", "postcode", "nhs_number", "upn")
+FEED_COLUMNS = (
+    "record_id",
+    "agency",
+    "given_names",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "postcode",
+    "nhs_number",
+    "upn",
+)
 OUT_COLUMNS = ("record_id", "person_id", "match_weight", "band")
 
 
@@ -70,7 +80,9 @@ def clean_index(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         base = supplied_from_row(row, "person_id")
         previous = tuple(name for name in str(row.get("previous_family_names") or "").split(";") if name.strip())
         supplied.append(
-            Supplied(**{**base.__dict__, "other_family_names": previous, "household": base.postcode.replace(" ", "").upper()})
+            Supplied(
+                **{**base.__dict__, "other_family_names": previous, "household": base.postcode.replace(" ", "").upper()}
+            )
         )
     cleaned, problems = clean_all(supplied)
     if problems:

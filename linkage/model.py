@@ -110,9 +110,7 @@ def _date_of_birth() -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("dob"),
             cll.ExactMatchLevel("dob"),
-            cll.CustomLevel(
-                "dob_swapped_l = dob_r OR dob_l = dob_swapped_r", label_for_charts="Day and month swapped"
-            ),
+            cll.CustomLevel("dob_swapped_l = dob_r OR dob_l = dob_swapped_r", label_for_charts="Day and month swapped"),
             cll.DamerauLevenshteinLevel("dob", 1).configure(label_for_charts="One digit apart"),
             cll.AbsoluteDateDifferenceLevel("dob", input_is_string=True, threshold=1, metric="month").configure(
                 label_for_charts="Within a month"

@@ -157,8 +157,14 @@ def score(
         found = best.get(record["unique_id"])
         if found is None:
             outcome.append(
-                {"record_id": record["unique_id"], "person_id": None, "match_weight": None, "band": "none",
-                 "runner_up": None, "guards": []}
+                {
+                    "record_id": record["unique_id"],
+                    "person_id": None,
+                    "match_weight": None,
+                    "band": "none",
+                    "runner_up": None,
+                    "guards": [],
+                }
             )
         else:
             outcome.append(found)

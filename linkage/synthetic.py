@@ -237,7 +237,11 @@ class Generator:
             first = _typo(rng, first)
             done.append("first_name_typo")
         if rng.random() < e["hyphenated"] and "-" not in family:
-            family = f"{family}-{_zipf(rng, self.surnames)}" if rng.random() < 0.5 else f"{_zipf(rng, self.surnames)}-{family}"
+            family = (
+                f"{family}-{_zipf(rng, self.surnames)}"
+                if rng.random() < 0.5
+                else f"{_zipf(rng, self.surnames)}-{family}"
+            )
             done.append("hyphenated")
         elif rng.random() < e["family_name_typo"]:
             family = _typo(rng, family)
@@ -313,7 +317,9 @@ def index_row(child: Child) -> dict[str, Any]:
     }
 
 
-def make(children: int, feed: int, seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+def make(
+    children: int, feed: int, seed: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """(index rows, feed rows, truth rows): see the module docstring. About 80 % of feed records
     are of index children; the rest are of children not in the index, many of them a brother,
     sister or twin of an index child."""
@@ -338,5 +344,7 @@ def make(children: int, feed: int, seed: int) -> tuple[list[dict[str, Any]], lis
         child = rng.choice(indexed) if in_index else rng.choice(outside)
         row, done = gen.feed_record(child, record_id)
         feed_rows.append(row)
-        truth.append({"record_id": record_id, "person_id": child.person_id if in_index else "", "errors": " ".join(done)})
+        truth.append(
+            {"record_id": record_id, "person_id": child.person_id if in_index else "", "errors": " ".join(done)}
+        )
     return [index_row(c) for c in indexed], feed_rows, truth

@@ -1,0 +1,143 @@
+"""Reads for linkage: the person index as the model sees it, and what must stay out of it.
+
+What never goes into a run's index (issue 20, item 6):
+
+- restricted records (a child related to staff, a sealed adoption record...): not a row at all;
+- an adopted child's names and identifiers from before the adoption order: the child's birth
+  names, and any name or identifier not recorded as starting on or after the order, are never
+  match keys. The adoption stage registers who was adopted, and when, in `ADOPTIONS` (a
+  registry, so that linkage never imports a later stage); a parental responsibility of basis
+  "adoption order" counts too;
+- unborn children and placeholder names stay in (a record about an unborn child should find
+  it) but are marked `placeholder`, so they are never linked automatically.
+
+The household of an index row is the person's current home address: children in one
+household born on the same day are twins to the household guard.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db.models import Q
+
+from people.models import Identifier, ParentalResponsibility, Person, PersonAddress, PersonName
+
+from .cleaning import RecordProblem, Supplied, clean, mark_household_peers
+from .models import LinkDecision, PartnerRecord
+
+# Functions giving {person id: date of the adoption order}; the adoption stage registers one.
+ADOPTIONS: list[Callable[[], dict[int, datetime.date]]] = []
+MATCH_IDENTIFIERS = (Identifier.Type.NHS, Identifier.Type.UPN, Identifier.Type.FORMER_UPN)
+
+
+def register_adoptions(source: Callable[[], dict[int, datetime.date]]) -> None:
+    if source not in ADOPTIONS:
+        ADOPTIONS.append(source)
+
+
+def adopted() -> dict[int, datetime.date]:
+    """Adopted children and the day of their adoption order (the earliest known)."""
+    found: dict[int, datetime.date] = {}
+    pr = ParentalResponsibility.objects.filter(basis=ParentalResponsibility.Basis.ADOPTION)
+    sources = [dict(pr.values_list("child_id", "start_date"))] + [source() for source in ADOPTIONS]
+    for source in sources:
+        for person_id, day in source.items():
+            day = day or datetime.date.min
+            found[person_id] = min(day, found.get(person_id, day))
+    return found
+
+
+def _since(valid_from: datetime.date | None, order: datetime.date | None) -> bool:
+    """Whether a name or identifier may be used: always, unless the child was adopted, when it
+    must be recorded as starting on or after the adoption order."""
+    return order is None or (valid_from is not None and valid_from >= order)
+
+
+def index_rows(today: datetime.date | None = None) -> list[dict[str, Any]]:
+    """The cleaned person index: every child who is not restricted (see the module docstring)."""
+    today = today or datetime.date.today()
+    orders = adopted()
+    children = Person.objects.filter(kind=Person.Kind.CHILD, restricted=False)
+    people = list(
+        children.values_list("pk", "given_names", "family_name", "date_of_birth", "expected_date_of_birth", "sex")
+    )
+    ids = children.values("pk")
+    names: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for person_id, name_type, given, family, valid_from in PersonName.objects.filter(person_id__in=ids).values_list(
+        "person_id", "name_type", "given_names", "family_name", "valid_from"
+    ):
+        order = orders.get(person_id)
+        if order is not None and (name_type == PersonName.Type.BIRTH or not _since(valid_from, order)):
+            continue
+        names[person_id].append((given, family))
+    identifiers: dict[int, dict[str, str]] = defaultdict(dict)
+    current = Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+    for person_id, id_type, value, valid_from in (
+        Identifier.objects.filter(current, person_id__in=ids, id_type__in=MATCH_IDENTIFIERS)
+        .order_by("person_id", "id_type", "-valid_from")
+        .values_list("person_id", "id_type", "value", "valid_from")
+    ):
+        if not _since(valid_from, orders.get(person_id)):
+            continue
+        identifiers[person_id].setdefault(id_type, value)  # the newest of each type
+    homes: dict[int, tuple[int, str]] = {}
+    at_home = PersonAddress.objects.filter(
+        Q(moved_out__isnull=True) | Q(moved_out__gte=today), person_id__in=ids, kind=PersonAddress.Kind.HOME
+    ).filter(Q(moved_in__isnull=True) | Q(moved_in__lte=today))
+    for person_id, address_id, postcode in at_home.order_by("person_id", "-moved_in").values_list(
+        "person_id", "address_id", "address__postcode"
+    ):
+        homes.setdefault(person_id, (address_id, postcode))
+    rows = []
+    for pk, given, family, born, expected, sex in people:
+        home = homes.get(pk)
+        held = identifiers.get(pk, {})
+        record = Supplied(
+            unique_id=str(pk),
+            given_names=given,
+            family_name=family,
+            date_of_birth=born,
+            sex=sex,
+            postcode=home[1] if home else "",
+            nhs_number=held.get(Identifier.Type.NHS, ""),
+            upn=held.get(Identifier.Type.UPN) or held.get(Identifier.Type.FORMER_UPN, ""),
+            other_family_names=tuple(f for _, f in names.get(pk, [])),
+            other_given_names=tuple(g for g, _ in names.get(pk, [])),
+            household=f"address:{home[0]}" if home else "",
+            placeholder=born is None and expected is not None,
+        )
+        try:
+            rows.append(clean(record))
+        except RecordProblem:
+            continue  # a person with no name at all cannot be matched
+    mark_household_peers(rows)
+    return rows
+
+
+def partner_rows(records: Iterable[PartnerRecord]) -> list[dict[str, Any]]:
+    """Cleaned partner records (their unique_id is the PartnerRecord's primary key)."""
+    rows = []
+    for record in records:
+        rows.append(
+            clean(
+                Supplied(
+                    unique_id=str(record.pk),
+                    given_names=record.given_names,
+                    family_name=record.family_name,
+                    date_of_birth=record.date_of_birth,
+                    sex=record.sex,
+                    postcode=record.postcode,
+                    nhs_number=record.nhs_number,
+                    upn=record.upn,
+                )
+            )
+        )
+    return rows
+
+
+def current_decision(record: PartnerRecord) -> LinkDecision | None:
+    return record.decisions.order_by("-decided_at", "-id").first()
