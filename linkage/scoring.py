@@ -14,7 +14,9 @@ The guards (the main false links are twins and brothers and sisters):
 - ``placeholder``: either side is an unborn child or has a placeholder name ("Baby Smith",
   "Unborn"): never linked automatically;
 - ``first_name``: the first names are plainly different (not the same, not swapped with the
-  family name, not nicknames of each other, Jaro-Winkler below 0.80);
+  family name, not nicknames of each other, Jaro-Winkler below 0.80), or only loosely alike
+  (Jaro-Winkler 0.80 to 0.92: "Eliza" and "Elijah", "Ronan" and "Ronnie", often twins) with
+  no identifier agreeing;
 - ``nhs_number``: both have an NHS number and they differ by more than one digit (a single
   mistyped digit is a typing error; more is another child);
 - ``household``: the candidate shares a date of birth and a household with another child in
@@ -42,7 +44,7 @@ THRESHOLDS_FILE = Path(__file__).resolve().parent / "data" / "thresholds.json"
 COMPARISONS = ("first_name", "family_name", "dob", "postcode", "nhs_number", "upn", "sex")
 GUARDS = ("placeholder", "first_name", "nhs_number", "household", "margin")
 # Gamma levels of the model's comparisons (linkage.model): ElseLevel is 0, counting upwards.
-FIRST_NAME_EXACT, FIRST_NAME_NICKNAME, FIRST_NAME_DIFFERENT = 5, 3, 0
+FIRST_NAME_EXACT, FIRST_NAME_NICKNAME, FIRST_NAME_LOOSE, FIRST_NAME_DIFFERENT = 5, 3, 1, 0
 IDENTIFIER_SAME, IDENTIFIER_DIFFERENT = 2, 0
 
 
@@ -86,7 +88,10 @@ WITH ranked AS (
         {weights},
         gamma_first_name, gamma_nhs_number, gamma_upn,
         coalesce(placeholder_l, false) OR coalesce(placeholder_r, false) AS g_placeholder,
-        gamma_first_name = {FIRST_NAME_DIFFERENT} AS g_first_name,
+        gamma_first_name = {FIRST_NAME_DIFFERENT} OR (
+            gamma_first_name = {FIRST_NAME_LOOSE}
+            AND NOT (gamma_nhs_number = {IDENTIFIER_SAME} OR gamma_upn = {IDENTIFIER_SAME})
+        ) AS g_first_name,
         gamma_nhs_number = {IDENTIFIER_DIFFERENT} AS g_nhs_number,
         coalesce(household_dob_peers_l, 0) > 0 AND NOT (
             gamma_first_name IN ({FIRST_NAME_EXACT}, {FIRST_NAME_NICKNAME})

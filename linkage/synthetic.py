@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jellyfish
+
 from people.identifiers import nhs_check_digit, upn_check_letter
 
 from .cleaning import nickname_groups
@@ -175,6 +177,13 @@ class Generator:
                 return name
         return name
 
+    def _alike(self, child: Child, sex: str) -> str | None:
+        """A name from the pool close to the child's first name (Jaro-Winkler 0.85 or more)."""
+        first = child.given_names.split()[0]
+        pool = self.boys if sex == "M" else self.girls
+        close = [n for n in pool if n != first and jellyfish.jaro_winkler_similarity(n.lower(), first.lower()) >= 0.85]
+        return self.rng.choice(close) if close else None
+
     def _dob(self) -> datetime.date:
         return TODAY - datetime.timedelta(days=self.rng.randrange(30, 18 * 365))
 
@@ -211,8 +220,8 @@ class Generator:
             children.append(self._child(family, postcode, None, avoid))
             if rng.random() < 0.015:  # twins (about 3 % of children are twins)
                 twin = self._child(family, postcode, children[-1].dob, avoid)
-                if rng.random() < 0.3:  # alike names ("Jayden"/"Jaden")
-                    twin.given_names = _typo(rng, children[-1].given_names.split()[0])
+                if rng.random() < 0.3 and (alike := self._alike(children[-1], twin.sex)):
+                    twin.given_names = alike  # alike names: "Jayden" and "Jaden", "Isla" and "Ella"
                 children.append(twin)
         if rng.random() < 0.08:  # the family name changed; the index holds the new one
             new = _zipf(rng, self.surnames)
