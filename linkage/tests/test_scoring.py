@@ -14,7 +14,20 @@ from linkage.cleaning import Supplied, clean, mark_household_peers
 from people.identifiers import nhs_check_digit
 
 THRESHOLDS = scoring.Thresholds.default()
-FIRST_NAMES = ["Oliver", "Amelia", "Harry", "Isla", "Mohammed", "Ava", "Noah", "Freya", "Leo", "Zara", "Kacper", "Amara"]
+FIRST_NAMES = [
+    "Oliver",
+    "Amelia",
+    "Harry",
+    "Isla",
+    "Mohammed",
+    "Ava",
+    "Noah",
+    "Freya",
+    "Leo",
+    "Zara",
+    "Kacper",
+    "Amara",
+]
 SLOW = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
