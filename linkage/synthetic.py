@@ -112,7 +112,8 @@ def valid_nhs_number(rng: random.Random, used: set[str]) -> str:
 
 def valid_upn(rng: random.Random, dob: datetime.date, used: set[str]) -> str:
     while True:
-        rest = f"{rng.choice((373, 370, 371, 372, 380))}{(dob.year + 5) % 100:02d}{rng.randrange(10**6):06d}{rng.randrange(10)}"
+        la_code, year = rng.choice((373, 370, 371, 372, 380)), (dob.year + 5) % 100
+        rest = f"{la_code}{year:02d}{rng.randrange(10**6):06d}{rng.randrange(10)}"
         upn = upn_check_letter(rest) + rest
         if upn not in used:
             used.add(upn)
@@ -232,8 +233,27 @@ class Generator:
         return children
 
     def feed_record(self, child: Child, record_id: str) -> tuple[dict[str, Any], list[str]]:
-        rng, e = self.rng, ERRORS
+        """A partner's record of the child, with the errors made in it (their names)."""
         done: list[str] = []
+        given, family = self._names(child, done)
+        dob = self._date_of_birth(child, done)
+        postcode = self._postcode(child, done)
+        nhs, upn = self._identifiers(child, done)
+        sex = "" if self.rng.random() < ERRORS["sex_missing"] else child.sex
+        return {
+            "record_id": record_id,
+            "agency": self.rng.choice(AGENCIES),
+            "given_names": given,
+            "family_name": family,
+            "date_of_birth": dob.isoformat() if dob else "",
+            "sex": sex,
+            "postcode": postcode,
+            "nhs_number": nhs,
+            "upn": upn,
+        }, done
+
+    def _names(self, child: Child, done: list[str]) -> tuple[str, str]:
+        rng, e = self.rng, ERRORS
         first, *rest = child.given_names.split()
         family = child.family_name
         if child.previous_family_name and rng.random() < e["old_family_name"]:
@@ -246,11 +266,8 @@ class Generator:
             first = _typo(rng, first)
             done.append("first_name_typo")
         if rng.random() < e["hyphenated"] and "-" not in family:
-            family = (
-                f"{family}-{_zipf(rng, self.surnames)}"
-                if rng.random() < 0.5
-                else f"{_zipf(rng, self.surnames)}-{family}"
-            )
+            other = _zipf(rng, self.surnames)
+            family = f"{family}-{other}" if rng.random() < 0.5 else f"{other}-{family}"
             done.append("hyphenated")
         elif rng.random() < e["family_name_typo"]:
             family = _typo(rng, family)
@@ -259,28 +276,37 @@ class Generator:
         if rng.random() < e["names_swapped"]:
             given, family = family, given
             done.append("names_swapped")
-        dob: datetime.date | None = child.dob
+        return given, family
+
+    def _date_of_birth(self, child: Child, done: list[str]) -> datetime.date | None:
+        rng, e, day = self.rng, ERRORS, child.dob
         roll = rng.random()
-        if roll < e["dob_swapped"] and child.dob.day <= 12 and child.dob.day != child.dob.month:
-            dob = datetime.date(child.dob.year, child.dob.day, child.dob.month)
+        if roll < e["dob_swapped"] and day.day <= 12 and day.day != day.month:
             done.append("dob_swapped")
-        elif roll < e["dob_swapped"] + e["dob_digit"]:
-            dob = _dob_digit(rng, child.dob)
+            return datetime.date(day.year, day.day, day.month)
+        if roll < e["dob_swapped"] + e["dob_digit"]:
             done.append("dob_digit")
-        elif roll < e["dob_swapped"] + e["dob_digit"] + e["dob_days"]:
-            dob = child.dob + datetime.timedelta(days=rng.choice((-20, -7, -3, -1, 1, 2, 5, 14, 28)))
+            return _dob_digit(rng, day)
+        if roll < e["dob_swapped"] + e["dob_digit"] + e["dob_days"]:
             done.append("dob_days")
-        elif roll < e["dob_swapped"] + e["dob_digit"] + e["dob_days"] + e["dob_missing"]:
-            dob = None
+            return day + datetime.timedelta(days=rng.choice((-20, -7, -3, -1, 1, 2, 5, 14, 28)))
+        if roll < e["dob_swapped"] + e["dob_digit"] + e["dob_days"] + e["dob_missing"]:
             done.append("dob_missing")
-        postcode = child.postcode
-        roll = rng.random()
-        if roll < e["moved"]:
-            postcode = rng.choice(self.postcodes)
+            return None
+        return day
+
+    def _postcode(self, child: Child, done: list[str]) -> str:
+        roll = self.rng.random()
+        if roll < ERRORS["moved"]:
             done.append("moved")
-        elif roll < e["moved"] + e["postcode_missing"]:
-            postcode = ""
+            return self.rng.choice(self.postcodes)
+        if roll < ERRORS["moved"] + ERRORS["postcode_missing"]:
             done.append("postcode_missing")
+            return ""
+        return child.postcode
+
+    def _identifiers(self, child: Child, done: list[str]) -> tuple[str, str]:
+        rng, e = self.rng, ERRORS
         nhs = ""
         if child.nhs_number and rng.random() < e["nhs_given"]:
             nhs = child.nhs_number
@@ -298,18 +324,7 @@ class Generator:
             i = rng.randrange(1, 12)
             upn = upn[:i] + str((int(upn[i]) + rng.randrange(1, 10)) % 10) + upn[i + 1 :]
             done.append("upn_mistyped")
-        sex = "" if rng.random() < e["sex_missing"] else child.sex
-        return {
-            "record_id": record_id,
-            "agency": rng.choice(AGENCIES),
-            "given_names": given,
-            "family_name": family,
-            "date_of_birth": dob.isoformat() if dob else "",
-            "sex": sex,
-            "postcode": postcode,
-            "nhs_number": nhs,
-            "upn": upn,
-        }, done
+        return nhs, upn
 
 
 def index_row(child: Child) -> dict[str, Any]:

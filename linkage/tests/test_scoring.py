@@ -146,7 +146,8 @@ def test_the_bands_follow_the_thresholds(small_world, trained):
     result = scoring.score(index_rows, feed_rows[:500], trained, THRESHOLDS)
     for row in result.best:
         if row["band"] == "auto":
-            assert row["match_weight"] >= THRESHOLDS.upper and not row["guards"]
+            assert row["match_weight"] >= THRESHOLDS.upper
+            assert not row["guards"]
         elif row["band"] == "review":
             assert row["match_weight"] >= THRESHOLDS.lower
         elif row["match_weight"] is not None:

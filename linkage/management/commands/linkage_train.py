@@ -45,7 +45,6 @@ class Command(BaseCommand):
             stored = services.store_model(
                 None, trained, thresholds=thresholds, accuracy=accuracy, description=description
             )
-            self.stdout.write(
-                f"Stored linkage model {stored.version} (not approved: linkage_approve --model-version {stored.version} --user NAME)"
-            )
+            approve = f"linkage_approve --model-version {stored.version} --user NAME"
+            self.stdout.write(f"Stored linkage model {stored.version}, not approved yet ({approve})")
         self.stdout.write(json.dumps(accuracy, indent=2))
