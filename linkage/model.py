@@ -157,7 +157,7 @@ def _sex() -> cl.CustomComparison:
 
 
 # How candidate pairs are found: each rule an equality join on cleaned columns.
-BLOCKING_RULES = [
+BLOCKING_RULES: list[Any] = [
     block_on("nhs_number"),
     block_on("upn"),
     block_on("dob", "family_name_sound"),

@@ -69,7 +69,7 @@ def check_records(agency: Agency | None, rows: Sequence[Mapping[str, Any]]) -> l
         if unknown:
             errors.add("records", f"Record {number} has fields this feed does not take: {', '.join(unknown)}")
             continue
-        values = {name: str(row.get(name) or "").strip() for name in RECORD_FIELDS}
+        values: dict[str, Any] = {name: str(row.get(name) or "").strip() for name in RECORD_FIELDS}
         label = f"Record {number}"
         if not values["record_id"]:
             errors.add("records", f"{label} has no record_id: give the agency's own id for the record")
@@ -124,7 +124,8 @@ def receive_records(
         )
     }
     fields = ["given_names", "family_name", "date_of_birth", "sex", "postcode", "nhs_number", "upn"]
-    new, changed = [], []
+    new: list[PartnerRecord] = []
+    changed: list[PartnerRecord] = []
     for row in checked:
         record = existing.get(row["record_id"]) or PartnerRecord(agency=agency, agency_record_id=row["record_id"])
         record.submission = submission
@@ -228,7 +229,7 @@ def link_records(run_id: int, *, db_api: Any = None, today: datetime.date | None
         LinkageRun.objects.filter(pk=run.pk).update(
             status=LinkageRun.Status.FAILED, finished_at=timezone.now(), error="The run failed in the service"
         )
-        Submission.objects.filter(pk=run.submission_id).update(status=Submission.Status.FAILED)
+        Submission.objects.filter(pk=run.submission_id or 0).update(status=Submission.Status.FAILED)
         logger.error("linkage run %s failed", run.pk)
         raise
     return "finished"
@@ -279,4 +280,4 @@ def _keep(run: LinkageRun, records: list[PartnerRecord], scored: scoring.Scored)
     LinkageRun.objects.filter(pk=run.pk).update(
         status=LinkageRun.Status.FINISHED, finished_at=timezone.now(), counts=counts
     )
-    Submission.objects.filter(pk=run.submission_id).update(status=Submission.Status.SCORED)
+    Submission.objects.filter(pk=run.submission_id or 0).update(status=Submission.Status.SCORED)
