@@ -50,6 +50,7 @@ urlpatterns = [
     path("api/v1/", include("frontdoor.api.urls")),
     path("api/v1/", include("education.api_urls")),
     path("api/v1/", include("exploitation.api_urls")),
+    path("api/v1/", include("linkage.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
 ]
