@@ -19,6 +19,9 @@ The guards (the main false links are twins and brothers and sisters):
   no identifier agreeing;
 - ``nhs_number``: both have an NHS number and they differ by more than one digit (a single
   mistyped digit is a typing error; more is another child);
+- ``upn``: the same for UPNs (more than one character apart);
+- ``dob``: the dates of birth are plainly different (not the same, not day and month swapped,
+  not one character apart, not within a month): a brother or sister given another's number;
 - ``household``: the candidate shares a date of birth and a household with another child in
   the index (twins): the first name (or a nickname of it) and an identifier (NHS number or
   UPN) must both agree;
@@ -42,10 +45,11 @@ from . import model as linkage_model
 
 THRESHOLDS_FILE = Path(__file__).resolve().parent / "data" / "thresholds.json"
 COMPARISONS = ("first_name", "family_name", "dob", "postcode", "nhs_number", "upn", "sex")
-GUARDS = ("placeholder", "first_name", "nhs_number", "household", "margin")
+GUARDS = ("placeholder", "first_name", "nhs_number", "upn", "dob", "household", "margin")
 # Gamma levels of the model's comparisons (linkage.model): ElseLevel is 0, counting upwards.
 FIRST_NAME_EXACT, FIRST_NAME_NICKNAME, FIRST_NAME_LOOSE, FIRST_NAME_DIFFERENT = 5, 3, 1, 0
 IDENTIFIER_SAME, IDENTIFIER_DIFFERENT = 2, 0
+DATE_OF_BIRTH_DIFFERENT = 0
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,8 @@ WITH ranked AS (
             AND NOT (gamma_nhs_number = {IDENTIFIER_SAME} OR gamma_upn = {IDENTIFIER_SAME})
         ) AS g_first_name,
         gamma_nhs_number = {IDENTIFIER_DIFFERENT} AS g_nhs_number,
+        gamma_upn = {IDENTIFIER_DIFFERENT} AS g_upn,
+        gamma_dob = {DATE_OF_BIRTH_DIFFERENT} AS g_dob,
         coalesce(household_dob_peers_l, 0) > 0 AND NOT (
             gamma_first_name IN ({FIRST_NAME_EXACT}, {FIRST_NAME_NICKNAME})
             AND (gamma_nhs_number = {IDENTIFIER_SAME} OR gamma_upn = {IDENTIFIER_SAME})
@@ -111,7 +117,8 @@ SELECT *,
     CASE
         WHEN rank > 1 THEN NULL
         WHEN match_weight >= {float(thresholds.upper)}
-            AND NOT (g_placeholder OR g_first_name OR g_nhs_number OR g_household OR g_margin) THEN 'auto'
+            AND NOT (g_placeholder OR g_first_name OR g_nhs_number OR g_upn OR g_dob OR g_household OR g_margin)
+            THEN 'auto'
         WHEN match_weight >= {float(thresholds.lower)} THEN 'review'
         ELSE 'none'
     END AS band

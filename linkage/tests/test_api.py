@@ -26,7 +26,12 @@ def _post(client, token, body, key="feed-1"):
 
 
 def _record(record_id="P-1", **fields):
-    return {"record_id": record_id, "given_names": "Alex", "family_name": "Testchild", "date_of_birth": "2016-04-01"} | fields
+    return {
+        "record_id": record_id,
+        "given_names": "Alex",
+        "family_name": "Testchild",
+        "date_of_birth": "2016-04-01",
+    } | fields
 
 
 def test_a_token_without_the_scope_is_refused(client):

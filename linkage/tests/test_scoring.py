@@ -159,3 +159,26 @@ def test_the_bands_follow_the_thresholds(small_world, trained):
         for row in result.candidates
     }
     assert len(priors) == 1
+
+
+def test_a_siblings_nhs_number_with_another_date_of_birth_is_not_linked_automatically(small_world, trained):
+    index_rows, _, _ = small_world
+    number = _nhs(8)
+    sister = clean(Supplied("P-SISTER", "Olivia", "Quenby", datetime.date(2021, 1, 6), "F", "LS28 7FL", number))
+    record = clean(Supplied("REC", "Oliver", "Quenby", datetime.date(2015, 1, 24), "M", "LS28 7FL", number))
+    best = _score(index_rows, [sister], [record], trained)["REC"]
+    assert best["band"] != "auto"
+    assert "dob" in best["guards"]
+
+
+def test_upns_more_than_one_character_apart_stop_an_automatic_link(small_world, trained):
+    from people.identifiers import upn_check_letter
+
+    index_rows, _, _ = small_world
+    upns = [upn_check_letter(rest) + rest for rest in ("373131234567", "373139876543")]
+    born = datetime.date(2013, 12, 17)
+    person = clean(Supplied("P-UPN", "Isabelle", "Quenby", born, "F", "LS28 7FL", upn=upns[0]))
+    record = clean(Supplied("REC", "Isabella", "Quenby", born, "F", "LS28 7FL", upn=upns[1]))
+    best = _score(index_rows, [person], [record], trained)["REC"]
+    assert best["band"] != "auto"
+    assert "upn" in best["guards"]
