@@ -8,11 +8,14 @@ class AdoptionConfig(AppConfig):
 
     def ready(self):
         from chronology.kinds import register
+        from linkage.selectors import register_adoptions
         from people import keyfacts
 
         from . import keyfacts as adoption_keyfacts
 
         keyfacts.register_link("adoption", adoption_keyfacts.adoption_link)
+        # An adopted child's birth names and former identifiers are never linkage match keys.
+        register_adoptions(adopted_children)
 
         register("adoption-decision", "Decision that the child should be placed for adoption", "Adoption")
         register("adoption-authority", "Placement order or consent to placement for adoption", "Adoption")
@@ -22,3 +25,11 @@ class AdoptionConfig(AppConfig):
         register(
             "adoption-decision-reversed", "Decision that the child should no longer be placed for adoption", "Adoption"
         )
+
+
+def adopted_children():
+    """{person id: date of the adoption order} for every child adopted (for linkage)."""
+    from .models import AdoptionDecision
+
+    orders = AdoptionDecision.objects.filter(adoption_order_on__isnull=False)
+    return dict(orders.values_list("person_id", "adoption_order_on"))

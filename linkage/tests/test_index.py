@@ -71,3 +71,9 @@ def test_twins_at_one_home_are_household_peers(worker):
     for twin in twins:
         record_address(worker, twin, address_fields=HOME, moved_in=datetime.date(2019, 5, 2))
     assert [_row(twin)["household_dob_peers"] for twin in twins] == [1, 1]
+
+
+def test_the_adoption_stage_registers_its_adopted_children():
+    from adoption.apps import adopted_children
+
+    assert adopted_children in selectors.ADOPTIONS
