@@ -61,8 +61,8 @@ def load_file(path: Path) -> Submission:
     return services.receive_records(None, agency, records, source=Submission.Source.DROP, filename=path.name)
 
 
-def load_folder(folder: Path | None = None) -> list[Outcome]:
-    folder = folder or Path(settings.LINKAGE_DROP_DIR)
+def load_folder(folder: Path) -> list[Outcome]:
+    """Load every feed file in the folder (manage.py linkage_load_dropped names it)."""
     outcomes = []
     for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in (".csv", ".parquet")):
         try:

@@ -273,6 +273,13 @@ SECTOR_VALIDATORS_DIR = os.environ.get("SAFEGUARDING_SECTOR_VALIDATORS_DIR", str
 # Background work (returns.tasks: the sector's validators) goes on a queue in the database, on
 # PostgreSQL and SQLite alike; `manage.py db_worker` runs it (scripts/serve-demo.sh starts one).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Record linkage (linkage/, docs/linkage.md): the folder partners' feed files are dropped in
+# (manage.py linkage_load_dropped; empty: none), the largest file and the most records one feed
+# may hold, and the thresholds (None: linkage/data/thresholds.json; each approved model keeps its own).
+LINKAGE_DROP_DIR = os.environ.get("SAFEGUARDING_LINKAGE_DROP_DIR", "")
+LINKAGE_MAX_FILE_BYTES = int(os.environ.get("SAFEGUARDING_LINKAGE_MAX_FILE_BYTES", str(200 * 1024 * 1024)))
+LINKAGE_MAX_RECORDS = int(os.environ.get("SAFEGUARDING_LINKAGE_MAX_RECORDS", "200000"))
+LINKAGE_THRESHOLDS = None
 # Runs of the sector's validators (returns.models.SectorValidatorRun) are kept this many days [U];
 # one queued or running for longer than SECTOR_RUN_GIVE_UP_MINUTES is taken as lost (its worker stopped).
 SECTOR_RUNS_KEEP_DAYS = int(os.environ.get("SAFEGUARDING_SECTOR_RUNS_KEEP_DAYS", "30"))
