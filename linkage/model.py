@@ -45,10 +45,18 @@ _INT_COLUMNS = {"birth_year", "household_dob_peers"}
 _BOOL_COLUMNS = {"placeholder"}
 
 
+# DuckDB's own memory limit (it spills to disk past it), under the goal's 4 GB for the process.
+DUCKDB_MEMORY_LIMIT = "3GB"
+
+
 def database_api(**options: Any) -> Any:
-    """The engine: DuckDB embedded in the process. The one place to swap in SparkAPI."""
+    """The engine: DuckDB embedded in the process, in memory, spilling to disk past
+    DUCKDB_MEMORY_LIMIT. The one place to swap in SparkAPI."""
+    import duckdb
     from splink import DuckDBAPI
 
+    if "connection" not in options:
+        options["connection"] = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY_LIMIT})
     return DuckDBAPI(**options)
 
 
