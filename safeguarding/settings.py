@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "frontdoor",
     # Family Help under section 17: assessments, child in need plans, visits, closure.
     "familyhelp",
+    # The information-sharing log (s16LA), decisions not to share, CP-IS look-ups.
+    "sharing",
     # Child protection: strategy discussions, section 47, conferences, plans, core groups.
     "childprotection",
     # Children in care: periods, placements, 903 episodes, care planning, returns home, kinship.
@@ -326,6 +328,22 @@ S434A_COMMENCEMENT = os.environ.get("SAFEGUARDING_S434A_COMMENCEMENT", "") or No
 # s38 (new s436B to s436G Education Act 1996): the children not in school register
 # (education.commencement). An ISO date [U: commencement regulations]; empty: not in force.
 CNIS_COMMENCEMENT = os.environ.get("SAFEGUARDING_CNIS_COMMENCEMENT", "") or None
+# s4 (new s16LA Children Act 2004): the duty to share information to safeguard or promote a
+# child's welfare (sharing.bases). An ISO date [U: commencement regulations]; empty: not in
+# force, and disclosures are logged under the basis in force before it (Working Together 2023
+# with the Data Protection Act 2018).
+S16LA_COMMENCEMENT = os.environ.get("SAFEGUARDING_S16LA_COMMENCEMENT", "") or None
+# s4 (new s16LC Children Act 2004): a designated person includes the child's consistent
+# identifier in what it processes (sharing.selectors.consistent_identifier). An ISO date [U:
+# not in force as at 30 May 2026]; empty: not in force.
+S16LC_COMMENCEMENT = os.environ.get("SAFEGUARDING_S16LC_COMMENCEMENT", "") or None
+# [U] Which people.Identifier type is the consistent identifier of s16LC: the regulations have
+# not specified one; Parliament discussed the NHS number, which the government is piloting.
+S16LC_IDENTIFIER_TYPE = os.environ.get("SAFEGUARDING_S16LC_IDENTIFIER_TYPE", "NHS")
+# The local authority's contact that a CP-IS look-up answers with (sharing.cpis): the front
+# door's or the emergency duty team's number and address [U: set per authority].
+CPIS_CONTACT_PHONE = os.environ.get("SAFEGUARDING_CPIS_CONTACT_PHONE", "")
+CPIS_CONTACT_EMAIL = os.environ.get("SAFEGUARDING_CPIS_CONTACT_EMAIL", "")
 # A contact turns amber on the MASH queue when its decision is due within this many hours.
 FRONT_DOOR_AMBER_HOURS = int(os.environ.get("SAFEGUARDING_FRONT_DOOR_AMBER_HOURS", "8"))
 # The timescale dashboards (kernel.deadlines): "due soon" within this many days, and "done

@@ -39,6 +39,8 @@ urlpatterns = [
     # Timescale dashboards: one's own, the team's, the service's.
     path("timescales/", include("dashboards.urls")),
     path("caseload/", include("dashboards.caseload.urls")),
+    # The information-sharing log: a child's sharing history, decisions not to share, notices.
+    path("sharing/", include("sharing.urls")),
     # The safeguarding partnership: serious incidents, rapid reviews, practice reviews and
     # recommendations; the information requests agencies answer; the public arrangements.
     path("", include("partnership.urls")),
@@ -51,6 +53,7 @@ urlpatterns = [
     path("api/v1/", include("education.api_urls")),
     path("api/v1/", include("exploitation.api_urls")),
     path("api/v1/", include("linkage.api_urls")),
+    path("api/v1/", include("sharing.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
 ]
