@@ -35,6 +35,8 @@ from kernel import codelists, deadlines, timescales
 from kernel.rules import Errors, RuleBroken, as_date, check_date
 from partners.models import User
 from people.models import Involvement
+from sharing import services as sharing
+from sharing.models import Disclosure
 
 from .models import (
     AgencyKind,
@@ -237,6 +239,7 @@ def hold_strategy_discussion(  # noqa: C901
             source=discussion,
             recorded_by=user,
         )
+        _log_strategy_sharing(user, discussion, episode.person, attendees)
         if decision == StrategyDiscussionChild.Decision.SECTION_47:
             open_enquiry = episode.section47_enquiries.filter(outcome="").first()
             if open_enquiry is None:
@@ -248,6 +251,29 @@ def hold_strategy_discussion(  # noqa: C901
         summary=f"Recorded a strategy discussion about {len(episodes)} child{'ren' if len(episodes) != 1 else ''}",
     )
     return discussion
+
+
+def _log_strategy_sharing(user, discussion, person, attendees) -> None:
+    """The information shared at the discussion, logged as a disclosure to each other agency
+    present (sharing's log, s16LA): once an agency, the local authority's own people left out."""
+    seen = set()
+    for attendee in attendees:
+        agency, kind = attendee.get("agency"), attendee["agency_kind"]
+        key = ("agency", agency.pk) if agency is not None else ("kind", kind)
+        if kind == "local_authority" or key in seen or (agency is not None and agency.pk == user.agency_id):
+            continue
+        seen.add(key)
+        sharing.record_disclosure(
+            user,
+            person,
+            what=discussion.information_shared,
+            to_agency=agency,
+            recipient="" if agency is not None else _label(kind).capitalize(),
+            shared_at=discussion.held_at,
+            kind=Disclosure.Kind.STRATEGY_DISCUSSION,
+            from_agency=user.agency if user.agency_id else None,
+            source=discussion,
+        )
 
 
 def _start_enquiry(user, discussion, episode):

@@ -39,6 +39,8 @@ from partners.models import Agency, ApiToken, Team, User
 from people import services as people_services
 from people.identifiers import validate_identifier
 from people.models import Address, Identifier, Involvement, Person, PersonAddress
+from sharing import services as sharing
+from sharing.models import Disclosure
 
 from . import attachments, patterns
 from .models import (
@@ -751,6 +753,8 @@ def answer_check(
         user,
     )
     check.save(update_fields=["status", "information", "answered_at", "answered_by"])
+    if status != AgencyCheck.Status.WITHDRAWN:
+        _log_check_answer(user, check)
     for link in contact_children(check.contact):
         record_event(
             link.person,
@@ -769,6 +773,24 @@ def answer_check(
         summary=check_answered_title(check.get_kind_display(), status),
     )
     return check
+
+
+def _log_check_answer(user: User, check: AgencyCheck) -> None:
+    """The agency's answer is a disclosure to the local authority (sharing's log, s16LA)."""
+    partner = not is_local_authority_staff(user)
+    asker = check.requested_by.agency if check.requested_by and check.requested_by.agency_id else None
+    for link in contact_children(check.contact):
+        sharing.record_disclosure(
+            user,
+            link.person,
+            what=check.information or check.get_status_display(),
+            to_agency=asker,
+            recipient="" if asker else "The local authority's front door",
+            shared_at=check.answered_at,
+            kind=Disclosure.Kind.CHECK_ANSWER,
+            from_agency=check.agency or (user.agency if partner else None),
+            source=check,
+        )
 
 
 # --- Who works on a contact ---------------------------------------------------------------

@@ -70,12 +70,16 @@ def record_disclosure(
 ) -> Disclosure:
     """Log that information about `person` was given to another agency: what, to whom
     (`to_agency`, or `recipient` in words), when, by whom (`shared_by`, by default the user),
-    from which agency (by default the user's) and under which lawful basis (by default the one
+    from which agency (for a disclosure recorded by hand, by default the user's; a stage's hook
+    names it, or leaves it unknown) and under which lawful basis (by default the one
     in force on the day: s16LA once commenced). The child's consistent identifier (s16LC) is
     included where known. `by_the_service`: the service itself disclosed it (a CP-IS answer),
     so no one is named as sharing it."""
     errors = Errors()
     shared_at = shared_at or timezone.now()
+    if kind != Disclosure.Kind.RECORDED:
+        # A stage's own moment (a discussion held later today) is logged as shared by now.
+        shared_at = min(shared_at, timezone.now())
     if shared_at > timezone.now():
         errors.add("shared_at", "The date it was shared cannot be in the future")
     day = as_date(timezone.localtime(shared_at)) if timezone.is_aware(shared_at) else as_date(shared_at)
@@ -96,7 +100,7 @@ def record_disclosure(
     errors.raise_if_any()
     member = _member(user)
     sharer = None if by_the_service else _member(shared_by) or member
-    if from_agency is None and sharer is not None and sharer.agency_id:
+    if from_agency is None and kind == Disclosure.Kind.RECORDED and sharer is not None and sharer.agency_id:
         from_agency = sharer.agency
     id_type, identifier = consistent_identifier(person, day)
     disclosure = Disclosure.objects.create(
@@ -191,6 +195,17 @@ def record_withholding(
     )
     audit.record_creation(member, withholding, person=person, summary=title)
     return withholding
+
+
+def basis_if_allowed(code: str, day: datetime.date) -> str:
+    """`code` if it is a lawful basis that may be given on `day`, else "" (the default for the
+    day): a stage's own basis (MACE's list) carried into the log where it means the same."""
+    return code if code in dict(bases.bases_on(day)) else ""
+
+
+def at_noon(day: datetime.date) -> datetime.datetime:
+    """A day's disclosure time when only the day is known: noon, or now if that is later than now."""
+    return min(timezone.make_aware(datetime.datetime.combine(day, datetime.time(12))), timezone.now())
 
 
 def allocated_workers(person: Person) -> list[User]:
