@@ -10,7 +10,7 @@ with none of the three, answers ``known: false`` and nothing more.
 """
 
 from django.core.exceptions import ValidationError as InvalidValue
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -27,21 +27,57 @@ from people.identifiers import validate_nhs_number
 from . import cpis
 
 NHS_NUMBER_PATTERN = "^[0-9]{3} ?[0-9]{3} ?[0-9]{4}$"
-NOT_BLANK = "^[^\\x00]*[^\\x00\\s][^\\x00]*$"
+# Python's str.strip() whitespace, spelled out so that a JSON Schema pattern means the same in
+# every regular-expression engine (as frontdoor.api does): the text must hold something else.
+STRIPPED = "\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+NOT_BLANK = f"^[^\\x00]*[^\\x00{STRIPPED}][^\\x00]*$"
 
 
-class QueryIn(serializers.Serializer):
-    nhs_number = serializers.RegexField(
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": NHS_NUMBER_PATTERN,
+        "format": "nhs-number",
+        "maxLength": 12,
+        "description": "The child's NHS number: 10 digits, the last a check digit (Modulus 11); "
+        "943 476 5919 or 9434765919",
+    }
+)
+class NhsNumber(serializers.RegexField):
+    default_error_messages = {"not_text": "Must be text (a JSON string)."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_text")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": NOT_BLANK,
+        "maxLength": cpis.CARE_SETTING_MAX,
+        "description": "Where the child is being seen, like: Emergency department, St Elsewhere",
+    }
+)
+class CareSetting(serializers.CharField):
+    default_error_messages = {"not_text": "Must be text (a JSON string)."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_text")
+        return super().to_internal_value(data)
+
+
+class CpisQuery(serializers.Serializer):
+    nhs_number = NhsNumber(
         NHS_NUMBER_PATTERN,
         max_length=12,
-        help_text="The child's NHS number: 10 digits, the last a check digit (Modulus 11); 943 476 5919 or 9434765919",
         error_messages={"invalid": "An NHS number is 10 numbers, like 943 476 5919"},
     )
-    care_setting = serializers.RegexField(
-        NOT_BLANK,
+    care_setting = CareSetting(
         max_length=cpis.CARE_SETTING_MAX,
-        help_text="Where the child is being seen, like: Emergency department, St Elsewhere",
-        error_messages={"invalid": "Enter where the child is being seen"},
+        error_messages={"blank": "Enter where the child is being seen"},
     )
     attended_at = serializers.DateTimeField(help_text="When the child attended (with the time zone)")
 
@@ -52,26 +88,26 @@ class QueryIn(serializers.Serializer):
             raise serializers.ValidationError(error.messages) from None
 
 
-class FlagOut(serializers.Serializer):
+class CpisFlag(serializers.Serializer):
     flag = serializers.BooleanField()
     start_date = serializers.DateField(allow_null=True)
 
 
-class ContactOut(serializers.Serializer):
+class CpisContact(serializers.Serializer):
     name = serializers.CharField(help_text="The local authority")
     phone = serializers.CharField(allow_blank=True)
     email = serializers.CharField(allow_blank=True)
 
 
-class AnswerOut(serializers.Serializer):
+class CpisAnswer(serializers.Serializer):
     known = serializers.BooleanField(
         help_text="False: the service knows of no child protection plan, looked-after status or pre-birth "
         "plan for this NHS number (whether it knows the number at all is not said)"
     )
-    child_protection_plan = FlagOut()
-    looked_after = FlagOut()
-    pre_birth_plan = FlagOut()
-    local_authority = ContactOut(allow_null=True, help_text="Whom to contact; null when not known")
+    child_protection_plan = CpisFlag()
+    looked_after = CpisFlag()
+    pre_birth_plan = CpisFlag()
+    local_authority = CpisContact(allow_null=True, help_text="Whom to contact; null when not known")
 
 
 def present(answer: cpis.Answer) -> dict:
@@ -101,9 +137,9 @@ class CpisQueryView(APIView):
         "health provider). Answers the three flags, their start dates and the local authority's contact, and "
         "nothing else; the child's allocated worker is told where and when the child was seen. Every look-up "
         "is recorded.",
-        request=QueryIn,
+        request=CpisQuery,
         responses={
-            200: OpenApiResponse(AnswerOut, description="The answer (known: false when nothing is known)"),
+            200: OpenApiResponse(CpisAnswer, description="The answer (known: false when nothing is known)"),
             **problem_responses(
                 400, 401, 403, d400="The NHS number fails its check digit, or a field is missing: see `errors`"
             ),
@@ -114,7 +150,7 @@ class CpisQueryView(APIView):
         user = request.user
         if not isinstance(user, User):
             raise PermissionDenied("Only a health agency may look children up")
-        query = QueryIn(data=request.data)
+        query = CpisQuery(data=request.data)
         query.is_valid(raise_exception=True)
         data = query.validated_data
         try:
@@ -126,4 +162,4 @@ class CpisQueryView(APIView):
             )
         except RuleBroken as broken:
             raise ValidationError(broken.errors) from None
-        return Response(AnswerOut(present(answer)).data)
+        return Response(CpisAnswer(present(answer)).data)
