@@ -96,6 +96,7 @@ MODULES = [
     "matrix_partnership_voice",
     "matrix_networks",
     "matrix_partnership_audits",
+    "matrix_sharing",
 ]
 for _module in MODULES:
     EXPECTED.update(getattr(importlib.import_module(f"kernel.tests.{_module}"), "EXPECTED", {}))

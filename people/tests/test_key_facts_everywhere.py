@@ -70,6 +70,8 @@ PARTS = {"gate", "year", "adoption_step", "related_id"}
 # API call, a return's background job, table, sector run or statistics section, a draft contact
 # and its pages.
 NOT_ABOUT_A_CHILD = {
+    # A worker's notice (sharing): marking it read redirects to the notices page.
+    "notice_id",
     "contact_id",
     "check_id",
     "attachment_id",
