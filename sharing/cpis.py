@@ -135,9 +135,7 @@ def check_query(nhs_number: str, care_setting: str, attended_at: datetime.dateti
 
 
 @transaction.atomic
-def answer_query(
-    user: User, *, nhs_number: str, care_setting: str, attended_at: datetime.datetime
-) -> Answer:
+def answer_query(user: User, *, nhs_number: str, care_setting: str, attended_at: datetime.datetime) -> Answer:
     """Answer a CP-IS look-up by a health agency (`user`: its practitioner or its system's
     service user), log it, and tell the child's allocated worker. `nhs_number` has passed the
     Modulus 11 check. Nothing is said about a child with none of the three flags."""

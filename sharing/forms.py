@@ -20,7 +20,8 @@ from . import bases
 
 def _agencies(field: forms.Field, user: User) -> None:
     choice = cast(forms.ModelChoiceField, field)
-    choice.queryset = Agency.objects.exclude(pk=user.agency_id).order_by("name")
+    agencies = Agency.objects.order_by("name")
+    choice.queryset = agencies.exclude(pk=user.agency_id) if user.agency_id is not None else agencies
 
 
 class DisclosureForm(forms.Form):
@@ -47,7 +48,7 @@ class DisclosureForm(forms.Form):
         super().__init__(*args, **kwargs)
         _agencies(self.fields["to_agency"], user)
         today = timezone.localdate()
-        self.fields["lawful_basis"].choices = list(bases.bases_on(today))
+        cast(forms.ChoiceField, self.fields["lawful_basis"]).choices = list(bases.bases_on(today))
         self.fields["lawful_basis"].initial = bases.default_basis(today)
         self.helper = FormHelper()
         self.helper.layout = Layout(
@@ -64,6 +65,10 @@ class DisclosureForm(forms.Form):
         if day is None or day == timezone.localdate():
             return None
         return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+def _name(someone: User) -> str:
+    return someone.get_full_name() or someone.get_username()
 
 
 class WithholdingForm(forms.Form):
@@ -102,10 +107,10 @@ class WithholdingForm(forms.Form):
         super().__init__(*args, **kwargs)
         _agencies(self.fields["to_agency"], user)
         makers = cast(forms.ModelChoiceField, self.fields["decision_maker"])
-        makers.queryset = User.objects.filter(agency_id=user.agency_id, is_active=True, team__isnull=False).order_by(
-            "last_name", "first_name", "username"
-        )
-        makers.label_from_instance = lambda someone: someone.get_full_name() or someone.get_username()
+        makers.queryset = User.objects.filter(
+            agency_id=user.agency_id or 0, is_active=True, team__isnull=False
+        ).order_by("last_name", "first_name", "username")
+        makers.label_from_instance = _name  # type: ignore[method-assign,assignment]
         self.initial.setdefault("decision_maker", user.pk)
         self.helper = FormHelper()
         self.helper.layout = Layout(

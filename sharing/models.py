@@ -35,7 +35,9 @@ class Disclosure(models.Model):  # noqa: DJ008
     )
     what = models.TextField(help_text="What was shared")
     shared_at = models.DateTimeField()
-    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     lawful_basis = models.CharField(max_length=30)
     identifier_type = models.CharField(max_length=5, blank=True)
     identifier = models.CharField(max_length=20, blank=True, help_text="The consistent identifier (s16LC), where known")
@@ -74,7 +76,12 @@ class Withholding(models.Model):  # noqa: DJ008
     decided_on = models.DateField()
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     team = models.ForeignKey(
-        "partners.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="The decision maker's"
+        "partners.Team",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The decision maker's",
     )
     identifier_type = models.CharField(max_length=5, blank=True)
     identifier = models.CharField(max_length=20, blank=True)

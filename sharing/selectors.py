@@ -46,10 +46,10 @@ def history(person: Person) -> tuple[list[Disclosure], list[Withholding]]:
     """A child's disclosures and decisions not to share, latest first (the caller has decided,
     through people.access.person_for, that the user may see the child in full)."""
     disclosures = list(
-        person.disclosures.select_related("from_agency", "to_agency", "shared_by").order_by("-shared_at", "-id")  # type: ignore[attr-defined]
+        person.disclosures.select_related("from_agency", "to_agency", "shared_by").order_by("-shared_at", "-id")
     )
     withholdings = list(
-        person.withholdings.select_related("from_agency", "to_agency", "decided_by").order_by("-decided_on", "-id")  # type: ignore[attr-defined]
+        person.withholdings.select_related("from_agency", "to_agency", "decided_by").order_by("-decided_on", "-id")
     )
     return disclosures, withholdings
 
@@ -72,13 +72,13 @@ def unread_notices(user: AnyUser) -> list[Notice]:
     """The user's unread notices about children they may be shown."""
     if not getattr(user, "is_authenticated", False):
         return []
-    notices = Notice.objects.filter(user_id=user.pk, read_at__isnull=True).select_related("person")
+    notices = Notice.objects.filter(user_id=user.pk or 0, read_at__isnull=True).select_related("person")
     return only_shown(user, list(notices[:50]), lambda notice: notice.person)
 
 
 def notices(user: AnyUser) -> list[Notice]:
     """The user's notices, unread first, the latest 100, about children they may be shown."""
-    found = Notice.objects.filter(user_id=user.pk).select_related("person").order_by("-read_at", "-created_at")
+    found = Notice.objects.filter(user_id=user.pk or 0).select_related("person").order_by("-read_at", "-created_at")
     unread = [n for n in found.filter(read_at__isnull=True)[:100]]
     read = [n for n in found.filter(read_at__isnull=False)[:100]]
     return only_shown(user, unread + read, lambda notice: notice.person)

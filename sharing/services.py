@@ -212,7 +212,7 @@ def allocated_workers(person: Person) -> list[User]:
     """The workers holding the child's open child-in-need episodes now
     (casework.services.responsible), without repeats."""
     workers: dict[int, User] = {}
-    episodes: Any = person.referrals.filter(closure_date__isnull=True)  # type: ignore[attr-defined]
+    episodes: Any = person.referrals.filter(closure_date__isnull=True)
     for episode in episodes:
         _, worker = responsible(episode)
         if worker is not None and worker.is_active:
@@ -241,5 +241,7 @@ def read_notice(user: AnyUser, notice: Notice) -> Notice:
     if notice.read_at is None:
         notice.read_at = timezone.now()
         notice.save(update_fields=["read_at"])
-        audit.record_change(user, notice, {"read_at": (None, notice.read_at)}, person=notice.person_id, summary="Read a notice")
+        audit.record_change(
+            user, notice, {"read_at": (None, notice.read_at)}, person=notice.person_id, summary="Read a notice"
+        )
     return notice

@@ -10,5 +10,5 @@ urlpatterns = [
     path("people/<int:person_id>/not-shared/add/", views.withholding_add, name="withholding-add"),
     path("not-shared/", views.not_shared, name="not-shared"),
     path("notices/", views.notices, name="notices"),
-    path("notices/<int:notice_id>/read/", views.notice_read, name="notice-read"),
+    path("notices/<int:sharing_notice_id>/read/", views.notice_read, name="notice-read"),
 ]

@@ -142,10 +142,10 @@ def notices(request: SignedInRequest) -> HttpResponse:
 
 
 @rule("notices")
-def notice_read(request: SignedInRequest, notice_id: int) -> HttpResponse:
+def notice_read(request: SignedInRequest, sharing_notice_id: int) -> HttpResponse:
     if request.method != "POST":
         return redirect("sharing:notices")
-    notice = record_or_not_visible(Notice, notice_id, "person")
+    notice = record_or_not_visible(Notice, sharing_notice_id, "person")
     if notice.user_id != request.user.pk:
         raise Http404("No such notice")
     services.read_notice(request.user, notice)

@@ -34,4 +34,4 @@ def history(world):
         worker, world["child"], information="Matrix", reasons="Matrix reasons", decision_maker=manager, to_agency=police
     )
     notice = Notice.objects.create(user=worker, person=world["child"], title="Matrix notice")
-    return {"notice_id": notice.pk}
+    return {"sharing_notice_id": notice.pk}

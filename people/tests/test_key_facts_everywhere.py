@@ -71,7 +71,7 @@ PARTS = {"gate", "year", "adoption_step", "related_id"}
 # and its pages.
 NOT_ABOUT_A_CHILD = {
     # A worker's notice (sharing): marking it read redirects to the notices page.
-    "notice_id",
+    "sharing_notice_id",
     "contact_id",
     "check_id",
     "attachment_id",

@@ -6,88 +6,217 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('partners', '0006_lead_partner_role'),
-        ('people', '0004_restricted_index'),
+        ("partners", "0006_lead_partner_role"),
+        ("people", "0004_restricted_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Disclosure',
+            name="Disclosure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('check_answer', 'Answer to a front door check'), ('strategy_discussion', 'Strategy discussion'), ('mace', 'MACE meeting'), ('cpis', 'Child protection information sharing (CP-IS) look-up'), ('record_view', "A partner read the child's record"), ('recorded', 'Recorded by hand')], max_length=30)),
-                ('recipient', models.CharField(blank=True, help_text='Who received it, when not an agency on the list (e.g. a MACE panel)', max_length=200)),
-                ('what', models.TextField(help_text='What was shared')),
-                ('shared_at', models.DateTimeField()),
-                ('lawful_basis', models.CharField(max_length=30)),
-                ('identifier_type', models.CharField(blank=True, max_length=5)),
-                ('identifier', models.CharField(blank=True, help_text='The consistent identifier (s16LC), where known', max_length=20)),
-                ('source_type', models.CharField(blank=True, max_length=100)),
-                ('source_id', models.CharField(blank=True, max_length=40)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('from_agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partners.agency')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='disclosures', to='people.person')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('shared_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('to_agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partners.agency')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("check_answer", "Answer to a front door check"),
+                            ("strategy_discussion", "Strategy discussion"),
+                            ("mace", "MACE meeting"),
+                            ("cpis", "Child protection information sharing (CP-IS) look-up"),
+                            ("record_view", "A partner read the child's record"),
+                            ("recorded", "Recorded by hand"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.CharField(
+                        blank=True,
+                        help_text="Who received it, when not an agency on the list (e.g. a MACE panel)",
+                        max_length=200,
+                    ),
+                ),
+                ("what", models.TextField(help_text="What was shared")),
+                ("shared_at", models.DateTimeField()),
+                ("lawful_basis", models.CharField(max_length=30)),
+                ("identifier_type", models.CharField(blank=True, max_length=5)),
+                (
+                    "identifier",
+                    models.CharField(
+                        blank=True, help_text="The consistent identifier (s16LC), where known", max_length=20
+                    ),
+                ),
+                ("source_type", models.CharField(blank=True, max_length=100)),
+                ("source_id", models.CharField(blank=True, max_length=40)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "from_agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="partners.agency",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="disclosures", to="people.person"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "shared_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "to_agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="partners.agency",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-shared_at', '-id'],
+                "ordering": ["-shared_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Notice',
+            name="Notice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('body', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('disclosure', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='notices', to='sharing.disclosure')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sharing_notices', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200)),
+                ("body", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "disclosure",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="notices",
+                        to="sharing.disclosure",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="people.person"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sharing_notices",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Withholding',
+            name="Withholding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recipient', models.CharField(blank=True, max_length=200)),
-                ('information', models.TextField(help_text='What was not shared')),
-                ('reasons', models.TextField(help_text='Why sharing would be more detrimental to the child')),
-                ('decided_on', models.DateField()),
-                ('identifier_type', models.CharField(blank=True, max_length=5)),
-                ('identifier', models.CharField(blank=True, max_length=20)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('from_agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partners.agency')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='withholdings', to='people.person')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, help_text="The decision maker's", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partners.team')),
-                ('to_agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partners.agency')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("recipient", models.CharField(blank=True, max_length=200)),
+                ("information", models.TextField(help_text="What was not shared")),
+                ("reasons", models.TextField(help_text="Why sharing would be more detrimental to the child")),
+                ("decided_on", models.DateField()),
+                ("identifier_type", models.CharField(blank=True, max_length=5)),
+                ("identifier", models.CharField(blank=True, max_length=20)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "from_agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="partners.agency",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="withholdings", to="people.person"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The decision maker's",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="partners.team",
+                    ),
+                ),
+                (
+                    "to_agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="partners.agency",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-decided_on', '-id'],
+                "ordering": ["-decided_on", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='disclosure',
-            index=models.Index(fields=['person', 'shared_at'], name='sharing_dis_person__895212_idx'),
+            model_name="disclosure",
+            index=models.Index(fields=["person", "shared_at"], name="sharing_dis_person__895212_idx"),
         ),
         migrations.AddIndex(
-            model_name='notice',
-            index=models.Index(fields=['user', 'read_at'], name='sharing_not_user_id_e490b4_idx'),
+            model_name="notice",
+            index=models.Index(fields=["user", "read_at"], name="sharing_not_user_id_e490b4_idx"),
         ),
         migrations.AddIndex(
-            model_name='withholding',
-            index=models.Index(fields=['team', 'decided_on'], name='sharing_wit_team_id_22b220_idx'),
+            model_name="withholding",
+            index=models.Index(fields=["team", "decided_on"], name="sharing_wit_team_id_22b220_idx"),
         ),
     ]

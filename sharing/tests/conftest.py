@@ -46,7 +46,13 @@ def on_a_plan(worker, manager, chair, child, days_ago=30):
         held_on=day + datetime.timedelta(days=2),
         chair=chair,
         children=[
-            {"episode": episode, "decision": "plan", "category": "NEG", "reasons": "Significant harm", "late_reason": "x"}
+            {
+                "episode": episode,
+                "decision": "plan",
+                "category": "NEG",
+                "reasons": "Significant harm",
+                "late_reason": "x",
+            }
         ],
     )
     return episode

@@ -73,7 +73,8 @@ def test_the_look_up_is_logged_audited_and_the_allocated_worker_is_told(client, 
     assert disclosure.identifier == VALID_NHS
     notice = Notice.objects.get(user=worker, person=planned_child)
     assert notice.title == "Seen at Emergency department, St Elsewhere"
-    assert "St Elsewhere NHS Trust" in notice.body and "Emergency department, St Elsewhere" in notice.body
+    assert "St Elsewhere NHS Trust" in notice.body
+    assert "Emergency department, St Elsewhere" in notice.body
     assert AuditEvent.objects.filter(action="search", summary="CP-IS look-up: answered", person_id=planned_child.pk)
 
 

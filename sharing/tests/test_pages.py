@@ -37,10 +37,16 @@ def history_url(child):
 def test_the_history_shows_disclosures_and_decisions_under_the_banner(client, worker, manager, case, police):
     services.record_disclosure(worker, case, what="School and address", to_agency=police)
     services.record_withholding(
-        worker, case, information="New address", reasons="Risk from the father", decision_maker=manager, to_agency=police
+        worker,
+        case,
+        information="New address",
+        reasons="Risk from the father",
+        decision_maker=manager,
+        to_agency=police,
     )
     page = signed_in(client, worker).get(history_url(case)).content.decode()
-    assert "School and address" in page and "Risk from the father" in page
+    assert "School and address" in page
+    assert "Risk from the father" in page
     assert f'data-testid="key-facts" data-person="{case.pk}"' in page
     assert "Record a decision not to share" in page
     assert viewed(worker, "Viewed the information-sharing history")
@@ -90,7 +96,13 @@ def test_recording_a_decision_not_to_share(client, worker, manager, case, police
 def test_a_decision_not_to_share_needs_reasons_and_an_agency(client, worker, case):
     response = signed_in(client, worker).post(
         f"/sharing/people/{case.pk}/not-shared/add/",
-        {"to_agency": "", "information": "x", "reasons": "", "decision_maker": worker.pk, **date_data("decided_on", None)},
+        {
+            "to_agency": "",
+            "information": "x",
+            "reasons": "",
+            "decision_maker": worker.pk,
+            **date_data("decided_on", None),
+        },
     )
     summary = problem(response)
     assert "Enter why sharing would be more detrimental to the child than not sharing" in summary
@@ -114,7 +126,8 @@ def test_the_managers_list_and_their_caseload_count(client, worker, manager, cas
     )
     client = signed_in(client, manager)
     page = client.get("/sharing/not-shared/").content.decode()
-    assert "Detrimental to the child" in page and case.full_name in page
+    assert "Detrimental to the child" in page
+    assert case.full_name in page
     assert viewed(manager, "Viewed the decisions not to share")
     caseload = client.get("/caseload/team/").content.decode()
     assert 'data-testid="not-shared-count"' in caseload

@@ -61,11 +61,18 @@ def check_invariants(child, commencement, accepted):
         day = timezone.localtime(disclosure.shared_at).date()
         if day < commencement:
             assert disclosure.lawful_basis != bases.S16LA, "s16LA before its commencement"
-        assert ChronologyEntry.objects.filter(person=child, kind="information-shared", source_id=disclosure.pk).count() == 1
+        assert (
+            ChronologyEntry.objects.filter(person=child, kind="information-shared", source_id=disclosure.pk).count()
+            == 1
+        )
         assert AuditEvent.objects.filter(object_type="sharing.disclosure", object_id=str(disclosure.pk)).count() == 1
     for withholding in withholdings:
-        assert withholding.reasons.strip() and withholding.decided_by_id
-        assert ChronologyEntry.objects.filter(person=child, kind="information-withheld", source_id=withholding.pk).count() == 1
+        assert withholding.reasons.strip()
+        assert withholding.decided_by_id
+        assert (
+            ChronologyEntry.objects.filter(person=child, kind="information-withheld", source_id=withholding.pk).count()
+            == 1
+        )
         assert AuditEvent.objects.filter(object_type="sharing.withholding", object_id=str(withholding.pk)).count() == 1
     for kind, day, asked, pk in accepted:
         if kind == "share" and asked == "" and day >= commencement:

@@ -54,7 +54,8 @@ class TestDisclosure:
         found = services.record_disclosure(worker, child, what="Address and school", to_agency=police)
         assert (found.to_agency, found.shared_by, found.from_agency) == (police, worker, worker.agency)
         assert found.what == "Address and school"
-        assert found.identifier_type == "NHS" and found.identifier == VALID_NHS
+        assert found.identifier_type == "NHS"
+        assert found.identifier == VALID_NHS
         entry = ChronologyEntry.objects.get(person=child, kind="information-shared")
         assert entry.title == "Information shared with Testshire Police"
         assert AuditEvent.objects.filter(action="create", object_type="sharing.disclosure", person_id=child.pk).exists()
@@ -68,7 +69,9 @@ class TestDisclosure:
 
     def test_not_in_the_future(self, worker, child, police):
         later = timezone.now() + datetime.timedelta(days=2)
-        errors = errors_of(lambda: services.record_disclosure(worker, child, what="x", to_agency=police, shared_at=later))
+        errors = errors_of(
+            lambda: services.record_disclosure(worker, child, what="x", to_agency=police, shared_at=later)
+        )
         assert errors["shared_at"] == ["The date it was shared cannot be in the future"]
 
     @override_settings(S16LA_COMMENCEMENT=None)
