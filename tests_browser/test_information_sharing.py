@@ -54,7 +54,8 @@ def test_record_a_disclosure_and_a_decision_not_to_share(page, sharing_world, wo
 
     page.goto("/sharing/notices/")
     page.get_by_role("button", name="Mark as read").click()
-    expect(page.get_by_text("You have no notices.")).to_have_count(0)
+    expect(page.locator(".govuk-tag", has_text="Unread")).to_have_count(0)
+    expect(page.get_by_text("Seen at Emergency department, St Elsewhere")).to_be_visible()
 
     page.context.clear_cookies()
     sign_in(page, manager, check_page=False)
