@@ -8,9 +8,12 @@ class SharingConfig(AppConfig):
 
     def ready(self) -> None:
         from chronology.kinds import register
+        from people import keyfacts
 
         from . import access
+        from . import keyfacts as sharing_keyfacts
 
         register("information-shared", "Information shared with another agency", "Information sharing")
         register("information-withheld", "Decision not to share information", "Information sharing")
         access.register()
+        keyfacts.register_link("sharing", sharing_keyfacts.sharing_link)
