@@ -28,6 +28,7 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.core.signals import setting_changed
 from django.db import connection, models
 from django.db.models import F, QuerySet, Value
@@ -92,36 +93,54 @@ def _converter(field: models.Field[Any, Any] | None) -> Callable[[Any], Any] | N
     return None
 
 
-def _prepared(name: str, read: Read) -> tuple[QuerySet[Any], list[Callable[[Any], Any] | None]]:
-    """The read's queryset selecting (name, JSON array of its fields), and a converter per field."""
+Converters = list[Callable[[Any], Any] | None]
+# A member of the UNION that gives no rows.
+_NOTHING = "SELECT CAST(NULL AS text) AS _together_read, CAST(NULL AS jsonb) AS _together_row WHERE 1 = 0"
+
+
+def _compiled_read(name: str, read: Read) -> tuple[str, tuple[Any, ...], Converters]:
+    """The read's SQL selecting (name, JSON array of its fields), its parameters, and a
+    converter per field."""
     expressions = [F(field) if isinstance(field, str) else field for field in read.fields]
     queryset = read.queryset.annotate(_together_read=Value(name), _together_row=JSONArray(*expressions))
-    converters = []
+    converters: Converters = []
     for expression in queryset.query.annotations["_together_row"].get_source_expressions():
         try:
             converters.append(_converter(expression.output_field))
         except Exception:  # noqa: BLE001 - an expression of mixed types: left as the JSON gives it
             converters.append(None)
-    return queryset.order_by().values_list("_together_read", "_together_row"), converters
+    try:
+        sql, params = queryset.order_by().values_list("_together_read", "_together_row").query.sql_with_params()
+    except EmptyResultSet:  # a read that can match nothing (.none(), an empty IN list)
+        return _NOTHING, (), converters
+    return sql, tuple(params), converters
+
+
+def _run(members: Sequence[tuple[str, tuple[Any, ...], Converters]]) -> list[list[tuple[Any, ...]]]:
+    """The rows of each member (its SQL, parameters and converters), read as one UNION ALL."""
+    found: list[list[tuple[Any, ...]]] = [[] for _ in members]
+    if not members:
+        return found
+    sql = " UNION ALL ".join(
+        f"SELECT {n} AS part, * FROM ({member[0]}) AS part_{n}" for n, member in enumerate(members)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [param for member in members for param in member[1]])
+        rows = cursor.fetchall()
+    for number, _, row in rows:
+        converters = members[number][2]
+        if isinstance(row, str):
+            row = json.loads(row)
+        found[number].append(
+            tuple(value if convert is None else convert(value) for convert, value in zip(converters, row, strict=True))
+        )
+    return found
 
 
 def fetch_together(reads: Mapping[str, Read]) -> dict[str, list[tuple[Any, ...]]]:
     """{read name: its rows as tuples}, from one query whatever the number of reads."""
-    result: dict[str, list[tuple[Any, ...]]] = {name: [] for name in reads}
-    if not reads:
-        return result
-    prepared = {name: _prepared(name, read) for name, read in reads.items()}
-    querysets = [queryset for queryset, _ in prepared.values()]
-    first, *rest = querysets
-    combined = first.union(*rest, all=True) if rest else first
-    for name, row in combined:
-        if isinstance(row, str):
-            row = json.loads(row)
-        converters = prepared[name][1]
-        result[name].append(
-            tuple(value if convert is None else convert(value) for convert, value in zip(converters, row, strict=True))
-        )
-    return result
+    names = list(reads)
+    return dict(zip(names, _run([_compiled_read(name, reads[name]) for name in names]), strict=True))
 
 
 def fetch_each(reads: Mapping[str, Read]) -> dict[str, list[tuple[Any, ...]]]:
@@ -139,9 +158,9 @@ def fetch_each(reads: Mapping[str, Read]) -> dict[str, list[tuple[Any, ...]]]:
 
 # Stand-in ids: far below any id the database issues (ids are positive).
 _STAND_IN = -7_340_000_000_000
-_compiled: dict[
-    Hashable, list[tuple[str, str, tuple[Any, ...], tuple[int, ...], list[Callable[[Any], Any] | None]]]
-] = {}
+# Each read compiled: (read name, SQL, parameters, the places of the stand-in ids, converters).
+Compiled = list[tuple[str, str, tuple[Any, ...], tuple[int, ...], Converters]]
+_compiled: dict[Hashable, Compiled] = {}
 _COMPILED_MAX = 2000
 
 
@@ -152,9 +171,7 @@ def _forget_compiled(**kwargs: Any) -> None:
 setting_changed.connect(_forget_compiled)
 
 
-def _compile(
-    make_reads: Callable[[list[int]], Mapping[str, Read]], count: int
-) -> list[tuple[str, str, tuple[Any, ...], tuple[int, ...], list[Callable[[Any], Any] | None]]] | None:
+def _compile(make_reads: Callable[[list[int]], Mapping[str, Read]], count: int) -> Compiled | None:
     """[(read name, SQL, parameters, the places of the stand-in ids, converters)], or None when a
     stand-in id does not come out as a parameter of its own (then the reads are not kept)."""
     stand_ins = [_STAND_IN - n for n in range(count)]
@@ -162,13 +179,12 @@ def _compile(
     compiled = []
     seen: set[int] = set()
     for name, read in make_reads(stand_ins).items():
-        queryset, converters = _prepared(name, read)
-        sql, params = queryset.query.sql_with_params()
+        sql, params, converters = _compiled_read(name, read)
         slots = tuple(n for n, param in enumerate(params) if type(param) is int and param in wanted)
         if any(isinstance(param, (list, tuple, set, str)) and str(_STAND_IN)[:8] in str(param) for param in params):
             return None
         seen.update(params[n] for n in slots)
-        compiled.append((name, sql, tuple(params), slots, converters))
+        compiled.append((name, sql, params, slots, converters))
     if compiled and seen != wanted:
         return None
     return compiled
@@ -183,7 +199,8 @@ def fetch_compiled(parts: Sequence[Part]) -> dict[Hashable, dict[str, list[tuple
     make_reads): `make_reads(ids)` must depend on nothing but the ids and what `key` names (the
     day, the user): its reads are compiled once per key and number of ids. The cache is cleared
     when a setting changes (tests' override_settings)."""
-    members: list[tuple[Hashable, str, str, tuple[Any, ...], list[Callable[[Any], Any] | None]]] = []
+    members: list[tuple[str, tuple[Any, ...], Converters]] = []
+    places: list[tuple[Hashable, str]] = []
     result: dict[Hashable, dict[str, list[tuple[Any, ...]]]] = {}
     for key, ids, make_reads in parts:
         ids = list(ids)
@@ -193,9 +210,9 @@ def fetch_compiled(parts: Sequence[Part]) -> dict[Hashable, dict[str, list[tuple
             compiled = _compile(make_reads, len(ids))
             if compiled is None:  # not compilable once: compile for these ids
                 compiled = [
-                    (name, *_prepared_sql(name, read), (), converters)
+                    (name, sql, params, (), converters)
                     for name, read in make_reads(ids).items()
-                    for converters in [_prepared(name, read)[1]]
+                    for sql, params, converters in [_compiled_read(name, read)]
                 ]
             else:
                 if len(_compiled) >= _COMPILED_MAX:
@@ -204,33 +221,13 @@ def fetch_compiled(parts: Sequence[Part]) -> dict[Hashable, dict[str, list[tuple
         by_stand_in = {_STAND_IN - n: pk for n, pk in enumerate(ids)}
         result[key] = {}
         for name, sql, params, slots, converters in compiled:
-            result[key][name] = []
             if slots:
                 filled = list(params)
                 for n in slots:
                     filled[n] = by_stand_in[filled[n]]
                 params = tuple(filled)
-            members.append((key, name, sql, params, converters))
-    if not members:
-        return result
-    sql = " UNION ALL ".join(
-        f"SELECT {n} AS part, * FROM ({member[2]}) AS part_{n}" for n, member in enumerate(members)
-    )
-    every_param = [param for member in members for param in member[3]]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, every_param)
-        found = cursor.fetchall()
-    for number, _, row in found:
-        key, name, _, _, converters = members[number]
-        if isinstance(row, str):
-            row = json.loads(row)
-        result[key][name].append(
-            tuple(value if convert is None else convert(value) for convert, value in zip(converters, row, strict=True))
-        )
+            places.append((key, name))
+            members.append((sql, params, converters))
+    for (key, name), rows in zip(places, _run(members), strict=True):
+        result[key][name] = rows
     return result
-
-
-def _prepared_sql(name: str, read: Read) -> tuple[str, tuple[Any, ...]]:
-    queryset, _ = _prepared(name, read)
-    sql, params = queryset.query.sql_with_params()
-    return sql, tuple(params)
