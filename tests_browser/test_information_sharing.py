@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from sharing import services
 from testing import builders
-from testing.browser import sign_in
+from testing.browser import screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -51,6 +51,7 @@ def test_record_a_disclosure_and_a_decision_not_to_share(page, sharing_world, wo
     page.get_by_label("Why sharing it would be more detrimental").fill("The address would reach the person she fled")
     page.get_by_role("button", name="Record the decision not to share").click()
     expect(page.get_by_text("The address would reach the person she fled")).to_be_visible()
+    screenshot(page, "sharing-history")
 
     page.goto("/sharing/notices/")
     page.get_by_role("button", name="Mark as read").click()
@@ -61,3 +62,5 @@ def test_record_a_disclosure_and_a_decision_not_to_share(page, sharing_world, wo
     sign_in(page, manager, check_page=False)
     page.goto("/sharing/not-shared/")
     expect(page.get_by_text("The address would reach the person she fled")).to_be_visible()
+    page.set_viewport_size({"width": 320, "height": 900})
+    screenshot(page, "sharing-not-shared-320")
