@@ -1,6 +1,7 @@
 """``POST /api/v1/cpis/queries/`` (scope ``cpis:query``): a health agency's system asks by NHS
 number whether a child is on a child protection plan, looked after, or the subject of a
-pre-birth plan, saying where and when the child is being seen (sharing.cpis).
+pre-birth plan (asked by the expectant mother's NHS number, as CP-IS does), saying where and
+when the child is being seen (sharing.cpis).
 
 A POST, not a GET with the number in the path: paths are logged, NHS numbers never are. The
 answer holds the three flags with their start dates and the local authority's contact, and
@@ -135,8 +136,8 @@ class CpisQueryView(APIView):
         summary="Is this child on a child protection plan, looked after, or the subject of a pre-birth plan?",
         description="Needs the `cpis:query` scope, for a health agency's system (an integrated care board or a "
         "health provider). Answers the three flags, their start dates and the local authority's contact, and "
-        "nothing else; the child's allocated worker is told where and when the child was seen. Every look-up "
-        "is recorded.",
+        "nothing else; the child's allocated worker is told where and when the child was seen. An expectant "
+        "mother's NHS number answers her unborn child's pre-birth plan. Every look-up is recorded.",
         request=CpisQuery,
         responses={
             200: OpenApiResponse(CpisAnswer, description="The answer (known: false when nothing is known)"),

@@ -17,9 +17,11 @@ Choices (the specification's words are in sharing/README in the report of issue 
   (no name, no worker) is ever in the answer, so the restriction is not undone.
 - The flags come from the key-facts providers (people.keyfacts), which the stages register, so
   this app does not import them: "cp_plan" and "looked_after"; a plan on a child not yet born is
-  the pre-birth plan. CP-IS records an unborn child's plan against the mother's NHS number
-  [C2]; this service keeps the unborn child's own record, so the look-up of the mother's number
-  does not find it yet (left for later).
+  the pre-birth plan. CP-IS records an unborn child's plan against the expectant mother's NHS
+  number [C2], since an unborn child has no number of its own: a look-up of a woman's number
+  also finds the unborn children she is recorded as the mother of (`unborn_children_of`), and
+  answers their plan as the pre-birth plan. Her own flags (a mother who is herself a child on a
+  plan or looked after) are answered as before.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from kernel.rules import Errors, long_date
 from partners.models import Agency, User
 from people import keyfacts
 from people.identifiers import format_nhs_number
-from people.models import Identifier, Person
+from people.models import Identifier, Person, Relationship
 
 from . import services
 from .models import Disclosure
@@ -72,14 +74,41 @@ class Answer:
 NOT_KNOWN = Answer()
 
 
-def _people(nhs_number: str, day: datetime.date) -> list[Person]:
-    ids = (
-        Identifier.objects.filter(id_type=Identifier.Type.NHS, value=nhs_number)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .values_list("person_id", flat=True)
+def _current(day: datetime.date) -> Q:
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+def unborn_children_of(mothers: list[Person], day: datetime.date) -> list[Person]:
+    """The unborn children these people are recorded as the mother of on the day: a current
+    parent relationship from the unborn child to a woman (her sex recorded as female, or the
+    relationship described as the child's mother). An unborn child has no NHS number, so CP-IS
+    asks by the mother's."""
+    women = [p.pk for p in mothers]  # an expectant mother may be a child herself
+    if not women:
+        return []
+    parents = Relationship.objects.filter(
+        _current(day),
+        related_person_id__in=women,
+        relationship=Relationship.Type.PARENT,
+    ).filter(Q(related_person__sex="F") | Q(description__icontains="mother"))
+    return list(
+        Person.objects.filter(
+            pk__in=parents.values("person_id"),
+            kind=Person.Kind.CHILD,
+            date_of_birth__isnull=True,
+            expected_date_of_birth__isnull=False,
+            date_of_death__isnull=True,
+        ).order_by("pk")
     )
-    return list(Person.objects.filter(pk__in=ids, date_of_death__isnull=True).order_by("pk"))
+
+
+def _people(nhs_number: str, day: datetime.date) -> list[Person]:
+    """Whoever holds the number on the day, and the unborn children of a woman who does."""
+    ids = Identifier.objects.filter(_current(day), id_type=Identifier.Type.NHS, value=nhs_number).values_list(
+        "person_id", flat=True
+    )
+    holders = list(Person.objects.filter(pk__in=ids, date_of_death__isnull=True).order_by("pk"))
+    return holders + [p for p in unborn_children_of(holders, day) if p not in holders]
 
 
 def _earliest(dates: list[datetime.date | None]) -> Flag:
@@ -89,22 +118,37 @@ def _earliest(dates: list[datetime.date | None]) -> Flag:
     return Flag(True, min(known) if known else None)
 
 
-def flags_of(people: list[Person], day: datetime.date) -> tuple[Flag, Flag, Flag]:
-    """(child protection plan, looked after, pre-birth plan) of these people on the day, from
-    the stages' key-facts providers (no viewer: a CP-IS answer is the flags alone)."""
+def flagged(people: list[Person], day: datetime.date) -> dict[int, dict[str, list[datetime.date | None]]]:
+    """For each of these people with any of the three flags on the day, the start dates of each
+    ("cp_plan", "looked_after", "pre_birth"), from the stages' key-facts providers (no viewer: a
+    CP-IS answer is the flags alone). A plan on a child not yet born is the pre-birth plan."""
     unborn = {p.pk for p in people if p.date_of_birth is None and p.expected_date_of_birth is not None}
-    plans: list[datetime.date | None] = []
-    pre_birth: list[datetime.date | None] = []
-    care: list[datetime.date | None] = []
+    found: dict[int, dict[str, list[datetime.date | None]]] = {}
     ids = [p.pk for p in people]
     for provider in keyfacts.providers().values():
         for person_id, facts in provider(ids, day).items():
             for fact in facts:
                 if fact.kind == "cp_plan":
-                    (pre_birth if person_id in unborn else plans).append(fact.since)
+                    flag = "pre_birth" if person_id in unborn else "cp_plan"
                 elif fact.kind == "looked_after":
-                    care.append(fact.since)
-    return _earliest(plans), _earliest(care), _earliest(pre_birth)
+                    flag = "looked_after"
+                else:
+                    continue
+                found.setdefault(person_id, {}).setdefault(flag, []).append(fact.since)
+    return found
+
+
+def flags_of(people: list[Person], day: datetime.date) -> tuple[Flag, Flag, Flag]:
+    """(child protection plan, looked after, pre-birth plan) of these people on the day."""
+    return _summarise(flagged(people, day))
+
+
+def _summarise(found: dict[int, dict[str, list[datetime.date | None]]]) -> tuple[Flag, Flag, Flag]:
+    dates: dict[str, list[datetime.date | None]] = {"cp_plan": [], "looked_after": [], "pre_birth": []}
+    for flags in found.values():
+        for flag, since in flags.items():
+            dates[flag].extend(since)
+    return _earliest(dates["cp_plan"]), _earliest(dates["looked_after"]), _earliest(dates["pre_birth"])
 
 
 def local_authority_of(people: list[Person]) -> Agency | None:
@@ -142,17 +186,21 @@ def answer_query(user: User, *, nhs_number: str, care_setting: str, attended_at:
     check_query(nhs_number, care_setting, attended_at).raise_if_any()
     care_setting = care_setting.strip()[:CARE_SETTING_MAX]
     day = timezone.localdate()
-    people = _people(nhs_number, day)
-    plan, care, pre_birth = flags_of(people, day) if people else (Flag(), Flag(), Flag())
+    found = _people(nhs_number, day)
+    # Only the people with a flag are told of, logged and their workers told: a mother found by
+    # her number for her unborn child's plan is not herself disclosed.
+    with_flags = flagged(found, day) if found else {}
+    people = [p for p in found if p.pk in with_flags]
+    plan, care, pre_birth = _summarise(with_flags)
     agency = user.agency
     where = f"{care_setting}, {timezone.localtime(attended_at):%H:%M} on {long_date(timezone.localdate(attended_at))}"
     if not (plan.flag or care.flag or pre_birth.flag):
         audit.record(
             user,
             "search",
-            person=people[0].pk if people else None,
+            person=found[0].pk if found else None,
             summary="CP-IS look-up: not known",
-            detail={"care_setting": care_setting, "attended_at": attended_at.isoformat(), "found": bool(people)},
+            detail={"care_setting": care_setting, "attended_at": attended_at.isoformat(), "found": bool(found)},
         )
         return NOT_KNOWN
     authority = local_authority_of(people)

@@ -203,3 +203,64 @@ def test_someone_else_cannot_read_a_workers_notice(client, token, planned_child,
     assert client.post(f"/sharing/notices/{notice.pk}/read/").status_code == 404
     notice.refresh_from_db()
     assert notice.read_at is None
+
+
+def _expecting(mother, worker, manager, chair, on_plan=True, sex="F", description="Birth mother"):
+    """An unborn child of `mother` (a parent relationship from the child to her), on a
+    pre-birth plan through the services when `on_plan`."""
+    from people.models import Relationship
+
+    unborn = builders.child(date_of_birth=None, expected_date_of_birth=TODAY() + datetime.timedelta(days=60))
+    mother.sex = sex
+    mother.save()
+    Relationship.objects.create(
+        person=unborn, related_person=mother, relationship=Relationship.Type.PARENT, description=description
+    )
+    if on_plan:
+        on_a_plan(worker, manager, chair, unborn)
+    return unborn
+
+
+@pytest.fixture
+def mother(db):
+    return builders.adult("Sam", "Testmother", TODAY() - datetime.timedelta(days=365 * 24), "F")
+
+
+def test_the_mothers_number_finds_her_unborn_childs_pre_birth_plan(client, token, worker, manager, chair, mother):
+    # CP-IS holds an unborn child's plan against the expectant mother's NHS number.
+    unborn = _expecting(mother, worker, manager, chair)
+    give_nhs_number(mother)
+    answer = ask(client, token).json()
+    assert answer["known"] is True
+    assert answer["pre_birth_plan"]["flag"] is True
+    assert answer["child_protection_plan"]["flag"] is False
+    assert answer["looked_after"]["flag"] is False
+    # The disclosure and the worker's notice are about the unborn child, not the mother.
+    assert list(Disclosure.objects.filter(kind=Disclosure.Kind.CPIS).values_list("person_id", flat=True)) == [unborn.pk]
+    assert Notice.objects.filter(user=worker).count() == 1
+
+
+def test_a_mother_whose_unborn_child_has_no_plan_is_not_known(client, token, worker, manager, chair, mother):
+    _expecting(mother, worker, manager, chair, on_plan=False)
+    give_nhs_number(mother)
+    assert ask(client, token).json() == ask(client, token, nhs_number=OTHER_VALID_NHS).json()
+    assert not Disclosure.objects.filter(kind=Disclosure.Kind.CPIS).exists()
+
+
+def test_a_father_does_not_find_the_unborn_childs_plan(client, token, worker, manager, chair, mother):
+    # A parent recorded as male, and not described as the mother, is not the expectant mother.
+    _expecting(mother, worker, manager, chair, sex="M", description="Father")
+    give_nhs_number(mother)
+    assert ask(client, token).json()["known"] is False
+
+
+def test_a_born_child_of_the_mother_is_not_found_by_her_number(client, token, worker, manager, chair, mother):
+    from people.models import Relationship
+
+    born = builders.child()
+    mother.sex = "F"
+    mother.save()
+    Relationship.objects.create(person=born, related_person=mother, relationship=Relationship.Type.PARENT)
+    on_a_plan(worker, manager, chair, born)
+    give_nhs_number(mother)
+    assert ask(client, token).json()["known"] is False
