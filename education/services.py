@@ -40,6 +40,7 @@ from audit import services as audit
 from chronology.services import entry as chronology_entry
 from chronology.services import record_event, record_events
 from kernel.rules import Errors, RuleBroken, check_date, long_date
+from people.merging.selectors import live_people
 from people.models import Person
 
 from . import commencement, selectors
@@ -605,11 +606,14 @@ def _match(school: School, given_names: str, family_name: str, date_of_birth: da
     """The child a notice is about: by the UPN, or else the one pupil of the school with this
     name and date of birth; None when there is no single match."""
     if upn:
-        found = list(Person.objects.filter(identifiers__id_type="UPN", identifiers__value=upn).distinct()[:2])
+        holders = Person.objects.filter(identifiers__id_type="UPN", identifiers__value=upn).values_list("pk", flat=True)
+        # A record merged into another keeps its UPN: the survivor is the child.
+        found = list(Person.objects.filter(pk__in=live_people(holders[:10]))[:2])
         if len(found) == 1:
             return found[0]
     pupils = list(
         Person.objects.filter(
+            merged_into__isnull=True,
             school_registrations__school=school,
             given_names__iexact=given_names.strip(),
             family_name__iexact=family_name.strip(),

@@ -195,9 +195,11 @@ def match_or_record_people(  # noqa: C901
         condition = Q()
         for id_type, value in wanted:
             condition |= Q(id_type=id_type, value=value)
-        for identifier in Identifier.objects.filter(condition).select_related("person"):
-            wanted[(identifier.id_type, identifier.value)].add(identifier.person_id)
-            read[identifier.person_id] = identifier.person
+        for identifier in Identifier.objects.filter(condition).select_related("person__merged_into"):
+            # A record merged into another keeps its identifiers: the survivor is the one found.
+            holder = identifier.person.merged_into or identifier.person
+            wanted[(identifier.id_type, identifier.value)].add(holder.pk)
+            read[holder.pk] = holder
     found_ids = {}
     for index, pairs in enumerate(given):
         for key, match in pairs:
@@ -220,7 +222,7 @@ def match_or_record_people(  # noqa: C901
                 date_of_birth=details.date_of_birth,
             )
         same: dict[Any, set[int]] = {}
-        for person in Person.objects.filter(condition):
+        for person in Person.objects.filter(condition, merged_into__isnull=True):
             same.setdefault(
                 _name_key(person.kind, person.given_names, person.family_name, person.date_of_birth), set()
             ).add(person.pk)

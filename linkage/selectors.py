@@ -58,29 +58,40 @@ def _since(valid_from: datetime.date | None, order: datetime.date | None) -> boo
 
 
 def index_rows(today: datetime.date | None = None) -> list[dict[str, Any]]:
-    """The cleaned person index: every child who is not restricted (see the module docstring)."""
+    """The cleaned person index: every child who is not restricted (see the module docstring).
+
+    A record merged into another (people.merging) is not a row: its names count as the
+    survivor's other names, and its identifiers as the survivor's where the survivor has none of
+    that type, under the survivor's adoption rule."""
     today = today or datetime.date.today()
     orders = adopted()
-    children = Person.objects.filter(kind=Person.Kind.CHILD, restricted=False)
+    children = Person.objects.filter(kind=Person.Kind.CHILD, restricted=False, merged_into__isnull=True)
     people = list(
         children.values_list("pk", "given_names", "family_name", "date_of_birth", "expected_date_of_birth", "sex")
     )
     ids = children.values("pk")
+    # {tombstone id: the survivor's id}, for the tombstones of the indexed children.
+    owner = dict(Person.objects.filter(merged_into__in=ids).values_list("pk", "merged_into_id"))
+    held = Q(person_id__in=ids) | Q(person__merged_into__in=ids)
     names: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for person_id, name_type, given, family, valid_from in PersonName.objects.filter(person_id__in=ids).values_list(
+    for person_id, name_type, given, family, valid_from in PersonName.objects.filter(held).values_list(
         "person_id", "name_type", "given_names", "family_name", "valid_from"
     ):
+        person_id = owner.get(person_id, person_id)
         order = orders.get(person_id)
         if order is not None and (name_type == PersonName.Type.BIRTH or not _since(valid_from, order)):
             continue
         names[person_id].append((given, family))
     identifiers: dict[int, dict[str, str]] = defaultdict(dict)
     current = Q(valid_to__isnull=True) | Q(valid_to__gte=today)
-    for person_id, id_type, value, valid_from in (
-        Identifier.objects.filter(current, person_id__in=ids, id_type__in=MATCH_IDENTIFIERS)
+    found = (
+        Identifier.objects.filter(current, held, id_type__in=MATCH_IDENTIFIERS)
         .order_by("person_id", "id_type", "-valid_from")
         .values_list("person_id", "id_type", "value", "valid_from")
-    ):
+    )
+    # The survivor's own identifiers first, then those of the records merged into it.
+    for person_id, id_type, value, valid_from in sorted(found, key=lambda row: row[0] in owner):
+        person_id = owner.get(person_id, person_id)
         if not _since(valid_from, orders.get(person_id)):
             continue
         identifiers[person_id].setdefault(id_type, value)  # the newest of each type

@@ -11,3 +11,11 @@ from . import services
 def run_linkage(run_id):
     """Score a submission's records against the person index (linkage.services.link_records)."""
     return {"run": run_id, "status": services.link_records(run_id)}
+
+
+@task()
+def find_duplicates(check_id):
+    """Check the person index for likely duplicates of each other (linkage.dedupe)."""
+    from . import dedupe
+
+    return {"check": check_id, "status": dedupe.find_duplicates(check_id)}

@@ -113,6 +113,12 @@ def register() -> None:
         _role_in(MANAGERS, local_authority_only=True),
     )
     register_rule(
+        "person_merging",
+        "Likely duplicate records, and merging and unmerging them (local-authority case staff propose; "
+        "managers sign off, merge and undo: people.merging.services.may_decide)",
+        _role_in(CASE_ROLES, local_authority_only=True),
+    )
+    register_rule(
         "access_oversight",
         "Managers: who has looked at records, break-glass reports",
         _role_in(MANAGERS, local_authority_only=True),

@@ -156,8 +156,9 @@ def children_named(user: User, identifiers: str, errors: Errors) -> list[Person]
         return []
     found: dict[str, Person] = {}
     rows = Identifier.objects.filter(value__in=values, id_type__in=CHILD_IDENTIFIERS, person__kind=Person.Kind.CHILD)
-    for row in rows.select_related("person"):
-        found.setdefault(row.value, row.person)
+    for row in rows.select_related("person__merged_into"):
+        # A record merged into another keeps its identifiers: the survivor is the child.
+        found.setdefault(row.value, row.person.merged_into or row.person)
     visible = shown(user, list(found.values()))
     children: list[Person] = []
     for value in values:

@@ -287,10 +287,21 @@ def person_for(user: "AnyUser", person_id: int | str, at_least: Level = Level.FU
         involved = {person.pk} if getattr(person, "user_involved", False) else set()
         granted = {person.pk} if getattr(person, "user_granted", False) else set()
         found = levels(user, [person], involved=involved, granted=granted)[person.pk]
+    if person is not None and person.merged_into_id is not None:
+        _merged(user, person, str(person_id)[:40], at_least)
     if person is None or found < at_least:
         raise RecordNotVisible(person.pk if person else None, str(person_id)[:40], at_least)
     person.access_level = found
     return person
+
+
+def _merged(user: "AnyUser", tombstone: Person, asked_for: str, at_least: Level) -> None:
+    """A tombstone's pages lead to the record it was merged into (RecordMerged), for a user who
+    may see that record; to anyone else it does not exist."""
+    survivor = Person.objects.filter(pk=tombstone.merged_into_id).first()
+    if survivor is None or levels(user, [survivor])[survivor.pk] < Level.INDEX:
+        raise RecordNotVisible(tombstone.pk, asked_for, at_least)
+    raise RecordMerged(tombstone.pk, survivor.pk)
 
 
 class RecordNotVisible(Http404):
@@ -310,6 +321,28 @@ class RecordNotVisible(Http404):
             person=self.person_id,
             summary="Refused: a record that does not exist or is not theirs to see",
             detail={**self.detail, "path": request.path[:200]},
+        )
+
+
+class RecordMerged(Http404):
+    """A request for a tombstone's page (a record merged into another, people.merging): the
+    merging middleware sends the user to the survivor's record, and the request is audited (by
+    ``defer_audit``, after the request's transaction has ended). Outside a page (the API) it is
+    the usual 404."""
+
+    def __init__(self, tombstone_id: int, survivor_id: int) -> None:
+        super().__init__("This record was merged into another")
+        self.tombstone_id = tombstone_id
+        self.survivor_id = survivor_id
+
+    def defer_audit(self, request: HttpRequest) -> None:
+        audit.defer(
+            request,
+            request.user,
+            "view",
+            person=self.tombstone_id,
+            summary="Asked for a record merged into another: sent to that record",
+            detail={"survivor": self.survivor_id, "path": request.path[:200], "method": request.method},
         )
 
 

@@ -188,7 +188,8 @@ class ChildByConsistentIdentifierView(APIView):
         )
         if ident is None:
             raise Http404
-        person = person_for(request.user, ident.person_id)
+        # A record merged into another keeps its consistent identifier: it finds the survivor.
+        person = person_for(request.user, ident.person.merged_into_id or ident.person_id)
         audit.record(
             request.user, "view", obj=person, person=person, summary="Looked up by consistent identifier (API)"
         )

@@ -33,3 +33,5 @@ class PeopleConfig(AppConfig):
         register("name-changed", "Name changed", "Record")
         register("identifier-added", "Identifier added", "Record")
         register("relationship-recorded", "Relationship recorded", "Family")
+        register("record-merged", "Records merged", "Record")
+        register("record-unmerged", "Merge undone", "Record")

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from .identifiers import validate_identifier
 from .models import Identifier, Person, PersonAddress, PersonName
@@ -98,7 +99,7 @@ def _similar_name_ids(
     given: list[str], family: list[str], date_of_birth: datetime.date | None, postcode: str
 ) -> set[int]:
     """Ids of people with a similar name and the same (or swapped) date of birth or postcode."""
-    people = Person.objects.filter(restricted=False)
+    people = Person.objects.filter(restricted=False, merged_into__isnull=True)
     for tokens in (given, family):
         if tokens:
             people = people.filter(has_name_token(*tokens, match=Match.WIDE))
@@ -151,16 +152,26 @@ def likely_duplicates(
     """People already recorded who may be this person, most likely first (see module docstring).
 
     Restricted records are left out until the access rules decide how a possible duplicate
-    of one is shown."""
+    of one is shown. A record merged into another (people.merging) is never a candidate: the
+    survivor is, with the merged record's identifiers counting as its own."""
     given, family = name_tokens(given_names), name_tokens(family_name)
     tokens = given + family
     postcode = normalise_postcode(postcode) if looks_like_postcode(postcode) else ""
     pairs = _identifier_pairs(identifiers)
 
     ids: set[int] = set()
+    # {live person id: the type of an identifier of theirs (or of a record merged into theirs)}
+    held_by: dict[int, str] = {}
     if pairs:
-        same_identifier = Person.objects.filter(has_identifier(pairs), restricted=False)
+        same_identifier = Person.objects.filter(has_identifier(pairs), restricted=False, merged_into__isnull=True)
         ids |= set(same_identifier.values_list("pk", flat=True)[:CANDIDATES])
+        match = Q()
+        for id_type, value in pairs:
+            match |= Q(id_type=id_type, value=value)
+        for owner, survivor, id_type in Identifier.objects.filter(match).values_list(
+            "person_id", "person__merged_into_id", "id_type"
+        ):
+            held_by.setdefault(survivor or owner, id_type)
     if tokens and (date_of_birth is not None or postcode):
         ids |= _similar_name_ids(given, family, date_of_birth, postcode)
     if not ids:
@@ -173,7 +184,7 @@ def likely_duplicates(
     entered_name = " ".join(f"{given_names} {family_name}".split())
     found = []
     for person in Person.objects.filter(pk__in=ids).prefetch_related("names", *detail_lookups()):
-        identifier = next((i.id_type for i in person.identifiers.all() if (i.id_type, i.value) in pairs), None)
+        identifier = held_by.get(person.pk)
         similarity, name_reason = _name_evidence(tokens, entered_name, person)
         if similarity < NAME_THRESHOLD and not identifier:
             continue

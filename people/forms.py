@@ -251,6 +251,7 @@ class IdentifierForm(forms.Form):
                 other = (
                     Identifier.objects.filter(id_type=id_type, value=cleaned["value"])
                     .exclude(person=self.person)
+                    .exclude(person__merged_into=self.person)  # a record merged into this one
                     .first()
                 )
                 if other is not None:

@@ -45,6 +45,12 @@ class Person(VersionedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A tombstone: the record this one was merged into (people.merging). Its rows moved there; it
+    # keeps its own identifiers and names, and a request for its pages goes to the survivor.
+    # Always a live record: merging the survivor away later moves this pointer on too.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records"
+    )
     # Not a column: set by people.access.person_for, how much of the record the user may see
     # (a people.access.Level).
     access_level: int
@@ -57,6 +63,11 @@ class Person(VersionedModel):
             # Restricted records are few: the access checks that leave them out start here.
             models.Index(fields=["id"], condition=models.Q(restricted=True), name="people_person_restricted"),
         ]
+
+    @property
+    def is_tombstone(self) -> bool:
+        """Whether this record was merged into another (people.merging)."""
+        return self.merged_into_id is not None
 
     def __str__(self) -> str:
         return self.full_name
@@ -366,3 +377,6 @@ class BreakGlass(models.Model):  # noqa: DJ008
     class Meta:
         ordering = ["-opened_at"]
         indexes = [models.Index(fields=["user", "person", "expires_at"])]
+
+
+from .merging.models import DuplicateCheck, DuplicatePair, MovedRow, PersonMerge  # noqa: E402, F401

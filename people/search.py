@@ -178,9 +178,12 @@ def keys_for_name(given_names, family_name):
 
 
 def index_person(person):
-    """Rebuild the person's NameKey rows from all their names (current, previous, aliases)."""
+    """Rebuild the person's NameKey rows from all their names (current, previous, aliases), and
+    the names of the records merged into theirs (people.merging: a tombstone keeps its names,
+    and is found through the survivor)."""
     wanted = keys_for_name(person.given_names, person.family_name)
-    for given_names, family_name in PersonName.objects.filter(person=person).values_list("given_names", "family_name"):
+    names = PersonName.objects.filter(Q(person=person) | Q(person__merged_into=person))
+    for given_names, family_name in names.values_list("given_names", "family_name"):
         wanted |= keys_for_name(given_names, family_name)
     with transaction.atomic():
         existing = set(NameKey.objects.filter(person=person).values_list("key", flat=True))
@@ -454,11 +457,15 @@ class SearchHit:
 
 
 def has_identifier(pairs):
-    """A condition on Person: the person has (or had) one of these (type, value) identifiers."""
+    """A condition on Person: the person has (or had) one of these (type, value) identifiers,
+    or a record merged into theirs has (people.merging: identifiers stay with the tombstone)."""
     match = Q()
     for id_type, value in pairs:
         match |= Q(id_type=id_type, value=value)
-    return Q(pk__in=Identifier.objects.filter(match).values("person_id"))
+    held = Identifier.objects.filter(match)
+    return Q(pk__in=held.values("person_id")) | Q(
+        pk__in=held.filter(person__merged_into__isnull=False).values("person__merged_into_id")
+    )
 
 
 def has_lived_at(postcode):
@@ -583,7 +590,7 @@ def _candidates(parsed, limit):
 
 _RANKED = (
     "WITH matched AS MATERIALIZED ("
-    "SELECT id, given_names, family_name, name_keys, restricted FROM people_person WHERE {overlaps}"
+    "SELECT id, given_names, family_name, name_keys, restricted, merged_into_id FROM people_person WHERE {overlaps}"
     "), candidate AS (SELECT * FROM matched{starts} LIMIT {cap}) "
     "SELECT id FROM candidate WHERE {findable} ORDER BY {order} LIMIT %s"
 )
@@ -617,14 +624,17 @@ def _closeness(tokens, table="people_person"):
 
 def _findable_sql(user):
     """(sql, params) on a candidate row: people.access.shown_filter's rule (a restricted record
-    only for its named users), so that a page is not cut short by people it leaves out. The
-    rule itself is applied again, through shown_filter, when the page is read (_ranked)."""
+    only for its named users), and no tombstone (a record merged into another), so that a page
+    is not cut short by people it leaves out. The rule itself is applied again, through
+    shown_filter, when the page is read (_ranked)."""
+    live = "candidate.merged_into_id IS NULL"
     if getattr(user, "is_authenticated", False) and user.is_active:
         table = RestrictedAccess._meta.db_table
-        return f"(NOT candidate.restricted OR candidate.id IN (SELECT person_id FROM {table} WHERE user_id = %s))", [
-            user.pk
-        ]
-    return "NOT candidate.restricted", []
+        restriction = (
+            f"(NOT candidate.restricted OR candidate.id IN (SELECT person_id FROM {table} WHERE user_id = %s))"
+        )
+        return f"{live} AND {restriction}", [user.pk]
+    return f"{live} AND NOT candidate.restricted", []
 
 
 def _ranked_page_sql(specs, tokens, limit, user, *, exact):
@@ -699,10 +709,11 @@ def _page_postgresql(parsed, limit, user):
 
 def _findable_by(user):
     """A restricted record can be found only by its named users (people.access.shown_filter,
-    the one restriction rule; people.access decides the rest); without a user, by nobody."""
+    the one restriction rule; people.access decides the rest); without a user, by nobody. A
+    tombstone is never found: the survivor is, by the tombstone's names and identifiers."""
     from .access import shown_filter
 
-    return shown_filter(user)
+    return shown_filter(user) & Q(merged_into__isnull=True)
 
 
 def _ranked(ids, parsed, user=None, *, in_order=False):
@@ -742,9 +753,14 @@ def _ranked(ids, parsed, user=None, *, in_order=False):
 
 
 def _matched_identifier(person, parsed):
-    """What the identifier typed turned out to be, for this person ("NHS number")."""
+    """What the identifier typed turned out to be, for this person ("NHS number"), or for a
+    record merged into theirs ("NHS number of a merged record")."""
     wanted = {pair for pairs in parsed.identifiers for pair in pairs}
-    return next(IDENTIFIER_LABELS[i.id_type] for i in person.identifiers.all() if (i.id_type, i.value) in wanted)
+    own = next((IDENTIFIER_LABELS[i.id_type] for i in person.identifiers.all() if (i.id_type, i.value) in wanted), None)
+    if own is not None:
+        return own
+    merged = Identifier.objects.filter(person__merged_into=person).values_list("id_type", "value")
+    return next(f"{IDENTIFIER_LABELS[t]} of a merged record" for t, v in merged if (t, v) in wanted)
 
 
 def _plain_list(items):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .merging import views as merging
 
 app_name = "people"
 
@@ -17,4 +18,12 @@ urlpatterns = [
     path("<int:person_id>/relationships/add/<int:related_id>/", views.relationship_add, name="relationship-add"),
     path("<int:person_id>/chronology/add/", views.add_chronology_entry, name="chronology-add"),
     path("<int:person_id>/chronology/print/", views.chronology_print, name="chronology-print"),
+    # Merging and unmerging people (people.merging).
+    path("duplicates/", merging.duplicates, name="duplicates"),
+    path("duplicates/check/", merging.check_now, name="duplicates-check"),
+    path("duplicates/<int:pair_id>/not-the-same/", merging.not_the_same, name="not-the-same"),
+    path("<int:person_id>/merge/", merging.merge_find, name="merge-find"),
+    path("<int:person_id>/merge/<int:other_id>/", merging.compare, name="merge-compare"),
+    path("merges/<int:merge_id>/", merging.merge_page, name="merge"),
+    path("merges/<int:merge_id>/undo/", merging.unmerge, name="unmerge"),
 ]

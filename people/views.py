@@ -41,6 +41,7 @@ from .forms import (
 )
 from .identifiers import format_nhs_number
 from .keyfacts import facts_and_links
+from .merging import selectors as merging
 from .models import Identifier, Person, PersonAddress, Relationship
 from .search import search_people
 from .selectors import current_involvement, open_involvements
@@ -113,6 +114,7 @@ def person_detail(request, person_id):
         summary="Viewed the record",
         detail={"page": page.number, **chronology.audit_detail()},
     )
+    merged_records = merging.merged_records(person)
     context = {
         "person": person,
         "identifiers": _identifier_rows(person),
@@ -140,9 +142,17 @@ def person_detail(request, person_id):
         "chronology_kinds": chronology_kinds.all_kinds(),
         "chronology_agencies": agencies_in(person),
         "chronology": chronology,
+        # Merging (people.merging): the records merged into this one, with their identifiers and
+        # names (shown as "also known as"), a merge waiting for sign-off, and the notice for
+        # someone sent here from a merged record.
+        "merged_records": merged_records,
+        "merges_waiting": list(merging.proposals_for(person)),
+        "merged_notice": merging.merged_notice(
+            person, request.GET.get("merged_from", ""), request.GET.get("unsaved") == "1"
+        ),
     }
     if request.user.role in MANAGERS:
-        context["viewers"] = recent_viewers(person)
+        context["viewers"] = recent_viewers(person, merged=merged_records)
     return render(request, "people/person_detail.html", context)
 
 
@@ -161,9 +171,11 @@ def _without_hidden_relatives(user, person, entries):
     )
 
 
-def recent_viewers(person, limit=20):
-    """Who has looked at the record, newest first, for managers."""
-    return AuditEvent.objects.filter(person_id=person.pk, action__in=["view", "break_glass"]).order_by("-at")[:limit]
+def recent_viewers(person, limit=20, merged=()):
+    """Who has looked at the record (or one of the records `merged` into it), newest first, for
+    managers."""
+    ids = [person.pk, *(record.pk for record in merged)]
+    return AuditEvent.objects.filter(person_id__in=ids, action__in=["view", "break_glass"]).order_by("-at")[:limit]
 
 
 def _index_view(request, person):

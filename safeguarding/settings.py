@@ -144,6 +144,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kernel.access.AccessRuleMiddleware",
+    # A request for a merged record's page goes to the record it was merged into (after the
+    # deferred audit middleware: asked first when the view raises).
+    "people.merging.middleware.MergedRecordMiddleware",
     # Turns a lock-out into the "account locked" page (partners.auth.locked_out). Keep last.
     "axes.middleware.AxesMiddleware",
 ]

@@ -39,6 +39,7 @@ from kernel.rules import Errors, long_date
 from partners.models import Agency, User
 from people import keyfacts
 from people.identifiers import format_nhs_number
+from people.merging.selectors import live_people
 from people.models import Identifier, Person, Relationship
 
 from . import services
@@ -107,7 +108,8 @@ def _people(nhs_number: str, day: datetime.date) -> list[Person]:
     ids = Identifier.objects.filter(_current(day), id_type=Identifier.Type.NHS, value=nhs_number).values_list(
         "person_id", flat=True
     )
-    holders = list(Person.objects.filter(pk__in=ids, date_of_death__isnull=True).order_by("pk"))
+    # A record merged into another keeps its NHS number: the survivor holds the flags.
+    holders = list(Person.objects.filter(pk__in=live_people(ids), date_of_death__isnull=True).order_by("pk"))
     return holders + [p for p in unborn_children_of(holders, day) if p not in holders]
 
 

@@ -312,9 +312,9 @@ def children_in_records_by_year(years: Iterable[int]) -> dict[int, int]:
     if not years:
         return {}
     oldest = datetime.date(min(years) - 18, 3, 31)
-    counted = Person.objects.filter(kind=Person.Kind.CHILD, date_of_birth__gt=oldest).aggregate(
-        **{f"y{year}": Count("id", filter=_aged_0_to_17(year)) for year in years}
-    )
+    counted = Person.objects.filter(
+        kind=Person.Kind.CHILD, date_of_birth__gt=oldest, merged_into__isnull=True
+    ).aggregate(**{f"y{year}": Count("id", filter=_aged_0_to_17(year)) for year in years})
     return {year: counted[f"y{year}"] for year in years}
 
 
