@@ -286,12 +286,14 @@ def test_a_merge_of_two_people_with_statutory_involvement_needs_a_second_manager
     historic_referral(worker, duplicate, datetime.date(2021, 1, 6), datetime.date(2021, 3, 1))
     _refused(lambda: _merge(manager, child, duplicate), "must be signed off by another manager")
     merge = services.propose_merge(manager, child, duplicate, reason="Same NHS number")
-    assert merge.waiting and merge.sign_off_because == "both have statutory involvement"
+    assert merge.waiting
+    assert merge.sign_off_because == "both have statutory involvement"
     _refused(lambda: services.sign_off_merge(manager, merge), "someone other than the person who proposed it")
     _refused(lambda: services.sign_off_merge(worker, merge), "Only a manager may sign off a merge")
     services.sign_off_merge(head, merge, note="Checked with the health visitor")
     merge.refresh_from_db()
-    assert merge.done and merge.decided_by == head
+    assert merge.done
+    assert merge.decided_by == head
     _refused(lambda: services.sign_off_merge(head, merge), "not waiting for sign-off")
 
 
