@@ -11,6 +11,7 @@ To change where a role starts, change its `start` below: one line per role.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from partners.access import MANAGERS
 from partners.models import User
 
 Role = User.Role
@@ -55,6 +56,14 @@ GROUPS = (
 PAGES: tuple[Page, ...] = (
     Page("search", "Find a person", "search", GROUPS[0], "Search by name, date of birth, NHS number, UPN or postcode."),
     Page("record_person", "Record a person", "people:new", GROUPS[0], "Add a child or adult not recorded yet."),
+    Page(
+        "duplicates",
+        "Likely duplicate records",
+        "people:duplicates",
+        GROUPS[0],
+        "Records that may be of the same person: compare them, merge them, sign off merges.",
+        when=lambda user: user.role in MANAGERS,
+    ),
     Page("caseload", "Your caseload", "caseloads:mine", GROUPS[0], "The children whose cases you hold."),
     Page(
         "team_caseload",

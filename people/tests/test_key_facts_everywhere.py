@@ -61,9 +61,13 @@ ABOUT_A_CHILD = {
     "audit_case_id",
 }
 # Records about several children at once: each child gets a compact banner.
-ABOUT_SEVERAL_CHILDREN = {"discussion_id", "conference_id"}
+# Merging people: a merge (proposed, carried out or undone) and a pair of likely duplicates are
+# about both records.
+ABOUT_SEVERAL_CHILDREN = {"discussion_id", "conference_id", "merge_id", "pair_id"}
 # Parameters that only choose a part of a page named by another one.
-PARTS = {"gate", "year", "adoption_step", "related_id"}
+# (`other_id`: the other record of two compared to merge; the page is about both, `person_id`
+# first, and shows a compact banner for each.)
+PARTS = {"gate", "year", "adoption_step", "related_id", "other_id"}
 # Parameters naming something that is not one child's record: a contact to the front door (its
 # people may not be matched to a record yet) and the checks and files on it, a carer, a
 # household of adopters, a team, the threshold document, a user's account, a set-up link, an
