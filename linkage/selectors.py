@@ -72,9 +72,9 @@ def index_rows(today: datetime.date | None = None) -> list[dict[str, Any]]:
     ids = children.values("pk")
     # {tombstone id: the survivor's id}, for the tombstones of the indexed children.
     owner = dict(Person.objects.filter(merged_into__in=ids).values_list("pk", "merged_into_id"))
-    held = Q(person_id__in=ids) | Q(person__merged_into__in=ids)
+    own_or_merged = Q(person_id__in=ids) | Q(person__merged_into__in=ids)
     names: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for person_id, name_type, given, family, valid_from in PersonName.objects.filter(held).values_list(
+    for person_id, name_type, given, family, valid_from in PersonName.objects.filter(own_or_merged).values_list(
         "person_id", "name_type", "given_names", "family_name", "valid_from"
     ):
         person_id = owner.get(person_id, person_id)
@@ -85,7 +85,7 @@ def index_rows(today: datetime.date | None = None) -> list[dict[str, Any]]:
     identifiers: dict[int, dict[str, str]] = defaultdict(dict)
     current = Q(valid_to__isnull=True) | Q(valid_to__gte=today)
     found = (
-        Identifier.objects.filter(current, held, id_type__in=MATCH_IDENTIFIERS)
+        Identifier.objects.filter(current, own_or_merged, id_type__in=MATCH_IDENTIFIERS)
         .order_by("person_id", "id_type", "-valid_from")
         .values_list("person_id", "id_type", "value", "valid_from")
     )

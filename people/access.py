@@ -298,7 +298,7 @@ def person_for(user: "AnyUser", person_id: int | str, at_least: Level = Level.FU
 def _merged(user: "AnyUser", tombstone: Person, asked_for: str, at_least: Level) -> None:
     """A tombstone's pages lead to the record it was merged into (RecordMerged), for a user who
     may see that record; to anyone else it does not exist."""
-    survivor = Person.objects.filter(pk=tombstone.merged_into_id).first()
+    survivor = Person.objects.filter(pk=tombstone.merged_into_id or 0).first()
     if survivor is None or levels(user, [survivor])[survivor.pk] < Level.INDEX:
         raise RecordNotVisible(tombstone.pk, asked_for, at_least)
     raise RecordMerged(tombstone.pk, survivor.pk)

@@ -37,10 +37,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
-from django.db.models import Model, Q
+from django.db.models import ForeignObjectRel, Model, Q
 
 from ..models import Person
 from . import kinds
@@ -75,14 +75,14 @@ def references() -> list[Reference]:
     """Every foreign key to Person in the model registry, but those that never move."""
     found = []
     for relation in Person._meta.get_fields(include_hidden=True):
-        if not relation.auto_created or relation.concrete or relation.many_to_many:
+        if not isinstance(relation, ForeignObjectRel) or relation.many_to_many:
             continue  # a many-to-many is moved through its through table's foreign key
         model = relation.related_model
         if not isinstance(model, type) or not issubclass(model, Model):
             continue
         if model._meta.label_lower in kinds.NEVER_MOVED or model._meta.proxy or not model._meta.managed:
             continue
-        found.append(Reference(model, relation.field))  # type: ignore[attr-defined]
+        found.append(Reference(model, cast("models.ForeignKey[Any, Any]", relation.field)))
     return sorted(found, key=lambda ref: (ref.label, ref.attname))
 
 
@@ -93,7 +93,7 @@ def _unique_sets(ref: Reference) -> list[tuple[str, tuple[str, ...], Q | None]]:
     for constraint in meta.constraints:
         if isinstance(constraint, models.UniqueConstraint) and ref.field.name in (constraint.fields or ()):
             others = tuple(name for name in constraint.fields if name != ref.field.name)
-            found.append((constraint.name, others, constraint.condition))  # type: ignore[arg-type]
+            found.append((constraint.name, others, constraint.condition))
     for together in meta.unique_together:
         if ref.field.name in together:
             others = tuple(name for name in together if name != ref.field.name)

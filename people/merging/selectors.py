@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from ..access import Level, levels, shown_filter
@@ -214,3 +215,15 @@ def evidence(pair: DuplicatePair) -> list[Evidence]:
 
 def warnings(pair: DuplicatePair) -> list[str]:
     return [GUARD_WORDS.get(guard, guard) for guard in pair.guards]
+
+
+def s16lc_only_on(merged: Person, survivor: Person) -> str:
+    """The s16LC identifier's name (S16LC_IDENTIFIER_TYPE) when the record to merge holds one and
+    the record to keep does not: the survivor's is the one shared, so keep the other, or add it."""
+    kind = str(getattr(settings, "S16LC_IDENTIFIER_TYPE", "") or Identifier.Type.NHS)
+    held = set(
+        Identifier.objects.filter(person__in=[merged, survivor], id_type=kind).values_list("person_id", flat=True)
+    )
+    if merged.pk in held and survivor.pk not in held:
+        return str(dict(Identifier.Type.choices).get(kind, kind))
+    return ""

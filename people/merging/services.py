@@ -29,7 +29,7 @@ import datetime
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 from django.db.models import Q
@@ -56,7 +56,7 @@ def may_decide(user: AnyUser) -> bool:
     """Whether the user may carry out, sign off and undo merges: a manager of the local authority."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return getattr(user, "role", None) in MANAGERS and is_local_authority_staff(user)  # type: ignore[arg-type]
+    return getattr(user, "role", None) in MANAGERS and is_local_authority_staff(user)
 
 
 def has_statutory_involvement(person: Person) -> bool:
@@ -457,7 +457,7 @@ class FoundPair:
 def request_duplicate_check(user: AnyUser | None, *, queue: bool = True) -> DuplicateCheck:
     """A check of the whole person index for likely duplicates, waiting for the worker (put on
     the task queue by linkage.dedupe once committed, unless the caller runs it itself)."""
-    requested_by = user if getattr(user, "is_authenticated", False) else None
+    requested_by = cast("User | None", user if getattr(user, "is_authenticated", False) else None)
     check = DuplicateCheck.objects.create(requested_by=requested_by)
     audit.record(user, "create", obj=check, summary="Asked for a check of the person index for duplicates")
     if queue:

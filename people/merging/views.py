@@ -121,6 +121,7 @@ def compare(request: SignedInRequest, person_id: int, other_id: int) -> HttpResp
     survivor = person_for(request.user, person_id)
     merged = person_for(request.user, other_id)
     assessed = services.assess(survivor, merged)
+    s16lc = selectors.s16lc_only_on(merged, survivor)
     pair = selectors.pair_of(survivor, merged)
     open_pair = pair if pair is not None and pair.status == DuplicatePair.Status.OPEN else None
     because = list(assessed.sign_off_because)
@@ -169,6 +170,7 @@ def compare(request: SignedInRequest, person_id: int, other_id: int) -> HttpResp
             "evidence": selectors.evidence(open_pair) if open_pair else [],
             "warnings": selectors.warnings(open_pair) if open_pair else [],
             "form": form,
+            "s16lc": s16lc,
         },
     )
     return _status(400, response) if form.errors else response

@@ -90,7 +90,9 @@ def test_a_merged_record_leads_to_the_survivor_with_a_notice_and_is_audited(clie
 
 def test_a_merged_record_is_not_found_by_someone_who_may_not_see_the_survivor(client, head, child, duplicate):
     services.merge_people(head, child, duplicate, reason="Same")
-    outsider = User.objects.create_user(username="police", role=User.Role.PARTNER_PRACTITIONER, agency=builders.police())
+    outsider = User.objects.create_user(
+        username="police", role=User.Role.PARTNER_PRACTITIONER, agency=builders.police()
+    )
     _login(client, outsider)
     assert client.get(reverse("people:detail", args=[duplicate.pk])).status_code == 404
 
@@ -124,7 +126,9 @@ def test_a_practitioner_sees_only_the_pairs_they_see_in_full(client, user, la, p
     assert "No likely duplicates are waiting for review" in page
 
 
-def test_comparing_shows_both_records_and_what_would_move_in_words(client, worker, head, manager, child, duplicate, pair):
+def test_comparing_shows_both_records_and_what_would_move_in_words(
+    client, worker, head, manager, child, duplicate, pair
+):
     builders.allocated_episode(worker, manager, duplicate, datetime.date.today() - datetime.timedelta(days=3))
     response = _login(client, head).get(reverse("people:merge-compare", args=[child.pk, duplicate.pk]))
     page = text(response)
