@@ -97,7 +97,7 @@ def check_invariants(people, original_owners, cis):
 
 @pytest.mark.django_db
 @settings(
-    max_examples=25,
+    max_examples=15,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
