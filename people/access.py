@@ -341,7 +341,8 @@ class RecordMerged(Http404):
             request.user,
             "view",
             person=self.tombstone_id,
-            summary="Asked for a record merged into another: sent to that record",
+            summary="Asked for a record merged into another: "
+            + ("answered not found" if request.path.startswith("/api/") else "sent to that record"),
             detail={"survivor": self.survivor_id, "path": request.path[:200], "method": request.method},
         )
 

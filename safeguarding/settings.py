@@ -285,6 +285,13 @@ LINKAGE_DROP_DIR = os.environ.get("SAFEGUARDING_LINKAGE_DROP_DIR", "")
 LINKAGE_MAX_FILE_BYTES = int(os.environ.get("SAFEGUARDING_LINKAGE_MAX_FILE_BYTES", str(200 * 1024 * 1024)))
 LINKAGE_MAX_RECORDS = int(os.environ.get("SAFEGUARDING_LINKAGE_MAX_RECORDS", "200000"))
 LINKAGE_THRESHOLDS = None
+# The match weight from which two records of the person index are proposed as likely duplicates
+# (linkage.dedupe) [U]: unset, the approved model's lower threshold (its review band).
+LINKAGE_DEDUPE_MIN_WEIGHT = (
+    float(os.environ["SAFEGUARDING_LINKAGE_DEDUPE_MIN_WEIGHT"])
+    if os.environ.get("SAFEGUARDING_LINKAGE_DEDUPE_MIN_WEIGHT")
+    else None
+)
 # Runs of the sector's validators (returns.models.SectorValidatorRun) are kept this many days [U];
 # one queued or running for longer than SECTOR_RUN_GIVE_UP_MINUTES is taken as lost (its worker stopped).
 SECTOR_RUNS_KEEP_DAYS = int(os.environ.get("SAFEGUARDING_SECTOR_RUNS_KEEP_DAYS", "30"))

@@ -406,7 +406,7 @@ def unmerge_people(user: User, merge: PersonMerge, *, reason: str) -> PersonMerg
     detail = f"Undone by {user}. Reason: {merge.unmerge_reason}"
     if outcome.not_restored:
         detail += f". {len(outcome.not_restored)} records moved by the merge were changed or deleted since and stay"
-    for person, other in ((survivor, merged), (merged, survivor)):
+    for person in (survivor, merged):
         record_event(
             person,
             "record-unmerged",
@@ -416,7 +416,6 @@ def unmerge_people(user: User, merge: PersonMerge, *, reason: str) -> PersonMerg
             source=merge,
             recorded_by=user,
         )
-        del other
     audit.record_change(
         user, merged, {"merged_into": (survivor.pk, None)}, person=merged, summary="Merge undone: a record again"
     )

@@ -457,7 +457,6 @@ def test_two_merges_of_overlapping_people_cannot_both_succeed(user):
     the order of their ids) and check again under the lock, so one waits and is then refused."""
     import threading
 
-
     la = builders.local_authority(name="Concurrency Council")
     team = builders.team(la, "Concurrency team")
     first_manager = user(User.Role.HEAD_OF_SERVICE, team=team)

@@ -103,6 +103,9 @@ def test_the_api_answers_not_found_for_a_merged_record_and_finds_the_survivor_by
     services.merge_people(head, child, duplicate, reason="Same")
     _login(client, worker)
     assert client.get(f"/api/v1/people/{duplicate.pk}/").status_code == 404
+    assert audited(
+        user=worker, person_id=duplicate.pk, summary="Asked for a record merged into another: answered not found"
+    )
     ci = duplicate.identifiers.get(id_type="CI").value
     found = client.get(f"/api/v1/children/{ci}/")
     assert found.status_code == 200
