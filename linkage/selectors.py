@@ -72,7 +72,7 @@ def index_rows(today: datetime.date | None = None) -> list[dict[str, Any]]:
     ids = children.values("pk")
     # {tombstone id: the survivor's id}, for the tombstones of the indexed children.
     owner = dict(Person.objects.filter(merged_into__in=ids).values_list("pk", "merged_into_id"))
-    own_or_merged = Q(person_id__in=ids) | Q(person__merged_into__in=ids)
+    own_or_merged = Q(person_id__in=ids) | Q(person_id__in=list(owner))
     names: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for person_id, name_type, given, family, valid_from in PersonName.objects.filter(own_or_merged).values_list(
         "person_id", "name_type", "given_names", "family_name", "valid_from"

@@ -182,7 +182,10 @@ def index_person(person):
     the names of the records merged into theirs (people.merging: a tombstone keeps its names,
     and is found through the survivor)."""
     wanted = keys_for_name(person.given_names, person.family_name)
-    names = PersonName.objects.filter(Q(person=person) | Q(person__merged_into=person))
+    # The records merged into theirs are few (an indexed look-up), and their names are read by
+    # id, so that no query joins the whole of PersonName to Person.
+    merged = list(Person.objects.filter(merged_into=person).values_list("pk", flat=True))
+    names = PersonName.objects.filter(person_id__in=[person.pk, *merged])
     for given_names, family_name in names.values_list("given_names", "family_name"):
         wanted |= keys_for_name(given_names, family_name)
     with transaction.atomic():
