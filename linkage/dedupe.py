@@ -13,12 +13,14 @@ duplicate, with each comparison's weight kept for the review page.
 Guards, as in linkage.scoring (twins and brothers and sisters are the main false matches):
 
 - **Twins** are never proposed: two children at the same home address with the same date of
-  birth whose first names are not the same (or nicknames of each other) and whose NHS numbers or
-  UPNs do not agree. They are counted (``twins``) and left out.
+  birth whose first names are not the same, unless an NHS number or UPN agrees; or whose first
+  names are only nicknames of each other ("Oliver" and "Olivia" share one in the list) and whose
+  NHS numbers or UPNs are plainly different. They are counted (``twins``) and left out. A pair
+  at one home born the same day that is proposed carries the ``household`` guard.
 - **Relatives** are never proposed: two people recorded as related to each other (a
   relationship or parental responsibility either way) are counted (``related``) and left out;
   a merge of them would be refused anyway.
-- The other guards (``placeholder``, ``first_name``, ``nhs_number``, ``upn``, ``dob``) do not
+- The other guards (``placeholder``, ``first_name``, ``nhs_number``, ``upn``, ``dob``, ``household``) do not
   stop a pair being proposed; they are kept with it and the review page says "Check carefully".
 
 A pair a reviewer has decided (merged, or not the same person) is not proposed again
@@ -117,13 +119,25 @@ def _identifier_agrees(row: dict[str, Any]) -> bool:
     return row["gamma_nhs_number"] == scoring.IDENTIFIER_SAME or row["gamma_upn"] == scoring.IDENTIFIER_SAME
 
 
-def is_twins(row: dict[str, Any]) -> bool:
-    """Two children at one home, born the same day, with different first names and no
-    identifier agreeing: twins, not one child recorded twice."""
+def _same_home_and_day(row: dict[str, Any]) -> bool:
     same_home = bool(row["household_l"]) and row["household_l"] == row["household_r"]
-    same_day = bool(row["dob_l"]) and row["dob_l"] == row["dob_r"]
-    first_names_agree = row["gamma_first_name"] in (scoring.FIRST_NAME_EXACT, scoring.FIRST_NAME_NICKNAME)
-    return same_home and same_day and not first_names_agree and not _identifier_agrees(row)
+    return same_home and bool(row["dob_l"]) and row["dob_l"] == row["dob_r"]
+
+
+def _identifier_differs(row: dict[str, Any]) -> bool:
+    return scoring.IDENTIFIER_DIFFERENT in (row["gamma_nhs_number"], row["gamma_upn"])
+
+
+def is_twins(row: dict[str, Any]) -> bool:
+    """Two children at one home, born the same day, whose first names are not the same and
+    either are not nicknames of each other either with no identifier agreeing, or have plainly
+    different NHS numbers or UPNs ("Oliver" and "Olivia", nicknames of each other in the list,
+    are twins with two NHS numbers): twins, not one child recorded twice."""
+    if not _same_home_and_day(row) or row["gamma_first_name"] == scoring.FIRST_NAME_EXACT:
+        return False
+    if row["gamma_first_name"] == scoring.FIRST_NAME_NICKNAME:
+        return _identifier_differs(row) and not _identifier_agrees(row)
+    return not _identifier_agrees(row)
 
 
 def guards(row: dict[str, Any]) -> list[str]:
@@ -140,6 +154,8 @@ def guards(row: dict[str, Any]) -> list[str]:
         fired.append("upn")
     if row["gamma_dob"] == scoring.DATE_OF_BIRTH_DIFFERENT:
         fired.append("dob")
+    if _same_home_and_day(row):
+        fired.append("household")
     return fired
 
 

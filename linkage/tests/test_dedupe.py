@@ -137,10 +137,14 @@ def test_the_guards_of_a_pair_in_plain_words():
         "placeholder": False,
     }
     assert dedupe.is_twins(row)
-    assert dedupe.guards(row) == ["first_name", "nhs_number"]
-    # The same child twice at one home: the same first name, or an identifier agreeing.
+    assert dedupe.guards(row) == ["first_name", "nhs_number", "household"]
+    # "Oliver" and "Olivia" are nicknames of each other in the list: twins by their NHS numbers.
+    assert dedupe.is_twins(row | {"gamma_first_name": scoring.FIRST_NAME_NICKNAME})
+    # The same child twice at one home: the same first name, or an identifier agreeing, or a
+    # nickname with no identifier to tell them apart.
     assert not dedupe.is_twins(row | {"gamma_first_name": scoring.FIRST_NAME_EXACT})
     assert not dedupe.is_twins(row | {"gamma_nhs_number": scoring.IDENTIFIER_SAME})
+    assert not dedupe.is_twins(row | {"gamma_first_name": scoring.FIRST_NAME_NICKNAME, "gamma_nhs_number": -1})
     assert not dedupe.is_twins(row | {"household_r": "address:2"})
 
 
