@@ -111,6 +111,9 @@ class Plan:
     moves: dict[Reference, list[Any]] = field(default_factory=dict)
     stays: dict[Reference, list[Any]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    # Whether the rows were planned (False when the merge was refused before: a record with
+    # itself, a tombstone, restricted records, different kinds).
+    planned: bool = False
 
     def counts(self, rows: dict[Reference, list[Any]]) -> dict[str, int]:
         totals: dict[str, int] = defaultdict(int)
@@ -209,7 +212,7 @@ def _check_one_open(plan: Plan) -> None:
 
 def plan(survivor: Person, merged: Person) -> Plan:
     """What merging `merged` into `survivor` would move, keep and clash on (nothing written)."""
-    found = Plan(survivor, merged)
+    found = Plan(survivor, merged, planned=True)
     refs = references()
     _check_links(found, refs)
     _check_one_open(found)

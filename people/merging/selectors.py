@@ -147,6 +147,19 @@ def holdings(person: Person) -> list[KindCount]:
     return counts_of(totals)
 
 
+def holdings_in(plan: rows.Plan) -> list[KindCount]:
+    """What records name the person to merge, by kind, from the plan of the merge (no query):
+    those that would move and those that would stay. Empty when the merge is refused before it
+    is planned (the page then counts them itself)."""
+    if not plan.planned:
+        return holdings(plan.merged)
+    totals = dict(plan.moved_counts)
+    for label, count in plan.kept_counts.items():
+        totals[label] = totals.get(label, 0) + count
+    totals.pop("people.person", None)
+    return counts_of(totals)
+
+
 def proposals_for(person: Person) -> QuerySet[PersonMerge]:
     """Merges waiting for sign-off that name the person on either side."""
     return PersonMerge.objects.filter(

@@ -24,7 +24,7 @@ from .. import services as people_services
 from ..access import Level, keep_visible, person_for, record_or_not_visible
 from ..models import Person
 from ..search import search_people
-from . import selectors, services
+from . import kinds, selectors, services
 from .forms import DecisionForm, NotTheSameForm, ProposeMergeForm, UnmergeForm
 from .models import DuplicatePair, PersonMerge
 
@@ -101,16 +101,18 @@ def merge_find(request: SignedInRequest, person_id: int) -> HttpResponse:
     return render(request, "people/merging/find.html", {"person": person, "query": query, "hits": hits})
 
 
-def _side(person: Person) -> dict[str, Any]:
-    """One column of the comparison: the record's details, identifiers, home and holdings."""
+def _side(person: Person, holdings: list[selectors.KindCount] | None = None) -> dict[str, Any]:
+    """One column of the comparison: the record's details, identifiers, home and what records
+    name them (given, for the record to merge: the plan has counted them already)."""
     home = people_services.current_address(person)
+    holdings = selectors.holdings(person) if holdings is None else holdings
     return {
         "person": person,
         "identifiers": sorted(person.identifiers.all(), key=lambda i: (i.id_type != "CI", i.id_type)),
         "names": [name for name in person.names.all() if name.name_type != "current"],
         "home": home,
-        "holdings": selectors.holdings(person),
-        "statutory": services.has_statutory_involvement(person),
+        "holdings": holdings,
+        "statutory": any(kind.label in kinds.STATUTORY for kind in holdings),
     }
 
 
@@ -161,7 +163,7 @@ def compare(request: SignedInRequest, person_id: int, other_id: int) -> HttpResp
             "survivor": survivor,
             "merged": merged,
             "key_facts_people": [survivor, merged],
-            "sides": [_side(survivor), _side(merged)],
+            "sides": [_side(survivor), _side(merged, selectors.holdings_in(assessed.plan))],
             "assessed": assessed,
             "moves": selectors.counts_of(assessed.plan.moved_counts),
             "stays": selectors.counts_of(assessed.plan.kept_counts),
