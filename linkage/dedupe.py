@@ -17,6 +17,9 @@ Guards, as in linkage.scoring (twins and brothers and sisters are the main false
   names are only nicknames of each other ("Oliver" and "Olivia" share one in the list) and whose
   NHS numbers or UPNs are plainly different. They are counted (``twins``) and left out. A pair
   at one home born the same day that is proposed carries the ``household`` guard.
+- **Adopted children** are never proposed (``selectors.adopted``): the records from before and
+  after an adoption order are kept apart (issue 20, item 6), and a merge of them is refused.
+  Counted (``adopted``).
 - **Relatives** are never proposed: two people recorded as related to each other (a
   relationship or parental responsibility either way) are counted (``related``) and left out;
   a merge of them would be refused anyway.
@@ -201,10 +204,14 @@ def find_duplicates(check_id: int, *, db_api: Any = None, today: datetime.date |
             for r in scored
         ]
         relatives = related_pairs(keys)
-        found, twins, related = [], 0, 0
+        adopted = set(selectors.adopted())
+        found, twins, related, adoptions = [], 0, 0, 0
         for row, key in zip(scored, keys, strict=True):
             if is_twins(row):
                 twins += 1
+                continue
+            if adopted.intersection(key):
+                adoptions += 1
                 continue
             if key in relatives:
                 related += 1
@@ -221,7 +228,7 @@ def find_duplicates(check_id: int, *, db_api: Any = None, today: datetime.date |
                     guards=guards(row),
                 )
             )
-        counts = {"people": len(rows), "pairs": len(found), "twins": twins, "related": related}
+        counts = {"people": len(rows), "pairs": len(found), "twins": twins, "related": related, "adopted": adoptions}
         merging.keep_duplicate_pairs(check, found, model_version=model.version, counts=counts)
     except Exception:
         merging.fail_duplicate_check(check.pk, "The check failed in the service")

@@ -90,6 +90,24 @@ def test_twins_recorded_as_siblings_are_left_out_as_relatives(approved, index, w
     assert check.counts["related"] >= 1
 
 
+def test_an_adopted_child_is_never_proposed(approved, index):
+    """Item 6: the records from before and after an adoption order are kept apart."""
+    from people.models import ParentalResponsibility
+
+    adopter = builders.adult("Ada", "Adopter", datetime.date(1980, 1, 1), "F")
+    ParentalResponsibility.objects.create(
+        child=index["typo"],
+        holder=adopter,
+        basis=ParentalResponsibility.Basis.ADOPTION,
+        start_date=datetime.date(2020, 1, 1),
+    )
+    check = merging.request_duplicate_check(None, queue=False)
+    dedupe.find_duplicates(check.pk)
+    check.refresh_from_db()
+    assert frozenset((index["original"].pk, index["typo"].pk)) not in _pairs()
+    assert check.counts["adopted"] == 1
+
+
 def test_a_pair_found_again_after_it_was_decided_is_left_as_decided(approved, index, manager):
     first = merging.request_duplicate_check(None, queue=False)
     dedupe.find_duplicates(first.pk)

@@ -8,7 +8,9 @@ The rules (issue 20, item 5):
   (``people.merging.rows``), and each is recorded, so that an unmerge puts back exactly those.
 - Refused: a record with itself; a tombstone on either side; two restricted records; a
   restricted record as the one merged away (keep the restricted one, so that nothing
-  restricted is opened to others); people of different kinds (a child and an adult); and
+  restricted is opened to others); an adopted child (a parental responsibility by adoption
+  order: the records from before and after the order are kept apart, issue 20, item 6); people
+  of different kinds (a child and an adult); and
   anything ``rows.plan`` finds would clash (both care leavers, both with an open period of
   care, linked to each other as relatives...).
 - Who decides: a merge is a manager's decision (team managers, front-door managers and heads
@@ -42,7 +44,7 @@ from partners.access import MANAGERS, is_local_authority_staff
 
 from .. import search
 from ..access import Level, levels
-from ..models import Identifier, Person
+from ..models import Identifier, ParentalResponsibility, Person
 from . import kinds, rows
 from .models import DuplicateCheck, DuplicatePair, MovedRow, PersonMerge
 from .signals import duplicate_check_requested
@@ -104,6 +106,18 @@ def assess(survivor: Person, merged: Person) -> Assessment:
             f"The record of {merged.full_name} is restricted. Keep the restricted record and merge the other "
             "into it, so that nothing restricted is opened to others.",
         )
+    adopted = set(
+        ParentalResponsibility.objects.filter(
+            child_id__in=[survivor.pk, merged.pk], basis=ParentalResponsibility.Basis.ADOPTION
+        ).values_list("child_id", flat=True)
+    )
+    for person in (survivor, merged):
+        if person.pk in adopted:
+            errors.add(
+                "__all__",
+                f"{person.full_name} was adopted. The records of an adopted child from before and after the "
+                "adoption order are kept apart and never merged: ask the adoption team.",
+            )
     if survivor.kind != merged.kind:
         errors.add(
             "__all__",

@@ -133,6 +133,18 @@ def test_a_child_and_an_adult_are_not_merged(manager, child):
     _refused(lambda: _merge(manager, child, adult), "only two records of the same kind")
 
 
+def test_an_adopted_childs_records_are_never_merged(manager, child, duplicate):
+    """Item 6: the records from before and after an adoption order are kept apart."""
+    from people.models import ParentalResponsibility
+
+    adopter = builders.adult("Ada", "Adopter", datetime.date(1980, 1, 1), "F")
+    ParentalResponsibility.objects.create(
+        child=child, holder=adopter, basis=ParentalResponsibility.Basis.ADOPTION, start_date=datetime.date(2020, 1, 1)
+    )
+    _refused(lambda: _merge(manager, child, duplicate), "was adopted")
+    _refused(lambda: _merge(manager, duplicate, child), "was adopted")
+
+
 def test_people_recorded_as_related_are_not_merged(manager, worker, child, duplicate):
     """Twins recorded as siblings are two children: the merge would relate the survivor to themselves."""
     people_services.record_relationship(worker, child, duplicate, relationship="sibling")
