@@ -227,3 +227,28 @@ def train(index: pa.Table, records: pa.Table, *, seed: int = 1, db_api: Any = No
         block_on("family_name_sound", "first_name_sound"), record_sample_proportion=1.0
     )
     return link.misc.save_model_to_json()
+
+
+def for_index_size(model_json: dict[str, Any], trained_index_size: int, index_size: int) -> dict[str, Any]:
+    """The model with its prior set for an index of `index_size` people, when it was trained on
+    an index of `trained_index_size`.
+
+    The prior is the chance that a random pair (index person, partner record) is a match. A
+    record is of at most one person in the index, so for a share p of records whose child is in
+    the index the prior is p / (people in the index): ten times the index, a tenth of the prior,
+    every pair's match weight log2(10) = 3.3 lower. Without this, a model trained on a small
+    world overstates every match in a large one (the same name and date of birth is less telling
+    among 500,000 children than among 50,000). The prior odds are scaled, so the weights shift by
+    exactly log2(trained_index_size / index_size)."""
+    if not trained_index_size or not index_size or trained_index_size == index_size:
+        return model_json
+    prior = float(model_json["probability_two_random_records_match"])
+    odds = prior / (1 - prior) * trained_index_size / index_size
+    return {**model_json, "probability_two_random_records_match": odds / (1 + odds)}
+
+
+def trained_index_size(accuracy: dict[str, Any] | None) -> int | None:
+    """The size of the index a stored model was trained on (linkage_train keeps it in the
+    model's `accuracy`, under trained_on), or None for a model trained before it was kept."""
+    size = ((accuracy or {}).get("trained_on") or {}).get("index_size")
+    return int(size) if size else None

@@ -39,6 +39,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 from django.conf import settings
 
 from . import model as linkage_model
@@ -50,6 +51,8 @@ GUARDS = ("placeholder", "first_name", "nhs_number", "upn", "dob", "household", 
 FIRST_NAME_EXACT, FIRST_NAME_NICKNAME, FIRST_NAME_LOOSE, FIRST_NAME_DIFFERENT = 5, 3, 1, 0
 IDENTIFIER_SAME, IDENTIFIER_DIFFERENT = 2, 0
 DATE_OF_BIRTH_DIFFERENT = 0
+# Records scored at a time (ranked_table): the engine's memory grows with this, not the feed.
+RECORDS_AT_A_TIME = 250_000
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,43 @@ FROM guarded
 """
 
 
+def ranked_table(
+    index: pa.Table,
+    records: pa.Table,
+    model_json: dict[str, Any],
+    thresholds: Thresholds,
+    *,
+    db_api: Any = None,
+    best_only: bool = False,
+    trained_index_size: int | None = None,
+) -> pa.Table:
+    """The ranked candidates (ranking_sql) of cleaned records against the cleaned index, as Arrow
+    (linkage.model.arrow_table on both sides): every kept candidate, or with `best_only` each
+    record's best alone, so that a large feed's other candidates are never fetched. A model
+    trained on an index of another size has its prior set for this index first
+    (linkage.model.for_index_size)."""
+    if trained_index_size:
+        model_json = linkage_model.for_index_size(model_json, trained_index_size, index.num_rows)
+    link = linkage_model.linker(index, records, model_json, db_api)
+    floor = min(thresholds.lower, thresholds.upper) - 10
+    # The records are scored a share at a time (each record's candidates all in one share, so
+    # each share is ranked on its own), so that the engine holds one share's predictions.
+    shares = max(1, -(-records.num_rows // RECORDS_AT_A_TIME))
+    tables = []
+    for share in range(1, shares + 1):
+        predictions = link.inference.predict_chunk(
+            right_chunk=(share, shares), threshold_match_weight=floor, warning_mode="never"
+        )
+        sql = ranking_sql(predictions.physical_name, thresholds)
+        if best_only:
+            sql = f"SELECT * FROM ({sql}) AS ranked_candidates WHERE rank = 1"
+        ranked = link.misc.query_sql(sql)
+        tables.append(ranked.as_pyarrow_table())
+        predictions.drop_table_from_database_and_remove_from_cache()
+        ranked.drop_table_from_database_and_remove_from_cache()
+    return pa.concat_tables(tables)
+
+
 @dataclass
 class Scored:
     """The outcome of scoring a feed: `best` has one row per record (record_id, person_id,
@@ -144,17 +184,19 @@ def score(
     *,
     db_api: Any = None,
     with_candidates: bool = True,
+    trained_index_size: int | None = None,
 ) -> Scored:
-    """Score cleaned records (linkage.cleaning) against the cleaned index with a trained model."""
-    link = linkage_model.linker(
-        linkage_model.arrow_table(index_rows), linkage_model.arrow_table(record_rows), model_json, db_api
-    )
-    floor = min(thresholds.lower, thresholds.upper) - 10
-    predictions = link.inference.predict(threshold_match_weight=floor, warning_mode="never")
-    ranked = link.misc.query_sql(ranking_sql(predictions.physical_name, thresholds))
-    columns = ranked.as_pyarrow_table().to_pydict()
-    predictions.drop_table_from_database_and_remove_from_cache()
-    ranked.drop_table_from_database_and_remove_from_cache()
+    """Score cleaned records (linkage.cleaning) against the cleaned index with a trained model
+    (trained on an index of `trained_index_size`: see ranked_table)."""
+    columns = ranked_table(
+        linkage_model.arrow_table(index_rows),
+        linkage_model.arrow_table(record_rows),
+        model_json,
+        thresholds,
+        db_api=db_api,
+        best_only=not with_candidates,
+        trained_index_size=trained_index_size,
+    ).to_pydict()
     rows = [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
     best: dict[str, dict[str, Any]] = {}
     candidates = []

@@ -25,6 +25,7 @@ from audit import services as audit
 from kernel.rules import Errors, RuleBroken
 from partners.models import Agency
 
+from . import model as linkage_model
 from . import scoring, selectors
 from .cleaning import RecordProblem, parse_date
 from .models import CandidatePair, LinkageModel, LinkageRun, LinkDecision, PartnerRecord, Submission
@@ -223,6 +224,7 @@ def link_records(run_id: int, *, db_api: Any = None, today: datetime.date | None
             run.model.splink_settings,
             thresholds,
             db_api=db_api,
+            trained_index_size=linkage_model.trained_index_size(run.model.accuracy),
         )
         _keep(run, records, scored)
     except Exception:
