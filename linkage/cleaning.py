@@ -145,6 +145,8 @@ def sound(token: str) -> str | None:
 # --- Fields ---------------------------------------------------------------------------------
 
 
+# Names and postcodes repeat across a feed: each distinct one is cleaned once per process.
+@functools.lru_cache(maxsize=200_000)
 def is_placeholder(given_names: str) -> bool:
     text = " ".join(str(given_names or "").casefold().split())
     return not text or bool(_PLACEHOLDER.match(text)) or bool(re.fullmatch(r"[\W\d_]*", text))
@@ -169,6 +171,7 @@ def swapped(day: datetime.date | None) -> datetime.date | None:
     return datetime.date(day.year, day.day, day.month)
 
 
+@functools.lru_cache(maxsize=200_000)
 def clean_postcode(value: str) -> tuple[str | None, str | None, str | None]:
     if not value or not looks_like_postcode(value):
         return None, None, None

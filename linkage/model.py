@@ -77,6 +77,22 @@ def arrow_table(rows: Sequence[dict[str, Any]]) -> pa.Table:
     return pa.Table.from_pydict({name: [row[name] for row in rows] for name in COLUMNS}, schema=schema)
 
 
+def _names_swapped(*, counted: bool = True) -> cll.CustomLevel:
+    """First and family names swapped: "Smith" given as the first name and "Oliver" as the
+    family name, also when the family name then holds all the given names ("Oliver Jacob").
+    Both name comparisons have the level, but the evidence is counted once, in the first name:
+    in the family name its weight is fixed at 0 (m = u)."""
+    level = cll.CustomLevel(
+        "(first_name_l = family_name_r AND family_name_l = first_name_r)"
+        " OR (family_name_l = first_name_r AND array_contains(family_names_r, first_name_l))"
+        " OR (family_name_r = first_name_l AND array_contains(family_names_l, first_name_r))",
+        label_for_charts="Names swapped" if counted else "Names swapped (counted in the first name)",
+    )
+    if counted:
+        return level
+    return level.configure(m_probability=0.01, u_probability=0.01, fix_m_probability=True, fix_u_probability=True)
+
+
 def _first_name() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="first_name",
@@ -84,7 +100,7 @@ def _first_name() -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("first_name"),
             cll.ExactMatchLevel("first_name", term_frequency_adjustments=True),
-            cll.ColumnsReversedLevel("first_name", "family_name").configure(label_for_charts="Names swapped"),
+            _names_swapped(),
             cll.ArrayIntersectLevel("first_name_group", min_intersection=1).configure(label_for_charts="Nickname"),
             cll.JaroWinklerLevel("first_name", 0.92),
             cll.JaroWinklerLevel("first_name", 0.80),
@@ -100,7 +116,7 @@ def _family_name() -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("family_name"),
             cll.ExactMatchLevel("family_name", term_frequency_adjustments=True),
-            cll.ColumnsReversedLevel("first_name", "family_name").configure(label_for_charts="Names swapped"),
+            _names_swapped(counted=False),
             cll.ArrayIntersectLevel("family_names", min_intersection=1).configure(
                 label_for_charts="A name known by, or part of a hyphenated name"
             ),

@@ -23,8 +23,9 @@ The guards (the main false links are twins and brothers and sisters):
 - ``dob``: the dates of birth are plainly different (not the same, not day and month swapped,
   not one character apart, not within a month): a brother or sister given another's number;
 - ``household``: the candidate shares a date of birth and a household with another child in
-  the index (twins): the first name (or a nickname of it) and an identifier (NHS number or
-  UPN) must both agree;
+  the index (twins): the first name (or a nickname of it) must agree, and an identifier (NHS
+  number or UPN) too, or the best must beat the runner-up (the other twin) by the
+  ``twin_margin``;
 - ``margin``: the runner-up is within the margin of the best (which of the two is it?).
 
 The thresholds and margin are data (linkage/data/thresholds.json), may be set by the
@@ -62,15 +63,18 @@ class Thresholds:
     margin: float
     # How many candidates per record are kept for review (best first).
     keep: int = 3
+    # How far a twin must beat the runner-up, its first name agreeing, to link without an
+    # identifier (None: a twin always needs an identifier).
+    twin_margin: float | None = None
 
     @classmethod
     def default(cls) -> Thresholds:
         data = json.loads(THRESHOLDS_FILE.read_text(encoding="utf-8"))
-        values = {key: data[key] for key in ("upper", "lower", "margin", "keep")}
+        values = {key: data[key] for key in ("upper", "lower", "margin", "keep", "twin_margin") if key in data}
         values.update(getattr(settings, "LINKAGE_THRESHOLDS", None) or {})
         return cls(**values)
 
-    def as_dict(self) -> dict[str, float]:
+    def as_dict(self) -> dict[str, float | None]:
         return asdict(self)
 
 
@@ -78,6 +82,19 @@ def _weight(name: str) -> str:
     if name in ("first_name", "family_name"):
         return f"coalesce(mw_{name}, 0) + coalesce(mw_tf_adj_{name}, 0)"
     return f"coalesce(mw_{name}, 0)"
+
+
+def _household_guard(thresholds: Thresholds) -> str:
+    """A twin (the candidate shares a date of birth and a household with another indexed child)
+    needs the first name (or a nickname) to agree and an identifier to agree, or, with a
+    `twin_margin`, the first name to agree and the best to beat the runner-up (the other twin,
+    when it is a candidate) by that much: then the first names tell the twins apart."""
+    if thresholds.twin_margin is None:
+        return "twin_unconfirmed"
+    return f"""twin_unconfirmed AND NOT (
+            rank = 1 AND gamma_first_name IN ({FIRST_NAME_EXACT}, {FIRST_NAME_NICKNAME})
+            AND (next_weight IS NULL OR match_weight - next_weight >= {float(thresholds.twin_margin)})
+        )"""
 
 
 def ranking_sql(predictions: str, thresholds: Thresholds) -> str:
@@ -105,13 +122,14 @@ WITH ranked AS (
         coalesce(household_dob_peers_l, 0) > 0 AND NOT (
             gamma_first_name IN ({FIRST_NAME_EXACT}, {FIRST_NAME_NICKNAME})
             AND (gamma_nhs_number = {IDENTIFIER_SAME} OR gamma_upn = {IDENTIFIER_SAME})
-        ) AS g_household,
+        ) AS twin_unconfirmed,
         row_number() OVER (PARTITION BY unique_id_r ORDER BY match_weight DESC, unique_id_l) AS rank,
         lead(match_weight) OVER (PARTITION BY unique_id_r ORDER BY match_weight DESC, unique_id_l) AS next_weight
     FROM {predictions}
 ), guarded AS (
     SELECT *,
         CASE WHEN rank = 1 THEN next_weight END AS runner_up,
+        {_household_guard(thresholds)} AS g_household,
         rank = 1 AND next_weight IS NOT NULL AND match_weight - next_weight < {float(thresholds.margin)} AS g_margin
     FROM ranked
     WHERE rank <= {int(thresholds.keep)}
