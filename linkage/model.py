@@ -45,8 +45,9 @@ _INT_COLUMNS = {"birth_year", "household_dob_peers"}
 _BOOL_COLUMNS = {"placeholder"}
 
 
-# DuckDB's own memory limit (it spills to disk past it), under the goal's 4 GB for the process.
-DUCKDB_MEMORY_LIMIT = "3GB"
+# DuckDB's own memory limit (it spills to disk past it): with Python's 1 GB at a million records
+# (the cleaned Arrow tables), the process stays under the goal's 4 GB. Measured: 1.7 GB in all.
+DUCKDB_MEMORY_LIMIT = "2GB"
 
 
 def database_api(**options: Any) -> Any:
@@ -227,7 +228,11 @@ def linker(index: pa.Table, records: pa.Table, model: SettingsCreator | dict[str
 def train(index: pa.Table, records: pa.Table, *, seed: int = 1, db_api: Any = None) -> dict[str, Any]:
     """Train the model (offline) on an index and a feed: the prior from near-certain matches,
     u by random sampling, m by expectation maximisation in two sessions that each leave out
-    what they block on. Returns Splink's JSON settings with the trained weights."""
+    what they block on: on the date of birth (for the rest), and on the valid NHS number (for the
+    rest, the date of birth among them: pairs sharing an NHS number are nearly all matches, so
+    they show how matches differ; blocking on the sounds of the names instead gave the date of
+    birth an m of 0.3, where 0.94 of matches have it right). Returns Splink's JSON settings with
+    the trained weights."""
     link = linker(index, records, settings(), db_api)
     training = link.training
     training.estimate_probability_two_random_records_match(
@@ -239,9 +244,7 @@ def train(index: pa.Table, records: pa.Table, *, seed: int = 1, db_api: Any = No
     )
     training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
     training.estimate_parameters_using_expectation_maximisation(block_on("dob"), record_sample_proportion=1.0)
-    training.estimate_parameters_using_expectation_maximisation(
-        block_on("family_name_sound", "first_name_sound"), record_sample_proportion=1.0
-    )
+    training.estimate_parameters_using_expectation_maximisation(block_on("nhs_number"), record_sample_proportion=1.0)
     return link.misc.save_model_to_json()
 
 
