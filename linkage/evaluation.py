@@ -144,7 +144,9 @@ def clean_feed_table(raw: pa.Table, *, batch_size: int = BATCH_SIZE) -> pa.Table
 def _clean_in_batches(
     raw: pa.Table, supplied: Callable[[dict[str, Any]], Supplied], what: str, batch_size: int
 ) -> pa.Table:
-    tables, problems, count = [], [], 0
+    tables: list[pa.Table] = []
+    problems: list[str] = []
+    count = 0
     for batch in raw.to_batches(max_chunksize=batch_size):
         cleaned, found = clean_all(supplied(row) for row in batch.to_pylist())
         count += len(found)

@@ -89,9 +89,9 @@ def _names_swapped(*, counted: bool = True) -> cll.CustomLevel:
         " OR (family_name_r = first_name_l AND array_contains(family_names_l, first_name_r))",
         label_for_charts="Names swapped" if counted else "Names swapped (counted in the first name)",
     )
-    if counted:
-        return level
-    return level.configure(m_probability=0.01, u_probability=0.01, fix_m_probability=True, fix_u_probability=True)
+    if not counted:
+        level.configure(m_probability=0.01, u_probability=0.01, fix_m_probability=True, fix_u_probability=True)
+    return level
 
 
 def _first_name() -> cl.CustomComparison:
