@@ -1,0 +1,126 @@
+"""Running the linkage model on Spark, for a region's or the nation's run (issue 20, item 9).
+
+The model, the cleaning, the thresholds and the bands are the same as on DuckDB; only the
+engine differs (`linkage.model.database_api("spark", spark_session=...)`). Spark comes from
+PyPI (pyspark, pinned in requirements.txt) and needs a Java runtime (Debian's
+default-jre-headless; .ci/run installs it). The string similarity functions Splink uses
+(Jaro-Winkler, Damerau-Levenshtein) are Scala functions in a jar shipped inside the splink
+package (`similarity_jar_location()`): nothing is downloaded when a session starts.
+
+`session()` makes a session: on this machine `local[2]` (both cores), or a cluster's master
+(`spark://host:7077`, `yarn`, `k8s://...`) with the executors' sizes given as Spark
+configuration (docs/linkage.md, "Regional and national runs on Spark"). Its scratch space
+(shuffle files, Splink's checkpoints, the warehouse) is under `work_dir`. A local session
+listens on the loopback address only.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+LOCAL = "local[2]"
+
+
+def java_available() -> bool:
+    """Whether a Java runtime can be found (JAVA_HOME, or java on the PATH)."""
+    home = os.environ.get("JAVA_HOME")
+    if home and Path(home, "bin", "java").exists():
+        return True
+    return shutil.which("java") is not None
+
+
+def local_cores(master: str) -> int | None:
+    """The number of cores of a local master ("local[2]" is 2, "local" is 1), else None."""
+    if master == "local":
+        return 1
+    if master.startswith("local[") and master.endswith("]"):
+        inside = master[len("local[") : -1].split(",")[0]
+        return (os.cpu_count() or 1) if inside == "*" else int(inside)
+    return None
+
+
+def configuration(
+    master: str, work_dir: Path, *, driver_memory: str = "1g", conf: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The Spark configuration of a linkage session (`conf` overrides any of it)."""
+    from splink.backends.spark import similarity_jar_location
+
+    work_dir = Path(work_dir).resolve()
+    values = {
+        "spark.master": master,
+        "spark.app.name": "safeguarding-linkage",
+        # The similarity functions (jaro_winkler, damerau_levenshtein), from the splink package.
+        "spark.jars": similarity_jar_location(),
+        "spark.driver.memory": driver_memory,
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        # Dates are compared as midnight UTC, as DuckDB does: no daylight-saving hour.
+        "spark.sql.session.timeZone": "UTC",
+        "spark.local.dir": str(work_dir / "local"),
+        "spark.sql.warehouse.dir": str(work_dir / "warehouse"),
+        "spark.driver.extraJavaOptions": (
+            f"-Djava.io.tmpdir={work_dir / 'tmp'} -Dderby.system.home={work_dir / 'derby'}"
+        ),
+    }
+    cores = local_cores(master)
+    if cores is not None:
+        # One machine: few partitions (Spark's default of 200 is for clusters), and the
+        # driver reachable on the loopback address only.
+        partitions = str(max(2, 2 * cores))
+        values |= {
+            "spark.sql.shuffle.partitions": partitions,
+            "spark.default.parallelism": partitions,
+            "spark.driver.bindAddress": "127.0.0.1",
+            "spark.driver.host": "127.0.0.1",
+        }
+    values |= dict(conf or {})
+    return values
+
+
+def session(
+    master: str = LOCAL,
+    *,
+    work_dir: Path,
+    driver_memory: str = "1g",
+    conf: Mapping[str, str] | None = None,
+) -> Any:
+    """A Spark session for linkage (see the module docstring). Stop it with `stop()`."""
+    if not java_available():
+        raise RuntimeError("Spark needs a Java runtime: install Debian's default-jre-headless, or set JAVA_HOME")
+    from pyspark.sql import SparkSession
+
+    values = configuration(master, work_dir, driver_memory=driver_memory, conf=conf)
+    for name in ("local", "warehouse", "tmp", "derby", "checkpoints"):
+        (Path(work_dir) / name).mkdir(parents=True, exist_ok=True)
+    if local_cores(master) is not None:
+        # Read by the JVM before any configuration: the loopback address, not the machine's.
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    builder = SparkSession.builder
+    for key, value in values.items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    # Splink writes its intermediate tables (blocked pairs, predictions) here as Parquet.
+    spark.sparkContext.setCheckpointDir(str(Path(work_dir).resolve() / "checkpoints"))
+    return spark
+
+
+def database_api(spark: Any, **options: Any) -> Any:
+    """Splink's SparkAPI on the session, for one run: the temporary views of an earlier run in
+    the same session (its input tables, Splink's tables) are dropped first."""
+    from splink.backends.spark import SparkAPI
+
+    spark.catalog.clearCache()
+    for table in spark.catalog.listTables():
+        if table.isTemporary:
+            spark.catalog.dropTempView(table.name)
+    options.setdefault("break_lineage_method", "parquet")
+    return SparkAPI(spark_session=spark, **options)
+
+
+def stop(spark: Any) -> None:
+    spark.stop()
