@@ -31,9 +31,33 @@ def test_the_counts_add_up_and_match_a_count_by_hand(small_world):
 def test_the_command_prints_the_rules(tmp_path, capsys):
     call_command("linkage_synthetic", children=200, feed=300, seed=4, out=tmp_path)
     capsys.readouterr()
-    call_command("linkage_blocking", index=tmp_path / "index.parquet", feed=tmp_path / "feed.parquet")
+    call_command(
+        "linkage_blocking",
+        index=tmp_path / "index.parquet",
+        feed=tmp_path / "feed.parquet",
+        truth=tmp_path / "truth.csv",
+    )
     printed = json.loads(capsys.readouterr().out)
+    assert printed["truth"]["true_pairs"] > 200
     assert printed["feed"] == 300
     assert [row["pairs_cumulative"] for row in printed["rules"]] == sorted(
         row["pairs_cumulative"] for row in printed["rules"]
     )
+
+
+def test_true_pairs_caught_counts_what_only_each_rule_finds(small_world):
+    index_rows, feed_rows, truth = small_world
+    found = blocking.true_pairs_caught(model.arrow_table(index_rows), model.arrow_table(feed_rows), truth)
+    assert found["true_pairs"] == sum(1 for person in truth.values() if person)
+    nhs = found["rules"][0]
+    index_nhs = {row["unique_id"]: row["nhs_number"] for row in index_rows}
+    by_hand = sum(
+        1
+        for row in feed_rows
+        if truth[row["unique_id"]] and row["nhs_number"] and row["nhs_number"] == index_nhs[truth[row["unique_id"]]]
+    )
+    assert nhs["true_pairs"] == by_hand
+    for rule in found["rules"]:
+        assert 0 <= rule["only_this_rule"] <= rule["true_pairs"] <= found["true_pairs"]
+    # Nearly every true match is a candidate: what no rule finds cannot be linked.
+    assert found["missed_by_every_rule"] / found["true_pairs"] < 0.01
