@@ -138,14 +138,26 @@ def register_jaro_winkler(spark: Any) -> None:
     records at 10k children. The model's levels must mean the same on both engines, so this
     Python function replaces it (the executors need jellyfish: the project's requirements)."""
     import jellyfish
+    import pyarrow as pa
+    from pyspark.sql.functions import arrow_udf
     from pyspark.sql.types import DoubleType
 
-    def jaro_winkler(left: str | None, right: str | None) -> float | None:
-        if left is None or right is None:
-            return None
-        return float(jellyfish.jaro_winkler_similarity(left, right))
+    def jaro_winkler(left: pa.Array, right: pa.Array) -> pa.Array:
+        return pa.array(
+            [
+                None if a is None or b is None else jellyfish.jaro_winkler_similarity(a, b)
+                for a, b in zip(left.to_pylist(), right.to_pylist(), strict=True)
+            ],
+            pa.float64(),
+        )
 
-    spark.udf.register("jaro_winkler", jaro_winkler, DoubleType())
+    # pyspark reads the kind of function from its annotations, which must be the classes
+    # themselves (this module's annotations are strings).
+    jaro_winkler.__annotations__ = {"left": pa.Array, "right": pa.Array, "return": pa.Array}
+    # An Arrow function (a batch of pairs at a time): about 2 µs a pair, against 4 µs for a
+    # plain Python function and 1 µs for the jar's (measured on this machine, busy).
+    # (pyspark's stubs list only the older form, with the function type given.)
+    spark.udf.register("jaro_winkler", arrow_udf(jaro_winkler, DoubleType()))  # type: ignore[call-overload]
 
 
 def stop(spark: Any) -> None:
