@@ -55,6 +55,7 @@ _BOOL_COLUMNS = {"placeholder"}
 DUCKDB_MEMORY_LIMIT = "3GB"
 
 
+# The engines, named as their SQL dialects.
 ENGINES = ("duckdb", "spark")
 
 

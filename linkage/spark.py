@@ -26,6 +26,9 @@ from pathlib import Path
 from typing import Any
 
 LOCAL = "local[2]"
+# The driver's heap: 1g ran out at 50,000 children and 100,000 records on local[2] (where the
+# driver is also the executor); 2g was enough.
+DRIVER_MEMORY = "2g"
 
 
 def java_available() -> bool:
@@ -47,7 +50,7 @@ def local_cores(master: str) -> int | None:
 
 
 def configuration(
-    master: str, work_dir: Path, *, driver_memory: str = "1g", conf: Mapping[str, str] | None = None
+    master: str, work_dir: Path, *, driver_memory: str = DRIVER_MEMORY, conf: Mapping[str, str] | None = None
 ) -> dict[str, str]:
     """The Spark configuration of a linkage session (`conf` overrides any of it)."""
     from splink.backends.spark import similarity_jar_location
@@ -88,7 +91,7 @@ def session(
     master: str = LOCAL,
     *,
     work_dir: Path,
-    driver_memory: str = "1g",
+    driver_memory: str = DRIVER_MEMORY,
     conf: Mapping[str, str] | None = None,
 ) -> Any:
     """A Spark session for linkage (see the module docstring). Stop it with `stop()`."""

@@ -22,7 +22,7 @@ from collections import Counter
 
 import duckdb
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from linkage import evaluation, model, scoring, synthetic
 
@@ -164,6 +164,22 @@ def test_a_model_of_other_comparisons_is_refused_for_spark(trained):
     changed["comparisons"][0]["comparison_levels"][4]["sql_condition"] = "1 = 1"
     with pytest.raises(model.ModelDialectProblem, match="first_name comparison is not this version"):
         model.for_dialect(changed, "spark")
+
+
+def test_link_files_refuses_a_model_it_cannot_render_for_spark(trained, tmp_path):
+    """Before cleaning or starting Spark (no Java needed)."""
+    changed = json.loads(json.dumps(trained))
+    changed["comparisons"][1]["comparison_levels"][4]["sql_condition"] = "1 = 1"
+    (tmp_path / "model.json").write_text(json.dumps({"splink_settings": changed}))
+    with pytest.raises(CommandError, match="family_name comparison is not this version"):
+        call_command(
+            "link_files",
+            index=tmp_path / "missing.parquet",
+            feed=tmp_path / "missing.parquet",
+            out=tmp_path / "links.csv",
+            model=tmp_path / "model.json",
+            engine="spark",
+        )
 
 
 def test_for_dialect_renders_the_same_levels_for_spark_and_back(trained):

@@ -17,7 +17,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from linkage import evaluation, model, scoring
+from linkage import evaluation, scoring
+from linkage import model as linkage_model
 from linkage.cleaning import RecordProblem
 from linkage.models import LinkageModel
 from linkage.services import approved_model
@@ -35,9 +36,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--model-version", type=int, help="a stored model's version, approved or not")
         parser.add_argument("--truth", type=Path, help="truth.csv: report the figures against it")
-        parser.add_argument("--engine", choices=model.ENGINES, default="duckdb")
+        parser.add_argument("--engine", choices=linkage_model.ENGINES, default="duckdb")
         parser.add_argument("--spark-master", help="Spark's master (default: LINKAGE_SPARK's, else local[2])")
-        parser.add_argument("--spark-driver-memory", help="the driver's memory, e.g. 4g (default 1g)")
+        parser.add_argument("--spark-driver-memory", help="the driver's memory, e.g. 8g (default 2g)")
         parser.add_argument(
             "--spark-conf", action="append", default=[], metavar="KEY=VALUE", help="Spark configuration (repeatable)"
         )
@@ -49,6 +50,11 @@ class Command(BaseCommand):
         started = time.perf_counter()
         splink_settings, thresholds = self._model(model, model_version)
         try:
+            # Refused before any work if the model cannot be rendered for the engine.
+            splink_settings = linkage_model.for_dialect(splink_settings, engine)
+        except linkage_model.ModelDialectProblem as problem:
+            raise CommandError(str(problem)) from None
+        try:
             index_rows = evaluation.clean_index(evaluation.read_table(index, evaluation.INDEX_COLUMNS))
             feed_rows = evaluation.clean_feed(evaluation.read_table(feed, evaluation.FEED_COLUMNS))
         except (evaluation.FileProblem, RecordProblem) as problem:
@@ -57,12 +63,9 @@ class Command(BaseCommand):
         with ExitStack() as stack:
             db_api = self._engine(engine, options, stack)
             engine_ready = time.perf_counter()
-            try:
-                scored = scoring.score(
-                    index_rows, feed_rows, splink_settings, thresholds, db_api=db_api, with_candidates=False
-                )
-            except model.ModelDialectProblem as problem:
-                raise CommandError(str(problem)) from None
+            scored = scoring.score(
+                index_rows, feed_rows, splink_settings, thresholds, db_api=db_api, with_candidates=False
+            )
         evaluation.write_links(scored.best, out)
         finished = time.perf_counter()
         figures = {
@@ -84,7 +87,7 @@ class Command(BaseCommand):
         """The engine's Splink API; a Spark session is stopped, and its scratch space removed
         (unless given), when the run ends."""
         if engine == "duckdb":
-            return model.database_api()
+            return linkage_model.database_api()
         from linkage import spark
 
         if not spark.java_available():
@@ -102,11 +105,11 @@ class Command(BaseCommand):
         session = spark.session(
             options["spark_master"] or defaults.get("master") or spark.LOCAL,
             work_dir=work_dir,
-            driver_memory=options["spark_driver_memory"] or defaults.get("driver_memory") or "1g",
+            driver_memory=options["spark_driver_memory"] or defaults.get("driver_memory") or spark.DRIVER_MEMORY,
             conf=conf,
         )
         stack.callback(spark.stop, session)
-        return model.database_api("spark", spark_session=session)
+        return linkage_model.database_api("spark", spark_session=session)
 
     def _model(self, path, version):
         if path:
