@@ -191,3 +191,27 @@ def test_for_dialect_renders_the_same_levels_for_spark_and_back(trained):
     # The weights are the model's own, and the round trip gives back what was stored.
     assert model.for_dialect(on_spark, "duckdb")["comparisons"] == trained["comparisons"]
     assert model.for_dialect(trained, "duckdb") is trained
+
+
+def test_the_session_configuration_uses_the_jar_from_the_splink_package_and_the_loopback(tmp_path):
+    from pathlib import Path
+
+    import splink
+
+    from linkage import spark
+
+    values = spark.configuration("local[2]", tmp_path, conf={"spark.sql.shuffle.partitions": "7"})
+    jar = Path(values["spark.jars"])
+    assert jar.is_file()
+    assert jar.suffix == ".jar"
+    assert Path(splink.__file__).parent in jar.parents  # shipped with splink: nothing to download
+    assert not any("packages" in key for key in values)  # no Maven or Ivy look-ups
+    assert values["spark.driver.bindAddress"] == values["spark.driver.host"] == "127.0.0.1"
+    assert values["spark.ui.enabled"] == "false"
+    assert values["spark.sql.session.timeZone"] == "UTC"
+    assert values["spark.sql.shuffle.partitions"] == "7"
+    assert values["spark.local.dir"].startswith(str(tmp_path.resolve()))
+    on_a_cluster = spark.configuration("spark://linkage-master:7077", tmp_path)
+    assert "spark.driver.bindAddress" not in on_a_cluster
+    assert spark.local_cores("local[2]") == 2
+    assert spark.local_cores("yarn") is None
