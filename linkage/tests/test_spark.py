@@ -217,3 +217,67 @@ def test_the_session_configuration_uses_the_jar_from_the_splink_package_and_the_
     assert "spark.driver.bindAddress" not in on_a_cluster
     assert spark.local_cores("local[2]") == 2
     assert spark.local_cores("yarn") is None
+
+
+class _Stop(Exception):
+    pass
+
+
+@pytest.fixture
+def small_files(tmp_path, trained, capsys):
+    call_command("linkage_synthetic", children=50, feed=60, seed=6, out=tmp_path)
+    (tmp_path / "model.json").write_text(json.dumps({"splink_settings": trained}))
+    capsys.readouterr()
+    return tmp_path
+
+
+def _link_on_spark(files, **options):
+    call_command(
+        "link_files",
+        index=files / "index.parquet",
+        feed=files / "feed.parquet",
+        out=files / "links.csv",
+        model=files / "model.json",
+        engine="spark",
+        **options,
+    )
+
+
+def test_the_spark_options_and_the_setting_reach_the_session(small_files, monkeypatch, settings):
+    """The LINKAGE_SPARK setting gives the defaults and the options override them (the session
+    itself is not started: no Java needed)."""
+    from linkage import spark
+
+    asked = {}
+
+    def session(master, *, work_dir, driver_memory, conf):
+        asked.update(master=master, driver_memory=driver_memory, conf=conf)
+        raise _Stop
+
+    monkeypatch.setattr(spark, "java_available", lambda: True)
+    monkeypatch.setattr(spark, "session", session)
+    settings.LINKAGE_SPARK = {
+        "master": "spark://regional:7077",
+        "driver_memory": "16g",
+        "conf": {"spark.executor.memory": "8g", "spark.sql.shuffle.partitions": "64"},
+    }
+    with pytest.raises(_Stop):
+        _link_on_spark(small_files, spark_conf=["spark.sql.shuffle.partitions=128"])
+    assert asked == {
+        "master": "spark://regional:7077",
+        "driver_memory": "16g",
+        "conf": {"spark.executor.memory": "8g", "spark.sql.shuffle.partitions": "128"},
+    }
+    with pytest.raises(_Stop):
+        _link_on_spark(small_files, spark_master="local[2]", spark_driver_memory="3g")
+    assert (asked["master"], asked["driver_memory"]) == ("local[2]", "3g")
+    with pytest.raises(CommandError, match="KEY=VALUE"):
+        _link_on_spark(small_files, spark_conf=["no-equals-sign"])
+
+
+def test_link_files_on_spark_without_java_says_so(small_files, monkeypatch):
+    from linkage import spark
+
+    monkeypatch.setattr(spark, "java_available", lambda: False)
+    with pytest.raises(CommandError, match="needs a Java runtime"):
+        _link_on_spark(small_files)
