@@ -151,7 +151,11 @@ def score(
     )
     floor = min(thresholds.lower, thresholds.upper) - 10
     predictions = link.inference.predict(threshold_match_weight=floor, warning_mode="never")
-    ranked = link.misc.query_sql(ranking_sql(predictions.physical_name, thresholds))
+    sql = ranking_sql(predictions.physical_name, thresholds)
+    if not with_candidates:
+        # Only the best of each record leaves the engine (a third of the rows, or less).
+        sql = f"SELECT * FROM ({sql}) ranked_candidates WHERE rank = 1"
+    ranked = link.misc.query_sql(sql)
     columns = ranked.as_pyarrow_table().to_pydict()
     predictions.drop_table_from_database_and_remove_from_cache()
     ranked.drop_table_from_database_and_remove_from_cache()
