@@ -62,8 +62,9 @@ def upload(request: SignedInRequest) -> HttpResponse:
             ),
         )
         if done and submission is not None:
-            count = f"{submission.records:,} record{'s' if submission.records != 1 else ''}"
-            message = f"{count} received from {submission.agency}: {'they are' if submission.records != 1 else 'it is'} being scored"
+            several = submission.records != 1
+            count = f"{submission.records:,} record{'s' if several else ''}"
+            message = f"{count} received from {submission.agency}: {'they are' if several else 'it is'} being scored"
             return succeeded(request, Success(message, reverse("linkage:feed", args=[submission.pk])))
     status = 400 if form.errors else 200
     if request.method != "POST":
