@@ -50,7 +50,7 @@ REASON_LIMIT = 500
 def _locked(user: User, record: PartnerRecord, version: int) -> PartnerRecord:
     """The record, locked, if it is still at the version the reviewer's page showed and waits
     for a decision this user may take."""
-    current = PartnerRecord.objects.select_for_update().select_related("agency", "run").get(pk=record.pk)
+    current = PartnerRecord.objects.select_for_update(of=("self",)).select_related("agency", "run").get(pk=record.pk)
     if current.version != version:
         raise EditConflict(current)
     if current.review_state not in selectors.WAITING:

@@ -240,3 +240,42 @@ def test_accuracy_counts_what_the_model_would_have_done(police, reviewer, child,
     assert (weight_alone.linked_right, weight_alone.linked_wrong, weight_alone.missed) == (1, 1, 1)
     assert weight_alone.precision == pytest.approx(0.5)
     assert weight_alone.recall == pytest.approx(0.5)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reviewers_at_the_same_moment_on_postgresql(police, child, twin, user):
+    """The real race, on PostgreSQL: two reviewers' decisions on one record, in two connections
+    at once. The first locks the record; the second waits, then finds it changed: one wins."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("two connections writing at once: PostgreSQL's row locks")
+    record = testing.scored_record(police, [child, twin])
+    reviewers = [user(R.MASH_PRACTITIONER), user(R.MASH_PRACTITIONER)]
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def decide(reviewer, act, person):
+        from django.db import connection as own
+
+        try:
+            start.wait()
+            act(reviewer, record, person_id=person.pk, reason="At once", version=record.version)
+            outcomes.append("won")
+        except EditConflict:
+            outcomes.append("refused")
+        finally:
+            own.close()
+
+    threads = [
+        threading.Thread(target=decide, args=(reviewers[0], services.link_record, child)),
+        threading.Thread(target=decide, args=(reviewers[1], services.reject_candidate, twin)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused", "won"]
+    assert LinkDecision.objects.filter(record=record).count() == 1
