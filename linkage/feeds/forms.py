@@ -25,7 +25,7 @@ class UploadForm(forms.Form):
         self.fields["upload"].widget.attrs["class"] = "govuk-file-upload"
         self.fields["upload"].widget.attrs["accept"] = ".csv,.parquet"
         helper = FormHelper()
-        helper.attrs = {"novalidate": "", "enctype": "multipart/form-data"}
+        helper.attrs = {"novalidate": ""}  # crispy adds the enctype for a file field
         helper.layout = Layout(
             Field.select("agency", label_size=Size.SMALL),
             Field("upload"),
