@@ -109,7 +109,7 @@ class Linkage:
         )
         found = []
         for pk, given, family, born, sex in people:
-            if not given or not family:
+            if not given or not family or born is None:
                 continue
             found.append(
                 synthetic.Child(
