@@ -21,12 +21,17 @@ Candidates (blocking rules) are pairs agreeing on at least one of `BLOCKING_RULE
 equality join so that the work grows with the number of true candidates rather than with
 index x feed (docs/linkage.md gives the arithmetic).
 
-The engine is given in one place, `database_api()`; everything else is Splink's engine-neutral
-API, so a SparkAPI can be passed instead for a partnership too large for one machine.
+The engine is given in one place, `database_api()`: DuckDB embedded in the process, or Spark
+(linkage.spark) for a region's or the nation's run. Everything else is Splink's engine-neutral
+API. A stored model is Splink's JSON, whose comparison levels are SQL in the dialect it was
+trained on; `for_dialect()` renders the same levels for another engine from the comparisons
+below (so one definition serves both), and scores and bands agree between the engines
+(linkage/tests/test_spark.py).
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -34,6 +39,7 @@ from typing import Any
 import pyarrow as pa
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
+import sqlglot
 from splink import Linker, SettingsCreator, block_on
 
 from .cleaning import COLUMNS
@@ -50,15 +56,75 @@ _BOOL_COLUMNS = {"placeholder"}
 DUCKDB_MEMORY_LIMIT = "2GB"
 
 
-def database_api(**options: Any) -> Any:
-    """The engine: DuckDB embedded in the process, in memory, spilling to disk past
-    DUCKDB_MEMORY_LIMIT. The one place to swap in SparkAPI."""
+# The engines, named as their SQL dialects.
+ENGINES = ("duckdb", "spark")
+
+
+def database_api(engine: str = "duckdb", *, spark_session: Any = None, **options: Any) -> Any:
+    """The engine, chosen here and nowhere else.
+
+    - ``duckdb``: DuckDB embedded in the process, in memory, spilling to disk past
+      DUCKDB_MEMORY_LIMIT (options go to Splink's DuckDBAPI);
+    - ``spark``: Splink's SparkAPI on a session made by `linkage.spark.session()` (local or a
+      cluster), its tables from any earlier run in that session dropped first.
+    """
+    if engine == "spark":
+        from . import spark
+
+        if spark_session is None:
+            raise ValueError("The spark engine needs a session: linkage.spark.session()")
+        return spark.database_api(spark_session, **options)
+    if engine != "duckdb":
+        raise ValueError(f"Unknown linkage engine {engine!r}: one of {', '.join(ENGINES)}")
     import duckdb
     from splink import DuckDBAPI
 
     if "connection" not in options:
         options["connection"] = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY_LIMIT})
     return DuckDBAPI(**options)
+
+
+class ModelDialectProblem(ValueError):
+    """A stored model cannot be rendered for another engine; the message says why."""
+
+
+def for_dialect(model: dict[str, Any], dialect: str) -> dict[str, Any]:
+    """The stored model (Splink's JSON) with its SQL in `dialect` ("duckdb" or "spark").
+
+    The weights (m and u of each level, the prior) are the model's own; only the SQL changes.
+    Each level's SQL must be what this module's comparisons render in the model's own dialect
+    (a model trained with other comparisons is refused rather than guessed at); it is replaced
+    by what they render in `dialect`. The blocking rules, plain equality joins, are transpiled
+    with sqlglot (which Splink itself uses)."""
+    source = model.get("sql_dialect", "duckdb")
+    if source == dialect:
+        return model
+    creator = settings()
+    ours = creator.create_settings_dict(source)["comparisons"]
+    theirs = creator.create_settings_dict(dialect)["comparisons"]
+    converted = copy.deepcopy(model)
+    converted["sql_dialect"] = dialect
+    stored = converted["comparisons"]
+    if [c["output_column_name"] for c in stored] != [c["output_column_name"] for c in ours]:
+        raise ModelDialectProblem(
+            "The model's comparisons are not this version's (linkage/model.py): it can be scored only on "
+            f"{source}; train it again to score it on {dialect}"
+        )
+    for comparison, own, target in zip(stored, ours, theirs, strict=True):
+        levels = comparison["comparison_levels"]
+        own_sql = [level["sql_condition"] for level in own["comparison_levels"]]
+        if [level["sql_condition"] for level in levels] != own_sql:
+            raise ModelDialectProblem(
+                f"The model's {comparison['output_column_name']} comparison is not this version's "
+                f"(linkage/model.py): it can be scored only on {source}; train it again to score it on {dialect}"
+            )
+        for level, rendered in zip(levels, target["comparison_levels"], strict=True):
+            level["sql_condition"] = rendered["sql_condition"]
+    for rule in converted.get("blocking_rules_to_generate_predictions", []):
+        if isinstance(rule, dict):
+            rule["blocking_rule"] = sqlglot.transpile(rule["blocking_rule"], read=source, write=dialect)[0]
+            rule["sql_dialect"] = dialect
+    return converted
 
 
 def arrow_table(rows: Sequence[dict[str, Any]]) -> pa.Table:
@@ -218,8 +284,11 @@ def settings() -> SettingsCreator:
 
 
 def linker(index: pa.Table, records: pa.Table, model: SettingsCreator | dict[str, Any], db_api: Any = None) -> Linker:
-    """A Splink linker over the index and the partners' records, with the given model."""
+    """A Splink linker over the index and the partners' records, with the given model (a
+    stored model's JSON is rendered in the engine's dialect first: `for_dialect`)."""
     db_api = db_api or database_api()
+    if isinstance(model, dict):
+        model = for_dialect(model, db_api.sql_dialect.sql_dialect_str)
     left = db_api.register(index, dataset_display_name=INDEX)
     right = db_api.register(records, dataset_display_name=RECORDS)
     return Linker([left, right], model, log_level=logging.WARNING)

@@ -102,6 +102,8 @@ def ranking_sql(predictions: str, thresholds: Thresholds) -> str:
     with each comparison's weight, the guards, and the band of the best. Plain SQL with window
     functions, so it runs on DuckDB and on Spark."""
     weights = ",\n        ".join(f"{_weight(name)} AS w_{name}" for name in COMPARISONS)
+    # Each comparison's level too: the review page says in words what each weight is for.
+    gammas = ", ".join(f"gamma_{name}" for name in COMPARISONS)
     return f"""
 WITH ranked AS (
     SELECT
@@ -110,7 +112,7 @@ WITH ranked AS (
         match_weight,
         match_probability,
         {weights},
-        gamma_first_name, gamma_nhs_number, gamma_upn,
+        {gammas},
         coalesce(placeholder_l, false) OR coalesce(placeholder_r, false) AS g_placeholder,
         gamma_first_name = {FIRST_NAME_DIFFERENT} OR (
             gamma_first_name = {FIRST_NAME_LOOSE}

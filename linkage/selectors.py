@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db.models import Q
@@ -74,24 +74,8 @@ def index_rows(today: datetime.date | None = None) -> list[dict[str, Any]]:
         if order is not None and (name_type == PersonName.Type.BIRTH or not _since(valid_from, order)):
             continue
         names[person_id].append((given, family))
-    identifiers: dict[int, dict[str, str]] = defaultdict(dict)
-    current = Q(valid_to__isnull=True) | Q(valid_to__gte=today)
-    for person_id, id_type, value, valid_from in (
-        Identifier.objects.filter(current, person_id__in=ids, id_type__in=MATCH_IDENTIFIERS)
-        .order_by("person_id", "id_type", "-valid_from")
-        .values_list("person_id", "id_type", "value", "valid_from")
-    ):
-        if not _since(valid_from, orders.get(person_id)):
-            continue
-        identifiers[person_id].setdefault(id_type, value)  # the newest of each type
-    homes: dict[int, tuple[int, str]] = {}
-    at_home = PersonAddress.objects.filter(
-        Q(moved_out__isnull=True) | Q(moved_out__gte=today), person_id__in=ids, kind=PersonAddress.Kind.HOME
-    ).filter(Q(moved_in__isnull=True) | Q(moved_in__lte=today))
-    for person_id, address_id, postcode in at_home.order_by("person_id", "-moved_in").values_list(
-        "person_id", "address_id", "address__postcode"
-    ):
-        homes.setdefault(person_id, (address_id, postcode))
+    identifiers = _match_identifiers(ids, orders, today)
+    homes = _homes(ids, today)
     rows = []
     for pk, given, family, born, expected, sex in people:
         home = homes.get(pk)
@@ -116,6 +100,55 @@ def index_rows(today: datetime.date | None = None) -> list[dict[str, Any]]:
             continue  # a person with no name at all cannot be matched
     mark_household_peers(rows)
     return rows
+
+
+def _match_identifiers(ids: Any, orders: dict[int, datetime.date], today: datetime.date) -> dict[int, dict[str, str]]:
+    """{person id: {identifier type: value}}: the newest current NHS number and UPN of each, only
+    those an adopted child's record may use (recorded as starting on or after the order)."""
+    identifiers: dict[int, dict[str, str]] = defaultdict(dict)
+    current = Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+    for person_id, id_type, value, valid_from in (
+        Identifier.objects.filter(current, person_id__in=ids, id_type__in=MATCH_IDENTIFIERS)
+        .order_by("person_id", "id_type", "-valid_from")
+        .values_list("person_id", "id_type", "value", "valid_from")
+    ):
+        if not _since(valid_from, orders.get(person_id)):
+            continue
+        identifiers[person_id].setdefault(id_type, value)  # the newest of each type
+    return identifiers
+
+
+def _homes(ids: Any, today: datetime.date) -> dict[int, tuple[int, str]]:
+    """{person id: (address id, postcode)} of each person's current home."""
+    homes: dict[int, tuple[int, str]] = {}
+    at_home = PersonAddress.objects.filter(
+        Q(moved_out__isnull=True) | Q(moved_out__gte=today), person_id__in=ids, kind=PersonAddress.Kind.HOME
+    ).filter(Q(moved_in__isnull=True) | Q(moved_in__lte=today))
+    for person_id, address_id, postcode in at_home.order_by("person_id", "-moved_in").values_list(
+        "person_id", "address_id", "address__postcode"
+    ):
+        homes.setdefault(person_id, (address_id, postcode))
+    return homes
+
+
+def compared_details(person_ids: Sequence[int], today: datetime.date | None = None) -> dict[int, dict[str, str]]:
+    """{person id: {"postcode", "nhs_number", "upn"}}: what the index compares of each person
+    besides their names, date of birth and sex, by the index's own rules (an adopted child's
+    identifiers from before the order are never shown or compared), for the review page."""
+    today = today or datetime.date.today()
+    ids = list(person_ids)
+    orders = {pk: day for pk, day in adopted().items() if pk in set(ids)}
+    identifiers = _match_identifiers(ids, orders, today)
+    homes = _homes(ids, today)
+    found = {}
+    for pk in ids:
+        held = identifiers.get(pk, {})
+        found[pk] = {
+            "postcode": homes[pk][1] if pk in homes else "",
+            "nhs_number": held.get(Identifier.Type.NHS, ""),
+            "upn": held.get(Identifier.Type.UPN) or held.get(Identifier.Type.FORMER_UPN, ""),
+        }
+    return found
 
 
 def partner_rows(records: Iterable[PartnerRecord]) -> list[dict[str, Any]]:

@@ -282,6 +282,9 @@ LINKAGE_DROP_DIR = os.environ.get("SAFEGUARDING_LINKAGE_DROP_DIR", "")
 LINKAGE_MAX_FILE_BYTES = int(os.environ.get("SAFEGUARDING_LINKAGE_MAX_FILE_BYTES", str(200 * 1024 * 1024)))
 LINKAGE_MAX_RECORDS = int(os.environ.get("SAFEGUARDING_LINKAGE_MAX_RECORDS", "200000"))
 LINKAGE_THRESHOLDS = None
+# Spark session defaults for regional and national runs (linkage.spark): {"master": ..., "driver_memory": ...,
+# "conf": {...}}; None: local[2] with 2 GB (link_files --engine spark).
+LINKAGE_SPARK = None
 # Runs of the sector's validators (returns.models.SectorValidatorRun) are kept this many days [U];
 # one queued or running for longer than SECTOR_RUN_GIVE_UP_MINUTES is taken as lost (its worker stopped).
 SECTOR_RUNS_KEEP_DAYS = int(os.environ.get("SAFEGUARDING_SECTOR_RUNS_KEEP_DAYS", "30"))

@@ -97,6 +97,7 @@ MODULES = [
     "matrix_networks",
     "matrix_partnership_audits",
     "matrix_sharing",
+    "matrix_linkage",
 ]
 for _module in MODULES:
     EXPECTED.update(getattr(importlib.import_module(f"kernel.tests.{_module}"), "EXPECTED", {}))
