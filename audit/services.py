@@ -3,7 +3,7 @@ record; `changes_since` tells a user whose save was refused what changed meanwhi
 
 import datetime
 import decimal
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Model
@@ -19,6 +19,27 @@ if TYPE_CHECKING:
 # The person a record is about: a people.Person or its id, typed loosely (the person index
 # writes to the audit trail, so the audit trail does not import it).
 PersonOrId = Any
+
+# Called with the user and the written "view" events that name a person, after they are
+# written: a later layer that must know who read a child's record registers one (the
+# information-sharing log counts a partner agency's read as a disclosure), so this layer
+# imports none of them.
+ViewListener = Callable[["AnyUser | None", list[AuditEvent]], None]
+VIEW_LISTENERS: list[ViewListener] = []
+
+
+def register_view_listener(listener: ViewListener) -> None:
+    if listener not in VIEW_LISTENERS:
+        VIEW_LISTENERS.append(listener)
+
+
+def _viewed(user: "AnyUser | None", events: Iterable[AuditEvent]) -> None:
+    if not VIEW_LISTENERS or user is None or not getattr(user, "is_authenticated", False):
+        return
+    views = [e for e in events if e.action == AuditEvent.Action.VIEW and e.person_id is not None]
+    if views:
+        for listener in VIEW_LISTENERS:
+            listener(user, views)
 
 
 def _plain(value: Any) -> Any:
@@ -42,12 +63,20 @@ def record(
 ) -> AuditEvent:
     event = entry(user, action, obj=obj, person=person, summary=summary, detail=detail, reason=reason)
     event.save(force_insert=True)
+    _viewed(user, [event])
     return event
 
 
 def record_many(events: Iterable[AuditEvent]) -> list[AuditEvent]:
     """Write audit entries made with `entry` (or `creation_entry`) in one INSERT."""
-    return AuditEvent.objects.bulk_create(events)
+    written = AuditEvent.objects.bulk_create(events)
+    by_user: dict[int, list[AuditEvent]] = {}
+    for event in written:
+        if event.action == AuditEvent.Action.VIEW and event.user_id is not None:
+            by_user.setdefault(event.user_id, []).append(event)
+    for views in by_user.values():
+        _viewed(views[0].user, views)
+    return written
 
 
 def entry(

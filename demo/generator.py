@@ -717,6 +717,8 @@ class Generator:
             self.module("demo.exploitation", "Exploitation", "Exploitation")
         with transaction.atomic():
             self.module("demo.partnership", "Partnership", "Safeguarding partnership")
+        # Outside a transaction: a feed's scoring is queued when the feed is committed.
+        self.module("demo.linkage", "Linkage", "Record linkage")
         with transaction.atomic():
             self.front_door.finish()
         return Result(

@@ -15,6 +15,10 @@ Every chart is accessible the same way:
 - the SVG is as wide as its column (width 100%, viewBox kept), so it reflows at 320 px.
 
 A missing value (a figure not published, or suppressed) is a gap in the line, not a zero.
+
+A waterfall (`waterfall`: how a total is built up, such as a linked pair's match weight from the
+weight of each comparison) writes each bar's figure, with its sign, at the end of the bar, and
+draws a dashed line with its label at each threshold.
 Rendering takes tens of milliseconds, so the SVG of each specification is kept (a bounded cache):
 a page drawn again with the same figures costs nothing.
 """
@@ -27,7 +31,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Literal
+from typing import Any, Literal
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -273,3 +277,121 @@ def bar(
     extra = note + " " if note else ""
     description = f"A bar for each of {', '.join(categories)}. {extra}The figures are in the table with the chart."
     return draw(chart_id, title, description, bar_spec(categories, series, unit))
+
+
+# --- Waterfall: how a total is built up, one step at a time ----------------------------------
+
+# Steps that add, steps that take away, and the total: told apart by colour, by the sign written
+# at the end of each bar ("+7.1", "−2.3") and by the bar's direction, never colour alone.
+WATERFALL_KINDS: tuple[tuple[str, str], ...] = (
+    ("Adds to the total", "#00703c"),
+    ("Takes from the total", "#d4351c"),
+    ("Total", "#1d70b8"),
+)
+MINUS = "\N{MINUS SIGN}"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One bar of a waterfall: what it is for, and how much it adds (negative: takes away)."""
+
+    label: str
+    value: float
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A line across a waterfall at a value (a threshold), with what it means."""
+
+    label: str
+    value: float
+
+
+def signed(value: float, places: int = 1) -> str:
+    """A figure with its sign, as a chart or a table shows it: "+7.1", "−2.3" (a minus sign)."""
+    text = f"{value:+.{places}f}"
+    if float(text) == 0:
+        return f"{0:.{places}f}"  # no "+0.0" or "−0.0"
+    return text.replace("-", MINUS)
+
+
+def waterfall_spec(steps: Sequence[Step], total_label: str, marks: Sequence[Mark] = ()) -> dict:
+    """The Vega-Lite specification of a horizontal waterfall chart: each step a bar from where the
+    one before it ended, the total a bar from zero, in order from the top; each bar's value
+    written at its end, and a dashed line for each mark (a threshold) with its label."""
+    rows: list[dict[str, Any]] = []
+    running = 0.0
+    for order, step in enumerate(steps):
+        start, end = running, running + step.value
+        kind = WATERFALL_KINDS[0][0] if step.value >= 0 else WATERFALL_KINDS[1][0]
+        rows.append({"order": order, "label": step.label, "start": start, "end": end, "kind": kind})
+        running = end
+    rows.append(
+        {"order": len(steps), "label": total_label, "start": 0.0, "end": running, "kind": WATERFALL_KINDS[2][0]}
+    )
+    for row, value in zip(rows, [s.value for s in steps] + [running], strict=True):
+        row["text"] = signed(value)
+        row["right"] = max(row["start"], row["end"])
+    ends: list[float] = [row["start"] for row in rows] + [row["end"] for row in rows] + [m.value for m in marks]
+    low, high = min(0.0, *ends), max(0.0, *ends)
+    # Room at the right for the last bar's figure.
+    domain = [low - 1, high + max(3.0, (high - low) * 0.12)]
+    labels = [row["label"] for row in rows]
+    y = {"field": "label", "type": "ordinal", "sort": labels, "title": None, "axis": {"labelLimit": 0}}
+    x = {"field": "start", "type": "quantitative", "title": None, "scale": {"domain": domain, "nice": False}}
+    colour = {
+        "field": "kind",
+        "type": "nominal",
+        "scale": {"domain": [k for k, _ in WATERFALL_KINDS], "range": [c for _, c in WATERFALL_KINDS]},
+        "legend": {"title": None},
+    }
+    layers: list[dict] = [
+        {"mark": {"type": "bar"}, "encoding": {"y": y, "x": x, "x2": {"field": "end"}, "color": colour}},
+        {
+            "mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 13, "color": TEXT},
+            "encoding": {"y": y, "x": {**x, "field": "right"}, "text": {"field": "text"}},
+        },
+        {
+            "data": {"values": [{"value": 0.0}]},
+            "mark": {"type": "rule", "color": TEXT},
+            "encoding": {"x": {**x, "field": "value"}},
+        },
+    ]
+    if marks:
+        values = [{"value": m.value, "label": m.label} for m in marks]
+        layers += [
+            {
+                "data": {"values": values},
+                "mark": {"type": "rule", "color": "#505a5f", "strokeDash": [6, 3], "strokeWidth": 2},
+                "encoding": {"x": {**x, "field": "value"}},
+            },
+            {
+                "data": {"values": values},
+                "mark": {"type": "text", "align": "left", "baseline": "bottom", "dx": 3, "y": -4, "fontSize": 12},
+                "encoding": {"x": {**x, "field": "value"}, "text": {"field": "label"}, "color": {"value": TEXT}},
+            },
+        ]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "width": WIDTH - 200,
+        "height": {"step": 26},
+        "padding": {"top": 22, "left": 5, "right": 5, "bottom": 5},
+        "data": {"values": rows},
+        "layer": layers,
+        "config": _config(),
+    }
+
+
+def waterfall(
+    chart_id: str, title: str, steps: Sequence[Step], total_label: str, marks: Sequence[Mark] = (), note: str = ""
+) -> Chart | None:
+    """A waterfall chart (how a total is built up, step by step), or None with no step."""
+    if not steps:
+        return None
+    extra = note + " " if note else ""
+    marked = "".join(f" A dashed line marks {m.label.lower()} ({signed(m.value)})." for m in marks)
+    description = (
+        f"A bar for each of {', '.join(s.label for s in steps)}, each starting where the one before it "
+        f"ended, then the {total_label.lower()}.{marked} {extra}The figures are in the table with the chart."
+    ).replace("  ", " ")
+    return draw(chart_id, title, description, waterfall_spec(steps, total_label, marks))

@@ -32,8 +32,8 @@ import datetime
 import functools
 import json
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -145,6 +145,8 @@ def sound(token: str) -> str | None:
 # --- Fields ---------------------------------------------------------------------------------
 
 
+# Names and postcodes repeat across a feed: each distinct one is cleaned once per process.
+@functools.lru_cache(maxsize=200_000)
 def is_placeholder(given_names: str) -> bool:
     text = " ".join(str(given_names or "").casefold().split())
     return not text or bool(_PLACEHOLDER.match(text)) or bool(re.fullmatch(r"[\W\d_]*", text))
@@ -169,6 +171,7 @@ def swapped(day: datetime.date | None) -> datetime.date | None:
     return datetime.date(day.year, day.day, day.month)
 
 
+@functools.lru_cache(maxsize=200_000)
 def clean_postcode(value: str) -> tuple[str | None, str | None, str | None]:
     if not value or not looks_like_postcode(value):
         return None, None, None
@@ -248,16 +251,20 @@ def clean(record: Supplied) -> dict[str, Any]:
     }
 
 
+def household_peer_counts(households: Sequence[str | None], dobs: Sequence[str | None]) -> list[int | None]:
+    """For each row (its household and date of birth), how many other rows share both; None
+    for a row without a household or a date of birth."""
+    counts: Counter[tuple[str, str]] = Counter((h, d) for h, d in zip(households, dobs, strict=True) if h and d)
+    return [counts[(h, d)] - 1 if h and d else None for h, d in zip(households, dobs, strict=True)]
+
+
 def mark_household_peers(rows: list[dict[str, Any]]) -> None:
     """Count, for each index row, the other rows in its household born on the same day (twins,
     triplets): the household guard asks more of a link to one of them."""
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    for row in rows:
-        if row["household"] and row["dob"]:
-            counts[(row["household"], row["dob"])] += 1
-    for row in rows:
-        if row["household"] and row["dob"]:
-            row["household_dob_peers"] = counts[(row["household"], row["dob"])] - 1
+    peers = household_peer_counts([row["household"] for row in rows], [row["dob"] for row in rows])
+    for row, count in zip(rows, peers, strict=True):
+        if count is not None:
+            row["household_dob_peers"] = count
 
 
 def clean_all(records: Iterable[Supplied]) -> tuple[list[dict[str, Any]], list[str]]:

@@ -6,9 +6,13 @@ How: the index as every linkage run sees it (``selectors.index_rows``: no restri
 tombstone, an adopted child's earlier names and identifiers left out) is scored against itself
 by Splink with ``link_type="dedupe_only"`` and the newest approved model's trained weights
 (the same comparisons and blocking rules as the runs against partners' records: a pair is
-compared once, the lower id on the left). A pair whose match weight reaches the threshold (the
-model's ``lower`` threshold, or the setting ``LINKAGE_DEDUPE_MIN_WEIGHT`` [U]) is a likely
-duplicate, with each comparison's weight kept for the review page.
+compared once, the lower id on the left), its prior set for the index's size as a run's is
+(``linkage.model.for_index_size``). That prior is the chance that a partner's record is of a
+given child; two records of the index are one child far less often, so the weights here are
+higher than the evidence alone says [U]: the threshold errs towards showing a manager more. A
+pair whose match weight reaches the threshold (the model's ``lower`` threshold, or the setting
+``LINKAGE_DEDUPE_MIN_WEIGHT`` [U]) is a likely duplicate, with each comparison's weight kept for
+the review page.
 
 Guards, as in linkage.scoring (twins and brothers and sisters are the main false matches):
 
@@ -100,13 +104,22 @@ WHERE match_weight >= {float(floor)}
 
 
 def score_index(
-    rows: Sequence[dict[str, Any]], model_json: dict[str, Any], floor: float, *, db_api: Any = None
+    rows: Sequence[dict[str, Any]],
+    model_json: dict[str, Any],
+    floor: float,
+    *,
+    db_api: Any = None,
+    trained_index_size: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Splink's likely pairs within the cleaned index rows, with the match weight of each."""
+    """Splink's likely pairs within the cleaned index rows, with the match weight of each. A model
+    trained on an index of another size has its prior set for this one, as a run's is
+    (linkage.model.for_index_size)."""
     if len(rows) < 2:
         return []
     from splink import Linker
 
+    if trained_index_size:
+        model_json = linkage_model.for_index_size(model_json, trained_index_size, len(rows))
     db_api = db_api or linkage_model.database_api()
     table = db_api.register(linkage_model.arrow_table(rows), dataset_display_name=linkage_model.INDEX)
     link = Linker(table, dedupe_settings(model_json), log_level=logging.WARNING)
@@ -198,7 +211,13 @@ def find_duplicates(check_id: int, *, db_api: Any = None, today: datetime.date |
     try:
         rows = selectors.index_rows(today)
         floor = min_weight(model.thresholds)
-        scored = score_index(rows, model.splink_settings, floor, db_api=db_api)
+        scored = score_index(
+            rows,
+            model.splink_settings,
+            floor,
+            db_api=db_api,
+            trained_index_size=linkage_model.trained_index_size(model.accuracy),
+        )
         keys = [
             (min(int(r["unique_id_l"]), int(r["unique_id_r"])), max(int(r["unique_id_l"]), int(r["unique_id_r"])))
             for r in scored

@@ -11,15 +11,24 @@
   the run found for a record, with the weight of each comparison (for the review page's
   waterfall chart), the guards that fired and, for the best, the band.
 - `LinkDecision`: what was decided for a record: linked automatically, linked or rejected by a
-  reviewer, a new person, or a hold. The latest decision of a record stands; the labelled
-  pairs (linked / not a match by a reviewer) are training data for the next model.
+  reviewer, a new person, escalated to a manager, a link waiting for a second reviewer's
+  sign-off, or a hold. The latest decision of a record stands; the labelled pairs (linked / not
+  a match by a reviewer) are training data for the next model and measure it
+  (linkage.review.selectors).
+
+What waits for a reviewer is kept on the record (`PartnerRecord.review_state`, with the run
+that scored it last), so the review queue is one indexed filter however many records there
+are; the record's `version` is raised by every decision and every new scoring, so that two
+reviewers deciding the same record at once cannot both win (kernel.concurrency).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+
+from kernel.concurrency import VersionedModel
 
 
 class LinkageModel(models.Model):
@@ -88,8 +97,14 @@ class Submission(models.Model):
         return f"{self.get_source_display()} from {self.agency_id}, {self.records} records"
 
 
-class PartnerRecord(models.Model):
+class PartnerRecord(VersionedModel):
     """An agency's record of a child, as the agency last sent it."""
+
+    class ReviewState(models.TextChoices):
+        NONE = "", "Nothing waiting"
+        REVIEW = "review", "Waiting for review"
+        ESCALATED = "escalated", "Escalated to a manager"
+        SIGN_OFF = "sign_off", "Waiting for a second reviewer's sign-off"
 
     agency = models.ForeignKey("partners.Agency", on_delete=models.PROTECT, related_name="linkage_records")
     agency_record_id = models.CharField(max_length=100)
@@ -102,10 +117,18 @@ class PartnerRecord(models.Model):
     nhs_number = models.CharField(max_length=20, blank=True, help_text="As supplied: checked when scored")
     upn = models.CharField(max_length=20, blank=True, help_text="As supplied: checked when scored")
     updated_at = models.DateTimeField(auto_now=True)
+    # The run that scored the record last (its candidates are that run's), and what waits.
+    run = models.ForeignKey(
+        "LinkageRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="records_scored"
+    )
+    review_state = models.CharField(max_length=10, choices=ReviewState.choices, blank=True, default="")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["agency", "agency_record_id"], name="partner_record_once_per_agency")
+        ]
+        indexes = [
+            models.Index(fields=["review_state", "id"], condition=~Q(review_state=""), name="partner_record_waiting")
         ]
 
     def __str__(self) -> str:
@@ -151,6 +174,9 @@ class CandidatePair(models.Model):  # noqa: DJ008
     # {comparison: match weight}: the bars of a waterfall chart (plus the model's prior).
     weights = models.JSONField()
     guards = models.JSONField(default=list)
+    # {comparison: level}: Splink's gamma of each comparison (-1 missing, 0 the weakest level
+    # upwards), for the review page's reasons in words (linkage.review.reasons).
+    levels = models.JSONField(default=dict)
     band = models.CharField(max_length=10, choices=Band.choices, blank=True, help_text="Set on the best (rank 1)")
 
     class Meta:
@@ -166,6 +192,8 @@ class LinkDecision(models.Model):  # noqa: DJ008
         NOT_A_MATCH = "not_a_match", "Not this person"
         NEW_PERSON = "new_person", "A new person"
         HELD = "held", "Held"
+        ESCALATED = "escalated", "Escalated to a manager"
+        AWAITING_SIGN_OFF = "sign_off", "Same child, waiting for a second reviewer's sign-off"
 
     record = models.ForeignKey(PartnerRecord, on_delete=models.CASCADE, related_name="decisions")
     person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -176,13 +204,32 @@ class LinkDecision(models.Model):  # noqa: DJ008
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reason = models.CharField(max_length=500, blank=True)
+    # The pair as the reviewer saw it: its match weight and the guards that fired (a labelled
+    # pair measures the model by what it would have done with that weight).
+    match_weight = models.FloatField(null=True, blank=True)
+    guards = models.JSONField(default=list, blank=True)
+    # A link of a child with statutory involvement is signed off by a second reviewer: the
+    # decision stays the proposer's (decided_by), signed off by another (never the proposer).
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["record", "-decided_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(outcome__in=["auto", "linked", "not_a_match"], person__isnull=False)
-                | Q(outcome__in=["new_person", "held"]),
+                condition=Q(outcome__in=["auto", "linked", "not_a_match", "sign_off"], person__isnull=False)
+                | Q(outcome__in=["new_person", "held", "escalated"]),
                 name="link_decision_names_person",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_off_by__isnull=True)
+                | (
+                    Q(outcome="linked", decided_by__isnull=False, signed_off_at__isnull=False)
+                    & ~Q(signed_off_by=F("decided_by"))
+                ),
+                name="link_decision_signed_off_by_another",
+            ),
         ]
+        indexes = [models.Index(fields=["record", "-decided_at", "-id"], name="link_decision_latest")]

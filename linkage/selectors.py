@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db.models import Q
@@ -71,7 +71,7 @@ def index_rows(today: datetime.date | None = None) -> list[dict[str, Any]]:
     )
     ids = children.values("pk")
     # {tombstone id: the survivor's id}, for the tombstones of the indexed children.
-    owner = dict(Person.objects.filter(merged_into__in=ids).values_list("pk", "merged_into_id"))
+    owner = merged_into(ids)
     own_or_merged = Q(person_id__in=ids) | Q(person_id__in=list(owner))
     names: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for person_id, name_type, given, family, valid_from in PersonName.objects.filter(own_or_merged).values_list(
@@ -82,27 +82,8 @@ def index_rows(today: datetime.date | None = None) -> list[dict[str, Any]]:
         if order is not None and (name_type == PersonName.Type.BIRTH or not _since(valid_from, order)):
             continue
         names[person_id].append((given, family))
-    identifiers: dict[int, dict[str, str]] = defaultdict(dict)
-    current = Q(valid_to__isnull=True) | Q(valid_to__gte=today)
-    found = (
-        Identifier.objects.filter(current, own_or_merged, id_type__in=MATCH_IDENTIFIERS)
-        .order_by("person_id", "id_type", "-valid_from")
-        .values_list("person_id", "id_type", "value", "valid_from")
-    )
-    # The survivor's own identifiers first, then those of the records merged into it.
-    for person_id, id_type, value, valid_from in sorted(found, key=lambda row: row[0] in owner):
-        person_id = owner.get(person_id, person_id)
-        if not _since(valid_from, orders.get(person_id)):
-            continue
-        identifiers[person_id].setdefault(id_type, value)  # the newest of each type
-    homes: dict[int, tuple[int, str]] = {}
-    at_home = PersonAddress.objects.filter(
-        Q(moved_out__isnull=True) | Q(moved_out__gte=today), person_id__in=ids, kind=PersonAddress.Kind.HOME
-    ).filter(Q(moved_in__isnull=True) | Q(moved_in__lte=today))
-    for person_id, address_id, postcode in at_home.order_by("person_id", "-moved_in").values_list(
-        "person_id", "address_id", "address__postcode"
-    ):
-        homes.setdefault(person_id, (address_id, postcode))
+    identifiers = _match_identifiers(ids, orders, today, owner)
+    homes = _homes(ids, today)
     rows = []
     for pk, given, family, born, expected, sex in people:
         home = homes.get(pk)
@@ -127,6 +108,69 @@ def index_rows(today: datetime.date | None = None) -> list[dict[str, Any]]:
             continue  # a person with no name at all cannot be matched
     mark_household_peers(rows)
     return rows
+
+
+def _match_identifiers(
+    ids: Any, orders: dict[int, datetime.date], today: datetime.date, owner: dict[int, int] | None = None
+) -> dict[int, dict[str, str]]:
+    """{person id: {identifier type: value}}: the newest current NHS number and UPN of each, only
+    those an adopted child's record may use (recorded as starting on or after the order). With
+    `owner` ({tombstone id: survivor id}, people.merging), the identifiers of the records merged
+    into a person count as theirs where they have none of that type."""
+    owner = owner or {}
+    identifiers: dict[int, dict[str, str]] = defaultdict(dict)
+    current = Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+    found = (
+        Identifier.objects.filter(current, Q(person_id__in=ids) | Q(person_id__in=list(owner)))
+        .filter(id_type__in=MATCH_IDENTIFIERS)
+        .order_by("person_id", "id_type", "-valid_from")
+        .values_list("person_id", "id_type", "value", "valid_from")
+    )
+    # The person's own identifiers first, then those of the records merged into theirs.
+    for person_id, id_type, value, valid_from in sorted(found, key=lambda row: row[0] in owner):
+        person_id = owner.get(person_id, person_id)
+        if not _since(valid_from, orders.get(person_id)):
+            continue
+        identifiers[person_id].setdefault(id_type, value)  # the newest of each type
+    return identifiers
+
+
+def merged_into(ids: Any) -> dict[int, int]:
+    """{tombstone id: survivor id} of the records merged into these people (people.merging)."""
+    return dict(Person.objects.filter(merged_into__in=ids).values_list("pk", "merged_into_id"))
+
+
+def _homes(ids: Any, today: datetime.date) -> dict[int, tuple[int, str]]:
+    """{person id: (address id, postcode)} of each person's current home."""
+    homes: dict[int, tuple[int, str]] = {}
+    at_home = PersonAddress.objects.filter(
+        Q(moved_out__isnull=True) | Q(moved_out__gte=today), person_id__in=ids, kind=PersonAddress.Kind.HOME
+    ).filter(Q(moved_in__isnull=True) | Q(moved_in__lte=today))
+    for person_id, address_id, postcode in at_home.order_by("person_id", "-moved_in").values_list(
+        "person_id", "address_id", "address__postcode"
+    ):
+        homes.setdefault(person_id, (address_id, postcode))
+    return homes
+
+
+def compared_details(person_ids: Sequence[int], today: datetime.date | None = None) -> dict[int, dict[str, str]]:
+    """{person id: {"postcode", "nhs_number", "upn"}}: what the index compares of each person
+    besides their names, date of birth and sex, by the index's own rules (an adopted child's
+    identifiers from before the order are never shown or compared), for the review page."""
+    today = today or datetime.date.today()
+    ids = list(person_ids)
+    orders = {pk: day for pk, day in adopted().items() if pk in set(ids)}
+    identifiers = _match_identifiers(ids, orders, today, merged_into(ids))
+    homes = _homes(ids, today)
+    found = {}
+    for pk in ids:
+        held = identifiers.get(pk, {})
+        found[pk] = {
+            "postcode": homes[pk][1] if pk in homes else "",
+            "nhs_number": held.get(Identifier.Type.NHS, ""),
+            "upn": held.get(Identifier.Type.UPN) or held.get(Identifier.Type.FORMER_UPN, ""),
+        }
+    return found
 
 
 def partner_rows(records: Iterable[PartnerRecord]) -> list[dict[str, Any]]:

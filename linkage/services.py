@@ -5,8 +5,12 @@
 - `store_model` / `approve_model`: a model trained offline, kept with its measured accuracy;
   only an approved model is used by routine runs.
 - `link_records` (the background job's body): score a submission's records against the index
-  with the newest approved model, keep the candidates with their per-comparison weights, and
-  record an automatic link for each record in the ``auto`` band.
+  with the newest approved model, keep the candidates with their per-comparison weights (and
+  levels), record an automatic link for each record in the ``auto`` band, and put the records in
+  the ``review`` band in the review queue. A record a reviewer has decided keeps its decision:
+  a later run neither links it automatically nor queues it again.
+
+The reviewers' decisions are in `linkage.review.services`.
 """
 
 from __future__ import annotations
@@ -18,13 +22,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from audit import services as audit
 from kernel.rules import Errors, RuleBroken
 from partners.models import Agency
 
+from . import model as linkage_model
 from . import scoring, selectors
 from .cleaning import RecordProblem, parse_date
 from .models import CandidatePair, LinkageModel, LinkageRun, LinkDecision, PartnerRecord, Submission
@@ -134,6 +139,8 @@ def receive_records(
         (changed if record.pk else new).append(record)
     PartnerRecord.objects.bulk_create(new, batch_size=2000)
     PartnerRecord.objects.bulk_update(changed, [*fields, "submission"], batch_size=2000)
+    # A record sent again is another record to a reviewer whose page showed the old one.
+    _update_in_batches([record.pk for record in changed], version=F("version") + 1)
     audit.record(
         user,
         "create",
@@ -223,6 +230,7 @@ def link_records(run_id: int, *, db_api: Any = None, today: datetime.date | None
             run.model.splink_settings,
             thresholds,
             db_api=db_api,
+            trained_index_size=linkage_model.trained_index_size(run.model.accuracy),
         )
         _keep(run, records, scored)
     except Exception:
@@ -233,6 +241,29 @@ def link_records(run_id: int, *, db_api: Any = None, today: datetime.date | None
         logger.error("linkage run %s failed", run.pk)
         raise
     return "finished"
+
+
+def _update_in_batches(ids: Sequence[int], size: int = 2000, **values: Any) -> None:
+    for start in range(0, len(ids), size):
+        PartnerRecord.objects.filter(pk__in=ids[start : start + size]).update(**values)
+
+
+def _decided_by_a_reviewer(record_ids: Sequence[int]) -> set[int]:
+    """The records whose current (latest) decision is a person's, not the model's: a later run
+    keeps it (it neither links them automatically nor queues them again)."""
+    latest: dict[int, str] = {}
+    for start in range(0, len(record_ids), 2000):
+        for record_id, outcome in (
+            LinkDecision.objects.filter(record_id__in=record_ids[start : start + 2000])
+            .order_by("record_id", "-decided_at", "-id")
+            .values_list("record_id", "outcome")
+        ):
+            latest.setdefault(record_id, outcome)
+    return {pk for pk, outcome in latest.items() if outcome != LinkDecision.Outcome.LINKED_AUTOMATICALLY}
+
+
+def _level(value: Any) -> int:
+    return -1 if value is None else int(value)
 
 
 @transaction.atomic
@@ -253,10 +284,12 @@ def _keep(run: LinkageRun, records: list[PartnerRecord], scored: scoring.Scored)
                 match_probability=row["match_probability"],
                 weights=weights,
                 guards=row["guards"],
+                levels={name: _level(row.get(f"gamma_{name}")) for name in scoring.COMPARISONS},
                 band=bands[row["record_id"]] if row["rank"] == 1 else "",
             )
         )
     CandidatePair.objects.bulk_create(pairs, batch_size=2000)
+    reviewed = _decided_by_a_reviewer([record.pk for record in records])
     decisions = [
         LinkDecision(
             record=by_id[row["record_id"]],
@@ -264,10 +297,22 @@ def _keep(run: LinkageRun, records: list[PartnerRecord], scored: scoring.Scored)
             outcome=LinkDecision.Outcome.LINKED_AUTOMATICALLY,
             run=run,
             reason=f"Match weight {row['match_weight']:.1f}, model {run.model.version}",
+            match_weight=row["match_weight"],
         )
         for row in scored.best
-        if row["band"] == "auto"
+        if row["band"] == "auto" and by_id[row["record_id"]].pk not in reviewed
     ]
+    # What waits for a reviewer now: the records in review, unless a reviewer has decided them.
+    waiting = [
+        by_id[row["record_id"]].pk
+        for row in scored.best
+        if row["band"] == "review" and by_id[row["record_id"]].pk not in reviewed
+    ]
+    settled = reviewed | set(waiting)
+    others = [record.pk for record in records if record.pk not in settled]
+    _update_in_batches(waiting, run=run, review_state=PartnerRecord.ReviewState.REVIEW, version=F("version") + 1)
+    _update_in_batches(others, run=run, review_state=PartnerRecord.ReviewState.NONE, version=F("version") + 1)
+    _update_in_batches(sorted(reviewed), run=run, version=F("version") + 1)
     LinkDecision.objects.bulk_create(decisions, batch_size=2000)
     audit.record_many(
         audit.entry(

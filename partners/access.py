@@ -58,6 +58,14 @@ PARTNERSHIP_ROLES = frozenset({Role.PARTNERSHIP_OFFICER})
 # and the local authority's head of service (for the lead partner). Delegated partners of the
 # police and the integrated care board hold a business unit account of their own agency.
 PARTNERSHIP_READERS = PARTNERSHIP_ROLES | {Role.SCRUTINEER, Role.LEAD_PARTNER}
+# Record linkage (linkage.review): who reviews partners' records the model could not link on its
+# own (the front door, who match children to the index every day, and the head of service), and
+# who of them decides what was escalated (the managers among them). Feeds are uploaded by the
+# front door's managers, the head of service and the performance analysts (counts only: the
+# feed's pages name no child).
+LINKAGE_REVIEWERS = frozenset({Role.MASH_PRACTITIONER, Role.MASH_MANAGER, Role.HEAD_OF_SERVICE})
+LINKAGE_MANAGERS = frozenset({Role.MASH_MANAGER, Role.HEAD_OF_SERVICE})
+LINKAGE_FEEDS = frozenset({Role.MASH_MANAGER, Role.HEAD_OF_SERVICE, Role.ANALYST})
 # The agencies whose lead partner approves the partnership's yearly report (Children Act 2004
 # s16E: the local authority, the integrated care board and the chief officer of police).
 LEAD_PARTNER_AGENCIES = frozenset({"local_authority", "icb", "police"})
@@ -235,6 +243,18 @@ def register() -> None:
         "partnership_audit_answers",
         "Answering a multi-agency audit on the cases one's agency knows (practitioners of the agencies taking part)",
         _role_in(RECORD_READERS),
+    )
+    register_rule(
+        "linkage_review",
+        "Reviewing partners' records of children the linkage model could not link on its own, and "
+        "the model's accuracy (front-door practitioners and managers and the head of service, local authority)",
+        _role_in(LINKAGE_REVIEWERS, local_authority_only=True),
+    )
+    register_rule(
+        "linkage_feeds",
+        "Uploading partners' feeds of records to link, and seeing how each was scored (counts only): "
+        "front-door managers, the head of service and performance analysts, local authority",
+        _role_in(LINKAGE_FEEDS, local_authority_only=True),
     )
     is_administrator = lambda user: (  # noqa: E731
         user.is_authenticated and user.is_active and user.is_staff and getattr(user, "role", None) == Role.ADMINISTRATOR

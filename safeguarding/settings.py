@@ -292,6 +292,9 @@ LINKAGE_DEDUPE_MIN_WEIGHT = (
     if os.environ.get("SAFEGUARDING_LINKAGE_DEDUPE_MIN_WEIGHT")
     else None
 )
+# Spark session defaults for regional and national runs (linkage.spark): {"master": ..., "driver_memory": ...,
+# "conf": {...}}; None: local[2] with 2 GB (link_files --engine spark).
+LINKAGE_SPARK = None
 # Runs of the sector's validators (returns.models.SectorValidatorRun) are kept this many days [U];
 # one queued or running for longer than SECTOR_RUN_GIVE_UP_MINUTES is taken as lost (its worker stopped).
 SECTOR_RUNS_KEEP_DAYS = int(os.environ.get("SAFEGUARDING_SECTOR_RUNS_KEEP_DAYS", "30"))

@@ -39,6 +39,8 @@ urlpatterns = [
     # Timescale dashboards: one's own, the team's, the service's.
     path("timescales/", include("dashboards.urls")),
     path("caseload/", include("dashboards.caseload.urls")),
+    # Record linkage: partners' records to review, the model's accuracy, partners' feeds.
+    path("linkage/", include("linkage.urls")),
     # The information-sharing log: a child's sharing history, decisions not to share, notices.
     path("sharing/", include("sharing.urls")),
     # The safeguarding partnership: serious incidents, rapid reviews, practice reviews and

@@ -9,6 +9,11 @@ chronology.
   the service records it anyway, with the reasons and the decision maker, and reports it to the
   decision maker's managers (sharing.selectors.withholdings_for_manager).
 - ``notify_allocated_worker`` and ``read_notice``: a notice to the worker holding the child's case.
+- ``log_partner_reads``: a partner agency's practitioner reading a child's record on the service
+  is a disclosure to that agency (issue 20, item 7: "a linked record's view by a partner"). It
+  listens to the audit trail's "view" events (audit.services.register_view_listener), so every
+  page about a child that is audited is covered. One disclosure a reader, child and day, naming
+  the first page read; the audit trail has every page.
 
 The stages call ``record_disclosure`` where they disclose (a partner's answer to a front door
 check, a strategy discussion, information shared at MACE): this app is below them.
@@ -27,6 +32,7 @@ from audit import services as audit
 from casework.services import responsible
 from chronology.services import record_event
 from kernel.rules import Errors, RuleBroken, as_date, long_date
+from partners.access import is_local_authority_staff
 from partners.models import Agency, User
 from people.access import shown
 from people.models import Person
@@ -36,6 +42,7 @@ from .models import Disclosure, Notice, Withholding
 from .selectors import consistent_identifier
 
 if TYPE_CHECKING:
+    from audit.models import AuditEvent
     from kernel.access import AnyUser
 
 WHAT_MAX = 20000
@@ -45,10 +52,12 @@ def _member(user: AnyUser | None) -> User | None:
     return user if isinstance(user, User) else None
 
 
-def _recipient(errors: Errors, to_agency: Agency | None, recipient: str, field: str = "to_agency") -> str:
+def _recipient(
+    errors: Errors, to_agency: Agency | None, recipient: str, field: str = "to_agency", shared: bool = True
+) -> str:
     recipient = (recipient or "").strip()
     if to_agency is None and not recipient:
-        errors.add(field, "Select or enter the agency the information was shared with")
+        errors.add(field, f"Select or enter the agency the information was {'' if shared else 'not '}shared with")
     return recipient[:200]
 
 
@@ -134,6 +143,43 @@ def record_disclosure(
     return disclosure
 
 
+def log_partner_reads(user: AnyUser | None, events: list[AuditEvent]) -> None:
+    """Log a partner's reads of children's records as disclosures to the reader's agency (the
+    local authority's record shown by the service), once per reader, child and day."""
+    member = _member(user)
+    if member is None or not member.agency_id or is_local_authority_staff(member):
+        return
+    today = timezone.localdate()
+    first_page: dict[int, str] = {}
+    for event in events:
+        if event.person_id is not None:
+            first_page.setdefault(event.person_id, event.summary)
+    already = set(
+        Disclosure.objects.filter(
+            kind=Disclosure.Kind.RECORD_VIEW,
+            recorded_by=member,
+            person_id__in=first_page,
+            shared_at__date__gte=today,
+        ).values_list("person_id", flat=True)
+    )
+    people = Person.objects.in_bulk([pk for pk in first_page if pk not in already])
+    if not people:
+        return
+    authority = Agency.objects.filter(kind=Agency.Kind.LOCAL_AUTHORITY).order_by("pk").first()
+    reader = member.get_full_name() or member.get_username()
+    for person_id, person in sorted(people.items()):
+        page = first_page[person_id] or "a page of the record"
+        record_disclosure(
+            member,
+            person,
+            what=f"{reader} ({member.agency}) read the child's record on the service: {page}",
+            to_agency=member.agency,
+            kind=Disclosure.Kind.RECORD_VIEW,
+            from_agency=authority,
+            by_the_service=True,
+        )
+
+
 @transaction.atomic
 def record_withholding(
     user: AnyUser,
@@ -153,7 +199,7 @@ def record_withholding(
     member = _member(user)
     if member is None:
         raise RuleBroken("Sign in to record a decision not to share")
-    recipient = _recipient(errors, to_agency, recipient)
+    recipient = _recipient(errors, to_agency, recipient, shared=False)
     if not (information or "").strip():
         errors.add("information", "Enter what was not shared")
     if not (reasons or "").strip():

@@ -46,7 +46,7 @@ def test_record_a_disclosure_and_a_decision_not_to_share(page, sharing_world, wo
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_contain_text("Enter why sharing would be more detrimental to the child than not sharing")
-    expect(summary).to_contain_text("Select or enter the agency the information was shared with")
+    expect(summary).to_contain_text("Select or enter the agency the information was not shared with")
     page.get_by_label("Agency it was not shared with").select_option(label="Testshire Police")
     page.get_by_label("Why sharing it would be more detrimental").fill("The address would reach the person she fled")
     page.get_by_role("button", name="Record the decision not to share").click()

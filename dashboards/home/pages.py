@@ -155,6 +155,20 @@ PAGES: tuple[Page, ...] = (
         GROUPS[1],
         "What partner systems sent that is not a contact yet.",
     ),
+    Page(
+        "linkage_review",
+        "Partner records to review",
+        "linkage:queue",
+        GROUPS[1],
+        "Partners' records of children the linkage model could not link to the index on its own.",
+    ),
+    Page(
+        "linkage_feeds",
+        "Partners' feeds of records",
+        "linkage:feeds",
+        GROUPS[1],
+        "Upload an agency's records of children to link, and see how each feed was scored.",
+    ),
     Page("make_contact", "Make a contact", "contacts:new", GROUPS[1], "Tell the front door about a child."),
     Page("your_contacts", "Your contacts", "contacts:mine", GROUPS[1], "Contacts you made, their status and feedback."),
     Page(

@@ -52,7 +52,8 @@ BAR = {
     R.CONFERENCE_CHAIR: ["Home", "Find a person", "More"],
     R.FAMILY_HELP_LEAD: ["Home", "Find a person", "Make a contact", "More"],
     R.PARTNER_PRACTITIONER: ["Home", "Find a person", "Make a contact", "Checks for your agency", "More"],
-    R.ANALYST: ["Home", "Statistics"],
+    # "More" holds the partners' feeds of records to link (linkage).
+    R.ANALYST: ["Home", "Statistics", "More"],
     R.ADMINISTRATOR: ["Home", "Administration"],
     R.USER_ADMINISTRATOR: ["Home"],
     R.PARTNERSHIP_OFFICER: ["Home", "Recommendations", "Yearly reports"],

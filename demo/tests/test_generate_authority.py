@@ -506,3 +506,30 @@ def test_nhs_numbers_from_the_allocator_are_distinct_and_valid():
             pytest.fail(f"{number}: {error}")
     assert numbers[0].startswith("999")
     assert numbers[-1].startswith("998")
+
+
+def test_partner_feeds_are_linked_by_the_approved_model():
+    """demo/linkage.py: the shipped model is stored and approved by a named person, and the
+    health and police feeds about the authority's own children are received whole and scored:
+    most link automatically, to children who are not restricted, and the rest wait for review
+    or are new children."""
+    from linkage.models import CandidatePair, LinkageModel, LinkageRun, LinkDecision, PartnerRecord, Submission
+
+    run(children=400)
+    (model,) = LinkageModel.objects.all()
+    assert model.approved_by is not None
+    assert model.approved_by.username == "head.of.service"
+    assert set(Submission.objects.values_list("agency__kind", "status")) == {
+        ("health_provider", "scored"),
+        ("police", "scored"),
+    }
+    assert set(LinkageRun.objects.values_list("status", flat=True)) == {"finished"}
+    auto = LinkDecision.objects.filter(outcome="auto")
+    records = PartnerRecord.objects.count()
+    assert auto.count() >= records // 2
+    assert not auto.filter(person__restricted=True).exists()
+    assert set(auto.values_list("person__kind", flat=True)) == {"child"}
+    assert "auto" in set(CandidatePair.objects.filter(rank=1).values_list("band", flat=True))
+    counts = [run.counts for run in LinkageRun.objects.all()]
+    assert sum(c.get("review", 0) + c.get("none", 0) for c in counts) > 0
+    assert sum(sum(v for k, v in c.items() if k != "records") for c in counts) == records

@@ -97,6 +97,7 @@ MODULES = [
     "matrix_networks",
     "matrix_partnership_audits",
     "matrix_sharing",
+    "matrix_linkage",
     "matrix_merging",
 ]
 for _module in MODULES:

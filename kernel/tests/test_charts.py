@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -67,3 +68,28 @@ def test_any_figures_draw_one_valid_svg_or_none(rows):
         assert svg.count("<svg") == 1
         assert svg.rstrip().endswith("</svg>")
         assert svg.count('role="img"') == 1
+
+
+def test_a_waterfall_builds_the_total_step_by_step_and_writes_each_figure_with_its_sign():
+    steps = [charts.Step("Prior", -11.2), charts.Step("Date of birth", 7.1), charts.Step("Postcode", -1.3)]
+    spec = charts.waterfall_spec(steps, "Match weight", [charts.Mark("Linked automatically from 9", 9)])
+    rows = spec["data"]["values"]
+    ends = [value for r in rows for value in (r["start"], r["end"])]
+    assert ends == pytest.approx([0, -11.2, -11.2, -4.1, -4.1, -5.4, 0, -5.4])
+    assert [r["text"] for r in rows] == ["−11.2", "+7.1", "−1.3", "−5.4"]
+    assert [r["kind"] for r in rows] == ["Takes from the total", "Adds to the total", "Takes from the total", "Total"]
+    svg = str(charts.waterfall("w", "How the weight adds up", steps, "Match weight", [charts.Mark("Linked from 9", 9)]))
+    assert '<title id="w-title">How the weight adds up</title>' in svg
+    assert "A bar for each of Prior, Date of birth, Postcode" in svg
+    assert "A dashed line marks linked from 9 (+9.0)." in svg
+    assert ">+7.1</text>" in svg
+    assert charts.waterfall("w", "T", [], "Total") is None
+
+
+def test_a_signed_figure_has_no_sign_when_it_is_zero():
+    assert (charts.signed(0.04), charts.signed(-0.04), charts.signed(2), charts.signed(-2.25)) == (
+        "0.0",
+        "0.0",
+        "+2.0",
+        "−2.2",
+    )

@@ -40,10 +40,10 @@ def _nhs(seed: int) -> str:
     raise AssertionError
 
 
-def _score(index_rows, extra_index, records, trained):
+def _score(index_rows, extra_index, records, trained, thresholds=THRESHOLDS):
     rows = [row for row in index_rows if row["unique_id"] not in {r["unique_id"] for r in extra_index}] + extra_index
     mark_household_peers(rows)
-    return {row["record_id"]: row for row in scoring.score(rows, records, trained, THRESHOLDS).best}
+    return {row["record_id"]: row for row in scoring.score(rows, records, trained, thresholds).best}
 
 
 def _twins(first_a, first_b, born, family="Quenby", postcode="LS28 7FL", nhs_a="", nhs_b=""):
@@ -74,17 +74,38 @@ def test_a_twin_with_a_different_first_name_is_never_linked_automatically_to_the
 
 @SLOW
 @given(first=names, born=dates)
-def test_twins_in_one_household_need_the_first_name_and_an_identifier(small_world, trained, first, born):
+def test_twins_in_one_household_need_the_first_name_and_an_identifier_or_a_clear_lead(
+    small_world, trained, first, born
+):
     index_rows, _, _ = small_world
     other = next(name for name in FIRST_NAMES if jellyfish.jaro_winkler_similarity(name.lower(), first.lower()) < 0.8)
     twins = _twins(first, other, born, nhs_a=_nhs(3), nhs_b=_nhs(4))
     without = clean(Supplied("NO-ID", first, "Quenby", born, "F", "LS28 7FL"))
     with_id = clean(Supplied("WITH-ID", first, "Quenby", born, "F", "LS28 7FL", _nhs(3)))
     found = _score(index_rows, twins, [without, with_id], trained)
-    assert found["NO-ID"]["band"] != "auto"
-    assert "household" in found["NO-ID"]["guards"]
     assert found["WITH-ID"]["band"] == "auto"
     assert found["WITH-ID"]["person_id"] == "TWIN-A"
+    # Without an identifier: the first names tell the twins apart, so the best (twin A) beats
+    # the other twin by more than the twin margin...
+    assert THRESHOLDS.twin_margin is not None
+    assert found["NO-ID"]["person_id"] == "TWIN-A"
+    assert found["NO-ID"]["match_weight"] - found["NO-ID"]["runner_up"] >= THRESHOLDS.twin_margin
+    assert found["NO-ID"]["band"] == "auto"
+    # ...which links it only when the thresholds have a twin margin.
+    strict = scoring.Thresholds(**{**THRESHOLDS.as_dict(), "twin_margin": None})
+    found = _score(index_rows, twins, [without], trained, strict)
+    assert found["NO-ID"]["band"] != "auto"
+    assert "household" in found["NO-ID"]["guards"]
+
+
+@SLOW
+@given(born=dates)
+def test_twins_with_alike_first_names_and_no_identifier_are_never_linked_automatically(small_world, trained, born):
+    index_rows, _, _ = small_world
+    twins = _twins("Jayden", "Jaden", born, nhs_a=_nhs(9), nhs_b=_nhs(10))
+    found = _score(index_rows, twins, [clean(Supplied("REC", "Jayden", "Quenby", born, "F", "LS28 7FL"))], trained)
+    assert found["REC"]["band"] != "auto"
+    assert "household" in found["REC"]["guards"]
 
 
 @SLOW

@@ -132,6 +132,12 @@ NOT_ABOUT_A_CHILD = {
     "mace_meeting_id",
     "mace_item_id",
     "context_plan_id",
+    # Record linkage: a partner's record to review shows a compact banner for each candidate child
+    # the reviewer may see in full (front-door staff and the head of service: social workers may
+    # not open it, so it is tested in linkage/tests/test_review_pages.py), and a partner's feed
+    # (counts only).
+    "partner_record_id",
+    "linkage_submission_id",
 }
 BANNER = 'data-testid="key-facts"'
 

@@ -106,7 +106,7 @@ def test_a_decision_not_to_share_needs_reasons_and_an_agency(client, worker, cas
     )
     summary = problem(response)
     assert "Enter why sharing would be more detrimental to the child than not sharing" in summary
-    assert "Select or enter the agency the information was shared with" in summary
+    assert "Select or enter the agency the information was not shared with" in summary
     assert not Withholding.objects.exists()
 
 

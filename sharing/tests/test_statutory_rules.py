@@ -134,7 +134,7 @@ class TestNotShared:
         )
         assert errors["reasons"] == ["Enter why sharing would be more detrimental to the child than not sharing"]
         assert errors["decision_maker"] == ["Select who made the decision"]
-        assert errors["to_agency"] == ["Select or enter the agency the information was shared with"]
+        assert errors["to_agency"] == ["Select or enter the agency the information was not shared with"]
         assert errors["information"] == ["Enter what was not shared"]
         assert not Withholding.objects.exists()
 

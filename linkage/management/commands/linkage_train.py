@@ -23,20 +23,27 @@ class Command(BaseCommand):
 
     def handle(self, *args, index, feed, truth, description, save, no_store, **options):
         try:
-            index_rows = evaluation.clean_index(evaluation.read_table(index, evaluation.INDEX_COLUMNS))
-            feed_rows = evaluation.clean_feed(evaluation.read_table(feed, evaluation.FEED_COLUMNS))
+            index_table = evaluation.clean_index_table(evaluation.read_arrow(index, evaluation.INDEX_COLUMNS))
+            feed_table = evaluation.clean_feed_table(evaluation.read_arrow(feed, evaluation.FEED_COLUMNS))
         except (evaluation.FileProblem, RecordProblem) as problem:
             raise CommandError(str(problem)) from None
         started = time.perf_counter()
-        trained = model.train(model.arrow_table(index_rows), model.arrow_table(feed_rows))
+        trained = model.train(index_table, feed_table)
         thresholds = scoring.Thresholds.default()
         accuracy: dict = {
-            "trained_on": {"index": index.name, "feed": feed.name, "seconds": round(time.perf_counter() - started, 1)}
+            "trained_on": {
+                "index": index.name,
+                "feed": feed.name,
+                # The prior is for an index of this size; scoring sets it for the index scored.
+                "index_size": index_table.num_rows,
+                "feed_size": feed_table.num_rows,
+                "seconds": round(time.perf_counter() - started, 1),
+            }
         }
         if truth:
-            scored = scoring.score(index_rows, feed_rows, trained, thresholds, with_candidates=False)
-            rows = evaluation.read_table(truth, ("record_id", "person_id"))
-            accuracy["measured"] = evaluation.measure(scored.best, {row["record_id"]: row["person_id"] for row in rows})
+            best = scoring.ranked_table(index_table, feed_table, trained, thresholds, best_only=True)
+            links = evaluation.links_table(feed_table["unique_id"], best)
+            accuracy["measured"] = evaluation.measure(evaluation.rows_of(links), evaluation.read_truth(truth))
         if save:
             save.write_text(
                 json.dumps({"splink_settings": trained, "thresholds": thresholds.as_dict(), "accuracy": accuracy})
