@@ -336,11 +336,13 @@ class RecordMerged(Http404):
         self.survivor_id = survivor_id
 
     def defer_audit(self, request: HttpRequest) -> None:
+        # Named as the record asked for (obj), not as a view of a person's record: nothing of it
+        # was shown, so nothing listening to views (the sharing log's partner reads) counts it.
         audit.defer(
             request,
             request.user,
             "view",
-            person=self.tombstone_id,
+            obj=Person(pk=self.tombstone_id),
             summary="Asked for a record merged into another: "
             + ("answered not found" if request.path.startswith("/api/") else "sent to that record"),
             detail={"survivor": self.survivor_id, "path": request.path[:200], "method": request.method},

@@ -74,7 +74,10 @@ def test_a_merged_record_leads_to_the_survivor_with_a_notice_and_is_audited(clie
     assert response.status_code == 302
     assert response["Location"] == f"/people/{child.pk}/?merged_from={duplicate.pk}"
     assert audited(
-        user=worker, person_id=duplicate.pk, summary="Asked for a record merged into another: sent to that record"
+        user=worker,
+        object_type="people.person",
+        object_id=str(duplicate.pk),
+        summary="Asked for a record merged into another: sent to that record",
     )
     page = text(client.get(response["Location"]))
     assert "was merged into this record" in page
@@ -104,7 +107,10 @@ def test_the_api_answers_not_found_for_a_merged_record_and_finds_the_survivor_by
     _login(client, worker)
     assert client.get(f"/api/v1/people/{duplicate.pk}/").status_code == 404
     assert audited(
-        user=worker, person_id=duplicate.pk, summary="Asked for a record merged into another: answered not found"
+        user=worker,
+        object_type="people.person",
+        object_id=str(duplicate.pk),
+        summary="Asked for a record merged into another: answered not found",
     )
     ci = duplicate.identifiers.get(id_type="CI").value
     found = client.get(f"/api/v1/children/{ci}/")
