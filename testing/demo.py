@@ -80,6 +80,8 @@ def generate(children, seed, today, restart_ids=True, **options):
 def _wipe_in_order():
     # Adoption, care leavers and early help (demo/adoption.py, leaving_care.py, early_help.py) first:
     # they protect the periods of care, contacts, people and staff.
+    from django_tasks_db.models import DBTaskResult
+
     from adoption import models as ad
     from audit.models import AuditEvent
     from childprotection import models as cp
@@ -91,9 +93,16 @@ def _wipe_in_order():
     from frontdoor import models as fd
     from kernel.models import Deadline
     from leavingcare import models as lc
+    from linkage import models as lk
     from partners.models import Agency, Team, User
     from partnership import models as pa
     from people import models as pe
+
+    # Record linkage (demo/linkage.py): its decisions protect the people, its feeds the agencies;
+    # the feeds' scoring was queued on the database's task queue, whose rows go too.
+    for model in (lk.LinkDecision, lk.CandidatePair, lk.LinkageRun, lk.PartnerRecord, lk.Submission, lk.LinkageModel):
+        model.objects.all().delete()
+    DBTaskResult.objects.all().delete()
 
     # The safeguarding partnership (demo/partnership.py): it protects the people, the staff and
     # the agencies (a report's versions and approvals go with it).
