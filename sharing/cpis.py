@@ -84,12 +84,11 @@ def unborn_children_of(mothers: list[Person], day: datetime.date) -> list[Person
     parent relationship from the unborn child to a woman (her sex recorded as female, or the
     relationship described as the child's mother). An unborn child has no NHS number, so CP-IS
     asks by the mother's."""
-    women = [p.pk for p in mothers]  # an expectant mother may be a child herself
-    if not women:
+    if not mothers:  # an expectant mother may be a child herself: any kind of person
         return []
     parents = Relationship.objects.filter(
         _current(day),
-        related_person_id__in=women,
+        related_person_id__in=[p.pk for p in mothers],
         relationship=Relationship.Type.PARENT,
     ).filter(Q(related_person__sex="F") | Q(description__icontains="mother"))
     return list(
@@ -138,11 +137,6 @@ def flagged(people: list[Person], day: datetime.date) -> dict[int, dict[str, lis
                     continue
                 found.setdefault(person_id, {}).setdefault(flag, []).append(fact.since)
     return found
-
-
-def flags_of(people: list[Person], day: datetime.date) -> tuple[Flag, Flag, Flag]:
-    """(child protection plan, looked after, pre-birth plan) of these people on the day."""
-    return _summarise(flagged(people, day))
 
 
 def _summarise(found: dict[int, dict[str, list[datetime.date | None]]]) -> tuple[Flag, Flag, Flag]:
@@ -229,7 +223,7 @@ def answer_query(user: User, *, nhs_number: str, care_setting: str, attended_at:
             to_agency=agency,
             shared_at=timezone.now(),
             kind=Disclosure.Kind.CPIS,
-            from_agency=authority or Agency.objects.filter(kind=Agency.Kind.LOCAL_AUTHORITY).order_by("pk").first(),
+            from_agency=authority or services.the_local_authority(),
             by_the_service=True,
         )
         services.notify_allocated_worker(

@@ -143,6 +143,11 @@ def record_disclosure(
     return disclosure
 
 
+def the_local_authority() -> Agency | None:
+    """The service's local authority (the first, where a test world has several)."""
+    return Agency.objects.filter(kind=Agency.Kind.LOCAL_AUTHORITY).order_by("pk").first()
+
+
 def log_partner_reads(user: AnyUser | None, events: list[AuditEvent]) -> None:
     """Log a partner's reads of children's records as disclosures to the reader's agency (the
     local authority's record shown by the service), once per reader, child and day."""
@@ -165,7 +170,7 @@ def log_partner_reads(user: AnyUser | None, events: list[AuditEvent]) -> None:
     people = Person.objects.in_bulk([pk for pk in first_page if pk not in already])
     if not people:
         return
-    authority = Agency.objects.filter(kind=Agency.Kind.LOCAL_AUTHORITY).order_by("pk").first()
+    authority = the_local_authority()
     reader = member.get_full_name() or member.get_username()
     for person_id, person in sorted(people.items()):
         page = first_page[person_id] or "a page of the record"
