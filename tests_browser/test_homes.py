@@ -113,7 +113,8 @@ def test_the_analyst_finds_statistics_and_no_person_pages(page, people):
     account, _, _ = people["analyst"]
     sign_in(page, account)
     names = [name.strip() for name in navigation_items(page).all_inner_texts()]
-    assert names == ["Home", "Statistics"]
+    # "More" holds the partners' feeds of records to link (linkage).
+    assert names == ["Home", "Statistics", "More"]
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Statistics").click()
     expect(page).to_have_url(re.compile(r"/returns/statistics/$"))
     assert_fits_one_row(page)
