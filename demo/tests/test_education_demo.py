@@ -28,6 +28,7 @@ from education.rules import add_months, of_compulsory_school_age, rules_on
 from partners.models import Agency, User
 from people.models import Involvement
 from testing.demo import (
+    empty_tables,
     generate,
     name_keys,  # noqa: F401 - an autouse fixture
     remove,
@@ -43,9 +44,10 @@ def authority(request, django_db_setup, django_db_blocker):
         django_db_blocker.unblock(),
         override_settings(S434A_COMMENCEMENT=COMMENCEMENT, CNIS_COMMENCEMENT=COMMENCEMENT),
     ):
+        empty_before = empty_tables()
         generate(2000, request.param, TODAY)
         yield request.param
-        remove()
+        remove(empty_before)
 
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("authority")]
