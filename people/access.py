@@ -244,33 +244,54 @@ def levels(
     grantee = bool(GRANT_SOURCES) and (readers or _may_be_granted(user))
     if not readers and not grantee:
         return {p.pk: Level.NONE for p in people}
-    ids = [p.pk for p in people]
     # Break glass matters only for local-authority case staff, on children they would
     # otherwise see in the index.
     may_break_glass = la_case_staff and role not in {User.Role.HEAD_OF_SERVICE, *EDUCATION_ROLES}
     known = _known_levels(user, people) if involved is None else None
-    visible: dict[int, bool] | None = None
     if known is not None:
         # Read with the people (with_levels): the same facts the queries below find.
         involved, open_glass, known_grants, named = known
         granted = known_grants if grantee else set()
         visible = {p.pk: p.pk in named for p in people if p.restricted}
+        glass = set(granted) | (open_glass if may_break_glass else set())
         if not readers:
             return {
                 p.pk: Level.FULL if p.pk in granted and (not p.restricted or visible[p.pk]) else Level.NONE
                 for p in people
             }
-    if not readers:
+    elif not readers:
         return _granted_only(user, people, None if involved is None else granted)
-    grants = set(granted)
-
-    restricted = [p.pk for p in people if p.restricted]
-    if visible is None:
+    else:
         visible = shown(user, [p for p in people if p.restricted])
-    glass = set(grants)
-    if known is not None:
-        glass |= open_glass if may_break_glass else set()
-    elif involved is None:
+        involved, glass = _involved_and_glass(user, people, involved, granted, may_break_glass, grantee)
+    result = {}
+    for person in people:
+        if person.restricted:
+            result[person.pk] = Level.FULL if visible[person.pk] else Level.NONE
+        elif person.pk in involved or person.pk in glass:
+            result[person.pk] = Level.FULL
+        elif la_case_staff and role == User.Role.HEAD_OF_SERVICE:
+            result[person.pk] = Level.FULL
+        elif la_case_staff:
+            result[person.pk] = Level.INDEX
+        else:
+            result[person.pk] = Level.NONE
+    return result
+
+
+def _involved_and_glass(
+    user: User,
+    people: list[Person],
+    involved: Collection[int] | None,
+    granted: Collection[int],
+    may_break_glass: bool,
+    grantee: bool,
+) -> tuple[Collection[int], set[int]]:
+    """(the ids of the people the user is involved with, those they hold an open break-glass or
+    a grant on), in one query at most; `involved` and `granted` when the caller knows them."""
+    ids = [p.pk for p in people]
+    glass = set(granted)
+    if involved is None:
         # Involvements, open break-glasses and grants in one query.
         found = (
             _involvements_of(user)
@@ -287,25 +308,13 @@ def levels(
         if grantee:
             found = found.union(*_granted_parts(user, ids), all=True)
         rows = list(found)
-        involved = {pk for pk, via in rows if via == "involved"}
-        glass = {pk for pk, via in rows if via in ("glass", "granted")}
-    elif may_break_glass:
+        return {pk for pk, via in rows if via == "involved"}, {pk for pk, via in rows if via in ("glass", "granted")}
+    if may_break_glass:
+        restricted = {p.pk for p in people if p.restricted}
         index_only = [pk for pk in ids if pk not in involved and pk not in restricted and pk not in glass]
         if index_only:
             glass |= set(_open_break_glass(user, index_only).values_list("person_id", flat=True))
-    result = {}
-    for person in people:
-        if person.restricted:
-            result[person.pk] = Level.FULL if visible[person.pk] else Level.NONE
-        elif person.pk in involved or person.pk in glass:
-            result[person.pk] = Level.FULL
-        elif la_case_staff and role == User.Role.HEAD_OF_SERVICE:
-            result[person.pk] = Level.FULL
-        elif la_case_staff:
-            result[person.pk] = Level.INDEX
-        else:
-            result[person.pk] = Level.NONE
-    return result
+    return involved, glass
 
 
 def level(user: "AnyUser", person: Person) -> Level:

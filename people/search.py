@@ -384,9 +384,7 @@ def _with_details(people, user):
         people.defer("name_keys").annotate(
             found_names=_json_rows(PersonName.objects.filter(person=person), _NAME_FIELDS),
             found_identifiers=_json_rows(Identifier.objects.filter(person=person), _IDENTIFIER_FIELDS),
-            found_addresses=_json_rows(
-                current, _LINK_FIELDS + tuple(f"address__{name}" for name in _ADDRESS_FIELDS)
-            ),
+            found_addresses=_json_rows(current, _LINK_FIELDS + tuple(f"address__{name}" for name in _ADDRESS_FIELDS)),
         ),
         user,
     )
