@@ -99,7 +99,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import jellyfish
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import (
     Aggregate,
     BooleanField,
@@ -413,10 +413,26 @@ def _json(value):
     return json.loads(value) if isinstance(value, str) else value or []
 
 
+def _from_json(field):
+    """How a value of this field, read as JSON, becomes what the database would have given."""
+    if isinstance(field, models.DateField):
+        return lambda value: None if value is None else datetime.date.fromisoformat(value)
+    if isinstance(field, models.BooleanField):
+        return lambda value: None if value is None else bool(value)  # true, or 1 on SQLite
+    return None  # numbers and text are themselves
+
+
+@functools.cache
+def _converters(model, attnames):
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    return tuple(_from_json(fields[name]) for name in attnames)
+
+
 def _instance(model, attnames, values):
     """A model instance from values read as JSON (dates as text), as if read from the database."""
-    fields = {f.attname: f for f in model._meta.concrete_fields}
-    converted = [fields[name].to_python(value) for name, value in zip(attnames, values, strict=True)]
+    converted = [
+        value if to is None else to(value) for to, value in zip(_converters(model, attnames), values, strict=True)
+    ]
     return model.from_db(connection.alias, attnames, converted)
 
 
