@@ -112,7 +112,7 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import JSONArray, Lower
+from django.db.models.functions import Coalesce, JSONArray, Lower
 
 from .identifiers import guess_identifier
 from .models import Address, Identifier, NameKey, Person, PersonAddress, PersonName, RestrictedAccess
@@ -602,15 +602,17 @@ class SearchHit:
 
 
 def has_identifier(pairs):
-    """A condition on Person: the person has (or had) one of these (type, value) identifiers,
-    or a record merged into theirs has (people.merging: identifiers stay with the tombstone)."""
+    """A condition on live people (callers leave tombstones out): the person has (or had) one
+    of these (type, value) identifiers, or a record merged into theirs has (people.merging:
+    identifiers stay with the tombstone). One IN condition, so that PostgreSQL looks the few
+    holders up by the (value, id_type) index: "IN (...) OR IN (...)" had it read every person
+    (550 ms at 500,000 children)."""
     match = Q()
     for id_type, value in pairs:
         match |= Q(id_type=id_type, value=value)
-    held = Identifier.objects.filter(match)
-    return Q(pk__in=held.values("person_id")) | Q(
-        pk__in=held.filter(person__merged_into__isnull=False).values("person__merged_into_id")
-    )
+    # A tombstone's identifier leads to the record it was merged into.
+    holders = Identifier.objects.filter(match).values(holder=Coalesce("person__merged_into_id", "person_id"))
+    return Q(pk__in=holders)
 
 
 def has_lived_at(postcode):
