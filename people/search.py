@@ -38,8 +38,9 @@ by how close the query is to each of their names: Jaro-Winkler similarity over t
 order-insensitive pairing of query tokens with name tokens, so an exact name scores 1,
 "Jon Smyth" against "John Smith" about 0.91 and against "Jonathon Smith" about 0.87.
 
-On PostgreSQL the same steps (exact, sound, start) are each one query that finds *and ranks*
-the people, returning only the page (`limit` people):
+On PostgreSQL the same steps (exact, sound, start) are each a part of one statement that finds
+*and ranks* the people, returning only the page (`limit` people); a step's part runs only when
+the steps before did not fill the page:
 
 - each person's keys are also kept as one text, Person.name_keys, with a GIN index on its
   array form (without GIN's pending list, which every search would otherwise read in full:
@@ -65,8 +66,12 @@ between a sound-alike and a name starting with what was typed ("Sa Sid": Said, w
 like Sid, before Siddiqui).
 
 The number of queries does not depend on how many people match (people/tests/
-test_search_query_counts.py): at most three steps, plus one index probe per token for the
-names starting with it.
+test_search_query_counts.py). On PostgreSQL a search is one query, whatever its kind: the
+people found, best first, read with what a hit shows (their names, identifiers and current
+addresses, as JSON) and what people.access needs to decide what the user may see of them
+(access.with_levels), so that neither the page nor the access check needs another. On SQLite:
+at most three steps (plus one index probe per token for the names starting with it), the
+candidates' names, and the page read as on PostgreSQL.
 
 Known limits: when a step matches more than RANKED_CANDIDATES people (PostgreSQL) or
 CANDIDATES (SQLite), as a common surname typed alone or a misspelt common name does at
