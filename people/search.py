@@ -38,8 +38,9 @@ by how close the query is to each of their names: Jaro-Winkler similarity over t
 order-insensitive pairing of query tokens with name tokens, so an exact name scores 1,
 "Jon Smyth" against "John Smith" about 0.91 and against "Jonathon Smith" about 0.87.
 
-On PostgreSQL the same steps (exact, sound, start) are each one query that finds *and ranks*
-the people, returning only the page (`limit` people):
+On PostgreSQL the same steps (exact, sound, start) are each a part of one statement that finds
+*and ranks* the people, returning only the page (`limit` people); a step's part runs only when
+the steps before did not fill the page:
 
 - each person's keys are also kept as one text, Person.name_keys, with a GIN index on its
   array form (without GIN's pending list, which every search would otherwise read in full:
@@ -65,8 +66,12 @@ between a sound-alike and a name starting with what was typed ("Sa Sid": Said, w
 like Sid, before Siddiqui).
 
 The number of queries does not depend on how many people match (people/tests/
-test_search_query_counts.py): at most three steps, plus one index probe per token for the
-names starting with it.
+test_search_query_counts.py). On PostgreSQL a search is one query, whatever its kind: the
+people found, best first, read with what a hit shows (their names, identifiers and current
+addresses, as JSON) and what people.access needs to decide what the user may see of them
+(access.with_levels), so that neither the page nor the access check needs another. On SQLite:
+at most three steps (plus one index probe per token for the names starting with it), the
+candidates' names, and the page read as on PostgreSQL.
 
 Known limits: when a step matches more than RANKED_CANDIDATES people (PostgreSQL) or
 CANDIDATES (SQLite), as a common surname typed alone or a misspelt common name does at
@@ -93,18 +98,29 @@ returns nothing rather than ignoring part of what was typed.
 import datetime
 import functools
 import itertools
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 import jellyfish
-from django.db import connection, transaction
-from django.db.models import BooleanField, FloatField, IntegerField, Prefetch, Q
+from django.db import connection, models, transaction
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    FloatField,
+    IntegerField,
+    JSONField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, JSONArray, Lower
 
 from .identifiers import guess_identifier
-from .models import Identifier, NameKey, Person, PersonAddress, PersonName, RestrictedAccess
+from .models import Address, Identifier, NameKey, Person, PersonAddress, PersonName, RestrictedAccess
 from .postcodes import looks_like_postcode, normalise_postcode
 
 # How many people are fetched from the database for ranking in Python, whatever the limit
@@ -331,6 +347,137 @@ def detail_lookups():
     return ["identifiers", Prefetch("addresses", queryset=current)]
 
 
+class _JSONList(Aggregate):
+    """The rows' values as one JSON array (JSONB_AGG on PostgreSQL, JSON_GROUP_ARRAY on SQLite)."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+
+
+# What a hit shows, read with the person as JSON arrays of these fields (by attname, in the
+# model's order): every name (for the score), the identifiers, and the current address links with
+# their addresses. An identifier's recorded_at is left out (a date and time in JSON would need
+# each database's form read back): it is read from the database if ever asked for.
+_NAME_FIELDS = ("name_type", "given_names", "family_name")
+_IDENTIFIER_FIELDS = tuple(f.attname for f in Identifier._meta.concrete_fields if f.attname != "recorded_at")
+_LINK_FIELDS = tuple(f.attname for f in PersonAddress._meta.concrete_fields)
+_ADDRESS_FIELDS = tuple(f.attname for f in Address._meta.concrete_fields)
+
+
+def _json_rows(rows, fields):
+    """A subquery on the person of the outer query: `rows` (filtered by OuterRef("pk")) as one
+    JSON array of arrays of `fields`, or NULL when there are none."""
+    rows = rows.order_by().values("person").annotate(found=_JSONList(JSONArray(*fields))).values("found")
+    return Subquery(rows, output_field=JSONField())
+
+
+def _with_details(people, user):
+    """`people` (a Person queryset), each read with what a hit shows (see _set_details) and what
+    people.access needs to decide what the user may see of them (access.with_levels), in the
+    same query: the page of results is one query, whatever is on it."""
+    from .access import with_levels
+
+    today = datetime.date.today()
+    person = OuterRef("pk")
+    current = PersonAddress.objects.filter(person=person).filter(
+        (Q(moved_in__isnull=True) | Q(moved_in__lte=today)) & (Q(moved_out__isnull=True) | Q(moved_out__gte=today))
+    )
+    return with_levels(
+        people.defer("name_keys").annotate(
+            found_names=_json_rows(PersonName.objects.filter(person=person), _NAME_FIELDS),
+            found_identifiers=_json_rows(Identifier.objects.filter(person=person), _IDENTIFIER_FIELDS),
+            found_addresses=_json_rows(current, _LINK_FIELDS + tuple(f"address__{name}" for name in _ADDRESS_FIELDS)),
+        ),
+        user,
+    )
+
+
+def _read_page(ids, user):
+    """The people with these ids, in this order, read `_with_details`: one query."""
+    if not ids:
+        return []
+    found = {person.pk: person for person in _with_details(Person.objects.filter(pk__in=ids), user)}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _read_ranked_page(ranked_sql, ranked_params, user):
+    """The people of the CTE `page`(id, position) that `ranked_sql` (a WITH clause) ends in, in
+    its order, read `_with_details` in the same statement: one query for the whole search."""
+    people = _with_details(Person.objects.filter(pk__in=RawSQL("SELECT id FROM page", [])), user).annotate(
+        position=RawSQL("(SELECT position FROM page WHERE page.id = people_person.id)", [], IntegerField())
+    )
+    sql, params = people.order_by("position").query.sql_with_params()
+    return list(Person.objects.raw(f"{ranked_sql} {sql}", [*ranked_params, *params]))
+
+
+def _json(value):
+    """A JSON value read by _with_details: decoded already (through the ORM) or not (raw)."""
+    return json.loads(value) if isinstance(value, str) else value or []
+
+
+def _from_json(field):
+    """How a value of this field, read as JSON, becomes what the database would have given."""
+    if isinstance(field, models.DateField):
+        return lambda value: None if value is None else datetime.date.fromisoformat(value)
+    if isinstance(field, models.BooleanField):
+        return lambda value: None if value is None else bool(value)  # true, or 1 on SQLite
+    return None  # numbers and text are themselves
+
+
+@functools.cache
+def _converters(model, attnames):
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    return tuple(_from_json(fields[name]) for name in attnames)
+
+
+def _instance(model, attnames, values):
+    """A model instance from values read as JSON (dates as text), as if read from the database."""
+    converted = [
+        value if to is None else to(value) for to, value in zip(_converters(model, attnames), values, strict=True)
+    ]
+    return model.from_db(connection.alias, attnames, converted)
+
+
+def _prefetched(person, relation, objects):
+    """Hold `objects` as the person's `relation` (person.identifiers.all()...), as
+    prefetch_related would."""
+    rows = getattr(person, relation).get_queryset()
+    rows._result_cache = objects
+    rows._prefetch_done = True
+    if not hasattr(person, "_prefetched_objects_cache"):
+        person._prefetched_objects_cache = {}
+    person._prefetched_objects_cache[relation] = rows
+
+
+def _set_details(person):
+    """Turn what _with_details read into the person's identifiers and current address links, as
+    detail_lookups() would have prefetched them (in the models' orders)."""
+    identifiers = [_instance(Identifier, _IDENTIFIER_FIELDS, row) for row in _json(person.found_identifiers)]
+    identifiers.sort(key=lambda i: (i.id_type, -(i.valid_from or datetime.date.min).toordinal()))
+    links = []
+    for row in _json(person.found_addresses):
+        link = _instance(PersonAddress, _LINK_FIELDS, row[: len(_LINK_FIELDS)])
+        address = _instance(Address, _ADDRESS_FIELDS, row[len(_LINK_FIELDS) :])
+        link._state.fields_cache["address"] = address
+        link._state.fields_cache["person"] = person
+        links.append(link)
+    links.sort(key=lambda link: -(link.moved_in or datetime.date.min).toordinal())
+    for identifier in identifiers:
+        identifier._state.fields_cache["person"] = person
+    _prefetched(person, "identifiers", identifiers)
+    _prefetched(person, "addresses", links)
+
+
+def _names_of(person):
+    """[(name type, given names, family name)]: the current name, then every PersonName row."""
+    return [(PersonName.Type.CURRENT, person.given_names, person.family_name)] + [
+        tuple(row) for row in _json(person.found_names)
+    ]
+
+
 # --- Reading the query ------------------------------------------------------------------------
 
 _MONTH_NAMES = (
@@ -460,15 +607,17 @@ class SearchHit:
 
 
 def has_identifier(pairs):
-    """A condition on Person: the person has (or had) one of these (type, value) identifiers,
-    or a record merged into theirs has (people.merging: identifiers stay with the tombstone)."""
+    """A condition on live people (callers leave tombstones out): the person has (or had) one
+    of these (type, value) identifiers, or a record merged into theirs has (people.merging:
+    identifiers stay with the tombstone). One IN condition, so that PostgreSQL looks the few
+    holders up by the (value, id_type) index: "IN (...) OR IN (...)" had it read every person
+    (550 ms at 500,000 children)."""
     match = Q()
     for id_type, value in pairs:
         match |= Q(id_type=id_type, value=value)
-    held = Identifier.objects.filter(match)
-    return Q(pk__in=held.values("person_id")) | Q(
-        pk__in=held.filter(person__merged_into__isnull=False).values("person__merged_into_id")
-    )
+    # A tombstone's identifier leads to the record it was merged into.
+    holders = Identifier.objects.filter(match).values(holder=Coalesce("person__merged_into_id", "person_id"))
+    return Q(pk__in=holders)
 
 
 def has_lived_at(postcode):
@@ -643,13 +792,41 @@ def _findable_sql(user):
 def _ranked_page_sql(specs, tokens, limit, user, *, exact):
     """The ids of the first `limit` people with, for each query token, a name key of its spec,
     best first, in one query that reads each candidate's row once; None when every spec is an
-    initial (no keys to look up)."""
-    keys = [list(spec) for spec in specs if not isinstance(spec, Prefix)]
+    initial (no keys to look up). (Initials alone: see _page_postgresql.)"""
+    step = _step_sql("step", specs, tokens, limit, user, exact=exact)
+    if step is None:
+        return None
+    sql, params = step
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {sql} SELECT id FROM step ORDER BY n", params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+class _Wider(list):
+    """A wide step's keys for one token: its sound keys, and the exact keys of the name tokens
+    starting with it, found in the same statement (the CTE `longer`, as _longer_tokens)."""
+
+    def __init__(self, keys, longer):
+        super().__init__(keys)
+        self.longer = longer
+
+
+def _step_sql(name, specs, tokens, limit, user, *, exact):
+    """(sql, params) of CTEs ending in `name`(id, n): the first `limit` people with, for each query
+    token, a name key of its spec, numbered best first; None when every spec is an initial."""
+    keys = [spec for spec in specs if not isinstance(spec, Prefix)]
     prefixes = [spec for spec in specs if isinstance(spec, Prefix)]
     if not keys:
         return None
-    overlaps = " AND ".join(["string_to_array(name_keys, ' ') && %s::text[]"] * len(keys))
+    overlaps, params = [], []
+    for spec in keys:
+        if isinstance(spec, _Wider):
+            overlaps.append(f"{_array('people_person')} && (%s::text[] || ARRAY(SELECT key FROM {spec.longer}))")
+        else:
+            overlaps.append(f"{_array('people_person')} && %s::text[]")
+        params.append(list(spec))
     starts = " WHERE " + " AND ".join(["matched.name_keys ~ %s"] * len(prefixes)) if prefixes else ""
+    params += [_starts_pattern(prefix) for prefix in prefixes]
     findable, findable_params = _findable_sql(user)
     by_name = "lower(candidate.family_name), lower(candidate.given_names), candidate.id"
     if exact:
@@ -660,15 +837,73 @@ def _ranked_page_sql(specs, tokens, limit, user, *, exact):
         closeness, closeness_params = _closeness(tokens, "candidate")
         order = f"{closeness} DESC, {_likeness('candidate')} DESC, {by_name}"
         order_params = closeness_params + [" ".join(tokens)]
-    sql = _RANKED.format(overlaps=overlaps, starts=starts, cap=RANKED_CANDIDATES, findable=findable, order=order)
-    params = keys + [_starts_pattern(prefix) for prefix in prefixes] + findable_params + order_params + [limit]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+    sql = (
+        f"{name}_matched AS MATERIALIZED (SELECT id, given_names, family_name, name_keys, restricted, merged_into_id"
+        f" FROM people_person WHERE {' AND '.join(overlaps)}),"
+        f" {name}_candidate AS (SELECT * FROM {name}_matched AS matched{starts} LIMIT {RANKED_CANDIDATES}),"
+        f" {name} AS MATERIALIZED (SELECT id, row_number() OVER (ORDER BY {order}) AS n"
+        f" FROM {name}_candidate AS candidate WHERE {findable} ORDER BY n LIMIT %s)"
+    )
+    return sql, params + order_params + findable_params + [limit]
 
 
-def _page_in_postgresql(people, tokens, limit):
-    """The ids of the first `limit` of `people` (a Person queryset), best first."""
+def _longer_sql(name, token):
+    """(sql, params): a recursive CTE `name`(key) of up to PREFIX_TOKENS exact keys of other name
+    tokens starting with `token` (the skip scan of _longer_tokens)."""
+    low, high = _key_range(token)
+    table = connection.ops.quote_name(NameKey._meta.db_table)
+    sql = (
+        f"{name}_scan(key, n) AS ("
+        f" SELECT (SELECT key FROM {table} WHERE key > %s AND key < %s ORDER BY key LIMIT 1), 1"
+        f" UNION ALL"
+        f" SELECT (SELECT key FROM {table} WHERE key > {name}_scan.key AND key < %s ORDER BY key LIMIT 1), n + 1"
+        f" FROM {name}_scan WHERE {name}_scan.key IS NOT NULL AND n < {PREFIX_TOKENS}),"
+        f" {name} AS MATERIALIZED (SELECT key FROM {name}_scan WHERE key IS NOT NULL)"
+    )
+    return sql, [low, high, high]
+
+
+def _name_page_sql(tokens, limit, user):
+    """(sql, params): CTEs ending in `page`(id, position), the first `limit` people for the name
+    tokens, best first, in one statement: the exact step; the sound-alikes only if the exact
+    step found fewer than `limit`; the names starting with what was typed (the skip scans
+    included) only if both together found fewer. A step not needed is never run (its CTE is read
+    behind a one-time filter), so this is the three queries (and the index probes) that
+    _page_postgresql made one by one, as one. None for initials alone."""
+    if all(len(token) == 1 for token in tokens):
+        return None
+    parts, params = [], []
+
+    def add(part):
+        parts.append(part[0])
+        params.extend(part[1])
+
+    wide = []
+    for number, token in enumerate(tokens):
+        if len(token) > 1:
+            add(_longer_sql(f"longer{number}", token))
+            wide.append(_Wider(_sound_keys(token), f"longer{number}"))
+        else:
+            wide.append(_token_spec(token, Match.SOUND))
+    # Not None: the tokens are not all initials, so each step has keys.
+    add(_step_sql("exact", [_token_spec(token, Match.EXACT) for token in tokens], tokens, limit, user, exact=True))
+    add(_step_sql("sound", [_token_spec(token, Match.SOUND) for token in tokens], tokens, limit, user, exact=False))
+    add(_step_sql("wide", wide, tokens, limit, user, exact=False))
+    few = "(SELECT count(*) FROM exact) < %s"
+    parts.append(
+        "ranked AS (SELECT id, n FROM exact"
+        f" UNION ALL SELECT id, {limit} + n FROM sound WHERE {few}"
+        f" UNION ALL SELECT id, {2 * limit} + n FROM wide WHERE {few}"
+        " AND (SELECT count(*) FROM (SELECT id FROM exact UNION SELECT id FROM sound) AS found) < %s),"
+        " page AS (SELECT id, min(n) AS position FROM ranked GROUP BY id ORDER BY position LIMIT %s)"
+    )
+    params += [limit, limit, limit, limit]
+    return "WITH RECURSIVE " + ", ".join(parts), params
+
+
+def _best_first(people, tokens):
+    """`people` (a Person queryset) best first: by how closely their names match the query's
+    name tokens (as _ranked_page_sql), then by name."""
     by_name = [Lower("family_name"), Lower("given_names"), "pk"]
     if tokens:
         closeness, params = _closeness(tokens)
@@ -677,18 +912,29 @@ def _page_in_postgresql(people, tokens, limit):
             likeness=RawSQL(_likeness("people_person"), [" ".join(tokens)], output_field=FloatField()),
         )
         by_name = ["-closeness", "-likeness", *by_name]
-    return list(people.order_by(*by_name).values_list("pk", flat=True)[:limit])
+    return people.order_by(*by_name)
+
+
+def _page_in_postgresql(people, tokens, limit):
+    """The ids of the first `limit` of `people` (a Person queryset), best first."""
+    return list(_best_first(people, tokens).values_list("pk", flat=True)[:limit])
 
 
 def _page_postgresql(parsed, limit, user):
-    """Ids of the first `limit` people matching every part of the query, best first, ranked in
-    the database: one query per step, each reading at most RANKED_CANDIDATES people."""
+    """The first `limit` people matching every part of the query, best first, ranked in the
+    database and read with what a hit shows (_read_page): with a date of birth, identifier or
+    postcode, one query in all; with names alone, one query per step (each ranking at most
+    RANKED_CANDIDATES people), and one to read the page."""
     tokens = _name_tokens_in_order(parsed)
     findable = Person.objects.filter(_findable_by(user))
     filters = _filters(parsed)
     if filters:
         filters += [has_name_token(token, match=Match.WIDE) for token in tokens]
-        return _page_in_postgresql(findable.filter(*filters), tokens, limit)
+        return list(_with_details(_best_first(findable.filter(*filters), tokens), user)[:limit])
+    ranked = _name_page_sql(tokens, limit, user)
+    if ranked is not None:
+        return _read_ranked_page(*ranked, user)
+    # Initials alone: step by step, through the NameKey index.
     ids = []
     steps = (
         lambda: [_token_spec(token, Match.EXACT) for token in tokens],
@@ -707,7 +953,7 @@ def _page_postgresql(parsed, limit, user):
         ids = list(dict.fromkeys(ids + page))
         if len(ids) >= limit:
             break
-    return ids[:limit]
+    return _read_page(ids[:limit], user)
 
 
 def _findable_by(user):
@@ -719,22 +965,26 @@ def _findable_by(user):
     return shown_filter(user) & Q(merged_into__isnull=True)
 
 
-def _ranked(ids, parsed, user=None, *, in_order=False):
+def _ranked(ids, parsed, user=None):
     """[(score, name type matched, person id)] for the candidates, best first; restricted
     people are dropped here unless the user is named on them. One query reads every
-    candidate's names. Equal scores are in name order, or with `in_order`, in the order of
-    `ids` (already ranked by the database)."""
+    candidate's names. Equal scores are in name order. (SQLite.)"""
     names, order = {}, {}
-    position = {pk: n for n, pk in enumerate(ids)}
     rows = Person.objects.filter(_findable_by(user), pk__in=ids).values_list(
         "pk", "family_name", "given_names", "names__name_type", "names__given_names", "names__family_name"
     )
     for pk, family_name, given_names, *name in rows:
         if pk not in names:
             names[pk] = [(PersonName.Type.CURRENT, given_names, family_name)]
-            order[pk] = position[pk] if in_order else (family_name.lower(), given_names.lower(), pk)
+            order[pk] = (family_name.lower(), given_names.lower(), pk)
         if name[0] is not None:
             names[pk].append(tuple(name))
+    return _scored(names, order, parsed)
+
+
+def _scored(names, order, parsed):
+    """[(score, name type matched, person id)], best first, for {person id: [(name type, given
+    names, family name)]}; equal scores in `order` ({person id: sort key})."""
     tokens = tuple(parsed.names)
     name_weight = WEIGHTS["name"] if tokens else 0.0
     matched_weight = (
@@ -786,13 +1036,21 @@ def search_people(query, *, user=None, limit=20):
     if not parsed:
         return []
     if connection.vendor == "postgresql":
-        ranked = _ranked(_page_postgresql(parsed, limit, user), parsed, user, in_order=True)
+        page = _page_postgresql(parsed, limit, user)
+        # The database chose and ordered the page; the score orders it within, equal scores
+        # keeping the database's order.
+        names = {person.pk: _names_of(person) for person in page}
+        ranked = _scored(names, {person.pk: n for n, person in enumerate(page)}, parsed)
+        people = {person.pk: person for person in page}
     else:
         ranked = _ranked(_candidates(parsed, limit), parsed, user)[:limit]
-    people = Person.objects.prefetch_related(*detail_lookups()).in_bulk([pk for _, _, pk in ranked])
+        people = {person.pk: person for person in _read_page([pk for _, _, pk in ranked], user)}
     hits = []
     for score, name_type, pk in ranked:
-        person = people[pk]
+        person = people.get(pk)
+        if person is None:  # gone between two queries (SQLite)
+            continue
+        _set_details(person)
         matched = [NAME_LABELS[name_type]] if name_type else []
         if parsed.identifiers:
             matched.append(_matched_identifier(person, parsed))
