@@ -242,6 +242,7 @@ class RecordPage:
     alerts: list[PersonAlert]
     other_names: list[PersonName]
     disabilities: list[str]
+    labels: dict[str, str]
     chronology_agencies: list[Agency]
     merged_records: list[Person]
     merges_waiting: list[PersonMerge]
@@ -362,6 +363,14 @@ def record_page(user: AnyUser, person: Person, day: datetime.date, *, may_merge:
     agencies = sorted((Agency(pk=pk, name=name) for pk, name in rows["agencies"]), key=lambda a: (a.name, a.pk))
     merged = merging.merged_records(person) if rows["merged"] else []
     merges = list(merging.proposals_for(person)) if rows["merges"] else []
+    # The code lists' words for the person's codes (an administrator may change a word).
+    labels = {
+        "ethnicity": codelists.label("ethnicity", person.ethnicity),
+        "sex": codelists.label("sex", person.sex),
+        "language": codelists.label("language", person.first_language),
+        "religion": codelists.label("religion", person.religion),
+    }
+    disabilities = [codelists.label("disability", code) for _, code in sorted(rows["disabilities"])]
     shown_rows = {
         name: rows[name]
         for name in ("identifiers", "names", "disabilities", "addresses", "alerts", "involvements", "agencies")
@@ -372,6 +381,8 @@ def record_page(user: AnyUser, person: Person, day: datetime.date, *, may_merge:
                 SUMMARY_VERSION,
                 day,
                 may_merge,
+                labels,
+                disabilities,
                 [getattr(person, field.attname) for field in Person._meta.concrete_fields],
                 sorted(shown_rows.items()),
                 [row for _, row in shown_household],
@@ -396,7 +407,8 @@ def record_page(user: AnyUser, person: Person, day: datetime.date, *, may_merge:
         involvement=current_involvement(person, facts, day, involvements=involvements),
         alerts=alerts,
         other_names=[name for name in names if name.name_type != PersonName.Type.CURRENT],
-        disabilities=[codelists.label("disability", code) for _, code in sorted(rows["disabilities"])],
+        disabilities=disabilities,
+        labels=labels,
         chronology_agencies=agencies,
         merged_records=merged,
         merges_waiting=merges,

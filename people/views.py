@@ -24,7 +24,6 @@ from chronology import kinds as chronology_kinds
 from chronology.forms import ChronologyEntryForm
 from chronology.selectors import by_year_and_month, chronology_page
 from chronology.services import agencies_in, record_event, timeline
-from kernel import codelists
 from kernel.access import allowed, rule
 from kernel.concurrency import EditConflict
 from partners.access import MANAGERS
@@ -120,10 +119,7 @@ def person_detail(request, person_id):
         "involvement": record.involvement,
         "alerts": record.alerts,
         "other_names": record.other_names,
-        "ethnicity": codelists.label("ethnicity", person.ethnicity),
-        "sex": codelists.label("sex", person.sex),
-        "language": codelists.label("language", person.first_language),
-        "religion": codelists.label("religion", person.religion),
+        **record.labels,  # ethnicity, sex, language, religion
         "disabilities": record.disabilities,
         # Merging (people.merging): the records merged into this one, with their identifiers and
         # names (shown as "also known as").
