@@ -2,7 +2,10 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Window
 from django.utils import timezone
 
 from . import kinds
@@ -36,3 +39,23 @@ def by_year_and_month(entries: Iterable[ChronologyEntry]) -> list[Year]:
             last = (when.year, when.month)
         years[-1].months[-1].entries.append(entry)
     return years
+
+
+def chronology_page(entries: QuerySet[ChronologyEntry], number: Any, size: int) -> Page:
+    """The page of the (ordered) entries that ``Paginator(entries, size).get_page(number)`` gives,
+    read with their count in one query (a window count). A number below 1 or past the last page
+    costs the paginator's own two queries, to answer as get_page does."""
+    paginator = Paginator(entries, size)
+    try:
+        wanted = 1 if number is None else int(number)
+    except (TypeError, ValueError):
+        wanted = 1  # get_page: not a whole number, the first page
+    if wanted < 1:
+        return paginator.get_page(number)
+    offset = (wanted - 1) * size
+    rows = list(entries.annotate(_chronology_count=Window(Count("pk")))[offset : offset + size])
+    if not rows and wanted > 1:
+        return paginator.get_page(number)
+    # The paginator's count, as its own query would have found it.
+    paginator.__dict__["count"] = rows[0]._chronology_count if rows else 0
+    return Page(rows, wanted, paginator)

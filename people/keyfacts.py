@@ -307,11 +307,21 @@ def _link_part(link: LinkProvider, user: AnyUser, person_id: int, day: datetime.
 def facts_and_links(user: AnyUser, person: Person, on: datetime.date | None = None) -> tuple[KeyFacts, list[Link]]:
     """The key facts about a person the user may see in full (``person_for`` made the check and
     set ``access_level``) and the links from their record, in one query."""
+    facts, links, _ = facts_links_and(user, person, (), on)
+    return facts, links
+
+
+def facts_links_and(
+    user: AnyUser, person: Person, also: Sequence[Part], on: datetime.date | None = None
+) -> tuple[KeyFacts, list[Link], dict[Hashable, dict[str, list[tuple[Any, ...]]]]]:
+    """``facts_and_links``, with the caller's own reads (``also``: parts of
+    kernel.together.fetch_compiled) in the same query: the facts, the links, and every part's
+    rows by its key (the child's record reads its details with them, people.selectors)."""
     day = on or timezone.localdate()
     facts = KeyFacts(person.pk)
     child = person.kind == Person.Kind.CHILD
     full = getattr(person, "access_level", Level.NONE) >= Level.FULL
-    parts: list[Part] = []
+    parts: list[Part] = list(also)
     if child:
         # A link's reads depend on the user's rules: compiled once a day for each user.
         who = (getattr(user, "pk", None), getattr(user, "role", ""), getattr(user, "agency_id", None))
@@ -329,4 +339,4 @@ def facts_and_links(user: AnyUser, person: Person, on: datetime.date | None = No
         for provider in _providers.values():
             facts.facts.extend(provider.build(rows[(provider, day)], day).get(person.pk, []))
         _in_banner_order(facts)
-    return facts, links
+    return facts, links, rows

@@ -8,26 +8,28 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.core.cache import cache
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from django.http import HttpResponse, HttpResponseForbidden, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from audit import services as audit
 from audit.models import AuditEvent
 from chronology import kinds as chronology_kinds
 from chronology.forms import ChronologyEntryForm
-from chronology.selectors import by_year_and_month
+from chronology.selectors import by_year_and_month, chronology_page
 from chronology.services import agencies_in, record_event, timeline
-from kernel import codelists
-from kernel.access import rule
+from kernel.access import allowed, rule
 from kernel.concurrency import EditConflict
 from partners.access import MANAGERS
 
 from . import services
-from .access import Level, keep_visible, only_shown, open_break_glass, person_for, shown_filter
+from .access import Level, keep_visible, open_break_glass, person_for, shown_filter
 from .duplicates import likely_duplicates
 from .forms import (
     AddressForm,
@@ -40,11 +42,10 @@ from .forms import (
     RelationshipForm,
 )
 from .identifiers import format_nhs_number
-from .keyfacts import facts_and_links
 from .merging import selectors as merging
-from .models import Identifier, Person, PersonAddress, Relationship
+from .models import Identifier, Person, Relationship
 from .search import search_people
-from .selectors import current_involvement, open_involvements
+from .selectors import open_involvements, record_page
 
 if TYPE_CHECKING:
     from kernel.access import SignedInRequest
@@ -92,20 +93,12 @@ def person_detail(request, person_id):
     person = person_for(request.user, person_id, at_least=Level.INDEX)
     if person.access_level == Level.INDEX:
         return _index_view(request, person)
-    prefetch_related_objects(
-        [person],
-        "identifiers",
-        "names",
-        "disabilities",
-        Prefetch("addresses", queryset=PersonAddress.objects.select_related("address").order_by("-moved_in")),
-        "alerts",
-        "parental_responsibility__holder",
-    )
-    entries, chronology = _chronology(request, person)
-    page = Paginator(entries, CHRONOLOGY_PAGE_SIZE).get_page(request.GET.get("page"))
     today = datetime.date.today()
-    facts, links = facts_and_links(request.user, person, today)  # one query
-    home = services.current_address(person, today)
+    may_merge = allowed("person_merging", request.user)
+    # The person's details, key facts (the banner's too) and links: one query (people.selectors).
+    record = record_page(request.user, person, today, may_merge=may_merge)
+    entries, chronology = _chronology(request, person)
+    page = chronology_page(entries, request.GET.get("page"), CHRONOLOGY_PAGE_SIZE)  # one query
     audit.record(
         request.user,
         "view",
@@ -114,61 +107,74 @@ def person_detail(request, person_id):
         summary="Viewed the record",
         detail={"page": page.number, **chronology.audit_detail()},
     )
-    merged_records = merging.merged_records(person)
-    context = {
+    summary = {
         "person": person,
-        "identifiers": _identifier_rows(person),
-        "home": home,
-        "previous_addresses": [link for link in person.addresses.all() if link is not home],
-        "household": services.household(person, today, user=request.user),
-        "relationships": services.relationships(person, user=request.user),
-        "parental_responsibility": only_shown(
-            request.user,
-            [pr for pr in person.parental_responsibility.all() if pr.is_current],
-            person=lambda pr: pr.holder,
-        ),
-        "person_key_facts": facts,  # the banner's facts (base.html), read once for the page
-        "record_links": links,
-        "involvement": current_involvement(person, facts, today),
-        "alerts": [alert for alert in person.alerts.all() if alert.end_date is None or alert.end_date >= today],
-        "other_names": [name for name in person.names.all() if name.name_type != "current"],
-        "ethnicity": codelists.label("ethnicity", person.ethnicity),
-        "sex": codelists.label("sex", person.sex),
-        "language": codelists.label("language", person.first_language),
-        "religion": codelists.label("religion", person.religion),
-        "disabilities": [codelists.label("disability", d.code) for d in person.disabilities.all()],
+        "identifiers": _identifier_rows(person, record.identifiers),
+        "home": record.home,
+        "previous_addresses": record.previous_addresses,
+        "household": record.household,
+        "relationships": record.relationships,
+        "parental_responsibility": record.parental_responsibility,
+        "record_links": record.links,
+        "involvement": record.involvement,
+        "alerts": record.alerts,
+        "other_names": record.other_names,
+        **record.labels,  # ethnicity, sex, language, religion
+        "disabilities": record.disabilities,
+        # Merging (people.merging): the records merged into this one, with their identifiers and
+        # names (shown as "also known as").
+        "merged_records": record.merged_records,
+    }
+    context = {
+        **summary,
+        "summary": _summary(record, {**summary, "may": {"person_merging": may_merge}}),
+        "person_key_facts": record.facts,  # the banner's facts (base.html), read once for the page
         "page": page,
         "chronology_years": by_year_and_month(page.object_list),
         "chronology_kinds": chronology_kinds.all_kinds(),
-        "chronology_agencies": agencies_in(person),
+        "chronology_agencies": record.chronology_agencies,
         "chronology": chronology,
-        # Merging (people.merging): the records merged into this one, with their identifiers and
-        # names (shown as "also known as"), a merge waiting for sign-off, and the notice for
-        # someone sent here from a merged record.
-        "merged_records": merged_records,
-        "merges_waiting": list(merging.proposals_for(person)),
+        # A merge waiting for sign-off, and the notice for someone sent here from a merged record.
+        "merges_waiting": record.merges_waiting,
         "merged_notice": merging.merged_notice(
             person, request.GET.get("merged_from", ""), request.GET.get("unsaved") == "1"
         ),
     }
     if request.user.role in MANAGERS:
-        context["viewers"] = recent_viewers(person, merged=merged_records)
+        context["viewers"] = recent_viewers(person, merged=record.merged_records)
     return render(request, "people/person_detail.html", context)
+
+
+# How long a rendered summary of a record is kept. Its key is a digest of everything it shows
+# (people.selectors.record_page), so a change to the record is a new key: the time only bounds
+# how long an entry no one asks for again takes room.
+SUMMARY_SECONDS = 60 * 60
+
+
+def _summary(record, context):
+    """The record's summary (personal details, identifiers, involvement, alerts, addresses,
+    household and relationships) as HTML, rendered once for each fingerprint of what it shows
+    to the viewer (record.fingerprint): two viewers share an entry only when they would be shown
+    the same. Nothing of the request is in it (no CSRF token, no name of the viewer)."""
+    key = f"people:record-summary:{record.fingerprint}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("people/_record_summary.html", context)
+        cache.set(key, html, SUMMARY_SECONDS)
+    return mark_safe(html)  # noqa: S308 - the template's own output, escaped as it was rendered
 
 
 def _without_hidden_relatives(user, person, entries):
     """The chronology without the entries that name a relative the user may not be shown
-    ("... recorded as sibling" about a restricted record they are not named on)."""
-    hidden = list(
+    ("... recorded as sibling" about a restricted record they are not named on), in the same
+    query as the entries."""
+    hidden = (
         Relationship.objects.filter(person=person)
         .exclude(shown_filter(user, "related_person"))
-        .values_list("pk", flat=True)
+        .annotate(as_text=Cast("pk", CharField()))
+        .values("as_text")
     )
-    if not hidden:
-        return entries
-    return entries.exclude(
-        source_type=ContentType.objects.get_for_model(Relationship), source_id__in=[str(pk) for pk in hidden]
-    )
+    return entries.exclude(source_type=ContentType.objects.get_for_model(Relationship), source_id__in=hidden)
 
 
 def recent_viewers(person, limit=20, merged=()):
@@ -279,10 +285,11 @@ def chronology_print(request: "SignedInRequest", person_id: int) -> HttpResponse
     )
 
 
-def _identifier_rows(person):
+def _identifier_rows(person, identifiers=None):
     rows = []
     for ident in sorted(
-        person.identifiers.all(), key=lambda i: (i.id_type != "CI", i.id_type, i.valid_from or datetime.date.min)
+        person.identifiers.all() if identifiers is None else identifiers,
+        key=lambda i: (i.id_type != "CI", i.id_type, i.valid_from or datetime.date.min),
     ):
         value = format_nhs_number(ident.value) if ident.id_type == Identifier.Type.NHS else ident.value
         rows.append(
