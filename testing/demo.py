@@ -320,7 +320,7 @@ def empty_tables() -> set[str]:
     return found
 
 
-def _references_into(tables: set[str]) -> list[tuple[str, str]]:
+def _references_into(tables: set[str]) -> list[tuple[str, str | None]]:
     """(table, column) of every foreign key into ``tables`` from a table outside them."""
     from django.apps import apps
 
