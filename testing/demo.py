@@ -354,7 +354,7 @@ def _empty_again(empty_before: set[str]) -> bool:
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 for table, column in _references_into(filled):
-                    if table in empty_now:
+                    if table in empty_now or column is None:
                         continue
                     cursor.execute(f"SELECT 1 FROM {quote(table)} WHERE {quote(column)} IS NOT NULL LIMIT 1")
                     if cursor.fetchone():
