@@ -637,10 +637,10 @@ class ContactListView(APIView):
         serializer = ContactIn(data=data)
         serializer.is_valid(raise_exception=True)
         arguments = service_arguments(serializer.validated_data)
+        if request.user.agency_id == api_token.agency_id:
+            request.user.agency = api_token.agency  # loaded with the token already (the audit names it)
         if prefers_async(request):
             return self.accept(request, api_token, key, digest, data, arguments)
-        if request.user.agency_id == api_token.agency_id:
-            request.user.agency = api_token.agency  # loaded with the token already
         try:
             # One transaction (receive_contact's own), committed when it returns: the contact is
             # stored, and its files are in place, before the 201 is made.
