@@ -218,7 +218,7 @@ def _count_of(rows: QuerySet[Any]) -> Coalesce:
 
 def submission_with_key(agency_id: int, key: str) -> ContactSubmission | None:
     """The agency's submission with this Idempotency-Key, from whichever of its tokens sent it."""
-    return _SUBMISSION_WITH_KEY.first(agency_id, key)  # type: ignore[return-value]
+    return _SUBMISSION_WITH_KEY.first(agency_id, key)
 
 
 # One query, its SQL made once per connection: every partner's contact looks its key up first.

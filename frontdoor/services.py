@@ -296,28 +296,35 @@ def _open_front_door_involvements(children, on):
     decision, for those who have none open already: one INSERT ... SELECT, whatever their number.
     Whether one is open is asked by person (the index on person and end date: a child has few
     involvements, the team thousands open)."""
+    statement = _front_door_involvements_sql(children, on)
+    if statement is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(*statement)
+
+
+def _front_door_involvements_sql(children, on):
+    """The statement of _open_front_door_involvements, (sql, params), or None for no child or no team."""
     team = front_door_team() if children else None
     if team is None:
-        return
+        return None
     involvement = Involvement._meta.db_table
     ids = sorted({child.pk for child in children})
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {involvement} (person_id, agency_id, team_id, worker_id, kind, start_date, end_date) "  # noqa: S608
-            f"SELECT p.id, %s, %s, NULL, %s, %s, NULL FROM {Person._meta.db_table} p "
-            f"WHERE p.id IN ({', '.join(['%s'] * len(ids))}) AND NOT EXISTS ("
-            f"SELECT 1 FROM {involvement} i WHERE i.person_id = p.id AND i.end_date IS NULL "
-            "AND i.team_id = %s AND i.kind = %s) ORDER BY p.id",
-            [
-                team.agency_id,
-                team.pk,
-                INVOLVEMENT_KIND,
-                connection.ops.adapt_datefield_value(on),
-                *ids,
-                team.pk,
-                INVOLVEMENT_KIND,
-            ],
-        )
+    return (
+        f"INSERT INTO {involvement} (person_id, agency_id, team_id, worker_id, kind, start_date, end_date) "  # noqa: S608
+        f"SELECT p.id, %s, %s, NULL, %s, %s, NULL FROM {Person._meta.db_table} p "
+        f"WHERE p.id IN ({', '.join(['%s'] * len(ids))}) AND NOT EXISTS ("
+        f"SELECT 1 FROM {involvement} i WHERE i.person_id = p.id AND i.end_date IS NULL "
+        "AND i.team_id = %s AND i.kind = %s) ORDER BY p.id",
+        [
+            team.agency_id,
+            team.pk,
+            INVOLVEMENT_KIND,
+            connection.ops.adapt_datefield_value(on),
+            *ids,
+            team.pk,
+            INVOLVEMENT_KIND,
+        ],
+    )
 
 
 def _add_person(user, contact, details, agency):
@@ -495,47 +502,53 @@ def receive_contact(
                 address=_given_address(person, details, recorded_now=matched_by == ContactPerson.Match.NEW),
             )
         )
-    ContactPerson.objects.bulk_create(links)
-    links.sort(key=lambda link: link.pk)
+    # On PostgreSQL the links, the involvements, the chronology, the alerts and the audit entries
+    # are written together at the end, in one statement; elsewhere each in one INSERT, here.
+    together = connection.vendor == "postgresql"
+    children = [link.person for link in links if link.person.kind == Person.Kind.CHILD]
+    if not together:
+        ContactPerson.objects.bulk_create(links)
+        _open_front_door_involvements(children, timezone.localdate(received_at))
+    # In the order written (the links' ids follow it).
+    order = {id(link): index for index, link in enumerate(links)}
     subjects = [link for link in links if link.is_child]
-    _open_front_door_involvements(
-        [link.person for link in links if link.person.kind == Person.Kind.CHILD], timezone.localdate(received_at)
-    )
     for checked_file in checked:
         _attach(user, contact, checked_file)
     source_label = codelists.label("referral-source", source)
     title = contact_received_title(referrer_agency or source_label, immediate_risk)
-    record_events(
-        events
-        + [
-            chronology_entry(
-                link.person,
-                "contact-received",
-                received_at,
-                title,
-                detail=contact_received_detail(link.get_role_display(), len(subjects)),
-                agency=agency,
-                source=contact,
-                recorded_by=recorder,
-            )
-            for link in sorted(links, key=lambda link: (link.role, link.pk))
-        ]
-    )
+    events += [
+        chronology_entry(
+            link.person,
+            "contact-received",
+            received_at,
+            title,
+            detail=contact_received_detail(link.get_role_display(), len(subjects)),
+            agency=agency,
+            source=contact,
+            recorded_by=recorder,
+        )
+        for link in sorted(links, key=lambda link: (link.role, order[id(link)]))
+    ]
+    if not together:
+        record_events(events)
     # A new contact has no alerts to replace; people recorded just now have no history to find.
     alerts = pattern_alerts_for(contact, children=subjects, recorded_now=recorded_now)
-    if alerts:
-        PatternAlert.objects.bulk_create(alerts)
-    audit.record_many(
-        audit_entries
-        + [
-            audit.creation_entry(
-                user,
-                contact,
-                person=subjects[0].person if subjects else None,
-                summary=f"Received contact {contact.reference}",
-            )
-        ]
+    audit_entries.append(
+        audit.creation_entry(
+            user,
+            contact,
+            person=subjects[0].person if subjects else None,
+            summary=f"Received contact {contact.reference}",
+        )
     )
+    if together:
+        # Creation entries only (no view to tell audit's listeners about), as record_many writes them.
+        involvements = _front_door_involvements_sql(children, timezone.localdate(received_at))
+        insert_together([links, events, alerts, audit_entries], raw=[involvements] if involvements else [])
+    else:
+        if alerts:
+            PatternAlert.objects.bulk_create(alerts)
+        audit.record_many(audit_entries)
     return contact
 
 

@@ -14,13 +14,14 @@ preparation). The caller gives every primary key that is not made by the databas
 """
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 
 _SENTINEL_INT = -(10**15)
+M = TypeVar("M", bound=Model)
 
 
 def _sentinels(values: Sequence[Any]) -> list[Any]:
@@ -32,13 +33,13 @@ def _sentinels(values: Sequence[Any]) -> list[Any]:
     return made
 
 
-class Compiled:
+class Compiled(Generic[M]):
     """``Compiled(lambda agency_id, key: Model.objects.filter(...)[:1])``, then
     ``.run(agency_id, key)``: the instances the queryset would give, its SQL made once per
     connection. The function is called once per connection with stand-in values, each of which
     must reach the SQL as a parameter of its own (a filter on a value, not a slice)."""
 
-    def __init__(self, build: Callable[..., QuerySet]):
+    def __init__(self, build: Callable[..., QuerySet[M]]):
         self.build = build
 
     def _prepared(self, connection: Any, values: Sequence[Any]) -> tuple[Any, str, list[Any], list[int]]:
@@ -57,9 +58,9 @@ class Compiled:
                 positions.append(found[0])
             prepared = (compiler, sql, params, positions)
             cache[self] = prepared
-        return prepared
+        return prepared  # type: ignore[no-any-return]
 
-    def run(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[Model]:
+    def run(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[M]:
         connection = connections[using]
         compiler, sql, template, positions = self._prepared(connection, values)
         params = list(template)
@@ -74,8 +75,8 @@ class Compiled:
         model = klass_info["model"]
         first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         names = [column[0].target.attname for column in select[first:last]]
-        populators = get_related_populators(klass_info, select, using)
-        found = []
+        populators = get_related_populators(klass_info, select, using)  # type: ignore[call-arg]  # Django 5.2's
+        found: list[M] = []
         for row in compiler.results_iter(results=[rows]):
             obj = model.from_db(using, names, row[first:last])
             for populator in populators:
@@ -83,7 +84,7 @@ class Compiled:
             found.append(obj)
         return found
 
-    def first(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> Model | None:
+    def first(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> M | None:
         found = self.run(*values, using=using)
         return found[0] if found else None
 
@@ -95,7 +96,7 @@ def next_id(model: type[Model], using: str = DEFAULT_DB_ALIAS) -> int:
     column = model._meta.pk.column
     with connections[using].cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s))", [table, column])
-        return cursor.fetchone()[0]
+        return int(cursor.fetchone()[0])
 
 
 def _insert_values(obj: Model, connection: Any) -> tuple[str, list[str], list[str], list[Any]]:
@@ -112,19 +113,45 @@ def _insert_values(obj: Model, connection: Any) -> tuple[str, list[str], list[st
     return connection.ops.quote_name(meta.db_table), columns, placeholders, params
 
 
-def insert_together(objects: Sequence[Model], using: str = DEFAULT_DB_ALIAS) -> None:
-    """Write new rows of any models in one statement (PostgreSQL only): each an INSERT in a CTE.
-    Nothing is read back, and no signals are sent: give each row that needs one its primary key."""
+def insert_together(
+    rows: Sequence[Model | Sequence[Model]],
+    raw: Sequence[tuple[str, Sequence[Any]]] = (),
+    using: str = DEFAULT_DB_ALIAS,
+) -> None:
+    """Write new rows of any models in one statement (PostgreSQL only): each row, or each group
+    of rows of one model (one multi-row INSERT, in the order given), an INSERT in a CTE of its
+    own; `raw` adds INSERT statements written in SQL, (sql, params). Nothing is read back and no
+    signals are sent: give each row whose id is needed its primary key first (`next_id`). The
+    statements see the same snapshot, so none may depend on another's rows."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         raise NotImplementedError("insert_together is for PostgreSQL")
-    parts, params = [], []
-    for index, obj in enumerate(objects):
-        table, columns, placeholders, values = _insert_values(obj, connection)
-        parts.append(f"w{index} AS (INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(placeholders)}))")
-        params.extend(values)
+    parts: list[str] = []
+    params: list[Any] = []
+    written: list[Model] = []
+    for group in rows:
+        objects = [group] if isinstance(group, Model) else list(group)
+        if not objects:
+            continue
+        values, first_columns = [], None
+        for obj in objects:
+            table, columns, placeholders, prepared = _insert_values(obj, connection)
+            if first_columns is None:
+                first_columns = columns
+            elif columns != first_columns:
+                raise ValueError("Rows written together in one INSERT must all give their ids, or none")
+            values.append(f"({', '.join(placeholders)})")
+            params.extend(prepared)
+        parts.append(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join(values)}")
+        written.extend(objects)
+    for sql, sql_params in raw:
+        parts.append(sql)
+        params.extend(sql_params)
+    if not parts:
+        return
+    ctes = ", ".join(f"w{index} AS ({part})" for index, part in enumerate(parts))
     with connection.cursor() as cursor:
-        cursor.execute("WITH " + ", ".join(parts) + " SELECT 1", params)
-    for obj in objects:
+        cursor.execute(f"WITH {ctes} SELECT 1", params)
+    for obj in written:
         obj._state.adding = False
         obj._state.db = using
