@@ -1420,6 +1420,9 @@ def _contacts_about(person_ids, since, until, contact):
             pk__in={contact_id for _, contact_id in links}, received_at__gte=since, received_at__lte=until
         )
         .select_related("referrer_agency")
+        # What the alerts read (when, and who referred): not the concerns, up to 20,000 characters
+        # each, of every earlier contact about a child referred again and again.
+        .only("received_at", "source", "referrer_name", "referrer_agency")
         .in_bulk()
     )
     return [(person_id, contacts[contact_id]) for person_id, contact_id in links if contact_id in contacts]
