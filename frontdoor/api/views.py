@@ -269,7 +269,27 @@ class AttachmentIn(serializers.Serializer):
 _BOUND_FIELDS = threading.local()
 
 
-class ContactIn(serializers.Serializer):
+class FieldsOncePerThread:
+    """A serializer whose fields are copied and bound once per thread (to one made with no data,
+    context or instance) and shared by the thread's later serializers of its class: DRF otherwise
+    copies every declared field for each one (some forty for a contact's body, with the nested
+    ones: about a millisecond). Sharing is safe for these serializers because no field of theirs
+    keeps anything of a validation or an answer (the checks are plain functions, and errors are
+    collected afresh each time) and they are made without context or partial, the only things a
+    field reads from its root."""
+
+    @cached_property
+    def fields(self):
+        if self._context or self.partial:
+            return serializers.Serializer.fields.func(self)
+        made = _BOUND_FIELDS.__dict__.setdefault("by_class", {})
+        bound = made.get(type(self))
+        if bound is None:
+            bound = made[type(self)] = serializers.Serializer.fields.func(type(self)())
+        return bound
+
+
+class ContactIn(FieldsOncePerThread, serializers.Serializer):
     received_at = serializers.DateTimeField(
         required=False, allow_null=True, help_text="When the partner was told; now if not given"
     )
@@ -296,21 +316,6 @@ class ContactIn(serializers.Serializer):
     )
     adults = AdultIn(many=True, required=False, max_length=MAX_PEOPLE)  # type: ignore[call-arg]
     attachments = AttachmentIn(many=True, required=False, max_length=MAX_ATTACHMENTS)  # type: ignore[call-arg]
-
-    @cached_property
-    def fields(self):
-        """The fields, copied and bound once per thread (to a serializer with no data, context or
-        instance) and shared by the thread's later serializers: DRF otherwise copies every
-        declared field, some forty with the nested ones, for each body (about a millisecond).
-        Sharing is safe because no field here keeps anything of a validation (the checks are
-        plain functions, and errors are collected afresh each time) and every ContactIn is made
-        without context or partial, the only things a field reads from its root."""
-        if self._context or self.partial:
-            return serializers.Serializer.fields.func(self)
-        bound = getattr(_BOUND_FIELDS, "fields", None)
-        if bound is None:
-            bound = _BOUND_FIELDS.fields = serializers.Serializer.fields.func(ContactIn())
-        return bound
 
     def validate(self, data):
         received_at = data.get("received_at") or timezone.now()
@@ -383,7 +388,7 @@ class PersonOut(serializers.Serializer):
     consistent_identifier = serializers.CharField(help_text="For a child; empty for an adult")
 
 
-class ContactOut(serializers.Serializer):
+class ContactOut(FieldsOncePerThread, serializers.Serializer):
     id = serializers.IntegerField()
     reference = serializers.CharField()
     received_at = serializers.DateTimeField()
@@ -414,7 +419,7 @@ class SubmissionStatusField(serializers.CharField):
     """A submission's status (its own enum in the schema, apart from a contact's)."""
 
 
-class SubmissionOut(serializers.Serializer):
+class SubmissionOut(FieldsOncePerThread, serializers.Serializer):
     id = serializers.UUIDField(help_text="The submission's identifier, in its status URL")
     reference = serializers.CharField()
     status = SubmissionStatusField(
