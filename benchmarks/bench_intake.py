@@ -451,6 +451,8 @@ CPU_PARTS = [
     ("frontdoor.services", "pattern_alerts_for", "  pattern alerts"),
     ("people.services", "households_and_siblings", "    households and siblings"),
     ("audit.services", "record_many", "  audit entries (one INSERT)"),
+    ("frontdoor.services", "insert_together", "  rows written together, PostgreSQL (one statement)"),
+    ("frontdoor.services", "next_id", "  the submission's id (nextval)"),
     ("frontdoor.api.views", "contact_answer", "the answer (contact_answer)"),
     ("frontdoor.services", "receive_contact_submission", "the ack (receive_contact_submission)"),
     ("django.db.models.sql.compiler", "SQLCompiler.as_sql", "ORM: compiling SQL (any query)"),

@@ -10,6 +10,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from kernel.compiled import Compiled
 from partners.access import FRONT_DOOR_ROLES
 from partners.models import Agency, User
 from people import services as people_services
@@ -217,7 +218,15 @@ def _count_of(rows: QuerySet[Any]) -> Coalesce:
 
 def submission_with_key(agency_id: int, key: str) -> ContactSubmission | None:
     """The agency's submission with this Idempotency-Key, from whichever of its tokens sent it."""
-    return ContactSubmission.objects.filter(agency_id=agency_id, idempotency_key=key).select_related("contact").first()
+    return _SUBMISSION_WITH_KEY.first(agency_id, key)
+
+
+# One query, its SQL made once per connection: every partner's contact looks its key up first.
+_SUBMISSION_WITH_KEY = Compiled(
+    lambda agency_id, key: ContactSubmission.objects.filter(agency_id=agency_id, idempotency_key=key).select_related(
+        "contact"
+    )[:1]
+)
 
 
 def contact_made_by(agency_id: int | None, contact_id: int) -> Contact | None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime
 import time
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
@@ -32,6 +32,7 @@ from audit import services as audit
 from chronology.services import entry as chronology_entry
 from chronology.services import record_event, record_events
 from kernel import codelists, timescales
+from kernel.compiled import insert_together, next_id
 from kernel.concurrency import EditConflict, save_with_version_check
 from kernel.rules import RuleBroken
 from partners.access import FRONT_DOOR_ROLES, is_local_authority_staff
@@ -295,28 +296,35 @@ def _open_front_door_involvements(children, on):
     decision, for those who have none open already: one INSERT ... SELECT, whatever their number.
     Whether one is open is asked by person (the index on person and end date: a child has few
     involvements, the team thousands open)."""
+    statement = _front_door_involvements_sql(children, on)
+    if statement is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(*statement)
+
+
+def _front_door_involvements_sql(children, on):
+    """The statement of _open_front_door_involvements, (sql, params), or None for no child or no team."""
     team = front_door_team() if children else None
     if team is None:
-        return
+        return None
     involvement = Involvement._meta.db_table
     ids = sorted({child.pk for child in children})
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {involvement} (person_id, agency_id, team_id, worker_id, kind, start_date, end_date) "  # noqa: S608
-            f"SELECT p.id, %s, %s, NULL, %s, %s, NULL FROM {Person._meta.db_table} p "
-            f"WHERE p.id IN ({', '.join(['%s'] * len(ids))}) AND NOT EXISTS ("
-            f"SELECT 1 FROM {involvement} i WHERE i.person_id = p.id AND i.end_date IS NULL "
-            "AND i.team_id = %s AND i.kind = %s) ORDER BY p.id",
-            [
-                team.agency_id,
-                team.pk,
-                INVOLVEMENT_KIND,
-                connection.ops.adapt_datefield_value(on),
-                *ids,
-                team.pk,
-                INVOLVEMENT_KIND,
-            ],
-        )
+    return (
+        f"INSERT INTO {involvement} (person_id, agency_id, team_id, worker_id, kind, start_date, end_date) "  # noqa: S608
+        f"SELECT p.id, %s, %s, NULL, %s, %s, NULL FROM {Person._meta.db_table} p "
+        f"WHERE p.id IN ({', '.join(['%s'] * len(ids))}) AND NOT EXISTS ("
+        f"SELECT 1 FROM {involvement} i WHERE i.person_id = p.id AND i.end_date IS NULL "
+        "AND i.team_id = %s AND i.kind = %s) ORDER BY p.id",
+        [
+            team.agency_id,
+            team.pk,
+            INVOLVEMENT_KIND,
+            connection.ops.adapt_datefield_value(on),
+            *ids,
+            team.pk,
+            INVOLVEMENT_KIND,
+        ],
+    )
 
 
 def _add_person(user, contact, details, agency):
@@ -494,47 +502,53 @@ def receive_contact(
                 address=_given_address(person, details, recorded_now=matched_by == ContactPerson.Match.NEW),
             )
         )
-    ContactPerson.objects.bulk_create(links)
-    links.sort(key=lambda link: link.pk)
+    # On PostgreSQL the links, the involvements, the chronology, the alerts and the audit entries
+    # are written together at the end, in one statement; elsewhere each in one INSERT, here.
+    together = connection.vendor == "postgresql"
+    children = [link.person for link in links if link.person.kind == Person.Kind.CHILD]
+    if not together:
+        ContactPerson.objects.bulk_create(links)
+        _open_front_door_involvements(children, timezone.localdate(received_at))
+    # In the order written (the links' ids follow it).
+    order = {id(link): index for index, link in enumerate(links)}
     subjects = [link for link in links if link.is_child]
-    _open_front_door_involvements(
-        [link.person for link in links if link.person.kind == Person.Kind.CHILD], timezone.localdate(received_at)
-    )
     for checked_file in checked:
         _attach(user, contact, checked_file)
     source_label = codelists.label("referral-source", source)
     title = contact_received_title(referrer_agency or source_label, immediate_risk)
-    record_events(
-        events
-        + [
-            chronology_entry(
-                link.person,
-                "contact-received",
-                received_at,
-                title,
-                detail=contact_received_detail(link.get_role_display(), len(subjects)),
-                agency=agency,
-                source=contact,
-                recorded_by=recorder,
-            )
-            for link in sorted(links, key=lambda link: (link.role, link.pk))
-        ]
-    )
+    events += [
+        chronology_entry(
+            link.person,
+            "contact-received",
+            received_at,
+            title,
+            detail=contact_received_detail(link.get_role_display(), len(subjects)),
+            agency=agency,
+            source=contact,
+            recorded_by=recorder,
+        )
+        for link in sorted(links, key=lambda link: (link.role, order[id(link)]))
+    ]
+    if not together:
+        record_events(events)
     # A new contact has no alerts to replace; people recorded just now have no history to find.
     alerts = pattern_alerts_for(contact, children=subjects, recorded_now=recorded_now)
-    if alerts:
-        PatternAlert.objects.bulk_create(alerts)
-    audit.record_many(
-        audit_entries
-        + [
-            audit.creation_entry(
-                user,
-                contact,
-                person=subjects[0].person if subjects else None,
-                summary=f"Received contact {contact.reference}",
-            )
-        ]
+    audit_entries.append(
+        audit.creation_entry(
+            user,
+            contact,
+            person=subjects[0].person if subjects else None,
+            summary=f"Received contact {contact.reference}",
+        )
     )
+    if together:
+        # Creation entries only (no view to tell audit's listeners about), as record_many writes them.
+        involvements = _front_door_involvements_sql(children, timezone.localdate(received_at))
+        insert_together([links, events, alerts, audit_entries], raw=[involvements] if involvements else [])
+    else:
+        if alerts:
+            PatternAlert.objects.bulk_create(alerts)
+        audit.record_many(audit_entries)
     return contact
 
 
@@ -569,26 +583,79 @@ def receive_contact_submission(
         channel=Contact.Channel.API,
         files=contact["files"],
     )
-    with transaction.atomic():
-        submission = ContactSubmission.objects.create(
-            api_token=api_token,
-            agency_id=api_token.agency_id,
-            idempotency_key=key,
-            body_digest=digest,
-            received_at=received_at,
-            status=ContactSubmission.Status.RECEIVED,
-            payload=payload,
-        )
-        process_contact_submission.enqueue(submission.pk)
-        # Not record_creation: the body (files included) is kept once, here, not copied into the audit.
-        audit.record(
-            user,
-            "create",
-            obj=submission,
-            detail={"status": submission.status},
-            summary=f"Received contact submission {submission.reference} (API, to be processed)",
-        )
+    submission = ContactSubmission(
+        api_token=api_token,
+        agency_id=api_token.agency_id,
+        idempotency_key=key,
+        body_digest=digest,
+        received_at=received_at,
+        status=ContactSubmission.Status.RECEIVED,
+        payload=payload,
+    )
+    job = _queued_job(process_contact_submission) if connection.vendor == "postgresql" else None
+    if job is None:
+        with transaction.atomic():
+            submission.save(force_insert=True)
+            process_contact_submission.enqueue(submission.pk)
+            # Not record_creation: the body (files included) is kept once, here, not copied into the audit.
+            audit.record(user, "create", obj=submission, **_received_entry(submission))
+        return submission
+    # PostgreSQL: the submission, its job and its audit entry in one statement (atomic by itself,
+    # so no transaction of its own: two round trips, the id and the statement, instead of five).
+    backend, make = job
+    submission.pk = next_id(ContactSubmission)
+    result = make(submission.pk)
+    event = audit.entry(user, "create", obj=submission, **_received_entry(submission))
+    if connection.in_atomic_block:  # a caller's transaction (a test's): a refusal must not spoil it
+        with transaction.atomic():
+            insert_together([submission, result, event])
+    else:
+        insert_together([submission, result, event])
+    _job_enqueued(backend, result)
     return submission
+
+
+def _job_enqueued(backend: Any, result: Any) -> None:
+    """What DatabaseBackend.enqueue does once its row is written: the task_enqueued signal."""
+    from django_tasks_db.compat import task_enqueued
+
+    task_enqueued.send(type(backend), task_result=result.task_result)
+
+
+def _received_entry(submission: ContactSubmission) -> dict[str, Any]:
+    return {
+        "detail": {"status": submission.status},
+        "summary": f"Received contact submission {submission.reference} (API, to be processed)",
+    }
+
+
+def _queued_job(task: Any) -> tuple[Any, Callable[[int], Any]] | None:
+    """(the backend, a function making the job's row for an id, not written) when the task's
+    backend is the database queue (django_tasks_db), so that the row can be written with others
+    in one statement; None for any other backend (it queues the job itself). The row is the
+    one DatabaseBackend.enqueue writes (its id, the arguments, the task's path, priority and
+    queue, and run_after as its pre_save receiver sets it)."""
+    from django_tasks_db import DatabaseBackend
+    from django_tasks_db.compat import normalize_json
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    backend = task.get_backend()
+    if type(backend) is not DatabaseBackend:
+        return None
+    backend.validate_task(task)
+
+    def make(submission_id: int) -> DBTaskResult:
+        return DBTaskResult(
+            id=backend._get_id(),
+            args_kwargs=normalize_json({"args": (submission_id,), "kwargs": {}}),
+            priority=task.priority,
+            task_path=task.module_path,
+            queue_name=task.queue_name,
+            run_after=task.run_after if task.run_after is not None else get_date_max(),
+            backend_name=backend.alias,
+        )
+
+    return backend, make
 
 
 def _given_address(person: Person, details: PersonDetails, *, recorded_now: bool) -> Address | None:
@@ -1353,6 +1420,9 @@ def _contacts_about(person_ids, since, until, contact):
             pk__in={contact_id for _, contact_id in links}, received_at__gte=since, received_at__lte=until
         )
         .select_related("referrer_agency")
+        # What the alerts read (when, and who referred): not the concerns, up to 20,000 characters
+        # each, of every earlier contact about a child referred again and again.
+        .only("received_at", "source", "referrer_name", "referrer_agency")
         .in_bulk()
     )
     return [(person_id, contacts[contact_id]) for person_id, contact_id in links if contact_id in contacts]

@@ -28,6 +28,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.permissions import BasePermission
 
 from audit import services as audit
+from kernel.compiled import Compiled
 
 from .models import Agency, ApiToken, User
 
@@ -121,6 +122,12 @@ def revoke_token(api_token: ApiToken, revoked_by: "AnyUser | None" = None) -> Ap
     return api_token
 
 
+# The token sent, with its service user and agency: one query, its SQL made once per connection
+# (every API request makes it).
+_TOKEN_BY_DIGEST = Compiled(
+    lambda digest: ApiToken.objects.select_related("service_user", "agency").filter(digest=digest)[:1]
+)
+
 # Where a request's token check is kept, so that it is made (and a refusal audited) once per
 # request, whether the sign-in middleware or DRF asks first.
 _CHECKED = "_api_token_checked"
@@ -170,7 +177,7 @@ class ApiTokenAuthentication(BaseAuthentication):
         if not TOKEN_PATTERN.fullmatch(token):
             self.refuse(request, "", "not a token of this service")
         prefix = token[:PREFIX_LENGTH]
-        api_token = ApiToken.objects.select_related("service_user", "agency").filter(digest=token_digest(token)).first()
+        api_token = _TOKEN_BY_DIGEST.first(token_digest(token))
         if api_token is None:
             known = ApiToken.objects.filter(prefix=prefix).exists()
             self.refuse(request, prefix, "altered or mistyped token" if known else "unknown token")
