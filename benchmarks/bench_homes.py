@@ -43,13 +43,14 @@ def main():
     import django
 
     django.setup()
+    import serverlike
     from django.conf import settings
     from django.db import connection
     from django.db.models import Count
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import CaptureQueriesContext
 
-    setup_test_environment()
+    serverlike.setup()
     settings.ALLOWED_HOSTS = ["*"]
     settings.OTP_REQUIRED = False
 

@@ -162,12 +162,12 @@ def main():
     import django
 
     django.setup()
+    import serverlike
     from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
-    setup_test_environment()
+    serverlike.setup()
     settings.ALLOWED_HOSTS = ["*"]
 
     from exploitation.models import Association

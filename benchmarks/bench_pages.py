@@ -163,13 +163,13 @@ def main():  # noqa: C901
     import django
 
     django.setup()
+    import serverlike
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
-    setup_test_environment()  # lets the test client run against this database
+    serverlike.setup()  # lets the test client run against this database
     settings.ALLOWED_HOSTS = ["*"]
 
     from partners.models import Agency, User

@@ -112,16 +112,17 @@ def main():
     import django
 
     django.setup()
+    import serverlike
     from django.conf import settings
     from django.db import connection, transaction
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import CaptureQueriesContext
 
     from partners.models import Agency, User
     from partners.testing import verified_login
     from people.models import Person
 
-    setup_test_environment()
+    serverlike.setup()
     settings.ALLOWED_HOSTS = ["*"]
     children = Person.objects.filter(kind=Person.Kind.CHILD).count()
     if not children:
