@@ -6,6 +6,11 @@ select_related objects) by the ORM's own converters and populators, so the insta
 ones the queryset would give. What is saved is building and compiling the query (about half a
 millisecond of Python for a look-up of three tables), not the round trip.
 
+`Shaped` does the same for a queryset whose shape (its tables, joins and conditions) depends
+on more than its values, such as who is asking: the SQL is made once per connection and shape,
+from stand-ins, and checked to be a faithful function of the values it is given (see its
+docstring) before it is kept.
+
 `insert_together` writes several new rows of different models in one statement on PostgreSQL
 (an INSERT for each in the CTEs of one statement, which is atomic by itself: all the rows or
 none), with the values the ORM would write (defaults, auto_now_add, each field's own
@@ -13,7 +18,9 @@ preparation). The caller gives every primary key that is not made by the databas
 `next_id`), since nothing is read back.
 """
 
-from collections.abc import Callable, Sequence
+import datetime
+import re
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -69,24 +76,141 @@ class Compiled(Generic[M]):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        if not rows:
-            return []
-        select, klass_info = compiler.select, compiler.klass_info
-        model = klass_info["model"]
-        first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        names = [column[0].target.attname for column in select[first:last]]
-        populators = get_related_populators(klass_info, select, using)  # type: ignore[call-arg]  # Django 5.2's
-        found: list[M] = []
-        for row in compiler.results_iter(results=[rows]):
-            obj = model.from_db(using, names, row[first:last])
-            for populator in populators:
-                populator.populate(row, obj)
-            found.append(obj)
-        return found
+        return _rows_to_instances(compiler, rows, using) if rows else []
 
     def first(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> M | None:
         found = self.run(*values, using=using)
         return found[0] if found else None
+
+
+def _rows_to_instances(compiler: Any, rows: list[Any], using: str) -> list[Any]:
+    """Model instances from a compiled queryset's rows, as its iterable would give them: the
+    ORM's converters, the select_related populators and the annotations."""
+    select, klass_info = compiler.select, compiler.klass_info
+    model = klass_info["model"]
+    first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    names = [column[0].target.attname for column in select[first:last]]
+    populators = get_related_populators(klass_info, select, using)  # type: ignore[call-arg]  # Django 5.2's
+    annotations = list(compiler.annotation_col_map.items())
+    found = []
+    for row in compiler.results_iter(results=[rows]):
+        obj = model.from_db(using, names, row[first:last])
+        for populator in populators:
+            populator.populate(row, obj)
+        for attr, position in annotations:
+            setattr(obj, attr, row[position])
+        found.append(obj)
+    return found
+
+
+# The stand-ins of `Shaped`, by kind: two sets, far from any real value, so that what each value
+# reaches in the SQL can be told apart from everything else.
+def _stand_in(kind: type, index: int, second: bool) -> Any:
+    if kind is int:
+        return -(10**15) - index - (10**6 if second else 0)
+    if kind is str:
+        return f"\x01shaped-{'b' if second else 'a'}-{index}\x01"
+    if kind is datetime.datetime:
+        return datetime.datetime(1001 + index + (100 if second else 0), 2, 3, 4, 5, 6, tzinfo=datetime.UTC)
+    return datetime.date(1001 + index + (100 if second else 0), 2, 3)
+
+
+def _kind(value: Any) -> type:
+    if isinstance(value, bool):
+        raise TypeError("Shaped queries take whole numbers, text, dates and times; a yes or no is part of the shape")
+    for kind in (int, str, datetime.datetime, datetime.date):  # a datetime is a date too: first
+        if isinstance(value, kind):
+            return kind
+    raise TypeError("Shaped queries take whole numbers, text, dates and times")
+
+
+def _adapt(kind: type, value: Any, connection: Any) -> Any:
+    """The value as the ORM passes it to the database driver (a date as text on SQLite)."""
+    if kind is datetime.datetime:
+        return connection.ops.adapt_datetimefield_value(value)
+    if kind is datetime.date:
+        return connection.ops.adapt_datefield_value(value)
+    return value
+
+
+# A date or time as SQLite's backend passes it (text): a parameter that looks like one and is not
+# a value is refused, as a date is on PostgreSQL.
+_LOOKS_LIKE_A_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}|$)")
+_Slots = list[tuple[int, int]]  # (parameter position, value index)
+
+
+class Shaped(Generic[M]):
+    """``Shaped(lambda shape, person_id, user_id, today: <a queryset>)``, then
+    ``.run(shape, person_id, user_id, today)``: the queryset's instances (with their
+    annotations), or ``.sql(...)``: its (sql, params), made once per database connection and
+    `shape` (a hashable saying everything but the values that decides the query: a role, whether
+    a team is given...). `build` must take every value that may differ between two calls of the
+    same shape as an argument, never from outside (a user object, the clock).
+
+    Before the SQL is kept, the queryset is built twice, with two different sets of stand-ins,
+    and refused (ValueError) unless the two differ only in the parameters the stand-ins became:
+    a value that changes the SQL, a parameter that differs without being a stand-in (the clock
+    read inside `build`), or a date or time not given as a value, are errors, not cached SQL."""
+
+    def __init__(self, build: Callable[..., QuerySet[M]]):
+        self.build = build
+
+    def _compile(
+        self, connection: Any, shape: Hashable, kinds: list[type]
+    ) -> tuple[Any, str, list[Any], list[tuple[int, int]]]:
+        made = []
+        for second in (False, True):
+            stand_ins = [_stand_in(kind, index, second) for index, kind in enumerate(kinds)]
+            compiler = self.build(shape, *stand_ins).query.get_compiler(connection=connection)
+            sql, params = compiler.as_sql()
+            made.append(
+                (compiler, sql, list(params), [_adapt(k, v, connection) for k, v in zip(kinds, stand_ins, strict=True)])
+            )
+        (compiler, sql, params, first), (_, other_sql, other_params, second_set) = made
+        if sql != other_sql or len(params) != len(other_params):
+            raise ValueError("The SQL changes with the values: what changes it belongs in the shape")
+        slots = []
+        for position, (one, two) in enumerate(zip(params, other_params, strict=True)):
+            index = next((i for i, stand_in in enumerate(first) if one == stand_in), None)
+            if index is None:
+                if one != two:
+                    raise ValueError(f"Parameter {position} changes between two builds but is not one of the values")
+                if isinstance(one, (datetime.date, datetime.datetime)) or _LOOKS_LIKE_A_DATE.match(str(one)):
+                    raise ValueError(f"Parameter {position} is a date or time not given as a value")
+                continue
+            if two != second_set[index]:
+                raise ValueError(f"Parameter {position} is not passed through from value {index}")
+            slots.append((position, index))
+        return compiler, sql, params, slots
+
+    def _prepared(
+        self, connection: Any, shape: Hashable, values: Sequence[Any]
+    ) -> tuple[Any, str, list[Any], _Slots, list[type]]:
+        kinds = [_kind(value) for value in values]
+        cache = connection.__dict__.setdefault("_shaped_querysets", {})
+        key = (self, shape, tuple(kinds))
+        prepared = cache.get(key)
+        if prepared is None:
+            prepared = (*self._compile(connection, shape, kinds), kinds)
+            cache[key] = prepared
+        return prepared  # type: ignore[no-any-return]
+
+    def sql(self, shape: Hashable, *values: Any, using: str = DEFAULT_DB_ALIAS) -> tuple[str, list[Any]]:
+        connection = connections[using]
+        _, sql, template, slots, kinds = self._prepared(connection, shape, values)
+        params = list(template)
+        for position, index in slots:
+            params[position] = _adapt(kinds[index], values[index], connection)
+        return sql, params
+
+    def run(self, shape: Hashable, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[M]:
+        connection = connections[using]
+        compiler = self._prepared(connection, shape, values)[0]
+        sql, params = self.sql(shape, *values, using=using)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return _rows_to_instances(compiler, rows, using) if rows else []
 
 
 def next_id(model: type[Model], using: str = DEFAULT_DB_ALIAS) -> int:

@@ -164,11 +164,11 @@ def practice_reviews_of(incident: SeriousIncident) -> list[PracticeReview]:
     return list(incident.practice_reviews.all())
 
 
-def granted_review_children(user: User) -> QuerySet[IncidentChild]:
+def granted_review_children(user: User, today: datetime.date | None = None) -> QuerySet[IncidentChild]:
     """The children (rows with a `person`) of the local reviews that give this user their full
-    record today (ReviewAccess, from its first day to its last, unless ended): registered with
-    people.access as a time-limited grant."""
-    today = timezone.localdate()
+    record today (or on `today`) (ReviewAccess, from its first day to its last, unless ended):
+    registered with people.access as a time-limited grant."""
+    today = today or timezone.localdate()
     return IncidentChild.objects.filter(
         incident__practice_reviews__access__user=user,
         incident__practice_reviews__access__access_from__lte=today,

@@ -36,6 +36,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from audit import services as audit
+from kernel.compiled import Shaped
 from partners.access import CASE_ROLES, EDUCATION_ROLES, RECORD_READERS, is_local_authority_staff
 from partners.models import User
 
@@ -58,15 +59,15 @@ def break_glass_minutes() -> int:
     return getattr(settings, "BREAK_GLASS_MINUTES", 60)
 
 
-def _involvements_of(user: User) -> QuerySet[Involvement]:
+def _involvements_of(user: User, today: datetime.date | None = None) -> QuerySet[Involvement]:
     """The open involvements that give this user the full record: their own, their team's
-    and, for a partner practitioner, their agency's."""
+    and, for a partner practitioner, their agency's (open on `today`, by default today)."""
     condition = Q(worker=user)
     if user.team_id:
         condition |= Q(team_id=user.team_id)
     if getattr(user, "role", None) == User.Role.PARTNER_PRACTITIONER and user.agency_id:
         condition |= Q(agency_id=user.agency_id)
-    today = datetime.date.today()
+    today = today or datetime.date.today()
     return Involvement.objects.filter(condition).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
 
 
@@ -76,12 +77,13 @@ def _open_break_glass(user: User, ids: Iterable[int]) -> QuerySet[BreakGlass]:
 
 # Time-limited grants of the full record made elsewhere (registered at start-up, so this module
 # imports none of them): each takes a user and gives a query of rows with a `person` whose full
-# record the user holds now. The grant reaches the partnership's readers, who otherwise see none.
-GRANT_SOURCES: list[Callable[[User], QuerySet[Any]]] = []
+# record the user holds now (or on the day given as `today`). The grant reaches the partnership's
+# readers, who otherwise see none.
+GRANT_SOURCES: list[Callable[..., QuerySet[Any]]] = []
 GRANTEE_ROLES = frozenset({User.Role.PARTNERSHIP_OFFICER, User.Role.SCRUTINEER})
 
 
-def register_grant(source: Callable[[User], QuerySet[Any]]) -> None:
+def register_grant(source: Callable[..., QuerySet[Any]]) -> None:
     if source not in GRANT_SOURCES:
         GRANT_SOURCES.append(source)
 
@@ -94,13 +96,13 @@ def _granted_parts(user: User, ids: Iterable[int]) -> list[QuerySet[Any]]:
     ]
 
 
-def _granted_exists(user: User) -> Exists | Value:
-    """Whether a grant names the person of the outer query (for `person_for`)."""
+def _granted_exists(user: User, today: datetime.date | None = None) -> Exists | Value:
+    """Whether a grant names the person of the outer query (on `today`, by default today)."""
     if not GRANT_SOURCES or not _may_be_granted(user):
         return Value(False)
-    condition = Exists(GRANT_SOURCES[0](user).filter(person=OuterRef("pk")))
+    condition = Exists(GRANT_SOURCES[0](user, today=today).filter(person=OuterRef("pk")))
     for source in GRANT_SOURCES[1:]:
-        condition = condition | Exists(source(user).filter(person=OuterRef("pk")))  # type: ignore[assignment]
+        condition = condition | Exists(source(user, today=today).filter(person=OuterRef("pk")))  # type: ignore[assignment]
     return condition
 
 
@@ -122,20 +124,27 @@ def holds_grant(user: "AnyUser") -> bool:
     return bool(known)
 
 
-def with_levels(people: QuerySet[Person], user: "AnyUser") -> QuerySet[Person]:
+def with_levels(
+    people: QuerySet[Person],
+    user: "AnyUser",
+    *,
+    today: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+) -> QuerySet[Person]:
     """The people, each read with what `levels` needs to know about this user and them: whether
     the user is involved with them, holds an open break-glass or a grant on them, and (for a
     restricted record) is named on the restriction. `levels` (and so `keep_visible`) then decides
     from these, by the same rules, without a query of its own: a list of people read for a page
-    (search results) costs one query, not two. Without a signed-in user nothing is added."""
+    (search results) costs one query, not two. Without a signed-in user nothing is added.
+    `today` and `now` (by default the clock's) are for `access_shaped`, which gives them as values."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return people
-    now = timezone.now()
+    now = now or timezone.now()
     return people.annotate(
         access_user=Value(user.pk),
-        access_involved=Exists(_involvements_of(user).filter(person=OuterRef("pk"))),
+        access_involved=Exists(_involvements_of(user, today).filter(person=OuterRef("pk"))),
         access_glass=Exists(BreakGlass.objects.filter(user=user, person=OuterRef("pk"), expires_at__gt=now)),
-        access_granted=_granted_exists(user),
+        access_granted=_granted_exists(user, today),
         access_named=Case(
             When(
                 restricted=True,
@@ -144,6 +153,51 @@ def with_levels(people: QuerySet[Person], user: "AnyUser") -> QuerySet[Person]:
             default=Value(False),
         ),
     )
+
+
+def access_shape(user: User) -> tuple[Any, ...]:
+    """Everything about a signed-in user that decides the shape of `with_levels`' query (its
+    role, whether it has a team, whether its agency's involvements count, the grants that may
+    reach it); the rest are values (`access_values`). For `kernel.compiled.Shaped`."""
+    role = getattr(user, "role", None)
+    return (
+        role,
+        bool(user.team_id),
+        role == User.Role.PARTNER_PRACTITIONER and bool(user.agency_id),
+        tuple(GRANT_SOURCES) if _may_be_granted(user) else (),
+    )
+
+
+def access_values(user: User) -> tuple[int, int, int, datetime.date, datetime.datetime]:
+    """The values of `with_levels`' query for this user: its id, team, agency, today and now."""
+    return user.pk, user.team_id or 0, user.agency_id or 0, datetime.date.today(), timezone.now()
+
+
+def with_levels_shaped(
+    people: QuerySet[Person],
+    shape: tuple[Any, ...],
+    user_id: int,
+    team_id: int,
+    agency_id: int,
+    today: datetime.date,
+    now: datetime.datetime,
+) -> QuerySet[Person]:
+    """`with_levels` for the user these stand for (`access_shape`, `access_values`), built from
+    them alone, as `kernel.compiled.Shaped` needs: never from the user object itself."""
+    role, has_team, by_agency, _ = shape
+    stand_in = User(
+        pk=user_id,
+        team_id=team_id if has_team else None,
+        agency_id=agency_id if by_agency else None,
+        role=role,
+        is_active=True,
+    )
+    return with_levels(people, stand_in, today=today, now=now)
+
+
+_PERSON_WITH_LEVELS: Shaped[Person] = Shaped(
+    lambda shape, person_id, *values: with_levels_shaped(Person.objects.filter(pk=person_id), shape, *values)[:1]
+)
 
 
 def _known_levels(user: "AnyUser", people: list[Person]) -> tuple[set[int], set[int], set[int], set[int]] | None:
@@ -332,21 +386,21 @@ def keep_visible(
 
 def person_for(user: "AnyUser", person_id: int | str, at_least: Level = Level.FULL) -> Person:
     """The person, if the user may see them at this level; otherwise 404, which reveals nothing
-    (not even whether the record exists). `person.access_level` says how much they may see."""
-    people = Person.objects.filter(pk=person_id)
-    if user.is_authenticated:
-        # Whether the user is involved comes with the person, in the same query.
-        people = people.annotate(
-            user_involved=Exists(_involvements_of(user).filter(person=OuterRef("pk"))),
-            user_granted=_granted_exists(user),
-        )
-    person = people.first()
-    if person is None:
-        found = Level.NONE
+    (not even whether the record exists). `person.access_level` says how much they may see.
+
+    One query: the person read `with_levels` for the user, its SQL made once per database
+    connection and shape of user (`kernel.compiled.Shaped`), so `levels` needs no query."""
+    try:
+        pk = int(person_id)
+    except (TypeError, ValueError):
+        pk = 0
+    person: Person | None
+    if user.is_authenticated and user.is_active and 0 < pk < 2**63:
+        found_people = _PERSON_WITH_LEVELS.run(access_shape(user), pk, *access_values(user))
+        person = found_people[0] if found_people else None
     else:
-        involved = {person.pk} if getattr(person, "user_involved", False) else set()
-        granted = {person.pk} if getattr(person, "user_granted", False) else set()
-        found = levels(user, [person], involved=involved, granted=granted)[person.pk]
+        person = Person.objects.filter(pk=pk).first() if 0 < pk < 2**63 else None
+    found = Level.NONE if person is None else levels(user, [person])[person.pk]
     if person is not None and person.merged_into_id is not None:
         _merged(user, person, str(person_id)[:40], at_least)
     if person is None or found < at_least:

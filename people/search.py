@@ -119,6 +119,8 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, JSONArray, Lower
 
+from kernel.compiled import Shaped
+
 from .identifiers import guess_identifier
 from .models import Address, Identifier, NameKey, Person, PersonAddress, PersonName, RestrictedAccess
 from .postcodes import looks_like_postcode, normalise_postcode
@@ -374,24 +376,26 @@ def _json_rows(rows, fields):
     return Subquery(rows, output_field=JSONField())
 
 
-def _with_details(people, user):
+def _with_details(people, user, today=None):
     """`people` (a Person queryset), each read with what a hit shows (see _set_details) and what
     people.access needs to decide what the user may see of them (access.with_levels), in the
     same query: the page of results is one query, whatever is on it."""
     from .access import with_levels
 
-    today = datetime.date.today()
+    return with_levels(_details(people, today or datetime.date.today()), user)
+
+
+def _details(people, today):
+    """`people`, each read with what a hit shows: every name, the identifiers and the current
+    address links (on `today`) with their addresses, as JSON."""
     person = OuterRef("pk")
     current = PersonAddress.objects.filter(person=person).filter(
         (Q(moved_in__isnull=True) | Q(moved_in__lte=today)) & (Q(moved_out__isnull=True) | Q(moved_out__gte=today))
     )
-    return with_levels(
-        people.defer("name_keys").annotate(
-            found_names=_json_rows(PersonName.objects.filter(person=person), _NAME_FIELDS),
-            found_identifiers=_json_rows(Identifier.objects.filter(person=person), _IDENTIFIER_FIELDS),
-            found_addresses=_json_rows(current, _LINK_FIELDS + tuple(f"address__{name}" for name in _ADDRESS_FIELDS)),
-        ),
-        user,
+    return people.defer("name_keys").annotate(
+        found_names=_json_rows(PersonName.objects.filter(person=person), _NAME_FIELDS),
+        found_identifiers=_json_rows(Identifier.objects.filter(person=person), _IDENTIFIER_FIELDS),
+        found_addresses=_json_rows(current, _LINK_FIELDS + tuple(f"address__{name}" for name in _ADDRESS_FIELDS)),
     )
 
 
@@ -403,13 +407,32 @@ def _read_page(ids, user):
     return [found[pk] for pk in ids if pk in found]
 
 
+def _page_of_people(shape, today, *user_values):
+    """The people of the CTE `page`(id, position), in its order, read `_details` and (for a
+    signed-in user) `with_levels`: built from its values alone, for `_PAGE` (kernel.compiled.Shaped)."""
+    from .access import with_levels_shaped
+
+    people = _details(Person.objects.filter(pk__in=RawSQL("SELECT id FROM page", [])), today)
+    if shape is not None:
+        people = with_levels_shaped(people, shape, *user_values)
+    position = RawSQL("(SELECT position FROM page WHERE page.id = people_person.id)", [], IntegerField())
+    return people.annotate(position=position).order_by("position")
+
+
+# The page's query: made once per database connection and shape of user, not for each search.
+_PAGE = Shaped(_page_of_people)
+
+
 def _read_ranked_page(ranked_sql, ranked_params, user):
     """The people of the CTE `page`(id, position) that `ranked_sql` (a WITH clause) ends in, in
     its order, read `_with_details` in the same statement: one query for the whole search."""
-    people = _with_details(Person.objects.filter(pk__in=RawSQL("SELECT id FROM page", [])), user).annotate(
-        position=RawSQL("(SELECT position FROM page WHERE page.id = people_person.id)", [], IntegerField())
-    )
-    sql, params = people.order_by("position").query.sql_with_params()
+    from .access import access_shape, access_values
+
+    today = datetime.date.today()
+    if getattr(user, "is_authenticated", False) and user.is_active:
+        sql, params = _PAGE.sql(access_shape(user), today, *access_values(user))
+    else:
+        sql, params = _PAGE.sql(None, today)
     return list(Person.objects.raw(f"{ranked_sql} {sql}", [*ranked_params, *params]))
 
 
@@ -921,7 +944,10 @@ def _page_postgresql(parsed, limit, user):
     filters = _filters(parsed)
     if filters:
         filters += [has_name_token(token, match=Match.WIDE) for token in tokens]
-        return list(_with_details(_best_first(findable.filter(*filters), tokens), user)[:limit])
+        ids = _best_first(findable.filter(*filters), tokens).values_list("pk", flat=True)[:limit]
+        sql, params = ids.query.sql_with_params()
+        page = f"WITH page AS (SELECT id, position FROM unnest(ARRAY({sql})) WITH ORDINALITY AS found(id, position))"
+        return _read_ranked_page(page, params, user)
     ranked = _name_page_sql(tokens, limit, user)
     if ranked is not None:
         return _read_ranked_page(*ranked, user)

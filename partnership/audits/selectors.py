@@ -23,11 +23,11 @@ from .models import AgencyReturn, AuditAction, MultiAgencyAudit, SampledCase
 LIVE = (MultiAgencyAudit.Status.SAMPLED, MultiAgencyAudit.Status.IN_PROGRESS)
 
 
-def granted_cases(user: User) -> QuerySet[SampledCase]:
+def granted_cases(user: User, today: datetime.date | None = None) -> QuerySet[SampledCase]:
     """The sampled cases whose child's full record the user holds today: they are named an
     auditor on an audit that is live (sampled or in progress, not complete) and today is in its
-    access window."""
-    today = timezone.localdate()
+    access window (or `today` is)."""
+    today = today or timezone.localdate()
     return SampledCase.objects.filter(
         audit__auditors=user,
         audit__status__in=LIVE,
