@@ -41,21 +41,36 @@ def by_year_and_month(entries: Iterable[ChronologyEntry]) -> list[Year]:
     return years
 
 
+def page_number(number: Any) -> int:
+    """The page asked for, as ``Paginator.get_page`` reads it: not a whole number, the first."""
+    try:
+        return 1 if number is None else int(number)
+    except (TypeError, ValueError):
+        return 1
+
+
+def counted_page(rows: list[ChronologyEntry], wanted: int, size: int) -> Page:
+    """A page of rows read with their count (``_chronology_count``, a window count), as the
+    paginator would have given it."""
+    paginator: Paginator = Paginator([], size)
+    paginator.__dict__["count"] = rows[0]._chronology_count if rows else 0  # type: ignore[attr-defined]
+    return Page(rows, wanted, paginator)
+
+
 def chronology_page(entries: QuerySet[ChronologyEntry], number: Any, size: int) -> Page:
     """The page of the (ordered) entries that ``Paginator(entries, size).get_page(number)`` gives,
     read with their count in one query (a window count). A number below 1 or past the last page
     costs the paginator's own two queries, to answer as get_page does."""
-    paginator = Paginator(entries, size)
-    try:
-        wanted = 1 if number is None else int(number)
-    except (TypeError, ValueError):
-        wanted = 1  # get_page: not a whole number, the first page
+    wanted = page_number(number)
     if wanted < 1:
-        return paginator.get_page(number)
-    offset = (wanted - 1) * size
-    rows = list(entries.annotate(_chronology_count=Window(Count("pk")))[offset : offset + size])
+        return Paginator(entries, size).get_page(number)
+    rows = list(counted(entries, wanted, size))
     if not rows and wanted > 1:
-        return paginator.get_page(number)
-    # The paginator's count, as its own query would have found it.
-    paginator.__dict__["count"] = rows[0]._chronology_count if rows else 0
-    return Page(rows, wanted, paginator)
+        return Paginator(entries, size).get_page(number)
+    return counted_page(rows, wanted, size)
+
+
+def counted(entries: QuerySet[ChronologyEntry], wanted: int, size: int) -> QuerySet[ChronologyEntry]:
+    """Page `wanted` (from 1) of the entries, each with the count of them all."""
+    offset = (wanted - 1) * size
+    return entries.annotate(_chronology_count=Window(Count("pk")))[offset : offset + size]

@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Page
 from django.db import connection
-from django.db.models import Q
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 
 from chronology.models import ChronologyEntry
+from chronology.selectors import chronology_page, counted, counted_page, page_number
+from chronology.services import timeline
 from kernel import codelists
+from kernel.compiled import Shaped
 from kernel.together import Read
 from partners.models import Agency, Team, User
 
-from .access import shown
+from .access import shown, shown_filter
 from .keyfacts import INVOLVEMENT_KINDS, KeyFacts, Link, facts_links_and
 from .merging import selectors as merging
 from .merging.models import PersonMerge
@@ -439,3 +445,56 @@ def _merged_fingerprint(record: Person) -> tuple[Any, ...]:
         [(name.name_type, str(name)) for name in record.names.all()],
         [(ident.id_type, ident.value) for ident in record.identifiers.all()],
     )
+
+
+# --- The record's chronology --------------------------------------------------------------------
+
+
+def without_hidden_relatives(
+    user: AnyUser, person: Person, entries: QuerySet[ChronologyEntry]
+) -> QuerySet[ChronologyEntry]:
+    """The chronology without the entries that name a relative the user may not be shown
+    ("... recorded as sibling" about a restricted record they are not named on), in the same
+    query as the entries."""
+    hidden = (
+        Relationship.objects.filter(person=person)
+        .exclude(shown_filter(user, "related_person"))
+        .annotate(as_text=Cast("pk", CharField()))
+        .values("as_text")
+    )
+    return entries.exclude(source_type=ContentType.objects.get_for_model(Relationship), source_id__in=hidden)
+
+
+def _unfiltered_page(shape: tuple[int, int], person_id: int, user_id: int) -> QuerySet[ChronologyEntry]:
+    wanted, size = shape
+    person = Person(pk=person_id)
+    reader = User(pk=user_id, is_active=True)
+    return counted(without_hidden_relatives(reader, person, timeline(person)), wanted, size)
+
+
+# The unfiltered chronology's first pages (most views of a record), made once per database
+# connection, page and size (kernel.compiled.Shaped); a filtered or later page through the ORM.
+_UNFILTERED_PAGE: Shaped[ChronologyEntry] = Shaped(_unfiltered_page)
+SHAPED_PAGES = 10
+
+
+def record_chronology(
+    user: AnyUser,
+    person: Person,
+    number: Any,
+    size: int,
+    kinds: Collection[str] = (),
+    agencies: Collection[int] = (),
+    key_only: bool = False,
+) -> Page:
+    """The page of the person's chronology (newest first, as `timeline` filters it, without the
+    entries naming a relative the user may not be shown) that ``Paginator.get_page(number)``
+    gives, with the count of all of them: one query."""
+    wanted = page_number(number)
+    signed_in = getattr(user, "is_authenticated", False) and user.is_active
+    if signed_in and not (kinds or agencies or key_only) and 1 <= wanted <= SHAPED_PAGES:
+        rows = _UNFILTERED_PAGE.run((wanted, size), person.pk, user.pk)
+        if rows or wanted == 1:
+            return counted_page(rows, wanted, size)
+    entries = without_hidden_relatives(user, person, timeline(person, kinds, agencies, key_only=key_only))
+    return chronology_page(entries, number, size)

@@ -7,10 +7,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import CharField
-from django.db.models.functions import Cast
 from django.http import HttpResponse, HttpResponseForbidden, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -22,14 +19,14 @@ from audit import services as audit
 from audit.models import AuditEvent
 from chronology import kinds as chronology_kinds
 from chronology.forms import ChronologyEntryForm
-from chronology.selectors import by_year_and_month, chronology_page
+from chronology.selectors import by_year_and_month
 from chronology.services import agencies_in, record_event, timeline
 from kernel.access import allowed, rule
 from kernel.concurrency import EditConflict
 from partners.access import MANAGERS
 
 from . import services
-from .access import Level, keep_visible, open_break_glass, person_for, shown_filter
+from .access import Level, keep_visible, open_break_glass, person_for
 from .duplicates import likely_duplicates
 from .forms import (
     AddressForm,
@@ -43,9 +40,9 @@ from .forms import (
 )
 from .identifiers import format_nhs_number
 from .merging import selectors as merging
-from .models import Identifier, Person, Relationship
+from .models import Identifier, Person
 from .search import search_people
-from .selectors import open_involvements, record_page
+from .selectors import open_involvements, record_chronology, record_page, without_hidden_relatives
 
 if TYPE_CHECKING:
     from kernel.access import SignedInRequest
@@ -97,8 +94,16 @@ def person_detail(request, person_id):
     may_merge = allowed("person_merging", request.user)
     # The person's details, key facts (the banner's too) and links: one query (people.selectors).
     record = record_page(request.user, person, today, may_merge=may_merge)
-    entries, chronology = _chronology(request, person)
-    page = chronology_page(entries, request.GET.get("page"), CHRONOLOGY_PAGE_SIZE)  # one query
+    chronology = ChronologyFilters.from_query(request.GET)
+    page = record_chronology(  # one query
+        request.user,
+        person,
+        request.GET.get("page"),
+        CHRONOLOGY_PAGE_SIZE,
+        chronology.kinds,
+        chronology.agencies,
+        chronology.key_only,
+    )
     audit.record(
         request.user,
         "view",
@@ -162,19 +167,6 @@ def _summary(record, context):
         html = render_to_string("people/_record_summary.html", context)
         cache.set(key, html, SUMMARY_SECONDS)
     return mark_safe(html)  # noqa: S308 - the template's own output, escaped as it was rendered
-
-
-def _without_hidden_relatives(user, person, entries):
-    """The chronology without the entries that name a relative the user may not be shown
-    ("... recorded as sibling" about a restricted record they are not named on), in the same
-    query as the entries."""
-    hidden = (
-        Relationship.objects.filter(person=person)
-        .exclude(shown_filter(user, "related_person"))
-        .annotate(as_text=Cast("pk", CharField()))
-        .values("as_text")
-    )
-    return entries.exclude(source_type=ContentType.objects.get_for_model(Relationship), source_id__in=hidden)
 
 
 def recent_viewers(person, limit=20, merged=()):
@@ -246,7 +238,7 @@ def _chronology(request, person):
     name a relative they may not be shown), and the filters."""
     filters = ChronologyFilters.from_query(request.GET)
     entries = timeline(person, filters.kinds, filters.agencies, key_only=filters.key_only)
-    return _without_hidden_relatives(request.user, person, entries), filters
+    return without_hidden_relatives(request.user, person, entries), filters
 
 
 @rule("case_work")

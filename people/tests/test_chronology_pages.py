@@ -226,3 +226,43 @@ def test_the_printable_chronology_is_refused_to_someone_who_may_not_see_the_reco
     assert refused.detail["path"] == reverse("people:chronology-print", args=[child.pk])
     client.logout()
     assert client.get(reverse("people:chronology-print", args=[child.pk])).status_code == 302
+
+
+def test_an_entry_naming_a_restricted_relative_is_left_out_for_each_reader_in_turn(client, child, user):
+    """The record's first page is one query made once per connection (people.selectors'
+    shaped page): two readers of the same kind, one named on the relative's restriction and one
+    not, each get their own page, whichever asks first, filtered or not."""
+    from people.models import Person, RestrictedAccess
+    from people.services import record_relationship
+
+    named, other = user(), user()
+    relative = record_person(None, kind="child", given_names="Hidden", family_name="Relative")
+    record_relationship(named, child, relative, relationship="sibling")
+    Person.objects.filter(pk=relative.pk).update(restricted=True)
+    RestrictedAccess.objects.create(person=relative, user=named, reason="Synthetic")
+    for reader, sees, query in [
+        (other, False, ""),
+        (named, True, ""),
+        (other, False, ""),
+        (named, True, "?kind=family-event&kind=relationship"),
+        (other, False, "?page=1"),
+    ]:
+        client.force_login(reader)
+        assert ("Hidden Relative" in record_page(client, child, query)) is sees, (reader, query)
+
+
+def test_pages_past_the_first_and_past_the_end(client, child, user):
+    from people.views import CHRONOLOGY_PAGE_SIZE
+
+    for day in range(CHRONOLOGY_PAGE_SIZE + 5):
+        record_event(child, "family-event", at(2020, 1, 1, 9) + datetime.timedelta(days=day), f"Event {day:03d}")
+    client.force_login(user())
+    first = record_page(client, child)
+    second = record_page(client, child, "?page=2")
+    assert "Event 054" in first
+    assert "Event 000" not in first
+    assert "Event 000" in second
+    assert "Event 054" not in second
+    # Past the end: the last page, as Paginator.get_page gives it; not a number: the first.
+    assert "Event 000" in record_page(client, child, "?page=40")
+    assert "Event 054" in record_page(client, child, "?page=x")
