@@ -1,4 +1,5 @@
-"""Where a page's time goes: the child's record, a search by NHS number or the floor, profiled.
+"""Where a page's time goes: the child's record, a search by NHS number, the front-door queue
+(as the authority's first MASH practitioner) or the floor, profiled.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sg500k \
         .venv/bin/python benchmarks/profile_pages.py record --top 45
@@ -25,7 +26,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguarding.settings")
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("page", choices=["record", "search", "floor"])
+    parser.add_argument("page", choices=["record", "search", "queue", "floor"])
     parser.add_argument("--top", type=int, default=45, help="functions to list")
     parser.add_argument(
         "--cpu", action="store_true", help="time functions by CPU, not the clock (waits left out: for a busy machine)"
@@ -68,6 +69,19 @@ def main() -> None:
     try:
         if args.page == "record":
             urls = [f"/people/{pk}/" for pk in ids]
+        elif args.page == "queue":
+            mash = (
+                User.objects.filter(
+                    agency__kind=Agency.Kind.LOCAL_AUTHORITY, role=User.Role.MASH_PRACTITIONER, is_active=True
+                )
+                .order_by("pk")
+                .first()
+            )
+            if mash is None:
+                sys.exit("No MASH practitioner in this database")
+            client = Client()
+            verified_login(client, mash)
+            urls = ["/front-door/" if i % 3 else "/front-door/?show=decided" for i in range(60)]
         elif args.page == "search":
             numbers = Identifier.objects.filter(person_id__in=ids, id_type="NHS").values_list("value", flat=True)
             urls = [f"/search/?q={number}" for number in numbers]

@@ -106,6 +106,8 @@ def _rows_to_instances(compiler: Any, rows: list[Any], using: str) -> list[Any]:
 # The stand-ins of `Shaped`, by kind: two sets, far from any real value, so that what each value
 # reaches in the SQL can be told apart from everything else.
 def _stand_in(kind: type, index: int, second: bool) -> Any:
+    if kind is list:
+        return [-(10**15) - index - (10**6 if second else 0)]
     if kind is int:
         return -(10**15) - index - (10**6 if second else 0)
     if kind is str:
@@ -116,16 +118,20 @@ def _stand_in(kind: type, index: int, second: bool) -> Any:
 
 
 def _kind(value: Any) -> type:
+    if isinstance(value, list | tuple) and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        return list  # whole numbers as one array parameter (PostgreSQL's ANY(%s), unnest(%s))
     if isinstance(value, bool):
         raise TypeError("Shaped queries take whole numbers, text, dates and times; a yes or no is part of the shape")
     for kind in (int, str, datetime.datetime, datetime.date):  # a datetime is a date too: first
         if isinstance(value, kind):
             return kind
-    raise TypeError("Shaped queries take whole numbers, text, dates and times")
+    raise TypeError("Shaped queries take whole numbers, text, dates, times and lists of whole numbers")
 
 
 def _adapt(kind: type, value: Any, connection: Any) -> Any:
     """The value as the ORM passes it to the database driver (a date as text on SQLite)."""
+    if kind is list:
+        return list(value)
     if kind is datetime.datetime:
         return connection.ops.adapt_datetimefield_value(value)
     if kind is datetime.date:

@@ -31,7 +31,9 @@ from enum import IntEnum
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Case, Exists, Model, OuterRef, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -71,8 +73,10 @@ def _involvements_of(user: User, today: datetime.date | None = None) -> QuerySet
     return Involvement.objects.filter(condition).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
 
 
-def _open_break_glass(user: User, ids: Iterable[int]) -> QuerySet[BreakGlass]:
-    return BreakGlass.objects.filter(user=user, person_id__in=ids, expires_at__gt=timezone.now())
+def _open_break_glass(
+    user: User, ids: Iterable[int] | Any, now: datetime.datetime | None = None
+) -> QuerySet[BreakGlass]:
+    return BreakGlass.objects.filter(user=user, person_id__in=ids, expires_at__gt=now or timezone.now())
 
 
 # Time-limited grants of the full record made elsewhere (registered at start-up, so this module
@@ -88,10 +92,14 @@ def register_grant(source: Callable[..., QuerySet[Any]]) -> None:
         GRANT_SOURCES.append(source)
 
 
-def _granted_parts(user: User, ids: Iterable[int]) -> list[QuerySet[Any]]:
-    ids = list(ids)
+def _granted_parts(user: User, ids: Iterable[int] | Any, today: datetime.date | None = None) -> list[QuerySet[Any]]:
+    ids = ids if isinstance(ids, RawSQL) else list(ids)
     return [
-        source(user).filter(person_id__in=ids).annotate(via=Value("granted")).values_list("person_id", "via").order_by()
+        source(user, today=today)
+        .filter(person_id__in=ids)
+        .annotate(via=Value("granted"))
+        .values_list("person_id", "via")
+        .order_by()
         for source in GRANT_SOURCES
     ]
 
@@ -184,15 +192,20 @@ def with_levels_shaped(
 ) -> QuerySet[Person]:
     """`with_levels` for the user these stand for (`access_shape`, `access_values`), built from
     them alone, as `kernel.compiled.Shaped` needs: never from the user object itself."""
+    return with_levels(people, _stand_in_user(shape, user_id, team_id, agency_id), today=today, now=now)
+
+
+def _stand_in_user(shape: tuple[Any, ...], user_id: int, team_id: int, agency_id: int) -> User:
+    """A user made of the values of `access_values` in the shape of `access_shape`: what the
+    shaped queries are built for, never the signed-in user object itself."""
     role, has_team, by_agency, _ = shape
-    stand_in = User(
+    return User(
         pk=user_id,
         team_id=team_id if has_team else None,
         agency_id=agency_id if by_agency else None,
         role=role,
         is_active=True,
     )
-    return with_levels(people, stand_in, today=today, now=now)
 
 
 _PERSON_WITH_LEVELS: Shaped[Person] = Shaped(
@@ -347,21 +360,14 @@ def _involved_and_glass(
     glass = set(granted)
     if involved is None:
         # Involvements, open break-glasses and grants in one query.
-        found = (
-            _involvements_of(user)
-            .filter(person_id__in=ids)
-            .annotate(via=Value("involved"))
-            .values_list("person_id", "via")
-            .order_by()
-        )
-        if may_break_glass:
-            found = found.union(
-                _open_break_glass(user, ids).annotate(via=Value("glass")).values_list("person_id", "via").order_by(),
-                all=True,
-            )
-        if grantee:
-            found = found.union(*_granted_parts(user, ids), all=True)
-        rows = list(found)
+        if connection.vendor == "postgresql":
+            # Its SQL made once per connection and shape of user, the ids one array parameter.
+            sql, params = _ACCESS_ROWS.sql((access_shape(user), may_break_glass, grantee), ids, *access_values(user))
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
+        else:
+            rows = list(_access_rows(user, ids, may_break_glass, grantee))
         return {pk for pk, via in rows if via == "involved"}, {pk for pk, via in rows if via in ("glass", "granted")}
     if may_break_glass:
         restricted = {p.pk for p in people if p.restricted}
@@ -369,6 +375,51 @@ def _involved_and_glass(
         if index_only:
             glass |= set(_open_break_glass(user, index_only).values_list("person_id", flat=True))
     return involved, glass
+
+
+def _access_rows(
+    user: User,
+    among: Any,
+    may_break_glass: bool,
+    grantee: bool,
+    today: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+) -> QuerySet[Any]:
+    """(person id, "involved" | "glass" | "granted") for the people `among` (ids, or a
+    subquery of them) the user is involved with, holds an open break-glass or a grant on."""
+    found = (
+        _involvements_of(user, today)
+        .filter(person_id__in=among)
+        .annotate(via=Value("involved"))
+        .values_list("person_id", "via")
+        .order_by()
+    )
+    if may_break_glass:
+        found = found.union(
+            _open_break_glass(user, among, now).annotate(via=Value("glass")).values_list("person_id", "via").order_by(),
+            all=True,
+        )
+    if grantee:
+        found = found.union(*_granted_parts(user, among, today), all=True)
+    return found
+
+
+def _shaped_access_rows(
+    shape: tuple[Any, bool, bool],
+    ids: list[int],
+    user_id: int,
+    team_id: int,
+    agency_id: int,
+    today: datetime.date,
+    now: datetime.datetime,
+) -> QuerySet[Any]:
+    user_shape, may_break_glass, grantee = shape
+    stand_in = _stand_in_user(user_shape, user_id, team_id, agency_id)
+    among = RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    return _access_rows(stand_in, among, may_break_glass, grantee, today, now)
+
+
+_ACCESS_ROWS: Shaped[Any] = Shaped(_shaped_access_rows)
 
 
 def level(user: "AnyUser", person: Person) -> Level:
