@@ -51,11 +51,19 @@ def pytest_configure(config):
     has ``verified_login`` and ``totp_code_for`` for them.
 
     The audit chain's anchor is off: a test database's chain must never be anchored in the
-    checkout's var/ (the audit tests give each test a file of its own)."""
+    checkout's var/ (the audit tests give each test a file of its own).
+
+    Passwords are hashed with a fast hasher, as Django's documentation advises for tests: the
+    service's own (PBKDF2, a million rounds, about a third of a second a password here) made
+    every test user and every sign-in by password cost that much, a large part of the suite's
+    time. partners/tests/test_password_hashing.py checks the service's own hasher, with the
+    settings it runs with (``PRODUCTION_PASSWORD_HASHERS``)."""
     from django.conf import settings
 
     settings.OTP_REQUIRED = False
     settings.AUDIT_ANCHOR = ""
+    settings.PRODUCTION_PASSWORD_HASHERS = list(settings.PASSWORD_HASHERS)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 # Run once, on PostgreSQL (CI leaves them out of the SQLite run; see pytest.ini's marker):
