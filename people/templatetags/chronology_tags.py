@@ -6,9 +6,10 @@ page of 50 entries and the filter's eighty kinds cost a few milliseconds a view 
 - ``{% chronology_entries month.entries %}``: a month's entries, as MOJ timeline items.
 """
 
+import functools
 import itertools
 from collections.abc import Collection, Iterable
-from operator import attrgetter
+from operator import itemgetter
 from typing import Any
 
 from django import template
@@ -27,13 +28,18 @@ _SELECTED = mark_safe(" selected")
 @register.simple_tag
 def chronology_kind_options(kinds: Iterable[Kind], selected: Collection[str]) -> SafeString:
     """An <optgroup> of <option>s for each run of kinds of one category (in the order given),
-    the selected ones marked."""
+    the selected ones marked. The same kinds and choice give the same HTML, kept."""
+    return _kind_options(tuple((kind.slug, kind.label, kind.category) for kind in kinds), frozenset(selected))
+
+
+@functools.lru_cache(maxsize=64)
+def _kind_options(kinds: tuple[tuple[str, str, str], ...], selected: frozenset[str]) -> SafeString:
     groups = []
-    for category, members in itertools.groupby(kinds, key=attrgetter("category")):
+    for category, members in itertools.groupby(kinds, key=itemgetter(2)):
         options = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',
-            ((kind.slug, _SELECTED if kind.slug in selected else "", kind.label) for kind in members),
+            ((slug, _SELECTED if slug in selected else "", label) for slug, label, _ in members),
         )
         groups.append(format_html('<optgroup label="{}">{}</optgroup>', category, options))
     return mark_safe("".join(groups))  # noqa: S308 - each part escaped by format_html
