@@ -229,6 +229,18 @@ def next_id(model: type[Model], using: str = DEFAULT_DB_ALIAS) -> int:
         return int(cursor.fetchone()[0])
 
 
+def next_ids(*wanted: tuple[type[Model], int], using: str = DEFAULT_DB_ALIAS) -> list[list[int]]:
+    """For each (model, count), that many values of its table's id sequence, taken now in one
+    statement (PostgreSQL): the ids of rows to be written with `insert_together`."""
+    parts, params = [], []
+    for model, count in wanted:
+        parts.append("ARRAY(SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s))")
+        params += [model._meta.db_table, model._meta.pk.column, count]
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        return [[int(value) for value in ids] for ids in cursor.fetchone()]
+
+
 def _insert_values(obj: Model, connection: Any) -> tuple[str, list[str], list[str], list[Any]]:
     meta = obj._meta
     columns, placeholders, params = [], [], []

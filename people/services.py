@@ -6,13 +6,14 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from audit import services as audit
 from chronology.services import entry as chronology_entry
 from chronology.services import record_event, record_events
+from kernel.compiled import insert_together, next_ids
 from kernel.concurrency import field_changes, save_with_version_check
 
 from . import search
@@ -181,22 +182,32 @@ def record_people(
     if any(id_type == Identifier.Type.CONSISTENT for pairs in checked for id_type, _ in pairs):
         raise ValueError("The consistent identifier is issued by the system")
     keys = [search.keys_for_name(row.given_names.strip(), row.family_name.strip()) for row in new_people]
-    people = Person.objects.bulk_create(
-        [
-            Person(
-                kind=row.kind,
-                given_names=row.given_names.strip(),
-                family_name=row.family_name.strip(),
-                date_of_birth=row.date_of_birth,
-                expected_date_of_birth=row.expected_date_of_birth,
-                sex=row.sex or "U",
-                name_keys=" ".join(sorted(person_keys)),
-                created_by=recorder,
-            )
-            for row, person_keys in zip(new_people, keys, strict=False)
-        ]
-    )
-    PersonName.objects.bulk_create(
+    together = connection.vendor == "postgresql"
+    if together:
+        # Every id taken first, then every row in one statement (kernel.compiled), not five INSERTs.
+        count_children = sum(1 for row in new_people if row.kind == Person.Kind.CHILD)
+        person_ids, serial_ids, identifier_ids = next_ids(
+            (Person, len(new_people)),
+            (ConsistentIdentifierSerial, count_children),
+            (Identifier, count_children + sum(len(pairs) for pairs in checked)),
+        )
+    people = [
+        Person(
+            pk=person_ids[number] if together else None,
+            kind=row.kind,
+            given_names=row.given_names.strip(),
+            family_name=row.family_name.strip(),
+            date_of_birth=row.date_of_birth,
+            expected_date_of_birth=row.expected_date_of_birth,
+            sex=row.sex or "U",
+            name_keys=" ".join(sorted(person_keys)),
+            created_by=recorder,
+        )
+        for number, (row, person_keys) in enumerate(zip(new_people, keys, strict=True))
+    ]
+    if not together:
+        people = Person.objects.bulk_create(people)
+    names = [
         PersonName(
             person=person,
             name_type=PersonName.Type.CURRENT,
@@ -205,14 +216,19 @@ def record_people(
             valid_from=person.date_of_birth,
         )
         for person in people
-    )
-    NameKey.objects.bulk_create(
+    ]
+    name_keys = [
         NameKey(person=person, key=key)
-        for person, person_keys in zip(people, keys, strict=False)
-        for key in sorted(person_keys)  # noqa: E501
-    )
+        for person, person_keys in zip(people, keys, strict=True)
+        for key in sorted(person_keys)
+    ]
     children = [person for person in people if person.kind == Person.Kind.CHILD]
-    serials = ConsistentIdentifierSerial.objects.bulk_create(ConsistentIdentifierSerial() for _ in children)
+    if together:
+        serials = [ConsistentIdentifierSerial(pk=pk) for pk in serial_ids]
+    else:
+        PersonName.objects.bulk_create(names)
+        NameKey.objects.bulk_create(name_keys)
+        serials = ConsistentIdentifierSerial.objects.bulk_create(ConsistentIdentifierSerial() for _ in children)
     today = datetime.date.today()
     identifiers = [
         Identifier(
@@ -221,14 +237,19 @@ def record_people(
             value=consistent_identifier_from_serial(serial.pk),
             valid_from=today,
         )
-        for child, serial in zip(children, serials, strict=False)
+        for child, serial in zip(children, serials, strict=True)
     ]
     given = [
         Identifier(person=person, id_type=id_type, value=value, recorded_by=recorder)
-        for person, pairs in zip(people, checked, strict=False)
+        for person, pairs in zip(people, checked, strict=True)
         for id_type, value in pairs
     ]
-    Identifier.objects.bulk_create(identifiers + given)
+    if together:
+        for identifier, pk in zip(identifiers + given, identifier_ids, strict=True):
+            identifier.pk = pk
+        insert_together([people, names, name_keys, serials, identifiers + given])
+    else:
+        Identifier.objects.bulk_create(identifiers + given)
     now = timezone.now()
     chronology = [
         chronology_entry(
