@@ -9,7 +9,8 @@ millisecond of Python for a look-up of three tables), not the round trip.
 `Shaped` does the same for a queryset whose shape (its tables, joins and conditions) depends
 on more than its values, such as who is asking: the SQL is made once per connection and shape,
 from stand-ins, and checked to be a faithful function of the values it is given (see its
-docstring) before it is kept.
+docstring) before it is kept. `Compiled` is a `Shaped` query of one shape whose values are each
+one parameter.
 
 `insert_together` writes several new rows of different models in one statement on PostgreSQL
 (an INSERT for each in the CTEs of one statement, which is atomic by itself: all the rows or
@@ -27,60 +28,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 
-_SENTINEL_INT = -(10**15)
 M = TypeVar("M", bound=Model)
-
-
-def _sentinels(values: Sequence[Any]) -> list[Any]:
-    made: list[Any] = []
-    for index, value in enumerate(values):
-        if isinstance(value, bool) or not isinstance(value, (str, int)):
-            raise TypeError("Compiled queries take text and whole numbers only")
-        made.append(f"\x01compiled-{index}\x01" if isinstance(value, str) else _SENTINEL_INT - index)
-    return made
-
-
-class Compiled(Generic[M]):
-    """``Compiled(lambda agency_id, key: Model.objects.filter(...)[:1])``, then
-    ``.run(agency_id, key)``: the instances the queryset would give, its SQL made once per
-    connection. The function is called once per connection with stand-in values, each of which
-    must reach the SQL as a parameter of its own (a filter on a value, not a slice)."""
-
-    def __init__(self, build: Callable[..., QuerySet[M]]):
-        self.build = build
-
-    def _prepared(self, connection: Any, values: Sequence[Any]) -> tuple[Any, str, list[Any], list[int]]:
-        cache = connection.__dict__.setdefault("_compiled_querysets", {})
-        prepared = cache.get(self)
-        if prepared is None:
-            stand_ins = _sentinels(values)
-            compiler = self.build(*stand_ins).query.get_compiler(connection=connection)
-            sql, params = compiler.as_sql()
-            params = list(params)
-            positions = []
-            for stand_in in stand_ins:
-                found = [i for i, param in enumerate(params) if param == stand_in]
-                if len(found) != 1:
-                    raise ValueError("Each value must be one parameter of the compiled query")
-                positions.append(found[0])
-            prepared = (compiler, sql, params, positions)
-            cache[self] = prepared
-        return prepared  # type: ignore[no-any-return]
-
-    def run(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[M]:
-        connection = connections[using]
-        compiler, sql, template, positions = self._prepared(connection, values)
-        params = list(template)
-        for position, value in zip(positions, values, strict=True):
-            params[position] = value
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        return _rows_to_instances(compiler, rows, using) if rows else []
-
-    def first(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> M | None:
-        found = self.run(*values, using=using)
-        return found[0] if found else None
 
 
 def _rows_to_instances(compiler: Any, rows: list[Any], using: str) -> list[Any]:
@@ -107,7 +55,7 @@ def _rows_to_instances(compiler: Any, rows: list[Any], using: str) -> list[Any]:
 # reaches in the SQL can be told apart from everything else.
 def _stand_in(kind: type, index: int, second: bool) -> Any:
     if kind is list:
-        return [-(10**15) - index - (10**6 if second else 0)]
+        return [_stand_in(int, index, second)]
     if kind is int:
         return -(10**15) - index - (10**6 if second else 0)
     if kind is str:
@@ -161,9 +109,7 @@ class Shaped(Generic[M]):
     def __init__(self, build: Callable[..., QuerySet[M]]):
         self.build = build
 
-    def _compile(
-        self, connection: Any, shape: Hashable, kinds: list[type]
-    ) -> tuple[Any, str, list[Any], list[tuple[int, int]]]:
+    def _compile(self, connection: Any, shape: Hashable, kinds: list[type]) -> tuple[Any, str, list[Any], _Slots]:
         made = []
         for second in (False, True):
             stand_ins = [_stand_in(kind, index, second) for index, kind in enumerate(kinds)]
@@ -202,31 +148,59 @@ class Shaped(Generic[M]):
         return prepared  # type: ignore[no-any-return]
 
     def sql(self, shape: Hashable, *values: Any, using: str = DEFAULT_DB_ALIAS) -> tuple[str, list[Any]]:
-        connection = connections[using]
-        _, sql, template, slots, kinds = self._prepared(connection, shape, values)
-        params = list(template)
-        for position, index in slots:
-            params[position] = _adapt(kinds[index], values[index], connection)
+        _, sql, params = self._filled(connections[using], shape, values)
         return sql, params
 
     def run(self, shape: Hashable, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[M]:
         connection = connections[using]
-        compiler = self._prepared(connection, shape, values)[0]
-        sql, params = self.sql(shape, *values, using=using)
+        compiler, sql, params = self._filled(connection, shape, values)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         return _rows_to_instances(compiler, rows, using) if rows else []
 
+    def _filled(self, connection: Any, shape: Hashable, values: Sequence[Any]) -> tuple[Any, str, list[Any]]:
+        """(compiler, sql, params): the kept SQL with these values in their parameters."""
+        compiler, sql, template, slots, kinds = self._prepared(connection, shape, values)
+        params = list(template)
+        for position, index in slots:
+            params[position] = _adapt(kinds[index], values[index], connection)
+        return compiler, sql, params
+
+
+class _EachValueOnce(Shaped[M]):
+    """Shaped with Compiled's rules: text and whole numbers only, each value one parameter."""
+
+    def _compile(self, connection: Any, shape: Hashable, kinds: list[type]) -> tuple[Any, str, list[Any], _Slots]:
+        if any(kind not in (int, str) for kind in kinds):
+            raise TypeError("Compiled queries take text and whole numbers only")
+        compiler, sql, params, slots = super()._compile(connection, shape, kinds)
+        if sorted(index for _, index in slots) != list(range(len(kinds))):
+            raise ValueError("Each value must be one parameter of the compiled query")
+        return compiler, sql, params, slots
+
+
+class Compiled(Generic[M]):
+    """``Compiled(lambda agency_id, key: Model.objects.filter(...)[:1])``, then
+    ``.run(agency_id, key)``: the instances the queryset would give, its SQL made once per
+    connection. A `Shaped` query of one shape: the function is called with stand-in values, each
+    of which must reach the SQL as a parameter of its own (a filter on a value, not a slice)."""
+
+    def __init__(self, build: Callable[..., QuerySet[M]]):
+        self._shaped: _EachValueOnce[M] = _EachValueOnce(lambda _shape, *values: build(*values))
+
+    def run(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[M]:
+        return self._shaped.run(None, *values, using=using)
+
+    def first(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> M | None:
+        found = self.run(*values, using=using)
+        return found[0] if found else None
+
 
 def next_id(model: type[Model], using: str = DEFAULT_DB_ALIAS) -> int:
     """The next value of a PostgreSQL table's id sequence (identity or serial), taken now: the
     id of a row to be written with `insert_together`. A value taken and not used is a gap."""
-    table = model._meta.db_table
-    column = model._meta.pk.column
-    with connections[using].cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s))", [table, column])
-        return int(cursor.fetchone()[0])
+    return next_ids((model, 1), using=using)[0][0]
 
 
 def next_ids(*wanted: tuple[type[Model], int], using: str = DEFAULT_DB_ALIAS) -> list[list[int]]:
