@@ -144,7 +144,7 @@ def with_levels(
     restricted record) is named on the restriction. `levels` (and so `keep_visible`) then decides
     from these, by the same rules, without a query of its own: a list of people read for a page
     (search results) costs one query, not two. Without a signed-in user nothing is added.
-    `today` and `now` (by default the clock's) are for `access_shaped`, which gives them as values."""
+    `today` and `now` (by default the clock's) are for `with_levels_shaped`, which gives them as values."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return people
     now = now or timezone.now()
@@ -278,26 +278,19 @@ def only_shown(user: "AnyUser", items: Iterable[T], person: Callable[[T], Person
     return [item for item in items if found[cast(int, getattr(person(item), "pk", person(item)))]]
 
 
-def _granted_only(user: User, people: list[Person], granted: Collection[int] | None) -> dict[int, Level]:
+def _granted_only(user: User, people: list[Person]) -> dict[int, Level]:
     """The levels of a user who reads no record but through a grant (the partnership's readers):
-    the full record of a grant's children, found in one query unless `granted` is given."""
-    if granted is None:
-        parts = _granted_parts(user, [p.pk for p in people])
-        found = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        granted = {pk for pk, _ in found}
+    the full record of a grant's children, found in one query."""
+    parts = _granted_parts(user, [p.pk for p in people])
+    found = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    granted = {pk for pk, _ in found}
     visible = shown(user, [p for p in people if p.restricted])
     return {p.pk: Level.FULL if p.pk in granted and (not p.restricted or visible[p.pk]) else Level.NONE for p in people}
 
 
-def levels(
-    user: "AnyUser",
-    people: Iterable[Person],
-    involved: Collection[int] | None = None,
-    granted: Collection[int] = (),
-) -> dict[int, Level]:
+def levels(user: "AnyUser", people: Iterable[Person]) -> dict[int, Level]:
     """{person id: Level} for a list of people, in a fixed number of queries: none when the
-    people were read `with_levels` for this user. `involved` (and `granted`): the ids among
-    them the user is involved with (holds a grant on), when the caller has already found out."""
+    people were read `with_levels` for this user."""
     people = list(people)
     if not people:
         return {}
@@ -314,7 +307,7 @@ def levels(
     # Break glass matters only for local-authority case staff, on children they would
     # otherwise see in the index.
     may_break_glass = la_case_staff and role not in {User.Role.HEAD_OF_SERVICE, *EDUCATION_ROLES}
-    known = _known_levels(user, people) if involved is None else None
+    known = _known_levels(user, people)
     if known is not None:
         # Read with the people (with_levels): the same facts the queries below find.
         involved, open_glass, known_grants, named = known
@@ -327,10 +320,10 @@ def levels(
                 for p in people
             }
     elif not readers:
-        return _granted_only(user, people, None if involved is None else granted)
+        return _granted_only(user, people)
     else:
         visible = shown(user, [p for p in people if p.restricted])
-        involved, glass = _involved_and_glass(user, people, involved, granted, may_break_glass, grantee)
+        involved, glass = _involved_and_glass(user, people, may_break_glass, grantee)
     result = {}
     for person in people:
         if person.restricted:
@@ -347,34 +340,20 @@ def levels(
 
 
 def _involved_and_glass(
-    user: User,
-    people: list[Person],
-    involved: Collection[int] | None,
-    granted: Collection[int],
-    may_break_glass: bool,
-    grantee: bool,
-) -> tuple[Collection[int], set[int]]:
+    user: User, people: list[Person], may_break_glass: bool, grantee: bool
+) -> tuple[set[int], set[int]]:
     """(the ids of the people the user is involved with, those they hold an open break-glass or
-    a grant on), in one query at most; `involved` and `granted` when the caller knows them."""
+    a grant on), in one query: on PostgreSQL its SQL made once per connection and shape of user,
+    the ids one array parameter."""
     ids = [p.pk for p in people]
-    glass = set(granted)
-    if involved is None:
-        # Involvements, open break-glasses and grants in one query.
-        if connection.vendor == "postgresql":
-            # Its SQL made once per connection and shape of user, the ids one array parameter.
-            sql, params = _ACCESS_ROWS.sql((access_shape(user), may_break_glass, grantee), ids, *access_values(user))
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                rows = cursor.fetchall()
-        else:
-            rows = list(_access_rows(user, ids, may_break_glass, grantee))
-        return {pk for pk, via in rows if via == "involved"}, {pk for pk, via in rows if via in ("glass", "granted")}
-    if may_break_glass:
-        restricted = {p.pk for p in people if p.restricted}
-        index_only = [pk for pk in ids if pk not in involved and pk not in restricted and pk not in glass]
-        if index_only:
-            glass |= set(_open_break_glass(user, index_only).values_list("person_id", flat=True))
-    return involved, glass
+    if connection.vendor == "postgresql":
+        sql, params = _ACCESS_ROWS.sql((access_shape(user), may_break_glass, grantee), ids, *access_values(user))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+    else:
+        rows = list(_access_rows(user, ids, may_break_glass, grantee))
+    return {pk for pk, via in rows if via == "involved"}, {pk for pk, via in rows if via in ("glass", "granted")}
 
 
 def _access_rows(
@@ -445,12 +424,14 @@ def person_for(user: "AnyUser", person_id: int | str, at_least: Level = Level.FU
         pk = int(person_id)
     except (TypeError, ValueError):
         pk = 0
-    person: Person | None
-    if user.is_authenticated and user.is_active and 0 < pk < 2**63:
+    person: Person | None = None
+    if not 0 < pk < 2**63:
+        pass  # no such record: not a whole number, or not an id the database could hold
+    elif user.is_authenticated and user.is_active:
         found_people = _PERSON_WITH_LEVELS.run(access_shape(user), pk, *access_values(user))
         person = found_people[0] if found_people else None
     else:
-        person = Person.objects.filter(pk=pk).first() if 0 < pk < 2**63 else None
+        person = Person.objects.filter(pk=pk).first()
     found = Level.NONE if person is None else levels(user, [person])[person.pk]
     if person is not None and person.merged_into_id is not None:
         _merged(user, person, str(person_id)[:40], at_least)
