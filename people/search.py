@@ -376,13 +376,13 @@ def _json_rows(rows, fields):
     return Subquery(rows, output_field=JSONField())
 
 
-def _with_details(people, user, today=None):
+def _with_details(people, user):
     """`people` (a Person queryset), each read with what a hit shows (see _set_details) and what
     people.access needs to decide what the user may see of them (access.with_levels), in the
     same query: the page of results is one query, whatever is on it."""
     from .access import with_levels
 
-    return with_levels(_details(people, today or datetime.date.today()), user)
+    return with_levels(_details(people, datetime.date.today()), user)
 
 
 def _details(people, today):

@@ -52,7 +52,7 @@ from django import template
 from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.template.context import Context
 from django.template.defaultfilters import linebreaksbr
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -251,6 +251,17 @@ def _cell(inner: str, options: Resolved) -> SafeString:
     if colspan:
         return format_html('<td class="{}" colspan="{}"{}>{}</td>', cls, colspan, label, inner)
     return format_html('<td class="{}"{}>{}</td>', cls, label, inner)
+
+
+def cell_html(content: Any, **options: Any) -> SafeString:
+    """A cell of `content` (escaped unless safe) as ``{% cell %}`` renders one, for a tag that
+    writes its rows in Python; the options are the tag's (``header``, ``classes``...)."""
+    return _cell(conditional_escape(content), options)
+
+
+def row_html(cells: Iterable[SafeString]) -> SafeString:
+    """A row of cells (`cell_html`) as ``{% row %}`` renders one."""
+    return _row("".join(cells), {})
 
 
 @register.tag
