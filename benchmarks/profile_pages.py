@@ -31,6 +31,7 @@ def main() -> None:
     parser.add_argument(
         "--cpu", action="store_true", help="time functions by CPU, not the clock (waits left out: for a busy machine)"
     )
+    parser.add_argument("--save", help="also write the profile to this file (for pstats)")
     args = parser.parse_args()
 
     import django
@@ -107,7 +108,8 @@ def main() -> None:
         print(f"queries of the last request: {len(queries.captured_queries)}, {total:.1f} ms")
         for query in queries.captured_queries:
             print(f"  {query['time']} {query['sql'][:120]}")
-        profile.dump_stats("/tmp/last.prof")
+        if args.save:
+            profile.dump_stats(args.save)
         pstats.Stats(profile).sort_stats("cumulative").print_stats(args.top)
     finally:
         Involvement.objects.filter(kind="benchmark").delete()
