@@ -126,3 +126,19 @@ def test_the_sql_is_made_once_per_shape(django_assert_num_queries):
         assert len(shaped.run("family", "Bo")) == 1
         assert len(shaped.run("family", "Ada")) == 0
     assert built == ["given", "given", "family", "family"]  # twice each, to check, then kept
+
+
+@pytest.mark.django_db
+def test_compiled_keeps_its_rules_each_value_one_parameter_of_text_or_whole_numbers():
+    from kernel.compiled import Compiled
+
+    ada = Person.objects.create(kind="child", given_names="Ada", family_name="Bo")
+    by_name = Compiled(lambda name: Person.objects.filter(given_names=name).order_by("pk")[:1])
+    assert by_name.first("Ada") == ada
+    assert by_name.first("Cy") is None
+    with pytest.raises(ValueError, match="one parameter"):  # a value used twice
+        Compiled(lambda name: Person.objects.filter(given_names=name, family_name=name)).run("Ada")
+    with pytest.raises(ValueError, match="one parameter"):  # a value not used
+        Compiled(lambda name: Person.objects.filter(given_names="Ada")).run("Ada")
+    with pytest.raises(TypeError):
+        Compiled(lambda born: Person.objects.filter(date_of_birth=born)).run(datetime.date(2020, 1, 1))
