@@ -72,10 +72,12 @@ def chronology_entries(entries: Iterable[Any]) -> SafeString:
             else ""
         )
         items.append(
+            # The white space between the title and the byline is kept: MOJ's timeline shows
+            # them on one line, inline, and without it the two run together.
             format_html(
-                '<div class="moj-timeline__item"><div class="moj-timeline__header">{}'
-                '<h5 class="moj-timeline__title">{}</h5><p class="moj-timeline__byline">{}</p></div>'
-                '<p class="moj-timeline__date"><time datetime="{}">{}</time></p>{}</div>',
+                '<div class="moj-timeline__item">\n<div class="moj-timeline__header">\n{}\n'
+                '<h5 class="moj-timeline__title">{}</h5>\n<p class="moj-timeline__byline">{}</p>\n</div>\n'
+                '<p class="moj-timeline__date"><time datetime="{}">{}</time></p>\n{}\n</div>',
                 _KEY_EVENT if entry.key else "",
                 entry.title,
                 byline,
@@ -84,4 +86,4 @@ def chronology_entries(entries: Iterable[Any]) -> SafeString:
                 detail,
             )
         )
-    return mark_safe("".join(items))  # noqa: S308 - each part escaped by format_html
+    return mark_safe("\n".join(items))  # noqa: S308 - each part escaped by format_html
