@@ -59,7 +59,9 @@ def _stand_in(kind: type, index: int, second: bool) -> Any:
     if kind is int:
         return -(10**15) - index - (10**6 if second else 0)
     if kind is str:
-        return f"\x01shaped-{'b' if second else 'a'}-{index}\x01"
+        # With LIKE's special characters, so that a value the ORM escapes or changes (SQLite's
+        # iexact, contains) is told apart from the stand-in and refused, not passed through raw.
+        return f"\x01shaped_{'b' if second else 'a'}%{index}\\\x01"
     if kind is datetime.datetime:
         return datetime.datetime(1001 + index + (100 if second else 0), 2, 3, 4, 5, 6, tzinfo=datetime.UTC)
     return datetime.date(1001 + index + (100 if second else 0), 2, 3)
