@@ -6,16 +6,16 @@ import datetime
 from typing import Any, cast
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Upper
 from django.utils import timezone
 
-from kernel.compiled import Compiled
+from kernel.compiled import Compiled, Shaped
 from partners.access import FRONT_DOOR_ROLES
 from partners.models import Agency, User
 from people import services as people_services
 from people.access import shown_filter
-from people.models import Person, Relationship
+from people.models import Identifier, Person, Relationship
 
 from .models import (
     AgencyCheck,
@@ -213,6 +213,52 @@ def _count_of(rows: QuerySet[Any]) -> Coalesce:
     return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
 
 
+# --- Matching the people a contact names ------------------------------------------------
+
+
+def identifiers_held(pairs: list[tuple[str, str]]) -> list[Identifier]:
+    """The identifiers of these (type, value) pairs, each with its person and the person it was
+    merged into, in one query whose SQL is made once per connection and number of pairs."""
+    if not pairs:
+        return []
+    return _IDENTIFIERS_HELD.run(len(pairs), *(part for pair in pairs for part in pair))
+
+
+def _identifiers_held(count: int, *values: str) -> QuerySet[Identifier]:
+    condition = Q()
+    for index in range(count):
+        condition |= Q(id_type=values[2 * index], value=values[2 * index + 1])
+    return Identifier.objects.filter(condition).select_related("person__merged_into")
+
+
+_IDENTIFIERS_HELD: Shaped[Identifier] = Shaped(_identifiers_held)
+
+
+def people_named(rows: list[tuple[str, str, str, datetime.date]]) -> list[Person]:
+    """The people (not merged into another) of each (kind, given names, family name, date of
+    birth), the names in any case, in one query whose SQL is made once per connection and number
+    of rows."""
+    if not rows:
+        return []
+    return _PEOPLE_NAMED.run(len(rows), *(part for row in rows for part in row))
+
+
+def _people_named(count: int, *values: Any) -> QuerySet[Person]:
+    condition = Q()
+    for index in range(count):
+        kind, given, family, born = values[4 * index : 4 * index + 4]
+        # UPPER on both sides, as PostgreSQL's iexact: SQLite's is a LIKE with the value escaped.
+        condition |= Q(
+            kind=kind, upper_given=Upper(Value(given)), upper_family=Upper(Value(family)), date_of_birth=born
+        )
+    return Person.objects.alias(upper_given=Upper("given_names"), upper_family=Upper("family_name")).filter(
+        condition, merged_into__isnull=True
+    )
+
+
+_PEOPLE_NAMED: Shaped[Person] = Shaped(_people_named)
+
+
 # --- The partner API ----------------------------------------------------------------------
 
 
@@ -226,6 +272,29 @@ _SUBMISSION_WITH_KEY = Compiled(
     lambda agency_id, key: ContactSubmission.objects.filter(agency_id=agency_id, idempotency_key=key).select_related(
         "contact"
     )[:1]
+)
+
+
+def contact_people_answered(contact_id: int) -> list[ContactPerson]:
+    """The contact's people as the API answers them, in the order named: each link's role and
+    how the person was matched, with `consistent_identifier` (a child's, or None), in one query
+    whose SQL is made once per connection."""
+    return _CONTACT_PEOPLE_ANSWERED.run(contact_id)
+
+
+_CONTACT_PEOPLE_ANSWERED = Compiled(
+    lambda contact_id: (
+        ContactPerson.objects.filter(contact_id=contact_id)
+        .only("role", "matched_by")
+        .annotate(
+            consistent_identifier=Subquery(
+                Identifier.objects.filter(person_id=OuterRef("person_id"), id_type=Identifier.Type.CONSISTENT)
+                .order_by("id")
+                .values("value")[:1]
+            )
+        )
+        .order_by("id")
+    )
 )
 
 

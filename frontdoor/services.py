@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from audit import services as audit
@@ -59,7 +59,14 @@ from .models import (
     ThresholdIndicator,
     ThresholdLevel,
 )
-from .selectors import CHECK_AGENCY_KINDS, contact_children, published_threshold_document, subject_of
+from .selectors import (
+    CHECK_AGENCY_KINDS,
+    contact_children,
+    identifiers_held,
+    people_named,
+    published_threshold_document,
+    subject_of,
+)
 from .signals import referral_opened
 
 if TYPE_CHECKING:
@@ -193,10 +200,7 @@ def match_or_record_people(  # noqa: C901
     # The people read with their identifiers and names, so that those found need no further query.
     read: dict[int, Person] = {}
     if wanted:
-        condition = Q()
-        for id_type, value in wanted:
-            condition |= Q(id_type=id_type, value=value)
-        for identifier in Identifier.objects.filter(condition).select_related("person__merged_into"):
+        for identifier in identifiers_held(list(wanted)):
             # A record merged into another keeps its identifiers: the survivor is the one found.
             holder = identifier.person.merged_into or identifier.person
             wanted[(identifier.id_type, identifier.value)].add(holder.pk)
@@ -213,17 +217,12 @@ def match_or_record_people(  # noqa: C901
         if results[index] is None and index not in found_ids and details.date_of_birth
     ]
     if by_name:
-        condition = Q()
-        for index in by_name:
-            details = people[index]
-            condition |= Q(
-                kind=details.kind,
-                given_names__iexact=details.given_names.strip(),
-                family_name__iexact=details.family_name.strip(),
-                date_of_birth=details.date_of_birth,
-            )
+        named = {
+            (details.kind, details.given_names.strip(), details.family_name.strip(), details.date_of_birth)
+            for details in (people[index] for index in by_name)
+        }
         same: dict[Any, set[int]] = {}
-        for person in Person.objects.filter(condition, merged_into__isnull=True):
+        for person in people_named(sorted(named)):
             same.setdefault(
                 _name_key(person.kind, person.given_names, person.family_name, person.date_of_birth), set()
             ).add(person.pk)

@@ -20,12 +20,14 @@ preparation). The caller gives every primary key that is not made by the databas
 """
 
 import datetime
+import json
 import re
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.query import get_related_populators
 
 M = TypeVar("M", bound=Model)
@@ -79,14 +81,24 @@ def _kind(value: Any) -> type:
 
 
 def _adapt(kind: type, value: Any, connection: Any) -> Any:
-    """The value as the ORM passes it to the database driver (a date as text on SQLite)."""
+    """The value as the ORM passes it to the database driver (a date as text on SQLite; a list
+    of whole numbers as an array on PostgreSQL, as JSON text on SQLite: see `among`)."""
     if kind is list:
-        return list(value)
+        return list(value) if connection.vendor == "postgresql" else json.dumps([int(v) for v in value])
     if kind is datetime.datetime:
         return connection.ops.adapt_datetimefield_value(value)
     if kind is datetime.date:
         return connection.ops.adapt_datefield_value(value)
     return value
+
+
+def among(ids: Sequence[int], using: str = DEFAULT_DB_ALIAS) -> RawSQL:
+    """``field__in=among(ids)``: the ids as one parameter, whatever their number, so that a
+    `Shaped` query takes a list of whole numbers as one value (PostgreSQL: an array, unnested;
+    SQLite: JSON text, through json_each)."""
+    if connections[using].vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps([int(pk) for pk in ids])])
 
 
 # A date or time as SQLite's backend passes it (text): a parameter that looks like one and is not

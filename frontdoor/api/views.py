@@ -30,7 +30,6 @@ import threading
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as InvalidValue
 from django.db import DatabaseError, IntegrityError, connections, transaction
-from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -458,13 +457,9 @@ def prefers_async(request):
 
 def people_of(contact):
     """Each person's role, how they were matched and (a child's) consistent identifier, in one query."""
-    consistent = Identifier.objects.filter(person_id=OuterRef("person_id"), id_type=Identifier.Type.CONSISTENT)
-    links = contact.people.order_by("id").values_list(
-        "role", "matched_by", Subquery(consistent.order_by("id").values("value")[:1])
-    )
     return [
-        {"role": role, "matched_by": matched_by, "consistent_identifier": identifier or ""}
-        for role, matched_by, identifier in links
+        {"role": link.role, "matched_by": link.matched_by, "consistent_identifier": link.consistent_identifier or ""}
+        for link in selectors.contact_people_answered(contact.pk)
     ]
 
 

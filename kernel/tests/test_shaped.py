@@ -164,3 +164,31 @@ def test_a_value_the_orm_escapes_is_refused_or_faithful(lookup):
         except ValueError:
             continue
         assert found == expected, asked
+
+
+class TestAmong(TestCase):
+    """`among(ids)`: a list of ids as one value of a Shaped query, of any length (empty too)."""
+
+    @settings(max_examples=20, deadline=None)
+    @given(
+        count=st.integers(0, 6),
+        asks=st.lists(st.lists(st.integers(0, 9), max_size=8), min_size=1, max_size=5),
+        born_by=st.dates(datetime.date(2000, 1, 1), datetime.date(2020, 1, 1)),
+    )
+    def test_the_same_as_in_with_the_list(self, count, asks, born_by):
+        from kernel.compiled import among
+
+        made = [
+            Person.objects.create(
+                kind="child",
+                given_names=f"A{index}",
+                family_name="Among",
+                date_of_birth=datetime.date(2001 + index, 1, 1),
+            )
+            for index in range(count)
+        ]
+        shaped = Shaped(lambda shape, ids, born: Person.objects.filter(pk__in=among(ids), date_of_birth__lte=born))
+        for asked in asks:
+            ids = [made[i].pk if i < len(made) else 10**9 + i for i in asked]
+            expected = sorted(p.pk for p in Person.objects.filter(pk__in=ids, date_of_birth__lte=born_by))
+            assert sorted(p.pk for p in shaped.run(None, ids, born_by)) == expected
