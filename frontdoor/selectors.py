@@ -10,7 +10,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce, Upper
 from django.utils import timezone
 
-from kernel.compiled import Compiled, Shaped
+from kernel.compiled import Compiled, Shaped, among
 from partners.access import FRONT_DOOR_ROLES
 from partners.models import Agency, User
 from people import services as people_services
@@ -25,6 +25,7 @@ from .models import (
     ContactPerson,
     ContactSubmission,
     PatternAlert,
+    Referral,
     ThresholdDocument,
 )
 
@@ -257,6 +258,67 @@ def _people_named(count: int, *values: Any) -> QuerySet[Person]:
 
 
 _PEOPLE_NAMED: Shaped[Person] = Shaped(_people_named)
+
+
+# --- What the pattern alerts read (frontdoor.services.pattern_alerts_for) ------------------
+
+
+def referrals_within(
+    person_ids: list[int], since: datetime.date, until: datetime.date, not_contact_id: int
+) -> list[Referral]:
+    """These people's referrals dated in a period (both days included), but the one from this
+    contact, each with its person, by person and newest first: one query whose SQL is made once
+    per connection."""
+    return _REFERRALS_WITHIN.run(None, person_ids, since, until, not_contact_id)
+
+
+_REFERRALS_WITHIN: Shaped[Referral] = Shaped(
+    lambda _shape, person_ids, since, until, not_contact_id: (
+        Referral.objects.filter(person_id__in=among(person_ids), referral_date__gte=since, referral_date__lte=until)
+        .exclude(contact_id=not_contact_id)
+        .select_related("person")
+        .order_by("person_id", "-referral_date")
+    )
+)
+
+
+def contacts_naming(
+    person_ids: list[int], since: datetime.datetime, until: datetime.datetime, not_contact_id: int
+) -> list[tuple[int, Contact]]:
+    """[(person id, contact)] for the contacts but this one naming these people and received in a
+    period, with only what the alerts read (when, and who referred: not the concerns, up to
+    20,000 characters each, of every earlier contact about a child referred again and again).
+
+    The people's links first, then their contacts by id, so that both queries follow an index
+    whatever the planner's statistics say about recent dates (new contacts are always newer than
+    the statistics, which would make a join on the date look cheap and scan every recent
+    contact). Each query's SQL is made once per connection."""
+    links = [(link.person_id, link.contact_id) for link in _LINKS_NAMING.run(None, person_ids, not_contact_id)]
+    if not links:
+        return []
+    contacts = {
+        contact.pk: contact
+        for contact in _CONTACTS_RECEIVED.run(None, sorted({contact_id for _, contact_id in links}), since, until)
+    }
+    return [(person_id, contacts[contact_id]) for person_id, contact_id in links if contact_id in contacts]
+
+
+_LINKS_NAMING: Shaped[ContactPerson] = Shaped(
+    lambda _shape, person_ids, not_contact_id: (
+        ContactPerson.objects.filter(person_id__in=among(person_ids))
+        .exclude(contact_id=not_contact_id)
+        .only("person", "contact")
+        .order_by()
+    )
+)
+_CONTACTS_RECEIVED: Shaped[Contact] = Shaped(
+    lambda _shape, contact_ids, since, until: (
+        Contact.objects.filter(pk__in=among(contact_ids), received_at__gte=since, received_at__lte=until)
+        .select_related("referrer_agency")
+        .only("received_at", "source", "referrer_name", "referrer_agency")
+        .order_by()
+    )
+)
 
 
 # --- The partner API ----------------------------------------------------------------------

@@ -62,9 +62,11 @@ from .models import (
 from .selectors import (
     CHECK_AGENCY_KINDS,
     contact_children,
+    contacts_naming,
     identifiers_held,
     people_named,
     published_threshold_document,
+    referrals_within,
     subject_of,
 )
 from .signals import referral_opened
@@ -1262,18 +1264,7 @@ def pattern_alerts_for(  # noqa: C901
     known_ids = [pk for pk in child_ids if pk not in recorded_now]
     # Re-referral within 12 months (CIN census re-referral measure).
     year_before = timezone.localdate(received) - datetime.timedelta(days=365)
-    referrals = (
-        (
-            Referral.objects.filter(
-                person_id__in=known_ids, referral_date__gte=year_before, referral_date__lte=timezone.localdate(received)
-            )
-            .exclude(contact=contact)
-            .select_related("person")
-            .order_by("person_id", "-referral_date")
-        )
-        if known_ids
-        else []
-    )
+    referrals = referrals_within(known_ids, year_before, timezone.localdate(received), contact.pk) if known_ids else []
     for referral in referrals:
         if any(a.kind == PatternAlert.Kind.RE_REFERRAL and a.person_id == referral.person_id for a in alerts):
             continue
@@ -1401,30 +1392,11 @@ def pattern_alerts_for(  # noqa: C901
 
 
 def _contacts_about(person_ids, since, until, contact):
-    """[(person id, contact)] for the other contacts naming these people received in a period:
-    the people's links first, then their contacts by id, so that both queries follow an index
-    whatever the planner's statistics say about recent dates (new contacts are always newer than
-    the statistics, which would make a join on the date look cheap and scan every recent contact)."""
+    """[(person id, contact)] for the other contacts naming these people received in a period
+    (frontdoor.selectors.contacts_naming)."""
     if not person_ids:
         return []
-    links = list(
-        ContactPerson.objects.filter(person_id__in=person_ids)
-        .exclude(contact_id=contact.pk)
-        .values_list("person_id", "contact_id")
-    )
-    if not links:
-        return []
-    contacts = (
-        Contact.objects.filter(
-            pk__in={contact_id for _, contact_id in links}, received_at__gte=since, received_at__lte=until
-        )
-        .select_related("referrer_agency")
-        # What the alerts read (when, and who referred): not the concerns, up to 20,000 characters
-        # each, of every earlier contact about a child referred again and again.
-        .only("received_at", "source", "referrer_name", "referrer_agency")
-        .in_bulk()
-    )
-    return [(person_id, contacts[contact_id]) for person_id, contact_id in links if contact_id in contacts]
+    return contacts_naming(person_ids, since, until, contact.pk)
 
 
 def refresh_pattern_alerts(contact: Contact) -> list[PatternAlert]:

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 
 from audit import services as audit
 from chronology.services import entry as chronology_entry
 from chronology.services import record_event, record_events
-from kernel.compiled import insert_together, next_ids
+from kernel.compiled import Shaped, among, insert_together, next_ids
 from kernel.concurrency import field_changes, save_with_version_check
 
 from . import search
@@ -517,7 +517,7 @@ def households_and_siblings(
     person_ids: Collection[int], on: datetime.date | None = None, *, user: "AnyUser | None"
 ) -> dict[int, Person]:
     """{id: person} of everyone living at the home of any of these people on a date, and their
-    recorded siblings and half-siblings, in three queries whatever their number (the
+    recorded siblings and half-siblings, in two queries whatever their number (the
     people themselves included when they live together). `user`: who they are shown to, so
     that people the user may not be shown are left out (people.access.shown); None for
     everyone, for rules that never show them."""
@@ -525,26 +525,35 @@ def households_and_siblings(
     person_ids = list(person_ids)
     if not person_ids:
         return {}
-    current = (Q(moved_in__isnull=True) | Q(moved_in__lte=on)) & (Q(moved_out__isnull=True) | Q(moved_out__gte=on))
-    homes = PersonAddress.objects.filter(current, person_id__in=person_ids, kind=PersonAddress.Kind.HOME).values_list(
-        "address_id", flat=True
-    )
-    found = {
-        link.person_id: link.person
-        for link in PersonAddress.objects.filter(
-            current, address_id__in=list(homes), kind=PersonAddress.Kind.HOME
-        ).select_related("person")
-    }
-    sibling_types = [Relationship.Type.SIBLING, Relationship.Type.HALF_SIBLING]
-    for rel in Relationship.objects.filter(
-        Q(person_id__in=person_ids) | Q(related_person_id__in=person_ids), relationship__in=sibling_types
-    ).select_related("person", "related_person"):
+    found = {link.person_id: link.person for link in _HOUSEHOLDS.run(None, person_ids, on)}
+    for rel in _SIBLINGS.run(None, person_ids):
         found.setdefault(rel.person_id, rel.person)
         found.setdefault(rel.related_person_id, rel.related_person)
     if user is not None:
         visible = shown(user, found.values())
         found = {pk: person for pk, person in found.items() if visible[pk]}
     return found
+
+
+def _households(_shape: None, person_ids: list[int], on: datetime.date) -> QuerySet[PersonAddress]:
+    """Everyone's home addresses on a date at the homes of these people on that date."""
+    current = (Q(moved_in__isnull=True) | Q(moved_in__lte=on)) & (Q(moved_out__isnull=True) | Q(moved_out__gte=on))
+    homes = PersonAddress.objects.filter(current, person_id__in=among(person_ids), kind=PersonAddress.Kind.HOME)
+    return PersonAddress.objects.filter(
+        current, address_id__in=Subquery(homes.values("address_id")), kind=PersonAddress.Kind.HOME
+    ).select_related("person")
+
+
+def _siblings(_shape: None, person_ids: list[int]) -> QuerySet[Relationship]:
+    return Relationship.objects.filter(
+        Q(person_id__in=among(person_ids)) | Q(related_person_id__in=among(person_ids)),
+        relationship__in=[Relationship.Type.SIBLING, Relationship.Type.HALF_SIBLING],
+    ).select_related("person", "related_person")
+
+
+# Each one query whose SQL is made once per connection (the front door asks for every contact).
+_HOUSEHOLDS: Shaped[PersonAddress] = Shaped(_households)
+_SIBLINGS: Shaped[Relationship] = Shaped(_siblings)
 
 
 def relationships(person: Person, *, user: "AnyUser | None") -> list[tuple[Person, str, Relationship]]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from childrenincare.return_home.services import Signal
 from frontdoor.models import PatternAlert
+from kernel.compiled import Shaped, among
 from kernel.rules import long_date
 from people.models import Person
 
@@ -32,18 +33,15 @@ def missing_education_alerts(
     if not child_ids:
         return []
     found = []
-    for person_id, given, family, opened_on, school in (
-        MissingEducationCase.objects.filter(person_id__in=list(child_ids), opened_on__lte=day)
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
-        .order_by("person_id", "pk")
-        .values_list("person_id", "person__given_names", "person__family_name", "opened_on", "school__name")
-    ):
+    for case in _MISSING_ON.run(None, list(child_ids), day):
+        school = case.school.name if case.school_id else ""
         left = f" (left {school} with no known destination)" if school else ""
         found.append(
             (
                 PatternAlert.Kind.MISSING_EDUCATION.value,
-                person_id,
-                f"{given} {family} has been missing education since {long_date(opened_on)}{left}: "
+                case.person_id,
+                f"{case.person.given_names} {case.person.family_name} has been missing education since "
+                f"{long_date(case.opened_on)}{left}: "
                 "the education team does not know where they are being educated.",
             )
         )
@@ -56,12 +54,9 @@ def not_in_school_alerts(contact: Contact, child_ids: Sequence[int], day: dateti
     if not child_ids:
         return []
     found = []
-    for person_id, given, family, added_on, reason, source in (
-        RegisterEntry.objects.filter(person_id__in=list(child_ids), added_on__lte=day)
-        .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=day))
-        .order_by("person_id", "pk")
-        .values_list("person_id", "person__given_names", "person__family_name", "added_on", "reason", "source")
-    ):
+    for entry in _ON_THE_REGISTER.run(None, list(child_ids), day):
+        given, family = entry.person.given_names, entry.person.family_name
+        person_id, added_on, reason, source = entry.person_id, entry.added_on, entry.reason, entry.source
         found.append(
             (
                 PatternAlert.Kind.NOT_IN_SCHOOL.value,
@@ -72,6 +67,27 @@ def not_in_school_alerts(contact: Contact, child_ids: Sequence[int], day: dateti
             )
         )
     return found
+
+
+# The alerts' reads, each one query whose SQL is made once per connection (every contact asks).
+_MISSING_ON: Shaped[MissingEducationCase] = Shaped(
+    lambda _shape, person_ids, day: (
+        MissingEducationCase.objects.filter(person_id__in=among(person_ids), opened_on__lte=day)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+        .select_related("person", "school")
+        .only("person__given_names", "person__family_name", "opened_on", "school__name", "person", "school")
+        .order_by("person_id", "pk")
+    )
+)
+_ON_THE_REGISTER: Shaped[RegisterEntry] = Shaped(
+    lambda _shape, person_ids, day: (
+        RegisterEntry.objects.filter(person_id__in=among(person_ids), added_on__lte=day)
+        .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=day))
+        .select_related("person")
+        .only("person__given_names", "person__family_name", "added_on", "reason", "source", "person")
+        .order_by("person_id", "pk")
+    )
+)
 
 
 def _who(person: Person, child: Person, name_of: Callable[[Person], str]) -> str:
