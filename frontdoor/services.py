@@ -32,7 +32,7 @@ from audit import services as audit
 from chronology.services import entry as chronology_entry
 from chronology.services import record_event, record_events
 from kernel import codelists, timescales
-from kernel.compiled import insert_together, next_id
+from kernel.compiled import insert_together, next_id, next_ids, prepare_for_insert
 from kernel.concurrency import EditConflict, save_with_version_check
 from kernel.rules import RuleBroken
 from partners.access import FRONT_DOOR_ROLES, is_local_authority_staff
@@ -452,7 +452,7 @@ def receive_contact(
     )
     deadline = timescales.due("contact-decision", timezone.localdate(received_at))
     recorder = cast("User | None", user if getattr(user, "is_authenticated", False) else None)
-    contact = Contact.objects.create(
+    contact = Contact(
         received_at=received_at,
         channel=channel,
         source=source,
@@ -474,9 +474,33 @@ def receive_contact(
         ],
         recorded_by=recorder,
     )
-    if submission is not None:
-        api_token, key, digest = submission
-        ContactSubmission.objects.create(api_token=api_token, idempotency_key=key, body_digest=digest, contact=contact)
+    made = (
+        ContactSubmission(
+            api_token=submission[0],
+            agency_id=submission[0].agency_id,
+            idempotency_key=submission[1],
+            body_digest=submission[2],
+            contact=contact,
+        )
+        if submission is not None
+        else None
+    )
+    # On PostgreSQL the contact, its submission, the people's links, the involvements, the
+    # chronology, the alerts and the audit entries are written together at the end, in one
+    # statement (the contact's id taken first; its foreign keys are checked at the commit);
+    # elsewhere each in one INSERT, as it is made.
+    together = connection.vendor == "postgresql"
+    if together:
+        contact_ids, submission_ids = next_ids((Contact, 1), (ContactSubmission, 1 if made else 0))
+        contact.pk = contact_ids[0]
+        prepare_for_insert(contact)
+        if made is not None:
+            made.pk, made.contact = submission_ids[0], contact  # the contact's id, now it has one
+            prepare_for_insert(made)
+    else:
+        contact.save(force_insert=True)
+        if made is not None:
+            made.save(force_insert=True)
     agency = referrer_agency
     # The chronology and audit entries of the people recorded now and of the contact, each
     # written in one INSERT at the end.
@@ -503,9 +527,6 @@ def receive_contact(
                 address=_given_address(person, details, recorded_now=matched_by == ContactPerson.Match.NEW),
             )
         )
-    # On PostgreSQL the links, the involvements, the chronology, the alerts and the audit entries
-    # are written together at the end, in one statement; elsewhere each in one INSERT, here.
-    together = connection.vendor == "postgresql"
     children = [link.person for link in links if link.person.kind == Person.Kind.CHILD]
     if not together:
         ContactPerson.objects.bulk_create(links)
@@ -545,7 +566,10 @@ def receive_contact(
     if together:
         # Creation entries only (no view to tell audit's listeners about), as record_many writes them.
         involvements = _front_door_involvements_sql(children, timezone.localdate(received_at))
-        insert_together([links, events, alerts, audit_entries], raw=[involvements] if involvements else [])
+        insert_together(
+            [contact, *([made] if made else []), links, events, alerts, audit_entries],
+            raw=[involvements] if involvements else [],
+        )
     else:
         if alerts:
             PatternAlert.objects.bulk_create(alerts)

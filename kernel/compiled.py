@@ -229,13 +229,27 @@ def next_ids(*wanted: tuple[type[Model], int], using: str = DEFAULT_DB_ALIAS) ->
         return [[int(value) for value in ids] for ids in cursor.fetchone()]
 
 
+def prepare_for_insert(obj: Model) -> Model:
+    """Give a new row the values the ORM would give it when saved (defaults are given when it is
+    made; this adds `auto_now_add` times and each field's own pre-save value), now, so that what
+    is read from it before `insert_together` writes it (an audit entry of its values) is what is
+    written. The row keeps them: `insert_together` does not make them again."""
+    for field in obj._meta.concrete_fields:
+        setattr(obj, field.attname, field.pre_save(obj, add=True))
+    obj._prepared_for_insert = True  # type: ignore[attr-defined]  # read by _insert_values
+    return obj
+
+
 def _insert_values(obj: Model, connection: Any) -> tuple[str, list[str], list[str], list[Any]]:
     meta = obj._meta
     columns, placeholders, params = [], [], []
+    prepared = getattr(obj, "_prepared_for_insert", False)
     for field in meta.concrete_fields:
         if field.primary_key and getattr(obj, field.attname) is None and field.db_returning:
             continue  # made by the database
-        value = field.get_db_prep_save(field.pre_save(obj, add=True), connection)
+        value = field.get_db_prep_save(
+            getattr(obj, field.attname) if prepared else field.pre_save(obj, add=True), connection
+        )
         columns.append(connection.ops.quote_name(field.column))
         placeholder = field.get_placeholder(value, None, connection) if hasattr(field, "get_placeholder") else "%s"
         placeholders.append(placeholder)

@@ -138,9 +138,10 @@ def test_a_contact_about_new_people_makes_the_same_queries_for_one_person_or_man
     # The token, the key, the contact and its submission, people by identifier and by name, five
     # INSERTs recording people, the links, involvements, chronology, audit, the answer; the
     # transaction's two. On PostgreSQL the people's ids are taken in one statement and their rows
-    # written in another (people.services.record_people), and the links, involvements,
-    # chronology and audit are one statement (CTEs).
-    assert one == (12 if POSTGRES else 18)
+    # written in another (people.services.record_people), the contact's and its submission's ids
+    # in one, and the contact, its submission, the links, involvements, chronology and audit are
+    # one statement (CTEs).
+    assert one == (11 if POSTGRES else 18)
 
 
 def test_a_contact_matching_people_with_history_makes_the_same_queries_for_one_or_many(client, token, receive):
@@ -175,7 +176,7 @@ def test_a_contact_matching_people_with_history_makes_the_same_queries_for_one_o
     # lives there, one query), siblings, earlier contacts (links, then contacts), the education
     # sources (two), the alerts' INSERT (on PostgreSQL in the one statement with the links,
     # involvements, chronology and audit).
-    assert one == (19 if POSTGRES else 26)
+    assert one == (18 if POSTGRES else 26)
 
 
 def test_the_contact_keeps_its_chronology_audit_and_involvements(client, token, mash_team):
@@ -264,3 +265,14 @@ def test_the_rows_written_together_are_those_the_orm_writes(client, token, recei
     ]
     for event in written:
         assert event.row_hash == row_hash(event)
+    # The contact and its submission, written in the one statement on PostgreSQL: the creation
+    # entry's values are the row's as stored (its recorded time included), and the submission
+    # is the token's agency's, linked to it.
+    from audit.services import creation_entry
+
+    stored = Contact.objects.get(pk=contact.pk)
+    assert written[-1].detail["values"] == creation_entry(None, stored).detail["values"]
+    assert stored.recorded_at is not None
+    made = ContactSubmission.objects.get(contact=contact)
+    assert made.agency_id == made.api_token.agency_id
+    assert made.status == ContactSubmission.Status.PROCESSED
