@@ -42,7 +42,8 @@ acknowledging; PostgreSQL is not pinned. On a 2-core machine the generators must
 with something: with the workers, so that the acknowledgement figure is the one core's.
 
 --profile N: no load; N contacts made one at a time in this process through the API (Django's
-test client, so middleware, DRF, the view and the service) after 20 to warm up: the CPU per
+test client, so middleware, DRF, the view and the service) after 20 to warm up, the process
+started as the server starts (kernel.startup.settle: the URL patterns loaded, then gc.freeze()): the CPU per
 contact of this process and of its PostgreSQL backend, queries per contact, the CPU of each part
 (CPU_PARTS, process_time around a few wrapped functions), and cProfile's parts and top functions
 (wall time). With --async: the acknowledgements, then the worker's jobs (frontdoor.tasks.process).
@@ -537,6 +538,9 @@ def profile_contacts(token, url, count, async_=False):
     from django.conf import settings
 
     from frontdoor import tasks
+    from kernel.startup import settle
+
+    settle()  # as safeguarding.wsgi does when the server starts: the URL patterns loaded, then gc.freeze()
 
     settings.ALLOWED_HOSTS = ["*"]
     client = Client()

@@ -341,7 +341,7 @@ def contact_people_answered(contact_id: int) -> list[ContactPerson]:
     """The contact's people as the API answers them, in the order named: each link's role and
     how the person was matched, with `consistent_identifier` (a child's, or None), in one query
     whose SQL is made once per connection."""
-    return _CONTACT_PEOPLE_ANSWERED.run(contact_id)
+    return cast("list[ContactPerson]", _CONTACT_PEOPLE_ANSWERED.run(contact_id))
 
 
 _CONTACT_PEOPLE_ANSWERED = Compiled(

@@ -222,6 +222,7 @@ def match_or_record_people(  # noqa: C901
         named = {
             (details.kind, details.given_names.strip(), details.family_name.strip(), details.date_of_birth)
             for details in (people[index] for index in by_name)
+            if details.date_of_birth is not None  # always, in by_name: for the type checker
         }
         same: dict[Any, set[int]] = {}
         for person in people_named(sorted(named)):

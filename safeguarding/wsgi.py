@@ -14,3 +14,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguarding.settings")
 
 application = get_wsgi_application()
+
+from kernel.startup import settle  # noqa: E402  # once the apps are loaded
+
+settle()  # the URL patterns loaded, then gc.freeze(): kernel/startup.py

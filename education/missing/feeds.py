@@ -34,7 +34,7 @@ def missing_education_alerts(
         return []
     found = []
     for case in _MISSING_ON.run(None, list(child_ids), day):
-        school = case.school.name if case.school_id else ""
+        school = case.school.name if case.school is not None else ""
         left = f" (left {school} with no known destination)" if school else ""
         found.append(
             (
