@@ -240,21 +240,39 @@ def prepare_for_insert(obj: Model) -> Model:
     return obj
 
 
-def _insert_values(obj: Model, connection: Any) -> tuple[str, list[str], list[str], list[Any]]:
-    meta = obj._meta
-    columns, placeholders, params = [], [], []
-    prepared = getattr(obj, "_prepared_for_insert", False)
-    for field in meta.concrete_fields:
-        if field.primary_key and getattr(obj, field.attname) is None and field.db_returning:
-            continue  # made by the database
-        value = field.get_db_prep_save(
-            getattr(obj, field.attname) if prepared else field.pre_save(obj, add=True), connection
+def _insert_plan(model: type[Model], with_pk: bool, connection: Any) -> tuple[str, list[Any], list[str], bool]:
+    """(table, fields, columns, whether any field writes its own placeholder) of a model's
+    INSERT, with or without its primary key: made once per connection."""
+    cache = connection.__dict__.setdefault("_insert_plans", {})
+    plan = cache.get((model, with_pk))
+    if plan is None:
+        meta = model._meta
+        # A primary key the database makes (identity, serial) is left out when not given.
+        fields = [f for f in meta.concrete_fields if with_pk or not (f.primary_key and f.db_returning)]
+        plan = (
+            connection.ops.quote_name(meta.db_table),
+            fields,
+            [connection.ops.quote_name(f.column) for f in fields],
+            any(hasattr(f, "get_placeholder") for f in fields),
         )
-        columns.append(connection.ops.quote_name(field.column))
-        placeholder = field.get_placeholder(value, None, connection) if hasattr(field, "get_placeholder") else "%s"
-        placeholders.append(placeholder)
-        params.append(value)
-    return connection.ops.quote_name(meta.db_table), columns, placeholders, params
+        cache[(model, with_pk)] = plan
+    return plan  # type: ignore[no-any-return]
+
+
+def _insert_values(obj: Model, connection: Any) -> tuple[str, list[str], list[str], list[Any]]:
+    table, fields, columns, own_placeholders = _insert_plan(type(obj), obj.pk is not None, connection)
+    if getattr(obj, "_prepared_for_insert", False):
+        params = [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields]
+    else:
+        params = [field.get_db_prep_save(field.pre_save(obj, add=True), connection) for field in fields]
+    if own_placeholders:
+        placeholders = [
+            field.get_placeholder(value, None, connection) if hasattr(field, "get_placeholder") else "%s"
+            for field, value in zip(fields, params, strict=True)
+        ]
+    else:
+        placeholders = ["%s"] * len(fields)
+    return table, columns, placeholders, params
 
 
 def insert_together(
