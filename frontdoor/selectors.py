@@ -292,7 +292,9 @@ def contacts_naming(
     The people's links first, then their contacts by id, so that both queries follow an index
     whatever the planner's statistics say about recent dates (new contacts are always newer than
     the statistics, which would make a join on the date look cheap and scan every recent
-    contact). Each query's SQL is made once per connection."""
+    contact). Each query's SQL is made once per connection; none for no people."""
+    if not person_ids:
+        return []
     links = [(link.person_id, link.contact_id) for link in _LINKS_NAMING.run(None, person_ids, not_contact_id)]
     if not links:
         return []

@@ -475,32 +475,31 @@ def receive_contact(
         ],
         recorded_by=recorder,
     )
-    made = (
-        ContactSubmission(
-            api_token=submission[0],
-            agency_id=submission[0].agency_id,
-            idempotency_key=submission[1],
-            body_digest=submission[2],
-            contact=contact,
-        )
-        if submission is not None
-        else None
-    )
     # On PostgreSQL the contact, its submission, the people's links, the involvements, the
     # chronology, the alerts and the audit entries are written together at the end, in one
-    # statement (the contact's id taken first; its foreign keys are checked at the commit);
-    # elsewhere each in one INSERT, as it is made.
+    # statement (their ids taken first; the foreign keys are checked at the commit); elsewhere
+    # each in one INSERT, as it is made.
     together = connection.vendor == "postgresql"
     if together:
-        contact_ids, submission_ids = next_ids((Contact, 1), (ContactSubmission, 1 if made else 0))
+        contact_ids, submission_ids = next_ids((Contact, 1), (ContactSubmission, 0 if submission is None else 1))
         contact.pk = contact_ids[0]
         prepare_for_insert(contact)
-        if made is not None:
-            made.pk, made.contact = submission_ids[0], contact  # the contact's id, now it has one
-            prepare_for_insert(made)
     else:
         contact.save(force_insert=True)
-        if made is not None:
+    made = None
+    if submission is not None:
+        api_token, key, digest = submission
+        made = ContactSubmission(
+            pk=submission_ids[0] if together else None,
+            api_token=api_token,
+            agency_id=api_token.agency_id,
+            idempotency_key=key,
+            body_digest=digest,
+            contact=contact,
+        )
+        if together:
+            prepare_for_insert(made)
+        else:
             made.save(force_insert=True)
     agency = referrer_agency
     # The chronology and audit entries of the people recorded now and of the contact, each
@@ -1314,7 +1313,7 @@ def pattern_alerts_for(  # noqa: C901
         household_ids.pop(pk, None)
     by_child: dict[int, list[Contact]] = {}
     about_household = []
-    for person_id, other in _contacts_about(known_ids + list(household_ids), since, received, contact):
+    for person_id, other in contacts_naming(known_ids + list(household_ids), since, received, contact.pk):
         if person_id in household_ids:
             about_household.append((person_id, other))
         else:
@@ -1414,14 +1413,6 @@ def pattern_alerts_for(  # noqa: C901
                     PatternAlert(contact=contact, kind=kind, person=people[person_id], explanation=explanation[:600])
                 )
     return alerts
-
-
-def _contacts_about(person_ids, since, until, contact):
-    """[(person id, contact)] for the other contacts naming these people received in a period
-    (frontdoor.selectors.contacts_naming)."""
-    if not person_ids:
-        return []
-    return contacts_naming(person_ids, since, until, contact.pk)
 
 
 def refresh_pattern_alerts(contact: Contact) -> list[PatternAlert]:

@@ -84,7 +84,7 @@ def _adapt(kind: type, value: Any, connection: Any) -> Any:
     """The value as the ORM passes it to the database driver (a date as text on SQLite; a list
     of whole numbers as an array on PostgreSQL, as JSON text on SQLite: see `among`)."""
     if kind is list:
-        return list(value) if connection.vendor == "postgresql" else json.dumps([int(v) for v in value])
+        return _ids_parameter(value, connection)
     if kind is datetime.datetime:
         return connection.ops.adapt_datetimefield_value(value)
     if kind is datetime.date:
@@ -96,9 +96,14 @@ def among(ids: Sequence[int], using: str = DEFAULT_DB_ALIAS) -> RawSQL:
     """``field__in=among(ids)``: the ids as one parameter, whatever their number, so that a
     `Shaped` query takes a list of whole numbers as one value (PostgreSQL: an array, unnested;
     SQLite: JSON text, through json_each)."""
-    if connections[using].vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
-    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps([int(pk) for pk in ids])])
+    connection = connections[using]
+    sql = "SELECT unnest(%s::bigint[])" if connection.vendor == "postgresql" else "SELECT value FROM json_each(%s)"
+    return RawSQL(sql, [_ids_parameter(ids, connection)])
+
+
+def _ids_parameter(ids: Sequence[int], connection: Any) -> Any:
+    """Ids as `among`'s one parameter: a list (an array) on PostgreSQL, JSON text on SQLite."""
+    return list(ids) if connection.vendor == "postgresql" else json.dumps([int(pk) for pk in ids])
 
 
 # A date or time as SQLite's backend passes it (text): a parameter that looks like one and is not

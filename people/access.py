@@ -38,7 +38,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from audit import services as audit
-from kernel.compiled import Shaped
+from kernel.compiled import Shaped, among
 from partners.access import CASE_ROLES, EDUCATION_ROLES, RECORD_READERS, is_local_authority_staff
 from partners.models import User
 
@@ -394,8 +394,7 @@ def _shaped_access_rows(
 ) -> QuerySet[Any]:
     user_shape, may_break_glass, grantee = shape
     stand_in = _stand_in_user(user_shape, user_id, team_id, agency_id)
-    among = RawSQL("SELECT unnest(%s::bigint[])", [ids])
-    return _access_rows(stand_in, among, may_break_glass, grantee, today, now)
+    return _access_rows(stand_in, among(ids), may_break_glass, grantee, today, now)
 
 
 _ACCESS_ROWS: Shaped[Any] = Shaped(_shaped_access_rows)
