@@ -264,20 +264,61 @@ def _insert_plan(model: type[Model], with_pk: bool, connection: Any) -> tuple[st
     return plan  # type: ignore[no-any-return]
 
 
-def _insert_values(obj: Model, connection: Any) -> tuple[str, list[str], list[str], list[Any]]:
-    table, fields, columns, own_placeholders = _insert_plan(type(obj), obj.pk is not None, connection)
+def _insert_values(obj: Model, connection: Any) -> tuple[list[str] | None, list[Any]]:
+    """A new row's values as the ORM would write them, and its placeholders where a field
+    writes its own (None when every one is `%s`)."""
+    _table, fields, _columns, own_placeholders = _insert_plan(type(obj), obj.pk is not None, connection)
     if getattr(obj, "_prepared_for_insert", False):
         params = [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields]
     else:
         params = [field.get_db_prep_save(field.pre_save(obj, add=True), connection) for field in fields]
-    if own_placeholders:
-        placeholders = [
-            field.get_placeholder(value, None, connection) if hasattr(field, "get_placeholder") else "%s"
-            for field, value in zip(fields, params, strict=True)
-        ]
-    else:
-        placeholders = ["%s"] * len(fields)
-    return table, columns, placeholders, params
+    if not own_placeholders:
+        return None, params
+    placeholders = [
+        field.get_placeholder(value, None, connection) if hasattr(field, "get_placeholder") else "%s"
+        for field, value in zip(fields, params, strict=True)
+    ]
+    return placeholders, params
+
+
+_PLACEHOLDER = re.compile(r"%[%s]")
+_TOGETHER_SHAPES_KEPT = 512
+
+
+def _literal_template(sql: str) -> list[str] | None:
+    """The statement cut at its `%s` placeholders (each `%%` made `%`), or None if it has any
+    other kind of placeholder (`%(name)s`, `%b`), for `_bound`."""
+    if "%" in _PLACEHOLDER.sub("", sql):
+        return None
+    chunks, start, text = [], 0, []
+    for found in _PLACEHOLDER.finditer(sql):
+        text.append(sql[start : found.start()])
+        if found.group() == "%%":
+            text.append("%")
+        else:
+            chunks.append("".join(text))
+            text = []
+        start = found.end()
+    chunks.append("".join(text) + sql[start:])
+    return chunks
+
+
+def _bound(cursor: Any, chunks: list[str], params: Sequence[Any]) -> str:
+    """A statement with its values written in as literals by psycopg's own adapters: what a
+    client-side cursor sends (psycopg's ClientCursor quotes each value with the same
+    `as_literal`), without psycopg parsing the statement again. psycopg keeps the parse of a
+    statement only when it is under 4,096 bytes with at most 50 values; a contact's rows written
+    together are longer, and parsing them cost more than writing the values in."""
+    from psycopg.adapt import Transformer
+
+    transformer = Transformer.from_context(cursor.cursor)
+    literals = [b"NULL" if value is None else transformer.as_literal(value) for value in params]
+    encoding = cursor.cursor.connection.info.encoding
+    out = [chunks[0]]
+    for literal, chunk in zip(literals, chunks[1:], strict=True):
+        out.append(literal.decode(encoding))
+        out.append(chunk)
+    return "".join(out)
 
 
 def insert_together(
@@ -287,38 +328,73 @@ def insert_together(
 ) -> None:
     """Write new rows of any models in one statement (PostgreSQL only): each row, or each group
     of rows of one model (one multi-row INSERT, in the order given), an INSERT in a CTE of its
-    own; `raw` adds INSERT statements written in SQL, (sql, params). Nothing is read back and no
-    signals are sent: give each row whose id is needed its primary key first (`next_id`). The
-    statements see the same snapshot, so none may depend on another's rows."""
+    own; `raw` adds INSERT statements written in SQL, (sql, params), with `%s` for each value
+    (`%%` for a percent sign). Nothing is read back and no signals are sent: give each row whose
+    id is needed its primary key first (`next_id`). The statements see the same snapshot, so
+    none may depend on another's rows.
+
+    The statement's text is made once per connection and shape (the models, how many rows of
+    each, whether each gives its id, the raw statements), and its values are written into it
+    as literals by psycopg's adapters (`_bound`)."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         raise NotImplementedError("insert_together is for PostgreSQL")
-    parts: list[str] = []
+    shape: list[Any] = []
     params: list[Any] = []
     written: list[Model] = []
     for group in rows:
         objects = [group] if isinstance(group, Model) else list(group)
         if not objects:
             continue
-        values, first_columns = [], None
+        model = type(objects[0])
+        with_pk = objects[0].pk is not None
         for obj in objects:
-            table, columns, placeholders, prepared = _insert_values(obj, connection)
-            if first_columns is None:
-                first_columns = columns
-            elif columns != first_columns:
-                raise ValueError("Rows written together in one INSERT must all give their ids, or none")
-            values.append(f"({', '.join(placeholders)})")
+            if type(obj) is not model or (obj.pk is not None) != with_pk:
+                raise ValueError("Rows of one INSERT must be of one model, all giving their ids or none")
+            placeholders, prepared = _insert_values(obj, connection)
+            if placeholders is not None:
+                shape.append(tuple(placeholders))
             params.extend(prepared)
-        parts.append(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join(values)}")
+        shape.append((model, with_pk, len(objects)))
         written.extend(objects)
     for sql, sql_params in raw:
-        parts.append(sql)
+        shape.append(sql)
         params.extend(sql_params)
-    if not parts:
+    if not shape:
         return
-    ctes = ", ".join(f"w{index} AS ({part})" for index, part in enumerate(parts))
+    templates = connection.__dict__.setdefault("_together_statements", {})
+    key = tuple(shape)
+    found = templates.get(key)
+    if found is None:
+        if len(templates) >= _TOGETHER_SHAPES_KEPT:
+            templates.clear()  # a bound on what one connection keeps, never reached by intake's few shapes
+        found = templates[key] = _together_statement(shape, connection)
+    statement, chunks = found
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH {ctes} SELECT 1", params)
+        if chunks is None:
+            cursor.execute(statement, params)
+        else:
+            cursor.execute(_bound(cursor, chunks, params))
     for obj in written:
         obj._state.adding = False
         obj._state.db = using
+
+
+def _together_statement(shape: Sequence[Any], connection: Any) -> tuple[str, list[str] | None]:
+    """The one statement of `insert_together` for a shape, and its text cut at its values."""
+    parts: list[str] = []
+    own: list[str] = []
+    for item in shape:
+        if isinstance(item, str):
+            parts.append(item)
+        elif isinstance(item, tuple) and all(isinstance(part, str) for part in item):
+            own.append(f"({', '.join(item)})")
+        else:
+            model, with_pk, count = item
+            table, _fields, columns, _own = _insert_plan(model, with_pk, connection)
+            values = own or [f"({', '.join(['%s'] * len(columns))})"] * count
+            own = []
+            parts.append(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join(values)}")
+    ctes = ", ".join(f"w{index} AS ({part})" for index, part in enumerate(parts))
+    statement = f"WITH {ctes} SELECT 1"
+    return statement, _literal_template(statement)
