@@ -30,12 +30,14 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.core.signals import setting_changed
-from django.db import connection, models
+from django.db import models
 from django.db.models import F, QuerySet, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import JSONArray
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
+
+from kernel.compiled import prepared_cursor
 
 Field = str | Combinable
 
@@ -124,7 +126,7 @@ def _run(members: Sequence[tuple[str, tuple[Any, ...], Converters]]) -> list[lis
     sql = " UNION ALL ".join(
         f"SELECT {n} AS part, * FROM ({member[0]}) AS part_{n}" for n, member in enumerate(members)
     )
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [param for member in members for param in member[1]])
         rows = cursor.fetchall()
     for number, _, row in rows:
