@@ -28,7 +28,8 @@ from typing import Any, Generic, TypeVar
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.query import get_related_populators
+from django.db.models.query import RawQuerySet, get_related_populators
+from django.db.models.sql.query import RawQuery
 
 M = TypeVar("M", bound=Model)
 
@@ -108,7 +109,7 @@ def prepared_cursor(using: str = DEFAULT_DB_ALIAS) -> Any:
 
     Through Django's cursor wrapper, so that a query is counted and logged as any other.
     SQLite: Django's cursor."""
-    connection = connections[using]
+    connection: Any = connections[using]  # the backend's own wrapper (its _prepare_cursor)
     if connection.vendor != "postgresql":
         return connection.cursor()
     from django.db.backends.postgresql.base import ServerBindingCursor
@@ -121,7 +122,26 @@ def prepared_cursor(using: str = DEFAULT_DB_ALIAS) -> Any:
         raw.prepare_threshold = 0
         raw.prepared_max = PREPARED_PER_CONNECTION
     with connection.wrap_database_errors:
-        return connection._prepare_cursor(ServerBindingCursor(raw))
+        return connection._prepare_cursor(ServerBindingCursor(raw))  # type: ignore[call-arg]  # psycopg's Cursor(connection)
+
+
+class _PreparedRawQuery(RawQuery):
+    """A raw query run with `prepared_cursor`."""
+
+    def clone(self, using: str) -> "_PreparedRawQuery":
+        return _PreparedRawQuery(self.sql, using, params=self.params)
+
+    def _execute_query(self) -> None:
+        adapt = connections[self.using].ops.adapt_unknown_value
+        self.cursor = prepared_cursor(self.using)
+        self.cursor.execute(self.sql, tuple(adapt(value) for value in self.params))
+
+
+def prepared_raw(model: type[M], sql: str, params: Sequence[Any], using: str = DEFAULT_DB_ALIAS) -> RawQuerySet[M]:
+    """``model.objects.raw(sql, params)``, run as a prepared statement (`prepared_cursor`): for
+    raw SQL made once and run many times with other values."""
+    query: Any = _PreparedRawQuery(sql, using, params=tuple(params))  # a RawQuery, which the stubs do not allow
+    return RawQuerySet(sql, model=model, query=query, using=using)
 
 
 def among(ids: Sequence[int], using: str = DEFAULT_DB_ALIAS) -> RawSQL:

@@ -38,7 +38,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from audit import services as audit
-from kernel.compiled import Shaped, among
+from kernel.compiled import Shaped, among, prepared_cursor
 from partners.access import CASE_ROLES, EDUCATION_ROLES, RECORD_READERS, is_local_authority_staff
 from partners.models import User
 
@@ -348,7 +348,7 @@ def _involved_and_glass(
     ids = [p.pk for p in people]
     if connection.vendor == "postgresql":
         sql, params = _ACCESS_ROWS.sql((access_shape(user), may_break_glass, grantee), ids, *access_values(user))
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
     else:

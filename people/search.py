@@ -119,7 +119,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, JSONArray, Lower
 
-from kernel.compiled import Shaped
+from kernel.compiled import Shaped, prepared_cursor, prepared_raw
 
 from .identifiers import guess_identifier
 from .models import Address, Identifier, NameKey, Person, PersonAddress, PersonName, RestrictedAccess
@@ -433,7 +433,7 @@ def _read_ranked_page(ranked_sql, ranked_params, user):
         sql, params = _PAGE.sql(access_shape(user), today, *access_values(user))
     else:
         sql, params = _PAGE.sql(None, today)
-    return list(Person.objects.raw(f"{ranked_sql} {sql}", [*ranked_params, *params]))
+    return list(prepared_raw(Person, f"{ranked_sql} {sql}", [*ranked_params, *params]))
 
 
 def _json(value):
@@ -662,7 +662,7 @@ def _longer_tokens(token):
     cost is one index probe per distinct key, however many people share each name. (SELECT
     DISTINCT read every row in the range: 60 to 90 ms for "johnson" at 500,000 children.)"""
     scan, params = _longer_sql("found", token)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(f"WITH RECURSIVE {scan} SELECT key FROM found ORDER BY key", params)
         return [row[0] for row in cursor.fetchall()]
 
@@ -811,7 +811,7 @@ def _ranked_page_sql(specs, tokens, limit, user, *, exact):
     if step is None:
         return None
     sql, params = step
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(f"WITH {sql} SELECT id FROM step ORDER BY n", params)
         return [row[0] for row in cursor.fetchall()]
 
