@@ -19,10 +19,12 @@ preparation). The caller gives every primary key that is not made by the databas
 `next_id`), since nothing is read back.
 """
 
+import contextlib
 import datetime
+import functools
 import json
 import re
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -122,7 +124,35 @@ def prepared_cursor(using: str = DEFAULT_DB_ALIAS) -> Any:
         raw.prepare_threshold = 0
         raw.prepared_max = PREPARED_PER_CONNECTION
     with connection.wrap_database_errors:
-        return connection._prepare_cursor(ServerBindingCursor(raw))  # type: ignore[call-arg]  # psycopg's Cursor(connection)
+        cursor = ServerBindingCursor(raw)  # type: ignore[call-arg]  # psycopg's Cursor(connection)
+    connection.validate_thread_sharing()
+    if connection.queries_logged:
+        return _logged_prepared_cursor()(cursor, connection)
+    return connection.make_cursor(cursor)
+
+
+@functools.cache
+def _logged_prepared_cursor() -> type:
+    """Django's debug cursor for PostgreSQL, logging a prepared statement with its values
+    written in (Django reads the statement psycopg sent, which for a prepared statement it does
+    not keep)."""
+    from django.db.backends.postgresql.base import CursorDebugWrapper
+
+    class LoggedPreparedCursor(CursorDebugWrapper):
+        @contextlib.contextmanager
+        def debug_sql(
+            self, sql: Any = None, params: Any = None, use_last_executed_query: bool = False, many: bool = False
+        ) -> Iterator[None]:
+            if use_last_executed_query and not many and sql is not None:
+                try:
+                    sql = self.db.ops.compose_sql(sql, params)
+                except Exception:  # noqa: BLE001 - logged as written, without its values
+                    pass
+                use_last_executed_query = False
+            with super().debug_sql(sql, params, use_last_executed_query, many):
+                yield
+
+    return LoggedPreparedCursor
 
 
 class _PreparedRawQuery(RawQuery):

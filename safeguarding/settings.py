@@ -159,6 +159,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% url %} with ids written into a URL cut once (kernel.reversing), for every template.
+            "builtins": ["kernel.templatetags.fast_urls"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
