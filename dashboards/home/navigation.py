@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, resolve, reverse
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import LazyObject, SimpleLazyObject
 
 from kernel.access import allowed, rule_of
 from partners.models import User
@@ -69,7 +69,7 @@ def links_for(user: Any, path: str) -> list[Link]:
     More when the user may open pages the bar leaves out."""
     if not user.is_authenticated:
         return []
-    more = reverse("more")
+    more = path_of("more")
     start = start_path(user) or more
     usable = [page for page in usable_pages(user) if path_of(page.url_name) != start]
     home = home_of(user)
@@ -79,7 +79,7 @@ def links_for(user: Any, path: str) -> list[Link]:
     if start != more and any(page not in bar for page in usable):
         entries.append(("More", more))
     # The section the page is in: the longest of the bar's paths that starts the page's path.
-    if path == reverse("home"):
+    if path == path_of("home"):
         path = start  # "/" shows the start page when it cannot send the user to it
     within = max((href for _, href in entries if path.startswith(href)), key=len, default=None)
     return [Link(label, href, current=path == href, active=href == within) for label, href in entries]
@@ -91,7 +91,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None:
         return {"navigation": []}
-    return {"navigation": SimpleLazyObject(lambda: links_for(user, request.path))}
+    return {"navigation": SimpleLazyObject(lambda: links_for(_unwrapped(user), request.path))}
+
+
+def _unwrapped(user: Any) -> Any:
+    """The user behind request.user's lazy object (Django's auth middleware's), so that the forty
+    or so rule checks of the bar read its attributes directly rather than through the proxy."""
+    if isinstance(user, LazyObject):
+        user.pk  # noqa: B018 - loads the user, as any use of it would
+        return user._wrapped
+    return user
 
 
 def pages_by_group(user: User) -> dict[str, list[Page]]:

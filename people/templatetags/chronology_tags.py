@@ -14,7 +14,9 @@ from typing import Any
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.html import conditional_escape as escape
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -50,40 +52,40 @@ _KEY_EVENT = mark_safe(
 )
 
 
+def _when(at: Any) -> tuple[str, str]:
+    """(``at|date:"c"``, ``at|date:"j F Y, H:i"``) in the service's time zone, as Django's date
+    filter writes them (the month's name in the active language)."""
+    when = timezone.localtime(at)
+    return when.isoformat(), f"{when.day} {MONTHS[when.month]} {when.year:04d}, {when.hour:02d}:{when.minute:02d}"
+
+
 @register.simple_tag
 def chronology_entries(entries: Iterable[Any]) -> SafeString:
     """Each entry (chronology.selectors.by_year_and_month's, with `key`) as an MOJ timeline item:
     the key-event tag, the title, the category, agency and who recorded it, when (in the
-    service's time zone, as the template's date filter gives it) and the detail."""
+    service's time zone, as the template's date filter gives it) and the detail. Each value
+    escaped (conditional_escape, as format_html would), the HTML joined once."""
     items = []
     for entry in entries:
-        when = timezone.localtime(entry.occurred_at)
-        byline = format_html("{}", entry.category)
+        iso, shown = _when(entry.occurred_at)
+        byline: str = escape(entry.category)
         if entry.agency:
-            byline = format_html("{} · {}", byline, entry.agency)
+            byline = f"{byline} · {escape(entry.agency)}"
         if entry.recorded_by:
-            byline = format_html("{} · recorded by {}", byline, entry.recorded_by)
+            byline = f"{byline} · recorded by {escape(entry.recorded_by)}"
         detail = (
-            format_html(
-                '<div class="moj-timeline__description"><p class="govuk-body">{}</p></div>',
-                linebreaksbr(entry.detail, autoescape=True),
-            )
+            f'<div class="moj-timeline__description"><p class="govuk-body">'
+            f"{linebreaksbr(entry.detail, autoescape=True)}</p></div>"
             if entry.detail
             else ""
         )
+        # The white space between the title and the byline is kept: MOJ's timeline shows them on
+        # one line, inline, and without it the two run together.
         items.append(
-            # The white space between the title and the byline is kept: MOJ's timeline shows
-            # them on one line, inline, and without it the two run together.
-            format_html(
-                '<div class="moj-timeline__item">\n<div class="moj-timeline__header">\n{}\n'
-                '<h5 class="moj-timeline__title">{}</h5>\n<p class="moj-timeline__byline">{}</p>\n</div>\n'
-                '<p class="moj-timeline__date"><time datetime="{}">{}</time></p>\n{}\n</div>',
-                _KEY_EVENT if entry.key else "",
-                entry.title,
-                byline,
-                dateformat.format(when, "c"),
-                dateformat.format(when, "j F Y, H:i"),
-                detail,
-            )
+            f'<div class="moj-timeline__item">\n<div class="moj-timeline__header">\n'
+            f"{_KEY_EVENT if entry.key else ''}\n"
+            f'<h5 class="moj-timeline__title">{escape(entry.title)}</h5>\n'
+            f'<p class="moj-timeline__byline">{byline}</p>\n</div>\n'
+            f'<p class="moj-timeline__date"><time datetime="{escape(iso)}">{escape(shown)}</time></p>\n{detail}\n</div>'
         )
-    return mark_safe("\n".join(items))  # noqa: S308 - each part escaped by format_html
+    return mark_safe("\n".join(items))  # noqa: S308 - every value escaped above
