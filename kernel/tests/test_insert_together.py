@@ -19,7 +19,7 @@ from people.models import Person, PersonName
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="insert_together is for PostgreSQL")
 
 # Any text PostgreSQL keeps (it refuses NUL) and UTF-8 can carry (no lone surrogates).
-TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=60)
+TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=60)
 AWKWARD = st.sampled_from(
     ["O'Brien", "100%", "%s", "%(name)s", "%%", "back\\slash", "E'x'", "'; DROP TABLE x; --", "Zoë Ńowak", "名前", "$1"]
 )
