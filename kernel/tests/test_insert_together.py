@@ -37,7 +37,10 @@ def _person(given_names, family_name, born):
 
 def _stored(person_id):
     person = Person.objects.get(pk=person_id)
-    names = list(PersonName.objects.filter(person_id=person_id).values_list("given_names", "family_name", "valid_from"))
+    # Sorted: the database gives rows in no set order.
+    names = sorted(
+        PersonName.objects.filter(person_id=person_id).values_list("given_names", "family_name", "valid_from")
+    )
     audit = list(AuditEvent.objects.filter(person_id=person_id).values_list("summary", "detail", "at"))
     return (person.given_names, person.family_name, person.date_of_birth, person.restricted), names, audit
 
