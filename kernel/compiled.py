@@ -416,8 +416,9 @@ def insert_together(
     none may depend on another's rows.
 
     The statement's text is made once per connection and shape (the models, how many rows of
-    each, whether each gives its id, the raw statements), and its values are written into it
-    as literals by psycopg's adapters (`_bound`)."""
+    each, whether each gives its id, any placeholders a field writes itself, the raw
+    statements), and its values are written into it as literals by psycopg's adapters
+    (`_bound`)."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         raise NotImplementedError("insert_together is for PostgreSQL")
@@ -430,14 +431,15 @@ def insert_together(
             continue
         model = type(objects[0])
         with_pk = objects[0].pk is not None
+        own: list[tuple[str, ...]] = []  # each row's placeholders, where a field writes its own
         for obj in objects:
             if type(obj) is not model or (obj.pk is not None) != with_pk:
                 raise ValueError("Rows of one INSERT must be of one model, all giving their ids or none")
             placeholders, prepared = _insert_values(obj, connection)
             if placeholders is not None:
-                shape.append(tuple(placeholders))
+                own.append(tuple(placeholders))
             params.extend(prepared)
-        shape.append((model, with_pk, len(objects)))
+        shape.append((model, with_pk, len(objects), tuple(own) or None))
         written.extend(objects)
     for sql, sql_params in raw:
         shape.append(sql)
@@ -465,18 +467,15 @@ def insert_together(
 def _together_statement(shape: Sequence[Any], connection: Any) -> tuple[str, list[str] | None]:
     """The one statement of `insert_together` for a shape, and its text cut at its values."""
     parts: list[str] = []
-    own: list[str] = []
     for item in shape:
-        if isinstance(item, str):
+        if isinstance(item, str):  # a raw statement
             parts.append(item)
-        elif isinstance(item, tuple) and all(isinstance(part, str) for part in item):
-            own.append(f"({', '.join(item)})")
-        else:
-            model, with_pk, count = item
-            table, _fields, columns, _own = _insert_plan(model, with_pk, connection)
-            values = own or [f"({', '.join(['%s'] * len(columns))})"] * count
-            own = []
-            parts.append(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join(values)}")
+            continue
+        model, with_pk, count, own = item
+        table, _fields, columns, _own = _insert_plan(model, with_pk, connection)
+        rows = own or [["%s"] * len(columns)] * count
+        values = ", ".join(f"({', '.join(placeholders)})" for placeholders in rows)
+        parts.append(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {values}")
     ctes = ", ".join(f"w{index} AS ({part})" for index, part in enumerate(parts))
     statement = f"WITH {ctes} SELECT 1"
     return statement, _literal_template(statement)

@@ -1,9 +1,10 @@
 """`reverse` for URLs whose arguments are ids, without walking the URL patterns each time.
 
 Django's `reverse` looks the view's name up and checks each argument against its pattern on
-every call: about 60 µs a link, and a child's record has two dozen. `reverse_ids(name, args)`
-keeps, per view name, number of arguments, current app, script prefix and URL configuration,
-the URL cut where its arguments go, and writes each id into its place.
+every call: about 100 µs of CPU a link on the machine of 8 December 2026 (13 µs cut), and a
+child's record has two dozen. `reverse_ids(name, args)` keeps, per view name, number of
+arguments, current app, script prefix and URL configuration, the URL cut where its arguments
+go, and writes each id into its place.
 
 It is kept only when it is faithful: made from three sets of stand-in ids (two of nineteen
 digits, one of one digit), each reversed by Django, and kept only if writing each set's ids

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 from django.template import defaulttags
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape
 
 from kernel.reversing import reverse_ids
@@ -16,8 +16,9 @@ register = template.Library()
 
 class IdsURLNode(defaulttags.URLNode):
     def render(self, context: Any) -> str:
+        if self.kwargs:
+            return super().render(context)  # Django's own, keyword arguments and all
         args = [arg.resolve(context) for arg in self.args]
-        kwargs = {name: value.resolve(context) for name, value in self.kwargs.items()}
         view_name = self.view_name.resolve(context)
         try:
             current_app = context.request.current_app
@@ -28,10 +29,7 @@ class IdsURLNode(defaulttags.URLNode):
                 current_app = None
         url = ""
         try:
-            if kwargs:
-                url = reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
-            else:
-                url = reverse_ids(view_name, args, current_app=current_app)
+            url = reverse_ids(view_name, args, current_app=current_app)
         except NoReverseMatch:
             if self.asvar is None:
                 raise
